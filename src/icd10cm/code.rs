@@ -1,0 +1,353 @@
+//! The `IcdCm` code value: syntax only, no table access.
+
+use crate::codebuf::{sixbit, CodeBuf};
+use crate::error::ParseCodeError;
+use std::fmt;
+use std::num::NonZeroU64;
+use std::str::FromStr;
+
+/// An ICD-10-CM diagnosis code whose *syntax* is right.
+///
+/// A letter, then two letters or digits, then up to four letters or digits;
+/// a dot may only follow the third character. (The second character was
+/// always a digit until FY2026 added the category QA0, so letters are
+/// accepted there too.) Input may be dotted or not, any
+/// case, with surrounding whitespace. Parsing never allocates and never looks
+/// at the tables: whether the code exists is [`IcdCm::info`]'s question, and
+/// whether it is valid on a date is [`IcdCm::valid_on`]'s.
+///
+/// The value is 8 bytes (`Option<IcdCm>` too), `Copy`, ordered like the codes
+/// themselves (`E11` < `E11.0` < `E11.9` < `E11.A` < `E12`), displayed dotted,
+/// and serialised as the dotted string.
+///
+/// ```
+/// use medcode::IcdCm;
+/// let a: IcdCm = "e119".parse().unwrap();
+/// let b: IcdCm = " E11.9 ".parse().unwrap();
+/// assert_eq!(a, b);
+/// assert_eq!(a.to_string(), "E11.9");
+/// assert_eq!(&*a.undotted(), "E119");
+/// assert!("E11.9".parse::<IcdCm>().unwrap() < "E11.A".parse().unwrap());
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct IcdCm(NonZeroU64);
+
+const _: () = assert!(std::mem::size_of::<Option<IcdCm>>() == 8);
+
+const LETTER_OR_DIGIT: &str = "a letter or digit";
+
+impl IcdCm {
+    /// Most characters in a code (dots not counted).
+    pub const MAX_LEN: usize = 7;
+    /// Fewest characters in a code (a category).
+    pub const MIN_LEN: usize = 3;
+
+    /// Parses a code; the same as `str::parse`, usable in `const` contexts is not promised.
+    ///
+    /// ```
+    /// use medcode::{IcdCm, ParseCodeError};
+    /// assert_eq!(IcdCm::parse("E1"), Err(ParseCodeError::TooShort { len: 2, min: 3 }));
+    /// assert_eq!(IcdCm::parse("E1.19"), Err(ParseCodeError::MisplacedDot { position: 2, expected: "only after the third character" }));
+    /// ```
+    pub fn parse(input: &str) -> Result<IcdCm, ParseCodeError> {
+        let s = input.trim();
+        if s.is_empty() {
+            return Err(ParseCodeError::Empty);
+        }
+        let bytes = s.as_bytes();
+        let mut key = 0u64;
+        let mut n = 0usize; // code characters so far
+        let mut seen_dot = false;
+        for (pos, &b) in bytes.iter().enumerate() {
+            // All bytes before `pos` are ASCII, so `pos` is also the character position.
+            if b == b'.' {
+                if n != 3 || seen_dot {
+                    return Err(ParseCodeError::MisplacedDot {
+                        position: pos,
+                        expected: "only after the third character",
+                    });
+                }
+                seen_dot = true;
+                continue;
+            }
+            let upper = b.to_ascii_uppercase();
+            let ok = if n == 0 {
+                upper.is_ascii_uppercase()
+            } else {
+                upper.is_ascii_alphanumeric()
+            };
+            if !ok {
+                return Err(ParseCodeError::BadCharacter {
+                    position: pos,
+                    found: s[pos..].chars().next().unwrap_or('\u{fffd}'),
+                    expected: if n == 0 { "a letter" } else { LETTER_OR_DIGIT },
+                });
+            }
+            if n == Self::MAX_LEN {
+                let len = n + bytes[pos..].iter().filter(|&&c| c != b'.').count();
+                return Err(ParseCodeError::TooLong {
+                    len,
+                    max: Self::MAX_LEN,
+                });
+            }
+            key = (key << 6) | sixbit::encode(upper);
+            n += 1;
+        }
+        if n < Self::MIN_LEN {
+            return Err(ParseCodeError::TooShort {
+                len: n,
+                min: Self::MIN_LEN,
+            });
+        }
+        if seen_dot && n == 3 {
+            return Err(ParseCodeError::MisplacedDot {
+                position: s.len() - 1,
+                expected: "a dot must be followed by more characters",
+            });
+        }
+        key <<= 6 * (Self::MAX_LEN - n) as u32;
+        Ok(IcdCm::from_key_unchecked(key))
+    }
+
+    /// Builds a value from a packed key the crate produced itself.
+    pub(crate) const fn from_key_unchecked(key: u64) -> IcdCm {
+        match NonZeroU64::new(key) {
+            Some(k) => IcdCm(k),
+            // Packed keys always start with a letter, so they are never zero.
+            None => IcdCm(NonZeroU64::MIN),
+        }
+    }
+
+    /// The packed key: six bits a character, first character highest.
+    pub(crate) const fn key(self) -> u64 {
+        self.0.get()
+    }
+
+    /// Number of characters (3 to 7, dots not counted).
+    ///
+    /// ```
+    /// assert_eq!("S72.001A".parse::<medcode::IcdCm>().unwrap().len(), 7);
+    /// ```
+    #[allow(clippy::len_without_is_empty)] // a code is never empty
+    pub const fn len(self) -> usize {
+        sixbit::len(self.key())
+    }
+
+    /// The three-character category this code belongs to (itself if it is one).
+    ///
+    /// ```
+    /// let code: medcode::IcdCm = "E11.65".parse().unwrap();
+    /// assert_eq!(code.category().to_string(), "E11");
+    /// ```
+    pub const fn category(self) -> IcdCm {
+        IcdCm::from_key_unchecked(sixbit::truncate(self.key(), 3))
+    }
+
+    /// The code cut to its first `n` characters, if `3 <= n <= len()`.
+    ///
+    /// ```
+    /// let code: medcode::IcdCm = "S72.001A".parse().unwrap();
+    /// assert_eq!(code.truncate(6).unwrap().to_string(), "S72.001");
+    /// assert!(code.truncate(2).is_none());
+    /// ```
+    pub const fn truncate(self, n: usize) -> Option<IcdCm> {
+        if n < Self::MIN_LEN || n > self.len() {
+            None
+        } else {
+            Some(IcdCm::from_key_unchecked(sixbit::truncate(self.key(), n)))
+        }
+    }
+
+    /// True if `self` is `other` or one of its prefixes (`E11` starts `E11.9`).
+    ///
+    /// ```
+    /// let e11: medcode::IcdCm = "E11".parse().unwrap();
+    /// assert!(e11.is_prefix_of("E11.9".parse().unwrap()));
+    /// assert!(!e11.is_prefix_of("E12".parse().unwrap()));
+    /// ```
+    pub const fn is_prefix_of(self, other: IcdCm) -> bool {
+        let n = self.len();
+        n <= other.len() && sixbit::truncate(other.key(), n) == self.key()
+    }
+
+    /// The character at `pos` (0-based), upper case.
+    pub const fn char_at(self, pos: usize) -> Option<char> {
+        if pos >= 7 {
+            return None;
+        }
+        match sixbit::decode(sixbit::symbol(self.key(), pos)) {
+            0 => None,
+            b => Some(b as char),
+        }
+    }
+
+    /// The code without a dot (`E119`), as CMS files write it.
+    pub fn undotted(self) -> CodeBuf {
+        let mut buf = CodeBuf::new();
+        for pos in 0..self.len() {
+            buf.push(sixbit::decode(sixbit::symbol(self.key(), pos)));
+        }
+        buf
+    }
+
+    /// The code with its dot (`E11.9`), as the tabular writes it; same as `Display`.
+    pub fn dotted(self) -> CodeBuf {
+        let mut buf = CodeBuf::new();
+        for pos in 0..self.len() {
+            if pos == 3 {
+                buf.push(b'.');
+            }
+            buf.push(sixbit::decode(sixbit::symbol(self.key(), pos)));
+        }
+        buf
+    }
+}
+
+impl fmt::Display for IcdCm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(&self.dotted())
+    }
+}
+
+impl fmt::Debug for IcdCm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "IcdCm({})", self.dotted())
+    }
+}
+
+impl FromStr for IcdCm {
+    type Err = ParseCodeError;
+    fn from_str(s: &str) -> Result<IcdCm, ParseCodeError> {
+        IcdCm::parse(s)
+    }
+}
+
+impl TryFrom<&str> for IcdCm {
+    type Error = ParseCodeError;
+    fn try_from(s: &str) -> Result<IcdCm, ParseCodeError> {
+        IcdCm::parse(s)
+    }
+}
+
+impl serde::Serialize for IcdCm {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.dotted())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IcdCm {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<IcdCm, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = IcdCm;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an ICD-10-CM code such as \"E11.9\" or \"E119\"")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<IcdCm, E> {
+                IcdCm::parse(v).map_err(E::custom)
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Result<IcdCm, ParseCodeError> {
+        s.parse()
+    }
+
+    #[test]
+    fn accepts_forms() {
+        for s in ["E11.9", "e119", " E11.9 ", "E119", "\tE11.9\n"] {
+            assert_eq!(p(s).unwrap().to_string(), "E11.9", "{s:?}");
+        }
+        assert_eq!(p("S72.001A").unwrap().to_string(), "S72.001A");
+        assert_eq!(p("O9A").unwrap().to_string(), "O9A");
+        assert_eq!(p("E11").unwrap().to_string(), "E11");
+    }
+
+    #[test]
+    fn errors_name_position() {
+        use ParseCodeError::*;
+        assert_eq!(p(""), Err(Empty));
+        assert_eq!(p("   "), Err(Empty));
+        assert_eq!(
+            p("1E1"),
+            Err(BadCharacter {
+                position: 0,
+                found: '1',
+                expected: "a letter"
+            })
+        );
+        assert_eq!(
+            p("E-1"),
+            Err(BadCharacter {
+                position: 1,
+                found: '-',
+                expected: LETTER_OR_DIGIT
+            })
+        );
+        assert_eq!(p("QA0").unwrap().to_string(), "QA0"); // the FY2026 category
+        assert_eq!(
+            p("E1é"),
+            Err(BadCharacter {
+                position: 2,
+                found: 'é',
+                expected: LETTER_OR_DIGIT
+            })
+        );
+        assert_eq!(p("E11.12345"), Err(TooLong { len: 8, max: 7 }));
+        assert_eq!(
+            p("E11."),
+            Err(MisplacedDot {
+                position: 3,
+                expected: "a dot must be followed by more characters"
+            })
+        );
+        assert_eq!(
+            p("E11..9"),
+            Err(MisplacedDot {
+                position: 4,
+                expected: "only after the third character"
+            })
+        );
+        assert_eq!(
+            p("E119.1"),
+            Err(MisplacedDot {
+                position: 4,
+                expected: "only after the third character"
+            })
+        );
+        assert_eq!(
+            p("E 11"),
+            Err(BadCharacter {
+                position: 1,
+                found: ' ',
+                expected: LETTER_OR_DIGIT
+            })
+        );
+    }
+
+    #[test]
+    fn order_is_code_order() {
+        let codes = [
+            "A00", "A00.0", "A00.1", "A01", "E11", "E11.0", "E11.00", "E11.9", "E11.A", "O99",
+            "O9A", "Q99.9", "QA0", "QA0.0", "S72.001", "S72.001A", "Z99.89",
+        ];
+        let parsed: Vec<IcdCm> = codes.iter().map(|c| p(c).unwrap()).collect();
+        let mut sorted = parsed.clone();
+        sorted.sort();
+        assert_eq!(parsed, sorted);
+    }
+
+    #[test]
+    fn serde_round_trip() {
+        let c = p("E11.9").unwrap();
+        assert_eq!(serde_json::to_string(&c).unwrap(), "\"E11.9\"");
+        assert_eq!(serde_json::from_str::<IcdCm>("\"e119\"").unwrap(), c);
+        assert!(serde_json::from_str::<IcdCm>("\"E1\"").is_err());
+    }
+}

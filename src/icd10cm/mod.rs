@@ -1,0 +1,510 @@
+//! ICD-10-CM diagnosis codes: the [`IcdCm`] value and everything the bundled
+//! tables know about it.
+//!
+//! Sources (see NOTICE): validity and MCE flags from the CMS MCE v44 master;
+//! titles, hierarchy, notes and 7th characters from the April-2026 and
+//! April-2025 tabular XMLs (CDC/NCHS); short titles from the FY2025 order file;
+//! CC/MCC from MS-DRG v43 (FY2026) Tables 6I/6J/6K.
+//!
+//! Undated functions answer for the newest bundled release and say so.
+
+mod code;
+mod notes;
+
+pub use code::IcdCm;
+pub use notes::{CodeRange, Note, NoteKind, SeventhCharacters};
+
+use crate::date::Date;
+use crate::mce::DxFlags;
+use crate::phash;
+use crate::release::{self, DatedRelease, Release};
+use crate::tables as t;
+use std::fmt;
+
+/// The bundled ICD-10-CM releases, oldest first.
+///
+/// ```
+/// let releases: Vec<_> = medcode::icd10cm::releases().collect();
+/// assert_eq!(releases.first().unwrap().effective.to_string(), "2015-10-01");
+/// assert_eq!(releases.last().unwrap().fiscal_year, 2027);
+/// ```
+pub fn releases() -> impl DoubleEndedIterator<Item = Release> + ExactSizeIterator {
+    t::CM_RELEASES.iter().map(|&r| Release::from_yyyymmdd(r))
+}
+
+/// The last day the bundled tables speak for (the MCE release's horizon).
+/// A window that ends on this date means "still valid".
+pub fn horizon() -> Date {
+    Date::from_checked(t::CM_HORIZON)
+}
+
+/// The release in effect on `date`; `None` before ICD-10-CM (2015-10-01).
+/// After the horizon the newest release answers and `beyond_horizon` says so.
+///
+/// ```
+/// use medcode::{icd10cm, Date};
+/// assert!(icd10cm::release_on(Date::new(2015, 9, 30).unwrap()).is_none());
+/// let late = icd10cm::release_on(Date::new(2030, 1, 1).unwrap()).unwrap();
+/// assert!(late.beyond_horizon);
+/// assert_eq!(late.release.fiscal_year, 2027);
+/// ```
+pub fn release_on(date: Date) -> Option<DatedRelease> {
+    release::release_on(&t::CM_RELEASES, t::CM_HORIZON, date)
+}
+
+/// The date answers are computed for: `date`, or the horizon if later.
+fn as_of(date: Date) -> u32 {
+    date.yyyymmdd().min(t::CM_HORIZON)
+}
+
+/// Every code in the table (billable and headers, every release), in code order.
+///
+/// ```
+/// let n = medcode::icd10cm::all().count();
+/// assert!(n > 97_000);
+/// ```
+pub fn all() -> impl DoubleEndedIterator<Item = IcdCmInfo> + ExactSizeIterator {
+    (0..t::CM_LEN as u32).map(IcdCmInfo)
+}
+
+/// The billable codes valid on `date`, in code order.
+///
+/// ```
+/// use medcode::{icd10cm, Date};
+/// assert_eq!(icd10cm::billable_on(Date::new(2025, 10, 1).unwrap()).count(), 74_719);
+/// ```
+pub fn billable_on(date: Date) -> impl Iterator<Item = IcdCmInfo> {
+    all().filter(move |i| i.valid_on(date))
+}
+
+/// The code set as of `date`: billable codes valid that day and the headers
+/// above them (a header is listed when some code below it is valid), in code order.
+pub fn table_on(date: Date) -> impl Iterator<Item = IcdCmInfo> {
+    all().filter(move |i| {
+        i.valid_on(date) || (i.is_header() && i.descendants().any(|d| d.valid_on(date)))
+    })
+}
+
+/// The nearest code that is an ancestor of (or equal to) both codes, if they
+/// share a category. Codes not in the table answer `None`.
+///
+/// ```
+/// use medcode::{icd10cm, IcdCm};
+/// let a: IcdCm = "E11.65".parse().unwrap();
+/// let b: IcdCm = "E11.649".parse().unwrap();
+/// assert_eq!(icd10cm::common_ancestor(a, b).unwrap().code().to_string(), "E11.6");
+/// ```
+pub fn common_ancestor(a: IcdCm, b: IcdCm) -> Option<IcdCmInfo> {
+    let (a, b) = (a.info()?, b.info()?);
+    let b_line: Vec<IcdCmInfo> = std::iter::once(b).chain(b.ancestors()).collect();
+    std::iter::once(a)
+        .chain(a.ancestors())
+        .find(|x| b_line.contains(x))
+}
+
+impl IcdCm {
+    /// What the bundled tables know about this code, or `None` if no bundled
+    /// release has it (billable or header). A hash and two loads, no allocation.
+    ///
+    /// ```
+    /// use medcode::IcdCm;
+    /// let e11: IcdCm = "E11".parse().unwrap();
+    /// assert!(e11.info().unwrap().is_header());
+    /// assert!("E11.999".parse::<IcdCm>().unwrap().info().is_none());
+    /// ```
+    #[inline]
+    pub fn info(self) -> Option<IcdCmInfo> {
+        phash::lookup(self.key(), t::CM_SEED, &t::CM_PILOTS, &t::CM_SLOTS).map(IcdCmInfo)
+    }
+
+    /// True if this is a billable code valid on `date` (dates after the
+    /// horizon answer as of the horizon).
+    ///
+    /// ```
+    /// use medcode::{Date, IcdCm};
+    /// let e11a: IcdCm = "E11.A".parse().unwrap();
+    /// assert!(e11a.valid_on(Date::new(2025, 10, 1).unwrap()));
+    /// assert!(!e11a.valid_on(Date::new(2025, 6, 1).unwrap()));
+    /// ```
+    #[inline]
+    pub fn valid_on(self, date: Date) -> bool {
+        self.info().is_some_and(|i| i.valid_on(date))
+    }
+}
+
+/// A period in which a code is valid, with the MCE flags of that period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct ValidityWindow<F> {
+    /// First day valid.
+    pub from: Date,
+    /// Last day valid, or `None` when the code is still valid at the horizon
+    /// of the bundled tables.
+    pub to: Option<Date>,
+    /// The MCE flags in this period (for merged windows, those of its last period).
+    pub flags: F,
+}
+
+impl<F> ValidityWindow<F> {
+    /// True if `date` falls in the window.
+    pub fn contains(&self, date: Date) -> bool {
+        self.from <= date && self.to.map_or(true, |to| date <= to)
+    }
+}
+
+pub(crate) fn window<F>(start: u32, end: u32, horizon: u32, flags: F) -> ValidityWindow<F> {
+    ValidityWindow {
+        from: Date::from_checked(start),
+        to: if end >= horizon {
+            None
+        } else {
+            Some(Date::from_checked(end))
+        },
+        flags,
+    }
+}
+
+/// Merges adjacent periods into the validity windows a user means; flags of the last.
+pub(crate) fn merge<F: Copy>(
+    raw: impl Iterator<Item = ValidityWindow<F>>,
+) -> Vec<ValidityWindow<F>> {
+    let mut out: Vec<ValidityWindow<F>> = Vec::new();
+    for w in raw {
+        match out.last_mut() {
+            Some(last) if last.to.is_some_and(|to| to.succ() == w.from) => {
+                last.to = w.to;
+                last.flags = w.flags;
+            }
+            _ => out.push(w),
+        }
+    }
+    out
+}
+
+/// Picks the window on `date`, else the nearest one (the next if there is one, else the last).
+pub(crate) fn nearest<F: Copy>(
+    windows: &[ValidityWindow<F>],
+    date: Date,
+) -> Option<ValidityWindow<F>> {
+    windows
+        .iter()
+        .find(|w| w.contains(date))
+        .or_else(|| windows.iter().find(|w| w.from > date))
+        .or_else(|| windows.last())
+        .copied()
+}
+
+/// Whether a CC or MCC (MS-DRG v43, FY2026, Table 6K).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum CcLevel {
+    /// Complication or comorbidity.
+    #[serde(rename = "CC")]
+    Cc,
+    /// Major complication or comorbidity.
+    #[serde(rename = "MCC")]
+    Mcc,
+}
+
+/// A code's severity level as a secondary diagnosis (MS-DRG v43, FY2026).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct CcInfo {
+    /// CC or MCC.
+    pub level: CcLevel,
+    /// The PDX exclusion group (Table 6K part 1): a principal diagnosis in this
+    /// group makes the code count as a non-CC. `None` for "No Excl" codes.
+    pub pdx_exclusion_group: Option<u16>,
+    /// Counts as CC/MCC only if the patient is discharged alive (Table 6K part 2).
+    pub alive_only: bool,
+}
+
+/// An ICD-10-CM chapter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Chapter {
+    /// Chapter number, 1–22.
+    pub number: u8,
+    /// First category of the chapter.
+    pub first: IcdCm,
+    /// Last category of the chapter.
+    pub last: IcdCm,
+    /// Official title, without the range.
+    pub title: &'static str,
+}
+
+/// A block (section) of categories within a chapter, such as `E08-E13`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Section {
+    /// The chapter number.
+    pub chapter: u8,
+    /// First category of the block.
+    pub first: IcdCm,
+    /// Last category of the block.
+    pub last: IcdCm,
+    /// Official title, without the range.
+    pub title: &'static str,
+}
+
+/// The chapters, in order.
+///
+/// ```
+/// let ch = medcode::icd10cm::chapters().next().unwrap();
+/// assert_eq!((ch.number, ch.title), (1, "Certain infectious and parasitic diseases"));
+/// ```
+pub fn chapters() -> impl ExactSizeIterator<Item = Chapter> {
+    t::CM_CHAPTERS
+        .iter()
+        .map(|&(number, first, last, title)| Chapter {
+            number,
+            first: IcdCm::from_key_unchecked(first),
+            last: IcdCm::from_key_unchecked(last),
+            title,
+        })
+}
+
+/// The blocks (sections), in tabular order.
+pub fn sections() -> impl ExactSizeIterator<Item = Section> {
+    t::CM_SECTIONS
+        .iter()
+        .map(|&(chapter, first, last, title)| Section {
+            chapter,
+            first: IcdCm::from_key_unchecked(first),
+            last: IcdCm::from_key_unchecked(last),
+            title,
+        })
+}
+
+impl Chapter {
+    /// The chapter's own notes (includes, excludes …).
+    pub fn notes(&self) -> impl Iterator<Item = Note> {
+        notes::block_notes(&format!("chapter:{}", self.number))
+    }
+}
+
+impl Section {
+    /// The block's own notes.
+    pub fn notes(&self) -> impl Iterator<Item = Note> {
+        let first = self.first.undotted();
+        let last = self.last.undotted();
+        notes::block_notes(&format!("section:{first}-{last}"))
+    }
+}
+
+/// What the tables know about one ICD-10-CM code (a cheap `Copy` handle).
+///
+/// ```
+/// use medcode::{Date, DxFlags, IcdCm};
+/// let info = "E11.9".parse::<IcdCm>().unwrap().info().unwrap();
+/// assert!(info.is_billable());
+/// assert_eq!(info.title(), Some("Type 2 diabetes mellitus without complications"));
+/// assert_eq!(info.parent().unwrap().code().to_string(), "E11");
+/// assert_eq!(info.chapter().unwrap().number, 4);
+/// let flags = info.mce_on(Date::new(2026, 1, 1).unwrap()).unwrap();
+/// assert!(flags.contains(DxFlags::QUESTIONABLE_ADMISSION));
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct IcdCmInfo(u32);
+
+impl fmt::Debug for IcdCmInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "IcdCmInfo({})", self.code())
+    }
+}
+
+impl IcdCmInfo {
+    fn i(self) -> usize {
+        self.0 as usize
+    }
+
+    /// The code.
+    pub fn code(self) -> IcdCm {
+        IcdCm::from_key_unchecked(t::CM_KEYS[self.i()])
+    }
+
+    /// True if some source shows the code as a header (a category or
+    /// subcategory, or a code still lacking its 7th character): not billable
+    /// as it stands. A code can be both: billable in old releases, a header
+    /// after it was split.
+    pub fn is_header(self) -> bool {
+        t::CM_KIND[self.i()] & 1 != 0
+    }
+
+    /// True if the code is billable in at least one bundled release.
+    pub fn is_billable(self) -> bool {
+        t::CM_KIND[self.i()] & 2 != 0
+    }
+
+    /// The official long title, or `None` when no bundled source titles the
+    /// code (codes new in FY2027, codes retired before FY2024). Never invented.
+    pub fn title(self) -> Option<&'static str> {
+        text_at(t::CM_TITLES, &t::CM_TITLE_END, self.i())
+    }
+
+    /// The short title from the FY2025 CMS order file, or `None` (codes new
+    /// since FY2025 and codes not in that file have none).
+    pub fn short_title(self) -> Option<&'static str> {
+        text_at(t::CM_SHORTS, &t::CM_SHORT_END, self.i())
+    }
+
+    fn raw_windows(self) -> &'static [(u32, u32, u32)] {
+        let (s, e) = (t::CM_WIN_START[self.i()], t::CM_WIN_START[self.i() + 1]);
+        &t::CM_WINDOWS[s as usize..e as usize]
+    }
+
+    /// True if the code is billable and valid on `date` (as of the horizon for later dates).
+    #[inline]
+    pub fn valid_on(self, date: Date) -> bool {
+        let d = as_of(date);
+        self.raw_windows().iter().any(|&(s, e, _)| s <= d && d <= e)
+    }
+
+    /// The MCE flags on `date`, or `None` if the code is not valid then.
+    pub fn mce_on(self, date: Date) -> Option<DxFlags> {
+        let d = as_of(date);
+        self.raw_windows()
+            .iter()
+            .find(|&&(s, e, _)| s <= d && d <= e)
+            .map(|&(_, _, f)| DxFlags::from_bits(f))
+    }
+
+    /// Every MCE period of the code (a new one starts whenever its flags change).
+    pub fn mce_periods(self) -> impl ExactSizeIterator<Item = ValidityWindow<DxFlags>> {
+        self.raw_windows()
+            .iter()
+            .map(|&(s, e, f)| window(s, e, t::CM_HORIZON, DxFlags::from_bits(f)))
+    }
+
+    /// The validity windows: periods in which the code was billable, adjacent
+    /// MCE periods merged. Empty for codes that were never billable.
+    ///
+    /// ```
+    /// use medcode::IcdCm;
+    /// let w = "U07.1".parse::<IcdCm>().unwrap().info().unwrap().windows();
+    /// assert_eq!(w.len(), 1);
+    /// assert_eq!(w[0].from.to_string(), "2020-04-01");
+    /// assert_eq!(w[0].to, None); // still valid
+    /// ```
+    pub fn windows(self) -> Vec<ValidityWindow<DxFlags>> {
+        merge(self.mce_periods())
+    }
+
+    /// The window containing `date`, else the nearest one (the next, else the last).
+    pub fn window_near(self, date: Date) -> Option<ValidityWindow<DxFlags>> {
+        nearest(&self.windows(), date)
+    }
+
+    /// The parent: the longest proper prefix of the code that is in the table.
+    pub fn parent(self) -> Option<IcdCmInfo> {
+        match t::CM_PARENT[self.i()] {
+            u32::MAX => None,
+            p => Some(IcdCmInfo(p)),
+        }
+    }
+
+    /// Ancestors, nearest first, up to the category.
+    pub fn ancestors(self) -> impl Iterator<Item = IcdCmInfo> {
+        std::iter::successors(self.parent(), |p| p.parent())
+    }
+
+    /// Every code below this one, in code order (a contiguous run of the table).
+    pub fn descendants(self) -> impl ExactSizeIterator<Item = IcdCmInfo> {
+        (self.0 + 1..t::CM_DESC_END[self.i()]).map(IcdCmInfo)
+    }
+
+    /// The codes directly below this one.
+    pub fn children(self) -> impl Iterator<Item = IcdCmInfo> {
+        self.descendants().filter(move |d| d.parent() == Some(self))
+    }
+
+    /// The chapter the code's category falls in.
+    pub fn chapter(self) -> Option<Chapter> {
+        let cat = self.code().category();
+        chapters().find(|c| c.first <= cat && cat <= c.last)
+    }
+
+    /// The block (section) the code's category falls in.
+    pub fn section(self) -> Option<Section> {
+        let cat = self.code().category();
+        sections().find(|s| s.first <= cat && cat <= s.last)
+    }
+
+    /// The instructional notes written at this code (not those inherited from
+    /// ancestors, chapter or block: walk [`ancestors`](Self::ancestors) for those).
+    pub fn notes(self) -> impl ExactSizeIterator<Item = Note> {
+        let (s, e) = (t::CM_NOTE_START[self.i()], t::CM_NOTE_START[self.i() + 1]);
+        notes::notes_range(s, e)
+    }
+
+    /// The 7th-character definitions that apply to this code: those at the
+    /// code itself or its nearest ancestor that has them.
+    ///
+    /// ```
+    /// use medcode::IcdCm;
+    /// let s72 = "S72.001".parse::<IcdCm>().unwrap().info().unwrap();
+    /// let defs = s72.seventh_characters().unwrap();
+    /// assert_eq!(defs.defined_at().to_string(), "S72");
+    /// assert!(defs.get('A').unwrap().starts_with("initial encounter"));
+    /// assert!(s72.requires_seventh_character());
+    /// ```
+    pub fn seventh_characters(self) -> Option<SeventhCharacters> {
+        std::iter::once(self)
+            .chain(self.ancestors())
+            .find_map(notes::seventh_at)
+    }
+
+    /// True if the code needs a 7th character to be billable: shorter than
+    /// seven characters with 7th-character definitions at it or above
+    /// (pad with placeholder `X` to six characters: T36.0X1A).
+    pub fn requires_seventh_character(self) -> bool {
+        self.code().len() < 7 && self.seventh_characters().is_some()
+    }
+
+    /// CC/MCC status as a secondary diagnosis (MS-DRG v43, FY2026).
+    ///
+    /// ```
+    /// use medcode::{icd10cm::CcLevel, IcdCm};
+    /// let cc = "A02.1".parse::<IcdCm>().unwrap().info().unwrap().cc().unwrap();
+    /// assert_eq!(cc.level, CcLevel::Mcc);
+    /// ```
+    pub fn cc(self) -> Option<CcInfo> {
+        let v = t::CM_CC[self.i()];
+        let level = match v & 3 {
+            1 => CcLevel::Cc,
+            2 => CcLevel::Mcc,
+            _ => return None,
+        };
+        let group = t::CM_PDX_GROUP[self.i()];
+        Some(CcInfo {
+            level,
+            pdx_exclusion_group: (group != 0).then_some(group),
+            alive_only: v & 4 != 0,
+        })
+    }
+
+    /// True if this code is a CC/MCC that counts as non-CC when `principal` is
+    /// the principal diagnosis (its PDX exclusion group holds `principal`).
+    ///
+    /// ```
+    /// use medcode::IcdCm;
+    /// let a001 = "A00.1".parse::<IcdCm>().unwrap().info().unwrap();
+    /// assert!(a001.cc_excluded_by("A00.0".parse().unwrap()));
+    /// assert!(!a001.cc_excluded_by("E11.9".parse().unwrap()));
+    /// ```
+    pub fn cc_excluded_by(self, principal: IcdCm) -> bool {
+        let Some(g) = self.cc().and_then(|cc| cc.pdx_exclusion_group) else {
+            return false;
+        };
+        let g = g as usize;
+        let (s, e) = match (t::CM_GROUP_START.get(g), t::CM_GROUP_START.get(g + 1)) {
+            (Some(&s), Some(&e)) => (s as usize, e as usize),
+            _ => return false,
+        };
+        t::CM_GROUP_MEMBERS[s..e]
+            .binary_search(&principal.key())
+            .is_ok()
+    }
+}
+
+/// The text `i` of a blob whose entries end at `ends[i]`; `None` if empty.
+pub(crate) fn text_at(blob: &'static str, ends: &[u32], i: usize) -> Option<&'static str> {
+    let start = if i == 0 { 0 } else { ends[i - 1] as usize };
+    let end = ends[i] as usize;
+    blob.get(start..end).filter(|s| !s.is_empty())
+}

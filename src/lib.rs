@@ -1,0 +1,43 @@
+//! # medcode
+//!
+//! US medical billing codes with the official tables compiled in.
+//!
+//! - [`IcdCm`]: ICD-10-CM diagnosis codes — typed values, every release
+//!   FY2016–FY2027 by date, official titles, hierarchy, tabular notes,
+//!   7th characters, MCE edit attributes and CC/MCC.
+//!
+//! Parsing checks syntax only; membership and validity are separate, dated
+//! questions. Tables are perfect-hash tables built at compile time from the
+//! committed `data/` folder, so a lookup costs a hash and two loads and a
+//! program pays nothing at start-up.
+//!
+//! ```
+//! use medcode::{Date, IcdCm};
+//!
+//! let code: IcdCm = "e11.9".parse()?;
+//! let info = code.info().expect("in the bundled tables");
+//! assert_eq!(info.title(), Some("Type 2 diabetes mellitus without complications"));
+//! assert!(code.valid_on(Date::new(2026, 1, 15)?));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Data: Source: CDC/NCHS (ICD-10-CM); CMS (MCE, MS-DRG). See NOTICE.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod codebuf;
+mod date;
+mod error;
+pub mod icd10cm;
+pub mod lookup;
+pub mod mce;
+mod phash;
+mod release;
+mod tables;
+
+pub use codebuf::CodeBuf;
+pub use date::Date;
+pub use error::{ParseCodeError, ParseDateError};
+pub use icd10cm::{IcdCm, IcdCmInfo};
+pub use mce::{AgeCategory, DxFlags, PcsFlags};
+pub use release::{DatedRelease, Release, ReleaseKind};
