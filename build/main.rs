@@ -198,6 +198,56 @@ fn emit_windows(
     emit_array(src, &format!("{prefix}_WINDOWS"), "(u32, u32, u32)", flat);
 }
 
+/// Twin of `Date::compact` in src/date.rs (a test checks they agree through `valid_on`).
+fn compact(ymd: u32) -> u32 {
+    let (y, m, d) = (ymd / 10_000, ymd / 100 % 100, ymd % 100);
+    if y < 2000 {
+        0
+    } else if y > 2170 {
+        0xFFFE
+    } else {
+        ((y - 2000) * 12 + (m - 1)) * 32 + d
+    }
+}
+
+/// Per code, the span from its first valid day to its last as two compact
+/// dates (`from << 16 | to`), so `valid_on` needs one small load. Codes whose
+/// windows have gaps get `u32::MAX` and take the slow path; codes never
+/// billable get an empty span (from > to).
+fn emit_spans(src: &mut String, prefix: &str, codes: &[String], windows: &BTreeMap<String, Vec<(u32, u32, u32)>>) {
+    let spans = codes.iter().map(|c| match windows.get(c) {
+        None => 0xFFFF_0000u32,
+        Some(ws) => {
+            let contiguous = ws.windows(2).all(|p| compact_next_day(p[0].1) == p[1].0);
+            if contiguous {
+                (compact(ws[0].0) << 16) | compact(ws[ws.len() - 1].1)
+            } else {
+                u32::MAX
+            }
+        }
+    });
+    emit_array(src, &format!("{prefix}_SPAN"), "u32", spans);
+}
+
+/// The day after `ymd` (yyyymmdd), as yyyymmdd.
+fn compact_next_day(ymd: u32) -> u32 {
+    let (y, m, d) = (ymd / 10_000, ymd / 100 % 100, ymd % 100);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    if d < days {
+        ymd + 1
+    } else if m < 12 {
+        y * 10_000 + (m + 1) * 100 + 1
+    } else {
+        (y + 1) * 10_000 + 101
+    }
+}
+
 const NOTE_KINDS: [&str; 9] = [
     "includes",
     "inclusionTerm",
@@ -257,6 +307,7 @@ fn gen_icd10cm(data: &Path, out: &Path, src: &mut String) {
     emit_array(src, "CM_TITLE_END", "u32", title_end);
     emit_array(src, "CM_SHORT_END", "u32", short_end);
     emit_windows(src, "CM", &codes, &windows);
+    emit_spans(src, "CM", &codes, &windows);
 
     // Hierarchy: parent = longest proper prefix in the table; descendants are
     // the run of following codes that start with this one.
@@ -447,6 +498,7 @@ fn gen_icd10pcs_validity(data: &Path, src: &mut String) {
     emit_array(src, "PCS_KEYS", "u64", keys.iter());
     emit_table(src, "PCS", &keys);
     emit_windows(src, "PCS", &codes, &windows);
+    emit_spans(src, "PCS", &codes, &windows);
 }
 
 fn gen_mce(data: &Path, src: &mut String) {

@@ -70,6 +70,21 @@ impl Date {
         self.0
     }
 
+    /// The date as a 16-bit number that orders like the date: months since
+    /// 2000-01 times 32 plus the day, saturating outside 2000–2170. The
+    /// validity spans in the code tables use it (`build/main.rs` has its twin).
+    #[inline]
+    pub(crate) const fn compact(self) -> u16 {
+        let (y, m, d) = (self.year(), self.month(), self.day());
+        if y < 2000 {
+            0
+        } else if y > 2170 {
+            u16::MAX - 1
+        } else {
+            (((y - 2000) * 12 + (m - 1)) * 32 + d) as u16
+        }
+    }
+
     /// The year.
     pub const fn year(self) -> u32 {
         self.0 / 10_000

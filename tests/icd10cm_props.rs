@@ -84,3 +84,24 @@ fn huge_and_hostile_inputs_are_errors() {
         assert!(s.parse::<IcdCm>().is_err(), "{s:?}");
     }
 }
+
+#[test]
+fn fast_valid_on_agrees_with_the_windows() {
+    let mut dates: Vec<medcode::Date> = icd10cm::releases().map(|r| r.effective).collect();
+    for r in icd10cm::releases() {
+        if let Some(prev) = medcode::Date::from_days_since_epoch(r.effective.days_since_epoch() - 1) {
+            dates.push(prev);
+        }
+    }
+    dates.push("2027-03-31".parse().unwrap());
+    dates.push("2027-04-01".parse().unwrap());
+    dates.push("2015-09-30".parse().unwrap());
+    for info in icd10cm::all() {
+        let windows = info.windows();
+        for &d in &dates {
+            let as_of = d.min(icd10cm::horizon());
+            let slow = windows.iter().any(|w| w.contains(as_of));
+            assert_eq!(info.valid_on(d), slow, "{} on {d}", info.code());
+        }
+    }
+}

@@ -49,7 +49,17 @@ impl IcdCm {
     /// assert_eq!(IcdCm::parse("E1"), Err(ParseCodeError::TooShort { len: 2, min: 3 }));
     /// assert_eq!(IcdCm::parse("E1.19"), Err(ParseCodeError::MisplacedDot { position: 2, expected: "only after the third character" }));
     /// ```
+    #[inline]
     pub fn parse(input: &str) -> Result<IcdCm, ParseCodeError> {
+        match parse_fast(input.as_bytes()) {
+            Some(key) => Ok(IcdCm::from_key_unchecked(key)),
+            None => Self::parse_slow(input),
+        }
+    }
+
+    /// The careful parser: trims, and names the first thing wrong.
+    #[cold]
+    fn parse_slow(input: &str) -> Result<IcdCm, ParseCodeError> {
         let s = input.trim();
         if s.is_empty() {
             return Err(ParseCodeError::Empty);
@@ -203,6 +213,59 @@ impl IcdCm {
     }
 }
 
+/// Six-bit symbol of every byte, either case; 0 for NUL (padding), `BAD` for
+/// anything a code cannot hold.
+const BAD: u8 = 0x80;
+static SYMBOLS: [u8; 256] = {
+    let mut t = [BAD; 256];
+    t[0] = 0;
+    let mut b = 0;
+    while b < 256 {
+        let upper = (b as u8).to_ascii_uppercase();
+        if upper.is_ascii_digit() || upper.is_ascii_uppercase() {
+            t[b] = sixbit::encode(upper) as u8;
+        }
+        b += 1;
+    }
+    t
+};
+
+/// The common case without branches on each character: a well-formed code,
+/// no surrounding space. Anything else returns `None` and goes to the
+/// careful parser, which finds the error (or trims and succeeds).
+#[inline(always)]
+fn parse_fast(b: &[u8]) -> Option<u64> {
+    let len = b.len();
+    if !(3..=8).contains(&len) {
+        return None;
+    }
+    let mut buf = [0u8; 8];
+    buf[..len].copy_from_slice(b);
+    let dotted = buf[3] == b'.';
+    let mut w = u64::from_le_bytes(buf);
+    if dotted {
+        // Drop the dot: bytes 4.. move down one place.
+        w = (w & 0xFF_FFFF) | ((w >> 8) & !0xFF_FFFF);
+    }
+    let n = len - usize::from(dotted);
+    if n > 7 || (dotted && n == 3) {
+        return None;
+    }
+    let mut key = 0u64;
+    let mut bad = 0u8;
+    for i in 0..7 {
+        let sym = SYMBOLS[(w >> (8 * i)) as u8 as usize];
+        // A bad byte, or a NUL inside the code, spoils the fast path.
+        bad |= (sym & BAD) | u8::from(sym == 0 && i < n);
+        key = (key << 6) | u64::from(sym & 0x3f);
+    }
+    // The first character must be a letter (symbols 11..=36).
+    if bad != 0 || sixbit::symbol(key, 0) < 11 {
+        return None;
+    }
+    Some(key)
+}
+
 impl fmt::Display for IcdCm {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.pad(&self.dotted())
@@ -341,6 +404,18 @@ mod tests {
         let mut sorted = parsed.clone();
         sorted.sort();
         assert_eq!(parsed, sorted);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_path_agrees_with_careful_parser(s in "[ A-Za-z0-9.\\x00é]{0,10}") {
+            let fast = parse_fast(s.as_bytes()).map(IcdCm::from_key_unchecked);
+            let slow = IcdCm::parse_slow(&s);
+            if let Some(f) = fast {
+                proptest::prop_assert_eq!(Ok(f), slow);
+            }
+            proptest::prop_assert_eq!(IcdCm::parse(&s), slow);
+        }
     }
 
     #[test]

@@ -351,8 +351,14 @@ impl IcdCmInfo {
     /// True if the code is billable and valid on `date` (as of the horizon for later dates).
     #[inline]
     pub fn valid_on(self, date: Date) -> bool {
-        let d = as_of(date);
-        self.raw_windows().iter().any(|&(s, e, _)| s <= d && d <= e)
+        let span = t::CM_SPAN[self.i()];
+        if span == u32::MAX {
+            // Windows with gaps: check each.
+            let d = as_of(date);
+            return self.raw_windows().iter().any(|&(s, e, _)| s <= d && d <= e);
+        }
+        let d = u32::from(date.min(horizon()).compact());
+        (span >> 16) <= d && d <= (span & 0xFFFF)
     }
 
     /// The MCE flags on `date`, or `None` if the code is not valid then.

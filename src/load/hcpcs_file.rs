@@ -1,0 +1,886 @@
+//! The record parser for the CMS quarterly HCPCS Level II alpha-numeric file.
+//!
+//! Written against `std` only (no `crate::` paths) because it is compiled
+//! twice: into the library (run-time loading, [`crate::hcpcs::HcpcsRelease`])
+//! and into the build script (`build/hcpcs.rs`, which compiles a file named by
+//! `MEDCODE_HCPCS_FILE` into the perfect-hash tables). One parser, so both
+//! paths answer identically.
+//!
+//! # The layout
+//!
+//! CMS publishes the file quarterly (`HCPC<year>_<MON>_ANWEB_<date>.txt`,
+//! cp1252, fixed width, record length 320). Columns are 1-based and inclusive:
+//!
+//! | columns | field |
+//! |---|---|
+//! | 1–5 | HCPCS code (modifier records: the modifier, in columns 4–5) |
+//! | 6–10 | sequence number (read, not checked) |
+//! | 11 | record id: `3` first line of a code, `4` continuation of its long title, `7` first line of a modifier, `8` continuation of its long title |
+//! | 12–91 | long title (a chunk; continued on following `4`/`8` records) |
+//! | 92–119 | short title |
+//! | 120–127 | pricing indicators, up to four of two characters |
+//! | 230 | coverage code |
+//! | 257–259 | BETOS code |
+//! | 269–276 | add date (`yyyymmdd`, may be blank) |
+//! | 277–284 | action effective date |
+//! | 285–292 | termination date |
+//! | 293 | action code |
+//!
+//! Decisions this reader makes (and documents, because the file does not):
+//!
+//! - Lines end in LF or CRLF. Lines that are blank (spaces, tabs, a DOS
+//!   end-of-file `0x1A`) are skipped.
+//! - A record must reach column 11 (code, sequence and record id are
+//!   mandatory); a shorter one is [`HcpcsFileError::ShortLine`]. A record
+//!   shorter than 320 columns is padded with blanks (tools often strip
+//!   trailing blanks); a field cut off in the middle (a date of four digits)
+//!   is then reported as a bad field. Non-blank text past column 320 is
+//!   [`HcpcsFileError::LongLine`].
+//! - Long titles: each chunk is trimmed and the chunks are joined with one
+//!   space. Only the long-title columns of a continuation record are read.
+//! - Text is decoded from cp1252 by hand (bytes 0x80–0x9F from the Windows
+//!   table, the five bytes it leaves undefined to the C1 control of the same
+//!   value as the WHATWG Encoding Standard does; all other bytes are Latin-1).
+//! - Codes are a letter and four digits; modifiers two letters or digits;
+//!   dates real calendar dates; pricing indicators, coverage, BETOS and action
+//!   codes letters or digits. Anything else is a typed error naming the line
+//!   and field.
+#![allow(dead_code)]
+
+use std::fmt;
+
+/// The record length of the CMS file.
+pub const RECORD_LEN: usize = 320;
+/// The fewest columns a record must have: code, sequence number, record id.
+pub const MIN_RECORD_LEN: usize = 11;
+
+/// A field of the fixed-width record, with its 1-based inclusive columns.
+///
+/// ```
+/// use medcode::hcpcs::Field;
+/// assert_eq!(Field::AddDate.columns(), (269, 276));
+/// assert_eq!(Field::AddDate.to_string(), "add date (columns 269-276)");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Field {
+    /// The code (or modifier), columns 1–5.
+    Code,
+    /// The record id, column 11.
+    RecordId,
+    /// A long-title chunk, columns 12–91.
+    LongTitle,
+    /// The short title, columns 92–119.
+    ShortTitle,
+    /// The pricing indicators, columns 120–127.
+    PricingIndicator,
+    /// The coverage code, column 230.
+    Coverage,
+    /// The BETOS code, columns 257–259.
+    Betos,
+    /// The add date, columns 269–276.
+    AddDate,
+    /// The action effective date, columns 277–284.
+    ActionEffectiveDate,
+    /// The termination date, columns 285–292.
+    TerminationDate,
+    /// The action code, column 293.
+    ActionCode,
+}
+
+impl Field {
+    /// The 1-based, inclusive columns of the field.
+    ///
+    /// ```
+    /// assert_eq!(medcode::hcpcs::Field::Code.columns(), (1, 5));
+    /// ```
+    pub const fn columns(self) -> (usize, usize) {
+        match self {
+            Field::Code => (1, 5),
+            Field::RecordId => (11, 11),
+            Field::LongTitle => (12, 91),
+            Field::ShortTitle => (92, 119),
+            Field::PricingIndicator => (120, 127),
+            Field::Coverage => (230, 230),
+            Field::Betos => (257, 259),
+            Field::AddDate => (269, 276),
+            Field::ActionEffectiveDate => (277, 284),
+            Field::TerminationDate => (285, 292),
+            Field::ActionCode => (293, 293),
+        }
+    }
+
+    /// The field's name in words.
+    ///
+    /// ```
+    /// assert_eq!(medcode::hcpcs::Field::Betos.name(), "BETOS code");
+    /// ```
+    pub const fn name(self) -> &'static str {
+        match self {
+            Field::Code => "code",
+            Field::RecordId => "record id",
+            Field::LongTitle => "long title",
+            Field::ShortTitle => "short title",
+            Field::PricingIndicator => "pricing indicators",
+            Field::Coverage => "coverage code",
+            Field::Betos => "BETOS code",
+            Field::AddDate => "add date",
+            Field::ActionEffectiveDate => "action effective date",
+            Field::TerminationDate => "termination date",
+            Field::ActionCode => "action code",
+        }
+    }
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (a, b) = self.columns();
+        if a == b {
+            write!(f, "{} (column {a})", self.name())
+        } else {
+            write!(f, "{} (columns {a}-{b})", self.name())
+        }
+    }
+}
+
+/// A bad record in a CMS HCPCS file: which line (1-based), which field, what
+/// is wrong.
+///
+/// ```
+/// use medcode::hcpcs::{HcpcsFileError, HcpcsLoadError, HcpcsRelease};
+/// let err = HcpcsRelease::from_reader(&b"A0428\n"[..]).unwrap_err();
+/// match err {
+///     HcpcsLoadError::Record(e) => {
+///         assert_eq!(e, HcpcsFileError::ShortLine { line: 1, len: 5, min: 11 });
+///         assert_eq!(e.line(), 1);
+///     }
+///     other => panic!("{other}"),
+/// }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum HcpcsFileError {
+    /// The record ends before column 11, so it has no record id.
+    ShortLine {
+        /// 1-based line number.
+        line: usize,
+        /// Columns found.
+        len: usize,
+        /// Columns required.
+        min: usize,
+    },
+    /// Non-blank text past column 320.
+    LongLine {
+        /// 1-based line number.
+        line: usize,
+        /// Columns found.
+        len: usize,
+        /// The record length.
+        max: usize,
+    },
+    /// Column 11 is not 3, 4, 7 or 8.
+    UnknownRecordId {
+        /// 1-based line number.
+        line: usize,
+        /// The character found.
+        found: char,
+    },
+    /// Columns 1–5 do not hold a code (a letter and four digits) or a
+    /// modifier (two letters or digits), as the record id requires.
+    BadCode {
+        /// 1-based line number.
+        line: usize,
+        /// The text found (trimmed).
+        found: String,
+        /// What the record id requires, in words.
+        expected: &'static str,
+    },
+    /// A date field that is neither blank nor a real `yyyymmdd` date.
+    BadDate {
+        /// 1-based line number.
+        line: usize,
+        /// Which date.
+        field: Field,
+        /// The text found.
+        found: String,
+    },
+    /// Another field holds something it cannot (pricing indicators, coverage,
+    /// BETOS and action codes are letters or digits).
+    BadField {
+        /// 1-based line number.
+        line: usize,
+        /// Which field.
+        field: Field,
+        /// The text found.
+        found: String,
+    },
+    /// A continuation record (id 4 or 8) that does not follow the first record
+    /// of the same code or modifier.
+    ContinuationWithoutFirst {
+        /// 1-based line number.
+        line: usize,
+        /// The code or modifier it continues.
+        code: String,
+    },
+    /// A second first-line record for a code or modifier.
+    DuplicateCode {
+        /// 1-based line number.
+        line: usize,
+        /// The code or modifier.
+        code: String,
+        /// The line of its first record.
+        first_line: usize,
+    },
+}
+
+impl HcpcsFileError {
+    /// The 1-based line number of the bad record.
+    pub fn line(&self) -> usize {
+        match *self {
+            HcpcsFileError::ShortLine { line, .. }
+            | HcpcsFileError::LongLine { line, .. }
+            | HcpcsFileError::UnknownRecordId { line, .. }
+            | HcpcsFileError::BadCode { line, .. }
+            | HcpcsFileError::BadDate { line, .. }
+            | HcpcsFileError::BadField { line, .. }
+            | HcpcsFileError::ContinuationWithoutFirst { line, .. }
+            | HcpcsFileError::DuplicateCode { line, .. } => line,
+        }
+    }
+
+    /// The field at fault, where one field is.
+    pub fn field(&self) -> Option<Field> {
+        match *self {
+            HcpcsFileError::UnknownRecordId { .. } => Some(Field::RecordId),
+            HcpcsFileError::BadCode { .. } | HcpcsFileError::DuplicateCode { .. } => {
+                Some(Field::Code)
+            }
+            HcpcsFileError::BadDate { field, .. } | HcpcsFileError::BadField { field, .. } => {
+                Some(field)
+            }
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for HcpcsFileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HcpcsFileError::ShortLine { line, len, min } => write!(
+                f,
+                "line {line}: record too short: {len} columns, at least {min} needed for code, sequence and record id"
+            ),
+            HcpcsFileError::LongLine { line, len, max } => write!(
+                f,
+                "line {line}: record too long: text in column {len}, records are {max} columns"
+            ),
+            HcpcsFileError::UnknownRecordId { line, found } => write!(
+                f,
+                "line {line}: unknown record id {found:?} in column 11: expected 3, 4, 7 or 8"
+            ),
+            HcpcsFileError::BadCode {
+                line,
+                found,
+                expected,
+            } => write!(
+                f,
+                "line {line}: {}: {found:?} is not {expected}",
+                Field::Code
+            ),
+            HcpcsFileError::BadDate { line, field, found } => write!(
+                f,
+                "line {line}: {field}: {found:?} is not a date as yyyymmdd"
+            ),
+            HcpcsFileError::BadField { line, field, found } => {
+                write!(f, "line {line}: {field}: unexpected {found:?}")
+            }
+            HcpcsFileError::ContinuationWithoutFirst { line, code } => write!(
+                f,
+                "line {line}: continuation record for {code:?} does not follow a first record of {code:?}"
+            ),
+            HcpcsFileError::DuplicateCode {
+                line,
+                code,
+                first_line,
+            } => write!(
+                f,
+                "line {line}: {code:?} already has a first record on line {first_line}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for HcpcsFileError {}
+
+/// A byte range `(start, end)` into [`Parsed::text`].
+pub type Span = (u32, u32);
+
+/// One code, as stored in a table: the packed key, text spans into
+/// [`Parsed::text`], the fixed fields. A date is `yyyymmdd`, 0 when blank; a
+/// one-character field is its ASCII byte, 0 when blank; pricing indicators
+/// are four pairs of ASCII bytes, blank pairs last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CodeRow {
+    /// The code packed six bits a character (as `src/codebuf.rs` packs codes).
+    pub key: u64,
+    /// Long title.
+    pub title: Span,
+    /// Short title.
+    pub short_title: Span,
+    /// BETOS code.
+    pub betos: Span,
+    /// Up to four two-character pricing indicators; unused pairs are spaces.
+    pub pricing: [u8; 8],
+    /// Coverage code (0 = blank).
+    pub coverage: u8,
+    /// Action code (0 = blank).
+    pub action: u8,
+    /// Add date (0 = blank).
+    pub added: u32,
+    /// Action effective date (0 = blank).
+    pub effective: u32,
+    /// Termination date (0 = blank).
+    pub terminated: u32,
+}
+
+/// How the build script writes a [`CodeRow`] into the generated tables.
+pub type CodeTuple = (u64, Span, Span, Span, [u8; 8], (u8, u8), (u32, u32, u32));
+
+impl CodeRow {
+    /// The row as a tuple (the generated tables' form).
+    pub const fn to_tuple(&self) -> CodeTuple {
+        (
+            self.key,
+            self.title,
+            self.short_title,
+            self.betos,
+            self.pricing,
+            (self.coverage, self.action),
+            (self.added, self.effective, self.terminated),
+        )
+    }
+
+    /// The row from its tuple form.
+    pub const fn from_tuple(t: &CodeTuple) -> CodeRow {
+        CodeRow {
+            key: t.0,
+            title: t.1,
+            short_title: t.2,
+            betos: t.3,
+            pricing: t.4,
+            coverage: (t.5).0,
+            action: (t.5).1,
+            added: (t.6).0,
+            effective: (t.6).1,
+            terminated: (t.6).2,
+        }
+    }
+}
+
+/// One modifier, as stored in a table (fields as in [`CodeRow`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ModifierRow {
+    /// The modifier packed six bits a character.
+    pub key: u64,
+    /// Long title.
+    pub title: Span,
+    /// Short title.
+    pub short_title: Span,
+    /// Action code (0 = blank).
+    pub action: u8,
+    /// Add date (0 = blank).
+    pub added: u32,
+    /// Action effective date (0 = blank).
+    pub effective: u32,
+    /// Termination date (0 = blank).
+    pub terminated: u32,
+}
+
+/// How the build script writes a [`ModifierRow`] into the generated tables.
+pub type ModifierTuple = (u64, Span, Span, u8, (u32, u32, u32));
+
+impl ModifierRow {
+    /// The row as a tuple (the generated tables' form).
+    pub const fn to_tuple(&self) -> ModifierTuple {
+        (
+            self.key,
+            self.title,
+            self.short_title,
+            self.action,
+            (self.added, self.effective, self.terminated),
+        )
+    }
+
+    /// The row from its tuple form.
+    pub const fn from_tuple(t: &ModifierTuple) -> ModifierRow {
+        ModifierRow {
+            key: t.0,
+            title: t.1,
+            short_title: t.2,
+            action: t.3,
+            added: (t.4).0,
+            effective: (t.4).1,
+            terminated: (t.4).2,
+        }
+    }
+}
+
+/// A parsed file: one text blob, codes and modifiers each sorted by key
+/// (which is code order).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Parsed {
+    /// All titles and BETOS codes, back to back.
+    pub text: String,
+    /// The codes, in code order.
+    pub codes: Vec<CodeRow>,
+    /// The modifiers, in modifier order.
+    pub modifiers: Vec<ModifierRow>,
+}
+
+impl Parsed {
+    /// The text of a span.
+    pub fn str(&self, span: Span) -> &str {
+        &self.text[span.0 as usize..span.1 as usize]
+    }
+}
+
+/// Packs up to seven upper-case ASCII letters or digits six bits a character,
+/// first character highest (the scheme of `src/codebuf.rs`): 0 = none, digits
+/// 1–10, letters 11–36, so keys order like the codes.
+pub fn pack(code: &[u8]) -> u64 {
+    let mut key = 0u64;
+    for i in 0..7 {
+        let sym = match code.get(i) {
+            Some(c @ b'0'..=b'9') => u64::from(c - b'0') + 1,
+            Some(c @ b'A'..=b'Z') => u64::from(c - b'A') + 11,
+            _ => 0,
+        };
+        key = (key << 6) | sym;
+    }
+    key
+}
+
+/// The character of a cp1252 byte.
+pub fn cp1252_char(b: u8) -> char {
+    const HIGH: [char; 32] = [
+        '\u{20AC}', '\u{0081}', '\u{201A}', '\u{0192}', '\u{201E}', '\u{2026}', '\u{2020}',
+        '\u{2021}', '\u{02C6}', '\u{2030}', '\u{0160}', '\u{2039}', '\u{0152}', '\u{008D}',
+        '\u{017D}', '\u{008F}', '\u{0090}', '\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}',
+        '\u{2022}', '\u{2013}', '\u{2014}', '\u{02DC}', '\u{2122}', '\u{0161}', '\u{203A}',
+        '\u{0153}', '\u{009D}', '\u{017E}', '\u{0178}',
+    ];
+    match b {
+        0x80..=0x9F => HIGH[usize::from(b - 0x80)],
+        _ => char::from(b),
+    }
+}
+
+/// Decodes cp1252 bytes.
+pub fn decode_cp1252(bytes: &[u8]) -> String {
+    bytes.iter().map(|&b| cp1252_char(b)).collect()
+}
+
+fn is_blank(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | 0x1A)
+}
+
+/// A record padded to [`RECORD_LEN`] columns.
+struct Record<'a> {
+    bytes: &'a [u8],
+    line: usize,
+}
+
+impl Record<'_> {
+    /// The raw bytes of 1-based inclusive columns, blank-padded on the right
+    /// (columns past the record's end read as blanks: the slice is cut short).
+    fn cols(&self, (a, b): (usize, usize)) -> &[u8] {
+        let start = (a - 1).min(self.bytes.len());
+        let end = b.min(self.bytes.len());
+        &self.bytes[start..end]
+    }
+
+    fn field(&self, field: Field) -> &[u8] {
+        self.cols(field.columns())
+    }
+
+    fn text(&self, field: Field) -> String {
+        decode_cp1252(self.field(field)).trim().to_owned()
+    }
+
+    fn date(&self, field: Field) -> Result<u32, HcpcsFileError> {
+        let raw = self.field(field);
+        let trimmed = trim_bytes(raw);
+        if trimmed.is_empty() {
+            return Ok(0);
+        }
+        let bad = || HcpcsFileError::BadDate {
+            line: self.line,
+            field,
+            found: decode_cp1252(raw).trim().to_owned(),
+        };
+        if raw.len() != 8 || !raw.iter().all(u8::is_ascii_digit) {
+            return Err(bad());
+        }
+        let v = raw
+            .iter()
+            .fold(0u32, |acc, &d| acc * 10 + u32::from(d - b'0'));
+        if is_calendar_date(v) {
+            Ok(v)
+        } else {
+            Err(bad())
+        }
+    }
+
+    /// A one-character field: 0 when blank, else an ASCII letter or digit.
+    fn flag(&self, field: Field) -> Result<u8, HcpcsFileError> {
+        match self.field(field) {
+            [] | [b' '] => Ok(0),
+            [c] if c.is_ascii_alphanumeric() => Ok(c.to_ascii_uppercase()),
+            other => Err(self.bad_field(field, other)),
+        }
+    }
+
+    fn bad_field(&self, field: Field, raw: &[u8]) -> HcpcsFileError {
+        HcpcsFileError::BadField {
+            line: self.line,
+            field,
+            found: decode_cp1252(raw),
+        }
+    }
+
+    fn pricing(&self) -> Result<[u8; 8], HcpcsFileError> {
+        let raw = self.field(Field::PricingIndicator);
+        let mut out = [b' '; 8];
+        let mut n = 0;
+        for i in 0..4 {
+            let pair = [
+                raw.get(2 * i).copied().unwrap_or(b' '),
+                raw.get(2 * i + 1).copied().unwrap_or(b' '),
+            ];
+            if pair == [b' ', b' '] {
+                continue;
+            }
+            if !pair.iter().all(u8::is_ascii_alphanumeric) {
+                return Err(self.bad_field(Field::PricingIndicator, raw));
+            }
+            out[2 * n] = pair[0].to_ascii_uppercase();
+            out[2 * n + 1] = pair[1].to_ascii_uppercase();
+            n += 1;
+        }
+        Ok(out)
+    }
+
+    fn betos(&self) -> Result<String, HcpcsFileError> {
+        let raw = self.field(Field::Betos);
+        let t = trim_bytes(raw);
+        if t.iter().all(u8::is_ascii_alphanumeric) {
+            Ok(String::from_utf8_lossy(t).to_ascii_uppercase())
+        } else {
+            Err(self.bad_field(Field::Betos, raw))
+        }
+    }
+}
+
+fn trim_bytes(mut b: &[u8]) -> &[u8] {
+    while let [first, rest @ ..] = b {
+        if *first == b' ' {
+            b = rest;
+        } else {
+            break;
+        }
+    }
+    while let [rest @ .., last] = b {
+        if *last == b' ' {
+            b = rest;
+        } else {
+            break;
+        }
+    }
+    b
+}
+
+/// True if `v` (`yyyymmdd`) is a real date in years 1–9999.
+pub fn is_calendar_date(v: u32) -> bool {
+    let (y, m, d) = (v / 10_000, v / 100 % 100, v % 100);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => 0,
+    };
+    (1..=9999).contains(&y) && d >= 1 && d <= days
+}
+
+fn is_hcpcs_code(c: &[u8]) -> bool {
+    c.len() == 5 && c[0].is_ascii_alphabetic() && c[1..].iter().all(u8::is_ascii_digit)
+}
+
+fn is_modifier(c: &[u8]) -> bool {
+    c.len() == 2 && c.iter().all(u8::is_ascii_alphanumeric)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Code,
+    Modifier,
+}
+
+/// A code or modifier being read: its fixed fields and its title chunks.
+struct Pending {
+    kind: Kind,
+    code: Vec<u8>,
+    line: usize,
+    chunks: Vec<String>,
+    short_title: String,
+    betos: String,
+    pricing: [u8; 8],
+    coverage: u8,
+    action: u8,
+    dates: (u32, u32, u32),
+}
+
+/// Parses a whole file.
+///
+/// Strict mode (`lenient == false`) stops at the first bad record and returns
+/// it as the only error. Lenient mode skips each bad record, reports it, and
+/// goes on; a continuation of a skipped record is reported too (as
+/// [`HcpcsFileError::ContinuationWithoutFirst`]), so no line is dropped
+/// silently.
+pub fn parse(input: &[u8], lenient: bool) -> (Parsed, Vec<HcpcsFileError>) {
+    let mut errors = Vec::new();
+    let mut done: Vec<Pending> = Vec::new();
+    // Index into `done` of the record a continuation may extend.
+    let mut current: Option<usize> = None;
+    let mut seen: std::collections::HashMap<(bool, Vec<u8>), usize> =
+        std::collections::HashMap::new();
+
+    for (i, raw) in input.split(|&b| b == b'\n').enumerate() {
+        let line = i + 1;
+        let bytes = raw.strip_suffix(b"\r").unwrap_or(raw);
+        if bytes.iter().all(|&b| is_blank(b)) {
+            continue;
+        }
+        match read_record(bytes, line, &done, current, &mut seen) {
+            Ok(Step::New(p)) => {
+                done.push(p);
+                current = Some(done.len() - 1);
+            }
+            Ok(Step::Continue(chunk)) => {
+                if let Some(c) = current {
+                    done[c].chunks.push(chunk);
+                }
+            }
+            Err(e) => {
+                current = None;
+                errors.push(e);
+                if !lenient {
+                    return (Parsed::default(), errors);
+                }
+            }
+        }
+    }
+    (assemble(done), errors)
+}
+
+enum Step {
+    New(Pending),
+    Continue(String),
+}
+
+fn read_record(
+    bytes: &[u8],
+    line: usize,
+    done: &[Pending],
+    current: Option<usize>,
+    seen: &mut std::collections::HashMap<(bool, Vec<u8>), usize>,
+) -> Result<Step, HcpcsFileError> {
+    if bytes.len() < MIN_RECORD_LEN {
+        return Err(HcpcsFileError::ShortLine {
+            line,
+            len: bytes.len(),
+            min: MIN_RECORD_LEN,
+        });
+    }
+    if bytes.len() > RECORD_LEN {
+        if let Some(last) = bytes.iter().rposition(|&b| !is_blank(b)) {
+            if last >= RECORD_LEN {
+                return Err(HcpcsFileError::LongLine {
+                    line,
+                    len: last + 1,
+                    max: RECORD_LEN,
+                });
+            }
+        }
+    }
+    let rec = Record { bytes, line };
+    let (kind, first) = match bytes[MIN_RECORD_LEN - 1] {
+        b'3' => (Kind::Code, true),
+        b'4' => (Kind::Code, false),
+        b'7' => (Kind::Modifier, true),
+        b'8' => (Kind::Modifier, false),
+        other => {
+            return Err(HcpcsFileError::UnknownRecordId {
+                line,
+                found: cp1252_char(other),
+            })
+        }
+    };
+    let code_raw = trim_bytes(rec.field(Field::Code));
+    let code: Vec<u8> = code_raw.to_ascii_uppercase();
+    let (ok, expected) = match kind {
+        Kind::Code => (is_hcpcs_code(&code), "a HCPCS code (a letter and four digits)"),
+        Kind::Modifier => (is_modifier(&code), "a modifier (two letters or digits)"),
+    };
+    if !ok {
+        return Err(HcpcsFileError::BadCode {
+            line,
+            found: decode_cp1252(code_raw),
+            expected,
+        });
+    }
+    let chunk = rec.text(Field::LongTitle);
+    if !first {
+        return match current.map(|c| &done[c]) {
+            Some(p) if p.kind == kind && p.code == code => Ok(Step::Continue(chunk)),
+            _ => Err(HcpcsFileError::ContinuationWithoutFirst {
+                line,
+                code: String::from_utf8_lossy(&code).into_owned(),
+            }),
+        };
+    }
+    let (pricing, coverage, betos) = match kind {
+        Kind::Code => (rec.pricing()?, rec.flag(Field::Coverage)?, rec.betos()?),
+        Kind::Modifier => ([b' '; 8], 0, String::new()),
+    };
+    let dates = (
+        rec.date(Field::AddDate)?,
+        rec.date(Field::ActionEffectiveDate)?,
+        rec.date(Field::TerminationDate)?,
+    );
+    let action = rec.flag(Field::ActionCode)?;
+    let short_title = rec.text(Field::ShortTitle);
+    if let Some(&first_line) = seen.get(&(kind == Kind::Code, code.clone())) {
+        return Err(HcpcsFileError::DuplicateCode {
+            line,
+            code: String::from_utf8_lossy(&code).into_owned(),
+            first_line,
+        });
+    }
+    seen.insert((kind == Kind::Code, code.clone()), line);
+    Ok(Step::New(Pending {
+        kind,
+        code,
+        line,
+        chunks: vec![chunk],
+        short_title,
+        betos,
+        pricing,
+        coverage,
+        action,
+        dates,
+    }))
+}
+
+fn push(text: &mut String, s: &str) -> Span {
+    let start = text.len() as u32;
+    text.push_str(s);
+    (start, text.len() as u32)
+}
+
+fn assemble(mut done: Vec<Pending>) -> Parsed {
+    done.sort_by(|a, b| a.code.cmp(&b.code));
+    let mut out = Parsed::default();
+    for p in &done {
+        let title: Vec<&str> = p
+            .chunks
+            .iter()
+            .map(String::as_str)
+            .filter(|c| !c.is_empty())
+            .collect();
+        let title = push(&mut out.text, &title.join(" "));
+        let short_title = push(&mut out.text, &p.short_title);
+        let key = pack(&p.code);
+        let (added, effective, terminated) = p.dates;
+        match p.kind {
+            Kind::Code => {
+                let betos = push(&mut out.text, &p.betos);
+                out.codes.push(CodeRow {
+                    key,
+                    title,
+                    short_title,
+                    betos,
+                    pricing: p.pricing,
+                    coverage: p.coverage,
+                    action: p.action,
+                    added,
+                    effective,
+                    terminated,
+                });
+            }
+            Kind::Modifier => out.modifiers.push(ModifierRow {
+                key,
+                title,
+                short_title,
+                action: p.action,
+                added,
+                effective,
+                terminated,
+            }),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(code: &str, id: u8, long: &str) -> Vec<u8> {
+        let mut r = vec![b' '; RECORD_LEN];
+        r[..code.len()].copy_from_slice(code.as_bytes());
+        r[5..10].copy_from_slice(b"00100");
+        r[10] = id;
+        r[11..11 + long.len()].copy_from_slice(long.as_bytes());
+        r
+    }
+
+    #[test]
+    fn cp1252_table() {
+        assert_eq!(cp1252_char(0x80), '€');
+        assert_eq!(cp1252_char(0x92), '\u{2019}');
+        assert_eq!(cp1252_char(0x96), '–');
+        assert_eq!(cp1252_char(0x9F), 'Ÿ');
+        assert_eq!(cp1252_char(0x81), '\u{81}');
+        assert_eq!(cp1252_char(0xE9), 'é');
+        assert_eq!(cp1252_char(b'A'), 'A');
+    }
+
+    #[test]
+    fn pack_orders_like_codes() {
+        assert!(pack(b"A0428") < pack(b"A9999"));
+        assert!(pack(b"A9999") < pack(b"B0000"));
+        assert!(pack(b"25") < pack(b"LT"));
+        assert_ne!(pack(b"25"), 0);
+    }
+
+    #[test]
+    fn continued_title_is_joined() {
+        let mut file = record("E0114", b'3', "TEST LONG TITLE PART ONE   ");
+        file.push(b'\n');
+        file.extend(record("E0114", b'4', "   PART TWO"));
+        let (p, errors) = parse(&file, false);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(p.codes.len(), 1);
+        assert_eq!(p.str(p.codes[0].title), "TEST LONG TITLE PART ONE PART TWO");
+    }
+
+    #[test]
+    fn dates_are_checked() {
+        assert!(is_calendar_date(20240229));
+        assert!(!is_calendar_date(20230229));
+        assert!(!is_calendar_date(20231301));
+        assert!(!is_calendar_date(0));
+    }
+}
