@@ -174,6 +174,10 @@ fn benches(c: &mut Criterion) {
     let (billable, hot_inputs, misses) = (billable_p.strs(), hot_p.strs(), misses_p.strs());
 
     let mut g = c.benchmark_group("icd10cm");
+    g.bench_function("harness (read input only)", |b| {
+        let mut next = cycle(&billable);
+        b.iter(|| black_box(next().len()))
+    });
     g.bench_function("parse", |b| {
         let mut next = cycle(&billable);
         b.iter(|| black_box(next().parse::<IcdCm>().ok()))

@@ -239,26 +239,31 @@ fn parse_fast(b: &[u8]) -> Option<u64> {
     if !(3..=8).contains(&len) {
         return None;
     }
-    let mut buf = [0u8; 8];
-    buf[..len].copy_from_slice(b);
-    let dotted = buf[3] == b'.';
-    let mut w = u64::from_le_bytes(buf);
-    if dotted {
-        // Drop the dot: bytes 4.. move down one place.
-        w = (w & 0xFF_FFFF) | ((w >> 8) & !0xFF_FFFF);
-    }
+    // Load the bytes into a word without a variable-length copy: two
+    // overlapping 4-byte reads cover lengths 4 to 8.
+    let mut w = if len >= 4 {
+        let lo = u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as u64;
+        let hi = u32::from_le_bytes([b[len - 4], b[len - 3], b[len - 2], b[len - 1]]) as u64;
+        lo | (hi << (8 * (len - 4)))
+    } else {
+        u64::from(b[0]) | u64::from(b[1]) << 8 | u64::from(b[2]) << 16
+    };
+    let dotted = (w >> 24) as u8 == b'.';
+    // Drop the dot without a branch: bytes 4.. move down one place.
+    let undotted = (w & 0xFF_FFFF) | ((w >> 8) & !0xFF_FFFF);
+    let mask = 0u64.wrapping_sub(u64::from(dotted));
+    w = (w & !mask) | (undotted & mask);
     let n = len - usize::from(dotted);
-    if n > 7 || (dotted && n == 3) {
-        return None;
+    let sym: [u8; 7] = std::array::from_fn(|i| SYMBOLS[(w >> (8 * i)) as u8 as usize]);
+    // A bad byte, a NUL inside the code, an eighth character or a bare dot
+    // spoils the fast path.
+    let mut bad = u8::from(n > 7 || (dotted && n == 3));
+    for (i, &c) in sym.iter().enumerate() {
+        bad |= (c & BAD) | u8::from(c == 0 && i < n);
     }
-    let mut key = 0u64;
-    let mut bad = 0u8;
-    for i in 0..7 {
-        let sym = SYMBOLS[(w >> (8 * i)) as u8 as usize];
-        // A bad byte, or a NUL inside the code, spoils the fast path.
-        bad |= (sym & BAD) | u8::from(sym == 0 && i < n);
-        key = (key << 6) | u64::from(sym & 0x3f);
-    }
+    // Independent shifts, not a serial chain, so the CPU can overlap them.
+    let part = |i: usize| u64::from(sym[i] & 0x3f) << (6 * (6 - i));
+    let key = (part(0) | part(1)) | (part(2) | part(3)) | ((part(4) | part(5)) | part(6));
     // The first character must be a letter (symbols 11..=36).
     if bad != 0 || sixbit::symbol(key, 0) < 11 {
         return None;
