@@ -11,6 +11,8 @@ mod phash;
 #[path = "../src/mce_names.rs"]
 mod mce_names;
 
+mod hcpcs;
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;
@@ -28,6 +30,7 @@ fn main() {
     gen_icd10cm(data, &out, &mut src);
     gen_icd10pcs_validity(data, &mut src);
     gen_mce(data, &mut src);
+    hcpcs::generate(&out, &mut src);
     write_if_changed(&out.join("tables.rs"), &src);
 }
 

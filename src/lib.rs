@@ -41,3 +41,12 @@ pub use error::{ParseCodeError, ParseDateError};
 pub use icd10cm::{IcdCm, IcdCmInfo};
 pub use mce::{AgeCategory, DxFlags, PcsFlags};
 pub use release::{DatedRelease, Release, ReleaseKind};
+
+// CPT, HCPCS Level II and modifiers (issue 4).
+pub mod cpt;
+pub mod hcpcs;
+pub mod load;
+pub mod modifier;
+pub use cpt::Cpt;
+pub use hcpcs::{Hcpcs, HcpcsRelease};
+pub use modifier::Modifier;

@@ -235,6 +235,12 @@ pub enum HcpcsFileError {
 
 impl HcpcsFileError {
     /// The 1-based line number of the bad record.
+    ///
+    /// ```
+    /// use medcode::hcpcs::HcpcsFileError;
+    /// let e = HcpcsFileError::UnknownRecordId { line: 7, found: '5' };
+    /// assert_eq!(e.line(), 7);
+    /// ```
     pub fn line(&self) -> usize {
         match *self {
             HcpcsFileError::ShortLine { line, .. }
@@ -249,6 +255,13 @@ impl HcpcsFileError {
     }
 
     /// The field at fault, where one field is.
+    ///
+    /// ```
+    /// use medcode::hcpcs::{Field, HcpcsFileError};
+    /// let e = HcpcsFileError::BadDate { line: 2, field: Field::TerminationDate, found: "2024".into() };
+    /// assert_eq!(e.field(), Some(Field::TerminationDate));
+    /// assert_eq!(HcpcsFileError::ShortLine { line: 1, len: 3, min: 11 }.field(), None);
+    /// ```
     pub fn field(&self) -> Option<Field> {
         match *self {
             HcpcsFileError::UnknownRecordId { .. } => Some(Field::RecordId),
@@ -348,7 +361,7 @@ pub type CodeTuple = (u64, Span, Span, Span, [u8; 8], (u8, u8), (u32, u32, u32))
 
 impl CodeRow {
     /// The row as a tuple (the generated tables' form).
-    pub const fn to_tuple(&self) -> CodeTuple {
+    pub const fn to_tuple(self) -> CodeTuple {
         (
             self.key,
             self.title,
@@ -401,7 +414,7 @@ pub type ModifierTuple = (u64, Span, Span, u8, (u32, u32, u32));
 
 impl ModifierRow {
     /// The row as a tuple (the generated tables' form).
-    pub const fn to_tuple(&self) -> ModifierTuple {
+    pub const fn to_tuple(self) -> ModifierTuple {
         (
             self.key,
             self.title,
@@ -730,7 +743,10 @@ fn read_record(
     let code_raw = trim_bytes(rec.field(Field::Code));
     let code: Vec<u8> = code_raw.to_ascii_uppercase();
     let (ok, expected) = match kind {
-        Kind::Code => (is_hcpcs_code(&code), "a HCPCS code (a letter and four digits)"),
+        Kind::Code => (
+            is_hcpcs_code(&code),
+            "a HCPCS code (a letter and four digits)",
+        ),
         Kind::Modifier => (is_modifier(&code), "a modifier (two letters or digits)"),
     };
     if !ok {

@@ -1,0 +1,402 @@
+//! The `Hcpcs` code value and its section: syntax only, no table access.
+
+use crate::codebuf::{sixbit, CodeBuf};
+use crate::error::ParseCodeError;
+use std::fmt;
+use std::num::NonZeroU64;
+use std::str::FromStr;
+
+/// A HCPCS Level II code whose *syntax* is right: a letter and four digits.
+///
+/// Every letter is accepted, so that a code from a future or a foreign file
+/// still parses; [`Hcpcs::section`] says which letters CMS uses (letters F,
+/// I, N, O, W, X, Y and Z are not in use and are in no section). `D` codes are CDT (dental)
+/// codes, copyrighted by the American Dental Association: they parse and
+/// report their section, and no CDT descriptor is in this crate.
+///
+/// Input may be any case, with surrounding whitespace. Parsing never
+/// allocates, never panics and never looks anything up. The value is 8 bytes
+/// (`Option<Hcpcs>` too), `Copy`, ordered like the codes, serialised as the
+/// string.
+///
+/// ```
+/// use medcode::Hcpcs;
+/// let code: Hcpcs = " e0114 ".parse().unwrap();
+/// assert_eq!(code.to_string(), "E0114");
+/// assert_eq!(code.letter(), 'E');
+/// assert!("A0428".parse::<Hcpcs>().unwrap() < "A9999".parse().unwrap());
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Hcpcs(NonZeroU64);
+
+const _: () = assert!(std::mem::size_of::<Option<Hcpcs>>() == 8);
+
+/// The section of HCPCS Level II a code's letter puts it in.
+///
+/// ```
+/// use medcode::hcpcs::{Hcpcs, HcpcsSection};
+/// let sec = |s: &str| s.parse::<Hcpcs>().unwrap().section();
+/// assert_eq!(sec("J1100"), Some(HcpcsSection::Drugs));
+/// assert_eq!(sec("D0120"), Some(HcpcsSection::Dental));
+/// assert_eq!(sec("N0001"), None); // N is not in use
+/// assert_eq!(HcpcsSection::Dental.name(), "CDT (dental)");
+/// assert_eq!(HcpcsSection::Drugs.letter(), 'J');
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[non_exhaustive]
+pub enum HcpcsSection {
+    /// A: transportation services, medical and surgical supplies.
+    TransportationSupplies,
+    /// B: enteral and parenteral therapy.
+    EnteralParenteral,
+    /// C: outpatient PPS (temporary).
+    OutpatientPps,
+    /// D: CDT (dental) codes, maintained by the American Dental Association.
+    Dental,
+    /// E: durable medical equipment.
+    DurableMedicalEquipment,
+    /// G: procedures and professional services (temporary).
+    ProceduresProfessional,
+    /// H: behavioral health and/or substance abuse treatment.
+    BehavioralHealth,
+    /// J: drugs administered other than oral method.
+    Drugs,
+    /// K: durable medical equipment (temporary).
+    DmeTemporary,
+    /// L: orthotic and prosthetic procedures and devices.
+    OrthoticProsthetic,
+    /// M: other medical services and quality measures.
+    OtherMedicalServices,
+    /// P: pathology and laboratory services.
+    PathologyLaboratory,
+    /// Q: temporary codes.
+    Temporary,
+    /// R: diagnostic radiology services.
+    DiagnosticRadiology,
+    /// S: temporary national codes for commercial payers.
+    CommercialPayers,
+    /// T: national codes for state Medicaid agencies.
+    StateMedicaid,
+    /// U: coronavirus diagnostic panel tests (laboratory).
+    CoronavirusLab,
+    /// V: vision, hearing and speech-language services.
+    VisionHearingSpeech,
+}
+
+const SECTIONS: [(char, HcpcsSection, &str); 18] = [
+    (
+        'A',
+        HcpcsSection::TransportationSupplies,
+        "Transportation services, medical and surgical supplies",
+    ),
+    (
+        'B',
+        HcpcsSection::EnteralParenteral,
+        "Enteral and parenteral therapy",
+    ),
+    (
+        'C',
+        HcpcsSection::OutpatientPps,
+        "Outpatient PPS (temporary)",
+    ),
+    ('D', HcpcsSection::Dental, "CDT (dental)"),
+    (
+        'E',
+        HcpcsSection::DurableMedicalEquipment,
+        "Durable medical equipment",
+    ),
+    (
+        'G',
+        HcpcsSection::ProceduresProfessional,
+        "Procedures/professional services (temporary)",
+    ),
+    (
+        'H',
+        HcpcsSection::BehavioralHealth,
+        "Behavioral health and/or substance abuse treatment",
+    ),
+    (
+        'J',
+        HcpcsSection::Drugs,
+        "Drugs administered other than oral method",
+    ),
+    (
+        'K',
+        HcpcsSection::DmeTemporary,
+        "Durable medical equipment (temporary)",
+    ),
+    (
+        'L',
+        HcpcsSection::OrthoticProsthetic,
+        "Orthotic/prosthetic procedures and devices",
+    ),
+    (
+        'M',
+        HcpcsSection::OtherMedicalServices,
+        "Other medical services and quality measures",
+    ),
+    (
+        'P',
+        HcpcsSection::PathologyLaboratory,
+        "Pathology and laboratory services",
+    ),
+    ('Q', HcpcsSection::Temporary, "Temporary codes"),
+    (
+        'R',
+        HcpcsSection::DiagnosticRadiology,
+        "Diagnostic radiology services",
+    ),
+    (
+        'S',
+        HcpcsSection::CommercialPayers,
+        "Commercial payers (temporary)",
+    ),
+    ('T', HcpcsSection::StateMedicaid, "State Medicaid agencies"),
+    (
+        'U',
+        HcpcsSection::CoronavirusLab,
+        "Coronavirus diagnostic panel tests (laboratory)",
+    ),
+    (
+        'V',
+        HcpcsSection::VisionHearingSpeech,
+        "Vision, hearing and speech-language services",
+    ),
+];
+
+impl HcpcsSection {
+    /// The section's letter.
+    ///
+    /// ```
+    /// assert_eq!(medcode::hcpcs::HcpcsSection::VisionHearingSpeech.letter(), 'V');
+    /// ```
+    pub fn letter(self) -> char {
+        SECTIONS.iter().find(|e| e.1 == self).map_or('?', |e| e.0)
+    }
+
+    /// The section's name.
+    ///
+    /// ```
+    /// assert_eq!(medcode::hcpcs::HcpcsSection::Drugs.name(), "Drugs administered other than oral method");
+    /// ```
+    pub fn name(self) -> &'static str {
+        SECTIONS.iter().find(|e| e.1 == self).map_or("", |e| e.2)
+    }
+
+    /// The section of a letter (any case); `None` for letters not in use (F,
+    /// I, N, O, W, X, Y, Z) and for anything else.
+    ///
+    /// ```
+    /// use medcode::hcpcs::HcpcsSection;
+    /// assert_eq!(HcpcsSection::of_letter('q'), Some(HcpcsSection::Temporary));
+    /// assert_eq!(HcpcsSection::of_letter('W'), None);
+    /// ```
+    pub fn of_letter(letter: char) -> Option<HcpcsSection> {
+        let l = letter.to_ascii_uppercase();
+        SECTIONS.iter().find(|e| e.0 == l).map(|e| e.1)
+    }
+
+    /// Every section, in letter order.
+    ///
+    /// ```
+    /// assert_eq!(medcode::hcpcs::HcpcsSection::all().count(), 18);
+    /// ```
+    pub fn all() -> impl ExactSizeIterator<Item = HcpcsSection> {
+        SECTIONS.iter().map(|e| e.1)
+    }
+}
+
+impl fmt::Display for HcpcsSection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.name())
+    }
+}
+
+impl Hcpcs {
+    /// Characters in a HCPCS Level II code.
+    ///
+    /// ```
+    /// assert_eq!(medcode::Hcpcs::LEN, 5);
+    /// ```
+    pub const LEN: usize = 5;
+
+    /// Parses a code; the same as `str::parse`.
+    ///
+    /// ```
+    /// use medcode::{Hcpcs, ParseCodeError};
+    /// assert_eq!(Hcpcs::parse("A042"), Err(ParseCodeError::TooShort { len: 4, min: 5 }));
+    /// assert_eq!(
+    ///     Hcpcs::parse("99213"),
+    ///     Err(ParseCodeError::BadCharacter { position: 0, found: '9', expected: "a letter" })
+    /// );
+    /// assert_eq!(
+    ///     Hcpcs::parse("A04Z8"),
+    ///     Err(ParseCodeError::BadCharacter { position: 3, found: 'Z', expected: "a digit" })
+    /// );
+    /// ```
+    pub fn parse(input: &str) -> Result<Hcpcs, ParseCodeError> {
+        let s = input.trim();
+        if s.is_empty() {
+            return Err(ParseCodeError::Empty);
+        }
+        let mut key = 0u64;
+        let mut n = 0usize;
+        for (pos, c) in s.chars().enumerate() {
+            if pos == Self::LEN {
+                return Err(ParseCodeError::TooLong {
+                    len: s.chars().count(),
+                    max: Self::LEN,
+                });
+            }
+            let upper = c.to_ascii_uppercase();
+            let ok = if pos == 0 {
+                upper.is_ascii_uppercase()
+            } else {
+                upper.is_ascii_digit()
+            };
+            if !ok {
+                return Err(ParseCodeError::BadCharacter {
+                    position: pos,
+                    found: c,
+                    expected: if pos == 0 { "a letter" } else { "a digit" },
+                });
+            }
+            key = (key << 6) | sixbit::encode(upper as u8);
+            n += 1;
+        }
+        if n < Self::LEN {
+            return Err(ParseCodeError::TooShort {
+                len: n,
+                min: Self::LEN,
+            });
+        }
+        Ok(Hcpcs::from_key_unchecked(key << 12))
+    }
+
+    /// Builds a value from a packed key the crate produced itself.
+    pub(crate) const fn from_key_unchecked(key: u64) -> Hcpcs {
+        match NonZeroU64::new(key) {
+            Some(k) => Hcpcs(k),
+            // Packed keys start with a letter, so they are never zero.
+            None => Hcpcs(NonZeroU64::MIN),
+        }
+    }
+
+    /// The packed key: six bits a character, first highest, seven positions
+    /// (as `src/load/hcpcs_file.rs` and the build script pack codes).
+    pub(crate) const fn key(self) -> u64 {
+        self.0.get()
+    }
+
+    /// The code as text (`"E0114"`), without allocating; same as `Display`.
+    ///
+    /// ```
+    /// assert_eq!(&*"j1100".parse::<medcode::Hcpcs>().unwrap().code(), "J1100");
+    /// ```
+    pub fn code(self) -> CodeBuf {
+        let mut buf = CodeBuf::new();
+        for pos in 0..Self::LEN {
+            buf.push(sixbit::decode(sixbit::symbol(self.key(), pos)));
+        }
+        buf
+    }
+
+    /// The code's letter.
+    ///
+    /// ```
+    /// assert_eq!("g0008".parse::<medcode::Hcpcs>().unwrap().letter(), 'G');
+    /// ```
+    pub fn letter(self) -> char {
+        char::from(sixbit::decode(sixbit::symbol(self.key(), 0)))
+    }
+
+    /// The section the letter puts the code in; `None` for letters CMS does
+    /// not use (F, I, N, O, W, X, Y, Z).
+    ///
+    /// ```
+    /// use medcode::hcpcs::{Hcpcs, HcpcsSection};
+    /// assert_eq!("L3000".parse::<Hcpcs>().unwrap().section(), Some(HcpcsSection::OrthoticProsthetic));
+    /// assert_eq!("Z1234".parse::<Hcpcs>().unwrap().section(), None);
+    /// ```
+    pub fn section(self) -> Option<HcpcsSection> {
+        HcpcsSection::of_letter(self.letter())
+    }
+
+    /// True for a CDT (dental, `D`) code. CDT is the American Dental
+    /// Association's: no CDT descriptor is in this crate.
+    ///
+    /// ```
+    /// assert!("D0120".parse::<medcode::Hcpcs>().unwrap().is_cdt());
+    /// ```
+    pub fn is_cdt(self) -> bool {
+        self.letter() == 'D'
+    }
+}
+
+impl fmt::Display for Hcpcs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(&self.code())
+    }
+}
+
+impl fmt::Debug for Hcpcs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Hcpcs({})", self.code())
+    }
+}
+
+impl FromStr for Hcpcs {
+    type Err = ParseCodeError;
+    fn from_str(s: &str) -> Result<Hcpcs, ParseCodeError> {
+        Hcpcs::parse(s)
+    }
+}
+
+impl TryFrom<&str> for Hcpcs {
+    type Error = ParseCodeError;
+    fn try_from(s: &str) -> Result<Hcpcs, ParseCodeError> {
+        Hcpcs::parse(s)
+    }
+}
+
+impl serde::Serialize for Hcpcs {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.code())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Hcpcs {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Hcpcs, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Hcpcs;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a HCPCS Level II code such as \"E0114\"")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Hcpcs, E> {
+                Hcpcs::parse(v).map_err(E::custom)
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_matches_file_packing() {
+        let c: Hcpcs = "E0114".parse().unwrap();
+        assert_eq!(c.key(), crate::load::hcpcs_file::pack(b"E0114"));
+    }
+
+    #[test]
+    fn every_letter_parses_and_unused_have_no_section() {
+        for l in 'A'..='Z' {
+            let c = Hcpcs::parse(&format!("{l}0001")).unwrap();
+            assert_eq!(c.letter(), l);
+            assert_eq!(c.section().is_none(), "FINOWXYZ".contains(l), "{l}");
+        }
+    }
+}

@@ -1,0 +1,747 @@
+//! A HCPCS release read from the CMS quarterly file, and the entries both it
+//! and the bundled table answer with.
+
+use super::Hcpcs;
+use crate::date::Date;
+use crate::load::hcpcs_file::{self, CodeRow, HcpcsFileError, ModifierRow, Parsed, Span};
+use crate::load::{LoadOptions, Loaded};
+use crate::modifier::Modifier;
+use std::fmt;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+fn text(blob: &str, span: Span) -> &str {
+    blob.get(span.0 as usize..span.1 as usize).unwrap_or("")
+}
+
+fn non_empty(s: &str) -> Option<&str> {
+    if s.is_empty() {
+        None
+    } else {
+        Some(s)
+    }
+}
+
+fn date(v: u32) -> Option<Date> {
+    // Dates were checked when the file was read (at run time or build time).
+    (v != 0).then(|| Date::from_checked(v))
+}
+
+fn flag(b: u8) -> Option<char> {
+    (b != 0).then_some(char::from(b))
+}
+
+fn valid_on(added: u32, terminated: u32, date: Date) -> bool {
+    let d = date.yyyymmdd();
+    added <= d && (terminated == 0 || d <= terminated)
+}
+
+/// Up to four two-character pricing indicators of a code, in file order.
+///
+/// ```
+/// use medcode::hcpcs::HcpcsRelease;
+/// let release = HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt").unwrap();
+/// let entry = release.get("E0114".parse().unwrap()).unwrap();
+/// let p = entry.pricing_indicators();
+/// assert_eq!(p.iter().collect::<Vec<_>>(), ["32", "33"]);
+/// assert_eq!(p.len(), 2);
+/// assert_eq!(p.get(1), Some("33"));
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PricingIndicators([u8; 8]);
+
+impl PricingIndicators {
+    /// How many indicators the code has (0–4).
+    ///
+    /// ```
+    /// let release = medcode::hcpcs::HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt").unwrap();
+    /// assert_eq!(release.get("A0428".parse().unwrap()).unwrap().pricing_indicators().len(), 4);
+    /// ```
+    pub fn len(&self) -> usize {
+        (0..4).take_while(|&i| self.0[2 * i] != b' ').count()
+    }
+
+    /// True if the code has none.
+    ///
+    /// ```
+    /// let release = medcode::hcpcs::HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt").unwrap();
+    /// assert!(!release.get("J1100".parse().unwrap()).unwrap().pricing_indicators().is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The `i`-th indicator (0-based).
+    ///
+    /// ```
+    /// let release = medcode::hcpcs::HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt").unwrap();
+    /// let p = release.get("A0428".parse().unwrap()).unwrap().pricing_indicators();
+    /// assert_eq!((p.get(0), p.get(3), p.get(4)), (Some("13"), Some("57"), None));
+    /// ```
+    pub fn get(&self, i: usize) -> Option<&str> {
+        if i >= self.len() {
+            return None;
+        }
+        std::str::from_utf8(&self.0[2 * i..2 * i + 2]).ok()
+    }
+
+    /// The indicators in file order.
+    ///
+    /// ```
+    /// let release = medcode::hcpcs::HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt").unwrap();
+    /// let p = release.get("G0008".parse().unwrap()).unwrap().pricing_indicators();
+    /// assert_eq!(p.iter().collect::<Vec<_>>(), ["51"]);
+    /// ```
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.len()).filter_map(move |i| self.get(i))
+    }
+}
+
+impl fmt::Debug for PricingIndicators {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl serde::Serialize for PricingIndicators {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+/// What a HCPCS release says about one code: titles, pricing indicators,
+/// coverage, BETOS, dates and action code. Borrowed from its table (the
+/// bundled table's entries are `'static`).
+///
+/// ```
+/// use medcode::{Date, hcpcs::HcpcsRelease};
+/// let release = HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt")?;
+/// let entry = release.get("G0202".parse()?).unwrap();
+/// assert_eq!(entry.title(), Some("TEST LONG TITLE FOR A TERMINATED CODE"));
+/// assert_eq!(entry.terminated(), Some(Date::new(2014, 12, 31)?));
+/// assert!(entry.valid_on(Date::new(2014, 6, 1)?));
+/// assert!(!entry.valid_on(Date::new(2015, 1, 1)?));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, Eq)]
+pub struct HcpcsEntry<'a> {
+    code: Hcpcs,
+    title: &'a str,
+    short_title: &'a str,
+    betos: &'a str,
+    pricing: PricingIndicators,
+    coverage: u8,
+    action: u8,
+    added: u32,
+    effective: u32,
+    terminated: u32,
+}
+
+impl<'a> HcpcsEntry<'a> {
+    pub(crate) fn new(blob: &'a str, row: &CodeRow) -> HcpcsEntry<'a> {
+        HcpcsEntry {
+            code: Hcpcs::from_key_unchecked(row.key),
+            title: text(blob, row.title),
+            short_title: text(blob, row.short_title),
+            betos: text(blob, row.betos),
+            pricing: PricingIndicators(row.pricing),
+            coverage: row.coverage,
+            action: row.action,
+            added: row.added,
+            effective: row.effective,
+            terminated: row.terminated,
+        }
+    }
+
+    /// The code.
+    ///
+    /// ```
+    /// let release = medcode::hcpcs::HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt").unwrap();
+    /// let e = release.get("E0114".parse().unwrap()).unwrap();
+    /// assert_eq!(e.code().to_string(), "E0114");
+    /// ```
+    pub fn code(&self) -> Hcpcs {
+        self.code
+    }
+
+    /// The long title (continuation records joined), `None` if blank.
+    ///
+    /// ```
+    /// let release = medcode::hcpcs::HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt").unwrap();
+    /// let e = release.get("E0114".parse().unwrap()).unwrap();
+    /// assert!(e.title().unwrap().ends_with("IN PART THREE"));
+    /// ```
+    pub fn title(&self) -> Option<&'a str> {
+        non_empty(self.title)
+    }
+
+    /// The short title (28 characters at most), `None` if blank.
+    ///
+    /// ```
+    /// let release = medcode::hcpcs::HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt").unwrap();
+    /// let e = release.get("E0114".parse().unwrap()).unwrap();
+    /// assert_eq!(e.short_title(), Some("TEST SHORT E0114"));
+    /// ```
+    pub fn short_title(&self) -> Option<&'a str> {
+        non_empty(self.short_title)
+    }
+
+    /// The pricing indicators (up to four).
+    ///
+    /// ```
+    /// let release = medcode::hcpcs::HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt").unwrap();
+    /// let e = release.get("E0114".parse().unwrap()).unwrap();
+    /// assert_eq!(e.pricing_indicators().len(), 2);
+    /// ```
+    pub fn pricing_indicators(&self) -> PricingIndicators {
+        self.pricing
+    }
+
+    /// The coverage code (column 230), `None` if blank.
+    ///
+    /// ```
+    /// let release = medcode::hcpcs::HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt").unwrap();
+    /// let e = release.get("E0114".parse().unwrap()).unwrap();
+    /// assert_eq!(e.coverage_code(), Some('C'));
+    /// ```
+    pub fn coverage_code(&self) -> Option<char> {
+        flag(self.coverage)
+    }
+
+    /// The BETOS code, `None` if blank.
+    ///
+    /// ```
+    /// let release = medcode::hcpcs::HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt").unwrap();
+    /// let e = release.get("E0114".parse().unwrap()).unwrap();
+    /// assert_eq!(e.betos(), Some("D1B"));
+    /// ```
+    pub fn betos(&self) -> Option<&'a str> {
+        non_empty(self.betos)
+    }
+
+    /// The date the code was added, `None` if blank.
+    ///
+    /// ```
+    /// let release = medcode::hcpcs::HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt").unwrap();
+    /// let e = release.get("E0114".parse().unwrap()).unwrap();
+    /// assert_eq!(e.added().unwrap().to_string(), "1985-01-01");
+    /// ```
+    pub fn added(&self) -> Option<Date> {
+        date(self.added)
+    }
+
+    /// The date the code's latest action took effect, `None` if blank.
+    ///
+    /// ```
+    /// let release = medcode::hcpcs::HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt").unwrap();
+    /// let e = release.get("E0114".parse().unwrap()).unwrap();
+    /// assert_eq!(e.action_effective().unwrap().to_string(), "2026-01-01");
+    /// ```
+    pub fn action_effective(&self) -> Option<Date> {
+        date(self.effective)
+    }
+
+    /// The termination date (the last day the code is valid), `None` if the
+    /// code is not terminated.
+    ///
+    /// ```
+    /// let release = medcode::hcpcs::HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt").unwrap();
+    /// let e = release.get("G0202".parse().unwrap()).unwrap();
+    /// assert_eq!(e.terminated().unwrap().to_string(), "2014-12-31");
+    /// ```
+    pub fn terminated(&self) -> Option<Date> {
+        date(self.terminated)
+    }
+
+    /// The action code (column 293: what the release changed), `None` if blank.
+    ///
+    /// ```
+    /// let release = medcode::hcpcs::HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt").unwrap();
+    /// let e = release.get("G0202".parse().unwrap()).unwrap();
+    /// assert_eq!(e.action_code(), Some('D'));
+    /// ```
+    pub fn action_code(&self) -> Option<char> {
+        flag(self.action)
+    }
+
+    /// True if the code was added on or before `date` (a blank add date
+    /// counts as "always") and is not terminated before it (the termination
+    /// date itself is still valid).
+    ///
+    /// ```
+    /// let release = medcode::hcpcs::HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt").unwrap();
+    /// let e = release.get("G0202".parse().unwrap()).unwrap();
+    /// assert!(e.valid_on("2014-12-31".parse().unwrap()));
+    /// assert!(!e.valid_on("2015-01-01".parse().unwrap()));
+    /// ```
+    pub fn valid_on(&self, date: Date) -> bool {
+        valid_on(self.added, self.terminated, date)
+    }
+}
+
+// Entries compare by content, across lifetimes (a bundled `'static` entry
+// equals the run-time entry for the same record).
+impl<'b> PartialEq<HcpcsEntry<'b>> for HcpcsEntry<'_> {
+    fn eq(&self, o: &HcpcsEntry<'b>) -> bool {
+        self.code == o.code
+            && self.title == o.title
+            && self.short_title == o.short_title
+            && self.betos == o.betos
+            && self.pricing == o.pricing
+            && self.coverage == o.coverage
+            && self.action == o.action
+            && self.added == o.added
+            && self.effective == o.effective
+            && self.terminated == o.terminated
+    }
+}
+
+impl std::hash::Hash for HcpcsEntry<'_> {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        (
+            self.code,
+            self.title,
+            self.short_title,
+            self.betos,
+            self.pricing,
+        )
+            .hash(h);
+        (
+            self.coverage,
+            self.action,
+            self.added,
+            self.effective,
+            self.terminated,
+        )
+            .hash(h);
+    }
+}
+
+#[derive(serde::Serialize)]
+struct EntryJson<'a> {
+    code: Hcpcs,
+    title: Option<&'a str>,
+    short_title: Option<&'a str>,
+    pricing_indicators: PricingIndicators,
+    coverage_code: Option<char>,
+    betos: Option<&'a str>,
+    added: Option<Date>,
+    action_effective: Option<Date>,
+    terminated: Option<Date>,
+    action_code: Option<char>,
+}
+
+impl serde::Serialize for HcpcsEntry<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        EntryJson {
+            code: self.code,
+            title: self.title(),
+            short_title: self.short_title(),
+            pricing_indicators: self.pricing,
+            coverage_code: self.coverage_code(),
+            betos: self.betos(),
+            added: self.added(),
+            action_effective: self.action_effective(),
+            terminated: self.terminated(),
+            action_code: self.action_code(),
+        }
+        .serialize(s)
+    }
+}
+
+/// What a HCPCS release says about one modifier: titles, dates, action code.
+///
+/// ```
+/// use medcode::hcpcs::HcpcsRelease;
+/// let release = HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt")?;
+/// let lt = release.modifier("LT".parse()?).unwrap();
+/// assert_eq!(lt.title(), Some("TEST MODIFIER TITLE LEFT"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, Eq)]
+pub struct ModifierEntry<'a> {
+    modifier: Modifier,
+    title: &'a str,
+    short_title: &'a str,
+    action: u8,
+    added: u32,
+    effective: u32,
+    terminated: u32,
+}
+
+impl<'a> ModifierEntry<'a> {
+    pub(crate) fn new(blob: &'a str, row: &ModifierRow) -> ModifierEntry<'a> {
+        ModifierEntry {
+            modifier: Modifier::from_key_unchecked(row.key),
+            title: text(blob, row.title),
+            short_title: text(blob, row.short_title),
+            action: row.action,
+            added: row.added,
+            effective: row.effective,
+            terminated: row.terminated,
+        }
+    }
+
+    /// The modifier.
+    ///
+    /// ```
+    /// let release = medcode::hcpcs::HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt").unwrap();
+    /// let m = release.modifier("GA".parse().unwrap()).unwrap();
+    /// assert_eq!(m.modifier().to_string(), "GA");
+    /// ```
+    pub fn modifier(&self) -> Modifier {
+        self.modifier
+    }
+
+    /// The long title (continuation records joined), `None` if blank.
+    ///
+    /// ```
+    /// let release = medcode::hcpcs::HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt").unwrap();
+    /// let m = release.modifier("GA".parse().unwrap()).unwrap();
+    /// assert!(m.title().unwrap().ends_with("ON A SECOND MODIFIER RECORD"));
+    /// ```
+    pub fn title(&self) -> Option<&'a str> {
+        non_empty(self.title)
+    }
+
+    /// The short title, `None` if blank.
+    ///
+    /// ```
+    /// let release = medcode::hcpcs::HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt").unwrap();
+    /// let m = release.modifier("GA".parse().unwrap()).unwrap();
+    /// assert_eq!(m.short_title(), Some("TEST MOD SHORT GA"));
+    /// ```
+    pub fn short_title(&self) -> Option<&'a str> {
+        non_empty(self.short_title)
+    }
+
+    /// The date the modifier was added, `None` if blank.
+    ///
+    /// ```
+    /// let release = medcode::hcpcs::HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt").unwrap();
+    /// let m = release.modifier("GA".parse().unwrap()).unwrap();
+    /// assert_eq!(m.added().unwrap().to_string(), "2002-01-01");
+    /// ```
+    pub fn added(&self) -> Option<Date> {
+        date(self.added)
+    }
+
+    /// The date its latest action took effect, `None` if blank.
+    ///
+    /// ```
+    /// let release = medcode::hcpcs::HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt").unwrap();
+    /// let m = release.modifier("GA".parse().unwrap()).unwrap();
+    /// assert_eq!(m.action_effective().unwrap().to_string(), "2002-01-01");
+    /// ```
+    pub fn action_effective(&self) -> Option<Date> {
+        date(self.effective)
+    }
+
+    /// The termination date, `None` if not terminated.
+    ///
+    /// ```
+    /// let release = medcode::hcpcs::HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt").unwrap();
+    /// let m = release.modifier("GA".parse().unwrap()).unwrap();
+    /// assert_eq!(m.terminated(), None);
+    /// ```
+    pub fn terminated(&self) -> Option<Date> {
+        date(self.terminated)
+    }
+
+    /// The action code, `None` if blank.
+    ///
+    /// ```
+    /// let release = medcode::hcpcs::HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt").unwrap();
+    /// let m = release.modifier("GA".parse().unwrap()).unwrap();
+    /// assert_eq!(m.action_code(), Some('N'));
+    /// ```
+    pub fn action_code(&self) -> Option<char> {
+        flag(self.action)
+    }
+
+    /// Added on or before `date` and not terminated before it (as
+    /// [`HcpcsEntry::valid_on`]).
+    ///
+    /// ```
+    /// let release = medcode::hcpcs::HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt").unwrap();
+    /// let m = release.modifier("GA".parse().unwrap()).unwrap();
+    /// assert!(!m.valid_on("2001-12-31".parse().unwrap()));
+    /// assert!(m.valid_on("2002-01-01".parse().unwrap()));
+    /// ```
+    pub fn valid_on(&self, date: Date) -> bool {
+        valid_on(self.added, self.terminated, date)
+    }
+}
+
+impl<'b> PartialEq<ModifierEntry<'b>> for ModifierEntry<'_> {
+    fn eq(&self, o: &ModifierEntry<'b>) -> bool {
+        self.modifier == o.modifier
+            && self.title == o.title
+            && self.short_title == o.short_title
+            && self.action == o.action
+            && self.added == o.added
+            && self.effective == o.effective
+            && self.terminated == o.terminated
+    }
+}
+
+impl std::hash::Hash for ModifierEntry<'_> {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        (self.modifier, self.title, self.short_title, self.action).hash(h);
+        (self.added, self.effective, self.terminated).hash(h);
+    }
+}
+
+#[derive(serde::Serialize)]
+struct ModifierJson<'a> {
+    modifier: Modifier,
+    title: Option<&'a str>,
+    short_title: Option<&'a str>,
+    added: Option<Date>,
+    action_effective: Option<Date>,
+    terminated: Option<Date>,
+    action_code: Option<char>,
+}
+
+impl serde::Serialize for ModifierEntry<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        ModifierJson {
+            modifier: self.modifier,
+            title: self.title(),
+            short_title: self.short_title(),
+            added: self.added(),
+            action_effective: self.action_effective(),
+            terminated: self.terminated(),
+            action_code: self.action_code(),
+        }
+        .serialize(s)
+    }
+}
+
+fn display_path(path: Option<&Path>) -> String {
+    path.map_or_else(|| "HCPCS input".to_owned(), |p| p.display().to_string())
+}
+
+/// Why a HCPCS file could not be loaded.
+///
+/// ```
+/// use medcode::hcpcs::{HcpcsLoadError, HcpcsRelease};
+/// let err = HcpcsRelease::load("no/such/file.txt").unwrap_err();
+/// assert!(matches!(err, HcpcsLoadError::Io { .. }));
+/// assert!(err.to_string().contains("no/such/file.txt"));
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum HcpcsLoadError {
+    /// The file could not be read.
+    #[error("reading {}: {source}", display_path(.path.as_deref()))]
+    Io {
+        /// The path, when loading from a path.
+        path: Option<PathBuf>,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// A bad record (strict mode stops at the first).
+    #[error(transparent)]
+    Record(#[from] HcpcsFileError),
+}
+
+/// A HCPCS Level II release read at run time from the CMS quarterly
+/// alpha-numeric file (`HCPC<year>_<MON>_ANWEB_<date>.txt`), with the same
+/// lookup style as the bundled tables.
+///
+/// The layout, and what the reader decides where the file leaves room (short
+/// records, blank lines, cp1252), is documented in [`crate::hcpcs`]. Users
+/// download the file from CMS themselves; it is public domain.
+///
+/// ```
+/// use medcode::{Date, Hcpcs, hcpcs::HcpcsRelease};
+/// let release = HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt")?;
+/// let code: Hcpcs = "E0114".parse()?;
+/// let entry = release.get(code).expect("in the file");
+/// assert!(entry.title().unwrap().starts_with("TEST LONG TITLE"));
+/// assert!(entry.valid_on(Date::new(2026, 1, 1)?));
+/// assert!(release.get("E9999".parse()?).is_none());
+/// let codes: Vec<String> = release.iter().map(|e| e.code().to_string()).collect();
+/// assert!(codes.windows(2).all(|w| w[0] < w[1]));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HcpcsRelease {
+    parsed: Parsed,
+}
+
+impl HcpcsRelease {
+    /// Reads a file strictly: the first bad record is the error.
+    ///
+    /// ```
+    /// use medcode::hcpcs::{HcpcsLoadError, HcpcsRelease};
+    /// assert!(HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt").is_ok());
+    /// let err = HcpcsRelease::load("tests/fixtures/hcpcs_short_line.txt").unwrap_err();
+    /// assert!(matches!(err, HcpcsLoadError::Record(e) if e.line() == 3));
+    /// ```
+    pub fn load(path: impl AsRef<Path>) -> Result<HcpcsRelease, HcpcsLoadError> {
+        Self::load_with(path, LoadOptions::strict()).map(|l| l.table)
+    }
+
+    /// Reads a file with options; in lenient mode every bad record is
+    /// reported in [`Loaded::errors`] and the rest load.
+    ///
+    /// ```
+    /// use medcode::{hcpcs::HcpcsRelease, load::LoadOptions};
+    /// let loaded = HcpcsRelease::load_with("tests/fixtures/hcpcs_bad_date.txt", LoadOptions::lenient())?;
+    /// assert_eq!(loaded.errors.len(), 1);
+    /// assert_eq!(loaded.errors[0].line(), 2);
+    /// assert_eq!(loaded.table.len(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn load_with(
+        path: impl AsRef<Path>,
+        options: LoadOptions,
+    ) -> Result<Loaded<HcpcsRelease, HcpcsFileError>, HcpcsLoadError> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path).map_err(|source| HcpcsLoadError::Io {
+            path: Some(path.to_owned()),
+            source,
+        })?;
+        Self::from_bytes_with(&bytes, options)
+    }
+
+    /// Reads a file's contents from any reader, strictly.
+    ///
+    /// ```
+    /// use medcode::hcpcs::HcpcsRelease;
+    /// let release = HcpcsRelease::from_reader(&b""[..]).unwrap();
+    /// assert!(release.is_empty());
+    /// ```
+    pub fn from_reader(reader: impl Read) -> Result<HcpcsRelease, HcpcsLoadError> {
+        Self::from_reader_with(reader, LoadOptions::strict()).map(|l| l.table)
+    }
+
+    /// Reads a file's contents from any reader, with options.
+    ///
+    /// ```
+    /// use medcode::{hcpcs::HcpcsRelease, load::LoadOptions};
+    /// let loaded = HcpcsRelease::from_reader_with(&b"short\n"[..], LoadOptions::lenient()).unwrap();
+    /// assert!(loaded.table.is_empty());
+    /// assert_eq!(loaded.errors.len(), 1);
+    /// ```
+    pub fn from_reader_with(
+        mut reader: impl Read,
+        options: LoadOptions,
+    ) -> Result<Loaded<HcpcsRelease, HcpcsFileError>, HcpcsLoadError> {
+        let mut bytes = Vec::new();
+        reader
+            .read_to_end(&mut bytes)
+            .map_err(|source| HcpcsLoadError::Io { path: None, source })?;
+        Self::from_bytes_with(&bytes, options)
+    }
+
+    fn from_bytes_with(
+        bytes: &[u8],
+        options: LoadOptions,
+    ) -> Result<Loaded<HcpcsRelease, HcpcsFileError>, HcpcsLoadError> {
+        let (parsed, mut errors) = hcpcs_file::parse(bytes, options.lenient);
+        if !options.lenient {
+            if let Some(e) = errors.pop() {
+                return Err(HcpcsLoadError::Record(e));
+            }
+        }
+        Ok(Loaded {
+            table: HcpcsRelease { parsed },
+            errors,
+        })
+    }
+
+    /// Number of codes (modifiers not counted).
+    ///
+    /// ```
+    /// let release = medcode::hcpcs::HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt").unwrap();
+    /// assert_eq!(release.len(), 9);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.parsed.codes.len()
+    }
+
+    /// True if the file held no codes.
+    ///
+    /// ```
+    /// assert!(medcode::hcpcs::HcpcsRelease::default().is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.parsed.codes.is_empty()
+    }
+
+    /// The entry for a code, if the release has it (a binary search).
+    ///
+    /// ```
+    /// let release = medcode::hcpcs::HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt").unwrap();
+    /// assert!(release.get("J1100".parse().unwrap()).is_some());
+    /// assert!(release.get("J1101".parse().unwrap()).is_none());
+    /// ```
+    pub fn get(&self, code: Hcpcs) -> Option<HcpcsEntry<'_>> {
+        let rows = &self.parsed.codes;
+        rows.binary_search_by_key(&code.key(), |r| r.key)
+            .ok()
+            .map(|i| HcpcsEntry::new(&self.parsed.text, &rows[i]))
+    }
+
+    /// Every code, in code order.
+    ///
+    /// ```
+    /// let release = medcode::hcpcs::HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt").unwrap();
+    /// assert_eq!(release.iter().next().unwrap().code().to_string(), "A0428");
+    /// ```
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = HcpcsEntry<'_>> + ExactSizeIterator {
+        self.parsed
+            .codes
+            .iter()
+            .map(|r| HcpcsEntry::new(&self.parsed.text, r))
+    }
+
+    /// The codes valid on `date` (see [`HcpcsEntry::valid_on`]), in code order.
+    ///
+    /// ```
+    /// use medcode::{Date, hcpcs::HcpcsRelease};
+    /// let release = HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt")?;
+    /// let n2014 = release.valid_on(Date::new(2014, 6, 1)?).count();
+    /// let n2026 = release.valid_on(Date::new(2026, 1, 1)?).count();
+    /// assert!(n2014 < release.len() && n2026 < release.len());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn valid_on(&self, date: Date) -> impl Iterator<Item = HcpcsEntry<'_>> {
+        self.iter().filter(move |e| e.valid_on(date))
+    }
+
+    /// The entry for a modifier, if the release has it.
+    ///
+    /// ```
+    /// let release = medcode::hcpcs::HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt").unwrap();
+    /// assert!(release.modifier("TC".parse().unwrap()).is_some());
+    /// assert!(release.modifier("25".parse().unwrap()).is_none());
+    /// ```
+    pub fn modifier(&self, modifier: Modifier) -> Option<ModifierEntry<'_>> {
+        let rows = &self.parsed.modifiers;
+        rows.binary_search_by_key(&modifier.key(), |r| r.key)
+            .ok()
+            .map(|i| ModifierEntry::new(&self.parsed.text, &rows[i]))
+    }
+
+    /// Every modifier, in modifier order.
+    ///
+    /// ```
+    /// use medcode::hcpcs::HcpcsRelease;
+    /// let release = HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt")?;
+    /// let mods: Vec<String> = release.modifiers().map(|m| m.modifier().to_string()).collect();
+    /// assert_eq!(mods, ["GA", "LT", "RT", "TC"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn modifiers(
+        &self,
+    ) -> impl DoubleEndedIterator<Item = ModifierEntry<'_>> + ExactSizeIterator {
+        self.parsed
+            .modifiers
+            .iter()
+            .map(|r| ModifierEntry::new(&self.parsed.text, r))
+    }
+}

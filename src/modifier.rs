@@ -1,0 +1,337 @@
+//! Procedure code modifiers: the [`Modifier`] value and the classes the
+//! claim rules need.
+//!
+//! Classes are code lists only. Titles of Level II (HCPCS) modifiers come
+//! from a CMS HCPCS file: [`HcpcsRelease::modifier`](crate::hcpcs::HcpcsRelease::modifier)
+//! at run time, [`Modifier::info`] from a release compiled in at build time.
+//! CPT (Level I, two-digit) modifier descriptors are the AMA's and are not
+//! in this crate.
+//!
+//! ```
+//! use medcode::modifier::{Modifier, ModifierClass};
+//! let m: Modifier = "rt".parse()?;
+//! assert_eq!(m.to_string(), "RT");
+//! assert_eq!(m.class(), ModifierClass::Anatomic);
+//! assert_eq!("59".parse::<Modifier>()?.class(), ModifierClass::NcciAssociated);
+//! # Ok::<(), medcode::ParseCodeError>(())
+//! ```
+
+use crate::codebuf::{sixbit, CodeBuf};
+use crate::error::ParseCodeError;
+use std::fmt;
+use std::num::NonZeroU64;
+use std::str::FromStr;
+
+/// A procedure code modifier whose *syntax* is right: two letters or digits.
+///
+/// Two digits are CPT (Level I) modifiers, anything with a letter is a HCPCS
+/// Level II modifier. Input may be any case with surrounding whitespace;
+/// parsing never allocates or panics. 8 bytes (`Option<Modifier>` too),
+/// `Copy`, ordered like the strings (digits before letters), serialised as
+/// the string.
+///
+/// ```
+/// use medcode::{Modifier, ParseCodeError};
+/// let m: Modifier = " lt ".parse().unwrap();
+/// assert_eq!(m.to_string(), "LT");
+/// assert!(!m.is_cpt());
+/// assert!("25".parse::<Modifier>().unwrap().is_cpt());
+/// assert_eq!("L".parse::<Modifier>(), Err(ParseCodeError::TooShort { len: 1, min: 2 }));
+/// assert!("25".parse::<Modifier>().unwrap() < "LT".parse().unwrap());
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Modifier(NonZeroU64);
+
+const _: () = assert!(std::mem::size_of::<Option<Modifier>>() == 8);
+
+/// What a modifier does, for the claim rules. Code lists only.
+///
+/// | class | modifiers |
+/// |---|---|
+/// | `Anatomic` | LT, RT, 50, E1–E4, FA, F1–F9, TA, T1–T9, LC, LD, RC, LM, RI |
+/// | `NcciAssociated` | 24, 25, 27, 57, 58, 59, 78, 79, 91, XE, XS, XP, XU |
+/// | `ProfessionalTechnical` | 26, TC |
+/// | `Repeat` | 76, 77 |
+/// | `Other` | every other modifier |
+///
+/// ```
+/// use medcode::modifier::{Modifier, ModifierClass};
+/// let class = |s: &str| s.parse::<Modifier>().unwrap().class();
+/// assert_eq!(class("F9"), ModifierClass::Anatomic);
+/// assert_eq!(class("XU"), ModifierClass::NcciAssociated);
+/// assert_eq!(class("TC"), ModifierClass::ProfessionalTechnical);
+/// assert_eq!(class("77"), ModifierClass::Repeat);
+/// assert_eq!(class("GA"), ModifierClass::Other);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ModifierClass {
+    /// Names a body site or side (the NCCI anatomic modifiers).
+    Anatomic,
+    /// May bypass an NCCI procedure-to-procedure edit, or is tied to the
+    /// global surgery rules NCCI edits depend on.
+    NcciAssociated,
+    /// Professional (26) or technical (TC) component.
+    ProfessionalTechnical,
+    /// Repeat procedure by the same (76) or another (77) physician.
+    Repeat,
+    /// Any other modifier.
+    Other,
+}
+
+impl ModifierClass {
+    /// The class's name in words.
+    ///
+    /// ```
+    /// assert_eq!(medcode::modifier::ModifierClass::NcciAssociated.name(), "NCCI-associated");
+    /// ```
+    pub const fn name(self) -> &'static str {
+        match self {
+            ModifierClass::Anatomic => "anatomic",
+            ModifierClass::NcciAssociated => "NCCI-associated",
+            ModifierClass::ProfessionalTechnical => "professional/technical component",
+            ModifierClass::Repeat => "repeat procedure",
+            ModifierClass::Other => "other",
+        }
+    }
+
+    /// The modifiers of the class, in modifier order; empty for `Other`.
+    ///
+    /// ```
+    /// use medcode::modifier::ModifierClass;
+    /// let repeat: Vec<String> = ModifierClass::Repeat.members().map(|m| m.to_string()).collect();
+    /// assert_eq!(repeat, ["76", "77"]);
+    /// assert_eq!(ModifierClass::Anatomic.members().count(), 32);
+    /// ```
+    pub fn members(self) -> impl Iterator<Item = Modifier> {
+        let list: &'static [&'static str] = match self {
+            ModifierClass::Anatomic => &ANATOMIC,
+            ModifierClass::NcciAssociated => &NCCI,
+            ModifierClass::ProfessionalTechnical => &["26", "TC"],
+            ModifierClass::Repeat => &["76", "77"],
+            ModifierClass::Other => &[],
+        };
+        list.iter().filter_map(|s| Modifier::parse(s).ok())
+    }
+}
+
+impl fmt::Display for ModifierClass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.name())
+    }
+}
+
+const ANATOMIC: [&str; 32] = [
+    "50", "E1", "E2", "E3", "E4", "F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9", "FA", "LC",
+    "LD", "LM", "LT", "RC", "RI", "RT", "T1", "T2", "T3", "T4", "T5", "T6", "T7", "T8", "T9", "TA",
+];
+const NCCI: [&str; 13] = [
+    "24", "25", "27", "57", "58", "59", "78", "79", "91", "XE", "XP", "XS", "XU",
+];
+
+impl Modifier {
+    /// Characters in a modifier.
+    ///
+    /// ```
+    /// assert_eq!(medcode::Modifier::LEN, 2);
+    /// ```
+    pub const LEN: usize = 2;
+
+    /// Parses a modifier; the same as `str::parse`.
+    ///
+    /// ```
+    /// use medcode::{Modifier, ParseCodeError};
+    /// assert_eq!(Modifier::parse(""), Err(ParseCodeError::Empty));
+    /// assert_eq!(Modifier::parse("LTX"), Err(ParseCodeError::TooLong { len: 3, max: 2 }));
+    /// assert_eq!(
+    ///     Modifier::parse("-25"),
+    ///     Err(ParseCodeError::BadCharacter { position: 0, found: '-', expected: "a letter or digit" })
+    /// );
+    /// ```
+    pub fn parse(input: &str) -> Result<Modifier, ParseCodeError> {
+        let s = input.trim();
+        if s.is_empty() {
+            return Err(ParseCodeError::Empty);
+        }
+        let mut key = 0u64;
+        let mut n = 0usize;
+        for (pos, c) in s.chars().enumerate() {
+            if pos == Self::LEN {
+                return Err(ParseCodeError::TooLong {
+                    len: s.chars().count(),
+                    max: Self::LEN,
+                });
+            }
+            let upper = c.to_ascii_uppercase();
+            if !upper.is_ascii_alphanumeric() {
+                return Err(ParseCodeError::BadCharacter {
+                    position: pos,
+                    found: c,
+                    expected: "a letter or digit",
+                });
+            }
+            key = (key << 6) | sixbit::encode(upper as u8);
+            n += 1;
+        }
+        if n < Self::LEN {
+            return Err(ParseCodeError::TooShort {
+                len: n,
+                min: Self::LEN,
+            });
+        }
+        Ok(Modifier::from_key_unchecked(key << 30))
+    }
+
+    /// Builds a value from a packed key the crate produced itself.
+    pub(crate) const fn from_key_unchecked(key: u64) -> Modifier {
+        match NonZeroU64::new(key) {
+            Some(k) => Modifier(k),
+            // Both symbols of a modifier are non-zero, so keys never are.
+            None => Modifier(NonZeroU64::MIN),
+        }
+    }
+
+    /// The packed key (six bits a character, seven positions, as every code
+    /// type in the crate packs).
+    pub(crate) const fn key(self) -> u64 {
+        self.0.get()
+    }
+
+    fn bytes(self) -> [u8; 2] {
+        [
+            sixbit::decode(sixbit::symbol(self.key(), 0)),
+            sixbit::decode(sixbit::symbol(self.key(), 1)),
+        ]
+    }
+
+    /// The modifier as text (`"LT"`), without allocating; same as `Display`.
+    ///
+    /// ```
+    /// assert_eq!(&*"xu".parse::<medcode::Modifier>().unwrap().code(), "XU");
+    /// ```
+    pub fn code(self) -> CodeBuf {
+        let mut buf = CodeBuf::new();
+        for b in self.bytes() {
+            buf.push(b);
+        }
+        buf
+    }
+
+    /// True for a CPT (Level I) modifier: two digits.
+    ///
+    /// ```
+    /// assert!("59".parse::<medcode::Modifier>().unwrap().is_cpt());
+    /// assert!(!"XS".parse::<medcode::Modifier>().unwrap().is_cpt());
+    /// ```
+    pub fn is_cpt(self) -> bool {
+        self.bytes().iter().all(u8::is_ascii_digit)
+    }
+
+    /// The modifier's class (see [`ModifierClass`]).
+    ///
+    /// ```
+    /// use medcode::modifier::{Modifier, ModifierClass};
+    /// assert_eq!("26".parse::<Modifier>().unwrap().class(), ModifierClass::ProfessionalTechnical);
+    /// assert_eq!("T9".parse::<Modifier>().unwrap().class(), ModifierClass::Anatomic);
+    /// ```
+    pub fn class(self) -> ModifierClass {
+        match &self.bytes() {
+            b"LT" | b"RT" | b"50" | b"FA" | b"TA" | b"LC" | b"LD" | b"RC" | b"LM" | b"RI" => {
+                ModifierClass::Anatomic
+            }
+            [b'E', b'1'..=b'4'] | [b'F', b'1'..=b'9'] | [b'T', b'1'..=b'9'] => {
+                ModifierClass::Anatomic
+            }
+            b"24" | b"25" | b"27" | b"57" | b"58" | b"59" | b"78" | b"79" | b"91" | b"XE"
+            | b"XS" | b"XP" | b"XU" => ModifierClass::NcciAssociated,
+            b"26" | b"TC" => ModifierClass::ProfessionalTechnical,
+            b"76" | b"77" => ModifierClass::Repeat,
+            _ => ModifierClass::Other,
+        }
+    }
+}
+
+impl fmt::Display for Modifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(&self.code())
+    }
+}
+
+impl fmt::Debug for Modifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Modifier({})", self.code())
+    }
+}
+
+impl FromStr for Modifier {
+    type Err = ParseCodeError;
+    fn from_str(s: &str) -> Result<Modifier, ParseCodeError> {
+        Modifier::parse(s)
+    }
+}
+
+impl TryFrom<&str> for Modifier {
+    type Error = ParseCodeError;
+    fn try_from(s: &str) -> Result<Modifier, ParseCodeError> {
+        Modifier::parse(s)
+    }
+}
+
+impl serde::Serialize for Modifier {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.code())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Modifier {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Modifier, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Modifier;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a modifier such as \"25\" or \"LT\"")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Modifier, E> {
+                Modifier::parse(v).map_err(E::custom)
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn member_lists_agree_with_class() {
+        for class in [
+            ModifierClass::Anatomic,
+            ModifierClass::NcciAssociated,
+            ModifierClass::ProfessionalTechnical,
+            ModifierClass::Repeat,
+        ] {
+            for m in class.members() {
+                assert_eq!(m.class(), class, "{m}");
+            }
+        }
+        // Every two-character modifier in a class is in its member list.
+        let alnum = ('0'..='9').chain('A'..='Z');
+        for a in alnum.clone() {
+            for b in alnum.clone() {
+                let m = Modifier::parse(&format!("{a}{b}")).unwrap();
+                let c = m.class();
+                if c != ModifierClass::Other {
+                    assert!(c.members().any(|x| x == m), "{m} missing from {c:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn key_matches_build_packing() {
+        let m: Modifier = "LT".parse().unwrap();
+        assert_eq!(m.key(), crate::load::hcpcs_file::pack(b"LT"));
+    }
+}
