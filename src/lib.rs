@@ -5,6 +5,8 @@
 //! - [`IcdCm`]: ICD-10-CM diagnosis codes — typed values, every release
 //!   FY2016–FY2027 by date, official titles, hierarchy, tabular notes,
 //!   7th characters, MCE edit attributes and CC/MCC.
+//! - [`IcdPcs`]: ICD-10-PCS procedure codes — every release FY2016–FY2027 by
+//!   date, pooled official titles, seven-axis decoding, MCE procedure attributes.
 //!
 //! Parsing checks syntax only; membership and validity are separate, dated
 //! questions. Tables are perfect-hash tables built at compile time from the
@@ -29,15 +31,19 @@ mod codebuf;
 mod date;
 mod error;
 pub mod icd10cm;
+pub mod icd10pcs;
 pub mod lookup;
 pub mod mce;
 mod phash;
 mod release;
 mod tables;
+mod validity;
 
 pub use codebuf::CodeBuf;
 pub use date::Date;
 pub use error::{ParseCodeError, ParseDateError};
 pub use icd10cm::{IcdCm, IcdCmInfo};
+pub use icd10pcs::{IcdPcs, IcdPcsInfo};
 pub use mce::{AgeCategory, DxFlags, PcsFlags};
 pub use release::{DatedRelease, Release, ReleaseKind};
+pub use validity::ValidityWindow;
