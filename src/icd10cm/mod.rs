@@ -19,6 +19,8 @@ use crate::mce::DxFlags;
 use crate::phash;
 use crate::release::{self, DatedRelease, Release};
 use crate::tables as t;
+pub use crate::validity::ValidityWindow;
+use crate::validity::{merge, nearest, text_at, DatedRows};
 use std::fmt;
 
 /// The bundled ICD-10-CM releases, oldest first.
@@ -52,10 +54,12 @@ pub fn release_on(date: Date) -> Option<DatedRelease> {
     release::release_on(&t::CM_RELEASES, t::CM_HORIZON, date)
 }
 
-/// The date answers are computed for: `date`, or the horizon if later.
-fn as_of(date: Date) -> u32 {
-    date.yyyymmdd().min(t::CM_HORIZON)
-}
+static DATED: DatedRows = DatedRows {
+    win_start: &t::CM_WIN_START,
+    windows: &t::CM_WINDOWS,
+    span: &t::CM_SPAN,
+    horizon: t::CM_HORIZON,
+};
 
 /// Every code in the table (billable and headers, every release), in code order.
 ///
@@ -130,67 +134,6 @@ impl IcdCm {
     pub fn valid_on(self, date: Date) -> bool {
         self.info().is_some_and(|i| i.valid_on(date))
     }
-}
-
-/// A period in which a code is valid, with the MCE flags of that period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-pub struct ValidityWindow<F> {
-    /// First day valid.
-    pub from: Date,
-    /// Last day valid, or `None` when the code is still valid at the horizon
-    /// of the bundled tables.
-    pub to: Option<Date>,
-    /// The MCE flags in this period (for merged windows, those of its last period).
-    pub flags: F,
-}
-
-impl<F> ValidityWindow<F> {
-    /// True if `date` falls in the window.
-    pub fn contains(&self, date: Date) -> bool {
-        self.from <= date && self.to.map_or(true, |to| date <= to)
-    }
-}
-
-pub(crate) fn window<F>(start: u32, end: u32, horizon: u32, flags: F) -> ValidityWindow<F> {
-    ValidityWindow {
-        from: Date::from_checked(start),
-        to: if end >= horizon {
-            None
-        } else {
-            Some(Date::from_checked(end))
-        },
-        flags,
-    }
-}
-
-/// Merges adjacent periods into the validity windows a user means; flags of the last.
-pub(crate) fn merge<F: Copy>(
-    raw: impl Iterator<Item = ValidityWindow<F>>,
-) -> Vec<ValidityWindow<F>> {
-    let mut out: Vec<ValidityWindow<F>> = Vec::new();
-    for w in raw {
-        match out.last_mut() {
-            Some(last) if last.to.is_some_and(|to| to.succ() == w.from) => {
-                last.to = w.to;
-                last.flags = w.flags;
-            }
-            _ => out.push(w),
-        }
-    }
-    out
-}
-
-/// Picks the window on `date`, else the nearest one (the next if there is one, else the last).
-pub(crate) fn nearest<F: Copy>(
-    windows: &[ValidityWindow<F>],
-    date: Date,
-) -> Option<ValidityWindow<F>> {
-    windows
-        .iter()
-        .find(|w| w.contains(date))
-        .or_else(|| windows.iter().find(|w| w.from > date))
-        .or_else(|| windows.last())
-        .copied()
 }
 
 /// Whether a CC or MCC (MS-DRG v43, FY2026, Table 6K).
@@ -343,38 +286,20 @@ impl IcdCmInfo {
         text_at(t::CM_SHORTS, &t::CM_SHORT_END, self.i())
     }
 
-    fn raw_windows(self) -> &'static [(u32, u32, u32)] {
-        let (s, e) = (t::CM_WIN_START[self.i()], t::CM_WIN_START[self.i() + 1]);
-        &t::CM_WINDOWS[s as usize..e as usize]
-    }
-
     /// True if the code is billable and valid on `date` (as of the horizon for later dates).
     #[inline]
     pub fn valid_on(self, date: Date) -> bool {
-        let span = t::CM_SPAN[self.i()];
-        if span == u32::MAX {
-            // Windows with gaps: check each.
-            let d = as_of(date);
-            return self.raw_windows().iter().any(|&(s, e, _)| s <= d && d <= e);
-        }
-        let d = u32::from(date.min(horizon()).compact());
-        (span >> 16) <= d && d <= (span & 0xFFFF)
+        DATED.valid_on(self.i(), date)
     }
 
     /// The MCE flags on `date`, or `None` if the code is not valid then.
     pub fn mce_on(self, date: Date) -> Option<DxFlags> {
-        let d = as_of(date);
-        self.raw_windows()
-            .iter()
-            .find(|&&(s, e, _)| s <= d && d <= e)
-            .map(|&(_, _, f)| DxFlags::from_bits(f))
+        DATED.flags_on(self.i(), date).map(DxFlags::from_bits)
     }
 
     /// Every MCE period of the code (a new one starts whenever its flags change).
     pub fn mce_periods(self) -> impl ExactSizeIterator<Item = ValidityWindow<DxFlags>> {
-        self.raw_windows()
-            .iter()
-            .map(|&(s, e, f)| window(s, e, t::CM_HORIZON, DxFlags::from_bits(f)))
+        DATED.periods(self.i(), DxFlags::from_bits)
     }
 
     /// The validity windows: periods in which the code was billable, adjacent
@@ -506,11 +431,4 @@ impl IcdCmInfo {
             .binary_search(&principal.key())
             .is_ok()
     }
-}
-
-/// The text `i` of a blob whose entries end at `ends[i]`; `None` if empty.
-pub(crate) fn text_at(blob: &'static str, ends: &[u32], i: usize) -> Option<&'static str> {
-    let start = if i == 0 { 0 } else { ends[i - 1] as usize };
-    let end = ends[i] as usize;
-    blob.get(start..end).filter(|s| !s.is_empty())
 }

@@ -1,0 +1,262 @@
+//! The `IcdPcs` code value: syntax only, no table access.
+
+use crate::codebuf::{sixbit, CodeBuf};
+use crate::error::ParseCodeError;
+use std::fmt;
+use std::num::NonZeroU64;
+use std::str::FromStr;
+
+/// An ICD-10-PCS procedure code whose *syntax* is right: exactly seven
+/// characters, each a digit or a letter other than I and O (any case on
+/// input, surrounding whitespace ignored).
+///
+/// Like [`IcdCm`](crate::IcdCm): 8 bytes, `Copy`, ordered like the codes,
+/// displayed and serialised as the seven characters. Parsing says nothing
+/// about whether the code exists: ask [`IcdPcs::info`] or [`IcdPcs::valid_on`].
+///
+/// ```
+/// use medcode::{IcdPcs, ParseCodeError};
+/// let code: IcdPcs = "0srd0jz".parse().unwrap();
+/// assert_eq!(code.to_string(), "0SRD0JZ");
+/// assert_eq!(
+///     "0SRD0IZ".parse::<IcdPcs>(),
+///     Err(ParseCodeError::BadCharacter { position: 5, found: 'I', expected: "a digit or a letter other than I and O" })
+/// );
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct IcdPcs(NonZeroU64);
+
+const _: () = assert!(std::mem::size_of::<Option<IcdPcs>>() == 8);
+
+const EXPECTED: &str = "a digit or a letter other than I and O";
+
+/// Six-bit symbol of each byte (either case), `BAD` for anything a PCS code cannot hold.
+const BAD: u8 = 0x80;
+static SYMBOLS: [u8; 256] = {
+    let mut t = [BAD; 256];
+    let mut b = 0;
+    while b < 256 {
+        let upper = (b as u8).to_ascii_uppercase();
+        if (upper.is_ascii_digit() || upper.is_ascii_uppercase()) && upper != b'I' && upper != b'O'
+        {
+            t[b] = sixbit::encode(upper) as u8;
+        }
+        b += 1;
+    }
+    t
+};
+
+impl IcdPcs {
+    /// Characters in every code.
+    pub const LEN: usize = 7;
+
+    /// Parses a code (the same as `str::parse`).
+    ///
+    /// ```
+    /// use medcode::{IcdPcs, ParseCodeError};
+    /// assert_eq!(IcdPcs::parse("0SRD0J"), Err(ParseCodeError::TooShort { len: 6, min: 7 }));
+    /// assert_eq!(IcdPcs::parse(""), Err(ParseCodeError::Empty));
+    /// ```
+    #[inline]
+    pub fn parse(input: &str) -> Result<IcdPcs, ParseCodeError> {
+        let b = input.as_bytes();
+        if b.len() == Self::LEN {
+            let mut key = 0u64;
+            let mut bad = 0u8;
+            for &c in b {
+                let sym = SYMBOLS[c as usize];
+                bad |= sym;
+                key = (key << 6) | u64::from(sym & 0x3f);
+            }
+            if bad & BAD == 0 {
+                return Ok(IcdPcs::from_key_unchecked(key));
+            }
+        }
+        Self::parse_slow(input)
+    }
+
+    #[cold]
+    fn parse_slow(input: &str) -> Result<IcdPcs, ParseCodeError> {
+        let s = input.trim();
+        if s.is_empty() {
+            return Err(ParseCodeError::Empty);
+        }
+        let mut key = 0u64;
+        for (pos, &c) in s.as_bytes().iter().enumerate() {
+            // All bytes before `pos` are ASCII, so `pos` is also the character position.
+            let sym = SYMBOLS[c as usize];
+            if sym & BAD != 0 {
+                return Err(ParseCodeError::BadCharacter {
+                    position: pos,
+                    found: s[pos..].chars().next().unwrap_or('\u{fffd}'),
+                    expected: EXPECTED,
+                });
+            }
+            if pos == Self::LEN {
+                return Err(ParseCodeError::TooLong {
+                    len: s.chars().count(),
+                    max: Self::LEN,
+                });
+            }
+            key = (key << 6) | u64::from(sym);
+        }
+        if s.len() < Self::LEN {
+            return Err(ParseCodeError::TooShort {
+                len: s.len(),
+                min: Self::LEN,
+            });
+        }
+        Ok(IcdPcs::from_key_unchecked(key))
+    }
+
+    pub(crate) const fn from_key_unchecked(key: u64) -> IcdPcs {
+        match NonZeroU64::new(key) {
+            Some(k) => IcdPcs(k),
+            // Seven symbols are never all zero.
+            None => IcdPcs(NonZeroU64::MIN),
+        }
+    }
+
+    pub(crate) const fn key(self) -> u64 {
+        self.0.get()
+    }
+
+    /// The character at `pos` (0-based, 0..7).
+    ///
+    /// ```
+    /// let code: medcode::IcdPcs = "0SRD0JZ".parse().unwrap();
+    /// assert_eq!(code.char_at(0), Some('0'));
+    /// assert_eq!(code.char_at(6), Some('Z'));
+    /// assert_eq!(code.char_at(7), None);
+    /// ```
+    pub const fn char_at(self, pos: usize) -> Option<char> {
+        if pos >= Self::LEN {
+            return None;
+        }
+        Some(sixbit::decode(sixbit::symbol(self.key(), pos)) as char)
+    }
+
+    /// The code as text (the same as `Display`).
+    pub fn as_code(self) -> CodeBuf {
+        let mut buf = CodeBuf::new();
+        for pos in 0..Self::LEN {
+            buf.push(sixbit::decode(sixbit::symbol(self.key(), pos)));
+        }
+        buf
+    }
+
+    /// The first `n` characters (1..=7) as a packed prefix key (for table slices).
+    pub(crate) const fn prefix_key(self, n: usize) -> u64 {
+        sixbit::truncate(self.key(), n)
+    }
+}
+
+impl fmt::Display for IcdPcs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(&self.as_code())
+    }
+}
+
+impl fmt::Debug for IcdPcs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "IcdPcs({})", self.as_code())
+    }
+}
+
+impl FromStr for IcdPcs {
+    type Err = ParseCodeError;
+    fn from_str(s: &str) -> Result<IcdPcs, ParseCodeError> {
+        IcdPcs::parse(s)
+    }
+}
+
+impl TryFrom<&str> for IcdPcs {
+    type Error = ParseCodeError;
+    fn try_from(s: &str) -> Result<IcdPcs, ParseCodeError> {
+        IcdPcs::parse(s)
+    }
+}
+
+impl serde::Serialize for IcdPcs {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.as_code())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IcdPcs {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<IcdPcs, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = IcdPcs;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an ICD-10-PCS code such as \"0SRD0JZ\"")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<IcdPcs, E> {
+                IcdPcs::parse(v).map_err(E::custom)
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ParseCodeError::*;
+
+    #[test]
+    fn accepts_and_rejects() {
+        assert_eq!("0SRD0JZ".parse::<IcdPcs>().unwrap().to_string(), "0SRD0JZ");
+        assert_eq!(
+            " xw033e5 ".parse::<IcdPcs>().unwrap().to_string(),
+            "XW033E5"
+        );
+        assert_eq!("0SRD0J".parse::<IcdPcs>(), Err(TooShort { len: 6, min: 7 }));
+        assert_eq!(
+            "0SRD0JZZ".parse::<IcdPcs>(),
+            Err(TooLong { len: 8, max: 7 })
+        );
+        assert_eq!(
+            "0SR.0JZ".parse::<IcdPcs>(),
+            Err(BadCharacter {
+                position: 3,
+                found: '.',
+                expected: EXPECTED
+            })
+        );
+        assert_eq!(
+            "OSRD0JZ".parse::<IcdPcs>(),
+            Err(BadCharacter {
+                position: 0,
+                found: 'O',
+                expected: EXPECTED
+            })
+        );
+        assert_eq!(
+            "0SRD0Jé".parse::<IcdPcs>(),
+            Err(BadCharacter {
+                position: 6,
+                found: 'é',
+                expected: EXPECTED
+            })
+        );
+        assert_eq!("   ".parse::<IcdPcs>(), Err(Empty));
+    }
+
+    #[test]
+    fn order_and_serde() {
+        let a: IcdPcs = "0016070".parse().unwrap();
+        let b: IcdPcs = "0SRD0JZ".parse().unwrap();
+        let c: IcdPcs = "XW033E5".parse().unwrap();
+        assert!(a < b && b < c);
+        assert_eq!(serde_json::to_string(&b).unwrap(), "\"0SRD0JZ\"");
+        assert_eq!(serde_json::from_str::<IcdPcs>("\"0srd0jz\"").unwrap(), b);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_path_agrees_with_careful_parser(s in "[ 0-9A-Za-z.\\x00é]{0,9}") {
+            proptest::prop_assert_eq!(IcdPcs::parse(&s), IcdPcs::parse_slow(&s));
+        }
+    }
+}

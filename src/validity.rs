@@ -1,0 +1,125 @@
+//! Validity windows and text blobs shared by the code systems' tables.
+
+use crate::date::Date;
+
+/// A period in which a code is valid, with the MCE flags of that period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct ValidityWindow<F> {
+    /// First day valid.
+    pub from: Date,
+    /// Last day valid, or `None` when the code is still valid at the horizon
+    /// of the bundled tables.
+    pub to: Option<Date>,
+    /// The MCE flags in this period (for merged windows, those of its last period).
+    pub flags: F,
+}
+
+impl<F> ValidityWindow<F> {
+    /// True if `date` falls in the window.
+    pub fn contains(&self, date: Date) -> bool {
+        self.from <= date && self.to.map_or(true, |to| date <= to)
+    }
+}
+
+pub(crate) fn window<F>(start: u32, end: u32, horizon: u32, flags: F) -> ValidityWindow<F> {
+    ValidityWindow {
+        from: Date::from_checked(start),
+        to: if end >= horizon {
+            None
+        } else {
+            Some(Date::from_checked(end))
+        },
+        flags,
+    }
+}
+
+/// Merges adjacent periods into the validity windows a user means; flags of the last.
+pub(crate) fn merge<F: Copy>(
+    raw: impl Iterator<Item = ValidityWindow<F>>,
+) -> Vec<ValidityWindow<F>> {
+    let mut out: Vec<ValidityWindow<F>> = Vec::new();
+    for w in raw {
+        match out.last_mut() {
+            Some(last) if last.to.is_some_and(|to| to.succ() == w.from) => {
+                last.to = w.to;
+                last.flags = w.flags;
+            }
+            _ => out.push(w),
+        }
+    }
+    out
+}
+
+/// Picks the window on `date`, else the nearest one (the next if there is one, else the last).
+pub(crate) fn nearest<F: Copy>(
+    windows: &[ValidityWindow<F>],
+    date: Date,
+) -> Option<ValidityWindow<F>> {
+    windows
+        .iter()
+        .find(|w| w.contains(date))
+        .or_else(|| windows.iter().find(|w| w.from > date))
+        .or_else(|| windows.last())
+        .copied()
+}
+
+/// The text `i` of a blob whose entries end at `ends[i]`; `None` if empty.
+pub(crate) fn text_at(blob: &'static str, ends: &[u32], i: usize) -> Option<&'static str> {
+    let start = if i == 0 { 0 } else { ends[i - 1] as usize };
+    let end = ends[i] as usize;
+    blob.get(start..end).filter(|s| !s.is_empty())
+}
+
+/// One code system's generated validity arrays, indexed by table row.
+pub(crate) struct DatedRows {
+    /// Row i's periods are `windows[win_start[i]..win_start[i + 1]]`.
+    pub win_start: &'static [u32],
+    /// `(start, end, flag bits)` with yyyymmdd dates.
+    pub windows: &'static [(u32, u32, u32)],
+    /// Per row `from << 16 | to` in compact dates, or `u32::MAX` when the
+    /// periods have gaps (see `emit_spans` in build/main.rs).
+    pub span: &'static [u32],
+    /// The horizon (yyyymmdd): ends on it mean "still valid".
+    pub horizon: u32,
+}
+
+impl DatedRows {
+    pub fn raw(&self, i: usize) -> &'static [(u32, u32, u32)] {
+        let (s, e) = (self.win_start[i] as usize, self.win_start[i + 1] as usize);
+        &self.windows[s..e]
+    }
+
+    /// Row `i` valid on `date` (as of the horizon for later dates).
+    #[inline]
+    pub fn valid_on(&self, i: usize, date: Date) -> bool {
+        let span = self.span[i];
+        let as_of = date.min(Date::from_checked(self.horizon));
+        if span == u32::MAX {
+            let d = as_of.yyyymmdd();
+            return self.raw(i).iter().any(|&(s, e, _)| s <= d && d <= e);
+        }
+        let d = u32::from(as_of.compact());
+        (span >> 16) <= d && d <= (span & 0xFFFF)
+    }
+
+    /// The flag bits of row `i` on `date`, or `None` if not valid then.
+    pub fn flags_on(&self, i: usize, date: Date) -> Option<u32> {
+        let d = date.yyyymmdd().min(self.horizon);
+        self.raw(i)
+            .iter()
+            .find(|&&(s, e, _)| s <= d && d <= e)
+            .map(|&(_, _, f)| f)
+    }
+
+    /// Every period of row `i`, flags converted by `f`.
+    pub fn periods<F>(
+        &self,
+        i: usize,
+        f: fn(u32) -> F,
+    ) -> impl ExactSizeIterator<Item = ValidityWindow<F>> {
+        let horizon = self.horizon;
+        self.raw(i)
+            .iter()
+            .map(move |&(s, e, bits)| window(s, e, horizon, f(bits)))
+    }
+}
