@@ -4,10 +4,13 @@
 //! so every front end answers the same way. [`lookup`] detects the code
 //! system from the syntax; [`lookup_in`] asks one system.
 
+use crate::cpt::Cpt;
 use crate::date::Date;
 use crate::error::ParseCodeError;
+use crate::hcpcs::{self, Hcpcs, HcpcsEntry, HcpcsRelease};
 use crate::icd10cm::{self, CcInfo, Chapter, IcdCm};
 use crate::icd10pcs::{self, Axis, IcdPcs};
+use crate::load::CptDescriptors;
 use crate::release::{DatedRelease, Release};
 use std::fmt;
 use std::str::FromStr;
@@ -20,17 +23,39 @@ pub enum System {
     Icd10Cm,
     /// ICD-10-PCS inpatient procedures.
     Icd10Pcs,
+    /// CPT (structure only; descriptors from a file the user is licensed for).
+    Cpt,
+    /// HCPCS Level II (from the CMS quarterly file, bundled or loaded).
+    Hcpcs,
 }
 
 impl System {
-    /// All systems, in the order detection tries them.
-    pub const ALL: [System; 2] = [System::Icd10Cm, System::Icd10Pcs];
+    /// All systems, most specific syntax first: when no table holds an input
+    /// that several syntaxes accept, the first of these answers.
+    pub const ALL: [System; 4] = [
+        System::Hcpcs,
+        System::Cpt,
+        System::Icd10Pcs,
+        System::Icd10Cm,
+    ];
 
     /// The system's name as the CLI and JSON write it.
     pub const fn as_str(self) -> &'static str {
         match self {
             System::Icd10Cm => "icd10cm",
             System::Icd10Pcs => "icd10pcs",
+            System::Cpt => "cpt",
+            System::Hcpcs => "hcpcs",
+        }
+    }
+
+    /// The system's name as people write it (`ICD-10-CM`).
+    pub const fn display_name(self) -> &'static str {
+        match self {
+            System::Icd10Cm => "ICD-10-CM",
+            System::Icd10Pcs => "ICD-10-PCS",
+            System::Cpt => "CPT",
+            System::Hcpcs => "HCPCS",
         }
     }
 }
@@ -43,7 +68,7 @@ impl fmt::Display for System {
 
 /// An unknown system name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown code system {0:?} (known: icd10cm, icd10pcs)")]
+#[error("unknown code system {0:?} (known: icd10cm, icd10pcs, cpt, hcpcs)")]
 pub struct UnknownSystem(pub String);
 
 impl FromStr for System {
@@ -57,12 +82,15 @@ impl FromStr for System {
         {
             "icd10cm" => Ok(System::Icd10Cm),
             "icd10pcs" => Ok(System::Icd10Pcs),
+            "cpt" => Ok(System::Cpt),
+            "hcpcs" | "hcpcs2" | "hcpcsii" => Ok(System::Hcpcs),
             _ => Err(UnknownSystem(s.to_owned())),
         }
     }
 }
 
-/// The grouping a code sits in: an ICD-10-CM block or an ICD-10-PCS section.
+/// The grouping a code sits in: an ICD-10-CM block, an ICD-10-PCS section,
+/// or a named CPT/HCPCS section.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(untagged)]
 pub enum Grouping {
@@ -70,6 +98,23 @@ pub enum Grouping {
     Block(icd10cm::Section),
     /// An ICD-10-PCS section (first character).
     PcsSection(icd10pcs::Section),
+    /// A CPT section (by code range) or HCPCS Level II section (by letter).
+    Named {
+        /// The section's name.
+        name: &'static str,
+        /// The CPT Surgery subsection, where there is one.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        subsection: Option<&'static str>,
+    },
+}
+
+/// Files the user brings that lookups may answer from.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct UserFiles<'a> {
+    /// A CMS quarterly HCPCS file loaded at run time (else the bundled one, if any).
+    pub hcpcs: Option<&'a HcpcsRelease>,
+    /// A CPT descriptor file the user is licensed for.
+    pub cpt_descriptors: Option<&'a CptDescriptors>,
 }
 
 /// The answer to a lookup of one input string in one code system on one date.
@@ -105,10 +150,10 @@ pub struct LookupReport {
     /// True when `date` is after the bundled tables' horizon: the answer is
     /// the newest bundled release's, as of the horizon.
     pub beyond_horizon: bool,
-    /// Official long title, `None` where no bundled source has one.
-    pub title: Option<&'static str>,
+    /// Official long title, `None` where no source has one.
+    pub title: Option<String>,
     /// Short title, if a source has one.
-    pub short_title: Option<&'static str>,
+    pub short_title: Option<String>,
     /// The parent code (ICD-10-CM).
     pub parent: Option<String>,
     /// First day of the validity window on or nearest `date`.
@@ -132,6 +177,12 @@ pub struct LookupReport {
     /// The seven axes with their labels (ICD-10-PCS).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub axes: Option<[Axis; 7]>,
+    /// The CPT category (`I`, `II`, `III`, `PLA`, `MAAA`) or, for HCPCS, `Level II`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<&'static str>,
+    /// What the answer could not know, in words (e.g. no HCPCS release loaded).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     /// Why the input is not a code of this system, if it is not.
     pub error: Option<String>,
 }
@@ -160,6 +211,8 @@ impl LookupReport {
             cc: None,
             requires_seventh_character: None,
             axes: None,
+            category: None,
+            note: None,
             error: None,
         }
     }
@@ -175,6 +228,9 @@ impl LookupReport {
 /// C, D, F, G, H or X can be both ICD-10-CM and ICD-10-PCS).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+// One answer is built per lookup and never stored in bulk: boxing the common
+// variant would cost an allocation for nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum LookupAnswer {
     /// One system answers.
     One(LookupReport),
@@ -207,11 +263,24 @@ impl LookupAnswer {
     }
 }
 
-/// Looks `input` up in one code system on `date`.
+/// Looks `input` up in one code system on `date`, from the bundled tables.
 pub fn lookup_in(system: System, input: &str, date: Date) -> LookupReport {
+    lookup_in_with(system, input, date, UserFiles::default())
+}
+
+/// Looks `input` up in one code system on `date`, also answering from the
+/// user's files.
+pub fn lookup_in_with(
+    system: System,
+    input: &str,
+    date: Date,
+    files: UserFiles<'_>,
+) -> LookupReport {
     match system {
         System::Icd10Cm => icd10cm_report(input, date),
         System::Icd10Pcs => icd10pcs_report(input, date),
+        System::Cpt => cpt_report(input, date, files.cpt_descriptors),
+        System::Hcpcs => hcpcs_report(input, date, files.hcpcs),
     }
 }
 
@@ -230,32 +299,37 @@ pub fn lookup_in(system: System, input: &str, date: Date) -> LookupReport {
 /// assert_eq!(cm.reports()[0].system, lookup::System::Icd10Cm);
 /// ```
 pub fn lookup(input: &str, date: Date) -> LookupAnswer {
+    lookup_with(input, date, UserFiles::default())
+}
+
+/// [`lookup`], also answering from the user's files.
+pub fn lookup_with(input: &str, date: Date, files: UserFiles<'_>) -> LookupAnswer {
     let accepting: Vec<System> = System::ALL
         .into_iter()
         .filter(|&s| accepts(s, input))
         .collect();
-    match accepting.as_slice() {
-        [] => LookupAnswer::One(lookup_in(System::Icd10Cm, input, date)),
-        [only] => LookupAnswer::One(lookup_in(*only, input, date)),
-        several => {
-            let mut reports: Vec<LookupReport> =
-                several.iter().map(|&s| lookup_in(s, input, date)).collect();
-            let in_table = reports.iter().filter(|r| r.in_table).count();
-            match in_table {
-                0 => LookupAnswer::One(reports.swap_remove(0)),
-                1 => LookupAnswer::One(
-                    reports
-                        .into_iter()
-                        .find(|r| r.in_table)
-                        .expect("counted one"),
-                ),
-                _ => LookupAnswer::Ambiguous {
-                    input: input.to_owned(),
-                    ambiguous: true,
-                    matches: reports.into_iter().filter(|r| r.in_table).collect(),
-                },
-            }
-        }
+    let Some(&first) = accepting.first() else {
+        // No system accepts it: ICD-10-CM's parser explains what is wrong.
+        return LookupAnswer::One(lookup_in_with(System::Icd10Cm, input, date, files));
+    };
+    let reports: Vec<LookupReport> = accepting
+        .iter()
+        .map(|&s| lookup_in_with(s, input, date, files))
+        .collect();
+    let mut holding: Vec<LookupReport> = reports.iter().filter(|r| r.in_table).cloned().collect();
+    match holding.len() {
+        0 => LookupAnswer::One(
+            reports
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| lookup_in_with(first, input, date, files)),
+        ),
+        1 => LookupAnswer::One(holding.remove(0)),
+        _ => LookupAnswer::Ambiguous {
+            input: input.to_owned(),
+            ambiguous: true,
+            matches: holding,
+        },
     }
 }
 
@@ -264,6 +338,8 @@ pub fn accepts(system: System, input: &str) -> bool {
     match system {
         System::Icd10Cm => IcdCm::parse(input).is_ok(),
         System::Icd10Pcs => IcdPcs::parse(input).is_ok(),
+        System::Cpt => Cpt::parse(input).is_ok(),
+        System::Hcpcs => Hcpcs::parse(input).is_ok(),
     }
 }
 
@@ -279,8 +355,8 @@ fn icd10cm_report(input: &str, date: Date) -> LookupReport {
     r.billable = info.is_billable();
     r.header = info.is_header();
     r.valid = info.valid_on(date);
-    r.title = info.title();
-    r.short_title = info.short_title();
+    r.title = info.title().map(str::to_owned);
+    r.short_title = info.short_title().map(str::to_owned);
     r.parent = info.parent().map(|p| p.code().to_string());
     if let Some(w) = info.window_near(date) {
         r.valid_from = Some(w.from);
@@ -307,12 +383,78 @@ fn icd10pcs_report(input: &str, date: Date) -> LookupReport {
     r.in_table = true;
     r.billable = true;
     r.valid = info.valid_on(date);
-    r.title = info.title();
-    r.short_title = info.short_title();
+    r.title = info.title().map(str::to_owned);
+    r.short_title = info.short_title().map(str::to_owned);
     if let Some(w) = info.window_near(date) {
         r.valid_from = Some(w.from);
         r.valid_to = w.to;
         r.mce = info.mce_on(date).unwrap_or(w.flags).names().collect();
+    }
+    r
+}
+
+fn cpt_report(input: &str, date: Date, descriptors: Option<&CptDescriptors>) -> LookupReport {
+    let mut r = LookupReport::new(System::Cpt, input, date, None);
+    let code = match Cpt::parse(input) {
+        Ok(c) => c,
+        Err(e) => return r.not_a_code(e),
+    };
+    r.code = Some(code.to_string());
+    r.category = Some(code.category().name());
+    r.section = code.section().map(|s| Grouping::Named {
+        name: s.name(),
+        subsection: code.surgery_subsection().map(|ss| ss.name()),
+    });
+    match descriptors {
+        Some(d) => {
+            r.title = d.get(code).map(str::to_owned);
+            r.in_table = r.title.is_some();
+            r.note = Some(
+                "CPT validity by date is not known to medcode: the descriptor file has no dates"
+                    .into(),
+            );
+        }
+        None => {
+            r.note = Some(
+                "CPT descriptors and validity are AMA content and not bundled; load a descriptor file you are licensed for (--cpt-descriptors)".into(),
+            );
+        }
+    }
+    r
+}
+
+fn hcpcs_report(input: &str, date: Date, loaded: Option<&HcpcsRelease>) -> LookupReport {
+    let mut r = LookupReport::new(System::Hcpcs, input, date, None);
+    let code = match Hcpcs::parse(input) {
+        Ok(c) => c,
+        Err(e) => return r.not_a_code(e),
+    };
+    r.code = Some(code.to_string());
+    r.category = Some("Level II");
+    r.section = code.section().map(|s| Grouping::Named {
+        name: s.name(),
+        subsection: None,
+    });
+    if code.is_cdt() {
+        r.note =
+            Some("D codes are CDT (dental, ADA-copyrighted): recognised, never described".into());
+        return r;
+    }
+    let fill = |r: &mut LookupReport, e: Option<HcpcsEntry<'_>>| {
+        if let Some(e) = e {
+            r.in_table = true;
+            r.billable = true;
+            r.valid = e.valid_on(date);
+            r.title = e.title().map(str::to_owned);
+            r.short_title = e.short_title().map(str::to_owned);
+            r.valid_from = e.added();
+            r.valid_to = e.terminated();
+        }
+    };
+    match (loaded, hcpcs::bundled()) {
+        (Some(release), _) => fill(&mut r, release.get(code)),
+        (None, Ok(bundled)) => fill(&mut r, bundled.get(code)),
+        (None, Err(not_bundled)) => r.note = Some(not_bundled.to_string()),
     }
     r
 }
@@ -329,5 +471,30 @@ mod tests {
         assert!(bad.reports()[0].error.is_some());
         assert_eq!("ICD10-PCS".parse::<System>(), Ok(System::Icd10Pcs));
         assert!("cpt4".parse::<System>().is_err());
+        assert_eq!(lookup("99213", date).reports()[0].system, System::Cpt);
+        assert_eq!(
+            lookup("99213", date).reports()[0].section,
+            Some(Grouping::Named {
+                name: "Evaluation and Management",
+                subsection: None
+            })
+        );
+        // Letter + four digits: HCPCS syntax and ICD-10-CM syntax. A00.01 is no ICD-10-CM
+        // code, so without a HCPCS release HCPCS answers and says none is loaded.
+        let j = lookup("J3490", date);
+        assert_eq!(j.reports()[0].system, System::Hcpcs);
+        if !crate::hcpcs::is_bundled() {
+            assert!(j.reports()[0]
+                .note
+                .as_deref()
+                .unwrap()
+                .contains("no HCPCS release is bundled"));
+        }
+        // A0100 is ICD-10-CM A01.00 (typhoid fever, unspecified).
+        let a = lookup("A0100", date);
+        assert!(a
+            .reports()
+            .iter()
+            .any(|r| r.system == System::Icd10Cm && r.valid));
     }
 }

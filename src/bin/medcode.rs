@@ -1,27 +1,34 @@
 //! The `medcode` command-line tool (feature `cli`).
 //!
 //! ```text
-//! medcode lookup CODE [--system icd10cm|icd10pcs] [--date YYYY-MM-DD] [--json]
-//! medcode export icd10cm|icd10pcs [--date YYYY-MM-DD]
+//! medcode lookup CODE [--system SYSTEM] [--date YYYY-MM-DD] [--json]
+//!                [--hcpcs-file PATH] [--cpt-descriptors PATH]
+//! medcode export icd10cm|icd10pcs|hcpcs [--date YYYY-MM-DD] [--hcpcs-file PATH]
 //! ```
 //! Exit status: 0 when the code is valid on the date, 1 otherwise, 2 on usage errors.
 #![forbid(unsafe_code)]
 
-use medcode::lookup::{self, LookupAnswer, LookupReport, System};
+use medcode::hcpcs::{self, HcpcsRelease};
+use medcode::load::CptDescriptors;
+use medcode::lookup::{self, LookupAnswer, LookupReport, System, UserFiles};
 use medcode::{icd10cm, icd10pcs, Date};
 use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage:
-  medcode lookup CODE [--system icd10cm|icd10pcs] [--date YYYY-MM-DD] [--json]
-  medcode export icd10cm|icd10pcs [--date YYYY-MM-DD]
+  medcode lookup CODE [--system icd10cm|icd10pcs|cpt|hcpcs] [--date YYYY-MM-DD] [--json]
+                 [--hcpcs-file PATH] [--cpt-descriptors PATH]
+  medcode export icd10cm|icd10pcs|hcpcs [--date YYYY-MM-DD] [--hcpcs-file PATH]
   medcode releases
   medcode --help | --version
 
 lookup   what the bundled tables say about CODE on the date (default: today);
          without --system the system is chosen from the code's syntax
 export   the code set as of the date: tab-separated code, billable, title
+--hcpcs-file       the CMS quarterly HCPCS file (HCPC<year>_<MON>_ANWEB_<date>.txt)
+--cpt-descriptors  a CPT descriptor file you are licensed for (tab/comma/fixed width)
 releases the bundled releases of each system with their code counts
 exit status: 0 valid, 1 not valid / not a code, 2 usage error";
 
@@ -30,6 +37,8 @@ struct Args {
     date: Option<Date>,
     json: bool,
     system: Option<System>,
+    hcpcs_file: Option<PathBuf>,
+    cpt_descriptors: Option<PathBuf>,
 }
 
 fn parse_args(raw: impl Iterator<Item = String>) -> Result<Args, String> {
@@ -38,6 +47,8 @@ fn parse_args(raw: impl Iterator<Item = String>) -> Result<Args, String> {
         date: None,
         json: false,
         system: None,
+        hcpcs_file: None,
+        cpt_descriptors: None,
     };
     let mut raw = raw.peekable();
     while let Some(a) = raw.next() {
@@ -46,6 +57,13 @@ fn parse_args(raw: impl Iterator<Item = String>) -> Result<Args, String> {
             "--date" => {
                 let v = raw.next().ok_or("--date needs a value (YYYY-MM-DD)")?;
                 args.date = Some(v.parse().map_err(|e| format!("--date {v:?}: {e}"))?);
+            }
+            "--hcpcs-file" => {
+                args.hcpcs_file = Some(raw.next().ok_or("--hcpcs-file needs a PATH")?.into())
+            }
+            "--cpt-descriptors" => {
+                args.cpt_descriptors =
+                    Some(raw.next().ok_or("--cpt-descriptors needs a PATH")?.into())
             }
             "--system" => {
                 let v = raw
@@ -101,6 +119,10 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(Failure::Usage(e)) => usage_error(&e),
+        Err(Failure::File(e)) => {
+            eprintln!("medcode: {e}");
+            ExitCode::from(2)
+        }
         // A closed pipe (`| head`) is not an error worth a message.
         Err(Failure::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(Failure::Io(e)) => {
@@ -112,6 +134,8 @@ fn main() -> ExitCode {
 
 enum Failure {
     Usage(String),
+    /// A user file that could not be read or parsed.
+    File(String),
     Io(io::Error),
 }
 
@@ -131,9 +155,21 @@ fn run_lookup(args: &Args) -> Result<ExitCode, Failure> {
         return Err(Failure::Usage("lookup takes exactly one CODE".into()));
     };
     let date = args.date.unwrap_or_else(Date::today);
+    let hcpcs = load_hcpcs(args)?;
+    let cpt = match &args.cpt_descriptors {
+        Some(path) => Some(
+            CptDescriptors::load(path)
+                .map_err(|e| Failure::File(format!("{}: {e}", path.display())))?,
+        ),
+        None => None,
+    };
+    let files = UserFiles {
+        hcpcs: hcpcs.as_ref(),
+        cpt_descriptors: cpt.as_ref(),
+    };
     let answer = match args.system {
-        Some(system) => LookupAnswer::One(lookup::lookup_in(system, code, date)),
-        None => lookup::lookup(code, date),
+        Some(system) => LookupAnswer::One(lookup::lookup_in_with(system, code, date, files)),
+        None => lookup::lookup_with(code, date, files),
     };
     let mut out = io::stdout().lock();
     if args.json {
@@ -159,15 +195,17 @@ fn run_lookup(args: &Args) -> Result<ExitCode, Failure> {
     })
 }
 
-fn system_name(system: System) -> &'static str {
-    match system {
-        System::Icd10Cm => "ICD-10-CM",
-        System::Icd10Pcs => "ICD-10-PCS",
+fn load_hcpcs(args: &Args) -> Result<Option<HcpcsRelease>, Failure> {
+    match &args.hcpcs_file {
+        Some(path) => HcpcsRelease::load(path)
+            .map(Some)
+            .map_err(|e| Failure::File(format!("{}: {e}", path.display()))),
+        None => Ok(None),
     }
 }
 
 fn write_human(out: &mut impl Write, r: &LookupReport) -> io::Result<()> {
-    let name = system_name(r.system);
+    let name = r.system.display_name();
     let Some(code) = &r.code else {
         return writeln!(
             out,
@@ -176,19 +214,28 @@ fn write_human(out: &mut impl Write, r: &LookupReport) -> io::Result<()> {
             r.error.as_deref().unwrap_or("?")
         );
     };
-    if !r.in_table {
-        return writeln!(
-            out,
-            "{code}: valid {name} syntax, but not a code in any bundled release (FY2016-FY2027)"
-        );
+    if let Some(category) = r.category {
+        writeln!(out, "{code}: {name} {category}")?;
     }
-    writeln!(
-        out,
-        "{code}  {}",
-        r.title
-            .unwrap_or("(title unknown: no bundled source titles this code)")
-    )?;
-    if let Some(short) = r.short_title {
+    if let Some(lookup::Grouping::Named { name, subsection }) = r.section {
+        let sub = subsection.map(|s| format!(" / {s}")).unwrap_or_default();
+        writeln!(out, "  section: {name}{sub}")?;
+    }
+    if let Some(note) = &r.note {
+        writeln!(out, "  note: {note}")?;
+    }
+    if !r.in_table {
+        if r.category.is_none() {
+            writeln!(
+                out,
+                "{code}: valid {name} syntax, but not a code in any bundled release"
+            )?;
+        }
+        return Ok(());
+    }
+    let unknown = "(title unknown: no source titles this code)";
+    writeln!(out, "{code}  {}", r.title.as_deref().unwrap_or(unknown))?;
+    if let Some(short) = &r.short_title {
         writeln!(out, "  short title: {short}")?;
     }
     let kind = match (r.billable, r.header) {
@@ -278,6 +325,11 @@ fn run_export(args: &Args) -> Result<ExitCode, Failure> {
         _ => return Err(Failure::Usage("export takes one system name".into())),
     };
     let date = args.date.unwrap_or_else(Date::today);
+    let hcpcs = if system == System::Hcpcs {
+        load_hcpcs(args)?
+    } else {
+        None
+    };
     let mut out = BufWriter::new(io::stdout().lock());
     writeln!(out, "code\tbillable\ttitle")?;
     match system {
@@ -296,6 +348,32 @@ fn run_export(args: &Args) -> Result<ExitCode, Failure> {
             for info in icd10pcs::valid_on(date) {
                 writeln!(out, "{}\t1\t{}", info.code(), info.title().unwrap_or(""))?;
             }
+        }
+        System::Hcpcs => {
+            let rows: Vec<(String, String)> = match (&hcpcs, hcpcs::bundled()) {
+                (Some(release), _) => release
+                    .valid_on(date)
+                    .map(|e| (e.code().to_string(), e.title().unwrap_or("").to_owned()))
+                    .collect(),
+                (None, Ok(bundled)) => bundled
+                    .valid_on(date)
+                    .map(|e| (e.code().to_string(), e.title().unwrap_or("").to_owned()))
+                    .collect(),
+                (None, Err(e)) => {
+                    return Err(Failure::Usage(format!(
+                        "export hcpcs: {e}; pass --hcpcs-file PATH"
+                    )))
+                }
+            };
+            for (code, title) in rows {
+                writeln!(out, "{code}\t1\t{title}")?;
+            }
+        }
+        System::Cpt => {
+            return Err(Failure::Usage(
+                "export cpt: medcode bundles no CPT code set (AMA content); nothing to export"
+                    .into(),
+            ))
         }
     }
     out.flush()?;
