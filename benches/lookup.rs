@@ -9,6 +9,8 @@
 //! - `parse+info/hot1000`: the same over a hot set of 1,000 codes.
 //! - `parse+info/miss`: valid syntax, not a code.
 //! - `parse+valid_on/random`: parse, look up and check the date.
+//! - `icd10pcs/…`: the same for ICD-10-PCS (79,115 FY2026 codes).
+//! - `structure/…`: CPT and HCPCS parse + section (no bundled tables).
 //! - baselines on the same inputs: `HashMap<String, u32>` built at start-up
 //!   (keyed by the undotted upper-case string, so it is not even normalising
 //!   input), phf's CHD layout on u64 keys (phf_generator + SipHash, what
@@ -16,7 +18,7 @@
 //!   (the fastest static layout we know, no perfect hashing).
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use medcode::{icd10cm, Date, IcdCm};
+use medcode::{icd10cm, icd10pcs, Cpt, Date, Hcpcs, IcdCm, IcdPcs};
 use std::collections::HashMap;
 
 /// A small deterministic PRNG (xorshift) so runs shuffle identically.
@@ -207,6 +209,63 @@ fn benches(c: &mut Criterion) {
         let parsed: Vec<IcdCm> = billable.iter().map(|s| s.parse().unwrap()).collect();
         let mut next = cycle(&parsed);
         b.iter(|| black_box(next().info()))
+    });
+    g.finish();
+
+    // ICD-10-PCS, same shape of inputs.
+    let mut pcs: Vec<String> = icd10pcs::valid_on(date)
+        .map(|i| i.code().to_string())
+        .collect();
+    rng.shuffle(&mut pcs);
+    let mut pcs_hot: Vec<String> = (0..100_000)
+        .map(|_| pcs[(rng.next() % 1000) as usize].clone())
+        .collect();
+    rng.shuffle(&mut pcs_hot);
+    let (pcs_p, pcs_hot_p) = (Packed::new(&pcs), Packed::new(&pcs_hot));
+    let (pcs, pcs_hot) = (pcs_p.strs(), pcs_hot_p.strs());
+    let mut g = c.benchmark_group("icd10pcs");
+    g.bench_function("parse", |b| {
+        let mut next = cycle(&pcs);
+        b.iter(|| black_box(next().parse::<IcdPcs>().ok()))
+    });
+    for (name, inputs) in [("random", &pcs), ("hot1000", &pcs_hot)] {
+        g.bench_function(format!("parse+info/{name}"), |b| {
+            let mut next = cycle(inputs);
+            b.iter(|| black_box(next().parse::<IcdPcs>().ok().and_then(IcdPcs::info)))
+        });
+    }
+    g.bench_function("parse+valid_on/random", |b| {
+        let mut next = cycle(&pcs);
+        b.iter(|| black_box(next().parse::<IcdPcs>().is_ok_and(|c| c.valid_on(date))))
+    });
+    g.finish();
+
+    // CPT and HCPCS: structure only (no bundled tables), so parse + section.
+    let cpt_p = Packed::new(
+        &(0..100_000u32)
+            .map(|i| format!("{:05}", (i * 7919) % 100_000))
+            .collect::<Vec<_>>(),
+    );
+    let hcpcs_p = Packed::new(
+        &(0..100_000u32)
+            .map(|i| {
+                format!(
+                    "{}{:04}",
+                    ["A", "E", "G", "J", "L"][(i % 5) as usize],
+                    (i * 7919) % 10_000
+                )
+            })
+            .collect::<Vec<_>>(),
+    );
+    let (cpt, hcpcs) = (cpt_p.strs(), hcpcs_p.strs());
+    let mut g = c.benchmark_group("structure");
+    g.bench_function("cpt/parse+section", |b| {
+        let mut next = cycle(&cpt);
+        b.iter(|| black_box(next().parse::<Cpt>().ok().map(Cpt::section)))
+    });
+    g.bench_function("hcpcs/parse+section", |b| {
+        let mut next = cycle(&hcpcs);
+        b.iter(|| black_box(next().parse::<Hcpcs>().ok().map(Hcpcs::section)))
     });
     g.finish();
 

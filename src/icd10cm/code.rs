@@ -213,12 +213,13 @@ impl IcdCm {
     }
 }
 
-/// Six-bit symbol of every byte, either case; 0 for NUL (padding), `BAD` for
-/// anything a code cannot hold.
+/// Six-bit symbol of every byte, either case; 0 for the padding byte 0xFF,
+/// `BAD` for anything a code cannot hold (NUL included).
 const BAD: u8 = 0x80;
 static SYMBOLS: [u8; 256] = {
     let mut t = [BAD; 256];
-    t[0] = 0;
+    // 0xFF never occurs in UTF-8, so the fast path pads with it; NUL is bad.
+    t[0xFF] = 0;
     let mut b = 0;
     while b < 256 {
         let upper = (b as u8).to_ascii_uppercase();
@@ -254,13 +255,13 @@ fn parse_fast(b: &[u8]) -> Option<u64> {
     let mask = 0u64.wrapping_sub(u64::from(dotted));
     w = (w & !mask) | (undotted & mask);
     let n = len - usize::from(dotted);
-    let sym: [u8; 7] = std::array::from_fn(|i| SYMBOLS[(w >> (8 * i)) as u8 as usize]);
-    // A bad byte, a NUL inside the code, an eighth character or a bare dot
-    // spoils the fast path.
-    let mut bad = u8::from(n > 7 || (dotted && n == 3));
-    for (i, &c) in sym.iter().enumerate() {
-        bad |= (c & BAD) | u8::from(c == 0 && i < n);
+    if n > 7 || (dotted && n == 3) {
+        return None;
     }
+    // Pad the unused places with 0xFF (symbol 0), so only real bytes can be bad.
+    w |= u64::MAX << (8 * n);
+    let sym: [u8; 7] = std::array::from_fn(|i| SYMBOLS[(w >> (8 * i)) as u8 as usize]);
+    let bad = sym.iter().fold(0u8, |acc, &c| acc | c) & BAD;
     // Independent shifts, not a serial chain, so the CPU can overlap them.
     let part = |i: usize| u64::from(sym[i] & 0x3f) << (6 * (6 - i));
     let key = (part(0) | part(1)) | (part(2) | part(3)) | ((part(4) | part(5)) | part(6));

@@ -1,0 +1,152 @@
+//! The `medcode` binary: JSON contract, exit statuses, export format.
+
+use std::process::{Command, Output};
+
+fn medcode(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_medcode"))
+        .args(args)
+        .output()
+        .expect("run medcode")
+}
+
+fn json(args: &[&str]) -> (serde_json::Value, i32) {
+    let out = medcode(args);
+    let v = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
+    (v, out.status.code().unwrap())
+}
+
+#[test]
+fn lookup_json_icd10cm() {
+    let (v, code) = json(&["lookup", "e119", "--date", "2026-01-01", "--json"]);
+    assert_eq!(code, 0);
+    assert_eq!(v["system"], "icd10cm");
+    assert_eq!(v["input"], "e119");
+    assert_eq!(v["code"], "E11.9");
+    assert_eq!(v["in_table"], true);
+    assert_eq!(v["billable"], true);
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["title"], "Type 2 diabetes mellitus without complications");
+    assert_eq!(v["parent"], "E11");
+    assert_eq!(v["valid_from"], "2015-10-01");
+    assert!(v["valid_to"].is_null());
+    assert!(v["error"].is_null());
+}
+
+#[test]
+fn lookup_header_and_not_yet_valid_exit_1() {
+    let (v, code) = json(&["lookup", "E11", "--date", "2026-01-01", "--json"]);
+    assert_eq!(
+        (code, &v["valid"], &v["header"]),
+        (1, &serde_json::json!(false), &serde_json::json!(true))
+    );
+    let (v, code) = json(&["lookup", "E11.A", "--date", "2025-06-01", "--json"]);
+    assert_eq!(code, 1);
+    assert_eq!(v["valid_from"], "2025-10-01");
+}
+
+#[test]
+fn lookup_not_a_code() {
+    let (v, code) = json(&["lookup", "E1!", "--json", "--date", "2026-01-01"]);
+    assert_eq!(code, 1);
+    assert!(v["code"].is_null());
+    assert!(v["error"].as_str().unwrap().contains("position 2"));
+}
+
+#[test]
+fn lookup_pcs_axes_and_system_choice() {
+    let (v, code) = json(&["lookup", "0SRD0JZ", "--json", "--date", "2026-01-01"]);
+    assert_eq!(code, 0);
+    assert_eq!(v["system"], "icd10pcs");
+    assert_eq!(v["axes"][3]["label"], "Knee Joint, Left");
+    assert_eq!(v["axes"].as_array().unwrap().len(), 7);
+    let (v, _) = json(&["lookup", "0SRD0JZ", "--system", "icd10cm", "--json"]);
+    assert_eq!(v["system"], "icd10cm");
+    assert!(v["error"].is_string());
+}
+
+#[test]
+fn lookup_cpt_and_hcpcs_file() {
+    let (v, _) = json(&["lookup", "99213", "--json"]);
+    assert_eq!(
+        (v["system"].as_str(), v["category"].as_str()),
+        (Some("cpt"), Some("Category I"))
+    );
+    assert_eq!(v["section"]["name"], "Evaluation and Management");
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/hcpcs_fixture.txt"
+    );
+    let (v, code) = json(&[
+        "lookup",
+        "G0008",
+        "--hcpcs-file",
+        fixture,
+        "--date",
+        "2026-01-01",
+        "--json",
+    ]);
+    assert_eq!(v["system"], "hcpcs");
+    assert_eq!(
+        v["title"],
+        "TEST LONG TITLE FOR A PROFESSIONAL SERVICE CODE"
+    );
+    assert_eq!(code, 0);
+    // J1100 is a HCPCS code of the file and ICD-10-CM J11.00: the answer says so.
+    let (v, _) = json(&[
+        "lookup",
+        "J1100",
+        "--hcpcs-file",
+        fixture,
+        "--date",
+        "2026-01-01",
+        "--json",
+    ]);
+    assert_eq!(v["ambiguous"], true);
+    let systems: Vec<&str> = v["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["system"].as_str().unwrap())
+        .collect();
+    assert_eq!(systems, ["hcpcs", "icd10cm"]);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(medcode(&[]).status.code(), Some(2));
+    assert_eq!(medcode(&["lookup"]).status.code(), Some(2));
+    assert_eq!(
+        medcode(&["lookup", "E11.9", "--date", "2026-13-01"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(medcode(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(
+        medcode(&["lookup", "E11.9", "--hcpcs-file", "/nonexistent"])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn export_icd10cm_format() {
+    let out = medcode(&["export", "icd10cm", "--date", "2025-10-01"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("code\tbillable\ttitle"));
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split('\t').collect()).collect();
+    assert_eq!(rows.iter().filter(|r| r[1] == "1").count(), 74_719);
+    assert!(rows.iter().any(|r| r[..2] == ["E11", "0"]));
+    assert!(rows.iter().any(|r| r[..2] == ["E11.9", "1"]));
+}
+
+#[test]
+fn export_icd10pcs_counts() {
+    let out = medcode(&["export", "icd10pcs", "--date", "2025-10-01"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), 79_115 + 1);
+}
