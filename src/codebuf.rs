@@ -66,6 +66,62 @@ impl fmt::Debug for CodeBuf {
     }
 }
 
+/// The text traits every code type shares: `Display` (via the method that
+/// renders it), `Debug` as `Type(text)`, `FromStr`/`TryFrom<&str>` via
+/// `Type::parse`, and serde as that text (either accepted form on input).
+macro_rules! code_text_traits {
+    ($ty:ident, $text:ident, $expecting:expr) => {
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.pad(&self.$text())
+            }
+        }
+
+        impl std::fmt::Debug for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, concat!(stringify!($ty), "({})"), self.$text())
+            }
+        }
+
+        impl std::str::FromStr for $ty {
+            type Err = $crate::ParseCodeError;
+            fn from_str(s: &str) -> Result<$ty, $crate::ParseCodeError> {
+                $ty::parse(s)
+            }
+        }
+
+        impl TryFrom<&str> for $ty {
+            type Error = $crate::ParseCodeError;
+            fn try_from(s: &str) -> Result<$ty, $crate::ParseCodeError> {
+                $ty::parse(s)
+            }
+        }
+
+        impl serde::Serialize for $ty {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(&self.$text())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<$ty, D::Error> {
+                struct V;
+                impl serde::de::Visitor<'_> for V {
+                    type Value = $ty;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str($expecting)
+                    }
+                    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<$ty, E> {
+                        $ty::parse(v).map_err(E::custom)
+                    }
+                }
+                d.deserialize_str(V)
+            }
+        }
+    };
+}
+pub(crate) use code_text_traits;
+
 /// Six-bit symbols for code characters: 0 = no character, digits 1–10,
 /// letters 11–36. The order of symbols is ASCII order, so packed keys compare
 /// like the codes they hold.

@@ -21,7 +21,6 @@ use crate::codebuf::{sixbit, CodeBuf};
 use crate::error::ParseCodeError;
 use std::fmt;
 use std::num::NonZeroU64;
-use std::str::FromStr;
 
 /// A CPT code whose *syntax* is right: five characters, either five digits
 /// (Category I) or four digits and a letter:
@@ -543,53 +542,7 @@ impl Cpt {
     }
 }
 
-impl fmt::Display for Cpt {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(&self.code())
-    }
-}
-
-impl fmt::Debug for Cpt {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Cpt({})", self.code())
-    }
-}
-
-impl FromStr for Cpt {
-    type Err = ParseCodeError;
-    fn from_str(s: &str) -> Result<Cpt, ParseCodeError> {
-        Cpt::parse(s)
-    }
-}
-
-impl TryFrom<&str> for Cpt {
-    type Error = ParseCodeError;
-    fn try_from(s: &str) -> Result<Cpt, ParseCodeError> {
-        Cpt::parse(s)
-    }
-}
-
-impl serde::Serialize for Cpt {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.code())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Cpt {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Cpt, D::Error> {
-        struct V;
-        impl serde::de::Visitor<'_> for V {
-            type Value = Cpt;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a CPT code such as \"99213\" or \"0001F\"")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Cpt, E> {
-                Cpt::parse(v).map_err(E::custom)
-            }
-        }
-        d.deserialize_str(V)
-    }
-}
+crate::codebuf::code_text_traits!(Cpt, code, "a CPT code such as \"99213\" or \"0001F\"");
 
 #[cfg(test)]
 mod tests {

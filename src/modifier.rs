@@ -20,7 +20,6 @@ use crate::codebuf::{sixbit, CodeBuf};
 use crate::error::ParseCodeError;
 use std::fmt;
 use std::num::NonZeroU64;
-use std::str::FromStr;
 
 /// A procedure code modifier whose *syntax* is right: two letters or digits.
 ///
@@ -252,53 +251,7 @@ impl Modifier {
     }
 }
 
-impl fmt::Display for Modifier {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(&self.code())
-    }
-}
-
-impl fmt::Debug for Modifier {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Modifier({})", self.code())
-    }
-}
-
-impl FromStr for Modifier {
-    type Err = ParseCodeError;
-    fn from_str(s: &str) -> Result<Modifier, ParseCodeError> {
-        Modifier::parse(s)
-    }
-}
-
-impl TryFrom<&str> for Modifier {
-    type Error = ParseCodeError;
-    fn try_from(s: &str) -> Result<Modifier, ParseCodeError> {
-        Modifier::parse(s)
-    }
-}
-
-impl serde::Serialize for Modifier {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.code())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Modifier {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Modifier, D::Error> {
-        struct V;
-        impl serde::de::Visitor<'_> for V {
-            type Value = Modifier;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a modifier such as \"25\" or \"LT\"")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Modifier, E> {
-                Modifier::parse(v).map_err(E::custom)
-            }
-        }
-        d.deserialize_str(V)
-    }
-}
+crate::codebuf::code_text_traits!(Modifier, code, "a modifier such as \"25\" or \"LT\"");
 
 #[cfg(test)]
 mod tests {

@@ -4,7 +4,6 @@ use crate::codebuf::{sixbit, CodeBuf};
 use crate::error::ParseCodeError;
 use std::fmt;
 use std::num::NonZeroU64;
-use std::str::FromStr;
 
 /// A HCPCS Level II code whose *syntax* is right: a letter and four digits.
 ///
@@ -333,53 +332,7 @@ impl Hcpcs {
     }
 }
 
-impl fmt::Display for Hcpcs {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(&self.code())
-    }
-}
-
-impl fmt::Debug for Hcpcs {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Hcpcs({})", self.code())
-    }
-}
-
-impl FromStr for Hcpcs {
-    type Err = ParseCodeError;
-    fn from_str(s: &str) -> Result<Hcpcs, ParseCodeError> {
-        Hcpcs::parse(s)
-    }
-}
-
-impl TryFrom<&str> for Hcpcs {
-    type Error = ParseCodeError;
-    fn try_from(s: &str) -> Result<Hcpcs, ParseCodeError> {
-        Hcpcs::parse(s)
-    }
-}
-
-impl serde::Serialize for Hcpcs {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.code())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Hcpcs {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Hcpcs, D::Error> {
-        struct V;
-        impl serde::de::Visitor<'_> for V {
-            type Value = Hcpcs;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a HCPCS Level II code such as \"E0114\"")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Hcpcs, E> {
-                Hcpcs::parse(v).map_err(E::custom)
-            }
-        }
-        d.deserialize_str(V)
-    }
-}
+crate::codebuf::code_text_traits!(Hcpcs, code, "a HCPCS Level II code such as \"E0114\"");
 
 #[cfg(test)]
 mod tests {

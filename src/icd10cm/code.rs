@@ -2,9 +2,7 @@
 
 use crate::codebuf::{sixbit, CodeBuf};
 use crate::error::ParseCodeError;
-use std::fmt;
 use std::num::NonZeroU64;
-use std::str::FromStr;
 
 /// An ICD-10-CM diagnosis code whose *syntax* is right.
 ///
@@ -272,53 +270,11 @@ fn parse_fast(b: &[u8]) -> Option<u64> {
     Some(key)
 }
 
-impl fmt::Display for IcdCm {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(&self.dotted())
-    }
-}
-
-impl fmt::Debug for IcdCm {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "IcdCm({})", self.dotted())
-    }
-}
-
-impl FromStr for IcdCm {
-    type Err = ParseCodeError;
-    fn from_str(s: &str) -> Result<IcdCm, ParseCodeError> {
-        IcdCm::parse(s)
-    }
-}
-
-impl TryFrom<&str> for IcdCm {
-    type Error = ParseCodeError;
-    fn try_from(s: &str) -> Result<IcdCm, ParseCodeError> {
-        IcdCm::parse(s)
-    }
-}
-
-impl serde::Serialize for IcdCm {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.dotted())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for IcdCm {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<IcdCm, D::Error> {
-        struct V;
-        impl serde::de::Visitor<'_> for V {
-            type Value = IcdCm;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an ICD-10-CM code such as \"E11.9\" or \"E119\"")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<IcdCm, E> {
-                IcdCm::parse(v).map_err(E::custom)
-            }
-        }
-        d.deserialize_str(V)
-    }
-}
+crate::codebuf::code_text_traits!(
+    IcdCm,
+    dotted,
+    "an ICD-10-CM code such as \"E11.9\" or \"E119\""
+);
 
 #[cfg(test)]
 mod tests {

@@ -2,9 +2,7 @@
 
 use crate::codebuf::{sixbit, CodeBuf};
 use crate::error::ParseCodeError;
-use std::fmt;
 use std::num::NonZeroU64;
-use std::str::FromStr;
 
 /// An ICD-10-PCS procedure code whose *syntax* is right: exactly seven
 /// characters, each a digit or a letter other than I and O (any case on
@@ -151,53 +149,7 @@ impl IcdPcs {
     }
 }
 
-impl fmt::Display for IcdPcs {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(&self.as_code())
-    }
-}
-
-impl fmt::Debug for IcdPcs {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "IcdPcs({})", self.as_code())
-    }
-}
-
-impl FromStr for IcdPcs {
-    type Err = ParseCodeError;
-    fn from_str(s: &str) -> Result<IcdPcs, ParseCodeError> {
-        IcdPcs::parse(s)
-    }
-}
-
-impl TryFrom<&str> for IcdPcs {
-    type Error = ParseCodeError;
-    fn try_from(s: &str) -> Result<IcdPcs, ParseCodeError> {
-        IcdPcs::parse(s)
-    }
-}
-
-impl serde::Serialize for IcdPcs {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.as_code())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for IcdPcs {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<IcdPcs, D::Error> {
-        struct V;
-        impl serde::de::Visitor<'_> for V {
-            type Value = IcdPcs;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an ICD-10-PCS code such as \"0SRD0JZ\"")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<IcdPcs, E> {
-                IcdPcs::parse(v).map_err(E::custom)
-            }
-        }
-        d.deserialize_str(V)
-    }
-}
+crate::codebuf::code_text_traits!(IcdPcs, as_code, "an ICD-10-PCS code such as \"0SRD0JZ\"");
 
 #[cfg(test)]
 mod tests {
