@@ -43,7 +43,7 @@ rule!(
         for &(owner, at, range) in &refs {
             let Some(a) = c.diagnoses[owner].code else { continue };
             for b in &c.diagnoses {
-                let Some(bc) = b.code else { continue };
+                let (Some(bc), Some(_)) = (b.code, b.info) else { continue };
                 if b.index == owner || bc == a || !range.contains(bc) { continue }
                 let pair = (owner.min(b.index), owner.max(b.index));
                 if reported.contains(&pair) { continue }

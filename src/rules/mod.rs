@@ -830,6 +830,10 @@ impl Engine {
             Err(e) => {
                 let message = if trimmed.trim().is_empty() {
                     "empty line: expected one claim as a JSON object".to_owned()
+                } else if !trimmed.trim_start().starts_with('{')
+                    && serde_json::from_str::<serde::de::IgnoredAny>(trimmed).is_ok()
+                {
+                    "not a claim: expected a JSON object".to_owned()
                 } else if e.is_data() {
                     format!("not a claim: {e}")
                 } else {
@@ -855,6 +859,20 @@ impl Engine {
     }
 
     fn jsonl_output(&self, line: Option<usize>, input: &str) -> String {
+        self.check_json(input).to_jsonl(line)
+    }
+}
+
+impl Report {
+    /// The report as one JSON Lines output line (no newline):
+    /// `{"line": N, "claim_id": …, "findings": [ … ]}`, `line` left out when `None`.
+    ///
+    /// ```
+    /// let r = medcode::rules::Report { claim_id: Some("C1".into()), findings: vec![] };
+    /// assert_eq!(r.to_jsonl(Some(1)), r#"{"line":1,"claim_id":"C1","findings":[]}"#);
+    /// assert_eq!(r.to_jsonl(None), r#"{"claim_id":"C1","findings":[]}"#);
+    /// ```
+    pub fn to_jsonl(&self, line: Option<usize>) -> String {
         #[derive(serde::Serialize)]
         struct Out<'a> {
             #[serde(skip_serializing_if = "Option::is_none")]
@@ -862,15 +880,13 @@ impl Engine {
             claim_id: &'a Option<String>,
             findings: &'a [Finding],
         }
-        let report = self.check_json(input);
         let out = Out {
             line,
-            claim_id: &report.claim_id,
-            findings: &report.findings,
+            claim_id: &self.claim_id,
+            findings: &self.findings,
         };
         serde_json::to_string(&out).unwrap_or_else(|e| {
-            // Serialising plain strings and numbers cannot fail; keep the
-            // one-line promise even so.
+            // Serialising strings and numbers cannot fail; keep the one-line promise even so.
             format!(
                 "{{\"claim_id\":null,\"findings\":[{{\"rule\":\"malformed-claim\",\"severity\":\"error\",\"line\":null,\"field\":null,\"codes\":[],\"message\":{:?}}}]}}",
                 e.to_string()

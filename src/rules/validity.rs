@@ -291,8 +291,9 @@ rule!(
                 it.field(),
                 vec![code.clone()],
                 format!(
-                    "{} {code} on this {kind} claim is a {} code: {place}",
+                    "{} {code} on this {kind} claim is {} {} code: {place}",
                     it.what(),
+                    if sys == System::Icd10Cm || sys == System::Icd10Pcs { "an" } else { "a" },
                     sys.display_name()
                 ),
             );
