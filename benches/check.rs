@@ -16,12 +16,17 @@ const INSTITUTIONAL: &str = r#"{"id":"CLM-2","type":"institutional","patient":{"
 
 fn bench(c: &mut Criterion) {
     let engine = Engine::builder().build().unwrap();
-    for (name, json) in [("professional", PROFESSIONAL), ("institutional", INSTITUTIONAL)] {
+    for (name, json) in [
+        ("professional", PROFESSIONAL),
+        ("institutional", INSTITUTIONAL),
+    ] {
         let claim: Claim = serde_json::from_str(json).unwrap();
         let mut g = c.benchmark_group(format!("check/{name}"));
         g.throughput(Throughput::Elements(1));
         g.bench_function("typed", |b| b.iter(|| engine.check(black_box(&claim))));
-        g.bench_function("jsonl", |b| b.iter(|| engine.check_jsonl_line(black_box(json))));
+        g.bench_function("jsonl", |b| {
+            b.iter(|| engine.check_jsonl_line(black_box(json)))
+        });
         g.bench_function("parse_only", |b| {
             b.iter(|| serde_json::from_str::<Claim>(black_box(json)).unwrap())
         });

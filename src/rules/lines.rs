@@ -125,7 +125,7 @@ rule!(
             let why = match l.units {
                 None => "has no units".to_owned(),
                 Some(u) if !u.is_finite() => "has units that are not a number".to_owned(),
-                Some(u) if u == 0.0 => "has 0 units".to_owned(),
+                Some(0.0) => "has 0 units".to_owned(),
                 Some(u) if u < 0.0 => format!("has negative units ({u})"),
                 Some(u) if u.fract() != 0.0 => {
                     format!("has fractional units ({u}): bill whole units")

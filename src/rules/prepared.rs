@@ -274,6 +274,9 @@ impl std::fmt::Debug for HcpcsSource<'_> {
     }
 }
 
+/// A HCPCS entry's add and termination dates (and a spare flag).
+type HcpcsDates = (Option<Date>, Option<Date>, bool);
+
 /// Where HCPCS Level II validity comes from.
 #[derive(Clone, Copy)]
 pub(crate) enum HcpcsSource<'e> {
@@ -300,7 +303,7 @@ impl<'e> HcpcsSource<'e> {
     }
 
     /// `None` without a release; `Some(None)` not in it; `Some(Some(dates))`.
-    fn entry(self, code: hcpcs::Hcpcs) -> Option<Option<(Option<Date>, Option<Date>, bool)>> {
+    fn entry(self, code: hcpcs::Hcpcs) -> Option<Option<HcpcsDates>> {
         match self {
             HcpcsSource::Loaded(r, _) => {
                 Some(r.get(code).map(|e| (e.added(), e.terminated(), true)))
