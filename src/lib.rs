@@ -53,10 +53,12 @@ pub use mce::{AgeCategory, DxFlags, PcsFlags};
 pub use release::{DatedRelease, Release, ReleaseKind};
 pub use validity::ValidityWindow;
 
+pub mod claim;
 pub mod cpt;
 pub mod hcpcs;
 pub mod load;
 pub mod modifier;
+pub mod rules;
 pub use cpt::Cpt;
 pub use hcpcs::{Hcpcs, HcpcsRelease};
 pub use modifier::Modifier;

@@ -1,6 +1,10 @@
 //! Readers for files users bring at run time: a licensed CPT descriptor file
-//! ([`CptDescriptors`]) and the CMS quarterly HCPCS file
-//! ([`HcpcsRelease`](crate::hcpcs::HcpcsRelease)).
+//! ([`CptDescriptors`]), the CMS quarterly HCPCS file
+//! ([`HcpcsRelease`](crate::hcpcs::HcpcsRelease)), and the CMS edit tables
+//! the claim rules apply when loaded: NCCI procedure-to-procedure edits
+//! ([`PtpTable`]), medically unlikely edits ([`MueTable`]) and add-on codes
+//! ([`AddonTable`]). The edit tables carry CPT numbers under the AMA licence,
+//! so none ships with the crate: CMS publishes them every quarter.
 //!
 //! Every reader reports each bad line as a typed error with its line number.
 //! [`LoadOptions`] chooses what happens then: *strict* (the default) fails on
@@ -17,10 +21,18 @@
 //! assert_eq!(loaded.errors[0].line(), 3);
 //! ```
 
+mod addon;
 mod cpt_descriptors;
+mod edit_text;
 pub(crate) mod hcpcs_file;
+mod mue;
+mod ncci_ptp;
 
+pub use addon::{AddonEntry, AddonTable};
 pub use cpt_descriptors::{CptDescriptors, CptLineError, CptLoadError, DescriptorLayout};
+pub use edit_text::{EditLineError, EditLoadError, ProcedureCode};
+pub use mue::{Adjudication, MueEntry, MueTable};
+pub use ncci_ptp::{ModifierIndicator, PtpEdit, PtpSetting, PtpTable};
 
 /// How a reader treats bad lines.
 ///

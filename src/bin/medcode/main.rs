@@ -4,9 +4,12 @@
 //! medcode lookup CODE [--system SYSTEM] [--date YYYY-MM-DD] [--json]
 //!                [--hcpcs-file PATH] [--cpt-descriptors PATH]
 //! medcode export icd10cm|icd10pcs|hcpcs [--date YYYY-MM-DD] [--hcpcs-file PATH]
+//! medcode check [FILE|-] [--ncci-ptp PATH]... [--mue PATH]... [--addon PATH]... [--hcpcs-file PATH]
 //! ```
 //! Exit status: 0 when the code is valid on the date, 1 otherwise, 2 on usage errors.
 #![forbid(unsafe_code)]
+
+mod check;
 
 use medcode::hcpcs::{self, HcpcsRelease};
 use medcode::load::CptDescriptors;
@@ -22,6 +25,7 @@ usage:
                  [--hcpcs-file PATH] [--cpt-descriptors PATH]
   medcode export icd10cm|icd10pcs|hcpcs [--date YYYY-MM-DD] [--hcpcs-file PATH]
   medcode releases
+  medcode check [FILE|-] [--ncci-ptp PATH]... [--mue PATH]... [--addon PATH]... [--hcpcs-file PATH]
   medcode --help | --version
 
 lookup   what the bundled tables say about CODE on the date (default: today);
@@ -30,6 +34,8 @@ export   the code set as of the date: tab-separated code, billable, title
 --hcpcs-file       the CMS quarterly HCPCS file (HCPC<year>_<MON>_ANWEB_<date>.txt)
 --cpt-descriptors  a CPT descriptor file you are licensed for (tab/comma/fixed width)
 releases the bundled releases of each system with their code counts
+check    check claims (JSON Lines in, one JSON line of findings out per input line;
+         `medcode check --help` for the options)
 exit status: 0 valid, 1 not valid / not a code, 2 usage error";
 
 struct Args {
@@ -104,6 +110,7 @@ fn main() -> ExitCode {
             println!("medcode {}", env!("CARGO_PKG_VERSION"));
             return ExitCode::SUCCESS;
         }
+        "check" => return check::run(raw.collect()),
         _ => {}
     }
     let args = match parse_args(raw) {

@@ -1,0 +1,377 @@
+//! The claim the rules engine reads: Rust types for the JSON contract.
+//!
+//! ```json
+//! { "id": "CLM-1",
+//!   "type": "professional",
+//!   "patient": { "sex": "F", "birth_date": "1961-04-02", "age": 64 },
+//!   "service_date": "2025-11-03",
+//!   "admission_date": "2025-11-01", "discharge_date": "2025-11-03", "discharge_status": "01",
+//!   "diagnoses": [ { "code": "E11.9", "poa": "Y" } ],
+//!   "admitting_diagnosis": "R07.9",
+//!   "procedures": [ { "code": "0SRD0JZ", "date": "2025-11-02" } ],
+//!   "lines": [ { "code": "99213", "modifiers": ["25"], "units": 1, "dx_pointers": [1, 2],
+//!                "service_date": "2025-11-03", "charge": 125.00 } ] }
+//! ```
+//!
+//! The types are deliberately lenient, so that a claim with a problem becomes
+//! findings rather than a parse error:
+//!
+//! - every field is optional (a missing required field is a finding:
+//!   `malformed-claim`, `service-date-invalid`, `units-invalid` …);
+//! - unknown fields are ignored;
+//! - codes and dates are kept as the strings the claim holds and parsed when
+//!   the engine prepares the claim (dotted or undotted, any case);
+//! - `id`, `sex`, `discharge_status` and `poa` may be JSON strings or numbers;
+//! - `age`, `units` and `charge` may be any JSON number (a negative or huge
+//!   age is the finding `invalid-age`, fractional units `units-invalid`).
+//!
+//! ```
+//! use medcode::claim::Claim;
+//! let claim: Claim = serde_json::from_str(r#"{
+//!     "id": 17, "type": "professional", "patient": {"sex": "M", "age": 70},
+//!     "service_date": "2025-11-03", "diagnoses": [{"code": "e119"}],
+//!     "lines": [{"code": "99213", "units": 1, "dx_pointers": [1]}],
+//!     "payer": "ignored"
+//! }"#).unwrap();
+//! assert_eq!(claim.id.as_deref(), Some("17"));
+//! assert_eq!(claim.diagnoses[0].code.as_deref(), Some("e119"));
+//! assert_eq!(claim.patient.as_ref().unwrap().age, Some(70.0));
+//! ```
+
+use serde::{Deserialize, Deserializer, Serialize};
+use std::fmt;
+
+/// One claim, professional or institutional.
+///
+/// Build one in Rust with struct update syntax:
+///
+/// ```
+/// use medcode::claim::{Claim, ClaimLine, Diagnosis, Patient};
+/// let claim = Claim {
+///     id: Some("CLM-1".into()),
+///     claim_type: Some("professional".into()),
+///     patient: Some(Patient { sex: Some("F".into()), age: Some(52.0), ..Default::default() }),
+///     service_date: Some("2025-11-03".into()),
+///     diagnoses: vec![Diagnosis::new("M17.11")],
+///     lines: vec![ClaimLine { units: Some(1.0), dx_pointers: vec![1], ..ClaimLine::new("99213") }],
+///     ..Default::default()
+/// };
+/// assert_eq!(claim.lines[0].code.as_deref(), Some("99213"));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Claim {
+    /// The claim's identifier (a JSON string or number).
+    #[serde(deserialize_with = "text", skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `"professional"` or `"institutional"` (any case).
+    #[serde(
+        rename = "type",
+        deserialize_with = "text",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub claim_type: Option<String>,
+    /// The patient.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub patient: Option<Patient>,
+    /// Date of service (professional) or statement date (institutional), `YYYY-MM-DD`.
+    #[serde(deserialize_with = "text", skip_serializing_if = "Option::is_none")]
+    pub service_date: Option<String>,
+    /// Admission date (institutional).
+    #[serde(deserialize_with = "text", skip_serializing_if = "Option::is_none")]
+    pub admission_date: Option<String>,
+    /// Discharge date (institutional).
+    #[serde(deserialize_with = "text", skip_serializing_if = "Option::is_none")]
+    pub discharge_date: Option<String>,
+    /// UB-04 patient discharge status, two digits (`"01"`; a number is accepted).
+    #[serde(deserialize_with = "text", skip_serializing_if = "Option::is_none")]
+    pub discharge_status: Option<String>,
+    /// Diagnoses: the first is the principal (institutional) or first-listed diagnosis.
+    #[serde(deserialize_with = "list", skip_serializing_if = "Vec::is_empty")]
+    pub diagnoses: Vec<Diagnosis>,
+    /// The admitting diagnosis (institutional).
+    #[serde(deserialize_with = "text", skip_serializing_if = "Option::is_none")]
+    pub admitting_diagnosis: Option<String>,
+    /// ICD-10-PCS procedures (institutional).
+    #[serde(deserialize_with = "list", skip_serializing_if = "Vec::is_empty")]
+    pub procedures: Vec<Procedure>,
+    /// Service lines (CPT or HCPCS codes).
+    #[serde(deserialize_with = "list", skip_serializing_if = "Vec::is_empty")]
+    pub lines: Vec<ClaimLine>,
+}
+
+/// The patient.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Patient {
+    /// `"M"`, `"F"` or `"U"` (any case; `"male"`/`"female"`/`"unknown"` too).
+    #[serde(deserialize_with = "text", skip_serializing_if = "Option::is_none")]
+    pub sex: Option<String>,
+    /// Date of birth, `YYYY-MM-DD`.
+    #[serde(deserialize_with = "text", skip_serializing_if = "Option::is_none")]
+    pub birth_date: Option<String>,
+    /// Age in years (wins over `birth_date` when both are given).
+    #[serde(deserialize_with = "number", skip_serializing_if = "Option::is_none")]
+    pub age: Option<f64>,
+}
+
+/// One diagnosis.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Diagnosis {
+    /// The ICD-10-CM code, dotted or not.
+    #[serde(deserialize_with = "text", skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Present-on-admission indicator (`Y`, `N`, `U`, `W`, `1`).
+    #[serde(deserialize_with = "text", skip_serializing_if = "Option::is_none")]
+    pub poa: Option<String>,
+}
+
+impl Diagnosis {
+    /// A diagnosis with a code and no POA indicator.
+    ///
+    /// ```
+    /// assert_eq!(medcode::claim::Diagnosis::new("E11.9").code.as_deref(), Some("E11.9"));
+    /// ```
+    pub fn new(code: impl Into<String>) -> Diagnosis {
+        Diagnosis {
+            code: Some(code.into()),
+            poa: None,
+        }
+    }
+}
+
+/// One ICD-10-PCS procedure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Procedure {
+    /// The ICD-10-PCS code.
+    #[serde(deserialize_with = "text", skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The date the procedure was performed.
+    #[serde(deserialize_with = "text", skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+}
+
+impl Procedure {
+    /// A procedure with a code and no date.
+    ///
+    /// ```
+    /// assert_eq!(medcode::claim::Procedure::new("0SRD0JZ").code.as_deref(), Some("0SRD0JZ"));
+    /// ```
+    pub fn new(code: impl Into<String>) -> Procedure {
+        Procedure {
+            code: Some(code.into()),
+            date: None,
+        }
+    }
+}
+
+/// One service line.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ClaimLine {
+    /// The CPT or HCPCS Level II code.
+    #[serde(deserialize_with = "text", skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Modifiers, in claim order.
+    #[serde(deserialize_with = "text_list", skip_serializing_if = "Vec::is_empty")]
+    pub modifiers: Vec<String>,
+    /// Units of service.
+    #[serde(deserialize_with = "number", skip_serializing_if = "Option::is_none")]
+    pub units: Option<f64>,
+    /// 1-based pointers into the claim's diagnoses.
+    #[serde(deserialize_with = "pointers", skip_serializing_if = "Vec::is_empty")]
+    pub dx_pointers: Vec<i64>,
+    /// The line's date of service (else the claim's).
+    #[serde(deserialize_with = "text", skip_serializing_if = "Option::is_none")]
+    pub service_date: Option<String>,
+    /// The charge.
+    #[serde(deserialize_with = "number", skip_serializing_if = "Option::is_none")]
+    pub charge: Option<f64>,
+}
+
+impl ClaimLine {
+    /// A line with a code and nothing else.
+    ///
+    /// ```
+    /// let line = medcode::claim::ClaimLine::new("99213");
+    /// assert!(line.units.is_none());
+    /// ```
+    pub fn new(code: impl Into<String>) -> ClaimLine {
+        ClaimLine {
+            code: Some(code.into()),
+            ..ClaimLine::default()
+        }
+    }
+}
+
+// ---- lenient field readers -------------------------------------------------
+
+/// A string, or a number or boolean written as text; `null` is `None`.
+fn text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    d.deserialize_any(TextVisitor)
+}
+
+struct TextVisitor;
+
+impl<'de> serde::de::Visitor<'de> for TextVisitor {
+    type Value = Option<String>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string or a number")
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Some(v.to_owned()))
+    }
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Some(v))
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(TextVisitor)
+    }
+}
+
+/// Any JSON number (or a numeric string); `null` is `None`.
+fn number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    struct V;
+    impl<'de> serde::de::Visitor<'de> for V {
+        type Value = Option<f64>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a number")
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Ok(Some(v as f64))
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            Ok(Some(v as f64))
+        }
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            Ok(Some(v))
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            v.trim()
+                .parse::<f64>()
+                .map(Some)
+                .map_err(|_| E::custom(format!("{v:?} is not a number")))
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(V)
+        }
+    }
+    d.deserialize_any(V)
+}
+
+/// A list; `null` is the empty list.
+fn list<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
+}
+
+/// A list of strings (numbers written as text, nulls dropped); a single
+/// string is a list of one.
+fn text_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    struct V;
+    impl<'de> serde::de::Visitor<'de> for V {
+        type Value = Vec<String>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a list of strings")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut a: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::with_capacity(a.size_hint().unwrap_or(0).min(16));
+            while let Some(item) = a.next_element_seed(TextSeed)? {
+                out.push(item.unwrap_or_default());
+            }
+            Ok(out)
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(vec![v.to_owned()])
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(V)
+        }
+    }
+    d.deserialize_any(V)
+}
+
+struct TextSeed;
+impl<'de> serde::de::DeserializeSeed<'de> for TextSeed {
+    type Value = Option<String>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(TextVisitor)
+    }
+}
+
+/// Diagnosis pointers: integers (a float with no fraction is accepted; any
+/// other value becomes 0, which the pointer rule reports). `null` is empty.
+fn pointers<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<i64>, D::Error> {
+    struct V;
+    struct P;
+    impl<'de> serde::de::DeserializeSeed<'de> for P {
+        type Value = i64;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<i64, D::Error> {
+            let n = number(d)?;
+            Ok(match n {
+                Some(v) if v.fract() == 0.0 && v.abs() < 1e15 => v as i64,
+                _ => 0,
+            })
+        }
+    }
+    impl<'de> serde::de::Visitor<'de> for V {
+        type Value = Vec<i64>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a list of diagnosis pointers")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut a: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::with_capacity(a.size_hint().unwrap_or(0).min(16));
+            while let Some(p) = a.next_element_seed(P)? {
+                out.push(p);
+            }
+            Ok(out)
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(V)
+        }
+    }
+    d.deserialize_any(V)
+}

@@ -1,0 +1,393 @@
+//! Service line checks: pointers, units, modifiers, dates, duplicates.
+
+use super::{rule, ClaimKind, PreparedLine, Rule};
+use crate::cpt::CptSection;
+use crate::date::Date;
+use crate::load::ProcedureCode;
+use crate::mce::DxFlags;
+
+pub(crate) fn rules() -> Vec<Box<dyn Rule>> {
+    vec![
+        Box::new(PointerInvalid),
+        Box::new(PrimaryPointer),
+        Box::new(UnitsInvalid),
+        Box::new(ModifierInvalid),
+        Box::new(TooManyModifiers),
+        Box::new(ModifierConflict),
+        Box::new(Laterality),
+        Box::new(DuplicateLine),
+        Box::new(ServiceDate),
+        Box::new(EmMissing25),
+    ]
+}
+
+fn code_list(l: &PreparedLine<'_>) -> Vec<String> {
+    if l.raw.trim().is_empty() {
+        vec![]
+    } else {
+        vec![l.display()]
+    }
+}
+
+fn line_name(l: &PreparedLine<'_>) -> String {
+    if l.raw.trim().is_empty() {
+        format!("line {}", l.index + 1)
+    } else {
+        format!("line {} ({})", l.index + 1, l.display())
+    }
+}
+
+rule!(
+    PointerInvalid, "dx-pointer-invalid", Error,
+    "a diagnosis pointer missing (professional), 0, beyond the diagnosis list, repeated, or more than 4 on a line",
+    |c, out| {
+        let n = c.diagnoses.len() as i64;
+        for l in &c.lines {
+            if l.pointers.is_empty() {
+                if c.kind == ClaimKind::Professional {
+                    out.emit(Some(l.index), format!("lines[{}].dx_pointers", l.index), code_list(l),
+                        format!("{} has no diagnosis pointer: point to the diagnosis that supports it", line_name(l)));
+                }
+                continue;
+            }
+            if l.pointers.len() > 4 {
+                out.emit(Some(l.index), format!("lines[{}].dx_pointers", l.index), code_list(l),
+                    format!("{} has {} diagnosis pointers: a line takes at most 4", line_name(l), l.pointers.len()));
+            }
+            for (k, &p) in l.pointers.iter().enumerate() {
+                let field = format!("lines[{}].dx_pointers[{k}]", l.index);
+                if p < 1 {
+                    out.emit(Some(l.index), field, code_list(l),
+                        format!("{} has diagnosis pointer {p}: pointers count from 1", line_name(l)));
+                } else if p > n {
+                    out.emit(Some(l.index), field, code_list(l),
+                        format!("{} points to diagnosis {p}, but the claim lists {n}", line_name(l)));
+                } else if l.pointers[..k].contains(&p) {
+                    out.emit(Some(l.index), field, code_list(l),
+                        format!("{} points to diagnosis {p} twice", line_name(l)));
+                }
+            }
+        }
+    }
+);
+
+rule!(
+    PrimaryPointer,
+    "primary-pointer-invalid",
+    Error,
+    "a line's first diagnosis pointer names an external cause, manifestation or header code",
+    |c, out| {
+        for l in &c.lines {
+            let Some(&p) = l.pointers.first() else {
+                continue;
+            };
+            if p < 1 {
+                continue;
+            }
+            let Some(d) = c.diagnoses.get(p as usize - 1) else {
+                continue;
+            };
+            let external = d.has(DxFlags::EXTERNAL_CAUSE)
+                || (d.flags.is_none()
+                    && d.code
+                        .and_then(|x| x.char_at(0))
+                        .is_some_and(|ch| matches!(ch, 'V' | 'W' | 'X' | 'Y')));
+            let why = if external {
+                "an external cause code, which cannot be the primary reason for a service"
+            } else if d.has(DxFlags::MANIFESTATION) {
+                "a manifestation code, which cannot be the primary reason for a service (point to the underlying condition first)"
+            } else if d.status == super::CodeStatus::Header {
+                "a category or subcategory, not a billable code"
+            } else {
+                continue;
+            };
+            out.emit(
+                Some(l.index),
+                format!("lines[{}].dx_pointers[0]", l.index),
+                vec![l.display(), d.display()],
+                format!(
+                    "{} points first to diagnosis {p}, {}: {why}",
+                    line_name(l),
+                    d.display()
+                ),
+            );
+        }
+    }
+);
+
+rule!(
+    UnitsInvalid,
+    "units-invalid",
+    Error,
+    "units missing, zero, negative or fractional",
+    |c, out| {
+        for l in &c.lines {
+            let why = match l.units {
+                None => "has no units".to_owned(),
+                Some(u) if !u.is_finite() => "has units that are not a number".to_owned(),
+                Some(0.0) => "has 0 units".to_owned(),
+                Some(u) if u < 0.0 => format!("has negative units ({u})"),
+                Some(u) if u.fract() != 0.0 => {
+                    format!("has fractional units ({u}): bill whole units")
+                }
+                _ => continue,
+            };
+            out.emit(
+                Some(l.index),
+                format!("lines[{}].units", l.index),
+                code_list(l),
+                format!("{} {why}", line_name(l)),
+            );
+        }
+    }
+);
+
+rule!(
+    ModifierInvalid, "modifier-invalid", Error,
+    "a modifier that is not two letters or digits, not a CPT modifier number, or not in the HCPCS release in use",
+    |c, out| {
+        for l in &c.lines {
+            for (k, m) in l.modifiers.iter().enumerate() {
+                let raw = l.modifiers_raw.get(k).map_or("", |s| s.as_str());
+                let why = match m {
+                    None => format!("{raw:?} is not a modifier (two letters or digits)"),
+                    Some(m) if !c.modifier_known(*m) => {
+                        if m.is_cpt() {
+                            format!("{m} is not a CPT modifier")
+                        } else {
+                            format!("{m} is not a HCPCS Level II modifier in the release in use ({})", c.hcpcs_source.unwrap_or("?"))
+                        }
+                    }
+                    _ => continue,
+                };
+                out.emit(Some(l.index), format!("lines[{}].modifiers[{k}]", l.index), code_list(l),
+                    format!("{}: modifier {why}", line_name(l)));
+            }
+        }
+    }
+);
+
+rule!(
+    TooManyModifiers,
+    "too-many-modifiers",
+    Error,
+    "more than 4 modifiers on a line",
+    |c, out| {
+        for l in c.lines.iter().filter(|l| l.modifiers.len() > 4) {
+            out.emit(
+                Some(l.index),
+                format!("lines[{}].modifiers", l.index),
+                code_list(l),
+                format!(
+                    "{} has {} modifiers: a line takes at most 4",
+                    line_name(l),
+                    l.modifiers.len()
+                ),
+            );
+        }
+    }
+);
+
+rule!(
+    ModifierConflict, "modifier-conflict", Error,
+    "modifiers that contradict each other on a line: LT with RT, 50 with LT or RT, 26 with TC, a repeated modifier",
+    |c, out| {
+        for l in &c.lines {
+            if l.modifiers.len() < 2 { continue }
+            let pos = |m: &str| l.modifiers.iter().position(|x| x.is_some_and(|x| x.code().as_str() == m));
+            for (a, b, why) in [
+                ("LT", "RT", "left and right on one line: bill each side on its own line, or use 50 for a bilateral procedure"),
+                ("50", "LT", "50 (bilateral) already covers both sides"),
+                ("50", "RT", "50 (bilateral) already covers both sides"),
+                ("26", "TC", "26 (professional component) and TC (technical component) together are the global service: bill it without either"),
+            ] {
+                if let (Some(_), Some(j)) = (pos(a), pos(b)) {
+                    out.emit(Some(l.index), format!("lines[{}].modifiers[{j}]", l.index), code_list(l),
+                        format!("{}: modifiers {a} and {b} conflict: {why}", line_name(l)));
+                }
+            }
+            for (k, m) in l.modifiers.iter().enumerate() {
+                let Some(m) = m else { continue };
+                if l.modifiers[..k].contains(&Some(*m)) {
+                    out.emit(Some(l.index), format!("lines[{}].modifiers[{k}]", l.index), code_list(l),
+                        format!("{}: modifier {m} is repeated", line_name(l)));
+                }
+            }
+        }
+    }
+);
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Side {
+    Left,
+    Right,
+    Bilateral,
+}
+
+fn side_of_title(title: &str) -> Option<Side> {
+    let mut left = false;
+    let mut right = false;
+    let mut both = false;
+    for w in title.split(|c: char| !c.is_ascii_alphabetic()) {
+        if w.eq_ignore_ascii_case("left") {
+            left = true;
+        } else if w.eq_ignore_ascii_case("right") {
+            right = true;
+        } else if w.eq_ignore_ascii_case("bilateral") {
+            both = true;
+        }
+    }
+    match (left, right, both) {
+        (_, _, true) | (true, true, _) => Some(Side::Bilateral),
+        (true, false, false) => Some(Side::Left),
+        (false, true, false) => Some(Side::Right),
+        _ => None,
+    }
+}
+
+rule!(
+    Laterality, "laterality-mismatch", Warning,
+    "LT, RT or 50 on a line against a pointed diagnosis whose title says the other side (or one side for 50)",
+    |c, out| {
+        for l in &c.lines {
+            let line_side = if l.has_modifier("50") {
+                Side::Bilateral
+            } else {
+                match (l.has_modifier("LT"), l.has_modifier("RT")) {
+                    (true, false) => Side::Left,
+                    (false, true) => Side::Right,
+                    _ => continue,
+                }
+            };
+            for &p in l.pointers {
+                if p < 1 { continue }
+                let Some(d) = c.diagnoses.get(p as usize - 1) else { continue };
+                let Some(title) = d.info.and_then(|i| i.title()) else { continue };
+                let Some(dx_side) = side_of_title(title) else { continue };
+                let clash = matches!(
+                    (line_side, dx_side),
+                    (Side::Left, Side::Right) | (Side::Right, Side::Left) | (Side::Bilateral, Side::Left | Side::Right)
+                );
+                if clash {
+                    let m = match line_side { Side::Left => "LT (left)", Side::Right => "RT (right)", Side::Bilateral => "50 (bilateral)" };
+                    let s = match dx_side { Side::Left => "the left side", Side::Right => "the right side", Side::Bilateral => "both sides" };
+                    out.emit(Some(l.index), format!("lines[{}].modifiers", l.index), vec![l.display(), d.display()],
+                        format!("{} is billed with {m}, but diagnosis {p} {} is for {s} ({title})", line_name(l), d.display()));
+                }
+            }
+        }
+    }
+);
+
+fn sorted_mods(l: &PreparedLine<'_>) -> Vec<String> {
+    let mut v: Vec<String> = l
+        .modifiers_raw
+        .iter()
+        .map(|m| m.trim().to_ascii_uppercase())
+        .collect();
+    v.sort();
+    v
+}
+
+rule!(
+    DuplicateLine,
+    "duplicate-line",
+    Warning,
+    "two lines with the same code, modifiers and date of service",
+    |c, out| {
+        for (i, l) in c.lines.iter().enumerate() {
+            let Some(code) = l.code else { continue };
+            for e in &c.lines[..i] {
+                if e.code == Some(code)
+                    && e.date == l.date
+                    && e.modifiers.len() == l.modifiers.len()
+                    && sorted_mods(e) == sorted_mods(l)
+                {
+                    let date = l.date.map(|d| format!(" on {d}")).unwrap_or_default();
+                    out.emit(Some(l.index), format!("lines[{}]", l.index), vec![code.to_string()],
+                        format!("{} repeats line {}: same code, modifiers and date{date}; bill the units on one line, or add a modifier (76, 77, 91, 59) if it is a distinct service", line_name(l), e.index + 1));
+                    break;
+                }
+            }
+        }
+    }
+);
+
+rule!(
+    ServiceDate, "service-date-invalid", Error,
+    "a date of service missing or unparseable, a discharge before admission, or a line or procedure date outside the admission-discharge span",
+    |c, out| {
+        for (name, f) in [
+            ("service_date", c.service_date),
+            ("admission_date", c.admission_date),
+            ("discharge_date", c.discharge_date),
+        ] {
+            if f.is_invalid() {
+                out.emit(None, name, vec![], format!("{name} {:?} is not a date (YYYY-MM-DD)", f.raw.unwrap_or("")));
+            }
+        }
+        if let (Some(a), Some(d)) = (c.admission_date.date, c.discharge_date.date) {
+            if d < a {
+                out.emit(None, "discharge_date", vec![], format!("the discharge date {d} is before the admission date {a}"));
+            }
+        }
+        if c.kind == ClaimKind::Institutional && c.discharge_date.raw.is_none() && c.service_date.raw.is_none() {
+            out.emit(None, "discharge_date", vec![], "the institutional claim has neither a discharge date nor a statement date: the code set cannot be chosen");
+        }
+        let span: Option<(Date, Date)> = match (c.admission_date.date, c.discharge_date.date) {
+            (Some(a), Some(d)) if a <= d => Some((a, d)),
+            _ => None,
+        };
+        for l in &c.lines {
+            let field = format!("lines[{}].service_date", l.index);
+            if l.own_date.is_invalid() {
+                out.emit(Some(l.index), field, code_list(l),
+                    format!("{}: service_date {:?} is not a date (YYYY-MM-DD)", line_name(l), l.own_date.raw.unwrap_or("")));
+            } else if l.date.is_none() && c.service_date.raw.is_none() {
+                if c.kind == ClaimKind::Professional {
+                    out.emit(Some(l.index), field, code_list(l),
+                        format!("{} has no date of service, and the claim has none", line_name(l)));
+                }
+            } else if let (Some(d), Some((a, z)), Some(_)) = (l.own_date.date, span, l.own_date.raw) {
+                if d < a || d > z {
+                    out.emit(Some(l.index), field, code_list(l),
+                        format!("{} is dated {d}, outside the stay {a} to {z}", line_name(l)));
+                }
+            }
+        }
+        for p in &c.procedures {
+            let field = format!("procedures[{}].date", p.index);
+            if p.date.is_invalid() {
+                out.emit(None, field, vec![p.display()],
+                    format!("procedure {} date {:?} is not a date (YYYY-MM-DD)", p.display(), p.date.raw.unwrap_or("")));
+            } else if let (Some(d), Some((a, z))) = (p.date.date, span) {
+                if d < a || d > z {
+                    out.emit(None, field, vec![p.display()],
+                        format!("procedure {} is dated {d}, outside the stay {a} to {z}", p.display()));
+                }
+            }
+        }
+    }
+);
+
+fn is_em(l: &PreparedLine<'_>) -> bool {
+    matches!(l.code, Some(ProcedureCode::Cpt(c)) if c.number().is_some_and(|n| (99202..=99499).contains(&n)))
+}
+
+fn is_surgery(l: &PreparedLine<'_>) -> bool {
+    matches!(l.code, Some(ProcedureCode::Cpt(c)) if c.section() == Some(CptSection::Surgery))
+}
+
+rule!(
+    EmMissing25, "em-with-procedure-missing-25", Warning,
+    "an E/M code (99202-99499) on the same date as a Surgery-section procedure, without modifier 25",
+    |c, out| {
+        for l in c.lines.iter().filter(|l| is_em(l)) {
+            if l.has_modifier("25") { continue }
+            if let Some(s) = c.lines.iter().find(|s| is_surgery(s) && s.date == l.date) {
+                out.emit(Some(l.index), format!("lines[{}].modifiers", l.index), vec![l.display(), s.display()],
+                    format!("{} is an E/M service billed on the same date as procedure {} (line {}) without modifier 25: add 25 if the E/M is significant and separately identifiable, else it is bundled into the procedure", line_name(l), s.display(), s.index + 1));
+            }
+        }
+    }
+);

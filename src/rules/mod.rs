@@ -1,0 +1,910 @@
+//! The claim rules engine: read a professional or institutional claim and
+//! flag every invalid, mismatched or conflicting code and claim line.
+//!
+//! An [`Engine`] is configured once ([`Engine::builder`] or an
+//! [`EngineConfig`] from JSON), is immutable, `Send + Sync`, and checks any
+//! number of claims: [`Engine::check`] for one [`Claim`], [`Engine::check_all`]
+//! over an iterator, [`Engine::check_jsonl_line`] for one line of JSON Lines.
+//! Each claim is prepared once ([`PreparedClaim`]: every code parsed and
+//! looked up, every date resolved) and every [`Rule`] reads the prepared
+//! form. Findings are plain data ([`Finding`]).
+//!
+//! Rule families, one file each: code validity (`invalid-code`,
+//! `code-not-valid-on-date`, `header-code`, `code-system-mismatch`), MCE edits
+//! by date, ICD-10-CM conventions, line checks, and the CMS edit tables the
+//! user loads (`ncci-ptp`, `mue-exceeded`, `addon-without-primary`, silent
+//! until a table is loaded: see [`Engine::coverage`]). [`RULE_IDS`] lists
+//! every built-in id.
+//!
+//! ```
+//! use medcode::claim::Claim;
+//! use medcode::rules::{Engine, Severity};
+//!
+//! let engine = Engine::builder()
+//!     .severity("unspecified-code", Severity::Warning)
+//!     .disable("duplicate-line")
+//!     .build()?;
+//! let claim: Claim = serde_json::from_str(r#"{
+//!     "id": "CLM-1", "type": "professional",
+//!     "patient": {"sex": "F", "age": 52},
+//!     "service_date": "2025-11-03",
+//!     "diagnoses": [{"code": "E11.9"}, {"code": "E10.9"}],
+//!     "lines": [{"code": "99213", "units": 1, "dx_pointers": [1, 2]}]
+//! }"#)?;
+//! let report = engine.check(&claim);
+//! assert!(report.findings.iter().any(|f| f.rule == "excludes1-conflict"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod conventions;
+mod edits;
+mod lines;
+mod mce;
+mod prepared;
+mod validity;
+
+pub use prepared::{
+    ClaimKind, CodeStatus, DateField, PreparedClaim, PreparedDx, PreparedLine, PreparedPcs,
+    Problem, Sex,
+};
+
+use crate::claim::Claim;
+use crate::hcpcs::HcpcsRelease;
+use crate::load::{AddonTable, EditLoadError, MueTable, PtpTable};
+use prepared::HcpcsSource;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::sync::Arc;
+
+/// How serious a finding is.
+///
+/// ```
+/// use medcode::rules::Severity;
+/// assert_eq!("warning".parse::<Severity>().unwrap(), Severity::Warning);
+/// assert_eq!(Severity::Error.to_string(), "error");
+/// ```
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The claim will be rejected or denied as it stands.
+    Error,
+    /// Likely wrong; review before submitting.
+    Warning,
+    /// For information.
+    Info,
+}
+
+impl Severity {
+    /// The name as JSON writes it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Severity {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Severity, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "error" => Ok(Severity::Error),
+            "warning" | "warn" => Ok(Severity::Warning),
+            "info" => Ok(Severity::Info),
+            _ => Err(format!("unknown severity {s:?} (error, warning or info)")),
+        }
+    }
+}
+
+/// One thing wrong with a claim.
+///
+/// Serialised as `{"rule", "severity", "line", "field", "codes", "message"}`:
+/// `line` is the 0-based line index or `null` for claim-level findings,
+/// `field` the path of the field (`"diagnoses[2]"`, `"lines[0].modifiers[1]"`)
+/// or `null`.
+///
+/// ```
+/// use medcode::rules::{Finding, Severity};
+/// let f = Finding {
+///     rule: "units-invalid".into(),
+///     severity: Severity::Error,
+///     line: Some(0),
+///     field: Some("lines[0].units".into()),
+///     codes: vec!["99213".into()],
+///     message: "line 1 (99213) has 0 units".into(),
+/// };
+/// let json = serde_json::to_string(&f).unwrap();
+/// assert!(json.starts_with(r#"{"rule":"units-invalid","severity":"error","line":0,"field":"lines[0].units""#));
+/// ```
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Finding {
+    /// The rule's stable kebab-case id.
+    pub rule: Cow<'static, str>,
+    /// The severity (the rule's default or the configured override).
+    pub severity: Severity,
+    /// The 0-based line index, for line-level findings.
+    pub line: Option<usize>,
+    /// The claim field the finding is about.
+    pub field: Option<String>,
+    /// The codes involved, as people write them.
+    pub codes: Vec<String>,
+    /// What is wrong, which code, and why.
+    pub message: String,
+}
+
+/// The findings for one claim.
+///
+/// ```
+/// use medcode::claim::Claim;
+/// use medcode::rules::Engine;
+/// let engine = Engine::builder().build().unwrap();
+/// let report = engine.check(&Claim::default());
+/// assert!(report.has_errors()); // no type, no diagnoses, no lines …
+/// assert_eq!(report.claim_id, None);
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Report {
+    /// The claim's id, if it has one.
+    pub claim_id: Option<String>,
+    /// The findings, rule by rule in engine order.
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    /// True if there is no finding at all.
+    pub fn is_clean(&self) -> bool {
+        self.findings.is_empty()
+    }
+
+    /// True if some finding is an error.
+    pub fn has_errors(&self) -> bool {
+        self.findings.iter().any(|f| f.severity == Severity::Error)
+    }
+
+    /// The findings of one rule.
+    pub fn of_rule<'a>(&'a self, rule: &'a str) -> impl Iterator<Item = &'a Finding> + 'a {
+        self.findings.iter().filter(move |f| f.rule == rule)
+    }
+}
+
+/// Where a rule writes its findings. The engine sets the rule id and the
+/// configured severity; a rule only says where and what.
+#[derive(Debug)]
+pub struct Emitter<'a> {
+    rule: &'static str,
+    severity: Severity,
+    findings: &'a mut Vec<Finding>,
+}
+
+impl Emitter<'_> {
+    /// Records a finding. `line` is the 0-based line index (or `None`),
+    /// `field` the field path (`""` for none).
+    ///
+    /// ```
+    /// use medcode::rules::{Emitter, PreparedClaim, Rule};
+    /// struct NoEmptyId;
+    /// impl Rule for NoEmptyId {
+    ///     fn id(&self) -> &'static str { "acme-claim-id" }
+    ///     fn check(&self, claim: &PreparedClaim<'_>, out: &mut Emitter<'_>) {
+    ///         if claim.claim.id.is_none() {
+    ///             out.emit(None, "id", vec![], "the claim has no id");
+    ///         }
+    ///     }
+    /// }
+    /// ```
+    pub fn emit(
+        &mut self,
+        line: Option<usize>,
+        field: impl Into<String>,
+        codes: Vec<String>,
+        message: impl Into<String>,
+    ) {
+        let field = field.into();
+        self.findings.push(Finding {
+            rule: Cow::Borrowed(self.rule),
+            severity: self.severity,
+            line,
+            field: (!field.is_empty()).then_some(field),
+            codes,
+            message: message.into(),
+        });
+    }
+
+    /// The severity findings get.
+    pub fn severity(&self) -> Severity {
+        self.severity
+    }
+}
+
+/// A rule: built-in rules and user rules share this trait.
+///
+/// A rule has one stable id, a default severity, and a check that reads the
+/// [`PreparedClaim`] and emits findings. See `examples/custom_rule.rs`.
+///
+/// ```
+/// use medcode::rules::{Emitter, Engine, PreparedClaim, Rule, Severity};
+///
+/// /// Our payer wants at most 6 lines a claim.
+/// struct AtMostSixLines;
+/// impl Rule for AtMostSixLines {
+///     fn id(&self) -> &'static str { "acme-at-most-six-lines" }
+///     fn default_severity(&self) -> Severity { Severity::Warning }
+///     fn check(&self, claim: &PreparedClaim<'_>, out: &mut Emitter<'_>) {
+///         if claim.lines.len() > 6 {
+///             out.emit(None, "lines", vec![], format!("{} lines; the payer accepts 6", claim.lines.len()));
+///         }
+///     }
+/// }
+/// let engine = Engine::builder().rule(AtMostSixLines).build().unwrap();
+/// assert!(engine.coverage().rules.iter().any(|r| r.id == "acme-at-most-six-lines"));
+/// ```
+pub trait Rule: Send + Sync {
+    /// The stable kebab-case id.
+    fn id(&self) -> &'static str;
+
+    /// The severity unless configured otherwise (default: error).
+    fn default_severity(&self) -> Severity {
+        Severity::Error
+    }
+
+    /// One line on what the rule checks (for coverage listings).
+    fn description(&self) -> &'static str {
+        ""
+    }
+
+    /// Why the rule cannot fire, when it cannot (such as a missing edit table).
+    fn inactive_reason(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// Checks one claim.
+    fn check(&self, claim: &PreparedClaim<'_>, out: &mut Emitter<'_>);
+}
+
+macro_rules! rule {
+    ($(#[$doc:meta])* $name:ident, $id:literal, $sev:ident, $desc:literal, |$c:ident, $out:ident| $body:block) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, Default)]
+        pub(crate) struct $name;
+        impl $crate::rules::Rule for $name {
+            fn id(&self) -> &'static str {
+                $id
+            }
+            fn default_severity(&self) -> $crate::rules::Severity {
+                $crate::rules::Severity::$sev
+            }
+            fn description(&self) -> &'static str {
+                $desc
+            }
+            fn check(&self, $c: &$crate::rules::PreparedClaim<'_>, $out: &mut $crate::rules::Emitter<'_>) $body
+        }
+    };
+}
+pub(crate) use rule;
+
+rule!(
+    /// Structural problems found while preparing the claim.
+    MalformedClaim, "malformed-claim", Error,
+    "the claim is not JSON, not a claim, or lacks a required field",
+    |c, out| {
+        for p in &c.problems {
+            out.emit(None, p.field.clone(), vec![], p.message.clone());
+        }
+    }
+);
+
+/// Every built-in rule id, in engine order.
+///
+/// ```
+/// assert!(medcode::rules::RULE_IDS.contains(&"ncci-ptp"));
+/// assert_eq!(medcode::rules::RULE_IDS.len(), 38);
+/// ```
+pub const RULE_IDS: [&str; 38] = [
+    "malformed-claim",
+    "invalid-code",
+    "code-not-valid-on-date",
+    "header-code",
+    "code-system-mismatch",
+    "invalid-age",
+    "invalid-sex",
+    "age-conflict",
+    "sex-conflict",
+    "manifestation-as-principal",
+    "external-cause-as-principal",
+    "unacceptable-principal",
+    "requires-secondary-diagnosis",
+    "questionable-admission",
+    "questionable-obstetric-admission",
+    "duplicate-of-principal",
+    "unspecified-code",
+    "wrong-procedure-performed",
+    "noncovered-procedure",
+    "limited-coverage",
+    "invalid-discharge-status",
+    "excludes1-conflict",
+    "code-first-sequence",
+    "duplicate-diagnosis",
+    "too-many-diagnoses",
+    "dx-pointer-invalid",
+    "primary-pointer-invalid",
+    "units-invalid",
+    "modifier-invalid",
+    "too-many-modifiers",
+    "modifier-conflict",
+    "laterality-mismatch",
+    "duplicate-line",
+    "service-date-invalid",
+    "em-with-procedure-missing-25",
+    "ncci-ptp",
+    "mue-exceeded",
+    "addon-without-primary",
+];
+
+fn builtin_rules(tables: &Tables) -> Vec<Box<dyn Rule>> {
+    let mut v: Vec<Box<dyn Rule>> = vec![Box::new(MalformedClaim)];
+    v.extend(validity::rules());
+    v.extend(mce::rules());
+    v.extend(conventions::rules());
+    v.extend(lines::rules());
+    v.extend(edits::rules(tables));
+    v
+}
+
+#[derive(Default, Clone)]
+pub(crate) struct Tables {
+    pub ptp: Vec<Arc<PtpTable>>,
+    pub mue: Option<Arc<MueTable>>,
+    pub addon: Option<Arc<AddonTable>>,
+}
+
+/// An error building an engine.
+///
+/// ```
+/// use medcode::rules::{Engine, EngineError};
+/// let err = Engine::builder().disable("no-such-rule").build().unwrap_err();
+/// assert!(matches!(err, EngineError::UnknownRule(_)));
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EngineError {
+    /// A configuration names a rule the engine does not have.
+    #[error("unknown rule id {0:?}")]
+    UnknownRule(String),
+    /// Two rules share an id.
+    #[error("two rules have the id {0:?}")]
+    DuplicateRule(String),
+    /// The configuration JSON is not valid.
+    #[error("engine configuration: {0}")]
+    Config(String),
+    /// An edit table named in the configuration could not be loaded.
+    #[error("{}: {source}", .path.display())]
+    Table {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: EditLoadError,
+    },
+    /// The HCPCS file named in the configuration could not be loaded.
+    #[error("{}: {message}", .path.display())]
+    Hcpcs {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        message: String,
+    },
+}
+
+/// Engine configuration as data (what `medcode_engine_new(config_json)`
+/// reads through the C ABI). Every field is optional; unknown fields are an
+/// error, so a misspelt option does not pass silently.
+///
+/// ```
+/// use medcode::rules::{Engine, EngineConfig};
+/// let config: EngineConfig = serde_json::from_str(r#"{
+///     "disabled": ["unspecified-code"],
+///     "severity": {"questionable-admission": "error"},
+///     "mue": ["tests/fixtures/mue_practitioner.csv"]
+/// }"#).unwrap();
+/// let engine = Engine::from_config(&config).unwrap();
+/// let cov = engine.coverage();
+/// assert!(cov.get("mue-exceeded").unwrap().active);
+/// assert!(!cov.get("unspecified-code").unwrap().enabled);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EngineConfig {
+    /// Rule ids to turn off.
+    pub disabled: Vec<String>,
+    /// Severity overrides by rule id.
+    pub severity: BTreeMap<String, Severity>,
+    /// NCCI PTP files (the setting comes from each file name, see
+    /// [`PtpSetting::from_file_name`](crate::load::PtpSetting::from_file_name)).
+    pub ncci_ptp: Vec<PathBuf>,
+    /// MUE files.
+    pub mue: Vec<PathBuf>,
+    /// Add-on code files.
+    pub addon: Vec<PathBuf>,
+    /// A CMS quarterly HCPCS file to check HCPCS codes and modifiers against.
+    pub hcpcs_file: Option<PathBuf>,
+}
+
+/// Configures an [`Engine`].
+#[derive(Default)]
+pub struct EngineBuilder {
+    disabled: BTreeSet<String>,
+    severity: BTreeMap<String, Severity>,
+    tables: Tables,
+    hcpcs: Option<(HcpcsRelease, String)>,
+    custom: Vec<Box<dyn Rule>>,
+}
+
+impl fmt::Debug for EngineBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EngineBuilder")
+            .field("disabled", &self.disabled)
+            .field("severity", &self.severity)
+            .field(
+                "custom",
+                &self.custom.iter().map(|r| r.id()).collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+impl EngineBuilder {
+    /// Turns a rule off.
+    pub fn disable(mut self, id: &str) -> EngineBuilder {
+        self.disabled.insert(id.to_owned());
+        self
+    }
+
+    /// Turns a rule back on.
+    pub fn enable(mut self, id: &str) -> EngineBuilder {
+        self.disabled.remove(id);
+        self
+    }
+
+    /// Changes a rule's severity.
+    pub fn severity(mut self, id: &str, severity: Severity) -> EngineBuilder {
+        self.severity.insert(id.to_owned(), severity);
+        self
+    }
+
+    /// Adds an NCCI PTP table (several may be added: CMS splits each table
+    /// into files, and practitioner and hospital tables apply to different claims).
+    ///
+    /// ```
+    /// use medcode::{load::PtpTable, rules::Engine};
+    /// let t = PtpTable::load("tests/fixtures/ncci_ptp_practitioner.txt").unwrap();
+    /// let engine = Engine::builder().ncci_ptp(t).build().unwrap();
+    /// assert!(engine.coverage().get("ncci-ptp").unwrap().active);
+    /// ```
+    pub fn ncci_ptp(mut self, table: PtpTable) -> EngineBuilder {
+        self.tables.ptp.push(Arc::new(table));
+        self
+    }
+
+    /// Sets the MUE table (a second call merges into the first).
+    pub fn mue(mut self, table: MueTable) -> EngineBuilder {
+        let merged = match self.tables.mue.take() {
+            Some(old) => {
+                let mut t = Arc::try_unwrap(old).unwrap_or_else(|a| (*a).clone());
+                t.extend(table);
+                t
+            }
+            None => table,
+        };
+        self.tables.mue = Some(Arc::new(merged));
+        self
+    }
+
+    /// Sets the add-on code table (a second call merges into the first).
+    pub fn addon(mut self, table: AddonTable) -> EngineBuilder {
+        let merged = match self.tables.addon.take() {
+            Some(old) => {
+                let mut t = Arc::try_unwrap(old).unwrap_or_else(|a| (*a).clone());
+                t.extend(table);
+                t
+            }
+            None => table,
+        };
+        self.tables.addon = Some(Arc::new(merged));
+        self
+    }
+
+    /// Checks HCPCS Level II codes and modifiers against this release
+    /// (otherwise against the release compiled in, if any, else syntax only).
+    pub fn hcpcs(mut self, release: HcpcsRelease, name: impl Into<String>) -> EngineBuilder {
+        self.hcpcs = Some((release, name.into()));
+        self
+    }
+
+    /// Adds a user rule; it runs after the built-in rules.
+    pub fn rule(mut self, rule: impl Rule + 'static) -> EngineBuilder {
+        self.custom.push(Box::new(rule));
+        self
+    }
+
+    /// Applies a configuration: disables, severities, and loads the files it names.
+    pub fn config(mut self, config: &EngineConfig) -> Result<EngineBuilder, EngineError> {
+        for id in &config.disabled {
+            self = self.disable(id);
+        }
+        for (id, s) in &config.severity {
+            self = self.severity(id, *s);
+        }
+        let table_err = |path: &PathBuf| {
+            let path = path.clone();
+            move |source| EngineError::Table { path, source }
+        };
+        for p in &config.ncci_ptp {
+            self = self.ncci_ptp(PtpTable::load(p).map_err(table_err(p))?);
+        }
+        for p in &config.mue {
+            self = self.mue(MueTable::load(p).map_err(table_err(p))?);
+        }
+        for p in &config.addon {
+            self = self.addon(AddonTable::load(p).map_err(table_err(p))?);
+        }
+        if let Some(p) = &config.hcpcs_file {
+            let r = HcpcsRelease::load(p).map_err(|e| EngineError::Hcpcs {
+                path: p.clone(),
+                message: e.to_string(),
+            })?;
+            let name = p.file_name().map_or_else(
+                || p.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            self = self.hcpcs(r, name);
+        }
+        Ok(self)
+    }
+
+    /// Builds the engine; fails on an unknown rule id in the configuration
+    /// or two rules with one id.
+    pub fn build(self) -> Result<Engine, EngineError> {
+        let mut all: Vec<Box<dyn Rule>> = builtin_rules(&self.tables);
+        all.extend(self.custom);
+        let mut seen = BTreeSet::new();
+        for r in &all {
+            if !seen.insert(r.id()) {
+                return Err(EngineError::DuplicateRule(r.id().to_owned()));
+            }
+        }
+        for id in self.disabled.iter().chain(self.severity.keys()) {
+            if !seen.contains(id.as_str()) {
+                return Err(EngineError::UnknownRule(id.clone()));
+            }
+        }
+        let mut rules = Vec::new();
+        let mut status = Vec::new();
+        for r in all {
+            let id = r.id();
+            let severity = self
+                .severity
+                .get(id)
+                .copied()
+                .unwrap_or_else(|| r.default_severity());
+            let enabled = !self.disabled.contains(id);
+            let inactive = r.inactive_reason();
+            status.push(RuleStatus {
+                id,
+                severity,
+                enabled,
+                active: enabled && inactive.is_none(),
+                note: inactive,
+                description: r.description(),
+            });
+            if enabled && inactive.is_none() {
+                rules.push(ActiveRule { rule: r, severity });
+            }
+        }
+        let malformed = status
+            .iter()
+            .find(|s| s.id == "malformed-claim")
+            .filter(|s| s.enabled)
+            .map(|s| s.severity);
+        Ok(Engine {
+            rules,
+            status,
+            hcpcs: self.hcpcs,
+            malformed,
+        })
+    }
+}
+
+struct ActiveRule {
+    rule: Box<dyn Rule>,
+    severity: Severity,
+}
+
+/// One rule's state in an engine.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RuleStatus {
+    /// The id.
+    pub id: &'static str,
+    /// The severity its findings get.
+    pub severity: Severity,
+    /// False if configured off.
+    pub enabled: bool,
+    /// True if it runs: enabled and able to fire (edit rules need their table).
+    pub active: bool,
+    /// Why it cannot fire, when it cannot.
+    pub note: Option<&'static str>,
+    /// What it checks.
+    pub description: &'static str,
+}
+
+/// Which rules an engine runs, and which it cannot.
+///
+/// ```
+/// let engine = medcode::rules::Engine::builder().build().unwrap();
+/// let inactive: Vec<_> = engine.coverage().inactive().map(|r| r.id).collect();
+/// assert_eq!(inactive, ["ncci-ptp", "mue-exceeded", "addon-without-primary"]);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Coverage {
+    /// Every rule, in engine order.
+    pub rules: Vec<RuleStatus>,
+}
+
+impl Coverage {
+    /// The status of one rule.
+    pub fn get(&self, id: &str) -> Option<&RuleStatus> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+
+    /// Enabled rules that cannot fire (edit rules without their table).
+    pub fn inactive(&self) -> impl Iterator<Item = &RuleStatus> {
+        self.rules.iter().filter(|r| r.enabled && !r.active)
+    }
+}
+
+/// The rules engine: configured once, immutable, shareable across threads.
+///
+/// ```
+/// use medcode::claim::{Claim, ClaimLine, Diagnosis, Patient};
+/// use medcode::rules::Engine;
+///
+/// let engine = Engine::builder().build()?;
+/// let claim = Claim {
+///     id: Some("CLM-7".into()),
+///     claim_type: Some("professional".into()),
+///     patient: Some(Patient { sex: Some("M".into()), age: Some(61.0), ..Default::default() }),
+///     service_date: Some("2025-11-03".into()),
+///     diagnoses: vec![Diagnosis::new("I10")],
+///     lines: vec![ClaimLine { units: Some(1.0), dx_pointers: vec![1], ..ClaimLine::new("99213") }],
+///     ..Default::default()
+/// };
+/// let report = engine.check(&claim);
+/// assert!(report.is_clean(), "{report:?}");
+/// # Ok::<(), medcode::rules::EngineError>(())
+/// ```
+pub struct Engine {
+    rules: Vec<ActiveRule>,
+    status: Vec<RuleStatus>,
+    hcpcs: Option<(HcpcsRelease, String)>,
+    malformed: Option<Severity>,
+}
+
+impl fmt::Debug for Engine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Engine")
+            .field(
+                "rules",
+                &self.rules.iter().map(|r| r.rule.id()).collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Engine>();
+};
+
+impl Engine {
+    /// A builder with every built-in rule on at its default severity.
+    pub fn builder() -> EngineBuilder {
+        EngineBuilder::default()
+    }
+
+    /// An engine from a configuration.
+    pub fn from_config(config: &EngineConfig) -> Result<Engine, EngineError> {
+        Engine::builder().config(config)?.build()
+    }
+
+    /// An engine from configuration JSON (an [`EngineConfig`]); an empty
+    /// string is the default configuration.
+    ///
+    /// ```
+    /// let engine = medcode::rules::Engine::from_config_json(r#"{"disabled": ["unspecified-code"]}"#).unwrap();
+    /// assert!(!engine.coverage().get("unspecified-code").unwrap().enabled);
+    /// assert!(medcode::rules::Engine::from_config_json(r#"{"disabld": []}"#).is_err());
+    /// ```
+    pub fn from_config_json(json: &str) -> Result<Engine, EngineError> {
+        if json.trim().is_empty() {
+            return Engine::builder().build();
+        }
+        let config: EngineConfig =
+            serde_json::from_str(json).map_err(|e| EngineError::Config(e.to_string()))?;
+        Engine::from_config(&config)
+    }
+
+    /// Which rules run, which are off, which cannot fire.
+    pub fn coverage(&self) -> Coverage {
+        Coverage {
+            rules: self.status.clone(),
+        }
+    }
+
+    /// Prepares a claim: every code parsed and looked up once, dates resolved.
+    pub fn prepare<'c>(&'c self, claim: &'c Claim) -> PreparedClaim<'c> {
+        PreparedClaim::new(claim, HcpcsSource::pick(self.hcpcs.as_ref()))
+    }
+
+    /// Checks one claim.
+    pub fn check(&self, claim: &Claim) -> Report {
+        let prepared = self.prepare(claim);
+        Report {
+            claim_id: claim.id.clone(),
+            findings: self.check_prepared(&prepared),
+        }
+    }
+
+    /// Runs every active rule over a prepared claim.
+    pub fn check_prepared(&self, claim: &PreparedClaim<'_>) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        for r in &self.rules {
+            let mut out = Emitter {
+                rule: r.rule.id(),
+                severity: r.severity,
+                findings: &mut findings,
+            };
+            r.rule.check(claim, &mut out);
+        }
+        findings
+    }
+
+    /// Checks many claims, lazily, in order.
+    ///
+    /// ```
+    /// use medcode::claim::Claim;
+    /// let engine = medcode::rules::Engine::builder().build().unwrap();
+    /// let claims = vec![Claim::default(), Claim::default()];
+    /// assert_eq!(engine.check_all(&claims).count(), 2);
+    /// ```
+    pub fn check_all<'a, I>(&'a self, claims: I) -> impl Iterator<Item = Report> + 'a
+    where
+        I: IntoIterator<Item = &'a Claim>,
+        I::IntoIter: 'a,
+    {
+        claims.into_iter().map(move |c| self.check(c))
+    }
+
+    /// Checks one line of JSON Lines and returns exactly one output line
+    /// (without the newline): `{"claim_id": …, "findings": [ … ]}`. A line
+    /// that is not JSON or not a claim gets `claim_id: null` and a
+    /// `malformed-claim` finding saying what is wrong.
+    ///
+    /// ```
+    /// let engine = medcode::rules::Engine::builder().build().unwrap();
+    /// let out = engine.check_jsonl_line("{not json");
+    /// assert!(out.starts_with(r#"{"claim_id":null,"findings":[{"rule":"malformed-claim""#));
+    /// assert!(!out.contains('\n'));
+    /// ```
+    pub fn check_jsonl_line(&self, input: &str) -> String {
+        self.jsonl_output(None, input)
+    }
+
+    /// As [`check_jsonl_line`](Self::check_jsonl_line), with the 1-based
+    /// input line number first: `{"line": N, "claim_id": …, "findings": [ … ]}`
+    /// (what `medcode check` writes).
+    ///
+    /// ```
+    /// let engine = medcode::rules::Engine::builder().build().unwrap();
+    /// let out = engine.check_jsonl_line_numbered(3, "[]");
+    /// assert!(out.starts_with(r#"{"line":3,"claim_id":null,"#));
+    /// ```
+    pub fn check_jsonl_line_numbered(&self, line: usize, input: &str) -> String {
+        self.jsonl_output(Some(line), input)
+    }
+
+    /// The report for one JSON Lines input line.
+    pub fn check_json(&self, input: &str) -> Report {
+        let trimmed = input.trim_start_matches('\u{feff}');
+        match serde_json::from_str::<Claim>(trimmed) {
+            Ok(claim) => self.check(&claim),
+            Err(e) => {
+                let message = if trimmed.trim().is_empty() {
+                    "empty line: expected one claim as a JSON object".to_owned()
+                } else if !trimmed.trim_start().starts_with('{')
+                    && serde_json::from_str::<serde::de::IgnoredAny>(trimmed).is_ok()
+                {
+                    "not a claim: expected a JSON object".to_owned()
+                } else if e.is_data() {
+                    format!("not a claim: {e}")
+                } else {
+                    format!("not valid JSON: {e}")
+                };
+                Report {
+                    claim_id: None,
+                    findings: self
+                        .malformed
+                        .map(|severity| Finding {
+                            rule: Cow::Borrowed("malformed-claim"),
+                            severity,
+                            line: None,
+                            field: None,
+                            codes: Vec::new(),
+                            message,
+                        })
+                        .into_iter()
+                        .collect(),
+                }
+            }
+        }
+    }
+
+    fn jsonl_output(&self, line: Option<usize>, input: &str) -> String {
+        self.check_json(input).to_jsonl(line)
+    }
+}
+
+impl Report {
+    /// The report as one JSON Lines output line (no newline):
+    /// `{"line": N, "claim_id": …, "findings": [ … ]}`, `line` left out when `None`.
+    ///
+    /// ```
+    /// let r = medcode::rules::Report { claim_id: Some("C1".into()), findings: vec![] };
+    /// assert_eq!(r.to_jsonl(Some(1)), r#"{"line":1,"claim_id":"C1","findings":[]}"#);
+    /// assert_eq!(r.to_jsonl(None), r#"{"claim_id":"C1","findings":[]}"#);
+    /// ```
+    pub fn to_jsonl(&self, line: Option<usize>) -> String {
+        #[derive(serde::Serialize)]
+        struct Out<'a> {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            line: Option<usize>,
+            claim_id: &'a Option<String>,
+            findings: &'a [Finding],
+        }
+        let out = Out {
+            line,
+            claim_id: &self.claim_id,
+            findings: &self.findings,
+        };
+        serde_json::to_string(&out).unwrap_or_else(|e| {
+            // Serialising strings and numbers cannot fail; keep the one-line promise even so.
+            format!(
+                "{{\"claim_id\":null,\"findings\":[{{\"rule\":\"malformed-claim\",\"severity\":\"error\",\"line\":null,\"field\":null,\"codes\":[],\"message\":{:?}}}]}}",
+                e.to_string()
+            )
+        })
+    }
+}
+
+// ---- message helpers shared by the rule families ----------------------------
+
+pub(crate) fn dx_field(i: usize) -> String {
+    format!("diagnoses[{i}]")
+}
+
+pub(crate) fn ordinal_dx(claim: &PreparedClaim<'_>, i: usize) -> String {
+    match (i, claim.kind) {
+        (0, ClaimKind::Institutional) => "the principal diagnosis".to_owned(),
+        (0, ClaimKind::Professional) => "the first-listed diagnosis".to_owned(),
+        (i, _) => format!("diagnosis {}", i + 1),
+    }
+}

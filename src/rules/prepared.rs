@@ -1,0 +1,809 @@
+//! The prepared claim: every code parsed and looked up once, every date
+//! resolved, for all rules to read.
+
+use crate::claim::Claim;
+use crate::date::Date;
+use crate::hcpcs::{self, HcpcsRelease};
+use crate::icd10cm::{IcdCm, IcdCmInfo};
+use crate::icd10pcs::{IcdPcs, IcdPcsInfo};
+use crate::load::ProcedureCode;
+use crate::lookup::System;
+use crate::mce::{DxFlags, PcsFlags};
+use crate::modifier::Modifier;
+use crate::ParseCodeError;
+
+/// Professional (CMS-1500/837P) or institutional (UB-04/837I).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClaimKind {
+    /// A professional claim.
+    Professional,
+    /// An institutional claim.
+    Institutional,
+}
+
+/// The patient's sex as the claim gives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Sex {
+    /// `M`.
+    Male,
+    /// `F`.
+    Female,
+    /// `U`.
+    Unknown,
+    /// No sex on the claim.
+    Missing,
+    /// A value that is none of M, F, U.
+    Invalid,
+}
+
+/// A date field of the claim: the text and, if it parses, the date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DateField<'c> {
+    /// The text as the claim holds it (`None` when absent or blank).
+    pub raw: Option<&'c str>,
+    /// The date, when the text is one.
+    pub date: Option<Date>,
+}
+
+impl<'c> DateField<'c> {
+    fn new(raw: Option<&'c str>) -> DateField<'c> {
+        let raw = raw.filter(|s| !s.trim().is_empty());
+        DateField {
+            raw,
+            date: raw.and_then(|s| s.parse().ok()),
+        }
+    }
+
+    /// True when the field holds text that is not a date.
+    pub fn is_invalid(&self) -> bool {
+        self.raw.is_some() && self.date.is_none()
+    }
+}
+
+/// What preparation found out about one code of the claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeStatus {
+    /// A code of the expected system, valid on its date.
+    Valid,
+    /// No code given.
+    Missing,
+    /// Not a code of the expected system, nor of any other (the parse error
+    /// of the expected system).
+    Unparseable(ParseCodeError),
+    /// A code of another system (an ICD-10-PCS code as a diagnosis …).
+    OtherSystem(System),
+    /// Right syntax, but in no bundled (or loaded) release.
+    NotInTable,
+    /// An ICD-10-CM category or subcategory that is not billable on the date
+    /// (including codes missing their 7th character).
+    Header,
+    /// A code of the system, not valid on the date.
+    NotValidOnDate,
+    /// A known code whose validity cannot be checked: no date on the claim,
+    /// or (CPT) no code set bundled.
+    Unchecked,
+}
+
+/// One diagnosis, prepared.
+#[derive(Debug, Clone, Copy)]
+pub struct PreparedDx<'c> {
+    /// Index in `diagnoses` (the admitting diagnosis has index 0).
+    pub index: usize,
+    /// The code as the claim writes it (`""` when missing).
+    pub raw: &'c str,
+    /// The parsed code, if it is ICD-10-CM syntax.
+    pub code: Option<IcdCm>,
+    /// The table entry, if the code is in a bundled release.
+    pub info: Option<IcdCmInfo>,
+    /// The MCE flags on the claim date: `Some` exactly when the code is
+    /// billable and valid on that date.
+    pub flags: Option<DxFlags>,
+    /// The verdict.
+    pub status: CodeStatus,
+    /// The present-on-admission indicator, if given.
+    pub poa: Option<&'c str>,
+}
+
+impl PreparedDx<'_> {
+    /// The code as people write it: the dotted code if it parsed, else the raw text.
+    pub fn display(&self) -> String {
+        match self.code {
+            Some(c) => c.to_string(),
+            None => self.raw.trim().to_owned(),
+        }
+    }
+
+    /// True if the flags on the date contain `flag`.
+    pub fn has(&self, flag: DxFlags) -> bool {
+        self.flags.is_some_and(|f| f.contains(flag))
+    }
+}
+
+/// One ICD-10-PCS procedure, prepared.
+#[derive(Debug, Clone, Copy)]
+pub struct PreparedPcs<'c> {
+    /// Index in `procedures`.
+    pub index: usize,
+    /// The code as the claim writes it.
+    pub raw: &'c str,
+    /// The parsed code.
+    pub code: Option<IcdPcs>,
+    /// The table entry.
+    pub info: Option<IcdPcsInfo>,
+    /// MCE attributes on the claim date (`Some` exactly when valid then).
+    pub flags: Option<PcsFlags>,
+    /// The verdict.
+    pub status: CodeStatus,
+    /// The procedure's own date field.
+    pub date: DateField<'c>,
+}
+
+impl PreparedPcs<'_> {
+    /// The code as text.
+    pub fn display(&self) -> String {
+        match self.code {
+            Some(c) => c.to_string(),
+            None => self.raw.trim().to_owned(),
+        }
+    }
+
+    /// True if the flags on the date contain `flag`.
+    pub fn has(&self, flag: PcsFlags) -> bool {
+        self.flags.is_some_and(|f| f.contains(flag))
+    }
+}
+
+/// One service line, prepared.
+#[derive(Debug, Clone)]
+pub struct PreparedLine<'c> {
+    /// Index in `lines` (0-based, as findings report it).
+    pub index: usize,
+    /// The code as the claim writes it.
+    pub raw: &'c str,
+    /// The parsed CPT or HCPCS code.
+    pub code: Option<ProcedureCode>,
+    /// The verdict (CPT codes are `Unchecked` on dates: no CPT code set is bundled).
+    pub status: CodeStatus,
+    /// For a HCPCS code in the HCPCS release in use: its add and termination dates.
+    pub hcpcs_dates: Option<(Option<Date>, Option<Date>)>,
+    /// The modifiers as written.
+    pub modifiers_raw: &'c [String],
+    /// The modifiers parsed (`None` where the text is not a modifier).
+    pub modifiers: Vec<Option<Modifier>>,
+    /// Units, as given.
+    pub units: Option<f64>,
+    /// Diagnosis pointers, as given (1-based).
+    pub pointers: &'c [i64],
+    /// The line's own date field.
+    pub own_date: DateField<'c>,
+    /// The date of service: the line's, else the claim's.
+    pub date: Option<Date>,
+}
+
+impl PreparedLine<'_> {
+    /// True if the line carries `modifier`.
+    pub fn has_modifier(&self, modifier: &str) -> bool {
+        self.modifiers
+            .iter()
+            .flatten()
+            .any(|m| m.code().as_str() == modifier)
+    }
+
+    /// The code as text.
+    pub fn display(&self) -> String {
+        match self.code {
+            Some(c) => c.to_string(),
+            None => self.raw.trim().to_owned(),
+        }
+    }
+}
+
+/// A structural problem found while preparing: a missing required field or
+/// a value of the wrong kind (reported as `malformed-claim`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The field (`"type"`, `"lines[2].code"` …).
+    pub field: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// A claim with every code parsed and looked up once and every date
+/// resolved. Built by the [`Engine`](super::Engine); every rule reads it.
+///
+/// ```
+/// use medcode::claim::{Claim, Diagnosis};
+/// use medcode::rules::{ClaimKind, Engine, PreparedClaim};
+/// let claim = Claim {
+///     claim_type: Some("institutional".into()),
+///     discharge_date: Some("2025-11-03".into()),
+///     diagnoses: vec![Diagnosis::new("e119")],
+///     ..Default::default()
+/// };
+/// let engine = Engine::builder().build().unwrap();
+/// let p = engine.prepare(&claim);
+/// assert_eq!(p.kind, ClaimKind::Institutional);
+/// assert_eq!(p.date.unwrap().to_string(), "2025-11-03");
+/// assert!(p.diagnoses[0].flags.is_some());
+/// ```
+#[derive(Debug, Clone)]
+pub struct PreparedClaim<'c> {
+    /// The claim itself.
+    pub claim: &'c Claim,
+    /// Professional or institutional (inferred when `type` is missing, with a problem).
+    pub kind: ClaimKind,
+    /// The patient's sex.
+    pub sex: Sex,
+    /// Age in years at admission (institutional) or service, when known and valid (0–124).
+    pub age: Option<u32>,
+    /// Why the age is invalid, when it is (`invalid-age`).
+    pub age_problem: Option<String>,
+    /// `service_date`.
+    pub service_date: DateField<'c>,
+    /// `admission_date`.
+    pub admission_date: DateField<'c>,
+    /// `discharge_date`.
+    pub discharge_date: DateField<'c>,
+    /// The date that selects the code-set release for diagnoses and
+    /// procedures: the service date, else the discharge date, else the
+    /// earliest line date.
+    pub date: Option<Date>,
+    /// The diagnoses, in claim order.
+    pub diagnoses: Vec<PreparedDx<'c>>,
+    /// The admitting diagnosis.
+    pub admitting: Option<PreparedDx<'c>>,
+    /// The ICD-10-PCS procedures.
+    pub procedures: Vec<PreparedPcs<'c>>,
+    /// The service lines.
+    pub lines: Vec<PreparedLine<'c>>,
+    /// Structural problems (`malformed-claim`).
+    pub problems: Vec<Problem>,
+    /// The file name of the HCPCS release lines were checked against, if any.
+    pub hcpcs_source: Option<&'c str>,
+    pub(crate) src: HcpcsSource<'c>,
+}
+
+impl std::fmt::Debug for HcpcsSource<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            HcpcsSource::Loaded(..) => "Loaded",
+            HcpcsSource::Bundled => "Bundled",
+            HcpcsSource::None => "None",
+        })
+    }
+}
+
+/// A HCPCS entry's add and termination dates (and a spare flag).
+type HcpcsDates = (Option<Date>, Option<Date>, bool);
+
+/// Where HCPCS Level II validity comes from.
+#[derive(Clone, Copy)]
+pub(crate) enum HcpcsSource<'e> {
+    Loaded(&'e HcpcsRelease, &'e str),
+    Bundled,
+    None,
+}
+
+impl<'e> HcpcsSource<'e> {
+    pub(crate) fn pick(loaded: Option<&'e (HcpcsRelease, String)>) -> HcpcsSource<'e> {
+        match loaded {
+            Some((r, name)) => HcpcsSource::Loaded(r, name),
+            None if hcpcs::is_bundled() => HcpcsSource::Bundled,
+            None => HcpcsSource::None,
+        }
+    }
+
+    fn name(self) -> Option<&'e str> {
+        match self {
+            HcpcsSource::Loaded(_, n) => Some(n),
+            HcpcsSource::Bundled => hcpcs::bundled().ok().map(|b| b.source_file()),
+            HcpcsSource::None => None,
+        }
+    }
+
+    /// `None` without a release; `Some(None)` not in it; `Some(Some(dates))`.
+    fn entry(self, code: hcpcs::Hcpcs) -> Option<Option<HcpcsDates>> {
+        match self {
+            HcpcsSource::Loaded(r, _) => {
+                Some(r.get(code).map(|e| (e.added(), e.terminated(), true)))
+            }
+            HcpcsSource::Bundled => code
+                .info()
+                .ok()
+                .map(|o| o.map(|e| (e.added(), e.terminated(), true))),
+            HcpcsSource::None => None,
+        }
+    }
+
+    fn valid_on(self, code: hcpcs::Hcpcs, date: Date) -> bool {
+        match self {
+            HcpcsSource::Loaded(r, _) => r.get(code).is_some_and(|e| e.valid_on(date)),
+            HcpcsSource::Bundled => code.valid_on(date).unwrap_or(true),
+            HcpcsSource::None => true,
+        }
+    }
+
+    fn has_modifier(self, m: Modifier) -> Option<bool> {
+        match self {
+            HcpcsSource::Loaded(r, _) => Some(r.modifier(m).is_some()),
+            HcpcsSource::Bundled => m.info().ok().map(|o| o.is_some()),
+            HcpcsSource::None => None,
+        }
+    }
+}
+
+/// Two-digit CPT (Level I) modifier numbers in current use (numbers only,
+/// no descriptors): a two-digit modifier outside this list is reported.
+pub(crate) const CPT_MODIFIERS: [&str; 40] = [
+    "22", "23", "24", "25", "26", "27", "32", "33", "47", "50", "51", "52", "53", "54", "55", "56",
+    "57", "58", "59", "62", "63", "66", "73", "74", "76", "77", "78", "79", "80", "81", "82", "90",
+    "91", "92", "93", "95", "96", "97", "98", "99",
+];
+
+/// True if a parsed modifier is a known modifier: a listed CPT number, or a
+/// Level II modifier (checked against the HCPCS release when one is in use).
+pub(crate) fn modifier_known(m: Modifier, src: HcpcsSource<'_>) -> bool {
+    if m.is_cpt() {
+        return CPT_MODIFIERS.contains(&m.code().as_str());
+    }
+    src.has_modifier(m).unwrap_or(true)
+}
+
+fn other_system_dx(raw: &str, src: HcpcsSource<'_>) -> Option<System> {
+    if let Ok(p) = IcdPcs::parse(raw) {
+        if p.info().is_some() {
+            return Some(System::Icd10Pcs);
+        }
+    }
+    match ProcedureCode::parse(raw) {
+        Some(ProcedureCode::Cpt(_)) => Some(System::Cpt),
+        Some(ProcedureCode::Hcpcs(h)) if matches!(src.entry(h), Some(Some(_))) => {
+            Some(System::Hcpcs)
+        }
+        _ => None,
+    }
+}
+
+fn prepare_dx<'c>(
+    index: usize,
+    raw: Option<&'c str>,
+    poa: Option<&'c str>,
+    date: Option<Date>,
+    src: HcpcsSource<'_>,
+) -> PreparedDx<'c> {
+    let raw_s = raw.unwrap_or("");
+    let mut dx = PreparedDx {
+        index,
+        raw: raw_s,
+        code: None,
+        info: None,
+        flags: None,
+        status: CodeStatus::Missing,
+        poa,
+    };
+    if raw_s.trim().is_empty() {
+        return dx;
+    }
+    match IcdCm::parse(raw_s) {
+        Ok(code) => {
+            dx.code = Some(code);
+            match code.info() {
+                Some(info) => {
+                    dx.info = Some(info);
+                    dx.status = match date {
+                        Some(d) => match info.mce_on(d) {
+                            Some(f) => {
+                                dx.flags = Some(f);
+                                CodeStatus::Valid
+                            }
+                            None if is_header_on(info, d) => CodeStatus::Header,
+                            None => CodeStatus::NotValidOnDate,
+                        },
+                        None if !info.is_billable() || info.requires_seventh_character() => {
+                            CodeStatus::Header
+                        }
+                        None => CodeStatus::Unchecked,
+                    };
+                }
+                None => {
+                    dx.status = other_system_dx(raw_s, src)
+                        .map_or(CodeStatus::NotInTable, CodeStatus::OtherSystem)
+                }
+            }
+        }
+        Err(e) => {
+            dx.status = other_system_dx(raw_s, src)
+                .map_or(CodeStatus::Unparseable(e), CodeStatus::OtherSystem)
+        }
+    }
+    dx
+}
+
+/// Not billable on `date` because it is a category or subcategory then.
+fn is_header_on(info: IcdCmInfo, date: Date) -> bool {
+    if !info.is_header() {
+        return false;
+    }
+    !info.is_billable()
+        || info.requires_seventh_character()
+        || info.descendants().any(|d| d.valid_on(date))
+}
+
+fn prepare_pcs<'c>(
+    index: usize,
+    raw: Option<&'c str>,
+    own: DateField<'c>,
+    date: Option<Date>,
+    src: HcpcsSource<'_>,
+) -> PreparedPcs<'c> {
+    let raw_s = raw.unwrap_or("");
+    let mut p = PreparedPcs {
+        index,
+        raw: raw_s,
+        code: None,
+        info: None,
+        flags: None,
+        status: CodeStatus::Missing,
+        date: own,
+    };
+    if raw_s.trim().is_empty() {
+        return p;
+    }
+    let other = || -> Option<System> {
+        if let Some(pc) = ProcedureCode::parse(raw_s) {
+            return match pc {
+                ProcedureCode::Cpt(_) => Some(System::Cpt),
+                ProcedureCode::Hcpcs(h) => match src.entry(h) {
+                    Some(Some(_)) | None => Some(System::Hcpcs),
+                    Some(None) => None,
+                },
+            };
+        }
+        IcdCm::parse(raw_s)
+            .ok()
+            .and_then(|c| c.info())
+            .map(|_| System::Icd10Cm)
+    };
+    match IcdPcs::parse(raw_s) {
+        Ok(code) => {
+            p.code = Some(code);
+            match code.info() {
+                Some(info) => {
+                    p.info = Some(info);
+                    p.status = match date {
+                        Some(d) => match info.mce_on(d) {
+                            Some(f) => {
+                                p.flags = Some(f);
+                                CodeStatus::Valid
+                            }
+                            None => CodeStatus::NotValidOnDate,
+                        },
+                        None => CodeStatus::Unchecked,
+                    };
+                }
+                None => p.status = other().map_or(CodeStatus::NotInTable, CodeStatus::OtherSystem),
+            }
+        }
+        Err(e) => p.status = other().map_or(CodeStatus::Unparseable(e), CodeStatus::OtherSystem),
+    }
+    p
+}
+
+fn prepare_line<'c>(
+    index: usize,
+    line: &'c crate::claim::ClaimLine,
+    claim_date: Option<Date>,
+    src: HcpcsSource<'_>,
+) -> PreparedLine<'c> {
+    let raw = line.code.as_deref().unwrap_or("");
+    let own_date = DateField::new(line.service_date.as_deref());
+    let date = if own_date.raw.is_some() {
+        own_date.date
+    } else {
+        claim_date
+    };
+    let mut out = PreparedLine {
+        index,
+        raw,
+        code: None,
+        status: CodeStatus::Missing,
+        hcpcs_dates: None,
+        modifiers_raw: &line.modifiers,
+        modifiers: line
+            .modifiers
+            .iter()
+            .map(|m| Modifier::parse(m).ok())
+            .collect(),
+        units: line.units,
+        pointers: &line.dx_pointers,
+        own_date,
+        date,
+    };
+    if raw.trim().is_empty() {
+        return out;
+    }
+    match ProcedureCode::parse(raw) {
+        Some(pc) => {
+            out.code = Some(pc);
+            out.status = match pc {
+                ProcedureCode::Cpt(_) => CodeStatus::Unchecked,
+                ProcedureCode::Hcpcs(h) => match src.entry(h) {
+                    None => CodeStatus::Unchecked,
+                    Some(None) => {
+                        if IcdCm::parse(raw).ok().and_then(|c| c.info()).is_some() {
+                            CodeStatus::OtherSystem(System::Icd10Cm)
+                        } else {
+                            CodeStatus::NotInTable
+                        }
+                    }
+                    Some(Some((added, terminated, _))) => {
+                        out.hcpcs_dates = Some((added, terminated));
+                        match date {
+                            Some(d) if !src.valid_on(h, d) => CodeStatus::NotValidOnDate,
+                            Some(_) => CodeStatus::Valid,
+                            None => CodeStatus::Unchecked,
+                        }
+                    }
+                },
+            };
+        }
+        None => {
+            out.status = if IcdPcs::parse(raw).ok().and_then(|c| c.info()).is_some() {
+                CodeStatus::OtherSystem(System::Icd10Pcs)
+            } else if IcdCm::parse(raw).ok().and_then(|c| c.info()).is_some() {
+                CodeStatus::OtherSystem(System::Icd10Cm)
+            } else {
+                CodeStatus::Unparseable(
+                    crate::cpt::Cpt::parse(raw)
+                        .err()
+                        .unwrap_or(ParseCodeError::Empty),
+                )
+            };
+        }
+    }
+    out
+}
+
+fn parse_kind(claim: &Claim, problems: &mut Vec<Problem>) -> ClaimKind {
+    let inferred = if claim.admission_date.is_some()
+        || claim.discharge_date.is_some()
+        || !claim.procedures.is_empty()
+    {
+        ClaimKind::Institutional
+    } else {
+        ClaimKind::Professional
+    };
+    let name = |k: ClaimKind| match k {
+        ClaimKind::Professional => "professional",
+        ClaimKind::Institutional => "institutional",
+    };
+    match claim
+        .claim_type
+        .as_deref()
+        .map(|s| s.trim().to_ascii_lowercase())
+    {
+        Some(t)
+            if matches!(
+                t.as_str(),
+                "professional" | "p" | "837p" | "cms-1500" | "cms1500"
+            ) =>
+        {
+            ClaimKind::Professional
+        }
+        Some(t)
+            if matches!(
+                t.as_str(),
+                "institutional" | "i" | "837i" | "ub-04" | "ub04"
+            ) =>
+        {
+            ClaimKind::Institutional
+        }
+        Some(t) => {
+            problems.push(Problem {
+                field: "type".into(),
+                message: format!(
+                    "claim type {t:?} is neither \"professional\" nor \"institutional\"; checked as {}",
+                    name(inferred)
+                ),
+            });
+            inferred
+        }
+        None => {
+            problems.push(Problem {
+                field: "type".into(),
+                message: format!(
+                    "the claim has no type (\"professional\" or \"institutional\"); checked as {}",
+                    name(inferred)
+                ),
+            });
+            inferred
+        }
+    }
+}
+
+fn parse_sex(claim: &Claim) -> Sex {
+    let Some(s) = claim.patient.as_ref().and_then(|p| p.sex.as_deref()) else {
+        return Sex::Missing;
+    };
+    match s.trim().to_ascii_uppercase().as_str() {
+        "M" | "MALE" => Sex::Male,
+        "F" | "FEMALE" => Sex::Female,
+        "U" | "UNKNOWN" => Sex::Unknown,
+        "" => Sex::Missing,
+        _ => Sex::Invalid,
+    }
+}
+
+impl<'c> PreparedClaim<'c> {
+    pub(crate) fn new(claim: &'c Claim, src: HcpcsSource<'c>) -> PreparedClaim<'c> {
+        let mut problems = Vec::new();
+        let kind = parse_kind(claim, &mut problems);
+        let service_date = DateField::new(claim.service_date.as_deref());
+        let admission_date = DateField::new(claim.admission_date.as_deref());
+        let discharge_date = DateField::new(claim.discharge_date.as_deref());
+        let earliest_line = || {
+            claim
+                .lines
+                .iter()
+                .filter_map(|l| l.service_date.as_deref())
+                .filter_map(|s| s.parse::<Date>().ok())
+                .min()
+        };
+        let date = service_date
+            .date
+            .or(discharge_date.date)
+            .or_else(earliest_line);
+        let diagnoses = claim
+            .diagnoses
+            .iter()
+            .enumerate()
+            .map(|(i, d)| prepare_dx(i, d.code.as_deref(), d.poa.as_deref(), date, src))
+            .collect();
+        let admitting = claim
+            .admitting_diagnosis
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| prepare_dx(0, Some(s), None, date, src));
+        let procedures = claim
+            .procedures
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                prepare_pcs(
+                    i,
+                    p.code.as_deref(),
+                    DateField::new(p.date.as_deref()),
+                    date,
+                    src,
+                )
+            })
+            .collect();
+        let lines: Vec<PreparedLine<'c>> = claim
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| prepare_line(i, l, date, src))
+            .collect();
+        if claim.diagnoses.is_empty() {
+            problems.push(Problem {
+                field: "diagnoses".into(),
+                message: "the claim has no diagnosis: at least one is required".into(),
+            });
+        }
+        if kind == ClaimKind::Professional && claim.lines.is_empty() {
+            problems.push(Problem {
+                field: "lines".into(),
+                message: "the professional claim has no service line".into(),
+            });
+        }
+        for (i, d) in claim.diagnoses.iter().enumerate() {
+            if d.code.as_deref().map_or(true, |s| s.trim().is_empty()) {
+                problems.push(Problem {
+                    field: format!("diagnoses[{i}].code"),
+                    message: format!("diagnosis {} has no code", i + 1),
+                });
+            }
+        }
+        for (i, p) in claim.procedures.iter().enumerate() {
+            if p.code.as_deref().map_or(true, |s| s.trim().is_empty()) {
+                problems.push(Problem {
+                    field: format!("procedures[{i}].code"),
+                    message: format!("procedure {} has no code", i + 1),
+                });
+            }
+        }
+        for (i, l) in claim.lines.iter().enumerate() {
+            if l.code.as_deref().map_or(true, |s| s.trim().is_empty()) {
+                problems.push(Problem {
+                    field: format!("lines[{i}].code"),
+                    message: format!("line {} has no procedure code", i + 1),
+                });
+            }
+        }
+        // Age in years at admission (institutional) or service.
+        let age_date = match kind {
+            ClaimKind::Institutional => admission_date.date.or(date),
+            ClaimKind::Professional => date,
+        };
+        let (age, age_problem) = resolve_age(claim, kind, age_date);
+        PreparedClaim {
+            claim,
+            kind,
+            sex: parse_sex(claim),
+            age,
+            age_problem,
+            service_date,
+            admission_date,
+            discharge_date,
+            date,
+            diagnoses,
+            admitting,
+            procedures,
+            lines,
+            problems,
+            hcpcs_source: src.name(),
+            src,
+        }
+    }
+
+    /// The principal (institutional) or first-listed diagnosis.
+    pub fn principal(&self) -> Option<&PreparedDx<'c>> {
+        self.diagnoses.first()
+    }
+
+    /// True if a parsed modifier is known: a listed CPT modifier number, or
+    /// a Level II modifier (in the HCPCS release in use, when there is one).
+    pub fn modifier_known(&self, m: Modifier) -> bool {
+        modifier_known(m, self.src)
+    }
+
+    /// True for institutional claims.
+    pub fn is_institutional(&self) -> bool {
+        self.kind == ClaimKind::Institutional
+    }
+}
+
+fn resolve_age(claim: &Claim, kind: ClaimKind, at: Option<Date>) -> (Option<u32>, Option<String>) {
+    let patient = claim.patient.as_ref();
+    if let Some(a) = patient.and_then(|p| p.age) {
+        if !a.is_finite() || !(0.0..125.0).contains(&a) {
+            return (
+                None,
+                Some(format!(
+                    "age {a} is not a valid age: the Medicare Code Editor accepts 0 to 124 years"
+                )),
+            );
+        }
+        return (Some(a.floor() as u32), None);
+    }
+    match patient.and_then(|p| p.birth_date.as_deref()).filter(|s| !s.trim().is_empty()) {
+        Some(b) => match b.parse::<Date>() {
+            Err(_) => (
+                None,
+                Some(format!("birth_date {b:?} is not a date (YYYY-MM-DD)")),
+            ),
+            Ok(birth) => match at {
+                None => (None, None),
+                Some(at) => match at.years_since(birth) {
+                    None => (
+                        None,
+                        Some(format!("birth_date {birth} is after the date of service {at}")),
+                    ),
+                    Some(y) if y > 124 => (
+                        None,
+                        Some(format!(
+                            "born {birth}, the patient would be {y} on {at}: the Medicare Code Editor accepts 0 to 124 years"
+                        )),
+                    ),
+                    Some(y) => (Some(y), None),
+                },
+            },
+        },
+        None if kind == ClaimKind::Institutional => (
+            None,
+            Some("the claim gives neither the patient's age nor birth date".into()),
+        ),
+        None => (None, None),
+    }
+}

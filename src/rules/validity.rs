@@ -1,0 +1,302 @@
+//! Code validity: every code on the claim against its own system and date.
+//!
+//! `invalid-code`, `code-not-valid-on-date`, `header-code`, `code-system-mismatch`.
+
+use super::{rule, CodeStatus, PreparedClaim, Rule};
+use crate::date::Date;
+use crate::icd10cm::IcdCmInfo;
+use crate::lookup::System;
+use crate::validity::ValidityWindow;
+
+pub(crate) fn rules() -> Vec<Box<dyn Rule>> {
+    vec![
+        Box::new(InvalidCode),
+        Box::new(NotValidOnDate),
+        Box::new(HeaderCode),
+        Box::new(SystemMismatch),
+    ]
+}
+
+/// Where a code sits on the claim.
+#[derive(Clone, Copy)]
+enum Place {
+    Dx(usize),
+    Admitting,
+    Pcs(usize),
+    Line(usize),
+}
+
+/// One code of the claim, whatever its place (strings built only on a finding).
+struct Item<'a> {
+    place: Place,
+    expected: System,
+    status: CodeStatus,
+    cm: Option<IcdCmInfo>,
+    pcs: Option<crate::icd10pcs::IcdPcsInfo>,
+    hcpcs_dates: Option<(Option<Date>, Option<Date>)>,
+    date: Option<Date>,
+    raw: &'a str,
+    parsed: Option<String>,
+}
+
+impl Item<'_> {
+    fn line(&self) -> Option<usize> {
+        match self.place {
+            Place::Line(i) => Some(i),
+            _ => None,
+        }
+    }
+    fn field(&self) -> String {
+        match self.place {
+            Place::Dx(i) => super::dx_field(i),
+            Place::Admitting => "admitting_diagnosis".into(),
+            Place::Pcs(i) => format!("procedures[{i}]"),
+            Place::Line(i) => format!("lines[{i}].code"),
+        }
+    }
+    fn what(&self) -> String {
+        match self.place {
+            Place::Dx(i) => format!("diagnosis {}", i + 1),
+            Place::Admitting => "the admitting diagnosis".into(),
+            Place::Pcs(i) => format!("procedure {}", i + 1),
+            Place::Line(i) => format!("line {}", i + 1),
+        }
+    }
+    fn display(&self) -> String {
+        self.parsed
+            .clone()
+            .unwrap_or_else(|| self.raw.trim().to_owned())
+    }
+}
+
+fn interesting(s: CodeStatus) -> bool {
+    !matches!(
+        s,
+        CodeStatus::Valid | CodeStatus::Unchecked | CodeStatus::Missing
+    )
+}
+
+fn items<'a>(c: &'a PreparedClaim<'_>) -> impl Iterator<Item = Item<'a>> + 'a {
+    let dx = c
+        .diagnoses
+        .iter()
+        .filter(|d| interesting(d.status))
+        .map(move |d| Item {
+            place: Place::Dx(d.index),
+            expected: System::Icd10Cm,
+            status: d.status,
+            cm: d.info,
+            pcs: None,
+            hcpcs_dates: None,
+            date: c.date,
+            raw: d.raw,
+            parsed: d.code.map(|c| c.to_string()),
+        });
+    let adm = c
+        .admitting
+        .iter()
+        .filter(|d| interesting(d.status))
+        .map(move |d| Item {
+            place: Place::Admitting,
+            expected: System::Icd10Cm,
+            status: d.status,
+            cm: d.info,
+            pcs: None,
+            hcpcs_dates: None,
+            date: c.date,
+            raw: d.raw,
+            parsed: d.code.map(|c| c.to_string()),
+        });
+    let pcs = c
+        .procedures
+        .iter()
+        .filter(|p| interesting(p.status))
+        .map(move |p| Item {
+            place: Place::Pcs(p.index),
+            expected: System::Icd10Pcs,
+            status: p.status,
+            cm: None,
+            pcs: p.info,
+            hcpcs_dates: None,
+            date: c.date,
+            raw: p.raw,
+            parsed: p.code.map(|c| c.to_string()),
+        });
+    let lines = c
+        .lines
+        .iter()
+        .filter(|l| interesting(l.status))
+        .map(move |l| Item {
+            place: Place::Line(l.index),
+            expected: match l.code {
+                Some(crate::load::ProcedureCode::Hcpcs(_)) => System::Hcpcs,
+                _ => System::Cpt,
+            },
+            status: l.status,
+            cm: None,
+            pcs: None,
+            hcpcs_dates: l.hcpcs_dates,
+            date: l.date,
+            raw: l.raw,
+            parsed: l.code.map(|c| c.to_string()),
+        });
+    dx.chain(adm).chain(pcs).chain(lines)
+}
+
+fn windows_text<F>(w: &[ValidityWindow<F>]) -> String {
+    if w.is_empty() {
+        return "it is not billable in any bundled release".into();
+    }
+    let parts: Vec<String> = w
+        .iter()
+        .map(|w| match w.to {
+            Some(to) => format!("{} to {}", w.from, to),
+            None => format!("from {} (still valid)", w.from),
+        })
+        .collect();
+    format!("it is valid {}", parts.join(", and "))
+}
+
+rule!(
+    InvalidCode,
+    "invalid-code",
+    Error,
+    "a code that is not a code of its system, or in no bundled (or loaded) release",
+    |c, out| {
+        for it in items(c) {
+            let msg = match it.status {
+                CodeStatus::Unparseable(e) => match it.expected {
+                    System::Icd10Cm => format!("{} {:?} is not an ICD-10-CM code: {e}", it.what(), it.raw.trim()),
+                    System::Icd10Pcs => format!("{} {:?} is not an ICD-10-PCS code: {e}", it.what(), it.raw.trim()),
+                    _ => format!("{} {:?} is not a CPT or HCPCS Level II code (five characters: 99213, 0042T, J1100)", it.what(), it.raw.trim()),
+                },
+                CodeStatus::NotInTable => match it.expected {
+                    System::Icd10Cm => format!("{} {} is not an ICD-10-CM code in any release from FY2016 to FY2027", it.what(), it.display()),
+                    System::Icd10Pcs => format!("{} {} is not an ICD-10-PCS code in any release from FY2016 to FY2027", it.what(), it.display()),
+                    _ => format!(
+                        "{} {} is not in the HCPCS Level II release in use ({})",
+                        it.what(),
+                        it.display(),
+                        c.hcpcs_source.unwrap_or("?")
+                    ),
+                },
+                _ => continue,
+            };
+            let codes = if it.raw.trim().is_empty() {
+                vec![]
+            } else {
+                vec![it.display()]
+            };
+            out.emit(it.line(), it.field(), codes, msg);
+        }
+    }
+);
+
+rule!(
+    NotValidOnDate, "code-not-valid-on-date", Error,
+    "a code that exists but is not valid on the date of service (the message gives its validity window)",
+    |c, out| {
+        for it in items(c) {
+            if it.status != CodeStatus::NotValidOnDate {
+                continue;
+            }
+            let Some(date) = it.date else { continue };
+            let why = if let Some(info) = it.cm {
+                windows_text(&info.windows())
+            } else if let Some(info) = it.pcs {
+                windows_text(&info.windows())
+            } else if let Some((added, terminated)) = it.hcpcs_dates {
+                match (added, terminated) {
+                    (Some(a), Some(t)) => format!("it is valid {a} to {t}"),
+                    (Some(a), None) => format!("it is valid from {a}"),
+                    (None, Some(t)) => format!("it was terminated {t}"),
+                    (None, None) => "the HCPCS release gives no dates for it".into(),
+                }
+            } else {
+                String::new()
+            };
+            let icd9 = if date < Date::from_checked(20151001) && it.expected != System::Hcpcs {
+                " (ICD-10 codes apply to services from 2015-10-01)"
+            } else {
+                ""
+            };
+            out.emit(
+                it.line(),
+                it.field(),
+                vec![it.display()],
+                format!("{} {} is not valid on {date}: {why}{icd9}", it.what(), it.display()),
+            );
+        }
+    }
+);
+
+rule!(
+    HeaderCode, "header-code", Error,
+    "an ICD-10-CM category or subcategory that is not billable, including a code missing its 7th character",
+    |c, out| {
+        for it in items(c) {
+            if it.status != CodeStatus::Header {
+                continue;
+            }
+            let Some(info) = it.cm else { continue };
+            let code = info.code();
+            let msg = if info.requires_seventh_character() {
+                let example = info
+                    .seventh_characters()
+                    .and_then(|s| s.iter().next())
+                    .map(|(ch, text)| {
+                        let mut base = code.undotted().as_str().to_owned();
+                        while base.len() < 6 {
+                            base.push('X');
+                        }
+                        let full = format!("{base}{ch}");
+                        let shown = crate::IcdCm::parse(&full).map_or(full, |c| c.to_string());
+                        format!(" (such as {shown}, {text})")
+                    })
+                    .unwrap_or_default();
+                format!(
+                    "{} {code} needs a 7th character to be billable{example}",
+                    it.what()
+                )
+            } else {
+                let kind = if code.len() == 3 { "a category" } else { "a subcategory" };
+                format!(
+                    "{} {code} is {kind}, not a billable code: report one of the more specific codes below it",
+                    it.what()
+                )
+            };
+            out.emit(it.line(), it.field(), vec![code.to_string()], msg);
+        }
+    }
+);
+
+rule!(
+    SystemMismatch, "code-system-mismatch", Error,
+    "a code of the wrong system for its place: a PCS code on a line, a CPT code in procedures, a diagnosis as a line code",
+    |c, out| {
+        for it in items(c) {
+            let CodeStatus::OtherSystem(sys) = it.status else { continue };
+            let place = match it.expected {
+                System::Icd10Cm => "diagnoses take ICD-10-CM codes",
+                System::Icd10Pcs => "procedures take ICD-10-PCS codes (CPT and HCPCS codes go on service lines)",
+                _ => "service lines take CPT or HCPCS Level II codes (ICD-10-PCS codes go in procedures, diagnoses in diagnoses)",
+            };
+            let kind = match c.kind {
+                super::ClaimKind::Professional => "professional",
+                super::ClaimKind::Institutional => "institutional",
+            };
+            let code = it.raw.trim().to_ascii_uppercase();
+            out.emit(
+                it.line(),
+                it.field(),
+                vec![code.clone()],
+                format!(
+                    "{} {code} on this {kind} claim is {} {} code: {place}",
+                    it.what(),
+                    if sys == System::Icd10Cm || sys == System::Icd10Pcs { "an" } else { "a" },
+                    sys.display_name()
+                ),
+            );
+        }
+    }
+);

@@ -1,0 +1,67 @@
+//! Helpers shared by the rule tests.
+#![allow(dead_code)]
+
+use medcode::load::{AddonTable, MueTable, PtpTable};
+use medcode::rules::{Engine, Report};
+use std::sync::OnceLock;
+
+/// An engine with the fixture edit tables loaded.
+pub fn engine() -> &'static Engine {
+    static E: OnceLock<Engine> = OnceLock::new();
+    E.get_or_init(|| {
+        Engine::builder()
+            .ncci_ptp(PtpTable::load("tests/fixtures/ncci_ptp_practitioner.txt").unwrap())
+            .mue(MueTable::load("tests/fixtures/mue_practitioner.csv").unwrap())
+            .addon(AddonTable::load("tests/fixtures/addon_codes.txt").unwrap())
+            .build()
+            .unwrap()
+    })
+}
+
+pub fn check(json: &str) -> Report {
+    let claim = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    engine().check(&claim)
+}
+
+pub fn rules_of(json: &str) -> Vec<String> {
+    check(json)
+        .findings
+        .iter()
+        .map(|f| f.rule.to_string())
+        .collect()
+}
+
+/// Asserts `rule` fires on `firing` and not on `clean`.
+pub fn fires_and_not(rule: &str, firing: &str, clean: &str) {
+    let r = check(firing);
+    assert!(
+        r.findings.iter().any(|f| f.rule == rule),
+        "{rule} should fire on {firing}\n{:#?}",
+        r.findings
+    );
+    for f in r.findings.iter().filter(|f| f.rule == rule) {
+        assert!(!f.message.is_empty());
+    }
+    let r = check(clean);
+    assert!(
+        !r.findings.iter().any(|f| f.rule == rule),
+        "{rule} should not fire on {clean}\n{:#?}",
+        r.findings
+    );
+}
+
+/// A professional claim on 2025-11-03 with these diagnoses and lines (JSON fragments).
+pub fn prof(dx: &str, lines: &str) -> String {
+    format!(
+        r#"{{"id":"T","type":"professional","patient":{{"sex":"F","age":52}},"service_date":"2025-11-03","diagnoses":[{dx}],"lines":[{lines}]}}"#
+    )
+}
+
+/// An institutional claim (2025-11-01 to 2025-11-04, female 52, status 01).
+pub fn inst(dx: &str, procs: &str) -> String {
+    format!(
+        r#"{{"id":"T","type":"institutional","patient":{{"sex":"F","age":52}},"admission_date":"2025-11-01","discharge_date":"2025-11-04","discharge_status":"01","diagnoses":[{dx}],"procedures":[{procs}]}}"#
+    )
+}
+
+pub const LINE: &str = r#"{"code":"99213","units":1,"dx_pointers":[1]}"#;
