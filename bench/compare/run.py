@@ -123,6 +123,10 @@ def bench_claims(args):
 def machine():
     out = [f"uname: {' '.join(platform.uname())}", f"python: {sys.version.split()[0]}"]
     try:
+        out.append("load average at the end of the run (1/5/15 min): " + open("/proc/loadavg").read().strip())
+    except OSError:
+        pass
+    try:
         out.append(subprocess.run(["lscpu"], capture_output=True, text=True).stdout.strip())
     except OSError:
         pass
@@ -142,6 +146,7 @@ def main():
     ap.add_argument("--rounds", type=int, default=5)
     args = ap.parse_args()
     work, out = Path(args.work), Path(args.out)
+    sys.path.insert(0, str(Path(args.root) / "python"))  # the medcode package
 
     rows = [l.split("\t") for l in (work / "export.tsv").read_text().splitlines()[1:]]
     codes = [r[0] for r in rows if r[1] == "1"]
