@@ -50,8 +50,7 @@ def python_tools(codes, date):
 
     code_set = set(codes)
     code_dict = {c: i for i, c in enumerate(codes)}
-    lib = medcode._lib
-    raw = lib.medcode_icd10cm_is_valid
+    raw = medcode._icd10cm_is_valid_fast  # the function object the wrapper calls
 
     def med(queries):
         f = medcode.is_valid_icd10cm
@@ -144,7 +143,14 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--rust-bench", required=True)
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--replot", action="store_true", help="redraw the chart from results.json only")
     args = ap.parse_args()
+    if args.replot:
+        data = json.loads((Path(args.out) / "results.json").read_text())
+        by = {(r["tool"], r["set"]): r for r in data["lookups"]}
+        tools = list(dict.fromkeys(r["tool"] for r in data["lookups"]))
+        chart(Path(args.out), tools, by, data["startup_ms"])
+        return
     work, out = Path(args.work), Path(args.out)
     sys.path.insert(0, str(Path(args.root) / "python"))  # the medcode package
 
@@ -257,7 +263,7 @@ def chart(out, tools, by, startup):
     a.set_yscale("log")
     a.set_ylabel("ns per lookup (median, log scale)")
     a.set_xticks(list(x))
-    a.set_xticklabels([t.replace(" (", "\n(") for t in tools], fontsize=8)
+    a.set_xticklabels(tools, fontsize=8, rotation=25, ha="right")
     a.set_title("1,000,000 ICD-10-CM lookups (FY2026)")
     a.legend(fontsize=8)
     names = list(startup)
