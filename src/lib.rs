@@ -29,7 +29,8 @@
 //! ```
 //!
 //! Data: Source: CDC/NCHS (ICD-10-CM); CMS (MCE, MS-DRG). See NOTICE.
-#![forbid(unsafe_code)]
+// Only the C ABI (`ffi`) may use `unsafe`, and it says why at each block.
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 
 mod codebuf;
@@ -55,6 +56,9 @@ pub use validity::ValidityWindow;
 
 pub mod claim;
 pub mod cpt;
+#[cfg(feature = "ffi")]
+#[allow(unsafe_code)]
+pub mod ffi;
 pub mod hcpcs;
 pub mod load;
 pub mod modifier;

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Side-by-side lookup benchmark (see README.md). One run, one machine:
+#   bash bench/compare/run.sh            # ~5 minutes on 2 cores
+#   ROUNDS=7 bash bench/compare/run.sh   # more rounds per median
+# Writes bench/compare/results/{results.md,results.json,lookups.png,machine.txt}.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
+work="$here/work"          # generated inputs and the venv (git-ignored)
+mkdir -p "$work" "$here/results"
+
+echo "==> build (release): the C ABI library, the CLI and the Rust bench program"
+(cd "$root" && cargo build --quiet --release --features ffi,cli --lib --bin medcode --example compare_lookup)
+lib="$CARGO_TARGET_DIR/release/libmedcode.so"
+test -f "$lib"
+
+echo "==> the FY2026 billable ICD-10-CM codes"
+"$CARGO_TARGET_DIR/release/medcode" export icd10cm --date 2025-10-01 > "$work/export.tsv"
+
+echo "==> virtual environment with the tools compared"
+if [ ! -x "$work/venv/bin/python" ]; then
+  python3 -m venv "$work/venv"
+fi
+"$work/venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+  "simple-icd-10-cm==1.5.0" "matplotlib>=3.7"
+
+echo "==> run"
+MEDCODE_LIB="$lib" "$work/venv/bin/python" "$here/run.py" \
+  --root "$root" --work "$work" --out "$here/results" \
+  --rust-bench "$CARGO_TARGET_DIR/release/examples/compare_lookup" \
+  --rounds "${ROUNDS:-5}"

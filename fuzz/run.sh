@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs every fuzz target for a bounded time (default 60 s each) and prints
+# the executions each ran clean. Needs cargo-fuzz (`cargo install cargo-fuzz`)
+# and a nightly toolchain:
+#   bash fuzz/run.sh            # 60 s per target
+#   SECONDS_EACH=10 bash fuzz/run.sh icdcm date
+# Seeds: the reader fixtures in tests/fixtures/ and a few codes; the corpus
+# grows in fuzz/corpus/ (git-ignored); crashes land in fuzz/artifacts/.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+cd "$here"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$here/../target/fuzz}"
+secs="${SECONDS_EACH:-60}"
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(icdcm icdpcs cpt hcpcs modifier date hcpcs_file cpt_descriptors ffi_is_valid ffi_lookup)
+
+seed() { mkdir -p "corpus/$1"; shift; for s in "$@"; do printf '%s' "$s" > "corpus/${t}/seed-$(printf '%s' "$s" | md5sum | cut -c1-8)"; done; }
+cargo +nightly fuzz build -O
+printf '| target | seconds | executions | result |\n|---|---:|---:|---|\n' > results.md
+for t in "${targets[@]}"; do
+  case "$t" in
+    icdcm|ffi_is_valid|ffi_lookup) seed "$t" "E11.9" "S72.001A" "e119" "QA0" "Z00.00" ;;
+    icdpcs) seed "$t" "0SRD0JZ" "B2151ZZ" ;;
+    cpt) seed "$t" "99213" "0001F" "0042T" ;;
+    hcpcs) seed "$t" "J3490" "A0425" "D0120" ;;
+    modifier) seed "$t" "25" "LT" "59" "XE" ;;
+    date) seed "$t" "2025-10-01" "20240229" ;;
+    hcpcs_file) mkdir -p "corpus/$t"; cp ../tests/fixtures/hcpcs_*.txt "corpus/$t/" ;;
+    cpt_descriptors) mkdir -p "corpus/$t"; cp ../tests/fixtures/cpt_descriptors* "corpus/$t/" ;;
+  esac
+  log="$(mktemp)"
+  if cargo +nightly fuzz run -O "$t" "corpus/$t" -- -max_total_time="$secs" -print_final_stats=1 > "$log" 2>&1; then
+    result=clean
+  else
+    result="CRASH (see fuzz/artifacts/$t)"
+  fi
+  runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' | tail -n1)
+  printf '| %s | %s | %s | %s |\n' "$t" "$secs" "${runs:-?}" "$result" | tee -a results.md
+  [ "$result" = clean ] || tail -n 40 "$log"
+  rm -f "$log"
+done
+cat results.md

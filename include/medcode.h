@@ -1,0 +1,158 @@
+/*
+ * medcode.h — the C ABI of medcode, US medical billing codes.
+ *
+ * Hand-written; tests/ffi_header.rs checks that every function declared here
+ * is exported by the built library (nm -D) and the reverse, and compiles and
+ * runs tests/c/smoke.c against this header with both libmedcode.so and
+ * libmedcode.a.
+ *
+ * Build:   cargo build --release --features ffi
+ *          -> target/release/libmedcode.so (shared) and libmedcode.a (static)
+ * Link:    cc app.c -Iinclude -Ltarget/release -lmedcode
+ *          cc app.c -Iinclude target/release/libmedcode.a -lpthread -ldl -lm
+ *
+ * MEMORY OWNERSHIP
+ *   - Every `char *` a medcode function returns is owned by the caller and
+ *     must be released with medcode_string_free() (never free()).
+ *   - `const char *` results (medcode_version, medcode_last_error) belong to
+ *     the library: never free them.
+ *   - Inputs are only read during the call; medcode keeps no pointer to them.
+ *
+ * ERRORS
+ *   Functions returning int return a MEDCODE_ERR_* value (negative) on error;
+ *   functions returning a pointer return NULL. Either way the failing call
+ *   stores a message for medcode_last_error() and its code for
+ *   medcode_last_error_code(); a succeeding call clears both. No Rust panic
+ *   ever crosses this boundary: it is caught and reported as
+ *   MEDCODE_ERR_PANIC.
+ *
+ * THREAD-SAFETY
+ *   Every function may be called from any number of threads at once: the
+ *   code tables are immutable and compiled in, nothing is initialised at
+ *   start-up. The last error is per thread.
+ *
+ * HOSTILE INPUT
+ *   NULL pointers, invalid UTF-8, embedded NUL bytes (length-delimited
+ *   inputs), empty strings and inputs of any length return the documented
+ *   errors below; none is undefined behaviour, none aborts.
+ */
+#ifndef MEDCODE_H
+#define MEDCODE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Results of the *_is_valid functions. */
+#define MEDCODE_VALID 1        /* the code is valid (billable) on the date */
+#define MEDCODE_NOT_VALID 0    /* well-formed, but unknown, a header, or not valid on the date */
+
+/* Error codes (negative). */
+#define MEDCODE_ERR_NULL -1     /* a required pointer argument was NULL */
+#define MEDCODE_ERR_UTF8 -2     /* an input is not valid UTF-8 */
+#define MEDCODE_ERR_SYNTAX -3   /* not a code of the system's syntax (the empty string included) */
+#define MEDCODE_ERR_DATE -4     /* not a real date (YYYYMMDD / YYYY-MM-DD) */
+#define MEDCODE_ERR_PANIC -5    /* medcode panicked (a bug); caught at the boundary */
+#define MEDCODE_ERR_TOO_LONG -6 /* an input is longer than MEDCODE_MAX_INPUT_LEN bytes */
+#define MEDCODE_ERR_NUL -7      /* a length-delimited input contains a NUL byte */
+#define MEDCODE_ERR_SYSTEM -8   /* unknown system name (not icd10cm, icd10pcs, cpt, hcpcs) */
+#define MEDCODE_ERR_INTERNAL -9 /* the answer could not be built (never expected) */
+
+/* The longest code, system or date string accepted, in bytes. */
+#define MEDCODE_MAX_INPUT_LEN 1024
+
+/*
+ * The library version, e.g. "0.1.0". Static, owned by the library: do not free.
+ */
+const char *medcode_version(void);
+
+/*
+ * The message of the last failing medcode call on this thread, or NULL if
+ * the last call succeeded. Owned by the library; valid until the next medcode
+ * call on this thread (calls to medcode_last_error, medcode_last_error_code
+ * and medcode_string_free do not change it). Copy it if you need it longer.
+ */
+const char *medcode_last_error(void);
+
+/*
+ * The MEDCODE_ERR_* code of the last failing medcode call on this thread,
+ * or 0 if the last call succeeded.
+ */
+int medcode_last_error_code(void);
+
+/*
+ * Frees a string returned by a medcode function that returns `char *`.
+ * NULL is a no-op. Passing anything else (a pointer from malloc, a string
+ * already freed, medcode_version()'s or medcode_last_error()'s result) is
+ * undefined behaviour.
+ */
+void medcode_string_free(char *s);
+
+/*
+ * Looks a code up in the bundled tables; returns the same JSON object as
+ * `medcode lookup CODE --json` (NUL-terminated UTF-8), to be freed with
+ * medcode_string_free(), or NULL on error.
+ *
+ *   system  NULL or "" to detect the code system from the syntax (the answer
+ *           may then be {"input":…,"ambiguous":true,"matches":[…]}), else
+ *           "icd10cm", "icd10pcs", "cpt" or "hcpcs" (case and -/_ ignored).
+ *   code    NUL-terminated UTF-8, required. A string that is not a code
+ *           (empty, bad characters) is not an error here: the JSON answer
+ *           has "valid":false and says why in "error", as the CLI does.
+ *   date    NULL or "" for today (UTC), else "YYYY-MM-DD" or "YYYYMMDD".
+ *
+ * Errors: MEDCODE_ERR_NULL (code NULL), MEDCODE_ERR_UTF8, MEDCODE_ERR_TOO_LONG,
+ * MEDCODE_ERR_SYSTEM, MEDCODE_ERR_DATE, MEDCODE_ERR_PANIC, MEDCODE_ERR_INTERNAL.
+ */
+char *medcode_lookup(const char *system, const char *code, const char *date);
+
+/*
+ * Is the ICD-10-CM code billable and valid on the date? The fast path:
+ * allocates nothing unless it fails.
+ *
+ *   code_ptr, code_len  the code's bytes, UTF-8, not NUL-terminated (a NUL
+ *                       byte inside is MEDCODE_ERR_NUL); dotted or not, any
+ *                       case, surrounding spaces ignored.
+ *   yyyymmdd            the date as an integer, e.g. 20251001; 0 for today (UTC).
+ *
+ * Returns MEDCODE_VALID (1), MEDCODE_NOT_VALID (0), or MEDCODE_ERR_NULL,
+ * MEDCODE_ERR_UTF8, MEDCODE_ERR_SYNTAX (includes code_len == 0),
+ * MEDCODE_ERR_DATE, MEDCODE_ERR_TOO_LONG, MEDCODE_ERR_NUL, MEDCODE_ERR_PANIC.
+ * A date after the bundled tables' horizon answers as of the newest release.
+ */
+int medcode_icd10cm_is_valid(const char *code_ptr, size_t code_len, uint32_t yyyymmdd);
+
+/*
+ * Is the ICD-10-PCS code valid on the date? Same contract as
+ * medcode_icd10cm_is_valid (seven characters, any case).
+ */
+int medcode_icd10pcs_is_valid(const char *code_ptr, size_t code_len, uint32_t yyyymmdd);
+
+/*
+ * TODO (issue 6, claims): the rules engine entry points, added when
+ * medcode's Engine (issue 5) lands, in the same style. Planned:
+ *
+ *   typedef struct medcode_engine medcode_engine;   // opaque
+ *
+ *   // NULL + last error on failure. config_json may be NULL for defaults.
+ *   medcode_engine *medcode_engine_new(const char *config_json);
+ *   void medcode_engine_free(medcode_engine *engine);      // NULL: no-op
+ *   // kind: "ncci-ptp", "mue", …; returns 0 or MEDCODE_ERR_*.
+ *   int medcode_engine_load_table(medcode_engine *engine, const char *kind, const char *path);
+ *   // Findings JSON (free with medcode_string_free), NULL on error.
+ *   char *medcode_check_json(const medcode_engine *engine, const char *claim_json);
+ *   // A JSON Lines buffer of claims in, one findings line per claim out.
+ *   char *medcode_check_jsonl(const medcode_engine *engine, const char *buf, size_t len);
+ *
+ * The engine will be immutable once built (tables loaded) and safe to share
+ * across threads without locking.
+ */
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* MEDCODE_H */

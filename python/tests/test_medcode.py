@@ -1,0 +1,124 @@
+"""Tests of the Python package over the built libmedcode (run from python/:
+``python3 -m unittest discover -s tests -v``)."""
+
+import concurrent.futures
+import datetime
+import pathlib
+import sys
+import unittest
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
+
+import medcode  # noqa: E402
+
+
+class Basics(unittest.TestCase):
+    def test_version(self):
+        self.assertRegex(medcode.version(), r"^\d+\.\d+\.\d+")
+        self.assertTrue(medcode.library_path().exists())
+
+    def test_is_valid_icd10cm(self):
+        self.assertTrue(medcode.is_valid_icd10cm("E11.9", "2026-01-01"))
+        self.assertTrue(medcode.is_valid_icd10cm(" e119 ", 20260101))
+        self.assertTrue(medcode.is_valid_icd10cm("E11.9", datetime.date(2026, 1, 1)))
+        self.assertTrue(medcode.is_valid_icd10cm("E11.9"))  # today
+        self.assertFalse(medcode.is_valid_icd10cm("E11", "2026-01-01"))  # a header
+        self.assertFalse(medcode.is_valid_icd10cm("E11.A", "2025-06-01"))  # before FY2025
+        self.assertTrue(medcode.is_valid_icd10cm("E11.A", "2025-10-01"))
+
+    def test_is_valid_icd10pcs(self):
+        self.assertTrue(medcode.is_valid_icd10pcs("0SRD0JZ", "2026-01-01"))
+        self.assertFalse(medcode.is_valid_icd10pcs("0SRD0J", "2026-01-01"))
+
+    def test_not_a_code_is_false_or_raises_when_strict(self):
+        for bad in ["", "E1!", "E" * 100, "E11\0.9", "\ud800", "x" * (1 << 20)]:
+            self.assertFalse(medcode.is_valid_icd10cm(bad, "2026-01-01"), repr(bad[:10]))
+            with self.assertRaises(medcode.CodeSyntaxError) as cm:
+                medcode.is_valid_icd10cm(bad, "2026-01-01", strict=True)
+            self.assertIsInstance(cm.exception, ValueError)
+            self.assertTrue(cm.exception.message)
+        with self.assertRaises(medcode.CodeSyntaxError) as cm:
+            medcode.is_valid_icd10cm("E1", strict=True)
+        self.assertEqual(cm.exception.code, medcode.ErrorCode.SYNTAX)
+        self.assertIn("too short", str(cm.exception))
+
+    def test_bad_dates_raise(self):
+        for bad in [20261341, "2026-02-30", "tomorrow", -1]:
+            with self.assertRaises(medcode.DateError, msg=repr(bad)):
+                medcode.is_valid_icd10cm("E11.9", bad)
+        with self.assertRaises(medcode.DateError) as cm:
+            medcode.lookup("E11.9", date="2026-02-30")
+        self.assertEqual(cm.exception.code, medcode.ErrorCode.DATE)
+        self.assertIn("2026-02-30", cm.exception.message)
+        with self.assertRaises(TypeError):
+            medcode.is_valid_icd10cm("E11.9", 2026.0)
+        with self.assertRaises(TypeError):
+            medcode.is_valid_icd10cm(b"E11.9")
+
+
+class Lookup(unittest.TestCase):
+    def test_icd10cm(self):
+        r = medcode.lookup("e119", date="2026-01-01")
+        self.assertEqual(r["system"], "icd10cm")
+        self.assertEqual(r["code"], "E11.9")
+        self.assertEqual(r["title"], "Type 2 diabetes mellitus without complications")
+        self.assertTrue(r["valid"] and r["billable"] and r["in_table"])
+        self.assertEqual(r["valid_from"], "2015-10-01")
+        self.assertEqual(r["parent"], "E11")
+
+    def test_system_and_dates(self):
+        r = medcode.lookup("0SRD0JZ", system="icd10pcs", date=datetime.date(2026, 1, 1))
+        self.assertEqual(r["system"], "icd10pcs")
+        self.assertTrue(r["valid"])
+        self.assertEqual(len(r["axes"]), 7)
+        self.assertEqual(medcode.lookup("E11.9", date=20260101)["date"], "2026-01-01")
+
+    def test_not_a_code_is_an_answer(self):
+        r = medcode.lookup("", date="2026-01-01")
+        self.assertFalse(r["valid"])
+        self.assertEqual(r["error"], "empty code")
+
+    def test_errors(self):
+        with self.assertRaises(medcode.UnknownSystemError) as cm:
+            medcode.lookup("E11.9", system="icd9")
+        self.assertIn("icd9", str(cm.exception))
+        self.assertIsInstance(cm.exception, medcode.MedcodeError)
+        with self.assertRaises(medcode.CodeSyntaxError) as cm:
+            medcode.lookup("E11\0.9")
+        self.assertEqual(cm.exception.code, medcode.ErrorCode.NUL)
+        with self.assertRaises(medcode.CodeSyntaxError) as cm:
+            medcode.lookup("E" * (1 << 20))
+        self.assertEqual(cm.exception.code, medcode.ErrorCode.TOO_LONG)
+        with self.assertRaises(TypeError):
+            medcode.lookup(None)
+
+
+class Threads(unittest.TestCase):
+    def test_concurrent_calls(self):
+        def work(i):
+            ok = 0
+            for _ in range(2000):
+                ok += medcode.is_valid_icd10cm("E11.9", 20260101)
+                if i % 2:
+                    try:
+                        medcode.is_valid_icd10cm("E1!", 20260101, strict=True)
+                    except medcode.CodeSyntaxError as e:
+                        ok += "position" in e.message
+            return ok, medcode.lookup("E11.9", date="2026-01-01")["valid"]
+
+        with concurrent.futures.ThreadPoolExecutor(4) as pool:
+            results = list(pool.map(work, range(8)))
+        for i, (ok, valid) in enumerate(results):
+            self.assertEqual(ok, 4000 if i % 2 else 2000)
+            self.assertTrue(valid)
+
+
+class EngineTodo(unittest.TestCase):
+    def test_engine_is_a_documented_todo(self):
+        self.assertIn("TODO", medcode.Engine.__doc__)
+        with self.assertRaises(NotImplementedError):
+            medcode.Engine()
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,566 @@
+//! The C ABI (feature `ffi`): what `include/medcode.h` declares.
+//!
+//! Built as `libmedcode.so` (cdylib) and `libmedcode.a` (staticlib). The
+//! header is the contract; this module is its implementation. Rules every
+//! entry point keeps:
+//!
+//! - **No panic crosses the boundary.** Each function runs its body inside
+//!   [`std::panic::catch_unwind`] and turns a panic into
+//!   [`MEDCODE_ERR_PANIC`] (or a NULL return) with a message. (This needs the
+//!   default `panic = "unwind"`; a build with `panic = "abort"` aborts instead.)
+//! - **Hostile input is an error value.** NULL pointers, invalid UTF-8,
+//!   embedded NUL bytes, empty strings and inputs of any length (1 MB and
+//!   more) return a documented negative code, never undefined behaviour.
+//! - **Errors are thread-local.** A failing call stores its message for
+//!   [`medcode_last_error`]; a succeeding call clears it. The text stays valid
+//!   until the next medcode call on the same thread (other than
+//!   `medcode_last_error`, `medcode_last_error_code` and `medcode_string_free`).
+//! - **Ownership.** Every `char*` a function returns is the caller's and is
+//!   released with [`medcode_string_free`]; the `const char*` of
+//!   [`medcode_version`] and [`medcode_last_error`] belong to the library.
+//! - **Thread-safety.** All functions may be called from any number of
+//!   threads at once: the tables are immutable statics.
+//!
+//! This is the only module of the crate with `unsafe` code; each unsafe block
+//! says why it is sound in a `// SAFETY:` comment.
+//!
+//! # TODO: claims engine (issue 6, after issue 5's `Engine` lands)
+//!
+//! The engine functions are designed but not built yet, in this style:
+//! an opaque `medcode_engine*` handle from
+//! `medcode_engine_new(const char* config_json)` (NULL + last error on
+//! failure), `medcode_engine_free`, `medcode_engine_load_table(engine, kind,
+//! path)` returning 0 or a negative `MEDCODE_ERR_*`, `medcode_check_json(engine,
+//! claim_json)` and `medcode_check_jsonl(engine, buf, len)` returning findings
+//! JSON to be freed with `medcode_string_free`. The engine is immutable after
+//! construction, so one handle may be shared by threads; the header's TODO
+//! section lists the prototypes.
+
+use crate::date::Date;
+use crate::icd10cm::IcdCm;
+use crate::icd10pcs::IcdPcs;
+use crate::lookup::{self, LookupAnswer, System};
+use std::cell::RefCell;
+use std::ffi::{c_char, c_int, CStr, CString};
+use std::panic::{catch_unwind, AssertUnwindSafe, UnwindSafe};
+
+/// The code is valid on the date.
+pub const MEDCODE_VALID: c_int = 1;
+/// The code is well-formed but not valid on the date (unknown, a header, or
+/// outside its validity window).
+pub const MEDCODE_NOT_VALID: c_int = 0;
+/// A required pointer argument was NULL.
+pub const MEDCODE_ERR_NULL: c_int = -1;
+/// An input is not valid UTF-8.
+pub const MEDCODE_ERR_UTF8: c_int = -2;
+/// The code is not a code of the system's syntax (includes the empty string).
+pub const MEDCODE_ERR_SYNTAX: c_int = -3;
+/// The date is not a real `YYYYMMDD` / `YYYY-MM-DD` date.
+pub const MEDCODE_ERR_DATE: c_int = -4;
+/// medcode panicked (a bug): the panic was caught at the boundary.
+pub const MEDCODE_ERR_PANIC: c_int = -5;
+/// An input is longer than [`MEDCODE_MAX_INPUT_LEN`] bytes.
+pub const MEDCODE_ERR_TOO_LONG: c_int = -6;
+/// A length-delimited input contains a NUL byte.
+pub const MEDCODE_ERR_NUL: c_int = -7;
+/// The system name is not one of `icd10cm`, `icd10pcs`, `cpt`, `hcpcs`.
+pub const MEDCODE_ERR_SYSTEM: c_int = -8;
+/// The answer could not be serialised (never expected).
+pub const MEDCODE_ERR_INTERNAL: c_int = -9;
+
+/// The longest code, system or date input accepted, in bytes. Longer inputs
+/// fail with [`MEDCODE_ERR_TOO_LONG`] before any other work is done.
+pub const MEDCODE_MAX_INPUT_LEN: usize = 1024;
+
+/// The crate version, NUL-terminated, for the C side.
+static VERSION: &CStr = {
+    match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
+        Ok(v) => v,
+        Err(_) => panic!("version contains a NUL"),
+    }
+};
+
+struct LastError {
+    code: c_int,
+    message: Option<CString>,
+}
+
+thread_local! {
+    static LAST_ERROR: RefCell<LastError> = const {
+        RefCell::new(LastError { code: 0, message: None })
+    };
+}
+
+/// An error to report across the boundary: a code and a message.
+struct Failure {
+    code: c_int,
+    message: String,
+}
+
+impl Failure {
+    fn new(code: c_int, message: impl Into<String>) -> Failure {
+        Failure {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+fn clear_error() {
+    // `try_with`: during thread teardown the slot may be gone; then there is
+    // nothing to clear.
+    let _ = LAST_ERROR.try_with(|e| {
+        if let Ok(mut e) = e.try_borrow_mut() {
+            if e.code != 0 {
+                e.code = 0;
+                e.message = None;
+            }
+        }
+    });
+}
+
+fn set_error(f: &Failure) {
+    // A message never has interior NULs after this replacement.
+    let message = CString::new(f.message.replace('\0', "\\0")).ok();
+    let _ = LAST_ERROR.try_with(|e| {
+        if let Ok(mut e) = e.try_borrow_mut() {
+            e.code = f.code;
+            e.message = message;
+        }
+    });
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    let what = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_owned());
+    format!("medcode panicked (a bug; please report it): {what}")
+}
+
+/// Runs `body`, catching panics; errors become `Err` with the last error set.
+fn guarded<T>(body: impl FnOnce() -> Result<T, Failure> + UnwindSafe) -> Result<T, c_int> {
+    let result = match catch_unwind(body) {
+        Ok(r) => r,
+        Err(payload) => Err(Failure::new(MEDCODE_ERR_PANIC, panic_message(&*payload))),
+    };
+    match result {
+        Ok(v) => {
+            clear_error();
+            Ok(v)
+        }
+        Err(f) => {
+            set_error(&f);
+            Err(f.code)
+        }
+    }
+}
+
+/// Reads a NUL-terminated argument as `&str`; `what` names it in messages.
+///
+/// # Safety
+/// `ptr` must be NULL or point to a NUL-terminated string readable up to its
+/// terminator, unchanged for the lifetime `'a`.
+unsafe fn c_str<'a>(ptr: *const c_char, what: &str) -> Result<Option<&'a str>, Failure> {
+    if ptr.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: the caller promises `ptr` is a readable NUL-terminated string.
+    // `CStr::from_ptr` scans for the terminator; we reject long inputs only
+    // after that scan, which the contract already made safe.
+    let bytes = unsafe { CStr::from_ptr(ptr) }.to_bytes();
+    if bytes.len() > MEDCODE_MAX_INPUT_LEN {
+        return Err(Failure::new(
+            MEDCODE_ERR_TOO_LONG,
+            format!(
+                "{what} is {} bytes long; at most {MEDCODE_MAX_INPUT_LEN} are accepted",
+                bytes.len()
+            ),
+        ));
+    }
+    std::str::from_utf8(bytes)
+        .map(Some)
+        .map_err(|e| Failure::new(MEDCODE_ERR_UTF8, format!("{what} is not UTF-8: {e}")))
+}
+
+/// Reads a `(pointer, length)` argument as `&str`.
+///
+/// # Safety
+/// `ptr` must be NULL or point to `len` readable bytes, unchanged for `'a`.
+unsafe fn byte_str<'a>(ptr: *const u8, len: usize, what: &str) -> Result<&'a str, Failure> {
+    if ptr.is_null() {
+        return Err(Failure::new(MEDCODE_ERR_NULL, format!("{what} is NULL")));
+    }
+    if len > MEDCODE_MAX_INPUT_LEN {
+        return Err(Failure::new(
+            MEDCODE_ERR_TOO_LONG,
+            format!("{what} is {len} bytes long; at most {MEDCODE_MAX_INPUT_LEN} are accepted"),
+        ));
+    }
+    // SAFETY: `ptr` is non-NULL and the caller promises `len` readable bytes
+    // that stay unchanged while we use them; `len` ≤ 1024 < isize::MAX.
+    let bytes = unsafe { std::slice::from_raw_parts(ptr, len) };
+    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+        return Err(Failure::new(
+            MEDCODE_ERR_NUL,
+            format!("{what} contains a NUL byte at offset {at}"),
+        ));
+    }
+    std::str::from_utf8(bytes)
+        .map_err(|e| Failure::new(MEDCODE_ERR_UTF8, format!("{what} is not UTF-8: {e}")))
+}
+
+fn date_from_yyyymmdd(yyyymmdd: u32) -> Result<Date, Failure> {
+    if yyyymmdd == 0 {
+        return Ok(Date::today());
+    }
+    Date::from_yyyymmdd(yyyymmdd).map_err(|e| {
+        Failure::new(
+            MEDCODE_ERR_DATE,
+            format!("date {yyyymmdd} is not a date YYYYMMDD: {e}"),
+        )
+    })
+}
+
+fn into_c_string(s: String) -> Result<*mut c_char, Failure> {
+    CString::new(s).map(CString::into_raw).map_err(|_| {
+        Failure::new(
+            MEDCODE_ERR_INTERNAL,
+            "the answer contains a NUL byte (a bug)",
+        )
+    })
+}
+
+/// The library version (`"0.1.0"`), a static NUL-terminated string owned by
+/// the library: never free it.
+#[no_mangle]
+pub extern "C" fn medcode_version() -> *const c_char {
+    clear_error();
+    VERSION.as_ptr()
+}
+
+/// The message of the last failing medcode call on this thread, or NULL if the
+/// last call succeeded. Owned by the library; valid until the next medcode
+/// call on this thread (other than this function, `medcode_last_error_code`
+/// and `medcode_string_free`).
+#[no_mangle]
+pub extern "C" fn medcode_last_error() -> *const c_char {
+    catch_unwind(|| {
+        LAST_ERROR
+            .try_with(|e| match e.try_borrow() {
+                Ok(e) => e.message.as_ref().map_or(std::ptr::null(), |m| m.as_ptr()),
+                Err(_) => std::ptr::null(),
+            })
+            .unwrap_or(std::ptr::null())
+    })
+    .unwrap_or(std::ptr::null())
+}
+
+/// The code (`MEDCODE_ERR_*`, negative) of the last failing medcode call on
+/// this thread, or 0 if the last call succeeded.
+#[no_mangle]
+pub extern "C" fn medcode_last_error_code() -> c_int {
+    catch_unwind(|| {
+        LAST_ERROR
+            .try_with(|e| e.try_borrow().map_or(0, |e| e.code))
+            .unwrap_or(0)
+    })
+    .unwrap_or(MEDCODE_ERR_PANIC)
+}
+
+/// Frees a string returned by a medcode function. NULL is a no-op.
+///
+/// # Safety
+/// `s` must be NULL or a pointer returned by a medcode function that returns
+/// `char*` (not `medcode_version` nor `medcode_last_error`), not freed before.
+#[no_mangle]
+pub unsafe extern "C" fn medcode_string_free(s: *mut c_char) {
+    if s.is_null() {
+        return;
+    }
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: the caller promises `s` came from `CString::into_raw` in this
+        // module (every `char*` we return does) and was not freed before.
+        drop(unsafe { CString::from_raw(s) });
+    }));
+}
+
+/// Looks a code up; returns the CLI's `lookup --json` object as a
+/// NUL-terminated JSON string the caller frees with `medcode_string_free`,
+/// or NULL on error (see `medcode_last_error`).
+///
+/// `system`: NULL or `""` to detect the system from the syntax, else
+/// `icd10cm`, `icd10pcs`, `cpt` or `hcpcs`. `date`: NULL or `""` for today
+/// (UTC), else `YYYY-MM-DD` or `YYYYMMDD`. A code that is not a code (empty,
+/// bad characters) is not an error here: the JSON answer says why in `error`,
+/// as the CLI does.
+///
+/// # Safety
+/// Each pointer must be NULL or point to a NUL-terminated string that stays
+/// unchanged during the call.
+#[no_mangle]
+pub unsafe extern "C" fn medcode_lookup(
+    system: *const c_char,
+    code: *const c_char,
+    date: *const c_char,
+) -> *mut c_char {
+    let body = || -> Result<*mut c_char, Failure> {
+        // SAFETY: the caller's contract for each pointer is `c_str`'s.
+        let (system, code, date) = unsafe {
+            (
+                c_str(system, "system")?,
+                c_str(code, "code")?,
+                c_str(date, "date")?,
+            )
+        };
+        let code = code.ok_or_else(|| Failure::new(MEDCODE_ERR_NULL, "code is NULL"))?;
+        let system = match system.map(str::trim) {
+            None | Some("") => None,
+            Some(s) => Some(
+                s.parse::<System>()
+                    .map_err(|e| Failure::new(MEDCODE_ERR_SYSTEM, e.to_string()))?,
+            ),
+        };
+        let date = match date.map(str::trim) {
+            None | Some("") => Date::today(),
+            Some(d) => d
+                .parse::<Date>()
+                .map_err(|e| Failure::new(MEDCODE_ERR_DATE, format!("date {d:?}: {e}")))?,
+        };
+        let answer = match system {
+            Some(s) => LookupAnswer::One(lookup::lookup_in(s, code, date)),
+            None => lookup::lookup(code, date),
+        };
+        let json = serde_json::to_string(&answer)
+            .map_err(|e| Failure::new(MEDCODE_ERR_INTERNAL, e.to_string()))?;
+        into_c_string(json)
+    };
+    guarded(AssertUnwindSafe(body)).unwrap_or(std::ptr::null_mut())
+}
+
+/// The shared body of the two fast paths.
+///
+/// # Safety
+/// As [`medcode_icd10cm_is_valid`].
+unsafe fn is_valid<C>(
+    code_ptr: *const c_char,
+    code_len: usize,
+    yyyymmdd: u32,
+    parse: fn(&str) -> Result<C, crate::ParseCodeError>,
+    valid_on: fn(C, Date) -> bool,
+) -> c_int {
+    let body = || -> Result<c_int, Failure> {
+        // SAFETY: the caller promises `code_len` readable bytes at `code_ptr`.
+        let code = unsafe { byte_str(code_ptr.cast::<u8>(), code_len, "code")? };
+        let date = date_from_yyyymmdd(yyyymmdd)?;
+        let code = parse(code).map_err(|e| Failure::new(MEDCODE_ERR_SYNTAX, e.to_string()))?;
+        Ok(if valid_on(code, date) {
+            MEDCODE_VALID
+        } else {
+            MEDCODE_NOT_VALID
+        })
+    };
+    guarded(AssertUnwindSafe(body)).unwrap_or_else(|code| code)
+}
+
+/// Is the ICD-10-CM code billable and valid on the date? Allocates nothing
+/// unless it fails.
+///
+/// `code_ptr`/`code_len`: the code's bytes (UTF-8, no NUL needed, none
+/// allowed; dotted or not, any case, surrounding spaces ignored).
+/// `yyyymmdd`: the date as an integer (20251001), or 0 for today (UTC).
+/// Returns 1 (valid), 0 (not valid) or a negative `MEDCODE_ERR_*`.
+///
+/// # Safety
+/// `code_ptr` must be NULL or point to `code_len` readable bytes that stay
+/// unchanged during the call.
+#[no_mangle]
+pub unsafe extern "C" fn medcode_icd10cm_is_valid(
+    code_ptr: *const c_char,
+    code_len: usize,
+    yyyymmdd: u32,
+) -> c_int {
+    // SAFETY: the same contract, passed on.
+    unsafe { is_valid(code_ptr, code_len, yyyymmdd, IcdCm::parse, IcdCm::valid_on) }
+}
+
+/// Is the ICD-10-PCS code valid on the date? As `medcode_icd10cm_is_valid`.
+///
+/// # Safety
+/// `code_ptr` must be NULL or point to `code_len` readable bytes that stay
+/// unchanged during the call.
+#[no_mangle]
+pub unsafe extern "C" fn medcode_icd10pcs_is_valid(
+    code_ptr: *const c_char,
+    code_len: usize,
+    yyyymmdd: u32,
+) -> c_int {
+    // SAFETY: the same contract, passed on.
+    unsafe {
+        is_valid(
+            code_ptr,
+            code_len,
+            yyyymmdd,
+            IcdPcs::parse,
+            IcdPcs::valid_on,
+        )
+    }
+}
+
+// ---------------------------------------------------------------------------
+// TODO(issue 6, claims): the engine entry points, once `medcode::Engine`
+// (issue 5) is on this branch. Same rules as above: `guarded` around every
+// body, `c_str`/`byte_str` for inputs, JSON out through `into_c_string`.
+//
+//   pub struct MedcodeEngine(crate::Engine);            // opaque to C
+//   medcode_engine_new(config_json) -> *mut MedcodeEngine    (NULL on error)
+//   medcode_engine_free(engine)                              (NULL: no-op)
+//   medcode_engine_load_table(engine, kind, path) -> c_int   (0 or MEDCODE_ERR_*)
+//   medcode_check_json(engine, claim_json) -> *mut c_char    (findings JSON)
+//   medcode_check_jsonl(engine, buf, len) -> *mut c_char     (one line per claim)
+//
+// `load_table` mutates, so it belongs to construction (a builder handle), and
+// the engine handle is immutable afterwards and `Sync`: share it across threads.
+// ---------------------------------------------------------------------------
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cs(s: &str) -> CString {
+        CString::new(s).unwrap()
+    }
+
+    fn last_error() -> Option<String> {
+        let p = medcode_last_error();
+        if p.is_null() {
+            None
+        } else {
+            // SAFETY: a non-NULL last error is a live NUL-terminated string
+            // owned by this thread's slot.
+            Some(unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned())
+        }
+    }
+
+    fn cm(code: &[u8], date: u32) -> c_int {
+        // SAFETY: `code` is a live slice of `code.len()` bytes.
+        unsafe { medcode_icd10cm_is_valid(code.as_ptr().cast(), code.len(), date) }
+    }
+
+    fn pcs(code: &[u8], date: u32) -> c_int {
+        // SAFETY: as in `cm`.
+        unsafe { medcode_icd10pcs_is_valid(code.as_ptr().cast(), code.len(), date) }
+    }
+
+    fn lookup_json(
+        system: Option<&CStr>,
+        code: Option<&CStr>,
+        date: Option<&CStr>,
+    ) -> Option<String> {
+        let p = |s: Option<&CStr>| s.map_or(std::ptr::null(), CStr::as_ptr);
+        // SAFETY: each pointer is NULL or a live C string.
+        let out = unsafe { medcode_lookup(p(system), p(code), p(date)) };
+        if out.is_null() {
+            return None;
+        }
+        // SAFETY: `out` is a live string from medcode_lookup, freed right after.
+        let s = unsafe { CStr::from_ptr(out) }.to_str().unwrap().to_owned();
+        // SAFETY: returned by medcode_lookup, not freed before.
+        unsafe { medcode_string_free(out) };
+        Some(s)
+    }
+
+    #[test]
+    fn version() {
+        // SAFETY: a static NUL-terminated string.
+        let v = unsafe { CStr::from_ptr(medcode_version()) };
+        assert_eq!(v.to_str().unwrap(), env!("CARGO_PKG_VERSION"));
+    }
+
+    #[test]
+    fn fast_paths() {
+        assert_eq!(cm(b"E11.9", 20260101), MEDCODE_VALID);
+        assert_eq!(last_error(), None);
+        assert_eq!(cm(b" e119 ", 20260101), MEDCODE_VALID);
+        assert_eq!(cm(b"E11", 20260101), MEDCODE_NOT_VALID); // a header
+        assert_eq!(cm(b"E11.A", 20250601), MEDCODE_NOT_VALID); // before FY2025
+        assert_eq!(cm(b"E11.9", 0), MEDCODE_VALID); // today
+        assert_eq!(pcs(b"0SRD0JZ", 20260101), MEDCODE_VALID);
+        assert_eq!(pcs(b"0SRD0J", 20260101), MEDCODE_ERR_SYNTAX);
+        assert_eq!(cm(b"", 20260101), MEDCODE_ERR_SYNTAX);
+        assert!(last_error().unwrap().contains("empty"));
+        assert_eq!(medcode_last_error_code(), MEDCODE_ERR_SYNTAX);
+        assert_eq!(cm(b"E1!.9", 20260101), MEDCODE_ERR_SYNTAX);
+        assert_eq!(cm(b"E11.9", 20261341), MEDCODE_ERR_DATE);
+        assert_eq!(cm(b"E11.9\0", 20260101), MEDCODE_ERR_NUL);
+        assert_eq!(cm(b"E1\xff.9", 20260101), MEDCODE_ERR_UTF8);
+        assert_eq!(cm(&vec![b'E'; 1 << 20], 20260101), MEDCODE_ERR_TOO_LONG);
+        // SAFETY: NULL is a documented input.
+        let null = unsafe { medcode_icd10cm_is_valid(std::ptr::null(), 5, 20260101) };
+        assert_eq!(null, MEDCODE_ERR_NULL);
+        assert_eq!(medcode_last_error_code(), MEDCODE_ERR_NULL);
+        // A success clears the error.
+        assert_eq!(cm(b"E11.9", 20260101), MEDCODE_VALID);
+        assert_eq!((last_error(), medcode_last_error_code()), (None, 0));
+    }
+
+    #[test]
+    fn lookup() {
+        let json = lookup_json(None, Some(&cs("e119")), Some(&cs("2026-01-01"))).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["code"], "E11.9");
+        assert_eq!(v["valid"], true);
+        assert_eq!(v["system"], "icd10cm");
+        let pcs = lookup_json(Some(&cs("icd10pcs")), Some(&cs("0SRD0JZ")), None).unwrap();
+        assert!(pcs.contains("\"system\":\"icd10pcs\""));
+        // Not a code: an answer whose `error` says why (as the CLI).
+        let empty = lookup_json(Some(&cs("")), Some(&cs("")), Some(&cs(""))).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&empty).unwrap();
+        assert_eq!(v["error"], "empty code");
+        // Boundary errors: NULL, with a message.
+        assert_eq!(lookup_json(None, None, None), None);
+        assert_eq!(medcode_last_error_code(), MEDCODE_ERR_NULL);
+        assert_eq!(
+            lookup_json(Some(&cs("icd9")), Some(&cs("E11.9")), None),
+            None
+        );
+        assert_eq!(medcode_last_error_code(), MEDCODE_ERR_SYSTEM);
+        assert!(last_error().unwrap().contains("icd9"));
+        assert_eq!(
+            lookup_json(None, Some(&cs("E11.9")), Some(&cs("2026-02-30"))),
+            None
+        );
+        assert_eq!(medcode_last_error_code(), MEDCODE_ERR_DATE);
+        let bad = CString::new(b"E1\xff9".to_vec()).unwrap();
+        assert_eq!(lookup_json(None, Some(&bad), None), None);
+        assert_eq!(medcode_last_error_code(), MEDCODE_ERR_UTF8);
+        let huge = CString::new(vec![b'E'; 1 << 20]).unwrap();
+        assert_eq!(lookup_json(None, Some(&huge), None), None);
+        assert_eq!(medcode_last_error_code(), MEDCODE_ERR_TOO_LONG);
+        // SAFETY: NULL is a documented no-op.
+        unsafe { medcode_string_free(std::ptr::null_mut()) };
+    }
+
+    #[test]
+    fn panics_are_caught() {
+        let r = guarded(|| -> Result<c_int, Failure> { panic!("boom") });
+        assert_eq!(r, Err(MEDCODE_ERR_PANIC));
+        assert!(last_error().unwrap().contains("boom"));
+    }
+
+    #[test]
+    fn errors_are_per_thread() {
+        assert_eq!(cm(b"", 20260101), MEDCODE_ERR_SYNTAX);
+        let other = std::thread::spawn(|| {
+            let before = medcode_last_error_code();
+            let answers: Vec<c_int> = (0..1000).map(|_| cm(b"E11.9", 20260101)).collect();
+            (before, answers)
+        })
+        .join()
+        .unwrap();
+        assert_eq!(other.0, 0);
+        assert!(other.1.iter().all(|&a| a == MEDCODE_VALID));
+        assert_eq!(medcode_last_error_code(), MEDCODE_ERR_SYNTAX);
+    }
+}

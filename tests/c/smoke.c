@@ -1,0 +1,118 @@
+/*
+ * Smoke test of include/medcode.h against the built library (shared or
+ * static). Prints one line per check ("ok ..." or "FAIL ...") and a closing
+ * "N passed, N failed" line; exits non-zero on any failure.
+ * Built and run by tests/ffi_header.rs; also run under valgrind / ASan (README).
+ */
+#include "medcode.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int passed, failed;
+
+#define CHECK(cond, what)                                   \
+    do {                                                    \
+        if (cond) {                                         \
+            passed++;                                       \
+            printf("ok %s\n", what);                        \
+        } else {                                            \
+            failed++;                                       \
+            printf("FAIL %s (line %d)\n", what, __LINE__);  \
+        }                                                   \
+    } while (0)
+
+static int cm(const char *s, uint32_t date) { return medcode_icd10cm_is_valid(s, strlen(s), date); }
+
+static void *worker(void *arg) {
+    long id = (long)arg;
+    long bad = 0;
+    for (int i = 0; i < 20000; i++) {
+        if (cm("E11.9", 20260101) != MEDCODE_VALID) bad++;
+        if (medcode_icd10pcs_is_valid("0SRD0JZ", 7, 20260101) != MEDCODE_VALID) bad++;
+        /* Each thread's own error: odd threads fail, even threads succeed. */
+        if (id % 2) {
+            if (cm("E1!", 20260101) != MEDCODE_ERR_SYNTAX) bad++;
+            if (medcode_last_error_code() != MEDCODE_ERR_SYNTAX || medcode_last_error() == NULL) bad++;
+        } else if (medcode_last_error() != NULL) {
+            bad++;
+        }
+        if (i % 1000 == 0) {
+            char *json = medcode_lookup("icd10cm", "E11.9", "2026-01-01");
+            if (json == NULL || strstr(json, "\"valid\":true") == NULL) bad++;
+            medcode_string_free(json);
+        }
+    }
+    return (void *)bad;
+}
+
+int main(void) {
+    const char *version = medcode_version();
+    CHECK(version != NULL && strlen(version) > 0, "medcode_version");
+    printf("version %s\n", version);
+
+    /* Fast paths. */
+    CHECK(cm("E11.9", 20260101) == MEDCODE_VALID, "icd10cm E11.9 valid on 2026-01-01");
+    CHECK(medcode_last_error() == NULL && medcode_last_error_code() == 0, "success clears the error");
+    CHECK(cm("e119", 20260101) == MEDCODE_VALID, "icd10cm undotted lower case");
+    CHECK(cm("E11", 20260101) == MEDCODE_NOT_VALID, "icd10cm header not valid");
+    CHECK(cm("E11.A", 20250601) == MEDCODE_NOT_VALID, "icd10cm E11.A not valid before FY2025");
+    CHECK(cm("E11.9", 0) == MEDCODE_VALID, "icd10cm date 0 is today");
+    CHECK(medcode_icd10pcs_is_valid("0SRD0JZ", 7, 20260101) == MEDCODE_VALID, "icd10pcs 0SRD0JZ valid");
+    CHECK(medcode_icd10pcs_is_valid("0SRD0J", 6, 20260101) == MEDCODE_ERR_SYNTAX, "icd10pcs too short");
+
+    /* Hostile inputs. */
+    CHECK(medcode_icd10cm_is_valid(NULL, 5, 20260101) == MEDCODE_ERR_NULL, "NULL code");
+    CHECK(medcode_last_error_code() == MEDCODE_ERR_NULL, "last_error_code after NULL");
+    CHECK(medcode_last_error() != NULL && strstr(medcode_last_error(), "NULL") != NULL, "last_error names NULL");
+    CHECK(medcode_icd10cm_is_valid("", 0, 20260101) == MEDCODE_ERR_SYNTAX, "empty code");
+    CHECK(medcode_icd10cm_is_valid("E1\xff", 3, 20260101) == MEDCODE_ERR_UTF8, "invalid UTF-8");
+    CHECK(medcode_icd10cm_is_valid("E11\0.9", 6, 20260101) == MEDCODE_ERR_NUL, "embedded NUL");
+    CHECK(cm("E11.9", 20261341) == MEDCODE_ERR_DATE, "bad date");
+    size_t big = 1 << 20;
+    char *huge = malloc(big + 1);
+    memset(huge, 'E', big);
+    huge[big] = 0;
+    CHECK(medcode_icd10cm_is_valid(huge, big, 20260101) == MEDCODE_ERR_TOO_LONG, "1 MB code (fast path)");
+    CHECK(medcode_lookup(NULL, huge, NULL) == NULL && medcode_last_error_code() == MEDCODE_ERR_TOO_LONG,
+          "1 MB code (lookup)");
+    free(huge);
+
+    /* Lookup. */
+    char *json = medcode_lookup(NULL, "E11.9", "2026-01-01");
+    CHECK(json != NULL && strstr(json, "\"code\":\"E11.9\"") && strstr(json, "\"valid\":true"), "lookup E11.9");
+    if (json) printf("json %.80s...\n", json);
+    medcode_string_free(json);
+    json = medcode_lookup("icd10pcs", "0SRD0JZ", NULL);
+    CHECK(json != NULL && strstr(json, "\"system\":\"icd10pcs\""), "lookup icd10pcs today");
+    medcode_string_free(json);
+    json = medcode_lookup("", "", "");
+    CHECK(json != NULL && strstr(json, "\"error\":\"empty code\""), "lookup empty code answers with error");
+    medcode_string_free(json);
+    CHECK(medcode_lookup(NULL, NULL, NULL) == NULL && medcode_last_error_code() == MEDCODE_ERR_NULL, "lookup NULL code");
+    CHECK(medcode_lookup("icd9", "E11.9", NULL) == NULL && medcode_last_error_code() == MEDCODE_ERR_SYSTEM,
+          "lookup unknown system");
+    CHECK(medcode_lookup(NULL, "E11.9", "2026-02-30") == NULL && medcode_last_error_code() == MEDCODE_ERR_DATE,
+          "lookup bad date");
+    CHECK(medcode_lookup(NULL, "E1\xff", NULL) == NULL && medcode_last_error_code() == MEDCODE_ERR_UTF8,
+          "lookup invalid UTF-8");
+    medcode_string_free(NULL);
+    CHECK(1, "string_free(NULL) is a no-op");
+
+    /* Threads. */
+    enum { THREADS = 4 };
+    pthread_t threads[THREADS];
+    for (long i = 0; i < THREADS; i++) pthread_create(&threads[i], NULL, worker, (void *)i);
+    long bad = 0;
+    for (int i = 0; i < THREADS; i++) {
+        void *r;
+        pthread_join(threads[i], &r);
+        bad += (long)r;
+    }
+    CHECK(bad == 0, "4 threads: answers and per-thread errors");
+
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed != 0;
+}
