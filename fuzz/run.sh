@@ -12,7 +12,7 @@ cd "$here"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$here/../target/fuzz}"
 secs="${SECONDS_EACH:-60}"
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(icdcm icdpcs cpt hcpcs modifier date hcpcs_file cpt_descriptors ffi_is_valid ffi_lookup)
+[ ${#targets[@]} -gt 0 ] || targets=(icdcm icdpcs cpt hcpcs modifier date hcpcs_file cpt_descriptors ffi_is_valid ffi_lookup claim_json edit_tables ffi_check)
 
 seed() { mkdir -p "corpus/$1"; shift; for s in "$@"; do printf '%s' "$s" > "corpus/${t}/seed-$(printf '%s' "$s" | md5sum | cut -c1-8)"; done; }
 cargo +nightly fuzz build -O
@@ -27,6 +27,8 @@ for t in "${targets[@]}"; do
     date) seed "$t" "2025-10-01" "20240229" ;;
     hcpcs_file) mkdir -p "corpus/$t"; cp ../tests/fixtures/hcpcs_*.txt "corpus/$t/" ;;
     cpt_descriptors) mkdir -p "corpus/$t"; cp ../tests/fixtures/cpt_descriptors* "corpus/$t/" ;;
+    claim_json|ffi_check) mkdir -p "corpus/$t"; split -l 1 ../examples/claims.jsonl "corpus/$t/claim-" ;;
+    edit_tables) mkdir -p "corpus/$t"; cp ../tests/fixtures/*ptp* ../tests/fixtures/*mue* ../tests/fixtures/*addon* "corpus/$t/" 2>/dev/null || true ;;
   esac
   log="$(mktemp)"
   if cargo +nightly fuzz run -O "$t" "corpus/$t" -- -max_total_time="$secs" -print_final_stats=1 > "$log" 2>&1; then

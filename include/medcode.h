@@ -132,24 +132,69 @@ int medcode_icd10cm_is_valid(const char *code_ptr, size_t code_len, uint32_t yyy
 int medcode_icd10pcs_is_valid(const char *code_ptr, size_t code_len, uint32_t yyyymmdd);
 
 /*
- * TODO (issue 6, claims): the rules engine entry points, added when
- * medcode's Engine (issue 5) lands, in the same style. Planned:
+ * The claims engine.
  *
- *   typedef struct medcode_engine medcode_engine;   // opaque
- *
- *   // NULL + last error on failure. config_json may be NULL for defaults.
- *   medcode_engine *medcode_engine_new(const char *config_json);
- *   void medcode_engine_free(medcode_engine *engine);      // NULL: no-op
- *   // kind: "ncci-ptp", "mue", …; returns 0 or MEDCODE_ERR_*.
- *   int medcode_engine_load_table(medcode_engine *engine, const char *kind, const char *path);
- *   // Findings JSON (free with medcode_string_free), NULL on error.
- *   char *medcode_check_json(const medcode_engine *engine, const char *claim_json);
- *   // A JSON Lines buffer of claims in, one findings line per claim out.
- *   char *medcode_check_jsonl(const medcode_engine *engine, const char *buf, size_t len);
- *
- * The engine will be immutable once built (tables loaded) and safe to share
- * across threads without locking.
+ * An opaque handle. Build it with medcode_engine_new (and, while building,
+ * medcode_engine_load_table); after that the engine is immutable and ONE
+ * HANDLE MAY BE SHARED BY ANY NUMBER OF THREADS calling medcode_check_json /
+ * medcode_check_jsonl at once, without locking. medcode_engine_load_table is
+ * the only function that changes an engine: call it before sharing the handle.
  */
+typedef struct MedcodeEngine medcode_engine;
+
+#define MEDCODE_ERR_CONFIG -10 /* bad engine configuration JSON, or an edit table that cannot be loaded */
+#define MEDCODE_ERR_KIND -11   /* table kind not "ncci-ptp", "mue", "addon" or "hcpcs" */
+
+/* Longest claim JSON medcode_check_json accepts (bytes); longer: MEDCODE_ERR_TOO_LONG. */
+#define MEDCODE_MAX_CLAIM_LEN 1048576
+/* Longest JSON Lines buffer medcode_check_jsonl accepts (bytes). */
+#define MEDCODE_MAX_BATCH_LEN 268435456
+
+/*
+ * A new engine. config_json: NULL or "" for the defaults (every built-in
+ * rule on, no edit tables), else a JSON object:
+ *   {"disabled": ["rule-id", ...], "severity": {"rule-id": "error"|"warning"|"info"},
+ *    "ncci_ptp": ["path", ...], "mue": ["path", ...], "addon": ["path", ...],
+ *    "hcpcs_file": "path"}
+ * Unknown fields and unknown rule ids are errors.
+ * Returns NULL on error (MEDCODE_ERR_CONFIG, MEDCODE_ERR_UTF8,
+ * MEDCODE_ERR_TOO_LONG, MEDCODE_ERR_PANIC) with the message in
+ * medcode_last_error(). Free with medcode_engine_free.
+ */
+medcode_engine *medcode_engine_new(const char *config_json);
+
+/* Frees an engine; NULL is a no-op. No thread may use the handle afterwards. */
+void medcode_engine_free(medcode_engine *engine);
+
+/*
+ * Adds an edit table and rebuilds the engine. kind: "ncci-ptp", "mue",
+ * "addon" or "hcpcs" (the CMS quarterly HCPCS file); path: the file.
+ * Returns 0, or MEDCODE_ERR_NULL, MEDCODE_ERR_KIND, MEDCODE_ERR_CONFIG
+ * (file unreadable or malformed; the engine is unchanged), MEDCODE_ERR_UTF8,
+ * MEDCODE_ERR_TOO_LONG, MEDCODE_ERR_PANIC.
+ * NOT thread-safe: no other thread may use the engine during the call.
+ */
+int medcode_engine_load_table(medcode_engine *engine, const char *kind, const char *path);
+
+/*
+ * Checks one claim (a JSON object; see medcode::claim::Claim / the README)
+ * and returns {"claim_id": ..., "findings": [...]}: a string the caller frees
+ * with medcode_string_free. A claim that is not JSON or not a claim is not an
+ * error: the answer holds a "malformed-claim" finding. NULL on error
+ * (MEDCODE_ERR_NULL, MEDCODE_ERR_UTF8, MEDCODE_ERR_TOO_LONG, MEDCODE_ERR_PANIC).
+ * Thread-safe.
+ */
+char *medcode_check_json(const medcode_engine *engine, const char *claim_json);
+
+/*
+ * Checks a JSON Lines buffer of len bytes (one claim per line, "\n" or
+ * "\r\n"; a final line end does not start another line). Returns exactly one
+ * output line per input line, in order, {"line": N, "claim_id": ...,
+ * "findings": [...]}, joined by "\n" -- a string to free with
+ * medcode_string_free. NULL on error (MEDCODE_ERR_NULL, MEDCODE_ERR_UTF8,
+ * MEDCODE_ERR_NUL, MEDCODE_ERR_TOO_LONG, MEDCODE_ERR_PANIC). Thread-safe.
+ */
+char *medcode_check_jsonl(const medcode_engine *engine, const char *buf, size_t len);
 
 #ifdef __cplusplus
 } /* extern "C" */

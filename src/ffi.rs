@@ -24,22 +24,19 @@
 //! This is the only module of the crate with `unsafe` code; each unsafe block
 //! says why it is sound in a `// SAFETY:` comment.
 //!
-//! # TODO: claims engine (issue 6, after issue 5's `Engine` lands)
+//! # The claims engine
 //!
-//! The engine functions are designed but not built yet, in this style:
-//! an opaque `medcode_engine*` handle from
-//! `medcode_engine_new(const char* config_json)` (NULL + last error on
-//! failure), `medcode_engine_free`, `medcode_engine_load_table(engine, kind,
-//! path)` returning 0 or a negative `MEDCODE_ERR_*`, `medcode_check_json(engine,
-//! claim_json)` and `medcode_check_jsonl(engine, buf, len)` returning findings
-//! JSON to be freed with `medcode_string_free`. The engine is immutable after
-//! construction, so one handle may be shared by threads; the header's TODO
-//! section lists the prototypes.
+//! An opaque `medcode_engine*` from [`medcode_engine_new`] (a JSON
+//! configuration), tables added with [`medcode_engine_load_table`] while
+//! building, then [`medcode_check_json`] / [`medcode_check_jsonl`] from any
+//! number of threads at once (the engine is immutable and `Sync`), and
+//! [`medcode_engine_free`] at the end.
 
 use crate::date::Date;
 use crate::icd10cm::IcdCm;
 use crate::icd10pcs::IcdPcs;
 use crate::lookup::{self, LookupAnswer, System};
+use crate::rules::{Engine, EngineConfig};
 use std::cell::RefCell;
 use std::ffi::{c_char, c_int, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe, UnwindSafe};
@@ -67,6 +64,17 @@ pub const MEDCODE_ERR_NUL: c_int = -7;
 pub const MEDCODE_ERR_SYSTEM: c_int = -8;
 /// The answer could not be serialised (never expected).
 pub const MEDCODE_ERR_INTERNAL: c_int = -9;
+
+/// The engine configuration JSON is not a valid configuration, or an edit
+/// table could not be loaded.
+pub const MEDCODE_ERR_CONFIG: c_int = -10;
+/// The table kind is not one of `ncci-ptp`, `mue`, `addon`, `hcpcs`.
+pub const MEDCODE_ERR_KIND: c_int = -11;
+
+/// The longest claim JSON [`medcode_check_json`] accepts, in bytes (1 MiB).
+pub const MEDCODE_MAX_CLAIM_LEN: usize = 1 << 20;
+/// The longest JSON Lines buffer [`medcode_check_jsonl`] accepts, in bytes (256 MiB).
+pub const MEDCODE_MAX_BATCH_LEN: usize = 256 << 20;
 
 /// The longest code, system or date input accepted, in bytes. Longer inputs
 /// fail with [`MEDCODE_ERR_TOO_LONG`] before any other work is done.
@@ -163,6 +171,15 @@ fn guarded<T>(body: impl FnOnce() -> Result<T, Failure> + UnwindSafe) -> Result<
 /// `ptr` must be NULL or point to a NUL-terminated string readable up to its
 /// terminator, unchanged for the lifetime `'a`.
 unsafe fn c_str<'a>(ptr: *const c_char, what: &str) -> Result<Option<&'a str>, Failure> {
+    // SAFETY: the same contract, passed on.
+    unsafe { c_str_up_to(ptr, what, MEDCODE_MAX_INPUT_LEN) }
+}
+
+/// [`c_str`] with another length limit.
+///
+/// # Safety
+/// As [`c_str`].
+unsafe fn c_str_up_to<'a>(ptr: *const c_char, what: &str, limit: usize) -> Result<Option<&'a str>, Failure> {
     if ptr.is_null() {
         return Ok(None);
     }
@@ -170,13 +187,10 @@ unsafe fn c_str<'a>(ptr: *const c_char, what: &str) -> Result<Option<&'a str>, F
     // `CStr::from_ptr` scans for the terminator; we reject long inputs only
     // after that scan, which the contract already made safe.
     let bytes = unsafe { CStr::from_ptr(ptr) }.to_bytes();
-    if bytes.len() > MEDCODE_MAX_INPUT_LEN {
+    if bytes.len() > limit {
         return Err(Failure::new(
             MEDCODE_ERR_TOO_LONG,
-            format!(
-                "{what} is {} bytes long; at most {MEDCODE_MAX_INPUT_LEN} are accepted",
-                bytes.len()
-            ),
+            format!("{what} is {} bytes long; at most {limit} are accepted", bytes.len()),
         ));
     }
     std::str::from_utf8(bytes)
@@ -189,17 +203,26 @@ unsafe fn c_str<'a>(ptr: *const c_char, what: &str) -> Result<Option<&'a str>, F
 /// # Safety
 /// `ptr` must be NULL or point to `len` readable bytes, unchanged for `'a`.
 unsafe fn byte_str<'a>(ptr: *const u8, len: usize, what: &str) -> Result<&'a str, Failure> {
+    // SAFETY: the same contract, passed on.
+    unsafe { byte_str_up_to(ptr, len, what, MEDCODE_MAX_INPUT_LEN) }
+}
+
+/// [`byte_str`] with another length limit.
+///
+/// # Safety
+/// As [`byte_str`].
+unsafe fn byte_str_up_to<'a>(ptr: *const u8, len: usize, what: &str, limit: usize) -> Result<&'a str, Failure> {
     if ptr.is_null() {
         return Err(Failure::new(MEDCODE_ERR_NULL, format!("{what} is NULL")));
     }
-    if len > MEDCODE_MAX_INPUT_LEN {
+    if len > limit {
         return Err(Failure::new(
             MEDCODE_ERR_TOO_LONG,
-            format!("{what} is {len} bytes long; at most {MEDCODE_MAX_INPUT_LEN} are accepted"),
+            format!("{what} is {len} bytes long; at most {limit} are accepted"),
         ));
     }
     // SAFETY: `ptr` is non-NULL and the caller promises `len` readable bytes
-    // that stay unchanged while we use them; `len` ≤ 1024 < isize::MAX.
+    // that stay unchanged while we use them; `len` ≤ `limit` < isize::MAX.
     let bytes = unsafe { std::slice::from_raw_parts(ptr, len) };
     if let Some(at) = bytes.iter().position(|&b| b == 0) {
         return Err(Failure::new(
@@ -409,20 +432,169 @@ pub unsafe extern "C" fn medcode_icd10pcs_is_valid(
 }
 
 // ---------------------------------------------------------------------------
-// TODO(issue 6, claims): the engine entry points, once `medcode::Engine`
-// (issue 5) is on this branch. Same rules as above: `guarded` around every
-// body, `c_str`/`byte_str` for inputs, JSON out through `into_c_string`.
-//
-//   pub struct MedcodeEngine(crate::Engine);            // opaque to C
-//   medcode_engine_new(config_json) -> *mut MedcodeEngine    (NULL on error)
-//   medcode_engine_free(engine)                              (NULL: no-op)
-//   medcode_engine_load_table(engine, kind, path) -> c_int   (0 or MEDCODE_ERR_*)
-//   medcode_check_json(engine, claim_json) -> *mut c_char    (findings JSON)
-//   medcode_check_jsonl(engine, buf, len) -> *mut c_char     (one line per claim)
-//
-// `load_table` mutates, so it belongs to construction (a builder handle), and
-// the engine handle is immutable afterwards and `Sync`: share it across threads.
-// ---------------------------------------------------------------------------
+// The claims engine.
+
+/// An engine handle: the configuration it was built from (so tables can be
+/// added before it is shared) and the built engine. Opaque to C.
+pub struct MedcodeEngine {
+    config: EngineConfig,
+    engine: Engine,
+}
+
+/// A new engine from a JSON configuration (`NULL` or `""` for the defaults:
+/// every built-in rule on, no edit tables). The configuration is
+/// `medcode::rules::EngineConfig`: `{"disabled": [...], "severity": {"rule":
+/// "warning"}, "ncci_ptp": [paths], "mue": [paths], "addon": [paths],
+/// "hcpcs_file": path}`. Returns NULL on error (`MEDCODE_ERR_CONFIG`, or a
+/// bad input) with the message in `medcode_last_error`. Free with
+/// [`medcode_engine_free`].
+///
+/// # Safety
+/// `config_json` must be NULL or a NUL-terminated string unchanged during the call.
+#[no_mangle]
+pub unsafe extern "C" fn medcode_engine_new(config_json: *const c_char) -> *mut MedcodeEngine {
+    let body = || -> Result<*mut MedcodeEngine, Failure> {
+        // SAFETY: the caller's contract is `c_str_up_to`'s.
+        let json = unsafe { c_str_up_to(config_json, "config_json", MEDCODE_MAX_CLAIM_LEN)? };
+        let config: EngineConfig = match json.map(str::trim) {
+            None | Some("") => EngineConfig::default(),
+            Some(j) => serde_json::from_str(j)
+                .map_err(|e| Failure::new(MEDCODE_ERR_CONFIG, format!("config_json: {e}")))?,
+        };
+        let engine = Engine::from_config(&config).map_err(|e| Failure::new(MEDCODE_ERR_CONFIG, e.to_string()))?;
+        Ok(Box::into_raw(Box::new(MedcodeEngine { config, engine })))
+    };
+    guarded(AssertUnwindSafe(body)).unwrap_or(std::ptr::null_mut())
+}
+
+/// Frees an engine (NULL: nothing happens). The handle must not be used
+/// afterwards, by any thread.
+///
+/// # Safety
+/// `engine` must be NULL or a handle from [`medcode_engine_new`] not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn medcode_engine_free(engine: *mut MedcodeEngine) {
+    if engine.is_null() {
+        return;
+    }
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: the handle came from Box::into_raw in medcode_engine_new and
+        // the caller gives it back exactly once.
+        drop(unsafe { Box::from_raw(engine) });
+    }));
+}
+
+/// Loads an edit table into the engine and rebuilds it: `kind` is
+/// `ncci-ptp`, `mue`, `addon` or `hcpcs` (the CMS quarterly HCPCS file),
+/// `path` the file. Returns 0, or a negative `MEDCODE_ERR_*`
+/// (`MEDCODE_ERR_KIND`, `MEDCODE_ERR_CONFIG` when the file cannot be read or
+/// parsed; the engine is then unchanged).
+///
+/// This changes the engine: call it while building, before the handle is
+/// shared with other threads (it is the only non-thread-safe function).
+///
+/// # Safety
+/// `engine` must be a live handle no other thread uses during the call;
+/// `kind` and `path` NULL or NUL-terminated strings.
+#[no_mangle]
+pub unsafe extern "C" fn medcode_engine_load_table(
+    engine: *mut MedcodeEngine,
+    kind: *const c_char,
+    path: *const c_char,
+) -> c_int {
+    let body = || -> Result<c_int, Failure> {
+        // SAFETY: the caller's contract for each pointer is `c_str_up_to`'s.
+        let (kind, path) = unsafe { (c_str(kind, "kind")?, c_str_up_to(path, "path", 1 << 16)?) };
+        let kind = kind.ok_or_else(|| Failure::new(MEDCODE_ERR_NULL, "kind is NULL"))?;
+        let path = path.ok_or_else(|| Failure::new(MEDCODE_ERR_NULL, "path is NULL"))?;
+        if engine.is_null() {
+            return Err(Failure::new(MEDCODE_ERR_NULL, "engine is NULL"));
+        }
+        // SAFETY: non-NULL, a live handle, and the caller promises no other
+        // thread touches it during this call.
+        let handle = unsafe { &mut *engine };
+        let mut config = handle.config.clone();
+        let path = std::path::PathBuf::from(path);
+        match kind.trim() {
+            "ncci-ptp" | "ncci_ptp" => config.ncci_ptp.push(path),
+            "mue" => config.mue.push(path),
+            "addon" => config.addon.push(path),
+            "hcpcs" => config.hcpcs_file = Some(path),
+            other => {
+                return Err(Failure::new(
+                    MEDCODE_ERR_KIND,
+                    format!("table kind {other:?} is not ncci-ptp, mue, addon or hcpcs"),
+                ))
+            }
+        }
+        let rebuilt = Engine::from_config(&config).map_err(|e| Failure::new(MEDCODE_ERR_CONFIG, e.to_string()))?;
+        handle.engine = rebuilt;
+        handle.config = config;
+        Ok(0)
+    };
+    guarded(AssertUnwindSafe(body)).unwrap_or_else(|code| code)
+}
+
+/// Reads a live engine handle.
+///
+/// # Safety
+/// `engine` must be NULL or a live handle.
+unsafe fn engine_ref<'a>(engine: *const MedcodeEngine) -> Result<&'a Engine, Failure> {
+    if engine.is_null() {
+        return Err(Failure::new(MEDCODE_ERR_NULL, "engine is NULL"));
+    }
+    // SAFETY: non-NULL and live by the caller's contract; only shared access.
+    Ok(unsafe { &(*engine).engine })
+}
+
+/// Checks one claim (JSON, the `medcode::claim::Claim` contract) and returns
+/// `{"claim_id": …, "findings": [ … ]}` as a string to free with
+/// [`medcode_string_free`]. A claim that is not JSON or not a claim is not an
+/// error: the answer holds a `malformed-claim` finding. NULL on error
+/// (NULL pointers, invalid UTF-8, longer than `MEDCODE_MAX_CLAIM_LEN`).
+/// Safe to call from many threads on one engine at once.
+///
+/// # Safety
+/// `engine` must be a live handle; `claim_json` NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn medcode_check_json(engine: *const MedcodeEngine, claim_json: *const c_char) -> *mut c_char {
+    let body = || -> Result<*mut c_char, Failure> {
+        // SAFETY: the caller's contracts, passed on.
+        let (engine, claim) = unsafe { (engine_ref(engine)?, c_str_up_to(claim_json, "claim_json", MEDCODE_MAX_CLAIM_LEN)?) };
+        let claim = claim.ok_or_else(|| Failure::new(MEDCODE_ERR_NULL, "claim_json is NULL"))?;
+        into_c_string(engine.check_jsonl_line(claim))
+    };
+    guarded(AssertUnwindSafe(body)).unwrap_or(std::ptr::null_mut())
+}
+
+/// Checks a JSON Lines buffer (`len` bytes, one claim a line, `\n` or
+/// `\r\n`): returns exactly one output line per input line, in order,
+/// `{"line": N, "claim_id": …, "findings": [ … ]}` joined by `\n` (as
+/// `medcode check` writes them). A final line end does not start another
+/// line. Free the result with [`medcode_string_free`]; NULL on error
+/// (NULL pointers, invalid UTF-8, NUL bytes, more than `MEDCODE_MAX_BATCH_LEN`).
+///
+/// # Safety
+/// `engine` must be a live handle; `buf` NULL or `len` readable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn medcode_check_jsonl(engine: *const MedcodeEngine, buf: *const c_char, len: usize) -> *mut c_char {
+    let body = || -> Result<*mut c_char, Failure> {
+        // SAFETY: the caller's contracts, passed on.
+        let (engine, text) = unsafe { (engine_ref(engine)?, byte_str_up_to(buf.cast::<u8>(), len, "buf", MEDCODE_MAX_BATCH_LEN)?) };
+        let body = text.strip_suffix('\n').unwrap_or(text);
+        let mut out = String::with_capacity(text.len() / 2 + 64);
+        if !text.is_empty() {
+            for (i, line) in body.split('\n').enumerate() {
+                if i > 0 {
+                    out.push('\n');
+                }
+                out.push_str(&engine.check_jsonl_line_numbered(i + 1, line.strip_suffix('\r').unwrap_or(line)));
+            }
+        }
+        into_c_string(out)
+    };
+    guarded(AssertUnwindSafe(body)).unwrap_or(std::ptr::null_mut())
+}
 
 #[cfg(test)]
 mod tests {

@@ -100,7 +100,7 @@ fn header_constants_match_the_rust_ones() {
             .unwrap_or_else(|| panic!("{name} not defined in the header"));
         line.split_whitespace().nth(2).unwrap().parse().unwrap()
     };
-    let expected: [(&str, i64); 12] = [
+    let expected: [(&str, i64); 16] = [
         ("MEDCODE_VALID", ffi::MEDCODE_VALID.into()),
         ("MEDCODE_NOT_VALID", ffi::MEDCODE_NOT_VALID.into()),
         ("MEDCODE_ERR_NULL", ffi::MEDCODE_ERR_NULL.into()),
@@ -113,6 +113,10 @@ fn header_constants_match_the_rust_ones() {
         ("MEDCODE_ERR_SYSTEM", ffi::MEDCODE_ERR_SYSTEM.into()),
         ("MEDCODE_ERR_INTERNAL", ffi::MEDCODE_ERR_INTERNAL.into()),
         ("MEDCODE_MAX_INPUT_LEN", ffi::MEDCODE_MAX_INPUT_LEN as i64),
+        ("MEDCODE_ERR_CONFIG", ffi::MEDCODE_ERR_CONFIG.into()),
+        ("MEDCODE_ERR_KIND", ffi::MEDCODE_ERR_KIND.into()),
+        ("MEDCODE_MAX_CLAIM_LEN", ffi::MEDCODE_MAX_CLAIM_LEN as i64),
+        ("MEDCODE_MAX_BATCH_LEN", ffi::MEDCODE_MAX_BATCH_LEN as i64),
     ];
     for (name, value) in expected {
         assert_eq!(defined(name), value, "{name}");

@@ -30,6 +30,9 @@ else:  # pragma: no cover
 __all__ = [
     "AmbiguousAnswer",
     "CodeSyntaxError",
+    "ConfigError",
+    "Finding",
+    "Report",
     "DateError",
     "Engine",
     "ErrorCode",
@@ -60,6 +63,8 @@ class ErrorCode(enum.IntEnum):
     NUL = -7
     SYSTEM = -8
     INTERNAL = -9
+    CONFIG = -10
+    KIND = -11
 
 
 class MedcodeError(Exception):
@@ -83,7 +88,13 @@ class UnknownSystemError(MedcodeError, ValueError):
     """The system is not one of icd10cm, icd10pcs, cpt, hcpcs."""
 
 
+class ConfigError(MedcodeError, ValueError):
+    """The engine configuration is invalid, or an edit table could not be loaded."""
+
+
 _ERROR_CLASSES = {
+    ErrorCode.CONFIG: ConfigError,
+    ErrorCode.KIND: ConfigError,
     ErrorCode.SYNTAX: CodeSyntaxError,
     ErrorCode.UTF8: CodeSyntaxError,
     ErrorCode.NUL: CodeSyntaxError,
@@ -328,15 +339,113 @@ def lookup(code: str, system: Optional[str] = None, date: DateLike = None) -> Lo
     return json.loads(text)
 
 
-class Engine:
-    """TODO: medcode's claim rules engine (issue 5), not yet in the C ABI.
+class Finding(TypedDict):
+    """One finding of the claims engine (rule ids are stable)."""
 
-    Planned: ``Engine(config: dict | None = None)``, ``engine.load_table(kind, path)``,
-    ``engine.check(claim: dict) -> list[Finding]`` and a batch form, over
-    ``medcode_engine_new`` / ``medcode_check_json`` (see include/medcode.h's TODO).
+    rule: str
+    severity: Literal["error", "warning", "info"]
+    line: Optional[int]
+    field: Optional[str]
+    codes: List[str]
+    message: str
+
+
+class Report(TypedDict, total=False):
+    """The engine's answer for one claim (``line`` only from ``check_many``)."""
+
+    line: int
+    claim_id: Optional[str]
+    findings: List[Finding]
+
+
+class _EngineHandle(ctypes.Structure):
+    pass
+
+
+_EnginePtr = ctypes.POINTER(_EngineHandle)
+_lib.medcode_engine_new.argtypes = [ctypes.c_char_p]
+_lib.medcode_engine_new.restype = _EnginePtr
+_lib.medcode_engine_free.argtypes = [_EnginePtr]
+_lib.medcode_engine_free.restype = None
+_lib.medcode_engine_load_table.argtypes = [_EnginePtr, ctypes.c_char_p, ctypes.c_char_p]
+_lib.medcode_engine_load_table.restype = ctypes.c_int
+_lib.medcode_check_json.argtypes = [_EnginePtr, ctypes.c_char_p]
+_lib.medcode_check_json.restype = ctypes.c_void_p
+_lib.medcode_check_jsonl.argtypes = [_EnginePtr, ctypes.c_char_p, ctypes.c_size_t]
+_lib.medcode_check_jsonl.restype = ctypes.c_void_p
+
+
+def _take_string(ptr: Optional[int]) -> str:
+    if not ptr:
+        _raise_last(ErrorCode.INTERNAL)
+    try:
+        return ctypes.string_at(ptr).decode("utf-8")
+    finally:
+        _lib.medcode_string_free(ptr)
+
+
+class Engine:
+    """medcode's claim rules engine over the C ABI.
+
+    >>> engine = Engine({"disabled": ["unspecified-code"]})
+    >>> report = engine.check({"id": "C1", "type": "professional",
+    ...     "patient": {"sex": "F", "age": 40}, "service_date": "2025-06-02",
+    ...     "diagnoses": [{"code": "E11.A"}],
+    ...     "lines": [{"code": "99213", "units": 1, "dx_pointers": [1]}]})
+    >>> [f["rule"] for f in report["findings"]]
+    ['code-not-valid-on-date']
+
+    ``config`` is the engine configuration (``disabled``, ``severity``,
+    ``ncci_ptp``, ``mue``, ``addon``, ``hcpcs_file``); invalid ones raise
+    ``ConfigError``. The engine is immutable once built (after ``load_table``
+    calls) and may be used from several threads.
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        raise NotImplementedError(
-            "medcode.Engine is not available yet: the claims engine's C ABI is still to come"
-        )
+    def __init__(self, config: Optional[Dict[str, Any]] = None) -> None:
+        raw = json.dumps(config).encode("utf-8") if config else None
+        handle = _lib.medcode_engine_new(raw)
+        if not handle:
+            _raise_last(ErrorCode.CONFIG)
+        self._handle: Any = handle
+
+    def load_table(self, kind: Literal["ncci-ptp", "mue", "addon", "hcpcs"], path: Union[str, os.PathLike]) -> None:
+        """Adds a CMS edit table (or the HCPCS quarterly file) and rebuilds the engine."""
+        rc = _lib.medcode_engine_load_table(self._live(), _encode(kind, "kind"), os.fsencode(path))
+        if rc != 0:
+            _raise_last(rc)
+
+    def check(self, claim: Union[Dict[str, Any], str]) -> Report:
+        """Checks one claim (a dict, or its JSON text) and returns its report."""
+        text = claim if isinstance(claim, str) else json.dumps(claim)
+        return json.loads(_take_string(_lib.medcode_check_json(self._live(), text.encode("utf-8"))))
+
+    def check_many(self, claims: List[Union[Dict[str, Any], str]]) -> List[Report]:
+        """Checks many claims in one call (JSON Lines through the C ABI); one report each, in order."""
+        lines = [c if isinstance(c, str) else json.dumps(c) for c in claims]
+        if any("\n" in line for line in lines):
+            raise ValueError("a claim's JSON text must not contain a line break")
+        if not lines:
+            return []
+        buf = ("\n".join(lines) + "\n").encode("utf-8")
+        out = _take_string(_lib.medcode_check_jsonl(self._live(), buf, len(buf)))
+        return [json.loads(line) for line in out.split("\n")]
+
+    def close(self) -> None:
+        """Frees the engine now (also done when the object is collected)."""
+        handle, self._handle = getattr(self, "_handle", None), None
+        if handle:
+            _lib.medcode_engine_free(handle)
+
+    def _live(self) -> Any:
+        if not self._handle:
+            raise MedcodeError("the engine is closed", ErrorCode.NULL)
+        return self._handle
+
+    def __enter__(self) -> "Engine":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        self.close()

@@ -113,11 +113,59 @@ class Threads(unittest.TestCase):
             self.assertTrue(valid)
 
 
-class EngineTodo(unittest.TestCase):
-    def test_engine_is_a_documented_todo(self):
-        self.assertIn("TODO", medcode.Engine.__doc__)
-        with self.assertRaises(NotImplementedError):
-            medcode.Engine()
+CLAIM = {
+    "id": "C1",
+    "type": "professional",
+    "patient": {"sex": "F", "age": 40},
+    "service_date": "2025-06-02",
+    "diagnoses": [{"code": "E11.A"}],
+    "lines": [{"code": "99213", "units": 1, "dx_pointers": [1]}],
+}
+
+
+class EngineTests(unittest.TestCase):
+    def test_check_flags_and_types(self):
+        with medcode.Engine() as engine:
+            report = engine.check(CLAIM)
+            self.assertEqual(report["claim_id"], "C1")
+            rules = [f["rule"] for f in report["findings"]]
+            self.assertIn("code-not-valid-on-date", rules)
+            finding = report["findings"][0]
+            self.assertEqual(set(finding), {"rule", "severity", "line", "field", "codes", "message"})
+
+    def test_malformed_claim_is_a_finding(self):
+        engine = medcode.Engine()
+        report = engine.check("{not json")
+        self.assertIsNone(report["claim_id"])
+        self.assertEqual(report["findings"][0]["rule"], "malformed-claim")
+
+    def test_check_many_one_report_each(self):
+        engine = medcode.Engine()
+        reports = engine.check_many([CLAIM, "[]", dict(CLAIM, id="C2")])
+        self.assertEqual([r["line"] for r in reports], [1, 2, 3])
+        self.assertEqual([r["claim_id"] for r in reports], ["C1", None, "C2"])
+
+    def test_config_and_errors(self):
+        engine = medcode.Engine({"disabled": ["code-not-valid-on-date"]})
+        self.assertNotIn("code-not-valid-on-date", [f["rule"] for f in engine.check(CLAIM)["findings"]])
+        with self.assertRaises(medcode.ConfigError):
+            medcode.Engine({"no_such_field": 1})
+        with self.assertRaises(medcode.ConfigError):
+            engine.load_table("nonsense", "/x")
+        with self.assertRaises(medcode.ConfigError):
+            engine.load_table("mue", "/nonexistent/mue.csv")
+        engine.close()
+        with self.assertRaises(medcode.MedcodeError):
+            engine.check(CLAIM)
+
+    def test_threads_share_one_engine(self):
+        engine = medcode.Engine()
+
+        def work(_):
+            return sum("code-not-valid-on-date" in [f["rule"] for f in engine.check(CLAIM)["findings"]] for _ in range(200))
+
+        with concurrent.futures.ThreadPoolExecutor(4) as pool:
+            self.assertEqual(list(pool.map(work, range(4))), [200] * 4)
 
 
 if __name__ == "__main__":

@@ -48,6 +48,23 @@ static void *worker(void *arg) {
     return (void *)bad;
 }
 
+/* One engine shared by several threads, each checking claims. */
+static const char *CLAIM =
+    "{\"id\":\"C1\",\"type\":\"professional\",\"patient\":{\"sex\":\"F\",\"age\":40},"
+    "\"service_date\":\"2025-06-02\",\"diagnoses\":[{\"code\":\"E11.A\"}],"
+    "\"lines\":[{\"code\":\"99213\",\"units\":1,\"dx_pointers\":[1]}]}";
+
+static void *engine_worker(void *arg) {
+    const medcode_engine *engine = arg;
+    long bad = 0;
+    for (int i = 0; i < 2000; i++) {
+        char *out = medcode_check_json(engine, CLAIM);
+        if (out == NULL || strstr(out, "\"code-not-valid-on-date\"") == NULL) bad++;
+        medcode_string_free(out);
+    }
+    return (void *)bad;
+}
+
 int main(void) {
     const char *version = medcode_version();
     CHECK(version != NULL && strlen(version) > 0, "medcode_version");
@@ -112,6 +129,45 @@ int main(void) {
         bad += (long)r;
     }
     CHECK(bad == 0, "4 threads: answers and per-thread errors");
+
+    /* The claims engine. */
+    medcode_engine *engine = medcode_engine_new(NULL);
+    CHECK(engine != NULL, "engine_new(NULL): defaults");
+    json = medcode_check_json(engine, CLAIM);
+    CHECK(json != NULL && strstr(json, "\"claim_id\":\"C1\"") && strstr(json, "\"code-not-valid-on-date\""),
+          "check_json flags E11.A before 2025-10-01");
+    medcode_string_free(json);
+    json = medcode_check_json(engine, "{not json");
+    CHECK(json != NULL && strstr(json, "\"malformed-claim\""), "check_json: malformed claim is a finding");
+    medcode_string_free(json);
+    CHECK(medcode_check_json(engine, NULL) == NULL && medcode_last_error_code() == MEDCODE_ERR_NULL,
+          "check_json NULL claim");
+    CHECK(medcode_check_json(NULL, CLAIM) == NULL && medcode_last_error_code() == MEDCODE_ERR_NULL,
+          "check_json NULL engine");
+    const char batch[] = "{\"id\":\"A\"}\n\n[]\r\n{\"id\":\"B\"}\n";
+    json = medcode_check_jsonl(engine, batch, strlen(batch));
+    int lines = 0;
+    for (const char *p = json; p && *p; p++) lines += *p == '\n';
+    CHECK(json != NULL && lines == 3 && strstr(json, "{\"line\":4,"), "check_jsonl: one output line per input line");
+    medcode_string_free(json);
+    CHECK(medcode_check_jsonl(engine, "a\0b", 3) == NULL && medcode_last_error_code() == MEDCODE_ERR_NUL,
+          "check_jsonl: embedded NUL");
+    CHECK(medcode_engine_load_table(engine, "nonsense", "/x") == MEDCODE_ERR_KIND, "load_table: unknown kind");
+    CHECK(medcode_engine_load_table(engine, "mue", "/nonexistent/mue.csv") == MEDCODE_ERR_CONFIG,
+          "load_table: unreadable file");
+    CHECK(medcode_engine_new("{\"disabled\": 3}") == NULL && medcode_last_error_code() == MEDCODE_ERR_CONFIG,
+          "engine_new: bad config");
+    pthread_t ethreads[THREADS];
+    for (long i = 0; i < THREADS; i++) pthread_create(&ethreads[i], NULL, engine_worker, engine);
+    bad = 0;
+    for (int i = 0; i < THREADS; i++) {
+        void *r;
+        pthread_join(ethreads[i], &r);
+        bad += (long)r;
+    }
+    CHECK(bad == 0, "4 threads share one engine");
+    medcode_engine_free(engine);
+    medcode_engine_free(NULL);
 
     printf("%d passed, %d failed\n", passed, failed);
     return failed != 0;
