@@ -12,6 +12,9 @@
 //!   classes), plus readers for the files users bring: the CMS quarterly
 //!   HCPCS file (at run time, or compiled in with `MEDCODE_HCPCS_FILE`) and a
 //!   CPT descriptor file the user is licensed for. No CPT descriptor ships.
+//! - The C ABI (module `ffi`, feature `ffi`; header `include/medcode.h`): the
+//!   crate also builds as `libmedcode.so` and `libmedcode.a` for C, and for
+//!   the Python package in `python/`.
 //!
 //! Parsing checks syntax only; membership and validity are separate, dated
 //! questions. Tables are perfect-hash tables built at compile time from the
