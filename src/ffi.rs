@@ -179,7 +179,11 @@ unsafe fn c_str<'a>(ptr: *const c_char, what: &str) -> Result<Option<&'a str>, F
 ///
 /// # Safety
 /// As [`c_str`].
-unsafe fn c_str_up_to<'a>(ptr: *const c_char, what: &str, limit: usize) -> Result<Option<&'a str>, Failure> {
+unsafe fn c_str_up_to<'a>(
+    ptr: *const c_char,
+    what: &str,
+    limit: usize,
+) -> Result<Option<&'a str>, Failure> {
     if ptr.is_null() {
         return Ok(None);
     }
@@ -190,7 +194,10 @@ unsafe fn c_str_up_to<'a>(ptr: *const c_char, what: &str, limit: usize) -> Resul
     if bytes.len() > limit {
         return Err(Failure::new(
             MEDCODE_ERR_TOO_LONG,
-            format!("{what} is {} bytes long; at most {limit} are accepted", bytes.len()),
+            format!(
+                "{what} is {} bytes long; at most {limit} are accepted",
+                bytes.len()
+            ),
         ));
     }
     std::str::from_utf8(bytes)
@@ -211,7 +218,12 @@ unsafe fn byte_str<'a>(ptr: *const u8, len: usize, what: &str) -> Result<&'a str
 ///
 /// # Safety
 /// As [`byte_str`].
-unsafe fn byte_str_up_to<'a>(ptr: *const u8, len: usize, what: &str, limit: usize) -> Result<&'a str, Failure> {
+unsafe fn byte_str_up_to<'a>(
+    ptr: *const u8,
+    len: usize,
+    what: &str,
+    limit: usize,
+) -> Result<&'a str, Failure> {
     if ptr.is_null() {
         return Err(Failure::new(MEDCODE_ERR_NULL, format!("{what} is NULL")));
     }
@@ -461,7 +473,8 @@ pub unsafe extern "C" fn medcode_engine_new(config_json: *const c_char) -> *mut 
             Some(j) => serde_json::from_str(j)
                 .map_err(|e| Failure::new(MEDCODE_ERR_CONFIG, format!("config_json: {e}")))?,
         };
-        let engine = Engine::from_config(&config).map_err(|e| Failure::new(MEDCODE_ERR_CONFIG, e.to_string()))?;
+        let engine = Engine::from_config(&config)
+            .map_err(|e| Failure::new(MEDCODE_ERR_CONFIG, e.to_string()))?;
         Ok(Box::into_raw(Box::new(MedcodeEngine { config, engine })))
     };
     guarded(AssertUnwindSafe(body)).unwrap_or(std::ptr::null_mut())
@@ -527,7 +540,8 @@ pub unsafe extern "C" fn medcode_engine_load_table(
                 ))
             }
         }
-        let rebuilt = Engine::from_config(&config).map_err(|e| Failure::new(MEDCODE_ERR_CONFIG, e.to_string()))?;
+        let rebuilt = Engine::from_config(&config)
+            .map_err(|e| Failure::new(MEDCODE_ERR_CONFIG, e.to_string()))?;
         handle.engine = rebuilt;
         handle.config = config;
         Ok(0)
@@ -557,10 +571,18 @@ unsafe fn engine_ref<'a>(engine: *const MedcodeEngine) -> Result<&'a Engine, Fai
 /// # Safety
 /// `engine` must be a live handle; `claim_json` NULL or a NUL-terminated string.
 #[no_mangle]
-pub unsafe extern "C" fn medcode_check_json(engine: *const MedcodeEngine, claim_json: *const c_char) -> *mut c_char {
+pub unsafe extern "C" fn medcode_check_json(
+    engine: *const MedcodeEngine,
+    claim_json: *const c_char,
+) -> *mut c_char {
     let body = || -> Result<*mut c_char, Failure> {
         // SAFETY: the caller's contracts, passed on.
-        let (engine, claim) = unsafe { (engine_ref(engine)?, c_str_up_to(claim_json, "claim_json", MEDCODE_MAX_CLAIM_LEN)?) };
+        let (engine, claim) = unsafe {
+            (
+                engine_ref(engine)?,
+                c_str_up_to(claim_json, "claim_json", MEDCODE_MAX_CLAIM_LEN)?,
+            )
+        };
         let claim = claim.ok_or_else(|| Failure::new(MEDCODE_ERR_NULL, "claim_json is NULL"))?;
         into_c_string(engine.check_jsonl_line(claim))
     };
@@ -577,10 +599,19 @@ pub unsafe extern "C" fn medcode_check_json(engine: *const MedcodeEngine, claim_
 /// # Safety
 /// `engine` must be a live handle; `buf` NULL or `len` readable bytes.
 #[no_mangle]
-pub unsafe extern "C" fn medcode_check_jsonl(engine: *const MedcodeEngine, buf: *const c_char, len: usize) -> *mut c_char {
+pub unsafe extern "C" fn medcode_check_jsonl(
+    engine: *const MedcodeEngine,
+    buf: *const c_char,
+    len: usize,
+) -> *mut c_char {
     let body = || -> Result<*mut c_char, Failure> {
         // SAFETY: the caller's contracts, passed on.
-        let (engine, text) = unsafe { (engine_ref(engine)?, byte_str_up_to(buf.cast::<u8>(), len, "buf", MEDCODE_MAX_BATCH_LEN)?) };
+        let (engine, text) = unsafe {
+            (
+                engine_ref(engine)?,
+                byte_str_up_to(buf.cast::<u8>(), len, "buf", MEDCODE_MAX_BATCH_LEN)?,
+            )
+        };
         let body = text.strip_suffix('\n').unwrap_or(text);
         let mut out = String::with_capacity(text.len() / 2 + 64);
         if !text.is_empty() {
@@ -588,7 +619,10 @@ pub unsafe extern "C" fn medcode_check_jsonl(engine: *const MedcodeEngine, buf: 
                 if i > 0 {
                     out.push('\n');
                 }
-                out.push_str(&engine.check_jsonl_line_numbered(i + 1, line.strip_suffix('\r').unwrap_or(line)));
+                out.push_str(
+                    &engine
+                        .check_jsonl_line_numbered(i + 1, line.strip_suffix('\r').unwrap_or(line)),
+                );
             }
         }
         into_c_string(out)
