@@ -769,4 +769,41 @@ mod tests {
         assert!(other.1.iter().all(|&a| a == MEDCODE_VALID));
         assert_eq!(medcode_last_error_code(), MEDCODE_ERR_SYNTAX);
     }
+
+    #[test]
+    fn engine_round_trip_and_hostile_claims() {
+        // SAFETY: NULL config is allowed; the handle is freed at the end.
+        let engine = unsafe { medcode_engine_new(std::ptr::null()) };
+        assert!(!engine.is_null());
+        let check = |bytes: &[u8]| -> Option<String> {
+            let c = CString::new(bytes).ok()?;
+            // SAFETY: a live engine and a live C string.
+            let out = unsafe { medcode_check_json(engine, c.as_ptr()) };
+            if out.is_null() {
+                return None;
+            }
+            // SAFETY: a live string from medcode_check_json, freed once.
+            let s = unsafe { CStr::from_ptr(out) }.to_str().unwrap().to_owned();
+            unsafe { medcode_string_free(out) };
+            Some(s)
+        };
+        let claim = br#"{"id":"C1","type":"professional","patient":{"sex":"F","age":40},"service_date":"2025-06-02","diagnoses":[{"code":"E11.A"}],"lines":[{"code":"99213","units":1,"dx_pointers":[1]}]}"#;
+        assert!(check(claim).unwrap().contains("code-not-valid-on-date"));
+        assert!(check(b"{not json").unwrap().contains("malformed-claim"));
+        // Found by the ffi_check fuzz target: invalid UTF-8 is a documented
+        // error (NULL + MEDCODE_ERR_UTF8), not a crash.
+        assert_eq!(check(b"{\"diagnoses\":\x9b\x84}"), None);
+        assert_eq!(medcode_last_error_code(), MEDCODE_ERR_UTF8);
+        let big = vec![b' '; MEDCODE_MAX_CLAIM_LEN + 1];
+        assert_eq!(check(&big), None);
+        assert_eq!(medcode_last_error_code(), MEDCODE_ERR_TOO_LONG);
+        let batch = b"{}\n\n[]\r\n";
+        // SAFETY: a live engine and buffer.
+        let out = unsafe { medcode_check_jsonl(engine, batch.as_ptr().cast(), batch.len()) };
+        let text = unsafe { CStr::from_ptr(out) }.to_str().unwrap().to_owned();
+        unsafe { medcode_string_free(out) };
+        assert_eq!(text.lines().count(), 3);
+        // SAFETY: freed exactly once.
+        unsafe { medcode_engine_free(engine) };
+    }
 }

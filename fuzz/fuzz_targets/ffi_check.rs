@@ -24,8 +24,12 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(c) = CString::new(data) {
         // SAFETY: a live NUL-terminated string.
         let out = unsafe { ffi::medcode_check_json(engine, c.as_ptr()) };
-        assert!(!out.is_null());
-        // SAFETY: as above.
-        unsafe { ffi::medcode_string_free(out) };
+        if out.is_null() {
+            // Only a documented input error (invalid UTF-8 here) may give NULL.
+            assert_eq!(ffi::medcode_last_error_code(), ffi::MEDCODE_ERR_UTF8);
+        } else {
+            // SAFETY: as above.
+            unsafe { ffi::medcode_string_free(out) };
+        }
     }
 });
