@@ -2,7 +2,7 @@
 //! duplicates, the number of diagnoses.
 
 use super::{dx_field, rule, ClaimKind, Rule};
-use crate::icd10cm::{CodeRange, IcdCmInfo, NoteKind};
+use crate::icd10cm::{CodeRange, IcdCm, IcdCmInfo, NoteKind};
 use crate::mce::DxFlags;
 
 pub(crate) fn rules() -> Vec<Box<dyn Rule>> {
@@ -27,30 +27,78 @@ fn refs_of(info: IcdCmInfo, kind: NoteKind) -> impl Iterator<Item = (IcdCmInfo, 
         })
 }
 
+/// One diagnosis that an Excludes1 reference can cover: a parsed code in
+/// the tables, with its packed key and length precomputed.
+#[derive(Clone, Copy)]
+struct Target {
+    index: usize,
+    code: IcdCm,
+    key: u64,
+    len: usize,
+}
+
+/// The packed-key interval of a reference: `range.contains(code)` holds
+/// exactly when `code.len() >= n` and `lo <= code.key() <= hi` (the first
+/// code's key is the lowest key starting with it, the last code's key with
+/// every lower symbol set the highest). Used as a cheap filter; a candidate
+/// is still confirmed with `CodeRange::contains`.
+#[inline]
+fn interval(range: CodeRange) -> (u64, u64, usize) {
+    let n_last = range.last.len();
+    let mask = if n_last >= 7 {
+        0
+    } else {
+        (1u64 << (6 * (7 - n_last))) - 1
+    };
+    (
+        range.first.key(),
+        range.last.key() | mask,
+        range.first.len(),
+    )
+}
+
 rule!(
     Excludes1, "excludes1-conflict", Warning,
     "two diagnoses where one's Excludes1 note (at the code or an ancestor) covers the other: they are not coded together",
     |c, out| {
-        // Gather each diagnosis's Excludes1 references once.
-        let mut refs: Vec<(usize, IcdCmInfo, CodeRange)> = Vec::new();
+        // The diagnoses a reference can cover (on the stack for typical claims).
+        let mut small = [None::<Target>; 16];
+        let mut big: Vec<Target> = Vec::new();
+        let mut n = 0;
         for d in &c.diagnoses {
-            if let Some(info) = d.info {
-                refs.extend(refs_of(info, NoteKind::Excludes1).map(|(at, r)| (d.index, at, r)));
-            }
+            let (Some(code), Some(_)) = (d.code, d.info) else { continue };
+            let t = Target { index: d.index, code, key: code.key(), len: code.len() };
+            if n < small.len() { small[n] = Some(t) } else { big.push(t) }
+            n += 1;
         }
-        if refs.is_empty() { return }
+        if n < 2 { return }
+        let targets = || small.iter().flatten().chain(big.iter());
         let mut reported: Vec<(usize, usize)> = Vec::new();
-        for &(owner, at, range) in &refs {
-            let Some(a) = c.diagnoses[owner].code else { continue };
-            for b in &c.diagnoses {
-                let (Some(bc), Some(_)) = (b.code, b.info) else { continue };
-                if b.index == owner || bc == a || !range.contains(bc) { continue }
-                let pair = (owner.min(b.index), owner.max(b.index));
-                if reported.contains(&pair) { continue }
-                reported.push(pair);
-                let later = owner.max(b.index);
-                out.emit(None, dx_field(later), vec![a.to_string(), bc.to_string()],
-                    format!("{a} and {bc} should not be coded together: {} has an Excludes1 note for {range} (the two conditions exclude each other; report only the one documented)", at.code()));
+        // Owners in claim order, notes at the code then its ancestors, refs in
+        // note order, covered diagnoses in claim order: the order findings
+        // have always been emitted in.
+        for d in &c.diagnoses {
+            let Some(info) = d.info else { continue };
+            let owner = d.index;
+            let Some(a) = d.code else { continue };
+            for at in std::iter::once(info).chain(info.ancestors()) {
+                for note in at.notes() {
+                    if note.kind != NoteKind::Excludes1 { continue }
+                    for range in note.refs() {
+                        let (lo, hi, min_len) = interval(range);
+                        for b in targets() {
+                            if b.key < lo || b.key > hi || b.len < min_len { continue }
+                            let bc = b.code;
+                            if b.index == owner || bc == a || !range.contains(bc) { continue }
+                            let pair = (owner.min(b.index), owner.max(b.index));
+                            if reported.contains(&pair) { continue }
+                            reported.push(pair);
+                            let later = owner.max(b.index);
+                            out.emit(None, dx_field(later), vec![a.to_string(), bc.to_string()],
+                                format!("{a} and {bc} should not be coded together: {} has an Excludes1 note for {range} (the two conditions exclude each other; report only the one documented)", at.code()));
+                        }
+                    }
+                }
             }
         }
     }

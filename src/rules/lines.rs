@@ -55,15 +55,15 @@ rule!(
                     format!("{} has {} diagnosis pointers: a line takes at most 4", line_name(l), l.pointers.len()));
             }
             for (k, &p) in l.pointers.iter().enumerate() {
-                let field = format!("lines[{}].dx_pointers[{k}]", l.index);
+                let field = || format!("lines[{}].dx_pointers[{k}]", l.index);
                 if p < 1 {
-                    out.emit(Some(l.index), field, code_list(l),
+                    out.emit(Some(l.index), field(), code_list(l),
                         format!("{} has diagnosis pointer {p}: pointers count from 1", line_name(l)));
                 } else if p > n {
-                    out.emit(Some(l.index), field, code_list(l),
+                    out.emit(Some(l.index), field(), code_list(l),
                         format!("{} points to diagnosis {p}, but the claim lists {n}", line_name(l)));
                 } else if l.pointers[..k].contains(&p) {
-                    out.emit(Some(l.index), field, code_list(l),
+                    out.emit(Some(l.index), field(), code_list(l),
                         format!("{} points to diagnosis {p} twice", line_name(l)));
                 }
             }
@@ -339,30 +339,30 @@ rule!(
             _ => None,
         };
         for l in &c.lines {
-            let field = format!("lines[{}].service_date", l.index);
+            let field = || format!("lines[{}].service_date", l.index);
             if l.own_date.is_invalid() {
-                out.emit(Some(l.index), field, code_list(l),
+                out.emit(Some(l.index), field(), code_list(l),
                     format!("{}: service_date {:?} is not a date (YYYY-MM-DD)", line_name(l), l.own_date.raw.unwrap_or("")));
             } else if l.date.is_none() && c.service_date.raw.is_none() {
                 if c.kind == ClaimKind::Professional {
-                    out.emit(Some(l.index), field, code_list(l),
+                    out.emit(Some(l.index), field(), code_list(l),
                         format!("{} has no date of service, and the claim has none", line_name(l)));
                 }
             } else if let (Some(d), Some((a, z)), Some(_)) = (l.own_date.date, span, l.own_date.raw) {
                 if d < a || d > z {
-                    out.emit(Some(l.index), field, code_list(l),
+                    out.emit(Some(l.index), field(), code_list(l),
                         format!("{} is dated {d}, outside the stay {a} to {z}", line_name(l)));
                 }
             }
         }
         for p in &c.procedures {
-            let field = format!("procedures[{}].date", p.index);
+            let field = || format!("procedures[{}].date", p.index);
             if p.date.is_invalid() {
-                out.emit(None, field, vec![p.display()],
+                out.emit(None, field(), vec![p.display()],
                     format!("procedure {} date {:?} is not a date (YYYY-MM-DD)", p.display(), p.date.raw.unwrap_or("")));
             } else if let (Some(d), Some((a, z))) = (p.date.date, span) {
                 if d < a || d > z {
-                    out.emit(None, field, vec![p.display()],
+                    out.emit(None, field(), vec![p.display()],
                         format!("procedure {} is dated {d}, outside the stay {a} to {z}", p.display()));
                 }
             }

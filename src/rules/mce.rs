@@ -137,7 +137,7 @@ rule!(
             _ => return,
         };
         let sex = if other == "female" { "male" } else { "female" };
-        let date = c.date.map(|d| d.to_string()).unwrap_or_default();
+        let date = || c.date.map(|d| d.to_string()).unwrap_or_default();
         for d in &c.diagnoses {
             let hit = match c.sex {
                 Sex::Male => d.has(DxFlags::FEMALE),
@@ -145,7 +145,7 @@ rule!(
             };
             if hit {
                 out.emit(None, dx_field(d.index), vec![d.display()],
-                    format!("{} is a {other}-only diagnosis on {date} (MCE sex edit), but the patient is {sex}", d.display()));
+                    format!("{} is a {other}-only diagnosis on {} (MCE sex edit), but the patient is {sex}", d.display(), date()));
             }
         }
         for p in &c.procedures {
@@ -155,7 +155,7 @@ rule!(
             };
             if hit {
                 out.emit(None, format!("procedures[{}]", p.index), vec![p.display()],
-                    format!("{} is a {other}-only procedure on {date} (MCE sex edit), but the patient is {sex}", p.display()));
+                    format!("{} is a {other}-only procedure on {} (MCE sex edit), but the patient is {sex}", p.display(), date()));
             }
         }
     }

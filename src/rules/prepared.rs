@@ -578,47 +578,32 @@ fn parse_kind(claim: &Claim, problems: &mut Vec<Problem>) -> ClaimKind {
         ClaimKind::Professional => "professional",
         ClaimKind::Institutional => "institutional",
     };
-    match claim
-        .claim_type
-        .as_deref()
-        .map(|s| s.trim().to_ascii_lowercase())
-    {
-        Some(t)
-            if matches!(
-                t.as_str(),
-                "professional" | "p" | "837p" | "cms-1500" | "cms1500"
-            ) =>
-        {
-            ClaimKind::Professional
-        }
-        Some(t)
-            if matches!(
-                t.as_str(),
-                "institutional" | "i" | "837i" | "ub-04" | "ub04"
-            ) =>
-        {
-            ClaimKind::Institutional
-        }
-        Some(t) => {
-            problems.push(Problem {
-                field: "type".into(),
-                message: format!(
-                    "claim type {t:?} is neither \"professional\" nor \"institutional\"; checked as {}",
-                    name(inferred)
-                ),
-            });
-            inferred
-        }
-        None => {
-            problems.push(Problem {
-                field: "type".into(),
-                message: format!(
-                    "the claim has no type (\"professional\" or \"institutional\"); checked as {}",
-                    name(inferred)
-                ),
-            });
-            inferred
-        }
+    let Some(raw) = claim.claim_type.as_deref() else {
+        problems.push(Problem {
+            field: "type".into(),
+            message: format!(
+                "the claim has no type (\"professional\" or \"institutional\"); checked as {}",
+                name(inferred)
+            ),
+        });
+        return inferred;
+    };
+    let t = raw.trim();
+    let is = |names: &[&str]| names.iter().any(|n| t.eq_ignore_ascii_case(n));
+    if is(&["professional", "p", "837p", "cms-1500", "cms1500"]) {
+        ClaimKind::Professional
+    } else if is(&["institutional", "i", "837i", "ub-04", "ub04"]) {
+        ClaimKind::Institutional
+    } else {
+        let t = t.to_ascii_lowercase();
+        problems.push(Problem {
+            field: "type".into(),
+            message: format!(
+                "claim type {t:?} is neither \"professional\" nor \"institutional\"; checked as {}",
+                name(inferred)
+            ),
+        });
+        inferred
     }
 }
 
@@ -626,12 +611,18 @@ fn parse_sex(claim: &Claim) -> Sex {
     let Some(s) = claim.patient.as_ref().and_then(|p| p.sex.as_deref()) else {
         return Sex::Missing;
     };
-    match s.trim().to_ascii_uppercase().as_str() {
-        "M" | "MALE" => Sex::Male,
-        "F" | "FEMALE" => Sex::Female,
-        "U" | "UNKNOWN" => Sex::Unknown,
-        "" => Sex::Missing,
-        _ => Sex::Invalid,
+    let s = s.trim();
+    let is = |names: &[&str]| names.iter().any(|n| s.eq_ignore_ascii_case(n));
+    if is(&["M", "MALE"]) {
+        Sex::Male
+    } else if is(&["F", "FEMALE"]) {
+        Sex::Female
+    } else if is(&["U", "UNKNOWN"]) {
+        Sex::Unknown
+    } else if s.is_empty() {
+        Sex::Missing
+    } else {
+        Sex::Invalid
     }
 }
 
