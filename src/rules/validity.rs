@@ -2,7 +2,7 @@
 //!
 //! `invalid-code`, `code-not-valid-on-date`, `header-code`, `code-system-mismatch`.
 
-use super::{rule, CodeStatus, PreparedClaim, Rule};
+use super::{rule, CodeStatus, PreparedClaim, PreparedDx, Rule};
 use crate::date::Date;
 use crate::icd10cm::IcdCmInfo;
 use crate::lookup::System;
@@ -77,36 +77,28 @@ fn interesting(s: CodeStatus) -> bool {
 }
 
 fn items<'a>(c: &'a PreparedClaim<'_>) -> impl Iterator<Item = Item<'a>> + 'a {
+    // Diagnoses and the admitting diagnosis differ only in where they sit.
+    let dx_item = move |place: Place, d: &PreparedDx<'a>| Item {
+        place,
+        expected: System::Icd10Cm,
+        status: d.status,
+        cm: d.info,
+        pcs: None,
+        hcpcs_dates: None,
+        date: c.date,
+        raw: d.raw,
+        parsed: d.code.map(|c| c.to_string()),
+    };
     let dx = c
         .diagnoses
         .iter()
         .filter(|d| interesting(d.status))
-        .map(move |d| Item {
-            place: Place::Dx(d.index),
-            expected: System::Icd10Cm,
-            status: d.status,
-            cm: d.info,
-            pcs: None,
-            hcpcs_dates: None,
-            date: c.date,
-            raw: d.raw,
-            parsed: d.code.map(|c| c.to_string()),
-        });
+        .map(move |d| dx_item(Place::Dx(d.index), d));
     let adm = c
         .admitting
         .iter()
         .filter(|d| interesting(d.status))
-        .map(move |d| Item {
-            place: Place::Admitting,
-            expected: System::Icd10Cm,
-            status: d.status,
-            cm: d.info,
-            pcs: None,
-            hcpcs_dates: None,
-            date: c.date,
-            raw: d.raw,
-            parsed: d.code.map(|c| c.to_string()),
-        });
+        .map(move |d| dx_item(Place::Admitting, d));
     let pcs = c
         .procedures
         .iter()
