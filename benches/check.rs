@@ -24,6 +24,9 @@ fn bench(c: &mut Criterion) {
         let mut g = c.benchmark_group(format!("check/{name}"));
         g.throughput(Throughput::Elements(1));
         g.bench_function("typed", |b| b.iter(|| engine.check(black_box(&claim))));
+        g.bench_function("prepare_only", |b| {
+            b.iter(|| engine.prepare(black_box(&claim)).lines.len())
+        });
         g.bench_function("jsonl", |b| {
             b.iter(|| engine.check_jsonl_line(black_box(json)))
         });

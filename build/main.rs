@@ -11,6 +11,10 @@ mod phash;
 #[path = "../src/mce_names.rs"]
 mod mce_names;
 
+#[allow(dead_code)]
+#[path = "../src/laterality.rs"]
+mod laterality;
+
 mod hcpcs;
 
 use std::collections::BTreeMap;
@@ -23,6 +27,7 @@ fn main() {
     println!("cargo:rerun-if-changed=src/phash.rs");
     println!("cargo:rerun-if-changed=build");
     println!("cargo:rerun-if-changed=src/mce_names.rs");
+    println!("cargo:rerun-if-changed=src/laterality.rs");
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
     let data = &root.join("data");
@@ -256,6 +261,24 @@ fn compact_next_day(ymd: u32) -> u32 {
     }
 }
 
+/// A note reference `"(first,last)"` as the packed-key interval
+/// `"(first,last with every empty symbol set)"`: a code falls in the
+/// reference only if its key falls in the interval.
+fn key_interval(reference: &str) -> String {
+    let (first, last) = reference
+        .trim_matches(|c| c == '(' || c == ')')
+        .split_once(',')
+        .and_then(|(a, b)| Some((a.parse::<u64>().ok()?, b.parse::<u64>().ok()?)))
+        .unwrap_or_else(|| panic!("bad reference {reference}"));
+    let empty_bits = last.trailing_zeros() / 6 * 6;
+    let mask = if empty_bits >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << empty_bits) - 1
+    };
+    format!("({first},{})", last | mask)
+}
+
 const NOTE_KINDS: [&str; 9] = [
     "includes",
     "inclusionTerm",
@@ -298,7 +321,7 @@ fn gen_icd10cm(data: &Path, out: &Path, src: &mut String) {
     emit_array(src, "CM_KEYS", "u64", keys.iter());
     emit_table(src, "CM", &keys);
 
-    // Per-code: header bit, titles.
+    // Per-code: header bit, billable bit, the side the title names (bits 2-3), titles.
     let mut titles = Blob::default();
     let mut shorts = Blob::default();
     let mut title_end = Vec::new();
@@ -307,11 +330,12 @@ fn gen_icd10cm(data: &Path, out: &Path, src: &mut String) {
     for r in &code_rows {
         let header = col(r, 1, "codes.tsv") == "1";
         let billable = windows.contains_key(&r[0]);
-        kind.push(u8::from(header) | (u8::from(billable) << 1));
-        title_end.push(titles.push(r.get(2).map(String::as_str).unwrap_or("")).1);
+        let title = r.get(2).map(String::as_str).unwrap_or("");
+        let side = laterality::side_of_title(title);
+        kind.push(u8::from(header) | (u8::from(billable) << 1) | (side << 2));
+        title_end.push(titles.push(title).1);
         short_end.push(shorts.push(r.get(3).map(String::as_str).unwrap_or("")).1);
     }
-    emit_array(src, "CM_KIND", "u8", kind);
     emit_array(src, "CM_TITLE_END", "u32", title_end);
     emit_array(src, "CM_SHORT_END", "u32", short_end);
     emit_windows(src, "CM", &codes, &windows);
@@ -330,7 +354,7 @@ fn gen_icd10cm(data: &Path, out: &Path, src: &mut String) {
             .map_or(codes.len(), |k| i + 1 + k);
         desc_end.push(end as u32);
     }
-    emit_array(src, "CM_PARENT", "u32", parent);
+    emit_array(src, "CM_PARENT", "u32", parent.iter());
     emit_array(src, "CM_DESC_END", "u32", desc_end);
 
     // Notes: per code, plus chapter and section notes keyed by name.
@@ -338,6 +362,7 @@ fn gen_icd10cm(data: &Path, out: &Path, src: &mut String) {
     let mut refs: Vec<String> = Vec::new();
     let mut by_code: BTreeMap<u32, Vec<String>> = BTreeMap::new();
     let mut by_block: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut excludes1_by_code: BTreeMap<u32, Vec<String>> = BTreeMap::new();
     for r in rows(&dir.join("notes.tsv")) {
         let k = NOTE_KINDS
             .iter()
@@ -358,6 +383,12 @@ fn gen_icd10cm(data: &Path, out: &Path, src: &mut String) {
         let entry = format!("({k},{ts},{te},{rs},{})", refs.len());
         if let Some(&i) = index.get(r[0].as_str()) {
             by_code.entry(i).or_default().push(entry);
+            if NOTE_KINDS[k] == "excludes1" {
+                excludes1_by_code
+                    .entry(i)
+                    .or_default()
+                    .extend(refs[rs..].iter().map(|r| key_interval(r)));
+            }
         } else if r[0].starts_with("chapter:") || r[0].starts_with("section:") {
             by_block.entry(r[0].clone()).or_default().push(entry);
         } else {
@@ -380,6 +411,25 @@ fn gen_icd10cm(data: &Path, out: &Path, src: &mut String) {
     emit_array(src, "CM_BLOCK_NOTES", "(&str, u32, u32)", block_note_index);
     emit_array(src, "CM_NOTES", "(u8, u32, u32, u32, u32)", notes);
     emit_array(src, "CM_REFS", "(u64, u64)", refs);
+
+    // The Excludes1 references of each code as packed-key intervals (the
+    // screen of the excludes1-conflict rule), and a CM_KIND bit for codes
+    // with Excludes1 references at the code or an ancestor. Parents sort
+    // before their children, so one pass in code order sees them first.
+    let mut excludes1_start = vec![0u32];
+    let mut excludes1 = Vec::new();
+    for i in 0..codes.len() {
+        let own = excludes1_by_code.remove(&(i as u32)).unwrap_or_default();
+        let inherited = parent[i] != u32::MAX && kind[parent[i] as usize] & 16 != 0;
+        if !own.is_empty() || inherited {
+            kind[i] |= 16;
+        }
+        excludes1.extend(own);
+        excludes1_start.push(excludes1.len() as u32);
+    }
+    emit_array(src, "CM_KIND", "u8", kind);
+    emit_array(src, "CM_EXCLUDES1_START", "u32", excludes1_start);
+    emit_array(src, "CM_EXCLUDES1", "(u64, u64)", excludes1);
 
     // 7th-character definitions at the codes that define them.
     let mut seventh_by_code: BTreeMap<u32, Vec<String>> = BTreeMap::new();

@@ -136,6 +136,50 @@ pub(crate) mod sixbit {
         }
     }
 
+    /// The symbol of each byte, letters of either case; 0 for any byte that
+    /// is not an ASCII letter or digit.
+    static SYMBOL_OF_BYTE: [u8; 256] = {
+        let mut t = [0u8; 256];
+        let mut b = 0;
+        while b < 256 {
+            t[b] = encode((b as u8).to_ascii_uppercase()) as u8;
+            b += 1;
+        }
+        t
+    };
+
+    /// Packs exactly `len` ASCII letters or digits (either case) when the
+    /// symbol at every position passes `ok(position, symbol)`; `None`
+    /// otherwise, and the careful parser then trims and names the problem.
+    /// The fast path of the fixed-length parsers.
+    #[inline]
+    pub fn pack_exact(s: &[u8], len: usize, ok: impl Fn(usize, u64) -> bool) -> Option<u64> {
+        if s.len() != len {
+            return None;
+        }
+        let mut key = 0u64;
+        for (pos, &b) in s.iter().enumerate() {
+            let sym = u64::from(SYMBOL_OF_BYTE[usize::from(b)]);
+            if sym == 0 || !ok(pos, sym) {
+                return None;
+            }
+            key = (key << 6) | sym;
+        }
+        Some(key)
+    }
+
+    /// True for the symbol of a digit.
+    #[inline]
+    pub const fn is_digit(sym: u64) -> bool {
+        sym >= 1 && sym <= 10
+    }
+
+    /// True for the symbol of a letter.
+    #[inline]
+    pub const fn is_letter(sym: u64) -> bool {
+        sym >= 11 && sym <= 36
+    }
+
     /// The ASCII byte of a symbol (0 for "no character").
     #[inline]
     pub const fn decode(v: u64) -> u8 {
@@ -171,6 +215,22 @@ pub(crate) mod sixbit {
         } else {
             let drop = 6 * (7 - n);
             (key >> drop) << drop
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sixbit;
+
+    #[test]
+    fn symbol_table_is_encode_of_upper_case() {
+        for b in 0..=255u8 {
+            let want = sixbit::encode(b.to_ascii_uppercase());
+            let got = sixbit::pack_exact(&[b], 1, |_, _| true).unwrap_or(0);
+            assert_eq!(got, want, "byte {b}");
+            assert_eq!(sixbit::is_digit(want), b.is_ascii_digit());
+            assert_eq!(sixbit::is_letter(want), b.is_ascii_alphabetic());
         }
     }
 }

@@ -409,8 +409,28 @@ impl Cpt {
     ///     Err(ParseCodeError::BadCharacter { position: 4, found: 'Z', expected: "a digit or one of F, T, U, A, M" })
     /// );
     /// ```
+    #[inline]
     pub fn parse(input: &str) -> Result<Cpt, ParseCodeError> {
-        let s = input.trim();
+        const LAST_LETTERS: [u64; 5] = [
+            sixbit::encode(b'F'),
+            sixbit::encode(b'T'),
+            sixbit::encode(b'U'),
+            sixbit::encode(b'A'),
+            sixbit::encode(b'M'),
+        ];
+        let fast = sixbit::pack_exact(input.as_bytes(), Self::LEN, |pos, sym| {
+            sixbit::is_digit(sym) || (pos == 4 && LAST_LETTERS.contains(&sym))
+        });
+        match fast {
+            Some(key) => Ok(Cpt::from_key_unchecked(key << 12)),
+            None => Self::parse_slow(input),
+        }
+    }
+
+    /// The careful parser: trims, and names the first thing wrong.
+    #[cold]
+    fn parse_slow(input: &str) -> Result<Cpt, ParseCodeError> {
+        let s = crate::text::trim(input);
         if s.is_empty() {
             return Err(ParseCodeError::Empty);
         }
@@ -547,6 +567,14 @@ crate::codebuf::code_text_traits!(Cpt, code, "a CPT code such as \"99213\" or \"
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The fast path answers exactly as the careful parser.
+        #[test]
+        fn fast_path_agrees_with_careful_parser(s in "[0-9A-Za-z .é-]{0,7}") {
+            proptest::prop_assert_eq!(Cpt::parse(&s), Cpt::parse_slow(&s));
+        }
+    }
 
     #[test]
     fn sections_and_subsections_are_sorted_and_disjoint() {

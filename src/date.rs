@@ -186,7 +186,7 @@ impl FromStr for Date {
 
     /// Accepts `YYYY-MM-DD` and `YYYYMMDD`, with surrounding whitespace.
     fn from_str(s: &str) -> Result<Date, ParseDateError> {
-        let s = s.trim().as_bytes();
+        let s = crate::text::trim(s).as_bytes();
         let digits = |b: &[u8]| -> Result<u32, ParseDateError> {
             b.iter().try_fold(0u32, |acc, &c| {
                 if c.is_ascii_digit() {

@@ -39,13 +39,17 @@
 mod codebuf;
 mod date;
 mod error;
+// `side_of_title` runs in the build script; the library only tests against it.
 pub mod icd10cm;
 pub mod icd10pcs;
+#[cfg_attr(not(test), allow(dead_code))]
+mod laterality;
 pub mod lookup;
 pub mod mce;
 mod phash;
 mod release;
 mod tables;
+mod text;
 mod validity;
 
 pub use codebuf::CodeBuf;

@@ -36,6 +36,11 @@ macro_rules! flag_consts {
                 self.0 & other.0 == other.0
             }
 
+            /// True if some flag of `other` is set.
+            pub const fn intersects(self, other: $ty) -> bool {
+                self.0 & other.0 != 0
+            }
+
             /// True if no flag is set.
             pub const fn is_empty(self) -> bool {
                 self.0 == 0

@@ -148,8 +148,18 @@ impl Modifier {
     ///     Err(ParseCodeError::BadCharacter { position: 0, found: '-', expected: "a letter or digit" })
     /// );
     /// ```
+    #[inline]
     pub fn parse(input: &str) -> Result<Modifier, ParseCodeError> {
-        let s = input.trim();
+        match sixbit::pack_exact(input.as_bytes(), Self::LEN, |_, _| true) {
+            Some(key) => Ok(Modifier::from_key_unchecked(key << 30)),
+            None => Self::parse_slow(input),
+        }
+    }
+
+    /// The careful parser: trims, and names the first thing wrong.
+    #[cold]
+    fn parse_slow(input: &str) -> Result<Modifier, ParseCodeError> {
+        let s = crate::text::trim(input);
         if s.is_empty() {
             return Err(ParseCodeError::Empty);
         }
@@ -180,6 +190,13 @@ impl Modifier {
             });
         }
         Ok(Modifier::from_key_unchecked(key << 30))
+    }
+
+    /// A modifier from two upper-case ASCII letters or digits, at compile
+    /// time (for the modifiers the rules name).
+    pub(crate) const fn from_ascii(code: [u8; 2]) -> Modifier {
+        let key = (sixbit::encode(code[0]) << 6) | sixbit::encode(code[1]);
+        Modifier::from_key_unchecked(key << 30)
     }
 
     /// Builds a value from a packed key the crate produced itself.
@@ -224,7 +241,15 @@ impl Modifier {
     /// assert!(!"XS".parse::<medcode::Modifier>().unwrap().is_cpt());
     /// ```
     pub fn is_cpt(self) -> bool {
-        self.bytes().iter().all(u8::is_ascii_digit)
+        self.cpt_number().is_some()
+    }
+
+    /// The number of a two-digit modifier (`"25"` is 25).
+    #[inline]
+    pub(crate) fn cpt_number(self) -> Option<u8> {
+        // Digit symbols are 1..=10 (digit + 1).
+        let (a, b) = (sixbit::symbol(self.key(), 0), sixbit::symbol(self.key(), 1));
+        ((1..=10).contains(&a) && (1..=10).contains(&b)).then(|| ((a - 1) * 10 + (b - 1)) as u8)
     }
 
     /// The modifier's class (see [`ModifierClass`]).
@@ -256,6 +281,25 @@ crate::codebuf::code_text_traits!(Modifier, code, "a modifier such as \"25\" or 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The fast path answers exactly as the careful parser.
+        #[test]
+        fn fast_path_agrees_with_careful_parser(s in "[0-9A-Za-z .é-]{0,7}") {
+            proptest::prop_assert_eq!(Modifier::parse(&s), Modifier::parse_slow(&s));
+        }
+    }
+
+    #[test]
+    fn const_modifiers_equal_parsed_ones() {
+        for code in ["LT", "RT", "50", "25", "26", "TC", "XU", "A1", "9Z"] {
+            let b = code.as_bytes();
+            assert_eq!(
+                Modifier::from_ascii([b[0], b[1]]),
+                Modifier::parse(code).unwrap()
+            );
+        }
+    }
 
     #[test]
     fn member_lists_agree_with_class() {

@@ -233,8 +233,25 @@ impl Hcpcs {
     ///     Err(ParseCodeError::BadCharacter { position: 3, found: 'Z', expected: "a digit" })
     /// );
     /// ```
+    #[inline]
     pub fn parse(input: &str) -> Result<Hcpcs, ParseCodeError> {
-        let s = input.trim();
+        let fast = sixbit::pack_exact(input.as_bytes(), Self::LEN, |pos, sym| {
+            if pos == 0 {
+                sixbit::is_letter(sym)
+            } else {
+                sixbit::is_digit(sym)
+            }
+        });
+        match fast {
+            Some(key) => Ok(Hcpcs::from_key_unchecked(key << 12)),
+            None => Self::parse_slow(input),
+        }
+    }
+
+    /// The careful parser: trims, and names the first thing wrong.
+    #[cold]
+    fn parse_slow(input: &str) -> Result<Hcpcs, ParseCodeError> {
+        let s = crate::text::trim(input);
         if s.is_empty() {
             return Err(ParseCodeError::Empty);
         }
@@ -337,6 +354,14 @@ crate::codebuf::code_text_traits!(Hcpcs, code, "a HCPCS Level II code such as \"
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The fast path answers exactly as the careful parser.
+        #[test]
+        fn fast_path_agrees_with_careful_parser(s in "[0-9A-Za-z .é-]{0,7}") {
+            proptest::prop_assert_eq!(Hcpcs::parse(&s), Hcpcs::parse_slow(&s));
+        }
+    }
 
     #[test]
     fn key_matches_file_packing() {

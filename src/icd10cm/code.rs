@@ -58,7 +58,7 @@ impl IcdCm {
     /// The careful parser: trims, and names the first thing wrong.
     #[cold]
     fn parse_slow(input: &str) -> Result<IcdCm, ParseCodeError> {
-        let s = input.trim();
+        let s = crate::text::trim(input);
         if s.is_empty() {
             return Err(ParseCodeError::Empty);
         }

@@ -274,6 +274,32 @@ impl IcdCmInfo {
         t::CM_KIND[self.i()] & 2 != 0
     }
 
+    /// The side of the body the title names (a `laterality::SIDE_*` value),
+    /// computed from the title at build time.
+    #[inline]
+    pub(crate) fn title_side(self) -> u8 {
+        (t::CM_KIND[self.i()] >> 2) & 3
+    }
+
+    /// True if an Excludes1 note is written at this code or an ancestor
+    /// (precomputed at build time).
+    #[inline]
+    pub(crate) fn has_excludes1_in_chain(self) -> bool {
+        t::CM_KIND[self.i()] & 16 != 0
+    }
+
+    /// The Excludes1 references written at this code (not its ancestors) as
+    /// packed-key intervals `(lo, hi)`: a code falls in a reference only if
+    /// its key is in the interval (precomputed at build time).
+    #[inline]
+    pub(crate) fn excludes1_intervals(self) -> &'static [(u64, u64)] {
+        let (s, e) = (
+            t::CM_EXCLUDES1_START[self.i()],
+            t::CM_EXCLUDES1_START[self.i() + 1],
+        );
+        &t::CM_EXCLUDES1[s as usize..e as usize]
+    }
+
     /// The official long title, or `None` when no bundled source titles the
     /// code (codes new in FY2027, codes retired before FY2024). Never invented.
     pub fn title(self) -> Option<&'static str> {
@@ -430,5 +456,51 @@ impl IcdCmInfo {
         t::CM_GROUP_MEMBERS[s..e]
             .binary_search(&principal.key())
             .is_ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::laterality::{side_of_title, SIDE_NONE};
+
+    /// The side bits the build script stores are the title's side, for every code.
+    #[test]
+    fn stored_side_is_the_title_side() {
+        let mut sided = 0;
+        for info in all() {
+            let want = side_of_title(info.title().unwrap_or(""));
+            assert_eq!(info.title_side(), want, "{}", info.code());
+            sided += usize::from(want != SIDE_NONE);
+        }
+        assert!(sided > 10_000, "only {sided} codes name a side");
+    }
+
+    /// The build-time Excludes1 intervals are the note references' intervals,
+    /// and the chain bit says whether the code or an ancestor has any.
+    #[test]
+    fn excludes1_intervals_match_the_notes() {
+        for info in all() {
+            let want: Vec<(u64, u64)> = info
+                .notes()
+                .filter(|n| n.kind == NoteKind::Excludes1)
+                .flat_map(|n| n.refs())
+                .map(|r| {
+                    let n = r.last.len();
+                    let mask = if n >= 7 {
+                        0
+                    } else {
+                        (1u64 << (6 * (7 - n))) - 1
+                    };
+                    (r.first.key(), r.last.key() | mask)
+                })
+                .collect();
+            assert_eq!(info.excludes1_intervals(), want, "{}", info.code());
+            let chain = std::iter::once(info).chain(info.ancestors()).any(|a| {
+                a.notes()
+                    .any(|n| n.kind == NoteKind::Excludes1 && n.refs().len() > 0)
+            });
+            assert_eq!(info.has_excludes1_in_chain(), chain, "{}", info.code());
+        }
     }
 }

@@ -75,7 +75,7 @@ impl IcdPcs {
 
     #[cold]
     fn parse_slow(input: &str) -> Result<IcdPcs, ParseCodeError> {
-        let s = input.trim();
+        let s = crate::text::trim(input);
         if s.is_empty() {
             return Err(ParseCodeError::Empty);
         }

@@ -32,9 +32,24 @@ pub enum ProcedureCode {
 impl ProcedureCode {
     /// Parses a CPT or HCPCS Level II code; `None` if it is neither.
     pub fn parse(s: &str) -> Option<ProcedureCode> {
-        match Cpt::parse(s) {
-            Ok(c) => Some(ProcedureCode::Cpt(c)),
-            Err(_) => Hcpcs::parse(s).ok().map(ProcedureCode::Hcpcs),
+        // A HCPCS Level II code starts with a letter, a CPT code never does.
+        if crate::text::trim(s)
+            .as_bytes()
+            .first()
+            .is_some_and(u8::is_ascii_alphabetic)
+        {
+            Hcpcs::parse(s).ok().map(ProcedureCode::Hcpcs)
+        } else {
+            Cpt::parse(s).ok().map(ProcedureCode::Cpt)
+        }
+    }
+
+    /// The packed key of either kind (the two kinds never share a key:
+    /// a CPT code starts with a digit, a HCPCS code with a letter).
+    pub(crate) fn key(self) -> u64 {
+        match self {
+            ProcedureCode::Cpt(c) => c.key(),
+            ProcedureCode::Hcpcs(h) => h.key(),
         }
     }
 

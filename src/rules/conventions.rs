@@ -1,7 +1,8 @@
 //! ICD-10-CM coding conventions: Excludes1 notes, code-first sequencing,
 //! duplicates, the number of diagnoses.
 
-use super::{dx_field, rule, ClaimKind, Rule};
+use super::prepared::bloom_bit;
+use super::{dx_field, rule, ClaimKind, PreparedDx, Rule};
 use crate::icd10cm::{CodeRange, IcdCm, IcdCmInfo, NoteKind};
 use crate::mce::DxFlags;
 
@@ -29,19 +30,24 @@ fn refs_of(info: IcdCmInfo, kind: NoteKind) -> impl Iterator<Item = (IcdCmInfo, 
 
 /// One diagnosis that an Excludes1 reference can cover: a parsed code in
 /// the tables, with its packed key and length precomputed.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 struct Target {
     index: usize,
-    code: IcdCm,
     key: u64,
     len: usize,
+}
+
+impl Target {
+    fn code(self) -> IcdCm {
+        IcdCm::from_key_unchecked(self.key)
+    }
 }
 
 /// The packed-key interval of a reference: `range.contains(code)` holds
 /// exactly when `code.len() >= n` and `lo <= code.key() <= hi` (the first
 /// code's key is the lowest key starting with it, the last code's key with
-/// every lower symbol set the highest). Used as a cheap filter; a candidate
-/// is still confirmed with `CodeRange::contains`.
+/// every lower symbol set the highest). The tables hold the same intervals,
+/// precomputed, for the screen below.
 #[inline]
 fn interval(range: CodeRange) -> (u64, u64, usize) {
     let n_last = range.last.len();
@@ -57,22 +63,69 @@ fn interval(range: CodeRange) -> (u64, u64, usize) {
     )
 }
 
+/// The screen before the exact walk: true if some Excludes1 reference at a
+/// diagnosis or an ancestor has another diagnosis of the claim in its key
+/// interval. Most claims have none, and then the rule is done; it never
+/// misses a conflict the exact walk would report, because the walk only
+/// reports diagnoses inside these intervals.
+fn any_candidate(diagnoses: &[PreparedDx<'_>], targets: &[Target]) -> bool {
+    let lowest = targets.iter().map(|t| t.key).min().unwrap_or(u64::MAX);
+    let highest = targets.iter().map(|t| t.key).max().unwrap_or(0);
+    // The targets' categories (the top three symbols, `key >> 24`) as a
+    // Bloom set: most references lie inside one category.
+    let categories = targets.iter().fold(0, |b, t| b | bloom_bit(t.key >> 24));
+    for d in diagnoses {
+        let (Some(info), Some(code)) = (d.info, d.code) else {
+            continue;
+        };
+        if !info.has_excludes1_in_chain() {
+            continue;
+        }
+        let mut row = Some(info);
+        while let Some(at) = row {
+            for &(lo, hi) in at.excludes1_intervals() {
+                if hi < lowest || lo > highest {
+                    continue;
+                }
+                if lo >> 24 == hi >> 24 && categories & bloom_bit(lo >> 24) == 0 {
+                    continue;
+                }
+                if targets.iter().any(|b| {
+                    b.key >= lo && b.key <= hi && b.index != d.index && b.key != code.key()
+                }) {
+                    return true;
+                }
+            }
+            row = at.parent();
+        }
+    }
+    false
+}
+
 rule!(
     Excludes1, "excludes1-conflict", Warning,
     "two diagnoses where one's Excludes1 note (at the code or an ancestor) covers the other: they are not coded together",
     |c, out| {
         // The diagnoses a reference can cover (on the stack for typical claims).
-        let mut small = [None::<Target>; 16];
+        let covered = |d: &&PreparedDx<'_>| d.code.is_some() && d.info.is_some();
+        let target = |d: &PreparedDx<'_>| {
+            let code = d.code.map_or(0, |c| c.key());
+            Target { index: d.index, key: code, len: crate::codebuf::sixbit::len(code) }
+        };
+        let mut small = [Target::default(); 16];
         let mut big: Vec<Target> = Vec::new();
-        let mut n = 0;
-        for d in &c.diagnoses {
-            let (Some(code), Some(_)) = (d.code, d.info) else { continue };
-            let t = Target { index: d.index, code, key: code.key(), len: code.len() };
-            if n < small.len() { small[n] = Some(t) } else { big.push(t) }
-            n += 1;
-        }
+        let n = c.diagnoses.iter().filter(covered).count();
         if n < 2 { return }
-        let targets = || small.iter().flatten().chain(big.iter());
+        let targets: &[Target] = if n <= small.len() {
+            for (slot, d) in small.iter_mut().zip(c.diagnoses.iter().filter(covered)) {
+                *slot = target(d);
+            }
+            &small[..n]
+        } else {
+            big.extend(c.diagnoses.iter().filter(covered).map(target));
+            &big
+        };
+        if !any_candidate(&c.diagnoses, targets) { return }
         let mut reported: Vec<(usize, usize)> = Vec::new();
         // Owners in claim order, notes at the code then its ancestors, refs in
         // note order, covered diagnoses in claim order: the order findings
@@ -86,9 +139,9 @@ rule!(
                     if note.kind != NoteKind::Excludes1 { continue }
                     for range in note.refs() {
                         let (lo, hi, min_len) = interval(range);
-                        for b in targets() {
+                        for b in targets {
                             if b.key < lo || b.key > hi || b.len < min_len { continue }
-                            let bc = b.code;
+                            let bc = b.code();
                             if b.index == owner || bc == a || !range.contains(bc) { continue }
                             let pair = (owner.min(b.index), owner.max(b.index));
                             if reported.contains(&pair) { continue }
@@ -110,6 +163,9 @@ rule!(
     Warning,
     "a manifestation code with no etiology (code first) diagnosis listed before it",
     |c, out| {
+        if !c.any_diagnosis_has(DxFlags::MANIFESTATION) {
+            return;
+        }
         for d in &c.diagnoses {
             if !d.has(DxFlags::MANIFESTATION) {
                 continue;
@@ -145,6 +201,7 @@ rule!(
     DuplicateDiagnosis, "duplicate-diagnosis", Error,
     "the same diagnosis code listed twice (on institutional claims, repeats of the principal are duplicate-of-principal)",
     |c, out| {
+        if !c.dx_repeat_possible { return }
         for d in c.diagnoses.iter().skip(1) {
             let Some(code) = d.code else { continue };
             let Some(first) = c.diagnoses[..d.index].iter().find(|e| e.code == Some(code)) else { continue };

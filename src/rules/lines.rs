@@ -3,8 +3,19 @@
 use super::{rule, ClaimKind, PreparedLine, Rule};
 use crate::cpt::CptSection;
 use crate::date::Date;
+use crate::icd10cm::IcdCmInfo;
+use crate::laterality::{SIDE_BILATERAL, SIDE_LEFT, SIDE_RIGHT};
 use crate::load::ProcedureCode;
 use crate::mce::DxFlags;
+use crate::modifier::Modifier;
+
+// The modifiers the line rules name.
+const LT: Modifier = Modifier::from_ascii(*b"LT");
+const RT: Modifier = Modifier::from_ascii(*b"RT");
+const BILATERAL: Modifier = Modifier::from_ascii(*b"50");
+const PROFESSIONAL: Modifier = Modifier::from_ascii(*b"26");
+const TECHNICAL: Modifier = Modifier::from_ascii(*b"TC");
+const SEPARATE_EM: Modifier = Modifier::from_ascii(*b"25");
 
 pub(crate) fn rules() -> Vec<Box<dyn Rule>> {
     vec![
@@ -115,6 +126,14 @@ rule!(
     }
 );
 
+/// True if a finite number has no fraction (as `u.fract() == 0.0`, without
+/// the library call `fract` makes on baseline x86-64).
+#[inline]
+fn is_whole(u: f64) -> bool {
+    // From 2^52 up every f64 is a whole number.
+    u.abs() >= 4_503_599_627_370_496.0 || (u as i64) as f64 == u
+}
+
 rule!(
     UnitsInvalid,
     "units-invalid",
@@ -127,7 +146,7 @@ rule!(
                 Some(u) if !u.is_finite() => "has units that are not a number".to_owned(),
                 Some(0.0) => "has 0 units".to_owned(),
                 Some(u) if u < 0.0 => format!("has negative units ({u})"),
-                Some(u) if u.fract() != 0.0 => {
+                Some(u) if !is_whole(u) => {
                     format!("has fractional units ({u}): bill whole units")
                 }
                 _ => continue,
@@ -194,12 +213,12 @@ rule!(
     |c, out| {
         for l in &c.lines {
             if l.modifiers.len() < 2 { continue }
-            let pos = |m: &str| l.modifiers.iter().position(|x| x.is_some_and(|x| x.code().as_str() == m));
+            let pos = |m: Modifier| l.modifiers.iter().position(|x| *x == Some(m));
             for (a, b, why) in [
-                ("LT", "RT", "left and right on one line: bill each side on its own line, or use 50 for a bilateral procedure"),
-                ("50", "LT", "50 (bilateral) already covers both sides"),
-                ("50", "RT", "50 (bilateral) already covers both sides"),
-                ("26", "TC", "26 (professional component) and TC (technical component) together are the global service: bill it without either"),
+                (LT, RT, "left and right on one line: bill each side on its own line, or use 50 for a bilateral procedure"),
+                (BILATERAL, LT, "50 (bilateral) already covers both sides"),
+                (BILATERAL, RT, "50 (bilateral) already covers both sides"),
+                (PROFESSIONAL, TECHNICAL, "26 (professional component) and TC (technical component) together are the global service: bill it without either"),
             ] {
                 if let (Some(_), Some(j)) = (pos(a), pos(b)) {
                     out.emit(Some(l.index), format!("lines[{}].modifiers[{j}]", l.index), code_list(l),
@@ -224,23 +243,12 @@ enum Side {
     Bilateral,
 }
 
-fn side_of_title(title: &str) -> Option<Side> {
-    let mut left = false;
-    let mut right = false;
-    let mut both = false;
-    for w in title.split(|c: char| !c.is_ascii_alphabetic()) {
-        if w.eq_ignore_ascii_case("left") {
-            left = true;
-        } else if w.eq_ignore_ascii_case("right") {
-            right = true;
-        } else if w.eq_ignore_ascii_case("bilateral") {
-            both = true;
-        }
-    }
-    match (left, right, both) {
-        (_, _, true) | (true, true, _) => Some(Side::Bilateral),
-        (true, false, false) => Some(Side::Left),
-        (false, true, false) => Some(Side::Right),
+/// The side a diagnosis title names (stored per code at build time).
+fn side_of_dx(info: IcdCmInfo) -> Option<Side> {
+    match info.title_side() {
+        SIDE_LEFT => Some(Side::Left),
+        SIDE_RIGHT => Some(Side::Right),
+        SIDE_BILATERAL => Some(Side::Bilateral),
         _ => None,
     }
 }
@@ -250,10 +258,10 @@ rule!(
     "LT, RT or 50 on a line against a pointed diagnosis whose title says the other side (or one side for 50)",
     |c, out| {
         for l in &c.lines {
-            let line_side = if l.has_modifier("50") {
+            let line_side = if l.has(BILATERAL) {
                 Side::Bilateral
             } else {
-                match (l.has_modifier("LT"), l.has_modifier("RT")) {
+                match (l.has(LT), l.has(RT)) {
                     (true, false) => Side::Left,
                     (false, true) => Side::Right,
                     _ => continue,
@@ -262,8 +270,8 @@ rule!(
             for &p in l.pointers {
                 if p < 1 { continue }
                 let Some(d) = c.diagnoses.get(p as usize - 1) else { continue };
-                let Some(title) = d.info.and_then(|i| i.title()) else { continue };
-                let Some(dx_side) = side_of_title(title) else { continue };
+                let Some(info) = d.info else { continue };
+                let Some(dx_side) = side_of_dx(info) else { continue };
                 let clash = matches!(
                     (line_side, dx_side),
                     (Side::Left, Side::Right) | (Side::Right, Side::Left) | (Side::Bilateral, Side::Left | Side::Right)
@@ -272,7 +280,7 @@ rule!(
                     let m = match line_side { Side::Left => "LT (left)", Side::Right => "RT (right)", Side::Bilateral => "50 (bilateral)" };
                     let s = match dx_side { Side::Left => "the left side", Side::Right => "the right side", Side::Bilateral => "both sides" };
                     out.emit(Some(l.index), format!("lines[{}].modifiers", l.index), vec![l.display(), d.display()],
-                        format!("{} is billed with {m}, but diagnosis {p} {} is for {s} ({title})", line_name(l), d.display()));
+                        format!("{} is billed with {m}, but diagnosis {p} {} is for {s} ({})", line_name(l), d.display(), info.title().unwrap_or("")));
                 }
             }
         }
@@ -295,6 +303,9 @@ rule!(
     Warning,
     "two lines with the same code, modifiers and date of service",
     |c, out| {
+        if !c.line_repeat_possible {
+            return;
+        }
         for (i, l) in c.lines.iter().enumerate() {
             let Some(code) = l.code else { continue };
             for e in &c.lines[..i] {
@@ -383,7 +394,7 @@ rule!(
     "an E/M code (99202-99499) on the same date as a Surgery-section procedure, without modifier 25",
     |c, out| {
         for l in c.lines.iter().filter(|l| is_em(l)) {
-            if l.has_modifier("25") { continue }
+            if l.has(SEPARATE_EM) { continue }
             if let Some(s) = c.lines.iter().find(|s| is_surgery(s) && s.date == l.date) {
                 out.emit(Some(l.index), format!("lines[{}].modifiers", l.index), vec![l.display(), s.display()],
                     format!("{} is an E/M service billed on the same date as procedure {} (line {}) without modifier 25: add 25 if the E/M is significant and separately identifiable, else it is bundled into the procedure", line_name(l), s.display(), s.index + 1));
@@ -391,3 +402,33 @@ rule!(
         }
     }
 );
+
+#[cfg(test)]
+mod tests {
+    use super::is_whole;
+
+    proptest::proptest! {
+        #[test]
+        fn is_whole_is_fract_zero(u in proptest::num::f64::NORMAL | proptest::num::f64::ZERO | proptest::num::f64::SUBNORMAL) {
+            proptest::prop_assert_eq!(is_whole(u), u.fract() == 0.0);
+        }
+    }
+
+    #[test]
+    fn is_whole_edges() {
+        for u in [
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            0.5,
+            -2.5,
+            1e300,
+            -1e300,
+            4_503_599_627_370_495.5,
+            9.007_199_254_740_993e15,
+        ] {
+            assert_eq!(is_whole(u), u.fract() == 0.0, "{u}");
+        }
+    }
+}

@@ -104,6 +104,8 @@ rule!(
     "a newborn, pediatric, maternity or adult diagnosis against the patient's age on the date (professional and institutional)",
     |c, out| {
         let (Some(age), Some(date)) = (c.age, c.date) else { return };
+        let any = DxFlags::NEWBORN | DxFlags::PEDIATRIC | DxFlags::MATERNITY | DxFlags::ADULT;
+        if !c.any_diagnosis_has(any) { return }
         for d in &c.diagnoses {
             let Some(flags) = d.flags else { continue };
             for cat in flags.age_categories() {
@@ -136,6 +138,11 @@ rule!(
             Sex::Female => "male",
             _ => return,
         };
+        if !c.any_diagnosis_has(DxFlags::MALE | DxFlags::FEMALE)
+            && !c.any_procedure_has(PcsFlags::MALE | PcsFlags::FEMALE)
+        {
+            return;
+        }
         let sex = if other == "female" { "male" } else { "female" };
         let date = || c.date.map(|d| d.to_string()).unwrap_or_default();
         for d in &c.diagnoses {
@@ -212,7 +219,7 @@ rule!(
     |c, out| {
         if c.kind != ClaimKind::Institutional { return }
         let Some(d) = c.principal().filter(|d| d.has(DxFlags::REQUIRES_SECONDARY)) else { return };
-        let others = c.diagnoses.iter().skip(1).filter(|x| !x.raw.trim().is_empty()).count();
+        let others = c.diagnoses.iter().skip(1).filter(|x| !crate::text::is_blank(x.raw)).count();
         if others == 0 {
             out.emit(None, dx_field(0), vec![d.display()],
                 format!("{} is acceptable as the principal diagnosis only with a secondary diagnosis, and the claim has none", d.display()));
@@ -258,7 +265,7 @@ rule!(
     Error,
     "a secondary diagnosis that repeats the principal diagnosis (institutional)",
     |c, out| {
-        if c.kind != ClaimKind::Institutional {
+        if c.kind != ClaimKind::Institutional || !c.dx_repeat_possible {
             return;
         }
         let Some(p) = c.principal().and_then(|d| d.code) else {
@@ -286,6 +293,9 @@ rule!(
     Info,
     "a code the MCE marks as unspecified where a more specific code exists",
     |c, out| {
+        if !c.any_diagnosis_has(DxFlags::UNSPECIFIED) {
+            return;
+        }
         for d in c.diagnoses.iter().filter(|d| d.has(DxFlags::UNSPECIFIED)) {
             out.emit(None, dx_field(d.index), vec![d.display()],
                 format!("{} is an unspecified code (MCE): document and code the specific condition if known", d.display()));
@@ -297,6 +307,7 @@ rule!(
     WrongProcedure, "wrong-procedure-performed", Error,
     "a diagnosis that records a wrong procedure (Y65.51-Y65.53): the claim is not payable as a normal claim",
     |c, out| {
+        if !c.any_diagnosis_has(DxFlags::WRONG_PROCEDURE) { return }
         for d in c.diagnoses.iter().filter(|d| d.has(DxFlags::WRONG_PROCEDURE)) {
             out.emit(None, dx_field(d.index), vec![d.display()],
                 format!("{} records a wrong surgery or procedure (wrong site, patient or procedure): Medicare does not cover it; bill it per the wrong-surgery instructions", d.display()));

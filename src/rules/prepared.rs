@@ -1,6 +1,7 @@
 //! The prepared claim: every code parsed and looked up once, every date
 //! resolved, for all rules to read.
 
+use super::InlineList;
 use crate::claim::Claim;
 use crate::date::Date;
 use crate::hcpcs::{self, HcpcsRelease};
@@ -10,6 +11,7 @@ use crate::load::ProcedureCode;
 use crate::lookup::System;
 use crate::mce::{DxFlags, PcsFlags};
 use crate::modifier::Modifier;
+use crate::text::{is_blank, trim};
 use crate::ParseCodeError;
 
 /// Professional (CMS-1500/837P) or institutional (UB-04/837I).
@@ -48,7 +50,7 @@ pub struct DateField<'c> {
 
 impl<'c> DateField<'c> {
     fn new(raw: Option<&'c str>) -> DateField<'c> {
-        let raw = raw.filter(|s| !s.trim().is_empty());
+        let raw = raw.filter(|s| !is_blank(s));
         DateField {
             raw,
             date: raw.and_then(|s| s.parse().ok()),
@@ -85,6 +87,23 @@ pub enum CodeStatus {
     Unchecked,
 }
 
+impl CodeStatus {
+    /// True for the statuses a code validity rule reports: anything but
+    /// valid, unchecked or missing (a missing code is `malformed-claim`).
+    ///
+    /// ```
+    /// use medcode::rules::CodeStatus;
+    /// assert!(CodeStatus::Header.is_problem());
+    /// assert!(!CodeStatus::Unchecked.is_problem());
+    /// ```
+    pub fn is_problem(self) -> bool {
+        !matches!(
+            self,
+            CodeStatus::Valid | CodeStatus::Unchecked | CodeStatus::Missing
+        )
+    }
+}
+
 /// One diagnosis, prepared.
 #[derive(Debug, Clone, Copy)]
 pub struct PreparedDx<'c> {
@@ -110,7 +129,7 @@ impl PreparedDx<'_> {
     pub fn display(&self) -> String {
         match self.code {
             Some(c) => c.to_string(),
-            None => self.raw.trim().to_owned(),
+            None => trim(self.raw).to_owned(),
         }
     }
 
@@ -144,7 +163,7 @@ impl PreparedPcs<'_> {
     pub fn display(&self) -> String {
         match self.code {
             Some(c) => c.to_string(),
-            None => self.raw.trim().to_owned(),
+            None => trim(self.raw).to_owned(),
         }
     }
 
@@ -169,8 +188,9 @@ pub struct PreparedLine<'c> {
     pub hcpcs_dates: Option<(Option<Date>, Option<Date>)>,
     /// The modifiers as written.
     pub modifiers_raw: &'c [String],
-    /// The modifiers parsed (`None` where the text is not a modifier).
-    pub modifiers: Vec<Option<Modifier>>,
+    /// The modifiers parsed (`None` where the text is not a modifier); a
+    /// slice to read, inline up to 4.
+    pub modifiers: InlineList<Option<Modifier>, 4>,
     /// Units, as given.
     pub units: Option<f64>,
     /// Diagnosis pointers, as given (1-based).
@@ -184,17 +204,34 @@ pub struct PreparedLine<'c> {
 impl PreparedLine<'_> {
     /// True if the line carries `modifier`.
     pub fn has_modifier(&self, modifier: &str) -> bool {
-        self.modifiers
-            .iter()
-            .flatten()
-            .any(|m| m.code().as_str() == modifier)
+        Modifier::parse(modifier).is_ok_and(|m| self.has(m))
+    }
+
+    /// True if the line carries `modifier` (the typed form of
+    /// [`has_modifier`](Self::has_modifier)).
+    ///
+    /// ```
+    /// use medcode::claim::{Claim, ClaimLine};
+    /// use medcode::rules::Engine;
+    /// let claim = Claim {
+    ///     lines: vec![ClaimLine { modifiers: vec!["rt".into()], ..ClaimLine::new("20610") }],
+    ///     ..Default::default()
+    /// };
+    /// let engine = Engine::builder().build().unwrap();
+    /// let p = engine.prepare(&claim);
+    /// assert!(p.lines[0].has("RT".parse().unwrap()));
+    /// assert!(p.lines[0].has_modifier("RT"));
+    /// ```
+    #[inline]
+    pub fn has(&self, modifier: Modifier) -> bool {
+        self.modifiers.contains(&Some(modifier))
     }
 
     /// The code as text.
     pub fn display(&self) -> String {
         match self.code {
             Some(c) => c.to_string(),
-            None => self.raw.trim().to_owned(),
+            None => trim(self.raw).to_owned(),
         }
     }
 }
@@ -262,6 +299,36 @@ pub struct PreparedClaim<'c> {
     /// The file name of the HCPCS release lines were checked against, if any.
     pub hcpcs_source: Option<&'c str>,
     pub(crate) src: HcpcsSource<'c>,
+    /// The MCE flags of every diagnosis together.
+    dx_flags: DxFlags,
+    /// The MCE flags of every procedure together.
+    pcs_flags: PcsFlags,
+    /// True if some code's status is neither valid, unchecked nor missing.
+    code_problem: bool,
+    /// False when no two diagnoses can share a code (a Bloom test).
+    pub(crate) dx_repeat_possible: bool,
+    /// False when no two lines can share a code (a Bloom test).
+    pub(crate) line_repeat_possible: bool,
+}
+
+/// One bit of a 64-bit Bloom set for a packed key (quick "surely not
+/// there" tests over the few codes of a claim).
+#[inline]
+pub(crate) fn bloom_bit(key: u64) -> u64 {
+    1 << (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58)
+}
+
+/// True if two of the keys may be equal (false means surely all differ).
+fn may_repeat(keys: impl Iterator<Item = u64>) -> bool {
+    let mut seen = 0u64;
+    for k in keys {
+        let bit = bloom_bit(k);
+        if seen & bit != 0 {
+            return true;
+        }
+        seen |= bit;
+    }
+    false
 }
 
 impl std::fmt::Debug for HcpcsSource<'_> {
@@ -335,17 +402,27 @@ impl<'e> HcpcsSource<'e> {
 
 /// Two-digit CPT (Level I) modifier numbers in current use (numbers only,
 /// no descriptors): a two-digit modifier outside this list is reported.
-pub(crate) const CPT_MODIFIERS: [&str; 40] = [
-    "22", "23", "24", "25", "26", "27", "32", "33", "47", "50", "51", "52", "53", "54", "55", "56",
-    "57", "58", "59", "62", "63", "66", "73", "74", "76", "77", "78", "79", "80", "81", "82", "90",
-    "91", "92", "93", "95", "96", "97", "98", "99",
+pub(crate) const CPT_MODIFIERS: [u8; 40] = [
+    22, 23, 24, 25, 26, 27, 32, 33, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 62, 63, 66, 73, 74,
+    76, 77, 78, 79, 80, 81, 82, 90, 91, 92, 93, 95, 96, 97, 98, 99,
 ];
+
+/// [`CPT_MODIFIERS`] as a bit set over 0..=99.
+const CPT_MODIFIER_BITS: u128 = {
+    let mut bits = 0u128;
+    let mut i = 0;
+    while i < CPT_MODIFIERS.len() {
+        bits |= 1 << CPT_MODIFIERS[i];
+        i += 1;
+    }
+    bits
+};
 
 /// True if a parsed modifier is a known modifier: a listed CPT number, or a
 /// Level II modifier (checked against the HCPCS release when one is in use).
 pub(crate) fn modifier_known(m: Modifier, src: HcpcsSource<'_>) -> bool {
-    if m.is_cpt() {
-        return CPT_MODIFIERS.contains(&m.code().as_str());
+    if let Some(n) = m.cpt_number() {
+        return CPT_MODIFIER_BITS & (1 << n) != 0;
     }
     src.has_modifier(m).unwrap_or(true)
 }
@@ -382,7 +459,7 @@ fn prepare_dx<'c>(
         status: CodeStatus::Missing,
         poa,
     };
-    if raw_s.trim().is_empty() {
+    if is_blank(raw_s) {
         return dx;
     }
     match IcdCm::parse(raw_s) {
@@ -447,7 +524,7 @@ fn prepare_pcs<'c>(
         status: CodeStatus::Missing,
         date: own,
     };
-    if raw_s.trim().is_empty() {
+    if is_blank(raw_s) {
         return p;
     }
     let other = || -> Option<System> {
@@ -520,7 +597,7 @@ fn prepare_line<'c>(
         own_date,
         date,
     };
-    if raw.trim().is_empty() {
+    if is_blank(raw) {
         return out;
     }
     match ProcedureCode::parse(raw) {
@@ -588,7 +665,7 @@ fn parse_kind(claim: &Claim, problems: &mut Vec<Problem>) -> ClaimKind {
         });
         return inferred;
     };
-    let t = raw.trim();
+    let t = trim(raw);
     let is = |names: &[&str]| names.iter().any(|n| t.eq_ignore_ascii_case(n));
     if is(&["professional", "p", "837p", "cms-1500", "cms1500"]) {
         ClaimKind::Professional
@@ -611,7 +688,7 @@ fn parse_sex(claim: &Claim) -> Sex {
     let Some(s) = claim.patient.as_ref().and_then(|p| p.sex.as_deref()) else {
         return Sex::Missing;
     };
-    let s = s.trim();
+    let s = trim(s);
     let is = |names: &[&str]| names.iter().any(|n| s.eq_ignore_ascii_case(n));
     if is(&["M", "MALE"]) {
         Sex::Male
@@ -645,7 +722,7 @@ impl<'c> PreparedClaim<'c> {
             .date
             .or(discharge_date.date)
             .or_else(earliest_line);
-        let diagnoses = claim
+        let diagnoses: Vec<PreparedDx<'c>> = claim
             .diagnoses
             .iter()
             .enumerate()
@@ -654,9 +731,9 @@ impl<'c> PreparedClaim<'c> {
         let admitting = claim
             .admitting_diagnosis
             .as_deref()
-            .filter(|s| !s.trim().is_empty())
+            .filter(|s| !is_blank(s))
             .map(|s| prepare_dx(0, Some(s), None, date, src));
-        let procedures = claim
+        let procedures: Vec<PreparedPcs<'c>> = claim
             .procedures
             .iter()
             .enumerate()
@@ -689,7 +766,7 @@ impl<'c> PreparedClaim<'c> {
             });
         }
         for (i, d) in claim.diagnoses.iter().enumerate() {
-            if d.code.as_deref().map_or(true, |s| s.trim().is_empty()) {
+            if d.code.as_deref().map_or(true, is_blank) {
                 problems.push(Problem {
                     field: format!("diagnoses[{i}].code"),
                     message: format!("diagnosis {} has no code", i + 1),
@@ -697,7 +774,7 @@ impl<'c> PreparedClaim<'c> {
             }
         }
         for (i, p) in claim.procedures.iter().enumerate() {
-            if p.code.as_deref().map_or(true, |s| s.trim().is_empty()) {
+            if p.code.as_deref().map_or(true, is_blank) {
                 problems.push(Problem {
                     field: format!("procedures[{i}].code"),
                     message: format!("procedure {} has no code", i + 1),
@@ -705,7 +782,7 @@ impl<'c> PreparedClaim<'c> {
             }
         }
         for (i, l) in claim.lines.iter().enumerate() {
-            if l.code.as_deref().map_or(true, |s| s.trim().is_empty()) {
+            if l.code.as_deref().map_or(true, is_blank) {
                 problems.push(Problem {
                     field: format!("lines[{i}].code"),
                     message: format!("line {} has no procedure code", i + 1),
@@ -718,6 +795,22 @@ impl<'c> PreparedClaim<'c> {
             ClaimKind::Professional => date,
         };
         let (age, age_problem) = resolve_age(claim, kind, age_date);
+        let code_problem = diagnoses.iter().any(|d| d.status.is_problem())
+            || admitting.as_ref().is_some_and(|d| d.status.is_problem())
+            || procedures.iter().any(|p| p.status.is_problem())
+            || lines.iter().any(|l| l.status.is_problem());
+        let dx_flags = diagnoses
+            .iter()
+            .filter_map(|d| d.flags)
+            .fold(DxFlags::NONE, |a, f| a | f);
+        let pcs_flags = procedures
+            .iter()
+            .filter_map(|p| p.flags)
+            .fold(PcsFlags::NONE, |a, f| a | f);
+        let dx_repeat_possible =
+            may_repeat(diagnoses.iter().filter_map(|d| d.code.map(IcdCm::key)));
+        let line_repeat_possible =
+            may_repeat(lines.iter().filter_map(|l| l.code.map(ProcedureCode::key)));
         PreparedClaim {
             claim,
             kind,
@@ -735,7 +828,48 @@ impl<'c> PreparedClaim<'c> {
             problems,
             hcpcs_source: src.name(),
             src,
+            dx_flags,
+            pcs_flags,
+            code_problem,
+            dx_repeat_possible,
+            line_repeat_possible,
         }
+    }
+
+    /// True if some diagnosis has one of the MCE flags in `flags` on the
+    /// claim date (a quick test before walking the diagnoses).
+    ///
+    /// ```
+    /// use medcode::claim::{Claim, Diagnosis};
+    /// use medcode::rules::Engine;
+    /// use medcode::DxFlags;
+    /// let claim = Claim {
+    ///     service_date: Some("2025-11-03".into()),
+    ///     diagnoses: vec![Diagnosis::new("I10"), Diagnosis::new("E11.9")],
+    ///     ..Default::default()
+    /// };
+    /// let engine = Engine::builder().build().unwrap();
+    /// let p = engine.prepare(&claim);
+    /// assert!(p.any_diagnosis_has(DxFlags::QUESTIONABLE_ADMISSION));
+    /// assert!(!p.any_diagnosis_has(DxFlags::MANIFESTATION));
+    /// ```
+    #[inline]
+    pub fn any_diagnosis_has(&self, flags: DxFlags) -> bool {
+        self.dx_flags.intersects(flags)
+    }
+
+    /// True if some procedure has one of the MCE flags in `flags` on the claim date.
+    #[inline]
+    pub fn any_procedure_has(&self, flags: PcsFlags) -> bool {
+        self.pcs_flags.intersects(flags)
+    }
+
+    /// True if some code of the claim is invalid, of another system, not
+    /// in the tables, a header or not valid on its date (so a code validity
+    /// rule has something to say).
+    #[inline]
+    pub fn has_code_problem(&self) -> bool {
+        self.code_problem
     }
 
     /// The principal (institutional) or first-listed diagnosis.
@@ -768,7 +902,7 @@ fn resolve_age(claim: &Claim, kind: ClaimKind, at: Option<Date>) -> (Option<u32>
         }
         return (Some(a.floor() as u32), None);
     }
-    match patient.and_then(|p| p.birth_date.as_deref()).filter(|s| !s.trim().is_empty()) {
+    match patient.and_then(|p| p.birth_date.as_deref()).filter(|s| !is_blank(s)) {
         Some(b) => match b.parse::<Date>() {
             Err(_) => (
                 None,

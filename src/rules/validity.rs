@@ -69,13 +69,7 @@ impl Item<'_> {
     }
 }
 
-fn interesting(s: CodeStatus) -> bool {
-    !matches!(
-        s,
-        CodeStatus::Valid | CodeStatus::Unchecked | CodeStatus::Missing
-    )
-}
-
+/// The codes a validity rule has something to say about.
 fn items<'a>(c: &'a PreparedClaim<'_>) -> impl Iterator<Item = Item<'a>> + 'a {
     // Diagnoses and the admitting diagnosis differ only in where they sit.
     let dx_item = move |place: Place, d: &PreparedDx<'a>| Item {
@@ -92,17 +86,17 @@ fn items<'a>(c: &'a PreparedClaim<'_>) -> impl Iterator<Item = Item<'a>> + 'a {
     let dx = c
         .diagnoses
         .iter()
-        .filter(|d| interesting(d.status))
+        .filter(|d| d.status.is_problem())
         .map(move |d| dx_item(Place::Dx(d.index), d));
     let adm = c
         .admitting
         .iter()
-        .filter(|d| interesting(d.status))
+        .filter(|d| d.status.is_problem())
         .map(move |d| dx_item(Place::Admitting, d));
     let pcs = c
         .procedures
         .iter()
-        .filter(|p| interesting(p.status))
+        .filter(|p| p.status.is_problem())
         .map(move |p| Item {
             place: Place::Pcs(p.index),
             expected: System::Icd10Pcs,
@@ -117,7 +111,7 @@ fn items<'a>(c: &'a PreparedClaim<'_>) -> impl Iterator<Item = Item<'a>> + 'a {
     let lines = c
         .lines
         .iter()
-        .filter(|l| interesting(l.status))
+        .filter(|l| l.status.is_problem())
         .map(move |l| Item {
             place: Place::Line(l.index),
             expected: match l.code {
@@ -155,6 +149,9 @@ rule!(
     Error,
     "a code that is not a code of its system, or in no bundled (or loaded) release",
     |c, out| {
+        if !c.has_code_problem() {
+            return;
+        }
         for it in items(c) {
             let msg = match it.status {
                 CodeStatus::Unparseable(e) => match it.expected {
@@ -188,6 +185,9 @@ rule!(
     NotValidOnDate, "code-not-valid-on-date", Error,
     "a code that exists but is not valid on the date of service (the message gives its validity window)",
     |c, out| {
+        if !c.has_code_problem() {
+            return;
+        }
         for it in items(c) {
             if it.status != CodeStatus::NotValidOnDate {
                 continue;
@@ -226,6 +226,9 @@ rule!(
     HeaderCode, "header-code", Error,
     "an ICD-10-CM category or subcategory that is not billable, including a code missing its 7th character",
     |c, out| {
+        if !c.has_code_problem() {
+            return;
+        }
         for it in items(c) {
             if it.status != CodeStatus::Header {
                 continue;
@@ -266,6 +269,9 @@ rule!(
     SystemMismatch, "code-system-mismatch", Error,
     "a code of the wrong system for its place: a PCS code on a line, a CPT code in procedures, a diagnosis as a line code",
     |c, out| {
+        if !c.has_code_problem() {
+            return;
+        }
         for it in items(c) {
             let CodeStatus::OtherSystem(sys) = it.status else { continue };
             let place = match it.expected {
