@@ -39,7 +39,9 @@
 //! ```
 
 use serde::{Deserialize, Deserializer, Serialize};
+use std::borrow::Cow;
 use std::fmt;
+use std::marker::PhantomData;
 
 /// One claim, professional or institutional.
 ///
@@ -206,37 +208,129 @@ impl ClaimLine {
     }
 }
 
+// ---- the claim borrowed from its JSON text ----------------------------------
+
+/// A claim read from JSON without copying its strings (those without
+/// escapes are borrowed from the text): the JSON Lines fast path. The same
+/// lenient readers as [`Claim`], so a text reads as a `ClaimRef` exactly
+/// when it reads as a `Claim`, with the same values.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct ClaimRef<'a> {
+    #[serde(borrow, deserialize_with = "text_ref")]
+    pub id: Option<Cow<'a, str>>,
+    #[serde(rename = "type", borrow, deserialize_with = "text_ref")]
+    pub claim_type: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    pub patient: Option<PatientRef<'a>>,
+    #[serde(borrow, deserialize_with = "text_ref")]
+    pub service_date: Option<Cow<'a, str>>,
+    #[serde(borrow, deserialize_with = "text_ref")]
+    pub admission_date: Option<Cow<'a, str>>,
+    #[serde(borrow, deserialize_with = "text_ref")]
+    pub discharge_date: Option<Cow<'a, str>>,
+    #[serde(borrow, deserialize_with = "text_ref")]
+    pub discharge_status: Option<Cow<'a, str>>,
+    #[serde(borrow, deserialize_with = "list")]
+    pub diagnoses: Vec<DiagnosisRef<'a>>,
+    #[serde(borrow, deserialize_with = "text_ref")]
+    pub admitting_diagnosis: Option<Cow<'a, str>>,
+    #[serde(borrow, deserialize_with = "list")]
+    pub procedures: Vec<ProcedureRef<'a>>,
+    #[serde(borrow, deserialize_with = "list")]
+    pub lines: Vec<ClaimLineRef<'a>>,
+}
+
+/// [`Patient`], borrowed.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct PatientRef<'a> {
+    #[serde(borrow, deserialize_with = "text_ref")]
+    pub sex: Option<Cow<'a, str>>,
+    #[serde(borrow, deserialize_with = "text_ref")]
+    pub birth_date: Option<Cow<'a, str>>,
+    #[serde(deserialize_with = "number")]
+    pub age: Option<f64>,
+}
+
+/// [`Diagnosis`], borrowed.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct DiagnosisRef<'a> {
+    #[serde(borrow, deserialize_with = "text_ref")]
+    pub code: Option<Cow<'a, str>>,
+    #[serde(borrow, deserialize_with = "text_ref")]
+    pub poa: Option<Cow<'a, str>>,
+}
+
+/// [`Procedure`], borrowed.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct ProcedureRef<'a> {
+    #[serde(borrow, deserialize_with = "text_ref")]
+    pub code: Option<Cow<'a, str>>,
+    #[serde(borrow, deserialize_with = "text_ref")]
+    pub date: Option<Cow<'a, str>>,
+}
+
+/// [`ClaimLine`], borrowed.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct ClaimLineRef<'a> {
+    #[serde(borrow, deserialize_with = "text_ref")]
+    pub code: Option<Cow<'a, str>>,
+    #[serde(borrow, deserialize_with = "text_list_ref")]
+    pub modifiers: Vec<Cow<'a, str>>,
+    #[serde(deserialize_with = "number")]
+    pub units: Option<f64>,
+    #[serde(deserialize_with = "pointers")]
+    pub dx_pointers: Vec<i64>,
+    #[serde(borrow, deserialize_with = "text_ref")]
+    pub service_date: Option<Cow<'a, str>>,
+    #[serde(deserialize_with = "number")]
+    #[allow(dead_code)] // read so that a bad charge is the same error as in `Claim`
+    pub charge: Option<f64>,
+}
+
 // ---- lenient field readers -------------------------------------------------
 
 /// A string, or a number or boolean written as text; `null` is `None`.
 fn text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    d.deserialize_any(TextVisitor)
+    Ok(text_ref(d)?.map(Cow::into_owned))
 }
 
-struct TextVisitor;
+/// [`text`], borrowing the string from the input when it can.
+fn text_ref<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<Option<Cow<'a, str>>, D::Error> {
+    d.deserialize_any(TextVisitor(PhantomData))
+}
 
-impl<'de> serde::de::Visitor<'de> for TextVisitor {
-    type Value = Option<String>;
+struct TextVisitor<'a>(PhantomData<&'a ()>);
+
+impl<'de: 'a, 'a> serde::de::Visitor<'de> for TextVisitor<'a> {
+    type Value = Option<Cow<'a, str>>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a string or a number")
     }
+    fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Some(Cow::Borrowed(v)))
+    }
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Some(v.to_owned()))
+        Ok(Some(Cow::Owned(v.to_owned())))
     }
     fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
-        Ok(Some(v))
+        Ok(Some(Cow::Owned(v)))
     }
     fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(Some(v.to_string()))
+        Ok(Some(Cow::Owned(v.to_string())))
     }
     fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(Some(v.to_string()))
+        Ok(Some(Cow::Owned(v.to_string())))
     }
     fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(Some(v.to_string()))
+        Ok(Some(Cow::Owned(v.to_string())))
     }
     fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(Some(v.to_string()))
+        Ok(Some(Cow::Owned(v.to_string())))
     }
     fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
         Ok(None)
@@ -245,7 +339,7 @@ impl<'de> serde::de::Visitor<'de> for TextVisitor {
         Ok(None)
     }
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(TextVisitor)
+        d.deserialize_any(self)
     }
 }
 
@@ -290,12 +384,17 @@ fn list<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, 
     Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
 }
 
-/// A list of strings (numbers written as text, nulls dropped); a single
-/// string is a list of one.
+/// A list of strings (numbers written as text, nulls as empty strings); a
+/// single string is a list of one.
 fn text_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    struct V;
-    impl<'de> serde::de::Visitor<'de> for V {
-        type Value = Vec<String>;
+    Ok(text_list_ref(d)?.into_iter().map(Cow::into_owned).collect())
+}
+
+/// [`text_list`], borrowing the strings from the input when it can.
+fn text_list_ref<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<Vec<Cow<'a, str>>, D::Error> {
+    struct V<'a>(PhantomData<&'a ()>);
+    impl<'de: 'a, 'a> serde::de::Visitor<'de> for V<'a> {
+        type Value = Vec<Cow<'a, str>>;
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.write_str("a list of strings")
         }
@@ -304,13 +403,16 @@ fn text_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
             mut a: A,
         ) -> Result<Self::Value, A::Error> {
             let mut out = Vec::with_capacity(a.size_hint().unwrap_or(0).min(16));
-            while let Some(item) = a.next_element_seed(TextSeed)? {
+            while let Some(item) = a.next_element_seed(TextSeed(PhantomData))? {
                 out.push(item.unwrap_or_default());
             }
             Ok(out)
         }
+        fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+            Ok(vec![Cow::Borrowed(v)])
+        }
         fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
-            Ok(vec![v.to_owned()])
+            Ok(vec![Cow::Owned(v.to_owned())])
         }
         fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
             Ok(Vec::new())
@@ -319,17 +421,17 @@ fn text_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
             Ok(Vec::new())
         }
         fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-            d.deserialize_any(V)
+            d.deserialize_any(self)
         }
     }
-    d.deserialize_any(V)
+    d.deserialize_any(V(PhantomData))
 }
 
-struct TextSeed;
-impl<'de> serde::de::DeserializeSeed<'de> for TextSeed {
-    type Value = Option<String>;
+struct TextSeed<'a>(PhantomData<&'a ()>);
+impl<'de: 'a, 'a> serde::de::DeserializeSeed<'de> for TextSeed<'a> {
+    type Value = Option<Cow<'a, str>>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(TextVisitor)
+        d.deserialize_any(TextVisitor(PhantomData))
     }
 }
 

@@ -525,16 +525,18 @@ impl Cpt {
     /// assert_eq!("00100".parse::<Cpt>().unwrap().number(), Some(100));
     /// assert_eq!("0001F".parse::<Cpt>().unwrap().number(), None);
     /// ```
+    #[inline]
     pub fn number(self) -> Option<u32> {
+        // Digit symbols are digit + 1; read all five without branching.
+        let key = self.key();
         let mut n = 0u32;
+        let mut all_digits = true;
         for pos in 0..Self::LEN {
-            let b = self.byte(pos);
-            if !b.is_ascii_digit() {
-                return None;
-            }
-            n = n * 10 + u32::from(b - b'0');
+            let sym = sixbit::symbol(key, pos);
+            all_digits &= sixbit::is_digit(sym);
+            n = n * 10 + (sym as u32).wrapping_sub(1);
         }
-        Some(n)
+        all_digits.then_some(n)
     }
 
     /// The Category I section the code's number falls in. `None` for numbers
@@ -567,6 +569,17 @@ crate::codebuf::code_text_traits!(Cpt, code, "a CPT code such as \"99213\" or \"
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn number_of_every_five_digit_code() {
+        for n in 0..100_000u32 {
+            let code = Cpt::parse(&format!("{n:05}")).unwrap();
+            assert_eq!(code.number(), Some(n));
+        }
+        for text in ["0001F", "0042T", "0001U", "0001A", "0001M"] {
+            assert_eq!(Cpt::parse(text).unwrap().number(), None, "{text}");
+        }
+    }
 
     proptest::proptest! {
         /// The fast path answers exactly as the careful parser.

@@ -81,7 +81,7 @@ impl Rule for NeedsId {
         Severity::Warning
     }
     fn check(&self, c: &PreparedClaim<'_>, out: &mut Emitter<'_>) {
-        if c.claim.id.is_none() {
+        if c.id.is_none() {
             out.emit(None, "id", vec![], "no claim id");
         }
     }
@@ -253,8 +253,11 @@ proptest! {
             prop_assert!(!f.message.is_empty());
             prop_assert!(RULE_IDS.contains(&f.rule.as_ref()));
         }
-        // And through JSON.
+        // And through JSON: the borrowed fast path finds what the typed path
+        // finds for the same claim read back.
         let json = serde_json::to_string(&claim).unwrap();
+        let back: Claim = serde_json::from_str(&json).unwrap();
+        prop_assert_eq!(engine().check_json(&json), engine().check(&back));
         let out = engine().check_jsonl_line(&json);
         prop_assert!(!out.contains('\n'));
         prop_assert!(serde_json::from_str::<serde_json::Value>(&out).is_ok());
@@ -271,6 +274,17 @@ proptest! {
     #[test]
     fn arbitrary_json_values_yield_one_line(v in arb_json()) {
         let input = v.to_string();
+        // The borrowed fast path agrees with the owned parse: same findings
+        // for a claim, one malformed-claim finding for anything else.
+        let report = engine().check_json(&input);
+        match serde_json::from_str::<Claim>(&input) {
+            Ok(c) => prop_assert_eq!(report, engine().check(&c)),
+            Err(_) => {
+                prop_assert_eq!(report.claim_id, None);
+                prop_assert_eq!(report.findings.len(), 1);
+                prop_assert_eq!(report.findings[0].rule.as_ref(), "malformed-claim");
+            }
+        }
         let out = engine().check_jsonl_line(&input);
         prop_assert!(!out.contains('\n'));
         prop_assert!(serde_json::from_str::<serde_json::Value>(&out).is_ok());

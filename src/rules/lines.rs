@@ -167,7 +167,7 @@ rule!(
     |c, out| {
         for l in &c.lines {
             for (k, m) in l.modifiers.iter().enumerate() {
-                let raw = l.modifiers_raw.get(k).map_or("", |s| s.as_str());
+                let raw = l.modifiers_raw.get(k).unwrap_or("");
                 let why = match m {
                     None => format!("{raw:?} is not a modifier (two letters or digits)"),
                     Some(m) if !c.modifier_known(*m) => {

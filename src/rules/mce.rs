@@ -64,7 +64,7 @@ rule!(
     "the patient's age is missing (institutional), negative, over 124, or not computable from the birth date",
     |c, out| {
         if let Some(p) = &c.age_problem {
-            let field = if c.claim.patient.as_ref().is_some_and(|p| p.age.is_some()) {
+            let field = if c.age_given.is_some() {
                 "patient.age"
             } else {
                 "patient.birth_date"
@@ -80,7 +80,7 @@ rule!(
     |c, out| {
         match c.sex {
             Sex::Invalid => {
-                let v = c.claim.patient.as_ref().and_then(|p| p.sex.as_deref()).unwrap_or("");
+                let v = c.sex_text.unwrap_or("");
                 out.emit(None, "patient.sex", vec![], format!("sex {v:?} is not valid: use M, F or U"));
             }
             Sex::Unknown | Sex::Missing => {
@@ -403,7 +403,7 @@ rule!(
     "a missing or invalid patient discharge status for the discharge date (institutional, the MCE's dated list)",
     |c, out| {
         if c.kind != ClaimKind::Institutional { return }
-        let raw = c.claim.discharge_status.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        let raw = c.discharge_status.map(str::trim).filter(|s| !s.is_empty());
         let Some(raw) = raw else {
             out.emit(None, "discharge_status", vec![], "the inpatient claim has no patient discharge status");
             return;

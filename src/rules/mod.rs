@@ -42,15 +42,16 @@ mod inline_list;
 mod lines;
 mod mce;
 mod prepared;
+mod source;
 mod validity;
 
 pub use inline_list::InlineList;
 pub use prepared::{
-    ClaimKind, CodeStatus, DateField, PreparedClaim, PreparedDx, PreparedLine, PreparedPcs,
-    Problem, Sex,
+    ClaimKind, CodeStatus, DateField, ModifierTexts, PreparedClaim, PreparedDx, PreparedLine,
+    PreparedPcs, Problem, Sex,
 };
 
-use crate::claim::Claim;
+use crate::claim::{Claim, ClaimRef};
 use crate::hcpcs::HcpcsRelease;
 use crate::load::{AddonTable, EditLoadError, MueTable, PtpTable};
 use prepared::HcpcsSource;
@@ -200,7 +201,7 @@ impl Emitter<'_> {
     /// impl Rule for NoEmptyId {
     ///     fn id(&self) -> &'static str { "acme-claim-id" }
     ///     fn check(&self, claim: &PreparedClaim<'_>, out: &mut Emitter<'_>) {
-    ///         if claim.claim.id.is_none() {
+    ///         if claim.id.is_none() {
     ///             out.emit(None, "id", vec![], "the claim has no id");
     ///         }
     ///     }
@@ -831,8 +832,20 @@ impl Engine {
     }
 
     /// The report for one JSON Lines input line.
+    ///
+    /// The claim's strings are borrowed from `input` where they can be (no
+    /// copy, no allocation); the findings are those [`check`](Self::check)
+    /// gives for the same claim parsed into a [`Claim`].
     pub fn check_json(&self, input: &str) -> Report {
         let trimmed = input.trim_start_matches('\u{feff}');
+        if let Ok(claim) = serde_json::from_str::<ClaimRef<'_>>(trimmed) {
+            let prepared = PreparedClaim::new(&claim, HcpcsSource::pick(self.hcpcs.as_ref()));
+            return Report {
+                claim_id: prepared.id.map(str::to_owned),
+                findings: self.check_prepared(&prepared),
+            };
+        }
+        // Not a claim: the owned parse gives the error to report.
         match serde_json::from_str::<Claim>(trimmed) {
             Ok(claim) => self.check(&claim),
             Err(e) => {

@@ -1,8 +1,8 @@
 //! The prepared claim: every code parsed and looked up once, every date
 //! resolved, for all rules to read.
 
+use super::source::{ClaimSource, LineParts};
 use super::InlineList;
-use crate::claim::Claim;
 use crate::date::Date;
 use crate::hcpcs::{self, HcpcsRelease};
 use crate::icd10cm::{IcdCm, IcdCmInfo};
@@ -173,6 +173,79 @@ impl PreparedPcs<'_> {
     }
 }
 
+/// A line's modifiers as the claim writes them: a view of the claim's own
+/// list, whether the claim owns its strings ([`Claim`](crate::claim::Claim))
+/// or the engine borrowed them from JSON text.
+///
+/// ```
+/// use medcode::claim::{Claim, ClaimLine};
+/// use medcode::rules::Engine;
+/// let claim = Claim {
+///     lines: vec![ClaimLine { modifiers: vec!["rt".into(), "59".into()], ..ClaimLine::new("20610") }],
+///     ..Default::default()
+/// };
+/// let engine = Engine::builder().build().unwrap();
+/// let p = engine.prepare(&claim);
+/// let texts = p.lines[0].modifiers_raw;
+/// assert_eq!(texts.len(), 2);
+/// assert_eq!(texts.get(0), Some("rt"));
+/// assert_eq!(texts.iter().collect::<Vec<_>>(), ["rt", "59"]);
+/// ```
+#[derive(Clone, Copy)]
+pub struct ModifierTexts<'c>(TextsRepr<'c>);
+
+#[derive(Clone, Copy)]
+enum TextsRepr<'c> {
+    Owned(&'c [String]),
+    Borrowed(&'c [std::borrow::Cow<'c, str>]),
+}
+
+impl<'c> ModifierTexts<'c> {
+    /// The number of modifiers.
+    pub fn len(&self) -> usize {
+        match self.0 {
+            TextsRepr::Owned(v) => v.len(),
+            TextsRepr::Borrowed(v) => v.len(),
+        }
+    }
+
+    /// True if the line has no modifier.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The `k`-th modifier as written.
+    pub fn get(&self, k: usize) -> Option<&'c str> {
+        match self.0 {
+            TextsRepr::Owned(v) => v.get(k).map(String::as_str),
+            TextsRepr::Borrowed(v) => v.get(k).map(|m| &**m),
+        }
+    }
+
+    /// The modifiers as written, in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &'c str> + '_ {
+        (0..self.len()).map(|k| self.get(k).unwrap_or(""))
+    }
+}
+
+impl<'c> From<&'c [String]> for ModifierTexts<'c> {
+    fn from(v: &'c [String]) -> Self {
+        ModifierTexts(TextsRepr::Owned(v))
+    }
+}
+
+impl<'c> From<&'c [std::borrow::Cow<'c, str>]> for ModifierTexts<'c> {
+    fn from(v: &'c [std::borrow::Cow<'c, str>]) -> Self {
+        ModifierTexts(TextsRepr::Borrowed(v))
+    }
+}
+
+impl std::fmt::Debug for ModifierTexts<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
 /// One service line, prepared.
 #[derive(Debug, Clone)]
 pub struct PreparedLine<'c> {
@@ -187,7 +260,7 @@ pub struct PreparedLine<'c> {
     /// For a HCPCS code in the HCPCS release in use: its add and termination dates.
     pub hcpcs_dates: Option<(Option<Date>, Option<Date>)>,
     /// The modifiers as written.
-    pub modifiers_raw: &'c [String],
+    pub modifiers_raw: ModifierTexts<'c>,
     /// The modifiers parsed (`None` where the text is not a modifier); a
     /// slice to read, inline up to 4.
     pub modifiers: InlineList<Option<Modifier>, 4>,
@@ -266,8 +339,14 @@ pub struct Problem {
 /// ```
 #[derive(Debug, Clone)]
 pub struct PreparedClaim<'c> {
-    /// The claim itself.
-    pub claim: &'c Claim,
+    /// The claim's `id`, as written.
+    pub id: Option<&'c str>,
+    /// The patient's `sex`, as written (see [`sex`](Self::sex) for its meaning).
+    pub sex_text: Option<&'c str>,
+    /// The patient's `age`, as given (see [`age`](Self::age) for the age used).
+    pub age_given: Option<f64>,
+    /// The `discharge_status`, as written.
+    pub discharge_status: Option<&'c str>,
     /// Professional or institutional (inferred when `type` is missing, with a problem).
     pub kind: ClaimKind,
     /// The patient's sex.
@@ -305,9 +384,9 @@ pub struct PreparedClaim<'c> {
     pcs_flags: PcsFlags,
     /// True if some code's status is neither valid, unchecked nor missing.
     code_problem: bool,
-    /// False when no two diagnoses can share a code (a Bloom test).
+    /// False when no two diagnoses share a code.
     pub(crate) dx_repeat_possible: bool,
-    /// False when no two lines can share a code (a Bloom test).
+    /// False when no two lines share a code.
     pub(crate) line_repeat_possible: bool,
 }
 
@@ -318,15 +397,15 @@ pub(crate) fn bloom_bit(key: u64) -> u64 {
     1 << (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58)
 }
 
-/// True if two of the keys may be equal (false means surely all differ).
+/// True if two of the keys may be equal: exact for up to 16 keys (the
+/// claims the duplicate rules see almost always), `true` beyond.
 fn may_repeat(keys: impl Iterator<Item = u64>) -> bool {
-    let mut seen = 0u64;
-    for k in keys {
-        let bit = bloom_bit(k);
-        if seen & bit != 0 {
+    let mut seen = [0u64; 16];
+    for (n, k) in keys.enumerate() {
+        if n == seen.len() || seen[..n].contains(&k) {
             return true;
         }
-        seen |= bit;
+        seen[n] = k;
     }
     false
 }
@@ -569,12 +648,12 @@ fn prepare_pcs<'c>(
 
 fn prepare_line<'c>(
     index: usize,
-    line: &'c crate::claim::ClaimLine,
+    line: LineParts<'c>,
     claim_date: Option<Date>,
     src: HcpcsSource<'_>,
 ) -> PreparedLine<'c> {
-    let raw = line.code.as_deref().unwrap_or("");
-    let own_date = DateField::new(line.service_date.as_deref());
+    let raw = line.code.unwrap_or("");
+    let own_date = DateField::new(line.service_date);
     let date = if own_date.raw.is_some() {
         own_date.date
     } else {
@@ -586,14 +665,14 @@ fn prepare_line<'c>(
         code: None,
         status: CodeStatus::Missing,
         hcpcs_dates: None,
-        modifiers_raw: &line.modifiers,
         modifiers: line
             .modifiers
             .iter()
             .map(|m| Modifier::parse(m).ok())
             .collect(),
+        modifiers_raw: line.modifiers,
         units: line.units,
-        pointers: &line.dx_pointers,
+        pointers: line.pointers,
         own_date,
         date,
     };
@@ -642,10 +721,10 @@ fn prepare_line<'c>(
     out
 }
 
-fn parse_kind(claim: &Claim, problems: &mut Vec<Problem>) -> ClaimKind {
-    let inferred = if claim.admission_date.is_some()
-        || claim.discharge_date.is_some()
-        || !claim.procedures.is_empty()
+fn parse_kind<'c>(claim: impl ClaimSource<'c>, problems: &mut Vec<Problem>) -> ClaimKind {
+    let inferred = if claim.admission_date().is_some()
+        || claim.discharge_date().is_some()
+        || claim.procedures().len() > 0
     {
         ClaimKind::Institutional
     } else {
@@ -655,7 +734,7 @@ fn parse_kind(claim: &Claim, problems: &mut Vec<Problem>) -> ClaimKind {
         ClaimKind::Professional => "professional",
         ClaimKind::Institutional => "institutional",
     };
-    let Some(raw) = claim.claim_type.as_deref() else {
+    let Some(raw) = claim.claim_type() else {
         problems.push(Problem {
             field: "type".into(),
             message: format!(
@@ -684,8 +763,8 @@ fn parse_kind(claim: &Claim, problems: &mut Vec<Problem>) -> ClaimKind {
     }
 }
 
-fn parse_sex(claim: &Claim) -> Sex {
-    let Some(s) = claim.patient.as_ref().and_then(|p| p.sex.as_deref()) else {
+fn parse_sex(text: Option<&str>) -> Sex {
+    let Some(s) = text else {
         return Sex::Missing;
     };
     let s = trim(s);
@@ -704,17 +783,16 @@ fn parse_sex(claim: &Claim) -> Sex {
 }
 
 impl<'c> PreparedClaim<'c> {
-    pub(crate) fn new(claim: &'c Claim, src: HcpcsSource<'c>) -> PreparedClaim<'c> {
+    pub(crate) fn new(claim: impl ClaimSource<'c>, src: HcpcsSource<'c>) -> PreparedClaim<'c> {
         let mut problems = Vec::new();
         let kind = parse_kind(claim, &mut problems);
-        let service_date = DateField::new(claim.service_date.as_deref());
-        let admission_date = DateField::new(claim.admission_date.as_deref());
-        let discharge_date = DateField::new(claim.discharge_date.as_deref());
+        let service_date = DateField::new(claim.service_date());
+        let admission_date = DateField::new(claim.admission_date());
+        let discharge_date = DateField::new(claim.discharge_date());
         let earliest_line = || {
             claim
-                .lines
-                .iter()
-                .filter_map(|l| l.service_date.as_deref())
+                .line_dates()
+                .flatten()
                 .filter_map(|s| s.parse::<Date>().ok())
                 .min()
         };
@@ -723,78 +801,61 @@ impl<'c> PreparedClaim<'c> {
             .or(discharge_date.date)
             .or_else(earliest_line);
         let diagnoses: Vec<PreparedDx<'c>> = claim
-            .diagnoses
-            .iter()
+            .diagnoses()
             .enumerate()
-            .map(|(i, d)| prepare_dx(i, d.code.as_deref(), d.poa.as_deref(), date, src))
+            .map(|(i, (code, poa))| prepare_dx(i, code, poa, date, src))
             .collect();
         let admitting = claim
-            .admitting_diagnosis
-            .as_deref()
+            .admitting_diagnosis()
             .filter(|s| !is_blank(s))
             .map(|s| prepare_dx(0, Some(s), None, date, src));
         let procedures: Vec<PreparedPcs<'c>> = claim
-            .procedures
-            .iter()
+            .procedures()
             .enumerate()
-            .map(|(i, p)| {
-                prepare_pcs(
-                    i,
-                    p.code.as_deref(),
-                    DateField::new(p.date.as_deref()),
-                    date,
-                    src,
-                )
-            })
+            .map(|(i, (code, day))| prepare_pcs(i, code, DateField::new(day), date, src))
             .collect();
         let lines: Vec<PreparedLine<'c>> = claim
-            .lines
-            .iter()
+            .lines()
             .enumerate()
             .map(|(i, l)| prepare_line(i, l, date, src))
             .collect();
-        if claim.diagnoses.is_empty() {
+        if diagnoses.is_empty() {
             problems.push(Problem {
                 field: "diagnoses".into(),
                 message: "the claim has no diagnosis: at least one is required".into(),
             });
         }
-        if kind == ClaimKind::Professional && claim.lines.is_empty() {
+        if kind == ClaimKind::Professional && lines.is_empty() {
             problems.push(Problem {
                 field: "lines".into(),
                 message: "the professional claim has no service line".into(),
             });
         }
-        for (i, d) in claim.diagnoses.iter().enumerate() {
-            if d.code.as_deref().map_or(true, is_blank) {
-                problems.push(Problem {
-                    field: format!("diagnoses[{i}].code"),
-                    message: format!("diagnosis {} has no code", i + 1),
-                });
-            }
+        // A missing or blank code is prepared with `raw == ""`, status Missing.
+        for d in diagnoses.iter().filter(|d| is_blank(d.raw)) {
+            problems.push(Problem {
+                field: format!("diagnoses[{}].code", d.index),
+                message: format!("diagnosis {} has no code", d.index + 1),
+            });
         }
-        for (i, p) in claim.procedures.iter().enumerate() {
-            if p.code.as_deref().map_or(true, is_blank) {
-                problems.push(Problem {
-                    field: format!("procedures[{i}].code"),
-                    message: format!("procedure {} has no code", i + 1),
-                });
-            }
+        for p in procedures.iter().filter(|p| is_blank(p.raw)) {
+            problems.push(Problem {
+                field: format!("procedures[{}].code", p.index),
+                message: format!("procedure {} has no code", p.index + 1),
+            });
         }
-        for (i, l) in claim.lines.iter().enumerate() {
-            if l.code.as_deref().map_or(true, is_blank) {
-                problems.push(Problem {
-                    field: format!("lines[{i}].code"),
-                    message: format!("line {} has no procedure code", i + 1),
-                });
-            }
+        for l in lines.iter().filter(|l| is_blank(l.raw)) {
+            problems.push(Problem {
+                field: format!("lines[{}].code", l.index),
+                message: format!("line {} has no procedure code", l.index + 1),
+            });
         }
         // Age in years at admission (institutional) or service.
         let age_date = match kind {
             ClaimKind::Institutional => admission_date.date.or(date),
             ClaimKind::Professional => date,
         };
-        let (age, age_problem) = resolve_age(claim, kind, age_date);
+        let (age, age_problem) = resolve_age(claim.age(), claim.birth_date(), kind, age_date);
         let code_problem = diagnoses.iter().any(|d| d.status.is_problem())
             || admitting.as_ref().is_some_and(|d| d.status.is_problem())
             || procedures.iter().any(|p| p.status.is_problem())
@@ -812,9 +873,12 @@ impl<'c> PreparedClaim<'c> {
         let line_repeat_possible =
             may_repeat(lines.iter().filter_map(|l| l.code.map(ProcedureCode::key)));
         PreparedClaim {
-            claim,
+            id: claim.id(),
+            sex_text: claim.sex(),
+            age_given: claim.age(),
+            discharge_status: claim.discharge_status(),
             kind,
-            sex: parse_sex(claim),
+            sex: parse_sex(claim.sex()),
             age,
             age_problem,
             service_date,
@@ -889,9 +953,13 @@ impl<'c> PreparedClaim<'c> {
     }
 }
 
-fn resolve_age(claim: &Claim, kind: ClaimKind, at: Option<Date>) -> (Option<u32>, Option<String>) {
-    let patient = claim.patient.as_ref();
-    if let Some(a) = patient.and_then(|p| p.age) {
+fn resolve_age(
+    given: Option<f64>,
+    birth_date: Option<&str>,
+    kind: ClaimKind,
+    at: Option<Date>,
+) -> (Option<u32>, Option<String>) {
+    if let Some(a) = given {
         if !a.is_finite() || !(0.0..125.0).contains(&a) {
             return (
                 None,
@@ -902,7 +970,7 @@ fn resolve_age(claim: &Claim, kind: ClaimKind, at: Option<Date>) -> (Option<u32>
         }
         return (Some(a.floor() as u32), None);
     }
-    match patient.and_then(|p| p.birth_date.as_deref()).filter(|s| !is_blank(s)) {
+    match birth_date.filter(|s| !is_blank(s)) {
         Some(b) => match b.parse::<Date>() {
             Err(_) => (
                 None,
