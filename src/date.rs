@@ -186,23 +186,37 @@ impl FromStr for Date {
 
     /// Accepts `YYYY-MM-DD` and `YYYYMMDD`, with surrounding whitespace.
     fn from_str(s: &str) -> Result<Date, ParseDateError> {
-        let s = crate::text::trim(s).as_bytes();
-        let digits = |b: &[u8]| -> Result<u32, ParseDateError> {
-            b.iter().try_fold(0u32, |acc, &c| {
-                if c.is_ascii_digit() {
-                    Ok(acc * 10 + u32::from(c - b'0'))
-                } else {
-                    Err(ParseDateError::Format)
-                }
-            })
-        };
-        let (y, m, d) = match s.len() {
-            10 if s[4] == b'-' && s[7] == b'-' => (&s[0..4], &s[5..7], &s[8..10]),
-            8 => (&s[0..4], &s[4..6], &s[6..8]),
-            _ => return Err(ParseDateError::Format),
-        };
-        Date::new(digits(y)?, digits(m)?, digits(d)?)
+        // The fast path: exactly `YYYY-MM-DD`, all digits.
+        if let [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = *s.as_bytes() {
+            let d = [y0, y1, y2, y3, m0, m1, d0, d1].map(|b| u32::from(b.wrapping_sub(b'0')));
+            if d.iter().all(|&x| x < 10) {
+                let year = d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3];
+                return Date::new(year, d[4] * 10 + d[5], d[6] * 10 + d[7]);
+            }
+        }
+        parse_general(s)
     }
+}
+
+/// Both forms, with surrounding whitespace (the path for everything the
+/// fast path does not take).
+fn parse_general(s: &str) -> Result<Date, ParseDateError> {
+    let s = crate::text::trim(s).as_bytes();
+    let digits = |b: &[u8]| -> Result<u32, ParseDateError> {
+        b.iter().try_fold(0u32, |acc, &c| {
+            if c.is_ascii_digit() {
+                Ok(acc * 10 + u32::from(c - b'0'))
+            } else {
+                Err(ParseDateError::Format)
+            }
+        })
+    };
+    let (y, m, d) = match s.len() {
+        10 if s[4] == b'-' && s[7] == b'-' => (&s[0..4], &s[5..7], &s[8..10]),
+        8 => (&s[0..4], &s[4..6], &s[6..8]),
+        _ => return Err(ParseDateError::Format),
+    };
+    Date::new(digits(y)?, digits(m)?, digits(d)?)
 }
 
 impl TryFrom<&str> for Date {
@@ -237,6 +251,14 @@ impl<'de> serde::Deserialize<'de> for Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The fast path answers exactly as the general parser.
+        #[test]
+        fn fast_path_agrees(s in "[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9 -]{8,11}|.{0,12}") {
+            proptest::prop_assert_eq!(s.parse::<Date>(), parse_general(&s));
+        }
+    }
 
     #[test]
     fn parses_both_forms() {

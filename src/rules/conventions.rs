@@ -30,7 +30,7 @@ fn refs_of(info: IcdCmInfo, kind: NoteKind) -> impl Iterator<Item = (IcdCmInfo, 
 
 /// One diagnosis that an Excludes1 reference can cover: a parsed code in
 /// the tables, with its packed key and length precomputed.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy)]
 struct Target {
     index: usize,
     key: u64,
@@ -63,69 +63,102 @@ fn interval(range: CodeRange) -> (u64, u64, usize) {
     )
 }
 
-/// The screen before the exact walk: true if some Excludes1 reference at a
-/// diagnosis or an ancestor has another diagnosis of the claim in its key
-/// interval. Most claims have none, and then the rule is done; it never
-/// misses a conflict the exact walk would report, because the walk only
-/// reports diagnoses inside these intervals.
-fn any_candidate(diagnoses: &[PreparedDx<'_>], targets: &[Target]) -> bool {
-    let lowest = targets.iter().map(|t| t.key).min().unwrap_or(u64::MAX);
-    let highest = targets.iter().map(|t| t.key).max().unwrap_or(0);
-    // The targets' categories (the top three symbols, `key >> 24`) as a
-    // Bloom set: most references lie inside one category.
-    let categories = targets.iter().fold(0, |b, t| b | bloom_bit(t.key >> 24));
-    for d in diagnoses {
-        let (Some(info), Some(code)) = (d.info, d.code) else {
-            continue;
+/// The diagnoses an Excludes1 reference could cover, gathered for the
+/// screen: up to 16 keys with their claim index, their lowest and highest
+/// key, and their categories (`key >> 24`, the top three symbols) as a
+/// Bloom set.
+struct Screen {
+    keys: [u64; 16],
+    index: [usize; 16],
+    n: usize,
+    lowest: u64,
+    highest: u64,
+    categories: u64,
+}
+
+impl Screen {
+    /// `None` when the claim has more than 16 such diagnoses (then the
+    /// exact walk runs without a screen).
+    fn gather(diagnoses: &[PreparedDx<'_>]) -> Option<Screen> {
+        let mut s = Screen {
+            keys: [0; 16],
+            index: [0; 16],
+            n: 0,
+            lowest: u64::MAX,
+            highest: 0,
+            categories: 0,
         };
-        if !info.has_excludes1_in_chain() {
-            continue;
-        }
-        let mut row = Some(info);
-        while let Some(at) = row {
-            for &(lo, hi) in at.excludes1_intervals() {
-                if hi < lowest || lo > highest {
-                    continue;
-                }
-                if lo >> 24 == hi >> 24 && categories & bloom_bit(lo >> 24) == 0 {
-                    continue;
-                }
-                if targets.iter().any(|b| {
-                    b.key >= lo && b.key <= hi && b.index != d.index && b.key != code.key()
-                }) {
-                    return true;
-                }
+        for d in diagnoses {
+            let (Some(code), Some(_)) = (d.code, d.info) else {
+                continue;
+            };
+            if s.n == s.keys.len() {
+                return None;
             }
-            row = at.parent();
+            let key = code.key();
+            s.keys[s.n] = key;
+            s.index[s.n] = d.index;
+            s.n += 1;
+            s.lowest = s.lowest.min(key);
+            s.highest = s.highest.max(key);
+            s.categories |= bloom_bit(key >> 24);
         }
+        Some(s)
     }
-    false
+
+    /// True if some Excludes1 reference at a diagnosis or an ancestor has
+    /// another diagnosis in its key interval. Most claims have none, and then
+    /// the rule is done; it never misses a conflict the exact walk would
+    /// report, because the walk only reports diagnoses inside these intervals.
+    fn any_candidate(&self, diagnoses: &[PreparedDx<'_>]) -> bool {
+        for d in diagnoses {
+            let (Some(info), Some(code)) = (d.info, d.code) else {
+                continue;
+            };
+            if !info.has_excludes1_in_chain() {
+                continue;
+            }
+            let own = code.key();
+            let mut row = Some(info);
+            while let Some(at) = row {
+                for &(lo, hi) in at.excludes1_intervals() {
+                    if hi < self.lowest || lo > self.highest {
+                        continue;
+                    }
+                    if lo >> 24 == hi >> 24 && self.categories & bloom_bit(lo >> 24) == 0 {
+                        continue;
+                    }
+                    for k in 0..self.n {
+                        let key = self.keys[k];
+                        if key >= lo && key <= hi && self.index[k] != d.index && key != own {
+                            return true;
+                        }
+                    }
+                }
+                row = at.parent();
+            }
+        }
+        false
+    }
 }
 
 rule!(
     Excludes1, "excludes1-conflict", Warning,
     "two diagnoses where one's Excludes1 note (at the code or an ancestor) covers the other: they are not coded together",
     |c, out| {
-        // The diagnoses a reference can cover (on the stack for typical claims).
-        let covered = |d: &&PreparedDx<'_>| d.code.is_some() && d.info.is_some();
-        let target = |d: &PreparedDx<'_>| {
-            let code = d.code.map_or(0, |c| c.key());
-            Target { index: d.index, key: code, len: crate::codebuf::sixbit::len(code) }
-        };
-        let mut small = [Target::default(); 16];
-        let mut big: Vec<Target> = Vec::new();
-        let n = c.diagnoses.iter().filter(covered).count();
-        if n < 2 { return }
-        let targets: &[Target] = if n <= small.len() {
-            for (slot, d) in small.iter_mut().zip(c.diagnoses.iter().filter(covered)) {
-                *slot = target(d);
-            }
-            &small[..n]
-        } else {
-            big.extend(c.diagnoses.iter().filter(covered).map(target));
-            &big
-        };
-        if !any_candidate(&c.diagnoses, targets) { return }
+        let screen = Screen::gather(&c.diagnoses);
+        if let Some(screen) = &screen {
+            if screen.n < 2 || !screen.any_candidate(&c.diagnoses) { return }
+        }
+        // The exact walk (rare: only claims the screen could not clear).
+        let targets: Vec<Target> = c.diagnoses.iter()
+            .filter(|d| d.code.is_some() && d.info.is_some())
+            .map(|d| {
+                let key = d.code.map_or(0, |c| c.key());
+                Target { index: d.index, key, len: crate::codebuf::sixbit::len(key) }
+            })
+            .collect();
+        if targets.len() < 2 { return }
         let mut reported: Vec<(usize, usize)> = Vec::new();
         // Owners in claim order, notes at the code then its ancestors, refs in
         // note order, covered diagnoses in claim order: the order findings
@@ -139,7 +172,7 @@ rule!(
                     if note.kind != NoteKind::Excludes1 { continue }
                     for range in note.refs() {
                         let (lo, hi, min_len) = interval(range);
-                        for b in targets {
+                        for b in &targets {
                             if b.key < lo || b.key > hi || b.len < min_len { continue }
                             let bc = b.code();
                             if b.index == owner || bc == a || !range.contains(bc) { continue }
