@@ -2,7 +2,7 @@
 //! duplicates, the number of diagnoses.
 
 use super::prepared::bloom_bit;
-use super::{dx_field, rule, ClaimKind, PreparedDx, Rule};
+use super::{dx_field, rule, ClaimKind, Emitter, PreparedClaim, PreparedDx, Rule};
 use crate::icd10cm::{CodeRange, IcdCm, IcdCmInfo, NoteKind};
 use crate::mce::DxFlags;
 
@@ -142,6 +142,65 @@ impl Screen {
     }
 }
 
+/// The exact Excludes1 walk, for the claims the screen could not clear
+/// (kept out of line so the common path stays small).
+#[cold]
+#[inline(never)]
+fn exact_walk(c: &PreparedClaim<'_>, out: &mut Emitter<'_>) {
+    let targets: Vec<Target> = c
+        .diagnoses
+        .iter()
+        .filter(|d| d.code.is_some() && d.info.is_some())
+        .map(|d| {
+            let key = d.code.map_or(0, |c| c.key());
+            Target {
+                index: d.index,
+                key,
+                len: crate::codebuf::sixbit::len(key),
+            }
+        })
+        .collect();
+    if targets.len() < 2 {
+        return;
+    }
+    let mut reported: Vec<(usize, usize)> = Vec::new();
+    // Owners in claim order, notes at the code then its ancestors, refs in
+    // note order, covered diagnoses in claim order: the order findings
+    // have always been emitted in.
+    for d in &c.diagnoses {
+        let Some(info) = d.info else { continue };
+        let owner = d.index;
+        let Some(a) = d.code else { continue };
+        for at in std::iter::once(info).chain(info.ancestors()) {
+            for note in at.notes() {
+                if note.kind != NoteKind::Excludes1 {
+                    continue;
+                }
+                for range in note.refs() {
+                    let (lo, hi, min_len) = interval(range);
+                    for b in &targets {
+                        if b.key < lo || b.key > hi || b.len < min_len {
+                            continue;
+                        }
+                        let bc = b.code();
+                        if b.index == owner || bc == a || !range.contains(bc) {
+                            continue;
+                        }
+                        let pair = (owner.min(b.index), owner.max(b.index));
+                        if reported.contains(&pair) {
+                            continue;
+                        }
+                        reported.push(pair);
+                        let later = owner.max(b.index);
+                        out.emit(None, dx_field(later), vec![a.to_string(), bc.to_string()],
+                            format!("{a} and {bc} should not be coded together: {} has an Excludes1 note for {range} (the two conditions exclude each other; report only the one documented)", at.code()));
+                    }
+                }
+            }
+        }
+    }
+}
+
 rule!(
     Excludes1, "excludes1-conflict", Warning,
     "two diagnoses where one's Excludes1 note (at the code or an ancestor) covers the other: they are not coded together",
@@ -150,43 +209,7 @@ rule!(
         if let Some(screen) = &screen {
             if screen.n < 2 || !screen.any_candidate(&c.diagnoses) { return }
         }
-        // The exact walk (rare: only claims the screen could not clear).
-        let targets: Vec<Target> = c.diagnoses.iter()
-            .filter(|d| d.code.is_some() && d.info.is_some())
-            .map(|d| {
-                let key = d.code.map_or(0, |c| c.key());
-                Target { index: d.index, key, len: crate::codebuf::sixbit::len(key) }
-            })
-            .collect();
-        if targets.len() < 2 { return }
-        let mut reported: Vec<(usize, usize)> = Vec::new();
-        // Owners in claim order, notes at the code then its ancestors, refs in
-        // note order, covered diagnoses in claim order: the order findings
-        // have always been emitted in.
-        for d in &c.diagnoses {
-            let Some(info) = d.info else { continue };
-            let owner = d.index;
-            let Some(a) = d.code else { continue };
-            for at in std::iter::once(info).chain(info.ancestors()) {
-                for note in at.notes() {
-                    if note.kind != NoteKind::Excludes1 { continue }
-                    for range in note.refs() {
-                        let (lo, hi, min_len) = interval(range);
-                        for b in &targets {
-                            if b.key < lo || b.key > hi || b.len < min_len { continue }
-                            let bc = b.code();
-                            if b.index == owner || bc == a || !range.contains(bc) { continue }
-                            let pair = (owner.min(b.index), owner.max(b.index));
-                            if reported.contains(&pair) { continue }
-                            reported.push(pair);
-                            let later = owner.max(b.index);
-                            out.emit(None, dx_field(later), vec![a.to_string(), bc.to_string()],
-                                format!("{a} and {bc} should not be coded together: {} has an Excludes1 note for {range} (the two conditions exclude each other; report only the one documented)", at.code()));
-                        }
-                    }
-                }
-            }
-        }
+        exact_walk(c, out);
     }
 );
 
