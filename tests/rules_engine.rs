@@ -200,6 +200,37 @@ fn jsonl_edge_cases() {
     assert!(out.contains("\"claim_id\":null") && out.contains("malformed-claim"));
 }
 
+/// The engine writes exactly the lines recorded before the speed work
+/// (commit 21c10a0): the example claims, and 400 claims mutated from them
+/// (tests/fixtures/mutate_claims.py), with the fixture edit tables loaded.
+#[test]
+fn findings_match_the_recorded_output() {
+    for (input, expected) in [
+        (
+            "examples/claims.jsonl",
+            "tests/fixtures/claims.expected.jsonl",
+        ),
+        (
+            "tests/fixtures/claims_mutated.jsonl",
+            "tests/fixtures/claims_mutated.expected.jsonl",
+        ),
+    ] {
+        let input = std::fs::read_to_string(input).unwrap();
+        let expected = std::fs::read_to_string(expected).unwrap();
+        let expected: Vec<&str> = expected.lines().filter(|l| !l.starts_with('#')).collect();
+        let lines: Vec<&str> = input.lines().collect();
+        assert_eq!(lines.len(), expected.len());
+        for (n, (line, want)) in lines.iter().zip(&expected).enumerate() {
+            assert_eq!(
+                &engine().check_jsonl_line_numbered(n + 1, line),
+                want,
+                "line {}",
+                n + 1
+            );
+        }
+    }
+}
+
 fn code_strategy() -> impl Strategy<Value = String> {
     prop_oneof![
         Just("E11.9".to_string()),
