@@ -241,6 +241,11 @@ pub(crate) struct ClaimRef<'a> {
     pub lines: Vec<ClaimLineRef<'a>>,
 }
 
+/// A number as the claim's lenient number reader gives it (the JSON fast
+/// path hands it the numbers it does not read itself).
+#[derive(Debug, Deserialize)]
+pub(crate) struct Number(#[serde(deserialize_with = "number")] pub Option<f64>);
+
 /// [`Patient`], borrowed.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]

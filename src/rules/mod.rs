@@ -38,6 +38,7 @@
 
 mod conventions;
 mod edits;
+mod fast_json;
 mod inline_list;
 mod lines;
 mod mce;
@@ -834,11 +835,15 @@ impl Engine {
     /// The report for one JSON Lines input line.
     ///
     /// The claim's strings are borrowed from `input` where they can be (no
-    /// copy, no allocation); the findings are those [`check`](Self::check)
-    /// gives for the same claim parsed into a [`Claim`].
+    /// copy, no allocation); a claim of the usual shape is read by a reader
+    /// made for it, anything else by serde. The findings are those
+    /// [`check`](Self::check) gives for the same claim parsed into a [`Claim`].
     pub fn check_json(&self, input: &str) -> Report {
         let trimmed = input.trim_start_matches('\u{feff}');
-        if let Ok(claim) = serde_json::from_str::<ClaimRef<'_>>(trimmed) {
+        let borrowed = fast_json::read_claim(trimmed)
+            .map(Ok)
+            .unwrap_or_else(|| serde_json::from_str::<ClaimRef<'_>>(trimmed));
+        if let Ok(claim) = borrowed {
             let prepared = PreparedClaim::new(&claim, HcpcsSource::pick(self.hcpcs.as_ref()));
             return Report {
                 claim_id: prepared.id.map(str::to_owned),

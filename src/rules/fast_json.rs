@@ -1,0 +1,374 @@
+//! A reader for the common shape of a claim in JSON: the JSON Lines fast
+//! path. It reads only what it is sure of: strings without escapes, plain
+//! numbers, the claim's own field names, each once. On anything else (an
+//! escape, an unknown or repeated field, a value of another kind, any JSON
+//! error) it answers `None`, and the engine reads the line with serde as
+//! before; so where it answers, it answers exactly as serde would (a property
+//! test and the recorded-output test hold it to that).
+
+use crate::claim::{ClaimLineRef, ClaimRef, DiagnosisRef, PatientRef, ProcedureRef};
+use std::borrow::Cow;
+
+/// Reads one claim, or `None` when the serde path must decide.
+pub(crate) fn read_claim(text: &str) -> Option<ClaimRef<'_>> {
+    let mut r = Reader {
+        text,
+        bytes: text.as_bytes(),
+        at: 0,
+    };
+    let claim = r.claim()?;
+    r.space();
+    (r.at == r.bytes.len()).then_some(claim)
+}
+
+struct Reader<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    at: usize,
+}
+
+/// Marks one field as seen; `None` if it was already.
+fn first_time(seen: &mut u32, bit: u32) -> Option<()> {
+    if *seen & bit != 0 {
+        return None;
+    }
+    *seen |= bit;
+    Some(())
+}
+
+impl<'a> Reader<'a> {
+    fn space(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes.get(self.at) {
+            self.at += 1;
+        }
+    }
+
+    /// The next byte after white space, not consumed.
+    fn peek(&mut self) -> Option<u8> {
+        self.space();
+        self.bytes.get(self.at).copied()
+    }
+
+    fn eat(&mut self, byte: u8) -> Option<()> {
+        (self.peek()? == byte).then(|| self.at += 1)
+    }
+
+    fn literal(&mut self, word: &str) -> Option<()> {
+        let end = self.at + word.len();
+        (self.bytes.get(self.at..end)? == word.as_bytes()).then(|| self.at = end)
+    }
+
+    /// A string without escapes or control characters, borrowed.
+    fn string(&mut self) -> Option<&'a str> {
+        self.eat(b'"')?;
+        let start = self.at;
+        // Skip the bytes that need no care, then look at the one that stops.
+        while !STOPS_STRING[usize::from(*self.bytes.get(self.at)?)] {
+            self.at += 1;
+        }
+        if self.bytes[self.at] != b'"' {
+            return None;
+        }
+        // Both ends sit at ASCII quotes, so they are character boundaries.
+        let s = self.text.get(start..self.at)?;
+        self.at += 1;
+        Some(s)
+    }
+
+    /// The text of a JSON number, checked against the JSON grammar.
+    fn number_token(&mut self) -> Option<&'a str> {
+        self.space();
+        let start = self.at;
+        let digits = |r: &mut Self| {
+            let from = r.at;
+            while r.bytes.get(r.at).is_some_and(u8::is_ascii_digit) {
+                r.at += 1;
+            }
+            r.at > from
+        };
+        if self.bytes.get(self.at) == Some(&b'-') {
+            self.at += 1;
+        }
+        match self.bytes.get(self.at)? {
+            b'0' => self.at += 1,
+            b'1'..=b'9' => {
+                digits(self);
+            }
+            _ => return None,
+        }
+        if self.bytes.get(self.at) == Some(&b'.') {
+            self.at += 1;
+            if !digits(self) {
+                return None;
+            }
+        }
+        if let Some(b'e' | b'E') = self.bytes.get(self.at) {
+            self.at += 1;
+            if let Some(b'+' | b'-') = self.bytes.get(self.at) {
+                self.at += 1;
+            }
+            if !digits(self) {
+                return None;
+            }
+        }
+        self.text.get(start..self.at)
+    }
+
+    /// A number as the claim's lenient number reader gives it.
+    fn number_value(&mut self) -> Option<Option<f64>> {
+        if self.peek()? == b'n' {
+            self.literal("null")?;
+            return Some(None);
+        }
+        let token = self.number_token()?;
+        if let Some(n) = small_natural(token) {
+            // serde hands a non-negative integer over as u64; `as f64` is exact here.
+            return Some(Some(n as f64));
+        }
+        // Anything else goes through serde's own number parsing, for the
+        // same value to the last bit.
+        serde_json::from_str::<crate::claim::Number>(token)
+            .ok()
+            .map(|n| n.0)
+    }
+
+    /// A text field: a string (borrowed), `null`, a small natural number
+    /// (its digits are its text), `true` or `false`.
+    fn text(&mut self) -> Option<Option<Cow<'a, str>>> {
+        match self.peek()? {
+            b'"' => Some(Some(Cow::Borrowed(self.string()?))),
+            b'n' => self.literal("null").map(|()| None),
+            b't' => self.literal("true").map(|()| Some(Cow::Borrowed("true"))),
+            b'f' => self.literal("false").map(|()| Some(Cow::Borrowed("false"))),
+            _ => {
+                let token = self.number_token()?;
+                small_natural(token).map(|_| Some(Cow::Borrowed(token)))
+            }
+        }
+    }
+
+    /// The items of a list field (`null` is empty), each read by `item`.
+    fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
+        // Room for a typical list at once, instead of growing twice.
+        let mut out = Vec::with_capacity(8);
+        if self.peek()? == b'n' {
+            self.literal("null")?;
+            return Some(out);
+        }
+        self.eat(b'[')?;
+        if self.peek()? == b']' {
+            self.at += 1;
+            return Some(out);
+        }
+        loop {
+            out.push(item(self)?);
+            match self.peek()? {
+                b',' => self.at += 1,
+                b']' => {
+                    self.at += 1;
+                    return Some(out);
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// The fields of an object, each handed to `field` with its name.
+    fn object(&mut self, mut field: impl FnMut(&mut Self, &'a str) -> Option<()>) -> Option<()> {
+        self.eat(b'{')?;
+        if self.peek()? == b'}' {
+            self.at += 1;
+            return Some(());
+        }
+        loop {
+            let name = self.string()?;
+            self.eat(b':')?;
+            field(self, name)?;
+            match self.peek()? {
+                b',' => self.at += 1,
+                b'}' => {
+                    self.at += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    fn claim(&mut self) -> Option<ClaimRef<'a>> {
+        let mut c = ClaimRef::default();
+        let mut seen = 0u32;
+        self.object(|r, name| {
+            let (bit, ()) = match name {
+                "id" => (1, c.id = r.text()?),
+                "type" => (2, c.claim_type = r.text()?),
+                "patient" => (4, c.patient = r.patient()?),
+                "service_date" => (8, c.service_date = r.text()?),
+                "admission_date" => (16, c.admission_date = r.text()?),
+                "discharge_date" => (32, c.discharge_date = r.text()?),
+                "discharge_status" => (64, c.discharge_status = r.text()?),
+                "diagnoses" => (128, c.diagnoses = r.list(Self::diagnosis)?),
+                "admitting_diagnosis" => (256, c.admitting_diagnosis = r.text()?),
+                "procedures" => (512, c.procedures = r.list(Self::procedure)?),
+                "lines" => (1024, c.lines = r.list(Self::line)?),
+                _ => return None,
+            };
+            first_time(&mut seen, bit)
+        })?;
+        Some(c)
+    }
+
+    fn patient(&mut self) -> Option<Option<PatientRef<'a>>> {
+        if self.peek()? == b'n' {
+            self.literal("null")?;
+            return Some(None);
+        }
+        let mut p = PatientRef::default();
+        let mut seen = 0u32;
+        self.object(|r, name| {
+            let (bit, ()) = match name {
+                "sex" => (1, p.sex = r.text()?),
+                "birth_date" => (2, p.birth_date = r.text()?),
+                "age" => (4, p.age = r.number_value()?),
+                _ => return None,
+            };
+            first_time(&mut seen, bit)
+        })?;
+        Some(Some(p))
+    }
+
+    fn diagnosis(&mut self) -> Option<DiagnosisRef<'a>> {
+        let mut d = DiagnosisRef::default();
+        let mut seen = 0u32;
+        self.object(|r, name| {
+            let (bit, ()) = match name {
+                "code" => (1, d.code = r.text()?),
+                "poa" => (2, d.poa = r.text()?),
+                _ => return None,
+            };
+            first_time(&mut seen, bit)
+        })?;
+        Some(d)
+    }
+
+    fn procedure(&mut self) -> Option<ProcedureRef<'a>> {
+        let mut p = ProcedureRef::default();
+        let mut seen = 0u32;
+        self.object(|r, name| {
+            let (bit, ()) = match name {
+                "code" => (1, p.code = r.text()?),
+                "date" => (2, p.date = r.text()?),
+                _ => return None,
+            };
+            first_time(&mut seen, bit)
+        })?;
+        Some(p)
+    }
+
+    fn line(&mut self) -> Option<ClaimLineRef<'a>> {
+        let mut l = ClaimLineRef::default();
+        let mut seen = 0u32;
+        self.object(|r, name| {
+            let (bit, ()) = match name {
+                "code" => (1, l.code = r.text()?),
+                "modifiers" => (2, l.modifiers = r.modifiers()?),
+                "units" => (4, l.units = r.number_value()?),
+                "dx_pointers" => (8, l.dx_pointers = r.pointers()?),
+                "service_date" => (16, l.service_date = r.text()?),
+                "charge" => (32, l.charge = r.number_value()?),
+                _ => return None,
+            };
+            first_time(&mut seen, bit)
+        })?;
+        Some(l)
+    }
+
+    /// Modifiers: a list of texts (`null` items are empty texts), one string,
+    /// or `null`.
+    fn modifiers(&mut self) -> Option<Vec<Cow<'a, str>>> {
+        if self.peek()? == b'"' {
+            return Some(vec![Cow::Borrowed(self.string()?)]);
+        }
+        self.list(|r| Some(r.text()?.unwrap_or_default()))
+    }
+
+    /// Diagnosis pointers: numbers (`null`, fractions and huge values are 0).
+    fn pointers(&mut self) -> Option<Vec<i64>> {
+        self.list(|r| {
+            Some(match r.number_value()? {
+                Some(v) if v.fract() == 0.0 && v.abs() < 1e15 => v as i64,
+                _ => 0,
+            })
+        })
+    }
+}
+
+/// The bytes that end the plain run of a string: the closing quote, an
+/// escape, or a control character (which JSON forbids in strings).
+static STOPS_STRING: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
+/// A non-negative integer of at most 15 digits without leading zeros: its
+/// value (exact as an f64) and, as text, its own digits.
+fn small_natural(token: &str) -> Option<u64> {
+    let b = token.as_bytes();
+    if b.is_empty() || b.len() > 15 || (b[0] == b'0' && b.len() > 1) {
+        return None;
+    }
+    b.iter().try_fold(0u64, |n, &d| {
+        d.is_ascii_digit().then(|| n * 10 + u64::from(d - b'0'))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn same(text: &str) {
+        let fast = read_claim(text).unwrap_or_else(|| panic!("fast path declined {text}"));
+        let slow: ClaimRef<'_> = serde_json::from_str(text).unwrap();
+        assert_eq!(format!("{fast:?}"), format!("{slow:?}"), "{text}");
+    }
+
+    #[test]
+    fn reads_the_typical_claims_as_serde_does() {
+        for line in include_str!("../../examples/typical_claims.jsonl").lines() {
+            same(line);
+        }
+        same(
+            r#" { "id" : 17 , "type":"professional","patient":null,"lines":[{"modifiers":"rt","dx_pointers":[1,null,2.5,3.0,-4,1e20],"units":1.5,"charge":-0.0}],"diagnoses":[{},{"code":null,"poa":true}]} "#,
+        );
+        same(r#"{"lines":[{"modifiers":[null,"25",7]}],"procedures":null,"diagnoses":[]}"#);
+    }
+
+    #[test]
+    fn declines_what_it_is_not_sure_of() {
+        for text in [
+            r#"{"id":"a\"b"}"#,
+            r#"{"id":"x","id":"y"}"#,
+            r#"{"payer":"x"}"#,
+            r#"{"id":-1}"#,
+            r#"{"id":1.5}"#,
+            r#"{"id":007}"#,
+            r#"{"lines":[{"units":"3"}]}"#,
+            r#"{"diagnoses":[null]}"#,
+            r#"{"lines":[{"modifiers":25}]}"#,
+            r#"{"id":"x"} x"#,
+            r#"{"id":"x",}"#,
+            r#"[]"#,
+            r#""#,
+            "{\"id\":\"a\tb\"}",
+        ] {
+            assert!(read_claim(text).is_none(), "{text}");
+        }
+    }
+}
