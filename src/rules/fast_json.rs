@@ -27,15 +27,6 @@ struct Reader<'a> {
     at: usize,
 }
 
-/// Marks one field as seen; `None` if it was already.
-fn first_time(seen: &mut u32, bit: u32) -> Option<()> {
-    if *seen & bit != 0 {
-        return None;
-    }
-    *seen |= bit;
-    Some(())
-}
-
 impl<'a> Reader<'a> {
     fn space(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes.get(self.at) {
@@ -195,25 +186,70 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn claim(&mut self) -> Option<ClaimRef<'a>> {
-        let mut c = ClaimRef::default();
+    /// The fields of an object, each handed to `field`, which reads the
+    /// value and answers the field's bit; a field met twice answers `None`.
+    fn fields(&mut self, mut field: impl FnMut(&mut Self, &'a str) -> Option<u32>) -> Option<()> {
         let mut seen = 0u32;
         self.object(|r, name| {
-            let (bit, ()) = match name {
-                "id" => (1, c.id = r.text()?),
-                "type" => (2, c.claim_type = r.text()?),
-                "patient" => (4, c.patient = r.patient()?),
-                "service_date" => (8, c.service_date = r.text()?),
-                "admission_date" => (16, c.admission_date = r.text()?),
-                "discharge_date" => (32, c.discharge_date = r.text()?),
-                "discharge_status" => (64, c.discharge_status = r.text()?),
-                "diagnoses" => (128, c.diagnoses = r.list(Self::diagnosis)?),
-                "admitting_diagnosis" => (256, c.admitting_diagnosis = r.text()?),
-                "procedures" => (512, c.procedures = r.list(Self::procedure)?),
-                "lines" => (1024, c.lines = r.list(Self::line)?),
+            let bit = field(r, name)?;
+            if seen & bit != 0 {
+                return None;
+            }
+            seen |= bit;
+            Some(())
+        })
+    }
+
+    fn claim(&mut self) -> Option<ClaimRef<'a>> {
+        let mut c = ClaimRef::default();
+        self.fields(|r, name| {
+            Some(match name {
+                "id" => {
+                    c.id = r.text()?;
+                    1
+                }
+                "type" => {
+                    c.claim_type = r.text()?;
+                    2
+                }
+                "patient" => {
+                    c.patient = r.patient()?;
+                    4
+                }
+                "service_date" => {
+                    c.service_date = r.text()?;
+                    8
+                }
+                "admission_date" => {
+                    c.admission_date = r.text()?;
+                    16
+                }
+                "discharge_date" => {
+                    c.discharge_date = r.text()?;
+                    32
+                }
+                "discharge_status" => {
+                    c.discharge_status = r.text()?;
+                    64
+                }
+                "diagnoses" => {
+                    c.diagnoses = r.list(Self::diagnosis)?;
+                    128
+                }
+                "admitting_diagnosis" => {
+                    c.admitting_diagnosis = r.text()?;
+                    256
+                }
+                "procedures" => {
+                    c.procedures = r.list(Self::procedure)?;
+                    512
+                }
+                "lines" => {
+                    c.lines = r.list(Self::line)?;
+                    1024
+                }
                 _ => return None,
-            };
-            first_time(&mut seen, bit)
+            })
         })?;
         Some(c)
     }
@@ -224,61 +260,92 @@ impl<'a> Reader<'a> {
             return Some(None);
         }
         let mut p = PatientRef::default();
-        let mut seen = 0u32;
-        self.object(|r, name| {
-            let (bit, ()) = match name {
-                "sex" => (1, p.sex = r.text()?),
-                "birth_date" => (2, p.birth_date = r.text()?),
-                "age" => (4, p.age = r.number_value()?),
+        self.fields(|r, name| {
+            Some(match name {
+                "sex" => {
+                    p.sex = r.text()?;
+                    1
+                }
+                "birth_date" => {
+                    p.birth_date = r.text()?;
+                    2
+                }
+                "age" => {
+                    p.age = r.number_value()?;
+                    4
+                }
                 _ => return None,
-            };
-            first_time(&mut seen, bit)
+            })
         })?;
         Some(Some(p))
     }
 
     fn diagnosis(&mut self) -> Option<DiagnosisRef<'a>> {
         let mut d = DiagnosisRef::default();
-        let mut seen = 0u32;
-        self.object(|r, name| {
-            let (bit, ()) = match name {
-                "code" => (1, d.code = r.text()?),
-                "poa" => (2, d.poa = r.text()?),
+        self.fields(|r, name| {
+            Some(match name {
+                "code" => {
+                    d.code = r.text()?;
+                    1
+                }
+                "poa" => {
+                    d.poa = r.text()?;
+                    2
+                }
                 _ => return None,
-            };
-            first_time(&mut seen, bit)
+            })
         })?;
         Some(d)
     }
 
     fn procedure(&mut self) -> Option<ProcedureRef<'a>> {
         let mut p = ProcedureRef::default();
-        let mut seen = 0u32;
-        self.object(|r, name| {
-            let (bit, ()) = match name {
-                "code" => (1, p.code = r.text()?),
-                "date" => (2, p.date = r.text()?),
+        self.fields(|r, name| {
+            Some(match name {
+                "code" => {
+                    p.code = r.text()?;
+                    1
+                }
+                "date" => {
+                    p.date = r.text()?;
+                    2
+                }
                 _ => return None,
-            };
-            first_time(&mut seen, bit)
+            })
         })?;
         Some(p)
     }
 
     fn line(&mut self) -> Option<ClaimLineRef<'a>> {
         let mut l = ClaimLineRef::default();
-        let mut seen = 0u32;
-        self.object(|r, name| {
-            let (bit, ()) = match name {
-                "code" => (1, l.code = r.text()?),
-                "modifiers" => (2, l.modifiers = r.modifiers()?),
-                "units" => (4, l.units = r.number_value()?),
-                "dx_pointers" => (8, l.dx_pointers = r.pointers()?),
-                "service_date" => (16, l.service_date = r.text()?),
-                "charge" => (32, l.charge = r.number_value()?),
+        self.fields(|r, name| {
+            Some(match name {
+                "code" => {
+                    l.code = r.text()?;
+                    1
+                }
+                "modifiers" => {
+                    l.modifiers = r.modifiers()?;
+                    2
+                }
+                "units" => {
+                    l.units = r.number_value()?;
+                    4
+                }
+                "dx_pointers" => {
+                    l.dx_pointers = r.pointers()?;
+                    8
+                }
+                "service_date" => {
+                    l.service_date = r.text()?;
+                    16
+                }
+                "charge" => {
+                    l.charge = r.number_value()?;
+                    32
+                }
                 _ => return None,
-            };
-            first_time(&mut seen, bit)
+            })
         })?;
         Some(l)
     }
