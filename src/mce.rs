@@ -19,6 +19,8 @@ include!("mce_names.rs");
 /// assert!(before.contains(DxFlags::MATERNITY) && before.contains(DxFlags::FEMALE));
 /// let after = info.mce_on(Date::new(2024, 10, 1).unwrap()).unwrap();
 /// assert!(!after.contains(DxFlags::FEMALE)); // CMS dropped the sex edit in FY2025
+/// assert!(after.intersects(DxFlags::MATERNITY | DxFlags::FEMALE));
+/// assert!(!after.intersects(DxFlags::FEMALE | DxFlags::MALE));
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct DxFlags(u32);
@@ -36,7 +38,7 @@ macro_rules! flag_consts {
                 self.0 & other.0 == other.0
             }
 
-            /// True if some flag of `other` is set.
+            /// True if some flag of `other` is set (see the type's example).
             pub const fn intersects(self, other: $ty) -> bool {
                 self.0 & other.0 != 0
             }

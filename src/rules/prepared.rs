@@ -1007,6 +1007,21 @@ impl<'c> PreparedClaim<'c> {
     }
 
     /// True if some procedure has one of the MCE flags in `flags` on the claim date.
+    ///
+    /// ```
+    /// use medcode::claim::{Claim, Procedure};
+    /// use medcode::rules::Engine;
+    /// use medcode::PcsFlags;
+    /// let claim = Claim {
+    ///     claim_type: Some("institutional".into()),
+    ///     discharge_date: Some("2025-11-03".into()),
+    ///     procedures: vec![Procedure::new("0SRD0JZ")],
+    ///     ..Default::default()
+    /// };
+    /// let engine = Engine::builder().build().unwrap();
+    /// let p = engine.prepare(&claim);
+    /// assert!(!p.any_procedure_has(PcsFlags::CESAREAN | PcsFlags::VAGINAL_DELIVERY));
+    /// ```
     #[inline]
     pub fn any_procedure_has(&self, flags: PcsFlags) -> bool {
         self.pcs_flags.intersects(flags)
@@ -1015,6 +1030,20 @@ impl<'c> PreparedClaim<'c> {
     /// True if some code of the claim is invalid, of another system, not
     /// in the tables, a header or not valid on its date (so a code validity
     /// rule has something to say).
+    ///
+    /// ```
+    /// use medcode::claim::{Claim, Diagnosis};
+    /// use medcode::rules::Engine;
+    /// let engine = Engine::builder().build().unwrap();
+    /// let mut claim = Claim {
+    ///     service_date: Some("2025-11-03".into()),
+    ///     diagnoses: vec![Diagnosis::new("E11.9")],
+    ///     ..Default::default()
+    /// };
+    /// assert!(!engine.prepare(&claim).has_code_problem());
+    /// claim.diagnoses.push(Diagnosis::new("E11")); // a category, not billable
+    /// assert!(engine.prepare(&claim).has_code_problem());
+    /// ```
     #[inline]
     pub fn has_code_problem(&self) -> bool {
         self.code_problem
