@@ -126,6 +126,8 @@ pub(crate) use code_text_traits;
 /// letters 11–36. The order of symbols is ASCII order, so packed keys compare
 /// like the codes they hold.
 pub(crate) mod sixbit {
+    use crate::ParseCodeError;
+
     /// The symbol of an upper-case ASCII letter or digit, or 0.
     #[inline]
     pub const fn encode(b: u8) -> u64 {
@@ -150,10 +152,9 @@ pub(crate) mod sixbit {
 
     /// Packs exactly `len` ASCII letters or digits (either case) when the
     /// symbol at every position passes `ok(position, symbol)`; `None`
-    /// otherwise, and the careful parser then trims and names the problem.
-    /// The fast path of the fixed-length parsers.
+    /// otherwise. The fast path of [`parse_fixed`].
     #[inline]
-    pub fn pack_exact(s: &[u8], len: usize, ok: impl Fn(usize, u64) -> bool) -> Option<u64> {
+    pub(super) fn pack_exact(s: &[u8], len: usize, ok: impl Fn(usize, u64) -> bool) -> Option<u64> {
         if s.len() != len {
             return None;
         }
@@ -166,6 +167,68 @@ pub(crate) mod sixbit {
             key = (key << 6) | sym;
         }
         Some(key)
+    }
+
+    /// Parses a code of exactly `len` ASCII letters and digits (either case,
+    /// surrounding whitespace ignored) into the key of its `len` symbols
+    /// (the last symbol lowest): `accepts(position, symbol)` says what each
+    /// position takes, `expected(position)` names it for the error. The CPT,
+    /// HCPCS and modifier parsers are this with their own rules.
+    #[inline]
+    pub fn parse_fixed(
+        input: &str,
+        len: usize,
+        accepts: impl Fn(usize, u64) -> bool,
+        expected: impl Fn(usize) -> &'static str,
+    ) -> Result<u64, ParseCodeError> {
+        match pack_exact(input.as_bytes(), len, &accepts) {
+            Some(key) => Ok(key),
+            None => parse_fixed_carefully(input, len, &accepts, &expected),
+        }
+    }
+
+    /// [`parse_fixed`] without the fast path: trims, and names the first
+    /// thing wrong.
+    #[cold]
+    pub fn parse_fixed_carefully(
+        input: &str,
+        len: usize,
+        accepts: &dyn Fn(usize, u64) -> bool,
+        expected: &dyn Fn(usize) -> &'static str,
+    ) -> Result<u64, ParseCodeError> {
+        let s = crate::text::trim(input);
+        if s.is_empty() {
+            return Err(ParseCodeError::Empty);
+        }
+        let mut key = 0u64;
+        let mut n = 0usize;
+        for (pos, c) in s.chars().enumerate() {
+            if pos == len {
+                return Err(ParseCodeError::TooLong {
+                    len: s.chars().count(),
+                    max: len,
+                });
+            }
+            let upper = c.to_ascii_uppercase();
+            let sym = if upper.is_ascii() {
+                encode(upper as u8)
+            } else {
+                0
+            };
+            if sym == 0 || !accepts(pos, sym) {
+                return Err(ParseCodeError::BadCharacter {
+                    position: pos,
+                    found: c,
+                    expected: expected(pos),
+                });
+            }
+            key = (key << 6) | sym;
+            n += 1;
+        }
+        if n < len {
+            return Err(ParseCodeError::TooShort { len: n, min: len });
+        }
+        Ok(key)
     }
 
     /// True for the symbol of a digit.

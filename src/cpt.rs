@@ -411,6 +411,13 @@ impl Cpt {
     /// ```
     #[inline]
     pub fn parse(input: &str) -> Result<Cpt, ParseCodeError> {
+        sixbit::parse_fixed(input, Self::LEN, Self::accepts, Self::expected)
+            .map(|key| Cpt::from_key_unchecked(key << 12))
+    }
+
+    /// What position `pos` takes: a digit, and at the last position also
+    /// F, T, U, A or M.
+    fn accepts(pos: usize, sym: u64) -> bool {
         const LAST_LETTERS: [u64; 5] = [
             sixbit::encode(b'F'),
             sixbit::encode(b'T'),
@@ -418,54 +425,15 @@ impl Cpt {
             sixbit::encode(b'A'),
             sixbit::encode(b'M'),
         ];
-        let fast = sixbit::pack_exact(input.as_bytes(), Self::LEN, |pos, sym| {
-            sixbit::is_digit(sym) || (pos == 4 && LAST_LETTERS.contains(&sym))
-        });
-        match fast {
-            Some(key) => Ok(Cpt::from_key_unchecked(key << 12)),
-            None => Self::parse_slow(input),
-        }
+        sixbit::is_digit(sym) || (pos == 4 && LAST_LETTERS.contains(&sym))
     }
 
-    /// The careful parser: trims, and names the first thing wrong.
-    #[cold]
-    fn parse_slow(input: &str) -> Result<Cpt, ParseCodeError> {
-        let s = crate::text::trim(input);
-        if s.is_empty() {
-            return Err(ParseCodeError::Empty);
+    fn expected(pos: usize) -> &'static str {
+        if pos < 4 {
+            DIGIT
+        } else {
+            LAST
         }
-        let mut key = 0u64;
-        let mut n = 0usize;
-        for (pos, c) in s.chars().enumerate() {
-            if pos == Self::LEN {
-                return Err(ParseCodeError::TooLong {
-                    len: s.chars().count(),
-                    max: Self::LEN,
-                });
-            }
-            let upper = c.to_ascii_uppercase();
-            let ok = if pos < 4 {
-                upper.is_ascii_digit()
-            } else {
-                upper.is_ascii_digit() || matches!(upper, 'F' | 'T' | 'U' | 'A' | 'M')
-            };
-            if !ok {
-                return Err(ParseCodeError::BadCharacter {
-                    position: pos,
-                    found: c,
-                    expected: if pos < 4 { DIGIT } else { LAST },
-                });
-            }
-            key = (key << 6) | sixbit::encode(upper as u8);
-            n += 1;
-        }
-        if n < Self::LEN {
-            return Err(ParseCodeError::TooShort {
-                len: n,
-                min: Self::LEN,
-            });
-        }
-        Ok(Cpt::from_key_unchecked(key << 12))
     }
 
     /// Builds a value from a packed key the crate produced itself.
@@ -585,7 +553,8 @@ mod tests {
         /// The fast path answers exactly as the careful parser.
         #[test]
         fn fast_path_agrees_with_careful_parser(s in "[0-9A-Za-z .é-]{0,7}") {
-            proptest::prop_assert_eq!(Cpt::parse(&s), Cpt::parse_slow(&s));
+            let careful = sixbit::parse_fixed_carefully(&s, Cpt::LEN, &Cpt::accepts, &Cpt::expected);
+            proptest::prop_assert_eq!(Cpt::parse(&s), careful.map(|key| Cpt::from_key_unchecked(key << 12)));
         }
     }
 

@@ -129,6 +129,9 @@ const NCCI: [&str; 13] = [
     "24", "25", "27", "57", "58", "59", "78", "79", "91", "XE", "XP", "XS", "XU",
 ];
 
+/// What every position of a modifier takes.
+const LETTER_OR_DIGIT: &str = "a letter or digit";
+
 impl Modifier {
     /// Characters in a modifier.
     ///
@@ -150,46 +153,8 @@ impl Modifier {
     /// ```
     #[inline]
     pub fn parse(input: &str) -> Result<Modifier, ParseCodeError> {
-        match sixbit::pack_exact(input.as_bytes(), Self::LEN, |_, _| true) {
-            Some(key) => Ok(Modifier::from_key_unchecked(key << 30)),
-            None => Self::parse_slow(input),
-        }
-    }
-
-    /// The careful parser: trims, and names the first thing wrong.
-    #[cold]
-    fn parse_slow(input: &str) -> Result<Modifier, ParseCodeError> {
-        let s = crate::text::trim(input);
-        if s.is_empty() {
-            return Err(ParseCodeError::Empty);
-        }
-        let mut key = 0u64;
-        let mut n = 0usize;
-        for (pos, c) in s.chars().enumerate() {
-            if pos == Self::LEN {
-                return Err(ParseCodeError::TooLong {
-                    len: s.chars().count(),
-                    max: Self::LEN,
-                });
-            }
-            let upper = c.to_ascii_uppercase();
-            if !upper.is_ascii_alphanumeric() {
-                return Err(ParseCodeError::BadCharacter {
-                    position: pos,
-                    found: c,
-                    expected: "a letter or digit",
-                });
-            }
-            key = (key << 6) | sixbit::encode(upper as u8);
-            n += 1;
-        }
-        if n < Self::LEN {
-            return Err(ParseCodeError::TooShort {
-                len: n,
-                min: Self::LEN,
-            });
-        }
-        Ok(Modifier::from_key_unchecked(key << 30))
+        sixbit::parse_fixed(input, Self::LEN, |_, _| true, |_| LETTER_OR_DIGIT)
+            .map(|key| Modifier::from_key_unchecked(key << 30))
     }
 
     /// A modifier from two upper-case ASCII letters or digits, at compile
@@ -249,7 +214,7 @@ impl Modifier {
     pub(crate) fn cpt_number(self) -> Option<u8> {
         // Digit symbols are 1..=10 (digit + 1).
         let (a, b) = (sixbit::symbol(self.key(), 0), sixbit::symbol(self.key(), 1));
-        ((1..=10).contains(&a) && (1..=10).contains(&b)).then(|| ((a - 1) * 10 + (b - 1)) as u8)
+        (sixbit::is_digit(a) && sixbit::is_digit(b)).then(|| ((a - 1) * 10 + (b - 1)) as u8)
     }
 
     /// The modifier's class (see [`ModifierClass`]).
@@ -286,7 +251,8 @@ mod tests {
         /// The fast path answers exactly as the careful parser.
         #[test]
         fn fast_path_agrees_with_careful_parser(s in "[0-9A-Za-z .é-]{0,7}") {
-            proptest::prop_assert_eq!(Modifier::parse(&s), Modifier::parse_slow(&s));
+            let careful = sixbit::parse_fixed_carefully(&s, Modifier::LEN, &|_, _| true, &|_| LETTER_OR_DIGIT);
+            proptest::prop_assert_eq!(Modifier::parse(&s), careful.map(|key| Modifier::from_key_unchecked(key << 30)));
         }
     }
 

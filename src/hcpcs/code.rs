@@ -235,58 +235,25 @@ impl Hcpcs {
     /// ```
     #[inline]
     pub fn parse(input: &str) -> Result<Hcpcs, ParseCodeError> {
-        let fast = sixbit::pack_exact(input.as_bytes(), Self::LEN, |pos, sym| {
-            if pos == 0 {
-                sixbit::is_letter(sym)
-            } else {
-                sixbit::is_digit(sym)
-            }
-        });
-        match fast {
-            Some(key) => Ok(Hcpcs::from_key_unchecked(key << 12)),
-            None => Self::parse_slow(input),
+        sixbit::parse_fixed(input, Self::LEN, Self::accepts, Self::expected)
+            .map(|key| Hcpcs::from_key_unchecked(key << 12))
+    }
+
+    /// What position `pos` takes: a letter first, then digits.
+    fn accepts(pos: usize, sym: u64) -> bool {
+        if pos == 0 {
+            sixbit::is_letter(sym)
+        } else {
+            sixbit::is_digit(sym)
         }
     }
 
-    /// The careful parser: trims, and names the first thing wrong.
-    #[cold]
-    fn parse_slow(input: &str) -> Result<Hcpcs, ParseCodeError> {
-        let s = crate::text::trim(input);
-        if s.is_empty() {
-            return Err(ParseCodeError::Empty);
+    fn expected(pos: usize) -> &'static str {
+        if pos == 0 {
+            "a letter"
+        } else {
+            "a digit"
         }
-        let mut key = 0u64;
-        let mut n = 0usize;
-        for (pos, c) in s.chars().enumerate() {
-            if pos == Self::LEN {
-                return Err(ParseCodeError::TooLong {
-                    len: s.chars().count(),
-                    max: Self::LEN,
-                });
-            }
-            let upper = c.to_ascii_uppercase();
-            let ok = if pos == 0 {
-                upper.is_ascii_uppercase()
-            } else {
-                upper.is_ascii_digit()
-            };
-            if !ok {
-                return Err(ParseCodeError::BadCharacter {
-                    position: pos,
-                    found: c,
-                    expected: if pos == 0 { "a letter" } else { "a digit" },
-                });
-            }
-            key = (key << 6) | sixbit::encode(upper as u8);
-            n += 1;
-        }
-        if n < Self::LEN {
-            return Err(ParseCodeError::TooShort {
-                len: n,
-                min: Self::LEN,
-            });
-        }
-        Ok(Hcpcs::from_key_unchecked(key << 12))
     }
 
     /// Builds a value from a packed key the crate produced itself.
@@ -359,7 +326,8 @@ mod tests {
         /// The fast path answers exactly as the careful parser.
         #[test]
         fn fast_path_agrees_with_careful_parser(s in "[0-9A-Za-z .é-]{0,7}") {
-            proptest::prop_assert_eq!(Hcpcs::parse(&s), Hcpcs::parse_slow(&s));
+            let careful = sixbit::parse_fixed_carefully(&s, Hcpcs::LEN, &Hcpcs::accepts, &Hcpcs::expected);
+            proptest::prop_assert_eq!(Hcpcs::parse(&s), careful.map(|key| Hcpcs::from_key_unchecked(key << 12)));
         }
     }
 
