@@ -1,7 +1,6 @@
 //! ICD-10-CM coding conventions: Excludes1 notes, code-first sequencing,
 //! duplicates, the number of diagnoses.
 
-use super::prepared::bloom_bit;
 use super::{dx_field, rule, ClaimKind, Emitter, PreparedClaim, PreparedDx, Rule};
 use crate::icd10cm::{CodeRange, IcdCm, IcdCmInfo, NoteKind};
 use crate::mce::DxFlags;
@@ -61,6 +60,13 @@ fn interval(range: CodeRange) -> (u64, u64, usize) {
         range.last.key() | mask,
         range.first.len(),
     )
+}
+
+/// One bit of a 64-bit Bloom set for a packed key (quick "surely not
+/// there" tests over the few codes of a claim).
+#[inline]
+fn bloom_bit(key: u64) -> u64 {
+    1 << (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58)
 }
 
 /// The diagnoses an Excludes1 reference could cover, gathered for the

@@ -457,13 +457,6 @@ mod spare {
     }
 }
 
-/// One bit of a 64-bit Bloom set for a packed key (quick "surely not
-/// there" tests over the few codes of a claim).
-#[inline]
-pub(crate) fn bloom_bit(key: u64) -> u64 {
-    1 << (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58)
-}
-
 /// True if two of the keys may be equal: exact for up to 16 keys (the
 /// claims the duplicate rules see almost always), `true` beyond.
 fn may_repeat(keys: impl Iterator<Item = u64>) -> bool {
@@ -869,9 +862,8 @@ impl<'c> PreparedClaim<'c> {
         let discharge_date = DateField::new(claim.discharge_date());
         let earliest_line = || {
             claim
-                .line_dates()
-                .flatten()
-                .filter_map(|s| s.parse::<Date>().ok())
+                .lines()
+                .filter_map(|l| l.service_date?.parse::<Date>().ok())
                 .min()
         };
         let date = service_date
@@ -939,7 +931,8 @@ impl<'c> PreparedClaim<'c> {
             ClaimKind::Institutional => admission_date.date.or(date),
             ClaimKind::Professional => date,
         };
-        let (age, age_problem) = resolve_age(claim.age(), claim.birth_date(), kind, age_date);
+        let (sex_text, age_given) = (claim.sex(), claim.age());
+        let (age, age_problem) = resolve_age(age_given, claim.birth_date(), kind, age_date);
         let code_problem = diagnoses.iter().any(|d| d.status.is_problem())
             || admitting.as_ref().is_some_and(|d| d.status.is_problem())
             || procedures.iter().any(|p| p.status.is_problem())
@@ -958,11 +951,11 @@ impl<'c> PreparedClaim<'c> {
             may_repeat(lines.iter().filter_map(|l| l.code.map(ProcedureCode::key)));
         PreparedClaim {
             id: claim.id(),
-            sex_text: claim.sex(),
-            age_given: claim.age(),
+            sex_text,
+            age_given,
             discharge_status: claim.discharge_status(),
             kind,
-            sex: parse_sex(claim.sex()),
+            sex: parse_sex(sex_text),
             age,
             age_problem,
             service_date,

@@ -30,8 +30,6 @@ pub(crate) trait ClaimSource<'c>: Copy {
     fn diagnoses(self) -> impl ExactSizeIterator<Item = (Option<&'c str>, Option<&'c str>)>;
     /// `(code, date)` of each procedure.
     fn procedures(self) -> impl ExactSizeIterator<Item = (Option<&'c str>, Option<&'c str>)>;
-    /// The service dates of the lines, as written.
-    fn line_dates(self) -> impl Iterator<Item = Option<&'c str>>;
     fn lines(self) -> impl ExactSizeIterator<Item = LineParts<'c>>;
 }
 
@@ -83,9 +81,6 @@ macro_rules! claim_source {
                 self.procedures
                     .iter()
                     .map(|p| (p.code.as_deref(), p.date.as_deref()))
-            }
-            fn line_dates(self) -> impl Iterator<Item = Option<&'c str>> {
-                self.lines.iter().map(|l| l.service_date.as_deref())
             }
             fn lines(self) -> impl ExactSizeIterator<Item = LineParts<'c>> {
                 self.lines.iter().map(|l| LineParts {
