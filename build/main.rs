@@ -15,6 +15,9 @@ mod mce_names;
 #[path = "../src/laterality.rs"]
 mod laterality;
 
+#[path = "../src/key_range.rs"]
+mod key_range;
+
 mod hcpcs;
 
 use std::collections::BTreeMap;
@@ -28,6 +31,7 @@ fn main() {
     println!("cargo:rerun-if-changed=build");
     println!("cargo:rerun-if-changed=src/mce_names.rs");
     println!("cargo:rerun-if-changed=src/laterality.rs");
+    println!("cargo:rerun-if-changed=src/key_range.rs");
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
     let data = &root.join("data");
@@ -261,24 +265,6 @@ fn compact_next_day(ymd: u32) -> u32 {
     }
 }
 
-/// A note reference `"(first,last)"` as the packed-key interval
-/// `"(first,last with every empty symbol set)"`: a code falls in the
-/// reference only if its key falls in the interval.
-fn key_interval(reference: &str) -> String {
-    let (first, last) = reference
-        .trim_matches(|c| c == '(' || c == ')')
-        .split_once(',')
-        .and_then(|(a, b)| Some((a.parse::<u64>().ok()?, b.parse::<u64>().ok()?)))
-        .unwrap_or_else(|| panic!("bad reference {reference}"));
-    let empty_bits = last.trailing_zeros() / 6 * 6;
-    let mask = if empty_bits >= 64 {
-        u64::MAX
-    } else {
-        (1u64 << empty_bits) - 1
-    };
-    format!("({first},{})", last | mask)
-}
-
 const NOTE_KINDS: [&str; 9] = [
     "includes",
     "inclusionTerm",
@@ -370,24 +356,27 @@ fn gen_icd10cm(data: &Path, out: &Path, src: &mut String) {
             .unwrap_or_else(|| panic!("notes.tsv: unknown note kind {:?}", r[1]));
         let (ts, te) = note_text.push(col(&r, 2, "notes.tsv"));
         let rs = refs.len();
-        for item in r
+        let keys: Vec<(u64, u64)> = r
             .get(3)
             .map(String::as_str)
             .unwrap_or("")
             .split(',')
             .filter(|s| !s.is_empty())
-        {
-            let (a, b) = item.split_once('-').unwrap_or((item, item));
-            refs.push(format!("({},{})", pack(a), pack(b)));
-        }
+            .map(|item| {
+                let (a, b) = item.split_once('-').unwrap_or((item, item));
+                (pack(a), pack(b))
+            })
+            .collect();
+        refs.extend(keys.iter().map(|(a, b)| format!("({a},{b})")));
         let entry = format!("({k},{ts},{te},{rs},{})", refs.len());
         if let Some(&i) = index.get(r[0].as_str()) {
             by_code.entry(i).or_default().push(entry);
             if NOTE_KINDS[k] == "excludes1" {
-                excludes1_by_code
-                    .entry(i)
-                    .or_default()
-                    .extend(refs[rs..].iter().map(|r| key_interval(r)));
+                excludes1_by_code.entry(i).or_default().extend(
+                    keys.iter()
+                        .map(|&(a, b)| key_range::key_interval(a, b))
+                        .map(|(lo, hi)| format!("({lo},{hi})")),
+                );
             }
         } else if r[0].starts_with("chapter:") || r[0].starts_with("section:") {
             by_block.entry(r[0].clone()).or_default().push(entry);

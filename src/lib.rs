@@ -39,6 +39,7 @@
 mod codebuf;
 mod date;
 mod error;
+mod key_range;
 // `side_of_title` runs in the build script; the library only tests against it.
 pub mod icd10cm;
 pub mod icd10pcs;

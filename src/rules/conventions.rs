@@ -49,17 +49,8 @@ impl Target {
 /// precomputed, for the screen below.
 #[inline]
 fn interval(range: CodeRange) -> (u64, u64, usize) {
-    let n_last = range.last.len();
-    let mask = if n_last >= 7 {
-        0
-    } else {
-        (1u64 << (6 * (7 - n_last))) - 1
-    };
-    (
-        range.first.key(),
-        range.last.key() | mask,
-        range.first.len(),
-    )
+    let (lo, hi) = crate::key_range::key_interval(range.first.key(), range.last.key());
+    (lo, hi, range.first.len())
 }
 
 /// One bit of a 64-bit Bloom set for a packed key (quick "surely not
