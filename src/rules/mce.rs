@@ -9,6 +9,60 @@ use super::{dx_field, ordinal_dx, rule, ClaimKind, PreparedClaim, Rule, Sex};
 use crate::date::Date;
 use crate::mce::{self, AgeCategory, DxFlags, PcsFlags};
 
+/// The one table that maps medcode rule ids to the names of CMS's Medicare
+/// Code Editor (MCE 2.0, Java) edits: what the conformance test compares
+/// (`tests/conformance.rs`, against CMS's MCE and `msdrg`).
+///
+/// Several validity rules map to CMS's single `INVALID_CODE` (CMS does not
+/// tell a header from a code of another date). Rules not listed here have no
+/// MCE counterpart (NCCI, conventions, line rules, `invalid-poa`: CMS's MCE
+/// 43.1 never raises `INVALID_POA`). CMS edits that no rule maps to are
+/// those CMS never raises on an ICD-10 claim (README, "Conformance").
+///
+/// ```
+/// use medcode::rules::{cms_mce_edit, CMS_MCE_EDITS};
+/// assert_eq!(cms_mce_edit("header-code"), Some("INVALID_CODE"));
+/// assert_eq!(cms_mce_edit("duplicate-line"), None);
+/// assert!(CMS_MCE_EDITS.iter().any(|(_, cms)| *cms == "INVALID_ADMIT_DX"));
+/// ```
+pub const CMS_MCE_EDITS: &[(&str, &str)] = &[
+    ("invalid-code", "INVALID_CODE"),
+    ("code-not-valid-on-date", "INVALID_CODE"),
+    ("header-code", "INVALID_CODE"),
+    ("code-system-mismatch", "INVALID_CODE"),
+    ("invalid-admitting-diagnosis", "INVALID_ADMIT_DX"),
+    ("invalid-age", "INVALID_AGE"),
+    ("invalid-sex", "INVALID_SEX"),
+    ("invalid-discharge-status", "INVALID_DISCHARGE_STATUS"),
+    ("age-conflict", "AGE_CONFLICT"),
+    ("sex-conflict", "SEX_CONFLICT"),
+    ("manifestation-as-principal", "MANIFESTATION_AS_PDX"),
+    ("external-cause-as-principal", "E_CODE_AS_PDX"),
+    ("unacceptable-principal", "UNACCEPTABLE_PDX"),
+    ("requires-secondary-diagnosis", "REQUIRES_SDX"),
+    ("questionable-admission", "QUESTIONABLE_ADMISSION"),
+    ("questionable-obstetric-admission", "QUESTIONABLE_OBSTETRIC_ADMISSION"),
+    ("duplicate-of-principal", "DUPLICATE_OF_PDX"),
+    ("unspecified-code", "UNSPECIFIED"),
+    ("wrong-procedure-performed", "WRONG_PROCEDURE_PERFORMED"),
+    ("noncovered-procedure", "NON_COVERED"),
+    ("limited-coverage", "LIMITED_COVERAGE"),
+    ("inconsistent-length-of-stay", "INCONSISTENT_WITH_LENGTH_OF_STAY"),
+];
+
+/// The CMS MCE edit name a medcode rule id stands for, if any (see
+/// [`CMS_MCE_EDITS`]).
+///
+/// ```
+/// assert_eq!(medcode::rules::cms_mce_edit("sex-conflict"), Some("SEX_CONFLICT"));
+/// ```
+pub fn cms_mce_edit(rule_id: &str) -> Option<&'static str> {
+    CMS_MCE_EDITS
+        .iter()
+        .find(|(id, _)| *id == rule_id)
+        .map(|(_, cms)| *cms)
+}
+
 pub(crate) fn rules() -> Vec<Box<dyn Rule>> {
     vec![
         Box::new(InvalidAge),
