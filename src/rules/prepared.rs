@@ -355,15 +355,22 @@ pub struct PreparedClaim<'c> {
     pub age: Option<u32>,
     /// Why the age is invalid, when it is (`invalid-age`).
     pub age_problem: Option<String>,
+    /// True when the claim gives an age (or a birth date) that is outside
+    /// 0–124 years: outside every MCE age category, so every age-specific
+    /// diagnosis conflicts with it (`age-conflict`, as CMS's MCE does). False
+    /// when the age is valid or not given at all.
+    pub age_out_of_range: bool,
     /// `service_date`.
     pub service_date: DateField<'c>,
     /// `admission_date`.
     pub admission_date: DateField<'c>,
     /// `discharge_date`.
     pub discharge_date: DateField<'c>,
-    /// The date that selects the code-set release for diagnoses and
-    /// procedures: the service date, else the discharge date, else the
-    /// earliest line date.
+    /// The date that selects the code-set release and the MCE edit tables
+    /// for diagnoses and procedures. Institutional claims: the discharge
+    /// date (as CMS's Medicare Code Editor does), else the service
+    /// (statement) date, else the earliest line date. Professional claims:
+    /// the service date, else the discharge date, else the earliest line date.
     pub date: Option<Date>,
     /// The diagnoses, in claim order.
     pub diagnoses: Vec<PreparedDx<'c>>,
@@ -866,10 +873,11 @@ impl<'c> PreparedClaim<'c> {
                 .filter_map(|l| l.service_date?.parse::<Date>().ok())
                 .min()
         };
-        let date = service_date
-            .date
-            .or(discharge_date.date)
-            .or_else(earliest_line);
+        let date = match kind {
+            ClaimKind::Institutional => discharge_date.date.or(service_date.date),
+            ClaimKind::Professional => service_date.date.or(discharge_date.date),
+        }
+        .or_else(earliest_line);
         let mut diagnoses: Vec<PreparedDx<'c>> = spare::take(&spare::DIAGNOSES);
         diagnoses.extend(
             claim
@@ -933,6 +941,15 @@ impl<'c> PreparedClaim<'c> {
         };
         let (sex_text, age_given) = (claim.sex(), claim.age());
         let (age, age_problem) = resolve_age(age_given, claim.birth_date(), kind, age_date);
+        // A problem with an age that was given (not a missing one, not a
+        // birth date that is not a date) puts the patient outside 0–124.
+        let age_out_of_range = age_problem.is_some()
+            && match age_given {
+                Some(_) => true,
+                None => claim
+                    .birth_date()
+                    .is_some_and(|b| b.parse::<Date>().is_ok()),
+            };
         let code_problem = diagnoses.iter().any(|d| d.status.is_problem())
             || admitting.as_ref().is_some_and(|d| d.status.is_problem())
             || procedures.iter().any(|p| p.status.is_problem())
@@ -958,6 +975,7 @@ impl<'c> PreparedClaim<'c> {
             sex: parse_sex(sex_text),
             age,
             age_problem,
+            age_out_of_range,
             service_date,
             admission_date,
             discharge_date,

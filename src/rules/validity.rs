@@ -21,7 +21,6 @@ pub(crate) fn rules() -> Vec<Box<dyn Rule>> {
 #[derive(Clone, Copy)]
 enum Place {
     Dx(usize),
-    Admitting,
     Pcs(usize),
     Line(usize),
 }
@@ -49,7 +48,6 @@ impl Item<'_> {
     fn field(&self) -> String {
         match self.place {
             Place::Dx(i) => super::dx_field(i),
-            Place::Admitting => "admitting_diagnosis".into(),
             Place::Pcs(i) => format!("procedures[{i}]"),
             Place::Line(i) => format!("lines[{i}].code"),
         }
@@ -57,7 +55,6 @@ impl Item<'_> {
     fn what(&self) -> String {
         match self.place {
             Place::Dx(i) => format!("diagnosis {}", i + 1),
-            Place::Admitting => "the admitting diagnosis".into(),
             Place::Pcs(i) => format!("procedure {}", i + 1),
             Place::Line(i) => format!("line {}", i + 1),
         }
@@ -88,11 +85,8 @@ fn items<'a>(c: &'a PreparedClaim<'_>) -> impl Iterator<Item = Item<'a>> + 'a {
         .iter()
         .filter(|d| d.status.is_problem())
         .map(move |d| dx_item(Place::Dx(d.index), d));
-    let adm = c
-        .admitting
-        .iter()
-        .filter(|d| d.status.is_problem())
-        .map(move |d| dx_item(Place::Admitting, d));
+    // The admitting diagnosis has its own rule (`invalid-admitting-diagnosis`,
+    // CMS's INVALID_ADMIT_DX), as CMS's MCE keeps it apart from INVALID_CODE.
     let pcs = c
         .procedures
         .iter()
@@ -126,10 +120,10 @@ fn items<'a>(c: &'a PreparedClaim<'_>) -> impl Iterator<Item = Item<'a>> + 'a {
             raw: l.raw,
             parsed: l.code.map(|c| c.to_string()),
         });
-    dx.chain(adm).chain(pcs).chain(lines)
+    dx.chain(pcs).chain(lines)
 }
 
-fn windows_text<F>(w: &[ValidityWindow<F>]) -> String {
+pub(super) fn windows_text<F>(w: &[ValidityWindow<F>]) -> String {
     if w.is_empty() {
         return "it is not billable in any bundled release".into();
     }
