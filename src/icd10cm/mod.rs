@@ -10,9 +10,11 @@
 
 mod code;
 mod notes;
+mod poa;
 
 pub use code::IcdCm;
 pub use notes::{CodeRange, Note, NoteKind, SeventhCharacters};
+pub use poa::{poa_exempt_list_on, poa_exempt_lists, PoaExemptList};
 
 use crate::date::Date;
 use crate::mce::DxFlags;
