@@ -20,6 +20,7 @@ mod cms;
 mod fetch;
 mod lmdb;
 mod mce;
+mod orders;
 mod pcs;
 mod poa;
 mod tabular;
@@ -204,6 +205,8 @@ impl<'a> Windows<'a> {
 /// Where a code's title came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum TitleSource {
+    /// A CMS release file (order file or FY2027 codes file).
+    Release(&'static str),
     Xml2026(TitleKind),
     Xml2025(TitleKind),
     OrderFile,
@@ -295,7 +298,8 @@ fn run(args: &Args) -> Result<()> {
     let pcs_coder = pcs::read_coder_db(&w_coder.member(PCS_DB)?, &args.cache, &pcs_db_name)?;
     let pcs_tuva = pcs::parse_tuva_csv(&w_drg.member_text(PCS_TUVA)?, &pcs_tuva_name)?;
     let pcs_fy24 = pcs::parse_codes_file(&w_map.member_text(PCS_FY2024)?, &pcs_fy24_name)?;
-    let pcs_codes = pcs::pool_titles(sg_win.0.keys().copied(), &pcs_coder, &pcs_tuva, &pcs_fy24);
+    let mut pcs_codes =
+        pcs::pool_titles(sg_win.0.keys().copied(), &pcs_coder, &pcs_tuva, &pcs_fy24);
 
     let mut failures: Vec<String> = Vec::new();
     let mut quirks: Vec<String> = Vec::new();
@@ -345,6 +349,42 @@ fn run(args: &Args) -> Result<()> {
         }
         row.short = r.short.clone();
     }
+    // CMS's release files: each release's titles, header/billable flags, short titles.
+    let releases: Vec<orders::Release> = orders::SPECS
+        .iter()
+        .map(|spec| orders::read(&cms, spec))
+        .collect::<Result<_>>()?;
+    let cm_rel: Vec<&orders::Release> = releases
+        .iter()
+        .filter(|r| r.spec.system == orders::System::Cm)
+        .collect();
+    let pcs_rel: Vec<&orders::Release> = releases
+        .iter()
+        .filter(|r| r.spec.system == orders::System::Pcs)
+        .collect();
+    for r in &cm_rel {
+        for (code, row) in &r.rows {
+            let entry = codes.entry(code.clone()).or_default();
+            if !row.billable {
+                entry.header = true;
+            }
+        }
+    }
+    let cm_versions = orders::versions(&cm_rel);
+    let pcs_versions = orders::versions(&pcs_rel);
+    for (code, vs) in &pcs_versions {
+        let Some(v) = vs.last().filter(|_| code.len() == 7) else {
+            continue;
+        };
+        let e = pcs_codes
+            .entry(code.to_string())
+            .or_insert((None, String::new()));
+        e.0 = Some((
+            v.long.clone(),
+            pcs::PcsTitleSource::Release(orders::name_of(orders::System::Pcs, v.from)),
+        ));
+        e.1 = v.short.clone();
+    }
     let fy24_map: BTreeMap<&str, &str> =
         fy24.iter().map(|(c, t)| (c.as_str(), t.as_str())).collect();
     for (c, _) in &fy24 {
@@ -355,7 +395,13 @@ fn run(args: &Args) -> Result<()> {
             tabular::is_code(code),
             "code {code:?} from the sources is not an undotted code of 3 to 7 characters"
         );
-        row.title = if let Some((t, k)) = x26.title(code) {
+        row.title = if let Some(v) = cm_versions.get(code.as_str()).and_then(|v| v.last()) {
+            row.short = v.short.clone();
+            Some((
+                v.long.clone(),
+                TitleSource::Release(orders::name_of(orders::System::Cm, v.from)),
+            ))
+        } else if let Some((t, k)) = x26.title(code) {
             Some((t, TitleSource::Xml2026(k)))
         } else if let Some((t, k)) = x25.title(code) {
             Some((t, TitleSource::Xml2025(k)))
@@ -403,10 +449,13 @@ fn run(args: &Args) -> Result<()> {
     let mdb_src = |table: &str| format!("{mdb_name} ({table})");
     let mut tables: Vec<Tsv> = Vec::new();
 
+    let cm_sources: Vec<&str> = cm_rel.iter().map(|r| r.source.as_str()).collect();
+    let pcs_sources: Vec<&str> = pcs_rel.iter().map(|r| r.source.as_str()).collect();
     let mut t = Tsv::new(
         "icd10cm/codes.tsv",
         &[
             &mdb_src("mce_i10dx_master"),
+            &cm_sources.join(", "),
             &x26_name,
             &x25_name,
             &format!("{order_name} (cm_codes)"),
@@ -416,6 +465,71 @@ fn run(args: &Args) -> Result<()> {
     for (code, row) in &codes {
         let title = row.title.as_ref().map_or("", |t| t.0.as_str());
         t.row(&[code, if row.header { "1" } else { "0" }, title, &row.short])?;
+    }
+    tables.push(t);
+
+    // Older titles: every version but the newest, with the date the next took effect.
+    for (path, versions, sources) in [
+        ("icd10cm/title_history.tsv", &cm_versions, &cm_sources),
+        ("icd10pcs/title_history.tsv", &pcs_versions, &pcs_sources),
+    ] {
+        let mut t = Tsv::new(path, sources);
+        for (code, vs) in versions {
+            if path.starts_with("icd10pcs") && code.len() != 7 {
+                continue;
+            }
+            for pair in vs.windows(2) {
+                t.row(&[
+                    code,
+                    &pair[1].from.to_string(),
+                    &pair[0].long,
+                    &pair[0].short,
+                ])?;
+            }
+        }
+        tables.push(t);
+    }
+
+    // The tabular's spelling where it differs from CMS's order file only in
+    // accents ("Sézary" / "Sezary").
+    let mut t = Tsv::new("icd10cm/tabular_titles.tsv", &[&x26_name, &x25_name]);
+    let (mut accent_only, mut other_diff) = (0, Vec::new());
+    for (code, row) in &codes {
+        let Some((title, TitleSource::Release(_))) = &row.title else {
+            continue;
+        };
+        let Some((xml, date)) = x26
+            .title(code)
+            .map(|t| (t.0, XML_2026_DATE))
+            .or_else(|| x25.title(code).map(|t| (t.0, XML_2025_DATE)))
+        else {
+            continue;
+        };
+        if orders::fold_accents(&xml) == *title {
+            if &xml != title {
+                accent_only += 1;
+                t.row(&[code, &xml])?;
+            }
+            continue;
+        }
+        // Compare with CMS's title in force when the tabular was.
+        let then = cm_versions
+            .get(code.as_str())
+            .and_then(|vs| vs.iter().rev().find(|v| v.from <= date))
+            .map(|v| v.long.as_str());
+        if then.is_none_or(|t| orders::fold_accents(&xml) != t) {
+            other_diff.push(code.as_str());
+        }
+    }
+    eprintln!(
+        "tabular XML vs CMS release titles: {accent_only} differ only in accents, {} otherwise (e.g. {:?})",
+        other_diff.len(),
+        &other_diff[..other_diff.len().min(8)]
+    );
+    for c in &other_diff {
+        let xml = x26.title(c).or_else(|| x25.title(c)).map(|t| t.0);
+        let title = codes[*c].title.as_ref().map(|t| t.0.as_str());
+        eprintln!("  {c}: tabular {xml:?}, CMS {title:?}");
     }
     tables.push(t);
 
@@ -441,6 +555,7 @@ fn run(args: &Args) -> Result<()> {
         "icd10pcs/codes.tsv",
         &[
             &mdb_src("mce_i10sg_master"),
+            &pcs_sources.join(", "),
             &format!("{pcs_db_name} (pcs_codes)"),
             &pcs_tuva_name,
             &pcs_fy24_name,
@@ -677,6 +792,41 @@ fn run(args: &Args) -> Result<()> {
     }
     tables.push(t);
 
+    // ---- Cross-check: each release file's billable rows against the MCE master ----
+    eprintln!(
+        "\nCMS release files: billable rows vs codes valid in the MCE master on the release date"
+    );
+    for r in &releases {
+        let (win, system) = match r.spec.system {
+            orders::System::Cm => (&dx_win, "ICD-10-CM"),
+            orders::System::Pcs => (&sg_win, "ICD-10-PCS"),
+        };
+        let billable = r.billable();
+        let master: BTreeSet<&str> = win.codes_on(r.spec.effective).collect();
+        let only_file: Vec<&&str> = billable.difference(&master).collect();
+        let only_master: Vec<&&str> = master.difference(&billable).collect();
+        let same = only_file.is_empty() && only_master.is_empty();
+        eprintln!(
+            "  {system:<10} {:<28} {:<6} {} {:>7} billable, {:>7} valid: {}",
+            r.spec.name,
+            if r.spec.fiscal_year { "FY" } else { "update" },
+            r.spec.effective,
+            fmt_n(billable.len()),
+            fmt_n(master.len()),
+            if same {
+                "equal".to_string()
+            } else {
+                format!(
+                    "only in the file {} {:?}, only in the master {} {:?}",
+                    only_file.len(),
+                    &only_file[..only_file.len().min(12)],
+                    only_master.len(),
+                    &only_master[..only_master.len().min(12)]
+                )
+            }
+        );
+    }
+
     // ---- Summary and checks ----
     eprintln!("\nrows written to {}:", args.out.display());
     for t in &tables {
@@ -777,25 +927,36 @@ fn run(args: &Args) -> Result<()> {
         "\nICD-10-CM titles by source (all {} codes): {by_source:?}",
         fmt_n(codes.len())
     );
-    let (mut direct, mut seventh, mut other, mut none) = (0, 0, 0, 0);
+    let fy26 = cm_rel
+        .iter()
+        .find(|r| r.spec.effective == TITLED_DATE)
+        .context("no ICD-10-CM release file for FY2026")?;
+    let (mut direct, mut seventh, mut none) = (0, 0, 0);
+    let mut not_fy26 = 0;
     for c in dx_win.codes_on(TITLED_DATE) {
-        match codes.get(c).and_then(|r| r.title.as_ref()).map(|t| t.1) {
-            Some(TitleSource::Xml2026(TitleKind::Direct)) => direct += 1,
-            Some(TitleSource::Xml2026(TitleKind::Seventh)) => seventh += 1,
-            Some(_) => other += 1,
+        match x26.title(c).map(|t| t.1) {
+            Some(TitleKind::Direct) => direct += 1,
+            Some(TitleKind::Seventh) => seventh += 1,
             None => none += 1,
+        }
+        let in_force = cm_versions
+            .get(c)
+            .and_then(|vs| vs.iter().rev().find(|v| v.from <= TITLED_DATE))
+            .map(|v| v.long.as_str());
+        if in_force.is_none() || in_force != fy26.rows.get(c).map(|r| r.long.as_str()) {
+            not_fy26 += 1;
         }
     }
     eprintln!(
-        "codes valid on {TITLED_DATE}: {} titled from the 2026 tabular directly, {} from 7th-character definitions, {} from other sources, {} untitled",
+        "codes valid on {TITLED_DATE}: the 2026 tabular titles {} directly, {} from 7th-character definitions, {} not; {} not titled by the FY2026 order file",
         fmt_n(direct),
         fmt_n(seventh),
-        fmt_n(other),
-        fmt_n(none)
+        fmt_n(none),
+        fmt_n(not_fy26)
     );
-    if none > 0 || other > 0 || direct != TITLED_DIRECT || seventh != TITLED_SEVENTH {
+    if none > 0 || not_fy26 > 0 || direct != TITLED_DIRECT || seventh != TITLED_SEVENTH {
         failures.push(format!(
-            "codes valid on {TITLED_DATE}: expected {TITLED_DIRECT} direct + {TITLED_SEVENTH} 7th-character titles from the 2026 tabular, got {direct} + {seventh} ({other} from other sources, {none} untitled)"
+            "codes valid on {TITLED_DATE}: expected {TITLED_DIRECT} direct + {TITLED_SEVENTH} 7th-character titles from the 2026 tabular and all titled by the FY2026 order file, got {direct} + {seventh} ({none} untitled in the tabular, {not_fy26} not from FY2026)"
         ));
     }
     eprintln!(
