@@ -265,6 +265,45 @@ fn compact_next_day(ymd: u32) -> u32 {
     }
 }
 
+/// Older titles (`title_history.tsv`: code, until, title, short): a blob of
+/// title then short title per row and rows `(code row, until, title start,
+/// title end = short start, short end)`, sorted by code row then `until`.
+fn emit_title_history(
+    src: &mut String,
+    out: &Path,
+    prefix: &str,
+    path: &Path,
+    index: &BTreeMap<&str, u32>,
+) {
+    let name = path.display().to_string();
+    let mut blob = Blob::default();
+    let mut rows_out: Vec<(u32, u32, u32, u32, u32)> = Vec::new();
+    for r in rows(path) {
+        let i = *index
+            .get(r[0].as_str())
+            .unwrap_or_else(|| panic!("{name}: unknown code {}", r[0]));
+        let until = date(col(&r, 1, &name));
+        let (ts, te) = blob.push(col(&r, 2, &name));
+        let (_, se) = blob.push(r.get(3).map(String::as_str).unwrap_or(""));
+        rows_out.push((i, until, ts, te, se));
+    }
+    rows_out.sort_unstable();
+    emit_array(
+        src,
+        &format!("{prefix}_TITLE_HIST"),
+        "(u32, u32, u32, u32, u32)",
+        rows_out
+            .iter()
+            .map(|(i, u, a, b, c)| format!("({i},{u},{a},{b},{c})")),
+    );
+    let file = format!("{}_title_hist.txt", prefix.to_lowercase());
+    write_if_changed(&out.join(&file), &blob.0);
+    let _ = writeln!(
+        src,
+        "pub(crate) static {prefix}_TITLE_HIST_TEXT: &str = include_str!(concat!(env!(\"OUT_DIR\"), \"/{file}\"));"
+    );
+}
+
 const NOTE_KINDS: [&str; 9] = [
     "includes",
     "inclusionTerm",
@@ -517,6 +556,61 @@ fn gen_icd10cm(data: &Path, out: &Path, src: &mut String) {
     emit_array(src, "CM_GROUP_START", "u32", group_start);
     emit_array(src, "CM_GROUP_MEMBERS", "u64", members);
 
+    // Older titles, and the tabular's accented spellings.
+    emit_title_history(src, out, "CM", &dir.join("title_history.tsv"), &index);
+    let mut tabular: Vec<(u32, String)> = rows(&dir.join("tabular_titles.tsv"))
+        .iter()
+        .map(|r| {
+            let i = *index
+                .get(r[0].as_str())
+                .unwrap_or_else(|| panic!("tabular_titles.tsv: unknown code {}", r[0]));
+            (i, col(r, 1, "tabular_titles.tsv").to_owned())
+        })
+        .collect();
+    tabular.sort();
+    emit_array(
+        src,
+        "CM_TABULAR_TITLES",
+        "(u32, &str)",
+        tabular.iter().map(|(i, t)| format!("({i},{t:?})")),
+    );
+
+    // POA-exempt periods (CDC's lists), sorted by code row then start, and the lists.
+    let mut poa: Vec<(u32, u32, u32)> = rows(&dir.join("poa_exempt.tsv"))
+        .iter()
+        .map(|r| {
+            let i = *index
+                .get(r[0].as_str())
+                .unwrap_or_else(|| panic!("poa_exempt.tsv: unknown code {}", r[0]));
+            (
+                i,
+                date(col(r, 1, "poa_exempt.tsv")),
+                date(col(r, 2, "poa_exempt.tsv")),
+            )
+        })
+        .collect();
+    poa.sort_unstable();
+    emit_array(
+        src,
+        "CM_POA",
+        "(u32, u32, u32)",
+        poa.iter().map(|(i, s, e)| format!("({i},{s},{e})")),
+    );
+    let lists: Vec<String> = rows(&dir.join("poa_lists.tsv"))
+        .iter()
+        .map(|r| {
+            format!(
+                "({},{:?},{})",
+                date(&r[0]),
+                col(r, 1, "poa_lists.tsv"),
+                col(r, 2, "poa_lists.tsv")
+                    .parse::<u32>()
+                    .expect("poa_lists.tsv: count")
+            )
+        })
+        .collect();
+    emit_array(src, "CM_POA_LISTS", "(u32, &str, u32)", lists);
+
     for (name, blob) in [
         ("cm_titles.txt", &titles),
         ("cm_shorts.txt", &shorts),
@@ -567,6 +661,12 @@ fn gen_icd10pcs(data: &Path, out: &Path, src: &mut String) {
     }
     emit_array(src, "PCS_TITLE_END", "u32", title_end);
     emit_array(src, "PCS_SHORT_END", "u32", short_end);
+    let index: BTreeMap<&str, u32> = codes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.as_str(), i as u32))
+        .collect();
+    emit_title_history(src, out, "PCS", &dir.join("title_history.tsv"), &index);
 
     // Axis labels, sorted by (axis, packed context key) for binary search.
     let mut axes: Vec<(u8, u64, String, String)> = rows(&dir.join("axes.tsv"))

@@ -70,6 +70,40 @@ pub(crate) fn text_at(blob: &'static str, ends: &[u32], i: usize) -> Option<&'st
     blob.get(start..end).filter(|s| !s.is_empty())
 }
 
+/// Row `row`'s older titles: `(until, title, short)` (yyyymmdd `until`, the
+/// day the next version took effect), oldest first.
+pub(crate) fn title_history(
+    hist: &'static [(u32, u32, u32, u32, u32)],
+    text: &'static str,
+    row: u32,
+) -> impl Iterator<Item = (u32, &'static str, &'static str)> {
+    let first = hist.partition_point(|h| h.0 < row);
+    hist[first..]
+        .iter()
+        .take_while(move |h| h.0 == row)
+        .map(move |&(_, until, a, b, c)| {
+            (
+                until,
+                &text[a as usize..b as usize],
+                &text[b as usize..c as usize],
+            )
+        })
+}
+
+/// The `(title, short)` in force on `date` from a row's history, or `None`
+/// when the newest version answers (no older version was in force then).
+pub(crate) fn titles_on(
+    hist: &'static [(u32, u32, u32, u32, u32)],
+    text: &'static str,
+    row: u32,
+    date: Date,
+) -> Option<(&'static str, &'static str)> {
+    let d = date.yyyymmdd();
+    title_history(hist, text, row)
+        .find(|&(until, _, _)| d < until)
+        .map(|(_, t, s)| (t, s))
+}
+
 /// One code system's generated validity arrays, indexed by table row.
 pub(crate) struct DatedRows {
     /// Row i's periods are `windows[win_start[i]..win_start[i + 1]]`.

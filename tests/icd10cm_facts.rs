@@ -149,20 +149,60 @@ fn short_titles_only_where_a_source_has_them() {
         code("S72.001A").info().unwrap().short_title(),
         Some("Fracture of unsp part of neck of right femur, init")
     );
-    // E11.A is new in FY2026: no short title in any bundled source.
-    assert_eq!(code("E11.A").info().unwrap().short_title(), None);
+    // E11.A is new in FY2026: CMS's FY2026 order file gives its short title.
+    assert_eq!(
+        code("E11.A").info().unwrap().short_title(),
+        Some("Type 2 diabetes mellitus without complications in remission")
+    );
 }
 
+// Was `codes_new_in_fy2027_have_no_title`: CMS's FY2027 codes file now
+// titles them (long titles only; it has no short titles).
 #[test]
-fn codes_new_in_fy2027_have_no_title() {
+fn codes_new_in_fy2027_have_cms_titles_and_no_short_title() {
     let fy2027 = d("2026-10-01");
     let new: Vec<_> = icd10cm::billable_on(fy2027)
         .filter(|i| !i.valid_on(d("2026-09-30")))
         .collect();
     assert_eq!(new.len(), 190);
-    assert!(
-        new.iter().all(|i| i.title().is_none()),
-        "a FY2027 code has an invented title"
+    assert!(new.iter().all(|i| i.title().is_some()));
+    assert!(new.iter().all(|i| i.short_title().is_none()));
+}
+
+/// Every code valid on a release date has the title of that date.
+#[test]
+fn every_valid_code_is_titled_on_every_release_date() {
+    for r in icd10cm::releases() {
+        let untitled: Vec<_> = icd10cm::billable_on(r.effective)
+            .filter(|i| i.title_on(r.effective).is_none())
+            .map(|i| i.code().to_string())
+            .take(5)
+            .collect();
+        assert!(untitled.is_empty(), "{}: {untitled:?}", r.effective);
+    }
+}
+
+#[test]
+fn titles_by_date() {
+    // Revised in FY2027 (CMS's FY2027 addenda: 4 revised codes).
+    let l = code("L02.232").info().unwrap();
+    assert_eq!(
+        l.title(),
+        Some("Carbuncle of back [any part, except buttock and flank]")
+    );
+    assert_eq!(
+        l.title_on(d("2026-09-30")),
+        Some("Carbuncle of back [any part, except buttock]")
+    );
+    assert_eq!(l.title_on(d("2026-10-01")), l.title());
+    assert_eq!(l.title_on(d("2015-10-01")), l.title_on(d("2026-09-30")));
+    // Accents: CMS's spelling by default, the tabular's on request.
+    let c = code("C84.10").info().unwrap();
+    assert_eq!(c.title(), Some("Sezary disease, unspecified site"));
+    assert_eq!(c.tabular_title(), Some("Sézary disease, unspecified site"));
+    assert_eq!(
+        code("E11.9").info().unwrap().tabular_title(),
+        code("E11.9").info().unwrap().title()
     );
 }
 

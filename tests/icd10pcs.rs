@@ -49,16 +49,47 @@ fn valid_counts_per_release() {
 
 #[test]
 fn untitled_codes_per_release() {
-    // Codes no bundled source titles: most in section X (New Technology).
+    // CMS's order files FY2016-FY2026 title every code valid through FY2026;
+    // only codes new in April 2026 and FY2027 (no order file published yet)
+    // stay untitled. Was 290 on 2025-10-01 and 471 on 2026-10-01 before the
+    // order files.
     let untitled = |date: &str| {
         icd10pcs::valid_on(d(date))
-            .filter(|i| i.title().is_none())
+            .filter(|i| i.title_on(d(date)).is_none())
             .count()
     };
-    assert_eq!(untitled("2023-10-01"), 0);
-    assert_eq!(untitled("2024-04-01"), 0);
-    assert_eq!(untitled("2025-10-01"), 290);
-    assert_eq!(untitled("2026-10-01"), 471);
+    for r in icd10pcs::releases() {
+        let date = r.effective.to_string();
+        let want = match date.as_str() {
+            "2026-04-01" => 80,
+            "2026-10-01" => 181,
+            _ => 0,
+        };
+        assert_eq!(untitled(&date), want, "{date}");
+    }
+    // 00H033J was one of the 290 (valid FY2026, untitled before).
+    assert_eq!(
+        code("00H033J").info().unwrap().title(),
+        Some("Insertion of Infusion Device into Brain, Temporary, Percutaneous Approach")
+    );
+}
+
+#[test]
+fn titles_by_date() {
+    let x = code("XW133G8").info().unwrap();
+    assert_eq!(
+        x.title(),
+        Some("Transfusion of Atidarsagene Autotemcel into Peripheral Vein, Percutaneous Approach, New Technology Group 8")
+    );
+    assert_eq!(
+        x.title_on(d("2025-09-30")),
+        Some("Transfusion of OTL-200 into Peripheral Vein, Percutaneous Approach, New Technology Group 8")
+    );
+    assert_eq!(x.title_on(d("2025-10-01")), x.title());
+    assert_eq!(
+        x.short_title(),
+        Some("Transfuse Atidars Autotem in Periph Vein, Perc, New Tech 8")
+    );
 }
 
 #[test]

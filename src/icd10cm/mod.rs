@@ -10,9 +10,11 @@
 
 mod code;
 mod notes;
+mod poa;
 
 pub use code::IcdCm;
 pub use notes::{CodeRange, Note, NoteKind, SeventhCharacters};
+pub use poa::{poa_exempt_list_on, poa_exempt_lists, PoaExemptList};
 
 use crate::date::Date;
 use crate::mce::DxFlags;
@@ -20,7 +22,7 @@ use crate::phash;
 use crate::release::{self, DatedRelease, Release};
 use crate::tables as t;
 pub use crate::validity::ValidityWindow;
-use crate::validity::{merge, nearest, text_at, DatedRows};
+use crate::validity::{merge, nearest, text_at, titles_on, DatedRows};
 use std::fmt;
 
 /// The bundled ICD-10-CM releases, oldest first.
@@ -300,16 +302,76 @@ impl IcdCmInfo {
         &t::CM_EXCLUDES1[s as usize..e as usize]
     }
 
-    /// The official long title, or `None` when no bundled source titles the
-    /// code (codes new in FY2027, codes retired before FY2024). Never invented.
+    /// The official long title of the newest release that titles the code:
+    /// CMS's FY2027 codes file, else the order file of the newest release
+    /// that lists it (FY2016–FY2026 and the January 2021, April 2024 and
+    /// April 2025 updates); for the few headers in no CMS file, the tabular
+    /// XML. `None` when no bundled source titles the code. Never invented.
+    ///
+    /// CMS's files are plain ASCII: the title is CMS's spelling ("Sezary
+    /// disease"); [`tabular_title`](Self::tabular_title) gives the tabular
+    /// XML's accented one ("Sézary disease").
+    ///
+    /// ```
+    /// use medcode::IcdCm;
+    /// let c841 = "C84.1".parse::<IcdCm>().unwrap().info().unwrap();
+    /// assert_eq!(c841.title(), Some("Sezary disease"));
+    /// assert_eq!(c841.tabular_title(), Some("Sézary disease"));
+    /// ```
     pub fn title(self) -> Option<&'static str> {
         text_at(t::CM_TITLES, &t::CM_TITLE_END, self.i())
     }
 
-    /// The short title from the FY2025 CMS order file, or `None` (codes new
-    /// since FY2025 and codes not in that file have none).
+    /// The title as the tabular XML spells it: with its accents ("Sézary")
+    /// where it differs from CMS's order file only in them, else
+    /// [`title`](Self::title).
+    pub fn tabular_title(self) -> Option<&'static str> {
+        let rows = &t::CM_TABULAR_TITLES;
+        match rows.binary_search_by_key(&self.0, |r| r.0) {
+            Ok(k) => Some(rows[k].1),
+            Err(_) => self.title(),
+        }
+    }
+
+    /// The short (abbreviated) title of the newest CMS order file that lists
+    /// the code, or `None`. The FY2027 codes file has no short titles: codes
+    /// new in FY2027 and the 4 whose FY2027 title was revised have none (their
+    /// FY2026 short title stays available through [`short_title_on`](Self::short_title_on)).
     pub fn short_title(self) -> Option<&'static str> {
         text_at(t::CM_SHORTS, &t::CM_SHORT_END, self.i())
+    }
+
+    /// The long title that was official on `date`: from the CMS release in
+    /// force then. For a date before the code's first release (or after its
+    /// last) the nearest release's title answers; `None` as for [`title`](Self::title).
+    ///
+    /// ```
+    /// use medcode::{Date, IcdCm};
+    /// let l02232 = "L02.232".parse::<IcdCm>().unwrap().info().unwrap();
+    /// let fy26 = l02232.title_on(Date::new(2026, 1, 1).unwrap());
+    /// assert_eq!(fy26, Some("Carbuncle of back [any part, except buttock]"));
+    /// assert_eq!(l02232.title(), Some("Carbuncle of back [any part, except buttock and flank]"));
+    /// ```
+    pub fn title_on(self, date: Date) -> Option<&'static str> {
+        match titles_on(&t::CM_TITLE_HIST, t::CM_TITLE_HIST_TEXT, self.0, date) {
+            Some((title, _)) => Some(title),
+            None => self.title(),
+        }
+    }
+
+    /// The short title that was official on `date` (see [`title_on`](Self::title_on)).
+    ///
+    /// ```
+    /// use medcode::{Date, IcdCm};
+    /// let l02232 = "L02.232".parse::<IcdCm>().unwrap().info().unwrap();
+    /// assert!(l02232.short_title().is_none()); // FY2027 revised it; no FY2027 short titles
+    /// assert!(l02232.short_title_on(Date::new(2026, 1, 1).unwrap()).is_some());
+    /// ```
+    pub fn short_title_on(self, date: Date) -> Option<&'static str> {
+        match titles_on(&t::CM_TITLE_HIST, t::CM_TITLE_HIST_TEXT, self.0, date) {
+            Some((_, short)) => Some(short).filter(|s| !s.is_empty()),
+            None => self.short_title(),
+        }
     }
 
     /// True if the code is billable and valid on `date` (as of the horizon for later dates).

