@@ -42,6 +42,7 @@ mod fast_json;
 mod inline_list;
 mod lines;
 mod mce;
+mod poa;
 mod prepared;
 mod source;
 mod validity;
@@ -314,9 +315,9 @@ rule!(
 ///
 /// ```
 /// assert!(medcode::rules::RULE_IDS.contains(&"ncci-ptp"));
-/// assert_eq!(medcode::rules::RULE_IDS.len(), 40);
+/// assert_eq!(medcode::rules::RULE_IDS.len(), 41);
 /// ```
-pub const RULE_IDS: [&str; 40] = [
+pub const RULE_IDS: [&str; 41] = [
     "malformed-claim",
     "invalid-code",
     "code-not-valid-on-date",
@@ -340,6 +341,7 @@ pub const RULE_IDS: [&str; 40] = [
     "limited-coverage",
     "inconsistent-length-of-stay",
     "invalid-discharge-status",
+    "invalid-poa",
     "excludes1-conflict",
     "code-first-sequence",
     "duplicate-diagnosis",
@@ -363,6 +365,7 @@ fn builtin_rules(tables: &Tables) -> Vec<Box<dyn Rule>> {
     let mut v: Vec<Box<dyn Rule>> = vec![Box::new(MalformedClaim)];
     v.extend(validity::rules());
     v.extend(mce::rules());
+    v.extend(poa::rules());
     v.extend(conventions::rules());
     v.extend(lines::rules());
     v.extend(edits::rules(tables));

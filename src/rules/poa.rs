@@ -1,0 +1,50 @@
+//! Present-on-admission (POA) indicators on inpatient claims.
+//!
+//! CMS requires a POA indicator on every diagnosis of an inpatient (IPPS)
+//! claim: `Y`, `N`, `U` or `W`; codes on CDC's POA-exempt list in force on
+//! the discharge date take none (blank, or `1` on older formats). CMS's
+//! Medicare Code Editor does not check this (its INVALID_POA edit is never
+//! raised on ICD-10 claims): the claims processing system does, and so does
+//! this rule.
+
+use super::{dx_field, rule, ClaimKind, CodeStatus, PreparedClaim, Rule};
+
+pub(crate) fn rules() -> Vec<Box<dyn Rule>> {
+    vec![Box::new(InvalidPoa)]
+}
+
+/// True when the claim reports a POA indicator on some diagnosis. A claim
+/// that reports none at all is taken as from a hospital exempt from POA
+/// reporting (critical access, Maryland waiver, psychiatric, rehabilitation
+/// …), and `invalid-poa` stays silent on it.
+fn reports_poa(c: &PreparedClaim<'_>) -> bool {
+    c.diagnoses
+        .iter()
+        .any(|d| d.poa.is_some_and(|p| !crate::text::is_blank(p)))
+}
+
+rule!(
+    InvalidPoa, "invalid-poa", Error,
+    "a missing or invalid present-on-admission indicator on an inpatient claim that reports POA: Y, N, U or W, and blank (or 1) for codes on CDC's POA-exempt list in force on the date",
+    |c, out| {
+        if c.kind != ClaimKind::Institutional || !reports_poa(c) { return }
+        let Some(date) = c.date else { return };
+        for d in &c.diagnoses {
+            if d.status != CodeStatus::Valid { continue }
+            let Some(info) = d.info else { continue };
+            let exempt = info.poa_exempt_on(date);
+            let poa = d.poa.map(str::trim).unwrap_or("");
+            let code = d.display();
+            let what = format!("diagnosis {} {code}", d.index + 1);
+            let msg = match (poa.to_ascii_uppercase().as_str(), exempt) {
+                ("" | "1", true) | ("Y" | "N" | "U" | "W", false) => continue,
+                ("", false) => format!("{what} has no POA indicator: it is not on the POA-exempt list in force on {date}, so it needs Y, N, U or W"),
+                ("1", false) => format!("{what} has POA indicator \"1\", which is for exempt codes only: {code} is not exempt on {date}; report Y, N, U or W"),
+                (_, true) if matches!(poa.to_ascii_uppercase().as_str(), "Y" | "N" | "U" | "W") =>
+                    format!("{what} is on the POA-exempt list in force on {date}: leave its POA indicator blank (it has {poa:?})"),
+                _ => format!("{what} has POA indicator {poa:?}, which is not valid: use Y, N, U or W (blank for exempt codes)"),
+            };
+            out.emit(None, format!("{}.poa", dx_field(d.index)), vec![code], msg);
+        }
+    }
+);
