@@ -22,6 +22,7 @@
 //! ```
 
 mod addon;
+pub(crate) mod archive;
 mod cpt_descriptors;
 mod edit_text;
 pub(crate) mod hcpcs_file;
