@@ -46,8 +46,9 @@
 //!
 //! - CMS puts disclaimer text before the first record (the 2019 file: six
 //!   lines padded with tabs; the 2020 file: seven lines of prose). Lines
-//!   before the first record whose columns 1–5 hold neither a code nor a
-//!   modifier, or whose columns 6–10 are not digits, are skipped and counted
+//!   before the first record whose columns 6–10 are not digits or blanks (a
+//!   sequence number), or that hold neither a code or modifier in columns
+//!   1–5 nor a record id in column 11, are skipped and counted
 //!   ([`HcpcsRelease::preamble_lines`]). From the first record on, every
 //!   non-blank line must be a record.
 //! - A file with no record is [`HcpcsFileError::NoRecord`], one with binary

@@ -32,9 +32,9 @@
 //!   end-of-file `0x1A`) are skipped.
 //! - CMS puts text before the first record (a disclaimer, padded with tabs,
 //!   in the 2019 and 2020 annual files). Lines before the first record whose
-//!   columns 1–5 hold neither a code nor a modifier, or whose columns 6–10
-//!   are not the digits of a sequence number, are this preamble: skipped and
-//!   counted ([`Parsed::preamble`]). From the first record on, every
+//!   columns 6–10 are not digits or blanks (a sequence number), or that hold
+//!   neither a code or modifier in columns 1–5 nor a record id in column 11,
+//!   are this preamble: skipped and counted ([`Parsed::preamble`]). From the first record on, every
 //!   non-blank line must be a record.
 //! - A file with no record is [`HcpcsFileError::NoRecord`]; a file with
 //!   binary content (a control byte other than tab, CR, LF, form feed or
@@ -708,16 +708,17 @@ pub fn first_binary(input: &[u8]) -> Option<(usize, u8)> {
     Some((line, input[at]))
 }
 
-/// True if a line before the first record is text, not a record: its
-/// columns 1–5 hold neither a code nor a modifier, or columns 6–10 (where
-/// the line reaches them) are not the digits of a sequence number.
+/// True if a line before the first record is text, not a record: columns
+/// 6–10 (the sequence number) are not digits or blanks, or neither columns
+/// 1–5 hold a code or modifier nor column 11 a record id.
 fn is_preamble(bytes: &[u8]) -> bool {
-    let code = trim_bytes(&bytes[..bytes.len().min(5)]).to_ascii_uppercase();
-    if !is_hcpcs_code(&code) && !is_modifier(&code) {
+    let seq = &bytes[bytes.len().min(5)..bytes.len().min(10)];
+    if !seq.iter().all(|&b| b.is_ascii_digit() || b == b' ') {
         return true;
     }
-    let seq = &bytes[bytes.len().min(5)..bytes.len().min(10)];
-    !seq.iter().all(u8::is_ascii_digit)
+    let code = trim_bytes(&bytes[..bytes.len().min(5)]).to_ascii_uppercase();
+    let record_id = matches!(bytes.get(10), Some(b'3' | b'4' | b'7' | b'8'));
+    !(is_hcpcs_code(&code) || is_modifier(&code) || record_id)
 }
 
 /// Parses a whole file.
