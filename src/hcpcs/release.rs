@@ -550,7 +550,7 @@ pub enum HcpcsLoadError {
     /// A ZIP archive whose HCPCS file cannot be read: none or several
     /// candidates inside, a damaged archive, or a build without the `zip`
     /// feature.
-    #[error("{}: {reason}", display_path(.path.as_deref()))]
+    #[error("ZIP archive: {reason}")]
     Zip {
         /// The path, when loading from a path.
         path: Option<PathBuf>,

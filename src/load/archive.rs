@@ -3,7 +3,8 @@
 //!
 //! A file that starts with a ZIP signature is opened as an archive and the
 //! one table inside it is read: the members named `*.txt`, `*.csv` or `*.tsv`
-//! (folders and macOS `__MACOSX/` metadata ignored); when several are there,
+//! (folders, macOS `__MACOSX/` metadata and read-me or disclaimer files
+//! ignored); when several are there,
 //! those the caller prefers (the HCPCS reader: names holding `ANWEB`). One
 //! candidate is read; none or several is an error naming the members, so the
 //! user can unzip and pick. Reading archives needs the `zip` feature (on by
@@ -23,9 +24,13 @@ pub(crate) const MAX_MEMBER_BYTES: u64 = 1 << 30;
 
 fn is_table_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
+    let base = lower.rsplit('/').next().unwrap_or("");
     !lower.ends_with('/')
         && !lower.starts_with("__macosx/")
         && [".txt", ".csv", ".tsv"].iter().any(|e| lower.ends_with(e))
+        && !["readme", "read_me", "read me", "read-me", "disclaimer"]
+            .iter()
+            .any(|w| base.contains(w))
 }
 
 /// Picks the member to read among `names`: the one table, or the one table
