@@ -3,9 +3,9 @@
 //!
 //! A file that starts with a ZIP signature is opened as an archive and the
 //! one table inside it is read: the members named `*.txt`, `*.csv` or `*.tsv`
-//! (folders, macOS `__MACOSX/` metadata and read-me or disclaimer files
-//! ignored); when several are there,
-//! those the caller prefers (the HCPCS reader: names holding `ANWEB`). One
+//! (folders and macOS `__MACOSX/` metadata ignored); when several are there,
+//! those the caller prefers (the HCPCS reader: names holding `ANWEB`), else
+//! those that are not a read-me or disclaimer. One
 //! candidate is read; none or several is an error naming the members, so the
 //! user can unzip and pick. Reading archives needs the `zip` feature (on by
 //! default); without it an archive is refused with that advice.
@@ -24,13 +24,20 @@ pub(crate) const MAX_MEMBER_BYTES: u64 = 1 << 30;
 
 fn is_table_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    let base = lower.rsplit('/').next().unwrap_or("");
     !lower.ends_with('/')
         && !lower.starts_with("__macosx/")
         && [".txt", ".csv", ".tsv"].iter().any(|e| lower.ends_with(e))
-        && !["readme", "read_me", "read me", "read-me", "disclaimer"]
-            .iter()
-            .any(|w| base.contains(w))
+}
+
+/// A read-me or disclaimer beside the table (CMS's own table may still say
+/// "disclaimer" in its name: `HCPC2020_ANWEB_w_disclaimer.txt`, so this only
+/// breaks ties).
+fn is_note_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let base = lower.rsplit('/').next().unwrap_or("");
+    ["readme", "read_me", "read me", "read-me", "disclaimer"]
+        .iter()
+        .any(|w| base.contains(w))
 }
 
 /// Picks the member to read among `names`: the one table, or the one table
@@ -40,11 +47,17 @@ pub(crate) fn pick<'a>(
     prefer: &dyn Fn(&str) -> bool,
 ) -> Result<&'a str, String> {
     let tables: Vec<&String> = names.iter().filter(|n| is_table_name(n)).collect();
-    let chosen: Vec<&String> = if tables.len() > 1 {
-        tables.iter().copied().filter(|n| prefer(n)).collect()
-    } else {
-        tables.clone()
-    };
+    let mut chosen: Vec<&String> = tables.clone();
+    if chosen.len() > 1 {
+        chosen = tables.iter().copied().filter(|n| prefer(n)).collect();
+    }
+    if chosen.len() != 1 && tables.len() > 1 {
+        chosen = tables
+            .iter()
+            .copied()
+            .filter(|n| !is_note_name(n))
+            .collect();
+    }
     match chosen.as_slice() {
         [one] => Ok(one.as_str()),
         [] if tables.is_empty() => {
@@ -123,6 +136,25 @@ mod tests {
 
     fn names(n: &[&str]) -> Vec<String> {
         n.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn notes_beside_the_table_break_ties() {
+        let n = names(&["MUE.csv", "MUE.xlsx", "Read Me.txt"]);
+        assert_eq!(pick(&n, &|_| false), Ok("MUE.csv"));
+        let n = names(&["ccipra-v321r0-f1.txt", "Disclaimer.txt"]);
+        assert_eq!(pick(&n, &|_| false), Ok("ccipra-v321r0-f1.txt"));
+        let n = names(&[
+            "HCPC2020_ANWEB_w_disclaimer.txt",
+            "HCPC2020_README.txt",
+            "proc_notes_2020.txt",
+        ]);
+        let anweb = |s: &str| s.contains("ANWEB");
+        assert_eq!(pick(&n, &anweb), Ok("HCPC2020_ANWEB_w_disclaimer.txt"));
+        assert_eq!(
+            pick(&names(&["only_disclaimer.txt"]), &|_| false),
+            Ok("only_disclaimer.txt")
+        );
     }
 
     #[test]
