@@ -2,9 +2,7 @@
 //! typed error instead of loading an empty table, read CMS's `.zip` as
 //! shipped, and the engine calls a rule active only when its table has rows.
 
-use medcode::load::{
-    AddonTable, EditLineError, EditLoadError, LoadOptions, MueTable, PtpSetting, PtpTable,
-};
+use medcode::load::{AddonTable, EditLineError, EditLoadError, LoadOptions, MueTable, PtpTable};
 use medcode::rules::Engine;
 
 fn fixture(name: &str) -> String {
@@ -165,6 +163,7 @@ fn no_good_line_is_refused_in_lenient_mode_too() {
 #[cfg(feature = "zip")]
 #[test]
 fn cms_zips_are_read_as_shipped() {
+    use medcode::load::PtpSetting;
     // The PTP archive holds the table and a disclaimer; the setting comes
     // from the archive's name.
     let zipped = PtpTable::load(fixture("ccipra-v321r0-f1.zip")).unwrap();

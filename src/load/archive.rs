@@ -22,6 +22,7 @@ pub(crate) fn is_zip(bytes: &[u8]) -> bool {
 #[cfg(feature = "zip")]
 pub(crate) const MAX_MEMBER_BYTES: u64 = 1 << 30;
 
+#[cfg_attr(not(feature = "zip"), allow(dead_code))]
 fn is_table_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     !lower.ends_with('/')
@@ -32,6 +33,7 @@ fn is_table_name(name: &str) -> bool {
 /// A read-me or disclaimer beside the table (CMS's own table may still say
 /// "disclaimer" in its name: `HCPC2020_ANWEB_w_disclaimer.txt`, so this only
 /// breaks ties).
+#[cfg_attr(not(feature = "zip"), allow(dead_code))]
 fn is_note_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     let base = lower.rsplit('/').next().unwrap_or("");
@@ -42,6 +44,7 @@ fn is_note_name(name: &str) -> bool {
 
 /// Picks the member to read among `names`: the one table, or the one table
 /// `prefer` accepts. `Err` says why none can be chosen.
+#[cfg_attr(not(feature = "zip"), allow(dead_code))]
 pub(crate) fn pick<'a>(
     names: &'a [String],
     prefer: &dyn Fn(&str) -> bool,
@@ -80,6 +83,7 @@ pub(crate) fn pick<'a>(
     }
 }
 
+#[cfg_attr(not(feature = "zip"), allow(dead_code))]
 fn list<'a>(names: impl Iterator<Item = &'a String>) -> String {
     let names: Vec<&str> = names.map(String::as_str).collect();
     if names.is_empty() {
