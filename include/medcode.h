@@ -168,9 +168,13 @@ void medcode_engine_free(medcode_engine *engine);
 
 /*
  * Adds an edit table and rebuilds the engine. kind: "ncci-ptp", "mue",
- * "addon" or "hcpcs" (the CMS quarterly HCPCS file); path: the file.
+ * "addon" or "hcpcs" (the CMS quarterly HCPCS file); path: the file, or
+ * CMS's .zip as downloaded (the table inside is read).
  * Returns 0, or MEDCODE_ERR_NULL, MEDCODE_ERR_KIND, MEDCODE_ERR_CONFIG
- * (file unreadable or malformed; the engine is unchanged), MEDCODE_ERR_UTF8,
+ * (file unreadable or malformed, or refused whole: no record in it, another
+ * table's headings, binary content -- never loaded as an empty table; the
+ * message in medcode_last_error() names the file, the line and what was
+ * expected; the engine is unchanged), MEDCODE_ERR_UTF8,
  * MEDCODE_ERR_TOO_LONG, MEDCODE_ERR_PANIC.
  * NOT thread-safe: no other thread may use the engine during the call.
  */

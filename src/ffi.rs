@@ -499,9 +499,12 @@ pub unsafe extern "C" fn medcode_engine_free(engine: *mut MedcodeEngine) {
 
 /// Loads an edit table into the engine and rebuilds it: `kind` is
 /// `ncci-ptp`, `mue`, `addon` or `hcpcs` (the CMS quarterly HCPCS file),
-/// `path` the file. Returns 0, or a negative `MEDCODE_ERR_*`
-/// (`MEDCODE_ERR_KIND`, `MEDCODE_ERR_CONFIG` when the file cannot be read or
-/// parsed; the engine is then unchanged).
+/// `path` the file (or CMS's `.zip` as downloaded). Returns 0, or a negative
+/// `MEDCODE_ERR_*` (`MEDCODE_ERR_KIND`, `MEDCODE_ERR_CONFIG` when the file
+/// cannot be read or parsed, or is refused whole: no record, another
+/// table's headings, binary content, never an empty table; the message
+/// names the file, line and what was expected; the engine is then
+/// unchanged).
 ///
 /// This changes the engine: call it while building, before the handle is
 /// shared with other threads (it is the only non-thread-safe function).

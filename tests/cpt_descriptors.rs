@@ -188,10 +188,41 @@ fn encodings() {
 }
 
 #[test]
-fn empty_input_is_an_empty_table() {
-    let t = CptDescriptors::from_reader(&b"\n\n"[..]).unwrap();
-    assert!(t.is_empty());
-    assert_eq!(t.layout(), None);
+fn garbage_is_refused_not_loaded_empty() {
+    // Empty, prose, binary, another table's heading: errors, never an empty table.
+    let err = CptDescriptors::from_reader(&b"\n\n"[..]).unwrap_err();
+    assert!(matches!(err, CptLoadError::NoRecord { lines: 2 }), "{err}");
+    let err = CptDescriptors::from_reader(&b"This file holds prose,\nand no code at all.\n"[..])
+        .unwrap_err();
+    assert!(matches!(err, CptLoadError::NoRecord { lines: 2 }), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("no CPT descriptor record in 2 lines"),
+        "{err}"
+    );
+    let err = CptDescriptors::from_reader(&b"\x89PNG\r\n\x1a\n\x00\x00"[..]).unwrap_err();
+    assert!(
+        matches!(err, CptLoadError::Binary { line: 3, byte: 0 }),
+        "{err}"
+    );
+    let err = CptDescriptors::from_reader(
+        &b"Column 1\tColumn 2\tEffective Date\n99213\t99212\t20200101\n"[..],
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, CptLoadError::UnrecognisedHeader { line: 1, .. }),
+        "{err}"
+    );
+    // Lenient: no good line at all is the first bad line's error.
+    let err =
+        CptDescriptors::from_reader_with(&b"99213\t \n"[..], LoadOptions::lenient()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            CptLoadError::Line(CptLineError::EmptyDescriptor { line: 1, .. })
+        ),
+        "{err}"
+    );
     let err = CptDescriptors::load(fixture("missing.tsv")).unwrap_err();
     assert!(matches!(err, CptLoadError::Io { .. }));
     assert!(err.to_string().contains("missing.tsv"));

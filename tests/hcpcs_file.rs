@@ -367,3 +367,72 @@ fn entries_serialise() {
     assert_eq!(m["modifier"], "LT");
     assert_eq!(m["title"], "TEST MODIFIER TITLE LEFT");
 }
+
+#[test]
+fn cms_disclaimer_tabs_and_crlf_are_read_as_shipped() {
+    // The fixture's records behind a disclaimer like CMS's: tab padding,
+    // cp1252 (0x92, 0xA0), blank lines, CRLF line ends.
+    let r = HcpcsRelease::load(fixture("hcpcs_disclaimer_crlf.txt")).unwrap();
+    assert!(r.iter().eq(release().iter()));
+    assert!(r.modifiers().eq(release().modifiers()));
+    assert_eq!(r.preamble_lines(), 3);
+    assert_eq!(r.records(), 17);
+}
+
+#[cfg(feature = "zip")]
+#[test]
+fn the_zip_is_read_directly() {
+    // The archive holds the ANWEB file beside a README and a change report.
+    let r = HcpcsRelease::load(fixture("hcpcs_fixture.zip")).unwrap();
+    assert!(r.iter().eq(release().iter()));
+    assert!(r.modifiers().eq(release().modifiers()));
+    assert_eq!(r.preamble_lines(), 3);
+}
+
+#[cfg(not(feature = "zip"))]
+#[test]
+fn the_zip_is_refused_with_advice() {
+    let err = HcpcsRelease::load(fixture("hcpcs_fixture.zip")).unwrap_err();
+    assert!(err.to_string().contains("`zip` feature"), "{err}");
+}
+
+#[test]
+fn garbage_is_refused_not_loaded_empty() {
+    for lenient in [false, true] {
+        let opts = if lenient {
+            LoadOptions::lenient()
+        } else {
+            LoadOptions::strict()
+        };
+        let load =
+            |bytes: &[u8]| record_error(HcpcsRelease::from_reader_with(bytes, opts).unwrap_err());
+        assert_eq!(load(b""), HcpcsFileError::NoRecord { line: 0 });
+        assert_eq!(load(b"\r\n\t\t\r\n"), HcpcsFileError::NoRecord { line: 2 });
+        assert_eq!(
+            load(b"This is prose.\nIt holds no HCPCS record at all,\nnot one.\n"),
+            HcpcsFileError::NoRecord { line: 3 }
+        );
+        assert_eq!(
+            load(b"text\n\x00\x01\x02\xff"),
+            HcpcsFileError::Binary { line: 2, byte: 0 }
+        );
+        // A table of another kind: an NCCI PTP file.
+        let ptp = std::fs::read(fixture("ncci_ptp_practitioner.txt")).unwrap();
+        assert!(matches!(load(&ptp), HcpcsFileError::NoRecord { .. }));
+        // Records, every one bad: the first bad record, lenient or not.
+        assert_eq!(
+            load(b"A0428\nA0429\n"),
+            HcpcsFileError::ShortLine {
+                line: 1,
+                len: 5,
+                min: 11
+            }
+        );
+    }
+    let err = HcpcsRelease::from_reader(&b"no record"[..]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "no HCPCS record in 1 lines: expected CMS's fixed-width HCPCS file (a code in columns 1-5, a sequence number in 6-10, record id 3, 4, 7 or 8 in column 11)"
+    );
+    assert_eq!(HcpcsFileError::NoRecord { line: 4 }.line(), 4);
+}

@@ -409,7 +409,14 @@ class Engine:
         self._handle: Any = handle
 
     def load_table(self, kind: Literal["ncci-ptp", "mue", "addon", "hcpcs"], path: Union[str, os.PathLike]) -> None:
-        """Adds a CMS edit table (or the HCPCS quarterly file) and rebuilds the engine."""
+        """Adds a CMS edit table (or the HCPCS quarterly file) and rebuilds the engine.
+
+        ``path`` may be CMS's ``.zip`` as downloaded. A file that cannot be
+        read, has a bad line, holds no record, has another table's headings
+        or binary content raises ``ConfigError`` (its message names the file,
+        the line and what was expected) and leaves the engine unchanged: a
+        table is never loaded empty.
+        """
         rc = _lib.medcode_engine_load_table(self._live(), _encode(kind, "kind"), os.fsencode(path))
         if rc != 0:
             _raise_last(rc)

@@ -7,7 +7,9 @@
 //! member is the fixed-width file `HCPC<year>_<MON>_ANWEB_<date>.txt`. Two
 //! ways to use it, answering identically (one parser serves both):
 //!
-//! - **Run time:** `HcpcsRelease::load(path)`.
+//! - **Run time:** `HcpcsRelease::load(path)`, on the `.txt` or on CMS's
+//!   `.zip` itself (feature `zip`, on by default: the `…ANWEB….txt` member is
+//!   read). Tested on CMS's real 2019 and 2020 annual files, as shipped.
 //! - **Build time:** set `MEDCODE_HCPCS_FILE` to the file's path while
 //!   building; its codes and modifiers are compiled into perfect-hash tables
 //!   like ICD-10-CM, and [`Hcpcs::info`], [`bundled`] and
@@ -42,10 +44,22 @@
 //!
 //! What the reader decides where the file leaves room:
 //!
+//! - CMS puts disclaimer text before the first record (the 2019 file: six
+//!   lines padded with tabs; the 2020 file: seven lines of prose). Lines
+//!   before the first record whose columns 6–10 are not digits or blanks (a
+//!   sequence number), or that hold neither a code or modifier in columns
+//!   1–5 nor a record id in column 11, are skipped and counted
+//!   ([`HcpcsRelease::preamble_lines`]). From the first record on, every
+//!   non-blank line must be a record.
+//! - A file with no record is [`HcpcsFileError::NoRecord`], one with binary
+//!   content (a control byte: a spreadsheet, UTF-16 text, a binary file) is
+//!   [`HcpcsFileError::Binary`], in strict and lenient mode alike: never an
+//!   empty release.
 //! - Blank lines are skipped. A record must reach column 11 (code, sequence
 //!   number and record id are mandatory), else [`HcpcsFileError::ShortLine`];
 //!   a shorter record than 320 columns is padded with blanks, since tools
-//!   often strip trailing blanks (a field cut in half then fails its own
+//!   often strip trailing blanks (the 2020 file's continuation records end
+//!   at column 91) (a field cut in half then fails its own
 //!   check). Text past column 320 is [`HcpcsFileError::LongLine`].
 //! - Long titles: each chunk trimmed, chunks joined with one space. Only the
 //!   title columns of a continuation record are read.

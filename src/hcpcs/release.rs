@@ -3,6 +3,7 @@
 
 use super::Hcpcs;
 use crate::date::Date;
+use crate::load::archive;
 use crate::load::hcpcs_file::{self, CodeRow, HcpcsFileError, ModifierRow, Parsed, Span};
 use crate::load::{LoadOptions, Loaded};
 use crate::modifier::Modifier;
@@ -541,9 +542,21 @@ pub enum HcpcsLoadError {
         /// The I/O error.
         source: std::io::Error,
     },
-    /// A bad record (strict mode stops at the first).
+    /// A bad record (strict mode stops at the first), or a file refused
+    /// whole: no record in it ([`HcpcsFileError::NoRecord`]) or binary
+    /// content ([`HcpcsFileError::Binary`]).
     #[error(transparent)]
     Record(#[from] HcpcsFileError),
+    /// A ZIP archive whose HCPCS file cannot be read: none or several
+    /// candidates inside, a damaged archive, or a build without the `zip`
+    /// feature.
+    #[error("ZIP archive: {reason}")]
+    Zip {
+        /// The path, when loading from a path.
+        path: Option<PathBuf>,
+        /// What is wrong, naming the archive's members where that helps.
+        reason: String,
+    },
 }
 
 /// A HCPCS Level II release read at run time from the CMS quarterly
@@ -551,8 +564,12 @@ pub enum HcpcsLoadError {
 /// lookup style as the bundled tables.
 ///
 /// The layout, and what the reader decides where the file leaves room (short
-/// records, blank lines, cp1252), is documented in [`crate::hcpcs`]. Users
-/// download the file from CMS themselves; it is public domain.
+/// records, blank lines, cp1252, the disclaimer text before the first
+/// record), is documented in [`crate::hcpcs`]. Users download the file from
+/// CMS themselves; it is public domain. The file is read as CMS ships it:
+/// the `.txt`, or (feature `zip`, on by default) the `.zip` itself, whose
+/// `…ANWEB….txt` member is read. A file with no record, or with binary
+/// content, is an error, never an empty release.
 ///
 /// ```
 /// use medcode::{Date, Hcpcs, hcpcs::HcpcsRelease};
@@ -604,15 +621,20 @@ impl HcpcsRelease {
             path: Some(path.to_owned()),
             source,
         })?;
-        Self::from_bytes_with(&bytes, options)
+        Self::from_bytes_with(&bytes, Some(path), options)
     }
 
-    /// Reads a file's contents from any reader, strictly.
+    /// Reads a file's contents from any reader, strictly. A file with no
+    /// record is an error, not an empty release.
     ///
     /// ```
-    /// use medcode::hcpcs::HcpcsRelease;
-    /// let release = HcpcsRelease::from_reader(&b""[..]).unwrap();
-    /// assert!(release.is_empty());
+    /// use medcode::hcpcs::{HcpcsFileError, HcpcsLoadError, HcpcsRelease};
+    /// let err = HcpcsRelease::from_reader(&b""[..]).unwrap_err();
+    /// assert!(matches!(err, HcpcsLoadError::Record(HcpcsFileError::NoRecord { line: 0 })));
+    /// let err = HcpcsRelease::from_reader(&b"Note regarding coverage\n\nno record here\n"[..]).unwrap_err();
+    /// assert!(matches!(err, HcpcsLoadError::Record(HcpcsFileError::NoRecord { line: 3 })));
+    /// let err = HcpcsRelease::from_reader(&b"\x00\x01binary"[..]).unwrap_err();
+    /// assert!(matches!(err, HcpcsLoadError::Record(HcpcsFileError::Binary { line: 1, byte: 0 })));
     /// ```
     pub fn from_reader(reader: impl Read) -> Result<HcpcsRelease, HcpcsLoadError> {
         Self::from_reader_with(reader, LoadOptions::strict()).map(|l| l.table)
@@ -622,9 +644,14 @@ impl HcpcsRelease {
     ///
     /// ```
     /// use medcode::{hcpcs::HcpcsRelease, load::LoadOptions};
-    /// let loaded = HcpcsRelease::from_reader_with(&b"short\n"[..], LoadOptions::lenient()).unwrap();
-    /// assert!(loaded.table.is_empty());
+    /// let file = std::fs::read("tests/fixtures/hcpcs_fixture.txt").unwrap();
+    /// let mut with_bad = file.clone();
+    /// with_bad.extend_from_slice(b"A0429\n"); // a record cut short
+    /// let loaded = HcpcsRelease::from_reader_with(&with_bad[..], LoadOptions::lenient()).unwrap();
+    /// assert_eq!(loaded.table.len(), 9);
     /// assert_eq!(loaded.errors.len(), 1);
+    /// // Lenient or not, a file with no good record is refused.
+    /// assert!(HcpcsRelease::from_reader_with(&b"A0429\n"[..], LoadOptions::lenient()).is_err());
     /// ```
     pub fn from_reader_with(
         mut reader: impl Read,
@@ -634,18 +661,34 @@ impl HcpcsRelease {
         reader
             .read_to_end(&mut bytes)
             .map_err(|source| HcpcsLoadError::Io { path: None, source })?;
-        Self::from_bytes_with(&bytes, options)
+        Self::from_bytes_with(&bytes, None, options)
     }
 
     fn from_bytes_with(
         bytes: &[u8],
+        path: Option<&Path>,
         options: LoadOptions,
     ) -> Result<Loaded<HcpcsRelease, HcpcsFileError>, HcpcsLoadError> {
+        let unzipped;
+        let bytes = if archive::is_zip(bytes) {
+            // The annual zip holds the ANWEB text file beside a README,
+            // change reports and notes.
+            let prefer = |name: &str| name.to_ascii_uppercase().contains("ANWEB");
+            unzipped = archive::table(bytes, &prefer)
+                .map_err(|reason| HcpcsLoadError::Zip {
+                    path: path.map(Path::to_owned),
+                    reason,
+                })?
+                .1;
+            &unzipped[..]
+        } else {
+            bytes
+        };
         let (parsed, mut errors) = hcpcs_file::parse(bytes, options.lenient);
-        if !options.lenient {
-            if let Some(e) = errors.pop() {
-                return Err(HcpcsLoadError::Record(e));
-            }
+        // Strict: the first bad record. Either mode: a file with no record
+        // (none at all, or none good) is refused, never an empty table.
+        if (!options.lenient || parsed.records == 0) && !errors.is_empty() {
+            return Err(HcpcsLoadError::Record(errors.swap_remove(0)));
         }
         Ok(Loaded {
             table: HcpcsRelease { parsed },
@@ -663,7 +706,31 @@ impl HcpcsRelease {
         self.parsed.codes.len()
     }
 
-    /// True if the file held no codes.
+    /// Record lines read: first and continuation records of codes and
+    /// modifiers (lines skipped as bad in lenient mode not counted).
+    ///
+    /// ```
+    /// let release = medcode::hcpcs::HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt").unwrap();
+    /// assert_eq!(release.records(), 17);
+    /// ```
+    pub fn records(&self) -> usize {
+        self.parsed.records
+    }
+
+    /// Lines skipped before the first record: the disclaimer CMS puts at
+    /// the top of its files.
+    ///
+    /// ```
+    /// let mut file = b"***Disclaimers\t\t\t\r\n*Inclusion or exclusion ...\r\n\r\n".to_vec();
+    /// file.extend(std::fs::read("tests/fixtures/hcpcs_fixture.txt").unwrap());
+    /// let release = medcode::hcpcs::HcpcsRelease::from_reader(&file[..]).unwrap();
+    /// assert_eq!((release.preamble_lines(), release.len()), (2, 9));
+    /// ```
+    pub fn preamble_lines(&self) -> usize {
+        self.parsed.preamble
+    }
+
+    /// True if the file held no codes (only modifiers).
     ///
     /// ```
     /// assert!(medcode::hcpcs::HcpcsRelease::default().is_empty());

@@ -103,6 +103,25 @@ fn columns_from_heading(l: &str) -> Option<Columns> {
 /// A pairing is in effect from the later of the two effective dates through
 /// the earlier of the two deletion dates.
 ///
+/// # Files refused whole
+///
+/// CMS's `.zip` is read as shipped (feature `zip`, on by default: the one
+/// `.txt`, `.csv` or `.tsv` table inside). A file is refused, in strict and
+/// lenient mode alike, never loaded as an empty table: no record in it
+/// ([`EditLoadError::NoRecord`]), headings before the first record that are
+/// not this table's ([`EditLoadError::UnrecognisedHeader`], such as a PTP table given as the add-on code list),
+/// binary content ([`EditLoadError::Binary`]), an archive without one table
+/// ([`EditLoadError::Zip`]), or no good line at all (the first bad line's
+/// error).
+///
+/// ```
+/// use medcode::load::{EditLoadError, AddonTable};
+/// assert!(matches!(AddonTable::from_reader(&b"no table here\n"[..]), Err(EditLoadError::NoRecord { lines: 1, .. })));
+/// assert!(matches!(AddonTable::from_reader(&b"\x00\x01"[..]), Err(EditLoadError::Binary { line: 1, byte: 0 })));
+/// let wrong = std::fs::read("tests/fixtures/ncci_ptp_practitioner.txt").unwrap();
+/// assert!(matches!(AddonTable::from_reader(&wrong[..]), Err(EditLoadError::UnrecognisedHeader { .. })));
+/// ```
+///
 /// ```
 /// use medcode::load::{AddonTable, ProcedureCode};
 /// let t = AddonTable::load("tests/fixtures/addon_codes.txt")?;
@@ -152,14 +171,17 @@ impl AddonTable {
         let mut errors = Vec::new();
         let mut started = false;
         let mut cols = DEFAULT_COLUMNS;
+        let mut preamble = edit_text::Preamble::new(&ADDON);
         for (n, l) in edit_text::lines(&text) {
             if !started {
                 if !edit_text::starts_with_code(l) {
                     if let Some(c) = columns_from_heading(l) {
                         cols = c;
                     }
+                    preamble.line(n, l);
                     continue;
                 }
+                preamble.check()?;
                 started = true;
             }
             match record(l, n, cols) {
@@ -178,7 +200,11 @@ impl AddonTable {
                 Err(e) => return Err(e.into()),
             }
         }
-        Ok(Loaded { table, errors })
+        if !started {
+            return Err(preamble.no_record(&text));
+        }
+        let empty = table.is_empty();
+        edit_text::finish(table, empty, errors)
     }
 
     /// The entry of an add-on code, if it is one.
@@ -208,6 +234,13 @@ impl AddonTable {
         self.entries.is_empty()
     }
 }
+
+static ADDON: edit_text::TableKind = edit_text::TableKind {
+    name: "add-on code",
+    record: "add-on code records (Add-On Code, dates, Primary Code, dates, AOC Edit Type), tab- or comma-separated",
+    headings: "the add-on code headings (Add-On Code, Primary Code, AOC Edit Type, …)",
+    recognises: |l| columns_from_heading(l).is_some(),
+};
 
 type Pairing = (ProcedureCode, Option<Date>, Option<Date>);
 

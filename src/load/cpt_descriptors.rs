@@ -151,9 +151,36 @@ pub enum CptLoadError {
         /// The I/O error.
         source: std::io::Error,
     },
-    /// A bad line (strict mode stops at the first).
+    /// A bad line (strict mode stops at the first; lenient mode too when no
+    /// line at all is good).
     #[error(transparent)]
     Line(#[from] CptLineError),
+    /// The file holds no record: empty, or only lines that do not start
+    /// with a CPT code.
+    #[error("no CPT descriptor record in {lines} lines: expected a CPT code and its descriptor on each line (tab, comma or fixed width)")]
+    NoRecord {
+        /// Lines read.
+        lines: usize,
+    },
+    /// A line of three or more column headings before the first record: a
+    /// descriptor file has two columns (code, descriptor), so this is
+    /// another kind of table.
+    #[error("line {line}: unrecognised header {found:?}: expected a code column and a descriptor column")]
+    UnrecognisedHeader {
+        /// 1-based line number.
+        line: usize,
+        /// The heading as found (cut at 120 characters).
+        found: String,
+    },
+    /// The file is not text: a control byte such as NUL (a spreadsheet,
+    /// UTF-16 text, a ZIP archive, a binary file).
+    #[error("line {line}: binary content (byte {byte:#04x}): expected a text file of CPT codes and descriptors")]
+    Binary {
+        /// 1-based line number of the first such byte.
+        line: usize,
+        /// The byte.
+        byte: u8,
+    },
 }
 
 /// CPT descriptors read at run time from a file the user is licensed for:
@@ -183,6 +210,13 @@ pub enum CptLoadError {
 /// lenient loading reports them all and keeps the good lines). Text is
 /// UTF-8 (a byte-order mark is ignored), or cp1252 when the file is not
 /// valid UTF-8. Lines end in LF or CRLF.
+///
+/// A file is refused whole, in either mode, never loaded as an empty table:
+/// no record in it ([`CptLoadError::NoRecord`]), binary content
+/// ([`CptLoadError::Binary`]), a tab-separated heading of three or more
+/// columns before the first record ([`CptLoadError::UnrecognisedHeader`]:
+/// another kind of table), or, in lenient mode, no good line at all (the
+/// first bad line's error).
 ///
 /// ```
 /// use medcode::{Cpt, load::CptDescriptors};
@@ -263,6 +297,9 @@ impl CptDescriptors {
         bytes: &[u8],
         options: LoadOptions,
     ) -> Result<Loaded<CptDescriptors, CptLineError>, CptLoadError> {
+        if let Some((line, byte)) = super::hcpcs_file::first_binary(bytes) {
+            return Err(CptLoadError::Binary { line, byte });
+        }
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         let decoded;
         let text = match std::str::from_utf8(bytes) {
@@ -289,6 +326,12 @@ impl CptDescriptors {
                         layout
                     }
                     None => {
+                        if l.contains('\t') && super::edit_text::is_heading(l, line) {
+                            return Err(CptLoadError::UnrecognisedHeader {
+                                line,
+                                found: l.trim().chars().take(120).collect(),
+                            });
+                        }
                         table.preamble += 1;
                         continue;
                     }
@@ -310,6 +353,14 @@ impl CptDescriptors {
                 Err(e) if options.lenient => errors.push(e),
                 Err(e) => return Err(CptLoadError::Line(e)),
             }
+        }
+        if table.layout.is_none() {
+            let ends = text.matches('\n').count();
+            let lines = ends + usize::from(!text.is_empty() && !text.ends_with('\n'));
+            return Err(CptLoadError::NoRecord { lines });
+        }
+        if table.entries.is_empty() && !errors.is_empty() {
+            return Err(CptLoadError::Line(errors.swap_remove(0)));
         }
         table.entries.sort_by_key(|e| e.0);
         Ok(Loaded { table, errors })

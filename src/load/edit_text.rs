@@ -176,16 +176,80 @@ pub enum EditLoadError {
         /// The I/O error.
         source: std::io::Error,
     },
-    /// A bad line (strict mode stops at the first).
+    /// A bad line (strict mode stops at the first; lenient mode too when no
+    /// line at all is good).
     #[error(transparent)]
     Line(#[from] EditLineError),
+    /// The file holds no record: empty, or only text whose lines do not
+    /// start with a CPT or HCPCS code (prose, another kind of file).
+    #[error("no {table} record in {lines} lines: expected {expected}")]
+    NoRecord {
+        /// The table that was expected (`NCCI PTP`, `MUE`, `add-on code`).
+        table: &'static str,
+        /// Lines read.
+        lines: usize,
+        /// What a record holds, in words.
+        expected: &'static str,
+    },
+    /// The column headings before the first record are not those of the
+    /// table expected (most often: another table, such as an MUE file given
+    /// as an NCCI PTP file).
+    #[error("line {line}: unrecognised header {found:?}: expected {expected}")]
+    UnrecognisedHeader {
+        /// 1-based line number of the first heading line.
+        line: usize,
+        /// The heading as found (cut at 120 characters).
+        found: String,
+        /// The headings the table has, in words.
+        expected: &'static str,
+    },
+    /// The file is not text: a control byte such as NUL (a spreadsheet,
+    /// UTF-16 text, an image, a binary file).
+    #[error("line {line}: binary content (byte {byte:#04x}): expected a text table (tab- or comma-separated)")]
+    Binary {
+        /// 1-based line number of the first such byte.
+        line: usize,
+        /// The byte.
+        byte: u8,
+    },
+    /// A ZIP archive whose table cannot be read: none or several tables
+    /// inside, an Excel workbook, a damaged archive, or a build without the
+    /// `zip` feature.
+    #[error("ZIP archive: {reason}")]
+    Zip {
+        /// The path, when loading from a path.
+        path: Option<PathBuf>,
+        /// What is wrong, naming the archive's members where that helps.
+        reason: String,
+    },
+}
+
+/// A file's bytes as a table's reader takes them: the one table inside a ZIP
+/// archive (CMS ships NCCI PTP, MUE and add-on tables zipped), binary content
+/// refused.
+fn unpack(bytes: Vec<u8>, path: Option<&Path>) -> Result<Vec<u8>, EditLoadError> {
+    let bytes = if super::archive::is_zip(&bytes) {
+        super::archive::table(&bytes, &|_| false)
+            .map_err(|reason| EditLoadError::Zip {
+                path: path.map(Path::to_owned),
+                reason,
+            })?
+            .1
+    } else {
+        bytes
+    };
+    if let Some((line, byte)) = super::hcpcs_file::first_binary(&bytes) {
+        return Err(EditLoadError::Binary { line, byte });
+    }
+    Ok(bytes)
 }
 
 pub(crate) fn read_path(path: &Path) -> Result<Vec<u8>, EditLoadError> {
-    std::fs::read(path).map_err(|source| EditLoadError::Io {
+    let bytes = std::fs::read(path).map_err(|source| EditLoadError::Io {
         path: Some(path.to_owned()),
         source,
-    })
+    })?;
+    unpack(bytes, Some(path))
 }
 
 pub(crate) fn read_all(mut reader: impl std::io::Read) -> Result<Vec<u8>, EditLoadError> {
@@ -193,7 +257,102 @@ pub(crate) fn read_all(mut reader: impl std::io::Read) -> Result<Vec<u8>, EditLo
     reader
         .read_to_end(&mut bytes)
         .map_err(|source| EditLoadError::Io { path: None, source })?;
-    Ok(bytes)
+    unpack(bytes, None)
+}
+
+/// What an edit table's reader knows of its file beyond the record layout:
+/// its name, what a record holds, and how to recognise its headings.
+pub(crate) struct TableKind {
+    /// `NCCI PTP`, `MUE`, `add-on code`.
+    pub name: &'static str,
+    /// What a record holds, in words.
+    pub record: &'static str,
+    /// The headings, in words.
+    pub headings: &'static str,
+    /// True for a heading line of this table.
+    pub recognises: fn(&str) -> bool,
+}
+
+/// True for a line of column headings: three fields or more (tab- or
+/// comma-separated), and not a sentence (a notice such as the AMA
+/// copyright line, which may hold commas, is not a heading).
+pub(crate) fn is_heading(l: &str, n: usize) -> bool {
+    let t = l.trim();
+    if t.contains(". ") || t.ends_with('.') || t.ends_with(".\"") {
+        return false;
+    }
+    fields(l, n)
+        .map(|f| f.iter().filter(|x| !x.is_empty()).count() >= 3)
+        .unwrap_or(false)
+}
+
+/// The lines before the first record: notices are skipped; heading lines
+/// ([`is_heading`]) must be the table's own.
+pub(crate) struct Preamble {
+    kind: &'static TableKind,
+    first_heading: Option<(usize, String)>,
+    recognised: bool,
+}
+
+impl Preamble {
+    pub(crate) fn new(kind: &'static TableKind) -> Preamble {
+        Preamble {
+            kind,
+            first_heading: None,
+            recognised: false,
+        }
+    }
+
+    /// Notes a line before the first record.
+    pub(crate) fn line(&mut self, n: usize, l: &str) {
+        if !is_heading(l, n) {
+            return;
+        }
+        if (self.kind.recognises)(l) {
+            self.recognised = true;
+        } else if self.first_heading.is_none() {
+            self.first_heading = Some((n, l.trim().chars().take(120).collect()));
+        }
+    }
+
+    /// At the first record (or the end of a file without one): an error if
+    /// the file had headings and none of them is the table's.
+    pub(crate) fn check(&self) -> Result<(), EditLoadError> {
+        match &self.first_heading {
+            Some((line, found)) if !self.recognised => Err(EditLoadError::UnrecognisedHeader {
+                line: *line,
+                found: found.clone(),
+                expected: self.kind.headings,
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// The error for a file in which no line was a record.
+    pub(crate) fn no_record(&self, text: &str) -> EditLoadError {
+        if let Err(e) = self.check() {
+            return e;
+        }
+        let ends = text.matches('\n').count();
+        EditLoadError::NoRecord {
+            table: self.kind.name,
+            lines: ends + usize::from(!text.is_empty() && !text.ends_with('\n')),
+            expected: self.kind.record,
+        }
+    }
+}
+
+/// The end of a load: a table with no good record is refused, in lenient
+/// mode too (with the first bad line), never returned empty.
+pub(crate) fn finish<T>(
+    table: T,
+    empty: bool,
+    mut errors: Vec<EditLineError>,
+) -> Result<super::Loaded<T, EditLineError>, EditLoadError> {
+    if empty && !errors.is_empty() {
+        return Err(EditLoadError::Line(errors.swap_remove(0)));
+    }
+    Ok(super::Loaded { table, errors })
 }
 
 /// UTF-8 (BOM dropped) or, failing that, cp1252.

@@ -30,6 +30,17 @@
 //!
 //! - Lines end in LF or CRLF. Lines that are blank (spaces, tabs, a DOS
 //!   end-of-file `0x1A`) are skipped.
+//! - CMS puts text before the first record (a disclaimer, padded with tabs,
+//!   in the 2019 and 2020 annual files). Lines before the first record whose
+//!   columns 6–10 are not digits or blanks (a sequence number), or that hold
+//!   neither a code or modifier in columns 1–5 nor a record id in column 11,
+//!   are this preamble: skipped and counted ([`Parsed::preamble`]). From the first record on, every
+//!   non-blank line must be a record.
+//! - A file with no record is [`HcpcsFileError::NoRecord`]; a file with
+//!   binary content (a control byte other than tab, CR, LF, form feed or
+//!   `0x1A`: a ZIP archive, a spreadsheet, UTF-16 text) is
+//!   [`HcpcsFileError::Binary`], whichever mode. A continuation record may
+//!   end after its long title (the 2020 file's do, at column 91).
 //! - A record must reach column 11 (code, sequence and record id are
 //!   mandatory); a shorter one is [`HcpcsFileError::ShortLine`]. A record
 //!   shorter than 320 columns is padded with blanks (tools often strip
@@ -231,6 +242,20 @@ pub enum HcpcsFileError {
         /// The line of its first record.
         first_line: usize,
     },
+    /// The file holds no record: empty, or only text that is not a record
+    /// (prose, another table).
+    NoRecord {
+        /// Lines read (the line number of the last line).
+        line: usize,
+    },
+    /// The file is not text: a control byte (a ZIP archive, a spreadsheet,
+    /// UTF-16 text, a binary file).
+    Binary {
+        /// 1-based line number of the first such byte.
+        line: usize,
+        /// The byte.
+        byte: u8,
+    },
 }
 
 impl HcpcsFileError {
@@ -250,7 +275,9 @@ impl HcpcsFileError {
             | HcpcsFileError::BadDate { line, .. }
             | HcpcsFileError::BadField { line, .. }
             | HcpcsFileError::ContinuationWithoutFirst { line, .. }
-            | HcpcsFileError::DuplicateCode { line, .. } => line,
+            | HcpcsFileError::DuplicateCode { line, .. }
+            | HcpcsFileError::NoRecord { line }
+            | HcpcsFileError::Binary { line, .. } => line,
         }
     }
 
@@ -318,6 +345,14 @@ impl fmt::Display for HcpcsFileError {
             } => write!(
                 f,
                 "line {line}: {code:?} already has a first record on line {first_line}"
+            ),
+            HcpcsFileError::NoRecord { line } => write!(
+                f,
+                "no HCPCS record in {line} lines: expected CMS's fixed-width HCPCS file (a code in columns 1-5, a sequence number in 6-10, record id 3, 4, 7 or 8 in column 11)"
+            ),
+            HcpcsFileError::Binary { line, byte } => write!(
+                f,
+                "line {line}: binary content (byte {byte:#04x}): expected CMS's fixed-width HCPCS text file"
             ),
         }
     }
@@ -448,6 +483,11 @@ pub struct Parsed {
     pub codes: Vec<CodeRow>,
     /// The modifiers, in modifier order.
     pub modifiers: Vec<ModifierRow>,
+    /// Record lines read (first and continuation records of codes and
+    /// modifiers).
+    pub records: usize,
+    /// Lines skipped before the first record (CMS's disclaimer text).
+    pub preamble: usize,
 }
 
 impl Parsed {
@@ -654,20 +694,57 @@ struct Pending {
     dates: (u32, u32, u32),
 }
 
+/// The first byte that text files do not hold (a control byte other than
+/// tab, LF, CR, form feed and the DOS end-of-file `0x1A`), with its 1-based
+/// line number.
+///
+/// Binary files (ZIP archives, spreadsheets, UTF-16 text, images) have one
+/// within their first bytes; cp1252 and UTF-8 text never does.
+pub fn first_binary(input: &[u8]) -> Option<(usize, u8)> {
+    let at = input.iter().position(|&b| {
+        (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C | 0x1A)) || b == 0x7F
+    })?;
+    let line = input[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+    Some((line, input[at]))
+}
+
+/// True if a line before the first record is text, not a record: columns
+/// 6–10 (the sequence number) are not digits or blanks, or neither columns
+/// 1–5 hold a code or modifier nor column 11 a record id.
+fn is_preamble(bytes: &[u8]) -> bool {
+    let seq = &bytes[bytes.len().min(5)..bytes.len().min(10)];
+    if !seq.iter().all(|&b| b.is_ascii_digit() || b == b' ') {
+        return true;
+    }
+    let code = trim_bytes(&bytes[..bytes.len().min(5)]).to_ascii_uppercase();
+    let record_id = matches!(bytes.get(10), Some(b'3' | b'4' | b'7' | b'8'));
+    !(is_hcpcs_code(&code) || is_modifier(&code) || record_id)
+}
+
 /// Parses a whole file.
 ///
 /// Strict mode (`lenient == false`) stops at the first bad record and returns
 /// it as the only error. Lenient mode skips each bad record, reports it, and
 /// goes on; a continuation of a skipped record is reported too (as
 /// [`HcpcsFileError::ContinuationWithoutFirst`]), so no line is dropped
-/// silently.
+/// silently. In either mode, a file with binary content or with no record
+/// returns [`HcpcsFileError::Binary`] or [`HcpcsFileError::NoRecord`] as the
+/// only error, and a lenient parse that kept no record returns its errors
+/// with an empty table (callers refuse it: see `HcpcsRelease`).
 pub fn parse(input: &[u8], lenient: bool) -> (Parsed, Vec<HcpcsFileError>) {
+    if let Some((line, byte)) = first_binary(input) {
+        return (
+            Parsed::default(),
+            vec![HcpcsFileError::Binary { line, byte }],
+        );
+    }
     let mut errors = Vec::new();
     let mut done: Vec<Pending> = Vec::new();
     // Index into `done` of the record a continuation may extend.
     let mut current: Option<usize> = None;
     let mut seen: std::collections::HashMap<(bool, Vec<u8>), usize> =
         std::collections::HashMap::new();
+    let (mut records, mut preamble, mut started) = (0, 0, false);
 
     for (i, raw) in input.split(|&b| b == b'\n').enumerate() {
         let line = i + 1;
@@ -675,12 +752,21 @@ pub fn parse(input: &[u8], lenient: bool) -> (Parsed, Vec<HcpcsFileError>) {
         if bytes.iter().all(|&b| is_blank(b)) {
             continue;
         }
+        if !started {
+            if is_preamble(bytes) {
+                preamble += 1;
+                continue;
+            }
+            started = true;
+        }
         match read_record(bytes, line, &done, current, &mut seen) {
             Ok(Step::New(p)) => {
+                records += 1;
                 done.push(p);
                 current = Some(done.len() - 1);
             }
             Ok(Step::Continue(chunk)) => {
+                records += 1;
                 if let Some(c) = current {
                     done[c].chunks.push(chunk);
                 }
@@ -694,7 +780,16 @@ pub fn parse(input: &[u8], lenient: bool) -> (Parsed, Vec<HcpcsFileError>) {
             }
         }
     }
-    (assemble(done), errors)
+    if !started {
+        // Lines read; a final line end does not start another line.
+        let ends = input.iter().filter(|&&b| b == b'\n').count();
+        let line = ends + usize::from(!input.is_empty() && !input.ends_with(b"\n"));
+        return (Parsed::default(), vec![HcpcsFileError::NoRecord { line }]);
+    }
+    let mut parsed = assemble(done);
+    parsed.records = records;
+    parsed.preamble = preamble;
+    (parsed, errors)
 }
 
 enum Step {

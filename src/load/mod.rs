@@ -12,6 +12,23 @@
 //! ones beside the table in [`Loaded::errors`], so no line is dropped
 //! silently.
 //!
+//! Whole files are refused, in either mode, rather than loaded as an empty
+//! table that would silently turn its edits off: a file with no record, with
+//! column headings of another table, or with binary content is a typed error
+//! naming the line and what was expected (`EditLoadError::{NoRecord,
+//! UnrecognisedHeader, Binary}`, the same for [`CptLoadError`] and
+//! [`HcpcsFileError`](crate::hcpcs::HcpcsFileError)), and so is a lenient
+//! load in which no line is good. CMS ships its tables as ZIP archives: with
+//! the `zip` feature (on by default) the HCPCS, NCCI PTP, MUE and add-on
+//! loaders read the `.zip` itself (the one table inside).
+//!
+//! ```
+//! use medcode::load::{EditLoadError, MueTable};
+//! let err = MueTable::from_reader(&b"Dear colleague,\nno table here.\n"[..]).unwrap_err();
+//! assert!(matches!(err, EditLoadError::NoRecord { lines: 2, .. }));
+//! assert_eq!(err.to_string(), "no MUE record in 2 lines: expected MUE records (HCPCS/CPT code, MUE value, adjudication indicator, rationale), comma- or tab-separated");
+//! ```
+//!
 //! ```
 //! use medcode::load::{CptDescriptors, LoadOptions};
 //! let text = "code\tdescriptor\n99213\tTEST DESCRIPTOR ONE\n9921\tTEST DESCRIPTOR TWO\n";
@@ -22,6 +39,7 @@
 //! ```
 
 mod addon;
+pub(crate) mod archive;
 mod cpt_descriptors;
 mod edit_text;
 pub(crate) mod hcpcs_file;

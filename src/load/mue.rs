@@ -59,6 +59,25 @@ pub struct MueEntry {
 ///
 /// A code listed twice keeps its last record.
 ///
+/// # Files refused whole
+///
+/// CMS's `.zip` is read as shipped (feature `zip`, on by default: the one
+/// `.txt`, `.csv` or `.tsv` table inside). A file is refused, in strict and
+/// lenient mode alike, never loaded as an empty table: no record in it
+/// ([`EditLoadError::NoRecord`]), headings before the first record that are
+/// not this table's ([`EditLoadError::UnrecognisedHeader`], such as a PTP table given as an MUE table),
+/// binary content ([`EditLoadError::Binary`]), an archive without one table
+/// ([`EditLoadError::Zip`]), or no good line at all (the first bad line's
+/// error).
+///
+/// ```
+/// use medcode::load::{EditLoadError, MueTable};
+/// assert!(matches!(MueTable::from_reader(&b"no table here\n"[..]), Err(EditLoadError::NoRecord { lines: 1, .. })));
+/// assert!(matches!(MueTable::from_reader(&b"\x00\x01"[..]), Err(EditLoadError::Binary { line: 1, byte: 0 })));
+/// let wrong = std::fs::read("tests/fixtures/ncci_ptp_practitioner.txt").unwrap();
+/// assert!(matches!(MueTable::from_reader(&wrong[..]), Err(EditLoadError::UnrecognisedHeader { .. })));
+/// ```
+///
 /// ```
 /// use medcode::load::{Adjudication, MueTable, ProcedureCode};
 /// let t = MueTable::load("tests/fixtures/mue_practitioner.csv")?;
@@ -106,11 +125,14 @@ impl MueTable {
         let mut table = MueTable::default();
         let mut errors = Vec::new();
         let mut started = false;
+        let mut preamble = edit_text::Preamble::new(&MUE);
         for (n, l) in edit_text::lines(&text) {
             if !started {
                 if !edit_text::starts_with_code(l) {
+                    preamble.line(n, l);
                     continue;
                 }
+                preamble.check()?;
                 started = true;
             }
             match record(l, n) {
@@ -121,7 +143,11 @@ impl MueTable {
                 Err(e) => return Err(e.into()),
             }
         }
-        Ok(Loaded { table, errors })
+        if !started {
+            return Err(preamble.no_record(&text));
+        }
+        let empty = table.is_empty();
+        edit_text::finish(table, empty, errors)
     }
 
     /// Adds the entries of another file (later entries win).
@@ -144,6 +170,13 @@ impl MueTable {
         self.entries.is_empty()
     }
 }
+
+static MUE: edit_text::TableKind = edit_text::TableKind {
+    name: "MUE",
+    record: "MUE records (HCPCS/CPT code, MUE value, adjudication indicator, rationale), comma- or tab-separated",
+    headings: "the MUE headings (HCPCS/CPT Code, … MUE Values, MUE Adjudication Indicator, MUE Rationale)",
+    recognises: |l| l.to_ascii_lowercase().contains("mue"),
+};
 
 fn record(l: &str, n: usize) -> Result<MueEntry, EditLineError> {
     let f = edit_text::fields(l, n)?;

@@ -124,6 +124,25 @@ impl PtpEdit {
 /// loading stops at the first, lenient loading keeps the good records.
 /// Several files load into one table with [`PtpTable::extend`].
 ///
+/// # Files refused whole
+///
+/// CMS's `.zip` is read as shipped (feature `zip`, on by default: the one
+/// `.txt`, `.csv` or `.tsv` table inside). A file is refused, in strict and
+/// lenient mode alike, never loaded as an empty table: no record in it
+/// ([`EditLoadError::NoRecord`]), headings before the first record that are
+/// not this table's ([`EditLoadError::UnrecognisedHeader`], such as an MUE table given as a PTP table),
+/// binary content ([`EditLoadError::Binary`]), an archive without one table
+/// ([`EditLoadError::Zip`]), or no good line at all (the first bad line's
+/// error).
+///
+/// ```
+/// use medcode::load::{EditLoadError, PtpTable};
+/// assert!(matches!(PtpTable::from_reader(&b"no table here\n"[..]), Err(EditLoadError::NoRecord { lines: 1, .. })));
+/// assert!(matches!(PtpTable::from_reader(&b"\x00\x01"[..]), Err(EditLoadError::Binary { line: 1, byte: 0 })));
+/// let wrong = std::fs::read("tests/fixtures/mue_practitioner.csv").unwrap();
+/// assert!(matches!(PtpTable::from_reader(&wrong[..]), Err(EditLoadError::UnrecognisedHeader { .. })));
+/// ```
+///
 /// ```
 /// use medcode::load::{PtpSetting, PtpTable, ProcedureCode};
 /// let t = PtpTable::load("tests/fixtures/ncci_ptp_practitioner.txt")?;
@@ -186,11 +205,14 @@ impl PtpTable {
         };
         let mut errors = Vec::new();
         let mut started = false;
+        let mut preamble = edit_text::Preamble::new(&PTP);
         for (n, l) in edit_text::lines(&text) {
             if !started {
                 if !edit_text::starts_with_code(l) {
+                    preamble.line(n, l);
                     continue;
                 }
+                preamble.check()?;
                 started = true;
             }
             match record(l, n) {
@@ -199,7 +221,11 @@ impl PtpTable {
                 Err(e) => return Err(e.into()),
             }
         }
-        Ok(Loaded { table, errors })
+        if !started {
+            return Err(preamble.no_record(&text));
+        }
+        let empty = table.is_empty();
+        edit_text::finish(table, empty, errors)
     }
 
     fn insert(&mut self, e: PtpEdit) {
@@ -214,7 +240,9 @@ impl PtpTable {
     ///
     /// ```
     /// use medcode::load::{PtpSetting, PtpTable};
-    /// let t = PtpTable::from_reader(&b""[..]).unwrap().with_setting(PtpSetting::Hospital);
+    /// let t = PtpTable::load("tests/fixtures/ncci_ptp_practitioner.txt").unwrap();
+    /// assert_eq!(t.setting(), PtpSetting::Practitioner);
+    /// let t = t.with_setting(PtpSetting::Hospital);
     /// assert_eq!(t.setting(), PtpSetting::Hospital);
     /// ```
     pub fn with_setting(mut self, setting: PtpSetting) -> PtpTable {
@@ -259,6 +287,16 @@ impl PtpTable {
             .find(|e| e.in_effect(date))
     }
 }
+
+static PTP: edit_text::TableKind = edit_text::TableKind {
+    name: "NCCI PTP",
+    record: "tab-separated NCCI PTP records (Column 1 code, Column 2 code, *, Effective Date, Deletion Date, Modifier indicator, rationale)",
+    headings: "the NCCI PTP headings (Column 1, Column 2, Effective Date, Deletion Date, Modifier …)",
+    recognises: |l| {
+        let l = l.to_ascii_lowercase();
+        l.contains("column 1") || l.contains("column1")
+    },
+};
 
 fn record(l: &str, n: usize) -> Result<PtpEdit, EditLineError> {
     let f = edit_text::fields(l, n)?;

@@ -1,6 +1,7 @@
 //! Edits from the CMS tables the user loads: NCCI procedure-to-procedure
 //! edits, medically unlikely edits (MUE) and add-on codes. Without their
-//! table these rules are inactive ([`Engine::coverage`](super::Engine::coverage)).
+//! table, or with a table that holds no row, these rules are inactive
+//! ([`Engine::coverage`](super::Engine::coverage)).
 
 use super::{ClaimKind, Emitter, PreparedClaim, Rule, Severity, Tables};
 use crate::load::{AddonTable, ModifierIndicator, MueTable, ProcedureCode, PtpSetting, PtpTable};
@@ -36,9 +37,13 @@ impl Rule for NcciPtp {
         "a column-2 code billed with its column-1 code on the same date (NCCI PTP edits: practitioner table for professional claims, hospital table for institutional)"
     }
     fn inactive_reason(&self) -> Option<&'static str> {
-        self.0
-            .is_empty()
-            .then_some("no NCCI PTP table loaded (--ncci-ptp)")
+        if self.0.is_empty() {
+            Some("no NCCI PTP table loaded (--ncci-ptp)")
+        } else if self.0.iter().all(|t| t.is_empty()) {
+            Some("the NCCI PTP tables loaded hold no edit")
+        } else {
+            None
+        }
     }
     fn check(&self, c: &PreparedClaim<'_>, out: &mut Emitter<'_>) {
         let want = match c.kind {
@@ -94,7 +99,11 @@ impl Rule for MueExceeded {
         "units of a code above its medically unlikely edit, on one line (MAI 1) or one date of service (MAI 2, 3)"
     }
     fn inactive_reason(&self) -> Option<&'static str> {
-        self.0.is_none().then_some("no MUE table loaded (--mue)")
+        match &self.0 {
+            None => Some("no MUE table loaded (--mue)"),
+            Some(t) if t.is_empty() => Some("the MUE table loaded holds no code"),
+            Some(_) => None,
+        }
     }
     fn check(&self, c: &PreparedClaim<'_>, out: &mut Emitter<'_>) {
         let Some(t) = &self.0 else { return };
@@ -147,9 +156,11 @@ impl Rule for AddonWithoutPrimary {
         "an add-on code with none of its primary codes on the same date (CMS add-on code edits, types 1 and 3)"
     }
     fn inactive_reason(&self) -> Option<&'static str> {
-        self.0
-            .is_none()
-            .then_some("no add-on code table loaded (--addon)")
+        match &self.0 {
+            None => Some("no add-on code table loaded (--addon)"),
+            Some(t) if t.is_empty() => Some("the add-on code table loaded holds no code"),
+            Some(_) => None,
+        }
     }
     fn check(&self, c: &PreparedClaim<'_>, out: &mut Emitter<'_>) {
         let Some(t) = &self.0 else { return };

@@ -506,7 +506,18 @@ impl EngineBuilder {
         self
     }
 
-    /// Sets the MUE table (a second call merges into the first).
+    /// Sets the MUE table (a second call merges into the first). A table
+    /// that holds no code leaves `mue-exceeded` inactive in
+    /// [`Engine::coverage`] (the loaders refuse such files; an empty table
+    /// can still be built in code).
+    ///
+    /// ```
+    /// use medcode::{load::MueTable, rules::Engine};
+    /// let engine = Engine::builder().mue(MueTable::default()).build().unwrap();
+    /// let status = engine.coverage().get("mue-exceeded").unwrap().clone();
+    /// assert!(!status.active);
+    /// assert_eq!(status.note, Some("the MUE table loaded holds no code"));
+    /// ```
     pub fn mue(mut self, table: MueTable) -> EngineBuilder {
         let merged = match self.tables.mue.take() {
             Some(old) => {

@@ -4,12 +4,14 @@
  * "N passed, N failed" line; exits non-zero on any failure.
  * Built and run by tests/ffi_header.rs; also run under valgrind / ASan (README).
  */
+#define _POSIX_C_SOURCE 200809L /* getpid */
 #include "medcode.h"
 
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int passed, failed;
 
@@ -63,6 +65,49 @@ static void *engine_worker(void *arg) {
         medcode_string_free(out);
     }
     return (void *)bad;
+}
+
+/* Writes bytes to a file of this process in $TMPDIR (or /tmp); returns its path. */
+static const char *temp_file(char *path, size_t size, const char *name, const char *bytes, size_t len) {
+    const char *dir = getenv("TMPDIR");
+    snprintf(path, size, "%s/medcode_smoke_%ld_%s", dir && *dir ? dir : "/tmp", (long)getpid(), name);
+    FILE *f = fopen(path, "wb");
+    if (f) {
+        fwrite(bytes, 1, len, f);
+        fclose(f);
+    }
+    return path;
+}
+
+/* An empty, prose, binary or wrong table is refused: MEDCODE_ERR_CONFIG, a
+ * message naming the file, the line and what was expected, the engine unchanged. */
+static void garbage_tables(medcode_engine *engine) {
+    static const struct {
+        const char *kind, *name, *bytes;
+        size_t len;
+        const char *want;
+    } cases[] = {
+        {"ncci-ptp", "empty.txt", "", 0, "no NCCI PTP record in 0 lines"},
+        {"mue", "prose.txt", "Dear colleague,\nno table here.\n", 31, "no MUE record in 2 lines"},
+        {"addon", "binary.bin", "\x7f" "ELF\x02\x01\x00\x00", 8, "line 1: binary content (byte 0x7f)"},
+        {"ncci-ptp", "mue.csv", "HCPCS/CPT Code,Practitioner Services MUE Values,MUE Adjudication Indicator\n99213,1,2\n", 85,
+         "line 1: unrecognised header"},
+        {"hcpcs", "prose.txt", "Dear colleague,\nno table here.\n", 31, "no HCPCS record in 2 lines"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char path[512], what[160];
+        temp_file(path, sizeof path, cases[i].name, cases[i].bytes, cases[i].len);
+        int rc = medcode_engine_load_table(engine, cases[i].kind, path);
+        const char *err = medcode_last_error();
+        snprintf(what, sizeof what, "load_table %s %s refused: %s", cases[i].kind, cases[i].name, cases[i].want);
+        CHECK(rc == MEDCODE_ERR_CONFIG && medcode_last_error_code() == MEDCODE_ERR_CONFIG && err != NULL &&
+                  strstr(err, path) != NULL && strstr(err, cases[i].want) != NULL,
+              what);
+        remove(path);
+    }
+    char *json = medcode_check_json(engine, "{\"type\":\"professional\",\"lines\":[]}");
+    CHECK(json != NULL, "engine unchanged after refused tables");
+    medcode_string_free(json);
 }
 
 int main(void) {
@@ -155,6 +200,7 @@ int main(void) {
     CHECK(medcode_engine_load_table(engine, "nonsense", "/x") == MEDCODE_ERR_KIND, "load_table: unknown kind");
     CHECK(medcode_engine_load_table(engine, "mue", "/nonexistent/mue.csv") == MEDCODE_ERR_CONFIG,
           "load_table: unreadable file");
+    garbage_tables(engine);
     CHECK(medcode_engine_new("{\"disabled\": 3}") == NULL && medcode_last_error_code() == MEDCODE_ERR_CONFIG,
           "engine_new: bad config");
     pthread_t ethreads[THREADS];

@@ -1,7 +1,7 @@
 //! `medcode check`: check claims in JSON Lines.
 
 use medcode::hcpcs::HcpcsRelease;
-use medcode::load::{AddonTable, MueTable, PtpTable};
+use medcode::load::{AddonTable, MueTable, PtpSetting, PtpTable};
 use medcode::rules::Engine;
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
@@ -18,6 +18,8 @@ check    reads claims as JSON Lines (one claim a line; FILE or - for stdin) and 
 --mue       a CMS MUE table (CSV or tab-separated)
 --addon     a CMS add-on code file
 --hcpcs-file  the CMS quarterly HCPCS file to check HCPCS codes and modifiers against
+Each table may be CMS's .zip as downloaded. The rows each table loaded go to stderr; a file
+with no record, another table's headings or binary content is refused (exit 2).
 exit status: 0 (findings or not), 1 if the input cannot be read, 2 on usage or table errors";
 
 struct Args {
@@ -62,19 +64,42 @@ fn parse(raw: Vec<String>) -> Result<Args, String> {
     Ok(a)
 }
 
+/// Loads the tables the arguments name, saying on stderr how many rows each
+/// holds (a file the loaders refuse stops the run before any claim is read).
 fn build(a: &Args) -> Result<Engine, String> {
     let mut b = Engine::builder();
     for p in &a.ptp {
-        b = b.ncci_ptp(PtpTable::load(p).map_err(|e| format!("{}: {e}", p.display()))?);
+        let t = PtpTable::load(p).map_err(|e| format!("{}: {e}", p.display()))?;
+        let setting = match t.setting() {
+            PtpSetting::Practitioner => "practitioner",
+            PtpSetting::Hospital => "outpatient hospital",
+            PtpSetting::Any => "every claim",
+        };
+        eprintln!(
+            "medcode check: {}: {} NCCI PTP edits ({setting})",
+            p.display(),
+            t.len()
+        );
+        b = b.ncci_ptp(t);
     }
     for p in &a.mue {
-        b = b.mue(MueTable::load(p).map_err(|e| format!("{}: {e}", p.display()))?);
+        let t = MueTable::load(p).map_err(|e| format!("{}: {e}", p.display()))?;
+        eprintln!("medcode check: {}: {} MUE codes", p.display(), t.len());
+        b = b.mue(t);
     }
     for p in &a.addon {
-        b = b.addon(AddonTable::load(p).map_err(|e| format!("{}: {e}", p.display()))?);
+        let t = AddonTable::load(p).map_err(|e| format!("{}: {e}", p.display()))?;
+        eprintln!("medcode check: {}: {} add-on codes", p.display(), t.len());
+        b = b.addon(t);
     }
     if let Some(p) = &a.hcpcs {
         let r = HcpcsRelease::load(p).map_err(|e| format!("{}: {e}", p.display()))?;
+        eprintln!(
+            "medcode check: {}: {} HCPCS codes, {} modifiers",
+            p.display(),
+            r.len(),
+            r.modifiers().len()
+        );
         let name = p.file_name().map_or_else(
             || p.display().to_string(),
             |n| n.to_string_lossy().into_owned(),
