@@ -8,7 +8,7 @@ use crate::cpt::Cpt;
 use crate::date::Date;
 use crate::error::ParseCodeError;
 use crate::hcpcs::{self, Hcpcs, HcpcsEntry, HcpcsRelease};
-use crate::icd10cm::{self, CcInfo, Chapter, IcdCm};
+use crate::icd10cm::{self, CcInfo, Chapter, Conversion, IcdCm};
 use crate::icd10pcs::{self, Axis, IcdPcs};
 use crate::load::CptDescriptors;
 use crate::release::{DatedRelease, Release};
@@ -174,6 +174,13 @@ pub struct LookupReport {
     /// Needs a 7th character to be billable (ICD-10-CM).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requires_seventh_character: Option<bool>,
+    /// What this code replaced and when (ICD-10-CM, CDC's conversion tables).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replaces: Option<Conversion>,
+    /// The codes that took over this code's meaning on or before the date
+    /// (ICD-10-CM, CDC's conversion tables), oldest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub replaced_by: Vec<Conversion>,
     /// The seven axes with their labels (ICD-10-PCS).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub axes: Option<[Axis; 7]>,
@@ -210,6 +217,8 @@ impl LookupReport {
             section: None,
             cc: None,
             requires_seventh_character: None,
+            replaces: None,
+            replaced_by: Vec::new(),
             axes: None,
             category: None,
             note: None,
@@ -350,11 +359,13 @@ fn icd10cm_report(input: &str, date: Date) -> LookupReport {
         Err(e) => return r.not_a_code(e),
     };
     r.code = Some(code.to_string());
+    r.replaced_by = code.replaced_by(date);
     let Some(info) = code.info() else { return r };
     r.in_table = true;
     r.billable = info.is_billable();
     r.header = info.is_header();
     r.valid = info.valid_on(date);
+    r.replaces = info.replaces();
     r.title = info.title().map(str::to_owned);
     r.short_title = info.short_title().map(str::to_owned);
     r.parent = info.parent().map(|p| p.code().to_string());

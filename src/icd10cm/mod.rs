@@ -9,10 +9,12 @@
 //! Undated functions answer for the newest bundled release and say so.
 
 mod code;
+mod conversion;
 mod notes;
 mod poa;
 
 pub use code::IcdCm;
+pub use conversion::{conversions, Conversion};
 pub use notes::{CodeRange, Note, NoteKind, SeventhCharacters};
 pub use poa::{poa_exempt_list_on, poa_exempt_lists, PoaExemptList};
 

@@ -279,6 +279,21 @@ fn write_human(out: &mut impl Write, r: &LookupReport) -> io::Result<()> {
     if let Some(p) = &r.parent {
         writeln!(out, "  parent: {p}")?;
     }
+    if let Some(c) = &r.replaces {
+        writeln!(
+            out,
+            "  replaces (from {}): {}",
+            c.effective, c.previous_text
+        )?;
+    }
+    if !r.replaced_by.is_empty() {
+        let by: Vec<String> = r
+            .replaced_by
+            .iter()
+            .map(|c| format!("{} (from {})", c.code, c.effective))
+            .collect();
+        writeln!(out, "  replaced by: {}", by.join(", "))?;
+    }
     if let Some(ch) = r.chapter {
         writeln!(
             out,
