@@ -154,6 +154,10 @@ pub struct LookupReport {
     pub title: Option<String>,
     /// Short title, if a source has one.
     pub short_title: Option<String>,
+    /// The long title official on `date`, when it differs from `title` (the
+    /// newest release's): ICD-10-CM and ICD-10-PCS titles by date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title_on_date: Option<String>,
     /// The parent code (ICD-10-CM).
     pub parent: Option<String>,
     /// First day of the validity window on or nearest `date`.
@@ -209,6 +213,7 @@ impl LookupReport {
             beyond_horizon: dated.is_some_and(|d| d.beyond_horizon),
             title: None,
             short_title: None,
+            title_on_date: None,
             parent: None,
             valid_from: None,
             valid_to: None,
@@ -368,6 +373,10 @@ fn icd10cm_report(input: &str, date: Date) -> LookupReport {
     r.replaces = info.replaces();
     r.title = info.title().map(str::to_owned);
     r.short_title = info.short_title().map(str::to_owned);
+    r.title_on_date = info
+        .title_on(date)
+        .filter(|t| Some(*t) != info.title())
+        .map(str::to_owned);
     r.parent = info.parent().map(|p| p.code().to_string());
     if let Some(w) = info.window_near(date) {
         r.valid_from = Some(w.from);
@@ -396,6 +405,10 @@ fn icd10pcs_report(input: &str, date: Date) -> LookupReport {
     r.valid = info.valid_on(date);
     r.title = info.title().map(str::to_owned);
     r.short_title = info.short_title().map(str::to_owned);
+    r.title_on_date = info
+        .title_on(date)
+        .filter(|t| Some(*t) != info.title())
+        .map(str::to_owned);
     if let Some(w) = info.window_near(date) {
         r.valid_from = Some(w.from);
         r.valid_to = w.to;

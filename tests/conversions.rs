@@ -82,3 +82,24 @@ fn retired_codes_name_their_replacements() {
     );
     assert!(!m.contains("use "), "{m}");
 }
+
+#[test]
+fn lookup_reports_conversions_and_the_dated_title() {
+    use medcode::lookup::{lookup_in, System};
+    let r = lookup_in(System::Icd10Cm, "B88.0", d("2026-01-01"));
+    let by: Vec<String> = r.replaced_by.iter().map(|c| c.code.to_string()).collect();
+    assert_eq!(by, ["B88.01", "B88.09"]);
+    let json = serde_json::to_value(&r).unwrap();
+    assert_eq!(json["replaced_by"][0]["code"], "B88.01");
+    assert_eq!(json["replaced_by"][0]["effective"], "2025-10-01");
+    let r = lookup_in(System::Icd10Cm, "B88.01", d("2026-01-01"));
+    assert_eq!(r.replaces.unwrap().previous_text, "B88.0");
+    assert!(r.title_on_date.is_none());
+    let r = lookup_in(System::Icd10Cm, "L02.232", d("2026-01-01"));
+    assert_eq!(
+        r.title_on_date.as_deref(),
+        Some("Carbuncle of back [any part, except buttock]")
+    );
+    let json = serde_json::to_value(&r).unwrap();
+    assert!(json.get("replaced_by").is_none());
+}

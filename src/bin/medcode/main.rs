@@ -245,6 +245,9 @@ fn write_human(out: &mut impl Write, r: &LookupReport) -> io::Result<()> {
     if let Some(short) = &r.short_title {
         writeln!(out, "  short title: {short}")?;
     }
+    if let Some(then) = &r.title_on_date {
+        writeln!(out, "  title on {}: {then}", r.date)?;
+    }
     let kind = match (r.billable, r.header) {
         (true, true) => "billable in some releases, a header in others",
         (true, false) => "billable",
