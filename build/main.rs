@@ -304,6 +304,10 @@ fn emit_title_history(
     );
 }
 
+/// A conversions.tsv row: code row, effective date, CDC's text, references
+/// `(first, last, exact)` as packed keys.
+type ConvRow = (u32, u32, String, Vec<(u64, u64, bool)>);
+
 const NOTE_KINDS: [&str; 9] = [
     "includes",
     "inclusionTerm",
@@ -574,6 +578,49 @@ fn gen_icd10cm(data: &Path, out: &Path, src: &mut String) {
         "(u32, &str)",
         tabular.iter().map(|(i, t)| format!("({i},{t:?})")),
     );
+
+    // CDC's conversion tables: per new code, its effective date, CDC's text
+    // of the previous assignment and its parsed references (packed keys).
+    let mut conv: Vec<ConvRow> = rows(&dir.join("conversions.tsv"))
+        .iter()
+        .map(|r| {
+            let i = *index
+                .get(r[0].as_str())
+                .unwrap_or_else(|| panic!("conversions.tsv: unknown code {}", r[0]));
+            let refs = r
+                .get(3)
+                .map(String::as_str)
+                .unwrap_or("")
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(|item| match item.split_once('-') {
+                    // A code alone: that code only.
+                    None => (pack(item), pack(item), true),
+                    // `I63-`: the category and all below it.
+                    Some((a, "")) => (pack(a), pack(a), false),
+                    Some((a, b)) => (pack(a), pack(b), false),
+                })
+                .collect();
+            (
+                i,
+                date(col(r, 1, "conversions.tsv")),
+                col(r, 2, "conversions.tsv").to_owned(),
+                refs,
+            )
+        })
+        .collect();
+    conv.sort();
+    let mut conv_refs: Vec<String> = Vec::new();
+    let conv_rows: Vec<String> = conv
+        .iter()
+        .map(|(i, eff, text, refs)| {
+            let s = conv_refs.len();
+            conv_refs.extend(refs.iter().map(|(a, b, x)| format!("({a},{b},{x})")));
+            format!("({i},{eff},{s},{},{text:?})", conv_refs.len())
+        })
+        .collect();
+    emit_array(src, "CM_CONV", "(u32, u32, u32, u32, &str)", conv_rows);
+    emit_array(src, "CM_CONV_REFS", "(u64, u64, bool)", conv_refs);
 
     // POA-exempt periods (CDC's lists), sorted by code row then start, and the lists.
     let mut poa: Vec<(u32, u32, u32)> = rows(&dir.join("poa_exempt.tsv"))

@@ -8,7 +8,7 @@ use crate::cpt::Cpt;
 use crate::date::Date;
 use crate::error::ParseCodeError;
 use crate::hcpcs::{self, Hcpcs, HcpcsEntry, HcpcsRelease};
-use crate::icd10cm::{self, CcInfo, Chapter, IcdCm};
+use crate::icd10cm::{self, CcInfo, Chapter, Conversion, IcdCm};
 use crate::icd10pcs::{self, Axis, IcdPcs};
 use crate::load::CptDescriptors;
 use crate::release::{DatedRelease, Release};
@@ -154,6 +154,10 @@ pub struct LookupReport {
     pub title: Option<String>,
     /// Short title, if a source has one.
     pub short_title: Option<String>,
+    /// The long title official on `date`, when it differs from `title` (the
+    /// newest release's): ICD-10-CM and ICD-10-PCS titles by date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title_on_date: Option<String>,
     /// The parent code (ICD-10-CM).
     pub parent: Option<String>,
     /// First day of the validity window on or nearest `date`.
@@ -174,6 +178,13 @@ pub struct LookupReport {
     /// Needs a 7th character to be billable (ICD-10-CM).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requires_seventh_character: Option<bool>,
+    /// What this code replaced and when (ICD-10-CM, CDC's conversion tables).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replaces: Option<Conversion>,
+    /// The codes that took over this code's meaning on or before the date
+    /// (ICD-10-CM, CDC's conversion tables), oldest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub replaced_by: Vec<Conversion>,
     /// The seven axes with their labels (ICD-10-PCS).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub axes: Option<[Axis; 7]>,
@@ -202,6 +213,7 @@ impl LookupReport {
             beyond_horizon: dated.is_some_and(|d| d.beyond_horizon),
             title: None,
             short_title: None,
+            title_on_date: None,
             parent: None,
             valid_from: None,
             valid_to: None,
@@ -210,6 +222,8 @@ impl LookupReport {
             section: None,
             cc: None,
             requires_seventh_character: None,
+            replaces: None,
+            replaced_by: Vec::new(),
             axes: None,
             category: None,
             note: None,
@@ -350,13 +364,19 @@ fn icd10cm_report(input: &str, date: Date) -> LookupReport {
         Err(e) => return r.not_a_code(e),
     };
     r.code = Some(code.to_string());
+    r.replaced_by = code.replaced_by(date);
     let Some(info) = code.info() else { return r };
     r.in_table = true;
     r.billable = info.is_billable();
     r.header = info.is_header();
     r.valid = info.valid_on(date);
+    r.replaces = info.replaces();
     r.title = info.title().map(str::to_owned);
     r.short_title = info.short_title().map(str::to_owned);
+    r.title_on_date = info
+        .title_on(date)
+        .filter(|t| Some(*t) != info.title())
+        .map(str::to_owned);
     r.parent = info.parent().map(|p| p.code().to_string());
     if let Some(w) = info.window_near(date) {
         r.valid_from = Some(w.from);
@@ -385,6 +405,10 @@ fn icd10pcs_report(input: &str, date: Date) -> LookupReport {
     r.valid = info.valid_on(date);
     r.title = info.title().map(str::to_owned);
     r.short_title = info.short_title().map(str::to_owned);
+    r.title_on_date = info
+        .title_on(date)
+        .filter(|t| Some(*t) != info.title())
+        .map(str::to_owned);
     if let Some(w) = info.window_near(date) {
         r.valid_from = Some(w.from);
         r.valid_to = w.to;

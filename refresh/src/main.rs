@@ -17,6 +17,7 @@
 mod cc;
 mod cmfiles;
 mod cms;
+mod conv;
 mod fetch;
 mod lmdb;
 mod mce;
@@ -706,6 +707,69 @@ fn run(args: &Args) -> Result<()> {
             &not_fy26[..not_fy26.len().min(10)]
         ));
     }
+
+    // CDC's conversion tables.
+    let conv_tables: Vec<Vec<conv::Row>> = conv::TABLES
+        .iter()
+        .map(|p| conv::read(&cms, p))
+        .collect::<Result<_>>()?;
+    let (mut conversions, corrected) = conv::merge(&conv_tables);
+    // A code in no ICD-10-CM source (a misprint in CDC's tables) cannot be
+    // attached to a code: reported and left out.
+    let unknown_conv: Vec<String> = conversions
+        .keys()
+        .filter(|c| !codes.contains_key(*c))
+        .cloned()
+        .collect();
+    for c in &unknown_conv {
+        let r = &conversions[c];
+        quirks.push(format!(
+            "conversion tables: {c} (effective {}, previous {:?}) is in no ICD-10-CM source: left out",
+            r.effective, r.previous_text
+        ));
+        conversions.remove(c);
+    }
+    if !corrected.is_empty() {
+        quirks.push(format!(
+            "conversion tables: {} rows changed in a later table (the later wins): {:?}",
+            corrected.len(),
+            &corrected[..corrected.len().min(6)]
+        ));
+    }
+    let mut conv_not_first_day = Vec::new();
+    for (code, r) in &conversions {
+        let first = dx_win
+            .0
+            .get(code.as_str())
+            .and_then(|w| w.first())
+            .map(|w| w.0);
+        if first != Some(r.effective) {
+            conv_not_first_day.push(format!("{code} {} (MCE {first:?})", r.effective));
+        }
+    }
+    if !conv_not_first_day.is_empty() {
+        quirks.push(format!(
+            "conversion tables: {} codes whose effective date is not their first MCE day: {:?}",
+            conv_not_first_day.len(),
+            &conv_not_first_day[..conv_not_first_day.len().min(10)]
+        ));
+    }
+    let mut t = Tsv::new("icd10cm/conversions.tsv", &conv::TABLES);
+    for (code, r) in &conversions {
+        t.row(&[
+            code,
+            &r.effective.to_string(),
+            &r.previous_text,
+            &r.refs.join(","),
+        ])?;
+    }
+    eprintln!(
+        "conversion tables: {} codes ({} rows in the {} tables)",
+        fmt_n(conversions.len()),
+        fmt_n(conv_tables.iter().map(Vec::len).sum()),
+        conv_tables.len()
+    );
+    tables.push(t);
 
     // POA-exempt lists.
     let poa_lists: Vec<poa::List> = poa::LISTS

@@ -2,17 +2,22 @@
 //! tables know about it.
 //!
 //! Sources (see NOTICE): validity and MCE flags from the CMS MCE v44 master;
-//! titles, hierarchy, notes and 7th characters from the April-2026 and
-//! April-2025 tabular XMLs (CDC/NCHS); short titles from the FY2025 order file;
-//! CC/MCC from MS-DRG v43 (FY2026) Tables 6I/6J/6K.
+//! titles, short titles and header flags of every release from CMS's order
+//! files FY2016–FY2026 and the FY2027 codes file (by date: `title_on`);
+//! hierarchy, notes, 7th characters and the accented title spellings from the
+//! April-2026 and April-2025 tabular XMLs (CDC/NCHS); POA-exempt lists and
+//! conversion tables from CDC; CC/MCC from MS-DRG v43 (FY2026) Tables
+//! 6I/6J/6K.
 //!
 //! Undated functions answer for the newest bundled release and say so.
 
 mod code;
+mod conversion;
 mod notes;
 mod poa;
 
 pub use code::IcdCm;
+pub use conversion::{conversions, Conversion};
 pub use notes::{CodeRange, Note, NoteKind, SeventhCharacters};
 pub use poa::{poa_exempt_list_on, poa_exempt_lists, PoaExemptList};
 

