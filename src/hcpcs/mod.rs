@@ -89,6 +89,6 @@ mod code;
 mod release;
 
 pub use crate::load::hcpcs_file::{Field, HcpcsFileError};
-pub use bundled::{bundled, is_bundled, BundledRelease, NotBundled};
+pub use bundled::{bundled, horizon, release_on, BundledRelease};
 pub use code::{Hcpcs, HcpcsSection};
 pub use release::{HcpcsEntry, HcpcsLoadError, HcpcsRelease, ModifierEntry, PricingIndicators};
