@@ -629,7 +629,7 @@ pub enum HcpcsLoadError {
 /// assert!(codes.windows(2).all(|w| w[0] < w[1]));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct HcpcsRelease {
     parsed: Parsed,
     /// The file's name (the member's, inside a zip), when read from a path.
@@ -637,6 +637,15 @@ pub struct HcpcsRelease {
     /// The release's quarter: first and last day (0 when unknown).
     quarter: (u32, u32),
 }
+
+// Releases compare by content and quarter, not by the name they were read under.
+impl PartialEq for HcpcsRelease {
+    fn eq(&self, o: &HcpcsRelease) -> bool {
+        self.parsed == o.parsed && self.quarter == o.quarter
+    }
+}
+
+impl Eq for HcpcsRelease {}
 
 /// A workbook's bytes read into a table (feature `xlsx`), or the advice to
 /// enable it.
