@@ -21,10 +21,8 @@ const VAR: &str = "MEDCODE_HCPCS_FILE";
 fn from_data(data: &Path) -> (hcpcs_file::Parsed, String, (u32, u32)) {
     let dir = data.join("hcpcs");
     let release = rows(&dir.join("release.tsv"));
-    let [file, effective, horizon, n_codes, n_modifiers] = release
-        .first()
-        .map(|r| r.as_slice())
-        .unwrap_or_default()
+    let [file, effective, horizon, n_codes, n_modifiers] =
+        release.first().map(|r| r.as_slice()).unwrap_or_default()
     else {
         panic!("data/hcpcs/release.tsv: expected one row of five fields");
     };

@@ -157,10 +157,15 @@ fn hcpcs_answers_from_the_bundled_release_with_no_file() {
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
-        text.contains("Standard wheelchair, fixed full length arms, fixed or swing away detachable footrests"),
+        text.contains(
+            "Standard wheelchair, fixed full length arms, fixed or swing away detachable footrests"
+        ),
         "{text}"
     );
-    assert!(text.contains("VALID [October 2025 quarter (2025-10-01), HCPC2025_OCT_ANWEB.xlsx]"), "{text}");
+    assert!(
+        text.contains("VALID [October 2025 quarter (2025-10-01), HCPC2025_OCT_ANWEB.xlsx]"),
+        "{text}"
+    );
     // After the release's horizon: answered as of 2025-12-31, and said so.
     let (v, code) = json(&["lookup", "E1130", "--date", "2026-03-01", "--json"]);
     assert_eq!(code, 0);
@@ -180,6 +185,12 @@ fn hcpcs_answers_from_the_bundled_release_with_no_file() {
 
     let out = medcode(&["releases"]);
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("HCPCS Level II (HCPC2025_OCT_ANWEB.xlsx"), "{text}");
-    assert!(text.contains("2025-10-01\tOctober 2025 quarter (2025-10-01)\t7258\t383 modifiers"), "{text}");
+    assert!(
+        text.contains("HCPCS Level II (HCPC2025_OCT_ANWEB.xlsx"),
+        "{text}"
+    );
+    assert!(
+        text.contains("2025-10-01\tOctober 2025 quarter (2025-10-01)\t7258\t383 modifiers"),
+        "{text}"
+    );
 }

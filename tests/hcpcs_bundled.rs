@@ -55,7 +55,12 @@ fn the_default_build_bundles_the_october_2025_release() {
     assert_eq!(b.source_file(), "HCPC2025_OCT_ANWEB.xlsx");
     assert_eq!((b.len(), b.modifiers().len()), (8_463, 383));
     assert_eq!(b.valid_on(d("2025-10-01")).count(), 7_258);
-    assert_eq!(b.modifiers().filter(|m| m.valid_on(d("2025-10-01"))).count(), 363);
+    assert_eq!(
+        b.modifiers()
+            .filter(|m| m.valid_on(d("2025-10-01")))
+            .count(),
+        363
+    );
     assert_eq!(b.effective(), d("2025-10-01"));
     assert_eq!(b.horizon(), d("2025-12-31"));
     assert_eq!(hcpcs::horizon(), d("2025-12-31"));
@@ -67,7 +72,9 @@ fn the_default_build_bundles_the_october_2025_release() {
     let e = e1130.info().unwrap();
     assert_eq!(
         e.title(),
-        Some("Standard wheelchair, fixed full length arms, fixed or swing away detachable footrests")
+        Some(
+            "Standard wheelchair, fixed full length arms, fixed or swing away detachable footrests"
+        )
     );
     assert_eq!(e.short_title(), Some("Whlchr stand fxd arm ft rest"));
     assert_eq!((e.added(), e.terminated()), (Some(d("1986-01-01")), None));
@@ -86,7 +93,10 @@ fn the_default_build_bundles_the_october_2025_release() {
     assert!(e1130.valid_on(d("2030-01-01")));
 
     let lt: Modifier = "LT".parse().unwrap();
-    assert_eq!(lt.info().unwrap().title(), Some("Left side (used to identify procedures performed on the left side of the body)"));
+    assert_eq!(
+        lt.info().unwrap().title(),
+        Some("Left side (used to identify procedures performed on the left side of the body)")
+    );
     assert!("25".parse::<Modifier>().unwrap().info().is_none());
     assert!("A0000".parse::<Hcpcs>().unwrap().info().is_none());
     // A terminated code: in the release, not valid after its termination.

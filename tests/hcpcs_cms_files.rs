@@ -327,7 +327,10 @@ fn other_files_in_the_cms_folder_are_refused() {
         } else {
             let workbook = workbook.unwrap_err();
             assert!(matches!(workbook, HcpcsLoadError::Zip { .. }), "{workbook}");
-            assert!(workbook.to_string().contains("`xlsx` feature"), "{workbook}");
+            assert!(
+                workbook.to_string().contains("`xlsx` feature"),
+                "{workbook}"
+            );
         }
     } else {
         assert!(matches!(layout, HcpcsLoadError::Zip { .. }), "{layout}");

@@ -57,7 +57,12 @@ fn rows() -> Option<Vec<Row>> {
 }
 
 fn date(s: &str) -> Option<Date> {
-    (!s.is_empty()).then(|| s.parse::<u32>().ok().and_then(|v| Date::from_yyyymmdd(v).ok()).unwrap())
+    (!s.is_empty()).then(|| {
+        s.parse::<u32>()
+            .ok()
+            .and_then(|v| Date::from_yyyymmdd(v).ok())
+            .unwrap()
+    })
 }
 
 fn opt(s: &str) -> Option<&str> {
@@ -77,7 +82,9 @@ fn codes_valid_on_2025_10_01_equal_an_independent_count() {
     let independent = rows
         .iter()
         .filter(|r| r["RECID"] == "3")
-        .filter(|r| r["ADD DT"].as_str() <= on && (r["TERM DT"].is_empty() || r["TERM DT"].as_str() >= on))
+        .filter(|r| {
+            r["ADD DT"].as_str() <= on && (r["TERM DT"].is_empty() || r["TERM DT"].as_str() >= on)
+        })
         .count();
     assert_eq!(independent, 7_258);
     let bundled = hcpcs::bundled();
@@ -114,13 +121,19 @@ fn every_code_and_modifier_round_trips() {
                 assert_eq!(e.action_code(), ch(&r["ACTION CD"]), "{what}");
                 assert_eq!(e.coverage_code(), ch(&r["COV"]), "{what}");
                 assert_eq!(e.betos(), opt(r["BETOS"].trim()), "{what}");
-                let tos: String = (1..=5).map(|i| r[&format!("TOS{i}")].trim().to_owned()).collect();
+                let tos: String = (1..=5)
+                    .map(|i| r[&format!("TOS{i}")].trim().to_owned())
+                    .collect();
                 assert_eq!(e.type_of_service(), tos, "{what}");
                 let price: Vec<String> = (1..=4)
                     .map(|i| r[&format!("PRICE{i}")].trim().to_owned())
                     .filter(|p| !p.is_empty())
                     .collect();
-                assert_eq!(e.pricing_indicators().iter().collect::<Vec<_>>(), price, "{what}");
+                assert_eq!(
+                    e.pricing_indicators().iter().collect::<Vec<_>>(),
+                    price,
+                    "{what}"
+                );
             }
             "7" => {
                 mods += 1;

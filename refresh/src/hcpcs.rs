@@ -88,7 +88,20 @@ fn is_date(s: &str) -> bool {
         let v: u32 = s.parse().unwrap_or(0);
         let (y, m, d) = (v / 10_000, v / 100 % 100, v % 100);
         let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
-        let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+        let days = [
+            31,
+            if leap { 29 } else { 28 },
+            31,
+            30,
+            31,
+            30,
+            31,
+            31,
+            30,
+            31,
+            30,
+            31,
+        ];
         (1900..=2100).contains(&y) && (1..=12).contains(&m) && d >= 1 && d <= days[m as usize - 1]
     }
 }
@@ -238,7 +251,11 @@ pub fn read(cms: &Cms) -> Result<Release> {
         ensure!(
             ok,
             "{WORKBOOK} row {line}: {code:?} is not a {} with RECID {recid}",
-            if recid == "3" { "HCPCS code" } else { "modifier" }
+            if recid == "3" {
+                "HCPCS code"
+            } else {
+                "modifier"
+            }
         );
         ensure!(
             !row.long.is_empty(),
@@ -276,7 +293,9 @@ pub fn read(cms: &Cms) -> Result<Release> {
 /// Codes valid on `date` (yyyymmdd): added on or before it, not terminated before it.
 pub fn valid_on(rows: &BTreeMap<String, Row>, date: &str) -> usize {
     rows.values()
-        .filter(|r| r.added.as_str() <= date && (r.terminated.is_empty() || r.terminated.as_str() >= date))
+        .filter(|r| {
+            r.added.as_str() <= date && (r.terminated.is_empty() || r.terminated.as_str() >= date)
+        })
         .count()
 }
 
@@ -286,8 +305,14 @@ mod tests {
 
     #[test]
     fn quarters() {
-        assert_eq!(quarter("HCPC2025_OCT_ANWEB.xlsx").unwrap(), (20251001, 20251231));
-        assert_eq!(quarter("hcpc2026_jan_anweb_v2.txt").unwrap(), (20260101, 20260331));
+        assert_eq!(
+            quarter("HCPC2025_OCT_ANWEB.xlsx").unwrap(),
+            (20251001, 20251231)
+        );
+        assert_eq!(
+            quarter("hcpc2026_jan_anweb_v2.txt").unwrap(),
+            (20260101, 20260331)
+        );
         assert!(quarter("HCPC2020_ANWEB.txt").is_err());
         assert!(is_date("20240229") && !is_date("20230229") && !is_date("2024022"));
     }

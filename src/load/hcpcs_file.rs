@@ -1031,10 +1031,9 @@ impl Fields<'_> {
             if t.is_empty() {
                 return Ok(0);
             }
-            let v = t
-                .parse::<u32>()
-                .ok()
-                .filter(|&v| t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit()) && is_calendar_date(v));
+            let v = t.parse::<u32>().ok().filter(|&v| {
+                t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit()) && is_calendar_date(v)
+            });
             v.ok_or_else(|| HcpcsFileError::BadDate {
                 line,
                 field,
@@ -1054,7 +1053,12 @@ impl Fields<'_> {
         }
         let mut pricing = [b' '; 8];
         let mut n = 0;
-        for p in self.pricing.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
+        for p in self
+            .pricing
+            .iter()
+            .map(|p| p.trim())
+            .filter(|p| !p.is_empty())
+        {
             if p.len() != 2 || !p.bytes().all(|b| b.is_ascii_alphanumeric()) || n == 4 {
                 return Err(bad(Field::PricingIndicator, p));
             }
@@ -1068,9 +1072,13 @@ impl Fields<'_> {
             }
             tos_bytes.push(t.as_bytes()[0]);
         }
-        let tos = tos_codes(tos_bytes).ok_or_else(|| bad(Field::TypeOfService, &self.tos.join(",")))?;
+        let tos =
+            tos_codes(tos_bytes).ok_or_else(|| bad(Field::TypeOfService, &self.tos.join(",")))?;
         if modifier && (!betos.is_empty() || n > 0 || tos != [b' '; 5]) {
-            return Err(bad(Field::Betos, "BETOS, pricing or type of service on a modifier"));
+            return Err(bad(
+                Field::Betos,
+                "BETOS, pricing or type of service on a modifier",
+            ));
         }
         Ok(Entry {
             modifier,
@@ -1177,7 +1185,9 @@ pub fn quarter(name: Option<&str>, parsed: &Parsed) -> (u32, u32) {
         let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
         let upper = base.to_ascii_uppercase();
         if let Some(rest) = upper.strip_prefix("HCPC") {
-            let year = rest.get(..4).filter(|y| y.bytes().all(|b| b.is_ascii_digit()));
+            let year = rest
+                .get(..4)
+                .filter(|y| y.bytes().all(|b| b.is_ascii_digit()));
             if let Some(year) = year.and_then(|y| y.parse::<u32>().ok()) {
                 let month = match rest.get(4..9) {
                     Some("_JAN_") => Some(1),

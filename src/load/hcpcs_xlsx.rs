@@ -57,7 +57,9 @@ pub(crate) fn read(bytes: &[u8], lenient: bool) -> Result<(Parsed, Vec<HcpcsFile
         col("COV")?,
         col("BETOS")?,
     ];
-    let tos: Vec<usize> = (1..=5).filter_map(|i| col(&format!("TOS{i}")).ok()).collect();
+    let tos: Vec<usize> = (1..=5)
+        .filter_map(|i| col(&format!("TOS{i}")).ok())
+        .collect();
     let price: Vec<usize> = (1..=4)
         .filter_map(|i| col(&format!("PRICE{i}")).ok())
         .collect();

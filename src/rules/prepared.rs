@@ -5,13 +5,13 @@ use super::source::{ClaimSource, LineParts};
 use super::InlineList;
 use crate::date::Date;
 use crate::hcpcs::{self, HcpcsRelease};
-use crate::release::DatedRelease;
 use crate::icd10cm::{IcdCm, IcdCmInfo};
 use crate::icd10pcs::{IcdPcs, IcdPcsInfo};
 use crate::load::ProcedureCode;
 use crate::lookup::System;
 use crate::mce::{DxFlags, PcsFlags};
 use crate::modifier::Modifier;
+use crate::release::DatedRelease;
 use crate::text::{is_blank, trim};
 use crate::ParseCodeError;
 
@@ -527,10 +527,7 @@ impl<'e> HcpcsSource<'e> {
             HcpcsSource::Loaded(r, _) => {
                 Some(r.get(code).map(|e| (e.added(), e.terminated(), true)))
             }
-            HcpcsSource::Bundled => Some(
-                code.info()
-                    .map(|e| (e.added(), e.terminated(), true)),
-            ),
+            HcpcsSource::Bundled => Some(code.info().map(|e| (e.added(), e.terminated(), true))),
         }
     }
 
