@@ -1,29 +1,80 @@
-//! Compiles a CMS quarterly HCPCS file into the generated tables, when the
-//! environment variable `MEDCODE_HCPCS_FILE` names one during the build.
+//! Compiles the HCPCS Level II release into the generated tables: the one in
+//! `data/hcpcs/` (CMS's October 2025 quarterly workbook, written by the
+//! refresh tool), or the CMS quarterly file named by the environment variable
+//! `MEDCODE_HCPCS_FILE` during the build, which replaces it.
 //!
-//! The file is parsed by the same code the library uses at run time
-//! (`src/load/hcpcs_file.rs`), in strict mode: a bad record fails the build
-//! with its typed error. Without the variable the tables are empty and
-//! `HCPCS_BUNDLED` is false, so the library answers "no HCPCS release is
-//! bundled in this build".
+//! Both are checked and assembled by the code the library uses at run time
+//! (`src/load/hcpcs_file.rs`): the file in strict mode, `data/hcpcs/`'s rows
+//! field by field. A bad record fails the build with its typed error.
 
 #[path = "../src/load/hcpcs_file.rs"]
 mod hcpcs_file;
 
-use super::{emit_array, emit_table, write_if_changed};
+use super::{emit_array, emit_table, rows, write_if_changed};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 /// The environment variable naming the file.
 const VAR: &str = "MEDCODE_HCPCS_FILE";
 
+/// `data/hcpcs/`: the release's name, quarter and its codes and modifiers.
+fn from_data(data: &Path) -> (hcpcs_file::Parsed, String, (u32, u32)) {
+    let dir = data.join("hcpcs");
+    let release = rows(&dir.join("release.tsv"));
+    let [file, effective, horizon, n_codes, n_modifiers] =
+        release.first().map(|r| r.as_slice()).unwrap_or_default()
+    else {
+        panic!("data/hcpcs/release.tsv: expected one row of five fields");
+    };
+    let num = |s: &str| -> u32 {
+        s.parse()
+            .unwrap_or_else(|_| panic!("data/hcpcs/release.tsv: {s:?} is not a number"))
+    };
+    let mut entries = Vec::new();
+    for (name, modifier) in [("codes.tsv", false), ("modifiers.tsv", true)] {
+        for (i, r) in rows(&dir.join(name)).iter().enumerate() {
+            let f = |j: usize| r.get(j).map_or("", String::as_str);
+            let fields = hcpcs_file::Fields {
+                code: f(0),
+                title: f(1),
+                short_title: f(2),
+                added: f(3),
+                effective: f(4),
+                terminated: f(5),
+                action: f(6),
+                coverage: f(7),
+                betos: f(8),
+                tos: f(9).split(',').collect(),
+                pricing: f(10).split(',').collect(),
+            };
+            let e = fields
+                .check(i + 2, modifier)
+                .unwrap_or_else(|e| panic!("data/hcpcs/{name}: {e}"));
+            entries.push(e);
+        }
+    }
+    let parsed = hcpcs_file::assemble_entries(entries);
+    assert_eq!(
+        (parsed.codes.len(), parsed.modifiers.len()),
+        (num(n_codes) as usize, num(n_modifiers) as usize),
+        "data/hcpcs/release.tsv: counts"
+    );
+    for w in parsed.codes.windows(2) {
+        assert!(w[0].key < w[1].key, "data/hcpcs/codes.tsv: duplicate code");
+    }
+    for w in parsed.modifiers.windows(2) {
+        assert!(w[0].key < w[1].key, "data/hcpcs/modifiers.tsv: duplicate");
+    }
+    (parsed, file.clone(), (num(effective), num(horizon)))
+}
+
 /// Appends the HCPCS tables to `src` (and writes their text blob to `out`).
-pub fn generate(out: &Path, src: &mut String) {
+pub fn generate(data: &Path, out: &Path, src: &mut String) {
     println!("cargo:rerun-if-env-changed={VAR}");
     let file = std::env::var_os(VAR)
         .filter(|v| !v.is_empty())
         .map(PathBuf::from);
-    let (parsed, source) = match &file {
+    let (parsed, source, (effective, horizon)) = match &file {
         Some(path) => {
             println!("cargo:rerun-if-changed={}", path.display());
             let bytes = std::fs::read(path)
@@ -36,18 +87,21 @@ pub fn generate(out: &Path, src: &mut String) {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            (parsed, name)
+            let quarter = hcpcs_file::quarter(Some(&name), &parsed);
+            (parsed, name, quarter)
         }
-        None => (hcpcs_file::Parsed::default(), String::new()),
+        None => from_data(data),
     };
 
-    src.push_str("// HCPCS Level II (build/hcpcs.rs, from MEDCODE_HCPCS_FILE)\n");
+    src.push_str("// HCPCS Level II (build/hcpcs.rs, from data/hcpcs/ or MEDCODE_HCPCS_FILE)\n");
     let _ = writeln!(
         src,
-        "pub(crate) const HCPCS_BUNDLED: bool = {};",
+        "pub(crate) const HCPCS_FROM_ENV: bool = {};",
         file.is_some()
     );
     let _ = writeln!(src, "pub(crate) const HCPCS_SOURCE: &str = {source:?};");
+    let _ = writeln!(src, "pub(crate) const HCPCS_EFFECTIVE: u32 = {effective};");
+    let _ = writeln!(src, "pub(crate) const HCPCS_HORIZON: u32 = {horizon};");
 
     let keys: Vec<u64> = parsed.codes.iter().map(|r| r.key).collect();
     emit_array(

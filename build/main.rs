@@ -39,7 +39,7 @@ fn main() {
     gen_icd10cm(data, &out, &mut src);
     gen_icd10pcs(data, &out, &mut src);
     gen_mce(data, &mut src);
-    hcpcs::generate(&out, &mut src);
+    hcpcs::generate(data, &out, &mut src);
     write_if_changed(&out.join("tables.rs"), &src);
 }
 

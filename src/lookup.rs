@@ -191,6 +191,10 @@ pub struct LookupReport {
     /// The CPT category (`I`, `II`, `III`, `PLA`, `MAAA`) or, for HCPCS, `Level II`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<&'static str>,
+    /// The file the answering release was read from (HCPCS: the bundled
+    /// `HCPC2025_OCT_ANWEB.xlsx`, or the file loaded).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub release_file: Option<String>,
     /// What the answer could not know, in words (e.g. no HCPCS release loaded).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -226,6 +230,7 @@ impl LookupReport {
             replaced_by: Vec::new(),
             axes: None,
             category: None,
+            release_file: None,
             note: None,
             error: None,
         }
@@ -475,11 +480,20 @@ fn hcpcs_report(input: &str, date: Date, loaded: Option<&HcpcsRelease>) -> Looku
             r.valid_to = e.terminated();
         }
     };
-    match (loaded, hcpcs::bundled()) {
-        (Some(release), _) => fill(&mut r, release.get(code)),
-        (None, Ok(bundled)) => fill(&mut r, bundled.get(code)),
-        (None, Err(not_bundled)) => r.note = Some(not_bundled.to_string()),
-    }
+    let (dated, file) = match loaded {
+        Some(release) => {
+            fill(&mut r, release.get(code));
+            (release.release_on(date), release.source_file())
+        }
+        None => {
+            let bundled = hcpcs::bundled();
+            fill(&mut r, bundled.get(code));
+            (Some(bundled.release_on(date)), Some(bundled.source_file()))
+        }
+    };
+    r.release = dated.map(|d| d.release);
+    r.beyond_horizon = dated.is_some_and(|d| d.beyond_horizon);
+    r.release_file = file.map(str::to_owned);
     r
 }
 
@@ -503,17 +517,14 @@ mod tests {
                 subsection: None
             })
         );
-        // Letter + four digits: HCPCS syntax and ICD-10-CM syntax. A00.01 is no ICD-10-CM
-        // code, so without a HCPCS release HCPCS answers and says none is loaded.
+        // Letter + four digits: HCPCS syntax and ICD-10-CM syntax. J34.90 is no
+        // ICD-10-CM code, so HCPCS answers, from the bundled release.
         let j = lookup("J3490", date);
         assert_eq!(j.reports()[0].system, System::Hcpcs);
-        if !crate::hcpcs::is_bundled() {
-            assert!(j.reports()[0]
-                .note
-                .as_deref()
-                .unwrap()
-                .contains("no HCPCS release is bundled"));
-        }
+        assert_eq!(
+            j.reports()[0].release_file.as_deref(),
+            Some(crate::hcpcs::bundled().source_file())
+        );
         // A0100 is ICD-10-CM A01.00 (typhoid fever, unspecified).
         let a = lookup("A0100", date);
         assert!(a

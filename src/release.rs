@@ -34,6 +34,9 @@ pub enum ReleaseKind {
     Annual,
     /// A 1 January, 1 April or other mid-year update.
     Update,
+    /// A quarterly release (HCPCS Level II: CMS publishes one each January,
+    /// April, July and October).
+    Quarterly,
 }
 
 impl Release {
@@ -57,9 +60,57 @@ impl Release {
     }
 }
 
+impl Release {
+    /// A quarterly release starting on `v` (`yyyymmdd`, checked).
+    pub(crate) fn quarterly(v: u32) -> Release {
+        Release {
+            kind: ReleaseKind::Quarterly,
+            ..Release::from_yyyymmdd(v)
+        }
+    }
+}
+
+/// The one quarterly release `effective`..=`horizon` answering for `date`:
+/// as of the horizon for later dates, and for earlier dates as the release
+/// (whose add and termination dates carry the history) says.
+pub(crate) fn quarterly_on(effective: u32, horizon: u32, date: Date) -> DatedRelease {
+    let beyond_horizon = horizon != 0 && date.yyyymmdd() > horizon;
+    DatedRelease {
+        release: Release::quarterly(effective),
+        as_of: if beyond_horizon {
+            Date::from_checked(horizon)
+        } else {
+            date
+        },
+        beyond_horizon,
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 impl fmt::Display for Release {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.kind {
+            ReleaseKind::Quarterly => write!(
+                f,
+                "{} {} quarter ({})",
+                MONTHS[self.effective.month().clamp(1, 12) as usize - 1],
+                self.effective.year(),
+                self.effective
+            ),
             ReleaseKind::Annual => write!(f, "FY{} ({})", self.fiscal_year, self.effective),
             ReleaseKind::Update => write!(f, "FY{} update of {}", self.fiscal_year, self.effective),
         }

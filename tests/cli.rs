@@ -150,3 +150,47 @@ fn export_icd10pcs_counts() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(text.lines().count(), 79_115 + 1);
 }
+
+#[test]
+fn hcpcs_answers_from_the_bundled_release_with_no_file() {
+    let out = medcode(&["lookup", "E1130", "--date", "2025-11-01"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(
+            "Standard wheelchair, fixed full length arms, fixed or swing away detachable footrests"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("VALID [October 2025 quarter (2025-10-01), HCPC2025_OCT_ANWEB.xlsx]"),
+        "{text}"
+    );
+    // After the release's horizon: answered as of 2025-12-31, and said so.
+    let (v, code) = json(&["lookup", "E1130", "--date", "2026-03-01", "--json"]);
+    assert_eq!(code, 0);
+    assert_eq!(v["system"], "hcpcs");
+    assert_eq!(v["beyond_horizon"], true);
+    assert_eq!(v["release"]["kind"], "quarterly");
+    assert_eq!(v["release_file"], "HCPC2025_OCT_ANWEB.xlsx");
+    // A code terminated before the date: not valid, exit 1.
+    let (v, code) = json(&["lookup", "A9155", "--date", "2025-10-01", "--json"]);
+    assert_eq!((v["valid"].as_bool(), code), (Some(false), 1));
+
+    let out = medcode(&["export", "hcpcs", "--date", "2025-10-01"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), 1 + 7_258);
+    assert!(text.contains("\nE1130\t1\tStandard wheelchair,"));
+
+    let out = medcode(&["releases"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("HCPCS Level II (HCPC2025_OCT_ANWEB.xlsx"),
+        "{text}"
+    );
+    assert!(
+        text.contains("2025-10-01\tOctober 2025 quarter (2025-10-01)\t7258\t383 modifiers"),
+        "{text}"
+    );
+}

@@ -1,16 +1,20 @@
-//! The build-time HCPCS table answers exactly as the run-time load of the
+//! The HCPCS release compiled in answers exactly as the run-time load of the
 //! same file.
 //!
-//! A normal build bundles no HCPCS release; this checks that the API then
-//! says so (not "invalid code"). To compile the fixture in and compare the
-//! two paths, run:
+//! A default build compiles in CMS's October 2025 quarterly release from
+//! `data/hcpcs/` (the refresh tool's reading of `HCPC2025_OCT_ANWEB.xlsx`);
+//! it is compared with `HcpcsRelease::load` of that workbook (feature
+//! `xlsx`; skipped with a reason when `../shared` is absent). A build with
+//! `MEDCODE_HCPCS_FILE` compiles that file in instead, and it is compared
+//! with the run-time load of the same file:
 //!
 //! ```sh
-//! MEDCODE_HCPCS_FILE=$PWD/tests/fixtures/hcpcs_fixture.txt cargo test --test hcpcs_bundled
+//! MEDCODE_HCPCS_FILE=$PWD/tests/fixtures/hcpcs_fixture.txt cargo test --all-features --test hcpcs_bundled
 //! ```
 
-use medcode::hcpcs::{self, HcpcsRelease, NotBundled};
-use medcode::{Date, Hcpcs, Modifier};
+use medcode::hcpcs::{self, HcpcsRelease};
+use medcode::{Date, Hcpcs, Modifier, ReleaseKind};
+use std::path::PathBuf;
 
 /// The file the library was built with, as seen when this test was compiled.
 const BUILT_WITH: Option<&str> = option_env!("MEDCODE_HCPCS_FILE");
@@ -19,42 +23,110 @@ fn built_with() -> Option<&'static str> {
     BUILT_WITH.filter(|p| !p.is_empty())
 }
 
+fn d(s: &str) -> Date {
+    s.parse().unwrap()
+}
+
+/// CMS's workbook, when `../shared` (or `MEDCODE_CMS_DIR`) has it.
+fn workbook() -> Option<PathBuf> {
+    let dir = std::env::var_os("MEDCODE_CMS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/cms"));
+    let path = dir.join("hcpcs/HCPC2025_OCT_ANWEB.xlsx");
+    if path.is_file() {
+        Some(path)
+    } else {
+        eprintln!(
+            "skipped: CMS's workbook is not at {} (set MEDCODE_CMS_DIR, or put shared/ beside the checkout)",
+            path.display()
+        );
+        None
+    }
+}
+
 #[test]
-fn without_a_file_the_api_says_nothing_is_bundled() {
+fn the_default_build_bundles_the_october_2025_release() {
     if built_with().is_some() {
+        eprintln!("skipped: built with MEDCODE_HCPCS_FILE");
         return;
     }
-    assert!(!hcpcs::is_bundled());
-    assert_eq!(hcpcs::bundled().unwrap_err(), NotBundled);
-    let code: Hcpcs = "E0114".parse().unwrap();
-    assert_eq!(code.info(), Err(NotBundled));
+    let b = hcpcs::bundled();
+    assert!(!b.from_build_env());
+    assert_eq!(b.source_file(), "HCPC2025_OCT_ANWEB.xlsx");
+    assert_eq!((b.len(), b.modifiers().len()), (8_463, 383));
+    assert_eq!(b.valid_on(d("2025-10-01")).count(), 7_258);
     assert_eq!(
-        code.valid_on(Date::new(2026, 1, 1).unwrap()),
-        Err(NotBundled)
+        b.modifiers()
+            .filter(|m| m.valid_on(d("2025-10-01")))
+            .count(),
+        363
     );
+    assert_eq!(b.effective(), d("2025-10-01"));
+    assert_eq!(b.horizon(), d("2025-12-31"));
+    assert_eq!(hcpcs::horizon(), d("2025-12-31"));
+    let r = b.release();
+    assert_eq!(r.kind, ReleaseKind::Quarterly);
+    assert_eq!(r.to_string(), "October 2025 quarter (2025-10-01)");
+
+    let e1130: Hcpcs = "E1130".parse().unwrap();
+    let e = e1130.info().unwrap();
+    assert_eq!(
+        e.title(),
+        Some(
+            "Standard wheelchair, fixed full length arms, fixed or swing away detachable footrests"
+        )
+    );
+    assert_eq!(e.short_title(), Some("Whlchr stand fxd arm ft rest"));
+    assert_eq!((e.added(), e.terminated()), (Some(d("1986-01-01")), None));
+    assert_eq!(e.action_effective(), Some(d("2001-04-01")));
+    assert_eq!((e.coverage_code(), e.action_code()), (Some('I'), Some('N')));
+    assert_eq!((e.betos(), e.type_of_service()), (Some("D1D"), "R"));
+    assert_eq!(e.pricing_indicators().iter().collect::<Vec<_>>(), ["00"]);
+    assert!(e1130.valid_on(d("2025-10-01")));
+    assert!(!e1130.valid_on(d("1985-12-31")));
+
+    // After the horizon: answered as of 2025-12-31, and said so.
+    let late = hcpcs::release_on(d("2026-05-01"));
+    assert!(late.beyond_horizon);
+    assert_eq!(late.as_of, d("2025-12-31"));
+    assert!(!hcpcs::release_on(d("2025-12-31")).beyond_horizon);
+    assert!(e1130.valid_on(d("2030-01-01")));
+
     let lt: Modifier = "LT".parse().unwrap();
-    assert_eq!(lt.info(), Err(NotBundled));
-    assert!(NotBundled
-        .to_string()
-        .starts_with("no HCPCS release is bundled in this build"));
+    assert_eq!(
+        lt.info().unwrap().title(),
+        Some("Left side (used to identify procedures performed on the left side of the body)")
+    );
+    assert!("25".parse::<Modifier>().unwrap().info().is_none());
+    assert!("A0000".parse::<Hcpcs>().unwrap().info().is_none());
+    // A terminated code: in the release, not valid after its termination.
+    let term = b.iter().find(|e| e.terminated().is_some()).unwrap();
+    let t = term.terminated().unwrap();
+    assert!(term.valid_on(t) && !term.code().valid_on(d("2025-10-01")));
 }
 
 #[test]
 fn bundled_table_matches_run_time_load() {
-    let Some(path) = built_with() else {
-        eprintln!("MEDCODE_HCPCS_FILE was not set at build time: nothing bundled to compare");
-        return;
+    let path = match built_with() {
+        Some(p) => PathBuf::from(p),
+        None if cfg!(feature = "xlsx") => match workbook() {
+            Some(p) => p,
+            None => return,
+        },
+        None => {
+            eprintln!("skipped: reading the workbook at run time needs the xlsx feature");
+            return;
+        }
     };
-    let bundled = hcpcs::bundled().expect("MEDCODE_HCPCS_FILE was set, so a release is bundled");
-    assert!(hcpcs::is_bundled());
-    let loaded = HcpcsRelease::load(path).expect("the bundled file loads at run time too");
+    let bundled = hcpcs::bundled();
+    let loaded = HcpcsRelease::load(&path).expect("the bundled file loads at run time too");
     assert_eq!(
         bundled.source_file(),
-        std::path::Path::new(path)
-            .file_name()
-            .unwrap()
-            .to_string_lossy()
+        path.file_name().unwrap().to_string_lossy()
     );
+    assert_eq!(loaded.source_file(), Some(bundled.source_file()));
+    assert_eq!(loaded.release(), Some(bundled.release()));
+    assert_eq!(loaded.horizon(), Some(bundled.horizon()));
 
     // Same codes, same entries, same order.
     assert_eq!(bundled.len(), loaded.len());
@@ -64,24 +136,36 @@ fn bundled_table_matches_run_time_load() {
     // Same answers to lookups, hits and misses.
     for entry in loaded.iter() {
         assert_eq!(bundled.get(entry.code()), Some(entry));
-        assert_eq!(entry.code().info(), Ok(Some(entry)));
+        assert_eq!(entry.code().info(), Some(entry));
     }
     for m in loaded.modifiers() {
         assert_eq!(bundled.modifier(m.modifier()), Some(m));
-        assert_eq!(m.modifier().info(), Ok(Some(m)));
+        assert_eq!(m.modifier().info(), Some(m));
     }
     for miss in ["A0000", "Z9999", "D0120"] {
         let c: Hcpcs = miss.parse().unwrap();
         if loaded.get(c).is_none() {
             assert_eq!(bundled.get(c), None, "{miss}");
-            assert_eq!(c.info(), Ok(None), "{miss}");
+            assert_eq!(c.info(), None, "{miss}");
         }
     }
-    for date in ["2001-12-31", "2014-12-31", "2015-01-01", "2026-01-01"] {
-        let date: Date = date.parse().unwrap();
+    for date in [
+        "2001-12-31",
+        "2014-12-31",
+        "2015-01-01",
+        "2025-10-01",
+        "2026-01-01",
+        "2030-06-30",
+    ] {
+        let date = d(date);
         assert!(bundled.valid_on(date).eq(loaded.valid_on(date)), "{date}");
+        assert_eq!(
+            Some(bundled.release_on(date)),
+            loaded.release_on(date),
+            "{date}"
+        );
         for entry in loaded.iter() {
-            assert_eq!(entry.code().valid_on(date), Ok(entry.valid_on(date)));
+            assert_eq!(entry.code().valid_on(date), entry.valid_on(date));
         }
     }
 }

@@ -131,6 +131,7 @@ class LookupReport(TypedDict, total=False):
     requires_seventh_character: bool
     axes: List[Dict[str, Any]]
     category: str
+    release_file: str
     note: str
     error: Optional[str]
 

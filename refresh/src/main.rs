@@ -19,6 +19,7 @@ mod cmfiles;
 mod cms;
 mod conv;
 mod fetch;
+mod hcpcs;
 mod lmdb;
 mod mce;
 mod orders;
@@ -855,6 +856,52 @@ fn run(args: &Args) -> Result<()> {
         ])?;
     }
     tables.push(t);
+
+    // HCPCS Level II: CMS's quarterly workbook.
+    let hcpcs_rel = hcpcs::read(&cms)?;
+    let hcpcs_src = hcpcs::WORKBOOK;
+    let mut t = Tsv::new("hcpcs/release.tsv", &[hcpcs_src]);
+    t.row(&[
+        hcpcs_rel.file,
+        &hcpcs_rel.effective.to_string(),
+        &hcpcs_rel.horizon.to_string(),
+        &hcpcs_rel.codes.len().to_string(),
+        &hcpcs_rel.modifiers.len().to_string(),
+    ])?;
+    tables.push(t);
+    for (path, rows, codes) in [
+        ("hcpcs/codes.tsv", &hcpcs_rel.codes, true),
+        ("hcpcs/modifiers.tsv", &hcpcs_rel.modifiers, false),
+    ] {
+        let mut t = Tsv::new(path, &[hcpcs_src]);
+        for (code, r) in rows {
+            let mut fields = vec![
+                code.as_str(),
+                &r.long,
+                &r.short,
+                &r.added,
+                &r.effective,
+                &r.terminated,
+                &r.action,
+                &r.coverage,
+            ];
+            if codes {
+                fields.extend([r.betos.as_str(), &r.tos, &r.pricing]);
+            }
+            t.row(&fields)?;
+        }
+        tables.push(t);
+    }
+    let on = hcpcs_rel.effective.to_string();
+    eprintln!(
+        "HCPCS {}: {} codes ({} valid on {on}), {} modifiers ({} valid), horizon {}",
+        hcpcs_rel.file,
+        fmt_n(hcpcs_rel.codes.len()),
+        fmt_n(hcpcs::valid_on(&hcpcs_rel.codes, &on)),
+        fmt_n(hcpcs_rel.modifiers.len()),
+        fmt_n(hcpcs::valid_on(&hcpcs_rel.modifiers, &on)),
+        hcpcs_rel.horizon
+    );
 
     // ---- Cross-check: each release file's billable rows against the MCE master ----
     eprintln!(

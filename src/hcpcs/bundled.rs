@@ -1,55 +1,50 @@
-//! The HCPCS release compiled in at build time (if any).
+//! The HCPCS release compiled in at build time: CMS's October 2025
+//! quarterly release from `data/hcpcs/`, or the file `MEDCODE_HCPCS_FILE`
+//! named while building.
 
 use super::{Hcpcs, HcpcsEntry, ModifierEntry};
 use crate::date::Date;
 use crate::load::hcpcs_file::{CodeRow, ModifierRow};
 use crate::modifier::Modifier;
 use crate::phash;
+use crate::release::{DatedRelease, Release};
 use crate::tables as t;
 
-/// No HCPCS release is bundled in this build: distinct from "not a code"
-/// and from "not in the release".
+/// The release compiled into this build.
 ///
-/// A build compiles a release in only when the environment variable
-/// `MEDCODE_HCPCS_FILE` names a CMS quarterly HCPCS file while building; the
-/// file is not redistributed with the crate. Without one, load a file at run
-/// time with [`HcpcsRelease::load`](super::HcpcsRelease::load).
+/// By default CMS's October 2025 quarterly release (8,463 codes, 383
+/// modifiers, from `HCPC2025_OCT_ANWEB.xlsx`); a build with the environment
+/// variable `MEDCODE_HCPCS_FILE` set compiles that CMS file in instead.
 ///
 /// ```
-/// let err = medcode::hcpcs::NotBundled;
-/// assert!(err.to_string().starts_with("no HCPCS release is bundled in this build"));
+/// let release = medcode::hcpcs::bundled();
+/// println!("{} codes from {}", release.len(), release.source_file());
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
-#[error(
-    "no HCPCS release is bundled in this build (build with MEDCODE_HCPCS_FILE set to the \
-     CMS quarterly HCPCS file, or load one at run time with HcpcsRelease::load)"
-)]
-pub struct NotBundled;
-
-/// True if this build has a HCPCS release compiled in.
-///
-/// ```
-/// assert_eq!(medcode::hcpcs::is_bundled(), medcode::hcpcs::bundled().is_ok());
-/// ```
-pub fn is_bundled() -> bool {
-    t::HCPCS_BUNDLED
+pub fn bundled() -> BundledRelease {
+    BundledRelease { _private: () }
 }
 
-/// The release compiled in at build time, or [`NotBundled`].
+/// The last day the bundled release speaks for: the last day of its quarter
+/// (2025-12-31 for the October 2025 release). Later dates answer as of it.
 ///
 /// ```
-/// use medcode::hcpcs;
-/// match hcpcs::bundled() {
-///     Ok(release) => println!("{} codes from {}", release.len(), release.source_file()),
-///     Err(e) => println!("{e}"),
-/// }
+/// assert_eq!(medcode::hcpcs::horizon(), medcode::hcpcs::bundled().horizon());
 /// ```
-pub fn bundled() -> Result<BundledRelease, NotBundled> {
-    if t::HCPCS_BUNDLED {
-        Ok(BundledRelease { _private: () })
-    } else {
-        Err(NotBundled)
-    }
+pub fn horizon() -> Date {
+    bundled().horizon()
+}
+
+/// The bundled release answering for `date`: `as_of` is the horizon and
+/// `beyond_horizon` is set when `date` is later.
+///
+/// ```
+/// use medcode::{hcpcs, Date};
+/// let late = hcpcs::release_on(Date::new(2030, 1, 1).unwrap());
+/// assert!(late.beyond_horizon);
+/// assert_eq!(late.as_of, hcpcs::horizon());
+/// ```
+pub fn release_on(date: Date) -> DatedRelease {
+    bundled().release_on(date)
 }
 
 /// The HCPCS release compiled in at build time: the same lookups as
@@ -57,10 +52,8 @@ pub fn bundled() -> Result<BundledRelease, NotBundled> {
 /// `'static` entries. Obtained from [`bundled`].
 ///
 /// ```
-/// if let Ok(release) = medcode::hcpcs::bundled() {
-///     for entry in release.iter().take(3) {
-///         println!("{} {}", entry.code(), entry.title().unwrap_or(""));
-///     }
+/// for entry in medcode::hcpcs::bundled().iter().take(3) {
+///     println!("{} {}", entry.code(), entry.title().unwrap_or(""));
 /// }
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -69,13 +62,18 @@ pub struct BundledRelease {
 }
 
 fn code_entry(i: usize) -> HcpcsEntry<'static> {
-    HcpcsEntry::new(t::HCPCS_TEXT, &CodeRow::from_tuple(&t::HCPCS_CODES[i]))
+    HcpcsEntry::new(
+        t::HCPCS_TEXT,
+        &CodeRow::from_tuple(&t::HCPCS_CODES[i]),
+        t::HCPCS_HORIZON,
+    )
 }
 
 fn modifier_entry(i: usize) -> ModifierEntry<'static> {
     ModifierEntry::new(
         t::HCPCS_TEXT,
         &ModifierRow::from_tuple(&t::HCPCS_MODIFIERS[i]),
+        t::HCPCS_HORIZON,
     )
 }
 
@@ -83,31 +81,85 @@ impl BundledRelease {
     /// The file name (without directories) the release was built from.
     ///
     /// ```
-    /// if let Ok(release) = medcode::hcpcs::bundled() {
-    ///     assert!(!release.source_file().contains('/'));
-    /// }
+    /// let release = medcode::hcpcs::bundled();
+    /// assert!(!release.source_file().contains('/'));
     /// ```
     pub fn source_file(self) -> &'static str {
         t::HCPCS_SOURCE
     }
 
+    /// True if the release came from `MEDCODE_HCPCS_FILE` at build time, not
+    /// from the crate's own `data/hcpcs/`.
+    ///
+    /// ```
+    /// let release = medcode::hcpcs::bundled();
+    /// if !release.from_build_env() {
+    ///     assert_eq!(release.source_file(), "HCPC2025_OCT_ANWEB.xlsx");
+    /// }
+    /// ```
+    pub fn from_build_env(self) -> bool {
+        t::HCPCS_FROM_ENV
+    }
+
+    /// The release: its quarter's first day, as a [`Release`] of kind
+    /// [`Quarterly`](crate::ReleaseKind::Quarterly).
+    ///
+    /// ```
+    /// let r = medcode::hcpcs::bundled().release();
+    /// assert_eq!(r.kind, medcode::ReleaseKind::Quarterly);
+    /// ```
+    pub fn release(self) -> Release {
+        Release::quarterly(t::HCPCS_EFFECTIVE)
+    }
+
+    /// The first day of the release's quarter.
+    ///
+    /// ```
+    /// let release = medcode::hcpcs::bundled();
+    /// assert!(release.effective() <= release.horizon());
+    /// ```
+    pub fn effective(self) -> Date {
+        Date::from_checked(t::HCPCS_EFFECTIVE)
+    }
+
+    /// The last day of the release's quarter: later dates answer as of it.
+    ///
+    /// ```
+    /// let release = medcode::hcpcs::bundled();
+    /// if !release.from_build_env() {
+    ///     assert_eq!(release.horizon().to_string(), "2025-12-31");
+    /// }
+    /// ```
+    pub fn horizon(self) -> Date {
+        Date::from_checked(t::HCPCS_HORIZON)
+    }
+
+    /// The release answering for `date`, and the date it answers as of.
+    ///
+    /// ```
+    /// use medcode::Date;
+    /// let release = medcode::hcpcs::bundled();
+    /// let d = release.release_on(Date::new(2025, 11, 1).unwrap());
+    /// assert_eq!(d.beyond_horizon, d.as_of < Date::new(2025, 11, 1).unwrap());
+    /// ```
+    pub fn release_on(self, date: Date) -> DatedRelease {
+        crate::release::quarterly_on(t::HCPCS_EFFECTIVE, t::HCPCS_HORIZON, date)
+    }
+
     /// Number of codes (modifiers not counted).
     ///
     /// ```
-    /// if let Ok(release) = medcode::hcpcs::bundled() {
-    ///     assert_eq!(release.len(), release.iter().count());
-    /// }
+    /// let release = medcode::hcpcs::bundled();
+    /// assert_eq!(release.len(), release.iter().count());
     /// ```
     pub fn len(self) -> usize {
         t::HCPCS_CODES.len()
     }
 
-    /// True if the bundled file held no codes.
+    /// True if the release holds no codes.
     ///
     /// ```
-    /// if let Ok(release) = medcode::hcpcs::bundled() {
-    ///     assert_eq!(release.is_empty(), release.len() == 0);
-    /// }
+    /// assert!(!medcode::hcpcs::bundled().is_empty());
     /// ```
     pub fn is_empty(self) -> bool {
         t::HCPCS_CODES.is_empty()
@@ -116,12 +168,12 @@ impl BundledRelease {
     /// The entry for a code, if the release has it: a hash and two loads.
     ///
     /// ```
-    /// if let Ok(release) = medcode::hcpcs::bundled() {
-    ///     for entry in release.iter() {
-    ///         assert_eq!(release.get(entry.code()), Some(entry));
-    ///     }
+    /// let release = medcode::hcpcs::bundled();
+    /// for entry in release.iter() {
+    ///     assert_eq!(release.get(entry.code()), Some(entry));
     /// }
     /// ```
+    #[inline]
     pub fn get(self, code: Hcpcs) -> Option<HcpcsEntry<'static>> {
         phash::lookup(code.key(), t::HCPCS_SEED, &t::HCPCS_PILOTS, &t::HCPCS_SLOTS)
             .map(|i| code_entry(i as usize))
@@ -130,22 +182,20 @@ impl BundledRelease {
     /// Every code, in code order.
     ///
     /// ```
-    /// if let Ok(release) = medcode::hcpcs::bundled() {
-    ///     let codes: Vec<_> = release.iter().map(|e| e.code()).collect();
-    ///     assert!(codes.windows(2).all(|w| w[0] < w[1]));
-    /// }
+    /// let codes: Vec<_> = medcode::hcpcs::bundled().iter().map(|e| e.code()).collect();
+    /// assert!(codes.windows(2).all(|w| w[0] < w[1]));
     /// ```
     pub fn iter(self) -> impl DoubleEndedIterator<Item = HcpcsEntry<'static>> + ExactSizeIterator {
         (0..t::HCPCS_CODES.len()).map(code_entry)
     }
 
-    /// The codes valid on `date`, in code order.
+    /// The codes valid on `date` (as of the horizon for later dates), in
+    /// code order.
     ///
     /// ```
-    /// if let Ok(release) = medcode::hcpcs::bundled() {
-    ///     let today = medcode::Date::today();
-    ///     assert!(release.valid_on(today).all(|e| e.valid_on(today)));
-    /// }
+    /// let release = medcode::hcpcs::bundled();
+    /// let today = medcode::Date::today();
+    /// assert!(release.valid_on(today).all(|e| e.valid_on(today)));
     /// ```
     pub fn valid_on(self, date: Date) -> impl Iterator<Item = HcpcsEntry<'static>> {
         self.iter().filter(move |e| e.valid_on(date))
@@ -154,10 +204,9 @@ impl BundledRelease {
     /// The entry for a modifier, if the release has it.
     ///
     /// ```
-    /// if let Ok(release) = medcode::hcpcs::bundled() {
-    ///     for m in release.modifiers() {
-    ///         assert_eq!(release.modifier(m.modifier()), Some(m));
-    ///     }
+    /// let release = medcode::hcpcs::bundled();
+    /// for m in release.modifiers() {
+    ///     assert_eq!(release.modifier(m.modifier()), Some(m));
     /// }
     /// ```
     pub fn modifier(self, modifier: Modifier) -> Option<ModifierEntry<'static>> {
@@ -173,9 +222,7 @@ impl BundledRelease {
     /// Every modifier, in modifier order.
     ///
     /// ```
-    /// if let Ok(release) = medcode::hcpcs::bundled() {
-    ///     println!("{} modifiers", release.modifiers().len());
-    /// }
+    /// println!("{} modifiers", medcode::hcpcs::bundled().modifiers().len());
     /// ```
     pub fn modifiers(
         self,
@@ -185,47 +232,52 @@ impl BundledRelease {
 }
 
 impl Hcpcs {
-    /// What the bundled release says about this code: `Err(NotBundled)` when
-    /// the build has no HCPCS release, `Ok(None)` when the release does not
-    /// have the code.
+    /// What the bundled release says about this code, or `None` if it does
+    /// not have the code. A hash and two loads, no allocation.
     ///
     /// ```
-    /// use medcode::{Hcpcs, hcpcs::NotBundled};
-    /// let code: Hcpcs = "E0114".parse().unwrap();
-    /// match code.info() {
-    ///     Err(NotBundled) => assert!(!medcode::hcpcs::is_bundled()),
-    ///     Ok(Some(entry)) => assert_eq!(entry.code(), code),
-    ///     Ok(None) => {} // not in the bundled release
+    /// use medcode::Hcpcs;
+    /// let code: Hcpcs = "E1130".parse().unwrap();
+    /// let entry = code.info().expect("in the bundled release");
+    /// if !medcode::hcpcs::bundled().from_build_env() {
+    ///     assert_eq!(
+    ///         entry.title(),
+    ///         Some("Standard wheelchair, fixed full length arms, fixed or swing away detachable footrests")
+    ///     );
     /// }
     /// ```
-    pub fn info(self) -> Result<Option<HcpcsEntry<'static>>, NotBundled> {
-        bundled().map(|r| r.get(self))
+    #[inline]
+    pub fn info(self) -> Option<HcpcsEntry<'static>> {
+        bundled().get(self)
     }
 
-    /// True if the bundled release has the code and it is valid on `date`;
-    /// `Err(NotBundled)` when the build has no HCPCS release.
+    /// True if the bundled release has the code and it is valid on `date`
+    /// (added on or before it, not terminated before it); dates after the
+    /// release's horizon answer as of the horizon.
     ///
     /// ```
     /// use medcode::{Date, Hcpcs};
-    /// let code: Hcpcs = "E0114".parse().unwrap();
-    /// let answer = code.valid_on(Date::new(2026, 1, 1).unwrap());
-    /// assert_eq!(answer.is_err(), !medcode::hcpcs::is_bundled());
+    /// let code: Hcpcs = "E1130".parse().unwrap();
+    /// assert_eq!(code.valid_on(Date::new(2025, 10, 1).unwrap()), code.info().is_some());
     /// ```
-    pub fn valid_on(self, date: Date) -> Result<bool, NotBundled> {
-        self.info().map(|e| e.is_some_and(|e| e.valid_on(date)))
+    #[inline]
+    pub fn valid_on(self, date: Date) -> bool {
+        self.info().is_some_and(|e| e.valid_on(date))
     }
 }
 
 impl Modifier {
     /// What the bundled HCPCS release says about this modifier (its Level II
-    /// titles): `Err(NotBundled)` when the build has no HCPCS release.
+    /// titles and dates), `None` if it does not have it (CPT's numeric
+    /// modifiers are not in it).
     ///
     /// ```
     /// use medcode::Modifier;
     /// let lt: Modifier = "LT".parse().unwrap();
-    /// assert_eq!(lt.info().is_err(), !medcode::hcpcs::is_bundled());
+    /// assert!(lt.info().is_some());
+    /// assert!("25".parse::<Modifier>().unwrap().info().is_none());
     /// ```
-    pub fn info(self) -> Result<Option<ModifierEntry<'static>>, super::NotBundled> {
-        bundled().map(|r| r.modifier(self))
+    pub fn info(self) -> Option<ModifierEntry<'static>> {
+        bundled().modifier(self)
     }
 }

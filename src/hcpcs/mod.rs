@@ -1,26 +1,36 @@
-//! HCPCS Level II codes: the [`Hcpcs`] value, its section, and the CMS
-//! quarterly HCPCS file, read at run time ([`HcpcsRelease`]) or compiled in
-//! at build time ([`bundled`]).
+//! HCPCS Level II codes: the [`Hcpcs`] value, its section, and CMS's
+//! quarterly HCPCS release, compiled in ([`bundled`]) or read at run time
+//! ([`HcpcsRelease`]).
 //!
-//! No package registry ships HCPCS Level II, so this crate bundles none by
-//! default. CMS publishes it quarterly (public domain) as a zip whose main
-//! member is the fixed-width file `HCPC<year>_<MON>_ANWEB_<date>.txt`. Two
-//! ways to use it, answering identically (one parser serves both):
+//! **Bundled:** CMS's October 2025 quarterly release (public domain; 8,463
+//! codes, 383 modifiers, from CMS's workbook `HCPC2025_OCT_ANWEB.xlsx`
+//! through `data/hcpcs/`) is compiled into perfect-hash tables like
+//! ICD-10-CM: [`Hcpcs::info`], [`Hcpcs::valid_on`],
+//! [`Modifier::info`](crate::Modifier::info) and [`bundled`] answer with no
+//! file. Its horizon is the last day of its quarter (2025-12-31): a later date
+//! answers as of the horizon, and [`release_on`] says so (`beyond_horizon`).
 //!
-//! - **Run time:** `HcpcsRelease::load(path)`, on the `.txt` or on CMS's
-//!   `.zip` itself (feature `zip`, on by default: the `…ANWEB….txt` member is
-//!   read). Tested on CMS's real 2019 and 2020 annual files, as shipped.
-//! - **Build time:** set `MEDCODE_HCPCS_FILE` to the file's path while
-//!   building; its codes and modifiers are compiled into perfect-hash tables
-//!   like ICD-10-CM, and [`Hcpcs::info`], [`bundled`] and
-//!   [`Modifier::info`](crate::Modifier::info) answer from them. Without the
-//!   variable they answer [`NotBundled`] ("no HCPCS release is bundled in this
-//!   build"), never "invalid code". A bad record fails the build with the
-//!   record's error. To check both ways agree on the test fixture:
+//! **A newer quarter** replaces it, two ways, answering identically (one
+//! parser serves both):
+//!
+//! - **Run time:** `HcpcsRelease::load(path)`, on CMS's fixed-width `.txt`
+//!   (`HCPC<year>_<MON>_ANWEB_<date>.txt`), on CMS's quarterly `.zip` itself
+//!   (feature `zip`, on by default: the `…ANWEB…` text member is read, else
+//!   the `…ANWEB….xlsx` one), or on CMS's workbook `.xlsx` (feature `xlsx`,
+//!   off by default: it adds the `calamine` crate). Tested on CMS's real
+//!   2019 and 2020 annual files and the October 2025 workbook, as shipped.
+//! - **Build time:** set `MEDCODE_HCPCS_FILE` to CMS's fixed-width `.txt`
+//!   while building; it is compiled in instead of `data/hcpcs/`. A bad
+//!   record fails the build with the record's error. To check both ways
+//!   agree on the test fixture:
 //!
 //!   ```sh
-//!   MEDCODE_HCPCS_FILE=$PWD/tests/fixtures/hcpcs_fixture.txt cargo test --test hcpcs_bundled
+//!   MEDCODE_HCPCS_FILE=$PWD/tests/fixtures/hcpcs_fixture.txt cargo test --all-features --test hcpcs_bundled
 //!   ```
+//!
+//! A release's quarter comes from its file name (`HCPC2026_JAN_…`; an
+//! annual `HCPC2020_ANWEB…` is the January quarter), else from the latest
+//! add or action effective date in it.
 //!
 //! # The file layout
 //!
@@ -37,6 +47,7 @@
 //! | 120–127 | pricing indicators, up to four of two characters |
 //! | 230 | coverage code |
 //! | 257–259 | BETOS code |
+//! | 261–265 | type of service, up to five one-character codes |
 //! | 269–276 | add date, `yyyymmdd` or blank |
 //! | 277–284 | action effective date |
 //! | 285–292 | termination date |
@@ -78,6 +89,11 @@
 //! let code: Hcpcs = "J1100".parse()?;
 //! assert_eq!(code.section(), Some(HcpcsSection::Drugs));
 //!
+//! // The bundled October 2025 release, no file needed:
+//! let e1130: Hcpcs = "E1130".parse()?;
+//! assert!(e1130.valid_on(Date::new(2025, 10, 1)?));
+//!
+//! // A file read at run time:
 //! let release = HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt")?;
 //! let entry = release.get(code).expect("in the fixture");
 //! assert!(entry.valid_on(Date::new(2026, 1, 1)?));
@@ -89,6 +105,6 @@ mod code;
 mod release;
 
 pub use crate::load::hcpcs_file::{Field, HcpcsFileError};
-pub use bundled::{bundled, is_bundled, BundledRelease, NotBundled};
+pub use bundled::{bundled, horizon, release_on, BundledRelease};
 pub use code::{Hcpcs, HcpcsSection};
 pub use release::{HcpcsEntry, HcpcsLoadError, HcpcsRelease, ModifierEntry, PricingIndicators};

@@ -32,8 +32,12 @@ fn flag(b: u8) -> Option<char> {
     (b != 0).then_some(char::from(b))
 }
 
-fn valid_on(added: u32, terminated: u32, date: Date) -> bool {
-    let d = date.yyyymmdd();
+/// Valid on `date`, as of `horizon` (when set) for later dates.
+fn valid_on(added: u32, terminated: u32, horizon: u32, date: Date) -> bool {
+    let mut d = date.yyyymmdd();
+    if horizon != 0 {
+        d = d.min(horizon);
+    }
     added <= d && (terminated == 0 || d <= terminated)
 }
 
@@ -131,21 +135,25 @@ pub struct HcpcsEntry<'a> {
     short_title: &'a str,
     betos: &'a str,
     pricing: PricingIndicators,
+    tos: [u8; 5],
     coverage: u8,
     action: u8,
     added: u32,
     effective: u32,
     terminated: u32,
+    horizon: u32,
 }
 
 impl<'a> HcpcsEntry<'a> {
-    pub(crate) fn new(blob: &'a str, row: &CodeRow) -> HcpcsEntry<'a> {
+    pub(crate) fn new(blob: &'a str, row: &CodeRow, horizon: u32) -> HcpcsEntry<'a> {
         HcpcsEntry {
             code: Hcpcs::from_key_unchecked(row.key),
             title: text(blob, row.title),
             short_title: text(blob, row.short_title),
             betos: text(blob, row.betos),
             pricing: PricingIndicators(row.pricing),
+            tos: row.tos,
+            horizon,
             coverage: row.coverage,
             action: row.action,
             added: row.added,
@@ -196,6 +204,19 @@ impl<'a> HcpcsEntry<'a> {
     /// ```
     pub fn pricing_indicators(&self) -> PricingIndicators {
         self.pricing
+    }
+
+    /// The type-of-service codes (up to five, one character each, in file
+    /// order) as one string: `"1P"` is type of service 1 and P; `""` when none.
+    ///
+    /// ```
+    /// let release = medcode::hcpcs::HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt").unwrap();
+    /// let e = release.get("E0114".parse().unwrap()).unwrap();
+    /// assert!(e.type_of_service().chars().all(|c| c.is_ascii_alphanumeric()));
+    /// ```
+    pub fn type_of_service(&self) -> &str {
+        let n = self.tos.iter().take_while(|&&b| b != b' ').count();
+        std::str::from_utf8(&self.tos[..n]).unwrap_or("")
     }
 
     /// The coverage code (column 230), `None` if blank.
@@ -267,7 +288,8 @@ impl<'a> HcpcsEntry<'a> {
 
     /// True if the code was added on or before `date` (a blank add date
     /// counts as "always") and is not terminated before it (the termination
-    /// date itself is still valid).
+    /// date itself is still valid). A date after the release's horizon (the
+    /// last day of its quarter) answers as of the horizon.
     ///
     /// ```
     /// let release = medcode::hcpcs::HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt").unwrap();
@@ -276,7 +298,7 @@ impl<'a> HcpcsEntry<'a> {
     /// assert!(!e.valid_on("2015-01-01".parse().unwrap()));
     /// ```
     pub fn valid_on(&self, date: Date) -> bool {
-        valid_on(self.added, self.terminated, date)
+        valid_on(self.added, self.terminated, self.horizon, date)
     }
 }
 
@@ -289,6 +311,8 @@ impl<'b> PartialEq<HcpcsEntry<'b>> for HcpcsEntry<'_> {
             && self.short_title == o.short_title
             && self.betos == o.betos
             && self.pricing == o.pricing
+            && self.tos == o.tos
+            && self.horizon == o.horizon
             && self.coverage == o.coverage
             && self.action == o.action
             && self.added == o.added
@@ -305,6 +329,7 @@ impl std::hash::Hash for HcpcsEntry<'_> {
             self.short_title,
             self.betos,
             self.pricing,
+            self.tos,
         )
             .hash(h);
         (
@@ -326,6 +351,7 @@ struct EntryJson<'a> {
     pricing_indicators: PricingIndicators,
     coverage_code: Option<char>,
     betos: Option<&'a str>,
+    type_of_service: &'a str,
     added: Option<Date>,
     action_effective: Option<Date>,
     terminated: Option<Date>,
@@ -341,6 +367,7 @@ impl serde::Serialize for HcpcsEntry<'_> {
             pricing_indicators: self.pricing,
             coverage_code: self.coverage_code(),
             betos: self.betos(),
+            type_of_service: self.type_of_service(),
             added: self.added(),
             action_effective: self.action_effective(),
             terminated: self.terminated(),
@@ -364,18 +391,22 @@ pub struct ModifierEntry<'a> {
     modifier: Modifier,
     title: &'a str,
     short_title: &'a str,
+    coverage: u8,
     action: u8,
     added: u32,
     effective: u32,
     terminated: u32,
+    horizon: u32,
 }
 
 impl<'a> ModifierEntry<'a> {
-    pub(crate) fn new(blob: &'a str, row: &ModifierRow) -> ModifierEntry<'a> {
+    pub(crate) fn new(blob: &'a str, row: &ModifierRow, horizon: u32) -> ModifierEntry<'a> {
         ModifierEntry {
             modifier: Modifier::from_key_unchecked(row.key),
             title: text(blob, row.title),
             short_title: text(blob, row.short_title),
+            coverage: row.coverage,
+            horizon,
             action: row.action,
             added: row.added,
             effective: row.effective,
@@ -414,6 +445,16 @@ impl<'a> ModifierEntry<'a> {
     /// ```
     pub fn short_title(&self) -> Option<&'a str> {
         non_empty(self.short_title)
+    }
+
+    /// The coverage code (column 230), `None` if blank.
+    ///
+    /// ```
+    /// let lt = medcode::hcpcs::bundled().modifier("LT".parse().unwrap()).unwrap();
+    /// assert!(lt.coverage_code().map_or(true, |c| c.is_ascii_alphanumeric()));
+    /// ```
+    pub fn coverage_code(&self) -> Option<char> {
+        flag(self.coverage)
     }
 
     /// The date the modifier was added, `None` if blank.
@@ -470,7 +511,7 @@ impl<'a> ModifierEntry<'a> {
     /// assert!(m.valid_on("2002-01-01".parse().unwrap()));
     /// ```
     pub fn valid_on(&self, date: Date) -> bool {
-        valid_on(self.added, self.terminated, date)
+        valid_on(self.added, self.terminated, self.horizon, date)
     }
 }
 
@@ -479,6 +520,8 @@ impl<'b> PartialEq<ModifierEntry<'b>> for ModifierEntry<'_> {
         self.modifier == o.modifier
             && self.title == o.title
             && self.short_title == o.short_title
+            && self.coverage == o.coverage
+            && self.horizon == o.horizon
             && self.action == o.action
             && self.added == o.added
             && self.effective == o.effective
@@ -489,6 +532,7 @@ impl<'b> PartialEq<ModifierEntry<'b>> for ModifierEntry<'_> {
 impl std::hash::Hash for ModifierEntry<'_> {
     fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
         (self.modifier, self.title, self.short_title, self.action).hash(h);
+        self.coverage.hash(h);
         (self.added, self.effective, self.terminated).hash(h);
     }
 }
@@ -498,6 +542,7 @@ struct ModifierJson<'a> {
     modifier: Modifier,
     title: Option<&'a str>,
     short_title: Option<&'a str>,
+    coverage_code: Option<char>,
     added: Option<Date>,
     action_effective: Option<Date>,
     terminated: Option<Date>,
@@ -510,6 +555,7 @@ impl serde::Serialize for ModifierEntry<'_> {
             modifier: self.modifier,
             title: self.title(),
             short_title: self.short_title(),
+            coverage_code: self.coverage_code(),
             added: self.added(),
             action_effective: self.action_effective(),
             terminated: self.terminated(),
@@ -583,9 +629,52 @@ pub enum HcpcsLoadError {
 /// assert!(codes.windows(2).all(|w| w[0] < w[1]));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct HcpcsRelease {
     parsed: Parsed,
+    /// The file's name (the member's, inside a zip), when read from a path.
+    source: Option<String>,
+    /// The release's quarter: first and last day (0 when unknown).
+    quarter: (u32, u32),
+}
+
+// Releases compare by content and quarter, not by the name they were read under.
+impl PartialEq for HcpcsRelease {
+    fn eq(&self, o: &HcpcsRelease) -> bool {
+        self.parsed == o.parsed && self.quarter == o.quarter
+    }
+}
+
+impl Eq for HcpcsRelease {}
+
+/// A workbook's bytes read into a table (feature `xlsx`), or the advice to
+/// enable it.
+fn workbook(
+    bytes: &[u8],
+    lenient: bool,
+    path: Option<&Path>,
+) -> Result<(Parsed, Vec<HcpcsFileError>), HcpcsLoadError> {
+    #[cfg(feature = "xlsx")]
+    {
+        crate::load::hcpcs_xlsx::read(bytes, lenient).map_err(|reason| HcpcsLoadError::Zip {
+            path: path.map(Path::to_owned),
+            reason: format!("Excel workbook: {reason}"),
+        })
+    }
+    #[cfg(not(feature = "xlsx"))]
+    {
+        let _ = (bytes, lenient);
+        Err(HcpcsLoadError::Zip {
+            path: path.map(Path::to_owned),
+            reason: "CMS's HCPCS workbook (.xlsx): this build of medcode reads it only with its \
+                     `xlsx` feature; pass CMS's fixed-width .txt or the quarterly .zip instead"
+                .to_owned(),
+        })
+    }
+}
+
+fn base_name(name: &str) -> String {
+    name.rsplit(['/', '\\']).next().unwrap_or(name).to_owned()
 }
 
 impl HcpcsRelease {
@@ -669,31 +758,109 @@ impl HcpcsRelease {
         path: Option<&Path>,
         options: LoadOptions,
     ) -> Result<Loaded<HcpcsRelease, HcpcsFileError>, HcpcsLoadError> {
-        let unzipped;
-        let bytes = if archive::is_zip(bytes) {
-            // The annual zip holds the ANWEB text file beside a README,
-            // change reports and notes.
-            let prefer = |name: &str| name.to_ascii_uppercase().contains("ANWEB");
-            unzipped = archive::table(bytes, &prefer)
-                .map_err(|reason| HcpcsLoadError::Zip {
-                    path: path.map(Path::to_owned),
-                    reason,
-                })?
-                .1;
-            &unzipped[..]
+        let mut source = path
+            .and_then(Path::file_name)
+            .map(|n| n.to_string_lossy().into_owned());
+        let lenient = options.lenient;
+        let (parsed, mut errors) = if archive::is_zip(bytes) {
+            let zip_err = |reason: String| HcpcsLoadError::Zip {
+                path: path.map(Path::to_owned),
+                reason,
+            };
+            let names = archive::names(bytes).map_err(zip_err)?;
+            if names.iter().any(|n| n == "xl/workbook.xml") {
+                // CMS's workbook itself (an .xlsx is a zip of XML).
+                workbook(bytes, lenient, path)?
+            } else {
+                // The quarterly zip holds the ANWEB text file (and the same
+                // table as a workbook) beside a README, change reports and
+                // notes: the text file is read, else the ANWEB workbook.
+                let prefer = |name: &str| name.to_ascii_uppercase().contains("ANWEB");
+                match archive::table(bytes, &prefer) {
+                    Ok((name, text)) => {
+                        source = Some(base_name(&name));
+                        hcpcs_file::parse(&text, lenient)
+                    }
+                    Err(reason) => {
+                        let books: Vec<&String> = names
+                            .iter()
+                            .filter(|n| prefer(n) && n.to_ascii_lowercase().ends_with(".xlsx"))
+                            .collect();
+                        let [name] = books.as_slice() else {
+                            return Err(zip_err(reason));
+                        };
+                        let inner = archive::member(bytes, name).map_err(zip_err)?;
+                        source = Some(base_name(name));
+                        workbook(&inner, lenient, path)?
+                    }
+                }
+            }
         } else {
-            bytes
+            hcpcs_file::parse(bytes, lenient)
         };
-        let (parsed, mut errors) = hcpcs_file::parse(bytes, options.lenient);
         // Strict: the first bad record. Either mode: a file with no record
         // (none at all, or none good) is refused, never an empty table.
         if (!options.lenient || parsed.records == 0) && !errors.is_empty() {
             return Err(HcpcsLoadError::Record(errors.swap_remove(0)));
         }
+        let quarter = hcpcs_file::quarter(source.as_deref(), &parsed);
         Ok(Loaded {
-            table: HcpcsRelease { parsed },
+            table: HcpcsRelease {
+                parsed,
+                source,
+                quarter,
+            },
             errors,
         })
+    }
+
+    /// The file's name, when loaded from a path (inside a zip: the member
+    /// read).
+    ///
+    /// ```
+    /// let release = medcode::hcpcs::HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt").unwrap();
+    /// assert_eq!(release.source_file(), Some("hcpcs_fixture.txt"));
+    /// ```
+    pub fn source_file(&self) -> Option<&str> {
+        self.source.as_deref()
+    }
+
+    /// The release's quarter, as a [`Release`](crate::Release) of kind
+    /// [`Quarterly`](crate::ReleaseKind::Quarterly): from the file name when
+    /// it names one (`HCPC2026_JAN_…`; an annual `HCPC2020_ANWEB…` is the
+    /// January quarter), else the quarter of the latest add or action
+    /// effective date in the file. `None` for a file with no dates.
+    ///
+    /// ```
+    /// let release = medcode::hcpcs::HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt").unwrap();
+    /// let r = release.release().unwrap();
+    /// assert_eq!(r.kind, medcode::ReleaseKind::Quarterly);
+    /// ```
+    pub fn release(&self) -> Option<crate::Release> {
+        (self.quarter.0 != 0).then(|| crate::Release::quarterly(self.quarter.0))
+    }
+
+    /// The last day of the release's quarter: later dates answer as of it.
+    ///
+    /// ```
+    /// let release = medcode::hcpcs::HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt").unwrap();
+    /// assert!(release.horizon().unwrap() >= release.release().unwrap().effective);
+    /// ```
+    pub fn horizon(&self) -> Option<Date> {
+        (self.quarter.1 != 0).then(|| Date::from_checked(self.quarter.1))
+    }
+
+    /// The release answering for `date` and the date it answers as of
+    /// (the horizon, with `beyond_horizon` set, for later dates).
+    ///
+    /// ```
+    /// use medcode::Date;
+    /// let release = medcode::hcpcs::HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt").unwrap();
+    /// assert!(release.release_on(Date::new(2099, 1, 1).unwrap()).unwrap().beyond_horizon);
+    /// ```
+    pub fn release_on(&self, date: Date) -> Option<crate::DatedRelease> {
+        (self.quarter.0 != 0)
+            .then(|| crate::release::quarterly_on(self.quarter.0, self.quarter.1, date))
     }
 
     /// Number of codes (modifiers not counted).
@@ -750,7 +917,7 @@ impl HcpcsRelease {
         let rows = &self.parsed.codes;
         rows.binary_search_by_key(&code.key(), |r| r.key)
             .ok()
-            .map(|i| HcpcsEntry::new(&self.parsed.text, &rows[i]))
+            .map(|i| HcpcsEntry::new(&self.parsed.text, &rows[i], self.quarter.1))
     }
 
     /// Every code, in code order.
@@ -763,7 +930,7 @@ impl HcpcsRelease {
         self.parsed
             .codes
             .iter()
-            .map(|r| HcpcsEntry::new(&self.parsed.text, r))
+            .map(|r| HcpcsEntry::new(&self.parsed.text, r, self.quarter.1))
     }
 
     /// The codes valid on `date` (see [`HcpcsEntry::valid_on`]), in code order.
@@ -791,7 +958,7 @@ impl HcpcsRelease {
         let rows = &self.parsed.modifiers;
         rows.binary_search_by_key(&modifier.key(), |r| r.key)
             .ok()
-            .map(|i| ModifierEntry::new(&self.parsed.text, &rows[i]))
+            .map(|i| ModifierEntry::new(&self.parsed.text, &rows[i], self.quarter.1))
     }
 
     /// Every modifier, in modifier order.
@@ -809,6 +976,6 @@ impl HcpcsRelease {
         self.parsed
             .modifiers
             .iter()
-            .map(|r| ModifierEntry::new(&self.parsed.text, r))
+            .map(|r| ModifierEntry::new(&self.parsed.text, r, self.quarter.1))
     }
 }

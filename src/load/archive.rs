@@ -125,6 +125,55 @@ pub(crate) fn table(
     Ok((name, out))
 }
 
+/// The names of an archive's members, in index order.
+#[cfg(feature = "zip")]
+pub(crate) fn names(bytes: &[u8]) -> Result<Vec<String>, String> {
+    let archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| format!("not a readable ZIP archive: {e}"))?;
+    Ok(archive
+        .file_names_raw()
+        .map(|n| String::from_utf8_lossy(n).into_owned())
+        .collect())
+}
+
+/// Without the `zip` feature an archive is refused with advice.
+#[cfg(not(feature = "zip"))]
+pub(crate) fn names(_bytes: &[u8]) -> Result<Vec<String>, String> {
+    table(_bytes, &|_| false).map(|_| Vec::new())
+}
+
+/// The bytes of the member `name` (as [`names`] gives it).
+#[cfg(feature = "zip")]
+pub(crate) fn member(bytes: &[u8], name: &str) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| format!("not a readable ZIP archive: {e}"))?;
+    let index = names(bytes)?
+        .iter()
+        .position(|n| n == name)
+        .ok_or_else(|| format!("no member {name} in the archive"))?;
+    let member = archive
+        .by_index(index)
+        .map_err(|e| format!("{name} in the archive: {e}"))?;
+    let mut out = Vec::new();
+    member
+        .take(MAX_MEMBER_BYTES + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| format!("{name} in the archive: {e}"))?;
+    if out.len() as u64 > MAX_MEMBER_BYTES {
+        return Err(format!(
+            "{name} in the archive inflates past {MAX_MEMBER_BYTES} bytes"
+        ));
+    }
+    Ok(out)
+}
+
+/// Without the `zip` feature an archive is refused with advice.
+#[cfg(not(feature = "zip"))]
+pub(crate) fn member(_bytes: &[u8], _name: &str) -> Result<Vec<u8>, String> {
+    table(_bytes, &|_| false).map(|t| t.1)
+}
+
 /// Without the `zip` feature an archive is refused with advice.
 #[cfg(not(feature = "zip"))]
 pub(crate) fn table(

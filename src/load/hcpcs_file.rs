@@ -21,6 +21,7 @@
 //! | 120–127 | pricing indicators, up to four of two characters |
 //! | 230 | coverage code |
 //! | 257–259 | BETOS code |
+//! | 261–265 | type of service, up to five one-character codes |
 //! | 269–276 | add date (`yyyymmdd`, may be blank) |
 //! | 277–284 | action effective date |
 //! | 285–292 | termination date |
@@ -89,6 +90,8 @@ pub enum Field {
     Coverage,
     /// The BETOS code, columns 257–259.
     Betos,
+    /// The type-of-service codes, columns 261–265 (up to five of one character).
+    TypeOfService,
     /// The add date, columns 269–276.
     AddDate,
     /// The action effective date, columns 277–284.
@@ -114,6 +117,7 @@ impl Field {
             Field::PricingIndicator => (120, 127),
             Field::Coverage => (230, 230),
             Field::Betos => (257, 259),
+            Field::TypeOfService => (261, 265),
             Field::AddDate => (269, 276),
             Field::ActionEffectiveDate => (277, 284),
             Field::TerminationDate => (285, 292),
@@ -135,6 +139,7 @@ impl Field {
             Field::PricingIndicator => "pricing indicators",
             Field::Coverage => "coverage code",
             Field::Betos => "BETOS code",
+            Field::TypeOfService => "type of service",
             Field::AddDate => "add date",
             Field::ActionEffectiveDate => "action effective date",
             Field::TerminationDate => "termination date",
@@ -379,6 +384,8 @@ pub struct CodeRow {
     pub betos: Span,
     /// Up to four two-character pricing indicators; unused pairs are spaces.
     pub pricing: [u8; 8],
+    /// Up to five one-character type-of-service codes; unused ones are spaces.
+    pub tos: [u8; 5],
     /// Coverage code (0 = blank).
     pub coverage: u8,
     /// Action code (0 = blank).
@@ -392,7 +399,16 @@ pub struct CodeRow {
 }
 
 /// How the build script writes a [`CodeRow`] into the generated tables.
-pub type CodeTuple = (u64, Span, Span, Span, [u8; 8], (u8, u8), (u32, u32, u32));
+pub type CodeTuple = (
+    u64,
+    Span,
+    Span,
+    Span,
+    [u8; 8],
+    [u8; 5],
+    (u8, u8),
+    (u32, u32, u32),
+);
 
 impl CodeRow {
     /// The row as a tuple (the generated tables' form).
@@ -403,6 +419,7 @@ impl CodeRow {
             self.short_title,
             self.betos,
             self.pricing,
+            self.tos,
             (self.coverage, self.action),
             (self.added, self.effective, self.terminated),
         )
@@ -416,11 +433,12 @@ impl CodeRow {
             short_title: t.2,
             betos: t.3,
             pricing: t.4,
-            coverage: (t.5).0,
-            action: (t.5).1,
-            added: (t.6).0,
-            effective: (t.6).1,
-            terminated: (t.6).2,
+            tos: t.5,
+            coverage: (t.6).0,
+            action: (t.6).1,
+            added: (t.7).0,
+            effective: (t.7).1,
+            terminated: (t.7).2,
         }
     }
 }
@@ -434,6 +452,8 @@ pub struct ModifierRow {
     pub title: Span,
     /// Short title.
     pub short_title: Span,
+    /// Coverage code (0 = blank).
+    pub coverage: u8,
     /// Action code (0 = blank).
     pub action: u8,
     /// Add date (0 = blank).
@@ -445,7 +465,7 @@ pub struct ModifierRow {
 }
 
 /// How the build script writes a [`ModifierRow`] into the generated tables.
-pub type ModifierTuple = (u64, Span, Span, u8, (u32, u32, u32));
+pub type ModifierTuple = (u64, Span, Span, (u8, u8), (u32, u32, u32));
 
 impl ModifierRow {
     /// The row as a tuple (the generated tables' form).
@@ -454,7 +474,7 @@ impl ModifierRow {
             self.key,
             self.title,
             self.short_title,
-            self.action,
+            (self.coverage, self.action),
             (self.added, self.effective, self.terminated),
         )
     }
@@ -465,7 +485,8 @@ impl ModifierRow {
             key: t.0,
             title: t.1,
             short_title: t.2,
-            action: t.3,
+            coverage: (t.3).0,
+            action: (t.3).1,
             added: (t.4).0,
             effective: (t.4).1,
             terminated: (t.4).2,
@@ -623,6 +644,11 @@ impl Record<'_> {
         Ok(out)
     }
 
+    fn tos(&self) -> Result<[u8; 5], HcpcsFileError> {
+        let raw = self.field(Field::TypeOfService);
+        tos_codes(raw.iter().copied()).ok_or_else(|| self.bad_field(Field::TypeOfService, raw))
+    }
+
     fn betos(&self) -> Result<String, HcpcsFileError> {
         let raw = self.field(Field::Betos);
         let t = trim_bytes(raw);
@@ -689,6 +715,7 @@ struct Pending {
     short_title: String,
     betos: String,
     pricing: [u8; 8],
+    tos: [u8; 5],
     coverage: u8,
     action: u8,
     dates: (u32, u32, u32),
@@ -861,10 +888,11 @@ fn read_record(
             }),
         };
     }
-    let (pricing, coverage, betos) = match kind {
-        Kind::Code => (rec.pricing()?, rec.flag(Field::Coverage)?, rec.betos()?),
-        Kind::Modifier => ([b' '; 8], 0, String::new()),
+    let (pricing, tos, betos) = match kind {
+        Kind::Code => (rec.pricing()?, rec.tos()?, rec.betos()?),
+        Kind::Modifier => ([b' '; 8], [b' '; 5], String::new()),
     };
+    let coverage = rec.flag(Field::Coverage)?;
     let dates = (
         rec.date(Field::AddDate)?,
         rec.date(Field::ActionEffectiveDate)?,
@@ -888,60 +916,304 @@ fn read_record(
         short_title,
         betos,
         pricing,
+        tos,
         coverage,
         action,
         dates,
     }))
 }
 
-fn push(text: &mut String, s: &str) -> Span {
+/// Appends `s` to the text blob and returns its span.
+pub fn push(text: &mut String, s: &str) -> Span {
     let start = text.len() as u32;
     text.push_str(s);
     (start, text.len() as u32)
 }
 
-fn assemble(mut done: Vec<Pending>) -> Parsed {
-    done.sort_by(|a, b| a.code.cmp(&b.code));
-    let mut out = Parsed::default();
-    for p in &done {
-        let title: Vec<&str> = p
-            .chunks
+/// Up to five one-character type-of-service codes, blanks skipped, packed
+/// first and padded with spaces; `None` if one is not a letter or digit.
+pub fn tos_codes(raw: impl IntoIterator<Item = u8>) -> Option<[u8; 5]> {
+    let mut out = [b' '; 5];
+    let mut n = 0;
+    for b in raw {
+        if b == b' ' {
+            continue;
+        }
+        if !b.is_ascii_alphanumeric() || n == out.len() {
+            return None;
+        }
+        out[n] = b.to_ascii_uppercase();
+        n += 1;
+    }
+    Some(out)
+}
+
+/// One code or modifier with all its fields, however it was read (the
+/// fixed-width file, CMS's workbook, or `data/hcpcs/`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Entry {
+    /// True for a modifier, false for a code.
+    pub modifier: bool,
+    /// The code or modifier, upper case (checked by whoever builds the entry).
+    pub code: Vec<u8>,
+    /// Long title.
+    pub title: String,
+    /// Short title.
+    pub short_title: String,
+    /// BETOS code (codes only).
+    pub betos: String,
+    /// Pricing indicators as in [`CodeRow::pricing`] (codes only).
+    pub pricing: [u8; 8],
+    /// Type-of-service codes as in [`CodeRow::tos`] (codes only).
+    pub tos: [u8; 5],
+    /// Coverage code (0 = blank).
+    pub coverage: u8,
+    /// Action code (0 = blank).
+    pub action: u8,
+    /// Add, action effective and termination dates (0 = blank).
+    pub dates: (u32, u32, u32),
+}
+
+/// Text fields of one workbook row or `data/hcpcs/` row, before checking.
+#[derive(Debug, Clone, Default)]
+pub struct Fields<'a> {
+    /// The code or modifier (surrounding blanks allowed).
+    pub code: &'a str,
+    /// Long title.
+    pub title: &'a str,
+    /// Short title.
+    pub short_title: &'a str,
+    /// Add date, `yyyymmdd` or blank.
+    pub added: &'a str,
+    /// Action effective date.
+    pub effective: &'a str,
+    /// Termination date.
+    pub terminated: &'a str,
+    /// Action code.
+    pub action: &'a str,
+    /// Coverage code.
+    pub coverage: &'a str,
+    /// BETOS code.
+    pub betos: &'a str,
+    /// Type-of-service codes, one per element (blanks skipped).
+    pub tos: Vec<&'a str>,
+    /// Pricing indicators, one per element (blanks skipped).
+    pub pricing: Vec<&'a str>,
+}
+
+impl Fields<'_> {
+    /// Checks the fields as the fixed-width reader checks its columns; errors
+    /// name `line` (a workbook row, a table line) and the field.
+    pub fn check(&self, line: usize, modifier: bool) -> Result<Entry, HcpcsFileError> {
+        let bad = |field: Field, found: &str| HcpcsFileError::BadField {
+            line,
+            field,
+            found: found.to_owned(),
+        };
+        let code = self.code.trim().as_bytes().to_ascii_uppercase();
+        let (ok, expected) = if modifier {
+            (is_modifier(&code), "a modifier (two letters or digits)")
+        } else {
+            (
+                is_hcpcs_code(&code),
+                "a HCPCS code (a letter and four digits)",
+            )
+        };
+        if !ok {
+            return Err(HcpcsFileError::BadCode {
+                line,
+                found: self.code.trim().to_owned(),
+                expected,
+            });
+        }
+        let date = |field: Field, s: &str| -> Result<u32, HcpcsFileError> {
+            let t = s.trim();
+            if t.is_empty() {
+                return Ok(0);
+            }
+            let v = t.parse::<u32>().ok().filter(|&v| {
+                t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit()) && is_calendar_date(v)
+            });
+            v.ok_or_else(|| HcpcsFileError::BadDate {
+                line,
+                field,
+                found: t.to_owned(),
+            })
+        };
+        let flag = |field: Field, s: &str| -> Result<u8, HcpcsFileError> {
+            match s.trim().as_bytes() {
+                [] => Ok(0),
+                [c] if c.is_ascii_alphanumeric() => Ok(c.to_ascii_uppercase()),
+                _ => Err(bad(field, s)),
+            }
+        };
+        let betos = self.betos.trim();
+        if betos.len() > 3 || !betos.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return Err(bad(Field::Betos, self.betos));
+        }
+        let mut pricing = [b' '; 8];
+        let mut n = 0;
+        for p in self
+            .pricing
             .iter()
-            .map(String::as_str)
-            .filter(|c| !c.is_empty())
-            .collect();
-        let title = push(&mut out.text, &title.join(" "));
+            .map(|p| p.trim())
+            .filter(|p| !p.is_empty())
+        {
+            if p.len() != 2 || !p.bytes().all(|b| b.is_ascii_alphanumeric()) || n == 4 {
+                return Err(bad(Field::PricingIndicator, p));
+            }
+            pricing[2 * n..2 * n + 2].copy_from_slice(&p.as_bytes().to_ascii_uppercase());
+            n += 1;
+        }
+        let mut tos_bytes = Vec::new();
+        for t in self.tos.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+            if t.len() != 1 {
+                return Err(bad(Field::TypeOfService, t));
+            }
+            tos_bytes.push(t.as_bytes()[0]);
+        }
+        let tos =
+            tos_codes(tos_bytes).ok_or_else(|| bad(Field::TypeOfService, &self.tos.join(",")))?;
+        if modifier && (!betos.is_empty() || n > 0 || tos != [b' '; 5]) {
+            return Err(bad(
+                Field::Betos,
+                "BETOS, pricing or type of service on a modifier",
+            ));
+        }
+        Ok(Entry {
+            modifier,
+            code,
+            title: self.title.trim().to_owned(),
+            short_title: self.short_title.trim().to_owned(),
+            betos: betos.to_ascii_uppercase(),
+            pricing,
+            tos,
+            coverage: flag(Field::Coverage, self.coverage)?,
+            action: flag(Field::ActionCode, self.action)?,
+            dates: (
+                date(Field::AddDate, self.added)?,
+                date(Field::ActionEffectiveDate, self.effective)?,
+                date(Field::TerminationDate, self.terminated)?,
+            ),
+        })
+    }
+}
+
+fn assemble(done: Vec<Pending>) -> Parsed {
+    assemble_entries(
+        done.into_iter()
+            .map(|p| {
+                let title: Vec<&str> = p
+                    .chunks
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|c| !c.is_empty())
+                    .collect();
+                Entry {
+                    modifier: p.kind == Kind::Modifier,
+                    title: title.join(" "),
+                    code: p.code,
+                    short_title: p.short_title,
+                    betos: p.betos,
+                    pricing: p.pricing,
+                    tos: p.tos,
+                    coverage: p.coverage,
+                    action: p.action,
+                    dates: p.dates,
+                }
+            })
+            .collect(),
+    )
+}
+
+/// The table of a list of entries: codes and modifiers sorted, text in one
+/// blob. Duplicates are the caller's to refuse.
+pub fn assemble_entries(mut entries: Vec<Entry>) -> Parsed {
+    entries.sort_by(|a, b| a.code.cmp(&b.code));
+    let mut out = Parsed::default();
+    for p in &entries {
+        let title = push(&mut out.text, &p.title);
         let short_title = push(&mut out.text, &p.short_title);
         let key = pack(&p.code);
         let (added, effective, terminated) = p.dates;
-        match p.kind {
-            Kind::Code => {
-                let betos = push(&mut out.text, &p.betos);
-                out.codes.push(CodeRow {
-                    key,
-                    title,
-                    short_title,
-                    betos,
-                    pricing: p.pricing,
-                    coverage: p.coverage,
-                    action: p.action,
-                    added,
-                    effective,
-                    terminated,
-                });
-            }
-            Kind::Modifier => out.modifiers.push(ModifierRow {
+        if p.modifier {
+            out.modifiers.push(ModifierRow {
                 key,
                 title,
                 short_title,
+                coverage: p.coverage,
                 action: p.action,
                 added,
                 effective,
                 terminated,
-            }),
+            });
+        } else {
+            let betos = push(&mut out.text, &p.betos);
+            out.codes.push(CodeRow {
+                key,
+                title,
+                short_title,
+                betos,
+                pricing: p.pricing,
+                tos: p.tos,
+                coverage: p.coverage,
+                action: p.action,
+                added,
+                effective,
+                terminated,
+            });
         }
     }
     out
+}
+
+/// The quarter of a release, `(first day, last day)` as `yyyymmdd`: from the
+/// file name when it names one (`HCPC2026_JAN_…`, `HCPC2025_OCT_…`; an
+/// annual file `HCPC2020_ANWEB…` is the January quarter), else the quarter
+/// of the latest add or action effective date in the file.
+pub fn quarter(name: Option<&str>, parsed: &Parsed) -> (u32, u32) {
+    let of_month = |year: u32, month: u32| {
+        let first = (month - 1) / 3 * 3 + 1;
+        let last = first + 2;
+        let last_day = if last == 3 || last == 12 { 31 } else { 30 };
+        (
+            year * 10_000 + first * 100 + 1,
+            year * 10_000 + last * 100 + last_day,
+        )
+    };
+    if let Some(name) = name {
+        let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+        let upper = base.to_ascii_uppercase();
+        if let Some(rest) = upper.strip_prefix("HCPC") {
+            let year = rest
+                .get(..4)
+                .filter(|y| y.bytes().all(|b| b.is_ascii_digit()));
+            if let Some(year) = year.and_then(|y| y.parse::<u32>().ok()) {
+                let month = match rest.get(4..9) {
+                    Some("_JAN_") => Some(1),
+                    Some("_APR_") => Some(4),
+                    Some("_JUL_") => Some(7),
+                    Some("_OCT_") => Some(10),
+                    _ if rest.get(4..10) == Some("_ANWEB") => Some(1),
+                    _ => None,
+                };
+                if let Some(m) = month {
+                    return of_month(year, m);
+                }
+            }
+        }
+    }
+    let latest = parsed
+        .codes
+        .iter()
+        .flat_map(|r| [r.added, r.effective])
+        .chain(parsed.modifiers.iter().flat_map(|r| [r.added, r.effective]))
+        .max()
+        .unwrap_or(0);
+    if latest == 0 {
+        return (0, 0);
+    }
+    of_month(latest / 10_000, latest / 100 % 100)
 }
 
 #[cfg(test)]

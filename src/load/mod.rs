@@ -43,6 +43,8 @@ pub(crate) mod archive;
 mod cpt_descriptors;
 mod edit_text;
 pub(crate) mod hcpcs_file;
+#[cfg(feature = "xlsx")]
+pub(crate) mod hcpcs_xlsx;
 mod mue;
 mod ncci_ptp;
 

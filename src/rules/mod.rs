@@ -315,14 +315,15 @@ rule!(
 ///
 /// ```
 /// assert!(medcode::rules::RULE_IDS.contains(&"ncci-ptp"));
-/// assert_eq!(medcode::rules::RULE_IDS.len(), 41);
+/// assert_eq!(medcode::rules::RULE_IDS.len(), 42);
 /// ```
-pub const RULE_IDS: [&str; 41] = [
+pub const RULE_IDS: [&str; 42] = [
     "malformed-claim",
     "invalid-code",
     "code-not-valid-on-date",
     "header-code",
     "code-system-mismatch",
+    "hcpcs-beyond-horizon",
     "invalid-admitting-diagnosis",
     "invalid-age",
     "invalid-sex",

@@ -11,6 +11,7 @@ use crate::load::ProcedureCode;
 use crate::lookup::System;
 use crate::mce::{DxFlags, PcsFlags};
 use crate::modifier::Modifier;
+use crate::release::DatedRelease;
 use crate::text::{is_blank, trim};
 use crate::ParseCodeError;
 
@@ -482,7 +483,6 @@ impl std::fmt::Debug for HcpcsSource<'_> {
         f.write_str(match self {
             HcpcsSource::Loaded(..) => "Loaded",
             HcpcsSource::Bundled => "Bundled",
-            HcpcsSource::None => "None",
         })
     }
 }
@@ -490,28 +490,34 @@ impl std::fmt::Debug for HcpcsSource<'_> {
 /// A HCPCS entry's add and termination dates (and a spare flag).
 type HcpcsDates = (Option<Date>, Option<Date>, bool);
 
-/// Where HCPCS Level II validity comes from.
+/// Where HCPCS Level II validity comes from: a release loaded by the user,
+/// else the one compiled in.
 #[derive(Clone, Copy)]
 pub(crate) enum HcpcsSource<'e> {
     Loaded(&'e HcpcsRelease, &'e str),
     Bundled,
-    None,
 }
 
 impl<'e> HcpcsSource<'e> {
     pub(crate) fn pick(loaded: Option<&'e (HcpcsRelease, String)>) -> HcpcsSource<'e> {
         match loaded {
             Some((r, name)) => HcpcsSource::Loaded(r, name),
-            None if hcpcs::is_bundled() => HcpcsSource::Bundled,
-            None => HcpcsSource::None,
+            None => HcpcsSource::Bundled,
         }
     }
 
     fn name(self) -> Option<&'e str> {
         match self {
             HcpcsSource::Loaded(_, n) => Some(n),
-            HcpcsSource::Bundled => hcpcs::bundled().ok().map(|b| b.source_file()),
-            HcpcsSource::None => None,
+            HcpcsSource::Bundled => Some(hcpcs::bundled().source_file()),
+        }
+    }
+
+    /// The release answering for `date` (`None`: a loaded file with no dates).
+    pub(crate) fn release_on(self, date: Date) -> Option<DatedRelease> {
+        match self {
+            HcpcsSource::Loaded(r, _) => r.release_on(date),
+            HcpcsSource::Bundled => Some(hcpcs::release_on(date)),
         }
     }
 
@@ -521,27 +527,22 @@ impl<'e> HcpcsSource<'e> {
             HcpcsSource::Loaded(r, _) => {
                 Some(r.get(code).map(|e| (e.added(), e.terminated(), true)))
             }
-            HcpcsSource::Bundled => code
-                .info()
-                .ok()
-                .map(|o| o.map(|e| (e.added(), e.terminated(), true))),
-            HcpcsSource::None => None,
+            HcpcsSource::Bundled => Some(code.info().map(|e| (e.added(), e.terminated(), true))),
         }
     }
 
+    /// Valid on `date` (as of the release's horizon for later dates).
     fn valid_on(self, code: hcpcs::Hcpcs, date: Date) -> bool {
         match self {
             HcpcsSource::Loaded(r, _) => r.get(code).is_some_and(|e| e.valid_on(date)),
-            HcpcsSource::Bundled => code.valid_on(date).unwrap_or(true),
-            HcpcsSource::None => true,
+            HcpcsSource::Bundled => code.valid_on(date),
         }
     }
 
     fn has_modifier(self, m: Modifier) -> Option<bool> {
         match self {
             HcpcsSource::Loaded(r, _) => Some(r.modifier(m).is_some()),
-            HcpcsSource::Bundled => m.info().ok().map(|o| o.is_some()),
-            HcpcsSource::None => None,
+            HcpcsSource::Bundled => Some(m.info().is_some()),
         }
     }
 }
@@ -751,6 +752,8 @@ fn prepare_line<'c>(
             out.code = Some(pc);
             out.status = match pc {
                 ProcedureCode::Cpt(_) => CodeStatus::Unchecked,
+                // CDT (dental) codes are the ADA's: CMS's HCPCS file has none.
+                ProcedureCode::Hcpcs(h) if h.is_cdt() => CodeStatus::Unchecked,
                 ProcedureCode::Hcpcs(h) => match src.entry(h) {
                     None => CodeStatus::Unchecked,
                     Some(None) => {

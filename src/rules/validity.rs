@@ -1,6 +1,7 @@
 //! Code validity: every code on the claim against its own system and date.
 //!
-//! `invalid-code`, `code-not-valid-on-date`, `header-code`, `code-system-mismatch`.
+//! `invalid-code`, `code-not-valid-on-date`, `header-code`, `code-system-mismatch`,
+//! `hcpcs-beyond-horizon`.
 
 use super::{rule, CodeStatus, PreparedClaim, PreparedDx, Rule};
 use crate::date::Date;
@@ -14,6 +15,7 @@ pub(crate) fn rules() -> Vec<Box<dyn Rule>> {
         Box::new(NotValidOnDate),
         Box::new(HeaderCode),
         Box::new(SystemMismatch),
+        Box::new(HcpcsBeyondHorizon),
     ]
 }
 
@@ -325,6 +327,37 @@ rule!(
                     it.what(),
                     if sys == System::Icd10Cm || sys == System::Icd10Pcs { "an" } else { "a" },
                     sys.display_name()
+                ),
+            );
+        }
+    }
+);
+
+rule!(
+    HcpcsBeyondHorizon, "hcpcs-beyond-horizon", Info,
+    "a HCPCS Level II line dated after the last day of the HCPCS release in use: checked as of that day (a newer quarter's file answers for later dates)",
+    |c, out| {
+        for l in &c.lines {
+            let (Some(crate::load::ProcedureCode::Hcpcs(h)), Some(date)) = (l.code, l.date) else {
+                continue;
+            };
+            if h.is_cdt() {
+                continue;
+            }
+            let Some(d) = c.src.release_on(date).filter(|d| d.beyond_horizon) else {
+                continue;
+            };
+            out.emit(
+                Some(l.index),
+                format!("lines[{}].code", l.index),
+                vec![h.to_string()],
+                format!(
+                    "line {} {h} is dated {date}, after the HCPCS release in use ({}, {}) ends on {}: checked as of {}; load a newer quarter's HCPCS file for later dates",
+                    l.index + 1,
+                    c.hcpcs_source.unwrap_or("?"),
+                    d.release,
+                    d.as_of,
+                    d.as_of
                 ),
             );
         }

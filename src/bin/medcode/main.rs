@@ -260,6 +260,10 @@ fn write_human(out: &mut impl Write, r: &LookupReport) -> io::Result<()> {
     let release = r
         .release
         .map_or("no release".to_owned(), |rel| rel.to_string());
+    let release = match &r.release_file {
+        Some(file) => format!("{release}, {file}"),
+        None => release,
+    };
     writeln!(
         out,
         "  on {}: {} [{release}]",
@@ -375,20 +379,16 @@ fn run_export(args: &Args) -> Result<ExitCode, Failure> {
             }
         }
         System::Hcpcs => {
-            let rows: Vec<(String, String)> = match (&hcpcs, hcpcs::bundled()) {
-                (Some(release), _) => release
+            // The file given, else the release compiled in.
+            let rows: Vec<(String, String)> = match &hcpcs {
+                Some(release) => release
                     .valid_on(date)
                     .map(|e| (e.code().to_string(), e.title().unwrap_or("").to_owned()))
                     .collect(),
-                (None, Ok(bundled)) => bundled
+                None => hcpcs::bundled()
                     .valid_on(date)
                     .map(|e| (e.code().to_string(), e.title().unwrap_or("").to_owned()))
                     .collect(),
-                (None, Err(e)) => {
-                    return Err(Failure::Usage(format!(
-                        "export hcpcs: {e}; pass --hcpcs-file PATH"
-                    )))
-                }
             };
             for (code, title) in rows {
                 writeln!(out, "{code}\t1\t{title}")?;
@@ -427,5 +427,20 @@ fn run_releases() -> Result<ExitCode, Failure> {
         )?;
     }
     writeln!(out, "  horizon\t{}", icd10pcs::horizon())?;
+    let h = hcpcs::bundled();
+    writeln!(
+        out,
+        "HCPCS Level II ({}: codes valid on the release date; modifiers)",
+        h.source_file()
+    )?;
+    writeln!(
+        out,
+        "  {}\t{}\t{}\t{} modifiers",
+        h.effective(),
+        h.release(),
+        h.valid_on(h.effective()).count(),
+        h.modifiers().len()
+    )?;
+    writeln!(out, "  horizon\t{}", h.horizon())?;
     Ok(ExitCode::SUCCESS)
 }
