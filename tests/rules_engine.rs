@@ -203,6 +203,8 @@ fn jsonl_edge_cases() {
 /// The engine writes exactly the lines recorded before the speed work
 /// (commit 21c10a0): the example claims, and 400 claims mutated from them
 /// (tests/fixtures/mutate_claims.py), with the fixture edit tables loaded.
+/// Re-recorded once for issue 12's deliberate change (one `excludes1-conflict`
+/// per distinct pair of codes), as each file's second line says.
 #[test]
 fn findings_match_the_recorded_output() {
     for (input, expected) in [

@@ -183,6 +183,13 @@ impl Report {
     }
 }
 
+/// The most findings one rule reports for one claim. Past it the rule's
+/// further findings are left out and the engine adds one finding of that
+/// rule saying so (`field` null, `line` null): a hostile or broken claim
+/// cannot make a report grow without bound. No real claim comes near it
+/// (an institutional claim holds at most 999 service lines).
+pub const MAX_FINDINGS_PER_RULE: usize = 1000;
+
 /// Where a rule writes its findings. The engine sets the rule id and the
 /// configured severity; a rule only says where and what.
 #[derive(Debug)]
@@ -190,6 +197,8 @@ pub struct Emitter<'a> {
     rule: &'static str,
     severity: Severity,
     findings: &'a mut Vec<Finding>,
+    emitted: usize,
+    left_out: usize,
 }
 
 impl Emitter<'_> {
@@ -215,6 +224,11 @@ impl Emitter<'_> {
         codes: Vec<String>,
         message: impl Into<String>,
     ) {
+        if self.emitted == MAX_FINDINGS_PER_RULE {
+            self.left_out += 1;
+            return;
+        }
+        self.emitted += 1;
         let field = field.into();
         self.findings.push(Finding {
             rule: Cow::Borrowed(self.rule),
@@ -229,6 +243,12 @@ impl Emitter<'_> {
     /// The severity findings get.
     pub fn severity(&self) -> Severity {
         self.severity
+    }
+
+    /// True once a finding has been left out ([`MAX_FINDINGS_PER_RULE`]
+    /// reached): a rule may stop looking.
+    pub fn is_full(&self) -> bool {
+        self.left_out > 0
     }
 }
 
@@ -782,8 +802,24 @@ impl Engine {
                 rule: r.id,
                 severity: r.severity,
                 findings: &mut findings,
+                emitted: 0,
+                left_out: 0,
             };
             r.rule.check(claim, &mut out);
+            if out.left_out > 0 {
+                let left_out = out.left_out;
+                findings.push(Finding {
+                    rule: Cow::Borrowed(r.id),
+                    severity: r.severity,
+                    line: None,
+                    field: None,
+                    codes: Vec::new(),
+                    message: format!(
+                        "{left_out} or more further {} findings left out: at most {MAX_FINDINGS_PER_RULE} are listed per rule for one claim",
+                        r.id
+                    ),
+                });
+            }
         }
         findings
     }
