@@ -315,7 +315,7 @@ const MAX_LISTED_RUNS: usize = 20;
 /// 1-based line numbers for 0-based indices in increasing order, runs of
 /// consecutive lines as ranges: `"2, 3 and 5"`, `"2-100000"`; past
 /// [`MAX_LISTED_RUNS`] runs, `"… and 17 more lines"`.
-fn line_numbers(indices: &[usize]) -> String {
+pub(crate) fn line_numbers(indices: &[usize]) -> String {
     let mut runs: Vec<(usize, usize)> = Vec::new();
     for &i in indices {
         match runs.last_mut() {
