@@ -73,7 +73,10 @@ rule!(
                     Some(set) => !set.insert(p),
                     None => l.pointers[..k].contains(&p),
                 };
-                if p < 1 {
+                if let Some(v) = crate::claim::pointer_number(p) {
+                    out.emit(Some(l.index), field(), code_list(l),
+                        format!("{} has diagnosis pointer {v:?}: a pointer is a whole number counting from 1", line_name(l)));
+                } else if p < 1 {
                     out.emit(Some(l.index), field(), code_list(l),
                         format!("{} has diagnosis pointer {p}: pointers count from 1", line_name(l)));
                 } else if p > n {
@@ -140,16 +143,22 @@ fn is_whole(u: f64) -> bool {
     u.abs() >= 4_503_599_627_370_496.0 || (u as i64) as f64 == u
 }
 
+/// The most units a line can bill before `units-invalid` calls them
+/// implausible: a sanity bound far above every MUE value (MUEs run to the
+/// low thousands), so that `1e308` or `2^64` units do not pass unnoticed.
+pub const MAX_UNITS: f64 = 99_999.0;
+
 rule!(
     UnitsInvalid,
     "units-invalid",
     Error,
-    "units missing, zero, negative or fractional",
+    "units missing, zero, negative, fractional, or above 99,999 (rules::MAX_UNITS)",
     |c, out| {
         for l in &c.lines {
             let why = match l.units {
                 None => "has no units".to_owned(),
                 Some(u) if !u.is_finite() => "has units that are not a number".to_owned(),
+                Some(u) if u > MAX_UNITS => format!("has {u:?} units: more than the {MAX_UNITS} a line can plausibly bill"),
                 Some(0.0) => "has 0 units".to_owned(),
                 Some(u) if u < 0.0 => format!("has negative units ({u})"),
                 Some(u) if !is_whole(u) => {
