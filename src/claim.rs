@@ -225,8 +225,12 @@ pub(crate) struct ClaimRef<'a> {
     pub id: Option<Cow<'a, str>>,
     #[serde(rename = "type", borrow, deserialize_with = "text_ref")]
     pub claim_type: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    pub patient: Option<PatientRef<'a>>,
+    /// Absent or `null` reads as the default (every field `None`), never as
+    /// `None`: a `None` would leave the fields' bytes uninitialised, and
+    /// optimised code that reads them speculatively (harmlessly) made
+    /// valgrind report "conditional jump depends on uninitialised value".
+    #[serde(borrow, deserialize_with = "patient_ref")]
+    pub patient: PatientRef<'a>,
     #[serde(borrow, deserialize_with = "text_ref")]
     pub service_date: Option<Cow<'a, str>>,
     #[serde(borrow, deserialize_with = "text_ref")]
@@ -260,6 +264,10 @@ pub(crate) struct PatientRef<'a> {
     pub birth_date: Option<Cow<'a, str>>,
     #[serde(deserialize_with = "number")]
     pub age: Option<f64>,
+}
+
+fn patient_ref<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<PatientRef<'a>, D::Error> {
+    Ok(Option::<PatientRef<'a>>::deserialize(d)?.unwrap_or_default())
 }
 
 /// [`Diagnosis`], borrowed.

@@ -213,7 +213,7 @@ impl<'a> Reader<'a> {
                     2
                 }
                 "patient" => {
-                    c.patient = r.patient()?;
+                    c.patient = r.patient()?.unwrap_or_default();
                     4
                 }
                 "service_date" => {
