@@ -210,6 +210,13 @@ fn invalid_utf8_is_a_finding_not_a_silent_change() {
     assert_eq!(r.claim_id.as_deref(), Some("P-\u{fffd}\u{fffd}"));
     assert_eq!(r.findings[0].rule, "malformed-claim");
     assert!(r.findings[0].message.contains("not valid UTF-8 (byte 10 of"));
+    // Found by fuzz/claim_bytes: a bad byte in a key (the claim then has no
+    // id) kept the claim's findings but lost the UTF-8 one.
+    let r = engine.check_json_bytes(b"{\"\x8eid\":\"I-012\",\"type\":\"institutional\",\"diagnoses\":[{\"code\":\"G01\"}]}");
+    assert_eq!(r.claim_id, None);
+    assert_eq!(r.findings[0].rule, "malformed-claim");
+    assert!(r.findings[0].message.contains("not valid UTF-8"));
+    assert!(r.findings.len() > 1);
 }
 
 // ---- the CLI ------------------------------------------------------------

@@ -969,10 +969,8 @@ impl Engine {
                     e.valid_up_to() + 1,
                     input.len()
                 ));
-                if report.claim_id.is_some() {
-                    first.findings.append(&mut report.findings);
-                    report.findings = first.findings;
-                }
+                first.findings.append(&mut report.findings);
+                report.findings = first.findings;
                 report
             }
         }
