@@ -65,7 +65,10 @@ fn excludes1_is_one_finding_per_pair_of_codes() {
 #[test]
 fn duplicate_lines_are_one_finding_per_group() {
     let engine = Engine::builder().build().unwrap();
-    let claim = professional(json!([{"code": "I10"}]), json!(same_lines(100_000, "99213")));
+    let claim = professional(
+        json!([{"code": "I10"}]),
+        json!(same_lines(100_000, "99213")),
+    );
     let r = check_bounded(&engine, &claim);
     let dups: Vec<_> = r.of_rule("duplicate-line").collect();
     assert_eq!(dups.len(), 1);
@@ -79,7 +82,9 @@ fn duplicate_lines_are_one_finding_per_group() {
     // A pair keeps the message it always had.
     let pair = professional(json!([{"code": "I10"}]), json!(same_lines(2, "99213")));
     let r = engine.check_json(&pair);
-    assert!(r.findings[0].message.starts_with("line 2 (99213) repeats line 1:"));
+    assert!(r.findings[0]
+        .message
+        .starts_with("line 2 (99213) repeats line 1:"));
 }
 
 #[test]
@@ -116,7 +121,8 @@ fn many_diagnoses_of_every_kind_stay_linear() {
     // Many pointers and modifiers on one line.
     let pointers: Vec<u32> = (1..=50_000).collect();
     let modifiers: Vec<String> = (0..20_000).map(|i| format!("{:02}", i % 100)).collect();
-    let line = json!([{"code": "99213", "units": 1, "dx_pointers": pointers, "modifiers": modifiers}]);
+    let line =
+        json!([{"code": "99213", "units": 1, "dx_pointers": pointers, "modifiers": modifiers}]);
     let r = check_bounded(&engine, &professional(json!([{"code": "I10"}]), line));
     assert!(count(&r, "dx-pointer-invalid") <= MAX_FINDINGS_PER_RULE + 1);
 }
@@ -162,7 +168,11 @@ fn units_and_pointers_say_what_the_claim_holds() {
     ] {
         let units: Vec<_> = r.of_rule("units-invalid").collect();
         assert_eq!(units.len(), 2, "{units:?}");
-        assert!(units[0].message.contains("1e308 units"), "{}", units[0].message);
+        assert!(
+            units[0].message.contains("1e308 units"),
+            "{}",
+            units[0].message
+        );
         assert!(units[1].message.contains("1.8446744073709552e19 units"));
         let ptr: Vec<&str> = r
             .of_rule("dx-pointer-invalid")
@@ -188,7 +198,10 @@ fn arrays_are_neither_claims_nor_configs() {
 
 #[test]
 fn unreadable_lines_keep_their_finding_with_the_rule_off() {
-    let engine = Engine::builder().disable("malformed-claim").build().unwrap();
+    let engine = Engine::builder()
+        .disable("malformed-claim")
+        .build()
+        .unwrap();
     for line in ["{not json", "[]", "", "17"] {
         let r = engine.check_json(line);
         assert_eq!(r.findings.len(), 1, "{line:?}");
@@ -205,14 +218,21 @@ fn unreadable_lines_keep_their_finding_with_the_rule_off() {
 
 #[test]
 fn invalid_utf8_is_a_finding_not_a_silent_change() {
-    let engine = Engine::builder().disable("malformed-claim").build().unwrap();
+    let engine = Engine::builder()
+        .disable("malformed-claim")
+        .build()
+        .unwrap();
     let r = engine.check_json_bytes(b"{\"id\":\"P-\xff\xfe\",\"type\":\"professional\"}");
     assert_eq!(r.claim_id.as_deref(), Some("P-\u{fffd}\u{fffd}"));
     assert_eq!(r.findings[0].rule, "malformed-claim");
-    assert!(r.findings[0].message.contains("not valid UTF-8 (byte 10 of"));
+    assert!(r.findings[0]
+        .message
+        .contains("not valid UTF-8 (byte 10 of"));
     // Found by fuzz/claim_bytes: a bad byte in a key (the claim then has no
     // id) kept the claim's findings but lost the UTF-8 one.
-    let r = engine.check_json_bytes(b"{\"\x8eid\":\"I-012\",\"type\":\"institutional\",\"diagnoses\":[{\"code\":\"G01\"}]}");
+    let r = engine.check_json_bytes(
+        b"{\"\x8eid\":\"I-012\",\"type\":\"institutional\",\"diagnoses\":[{\"code\":\"G01\"}]}",
+    );
     assert_eq!(r.claim_id, None);
     assert_eq!(r.findings[0].rule, "malformed-claim");
     assert!(r.findings[0].message.contains("not valid UTF-8"));

@@ -21,7 +21,10 @@ fuzz_target!(|data: &[u8]| {
     for f in &report.findings {
         *per_rule.entry(&f.rule).or_default() += 1;
     }
-    assert!(per_rule.values().all(|&n| n <= MAX_FINDINGS_PER_RULE + 1), "{per_rule:?}");
+    assert!(
+        per_rule.values().all(|&n| n <= MAX_FINDINGS_PER_RULE + 1),
+        "{per_rule:?}"
+    );
     let out = report.to_jsonl(Some(1));
     assert!(!out.contains('\n'));
     let _: serde_json::Value = serde_json::from_str(&out).expect("output is JSON");

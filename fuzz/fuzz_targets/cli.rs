@@ -22,7 +22,9 @@ fn bin() -> String {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&mode, rest)) = data.split_first() else { return };
+    let Some((&mode, rest)) = data.split_first() else {
+        return;
+    };
     if mode % 2 == 0 {
         let args: Vec<&OsStr> = rest
             .split(|&b| b == 0)
@@ -44,7 +46,9 @@ fuzz_target!(|data: &[u8]| {
             String::from_utf8_lossy(&out.stderr)
         );
     } else {
-        let Some((&k, input)) = rest.split_first() else { return };
+        let Some((&k, input)) = rest.split_first() else {
+            return;
+        };
         let limit = (usize::from(k) + 1).to_string();
         let mut child = Command::new(bin())
             .args(["check", "--max-line-bytes", &limit, "-"])
@@ -60,8 +64,14 @@ fuzz_target!(|data: &[u8]| {
         });
         let out = child.wait_with_output().expect("wait");
         writer.join().expect("writer");
-        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-        let want = input.split(|&b| b == b'\n').count() - usize::from(input.last().map_or(true, |&b| b == b'\n'));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let want = input.split(|&b| b == b'\n').count()
+            - usize::from(input.last().map_or(true, |&b| b == b'\n'));
         let got = out.stdout.iter().filter(|&&b| b == b'\n').count();
         assert_eq!(got, want, "{:?}", String::from_utf8_lossy(&out.stdout));
     }

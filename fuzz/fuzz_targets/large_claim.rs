@@ -59,12 +59,18 @@ fuzz_target!(|data: &[u8]| {
                 2 => json!(0.5),
                 _ => json!(c),
             };
-            let mods: Vec<&str> = (0..(b >> 1) % 4).map(|k| MODS[(c + usize::from(k)) % MODS.len()]).collect();
+            let mods: Vec<&str> = (0..(b >> 1) % 4)
+                .map(|k| MODS[(c + usize::from(k)) % MODS.len()])
+                .collect();
             lines.push(json!({"code": PROC[c % PROC.len()], "modifiers": mods, "dx_pointers": pointers, "units": units,
                 "service_date": if b & 2 == 0 { "2025-11-03" } else { "2025-11-04" }}));
         }
     }
-    let kind = if recipe[0] & 4 == 0 { "professional" } else { "institutional" };
+    let kind = if recipe[0] & 4 == 0 {
+        "professional"
+    } else {
+        "institutional"
+    };
     let claim = json!({"id": "F", "type": kind, "patient": {"sex": "F", "age": 50},
         "service_date": "2025-11-03", "discharge_date": "2025-11-05", "admission_date": "2025-11-01",
         "diagnoses": dx, "lines": lines}).to_string();
@@ -73,5 +79,8 @@ fuzz_target!(|data: &[u8]| {
     for f in &report.findings {
         *per_rule.entry(&f.rule).or_default() += 1;
     }
-    assert!(per_rule.values().all(|&k| k <= MAX_FINDINGS_PER_RULE + 1), "{per_rule:?}");
+    assert!(
+        per_rule.values().all(|&k| k <= MAX_FINDINGS_PER_RULE + 1),
+        "{per_rule:?}"
+    );
 });

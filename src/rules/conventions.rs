@@ -276,7 +276,11 @@ rule!(
                 }
                 (any_ref, named, earliest)
             });
-            let satisfied = if any_ref { earliest < d.index } else { d.index > 0 };
+            let satisfied = if any_ref {
+                earliest < d.index
+            } else {
+                d.index > 0
+            };
             if !satisfied {
                 let hint = named.map(|r| format!(" (such as {r})")).unwrap_or_default();
                 out.emit(None, dx_field(d.index), vec![d.display()],

@@ -3,8 +3,8 @@
 //! table these rules are inactive ([`Engine::coverage`](super::Engine::coverage)).
 
 use super::{ClaimKind, Emitter, PreparedClaim, Rule, Severity, Tables};
-use crate::load::{AddonTable, ModifierIndicator, MueTable, ProcedureCode, PtpSetting, PtpTable};
 use crate::date::Date;
+use crate::load::{AddonTable, ModifierIndicator, MueTable, ProcedureCode, PtpSetting, PtpTable};
 use crate::modifier::ModifierClass;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -91,9 +91,10 @@ impl Rule for NcciPtp {
                         if modifier_bypass && bypasses(l2) {
                             continue;
                         }
-                        let first = g1.lines.iter().copied().find(|&i1| {
-                            i1 != i2 && !(modifier_bypass && bypasses(&c.lines[i1]))
-                        });
+                        let first =
+                            g1.lines.iter().copied().find(|&i1| {
+                                i1 != i2 && !(modifier_bypass && bypasses(&c.lines[i1]))
+                            });
                         if let Some(i1) = first {
                             found.push((i1, i2, edit));
                         }
@@ -196,7 +197,10 @@ impl Rule for MueExceeded {
         let mut same_of: Vec<(usize, usize)> = vec![(0, 0); c.lines.len()];
         let mut start = 0;
         for end in 1..=keyed.len() {
-            if end == keyed.len() || keyed[end].0 != keyed[start].0 || keyed[end].1 != keyed[start].1 {
+            if end == keyed.len()
+                || keyed[end].0 != keyed[start].0
+                || keyed[end].1 != keyed[start].1
+            {
                 for k in &keyed[start..end] {
                     same_of[k.2] = (start, end);
                 }
@@ -262,7 +266,8 @@ impl Rule for AddonWithoutPrimary {
                 *billed.entry((date, code)).or_default() += 1;
             }
         }
-        let mut answered: HashMap<(Date, ProcedureCode), Option<Vec<ProcedureCode>>> = HashMap::new();
+        let mut answered: HashMap<(Date, ProcedureCode), Option<Vec<ProcedureCode>>> =
+            HashMap::new();
         for l in &c.lines {
             let (Some(code), Some(date)) = (l.code, l.date) else {
                 continue;
@@ -279,7 +284,9 @@ impl Rule for AddonWithoutPrimary {
                 };
                 (!primaries.is_empty() && !primaries.iter().any(present)).then_some(primaries)
             });
-            let Some(primaries) = missing.as_ref() else { continue };
+            let Some(primaries) = missing.as_ref() else {
+                continue;
+            };
             let list: Vec<String> = primaries.iter().take(8).map(|p| p.to_string()).collect();
             let more = if primaries.len() > 8 { ", …" } else { "" };
             out.emit(Some(l.index), format!("lines[{}].code", l.index), vec![code.to_string()],

@@ -158,7 +158,9 @@ rule!(
             let why = match l.units {
                 None => "has no units".to_owned(),
                 Some(u) if !u.is_finite() => "has units that are not a number".to_owned(),
-                Some(u) if u > MAX_UNITS => format!("has {u:?} units: more than the {MAX_UNITS} a line can plausibly bill"),
+                Some(u) if u > MAX_UNITS => {
+                    format!("has {u:?} units: more than the {MAX_UNITS} a line can plausibly bill")
+                }
                 Some(0.0) => "has 0 units".to_owned(),
                 Some(u) if u < 0.0 => format!("has negative units ({u})"),
                 Some(u) if !is_whole(u) => {
@@ -339,8 +341,15 @@ pub(crate) fn line_numbers(indices: &[usize]) -> String {
     };
     let shown: Vec<String> = runs.iter().take(MAX_LISTED_RUNS).map(text).collect();
     if runs.len() > MAX_LISTED_RUNS {
-        let listed: usize = runs[..MAX_LISTED_RUNS].iter().map(|(lo, hi)| hi - lo + 1).sum();
-        return format!("{} and {} more lines", shown.join(", "), indices.len() - listed);
+        let listed: usize = runs[..MAX_LISTED_RUNS]
+            .iter()
+            .map(|(lo, hi)| hi - lo + 1)
+            .sum();
+        return format!(
+            "{} and {} more lines",
+            shown.join(", "),
+            indices.len() - listed
+        );
     }
     match shown.split_last() {
         Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),

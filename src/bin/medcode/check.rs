@@ -218,7 +218,11 @@ enum Line {
 /// Reads one line of at most `limit` bytes (not counting its line end) into
 /// `buf`. A longer line is skipped to its newline and not kept, so the
 /// buffer never holds more than `limit + 2` bytes; `None` at the end.
-fn next_line(input: &mut impl BufRead, buf: &mut Vec<u8>, limit: usize) -> io::Result<Option<Line>> {
+fn next_line(
+    input: &mut impl BufRead,
+    buf: &mut Vec<u8>,
+    limit: usize,
+) -> io::Result<Option<Line>> {
     buf.clear();
     let mut too_long = false;
     let mut any = false;
