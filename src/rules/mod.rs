@@ -676,6 +676,24 @@ impl EngineBuilder {
     }
 }
 
+/// The finding that says a rule's further findings were left out (kept out
+/// of line: the common path never takes it).
+#[cold]
+#[inline(never)]
+fn left_out_finding(r: &ActiveRule, left_out: usize) -> Finding {
+    Finding {
+        rule: Cow::Borrowed(r.id),
+        severity: r.severity,
+        line: None,
+        field: None,
+        codes: Vec::new(),
+        message: format!(
+            "{left_out} or more further {} findings left out: at most {MAX_FINDINGS_PER_RULE} are listed per rule for one claim",
+            r.id
+        ),
+    }
+}
+
 struct ActiveRule {
     rule: Box<dyn Rule>,
     // Read once at build time: one virtual call a rule per claim, not two.
@@ -829,17 +847,7 @@ impl Engine {
             r.rule.check(claim, &mut out);
             if out.left_out > 0 {
                 let left_out = out.left_out;
-                findings.push(Finding {
-                    rule: Cow::Borrowed(r.id),
-                    severity: r.severity,
-                    line: None,
-                    field: None,
-                    codes: Vec::new(),
-                    message: format!(
-                        "{left_out} or more further {} findings left out: at most {MAX_FINDINGS_PER_RULE} are listed per rule for one claim",
-                        r.id
-                    ),
-                });
+                findings.push(left_out_finding(r, left_out));
             }
         }
         findings
@@ -899,15 +907,17 @@ impl Engine {
         let trimmed = input.trim_start_matches('\u{feff}');
         // A claim is a JSON object: serde would read an array field by field.
         let object = trimmed.trim_start().starts_with('{');
-        let borrowed = fast_json::read_claim(trimmed)
-            .map(Ok)
-            .unwrap_or_else(|| serde_json::from_str::<ClaimRef<'_>>(trimmed));
-        if let (true, Ok(claim)) = (object, borrowed) {
-            let prepared = PreparedClaim::new(&claim, HcpcsSource::pick(self.hcpcs.as_ref()));
-            return Report {
-                claim_id: prepared.id.map(str::to_owned),
-                findings: self.check_prepared(&prepared),
-            };
+        if object {
+            let borrowed = fast_json::read_claim(trimmed)
+                .map(Ok)
+                .unwrap_or_else(|| serde_json::from_str::<ClaimRef<'_>>(trimmed));
+            if let Ok(claim) = borrowed {
+                let prepared = PreparedClaim::new(&claim, HcpcsSource::pick(self.hcpcs.as_ref()));
+                return Report {
+                    claim_id: prepared.id.map(str::to_owned),
+                    findings: self.check_prepared(&prepared),
+                };
+            }
         }
         // Not a claim: the owned parse gives the error to report.
         match serde_json::from_str::<Claim>(trimmed) {
