@@ -182,7 +182,11 @@ pub struct ClaimLine {
     /// Units of service.
     #[serde(deserialize_with = "number", skip_serializing_if = "Option::is_none")]
     pub units: Option<f64>,
-    /// 1-based pointers into the claim's diagnoses.
+    /// 1-based pointers into the claim's diagnoses. A pointer read from JSON
+    /// as a number that is not a whole number of magnitude below 10^15
+    /// (`1.5`, `1e300`) is kept as a marker far outside any pointer's range
+    /// that still holds the number, so findings quote what the claim says
+    /// ([`pointer_text`]); `null` reads as 0.
     #[serde(deserialize_with = "pointers", skip_serializing_if = "Vec::is_empty")]
     pub dx_pointers: Vec<i64>,
     /// The line's date of service (else the claim's).
@@ -221,8 +225,12 @@ pub(crate) struct ClaimRef<'a> {
     pub id: Option<Cow<'a, str>>,
     #[serde(rename = "type", borrow, deserialize_with = "text_ref")]
     pub claim_type: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    pub patient: Option<PatientRef<'a>>,
+    /// Absent or `null` reads as the default (every field `None`), never as
+    /// `None`: a `None` would leave the fields' bytes uninitialised, and
+    /// optimised code that reads them speculatively (harmlessly) made
+    /// valgrind report "conditional jump depends on uninitialised value".
+    #[serde(borrow, deserialize_with = "patient_ref")]
+    pub patient: PatientRef<'a>,
     #[serde(borrow, deserialize_with = "text_ref")]
     pub service_date: Option<Cow<'a, str>>,
     #[serde(borrow, deserialize_with = "text_ref")]
@@ -256,6 +264,10 @@ pub(crate) struct PatientRef<'a> {
     pub birth_date: Option<Cow<'a, str>>,
     #[serde(deserialize_with = "number")]
     pub age: Option<f64>,
+}
+
+fn patient_ref<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<PatientRef<'a>, D::Error> {
+    Ok(Option::<PatientRef<'a>>::deserialize(d)?.unwrap_or_default())
 }
 
 /// [`Diagnosis`], borrowed.
@@ -440,19 +452,64 @@ impl<'de: 'a, 'a> serde::de::DeserializeSeed<'de> for TextSeed<'a> {
     }
 }
 
+/// XORed into an `f64`'s bits to mark a pointer that is not a whole number:
+/// only NaNs (which JSON cannot hold) and numbers below 1e-300 in magnitude
+/// (read as 0) would land within ±2^50 of 0, where real pointers are.
+const POINTER_MARK: u64 = 0x7FF8_0000_0000_0000;
+
+/// A diagnosis pointer from a JSON number: the number itself when it is
+/// whole and below 10^15 in magnitude, else a marker that keeps the number
+/// (see [`pointer_text`]).
+#[inline]
+pub(crate) fn pointer_from_f64(v: f64) -> i64 {
+    // Below 10^15 the cast is exact, so it round-trips exactly when `v` is
+    // whole (as `v.fract() == 0.0`, without the library call `fract` makes
+    // on baseline x86-64; NaN fails it).
+    if v.abs() < 1e15 && (v as i64) as f64 == v {
+        v as i64
+    } else if v.is_nan() || v.abs() < 1e-300 {
+        0
+    } else {
+        (v.to_bits() ^ POINTER_MARK) as i64
+    }
+}
+
+/// The number a claim's diagnosis pointer holds, as text: the integer, or
+/// for a pointer that is not a whole number below 10^15 (`1.5`, `1e300`)
+/// that number as JSON wrote it (shortest form).
+///
+/// ```
+/// use medcode::claim::{pointer_text, Claim};
+/// let claim: Claim = serde_json::from_str(r#"{"lines": [{"dx_pointers": [2, 1.5, 1e300]}]}"#).unwrap();
+/// let texts: Vec<String> = claim.lines[0].dx_pointers.iter().map(|&p| pointer_text(p)).collect();
+/// assert_eq!(texts, ["2", "1.5", "1e300"]);
+/// ```
+pub fn pointer_text(p: i64) -> String {
+    match pointer_number(p) {
+        Some(v) => format!("{v:?}"),
+        None => p.to_string(),
+    }
+}
+
+/// The number a marked pointer holds (`None` for a whole pointer).
+pub(crate) fn pointer_number(p: i64) -> Option<f64> {
+    if p.unsigned_abs() < 1 << 50 {
+        return None;
+    }
+    let v = f64::from_bits(p as u64 ^ POINTER_MARK);
+    (v.is_finite() && (v.fract() != 0.0 || v.abs() >= 1e15)).then_some(v)
+}
+
 /// Diagnosis pointers: integers (a float with no fraction is accepted; any
-/// other value becomes 0, which the pointer rule reports). `null` is empty.
+/// other number is kept marked, see [`pointer_from_f64`]; `null` is 0, which
+/// the pointer rule reports). `null` for the list is empty.
 fn pointers<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<i64>, D::Error> {
     struct V;
     struct P;
     impl<'de> serde::de::DeserializeSeed<'de> for P {
         type Value = i64;
         fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<i64, D::Error> {
-            let n = number(d)?;
-            Ok(match n {
-                Some(v) if v.fract() == 0.0 && v.abs() < 1e15 => v as i64,
-                _ => 0,
-            })
+            Ok(number(d)?.map_or(0, pointer_from_f64))
         }
     }
     impl<'de> serde::de::Visitor<'de> for V {

@@ -470,7 +470,7 @@ pub unsafe extern "C" fn medcode_engine_new(config_json: *const c_char) -> *mut 
         let json = unsafe { c_str_up_to(config_json, "config_json", MEDCODE_MAX_CLAIM_LEN)? };
         let config: EngineConfig = match json.map(str::trim) {
             None | Some("") => EngineConfig::default(),
-            Some(j) => serde_json::from_str(j)
+            Some(j) => EngineConfig::from_json(j)
                 .map_err(|e| Failure::new(MEDCODE_ERR_CONFIG, format!("config_json: {e}")))?,
         };
         let engine = Engine::from_config(&config)

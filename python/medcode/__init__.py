@@ -20,6 +20,7 @@ import json
 import os
 import pathlib
 import sys
+import threading
 from typing import Any, Dict, List, Optional, Union
 
 if sys.version_info >= (3, 8):
@@ -29,6 +30,8 @@ else:  # pragma: no cover
 
 __all__ = [
     "AmbiguousAnswer",
+    "ClaimError",
+    "ClaimTooLongError",
     "CodeSyntaxError",
     "ConfigError",
     "Finding",
@@ -38,6 +41,8 @@ __all__ = [
     "ErrorCode",
     "LookupAnswer",
     "LookupReport",
+    "MAX_BATCH_LEN",
+    "MAX_CLAIM_LEN",
     "MedcodeError",
     "UnknownSystemError",
     "is_valid_icd10cm",
@@ -90,6 +95,38 @@ class UnknownSystemError(MedcodeError, ValueError):
 
 class ConfigError(MedcodeError, ValueError):
     """The engine configuration is invalid, or an edit table could not be loaded."""
+
+
+class ClaimError(MedcodeError, ValueError):
+    """A claim's text cannot be handed to medcode: a NUL character, or a lone
+    surrogate (not encodable as UTF-8). A claim that is text but not a claim
+    is not an error: its report holds a ``malformed-claim`` finding."""
+
+
+class ClaimTooLongError(ClaimError):
+    """A claim's JSON is longer than ``MAX_CLAIM_LEN`` bytes (1 MiB), or a
+    ``check_many`` batch longer than ``MAX_BATCH_LEN`` (256 MiB)."""
+
+
+#: The longest claim JSON ``Engine.check`` accepts, in UTF-8 bytes (the C
+#: ABI's ``MEDCODE_MAX_CLAIM_LEN``).
+MAX_CLAIM_LEN = 1 << 20
+#: The longest JSON Lines batch ``Engine.check_many`` accepts, in bytes
+#: (the C ABI's ``MEDCODE_MAX_BATCH_LEN``).
+MAX_BATCH_LEN = 256 << 20
+
+
+def _claim_bytes(text: str, what: str = "claim") -> bytes:
+    """UTF-8 for the C ABI; a NUL or a lone surrogate raises ``ClaimError``."""
+    if not isinstance(text, str):
+        raise TypeError(f"{what} must be a dict or a str, not {type(text).__name__}")
+    try:
+        b = text.encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise ClaimError(f"{what} is not valid Unicode: {e}", ErrorCode.UTF8) from None
+    if b"\0" in b:
+        raise ClaimError(f"{what} contains a NUL character", ErrorCode.NUL)
+    return b
 
 
 _ERROR_CLASSES = {
@@ -403,11 +440,19 @@ class Engine:
     """
 
     def __init__(self, config: Optional[Dict[str, Any]] = None) -> None:
+        # Calls in flight are counted: close() never frees the engine under
+        # a running call (the last call out frees it), and load_table, which
+        # rebuilds the engine, waits until no call is running.
+        self._cond = threading.Condition()
+        self._inflight = 0
+        self._rebuilding = False
+        self._closed = False
+        self._handle: Any = None
         raw = json.dumps(config).encode("utf-8") if config else None
         handle = _lib.medcode_engine_new(raw)
         if not handle:
             _raise_last(ErrorCode.CONFIG)
-        self._handle: Any = handle
+        self._handle = handle
 
     def load_table(self, kind: Literal["ncci-ptp", "mue", "addon", "hcpcs"], path: Union[str, os.PathLike]) -> None:
         """Adds a CMS edit table (or the HCPCS quarterly file) and rebuilds the engine.
@@ -417,15 +462,40 @@ class Engine:
         or binary content raises ``ConfigError`` (its message names the file,
         the line and what was expected) and leaves the engine unchanged: a
         table is never loaded empty.
+
+        Waits for checks running on other threads; checks started meanwhile wait for it.
         """
-        rc = _lib.medcode_engine_load_table(self._live(), _encode(kind, "kind"), os.fsencode(path))
+        raw_path = os.fsencode(path)
+        if b"\0" in raw_path:
+            raise ConfigError(f"path {os.fsdecode(raw_path)!r} contains a NUL character", ErrorCode.NUL)
+        raw_kind = _encode(kind, "kind")
+        handle = self._acquire(exclusive=True)
+        try:
+            rc = _lib.medcode_engine_load_table(handle, raw_kind, raw_path)
+        finally:
+            self._release(exclusive=True)
         if rc != 0:
             _raise_last(rc)
 
     def check(self, claim: Union[Dict[str, Any], str]) -> Report:
-        """Checks one claim (a dict, or its JSON text) and returns its report."""
+        """Checks one claim (a dict, or its JSON text) and returns its report.
+
+        Raises ``ClaimError`` for text with a NUL or a lone surrogate and
+        ``ClaimTooLongError`` past ``MAX_CLAIM_LEN`` bytes.
+        """
         text = claim if isinstance(claim, str) else json.dumps(claim)
-        return json.loads(_take_string(_lib.medcode_check_json(self._live(), text.encode("utf-8"))))
+        b = _claim_bytes(text)
+        if len(b) > MAX_CLAIM_LEN:
+            raise ClaimTooLongError(
+                f"the claim is {len(b)} bytes of JSON; at most {MAX_CLAIM_LEN} are accepted",
+                ErrorCode.TOO_LONG,
+            )
+        handle = self._acquire()
+        try:
+            ptr = _lib.medcode_check_json(handle, b)
+        finally:
+            self._release()
+        return json.loads(_take_string(ptr))
 
     def check_many(self, claims: List[Union[Dict[str, Any], str]]) -> List[Report]:
         """Checks many claims in one call (JSON Lines through the C ABI); one report each, in order."""
@@ -434,20 +504,57 @@ class Engine:
             raise ValueError("a claim's JSON text must not contain a line break")
         if not lines:
             return []
-        buf = ("\n".join(lines) + "\n").encode("utf-8")
-        out = _take_string(_lib.medcode_check_jsonl(self._live(), buf, len(buf)))
+        buf = _claim_bytes("\n".join(lines) + "\n", "a claim")
+        if len(buf) > MAX_BATCH_LEN:
+            raise ClaimTooLongError(
+                f"the claims are {len(buf)} bytes of JSON Lines; at most {MAX_BATCH_LEN} are accepted in one call",
+                ErrorCode.TOO_LONG,
+            )
+        handle = self._acquire()
+        try:
+            ptr = _lib.medcode_check_jsonl(handle, buf, len(buf))
+        finally:
+            self._release()
+        out = _take_string(ptr)
         return [json.loads(line) for line in out.split("\n")]
 
     def close(self) -> None:
-        """Frees the engine now (also done when the object is collected)."""
-        handle, self._handle = getattr(self, "_handle", None), None
-        if handle:
+        """Frees the engine (also done when the object is collected). Calls
+        running on other threads finish first: the last one frees it. Calls
+        after ``close`` raise ``MedcodeError``."""
+        cond = getattr(self, "_cond", None)
+        if cond is None:
+            return
+        with cond:
+            self._closed = True
+            self._free_if_idle()
+
+    def _free_if_idle(self) -> None:
+        # Called with self._cond held.
+        if self._closed and self._handle and not self._inflight and not self._rebuilding:
+            handle, self._handle = self._handle, None
             _lib.medcode_engine_free(handle)
 
-    def _live(self) -> Any:
-        if not self._handle:
-            raise MedcodeError("the engine is closed", ErrorCode.NULL)
-        return self._handle
+    def _acquire(self, exclusive: bool = False) -> Any:
+        with self._cond:
+            while self._rebuilding or (exclusive and self._inflight):
+                self._cond.wait()
+            if self._closed or not self._handle:
+                raise MedcodeError("the engine is closed", ErrorCode.NULL)
+            if exclusive:
+                self._rebuilding = True
+            else:
+                self._inflight += 1
+            return self._handle
+
+    def _release(self, exclusive: bool = False) -> None:
+        with self._cond:
+            if exclusive:
+                self._rebuilding = False
+            else:
+                self._inflight -= 1
+            self._free_if_idle()
+            self._cond.notify_all()
 
     def __enter__(self) -> "Engine":
         return self

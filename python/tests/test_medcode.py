@@ -168,5 +168,76 @@ class EngineTests(unittest.TestCase):
             self.assertEqual(list(pool.map(work, range(4))), [200] * 4)
 
 
+class HostileInput(unittest.TestCase):
+    """Issue 12: hostile or careless input raises a MedcodeError or becomes a finding."""
+
+    def test_nul_raises_in_check_and_check_many(self):
+        engine = medcode.Engine()
+        for call in (engine.check, lambda c: engine.check_many([c])):
+            with self.assertRaises(medcode.ClaimError):
+                call('{"id": "C1"}\0{"id": "C2"}')
+
+    def test_nul_in_table_path_raises(self):
+        engine = medcode.Engine()
+        with self.assertRaises(medcode.ConfigError):
+            engine.load_table("mue", "tests/fixtures/mue_practitioner.csv\0ignored")
+
+    def test_lone_surrogate_is_a_medcode_error(self):
+        engine = medcode.Engine()
+        with self.assertRaises(medcode.ClaimError):
+            engine.check('{"id": "\ud800"}')
+        with self.assertRaises(medcode.ClaimError):
+            engine.check_many(['{"id": "\ud800"}'])
+        # In a dict, json.dumps escapes it: the claim is read, not raised.
+        self.assertEqual(engine.check(dict(CLAIM, id="\ud800"))["findings"][0]["rule"], "malformed-claim")
+
+    def test_claim_over_the_limit_has_its_own_error(self):
+        engine = medcode.Engine()
+        with self.assertRaises(medcode.ClaimTooLongError) as cm:
+            engine.check(" " * (medcode.MAX_CLAIM_LEN + 1))
+        self.assertNotIsInstance(cm.exception, medcode.CodeSyntaxError)
+
+    def test_arrays_are_not_claims_or_configs(self):
+        engine = medcode.Engine()
+        report = engine.check('["P-9", "professional"]')
+        self.assertIsNone(report["claim_id"])
+        self.assertEqual(report["findings"][0]["rule"], "malformed-claim")
+        with self.assertRaises(medcode.ConfigError):
+            medcode.Engine(["disabled"])  # type: ignore[arg-type]
+
+    def test_close_waits_for_calls_in_flight(self):
+        # Closing while other threads check never frees under them: each call
+        # either completes or raises MedcodeError("closed").
+        big = dict(CLAIM, diagnoses=[{"code": "E11.9"}] * 2000)
+        for _ in range(5):
+            engine = medcode.Engine()
+            results = []
+
+            def work(_):
+                for _ in range(20):
+                    try:
+                        results.append(len(engine.check(big)["findings"]))
+                    except medcode.MedcodeError as e:
+                        self.assertIn("closed", str(e))
+                        return
+
+            with concurrent.futures.ThreadPoolExecutor(4) as pool:
+                futures = [pool.submit(work, i) for i in range(4)]
+                engine.close()
+                for f in futures:
+                    f.result()
+            self.assertTrue(all(n == results[0] for n in results))
+
+    def test_load_table_waits_for_calls_in_flight(self):
+        engine = medcode.Engine()
+        root = pathlib.Path(__file__).resolve().parents[2]
+        with concurrent.futures.ThreadPoolExecutor(4) as pool:
+            futures = [pool.submit(lambda: [engine.check(CLAIM) for _ in range(50)]) for _ in range(3)]
+            engine.load_table("mue", root / "tests/fixtures/mue_practitioner.csv")
+            for f in futures:
+                f.result()
+        engine.close()
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -139,58 +139,87 @@ impl Screen {
     }
 }
 
-/// The exact Excludes1 walk, for the claims the screen could not clear
-/// (kept out of line so the common path stays small).
-#[cold]
-#[inline(never)]
-fn exact_walk(c: &PreparedClaim<'_>, out: &mut Emitter<'_>) {
-    let targets: Vec<Target> = c
+/// The distinct parsed codes of the claim's diagnoses (those `keep`
+/// accepts), sorted by packed key, each with the index of its first
+/// occurrence: a range of codes is a slice found by binary search.
+fn distinct_targets(c: &PreparedClaim<'_>, keep: impl Fn(&PreparedDx<'_>) -> bool) -> Vec<Target> {
+    let mut targets: Vec<Target> = c
         .diagnoses
         .iter()
-        .filter(|d| d.code.is_some() && d.info.is_some())
-        .map(|d| {
-            let key = d.code.map_or(0, |c| c.key());
-            Target {
+        .filter(|d| keep(d))
+        .filter_map(|d| {
+            let key = d.code?.key();
+            Some(Target {
                 index: d.index,
                 key,
                 len: crate::codebuf::sixbit::len(key),
-            }
+            })
         })
         .collect();
+    targets.sort_unstable_by_key(|t| (t.key, t.index));
+    targets.dedup_by_key(|t| t.key);
+    targets
+}
+
+/// The targets a reference covers, as a slice of the sorted targets that
+/// holds them (callers still test `len` and `range.contains`).
+fn covered(targets: &[Target], range: CodeRange) -> (&[Target], usize) {
+    let (lo, hi, min_len) = interval(range);
+    let from = targets.partition_point(|t| t.key < lo);
+    let to = from + targets[from..].partition_point(|t| t.key <= hi);
+    (&targets[from..to], min_len)
+}
+
+/// The exact Excludes1 walk, for the claims the screen could not clear
+/// (kept out of line so the common path stays small). One finding per
+/// distinct pair of codes, at their first occurrences; each reference
+/// finds the codes it covers by binary search over the distinct codes, so
+/// the walk is n·log n in the number of diagnoses (plus the findings, which
+/// the emitter bounds).
+#[cold]
+#[inline(never)]
+fn exact_walk(c: &PreparedClaim<'_>, out: &mut Emitter<'_>) {
+    let targets = distinct_targets(c, |d| d.info.is_some());
     if targets.len() < 2 {
         return;
     }
-    let mut reported: Vec<(usize, usize)> = Vec::new();
-    // Owners in claim order, notes at the code then its ancestors, refs in
-    // note order, covered diagnoses in claim order: the order findings
-    // have always been emitted in.
+    let mut reported: std::collections::HashSet<(u64, u64)> = std::collections::HashSet::new();
+    let mut found: Vec<Target> = Vec::new();
+    // Owners in claim order (first occurrences), notes at the code then its
+    // ancestors, refs in note order, covered diagnoses in claim order: the
+    // order findings have always been emitted in.
     for d in &c.diagnoses {
         let Some(info) = d.info else { continue };
         let owner = d.index;
         let Some(a) = d.code else { continue };
+        let first = targets.binary_search_by_key(&a.key(), |t| t.key);
+        if first.map_or(true, |k| targets[k].index != owner) {
+            continue; // a repeat: its pairs are the first occurrence's
+        }
         for at in std::iter::once(info).chain(info.ancestors()) {
             for note in at.notes() {
                 if note.kind != NoteKind::Excludes1 {
                     continue;
                 }
                 for range in note.refs() {
-                    let (lo, hi, min_len) = interval(range);
-                    for b in &targets {
-                        if b.key < lo || b.key > hi || b.len < min_len {
-                            continue;
-                        }
+                    let (slice, min_len) = covered(&targets, range);
+                    found.clear();
+                    found.extend(slice.iter().copied().filter(|b| {
+                        b.len >= min_len && b.key != a.key() && range.contains(b.code())
+                    }));
+                    found.sort_unstable_by_key(|b| b.index);
+                    for b in &found {
                         let bc = b.code();
-                        if b.index == owner || bc == a || !range.contains(bc) {
+                        let pair = (a.key().min(b.key), a.key().max(b.key));
+                        if !reported.insert(pair) {
                             continue;
                         }
-                        let pair = (owner.min(b.index), owner.max(b.index));
-                        if reported.contains(&pair) {
-                            continue;
-                        }
-                        reported.push(pair);
                         let later = owner.max(b.index);
                         out.emit(None, dx_field(later), vec![a.to_string(), bc.to_string()],
                             format!("{a} and {bc} should not be coded together: {} has an Excludes1 note for {range} (the two conditions exclude each other; report only the one documented)", at.code()));
+                        if out.is_full() {
+                            return; // the rest would be left out anyway
+                        }
                     }
                 }
             }
@@ -219,28 +248,39 @@ rule!(
         if !c.any_diagnosis_has(DxFlags::MANIFESTATION) {
             return;
         }
+        let mut targets: Option<Vec<Target>> = None;
+        let mut memo: std::collections::HashMap<u64, (bool, Option<CodeRange>, usize)> =
+            std::collections::HashMap::new();
         for d in &c.diagnoses {
             if !d.has(DxFlags::MANIFESTATION) {
                 continue;
             }
             let Some(info) = d.info else { continue };
-            let mut any_ref = false;
-            let mut satisfied = false;
-            let mut named: Option<CodeRange> = None;
-            for (_, r) in refs_of(info, NoteKind::CodeFirst) {
-                any_ref = true;
-                named.get_or_insert(r);
-                if c.diagnoses[..d.index]
-                    .iter()
-                    .any(|e| e.code.is_some_and(|ec| r.contains(ec)))
-                {
-                    satisfied = true;
-                    break;
+            // Per distinct manifestation code: the first diagnosis any of
+            // its code-first references covers (binary search over the
+            // distinct codes), so repeats cost a lookup, not a rescan.
+            let targets = targets.get_or_insert_with(|| distinct_targets(c, |_| true));
+            let (any_ref, named, earliest) = *memo.entry(info.code().key()).or_insert_with(|| {
+                let mut any_ref = false;
+                let mut named: Option<CodeRange> = None;
+                let mut earliest = usize::MAX;
+                for (_, r) in refs_of(info, NoteKind::CodeFirst) {
+                    any_ref = true;
+                    named.get_or_insert(r);
+                    let (slice, min_len) = covered(targets, r);
+                    for e in slice {
+                        if e.index < earliest && e.len >= min_len && r.contains(e.code()) {
+                            earliest = e.index;
+                        }
+                    }
                 }
-            }
-            if !any_ref {
-                satisfied = d.index > 0;
-            }
+                (any_ref, named, earliest)
+            });
+            let satisfied = if any_ref {
+                earliest < d.index
+            } else {
+                d.index > 0
+            };
             if !satisfied {
                 let hint = named.map(|r| format!(" (such as {r})")).unwrap_or_default();
                 out.emit(None, dx_field(d.index), vec![d.display()],
@@ -255,9 +295,12 @@ rule!(
     "the same diagnosis code listed twice (on institutional claims, repeats of the principal are duplicate-of-principal)",
     |c, out| {
         if !c.dx_repeat_possible { return }
-        for d in c.diagnoses.iter().skip(1) {
+        // The first index of each code, by hash (linear in the diagnoses).
+        let mut first_of: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
+        for d in &c.diagnoses {
             let Some(code) = d.code else { continue };
-            let Some(first) = c.diagnoses[..d.index].iter().find(|e| e.code == Some(code)) else { continue };
+            let first = &c.diagnoses[*first_of.entry(code.key()).or_insert(d.index)];
+            if first.index == d.index { continue }
             if first.index == 0 && c.kind == ClaimKind::Institutional { continue }
             out.emit(None, dx_field(d.index), vec![code.to_string()],
                 format!("diagnosis {} repeats {code}, already listed as diagnosis {}", d.index + 1, first.index + 1));

@@ -213,7 +213,7 @@ impl<'a> Reader<'a> {
                     2
                 }
                 "patient" => {
-                    c.patient = r.patient()?;
+                    c.patient = r.patient()?.unwrap_or_default();
                     4
                 }
                 "service_date" => {
@@ -359,14 +359,10 @@ impl<'a> Reader<'a> {
         self.list(|r| Some(r.text()?.unwrap_or_default()))
     }
 
-    /// Diagnosis pointers: numbers (`null`, fractions and huge values are 0).
+    /// Diagnosis pointers: numbers (`null` is 0; fractions and huge values
+    /// are kept marked, as serde reads them).
     fn pointers(&mut self) -> Option<Vec<i64>> {
-        self.list(|r| {
-            Some(match r.number_value()? {
-                Some(v) if v.fract() == 0.0 && v.abs() < 1e15 => v as i64,
-                _ => 0,
-            })
-        })
+        self.list(|r| Some(r.number_value()?.map_or(0, crate::claim::pointer_from_f64)))
     }
 }
 

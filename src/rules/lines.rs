@@ -65,15 +65,24 @@ rule!(
                 out.emit(Some(l.index), format!("lines[{}].dx_pointers", l.index), code_list(l),
                     format!("{} has {} diagnosis pointers: a line takes at most 4", line_name(l), l.pointers.len()));
             }
+            // Repeats by a set past a handful of pointers (linear on hostile lines).
+            let mut seen = (l.pointers.len() > 16).then(std::collections::HashSet::new);
             for (k, &p) in l.pointers.iter().enumerate() {
                 let field = || format!("lines[{}].dx_pointers[{k}]", l.index);
-                if p < 1 {
+                let repeated = match seen.as_mut() {
+                    Some(set) => !set.insert(p),
+                    None => l.pointers[..k].contains(&p),
+                };
+                if let Some(v) = crate::claim::pointer_number(p) {
+                    out.emit(Some(l.index), field(), code_list(l),
+                        format!("{} has diagnosis pointer {v:?}: a pointer is a whole number counting from 1", line_name(l)));
+                } else if p < 1 {
                     out.emit(Some(l.index), field(), code_list(l),
                         format!("{} has diagnosis pointer {p}: pointers count from 1", line_name(l)));
                 } else if p > n {
                     out.emit(Some(l.index), field(), code_list(l),
                         format!("{} points to diagnosis {p}, but the claim lists {n}", line_name(l)));
-                } else if l.pointers[..k].contains(&p) {
+                } else if repeated {
                     out.emit(Some(l.index), field(), code_list(l),
                         format!("{} points to diagnosis {p} twice", line_name(l)));
                 }
@@ -134,16 +143,24 @@ fn is_whole(u: f64) -> bool {
     u.abs() >= 4_503_599_627_370_496.0 || (u as i64) as f64 == u
 }
 
+/// The most units a line can bill before `units-invalid` calls them
+/// implausible: a sanity bound far above every MUE value (MUEs run to the
+/// low thousands), so that `1e308` or `2^64` units do not pass unnoticed.
+pub const MAX_UNITS: f64 = 99_999.0;
+
 rule!(
     UnitsInvalid,
     "units-invalid",
     Error,
-    "units missing, zero, negative or fractional",
+    "units missing, zero, negative, fractional, or above 99,999 (rules::MAX_UNITS)",
     |c, out| {
         for l in &c.lines {
             let why = match l.units {
                 None => "has no units".to_owned(),
                 Some(u) if !u.is_finite() => "has units that are not a number".to_owned(),
+                Some(u) if u > MAX_UNITS => {
+                    format!("has {u:?} units: more than the {MAX_UNITS} a line can plausibly bill")
+                }
                 Some(0.0) => "has 0 units".to_owned(),
                 Some(u) if u < 0.0 => format!("has negative units ({u})"),
                 Some(u) if !is_whole(u) => {
@@ -225,9 +242,14 @@ rule!(
                         format!("{}: modifiers {a} and {b} conflict: {why}", line_name(l)));
                 }
             }
+            let mut seen = (l.modifiers.len() > 16).then(std::collections::HashSet::new);
             for (k, m) in l.modifiers.iter().enumerate() {
                 let Some(m) = m else { continue };
-                if l.modifiers[..k].contains(&Some(*m)) {
+                let repeated = match seen.as_mut() {
+                    Some(set) => !set.insert(*m),
+                    None => l.modifiers[..k].contains(&Some(*m)),
+                };
+                if repeated {
                     out.emit(Some(l.index), format!("lines[{}].modifiers[{k}]", l.index), code_list(l),
                         format!("{}: modifier {m} is repeated", line_name(l)));
                 }
@@ -297,29 +319,87 @@ fn sorted_mods(l: &PreparedLine<'_>) -> Vec<String> {
     v
 }
 
+/// How many runs of line numbers a grouped finding spells out before it
+/// only counts the rest (keeps one finding short on a hostile claim).
+const MAX_LISTED_RUNS: usize = 20;
+
+/// 1-based line numbers for 0-based indices in increasing order, runs of
+/// consecutive lines as ranges: `"2, 3 and 5"`, `"2-100000"`; past
+/// [`MAX_LISTED_RUNS`] runs, `"… and 17 more lines"`.
+pub(crate) fn line_numbers(indices: &[usize]) -> String {
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for &i in indices {
+        match runs.last_mut() {
+            Some((_, hi)) if *hi + 1 == i => *hi = i,
+            _ => runs.push((i, i)),
+        }
+    }
+    let text = |&(lo, hi): &(usize, usize)| match hi - lo {
+        0 => format!("{}", lo + 1),
+        1 => format!("{}, {}", lo + 1, hi + 1),
+        _ => format!("{}-{}", lo + 1, hi + 1),
+    };
+    let shown: Vec<String> = runs.iter().take(MAX_LISTED_RUNS).map(text).collect();
+    if runs.len() > MAX_LISTED_RUNS {
+        let listed: usize = runs[..MAX_LISTED_RUNS]
+            .iter()
+            .map(|(lo, hi)| hi - lo + 1)
+            .sum();
+        return format!(
+            "{} and {} more lines",
+            shown.join(", "),
+            indices.len() - listed
+        );
+    }
+    match shown.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => shown.concat(),
+    }
+}
+
 rule!(
     DuplicateLine,
     "duplicate-line",
     Warning,
-    "two lines with the same code, modifiers and date of service",
+    "two or more lines with the same code, modifiers and date of service (one finding per group)",
     |c, out| {
         if !c.line_repeat_possible {
             return;
         }
-        for (i, l) in c.lines.iter().enumerate() {
-            let Some(code) = l.code else { continue };
-            for e in &c.lines[..i] {
-                if e.code == Some(code)
-                    && e.date == l.date
-                    && e.modifiers.len() == l.modifiers.len()
-                    && sorted_mods(e) == sorted_mods(l)
-                {
-                    let date = l.date.map(|d| format!(" on {d}")).unwrap_or_default();
-                    out.emit(Some(l.index), format!("lines[{}]", l.index), vec![code.to_string()],
-                        format!("{} repeats line {}: same code, modifiers and date{date}; bill the units on one line, or add a modifier (76, 77, 91, 59) if it is a distinct service", line_name(l), e.index + 1));
-                    break;
+        // Group equal lines by sorting (n log n), claim order kept inside a group.
+        let mut keyed: Vec<_> = c
+            .lines
+            .iter()
+            .filter_map(|l| Some((l.code?, l.date, sorted_mods(l), l.index)))
+            .collect();
+        keyed.sort_unstable();
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        let mut start = 0;
+        for end in 1..=keyed.len() {
+            let same = end < keyed.len() && {
+                let (a, b) = (&keyed[start], &keyed[end]);
+                a.0 == b.0 && a.1 == b.1 && a.2 == b.2
+            };
+            if !same {
+                if end - start > 1 {
+                    groups.push(keyed[start..end].iter().map(|k| k.3).collect());
                 }
+                start = end;
             }
+        }
+        // Findings in the order of each group's first repeated line.
+        groups.sort_unstable_by_key(|g| g[1]);
+        for g in &groups {
+            let (first, l) = (&c.lines[g[0]], &c.lines[g[1]]);
+            let Some(code) = l.code else { continue };
+            let date = l.date.map(|d| format!(" on {d}")).unwrap_or_default();
+            let who = if g.len() == 2 {
+                format!("{} repeats", line_name(l))
+            } else {
+                format!("lines {} ({}) repeat", line_numbers(&g[1..]), l.display())
+            };
+            out.emit(Some(l.index), format!("lines[{}]", l.index), vec![code.to_string()],
+                format!("{who} line {}: same code, modifiers and date{date}; bill the units on one line, or add a modifier (76, 77, 91, 59) if it is a distinct service", first.index + 1));
         }
     }
 );
@@ -393,9 +473,21 @@ rule!(
     EmMissing25, "em-with-procedure-missing-25", Warning,
     "an E/M code (99202-99499) on the same date as a Surgery-section procedure, without modifier 25",
     |c, out| {
+        if !c.lines.iter().any(|l| is_em(l) && !l.has(SEPARATE_EM)) { return }
+        // The first Surgery line of each date, found by binary search (n log n).
+        let mut surgery: Vec<(Option<Date>, usize)> = c
+            .lines
+            .iter()
+            .filter(|s| is_surgery(s))
+            .map(|s| (s.date, s.index))
+            .collect();
+        if surgery.is_empty() { return }
+        surgery.sort_unstable();
+        surgery.dedup_by_key(|s| s.0);
         for l in c.lines.iter().filter(|l| is_em(l)) {
             if l.has(SEPARATE_EM) { continue }
-            if let Some(s) = c.lines.iter().find(|s| is_surgery(s) && s.date == l.date) {
+            if let Ok(k) = surgery.binary_search_by_key(&l.date, |s| s.0) {
+                let s = &c.lines[surgery[k].1];
                 out.emit(Some(l.index), format!("lines[{}].modifiers", l.index), vec![l.display(), s.display()],
                     format!("{} is an E/M service billed on the same date as procedure {} (line {}) without modifier 25: add 25 if the E/M is significant and separately identifiable, else it is bundled into the procedure", line_name(l), s.display(), s.index + 1));
             }

@@ -49,6 +49,7 @@ mod validity;
 
 pub use inline_list::InlineList;
 pub use mce::{cms_mce_edit, CMS_MCE_EDITS};
+pub use lines::MAX_UNITS;
 pub use prepared::{
     ClaimKind, CodeStatus, DateField, ModifierTexts, PreparedClaim, PreparedDx, PreparedLine,
     PreparedPcs, Problem, Sex,
@@ -185,6 +186,13 @@ impl Report {
     }
 }
 
+/// The most findings one rule reports for one claim. Past it the rule's
+/// further findings are left out and the engine adds one finding of that
+/// rule saying so (`field` null, `line` null): a hostile or broken claim
+/// cannot make a report grow without bound. No real claim comes near it
+/// (an institutional claim holds at most 999 service lines).
+pub const MAX_FINDINGS_PER_RULE: usize = 1000;
+
 /// Where a rule writes its findings. The engine sets the rule id and the
 /// configured severity; a rule only says where and what.
 #[derive(Debug)]
@@ -192,6 +200,8 @@ pub struct Emitter<'a> {
     rule: &'static str,
     severity: Severity,
     findings: &'a mut Vec<Finding>,
+    emitted: usize,
+    left_out: usize,
 }
 
 impl Emitter<'_> {
@@ -217,6 +227,11 @@ impl Emitter<'_> {
         codes: Vec<String>,
         message: impl Into<String>,
     ) {
+        if self.emitted == MAX_FINDINGS_PER_RULE {
+            self.left_out += 1;
+            return;
+        }
+        self.emitted += 1;
         let field = field.into();
         self.findings.push(Finding {
             rule: Cow::Borrowed(self.rule),
@@ -231,6 +246,12 @@ impl Emitter<'_> {
     /// The severity findings get.
     pub fn severity(&self) -> Severity {
         self.severity
+    }
+
+    /// True once a finding has been left out ([`MAX_FINDINGS_PER_RULE`]
+    /// reached): a rule may stop looking.
+    pub fn is_full(&self) -> bool {
+        self.left_out > 0
     }
 }
 
@@ -301,7 +322,9 @@ macro_rules! rule {
 pub(crate) use rule;
 
 rule!(
-    /// Structural problems found while preparing the claim.
+    /// Structural problems found while preparing the claim. Disabling the
+    /// rule hides these; a line that could not be read as a claim at all
+    /// (not JSON, not an object, not UTF-8, too long) keeps its finding.
     MalformedClaim, "malformed-claim", Error,
     "the claim is not JSON, not a claim, or lacks a required field",
     |c, out| {
@@ -449,6 +472,25 @@ pub struct EngineConfig {
     pub addon: Vec<PathBuf>,
     /// A CMS quarterly HCPCS file to check HCPCS codes and modifiers against.
     pub hcpcs_file: Option<PathBuf>,
+}
+
+impl EngineConfig {
+    /// A configuration from JSON: a JSON object (an array, which serde
+    /// would read field by field, is refused).
+    ///
+    /// ```
+    /// use medcode::rules::EngineConfig;
+    /// assert!(EngineConfig::from_json("{}").is_ok());
+    /// assert!(EngineConfig::from_json("[]").is_err());
+    /// ```
+    pub fn from_json(json: &str) -> Result<EngineConfig, EngineError> {
+        if !json.trim_start().starts_with('{') {
+            return Err(EngineError::Config(
+                "expected a JSON object ({\"disabled\": [...], ...})".into(),
+            ));
+        }
+        serde_json::from_str(json).map_err(|e| EngineError::Config(e.to_string()))
+    }
 }
 
 /// Configures an [`Engine`].
@@ -637,17 +679,36 @@ impl EngineBuilder {
                 });
             }
         }
+        // Even with the rule off, a line that could not be read as a claim
+        // says so: nothing else would tell it from a clean claim.
         let malformed = status
             .iter()
             .find(|s| s.id == "malformed-claim")
-            .filter(|s| s.enabled)
-            .map(|s| s.severity);
+            .map_or(Severity::Error, |s| s.severity);
         Ok(Engine {
             rules,
             status,
             hcpcs: self.hcpcs,
             malformed,
         })
+    }
+}
+
+/// The finding that says a rule's further findings were left out (kept out
+/// of line: the common path never takes it).
+#[cold]
+#[inline(never)]
+fn left_out_finding(r: &ActiveRule, left_out: usize) -> Finding {
+    Finding {
+        rule: Cow::Borrowed(r.id),
+        severity: r.severity,
+        line: None,
+        field: None,
+        codes: Vec::new(),
+        message: format!(
+            "{left_out} or more further {} findings left out: at most {MAX_FINDINGS_PER_RULE} are listed per rule for one claim",
+            r.id
+        ),
     }
 }
 
@@ -724,7 +785,7 @@ pub struct Engine {
     rules: Vec<ActiveRule>,
     status: Vec<RuleStatus>,
     hcpcs: Option<(HcpcsRelease, String)>,
-    malformed: Option<Severity>,
+    malformed: Severity,
 }
 
 impl fmt::Debug for Engine {
@@ -766,9 +827,7 @@ impl Engine {
         if json.trim().is_empty() {
             return Engine::builder().build();
         }
-        let config: EngineConfig =
-            serde_json::from_str(json).map_err(|e| EngineError::Config(e.to_string()))?;
-        Engine::from_config(&config)
+        Engine::from_config(&EngineConfig::from_json(json)?)
     }
 
     /// Which rules run, which are off, which cannot fire.
@@ -800,8 +859,14 @@ impl Engine {
                 rule: r.id,
                 severity: r.severity,
                 findings: &mut findings,
+                emitted: 0,
+                left_out: 0,
             };
             r.rule.check(claim, &mut out);
+            if out.left_out > 0 {
+                let left_out = out.left_out;
+                findings.push(left_out_finding(r, left_out));
+            }
         }
         findings
     }
@@ -858,24 +923,28 @@ impl Engine {
     /// [`check`](Self::check) gives for the same claim parsed into a [`Claim`].
     pub fn check_json(&self, input: &str) -> Report {
         let trimmed = input.trim_start_matches('\u{feff}');
-        let borrowed = fast_json::read_claim(trimmed)
-            .map(Ok)
-            .unwrap_or_else(|| serde_json::from_str::<ClaimRef<'_>>(trimmed));
-        if let Ok(claim) = borrowed {
-            let prepared = PreparedClaim::new(&claim, HcpcsSource::pick(self.hcpcs.as_ref()));
-            return Report {
-                claim_id: prepared.id.map(str::to_owned),
-                findings: self.check_prepared(&prepared),
-            };
+        // A claim is a JSON object: serde would read an array field by field.
+        let object = trimmed.trim_start().starts_with('{');
+        if object {
+            let borrowed = fast_json::read_claim(trimmed)
+                .map(Ok)
+                .unwrap_or_else(|| serde_json::from_str::<ClaimRef<'_>>(trimmed));
+            if let Ok(claim) = borrowed {
+                let prepared = PreparedClaim::new(&claim, HcpcsSource::pick(self.hcpcs.as_ref()));
+                return Report {
+                    claim_id: prepared.id.map(str::to_owned),
+                    findings: self.check_prepared(&prepared),
+                };
+            }
         }
         // Not a claim: the owned parse gives the error to report.
         match serde_json::from_str::<Claim>(trimmed) {
-            Ok(claim) => self.check(&claim),
+            Ok(claim) if object => self.check(&claim),
+            Ok(_) => self.unread("not a claim: expected a JSON object".to_owned()),
             Err(e) => {
                 let message = if trimmed.trim().is_empty() {
                     "empty line: expected one claim as a JSON object".to_owned()
-                } else if !trimmed.trim_start().starts_with('{')
-                    && serde_json::from_str::<serde::de::IgnoredAny>(trimmed).is_ok()
+                } else if !object && serde_json::from_str::<serde::de::IgnoredAny>(trimmed).is_ok()
                 {
                     "not a claim: expected a JSON object".to_owned()
                 } else if e.is_data() {
@@ -883,23 +952,69 @@ impl Engine {
                 } else {
                     format!("not valid JSON: {e}")
                 };
-                Report {
-                    claim_id: None,
-                    findings: self
-                        .malformed
-                        .map(|severity| Finding {
-                            rule: Cow::Borrowed("malformed-claim"),
-                            severity,
-                            line: None,
-                            field: None,
-                            codes: Vec::new(),
-                            message,
-                        })
-                        .into_iter()
-                        .collect(),
-                }
+                self.unread(message)
             }
         }
+    }
+
+    /// The report for input that could not be read as a claim: one
+    /// `malformed-claim` finding, even with that rule disabled.
+    fn unread(&self, message: String) -> Report {
+        Report {
+            claim_id: None,
+            findings: vec![Finding {
+                rule: Cow::Borrowed("malformed-claim"),
+                severity: self.malformed,
+                line: None,
+                field: None,
+                codes: Vec::new(),
+                message,
+            }],
+        }
+    }
+
+    /// As [`check_json`](Self::check_json) for raw bytes. Bytes that are not
+    /// UTF-8 are not checked as if nothing happened: the claim is read with
+    /// each bad sequence replaced by U+FFFD, every rule runs on what was
+    /// read, and a `malformed-claim` finding (first, even with that rule
+    /// disabled) says where the first bad byte is and that the fields
+    /// holding U+FFFD are not what the claim wrote.
+    ///
+    /// ```
+    /// let engine = medcode::rules::Engine::builder().build().unwrap();
+    /// let r = engine.check_json_bytes(b"{\"id\": \"P-\xff\", \"type\": \"professional\"}");
+    /// assert_eq!(r.findings[0].rule, "malformed-claim");
+    /// assert!(r.findings[0].message.contains("not valid UTF-8"), "{}", r.findings[0].message);
+    /// ```
+    pub fn check_json_bytes(&self, input: &[u8]) -> Report {
+        match std::str::from_utf8(input) {
+            Ok(text) => self.check_json(text),
+            Err(e) => {
+                let text = String::from_utf8_lossy(input);
+                let mut report = self.check_json(&text);
+                let mut first = self.unread(format!(
+                    "the line is not valid UTF-8 (byte {} of {}): each bad sequence was read as U+FFFD, and the claim was checked as read; fields holding U+FFFD are not what the claim wrote",
+                    e.valid_up_to() + 1,
+                    input.len()
+                ));
+                first.findings.append(&mut report.findings);
+                report.findings = first.findings;
+                report
+            }
+        }
+    }
+
+    /// The report for an input line longer than `limit` bytes, which was
+    /// not read: one `malformed-claim` finding (even with that rule
+    /// disabled).
+    ///
+    /// ```
+    /// let engine = medcode::rules::Engine::builder().build().unwrap();
+    /// let r = engine.line_too_long(1 << 20);
+    /// assert_eq!(r.findings[0].message, "line longer than 1048576 bytes: not read");
+    /// ```
+    pub fn line_too_long(&self, limit: usize) -> Report {
+        self.unread(format!("line longer than {limit} bytes: not read"))
     }
 
     fn jsonl_output(&self, line: Option<usize>, input: &str) -> String {

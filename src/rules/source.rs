@@ -36,7 +36,7 @@ pub(crate) trait ClaimSource<'c>: Copy {
 /// The two claim types have the same field names and shapes (`String`
 /// where one has `Cow<str>`), so one body serves both.
 macro_rules! claim_source {
-    ($ty:ty) => {
+    ($ty:ty, |$c:ident| $patient:expr) => {
         impl<'c> ClaimSource<'c> for &'c $ty {
             fn id(self) -> Option<&'c str> {
                 self.id.as_deref()
@@ -45,13 +45,16 @@ macro_rules! claim_source {
                 self.claim_type.as_deref()
             }
             fn sex(self) -> Option<&'c str> {
-                self.patient.as_ref().and_then(|p| p.sex.as_deref())
+                let $c = self;
+                $patient.and_then(|p| p.sex.as_deref())
             }
             fn birth_date(self) -> Option<&'c str> {
-                self.patient.as_ref().and_then(|p| p.birth_date.as_deref())
+                let $c = self;
+                $patient.and_then(|p| p.birth_date.as_deref())
             }
             fn age(self) -> Option<f64> {
-                self.patient.as_ref().and_then(|p| p.age)
+                let $c = self;
+                $patient.and_then(|p| p.age)
             }
             fn service_date(self) -> Option<&'c str> {
                 self.service_date.as_deref()
@@ -95,5 +98,6 @@ macro_rules! claim_source {
     };
 }
 
-claim_source!(Claim);
-claim_source!(ClaimRef<'_>);
+claim_source!(Claim, |c| c.patient.as_ref());
+// A `ClaimRef` always has a patient (the default when absent).
+claim_source!(ClaimRef<'_>, |c| Some(&c.patient));

@@ -4,12 +4,17 @@ use medcode::hcpcs::HcpcsRelease;
 use medcode::load::{AddonTable, MueTable, PtpSetting, PtpTable};
 use medcode::rules::Engine;
 use std::collections::BTreeMap;
+use std::ffi::{OsStr, OsString};
 use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub const USAGE: &str = "\
-  medcode check [FILE|-] [--ncci-ptp PATH]... [--mue PATH]... [--addon PATH]... [--hcpcs-file PATH]";
+  medcode check [FILE|-] [--ncci-ptp PATH]... [--mue PATH]... [--addon PATH]... [--hcpcs-file PATH]
+                [--max-line-bytes N]";
+
+/// The longest input line read by default: 1 MiB, the C ABI's claim limit.
+pub const DEFAULT_MAX_LINE_BYTES: usize = 1 << 20;
 
 const HELP: &str = "\
 check    reads claims as JSON Lines (one claim a line; FILE or - for stdin) and writes
@@ -20,45 +25,69 @@ check    reads claims as JSON Lines (one claim a line; FILE or - for stdin) and 
 --hcpcs-file  the CMS quarterly HCPCS file to check HCPCS codes and modifiers against
 Each table may be CMS's .zip as downloaded. The rows each table loaded go to stderr; a file
 with no record, another table's headings or binary content is refused (exit 2).
-exit status: 0 (findings or not), 1 if the input cannot be read, 2 on usage or table errors";
+--max-line-bytes  the longest line read (default 1048576, 1 MiB); a longer line is not read:
+            its output line holds one malformed-claim finding \"line longer than N bytes\"
+exit status: 0 (findings or not), 1 if the input cannot be read or the output cannot be
+             written, 2 on usage or table errors";
 
 struct Args {
-    input: Option<String>,
+    input: Option<PathBuf>,
+    max_line: usize,
     ptp: Vec<PathBuf>,
     mue: Vec<PathBuf>,
     addon: Vec<PathBuf>,
     hcpcs: Option<PathBuf>,
 }
 
-fn parse(raw: Vec<String>) -> Result<Args, String> {
+fn parse(raw: Vec<OsString>) -> Result<Args, String> {
     let mut a = Args {
         input: None,
+        max_line: DEFAULT_MAX_LINE_BYTES,
         ptp: Vec::new(),
         mue: Vec::new(),
         addon: Vec::new(),
         hcpcs: None,
     };
     let mut it = raw.into_iter();
-    while let Some(s) = it.next() {
+    while let Some(raw_arg) = it.next() {
+        // Options are UTF-8; a file name need not be.
+        let Some(s) = raw_arg.to_str() else {
+            if a.input.is_some() {
+                return Err("check takes one FILE (or -)".into());
+            }
+            a.input = Some(raw_arg.into());
+            continue;
+        };
         let (flag, inline) = match s.split_once('=') {
-            Some((f, v)) if f.starts_with("--") => (f.to_owned(), Some(v.to_owned())),
-            _ => (s.clone(), None),
+            Some((f, v)) if f.starts_with("--") => (f.to_owned(), Some(OsString::from(v))),
+            _ => (s.to_owned(), None),
         };
         let mut value = |name: &str| {
             inline
                 .clone()
                 .or_else(|| it.next())
-                .ok_or(format!("{name} needs a PATH"))
+                .ok_or(format!("{name} needs a value"))
         };
         match flag.as_str() {
             "--ncci-ptp" => a.ptp.push(value("--ncci-ptp")?.into()),
             "--mue" => a.mue.push(value("--mue")?.into()),
             "--addon" => a.addon.push(value("--addon")?.into()),
             "--hcpcs-file" => a.hcpcs = Some(value("--hcpcs-file")?.into()),
+            "--max-line-bytes" => {
+                let v = value("--max-line-bytes")?;
+                a.max_line = v
+                    .to_str()
+                    .and_then(|t| t.trim().parse::<usize>().ok())
+                    .filter(|&n| n > 0)
+                    .ok_or(format!(
+                        "--max-line-bytes {}: expected a positive number of bytes",
+                        v.to_string_lossy()
+                    ))?;
+            }
             "-h" | "--help" => return Err(String::new()),
             f if f.starts_with("--") => return Err(format!("unknown option {f}")),
             _ if a.input.is_some() => return Err("check takes one FILE (or -)".into()),
-            _ => a.input = Some(s),
+            _ => a.input = Some(raw_arg.into()),
         }
     }
     Ok(a)
@@ -110,7 +139,7 @@ fn build(a: &Args) -> Result<Engine, String> {
 }
 
 /// Runs `medcode check` with the arguments after `check`.
-pub fn run(raw: Vec<String>) -> ExitCode {
+pub fn run(raw: Vec<OsString>) -> ExitCode {
     let args = match parse(raw) {
         Ok(a) => a,
         Err(e) if e.is_empty() => {
@@ -130,15 +159,20 @@ pub fn run(raw: Vec<String>) -> ExitCode {
         }
     };
     let input: Box<dyn Read> = match args.input.as_deref() {
-        None | Some("-") => Box::new(io::stdin().lock()),
+        None => Box::new(io::stdin().lock()),
+        Some(p) if p.as_os_str() == OsStr::new("-") => Box::new(io::stdin().lock()),
         Some(path) => match std::fs::File::open(path) {
             Ok(f) => Box::new(f),
             Err(e) => {
-                eprintln!("medcode: {path}: {e}");
+                eprintln!("medcode: {}: {e}", path.display());
                 return ExitCode::from(1);
             }
         },
     };
+    if let Err(e) = crate::stdout_open() {
+        eprintln!("medcode: writing findings: {e}");
+        return ExitCode::from(1);
+    }
     let tty = io::stderr().is_terminal();
     if tty {
         let inactive: Vec<_> = engine.coverage().inactive().map(|r| r.id).collect();
@@ -149,15 +183,20 @@ pub fn run(raw: Vec<String>) -> ExitCode {
             );
         }
     }
-    match check_stream(&engine, BufReader::new(input), tty) {
+    match check_stream(&engine, BufReader::new(input), args.max_line, tty) {
         Ok(summary) => {
             if tty {
                 summary.print();
             }
             ExitCode::SUCCESS
         }
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(e) => {
+        // A closed pipe (`| head`) is not an error worth a message.
+        Err(Failed::Writing(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(Failed::Writing(e)) => {
+            eprintln!("medcode: writing findings: {e}");
+            ExitCode::from(1)
+        }
+        Err(Failed::Reading(e)) => {
             eprintln!("medcode: reading claims: {e}");
             ExitCode::from(1)
         }
@@ -186,20 +225,93 @@ impl Summary {
     }
 }
 
-fn check_stream(engine: &Engine, mut input: impl BufRead, tty: bool) -> io::Result<Summary> {
+/// Why checking a stream stopped.
+enum Failed {
+    Reading(io::Error),
+    Writing(io::Error),
+}
+
+/// What [`next_line`] read.
+#[derive(Debug, PartialEq)]
+enum Line {
+    /// A line (in the buffer, without its `\n` or `\r\n`).
+    Read,
+    /// A line longer than the limit: skipped up to its newline, not kept.
+    TooLong,
+}
+
+/// Reads one line of at most `limit` bytes (not counting its line end) into
+/// `buf`. A longer line is skipped to its newline and not kept, so the
+/// buffer never holds more than `limit + 2` bytes; `None` at the end.
+fn next_line(
+    input: &mut impl BufRead,
+    buf: &mut Vec<u8>,
+    limit: usize,
+) -> io::Result<Option<Line>> {
+    buf.clear();
+    let mut too_long = false;
+    let mut any = false;
+    loop {
+        let avail = match input.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if avail.is_empty() {
+            break;
+        }
+        any = true;
+        let (take, done) = match avail.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (avail.len(), false),
+        };
+        if !too_long {
+            if buf.len() + take > limit + 2 {
+                too_long = true;
+                buf.clear();
+                buf.shrink_to(limit + 2);
+            } else {
+                buf.extend_from_slice(&avail[..take]);
+            }
+        }
+        input.consume(take);
+        if done {
+            break;
+        }
+    }
+    if !any {
+        return Ok(None);
+    }
+    if buf.last() == Some(&b'\n') {
+        buf.pop();
+    }
+    if buf.last() == Some(&b'\r') {
+        buf.pop();
+    }
+    // Up to two line-end bytes were allowed for above; the text itself counts.
+    if too_long || buf.len() > limit {
+        buf.clear();
+        return Ok(Some(Line::TooLong));
+    }
+    Ok(Some(Line::Read))
+}
+
+fn check_stream(
+    engine: &Engine,
+    mut input: impl BufRead,
+    limit: usize,
+    tty: bool,
+) -> Result<Summary, Failed> {
     let mut out = BufWriter::new(io::stdout().lock());
     let mut summary = Summary::default();
     let mut buf = Vec::new();
     let mut n = 0usize;
-    loop {
-        buf.clear();
-        if input.read_until(b'\n', &mut buf)? == 0 {
-            break;
-        }
+    while let Some(line) = next_line(&mut input, &mut buf, limit).map_err(Failed::Reading)? {
         n += 1;
-        let text = String::from_utf8_lossy(&buf);
-        let line = text.trim_end_matches(['\n', '\r']);
-        let report = engine.check_json(line);
+        let report = match line {
+            Line::Read => engine.check_json_bytes(&buf),
+            Line::TooLong => engine.line_too_long(limit),
+        };
         summary.claims += 1;
         for f in &report.findings {
             *summary.by_rule.entry(f.rule.to_string()).or_default() += 1;
@@ -212,12 +324,47 @@ fn check_stream(engine: &Engine, mut input: impl BufRead, tty: bool) -> io::Resu
         {
             summary.malformed += 1;
         }
-        out.write_all(report.to_jsonl(Some(n)).as_bytes())?;
-        out.write_all(b"\n")?;
+        let written = out
+            .write_all(report.to_jsonl(Some(n)).as_bytes())
+            .and_then(|()| out.write_all(b"\n"));
+        written.map_err(Failed::Writing)?;
         if tty && n % 10_000 == 0 {
             eprint!("\rmedcode check: {n} claims");
         }
     }
-    out.flush()?;
+    out.flush().map_err(Failed::Writing)?;
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{next_line, Line};
+    use std::io::BufReader;
+
+    fn lines(input: &[u8], limit: usize) -> Vec<(Line, Vec<u8>)> {
+        let mut r = BufReader::with_capacity(4, input);
+        let mut buf = Vec::new();
+        let mut v = Vec::new();
+        while let Some(l) = next_line(&mut r, &mut buf, limit).unwrap() {
+            assert!(buf.capacity() <= 2 * (limit + 2), "{}", buf.capacity());
+            v.push((l, buf.clone()));
+        }
+        v
+    }
+
+    #[test]
+    fn long_lines_are_skipped_to_their_newline() {
+        let got = lines(b"abc\r\nabcdefgh\nxy\n\nabcd", 4);
+        let want: Vec<(Line, Vec<u8>)> = vec![
+            (Line::Read, b"abc".to_vec()),
+            (Line::TooLong, vec![]),
+            (Line::Read, b"xy".to_vec()),
+            (Line::Read, vec![]),
+            (Line::Read, b"abcd".to_vec()),
+        ];
+        assert_eq!(got, want);
+        assert_eq!(lines(b"abcd\r\nabcde\r\n", 4).len(), 2);
+        assert_eq!(lines(b"abcde\r\n", 4)[0].0, Line::TooLong);
+        assert!(lines(b"", 4).is_empty());
+    }
 }

@@ -15,6 +15,7 @@ use medcode::hcpcs::{self, HcpcsRelease};
 use medcode::load::CptDescriptors;
 use medcode::lookup::{self, LookupAnswer, LookupReport, System, UserFiles};
 use medcode::{icd10cm, icd10pcs, Date};
+use std::ffi::OsString;
 use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -47,7 +48,7 @@ struct Args {
     cpt_descriptors: Option<PathBuf>,
 }
 
-fn parse_args(raw: impl Iterator<Item = String>) -> Result<Args, String> {
+fn parse_args(raw: impl Iterator<Item = OsString>) -> Result<Args, String> {
     let mut args = Args {
         positional: Vec::new(),
         date: None,
@@ -57,11 +58,17 @@ fn parse_args(raw: impl Iterator<Item = String>) -> Result<Args, String> {
         cpt_descriptors: None,
     };
     let mut raw = raw.peekable();
+    // Codes, dates and options are text; file names need not be.
+    let text = |a: OsString| {
+        a.into_string()
+            .map_err(|a| format!("argument {:?} is not valid UTF-8", a.to_string_lossy()))
+    };
     while let Some(a) = raw.next() {
+        let a = text(a)?;
         match a.as_str() {
             "--json" => args.json = true,
             "--date" => {
-                let v = raw.next().ok_or("--date needs a value (YYYY-MM-DD)")?;
+                let v = text(raw.next().ok_or("--date needs a value (YYYY-MM-DD)")?)?;
                 args.date = Some(v.parse().map_err(|e| format!("--date {v:?}: {e}"))?);
             }
             "--hcpcs-file" => {
@@ -72,9 +79,10 @@ fn parse_args(raw: impl Iterator<Item = String>) -> Result<Args, String> {
                     Some(raw.next().ok_or("--cpt-descriptors needs a PATH")?.into())
             }
             "--system" => {
-                let v = raw
-                    .next()
-                    .ok_or("--system needs a value (icd10cm or icd10pcs)")?;
+                let v = text(
+                    raw.next()
+                        .ok_or("--system needs a value (icd10cm or icd10pcs)")?,
+                )?;
                 args.system = Some(v.parse().map_err(|e| format!("--system: {e}"))?);
             }
             s if s.starts_with("--system=") => {
@@ -96,10 +104,14 @@ fn parse_args(raw: impl Iterator<Item = String>) -> Result<Args, String> {
 }
 
 fn main() -> ExitCode {
-    let mut raw = std::env::args().skip(1);
+    // `args_os`: a file name that is not UTF-8 is still a file name.
+    let mut raw = std::env::args_os().skip(1);
     let Some(cmd) = raw.next() else {
         eprintln!("{USAGE}");
         return ExitCode::from(2);
+    };
+    let Some(cmd) = cmd.to_str().map(str::to_owned) else {
+        return usage_error(&format!("unknown command {:?}", cmd.to_string_lossy()));
     };
     match cmd.as_str() {
         "-h" | "--help" | "help" => {
@@ -117,6 +129,10 @@ fn main() -> ExitCode {
         Ok(a) => a,
         Err(e) => return usage_error(&e),
     };
+    if let Err(e) = stdout_open() {
+        eprintln!("medcode: writing to standard output: {e}");
+        return ExitCode::from(1);
+    }
     let result = match cmd.as_str() {
         "lookup" => run_lookup(&args),
         "export" => run_export(&args),
@@ -132,11 +148,37 @@ fn main() -> ExitCode {
         }
         // A closed pipe (`| head`) is not an error worth a message.
         Err(Failure::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        // Only writing the answer does I/O here (files are Failure::File).
         Err(Failure::Io(e)) => {
-            eprintln!("medcode: {e}");
+            eprintln!("medcode: writing to standard output: {e}");
             ExitCode::from(1)
         }
     }
+}
+
+/// Fails when standard output is closed (`>&-`). Rust's runtime reopens a
+/// closed standard output on `/dev/null` before `main`, so writes would
+/// succeed and the command exit 0 having written nothing. On Linux that
+/// reopened descriptor shows as `/dev/null` opened read-write, which a
+/// shell's `>/dev/null` (write-only) never is; elsewhere the check cannot
+/// tell and passes.
+pub(crate) fn stdout_open() -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        let to_null = std::fs::read_link("/proc/self/fd/1")
+            .is_ok_and(|p| p.as_os_str() == std::ffi::OsStr::new("/dev/null"));
+        let read_write = || {
+            let info = std::fs::read_to_string("/proc/self/fdinfo/1").unwrap_or_default();
+            info.lines()
+                .find_map(|l| l.strip_prefix("flags:"))
+                .and_then(|f| u32::from_str_radix(f.trim(), 8).ok())
+                .is_some_and(|f| f & 0o3 == 0o2)
+        };
+        if to_null && read_write() {
+            return Err(io::Error::other("standard output is closed"));
+        }
+    }
+    Ok(())
 }
 
 enum Failure {
