@@ -48,8 +48,8 @@ mod source;
 mod validity;
 
 pub use inline_list::InlineList;
-pub use mce::{cms_mce_edit, CMS_MCE_EDITS};
 pub use lines::MAX_UNITS;
+pub use mce::{cms_mce_edit, CMS_MCE_EDITS};
 pub use prepared::{
     ClaimKind, CodeStatus, DateField, ModifierTexts, PreparedClaim, PreparedDx, PreparedLine,
     PreparedPcs, Problem, Sex,
