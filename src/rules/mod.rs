@@ -42,6 +42,7 @@ mod fast_json;
 mod inline_list;
 mod lines;
 mod mce;
+mod parallel;
 mod poa;
 mod prepared;
 mod source;
@@ -50,6 +51,7 @@ mod validity;
 pub use inline_list::InlineList;
 pub use lines::MAX_UNITS;
 pub use mce::{cms_mce_edit, CMS_MCE_EDITS};
+pub use parallel::{jobs_or_all_cores, ordered_batches};
 pub use prepared::{
     ClaimKind, CodeStatus, DateField, ModifierTexts, PreparedClaim, PreparedDx, PreparedLine,
     PreparedPcs, Problem, Sex,
@@ -1019,6 +1021,12 @@ impl Engine {
 
     fn jsonl_output(&self, line: Option<usize>, input: &str) -> String {
         self.check_json(input).to_jsonl(line)
+    }
+
+    /// Appends [`check_jsonl_line_numbered`](Self::check_jsonl_line_numbered)'s
+    /// line to `out`.
+    pub(crate) fn write_jsonl_line(&self, line: usize, input: &str, out: &mut String) {
+        out.push_str(&self.jsonl_output(Some(line), input));
     }
 }
 
