@@ -30,7 +30,7 @@ struct Batch {
 struct Checked {
     first_line: usize,
     lines: usize,
-    out: Vec<u8>,
+    out: String,
     summary: Summary,
 }
 
@@ -68,7 +68,7 @@ pub fn check_stream_parallel(
         let mut checked = Checked {
             first_line: batch.first_line,
             lines: batch.lines.len(),
-            out: Vec::with_capacity(batch.text.len()),
+            out: String::with_capacity(batch.text.len()),
             summary: Summary::default(),
         };
         let mut start = 0;
@@ -79,15 +79,14 @@ pub fn check_stream_parallel(
             };
             start = end;
             checked.summary.add(&report);
-            checked
-                .out
-                .extend_from_slice(report.to_jsonl(Some(batch.first_line + i)).as_bytes());
-            checked.out.push(b'\n');
+            report.write_jsonl(Some(batch.first_line + i), &mut checked.out);
+            checked.out.push('\n');
         }
         checked
     };
     let write = |checked: Checked| -> Result<(), Failed> {
-        out.write_all(&checked.out).map_err(Failed::Writing)?;
+        out.write_all(checked.out.as_bytes())
+            .map_err(Failed::Writing)?;
         summary.merge(checked.summary);
         if tty {
             // The progress line at every 10,000th claim, as one thread writes it.
