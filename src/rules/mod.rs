@@ -1152,6 +1152,20 @@ fn push_json_str(out: &mut String, s: &str) {
     out.push('"');
 }
 
+// ---- message helpers shared by the rule families ----------------------------
+
+pub(crate) fn dx_field(i: usize) -> String {
+    format!("diagnoses[{i}]")
+}
+
+pub(crate) fn ordinal_dx(claim: &PreparedClaim<'_>, i: usize) -> String {
+    match (i, claim.kind) {
+        (0, ClaimKind::Institutional) => "the principal diagnosis".to_owned(),
+        (0, ClaimKind::Professional) => "the first-listed diagnosis".to_owned(),
+        (i, _) => format!("diagnosis {}", i + 1),
+    }
+}
+
 #[cfg(test)]
 mod jsonl_tests {
     use super::*;
@@ -1213,19 +1227,5 @@ mod jsonl_tests {
                 assert_eq!(r.to_jsonl(line), want);
             }
         }
-    }
-}
-
-// ---- message helpers shared by the rule families ----------------------------
-
-pub(crate) fn dx_field(i: usize) -> String {
-    format!("diagnoses[{i}]")
-}
-
-pub(crate) fn ordinal_dx(claim: &PreparedClaim<'_>, i: usize) -> String {
-    match (i, claim.kind) {
-        (0, ClaimKind::Institutional) => "the principal diagnosis".to_owned(),
-        (0, ClaimKind::Professional) => "the first-listed diagnosis".to_owned(),
-        (i, _) => format!("diagnosis {}", i + 1),
     }
 }
