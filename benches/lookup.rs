@@ -205,6 +205,26 @@ fn benches(c: &mut Criterion) {
         let mut next = cycle(&billable);
         b.iter(|| black_box(next().parse::<IcdCm>().is_ok_and(|c| c.valid_on(date))))
     });
+    // Every billable code once, in random order: one at a time, then as a
+    // batch (`valid_many`, loads of 16 codes overlapped). Per code: divide
+    // by the number of codes (criterion's `thrpt` column).
+    g.throughput(criterion::Throughput::Elements(billable.len() as u64));
+    g.bench_function("valid_on one at a time/random (all codes)", |b| {
+        b.iter(|| {
+            billable
+                .iter()
+                .filter(|s| s.parse::<IcdCm>().is_ok_and(|c| c.valid_on(date)))
+                .count()
+        })
+    });
+    let mut out = vec![false; billable.len()];
+    g.bench_function("valid_many/random (all codes)", |b| {
+        b.iter(|| {
+            icd10cm::valid_many(&billable, date, &mut out);
+            black_box(&out);
+        })
+    });
+    g.throughput(criterion::Throughput::Elements(1));
     g.bench_function("info/random (pre-parsed)", |b| {
         let parsed: Vec<IcdCm> = billable.iter().map(|s| s.parse().unwrap()).collect();
         let mut next = cycle(&parsed);

@@ -200,6 +200,15 @@ char *medcode_check_json(const medcode_engine *engine, const char *claim_json);
  */
 char *medcode_check_jsonl(const medcode_engine *engine, const char *buf, size_t len);
 
+/*
+ * As medcode_check_jsonl on jobs threads (0: every core; 1: the calling
+ * thread only): the same output, byte for byte, whatever jobs. The buffer is
+ * cut into pieces of about 64 KiB at line ends that the threads take in turn;
+ * the call returns when every line is checked. Thread-safe.
+ */
+char *medcode_check_jsonl_parallel(const medcode_engine *engine, const char *buf, size_t len,
+                                   size_t jobs);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

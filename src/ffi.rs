@@ -615,20 +615,35 @@ pub unsafe extern "C" fn medcode_check_jsonl(
                 byte_str_up_to(buf.cast::<u8>(), len, "buf", MEDCODE_MAX_BATCH_LEN)?,
             )
         };
-        let body = text.strip_suffix('\n').unwrap_or(text);
-        let mut out = String::with_capacity(text.len() / 2 + 64);
-        if !text.is_empty() {
-            for (i, line) in body.split('\n').enumerate() {
-                if i > 0 {
-                    out.push('\n');
-                }
-                out.push_str(
-                    &engine
-                        .check_jsonl_line_numbered(i + 1, line.strip_suffix('\r').unwrap_or(line)),
-                );
-            }
-        }
+        let out = engine.check_jsonl_buffer(text, 1);
         into_c_string(out)
+    };
+    guarded(AssertUnwindSafe(body)).unwrap_or(std::ptr::null_mut())
+}
+
+/// As [`medcode_check_jsonl`] on `jobs` threads (`0`: every core, `1`: the
+/// calling thread only): the same output, byte for byte, whatever `jobs`.
+/// The buffer is cut into pieces of about 64 KiB at line ends and the
+/// threads take pieces in turn; the call returns when every line is checked.
+///
+/// # Safety
+/// `engine` must be a live handle; `buf` NULL or `len` readable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn medcode_check_jsonl_parallel(
+    engine: *const MedcodeEngine,
+    buf: *const c_char,
+    len: usize,
+    jobs: usize,
+) -> *mut c_char {
+    let body = || -> Result<*mut c_char, Failure> {
+        // SAFETY: the caller's contracts, passed on.
+        let (engine, text) = unsafe {
+            (
+                engine_ref(engine)?,
+                byte_str_up_to(buf.cast::<u8>(), len, "buf", MEDCODE_MAX_BATCH_LEN)?,
+            )
+        };
+        into_c_string(engine.check_jsonl_buffer(text, jobs))
     };
     guarded(AssertUnwindSafe(body)).unwrap_or(std::ptr::null_mut())
 }

@@ -194,3 +194,54 @@ fn hcpcs_answers_from_the_bundled_release_with_no_file() {
         "{text}"
     );
 }
+
+/// `--jobs N` writes what one thread writes, byte for byte, in input order
+/// (lines too long, not UTF-8, not JSON, empty, over several batches).
+#[test]
+fn check_jobs_output_is_identical_to_one_thread() {
+    let claims = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/claims.jsonl"
+    ))
+    .unwrap();
+    let mut input = Vec::new();
+    for i in 0..150 {
+        input.extend_from_slice(&claims);
+        input.extend_from_slice(match i % 5 {
+            0 => b"{not json\n" as &[u8],
+            1 => b"\n",
+            2 => b"{\"id\": \"P-\xff\"}\r\n",
+            3 => &[b'x'; 700],
+            _ => b"[]\n",
+        });
+        input.push(b'\n');
+    }
+    let dir = std::env::temp_dir().join(format!("medcode-jobs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("claims.jsonl");
+    std::fs::write(&path, &input).unwrap();
+    let path = path.to_str().unwrap();
+    let one = medcode(&["check", "--jobs", "1", "--max-line-bytes", "600", path]);
+    assert_eq!(one.status.code(), Some(0));
+    let lines = one.stdout.iter().filter(|&&b| b == b'\n').count();
+    assert_eq!(lines, input.iter().filter(|&&b| b == b'\n').count());
+    for jobs in ["2", "3", "8"] {
+        let many = medcode(&["check", "--jobs", jobs, "--max-line-bytes", "600", path]);
+        assert_eq!(many.status.code(), Some(0));
+        assert!(
+            many.stdout == one.stdout,
+            "--jobs {jobs} differs from --jobs 1"
+        );
+    }
+    let default = medcode(&["check", "--max-line-bytes=600", path]);
+    assert!(
+        default.stdout == one.stdout,
+        "the default --jobs differs from --jobs 1"
+    );
+    for bad in ["0", "-1", "x"] {
+        let out = medcode(&["check", "--jobs", bad, path]);
+        assert_eq!(out.status.code(), Some(2), "--jobs {bad}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("--jobs"));
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -11,11 +11,13 @@
 //!
 //! Undated functions answer for the newest bundled release and say so.
 
+mod batch;
 mod code;
 mod conversion;
 mod notes;
 mod poa;
 
+pub use batch::valid_many;
 pub use code::IcdCm;
 pub use conversion::{conversions, Conversion};
 pub use notes::{CodeRange, Note, NoteKind, SeventhCharacters};

@@ -42,6 +42,7 @@ mod fast_json;
 mod inline_list;
 mod lines;
 mod mce;
+mod parallel;
 mod poa;
 mod prepared;
 mod source;
@@ -50,6 +51,7 @@ mod validity;
 pub use inline_list::InlineList;
 pub use lines::MAX_UNITS;
 pub use mce::{cms_mce_edit, CMS_MCE_EDITS};
+pub use parallel::{jobs_or_all_cores, ordered_batches};
 pub use prepared::{
     ClaimKind, CodeStatus, DateField, ModifierTexts, PreparedClaim, PreparedDx, PreparedLine,
     PreparedPcs, Problem, Sex,
@@ -1020,6 +1022,12 @@ impl Engine {
     fn jsonl_output(&self, line: Option<usize>, input: &str) -> String {
         self.check_json(input).to_jsonl(line)
     }
+
+    /// Appends [`check_jsonl_line_numbered`](Self::check_jsonl_line_numbered)'s
+    /// line to `out`.
+    pub(crate) fn write_jsonl_line(&self, line: usize, input: &str, out: &mut String) {
+        self.check_json(input).write_jsonl(Some(line), out);
+    }
 }
 
 impl Report {
@@ -1032,26 +1040,116 @@ impl Report {
     /// assert_eq!(r.to_jsonl(None), r#"{"claim_id":"C1","findings":[]}"#);
     /// ```
     pub fn to_jsonl(&self, line: Option<usize>) -> String {
-        #[derive(serde::Serialize)]
-        struct Out<'a> {
-            #[serde(skip_serializing_if = "Option::is_none")]
-            line: Option<usize>,
-            claim_id: &'a Option<String>,
-            findings: &'a [Finding],
-        }
-        let out = Out {
-            line,
-            claim_id: &self.claim_id,
-            findings: &self.findings,
-        };
-        serde_json::to_string(&out).unwrap_or_else(|e| {
-            // Serialising strings and numbers cannot fail; keep the one-line promise even so.
-            format!(
-                "{{\"claim_id\":null,\"findings\":[{{\"rule\":\"malformed-claim\",\"severity\":\"error\",\"line\":null,\"field\":null,\"codes\":[],\"message\":{:?}}}]}}",
-                e.to_string()
-            )
-        })
+        let mut out = String::with_capacity(64 + 256 * self.findings.len());
+        self.write_jsonl(line, &mut out);
+        out
     }
+
+    /// Appends [`to_jsonl`](Self::to_jsonl)'s line to `out` (no newline):
+    /// the bytes `serde_json` writes for the same report, written straight
+    /// into the buffer.
+    ///
+    /// ```
+    /// let r = medcode::rules::Report { claim_id: Some("C\"1".into()), findings: vec![] };
+    /// let mut out = String::from("x");
+    /// r.write_jsonl(Some(7), &mut out);
+    /// assert_eq!(out, r#"x{"line":7,"claim_id":"C\"1","findings":[]}"#);
+    /// ```
+    pub fn write_jsonl(&self, line: Option<usize>, out: &mut String) {
+        out.push('{');
+        if let Some(n) = line {
+            out.push_str("\"line\":");
+            push_usize(out, n);
+            out.push(',');
+        }
+        out.push_str("\"claim_id\":");
+        push_opt_str(out, self.claim_id.as_deref());
+        out.push_str(",\"findings\":[");
+        for (i, f) in self.findings.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str("{\"rule\":");
+            push_json_str(out, &f.rule);
+            out.push_str(",\"severity\":\"");
+            out.push_str(f.severity.as_str());
+            out.push_str("\",\"line\":");
+            match f.line {
+                Some(n) => push_usize(out, n),
+                None => out.push_str("null"),
+            }
+            out.push_str(",\"field\":");
+            push_opt_str(out, f.field.as_deref());
+            out.push_str(",\"codes\":[");
+            for (j, c) in f.codes.iter().enumerate() {
+                if j > 0 {
+                    out.push(',');
+                }
+                push_json_str(out, c);
+            }
+            out.push_str("],\"message\":");
+            push_json_str(out, &f.message);
+            out.push('}');
+        }
+        out.push_str("]}");
+    }
+}
+
+fn push_usize(out: &mut String, n: usize) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // ASCII digits.
+    out.push_str(std::str::from_utf8(&digits[i..]).unwrap_or("0"));
+}
+
+fn push_opt_str(out: &mut String, s: Option<&str>) {
+    match s {
+        Some(s) => push_json_str(out, s),
+        None => out.push_str("null"),
+    }
+}
+
+/// `s` as a JSON string, escaped as `serde_json` escapes it: `"` and `\\`,
+/// `\b \t \n \f \r` by their short forms, other control characters as
+/// `\u00xx`; everything else (non-ASCII included) as it is.
+fn push_json_str(out: &mut String, s: &str) {
+    out.push('"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b >= 0x20 && b != b'"' && b != b'\\' {
+            continue;
+        }
+        // Cut only at ASCII bytes: `start..i` is whole characters.
+        out.push_str(&s[start..i]);
+        start = i + 1;
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            0x08 => out.push_str("\\b"),
+            b'\t' => out.push_str("\\t"),
+            b'\n' => out.push_str("\\n"),
+            0x0c => out.push_str("\\f"),
+            b'\r' => out.push_str("\\r"),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 15)]));
+            }
+        }
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
 }
 
 // ---- message helpers shared by the rule families ----------------------------
@@ -1065,5 +1163,69 @@ pub(crate) fn ordinal_dx(claim: &PreparedClaim<'_>, i: usize) -> String {
         (0, ClaimKind::Institutional) => "the principal diagnosis".to_owned(),
         (0, ClaimKind::Professional) => "the first-listed diagnosis".to_owned(),
         (i, _) => format!("diagnosis {}", i + 1),
+    }
+}
+
+#[cfg(test)]
+mod jsonl_tests {
+    use super::*;
+
+    /// The hand-written writer gives serde_json's bytes.
+    #[test]
+    fn write_jsonl_equals_serde_json() {
+        #[derive(serde::Serialize)]
+        struct Out<'a> {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            line: Option<usize>,
+            claim_id: &'a Option<String>,
+            findings: &'a [Finding],
+        }
+        let nasty: String = (0u8..0x80)
+            .map(char::from)
+            .chain("é€😀\u{feff}\u{2028}".chars())
+            .collect();
+        let finding = |line, field: Option<&str>, codes: Vec<&str>, message: &str| Finding {
+            rule: Cow::Borrowed("units-invalid"),
+            severity: Severity::Warning,
+            line,
+            field: field.map(str::to_owned),
+            codes: codes.into_iter().map(str::to_owned).collect(),
+            message: message.to_owned(),
+        };
+        let reports = [
+            Report::default(),
+            Report {
+                claim_id: Some(nasty.clone()),
+                findings: vec![finding(None, None, vec![], "")],
+            },
+            Report {
+                claim_id: Some(String::new()),
+                findings: vec![
+                    finding(
+                        Some(0),
+                        Some("lines[0].units"),
+                        vec!["99213", &nasty],
+                        &nasty,
+                    ),
+                    finding(
+                        Some(usize::MAX),
+                        Some(""),
+                        vec![""],
+                        "a \"quoted\" \\ message",
+                    ),
+                ],
+            },
+        ];
+        for r in &reports {
+            for line in [None, Some(0), Some(1), Some(1234567890)] {
+                let want = serde_json::to_string(&Out {
+                    line,
+                    claim_id: &r.claim_id,
+                    findings: &r.findings,
+                })
+                .unwrap();
+                assert_eq!(r.to_jsonl(line), want);
+            }
+        }
     }
 }

@@ -37,7 +37,8 @@ struct Item<'a> {
     hcpcs_dates: Option<(Option<Date>, Option<Date>)>,
     date: Option<Date>,
     raw: &'a str,
-    parsed: Option<String>,
+    /// The parsed code, formatted only when a finding names it.
+    parsed: Option<&'a dyn std::fmt::Display>,
 }
 
 impl Item<'_> {
@@ -62,16 +63,17 @@ impl Item<'_> {
         }
     }
     fn display(&self) -> String {
-        self.parsed
-            .clone()
-            .unwrap_or_else(|| self.raw.trim().to_owned())
+        match self.parsed {
+            Some(code) => code.to_string(),
+            None => self.raw.trim().to_owned(),
+        }
     }
 }
 
 /// The codes a validity rule has something to say about.
 fn items<'a>(c: &'a PreparedClaim<'_>) -> impl Iterator<Item = Item<'a>> + 'a {
     // Diagnoses and the admitting diagnosis differ only in where they sit.
-    let dx_item = move |place: Place, d: &PreparedDx<'a>| Item {
+    let dx_item = move |place: Place, d: &'a PreparedDx<'a>| Item {
         place,
         expected: System::Icd10Cm,
         status: d.status,
@@ -80,7 +82,7 @@ fn items<'a>(c: &'a PreparedClaim<'_>) -> impl Iterator<Item = Item<'a>> + 'a {
         hcpcs_dates: None,
         date: c.date,
         raw: d.raw,
-        parsed: d.code.map(|c| c.to_string()),
+        parsed: d.code.as_ref().map(|c| c as &dyn std::fmt::Display),
     };
     let dx = c
         .diagnoses
@@ -102,7 +104,7 @@ fn items<'a>(c: &'a PreparedClaim<'_>) -> impl Iterator<Item = Item<'a>> + 'a {
             hcpcs_dates: None,
             date: c.date,
             raw: p.raw,
-            parsed: p.code.map(|c| c.to_string()),
+            parsed: p.code.as_ref().map(|c| c as &dyn std::fmt::Display),
         });
     let lines = c
         .lines
@@ -120,7 +122,7 @@ fn items<'a>(c: &'a PreparedClaim<'_>) -> impl Iterator<Item = Item<'a>> + 'a {
             hcpcs_dates: l.hcpcs_dates,
             date: l.date,
             raw: l.raw,
-            parsed: l.code.map(|c| c.to_string()),
+            parsed: l.code.as_ref().map(|c| c as &dyn std::fmt::Display),
         });
     dx.chain(pcs).chain(lines)
 }

@@ -197,6 +197,26 @@ int main(void) {
     medcode_string_free(json);
     CHECK(medcode_check_jsonl(engine, "a\0b", 3) == NULL && medcode_last_error_code() == MEDCODE_ERR_NUL,
           "check_jsonl: embedded NUL");
+    {
+        /* 3,000 lines (several 64 KiB pieces): the parallel form gives the same bytes. */
+        size_t cap = 3000 * (strlen(CLAIM) + 2) + 16, len = 0;
+        char *big = malloc(cap);
+        for (int i = 0; i < 3000; i++) {
+            const char *line = i % 7 == 3 ? "{not json" : i % 11 == 5 ? "" : CLAIM;
+            len += (size_t)snprintf(big + len, cap - len, "%s%s", line, i % 2 ? "\r\n" : "\n");
+        }
+        char *one = medcode_check_jsonl(engine, big, len);
+        char *par = medcode_check_jsonl_parallel(engine, big, len, 0);
+        char *two = medcode_check_jsonl_parallel(engine, big, len, 2);
+        CHECK(one && par && two && strcmp(one, par) == 0 && strcmp(one, two) == 0 && strstr(one, "{\"line\":3000,"),
+              "check_jsonl_parallel: the same output as check_jsonl");
+        medcode_string_free(one);
+        medcode_string_free(par);
+        medcode_string_free(two);
+        free(big);
+        CHECK(medcode_check_jsonl_parallel(engine, "a\0b", 3, 2) == NULL && medcode_last_error_code() == MEDCODE_ERR_NUL,
+              "check_jsonl_parallel: embedded NUL");
+    }
     CHECK(medcode_engine_load_table(engine, "nonsense", "/x") == MEDCODE_ERR_KIND, "load_table: unknown kind");
     CHECK(medcode_engine_load_table(engine, "mue", "/nonexistent/mue.csv") == MEDCODE_ERR_CONFIG,
           "load_table: unreadable file");

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 pub const USAGE: &str = "\
   medcode check [FILE|-] [--ncci-ptp PATH]... [--mue PATH]... [--addon PATH]... [--hcpcs-file PATH]
-                [--max-line-bytes N]";
+                [--max-line-bytes N] [--jobs N]";
 
 /// The longest input line read by default: 1 MiB, the C ABI's claim limit.
 pub const DEFAULT_MAX_LINE_BYTES: usize = 1 << 20;
@@ -27,6 +27,8 @@ Each table may be CMS's .zip as downloaded. The rows each table loaded go to std
 with no record, another table's headings or binary content is refused (exit 2).
 --max-line-bytes  the longest line read (default 1048576, 1 MiB); a longer line is not read:
             its output line holds one malformed-claim finding \"line longer than N bytes\"
+--jobs N    check on N threads (default: every core; 1: one thread); the output is the same,
+            in input order, whatever N
 exit status: 0 (findings or not), 1 if the input cannot be read or the output cannot be
              written, 2 on usage or table errors";
 
@@ -37,6 +39,8 @@ struct Args {
     mue: Vec<PathBuf>,
     addon: Vec<PathBuf>,
     hcpcs: Option<PathBuf>,
+    /// Threads to check on (`--jobs`; 0 = every core).
+    jobs: usize,
 }
 
 fn parse(raw: Vec<OsString>) -> Result<Args, String> {
@@ -47,6 +51,7 @@ fn parse(raw: Vec<OsString>) -> Result<Args, String> {
         mue: Vec::new(),
         addon: Vec::new(),
         hcpcs: None,
+        jobs: 0,
     };
     let mut it = raw.into_iter();
     while let Some(raw_arg) = it.next() {
@@ -81,6 +86,17 @@ fn parse(raw: Vec<OsString>) -> Result<Args, String> {
                     .filter(|&n| n > 0)
                     .ok_or(format!(
                         "--max-line-bytes {}: expected a positive number of bytes",
+                        v.to_string_lossy()
+                    ))?;
+            }
+            "--jobs" => {
+                let v = value("--jobs")?;
+                a.jobs = v
+                    .to_str()
+                    .and_then(|t| t.trim().parse::<usize>().ok())
+                    .filter(|&n| n > 0)
+                    .ok_or(format!(
+                        "--jobs {}: expected a positive number of threads",
                         v.to_string_lossy()
                     ))?;
             }
@@ -183,7 +199,21 @@ pub fn run(raw: Vec<OsString>) -> ExitCode {
             );
         }
     }
-    match check_stream(&engine, BufReader::new(input), args.max_line, tty) {
+    let jobs = medcode::rules::jobs_or_all_cores(args.jobs);
+    let mut out = BufWriter::new(io::stdout().lock());
+    let checked = if jobs > 1 {
+        crate::parallel::check_stream_parallel(
+            &engine,
+            BufReader::new(input),
+            &mut out,
+            args.max_line,
+            tty,
+            jobs,
+        )
+    } else {
+        check_stream(&engine, BufReader::new(input), &mut out, args.max_line, tty)
+    };
+    match checked {
         Ok(summary) => {
             if tty {
                 summary.print();
@@ -204,13 +234,38 @@ pub fn run(raw: Vec<OsString>) -> ExitCode {
 }
 
 #[derive(Default)]
-struct Summary {
+pub(crate) struct Summary {
     claims: usize,
     by_rule: BTreeMap<String, usize>,
     malformed: usize,
 }
 
 impl Summary {
+    /// Counts one claim's report.
+    pub(crate) fn add(&mut self, report: &medcode::rules::Report) {
+        self.claims += 1;
+        for f in &report.findings {
+            *self.by_rule.entry(f.rule.to_string()).or_default() += 1;
+        }
+        if report.claim_id.is_none()
+            && report
+                .findings
+                .iter()
+                .any(|f| f.rule == "malformed-claim" && f.field.is_none())
+        {
+            self.malformed += 1;
+        }
+    }
+
+    /// Adds the counts of another part of the input.
+    pub(crate) fn merge(&mut self, other: Summary) {
+        self.claims += other.claims;
+        self.malformed += other.malformed;
+        for (rule, n) in other.by_rule {
+            *self.by_rule.entry(rule).or_default() += n;
+        }
+    }
+
     fn print(&self) {
         let total: usize = self.by_rule.values().sum();
         eprintln!(
@@ -226,14 +281,14 @@ impl Summary {
 }
 
 /// Why checking a stream stopped.
-enum Failed {
+pub(crate) enum Failed {
     Reading(io::Error),
     Writing(io::Error),
 }
 
 /// What [`next_line`] read.
 #[derive(Debug, PartialEq)]
-enum Line {
+pub(crate) enum Line {
     /// A line (in the buffer, without its `\n` or `\r\n`).
     Read,
     /// A line longer than the limit: skipped up to its newline, not kept.
@@ -243,7 +298,7 @@ enum Line {
 /// Reads one line of at most `limit` bytes (not counting its line end) into
 /// `buf`. A longer line is skipped to its newline and not kept, so the
 /// buffer never holds more than `limit + 2` bytes; `None` at the end.
-fn next_line(
+pub(crate) fn next_line(
     input: &mut impl BufRead,
     buf: &mut Vec<u8>,
     limit: usize,
@@ -299,10 +354,10 @@ fn next_line(
 fn check_stream(
     engine: &Engine,
     mut input: impl BufRead,
+    out: &mut impl Write,
     limit: usize,
     tty: bool,
 ) -> Result<Summary, Failed> {
-    let mut out = BufWriter::new(io::stdout().lock());
     let mut summary = Summary::default();
     let mut buf = Vec::new();
     let mut n = 0usize;
@@ -312,18 +367,7 @@ fn check_stream(
             Line::Read => engine.check_json_bytes(&buf),
             Line::TooLong => engine.line_too_long(limit),
         };
-        summary.claims += 1;
-        for f in &report.findings {
-            *summary.by_rule.entry(f.rule.to_string()).or_default() += 1;
-        }
-        if report.claim_id.is_none()
-            && report
-                .findings
-                .iter()
-                .any(|f| f.rule == "malformed-claim" && f.field.is_none())
-        {
-            summary.malformed += 1;
-        }
+        summary.add(&report);
         let written = out
             .write_all(report.to_jsonl(Some(n)).as_bytes())
             .and_then(|()| out.write_all(b"\n"));

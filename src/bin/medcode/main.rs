@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 
 mod check;
+mod parallel;
 
 use medcode::hcpcs::{self, HcpcsRelease};
 use medcode::load::CptDescriptors;

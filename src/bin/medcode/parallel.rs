@@ -1,0 +1,103 @@
+//! `medcode check --jobs N`: the claims checked on N threads, written in
+//! input order, byte for byte what one thread writes.
+//!
+//! The calling thread reads batches of lines (up to [`BATCH_LINES`] lines or
+//! [`BATCH_BYTES`] bytes), the workers of [`medcode::rules::ordered_batches`]
+//! check a batch each into its output bytes and its part of the summary,
+//! and the calling thread writes the batches back in order. At most
+//! `2 × N` batches are read and not yet written, so memory stays bounded
+//! on input of any length (a batch holds at most `BATCH_BYTES` plus one
+//! line of at most `--max-line-bytes`).
+
+use crate::check::{next_line, Failed, Line, Summary};
+use medcode::rules::{ordered_batches, Engine};
+use std::io::{BufRead, Write};
+
+/// Lines in one batch at most.
+pub const BATCH_LINES: usize = 512;
+/// Bytes of input in one batch, about (the line that passes it ends it).
+pub const BATCH_BYTES: usize = 256 << 10;
+
+/// A batch of input lines: the text of each (empty for a line too long).
+struct Batch {
+    first_line: usize,
+    text: Vec<u8>,
+    /// Where each line ends in `text`, and whether it was too long.
+    lines: Vec<(usize, Line)>,
+}
+
+/// A batch checked: its output, and its share of the summary.
+struct Checked {
+    first_line: usize,
+    lines: usize,
+    out: String,
+    summary: Summary,
+}
+
+/// Checks `input` on `jobs` threads (at least 2), writing to `out`; the
+/// summary and the progress line (`tty`) are those of the one-thread loop.
+pub fn check_stream_parallel(
+    engine: &Engine,
+    mut input: impl BufRead,
+    out: &mut impl Write,
+    limit: usize,
+    tty: bool,
+    jobs: usize,
+) -> Result<Summary, Failed> {
+    let mut summary = Summary::default();
+    let mut line = Vec::new();
+    let mut n = 0usize;
+    let read = || -> Result<Option<Batch>, Failed> {
+        let mut batch = Batch {
+            first_line: n + 1,
+            text: Vec::new(),
+            lines: Vec::new(),
+        };
+        while batch.lines.len() < BATCH_LINES && batch.text.len() < BATCH_BYTES {
+            let Some(kind) = next_line(&mut input, &mut line, limit).map_err(Failed::Reading)?
+            else {
+                break;
+            };
+            batch.text.extend_from_slice(&line);
+            batch.lines.push((batch.text.len(), kind));
+        }
+        n += batch.lines.len();
+        Ok((!batch.lines.is_empty()).then_some(batch))
+    };
+    let work = |batch: Batch| {
+        let mut checked = Checked {
+            first_line: batch.first_line,
+            lines: batch.lines.len(),
+            out: String::with_capacity(batch.text.len()),
+            summary: Summary::default(),
+        };
+        let mut start = 0;
+        for (i, &(end, ref kind)) in batch.lines.iter().enumerate() {
+            let report = match kind {
+                Line::Read => engine.check_json_bytes(&batch.text[start..end]),
+                Line::TooLong => engine.line_too_long(limit),
+            };
+            start = end;
+            checked.summary.add(&report);
+            report.write_jsonl(Some(batch.first_line + i), &mut checked.out);
+            checked.out.push('\n');
+        }
+        checked
+    };
+    let write = |checked: Checked| -> Result<(), Failed> {
+        out.write_all(checked.out.as_bytes())
+            .map_err(Failed::Writing)?;
+        summary.merge(checked.summary);
+        if tty {
+            // The progress line at every 10,000th claim, as one thread writes it.
+            let last = checked.first_line + checked.lines - 1;
+            for m in (checked.first_line..=last).filter(|m| m % 10_000 == 0) {
+                eprint!("\rmedcode check: {m} claims");
+            }
+        }
+        Ok(())
+    };
+    ordered_batches(jobs, 2 * jobs, read, work, write)?;
+    out.flush().map_err(Failed::Writing)?;
+    Ok(summary)
+}

@@ -1,0 +1,263 @@
+//! Checking many claims on several threads: [`Engine::check_all_parallel`],
+//! [`Engine::check_jsonl_buffer`] and the ordered batch pipeline
+//! [`ordered_batches`] that `medcode check --jobs N` streams through.
+//!
+//! The threads are `std::thread::scope` threads started per call: the
+//! engine is `Sync` and borrowed by every thread, the work comes in chunks
+//! of hundreds of claims (microseconds each), so starting two to a few
+//! threads (~20 µs each) is lost in the noise, and no pool outlives the
+//! call. rayon measured no faster on this work (see BENCHMARKS.md) and
+//! would be a dependency of every user of the library.
+
+use super::{Engine, Report};
+use crate::claim::Claim;
+use std::collections::BTreeMap;
+use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Mutex};
+
+/// The number of threads `jobs` asks for: `0` means every core the
+/// process may use (`std::thread::available_parallelism`, 1 if unknown).
+///
+/// ```
+/// assert_eq!(medcode::rules::jobs_or_all_cores(3), 3);
+/// assert!(medcode::rules::jobs_or_all_cores(0) >= 1);
+/// ```
+pub fn jobs_or_all_cores(jobs: usize) -> usize {
+    if jobs > 0 {
+        jobs
+    } else {
+        std::thread::available_parallelism().map_or(1, usize::from)
+    }
+}
+
+/// Claims a worker takes at a time in [`Engine::check_all_parallel`].
+const CHUNK: usize = 256;
+
+impl Engine {
+    /// Checks every claim on `jobs` threads (`0`: every core) and returns
+    /// the reports in the claims' order: the same reports as
+    /// [`check_all`](Self::check_all), faster on a machine with several
+    /// cores. With `jobs == 1` or few claims it checks on this thread.
+    ///
+    /// ```
+    /// use medcode::claim::Claim;
+    /// let engine = medcode::rules::Engine::builder().build().unwrap();
+    /// let claims = vec![Claim::default(); 1000];
+    /// let reports = engine.check_all_parallel(&claims, 0);
+    /// assert_eq!(reports, engine.check_all(&claims).collect::<Vec<_>>());
+    /// ```
+    pub fn check_all_parallel(&self, claims: &[Claim], jobs: usize) -> Vec<Report> {
+        let jobs = jobs_or_all_cores(jobs).min(claims.len().div_ceil(CHUNK));
+        if jobs <= 1 {
+            return claims.iter().map(|c| self.check(c)).collect();
+        }
+        let chunks: Vec<&[Claim]> = claims.chunks(CHUNK).collect();
+        let done: Vec<Mutex<Vec<Report>>> = chunks.iter().map(|_| Mutex::default()).collect();
+        let next = AtomicUsize::new(0);
+        std::thread::scope(|s| {
+            for _ in 0..jobs {
+                s.spawn(|| loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(chunk) = chunks.get(i) else { break };
+                    let reports = chunk.iter().map(|c| self.check(c)).collect();
+                    *done[i].lock().unwrap_or_else(|e| e.into_inner()) = reports;
+                });
+            }
+        });
+        done.into_iter()
+            .flat_map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()))
+            .collect()
+    }
+
+    /// Checks a JSON Lines buffer (one claim a line, `\n` or `\r\n`) on
+    /// `jobs` threads (`0`: every core) and returns one output line per
+    /// input line, in order, `{"line": N, "claim_id": …, "findings": [ … ]}`
+    /// joined by `\n` (as `medcode check` writes them, without the last
+    /// newline). A final line end does not start another line; an empty
+    /// buffer gives an empty string. The output is the same for every
+    /// `jobs`.
+    ///
+    /// ```
+    /// let engine = medcode::rules::Engine::builder().build().unwrap();
+    /// let out = engine.check_jsonl_buffer("{\"id\":\"A\"}\r\n[]\n", 2);
+    /// let lines: Vec<&str> = out.lines().collect();
+    /// assert!(lines[0].starts_with(r#"{"line":1,"claim_id":"A","#));
+    /// assert!(lines[1].starts_with(r#"{"line":2,"claim_id":null,"#));
+    /// assert_eq!(out, engine.check_jsonl_buffer("{\"id\":\"A\"}\r\n[]\n", 1));
+    /// ```
+    pub fn check_jsonl_buffer(&self, text: &str, jobs: usize) -> String {
+        if text.is_empty() {
+            return String::new();
+        }
+        let body = text.strip_suffix('\n').unwrap_or(text);
+        let jobs = jobs_or_all_cores(jobs);
+        // Pieces of about 64 KiB (a few hundred claims), cut at line ends.
+        let pieces = if jobs <= 1 {
+            vec![body]
+        } else {
+            split_lines(body, 64 << 10)
+        };
+        let check_piece = |first_line: usize, piece: &str| {
+            let mut out = String::with_capacity(piece.len() / 2 + 64);
+            for (i, line) in piece.split('\n').enumerate() {
+                if i > 0 {
+                    out.push('\n');
+                }
+                let line = line.strip_suffix('\r').unwrap_or(line);
+                self.write_jsonl_line(first_line + i, line, &mut out);
+            }
+            out
+        };
+        if pieces.len() == 1 {
+            return check_piece(1, body);
+        }
+        // The first line number of each piece.
+        let mut first = Vec::with_capacity(pieces.len());
+        let mut n = 1;
+        for p in &pieces {
+            first.push(n);
+            n += count_newlines(p.as_bytes()) + 1;
+        }
+        let done: Vec<Mutex<String>> = pieces.iter().map(|_| Mutex::default()).collect();
+        let next = AtomicUsize::new(0);
+        std::thread::scope(|s| {
+            for _ in 0..jobs.min(pieces.len()) {
+                s.spawn(|| loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(piece) = pieces.get(i) else { break };
+                    let out = check_piece(first[i], piece);
+                    *done[i].lock().unwrap_or_else(|e| e.into_inner()) = out;
+                });
+            }
+        });
+        let done: Vec<String> = done
+            .into_iter()
+            .map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()))
+            .collect();
+        let mut out = String::with_capacity(done.iter().map(|s| s.len() + 1).sum());
+        for (i, piece) in done.iter().enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            out.push_str(piece);
+        }
+        out
+    }
+}
+
+fn count_newlines(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count()
+}
+
+/// `body` cut into pieces of at least `size` bytes, each ending before a
+/// `\n` (the `\n` between two pieces belongs to neither).
+fn split_lines(body: &str, size: usize) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    let mut rest = body;
+    while rest.len() > size {
+        match rest.as_bytes()[size..].iter().position(|&b| b == b'\n') {
+            Some(i) => {
+                pieces.push(&rest[..size + i]);
+                rest = &rest[size + i + 1..];
+            }
+            None => break,
+        }
+    }
+    pieces.push(rest);
+    pieces
+}
+
+/// Runs `work` over the batches `read` gives, on `jobs` threads, and hands
+/// each result to `write` in the batches' order: the ordered pipeline of
+/// `medcode check --jobs N`. At most `max_in_flight` batches are read and
+/// not yet written at any time (memory stays bounded whatever the input's
+/// length); `read` and `write` run on the calling thread. The first error
+/// of `read` or `write` stops the pipeline (batches in flight are dropped)
+/// and is returned.
+///
+/// ```
+/// let mut input = (0..100u32).collect::<Vec<_>>().into_iter();
+/// let mut output = Vec::new();
+/// medcode::rules::ordered_batches::<_, _, ()>(
+///     2,
+///     4,
+///     || Ok(input.next()),
+///     |n| n * 2,
+///     |doubled| Ok(output.push(doubled)),
+/// )
+/// .unwrap();
+/// assert_eq!(output, (0..100).map(|n| n * 2).collect::<Vec<_>>());
+/// ```
+pub fn ordered_batches<B, R, E>(
+    jobs: usize,
+    max_in_flight: usize,
+    mut read: impl FnMut() -> Result<Option<B>, E>,
+    work: impl Fn(B) -> R + Sync,
+    mut write: impl FnMut(R) -> Result<(), E>,
+) -> Result<(), E>
+where
+    B: Send,
+    R: Send,
+{
+    let jobs = jobs_or_all_cores(jobs);
+    let max_in_flight = max_in_flight.max(1);
+    let (to_workers, from_reader) = mpsc::channel::<(usize, B)>();
+    let from_reader = Mutex::new(from_reader);
+    let (to_writer, results) = mpsc::channel::<(usize, std::thread::Result<R>)>();
+    let outcome = std::thread::scope(|s| {
+        for _ in 0..jobs {
+            let to_writer = to_writer.clone();
+            let (from_reader, work) = (&from_reader, &work);
+            s.spawn(move || loop {
+                let next = from_reader.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                let Ok((seq, batch)) = next else { break };
+                // A panic goes to the calling thread, which stops the pipeline.
+                let result = std::panic::catch_unwind(AssertUnwindSafe(|| work(batch)));
+                if to_writer.send((seq, result)).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(to_writer);
+        let mut pending: BTreeMap<usize, R> = BTreeMap::new();
+        let (mut sent, mut written, mut eof) = (0usize, 0usize, false);
+        let outcome = 'pipeline: loop {
+            while !eof && sent - written < max_in_flight {
+                match read() {
+                    Ok(Some(batch)) => {
+                        // The workers wait on the channel until it closes.
+                        let _ = to_workers.send((sent, batch));
+                        sent += 1;
+                    }
+                    Ok(None) => eof = true,
+                    Err(e) => break 'pipeline Ok(Err(e)),
+                }
+            }
+            if written == sent {
+                break Ok(Ok(()));
+            }
+            let (seq, result) = results
+                .recv()
+                .expect("a worker holds the sender while batches are in flight");
+            match result {
+                Ok(result) => pending.insert(seq, result),
+                Err(panic) => break Err(panic),
+            };
+            while let Some(result) = pending.remove(&written) {
+                written += 1;
+                if let Err(e) = write(result) {
+                    break 'pipeline Ok(Err(e));
+                }
+            }
+        };
+        // Workers stop at the closed channel (after the batches queued).
+        drop(to_workers);
+        drop(results);
+        outcome
+    });
+    match outcome {
+        Ok(outcome) => outcome,
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+}
