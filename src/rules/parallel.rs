@@ -6,8 +6,8 @@
 //! engine is `Sync` and borrowed by every thread, the work comes in chunks
 //! of hundreds of claims (microseconds each), so starting two to a few
 //! threads (~20 µs each) is lost in the noise, and no pool outlives the
-//! call. rayon measured no faster on this work (see BENCHMARKS.md) and
-//! would be a dependency of every user of the library.
+//! call. rayon was not measured against it (BENCHMARKS.md says why it was
+//! not needed here); it would be a dependency of every user of the library.
 
 use super::{Engine, Report};
 use crate::claim::Claim;
