@@ -12,7 +12,7 @@ work="$here/work"          # generated inputs and the venv (git-ignored)
 mkdir -p "$work" "$here/results"
 
 echo "==> build (release): the C ABI library, the CLI and the Rust bench program"
-(cd "$root" && cargo build --quiet --release --features ffi,cli --lib --bin medcode --example compare_lookup)
+(cd "$root" && cargo build --quiet --release -p medcode-ffi && cargo build --quiet --release --features cli --bin medcode --example compare_lookup)
 lib="$CARGO_TARGET_DIR/release/libmedcode.so"
 test -f "$lib"
 
