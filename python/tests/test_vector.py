@@ -87,7 +87,7 @@ def test_polars():
     out = icd10cm.valid(s, D)
     assert isinstance(out, pl.Series) and out.name == "dx"
     assert out.to_list() == [True, False, False]
-    assert icd10cm.title(s, D).to_list() == [TITLE, None, None]
+    assert icd10cm.title(s, D).to_list() == [TITLE, None, "Type 2 diabetes mellitus"]
 
 
 def test_arrow():
