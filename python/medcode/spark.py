@@ -112,7 +112,8 @@ def _dated(fn_name: str, col: Any, date: Any, return_type: Any) -> Any:
 
     literal = not isinstance(date, Column)
 
-    def one_date(codes: Any, d: Any) -> Any:
+    # The UDFs have no annotations: Spark reads them to pick the UDF kind.
+    def one_date(codes, d):  # type: ignore[no-untyped-def]
         import pyarrow as pa
 
         from . import icd10cm
@@ -122,7 +123,7 @@ def _dated(fn_name: str, col: Any, date: Any, return_type: Any) -> Any:
             codes = codes.combine_chunks()
         return fn(codes, d)
 
-    def per_row_dates(codes: Any, dates: Any) -> Any:
+    def per_row_dates(codes, dates):  # type: ignore[no-untyped-def]
         import pyarrow as pa
         import pyarrow.compute as pc
 
@@ -149,12 +150,14 @@ def _dated(fn_name: str, col: Any, date: Any, return_type: Any) -> Any:
     if arrow_udf is not None:
         if literal:
             d = _date_arg(date)
-            return arrow_udf(lambda codes: one_date(codes, d), return_type)(code_col)
-        return arrow_udf(per_row_dates, return_type)(code_col, date)
-    # Spark before 4.1: a pandas UDF over Arrow-backed Series.
-    import pandas as pd
 
-    def via_pandas(codes: "pd.Series", *dates: "pd.Series") -> "pd.Series":
+            def literal_date(codes):  # type: ignore[no-untyped-def]
+                return one_date(codes, d)
+
+            return arrow_udf(literal_date, return_type)(code_col)
+        return arrow_udf(per_row_dates, return_type)(code_col, date)
+    # Spark before 4.1: a pandas UDF, its Series read as Arrow.
+    def via_pandas(codes, *dates):  # type: ignore[no-untyped-def]
         import pyarrow as pa
 
         arr = pa.array(codes, type=pa.string(), from_pandas=True)

@@ -7,6 +7,7 @@ MEDCODE_SPARK_REQUIRED is set (CI sets it)."""
 import json
 import os
 import shutil
+import sys
 
 import pytest
 
@@ -25,6 +26,9 @@ def spark():
         pytest.skip("no Java for Spark")
     from pyspark.sql import SparkSession
 
+    # The workers run this interpreter (the venv medcode is installed in).
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     session = (
         SparkSession.builder.master("local[2]")
         .appName("medcode-test")
@@ -38,11 +42,16 @@ def spark():
 
 
 def ten_thousand_claims():
-    base = [json.loads(l) for l in CLAIMS.read_text().splitlines() if l.strip()]
+    base = CLAIMS.read_text().splitlines()
     lines = []
     for i in range(10_000):
-        claim = dict(base[i % len(base)])
-        if "id" in claim:
+        line = base[i % len(base)]
+        try:
+            claim = json.loads(line)
+        except ValueError:
+            lines.append(line)  # the example's malformed lines, as they are
+            continue
+        if isinstance(claim, dict) and isinstance(claim.get("id"), str):
             claim["id"] = f"{claim['id']}-{i}"
         lines.append(json.dumps(claim))
     lines[17] = "{not json"
