@@ -12,9 +12,9 @@
 //!   classes), plus readers for the files users bring: the CMS quarterly
 //!   HCPCS file (at run time, or compiled in with `MEDCODE_HCPCS_FILE`) and a
 //!   CPT descriptor file the user is licensed for. No CPT descriptor ships.
-//! - The C ABI (module `ffi`, feature `ffi`; header `include/medcode.h`): the
-//!   crate also builds as `libmedcode.so` and `libmedcode.a` for C, and for
-//!   the Python package in `python/`.
+//! - Bindings live in their own crates around this plain `lib`: the C ABI
+//!   (`medcode-ffi/`: `libmedcode.so`, `libmedcode.a`, `include/medcode.h`)
+//!   and the Python package (`python/`, PyO3).
 //!
 //! Parsing checks syntax only; membership and validity are separate, dated
 //! questions. Tables are perfect-hash tables built at compile time from the
@@ -32,8 +32,8 @@
 //! ```
 //!
 //! Data: Source: CDC/NCHS (ICD-10-CM); CMS (MCE, MS-DRG). See NOTICE.
-// Only the C ABI (`ffi`) may use `unsafe`, and it says why at each block.
-#![deny(unsafe_code)]
+// No `unsafe` here: the C ABI lives in its own crate (medcode-ffi).
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod codebuf;
@@ -64,9 +64,6 @@ pub use validity::ValidityWindow;
 
 pub mod claim;
 pub mod cpt;
-#[cfg(feature = "ffi")]
-#[allow(unsafe_code)]
-pub mod ffi;
 pub mod hcpcs;
 pub mod load;
 pub mod modifier;

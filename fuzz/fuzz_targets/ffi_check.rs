@@ -1,7 +1,7 @@
 //! The engine's C ABI on any bytes: a JSON answer or a documented error, no panic.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use medcode::ffi::{self, MedcodeEngine};
+use medcode_ffi::{self as ffi, MedcodeEngine};
 use std::ffi::CString;
 
 struct Shared(*mut MedcodeEngine);

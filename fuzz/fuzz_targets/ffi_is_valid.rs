@@ -2,7 +2,7 @@
 //! error, never a panic (libFuzzer's panic hook aborts even on a caught one).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use medcode::ffi::*;
+use medcode_ffi::*;
 
 fuzz_target!(|data: &[u8]| {
     let (date, code) = if data.len() >= 4 {

@@ -2,7 +2,7 @@
 //! or NULL with a documented error, never a panic; every string freed.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use medcode::ffi::*;
+use medcode_ffi::*;
 use std::ffi::{CStr, CString};
 
 fuzz_target!(|data: &[u8]| {

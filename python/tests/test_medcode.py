@@ -1,15 +1,12 @@
-"""Tests of the Python package over the built libmedcode (run from python/:
-``python3 -m unittest discover -s tests -v``)."""
+"""Tests of the installed Python package (``pip install ./python``, then
+``python -m pytest python/tests`` from the repository)."""
 
 import concurrent.futures
 import datetime
 import pathlib
-import sys
 import unittest
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
-
-import medcode  # noqa: E402
+import medcode
 
 
 class Basics(unittest.TestCase):

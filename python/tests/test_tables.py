@@ -1,16 +1,12 @@
 """Engine.load_table on real-looking and garbage tables: rows load, CMS's .zip
 is read as shipped, and an empty, prose, binary or wrong table raises
-ConfigError naming the file, the line and what was expected (run from python/:
-``python3 -m unittest discover -s tests -v``)."""
+ConfigError naming the file, the line and what was expected (pytest, on the installed package)."""
 
 import pathlib
-import sys
 import tempfile
 import unittest
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
-
-import medcode  # noqa: E402
+import medcode
 
 FIXTURES = pathlib.Path(__file__).resolve().parent.parent.parent / "tests" / "fixtures"
 

@@ -3,9 +3,7 @@
 //! constants equal the Rust ones, and `tests/c/smoke.c` compiles against it
 //! with `cc -Wall -Wextra -Werror` and passes, linked both to the shared and
 //! to the static library.
-#![cfg(feature = "ffi")]
-
-use medcode::ffi;
+use medcode as ffi;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;

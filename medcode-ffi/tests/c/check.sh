@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
-# Checks include/medcode.h against a built library directory (default
-# target/release, built with `cargo build --release --features ffi`):
+# Checks medcode-ffi/include/medcode.h against a built library directory
+# (default target/release, built with `cargo build --release -p medcode-ffi`):
 #   1. the functions the header declares == the medcode_* symbols `nm -D` lists;
 #   2. tests/c/smoke.c compiles against the header (-Wall -Wextra -Werror) and
 #      passes, linked to libmedcode.so and to libmedcode.a.
-# tests/ffi_header.rs does the same inside `cargo test --features ffi`.
+# medcode-ffi/tests/header.rs does the same inside `cargo test -p medcode-ffi`.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-dir="${1:-$root/target/release}"
+dir="${1:-$root/../target/release}"
 so="$dir/libmedcode.so"
 a="$dir/libmedcode.a"
-test -f "$so" && test -f "$a" || { echo "no $so / $a: cargo build --release --features ffi" >&2; exit 1; }
+test -f "$so" && test -f "$a" || { echo "no $so / $a: cargo build --release -p medcode-ffi" >&2; exit 1; }
 
 declared=$(sed -e 's#/\*.*\*/##g' -e '/\/\*/,/\*\//d' "$root/include/medcode.h" \
   | grep -oE '\bmedcode_[a-z0-9_]+[[:space:]]*\(' | tr -d '( ' | sort -u)

@@ -1,15 +1,15 @@
 /*
  * medcode.h — the C ABI of medcode, US medical billing codes.
  *
- * Hand-written; tests/ffi_header.rs checks that every function declared here
+ * Hand-written; medcode-ffi/tests/header.rs checks that every function declared here
  * is exported by the built library (nm -D) and the reverse, and compiles and
  * runs tests/c/smoke.c against this header with both libmedcode.so and
  * libmedcode.a.
  *
- * Build:   cargo build --release --features ffi
+ * Build:   cargo build --release -p medcode-ffi
  *          -> target/release/libmedcode.so (shared) and libmedcode.a (static)
- * Link:    cc app.c -Iinclude -Ltarget/release -lmedcode
- *          cc app.c -Iinclude target/release/libmedcode.a -lpthread -ldl -lm
+ * Link:    cc app.c -Imedcode-ffi/include -Ltarget/release -lmedcode
+ *          cc app.c -Imedcode-ffi/include target/release/libmedcode.a -lpthread -ldl -lm
  *
  * MEMORY OWNERSHIP
  *   - Every `char *` a medcode function returns is owned by the caller and

@@ -1,4 +1,4 @@
-//! The C ABI (feature `ffi`): what `include/medcode.h` declares.
+//! medcode's C ABI: what `include/medcode.h` declares (crate `medcode-ffi`).
 //!
 //! Built as `libmedcode.so` (cdylib) and `libmedcode.a` (staticlib). The
 //! header is the contract; this module is its implementation. Rules every
@@ -21,8 +21,8 @@
 //! - **Thread-safety.** All functions may be called from any number of
 //!   threads at once: the tables are immutable statics.
 //!
-//! This is the only module of the crate with `unsafe` code; each unsafe block
-//! says why it is sound in a `// SAFETY:` comment.
+//! This crate holds all of medcode's `unsafe` code (the core crate forbids
+//! it); each unsafe block says why it is sound in a `// SAFETY:` comment.
 //!
 //! # The claims engine
 //!
@@ -32,11 +32,13 @@
 //! number of threads at once (the engine is immutable and `Sync`), and
 //! [`medcode_engine_free`] at the end.
 
-use crate::date::Date;
-use crate::icd10cm::IcdCm;
-use crate::icd10pcs::IcdPcs;
-use crate::lookup::{self, LookupAnswer, System};
-use crate::rules::{Engine, EngineConfig};
+#![warn(missing_docs)]
+
+use medcode_core::icd10cm::IcdCm;
+use medcode_core::icd10pcs::IcdPcs;
+use medcode_core::lookup::{self, LookupAnswer, System};
+use medcode_core::rules::{Engine, EngineConfig};
+use medcode_core::Date;
 use std::cell::RefCell;
 use std::ffi::{c_char, c_int, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe, UnwindSafe};
@@ -382,7 +384,7 @@ unsafe fn is_valid<C>(
     code_ptr: *const c_char,
     code_len: usize,
     yyyymmdd: u32,
-    parse: fn(&str) -> Result<C, crate::ParseCodeError>,
+    parse: fn(&str) -> Result<C, medcode_core::ParseCodeError>,
     valid_on: fn(C, Date) -> bool,
 ) -> c_int {
     let body = || -> Result<c_int, Failure> {

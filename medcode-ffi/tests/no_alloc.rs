@@ -1,8 +1,6 @@
 //! The C ABI's fast paths allocate nothing when they answer 1 or 0: a counting
 //! global allocator watches 10,000 calls (errors may allocate their message).
-#![cfg(feature = "ffi")]
-
-use medcode::ffi::{medcode_icd10cm_is_valid, medcode_icd10pcs_is_valid};
+use medcode::{medcode_icd10cm_is_valid, medcode_icd10pcs_is_valid};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
