@@ -97,6 +97,24 @@ fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
     })
 }
 
+/// Validity of many codes on every core: ICD-10-CM through the core's batch
+/// lookup (`icd10cm::valid_many`, table loads overlapped), ICD-10-PCS one by one.
+fn valid_all(system: System, codes: &[&str], date: Date) -> Vec<bool> {
+    match system {
+        System::Cm => {
+            let mut out = vec![false; codes.len()];
+            let chunk = codes.len().div_ceil(threads_for(codes.len())).max(1);
+            std::thread::scope(|s| {
+                for (c, o) in codes.chunks(chunk).zip(out.chunks_mut(chunk)) {
+                    s.spawn(move || medcode::icd10cm::valid_many(c, date, o));
+                }
+            });
+            out
+        }
+        System::Pcs => par_map(codes, |c| system.valid(c, date)),
+    }
+}
+
 // ---------------------------------------------------------------- code systems
 
 #[derive(Clone, Copy)]
@@ -255,8 +273,7 @@ fn valid_joined<'py>(
 ) -> PyResult<Option<Bound<'py, PyAny>>> {
     let system = System::from_name(system)?;
     let date = date_arg(yyyymmdd)?;
-    let values = py
-        .detach(|| split_joined(joined, n).map(|parts| par_map(&parts, |c| system.valid(c, date))));
+    let values = py.detach(|| split_joined(joined, n).map(|parts| valid_all(system, &parts, date)));
     values.map(|v| bools_out(py, v, as_bytes)).transpose()
 }
 
