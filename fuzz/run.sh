@@ -16,8 +16,10 @@ targets=("$@")
 
 seed() { mkdir -p "corpus/$1"; shift; for s in "$@"; do printf '%s' "$s" > "corpus/${t}/seed-$(printf '%s' "$s" | md5sum | cut -c1-8)"; done; }
 cargo +nightly fuzz build -O
-# The cli target runs the release binary.
-(cd .. && cargo build --quiet --release --features cli --bin medcode)
+# The cli target runs the release binary: built into the project's own
+# target directory (not the fuzzers' one above) and named by MEDCODE_BIN.
+(cd .. && CARGO_TARGET_DIR="$here/../target" cargo build --quiet --release --features cli --bin medcode)
+export MEDCODE_BIN="$here/../target/release/medcode"
 [ -n "${KEEP_RESULTS:-}" ] || printf '| target | seconds | executions | result |\n|---|---:|---:|---|\n' > results.md
 for t in "${targets[@]}"; do
   case "$t" in
