@@ -4,98 +4,60 @@ use medcode::hcpcs::HcpcsRelease;
 use medcode::load::{AddonTable, MueTable, PtpSetting, PtpTable};
 use medcode::rules::Engine;
 use std::collections::BTreeMap;
-use std::ffi::{OsStr, OsString};
+use std::ffi::OsStr;
 use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-pub const USAGE: &str = "\
-  medcode check [FILE|-] [--ncci-ptp PATH]... [--mue PATH]... [--addon PATH]... [--hcpcs-file PATH]
-                [--max-line-bytes N]";
-
 /// The longest input line read by default: 1 MiB, the C ABI's claim limit.
 pub const DEFAULT_MAX_LINE_BYTES: usize = 1 << 20;
 
-const HELP: &str = "\
-check    reads claims as JSON Lines (one claim a line; FILE or - for stdin) and writes
-         one line per input line: {\"line\": N, \"claim_id\": ..., \"findings\": [...]}
---ncci-ptp  a CMS NCCI PTP file (repeat for each file; ccipra* = practitioner, ccioph* = hospital)
---mue       a CMS MUE table (CSV or tab-separated)
---addon     a CMS add-on code file
---hcpcs-file  the CMS quarterly HCPCS file to check HCPCS codes and modifiers against
+/// `medcode check`'s arguments.
+#[derive(clap::Args)]
+#[command(after_help = "\
+Reads claims as JSON Lines (one claim a line) and writes one line per input line:
+{\"line\": N, \"claim_id\": ..., \"findings\": [...]} where N is the 1-based input line.
 Each table may be CMS's .zip as downloaded. The rows each table loaded go to stderr; a file
-with no record, another table's headings or binary content is refused (exit 2).
---max-line-bytes  the longest line read (default 1048576, 1 MiB); a longer line is not read:
-            its output line holds one malformed-claim finding \"line longer than N bytes\"
-exit status: 0 (findings or not), 1 if the input cannot be read or the output cannot be
-             written, 2 on usage or table errors";
+with no record, another table's headings or binary content is refused (exit 2). When stderr
+is a terminal, a summary follows: claims clean / with errors / with warnings, findings by
+severity and by rule, claims per second.
 
-struct Args {
+exit status: 0 (findings or not), 1 if the input cannot be read or the output cannot be
+written, 2 on usage or table errors")]
+pub struct CheckArgs {
+    /// The claims (JSON Lines); - or nothing for standard input
+    #[arg(value_name = "FILE")]
     input: Option<PathBuf>,
-    max_line: usize,
+    /// A CMS NCCI PTP file (repeat for each file; ccipra* = practitioner, ccioph* = hospital)
+    #[arg(long = "ncci-ptp", value_name = "PATH")]
     ptp: Vec<PathBuf>,
+    /// A CMS MUE table (CSV or tab-separated; repeat for each)
+    #[arg(long, value_name = "PATH")]
     mue: Vec<PathBuf>,
+    /// A CMS add-on code file (repeat for each)
+    #[arg(long, value_name = "PATH")]
     addon: Vec<PathBuf>,
+    /// The CMS quarterly HCPCS file to check HCPCS codes and modifiers against (else the bundled release)
+    #[arg(long = "hcpcs-file", value_name = "PATH")]
     hcpcs: Option<PathBuf>,
+    /// The longest line read; a longer line is not read: its output line holds one
+    /// malformed-claim finding "line longer than N bytes"
+    #[arg(long = "max-line-bytes", value_name = "N", default_value_t = DEFAULT_MAX_LINE_BYTES,
+          value_parser = positive_bytes)]
+    max_line: usize,
 }
 
-fn parse(raw: Vec<OsString>) -> Result<Args, String> {
-    let mut a = Args {
-        input: None,
-        max_line: DEFAULT_MAX_LINE_BYTES,
-        ptp: Vec::new(),
-        mue: Vec::new(),
-        addon: Vec::new(),
-        hcpcs: None,
-    };
-    let mut it = raw.into_iter();
-    while let Some(raw_arg) = it.next() {
-        // Options are UTF-8; a file name need not be.
-        let Some(s) = raw_arg.to_str() else {
-            if a.input.is_some() {
-                return Err("check takes one FILE (or -)".into());
-            }
-            a.input = Some(raw_arg.into());
-            continue;
-        };
-        let (flag, inline) = match s.split_once('=') {
-            Some((f, v)) if f.starts_with("--") => (f.to_owned(), Some(OsString::from(v))),
-            _ => (s.to_owned(), None),
-        };
-        let mut value = |name: &str| {
-            inline
-                .clone()
-                .or_else(|| it.next())
-                .ok_or(format!("{name} needs a value"))
-        };
-        match flag.as_str() {
-            "--ncci-ptp" => a.ptp.push(value("--ncci-ptp")?.into()),
-            "--mue" => a.mue.push(value("--mue")?.into()),
-            "--addon" => a.addon.push(value("--addon")?.into()),
-            "--hcpcs-file" => a.hcpcs = Some(value("--hcpcs-file")?.into()),
-            "--max-line-bytes" => {
-                let v = value("--max-line-bytes")?;
-                a.max_line = v
-                    .to_str()
-                    .and_then(|t| t.trim().parse::<usize>().ok())
-                    .filter(|&n| n > 0)
-                    .ok_or(format!(
-                        "--max-line-bytes {}: expected a positive number of bytes",
-                        v.to_string_lossy()
-                    ))?;
-            }
-            "-h" | "--help" => return Err(String::new()),
-            f if f.starts_with("--") => return Err(format!("unknown option {f}")),
-            _ if a.input.is_some() => return Err("check takes one FILE (or -)".into()),
-            _ => a.input = Some(raw_arg.into()),
-        }
-    }
-    Ok(a)
+fn positive_bytes(v: &str) -> Result<usize, String> {
+    v.trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|&n| n > 0)
+        .ok_or_else(|| "expected a positive number of bytes".to_owned())
 }
 
 /// Loads the tables the arguments name, saying on stderr how many rows each
 /// holds (a file the loaders refuse stops the run before any claim is read).
-fn build(a: &Args) -> Result<Engine, String> {
+fn build(a: &CheckArgs) -> Result<Engine, String> {
     let mut b = Engine::builder();
     for p in &a.ptp {
         let t = PtpTable::load(p).map_err(|e| format!("{}: {e}", p.display()))?;
@@ -122,7 +84,7 @@ fn build(a: &Args) -> Result<Engine, String> {
         b = b.addon(t);
     }
     if let Some(p) = &a.hcpcs {
-        let r = HcpcsRelease::load(p).map_err(|e| format!("{}: {e}", p.display()))?;
+        let r = HcpcsRelease::load(p).map_err(|e| format!("--hcpcs-file {}: {e}", p.display()))?;
         eprintln!(
             "medcode check: {}: {} HCPCS codes, {} modifiers",
             p.display(),
@@ -138,19 +100,8 @@ fn build(a: &Args) -> Result<Engine, String> {
     b.build().map_err(|e| e.to_string())
 }
 
-/// Runs `medcode check` with the arguments after `check`.
-pub fn run(raw: Vec<OsString>) -> ExitCode {
-    let args = match parse(raw) {
-        Ok(a) => a,
-        Err(e) if e.is_empty() => {
-            println!("usage:\n{USAGE}\n\n{HELP}");
-            return ExitCode::SUCCESS;
-        }
-        Err(e) => {
-            eprintln!("medcode: {e}\nusage:\n{USAGE}\n\n{HELP}");
-            return ExitCode::from(2);
-        }
-    };
+/// Runs `medcode check` with its parsed arguments.
+pub fn run(args: CheckArgs) -> ExitCode {
     let engine = match build(&args) {
         Ok(e) => e,
         Err(e) => {
