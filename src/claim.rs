@@ -117,9 +117,16 @@ pub struct Patient {
     pub age: Option<f64>,
 }
 
-/// One diagnosis.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+/// One diagnosis. In JSON, an object (`{"code": "E11.9", "poa": "Y"}`) or
+/// the code alone as a string (`"E11.9"`).
+///
+/// ```
+/// use medcode::claim::Diagnosis;
+/// let dx: Vec<Diagnosis> = serde_json::from_str(r#"["E11.9", {"code": "I10", "poa": "Y"}]"#)?;
+/// assert_eq!(dx, [Diagnosis::new("E11.9"), Diagnosis { poa: Some("Y".into()), ..Diagnosis::new("I10") }]);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Diagnosis {
     /// The ICD-10-CM code, dotted or not.
     #[serde(deserialize_with = "text", skip_serializing_if = "Option::is_none")]
@@ -271,13 +278,77 @@ fn patient_ref<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<PatientRef<'a>
 }
 
 /// [`Diagnosis`], borrowed.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Default)]
 pub(crate) struct DiagnosisRef<'a> {
-    #[serde(borrow, deserialize_with = "text_ref")]
     pub code: Option<Cow<'a, str>>,
-    #[serde(borrow, deserialize_with = "text_ref")]
     pub poa: Option<Cow<'a, str>>,
+}
+
+/// A diagnosis object's fields.
+#[derive(Deserialize)]
+#[serde(default)]
+struct DiagnosisFields<'a> {
+    #[serde(borrow, deserialize_with = "text_ref")]
+    code: Option<Cow<'a, str>>,
+    #[serde(borrow, deserialize_with = "text_ref")]
+    poa: Option<Cow<'a, str>>,
+}
+
+impl Default for DiagnosisFields<'_> {
+    fn default() -> Self {
+        DiagnosisFields {
+            code: None,
+            poa: None,
+        }
+    }
+}
+
+/// A diagnosis is an object, or its code alone as a string.
+struct DiagnosisVisitor<'a>(PhantomData<&'a ()>);
+
+impl<'de: 'a, 'a> serde::de::Visitor<'de> for DiagnosisVisitor<'a> {
+    type Value = DiagnosisRef<'a>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a diagnosis: an object {\"code\": ..., \"poa\": ...} or a code as a string")
+    }
+    fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(DiagnosisRef {
+            code: Some(Cow::Borrowed(v)),
+            poa: None,
+        })
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        self.visit_string(v.to_owned())
+    }
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(DiagnosisRef {
+            code: Some(Cow::Owned(v)),
+            poa: None,
+        })
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        let f = DiagnosisFields::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+        Ok(DiagnosisRef {
+            code: f.code,
+            poa: f.poa,
+        })
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for DiagnosisRef<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(DiagnosisVisitor(PhantomData))
+    }
+}
+
+impl<'de> Deserialize<'de> for Diagnosis {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let r = DiagnosisRef::deserialize(d)?;
+        Ok(Diagnosis {
+            code: r.code.map(Cow::into_owned),
+            poa: r.poa.map(Cow::into_owned),
+        })
+    }
 }
 
 /// [`Procedure`], borrowed.

@@ -141,7 +141,12 @@ pub struct Finding {
     pub rule: Cow<'static, str>,
     /// The severity (the rule's default or the configured override).
     pub severity: Severity,
-    /// The 0-based line index, for line-level findings.
+    /// For line-level findings, the 0-based index of the line in the
+    /// claim's `lines` (`claim.lines[i]`). The message counts lines from 1,
+    /// as a claim form does ("line 3" is index 2): see
+    /// [`line_number`](Self::line_number). Not the input line of a JSON
+    /// Lines file, which [`Report::to_jsonl`]'s wrapper gives as its own
+    /// 1-based `line`.
     pub line: Option<usize>,
     /// The claim field the finding is about.
     pub field: Option<String>,
@@ -149,6 +154,27 @@ pub struct Finding {
     pub codes: Vec<String>,
     /// What is wrong, which code, and why.
     pub message: String,
+}
+
+impl Finding {
+    /// The claim line the finding is about, counted from 1 as its message
+    /// and a claim form count them (`line + 1`).
+    ///
+    /// ```
+    /// use medcode::claim::{Claim, ClaimLine};
+    /// use medcode::rules::Engine;
+    /// let claim = Claim {
+    ///     lines: vec![ClaimLine::new("99213"), ClaimLine::new("9921")],
+    ///     ..Claim::default()
+    /// };
+    /// let report = Engine::builder().build().unwrap().check(&claim);
+    /// let bad = report.findings.iter().find(|f| f.line == Some(1)).unwrap();
+    /// assert_eq!(bad.line_number(), Some(2));
+    /// assert!(bad.message.contains("line 2"), "{}", bad.message);
+    /// ```
+    pub fn line_number(&self) -> Option<usize> {
+        self.line.map(|i| i + 1)
+    }
 }
 
 /// The findings for one claim.
@@ -1025,6 +1051,11 @@ impl Engine {
 impl Report {
     /// The report as one JSON Lines output line (no newline):
     /// `{"line": N, "claim_id": …, "findings": [ … ]}`, `line` left out when `None`.
+    ///
+    /// The wrapper's `line` is the caller's count, by convention the 1-based
+    /// line of the input file (`medcode check` writes it so); each finding's
+    /// own `line` is the 0-based index into the claim's `lines` (see
+    /// [`Finding::line`]).
     ///
     /// ```
     /// let r = medcode::rules::Report { claim_id: Some("C1".into()), findings: vec![] };

@@ -2,7 +2,7 @@
 
 use medcode::hcpcs::HcpcsRelease;
 use medcode::load::{AddonTable, MueTable, PtpSetting, PtpTable};
-use medcode::rules::Engine;
+use medcode::rules::{Engine, Report, Severity};
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
@@ -154,24 +154,86 @@ pub fn run(args: CheckArgs) -> ExitCode {
     }
 }
 
-#[derive(Default)]
+/// What `check` prints on a terminal when it is done.
 struct Summary {
+    start: std::time::Instant,
     claims: usize,
-    by_rule: BTreeMap<String, usize>,
-    malformed: usize,
+    clean: usize,
+    with_errors: usize,
+    /// With warnings but no error.
+    with_warnings: usize,
+    by_severity: [usize; 3],
+    /// Per rule: findings, and claims with at least one.
+    by_rule: BTreeMap<String, (usize, usize)>,
+}
+
+impl Default for Summary {
+    fn default() -> Summary {
+        Summary {
+            start: std::time::Instant::now(),
+            claims: 0,
+            clean: 0,
+            with_errors: 0,
+            with_warnings: 0,
+            by_severity: [0; 3],
+            by_rule: BTreeMap::new(),
+        }
+    }
 }
 
 impl Summary {
+    /// Counts one claim's report.
+    fn add(&mut self, report: &Report) {
+        self.claims += 1;
+        if report.is_clean() {
+            self.clean += 1;
+        } else if report.has_errors() {
+            self.with_errors += 1;
+        } else if report
+            .findings
+            .iter()
+            .any(|f| f.severity == Severity::Warning)
+        {
+            self.with_warnings += 1;
+        }
+        for (i, f) in report.findings.iter().enumerate() {
+            self.by_severity[f.severity as usize] += 1;
+            let counts = self.by_rule.entry(f.rule.to_string()).or_default();
+            counts.0 += 1;
+            // A claim counts once per rule: at the rule's first finding.
+            if !report.findings[..i].iter().any(|g| g.rule == f.rule) {
+                counts.1 += 1;
+            }
+        }
+    }
+
     fn print(&self) {
-        let total: usize = self.by_rule.values().sum();
+        let secs = self.start.elapsed().as_secs_f64();
+        let rate = if secs > 0.0 {
+            format!("{:.0}", self.claims as f64 / secs)
+        } else {
+            "-".to_owned()
+        };
+        let malformed = self.by_rule.get("malformed-claim").map_or(0, |c| c.1);
+        let [errors, warnings, infos] = self.by_severity;
         eprintln!(
-            "\rmedcode check: {} claims ({} malformed), {total} findings",
-            self.claims, self.malformed
+            "\rmedcode check: {} claims in {secs:.2} s ({rate} claims/s): {} clean, {} with errors, \
+             {} with warnings only, {} info only; {malformed} malformed",
+            self.claims,
+            self.clean,
+            self.with_errors,
+            self.with_warnings,
+            self.claims - self.clean - self.with_errors - self.with_warnings,
+        );
+        eprintln!(
+            "  findings: {} ({errors} errors, {warnings} warnings, {infos} info)",
+            errors + warnings + infos
         );
         let mut rows: Vec<_> = self.by_rule.iter().collect();
-        rows.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-        for (rule, n) in rows {
-            eprintln!("  {n:>8}  {rule}");
+        rows.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(b.0)));
+        eprintln!("  {:>8}  {:>8}  rule", "findings", "claims");
+        for (rule, (n, claims)) in rows {
+            eprintln!("  {n:>8}  {claims:>8}  {rule}");
         }
     }
 }
@@ -263,18 +325,7 @@ fn check_stream(
             Line::Read => engine.check_json_bytes(&buf),
             Line::TooLong => engine.line_too_long(limit),
         };
-        summary.claims += 1;
-        for f in &report.findings {
-            *summary.by_rule.entry(f.rule.to_string()).or_default() += 1;
-        }
-        if report.claim_id.is_none()
-            && report
-                .findings
-                .iter()
-                .any(|f| f.rule == "malformed-claim" && f.field.is_none())
-        {
-            summary.malformed += 1;
-        }
+        summary.add(&report);
         let written = out
             .write_all(report.to_jsonl(Some(n)).as_bytes())
             .and_then(|()| out.write_all(b"\n"));
