@@ -55,7 +55,7 @@ mod validity;
 
 pub use codebuf::CodeBuf;
 pub use date::Date;
-pub use error::{ParseCodeError, ParseDateError};
+pub use error::{ParseCodeError, ParseCodeErrorKind, ParseDateError};
 pub use icd10cm::{IcdCm, IcdCmInfo};
 pub use icd10pcs::{IcdPcs, IcdPcsInfo};
 pub use mce::{AgeCategory, DxFlags, PcsFlags};

@@ -335,7 +335,7 @@ impl LookupReport {
     }
 
     fn not_a_code(mut self, e: ParseCodeError) -> LookupReport {
-        self.error = Some(e.to_string());
+        self.error = Some(e.kind().to_string());
         self
     }
 }

@@ -79,15 +79,15 @@ pub fn valid_on(date: Date) -> impl Iterator<Item = IcdPcsInfo> {
 /// ```
 pub fn with_prefix(
     prefix: &str,
-) -> Result<impl ExactSizeIterator<Item = IcdPcsInfo>, crate::ParseCodeError> {
+) -> Result<impl ExactSizeIterator<Item = IcdPcsInfo>, crate::ParseCodeErrorKind> {
     let p = prefix.trim();
     // Parse the prefix padded with a valid character so its syntax is checked.
     let n = p.chars().count();
     if n == 0 {
-        return Err(crate::ParseCodeError::Empty);
+        return Err(crate::ParseCodeErrorKind::Empty);
     }
     if n > IcdPcs::LEN {
-        return Err(crate::ParseCodeError::TooLong {
+        return Err(crate::ParseCodeErrorKind::TooLong {
             len: n,
             max: IcdPcs::LEN,
         });

@@ -103,14 +103,28 @@ impl fmt::Display for Severity {
     }
 }
 
+/// An unknown severity name.
+///
+/// ```
+/// use medcode::rules::Severity;
+/// let e = "fatal".parse::<Severity>().unwrap_err();
+/// assert_eq!(e.to_string(), r#"unknown severity "fatal" (error, warning or info)"#);
+/// let boxed: Box<dyn std::error::Error> = Box::new(e); // works with `?` and anyhow
+/// # drop(boxed);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown severity {0:?} (error, warning or info)")]
+pub struct ParseSeverityError(pub String);
+
 impl FromStr for Severity {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Severity, String> {
+    type Err = ParseSeverityError;
+    /// `error`, `warning` (or `warn`), `info`; case and surrounding space do not matter.
+    fn from_str(s: &str) -> Result<Severity, ParseSeverityError> {
         match s.trim().to_ascii_lowercase().as_str() {
             "error" => Ok(Severity::Error),
             "warning" | "warn" => Ok(Severity::Warning),
             "info" => Ok(Severity::Info),
-            _ => Err(format!("unknown severity {s:?} (error, warning or info)")),
+            _ => Err(ParseSeverityError(s.to_owned())),
         }
     }
 }
@@ -118,7 +132,8 @@ impl FromStr for Severity {
 /// One thing wrong with a claim.
 ///
 /// Serialised as `{"rule", "severity", "line", "field", "codes", "message"}`:
-/// `line` is the 0-based line index or `null` for claim-level findings,
+/// `line` is the 0-based index into the claim's `lines` (the message counts
+/// from 1: "line 1" is index 0) or `null` for claim-level findings,
 /// `field` the path of the field (`"diagnoses[2]"`, `"lines[0].modifiers[1]"`)
 /// or `null`.
 ///

@@ -188,7 +188,7 @@ rule!(
                 },
                 CodeStatus::NotInTable => match it.expected {
                     System::Icd10Cm => {
-                        let replaced = match (crate::IcdCm::parse(&it.display()), it.date) {
+                        let replaced = match (crate::IcdCm::parse_kind(&it.display()), it.date) {
                             (Ok(code), Some(date)) => replacement_text(code, None, date),
                             _ => String::new(),
                         };
@@ -279,7 +279,7 @@ rule!(
                             base.push('X');
                         }
                         let full = format!("{base}{ch}");
-                        let shown = crate::IcdCm::parse(&full).map_or(full, |c| c.to_string());
+                        let shown = crate::IcdCm::parse_kind(&full).map_or(full, |c| c.to_string());
                         format!(" (such as {shown}, {text})")
                     })
                     .unwrap_or_default();
