@@ -285,22 +285,13 @@ pub(crate) struct DiagnosisRef<'a> {
 }
 
 /// A diagnosis object's fields.
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
 #[serde(default)]
 struct DiagnosisFields<'a> {
     #[serde(borrow, deserialize_with = "text_ref")]
     code: Option<Cow<'a, str>>,
     #[serde(borrow, deserialize_with = "text_ref")]
     poa: Option<Cow<'a, str>>,
-}
-
-impl Default for DiagnosisFields<'_> {
-    fn default() -> Self {
-        DiagnosisFields {
-            code: None,
-            poa: None,
-        }
-    }
 }
 
 /// A diagnosis is an object, or its code alone as a string.

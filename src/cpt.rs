@@ -463,11 +463,22 @@ impl Cpt {
         sixbit::decode(sixbit::symbol(self.key(), pos))
     }
 
-    /// The code as text (`"99213"`), without allocating; same as `Display`.
+    /// The code as text ("0042T"), without allocating; same as `Display`.
+    /// The one name every code type uses for its text.
     ///
     /// ```
-    /// assert_eq!(&*"0042t".parse::<medcode::Cpt>().unwrap().code(), "0042T");
+    /// assert_eq!("0042t".parse::<medcode::Cpt>().unwrap().text().as_str(), "0042T");
     /// ```
+    pub fn text(self) -> CodeBuf {
+        #[allow(deprecated)]
+        self.code()
+    }
+
+    /// The code as text: the old name of [`text`](Self::text).
+    #[deprecated(
+        since = "0.2.0",
+        note = "use `text()`: one name for a code's text across code types"
+    )]
     pub fn code(self) -> CodeBuf {
         let mut buf = CodeBuf::new();
         for pos in 0..Self::LEN {
@@ -540,7 +551,7 @@ impl Cpt {
     }
 }
 
-crate::codebuf::code_text_traits!(Cpt, code, "a CPT code such as \"99213\" or \"0001F\"");
+crate::codebuf::code_text_traits!(Cpt, text, "a CPT code such as \"99213\" or \"0001F\"");
 
 #[cfg(test)]
 mod tests {

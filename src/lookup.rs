@@ -497,7 +497,7 @@ fn icd10cm_report(input: &str, date: Date) -> LookupReport {
     r.replaced_by = code.replaced_by(date);
     let Some(info) = code.info() else { return r };
     r.in_table = true;
-    r.billable = info.is_billable();
+    r.billable = info.billable_in_some_release();
     r.header = info.is_header();
     r.valid = info.valid_on(date);
     r.replaces = info.replaces();

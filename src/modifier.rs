@@ -194,11 +194,22 @@ impl Modifier {
         ]
     }
 
-    /// The modifier as text (`"LT"`), without allocating; same as `Display`.
+    /// The code as text ("LT"), without allocating; same as `Display`.
+    /// The one name every code type uses for its text.
     ///
     /// ```
-    /// assert_eq!(&*"xu".parse::<medcode::Modifier>().unwrap().code(), "XU");
+    /// assert_eq!("lt".parse::<medcode::Modifier>().unwrap().text().as_str(), "LT");
     /// ```
+    pub fn text(self) -> CodeBuf {
+        #[allow(deprecated)]
+        self.code()
+    }
+
+    /// The code as text: the old name of [`text`](Self::text).
+    #[deprecated(
+        since = "0.2.0",
+        note = "use `text()`: one name for a code's text across code types"
+    )]
     pub fn code(self) -> CodeBuf {
         let mut buf = CodeBuf::new();
         for b in self.bytes() {
@@ -249,7 +260,7 @@ impl Modifier {
     }
 }
 
-crate::codebuf::code_text_traits!(Modifier, code, "a modifier such as \"25\" or \"LT\"");
+crate::codebuf::code_text_traits!(Modifier, text, "a modifier such as \"25\" or \"LT\"");
 
 #[cfg(test)]
 mod tests {

@@ -35,8 +35,14 @@ fn cpt_forms_and_errors() {
     }
     assert_eq!(Cpt::parse("").map_err(|e| e.kind()), Err(Empty));
     assert_eq!(Cpt::parse("  ").map_err(|e| e.kind()), Err(Empty));
-    assert_eq!(Cpt::parse("9921").map_err(|e| e.kind()), Err(TooShort { len: 4, min: 5 }));
-    assert_eq!(Cpt::parse("992134").map_err(|e| e.kind()), Err(TooLong { len: 6, max: 5 }));
+    assert_eq!(
+        Cpt::parse("9921").map_err(|e| e.kind()),
+        Err(TooShort { len: 4, min: 5 })
+    );
+    assert_eq!(
+        Cpt::parse("992134").map_err(|e| e.kind()),
+        Err(TooLong { len: 6, max: 5 })
+    );
     assert_eq!(
         Cpt::parse("A0428").map_err(|e| e.kind()),
         Err(BadCharacter {
@@ -77,7 +83,10 @@ fn cpt_forms_and_errors() {
             expected: "a digit"
         })
     );
-    assert_eq!(Cpt::parse("99213.0").map_err(|e| e.kind()), Err(TooLong { len: 7, max: 5 }));
+    assert_eq!(
+        Cpt::parse("99213.0").map_err(|e| e.kind()),
+        Err(TooLong { len: 7, max: 5 })
+    );
 }
 
 #[test]
@@ -210,8 +219,14 @@ fn hcpcs_forms_errors_sections() {
     assert_eq!(format!("{c:?}"), "Hcpcs(E0114)");
     assert_eq!(format!("[{c:>7}]"), "[  E0114]");
     assert_eq!(Hcpcs::parse("").map_err(|e| e.kind()), Err(Empty));
-    assert_eq!(Hcpcs::parse("E011").map_err(|e| e.kind()), Err(TooShort { len: 4, min: 5 }));
-    assert_eq!(Hcpcs::parse("E01145").map_err(|e| e.kind()), Err(TooLong { len: 6, max: 5 }));
+    assert_eq!(
+        Hcpcs::parse("E011").map_err(|e| e.kind()),
+        Err(TooShort { len: 4, min: 5 })
+    );
+    assert_eq!(
+        Hcpcs::parse("E01145").map_err(|e| e.kind()),
+        Err(TooLong { len: 6, max: 5 })
+    );
     assert_eq!(
         Hcpcs::parse("0E114").map_err(|e| e.kind()),
         Err(BadCharacter {
@@ -292,8 +307,14 @@ fn modifiers() {
     }
     assert_eq!(Modifier::parse(" lt ").unwrap().to_string(), "LT");
     assert_eq!(Modifier::parse("").map_err(|e| e.kind()), Err(Empty));
-    assert_eq!(Modifier::parse("L").map_err(|e| e.kind()), Err(TooShort { len: 1, min: 2 }));
-    assert_eq!(Modifier::parse("LTR").map_err(|e| e.kind()), Err(TooLong { len: 3, max: 2 }));
+    assert_eq!(
+        Modifier::parse("L").map_err(|e| e.kind()),
+        Err(TooShort { len: 1, min: 2 })
+    );
+    assert_eq!(
+        Modifier::parse("LTR").map_err(|e| e.kind()),
+        Err(TooLong { len: 3, max: 2 })
+    );
     assert_eq!(
         Modifier::parse("L-").map_err(|e| e.kind()),
         Err(BadCharacter {

@@ -279,11 +279,22 @@ impl Hcpcs {
         self.0.get()
     }
 
-    /// The code as text (`"E0114"`), without allocating; same as `Display`.
+    /// The code as text ("E0114"), without allocating; same as `Display`.
+    /// The one name every code type uses for its text.
     ///
     /// ```
-    /// assert_eq!(&*"j1100".parse::<medcode::Hcpcs>().unwrap().code(), "J1100");
+    /// assert_eq!("e0114".parse::<medcode::Hcpcs>().unwrap().text().as_str(), "E0114");
     /// ```
+    pub fn text(self) -> CodeBuf {
+        #[allow(deprecated)]
+        self.code()
+    }
+
+    /// The code as text: the old name of [`text`](Self::text).
+    #[deprecated(
+        since = "0.2.0",
+        note = "use `text()`: one name for a code's text across code types"
+    )]
     pub fn code(self) -> CodeBuf {
         let mut buf = CodeBuf::new();
         for pos in 0..Self::LEN {
@@ -324,7 +335,7 @@ impl Hcpcs {
     }
 }
 
-crate::codebuf::code_text_traits!(Hcpcs, code, "a HCPCS Level II code such as \"E0114\"");
+crate::codebuf::code_text_traits!(Hcpcs, text, "a HCPCS Level II code such as \"E0114\"");
 
 #[cfg(test)]
 mod tests {

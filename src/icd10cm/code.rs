@@ -197,6 +197,17 @@ impl IcdCm {
         }
     }
 
+    /// The code as text, dotted (`"E11.9"`), without allocating; same as
+    /// `Display` and [`dotted`](Self::dotted). The one name every code type
+    /// uses for its text.
+    ///
+    /// ```
+    /// assert_eq!("e119".parse::<medcode::IcdCm>().unwrap().text().as_str(), "E11.9");
+    /// ```
+    pub fn text(self) -> CodeBuf {
+        self.dotted()
+    }
+
     /// The code without a dot (`E119`), as CMS files write it.
     pub fn undotted(self) -> CodeBuf {
         let mut buf = CodeBuf::new();

@@ -78,14 +78,25 @@ pub fn all() -> impl DoubleEndedIterator<Item = IcdCmInfo> + ExactSizeIterator {
     (0..t::CM_LEN as u32).map(IcdCmInfo)
 }
 
-/// The billable codes valid on `date`, in code order.
+/// The billable codes valid on `date`, in code order: the same name as
+/// [`icd10pcs::valid_on`](crate::icd10pcs::valid_on) and
+/// [`HcpcsRelease::valid_on`](crate::HcpcsRelease::valid_on).
 ///
 /// ```
 /// use medcode::{icd10cm, Date};
-/// assert_eq!(icd10cm::billable_on(Date::new(2025, 10, 1).unwrap()).count(), 74_719);
+/// assert_eq!(icd10cm::valid_on(Date::new(2025, 10, 1).unwrap()).count(), 74_719);
 /// ```
-pub fn billable_on(date: Date) -> impl Iterator<Item = IcdCmInfo> {
+pub fn valid_on(date: Date) -> impl Iterator<Item = IcdCmInfo> {
     all().filter(move |i| i.valid_on(date))
+}
+
+/// The old name of [`valid_on`].
+#[deprecated(
+    since = "0.2.0",
+    note = "use `icd10cm::valid_on(date)`, the name icd10pcs and HcpcsRelease use"
+)]
+pub fn billable_on(date: Date) -> impl Iterator<Item = IcdCmInfo> {
+    valid_on(date)
 }
 
 /// The code set as of `date`: billable codes valid that day and the headers
@@ -276,7 +287,24 @@ impl IcdCmInfo {
         t::CM_KIND[self.i()] & 1 != 0
     }
 
-    /// True if the code is billable in at least one bundled release.
+    /// True if the code is billable in at least one bundled release (FY2016
+    /// to the newest): not a date question; ask [`valid_on`](Self::valid_on)
+    /// (billable on a date) for that.
+    ///
+    /// ```
+    /// let e11 = "E11".parse::<medcode::IcdCm>().unwrap().info().unwrap();
+    /// assert!(!e11.billable_in_some_release()); // a category
+    /// ```
+    pub fn billable_in_some_release(self) -> bool {
+        t::CM_KIND[self.i()] & 2 != 0
+    }
+
+    /// The old name of [`billable_in_some_release`](Self::billable_in_some_release),
+    /// which said "billable" without saying "in some release".
+    #[deprecated(
+        since = "0.2.0",
+        note = "use `billable_in_some_release()` (any release) or `valid_on(date)` (billable on a date)"
+    )]
     pub fn is_billable(self) -> bool {
         t::CM_KIND[self.i()] & 2 != 0
     }

@@ -142,7 +142,22 @@ impl IcdPcs {
         Some(sixbit::decode(sixbit::symbol(self.key(), pos)) as char)
     }
 
-    /// The code as text (the same as `Display`).
+    /// The code as text (`"0SRD0JZ"`), without allocating; same as `Display`.
+    /// The one name every code type uses for its text.
+    ///
+    /// ```
+    /// assert_eq!("0srd0jz".parse::<medcode::IcdPcs>().unwrap().text().as_str(), "0SRD0JZ");
+    /// ```
+    pub fn text(self) -> CodeBuf {
+        #[allow(deprecated)]
+        self.as_code()
+    }
+
+    /// The code as text: the old name of [`text`](Self::text).
+    #[deprecated(
+        since = "0.2.0",
+        note = "use `text()`: one name for a code's text across code types"
+    )]
     pub fn as_code(self) -> CodeBuf {
         let mut buf = CodeBuf::new();
         for pos in 0..Self::LEN {
@@ -157,7 +172,7 @@ impl IcdPcs {
     }
 }
 
-crate::codebuf::code_text_traits!(IcdPcs, as_code, "an ICD-10-PCS code such as \"0SRD0JZ\"");
+crate::codebuf::code_text_traits!(IcdPcs, text, "an ICD-10-PCS code such as \"0SRD0JZ\"");
 
 #[cfg(test)]
 mod tests {
@@ -166,12 +181,18 @@ mod tests {
 
     #[test]
     fn accepts_and_rejects() {
-        assert_eq!(IcdPcs::parse_kind("0SRD0JZ").unwrap().to_string(), "0SRD0JZ");
+        assert_eq!(
+            IcdPcs::parse_kind("0SRD0JZ").unwrap().to_string(),
+            "0SRD0JZ"
+        );
         assert_eq!(
             IcdPcs::parse_kind(" xw033e5 ").unwrap().to_string(),
             "XW033E5"
         );
-        assert_eq!(IcdPcs::parse_kind("0SRD0J"), Err(TooShort { len: 6, min: 7 }));
+        assert_eq!(
+            IcdPcs::parse_kind("0SRD0J"),
+            Err(TooShort { len: 6, min: 7 })
+        );
         assert_eq!(
             IcdPcs::parse_kind("0SRD0JZZ"),
             Err(TooLong { len: 8, max: 7 })

@@ -624,7 +624,9 @@ fn prepare_dx<'c>(
                             None if is_header_on(info, d) => CodeStatus::Header,
                             None => CodeStatus::NotValidOnDate,
                         },
-                        None if !info.is_billable() || info.requires_seventh_character() => {
+                        None if !info.billable_in_some_release()
+                            || info.requires_seventh_character() =>
+                        {
                             CodeStatus::Header
                         }
                         None => CodeStatus::Unchecked,
@@ -649,7 +651,7 @@ fn is_header_on(info: IcdCmInfo, date: Date) -> bool {
     if !info.is_header() {
         return false;
     }
-    !info.is_billable()
+    !info.billable_in_some_release()
         || info.requires_seventh_character()
         || info.descendants().any(|d| d.valid_on(date))
 }
@@ -775,7 +777,11 @@ fn prepare_line<'c>(
             };
         }
         None => {
-            out.status = if IcdPcs::parse_kind(raw).ok().and_then(|c| c.info()).is_some() {
+            out.status = if IcdPcs::parse_kind(raw)
+                .ok()
+                .and_then(|c| c.info())
+                .is_some()
+            {
                 CodeStatus::OtherSystem(System::Icd10Pcs)
             } else if IcdCm::parse_kind(raw).ok().and_then(|c| c.info()).is_some() {
                 CodeStatus::OtherSystem(System::Icd10Cm)

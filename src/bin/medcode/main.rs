@@ -521,7 +521,7 @@ fn run_releases() -> Result<ExitCode, Failure> {
             out,
             "  {}\t{r}\t{}",
             r.effective,
-            icd10cm::billable_on(r.effective).count()
+            icd10cm::valid_on(r.effective).count()
         )?;
     }
     writeln!(out, "  horizon\t{}", icd10cm::horizon())?;
