@@ -38,6 +38,7 @@
 
 mod codebuf;
 mod date;
+mod date_interop;
 mod error;
 mod key_range;
 // `side_of_title` runs in the build script; the library only tests against it.

@@ -139,6 +139,17 @@ impl IcdCm {
         phash::lookup(self.key(), t::CM_SEED, &t::CM_PILOTS, &t::CM_SLOTS).map(IcdCmInfo)
     }
 
+    /// The official long title (the newest release's), or `None` if no
+    /// bundled release has the code: `self.info().and_then(|i| i.title())`.
+    ///
+    /// ```
+    /// let code: medcode::IcdCm = "E11.9".parse().unwrap();
+    /// assert_eq!(code.title(), Some("Type 2 diabetes mellitus without complications"));
+    /// ```
+    pub fn title(self) -> Option<&'static str> {
+        self.info().and_then(IcdCmInfo::title)
+    }
+
     /// True if this is a billable code valid on `date` (dates after the
     /// horizon answer as of the horizon).
     ///
@@ -253,7 +264,7 @@ impl Section {
 /// ```
 /// use medcode::{Date, DxFlags, IcdCm};
 /// let info = "E11.9".parse::<IcdCm>().unwrap().info().unwrap();
-/// assert!(info.is_billable());
+/// assert!(info.billable_in_some_release());
 /// assert_eq!(info.title(), Some("Type 2 diabetes mellitus without complications"));
 /// assert_eq!(info.parent().unwrap().code().to_string(), "E11");
 /// assert_eq!(info.chapter().unwrap().number, 4);
@@ -262,6 +273,42 @@ impl Section {
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct IcdCmInfo(u32);
+
+/// The code and its title: `E11.9 Type 2 diabetes mellitus without complications`.
+///
+/// ```
+/// let info = "e119".parse::<medcode::IcdCm>().unwrap().info().unwrap();
+/// assert_eq!(info.to_string(), "E11.9 Type 2 diabetes mellitus without complications");
+/// ```
+impl fmt::Display for IcdCmInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.title() {
+            Some(t) => write!(f, "{} {t}", self.code()),
+            None => write!(f, "{}", self.code()),
+        }
+    }
+}
+
+/// Serialised as `{"code", "title", "short_title", "header", "billable_in_some_release"}`.
+///
+/// ```
+/// let info = "E11".parse::<medcode::IcdCm>().unwrap().info().unwrap();
+/// let json = serde_json::to_value(info).unwrap();
+/// assert_eq!(json["code"], "E11");
+/// assert_eq!(json["header"], true);
+/// ```
+impl serde::Serialize for IcdCmInfo {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("IcdCmInfo", 5)?;
+        st.serialize_field("code", &self.code())?;
+        st.serialize_field("title", &self.title())?;
+        st.serialize_field("short_title", &self.short_title())?;
+        st.serialize_field("header", &self.is_header())?;
+        st.serialize_field("billable_in_some_release", &self.billable_in_some_release())?;
+        st.end()
+    }
+}
 
 impl fmt::Debug for IcdCmInfo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
