@@ -139,7 +139,7 @@ fn replacement_text(code: crate::IcdCm, info: Option<IcdCmInfo>, date: Date) -> 
     let by: Vec<String> = code
         .replaced_by(date)
         .into_iter()
-        .filter(|c| last_day.map_or(true, |d| c.effective == d.succ()))
+        .filter(|c| last_day.is_none_or(|d| c.effective == d.succ()))
         .map(|c| c.code.to_string())
         .collect();
     if by.is_empty() {

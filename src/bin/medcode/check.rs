@@ -330,7 +330,7 @@ fn check_stream(
             .write_all(report.to_jsonl(Some(n)).as_bytes())
             .and_then(|()| out.write_all(b"\n"));
         written.map_err(Failed::Writing)?;
-        if tty && n % 10_000 == 0 {
+        if tty && n.is_multiple_of(10_000) {
             eprint!("\rmedcode check: {n} claims");
         }
     }
