@@ -160,7 +160,7 @@ fn cycle<'a, T>(inputs: &'a [T]) -> impl FnMut() -> &'a T {
 fn benches(c: &mut Criterion) {
     let date = Date::new(2025, 10, 1).unwrap();
     let mut rng = Rng(0x6d65_6463_6f64_6521);
-    let mut billable: Vec<String> = icd10cm::billable_on(date)
+    let mut billable: Vec<String> = icd10cm::valid_on(date)
         .map(|i| i.code().to_string())
         .collect();
     rng.shuffle(&mut billable);

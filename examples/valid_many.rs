@@ -20,7 +20,7 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(1_000_000);
     let date = Date::new(2025, 10, 1).expect("a date");
-    let billable: Vec<String> = icd10cm::billable_on(date)
+    let billable: Vec<String> = icd10cm::valid_on(date)
         .map(|i| i.code().to_string())
         .collect();
     let map: HashMap<String, u32> = billable

@@ -117,9 +117,16 @@ pub struct Patient {
     pub age: Option<f64>,
 }
 
-/// One diagnosis.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+/// One diagnosis. In JSON, an object (`{"code": "E11.9", "poa": "Y"}`) or
+/// the code alone as a string (`"E11.9"`).
+///
+/// ```
+/// use medcode::claim::Diagnosis;
+/// let dx: Vec<Diagnosis> = serde_json::from_str(r#"["E11.9", {"code": "I10", "poa": "Y"}]"#)?;
+/// assert_eq!(dx, [Diagnosis::new("E11.9"), Diagnosis { poa: Some("Y".into()), ..Diagnosis::new("I10") }]);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Diagnosis {
     /// The ICD-10-CM code, dotted or not.
     #[serde(deserialize_with = "text", skip_serializing_if = "Option::is_none")]
@@ -271,13 +278,68 @@ fn patient_ref<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<PatientRef<'a>
 }
 
 /// [`Diagnosis`], borrowed.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Default)]
 pub(crate) struct DiagnosisRef<'a> {
-    #[serde(borrow, deserialize_with = "text_ref")]
     pub code: Option<Cow<'a, str>>,
-    #[serde(borrow, deserialize_with = "text_ref")]
     pub poa: Option<Cow<'a, str>>,
+}
+
+/// A diagnosis object's fields.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct DiagnosisFields<'a> {
+    #[serde(borrow, deserialize_with = "text_ref")]
+    code: Option<Cow<'a, str>>,
+    #[serde(borrow, deserialize_with = "text_ref")]
+    poa: Option<Cow<'a, str>>,
+}
+
+/// A diagnosis is an object, or its code alone as a string.
+struct DiagnosisVisitor<'a>(PhantomData<&'a ()>);
+
+impl<'de: 'a, 'a> serde::de::Visitor<'de> for DiagnosisVisitor<'a> {
+    type Value = DiagnosisRef<'a>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a diagnosis: an object {\"code\": ..., \"poa\": ...} or a code as a string")
+    }
+    fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(DiagnosisRef {
+            code: Some(Cow::Borrowed(v)),
+            poa: None,
+        })
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        self.visit_string(v.to_owned())
+    }
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(DiagnosisRef {
+            code: Some(Cow::Owned(v)),
+            poa: None,
+        })
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        let f = DiagnosisFields::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+        Ok(DiagnosisRef {
+            code: f.code,
+            poa: f.poa,
+        })
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for DiagnosisRef<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(DiagnosisVisitor(PhantomData))
+    }
+}
+
+impl<'de> Deserialize<'de> for Diagnosis {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let r = DiagnosisRef::deserialize(d)?;
+        Ok(Diagnosis {
+            code: r.code.map(Cow::into_owned),
+            poa: r.poa.map(Cow::into_owned),
+        })
+    }
 }
 
 /// [`Procedure`], borrowed.
@@ -538,4 +600,201 @@ fn pointers<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<i64>, D::Error> {
         }
     }
     d.deserialize_any(V)
+}
+
+/// A CPT or HCPCS Level II code for a claim line ([`ClaimBuilder::line`]).
+impl From<crate::Cpt> for crate::load::ProcedureCode {
+    fn from(c: crate::Cpt) -> Self {
+        crate::load::ProcedureCode::Cpt(c)
+    }
+}
+
+impl From<crate::Hcpcs> for crate::load::ProcedureCode {
+    fn from(c: crate::Hcpcs) -> Self {
+        crate::load::ProcedureCode::Hcpcs(c)
+    }
+}
+
+impl Claim {
+    /// A typed builder for a professional claim with service date `date`:
+    /// it takes the typed codes ([`IcdCm`](crate::IcdCm),
+    /// [`Cpt`](crate::Cpt), [`Hcpcs`](crate::Hcpcs),
+    /// [`Modifier`](crate::Modifier)), [`Date`](crate::Date) and enums, so
+    /// what it builds is well formed; the rules engine then says whether it
+    /// is right.
+    ///
+    /// ```
+    /// use medcode::claim::Claim;
+    /// use medcode::rules::{Engine, Sex};
+    /// use medcode::{Cpt, Date, IcdCm, Modifier};
+    /// let claim = Claim::professional(Date::new(2025, 11, 3)?)
+    ///     .id("CLM-1")
+    ///     .patient(Sex::Female, 52)
+    ///     .diagnosis("M17.11".parse::<IcdCm>()?)
+    ///     .line("99213".parse::<Cpt>()?, 1)
+    ///     .modifier("25".parse::<Modifier>()?)
+    ///     .pointers(&[1])
+    ///     .line("20610".parse::<Cpt>()?, 1)
+    ///     .modifier("RT".parse::<Modifier>()?)
+    ///     .pointers(&[1])
+    ///     .build();
+    /// assert_eq!(claim.lines[0].modifiers, ["25"]);
+    /// let report = Engine::builder().build()?.check(&claim);
+    /// assert!(!report.has_errors(), "{:?}", report.findings);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn professional(date: crate::Date) -> ClaimBuilder {
+        ClaimBuilder(Claim {
+            claim_type: Some("professional".into()),
+            service_date: Some(date.to_string()),
+            ..Claim::default()
+        })
+    }
+
+    /// A typed builder for an institutional (inpatient) claim admitted on
+    /// `admission` and discharged on `discharge` with UB-04 discharge status
+    /// `status` (`1` = home); the statement date is the discharge date.
+    ///
+    /// ```
+    /// use medcode::claim::Claim;
+    /// use medcode::rules::Sex;
+    /// use medcode::{Date, IcdCm, IcdPcs};
+    /// let claim = Claim::institutional(Date::new(2025, 11, 1)?, Date::new(2025, 11, 4)?, 1)
+    ///     .patient(Sex::Male, 70)
+    ///     .diagnosis_poa("I21.4".parse::<IcdCm>()?, 'Y')
+    ///     .admitting_diagnosis("R07.9".parse::<IcdCm>()?)
+    ///     .procedure("02703ZZ".parse::<IcdPcs>()?, Date::new(2025, 11, 2)?)
+    ///     .build();
+    /// assert_eq!(claim.discharge_status.as_deref(), Some("01"));
+    /// assert_eq!(claim.diagnoses[0].poa.as_deref(), Some("Y"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn institutional(
+        admission: crate::Date,
+        discharge: crate::Date,
+        status: u8,
+    ) -> ClaimBuilder {
+        ClaimBuilder(Claim {
+            claim_type: Some("institutional".into()),
+            service_date: Some(discharge.to_string()),
+            admission_date: Some(admission.to_string()),
+            discharge_date: Some(discharge.to_string()),
+            discharge_status: Some(format!("{status:02}")),
+            ..Claim::default()
+        })
+    }
+}
+
+/// Builds a [`Claim`] from typed values: see [`Claim::professional`] and
+/// [`Claim::institutional`]. Line settings ([`modifier`](Self::modifier),
+/// [`pointers`](Self::pointers), [`charge`](Self::charge)) apply to the
+/// line added last.
+#[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until `build`"]
+pub struct ClaimBuilder(Claim);
+
+impl ClaimBuilder {
+    /// The claim's identifier.
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.0.id = Some(id.into());
+        self
+    }
+
+    /// The patient's sex and age in years.
+    pub fn patient(mut self, sex: crate::rules::Sex, age: u32) -> Self {
+        let p = self.0.patient.get_or_insert_with(Patient::default);
+        p.sex = sex_text(sex);
+        p.age = Some(f64::from(age));
+        self
+    }
+
+    /// The patient's date of birth (the age is then computed on the claim's date).
+    pub fn birth_date(mut self, date: crate::Date) -> Self {
+        let p = self.0.patient.get_or_insert_with(Patient::default);
+        p.birth_date = Some(date.to_string());
+        self
+    }
+
+    /// Adds a diagnosis (the first is the principal or first-listed).
+    pub fn diagnosis(mut self, code: crate::IcdCm) -> Self {
+        self.0.diagnoses.push(Diagnosis::new(code.to_string()));
+        self
+    }
+
+    /// Adds a diagnosis with its present-on-admission indicator (`Y`, `N`,
+    /// `U`, `W` or `1`).
+    pub fn diagnosis_poa(mut self, code: crate::IcdCm, poa: char) -> Self {
+        self.0.diagnoses.push(Diagnosis {
+            code: Some(code.to_string()),
+            poa: Some(poa.to_string()),
+        });
+        self
+    }
+
+    /// The admitting diagnosis (institutional).
+    pub fn admitting_diagnosis(mut self, code: crate::IcdCm) -> Self {
+        self.0.admitting_diagnosis = Some(code.to_string());
+        self
+    }
+
+    /// Adds an ICD-10-PCS procedure done on `date` (institutional).
+    pub fn procedure(mut self, code: crate::IcdPcs, date: crate::Date) -> Self {
+        self.0.procedures.push(Procedure {
+            code: Some(code.to_string()),
+            date: Some(date.to_string()),
+        });
+        self
+    }
+
+    /// Adds a service line: a CPT or HCPCS Level II code and its units.
+    pub fn line(mut self, code: impl Into<crate::load::ProcedureCode>, units: u32) -> Self {
+        let text = match code.into() {
+            crate::load::ProcedureCode::Cpt(c) => c.to_string(),
+            crate::load::ProcedureCode::Hcpcs(c) => c.to_string(),
+        };
+        self.0.lines.push(ClaimLine {
+            units: Some(f64::from(units)),
+            ..ClaimLine::new(text)
+        });
+        self
+    }
+
+    /// Adds a modifier to the last line (no effect before the first line).
+    pub fn modifier(mut self, modifier: crate::Modifier) -> Self {
+        if let Some(l) = self.0.lines.last_mut() {
+            l.modifiers.push(modifier.to_string());
+        }
+        self
+    }
+
+    /// Sets the last line's 1-based diagnosis pointers.
+    pub fn pointers(mut self, pointers: &[u8]) -> Self {
+        if let Some(l) = self.0.lines.last_mut() {
+            l.dx_pointers = pointers.iter().map(|&p| i64::from(p)).collect();
+        }
+        self
+    }
+
+    /// Sets the last line's charge.
+    pub fn charge(mut self, charge: f64) -> Self {
+        if let Some(l) = self.0.lines.last_mut() {
+            l.charge = Some(charge);
+        }
+        self
+    }
+
+    /// The claim.
+    pub fn build(self) -> Claim {
+        self.0
+    }
+}
+
+fn sex_text(sex: crate::rules::Sex) -> Option<String> {
+    use crate::rules::Sex;
+    match sex {
+        Sex::Male => Some("M".into()),
+        Sex::Female => Some("F".into()),
+        Sex::Unknown => Some("U".into()),
+        _ => None,
+    }
 }

@@ -126,7 +126,7 @@ pub(crate) use code_text_traits;
 /// letters 11–36. The order of symbols is ASCII order, so packed keys compare
 /// like the codes they hold.
 pub(crate) mod sixbit {
-    use crate::ParseCodeError;
+    use crate::ParseCodeErrorKind;
 
     /// The symbol of an upper-case ASCII letter or digit, or 0.
     #[inline]
@@ -180,7 +180,7 @@ pub(crate) mod sixbit {
         len: usize,
         accepts: impl Fn(usize, u64) -> bool,
         expected: impl Fn(usize) -> &'static str,
-    ) -> Result<u64, ParseCodeError> {
+    ) -> Result<u64, ParseCodeErrorKind> {
         match pack_exact(input.as_bytes(), len, &accepts) {
             Some(key) => Ok(key),
             None => parse_fixed_carefully(input, len, &accepts, &expected),
@@ -195,16 +195,16 @@ pub(crate) mod sixbit {
         len: usize,
         accepts: &dyn Fn(usize, u64) -> bool,
         expected: &dyn Fn(usize) -> &'static str,
-    ) -> Result<u64, ParseCodeError> {
+    ) -> Result<u64, ParseCodeErrorKind> {
         let s = crate::text::trim(input);
         if s.is_empty() {
-            return Err(ParseCodeError::Empty);
+            return Err(ParseCodeErrorKind::Empty);
         }
         let mut key = 0u64;
         let mut n = 0usize;
         for (pos, c) in s.chars().enumerate() {
             if pos == len {
-                return Err(ParseCodeError::TooLong {
+                return Err(ParseCodeErrorKind::TooLong {
                     len: s.chars().count(),
                     max: len,
                 });
@@ -216,7 +216,7 @@ pub(crate) mod sixbit {
                 0
             };
             if sym == 0 || !accepts(pos, sym) {
-                return Err(ParseCodeError::BadCharacter {
+                return Err(ParseCodeErrorKind::BadCharacter {
                     position: pos,
                     found: c,
                     expected: expected(pos),
@@ -226,7 +226,7 @@ pub(crate) mod sixbit {
             n += 1;
         }
         if n < len {
-            return Err(ParseCodeError::TooShort { len: n, min: len });
+            return Err(ParseCodeErrorKind::TooShort { len: n, min: len });
         }
         Ok(key)
     }

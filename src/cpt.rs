@@ -18,7 +18,8 @@
 //! ```
 
 use crate::codebuf::{sixbit, CodeBuf};
-use crate::error::ParseCodeError;
+use crate::error::{ParseCodeError, ParseCodeErrorKind};
+use crate::lookup::System;
 use std::fmt;
 use std::num::NonZeroU64;
 
@@ -44,10 +45,10 @@ use std::num::NonZeroU64;
 /// use medcode::Cpt;
 /// let a: Cpt = " 99213 ".parse().unwrap();
 /// assert_eq!(a.to_string(), "99213");
-/// assert_eq!("0001f".parse::<Cpt>().unwrap().to_string(), "0001F");
-/// assert!("0001F".parse::<Cpt>().unwrap() < "00020".parse().unwrap());
-/// assert!("00020".parse::<Cpt>().unwrap() < "00100".parse().unwrap());
-/// assert!("0001A".parse::<Cpt>().unwrap() < "0001F".parse().unwrap());
+/// assert_eq!("0001f".parse::<Cpt>().map_err(|e| e.kind()).unwrap().to_string(), "0001F");
+/// assert!("0001F".parse::<Cpt>().map_err(|e| e.kind()).unwrap() < "00020".parse().unwrap());
+/// assert!("00020".parse::<Cpt>().map_err(|e| e.kind()).unwrap() < "00100".parse().unwrap());
+/// assert!("0001A".parse::<Cpt>().map_err(|e| e.kind()).unwrap() < "0001F".parse().unwrap());
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Cpt(NonZeroU64);
@@ -397,20 +398,27 @@ impl Cpt {
     /// Parses a code; the same as `str::parse`.
     ///
     /// ```
-    /// use medcode::{Cpt, ParseCodeError};
-    /// assert_eq!(Cpt::parse("9921"), Err(ParseCodeError::TooShort { len: 4, min: 5 }));
-    /// assert_eq!(Cpt::parse("992134"), Err(ParseCodeError::TooLong { len: 6, max: 5 }));
+    /// use medcode::{Cpt, ParseCodeErrorKind};
+    /// assert_eq!(Cpt::parse("9921").map_err(|e| e.kind()), Err(ParseCodeErrorKind::TooShort { len: 4, min: 5 }));
+    /// assert_eq!(Cpt::parse("992134").map_err(|e| e.kind()), Err(ParseCodeErrorKind::TooLong { len: 6, max: 5 }));
     /// assert_eq!(
-    ///     Cpt::parse("99X13"),
-    ///     Err(ParseCodeError::BadCharacter { position: 2, found: 'X', expected: "a digit" })
+    ///     Cpt::parse("99X13").map_err(|e| e.kind()),
+    ///     Err(ParseCodeErrorKind::BadCharacter { position: 2, found: 'X', expected: "a digit" })
     /// );
     /// assert_eq!(
-    ///     Cpt::parse("0001Z"),
-    ///     Err(ParseCodeError::BadCharacter { position: 4, found: 'Z', expected: "a digit or one of F, T, U, A, M" })
+    ///     Cpt::parse("0001Z").map_err(|e| e.kind()),
+    ///     Err(ParseCodeErrorKind::BadCharacter { position: 4, found: 'Z', expected: "a digit or one of F, T, U, A, M" })
     /// );
     /// ```
     #[inline]
     pub fn parse(input: &str) -> Result<Cpt, ParseCodeError> {
+        Self::parse_kind(input).map_err(|kind| ParseCodeError::new(kind, System::Cpt, input))
+    }
+
+    /// [`parse`](Self::parse) with the error's kind alone: no copy of the
+    /// input, for the crate's own hot paths.
+    #[inline]
+    pub(crate) fn parse_kind(input: &str) -> Result<Cpt, ParseCodeErrorKind> {
         sixbit::parse_fixed(input, Self::LEN, Self::accepts, Self::expected)
             .map(|key| Cpt::from_key_unchecked(key << 12))
     }
@@ -455,11 +463,22 @@ impl Cpt {
         sixbit::decode(sixbit::symbol(self.key(), pos))
     }
 
-    /// The code as text (`"99213"`), without allocating; same as `Display`.
+    /// The code as text ("0042T"), without allocating; same as `Display`.
+    /// The one name every code type uses for its text.
     ///
     /// ```
-    /// assert_eq!(&*"0042t".parse::<medcode::Cpt>().unwrap().code(), "0042T");
+    /// assert_eq!("0042t".parse::<medcode::Cpt>().unwrap().text().as_str(), "0042T");
     /// ```
+    pub fn text(self) -> CodeBuf {
+        #[allow(deprecated)]
+        self.code()
+    }
+
+    /// The code as text: the old name of [`text`](Self::text).
+    #[deprecated(
+        since = "0.2.0",
+        note = "use `text()`: one name for a code's text across code types"
+    )]
     pub fn code(self) -> CodeBuf {
         let mut buf = CodeBuf::new();
         for pos in 0..Self::LEN {
@@ -472,7 +491,7 @@ impl Cpt {
     ///
     /// ```
     /// use medcode::cpt::{Cpt, CptCategory};
-    /// assert_eq!("0042T".parse::<Cpt>().unwrap().category(), CptCategory::III);
+    /// assert_eq!("0042T".parse::<Cpt>().map_err(|e| e.kind()).unwrap().category(), CptCategory::III);
     /// ```
     pub fn category(self) -> CptCategory {
         match self.byte(4) {
@@ -490,8 +509,8 @@ impl Cpt {
     ///
     /// ```
     /// use medcode::Cpt;
-    /// assert_eq!("00100".parse::<Cpt>().unwrap().number(), Some(100));
-    /// assert_eq!("0001F".parse::<Cpt>().unwrap().number(), None);
+    /// assert_eq!("00100".parse::<Cpt>().map_err(|e| e.kind()).unwrap().number(), Some(100));
+    /// assert_eq!("0001F".parse::<Cpt>().map_err(|e| e.kind()).unwrap().number(), None);
     /// ```
     #[inline]
     pub fn number(self) -> Option<u32> {
@@ -513,9 +532,9 @@ impl Cpt {
     ///
     /// ```
     /// use medcode::cpt::{Cpt, CptSection};
-    /// assert_eq!("99499".parse::<Cpt>().unwrap().section(), Some(CptSection::EvaluationManagement));
-    /// assert_eq!("00099".parse::<Cpt>().unwrap().section(), None);
-    /// assert_eq!("0001U".parse::<Cpt>().unwrap().section(), None);
+    /// assert_eq!("99499".parse::<Cpt>().map_err(|e| e.kind()).unwrap().section(), Some(CptSection::EvaluationManagement));
+    /// assert_eq!("00099".parse::<Cpt>().map_err(|e| e.kind()).unwrap().section(), None);
+    /// assert_eq!("0001U".parse::<Cpt>().map_err(|e| e.kind()).unwrap().section(), None);
     /// ```
     pub fn section(self) -> Option<CptSection> {
         self.number().and_then(CptSection::of_number)
@@ -525,14 +544,14 @@ impl Cpt {
     ///
     /// ```
     /// use medcode::cpt::{Cpt, SurgerySubsection};
-    /// assert_eq!("59400".parse::<Cpt>().unwrap().surgery_subsection(), Some(SurgerySubsection::MaternityDelivery));
+    /// assert_eq!("59400".parse::<Cpt>().map_err(|e| e.kind()).unwrap().surgery_subsection(), Some(SurgerySubsection::MaternityDelivery));
     /// ```
     pub fn surgery_subsection(self) -> Option<SurgerySubsection> {
         self.number().and_then(SurgerySubsection::of_number)
     }
 }
 
-crate::codebuf::code_text_traits!(Cpt, code, "a CPT code such as \"99213\" or \"0001F\"");
+crate::codebuf::code_text_traits!(Cpt, text, "a CPT code such as \"99213\" or \"0001F\"");
 
 #[cfg(test)]
 mod tests {
@@ -541,11 +560,11 @@ mod tests {
     #[test]
     fn number_of_every_five_digit_code() {
         for n in 0..100_000u32 {
-            let code = Cpt::parse(&format!("{n:05}")).unwrap();
+            let code = Cpt::parse_kind(&format!("{n:05}")).unwrap();
             assert_eq!(code.number(), Some(n));
         }
         for text in ["0001F", "0042T", "0001U", "0001A", "0001M"] {
-            assert_eq!(Cpt::parse(text).unwrap().number(), None, "{text}");
+            assert_eq!(Cpt::parse_kind(text).unwrap().number(), None, "{text}");
         }
     }
 
@@ -554,7 +573,7 @@ mod tests {
         #[test]
         fn fast_path_agrees_with_careful_parser(s in "[0-9A-Za-z .é-]{0,7}") {
             let careful = sixbit::parse_fixed_carefully(&s, Cpt::LEN, &Cpt::accepts, &Cpt::expected);
-            proptest::prop_assert_eq!(Cpt::parse(&s), careful.map(|key| Cpt::from_key_unchecked(key << 12)));
+            proptest::prop_assert_eq!(Cpt::parse_kind(&s), careful.map(|key| Cpt::from_key_unchecked(key << 12)));
         }
     }
 

@@ -1,6 +1,53 @@
 //! # medcode
 //!
-//! US medical billing codes with the official tables compiled in.
+//! US medical billing codes with the official tables compiled in, and a
+//! rules engine that checks claims.
+//!
+//! ## The main job: checking a claim
+//!
+//! A [`claim::Claim`] (built with [`Claim::professional`](claim::Claim::professional)
+//! / [`Claim::institutional`](claim::Claim::institutional) from typed codes,
+//! or read leniently from JSON) goes through a [`rules::Engine`], which
+//! returns a [`rules::Report`]: one [`rules::Finding`] per problem, each with
+//! a stable rule id, a severity and a message a billing specialist
+//! understands. Load CMS's NCCI, MUE and add-on tables with
+//! [`rules::EngineBuilder`]; turn rules off, change severities, or add your
+//! own rules.
+//!
+//! ```
+//! use medcode::claim::Claim;
+//! use medcode::rules::{Engine, Sex};
+//! use medcode::{Cpt, Date, IcdCm};
+//!
+//! let claim = Claim::professional(Date::new(2025, 11, 3)?)
+//!     .id("CLM-1")
+//!     .patient(Sex::Male, 40)
+//!     .diagnosis("N80.0".parse::<IcdCm>()?) // endometriosis of the uterus: a female diagnosis
+//!     .line("99213".parse::<Cpt>()?, 1)
+//!     .pointers(&[1])
+//!     .build();
+//! let report = Engine::builder().build()?.check(&claim);
+//! for f in &report.findings {
+//!     println!("{} {} {}", f.severity, f.rule, f.message);
+//! }
+//! // The same engine reads JSON Lines: `engine.check_json(line)`.
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## Looking a code up
+//!
+//! [`lookup::lookup`] answers "what is this code on this date?" for any
+//! system, as plain data (what `medcode lookup --json` prints):
+//!
+//! ```
+//! use medcode::{lookup, Date};
+//! let answer = lookup::lookup("J1100", Date::new(2025, 11, 1)?);
+//! // A letter and four digits: HCPCS J1100 and ICD-10-CM J11.00 both answer.
+//! assert_eq!(answer.reports().len(), 2);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## The code types
 //!
 //! - [`IcdCm`]: ICD-10-CM diagnosis codes — typed values, every release
 //!   FY2016–FY2027 by date, official titles, hierarchy, tabular notes,
@@ -16,10 +63,14 @@
 //!   (`medcode-ffi/`: `libmedcode.so`, `libmedcode.a`, `include/medcode.h`)
 //!   and the Python package (`python/`, PyO3).
 //!
-//! Parsing checks syntax only; membership and validity are separate, dated
-//! questions. Tables are perfect-hash tables built at compile time from the
-//! committed `data/` folder, so a lookup costs a hash and two loads and a
-//! program pays nothing at start-up.
+//! One vocabulary across them: `text()` is a code's text, `valid_on(date)`
+//! asks "billable and valid on this date", `info()` what the tables know,
+//! `title()` the official title. Parsing checks syntax only (errors are
+//! [`ParseCodeError`]s naming the input, the system and what is wrong);
+//! membership and validity are separate, dated questions. Tables are
+//! perfect-hash tables built at compile time from the committed `data/`
+//! folder, so a lookup costs a hash and two loads and a program pays nothing
+//! at start-up.
 //!
 //! ```
 //! use medcode::{Date, IcdCm};
@@ -31,6 +82,10 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! Optional features: `cli` (the binary), `ffi` (the C ABI), `zip` (default:
+//! read CMS's `.zip` downloads), `xlsx` (CMS's HCPCS workbook), `chrono` and
+//! `time` ([`Date`] conversions).
+//!
 //! Data: Source: CDC/NCHS (ICD-10-CM); CMS (MCE, MS-DRG). See NOTICE.
 // No `unsafe` here: the C ABI lives in its own crate (medcode-ffi).
 #![forbid(unsafe_code)]
@@ -38,6 +93,7 @@
 
 mod codebuf;
 mod date;
+mod date_interop;
 mod error;
 mod key_range;
 // `side_of_title` runs in the build script; the library only tests against it.
@@ -55,7 +111,7 @@ mod validity;
 
 pub use codebuf::CodeBuf;
 pub use date::Date;
-pub use error::{ParseCodeError, ParseDateError};
+pub use error::{ParseCodeError, ParseCodeErrorKind, ParseDateError};
 pub use icd10cm::{IcdCm, IcdCmInfo};
 pub use icd10pcs::{IcdPcs, IcdPcsInfo};
 pub use mce::{AgeCategory, DxFlags, PcsFlags};
@@ -71,3 +127,8 @@ pub mod rules;
 pub use cpt::Cpt;
 pub use hcpcs::{Hcpcs, HcpcsRelease};
 pub use modifier::Modifier;
+
+/// The README's Rust examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

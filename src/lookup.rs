@@ -8,9 +8,10 @@ use crate::cpt::Cpt;
 use crate::date::Date;
 use crate::error::ParseCodeError;
 use crate::hcpcs::{self, Hcpcs, HcpcsEntry, HcpcsRelease};
-use crate::icd10cm::{self, CcInfo, Chapter, Conversion, IcdCm};
+use crate::icd10cm::{self, CcInfo, Chapter, Conversion, IcdCm, NoteKind};
 use crate::icd10pcs::{self, Axis, IcdPcs};
 use crate::load::CptDescriptors;
+use crate::modifier::{Modifier, ModifierClass};
 use crate::release::{DatedRelease, Release};
 use std::fmt;
 use std::str::FromStr;
@@ -27,35 +28,55 @@ pub enum System {
     Cpt,
     /// HCPCS Level II (from the CMS quarterly file, bundled or loaded).
     Hcpcs,
+    /// A CPT or HCPCS modifier (`25`, `LT`): its class, and its title from
+    /// the HCPCS release (bundled or loaded).
+    Modifier,
 }
 
 impl System {
     /// All systems, most specific syntax first: when no table holds an input
     /// that several syntaxes accept, the first of these answers.
-    pub const ALL: [System; 4] = [
+    ///
+    /// ```
+    /// use medcode::lookup::System;
+    /// assert_eq!(System::ALL.len(), 5);
+    /// assert_eq!(System::ALL[0], System::Hcpcs);
+    /// ```
+    pub const ALL: [System; 5] = [
         System::Hcpcs,
         System::Cpt,
         System::Icd10Pcs,
         System::Icd10Cm,
+        System::Modifier,
     ];
 
     /// The system's name as the CLI and JSON write it.
+    ///
+    /// ```
+    /// assert_eq!(medcode::lookup::System::Icd10Cm.as_str(), "icd10cm");
+    /// ```
     pub const fn as_str(self) -> &'static str {
         match self {
             System::Icd10Cm => "icd10cm",
             System::Icd10Pcs => "icd10pcs",
             System::Cpt => "cpt",
             System::Hcpcs => "hcpcs",
+            System::Modifier => "modifier",
         }
     }
 
     /// The system's name as people write it (`ICD-10-CM`).
+    ///
+    /// ```
+    /// assert_eq!(medcode::lookup::System::Icd10Cm.display_name(), "ICD-10-CM");
+    /// ```
     pub const fn display_name(self) -> &'static str {
         match self {
             System::Icd10Cm => "ICD-10-CM",
             System::Icd10Pcs => "ICD-10-PCS",
             System::Cpt => "CPT",
             System::Hcpcs => "HCPCS",
+            System::Modifier => "modifier",
         }
     }
 }
@@ -68,7 +89,7 @@ impl fmt::Display for System {
 
 /// An unknown system name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown code system {0:?} (known: icd10cm, icd10pcs, cpt, hcpcs)")]
+#[error("unknown code system {0:?} (known: icd10cm, icd10pcs, cpt, hcpcs, modifier)")]
 pub struct UnknownSystem(pub String);
 
 impl FromStr for System {
@@ -84,6 +105,7 @@ impl FromStr for System {
             "icd10pcs" => Ok(System::Icd10Pcs),
             "cpt" => Ok(System::Cpt),
             "hcpcs" | "hcpcs2" | "hcpcsii" => Ok(System::Hcpcs),
+            "modifier" | "mod" => Ok(System::Modifier),
             _ => Err(UnknownSystem(s.to_owned())),
         }
     }
@@ -106,6 +128,52 @@ pub enum Grouping {
         #[serde(skip_serializing_if = "Option::is_none")]
         subsection: Option<&'static str>,
     },
+}
+
+/// An MCE flag with its meaning in words.
+///
+/// ```
+/// use medcode::{lookup, Date};
+/// let r = lookup::lookup_in(lookup::System::Icd10Cm, "O80", Date::new(2026, 1, 1).unwrap());
+/// assert!(r.mce_flags.iter().any(|f| f.flag == "maternity" && f.meaning.starts_with("maternity")));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct MceFlag {
+    /// The flag as CMS's MCE names it (`qadm`).
+    pub flag: &'static str,
+    /// What it means (`questionable admission`).
+    pub meaning: &'static str,
+}
+
+/// An MCE age category and its inclusive age range in years on the date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct AgeRange {
+    /// The category.
+    pub category: crate::mce::AgeCategory,
+    /// Youngest age, in years.
+    pub min: u32,
+    /// Oldest age, in years.
+    pub max: u32,
+}
+
+/// An instructional note of the ICD-10-CM tabular, with where it is written.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LookupNote {
+    /// The code the note is written at (the code itself or an ancestor).
+    pub at: String,
+    /// The kind of note (`excludes1`, `codeFirst`, …).
+    pub kind: NoteKind,
+    /// The note as the tabular writes it.
+    pub text: &'static str,
+}
+
+/// A 7th-character choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct SeventhCharacter {
+    /// The character.
+    pub character: char,
+    /// What it means (`initial encounter for closed fracture`).
+    pub meaning: &'static str,
 }
 
 /// Files the user brings that lookups may answer from.
@@ -143,6 +211,11 @@ pub struct LookupReport {
     pub header: bool,
     /// Billable and valid on `date`.
     pub valid: bool,
+    /// False when medcode cannot know whether the code is valid on `date`
+    /// (CPT: no dated code set bundled; CDT: never described; a modifier no
+    /// release holds): `valid` is then false for want of knowledge, not
+    /// because the code is invalid. The CLI exits 3, not 1.
+    pub validity_known: bool,
     /// The date asked about.
     pub date: Date,
     /// The release in effect on `date` (`None` before the system's first release).
@@ -164,8 +237,27 @@ pub struct LookupReport {
     pub valid_from: Option<Date>,
     /// Last day of that window; `None` when still valid (or never billable).
     pub valid_to: Option<Date>,
-    /// MCE flags on `date` (or of the nearest window when not valid on it).
+    /// MCE flags on `date` (or of the nearest window when not valid on it),
+    /// as CMS's MCE names them (`qadm`, `diabtypeI`).
     pub mce: Vec<&'static str>,
+    /// The same flags with their meaning in words, in the same order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub mce_flags: Vec<MceFlag>,
+    /// The MCE age ranges that apply on `date` (ICD-10-CM: newborn,
+    /// pediatric, maternity, adult diagnoses).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ages: Vec<AgeRange>,
+    /// The tabular's instructional notes at the code and at each ancestor
+    /// (Excludes1/2, code first, use additional code, …), nearest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<LookupNote>,
+    /// The 7th-character choices that apply (ICD-10-CM), at the code or
+    /// its nearest ancestor.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub seventh_characters: Vec<SeventhCharacter>,
+    /// The modifier's class (modifiers only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub modifier_class: Option<ModifierClass>,
     /// The ICD-10-CM chapter.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chapter: Option<Chapter>,
@@ -212,6 +304,7 @@ impl LookupReport {
             billable: false,
             header: false,
             valid: false,
+            validity_known: true,
             date,
             release: dated.map(|d| d.release),
             beyond_horizon: dated.is_some_and(|d| d.beyond_horizon),
@@ -222,6 +315,11 @@ impl LookupReport {
             valid_from: None,
             valid_to: None,
             mce: Vec::new(),
+            mce_flags: Vec::new(),
+            ages: Vec::new(),
+            notes: Vec::new(),
+            seventh_characters: Vec::new(),
+            modifier_class: None,
             chapter: None,
             section: None,
             cc: None,
@@ -237,7 +335,7 @@ impl LookupReport {
     }
 
     fn not_a_code(mut self, e: ParseCodeError) -> LookupReport {
-        self.error = Some(e.to_string());
+        self.error = Some(e.kind().to_string());
         self
     }
 }
@@ -265,7 +363,25 @@ pub enum LookupAnswer {
 }
 
 impl LookupAnswer {
+    /// True if some answering system knows whether the code is valid on the
+    /// date (see [`LookupReport::validity_known`]).
+    ///
+    /// ```
+    /// use medcode::{lookup, Date};
+    /// let d = Date::new(2026, 1, 1).unwrap();
+    /// assert!(lookup::lookup("E11.9", d).validity_known());
+    /// assert!(!lookup::lookup("99213", d).validity_known()); // CPT: no dated code set
+    /// ```
+    pub fn validity_known(&self) -> bool {
+        self.reports().iter().any(|r| r.validity_known)
+    }
+
     /// True if some answering system finds the code valid on the date.
+    ///
+    /// ```
+    /// use medcode::{lookup, Date};
+    /// assert!(lookup::lookup("E11.9", Date::new(2026, 1, 1).unwrap()).valid());
+    /// ```
     pub fn valid(&self) -> bool {
         match self {
             LookupAnswer::One(r) => r.valid,
@@ -274,6 +390,13 @@ impl LookupAnswer {
     }
 
     /// The reports (one, or several when ambiguous).
+    ///
+    /// ```
+    /// use medcode::{lookup, Date};
+    /// let a = lookup::lookup("J1100", Date::new(2025, 11, 1).unwrap());
+    /// let systems: Vec<_> = a.reports().iter().map(|r| r.system.as_str()).collect();
+    /// assert_eq!(systems, ["hcpcs", "icd10cm"]); // HCPCS J1100 and ICD-10-CM J11.00
+    /// ```
     pub fn reports(&self) -> &[LookupReport] {
         match self {
             LookupAnswer::One(r) => std::slice::from_ref(r),
@@ -300,6 +423,7 @@ pub fn lookup_in_with(
         System::Icd10Pcs => icd10pcs_report(input, date),
         System::Cpt => cpt_report(input, date, files.cpt_descriptors),
         System::Hcpcs => hcpcs_report(input, date, files.hcpcs),
+        System::Modifier => modifier_report(input, date, files.hcpcs),
     }
 }
 
@@ -359,6 +483,7 @@ pub fn accepts(system: System, input: &str) -> bool {
         System::Icd10Pcs => IcdPcs::parse(input).is_ok(),
         System::Cpt => Cpt::parse(input).is_ok(),
         System::Hcpcs => Hcpcs::parse(input).is_ok(),
+        System::Modifier => Modifier::parse(input).is_ok(),
     }
 }
 
@@ -372,7 +497,7 @@ fn icd10cm_report(input: &str, date: Date) -> LookupReport {
     r.replaced_by = code.replaced_by(date);
     let Some(info) = code.info() else { return r };
     r.in_table = true;
-    r.billable = info.is_billable();
+    r.billable = info.billable_in_some_release();
     r.header = info.is_header();
     r.valid = info.valid_on(date);
     r.replaces = info.replaces();
@@ -386,7 +511,35 @@ fn icd10cm_report(input: &str, date: Date) -> LookupReport {
     if let Some(w) = info.window_near(date) {
         r.valid_from = Some(w.from);
         r.valid_to = w.to;
-        r.mce = info.mce_on(date).unwrap_or(w.flags).names().collect();
+        let flags = info.mce_on(date).unwrap_or(w.flags);
+        r.mce = flags.names().collect();
+        r.mce_flags = mce_flags(flags.names(), flags.meanings());
+        r.ages = flags
+            .age_categories()
+            .filter_map(|category| {
+                let (min, max) = category.ages_on(date)?;
+                Some(AgeRange { category, min, max })
+            })
+            .collect();
+    }
+    r.notes = std::iter::once(info)
+        .chain(info.ancestors())
+        .flat_map(|at| {
+            let code = at.code().to_string();
+            at.notes()
+                .filter(|n| n.kind != NoteKind::SevenChrNote)
+                .map(move |n| LookupNote {
+                    at: code.clone(),
+                    kind: n.kind,
+                    text: n.text,
+                })
+        })
+        .collect();
+    if let Some(sc) = info.seventh_characters() {
+        r.seventh_characters = sc
+            .iter()
+            .map(|(character, meaning)| SeventhCharacter { character, meaning })
+            .collect();
     }
     r.chapter = info.chapter();
     r.section = info.section().map(Grouping::Block);
@@ -417,9 +570,21 @@ fn icd10pcs_report(input: &str, date: Date) -> LookupReport {
     if let Some(w) = info.window_near(date) {
         r.valid_from = Some(w.from);
         r.valid_to = w.to;
-        r.mce = info.mce_on(date).unwrap_or(w.flags).names().collect();
+        let flags = info.mce_on(date).unwrap_or(w.flags);
+        r.mce = flags.names().collect();
+        r.mce_flags = mce_flags(flags.names(), flags.meanings());
     }
     r
+}
+
+fn mce_flags(
+    names: impl Iterator<Item = &'static str>,
+    meanings: impl Iterator<Item = &'static str>,
+) -> Vec<MceFlag> {
+    names
+        .zip(meanings)
+        .map(|(flag, meaning)| MceFlag { flag, meaning })
+        .collect()
 }
 
 fn cpt_report(input: &str, date: Date, descriptors: Option<&CptDescriptors>) -> LookupReport {
@@ -428,6 +593,7 @@ fn cpt_report(input: &str, date: Date, descriptors: Option<&CptDescriptors>) -> 
         Ok(c) => c,
         Err(e) => return r.not_a_code(e),
     };
+    r.validity_known = false;
     r.code = Some(code.to_string());
     r.category = Some(code.category().name());
     r.section = code.section().map(|s| Grouping::Named {
@@ -465,6 +631,7 @@ fn hcpcs_report(input: &str, date: Date, loaded: Option<&HcpcsRelease>) -> Looku
         subsection: None,
     });
     if code.is_cdt() {
+        r.validity_known = false;
         r.note =
             Some("D codes are CDT (dental, ADA-copyrighted): recognised, never described".into());
         return r;
@@ -494,6 +661,57 @@ fn hcpcs_report(input: &str, date: Date, loaded: Option<&HcpcsRelease>) -> Looku
     r.release = dated.map(|d| d.release);
     r.beyond_horizon = dated.is_some_and(|d| d.beyond_horizon);
     r.release_file = file.map(str::to_owned);
+    r
+}
+
+fn modifier_report(input: &str, date: Date, loaded: Option<&HcpcsRelease>) -> LookupReport {
+    let mut r = LookupReport::new(System::Modifier, input, date, None);
+    let modifier = match Modifier::parse(input) {
+        Ok(m) => m,
+        Err(e) => return r.not_a_code(e),
+    };
+    r.code = Some(modifier.to_string());
+    r.category = Some(if modifier.is_cpt() {
+        "CPT (Level I) modifier"
+    } else {
+        "HCPCS Level II modifier"
+    });
+    r.modifier_class = Some(modifier.class());
+    let fill = |r: &mut LookupReport, e: Option<hcpcs::ModifierEntry<'_>>| {
+        if let Some(e) = e {
+            r.in_table = true;
+            r.billable = true;
+            r.valid = e.valid_on(date);
+            r.title = e.title().map(str::to_owned);
+            r.short_title = e.short_title().map(str::to_owned);
+            r.valid_from = e.added();
+            r.valid_to = e.terminated();
+        }
+    };
+    let (dated, file) = match loaded {
+        Some(release) => {
+            fill(&mut r, release.modifier(modifier));
+            (release.release_on(date), release.source_file())
+        }
+        None => {
+            let bundled = hcpcs::bundled();
+            fill(&mut r, bundled.modifier(modifier));
+            (Some(bundled.release_on(date)), Some(bundled.source_file()))
+        }
+    };
+    r.release = dated.map(|d| d.release);
+    r.beyond_horizon = dated.is_some_and(|d| d.beyond_horizon);
+    r.release_file = file.map(str::to_owned);
+    if !r.in_table {
+        r.validity_known = false;
+        r.note = Some(if modifier.is_cpt() {
+            "CPT modifiers are AMA content: the HCPCS file does not list them, so no title or \
+             dates are known; the class is from NCCI's modifier lists"
+                .into()
+        } else {
+            "not in the HCPCS release's modifier list: no title or dates known".into()
+        });
+    }
     r
 }
 

@@ -9,6 +9,48 @@ use std::fmt;
 
 include!("mce_names.rs");
 
+/// What each diagnosis flag of [`DX_FLAG_NAMES`] means, in words, same order.
+const DX_FLAG_MEANINGS: [&str; 19] = [
+    "newborn diagnosis (age 0)",
+    "pediatric diagnosis (ages 0-17)",
+    "maternity diagnosis (ages 9-64; 12-55 before 2019-10-01)",
+    "adult diagnosis (ages 15-124)",
+    "male-only diagnosis (sex edit, until 2024-09-30)",
+    "female-only diagnosis (sex edit, until 2024-09-30)",
+    "manifestation code: not allowed as principal diagnosis",
+    "unacceptable as principal diagnosis",
+    "questionable admission when principal",
+    "external cause code: not allowed as principal diagnosis",
+    "unspecified code (informational edit)",
+    "wrong procedure performed",
+    "requires a secondary diagnosis",
+    "clinical trial",
+    "outcome of delivery",
+    "type I diabetes (non-covered procedure conditions)",
+    "condition of non-covered procedure edit 6",
+    "condition of non-covered procedure edit 7",
+    "condition of non-covered procedure edit Z30.2 (sterilization)",
+];
+
+/// What each procedure flag of [`PCS_FLAG_NAMES`] means, in words, same order.
+const PCS_FLAG_MEANINGS: [&str; 15] = [
+    "non-covered procedure",
+    "limited coverage",
+    "limited coverage: artificial heart (condition A)",
+    "limited coverage: artificial heart (condition B)",
+    "non-covered under condition 6",
+    "non-covered under condition 7",
+    "non-covered under condition 12 (age 60 or more)",
+    "non-covered under condition 45",
+    "non-covered under condition Z30.2 (sterilization)",
+    "cesarean section",
+    "vaginal delivery",
+    "kidney transplant",
+    "length-of-stay dependent",
+    "male-only procedure (until 2024-09-30)",
+    "female-only procedure (until 2024-09-30)",
+];
+
 /// The MCE flags of an ICD-10-CM code in one validity period.
 ///
 /// ```
@@ -26,7 +68,7 @@ include!("mce_names.rs");
 pub struct DxFlags(u32);
 
 macro_rules! flag_consts {
-    ($ty:ident, $names:ident; $($(#[$doc:meta])* $name:ident = $bit:expr;)*) => {
+    ($ty:ident, $names:ident, $meanings:ident; $($(#[$doc:meta])* $name:ident = $bit:expr;)*) => {
         impl $ty {
             $($(#[$doc])* pub const $name: $ty = $ty(1 << $bit);)*
 
@@ -53,6 +95,16 @@ macro_rules! flag_consts {
                 $names.iter().enumerate().filter(move |(i, _)| self.0 & (1 << i) != 0).map(|(_, n)| *n)
             }
 
+            /// What the flags that are set mean, in words, in the order of
+            /// [`names`](Self::names) (`qadm` is "questionable admission when principal").
+            ///
+            /// ```
+            #[doc = concat!("let f = medcode::", stringify!($ty), "::NONE;")]
+            /// assert_eq!(f.meanings().count(), 0);
+            /// ```
+            pub fn meanings(self) -> impl Iterator<Item = &'static str> {
+                $meanings.iter().enumerate().filter(move |(i, _)| self.0 & (1 << i) != 0).map(|(_, n)| *n)
+            }
             /// The raw bit set (bit i = the i-th name of the MCE name list).
             pub const fn bits(self) -> u32 {
                 self.0
@@ -85,7 +137,7 @@ macro_rules! flag_consts {
     };
 }
 
-flag_consts! { DxFlags, DX_FLAG_NAMES;
+flag_consts! { DxFlags, DX_FLAG_NAMES, DX_FLAG_MEANINGS;
     /// Newborn diagnosis (age 0).
     NEWBORN = 0;
     /// Pediatric diagnosis (ages 0–17).
@@ -130,7 +182,7 @@ flag_consts! { DxFlags, DX_FLAG_NAMES;
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct PcsFlags(u32);
 
-flag_consts! { PcsFlags, PCS_FLAG_NAMES;
+flag_consts! { PcsFlags, PCS_FLAG_NAMES, PCS_FLAG_MEANINGS;
     /// Non-covered procedure.
     NONCOVERED = 0;
     /// Limited coverage.

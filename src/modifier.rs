@@ -17,7 +17,8 @@
 //! ```
 
 use crate::codebuf::{sixbit, CodeBuf};
-use crate::error::ParseCodeError;
+use crate::error::{ParseCodeError, ParseCodeErrorKind};
+use crate::lookup::System;
 use std::fmt;
 use std::num::NonZeroU64;
 
@@ -30,12 +31,12 @@ use std::num::NonZeroU64;
 /// the string.
 ///
 /// ```
-/// use medcode::{Modifier, ParseCodeError};
+/// use medcode::{Modifier, ParseCodeErrorKind};
 /// let m: Modifier = " lt ".parse().unwrap();
 /// assert_eq!(m.to_string(), "LT");
 /// assert!(!m.is_cpt());
 /// assert!("25".parse::<Modifier>().unwrap().is_cpt());
-/// assert_eq!("L".parse::<Modifier>(), Err(ParseCodeError::TooShort { len: 1, min: 2 }));
+/// assert_eq!("L".parse::<Modifier>().map_err(|e| e.kind()), Err(ParseCodeErrorKind::TooShort { len: 1, min: 2 }));
 /// assert!("25".parse::<Modifier>().unwrap() < "LT".parse().unwrap());
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -143,16 +144,23 @@ impl Modifier {
     /// Parses a modifier; the same as `str::parse`.
     ///
     /// ```
-    /// use medcode::{Modifier, ParseCodeError};
-    /// assert_eq!(Modifier::parse(""), Err(ParseCodeError::Empty));
-    /// assert_eq!(Modifier::parse("LTX"), Err(ParseCodeError::TooLong { len: 3, max: 2 }));
+    /// use medcode::{Modifier, ParseCodeErrorKind};
+    /// assert_eq!(Modifier::parse("").map_err(|e| e.kind()), Err(ParseCodeErrorKind::Empty));
+    /// assert_eq!(Modifier::parse("LTX").map_err(|e| e.kind()), Err(ParseCodeErrorKind::TooLong { len: 3, max: 2 }));
     /// assert_eq!(
-    ///     Modifier::parse("-25"),
-    ///     Err(ParseCodeError::BadCharacter { position: 0, found: '-', expected: "a letter or digit" })
+    ///     Modifier::parse("-25").map_err(|e| e.kind()),
+    ///     Err(ParseCodeErrorKind::BadCharacter { position: 0, found: '-', expected: "a letter or digit" })
     /// );
     /// ```
     #[inline]
     pub fn parse(input: &str) -> Result<Modifier, ParseCodeError> {
+        Self::parse_kind(input).map_err(|kind| ParseCodeError::new(kind, System::Modifier, input))
+    }
+
+    /// [`parse`](Self::parse) with the error's kind alone: no copy of the
+    /// input, for the crate's own hot paths.
+    #[inline]
+    pub(crate) fn parse_kind(input: &str) -> Result<Modifier, ParseCodeErrorKind> {
         sixbit::parse_fixed(input, Self::LEN, |_, _| true, |_| LETTER_OR_DIGIT)
             .map(|key| Modifier::from_key_unchecked(key << 30))
     }
@@ -186,11 +194,22 @@ impl Modifier {
         ]
     }
 
-    /// The modifier as text (`"LT"`), without allocating; same as `Display`.
+    /// The code as text ("LT"), without allocating; same as `Display`.
+    /// The one name every code type uses for its text.
     ///
     /// ```
-    /// assert_eq!(&*"xu".parse::<medcode::Modifier>().unwrap().code(), "XU");
+    /// assert_eq!("lt".parse::<medcode::Modifier>().unwrap().text().as_str(), "LT");
     /// ```
+    pub fn text(self) -> CodeBuf {
+        #[allow(deprecated)]
+        self.code()
+    }
+
+    /// The code as text: the old name of [`text`](Self::text).
+    #[deprecated(
+        since = "0.2.0",
+        note = "use `text()`: one name for a code's text across code types"
+    )]
     pub fn code(self) -> CodeBuf {
         let mut buf = CodeBuf::new();
         for b in self.bytes() {
@@ -221,8 +240,8 @@ impl Modifier {
     ///
     /// ```
     /// use medcode::modifier::{Modifier, ModifierClass};
-    /// assert_eq!("26".parse::<Modifier>().unwrap().class(), ModifierClass::ProfessionalTechnical);
-    /// assert_eq!("T9".parse::<Modifier>().unwrap().class(), ModifierClass::Anatomic);
+    /// assert_eq!("26".parse::<Modifier>().map_err(|e| e.kind()).unwrap().class(), ModifierClass::ProfessionalTechnical);
+    /// assert_eq!("T9".parse::<Modifier>().map_err(|e| e.kind()).unwrap().class(), ModifierClass::Anatomic);
     /// ```
     pub fn class(self) -> ModifierClass {
         match &self.bytes() {
@@ -241,7 +260,7 @@ impl Modifier {
     }
 }
 
-crate::codebuf::code_text_traits!(Modifier, code, "a modifier such as \"25\" or \"LT\"");
+crate::codebuf::code_text_traits!(Modifier, text, "a modifier such as \"25\" or \"LT\"");
 
 #[cfg(test)]
 mod tests {
@@ -252,7 +271,7 @@ mod tests {
         #[test]
         fn fast_path_agrees_with_careful_parser(s in "[0-9A-Za-z .é-]{0,7}") {
             let careful = sixbit::parse_fixed_carefully(&s, Modifier::LEN, &|_, _| true, &|_| LETTER_OR_DIGIT);
-            proptest::prop_assert_eq!(Modifier::parse(&s), careful.map(|key| Modifier::from_key_unchecked(key << 30)));
+            proptest::prop_assert_eq!(Modifier::parse_kind(&s), careful.map(|key| Modifier::from_key_unchecked(key << 30)));
         }
     }
 
@@ -262,7 +281,7 @@ mod tests {
             let b = code.as_bytes();
             assert_eq!(
                 Modifier::from_ascii([b[0], b[1]]),
-                Modifier::parse(code).unwrap()
+                Modifier::parse_kind(code).unwrap()
             );
         }
     }
@@ -283,7 +302,7 @@ mod tests {
         let alnum = ('0'..='9').chain('A'..='Z');
         for a in alnum.clone() {
             for b in alnum.clone() {
-                let m = Modifier::parse(&format!("{a}{b}")).unwrap();
+                let m = Modifier::parse_kind(&format!("{a}{b}")).unwrap();
                 let c = m.class();
                 if c != ModifierClass::Other {
                     assert!(c.members().any(|x| x == m), "{m} missing from {c:?}");

@@ -17,7 +17,7 @@ pub struct ValidityWindow<F> {
 impl<F> ValidityWindow<F> {
     /// True if `date` falls in the window.
     pub fn contains(&self, date: Date) -> bool {
-        self.from <= date && self.to.map_or(true, |to| date <= to)
+        self.from <= date && self.to.is_none_or(|to| date <= to)
     }
 }
 

@@ -245,3 +245,101 @@ fn check_jobs_output_is_identical_to_one_thread() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn help_on_every_subcommand() {
+    for sub in ["lookup", "export", "releases", "check", "completions"] {
+        for flag in ["--help", "-h"] {
+            let out = medcode(&[sub, flag]);
+            assert_eq!(out.status.code(), Some(0), "{sub} {flag}: {out:?}");
+            let text = String::from_utf8(out.stdout).unwrap();
+            assert!(
+                text.contains(&format!("Usage: medcode {sub}")),
+                "{sub}: {text}"
+            );
+        }
+    }
+    let out = medcode(&["--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    let out = medcode(&["-V"]);
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap().trim(),
+        concat!("medcode ", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn usage_errors_are_short_and_leave_stdout_empty() {
+    for args in [
+        &["lookup", "E11.9", "--frobnicate"][..],
+        &["export", "cpt"],
+        &["export", "icd10cm", "--date", "2026-02-30"],
+        &["lookup", "E11.9", "--hcpcs-file", "/nonexistent"],
+        &["export", "hcpcs", "--hcpcs-file", "/nonexistent"],
+    ] {
+        let out = medcode(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}: stdout {:?}", out.stdout);
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.lines().count() <= 8, "{args:?}: {err}");
+    }
+    let out = medcode(&["lookup", "E11.9", "--hcpcs-file", "/nonexistent"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--hcpcs-file"));
+}
+
+#[test]
+fn lookup_modifiers_and_unknown_validity() {
+    let (v, code) = json(&["lookup", "lt", "--date", "2025-11-01", "--json"]);
+    assert_eq!(code, 0);
+    assert_eq!(v["system"], "modifier");
+    assert_eq!(v["code"], "LT");
+    assert_eq!(v["modifier_class"], "anatomic");
+    assert!(v["title"].as_str().unwrap().starts_with("Left side"));
+    // A CPT modifier: class known, validity not (the HCPCS file lists none).
+    let (v, code) = json(&["lookup", "25", "--json"]);
+    assert_eq!(code, 3);
+    assert_eq!(v["modifier_class"], "ncci_associated");
+    assert_eq!(v["validity_known"], false);
+    // A CPT code without a descriptor file: validity unknown, exit 3.
+    let (v, code) = json(&["lookup", "99213", "--json"]);
+    assert_eq!((code, &v["validity_known"]), (3, &serde_json::json!(false)));
+    // J1100 without an HCPCS file: both readings.
+    let (v, _) = json(&["lookup", "J1100", "--date", "2025-11-01", "--json"]);
+    assert_eq!(v["ambiguous"], true);
+}
+
+#[test]
+fn lookup_notes_seventh_characters_ages_and_mce_names() {
+    let (v, _) = json(&["lookup", "S72.001", "--date", "2026-01-01", "--json"]);
+    assert_eq!(v["seventh_characters"][0]["character"], "A");
+    assert!(v["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n["kind"] == "excludes1" && n["at"] == "S72"));
+    let (v, _) = json(&["lookup", "O80", "--date", "2026-01-01", "--json"]);
+    assert_eq!(v["ages"][0]["category"], "maternity");
+    assert_eq!(
+        (v["ages"][0]["min"].as_u64(), v["ages"][0]["max"].as_u64()),
+        (Some(9), Some(64))
+    );
+    let out = medcode(&["lookup", "E11.9", "--date", "2026-01-01"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("questionable admission when principal (qadm)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Excludes1 (E11): type 1 diabetes mellitus (E10.-)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn completions() {
+    let out = medcode(&["completions", "bash"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .contains("_medcode()"));
+}

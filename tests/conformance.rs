@@ -93,7 +93,7 @@ impl Pools {
             if info.is_header() {
                 cm_headers.push(code.clone());
             }
-            if !info.is_billable() {
+            if !info.billable_in_some_release() {
                 continue;
             }
             let mut bits = 0u32;

@@ -2,7 +2,7 @@
 //! fixtures is fake test text ("TEST DESCRIPTOR ONE"); no AMA text anywhere.
 
 use medcode::load::{CptDescriptors, CptLineError, CptLoadError, DescriptorLayout, LoadOptions};
-use medcode::{Cpt, ParseCodeError};
+use medcode::{Cpt, ParseCodeErrorKind};
 
 fn fixture(name: &str) -> String {
     format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
@@ -73,7 +73,7 @@ fn strict_stops_at_the_first_bad_line() {
         CptLineError::BadCode {
             line: 3,
             found: "9921".into(),
-            source: ParseCodeError::TooShort { len: 4, min: 5 }
+            source: ParseCodeErrorKind::TooShort { len: 4, min: 5 }
         }
     );
     assert!(err
@@ -99,7 +99,7 @@ fn lenient_reports_every_bad_line() {
             CptLineError::BadCode {
                 line: 3,
                 found: "9921".into(),
-                source: ParseCodeError::TooShort { len: 4, min: 5 }
+                source: ParseCodeErrorKind::TooShort { len: 4, min: 5 }
             },
             CptLineError::MissingSeparator {
                 line: 4,
@@ -117,7 +117,7 @@ fn lenient_reports_every_bad_line() {
             CptLineError::BadCode {
                 line: 8,
                 found: "0001Z".into(),
-                source: ParseCodeError::BadCharacter {
+                source: ParseCodeErrorKind::BadCharacter {
                     position: 4,
                     found: 'Z',
                     expected: "a digit or one of F, T, U, A, M"

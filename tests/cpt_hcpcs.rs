@@ -4,7 +4,7 @@
 use medcode::cpt::{CptCategory, CptSection, SurgerySubsection};
 use medcode::hcpcs::HcpcsSection;
 use medcode::modifier::ModifierClass;
-use medcode::{Cpt, Hcpcs, Modifier, ParseCodeError};
+use medcode::{Cpt, Hcpcs, Modifier, ParseCodeErrorKind};
 
 fn cpt(s: &str) -> Cpt {
     s.parse().unwrap_or_else(|e| panic!("{s:?}: {e}"))
@@ -20,7 +20,7 @@ fn sizes() {
 
 #[test]
 fn cpt_forms_and_errors() {
-    use ParseCodeError::*;
+    use ParseCodeErrorKind::*;
     for (input, shown) in [
         ("99213", "99213"),
         (" 99213\t", "99213"),
@@ -33,12 +33,18 @@ fn cpt_forms_and_errors() {
         assert_eq!(cpt(input).to_string(), shown);
         assert_eq!(Cpt::try_from(input).unwrap(), cpt(shown));
     }
-    assert_eq!(Cpt::parse(""), Err(Empty));
-    assert_eq!(Cpt::parse("  "), Err(Empty));
-    assert_eq!(Cpt::parse("9921"), Err(TooShort { len: 4, min: 5 }));
-    assert_eq!(Cpt::parse("992134"), Err(TooLong { len: 6, max: 5 }));
+    assert_eq!(Cpt::parse("").map_err(|e| e.kind()), Err(Empty));
+    assert_eq!(Cpt::parse("  ").map_err(|e| e.kind()), Err(Empty));
     assert_eq!(
-        Cpt::parse("A0428"),
+        Cpt::parse("9921").map_err(|e| e.kind()),
+        Err(TooShort { len: 4, min: 5 })
+    );
+    assert_eq!(
+        Cpt::parse("992134").map_err(|e| e.kind()),
+        Err(TooLong { len: 6, max: 5 })
+    );
+    assert_eq!(
+        Cpt::parse("A0428").map_err(|e| e.kind()),
         Err(BadCharacter {
             position: 0,
             found: 'A',
@@ -46,7 +52,7 @@ fn cpt_forms_and_errors() {
         })
     );
     assert_eq!(
-        Cpt::parse("000F1"),
+        Cpt::parse("000F1").map_err(|e| e.kind()),
         Err(BadCharacter {
             position: 3,
             found: 'F',
@@ -54,7 +60,7 @@ fn cpt_forms_and_errors() {
         })
     );
     assert_eq!(
-        Cpt::parse("0001X"),
+        Cpt::parse("0001X").map_err(|e| e.kind()),
         Err(BadCharacter {
             position: 4,
             found: 'X',
@@ -62,7 +68,7 @@ fn cpt_forms_and_errors() {
         })
     );
     assert_eq!(
-        Cpt::parse("99é13"),
+        Cpt::parse("99é13").map_err(|e| e.kind()),
         Err(BadCharacter {
             position: 2,
             found: 'é',
@@ -70,14 +76,17 @@ fn cpt_forms_and_errors() {
         })
     );
     assert_eq!(
-        Cpt::parse("99 13"),
+        Cpt::parse("99 13").map_err(|e| e.kind()),
         Err(BadCharacter {
             position: 2,
             found: ' ',
             expected: "a digit"
         })
     );
-    assert_eq!(Cpt::parse("99213.0"), Err(TooLong { len: 7, max: 5 }));
+    assert_eq!(
+        Cpt::parse("99213.0").map_err(|e| e.kind()),
+        Err(TooLong { len: 7, max: 5 })
+    );
 }
 
 #[test]
@@ -204,16 +213,22 @@ fn cpt_order_is_string_order() {
 
 #[test]
 fn hcpcs_forms_errors_sections() {
-    use ParseCodeError::*;
+    use ParseCodeErrorKind::*;
     let c: Hcpcs = " e0114 ".parse().unwrap();
     assert_eq!(c.to_string(), "E0114");
     assert_eq!(format!("{c:?}"), "Hcpcs(E0114)");
     assert_eq!(format!("[{c:>7}]"), "[  E0114]");
-    assert_eq!(Hcpcs::parse(""), Err(Empty));
-    assert_eq!(Hcpcs::parse("E011"), Err(TooShort { len: 4, min: 5 }));
-    assert_eq!(Hcpcs::parse("E01145"), Err(TooLong { len: 6, max: 5 }));
+    assert_eq!(Hcpcs::parse("").map_err(|e| e.kind()), Err(Empty));
     assert_eq!(
-        Hcpcs::parse("0E114"),
+        Hcpcs::parse("E011").map_err(|e| e.kind()),
+        Err(TooShort { len: 4, min: 5 })
+    );
+    assert_eq!(
+        Hcpcs::parse("E01145").map_err(|e| e.kind()),
+        Err(TooLong { len: 6, max: 5 })
+    );
+    assert_eq!(
+        Hcpcs::parse("0E114").map_err(|e| e.kind()),
         Err(BadCharacter {
             position: 0,
             found: '0',
@@ -221,7 +236,7 @@ fn hcpcs_forms_errors_sections() {
         })
     );
     assert_eq!(
-        Hcpcs::parse("EE114"),
+        Hcpcs::parse("EE114").map_err(|e| e.kind()),
         Err(BadCharacter {
             position: 1,
             found: 'E',
@@ -270,7 +285,7 @@ fn hcpcs_forms_errors_sections() {
 #[test]
 fn modifiers() {
     use ModifierClass::*;
-    use ParseCodeError::*;
+    use ParseCodeErrorKind::*;
     let class = |s: &str| s.parse::<Modifier>().unwrap().class();
     for m in [
         "LT", "RT", "50", "E1", "E4", "FA", "F1", "F9", "TA", "T1", "T9", "LC", "LD", "RC", "LM",
@@ -291,11 +306,17 @@ fn modifiers() {
         assert_eq!(class(m), Other, "{m}");
     }
     assert_eq!(Modifier::parse(" lt ").unwrap().to_string(), "LT");
-    assert_eq!(Modifier::parse(""), Err(Empty));
-    assert_eq!(Modifier::parse("L"), Err(TooShort { len: 1, min: 2 }));
-    assert_eq!(Modifier::parse("LTR"), Err(TooLong { len: 3, max: 2 }));
+    assert_eq!(Modifier::parse("").map_err(|e| e.kind()), Err(Empty));
     assert_eq!(
-        Modifier::parse("L-"),
+        Modifier::parse("L").map_err(|e| e.kind()),
+        Err(TooShort { len: 1, min: 2 })
+    );
+    assert_eq!(
+        Modifier::parse("LTR").map_err(|e| e.kind()),
+        Err(TooLong { len: 3, max: 2 })
+    );
+    assert_eq!(
+        Modifier::parse("L-").map_err(|e| e.kind()),
         Err(BadCharacter {
             position: 1,
             found: '-',

@@ -26,14 +26,14 @@ const OFFICIAL: [(&str, usize); 14] = [
 fn valid_billable_counts_match_cms() {
     for (date, expected) in OFFICIAL.iter().chain(&[("2026-10-01", 74_879)]) {
         let date: Date = date.parse().unwrap();
-        assert_eq!(icd10cm::billable_on(date).count(), *expected, "on {date}");
+        assert_eq!(icd10cm::valid_on(date).count(), *expected, "on {date}");
     }
 }
 
 #[test]
 fn every_fy2026_billable_code_has_a_title() {
     let date: Date = "2025-10-01".parse().unwrap();
-    let untitled: Vec<String> = icd10cm::billable_on(date)
+    let untitled: Vec<String> = icd10cm::valid_on(date)
         .filter(|i| i.title().is_none())
         .map(|i| i.code().to_string())
         .collect();

@@ -14,7 +14,7 @@ fn d(s: &str) -> Date {
 #[test]
 fn e11_9_billable_titled_questionable_admission() {
     let info = code("E11.9").info().unwrap();
-    assert!(info.is_billable());
+    assert!(info.billable_in_some_release());
     assert!(!info.is_header());
     assert_eq!(
         info.title(),
@@ -37,7 +37,7 @@ fn e11_9_billable_titled_questionable_admission() {
 fn e11_is_a_header_with_children_and_excludes1_refs() {
     let info = code("E11").info().unwrap();
     assert!(info.is_header());
-    assert!(!info.is_billable());
+    assert!(!info.billable_in_some_release());
     assert!(!code("E11").valid_on(d("2026-01-01")));
     assert_eq!(info.title(), Some("Type 2 diabetes mellitus"));
     let children: Vec<String> = info.children().map(|c| c.code().to_string()).collect();
@@ -117,10 +117,10 @@ fn g01_manifestation_y65_51_wrong_procedure() {
 fn seventh_character_codes() {
     let header = code("S72.001").info().unwrap();
     assert!(header.is_header());
-    assert!(!header.is_billable());
+    assert!(!header.billable_in_some_release());
     assert!(header.requires_seventh_character());
     let billable = code("S72.001A").info().unwrap();
-    assert!(billable.is_billable());
+    assert!(billable.billable_in_some_release());
     assert!(!billable.requires_seventh_character());
     assert_eq!(billable.parent().unwrap().code(), code("S72.001"));
     assert!(billable
@@ -129,7 +129,7 @@ fn seventh_character_codes() {
         .ends_with(", initial encounter for closed fracture"));
     // Placeholder X: T36.0X1A's parent is T36.0X1.
     let t = code("T36.0X1A").info().unwrap();
-    assert!(t.is_billable());
+    assert!(t.billable_in_some_release());
     assert_eq!(t.parent().unwrap().code(), code("T36.0X1"));
     assert_eq!(
         t.title(),
@@ -161,7 +161,7 @@ fn short_titles_only_where_a_source_has_them() {
 #[test]
 fn codes_new_in_fy2027_have_cms_titles_and_no_short_title() {
     let fy2027 = d("2026-10-01");
-    let new: Vec<_> = icd10cm::billable_on(fy2027)
+    let new: Vec<_> = icd10cm::valid_on(fy2027)
         .filter(|i| !i.valid_on(d("2026-09-30")))
         .collect();
     assert_eq!(new.len(), 190);
@@ -173,7 +173,7 @@ fn codes_new_in_fy2027_have_cms_titles_and_no_short_title() {
 #[test]
 fn every_valid_code_is_titled_on_every_release_date() {
     for r in icd10cm::releases() {
-        let untitled: Vec<_> = icd10cm::billable_on(r.effective)
+        let untitled: Vec<_> = icd10cm::valid_on(r.effective)
             .filter(|i| i.title_on(r.effective).is_none())
             .map(|i| i.code().to_string())
             .take(5)

@@ -12,7 +12,7 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(code.undotted().parse::<IcdCm>(), Ok(code));
         let _ = code.valid_on(Date::new(2026, 1, 1).unwrap());
         if let Some(info) = code.info() {
-            let _ = (info.title(), info.parent(), info.is_billable());
+            let _ = (info.title(), info.parent(), info.billable_in_some_release());
         }
     }
 });

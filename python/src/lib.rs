@@ -363,11 +363,11 @@ fn codes(py: Python<'_>, system: &str, yyyymmdd: u32) -> PyResult<Vec<String>> {
     let system = System::from_name(system)?;
     let date = date_arg(yyyymmdd)?;
     Ok(py.detach(|| match system {
-        System::Cm => medcode::icd10cm::billable_on(date)
+        System::Cm => medcode::icd10cm::valid_on(date)
             .map(|i| i.code().dotted().to_string())
             .collect(),
         System::Pcs => medcode::icd10pcs::valid_on(date)
-            .map(|i| i.code().as_code().to_string())
+            .map(|i| i.code().text().to_string())
             .collect(),
     }))
 }

@@ -1,7 +1,8 @@
 //! The `Hcpcs` code value and its section: syntax only, no table access.
 
 use crate::codebuf::{sixbit, CodeBuf};
-use crate::error::ParseCodeError;
+use crate::error::{ParseCodeError, ParseCodeErrorKind};
+use crate::lookup::System;
 use std::fmt;
 use std::num::NonZeroU64;
 
@@ -23,7 +24,7 @@ use std::num::NonZeroU64;
 /// let code: Hcpcs = " e0114 ".parse().unwrap();
 /// assert_eq!(code.to_string(), "E0114");
 /// assert_eq!(code.letter(), 'E');
-/// assert!("A0428".parse::<Hcpcs>().unwrap() < "A9999".parse().unwrap());
+/// assert!("A0428".parse::<Hcpcs>().map_err(|e| e.kind()).unwrap() < "A9999".parse().unwrap());
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Hcpcs(NonZeroU64);
@@ -222,19 +223,26 @@ impl Hcpcs {
     /// Parses a code; the same as `str::parse`.
     ///
     /// ```
-    /// use medcode::{Hcpcs, ParseCodeError};
-    /// assert_eq!(Hcpcs::parse("A042"), Err(ParseCodeError::TooShort { len: 4, min: 5 }));
+    /// use medcode::{Hcpcs, ParseCodeErrorKind};
+    /// assert_eq!(Hcpcs::parse("A042").map_err(|e| e.kind()), Err(ParseCodeErrorKind::TooShort { len: 4, min: 5 }));
     /// assert_eq!(
-    ///     Hcpcs::parse("99213"),
-    ///     Err(ParseCodeError::BadCharacter { position: 0, found: '9', expected: "a letter" })
+    ///     Hcpcs::parse("99213").map_err(|e| e.kind()),
+    ///     Err(ParseCodeErrorKind::BadCharacter { position: 0, found: '9', expected: "a letter" })
     /// );
     /// assert_eq!(
-    ///     Hcpcs::parse("A04Z8"),
-    ///     Err(ParseCodeError::BadCharacter { position: 3, found: 'Z', expected: "a digit" })
+    ///     Hcpcs::parse("A04Z8").map_err(|e| e.kind()),
+    ///     Err(ParseCodeErrorKind::BadCharacter { position: 3, found: 'Z', expected: "a digit" })
     /// );
     /// ```
     #[inline]
     pub fn parse(input: &str) -> Result<Hcpcs, ParseCodeError> {
+        Self::parse_kind(input).map_err(|kind| ParseCodeError::new(kind, System::Hcpcs, input))
+    }
+
+    /// [`parse`](Self::parse) with the error's kind alone: no copy of the
+    /// input, for the crate's own hot paths.
+    #[inline]
+    pub(crate) fn parse_kind(input: &str) -> Result<Hcpcs, ParseCodeErrorKind> {
         sixbit::parse_fixed(input, Self::LEN, Self::accepts, Self::expected)
             .map(|key| Hcpcs::from_key_unchecked(key << 12))
     }
@@ -271,11 +279,22 @@ impl Hcpcs {
         self.0.get()
     }
 
-    /// The code as text (`"E0114"`), without allocating; same as `Display`.
+    /// The code as text ("E0114"), without allocating; same as `Display`.
+    /// The one name every code type uses for its text.
     ///
     /// ```
-    /// assert_eq!(&*"j1100".parse::<medcode::Hcpcs>().unwrap().code(), "J1100");
+    /// assert_eq!("e0114".parse::<medcode::Hcpcs>().unwrap().text().as_str(), "E0114");
     /// ```
+    pub fn text(self) -> CodeBuf {
+        #[allow(deprecated)]
+        self.code()
+    }
+
+    /// The code as text: the old name of [`text`](Self::text).
+    #[deprecated(
+        since = "0.2.0",
+        note = "use `text()`: one name for a code's text across code types"
+    )]
     pub fn code(self) -> CodeBuf {
         let mut buf = CodeBuf::new();
         for pos in 0..Self::LEN {
@@ -298,8 +317,8 @@ impl Hcpcs {
     ///
     /// ```
     /// use medcode::hcpcs::{Hcpcs, HcpcsSection};
-    /// assert_eq!("L3000".parse::<Hcpcs>().unwrap().section(), Some(HcpcsSection::OrthoticProsthetic));
-    /// assert_eq!("Z1234".parse::<Hcpcs>().unwrap().section(), None);
+    /// assert_eq!("L3000".parse::<Hcpcs>().map_err(|e| e.kind()).unwrap().section(), Some(HcpcsSection::OrthoticProsthetic));
+    /// assert_eq!("Z1234".parse::<Hcpcs>().map_err(|e| e.kind()).unwrap().section(), None);
     /// ```
     pub fn section(self) -> Option<HcpcsSection> {
         HcpcsSection::of_letter(self.letter())
@@ -316,7 +335,7 @@ impl Hcpcs {
     }
 }
 
-crate::codebuf::code_text_traits!(Hcpcs, code, "a HCPCS Level II code such as \"E0114\"");
+crate::codebuf::code_text_traits!(Hcpcs, text, "a HCPCS Level II code such as \"E0114\"");
 
 #[cfg(test)]
 mod tests {
@@ -327,7 +346,7 @@ mod tests {
         #[test]
         fn fast_path_agrees_with_careful_parser(s in "[0-9A-Za-z .é-]{0,7}") {
             let careful = sixbit::parse_fixed_carefully(&s, Hcpcs::LEN, &Hcpcs::accepts, &Hcpcs::expected);
-            proptest::prop_assert_eq!(Hcpcs::parse(&s), careful.map(|key| Hcpcs::from_key_unchecked(key << 12)));
+            proptest::prop_assert_eq!(Hcpcs::parse_kind(&s), careful.map(|key| Hcpcs::from_key_unchecked(key << 12)));
         }
     }
 
@@ -340,7 +359,7 @@ mod tests {
     #[test]
     fn every_letter_parses_and_unused_have_no_section() {
         for l in 'A'..='Z' {
-            let c = Hcpcs::parse(&format!("{l}0001")).unwrap();
+            let c = Hcpcs::parse_kind(&format!("{l}0001")).unwrap();
             assert_eq!(c.letter(), l);
             assert_eq!(c.section().is_none(), "FINOWXYZ".contains(l), "{l}");
         }

@@ -358,6 +358,21 @@ struct EntryJson<'a> {
     action_code: Option<char>,
 }
 
+/// The code and its title: `E1130 Standard wheelchair, …`.
+///
+/// ```
+/// let e = medcode::hcpcs::bundled().get("E1130".parse().unwrap()).unwrap();
+/// assert!(e.to_string().starts_with("E1130 Standard wheelchair"));
+/// ```
+impl std::fmt::Display for HcpcsEntry<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.title() {
+            Some(t) => write!(f, "{} {t}", self.code()),
+            None => write!(f, "{}", self.code()),
+        }
+    }
+}
+
 impl serde::Serialize for HcpcsEntry<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         EntryJson {

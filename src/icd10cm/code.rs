@@ -1,7 +1,8 @@
 //! The `IcdCm` code value: syntax only, no table access.
 
 use crate::codebuf::{sixbit, CodeBuf};
-use crate::error::ParseCodeError;
+use crate::error::{ParseCodeError, ParseCodeErrorKind};
+use crate::lookup::System;
 use std::num::NonZeroU64;
 
 /// An ICD-10-CM diagnosis code whose *syntax* is right.
@@ -25,7 +26,7 @@ use std::num::NonZeroU64;
 /// assert_eq!(a, b);
 /// assert_eq!(a.to_string(), "E11.9");
 /// assert_eq!(&*a.undotted(), "E119");
-/// assert!("E11.9".parse::<IcdCm>().unwrap() < "E11.A".parse().unwrap());
+/// assert!("E11.9".parse::<IcdCm>().map_err(|e| e.kind()).unwrap() < "E11.A".parse().unwrap());
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct IcdCm(NonZeroU64);
@@ -43,12 +44,19 @@ impl IcdCm {
     /// Parses a code; the same as `str::parse`, usable in `const` contexts is not promised.
     ///
     /// ```
-    /// use medcode::{IcdCm, ParseCodeError};
-    /// assert_eq!(IcdCm::parse("E1"), Err(ParseCodeError::TooShort { len: 2, min: 3 }));
-    /// assert_eq!(IcdCm::parse("E1.19"), Err(ParseCodeError::MisplacedDot { position: 2, expected: "only after the third character" }));
+    /// use medcode::{IcdCm, ParseCodeErrorKind};
+    /// assert_eq!(IcdCm::parse("E1").map_err(|e| e.kind()), Err(ParseCodeErrorKind::TooShort { len: 2, min: 3 }));
+    /// assert_eq!(IcdCm::parse("E1.19").map_err(|e| e.kind()), Err(ParseCodeErrorKind::MisplacedDot { position: 2, expected: "only after the third character" }));
     /// ```
     #[inline]
     pub fn parse(input: &str) -> Result<IcdCm, ParseCodeError> {
+        Self::parse_kind(input).map_err(|kind| ParseCodeError::new(kind, System::Icd10Cm, input))
+    }
+
+    /// [`parse`](Self::parse) with the error's kind alone: no copy of the
+    /// input, for the crate's own hot paths.
+    #[inline]
+    pub(crate) fn parse_kind(input: &str) -> Result<IcdCm, ParseCodeErrorKind> {
         match parse_fast(input.as_bytes()) {
             Some(key) => Ok(IcdCm::from_key_unchecked(key)),
             None => Self::parse_slow(input),
@@ -57,10 +65,10 @@ impl IcdCm {
 
     /// The careful parser: trims, and names the first thing wrong.
     #[cold]
-    fn parse_slow(input: &str) -> Result<IcdCm, ParseCodeError> {
+    fn parse_slow(input: &str) -> Result<IcdCm, ParseCodeErrorKind> {
         let s = crate::text::trim(input);
         if s.is_empty() {
-            return Err(ParseCodeError::Empty);
+            return Err(ParseCodeErrorKind::Empty);
         }
         let bytes = s.as_bytes();
         let mut key = 0u64;
@@ -70,7 +78,7 @@ impl IcdCm {
             // All bytes before `pos` are ASCII, so `pos` is also the character position.
             if b == b'.' {
                 if n != 3 || seen_dot {
-                    return Err(ParseCodeError::MisplacedDot {
+                    return Err(ParseCodeErrorKind::MisplacedDot {
                         position: pos,
                         expected: "only after the third character",
                     });
@@ -85,7 +93,7 @@ impl IcdCm {
                 upper.is_ascii_alphanumeric()
             };
             if !ok {
-                return Err(ParseCodeError::BadCharacter {
+                return Err(ParseCodeErrorKind::BadCharacter {
                     position: pos,
                     found: s[pos..].chars().next().unwrap_or('\u{fffd}'),
                     expected: if n == 0 { "a letter" } else { LETTER_OR_DIGIT },
@@ -93,7 +101,7 @@ impl IcdCm {
             }
             if n == Self::MAX_LEN {
                 let len = n + bytes[pos..].iter().filter(|&&c| c != b'.').count();
-                return Err(ParseCodeError::TooLong {
+                return Err(ParseCodeErrorKind::TooLong {
                     len,
                     max: Self::MAX_LEN,
                 });
@@ -102,13 +110,13 @@ impl IcdCm {
             n += 1;
         }
         if n < Self::MIN_LEN {
-            return Err(ParseCodeError::TooShort {
+            return Err(ParseCodeErrorKind::TooShort {
                 len: n,
                 min: Self::MIN_LEN,
             });
         }
         if seen_dot && n == 3 {
-            return Err(ParseCodeError::MisplacedDot {
+            return Err(ParseCodeErrorKind::MisplacedDot {
                 position: s.len() - 1,
                 expected: "a dot must be followed by more characters",
             });
@@ -187,6 +195,17 @@ impl IcdCm {
             0 => None,
             b => Some(b as char),
         }
+    }
+
+    /// The code as text, dotted (`"E11.9"`), without allocating; same as
+    /// `Display` and [`dotted`](Self::dotted). The one name every code type
+    /// uses for its text.
+    ///
+    /// ```
+    /// assert_eq!("e119".parse::<medcode::IcdCm>().unwrap().text().as_str(), "E11.9");
+    /// ```
+    pub fn text(self) -> CodeBuf {
+        self.dotted()
     }
 
     /// The code without a dot (`E119`), as CMS files write it.
@@ -280,8 +299,8 @@ crate::codebuf::code_text_traits!(
 mod tests {
     use super::*;
 
-    fn p(s: &str) -> Result<IcdCm, ParseCodeError> {
-        s.parse()
+    fn p(s: &str) -> Result<IcdCm, ParseCodeErrorKind> {
+        IcdCm::parse_kind(s)
     }
 
     #[test]
@@ -296,7 +315,7 @@ mod tests {
 
     #[test]
     fn errors_name_position() {
-        use ParseCodeError::*;
+        use ParseCodeErrorKind::*;
         assert_eq!(p(""), Err(Empty));
         assert_eq!(p("   "), Err(Empty));
         assert_eq!(
@@ -376,7 +395,7 @@ mod tests {
             if let Some(f) = fast {
                 proptest::prop_assert_eq!(Ok(f), slow);
             }
-            proptest::prop_assert_eq!(IcdCm::parse(&s), slow);
+            proptest::prop_assert_eq!(IcdCm::parse_kind(&s), slow);
         }
     }
 

@@ -80,14 +80,25 @@ pub fn all() -> impl DoubleEndedIterator<Item = IcdCmInfo> + ExactSizeIterator {
     (0..t::CM_LEN as u32).map(IcdCmInfo)
 }
 
-/// The billable codes valid on `date`, in code order.
+/// The billable codes valid on `date`, in code order: the same name as
+/// [`icd10pcs::valid_on`](crate::icd10pcs::valid_on) and
+/// [`HcpcsRelease::valid_on`](crate::HcpcsRelease::valid_on).
 ///
 /// ```
 /// use medcode::{icd10cm, Date};
-/// assert_eq!(icd10cm::billable_on(Date::new(2025, 10, 1).unwrap()).count(), 74_719);
+/// assert_eq!(icd10cm::valid_on(Date::new(2025, 10, 1).unwrap()).count(), 74_719);
 /// ```
-pub fn billable_on(date: Date) -> impl Iterator<Item = IcdCmInfo> {
+pub fn valid_on(date: Date) -> impl Iterator<Item = IcdCmInfo> {
     all().filter(move |i| i.valid_on(date))
+}
+
+/// The old name of [`valid_on`].
+#[deprecated(
+    since = "0.2.0",
+    note = "use `icd10cm::valid_on(date)`, the name icd10pcs and HcpcsRelease use"
+)]
+pub fn billable_on(date: Date) -> impl Iterator<Item = IcdCmInfo> {
+    valid_on(date)
 }
 
 /// The code set as of `date`: billable codes valid that day and the headers
@@ -128,6 +139,17 @@ impl IcdCm {
     #[inline]
     pub fn info(self) -> Option<IcdCmInfo> {
         phash::lookup(self.key(), t::CM_SEED, &t::CM_PILOTS, &t::CM_SLOTS).map(IcdCmInfo)
+    }
+
+    /// The official long title (the newest release's), or `None` if no
+    /// bundled release has the code: `self.info().and_then(|i| i.title())`.
+    ///
+    /// ```
+    /// let code: medcode::IcdCm = "E11.9".parse().unwrap();
+    /// assert_eq!(code.title(), Some("Type 2 diabetes mellitus without complications"));
+    /// ```
+    pub fn title(self) -> Option<&'static str> {
+        self.info().and_then(IcdCmInfo::title)
     }
 
     /// True if this is a billable code valid on `date` (dates after the
@@ -244,7 +266,7 @@ impl Section {
 /// ```
 /// use medcode::{Date, DxFlags, IcdCm};
 /// let info = "E11.9".parse::<IcdCm>().unwrap().info().unwrap();
-/// assert!(info.is_billable());
+/// assert!(info.billable_in_some_release());
 /// assert_eq!(info.title(), Some("Type 2 diabetes mellitus without complications"));
 /// assert_eq!(info.parent().unwrap().code().to_string(), "E11");
 /// assert_eq!(info.chapter().unwrap().number, 4);
@@ -253,6 +275,42 @@ impl Section {
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct IcdCmInfo(u32);
+
+/// The code and its title: `E11.9 Type 2 diabetes mellitus without complications`.
+///
+/// ```
+/// let info = "e119".parse::<medcode::IcdCm>().unwrap().info().unwrap();
+/// assert_eq!(info.to_string(), "E11.9 Type 2 diabetes mellitus without complications");
+/// ```
+impl fmt::Display for IcdCmInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.title() {
+            Some(t) => write!(f, "{} {t}", self.code()),
+            None => write!(f, "{}", self.code()),
+        }
+    }
+}
+
+/// Serialised as `{"code", "title", "short_title", "header", "billable_in_some_release"}`.
+///
+/// ```
+/// let info = "E11".parse::<medcode::IcdCm>().unwrap().info().unwrap();
+/// let json = serde_json::to_value(info).unwrap();
+/// assert_eq!(json["code"], "E11");
+/// assert_eq!(json["header"], true);
+/// ```
+impl serde::Serialize for IcdCmInfo {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("IcdCmInfo", 5)?;
+        st.serialize_field("code", &self.code())?;
+        st.serialize_field("title", &self.title())?;
+        st.serialize_field("short_title", &self.short_title())?;
+        st.serialize_field("header", &self.is_header())?;
+        st.serialize_field("billable_in_some_release", &self.billable_in_some_release())?;
+        st.end()
+    }
+}
 
 impl fmt::Debug for IcdCmInfo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -278,7 +336,24 @@ impl IcdCmInfo {
         t::CM_KIND[self.i()] & 1 != 0
     }
 
-    /// True if the code is billable in at least one bundled release.
+    /// True if the code is billable in at least one bundled release (FY2016
+    /// to the newest): not a date question; ask [`valid_on`](Self::valid_on)
+    /// (billable on a date) for that.
+    ///
+    /// ```
+    /// let e11 = "E11".parse::<medcode::IcdCm>().unwrap().info().unwrap();
+    /// assert!(!e11.billable_in_some_release()); // a category
+    /// ```
+    pub fn billable_in_some_release(self) -> bool {
+        t::CM_KIND[self.i()] & 2 != 0
+    }
+
+    /// The old name of [`billable_in_some_release`](Self::billable_in_some_release),
+    /// which said "billable" without saying "in some release".
+    #[deprecated(
+        since = "0.2.0",
+        note = "use `billable_in_some_release()` (any release) or `valid_on(date)` (billable on a date)"
+    )]
     pub fn is_billable(self) -> bool {
         t::CM_KIND[self.i()] & 2 != 0
     }

@@ -1,7 +1,8 @@
 //! The `IcdPcs` code value: syntax only, no table access.
 
 use crate::codebuf::{sixbit, CodeBuf};
-use crate::error::ParseCodeError;
+use crate::error::{ParseCodeError, ParseCodeErrorKind};
+use crate::lookup::System;
 use std::num::NonZeroU64;
 
 /// An ICD-10-PCS procedure code whose *syntax* is right: exactly seven
@@ -13,12 +14,12 @@ use std::num::NonZeroU64;
 /// about whether the code exists: ask [`IcdPcs::info`] or [`IcdPcs::valid_on`].
 ///
 /// ```
-/// use medcode::{IcdPcs, ParseCodeError};
+/// use medcode::{IcdPcs, ParseCodeErrorKind};
 /// let code: IcdPcs = "0srd0jz".parse().unwrap();
 /// assert_eq!(code.to_string(), "0SRD0JZ");
 /// assert_eq!(
-///     "0SRD0IZ".parse::<IcdPcs>(),
-///     Err(ParseCodeError::BadCharacter { position: 5, found: 'I', expected: "a digit or a letter other than I and O" })
+///     "0SRD0IZ".parse::<IcdPcs>().map_err(|e| e.kind()),
+///     Err(ParseCodeErrorKind::BadCharacter { position: 5, found: 'I', expected: "a digit or a letter other than I and O" })
 /// );
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -51,12 +52,19 @@ impl IcdPcs {
     /// Parses a code (the same as `str::parse`).
     ///
     /// ```
-    /// use medcode::{IcdPcs, ParseCodeError};
-    /// assert_eq!(IcdPcs::parse("0SRD0J"), Err(ParseCodeError::TooShort { len: 6, min: 7 }));
-    /// assert_eq!(IcdPcs::parse(""), Err(ParseCodeError::Empty));
+    /// use medcode::{IcdPcs, ParseCodeErrorKind};
+    /// assert_eq!(IcdPcs::parse("0SRD0J").map_err(|e| e.kind()), Err(ParseCodeErrorKind::TooShort { len: 6, min: 7 }));
+    /// assert_eq!(IcdPcs::parse("").map_err(|e| e.kind()), Err(ParseCodeErrorKind::Empty));
     /// ```
     #[inline]
     pub fn parse(input: &str) -> Result<IcdPcs, ParseCodeError> {
+        Self::parse_kind(input).map_err(|kind| ParseCodeError::new(kind, System::Icd10Pcs, input))
+    }
+
+    /// [`parse`](Self::parse) with the error's kind alone: no copy of the
+    /// input, for the crate's own hot paths.
+    #[inline]
+    pub(crate) fn parse_kind(input: &str) -> Result<IcdPcs, ParseCodeErrorKind> {
         let b = input.as_bytes();
         if b.len() == Self::LEN {
             let mut key = 0u64;
@@ -74,24 +82,24 @@ impl IcdPcs {
     }
 
     #[cold]
-    fn parse_slow(input: &str) -> Result<IcdPcs, ParseCodeError> {
+    fn parse_slow(input: &str) -> Result<IcdPcs, ParseCodeErrorKind> {
         let s = crate::text::trim(input);
         if s.is_empty() {
-            return Err(ParseCodeError::Empty);
+            return Err(ParseCodeErrorKind::Empty);
         }
         let mut key = 0u64;
         for (pos, &c) in s.as_bytes().iter().enumerate() {
             // All bytes before `pos` are ASCII, so `pos` is also the character position.
             let sym = SYMBOLS[c as usize];
             if sym & BAD != 0 {
-                return Err(ParseCodeError::BadCharacter {
+                return Err(ParseCodeErrorKind::BadCharacter {
                     position: pos,
                     found: s[pos..].chars().next().unwrap_or('\u{fffd}'),
                     expected: EXPECTED,
                 });
             }
             if pos == Self::LEN {
-                return Err(ParseCodeError::TooLong {
+                return Err(ParseCodeErrorKind::TooLong {
                     len: s.chars().count(),
                     max: Self::LEN,
                 });
@@ -99,7 +107,7 @@ impl IcdPcs {
             key = (key << 6) | u64::from(sym);
         }
         if s.len() < Self::LEN {
-            return Err(ParseCodeError::TooShort {
+            return Err(ParseCodeErrorKind::TooShort {
                 len: s.len(),
                 min: Self::LEN,
             });
@@ -134,7 +142,22 @@ impl IcdPcs {
         Some(sixbit::decode(sixbit::symbol(self.key(), pos)) as char)
     }
 
-    /// The code as text (the same as `Display`).
+    /// The code as text (`"0SRD0JZ"`), without allocating; same as `Display`.
+    /// The one name every code type uses for its text.
+    ///
+    /// ```
+    /// assert_eq!("0srd0jz".parse::<medcode::IcdPcs>().unwrap().text().as_str(), "0SRD0JZ");
+    /// ```
+    pub fn text(self) -> CodeBuf {
+        #[allow(deprecated)]
+        self.as_code()
+    }
+
+    /// The code as text: the old name of [`text`](Self::text).
+    #[deprecated(
+        since = "0.2.0",
+        note = "use `text()`: one name for a code's text across code types"
+    )]
     pub fn as_code(self) -> CodeBuf {
         let mut buf = CodeBuf::new();
         for pos in 0..Self::LEN {
@@ -149,27 +172,33 @@ impl IcdPcs {
     }
 }
 
-crate::codebuf::code_text_traits!(IcdPcs, as_code, "an ICD-10-PCS code such as \"0SRD0JZ\"");
+crate::codebuf::code_text_traits!(IcdPcs, text, "an ICD-10-PCS code such as \"0SRD0JZ\"");
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ParseCodeError::*;
+    use ParseCodeErrorKind::*;
 
     #[test]
     fn accepts_and_rejects() {
-        assert_eq!("0SRD0JZ".parse::<IcdPcs>().unwrap().to_string(), "0SRD0JZ");
         assert_eq!(
-            " xw033e5 ".parse::<IcdPcs>().unwrap().to_string(),
+            IcdPcs::parse_kind("0SRD0JZ").unwrap().to_string(),
+            "0SRD0JZ"
+        );
+        assert_eq!(
+            IcdPcs::parse_kind(" xw033e5 ").unwrap().to_string(),
             "XW033E5"
         );
-        assert_eq!("0SRD0J".parse::<IcdPcs>(), Err(TooShort { len: 6, min: 7 }));
         assert_eq!(
-            "0SRD0JZZ".parse::<IcdPcs>(),
+            IcdPcs::parse_kind("0SRD0J"),
+            Err(TooShort { len: 6, min: 7 })
+        );
+        assert_eq!(
+            IcdPcs::parse_kind("0SRD0JZZ"),
             Err(TooLong { len: 8, max: 7 })
         );
         assert_eq!(
-            "0SR.0JZ".parse::<IcdPcs>(),
+            IcdPcs::parse_kind("0SR.0JZ"),
             Err(BadCharacter {
                 position: 3,
                 found: '.',
@@ -177,7 +206,7 @@ mod tests {
             })
         );
         assert_eq!(
-            "OSRD0JZ".parse::<IcdPcs>(),
+            IcdPcs::parse_kind("OSRD0JZ"),
             Err(BadCharacter {
                 position: 0,
                 found: 'O',
@@ -185,14 +214,14 @@ mod tests {
             })
         );
         assert_eq!(
-            "0SRD0Jé".parse::<IcdPcs>(),
+            IcdPcs::parse_kind("0SRD0Jé"),
             Err(BadCharacter {
                 position: 6,
                 found: 'é',
                 expected: EXPECTED
             })
         );
-        assert_eq!("   ".parse::<IcdPcs>(), Err(Empty));
+        assert_eq!(IcdPcs::parse_kind("   "), Err(Empty));
     }
 
     #[test]
@@ -208,7 +237,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn fast_path_agrees_with_careful_parser(s in "[ 0-9A-Za-z.\\x00é]{0,9}") {
-            proptest::prop_assert_eq!(IcdPcs::parse(&s), IcdPcs::parse_slow(&s));
+            proptest::prop_assert_eq!(IcdPcs::parse_kind(&s), IcdPcs::parse_slow(&s));
         }
     }
 }

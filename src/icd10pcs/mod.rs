@@ -79,15 +79,15 @@ pub fn valid_on(date: Date) -> impl Iterator<Item = IcdPcsInfo> {
 /// ```
 pub fn with_prefix(
     prefix: &str,
-) -> Result<impl ExactSizeIterator<Item = IcdPcsInfo>, crate::ParseCodeError> {
+) -> Result<impl ExactSizeIterator<Item = IcdPcsInfo>, crate::ParseCodeErrorKind> {
     let p = prefix.trim();
     // Parse the prefix padded with a valid character so its syntax is checked.
     let n = p.chars().count();
     if n == 0 {
-        return Err(crate::ParseCodeError::Empty);
+        return Err(crate::ParseCodeErrorKind::Empty);
     }
     if n > IcdPcs::LEN {
-        return Err(crate::ParseCodeError::TooLong {
+        return Err(crate::ParseCodeErrorKind::TooLong {
             len: n,
             max: IcdPcs::LEN,
         });
@@ -122,6 +122,17 @@ impl IcdPcs {
     #[inline]
     pub fn info(self) -> Option<IcdPcsInfo> {
         phash::lookup(self.key(), t::PCS_SEED, &t::PCS_PILOTS, &t::PCS_SLOTS).map(IcdPcsInfo)
+    }
+
+    /// The official long title (the newest release's), or `None` if no
+    /// bundled release has the code: `self.info().and_then(|i| i.title())`.
+    ///
+    /// ```
+    /// let code: medcode::IcdPcs = "0SRD0JZ".parse().unwrap();
+    /// assert!(code.title().unwrap().starts_with("Replacement of Left Knee Joint"));
+    /// ```
+    pub fn title(self) -> Option<&'static str> {
+        self.info().and_then(IcdPcsInfo::title)
     }
 
     /// True if the code is valid on `date` (as of the horizon for later dates).
@@ -278,6 +289,38 @@ pub struct Axis {
 /// What the tables know about one ICD-10-PCS code (a cheap `Copy` handle).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct IcdPcsInfo(u32);
+
+/// The code and its title: `0SRD0JZ Replacement of Left Knee Joint …`.
+///
+/// ```
+/// let info = "0SRD0JZ".parse::<medcode::IcdPcs>().unwrap().info().unwrap();
+/// assert!(info.to_string().starts_with("0SRD0JZ Replacement of Left Knee Joint"));
+/// ```
+impl fmt::Display for IcdPcsInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.title() {
+            Some(t) => write!(f, "{} {t}", self.code()),
+            None => write!(f, "{}", self.code()),
+        }
+    }
+}
+
+/// Serialised as `{"code", "title", "short_title"}`.
+///
+/// ```
+/// let info = "0SRD0JZ".parse::<medcode::IcdPcs>().unwrap().info().unwrap();
+/// assert_eq!(serde_json::to_value(info).unwrap()["code"], "0SRD0JZ");
+/// ```
+impl serde::Serialize for IcdPcsInfo {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("IcdPcsInfo", 3)?;
+        st.serialize_field("code", &self.code())?;
+        st.serialize_field("title", &self.title())?;
+        st.serialize_field("short_title", &self.short_title())?;
+        st.end()
+    }
+}
 
 impl fmt::Debug for IcdPcsInfo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

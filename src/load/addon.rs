@@ -26,7 +26,7 @@ impl AddonEntry {
         self.primaries
             .iter()
             .filter(move |(_, from, to)| {
-                from.map_or(true, |f| f <= date) && to.map_or(true, |t| date <= t)
+                from.is_none_or(|f| f <= date) && to.is_none_or(|t| date <= t)
             })
             .map(|p| p.0)
     }

@@ -6,7 +6,7 @@
 use super::hcpcs_file::decode_cp1252;
 use super::{LoadOptions, Loaded};
 use crate::cpt::Cpt;
-use crate::error::ParseCodeError;
+use crate::error::ParseCodeErrorKind;
 use std::collections::HashMap;
 use std::fmt;
 use std::io::Read;
@@ -63,7 +63,7 @@ pub enum CptLineError {
         /// The code field as found (trimmed).
         found: String,
         /// Why it is not a code.
-        source: ParseCodeError,
+        source: ParseCodeErrorKind,
     },
     /// The line lacks the separator of the file's layout.
     #[error("line {line}: not {layout}: no separator after the code")]
@@ -486,7 +486,7 @@ fn record(line: &str, n: usize, layout: DescriptorLayout) -> Result<(Cpt, String
             }
         }
     };
-    let cpt = Cpt::parse(&code).map_err(|source| CptLineError::BadCode {
+    let cpt = Cpt::parse_kind(&code).map_err(|source| CptLineError::BadCode {
         line: n,
         found: code.clone(),
         source,

@@ -94,7 +94,7 @@ pub struct PtpEdit {
 impl PtpEdit {
     /// True if the edit is in effect on `date` (`effective <= date <= deletion`).
     pub fn in_effect(&self, date: Date) -> bool {
-        self.effective <= date && self.deletion.map_or(true, |d| date <= d)
+        self.effective <= date && self.deletion.is_none_or(|d| date <= d)
     }
 }
 

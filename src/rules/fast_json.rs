@@ -282,6 +282,11 @@ impl<'a> Reader<'a> {
 
     fn diagnosis(&mut self) -> Option<DiagnosisRef<'a>> {
         let mut d = DiagnosisRef::default();
+        // The code alone, as a string, is a diagnosis too.
+        if self.peek()? == b'"' {
+            d.code = Some(Cow::Borrowed(self.string()?));
+            return Some(d);
+        }
         self.fields(|r, name| {
             Some(match name {
                 "code" => {

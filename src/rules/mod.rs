@@ -105,14 +105,28 @@ impl fmt::Display for Severity {
     }
 }
 
+/// An unknown severity name.
+///
+/// ```
+/// use medcode::rules::Severity;
+/// let e = "fatal".parse::<Severity>().unwrap_err();
+/// assert_eq!(e.to_string(), r#"unknown severity "fatal" (error, warning or info)"#);
+/// let boxed: Box<dyn std::error::Error> = Box::new(e); // works with `?` and anyhow
+/// # drop(boxed);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown severity {0:?} (error, warning or info)")]
+pub struct ParseSeverityError(pub String);
+
 impl FromStr for Severity {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Severity, String> {
+    type Err = ParseSeverityError;
+    /// `error`, `warning` (or `warn`), `info`; case and surrounding space do not matter.
+    fn from_str(s: &str) -> Result<Severity, ParseSeverityError> {
         match s.trim().to_ascii_lowercase().as_str() {
             "error" => Ok(Severity::Error),
             "warning" | "warn" => Ok(Severity::Warning),
             "info" => Ok(Severity::Info),
-            _ => Err(format!("unknown severity {s:?} (error, warning or info)")),
+            _ => Err(ParseSeverityError(s.to_owned())),
         }
     }
 }
@@ -120,7 +134,8 @@ impl FromStr for Severity {
 /// One thing wrong with a claim.
 ///
 /// Serialised as `{"rule", "severity", "line", "field", "codes", "message"}`:
-/// `line` is the 0-based line index or `null` for claim-level findings,
+/// `line` is the 0-based index into the claim's `lines` (the message counts
+/// from 1: "line 1" is index 0) or `null` for claim-level findings,
 /// `field` the path of the field (`"diagnoses[2]"`, `"lines[0].modifiers[1]"`)
 /// or `null`.
 ///
@@ -143,7 +158,12 @@ pub struct Finding {
     pub rule: Cow<'static, str>,
     /// The severity (the rule's default or the configured override).
     pub severity: Severity,
-    /// The 0-based line index, for line-level findings.
+    /// For line-level findings, the 0-based index of the line in the
+    /// claim's `lines` (`claim.lines[i]`). The message counts lines from 1,
+    /// as a claim form does ("line 3" is index 2): see
+    /// [`line_number`](Self::line_number). Not the input line of a JSON
+    /// Lines file, which [`Report::to_jsonl`]'s wrapper gives as its own
+    /// 1-based `line`.
     pub line: Option<usize>,
     /// The claim field the finding is about.
     pub field: Option<String>,
@@ -151,6 +171,27 @@ pub struct Finding {
     pub codes: Vec<String>,
     /// What is wrong, which code, and why.
     pub message: String,
+}
+
+impl Finding {
+    /// The claim line the finding is about, counted from 1 as its message
+    /// and a claim form count them (`line + 1`).
+    ///
+    /// ```
+    /// use medcode::claim::{Claim, ClaimLine};
+    /// use medcode::rules::Engine;
+    /// let claim = Claim {
+    ///     lines: vec![ClaimLine::new("99213"), ClaimLine::new("9921")],
+    ///     ..Claim::default()
+    /// };
+    /// let report = Engine::builder().build().unwrap().check(&claim);
+    /// let bad = report.findings.iter().find(|f| f.line == Some(1)).unwrap();
+    /// assert_eq!(bad.line_number(), Some(2));
+    /// assert!(bad.message.contains("line 2"), "{}", bad.message);
+    /// ```
+    pub fn line_number(&self) -> Option<usize> {
+        self.line.map(|i| i + 1)
+    }
 }
 
 /// The findings for one claim.
@@ -1033,6 +1074,11 @@ impl Engine {
 impl Report {
     /// The report as one JSON Lines output line (no newline):
     /// `{"line": N, "claim_id": …, "findings": [ … ]}`, `line` left out when `None`.
+    ///
+    /// The wrapper's `line` is the caller's count, by convention the 1-based
+    /// line of the input file (`medcode check` writes it so); each finding's
+    /// own `line` is the 0-based index into the claim's `lines` (see
+    /// [`Finding::line`]).
     ///
     /// ```
     /// let r = medcode::rules::Report { claim_id: Some("C1".into()), findings: vec![] };

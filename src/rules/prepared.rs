@@ -13,7 +13,7 @@ use crate::mce::{DxFlags, PcsFlags};
 use crate::modifier::Modifier;
 use crate::release::DatedRelease;
 use crate::text::{is_blank, trim};
-use crate::ParseCodeError;
+use crate::ParseCodeErrorKind;
 
 /// Professional (CMS-1500/837P) or institutional (UB-04/837I).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -73,7 +73,7 @@ pub enum CodeStatus {
     Missing,
     /// Not a code of the expected system, nor of any other (the parse error
     /// of the expected system).
-    Unparseable(ParseCodeError),
+    Unparseable(ParseCodeErrorKind),
     /// A code of another system (an ICD-10-PCS code as a diagnosis …).
     OtherSystem(System),
     /// Right syntax, but in no bundled (or loaded) release.
@@ -278,7 +278,7 @@ pub struct PreparedLine<'c> {
 impl PreparedLine<'_> {
     /// True if the line carries `modifier`.
     pub fn has_modifier(&self, modifier: &str) -> bool {
-        Modifier::parse(modifier).is_ok_and(|m| self.has(m))
+        Modifier::parse_kind(modifier).is_ok_and(|m| self.has(m))
     }
 
     /// True if the line carries `modifier` (the typed form of
@@ -575,7 +575,7 @@ pub(crate) fn modifier_known(m: Modifier, src: HcpcsSource<'_>) -> bool {
 }
 
 fn other_system_dx(raw: &str, src: HcpcsSource<'_>) -> Option<System> {
-    if let Ok(p) = IcdPcs::parse(raw) {
+    if let Ok(p) = IcdPcs::parse_kind(raw) {
         if p.info().is_some() {
             return Some(System::Icd10Pcs);
         }
@@ -609,7 +609,7 @@ fn prepare_dx<'c>(
     if is_blank(raw_s) {
         return dx;
     }
-    match IcdCm::parse(raw_s) {
+    match IcdCm::parse_kind(raw_s) {
         Ok(code) => {
             dx.code = Some(code);
             match code.info() {
@@ -624,7 +624,9 @@ fn prepare_dx<'c>(
                             None if is_header_on(info, d) => CodeStatus::Header,
                             None => CodeStatus::NotValidOnDate,
                         },
-                        None if !info.is_billable() || info.requires_seventh_character() => {
+                        None if !info.billable_in_some_release()
+                            || info.requires_seventh_character() =>
+                        {
                             CodeStatus::Header
                         }
                         None => CodeStatus::Unchecked,
@@ -649,7 +651,7 @@ fn is_header_on(info: IcdCmInfo, date: Date) -> bool {
     if !info.is_header() {
         return false;
     }
-    !info.is_billable()
+    !info.billable_in_some_release()
         || info.requires_seventh_character()
         || info.descendants().any(|d| d.valid_on(date))
 }
@@ -684,12 +686,12 @@ fn prepare_pcs<'c>(
                 },
             };
         }
-        IcdCm::parse(raw_s)
+        IcdCm::parse_kind(raw_s)
             .ok()
             .and_then(|c| c.info())
             .map(|_| System::Icd10Cm)
     };
-    match IcdPcs::parse(raw_s) {
+    match IcdPcs::parse_kind(raw_s) {
         Ok(code) => {
             p.code = Some(code);
             match code.info() {
@@ -736,7 +738,7 @@ fn prepare_line<'c>(
         modifiers: line
             .modifiers
             .iter()
-            .map(|m| Modifier::parse(m).ok())
+            .map(|m| Modifier::parse_kind(m).ok())
             .collect(),
         modifiers_raw: line.modifiers,
         units: line.units,
@@ -757,7 +759,7 @@ fn prepare_line<'c>(
                 ProcedureCode::Hcpcs(h) => match src.entry(h) {
                     None => CodeStatus::Unchecked,
                     Some(None) => {
-                        if IcdCm::parse(raw).ok().and_then(|c| c.info()).is_some() {
+                        if IcdCm::parse_kind(raw).ok().and_then(|c| c.info()).is_some() {
                             CodeStatus::OtherSystem(System::Icd10Cm)
                         } else {
                             CodeStatus::NotInTable
@@ -775,15 +777,19 @@ fn prepare_line<'c>(
             };
         }
         None => {
-            out.status = if IcdPcs::parse(raw).ok().and_then(|c| c.info()).is_some() {
+            out.status = if IcdPcs::parse_kind(raw)
+                .ok()
+                .and_then(|c| c.info())
+                .is_some()
+            {
                 CodeStatus::OtherSystem(System::Icd10Pcs)
-            } else if IcdCm::parse(raw).ok().and_then(|c| c.info()).is_some() {
+            } else if IcdCm::parse_kind(raw).ok().and_then(|c| c.info()).is_some() {
                 CodeStatus::OtherSystem(System::Icd10Cm)
             } else {
                 CodeStatus::Unparseable(
-                    crate::cpt::Cpt::parse(raw)
+                    crate::cpt::Cpt::parse_kind(raw)
                         .err()
-                        .unwrap_or(ParseCodeError::Empty),
+                        .unwrap_or(ParseCodeErrorKind::Empty),
                 )
             };
         }

@@ -141,7 +141,7 @@ fn replacement_text(code: crate::IcdCm, info: Option<IcdCmInfo>, date: Date) -> 
     let by: Vec<String> = code
         .replaced_by(date)
         .into_iter()
-        .filter(|c| last_day.map_or(true, |d| c.effective == d.succ()))
+        .filter(|c| last_day.is_none_or(|d| c.effective == d.succ()))
         .map(|c| c.code.to_string())
         .collect();
     if by.is_empty() {
@@ -190,7 +190,7 @@ rule!(
                 },
                 CodeStatus::NotInTable => match it.expected {
                     System::Icd10Cm => {
-                        let replaced = match (crate::IcdCm::parse(&it.display()), it.date) {
+                        let replaced = match (crate::IcdCm::parse_kind(&it.display()), it.date) {
                             (Ok(code), Some(date)) => replacement_text(code, None, date),
                             _ => String::new(),
                         };
@@ -281,7 +281,7 @@ rule!(
                             base.push('X');
                         }
                         let full = format!("{base}{ch}");
-                        let shown = crate::IcdCm::parse(&full).map_or(full, |c| c.to_string());
+                        let shown = crate::IcdCm::parse_kind(&full).map_or(full, |c| c.to_string());
                         format!(" (such as {shown}, {text})")
                     })
                     .unwrap_or_default();

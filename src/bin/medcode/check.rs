@@ -2,116 +2,74 @@
 
 use medcode::hcpcs::HcpcsRelease;
 use medcode::load::{AddonTable, MueTable, PtpSetting, PtpTable};
-use medcode::rules::Engine;
+use medcode::rules::{Engine, Report, Severity};
 use std::collections::BTreeMap;
-use std::ffi::{OsStr, OsString};
+use std::ffi::OsStr;
 use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-pub const USAGE: &str = "\
-  medcode check [FILE|-] [--ncci-ptp PATH]... [--mue PATH]... [--addon PATH]... [--hcpcs-file PATH]
-                [--max-line-bytes N] [--jobs N]";
-
 /// The longest input line read by default: 1 MiB, the C ABI's claim limit.
 pub const DEFAULT_MAX_LINE_BYTES: usize = 1 << 20;
 
-const HELP: &str = "\
-check    reads claims as JSON Lines (one claim a line; FILE or - for stdin) and writes
-         one line per input line: {\"line\": N, \"claim_id\": ..., \"findings\": [...]}
---ncci-ptp  a CMS NCCI PTP file (repeat for each file; ccipra* = practitioner, ccioph* = hospital)
---mue       a CMS MUE table (CSV or tab-separated)
---addon     a CMS add-on code file
---hcpcs-file  the CMS quarterly HCPCS file to check HCPCS codes and modifiers against
+/// `medcode check`'s arguments.
+#[derive(clap::Args)]
+#[command(after_help = "\
+Reads claims as JSON Lines (one claim a line) and writes one line per input line:
+{\"line\": N, \"claim_id\": ..., \"findings\": [...]} where N is the 1-based input line.
 Each table may be CMS's .zip as downloaded. The rows each table loaded go to stderr; a file
-with no record, another table's headings or binary content is refused (exit 2).
---max-line-bytes  the longest line read (default 1048576, 1 MiB); a longer line is not read:
-            its output line holds one malformed-claim finding \"line longer than N bytes\"
---jobs N    check on N threads (default: every core; 1: one thread); the output is the same,
-            in input order, whatever N
-exit status: 0 (findings or not), 1 if the input cannot be read or the output cannot be
-             written, 2 on usage or table errors";
+with no record, another table's headings or binary content is refused (exit 2). When stderr
+is a terminal, a summary follows: claims clean / with errors / with warnings, findings by
+severity and by rule, claims per second.
 
-struct Args {
+exit status: 0 (findings or not), 1 if the input cannot be read or the output cannot be
+written, 2 on usage or table errors")]
+pub struct CheckArgs {
+    /// The claims (JSON Lines); - or nothing for standard input
+    #[arg(value_name = "FILE")]
     input: Option<PathBuf>,
-    max_line: usize,
+    /// A CMS NCCI PTP file (repeat for each file; ccipra* = practitioner, ccioph* = hospital)
+    #[arg(long = "ncci-ptp", value_name = "PATH")]
     ptp: Vec<PathBuf>,
+    /// A CMS MUE table (CSV or tab-separated; repeat for each)
+    #[arg(long, value_name = "PATH")]
     mue: Vec<PathBuf>,
+    /// A CMS add-on code file (repeat for each)
+    #[arg(long, value_name = "PATH")]
     addon: Vec<PathBuf>,
+    /// The CMS quarterly HCPCS file to check HCPCS codes and modifiers against (else the bundled release)
+    #[arg(long = "hcpcs-file", value_name = "PATH")]
     hcpcs: Option<PathBuf>,
-    /// Threads to check on (`--jobs`; 0 = every core).
-    jobs: usize,
+    /// The longest line read; a longer line is not read: its output line holds one
+    /// malformed-claim finding "line longer than N bytes"
+    #[arg(long = "max-line-bytes", value_name = "N", default_value_t = DEFAULT_MAX_LINE_BYTES,
+          value_parser = positive_bytes)]
+    max_line: usize,
+    /// Check on N threads (default: every core; 1: one thread); the output is the
+    /// same, in input order, whatever N
+    #[arg(long, value_name = "N", value_parser = positive_jobs)]
+    jobs: Option<usize>,
 }
 
-fn parse(raw: Vec<OsString>) -> Result<Args, String> {
-    let mut a = Args {
-        input: None,
-        max_line: DEFAULT_MAX_LINE_BYTES,
-        ptp: Vec::new(),
-        mue: Vec::new(),
-        addon: Vec::new(),
-        hcpcs: None,
-        jobs: 0,
-    };
-    let mut it = raw.into_iter();
-    while let Some(raw_arg) = it.next() {
-        // Options are UTF-8; a file name need not be.
-        let Some(s) = raw_arg.to_str() else {
-            if a.input.is_some() {
-                return Err("check takes one FILE (or -)".into());
-            }
-            a.input = Some(raw_arg.into());
-            continue;
-        };
-        let (flag, inline) = match s.split_once('=') {
-            Some((f, v)) if f.starts_with("--") => (f.to_owned(), Some(OsString::from(v))),
-            _ => (s.to_owned(), None),
-        };
-        let mut value = |name: &str| {
-            inline
-                .clone()
-                .or_else(|| it.next())
-                .ok_or(format!("{name} needs a value"))
-        };
-        match flag.as_str() {
-            "--ncci-ptp" => a.ptp.push(value("--ncci-ptp")?.into()),
-            "--mue" => a.mue.push(value("--mue")?.into()),
-            "--addon" => a.addon.push(value("--addon")?.into()),
-            "--hcpcs-file" => a.hcpcs = Some(value("--hcpcs-file")?.into()),
-            "--max-line-bytes" => {
-                let v = value("--max-line-bytes")?;
-                a.max_line = v
-                    .to_str()
-                    .and_then(|t| t.trim().parse::<usize>().ok())
-                    .filter(|&n| n > 0)
-                    .ok_or(format!(
-                        "--max-line-bytes {}: expected a positive number of bytes",
-                        v.to_string_lossy()
-                    ))?;
-            }
-            "--jobs" => {
-                let v = value("--jobs")?;
-                a.jobs = v
-                    .to_str()
-                    .and_then(|t| t.trim().parse::<usize>().ok())
-                    .filter(|&n| n > 0)
-                    .ok_or(format!(
-                        "--jobs {}: expected a positive number of threads",
-                        v.to_string_lossy()
-                    ))?;
-            }
-            "-h" | "--help" => return Err(String::new()),
-            f if f.starts_with("--") => return Err(format!("unknown option {f}")),
-            _ if a.input.is_some() => return Err("check takes one FILE (or -)".into()),
-            _ => a.input = Some(raw_arg.into()),
-        }
-    }
-    Ok(a)
+fn positive_jobs(v: &str) -> Result<usize, String> {
+    v.trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|&n| n > 0)
+        .ok_or_else(|| "expected a positive number of threads".to_owned())
+}
+
+fn positive_bytes(v: &str) -> Result<usize, String> {
+    v.trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|&n| n > 0)
+        .ok_or_else(|| "expected a positive number of bytes".to_owned())
 }
 
 /// Loads the tables the arguments name, saying on stderr how many rows each
 /// holds (a file the loaders refuse stops the run before any claim is read).
-fn build(a: &Args) -> Result<Engine, String> {
+fn build(a: &CheckArgs) -> Result<Engine, String> {
     let mut b = Engine::builder();
     for p in &a.ptp {
         let t = PtpTable::load(p).map_err(|e| format!("{}: {e}", p.display()))?;
@@ -138,7 +96,7 @@ fn build(a: &Args) -> Result<Engine, String> {
         b = b.addon(t);
     }
     if let Some(p) = &a.hcpcs {
-        let r = HcpcsRelease::load(p).map_err(|e| format!("{}: {e}", p.display()))?;
+        let r = HcpcsRelease::load(p).map_err(|e| format!("--hcpcs-file {}: {e}", p.display()))?;
         eprintln!(
             "medcode check: {}: {} HCPCS codes, {} modifiers",
             p.display(),
@@ -154,19 +112,8 @@ fn build(a: &Args) -> Result<Engine, String> {
     b.build().map_err(|e| e.to_string())
 }
 
-/// Runs `medcode check` with the arguments after `check`.
-pub fn run(raw: Vec<OsString>) -> ExitCode {
-    let args = match parse(raw) {
-        Ok(a) => a,
-        Err(e) if e.is_empty() => {
-            println!("usage:\n{USAGE}\n\n{HELP}");
-            return ExitCode::SUCCESS;
-        }
-        Err(e) => {
-            eprintln!("medcode: {e}\nusage:\n{USAGE}\n\n{HELP}");
-            return ExitCode::from(2);
-        }
-    };
+/// Runs `medcode check` with its parsed arguments.
+pub fn run(args: CheckArgs) -> ExitCode {
     let engine = match build(&args) {
         Ok(e) => e,
         Err(e) => {
@@ -199,7 +146,7 @@ pub fn run(raw: Vec<OsString>) -> ExitCode {
             );
         }
     }
-    let jobs = medcode::rules::jobs_or_all_cores(args.jobs);
+    let jobs = medcode::rules::jobs_or_all_cores(args.jobs.unwrap_or(0));
     let mut out = BufWriter::new(io::stdout().lock());
     let checked = if jobs > 1 {
         crate::parallel::check_stream_parallel(
@@ -233,49 +180,103 @@ pub fn run(raw: Vec<OsString>) -> ExitCode {
     }
 }
 
-#[derive(Default)]
+/// What `check` prints on a terminal when it is done.
 pub(crate) struct Summary {
+    start: std::time::Instant,
     claims: usize,
-    by_rule: BTreeMap<String, usize>,
-    malformed: usize,
+    clean: usize,
+    with_errors: usize,
+    /// With warnings but no error.
+    with_warnings: usize,
+    by_severity: [usize; 3],
+    /// Per rule: findings, and claims with at least one.
+    by_rule: BTreeMap<String, (usize, usize)>,
+}
+
+impl Default for Summary {
+    fn default() -> Summary {
+        Summary {
+            start: std::time::Instant::now(),
+            claims: 0,
+            clean: 0,
+            with_errors: 0,
+            with_warnings: 0,
+            by_severity: [0; 3],
+            by_rule: BTreeMap::new(),
+        }
+    }
 }
 
 impl Summary {
-    /// Counts one claim's report.
-    pub(crate) fn add(&mut self, report: &medcode::rules::Report) {
-        self.claims += 1;
-        for f in &report.findings {
-            *self.by_rule.entry(f.rule.to_string()).or_default() += 1;
+    /// Adds the counts of another part of the input (the parallel path's
+    /// batches); the start time stays this one's.
+    pub(crate) fn merge(&mut self, other: Summary) {
+        self.claims += other.claims;
+        self.clean += other.clean;
+        self.with_errors += other.with_errors;
+        self.with_warnings += other.with_warnings;
+        for (mine, theirs) in self.by_severity.iter_mut().zip(other.by_severity) {
+            *mine += theirs;
         }
-        if report.claim_id.is_none()
-            && report
-                .findings
-                .iter()
-                .any(|f| f.rule == "malformed-claim" && f.field.is_none())
-        {
-            self.malformed += 1;
+        for (rule, (findings, claims)) in other.by_rule {
+            let counts = self.by_rule.entry(rule).or_default();
+            counts.0 += findings;
+            counts.1 += claims;
         }
     }
 
-    /// Adds the counts of another part of the input.
-    pub(crate) fn merge(&mut self, other: Summary) {
-        self.claims += other.claims;
-        self.malformed += other.malformed;
-        for (rule, n) in other.by_rule {
-            *self.by_rule.entry(rule).or_default() += n;
+    /// Counts one claim's report.
+    pub(crate) fn add(&mut self, report: &Report) {
+        self.claims += 1;
+        if report.is_clean() {
+            self.clean += 1;
+        } else if report.has_errors() {
+            self.with_errors += 1;
+        } else if report
+            .findings
+            .iter()
+            .any(|f| f.severity == Severity::Warning)
+        {
+            self.with_warnings += 1;
+        }
+        for (i, f) in report.findings.iter().enumerate() {
+            self.by_severity[f.severity as usize] += 1;
+            let counts = self.by_rule.entry(f.rule.to_string()).or_default();
+            counts.0 += 1;
+            // A claim counts once per rule: at the rule's first finding.
+            if !report.findings[..i].iter().any(|g| g.rule == f.rule) {
+                counts.1 += 1;
+            }
         }
     }
 
     fn print(&self) {
-        let total: usize = self.by_rule.values().sum();
+        let secs = self.start.elapsed().as_secs_f64();
+        let rate = if secs > 0.0 {
+            format!("{:.0}", self.claims as f64 / secs)
+        } else {
+            "-".to_owned()
+        };
+        let malformed = self.by_rule.get("malformed-claim").map_or(0, |c| c.1);
+        let [errors, warnings, infos] = self.by_severity;
         eprintln!(
-            "\rmedcode check: {} claims ({} malformed), {total} findings",
-            self.claims, self.malformed
+            "\rmedcode check: {} claims in {secs:.2} s ({rate} claims/s): {} clean, {} with errors, \
+             {} with warnings only, {} info only; {malformed} malformed",
+            self.claims,
+            self.clean,
+            self.with_errors,
+            self.with_warnings,
+            self.claims - self.clean - self.with_errors - self.with_warnings,
+        );
+        eprintln!(
+            "  findings: {} ({errors} errors, {warnings} warnings, {infos} info)",
+            errors + warnings + infos
         );
         let mut rows: Vec<_> = self.by_rule.iter().collect();
-        rows.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-        for (rule, n) in rows {
-            eprintln!("  {n:>8}  {rule}");
+        rows.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(b.0)));
+        eprintln!("  {:>8}  {:>8}  rule", "findings", "claims");
+        for (rule, (n, claims)) in rows {
+            eprintln!("  {n:>8}  {claims:>8}  {rule}");
         }
     }
 }
@@ -372,7 +373,7 @@ fn check_stream(
             .write_all(report.to_jsonl(Some(n)).as_bytes())
             .and_then(|()| out.write_all(b"\n"));
         written.map_err(Failed::Writing)?;
-        if tty && n % 10_000 == 0 {
+        if tty && n.is_multiple_of(10_000) {
             eprint!("\rmedcode check: {n} claims");
         }
     }

@@ -1,148 +1,129 @@
 //! The `medcode` command-line tool (feature `cli`).
 //!
-//! ```text
-//! medcode lookup CODE [--system SYSTEM] [--date YYYY-MM-DD] [--json]
-//!                [--hcpcs-file PATH] [--cpt-descriptors PATH]
-//! medcode export icd10cm|icd10pcs|hcpcs [--date YYYY-MM-DD] [--hcpcs-file PATH]
-//! medcode check [FILE|-] [--ncci-ptp PATH]... [--mue PATH]... [--addon PATH]... [--hcpcs-file PATH]
-//! ```
-//! Exit status: 0 when the code is valid on the date, 1 otherwise, 2 on usage errors.
+//! Arguments are parsed by `clap` (derive): `medcode --help`, and
+//! `medcode SUBCOMMAND --help` for each of `lookup`, `export`, `releases`,
+//! `check` and `completions`.
 #![forbid(unsafe_code)]
 
 mod check;
 mod parallel;
 
+use clap::{CommandFactory, Parser, Subcommand};
+use clap_complete::Shell;
 use medcode::hcpcs::{self, HcpcsRelease};
 use medcode::load::CptDescriptors;
 use medcode::lookup::{self, LookupAnswer, LookupReport, System, UserFiles};
 use medcode::{icd10cm, icd10pcs, Date};
 use std::ffi::OsString;
 use std::io::{self, BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "\
-usage:
-  medcode lookup CODE [--system icd10cm|icd10pcs|cpt|hcpcs] [--date YYYY-MM-DD] [--json]
-                 [--hcpcs-file PATH] [--cpt-descriptors PATH]
-  medcode export icd10cm|icd10pcs|hcpcs [--date YYYY-MM-DD] [--hcpcs-file PATH]
-  medcode releases
-  medcode check [FILE|-] [--ncci-ptp PATH]... [--mue PATH]... [--addon PATH]... [--hcpcs-file PATH]
-  medcode --help | --version
+/// US medical billing codes: look a code up, export a code set, check claims.
+#[derive(Parser)]
+#[command(
+    name = "medcode",
+    version,
+    about = "US medical billing codes: look a code up (ICD-10-CM, ICD-10-PCS, CPT, HCPCS, \
+             modifiers), export a code set, check claims",
+    arg_required_else_help = true,
+    after_help = "exit status: 0 valid (lookup) or done; 1 not valid / not a code, or an I/O \
+                  error; 2 usage or file error; 3 (lookup) validity unknown (e.g. CPT \
+                  without a licensed descriptor file)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
 
-lookup   what the bundled tables say about CODE on the date (default: today);
-         without --system the system is chosen from the code's syntax
-export   the code set as of the date: tab-separated code, billable, title
---hcpcs-file       the CMS quarterly HCPCS file (HCPC<year>_<MON>_ANWEB_<date>.txt)
---cpt-descriptors  a CPT descriptor file you are licensed for (tab/comma/fixed width)
-releases the bundled releases of each system with their code counts
-check    check claims (JSON Lines in, one JSON line of findings out per input line;
-         `medcode check --help` for the options)
-exit status: 0 valid, 1 not valid / not a code, 2 usage error";
+#[derive(Subcommand)]
+enum Command {
+    /// What the bundled tables say about CODE on a date (default: today)
+    #[command(
+        after_help = "Without --system the system is chosen from the code's syntax; a \
+        code several systems hold (J1100: HCPCS J1100 and ICD-10-CM J11.00) is answered by \
+        each. Two characters are a modifier (25, LT).\n\n\
+        exit status: 0 valid on the date, 1 not valid or not a code, 2 usage or file error, \
+        3 validity unknown (CPT without dates, CDT, a modifier not in any file)"
+    )]
+    Lookup(LookupArgs),
+    /// The code set as of a date: tab-separated code, billable, title
+    Export(ExportArgs),
+    /// The bundled releases of each system with their code counts
+    Releases,
+    /// Check claims: JSON Lines in, one JSON line of findings out per input line
+    Check(check::CheckArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    #[command(
+        after_help = "e.g. medcode completions bash > ~/.local/share/bash-completion/completions/medcode"
+    )]
+    Completions {
+        /// The shell to complete for
+        shell: Shell,
+    },
+}
 
-struct Args {
-    positional: Vec<String>,
-    date: Option<Date>,
-    json: bool,
+#[derive(clap::Args)]
+struct LookupArgs {
+    /// The code (case, dot and surrounding space do not matter)
+    #[arg(value_name = "CODE")]
+    code: OsString,
+    /// Ask one system: icd10cm, icd10pcs, cpt, hcpcs or modifier
+    #[arg(long, value_name = "SYSTEM")]
     system: Option<System>,
+    /// The date asked about (default: today)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    date: Option<Date>,
+    /// Answer as one JSON object
+    #[arg(long)]
+    json: bool,
+    /// The CMS quarterly HCPCS file (HCPC<year>_<MON>_ANWEB_<date>.txt, .xlsx or .zip); else the bundled release
+    #[arg(long, value_name = "PATH")]
     hcpcs_file: Option<PathBuf>,
+    /// A CPT descriptor file you are licensed for (tab, comma or fixed width)
+    #[arg(long, value_name = "PATH")]
     cpt_descriptors: Option<PathBuf>,
 }
 
-fn parse_args(raw: impl Iterator<Item = OsString>) -> Result<Args, String> {
-    let mut args = Args {
-        positional: Vec::new(),
-        date: None,
-        json: false,
-        system: None,
-        hcpcs_file: None,
-        cpt_descriptors: None,
-    };
-    let mut raw = raw.peekable();
-    // Codes, dates and options are text; file names need not be.
-    let text = |a: OsString| {
-        a.into_string()
-            .map_err(|a| format!("argument {:?} is not valid UTF-8", a.to_string_lossy()))
-    };
-    while let Some(a) = raw.next() {
-        let a = text(a)?;
-        match a.as_str() {
-            "--json" => args.json = true,
-            "--date" => {
-                let v = text(raw.next().ok_or("--date needs a value (YYYY-MM-DD)")?)?;
-                args.date = Some(v.parse().map_err(|e| format!("--date {v:?}: {e}"))?);
-            }
-            "--hcpcs-file" => {
-                args.hcpcs_file = Some(raw.next().ok_or("--hcpcs-file needs a PATH")?.into())
-            }
-            "--cpt-descriptors" => {
-                args.cpt_descriptors =
-                    Some(raw.next().ok_or("--cpt-descriptors needs a PATH")?.into())
-            }
-            "--system" => {
-                let v = text(
-                    raw.next()
-                        .ok_or("--system needs a value (icd10cm or icd10pcs)")?,
-                )?;
-                args.system = Some(v.parse().map_err(|e| format!("--system: {e}"))?);
-            }
-            s if s.starts_with("--system=") => {
-                args.system = Some(
-                    s["--system=".len()..]
-                        .parse()
-                        .map_err(|e| format!("--system: {e}"))?,
-                );
-            }
-            s if s.starts_with("--date=") => {
-                let v = &s["--date=".len()..];
-                args.date = Some(v.parse().map_err(|e| format!("--date {v:?}: {e}"))?);
-            }
-            s if s.starts_with("--") => return Err(format!("unknown option {s}")),
-            _ => args.positional.push(a),
-        }
-    }
-    Ok(args)
+#[derive(clap::Args)]
+struct ExportArgs {
+    /// The code set: icd10cm, icd10pcs or hcpcs
+    #[arg(value_name = "SYSTEM")]
+    system: System,
+    /// The date of the code set (default: today)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    date: Option<Date>,
+    /// The CMS quarterly HCPCS file to export from (else the bundled release)
+    #[arg(long, value_name = "PATH")]
+    hcpcs_file: Option<PathBuf>,
 }
 
+/// The exit status of `lookup` when validity cannot be known.
+const EXIT_UNKNOWN: u8 = 3;
+
 fn main() -> ExitCode {
-    // `args_os`: a file name that is not UTF-8 is still a file name.
-    let mut raw = std::env::args_os().skip(1);
-    let Some(cmd) = raw.next() else {
-        eprintln!("{USAGE}");
-        return ExitCode::from(2);
-    };
-    let Some(cmd) = cmd.to_str().map(str::to_owned) else {
-        return usage_error(&format!("unknown command {:?}", cmd.to_string_lossy()));
-    };
-    match cmd.as_str() {
-        "-h" | "--help" | "help" => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        "-V" | "--version" => {
-            println!("medcode {}", env!("CARGO_PKG_VERSION"));
-            return ExitCode::SUCCESS;
-        }
-        "check" => return check::run(raw.collect()),
-        _ => {}
+    let cli = Cli::parse();
+    if let Command::Check(args) = cli.command {
+        return check::run(args);
     }
-    let args = match parse_args(raw) {
-        Ok(a) => a,
-        Err(e) => return usage_error(&e),
-    };
     if let Err(e) = stdout_open() {
         eprintln!("medcode: writing to standard output: {e}");
         return ExitCode::from(1);
     }
-    let result = match cmd.as_str() {
-        "lookup" => run_lookup(&args),
-        "export" => run_export(&args),
-        "releases" => run_releases(),
-        other => return usage_error(&format!("unknown command {other:?}")),
+    let result = match cli.command {
+        Command::Lookup(args) => run_lookup(&args),
+        Command::Export(args) => run_export(&args),
+        Command::Releases => run_releases(),
+        Command::Completions { shell } => {
+            let mut out = io::stdout().lock();
+            clap_complete::generate(shell, &mut Cli::command(), "medcode", &mut out);
+            out.flush().map(|()| ExitCode::SUCCESS).map_err(Failure::Io)
+        }
+        Command::Check(_) => unreachable!("handled above"),
     };
     match result {
         Ok(code) => code,
-        Err(Failure::Usage(e)) => usage_error(&e),
+        Err(Failure::Usage(sub, e)) => usage_error(sub, &e),
         Err(Failure::File(e)) => {
             eprintln!("medcode: {e}");
             ExitCode::from(2)
@@ -183,7 +164,8 @@ pub(crate) fn stdout_open() -> io::Result<()> {
 }
 
 enum Failure {
-    Usage(String),
+    /// A usage error found after parsing: the subcommand and the message.
+    Usage(&'static str, String),
     /// A user file that could not be read or parsed.
     File(String),
     Io(io::Error),
@@ -195,17 +177,31 @@ impl From<io::Error> for Failure {
     }
 }
 
-fn usage_error(msg: &str) -> ExitCode {
-    eprintln!("medcode: {msg}\n{USAGE}");
+/// Prints a usage error as clap does (one line, the subcommand's usage, a
+/// pointer to `--help`) and returns exit status 2.
+fn usage_error(sub: &str, msg: &str) -> ExitCode {
+    let mut cmd = Cli::command();
+    let cmd = cmd.find_subcommand_mut(sub).expect("a subcommand");
+    let mut cmd = std::mem::take(cmd).bin_name(format!("medcode {sub}"));
+    let _ = cmd
+        .error(clap::error::ErrorKind::ValueValidation, msg)
+        .print();
     ExitCode::from(2)
 }
 
-fn run_lookup(args: &Args) -> Result<ExitCode, Failure> {
-    let [code] = args.positional.as_slice() else {
-        return Err(Failure::Usage("lookup takes exactly one CODE".into()));
+fn run_lookup(args: &LookupArgs) -> Result<ExitCode, Failure> {
+    // A file name need not be UTF-8; a code is text.
+    let Some(code) = args.code.to_str() else {
+        return Err(Failure::Usage(
+            "lookup",
+            format!(
+                "argument {:?} is not valid UTF-8",
+                args.code.to_string_lossy()
+            ),
+        ));
     };
     let date = args.date.unwrap_or_else(Date::today);
-    let hcpcs = load_hcpcs(args)?;
+    let hcpcs = load_hcpcs(args.hcpcs_file.as_deref())?;
     let cpt = match &args.cpt_descriptors {
         Some(path) => Some(
             CptDescriptors::load(path)
@@ -238,18 +234,27 @@ fn run_lookup(args: &Args) -> Result<ExitCode, Failure> {
             write_human(&mut out, report)?;
         }
     }
+    out.flush()?;
     Ok(if answer.valid() {
         ExitCode::SUCCESS
+    } else if !answer.validity_known() {
+        ExitCode::from(EXIT_UNKNOWN)
     } else {
         ExitCode::from(1)
     })
 }
 
-fn load_hcpcs(args: &Args) -> Result<Option<HcpcsRelease>, Failure> {
-    match &args.hcpcs_file {
-        Some(path) => HcpcsRelease::load(path)
-            .map(Some)
-            .map_err(|e| Failure::File(format!("{}: {e}", path.display()))),
+fn load_hcpcs(path: Option<&Path>) -> Result<Option<HcpcsRelease>, Failure> {
+    match path {
+        Some(path) => HcpcsRelease::load(path).map(Some).map_err(|e| {
+            let hint = if matches!(e, hcpcs::HcpcsLoadError::Io { .. }) {
+                ""
+            } else {
+                " (expected CMS's quarterly HCPCS file: HCPC<year>_<MON>_ANWEB_<date>.txt, \
+                 the .xlsx, or the .zip as downloaded)"
+            };
+            Failure::File(format!("--hcpcs-file {}: {e}{hint}", path.display()))
+        }),
         None => Ok(None),
     }
 }
@@ -264,15 +269,25 @@ fn write_human(out: &mut impl Write, r: &LookupReport) -> io::Result<()> {
             r.error.as_deref().unwrap_or("?")
         );
     };
-    if let Some(category) = r.category {
-        writeln!(out, "{code}: {name} {category}")?;
+    match r.category {
+        Some(category) if r.system == System::Modifier => writeln!(out, "{code}: {category}")?,
+        Some(category) => writeln!(out, "{code}: {name} {category}")?,
+        None => {}
     }
     if let Some(lookup::Grouping::Named { name, subsection }) = r.section {
         let sub = subsection.map(|s| format!(" / {s}")).unwrap_or_default();
         writeln!(out, "  section: {name}{sub}")?;
     }
+    if let Some(class) = r.modifier_class {
+        writeln!(out, "  modifier class: {class}")?;
+    }
     if let Some(note) = &r.note {
         writeln!(out, "  note: {note}")?;
+    }
+    if !r.validity_known && r.in_table {
+        // Known to the file, not dated by it: say what the file says.
+    } else if !r.validity_known {
+        writeln!(out, "  on {}: validity unknown (exit status 3)", r.date)?;
     }
     if !r.in_table {
         if r.category.is_none() {
@@ -314,9 +329,14 @@ fn write_human(out: &mut impl Write, r: &LookupReport) -> io::Result<()> {
         if r.valid { "VALID" } else { "not valid" }
     )?;
     if r.beyond_horizon {
+        let hint = if matches!(r.system, System::Hcpcs | System::Modifier) {
+            " (a newer CMS quarterly file can be given with --hcpcs-file)"
+        } else {
+            ""
+        };
         writeln!(
             out,
-            "  note: {} is after the bundled tables' horizon; answered as of the horizon",
+            "  note: {} is after the bundled tables' horizon; answered as of the horizon{hint}",
             r.date
         )?;
     }
@@ -366,8 +386,20 @@ fn write_human(out: &mut impl Write, r: &LookupReport) -> io::Result<()> {
             )?;
         }
     }
-    if !r.mce.is_empty() {
+    if !r.mce_flags.is_empty() {
+        writeln!(out, "  MCE edits:")?;
+        for f in &r.mce_flags {
+            writeln!(out, "    {} ({})", f.meaning, f.flag)?;
+        }
+    } else if !r.mce.is_empty() {
         writeln!(out, "  MCE flags: {}", r.mce.join(", "))?;
+    }
+    for a in &r.ages {
+        writeln!(
+            out,
+            "  age range ({:?}): {}-{} years",
+            a.category, a.min, a.max
+        )?;
     }
     if let Some(cc) = r.cc {
         let level = match cc.level {
@@ -386,19 +418,58 @@ fn write_human(out: &mut impl Write, r: &LookupReport) -> io::Result<()> {
         };
         writeln!(out, "  {level} (MS-DRG v43), {group}{alive}")?;
     }
+    if !r.seventh_characters.is_empty() {
+        writeln!(out, "  7th characters:")?;
+        for c in &r.seventh_characters {
+            writeln!(out, "    {}  {}", c.character, c.meaning)?;
+        }
+    }
+    if !r.notes.is_empty() {
+        writeln!(out, "  notes:")?;
+        for n in &r.notes {
+            writeln!(out, "    {} ({}): {}", note_kind(n.kind), n.at, n.text)?;
+        }
+    }
     Ok(())
 }
 
-fn run_export(args: &Args) -> Result<ExitCode, Failure> {
-    let system = match args.positional.as_slice() {
-        [system] => system
-            .parse::<System>()
-            .map_err(|e| Failure::Usage(format!("export: {e}")))?,
-        _ => return Err(Failure::Usage("export takes one system name".into())),
-    };
+fn note_kind(kind: icd10cm::NoteKind) -> &'static str {
+    use icd10cm::NoteKind as K;
+    match kind {
+        K::Includes => "includes",
+        K::InclusionTerm => "inclusion term",
+        K::Excludes1 => "Excludes1",
+        K::Excludes2 => "Excludes2",
+        K::CodeFirst => "code first",
+        K::UseAdditionalCode => "use additional code",
+        K::CodeAlso => "code also",
+        K::Notes => "note",
+        _ => "note",
+    }
+}
+
+fn run_export(args: &ExportArgs) -> Result<ExitCode, Failure> {
+    let system = args.system;
     let date = args.date.unwrap_or_else(Date::today);
+    // Every error before the first byte of output: on error, stdout stays empty.
+    match system {
+        System::Cpt => {
+            return Err(Failure::Usage(
+                "export",
+                "export cpt: medcode bundles no CPT code set (AMA content); nothing to export"
+                    .into(),
+            ))
+        }
+        System::Modifier => {
+            return Err(Failure::Usage(
+                "export",
+                "export modifier: not a code set; `medcode lookup MODIFIER` describes one".into(),
+            ))
+        }
+        _ => {}
+    }
     let hcpcs = if system == System::Hcpcs {
-        load_hcpcs(args)?
+        load_hcpcs(args.hcpcs_file.as_deref())?
     } else {
         None
     };
@@ -437,12 +508,7 @@ fn run_export(args: &Args) -> Result<ExitCode, Failure> {
                 writeln!(out, "{code}\t1\t{title}")?;
             }
         }
-        System::Cpt => {
-            return Err(Failure::Usage(
-                "export cpt: medcode bundles no CPT code set (AMA content); nothing to export"
-                    .into(),
-            ))
-        }
+        System::Cpt | System::Modifier => unreachable!("refused above"),
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
@@ -456,7 +522,7 @@ fn run_releases() -> Result<ExitCode, Failure> {
             out,
             "  {}\t{r}\t{}",
             r.effective,
-            icd10cm::billable_on(r.effective).count()
+            icd10cm::valid_on(r.effective).count()
         )?;
     }
     writeln!(out, "  horizon\t{}", icd10cm::horizon())?;
