@@ -47,7 +47,7 @@ pub struct CheckArgs {
     max_line: usize,
     /// Check on N threads (default: every core; 1: one thread); the output is the
     /// same, in input order, whatever N
-    #[arg(long, value_name = "N", value_parser = positive_jobs)]
+    #[arg(long, value_name = "N", value_parser = positive_jobs, allow_hyphen_values = true)]
     jobs: Option<usize>,
 }
 
