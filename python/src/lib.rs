@@ -460,10 +460,12 @@ fn valid_arrow<'py>(
     let system = System::from_name(system)?;
     let date = date_arg(yyyymmdd)?;
     arrow_map(py, codes, DataType::Boolean, |chunk| {
-        let values = map_chunk(chunk, |t| {
-            t.is_some_and(|c| c.len() <= MAX_INPUT_LEN && system.valid(c, date))
-        })?;
-        Ok(bool_array(values))
+        // Nulls read as "" (not a code): false, as `valid` answers for them.
+        let texts: Vec<&str> = arrow_texts(chunk)?
+            .into_iter()
+            .map(|t| t.unwrap_or(""))
+            .collect();
+        Ok(bool_array(valid_all(system, &texts, date)))
     })
 }
 
