@@ -23,6 +23,17 @@ fn reports_poa(c: &PreparedClaim<'_>) -> bool {
         .any(|d| d.poa.is_some_and(|p| !crate::text::is_blank(p)))
 }
 
+/// What a diagnosis's POA indicator holds.
+#[derive(Clone, Copy)]
+enum Indicator {
+    Blank,
+    /// `1`: the exempt indicator of older formats.
+    One,
+    /// `Y`, `N`, `U` or `W` (any case).
+    Reported,
+    Invalid,
+}
+
 rule!(
     InvalidPoa, "invalid-poa", Error,
     "a missing or invalid present-on-admission indicator on an inpatient claim that reports POA: Y, N, U or W, and blank (or 1) for codes on CDC's POA-exempt list in force on the date",
@@ -34,15 +45,24 @@ rule!(
             let Some(info) = d.info else { continue };
             let exempt = info.poa_exempt_on(date);
             let poa = d.poa.map(str::trim).unwrap_or("");
+            let indicator = match poa {
+                "" => Indicator::Blank,
+                "1" => Indicator::One,
+                p if p.len() == 1 && matches!(p.as_bytes()[0].to_ascii_uppercase(), b'Y' | b'N' | b'U' | b'W') => Indicator::Reported,
+                _ => Indicator::Invalid,
+            };
+            // The usual case first, and nothing formatted for it.
+            match (indicator, exempt) {
+                (Indicator::Blank | Indicator::One, true) | (Indicator::Reported, false) => continue,
+                _ => {}
+            }
             let code = d.display();
             let what = format!("diagnosis {} {code}", d.index + 1);
-            let msg = match (poa.to_ascii_uppercase().as_str(), exempt) {
-                ("" | "1", true) | ("Y" | "N" | "U" | "W", false) => continue,
-                ("", false) => format!("{what} has no POA indicator: it is not on the POA-exempt list in force on {date}, so it needs Y, N, U or W"),
-                ("1", false) => format!("{what} has POA indicator \"1\", which is for exempt codes only: {code} is not exempt on {date}; report Y, N, U or W"),
-                (_, true) if matches!(poa.to_ascii_uppercase().as_str(), "Y" | "N" | "U" | "W") =>
-                    format!("{what} is on the POA-exempt list in force on {date}: leave its POA indicator blank (it has {poa:?})"),
-                _ => format!("{what} has POA indicator {poa:?}, which is not valid: use Y, N, U or W (blank for exempt codes)"),
+            let msg = match indicator {
+                Indicator::Blank => format!("{what} has no POA indicator: it is not on the POA-exempt list in force on {date}, so it needs Y, N, U or W"),
+                Indicator::One => format!("{what} has POA indicator \"1\", which is for exempt codes only: {code} is not exempt on {date}; report Y, N, U or W"),
+                Indicator::Reported => format!("{what} is on the POA-exempt list in force on {date}: leave its POA indicator blank (it has {poa:?})"),
+                Indicator::Invalid => format!("{what} has POA indicator {poa:?}, which is not valid: use Y, N, U or W (blank for exempt codes)"),
             };
             out.emit(None, format!("{}.poa", dx_field(d.index)), vec![code], msg);
         }
