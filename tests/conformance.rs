@@ -79,6 +79,29 @@ struct Pools {
     dates: Vec<Date>,
 }
 
+/// Puts `code` in the pool of every MCE flag it carries in some period
+/// (`periods`: from, to, flag bits) and notes the periods' boundaries.
+fn file_by_flag(
+    code: &str,
+    periods: impl Iterator<Item = (Date, Option<Date>, u32)>,
+    by_flag: &mut [Vec<String>],
+    boundaries: &mut BTreeSet<u32>,
+) {
+    let mut bits = 0u32;
+    for (from, to, flags) in periods {
+        bits |= flags;
+        boundaries.insert(from.yyyymmdd());
+        if let Some(to) = to {
+            boundaries.insert(to.succ().yyyymmdd());
+        }
+    }
+    for (b, pool) in by_flag.iter_mut().enumerate() {
+        if bits & (1 << b) != 0 {
+            pool.push(code.to_owned());
+        }
+    }
+}
+
 fn undotted(code: impl std::fmt::Display) -> String {
     code.to_string().replace('.', "")
 }
@@ -96,38 +119,16 @@ impl Pools {
             if !info.billable_in_some_release() {
                 continue;
             }
-            let mut bits = 0u32;
-            for w in info.mce_periods() {
-                bits |= w.flags.bits();
-                boundaries.insert(w.from.yyyymmdd());
-                if let Some(to) = w.to {
-                    boundaries.insert(to.succ().yyyymmdd());
-                }
-            }
-            for (b, pool) in cm_by_flag.iter_mut().enumerate() {
-                if bits & (1 << b) != 0 {
-                    pool.push(code.clone());
-                }
-            }
+            let periods = info.mce_periods().map(|w| (w.from, w.to, w.flags.bits()));
+            file_by_flag(&code, periods, &mut cm_by_flag, &mut boundaries);
             cm_billable.push(code);
         }
         let mut pcs_by_flag = vec![Vec::new(); 32];
         let mut pcs_all = Vec::new();
         for info in icd10pcs::all() {
             let code = info.code().to_string();
-            let mut bits = 0u32;
-            for w in info.mce_periods() {
-                bits |= w.flags.bits();
-                boundaries.insert(w.from.yyyymmdd());
-                if let Some(to) = w.to {
-                    boundaries.insert(to.succ().yyyymmdd());
-                }
-            }
-            for (b, pool) in pcs_by_flag.iter_mut().enumerate() {
-                if bits & (1 << b) != 0 {
-                    pool.push(code.clone());
-                }
-            }
+            let periods = info.mce_periods().map(|w| (w.from, w.to, w.flags.bits()));
+            file_by_flag(&code, periods, &mut pcs_by_flag, &mut boundaries);
             pcs_all.push(code);
         }
         // The age-range and sex-edit changes are release boundaries too.

@@ -43,28 +43,21 @@ pub struct CheckArgs {
     /// The longest line read; a longer line is not read: its output line holds one
     /// malformed-claim finding "line longer than N bytes"
     #[arg(long = "max-line-bytes", value_name = "N", default_value_t = DEFAULT_MAX_LINE_BYTES,
-          value_parser = positive_bytes)]
+          value_parser = positive)]
     max_line: usize,
     /// Check on N threads (default: every core; 1: one thread); the output is the
     /// same, in input order, whatever N
-    #[arg(long, value_name = "N", value_parser = positive_jobs, allow_hyphen_values = true)]
+    #[arg(long, value_name = "N", value_parser = positive, allow_hyphen_values = true)]
     jobs: Option<usize>,
 }
 
-fn positive_jobs(v: &str) -> Result<usize, String> {
+/// A whole number above zero (`--jobs`, `--max-line-bytes`; clap names the flag).
+fn positive(v: &str) -> Result<usize, String> {
     v.trim()
         .parse::<usize>()
         .ok()
         .filter(|&n| n > 0)
-        .ok_or_else(|| "expected a positive number of threads".to_owned())
-}
-
-fn positive_bytes(v: &str) -> Result<usize, String> {
-    v.trim()
-        .parse::<usize>()
-        .ok()
-        .filter(|&n| n > 0)
-        .ok_or_else(|| "expected a positive number of bytes".to_owned())
+        .ok_or_else(|| "expected a whole number above 0".to_owned())
 }
 
 /// Loads the tables the arguments name, saying on stderr how many rows each
