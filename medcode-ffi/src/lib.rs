@@ -532,19 +532,9 @@ pub unsafe extern "C" fn medcode_engine_load_table(
         // thread touches it during this call.
         let handle = unsafe { &mut *engine };
         let mut config = handle.config.clone();
-        let path = std::path::PathBuf::from(path);
-        match kind.trim() {
-            "ncci-ptp" | "ncci_ptp" => config.ncci_ptp.push(path),
-            "mue" => config.mue.push(path),
-            "addon" => config.addon.push(path),
-            "hcpcs" => config.hcpcs_file = Some(path),
-            other => {
-                return Err(Failure::new(
-                    MEDCODE_ERR_KIND,
-                    format!("table kind {other:?} is not ncci-ptp, mue, addon or hcpcs"),
-                ))
-            }
-        }
+        config
+            .add_table(kind, std::path::PathBuf::from(path))
+            .map_err(|e| Failure::new(MEDCODE_ERR_KIND, e.to_string()))?;
         let rebuilt = Engine::from_config(&config)
             .map_err(|e| Failure::new(MEDCODE_ERR_CONFIG, e.to_string()))?;
         handle.engine = rebuilt;

@@ -19,7 +19,7 @@ use arrow_array::types::{Int32Type, Int64Type};
 use arrow_array::{Array, ArrayRef, Int64Array, ListArray, RecordBatch, StringArray, StructArray};
 use arrow_buffer::{NullBuffer, OffsetBuffer};
 use arrow_schema::{DataType, Field, FieldRef, Fields, Schema};
-use medcode::rules::{Engine, EngineConfig, Finding, Report};
+use medcode::rules::{read_jsonl_line, Engine, EngineConfig, Finding, JsonlLine, Report};
 use medcode::{Date, IcdCm, IcdPcs};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyStopIteration, PyTypeError, PyValueError};
@@ -747,52 +747,16 @@ enum Line {
     TooLong,
 }
 
-/// The next line (without its `\n` / `\r\n`), as `medcode check` reads it:
-/// a line longer than `MAX_CLAIM_LEN` is skipped, not held in memory.
+/// The next line (without its `\n` / `\r\n`), read as `medcode check` reads
+/// it: a line longer than `MAX_CLAIM_LEN` is skipped, not held in memory.
 fn next_line(input: &mut impl BufRead) -> std::io::Result<Option<Line>> {
     let mut buf = Vec::new();
-    let mut too_long = false;
-    let mut any = false;
-    loop {
-        let avail = match input.fill_buf() {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if avail.is_empty() {
-            break;
-        }
-        any = true;
-        let (take, done) = match avail.iter().position(|&b| b == b'\n') {
-            Some(i) => (i + 1, true),
-            None => (avail.len(), false),
-        };
-        if !too_long {
-            if buf.len() + take > MAX_CLAIM_LEN + 2 {
-                too_long = true;
-                buf = Vec::new();
-            } else {
-                buf.extend_from_slice(&avail[..take]);
-            }
-        }
-        input.consume(take);
-        if done {
-            break;
-        }
-    }
-    if !any {
-        return Ok(None);
-    }
-    if buf.last() == Some(&b'\n') {
-        buf.pop();
-    }
-    if buf.last() == Some(&b'\r') {
-        buf.pop();
-    }
-    if too_long || buf.len() > MAX_CLAIM_LEN {
-        return Ok(Some(Line::TooLong));
-    }
-    Ok(Some(Line::Text(buf)))
+    Ok(
+        read_jsonl_line(input, &mut buf, MAX_CLAIM_LEN)?.map(|line| match line {
+            JsonlLine::Read => Line::Text(buf),
+            JsonlLine::TooLong => Line::TooLong,
+        }),
+    )
 }
 
 impl FileState {
@@ -867,18 +831,9 @@ impl NativeEngine {
     fn load_table(&self, py: Python<'_>, kind: &str, path: PathBuf) -> PyResult<()> {
         let built = self.handle()?;
         let mut config = built.config.clone();
-        match kind.trim() {
-            "ncci-ptp" | "ncci_ptp" => config.ncci_ptp.push(path),
-            "mue" => config.mue.push(path),
-            "addon" => config.addon.push(path),
-            "hcpcs" => config.hcpcs_file = Some(path),
-            other => {
-                return Err(native(
-                    ERR_KIND,
-                    format!("table kind {other:?} is not ncci-ptp, mue, addon or hcpcs"),
-                ))
-            }
-        }
+        config
+            .add_table(kind, path)
+            .map_err(|e| native(ERR_KIND, e.to_string()))?;
         let rebuilt = Arc::new(py.detach(|| build(config))?);
         let mut slot = self.built.lock().unwrap_or_else(|e| e.into_inner());
         match slot.as_mut() {

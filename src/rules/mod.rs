@@ -40,6 +40,7 @@ mod conventions;
 mod edits;
 mod fast_json;
 mod inline_list;
+mod line_reader;
 mod lines;
 mod mce;
 mod parallel;
@@ -49,6 +50,7 @@ mod source;
 mod validity;
 
 pub use inline_list::InlineList;
+pub use line_reader::{read_jsonl_line, JsonlLine};
 pub use lines::MAX_UNITS;
 pub use mce::{cms_mce_edit, CMS_MCE_EDITS};
 pub use parallel::{jobs_or_all_cores, ordered_batches};
@@ -473,6 +475,9 @@ pub enum EngineError {
         /// Why.
         source: EditLoadError,
     },
+    /// A table kind [`EngineConfig::add_table`] does not know.
+    #[error("table kind {0:?} is not ncci-ptp, mue, addon or hcpcs")]
+    UnknownTableKind(String),
     /// The HCPCS file named in the configuration could not be loaded.
     #[error("{}: {message}", .path.display())]
     Hcpcs {
@@ -518,6 +523,29 @@ pub struct EngineConfig {
 }
 
 impl EngineConfig {
+    /// Adds a table file by its kind: `ncci-ptp` (or `ncci_ptp`), `mue`,
+    /// `addon` or `hcpcs` (which replaces the HCPCS file), as the C ABI's
+    /// `medcode_engine_load_table` and Python's `Engine.load_table` name them.
+    ///
+    /// ```
+    /// use medcode::rules::{EngineConfig, EngineError};
+    /// let mut config = EngineConfig::default();
+    /// config.add_table("mue", "MCR_MUE_PractitionerServices.csv".into())?;
+    /// assert_eq!(config.mue.len(), 1);
+    /// assert!(matches!(config.add_table("ptp", "x.txt".into()), Err(EngineError::UnknownTableKind(_))));
+    /// # Ok::<(), EngineError>(())
+    /// ```
+    pub fn add_table(&mut self, kind: &str, path: PathBuf) -> Result<(), EngineError> {
+        match kind.trim() {
+            "ncci-ptp" | "ncci_ptp" => self.ncci_ptp.push(path),
+            "mue" => self.mue.push(path),
+            "addon" => self.addon.push(path),
+            "hcpcs" => self.hcpcs_file = Some(path),
+            other => return Err(EngineError::UnknownTableKind(other.to_owned())),
+        }
+        Ok(())
+    }
+
     /// A configuration from JSON: a JSON object (an array, which serde
     /// would read field by field, is refused).
     ///

@@ -2,7 +2,7 @@
 
 use medcode::hcpcs::HcpcsRelease;
 use medcode::load::{AddonTable, MueTable, PtpSetting, PtpTable};
-use medcode::rules::{Engine, Report, Severity};
+use medcode::rules::{read_jsonl_line, Engine, JsonlLine, Report, Severity};
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
@@ -280,71 +280,6 @@ pub(crate) enum Failed {
     Writing(io::Error),
 }
 
-/// What [`next_line`] read.
-#[derive(Debug, PartialEq)]
-pub(crate) enum Line {
-    /// A line (in the buffer, without its `\n` or `\r\n`).
-    Read,
-    /// A line longer than the limit: skipped up to its newline, not kept.
-    TooLong,
-}
-
-/// Reads one line of at most `limit` bytes (not counting its line end) into
-/// `buf`. A longer line is skipped to its newline and not kept, so the
-/// buffer never holds more than `limit + 2` bytes; `None` at the end.
-pub(crate) fn next_line(
-    input: &mut impl BufRead,
-    buf: &mut Vec<u8>,
-    limit: usize,
-) -> io::Result<Option<Line>> {
-    buf.clear();
-    let mut too_long = false;
-    let mut any = false;
-    loop {
-        let avail = match input.fill_buf() {
-            Ok(b) => b,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if avail.is_empty() {
-            break;
-        }
-        any = true;
-        let (take, done) = match avail.iter().position(|&b| b == b'\n') {
-            Some(i) => (i + 1, true),
-            None => (avail.len(), false),
-        };
-        if !too_long {
-            if buf.len() + take > limit + 2 {
-                too_long = true;
-                buf.clear();
-                buf.shrink_to(limit + 2);
-            } else {
-                buf.extend_from_slice(&avail[..take]);
-            }
-        }
-        input.consume(take);
-        if done {
-            break;
-        }
-    }
-    if !any {
-        return Ok(None);
-    }
-    if buf.last() == Some(&b'\n') {
-        buf.pop();
-    }
-    if buf.last() == Some(&b'\r') {
-        buf.pop();
-    }
-    // Up to two line-end bytes were allowed for above; the text itself counts.
-    if too_long || buf.len() > limit {
-        buf.clear();
-        return Ok(Some(Line::TooLong));
-    }
-    Ok(Some(Line::Read))
-}
-
 fn check_stream(
     engine: &Engine,
     mut input: impl BufRead,
@@ -355,11 +290,11 @@ fn check_stream(
     let mut summary = Summary::default();
     let mut buf = Vec::new();
     let mut n = 0usize;
-    while let Some(line) = next_line(&mut input, &mut buf, limit).map_err(Failed::Reading)? {
+    while let Some(line) = read_jsonl_line(&mut input, &mut buf, limit).map_err(Failed::Reading)? {
         n += 1;
         let report = match line {
-            Line::Read => engine.check_json_bytes(&buf),
-            Line::TooLong => engine.line_too_long(limit),
+            JsonlLine::Read => engine.check_json_bytes(&buf),
+            JsonlLine::TooLong => engine.line_too_long(limit),
         };
         summary.add(&report);
         let written = out
@@ -372,37 +307,4 @@ fn check_stream(
     }
     out.flush().map_err(Failed::Writing)?;
     Ok(summary)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{next_line, Line};
-    use std::io::BufReader;
-
-    fn lines(input: &[u8], limit: usize) -> Vec<(Line, Vec<u8>)> {
-        let mut r = BufReader::with_capacity(4, input);
-        let mut buf = Vec::new();
-        let mut v = Vec::new();
-        while let Some(l) = next_line(&mut r, &mut buf, limit).unwrap() {
-            assert!(buf.capacity() <= 2 * (limit + 2), "{}", buf.capacity());
-            v.push((l, buf.clone()));
-        }
-        v
-    }
-
-    #[test]
-    fn long_lines_are_skipped_to_their_newline() {
-        let got = lines(b"abc\r\nabcdefgh\nxy\n\nabcd", 4);
-        let want: Vec<(Line, Vec<u8>)> = vec![
-            (Line::Read, b"abc".to_vec()),
-            (Line::TooLong, vec![]),
-            (Line::Read, b"xy".to_vec()),
-            (Line::Read, vec![]),
-            (Line::Read, b"abcd".to_vec()),
-        ];
-        assert_eq!(got, want);
-        assert_eq!(lines(b"abcd\r\nabcde\r\n", 4).len(), 2);
-        assert_eq!(lines(b"abcde\r\n", 4)[0].0, Line::TooLong);
-        assert!(lines(b"", 4).is_empty());
-    }
 }

@@ -9,8 +9,8 @@
 //! on input of any length (a batch holds at most `BATCH_BYTES` plus one
 //! line of at most `--max-line-bytes`).
 
-use crate::check::{next_line, Failed, Line, Summary};
-use medcode::rules::{ordered_batches, Engine};
+use crate::check::{Failed, Summary};
+use medcode::rules::{ordered_batches, read_jsonl_line, Engine, JsonlLine};
 use std::io::{BufRead, Write};
 
 /// Lines in one batch at most.
@@ -23,7 +23,7 @@ struct Batch {
     first_line: usize,
     text: Vec<u8>,
     /// Where each line ends in `text`, and whether it was too long.
-    lines: Vec<(usize, Line)>,
+    lines: Vec<(usize, JsonlLine)>,
 }
 
 /// A batch checked: its output, and its share of the summary.
@@ -54,7 +54,8 @@ pub fn check_stream_parallel(
             lines: Vec::new(),
         };
         while batch.lines.len() < BATCH_LINES && batch.text.len() < BATCH_BYTES {
-            let Some(kind) = next_line(&mut input, &mut line, limit).map_err(Failed::Reading)?
+            let Some(kind) =
+                read_jsonl_line(&mut input, &mut line, limit).map_err(Failed::Reading)?
             else {
                 break;
             };
@@ -74,8 +75,8 @@ pub fn check_stream_parallel(
         let mut start = 0;
         for (i, &(end, ref kind)) in batch.lines.iter().enumerate() {
             let report = match kind {
-                Line::Read => engine.check_json_bytes(&batch.text[start..end]),
-                Line::TooLong => engine.line_too_long(limit),
+                JsonlLine::Read => engine.check_json_bytes(&batch.text[start..end]),
+                JsonlLine::TooLong => engine.line_too_long(limit),
             };
             start = end;
             checked.summary.add(&report);
