@@ -93,65 +93,30 @@ fn list<'a>(names: impl Iterator<Item = &'a String>) -> String {
     }
 }
 
-/// The chosen table of a ZIP archive: its name and bytes.
 #[cfg(feature = "zip")]
-pub(crate) fn table(
-    bytes: &[u8],
-    prefer: &dyn Fn(&str) -> bool,
-) -> Result<(String, Vec<u8>), String> {
-    use std::io::Read;
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| format!("not a readable ZIP archive: {e}"))?;
-    // Names in index order (raw bytes: a name that is not UTF-8 is shown lossily).
-    let names: Vec<String> = archive
+type Archive<'a> = zip::ZipArchive<std::io::Cursor<&'a [u8]>>;
+
+#[cfg(feature = "zip")]
+fn open(bytes: &[u8]) -> Result<Archive<'_>, String> {
+    zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| format!("not a readable ZIP archive: {e}"))
+}
+
+/// The members' names in index order (raw bytes: a name that is not UTF-8
+/// is shown lossily).
+#[cfg(feature = "zip")]
+fn names_of(archive: &Archive<'_>) -> Vec<String> {
+    archive
         .file_names_raw()
         .map(|n| String::from_utf8_lossy(n).into_owned())
-        .collect();
-    let name = pick(&names, prefer)?.to_owned();
-    let index = names.iter().position(|n| *n == name).unwrap_or(0);
-    let member = archive
-        .by_index(index)
-        .map_err(|e| format!("{name} in the archive: {e}"))?;
-    let mut out = Vec::new();
-    member
-        .take(MAX_MEMBER_BYTES + 1)
-        .read_to_end(&mut out)
-        .map_err(|e| format!("{name} in the archive: {e}"))?;
-    if out.len() as u64 > MAX_MEMBER_BYTES {
-        return Err(format!(
-            "{name} in the archive inflates past {MAX_MEMBER_BYTES} bytes"
-        ));
-    }
-    Ok((name, out))
+        .collect()
 }
 
-/// The names of an archive's members, in index order.
+/// The bytes of member `index` (named `name` in messages), at most
+/// `MAX_MEMBER_BYTES` inflated.
 #[cfg(feature = "zip")]
-pub(crate) fn names(bytes: &[u8]) -> Result<Vec<String>, String> {
-    let archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| format!("not a readable ZIP archive: {e}"))?;
-    Ok(archive
-        .file_names_raw()
-        .map(|n| String::from_utf8_lossy(n).into_owned())
-        .collect())
-}
-
-/// Without the `zip` feature an archive is refused with advice.
-#[cfg(not(feature = "zip"))]
-pub(crate) fn names(_bytes: &[u8]) -> Result<Vec<String>, String> {
-    table(_bytes, &|_| false).map(|_| Vec::new())
-}
-
-/// The bytes of the member `name` (as [`names`] gives it).
-#[cfg(feature = "zip")]
-pub(crate) fn member(bytes: &[u8], name: &str) -> Result<Vec<u8>, String> {
+fn read_member(archive: &mut Archive<'_>, index: usize, name: &str) -> Result<Vec<u8>, String> {
     use std::io::Read;
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| format!("not a readable ZIP archive: {e}"))?;
-    let index = names(bytes)?
-        .iter()
-        .position(|n| n == name)
-        .ok_or_else(|| format!("no member {name} in the archive"))?;
     let member = archive
         .by_index(index)
         .map_err(|e| format!("{name} in the archive: {e}"))?;
@@ -166,6 +131,43 @@ pub(crate) fn member(bytes: &[u8], name: &str) -> Result<Vec<u8>, String> {
         ));
     }
     Ok(out)
+}
+
+/// The chosen table of a ZIP archive: its name and bytes.
+#[cfg(feature = "zip")]
+pub(crate) fn table(
+    bytes: &[u8],
+    prefer: &dyn Fn(&str) -> bool,
+) -> Result<(String, Vec<u8>), String> {
+    let mut archive = open(bytes)?;
+    let names = names_of(&archive);
+    let name = pick(&names, prefer)?.to_owned();
+    let index = names.iter().position(|n| *n == name).unwrap_or(0);
+    let out = read_member(&mut archive, index, &name)?;
+    Ok((name, out))
+}
+
+/// The names of an archive's members, in index order.
+#[cfg(feature = "zip")]
+pub(crate) fn names(bytes: &[u8]) -> Result<Vec<String>, String> {
+    Ok(names_of(&open(bytes)?))
+}
+
+/// Without the `zip` feature an archive is refused with advice.
+#[cfg(not(feature = "zip"))]
+pub(crate) fn names(_bytes: &[u8]) -> Result<Vec<String>, String> {
+    table(_bytes, &|_| false).map(|_| Vec::new())
+}
+
+/// The bytes of the member `name` (as [`names`] gives it).
+#[cfg(feature = "zip")]
+pub(crate) fn member(bytes: &[u8], name: &str) -> Result<Vec<u8>, String> {
+    let mut archive = open(bytes)?;
+    let index = names_of(&archive)
+        .iter()
+        .position(|n| n == name)
+        .ok_or_else(|| format!("no member {name} in the archive"))?;
+    read_member(&mut archive, index, name)
 }
 
 /// Without the `zip` feature an archive is refused with advice.
