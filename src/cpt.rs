@@ -470,8 +470,11 @@ impl Cpt {
     /// assert_eq!("0042t".parse::<medcode::Cpt>().unwrap().text().as_str(), "0042T");
     /// ```
     pub fn text(self) -> CodeBuf {
-        #[allow(deprecated)]
-        self.code()
+        let mut buf = CodeBuf::new();
+        for pos in 0..Self::LEN {
+            buf.push(self.byte(pos));
+        }
+        buf
     }
 
     /// The code as text: the old name of [`text`](Self::text).
@@ -480,11 +483,7 @@ impl Cpt {
         note = "use `text()`: one name for a code's text across code types"
     )]
     pub fn code(self) -> CodeBuf {
-        let mut buf = CodeBuf::new();
-        for pos in 0..Self::LEN {
-            buf.push(self.byte(pos));
-        }
-        buf
+        self.text()
     }
 
     /// The category, from the fifth character.

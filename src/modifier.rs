@@ -201,8 +201,11 @@ impl Modifier {
     /// assert_eq!("lt".parse::<medcode::Modifier>().unwrap().text().as_str(), "LT");
     /// ```
     pub fn text(self) -> CodeBuf {
-        #[allow(deprecated)]
-        self.code()
+        let mut buf = CodeBuf::new();
+        for b in self.bytes() {
+            buf.push(b);
+        }
+        buf
     }
 
     /// The code as text: the old name of [`text`](Self::text).
@@ -211,11 +214,7 @@ impl Modifier {
         note = "use `text()`: one name for a code's text across code types"
     )]
     pub fn code(self) -> CodeBuf {
-        let mut buf = CodeBuf::new();
-        for b in self.bytes() {
-            buf.push(b);
-        }
-        buf
+        self.text()
     }
 
     /// True for a CPT (Level I) modifier: two digits.

@@ -286,8 +286,11 @@ impl Hcpcs {
     /// assert_eq!("e0114".parse::<medcode::Hcpcs>().unwrap().text().as_str(), "E0114");
     /// ```
     pub fn text(self) -> CodeBuf {
-        #[allow(deprecated)]
-        self.code()
+        let mut buf = CodeBuf::new();
+        for pos in 0..Self::LEN {
+            buf.push(sixbit::decode(sixbit::symbol(self.key(), pos)));
+        }
+        buf
     }
 
     /// The code as text: the old name of [`text`](Self::text).
@@ -296,11 +299,7 @@ impl Hcpcs {
         note = "use `text()`: one name for a code's text across code types"
     )]
     pub fn code(self) -> CodeBuf {
-        let mut buf = CodeBuf::new();
-        for pos in 0..Self::LEN {
-            buf.push(sixbit::decode(sixbit::symbol(self.key(), pos)));
-        }
-        buf
+        self.text()
     }
 
     /// The code's letter.

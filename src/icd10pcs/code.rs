@@ -149,8 +149,11 @@ impl IcdPcs {
     /// assert_eq!("0srd0jz".parse::<medcode::IcdPcs>().unwrap().text().as_str(), "0SRD0JZ");
     /// ```
     pub fn text(self) -> CodeBuf {
-        #[allow(deprecated)]
-        self.as_code()
+        let mut buf = CodeBuf::new();
+        for pos in 0..Self::LEN {
+            buf.push(sixbit::decode(sixbit::symbol(self.key(), pos)));
+        }
+        buf
     }
 
     /// The code as text: the old name of [`text`](Self::text).
@@ -159,11 +162,7 @@ impl IcdPcs {
         note = "use `text()`: one name for a code's text across code types"
     )]
     pub fn as_code(self) -> CodeBuf {
-        let mut buf = CodeBuf::new();
-        for pos in 0..Self::LEN {
-            buf.push(sixbit::decode(sixbit::symbol(self.key(), pos)));
-        }
-        buf
+        self.text()
     }
 
     /// The first `n` characters (1..=7) as a packed prefix key (for table slices).
