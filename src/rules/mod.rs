@@ -1199,7 +1199,16 @@ fn push_json_str(out: &mut String, s: &str) {
     out.push('"');
     let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    // Messages are long plain text: skip eight bytes at a time while none of
+    // them needs escaping, then look at the rest byte by byte.
+    let mut i = 0;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        if needs_escape_in(u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]))) {
+            break;
+        }
+        i += 8;
+    }
+    for (i, &b) in bytes.iter().enumerate().skip(i) {
         if b >= 0x20 && b != b'"' && b != b'\\' {
             continue;
         }
@@ -1226,6 +1235,20 @@ fn push_json_str(out: &mut String, s: &str) {
     out.push('"');
 }
 
+/// True when one of the eight bytes of `word` is a control character, `"`
+/// or `\\` (the bytes JSON strings escape). Bit tricks on the whole word:
+/// a byte below 0x20 borrows in `word - 0x20…`, a byte equal to `c` is zero
+/// in `word ^ c…`; bytes of 0x80 and up never match (`& !word`).
+#[inline]
+fn needs_escape_in(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
+    (control | zero_byte(word ^ (ONES * u64::from(b'"'))) | zero_byte(word ^ (ONES * u64::from(b'\\'))))
+        != 0
+}
+
 // ---- message helpers shared by the rule families ----------------------------
 
 pub(crate) fn dx_field(i: usize) -> String {
@@ -1243,6 +1266,22 @@ pub(crate) fn ordinal_dx(claim: &PreparedClaim<'_>, i: usize) -> String {
 #[cfg(test)]
 mod jsonl_tests {
     use super::*;
+
+    /// The word test finds every byte JSON escapes, wherever it sits.
+    #[test]
+    fn needs_escape_in_agrees_with_bytes() {
+        for b in 0u8..=255 {
+            for pos in 0..8 {
+                let mut word = *b"plain te";
+                word[pos] = b;
+                let want = b < 0x20 || b == b'"' || b == b'\\';
+                assert_eq!(needs_escape_in(u64::from_le_bytes(word)), want, "{b} at {pos}");
+                let mut high = [0xC3u8; 8];
+                high[pos] = b;
+                assert_eq!(needs_escape_in(u64::from_le_bytes(high)), want, "{b} at {pos}");
+            }
+        }
+    }
 
     /// The hand-written writer gives serde_json's bytes.
     #[test]
