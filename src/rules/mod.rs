@@ -1199,23 +1199,13 @@ fn push_json_str(out: &mut String, s: &str) {
     out.push('"');
     let bytes = s.as_bytes();
     let mut start = 0;
-    // Messages are long plain text: skip eight bytes at a time while none of
-    // them needs escaping, then look at the rest byte by byte.
     let mut i = 0;
-    while let Some(chunk) = bytes.get(i..i + 8) {
-        if needs_escape_in(u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]))) {
-            break;
-        }
-        i += 8;
-    }
-    for (i, &b) in bytes.iter().enumerate().skip(i) {
-        if b >= 0x20 && b != b'"' && b != b'\\' {
-            continue;
-        }
-        // Cut only at ASCII bytes: `start..i` is whole characters.
-        out.push_str(&s[start..i]);
-        start = i + 1;
-        match b {
+    while let Some(at) = next_json_special(bytes, i) {
+        // Cut only at ASCII bytes: `start..at` is whole characters.
+        out.push_str(&s[start..at]);
+        start = at + 1;
+        i = at + 1;
+        match bytes[at] {
             b'"' => out.push_str("\\\""),
             b'\\' => out.push_str("\\\\"),
             0x08 => out.push_str("\\b"),
@@ -1223,7 +1213,7 @@ fn push_json_str(out: &mut String, s: &str) {
             b'\n' => out.push_str("\\n"),
             0x0c => out.push_str("\\f"),
             b'\r' => out.push_str("\\r"),
-            _ => {
+            b => {
                 const HEX: &[u8; 16] = b"0123456789abcdef";
                 out.push_str("\\u00");
                 out.push(char::from(HEX[usize::from(b >> 4)]));
@@ -1235,18 +1225,41 @@ fn push_json_str(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// True when one of the eight bytes of `word` is a control character, `"`
-/// or `\\` (the bytes JSON strings escape). Bit tricks on the whole word:
-/// a byte below 0x20 borrows in `word - 0x20…`, a byte equal to `c` is zero
-/// in `word ^ c…`; bytes of 0x80 and up never match (`& !word`).
+/// The index of the first byte at or after `from` that a JSON string cannot
+/// hold as it is: a control character, `"` or `\\`. Messages and codes are
+/// long runs of plain text, so the bytes are looked at eight at a time.
 #[inline]
-fn needs_escape_in(word: u64) -> bool {
+pub(crate) fn next_json_special(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let mask = json_special_mask(u64::from_le_bytes(word));
+        if mask != 0 {
+            return Some(i + (mask.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    let tail = bytes.get(i..)?;
+    tail.iter()
+        .position(|&b| b < 0x20 || b == b'"' || b == b'\\')
+        .map(|k| i + k)
+}
+
+/// The high bit of each byte of `word` (little-endian) that is a control
+/// character, `"` or `\\`: a byte below 0x20 borrows in `word - 0x20…`, a
+/// byte equal to `c` is zero in `word ^ c…`, and `& !word` leaves out bytes
+/// of 0x80 and up. A borrow can set the bit of a later byte too, never of
+/// an earlier one, so the lowest bit set is exact (callers use only it).
+#[inline]
+fn json_special_mask(word: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
     let control = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
-    (control | zero_byte(word ^ (ONES * u64::from(b'"'))) | zero_byte(word ^ (ONES * u64::from(b'\\'))))
-        != 0
+    control
+        | zero_byte(word ^ (ONES * u64::from(b'"')))
+        | zero_byte(word ^ (ONES * u64::from(b'\\')))
 }
 
 // ---- message helpers shared by the rule families ----------------------------
@@ -1267,18 +1280,25 @@ pub(crate) fn ordinal_dx(claim: &PreparedClaim<'_>, i: usize) -> String {
 mod jsonl_tests {
     use super::*;
 
-    /// The word test finds every byte JSON escapes, wherever it sits.
+    /// The word scan finds the first byte JSON escapes, wherever it sits
+    /// and whatever follows it.
     #[test]
-    fn needs_escape_in_agrees_with_bytes() {
+    fn next_json_special_finds_the_first() {
+        let special = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
         for b in 0u8..=255 {
-            for pos in 0..8 {
-                let mut word = *b"plain te";
-                word[pos] = b;
-                let want = b < 0x20 || b == b'"' || b == b'\\';
-                assert_eq!(needs_escape_in(u64::from_le_bytes(word)), want, "{b} at {pos}");
-                let mut high = [0xC3u8; 8];
-                high[pos] = b;
-                assert_eq!(needs_escape_in(u64::from_le_bytes(high)), want, "{b} at {pos}");
+            for len in [1, 7, 8, 9, 16, 21] {
+                for pos in 0..len {
+                    for fill in [b'a', 0xC3, 0x1F, b'"'] {
+                        let mut text = vec![b'x'; len];
+                        text[pos] = b;
+                        // Bytes after `pos` may be special too: the answer is still the first.
+                        for t in &mut text[pos + 1..] {
+                            *t = fill;
+                        }
+                        let want = text.iter().position(|&c| special(c));
+                        assert_eq!(next_json_special(&text, 0), want, "{text:?}");
+                    }
+                }
             }
         }
     }
