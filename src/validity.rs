@@ -3,6 +3,14 @@
 use crate::date::Date;
 
 /// A period in which a code is valid, with the MCE flags of that period.
+///
+/// ```
+/// use medcode::{Date, IcdCm};
+/// let n800 = "N80.0".parse::<IcdCm>().unwrap().info().unwrap();
+/// let w = n800.windows()[0];
+/// assert_eq!(w.from.to_string(), "2015-10-01");
+/// assert_eq!(w.to, Some(Date::new(2022, 9, 30).unwrap())); // split into N80.00–N80.03
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct ValidityWindow<F> {
     /// First day valid.
@@ -16,6 +24,13 @@ pub struct ValidityWindow<F> {
 
 impl<F> ValidityWindow<F> {
     /// True if `date` falls in the window.
+    ///
+    /// ```
+    /// use medcode::{Date, IcdCm};
+    /// let w = "U07.1".parse::<IcdCm>().unwrap().info().unwrap().windows()[0];
+    /// assert!(w.contains(Date::new(2030, 1, 1).unwrap())); // open-ended: still valid
+    /// assert!(!w.contains(Date::new(2020, 3, 31).unwrap()));
+    /// ```
     pub fn contains(&self, date: Date) -> bool {
         self.from <= date && self.to.is_none_or(|to| date <= to)
     }
