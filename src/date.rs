@@ -194,6 +194,15 @@ impl Date {
     }
 }
 
+impl Date {
+    /// Appends `YYYY-MM-DD` to `out` (what `Display` writes, without the
+    /// formatting machinery: messages name dates often).
+    pub(crate) fn push_to(self, out: &mut String) {
+        let bytes = self.iso_bytes();
+        out.push_str(std::str::from_utf8(&bytes).unwrap_or("0000-00-00"));
+    }
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let bytes = self.iso_bytes();
@@ -289,6 +298,9 @@ mod tests {
         fn display_is_zero_padded_iso(y in 1u32..=9999, m in 1u32..=12, d in 1u32..=28) {
             let date = Date::new(y, m, d).unwrap();
             proptest::prop_assert_eq!(date.to_string(), format!("{y:04}-{m:02}-{d:02}"));
+            let mut pushed = String::from("x");
+            date.push_to(&mut pushed);
+            proptest::prop_assert_eq!(pushed, format!("x{y:04}-{m:02}-{d:02}"));
         }
     }
 

@@ -1514,7 +1514,7 @@ impl Report {
     }
 }
 
-fn push_usize(out: &mut String, n: usize) {
+pub(crate) fn push_usize(out: &mut String, n: usize) {
     let mut digits = [0u8; 20];
     let mut i = digits.len();
     let mut n = n;
