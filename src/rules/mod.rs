@@ -43,6 +43,7 @@ mod inline_list;
 mod line_reader;
 mod lines;
 mod mce;
+pub(crate) mod msg;
 mod parallel;
 mod poa;
 mod prepared;
@@ -1610,14 +1611,14 @@ fn json_special_mask(word: u64) -> u64 {
 // ---- message helpers shared by the rule families ----------------------------
 
 pub(crate) fn dx_field(i: usize) -> String {
-    format!("diagnoses[{i}]")
+    msg::cat!("diagnoses[", i, "]")
 }
 
 pub(crate) fn ordinal_dx(claim: &PreparedClaim<'_>, i: usize) -> String {
     match (i, claim.kind) {
         (0, ClaimKind::Institutional) => "the principal diagnosis".to_owned(),
         (0, ClaimKind::Professional) => "the first-listed diagnosis".to_owned(),
-        (i, _) => format!("diagnosis {}", i + 1),
+        (i, _) => msg::cat!("diagnosis ", i + 1),
     }
 }
 

@@ -3,6 +3,7 @@
 //! `invalid-code`, `code-not-valid-on-date`, `header-code`, `code-system-mismatch`,
 //! `hcpcs-beyond-horizon`.
 
+use super::msg::cat;
 use super::{rule, CodeStatus, PreparedClaim, PreparedDx, Rule};
 use crate::date::Date;
 use crate::icd10cm::IcdCmInfo;
@@ -51,15 +52,15 @@ impl Item<'_> {
     fn field(&self) -> String {
         match self.place {
             Place::Dx(i) => super::dx_field(i),
-            Place::Pcs(i) => format!("procedures[{i}]"),
-            Place::Line(i) => format!("lines[{i}].code"),
+            Place::Pcs(i) => cat!("procedures[", i, "]"),
+            Place::Line(i) => cat!("lines[", i, "].code"),
         }
     }
     fn what(&self) -> String {
         match self.place {
-            Place::Dx(i) => format!("diagnosis {}", i + 1),
-            Place::Pcs(i) => format!("procedure {}", i + 1),
-            Place::Line(i) => format!("line {}", i + 1),
+            Place::Dx(i) => cat!("diagnosis ", i + 1),
+            Place::Pcs(i) => cat!("procedure ", i + 1),
+            Place::Line(i) => cat!("line ", i + 1),
         }
     }
     /// Appends [`what`](Self::what)'s text.
@@ -346,18 +347,15 @@ rule!(
                         format!(" (such as {shown}, {text})")
                     })
                     .unwrap_or_default();
-                format!(
-                    "{} {code} needs a 7th character to be billable{example}",
-                    it.what()
-                )
+                cat!(it.what(), ' ', code, " needs a 7th character to be billable", example)
             } else {
                 let kind = if code.len() == 3 { "a category" } else { "a subcategory" };
-                format!(
-                    "{} {code} is {kind}, not a billable code: report one of the more specific codes below it",
-                    it.what()
+                cat!(
+                    it.what(), ' ', code, " is ", kind,
+                    ", not a billable code: report one of the more specific codes below it"
                 )
             };
-            out.emit(it.line(), it.field(), vec![code.to_string()], msg);
+            out.emit(it.line(), it.field(), vec![cat!(code)], msg);
         }
     }
 );
