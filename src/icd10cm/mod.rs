@@ -68,10 +68,11 @@ pub fn release_on(date: Date) -> Option<DatedRelease> {
     release::release_on(&t::CM_RELEASES, t::CM_HORIZON, date)
 }
 
-static DATED: DatedRows = DatedRows {
+pub(crate) static DATED: DatedRows = DatedRows {
     win_start: &t::CM_WIN_START,
     windows: &t::CM_WINDOWS,
     span: &t::CM_SPAN,
+    single_window: &t::CM_SINGLE_WINDOW,
     horizon: t::CM_HORIZON,
 };
 

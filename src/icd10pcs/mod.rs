@@ -24,10 +24,11 @@ pub use crate::validity::ValidityWindow;
 use crate::validity::{merge, nearest, text_at, titles_on, DatedRows};
 use std::fmt;
 
-static DATED: DatedRows = DatedRows {
+pub(crate) static DATED: DatedRows = DatedRows {
     win_start: &t::PCS_WIN_START,
     windows: &t::PCS_WINDOWS,
     span: &t::PCS_SPAN,
+    single_window: &t::PCS_SINGLE_WINDOW,
     horizon: t::PCS_HORIZON,
 };
 
