@@ -668,6 +668,17 @@ fn gen_icd10cm(data: &Path, out: &Path, src: &mut String) {
         "(u32, u32, u32)",
         poa.iter().map(|(i, s, e)| format!("({i},{s},{e})")),
     );
+    // Per code row, where its periods start in CM_POA (one more for the end):
+    // `poa_exempt_on` takes two adjacent loads instead of a binary search.
+    let mut poa_start = Vec::with_capacity(index.len() + 1);
+    let mut k = 0;
+    for row in 0..=index.len() as u32 {
+        while k < poa.len() && poa[k].0 < row {
+            k += 1;
+        }
+        poa_start.push(k as u32);
+    }
+    emit_array(src, "CM_POA_START", "u32", poa_start);
     let lists: Vec<String> = rows(&dir.join("poa_lists.tsv"))
         .iter()
         .map(|r| {

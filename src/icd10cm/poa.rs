@@ -52,6 +52,13 @@ pub fn poa_exempt_list_on(date: Date) -> Option<PoaExemptList> {
 }
 
 impl IcdCmInfo {
+    /// This code's rows of `CM_POA` (its exempt periods, oldest first).
+    fn poa_rows(self) -> &'static [(u32, u32, u32)] {
+        let i = self.0 as usize;
+        let (s, e) = (t::CM_POA_START[i] as usize, t::CM_POA_START[i + 1] as usize);
+        &t::CM_POA[s..e]
+    }
+
     /// True if the code is on CDC's POA-exempt list in force on `date`:
     /// claims need no present-on-admission indicator for it (the exempt
     /// indicator is blank or `1`). Dates after the bundled horizon answer as
@@ -68,12 +75,7 @@ impl IcdCmInfo {
     pub fn poa_exempt_on(self, date: Date) -> bool {
         // The newest list's period ends at the horizon: later dates answer as of it.
         let d = date.yyyymmdd().min(t::CM_HORIZON);
-        let rows = &t::CM_POA;
-        let first = rows.partition_point(|&(i, _, _)| i < self.0);
-        rows[first..]
-            .iter()
-            .take_while(|&&(i, _, _)| i == self.0)
-            .any(|&(_, s, e)| s <= d && d <= e)
+        self.poa_rows().iter().any(|&(_, s, e)| s <= d && d <= e)
     }
 
     /// The periods in which the code was on the POA-exempt list in force:
@@ -87,11 +89,8 @@ impl IcdCmInfo {
     /// assert_eq!(p.last().unwrap().1, None);
     /// ```
     pub fn poa_exempt_periods(self) -> Vec<(Date, Option<Date>)> {
-        let rows = &t::CM_POA;
-        let first = rows.partition_point(|&(i, _, _)| i < self.0);
-        rows[first..]
+        self.poa_rows()
             .iter()
-            .take_while(|&&(i, _, _)| i == self.0)
             .map(|&(_, s, e)| {
                 (
                     Date::from_checked(s),
@@ -113,5 +112,24 @@ impl IcdCm {
     /// ```
     pub fn poa_exempt_on(self, date: Date) -> bool {
         self.info().is_some_and(|i| i.poa_exempt_on(date))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The per-row index gives each row exactly the rows a search of the
+    /// sorted table gives, for every code row.
+    #[test]
+    fn poa_start_index_equals_the_search() {
+        let rows = &t::CM_POA;
+        assert_eq!(t::CM_POA_START.len(), t::CM_KEYS.len() + 1);
+        for i in 0..t::CM_KEYS.len() as u32 {
+            let first = rows.partition_point(|&(r, _, _)| r < i);
+            let last = rows.partition_point(|&(r, _, _)| r <= i);
+            assert_eq!(IcdCmInfo(i).poa_rows(), &rows[first..last], "row {i}");
+        }
+        assert_eq!(*t::CM_POA_START.last().unwrap() as usize, rows.len());
     }
 }
