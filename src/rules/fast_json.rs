@@ -51,17 +51,21 @@ impl<'a> Reader<'a> {
 
     /// A string without escapes or control characters, borrowed.
     fn string(&mut self) -> Option<&'a str> {
-        self.eat(b'"')?;
+        // In JSON Lines the quote is usually the very next byte.
+        if self.bytes.get(self.at) != Some(&b'"') {
+            self.eat(b'"')?;
+        } else {
+            self.at += 1;
+        }
         let start = self.at;
         // Skip the bytes that need no care, then look at the one that stops.
-        self.at = super::next_json_special(self.bytes, start)?;
-        if self.bytes[self.at] != b'"' {
+        let end = super::next_json_special(self.bytes, start)?;
+        if self.bytes.get(end) != Some(&b'"') {
             return None;
         }
+        self.at = end + 1;
         // Both ends sit at ASCII quotes, so they are character boundaries.
-        let s = self.text.get(start..self.at)?;
-        self.at += 1;
-        Some(s)
+        self.text.get(start..end)
     }
 
     /// The text of a JSON number, checked against the JSON grammar.
