@@ -598,6 +598,16 @@ fn prepare_dx<'c>(
     date: Option<Date>,
     src: HcpcsSource<'_>,
 ) -> PreparedDx<'c> {
+    let mut dx = [parse_dx(index, raw, poa)];
+    look_up_dxs(&mut dx, date, src);
+    let [dx] = dx;
+    dx
+}
+
+/// A diagnosis with its code parsed, not yet looked up ([`look_up_dxs`]):
+/// `code` set, or `status` Missing (blank) or Unparseable (the error kept
+/// until the lookup asks whether another system knows the text).
+fn parse_dx<'c>(index: usize, raw: Option<&'c str>, poa: Option<&'c str>) -> PreparedDx<'c> {
     let raw_s = raw.unwrap_or("");
     let mut dx = PreparedDx {
         index,
@@ -608,44 +618,50 @@ fn prepare_dx<'c>(
         status: CodeStatus::Missing,
         poa,
     };
-    if is_blank(raw_s) {
-        return dx;
-    }
-    match IcdCm::parse_kind(raw_s) {
-        Ok(code) => {
-            dx.code = Some(code);
-            match code.info() {
-                Some(info) => {
-                    dx.info = Some(info);
-                    dx.status = match date {
-                        Some(d) => match info.mce_on(d) {
-                            Some(f) => {
-                                dx.flags = Some(f);
-                                CodeStatus::Valid
-                            }
-                            None if is_header_on(info, d) => CodeStatus::Header,
-                            None => CodeStatus::NotValidOnDate,
-                        },
-                        None if !info.billable_in_some_release()
-                            || info.requires_seventh_character() =>
-                        {
-                            CodeStatus::Header
-                        }
-                        None => CodeStatus::Unchecked,
-                    };
-                }
-                None => {
-                    dx.status = other_system_dx(raw_s, src)
-                        .map_or(CodeStatus::NotInTable, CodeStatus::OtherSystem)
-                }
-            }
-        }
-        Err(e) => {
-            dx.status = other_system_dx(raw_s, src)
-                .map_or(CodeStatus::Unparseable(e), CodeStatus::OtherSystem)
+    if !is_blank(raw_s) {
+        match IcdCm::parse_kind(raw_s) {
+            Ok(code) => dx.code = Some(code),
+            Err(e) => dx.status = CodeStatus::Unparseable(e),
         }
     }
     dx
+}
+
+/// Looks up parsed diagnoses in stages, each over all of them before the
+/// next: every code's table slot, then every code's flags on the date.
+/// A claim's codes are random rows of large tables (cache misses when
+/// another program ran in between); in stages their misses are in flight
+/// together instead of one after another.
+fn look_up_dxs(dxs: &mut [PreparedDx<'_>], date: Option<Date>, src: HcpcsSource<'_>) {
+    for d in dxs.iter_mut() {
+        d.info = d.code.and_then(IcdCm::info);
+    }
+    if let Some(date) = date {
+        for d in dxs.iter_mut() {
+            d.flags = d.info.and_then(|info| info.mce_on(date));
+        }
+    }
+    for d in dxs.iter_mut() {
+        d.status = match (d.code, d.info) {
+            (Some(_), Some(info)) => match date {
+                Some(_) if d.flags.is_some() => CodeStatus::Valid,
+                Some(day) if is_header_on(info, day) => CodeStatus::Header,
+                Some(_) => CodeStatus::NotValidOnDate,
+                None if !info.billable_in_some_release() || info.requires_seventh_character() => {
+                    CodeStatus::Header
+                }
+                None => CodeStatus::Unchecked,
+            },
+            (Some(_), None) => {
+                other_system_dx(d.raw, src).map_or(CodeStatus::NotInTable, CodeStatus::OtherSystem)
+            }
+            (None, _) => match d.status {
+                CodeStatus::Unparseable(e) => other_system_dx(d.raw, src)
+                    .map_or(CodeStatus::Unparseable(e), CodeStatus::OtherSystem),
+                blank => blank,
+            },
+        };
+    }
 }
 
 /// Not billable on `date` because it is a category or subcategory then.
@@ -658,13 +674,9 @@ fn is_header_on(info: IcdCmInfo, date: Date) -> bool {
         || info.descendants().any(|d| d.valid_on(date))
 }
 
-fn prepare_pcs<'c>(
-    index: usize,
-    raw: Option<&'c str>,
-    own: DateField<'c>,
-    date: Option<Date>,
-    src: HcpcsSource<'_>,
-) -> PreparedPcs<'c> {
+/// A procedure with its code parsed, not yet looked up ([`look_up_pcs`]),
+/// as [`parse_dx`] for diagnoses.
+fn parse_pcs<'c>(index: usize, raw: Option<&'c str>, own: DateField<'c>) -> PreparedPcs<'c> {
     let raw_s = raw.unwrap_or("");
     let mut p = PreparedPcs {
         index,
@@ -675,47 +687,60 @@ fn prepare_pcs<'c>(
         status: CodeStatus::Missing,
         date: own,
     };
-    if is_blank(raw_s) {
-        return p;
-    }
-    let other = || -> Option<System> {
-        if let Some(pc) = ProcedureCode::parse(raw_s) {
-            return match pc {
-                ProcedureCode::Cpt(_) => Some(System::Cpt),
-                ProcedureCode::Hcpcs(h) => match src.entry(h) {
-                    Some(Some(_)) | None => Some(System::Hcpcs),
-                    Some(None) => None,
-                },
-            };
+    if !is_blank(raw_s) {
+        match IcdPcs::parse_kind(raw_s) {
+            Ok(code) => p.code = Some(code),
+            Err(e) => p.status = CodeStatus::Unparseable(e),
         }
-        IcdCm::parse_kind(raw_s)
-            .ok()
-            .and_then(|c| c.info())
-            .map(|_| System::Icd10Cm)
-    };
-    match IcdPcs::parse_kind(raw_s) {
-        Ok(code) => {
-            p.code = Some(code);
-            match code.info() {
-                Some(info) => {
-                    p.info = Some(info);
-                    p.status = match date {
-                        Some(d) => match info.mce_on(d) {
-                            Some(f) => {
-                                p.flags = Some(f);
-                                CodeStatus::Valid
-                            }
-                            None => CodeStatus::NotValidOnDate,
-                        },
-                        None => CodeStatus::Unchecked,
-                    };
-                }
-                None => p.status = other().map_or(CodeStatus::NotInTable, CodeStatus::OtherSystem),
-            }
-        }
-        Err(e) => p.status = other().map_or(CodeStatus::Unparseable(e), CodeStatus::OtherSystem),
     }
     p
+}
+
+/// Looks up parsed procedures in stages, as [`look_up_dxs`] does diagnoses.
+fn look_up_pcs(procedures: &mut [PreparedPcs<'_>], date: Option<Date>, src: HcpcsSource<'_>) {
+    for p in procedures.iter_mut() {
+        p.info = p.code.and_then(IcdPcs::info);
+    }
+    if let Some(date) = date {
+        for p in procedures.iter_mut() {
+            p.flags = p.info.and_then(|info| info.mce_on(date));
+        }
+    }
+    for p in procedures.iter_mut() {
+        p.status = match (p.code, p.info) {
+            (Some(_), Some(_)) => match date {
+                Some(_) if p.flags.is_some() => CodeStatus::Valid,
+                Some(_) => CodeStatus::NotValidOnDate,
+                None => CodeStatus::Unchecked,
+            },
+            (Some(_), None) => {
+                other_system_pcs(p.raw, src).map_or(CodeStatus::NotInTable, CodeStatus::OtherSystem)
+            }
+            (None, _) => match p.status {
+                CodeStatus::Unparseable(e) => other_system_pcs(p.raw, src)
+                    .map_or(CodeStatus::Unparseable(e), CodeStatus::OtherSystem),
+                blank => blank,
+            },
+        };
+    }
+}
+
+/// The system a procedure's text belongs to when it is not an ICD-10-PCS
+/// code of the tables: CPT or HCPCS (as line codes), or ICD-10-CM.
+fn other_system_pcs(raw: &str, src: HcpcsSource<'_>) -> Option<System> {
+    if let Some(pc) = ProcedureCode::parse(raw) {
+        return match pc {
+            ProcedureCode::Cpt(_) => Some(System::Cpt),
+            ProcedureCode::Hcpcs(h) => match src.entry(h) {
+                Some(Some(_)) | None => Some(System::Hcpcs),
+                Some(None) => None,
+            },
+        };
+    }
+    IcdCm::parse_kind(raw)
+        .ok()
+        .and_then(|c| c.info())
+        .map(|_| System::Icd10Cm)
 }
 
 fn prepare_line<'c>(
@@ -894,8 +919,9 @@ impl<'c> PreparedClaim<'c> {
             claim
                 .diagnoses()
                 .enumerate()
-                .map(|(i, (code, poa))| prepare_dx(i, code, poa, date, src)),
+                .map(|(i, (code, poa))| parse_dx(i, code, poa)),
         );
+        look_up_dxs(&mut diagnoses, date, src);
         let admitting = claim
             .admitting_diagnosis()
             .filter(|s| !is_blank(s))
@@ -905,8 +931,9 @@ impl<'c> PreparedClaim<'c> {
             claim
                 .procedures()
                 .enumerate()
-                .map(|(i, (code, day))| prepare_pcs(i, code, DateField::new(day), date, src)),
+                .map(|(i, (code, day))| parse_pcs(i, code, DateField::new(day))),
         );
+        look_up_pcs(&mut procedures, date, src);
         let mut lines: Vec<PreparedLine<'c>> = spare::take(&spare::LINES);
         lines.extend(
             claim
