@@ -413,8 +413,8 @@ fn gen_icd10cm(data: &Path, out: &Path, src: &mut String) {
             .position(|n| *n == col(&r, 1, "notes.tsv"))
             .unwrap_or_else(|| panic!("notes.tsv: unknown note kind {:?}", r[1]));
         let for_rules = matches!(NOTE_KINDS[k], "excludes1" | "codeFirst");
-        let at_code = index.contains_key(r[0].as_str());
-        if !cm_notes && !(for_rules && at_code) {
+        let keep = cm_notes || (for_rules && index.contains_key(r[0].as_str()));
+        if !keep {
             continue;
         }
         let text = if cm_notes { col(&r, 2, "notes.tsv") } else { "" };

@@ -626,10 +626,13 @@ impl IcdCmInfo {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::laterality::{side_of_title, SIDE_NONE};
+    #[cfg(feature = "cm-titles")]
+    use crate::laterality::side_of_title;
+    use crate::laterality::SIDE_NONE;
 
     /// The side bits the build script stores are the title's side, for every code.
     #[test]
+    #[cfg(feature = "cm-titles")]
     fn stored_side_is_the_title_side() {
         let mut sided = 0;
         for info in all() {
@@ -646,7 +649,7 @@ mod tests {
     fn excludes1_intervals_match_the_notes() {
         for info in all() {
             let want: Vec<(u64, u64)> = info
-                .notes()
+                .rule_notes()
                 .filter(|n| n.kind == NoteKind::Excludes1)
                 .flat_map(|n| n.refs())
                 .map(|r| {
@@ -661,10 +664,80 @@ mod tests {
                 .collect();
             assert_eq!(info.excludes1_intervals(), want, "{}", info.code());
             let chain = std::iter::once(info).chain(info.ancestors()).any(|a| {
-                a.notes()
+                a.rule_notes()
                     .any(|n| n.kind == NoteKind::Excludes1 && n.refs().len() > 0)
             });
             assert_eq!(info.has_excludes1_in_chain(), chain, "{}", info.code());
         }
+    }
+
+    fn info(code: &str) -> IcdCmInfo {
+        code.parse::<IcdCm>().unwrap().info().unwrap()
+    }
+
+    /// The rules that read notes and the laterality bits answer with every
+    /// feature set (the data they need is not behind a feature).
+    #[test]
+    fn rules_keep_their_data_with_every_feature_set() {
+        use crate::rules::Engine;
+        let engine = Engine::builder().build().unwrap();
+        let check = |dx: &[&str], modifier: &str| {
+            let dx: Vec<String> = dx.iter().map(|c| format!(r#"{{"code":"{c}"}}"#)).collect();
+            let claim = format!(
+                r#"{{"type":"professional","patient":{{"sex":"F","age":40}},"service_date":"2025-11-03","diagnoses":[{}],"lines":[{{"code":"27447","units":1,"modifiers":["{modifier}"],"dx_pointers":[1]}}]}}"#,
+                dx.join(",")
+            );
+            engine.check_jsonl_line(&claim)
+        };
+        let out = check(&["E11.9", "E10.9"], "RT");
+        assert!(out.contains("excludes1-conflict"), "{out}");
+        // G63 (manifestation) with no etiology first: code first E08-E13 …
+        let out = check(&["G63"], "RT");
+        assert!(out.contains("code-first-sequence"), "{out}");
+        // M25.562 (left knee) on a line with RT.
+        let out = check(&["M25.562"], "RT");
+        assert!(out.contains("laterality-mismatch"), "{out}");
+        let s72 = info("S72.001");
+        assert!(s72.requires_seventh_character());
+        assert!(s72
+            .seventh_characters()
+            .unwrap()
+            .get('A')
+            .unwrap()
+            .starts_with("initial encounter"));
+        assert!(info("E11.9").valid_on(Date::new(2026, 1, 1).unwrap()));
+    }
+
+    #[test]
+    #[cfg(not(feature = "cm-titles"))]
+    fn no_titles_without_the_feature() {
+        let m = info("M25.562");
+        assert_eq!(m.title(), None);
+        assert_eq!(m.short_title(), None);
+        assert_eq!(m.title_on(Date::new(2020, 1, 1).unwrap()), None);
+        assert_eq!(m.short_title_on(Date::new(2020, 1, 1).unwrap()), None);
+        assert_eq!(info("C84.1").tabular_title(), None);
+        assert_ne!(m.title_side(), SIDE_NONE);
+        assert_eq!(m.to_string(), "M25.562");
+    }
+
+    #[test]
+    #[cfg(not(feature = "cm-notes"))]
+    fn no_notes_without_the_feature() {
+        let e11 = info("E11");
+        assert_eq!(e11.notes().len(), 0);
+        assert!(e11
+            .rule_notes()
+            .any(|n| n.kind == NoteKind::Excludes1 && n.text.is_empty()));
+        assert!(chapters().all(|c| c.notes().next().is_none()));
+        assert!(sections().all(|s| s.notes().next().is_none()));
+    }
+
+    #[test]
+    #[cfg(not(feature = "cc-mcc"))]
+    fn no_cc_without_the_feature() {
+        let a021 = info("A02.1");
+        assert_eq!(a021.cc(), None);
+        assert!(!info("A00.1").cc_excluded_by("A00.0".parse().unwrap()));
     }
 }

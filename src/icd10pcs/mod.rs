@@ -437,3 +437,19 @@ impl IcdPcsInfo {
         prefix_range(self.code().prefix_key(3), 3)
     }
 }
+
+#[cfg(all(test, not(feature = "pcs-titles")))]
+mod no_titles {
+    use super::*;
+
+    /// Without `pcs-titles`, no title; validity and the axes stay.
+    #[test]
+    fn no_titles_without_the_feature() {
+        let info = "0SRD0JZ".parse::<IcdPcs>().unwrap().info().unwrap();
+        let date = Date::new(2020, 1, 1).unwrap();
+        assert_eq!((info.title(), info.short_title()), (None, None));
+        assert_eq!((info.title_on(date), info.short_title_on(date)), (None, None));
+        assert!(info.valid_on(date));
+        assert_eq!(info.code().axes()[3].label, Some("Knee Joint, Left"));
+    }
+}
