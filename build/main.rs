@@ -417,7 +417,11 @@ fn gen_icd10cm(data: &Path, out: &Path, src: &mut String) {
         if !keep {
             continue;
         }
-        let text = if cm_notes { col(&r, 2, "notes.tsv") } else { "" };
+        let text = if cm_notes {
+            col(&r, 2, "notes.tsv")
+        } else {
+            ""
+        };
         let (ts, te) = note_text.push(text);
         let rs = refs.len();
         let keys: Vec<(u64, u64)> = r

@@ -448,7 +448,10 @@ mod no_titles {
         let info = "0SRD0JZ".parse::<IcdPcs>().unwrap().info().unwrap();
         let date = Date::new(2020, 1, 1).unwrap();
         assert_eq!((info.title(), info.short_title()), (None, None));
-        assert_eq!((info.title_on(date), info.short_title_on(date)), (None, None));
+        assert_eq!(
+            (info.title_on(date), info.short_title_on(date)),
+            (None, None)
+        );
         assert!(info.valid_on(date));
         assert_eq!(info.code().axes()[3].label, Some("Knee Joint, Left"));
     }
