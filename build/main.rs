@@ -253,6 +253,30 @@ fn emit_spans(
     emit_array(src, &format!("{prefix}_SPAN"), "u32", spans);
 }
 
+/// Per code, its one MCE period inline, so `flags_on` needs one load
+/// instead of two dependent ones (the row's start, then its window), each a
+/// cache miss on a claim's random codes: `from << 48 | to << 32 | flags`
+/// with compact dates when the code has exactly one period; an empty range
+/// (`0xFFFF << 48`) when it has none; `u64::MAX` (take the slow path) when
+/// it has several.
+fn emit_single_windows(
+    src: &mut String,
+    prefix: &str,
+    codes: &[String],
+    windows: &BTreeMap<String, Vec<(u32, u32, u32)>>,
+) {
+    let singles = codes
+        .iter()
+        .map(|c| match windows.get(c).map(Vec::as_slice) {
+            None | Some([]) => 0xFFFF_u64 << 48,
+            Some(&[(s, e, f)]) => {
+                (u64::from(compact(s)) << 48) | (u64::from(compact(e)) << 32) | u64::from(f)
+            }
+            Some(_) => u64::MAX,
+        });
+    emit_array(src, &format!("{prefix}_SINGLE_WINDOW"), "u64", singles);
+}
+
 /// The day after `ymd` (yyyymmdd), as yyyymmdd.
 fn compact_next_day(ymd: u32) -> u32 {
     let (y, m, d) = (ymd / 10_000, ymd / 100 % 100, ymd % 100);
@@ -381,6 +405,7 @@ fn gen_icd10cm(data: &Path, out: &Path, src: &mut String) {
     emit_array(src, "CM_SHORT_END", "u32", short_end);
     emit_windows(src, "CM", &codes, &windows);
     emit_spans(src, "CM", &codes, &windows);
+    emit_single_windows(src, "CM", &codes, &windows);
 
     // Hierarchy: parent = longest proper prefix in the table; descendants are
     // the run of following codes that start with this one.
@@ -733,6 +758,7 @@ fn gen_icd10pcs(data: &Path, out: &Path, src: &mut String) {
     emit_table(src, "PCS", &keys);
     emit_windows(src, "PCS", &codes, &windows);
     emit_spans(src, "PCS", &codes, &windows);
+    emit_single_windows(src, "PCS", &codes, &windows);
 
     // Titles (feature `pcs-titles`).
     let pcs_titles = feature("pcs-titles");

@@ -103,6 +103,14 @@ pub struct Claim {
 }
 
 /// The patient.
+///
+/// ```
+/// use medcode::claim::Patient;
+/// let p: Patient = serde_json::from_str(r#"{"sex": "female", "birth_date": "1973-04-02"}"#)?;
+/// assert_eq!(p.sex.as_deref(), Some("female"));
+/// assert_eq!(p.age, None); // the engine computes it from the birth date
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Patient {
@@ -151,6 +159,14 @@ impl Diagnosis {
 }
 
 /// One ICD-10-PCS procedure.
+///
+/// ```
+/// use medcode::claim::Procedure;
+/// let p: Procedure = serde_json::from_str(r#"{"code": "02703ZZ", "date": "2025-11-02"}"#)?;
+/// assert_eq!(p.code.as_deref(), Some("02703ZZ"));
+/// assert_eq!(p.date.as_deref(), Some("2025-11-02"));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Procedure {
@@ -177,6 +193,15 @@ impl Procedure {
 }
 
 /// One service line.
+///
+/// ```
+/// use medcode::claim::ClaimLine;
+/// let line: ClaimLine = serde_json::from_str(r#"{"code": "99213", "modifiers": ["25"], "units": 1, "dx_pointers": [1, 2]}"#)?;
+/// assert_eq!(line.modifiers, ["25"]);
+/// assert_eq!(line.units, Some(1.0));
+/// assert_eq!(line.dx_pointers, [1, 2]);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ClaimLine {
@@ -689,18 +714,44 @@ impl Claim {
 /// [`Claim::institutional`]. Line settings ([`modifier`](Self::modifier),
 /// [`pointers`](Self::pointers), [`charge`](Self::charge)) apply to the
 /// line added last.
+///
+/// ```
+/// use medcode::{claim::Claim, Cpt, Date, IcdCm};
+/// let claim = Claim::professional(Date::new(2025, 11, 3)?)
+///     .diagnosis("E11.9".parse::<IcdCm>()?)
+///     .line("99213".parse::<Cpt>()?, 1)
+///     .pointers(&[1]) // the line added last: 99213
+///     .build();
+/// assert_eq!(claim.lines[0].dx_pointers, [1]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `build`"]
 pub struct ClaimBuilder(Claim);
 
 impl ClaimBuilder {
     /// The claim's identifier.
+    ///
+    /// ```
+    /// use medcode::{claim::Claim, Date};
+    /// let claim = Claim::professional(Date::new(2025, 11, 3)?).id("CLM-1").build();
+    /// assert_eq!(claim.id.as_deref(), Some("CLM-1"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn id(mut self, id: impl Into<String>) -> Self {
         self.0.id = Some(id.into());
         self
     }
 
     /// The patient's sex and age in years.
+    ///
+    /// ```
+    /// use medcode::{claim::Claim, rules::Sex, Date};
+    /// let claim = Claim::professional(Date::new(2025, 11, 3)?).patient(Sex::Female, 52).build();
+    /// let patient = claim.patient.unwrap();
+    /// assert_eq!((patient.sex.as_deref(), patient.age), (Some("F"), Some(52.0)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn patient(mut self, sex: crate::rules::Sex, age: u32) -> Self {
         let p = self.0.patient.get_or_insert_with(Patient::default);
         p.sex = sex_text(sex);
@@ -709,6 +760,15 @@ impl ClaimBuilder {
     }
 
     /// The patient's date of birth (the age is then computed on the claim's date).
+    ///
+    /// ```
+    /// use medcode::{claim::Claim, Date};
+    /// let claim = Claim::professional(Date::new(2025, 11, 3)?)
+    ///     .birth_date(Date::new(1990, 5, 1)?)
+    ///     .build();
+    /// assert_eq!(claim.patient.unwrap().birth_date.as_deref(), Some("1990-05-01"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn birth_date(mut self, date: crate::Date) -> Self {
         let p = self.0.patient.get_or_insert_with(Patient::default);
         p.birth_date = Some(date.to_string());
@@ -716,6 +776,17 @@ impl ClaimBuilder {
     }
 
     /// Adds a diagnosis (the first is the principal or first-listed).
+    ///
+    /// ```
+    /// use medcode::{claim::Claim, Date, IcdCm};
+    /// let claim = Claim::professional(Date::new(2025, 11, 3)?)
+    ///     .diagnosis("e119".parse::<IcdCm>()?)
+    ///     .diagnosis("I10".parse::<IcdCm>()?)
+    ///     .build();
+    /// assert_eq!(claim.diagnoses[0].code.as_deref(), Some("E11.9"));
+    /// assert_eq!(claim.diagnoses.len(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn diagnosis(mut self, code: crate::IcdCm) -> Self {
         self.0.diagnoses.push(Diagnosis::new(code.to_string()));
         self
@@ -723,6 +794,17 @@ impl ClaimBuilder {
 
     /// Adds a diagnosis with its present-on-admission indicator (`Y`, `N`,
     /// `U`, `W` or `1`).
+    ///
+    /// ```
+    /// use medcode::{claim::Claim, rules::{Engine, Sex}, Date, IcdCm};
+    /// let claim = Claim::institutional(Date::new(2025, 11, 1)?, Date::new(2025, 11, 4)?, 1)
+    ///     .patient(Sex::Male, 70)
+    ///     .diagnosis_poa("I21.4".parse::<IcdCm>()?, 'X')
+    ///     .build();
+    /// let report = Engine::builder().build()?.check(&claim);
+    /// assert!(report.findings.iter().any(|f| f.rule == "invalid-poa")); // X is no POA indicator
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn diagnosis_poa(mut self, code: crate::IcdCm, poa: char) -> Self {
         self.0.diagnoses.push(Diagnosis {
             code: Some(code.to_string()),
@@ -732,12 +814,33 @@ impl ClaimBuilder {
     }
 
     /// The admitting diagnosis (institutional).
+    ///
+    /// ```
+    /// use medcode::{claim::Claim, Date, IcdCm};
+    /// let claim = Claim::institutional(Date::new(2025, 11, 1)?, Date::new(2025, 11, 4)?, 1)
+    ///     .admitting_diagnosis("R07.9".parse::<IcdCm>()?)
+    ///     .build();
+    /// assert_eq!(claim.admitting_diagnosis.as_deref(), Some("R07.9"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn admitting_diagnosis(mut self, code: crate::IcdCm) -> Self {
         self.0.admitting_diagnosis = Some(code.to_string());
         self
     }
 
     /// Adds an ICD-10-PCS procedure done on `date` (institutional).
+    ///
+    /// ```
+    /// use medcode::{claim::Claim, rules::{Engine, Sex}, Date, IcdCm, IcdPcs};
+    /// let claim = Claim::institutional(Date::new(2025, 11, 1)?, Date::new(2025, 11, 4)?, 1)
+    ///     .patient(Sex::Male, 70)
+    ///     .diagnosis_poa("I21.4".parse::<IcdCm>()?, 'Y')
+    ///     .procedure("02703ZZ".parse::<IcdPcs>()?, Date::new(2025, 12, 2)?) // after discharge
+    ///     .build();
+    /// let report = Engine::builder().build()?.check(&claim);
+    /// assert!(report.findings.iter().any(|f| f.field.as_deref() == Some("procedures[0].date")));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn procedure(mut self, code: crate::IcdPcs, date: crate::Date) -> Self {
         self.0.procedures.push(Procedure {
             code: Some(code.to_string()),
@@ -747,6 +850,17 @@ impl ClaimBuilder {
     }
 
     /// Adds a service line: a CPT or HCPCS Level II code and its units.
+    ///
+    /// ```
+    /// use medcode::{claim::Claim, Cpt, Date, Hcpcs};
+    /// let claim = Claim::professional(Date::new(2025, 11, 3)?)
+    ///     .line("96372".parse::<Cpt>()?, 1)
+    ///     .line("J1100".parse::<Hcpcs>()?, 10)
+    ///     .build();
+    /// assert_eq!(claim.lines[1].code.as_deref(), Some("J1100"));
+    /// assert_eq!(claim.lines[1].units, Some(10.0));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn line(mut self, code: impl Into<crate::load::ProcedureCode>, units: u32) -> Self {
         let text = match code.into() {
             crate::load::ProcedureCode::Cpt(c) => c.to_string(),
@@ -760,6 +874,16 @@ impl ClaimBuilder {
     }
 
     /// Adds a modifier to the last line (no effect before the first line).
+    ///
+    /// ```
+    /// use medcode::{claim::Claim, Cpt, Date, Modifier};
+    /// let claim = Claim::professional(Date::new(2025, 11, 3)?)
+    ///     .line("20610".parse::<Cpt>()?, 1)
+    ///     .modifier("RT".parse::<Modifier>()?)
+    ///     .build();
+    /// assert_eq!(claim.lines[0].modifiers, ["RT"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn modifier(mut self, modifier: crate::Modifier) -> Self {
         if let Some(l) = self.0.lines.last_mut() {
             l.modifiers.push(modifier.to_string());
@@ -768,6 +892,19 @@ impl ClaimBuilder {
     }
 
     /// Sets the last line's 1-based diagnosis pointers.
+    ///
+    /// ```
+    /// use medcode::{claim::Claim, rules::{Engine, Sex}, Cpt, Date, IcdCm};
+    /// let claim = Claim::professional(Date::new(2025, 11, 3)?)
+    ///     .patient(Sex::Female, 52)
+    ///     .diagnosis("E11.9".parse::<IcdCm>()?)
+    ///     .line("99213".parse::<Cpt>()?, 1)
+    ///     .pointers(&[2]) // the claim has one diagnosis
+    ///     .build();
+    /// let report = Engine::builder().build()?.check(&claim);
+    /// assert_eq!(report.findings[0].rule, "dx-pointer-invalid");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn pointers(mut self, pointers: &[u8]) -> Self {
         if let Some(l) = self.0.lines.last_mut() {
             l.dx_pointers = pointers.iter().map(|&p| i64::from(p)).collect();
@@ -776,6 +913,16 @@ impl ClaimBuilder {
     }
 
     /// Sets the last line's charge.
+    ///
+    /// ```
+    /// use medcode::{claim::Claim, Cpt, Date};
+    /// let claim = Claim::professional(Date::new(2025, 11, 3)?)
+    ///     .line("99213".parse::<Cpt>()?, 1)
+    ///     .charge(125.0)
+    ///     .build();
+    /// assert_eq!(claim.lines[0].charge, Some(125.0));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn charge(mut self, charge: f64) -> Self {
         if let Some(l) = self.0.lines.last_mut() {
             l.charge = Some(charge);
@@ -784,6 +931,14 @@ impl ClaimBuilder {
     }
 
     /// The claim.
+    ///
+    /// ```
+    /// use medcode::{claim::Claim, Date};
+    /// let claim = Claim::professional(Date::new(2025, 11, 3)?).build();
+    /// assert_eq!(claim.claim_type.as_deref(), Some("professional"));
+    /// assert_eq!(claim.service_date.as_deref(), Some("2025-11-03"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn build(self) -> Claim {
         self.0
     }

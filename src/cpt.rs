@@ -478,6 +478,12 @@ impl Cpt {
     }
 
     /// The code as text: the old name of [`text`](Self::text).
+    ///
+    /// ```
+    /// # #![allow(deprecated)]
+    /// let code: medcode::Cpt = "99213".parse().unwrap();
+    /// assert_eq!(code.code().as_str(), code.text().as_str());
+    /// ```
     #[deprecated(
         since = "0.2.0",
         note = "use `text()`: one name for a code's text across code types"

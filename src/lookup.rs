@@ -17,6 +17,13 @@ use std::fmt;
 use std::str::FromStr;
 
 /// The code systems medcode knows.
+///
+/// ```
+/// use medcode::lookup::System;
+/// let system: System = "ICD-10-PCS".parse().unwrap();
+/// assert_eq!(system, System::Icd10Pcs);
+/// assert_eq!(system.to_string(), "icd10pcs");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum System {
@@ -88,6 +95,13 @@ impl fmt::Display for System {
 }
 
 /// An unknown system name.
+///
+/// ```
+/// use medcode::lookup::System;
+/// let err = "icd9".parse::<System>().unwrap_err();
+/// assert_eq!(err.0, "icd9");
+/// assert_eq!(err.to_string(), r#"unknown code system "icd9" (known: icd10cm, icd10pcs, cpt, hcpcs, modifier)"#);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown code system {0:?} (known: icd10cm, icd10pcs, cpt, hcpcs, modifier)")]
 pub struct UnknownSystem(pub String);
@@ -113,6 +127,15 @@ impl FromStr for System {
 
 /// The grouping a code sits in: an ICD-10-CM block, an ICD-10-PCS section,
 /// or a named CPT/HCPCS section.
+///
+/// ```
+/// use medcode::{lookup::{self, Grouping, System}, Date};
+/// let date = Date::new(2026, 1, 1).unwrap();
+/// let r = lookup::lookup_in(System::Icd10Cm, "O80", date);
+/// assert!(matches!(r.section, Some(Grouping::Block(b)) if b.title == "Encounter for delivery"));
+/// let r = lookup::lookup_in(System::Cpt, "99213", date);
+/// assert!(matches!(r.section, Some(Grouping::Named { name: "Evaluation and Management", .. })));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(untagged)]
 pub enum Grouping {
@@ -146,6 +169,13 @@ pub struct MceFlag {
 }
 
 /// An MCE age category and its inclusive age range in years on the date.
+///
+/// ```
+/// use medcode::{lookup, AgeCategory, Date};
+/// let r = lookup::lookup_in(lookup::System::Icd10Cm, "O80", Date::new(2026, 1, 1).unwrap());
+/// let range = r.ages[0];
+/// assert_eq!((range.category, range.min, range.max), (AgeCategory::Maternity, 9, 64));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct AgeRange {
     /// The category.
@@ -157,6 +187,14 @@ pub struct AgeRange {
 }
 
 /// An instructional note of the ICD-10-CM tabular, with where it is written.
+///
+/// ```
+/// use medcode::{icd10cm::NoteKind, lookup, Date};
+/// let r = lookup::lookup_in(lookup::System::Icd10Cm, "E11.9", Date::new(2026, 1, 1).unwrap());
+/// let inherited = r.notes.iter().find(|n| n.at == "E11").unwrap(); // written at the category
+/// assert_eq!(inherited.kind, NoteKind::Includes);
+/// assert_eq!(inherited.text, "diabetes (mellitus) due to insulin secretory defect");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct LookupNote {
     /// The code the note is written at (the code itself or an ancestor).
@@ -168,6 +206,13 @@ pub struct LookupNote {
 }
 
 /// A 7th-character choice.
+///
+/// ```
+/// use medcode::{lookup, Date};
+/// let r = lookup::lookup_in(lookup::System::Icd10Cm, "S72.001A", Date::new(2026, 1, 1).unwrap());
+/// let a = r.seventh_characters[0];
+/// assert_eq!((a.character, a.meaning), ('A', "initial encounter for closed fracture"));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct SeventhCharacter {
     /// The character.
@@ -177,6 +222,15 @@ pub struct SeventhCharacter {
 }
 
 /// Files the user brings that lookups may answer from.
+///
+/// ```
+/// use medcode::{lookup::{self, System, UserFiles}, Date, HcpcsRelease};
+/// let release = HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt")?;
+/// let files = UserFiles { hcpcs: Some(&release), ..UserFiles::default() };
+/// let r = lookup::lookup_in_with(System::Modifier, "LT", Date::new(2026, 1, 1)?, files);
+/// assert_eq!(r.release_file.as_deref(), Some("hcpcs_fixture.txt"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, Default)]
 pub struct UserFiles<'a> {
     /// A CMS quarterly HCPCS file loaded at run time (else the bundled one, if any).
@@ -343,6 +397,13 @@ impl LookupReport {
 /// A lookup's answer: one system's report, or several when the input is a
 /// code of more than one system's table (a seven-character code starting B,
 /// C, D, F, G, H or X can be both ICD-10-CM and ICD-10-PCS).
+///
+/// ```
+/// use medcode::{lookup::{self, LookupAnswer}, Date};
+/// let answer = lookup::lookup("J1100", Date::new(2025, 11, 1).unwrap());
+/// let LookupAnswer::Ambiguous { matches, .. } = answer else { panic!("HCPCS and ICD-10-CM both hold J1100") };
+/// assert_eq!(matches[1].code.as_deref(), Some("J11.00"));
+/// ```
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 // One answer is built per lookup and never stored in bulk: boxing the common
@@ -406,12 +467,30 @@ impl LookupAnswer {
 }
 
 /// Looks `input` up in one code system on `date`, from the bundled tables.
+///
+/// ```
+/// use medcode::{lookup::{self, System}, Date};
+/// let r = lookup::lookup_in(System::Hcpcs, "J1100", Date::new(2025, 11, 1).unwrap());
+/// assert!(r.valid);
+/// assert_eq!(r.title.as_deref(), Some("Injection, dexamethasone sodium phosphate, 1 mg"));
+/// let cpt = lookup::lookup_in(System::Cpt, "99213", Date::new(2026, 1, 1).unwrap());
+/// assert!(!cpt.validity_known); // no dated CPT code set is bundled
+/// ```
 pub fn lookup_in(system: System, input: &str, date: Date) -> LookupReport {
     lookup_in_with(system, input, date, UserFiles::default())
 }
 
 /// Looks `input` up in one code system on `date`, also answering from the
 /// user's files.
+///
+/// ```
+/// use medcode::{lookup::{self, System, UserFiles}, Date, HcpcsRelease};
+/// let release = HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt")?;
+/// let files = UserFiles { hcpcs: Some(&release), ..UserFiles::default() };
+/// let r = lookup::lookup_in_with(System::Hcpcs, "J1100", Date::new(2025, 11, 1)?, files);
+/// assert_eq!(r.title.as_deref(), Some("TEST LONG TITLE FOR A DRUG CODE")); // the file's title
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn lookup_in_with(
     system: System,
     input: &str,
@@ -446,6 +525,15 @@ pub fn lookup(input: &str, date: Date) -> LookupAnswer {
 }
 
 /// [`lookup`], also answering from the user's files.
+///
+/// ```
+/// use medcode::{lookup::{self, UserFiles}, Date, HcpcsRelease};
+/// let release = HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt")?;
+/// let files = UserFiles { hcpcs: Some(&release), ..UserFiles::default() };
+/// let answer = lookup::lookup_with("LT", Date::new(2026, 1, 1)?, files);
+/// assert_eq!(answer.reports()[0].title.as_deref(), Some("TEST MODIFIER TITLE LEFT"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn lookup_with(input: &str, date: Date, files: UserFiles<'_>) -> LookupAnswer {
     let accepting: Vec<System> = System::ALL
         .into_iter()
@@ -477,6 +565,13 @@ pub fn lookup_with(input: &str, date: Date, files: UserFiles<'_>) -> LookupAnswe
 }
 
 /// True if `input` has the syntax of a code of `system`.
+///
+/// ```
+/// use medcode::lookup::{accepts, System};
+/// assert!(accepts(System::Icd10Cm, "E11.9"));
+/// assert!(!accepts(System::Icd10Pcs, "E11.9"));
+/// assert!(accepts(System::Hcpcs, "J1100") && accepts(System::Icd10Cm, "J1100"));
+/// ```
 pub fn accepts(system: System, input: &str) -> bool {
     match system {
         System::Icd10Cm => IcdCm::parse(input).is_ok(),

@@ -76,21 +76,47 @@ macro_rules! flag_consts {
             pub const NONE: $ty = $ty(0);
 
             /// True if every flag of `other` is set.
+            ///
+            /// ```
+            #[doc = concat!("use medcode::", stringify!($ty), ";")]
+            #[doc = concat!("let f = ", stringify!($ty), "::MALE | ", stringify!($ty), "::NONCOVERED_6;")]
+            #[doc = concat!("assert!(f.contains(", stringify!($ty), "::MALE));")]
+            #[doc = concat!("assert!(!f.contains(", stringify!($ty), "::MALE | ", stringify!($ty), "::FEMALE));")]
+            /// ```
             pub const fn contains(self, other: $ty) -> bool {
                 self.0 & other.0 == other.0
             }
 
             /// True if some flag of `other` is set (see the type's example).
+            ///
+            /// ```
+            #[doc = concat!("use medcode::", stringify!($ty), ";")]
+            #[doc = concat!("let f = ", stringify!($ty), "::MALE;")]
+            #[doc = concat!("assert!(f.intersects(", stringify!($ty), "::MALE | ", stringify!($ty), "::FEMALE));")]
+            #[doc = concat!("assert!(!f.intersects(", stringify!($ty), "::FEMALE));")]
+            /// ```
             pub const fn intersects(self, other: $ty) -> bool {
                 self.0 & other.0 != 0
             }
 
             /// True if no flag is set.
+            ///
+            /// ```
+            #[doc = concat!("use medcode::", stringify!($ty), ";")]
+            #[doc = concat!("assert!(", stringify!($ty), "::NONE.is_empty());")]
+            #[doc = concat!("assert!(!", stringify!($ty), "::FEMALE.is_empty());")]
+            /// ```
             pub const fn is_empty(self) -> bool {
                 self.0 == 0
             }
 
             /// The CMS names of the flags that are set (as in the MCE tables).
+            ///
+            /// ```
+            #[doc = concat!("use medcode::", stringify!($ty), ";")]
+            #[doc = concat!("let f = ", stringify!($ty), "::FEMALE | ", stringify!($ty), "::MALE;")]
+            /// assert_eq!(f.names().collect::<Vec<_>>(), ["male", "female"]);
+            /// ```
             pub fn names(self) -> impl Iterator<Item = &'static str> {
                 $names.iter().enumerate().filter(move |(i, _)| self.0 & (1 << i) != 0).map(|(_, n)| *n)
             }
@@ -106,6 +132,12 @@ macro_rules! flag_consts {
                 $meanings.iter().enumerate().filter(move |(i, _)| self.0 & (1 << i) != 0).map(|(_, n)| *n)
             }
             /// The raw bit set (bit i = the i-th name of the MCE name list).
+            ///
+            /// ```
+            #[doc = concat!("use medcode::", stringify!($ty), ";")]
+            #[doc = concat!("assert_eq!(", stringify!($ty), "::NONE.bits(), 0);")]
+            #[doc = concat!("assert_eq!((", stringify!($ty), "::MALE | ", stringify!($ty), "::FEMALE).bits().count_ones(), 2);")]
+            /// ```
             pub const fn bits(self) -> u32 {
                 self.0
             }
@@ -179,6 +211,14 @@ flag_consts! { DxFlags, DX_FLAG_NAMES, DX_FLAG_MEANINGS;
 }
 
 /// The MCE flags of an ICD-10-PCS code in one validity period.
+///
+/// ```
+/// use medcode::{Date, IcdPcs, PcsFlags};
+/// let info = "0VT00ZZ".parse::<IcdPcs>().unwrap().info().unwrap(); // a prostate resection
+/// let flags = info.mce_on(Date::new(2024, 9, 30).unwrap()).unwrap();
+/// assert!(flags.contains(PcsFlags::MALE));
+/// assert_eq!(flags.names().collect::<Vec<_>>(), ["male"]);
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct PcsFlags(u32);
 
@@ -216,6 +256,13 @@ flag_consts! { PcsFlags, PCS_FLAG_NAMES, PCS_FLAG_MEANINGS;
 }
 
 /// The MCE age categories of diagnoses.
+///
+/// ```
+/// use medcode::{AgeCategory, Date, IcdCm};
+/// let o80 = "O80".parse::<IcdCm>().unwrap().info().unwrap();
+/// let flags = o80.mce_on(Date::new(2026, 1, 1).unwrap()).unwrap();
+/// assert_eq!(flags.age_categories().collect::<Vec<_>>(), [AgeCategory::Maternity]);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AgeCategory {
@@ -248,6 +295,12 @@ impl AgeCategory {
     }
 
     /// The flag that marks a diagnosis as belonging to this category.
+    ///
+    /// ```
+    /// use medcode::{AgeCategory, DxFlags};
+    /// assert_eq!(AgeCategory::Newborn.flag(), DxFlags::NEWBORN);
+    /// assert_eq!(AgeCategory::Adult.flag(), DxFlags::ADULT);
+    /// ```
     pub const fn flag(self) -> DxFlags {
         match self {
             AgeCategory::Newborn => DxFlags::NEWBORN,
@@ -277,6 +330,12 @@ impl AgeCategory {
 
 impl DxFlags {
     /// The age categories among the flags.
+    ///
+    /// ```
+    /// use medcode::{AgeCategory, DxFlags};
+    /// let flags = DxFlags::PEDIATRIC | DxFlags::QUESTIONABLE_ADMISSION;
+    /// assert_eq!(flags.age_categories().collect::<Vec<_>>(), [AgeCategory::Pediatric]);
+    /// ```
     pub fn age_categories(self) -> impl Iterator<Item = AgeCategory> {
         AgeCategory::ALL
             .into_iter()

@@ -209,6 +209,12 @@ impl Modifier {
     }
 
     /// The code as text: the old name of [`text`](Self::text).
+    ///
+    /// ```
+    /// # #![allow(deprecated)]
+    /// let modifier: medcode::Modifier = "lt".parse().unwrap();
+    /// assert_eq!(modifier.code().as_str(), modifier.text().as_str());
+    /// ```
     #[deprecated(
         since = "0.2.0",
         note = "use `text()`: one name for a code's text across code types"

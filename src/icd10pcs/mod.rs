@@ -26,10 +26,11 @@ pub use crate::validity::ValidityWindow;
 use crate::validity::{merge, nearest, text_at, titles_on, DatedRows};
 use std::fmt;
 
-static DATED: DatedRows = DatedRows {
+pub(crate) static DATED: DatedRows = DatedRows {
     win_start: &t::PCS_WIN_START,
     windows: &t::PCS_WINDOWS,
     span: &t::PCS_SPAN,
+    single_window: &t::PCS_SINGLE_WINDOW,
     horizon: t::PCS_HORIZON,
 };
 
@@ -45,17 +46,34 @@ pub fn releases() -> impl DoubleEndedIterator<Item = Release> + ExactSizeIterato
 }
 
 /// The last day the bundled procedure tables speak for.
+///
+/// ```
+/// use medcode::{icd10pcs, Date};
+/// assert_eq!(icd10pcs::horizon(), Date::new(2027, 3, 31).unwrap());
+/// ```
 pub fn horizon() -> Date {
     Date::from_checked(t::PCS_HORIZON)
 }
 
 /// The release in effect on `date`; `None` before 2015-10-01. After the
 /// horizon the newest release answers and `beyond_horizon` says so.
+///
+/// ```
+/// use medcode::{icd10pcs, Date};
+/// let dated = icd10pcs::release_on(Date::new(2025, 11, 1).unwrap()).unwrap();
+/// assert_eq!(dated.release.fiscal_year, 2026);
+/// assert!(!dated.beyond_horizon);
+/// assert!(icd10pcs::release_on(Date::new(2015, 9, 30).unwrap()).is_none());
+/// ```
 pub fn release_on(date: Date) -> Option<DatedRelease> {
     release::release_on(&t::PCS_RELEASES, t::PCS_HORIZON, date)
 }
 
 /// Every code in the table (valid in some bundled release), in code order.
+///
+/// ```
+/// assert_eq!(medcode::icd10pcs::all().len(), 82_508);
+/// ```
 pub fn all() -> impl DoubleEndedIterator<Item = IcdPcsInfo> + ExactSizeIterator {
     (0..t::PCS_LEN as u32).map(IcdPcsInfo)
 }
@@ -191,6 +209,12 @@ impl IcdPcs {
 }
 
 /// The section of a PCS code.
+///
+/// ```
+/// let section = "BW03ZZZ".parse::<medcode::IcdPcs>().unwrap().section();
+/// assert_eq!(section.value, 'B');
+/// assert_eq!(section.name, Some("Imaging"));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Section {
     /// The first character of the code.
@@ -275,6 +299,14 @@ fn axis_label(code: IcdPcs, position: u8) -> (Option<&'static str>, Option<&'sta
 }
 
 /// One of the seven characters of a PCS code, with its meaning where known.
+///
+/// ```
+/// let axes = "0SRD0JZ".parse::<medcode::IcdPcs>().unwrap().axes();
+/// let body_part = axes[3];
+/// assert_eq!((body_part.position, body_part.value), (4, 'D'));
+/// assert_eq!(body_part.name, Some("Body Part"));
+/// assert_eq!(body_part.label, Some("Knee Joint, Left"));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Axis {
     /// 1-based position in the code.
@@ -290,6 +322,14 @@ pub struct Axis {
 }
 
 /// What the tables know about one ICD-10-PCS code (a cheap `Copy` handle).
+///
+/// ```
+/// use medcode::{Date, IcdPcs};
+/// let info = "0SRD0JZ".parse::<IcdPcs>().unwrap().info().unwrap();
+/// assert_eq!(info.title(), Some("Replacement of Left Knee Joint with Synthetic Substitute, Open Approach"));
+/// assert!(info.valid_on(Date::new(2026, 1, 1).unwrap()));
+/// assert_eq!(info.table().len(), 214); // the 0SR table
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct IcdPcsInfo(u32);
 
@@ -337,6 +377,11 @@ impl IcdPcsInfo {
     }
 
     /// The code.
+    ///
+    /// ```
+    /// let info = "0srd0jz".parse::<medcode::IcdPcs>().unwrap().info().unwrap();
+    /// assert_eq!(info.code().to_string(), "0SRD0JZ");
+    /// ```
     pub fn code(self) -> IcdPcs {
         IcdPcs::from_key_unchecked(t::PCS_KEYS[self.i()])
     }
@@ -359,6 +404,11 @@ impl IcdPcsInfo {
 
     /// The short (abbreviated) title of the same release as [`title`](Self::title), if any
     /// (`None` when the `pcs-titles` feature is off).
+    ///
+    /// ```
+    /// let info = "0VT00ZZ".parse::<medcode::IcdPcs>().unwrap().info().unwrap();
+    /// assert_eq!(info.short_title(), Some("Resection of Prostate, Open Approach"));
+    /// ```
     pub fn short_title(self) -> Option<&'static str> {
         text_at(t::PCS_SHORTS, &t::PCS_SHORT_END, self.i())
     }
@@ -398,6 +448,13 @@ impl IcdPcsInfo {
     }
 
     /// True if valid on `date` (as of the horizon for later dates).
+    ///
+    /// ```
+    /// use medcode::{Date, IcdPcs};
+    /// let info = "XW133G8".parse::<IcdPcs>().unwrap().info().unwrap();
+    /// assert!(info.valid_on(Date::new(2022, 10, 1).unwrap()));
+    /// assert!(!info.valid_on(Date::new(2022, 9, 30).unwrap()));
+    /// ```
     #[inline]
     pub fn valid_on(self, date: Date) -> bool {
         DATED.valid_on(self.i(), date)
@@ -418,21 +475,52 @@ impl IcdPcsInfo {
     }
 
     /// Every MCE period of the code.
+    ///
+    /// ```
+    /// use medcode::{IcdPcs, PcsFlags};
+    /// let info = "0VT00ZZ".parse::<IcdPcs>().unwrap().info().unwrap();
+    /// let periods: Vec<_> = info.mce_periods().collect();
+    /// assert_eq!(periods.len(), 2); // the male flag ended on 2024-09-30
+    /// assert!(periods[0].flags.contains(PcsFlags::MALE));
+    /// assert!(periods[1].flags.is_empty());
+    /// ```
     pub fn mce_periods(self) -> impl ExactSizeIterator<Item = ValidityWindow<PcsFlags>> {
         DATED.periods(self.i(), PcsFlags::from_bits)
     }
 
     /// The validity windows, adjacent MCE periods merged.
+    ///
+    /// ```
+    /// use medcode::IcdPcs;
+    /// let info = "0370046".parse::<IcdPcs>().unwrap().info().unwrap();
+    /// let w = info.windows();
+    /// assert_eq!(w.len(), 1);
+    /// assert_eq!((w[0].from.to_string(), w[0].to.unwrap().to_string()), ("2016-10-01".into(), "2019-09-30".into()));
+    /// ```
     pub fn windows(self) -> Vec<ValidityWindow<PcsFlags>> {
         merge(self.mce_periods())
     }
 
     /// The window containing `date`, else the nearest one.
+    ///
+    /// ```
+    /// use medcode::{Date, IcdPcs};
+    /// let info = "0370046".parse::<IcdPcs>().unwrap().info().unwrap();
+    /// let w = info.window_near(Date::new(2025, 1, 1).unwrap()).unwrap(); // after it ended: the last
+    /// assert_eq!(w.to.unwrap().to_string(), "2019-09-30");
+    /// assert!(!w.contains(Date::new(2025, 1, 1).unwrap()));
+    /// ```
     pub fn window_near(self, date: Date) -> Option<ValidityWindow<PcsFlags>> {
         nearest(&self.windows(), date)
     }
 
     /// The other codes of the same PCS table (same first three characters).
+    ///
+    /// ```
+    /// let info = "0SRD0JZ".parse::<medcode::IcdPcs>().unwrap().info().unwrap();
+    /// assert!(info.table().all(|i| i.code().to_string().starts_with("0SR")));
+    /// assert_eq!(info.table().len(), medcode::icd10pcs::with_prefix("0SR").unwrap().len());
+    /// ```
     pub fn table(self) -> impl ExactSizeIterator<Item = IcdPcsInfo> {
         prefix_range(self.code().prefix_key(3), 3)
     }

