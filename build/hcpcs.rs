@@ -74,7 +74,7 @@ pub fn generate(data: &Path, out: &Path, src: &mut String) {
     let file = std::env::var_os(VAR)
         .filter(|v| !v.is_empty())
         .map(PathBuf::from);
-    let (parsed, source, (effective, horizon)) = match &file {
+    let (mut parsed, source, (effective, horizon)) = match &file {
         Some(path) => {
             println!("cargo:rerun-if-changed={}", path.display());
             let bytes = std::fs::read(path)
@@ -92,6 +92,10 @@ pub fn generate(data: &Path, out: &Path, src: &mut String) {
         }
         None => from_data(data),
     };
+
+    if !super::feature("hcpcs-titles") {
+        strip_titles(&mut parsed);
+    }
 
     src.push_str("// HCPCS Level II (build/hcpcs.rs, from data/hcpcs/ or MEDCODE_HCPCS_FILE)\n");
     let _ = writeln!(
@@ -130,4 +134,23 @@ pub fn generate(data: &Path, out: &Path, src: &mut String) {
         src,
         "pub(crate) static HCPCS_TEXT: &str = include_str!(concat!(env!(\"OUT_DIR\"), \"/{name}\"));"
     );
+}
+
+/// Without feature `hcpcs-titles`: the long and short titles of codes and
+/// modifiers left out (empty spans answer `None`); the BETOS codes kept.
+fn strip_titles(parsed: &mut hcpcs_file::Parsed) {
+    let old = std::mem::take(&mut parsed.text);
+    for c in &mut parsed.codes {
+        c.title = (0, 0);
+        c.short_title = (0, 0);
+        let start = parsed.text.len() as u32;
+        parsed
+            .text
+            .push_str(&old[c.betos.0 as usize..c.betos.1 as usize]);
+        c.betos = (start, parsed.text.len() as u32);
+    }
+    for m in &mut parsed.modifiers {
+        m.title = (0, 0);
+        m.short_title = (0, 0);
+    }
 }

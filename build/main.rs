@@ -43,6 +43,13 @@ fn main() {
     write_if_changed(&out.join("tables.rs"), &src);
 }
 
+/// True if the crate is built with Cargo feature `name` (on by default; a
+/// feature off leaves its tables out: empty arrays and blobs, same names).
+fn feature(name: &str) -> bool {
+    let var = format!("CARGO_FEATURE_{}", name.to_uppercase().replace('-', "_"));
+    std::env::var_os(var).is_some()
+}
+
 fn write_if_changed(path: &Path, text: &str) {
     if fs::read_to_string(path).ok().as_deref() != Some(text) {
         fs::write(path, text).unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
@@ -298,11 +305,12 @@ fn emit_title_history(
     prefix: &str,
     path: &Path,
     index: &BTreeMap<&str, u32>,
+    keep: bool,
 ) {
     let name = path.display().to_string();
     let mut blob = Blob::default();
     let mut rows_out: Vec<(u32, u32, u32, u32, u32)> = Vec::new();
-    for r in rows(path) {
+    for r in rows(path).into_iter().filter(|_| keep) {
         let i = *index
             .get(r[0].as_str())
             .unwrap_or_else(|| panic!("{name}: unknown code {}", r[0]));
@@ -374,7 +382,9 @@ fn gen_icd10cm(data: &Path, out: &Path, src: &mut String) {
     emit_array(src, "CM_KEYS", "u64", keys.iter());
     emit_table(src, "CM", &keys);
 
-    // Per-code: header bit, billable bit, the side the title names (bits 2-3), titles.
+    // Per-code: header bit, billable bit, the side the title names (bits 2-3),
+    // titles (feature `cm-titles`; the side bits are kept without it).
+    let cm_titles = feature("cm-titles");
     let mut titles = Blob::default();
     let mut shorts = Blob::default();
     let mut title_end = Vec::new();
@@ -386,8 +396,10 @@ fn gen_icd10cm(data: &Path, out: &Path, src: &mut String) {
         let title = r.get(2).map(String::as_str).unwrap_or("");
         let side = laterality::side_of_title(title);
         kind.push(u8::from(header) | (u8::from(billable) << 1) | (side << 2));
-        title_end.push(titles.push(title).1);
-        short_end.push(shorts.push(r.get(3).map(String::as_str).unwrap_or("")).1);
+        if cm_titles {
+            title_end.push(titles.push(title).1);
+            short_end.push(shorts.push(r.get(3).map(String::as_str).unwrap_or("")).1);
+        }
     }
     emit_array(src, "CM_TITLE_END", "u32", title_end);
     emit_array(src, "CM_SHORT_END", "u32", short_end);
@@ -411,7 +423,10 @@ fn gen_icd10cm(data: &Path, out: &Path, src: &mut String) {
     emit_array(src, "CM_PARENT", "u32", parent.iter());
     emit_array(src, "CM_DESC_END", "u32", desc_end);
 
-    // Notes: per code, plus chapter and section notes keyed by name.
+    // Notes: per code, plus chapter and section notes keyed by name. Without
+    // feature `cm-notes` only what the rules read is kept: the Excludes1 and
+    // code-first notes of codes, without their text.
+    let cm_notes = feature("cm-notes");
     let mut note_text = Blob::default();
     let mut refs: Vec<String> = Vec::new();
     let mut by_code: BTreeMap<u32, Vec<String>> = BTreeMap::new();
@@ -422,7 +437,17 @@ fn gen_icd10cm(data: &Path, out: &Path, src: &mut String) {
             .iter()
             .position(|n| *n == col(&r, 1, "notes.tsv"))
             .unwrap_or_else(|| panic!("notes.tsv: unknown note kind {:?}", r[1]));
-        let (ts, te) = note_text.push(col(&r, 2, "notes.tsv"));
+        let for_rules = matches!(NOTE_KINDS[k], "excludes1" | "codeFirst");
+        let keep = cm_notes || (for_rules && index.contains_key(r[0].as_str()));
+        if !keep {
+            continue;
+        }
+        let text = if cm_notes {
+            col(&r, 2, "notes.tsv")
+        } else {
+            ""
+        };
+        let (ts, te) = note_text.push(text);
         let rs = refs.len();
         let keys: Vec<(u64, u64)> = r
             .get(3)
@@ -580,15 +605,26 @@ fn gen_icd10cm(data: &Path, out: &Path, src: &mut String) {
         members.extend(m);
         group_start.push(members.len() as u32);
     }
+    if !feature("cc-mcc") {
+        (cc, pdx_group, group_start, members) = Default::default();
+    }
     emit_array(src, "CM_CC", "u8", cc);
     emit_array(src, "CM_PDX_GROUP", "u16", pdx_group);
     emit_array(src, "CM_GROUP_START", "u32", group_start);
     emit_array(src, "CM_GROUP_MEMBERS", "u64", members);
 
     // Older titles, and the tabular's accented spellings.
-    emit_title_history(src, out, "CM", &dir.join("title_history.tsv"), &index);
+    emit_title_history(
+        src,
+        out,
+        "CM",
+        &dir.join("title_history.tsv"),
+        &index,
+        cm_titles,
+    );
     let mut tabular: Vec<(u32, String)> = rows(&dir.join("tabular_titles.tsv"))
         .iter()
+        .filter(|_| cm_titles)
         .map(|r| {
             let i = *index
                 .get(r[0].as_str())
@@ -735,11 +771,13 @@ fn gen_icd10pcs(data: &Path, out: &Path, src: &mut String) {
     emit_spans(src, "PCS", &codes, &windows);
     emit_single_windows(src, "PCS", &codes, &windows);
 
+    // Titles (feature `pcs-titles`).
+    let pcs_titles = feature("pcs-titles");
     let mut titles = Blob::default();
     let mut shorts = Blob::default();
     let mut title_end = Vec::new();
     let mut short_end = Vec::new();
-    for r in &code_rows {
+    for r in code_rows.iter().filter(|_| pcs_titles) {
         title_end.push(titles.push(r.get(1).map(String::as_str).unwrap_or("")).1);
         short_end.push(shorts.push(r.get(2).map(String::as_str).unwrap_or("")).1);
     }
@@ -750,7 +788,14 @@ fn gen_icd10pcs(data: &Path, out: &Path, src: &mut String) {
         .enumerate()
         .map(|(i, c)| (c.as_str(), i as u32))
         .collect();
-    emit_title_history(src, out, "PCS", &dir.join("title_history.tsv"), &index);
+    emit_title_history(
+        src,
+        out,
+        "PCS",
+        &dir.join("title_history.tsv"),
+        &index,
+        pcs_titles,
+    );
 
     // Axis labels, sorted by (axis, packed context key) for binary search.
     let mut axes: Vec<(u8, u64, String, String)> = rows(&dir.join("axes.tsv"))

@@ -82,9 +82,12 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! Optional features: `cli` (the binary), `ffi` (the C ABI), `zip` (default:
-//! read CMS's `.zip` downloads), `xlsx` (CMS's HCPCS workbook), `chrono` and
-//! `time` ([`Date`] conversions).
+//! Optional features: `cli` (the binary), `zip` (default: read CMS's `.zip`
+//! downloads), `xlsx` (CMS's HCPCS workbook), `chrono` and `time` ([`Date`]
+//! conversions). Default features that only hold data a dependent may leave
+//! out to make its binary smaller: `cm-titles`, `cm-notes`, `cc-mcc`,
+//! `pcs-titles`, `hcpcs-titles` (see the README's "Feature flags"); without
+//! one, its answers are `None` or empty, never guessed.
 //!
 //! Data: Source: CDC/NCHS (ICD-10-CM); CMS (MCE, MS-DRG). See NOTICE.
 // No `unsafe` here: the C ABI lives in its own crate (medcode-ffi).
@@ -99,7 +102,7 @@ mod key_range;
 // `side_of_title` runs in the build script; the library only tests against it.
 pub mod icd10cm;
 pub mod icd10pcs;
-#[cfg_attr(not(test), allow(dead_code))]
+#[cfg_attr(not(all(test, feature = "cm-titles")), allow(dead_code))]
 mod laterality;
 pub mod lookup;
 pub mod mce;

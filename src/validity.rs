@@ -78,10 +78,11 @@ pub(crate) fn nearest<F: Copy>(
         .copied()
 }
 
-/// The text `i` of a blob whose entries end at `ends[i]`; `None` if empty.
+/// The text `i` of a blob whose entries end at `ends[i]`; `None` if empty
+/// (or if the table was left out: `ends` is then empty).
 pub(crate) fn text_at(blob: &'static str, ends: &[u32], i: usize) -> Option<&'static str> {
+    let end = *ends.get(i)? as usize;
     let start = if i == 0 { 0 } else { ends[i - 1] as usize };
-    let end = ends[i] as usize;
     blob.get(start..end).filter(|s| !s.is_empty())
 }
 

@@ -281,3 +281,19 @@ impl Modifier {
         bundled().modifier(self)
     }
 }
+
+#[cfg(all(test, not(feature = "hcpcs-titles")))]
+mod no_titles {
+    /// Without `hcpcs-titles`, the bundled release has no titles; validity,
+    /// dates and the other fields stay.
+    #[test]
+    fn no_titles_without_the_feature() {
+        let release = super::bundled();
+        let e = release.get("E1130".parse().unwrap()).unwrap();
+        assert_eq!((e.title(), e.short_title()), (None, None));
+        assert!(e.valid_on(crate::Date::new(2025, 11, 1).unwrap()));
+        assert!(release.iter().any(|e| e.betos().is_some()));
+        let lt = release.modifier("LT".parse().unwrap()).unwrap();
+        assert_eq!((lt.title(), lt.short_title()), (None, None));
+    }
+}

@@ -173,7 +173,9 @@ impl<'a> HcpcsEntry<'a> {
         self.code
     }
 
-    /// The long title (continuation records joined), `None` if blank.
+    /// The long title (continuation records joined), `None` if blank, and
+    /// for the [bundled](super::bundled) release when the `hcpcs-titles`
+    /// feature is off.
     ///
     /// ```
     /// let release = medcode::hcpcs::HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt").unwrap();
@@ -184,7 +186,8 @@ impl<'a> HcpcsEntry<'a> {
         non_empty(self.title)
     }
 
-    /// The short title (28 characters at most), `None` if blank.
+    /// The short title (28 characters at most), `None` if blank (and as for
+    /// [`title`](Self::title) without the `hcpcs-titles` feature).
     ///
     /// ```
     /// let release = medcode::hcpcs::HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt").unwrap();
@@ -440,7 +443,9 @@ impl<'a> ModifierEntry<'a> {
         self.modifier
     }
 
-    /// The long title (continuation records joined), `None` if blank.
+    /// The long title (continuation records joined), `None` if blank, and
+    /// for the [bundled](super::bundled) release when the `hcpcs-titles`
+    /// feature is off.
     ///
     /// ```
     /// let release = medcode::hcpcs::HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt").unwrap();
@@ -451,7 +456,8 @@ impl<'a> ModifierEntry<'a> {
         non_empty(self.title)
     }
 
-    /// The short title, `None` if blank.
+    /// The short title, `None` if blank (and as for [`title`](Self::title)
+    /// without the `hcpcs-titles` feature).
     ///
     /// ```
     /// let release = medcode::hcpcs::HcpcsRelease::load("tests/fixtures/hcpcs_fixture.txt").unwrap();

@@ -10,6 +10,10 @@
 //! 6I/6J/6K.
 //!
 //! Undated functions answer for the newest bundled release and say so.
+//!
+//! Titles (feature `cm-titles`), note text (`cm-notes`) and CC/MCC
+//! (`cc-mcc`) are default features: without one, its answers are `None` or
+//! empty; validity, MCE flags, hierarchy and 7th characters never change.
 
 mod batch;
 mod code;
@@ -164,6 +168,7 @@ impl IcdCm {
 
     /// The official long title (the newest release's), or `None` if no
     /// bundled release has the code: `self.info().and_then(|i| i.title())`.
+    /// `None` when the `cm-titles` feature is off.
     ///
     /// ```
     /// let code: medcode::IcdCm = "E11.9".parse().unwrap();
@@ -301,7 +306,8 @@ pub fn sections() -> impl ExactSizeIterator<Item = Section> {
 }
 
 impl Chapter {
-    /// The chapter's own notes (includes, excludes …).
+    /// The chapter's own notes (includes, excludes …); empty when the
+    /// `cm-notes` feature is off.
     ///
     /// ```
     /// use medcode::icd10cm::{self, NoteKind};
@@ -315,7 +321,7 @@ impl Chapter {
 }
 
 impl Section {
-    /// The block's own notes.
+    /// The block's own notes; empty when the `cm-notes` feature is off.
     ///
     /// ```
     /// let diabetes = medcode::icd10cm::sections().find(|s| s.title == "Diabetes mellitus").unwrap();
@@ -473,7 +479,8 @@ impl IcdCmInfo {
     /// CMS's FY2027 codes file, else the order file of the newest release
     /// that lists it (FY2016–FY2026 and the January 2021, April 2024 and
     /// April 2025 updates); for the few headers in no CMS file, the tabular
-    /// XML. `None` when no bundled source titles the code. Never invented.
+    /// XML. `None` when no bundled source titles the code, and for every
+    /// code when the `cm-titles` feature is off. Never invented.
     ///
     /// CMS's files are plain ASCII: the title is CMS's spelling ("Sezary
     /// disease"); [`tabular_title`](Self::tabular_title) gives the tabular
@@ -491,7 +498,7 @@ impl IcdCmInfo {
 
     /// The title as the tabular XML spells it: with its accents ("Sézary")
     /// where it differs from CMS's order file only in them, else
-    /// [`title`](Self::title).
+    /// [`title`](Self::title). `None` when the `cm-titles` feature is off.
     ///
     /// ```
     /// let e119 = "E11.9".parse::<medcode::IcdCm>().unwrap().info().unwrap();
@@ -509,6 +516,7 @@ impl IcdCmInfo {
     /// the code, or `None`. The FY2027 codes file has no short titles: codes
     /// new in FY2027 and the 4 whose FY2027 title was revised have none (their
     /// FY2026 short title stays available through [`short_title_on`](Self::short_title_on)).
+    /// `None` when the `cm-titles` feature is off.
     ///
     /// ```
     /// let b9729 = "B97.29".parse::<medcode::IcdCm>().unwrap().info().unwrap();
@@ -520,7 +528,8 @@ impl IcdCmInfo {
 
     /// The long title that was official on `date`: from the CMS release in
     /// force then. For a date before the code's first release (or after its
-    /// last) the nearest release's title answers; `None` as for [`title`](Self::title).
+    /// last) the nearest release's title answers; `None` as for [`title`](Self::title)
+    /// (so always without the `cm-titles` feature).
     ///
     /// ```
     /// use medcode::{Date, IcdCm};
@@ -689,6 +698,7 @@ impl IcdCmInfo {
 
     /// The instructional notes written at this code (not those inherited from
     /// ancestors, chapter or block: walk [`ancestors`](Self::ancestors) for those).
+    /// Empty when the `cm-notes` feature is off.
     ///
     /// ```
     /// use medcode::icd10cm::{IcdCm, NoteKind};
@@ -698,6 +708,14 @@ impl IcdCmInfo {
     /// assert_eq!(note.text, "type 2 diabetes mellitus, without complications in remission (E11.A)");
     /// ```
     pub fn notes(self) -> impl ExactSizeIterator<Item = Note> {
+        let (s, e) = (t::CM_NOTE_START[self.i()], t::CM_NOTE_START[self.i() + 1]);
+        notes::notes_range(s, if cfg!(feature = "cm-notes") { e } else { s })
+    }
+
+    /// The notes the rules read (Excludes1, code first) among those written
+    /// at this code: every note with the `cm-notes` feature; without it, only
+    /// those kinds, with empty text.
+    pub(crate) fn rule_notes(self) -> impl ExactSizeIterator<Item = Note> {
         let (s, e) = (t::CM_NOTE_START[self.i()], t::CM_NOTE_START[self.i() + 1]);
         notes::notes_range(s, e)
     }
@@ -734,7 +752,8 @@ impl IcdCmInfo {
         self.code().len() < 7 && self.seventh_characters().is_some()
     }
 
-    /// CC/MCC status as a secondary diagnosis (MS-DRG v43, FY2026).
+    /// CC/MCC status as a secondary diagnosis (MS-DRG v43, FY2026); `None`
+    /// for every code when the `cc-mcc` feature is off.
     ///
     /// ```
     /// use medcode::{icd10cm::CcLevel, IcdCm};
@@ -742,7 +761,7 @@ impl IcdCmInfo {
     /// assert_eq!(cc.level, CcLevel::Mcc);
     /// ```
     pub fn cc(self) -> Option<CcInfo> {
-        let v = t::CM_CC[self.i()];
+        let v = *t::CM_CC.get(self.i())?;
         let level = match v & 3 {
             1 => CcLevel::Cc,
             2 => CcLevel::Mcc,
@@ -758,6 +777,7 @@ impl IcdCmInfo {
 
     /// True if this code is a CC/MCC that counts as non-CC when `principal` is
     /// the principal diagnosis (its PDX exclusion group holds `principal`).
+    /// Always false when the `cc-mcc` feature is off.
     ///
     /// ```
     /// use medcode::IcdCm;
@@ -783,10 +803,13 @@ impl IcdCmInfo {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::laterality::{side_of_title, SIDE_NONE};
+    #[cfg(feature = "cm-titles")]
+    use crate::laterality::side_of_title;
+    use crate::laterality::SIDE_NONE;
 
     /// The side bits the build script stores are the title's side, for every code.
     #[test]
+    #[cfg(feature = "cm-titles")]
     fn stored_side_is_the_title_side() {
         let mut sided = 0;
         for info in all() {
@@ -803,7 +826,7 @@ mod tests {
     fn excludes1_intervals_match_the_notes() {
         for info in all() {
             let want: Vec<(u64, u64)> = info
-                .notes()
+                .rule_notes()
                 .filter(|n| n.kind == NoteKind::Excludes1)
                 .flat_map(|n| n.refs())
                 .map(|r| {
@@ -818,10 +841,80 @@ mod tests {
                 .collect();
             assert_eq!(info.excludes1_intervals(), want, "{}", info.code());
             let chain = std::iter::once(info).chain(info.ancestors()).any(|a| {
-                a.notes()
+                a.rule_notes()
                     .any(|n| n.kind == NoteKind::Excludes1 && n.refs().len() > 0)
             });
             assert_eq!(info.has_excludes1_in_chain(), chain, "{}", info.code());
         }
+    }
+
+    fn info(code: &str) -> IcdCmInfo {
+        code.parse::<IcdCm>().unwrap().info().unwrap()
+    }
+
+    /// The rules that read notes and the laterality bits answer with every
+    /// feature set (the data they need is not behind a feature).
+    #[test]
+    fn rules_keep_their_data_with_every_feature_set() {
+        use crate::rules::Engine;
+        let engine = Engine::builder().build().unwrap();
+        let check = |dx: &[&str], modifier: &str| {
+            let dx: Vec<String> = dx.iter().map(|c| format!(r#"{{"code":"{c}"}}"#)).collect();
+            let claim = format!(
+                r#"{{"type":"professional","patient":{{"sex":"F","age":40}},"service_date":"2025-11-03","diagnoses":[{}],"lines":[{{"code":"27447","units":1,"modifiers":["{modifier}"],"dx_pointers":[1]}}]}}"#,
+                dx.join(",")
+            );
+            engine.check_jsonl_line(&claim)
+        };
+        let out = check(&["E11.9", "E10.9"], "RT");
+        assert!(out.contains("excludes1-conflict"), "{out}");
+        // G63 (manifestation) with no etiology first: code first E08-E13 …
+        let out = check(&["G63"], "RT");
+        assert!(out.contains("code-first-sequence"), "{out}");
+        // M25.562 (left knee) on a line with RT.
+        let out = check(&["M25.562"], "RT");
+        assert!(out.contains("laterality-mismatch"), "{out}");
+        let s72 = info("S72.001");
+        assert!(s72.requires_seventh_character());
+        assert!(s72
+            .seventh_characters()
+            .unwrap()
+            .get('A')
+            .unwrap()
+            .starts_with("initial encounter"));
+        assert!(info("E11.9").valid_on(Date::new(2026, 1, 1).unwrap()));
+    }
+
+    #[test]
+    #[cfg(not(feature = "cm-titles"))]
+    fn no_titles_without_the_feature() {
+        let m = info("M25.562");
+        assert_eq!(m.title(), None);
+        assert_eq!(m.short_title(), None);
+        assert_eq!(m.title_on(Date::new(2020, 1, 1).unwrap()), None);
+        assert_eq!(m.short_title_on(Date::new(2020, 1, 1).unwrap()), None);
+        assert_eq!(info("C84.1").tabular_title(), None);
+        assert_ne!(m.title_side(), SIDE_NONE);
+        assert_eq!(m.to_string(), "M25.562");
+    }
+
+    #[test]
+    #[cfg(not(feature = "cm-notes"))]
+    fn no_notes_without_the_feature() {
+        let e11 = info("E11");
+        assert_eq!(e11.notes().len(), 0);
+        assert!(e11
+            .rule_notes()
+            .any(|n| n.kind == NoteKind::Excludes1 && n.text.is_empty()));
+        assert!(chapters().all(|c| c.notes().next().is_none()));
+        assert!(sections().all(|s| s.notes().next().is_none()));
+    }
+
+    #[test]
+    #[cfg(not(feature = "cc-mcc"))]
+    fn no_cc_without_the_feature() {
+        let a021 = info("A02.1");
+        assert_eq!(a021.cc(), None);
+        assert!(!info("A00.1").cc_excluded_by("A00.0".parse().unwrap()));
     }
 }

@@ -42,7 +42,8 @@ const KINDS: [NoteKind; 9] = [
 ];
 
 /// One instructional note: its kind, its text, and the code references the
-/// text ends with.
+/// text ends with. Notes are there only with the `cm-notes` feature (on by
+/// default).
 ///
 /// ```
 /// use medcode::{icd10cm::NoteKind, IcdCm};

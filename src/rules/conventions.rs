@@ -20,7 +20,7 @@ fn refs_of(info: IcdCmInfo, kind: NoteKind) -> impl Iterator<Item = (IcdCmInfo, 
     std::iter::once(info)
         .chain(info.ancestors())
         .flat_map(move |at| {
-            at.notes()
+            at.rule_notes()
                 .filter(move |n| n.kind == kind)
                 .flat_map(|n| n.refs())
                 .map(move |r| (at, r))
@@ -197,7 +197,7 @@ fn exact_walk(c: &PreparedClaim<'_>, out: &mut Emitter<'_>) {
             continue; // a repeat: its pairs are the first occurrence's
         }
         for at in std::iter::once(info).chain(info.ancestors()) {
-            for note in at.notes() {
+            for note in at.rule_notes() {
                 if note.kind != NoteKind::Excludes1 {
                     continue;
                 }

@@ -301,8 +301,10 @@ rule!(
                 if clash {
                     let m = match line_side { Side::Left => "LT (left)", Side::Right => "RT (right)", Side::Bilateral => "50 (bilateral)" };
                     let s = match dx_side { Side::Left => "the left side", Side::Right => "the right side", Side::Bilateral => "both sides" };
+                    // The title in parentheses (left out when the build has no titles).
+                    let title = info.title().map(|t| format!(" ({t})")).unwrap_or_default();
                     out.emit(Some(l.index), format!("lines[{}].modifiers", l.index), vec![l.display(), d.display()],
-                        format!("{} is billed with {m}, but diagnosis {p} {} is for {s} ({})", line_name(l), d.display(), info.title().unwrap_or("")));
+                        format!("{} is billed with {m}, but diagnosis {p} {} is for {s}{title}", line_name(l), d.display()));
                 }
             }
         }
