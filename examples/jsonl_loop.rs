@@ -27,7 +27,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .next()
         .ok_or("usage: jsonl_loop CLAIMS.jsonl [CLAIMS_USED [ROUNDS]]")?;
     let text = std::fs::read_to_string(path)?;
-    let used: usize = args.next().map(|s| s.parse()).transpose()?.unwrap_or(20_000);
+    let used: usize = args
+        .next()
+        .map(|s| s.parse())
+        .transpose()?
+        .unwrap_or(20_000);
     let rounds: usize = args.next().map(|s| s.parse()).transpose()?.unwrap_or(5);
     let lines: Vec<&str> = text.lines().take(used).collect();
     let engine = Engine::from_config_json(CONFIG)?;
