@@ -9,6 +9,9 @@
 //! - `parse+info/hot1000`: the same over a hot set of 1,000 codes.
 //! - `parse+info/miss`: valid syntax, not a code.
 //! - `parse+valid_on/random`: parse, look up and check the date.
+//! - `valid_on one at a time/1M random` against `valid_many/1M random` (and
+//!   `valid_arrow/1M random (StringArray)` with `--features arrow`): a
+//!   million random billable FY2026 codes per iteration, reported per code.
 //! - `icd10pcs/…`: the same for ICD-10-PCS (79,115 FY2026 codes).
 //! - `structure/…`: CPT and HCPCS parse + section (no bundled tables).
 //! - baselines on the same inputs: `HashMap<String, u32>` built at start-up
@@ -224,6 +227,43 @@ fn benches(c: &mut Criterion) {
             black_box(&out);
         })
     });
+    // 1,000,000 codes drawn at random (with repeats) from every billable
+    // FY2026 code, laid out one after another: one at a time, `valid_many`,
+    // and (with `--features arrow`) `valid_arrow` over an Arrow StringArray
+    // of the same codes. Per code: criterion's `thrpt` column.
+    // (Its own PRNG: the inputs of the benchmarks below stay as they were.)
+    let mut draw = Rng(0x6d69_6c6c_696f_6e21);
+    let million_p = Packed::new(
+        &(0..1_000_000)
+            .map(|_| billable[(draw.next() % billable.len() as u64) as usize])
+            .collect::<Vec<_>>(),
+    );
+    let million = million_p.strs();
+    g.throughput(criterion::Throughput::Elements(million.len() as u64));
+    g.bench_function("valid_on one at a time/1M random", |b| {
+        b.iter(|| {
+            million
+                .iter()
+                .filter(|s| IcdCm::parse(s).is_ok_and(|c| c.valid_on(date)))
+                .count()
+        })
+    });
+    let mut out = vec![false; million.len()];
+    g.bench_function("valid_many/1M random", |b| {
+        b.iter(|| {
+            icd10cm::valid_many(&million, date, &mut out);
+            black_box(&out);
+        })
+    });
+    #[cfg(feature = "arrow")]
+    {
+        let column = arrow_array::StringArray::from(million.clone());
+        g.bench_function("valid_arrow/1M random (StringArray)", |b| {
+            b.iter(|| black_box(icd10cm::valid_arrow(&column, date)))
+        });
+    }
+    drop(million);
+    drop(million_p);
     g.throughput(criterion::Throughput::Elements(1));
     g.bench_function("info/random (pre-parsed)", |b| {
         let parsed: Vec<IcdCm> = billable.iter().map(|s| s.parse().unwrap()).collect();

@@ -84,16 +84,19 @@
 //!
 //! Optional features: `cli` (the binary), `zip` (default: read CMS's `.zip`
 //! downloads), `xlsx` (CMS's HCPCS workbook), `chrono` and `time` ([`Date`]
-//! conversions). Default features that only hold data a dependent may leave
-//! out to make its binary smaller: `cm-titles`, `cm-notes`, `cc-mcc`,
-//! `pcs-titles`, `hcpcs-titles` (see the README's "Feature flags"); without
-//! one, its answers are `None` or empty, never guessed.
+//! conversions), `arrow` (`icd10cm::valid_arrow` and `icd10pcs::valid_arrow`
+//! over Arrow string columns). Default features that only hold data a
+//! dependent may leave out to make its binary smaller: `cm-titles`,
+//! `cm-notes`, `cc-mcc`, `pcs-titles`, `hcpcs-titles` (see the README's
+//! "Feature flags"); without one, its answers are `None` or empty, never
+//! guessed.
 //!
 //! Data: Source: CDC/NCHS (ICD-10-CM); CMS (MCE, MS-DRG). See NOTICE.
 // No `unsafe` here: the C ABI lives in its own crate (medcode-ffi).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod batch;
 mod codebuf;
 mod date;
 mod date_interop;

@@ -13,11 +13,13 @@
 //! No `unsafe` here: Arrow data comes through `pyo3-arrow` (the Arrow
 //! PyCapsule interface).
 
-use arrow_array::builder::BooleanBuilder;
 use arrow_array::cast::AsArray;
-use arrow_array::types::{Int32Type, Int64Type};
-use arrow_array::{Array, ArrayRef, Int64Array, ListArray, RecordBatch, StringArray, StructArray};
-use arrow_buffer::{NullBuffer, OffsetBuffer};
+use arrow_array::types::{ArrowDictionaryKeyType, Int32Type, Int64Type};
+use arrow_array::{
+    Array, ArrayAccessor, ArrayRef, BooleanArray, Int64Array, ListArray, RecordBatch, StringArray,
+    StructArray, TypedDictionaryArray,
+};
+use arrow_buffer::{BooleanBufferBuilder, NullBuffer, OffsetBuffer};
 use arrow_schema::{DataType, Field, FieldRef, Fields, Schema};
 use medcode::rules::{read_jsonl_line, Engine, EngineConfig, Finding, JsonlLine, Report};
 use medcode::{Date, IcdCm, IcdPcs};
@@ -97,22 +99,26 @@ fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
     })
 }
 
-/// Validity of many codes on every core: ICD-10-CM through the core's batch
-/// lookup (`icd10cm::valid_many`, table loads overlapped), ICD-10-PCS one by one.
+/// Validity of many codes on every core, through the core's batch lookups
+/// (`icd10cm::valid_many`, `icd10pcs::valid_many`: table loads overlapped).
 fn valid_all(system: System, codes: &[&str], date: Date) -> Vec<bool> {
-    match system {
-        System::Cm => {
-            let mut out = vec![false; codes.len()];
-            let chunk = codes.len().div_ceil(threads_for(codes.len())).max(1);
-            std::thread::scope(|s| {
-                for (c, o) in codes.chunks(chunk).zip(out.chunks_mut(chunk)) {
-                    s.spawn(move || medcode::icd10cm::valid_many(c, date, o));
-                }
-            });
-            out
-        }
-        System::Pcs => par_map(codes, |c| system.valid(c, date)),
+    let many = move |c: &[&str], o: &mut [bool]| match system {
+        System::Cm => medcode::icd10cm::valid_many(c, date, o),
+        System::Pcs => medcode::icd10pcs::valid_many(c, date, o),
+    };
+    let mut out = vec![false; codes.len()];
+    let threads = threads_for(codes.len());
+    if threads == 1 {
+        many(codes, &mut out);
+        return out;
     }
+    let chunk = codes.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        for (c, o) in codes.chunks(chunk).zip(out.chunks_mut(chunk)) {
+            s.spawn(move || many(c, o));
+        }
+    });
+    out
 }
 
 // ---------------------------------------------------------------- code systems
@@ -417,12 +423,6 @@ fn map_chunk<R: Send>(array: &ArrayRef, f: impl Fn(Option<&str>) -> R + Sync) ->
     Ok(par_map(&texts, |t| f(*t)))
 }
 
-fn bool_array(values: Vec<bool>) -> ArrayRef {
-    let mut b = BooleanBuilder::with_capacity(values.len());
-    b.append_slice(&values);
-    Arc::new(b.finish())
-}
-
 /// Applies `f` to every chunk of an Arrow array or stream, without the GIL,
 /// and answers the same kind (pyarrow Array or ChunkedArray).
 fn arrow_map<'py>(
@@ -447,6 +447,44 @@ fn arrow_map<'py>(
     }
 }
 
+/// Validity of one string column through the core's `valid_arrow` (values
+/// read in place from the Arrow buffers, table loads overlapped).
+fn valid_typed<'a, A: ArrayAccessor<Item = &'a str>>(
+    system: System,
+    codes: A,
+    date: Date,
+) -> BooleanArray {
+    match system {
+        System::Cm => medcode::icd10cm::valid_arrow(codes, date),
+        System::Pcs => medcode::icd10pcs::valid_arrow(codes, date),
+    }
+}
+
+/// Validity of one Arrow chunk of any string type [`arrow_texts`] accepts.
+fn valid_column(system: System, array: &ArrayRef, date: Date) -> PyResult<BooleanArray> {
+    Ok(match array.data_type() {
+        DataType::Utf8 => valid_typed(system, array.as_string::<i32>(), date),
+        DataType::LargeUtf8 => valid_typed(system, array.as_string::<i64>(), date),
+        DataType::Utf8View => valid_typed(system, array.as_string_view(), date),
+        DataType::Null => BooleanArray::from(vec![false; array.len()]),
+        DataType::Dictionary(key, value) if **value == DataType::Utf8 => match **key {
+            DataType::Int32 => valid_typed(system, dict_strings::<Int32Type>(array)?, date),
+            DataType::Int64 => valid_typed(system, dict_strings::<Int64Type>(array)?, date),
+            _ => return Err(unsupported(array.data_type())),
+        },
+        other => return Err(unsupported(other)),
+    })
+}
+
+fn dict_strings<K: ArrowDictionaryKeyType>(
+    array: &ArrayRef,
+) -> PyResult<TypedDictionaryArray<'_, K, StringArray>> {
+    array
+        .as_dictionary::<K>()
+        .downcast_dict::<StringArray>()
+        .ok_or_else(|| unsupported(array.data_type()))
+}
+
 /// Validity over an Arrow array (pyarrow Array, ChunkedArray or anything
 /// with `__arrow_c_array__` / `__arrow_c_stream__`): a boolean array, false
 /// for nulls.
@@ -460,12 +498,40 @@ fn valid_arrow<'py>(
     let system = System::from_name(system)?;
     let date = date_arg(yyyymmdd)?;
     arrow_map(py, codes, DataType::Boolean, |chunk| {
-        // Nulls read as "" (not a code): false, as `valid` answers for them.
-        let texts: Vec<&str> = arrow_texts(chunk)?
-            .into_iter()
-            .map(|t| t.unwrap_or(""))
+        // Zero-copy slices of the chunk, one a thread.
+        let n = chunk.len();
+        let part = n.div_ceil(threads_for(n)).max(1);
+        let parts: Vec<ArrayRef> = (0..n)
+            .step_by(part)
+            .map(|at| chunk.slice(at, part.min(n - at)))
             .collect();
-        Ok(bool_array(valid_all(system, &texts, date)))
+        let answers: Vec<PyResult<BooleanArray>> = if parts.len() < 2 {
+            parts
+                .iter()
+                .map(|p| valid_column(system, p, date))
+                .collect()
+        } else {
+            std::thread::scope(|s| {
+                let handles: Vec<_> = parts
+                    .iter()
+                    .map(|p| s.spawn(move || valid_column(system, p, date)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().expect("a medcode worker thread panicked"))
+                    .collect()
+            })
+        };
+        // The core answers null for a null; here a null is false, as
+        // `valid` answers for it (its value bit is already false).
+        let mut values = BooleanBufferBuilder::new(n);
+        for answer in answers {
+            values.append_buffer(answer?.values());
+        }
+        if n == 0 {
+            valid_column(system, chunk, date)?; // the type error, if any
+        }
+        Ok(Arc::new(BooleanArray::new(values.finish(), None)) as ArrayRef)
     })
 }
 

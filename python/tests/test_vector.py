@@ -123,6 +123,25 @@ def test_large_batches_match_one_by_one():
     assert icd10cm.title(sample[:5000], D) == [icd10cm.title(c, D) for c in sample[:5000]]
 
 
+def test_large_arrow_columns_match_one_by_one():
+    """Every Arrow string type, nulls and a sliced (offset) column, over
+    more codes than one thread takes (the column is split between threads)."""
+    pa = pytest.importorskip("pyarrow")
+    for mod, is_valid in ((icd10cm, medcode.is_valid_icd10cm), (icd10pcs, medcode.is_valid_icd10pcs)):
+        codes = mod.codes(D)
+        sample = codes[::3] + [c.lower() for c in codes[::13]] + ["E11", "", "0SRD0J", "x"] * 500
+        sample = [None if i % 17 == 0 else c for i, c in enumerate(sample)]
+        want = [c is not None and is_valid(c, D) for c in sample]
+        assert sum(want) > 10_000
+        arr = pa.array(sample)
+        for column in (arr, arr.cast(pa.large_string()), arr.cast(pa.string_view()), arr.dictionary_encode()):
+            out = mod.valid(column, D)
+            assert out.null_count == 0
+            assert out.to_pylist() == want
+            assert mod.valid(column.slice(5, 40_000), D).to_pylist() == want[5:40_005]
+        assert mod.valid(sample, D) == want
+
+
 def test_codes():
     cm = icd10cm.codes("2026-01-01")
     assert len(cm) > 70000 and cm == sorted(cm)

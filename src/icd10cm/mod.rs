@@ -21,6 +21,8 @@ mod conversion;
 mod notes;
 mod poa;
 
+#[cfg(feature = "arrow")]
+pub use batch::valid_arrow;
 pub use batch::valid_many;
 pub use code::IcdCm;
 pub use conversion::{conversions, Conversion};

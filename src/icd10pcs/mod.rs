@@ -12,8 +12,12 @@
 //! Titles are the default feature `pcs-titles`: without it every title is
 //! `None`; validity, MCE flags and the axes stay.
 
+mod batch;
 mod code;
 
+#[cfg(feature = "arrow")]
+pub use batch::valid_arrow;
+pub use batch::valid_many;
 pub use code::IcdPcs;
 
 use crate::codebuf::sixbit;
