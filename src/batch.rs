@@ -7,15 +7,16 @@
 
 use crate::date::Date;
 use crate::phash;
-use crate::validity::DatedRows;
+use crate::validity::{AsOf, DatedRows};
 
 /// Codes probed together. Each stage below runs over the whole block before
 /// the next starts, so the block's loads of one kind (slots, then validity
 /// spans) are independent of each other and the CPU issues them together:
 /// many cache misses in flight instead of one. Measured on this project's
-/// VM, blocks taking turns in one process (1,000,000 random codes): 8 and
-/// 16 were equally fast, 4, 32 and 64 slower (BENCHMARKS.md).
-const BLOCK: usize = 16;
+/// VM on a quiet machine, separate builds taking turns (1,000,000 random
+/// codes, `examples/valid_many`): 8 gave 9.6–10.1 ns a code, 12 10.4, 16
+/// 10.6–10.8, 4 11.2–11.4, 32 10.8–11.0 (BENCHMARKS.md).
+const BLOCK: usize = 8;
 
 /// One code system's table: perfect hash and validity rows.
 pub(crate) struct Table {
@@ -38,6 +39,8 @@ pub(crate) fn valid_indexed<'a>(
 ) {
     let (pilots, slots) = (table.pilots, table.slots);
     let (n_buckets, n_slots) = (pilots.len() as u32, slots.len() as u32);
+    // The date's forms, once for all the codes.
+    let as_of = table.dated.as_of(date);
     // Software pipelined: block k's slots are loaded, then block k - 1's
     // rows are checked (their validity spans loaded), so the two blocks'
     // cache misses are in flight together.
@@ -61,23 +64,23 @@ pub(crate) fn valid_indexed<'a>(
         }
         // 3. The previous block: its rows' validity spans, loaded together.
         if let Some(prev_out) = prev.take() {
-            finish(table.dated, prev_out, &keys_prev, &entries_prev, date);
+            finish(table.dated, prev_out, &keys_prev, &entries_prev, as_of);
         }
         keys_prev = keys;
         entries_prev = entries;
         prev = Some(out);
     }
     if let Some(prev_out) = prev {
-        finish(table.dated, prev_out, &keys_prev, &entries_prev, date);
+        finish(table.dated, prev_out, &keys_prev, &entries_prev, as_of);
     }
 }
 
 #[inline(always)]
-fn finish(dated: &DatedRows, out: &mut [bool], keys: &[u64], entries: &[u64], date: Date) {
+fn finish(dated: &DatedRows, out: &mut [bool], keys: &[u64], entries: &[u64], as_of: AsOf) {
     for ((out, &key), &entry) in out.iter_mut().zip(keys).zip(entries) {
         *out = key != 0
             && entry >> phash::VALUE_BITS == key
-            && dated.valid_on((entry & phash::VALUE_MASK) as usize, date);
+            && dated.valid_as_of((entry & phash::VALUE_MASK) as usize, as_of);
     }
 }
 

@@ -120,6 +120,13 @@ pub(crate) fn titles_on(
         .map(|(_, t, s)| (t, s))
 }
 
+/// A date as the validity arrays compare it ([`DatedRows::as_of`]).
+#[derive(Clone, Copy)]
+pub(crate) struct AsOf {
+    yyyymmdd: u32,
+    compact: u32,
+}
+
 /// One code system's generated validity arrays, indexed by table row.
 pub(crate) struct DatedRows {
     /// Row i's periods are `windows[win_start[i]..win_start[i + 1]]`.
@@ -146,14 +153,30 @@ impl DatedRows {
     /// Row `i` valid on `date` (as of the horizon for later dates).
     #[inline]
     pub fn valid_on(&self, i: usize, date: Date) -> bool {
-        let span = self.span[i];
+        self.valid_as_of(i, self.as_of(date))
+    }
+
+    /// `date` as [`valid_as_of`](Self::valid_as_of) takes it: as of the
+    /// horizon, as yyyymmdd and compact. Worked out once for a batch of
+    /// codes on one date.
+    #[inline]
+    pub fn as_of(&self, date: Date) -> AsOf {
         let as_of = date.min(Date::from_checked(self.horizon));
+        AsOf {
+            yyyymmdd: as_of.yyyymmdd(),
+            compact: u32::from(as_of.compact()),
+        }
+    }
+
+    /// Row `i` valid on the date `as_of` was made for.
+    #[inline]
+    pub fn valid_as_of(&self, i: usize, as_of: AsOf) -> bool {
+        let span = self.span[i];
         if span == u32::MAX {
-            let d = as_of.yyyymmdd();
+            let d = as_of.yyyymmdd;
             return self.raw(i).iter().any(|&(s, e, _)| s <= d && d <= e);
         }
-        let d = u32::from(as_of.compact());
-        (span >> 16) <= d && d <= (span & 0xFFFF)
+        (span >> 16) <= as_of.compact && as_of.compact <= (span & 0xFFFF)
     }
 
     /// The flag bits of row `i` on `date`, or `None` if not valid then.
