@@ -50,6 +50,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A string without escapes or control characters, borrowed.
+    #[inline(always)]
     fn string(&mut self) -> Option<&'a str> {
         // In JSON Lines the quote is usually the very next byte.
         if self.bytes.get(self.at) != Some(&b'"') {
@@ -127,6 +128,7 @@ impl<'a> Reader<'a> {
 
     /// A text field: a string (borrowed), `null`, a small natural number
     /// (its digits are its text), `true` or `false`.
+    #[inline(always)]
     fn text(&mut self) -> Option<Option<Cow<'a, str>>> {
         match self.peek()? {
             b'"' => Some(Some(Cow::Borrowed(self.string()?))),

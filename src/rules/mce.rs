@@ -191,20 +191,17 @@ rule!(
                 let msg = if c.sex == Sex::Missing {
                     "the inpatient claim does not give the patient's sex (M, F or U)".to_owned()
                 } else {
-                    let date = c.date.map(|d| d.to_string()).unwrap_or_default();
-                    format!("the patient's sex is unknown (U): inpatient claims discharged before 2024-10-01 ({date}) need M or F (MCE)")
+                    let date = c.date.map(|d| cat!(d)).unwrap_or_default();
+                    cat!("the patient's sex is unknown (U): inpatient claims discharged before 2024-10-01 (", date, ") need M or F (MCE)")
                 };
                 out.emit(None, "patient.sex", vec![], msg);
             }
             Sex::Unknown | Sex::Missing => {
                 if let Some((code, which)) = sex_specific(c) {
-                    let date = c.date.map(|d| d.to_string()).unwrap_or_default();
-                    out.emit(
-                        None,
-                        "patient.sex",
-                        vec![code.clone()],
-                        format!("the patient's sex is unknown, but {code} is a {which}-only code on {date} (MCE sex edit): the claim needs the patient's sex"),
-                    );
+                    let date = c.date.map(|d| cat!(d)).unwrap_or_default();
+                    let msg = cat!("the patient's sex is unknown, but ", code, " is a ", which, "-only code on ", date,
+                        " (MCE sex edit): the claim needs the patient's sex");
+                    out.emit(None, "patient.sex", vec![code], msg);
                 }
             }
             Sex::Male | Sex::Female => {}
@@ -410,10 +407,12 @@ rule!(
                 out.emit(
                     None,
                     dx_field(d.index),
-                    vec![p.to_string()],
-                    format!(
-                        "diagnosis {} repeats the principal diagnosis {p}",
-                        d.index + 1
+                    vec![cat!(p)],
+                    cat!(
+                        "diagnosis ",
+                        d.index + 1,
+                        " repeats the principal diagnosis ",
+                        p
                     ),
                 );
             }

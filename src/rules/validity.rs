@@ -338,13 +338,13 @@ rule!(
                     .seventh_characters()
                     .and_then(|s| s.iter().next())
                     .map(|(ch, text)| {
-                        let mut base = code.undotted().as_str().to_owned();
-                        while base.len() < 6 {
-                            base.push('X');
+                        let mut full = code.undotted().as_str().to_owned();
+                        while full.len() < 6 {
+                            full.push('X');
                         }
-                        let full = format!("{base}{ch}");
-                        let shown = crate::IcdCm::parse_kind(&full).map_or(full, |c| c.to_string());
-                        format!(" (such as {shown}, {text})")
+                        full.push(ch);
+                        let shown = crate::IcdCm::parse_kind(&full).map_or(full, |c| cat!(c));
+                        cat!(" (such as ", shown, ", ", text, ")")
                     })
                     .unwrap_or_default();
                 cat!(it.what(), ' ', code, " needs a 7th character to be billable", example)
