@@ -1574,7 +1574,7 @@ fn push_json_str(out: &mut String, s: &str) {
 /// The index of the first byte at or after `from` that a JSON string cannot
 /// hold as it is: a control character, `"` or `\\`. Messages and codes are
 /// long runs of plain text, so the bytes are looked at eight at a time.
-#[inline]
+#[inline(always)]
 pub(crate) fn next_json_special(bytes: &[u8], from: usize) -> Option<usize> {
     let mut i = from;
     while let Some(chunk) = bytes.get(i..i + 8) {
