@@ -1259,7 +1259,7 @@ impl Engine {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn check_prepared(&self, claim: &PreparedClaim<'_>) -> Vec<Finding> {
-        let mut findings = Vec::new();
+        let mut findings = spare_findings::take();
         for r in &self.rules {
             let mut out = Emitter {
                 rule: r.id,
@@ -1435,13 +1435,48 @@ impl Engine {
     }
 
     fn jsonl_output(&self, line: Option<usize>, input: &str) -> String {
-        self.check_json(input).to_jsonl(line)
+        let report = self.check_json(input);
+        let out = report.to_jsonl(line);
+        spare_findings::give_back(report.findings);
+        out
     }
 
     /// Appends [`check_jsonl_line_numbered`](Self::check_jsonl_line_numbered)'s
     /// line to `out`.
     pub(crate) fn write_jsonl_line(&self, line: usize, input: &str, out: &mut String) {
-        self.check_json(input).write_jsonl(Some(line), out);
+        let report = self.check_json(input);
+        report.write_jsonl(Some(line), out);
+        spare_findings::give_back(report.findings);
+    }
+}
+
+/// The findings buffer of the last report written as JSON Lines, emptied
+/// and kept by the thread: the next claim's findings go into it instead of
+/// a new allocation and its regrowth (the JSON Lines path never hands its
+/// reports out). A report returned to a caller keeps its buffer.
+mod spare_findings {
+    use super::Finding;
+    use std::cell::Cell;
+
+    thread_local! {
+        static SPARE: Cell<Vec<Finding>> = const { Cell::new(Vec::new()) };
+    }
+
+    /// Buffers larger than this go back to the allocator.
+    const KEEP_AT_MOST: usize = 64;
+
+    /// The thread's spare buffer (empty), or a new one.
+    pub(super) fn take() -> Vec<Finding> {
+        SPARE.try_with(Cell::take).unwrap_or_default()
+    }
+
+    /// Empties `findings` and keeps its allocation as the thread's spare.
+    pub(super) fn give_back(mut findings: Vec<Finding>) {
+        if findings.capacity() == 0 || findings.capacity() > KEEP_AT_MOST {
+            return;
+        }
+        findings.clear();
+        let _ = SPARE.try_with(|s| s.set(findings));
     }
 }
 

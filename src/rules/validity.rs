@@ -333,28 +333,43 @@ rule!(
             }
             let Some(info) = it.cm else { continue };
             let code = info.code();
-            let msg = if info.requires_seventh_character() {
-                let example = info
-                    .seventh_characters()
-                    .and_then(|s| s.iter().next())
-                    .map(|(ch, text)| {
-                        let mut full = code.undotted().as_str().to_owned();
-                        while full.len() < 6 {
-                            full.push('X');
+            // Built in one buffer: what, code, why, and an example.
+            let mut msg = String::with_capacity(160);
+            it.push_what(&mut msg);
+            msg.push(' ');
+            msg.push_str(code.text().as_str());
+            if info.requires_seventh_character() {
+                msg.push_str(" needs a 7th character to be billable");
+                if let Some((ch, text)) = info.seventh_characters().and_then(|s| s.iter().next()) {
+                    // The code padded with X to six characters, then the 7th.
+                    let mut full = code.undotted();
+                    while full.len() < 6 {
+                        full.push(b'X');
+                    }
+                    let mut utf8 = [0u8; 4];
+                    let seventh = ch.encode_utf8(&mut utf8);
+                    msg.push_str(" (such as ");
+                    match seventh.as_bytes() {
+                        &[b] => {
+                            full.push(b);
+                            match crate::IcdCm::parse_kind(full.as_str()) {
+                                Ok(example) => msg.push_str(example.text().as_str()),
+                                Err(_) => msg.push_str(full.as_str()),
+                            }
                         }
-                        full.push(ch);
-                        let shown = crate::IcdCm::parse_kind(&full).map_or(full, |c| cat!(c));
-                        cat!(" (such as ", shown, ", ", text, ")")
-                    })
-                    .unwrap_or_default();
-                cat!(it.what(), ' ', code, " needs a 7th character to be billable", example)
+                        _ => {
+                            msg.push_str(full.as_str());
+                            msg.push(ch);
+                        }
+                    }
+                    msg.push_str(", ");
+                    msg.push_str(text);
+                    msg.push(')');
+                }
             } else {
-                let kind = if code.len() == 3 { "a category" } else { "a subcategory" };
-                cat!(
-                    it.what(), ' ', code, " is ", kind,
-                    ", not a billable code: report one of the more specific codes below it"
-                )
-            };
+                msg.push_str(if code.len() == 3 { " is a category" } else { " is a subcategory" });
+                msg.push_str(", not a billable code: report one of the more specific codes below it");
+            }
             out.emit(it.line(), it.field(), vec![cat!(code)], msg);
         }
     }
