@@ -6,6 +6,7 @@
 //! before; so where it answers, it answers exactly as serde would (a property
 //! test and the recorded-output test hold it to that).
 
+use super::prepared::spare;
 use crate::claim::{ClaimLineRef, ClaimRef, DiagnosisRef, PatientRef, ProcedureRef};
 use std::borrow::Cow;
 
@@ -143,9 +144,18 @@ impl<'a> Reader<'a> {
     }
 
     /// The items of a list field (`null` is empty), each read by `item`.
-    fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
+    fn list<T>(&mut self, item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
         // Room for a typical list at once, instead of growing twice.
-        let mut out = Vec::with_capacity(8);
+        self.list_into(Vec::with_capacity(8), item)
+    }
+
+    /// [`list`](Self::list) into `out` (empty): a buffer kept from an
+    /// earlier claim ([`spare`]).
+    fn list_into<T>(
+        &mut self,
+        mut out: Vec<T>,
+        mut item: impl FnMut(&mut Self) -> Option<T>,
+    ) -> Option<Vec<T>> {
         if self.peek()? == b'n' {
             self.literal("null")?;
             return Some(out);
@@ -237,7 +247,8 @@ impl<'a> Reader<'a> {
                     64
                 }
                 "diagnoses" => {
-                    c.diagnoses = r.list(Self::diagnosis)?;
+                    c.diagnoses =
+                        r.list_into(spare::take(&spare::READ_DIAGNOSES), Self::diagnosis)?;
                     128
                 }
                 "admitting_diagnosis" => {
@@ -245,11 +256,12 @@ impl<'a> Reader<'a> {
                     256
                 }
                 "procedures" => {
-                    c.procedures = r.list(Self::procedure)?;
+                    c.procedures =
+                        r.list_into(spare::take(&spare::READ_PROCEDURES), Self::procedure)?;
                     512
                 }
                 "lines" => {
-                    c.lines = r.list(Self::line)?;
+                    c.lines = r.list_into(spare::take(&spare::READ_LINES), Self::line)?;
                     1024
                 }
                 _ => return None,

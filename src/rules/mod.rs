@@ -1348,10 +1348,13 @@ impl Engine {
                 .unwrap_or_else(|| serde_json::from_str::<ClaimRef<'_>>(trimmed));
             if let Ok(claim) = borrowed {
                 let prepared = PreparedClaim::new(&claim, HcpcsSource::pick(self.hcpcs.as_ref()));
-                return Report {
+                let report = Report {
                     claim_id: prepared.id.map(str::to_owned),
                     findings: self.check_prepared(&prepared),
                 };
+                drop(prepared);
+                prepared::spare::recycle(claim);
+                return report;
             }
         }
         // Not a claim: the owned parse gives the error to report.

@@ -412,8 +412,9 @@ impl Drop for PreparedClaim<'_> {
 /// claim takes them and gives them back when it is dropped, so checking
 /// claim after claim allocates nothing for its lists (allocation was a
 /// sixth of the time of a typical check).
-mod spare {
+pub(crate) mod spare {
     use super::{PreparedDx, PreparedLine, PreparedPcs};
+    use crate::claim::{ClaimLineRef, ClaimRef, DiagnosisRef, ProcedureRef};
     use std::cell::Cell;
     use std::thread::LocalKey;
 
@@ -423,6 +424,19 @@ mod spare {
         pub(super) static DIAGNOSES: Cell<Vec<PreparedDx<'static>>> = const { Cell::new(Vec::new()) };
         pub(super) static PROCEDURES: Cell<Vec<PreparedPcs<'static>>> = const { Cell::new(Vec::new()) };
         pub(super) static LINES: Cell<Vec<PreparedLine<'static>>> = const { Cell::new(Vec::new()) };
+        // The JSON reader's lists (`fast_json`), given back by `recycle`.
+        pub(crate) static READ_DIAGNOSES: Cell<Vec<DiagnosisRef<'static>>> = const { Cell::new(Vec::new()) };
+        pub(crate) static READ_PROCEDURES: Cell<Vec<ProcedureRef<'static>>> = const { Cell::new(Vec::new()) };
+        pub(crate) static READ_LINES: Cell<Vec<ClaimLineRef<'static>>> = const { Cell::new(Vec::new()) };
+    }
+
+    /// Keeps the allocations of a claim read from JSON, once checked, for
+    /// the next claim the thread reads (two to three fewer allocations a
+    /// claim on the JSON Lines path).
+    pub(crate) fn recycle(claim: ClaimRef<'_>) {
+        give_back(&READ_DIAGNOSES, claim.diagnoses);
+        give_back(&READ_PROCEDURES, claim.procedures);
+        give_back(&READ_LINES, claim.lines);
     }
 
     /// Buffers larger than this go back to the allocator, not the spares.
@@ -430,12 +444,12 @@ mod spare {
 
     /// The thread's spare buffer (empty), or a new one. The items' borrow
     /// of the claim only shortens, so the spare's type converts as is.
-    pub(super) fn take<T>(spare: &'static Spare<T>) -> Vec<T> {
-        spare.try_with(Cell::take).unwrap_or_default()
+    pub(crate) fn take<T, U>(spare: &'static Spare<U>) -> Vec<T> {
+        spare.try_with(Cell::take).map(relabel).unwrap_or_default()
     }
 
     /// Empties `buffer` and keeps its allocation as the thread's spare.
-    pub(super) fn give_back<T, U>(spare: &'static Spare<U>, buffer: Vec<T>) {
+    pub(crate) fn give_back<T, U>(spare: &'static Spare<U>, buffer: Vec<T>) {
         if buffer.capacity() == 0 || buffer.capacity() > KEEP_AT_MOST {
             return;
         }
