@@ -627,8 +627,7 @@ pub unsafe extern "C" fn medcode_check_jsonl(
 /// As [`medcode_check_jsonl`] on `jobs` threads (`0`: every core, `1`: the
 /// calling thread only): the same output, byte for byte, whatever `jobs`.
 /// The buffer is cut into pieces of about 64 KiB at line ends and the
-/// threads take pieces in turn (rayon's global pool for `0`: its threads
-/// stay up between calls); the call returns when every line is checked.
+/// threads take pieces in turn; the call returns when every line is checked.
 ///
 /// # Safety
 /// `engine` must be a live handle; `buf` NULL or `len` readable bytes.

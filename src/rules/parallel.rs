@@ -2,20 +2,18 @@
 //! [`Engine::check_jsonl_buffer`] and the ordered batch pipeline
 //! [`ordered_batches`] that `medcode check --jobs N` streams through.
 //!
-//! The slice and buffer forms run on rayon's global pool (every core; its
-//! threads outlive the call, so a caller checking batch after batch — the C
-//! ABI's `medcode_check_jsonl_parallel`, Python's `check_arrow` — finds them
-//! warm): `check_jsonl_buffer` on 200,000 claims, builds taking turns,
-//! median 0.39 s (best 0.347) against 0.41 s (best 0.373) with threads
-//! started per call (BENCHMARKS.md). Another `jobs` than the pool's size gets a pool of its
-//! own for the call. The streaming pipeline keeps its own scoped threads
-//! for the whole run, with a bounded reorder buffer.
+//! The threads are `std::thread::scope` threads started per call: the
+//! engine is `Sync` and borrowed by every thread, the work comes in chunks
+//! of hundreds of claims (microseconds each), so starting two to a few
+//! threads (~20 µs each) is lost in the noise, and no pool outlives the
+//! call. rayon was not measured against it (BENCHMARKS.md says why it was
+//! not needed here); it would be a dependency of every user of the library.
 
 use super::{Engine, Report};
 use crate::claim::Claim;
-use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Mutex};
 
 /// The number of threads `jobs` asks for: `0` means every core the
@@ -30,19 +28,6 @@ pub fn jobs_or_all_cores(jobs: usize) -> usize {
         jobs
     } else {
         std::thread::available_parallelism().map_or(1, usize::from)
-    }
-}
-
-/// Runs `work` on the pool `jobs` asks for: rayon's global pool for `0`
-/// (every core) or its size; otherwise a pool of `jobs` threads built for
-/// the call (or this thread, should the pool fail to start).
-fn in_pool<R: Send>(jobs: usize, work: impl FnOnce() -> R + Send) -> R {
-    if jobs == 0 || jobs == rayon::current_num_threads() {
-        return work();
-    }
-    match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
-        Ok(pool) => pool.install(work),
-        Err(_) => work(),
     }
 }
 
@@ -63,16 +48,26 @@ impl Engine {
     /// assert_eq!(reports, engine.check_all(&claims).collect::<Vec<_>>());
     /// ```
     pub fn check_all_parallel(&self, claims: &[Claim], jobs: usize) -> Vec<Report> {
-        if jobs_or_all_cores(jobs).min(claims.len().div_ceil(CHUNK)) <= 1 {
+        let jobs = jobs_or_all_cores(jobs).min(claims.len().div_ceil(CHUNK));
+        if jobs <= 1 {
             return claims.iter().map(|c| self.check(c)).collect();
         }
-        let done: Vec<Vec<Report>> = in_pool(jobs, || {
-            claims
-                .par_chunks(CHUNK)
-                .map(|chunk| chunk.iter().map(|c| self.check(c)).collect())
-                .collect()
+        let chunks: Vec<&[Claim]> = claims.chunks(CHUNK).collect();
+        let done: Vec<Mutex<Vec<Report>>> = chunks.iter().map(|_| Mutex::default()).collect();
+        let next = AtomicUsize::new(0);
+        std::thread::scope(|s| {
+            for _ in 0..jobs {
+                s.spawn(|| loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(chunk) = chunks.get(i) else { break };
+                    let reports = chunk.iter().map(|c| self.check(c)).collect();
+                    *done[i].lock().unwrap_or_else(|e| e.into_inner()) = reports;
+                });
+            }
         });
-        done.into_iter().flatten().collect()
+        done.into_iter()
+            .flat_map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()))
+            .collect()
     }
 
     /// Checks a JSON Lines buffer (one claim a line, `\n` or `\r\n`) on
@@ -124,13 +119,22 @@ impl Engine {
             first.push(n);
             n += count_newlines(p.as_bytes()) + 1;
         }
-        let done: Vec<String> = in_pool(jobs, || {
-            pieces
-                .par_iter()
-                .zip(&first)
-                .map(|(piece, &first_line)| check_piece(first_line, piece))
-                .collect()
+        let done: Vec<Mutex<String>> = pieces.iter().map(|_| Mutex::default()).collect();
+        let next = AtomicUsize::new(0);
+        std::thread::scope(|s| {
+            for _ in 0..jobs.min(pieces.len()) {
+                s.spawn(|| loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(piece) = pieces.get(i) else { break };
+                    let out = check_piece(first[i], piece);
+                    *done[i].lock().unwrap_or_else(|e| e.into_inner()) = out;
+                });
+            }
         });
+        let done: Vec<String> = done
+            .into_iter()
+            .map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()))
+            .collect();
         let mut out = String::with_capacity(done.iter().map(|s| s.len() + 1).sum());
         for (i, piece) in done.iter().enumerate() {
             if i > 0 {
