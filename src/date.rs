@@ -192,9 +192,7 @@ impl Date {
             digit(d),
         ]
     }
-}
 
-impl Date {
     /// Appends `YYYY-MM-DD` to `out` (what `Display` writes, without the
     /// formatting machinery: messages name dates often).
     pub(crate) fn push_to(self, out: &mut String) {

@@ -184,7 +184,7 @@ impl DatedRows {
         // Most codes have one period: one load, no second miss.
         let single = self.single_window[i];
         if single != u64::MAX {
-            let d = u64::from(date.min(Date::from_checked(self.horizon)).compact());
+            let d = u64::from(self.as_of(date).compact);
             let (from, to) = (single >> 48, (single >> 32) & 0xFFFF);
             return (from <= d && d <= to).then_some(single as u32);
         }

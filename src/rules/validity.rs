@@ -56,12 +56,11 @@ impl Item<'_> {
             Place::Line(i) => cat!("lines[", i, "].code"),
         }
     }
+    /// "diagnosis 2", "procedure 1", "line 3" (counted from 1).
     fn what(&self) -> String {
-        match self.place {
-            Place::Dx(i) => cat!("diagnosis ", i + 1),
-            Place::Pcs(i) => cat!("procedure ", i + 1),
-            Place::Line(i) => cat!("line ", i + 1),
-        }
+        let mut text = String::with_capacity(16);
+        self.push_what(&mut text);
+        text
     }
     /// Appends [`what`](Self::what)'s text.
     fn push_what(&self, out: &mut String) {
