@@ -191,15 +191,13 @@ rule!(
                 let msg = if c.sex == Sex::Missing {
                     "the inpatient claim does not give the patient's sex (M, F or U)".to_owned()
                 } else {
-                    let date = c.date.map(|d| cat!(d)).unwrap_or_default();
-                    cat!("the patient's sex is unknown (U): inpatient claims discharged before 2024-10-01 (", date, ") need M or F (MCE)")
+                    cat!("the patient's sex is unknown (U): inpatient claims discharged before 2024-10-01 (", c.date, ") need M or F (MCE)")
                 };
                 out.emit(None, "patient.sex", vec![], msg);
             }
             Sex::Unknown | Sex::Missing => {
                 if let Some((code, which)) = sex_specific(c) {
-                    let date = c.date.map(|d| cat!(d)).unwrap_or_default();
-                    let msg = cat!("the patient's sex is unknown, but ", code, " is a ", which, "-only code on ", date,
+                    let msg = cat!("the patient's sex is unknown, but ", code, " is a ", which, "-only code on ", c.date,
                         " (MCE sex edit): the claim needs the patient's sex");
                     out.emit(None, "patient.sex", vec![code], msg);
                 }
@@ -272,12 +270,11 @@ rule!(
             _ => male_only || female_only,
         };
         let only = |male_only: bool| if male_only { "male" } else { "female" };
-        let date = || c.date.map(|d| cat!(d)).unwrap_or_default();
         for d in &c.diagnoses {
             let (m, f) = (d.has(DxFlags::MALE), d.has(DxFlags::FEMALE));
             if conflicts(m, f) {
                 let shown = d.display();
-                let msg = cat!(shown, " is a ", only(m), "-only diagnosis on ", date(), " (MCE sex edit), but ", patient);
+                let msg = cat!(shown, " is a ", only(m), "-only diagnosis on ", c.date, " (MCE sex edit), but ", patient);
                 out.emit(None, dx_field(d.index), vec![shown], msg);
             }
         }
@@ -285,7 +282,7 @@ rule!(
             let (m, f) = (p.has(PcsFlags::MALE), p.has(PcsFlags::FEMALE));
             if conflicts(m, f) {
                 let shown = p.display();
-                let msg = cat!(shown, " is a ", only(m), "-only procedure on ", date(), " (MCE sex edit), but ", patient);
+                let msg = cat!(shown, " is a ", only(m), "-only procedure on ", c.date, " (MCE sex edit), but ", patient);
                 out.emit(None, cat!("procedures[", p.index, "]"), vec![shown], msg);
             }
         }

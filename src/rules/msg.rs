@@ -35,6 +35,15 @@ impl<T: Piece + ?Sized> Piece for &T {
     }
 }
 
+/// Nothing for `None` (as `unwrap_or_default()` on the text would give).
+impl<T: Piece> Piece for Option<T> {
+    fn push_to(&self, out: &mut String) {
+        if let Some(piece) = self {
+            piece.push_to(out);
+        }
+    }
+}
+
 impl Piece for char {
     fn push_to(&self, out: &mut String) {
         out.push(*self);
@@ -112,5 +121,6 @@ mod tests {
             format!("a {cm} {pcs} on {date}: {}/{} {owned} {owned}", 0, u32::MAX)
         );
         assert_eq!(cat!(usize::MAX), usize::MAX.to_string());
+        assert_eq!(cat!("on ", Some(date), "/", None::<Date>), "on 2025-10-01/");
     }
 }
