@@ -1,6 +1,11 @@
 //! The engine's C ABI on any bytes: a JSON answer or a documented error, no panic.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
+// The C ABI crate builds no rlib (a faster C library): its source is
+// included, and the name it gives the core crate is provided here.
+extern crate medcode as medcode_core;
+#[path = "../../medcode-ffi/src/lib.rs"]
+mod medcode_ffi;
 use medcode_ffi::{self as ffi, MedcodeEngine};
 use std::ffi::CString;
 

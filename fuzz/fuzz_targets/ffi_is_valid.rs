@@ -2,6 +2,11 @@
 //! error, never a panic (libFuzzer's panic hook aborts even on a caught one).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
+// The C ABI crate builds no rlib (a faster C library): its source is
+// included, and the name it gives the core crate is provided here.
+extern crate medcode as medcode_core;
+#[path = "../../medcode-ffi/src/lib.rs"]
+mod medcode_ffi;
 use medcode_ffi::*;
 
 fuzz_target!(|data: &[u8]| {

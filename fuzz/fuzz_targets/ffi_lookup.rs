@@ -2,6 +2,11 @@
 //! or NULL with a documented error, never a panic; every string freed.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
+// The C ABI crate builds no rlib (a faster C library): its source is
+// included, and the name it gives the core crate is provided here.
+extern crate medcode as medcode_core;
+#[path = "../../medcode-ffi/src/lib.rs"]
+mod medcode_ffi;
 use medcode_ffi::*;
 use std::ffi::{CStr, CString};
 

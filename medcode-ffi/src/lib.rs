@@ -202,9 +202,16 @@ unsafe fn c_str_up_to<'a>(
             ),
         ));
     }
-    std::str::from_utf8(bytes)
-        .map(Some)
-        .map_err(|e| Failure::new(MEDCODE_ERR_UTF8, format!("{what} is not UTF-8: {e}")))
+    utf8(bytes, what).map(Some)
+}
+
+/// `bytes` as `&str`, checked with simdutf8 (about a tenth of std's
+/// instructions on a claim's bytes); std only words the error.
+fn utf8<'a>(bytes: &'a [u8], what: &str) -> Result<&'a str, Failure> {
+    simdutf8::basic::from_utf8(bytes).or_else(|_| {
+        std::str::from_utf8(bytes)
+            .map_err(|e| Failure::new(MEDCODE_ERR_UTF8, format!("{what} is not UTF-8: {e}")))
+    })
 }
 
 /// Reads a `(pointer, length)` argument as `&str`.
@@ -238,14 +245,15 @@ unsafe fn byte_str_up_to<'a>(
     // SAFETY: `ptr` is non-NULL and the caller promises `len` readable bytes
     // that stay unchanged while we use them; `len` ≤ `limit` < isize::MAX.
     let bytes = unsafe { std::slice::from_raw_parts(ptr, len) };
-    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+    // memchr looks at a vector of bytes at a time (a byte-by-byte scan was
+    // 5 instructions a byte: a tenth of the JSON Lines path's work).
+    if let Some(at) = memchr::memchr(0, bytes) {
         return Err(Failure::new(
             MEDCODE_ERR_NUL,
             format!("{what} contains a NUL byte at offset {at}"),
         ));
     }
-    std::str::from_utf8(bytes)
-        .map_err(|e| Failure::new(MEDCODE_ERR_UTF8, format!("{what} is not UTF-8: {e}")))
+    utf8(bytes, what)
 }
 
 fn date_from_yyyymmdd(yyyymmdd: u32) -> Result<Date, Failure> {
@@ -652,6 +660,11 @@ pub unsafe extern "C" fn medcode_check_jsonl_parallel(
     };
     guarded(AssertUnwindSafe(body)).unwrap_or(std::ptr::null_mut())
 }
+
+#[cfg(test)]
+mod header_constants;
+#[cfg(test)]
+mod no_alloc;
 
 #[cfg(test)]
 mod tests {

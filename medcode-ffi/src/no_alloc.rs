@@ -1,6 +1,8 @@
 //! The C ABI's fast paths allocate nothing when they answer 1 or 0: a counting
 //! global allocator watches 10,000 calls (errors may allocate their message).
-use medcode::{medcode_icd10cm_is_valid, medcode_icd10pcs_is_valid};
+//! A unit test (the library has no `rlib` for an integration test to link):
+//! the counting allocator is this crate's test binary's.
+use super::{medcode_icd10cm_is_valid, medcode_icd10pcs_is_valid};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
