@@ -1343,18 +1343,35 @@ impl Engine {
         // A claim is a JSON object: serde would read an array field by field.
         let object = trimmed.trim_start().starts_with('{');
         if object {
-            let borrowed = fast_json::read_claim(trimmed)
-                .map(Ok)
-                .unwrap_or_else(|| serde_json::from_str::<ClaimRef<'_>>(trimmed));
-            if let Ok(claim) = borrowed {
-                let prepared = PreparedClaim::new(&claim, HcpcsSource::pick(self.hcpcs.as_ref()));
-                let report = Report {
-                    claim_id: prepared.id.map(str::to_owned),
-                    findings: self.check_prepared(&prepared),
-                };
-                drop(prepared);
-                prepared::spare::recycle(claim);
-                return report;
+            if let Some(claim) = fast_json::read_claim(trimmed) {
+                return self.check_claim_ref(claim);
+            }
+        }
+        self.check_json_slow(trimmed, object)
+    }
+
+    /// Checks a claim read from JSON, and keeps its lists for the next one.
+    fn check_claim_ref(&self, claim: ClaimRef<'_>) -> Report {
+        let prepared = PreparedClaim::new(&claim, HcpcsSource::pick(self.hcpcs.as_ref()));
+        let report = Report {
+            claim_id: prepared.id.map(str::to_owned),
+            findings: self.check_prepared(&prepared),
+        };
+        drop(prepared);
+        prepared::spare::recycle(claim);
+        report
+    }
+
+    /// [`check_json`](Self::check_json) where the fast reader declined:
+    /// serde reads the claim, or says what is wrong with it. Out of line
+    /// and cold so that the common path stays small in the instruction
+    /// cache (the two together were 48 KB of code; BENCHMARKS.md).
+    #[cold]
+    #[inline(never)]
+    fn check_json_slow(&self, trimmed: &str, object: bool) -> Report {
+        if object {
+            if let Ok(claim) = serde_json::from_str::<ClaimRef<'_>>(trimmed) {
+                return self.check_claim_ref(claim);
             }
         }
         // Not a claim: the owned parse gives the error to report.

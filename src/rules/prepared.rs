@@ -613,12 +613,12 @@ fn prepare_dx<'c>(
     src: HcpcsSource<'_>,
 ) -> PreparedDx<'c> {
     let mut dx = [parse_dx(index, raw, poa)];
-    look_up_dxs(&mut dx, date, src);
+    look_up_codes(&mut dx, &mut [], date, src);
     let [dx] = dx;
     dx
 }
 
-/// A diagnosis with its code parsed, not yet looked up ([`look_up_dxs`]):
+/// A diagnosis with its code parsed, not yet looked up ([`look_up_codes`]):
 /// `code` set, or `status` Missing (blank) or Unparseable (the error kept
 /// until the lookup asks whether another system knows the text).
 fn parse_dx<'c>(index: usize, raw: Option<&'c str>, poa: Option<&'c str>) -> PreparedDx<'c> {
@@ -641,40 +641,60 @@ fn parse_dx<'c>(index: usize, raw: Option<&'c str>, poa: Option<&'c str>) -> Pre
     dx
 }
 
-/// Looks up parsed diagnoses in stages, each over all of them before the
-/// next: every code's table slot, then every code's flags on the date.
-/// A claim's codes are random rows of large tables (cache misses when
-/// another program ran in between); in stages their misses are in flight
-/// together instead of one after another.
-fn look_up_dxs(dxs: &mut [PreparedDx<'_>], date: Option<Date>, src: HcpcsSource<'_>) {
+/// Looks up a claim's parsed diagnoses and procedures in stages, each over
+/// all of them before the next: every code's table slot, then every code's
+/// flags on the date, then the statuses. A claim's codes are random rows of
+/// large tables (cache misses when another program ran in between); in
+/// stages their misses are in flight together instead of one after another
+/// (diagnoses and procedures together: two waits a claim instead of four).
+fn look_up_codes(
+    dxs: &mut [PreparedDx<'_>],
+    pcs: &mut [PreparedPcs<'_>],
+    date: Option<Date>,
+    src: HcpcsSource<'_>,
+) {
     for d in dxs.iter_mut() {
         d.info = d.code.and_then(IcdCm::info);
+    }
+    for p in pcs.iter_mut() {
+        p.info = p.code.and_then(IcdPcs::info);
     }
     if let Some(date) = date {
         for d in dxs.iter_mut() {
             d.flags = d.info.and_then(|info| info.mce_on(date));
         }
+        for p in pcs.iter_mut() {
+            p.flags = p.info.and_then(|info| info.mce_on(date));
+        }
     }
     for d in dxs.iter_mut() {
-        d.status = match (d.code, d.info) {
-            (Some(_), Some(info)) => match date {
-                Some(_) if d.flags.is_some() => CodeStatus::Valid,
-                Some(day) if is_header_on(info, day) => CodeStatus::Header,
-                Some(_) => CodeStatus::NotValidOnDate,
-                None if !info.billable_in_some_release() || info.requires_seventh_character() => {
-                    CodeStatus::Header
-                }
-                None => CodeStatus::Unchecked,
-            },
-            (Some(_), None) => {
-                other_system_dx(d.raw, src).map_or(CodeStatus::NotInTable, CodeStatus::OtherSystem)
+        d.status = dx_status(d, date, src);
+    }
+    for p in pcs.iter_mut() {
+        p.status = pcs_status(p, date, src);
+    }
+}
+
+/// A looked-up diagnosis's status.
+fn dx_status(d: &PreparedDx<'_>, date: Option<Date>, src: HcpcsSource<'_>) -> CodeStatus {
+    match (d.code, d.info) {
+        (Some(_), Some(info)) => match date {
+            Some(_) if d.flags.is_some() => CodeStatus::Valid,
+            Some(day) if is_header_on(info, day) => CodeStatus::Header,
+            Some(_) => CodeStatus::NotValidOnDate,
+            None if !info.billable_in_some_release() || info.requires_seventh_character() => {
+                CodeStatus::Header
             }
-            (None, _) => match d.status {
-                CodeStatus::Unparseable(e) => other_system_dx(d.raw, src)
-                    .map_or(CodeStatus::Unparseable(e), CodeStatus::OtherSystem),
-                blank => blank,
-            },
-        };
+            None => CodeStatus::Unchecked,
+        },
+        (Some(_), None) => {
+            other_system_dx(d.raw, src).map_or(CodeStatus::NotInTable, CodeStatus::OtherSystem)
+        }
+        (None, _) => match d.status {
+            CodeStatus::Unparseable(e) => other_system_dx(d.raw, src)
+                .map_or(CodeStatus::Unparseable(e), CodeStatus::OtherSystem),
+            blank => blank,
+        },
     }
 }
 
@@ -688,7 +708,7 @@ fn is_header_on(info: IcdCmInfo, date: Date) -> bool {
         || info.descendants().any(|d| d.valid_on(date))
 }
 
-/// A procedure with its code parsed, not yet looked up ([`look_up_pcs`]),
+/// A procedure with its code parsed, not yet looked up ([`look_up_codes`]),
 /// as [`parse_dx`] for diagnoses.
 fn parse_pcs<'c>(index: usize, raw: Option<&'c str>, own: DateField<'c>) -> PreparedPcs<'c> {
     let raw_s = raw.unwrap_or("");
@@ -710,32 +730,22 @@ fn parse_pcs<'c>(index: usize, raw: Option<&'c str>, own: DateField<'c>) -> Prep
     p
 }
 
-/// Looks up parsed procedures in stages, as [`look_up_dxs`] does diagnoses.
-fn look_up_pcs(procedures: &mut [PreparedPcs<'_>], date: Option<Date>, src: HcpcsSource<'_>) {
-    for p in procedures.iter_mut() {
-        p.info = p.code.and_then(IcdPcs::info);
-    }
-    if let Some(date) = date {
-        for p in procedures.iter_mut() {
-            p.flags = p.info.and_then(|info| info.mce_on(date));
+/// A looked-up procedure's status.
+fn pcs_status(p: &PreparedPcs<'_>, date: Option<Date>, src: HcpcsSource<'_>) -> CodeStatus {
+    match (p.code, p.info) {
+        (Some(_), Some(_)) => match date {
+            Some(_) if p.flags.is_some() => CodeStatus::Valid,
+            Some(_) => CodeStatus::NotValidOnDate,
+            None => CodeStatus::Unchecked,
+        },
+        (Some(_), None) => {
+            other_system_pcs(p.raw, src).map_or(CodeStatus::NotInTable, CodeStatus::OtherSystem)
         }
-    }
-    for p in procedures.iter_mut() {
-        p.status = match (p.code, p.info) {
-            (Some(_), Some(_)) => match date {
-                Some(_) if p.flags.is_some() => CodeStatus::Valid,
-                Some(_) => CodeStatus::NotValidOnDate,
-                None => CodeStatus::Unchecked,
-            },
-            (Some(_), None) => {
-                other_system_pcs(p.raw, src).map_or(CodeStatus::NotInTable, CodeStatus::OtherSystem)
-            }
-            (None, _) => match p.status {
-                CodeStatus::Unparseable(e) => other_system_pcs(p.raw, src)
-                    .map_or(CodeStatus::Unparseable(e), CodeStatus::OtherSystem),
-                blank => blank,
-            },
-        };
+        (None, _) => match p.status {
+            CodeStatus::Unparseable(e) => other_system_pcs(p.raw, src)
+                .map_or(CodeStatus::Unparseable(e), CodeStatus::OtherSystem),
+            blank => blank,
+        },
     }
 }
 
@@ -935,7 +945,6 @@ impl<'c> PreparedClaim<'c> {
                 .enumerate()
                 .map(|(i, (code, poa))| parse_dx(i, code, poa)),
         );
-        look_up_dxs(&mut diagnoses, date, src);
         let admitting = claim
             .admitting_diagnosis()
             .filter(|s| !is_blank(s))
@@ -947,7 +956,7 @@ impl<'c> PreparedClaim<'c> {
                 .enumerate()
                 .map(|(i, (code, day))| parse_pcs(i, code, DateField::new(day))),
         );
-        look_up_pcs(&mut procedures, date, src);
+        look_up_codes(&mut diagnoses, &mut procedures, date, src);
         let mut lines: Vec<PreparedLine<'c>> = spare::take(&spare::LINES);
         lines.extend(
             claim
