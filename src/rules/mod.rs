@@ -300,6 +300,9 @@ pub struct Emitter<'a> {
     rule: &'static str,
     severity: Severity,
     findings: &'a mut Vec<Finding>,
+    /// Findings of earlier reports, emptied in place by the next
+    /// [`emit_with`](Self::emit_with): their strings' buffers are reused.
+    recycled: &'a mut Vec<Finding>,
     emitted: usize,
     left_out: usize,
 }
@@ -341,6 +344,88 @@ impl Emitter<'_> {
             codes,
             message: message.into(),
         });
+    }
+
+    /// Records a finding without allocating when it can: as
+    /// [`emit`](Self::emit), with the field and codes borrowed and the
+    /// message written by `message` into an empty `String`. On the JSON
+    /// Lines path ([`Engine::check_jsonl_line`] and `medcode check`) the
+    /// engine keeps the findings of the last claim it wrote, and this
+    /// writes into their buffers instead of allocating new ones.
+    ///
+    /// ```
+    /// use medcode::rules::{Emitter, Engine, PreparedClaim, Rule};
+    /// use std::fmt::Write;
+    /// struct FewLines;
+    /// impl Rule for FewLines {
+    ///     fn id(&self) -> &'static str { "acme-few-lines" }
+    ///     fn check(&self, claim: &PreparedClaim<'_>, out: &mut Emitter<'_>) {
+    ///         if let [line, _, ..] = claim.lines.as_slice() {
+    ///             out.emit_with(Some(1), "lines[1]", &[line.raw], |m| {
+    ///                 let _ = write!(m, "{} lines after {}", claim.lines.len() - 1, line.raw);
+    ///             });
+    ///         }
+    ///     }
+    /// }
+    /// let engine = Engine::builder().rule(FewLines).build()?;
+    /// let report = engine.check_json(r#"{"lines": [{"code": "99213"}, {"code": "J1100"}]}"#);
+    /// let f = report.of_rule("acme-few-lines").next().unwrap();
+    /// assert_eq!((f.line, f.field.as_deref()), (Some(1), Some("lines[1]")));
+    /// assert_eq!((f.codes.as_slice(), f.message.as_str()), (&["99213".to_owned()][..], "1 lines after 99213"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn emit_with(
+        &mut self,
+        line: Option<usize>,
+        field: &str,
+        codes: &[&str],
+        message: impl FnOnce(&mut String),
+    ) {
+        self.emit_parts(line, field, codes, message);
+    }
+
+    /// [`emit_with`](Self::emit_with) for the built-in rules: the field and
+    /// each code are [`msg::Piece`]s, written straight into the recycled
+    /// finding's buffers (no `String` built first and copied).
+    pub(crate) fn emit_parts<C: msg::Piece>(
+        &mut self,
+        line: Option<usize>,
+        field: impl msg::Piece,
+        codes: &[C],
+        message: impl FnOnce(&mut String),
+    ) {
+        if self.emitted == MAX_FINDINGS_PER_RULE {
+            self.left_out += 1;
+            return;
+        }
+        self.emitted += 1;
+        let mut f = self.recycled.pop().unwrap_or_else(fresh_finding);
+        f.rule = Cow::Borrowed(self.rule);
+        f.severity = self.severity;
+        f.line = line;
+        let mut text = f.field.take().unwrap_or_default();
+        text.clear();
+        field.push_to(&mut text);
+        // No field is `None`, as `emit` gives for `""` (the buffer is dropped:
+        // rare, claim-level findings name their field).
+        f.field = (!text.is_empty()).then_some(text);
+        f.codes.truncate(codes.len());
+        for (i, code) in codes.iter().enumerate() {
+            match f.codes.get_mut(i) {
+                Some(text) => {
+                    text.clear();
+                    code.push_to(text);
+                }
+                None => {
+                    let mut text = String::with_capacity(16);
+                    code.push_to(&mut text);
+                    f.codes.push(text);
+                }
+            }
+        }
+        f.message.clear();
+        message(&mut f.message);
+        self.findings.push(f);
     }
 
     /// The severity findings get.
@@ -1016,6 +1101,21 @@ impl EngineBuilder {
     }
 }
 
+/// A finding to write into when no recycled one is left, its buffers sized
+/// for a typical field and message (no regrowth while they are written).
+#[cold]
+#[inline(never)]
+fn fresh_finding() -> Finding {
+    Finding {
+        rule: Cow::Borrowed(""),
+        severity: Severity::Error,
+        line: None,
+        field: Some(String::with_capacity(24)),
+        codes: Vec::new(),
+        message: String::with_capacity(160),
+    }
+}
+
 /// The finding that says a rule's further findings were left out (kept out
 /// of line: the common path never takes it).
 #[cold]
@@ -1259,12 +1359,13 @@ impl Engine {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn check_prepared(&self, claim: &PreparedClaim<'_>) -> Vec<Finding> {
-        let mut findings = spare_findings::take();
+        let (mut findings, mut recycled) = spare_findings::take();
         for r in &self.rules {
             let mut out = Emitter {
                 rule: r.id,
                 severity: r.severity,
                 findings: &mut findings,
+                recycled: &mut recycled,
                 emitted: 0,
                 left_out: 0,
             };
@@ -1274,6 +1375,7 @@ impl Engine {
                 findings.push(left_out_finding(r, left_out));
             }
         }
+        spare_findings::keep_recycled(recycled);
         findings
     }
 
@@ -1470,33 +1572,70 @@ impl Engine {
     }
 }
 
-/// The findings buffer of the last report written as JSON Lines, emptied
-/// and kept by the thread: the next claim's findings go into it instead of
-/// a new allocation and its regrowth (the JSON Lines path never hands its
-/// reports out). A report returned to a caller keeps its buffer.
+/// The findings of the last report written as JSON Lines, kept by the
+/// thread: the next claim's findings go into the emptied buffer instead of
+/// a new allocation and its regrowth, and [`Emitter::emit_with`] writes
+/// into the old findings' strings instead of allocating new ones (the JSON
+/// Lines path never hands its reports out). A report returned to a caller
+/// keeps its buffer and findings.
 mod spare_findings {
     use super::Finding;
     use std::cell::Cell;
 
+    #[derive(Default)]
+    struct Spare {
+        /// An empty buffer for the next report's findings.
+        buffer: Vec<Finding>,
+        /// Findings already written out, to be emptied and written again.
+        recycled: Vec<Finding>,
+    }
+
     thread_local! {
-        static SPARE: Cell<Vec<Finding>> = const { Cell::new(Vec::new()) };
+        static SPARE: Cell<Spare> = const {
+            Cell::new(Spare { buffer: Vec::new(), recycled: Vec::new() })
+        };
     }
 
     /// Buffers larger than this go back to the allocator.
     const KEEP_AT_MOST: usize = 64;
 
-    /// The thread's spare buffer (empty), or a new one.
-    pub(super) fn take() -> Vec<Finding> {
-        SPARE.try_with(Cell::take).unwrap_or_default()
+    /// A finding whose message grew past this (a list of hundreds of
+    /// codes) goes back to the allocator rather than pin its memory.
+    const KEEP_TEXT_AT_MOST: usize = 4096;
+
+    /// The thread's spare buffer (empty) and recycled findings, or new ones.
+    pub(super) fn take() -> (Vec<Finding>, Vec<Finding>) {
+        let spare = SPARE.try_with(Cell::take).unwrap_or_default();
+        (spare.buffer, spare.recycled)
     }
 
-    /// Empties `findings` and keeps its allocation as the thread's spare.
+    /// Keeps the recycled findings a check did not use.
+    pub(super) fn keep_recycled(recycled: Vec<Finding>) {
+        let _ = SPARE.try_with(|s| {
+            let mut spare = s.take();
+            spare.recycled = recycled;
+            s.set(spare);
+        });
+    }
+
+    /// Empties `findings` into the thread's recycled findings and keeps
+    /// its allocation as the thread's spare buffer.
     pub(super) fn give_back(mut findings: Vec<Finding>) {
-        if findings.capacity() == 0 || findings.capacity() > KEEP_AT_MOST {
-            return;
-        }
-        findings.clear();
-        let _ = SPARE.try_with(|s| s.set(findings));
+        let _ = SPARE.try_with(|s| {
+            let mut spare = s.take();
+            let room = KEEP_AT_MOST.saturating_sub(spare.recycled.len());
+            spare.recycled.extend(
+                findings
+                    .drain(..)
+                    .take(room)
+                    .filter(|f| f.message.capacity() <= KEEP_TEXT_AT_MOST),
+            );
+            if findings.capacity() != 0 && findings.capacity() <= KEEP_AT_MOST {
+                findings.clear();
+                spare.buffer = findings;
+            }
+            s.set(spare);
+        });
     }
 }
 

@@ -62,6 +62,14 @@ impl Piece for u32 {
     }
 }
 
+impl Piece for i64 {
+    fn push_to(&self, out: &mut String) {
+        // Rare (a length of stay): the formatting machinery is fine here.
+        use std::fmt::Write;
+        let _ = write!(out, "{self}");
+    }
+}
+
 impl Piece for Date {
     fn push_to(&self, out: &mut String) {
         Date::push_to(*self, out);
@@ -80,6 +88,74 @@ impl Piece for IcdPcs {
     }
 }
 
+impl Piece for crate::load::ProcedureCode {
+    fn push_to(&self, out: &mut String) {
+        match self {
+            crate::load::ProcedureCode::Cpt(c) => out.push_str(c.text().as_str()),
+            crate::load::ProcedureCode::Hcpcs(c) => out.push_str(c.text().as_str()),
+        }
+    }
+}
+
+/// The code as `PreparedDx::display` gives it.
+impl Piece for super::PreparedDx<'_> {
+    fn push_to(&self, out: &mut String) {
+        match self.code {
+            Some(c) => c.push_to(out),
+            None => out.push_str(crate::text::trim(self.raw)),
+        }
+    }
+}
+
+/// The code as `PreparedPcs::display` gives it.
+impl Piece for super::PreparedPcs<'_> {
+    fn push_to(&self, out: &mut String) {
+        match self.code {
+            Some(c) => c.push_to(out),
+            None => out.push_str(crate::text::trim(self.raw)),
+        }
+    }
+}
+
+/// The code as `PreparedLine::display` gives it.
+impl Piece for super::PreparedLine<'_> {
+    fn push_to(&self, out: &mut String) {
+        match self.code {
+            Some(c) => c.push_to(out),
+            None => out.push_str(crate::text::trim(self.raw)),
+        }
+    }
+}
+
+/// `diagnoses[i]`, as `dx_field` writes it.
+#[derive(Clone, Copy)]
+pub(crate) struct DxField(pub usize);
+
+impl Piece for DxField {
+    fn push_to(&self, out: &mut String) {
+        out.push_str("diagnoses[");
+        self.0.push_to(out);
+        out.push(']');
+    }
+}
+
+/// Pieces one after the other: a field path such as
+/// `("procedures[", i, "]")` passed to `Emitter::emit_parts` as one piece.
+impl<A: Piece, B: Piece> Piece for (A, B) {
+    fn push_to(&self, out: &mut String) {
+        self.0.push_to(out);
+        self.1.push_to(out);
+    }
+}
+
+impl<A: Piece, B: Piece, C: Piece> Piece for (A, B, C) {
+    fn push_to(&self, out: &mut String) {
+        self.0.push_to(out);
+        self.1.push_to(out);
+        self.2.push_to(out);
+    }
+}
+
 /// The pieces concatenated into a new `String` (each as `Display` writes it).
 macro_rules! cat {
     ($($piece:expr),+ $(,)?) => {{
@@ -89,6 +165,16 @@ macro_rules! cat {
     }};
 }
 pub(crate) use cat;
+
+/// The pieces appended to an existing `String` (a recycled finding's
+/// message: `Emitter::emit_parts` hands it over emptied).
+macro_rules! push {
+    ($out:expr; $($piece:expr),+ $(,)?) => {{
+        let out: &mut String = $out;
+        $( $crate::rules::msg::Piece::push_to(&$piece, out); )+
+    }};
+}
+pub(crate) use push;
 
 #[cfg(test)]
 mod tests {
