@@ -3,7 +3,7 @@
 //! `invalid-code`, `code-not-valid-on-date`, `header-code`, `code-system-mismatch`,
 //! `hcpcs-beyond-horizon`.
 
-use super::msg::cat;
+use super::msg::{cat, Piece};
 use super::{rule, CodeStatus, PreparedClaim, PreparedDx, Rule};
 use crate::date::Date;
 use crate::icd10cm::IcdCmInfo;
@@ -38,8 +38,8 @@ struct Item<'a> {
     hcpcs_dates: Option<(Option<Date>, Option<Date>)>,
     date: Option<Date>,
     raw: &'a str,
-    /// The parsed code, formatted only when a finding names it.
-    parsed: Option<&'a dyn std::fmt::Display>,
+    /// The parsed code, written only when a finding names it.
+    parsed: Option<&'a dyn Piece>,
 }
 
 impl Item<'_> {
@@ -50,11 +50,7 @@ impl Item<'_> {
         }
     }
     fn field(&self) -> String {
-        match self.place {
-            Place::Dx(i) => super::dx_field(i),
-            Place::Pcs(i) => cat!("procedures[", i, "]"),
-            Place::Line(i) => cat!("lines[", i, "].code"),
-        }
+        cat!(self.place)
     }
     /// "diagnosis 2", "procedure 1", "line 3" (counted from 1).
     fn what(&self) -> String {
@@ -73,9 +69,27 @@ impl Item<'_> {
         super::push_usize(out, i + 1);
     }
     fn display(&self) -> String {
+        cat!(self)
+    }
+}
+
+/// The field path of the place.
+impl Piece for Place {
+    fn push_to(&self, out: &mut String) {
+        match *self {
+            Place::Dx(i) => super::msg::DxField(i).push_to(out),
+            Place::Pcs(i) => ("procedures[", i, "]").push_to(out),
+            Place::Line(i) => ("lines[", i, "].code").push_to(out),
+        }
+    }
+}
+
+/// The code as findings show it: the parsed code, else the trimmed text.
+impl Piece for Item<'_> {
+    fn push_to(&self, out: &mut String) {
         match self.parsed {
-            Some(code) => code.to_string(),
-            None => self.raw.trim().to_owned(),
+            Some(code) => code.push_to(out),
+            None => out.push_str(self.raw.trim()),
         }
     }
 }
@@ -92,7 +106,7 @@ fn items<'a>(c: &'a PreparedClaim<'_>) -> impl Iterator<Item = Item<'a>> + 'a {
         hcpcs_dates: None,
         date: c.date,
         raw: d.raw,
-        parsed: d.code.as_ref().map(|c| c as &dyn std::fmt::Display),
+        parsed: d.code.as_ref().map(|c| c as &dyn Piece),
     };
     let dx = c
         .diagnoses
@@ -114,7 +128,7 @@ fn items<'a>(c: &'a PreparedClaim<'_>) -> impl Iterator<Item = Item<'a>> + 'a {
             hcpcs_dates: None,
             date: c.date,
             raw: p.raw,
-            parsed: p.code.as_ref().map(|c| c as &dyn std::fmt::Display),
+            parsed: p.code.as_ref().map(|c| c as &dyn Piece),
         });
     let lines = c
         .lines
@@ -132,7 +146,7 @@ fn items<'a>(c: &'a PreparedClaim<'_>) -> impl Iterator<Item = Item<'a>> + 'a {
             hcpcs_dates: l.hcpcs_dates,
             date: l.date,
             raw: l.raw,
-            parsed: l.code.as_ref().map(|c| c as &dyn std::fmt::Display),
+            parsed: l.code.as_ref().map(|c| c as &dyn Piece),
         });
     dx.chain(pcs).chain(lines)
 }
@@ -278,35 +292,34 @@ rule!(
                 continue;
             }
             let Some(date) = it.date else { continue };
-            let shown = it.display();
             // "{what} {shown} is not valid on {date}: {why}{icd9}", built in place.
-            let mut msg = String::with_capacity(160);
-            it.push_what(&mut msg);
+            out.emit_parts(it.line(), it.place, &[&it], |msg| {
+            it.push_what(msg);
             msg.push(' ');
-            msg.push_str(&shown);
+            it.push_to(msg);
             msg.push_str(" is not valid on ");
-            date.push_to(&mut msg);
+            date.push_to(msg);
             msg.push_str(": ");
             if let Some(info) = it.cm {
-                push_windows_text(&mut msg, &info.windows());
-                push_replacement_text(&mut msg, info.code(), Some(info), date);
+                push_windows_text(msg, &info.windows());
+                push_replacement_text(msg, info.code(), Some(info), date);
             } else if let Some(info) = it.pcs {
-                push_windows_text(&mut msg, &info.windows());
+                push_windows_text(msg, &info.windows());
             } else if let Some((added, terminated)) = it.hcpcs_dates {
                 match (added, terminated) {
                     (Some(a), Some(t)) => {
                         msg.push_str("it is valid ");
-                        a.push_to(&mut msg);
+                        a.push_to(msg);
                         msg.push_str(" to ");
-                        t.push_to(&mut msg);
+                        t.push_to(msg);
                     }
                     (Some(a), None) => {
                         msg.push_str("it is valid from ");
-                        a.push_to(&mut msg);
+                        a.push_to(msg);
                     }
                     (None, Some(t)) => {
                         msg.push_str("it was terminated ");
-                        t.push_to(&mut msg);
+                        t.push_to(msg);
                     }
                     (None, None) => msg.push_str("the HCPCS release gives no dates for it"),
                 }
@@ -314,7 +327,7 @@ rule!(
             if date < Date::from_checked(20151001) && it.expected != System::Hcpcs {
                 msg.push_str(" (ICD-10 codes apply to services from 2015-10-01)");
             }
-            out.emit(it.line(), it.field(), vec![shown], msg);
+            });
         }
     }
 );
@@ -333,8 +346,8 @@ rule!(
             let Some(info) = it.cm else { continue };
             let code = info.code();
             // Built in one buffer: what, code, why, and an example.
-            let mut msg = String::with_capacity(160);
-            it.push_what(&mut msg);
+            out.emit_parts(it.line(), it.place, &[code], |msg| {
+            it.push_what(msg);
             msg.push(' ');
             msg.push_str(code.text().as_str());
             if info.requires_seventh_character() {
@@ -369,7 +382,7 @@ rule!(
                 msg.push_str(if code.len() == 3 { " is a category" } else { " is a subcategory" });
                 msg.push_str(", not a billable code: report one of the more specific codes below it");
             }
-            out.emit(it.line(), it.field(), vec![cat!(code)], msg);
+            });
         }
     }
 );
