@@ -300,9 +300,9 @@ pub struct Emitter<'a> {
     rule: &'static str,
     severity: Severity,
     findings: &'a mut Vec<Finding>,
-    /// Findings of earlier reports, emptied in place by the next
-    /// [`emit_with`](Self::emit_with): their strings' buffers are reused.
-    recycled: &'a mut Vec<Finding>,
+    /// Findings of earlier reports (and spare strings), emptied in place
+    /// by the next [`emit_with`](Self::emit_with): their buffers are reused.
+    recycled: &'a mut spare_findings::Recycled,
     emitted: usize,
     left_out: usize,
 }
@@ -399,17 +399,26 @@ impl Emitter<'_> {
             return;
         }
         self.emitted += 1;
-        let mut f = self.recycled.pop().unwrap_or_else(fresh_finding);
+        let spare = &mut *self.recycled;
+        let mut f = spare.findings.pop().unwrap_or_else(fresh_finding);
         f.rule = Cow::Borrowed(self.rule);
         f.severity = self.severity;
         f.line = line;
-        let mut text = f.field.take().unwrap_or_default();
+        let mut text = f.field.take().unwrap_or_else(|| spare.text());
         text.clear();
         field.push_to(&mut text);
-        // No field is `None`, as `emit` gives for `""` (the buffer is dropped:
-        // rare, claim-level findings name their field).
-        f.field = (!text.is_empty()).then_some(text);
-        f.codes.truncate(codes.len());
+        // No field is `None`, as `emit` gives for `""`.
+        if text.is_empty() {
+            spare.keep_text(text);
+        } else {
+            f.field = Some(text);
+        }
+        // Codes this finding does not need wait for one that does.
+        while f.codes.len() > codes.len() {
+            if let Some(text) = f.codes.pop() {
+                spare.keep_text(text);
+            }
+        }
         for (i, code) in codes.iter().enumerate() {
             match f.codes.get_mut(i) {
                 Some(text) => {
@@ -417,7 +426,8 @@ impl Emitter<'_> {
                     code.push_to(text);
                 }
                 None => {
-                    let mut text = String::with_capacity(16);
+                    let mut text = spare.text();
+                    text.clear();
                     code.push_to(&mut text);
                     f.codes.push(text);
                 }
@@ -1441,27 +1451,45 @@ impl Engine {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn check_json(&self, input: &str) -> Report {
+        self.check_json_then(input, |claim_id, findings| Report {
+            claim_id: claim_id.map(str::to_owned),
+            findings,
+        })
+    }
+
+    /// [`check_json`](Self::check_json)'s claim id and findings handed to
+    /// `then`, the id borrowed from the claim: the JSON Lines path writes
+    /// it out without a `String` of its own.
+    fn check_json_then<R>(
+        &self,
+        input: &str,
+        then: impl FnOnce(Option<&str>, Vec<Finding>) -> R,
+    ) -> R {
         let trimmed = input.trim_start_matches('\u{feff}');
         // A claim is a JSON object: serde would read an array field by field.
         let object = trimmed.trim_start().starts_with('{');
         if object {
             if let Some(claim) = fast_json::read_claim(trimmed) {
-                return self.check_claim_ref(claim);
+                return self.check_claim_ref(claim, then);
             }
         }
-        self.check_json_slow(trimmed, object)
+        let Report { claim_id, findings } = self.check_json_slow(trimmed, object);
+        then(claim_id.as_deref(), findings)
     }
 
-    /// Checks a claim read from JSON, and keeps its lists for the next one.
-    fn check_claim_ref(&self, claim: ClaimRef<'_>) -> Report {
+    /// Checks a claim read from JSON, hands its id and findings to `then`,
+    /// and keeps its lists for the next one.
+    fn check_claim_ref<R>(
+        &self,
+        claim: ClaimRef<'_>,
+        then: impl FnOnce(Option<&str>, Vec<Finding>) -> R,
+    ) -> R {
         let prepared = PreparedClaim::new(&claim, HcpcsSource::pick(self.hcpcs.as_ref()));
-        let report = Report {
-            claim_id: prepared.id.map(str::to_owned),
-            findings: self.check_prepared(&prepared),
-        };
+        let findings = self.check_prepared(&prepared);
+        let out = then(prepared.id, findings);
         drop(prepared);
         prepared::spare::recycle(claim);
-        report
+        out
     }
 
     /// [`check_json`](Self::check_json) where the fast reader declined:
@@ -1473,7 +1501,10 @@ impl Engine {
     fn check_json_slow(&self, trimmed: &str, object: bool) -> Report {
         if object {
             if let Ok(claim) = serde_json::from_str::<ClaimRef<'_>>(trimmed) {
-                return self.check_claim_ref(claim);
+                return self.check_claim_ref(claim, |claim_id, findings| Report {
+                    claim_id: claim_id.map(str::to_owned),
+                    findings,
+                });
             }
         }
         // Not a claim: the owned parse gives the error to report.
@@ -1557,18 +1588,21 @@ impl Engine {
     }
 
     fn jsonl_output(&self, line: Option<usize>, input: &str) -> String {
-        let report = self.check_json(input);
-        let out = report.to_jsonl(line);
-        spare_findings::give_back(report.findings);
-        out
+        self.check_json_then(input, |claim_id, findings| {
+            let mut out = String::with_capacity(jsonl_capacity(&findings));
+            write_jsonl(line, claim_id, &findings, &mut out);
+            spare_findings::give_back(findings);
+            out
+        })
     }
 
     /// Appends [`check_jsonl_line_numbered`](Self::check_jsonl_line_numbered)'s
     /// line to `out`.
     pub(crate) fn write_jsonl_line(&self, line: usize, input: &str, out: &mut String) {
-        let report = self.check_json(input);
-        report.write_jsonl(Some(line), out);
-        spare_findings::give_back(report.findings);
+        self.check_json_then(input, |claim_id, findings| {
+            write_jsonl(Some(line), claim_id, &findings, out);
+            spare_findings::give_back(findings);
+        });
     }
 }
 
@@ -1586,13 +1620,42 @@ mod spare_findings {
     struct Spare {
         /// An empty buffer for the next report's findings.
         buffer: Vec<Finding>,
+        recycled: Recycled,
+    }
+
+    /// What [`Emitter::emit_parts`](super::Emitter::emit_parts) writes
+    /// into instead of allocating.
+    #[derive(Debug, Default)]
+    pub(crate) struct Recycled {
         /// Findings already written out, to be emptied and written again.
-        recycled: Vec<Finding>,
+        pub(super) findings: Vec<Finding>,
+        /// Strings of those findings that the next ones did not need (a
+        /// code where the next finding has none): kept for a later code.
+        texts: Vec<String>,
+    }
+
+    impl Recycled {
+        /// A spare string (not emptied), or a new one.
+        pub(super) fn text(&mut self) -> String {
+            self.texts
+                .pop()
+                .unwrap_or_else(|| String::with_capacity(16))
+        }
+
+        /// Keeps a string for [`text`](Self::text).
+        pub(super) fn keep_text(&mut self, text: String) {
+            if self.texts.len() < KEEP_AT_MOST && text.capacity() <= KEEP_TEXT_AT_MOST {
+                self.texts.push(text);
+            }
+        }
     }
 
     thread_local! {
         static SPARE: Cell<Spare> = const {
-            Cell::new(Spare { buffer: Vec::new(), recycled: Vec::new() })
+            Cell::new(Spare {
+                buffer: Vec::new(),
+                recycled: Recycled { findings: Vec::new(), texts: Vec::new() },
+            })
         };
     }
 
@@ -1604,13 +1667,13 @@ mod spare_findings {
     const KEEP_TEXT_AT_MOST: usize = 4096;
 
     /// The thread's spare buffer (empty) and recycled findings, or new ones.
-    pub(super) fn take() -> (Vec<Finding>, Vec<Finding>) {
+    pub(super) fn take() -> (Vec<Finding>, Recycled) {
         let spare = SPARE.try_with(Cell::take).unwrap_or_default();
         (spare.buffer, spare.recycled)
     }
 
     /// Keeps the recycled findings a check did not use.
-    pub(super) fn keep_recycled(recycled: Vec<Finding>) {
+    pub(super) fn keep_recycled(recycled: Recycled) {
         let _ = SPARE.try_with(|s| {
             let mut spare = s.take();
             spare.recycled = recycled;
@@ -1623,8 +1686,8 @@ mod spare_findings {
     pub(super) fn give_back(mut findings: Vec<Finding>) {
         let _ = SPARE.try_with(|s| {
             let mut spare = s.take();
-            let room = KEEP_AT_MOST.saturating_sub(spare.recycled.len());
-            spare.recycled.extend(
+            let room = KEEP_AT_MOST.saturating_sub(spare.recycled.findings.len());
+            spare.recycled.findings.extend(
                 findings
                     .drain(..)
                     .take(room)
@@ -1654,7 +1717,7 @@ impl Report {
     /// assert_eq!(r.to_jsonl(None), r#"{"claim_id":"C1","findings":[]}"#);
     /// ```
     pub fn to_jsonl(&self, line: Option<usize>) -> String {
-        let mut out = String::with_capacity(64 + 256 * self.findings.len());
+        let mut out = String::with_capacity(jsonl_capacity(&self.findings));
         self.write_jsonl(line, &mut out);
         out
     }
@@ -1670,43 +1733,59 @@ impl Report {
     /// assert_eq!(out, r#"x{"line":7,"claim_id":"C\"1","findings":[]}"#);
     /// ```
     pub fn write_jsonl(&self, line: Option<usize>, out: &mut String) {
-        out.push('{');
-        if let Some(n) = line {
-            out.push_str("\"line\":");
-            push_usize(out, n);
+        write_jsonl(line, self.claim_id.as_deref(), &self.findings, out);
+    }
+}
+
+/// A buffer size that holds a typical output line without regrowing.
+fn jsonl_capacity(findings: &[Finding]) -> usize {
+    64 + 256 * findings.len()
+}
+
+/// [`Report::write_jsonl`] for a report in parts (the JSON Lines path
+/// borrows the claim id rather than copy it into a `Report`).
+fn write_jsonl(
+    line: Option<usize>,
+    claim_id: Option<&str>,
+    findings: &[Finding],
+    out: &mut String,
+) {
+    out.push('{');
+    if let Some(n) = line {
+        out.push_str("\"line\":");
+        push_usize(out, n);
+        out.push(',');
+    }
+    out.push_str("\"claim_id\":");
+    push_opt_str(out, claim_id);
+    out.push_str(",\"findings\":[");
+    for (i, f) in findings.iter().enumerate() {
+        if i > 0 {
             out.push(',');
         }
-        out.push_str("\"claim_id\":");
-        push_opt_str(out, self.claim_id.as_deref());
-        out.push_str(",\"findings\":[");
-        for (i, f) in self.findings.iter().enumerate() {
-            if i > 0 {
+        out.push_str("{\"rule\":");
+        push_json_str(out, &f.rule);
+        out.push_str(",\"severity\":\"");
+        out.push_str(f.severity.as_str());
+        out.push_str("\",\"line\":");
+        match f.line {
+            Some(n) => push_usize(out, n),
+            None => out.push_str("null"),
+        }
+        out.push_str(",\"field\":");
+        push_opt_str(out, f.field.as_deref());
+        out.push_str(",\"codes\":[");
+        for (j, c) in f.codes.iter().enumerate() {
+            if j > 0 {
                 out.push(',');
             }
-            out.push_str("{\"rule\":");
-            push_json_str(out, &f.rule);
-            out.push_str(",\"severity\":\"");
-            out.push_str(f.severity.as_str());
-            out.push_str("\",\"line\":");
-            match f.line {
-                Some(n) => push_usize(out, n),
-                None => out.push_str("null"),
-            }
-            out.push_str(",\"field\":");
-            push_opt_str(out, f.field.as_deref());
-            out.push_str(",\"codes\":[");
-            for (j, c) in f.codes.iter().enumerate() {
-                if j > 0 {
-                    out.push(',');
-                }
-                push_json_str(out, c);
-            }
-            out.push_str("],\"message\":");
-            push_json_str(out, &f.message);
-            out.push('}');
+            push_json_str(out, c);
         }
-        out.push_str("]}");
+        out.push_str("],\"message\":");
+        push_json_str(out, &f.message);
+        out.push('}');
     }
+    out.push_str("]}");
 }
 
 pub(crate) fn push_usize(out: &mut String, n: usize) {
@@ -1808,11 +1887,22 @@ pub(crate) fn dx_field(i: usize) -> String {
     msg::cat!("diagnoses[", i, "]")
 }
 
-pub(crate) fn ordinal_dx(claim: &PreparedClaim<'_>, i: usize) -> String {
-    match (i, claim.kind) {
-        (0, ClaimKind::Institutional) => "the principal diagnosis".to_owned(),
-        (0, ClaimKind::Professional) => "the first-listed diagnosis".to_owned(),
-        (i, _) => msg::cat!("diagnosis ", i + 1),
+/// "the principal diagnosis", "the first-listed diagnosis", "diagnosis 3":
+/// a [`msg::Piece`], written into the message without a `String` of its own.
+pub(crate) fn ordinal_dx(claim: &PreparedClaim<'_>, i: usize) -> OrdinalDx {
+    OrdinalDx(claim.kind, i)
+}
+
+/// See [`ordinal_dx`].
+pub(crate) struct OrdinalDx(ClaimKind, usize);
+
+impl msg::Piece for OrdinalDx {
+    fn push_to(&self, out: &mut String) {
+        match (self.1, self.0) {
+            (0, ClaimKind::Institutional) => out.push_str("the principal diagnosis"),
+            (0, ClaimKind::Professional) => out.push_str("the first-listed diagnosis"),
+            (i, _) => msg::push!(out; "diagnosis ", i + 1),
+        }
     }
 }
 
