@@ -65,6 +65,34 @@ pub(crate) fn merge<F: Copy>(
     out
 }
 
+/// [`merge`] one window at a time, no `Vec` collected: what a finding's
+/// message walks through once (the same windows, in the same order).
+pub(crate) fn merged<F: Copy, I: Iterator<Item = ValidityWindow<F>>>(raw: I) -> Merged<I> {
+    Merged {
+        raw: raw.peekable(),
+    }
+}
+
+/// See [`merged`].
+pub(crate) struct Merged<I: Iterator> {
+    raw: std::iter::Peekable<I>,
+}
+
+impl<F: Copy, I: Iterator<Item = ValidityWindow<F>>> Iterator for Merged<I> {
+    type Item = ValidityWindow<F>;
+    fn next(&mut self) -> Option<ValidityWindow<F>> {
+        let mut w = self.raw.next()?;
+        while let Some(next) = self
+            .raw
+            .next_if(|n| w.to.is_some_and(|to| to.succ() == n.from))
+        {
+            w.to = next.to;
+            w.flags = next.flags;
+        }
+        Some(w)
+    }
+}
+
 /// Picks the window on `date`, else the nearest one (the next if there is one, else the last).
 pub(crate) fn nearest<F: Copy>(
     windows: &[ValidityWindow<F>],

@@ -154,7 +154,7 @@ rule!(
             CodeStatus::NotInTable => format!("{shown} is not an ICD-10-CM code in any release from FY2016 to FY2027"),
             CodeStatus::Header => format!("{shown} is a category or subcategory on {date}, not a billable code"),
             CodeStatus::NotValidOnDate => match d.info {
-                Some(info) => format!("{shown} is not valid on {date}: {}", super::validity::windows_text(&info.windows())),
+                Some(info) => format!("{shown} is not valid on {date}: {}", super::validity::windows_text(info.windows())),
                 None => format!("{shown} is not valid on {date}"),
             },
             CodeStatus::Valid | CodeStatus::Missing | CodeStatus::Unchecked => return,

@@ -8,7 +8,7 @@ use super::{rule, CodeStatus, PreparedClaim, PreparedDx, Rule};
 use crate::date::Date;
 use crate::icd10cm::IcdCmInfo;
 use crate::lookup::System;
-use crate::validity::ValidityWindow;
+use crate::validity::{merged, ValidityWindow};
 
 pub(crate) fn rules() -> Vec<Box<dyn Rule>> {
     vec![
@@ -170,7 +170,7 @@ fn push_replacement_text(
     info: Option<IcdCmInfo>,
     date: Date,
 ) {
-    let last_day = match info.map(|i| i.windows()) {
+    let last_day = match info.map(|i| merged(i.mce_periods())) {
         Some(w) => match w.last().and_then(|w| w.to) {
             Some(to) if to < date => Some(to),
             _ => return,
@@ -204,20 +204,21 @@ fn push_replacement_text(
     }
 }
 
-pub(super) fn windows_text<F>(w: &[ValidityWindow<F>]) -> String {
+pub(super) fn windows_text<F>(w: impl IntoIterator<Item = ValidityWindow<F>>) -> String {
     let mut out = String::new();
     push_windows_text(&mut out, w);
     out
 }
 
 /// Appends "it is valid A to B, and from C (still valid)" for the windows.
-fn push_windows_text<F>(out: &mut String, w: &[ValidityWindow<F>]) {
-    if w.is_empty() {
+fn push_windows_text<F>(out: &mut String, w: impl IntoIterator<Item = ValidityWindow<F>>) {
+    let mut w = w.into_iter().peekable();
+    if w.peek().is_none() {
         out.push_str("it is not billable in any bundled release");
         return;
     }
     out.push_str("it is valid ");
-    for (i, w) in w.iter().enumerate() {
+    for (i, w) in w.enumerate() {
         if i > 0 {
             out.push_str(", and ");
         }
@@ -301,10 +302,10 @@ rule!(
             date.push_to(msg);
             msg.push_str(": ");
             if let Some(info) = it.cm {
-                push_windows_text(msg, &info.windows());
+                push_windows_text(msg, merged(info.mce_periods()));
                 push_replacement_text(msg, info.code(), Some(info), date);
             } else if let Some(info) = it.pcs {
-                push_windows_text(msg, &info.windows());
+                push_windows_text(msg, merged(info.mce_periods()));
             } else if let Some((added, terminated)) = it.hcpcs_dates {
                 match (added, terminated) {
                     (Some(a), Some(t)) => {
