@@ -7,7 +7,8 @@
 //! raised on ICD-10 claims): the claims processing system does, and so does
 //! this rule.
 
-use super::{dx_field, rule, ClaimKind, CodeStatus, PreparedClaim, Rule};
+use super::msg::{push, DxField};
+use super::{rule, ClaimKind, CodeStatus, PreparedClaim, Rule};
 
 pub(crate) fn rules() -> Vec<Box<dyn Rule>> {
     vec![Box::new(InvalidPoa)]
@@ -56,15 +57,22 @@ rule!(
                 (Indicator::Blank | Indicator::One, true) | (Indicator::Reported, false) => continue,
                 _ => {}
             }
-            let code = d.display();
-            let what = format!("diagnosis {} {code}", d.index + 1);
-            let msg = match indicator {
-                Indicator::Blank => format!("{what} has no POA indicator: it is not on the POA-exempt list in force on {date}, so it needs Y, N, U or W"),
-                Indicator::One => format!("{what} has POA indicator \"1\", which is for exempt codes only: {code} is not exempt on {date}; report Y, N, U or W"),
-                Indicator::Reported => format!("{what} is on the POA-exempt list in force on {date}: leave its POA indicator blank (it has {poa:?})"),
-                Indicator::Invalid => format!("{what} has POA indicator {poa:?}, which is not valid: use Y, N, U or W (blank for exempt codes)"),
-            };
-            out.emit(None, format!("{}.poa", dx_field(d.index)), vec![code], msg);
+            out.emit_parts(None, (DxField(d.index), ".poa"), &[d], |m| {
+                // `{:?}` quoting of the indicator, written in place.
+                use std::fmt::Write;
+                push!(m; "diagnosis ", d.index + 1, " ", d);
+                match indicator {
+                    Indicator::Blank => push!(m; " has no POA indicator: it is not on the POA-exempt list in force on ", date, ", so it needs Y, N, U or W"),
+                    Indicator::One => push!(m; " has POA indicator \"1\", which is for exempt codes only: ", d, " is not exempt on ", date, "; report Y, N, U or W"),
+                    Indicator::Reported => {
+                        push!(m; " is on the POA-exempt list in force on ", date, ": leave its POA indicator blank (it has ");
+                        let _ = write!(m, "{poa:?})");
+                    }
+                    Indicator::Invalid => {
+                        let _ = write!(m, " has POA indicator {poa:?}, which is not valid: use Y, N, U or W (blank for exempt codes)");
+                    }
+                }
+            });
         }
     }
 );
