@@ -283,4 +283,50 @@ mod tests {
             );
         }
     }
+
+    /// The iterator merges as the `Vec` does: every row of both code sets,
+    /// and periods with gaps, adjacent runs and a single period.
+    #[test]
+    fn merged_equals_merge() {
+        let mut merges = 0;
+        for i in 0..crate::icd10cm::DATED.win_start.len() - 1 {
+            let periods: Vec<_> = crate::icd10cm::DATED.periods(i, |b| b).collect();
+            let want = merge(periods.iter().copied());
+            merges += usize::from(want.len() < periods.len());
+            assert_eq!(
+                merged(periods.into_iter()).collect::<Vec<_>>(),
+                want,
+                "row {i}"
+            );
+        }
+        for i in 0..crate::icd10pcs::DATED.win_start.len() - 1 {
+            let periods: Vec<_> = crate::icd10pcs::DATED.periods(i, |b| b).collect();
+            let want = merge(periods.iter().copied());
+            assert_eq!(
+                merged(periods.into_iter()).collect::<Vec<_>>(),
+                want,
+                "row {i}"
+            );
+        }
+        assert!(merges > 0);
+        let d = |ymd| Date::from_checked(ymd);
+        let w = |from, to: Option<u32>, flags: u8| ValidityWindow {
+            from: d(from),
+            to: to.map(d),
+            flags,
+        };
+        let raw = [
+            w(20151001, Some(20160930), 1),
+            w(20161001, Some(20170930), 2),
+            w(20171002, Some(20180930), 3),
+            w(20181001, None, 4),
+            w(20200101, None, 5),
+        ];
+        for n in 0..=raw.len() {
+            assert_eq!(
+                merged(raw[..n].iter().copied()).collect::<Vec<_>>(),
+                merge(raw[..n].iter().copied())
+            );
+        }
+    }
 }

@@ -235,6 +235,78 @@ fn findings_match_the_recorded_output() {
     }
 }
 
+/// The JSON Lines path writes each claim's findings into the buffers of
+/// the findings before it: whatever came before (more codes, fewer, a
+/// longer message, no field), the output is what a fresh check gives.
+#[test]
+fn recycled_findings_leave_no_trace() {
+    let input = std::fs::read_to_string("tests/fixtures/claims_mutated.jsonl").unwrap();
+    let expected = std::fs::read_to_string("tests/fixtures/claims_mutated.expected.jsonl").unwrap();
+    let expected: Vec<&str> = expected.lines().filter(|l| !l.starts_with('#')).collect();
+    let lines: Vec<&str> = input.lines().collect();
+    let e = engine();
+    // Backwards, then every other line twice: other predecessors than in
+    // `findings_match_the_recorded_output`.
+    let order = (0..lines.len())
+        .rev()
+        .chain((0..lines.len()).step_by(2).flat_map(|n| [n, n]));
+    for n in order {
+        assert_eq!(
+            e.check_jsonl_line_numbered(n + 1, lines[n]),
+            expected[n],
+            "line {}",
+            n + 1
+        );
+    }
+}
+
+/// A rule that emits through `emit_with` and `emit` by turns, with 0 to 3
+/// codes and sometimes no field.
+struct Shapes;
+impl Rule for Shapes {
+    fn id(&self) -> &'static str {
+        "acme-shapes"
+    }
+    fn check(&self, c: &PreparedClaim<'_>, out: &mut Emitter<'_>) {
+        for (i, d) in c.diagnoses.iter().enumerate() {
+            let codes: Vec<&str> =
+                std::iter::repeat_n(d.raw, (i * 7 + c.diagnoses.len()) % 4).collect();
+            let field = if i % 3 == 1 { "" } else { "diagnoses" };
+            if i % 2 == 0 {
+                out.emit_with(Some(i), field, &codes, |m| {
+                    m.push_str("seen ");
+                    m.push_str(d.raw);
+                });
+            } else {
+                let owned = codes.iter().map(|s| s.to_string()).collect();
+                out.emit(Some(i), field, owned, format!("seen {}", d.raw));
+            }
+        }
+    }
+}
+
+#[test]
+fn emit_with_equals_emit() {
+    let e = Engine::builder().rule(Shapes).build().unwrap();
+    let input = std::fs::read_to_string("tests/fixtures/claims_mutated.jsonl").unwrap();
+    let mut seen = 0;
+    for line in input.lines().chain(input.lines().rev()) {
+        let fresh = e.check_json(line);
+        let shapes: Vec<_> = fresh.of_rule("acme-shapes").collect();
+        for f in &shapes {
+            let i = f.line.unwrap();
+            assert_eq!(f.field.is_none(), i % 3 == 1, "{f:?}");
+            assert!(
+                f.codes.iter().all(|c| f.message == format!("seen {c}")),
+                "{f:?}"
+            );
+        }
+        seen += shapes.len();
+        assert_eq!(e.check_jsonl_line(line), fresh.to_jsonl(None));
+    }
+    assert!(seen > 100, "{seen}");
+}
+
 fn code_strategy() -> impl Strategy<Value = String> {
     prop_oneof![
         Just("E11.9".to_string()),

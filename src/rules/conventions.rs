@@ -1,7 +1,8 @@
 //! ICD-10-CM coding conventions: Excludes1 notes, code-first sequencing,
 //! duplicates, the number of diagnoses.
 
-use super::{dx_field, rule, ClaimKind, Emitter, PreparedClaim, PreparedDx, Rule};
+use super::msg::{push, DxField};
+use super::{rule, ClaimKind, Emitter, PreparedClaim, PreparedDx, Rule};
 use crate::icd10cm::{CodeRange, IcdCm, IcdCmInfo, NoteKind};
 use crate::mce::DxFlags;
 
@@ -215,8 +216,12 @@ fn exact_walk(c: &PreparedClaim<'_>, out: &mut Emitter<'_>) {
                             continue;
                         }
                         let later = owner.max(b.index);
-                        out.emit(None, dx_field(later), vec![a.to_string(), bc.to_string()],
-                            format!("{a} and {bc} should not be coded together: {} has an Excludes1 note for {range} (the two conditions exclude each other; report only the one documented)", at.code()));
+                        out.emit_parts(None, DxField(later), &[a, bc], |m| {
+                            use std::fmt::Write;
+                            push!(m; a, " and ", bc, " should not be coded together: ", at.code(), " has an Excludes1 note for ");
+                            let _ = write!(m, "{range}");
+                            m.push_str(" (the two conditions exclude each other; report only the one documented)");
+                        });
                         if out.is_full() {
                             return; // the rest would be left out anyway
                         }
@@ -282,9 +287,14 @@ rule!(
                 d.index > 0
             };
             if !satisfied {
-                let hint = named.map(|r| format!(" (such as {r})")).unwrap_or_default();
-                out.emit(None, dx_field(d.index), vec![d.display()],
-                    format!("{} is a manifestation code: code first the underlying condition{hint} and list it before {}", d.display(), d.display()));
+                out.emit_parts(None, DxField(d.index), &[d], |m| {
+                    use std::fmt::Write;
+                    push!(m; d, " is a manifestation code: code first the underlying condition");
+                    if let Some(r) = named {
+                        let _ = write!(m, " (such as {r})");
+                    }
+                    push!(m; " and list it before ", d);
+                });
             }
         }
     }
@@ -302,8 +312,9 @@ rule!(
             let first = &c.diagnoses[*first_of.entry(code.key()).or_insert(d.index)];
             if first.index == d.index { continue }
             if first.index == 0 && c.kind == ClaimKind::Institutional { continue }
-            out.emit(None, dx_field(d.index), vec![code.to_string()],
-                format!("diagnosis {} repeats {code}, already listed as diagnosis {}", d.index + 1, first.index + 1));
+            out.emit_parts(None, DxField(d.index), &[code], |m| {
+                push!(m; "diagnosis ", d.index + 1, " repeats ", code, ", already listed as diagnosis ", first.index + 1);
+            });
         }
     }
 );
@@ -315,8 +326,9 @@ rule!(
         let max = match c.kind { ClaimKind::Professional => 12, ClaimKind::Institutional => 25 };
         if c.diagnoses.len() > max {
             let kind = match c.kind { ClaimKind::Professional => "professional", ClaimKind::Institutional => "institutional" };
-            out.emit(None, "diagnoses", vec![],
-                format!("{} diagnoses: a {kind} claim holds at most {max}", c.diagnoses.len()));
+            out.emit_parts::<&str>(None, "diagnoses", &[], |m| {
+                push!(m; c.diagnoses.len(), " diagnoses: a ", kind, " claim holds at most ", max);
+            });
         }
     }
 );

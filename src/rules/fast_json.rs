@@ -11,15 +11,28 @@ use crate::claim::{ClaimLineRef, ClaimRef, DiagnosisRef, PatientRef, ProcedureRe
 use std::borrow::Cow;
 
 /// Reads one claim, or `None` when the serde path must decide.
+#[cfg(test)]
 pub(crate) fn read_claim(text: &str) -> Option<ClaimRef<'_>> {
+    let mut claim = ClaimRef::default();
+    read_claim_into(text, &mut claim).then_some(claim)
+}
+
+/// As `read_claim`, into `claim` (a default one): false when the reader
+/// declines, `claim` then holding what was read so far. Filled in place
+/// because a `ClaimRef` is about 300 bytes, and each `Option` or `Result`
+/// it was returned through cost a copy (three on the JSON Lines path;
+/// with `recycle` taking it by reference, 337 instructions a claim fewer).
+pub(crate) fn read_claim_into<'a>(text: &'a str, claim: &mut ClaimRef<'a>) -> bool {
     let mut r = Reader {
         text,
         bytes: text.as_bytes(),
         at: 0,
     };
-    let claim = r.claim()?;
+    if r.claim(claim).is_none() {
+        return false;
+    }
     r.space();
-    (r.at == r.bytes.len()).then_some(claim)
+    r.at == r.bytes.len()
 }
 
 struct Reader<'a> {
@@ -214,8 +227,7 @@ impl<'a> Reader<'a> {
         })
     }
 
-    fn claim(&mut self) -> Option<ClaimRef<'a>> {
-        let mut c = ClaimRef::default();
+    fn claim(&mut self, c: &mut ClaimRef<'a>) -> Option<()> {
         self.fields(|r, name| {
             Some(match name {
                 "id" => {
@@ -266,8 +278,7 @@ impl<'a> Reader<'a> {
                 }
                 _ => return None,
             })
-        })?;
-        Some(c)
+        })
     }
 
     fn patient(&mut self) -> Option<Option<PatientRef<'a>>> {

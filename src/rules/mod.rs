@@ -309,7 +309,9 @@ pub struct Emitter<'a> {
 
 impl Emitter<'_> {
     /// Records a finding. `line` is the 0-based line index (or `None`),
-    /// `field` the field path (`""` for none).
+    /// `field` the field path (`""` for none). A rule that fires often
+    /// may use [`emit_with`](Self::emit_with) instead, which writes into
+    /// the buffers of earlier findings rather than take new `String`s.
     ///
     /// ```
     /// use medcode::rules::{Emitter, PreparedClaim, Rule};
@@ -1469,8 +1471,10 @@ impl Engine {
         // A claim is a JSON object: serde would read an array field by field.
         let object = trimmed.trim_start().starts_with('{');
         if object {
-            if let Some(claim) = fast_json::read_claim(trimmed) {
-                return self.check_claim_ref(claim, then);
+            // Read in place: a `ClaimRef` is large, and every move a copy.
+            let mut claim = ClaimRef::default();
+            if fast_json::read_claim_into(trimmed, &mut claim) {
+                return self.check_claim_ref(&mut claim, then);
             }
         }
         let Report { claim_id, findings } = self.check_json_slow(trimmed, object);
@@ -1481,10 +1485,10 @@ impl Engine {
     /// and keeps its lists for the next one.
     fn check_claim_ref<R>(
         &self,
-        claim: ClaimRef<'_>,
+        claim: &mut ClaimRef<'_>,
         then: impl FnOnce(Option<&str>, Vec<Finding>) -> R,
     ) -> R {
-        let prepared = PreparedClaim::new(&claim, HcpcsSource::pick(self.hcpcs.as_ref()));
+        let prepared = PreparedClaim::new(&*claim, HcpcsSource::pick(self.hcpcs.as_ref()));
         let findings = self.check_prepared(&prepared);
         let out = then(prepared.id, findings);
         drop(prepared);
@@ -1500,8 +1504,8 @@ impl Engine {
     #[inline(never)]
     fn check_json_slow(&self, trimmed: &str, object: bool) -> Report {
         if object {
-            if let Ok(claim) = serde_json::from_str::<ClaimRef<'_>>(trimmed) {
-                return self.check_claim_ref(claim, |claim_id, findings| Report {
+            if let Ok(mut claim) = serde_json::from_str::<ClaimRef<'_>>(trimmed) {
+                return self.check_claim_ref(&mut claim, |claim_id, findings| Report {
                     claim_id: claim_id.map(str::to_owned),
                     findings,
                 });
@@ -1882,10 +1886,6 @@ fn json_special_mask(word: u64) -> u64 {
 }
 
 // ---- message helpers shared by the rule families ----------------------------
-
-pub(crate) fn dx_field(i: usize) -> String {
-    msg::cat!("diagnoses[", i, "]")
-}
 
 /// "the principal diagnosis", "the first-listed diagnosis", "diagnosis 3":
 /// a [`msg::Piece`], written into the message without a `String` of its own.

@@ -208,5 +208,8 @@ mod tests {
         );
         assert_eq!(cat!(usize::MAX), usize::MAX.to_string());
         assert_eq!(cat!("on ", Some(date), "/", None::<Date>), "on 2025-10-01/");
+        let mut text = String::from("x");
+        push!(&mut text; ("a[", 3usize, "]"), (super::DxField(12), ".poa"), -5i64, ' ', i64::MIN);
+        assert_eq!(text, format!("xa[3]diagnoses[12].poa-5 {}", i64::MIN));
     }
 }
