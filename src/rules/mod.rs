@@ -1743,7 +1743,20 @@ impl Report {
 
 /// A buffer size that holds a typical output line without regrowing.
 fn jsonl_capacity(findings: &[Finding]) -> usize {
-    64 + 256 * findings.len()
+    // The wrapper and claim id, then each finding's fixed keys (about 80
+    // bytes), its texts, and an eighth more for escapes: room for the whole
+    // line at once (a fixed 256 bytes a finding was often too little, and the
+    // regrowth cost a copy), and for the C ABI's NUL after it.
+    let texts: usize = findings
+        .iter()
+        .map(|f| {
+            let field = f.field.as_ref().map_or(0, String::len);
+            let codes: usize = f.codes.iter().map(|c| c.len() + 3).sum();
+            let texts = f.rule.len() + field + codes + f.message.len();
+            96 + texts + texts / 8
+        })
+        .sum();
+    128 + texts
 }
 
 /// [`Report::write_jsonl`] for a report in parts (the JSON Lines path
