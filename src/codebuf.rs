@@ -34,6 +34,12 @@ impl CodeBuf {
         }
     }
 
+    /// Appends the text to `out` (without [`as_str`](Self::as_str)'s UTF-8
+    /// check: messages name codes often).
+    pub(crate) fn push_to(&self, out: &mut String) {
+        crate::text::push_ascii(out, &self.bytes[..self.len as usize]);
+    }
+
     /// The text.
     pub fn as_str(&self) -> &str {
         // Only ASCII bytes are ever pushed, so this never fails.

@@ -196,8 +196,7 @@ impl Date {
     /// Appends `YYYY-MM-DD` to `out` (what `Display` writes, without the
     /// formatting machinery: messages name dates often).
     pub(crate) fn push_to(self, out: &mut String) {
-        let bytes = self.iso_bytes();
-        out.push_str(std::str::from_utf8(&bytes).unwrap_or("0000-00-00"));
+        crate::text::push_ascii(out, &self.iso_bytes());
     }
 }
 

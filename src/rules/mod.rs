@@ -1818,7 +1818,7 @@ pub(crate) fn push_usize(out: &mut String, n: usize) {
         }
     }
     // ASCII digits.
-    out.push_str(std::str::from_utf8(&digits[i..]).unwrap_or("0"));
+    crate::text::push_ascii(out, &digits[i..]);
 }
 
 fn push_opt_str(out: &mut String, s: Option<&str>) {

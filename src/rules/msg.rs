@@ -78,21 +78,21 @@ impl Piece for Date {
 
 impl Piece for IcdCm {
     fn push_to(&self, out: &mut String) {
-        out.push_str(self.text().as_str());
+        self.text().push_to(out);
     }
 }
 
 impl Piece for IcdPcs {
     fn push_to(&self, out: &mut String) {
-        out.push_str(self.text().as_str());
+        self.text().push_to(out);
     }
 }
 
 impl Piece for crate::load::ProcedureCode {
     fn push_to(&self, out: &mut String) {
         match self {
-            crate::load::ProcedureCode::Cpt(c) => out.push_str(c.text().as_str()),
-            crate::load::ProcedureCode::Hcpcs(c) => out.push_str(c.text().as_str()),
+            crate::load::ProcedureCode::Cpt(c) => c.text().push_to(out),
+            crate::load::ProcedureCode::Hcpcs(c) => c.text().push_to(out),
         }
     }
 }

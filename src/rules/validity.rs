@@ -350,7 +350,7 @@ rule!(
             out.emit_parts(it.line(), it.place, &[code], |msg| {
             it.push_what(msg);
             msg.push(' ');
-            msg.push_str(code.text().as_str());
+            code.text().push_to(msg);
             if info.requires_seventh_character() {
                 msg.push_str(" needs a 7th character to be billable");
                 if let Some((ch, text)) = info.seventh_characters().and_then(|s| s.iter().next()) {
@@ -366,7 +366,7 @@ rule!(
                         &[b] => {
                             full.push(b);
                             match crate::IcdCm::parse_kind(full.as_str()) {
-                                Ok(example) => msg.push_str(example.text().as_str()),
+                                Ok(example) => example.text().push_to(msg),
                                 Err(_) => msg.push_str(full.as_str()),
                             }
                         }
