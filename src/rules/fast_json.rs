@@ -11,6 +11,7 @@ use crate::claim::{ClaimLineRef, ClaimRef, DiagnosisRef, PatientRef, ProcedureRe
 use std::borrow::Cow;
 
 /// Reads one claim, or `None` when the serde path must decide.
+#[inline(never)]
 pub(crate) fn read_claim(text: &str) -> Option<ClaimRef<'_>> {
     let mut r = Reader {
         text,
@@ -22,6 +23,34 @@ pub(crate) fn read_claim(text: &str) -> Option<ClaimRef<'_>> {
     (r.at == r.bytes.len()).then_some(claim)
 }
 
+/// The field names of each kind of object, in the order serde writes them
+/// (the order of the structs' fields): in compact JSON written that way,
+/// [`Reader::key`] finds each name at its first try.
+const CLAIM: &[&str] = &[
+    "id",
+    "type",
+    "patient",
+    "service_date",
+    "admission_date",
+    "discharge_date",
+    "discharge_status",
+    "diagnoses",
+    "admitting_diagnosis",
+    "procedures",
+    "lines",
+];
+const PATIENT: &[&str] = &["sex", "birth_date", "age"];
+const DIAGNOSIS: &[&str] = &["code", "poa"];
+const PROCEDURE: &[&str] = &["code", "date"];
+const LINE: &[&str] = &[
+    "code",
+    "modifiers",
+    "units",
+    "dx_pointers",
+    "service_date",
+    "charge",
+];
+
 struct Reader<'a> {
     text: &'a str,
     bytes: &'a [u8],
@@ -29,6 +58,9 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
+    /// Out of line: compact JSON has no white space to skip, and the hot
+    /// paths stay small without it.
+    #[inline(never)]
     fn space(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes.get(self.at) {
             self.at += 1;
@@ -36,11 +68,19 @@ impl<'a> Reader<'a> {
     }
 
     /// The next byte after white space, not consumed.
+    #[inline(always)]
     fn peek(&mut self) -> Option<u8> {
+        let b = *self.bytes.get(self.at)?;
+        // Every byte JSON allows here is above the space character; the
+        // white space (and anything else below) takes the long way.
+        if b > b' ' {
+            return Some(b);
+        }
         self.space();
         self.bytes.get(self.at).copied()
     }
 
+    #[inline(always)]
     fn eat(&mut self, byte: u8) -> Option<()> {
         (self.peek()? == byte).then(|| self.at += 1)
     }
@@ -53,12 +93,7 @@ impl<'a> Reader<'a> {
     /// A string without escapes or control characters, borrowed.
     #[inline(always)]
     fn string(&mut self) -> Option<&'a str> {
-        // In JSON Lines the quote is usually the very next byte.
-        if self.bytes.get(self.at) != Some(&b'"') {
-            self.eat(b'"')?;
-        } else {
-            self.at += 1;
-        }
+        self.eat(b'"')?;
         let start = self.at;
         // Skip the bytes that need no care, then look at the one that stops.
         let end = super::next_json_special(self.bytes, start)?;
@@ -68,6 +103,55 @@ impl<'a> Reader<'a> {
         self.at = end + 1;
         // Both ends sit at ASCII quotes, so they are character boundaries.
         self.text.get(start..end)
+    }
+
+    /// The next field's name (as it is in `names`) and its `:`, read; `None`
+    /// for a name not in `names`. In compact JSON the name is written
+    /// plainly right here, followed at once by `":`, so its bytes are
+    /// compared in place with each name not yet `seen` (the names are
+    /// constants: each comparison is a few word compares). Anything else
+    /// (white space, an escape, a name met again) takes the general way.
+    #[inline(always)]
+    fn key(&mut self, names: &[&'static str], seen: u32) -> Option<&'static str> {
+        if let Some([b'"', rest @ ..]) = self.bytes.get(self.at..) {
+            for (i, &name) in names.iter().enumerate() {
+                if seen & 1 << i == 0 {
+                    if let Some([b'"', b':', ..]) = rest.strip_prefix(name.as_bytes()) {
+                        self.at += name.len() + 3;
+                        return Some(name);
+                    }
+                }
+            }
+        }
+        let name = self.string()?;
+        self.eat(b':')?;
+        names.iter().copied().find(|&n| n == name)
+    }
+
+    /// A plain natural number (no sign, fraction, exponent or leading zero)
+    /// of at most 15 digits at the reader: its value, exact as an `f64`,
+    /// and its text. Anything else is left unread for the general way.
+    #[inline(always)]
+    fn natural(&mut self) -> Option<(u64, &'a str)> {
+        let start = self.at;
+        let mut end = start;
+        let mut n = 0u64;
+        while let Some(&d @ b'0'..=b'9') = self.bytes.get(end) {
+            // Wrapping: a value of more than 15 digits is refused below.
+            n = n.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
+            end += 1;
+        }
+        let digits = end - start;
+        if digits == 0
+            || digits > 15
+            || (digits > 1 && self.bytes[start] == b'0')
+            || matches!(self.bytes.get(end), Some(b'.' | b'e' | b'E'))
+        {
+            return None;
+        }
+        let token = self.text.get(start..end)?;
+        self.at = end;
+        Some((n, token))
     }
 
     /// The text of a JSON number, checked against the JSON grammar.
@@ -111,17 +195,22 @@ impl<'a> Reader<'a> {
 
     /// A number as the claim's lenient number reader gives it.
     fn number_value(&mut self) -> Option<Option<f64>> {
-        if self.peek()? == b'n' {
-            self.literal("null")?;
-            return Some(None);
-        }
-        let token = self.number_token()?;
-        if let Some(n) = small_natural(token) {
-            // serde hands a non-negative integer over as u64; `as f64` is exact here.
-            return Some(Some(n as f64));
+        match self.peek()? {
+            b'n' => {
+                self.literal("null")?;
+                return Some(None);
+            }
+            b'0'..=b'9' => {
+                if let Some((n, _)) = self.natural() {
+                    // serde hands a non-negative integer over as u64; `as f64` is exact here.
+                    return Some(Some(n as f64));
+                }
+            }
+            _ => {}
         }
         // Anything else goes through serde's own number parsing, for the
         // same value to the last bit.
+        let token = self.number_token()?;
         serde_json::from_str::<crate::claim::Number>(token)
             .ok()
             .map(|n| n.0)
@@ -136,10 +225,24 @@ impl<'a> Reader<'a> {
             b'n' => self.literal("null").map(|()| None),
             b't' => self.literal("true").map(|()| Some(Cow::Borrowed("true"))),
             b'f' => self.literal("false").map(|()| Some(Cow::Borrowed("false"))),
-            _ => {
-                let token = self.number_token()?;
-                small_natural(token).map(|_| Some(Cow::Borrowed(token)))
+            _ => self.natural().map(|(_, token)| Some(Cow::Borrowed(token))),
+        }
+    }
+
+    /// After an item or field: `Some(true)` at the next one (its `,` read),
+    /// `Some(false)` at the end (`close` read).
+    #[inline(always)]
+    fn more(&mut self, close: u8) -> Option<bool> {
+        match self.peek()? {
+            b',' => {
+                self.at += 1;
+                Some(true)
             }
+            b if b == close => {
+                self.at += 1;
+                Some(false)
+            }
+            _ => None,
         }
     }
 
@@ -151,121 +254,87 @@ impl<'a> Reader<'a> {
 
     /// [`list`](Self::list) into `out` (empty): a buffer kept from an
     /// earlier claim ([`spare`]).
+    #[inline(always)]
     fn list_into<T>(
         &mut self,
         mut out: Vec<T>,
         mut item: impl FnMut(&mut Self) -> Option<T>,
     ) -> Option<Vec<T>> {
-        if self.peek()? == b'n' {
-            self.literal("null")?;
-            return Some(out);
+        match self.peek()? {
+            b'n' => {
+                self.literal("null")?;
+                return Some(out);
+            }
+            b'[' => self.at += 1,
+            _ => return None,
         }
-        self.eat(b'[')?;
         if self.peek()? == b']' {
             self.at += 1;
             return Some(out);
         }
         loop {
             out.push(item(self)?);
-            match self.peek()? {
-                b',' => self.at += 1,
-                b']' => {
-                    self.at += 1;
-                    return Some(out);
-                }
-                _ => return None,
+            if !self.more(b']')? {
+                return Some(out);
             }
         }
     }
 
-    /// The fields of an object, each handed to `field` with its name.
-    fn object(&mut self, mut field: impl FnMut(&mut Self, &'a str) -> Option<()>) -> Option<()> {
+    /// The fields of an object whose names are `names`, each handed to
+    /// `field` with its name (from `names`) to read its value; a name not
+    /// in `names`, or met twice, answers `None`.
+    #[inline(always)]
+    fn fields(
+        &mut self,
+        names: &[&'static str],
+        mut field: impl FnMut(&mut Self, &'static str) -> Option<()>,
+    ) -> Option<()> {
         self.eat(b'{')?;
         if self.peek()? == b'}' {
             self.at += 1;
             return Some(());
         }
-        loop {
-            let name = self.string()?;
-            self.eat(b':')?;
-            field(self, name)?;
-            match self.peek()? {
-                b',' => self.at += 1,
-                b'}' => {
-                    self.at += 1;
-                    return Some(());
-                }
-                _ => return None,
-            }
-        }
-    }
-
-    /// The fields of an object, each handed to `field`, which reads the
-    /// value and answers the field's bit; a field met twice answers `None`.
-    fn fields(&mut self, mut field: impl FnMut(&mut Self, &'a str) -> Option<u32>) -> Option<()> {
         let mut seen = 0u32;
-        self.object(|r, name| {
-            let bit = field(r, name)?;
+        loop {
+            let name = self.key(names, seen)?;
+            // The name's bit: `names` is short, and `key` answers only its
+            // own names.
+            let bit = 1 << names.iter().position(|&n| n == name)?;
             if seen & bit != 0 {
                 return None;
             }
             seen |= bit;
-            Some(())
-        })
+            field(self, name)?;
+            if !self.more(b'}')? {
+                return Some(());
+            }
+        }
     }
 
     fn claim(&mut self) -> Option<ClaimRef<'a>> {
         let mut c = ClaimRef::default();
-        self.fields(|r, name| {
-            Some(match name {
-                "id" => {
-                    c.id = r.text()?;
-                    1
-                }
-                "type" => {
-                    c.claim_type = r.text()?;
-                    2
-                }
-                "patient" => {
-                    c.patient = r.patient()?.unwrap_or_default();
-                    4
-                }
-                "service_date" => {
-                    c.service_date = r.text()?;
-                    8
-                }
-                "admission_date" => {
-                    c.admission_date = r.text()?;
-                    16
-                }
-                "discharge_date" => {
-                    c.discharge_date = r.text()?;
-                    32
-                }
-                "discharge_status" => {
-                    c.discharge_status = r.text()?;
-                    64
-                }
+        self.fields(CLAIM, |r, name| {
+            match name {
+                "id" => c.id = r.text()?,
+                "type" => c.claim_type = r.text()?,
+                "patient" => c.patient = r.patient()?.unwrap_or_default(),
+                "service_date" => c.service_date = r.text()?,
+                "admission_date" => c.admission_date = r.text()?,
+                "discharge_date" => c.discharge_date = r.text()?,
+                "discharge_status" => c.discharge_status = r.text()?,
                 "diagnoses" => {
                     c.diagnoses =
                         r.list_into(spare::take(&spare::READ_DIAGNOSES), Self::diagnosis)?;
-                    128
                 }
-                "admitting_diagnosis" => {
-                    c.admitting_diagnosis = r.text()?;
-                    256
-                }
+                "admitting_diagnosis" => c.admitting_diagnosis = r.text()?,
                 "procedures" => {
                     c.procedures =
                         r.list_into(spare::take(&spare::READ_PROCEDURES), Self::procedure)?;
-                    512
                 }
-                "lines" => {
-                    c.lines = r.list_into(spare::take(&spare::READ_LINES), Self::line)?;
-                    1024
-                }
+                "lines" => c.lines = r.list_into(spare::take(&spare::READ_LINES), Self::line)?,
                 _ => return None,
-            })
+            }
+            Some(())
         })?;
         Some(c)
     }
@@ -276,22 +345,14 @@ impl<'a> Reader<'a> {
             return Some(None);
         }
         let mut p = PatientRef::default();
-        self.fields(|r, name| {
-            Some(match name {
-                "sex" => {
-                    p.sex = r.text()?;
-                    1
-                }
-                "birth_date" => {
-                    p.birth_date = r.text()?;
-                    2
-                }
-                "age" => {
-                    p.age = r.number_value()?;
-                    4
-                }
+        self.fields(PATIENT, |r, name| {
+            match name {
+                "sex" => p.sex = r.text()?,
+                "birth_date" => p.birth_date = r.text()?,
+                "age" => p.age = r.number_value()?,
                 _ => return None,
-            })
+            }
+            Some(())
         })?;
         Some(Some(p))
     }
@@ -303,70 +364,43 @@ impl<'a> Reader<'a> {
             d.code = Some(Cow::Borrowed(self.string()?));
             return Some(d);
         }
-        self.fields(|r, name| {
-            Some(match name {
-                "code" => {
-                    d.code = r.text()?;
-                    1
-                }
-                "poa" => {
-                    d.poa = r.text()?;
-                    2
-                }
+        self.fields(DIAGNOSIS, |r, name| {
+            match name {
+                "code" => d.code = r.text()?,
+                "poa" => d.poa = r.text()?,
                 _ => return None,
-            })
+            }
+            Some(())
         })?;
         Some(d)
     }
 
     fn procedure(&mut self) -> Option<ProcedureRef<'a>> {
         let mut p = ProcedureRef::default();
-        self.fields(|r, name| {
-            Some(match name {
-                "code" => {
-                    p.code = r.text()?;
-                    1
-                }
-                "date" => {
-                    p.date = r.text()?;
-                    2
-                }
+        self.fields(PROCEDURE, |r, name| {
+            match name {
+                "code" => p.code = r.text()?,
+                "date" => p.date = r.text()?,
                 _ => return None,
-            })
+            }
+            Some(())
         })?;
         Some(p)
     }
 
     fn line(&mut self) -> Option<ClaimLineRef<'a>> {
         let mut l = ClaimLineRef::default();
-        self.fields(|r, name| {
-            Some(match name {
-                "code" => {
-                    l.code = r.text()?;
-                    1
-                }
-                "modifiers" => {
-                    l.modifiers = r.modifiers()?;
-                    2
-                }
-                "units" => {
-                    l.units = r.number_value()?;
-                    4
-                }
-                "dx_pointers" => {
-                    l.dx_pointers = r.pointers()?;
-                    8
-                }
-                "service_date" => {
-                    l.service_date = r.text()?;
-                    16
-                }
-                "charge" => {
-                    l.charge = r.number_value()?;
-                    32
-                }
+        self.fields(LINE, |r, name| {
+            match name {
+                "code" => l.code = r.text()?,
+                "modifiers" => l.modifiers = r.modifiers()?,
+                "units" => l.units = r.number_value()?,
+                "dx_pointers" => l.dx_pointers = r.pointers()?,
+                "service_date" => l.service_date = r.text()?,
+                "charge" => l.charge = r.number_value()?,
                 _ => return None,
-            })
+            }
+            Some(())
         })?;
         Some(l)
     }
@@ -385,18 +419,6 @@ impl<'a> Reader<'a> {
     fn pointers(&mut self) -> Option<Vec<i64>> {
         self.list(|r| Some(r.number_value()?.map_or(0, crate::claim::pointer_from_f64)))
     }
-}
-
-/// A non-negative integer of at most 15 digits without leading zeros: its
-/// value (exact as an f64) and, as text, its own digits.
-fn small_natural(token: &str) -> Option<u64> {
-    let b = token.as_bytes();
-    if b.is_empty() || b.len() > 15 || (b[0] == b'0' && b.len() > 1) {
-        return None;
-    }
-    b.iter().try_fold(0u64, |n, &d| {
-        d.is_ascii_digit().then(|| n * 10 + u64::from(d - b'0'))
-    })
 }
 
 #[cfg(test)]
