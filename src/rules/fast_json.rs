@@ -90,6 +90,12 @@ impl<'a> Reader<'a> {
         (self.bytes.get(self.at..end)? == word.as_bytes()).then(|| self.at = end)
     }
 
+    /// The text from `start` to `end`, cut at ASCII bytes.
+    #[inline(always)]
+    fn slice(&self, start: usize, end: usize) -> Option<&'a str> {
+        self.text.get(start..)?.get(..end - start)
+    }
+
     /// A string without escapes or control characters, borrowed.
     #[inline(always)]
     fn string(&mut self) -> Option<&'a str> {
@@ -102,7 +108,7 @@ impl<'a> Reader<'a> {
         }
         self.at = end + 1;
         // Both ends sit at ASCII quotes, so they are character boundaries.
-        self.text.get(start..end)
+        self.slice(start, end)
     }
 
     /// The next field's name (as it is in `names`) and its `:`, read; `None`
@@ -149,7 +155,7 @@ impl<'a> Reader<'a> {
         {
             return None;
         }
-        let token = self.text.get(start..end)?;
+        let token = self.slice(start, end)?;
         self.at = end;
         Some((n, token))
     }
@@ -190,7 +196,7 @@ impl<'a> Reader<'a> {
                 return None;
             }
         }
-        self.text.get(start..self.at)
+        self.slice(start, self.at)
     }
 
     /// A number as the claim's lenient number reader gives it.
