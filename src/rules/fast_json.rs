@@ -23,32 +23,64 @@ pub(crate) fn read_claim(text: &str) -> Option<ClaimRef<'_>> {
     (r.at == r.bytes.len()).then_some(claim)
 }
 
-/// The field names of each kind of object, in the order serde writes them
-/// (the order of the structs' fields): in compact JSON written that way,
-/// [`Reader::key`] finds each name at its first try.
-const CLAIM: &[&str] = &[
-    "id",
-    "type",
-    "patient",
-    "service_date",
-    "admission_date",
-    "discharge_date",
-    "discharge_status",
-    "diagnoses",
-    "admitting_diagnosis",
-    "procedures",
-    "lines",
+/// The fields the reader knows, of every kind of object.
+#[derive(Clone, Copy)]
+enum Field {
+    Id,
+    Type,
+    Patient,
+    ServiceDate,
+    AdmissionDate,
+    DischargeDate,
+    DischargeStatus,
+    Diagnoses,
+    AdmittingDiagnosis,
+    Procedures,
+    Lines,
+    Sex,
+    BirthDate,
+    Age,
+    Code,
+    Poa,
+    Date,
+    Modifiers,
+    Units,
+    DxPointers,
+    Charge,
+}
+
+use Field::*;
+
+/// Each kind of object's fields and their names, in the order serde writes
+/// them (the order of the structs' fields): in compact JSON written that
+/// way, [`Reader::key`] finds each name at its first try. A field is
+/// handed on as its `Field`, not its name, so that the reader branches on
+/// it once (a `match` on the name would compare the name again).
+type Names = [(&'static str, Field)];
+
+const CLAIM: &Names = &[
+    ("id", Id),
+    ("type", Type),
+    ("patient", Patient),
+    ("service_date", ServiceDate),
+    ("admission_date", AdmissionDate),
+    ("discharge_date", DischargeDate),
+    ("discharge_status", DischargeStatus),
+    ("diagnoses", Diagnoses),
+    ("admitting_diagnosis", AdmittingDiagnosis),
+    ("procedures", Procedures),
+    ("lines", Lines),
 ];
-const PATIENT: &[&str] = &["sex", "birth_date", "age"];
-const DIAGNOSIS: &[&str] = &["code", "poa"];
-const PROCEDURE: &[&str] = &["code", "date"];
-const LINE: &[&str] = &[
-    "code",
-    "modifiers",
-    "units",
-    "dx_pointers",
-    "service_date",
-    "charge",
+const PATIENT: &Names = &[("sex", Sex), ("birth_date", BirthDate), ("age", Age)];
+const DIAGNOSIS: &Names = &[("code", Code), ("poa", Poa)];
+const PROCEDURE: &Names = &[("code", Code), ("date", Date)];
+const LINE: &Names = &[
+    ("code", Code),
+    ("modifiers", Modifiers),
+    ("units", Units),
+    ("dx_pointers", DxPointers),
+    ("service_date", ServiceDate),
+    ("charge", Charge),
 ];
 
 struct Reader<'a> {
@@ -111,27 +143,28 @@ impl<'a> Reader<'a> {
         self.slice(start, end)
     }
 
-    /// The next field's name (as it is in `names`) and its `:`, read; `None`
-    /// for a name not in `names`. In compact JSON the name is written
-    /// plainly right here, followed at once by `":`, so its bytes are
-    /// compared in place with each name not yet `seen` (the names are
+    /// The index in `names` of the next field's name, its `:` read too;
+    /// `None` for a name not in `names`. In compact JSON the name is
+    /// written plainly right here, followed at once by `":`, so its bytes
+    /// are compared in place with each name not yet `seen` (the names are
     /// constants: each comparison is a few word compares). Anything else
     /// (white space, an escape, a name met again) takes the general way.
     #[inline(always)]
-    fn key(&mut self, names: &[&'static str], seen: u32) -> Option<&'static str> {
+    fn key(&mut self, names: &Names, seen: u32) -> Option<(usize, Field)> {
         if let Some([b'"', rest @ ..]) = self.bytes.get(self.at..) {
-            for (i, &name) in names.iter().enumerate() {
+            for (i, &(name, field)) in names.iter().enumerate() {
                 if seen & 1 << i == 0 {
                     if let Some([b'"', b':', ..]) = rest.strip_prefix(name.as_bytes()) {
                         self.at += name.len() + 3;
-                        return Some(name);
+                        return Some((i, field));
                     }
                 }
             }
         }
         let name = self.string()?;
         self.eat(b':')?;
-        names.iter().copied().find(|&n| n == name)
+        let i = names.iter().position(|&(n, _)| n == name)?;
+        Some((i, names[i].1))
     }
 
     /// A plain natural number (no sign, fraction, exponent or leading zero)
@@ -287,13 +320,13 @@ impl<'a> Reader<'a> {
     }
 
     /// The fields of an object whose names are `names`, each handed to
-    /// `field` with its name (from `names`) to read its value; a name not
-    /// in `names`, or met twice, answers `None`.
+    /// `field` to read its value; a name not in `names`, or met twice,
+    /// answers `None`.
     #[inline(always)]
     fn fields(
         &mut self,
-        names: &[&'static str],
-        mut field: impl FnMut(&mut Self, &'static str) -> Option<()>,
+        names: &Names,
+        mut read: impl FnMut(&mut Self, Field) -> Option<()>,
     ) -> Option<()> {
         self.eat(b'{')?;
         if self.peek()? == b'}' {
@@ -302,15 +335,12 @@ impl<'a> Reader<'a> {
         }
         let mut seen = 0u32;
         loop {
-            let name = self.key(names, seen)?;
-            // The name's bit: `names` is short, and `key` answers only its
-            // own names.
-            let bit = 1 << names.iter().position(|&n| n == name)?;
-            if seen & bit != 0 {
+            let (i, field) = self.key(names, seen)?;
+            if seen & 1 << i != 0 {
                 return None;
             }
-            seen |= bit;
-            field(self, name)?;
+            seen |= 1 << i;
+            read(self, field)?;
             if !self.more(b'}')? {
                 return Some(());
             }
@@ -319,29 +349,33 @@ impl<'a> Reader<'a> {
 
     fn claim(&mut self) -> Option<ClaimRef<'a>> {
         let mut c = ClaimRef::default();
-        self.fields(CLAIM, |r, name| {
-            match name {
-                "id" => c.id = r.text()?,
-                "type" => c.claim_type = r.text()?,
-                "patient" => c.patient = r.patient()?.unwrap_or_default(),
-                "service_date" => c.service_date = r.text()?,
-                "admission_date" => c.admission_date = r.text()?,
-                "discharge_date" => c.discharge_date = r.text()?,
-                "discharge_status" => c.discharge_status = r.text()?,
-                "diagnoses" => {
-                    c.diagnoses =
-                        r.list_into(spare::take(&spare::READ_DIAGNOSES), Self::diagnosis)?;
+        self.fields(
+            CLAIM,
+            #[inline(always)]
+            |r, field| {
+                match field {
+                    Id => c.id = r.text()?,
+                    Type => c.claim_type = r.text()?,
+                    Patient => c.patient = r.patient()?.unwrap_or_default(),
+                    ServiceDate => c.service_date = r.text()?,
+                    AdmissionDate => c.admission_date = r.text()?,
+                    DischargeDate => c.discharge_date = r.text()?,
+                    DischargeStatus => c.discharge_status = r.text()?,
+                    Diagnoses => {
+                        c.diagnoses =
+                            r.list_into(spare::take(&spare::READ_DIAGNOSES), Self::diagnosis)?;
+                    }
+                    AdmittingDiagnosis => c.admitting_diagnosis = r.text()?,
+                    Procedures => {
+                        c.procedures =
+                            r.list_into(spare::take(&spare::READ_PROCEDURES), Self::procedure)?;
+                    }
+                    Lines => c.lines = r.list_into(spare::take(&spare::READ_LINES), Self::line)?,
+                    _ => return None,
                 }
-                "admitting_diagnosis" => c.admitting_diagnosis = r.text()?,
-                "procedures" => {
-                    c.procedures =
-                        r.list_into(spare::take(&spare::READ_PROCEDURES), Self::procedure)?;
-                }
-                "lines" => c.lines = r.list_into(spare::take(&spare::READ_LINES), Self::line)?,
-                _ => return None,
-            }
-            Some(())
-        })?;
+                Some(())
+            },
+        )?;
         Some(c)
     }
 
@@ -351,11 +385,11 @@ impl<'a> Reader<'a> {
             return Some(None);
         }
         let mut p = PatientRef::default();
-        self.fields(PATIENT, |r, name| {
-            match name {
-                "sex" => p.sex = r.text()?,
-                "birth_date" => p.birth_date = r.text()?,
-                "age" => p.age = r.number_value()?,
+        self.fields(PATIENT, |r, field| {
+            match field {
+                Sex => p.sex = r.text()?,
+                BirthDate => p.birth_date = r.text()?,
+                Age => p.age = r.number_value()?,
                 _ => return None,
             }
             Some(())
@@ -370,10 +404,10 @@ impl<'a> Reader<'a> {
             d.code = Some(Cow::Borrowed(self.string()?));
             return Some(d);
         }
-        self.fields(DIAGNOSIS, |r, name| {
-            match name {
-                "code" => d.code = r.text()?,
-                "poa" => d.poa = r.text()?,
+        self.fields(DIAGNOSIS, |r, field| {
+            match field {
+                Code => d.code = r.text()?,
+                Poa => d.poa = r.text()?,
                 _ => return None,
             }
             Some(())
@@ -383,10 +417,10 @@ impl<'a> Reader<'a> {
 
     fn procedure(&mut self) -> Option<ProcedureRef<'a>> {
         let mut p = ProcedureRef::default();
-        self.fields(PROCEDURE, |r, name| {
-            match name {
-                "code" => p.code = r.text()?,
-                "date" => p.date = r.text()?,
+        self.fields(PROCEDURE, |r, field| {
+            match field {
+                Code => p.code = r.text()?,
+                Date => p.date = r.text()?,
                 _ => return None,
             }
             Some(())
@@ -396,14 +430,14 @@ impl<'a> Reader<'a> {
 
     fn line(&mut self) -> Option<ClaimLineRef<'a>> {
         let mut l = ClaimLineRef::default();
-        self.fields(LINE, |r, name| {
-            match name {
-                "code" => l.code = r.text()?,
-                "modifiers" => l.modifiers = r.modifiers()?,
-                "units" => l.units = r.number_value()?,
-                "dx_pointers" => l.dx_pointers = r.pointers()?,
-                "service_date" => l.service_date = r.text()?,
-                "charge" => l.charge = r.number_value()?,
+        self.fields(LINE, |r, field| {
+            match field {
+                Code => l.code = r.text()?,
+                Modifiers => l.modifiers = r.modifiers()?,
+                Units => l.units = r.number_value()?,
+                DxPointers => l.dx_pointers = r.pointers()?,
+                ServiceDate => l.service_date = r.text()?,
+                Charge => l.charge = r.number_value()?,
                 _ => return None,
             }
             Some(())
