@@ -18,7 +18,8 @@ pub(crate) fn read_claim(text: &str) -> Option<ClaimRef<'_>> {
         bytes: text.as_bytes(),
         at: 0,
     };
-    let claim = r.claim()?;
+    let mut claim = ClaimRef::default();
+    r.claim(&mut claim)?;
     r.space();
     (r.at == r.bytes.len()).then_some(claim)
 }
@@ -347,8 +348,9 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn claim(&mut self) -> Option<ClaimRef<'a>> {
-        let mut c = ClaimRef::default();
+    /// Reads a claim into `c` (its default): built in place, not moved
+    /// out of here.
+    fn claim(&mut self, c: &mut ClaimRef<'a>) -> Option<()> {
         self.fields(
             CLAIM,
             #[inline(always)]
@@ -375,8 +377,7 @@ impl<'a> Reader<'a> {
                 }
                 Some(())
             },
-        )?;
-        Some(c)
+        )
     }
 
     fn patient(&mut self) -> Option<Option<PatientRef<'a>>> {
