@@ -398,6 +398,7 @@ impl<'a> Reader<'a> {
         Some(Some(p))
     }
 
+    #[inline(always)]
     fn diagnosis(&mut self) -> Option<DiagnosisRef<'a>> {
         let mut d = DiagnosisRef::default();
         // The code alone, as a string, is a diagnosis too.
@@ -416,6 +417,7 @@ impl<'a> Reader<'a> {
         Some(d)
     }
 
+    #[inline(always)]
     fn procedure(&mut self) -> Option<ProcedureRef<'a>> {
         let mut p = ProcedureRef::default();
         self.fields(PROCEDURE, |r, field| {
