@@ -133,6 +133,12 @@ impl<'a> Reader<'a> {
     #[inline(always)]
     fn string(&mut self) -> Option<&'a str> {
         self.eat(b'"')?;
+        self.string_rest()
+    }
+
+    /// [`string`](Self::string) after its opening quote.
+    #[inline(always)]
+    fn string_rest(&mut self) -> Option<&'a str> {
         let start = self.at;
         // Skip the bytes that need no care, then look at the one that stops.
         let end = super::next_json_special(self.bytes, start)?;
@@ -145,7 +151,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The index in `names` of the next field's name, its `:` read too;
-    /// `None` for a name not in `names`. In compact JSON the name is
+    /// `None` for a name not in `names` or already `seen`. In compact JSON the name is
     /// written plainly right here, followed at once by `":`, so its bytes
     /// are compared in place with each name not yet `seen` (the names are
     /// constants: each comparison is a few word compares). Anything else
@@ -165,7 +171,7 @@ impl<'a> Reader<'a> {
         let name = self.string()?;
         self.eat(b':')?;
         let i = names.iter().position(|&(n, _)| n == name)?;
-        Some((i, names[i].1))
+        (seen & 1 << i == 0).then_some((i, names[i].1))
     }
 
     /// A plain natural number (no sign, fraction, exponent or leading zero)
@@ -261,7 +267,10 @@ impl<'a> Reader<'a> {
     #[inline(always)]
     fn text(&mut self) -> Option<Option<Cow<'a, str>>> {
         match self.peek()? {
-            b'"' => Some(Some(Cow::Borrowed(self.string()?))),
+            b'"' => {
+                self.at += 1;
+                Some(Some(Cow::Borrowed(self.string_rest()?)))
+            }
             b'n' => self.literal("null").map(|()| None),
             b't' => self.literal("true").map(|()| Some(Cow::Borrowed("true"))),
             b'f' => self.literal("false").map(|()| Some(Cow::Borrowed("false"))),
@@ -337,9 +346,6 @@ impl<'a> Reader<'a> {
         let mut seen = 0u32;
         loop {
             let (i, field) = self.key(names, seen)?;
-            if seen & 1 << i != 0 {
-                return None;
-            }
             seen |= 1 << i;
             read(self, field)?;
             if !self.more(b'}')? {
