@@ -13,15 +13,11 @@ use std::borrow::Cow;
 /// Reads one claim, or `None` when the serde path must decide.
 #[inline(never)]
 pub(crate) fn read_claim(text: &str) -> Option<ClaimRef<'_>> {
-    let mut r = Reader {
-        text,
-        bytes: text.as_bytes(),
-        at: 0,
-    };
+    let mut r = Reader { text, at: 0 };
     let mut claim = ClaimRef::default();
     r.claim(&mut claim)?;
     r.space();
-    (r.at == r.bytes.len()).then_some(claim)
+    (r.at == r.bytes().len()).then_some(claim)
 }
 
 /// The fields the reader knows, of every kind of object.
@@ -86,16 +82,23 @@ const LINE: &Names = &[
 
 struct Reader<'a> {
     text: &'a str,
-    bytes: &'a [u8],
     at: usize,
 }
 
 impl<'a> Reader<'a> {
+    /// The text's bytes. Taken from `text` each time, not kept beside it,
+    /// so that the compiler sees they are the same memory (the character
+    /// boundary checks of [`slice`](Self::slice) can use what it has seen).
+    #[inline(always)]
+    fn bytes(&self) -> &'a [u8] {
+        self.text.as_bytes()
+    }
+
     /// Out of line: compact JSON has no white space to skip, and the hot
     /// paths stay small without it.
     #[inline(never)]
     fn space(&mut self) {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes.get(self.at) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes().get(self.at) {
             self.at += 1;
         }
     }
@@ -103,14 +106,14 @@ impl<'a> Reader<'a> {
     /// The next byte after white space, not consumed.
     #[inline(always)]
     fn peek(&mut self) -> Option<u8> {
-        let b = *self.bytes.get(self.at)?;
+        let b = *self.bytes().get(self.at)?;
         // Every byte JSON allows here is above the space character; the
         // white space (and anything else below) takes the long way.
         if b > b' ' {
             return Some(b);
         }
         self.space();
-        self.bytes.get(self.at).copied()
+        self.bytes().get(self.at).copied()
     }
 
     #[inline(always)]
@@ -120,7 +123,7 @@ impl<'a> Reader<'a> {
 
     fn literal(&mut self, word: &str) -> Option<()> {
         let end = self.at + word.len();
-        (self.bytes.get(self.at..end)? == word.as_bytes()).then(|| self.at = end)
+        (self.bytes().get(self.at..end)? == word.as_bytes()).then(|| self.at = end)
     }
 
     /// The text from `start` to `end`, cut at ASCII bytes.
@@ -141,8 +144,8 @@ impl<'a> Reader<'a> {
     fn string_rest(&mut self) -> Option<&'a str> {
         let start = self.at;
         // Skip the bytes that need no care, then look at the one that stops.
-        let end = super::next_json_special(self.bytes, start)?;
-        if self.bytes.get(end) != Some(&b'"') {
+        let end = super::next_json_special(self.bytes(), start)?;
+        if self.bytes().get(end) != Some(&b'"') {
             return None;
         }
         self.at = end + 1;
@@ -158,7 +161,7 @@ impl<'a> Reader<'a> {
     /// (white space, an escape, a name met again) takes the general way.
     #[inline(always)]
     fn key(&mut self, names: &Names, seen: u32) -> Option<(usize, Field)> {
-        if let Some([b'"', rest @ ..]) = self.bytes.get(self.at..) {
+        if let Some([b'"', rest @ ..]) = self.bytes().get(self.at..) {
             for (i, &(name, field)) in names.iter().enumerate() {
                 if seen & 1 << i == 0 {
                     if let Some([b'"', b':', ..]) = rest.strip_prefix(name.as_bytes()) {
@@ -182,7 +185,7 @@ impl<'a> Reader<'a> {
         let start = self.at;
         let mut end = start;
         let mut n = 0u64;
-        while let Some(&d @ b'0'..=b'9') = self.bytes.get(end) {
+        while let Some(&d @ b'0'..=b'9') = self.bytes().get(end) {
             // Wrapping: a value of more than 15 digits is refused below.
             n = n.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
             end += 1;
@@ -190,8 +193,8 @@ impl<'a> Reader<'a> {
         let digits = end - start;
         if digits == 0
             || digits > 15
-            || (digits > 1 && self.bytes[start] == b'0')
-            || matches!(self.bytes.get(end), Some(b'.' | b'e' | b'E'))
+            || (digits > 1 && self.bytes()[start] == b'0')
+            || matches!(self.bytes().get(end), Some(b'.' | b'e' | b'E'))
         {
             return None;
         }
@@ -206,30 +209,30 @@ impl<'a> Reader<'a> {
         let start = self.at;
         let digits = |r: &mut Self| {
             let from = r.at;
-            while r.bytes.get(r.at).is_some_and(u8::is_ascii_digit) {
+            while r.bytes().get(r.at).is_some_and(u8::is_ascii_digit) {
                 r.at += 1;
             }
             r.at > from
         };
-        if self.bytes.get(self.at) == Some(&b'-') {
+        if self.bytes().get(self.at) == Some(&b'-') {
             self.at += 1;
         }
-        match self.bytes.get(self.at)? {
+        match self.bytes().get(self.at)? {
             b'0' => self.at += 1,
             b'1'..=b'9' => {
                 digits(self);
             }
             _ => return None,
         }
-        if self.bytes.get(self.at) == Some(&b'.') {
+        if self.bytes().get(self.at) == Some(&b'.') {
             self.at += 1;
             if !digits(self) {
                 return None;
             }
         }
-        if let Some(b'e' | b'E') = self.bytes.get(self.at) {
+        if let Some(b'e' | b'E') = self.bytes().get(self.at) {
             self.at += 1;
-            if let Some(b'+' | b'-') = self.bytes.get(self.at) {
+            if let Some(b'+' | b'-') = self.bytes().get(self.at) {
                 self.at += 1;
             }
             if !digits(self) {
