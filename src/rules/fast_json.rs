@@ -523,4 +523,349 @@ mod tests {
             assert!(read(text).is_none(), "{text}");
         }
     }
+
+    mod formatting {
+        //! Claims in random formatting: white space, field order, escapes,
+        //! `null`s, numbers of every shape, repeated and unknown fields,
+        //! some of it not JSON at all. Each piece of text comes with whether
+        //! the reader must answer for it (`sure`): where it answers, it
+        //! answers as serde does; and it answers for every claim made only
+        //! of what it is sure of. Half the claims are `clean`: made only of
+        //! such pieces (else few would be, a claim having so many).
+        use super::*;
+        use proptest::prelude::*;
+
+        /// A piece of JSON text, and whether the reader must read it.
+        type Piece = (String, bool);
+
+        /// One of `pieces`: those the reader is sure of; unless `clean`,
+        /// now and then one of the others. Rarely: the reader declines a
+        /// claim at its first such piece, and the pieces after it are tested
+        /// only in claims without one before.
+        fn pick(clean: bool, pieces: &[(&str, bool)]) -> BoxedStrategy<Piece> {
+            let of = |sure: bool| -> Vec<Piece> {
+                pieces
+                    .iter()
+                    .filter(|p| p.1 == sure)
+                    .map(|&(s, b)| (s.to_owned(), b))
+                    .collect()
+            };
+            let (sure, other) = (of(true), of(false));
+            if clean || other.is_empty() {
+                proptest::sample::select(sure).boxed()
+            } else if sure.is_empty() {
+                proptest::sample::select(other).boxed()
+            } else {
+                prop_oneof![
+                    20 => proptest::sample::select(sure),
+                    1 => proptest::sample::select(other),
+                ]
+                .boxed()
+            }
+        }
+
+        /// The white space of one object or list, between its tokens: none
+        /// (the compact fast paths), any JSON white space, or (unless
+        /// `clean`) with form feeds, which are not JSON white space.
+        fn spaces(clean: bool) -> BoxedStrategy<Vec<Piece>> {
+            let none = Just(vec![(String::new(), true); 16]);
+            let json = prop::collection::vec(
+                pick(
+                    true,
+                    &[
+                        ("", true),
+                        (" ", true),
+                        ("\n", true),
+                        ("\t", true),
+                        ("\r\n  ", true),
+                    ],
+                ),
+                16,
+            );
+            let odd = prop::collection::vec(
+                pick(false, &[("", true), (" ", true), ("\u{c}", false)]),
+                16,
+            );
+            if clean {
+                prop_oneof![none, json].boxed()
+            } else {
+                prop_oneof![5 => none, 4 => json, 1 => odd].boxed()
+            }
+        }
+
+        /// A string: plain (ASCII or not), or (unless `clean`) with escapes
+        /// or a raw control character (not JSON).
+        fn string(clean: bool) -> BoxedStrategy<Piece> {
+            let part = pick(
+                clean,
+                &[
+                    ("E11.9", true),
+                    ("99213", true),
+                    ("2025-11-03", true),
+                    ("", true),
+                    ("Y37011S", true),
+                    ("café ü", true),
+                    ("a long text of more than sixteen bytes", true),
+                    ("a\\\"b", false),
+                    ("\\u0041", false),
+                    ("x\\n", false),
+                    ("\\\\", false),
+                    ("\\/", false),
+                    ("tab\there", false),
+                ],
+            );
+            prop::collection::vec(part, 1..3)
+                .prop_map(|parts| {
+                    let sure = parts.iter().all(|p| p.1);
+                    let text: String = parts.into_iter().map(|p| p.0).collect();
+                    (format!("\"{text}\""), sure)
+                })
+                .boxed()
+        }
+
+        /// A natural number as the reader reads it itself.
+        fn natural() -> BoxedStrategy<Piece> {
+            prop_oneof![
+                any::<u32>().prop_map(|n| n.to_string()),
+                (0..1_000_000_000_000_000u64).prop_map(|n| n.to_string()),
+            ]
+            .prop_map(|n| (n, true))
+            .boxed()
+        }
+
+        /// A number: naturals, other numbers (the reader hands them to
+        /// serde), and (unless `clean`) texts that are no JSON number.
+        fn number(clean: bool) -> BoxedStrategy<Piece> {
+            let other = pick(
+                clean,
+                &[
+                    ("0", true),
+                    ("999999999999999", true),
+                    ("1234567890123456", true),
+                    ("18446744073709551616", true),
+                    ("-0", true),
+                    ("-4", true),
+                    ("1.5", true),
+                    ("2.50", true),
+                    ("1e3", true),
+                    ("1E+2", true),
+                    ("-0.0", true),
+                    ("1e400", false),
+                    ("007", false),
+                    ("2.", false),
+                    (".5", false),
+                    ("1e", false),
+                    ("-", false),
+                    ("+1", false),
+                ],
+            );
+            prop_oneof![natural(), other].boxed()
+        }
+
+        /// A text field's value: a string, `null`, `true`, `false` or a
+        /// natural number; unless `clean`, any number (the reader leaves
+        /// the others to serde) or a misspelt word.
+        fn text(clean: bool) -> BoxedStrategy<Piece> {
+            let words = pick(
+                clean,
+                &[
+                    ("null", true),
+                    ("true", true),
+                    ("false", true),
+                    ("nul", false),
+                    ("truth", false),
+                ],
+            );
+            let numbers = if clean {
+                natural()
+            } else {
+                number(false)
+                    .prop_map(|(n, _)| {
+                        let natural = n.bytes().all(|b| b.is_ascii_digit())
+                            && n.len() <= 15
+                            && !(n.len() > 1 && n.starts_with('0'));
+                        (n, natural)
+                    })
+                    .boxed()
+            };
+            prop_oneof![6 => string(clean), 1 => words, 2 => numbers].boxed()
+        }
+
+        /// A number field's value: a number or `null`; unless `clean`, a
+        /// numeric string or a boolean, which the reader leaves to serde.
+        fn number_field(clean: bool) -> BoxedStrategy<Piece> {
+            let other = pick(clean, &[("null", true), ("\"3\"", false), ("true", false)]);
+            prop_oneof![6 => number(clean), 1 => other].boxed()
+        }
+
+        /// An object of `fields` (name, value), some left out, in any
+        /// order; unless `clean`, sometimes a field repeated, an unknown
+        /// one, a name written with an escape, or a trailing comma.
+        fn object(
+            clean: bool,
+            fields: Vec<(&'static str, BoxedStrategy<Piece>)>,
+        ) -> BoxedStrategy<Piece> {
+            let n = fields.len();
+            let values: Vec<_> = fields
+                .into_iter()
+                .map(|(name, value)| (Just(name), value, any::<bool>()))
+                .collect();
+            let order = Just(()).prop_perturb(move |(), mut rng| {
+                let mut order: Vec<usize> = (0..n).collect();
+                for i in (1..n).rev() {
+                    order.swap(i, rng.random_range(0..=i));
+                }
+                order
+            });
+            let odd = if clean {
+                Just(0u8).boxed()
+            } else {
+                prop_oneof![12 => Just(0u8), 1 => 1..5u8].boxed()
+            };
+            (values, order, spaces(clean), odd)
+                .prop_map(|(values, order, spaces, odd)| {
+                    let mut sure = spaces.iter().all(|p| p.1);
+                    let mut spaces = spaces.into_iter().map(|p| p.0).cycle();
+                    let mut members: Vec<(String, Piece)> = order
+                        .iter()
+                        .filter(|&&i| values[i].2)
+                        .map(|&i| (format!("\"{}\"", values[i].0), values[i].1.clone()))
+                        .collect();
+                    match odd {
+                        1 if !members.is_empty() => {
+                            let again = members[0].clone();
+                            members.push(again);
+                            sure = false;
+                        }
+                        2 => {
+                            members.push(("\"payer\"".to_owned(), ("\"x\"".to_owned(), true)));
+                            sure = false;
+                        }
+                        3 if !members.is_empty() => {
+                            // The same name, its first letter escaped.
+                            let name = &members[0].0;
+                            members[0].0 = format!("\"\\u{:04x}{}", name.as_bytes()[1], &name[2..]);
+                            sure = false;
+                        }
+                        _ => {}
+                    }
+                    let mut out = String::from("{");
+                    for (k, (name, (value, ok))) in members.iter().enumerate() {
+                        if k > 0 {
+                            out.push_str(&spaces.next().unwrap());
+                            out.push(',');
+                        }
+                        for token in [name.as_str(), ":", value] {
+                            out.push_str(&spaces.next().unwrap());
+                            out.push_str(token);
+                        }
+                        sure &= ok;
+                    }
+                    if odd == 4 && !members.is_empty() {
+                        out.push(',');
+                        sure = false;
+                    }
+                    out.push_str(&spaces.next().unwrap());
+                    out.push('}');
+                    (out, sure)
+                })
+                .boxed()
+        }
+
+        /// A list of `item`s, or `null`.
+        fn list(clean: bool, item: BoxedStrategy<Piece>) -> BoxedStrategy<Piece> {
+            let items =
+                (prop::collection::vec(item, 0..5), spaces(clean)).prop_map(|(items, spaces)| {
+                    let mut sure = spaces.iter().all(|p| p.1);
+                    let mut spaces = spaces.into_iter().map(|p| p.0).cycle();
+                    let mut out = String::from("[");
+                    for (k, (item, ok)) in items.iter().enumerate() {
+                        if k > 0 {
+                            out.push(',');
+                        }
+                        out.push_str(&spaces.next().unwrap());
+                        out.push_str(item);
+                        out.push_str(&spaces.next().unwrap());
+                        sure &= ok;
+                    }
+                    out.push_str(&spaces.next().unwrap());
+                    out.push(']');
+                    (out, sure)
+                });
+            prop_oneof![1 => Just(("null".to_owned(), true)), 8 => items].boxed()
+        }
+
+        fn claim(clean: bool) -> BoxedStrategy<Piece> {
+            let patient = prop_oneof![
+                1 => Just(("null".to_owned(), true)),
+                6 => object(
+                    clean,
+                    vec![
+                        ("sex", text(clean)),
+                        ("birth_date", text(clean)),
+                        ("age", number_field(clean)),
+                    ],
+                ),
+            ];
+            let diagnosis = prop_oneof![
+                2 => string(clean),
+                1 => pick(clean, &[("null", false), ("{}", true), ("[]", false)]),
+                6 => object(clean, vec![("code", text(clean)), ("poa", text(clean))]),
+            ];
+            let procedure = object(clean, vec![("code", text(clean)), ("date", text(clean))]);
+            let modifiers = prop_oneof![1 => string(clean), 4 => list(clean, text(clean))];
+            let line = object(
+                clean,
+                vec![
+                    ("code", text(clean)),
+                    ("modifiers", modifiers.boxed()),
+                    ("units", number_field(clean)),
+                    ("dx_pointers", list(clean, number_field(clean))),
+                    ("service_date", text(clean)),
+                    ("charge", number_field(clean)),
+                ],
+            );
+            let claim = object(
+                clean,
+                vec![
+                    ("id", text(clean)),
+                    ("type", text(clean)),
+                    ("patient", patient.boxed()),
+                    ("service_date", text(clean)),
+                    ("admission_date", text(clean)),
+                    ("discharge_date", text(clean)),
+                    ("discharge_status", text(clean)),
+                    ("diagnoses", list(clean, diagnosis.boxed())),
+                    ("admitting_diagnosis", text(clean)),
+                    ("procedures", list(clean, procedure)),
+                    ("lines", list(clean, line)),
+                ],
+            );
+            let ends = (
+                spaces(clean),
+                pick(clean, &[("", true), ("x", false), ("{}", false)]),
+            );
+            (claim, ends)
+                .prop_map(|((claim, ok), (spaces, (tail, tail_ok)))| {
+                    let sure = ok && tail_ok && spaces[..2].iter().all(|p| p.1);
+                    (format!("{}{claim}{}{tail}", spaces[0].0, spaces[1].0), sure)
+                })
+                .boxed()
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(2000))]
+
+            #[test]
+            fn answers_as_serde_does((text, sure) in prop_oneof![claim(true), claim(false)]) {
+                let fast = read(&text);
+                prop_assert!(fast.is_some() || !sure, "declined {}", text);
+                if let Some(fast) = fast {
+                    let slow = serde_json::from_str::<ClaimRef<'_>>(&text);
+                    prop_assert!(slow.is_ok(), "serde refuses {}: {:?}", text, slow.err());
+                    prop_assert_eq!(format!("{fast:?}"), format!("{:?}", slow.unwrap()), "{}", text);
+                }
+            }
+        }
+    }
 }
