@@ -50,36 +50,49 @@ enum Field {
 
 use Field::*;
 
-/// Each kind of object's fields and their names, in the order serde writes
-/// them (the order of the structs' fields): in compact JSON written that
-/// way, [`Reader::key`] finds each name at its first try. A field is
-/// handed on as its `Field`, not its name, so that the reader branches on
-/// it once (a `match` on the name would compare the name again).
+/// Each kind of object's fields, each with its name as compact JSON
+/// writes it ([`key!`]), in the order serde writes them (the order of the
+/// structs' fields): [`Reader::key`] tries them in this order, skipping
+/// those already read, so in JSON written that way the first it tries is
+/// usually the one. A field is handed on as its `Field`, not its name, so
+/// that the reader branches on it once (a `match` on the name would
+/// compare the name again).
 type Names = [(&'static str, Field)];
 
+/// A field's name as compact JSON writes it: in quotes, `:` right after.
+macro_rules! key {
+    ($name:literal) => {
+        concat!('"', $name, "\":")
+    };
+}
+
 const CLAIM: &Names = &[
-    ("id", Id),
-    ("type", Type),
-    ("patient", Patient),
-    ("service_date", ServiceDate),
-    ("admission_date", AdmissionDate),
-    ("discharge_date", DischargeDate),
-    ("discharge_status", DischargeStatus),
-    ("diagnoses", Diagnoses),
-    ("admitting_diagnosis", AdmittingDiagnosis),
-    ("procedures", Procedures),
-    ("lines", Lines),
+    (key!("id"), Id),
+    (key!("type"), Type),
+    (key!("patient"), Patient),
+    (key!("service_date"), ServiceDate),
+    (key!("admission_date"), AdmissionDate),
+    (key!("discharge_date"), DischargeDate),
+    (key!("discharge_status"), DischargeStatus),
+    (key!("diagnoses"), Diagnoses),
+    (key!("admitting_diagnosis"), AdmittingDiagnosis),
+    (key!("procedures"), Procedures),
+    (key!("lines"), Lines),
 ];
-const PATIENT: &Names = &[("sex", Sex), ("birth_date", BirthDate), ("age", Age)];
-const DIAGNOSIS: &Names = &[("code", Code), ("poa", Poa)];
-const PROCEDURE: &Names = &[("code", Code), ("date", Date)];
+const PATIENT: &Names = &[
+    (key!("sex"), Sex),
+    (key!("birth_date"), BirthDate),
+    (key!("age"), Age),
+];
+const DIAGNOSIS: &Names = &[(key!("code"), Code), (key!("poa"), Poa)];
+const PROCEDURE: &Names = &[(key!("code"), Code), (key!("date"), Date)];
 const LINE: &Names = &[
-    ("code", Code),
-    ("modifiers", Modifiers),
-    ("units", Units),
-    ("dx_pointers", DxPointers),
-    ("service_date", ServiceDate),
-    ("charge", Charge),
+    (key!("code"), Code),
+    (key!("modifiers"), Modifiers),
+    (key!("units"), Units),
+    (key!("dx_pointers"), DxPointers),
+    (key!("service_date"), ServiceDate),
+    (key!("charge"), Charge),
 ];
 
 struct Reader<'a> {
@@ -155,27 +168,28 @@ impl<'a> Reader<'a> {
         self.slice(start, end)
     }
 
-    /// The index in `names` of the next field's name, its `:` read too;
-    /// `None` for a name not in `names` or already `seen`. In compact JSON the name is
-    /// written plainly right here, followed at once by `":`, so its bytes
-    /// are compared in place with each name not yet `seen` (the names are
-    /// constants: each comparison is a few word compares). Anything else
-    /// (white space, an escape, a name met again) takes the general way.
+    /// The index in `names` and the field of the next field's name, its
+    /// `:` read too; `None` for a name not in `names` or already `seen`.
+    /// In compact JSON the name is written plainly right here, `":` right
+    /// after, so the bytes are compared in place with each key not yet
+    /// `seen` (constants: a length check and a few word compares each, no
+    /// scan for the closing quote). Anything else (white space, an escape,
+    /// a name met again) takes the general way.
     #[inline(always)]
     fn key(&mut self, names: &Names, seen: u32) -> Option<(usize, Field)> {
-        if let Some([b'"', rest @ ..]) = self.bytes().get(self.at..) {
-            for (i, &(name, field)) in names.iter().enumerate() {
-                if seen & 1 << i == 0 {
-                    if let Some([b'"', b':', ..]) = rest.strip_prefix(name.as_bytes()) {
-                        self.at += name.len() + 3;
-                        return Some((i, field));
-                    }
-                }
+        let rest = self.bytes().get(self.at..)?;
+        for (i, &(key, field)) in names.iter().enumerate() {
+            if seen & 1 << i == 0 && rest.starts_with(key.as_bytes()) {
+                self.at += key.len();
+                return Some((i, field));
             }
         }
         let name = self.string()?;
         self.eat(b':')?;
-        let i = names.iter().position(|&(n, _)| n == name)?;
+        // The name between the quote and `":`.
+        let i = names
+            .iter()
+            .position(|&(key, _)| key[1..key.len() - 2] == *name)?;
         (seen & 1 << i == 0).then_some((i, names[i].1))
     }
 
