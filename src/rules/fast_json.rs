@@ -51,7 +51,7 @@ enum Field {
 use Field::*;
 
 /// Each kind of object's fields, each with its name as compact JSON
-/// writes it ([`key!`]), in the order serde writes them (the order of the
+/// writes it (`key!`), in the order serde writes them (the order of the
 /// structs' fields): [`Reader::key`] tries them in this order, skipping
 /// those already read, so in JSON written that way the first it tries is
 /// usually the one. A field is handed on as its `Field`, not its name, so
