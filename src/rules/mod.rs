@@ -1473,7 +1473,7 @@ impl Engine {
         if object {
             // Read in place: a `ClaimRef` is large, and every move a copy.
             let mut claim = ClaimRef::default();
-            if fast_json::read_claim_into(trimmed, &mut claim) {
+            if fast_json::read_claim(trimmed, &mut claim).is_some() {
                 return self.check_claim_ref(&mut claim, then);
             }
         }
