@@ -392,8 +392,10 @@ pub struct PreparedClaim<'c> {
     dx_flags: DxFlags,
     /// The MCE flags of every procedure together.
     pcs_flags: PcsFlags,
-    /// True if some code's status is neither valid, unchecked nor missing.
-    code_problem: bool,
+    /// The problem statuses some code of the claim has ([`status_bits`]):
+    /// each code validity rule looks at the codes only when its own status
+    /// is there (most claims have a problem of one kind at most).
+    problem_statuses: u8,
     /// False when no two diagnoses share a code.
     pub(crate) dx_repeat_possible: bool,
     /// False when no two lines share a code.
@@ -478,6 +480,28 @@ pub(crate) mod spare {
             let w: Vec<&'static str> = super::relabel(v);
             assert_eq!((w.capacity(), w.as_ptr() as usize), (8, at));
         }
+    }
+}
+
+/// The problem statuses as bits, for [`PreparedClaim::may_have_status`].
+pub(crate) mod status_bits {
+    pub(crate) const UNPARSEABLE: u8 = 1;
+    pub(crate) const OTHER_SYSTEM: u8 = 2;
+    pub(crate) const NOT_IN_TABLE: u8 = 4;
+    pub(crate) const HEADER: u8 = 8;
+    pub(crate) const NOT_VALID_ON_DATE: u8 = 16;
+}
+
+/// A problem status as its bit ([`status_bits`]); 0 for the statuses that
+/// are no problem, as [`CodeStatus::is_problem`] has it.
+fn status_bit(s: CodeStatus) -> u8 {
+    match s {
+        CodeStatus::Valid | CodeStatus::Unchecked | CodeStatus::Missing => 0,
+        CodeStatus::Unparseable(_) => status_bits::UNPARSEABLE,
+        CodeStatus::OtherSystem(_) => status_bits::OTHER_SYSTEM,
+        CodeStatus::NotInTable => status_bits::NOT_IN_TABLE,
+        CodeStatus::Header => status_bits::HEADER,
+        CodeStatus::NotValidOnDate => status_bits::NOT_VALID_ON_DATE,
     }
 }
 
@@ -1011,10 +1035,13 @@ impl<'c> PreparedClaim<'c> {
                     .birth_date()
                     .is_some_and(|b| b.parse::<Date>().is_ok()),
             };
-        let code_problem = diagnoses.iter().any(|d| d.status.is_problem())
-            || admitting.as_ref().is_some_and(|d| d.status.is_problem())
-            || procedures.iter().any(|p| p.status.is_problem())
-            || lines.iter().any(|l| l.status.is_problem());
+        let problem_statuses = diagnoses
+            .iter()
+            .map(|d| d.status)
+            .chain(admitting.as_ref().map(|d| d.status))
+            .chain(procedures.iter().map(|p| p.status))
+            .chain(lines.iter().map(|l| l.status))
+            .fold(0, |bits, s| bits | status_bit(s));
         let dx_flags = diagnoses
             .iter()
             .filter_map(|d| d.flags)
@@ -1050,7 +1077,7 @@ impl<'c> PreparedClaim<'c> {
             src,
             dx_flags,
             pcs_flags,
-            code_problem,
+            problem_statuses,
             dx_repeat_possible,
             line_repeat_possible,
         }
@@ -1118,7 +1145,15 @@ impl<'c> PreparedClaim<'c> {
     /// ```
     #[inline]
     pub fn has_code_problem(&self) -> bool {
-        self.code_problem
+        self.problem_statuses != 0
+    }
+
+    /// True if some code may have one of the statuses `bits` stands for
+    /// (an OR of [`status_bits`]): a code validity rule's quick test
+    /// before it walks the codes.
+    #[inline]
+    pub(crate) fn may_have_status(&self, bits: u8) -> bool {
+        self.problem_statuses & bits != 0
     }
 
     /// The principal (institutional) or first-listed diagnosis.

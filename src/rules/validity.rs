@@ -4,6 +4,7 @@
 //! `hcpcs-beyond-horizon`.
 
 use super::msg::{cat, Piece};
+use super::prepared::status_bits;
 use super::{rule, CodeStatus, PreparedClaim, PreparedDx, Rule};
 use crate::date::Date;
 use crate::icd10cm::IcdCmInfo;
@@ -243,7 +244,8 @@ rule!(
     Error,
     "a code that is not a code of its system, or in no bundled (or loaded) release",
     |c, out| {
-        if !c.has_code_problem() {
+        // Only unparseable codes and codes in no table are this rule's.
+        if !c.may_have_status(status_bits::UNPARSEABLE | status_bits::NOT_IN_TABLE) {
             return;
         }
         for it in items(c) {
@@ -285,7 +287,7 @@ rule!(
     NotValidOnDate, "code-not-valid-on-date", Error,
     "a code that exists but is not valid on the date of service (the message gives its validity window)",
     |c, out| {
-        if !c.has_code_problem() {
+        if !c.may_have_status(status_bits::NOT_VALID_ON_DATE) {
             return;
         }
         for it in items(c) {
@@ -337,7 +339,7 @@ rule!(
     HeaderCode, "header-code", Error,
     "an ICD-10-CM category or subcategory that is not billable, including a code missing its 7th character",
     |c, out| {
-        if !c.has_code_problem() {
+        if !c.may_have_status(status_bits::HEADER) {
             return;
         }
         for it in items(c) {
@@ -392,7 +394,7 @@ rule!(
     SystemMismatch, "code-system-mismatch", Error,
     "a code of the wrong system for its place: a PCS code on a line, a CPT code in procedures, a diagnosis as a line code",
     |c, out| {
-        if !c.has_code_problem() {
+        if !c.may_have_status(status_bits::OTHER_SYSTEM) {
             return;
         }
         for it in items(c) {
