@@ -440,6 +440,20 @@ fn artificial_heart_pair(c: &PreparedClaim<'_>, f: PcsFlags) -> bool {
 
 /// Why a procedure is non-covered on this claim, if it is.
 fn noncovered_reason(c: &PreparedClaim<'_>, f: PcsFlags) -> Option<String> {
+    // Every reason below needs one of these flags; most procedures have none.
+    const ANY: PcsFlags = PcsFlags::from_bits(
+        PcsFlags::NONCOVERED.bits()
+            | PcsFlags::NONCOVERED_6.bits()
+            | PcsFlags::NONCOVERED_7.bits()
+            | PcsFlags::NONCOVERED_Z302.bits()
+            | PcsFlags::NONCOVERED_12_AGE_LE_60.bits()
+            | PcsFlags::LIMITED_COVERAGE_ARTIFICIAL_HEART_A.bits()
+            | PcsFlags::LIMITED_COVERAGE_ARTIFICIAL_HEART_B.bits()
+            | PcsFlags::NONCOVERED_45.bits(),
+    );
+    if !f.intersects(ANY) {
+        return None;
+    }
     let any_dx = |flag: DxFlags| c.diagnoses.iter().find(|d| d.has(flag));
     if f.contains(PcsFlags::NONCOVERED) {
         return Some("Medicare does not cover it".into());
@@ -553,18 +567,32 @@ rule!(
     }
 );
 
+/// `str::trim`, without its Unicode scan for a status that starts and
+/// ends with a visible ASCII character (as statuses do): nothing to trim.
+fn trim_status(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
 rule!(
     InvalidDischargeStatus, "invalid-discharge-status", Error,
     "a missing or invalid patient discharge status for the discharge date (institutional, the MCE's dated list)",
     |c, out| {
         if c.kind != ClaimKind::Institutional { return }
-        let raw = c.discharge_status.map(str::trim).filter(|s| !s.is_empty());
+        let raw = c.discharge_status.map(trim_status).filter(|s| !s.is_empty());
         let Some(raw) = raw else {
             out.emit_parts::<&str>(None, "discharge_status", &[], |m| m.push_str("the inpatient claim has no patient discharge status"));
             return;
         };
         let date: Option<Date> = c.discharge_date.date.or(c.date);
-        let n = if raw.len() <= 2 && raw.bytes().all(|b| b.is_ascii_digit()) { raw.parse::<u8>().ok() } else { None };
+        // One or two digits (`raw` is not empty): the number, as `parse` gives it.
+        let n = if raw.len() <= 2 && raw.bytes().all(|b| b.is_ascii_digit()) {
+            Some(raw.bytes().fold(0u8, |n, b| n * 10 + (b - b'0')))
+        } else {
+            None
+        };
         let ok = match (n, date) {
             (Some(n), Some(d)) => mce::discharge_status_valid(n, d),
             (Some(_), None) => true,

@@ -1467,9 +1467,16 @@ impl Engine {
         input: &str,
         then: impl FnOnce(Option<&str>, Vec<Finding>) -> R,
     ) -> R {
-        let trimmed = input.trim_start_matches('\u{feff}');
+        // Lines seldom start with a byte order mark: test for one before
+        // the trimming loop.
+        let trimmed = if input.starts_with('\u{feff}') {
+            input.trim_start_matches('\u{feff}')
+        } else {
+            input
+        };
         // A claim is a JSON object: serde would read an array field by field.
-        let object = trimmed.trim_start().starts_with('{');
+        // (A line that starts with its `{` needs no whitespace trimmed.)
+        let object = trimmed.starts_with('{') || trimmed.trim_start().starts_with('{');
         if object {
             // Read in place: a `ClaimRef` is large, and every move a copy.
             let mut claim = ClaimRef::default();
