@@ -215,12 +215,32 @@ impl FromStr for Date {
 
     /// Accepts `YYYY-MM-DD` and `YYYYMMDD`, with surrounding whitespace.
     fn from_str(s: &str) -> Result<Date, ParseDateError> {
-        // The fast path: exactly `YYYY-MM-DD`, all digits.
-        if let [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = *s.as_bytes() {
-            let d = [y0, y1, y2, y3, m0, m1, d0, d1].map(|b| u32::from(b.wrapping_sub(b'0')));
-            if d.iter().all(|&x| x < 10) {
-                let year = d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3];
-                return Date::new(year, d[4] * 10 + d[5], d[6] * 10 + d[7]);
+        // The fast path: exactly `YYYY-MM-DD`, all digits. `YYYY-MM-` is
+        // tested and combined as one 64-bit word with its dashes made '0'
+        // (claims carry two or three dates each), `DD` byte by byte.
+        let b = s.as_bytes();
+        if let (Some(&[d0, d1]), Ok(a)) = (b.get(8..), <[u8; 8]>::try_from(&b[..b.len().min(8)])) {
+            const DASHES: u64 = 0xFF00_00FF_0000_0000;
+            const DASHES_TO_ZEROS: u64 = 0x3000_0030_0000_0000 ^ 0x2D00_002D_0000_0000;
+            let w = u64::from_le_bytes(a);
+            // A byte is a digit (0x30–0x39) when its high nibble is 3,
+            // before and after adding 6 (no byte carries into the next).
+            const HIGH: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+            const ZEROS: u64 = 0x3030_3030_3030_3030;
+            let w = w ^ DASHES_TO_ZEROS;
+            if w & DASHES == 0x3000_0030_0000_0000
+                && w & HIGH == ZEROS
+                && w.wrapping_add(0x0606_0606_0606_0606) & HIGH == ZEROS
+                && d0.is_ascii_digit()
+                && d1.is_ascii_digit()
+            {
+                let v = w & 0x0F0F_0F0F_0F0F_0F0F;
+                // Byte k now holds 10 × digit k + digit k+1 (each at most
+                // 99, so no carries): YY YY at bytes 0 and 2, MM at byte 5.
+                let pairs = v * 10 + (v >> 8);
+                let byte = |k: u32| (pairs >> (8 * k)) as u32 & 0xFF;
+                let day = u32::from(d0 - b'0') * 10 + u32::from(d1 - b'0');
+                return Date::new(byte(0) * 100 + byte(2), byte(5), day);
             }
         }
         parse_general(s)
@@ -314,6 +334,33 @@ mod tests {
             "２０２４-02-29".parse::<Date>(),
             Err(ParseDateError::Format)
         );
+    }
+
+    /// The word-at-a-time fast path answers as the byte-by-byte parser:
+    /// every month and day around the valid ranges, years at the ends, and
+    /// each digit position replaced by the bytes next to '0' and '9'.
+    #[test]
+    fn fast_path_answers_as_the_general_parser() {
+        let mut texts = Vec::new();
+        for y in [0, 1, 999, 1999, 2000, 2024, 2100, 9999] {
+            for m in 0..=13 {
+                for d in 0..=32 {
+                    texts.push(format!("{y:04}-{m:02}-{d:02}"));
+                }
+            }
+        }
+        for at in [0, 1, 2, 3, 5, 6, 8, 9] {
+            for b in [b'/', b':', b' ', 0x0F, 0x39 + 6, 0xFA] {
+                let mut t = b"2024-02-29".to_vec();
+                t[at] = b;
+                if let Ok(t) = String::from_utf8(t) {
+                    texts.push(t);
+                }
+            }
+        }
+        for t in &texts {
+            assert_eq!(t.parse::<Date>(), parse_general(t), "{t}");
+        }
     }
 
     #[test]

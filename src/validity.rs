@@ -209,19 +209,27 @@ impl DatedRows {
 
     /// The flag bits of row `i` on `date`, or `None` if not valid then.
     pub fn flags_on(&self, i: usize, date: Date) -> Option<u32> {
+        self.flags_as_of(i, self.as_of(date))
+    }
+
+    /// [`flags_on`](Self::flags_on) for the date `as_of` was made for: a
+    /// claim's codes share one date, worked out once for all of them.
+    #[inline]
+    pub fn flags_as_of(&self, i: usize, as_of: AsOf) -> Option<u32> {
         // Most codes have one period: one load, no second miss.
         let single = self.single_window[i];
         if single != u64::MAX {
-            let d = u64::from(self.as_of(date).compact);
+            let d = u64::from(as_of.compact);
             let (from, to) = (single >> 48, (single >> 32) & 0xFFFF);
             return (from <= d && d <= to).then_some(single as u32);
         }
-        self.flags_on_scan(i, date)
+        self.flags_on_scan(i, as_of)
     }
 
-    /// [`flags_on`](Self::flags_on) by looking through the row's periods.
-    fn flags_on_scan(&self, i: usize, date: Date) -> Option<u32> {
-        let d = date.yyyymmdd().min(self.horizon);
+    /// [`flags_as_of`](Self::flags_as_of) by looking through the row's periods.
+    fn flags_on_scan(&self, i: usize, as_of: AsOf) -> Option<u32> {
+        // `as_of` is already the date capped at the horizon.
+        let d = as_of.yyyymmdd;
         self.raw(i)
             .iter()
             .find(|&&(s, e, _)| s <= d && d <= e)
@@ -272,7 +280,7 @@ mod tests {
                     };
                     assert_eq!(
                         dated.flags_on(i, date),
-                        dated.flags_on_scan(i, date),
+                        dated.flags_on_scan(i, dated.as_of(date)),
                         "row {i} on {date}"
                     );
                 }

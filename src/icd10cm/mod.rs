@@ -74,6 +74,13 @@ pub fn release_on(date: Date) -> Option<DatedRelease> {
     release::release_on(&t::CM_RELEASES, t::CM_HORIZON, date)
 }
 
+/// `date` as [`mce_as_of`](IcdCmInfo::mce_as_of) takes it: worked out once
+/// for all of a claim's codes.
+#[inline]
+pub(crate) fn mce_date(date: Date) -> crate::validity::AsOf {
+    DATED.as_of(date)
+}
+
 pub(crate) static DATED: DatedRows = DatedRows {
     win_start: &t::CM_WIN_START,
     windows: &t::CM_WINDOWS,
@@ -586,6 +593,13 @@ impl IcdCmInfo {
     /// ```
     pub fn mce_on(self, date: Date) -> Option<DxFlags> {
         DATED.flags_on(self.i(), date).map(DxFlags::from_bits)
+    }
+
+    /// [`mce_on`](Self::mce_on) for a date made once for many codes
+    /// ([`mce_date`]).
+    #[inline]
+    pub(crate) fn mce_as_of(self, as_of: crate::validity::AsOf) -> Option<DxFlags> {
+        DATED.flags_as_of(self.i(), as_of).map(DxFlags::from_bits)
     }
 
     /// Every MCE period of the code (a new one starts whenever its flags change).

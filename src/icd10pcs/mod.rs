@@ -30,6 +30,13 @@ pub use crate::validity::ValidityWindow;
 use crate::validity::{merge, nearest, text_at, titles_on, DatedRows};
 use std::fmt;
 
+/// `date` as [`mce_as_of`](IcdPcsInfo::mce_as_of) takes it: worked out once
+/// for all of a claim's codes.
+#[inline]
+pub(crate) fn mce_date(date: Date) -> crate::validity::AsOf {
+    DATED.as_of(date)
+}
+
 pub(crate) static DATED: DatedRows = DatedRows {
     win_start: &t::PCS_WIN_START,
     windows: &t::PCS_WINDOWS,
@@ -476,6 +483,13 @@ impl IcdPcsInfo {
     /// ```
     pub fn mce_on(self, date: Date) -> Option<PcsFlags> {
         DATED.flags_on(self.i(), date).map(PcsFlags::from_bits)
+    }
+
+    /// [`mce_on`](Self::mce_on) for a date made once for many codes
+    /// ([`mce_date`]).
+    #[inline]
+    pub(crate) fn mce_as_of(self, as_of: crate::validity::AsOf) -> Option<PcsFlags> {
+        DATED.flags_as_of(self.i(), as_of).map(PcsFlags::from_bits)
     }
 
     /// Every MCE period of the code.

@@ -684,11 +684,19 @@ fn look_up_codes(
         p.info = p.code.and_then(IcdPcs::info);
     }
     if let Some(date) = date {
-        for d in dxs.iter_mut() {
-            d.flags = d.info.and_then(|info| info.mce_on(date));
+        // The date as each code set's table compares it, once a claim
+        // (not once a code), and only for a code set the claim uses.
+        if !dxs.is_empty() {
+            let on = crate::icd10cm::mce_date(date);
+            for d in dxs.iter_mut() {
+                d.flags = d.info.and_then(|info| info.mce_as_of(on));
+            }
         }
-        for p in pcs.iter_mut() {
-            p.flags = p.info.and_then(|info| info.mce_on(date));
+        if !pcs.is_empty() {
+            let on = crate::icd10pcs::mce_date(date);
+            for p in pcs.iter_mut() {
+                p.flags = p.info.and_then(|info| info.mce_as_of(on));
+            }
         }
     }
     for d in dxs.iter_mut() {
