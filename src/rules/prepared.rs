@@ -505,15 +505,18 @@ fn status_bit(s: CodeStatus) -> u8 {
     }
 }
 
-/// True if two of the keys may be equal: exact for up to 16 keys (the
-/// claims the duplicate rules see almost always), `true` beyond.
-fn may_repeat(keys: impl Iterator<Item = u64>) -> bool {
-    let mut seen = [0u64; 16];
-    for (n, k) in keys.enumerate() {
-        if n == seen.len() || seen[..n].contains(&k) {
+/// True if two of the items' keys may be equal: exact for up to 16 keys
+/// (the claims the duplicate rules see almost always), `true` beyond. Each
+/// key is compared with the earlier items' in place (claims have a few
+/// codes: no array of keys to set up first).
+fn may_repeat<T>(items: &[T], key: impl Fn(&T) -> Option<u64>) -> bool {
+    let mut n = 0;
+    for (i, item) in items.iter().enumerate() {
+        let Some(k) = key(item) else { continue };
+        if n == 16 || items[..i].iter().any(|earlier| key(earlier) == Some(k)) {
             return true;
         }
-        seen[n] = k;
+        n += 1;
     }
     false
 }
@@ -1008,24 +1011,45 @@ impl<'c> PreparedClaim<'c> {
                 message: "the professional claim has no service line".into(),
             });
         }
-        // A missing or blank code is prepared with `raw == ""`, status Missing.
-        for d in diagnoses.iter().filter(|d| is_blank(d.raw)) {
-            problems.push(Problem {
-                field: format!("diagnoses[{}].code", d.index),
-                message: format!("diagnosis {} has no code", d.index + 1),
-            });
+        // One pass over each list gathers what the rules ask of the claim
+        // as a whole: the problem statuses, the flags, the missing codes.
+        // A code's status is Missing exactly when its text is missing or
+        // blank (`parse_dx`, `parse_pcs`, `prepare_line`).
+        let mut problem_statuses = admitting.as_ref().map_or(0, |d| status_bit(d.status));
+        let mut dx_flags = DxFlags::NONE;
+        for d in &diagnoses {
+            problem_statuses |= status_bit(d.status);
+            if let Some(f) = d.flags {
+                dx_flags = dx_flags | f;
+            }
+            if d.status == CodeStatus::Missing {
+                problems.push(Problem {
+                    field: format!("diagnoses[{}].code", d.index),
+                    message: format!("diagnosis {} has no code", d.index + 1),
+                });
+            }
         }
-        for p in procedures.iter().filter(|p| is_blank(p.raw)) {
-            problems.push(Problem {
-                field: format!("procedures[{}].code", p.index),
-                message: format!("procedure {} has no code", p.index + 1),
-            });
+        let mut pcs_flags = PcsFlags::NONE;
+        for p in &procedures {
+            problem_statuses |= status_bit(p.status);
+            if let Some(f) = p.flags {
+                pcs_flags = pcs_flags | f;
+            }
+            if p.status == CodeStatus::Missing {
+                problems.push(Problem {
+                    field: format!("procedures[{}].code", p.index),
+                    message: format!("procedure {} has no code", p.index + 1),
+                });
+            }
         }
-        for l in lines.iter().filter(|l| is_blank(l.raw)) {
-            problems.push(Problem {
-                field: format!("lines[{}].code", l.index),
-                message: format!("line {} has no procedure code", l.index + 1),
-            });
+        for l in &lines {
+            problem_statuses |= status_bit(l.status);
+            if l.status == CodeStatus::Missing {
+                problems.push(Problem {
+                    field: format!("lines[{}].code", l.index),
+                    message: format!("line {} has no procedure code", l.index + 1),
+                });
+            }
         }
         // Age in years at admission (institutional) or service.
         let age_date = match kind {
@@ -1043,25 +1067,8 @@ impl<'c> PreparedClaim<'c> {
                     .birth_date()
                     .is_some_and(|b| b.parse::<Date>().is_ok()),
             };
-        let problem_statuses = diagnoses
-            .iter()
-            .map(|d| d.status)
-            .chain(admitting.as_ref().map(|d| d.status))
-            .chain(procedures.iter().map(|p| p.status))
-            .chain(lines.iter().map(|l| l.status))
-            .fold(0, |bits, s| bits | status_bit(s));
-        let dx_flags = diagnoses
-            .iter()
-            .filter_map(|d| d.flags)
-            .fold(DxFlags::NONE, |a, f| a | f);
-        let pcs_flags = procedures
-            .iter()
-            .filter_map(|p| p.flags)
-            .fold(PcsFlags::NONE, |a, f| a | f);
-        let dx_repeat_possible =
-            may_repeat(diagnoses.iter().filter_map(|d| d.code.map(IcdCm::key)));
-        let line_repeat_possible =
-            may_repeat(lines.iter().filter_map(|l| l.code.map(ProcedureCode::key)));
+        let dx_repeat_possible = may_repeat(&diagnoses, |d| d.code.map(IcdCm::key));
+        let line_repeat_possible = may_repeat(&lines, |l| l.code.map(ProcedureCode::key));
         PreparedClaim {
             id: claim.id(),
             sex_text,
