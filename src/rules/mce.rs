@@ -93,6 +93,35 @@ pub(crate) fn rules() -> Vec<Box<dyn Rule>> {
     ]
 }
 
+/// The gate of each MCE rule that finds nothing unless the claim has one
+/// of some flags ([`gate`](super::prepared::gate); each rule's body tests
+/// the same first): the engine skips the rule on the other claims.
+pub(super) fn gate(id: &str) -> Option<u64> {
+    use super::prepared::gate::{dx, pcs, statuses, ANY_STATUS};
+    Some(match id {
+        // A problem with the admitting diagnosis is a problem status.
+        "invalid-admitting-diagnosis" => statuses(ANY_STATUS),
+        "age-conflict" => dx(DxFlags::NEWBORN | DxFlags::PEDIATRIC | DxFlags::MATERNITY | DxFlags::ADULT),
+        "sex-conflict" => dx(DxFlags::MALE | DxFlags::FEMALE) | pcs(PcsFlags::MALE | PcsFlags::FEMALE),
+        "manifestation-as-principal" => dx(DxFlags::MANIFESTATION),
+        "external-cause-as-principal" => dx(DxFlags::EXTERNAL_CAUSE),
+        "unacceptable-principal" => dx(DxFlags::UNACCEPTABLE),
+        "requires-secondary-diagnosis" => dx(DxFlags::REQUIRES_SECONDARY),
+        "questionable-admission" => dx(DxFlags::QUESTIONABLE_ADMISSION),
+        "questionable-obstetric-admission" => pcs(PcsFlags::CESAREAN | PcsFlags::VAGINAL_DELIVERY),
+        "unspecified-code" => dx(DxFlags::UNSPECIFIED),
+        "wrong-procedure-performed" => dx(DxFlags::WRONG_PROCEDURE),
+        "noncovered-procedure" => pcs(NONCOVERED_REASONS),
+        "limited-coverage" => pcs(
+            PcsFlags::LIMITED_COVERAGE
+                | PcsFlags::LIMITED_COVERAGE_ARTIFICIAL_HEART_A
+                | PcsFlags::LIMITED_COVERAGE_ARTIFICIAL_HEART_B,
+        ),
+        "inconsistent-length-of-stay" => pcs(PcsFlags::LENGTH_OF_STAY),
+        _ => return None,
+    })
+}
+
 fn category_name(c: AgeCategory) -> &'static str {
     match c {
         AgeCategory::Newborn => "newborn",
@@ -438,20 +467,22 @@ fn artificial_heart_pair(c: &PreparedClaim<'_>, f: PcsFlags) -> bool {
         && c.any_procedure_has(PcsFlags::LIMITED_COVERAGE_ARTIFICIAL_HEART_B)
 }
 
+/// The procedure flags [`noncovered_reason`] gives a reason for.
+const NONCOVERED_REASONS: PcsFlags = PcsFlags::from_bits(
+    PcsFlags::NONCOVERED.bits()
+        | PcsFlags::NONCOVERED_6.bits()
+        | PcsFlags::NONCOVERED_7.bits()
+        | PcsFlags::NONCOVERED_Z302.bits()
+        | PcsFlags::NONCOVERED_12_AGE_LE_60.bits()
+        | PcsFlags::LIMITED_COVERAGE_ARTIFICIAL_HEART_A.bits()
+        | PcsFlags::LIMITED_COVERAGE_ARTIFICIAL_HEART_B.bits()
+        | PcsFlags::NONCOVERED_45.bits(),
+);
+
 /// Why a procedure is non-covered on this claim, if it is.
 fn noncovered_reason(c: &PreparedClaim<'_>, f: PcsFlags) -> Option<String> {
     // Every reason below needs one of these flags; most procedures have none.
-    const ANY: PcsFlags = PcsFlags::from_bits(
-        PcsFlags::NONCOVERED.bits()
-            | PcsFlags::NONCOVERED_6.bits()
-            | PcsFlags::NONCOVERED_7.bits()
-            | PcsFlags::NONCOVERED_Z302.bits()
-            | PcsFlags::NONCOVERED_12_AGE_LE_60.bits()
-            | PcsFlags::LIMITED_COVERAGE_ARTIFICIAL_HEART_A.bits()
-            | PcsFlags::LIMITED_COVERAGE_ARTIFICIAL_HEART_B.bits()
-            | PcsFlags::NONCOVERED_45.bits(),
-    );
-    if !f.intersects(ANY) {
+    if !f.intersects(NONCOVERED_REASONS) {
         return None;
     }
     let any_dx = |flag: DxFlags| c.diagnoses.iter().find(|d| d.has(flag));

@@ -1093,6 +1093,11 @@ impl EngineBuilder {
             if enabled && inactive.is_none() {
                 rules.push(ActiveRule {
                     rule: r,
+                    // Built-in ids are the built-in rules' (a custom rule with
+                    // one is a `DuplicateRule` error above).
+                    gate: mce::gate(id)
+                        .or_else(|| validity::gate(id))
+                        .unwrap_or(prepared::gate::ALWAYS),
                     id,
                     severity,
                 });
@@ -1148,6 +1153,9 @@ fn left_out_finding(r: &ActiveRule, left_out: usize) -> Finding {
 
 struct ActiveRule {
     rule: Box<dyn Rule>,
+    /// The rule runs on a claim only if the claim's
+    /// [`gate_bits`](PreparedClaim::gate_bits) meet these ([`prepared::gate`]).
+    gate: u64,
     // Read once at build time: one virtual call a rule per claim, not two.
     id: &'static str,
     severity: Severity,
@@ -1372,7 +1380,12 @@ impl Engine {
     /// ```
     pub fn check_prepared(&self, claim: &PreparedClaim<'_>) -> Vec<Finding> {
         let (mut findings, mut recycled) = spare_findings::take();
+        let gate_bits = claim.gate_bits();
         for r in &self.rules {
+            // A rule that needs what the claim lacks is not called at all.
+            if gate_bits & r.gate == 0 {
+                continue;
+            }
             let mut out = Emitter {
                 rule: r.id,
                 severity: r.severity,
@@ -2010,5 +2023,110 @@ mod jsonl_tests {
                 assert_eq!(r.to_jsonl(line), want);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod gate_tests {
+    use super::*;
+    use crate::claim::{Claim, Diagnosis, Patient, Procedure};
+
+    /// Every rule run on the claim, gates or no gates.
+    fn ungated(engine: &Engine, claim: &PreparedClaim<'_>) -> Vec<Finding> {
+        let (mut findings, mut recycled) = (Vec::new(), spare_findings::Recycled::default());
+        for r in &engine.rules {
+            let mut out = Emitter {
+                rule: r.id,
+                severity: r.severity,
+                findings: &mut findings,
+                recycled: &mut recycled,
+                emitted: 0,
+                left_out: 0,
+            };
+            r.rule.check(claim, &mut out);
+            if out.left_out > 0 {
+                let left_out = out.left_out;
+                findings.push(left_out_finding(r, left_out));
+            }
+        }
+        findings
+    }
+
+    /// Each gate names a built-in rule.
+    #[test]
+    fn gates_name_built_in_rules() {
+        for id in RULE_IDS {
+            let gated = mce::gate(id).is_some() as u8 + validity::gate(id).is_some() as u8;
+            assert!(gated <= 1, "{id}");
+        }
+        let gated = RULE_IDS
+            .iter()
+            .filter(|id| mce::gate(id).or_else(|| validity::gate(id)).is_some())
+            .count();
+        assert_eq!(gated, 18);
+    }
+
+    /// Skipping the gated rules changes no finding: claims made of codes
+    /// with and without each MCE flag and each status, both claim types,
+    /// every sex, ages in and out of range, dates around the FY2025 change.
+    #[test]
+    fn gates_skip_only_rules_that_find_nothing() {
+        let engine = Engine::builder().build().unwrap();
+        let dx = [
+            "E11.9", "O80", "Z37.0", "V00.01XA", "N80.0", "E11", "S42.4", "B20", "Z00.6",
+            "Y65.51", "P07.01", "Z30.2", "N40.0", "C61", "R69", "Z99.89", "0VT00ZZ", "99213",
+            "XYZ", "", "E10.9", "A33", "Z51.11", "I10", "F10.10", "R10.9", "Z38.00",
+        ];
+        let pcs = [
+            "0VT00ZZ", "10D00Z1", "10E0XZZ", "5A1955Z", "02YA0Z0", "0UT90ZZ", "02RK0JZ",
+            "02RL0JZ", "0TY00Z0", "0FYG0Z0", "0SRD0JZ", "99213", "E11.9", "0XXXXXX", "",
+        ];
+        let (mut claims, mut fired) = (0, BTreeSet::new());
+        for (i, &(kind, sex, age, date)) in [
+            ("institutional", Some("M"), Some(40.0), "2023-05-01"),
+            ("institutional", Some("F"), Some(30.0), "2025-01-02"),
+            ("institutional", Some("U"), Some(0.0), "2024-09-30"),
+            ("institutional", None, Some(130.0), "2024-10-01"),
+            ("professional", Some("F"), Some(8.0), "2019-03-03"),
+            ("professional", Some("X"), None, "2016-01-01"),
+        ]
+        .iter()
+        .enumerate()
+        {
+            for k in 0..dx.len() {
+                let claim = Claim {
+                    claim_type: Some(kind.into()),
+                    discharge_date: Some(date.into()),
+                    admission_date: Some("2016-01-01".into()),
+                    service_date: Some(date.into()),
+                    discharge_status: Some("01".into()),
+                    patient: Some(Patient {
+                        sex: sex.map(Into::into),
+                        age,
+                        ..Default::default()
+                    }),
+                    diagnoses: (0..1 + (k + i) % 4)
+                        .map(|j| Diagnosis::new(dx[(k + 5 * j + i) % dx.len()]))
+                        .collect(),
+                    procedures: (0..(k + i) % 3)
+                        .map(|j| Procedure::new(pcs[(k + 7 * j + i) % pcs.len()]))
+                        .collect(),
+                    ..Default::default()
+                };
+                let prepared = engine.prepare(&claim);
+                let findings = engine.check_prepared(&prepared);
+                assert_eq!(findings, ungated(&engine, &prepared), "{claim:?}");
+                fired.extend(
+                    findings
+                        .iter()
+                        .map(|f| f.rule.to_string())
+                        .filter(|id| mce::gate(id).or_else(|| validity::gate(id)).is_some()),
+                );
+                claims += 1;
+            }
+        }
+        assert!(claims > 100);
+        // The claims reach most gated rules (else the test would prove little).
+        assert!(fired.len() >= 12, "{fired:?}");
     }
 }

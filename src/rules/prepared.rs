@@ -483,6 +483,44 @@ pub(crate) mod spare {
     }
 }
 
+/// Claim-level tests a rule can be skipped by: a rule whose findings all
+/// need a diagnosis flag, a procedure flag or a code status runs only on the
+/// claims that have one of them ([`PreparedClaim::gate_bits`]). Most claims
+/// have few of the flags: the engine's loop then skips the rule's call.
+pub(crate) mod gate {
+    use super::status_bits;
+    use crate::mce::{DxFlags, PcsFlags};
+
+    /// Where the procedure flags start (the diagnosis flags are bits 0–31).
+    pub(crate) const PCS_SHIFT: u32 = 32;
+    /// Where the problem statuses start (procedure flags use 15 bits).
+    pub(crate) const STATUS_SHIFT: u32 = 48;
+    /// Set for every claim: the gate of a rule that always runs.
+    pub(crate) const ALWAYS: u64 = 1 << 63;
+
+    /// The gate of a rule that needs one of these diagnosis flags.
+    pub(crate) const fn dx(flags: DxFlags) -> u64 {
+        flags.bits() as u64
+    }
+
+    /// The gate of a rule that needs one of these procedure flags.
+    pub(crate) const fn pcs(flags: PcsFlags) -> u64 {
+        (flags.bits() as u64) << PCS_SHIFT
+    }
+
+    /// The gate of a rule that needs a code with one of these statuses ([`status_bits`]).
+    pub(crate) const fn statuses(bits: u8) -> u64 {
+        (bits as u64) << STATUS_SHIFT
+    }
+
+    /// Any problem status.
+    pub(crate) const ANY_STATUS: u8 = status_bits::UNPARSEABLE
+        | status_bits::OTHER_SYSTEM
+        | status_bits::NOT_IN_TABLE
+        | status_bits::HEADER
+        | status_bits::NOT_VALID_ON_DATE;
+}
+
 /// The problem statuses as bits, for [`PreparedClaim::may_have_status`].
 pub(crate) mod status_bits {
     pub(crate) const UNPARSEABLE: u8 = 1;
@@ -1169,6 +1207,17 @@ impl<'c> PreparedClaim<'c> {
     #[inline]
     pub(crate) fn may_have_status(&self, bits: u8) -> bool {
         self.problem_statuses & bits != 0
+    }
+
+    /// What the engine's rule gates ([`gate`]) test: the MCE flags of the
+    /// diagnoses and of the procedures, the problem statuses, and a bit
+    /// every claim has (for the rules that always run).
+    #[inline]
+    pub(crate) fn gate_bits(&self) -> u64 {
+        u64::from(self.dx_flags.bits())
+            | u64::from(self.pcs_flags.bits()) << gate::PCS_SHIFT
+            | u64::from(self.problem_statuses) << gate::STATUS_SHIFT
+            | gate::ALWAYS
     }
 
     /// The principal (institutional) or first-listed diagnosis.

@@ -21,6 +21,20 @@ pub(crate) fn rules() -> Vec<Box<dyn Rule>> {
     ]
 }
 
+/// The gate of each validity rule that looks only at codes of some
+/// statuses ([`gate`](super::prepared::gate); each rule's body tests the
+/// same first): the engine skips the rule on the other claims.
+pub(super) fn gate(id: &str) -> Option<u64> {
+    use super::prepared::gate::statuses;
+    Some(match id {
+        "invalid-code" => statuses(status_bits::UNPARSEABLE | status_bits::NOT_IN_TABLE),
+        "code-not-valid-on-date" => statuses(status_bits::NOT_VALID_ON_DATE),
+        "header-code" => statuses(status_bits::HEADER),
+        "code-system-mismatch" => statuses(status_bits::OTHER_SYSTEM),
+        _ => return None,
+    })
+}
+
 /// Where a code sits on the claim.
 #[derive(Clone, Copy)]
 enum Place {
