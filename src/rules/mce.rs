@@ -109,6 +109,7 @@ pub(super) fn gate(id: &str) -> Option<u64> {
         "requires-secondary-diagnosis" => dx(DxFlags::REQUIRES_SECONDARY),
         "questionable-admission" => dx(DxFlags::QUESTIONABLE_ADMISSION),
         "questionable-obstetric-admission" => pcs(PcsFlags::CESAREAN | PcsFlags::VAGINAL_DELIVERY),
+        "duplicate-of-principal" => super::prepared::gate::DX_REPEAT,
         "unspecified-code" => dx(DxFlags::UNSPECIFIED),
         "wrong-procedure-performed" => dx(DxFlags::WRONG_PROCEDURE),
         "noncovered-procedure" => pcs(NONCOVERED_REASONS),

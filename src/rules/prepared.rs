@@ -497,6 +497,8 @@ pub(crate) mod gate {
     pub(crate) const STATUS_SHIFT: u32 = 48;
     /// Set for every claim: the gate of a rule that always runs.
     pub(crate) const ALWAYS: u64 = 1 << 63;
+    /// Set when two diagnoses may share a code (`dx_repeat_possible`).
+    pub(crate) const DX_REPEAT: u64 = 1 << 62;
 
     /// The gate of a rule that needs one of these diagnosis flags.
     pub(crate) const fn dx(flags: DxFlags) -> u64 {
@@ -1210,13 +1212,15 @@ impl<'c> PreparedClaim<'c> {
     }
 
     /// What the engine's rule gates ([`gate`]) test: the MCE flags of the
-    /// diagnoses and of the procedures, the problem statuses, and a bit
-    /// every claim has (for the rules that always run).
+    /// diagnoses and of the procedures, the problem statuses, whether two
+    /// diagnoses may repeat, and a bit every claim has (for the rules that
+    /// always run).
     #[inline]
     pub(crate) fn gate_bits(&self) -> u64 {
         u64::from(self.dx_flags.bits())
             | u64::from(self.pcs_flags.bits()) << gate::PCS_SHIFT
             | u64::from(self.problem_statuses) << gate::STATUS_SHIFT
+            | if self.dx_repeat_possible { gate::DX_REPEAT } else { 0 }
             | gate::ALWAYS
     }
 

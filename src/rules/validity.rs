@@ -109,11 +109,10 @@ impl Piece for Item<'_> {
     }
 }
 
-/// The codes a validity rule has something to say about.
-fn items<'a>(c: &'a PreparedClaim<'_>) -> impl Iterator<Item = Item<'a>> + 'a {
-    // Diagnoses and the admitting diagnosis differ only in where they sit.
-    let dx_item = move |place: Place, d: &'a PreparedDx<'a>| Item {
-        place,
+/// A diagnosis as a validity rule sees it.
+fn dx_item<'a>(c: &PreparedClaim<'_>, d: &'a PreparedDx<'a>) -> Item<'a> {
+    Item {
+        place: Place::Dx(d.index),
         expected: System::Icd10Cm,
         status: d.status,
         cm: d.info,
@@ -122,12 +121,16 @@ fn items<'a>(c: &'a PreparedClaim<'_>) -> impl Iterator<Item = Item<'a>> + 'a {
         date: c.date,
         raw: d.raw,
         parsed: d.code.as_ref().map(|c| c as &dyn Piece),
-    };
+    }
+}
+
+/// The codes a validity rule has something to say about.
+fn items<'a>(c: &'a PreparedClaim<'_>) -> impl Iterator<Item = Item<'a>> + 'a {
     let dx = c
         .diagnoses
         .iter()
         .filter(|d| d.status.is_problem())
-        .map(move |d| dx_item(Place::Dx(d.index), d));
+        .map(move |d| dx_item(c, d));
     // The admitting diagnosis has its own rule (`invalid-admitting-diagnosis`,
     // CMS's INVALID_ADMIT_DX), as CMS's MCE keeps it apart from INVALID_CODE.
     let pcs = c
@@ -356,10 +359,10 @@ rule!(
         if !c.may_have_status(status_bits::HEADER) {
             return;
         }
-        for it in items(c) {
-            if it.status != CodeStatus::Header {
-                continue;
-            }
+        // Only a diagnosis can be a header (`dx_status`; the admitting
+        // diagnosis has its own rule): the diagnoses alone, not `items`.
+        for d in c.diagnoses.iter().filter(|d| d.status == CodeStatus::Header) {
+            let it = dx_item(c, d);
             let Some(info) = it.cm else { continue };
             let code = info.code();
             // Built in one buffer: what, code, why, and an example.
