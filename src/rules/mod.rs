@@ -1381,23 +1381,27 @@ impl Engine {
     pub fn check_prepared(&self, claim: &PreparedClaim<'_>) -> Vec<Finding> {
         let (mut findings, mut recycled) = spare_findings::take();
         let gate_bits = claim.gate_bits();
+        // One emitter for all the rules: each rule sets only its own fields.
+        let mut out = Emitter {
+            rule: "",
+            severity: Severity::Error,
+            findings: &mut findings,
+            recycled: &mut recycled,
+            emitted: 0,
+            left_out: 0,
+        };
         for r in &self.rules {
             // A rule that needs what the claim lacks is not called at all.
             if gate_bits & r.gate == 0 {
                 continue;
             }
-            let mut out = Emitter {
-                rule: r.id,
-                severity: r.severity,
-                findings: &mut findings,
-                recycled: &mut recycled,
-                emitted: 0,
-                left_out: 0,
-            };
+            out.rule = r.id;
+            out.severity = r.severity;
+            out.emitted = 0;
             r.rule.check(claim, &mut out);
             if out.left_out > 0 {
-                let left_out = out.left_out;
-                findings.push(left_out_finding(r, left_out));
+                let left_out = std::mem::take(&mut out.left_out);
+                out.findings.push(left_out_finding(r, left_out));
             }
         }
         spare_findings::keep_recycled(recycled);

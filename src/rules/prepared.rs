@@ -688,6 +688,9 @@ fn prepare_dx<'c>(
 /// A diagnosis with its code parsed, not yet looked up ([`look_up_codes`]):
 /// `code` set, or `status` Missing (blank) or Unparseable (the error kept
 /// until the lookup asks whether another system knows the text).
+// Inlined into the loop that fills the list: each diagnosis is written
+// once, in place, not returned and then copied.
+#[inline(always)]
 fn parse_dx<'c>(index: usize, raw: Option<&'c str>, poa: Option<&'c str>) -> PreparedDx<'c> {
     let raw_s = raw.unwrap_or("");
     let mut dx = PreparedDx {
