@@ -101,8 +101,12 @@ pub(super) fn gate(id: &str) -> Option<u64> {
     Some(match id {
         // A problem with the admitting diagnosis is a problem status.
         "invalid-admitting-diagnosis" => statuses(ANY_STATUS),
-        "age-conflict" => dx(DxFlags::NEWBORN | DxFlags::PEDIATRIC | DxFlags::MATERNITY | DxFlags::ADULT),
-        "sex-conflict" => dx(DxFlags::MALE | DxFlags::FEMALE) | pcs(PcsFlags::MALE | PcsFlags::FEMALE),
+        "age-conflict" => {
+            dx(DxFlags::NEWBORN | DxFlags::PEDIATRIC | DxFlags::MATERNITY | DxFlags::ADULT)
+        }
+        "sex-conflict" => {
+            dx(DxFlags::MALE | DxFlags::FEMALE) | pcs(PcsFlags::MALE | PcsFlags::FEMALE)
+        }
         "manifestation-as-principal" => dx(DxFlags::MANIFESTATION),
         "external-cause-as-principal" => dx(DxFlags::EXTERNAL_CAUSE),
         "unacceptable-principal" => dx(DxFlags::UNACCEPTABLE),
@@ -113,11 +117,9 @@ pub(super) fn gate(id: &str) -> Option<u64> {
         "unspecified-code" => dx(DxFlags::UNSPECIFIED),
         "wrong-procedure-performed" => dx(DxFlags::WRONG_PROCEDURE),
         "noncovered-procedure" => pcs(NONCOVERED_REASONS),
-        "limited-coverage" => pcs(
-            PcsFlags::LIMITED_COVERAGE
-                | PcsFlags::LIMITED_COVERAGE_ARTIFICIAL_HEART_A
-                | PcsFlags::LIMITED_COVERAGE_ARTIFICIAL_HEART_B,
-        ),
+        "limited-coverage" => pcs(PcsFlags::LIMITED_COVERAGE
+            | PcsFlags::LIMITED_COVERAGE_ARTIFICIAL_HEART_A
+            | PcsFlags::LIMITED_COVERAGE_ARTIFICIAL_HEART_B),
         "inconsistent-length-of-stay" => pcs(PcsFlags::LENGTH_OF_STAY),
         _ => return None,
     })

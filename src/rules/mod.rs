@@ -2077,13 +2077,13 @@ mod gate_tests {
     fn gates_skip_only_rules_that_find_nothing() {
         let engine = Engine::builder().build().unwrap();
         let dx = [
-            "E11.9", "O80", "Z37.0", "V00.01XA", "N80.0", "E11", "S42.4", "B20", "Z00.6",
-            "Y65.51", "P07.01", "Z30.2", "N40.0", "C61", "R69", "Z99.89", "0VT00ZZ", "99213",
-            "XYZ", "", "E10.9", "A33", "Z51.11", "I10", "F10.10", "R10.9", "Z38.00",
+            "E11.9", "O80", "Z37.0", "V00.01XA", "N80.0", "E11", "S42.4", "B20", "Z00.6", "Y65.51",
+            "P07.01", "Z30.2", "N40.0", "C61", "R69", "Z99.89", "0VT00ZZ", "99213", "XYZ", "",
+            "E10.9", "A33", "Z51.11", "I10", "F10.10", "R10.9", "Z38.00",
         ];
         let pcs = [
-            "0VT00ZZ", "10D00Z1", "10E0XZZ", "5A1955Z", "02YA0Z0", "0UT90ZZ", "02RK0JZ",
-            "02RL0JZ", "0TY00Z0", "0FYG0Z0", "0SRD0JZ", "99213", "E11.9", "0XXXXXX", "",
+            "0VT00ZZ", "10D00Z1", "10E0XZZ", "5A1955Z", "02YA0Z0", "0UT90ZZ", "02RK0JZ", "02RL0JZ",
+            "0TY00Z0", "0FYG0Z0", "0SRD0JZ", "99213", "E11.9", "0XXXXXX", "",
         ];
         let (mut claims, mut fired) = (0, BTreeSet::new());
         for (i, &(kind, sex, age, date)) in [

@@ -1223,7 +1223,11 @@ impl<'c> PreparedClaim<'c> {
         u64::from(self.dx_flags.bits())
             | u64::from(self.pcs_flags.bits()) << gate::PCS_SHIFT
             | u64::from(self.problem_statuses) << gate::STATUS_SHIFT
-            | if self.dx_repeat_possible { gate::DX_REPEAT } else { 0 }
+            | if self.dx_repeat_possible {
+                gate::DX_REPEAT
+            } else {
+                0
+            }
             | gate::ALWAYS
     }
 
