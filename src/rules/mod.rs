@@ -1831,16 +1831,36 @@ fn push_opt_str(out: &mut String, s: Option<&str>) {
 /// `s` as a JSON string, escaped as `serde_json` escapes it: `"` and `\\`,
 /// `\b \t \n \f \r` by their short forms, other control characters as
 /// `\u00xx`; everything else (non-ASCII included) as it is.
+///
+/// Inline, and only the scan and one copy: most strings (every rule id and
+/// code, most fields and messages) need no escape, and on these short
+/// strings a call's register saves and the escaping loop cost about as
+/// much as the scan (BENCHMARKS.md). A string with something to escape
+/// goes to [`push_json_str_escaped`].
+#[inline]
 fn push_json_str(out: &mut String, s: &str) {
+    match next_json_special(s.as_bytes(), 0) {
+        None => {
+            out.reserve(s.len() + 2);
+            out.push('"');
+            out.push_str(s);
+            out.push('"');
+        }
+        Some(at) => push_json_str_escaped(out, s, at),
+    }
+}
+
+/// [`push_json_str`] for a string whose first byte to escape is at `first`.
+#[inline(never)]
+fn push_json_str_escaped(out: &mut String, s: &str, first: usize) {
     out.push('"');
     let bytes = s.as_bytes();
     let mut start = 0;
-    let mut i = 0;
-    while let Some(at) = next_json_special(bytes, i) {
+    let mut next = Some(first);
+    while let Some(at) = next {
         // Cut only at ASCII bytes: `start..at` is whole characters.
         out.push_str(&s[start..at]);
         start = at + 1;
-        i = at + 1;
         match bytes[at] {
             b'"' => out.push_str("\\\""),
             b'\\' => out.push_str("\\\\"),
@@ -1856,6 +1876,7 @@ fn push_json_str(out: &mut String, s: &str) {
                 out.push(char::from(HEX[usize::from(b & 15)]));
             }
         }
+        next = next_json_special(bytes, start);
     }
     out.push_str(&s[start..]);
     out.push('"');
@@ -1887,6 +1908,9 @@ pub(crate) fn next_json_special(bytes: &[u8], from: usize) -> Option<usize> {
         let mask = json_special_mask(word8(&bytes[i..i + 8]));
         if mask != 0 {
             return Some(i + first_marked(mask));
+        }
+        if left == 8 {
+            return None;
         }
         let mask = json_special_mask(word8(&bytes[len - 8..]));
         return (mask != 0).then(|| len - 8 + first_marked(mask));
