@@ -1837,7 +1837,7 @@ fn push_opt_str(out: &mut String, s: Option<&str>) {
 /// strings a call's register saves and the escaping loop cost about as
 /// much as the scan (BENCHMARKS.md). A string with something to escape
 /// goes to [`push_json_str_escaped`].
-#[inline]
+#[inline(always)]
 fn push_json_str(out: &mut String, s: &str) {
     match next_json_special(s.as_bytes(), 0) {
         None => {
