@@ -1104,11 +1104,19 @@ impl EngineBuilder {
             .iter()
             .find(|s| s.id == "malformed-claim")
             .map_or(Severity::Error, |s| s.severity);
+        // The ids a finding of this engine can carry: its rules' and
+        // `malformed-claim` (always on, above).
+        let plain_rule_ids = status
+            .iter()
+            .map(|s| s.id)
+            .chain(["malformed-claim"])
+            .all(|id| next_json_special(id.as_bytes(), 0).is_none());
         Ok(Engine {
             rules,
             status,
             hcpcs: self.hcpcs,
             malformed,
+            plain_rule_ids,
         })
     }
 }
@@ -1244,6 +1252,11 @@ pub struct Engine {
     status: Vec<RuleStatus>,
     hcpcs: Option<(HcpcsRelease, String)>,
     malformed: Severity,
+    /// True when no rule id needs a JSON escape (every built-in id is
+    /// kebab-case; a user rule's id may be anything): the JSON Lines
+    /// writer then copies the engine's findings' rule ids without the
+    /// escape scan.
+    plain_rule_ids: bool,
 }
 
 impl fmt::Debug for Engine {
@@ -1594,7 +1607,7 @@ impl Engine {
     fn jsonl_output(&self, line: Option<usize>, input: &str) -> String {
         self.check_json_then(input, |claim_id, findings| {
             let mut out = String::with_capacity(jsonl_capacity(&findings));
-            write_jsonl(line, claim_id, &findings, &mut out);
+            write_jsonl(line, claim_id, &findings, self.plain_rule_ids, &mut out);
             spare_findings::give_back(findings);
             out
         })
@@ -1604,7 +1617,7 @@ impl Engine {
     /// line to `out`.
     pub(crate) fn write_jsonl_line(&self, line: usize, input: &str, out: &mut String) {
         self.check_json_then(input, |claim_id, findings| {
-            write_jsonl(Some(line), claim_id, &findings, out);
+            write_jsonl(Some(line), claim_id, &findings, self.plain_rule_ids, out);
             spare_findings::give_back(findings);
         });
     }
@@ -1737,7 +1750,8 @@ impl Report {
     /// assert_eq!(out, r#"x{"line":7,"claim_id":"C\"1","findings":[]}"#);
     /// ```
     pub fn write_jsonl(&self, line: Option<usize>, out: &mut String) {
-        write_jsonl(line, self.claim_id.as_deref(), &self.findings, out);
+        // Anyone may build a report: every rule id is scanned.
+        write_jsonl(line, self.claim_id.as_deref(), &self.findings, false, out);
     }
 }
 
@@ -1761,10 +1775,15 @@ fn jsonl_capacity(findings: &[Finding]) -> usize {
 
 /// [`Report::write_jsonl`] for a report in parts (the JSON Lines path
 /// borrows the claim id rather than copy it into a `Report`).
+/// `plain_rule_ids`: the findings are an engine's, and none of its rule ids
+/// needs an escape (`Engine::plain_rule_ids`), so they are copied as they
+/// are. Claim ids, fields, codes and messages are always scanned: they can
+/// hold the claim's own text.
 fn write_jsonl(
     line: Option<usize>,
     claim_id: Option<&str>,
     findings: &[Finding],
+    plain_rule_ids: bool,
     out: &mut String,
 ) {
     out.push('{');
@@ -1781,7 +1800,11 @@ fn write_jsonl(
             out.push(',');
         }
         out.push_str("{\"rule\":");
-        push_json_str(out, &f.rule);
+        if plain_rule_ids {
+            push_plain_json_str(out, &f.rule);
+        } else {
+            push_json_str(out, &f.rule);
+        }
         out.push_str(",\"severity\":\"");
         out.push_str(f.severity.as_str());
         out.push_str("\",\"line\":");
@@ -1848,6 +1871,17 @@ fn push_json_str(out: &mut String, s: &str) {
         }
         Some(at) => push_json_str_escaped(out, s, at),
     }
+}
+
+/// [`push_json_str`] for a string known to need no escape (checked in
+/// debug builds).
+#[inline(always)]
+fn push_plain_json_str(out: &mut String, s: &str) {
+    debug_assert_eq!(next_json_special(s.as_bytes(), 0), None, "{s:?}");
+    out.reserve(s.len() + 2);
+    out.push('"');
+    out.push_str(s);
+    out.push('"');
 }
 
 /// [`push_json_str`] for a string whose first byte to escape is at `first`.
@@ -2023,6 +2057,51 @@ mod jsonl_tests {
                 }
             }
         }
+    }
+
+    /// The copy without a scan is taken only for an engine whose rule ids
+    /// are all plain: a user rule's id with a quote, a backslash or a
+    /// control character is escaped, and the claim id, raw codes and
+    /// fields a claim wrote are escaped whatever the ids.
+    #[test]
+    fn hostile_ids_and_claim_text_are_escaped() {
+        struct Hostile;
+        impl Rule for Hostile {
+            fn id(&self) -> &'static str {
+                "acme-\"q\\b\u{1}"
+            }
+            fn description(&self) -> &'static str {
+                "a hostile id"
+            }
+            fn check(&self, claim: &PreparedClaim<'_>, out: &mut Emitter<'_>) {
+                let raw = claim.diagnoses.first().map_or("", |d| d.raw);
+                out.emit_with(None, raw, &[raw], |m| m.push_str(raw));
+            }
+        }
+        let claim = r#"{"id": "C\"1\\\n", "diagnoses": [{"code": "E1\"1\\\t"}]}"#;
+        let plain = Engine::builder().build().unwrap();
+        let hostile = Engine::builder().rule(Hostile).build().unwrap();
+        assert!(plain.plain_rule_ids);
+        assert!(!hostile.plain_rule_ids);
+        for engine in [&plain, &hostile] {
+            let report = engine.check_json(claim);
+            assert_eq!(report.claim_id.as_deref(), Some("C\"1\\\n"));
+            assert!(!report.findings.is_empty());
+            let line = engine.check_jsonl_line(claim);
+            // The same bytes as the writer that scans everything, and
+            // readable JSON giving back every string.
+            assert_eq!(line, report.to_jsonl(None));
+            let back: serde_json::Value = serde_json::from_str(&line).unwrap();
+            assert_eq!(back["claim_id"], "C\"1\\\n");
+            for (f, b) in report.findings.iter().zip(back["findings"].as_array().unwrap()) {
+                assert_eq!(b["rule"], *f.rule);
+                assert_eq!(b["message"], f.message);
+                assert_eq!(b["field"].as_str(), f.field.as_deref());
+            }
+        }
+        let line = hostile.check_jsonl_line(claim);
+        assert!(line.contains(r#""rule":"acme-\"q\\b\u0001""#), "{line}");
+        assert!(line.contains(r#""codes":["E1\"1\\\t"]"#), "{line}");
     }
 
     /// The hand-written writer gives serde_json's bytes.
