@@ -1805,16 +1805,27 @@ fn write_jsonl(
         } else {
             push_json_str(out, &f.rule);
         }
-        out.push_str(",\"severity\":\"");
-        out.push_str(f.severity.as_str());
-        out.push_str("\",\"line\":");
+        // Runs of fixed text pushed as one literal each (one capacity
+        // check and one copy, not three).
+        out.push_str(match f.severity {
+            Severity::Error => ",\"severity\":\"error\",\"line\":",
+            Severity::Warning => ",\"severity\":\"warning\",\"line\":",
+            Severity::Info => ",\"severity\":\"info\",\"line\":",
+        });
         match f.line {
-            Some(n) => push_usize(out, n),
-            None => out.push_str("null"),
+            Some(n) => {
+                push_usize(out, n);
+                out.push_str(",\"field\":");
+            }
+            None => out.push_str("null,\"field\":"),
         }
-        out.push_str(",\"field\":");
-        push_opt_str(out, f.field.as_deref());
-        out.push_str(",\"codes\":[");
+        match f.field.as_deref() {
+            Some(field) => {
+                push_json_str(out, field);
+                out.push_str(",\"codes\":[");
+            }
+            None => out.push_str("null,\"codes\":["),
+        }
         for (j, c) in f.codes.iter().enumerate() {
             if j > 0 {
                 out.push(',');
