@@ -1840,6 +1840,17 @@ fn write_jsonl(
 }
 
 pub(crate) fn push_usize(out: &mut String, n: usize) {
+    // Most numbers written are one or two digits (a diagnosis's or line's
+    // place, a count): no digit buffer and loop for them.
+    if n < 10 {
+        crate::text::push_ascii_byte(out, b'0' + n as u8);
+        return;
+    }
+    if n < 100 {
+        crate::text::push_ascii_byte(out, b'0' + (n / 10) as u8);
+        crate::text::push_ascii_byte(out, b'0' + (n % 10) as u8);
+        return;
+    }
     let mut digits = [0u8; 20];
     let mut i = digits.len();
     let mut n = n;
@@ -2113,6 +2124,16 @@ mod jsonl_tests {
         let line = hostile.check_jsonl_line(claim);
         assert!(line.contains(r#""rule":"acme-\"q\\b\u0001""#), "{line}");
         assert!(line.contains(r#""codes":["E1\"1\\\t"]"#), "{line}");
+    }
+
+    /// The one- and two-digit fast paths and the loop write what `Display` writes.
+    #[test]
+    fn push_usize_equals_display() {
+        for n in (0..1000).chain([9999, 10_000, 1 << 40, usize::MAX]) {
+            let mut out = String::from("é");
+            push_usize(&mut out, n);
+            assert_eq!(out, format!("é{n}"));
+        }
     }
 
     /// The hand-written writer gives serde_json's bytes.
