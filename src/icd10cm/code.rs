@@ -327,7 +327,9 @@ mod tests {
     /// text already in the buffer.
     #[test]
     fn push_dotted_equals_dotted() {
-        for s in ["A00", "E119", "E11.65", "Z99.89", "S72.001A", "T36.0X1A", "O09.A0", "Z3A.00", "U07.1"] {
+        for s in [
+            "A00", "E119", "E11.65", "Z99.89", "S72.001A", "T36.0X1A", "O09.A0", "Z3A.00", "U07.1",
+        ] {
             let code = p(s).unwrap();
             let mut out = String::from("é\"");
             code.push_dotted(&mut out);

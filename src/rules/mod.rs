@@ -1953,7 +1953,11 @@ pub(crate) fn next_json_special(bytes: &[u8], from: usize) -> Option<usize> {
         let (a, b) = chunk.split_at(8);
         let (a, b) = (json_special_mask(word8(a)), json_special_mask(word8(b)));
         if a | b != 0 {
-            let at = if a != 0 { first_marked(a) } else { 8 + first_marked(b) };
+            let at = if a != 0 {
+                first_marked(a)
+            } else {
+                8 + first_marked(b)
+            };
             return Some(i + at);
         }
         i += 16;
@@ -2115,7 +2119,11 @@ mod jsonl_tests {
             assert_eq!(line, report.to_jsonl(None));
             let back: serde_json::Value = serde_json::from_str(&line).unwrap();
             assert_eq!(back["claim_id"], "C\"1\\\n");
-            for (f, b) in report.findings.iter().zip(back["findings"].as_array().unwrap()) {
+            for (f, b) in report
+                .findings
+                .iter()
+                .zip(back["findings"].as_array().unwrap())
+            {
                 assert_eq!(b["rule"], *f.rule);
                 assert_eq!(b["message"], f.message);
                 assert_eq!(b["field"].as_str(), f.field.as_deref());
