@@ -259,6 +259,18 @@ pub(crate) mod sixbit {
         }
     }
 
+    /// [`decode`] as a table, for writing a code's text a character at a
+    /// time (one load instead of two range tests).
+    pub(crate) static ASCII_OF_SYMBOL: [u8; 64] = {
+        let mut t = [0u8; 64];
+        let mut v = 0;
+        while v < 64 {
+            t[v] = decode(v as u64);
+            v += 1;
+        }
+        t
+    };
+
     /// The symbol at `pos` (0-based) of a packed key.
     #[inline]
     pub const fn symbol(key: u64, pos: usize) -> u64 {

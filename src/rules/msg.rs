@@ -78,7 +78,7 @@ impl Piece for Date {
 
 impl Piece for IcdCm {
     fn push_to(&self, out: &mut String) {
-        self.text().push_to(out);
+        self.push_dotted(out);
     }
 }
 

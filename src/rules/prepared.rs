@@ -129,8 +129,13 @@ impl PreparedDx<'_> {
     /// The code as people write it: the dotted code if it parsed, else the raw text.
     pub fn display(&self) -> String {
         match self.code {
-            // The code's text without the formatting machinery.
-            Some(c) => c.text().as_str().to_owned(),
+            // The code's text without the formatting machinery, written
+            // straight into the new string.
+            Some(c) => {
+                let mut text = String::with_capacity(8);
+                c.push_dotted(&mut text);
+                text
+            }
             None => trim(self.raw).to_owned(),
         }
     }

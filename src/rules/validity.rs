@@ -213,7 +213,7 @@ fn push_replacement_text(
         if i > 0 {
             out.push_str(", ");
         }
-        out.push_str(c.code.dotted().as_str());
+        c.code.push_dotted(out);
     }
     if by.len() > SHOWN {
         out.push_str(" … (");
@@ -369,7 +369,7 @@ rule!(
             out.emit_parts(it.line(), it.place, &[code], |msg| {
             it.push_what(msg);
             msg.push(' ');
-            code.text().push_to(msg);
+            code.push_dotted(msg);
             if info.requires_seventh_character() {
                 msg.push_str(" needs a 7th character to be billable");
                 if let Some((ch, text)) = info.seventh_characters().and_then(|s| s.iter().next()) {
@@ -385,7 +385,7 @@ rule!(
                         &[b] => {
                             full.push(b);
                             match crate::IcdCm::parse_kind(full.as_str()) {
-                                Ok(example) => example.text().push_to(msg),
+                                Ok(example) => example.push_dotted(msg),
                                 Err(_) => msg.push_str(full.as_str()),
                             }
                         }
