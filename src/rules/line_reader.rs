@@ -56,7 +56,7 @@ pub fn read_jsonl_line(
             break;
         }
         any = true;
-        let (take, done) = match avail.iter().position(|&b| b == b'\n') {
+        let (take, done) = match memchr::memchr(b'\n', avail) {
             Some(i) => (i + 1, true),
             None => (avail.len(), false),
         };

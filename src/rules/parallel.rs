@@ -103,10 +103,16 @@ impl Engine {
         };
         let check_piece = |first_line: usize, piece: &str| {
             let mut out = String::with_capacity(piece.len() / 2 + 64);
-            for (i, line) in piece.split('\n').enumerate() {
+            let bytes = piece.as_bytes();
+            let ends = memchr::memchr_iter(b'\n', bytes).chain([bytes.len()]);
+            let mut start = 0;
+            for (i, end) in ends.enumerate() {
                 if i > 0 {
                     out.push('\n');
                 }
+                // Both ends are at a `\n` or the end: character boundaries.
+                let line = &piece[start..end];
+                start = end + 1;
                 let line = line.strip_suffix('\r').unwrap_or(line);
                 self.write_jsonl_line(first_line + i, line, &mut out);
             }
@@ -150,7 +156,7 @@ impl Engine {
 }
 
 fn count_newlines(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| b == b'\n').count()
+    memchr::memchr_iter(b'\n', bytes).count()
 }
 
 /// `body` cut into pieces of at least `size` bytes, each ending before a
@@ -159,7 +165,7 @@ fn split_lines(body: &str, size: usize) -> Vec<&str> {
     let mut pieces = Vec::new();
     let mut rest = body;
     while rest.len() > size {
-        match rest.as_bytes()[size..].iter().position(|&b| b == b'\n') {
+        match memchr::memchr(b'\n', &rest.as_bytes()[size..]) {
             Some(i) => {
                 pieces.push(&rest[..size + i]);
                 rest = &rest[size + i + 1..];
