@@ -268,6 +268,25 @@ fn date_from_yyyymmdd(yyyymmdd: u32) -> Result<Date, Failure> {
     })
 }
 
+/// Asks the CPU for the first 512 bytes of a claim's text at once, before
+/// `strlen` walks it: a caller's claims are often cold (read from elsewhere,
+/// or written long before), and `strlen` would otherwise wait for one cache
+/// line after another. A prefetch never faults, so bytes past the string's
+/// end (or a NULL pointer) are harmless.
+#[inline(always)]
+fn prefetch_claim(ptr: *const c_char) {
+    #[cfg(target_arch = "x86_64")]
+    for line in 0..8 {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        // SAFETY: `_mm_prefetch` needs SSE, which every x86_64 CPU has; it
+        // only hints the cache and never dereferences (no fault on any
+        // address), and `wrapping_add` makes no claim about the allocation.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(ptr.wrapping_add(64 * line).cast()) };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = ptr;
+}
+
 /// Findings JSON (one line, or lines joined by `\n`) as a C string, without
 /// scanning it for a NUL byte first (about 1.5% of a claim check's time):
 /// the findings writer escapes every control character (NUL as `\u0000`),
@@ -620,6 +639,7 @@ pub unsafe extern "C" fn medcode_check_json(
     claim_json: *const c_char,
 ) -> *mut c_char {
     let body = || -> Result<*mut c_char, Failure> {
+        prefetch_claim(claim_json);
         // SAFETY: the caller's contracts, passed on.
         let (engine, claim) = unsafe {
             (
