@@ -428,6 +428,9 @@ impl<'a> Reader<'a> {
     /// one call an item less.
     #[inline(always)]
     fn diagnosis(&mut self) -> Option<DiagnosisRef<'a>> {
+        if let Some(d) = self.compact_diagnosis() {
+            return Some(d);
+        }
         let mut d = DiagnosisRef::default();
         // The code alone, as a string, is a diagnosis too.
         if self.peek()? == b'"' {
@@ -445,8 +448,67 @@ impl<'a> Reader<'a> {
         Some(d)
     }
 
+    /// The common diagnosis as compact JSON writes it, `{"code":"…","poa":"…"}`
+    /// or `{"code":"…"}`, read with constant compares; `None` (nothing read)
+    /// for anything else, left to [`diagnosis`](Self::diagnosis)'s general way
+    /// (which declines, as here, a string it cannot borrow).
+    #[inline(always)]
+    fn compact_diagnosis(&mut self) -> Option<DiagnosisRef<'a>> {
+        let start = self.at;
+        let d = self
+            .compact_object(concat!(key!("poa"), '"'))
+            .map(|(code, poa)| DiagnosisRef {
+                code: Some(Cow::Borrowed(code)),
+                poa: poa.map(Cow::Borrowed),
+            });
+        if d.is_none() {
+            self.at = start;
+        }
+        d
+    }
+
+    /// An object of a string `code` and, if any, a string second field
+    /// (`second`: its name as `key!` writes it, then the value's `"`), in
+    /// that order, in compact JSON:
+    /// their texts. `None` for anything else (the reader then somewhere in it).
+    #[inline(always)]
+    fn compact_object(&mut self, second: &str) -> Option<(&'a str, Option<&'a str>)> {
+        const OPEN: &str = concat!('{', key!("code"), '"');
+        if !self.bytes().get(self.at..)?.starts_with(OPEN.as_bytes()) {
+            return None;
+        }
+        self.at += OPEN.len();
+        let code = self.string_rest()?;
+        match *self.bytes().get(self.at)? {
+            b'}' => {
+                self.at += 1;
+                return Some((code, None));
+            }
+            b',' => self.at += 1,
+            _ => return None,
+        }
+        if !self.bytes().get(self.at..)?.starts_with(second.as_bytes()) {
+            return None;
+        }
+        self.at += second.len();
+        let value = self.string_rest()?;
+        if *self.bytes().get(self.at)? != b'}' {
+            return None;
+        }
+        self.at += 1;
+        Some((code, Some(value)))
+    }
+
     #[inline(always)]
     fn procedure(&mut self) -> Option<ProcedureRef<'a>> {
+        let start = self.at;
+        if let Some((code, date)) = self.compact_object(concat!(key!("date"), '"')) {
+            return Some(ProcedureRef {
+                code: Some(Cow::Borrowed(code)),
+                date: date.map(Cow::Borrowed),
+            });
+        }
+        self.at = start;
         let mut p = ProcedureRef::default();
         self.fields(PROCEDURE, |r, field| {
             match field {
