@@ -390,15 +390,13 @@ impl<'a> Reader<'a> {
                     DischargeDate => c.discharge_date = r.text()?,
                     DischargeStatus => c.discharge_status = r.text()?,
                     Diagnoses => {
-                        c.diagnoses =
-                            r.list_into(spare::take(&spare::READ_DIAGNOSES), Self::diagnosis)?;
+                        c.diagnoses = r.list_into(spare::take_diagnoses(), Self::diagnosis)?;
                     }
                     AdmittingDiagnosis => c.admitting_diagnosis = r.text()?,
                     Procedures => {
-                        c.procedures =
-                            r.list_into(spare::take(&spare::READ_PROCEDURES), Self::procedure)?;
+                        c.procedures = r.list_into(spare::take_procedures(), Self::procedure)?;
                     }
-                    Lines => c.lines = r.list_into(spare::take(&spare::READ_LINES), Self::line)?,
+                    Lines => c.lines = r.list_into(spare::take_lines(), Self::line)?,
                     _ => return None,
                 }
                 Some(())

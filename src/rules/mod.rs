@@ -1511,7 +1511,11 @@ impl Engine {
             // Read in place: a `ClaimRef` is large, and every move a copy.
             let mut claim = ClaimRef::default();
             if fast_json::read_claim(trimmed, &mut claim).is_some() {
-                return self.check_claim_ref(&mut claim, then);
+                let out = self.check_claim_ref(&mut claim, true, then);
+                // Its texts all borrowed and its lists given back (`recycle_read`):
+                // nothing in it to free, and its drop only tests that.
+                std::mem::forget(claim);
+                return out;
             }
         }
         let Report { claim_id, findings } = self.check_json_slow(trimmed, object);
@@ -1519,17 +1523,23 @@ impl Engine {
     }
 
     /// Checks a claim read from JSON, hands its id and findings to `then`,
-    /// and keeps its lists for the next one.
+    /// and keeps its lists for the next one; `read_fast` for a claim the
+    /// fast reader read (its texts all borrowed: `spare::recycle_read`).
     fn check_claim_ref<R>(
         &self,
         claim: &mut ClaimRef<'_>,
+        read_fast: bool,
         then: impl FnOnce(Option<&str>, Vec<Finding>) -> R,
     ) -> R {
         let prepared = PreparedClaim::new(&*claim, HcpcsSource::pick(self.hcpcs.as_ref()));
         let findings = self.check_prepared(&prepared);
         let out = then(prepared.id, findings);
         drop(prepared);
-        prepared::spare::recycle(claim);
+        if read_fast {
+            prepared::spare::recycle_read(claim);
+        } else {
+            prepared::spare::recycle(claim);
+        }
         out
     }
 
@@ -1542,7 +1552,7 @@ impl Engine {
     fn check_json_slow(&self, trimmed: &str, object: bool) -> Report {
         if object {
             if let Ok(mut claim) = serde_json::from_str::<ClaimRef<'_>>(trimmed) {
-                return self.check_claim_ref(&mut claim, |claim_id, findings| Report {
+                return self.check_claim_ref(&mut claim, false, |claim_id, findings| Report {
                     claim_id: claim_id.map(str::to_owned),
                     findings,
                 });

@@ -446,6 +446,90 @@ pub(crate) mod spare {
         give_back(&READ_LINES, std::mem::take(&mut claim.lines));
     }
 
+    /// [`recycle`] for a claim the JSON reader read (`fast_json`): every
+    /// text in it borrowed, so the diagnoses and procedures hold nothing to
+    /// free and are emptied without a drop per item (`forget`, a loop the
+    /// compiler removes); the lines (their lists own memory) are emptied as
+    /// `recycle` empties them. Its other fields need no drop either: the
+    /// caller may `forget` the claim after.
+    pub(crate) fn recycle_read(claim: &mut ClaimRef<'_>) {
+        debug_assert!(only_borrowed(claim));
+        keep_forgetting(&READ_DIAGNOSES, std::mem::take(&mut claim.diagnoses));
+        keep_forgetting(&READ_PROCEDURES, std::mem::take(&mut claim.procedures));
+        // Tested here: most claims of a kind have no lines, and the call
+        // (out of line) would cost them 30 instructions.
+        if claim.lines.capacity() != 0 {
+            give_back(&READ_LINES, std::mem::take(&mut claim.lines));
+        }
+    }
+
+    /// True if every text of `claim` is borrowed (what `recycle_read` and
+    /// forgetting the claim rely on to free nothing).
+    fn only_borrowed(claim: &ClaimRef<'_>) -> bool {
+        use std::borrow::Cow;
+        let b = |t: &Option<Cow<'_, str>>| !matches!(t, Some(Cow::Owned(_)));
+        let p = &claim.patient;
+        [
+            &claim.id,
+            &claim.claim_type,
+            &claim.service_date,
+            &claim.admission_date,
+            &claim.discharge_date,
+            &claim.discharge_status,
+            &claim.admitting_diagnosis,
+            &p.sex,
+            &p.birth_date,
+        ]
+        .into_iter()
+        .all(b)
+            && claim.diagnoses.iter().all(|d| b(&d.code) && b(&d.poa))
+            && claim.procedures.iter().all(|p| b(&p.code) && b(&p.date))
+            && claim.lines.iter().all(|l| {
+                b(&l.code)
+                    && b(&l.service_date)
+                    && l.modifiers.iter().all(|m| matches!(m, Cow::Borrowed(_)))
+            })
+    }
+
+    /// The JSON reader's spare diagnoses (empty), or a new buffer. The
+    /// spare's items borrow for `'static`, and a borrow only shortens: the
+    /// buffer converts as is, with no [`relabel`].
+    pub(crate) fn take_diagnoses<'a>() -> Vec<DiagnosisRef<'a>> {
+        READ_DIAGNOSES.try_with(Cell::take).unwrap_or_default()
+    }
+
+    /// [`take_diagnoses`] for the procedures.
+    pub(crate) fn take_procedures<'a>() -> Vec<ProcedureRef<'a>> {
+        READ_PROCEDURES.try_with(Cell::take).unwrap_or_default()
+    }
+
+    /// [`take_diagnoses`] for the lines.
+    pub(crate) fn take_lines<'a>() -> Vec<ClaimLineRef<'a>> {
+        READ_LINES.try_with(Cell::take).unwrap_or_default()
+    }
+
+    /// [`give_back`] for a buffer whose items need no drop (they only
+    /// borrow): they are forgotten, not dropped.
+    fn keep_forgetting<T, U>(spare: &'static Spare<U>, buffer: Vec<T>) {
+        if buffer.capacity() == 0 || buffer.capacity() > KEEP_AT_MOST {
+            return;
+        }
+        let _ = spare.try_with(|s| s.set(relabel_forgetting(buffer)));
+    }
+
+    /// [`relabel`], the items forgotten: for items with nothing to free,
+    /// whose drop would only test that. The standard library collects a
+    /// `filter_map` in place as it does a `map`.
+    fn relabel_forgetting<T, U>(buffer: Vec<T>) -> Vec<U> {
+        buffer
+            .into_iter()
+            .filter_map(|item| {
+                std::mem::forget(item);
+                None
+            })
+            .collect()
+    }
+
     /// Buffers larger than this go back to the allocator, not the spares.
     const KEEP_AT_MOST: usize = 64;
 
@@ -484,6 +568,17 @@ pub(crate) mod spare {
             let at = v.as_ptr() as usize;
             let w: Vec<&'static str> = super::relabel(v);
             assert_eq!((w.capacity(), w.as_ptr() as usize), (8, at));
+        }
+
+        #[test]
+        fn relabel_forgetting_keeps_the_allocation() {
+            let text = String::from("E11.9");
+            let mut v: Vec<&str> = Vec::with_capacity(8);
+            v.push(&text);
+            v.push(&text);
+            let at = v.as_ptr() as usize;
+            let w: Vec<&'static str> = super::relabel_forgetting(v);
+            assert_eq!((w.len(), w.capacity(), w.as_ptr() as usize), (0, 8, at));
         }
     }
 }
