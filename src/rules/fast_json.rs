@@ -258,6 +258,19 @@ impl<'a> Reader<'a> {
         self.slice(start, self.at)
     }
 
+    /// [`number_value`](Self::number_value), a plain natural number written
+    /// right here read in line (an age, units): no call, and no look for
+    /// white space or `null` first. Anything else is left, unread, to
+    /// `number_value`.
+    #[inline(always)]
+    fn number(&mut self) -> Option<Option<f64>> {
+        match self.natural() {
+            // serde hands a non-negative integer over as u64; `as f64` is exact here.
+            Some((n, _)) => Some(Some(n as f64)),
+            None => self.number_value(),
+        }
+    }
+
     /// A number as the claim's lenient number reader gives it.
     fn number_value(&mut self) -> Option<Option<f64>> {
         match self.peek()? {
@@ -414,7 +427,7 @@ impl<'a> Reader<'a> {
             match field {
                 Sex => p.sex = r.text()?,
                 BirthDate => p.birth_date = r.text()?,
-                Age => p.age = r.number_value()?,
+                Age => p.age = r.number()?,
                 _ => return None,
             }
             Some(())
@@ -525,10 +538,10 @@ impl<'a> Reader<'a> {
             match field {
                 Code => l.code = r.text()?,
                 Modifiers => l.modifiers = r.modifiers()?,
-                Units => l.units = r.number_value()?,
+                Units => l.units = r.number()?,
                 DxPointers => l.dx_pointers = r.pointers()?,
                 ServiceDate => l.service_date = r.text()?,
-                Charge => l.charge = r.number_value()?,
+                Charge => l.charge = r.number()?,
                 _ => return None,
             }
             Some(())
