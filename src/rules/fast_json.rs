@@ -319,10 +319,28 @@ impl<'a> Reader<'a> {
     /// (its digits are its text), `true` or `false`.
     #[inline(always)]
     fn text(&mut self) -> Option<Option<Cow<'a, str>>> {
+        self.text_of(false)
+    }
+
+    /// [`text`](Self::text) for a field whose strings are likely short (at
+    /// most seven bytes: an id, a sex, a status, a code):
+    /// [`short_string_rest`](Self::short_string_rest).
+    #[inline(always)]
+    fn short_text(&mut self) -> Option<Option<Cow<'a, str>>> {
+        self.text_of(true)
+    }
+
+    #[inline(always)]
+    fn text_of(&mut self, short: bool) -> Option<Option<Cow<'a, str>>> {
         match self.peek()? {
             b'"' => {
                 self.at += 1;
-                Some(Some(Cow::Borrowed(self.string_rest()?)))
+                let s = if short {
+                    self.short_string_rest()?
+                } else {
+                    self.string_rest()?
+                };
+                Some(Some(Cow::Borrowed(s)))
             }
             b'n' => self.literal("null").map(|()| None),
             b't' => self.literal("true").map(|()| Some(Cow::Borrowed("true"))),
@@ -416,17 +434,17 @@ impl<'a> Reader<'a> {
             #[inline(always)]
             |r, field| {
                 match field {
-                    Id => c.id = r.text()?,
+                    Id => c.id = r.short_text()?,
                     Type => c.claim_type = r.text()?,
                     Patient => c.patient = r.patient()?.unwrap_or_default(),
                     ServiceDate => c.service_date = r.text()?,
                     AdmissionDate => c.admission_date = r.text()?,
                     DischargeDate => c.discharge_date = r.text()?,
-                    DischargeStatus => c.discharge_status = r.text()?,
+                    DischargeStatus => c.discharge_status = r.short_text()?,
                     Diagnoses => {
                         c.diagnoses = r.list_into(spare::take_diagnoses(), Self::diagnosis)?;
                     }
-                    AdmittingDiagnosis => c.admitting_diagnosis = r.text()?,
+                    AdmittingDiagnosis => c.admitting_diagnosis = r.short_text()?,
                     Procedures => {
                         c.procedures = r.list_into(spare::take_procedures(), Self::procedure)?;
                     }
@@ -446,7 +464,7 @@ impl<'a> Reader<'a> {
         let mut p = PatientRef::default();
         self.fields(PATIENT, |r, field| {
             match field {
-                Sex => p.sex = r.text()?,
+                Sex => p.sex = r.short_text()?,
                 BirthDate => p.birth_date = r.text()?,
                 Age => p.age = r.number()?,
                 _ => return None,
