@@ -724,19 +724,6 @@ fn other_system_dx(raw: &str, src: HcpcsSource<'_>) -> Option<System> {
     }
 }
 
-fn prepare_dx<'c>(
-    index: usize,
-    raw: Option<&'c str>,
-    poa: Option<&'c str>,
-    date: Option<Date>,
-    src: HcpcsSource<'_>,
-) -> PreparedDx<'c> {
-    let mut dx = [parse_dx(index, raw, poa)];
-    look_up_codes(&mut dx, &mut [], date, src);
-    let [dx] = dx;
-    dx
-}
-
 /// A diagnosis with its code parsed, not yet looked up ([`look_up_codes`]):
 /// `code` set, or `status` Missing (blank) or Unparseable (the error kept
 /// until the lookup asks whether another system knows the text).
@@ -1075,10 +1062,12 @@ impl<'c> PreparedClaim<'c> {
                 .enumerate()
                 .map(|(i, (code, poa))| parse_dx(i, code, poa)),
         );
-        let admitting = claim
-            .admitting_diagnosis()
-            .filter(|s| !is_blank(s))
-            .map(|s| prepare_dx(0, Some(s), None, date, src));
+        // The admitting diagnosis is looked up with the others, after them
+        // in the list, and taken out again.
+        let admitting_text = claim.admitting_diagnosis().filter(|s| !is_blank(s));
+        if admitting_text.is_some() {
+            diagnoses.push(parse_dx(0, admitting_text, None));
+        }
         procedures.extend(
             claim
                 .procedures()
@@ -1086,6 +1075,7 @@ impl<'c> PreparedClaim<'c> {
                 .map(|(i, (code, day))| parse_pcs(i, code, DateField::new(day))),
         );
         look_up_codes(&mut diagnoses, &mut procedures, date, src);
+        let admitting = admitting_text.and_then(|_| diagnoses.pop());
         lines.extend(
             claim
                 .lines()
