@@ -439,7 +439,11 @@ pub(crate) mod spare {
     }
 
     /// A prepared claim's lists: diagnoses, procedures, lines.
-    pub(super) type ListsOf<'c> = (Vec<PreparedDx<'c>>, Vec<PreparedPcs<'c>>, Vec<PreparedLine<'c>>);
+    pub(super) type ListsOf<'c> = (
+        Vec<PreparedDx<'c>>,
+        Vec<PreparedPcs<'c>>,
+        Vec<PreparedLine<'c>>,
+    );
 
     thread_local! {
         static LISTS: Lists = const {
