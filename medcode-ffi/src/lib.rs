@@ -42,6 +42,7 @@ use medcode_core::Date;
 use std::cell::RefCell;
 use std::ffi::{c_char, c_int, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe, UnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The code is valid on the date.
 pub const MEDCODE_VALID: c_int = 1;
@@ -101,6 +102,12 @@ thread_local! {
     };
 }
 
+/// False until some thread sets an error: until then every thread's error
+/// slot is clear, and a call that succeeds need not look at its own (in a
+/// shared library each thread-local access is a call). A thread that sets
+/// an error sets this first, so its own later calls see it.
+static ANY_ERROR: AtomicBool = AtomicBool::new(false);
+
 /// An error to report across the boundary: a code and a message.
 struct Failure {
     code: c_int,
@@ -117,6 +124,9 @@ impl Failure {
 }
 
 fn clear_error() {
+    if !ANY_ERROR.load(Ordering::Relaxed) {
+        return;
+    }
     // `try_with`: during thread teardown the slot may be gone; then there is
     // nothing to clear.
     let _ = LAST_ERROR.try_with(|e| {
@@ -132,6 +142,7 @@ fn clear_error() {
 fn set_error(f: &Failure) {
     // A message never has interior NULs after this replacement.
     let message = CString::new(f.message.replace('\0', "\\0")).ok();
+    ANY_ERROR.store(true, Ordering::Relaxed);
     let _ = LAST_ERROR.try_with(|e| {
         if let Ok(mut e) = e.try_borrow_mut() {
             e.code = f.code;

@@ -7,21 +7,40 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
-/// Where cargo put the cdylib and staticlib this test was built with:
-/// `target/<profile>/deps` (beside this test's executable) when the library
-/// was built for the tests, `target/<profile>` when built on its own.
+/// The directory of the C library this test checks, built first: cargo
+/// builds no library for a crate's integration tests when it has no `rlib`
+/// (medcode-ffi builds `cdylib` and `staticlib` only), so the test asks
+/// cargo for it, in this test's own profile (a no-op when it is up to date).
 fn lib_dir() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let deps = exe.parent().unwrap();
-    let found = [deps, deps.parent().unwrap()]
-        .into_iter()
-        .find(|d| d.join("libmedcode.so").exists())
-        .unwrap_or(deps)
-        .to_path_buf();
-    found
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let exe = std::env::current_exe().unwrap();
+        // target/<profile>/deps/header-…: the profile's directory.
+        let dir = exe.parent().unwrap().parent().unwrap().to_path_buf();
+        let profile = match dir.file_name().and_then(|n| n.to_str()) {
+            Some("debug") | None => "dev".to_owned(),
+            Some(other) => other.to_owned(),
+        };
+        let status = Command::new(env!("CARGO"))
+            .args([
+                "build",
+                "--quiet",
+                "-p",
+                "medcode-ffi",
+                "--profile",
+                &profile,
+            ])
+            .current_dir(ROOT)
+            .status()
+            .unwrap();
+        assert!(status.success(), "cargo build -p medcode-ffi failed");
+        dir
+    })
+    .clone()
 }
 
 fn header() -> String {

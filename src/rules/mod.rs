@@ -1392,14 +1392,25 @@ impl Engine {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn check_prepared(&self, claim: &PreparedClaim<'_>) -> Vec<Finding> {
-        let (mut findings, mut recycled) = spare_findings::take();
+        spare_findings::with(|findings, recycled| self.run_rules(claim, findings, recycled))
+    }
+
+    /// [`check_prepared`](Self::check_prepared)'s loop, into the thread's
+    /// spare buffer and recycled findings.
+    #[inline]
+    fn run_rules(
+        &self,
+        claim: &PreparedClaim<'_>,
+        findings: &mut Vec<Finding>,
+        recycled: &mut spare_findings::Recycled,
+    ) {
         let gate_bits = claim.gate_bits();
         // One emitter for all the rules: each rule sets only its own fields.
         let mut out = Emitter {
             rule: "",
             severity: Severity::Error,
-            findings: &mut findings,
-            recycled: &mut recycled,
+            findings,
+            recycled,
             emitted: 0,
             left_out: 0,
         };
@@ -1417,8 +1428,6 @@ impl Engine {
                 out.findings.push(left_out_finding(r, left_out));
             }
         }
-        spare_findings::keep_recycled(recycled);
-        findings
     }
 
     /// Checks many claims, lazily, in order.
@@ -1665,7 +1674,7 @@ impl Engine {
 /// keeps its buffer and findings.
 mod spare_findings {
     use super::Finding;
-    use std::cell::Cell;
+    use std::cell::RefCell;
 
     #[derive(Default)]
     struct Spare {
@@ -1702,8 +1711,11 @@ mod spare_findings {
     }
 
     thread_local! {
-        static SPARE: Cell<Spare> = const {
-            Cell::new(Spare {
+        // Borrowed, not taken out and put back: nothing is moved. A rule
+        // that checks another claim while its own is being checked finds
+        // it borrowed and works with new buffers.
+        static SPARE: RefCell<Spare> = const {
+            RefCell::new(Spare {
                 buffer: Vec::new(),
                 recycled: Recycled { findings: Vec::new(), texts: Vec::new() },
             })
@@ -1717,26 +1729,36 @@ mod spare_findings {
     /// codes) goes back to the allocator rather than pin its memory.
     const KEEP_TEXT_AT_MOST: usize = 4096;
 
-    /// The thread's spare buffer (empty) and recycled findings, or new ones.
-    pub(super) fn take() -> (Vec<Finding>, Recycled) {
-        let spare = SPARE.try_with(Cell::take).unwrap_or_default();
-        (spare.buffer, spare.recycled)
-    }
-
-    /// Keeps the recycled findings a check did not use.
-    pub(super) fn keep_recycled(recycled: Recycled) {
-        let _ = SPARE.try_with(|s| {
-            let mut spare = s.take();
-            spare.recycled = recycled;
-            s.set(spare);
+    /// Runs `check` with the thread's spare buffer (empty) and recycled
+    /// findings (or new ones), and returns the buffer it filled.
+    pub(super) fn with(check: impl FnOnce(&mut Vec<Finding>, &mut Recycled)) -> Vec<Finding> {
+        let mut check = Some(check);
+        let done = SPARE.try_with(|s| {
+            let mut spare = s.try_borrow_mut().ok()?;
+            let spare = &mut *spare;
+            let mut findings = std::mem::take(&mut spare.buffer);
+            (check.take()?)(&mut findings, &mut spare.recycled);
+            Some(findings)
         });
+        match (done, check) {
+            (Ok(Some(findings)), _) => findings,
+            (_, Some(check)) => {
+                let mut findings = Vec::new();
+                check(&mut findings, &mut Recycled::default());
+                findings
+            }
+            // `check` ran but did not return (it cannot: it ran to its end).
+            (_, None) => Vec::new(),
+        }
     }
 
     /// Empties `findings` into the thread's recycled findings and keeps
     /// its allocation as the thread's spare buffer.
     pub(super) fn give_back(mut findings: Vec<Finding>) {
         let _ = SPARE.try_with(|s| {
-            let mut spare = s.take();
+            let Ok(mut spare) = s.try_borrow_mut() else {
+                return;
+            };
             let room = KEEP_AT_MOST.saturating_sub(spare.recycled.findings.len());
             spare.recycled.findings.extend(
                 findings
@@ -1748,7 +1770,6 @@ mod spare_findings {
                 findings.clear();
                 spare.buffer = findings;
             }
-            s.set(spare);
         });
     }
 }

@@ -409,9 +409,11 @@ pub struct PreparedClaim<'c> {
 
 impl Drop for PreparedClaim<'_> {
     fn drop(&mut self) {
-        spare::give_back(&spare::DIAGNOSES, std::mem::take(&mut self.diagnoses));
-        spare::give_back(&spare::PROCEDURES, std::mem::take(&mut self.procedures));
-        spare::give_back(&spare::LINES, std::mem::take(&mut self.lines));
+        spare::give_back_lists((
+            std::mem::take(&mut self.diagnoses),
+            std::mem::take(&mut self.procedures),
+            std::mem::take(&mut self.lines),
+        ));
     }
 }
 
@@ -427,10 +429,30 @@ pub(crate) mod spare {
 
     type Spare<T> = LocalKey<Cell<Vec<T>>>;
 
+    /// The prepared claim's three lists, in one thread-local (one access
+    /// a claim to take them and one to give them back: in a shared library
+    /// each access is a call).
+    pub(super) struct Lists {
+        diagnoses: Cell<Vec<PreparedDx<'static>>>,
+        procedures: Cell<Vec<PreparedPcs<'static>>>,
+        lines: Cell<Vec<PreparedLine<'static>>>,
+    }
+
+    /// A prepared claim's lists: diagnoses, procedures, lines.
+    pub(super) type ListsOf<'c> = (
+        Vec<PreparedDx<'c>>,
+        Vec<PreparedPcs<'c>>,
+        Vec<PreparedLine<'c>>,
+    );
+
     thread_local! {
-        pub(super) static DIAGNOSES: Cell<Vec<PreparedDx<'static>>> = const { Cell::new(Vec::new()) };
-        pub(super) static PROCEDURES: Cell<Vec<PreparedPcs<'static>>> = const { Cell::new(Vec::new()) };
-        pub(super) static LINES: Cell<Vec<PreparedLine<'static>>> = const { Cell::new(Vec::new()) };
+        static LISTS: Lists = const {
+            Lists {
+                diagnoses: Cell::new(Vec::new()),
+                procedures: Cell::new(Vec::new()),
+                lines: Cell::new(Vec::new()),
+            }
+        };
         // The JSON reader's lists (`fast_json`), given back by `recycle`.
         pub(crate) static READ_DIAGNOSES: Cell<Vec<DiagnosisRef<'static>>> = const { Cell::new(Vec::new()) };
         pub(crate) static READ_PROCEDURES: Cell<Vec<ProcedureRef<'static>>> = const { Cell::new(Vec::new()) };
@@ -530,14 +552,37 @@ pub(crate) mod spare {
             .collect()
     }
 
+    /// The thread's spare lists for a prepared claim (empty), or new ones.
+    pub(super) fn take_lists<'c>() -> ListsOf<'c> {
+        LISTS
+            .try_with(|l| {
+                (
+                    relabel(l.diagnoses.take()),
+                    relabel(l.procedures.take()),
+                    relabel(l.lines.take()),
+                )
+            })
+            .unwrap_or_default()
+    }
+
+    /// Keeps a prepared claim's lists as the thread's spares.
+    pub(super) fn give_back_lists((diagnoses, procedures, lines): ListsOf<'_>) {
+        let _ = LISTS.try_with(|l| {
+            keep(&l.diagnoses, diagnoses);
+            keep(&l.procedures, procedures);
+            keep(&l.lines, lines);
+        });
+    }
+
+    /// Empties `buffer` into `spare` unless it is too large (or unallocated).
+    fn keep<T, U>(spare: &Cell<Vec<U>>, buffer: Vec<T>) {
+        if buffer.capacity() != 0 && buffer.capacity() <= KEEP_AT_MOST {
+            spare.set(relabel(buffer));
+        }
+    }
+
     /// Buffers larger than this go back to the allocator, not the spares.
     const KEEP_AT_MOST: usize = 64;
-
-    /// The thread's spare buffer (empty), or a new one. The items' borrow
-    /// of the claim only shortens, so the spare's type converts as is.
-    pub(crate) fn take<T, U>(spare: &'static Spare<U>) -> Vec<T> {
-        spare.try_with(Cell::take).map(relabel).unwrap_or_default()
-    }
 
     /// Empties `buffer` and keeps its allocation as the thread's spare.
     pub(crate) fn give_back<T, U>(spare: &'static Spare<U>, buffer: Vec<T>) {
@@ -770,19 +815,6 @@ fn other_system_dx(raw: &str, src: HcpcsSource<'_>) -> Option<System> {
         }
         _ => None,
     }
-}
-
-fn prepare_dx<'c>(
-    index: usize,
-    raw: Option<&'c str>,
-    poa: Option<&'c str>,
-    date: Option<Date>,
-    src: HcpcsSource<'_>,
-) -> PreparedDx<'c> {
-    let mut dx = [parse_dx(index, raw, poa)];
-    look_up_codes(&mut dx, &mut [], date, src);
-    let [dx] = dx;
-    dx
 }
 
 /// A diagnosis with its code parsed, not yet looked up ([`look_up_codes`]):
@@ -1116,18 +1148,19 @@ impl<'c> PreparedClaim<'c> {
             ClaimKind::Professional => service_date.date.or(discharge_date.date),
         }
         .or_else(earliest_line);
-        let mut diagnoses: Vec<PreparedDx<'c>> = spare::take(&spare::DIAGNOSES);
+        let (mut diagnoses, mut procedures, mut lines) = spare::take_lists();
         diagnoses.extend(
             claim
                 .diagnoses()
                 .enumerate()
                 .map(|(i, (code, poa))| parse_dx(i, code, poa)),
         );
-        let admitting = claim
-            .admitting_diagnosis()
-            .filter(|s| !is_blank(s))
-            .map(|s| prepare_dx(0, Some(s), None, date, src));
-        let mut procedures: Vec<PreparedPcs<'c>> = spare::take(&spare::PROCEDURES);
+        // The admitting diagnosis is looked up with the others, after them
+        // in the list, and taken out again.
+        let admitting_text = claim.admitting_diagnosis().filter(|s| !is_blank(s));
+        if admitting_text.is_some() {
+            diagnoses.push(parse_dx(0, admitting_text, None));
+        }
         procedures.extend(
             claim
                 .procedures()
@@ -1135,7 +1168,7 @@ impl<'c> PreparedClaim<'c> {
                 .map(|(i, (code, day))| parse_pcs(i, code, DateField::new(day))),
         );
         look_up_codes(&mut diagnoses, &mut procedures, date, src);
-        let mut lines: Vec<PreparedLine<'c>> = spare::take(&spare::LINES);
+        let admitting = admitting_text.and_then(|_| diagnoses.pop());
         lines.extend(
             claim
                 .lines()
