@@ -485,16 +485,54 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// A claim's type: `"institutional"` and `"professional"` compared as
+    /// constants, anything else [`text`](Self::text).
+    #[inline(always)]
+    fn claim_type(&mut self) -> Option<Option<Cow<'a, str>>> {
+        for kind in ["institutional", "professional"] {
+            let len = kind.len() + 2;
+            if let Some(b) = self.bytes().get(self.at..self.at + len) {
+                if b[0] == b'"' && b[len - 1] == b'"' && &b[1..len - 1] == kind.as_bytes() {
+                    self.at += len;
+                    return Some(Some(Cow::Borrowed(kind)));
+                }
+            }
+        }
+        self.text()
+    }
+
+    /// A date field: a string of exactly ten bytes (`"2025-12-19"`), none
+    /// of them special, checked with two word tests; anything else
+    /// [`text`](Self::text).
+    #[inline(always)]
+    fn date(&mut self) -> Option<Option<Cow<'a, str>>> {
+        let at = self.at;
+        if let Some(b) = self.bytes().get(at..at + 12) {
+            // Bytes 1..9 plain, and bytes 4..11 too, byte 11 being the
+            // closing quote: the lowest mark is exact, so the second mask is
+            // that quote's alone.
+            if b[0] == b'"'
+                && b[11] == b'"'
+                && super::json_special_mask(super::word8(&b[1..9])) == 0
+                && super::json_special_mask(super::word8(&b[4..12])) == 0x80 << 56
+            {
+                self.at = at + 12;
+                return Some(Some(Cow::Borrowed(self.slice(at + 1, at + 11)?)));
+            }
+        }
+        self.text()
+    }
+
     /// The value of the claim's field `field`, into `c`.
     #[inline(always)]
     fn claim_field(&mut self, c: &mut ClaimRef<'a>, field: Field) -> Option<()> {
         match field {
             Id => c.id = self.short_text()?,
-            Type => c.claim_type = self.text()?,
+            Type => c.claim_type = self.claim_type()?,
             Patient => c.patient = self.patient()?.unwrap_or_default(),
-            ServiceDate => c.service_date = self.text()?,
-            AdmissionDate => c.admission_date = self.text()?,
-            DischargeDate => c.discharge_date = self.text()?,
+            ServiceDate => c.service_date = self.date()?,
+            AdmissionDate => c.admission_date = self.date()?,
+            DischargeDate => c.discharge_date = self.date()?,
             DischargeStatus => c.discharge_status = self.short_text()?,
             Diagnoses => {
                 c.diagnoses = self.list_into(spare::take_diagnoses(), Self::diagnosis)?;
@@ -717,6 +755,19 @@ mod tests {
             r#" { "id" : 17 , "type":"professional","patient":null,"lines":[{"modifiers":"rt","dx_pointers":[1,null,2.5,3.0,-4,1e20],"units":1.5,"charge":-0.0}],"diagnoses":[{},{"code":null,"poa":true}]} "#,
         );
         same(r#"{"lines":[{"modifiers":[null,"25",7]}],"procedures":null,"diagnoses":[]}"#);
+        // Near the compact shapes read with constant compares.
+        for text in [
+            r#"{"id":"a","type":"institutionalx","patient":{"sex":"F","age":0}}"#,
+            r#"{"id":"a","type":"professiona","patient":{"sex":"F","age":12,"birth_date":"x"}}"#,
+            r#"{"id":"a","type":"professional","patient":{"sex":null,"age":1.5}}"#,
+            r#"{"id":"a","patient":{"sex":"M","age":-3},"type":"institutional"}"#,
+            r#"{"id":"a","admission_date":"2025-12-19","discharge_date":"2025-12-1"}"#,
+            r#"{"id":"a","admission_date":"2025-12-190","service_date":"2025-é-19"}"#,
+            r#"{"id":"a","discharge_date":"2025-12-1é","type":"","admission_date":null}"#,
+            r#"{"id":"a","patient":{"age":3,"sex":"F"},"discharge_status":"01"}"#,
+        ] {
+            same(text);
+        }
     }
 
     #[test]
@@ -736,6 +787,12 @@ mod tests {
             r#"[]"#,
             r#""#,
             "{\"id\":\"a\tb\"}",
+            r#"{"id":"a","admission_date":"2025-12-1\""}"#,
+            r#"{"id":"a","admission_date":"2025-12-1\"x"}"#,
+            "{\"id\":\"a\",\"admission_date\":\"2025\t12-19\"}",
+            "{\"id\":\"a\",\"admission_date\":\"2025-12-1\u{1}\"}",
+            r#"{"id":"a","patient":{"sex":"F","age":3},"patient":null}"#,
+            r#"{"id":"a","type":"professional","type":"professional"}"#,
         ] {
             assert!(read(text).is_none(), "{text}");
         }
