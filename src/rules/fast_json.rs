@@ -547,16 +547,24 @@ impl<'a> Reader<'a> {
         Some(())
     }
 
+    /// The patient: the compact shape in line, anything else
+    /// [`general_patient`](Self::general_patient).
+    #[inline(always)]
     fn patient(&mut self) -> Option<Option<PatientRef<'a>>> {
-        if self.peek()? == b'n' {
-            self.literal("null")?;
-            return Some(None);
-        }
         let start = self.at;
         if let Some(p) = self.compact_patient() {
             return Some(Some(p));
         }
         self.at = start;
+        self.general_patient()
+    }
+
+    #[inline(never)]
+    fn general_patient(&mut self) -> Option<Option<PatientRef<'a>>> {
+        if self.peek()? == b'n' {
+            self.literal("null")?;
+            return Some(None);
+        }
         let mut p = PatientRef::default();
         self.fields(PATIENT, |r, field| {
             match field {
