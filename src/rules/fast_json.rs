@@ -95,6 +95,17 @@ const LINE: &Names = &[
     (key!("charge"), Charge),
 ];
 
+/// `*slot = list`, without the call that drops the list it replaces when
+/// that is, as in a claim's default, empty with nothing allocated.
+#[inline(always)]
+fn set_list<T>(slot: &mut Vec<T>, list: Vec<T>) {
+    let old = std::mem::replace(slot, list);
+    if old.capacity() == 0 {
+        // Nothing to free, nor items to drop.
+        std::mem::forget(old);
+    }
+}
+
 struct Reader<'a> {
     text: &'a str,
     at: usize,
@@ -535,13 +546,13 @@ impl<'a> Reader<'a> {
             DischargeDate => c.discharge_date = self.date()?,
             DischargeStatus => c.discharge_status = self.short_text()?,
             Diagnoses => {
-                c.diagnoses = self.list_into(spare::take_diagnoses(), Self::diagnosis)?;
+                set_list(&mut c.diagnoses, self.list_into(spare::take_diagnoses(), Self::diagnosis)?);
             }
             AdmittingDiagnosis => c.admitting_diagnosis = self.short_text()?,
             Procedures => {
-                c.procedures = self.list_into(spare::take_procedures(), Self::procedure)?;
+                set_list(&mut c.procedures, self.list_into(spare::take_procedures(), Self::procedure)?);
             }
-            Lines => c.lines = self.list_into(spare::take_lines(), Self::line)?,
+            Lines => set_list(&mut c.lines, self.list_into(spare::take_lines(), Self::line)?),
             _ => return None,
         }
         Some(())
