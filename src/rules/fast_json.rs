@@ -18,7 +18,10 @@ use std::borrow::Cow;
 pub(crate) fn read_claim<'a>(text: &'a str, claim: &mut ClaimRef<'a>) -> Option<()> {
     let mut r = Reader { text, at: 0 };
     r.claim(claim)?;
-    r.space();
+    // Compact JSON Lines end right after the claim: no call for white space.
+    if r.at != text.len() {
+        r.space();
+    }
     (r.at == text.len()).then_some(())
 }
 
@@ -540,7 +543,7 @@ impl<'a> Reader<'a> {
         match field {
             Id => c.id = self.short_text()?,
             Type => c.claim_type = self.claim_type()?,
-            Patient => c.patient = self.patient()?.unwrap_or_default(),
+            Patient => self.patient(&mut c.patient)?,
             ServiceDate => c.service_date = self.date()?,
             AdmissionDate => c.admission_date = self.date()?,
             DischargeDate => c.discharge_date = self.date()?,
@@ -560,14 +563,18 @@ impl<'a> Reader<'a> {
 
     /// The patient: the compact shape in line, anything else
     /// [`general_patient`](Self::general_patient).
+    /// Into `p` (its default; `null` leaves it so).
     #[inline(always)]
-    fn patient(&mut self) -> Option<Option<PatientRef<'a>>> {
+    fn patient(&mut self, p: &mut PatientRef<'a>) -> Option<()> {
         let start = self.at;
-        if let Some(p) = self.compact_patient() {
-            return Some(Some(p));
+        if self.compact_patient(p).is_some() {
+            return Some(());
         }
         self.at = start;
-        self.general_patient()
+        if let Some(read) = self.general_patient()? {
+            *p = read;
+        }
+        Some(())
     }
 
     #[inline(never)]
@@ -590,11 +597,11 @@ impl<'a> Reader<'a> {
     }
 
     /// The common patient as compact JSON writes it, `{"sex":"…","age":N}`
-    /// (N a plain natural number): read with constant compares. `None` for
-    /// anything else (the reader then somewhere in it), left to the
-    /// general way.
+    /// (N a plain natural number): read with constant compares into `p`
+    /// (its default). `None` for anything else (the reader then somewhere in
+    /// it, `p` untouched), left to the general way.
     #[inline(always)]
-    fn compact_patient(&mut self) -> Option<PatientRef<'a>> {
+    fn compact_patient(&mut self, p: &mut PatientRef<'a>) -> Option<()> {
         const OPEN: &str = concat!('{', key!("sex"), '"');
         const AGE: &str = concat!(',', key!("age"));
         if !self.at_word(OPEN) {
@@ -611,12 +618,10 @@ impl<'a> Reader<'a> {
             return None;
         }
         self.at += 1;
-        Some(PatientRef {
-            sex: Some(Cow::Borrowed(sex)),
-            // serde hands a non-negative integer over as u64; `as f64` is exact here.
-            age: Some(age as f64),
-            ..PatientRef::default()
-        })
+        p.sex = Some(Cow::Borrowed(sex));
+        // serde hands a non-negative integer over as u64; `as f64` is exact here.
+        p.age = Some(age as f64);
+        Some(())
     }
 
     /// Inlined (as `procedure`) into the call its list makes for an item:
