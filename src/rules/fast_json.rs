@@ -479,6 +479,10 @@ impl<'a> Reader<'a> {
             next!(8, "admitting_diagnosis", AdmittingDiagnosis);
             next!(9, "procedures", Procedures);
             next!(10, "lines", Lines);
+            if self.bytes().get(self.at) == Some(&b'}') {
+                self.at += 1;
+                return Some(());
+            }
             if !self.more(b'}')? {
                 return Some(());
             }
@@ -549,13 +553,22 @@ impl<'a> Reader<'a> {
             DischargeDate => c.discharge_date = self.date()?,
             DischargeStatus => c.discharge_status = self.short_text()?,
             Diagnoses => {
-                set_list(&mut c.diagnoses, self.list_into(spare::take_diagnoses(), Self::diagnosis)?);
+                set_list(
+                    &mut c.diagnoses,
+                    self.list_into(spare::take_diagnoses(), Self::diagnosis)?,
+                );
             }
             AdmittingDiagnosis => c.admitting_diagnosis = self.short_text()?,
             Procedures => {
-                set_list(&mut c.procedures, self.list_into(spare::take_procedures(), Self::procedure)?);
+                set_list(
+                    &mut c.procedures,
+                    self.list_into(spare::take_procedures(), Self::procedure)?,
+                );
             }
-            Lines => set_list(&mut c.lines, self.list_into(spare::take_lines(), Self::line)?),
+            Lines => set_list(
+                &mut c.lines,
+                self.list_into(spare::take_lines(), Self::line)?,
+            ),
             _ => return None,
         }
         Some(())
