@@ -533,7 +533,7 @@ pub(crate) mod spare {
     /// [`give_back`] for a buffer whose items need no drop (they only
     /// borrow): they are forgotten, not dropped.
     fn keep_forgetting<T, U>(spare: &'static Spare<U>, buffer: Vec<T>) {
-        if buffer.capacity() == 0 || buffer.capacity() > KEEP_AT_MOST {
+        if !worth_keeping(&buffer) {
             return;
         }
         let _ = spare.try_with(|s| s.set(relabel_forgetting(buffer)));
@@ -576,7 +576,7 @@ pub(crate) mod spare {
 
     /// Empties `buffer` into `spare` unless it is too large (or unallocated).
     fn keep<T, U>(spare: &Cell<Vec<U>>, buffer: Vec<T>) {
-        if buffer.capacity() != 0 && buffer.capacity() <= KEEP_AT_MOST {
+        if worth_keeping(&buffer) {
             spare.set(relabel(buffer));
         }
     }
@@ -584,9 +584,16 @@ pub(crate) mod spare {
     /// Buffers larger than this go back to the allocator, not the spares.
     const KEEP_AT_MOST: usize = 64;
 
+    /// True if `buffer` has an allocation small enough to keep as a spare:
+    /// tested before a thread-local is touched (in the C library each
+    /// access is a call).
+    fn worth_keeping<T>(buffer: &Vec<T>) -> bool {
+        buffer.capacity() != 0 && buffer.capacity() <= KEEP_AT_MOST
+    }
+
     /// Empties `buffer` and keeps its allocation as the thread's spare.
     pub(crate) fn give_back<T, U>(spare: &'static Spare<U>, buffer: Vec<T>) {
-        if buffer.capacity() == 0 || buffer.capacity() > KEEP_AT_MOST {
+        if !worth_keeping(&buffer) {
             return;
         }
         let _ = spare.try_with(|s| s.set(relabel(buffer)));
@@ -1106,6 +1113,15 @@ fn parse_kind<'c>(claim: impl ClaimSource<'c>, problems: &mut Vec<Problem>) -> C
     }
 }
 
+/// The problem of a list item without a code: `list[index].code`, and
+/// "{item} {index + 1} has no {what}".
+fn missing_code(list: &str, item: &str, index: usize, what: &str) -> Problem {
+    Problem {
+        field: format!("{list}[{index}].code"),
+        message: format!("{item} {} has no {what}", index + 1),
+    }
+}
+
 fn parse_sex(text: Option<&str>) -> Sex {
     let Some(s) = text else {
         return Sex::Missing;
@@ -1199,10 +1215,7 @@ impl<'c> PreparedClaim<'c> {
                 dx_flags = dx_flags | f;
             }
             if d.status == CodeStatus::Missing {
-                problems.push(Problem {
-                    field: format!("diagnoses[{}].code", d.index),
-                    message: format!("diagnosis {} has no code", d.index + 1),
-                });
+                problems.push(missing_code("diagnoses", "diagnosis", d.index, "code"));
             }
         }
         let mut pcs_flags = PcsFlags::NONE;
@@ -1212,19 +1225,13 @@ impl<'c> PreparedClaim<'c> {
                 pcs_flags = pcs_flags | f;
             }
             if p.status == CodeStatus::Missing {
-                problems.push(Problem {
-                    field: format!("procedures[{}].code", p.index),
-                    message: format!("procedure {} has no code", p.index + 1),
-                });
+                problems.push(missing_code("procedures", "procedure", p.index, "code"));
             }
         }
         for l in &lines {
             problem_statuses |= status_bit(l.status);
             if l.status == CodeStatus::Missing {
-                problems.push(Problem {
-                    field: format!("lines[{}].code", l.index),
-                    message: format!("line {} has no procedure code", l.index + 1),
-                });
+                problems.push(missing_code("lines", "line", l.index, "procedure code"));
             }
         }
         // Age in years at admission (institutional) or service.
