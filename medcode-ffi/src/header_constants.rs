@@ -2,22 +2,9 @@
 //! exported functions and the C smoke test are `tests/header.rs`).
 use super::*;
 
-fn header() -> String {
-    include_str!("../include/medcode.h").to_owned()
-}
-
 /// The header without its comments.
 fn header_code() -> String {
-    let text = header();
-    let mut out = String::new();
-    let mut rest = text.as_str();
-    while let Some(start) = rest.find("/*") {
-        out.push_str(&rest[..start]);
-        let end = rest[start..].find("*/").expect("unterminated comment") + start + 2;
-        rest = &rest[end..];
-    }
-    out.push_str(rest);
-    out
+    crate::header_text::without_comments(include_str!("../include/medcode.h"))
 }
 
 #[test]

@@ -724,6 +724,9 @@ pub unsafe extern "C" fn medcode_check_jsonl_parallel(
 #[cfg(test)]
 mod header_constants;
 #[cfg(test)]
+#[path = "../tests/common/header_text.rs"]
+mod header_text;
+#[cfg(test)]
 mod no_alloc;
 
 #[cfg(test)]

@@ -9,6 +9,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
+#[path = "common/header_text.rs"]
+mod header_text;
+
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 /// The directory of the C library this test checks, built first: cargo
@@ -49,16 +52,7 @@ fn header() -> String {
 
 /// The header without its comments.
 fn header_code() -> String {
-    let text = header();
-    let mut out = String::new();
-    let mut rest = text.as_str();
-    while let Some(start) = rest.find("/*") {
-        out.push_str(&rest[..start]);
-        let end = rest[start..].find("*/").expect("unterminated comment") + start + 2;
-        rest = &rest[end..];
-    }
-    out.push_str(rest);
-    out
+    header_text::without_comments(&header())
 }
 
 fn declared_functions() -> BTreeSet<String> {

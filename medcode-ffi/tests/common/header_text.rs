@@ -1,0 +1,16 @@
+//! `include/medcode.h` without its comments: shared by the unit test of its
+//! constants (`src/header_constants.rs`) and the integration test of its
+//! functions (`tests/header.rs`).
+
+/// `text` with every `/* … */` comment removed.
+pub fn without_comments(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("/*") {
+        out.push_str(&rest[..start]);
+        let end = rest[start..].find("*/").expect("unterminated comment") + start + 2;
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
