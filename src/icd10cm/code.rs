@@ -64,7 +64,10 @@ impl IcdCm {
     }
 
     /// The careful parser: trims, and names the first thing wrong.
+    // Out of line: inlined, it crowded the fast path's loops (registers
+    // spilled in `valid_many`'s blocks).
     #[cold]
+    #[inline(never)]
     fn parse_slow(input: &str) -> Result<IcdCm, ParseCodeErrorKind> {
         let s = crate::text::trim(input);
         if s.is_empty() {

@@ -102,7 +102,10 @@ impl IcdPcs {
         Self::parse_slow(input)
     }
 
+    // Out of line: inlined, it crowded the fast path's loops (registers
+    // spilled in `valid_many`'s blocks).
     #[cold]
+    #[inline(never)]
     fn parse_slow(input: &str) -> Result<IcdPcs, ParseCodeErrorKind> {
         let s = crate::text::trim(input);
         if s.is_empty() {
