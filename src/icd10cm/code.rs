@@ -271,52 +271,69 @@ fn parse_fast(b: &[u8]) -> Option<u64> {
     } else {
         u64::from(b[0]) | u64::from(b[1]) << 8 | u64::from(b[2]) << 16
     };
+    // Pad the bytes past the text with 0xFF (symbol 0, never in UTF-8), so
+    // only real bytes can be bad.
+    w |= !(u64::MAX >> (64 - 8 * len));
+    // The dotted form ("E11.9") reads its bytes through tables in which
+    // byte 3 is the dot and bytes 4.. are places 3..; the undotted form
+    // ("E119") through tables of places 0..7 (an eighth character is bad):
+    // no moving the bytes after the dot. A dot must have a character after it.
     let dotted = (w >> 24) as u8 == b'.';
-    // Drop the dot without a branch: bytes 4.. move down one place.
-    let undotted = (w & 0xFF_FFFF) | ((w >> 8) & !0xFF_FFFF);
-    let mask = 0u64.wrapping_sub(u64::from(dotted));
-    w = (w & !mask) | (undotted & mask);
-    let n = len - usize::from(dotted);
-    if n > 7 || (dotted && n == 3) {
+    if dotted && len == 4 {
         return None;
     }
-    // Pad the unused places with 0xFF (symbol 0), so only real bytes can be bad.
-    w |= u64::MAX << (8 * n);
-    // One load a character gives its symbol already in its place of the key
-    // (or `PLACED_BAD`), so the key is the loads OR'ed together.
-    let key = (PLACED[0][w as u8 as usize] | PLACED[1][(w >> 8) as u8 as usize])
-        | (PLACED[2][(w >> 16) as u8 as usize] | PLACED[3][(w >> 24) as u8 as usize])
-        | ((PLACED[4][(w >> 32) as u8 as usize] | PLACED[5][(w >> 40) as u8 as usize])
-            | PLACED[6][(w >> 48) as u8 as usize]);
+    let t = &BYTE_PLACED[usize::from(dotted)];
+    // One load a byte gives its symbol already in its place of the key (or
+    // `PLACED_BAD`), so the key is the loads OR'ed together.
+    let key = ((t[0][w as u8 as usize] | t[1][(w >> 8) as u8 as usize])
+        | (t[2][(w >> 16) as u8 as usize] | t[3][(w >> 24) as u8 as usize]))
+        | ((t[4][(w >> 32) as u8 as usize] | t[5][(w >> 40) as u8 as usize])
+            | (t[6][(w >> 48) as u8 as usize] | t[7][(w >> 56) as usize]));
     if key & PLACED_BAD != 0 {
         return None;
     }
     Some(key)
 }
 
-/// Set in a [`PLACED`] entry for a byte that cannot be at that place (above
-/// any key's 42 bits).
+/// Set in a [`BYTE_PLACED`] entry for a byte that cannot be there (above any
+/// key's 42 bits).
 const PLACED_BAD: u64 = 1 << 63;
 
-/// For each place of a code (0–6) and each byte, the byte's symbol (either
-/// case) shifted to that place of the key: 0 for the padding byte 0xFF,
-/// `PLACED_BAD` for anything the place cannot hold (the first place takes
-/// letters only). 14 KiB; the fast path's per-character work is one load.
-static PLACED: [[u64; 256]; 7] = {
-    let mut t = [[PLACED_BAD; 256]; 7];
-    let mut place = 0;
-    while place < 7 {
-        // 0xFF never occurs in UTF-8, so the fast path pads with it; NUL is bad.
-        t[place][0xFF] = 0;
-        let mut b = 0;
-        while b < 256 {
-            let upper = (b as u8).to_ascii_uppercase();
-            if upper.is_ascii_uppercase() || (place > 0 && upper.is_ascii_digit()) {
-                t[place][b] = sixbit::encode(upper) << (6 * (6 - place));
+/// For the undotted form (`[0]`) and the dotted form (`[1]`), for each of
+/// the eight bytes of the fast path's word and each byte value: the
+/// symbol (either case) shifted to its place of the key. 0 for the padding
+/// byte 0xFF and for the dot at byte 3 of the dotted form; `PLACED_BAD` for
+/// anything that cannot be there (the first character takes letters only;
+/// the undotted form has no eighth character). 32 KiB; the fast path's
+/// per-character work is one load.
+static BYTE_PLACED: [[[u64; 256]; 8]; 2] = {
+    let mut t = [[[PLACED_BAD; 256]; 8]; 2];
+    let mut dotted = 0;
+    while dotted < 2 {
+        let mut byte = 0;
+        while byte < 8 {
+            t[dotted][byte][0xFF] = 0;
+            // The place of the key this byte holds, if any.
+            let place = if dotted == 1 && byte >= 4 {
+                byte - 1
+            } else {
+                byte
+            };
+            if dotted == 1 && byte == 3 {
+                t[dotted][byte][b'.' as usize] = 0;
+            } else if place < 7 {
+                let mut b = 0;
+                while b < 256 {
+                    let upper = (b as u8).to_ascii_uppercase();
+                    if upper.is_ascii_uppercase() || (place > 0 && upper.is_ascii_digit()) {
+                        t[dotted][byte][b] = sixbit::encode(upper) << (6 * (6 - place));
+                    }
+                    b += 1;
+                }
             }
-            b += 1;
+            byte += 1;
         }
-        place += 1;
+        dotted += 1;
     }
     t
 };
