@@ -209,7 +209,7 @@ fn benches(c: &mut Criterion) {
         b.iter(|| black_box(next().parse::<IcdCm>().is_ok_and(|c| c.valid_on(date))))
     });
     // Every billable code once, in random order: one at a time, then as a
-    // batch (`valid_many`, loads of 16 codes overlapped). Per code: divide
+    // batch (`valid_many`, loads of blocks of 8 codes overlapped). Per code: divide
     // by the number of codes (criterion's `thrpt` column).
     g.throughput(criterion::Throughput::Elements(billable.len() as u64));
     g.bench_function("valid_on one at a time/random (all codes)", |b| {

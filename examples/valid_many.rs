@@ -1,5 +1,5 @@
 //! Codes per second, one core: `icd10cm::valid_many` (a batch, the table
-//! loads of 16 codes overlapped) against the same codes one at a time
+//! loads of a block of 8 codes overlapped) against the same codes one at a time
 //! (`IcdCm::parse` + `valid_on`) and a `HashMap<String, u32>` of the codes
 //! (the anchor), on random FY2026 billable codes, the three taking turns.
 //!
