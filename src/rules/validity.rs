@@ -195,11 +195,25 @@ fn push_replacement_text(
         },
         None => None,
     };
-    let mut by = code.replaced_by(date);
-    by.retain(|c| last_day.is_none_or(|d| c.effective == d.succ()));
-    if by.is_empty() {
-        return;
+    // Written as the rows are found: no list of them is collected.
+    match last_day {
+        // Its replacements are the codes that took effect the day after
+        // (each on or before `date`, as `d` is before it).
+        Some(d) => push_replacements(out, Some(d), code.replacements_on(d.succ())),
+        None => push_replacements(out, None, code.replacements_until(date)),
     }
+}
+
+/// Appends [`push_replacement_text`]'s text for the replacements `by`
+/// (nothing when there are none): the first six codes, then how many.
+fn push_replacements(
+    out: &mut String,
+    last_day: Option<Date>,
+    mut by: impl Iterator<Item = crate::icd10cm::Conversion>,
+) {
+    let Some(first) = by.next() else {
+        return;
+    };
     match last_day {
         Some(d) => {
             out.push_str("; deleted ");
@@ -209,15 +223,18 @@ fn push_replacement_text(
         None => out.push_str("; CDC's conversion tables replace it with "),
     }
     const SHOWN: usize = 6;
-    for (i, c) in by.iter().take(SHOWN).enumerate() {
-        if i > 0 {
+    first.code.push_dotted(out);
+    let mut count = 1;
+    for c in by {
+        if count < SHOWN {
             out.push_str(", ");
+            c.code.push_dotted(out);
         }
-        c.code.push_dotted(out);
+        count += 1;
     }
-    if by.len() > SHOWN {
+    if count > SHOWN {
         out.push_str(" … (");
-        super::push_usize(out, by.len());
+        super::push_usize(out, count);
         out.push_str(" codes)");
     }
 }
