@@ -1461,6 +1461,25 @@ impl Engine {
         self.jsonl_output(None, input)
     }
 
+    /// As [`check_jsonl_line`](Self::check_jsonl_line), appended to `out`:
+    /// a caller that checks claim after claim may write each answer into a
+    /// buffer it reuses (the C library reuses a freed answer's) instead of
+    /// a new `String` each time.
+    ///
+    /// ```
+    /// let engine = medcode::rules::Engine::builder().build().unwrap();
+    /// let mut out = String::from("> ");
+    /// engine.append_jsonl_line("{not json", &mut out);
+    /// assert_eq!(out[2..], engine.check_jsonl_line("{not json"));
+    /// ```
+    pub fn append_jsonl_line(&self, input: &str, out: &mut String) {
+        self.check_json_then(input, |claim_id, findings| {
+            out.reserve(jsonl_capacity(&findings));
+            write_jsonl(None, claim_id, &findings, self.plain_rule_ids, out);
+            spare_findings::give_back(findings);
+        });
+    }
+
     /// As [`check_jsonl_line`](Self::check_jsonl_line), with the 1-based
     /// input line number first: `{"line": N, "claim_id": …, "findings": [ … ]}`
     /// (what `medcode check` writes).
