@@ -239,14 +239,11 @@ fn push_replacements(
     }
 }
 
-pub(super) fn windows_text<F>(w: impl IntoIterator<Item = ValidityWindow<F>>) -> String {
-    let mut out = String::new();
-    push_windows_text(&mut out, w);
-    out
-}
-
 /// Appends "it is valid A to B, and from C (still valid)" for the windows.
-fn push_windows_text<F>(out: &mut String, w: impl IntoIterator<Item = ValidityWindow<F>>) {
+pub(super) fn push_windows_text<F>(
+    out: &mut String,
+    w: impl IntoIterator<Item = ValidityWindow<F>>,
+) {
     let mut w = w.into_iter().peekable();
     if w.peek().is_none() {
         out.push_str("it is not billable in any bundled release");
