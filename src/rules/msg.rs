@@ -108,7 +108,16 @@ impl Piece for IcdCm {
 
 impl Piece for IcdPcs {
     fn push_to(&self, out: &mut String) {
-        self.text().push_to(out);
+        // The seven characters decoded straight into `out`, as `text`
+        // decodes them (no `CodeBuf` filled and copied: about half the
+        // instructions).
+        use crate::codebuf::sixbit;
+        let key = self.key();
+        out.reserve(IcdPcs::LEN);
+        for pos in 0..IcdPcs::LEN {
+            let symbol = sixbit::symbol(key, pos) as usize;
+            crate::text::push_ascii_byte(out, sixbit::ASCII_OF_SYMBOL[symbol]);
+        }
     }
 }
 
