@@ -300,6 +300,23 @@ pub(crate) mod sixbit {
     }
 }
 
+/// Each template with every byte value put in each place, kept where the
+/// result is UTF-8 (text always is): the parsers' fast-path tests.
+#[cfg(test)]
+pub(crate) fn every_byte_in_every_place(templates: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    for template in templates {
+        for place in 0..template.len() {
+            for byte in 0..=255u8 {
+                let mut bytes = template.as_bytes().to_vec();
+                bytes[place] = byte;
+                out.extend(String::from_utf8(bytes));
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::sixbit;
