@@ -102,8 +102,8 @@ impl IcdPcs {
         Self::parse_slow(input)
     }
 
-    // Out of line: inlined, it crowded the fast path's loops (registers
-    // spilled in `valid_many`'s blocks).
+    // Out of line, as `IcdCm::parse_slow` (there, inlined, it crowded
+    // `valid_many`'s block loop).
     #[cold]
     #[inline(never)]
     fn parse_slow(input: &str) -> Result<IcdPcs, ParseCodeErrorKind> {
