@@ -90,8 +90,25 @@ impl Engine {
     /// assert_eq!(out, engine.check_jsonl_buffer("{\"id\":\"A\"}\r\n[]\n", 1));
     /// ```
     pub fn check_jsonl_buffer(&self, text: &str, jobs: usize) -> String {
+        let mut out = String::new();
+        self.append_jsonl_buffer(text, jobs, &mut out);
+        out
+    }
+
+    /// As [`check_jsonl_buffer`](Self::check_jsonl_buffer), appended to
+    /// `out`: a caller that needs room in front of the output (the C
+    /// library keeps the allocation's capacity there) writes after it
+    /// instead of moving the whole output afterwards.
+    ///
+    /// ```
+    /// let engine = medcode::rules::Engine::builder().build().unwrap();
+    /// let mut out = String::from("> ");
+    /// engine.append_jsonl_buffer("{\"id\":\"A\"}\n[]", 2, &mut out);
+    /// assert_eq!(out[2..], engine.check_jsonl_buffer("{\"id\":\"A\"}\n[]", 1));
+    /// ```
+    pub fn append_jsonl_buffer(&self, text: &str, jobs: usize, out: &mut String) {
         if text.is_empty() {
-            return String::new();
+            return;
         }
         let body = text.strip_suffix('\n').unwrap_or(text);
         let jobs = jobs_or_all_cores(jobs);
@@ -101,8 +118,8 @@ impl Engine {
         } else {
             split_lines(body, 64 << 10)
         };
-        let check_piece = |first_line: usize, piece: &str| {
-            let mut out = String::with_capacity(piece.len() / 2 + 64);
+        let check_piece = |first_line: usize, piece: &str, out: &mut String| {
+            out.reserve(piece.len() / 2 + 64);
             let bytes = piece.as_bytes();
             let ends = memchr::memchr_iter(b'\n', bytes).chain([bytes.len()]);
             let mut start = 0;
@@ -114,12 +131,12 @@ impl Engine {
                 let line = &piece[start..end];
                 start = end + 1;
                 let line = line.strip_suffix('\r').unwrap_or(line);
-                self.write_jsonl_line(first_line + i, line, &mut out);
+                self.write_jsonl_line(first_line + i, line, out);
             }
-            out
         };
         if pieces.len() == 1 {
-            return check_piece(1, body);
+            check_piece(1, body, out);
+            return;
         }
         // The first line number of each piece.
         let mut first = Vec::with_capacity(pieces.len());
@@ -135,8 +152,9 @@ impl Engine {
                 s.spawn(|| loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(piece) = pieces.get(i) else { break };
-                    let out = check_piece(first[i], piece);
-                    *done[i].lock().unwrap_or_else(|e| e.into_inner()) = out;
+                    let mut piece_out = String::new();
+                    check_piece(first[i], piece, &mut piece_out);
+                    *done[i].lock().unwrap_or_else(|e| e.into_inner()) = piece_out;
                 });
             }
         });
@@ -144,14 +162,13 @@ impl Engine {
             .into_iter()
             .map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()))
             .collect();
-        let mut out = String::with_capacity(done.iter().map(|s| s.len() + 1).sum());
+        out.reserve(done.iter().map(|s| s.len() + 1).sum());
         for (i, piece) in done.iter().enumerate() {
             if i > 0 {
                 out.push('\n');
             }
             out.push_str(piece);
         }
-        out
     }
 }
 
