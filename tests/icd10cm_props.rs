@@ -1,8 +1,121 @@
-//! Property tests: parsing round-trips over every bundled code and never
-//! panics on arbitrary input.
+//! Property tests: parsing round-trips over every bundled code, and on
+//! arbitrary input either succeeds with the normalised code (which the
+//! tables hold exactly when `all()` lists it) or fails with an error that
+//! names what it found in the input. Never panics.
 
-use medcode::{icd10cm, IcdCm};
+use medcode::lookup::System;
+use medcode::{icd10cm, IcdCm, ParseCodeError, ParseCodeErrorKind};
 use proptest::prelude::*;
+use proptest::test_runner::TestCaseError;
+use std::sync::OnceLock;
+
+/// Every code of the bundled tables, in code order (as `all()` lists them;
+/// `every_code_round_trips_and_is_found` checks the order).
+fn table_codes() -> &'static [IcdCm] {
+    static CODES: OnceLock<Vec<IcdCm>> = OnceLock::new();
+    CODES.get_or_init(|| icd10cm::all().map(|i| i.code()).collect())
+}
+
+/// `info()` answers exactly for the codes `all()` lists, with that code,
+/// and `title()` is the info's title.
+fn check_lookup(code: IcdCm) -> Result<(), TestCaseError> {
+    let info = code.info();
+    let listed = table_codes().binary_search(&code).is_ok();
+    prop_assert_eq!(info.is_some(), listed, "{}: info() vs all()", code);
+    if let Some(i) = info {
+        prop_assert_eq!(i.code(), code);
+    }
+    prop_assert_eq!(code.title(), info.and_then(|i| i.title()));
+    Ok(())
+}
+
+/// What parsing `s` must give: the code of the trimmed, upper-cased input
+/// (displayed dotted, re-parsing to itself), or an error that keeps the
+/// input and names a position, length or character that is really there.
+fn check_parse(s: &str) -> Result<(), TestCaseError> {
+    // Positions and lengths are of the input with surrounding whitespace trimmed.
+    let trimmed = s.trim();
+    let code = match s.parse::<IcdCm>() {
+        Ok(code) => code,
+        Err(e) => return check_error(s, trimmed, &e),
+    };
+    let undotted = trimmed.to_uppercase().replace('.', "");
+    prop_assert_eq!(code.undotted().to_string(), undotted.clone(), "{:?}", s);
+    prop_assert_eq!(code.len(), undotted.len());
+    let dotted = if undotted.len() > 3 {
+        format!("{}.{}", &undotted[..3], &undotted[3..])
+    } else {
+        undotted.clone()
+    };
+    prop_assert_eq!(code.to_string(), dotted, "{:?}", s);
+    prop_assert_eq!(code.to_string().parse::<IcdCm>(), Ok(code));
+    prop_assert_eq!(undotted.parse::<IcdCm>(), Ok(code));
+    check_lookup(code)
+}
+
+fn check_error(s: &str, trimmed: &str, e: &ParseCodeError) -> Result<(), TestCaseError> {
+    prop_assert_eq!(e.system(), System::Icd10Cm);
+    // The input kept: all of it, or its first INPUT_MAX bytes cut at a
+    // character boundary.
+    let kept = e.input();
+    prop_assert!(s.starts_with(kept), "{:?} kept {:?}", s, kept);
+    prop_assert_eq!(e.input_truncated(), s.len() > ParseCodeError::INPUT_MAX);
+    prop_assert!(kept.len() <= ParseCodeError::INPUT_MAX);
+    prop_assert!(s.len().min(ParseCodeError::INPUT_MAX) - kept.len() < 4);
+    // The message quotes the input and ends with what is wrong.
+    let kind = e.kind().to_string();
+    let message = e.to_string();
+    prop_assert!(!kind.is_empty());
+    prop_assert!(message.starts_with(&format!("{kept:?}")), "{}", message);
+    prop_assert!(message.contains("ICD-10-CM"), "{}", message);
+    prop_assert!(message.ends_with(&kind), "{}", message);
+
+    let chars: Vec<char> = trimmed.chars().collect();
+    let non_dot = chars.iter().filter(|&&c| c != '.').count();
+    match e.kind() {
+        ParseCodeErrorKind::Empty => prop_assert!(trimmed.is_empty(), "{:?}", s),
+        ParseCodeErrorKind::TooShort { len, min } => {
+            prop_assert_eq!(min, IcdCm::MIN_LEN);
+            prop_assert!(len < min);
+            // Every character was a good one, so all are counted.
+            prop_assert_eq!(len, non_dot, "{:?}", s);
+        }
+        ParseCodeErrorKind::TooLong { len, max } => {
+            prop_assert_eq!(max, IcdCm::MAX_LEN);
+            prop_assert!(len > max, "{:?}", s);
+            // `len` counts bytes after the eighth character, not
+            // characters as documented: equal for ASCII input.
+            let non_dot_bytes = trimmed.bytes().filter(|&b| b != b'.').count();
+            prop_assert!(len <= non_dot_bytes, "{:?}: {}", s, len);
+            if trimmed.is_ascii() {
+                prop_assert_eq!(len, non_dot, "{:?}", s);
+            }
+        }
+        ParseCodeErrorKind::BadCharacter {
+            position,
+            found,
+            expected,
+        } => {
+            prop_assert_eq!(chars.get(position), Some(&found), "{:?}", s);
+            prop_assert!(!expected.is_empty());
+            prop_assert_ne!(found, '.');
+            prop_assert!(
+                !found.is_ascii_alphanumeric() || (position == 0 && found.is_ascii_digit()),
+                "{:?}: {:?} at {} is a good character",
+                s,
+                found,
+                position
+            );
+        }
+        ParseCodeErrorKind::MisplacedDot { position, expected } => {
+            prop_assert_eq!(chars.get(position), Some(&'.'), "{:?}", s);
+            prop_assert!(!expected.is_empty());
+        }
+        // A kind added later: its message is all there is to check.
+        _ => {}
+    }
+    Ok(())
+}
 
 #[test]
 fn every_code_round_trips_and_is_found() {
@@ -33,14 +146,23 @@ fn every_code_round_trips_and_is_found() {
 
 proptest! {
     #[test]
-    fn arbitrary_strings_never_panic(s in ".{0,64}") {
-        let _ = s.parse::<IcdCm>();
+    fn arbitrary_strings_parse_or_name_the_fault(s in ".{0,64}") {
+        check_parse(&s)?;
     }
 
     #[test]
-    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..32)) {
+    fn arbitrary_bytes_parse_or_name_the_fault(bytes in proptest::collection::vec(any::<u8>(), 0..32)) {
         let s = String::from_utf8_lossy(&bytes);
-        let _ = s.parse::<IcdCm>();
+        check_parse(&s)?;
+    }
+
+    /// Inputs near the syntax (letters, digits, dots, blanks, a non-ASCII
+    /// letter), so codes and each kind of error are common.
+    #[test]
+    fn near_miss_strings_parse_or_name_the_fault(
+        s in "[ \t]{0,2}[A-Za-z0-9]{1,4}[.]?[0-9A-Za-z.\u{e9}-]{0,5}[ \t]{0,2}",
+    ) {
+        check_parse(&s)?;
     }
 
     #[test]
@@ -50,7 +172,22 @@ proptest! {
         prop_assert_eq!(code, again);
         prop_assert_eq!(code.to_string(), s.to_uppercase());
         prop_assert_eq!(code.undotted().to_string(), s.to_uppercase().replace('.', ""));
-        let _ = code.info();
+        check_lookup(code)?;
+    }
+
+    /// Codes one character away from a listed one: found exactly when
+    /// listed, so `info()` is checked on both answers.
+    #[test]
+    fn neighbours_of_listed_codes_are_found_exactly_when_listed(
+        i in 0..icd10cm::all().len(),
+        last in "[0-9A-Z]",
+    ) {
+        let mut text = table_codes()[i].undotted().to_string();
+        text.pop();
+        text.push_str(&last);
+        let code: IcdCm = text.parse().unwrap();
+        check_lookup(code)?;
+        check_lookup(table_codes()[i])?;
     }
 
     #[test]

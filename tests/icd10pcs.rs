@@ -196,16 +196,38 @@ fn every_code_round_trips() {
 
 proptest! {
     #[test]
-    fn arbitrary_strings_never_panic(s in ".{0,40}") {
-        let _ = s.parse::<IcdPcs>();
-        let _ = icd10pcs::with_prefix(&s).map(|it| it.count());
+    fn arbitrary_strings_parse_or_say_why(s in "[ 0-9A-Za-z.é]{0,9}|.{0,40}") {
+        let wanted = s.trim().to_uppercase();
+        match s.parse::<IcdPcs>() {
+            Ok(c) => {
+                prop_assert_eq!(c.to_string(), wanted.clone());
+                prop_assert_eq!(wanted.parse::<IcdPcs>().unwrap(), c);
+            }
+            Err(e) => prop_assert!(e.to_string().contains("ICD-10-PCS"), "{}", e),
+        }
+        // Every code under a prefix starts with it, in code order.
+        if let Ok(it) = icd10pcs::with_prefix(&s) {
+            let codes: Vec<String> = it.map(|i| i.code().to_string()).collect();
+            prop_assert!(codes.iter().all(|c| c.starts_with(&wanted)), "{:?}", codes);
+            prop_assert!(codes.windows(2).all(|w| w[0] < w[1]));
+        }
     }
 
     #[test]
     fn syntactic_codes_round_trip(s in "[0-9A-HJ-NP-Z]{7}") {
         let c: IcdPcs = s.parse().unwrap();
-        prop_assert_eq!(c.to_string(), s);
-        let _ = c.info();
-        let _ = c.axes();
+        prop_assert_eq!(c.to_string(), s.clone());
+        // In the tables exactly when some prefix listing holds it.
+        let listed = icd10pcs::with_prefix(&s).unwrap().any(|i| i.code() == c);
+        prop_assert_eq!(c.info().is_some(), listed);
+        if let Some(info) = c.info() {
+            prop_assert_eq!(info.code(), c);
+        }
+        // One axis a character, in place.
+        let axes = c.axes();
+        for (i, (axis, ch)) in axes.iter().zip(s.chars()).enumerate() {
+            prop_assert_eq!(usize::from(axis.position), i + 1);
+            prop_assert_eq!(axis.value, ch);
+        }
     }
 }

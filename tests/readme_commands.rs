@@ -3,10 +3,13 @@
 //! Every ```` ```sh ```` block of README.md is run from the repository root,
 //! one command a line (a line ending in `\` continues on the next; `# …`
 //! comments are left to the shell), with `medcode` on `PATH` being the CLI
-//! this test build produced. A command passes when it exits 0; `medcode
-//! lookup` may also exit 1 (not valid on the date, or not a code) or 3
-//! (validity unknown: CPT, modifiers), its documented answers, but never 2
-//! (usage or file error). Unmarked blocks may run `medcode` only.
+//! this test build produced. A command passes when it exits 0, except a
+//! `medcode lookup`, whose exit status is its answer (0 valid on the date,
+//! 1 not valid or not a code, 3 validity unknown: CPT, modifiers not in a
+//! file): each must exit with the status [`LOOKUP_STATUS`] pins for it, so a
+//! changed answer fails. A lookup in the README missing from that table, or
+//! an entry no longer in the README, fails too. Unmarked blocks may run
+//! `medcode` only.
 //!
 //! The conventions, each an HTML comment on the line just before a fence:
 //!
@@ -113,13 +116,87 @@ fn run(root: &Path, bin: &Path, command: &str) -> Output {
         .unwrap_or_else(|e| panic!("run sh -c {command:?}: {e}"))
 }
 
-/// Exit statuses that are answers, not failures, for a command.
-fn accepted(command: &str) -> &'static [i32] {
-    if command.starts_with("medcode lookup ") {
-        &[0, 1, 3]
-    } else {
-        &[0]
+/// The expected exit status of each `medcode lookup` in README.md's run
+/// blocks, and why it is right (the README's `# …` comments are not part of
+/// the command: see [`lookup_key`]). The status is the answer, so each is
+/// checked against what the command asks, not just recorded: 0 valid on the
+/// date (undated: today, answered as of the bundled horizon when later), 1
+/// not valid or not a code, 3 validity unknown (CPT, CDT, a modifier in no
+/// file); 2, a usage or file error, is never right here.
+const LOOKUP_STATUS: &[(&str, i32, &str)] = &[
+    (
+        "medcode lookup E11.9",
+        0,
+        "ICD-10-CM E11.9 is billable from FY2016 on and still valid",
+    ),
+    (
+        "medcode lookup LT",
+        0,
+        "modifier LT is in the bundled HCPCS release, valid since 1984",
+    ),
+    (
+        "medcode lookup E11.9 --date 2026-01-01",
+        0,
+        "E11.9 is valid on 2026-01-01 (FY2026); the README says exit 0",
+    ),
+    (
+        "medcode lookup e119 --json",
+        0,
+        "e119 is E11.9, valid; --json does not change the status",
+    ),
+    (
+        "medcode lookup 0SRD0JZ",
+        0,
+        "ICD-10-PCS 0SRD0JZ is valid from FY2016 on",
+    ),
+    (
+        "medcode lookup 99213",
+        3,
+        "CPT: no dated CPT code set is bundled, so validity is unknown",
+    ),
+    (
+        "medcode lookup E1130 --date 2025-11-01",
+        0,
+        "HCPCS E1130 is in the October 2025 release, valid since 1986; the README says VALID",
+    ),
+    (
+        "medcode lookup J1100",
+        0,
+        "ambiguous; HCPCS J1100 and ICD-10-CM J11.00 are both valid (0 if either is)",
+    ),
+];
+
+/// A command as [`LOOKUP_STATUS`] names it: its words before a `#` comment,
+/// one space apart.
+fn lookup_key(command: &str) -> String {
+    command
+        .split_whitespace()
+        .take_while(|w| !w.starts_with('#'))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn is_lookup(command: &str) -> bool {
+    command.starts_with("medcode lookup ")
+}
+
+/// The exit status a command must have, or why there is none.
+fn expected_status(command: &str) -> Result<i32, String> {
+    if !is_lookup(command) {
+        return Ok(0);
     }
+    let key = lookup_key(command);
+    LOOKUP_STATUS
+        .iter()
+        .find(|(c, _, _)| *c == key)
+        .map(|&(_, status, _)| status)
+        .ok_or_else(|| {
+            format!(
+                "`{key}` has no expected exit status: add it to LOOKUP_STATUS in \
+                 tests/readme_commands.rs, with the status that is right for what it asks \
+                 (0 valid, 1 not valid or not a code, 3 validity unknown) and why"
+            )
+        })
 }
 
 fn readme() -> (PathBuf, Vec<Block>) {
@@ -128,27 +205,32 @@ fn readme() -> (PathBuf, Vec<Block>) {
     (root, blocks(&text))
 }
 
+/// The shell blocks that run (not marked `<!-- not run: … -->`), with
+/// their line in README.md.
+fn run_blocks(blocks: &[Block]) -> impl Iterator<Item = &Block> {
+    blocks
+        .iter()
+        .filter(|b| matches!(b.lang.as_str(), "sh" | "bash" | "shell"))
+        .filter(|b| {
+            let Some(m) = b.marker.as_deref().and_then(|m| m.strip_prefix("not run:")) else {
+                return true;
+            };
+            assert!(
+                m.trim().len() > 3,
+                "README.md line {}: `<!-- not run: REASON -->` needs a reason",
+                b.line
+            );
+            false
+        })
+}
+
 #[test]
 fn every_unmarked_sh_block_runs() {
     let (root, blocks) = readme();
     let bin = bin_dir();
     let mut ran = 0;
     let mut failures = Vec::new();
-    for b in blocks
-        .iter()
-        .filter(|b| matches!(b.lang.as_str(), "sh" | "bash" | "shell"))
-    {
-        match &b.marker {
-            Some(m) if m.starts_with("not run:") => {
-                assert!(
-                    m["not run:".len()..].trim().len() > 3,
-                    "README.md line {}: `<!-- not run: REASON -->` needs a reason",
-                    b.line
-                );
-                continue;
-            }
-            _ => {}
-        }
+    for b in run_blocks(&blocks) {
         for command in commands(&b.body) {
             if !command.starts_with("medcode ") {
                 failures.push(format!(
@@ -158,13 +240,22 @@ fn every_unmarked_sh_block_runs() {
                 ));
                 continue;
             }
+            let expected = match expected_status(&command) {
+                Ok(status) => status,
+                Err(why) => {
+                    failures.push(format!("README.md block at line {}: {why}", b.line));
+                    continue;
+                }
+            };
             let out = run(&root, bin, &command);
             ran += 1;
             let status = out.status.code();
-            if !status.is_some_and(|s| accepted(&command).contains(&s)) {
+            if status != Some(expected) {
                 failures.push(format!(
-                    "README.md block at line {}: `{command}` exited {status:?}\nstderr: {}",
+                    "README.md block at line {}: `{command}` exited {status:?}, expected {expected}\n\
+                     stdout: {}\nstderr: {}",
                     b.line,
+                    String::from_utf8_lossy(&out.stdout),
                     String::from_utf8_lossy(&out.stderr)
                 ));
             }
@@ -209,6 +300,46 @@ fn shown_output_matches() {
         checked += 1;
     }
     assert!(checked >= 1, "no `<!-- output of: … -->` block found");
+}
+
+/// [`LOOKUP_STATUS`] lists exactly the lookups of README.md's run blocks,
+/// each once, with a status that is an answer and a reason.
+#[test]
+fn lookup_status_table_matches_the_readme() {
+    let (_, blocks) = readme();
+    let in_readme: Vec<String> = run_blocks(&blocks)
+        .flat_map(|b| commands(&b.body))
+        .filter(|c| is_lookup(c))
+        .map(|c| lookup_key(&c))
+        .collect();
+    let mut problems = Vec::new();
+    for command in &in_readme {
+        if let Err(why) = expected_status(command) {
+            problems.push(why);
+        }
+    }
+    for (i, &(command, status, why)) in LOOKUP_STATUS.iter().enumerate() {
+        if !in_readme.iter().any(|c| c == command) {
+            problems.push(format!(
+                "LOOKUP_STATUS lists `{command}`, which is no longer a lookup in README.md's \
+                 run blocks: remove it from tests/readme_commands.rs (or fix it to match the README)"
+            ));
+        }
+        if LOOKUP_STATUS[..i].iter().any(|(c, _, _)| *c == command) {
+            problems.push(format!("LOOKUP_STATUS lists `{command}` twice"));
+        }
+        if lookup_key(command) != command {
+            problems.push(format!(
+                "LOOKUP_STATUS entry `{command}` is not written as its words one space apart"
+            ));
+        }
+        if ![0, 1, 3].contains(&status) || why.trim().is_empty() {
+            problems.push(format!(
+                "LOOKUP_STATUS entry `{command}`: status {status} must be 0, 1 or 3, with a reason"
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 #[test]

@@ -1,5 +1,6 @@
 """Engine.check_many / check_file / check_arrow answer what `medcode check`
-writes for the same lines (the CLI binary from MEDCODE_CLI; CI sets it)."""
+writes for the same lines (the CLI binary from MEDCODE_CLI; CI sets it;
+without it these tests skip, which fails under MEDCODE_NO_SKIP=1)."""
 
 import json
 import os
@@ -17,8 +18,6 @@ CLAIMS = ROOT / "examples" / "claims.jsonl"
 def cli_reports(path):
     cli = os.environ.get("MEDCODE_CLI")
     if not cli:
-        if os.environ.get("MEDCODE_CLI_REQUIRED"):
-            pytest.fail("MEDCODE_CLI is not set")
         pytest.skip("MEDCODE_CLI (the medcode binary) not set")
     out = subprocess.run([cli, "check", str(path)], check=True, capture_output=True, text=True).stdout
     return [json.loads(line) for line in out.splitlines()]

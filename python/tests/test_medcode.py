@@ -223,7 +223,13 @@ class HostileInput(unittest.TestCase):
                 engine.close()
                 for f in futures:
                     f.result()
+            # Every call that completed answered in full (one finding per
+            # repeated diagnosis at least); none answered half a claim.
             self.assertTrue(all(n == results[0] for n in results))
+            if results:
+                self.assertGreater(results[0], 0)
+        with self.assertRaises(medcode.MedcodeError):
+            engine.check(CLAIM)
 
     def test_load_table_waits_for_calls_in_flight(self):
         engine = medcode.Engine()
@@ -231,8 +237,17 @@ class HostileInput(unittest.TestCase):
         with concurrent.futures.ThreadPoolExecutor(4) as pool:
             futures = [pool.submit(lambda: [engine.check(CLAIM) for _ in range(50)]) for _ in range(3)]
             engine.load_table("mue", root / "tests/fixtures/mue_practitioner.csv")
-            for f in futures:
-                f.result()
+            answers = [r for f in futures for r in f.result()]
+        # Every call answered, each with the findings of the engine before or
+        # after the load (the table swaps whole, never half loaded).
+        self.assertEqual(len(answers), 150)
+        before, after = medcode.Engine(), engine
+        self.assertTrue(all(a == before.check(CLAIM) or a == after.check(CLAIM) for a in answers))
+        # And the table is in force from then on.
+        over = dict(CLAIM, lines=[{"code": "99213", "units": 3, "dx_pointers": [1]}])
+        self.assertNotIn("mue-exceeded", [f["rule"] for f in before.check(over)["findings"]])
+        self.assertIn("mue-exceeded", [f["rule"] for f in engine.check(over)["findings"]])
+        before.close()
         engine.close()
 
 

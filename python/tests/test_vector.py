@@ -74,6 +74,10 @@ def test_pandas_keeps_the_index():
     titles = icd10cm.title(s, D)
     assert titles.index.tolist() == [10, 20, 30, 40]
     assert titles.tolist()[0] == TITLE and titles.tolist()[1] is None
+
+
+def test_pandas_arrow_backed_keeps_the_index():
+    pd = pytest.importorskip("pandas")
     pytest.importorskip("pyarrow")
     arrow_backed = pd.Series(["E11.9", None, "E11"], index=["a", "b", "c"], dtype="string[pyarrow]")
     out = icd10cm.valid(arrow_backed, D)
@@ -144,10 +148,12 @@ def test_large_arrow_columns_match_one_by_one():
 
 def test_codes():
     cm = icd10cm.codes("2026-01-01")
-    assert len(cm) > 70000 and cm == sorted(cm)
+    # CMS's FY2026 count of billable ICD-10-CM codes (../shared/DATA-SOURCES.md).
+    assert len(cm) == 74_719 and cm == sorted(cm)
     assert "E11.9" in cm and "E11" not in cm  # billable only
     assert all(icd10cm.valid(cm, "2026-01-01"))
     assert "E11.A" not in icd10cm.codes("2025-06-01")
     pcs = icd10pcs.codes("2026-01-01")
     assert "0SRD0JZ" in pcs and all(len(c) == 7 for c in pcs)
-    assert math.isclose(len(set(pcs)), len(pcs))
+    # CMS's FY2026 count of ICD-10-PCS codes, each once.
+    assert len(pcs) == 79_115 and len(set(pcs)) == len(pcs)

@@ -504,10 +504,16 @@ mod tests {
             _ => std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/cms"),
         };
         if !dir.is_dir() {
-            println!(
-                "skipped: CMS's official files are not at {} (set MEDCODE_CMS_DIR)",
+            // MEDCODE_NO_SKIP=1 (CI) makes the missing files a failure.
+            let why = format!(
+                "CMS's official files are not at {} (set MEDCODE_CMS_DIR)",
                 dir.display()
             );
+            assert!(
+                std::env::var("MEDCODE_NO_SKIP").map_or(true, |v| v != "1"),
+                "{why}; MEDCODE_NO_SKIP=1 forbids skipping"
+            );
+            println!("SKIPPED: {why}");
             return;
         }
         let cms = Cms::open(&dir).unwrap();

@@ -3,7 +3,8 @@
 // status, length of stay, admitting diagnosis CODE:POA or empty, diagnoses
 // CODE:POA,... principal first, procedures CODE,...) from stdin and prints
 // "id<TAB>EDIT=count,..." with the edits CMS's MCE raised, sorted by name.
-// Classpath: ../shared/oracles/cms-mce/* (CMS's MCE 2.0, never copied here).
+// Classpath: the folder of CMS's jars ($MEDCODE_CMS_JARS, default
+// $HOME/.cache/medcode/cms-jars; CMS's MCE 2.0, never copied here).
 import gov.cms.editor.mce.MceComponent;
 import gov.cms.editor.mce.transfer.MceRecord;
 import gov.cms.editor.mce.model.MceDiagnosisCode;

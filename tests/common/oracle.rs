@@ -1,0 +1,85 @@
+//! Running an oracle (a program medcode is compared with) from a test:
+//! a Python of its own, made once in the target directory, and a driver that
+//! reads claims on stdin and answers on stdout.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// Runs a command to its end; an error names `what` and carries its stderr.
+pub fn run(cmd: &mut Command, what: &str) -> Result<(), String> {
+    let out = cmd
+        .output()
+        .map_err(|e| format!("{what}: cannot start {cmd:?}: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{what} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ))
+    }
+}
+
+/// A Python for an oracle: the one the environment variable `env` names,
+/// else `venv/bin/python` in the target directory, made with `python3 -m
+/// venv` and `install` unless `check` (Python source) already passes there.
+pub fn venv_python(
+    env: &str,
+    venv: &str,
+    check: &str,
+    install: impl FnOnce(&Path) -> Result<(), String>,
+) -> Result<PathBuf, String> {
+    if let Some(p) = std::env::var_os(env) {
+        return Ok(PathBuf::from(p));
+    }
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(venv);
+    let python = dir.join("bin/python");
+    let ok = |p: &Path| {
+        Command::new(p)
+            .args(["-c", check])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if ok(&python) {
+        return Ok(python);
+    }
+    run(
+        Command::new("python3").args(["-m", "venv"]).arg(&dir),
+        "python3 -m venv",
+    )?;
+    install(&python)?;
+    if ok(&python) {
+        Ok(python)
+    } else {
+        Err(format!(
+            "{} does not pass `{check}` after its install",
+            python.display()
+        ))
+    }
+}
+
+/// Feeds `input` to a driver's stdin (from another thread, so that a full
+/// stdout pipe cannot stall it) and returns its stdout.
+pub fn run_driver(mut cmd: Command, input: String) -> Result<String, String> {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start {cmd:?}: {e}"))?;
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let out = child.wait_with_output().map_err(|e| e.to_string())?;
+    writer
+        .join()
+        .expect("the writer thread")
+        .map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(format!(
+            "{cmd:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    String::from_utf8(out.stdout).map_err(|e| e.to_string())
+}
