@@ -99,6 +99,18 @@ macro_rules! flag_consts {
                 self.0 & other.0 != 0
             }
 
+            /// The flags of both, in a `const` (where `|` cannot be used).
+            ///
+            /// ```
+            #[doc = concat!("use medcode::", stringify!($ty), ";")]
+            #[doc = concat!("const SEX: ", stringify!($ty), " = ", stringify!($ty), "::MALE.union(", stringify!($ty), "::FEMALE);")]
+            #[doc = concat!("assert_eq!(SEX, ", stringify!($ty), "::MALE | ", stringify!($ty), "::FEMALE);")]
+            /// ```
+            #[must_use]
+            pub const fn union(self, other: $ty) -> $ty {
+                $ty(self.0 | other.0)
+            }
+
             /// True if no flag is set.
             ///
             /// ```

@@ -2,18 +2,22 @@
 //! duplicates, the number of diagnoses.
 
 use super::msg::{push, DxField};
-use super::{rule, ClaimKind, Emitter, PreparedClaim, PreparedDx, Rule};
+use super::registry::Builtin;
+use super::Family;
+use super::{rule, ClaimKind, Emitter, PreparedClaim, PreparedDx};
 use crate::icd10cm::{CodeRange, IcdCm, IcdCmInfo, NoteKind};
 use crate::mce::DxFlags;
 
-pub(crate) fn rules() -> Vec<Box<dyn Rule>> {
-    vec![
-        Box::new(Excludes1),
-        Box::new(CodeFirst),
-        Box::new(DuplicateDiagnosis),
-        Box::new(TooMany),
-    ]
-}
+/// The conventions family (the rules' `rule!` declarations name it).
+const FAMILY: Family = Family::Conventions;
+
+/// The conventions rules, in engine order.
+pub(super) const RULES: &[Builtin] = &[
+    Excludes1::BUILTIN,
+    CodeFirst::BUILTIN,
+    DuplicateDiagnosis::BUILTIN,
+    TooMany::BUILTIN,
+];
 
 /// The references of one kind of note at a code and its ancestors, with the
 /// code where each note is written.

@@ -3,20 +3,60 @@
 //! table, or with a table that holds no row, these rules are inactive
 //! ([`Engine::coverage`](super::Engine::coverage)).
 
-use super::{ClaimKind, Emitter, PreparedClaim, Rule, Severity, Tables};
+use super::prepared::gate;
+use super::registry::Builtin;
+use super::{ClaimKind, Emitter, Family, PreparedClaim, Rule, RuleSpec, Severity};
 use crate::date::Date;
 use crate::load::{AddonTable, ModifierIndicator, MueTable, ProcedureCode, PtpSetting, PtpTable};
 use crate::modifier::ModifierClass;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-pub(crate) fn rules(t: &Tables) -> Vec<Box<dyn Rule>> {
-    vec![
-        Box::new(NcciPtp(t.ptp.clone())),
-        Box::new(MueExceeded(t.mue.clone())),
-        Box::new(AddonWithoutPrimary(t.addon.clone())),
-    ]
-}
+/// The edit-table rules, in engine order: each holds the engine's table.
+pub(super) const RULES: &[Builtin] = &[
+    Builtin {
+        spec: NCCI_PTP,
+        make: |t| Box::new(NcciPtp(t.ptp.clone())),
+    },
+    Builtin {
+        spec: MUE_EXCEEDED,
+        make: |t| Box::new(MueExceeded(t.mue.clone())),
+    },
+    Builtin {
+        spec: ADDON_WITHOUT_PRIMARY,
+        make: |t| Box::new(AddonWithoutPrimary(t.addon.clone())),
+    },
+];
+
+/// `ncci-ptp`, declared.
+const NCCI_PTP: RuleSpec = RuleSpec {
+    id: "ncci-ptp",
+    family: Family::Edits,
+    severity: Severity::Error,
+    description: "a column-2 code billed with its column-1 code on the same date (NCCI PTP edits: practitioner table for professional claims, hospital table for institutional)",
+    cms_edit: None,
+    gate: gate::ALWAYS,
+};
+
+/// `mue-exceeded`, declared.
+const MUE_EXCEEDED: RuleSpec = RuleSpec {
+    id: "mue-exceeded",
+    family: Family::Edits,
+    severity: Severity::Error,
+    description: "units of a code above its medically unlikely edit, on one line (MAI 1) or one date of service (MAI 2, 3)",
+    cms_edit: None,
+    gate: gate::ALWAYS,
+};
+
+/// `addon-without-primary`, declared.
+const ADDON_WITHOUT_PRIMARY: RuleSpec = RuleSpec {
+    id: "addon-without-primary",
+    family: Family::Edits,
+    severity: Severity::Error,
+    description: "an add-on code with none of its primary codes on the same date (CMS add-on code edits, types 1 and 3)",
+    cms_edit: None,
+    gate: gate::ALWAYS,
+};
 
 /// The NCCI modifiers that bypass an edit with indicator 1: the
 /// NCCI-associated and the anatomic modifiers.
@@ -33,10 +73,13 @@ struct NcciPtp(Vec<Arc<PtpTable>>);
 
 impl Rule for NcciPtp {
     fn id(&self) -> &'static str {
-        "ncci-ptp"
+        NCCI_PTP.id
+    }
+    fn default_severity(&self) -> Severity {
+        NCCI_PTP.severity
     }
     fn description(&self) -> &'static str {
-        "a column-2 code billed with its column-1 code on the same date (NCCI PTP edits: practitioner table for professional claims, hospital table for institutional)"
+        NCCI_PTP.description
     }
     fn inactive_reason(&self) -> Option<&'static str> {
         if self.0.is_empty() {
@@ -179,10 +222,13 @@ struct MueExceeded(Option<Arc<MueTable>>);
 
 impl Rule for MueExceeded {
     fn id(&self) -> &'static str {
-        "mue-exceeded"
+        MUE_EXCEEDED.id
+    }
+    fn default_severity(&self) -> Severity {
+        MUE_EXCEEDED.severity
     }
     fn description(&self) -> &'static str {
-        "units of a code above its medically unlikely edit, on one line (MAI 1) or one date of service (MAI 2, 3)"
+        MUE_EXCEEDED.description
     }
     fn inactive_reason(&self) -> Option<&'static str> {
         match &self.0 {
@@ -252,13 +298,13 @@ struct AddonWithoutPrimary(Option<Arc<AddonTable>>);
 
 impl Rule for AddonWithoutPrimary {
     fn id(&self) -> &'static str {
-        "addon-without-primary"
+        ADDON_WITHOUT_PRIMARY.id
     }
     fn default_severity(&self) -> Severity {
-        Severity::Error
+        ADDON_WITHOUT_PRIMARY.severity
     }
     fn description(&self) -> &'static str {
-        "an add-on code with none of its primary codes on the same date (CMS add-on code edits, types 1 and 3)"
+        ADDON_WITHOUT_PRIMARY.description
     }
     fn inactive_reason(&self) -> Option<&'static str> {
         match &self.0 {

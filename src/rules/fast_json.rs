@@ -216,11 +216,11 @@ impl<'a> Reader<'a> {
         let Some(word) = self.bytes().get(start..start + 8) else {
             return self.string_rest();
         };
-        let mask = super::json_special_mask(super::word8(word));
+        let mask = super::jsonl::json_special_mask(super::jsonl::word8(word));
         if mask == 0 {
             return self.string_rest();
         }
-        let end = start + super::first_marked(mask);
+        let end = start + super::jsonl::first_marked(mask);
         if self.bytes()[end] != b'"' {
             return None;
         }
@@ -531,8 +531,8 @@ impl<'a> Reader<'a> {
             // that quote's alone.
             if b[0] == b'"'
                 && b[11] == b'"'
-                && super::json_special_mask(super::word8(&b[1..9])) == 0
-                && super::json_special_mask(super::word8(&b[4..12])) == 0x80 << 56
+                && super::jsonl::json_special_mask(super::jsonl::word8(&b[1..9])) == 0
+                && super::jsonl::json_special_mask(super::jsonl::word8(&b[4..12])) == 0x80 << 56
             {
                 self.at = at + 12;
                 return Some(Some(Cow::Borrowed(self.slice(at + 1, at + 11)?)));

@@ -1,6 +1,8 @@
 //! Service line checks: pointers, units, modifiers, dates, duplicates.
 
-use super::{rule, ClaimKind, PreparedLine, Rule};
+use super::registry::Builtin;
+use super::Family;
+use super::{rule, ClaimKind, PreparedLine};
 use crate::cpt::CptSection;
 use crate::date::Date;
 use crate::icd10cm::IcdCmInfo;
@@ -17,20 +19,22 @@ const PROFESSIONAL: Modifier = Modifier::from_ascii(*b"26");
 const TECHNICAL: Modifier = Modifier::from_ascii(*b"TC");
 const SEPARATE_EM: Modifier = Modifier::from_ascii(*b"25");
 
-pub(crate) fn rules() -> Vec<Box<dyn Rule>> {
-    vec![
-        Box::new(PointerInvalid),
-        Box::new(PrimaryPointer),
-        Box::new(UnitsInvalid),
-        Box::new(ModifierInvalid),
-        Box::new(TooManyModifiers),
-        Box::new(ModifierConflict),
-        Box::new(Laterality),
-        Box::new(DuplicateLine),
-        Box::new(ServiceDate),
-        Box::new(EmMissing25),
-    ]
-}
+/// The line family (the rules' `rule!` declarations name it).
+const FAMILY: Family = Family::Lines;
+
+/// The line rules, in engine order.
+pub(super) const RULES: &[Builtin] = &[
+    PointerInvalid::BUILTIN,
+    PrimaryPointer::BUILTIN,
+    UnitsInvalid::BUILTIN,
+    ModifierInvalid::BUILTIN,
+    TooManyModifiers::BUILTIN,
+    ModifierConflict::BUILTIN,
+    Laterality::BUILTIN,
+    DuplicateLine::BUILTIN,
+    ServiceDate::BUILTIN,
+    EmMissing25::BUILTIN,
+];
 
 fn code_list(l: &PreparedLine<'_>) -> Vec<String> {
     if l.raw.trim().is_empty() {

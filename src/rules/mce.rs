@@ -6,124 +6,37 @@
 //! too, its description says so; the others are inpatient (institutional) edits.
 
 use super::msg::{push, DxField, Piece, Quoted};
-use super::{ordinal_dx, rule, ClaimKind, CodeStatus, PreparedClaim, Rule, Sex};
+use super::prepared::gate::{dx, pcs, statuses, ANY_STATUS};
+use super::registry::Builtin;
+use super::Family;
+use super::{ordinal_dx, rule, ClaimKind, CodeStatus, PreparedClaim, Sex};
 use crate::date::Date;
 use crate::mce::{self, AgeCategory, DxFlags, PcsFlags};
 
-/// The one table that maps medcode rule ids to the names of CMS's Medicare
-/// Code Editor (MCE 2.0, Java) edits: what the conformance test compares
-/// (`tests/conformance.rs`, against CMS's MCE and `msdrg`).
-///
-/// Several validity rules map to CMS's single `INVALID_CODE` (CMS does not
-/// tell a header from a code of another date). Rules not listed here have no
-/// MCE counterpart (NCCI, conventions, line rules, `invalid-poa`: CMS's MCE
-/// 43.1 never raises `INVALID_POA`). CMS edits that no rule maps to are
-/// those CMS never raises on an ICD-10 claim (README, "Conformance").
-///
-/// ```
-/// use medcode::rules::{cms_mce_edit, CMS_MCE_EDITS};
-/// assert_eq!(cms_mce_edit("header-code"), Some("INVALID_CODE"));
-/// assert_eq!(cms_mce_edit("duplicate-line"), None);
-/// assert!(CMS_MCE_EDITS.iter().any(|(_, cms)| *cms == "INVALID_ADMIT_DX"));
-/// ```
-pub const CMS_MCE_EDITS: &[(&str, &str)] = &[
-    ("invalid-code", "INVALID_CODE"),
-    ("code-not-valid-on-date", "INVALID_CODE"),
-    ("header-code", "INVALID_CODE"),
-    ("code-system-mismatch", "INVALID_CODE"),
-    ("invalid-admitting-diagnosis", "INVALID_ADMIT_DX"),
-    ("invalid-age", "INVALID_AGE"),
-    ("invalid-sex", "INVALID_SEX"),
-    ("invalid-discharge-status", "INVALID_DISCHARGE_STATUS"),
-    ("age-conflict", "AGE_CONFLICT"),
-    ("sex-conflict", "SEX_CONFLICT"),
-    ("manifestation-as-principal", "MANIFESTATION_AS_PDX"),
-    ("external-cause-as-principal", "E_CODE_AS_PDX"),
-    ("unacceptable-principal", "UNACCEPTABLE_PDX"),
-    ("requires-secondary-diagnosis", "REQUIRES_SDX"),
-    ("questionable-admission", "QUESTIONABLE_ADMISSION"),
-    (
-        "questionable-obstetric-admission",
-        "QUESTIONABLE_OBSTETRIC_ADMISSION",
-    ),
-    ("duplicate-of-principal", "DUPLICATE_OF_PDX"),
-    ("unspecified-code", "UNSPECIFIED"),
-    ("wrong-procedure-performed", "WRONG_PROCEDURE_PERFORMED"),
-    ("noncovered-procedure", "NON_COVERED"),
-    ("limited-coverage", "LIMITED_COVERAGE"),
-    (
-        "inconsistent-length-of-stay",
-        "INCONSISTENT_WITH_LENGTH_OF_STAY",
-    ),
+/// The MCE family (the rules' `rule!` declarations name it).
+const FAMILY: Family = Family::Mce;
+
+/// The MCE rules, in engine order.
+pub(super) const RULES: &[Builtin] = &[
+    InvalidAdmittingDiagnosis::BUILTIN,
+    InvalidAge::BUILTIN,
+    InvalidSex::BUILTIN,
+    AgeConflict::BUILTIN,
+    SexConflict::BUILTIN,
+    ManifestationAsPrincipal::BUILTIN,
+    ExternalCauseAsPrincipal::BUILTIN,
+    UnacceptablePrincipal::BUILTIN,
+    RequiresSecondary::BUILTIN,
+    QuestionableAdmission::BUILTIN,
+    QuestionableObstetric::BUILTIN,
+    DuplicateOfPrincipal::BUILTIN,
+    Unspecified::BUILTIN,
+    WrongProcedure::BUILTIN,
+    Noncovered::BUILTIN,
+    LimitedCoverage::BUILTIN,
+    InconsistentLengthOfStay::BUILTIN,
+    InvalidDischargeStatus::BUILTIN,
 ];
-
-/// The CMS MCE edit name a medcode rule id stands for, if any (see
-/// [`CMS_MCE_EDITS`]).
-///
-/// ```
-/// assert_eq!(medcode::rules::cms_mce_edit("sex-conflict"), Some("SEX_CONFLICT"));
-/// ```
-pub fn cms_mce_edit(rule_id: &str) -> Option<&'static str> {
-    CMS_MCE_EDITS
-        .iter()
-        .find(|(id, _)| *id == rule_id)
-        .map(|(_, cms)| *cms)
-}
-
-pub(crate) fn rules() -> Vec<Box<dyn Rule>> {
-    vec![
-        Box::new(InvalidAdmittingDiagnosis),
-        Box::new(InvalidAge),
-        Box::new(InvalidSex),
-        Box::new(AgeConflict),
-        Box::new(SexConflict),
-        Box::new(ManifestationAsPrincipal),
-        Box::new(ExternalCauseAsPrincipal),
-        Box::new(UnacceptablePrincipal),
-        Box::new(RequiresSecondary),
-        Box::new(QuestionableAdmission),
-        Box::new(QuestionableObstetric),
-        Box::new(DuplicateOfPrincipal),
-        Box::new(Unspecified),
-        Box::new(WrongProcedure),
-        Box::new(Noncovered),
-        Box::new(LimitedCoverage),
-        Box::new(InconsistentLengthOfStay),
-        Box::new(InvalidDischargeStatus),
-    ]
-}
-
-/// The gate of each MCE rule that finds nothing unless the claim has one
-/// of some flags ([`gate`](super::prepared::gate); each rule's body tests
-/// the same first): the engine skips the rule on the other claims.
-pub(super) fn gate(id: &str) -> Option<u64> {
-    use super::prepared::gate::{dx, pcs, statuses, ANY_STATUS};
-    Some(match id {
-        // A problem with the admitting diagnosis is a problem status.
-        "invalid-admitting-diagnosis" => statuses(ANY_STATUS),
-        "age-conflict" => {
-            dx(DxFlags::NEWBORN | DxFlags::PEDIATRIC | DxFlags::MATERNITY | DxFlags::ADULT)
-        }
-        "sex-conflict" => {
-            dx(DxFlags::MALE | DxFlags::FEMALE) | pcs(PcsFlags::MALE | PcsFlags::FEMALE)
-        }
-        "manifestation-as-principal" => dx(DxFlags::MANIFESTATION),
-        "external-cause-as-principal" => dx(DxFlags::EXTERNAL_CAUSE),
-        "unacceptable-principal" => dx(DxFlags::UNACCEPTABLE),
-        "requires-secondary-diagnosis" => dx(DxFlags::REQUIRES_SECONDARY),
-        "questionable-admission" => dx(DxFlags::QUESTIONABLE_ADMISSION),
-        "questionable-obstetric-admission" => pcs(PcsFlags::CESAREAN | PcsFlags::VAGINAL_DELIVERY),
-        "duplicate-of-principal" => super::prepared::gate::DX_REPEAT,
-        "unspecified-code" => dx(DxFlags::UNSPECIFIED),
-        "wrong-procedure-performed" => dx(DxFlags::WRONG_PROCEDURE),
-        "noncovered-procedure" => pcs(NONCOVERED_REASONS),
-        "limited-coverage" => pcs(PcsFlags::LIMITED_COVERAGE
-            | PcsFlags::LIMITED_COVERAGE_ARTIFICIAL_HEART_A
-            | PcsFlags::LIMITED_COVERAGE_ARTIFICIAL_HEART_B),
-        "inconsistent-length-of-stay" => pcs(PcsFlags::LENGTH_OF_STAY),
-        _ => return None,
-    })
-}
 
 fn category_name(c: AgeCategory) -> &'static str {
     match c {
@@ -175,6 +88,8 @@ fn sex_specific<'a>(c: &'a PreparedClaim<'_>) -> Option<(&'a dyn Piece, &'static
 rule!(
     InvalidAdmittingDiagnosis, "invalid-admitting-diagnosis", Error,
     "an admitting diagnosis that is not an ICD-10-CM code billable on the claim's date (CMS's INVALID_ADMIT_DX)",
+    gate: statuses(ANY_STATUS),
+    cms: "INVALID_ADMIT_DX",
     |c, out| {
         let Some(d) = c.admitting.as_ref().filter(|d| d.status.is_problem()) else { return };
         // Written in place (`d` is the code shown: dotted, else the trimmed
@@ -207,6 +122,7 @@ rule!(
 rule!(
     InvalidAge, "invalid-age", Error,
     "the patient's age is missing (institutional), negative, over 124, or not computable from the birth date",
+    cms: "INVALID_AGE",
     |c, out| {
         if let Some(p) = &c.age_problem {
             let field = if c.age_given.is_some() {
@@ -222,6 +138,7 @@ rule!(
 rule!(
     InvalidSex, "invalid-sex", Error,
     "the patient's sex is not M, F or U; on an inpatient claim, missing, or unknown (U) before 2024-10-01 (CMS's MCE); on a professional claim, unknown while a sex-specific code is on the claim",
+    cms: "INVALID_SEX",
     |c, out| {
         match c.sex {
             Sex::Invalid => {
@@ -253,6 +170,8 @@ rule!(
 rule!(
     AgeConflict, "age-conflict", Error,
     "a newborn, pediatric, maternity or adult diagnosis against the patient's age on the date (professional and institutional)",
+    gate: dx(DxFlags::NEWBORN.union(DxFlags::PEDIATRIC).union(DxFlags::MATERNITY).union(DxFlags::ADULT)),
+    cms: "AGE_CONFLICT",
     |c, out| {
         let Some(date) = c.date else { return };
         let any = DxFlags::NEWBORN | DxFlags::PEDIATRIC | DxFlags::MATERNITY | DxFlags::ADULT;
@@ -288,6 +207,8 @@ rule!(
 rule!(
     SexConflict, "sex-conflict", Error,
     "a male-only or female-only diagnosis or procedure against the patient's sex (on an inpatient claim, also against a sex that is missing, invalid, or unknown before 2024-10-01, as CMS's MCE has it), where the MCE data flags it on that date (the flags end 2024-09-30)",
+    gate: dx(DxFlags::MALE.union(DxFlags::FEMALE)) | pcs(PcsFlags::MALE.union(PcsFlags::FEMALE)),
+    cms: "SEX_CONFLICT",
     |c, out| {
         let unusable = sex_unusable(c);
         if !unusable && !matches!(c.sex, Sex::Male | Sex::Female) {
@@ -330,6 +251,8 @@ rule!(
 rule!(
     ManifestationAsPrincipal, "manifestation-as-principal", Error,
     "a manifestation code as the principal diagnosis (institutional): code the underlying condition first",
+    gate: dx(DxFlags::MANIFESTATION),
+    cms: "MANIFESTATION_AS_PDX",
     |c, out| {
         if c.kind != ClaimKind::Institutional { return }
         if let Some(d) = c.principal().filter(|d| d.has(DxFlags::MANIFESTATION)) {
@@ -339,10 +262,10 @@ rule!(
 );
 
 rule!(
-    ExternalCauseAsPrincipal,
-    "external-cause-as-principal",
-    Error,
+    ExternalCauseAsPrincipal, "external-cause-as-principal", Error,
     "an external cause code (V00-Y99) as the principal or first-listed diagnosis",
+    gate: dx(DxFlags::EXTERNAL_CAUSE),
+    cms: "E_CODE_AS_PDX",
     |c, out| {
         if let Some(d) = c.principal().filter(|d| d.has(DxFlags::EXTERNAL_CAUSE)) {
             out.emit_parts(None, DxField(0), &[d], |m| push!(m;
@@ -356,10 +279,10 @@ rule!(
 );
 
 rule!(
-    UnacceptablePrincipal,
-    "unacceptable-principal",
-    Error,
+    UnacceptablePrincipal, "unacceptable-principal", Error,
     "a code the MCE does not accept as principal diagnosis (institutional)",
+    gate: dx(DxFlags::UNACCEPTABLE),
+    cms: "UNACCEPTABLE_PDX",
     |c, out| {
         if c.kind != ClaimKind::Institutional {
             return;
@@ -376,6 +299,8 @@ rule!(
 rule!(
     RequiresSecondary, "requires-secondary-diagnosis", Error,
     "a principal diagnosis acceptable only with a secondary diagnosis, and none is coded (institutional)",
+    gate: dx(DxFlags::REQUIRES_SECONDARY),
+    cms: "REQUIRES_SDX",
     |c, out| {
         if c.kind != ClaimKind::Institutional { return }
         let Some(d) = c.principal().filter(|d| d.has(DxFlags::REQUIRES_SECONDARY)) else { return };
@@ -387,10 +312,10 @@ rule!(
 );
 
 rule!(
-    QuestionableAdmission,
-    "questionable-admission",
-    Warning,
+    QuestionableAdmission, "questionable-admission", Warning,
     "a principal diagnosis that usually does not justify an inpatient admission (institutional)",
+    gate: dx(DxFlags::QUESTIONABLE_ADMISSION),
+    cms: "QUESTIONABLE_ADMISSION",
     |c, out| {
         if c.kind != ClaimKind::Institutional {
             return;
@@ -407,6 +332,8 @@ rule!(
 rule!(
     QuestionableObstetric, "questionable-obstetric-admission", Error,
     "a delivery procedure (vaginal or cesarean) without an outcome-of-delivery diagnosis (Z37) among the secondary diagnoses (institutional)",
+    gate: pcs(PcsFlags::CESAREAN.union(PcsFlags::VAGINAL_DELIVERY)),
+    cms: "QUESTIONABLE_OBSTETRIC_ADMISSION",
     |c, out| {
         if c.kind != ClaimKind::Institutional { return }
         let Some(p) = c.procedures.iter().find(|p| p.has(PcsFlags::CESAREAN) || p.has(PcsFlags::VAGINAL_DELIVERY)) else { return };
@@ -418,10 +345,10 @@ rule!(
 );
 
 rule!(
-    DuplicateOfPrincipal,
-    "duplicate-of-principal",
-    Error,
+    DuplicateOfPrincipal, "duplicate-of-principal", Error,
     "a secondary diagnosis that repeats the principal diagnosis (institutional)",
+    gate: super::prepared::gate::DX_REPEAT,
+    cms: "DUPLICATE_OF_PDX",
     |c, out| {
         if c.kind != ClaimKind::Institutional || !c.dx_repeat_possible {
             return;
@@ -440,10 +367,10 @@ rule!(
 );
 
 rule!(
-    Unspecified,
-    "unspecified-code",
-    Info,
+    Unspecified, "unspecified-code", Info,
     "a code the MCE marks as unspecified where a more specific code exists",
+    gate: dx(DxFlags::UNSPECIFIED),
+    cms: "UNSPECIFIED",
     |c, out| {
         if !c.any_diagnosis_has(DxFlags::UNSPECIFIED) {
             return;
@@ -457,6 +384,8 @@ rule!(
 rule!(
     WrongProcedure, "wrong-procedure-performed", Error,
     "a diagnosis that records a wrong procedure (Y65.51-Y65.53): the claim is not payable as a normal claim",
+    gate: dx(DxFlags::WRONG_PROCEDURE),
+    cms: "WRONG_PROCEDURE_PERFORMED",
     |c, out| {
         if !c.any_diagnosis_has(DxFlags::WRONG_PROCEDURE) { return }
         for d in c.diagnoses.iter().filter(|d| d.has(DxFlags::WRONG_PROCEDURE)) {
@@ -558,6 +487,8 @@ fn noncovered_reason(c: &PreparedClaim<'_>, f: PcsFlags) -> Option<String> {
 rule!(
     Noncovered, "noncovered-procedure", Error,
     "a procedure Medicare does not cover, always or under the claim's conditions (diagnosis, age, other procedures)",
+    gate: pcs(NONCOVERED_REASONS),
+    cms: "NON_COVERED",
     |c, out| {
         if c.kind != ClaimKind::Institutional { return }
         for p in &c.procedures {
@@ -572,6 +503,8 @@ rule!(
 rule!(
     LimitedCoverage, "limited-coverage", Warning,
     "a procedure Medicare covers only in limited circumstances (the MCE's limited-coverage list, or both parts of an artificial heart with a clinical-trial diagnosis); the message names the procedure",
+    gate: pcs(PcsFlags::LIMITED_COVERAGE.union(PcsFlags::LIMITED_COVERAGE_ARTIFICIAL_HEART_A).union(PcsFlags::LIMITED_COVERAGE_ARTIFICIAL_HEART_B)),
+    cms: "LIMITED_COVERAGE",
     |c, out| {
         if c.kind != ClaimKind::Institutional { return }
         for p in &c.procedures {
@@ -597,6 +530,8 @@ const MIN_STAY_DAYS: i64 = 5;
 rule!(
     InconsistentLengthOfStay, "inconsistent-length-of-stay", Error,
     "a procedure that needs a longer stay than the claim's (admission to discharge, in days): CMS's MCE requires at least 5 days with 5A1955Z, ventilation of 96 consecutive hours or more (institutional; silent without both dates)",
+    gate: pcs(PcsFlags::LENGTH_OF_STAY),
+    cms: "INCONSISTENT_WITH_LENGTH_OF_STAY",
     |c, out| {
         if c.kind != ClaimKind::Institutional || !c.any_procedure_has(PcsFlags::LENGTH_OF_STAY) { return }
         let (Some(admitted), Some(discharged)) = (c.admission_date.date, c.discharge_date.date) else { return };
@@ -620,6 +555,7 @@ fn trim_status(s: &str) -> &str {
 rule!(
     InvalidDischargeStatus, "invalid-discharge-status", Error,
     "a missing or invalid patient discharge status for the discharge date (institutional, the MCE's dated list)",
+    cms: "INVALID_DISCHARGE_STATUS",
     |c, out| {
         if c.kind != ClaimKind::Institutional { return }
         let raw = c.discharge_status.map(trim_status).filter(|s| !s.is_empty());

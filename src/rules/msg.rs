@@ -7,6 +7,7 @@
 //! fifth of that (measured with callgrind, BENCHMARKS.md). Pieces that need
 //! `Debug` quoting or other formatting still go through `format!`.
 
+use super::{ClaimKind, PreparedClaim};
 use crate::date::Date;
 use crate::icd10cm::IcdCm;
 use crate::icd10pcs::IcdPcs;
@@ -208,6 +209,25 @@ macro_rules! push {
     }};
 }
 pub(crate) use push;
+
+/// "the principal diagnosis", "the first-listed diagnosis", "diagnosis 3":
+/// a [`Piece`], written into the message without a `String` of its own.
+pub(crate) fn ordinal_dx(claim: &PreparedClaim<'_>, i: usize) -> OrdinalDx {
+    OrdinalDx(claim.kind, i)
+}
+
+/// See [`ordinal_dx`].
+pub(crate) struct OrdinalDx(ClaimKind, usize);
+
+impl Piece for OrdinalDx {
+    fn push_to(&self, out: &mut String) {
+        match (self.1, self.0) {
+            (0, ClaimKind::Institutional) => out.push_str("the principal diagnosis"),
+            (0, ClaimKind::Professional) => out.push_str("the first-listed diagnosis"),
+            (i, _) => push!(out; "diagnosis ", i + 1),
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {

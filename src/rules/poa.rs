@@ -8,11 +8,15 @@
 //! this rule.
 
 use super::msg::{push, DxField};
-use super::{rule, ClaimKind, CodeStatus, PreparedClaim, Rule};
+use super::registry::Builtin;
+use super::Family;
+use super::{rule, ClaimKind, CodeStatus, PreparedClaim};
 
-pub(crate) fn rules() -> Vec<Box<dyn Rule>> {
-    vec![Box::new(InvalidPoa)]
-}
+/// The POA family (the rules' `rule!` declarations name it).
+const FAMILY: Family = Family::Poa;
+
+/// The POA rules, in engine order.
+pub(super) const RULES: &[Builtin] = &[InvalidPoa::BUILTIN];
 
 /// True when the claim reports a POA indicator on some diagnosis. A claim
 /// that reports none at all is taken as from a hospital exempt from POA

@@ -4,36 +4,27 @@
 //! `hcpcs-beyond-horizon`.
 
 use super::msg::{cat, Piece};
+use super::prepared::gate::statuses;
 use super::prepared::status_bits;
-use super::{rule, CodeStatus, PreparedClaim, PreparedDx, Rule};
+use super::registry::Builtin;
+use super::Family;
+use super::{rule, CodeStatus, PreparedClaim, PreparedDx};
 use crate::date::Date;
 use crate::icd10cm::IcdCmInfo;
 use crate::lookup::System;
 use crate::validity::{merged, ValidityWindow};
 
-pub(crate) fn rules() -> Vec<Box<dyn Rule>> {
-    vec![
-        Box::new(InvalidCode),
-        Box::new(NotValidOnDate),
-        Box::new(HeaderCode),
-        Box::new(SystemMismatch),
-        Box::new(HcpcsBeyondHorizon),
-    ]
-}
+/// The validity family (the rules' `rule!` declarations name it).
+const FAMILY: Family = Family::Validity;
 
-/// The gate of each validity rule that looks only at codes of some
-/// statuses ([`gate`](super::prepared::gate); each rule's body tests the
-/// same first): the engine skips the rule on the other claims.
-pub(super) fn gate(id: &str) -> Option<u64> {
-    use super::prepared::gate::statuses;
-    Some(match id {
-        "invalid-code" => statuses(status_bits::UNPARSEABLE | status_bits::NOT_IN_TABLE),
-        "code-not-valid-on-date" => statuses(status_bits::NOT_VALID_ON_DATE),
-        "header-code" => statuses(status_bits::HEADER),
-        "code-system-mismatch" => statuses(status_bits::OTHER_SYSTEM),
-        _ => return None,
-    })
-}
+/// The validity rules, in engine order.
+pub(super) const RULES: &[Builtin] = &[
+    InvalidCode::BUILTIN,
+    NotValidOnDate::BUILTIN,
+    HeaderCode::BUILTIN,
+    SystemMismatch::BUILTIN,
+    HcpcsBeyondHorizon::BUILTIN,
+];
 
 /// Where a code sits on the claim.
 #[derive(Clone, Copy)]
@@ -270,10 +261,10 @@ pub(super) fn push_windows_text<F>(
 }
 
 rule!(
-    InvalidCode,
-    "invalid-code",
-    Error,
+    InvalidCode, "invalid-code", Error,
     "a code that is not a code of its system, or in no bundled (or loaded) release",
+    gate: statuses(status_bits::UNPARSEABLE | status_bits::NOT_IN_TABLE),
+    cms: "INVALID_CODE",
     |c, out| {
         // Only unparseable codes and codes in no table are this rule's.
         if !c.may_have_status(status_bits::UNPARSEABLE | status_bits::NOT_IN_TABLE) {
@@ -317,6 +308,8 @@ rule!(
 rule!(
     NotValidOnDate, "code-not-valid-on-date", Error,
     "a code that exists but is not valid on the date of service (the message gives its validity window)",
+    gate: statuses(status_bits::NOT_VALID_ON_DATE),
+    cms: "INVALID_CODE",
     |c, out| {
         if !c.may_have_status(status_bits::NOT_VALID_ON_DATE) {
             return;
@@ -412,6 +405,8 @@ fn push_example_text(msg: &mut String, code: crate::IcdCm, seventh: char) {
 rule!(
     HeaderCode, "header-code", Error,
     "an ICD-10-CM category or subcategory that is not billable, including a code missing its 7th character",
+    gate: statuses(status_bits::HEADER),
+    cms: "INVALID_CODE",
     |c, out| {
         if !c.may_have_status(status_bits::HEADER) {
             return;
@@ -451,6 +446,8 @@ rule!(
 rule!(
     SystemMismatch, "code-system-mismatch", Error,
     "a code of the wrong system for its place: a PCS code on a line, a CPT code in procedures, a diagnosis as a line code",
+    gate: statuses(status_bits::OTHER_SYSTEM),
+    cms: "INVALID_CODE",
     |c, out| {
         if !c.may_have_status(status_bits::OTHER_SYSTEM) {
             return;

@@ -1,0 +1,470 @@
+//! Reports written as JSON Lines, with a JSON string writer that is fast
+//! on plain ASCII.
+
+use super::finding::{Finding, Report, Severity};
+
+impl Report {
+    /// The report as one JSON Lines output line (no newline):
+    /// `{"line": N, "claim_id": …, "findings": [ … ]}`, `line` left out when `None`.
+    ///
+    /// The wrapper's `line` is the caller's count, by convention the 1-based
+    /// line of the input file (`medcode check` writes it so); each finding's
+    /// own `line` is the 0-based index into the claim's `lines` (see
+    /// [`Finding::line`]).
+    ///
+    /// ```
+    /// let r = medcode::rules::Report { claim_id: Some("C1".into()), findings: vec![] };
+    /// assert_eq!(r.to_jsonl(Some(1)), r#"{"line":1,"claim_id":"C1","findings":[]}"#);
+    /// assert_eq!(r.to_jsonl(None), r#"{"claim_id":"C1","findings":[]}"#);
+    /// ```
+    pub fn to_jsonl(&self, line: Option<usize>) -> String {
+        let mut out = String::with_capacity(jsonl_capacity(&self.findings));
+        self.write_jsonl(line, &mut out);
+        out
+    }
+
+    /// Appends [`to_jsonl`](Self::to_jsonl)'s line to `out` (no newline):
+    /// the bytes `serde_json` writes for the same report, written straight
+    /// into the buffer.
+    ///
+    /// ```
+    /// let r = medcode::rules::Report { claim_id: Some("C\"1".into()), findings: vec![] };
+    /// let mut out = String::from("x");
+    /// r.write_jsonl(Some(7), &mut out);
+    /// assert_eq!(out, r#"x{"line":7,"claim_id":"C\"1","findings":[]}"#);
+    /// ```
+    pub fn write_jsonl(&self, line: Option<usize>, out: &mut String) {
+        // Anyone may build a report: every rule id is scanned.
+        write_jsonl(line, self.claim_id.as_deref(), &self.findings, false, out);
+    }
+}
+
+/// A buffer size that holds a typical output line without regrowing.
+pub(super) fn jsonl_capacity(findings: &[Finding]) -> usize {
+    // The wrapper and claim id, then each finding's fixed keys (about 80
+    // bytes), its texts, and an eighth more for escapes: room for the whole
+    // line at once (a fixed 256 bytes a finding was often too little, and the
+    // regrowth cost a copy), and for the C ABI's NUL after it.
+    let texts: usize = findings
+        .iter()
+        .map(|f| {
+            let field = f.field.as_ref().map_or(0, String::len);
+            let codes: usize = f.codes.iter().map(|c| c.len() + 3).sum();
+            let texts = f.rule.len() + field + codes + f.message.len();
+            96 + texts + texts / 8
+        })
+        .sum();
+    128 + texts
+}
+
+/// [`Report::write_jsonl`] for a report in parts (the JSON Lines path
+/// borrows the claim id rather than copy it into a `Report`).
+/// `plain_rule_ids`: the findings are an engine's, and none of its rule ids
+/// needs an escape (`Engine::plain_rule_ids`), so they are copied as they
+/// are. Claim ids, fields, codes and messages are always scanned: they can
+/// hold the claim's own text.
+pub(super) fn write_jsonl(
+    line: Option<usize>,
+    claim_id: Option<&str>,
+    findings: &[Finding],
+    plain_rule_ids: bool,
+    out: &mut String,
+) {
+    out.push('{');
+    if let Some(n) = line {
+        out.push_str("\"line\":");
+        push_usize(out, n);
+        out.push(',');
+    }
+    out.push_str("\"claim_id\":");
+    push_opt_str(out, claim_id);
+    out.push_str(",\"findings\":[");
+    for (i, f) in findings.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str("{\"rule\":");
+        if plain_rule_ids {
+            push_plain_json_str(out, &f.rule);
+        } else {
+            push_json_str(out, &f.rule);
+        }
+        // Runs of fixed text pushed as one literal each (one capacity
+        // check and one copy, not three).
+        out.push_str(match f.severity {
+            Severity::Error => ",\"severity\":\"error\",\"line\":",
+            Severity::Warning => ",\"severity\":\"warning\",\"line\":",
+            Severity::Info => ",\"severity\":\"info\",\"line\":",
+        });
+        match f.line {
+            Some(n) => {
+                push_usize(out, n);
+                out.push_str(",\"field\":");
+            }
+            None => out.push_str("null,\"field\":"),
+        }
+        match f.field.as_deref() {
+            Some(field) => {
+                push_json_str(out, field);
+                out.push_str(",\"codes\":[");
+            }
+            None => out.push_str("null,\"codes\":["),
+        }
+        for (j, c) in f.codes.iter().enumerate() {
+            if j > 0 {
+                out.push(',');
+            }
+            push_json_str(out, c);
+        }
+        out.push_str("],\"message\":");
+        push_json_str(out, &f.message);
+        out.push('}');
+    }
+    out.push_str("]}");
+}
+
+pub(crate) fn push_usize(out: &mut String, n: usize) {
+    // Most numbers written are one or two digits (a diagnosis's or line's
+    // place, a count): no digit buffer and loop for them.
+    if n < 10 {
+        crate::text::push_ascii_byte(out, b'0' + n as u8);
+        return;
+    }
+    if n < 100 {
+        crate::text::push_ascii_byte(out, b'0' + (n / 10) as u8);
+        crate::text::push_ascii_byte(out, b'0' + (n % 10) as u8);
+        return;
+    }
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // ASCII digits.
+    crate::text::push_ascii(out, &digits[i..]);
+}
+
+fn push_opt_str(out: &mut String, s: Option<&str>) {
+    match s {
+        Some(s) => push_json_str(out, s),
+        None => out.push_str("null"),
+    }
+}
+
+/// `s` as a JSON string, escaped as `serde_json` escapes it: `"` and `\\`,
+/// `\b \t \n \f \r` by their short forms, other control characters as
+/// `\u00xx`; everything else (non-ASCII included) as it is.
+///
+/// Inline, and only the scan and one copy: most strings (every rule id and
+/// code, most fields and messages) need no escape, and on these short
+/// strings a call's register saves and the escaping loop cost about as
+/// much as the scan (BENCHMARKS.md). A string with something to escape
+/// goes to [`push_json_str_escaped`].
+#[inline(always)]
+fn push_json_str(out: &mut String, s: &str) {
+    match next_json_special(s.as_bytes(), 0) {
+        None => {
+            out.reserve(s.len() + 2);
+            out.push('"');
+            out.push_str(s);
+            out.push('"');
+        }
+        Some(at) => push_json_str_escaped(out, s, at),
+    }
+}
+
+/// [`push_json_str`] for a string known to need no escape (checked in
+/// debug builds).
+#[inline(always)]
+fn push_plain_json_str(out: &mut String, s: &str) {
+    debug_assert_eq!(next_json_special(s.as_bytes(), 0), None, "{s:?}");
+    out.reserve(s.len() + 2);
+    out.push('"');
+    out.push_str(s);
+    out.push('"');
+}
+
+/// [`push_json_str`] for a string whose first byte to escape is at `first`.
+#[inline(never)]
+fn push_json_str_escaped(out: &mut String, s: &str, first: usize) {
+    out.push('"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    let mut next = Some(first);
+    while let Some(at) = next {
+        // Cut only at ASCII bytes: `start..at` is whole characters.
+        out.push_str(&s[start..at]);
+        start = at + 1;
+        match bytes[at] {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            0x08 => out.push_str("\\b"),
+            b'\t' => out.push_str("\\t"),
+            b'\n' => out.push_str("\\n"),
+            0x0c => out.push_str("\\f"),
+            b'\r' => out.push_str("\\r"),
+            b => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 15)]));
+            }
+        }
+        next = next_json_special(bytes, start);
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
+}
+
+/// The index of the first byte at or after `from` that a JSON string cannot
+/// hold as it is: a control character, `"` or `\\`. Messages and codes are
+/// long runs of plain text, so the bytes are looked at sixteen at a time,
+/// and the last few without a byte loop: the final eight bytes are looked
+/// at again as one word (overlapping bytes already known to be plain, which
+/// [`json_special_mask`] never marks), and four to seven bytes as two
+/// overlapping halves of one word. Only one to three bytes go one by one.
+#[inline(always)]
+pub(crate) fn next_json_special(bytes: &[u8], from: usize) -> Option<usize> {
+    let len = bytes.len();
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 16) {
+        let (a, b) = chunk.split_at(8);
+        let (a, b) = (json_special_mask(word8(a)), json_special_mask(word8(b)));
+        if a | b != 0 {
+            let at = if a != 0 {
+                first_marked(a)
+            } else {
+                8 + first_marked(b)
+            };
+            return Some(i + at);
+        }
+        i += 16;
+    }
+    let left = len.checked_sub(i).filter(|&n| n > 0)?;
+    if left >= 8 {
+        // Up to fifteen bytes: the next eight, then the last eight.
+        let mask = json_special_mask(word8(&bytes[i..i + 8]));
+        if mask != 0 {
+            return Some(i + first_marked(mask));
+        }
+        if left == 8 {
+            return None;
+        }
+        let mask = json_special_mask(word8(&bytes[len - 8..]));
+        return (mask != 0).then(|| len - 8 + first_marked(mask));
+    }
+    if left >= 4 {
+        // The first four in the low half, the last four in the high half.
+        let low = u64::from(word4(&bytes[i..i + 4]));
+        let high = u64::from(word4(&bytes[len - 4..]));
+        let mask = json_special_mask(low | high << 32);
+        if mask == 0 {
+            return None;
+        }
+        let k = first_marked(mask);
+        return Some(if k < 4 { i + k } else { len + k - 8 });
+    }
+    bytes[i..]
+        .iter()
+        .position(|&b| b < 0x20 || b == b'"' || b == b'\\')
+        .map(|k| i + k)
+}
+
+/// Eight bytes (exactly) as a little-endian word.
+#[inline(always)]
+pub(super) fn word8(bytes: &[u8]) -> u64 {
+    let mut word = [0u8; 8];
+    word.copy_from_slice(bytes);
+    u64::from_le_bytes(word)
+}
+
+/// Four bytes (exactly) as a little-endian word.
+#[inline(always)]
+fn word4(bytes: &[u8]) -> u32 {
+    let mut word = [0u8; 4];
+    word.copy_from_slice(bytes);
+    u32::from_le_bytes(word)
+}
+
+/// The byte index of the lowest mark of a nonzero [`json_special_mask`].
+#[inline(always)]
+pub(super) fn first_marked(mask: u64) -> usize {
+    (mask.trailing_zeros() / 8) as usize
+}
+
+/// The high bit of each byte of `word` (little-endian) that is a control
+/// character, `"` or `\\`. XOR with 0x02 turns `"` (0x22) into 0x20 and
+/// keeps 0x00–0x1F below 0x20 (and nothing else below 0x21), so one
+/// "less than 0x21" test finds both; `\\` is the zero byte of XOR with
+/// 0x5C. A byte below the bound borrows in the subtraction; `& !word`
+/// leaves out bytes of 0x80 and up (XOR keeps the high bit). A borrow can
+/// mark a later byte too, never an earlier one, and only a marked byte
+/// borrows, so the lowest mark is exact and plain bytes below it are never
+/// marked (callers use only the lowest).
+#[inline(always)]
+pub(super) fn json_special_mask(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let quote_or_control = (word ^ (ONES * 0x02)).wrapping_sub(ONES * 0x21);
+    let backslash = (word ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES);
+    (quote_or_control | backslash) & !word & HIGH
+}
+
+#[cfg(test)]
+mod jsonl_tests {
+    use super::*;
+    use crate::rules::{Emitter, Engine, PreparedClaim, Rule};
+    use std::borrow::Cow;
+
+    /// The word scan finds the first byte JSON escapes, wherever it sits
+    /// and whatever follows it.
+    #[test]
+    fn next_json_special_finds_the_first() {
+        let special = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
+        for b in 0u8..=255 {
+            for len in [1, 2, 3, 4, 5, 7, 8, 9, 12, 15, 16, 17, 21, 24, 31, 33] {
+                for pos in 0..len {
+                    for fill in [b'a', 0xC3, 0x1F, b'"'] {
+                        let mut text = vec![b'x'; len];
+                        text[pos] = b;
+                        // Bytes after `pos` may be special too: the answer is still the first.
+                        for t in &mut text[pos + 1..] {
+                            *t = fill;
+                        }
+                        // From every start up to the byte: the reader
+                        // starts mid-text, after an escape.
+                        for from in 0..=pos {
+                            let want = text[from..].iter().position(|&c| special(c));
+                            let got = next_json_special(&text, from);
+                            assert_eq!(got, want.map(|k| from + k), "{text:?} from {from}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The copy without a scan is taken only for an engine whose rule ids
+    /// are all plain: a user rule's id with a quote, a backslash or a
+    /// control character is escaped, and the claim id, raw codes and
+    /// fields a claim wrote are escaped whatever the ids.
+    #[test]
+    fn hostile_ids_and_claim_text_are_escaped() {
+        struct Hostile;
+        impl Rule for Hostile {
+            fn id(&self) -> &'static str {
+                "acme-\"q\\b\u{1}"
+            }
+            fn description(&self) -> &'static str {
+                "a hostile id"
+            }
+            fn check(&self, claim: &PreparedClaim<'_>, out: &mut Emitter<'_>) {
+                let raw = claim.diagnoses.first().map_or("", |d| d.raw);
+                out.emit_with(None, raw, &[raw], |m| m.push_str(raw));
+            }
+        }
+        let claim = r#"{"id": "C\"1\\\n", "diagnoses": [{"code": "E1\"1\\\t"}]}"#;
+        let plain = Engine::builder().build().unwrap();
+        let hostile = Engine::builder().rule(Hostile).build().unwrap();
+        assert!(plain.plain_rule_ids);
+        assert!(!hostile.plain_rule_ids);
+        for engine in [&plain, &hostile] {
+            let report = engine.check_json(claim);
+            assert_eq!(report.claim_id.as_deref(), Some("C\"1\\\n"));
+            assert!(!report.findings.is_empty());
+            let line = engine.check_jsonl_line(claim);
+            // The same bytes as the writer that scans everything, and
+            // readable JSON giving back every string.
+            assert_eq!(line, report.to_jsonl(None));
+            let back: serde_json::Value = serde_json::from_str(&line).unwrap();
+            assert_eq!(back["claim_id"], "C\"1\\\n");
+            for (f, b) in report
+                .findings
+                .iter()
+                .zip(back["findings"].as_array().unwrap())
+            {
+                assert_eq!(b["rule"], *f.rule);
+                assert_eq!(b["message"], f.message);
+                assert_eq!(b["field"].as_str(), f.field.as_deref());
+            }
+        }
+        let line = hostile.check_jsonl_line(claim);
+        assert!(line.contains(r#""rule":"acme-\"q\\b\u0001""#), "{line}");
+        assert!(line.contains(r#""codes":["E1\"1\\\t"]"#), "{line}");
+    }
+
+    /// The one- and two-digit fast paths and the loop write what `Display` writes.
+    #[test]
+    fn push_usize_equals_display() {
+        for n in (0..1000).chain([9999, 10_000, 1 << 40, usize::MAX]) {
+            let mut out = String::from("é");
+            push_usize(&mut out, n);
+            assert_eq!(out, format!("é{n}"));
+        }
+    }
+
+    /// The hand-written writer gives serde_json's bytes.
+    #[test]
+    fn write_jsonl_equals_serde_json() {
+        #[derive(serde::Serialize)]
+        struct Out<'a> {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            line: Option<usize>,
+            claim_id: &'a Option<String>,
+            findings: &'a [Finding],
+        }
+        let nasty: String = (0u8..0x80)
+            .map(char::from)
+            .chain("é€😀\u{feff}\u{2028}".chars())
+            .collect();
+        let finding = |line, field: Option<&str>, codes: Vec<&str>, message: &str| Finding {
+            rule: Cow::Borrowed("units-invalid"),
+            severity: Severity::Warning,
+            line,
+            field: field.map(str::to_owned),
+            codes: codes.into_iter().map(str::to_owned).collect(),
+            message: message.to_owned(),
+        };
+        let reports = [
+            Report::default(),
+            Report {
+                claim_id: Some(nasty.clone()),
+                findings: vec![finding(None, None, vec![], "")],
+            },
+            Report {
+                claim_id: Some(String::new()),
+                findings: vec![
+                    finding(
+                        Some(0),
+                        Some("lines[0].units"),
+                        vec!["99213", &nasty],
+                        &nasty,
+                    ),
+                    finding(
+                        Some(usize::MAX),
+                        Some(""),
+                        vec![""],
+                        "a \"quoted\" \\ message",
+                    ),
+                ],
+            },
+        ];
+        for r in &reports {
+            for line in [None, Some(0), Some(1), Some(1234567890)] {
+                let want = serde_json::to_string(&Out {
+                    line,
+                    claim_id: &r.claim_id,
+                    findings: &r.findings,
+                })
+                .unwrap();
+                assert_eq!(r.to_jsonl(line), want);
+            }
+        }
+    }
+}
