@@ -643,15 +643,16 @@ rule!(
 ///
 /// ```
 /// assert!(medcode::rules::RULE_IDS.contains(&"ncci-ptp"));
-/// assert_eq!(medcode::rules::RULE_IDS.len(), 42);
+/// assert_eq!(medcode::rules::RULE_IDS.len(), 43);
 /// ```
-pub const RULE_IDS: [&str; 42] = [
+pub const RULE_IDS: [&str; 43] = [
     "malformed-claim",
     "invalid-code",
     "code-not-valid-on-date",
     "header-code",
     "code-system-mismatch",
     "hcpcs-beyond-horizon",
+    "icd10-beyond-horizon",
     "invalid-admitting-diagnosis",
     "invalid-age",
     "invalid-sex",
