@@ -1,6 +1,6 @@
 //! medcode's C ABI: what `include/medcode.h` declares (crate `medcode-ffi`).
 //!
-//! Built as `libmedcode.so` (cdylib) and `libmedcode.a` (staticlib). The
+//! Built as `libmedcode_ffi.so` (cdylib) and `libmedcode_ffi.a` (staticlib). The
 //! header is the contract; this module is its implementation. Rules every
 //! entry point keeps:
 //!
