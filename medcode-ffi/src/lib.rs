@@ -792,7 +792,7 @@ mod tests {
         for len in 0..300 {
             for spare in [0, 1, 7, 8, 9, 100] {
                 let mut text = String::with_capacity(len + spare);
-                text.extend(std::iter::repeat('x').take(len));
+                text.extend(std::iter::repeat_n('x', len));
                 let p = into_c_buffer(text.into_bytes());
                 // SAFETY: a live string from into_c_buffer, read, then freed once.
                 unsafe {
