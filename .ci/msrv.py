@@ -29,3 +29,10 @@ need = max((ver(pkgs[i].get("rust_version")), pkgs[i]["name"]) for i in seen if 
 print(f"medcode rust-version {declared}; highest dependency rust-version {'.'.join(map(str, need[0]))} ({need[1]})")
 if ver(declared) < need[0]:
     sys.exit(f"rust-version {declared} is below {need[1]}'s")
+
+# One rust-version for the workspace: every member declares the root's.
+members = [pkgs[i] for i in m["workspace_members"]]
+other = [(p["name"], p.get("rust_version")) for p in members if p.get("rust_version") != declared]
+print(f"workspace members: {', '.join(p['name'] for p in members)}, all rust-version {declared}" if not other else "")
+if other:
+    sys.exit(f"workspace members with another rust-version than medcode's {declared}: {other}")

@@ -60,7 +60,7 @@
 //!   HCPCS file (at run time, or compiled in with `MEDCODE_HCPCS_FILE`) and a
 //!   CPT descriptor file the user is licensed for. No CPT descriptor ships.
 //! - Bindings live in their own crates around this plain `lib`: the C ABI
-//!   (`medcode-ffi/`: `libmedcode.so`, `libmedcode.a`, `include/medcode.h`)
+//!   (`medcode-ffi/`: `libmedcode_ffi.so`, `libmedcode_ffi.a`, `include/medcode.h`)
 //!   and the Python package (`python/`, PyO3).
 //!
 //! One vocabulary across them: `text()` is a code's text, `valid_on(date)`

@@ -259,10 +259,18 @@ pub struct LookupReport {
     pub code: Option<String>,
     /// Known in some bundled release.
     pub in_table: bool,
-    /// Billable in some bundled release (every ICD-10-PCS code in the table is).
+    /// Billable on `date`: a code of the release in force then that is not
+    /// a header in it (ICD-10-CM, ICD-10-PCS, HCPCS; so equal to `valid`);
+    /// false for CPT, which has no dated code set bundled.
     pub billable: bool,
-    /// An ICD-10-CM header (category/subcategory, or lacking its 7th character).
+    /// An ICD-10-CM header on `date`: a category or subcategory with
+    /// billable codes below it then, or a code lacking its 7th character.
     pub header: bool,
+    /// Billable in some bundled release (ICD-10-CM; every ICD-10-PCS code
+    /// in the table is), whatever the date.
+    pub billable_in_some_release: bool,
+    /// A header in some bundled release (ICD-10-CM), whatever the date.
+    pub header_in_some_release: bool,
     /// Billable and valid on `date`.
     pub valid: bool,
     /// False when medcode cannot know whether the code is valid on `date`
@@ -327,10 +335,16 @@ pub struct LookupReport {
     /// What this code replaced and when (ICD-10-CM, CDC's conversion tables).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replaces: Option<Conversion>,
-    /// The codes that took over this code's meaning on or before the date
-    /// (ICD-10-CM, CDC's conversion tables), oldest first.
+    /// The codes that replaced this code by the date, when it is no longer
+    /// billable then (ICD-10-CM, CDC's conversion tables), oldest first:
+    /// see [`IcdCm::replaced_by`](crate::IcdCm::replaced_by).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub replaced_by: Vec<Conversion>,
+    /// While the code stays valid: the new codes that took over some of its
+    /// cases by the date (ICD-10-CM, CDC's conversion tables), oldest first:
+    /// see [`IcdCm::cases_now_coded_as`](crate::IcdCm::cases_now_coded_as).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cases_now_coded_as: Vec<Conversion>,
     /// The seven axes with their labels (ICD-10-PCS).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub axes: Option<[Axis; 7]>,
@@ -357,6 +371,8 @@ impl LookupReport {
             in_table: false,
             billable: false,
             header: false,
+            billable_in_some_release: false,
+            header_in_some_release: false,
             valid: false,
             validity_known: true,
             date,
@@ -380,6 +396,7 @@ impl LookupReport {
             requires_seventh_character: None,
             replaces: None,
             replaced_by: Vec::new(),
+            cases_now_coded_as: Vec::new(),
             axes: None,
             category: None,
             release_file: None,
@@ -590,11 +607,18 @@ fn icd10cm_report(input: &str, date: Date) -> LookupReport {
     };
     r.code = Some(code.to_string());
     r.replaced_by = code.replaced_by(date);
+    r.cases_now_coded_as = code.cases_now_coded_as(date);
     let Some(info) = code.info() else { return r };
     r.in_table = true;
-    r.billable = info.billable_in_some_release();
-    r.header = info.is_header();
     r.valid = info.valid_on(date);
+    // On the date: billable (valid) or a header (codes below it valid then).
+    r.billable = r.valid;
+    r.header = info.is_header()
+        && (!info.billable_in_some_release()
+            || info.requires_seventh_character()
+            || info.descendants().any(|d| d.valid_on(date)));
+    r.billable_in_some_release = info.billable_in_some_release();
+    r.header_in_some_release = info.is_header();
     r.replaces = info.replaces();
     r.title = info.title().map(str::to_owned);
     r.short_title = info.short_title().map(str::to_owned);
@@ -654,8 +678,9 @@ fn icd10pcs_report(input: &str, date: Date) -> LookupReport {
     r.axes = Some(code.axes());
     let Some(info) = code.info() else { return r };
     r.in_table = true;
-    r.billable = true;
     r.valid = info.valid_on(date);
+    r.billable = r.valid;
+    r.billable_in_some_release = true;
     r.title = info.title().map(str::to_owned);
     r.short_title = info.short_title().map(str::to_owned);
     r.title_on_date = info
@@ -734,8 +759,9 @@ fn hcpcs_report(input: &str, date: Date, loaded: Option<&HcpcsRelease>) -> Looku
     let fill = |r: &mut LookupReport, e: Option<HcpcsEntry<'_>>| {
         if let Some(e) = e {
             r.in_table = true;
-            r.billable = true;
             r.valid = e.valid_on(date);
+            r.billable = r.valid;
+            r.billable_in_some_release = true;
             r.title = e.title().map(str::to_owned);
             r.short_title = e.short_title().map(str::to_owned);
             r.valid_from = e.added();
@@ -775,8 +801,9 @@ fn modifier_report(input: &str, date: Date, loaded: Option<&HcpcsRelease>) -> Lo
     let fill = |r: &mut LookupReport, e: Option<hcpcs::ModifierEntry<'_>>| {
         if let Some(e) = e {
             r.in_table = true;
-            r.billable = true;
             r.valid = e.valid_on(date);
+            r.billable = r.valid;
+            r.billable_in_some_release = true;
             r.title = e.title().map(str::to_owned);
             r.short_title = e.short_title().map(str::to_owned);
             r.valid_from = e.added();

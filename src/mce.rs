@@ -356,16 +356,19 @@ impl DxFlags {
 }
 
 /// True if `status` (the two-digit UB-04 patient discharge status) is valid on
-/// `date` per the MCE's dated list.
+/// `date` per the MCE's dated list (as of the bundled horizon, 2027-03-31, for later dates).
 ///
 /// ```
 /// use medcode::{mce, Date};
 /// let d = Date::new(2025, 1, 1).unwrap();
 /// assert!(mce::discharge_status_valid(1, d));
 /// assert!(!mce::discharge_status_valid(8, d)); // valid only 1994-10-01 to 2005-09-30
+/// assert!(mce::discharge_status_valid(1, Date::new(2030, 1, 1).unwrap())); // as of the horizon
 /// ```
 pub fn discharge_status_valid(status: u8, date: Date) -> bool {
-    let d = date.yyyymmdd();
+    // After the bundled tables' horizon, as of the horizon (the list's rows
+    // end there, as every other dated answer does).
+    let d = date.min(crate::icd10cm::horizon()).yyyymmdd();
     // The rows are in code order (a test below holds them to it): a binary
     // search finds the status's rows, instead of a look at all 45 on every
     // institutional claim.

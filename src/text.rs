@@ -18,6 +18,14 @@ pub(crate) fn is_blank(s: &str) -> bool {
     trim(s).is_empty()
 }
 
+/// True if a code field holds no code: blank, or only zeros (with blanks
+/// around them), the filler of fixed-width claim records. CMS's MCE reads
+/// an all-zero diagnosis or procedure as an empty slot (issue 25).
+#[inline]
+pub(crate) fn is_code_filler(s: &str) -> bool {
+    trim(s).bytes().all(|b| b == b'0')
+}
+
 /// Appends ASCII bytes (digits, a code's characters) to `out`, each as its
 /// character: no UTF-8 check, which for these 3–10 byte texts cost more
 /// than the copy (`str::from_utf8` took 40–100 instructions a call on the

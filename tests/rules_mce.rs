@@ -169,3 +169,53 @@ fn other_mce_edits() {
         &inst(r#"{"code":"I10"}"#, ""),
     );
 }
+
+/// How many findings of `rule` the claim gets.
+fn count(json: &str, rule: &str) -> usize {
+    rules_of(json).iter().filter(|r| *r == rule).count()
+}
+
+#[test]
+fn issue25_counts_and_text_as_cms_reads_it() {
+    let p = r#"{"sex":"F","age":30}"#;
+    // One questionable obstetric admission per delivery procedure (CMS counts 2).
+    let two = inst_with(
+        p,
+        r#"{"code":"O80"}"#,
+        r#"{"code":"10D00Z1"},{"code":"10E0XZZ"}"#,
+    );
+    assert_eq!(count(&two, "questionable-obstetric-admission"), 2);
+    // A principal that is no code, repeated as written: CMS's DUPLICATE_OF_PDX.
+    for text in ["12345", "0SR20JZ", " 12345 "] {
+        let c = inst_with(
+            p,
+            &format!(r#"{{"code":"{text}"}},{{"code":"12345"}},{{"code":"0SR20JZ"}}"#),
+            "",
+        );
+        assert_eq!(count(&c, "duplicate-of-principal"), 1, "{text}");
+    }
+    // All zeros are no code: no invalid-code, no invalid admitting diagnosis.
+    let zeros = r#"{"id":"T","type":"institutional","patient":{"sex":"F","age":30},"admission_date":"2025-11-01","discharge_date":"2025-11-04","discharge_status":"01","admitting_diagnosis":"000","diagnoses":[{"code":"N18.6"},{"code":"0000"},{"code":"0000000"}],"procedures":[{"code":"0000000"}]}"#;
+    let rules = rules_of(zeros);
+    assert!(
+        !rules
+            .iter()
+            .any(|r| r == "invalid-code" || r == "invalid-admitting-diagnosis"),
+        "{rules:?}"
+    );
+    assert_eq!(count(zeros, "malformed-claim"), 3, "{rules:?}");
+    // A blank or all-zero principal: CMS's INVALID_CODE (inpatient).
+    for blank in ["", "  ", "0000000"] {
+        let c = inst_with(
+            p,
+            &format!(r#"{{"code":"{blank}"}},{{"code":"N18.6"}}"#),
+            "",
+        );
+        assert_eq!(count(&c, "invalid-code"), 1, "{blank:?}");
+    }
+    // Admitted after discharge with 5A1955Z: a negative stay is shorter than 5 days.
+    let reversed = inst_with(p, r#"{"code":"J96.00"}"#, r#"{"code":"5A1955Z"}"#)
+        .replace("\"2025-11-01\"", "\"2025-11-06\"");
+    assert_eq!(count(&reversed, "inconsistent-length-of-stay"), 1);
+    assert_eq!(count(&reversed, "service-date-invalid"), 1);
+}

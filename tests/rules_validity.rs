@@ -73,3 +73,42 @@ fn code_system_mismatch() {
         &prof(r#"{"code":"I10"}"#, LINE),
     );
 }
+
+/// Issue 25: a header names the billable codes below it on the date, and a
+/// claim after the ICD-10 horizon gets an `info` finding per code set.
+#[test]
+fn issue25_header_codes_below_and_icd10_horizon() {
+    let claim = |dx: &str, date: &str| {
+        format!(
+            r#"{{"type":"institutional","patient":{{"sex":"M","age":60}},"discharge_date":"{date}","discharge_status":"01","diagnoses":[{{"code":"I10"}},{{"code":"{dx}"}}],"procedures":[{{"code":"02703ZZ"}}]}}"#
+        )
+    };
+    for (dx, below) in [
+        ("G20", "G20.A1, G20.A2, G20.B1, G20.B2, G20.C"),
+        ("D13.9", "D13.91, D13.99"),
+        ("K35.20", "K35.200, K35.201, K35.209"),
+        ("Z83.71", "Z83.710, Z83.711, Z83.718, Z83.719"),
+    ] {
+        let r = check(&claim(dx, "2025-11-12"));
+        let f = r.findings.iter().find(|f| f.rule == "header-code").unwrap();
+        assert!(
+            f.message
+                .ends_with(&format!("below it on 2025-11-12: {below}")),
+            "{}",
+            f.message
+        );
+    }
+    let late = check(&claim("E11.9", "2027-04-01"));
+    let fields: Vec<&str> = late
+        .findings
+        .iter()
+        .filter(|f| f.rule == "icd10-beyond-horizon")
+        .filter_map(|f| f.field.as_deref())
+        .collect();
+    assert_eq!(fields, ["diagnoses", "procedures"]);
+    let on_time = check(&claim("E11.9", "2027-03-31"));
+    assert!(!on_time
+        .findings
+        .iter()
+        .any(|f| f.rule == "icd10-beyond-horizon"));
+}

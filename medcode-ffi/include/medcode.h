@@ -3,13 +3,13 @@
  *
  * Hand-written; medcode-ffi/tests/header.rs checks that every function declared here
  * is exported by the built library (nm -D) and the reverse, and compiles and
- * runs tests/c/smoke.c against this header with both libmedcode.so and
- * libmedcode.a.
+ * runs tests/c/smoke.c against this header with both libmedcode_ffi.so and
+ * libmedcode_ffi.a.
  *
  * Build:   cargo build --release -p medcode-ffi
- *          -> target/release/libmedcode.so (shared) and libmedcode.a (static)
- * Link:    cc app.c -Imedcode-ffi/include -Ltarget/release -lmedcode
- *          cc app.c -Imedcode-ffi/include target/release/libmedcode.a -lpthread -ldl -lm
+ *          -> target/release/libmedcode_ffi.so (shared) and libmedcode_ffi.a (static)
+ * Link:    cc app.c -Imedcode-ffi/include -Ltarget/release -lmedcode_ffi
+ *          cc app.c -Imedcode-ffi/include target/release/libmedcode_ffi.a -lpthread -ldl -lm
  *
  * MEMORY OWNERSHIP
  *   - Every `char *` a medcode function returns is owned by the caller and

@@ -1,6 +1,6 @@
 //! medcode's C ABI: what `include/medcode.h` declares (crate `medcode-ffi`).
 //!
-//! Built as `libmedcode.so` (cdylib) and `libmedcode.a` (staticlib). The
+//! Built as `libmedcode_ffi.so` (cdylib) and `libmedcode_ffi.a` (staticlib). The
 //! header is the contract; this module is its implementation. Rules every
 //! entry point keeps:
 //!
@@ -792,7 +792,7 @@ mod tests {
         for len in 0..300 {
             for spare in [0, 1, 7, 8, 9, 100] {
                 let mut text = String::with_capacity(len + spare);
-                text.extend(std::iter::repeat('x').take(len));
+                text.extend(std::iter::repeat_n('x', len));
                 let p = into_c_buffer(text.into_bytes());
                 // SAFETY: a live string from into_c_buffer, read, then freed once.
                 unsafe {

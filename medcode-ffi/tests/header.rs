@@ -1,5 +1,5 @@
 //! `include/medcode.h` matches the built library: the functions it declares
-//! are exactly the `medcode_*` symbols `libmedcode.so` exports (`nm -D`), and
+//! are exactly the `medcode_*` symbols `libmedcode_ffi.so` exports (`nm -D`), and
 //! `tests/c/smoke.c` compiles against it with `cc -Wall -Wextra -Werror` and
 //! passes, linked both to the shared and to the static library. (Its
 //! constants are compared with the Rust ones by a unit test,
@@ -85,7 +85,7 @@ fn which(tool: &str) -> bool {
 
 #[test]
 fn header_declares_exactly_the_exported_functions() {
-    let so = lib_dir().join("libmedcode.so");
+    let so = lib_dir().join("libmedcode_ffi.so");
     assert!(so.exists(), "{} not built", so.display());
     if !which("nm") {
         skip("the symbol comparison", "nm not found");
@@ -147,14 +147,14 @@ fn c_smoke_test_against_the_shared_library() {
         &[
             &format!("-L{}", dir.display()),
             &format!("-Wl,-rpath,{}", dir.display()),
-            "-lmedcode",
+            "-lmedcode_ffi",
         ],
     );
 }
 
 #[test]
 fn c_smoke_test_against_the_static_library() {
-    let a = lib_dir().join("libmedcode.a");
+    let a = lib_dir().join("libmedcode_ffi.a");
     assert!(a.exists(), "{} not built", a.display());
     smoke(
         "medcode_smoke_static",

@@ -131,8 +131,10 @@ class LookupReport(TypedDict, total=False):
     input: str
     code: Optional[str]
     in_table: bool
-    billable: bool
-    header: bool
+    billable: bool  # on the date
+    header: bool  # on the date
+    billable_in_some_release: bool
+    header_in_some_release: bool
     valid: bool
     date: str
     release: Optional[Dict[str, Any]]
@@ -147,6 +149,9 @@ class LookupReport(TypedDict, total=False):
     section: Dict[str, Any]
     cc: Dict[str, Any]
     requires_seventh_character: bool
+    replaces: Dict[str, Any]
+    replaced_by: List[Dict[str, Any]]  # only for a code no longer billable on the date
+    cases_now_coded_as: List[Dict[str, Any]]  # a code still valid: new codes for some cases
     axes: List[Dict[str, Any]]
     category: str
     release_file: str

@@ -103,18 +103,49 @@ impl IcdCm {
         self.info().and_then(IcdCmInfo::replaces)
     }
 
-    /// The codes that took over this code's meaning on or before `date`
-    /// (conversion rows whose previous assignment holds this code), oldest
-    /// first. Works for codes in no bundled release as well.
+    /// The codes that replaced this code by `date`, when it is no longer a
+    /// billable code on `date` (deleted, or a header since codes were added
+    /// below it, or in no bundled release): the conversion rows on or before
+    /// `date` whose previous assignment holds this code, oldest first. Empty
+    /// while the code is still valid on `date` — new codes that took over
+    /// some of its cases did not replace it: see
+    /// [`cases_now_coded_as`](Self::cases_now_coded_as). Works for codes in
+    /// no bundled release as well.
     ///
     /// ```
     /// use medcode::{Date, IcdCm};
-    /// let e66: IcdCm = "E66.8".parse().unwrap();
+    /// let e66: IcdCm = "E66.8".parse().unwrap(); // a header since FY2025
     /// let by = e66.replaced_by(Date::new(2025, 10, 1).unwrap());
     /// assert!(by.iter().any(|c| c.code.to_string() == "E66.811"));
     /// assert!(e66.replaced_by(Date::new(2024, 9, 30).unwrap()).is_empty());
+    /// // E11.9 stays valid: E11.A took some of its cases, it did not replace it.
+    /// let e119: IcdCm = "E11.9".parse().unwrap();
+    /// assert!(e119.replaced_by(Date::new(2025, 10, 1).unwrap()).is_empty());
     /// ```
     pub fn replaced_by(self, date: Date) -> Vec<Conversion> {
+        if self.valid_on(date) {
+            return Vec::new();
+        }
+        self.replacements_until(date).collect()
+    }
+
+    /// While this code is still valid on `date`: the new codes that took
+    /// over some of its cases on or before `date` (CDC's conversion rows
+    /// whose previous assignment holds this code), oldest first. Empty when
+    /// the code is not valid on `date` (then they are
+    /// [`replaced_by`](Self::replaced_by)).
+    ///
+    /// ```
+    /// use medcode::{Date, IcdCm};
+    /// let e119: IcdCm = "E11.9".parse().unwrap();
+    /// let some = e119.cases_now_coded_as(Date::new(2025, 10, 1).unwrap());
+    /// assert_eq!(some[0].code.to_string(), "E11.A");
+    /// assert!(e119.cases_now_coded_as(Date::new(2025, 9, 30).unwrap()).is_empty());
+    /// ```
+    pub fn cases_now_coded_as(self, date: Date) -> Vec<Conversion> {
+        if !self.valid_on(date) {
+            return Vec::new();
+        }
         self.replacements_until(date).collect()
     }
 
@@ -243,18 +274,31 @@ impl IcdCmInfo {
         Some(Conversion::at(k))
     }
 
-    /// The codes that took over this code's meaning on or before `date`
-    /// (see [`IcdCm::replaced_by`]).
+    /// The codes that replaced this code by `date`, when it is no longer
+    /// billable then (see [`IcdCm::replaced_by`]).
+    ///
+    /// ```
+    /// use medcode::{Date, IcdCm};
+    /// let g20 = "G20".parse::<IcdCm>().unwrap().info().unwrap(); // a header since FY2025
+    /// let by = g20.replaced_by(Date::new(2025, 11, 12).unwrap());
+    /// assert_eq!(by[0].code.to_string(), "G20.A1");
+    /// ```
+    pub fn replaced_by(self, date: Date) -> Vec<Conversion> {
+        self.code().replaced_by(date)
+    }
+
+    /// The new codes that took over some of this code's cases while it stays
+    /// valid (see [`IcdCm::cases_now_coded_as`]).
     ///
     /// ```
     /// use medcode::{Date, IcdCm};
     /// let b9729 = "B97.29".parse::<IcdCm>().unwrap().info().unwrap();
-    /// let by = b9729.replaced_by(Date::new(2026, 1, 1).unwrap());
-    /// assert_eq!(by[0].code.to_string(), "U07.1");
-    /// assert!(b9729.replaced_by(Date::new(2020, 3, 31).unwrap()).is_empty());
+    /// let some = b9729.cases_now_coded_as(Date::new(2026, 1, 1).unwrap());
+    /// assert_eq!(some[0].code.to_string(), "U07.1");
+    /// assert!(b9729.replaced_by(Date::new(2026, 1, 1).unwrap()).is_empty());
     /// ```
-    pub fn replaced_by(self, date: Date) -> Vec<Conversion> {
-        self.code().replaced_by(date)
+    pub fn cases_now_coded_as(self, date: Date) -> Vec<Conversion> {
+        self.code().cases_now_coded_as(date)
     }
 }
 
@@ -296,7 +340,13 @@ mod tests {
             for date in dates {
                 let want = scan(code, date);
                 found += want.len();
-                assert_eq!(code.replaced_by(date), want, "{code} {date}");
+                // Split by whether the code is still valid on the date.
+                let mut both = code.replaced_by(date);
+                both.extend(code.cases_now_coded_as(date));
+                assert_eq!(both, want, "{code} {date}");
+                assert!(
+                    code.replaced_by(date).is_empty() || code.cases_now_coded_as(date).is_empty()
+                );
             }
         }
         assert!(found > 1000, "{found}");

@@ -304,7 +304,9 @@ rule!(
     |c, out| {
         if c.kind != ClaimKind::Institutional { return }
         let Some(d) = c.principal().filter(|d| d.has(DxFlags::REQUIRES_SECONDARY)) else { return };
-        let others = c.diagnoses.iter().skip(1).filter(|x| !crate::text::is_blank(x.raw)).count();
+        // A blank or all-zero secondary is no diagnosis (CMS's MCE counts
+        // it: a deliberate difference, README "Conformance").
+        let others = c.diagnoses.iter().skip(1).filter(|x| x.status != CodeStatus::Missing).count();
         if others == 0 {
             out.emit_parts(None, DxField(0), &[d], |m| push!(m; d, " is acceptable as the principal diagnosis only with a secondary diagnosis, and the claim has none"));
         }
@@ -331,35 +333,53 @@ rule!(
 
 rule!(
     QuestionableObstetric, "questionable-obstetric-admission", Error,
-    "a delivery procedure (vaginal or cesarean) without an outcome-of-delivery diagnosis (Z37) among the secondary diagnoses (institutional)",
+    "a delivery procedure (vaginal or cesarean) without an outcome-of-delivery diagnosis (Z37) among the secondary diagnoses (institutional; one finding per delivery procedure, as CMS counts it)",
     gate: pcs(PcsFlags::CESAREAN.union(PcsFlags::VAGINAL_DELIVERY)),
     cms: "QUESTIONABLE_OBSTETRIC_ADMISSION",
     |c, out| {
         if c.kind != ClaimKind::Institutional { return }
-        let Some(p) = c.procedures.iter().find(|p| p.has(PcsFlags::CESAREAN) || p.has(PcsFlags::VAGINAL_DELIVERY)) else { return };
         // CMS's MCE looks at the secondary diagnoses only: Z37 is never principal.
         if c.diagnoses.iter().skip(1).any(|d| d.has(DxFlags::OUTCOME_OF_DELIVERY)) { return }
-        let kind = if p.has(PcsFlags::CESAREAN) { "a cesarean delivery" } else { "a vaginal delivery" };
-        out.emit_parts(None, ("procedures[", p.index, "]"), &[p], |m| push!(m; p, " is ", kind, ", but no outcome-of-delivery diagnosis (Z37.-) is coded as a secondary diagnosis"));
+        // One finding per delivery procedure, as CMS's MCE counts the edit.
+        for p in c.procedures.iter().filter(|p| p.has(PcsFlags::CESAREAN) || p.has(PcsFlags::VAGINAL_DELIVERY)) {
+            let kind = if p.has(PcsFlags::CESAREAN) { "a cesarean delivery" } else { "a vaginal delivery" };
+            out.emit_parts(None, ("procedures[", p.index, "]"), &[p], |m| push!(m; p, " is ", kind, ", but no outcome-of-delivery diagnosis (Z37.-) is coded as a secondary diagnosis"));
+        }
     }
 );
 
 rule!(
     DuplicateOfPrincipal, "duplicate-of-principal", Error,
-    "a secondary diagnosis that repeats the principal diagnosis (institutional)",
+    "a secondary diagnosis that repeats the principal diagnosis (institutional; a principal that is no code is compared by its text, as CMS's MCE does)",
     gate: super::prepared::gate::DX_REPEAT,
     cms: "DUPLICATE_OF_PDX",
     |c, out| {
         if c.kind != ClaimKind::Institutional || !c.dx_repeat_possible {
             return;
         }
-        let Some(p) = c.principal().and_then(|d| d.code) else {
+        let Some(principal) = c.principal() else {
             return;
         };
+        if let Some(p) = principal.code {
+            for d in c.diagnoses.iter().skip(1) {
+                if d.code == Some(p) {
+                    out.emit_parts(None, DxField(d.index), &[p], |m| {
+                        push!(m; "diagnosis ", d.index + 1, " repeats the principal diagnosis ", p);
+                    });
+                }
+            }
+            return;
+        }
+        // A principal that is no ICD-10-CM code (not blank): CMS's MCE
+        // compares its text, so a secondary with the same text repeats it.
+        if principal.status == CodeStatus::Missing {
+            return;
+        }
+        let text = crate::text::trim(principal.raw);
         for d in c.diagnoses.iter().skip(1) {
-            if d.code == Some(p) {
-                out.emit_parts(None, DxField(d.index), &[p], |m| {
-                    push!(m; "diagnosis ", d.index + 1, " repeats the principal diagnosis ", p);
+            if d.code.is_none() && crate::text::trim(d.raw) == text {
+                out.emit_parts(None, DxField(d.index), &[text], |m| {
+                    push!(m; "diagnosis ", d.index + 1, " repeats the principal diagnosis ", Quoted(text));
                 });
             }
         }
@@ -529,16 +549,25 @@ const MIN_STAY_DAYS: i64 = 5;
 
 rule!(
     InconsistentLengthOfStay, "inconsistent-length-of-stay", Error,
-    "a procedure that needs a longer stay than the claim's (admission to discharge, in days): CMS's MCE requires at least 5 days with 5A1955Z, ventilation of 96 consecutive hours or more (institutional; silent without both dates)",
+    "a procedure that needs a longer stay than the claim's (admission to discharge, in days): CMS's MCE requires at least 5 days with 5A1955Z, ventilation of 96 consecutive hours or more; a negative stay (admitted after discharge) too (institutional; silent without both dates)",
     gate: pcs(PcsFlags::LENGTH_OF_STAY),
     cms: "INCONSISTENT_WITH_LENGTH_OF_STAY",
     |c, out| {
         if c.kind != ClaimKind::Institutional || !c.any_procedure_has(PcsFlags::LENGTH_OF_STAY) { return }
         let (Some(admitted), Some(discharged)) = (c.admission_date.date, c.discharge_date.date) else { return };
         let stay = discharged.days_since_epoch() - admitted.days_since_epoch();
-        if !(0..MIN_STAY_DAYS).contains(&stay) { return }
+        // A negative stay (admitted after discharge) is shorter too, as CMS's
+        // MCE has it (`service-date-invalid` says the dates are reversed).
+        if stay >= MIN_STAY_DAYS { return }
         for p in c.procedures.iter().filter(|p| p.has(PcsFlags::LENGTH_OF_STAY)) {
-            out.emit_parts(None, ("procedures[", p.index, "]"), &[p], |m| push!(m; p, " needs a stay of at least ", MIN_STAY_DAYS, " days, but the patient stayed ", stay, " (admitted ", admitted, ", discharged ", discharged, ")"));
+            out.emit_parts(None, ("procedures[", p.index, "]"), &[p], |m| {
+                push!(m; p, " needs a stay of at least ", MIN_STAY_DAYS, " days, but ");
+                if stay < 0 {
+                    push!(m; "the admission date ", admitted, " is after the discharge date ", discharged, " (a stay of ", stay, " days)");
+                } else {
+                    push!(m; "the patient stayed ", stay, " (admitted ", admitted, ", discharged ", discharged, ")");
+                }
+            });
         }
     }
 );

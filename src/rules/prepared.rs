@@ -12,7 +12,7 @@ use crate::lookup::System;
 use crate::mce::{DxFlags, PcsFlags};
 use crate::modifier::Modifier;
 use crate::release::DatedRelease;
-use crate::text::{is_blank, trim};
+use crate::text::{is_blank, is_code_filler, trim};
 use crate::ParseCodeErrorKind;
 
 /// Professional (CMS-1500/837P) or institutional (UB-04/837I).
@@ -682,6 +682,9 @@ pub(crate) mod status_bits {
     pub(crate) const NOT_IN_TABLE: u8 = 4;
     pub(crate) const HEADER: u8 = 8;
     pub(crate) const NOT_VALID_ON_DATE: u8 = 16;
+    /// An institutional claim whose principal diagnosis is blank or zeros
+    /// (CMS's MCE: INVALID_CODE). Not a status of a code: not in `ANY_STATUS`.
+    pub(crate) const MISSING_PRINCIPAL: u8 = 32;
 }
 
 /// A problem status as its bit ([`status_bits`]); 0 for the statuses that
@@ -695,6 +698,22 @@ fn status_bit(s: CodeStatus) -> u8 {
         CodeStatus::Header => status_bits::HEADER,
         CodeStatus::NotValidOnDate => status_bits::NOT_VALID_ON_DATE,
     }
+}
+
+/// True if the principal diagnosis is text that is no ICD-10-CM code (not
+/// blank) and a secondary diagnosis repeats that text (without the blanks
+/// around it): CMS's MCE compares the text of an invalid principal too.
+fn unreadable_principal_repeats(dxs: &[PreparedDx<'_>]) -> bool {
+    let Some(p) = dxs
+        .first()
+        .filter(|p| p.code.is_none() && p.status != CodeStatus::Missing)
+    else {
+        return false;
+    };
+    let text = trim(p.raw);
+    dxs[1..]
+        .iter()
+        .any(|d| d.code.is_none() && trim(d.raw) == text)
 }
 
 /// True if two of the items' keys may be equal: exact for up to 16 keys
@@ -825,7 +844,7 @@ fn other_system_dx(raw: &str, src: HcpcsSource<'_>) -> Option<System> {
 }
 
 /// A diagnosis with its code parsed, not yet looked up ([`look_up_codes`]):
-/// `code` set, or `status` Missing (blank) or Unparseable (the error kept
+/// `code` set, or `status` Missing (blank or all zeros) or Unparseable (the error kept
 /// until the lookup asks whether another system knows the text).
 // Inlined into the loop that fills the list: each diagnosis is written
 // once, in place, not returned and then copied.
@@ -841,7 +860,7 @@ fn parse_dx<'c>(index: usize, raw: Option<&'c str>, poa: Option<&'c str>) -> Pre
         status: CodeStatus::Missing,
         poa,
     };
-    if !is_blank(raw_s) {
+    if !is_code_filler(raw_s) {
         match IcdCm::parse_kind(raw_s) {
             Ok(code) => dx.code = Some(code),
             Err(e) => dx.status = CodeStatus::Unparseable(e),
@@ -938,7 +957,7 @@ fn parse_pcs<'c>(index: usize, raw: Option<&'c str>, own: DateField<'c>) -> Prep
         status: CodeStatus::Missing,
         date: own,
     };
-    if !is_blank(raw_s) {
+    if !is_code_filler(raw_s) {
         match IcdPcs::parse_kind(raw_s) {
             Ok(code) => p.code = Some(code),
             Err(e) => p.status = CodeStatus::Unparseable(e),
@@ -1114,11 +1133,20 @@ fn parse_kind<'c>(claim: impl ClaimSource<'c>, problems: &mut Vec<Problem>) -> C
 }
 
 /// The problem of a list item without a code: `list[index].code`, and
-/// "{item} {index + 1} has no {what}".
-fn missing_code(list: &str, item: &str, index: usize, what: &str) -> Problem {
+/// "{item} {index + 1} has no {what}" (saying so when the text `raw` is
+/// zeros, the filler CMS's MCE reads as no code).
+fn missing_code(list: &str, item: &str, index: usize, what: &str, raw: &str) -> Problem {
+    let raw = trim(raw);
     Problem {
         field: format!("{list}[{index}].code"),
-        message: format!("{item} {} has no {what}", index + 1),
+        message: if raw.is_empty() {
+            format!("{item} {} has no {what}", index + 1)
+        } else {
+            format!(
+                "{item} {} has no {what} ({raw:?} is zero filler)",
+                index + 1
+            )
+        },
     }
 }
 
@@ -1173,7 +1201,8 @@ impl<'c> PreparedClaim<'c> {
         );
         // The admitting diagnosis is looked up with the others, after them
         // in the list, and taken out again.
-        let admitting_text = claim.admitting_diagnosis().filter(|s| !is_blank(s));
+        // Blank or all-zero: no admitting diagnosis (as CMS's MCE reads it).
+        let admitting_text = claim.admitting_diagnosis().filter(|s| !is_code_filler(s));
         if admitting_text.is_some() {
             diagnoses.push(parse_dx(0, admitting_text, None));
         }
@@ -1206,7 +1235,8 @@ impl<'c> PreparedClaim<'c> {
         // One pass over each list gathers what the rules ask of the claim
         // as a whole: the problem statuses, the flags, the missing codes.
         // A code's status is Missing exactly when its text is missing or
-        // blank (`parse_dx`, `parse_pcs`, `prepare_line`).
+        // blank, or (diagnoses, procedures) zeros (`parse_dx`, `parse_pcs`,
+        // `prepare_line`).
         let mut problem_statuses = admitting.as_ref().map_or(0, |d| status_bit(d.status));
         let mut dx_flags = DxFlags::NONE;
         for d in &diagnoses {
@@ -1215,7 +1245,13 @@ impl<'c> PreparedClaim<'c> {
                 dx_flags = dx_flags | f;
             }
             if d.status == CodeStatus::Missing {
-                problems.push(missing_code("diagnoses", "diagnosis", d.index, "code"));
+                problems.push(missing_code(
+                    "diagnoses",
+                    "diagnosis",
+                    d.index,
+                    "code",
+                    d.raw,
+                ));
             }
         }
         let mut pcs_flags = PcsFlags::NONE;
@@ -1225,13 +1261,19 @@ impl<'c> PreparedClaim<'c> {
                 pcs_flags = pcs_flags | f;
             }
             if p.status == CodeStatus::Missing {
-                problems.push(missing_code("procedures", "procedure", p.index, "code"));
+                problems.push(missing_code(
+                    "procedures",
+                    "procedure",
+                    p.index,
+                    "code",
+                    p.raw,
+                ));
             }
         }
         for l in &lines {
             problem_statuses |= status_bit(l.status);
             if l.status == CodeStatus::Missing {
-                problems.push(missing_code("lines", "line", l.index, "procedure code"));
+                problems.push(missing_code("lines", "line", l.index, "procedure code", ""));
             }
         }
         // Age in years at admission (institutional) or service.
@@ -1250,7 +1292,15 @@ impl<'c> PreparedClaim<'c> {
                     .birth_date()
                     .is_some_and(|b| b.parse::<Date>().is_ok()),
             };
-        let dx_repeat_possible = may_repeat(&diagnoses, |d| d.code.map(IcdCm::key));
+        if kind == ClaimKind::Institutional
+            && diagnoses
+                .first()
+                .is_some_and(|d| d.status == CodeStatus::Missing)
+        {
+            problem_statuses |= status_bits::MISSING_PRINCIPAL;
+        }
+        let dx_repeat_possible = may_repeat(&diagnoses, |d| d.code.map(IcdCm::key))
+            || unreadable_principal_repeats(&diagnoses);
         let line_repeat_possible = may_repeat(&lines, |l| l.code.map(ProcedureCode::key));
         PreparedClaim {
             id: claim.id(),

@@ -336,7 +336,7 @@ pub const BUILTIN_RULES: [RuleSpec; RULE_COUNT] = {
 ///
 /// ```
 /// assert!(medcode::rules::RULE_IDS.contains(&"ncci-ptp"));
-/// assert_eq!(medcode::rules::RULE_IDS.len(), 42);
+/// assert_eq!(medcode::rules::RULE_IDS.len(), 43);
 /// ```
 pub const RULE_IDS: [&str; RULE_COUNT] = {
     let mut out = [""; RULE_COUNT];

@@ -1,7 +1,7 @@
 //! Code validity: every code on the claim against its own system and date.
 //!
 //! `invalid-code`, `code-not-valid-on-date`, `header-code`, `code-system-mismatch`,
-//! `hcpcs-beyond-horizon`.
+//! `hcpcs-beyond-horizon`, `icd10-beyond-horizon`.
 
 use super::msg::{cat, Piece};
 use super::prepared::gate::statuses;
@@ -24,6 +24,7 @@ pub(super) const RULES: &[Builtin] = &[
     HeaderCode::BUILTIN,
     SystemMismatch::BUILTIN,
     HcpcsBeyondHorizon::BUILTIN,
+    Icd10BeyondHorizon::BUILTIN,
 ];
 
 /// Where a code sits on the claim.
@@ -262,13 +263,32 @@ pub(super) fn push_windows_text<F>(
 
 rule!(
     InvalidCode, "invalid-code", Error,
-    "a code that is not a code of its system, or in no bundled (or loaded) release",
-    gate: statuses(status_bits::UNPARSEABLE | status_bits::NOT_IN_TABLE),
+    "a code that is not a code of its system, or in no bundled (or loaded) release; on an inpatient claim, a blank or all-zero principal diagnosis",
+    gate: statuses(
+        status_bits::UNPARSEABLE | status_bits::NOT_IN_TABLE | status_bits::MISSING_PRINCIPAL,
+    ),
     cms: "INVALID_CODE",
     |c, out| {
-        // Only unparseable codes and codes in no table are this rule's.
-        if !c.may_have_status(status_bits::UNPARSEABLE | status_bits::NOT_IN_TABLE) {
+        // Only unparseable codes, codes in no table and a blank principal
+        // diagnosis (institutional) are this rule's.
+        if !c.may_have_status(
+            status_bits::UNPARSEABLE | status_bits::NOT_IN_TABLE | status_bits::MISSING_PRINCIPAL,
+        ) {
             return;
+        }
+        if c.may_have_status(status_bits::MISSING_PRINCIPAL) {
+            // CMS's MCE raises INVALID_CODE for a blank (or all-zero) principal.
+            let zeros = !c.diagnoses[0].raw.trim().is_empty();
+            out.emit(
+                None,
+                "diagnoses[0].code",
+                vec![],
+                if zeros {
+                    "the principal diagnosis (diagnosis 1) is zeros, not a code: an inpatient claim needs a principal diagnosis"
+                } else {
+                    "the principal diagnosis (diagnosis 1) is blank: an inpatient claim needs a principal diagnosis"
+                },
+            );
         }
         for it in items(c) {
             let msg = match it.status {
@@ -402,9 +422,48 @@ fn push_example_text(msg: &mut String, code: crate::IcdCm, seventh: char) {
     }
 }
 
+/// The most codes below a header a `header-code` message names.
+const BELOW_SHOWN: usize = 6;
+/// The most codes below a header looked at for the message (a category
+/// such as S72 has thousands): the work per header code stays bounded.
+const BELOW_SCANNED: usize = 512;
+
+/// Appends " on D: A, B, … (N codes)" — the billable codes below `info`
+/// valid on `date`, in code order (the first [`BELOW_SHOWN`]; "more than
+/// N" past [`BELOW_SCANNED`] codes looked at). Nothing when none is.
+fn push_billable_below(msg: &mut String, info: IcdCmInfo, date: Date) {
+    let scanned_all = info.descendants().len() <= BELOW_SCANNED;
+    let mut count = 0;
+    for d in info.descendants().take(BELOW_SCANNED) {
+        if !d.valid_on(date) {
+            continue;
+        }
+        if count == 0 {
+            msg.push_str(" on ");
+            date.push_to(msg);
+            msg.push_str(": ");
+        }
+        if count < BELOW_SHOWN {
+            if count > 0 {
+                msg.push_str(", ");
+            }
+            d.code().push_dotted(msg);
+        }
+        count += 1;
+    }
+    if count > BELOW_SHOWN {
+        msg.push_str(" … (");
+        if !scanned_all {
+            msg.push_str("more than ");
+        }
+        super::push_usize(msg, count);
+        msg.push_str(" codes)");
+    }
+}
+
 rule!(
     HeaderCode, "header-code", Error,
-    "an ICD-10-CM category or subcategory that is not billable, including a code missing its 7th character",
+    "an ICD-10-CM category or subcategory that is not billable, including a code missing its 7th character (the message names the billable codes below it on the date)",
     gate: statuses(status_bits::HEADER),
     cms: "INVALID_CODE",
     |c, out| {
@@ -437,6 +496,9 @@ rule!(
             } else {
                 msg.push_str(if code.len() == 3 { " is a category" } else { " is a subcategory" });
                 msg.push_str(", not a billable code: report one of the more specific codes below it");
+                if let Some(date) = it.date {
+                    push_billable_below(msg, info, date);
+                }
             }
             });
         }
@@ -504,6 +566,33 @@ rule!(
                     d.release,
                     d.as_of,
                     d.as_of
+                ),
+            );
+        }
+    }
+);
+
+rule!(
+    Icd10BeyondHorizon, "icd10-beyond-horizon", Info,
+    "a claim dated after the last day of the bundled ICD-10-CM or ICD-10-PCS tables (2027-03-31): its diagnoses or procedures were checked as of that day (a later release may add, delete or revise codes); one finding per code set the claim uses",
+    |c, out| {
+        // Most claims: dated within both code sets' tables.
+        let Some(date) = c.date.filter(|&d| d > crate::icd10cm::horizon().min(crate::icd10pcs::horizon())) else { return };
+        let has_dx = c.diagnoses.iter().chain(&c.admitting).any(|d| d.code.is_some());
+        let has_pcs = c.procedures.iter().any(|p| p.code.is_some());
+        let sets = [
+            (has_dx, "diagnoses", "ICD-10-CM", crate::icd10cm::release_on(date)),
+            (has_pcs, "procedures", "ICD-10-PCS", crate::icd10pcs::release_on(date)),
+        ];
+        for (used, field, name, dated) in sets {
+            let Some(d) = dated.filter(|d| used && d.beyond_horizon) else { continue };
+            out.emit(
+                None,
+                field,
+                vec![],
+                format!(
+                    "the claim is dated {date}, after the bundled {name} tables end on {}: its {field} were checked as of {}, by the {} release; a later release may add, delete or revise codes",
+                    d.as_of, d.as_of, d.release
                 ),
             );
         }

@@ -1,6 +1,6 @@
 // Test driver for tests/conformance.rs: reads claims (one per line, tab
 // separated: id, discharge date YYYYMMDD, age, CMS sex 0/1/2 or other, discharge
-// status, length of stay, admitting diagnosis CODE:POA or empty, diagnoses
+// status, length of stay (each of these four empty when the claim lacks it), admitting diagnosis CODE:POA or empty, diagnoses
 // CODE:POA,... principal first, procedures CODE,...) from stdin and prints
 // "id<TAB>EDIT=count,..." with the edits CMS's MCE raised, sorted by name.
 // Classpath: the folder of CMS's jars ($MEDCODE_CMS_JARS, default
@@ -29,9 +29,12 @@ public class MceDriver {
         String line;
         while ((line = in.readLine()) != null) {
             String[] f = line.split("\t", -1);
-            MceRecord.MceRecordBuilder b = MceRecord.builder().withDischargeDate(f[1]).withIcdVersion(10)
-                .withAgeYears(Integer.parseInt(f[2])).withSex(Integer.parseInt(f[3]))
-                .withDischargeStatus(Integer.parseInt(f[4])).withLengthOfStay(Integer.parseInt(f[5]));
+            MceRecord.MceRecordBuilder b = MceRecord.builder().withDischargeDate(f[1]).withIcdVersion(10);
+            // An empty field is one the claim does not give: its setter is not called.
+            if (!f[2].isEmpty()) b.withAgeYears(Integer.parseInt(f[2]));
+            if (!f[3].isEmpty()) b.withSex(Integer.parseInt(f[3]));
+            if (!f[4].isEmpty()) b.withDischargeStatus(Integer.parseInt(f[4]));
+            if (!f[5].isEmpty()) b.withLengthOfStay(Integer.parseInt(f[5]));
             if (!f[6].isEmpty()) {
                 String[] p = f[6].split(":", -1);
                 b.withAdmitDiagnosis(new MceDiagnosisCode(p[0], poa(p[1]), false));

@@ -3,13 +3,13 @@
 # (default target/release, built with `cargo build --release -p medcode-ffi`):
 #   1. the functions the header declares == the medcode_* symbols `nm -D` lists;
 #   2. tests/c/smoke.c compiles against the header (-Wall -Wextra -Werror) and
-#      passes, linked to libmedcode.so and to libmedcode.a.
+#      passes, linked to libmedcode_ffi.so and to libmedcode_ffi.a.
 # medcode-ffi/tests/header.rs does the same inside `cargo test -p medcode-ffi`.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 dir="${1:-$root/../target/release}"
-so="$dir/libmedcode.so"
-a="$dir/libmedcode.a"
+so="$dir/libmedcode_ffi.so"
+a="$dir/libmedcode_ffi.a"
 test -f "$so" && test -f "$a" || { echo "no $so / $a: cargo build --release -p medcode-ffi" >&2; exit 1; }
 
 declared=$(sed -e 's#/\*.*\*/##g' -e '/\/\*/,/\*\//d' "$root/include/medcode.h" \
@@ -25,7 +25,7 @@ echo "header declares exactly the $(echo "$exported" | wc -l) exported functions
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 cflags=(-std=c11 -Wall -Wextra -Werror -pthread -I"$root/include")
-cc "${cflags[@]}" -o "$out/smoke_shared" "$root/tests/c/smoke.c" -L"$dir" -Wl,-rpath,"$dir" -lmedcode
+cc "${cflags[@]}" -o "$out/smoke_shared" "$root/tests/c/smoke.c" -L"$dir" -Wl,-rpath,"$dir" -lmedcode_ffi
 cc "${cflags[@]}" -o "$out/smoke_static" "$root/tests/c/smoke.c" "$a" -ldl -lm
 for kind in shared static; do
   echo "--- smoke ($kind)"

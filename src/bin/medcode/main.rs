@@ -306,7 +306,7 @@ fn write_human(out: &mut impl Write, r: &LookupReport) -> io::Result<()> {
     if let Some(then) = &r.title_on_date {
         writeln!(out, "  title on {}: {then}", r.date)?;
     }
-    let kind = match (r.billable, r.header) {
+    let kind = match (r.billable_in_some_release, r.header_in_some_release) {
         (true, true) => "billable in some releases, a header in others",
         (true, false) => "billable",
         (false, _) if r.requires_seventh_character == Some(true) => {
@@ -324,9 +324,14 @@ fn write_human(out: &mut impl Write, r: &LookupReport) -> io::Result<()> {
     };
     writeln!(
         out,
-        "  on {}: {} [{release}]",
+        "  on {}: {}{} [{release}]",
         r.date,
-        if r.valid { "VALID" } else { "not valid" }
+        if r.valid { "VALID" } else { "not valid" },
+        if r.header && !r.valid {
+            ", a header"
+        } else {
+            ""
+        }
     )?;
     if r.beyond_horizon {
         let hint = if matches!(r.system, System::Hcpcs | System::Modifier) {
@@ -356,13 +361,23 @@ fn write_human(out: &mut impl Write, r: &LookupReport) -> io::Result<()> {
             c.effective, c.previous_text
         )?;
     }
-    if !r.replaced_by.is_empty() {
-        let by: Vec<String> = r
-            .replaced_by
+    let rows = |rows: &[medcode::icd10cm::Conversion]| -> String {
+        let by: Vec<String> = rows
             .iter()
             .map(|c| format!("{} (from {})", c.code, c.effective))
             .collect();
-        writeln!(out, "  replaced by: {}", by.join(", "))?;
+        by.join(", ")
+    };
+    if !r.replaced_by.is_empty() {
+        writeln!(out, "  replaced by: {}", rows(&r.replaced_by))?;
+    }
+    if !r.cases_now_coded_as.is_empty() {
+        // Still valid: these codes took some of its cases, not its place.
+        writeln!(
+            out,
+            "  some cases now coded as: {}",
+            rows(&r.cases_now_coded_as)
+        )?;
     }
     if let Some(ch) = r.chapter {
         writeln!(
@@ -479,17 +494,23 @@ fn run_export(args: &ExportArgs) -> Result<ExitCode, Failure> {
         System::Icd10Cm => {
             for info in icd10cm::table_on(date) {
                 let billable = u8::from(info.valid_on(date));
+                // The title in force on the date, as `lookup --date` shows it.
                 writeln!(
                     out,
                     "{}\t{billable}\t{}",
                     info.code(),
-                    info.title().unwrap_or("")
+                    info.title_on(date).unwrap_or("")
                 )?;
             }
         }
         System::Icd10Pcs => {
             for info in icd10pcs::valid_on(date) {
-                writeln!(out, "{}\t1\t{}", info.code(), info.title().unwrap_or(""))?;
+                writeln!(
+                    out,
+                    "{}\t1\t{}",
+                    info.code(),
+                    info.title_on(date).unwrap_or("")
+                )?;
             }
         }
         System::Hcpcs => {
