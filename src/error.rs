@@ -1,6 +1,6 @@
 //! Typed errors for parsing code strings and dates.
 
-use crate::lookup::System;
+use crate::system::System;
 use std::fmt;
 use thiserror::Error;
 

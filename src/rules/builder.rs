@@ -2,10 +2,10 @@
 
 use super::engine::{ActiveRule, Engine, RuleStatus};
 use super::finding::Severity;
-use super::jsonl::next_json_special;
 use super::prepared;
 use super::registry::{builtin_rules, Rule, Tables};
 use crate::hcpcs::HcpcsRelease;
+use crate::json_scan::next_json_special;
 use crate::load::{AddonTable, EditLoadError, MueTable, PtpTable};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;

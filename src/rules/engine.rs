@@ -4,9 +4,10 @@ use super::builder::{EngineBuilder, EngineConfig, EngineError};
 use super::emitter::{Emitter, MAX_FINDINGS_PER_RULE};
 use super::finding::{Finding, Report, Severity};
 use super::jsonl::{jsonl_capacity, write_jsonl};
-use super::prepared::{self, HcpcsSource, PreparedClaim};
+use super::prepared::{HcpcsSource, PreparedClaim};
 use super::registry::Rule;
-use super::{fast_json, spare_findings};
+use super::spare_findings;
+use crate::claim::fast_json;
 use crate::claim::{Claim, ClaimRef};
 use crate::hcpcs::HcpcsRelease;
 use std::borrow::Cow;
@@ -454,9 +455,9 @@ impl Engine {
             then(prepared.id, findings)
         };
         if read_fast {
-            prepared::spare::recycle_read(claim);
+            crate::claim::spare::recycle_read(claim);
         } else {
-            prepared::spare::recycle(claim);
+            crate::claim::spare::recycle(claim);
         }
         out
     }

@@ -2,6 +2,7 @@
 //! on plain ASCII.
 
 use super::finding::{Finding, Report, Severity};
+use crate::json_scan::next_json_special;
 
 impl Report {
     /// The report as one JSON Lines output line (no newline):
@@ -222,133 +223,11 @@ fn push_json_str_escaped(out: &mut String, s: &str, first: usize) {
     out.push('"');
 }
 
-/// The index of the first byte at or after `from` that a JSON string cannot
-/// hold as it is: a control character, `"` or `\\`. Messages and codes are
-/// long runs of plain text, so the bytes are looked at sixteen at a time,
-/// and the last few without a byte loop: the final eight bytes are looked
-/// at again as one word (overlapping bytes already known to be plain, which
-/// [`json_special_mask`] never marks), and four to seven bytes as two
-/// overlapping halves of one word. Only one to three bytes go one by one.
-#[inline(always)]
-pub(crate) fn next_json_special(bytes: &[u8], from: usize) -> Option<usize> {
-    let len = bytes.len();
-    let mut i = from;
-    while let Some(chunk) = bytes.get(i..i + 16) {
-        let (a, b) = chunk.split_at(8);
-        let (a, b) = (json_special_mask(word8(a)), json_special_mask(word8(b)));
-        if a | b != 0 {
-            let at = if a != 0 {
-                first_marked(a)
-            } else {
-                8 + first_marked(b)
-            };
-            return Some(i + at);
-        }
-        i += 16;
-    }
-    let left = len.checked_sub(i).filter(|&n| n > 0)?;
-    if left >= 8 {
-        // Up to fifteen bytes: the next eight, then the last eight.
-        let mask = json_special_mask(word8(&bytes[i..i + 8]));
-        if mask != 0 {
-            return Some(i + first_marked(mask));
-        }
-        if left == 8 {
-            return None;
-        }
-        let mask = json_special_mask(word8(&bytes[len - 8..]));
-        return (mask != 0).then(|| len - 8 + first_marked(mask));
-    }
-    if left >= 4 {
-        // The first four in the low half, the last four in the high half.
-        let low = u64::from(word4(&bytes[i..i + 4]));
-        let high = u64::from(word4(&bytes[len - 4..]));
-        let mask = json_special_mask(low | high << 32);
-        if mask == 0 {
-            return None;
-        }
-        let k = first_marked(mask);
-        return Some(if k < 4 { i + k } else { len + k - 8 });
-    }
-    bytes[i..]
-        .iter()
-        .position(|&b| b < 0x20 || b == b'"' || b == b'\\')
-        .map(|k| i + k)
-}
-
-/// Eight bytes (exactly) as a little-endian word.
-#[inline(always)]
-pub(super) fn word8(bytes: &[u8]) -> u64 {
-    let mut word = [0u8; 8];
-    word.copy_from_slice(bytes);
-    u64::from_le_bytes(word)
-}
-
-/// Four bytes (exactly) as a little-endian word.
-#[inline(always)]
-fn word4(bytes: &[u8]) -> u32 {
-    let mut word = [0u8; 4];
-    word.copy_from_slice(bytes);
-    u32::from_le_bytes(word)
-}
-
-/// The byte index of the lowest mark of a nonzero [`json_special_mask`].
-#[inline(always)]
-pub(super) fn first_marked(mask: u64) -> usize {
-    (mask.trailing_zeros() / 8) as usize
-}
-
-/// The high bit of each byte of `word` (little-endian) that is a control
-/// character, `"` or `\\`. XOR with 0x02 turns `"` (0x22) into 0x20 and
-/// keeps 0x00–0x1F below 0x20 (and nothing else below 0x21), so one
-/// "less than 0x21" test finds both; `\\` is the zero byte of XOR with
-/// 0x5C. A byte below the bound borrows in the subtraction; `& !word`
-/// leaves out bytes of 0x80 and up (XOR keeps the high bit). A borrow can
-/// mark a later byte too, never an earlier one, and only a marked byte
-/// borrows, so the lowest mark is exact and plain bytes below it are never
-/// marked (callers use only the lowest).
-#[inline(always)]
-pub(super) fn json_special_mask(word: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let quote_or_control = (word ^ (ONES * 0x02)).wrapping_sub(ONES * 0x21);
-    let backslash = (word ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES);
-    (quote_or_control | backslash) & !word & HIGH
-}
-
 #[cfg(test)]
 mod jsonl_tests {
     use super::*;
     use crate::rules::{Emitter, Engine, PreparedClaim, Rule};
     use std::borrow::Cow;
-
-    /// The word scan finds the first byte JSON escapes, wherever it sits
-    /// and whatever follows it.
-    #[test]
-    fn next_json_special_finds_the_first() {
-        let special = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
-        for b in 0u8..=255 {
-            for len in [1, 2, 3, 4, 5, 7, 8, 9, 12, 15, 16, 17, 21, 24, 31, 33] {
-                for pos in 0..len {
-                    for fill in [b'a', 0xC3, 0x1F, b'"'] {
-                        let mut text = vec![b'x'; len];
-                        text[pos] = b;
-                        // Bytes after `pos` may be special too: the answer is still the first.
-                        for t in &mut text[pos + 1..] {
-                            *t = fill;
-                        }
-                        // From every start up to the byte: the reader
-                        // starts mid-text, after an escape.
-                        for from in 0..=pos {
-                            let want = text[from..].iter().position(|&c| special(c));
-                            let got = next_json_special(&text, from);
-                            assert_eq!(got, want.map(|k| from + k), "{text:?} from {from}");
-                        }
-                    }
-                }
-            }
-        }
-    }
 
     /// The copy without a scan is taken only for an engine whose rule ids
     /// are all plain: a user rule's id with a quote, a backslash or a

@@ -41,11 +41,9 @@ mod conventions;
 mod edits;
 mod emitter;
 mod engine;
-mod fast_json;
 mod finding;
 mod inline_list;
 mod jsonl;
-mod line_reader;
 mod lines;
 mod mce;
 pub(crate) mod msg;
@@ -57,22 +55,26 @@ mod source;
 mod spare_findings;
 mod validity;
 
+/// The claim's kind and the patient's sex live with the claim
+/// ([`crate::claim`]); re-exported here, where rules read them.
+pub use crate::claim::{ClaimKind, Sex};
+/// The JSON Lines reader and the ordered pipeline moved to [`crate::io`];
+/// re-exported here for code written against their first home.
+pub use crate::io::{jobs_or_all_cores, ordered_batches, read_jsonl_line, JsonlLine};
 pub use builder::{EngineBuilder, EngineConfig, EngineError};
 pub use emitter::{Emitter, MAX_FINDINGS_PER_RULE};
 pub use engine::{Coverage, Engine, RuleStatus};
 pub use finding::{Finding, ParseSeverityError, Report, Severity};
 pub use inline_list::InlineList;
-pub use line_reader::{read_jsonl_line, JsonlLine};
 pub use lines::MAX_UNITS;
-pub use parallel::{jobs_or_all_cores, ordered_batches};
 pub use prepared::{
-    ClaimKind, CodeStatus, DateField, ModifierTexts, PreparedClaim, PreparedDx, PreparedLine,
-    PreparedPcs, Problem, Sex,
+    CodeStatus, DateField, ModifierTexts, PreparedClaim, PreparedDx, PreparedLine, PreparedPcs,
+    Problem,
 };
 pub use registry::{
     cms_mce_edit, rule_spec, Family, Rule, RuleSpec, BUILTIN_RULES, CMS_MCE_EDITS, RULE_IDS,
 };
 
-pub(crate) use jsonl::{next_json_special, push_usize};
+pub(crate) use jsonl::push_usize;
 pub(crate) use msg::ordinal_dx;
 pub(crate) use registry::rule;

@@ -3,6 +3,7 @@
 
 use super::source::{ClaimSource, LineParts};
 use super::InlineList;
+use crate::claim::{ClaimKind, Sex};
 use crate::date::Date;
 use crate::hcpcs::{self, HcpcsRelease};
 use crate::icd10cm::{IcdCm, IcdCmInfo};
@@ -14,31 +15,6 @@ use crate::modifier::Modifier;
 use crate::release::DatedRelease;
 use crate::text::{is_blank, is_code_filler, trim};
 use crate::ParseCodeErrorKind;
-
-/// Professional (CMS-1500/837P) or institutional (UB-04/837I).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ClaimKind {
-    /// A professional claim.
-    Professional,
-    /// An institutional claim.
-    Institutional,
-}
-
-/// The patient's sex as the claim gives it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Sex {
-    /// `M`.
-    Male,
-    /// `F`.
-    Female,
-    /// `U`.
-    Unknown,
-    /// No sex on the claim.
-    Missing,
-    /// A value that is none of M, F, U.
-    Invalid,
-}
 
 /// A date field of the claim: the text and, if it parses, the date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -423,11 +399,8 @@ impl Drop for PreparedClaim<'_> {
 /// sixth of the time of a typical check).
 pub(crate) mod spare {
     use super::{PreparedDx, PreparedLine, PreparedPcs};
-    use crate::claim::{ClaimLineRef, ClaimRef, DiagnosisRef, ProcedureRef};
+    use crate::scratch::{keep, relabel};
     use std::cell::Cell;
-    use std::thread::LocalKey;
-
-    type Spare<T> = LocalKey<Cell<Vec<T>>>;
 
     /// The prepared claim's three lists, in one thread-local (one access
     /// a claim to take them and one to give them back: in a shared library
@@ -453,103 +426,6 @@ pub(crate) mod spare {
                 lines: Cell::new(Vec::new()),
             }
         };
-        // The JSON reader's lists (`fast_json`), given back by `recycle`.
-        pub(crate) static READ_DIAGNOSES: Cell<Vec<DiagnosisRef<'static>>> = const { Cell::new(Vec::new()) };
-        pub(crate) static READ_PROCEDURES: Cell<Vec<ProcedureRef<'static>>> = const { Cell::new(Vec::new()) };
-        pub(crate) static READ_LINES: Cell<Vec<ClaimLineRef<'static>>> = const { Cell::new(Vec::new()) };
-    }
-
-    /// Keeps the allocations of a claim read from JSON, once checked, for
-    /// the next claim the thread reads (two to three fewer allocations a
-    /// claim on the JSON Lines path).
-    pub(crate) fn recycle(claim: &mut ClaimRef<'_>) {
-        give_back(&READ_DIAGNOSES, std::mem::take(&mut claim.diagnoses));
-        give_back(&READ_PROCEDURES, std::mem::take(&mut claim.procedures));
-        give_back(&READ_LINES, std::mem::take(&mut claim.lines));
-    }
-
-    /// [`recycle`] for a claim the JSON reader read (`fast_json`): every
-    /// text in it borrowed, so the diagnoses and procedures hold nothing to
-    /// free and are emptied without a drop per item (`forget`, a loop the
-    /// compiler removes); the lines (their lists own memory) are emptied as
-    /// `recycle` empties them. Its other fields need no drop either: the
-    /// caller may `forget` the claim after.
-    pub(crate) fn recycle_read(claim: &mut ClaimRef<'_>) {
-        debug_assert!(only_borrowed(claim));
-        keep_forgetting(&READ_DIAGNOSES, std::mem::take(&mut claim.diagnoses));
-        keep_forgetting(&READ_PROCEDURES, std::mem::take(&mut claim.procedures));
-        // Tested here: most claims of a kind have no lines, and the call
-        // (out of line) would cost them 30 instructions.
-        if claim.lines.capacity() != 0 {
-            give_back(&READ_LINES, std::mem::take(&mut claim.lines));
-        }
-    }
-
-    /// True if every text of `claim` is borrowed (what `recycle_read` and
-    /// forgetting the claim rely on to free nothing).
-    fn only_borrowed(claim: &ClaimRef<'_>) -> bool {
-        use std::borrow::Cow;
-        let b = |t: &Option<Cow<'_, str>>| !matches!(t, Some(Cow::Owned(_)));
-        let p = &claim.patient;
-        [
-            &claim.id,
-            &claim.claim_type,
-            &claim.service_date,
-            &claim.admission_date,
-            &claim.discharge_date,
-            &claim.discharge_status,
-            &claim.admitting_diagnosis,
-            &p.sex,
-            &p.birth_date,
-        ]
-        .into_iter()
-        .all(b)
-            && claim.diagnoses.iter().all(|d| b(&d.code) && b(&d.poa))
-            && claim.procedures.iter().all(|p| b(&p.code) && b(&p.date))
-            && claim.lines.iter().all(|l| {
-                b(&l.code)
-                    && b(&l.service_date)
-                    && l.modifiers.iter().all(|m| matches!(m, Cow::Borrowed(_)))
-            })
-    }
-
-    /// The JSON reader's spare diagnoses (empty), or a new buffer. The
-    /// spare's items borrow for `'static`, and a borrow only shortens: the
-    /// buffer converts as is, with no [`relabel`].
-    pub(crate) fn take_diagnoses<'a>() -> Vec<DiagnosisRef<'a>> {
-        READ_DIAGNOSES.try_with(Cell::take).unwrap_or_default()
-    }
-
-    /// [`take_diagnoses`] for the procedures.
-    pub(crate) fn take_procedures<'a>() -> Vec<ProcedureRef<'a>> {
-        READ_PROCEDURES.try_with(Cell::take).unwrap_or_default()
-    }
-
-    /// [`take_diagnoses`] for the lines.
-    pub(crate) fn take_lines<'a>() -> Vec<ClaimLineRef<'a>> {
-        READ_LINES.try_with(Cell::take).unwrap_or_default()
-    }
-
-    /// [`give_back`] for a buffer whose items need no drop (they only
-    /// borrow): they are forgotten, not dropped.
-    fn keep_forgetting<T, U>(spare: &'static Spare<U>, buffer: Vec<T>) {
-        if !worth_keeping(&buffer) {
-            return;
-        }
-        let _ = spare.try_with(|s| s.set(relabel_forgetting(buffer)));
-    }
-
-    /// [`relabel`], the items forgotten: for items with nothing to free,
-    /// whose drop would only test that. The standard library collects a
-    /// `filter_map` in place as it does a `map`.
-    fn relabel_forgetting<T, U>(buffer: Vec<T>) -> Vec<U> {
-        buffer
-            .into_iter()
-            .filter_map(|item| {
-                std::mem::forget(item);
-                None
-            })
-            .collect()
     }
 
     /// The thread's spare lists for a prepared claim (empty), or new ones.
@@ -572,66 +448,6 @@ pub(crate) mod spare {
             keep(&l.procedures, procedures);
             keep(&l.lines, lines);
         });
-    }
-
-    /// Empties `buffer` into `spare` unless it is too large (or unallocated).
-    fn keep<T, U>(spare: &Cell<Vec<U>>, buffer: Vec<T>) {
-        if worth_keeping(&buffer) {
-            spare.set(relabel(buffer));
-        }
-    }
-
-    /// Buffers larger than this go back to the allocator, not the spares.
-    const KEEP_AT_MOST: usize = 64;
-
-    /// True if `buffer` has an allocation small enough to keep as a spare:
-    /// tested before a thread-local is touched (in the C library each
-    /// access is a call).
-    fn worth_keeping<T>(buffer: &Vec<T>) -> bool {
-        buffer.capacity() != 0 && buffer.capacity() <= KEEP_AT_MOST
-    }
-
-    /// Empties `buffer` and keeps its allocation as the thread's spare.
-    pub(crate) fn give_back<T, U>(spare: &'static Spare<U>, buffer: Vec<T>) {
-        if !worth_keeping(&buffer) {
-            return;
-        }
-        let _ = spare.try_with(|s| s.set(relabel(buffer)));
-    }
-
-    /// Empties a buffer and gives it another item type, keeping the
-    /// allocation: the standard library collects a `Vec`'s `into_iter().map(..)`
-    /// in place when the item layouts match, as they do here (the types
-    /// differ only in a lifetime). The closure never runs: the buffer is
-    /// empty. Were the allocation not kept, the result would just be a new
-    /// empty `Vec`.
-    fn relabel<T, U>(mut buffer: Vec<T>) -> Vec<U> {
-        buffer.clear();
-        buffer.into_iter().map(|_| unreachable!()).collect()
-    }
-
-    #[cfg(test)]
-    mod tests {
-        #[test]
-        fn relabel_keeps_the_allocation() {
-            let text = String::from("E11.9");
-            let mut v: Vec<&str> = Vec::with_capacity(8);
-            v.push(&text);
-            let at = v.as_ptr() as usize;
-            let w: Vec<&'static str> = super::relabel(v);
-            assert_eq!((w.capacity(), w.as_ptr() as usize), (8, at));
-        }
-
-        #[test]
-        fn relabel_forgetting_keeps_the_allocation() {
-            let text = String::from("E11.9");
-            let mut v: Vec<&str> = Vec::with_capacity(8);
-            v.push(&text);
-            v.push(&text);
-            let at = v.as_ptr() as usize;
-            let w: Vec<&'static str> = super::relabel_forgetting(v);
-            assert_eq!((w.len(), w.capacity(), w.as_ptr() as usize), (0, 8, at));
-        }
     }
 }
 

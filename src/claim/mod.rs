@@ -38,10 +38,53 @@
 //! assert_eq!(claim.patient.as_ref().unwrap().age, Some(70.0));
 //! ```
 
+pub(crate) mod fast_json;
+pub(crate) mod spare;
+
 use serde::{Deserialize, Deserializer, Serialize};
 use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
+
+/// Professional (CMS-1500/837P) or institutional (UB-04/837I): what a
+/// claim is, as the rules read it (its `type`, else institutional when it
+/// has inpatient fields).
+///
+/// ```
+/// use medcode::claim::ClaimKind;
+/// assert_eq!(serde_json::to_string(&ClaimKind::Institutional).unwrap(), r#""institutional""#);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClaimKind {
+    /// A professional claim.
+    Professional,
+    /// An institutional claim.
+    Institutional,
+}
+
+/// The patient's sex as the claim gives it.
+///
+/// ```
+/// use medcode::claim::{Claim, Sex};
+/// use medcode::Date;
+/// let claim = Claim::professional(Date::new(2025, 11, 3)?).patient(Sex::Female, 52).build();
+/// assert_eq!(claim.patient.unwrap().sex.as_deref(), Some("F"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Sex {
+    /// `M`.
+    Male,
+    /// `F`.
+    Female,
+    /// `U`.
+    Unknown,
+    /// No sex on the claim.
+    Missing,
+    /// A value that is none of M, F, U.
+    Invalid,
+}
 
 /// One claim, professional or institutional.
 ///
@@ -752,7 +795,7 @@ impl ClaimBuilder {
     /// assert_eq!((patient.sex.as_deref(), patient.age), (Some("F"), Some(52.0)));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn patient(mut self, sex: crate::rules::Sex, age: u32) -> Self {
+    pub fn patient(mut self, sex: Sex, age: u32) -> Self {
         let p = self.0.patient.get_or_insert_with(Patient::default);
         p.sex = sex_text(sex);
         p.age = Some(f64::from(age));
@@ -944,8 +987,7 @@ impl ClaimBuilder {
     }
 }
 
-fn sex_text(sex: crate::rules::Sex) -> Option<String> {
-    use crate::rules::Sex;
+fn sex_text(sex: Sex) -> Option<String> {
     match sex {
         Sex::Male => Some("M".into()),
         Sex::Female => Some("F".into()),

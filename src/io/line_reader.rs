@@ -7,7 +7,7 @@ use std::io::{self, BufRead};
 /// What [`read_jsonl_line`] read.
 ///
 /// ```
-/// use medcode::rules::{read_jsonl_line, JsonlLine};
+/// use medcode::io::{read_jsonl_line, JsonlLine};
 /// let mut input = &b"{}\n"[..];
 /// let mut buf = Vec::new();
 /// assert_eq!(read_jsonl_line(&mut input, &mut buf, 16)?, Some(JsonlLine::Read));
@@ -18,7 +18,7 @@ pub enum JsonlLine {
     /// A line (in the buffer, without its `\n` or `\r\n`).
     Read,
     /// A line longer than the limit: skipped up to its newline, not kept
-    /// (check it as [`Engine::line_too_long`](super::Engine::line_too_long)).
+    /// (check it as [`Engine::line_too_long`](crate::rules::Engine::line_too_long)).
     TooLong,
 }
 
@@ -27,7 +27,7 @@ pub enum JsonlLine {
 /// buffer never holds more than `limit + 2` bytes; `None` at the end.
 ///
 /// ```
-/// use medcode::rules::{read_jsonl_line, JsonlLine};
+/// use medcode::io::{read_jsonl_line, JsonlLine};
 /// let mut input = &b"abc\r\nabcdefgh\nxy"[..];
 /// let mut buf = Vec::new();
 /// assert_eq!(read_jsonl_line(&mut input, &mut buf, 4)?, Some(JsonlLine::Read));

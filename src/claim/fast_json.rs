@@ -6,7 +6,7 @@
 //! before; so where it answers, it answers exactly as serde would (a property
 //! test and the recorded-output test hold it to that).
 
-use super::prepared::spare;
+use super::spare;
 use crate::claim::{ClaimLineRef, ClaimRef, DiagnosisRef, PatientRef, ProcedureRef};
 use std::borrow::Cow;
 
@@ -173,7 +173,7 @@ impl<'a> Reader<'a> {
     fn string_rest(&mut self) -> Option<&'a str> {
         let start = self.at;
         // Skip the bytes that need no care, then look at the one that stops.
-        let end = super::next_json_special(self.bytes(), start)?;
+        let end = crate::json_scan::next_json_special(self.bytes(), start)?;
         if self.bytes().get(end) != Some(&b'"') {
             return None;
         }
@@ -216,11 +216,11 @@ impl<'a> Reader<'a> {
         let Some(word) = self.bytes().get(start..start + 8) else {
             return self.string_rest();
         };
-        let mask = super::jsonl::json_special_mask(super::jsonl::word8(word));
+        let mask = crate::json_scan::json_special_mask(crate::json_scan::word8(word));
         if mask == 0 {
             return self.string_rest();
         }
-        let end = start + super::jsonl::first_marked(mask);
+        let end = start + crate::json_scan::first_marked(mask);
         if self.bytes()[end] != b'"' {
             return None;
         }
@@ -531,8 +531,9 @@ impl<'a> Reader<'a> {
             // that quote's alone.
             if b[0] == b'"'
                 && b[11] == b'"'
-                && super::jsonl::json_special_mask(super::jsonl::word8(&b[1..9])) == 0
-                && super::jsonl::json_special_mask(super::jsonl::word8(&b[4..12])) == 0x80 << 56
+                && crate::json_scan::json_special_mask(crate::json_scan::word8(&b[1..9])) == 0
+                && crate::json_scan::json_special_mask(crate::json_scan::word8(&b[4..12]))
+                    == 0x80 << 56
             {
                 self.at = at + 12;
                 return Some(Some(Cow::Borrowed(self.slice(at + 1, at + 11)?)));
