@@ -12,6 +12,8 @@ use medcode::lookup::System;
 use medcode::modifier::ModifierClass;
 use medcode::{Cpt, Hcpcs, Modifier, ParseCodeError, ParseCodeErrorKind};
 use proptest::prelude::*;
+
+mod common;
 use proptest::test_runner::TestCaseError;
 use std::fmt::{Debug, Display};
 use std::str::FromStr;
@@ -73,20 +75,7 @@ fn check_parse<C: FixedCode>(s: &str) -> Result<Option<C>, TestCaseError> {
         Err(e) => e,
     };
     prop_assert_eq!(e.system(), C::SYSTEM);
-    // The input kept: all of it, or its first INPUT_MAX bytes cut at a
-    // character boundary.
-    let kept = e.input();
-    prop_assert!(s.starts_with(kept), "{:?} kept {:?}", s, kept);
-    prop_assert_eq!(e.input_truncated(), s.len() > ParseCodeError::INPUT_MAX);
-    prop_assert!(kept.len() <= ParseCodeError::INPUT_MAX);
-    prop_assert!(s.len().min(ParseCodeError::INPUT_MAX) - kept.len() < 4);
-    // The message quotes the input, names the system, ends with what is wrong.
-    let kind = e.kind().to_string();
-    let message = e.to_string();
-    prop_assert!(!kind.is_empty());
-    prop_assert!(message.starts_with(&format!("{kept:?}")), "{}", message);
-    prop_assert!(message.contains(C::SYSTEM.display_name()), "{}", message);
-    prop_assert!(message.ends_with(&kind), "{}", message);
+    common::parse_error::check_error_text(s, &e)?;
 
     let chars: Vec<char> = trimmed.chars().collect();
     let good = |n: usize| {

@@ -6,6 +6,8 @@
 use medcode::lookup::System;
 use medcode::{icd10cm, IcdCm, ParseCodeError, ParseCodeErrorKind};
 use proptest::prelude::*;
+
+mod common;
 use proptest::test_runner::TestCaseError;
 use std::sync::OnceLock;
 
@@ -55,20 +57,7 @@ fn check_parse(s: &str) -> Result<(), TestCaseError> {
 
 fn check_error(s: &str, trimmed: &str, e: &ParseCodeError) -> Result<(), TestCaseError> {
     prop_assert_eq!(e.system(), System::Icd10Cm);
-    // The input kept: all of it, or its first INPUT_MAX bytes cut at a
-    // character boundary.
-    let kept = e.input();
-    prop_assert!(s.starts_with(kept), "{:?} kept {:?}", s, kept);
-    prop_assert_eq!(e.input_truncated(), s.len() > ParseCodeError::INPUT_MAX);
-    prop_assert!(kept.len() <= ParseCodeError::INPUT_MAX);
-    prop_assert!(s.len().min(ParseCodeError::INPUT_MAX) - kept.len() < 4);
-    // The message quotes the input and ends with what is wrong.
-    let kind = e.kind().to_string();
-    let message = e.to_string();
-    prop_assert!(!kind.is_empty());
-    prop_assert!(message.starts_with(&format!("{kept:?}")), "{}", message);
-    prop_assert!(message.contains("ICD-10-CM"), "{}", message);
-    prop_assert!(message.ends_with(&kind), "{}", message);
+    common::parse_error::check_error_text(s, e)?;
 
     let chars: Vec<char> = trimmed.chars().collect();
     let non_dot = chars.iter().filter(|&&c| c != '.').count();

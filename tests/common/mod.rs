@@ -6,6 +6,7 @@ use medcode::rules::{Engine, Report};
 use std::sync::OnceLock;
 
 pub mod oracle;
+pub mod parse_error;
 
 /// An engine with the fixture edit tables loaded.
 pub fn engine() -> &'static Engine {
