@@ -2,7 +2,7 @@
 //!
 //! Arguments are parsed by `clap` (derive): `medcode --help`, and
 //! `medcode SUBCOMMAND --help` for each of `lookup`, `export`, `releases`,
-//! `check` and `completions`.
+//! `check`, `rules` and `completions`.
 #![forbid(unsafe_code)]
 
 mod check;
@@ -53,6 +53,18 @@ enum Command {
     Releases,
     /// Check claims: JSON Lines in, one JSON line of findings out per input line
     Check(check::CheckArgs),
+    /// The rules `check` runs: id, default severity, family, CMS MCE edit, what each checks
+    #[command(
+        after_help = "The ids are what --disable, --severity and --config name, and \
+        what findings carry. Families: structure (the claim itself), validity (each code on \
+        its date), mce (CMS's Medicare Code Editor), poa, conventions (ICD-10-CM), lines, \
+        edits (CMS's NCCI PTP, MUE and add-on tables, active only when loaded)."
+    )]
+    Rules {
+        /// Answer as a JSON array: {"id", "family", "severity", "description", "cms_edit"}
+        #[arg(long)]
+        json: bool,
+    },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
     #[command(
         after_help = "e.g. medcode completions bash > ~/.local/share/bash-completion/completions/medcode"
@@ -114,6 +126,7 @@ fn main() -> ExitCode {
         Command::Lookup(args) => run_lookup(&args),
         Command::Export(args) => run_export(&args),
         Command::Releases => run_releases(),
+        Command::Rules { json } => run_rules(json),
         Command::Completions { shell } => {
             let mut out = io::stdout().lock();
             clap_complete::generate(shell, &mut Cli::command(), "medcode", &mut out);
@@ -530,6 +543,40 @@ fn run_export(args: &ExportArgs) -> Result<ExitCode, Failure> {
             }
         }
         System::Cpt | System::Modifier => unreachable!("refused above"),
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_rules(json: bool) -> Result<ExitCode, Failure> {
+    let rules = &medcode::rules::BUILTIN_RULES;
+    let mut out = BufWriter::new(io::stdout().lock());
+    if json {
+        serde_json::to_writer(&mut out, &rules[..]).map_err(io::Error::from)?;
+        writeln!(out)?;
+    } else {
+        let id_width = rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
+        let cms_width = rules
+            .iter()
+            .map(|r| r.cms_edit.map_or(1, str::len))
+            .max()
+            .unwrap_or(0);
+        writeln!(
+            out,
+            "{:id_width$}  {:8}  {:11}  {:cms_width$}  description",
+            "rule", "severity", "family", "CMS MCE edit"
+        )?;
+        for r in rules {
+            writeln!(
+                out,
+                "{:id_width$}  {:8}  {:11}  {:cms_width$}  {}",
+                r.id,
+                r.severity.as_str(),
+                r.family.name(),
+                r.cms_edit.unwrap_or("-"),
+                r.description
+            )?;
+        }
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
