@@ -67,7 +67,8 @@ enum Command {
     },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
     #[command(
-        after_help = "e.g. medcode completions bash > ~/.local/share/bash-completion/completions/medcode"
+        after_help = "e.g. mkdir -p ~/.local/share/bash-completion/completions && \
+                      medcode completions bash > ~/.local/share/bash-completion/completions/medcode"
     )]
     Completions {
         /// The shell to complete for
