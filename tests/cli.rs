@@ -50,7 +50,7 @@ fn lookup_not_a_code() {
     let (v, code) = json(&["lookup", "E1!", "--json", "--date", "2026-01-01"]);
     assert_eq!(code, 1);
     assert!(v["code"].is_null());
-    assert!(v["error"].as_str().unwrap().contains("position 2"));
+    assert!(v["error"].as_str().unwrap().contains("position 3")); // the third character, counted as people count
 }
 
 #[test]

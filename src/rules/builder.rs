@@ -32,7 +32,7 @@ pub enum EngineError {
     #[error("engine configuration: {0}")]
     Config(String),
     /// An edit table named in the configuration could not be loaded.
-    #[error("{}: {source}", .path.display())]
+    #[error("{}", table_message(.path, .source))]
     Table {
         /// The file.
         path: PathBuf,
@@ -50,6 +50,14 @@ pub enum EngineError {
         /// Why.
         message: String,
     },
+}
+
+/// `PATH: why`, the path said once (an I/O error names it already).
+fn table_message(path: &std::path::Path, source: &EditLoadError) -> String {
+    match source {
+        EditLoadError::Io { source, .. } => format!("{}: {source}", path.display()),
+        other => format!("{}: {other}", path.display()),
+    }
 }
 
 /// Engine configuration as data (what `medcode_engine_new(config_json)`
@@ -343,7 +351,9 @@ impl EngineBuilder {
     /// let engine = Engine::builder().config(&config)?.build()?;
     /// assert!(engine.coverage().get("addon-without-primary").unwrap().active);
     /// let missing = EngineConfig::from_json(r#"{"mue": ["no/such/file.csv"]}"#)?;
-    /// assert!(Engine::builder().config(&missing).is_err());
+    /// let err = Engine::builder().config(&missing).unwrap_err().to_string();
+    /// assert!(err.starts_with("no/such/file.csv: "), "{err}");
+    /// assert_eq!(err.matches("no/such/file.csv").count(), 1, "{err}"); // the path said once
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn config(mut self, config: &EngineConfig) -> Result<EngineBuilder, EngineError> {
@@ -372,7 +382,11 @@ impl EngineBuilder {
         if let Some(p) = &config.hcpcs_file {
             let r = HcpcsRelease::load(p).map_err(|e| EngineError::Hcpcs {
                 path: p.clone(),
-                message: e.to_string(),
+                // The path is said once, by this error's message.
+                message: match e {
+                    crate::hcpcs::HcpcsLoadError::Io { source, .. } => source.to_string(),
+                    e => e.to_string(),
+                },
             })?;
             let name = p.file_name().map_or_else(
                 || p.display().to_string(),

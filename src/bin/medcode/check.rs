@@ -1,7 +1,7 @@
 //! `medcode check`: check claims in JSON Lines.
 
 use medcode::hcpcs::HcpcsRelease;
-use medcode::load::{AddonTable, MueTable, PtpSetting, PtpTable};
+use medcode::load::{AddonTable, EditLoadError, MueTable, PtpSetting, PtpTable};
 use medcode::rules::{read_jsonl_line, Engine, EngineConfig, JsonlLine, Report, Severity};
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
@@ -120,6 +120,15 @@ fn config(a: &CheckArgs) -> Result<EngineConfig, String> {
     Ok(c)
 }
 
+/// `PATH: why` for a table that did not load, the path said once (an I/O
+/// error names it already).
+fn table_error(p: &std::path::Path, e: EditLoadError) -> String {
+    match e {
+        EditLoadError::Io { source, .. } => format!("{}: {source}", p.display()),
+        e => format!("{}: {e}", p.display()),
+    }
+}
+
 /// Builds the engine the arguments configure, loading the tables they name
 /// and saying on stderr how many rows each holds (a file the loaders refuse
 /// stops the run before any claim is read).
@@ -133,7 +142,7 @@ fn build(a: &CheckArgs) -> Result<Engine, String> {
         b = b.severity(id, *level);
     }
     for p in &c.ncci_ptp {
-        let t = PtpTable::load(p).map_err(|e| format!("{}: {e}", p.display()))?;
+        let t = PtpTable::load(p).map_err(|e| table_error(p, e))?;
         let setting = match t.setting() {
             PtpSetting::Practitioner => "practitioner",
             PtpSetting::Hospital => "outpatient hospital",
@@ -147,17 +156,23 @@ fn build(a: &CheckArgs) -> Result<Engine, String> {
         b = b.ncci_ptp(t);
     }
     for p in &c.mue {
-        let t = MueTable::load(p).map_err(|e| format!("{}: {e}", p.display()))?;
+        let t = MueTable::load(p).map_err(|e| table_error(p, e))?;
         eprintln!("medcode check: {}: {} MUE codes", p.display(), t.len());
         b = b.mue(t);
     }
     for p in &c.addon {
-        let t = AddonTable::load(p).map_err(|e| format!("{}: {e}", p.display()))?;
+        let t = AddonTable::load(p).map_err(|e| table_error(p, e))?;
         eprintln!("medcode check: {}: {} add-on codes", p.display(), t.len());
         b = b.addon(t);
     }
     if let Some(p) = &c.hcpcs_file {
-        let r = HcpcsRelease::load(p).map_err(|e| format!("--hcpcs-file {}: {e}", p.display()))?;
+        let r = HcpcsRelease::load(p).map_err(|e| match e {
+            // The path said once.
+            medcode::hcpcs::HcpcsLoadError::Io { source, .. } => {
+                format!("--hcpcs-file {}: {source}", p.display())
+            }
+            e => format!("--hcpcs-file {}: {e}", p.display()),
+        })?;
         eprintln!(
             "medcode check: {}: {} HCPCS codes, {} modifiers",
             p.display(),

@@ -217,10 +217,14 @@ fn run_lookup(args: &LookupArgs) -> Result<ExitCode, Failure> {
     let date = args.date.unwrap_or_else(Date::today);
     let hcpcs = load_hcpcs(args.hcpcs_file.as_deref())?;
     let cpt = match &args.cpt_descriptors {
-        Some(path) => Some(
-            CptDescriptors::load(path)
-                .map_err(|e| Failure::File(format!("{}: {e}", path.display())))?,
-        ),
+        Some(path) => Some(CptDescriptors::load(path).map_err(|e| {
+            let why = match e {
+                // The path said once.
+                medcode::load::CptLoadError::Io { source, .. } => source.to_string(),
+                e => e.to_string(),
+            };
+            Failure::File(format!("--cpt-descriptors {}: {why}", path.display()))
+        })?),
         None => None,
     };
     let files = UserFiles {
@@ -261,13 +265,15 @@ fn run_lookup(args: &LookupArgs) -> Result<ExitCode, Failure> {
 fn load_hcpcs(path: Option<&Path>) -> Result<Option<HcpcsRelease>, Failure> {
     match path {
         Some(path) => HcpcsRelease::load(path).map(Some).map_err(|e| {
-            let hint = if matches!(e, hcpcs::HcpcsLoadError::Io { .. }) {
-                ""
-            } else {
-                " (expected CMS's quarterly HCPCS file: HCPC<year>_<MON>_ANWEB_<date>.txt, \
-                 the .xlsx, or the .zip as downloaded)"
+            let why = match e {
+                // The path said once.
+                hcpcs::HcpcsLoadError::Io { source, .. } => source.to_string(),
+                e => format!(
+                    "{e} (expected CMS's quarterly HCPCS file: HCPC<year>_<MON>_ANWEB_<date>.txt, \
+                     the .xlsx, or the .zip as downloaded)"
+                ),
             };
-            Failure::File(format!("--hcpcs-file {}: {e}{hint}", path.display()))
+            Failure::File(format!("--hcpcs-file {}: {why}", path.display()))
         }),
         None => Ok(None),
     }
@@ -276,12 +282,19 @@ fn load_hcpcs(path: Option<&Path>) -> Result<Option<HcpcsRelease>, Failure> {
 fn write_human(out: &mut impl Write, r: &LookupReport) -> io::Result<()> {
     let name = r.system.display_name();
     let Some(code) = &r.code else {
-        return writeln!(
-            out,
-            "{:?} is not an {name} code: {}",
-            r.input,
-            r.error.as_deref().unwrap_or("?")
-        );
+        let why = r.error.as_deref().unwrap_or("?");
+        if why.starts_with("not a code of any system") {
+            // Each system's expectation, one a line.
+            let mut parts = why.split(": ");
+            let head = parts.next().unwrap_or(why);
+            writeln!(out, "{:?} is {head}:", r.input)?;
+            let rest = why[head.len()..].trim_start_matches(": ");
+            for part in rest.split("; ") {
+                writeln!(out, "  {part}")?;
+            }
+            return Ok(());
+        }
+        return writeln!(out, "{:?} is not an {name} code: {why}", r.input);
     };
     match r.category {
         Some(category) if r.system == System::Modifier => writeln!(out, "{code}: {category}")?,
@@ -296,7 +309,13 @@ fn write_human(out: &mut impl Write, r: &LookupReport) -> io::Result<()> {
         writeln!(out, "  modifier class: {class}")?;
     }
     if let Some(note) = &r.note {
-        writeln!(out, "  note: {note}")?;
+        // The way to give the CLI that file (the note serves every interface).
+        let how = if r.system == System::Cpt && !r.in_table && r.title.is_none() {
+            " (--cpt-descriptors PATH)"
+        } else {
+            ""
+        };
+        writeln!(out, "  note: {note}{how}")?;
     }
     if !r.validity_known && r.in_table {
         // Known to the file, not dated by it: say what the file says.
@@ -328,7 +347,12 @@ fn write_human(out: &mut impl Write, r: &LookupReport) -> io::Result<()> {
         }
         (false, _) => "header, not billable",
     };
-    writeln!(out, "  system: {name}; kind: {kind}")?;
+    if r.system == System::Modifier {
+        // A modifier is not billed on its own: no billable/header kind.
+        writeln!(out, "  system: {name}")?;
+    } else {
+        writeln!(out, "  system: {name}; kind: {kind}")?;
+    }
     let release = r
         .release
         .map_or("no release".to_owned(), |rel| rel.to_string());
