@@ -19,7 +19,7 @@ use thiserror::Error;
 /// assert_eq!(err.kind(), ParseCodeErrorKind::BadCharacter { position: 2, found: '!', expected: "a letter or digit" });
 /// assert_eq!(err.system(), System::Icd10Cm);
 /// assert_eq!(err.input(), "E1!.9");
-/// assert_eq!(err.to_string(), r#""E1!.9" is not an ICD-10-CM code: bad character '!' at position 2: expected a letter or digit"#);
+/// assert_eq!(err.to_string(), r#""E1!.9" is not an ICD-10-CM code: bad character '!' at position 3: expected a letter or digit"#);
 /// assert_eq!(err, ParseCodeErrorKind::BadCharacter { position: 2, found: '!', expected: "a letter or digit" });
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -150,7 +150,9 @@ impl From<ParseCodeError> for ParseCodeErrorKind {
 /// What is wrong with a code string: the kind of a [`ParseCodeError`].
 ///
 /// Positions are 0-based character offsets into the input *after* leading and
-/// trailing whitespace has been trimmed, so they point at what the user typed.
+/// trailing whitespace has been trimmed, so they point at what the user typed;
+/// the messages count them from 1, as people do ("at position 3" is the third
+/// character, `position: 2`).
 ///
 /// ```
 /// use medcode::{IcdCm, ParseCodeErrorKind};
@@ -180,9 +182,9 @@ pub enum ParseCodeErrorKind {
         min: usize,
     },
     /// A character that is not allowed at its position.
-    #[error("bad character {found:?} at position {position}: expected {expected}")]
+    #[error("bad character {found:?} at position {}: expected {expected}", .position + 1)]
     BadCharacter {
-        /// 0-based position in the trimmed input.
+        /// 0-based position in the trimmed input (the message says `position + 1`).
         position: usize,
         /// The offending character.
         found: char,
@@ -190,9 +192,9 @@ pub enum ParseCodeErrorKind {
         expected: &'static str,
     },
     /// A dot somewhere other than where the system puts it.
-    #[error("misplaced dot at position {position}: {expected}")]
+    #[error("misplaced dot at position {}: {expected}", .position + 1)]
     MisplacedDot {
-        /// 0-based position in the trimmed input.
+        /// 0-based position in the trimmed input (the message says `position + 1`).
         position: usize,
         /// Where a dot may appear, in words.
         expected: &'static str,

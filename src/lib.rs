@@ -19,17 +19,28 @@
 //! use medcode::rules::{Engine, Sex};
 //! use medcode::{Cpt, Date, IcdCm};
 //!
-//! let claim = Claim::professional(Date::new(2025, 11, 3)?)
-//!     .id("CLM-1")
-//!     .patient(Sex::Male, 40)
-//!     .diagnosis("N80.0".parse::<IcdCm>()?) // endometriosis of the uterus: a female diagnosis
-//!     .line("99213".parse::<Cpt>()?, 1)
-//!     .pointers(&[1])
-//!     .build();
-//! let report = Engine::builder().build()?.check(&claim);
-//! for f in &report.findings {
-//!     println!("{} {} {}", f.severity, f.rule, f.message);
-//! }
+//! let engine = Engine::builder().build()?;
+//! // Superficial endometriosis of the uterus on a male patient's claim.
+//! let claim_on = |date| {
+//!     Ok::<_, Box<dyn std::error::Error>>(
+//!         Claim::professional(date)
+//!             .id("CLM-1")
+//!             .patient(Sex::Male, 40)
+//!             .diagnosis("N80.01".parse::<IcdCm>()?)
+//!             .line("99213".parse::<Cpt>()?, 1)
+//!             .pointers(&[1])
+//!             .build(),
+//!     )
+//! };
+//! let report = engine.check(&claim_on(Date::new(2024, 9, 3)?)?);
+//! let f = &report.findings[0];
+//! assert_eq!((f.rule.as_ref(), f.field.as_deref()), ("sex-conflict", Some("diagnoses[0]")));
+//! println!("{} {}: {}", f.severity, f.rule, f.message);
+//! // error sex-conflict: N80.01 is a female-only diagnosis on 2024-09-03 (MCE sex edit), but the patient is male
+//!
+//! // CMS's Medicare Code Editor has no sex edits from 2024-10-01 (FY2025):
+//! // the same claim a year later is clean.
+//! assert!(engine.check(&claim_on(Date::new(2025, 11, 3)?)?).is_clean());
 //! // The same engine reads JSON Lines: `engine.check_json(line)`.
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```

@@ -6,7 +6,7 @@
 
 use crate::cpt::Cpt;
 use crate::date::Date;
-use crate::error::ParseCodeError;
+use crate::error::{ParseCodeError, ParseCodeErrorKind};
 use crate::hcpcs::{self, Hcpcs, HcpcsEntry, HcpcsRelease};
 use crate::icd10cm::{self, CcInfo, Chapter, Conversion, IcdCm, NoteKind};
 use crate::icd10pcs::{self, Axis, IcdPcs};
@@ -450,8 +450,13 @@ pub fn lookup_with(input: &str, date: Date, files: UserFiles<'_>) -> LookupAnswe
         .filter(|&s| accepts(s, input))
         .collect();
     let Some(&first) = accepting.first() else {
-        // No system accepts it: ICD-10-CM's parser explains what is wrong.
-        return LookupAnswer::One(lookup_in_with(System::Icd10Cm, input, date, files));
+        // No system accepts it: ICD-10-CM answers, and the error says what
+        // each system expected.
+        let mut r = lookup_in_with(System::Icd10Cm, input, date, files);
+        if let Some(why) = fits_no_system(input) {
+            r.error = Some(why);
+        }
+        return LookupAnswer::One(r);
     };
     let reports: Vec<LookupReport> = accepting
         .iter()
@@ -472,6 +477,35 @@ pub fn lookup_with(input: &str, date: Date, files: UserFiles<'_>) -> LookupAnswe
             matches: holding,
         },
     }
+}
+
+/// What each system's syntax expected of an input none accepts: "not a
+/// code of any system: ICD-10-CM: …; ICD-10-PCS: …; …" (`None` for an
+/// empty input, which every system refuses alike, or one a system accepts).
+fn fits_no_system(input: &str) -> Option<String> {
+    fn why<T, E: Into<ParseCodeErrorKind>>(r: Result<T, E>) -> Option<String> {
+        r.err().map(|e| e.into().to_string())
+    }
+    let mut out = String::from("not a code of any system");
+    let mut sep = ": ";
+    for system in System::ALL {
+        let reason = match system {
+            System::Icd10Cm => why(IcdCm::parse(input)),
+            System::Icd10Pcs => why(IcdPcs::parse(input)),
+            System::Cpt => why(Cpt::parse(input)),
+            System::Hcpcs => why(Hcpcs::parse(input)),
+            System::Modifier => why(Modifier::parse(input)),
+        }?;
+        if reason == ParseCodeErrorKind::Empty.to_string() {
+            return None;
+        }
+        out.push_str(sep);
+        out.push_str(system.display_name());
+        out.push_str(": ");
+        out.push_str(&reason);
+        sep = "; ";
+    }
+    Some(out)
 }
 
 /// True if `input` has the syntax of a code of `system`.
@@ -624,7 +658,7 @@ fn cpt_report(input: &str, date: Date, descriptors: Option<&CptDescriptors>) -> 
         }
         None => {
             r.note = Some(
-                "CPT descriptors and validity are AMA content and not bundled; load a descriptor file you are licensed for (--cpt-descriptors)".into(),
+                "CPT descriptors and validity are AMA content and not bundled; they come from a descriptor file you are licensed for".into(),
             );
         }
     }
@@ -737,9 +771,24 @@ mod tests {
     #[test]
     fn detection() {
         let date = Date::new(2026, 1, 1).unwrap();
-        // Not a code of any system: ICD-10-CM's error explains it.
+        // Not a code of any system: the error says what each expected.
         let bad = lookup("E1!", date);
         assert!(bad.reports()[0].error.is_some());
+        let pcs = lookup("0SRD0JZ0", date);
+        let why = pcs.reports()[0].error.as_deref().unwrap();
+        assert!(why.starts_with("not a code of any system: "), "{why}");
+        assert!(
+            why.contains("ICD-10-CM: bad character '0' at position 1: expected a letter"),
+            "{why}"
+        );
+        assert!(
+            why.contains("ICD-10-PCS: code too long: 8 characters, at most 7"),
+            "{why}"
+        );
+        assert_eq!(
+            lookup("", date).reports()[0].error.as_deref(),
+            Some("empty code")
+        );
         assert_eq!("ICD10-PCS".parse::<System>(), Ok(System::Icd10Pcs));
         assert!("cpt4".parse::<System>().is_err());
         assert_eq!(lookup("99213", date).reports()[0].system, System::Cpt);

@@ -50,7 +50,7 @@ fn lookup_not_a_code() {
     let (v, code) = json(&["lookup", "E1!", "--json", "--date", "2026-01-01"]);
     assert_eq!(code, 1);
     assert!(v["code"].is_null());
-    assert!(v["error"].as_str().unwrap().contains("position 2"));
+    assert!(v["error"].as_str().unwrap().contains("position 3")); // the third character, counted as people count
 }
 
 #[test]
@@ -248,7 +248,14 @@ fn check_jobs_output_is_identical_to_one_thread() {
 
 #[test]
 fn help_on_every_subcommand() {
-    for sub in ["lookup", "export", "releases", "check", "completions"] {
+    for sub in [
+        "lookup",
+        "export",
+        "releases",
+        "check",
+        "rules",
+        "completions",
+    ] {
         for flag in ["--help", "-h"] {
             let out = medcode(&[sub, flag]);
             assert_eq!(out.status.code(), Some(0), "{sub} {flag}: {out:?}");
@@ -408,4 +415,131 @@ fn lookup_billable_header_and_replacements_by_date() {
         text.contains("some cases now coded as: E11.A (from 2025-10-01)"),
         "{text}"
     );
+}
+
+/// `medcode rules`: every built-in rule with its family, CMS edit name,
+/// severity and description, in text and `--json`.
+#[test]
+fn rules_lists_every_rule() {
+    let (v, code) = json(&["rules", "--json"]);
+    assert_eq!(code, 0);
+    let rules = v.as_array().unwrap();
+    assert_eq!(rules.len(), medcode::rules::RULE_IDS.len());
+    for (r, spec) in rules.iter().zip(&medcode::rules::BUILTIN_RULES) {
+        assert_eq!(r["id"], spec.id);
+        assert_eq!(r["family"], spec.family.name());
+        assert_eq!(r["severity"], spec.severity.as_str());
+        assert_eq!(r["description"], spec.description);
+        assert_eq!(r["cms_edit"].as_str(), spec.cms_edit);
+    }
+    let out = medcode(&["rules"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), medcode::rules::RULE_IDS.len() + 1);
+    let sex = text
+        .lines()
+        .find(|l| l.starts_with("sex-conflict "))
+        .unwrap();
+    assert!(
+        sex.contains(" error ") && sex.contains(" mce ") && sex.contains(" SEX_CONFLICT "),
+        "{sex}"
+    );
+}
+
+/// `check` takes the engine's configuration: a file, `--disable`,
+/// `--severity`, `--strict`; an unknown rule id or a bad file is exit 2.
+#[test]
+fn check_configures_the_engine() {
+    let dir = std::env::temp_dir().join(format!("medcode-cli-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let claims = dir.join("claims.jsonl");
+    std::fs::write(
+        &claims,
+        r#"{"type":"professional","service_date":"2025-11-03","patient":{"sex":"F","age":52},"diagnoses":["E11.9"],"lines":[{"code":"99213","modifer":["25"],"units":1,"dx_pointers":[1]},{"code":"73562","units":1,"dx_pointers":[1,1,1,1,1]}]}"#,
+    )
+    .unwrap();
+    let claims = claims.to_str().unwrap();
+    let rules = |args: &[&str]| -> Vec<(String, String, serde_json::Value)> {
+        let mut all = vec!["check", claims];
+        all.extend_from_slice(args);
+        let (v, code) = json(&all);
+        assert_eq!(code, 0, "{args:?}");
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap().to_owned(),
+                    f["severity"].as_str().unwrap().to_owned(),
+                    f["line"].clone(),
+                )
+            })
+            .collect()
+    };
+    let plain = rules(&[]);
+    assert!(!plain.is_empty());
+    // A finding's line counts from 1, as its message does: line 2 is lines[1].
+    assert!(plain
+        .iter()
+        .all(|(r, _, l)| r == "dx-pointer-invalid" && *l == 2));
+    let strict = rules(&["--strict"]);
+    assert_eq!(
+        strict[0],
+        ("unknown-field".into(), "error".into(), 1.into())
+    );
+    assert_eq!(strict.len(), plain.len() + 1);
+    let tuned = rules(&[
+        "--strict",
+        "--disable",
+        "dx-pointer-invalid",
+        "--severity",
+        "unknown-field=warning",
+    ]);
+    assert_eq!(
+        tuned,
+        [("unknown-field".into(), "warning".into(), 1.into())]
+    );
+    let config = dir.join("config.json");
+    std::fs::write(
+        &config,
+        r#"{"strict": true, "disabled": ["dx-pointer-invalid"]}"#,
+    )
+    .unwrap();
+    let from_file = rules(&["--config", config.to_str().unwrap()]);
+    assert_eq!(
+        from_file,
+        [("unknown-field".into(), "error".into(), 1.into())]
+    );
+    // The options add to the file.
+    let both = rules(&[
+        "--config",
+        config.to_str().unwrap(),
+        "--severity",
+        "unknown-field=info",
+    ]);
+    assert_eq!(both, [("unknown-field".into(), "info".into(), 1.into())]);
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, r#"{"strct": true}"#).unwrap();
+    for args in [
+        &["check", claims, "--disable", "no-such-rule"][..],
+        &["check", claims, "--severity", "unknown-field"],
+        &["check", claims, "--severity", "unknown-field=fatal"],
+        &["check", claims, "--config", bad.to_str().unwrap()],
+        &["check", claims, "--config", "/nonexistent.json"],
+    ] {
+        let out = medcode(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            !err.is_empty() && err.lines().count() <= 8,
+            "{args:?}: {err}"
+        );
+    }
+    let out = medcode(&["check", claims, "--disable", "no-such-rule"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("medcode rules"));
+    let out = medcode(&["check", claims, "--config", bad.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("strct"));
+    std::fs::remove_dir_all(&dir).unwrap();
 }

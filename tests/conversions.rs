@@ -94,7 +94,7 @@ fn retired_codes_name_their_replacements() {
         "code-not-valid-on-date",
     );
     assert!(
-        m.ends_with("deleted 2025-09-30; use S30.11XA, S30.12XA, S30.13XA"),
+        m.ends_with("deleted from 2025-10-01; use S30.11XA, S30.12XA, S30.13XA"),
         "{m}"
     );
     // Not retired (not yet valid): no replacement text.

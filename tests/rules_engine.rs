@@ -36,9 +36,87 @@ fn example_claims_fire_every_rule() {
             seen.insert(f["rule"].as_str().unwrap().to_owned());
         }
     }
-    let missing: Vec<_> = RULE_IDS.iter().filter(|id| !seen.contains(**id)).collect();
+    // `unknown-field` is strict mode's (`strict_mode_names_unknown_fields`):
+    // the examples are checked as `medcode check` checks by default.
+    let missing: Vec<_> = RULE_IDS
+        .iter()
+        .filter(|id| !seen.contains(**id) && **id != "unknown-field")
+        .collect();
     assert!(missing.is_empty(), "rules never fired: {missing:?}");
     assert!(clean >= 3, "{clean} clean claims");
+}
+
+/// Strict mode: each unknown field is a finding that names it, at its
+/// place among the rules (after `malformed-claim`), with its severity
+/// configurable; without strict mode, nothing. The fast reader and serde
+/// agree (`fast_json`'s and `claim`'s unit tests); here, whatever the
+/// spelling of the JSON, the findings are the same.
+#[test]
+fn strict_mode_names_unknown_fields() {
+    let claim = r#"{"type": "professional", "service_date": "2025-11-03", "payer": "acme",
+        "patient": {"sex": "F", "age": 52, "sexe": "F"}, "diagnoses": ["E11.9"],
+        "lines": [{"code": "99213", "modifer": ["25"], "units": 1, "dx_pointers": [1]}]}"#;
+    let lenient = Engine::builder().build().unwrap();
+    assert!(lenient.check_json(claim).is_clean());
+    assert_eq!(
+        lenient.coverage().get("unknown-field").unwrap().note,
+        Some("strict mode is off (--strict, {\"strict\": true})")
+    );
+    let strict = Engine::from_config_json(r#"{"strict": true}"#).unwrap();
+    let report = strict.check_json(claim);
+    let got: Vec<_> = report
+        .findings
+        .iter()
+        .map(|f| {
+            (
+                f.rule.as_ref(),
+                f.line,
+                f.field.as_deref().unwrap(),
+                f.message.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("unknown-field", Some(1), "lines[0].modifer", "unknown field lines[0].modifer: not read (strict mode); did you mean \"modifiers\"?"),
+            ("unknown-field", None, "patient.sexe", "unknown field patient.sexe: not read (strict mode); did you mean \"sex\"?"),
+            ("unknown-field", None, "payer", "unknown field payer: not read (strict mode)"),
+        ]
+    );
+    // The same claim compact, escaped, reordered: the same findings.
+    let value: serde_json::Value = serde_json::from_str(claim).unwrap();
+    assert_eq!(strict.check_json(&value.to_string()), report);
+    let escaped = claim.replace("\"code\"", "\"\\u0063ode\"");
+    assert_eq!(strict.check_json(&escaped), report);
+    // A clean claim stays clean, on the fast path or not.
+    let clean = claim
+        .replace(r#""payer": "acme","#, "")
+        .replace(r#", "sexe": "F""#, "")
+        .replace("modifer", "modifiers");
+    assert!(strict.check_json(&clean).is_clean(), "{clean}");
+    let warn = Engine::builder()
+        .strict(true)
+        .severity("unknown-field", Severity::Warning)
+        .build()
+        .unwrap();
+    assert!(warn
+        .check_json(claim)
+        .findings
+        .iter()
+        .all(|f| f.severity == Severity::Warning));
+    let off = Engine::builder()
+        .strict(true)
+        .disable("unknown-field")
+        .build()
+        .unwrap();
+    assert!(off.check_json(claim).is_clean());
+    // Not a claim: the malformed-claim finding alone.
+    let bad = strict.check_json(r#"{"lines": 3, "payer": 1}"#);
+    assert!(
+        bad.findings.iter().all(|f| f.rule == "malformed-claim"),
+        "{bad:?}"
+    );
 }
 
 #[test]
@@ -561,7 +639,7 @@ fn emit_with_equals_emit() {
         let fresh = e.check_json(line);
         let shapes: Vec<_> = fresh.of_rule("acme-shapes").collect();
         for f in &shapes {
-            let i = f.line.unwrap();
+            let i = f.line_index().unwrap();
             assert_eq!(f.field.is_none(), i % 3 == 1, "{f:?}");
             assert!(
                 f.codes.iter().all(|c| f.message == format!("seen {c}")),

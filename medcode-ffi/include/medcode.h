@@ -8,8 +8,13 @@
  *
  * Build:   cargo build --release -p medcode-ffi
  *          -> target/release/libmedcode_ffi.so (shared) and libmedcode_ffi.a (static)
- * Link:    cc app.c -Imedcode-ffi/include -Ltarget/release -lmedcode_ffi
+ * Link:    cc app.c -Imedcode-ffi/include -Ltarget/release -lmedcode_ffi -Wl,-rpath,"$PWD/target/release"
  *          cc app.c -Imedcode-ffi/include target/release/libmedcode_ffi.a -lpthread -ldl -lm
+ *          The shared library is found at run time only where the loader looks:
+ *          the rpath above (an absolute path; $ORIGIN for a path relative to the
+ *          program), LD_LIBRARY_PATH, or a system directory (then ldconfig).
+ *          Without one, the program stops at start with "libmedcode_ffi.so:
+ *          cannot open shared object file". The static library needs none.
  *
  * MEMORY OWNERSHIP
  *   - Every `char *` a medcode function returns is owned by the caller and
@@ -155,8 +160,10 @@ typedef struct MedcodeEngine medcode_engine;
  * rule on, no edit tables), else a JSON object:
  *   {"disabled": ["rule-id", ...], "severity": {"rule-id": "error"|"warning"|"info"},
  *    "ncci_ptp": ["path", ...], "mue": ["path", ...], "addon": ["path", ...],
- *    "hcpcs_file": "path"}
- * Unknown fields and unknown rule ids are errors.
+ *    "hcpcs_file": "path", "strict": true}
+ * Unknown fields and unknown rule ids are errors. "strict" (default false):
+ * each field of a claim that the claim contract does not have is an
+ * "unknown-field" finding naming it ("lines[0].modifer"); otherwise ignored.
  * Returns NULL on error (MEDCODE_ERR_CONFIG, MEDCODE_ERR_UTF8,
  * MEDCODE_ERR_TOO_LONG, MEDCODE_ERR_PANIC) with the message in
  * medcode_last_error(). Free with medcode_engine_free.
@@ -182,7 +189,9 @@ int medcode_engine_load_table(medcode_engine *engine, const char *kind, const ch
 
 /*
  * Checks one claim (a JSON object; see medcode::claim::Claim / the README)
- * and returns {"claim_id": ..., "findings": [...]}: a string the caller frees
+ * and returns {"claim_id": ..., "findings": [...]} (each finding: rule,
+ * severity, line -- the claim line counted from 1, or null --, field, codes,
+ * message): a string the caller frees
  * with medcode_string_free. A claim that is not JSON or not a claim is not an
  * error: the answer holds a "malformed-claim" finding. NULL on error
  * (MEDCODE_ERR_NULL, MEDCODE_ERR_UTF8, MEDCODE_ERR_TOO_LONG, MEDCODE_ERR_PANIC).

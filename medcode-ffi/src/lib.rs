@@ -584,7 +584,8 @@ pub struct MedcodeEngine {
 /// every built-in rule on, no edit tables). The configuration is
 /// `medcode::rules::EngineConfig`: `{"disabled": [...], "severity": {"rule":
 /// "warning"}, "ncci_ptp": [paths], "mue": [paths], "addon": [paths],
-/// "hcpcs_file": path}`. Returns NULL on error (`MEDCODE_ERR_CONFIG`, or a
+/// "hcpcs_file": path, "strict": true}` (`strict`: an unknown field of a claim
+/// is an `unknown-field` finding). Returns NULL on error (`MEDCODE_ERR_CONFIG`, or a
 /// bad input) with the message in `medcode_last_error`. Free with
 /// [`medcode_engine_free`].
 ///

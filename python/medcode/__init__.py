@@ -51,6 +51,7 @@ from ._errors import (
 from . import icd10cm, icd10pcs  # noqa: E402  (submodules: valid/title/codes)
 
 __all__ = [
+    "__version__",
     "AmbiguousAnswer",
     "ClaimError",
     "ClaimTooLongError",
@@ -95,8 +96,12 @@ def library_path() -> pathlib.Path:
 
 
 def version() -> str:
-    """The library's version (e.g. ``"0.1.0"``)."""
+    """The library's version (e.g. ``"0.1.0"``); also ``medcode.__version__``."""
     return _native.version()
+
+
+#: The library's version, as ``version()`` answers it (e.g. ``"0.1.0"``).
+__version__: str = _native.version()
 
 
 # ---------------------------------------------------------------- one code
@@ -240,8 +245,12 @@ class Engine:
     ['code-not-valid-on-date']
 
     ``config`` is the engine configuration (``disabled``, ``severity``,
-    ``ncci_ptp``, ``mue``, ``addon``, ``hcpcs_file``); an invalid one raises
-    ``ConfigError``. An engine may be used from many threads at once: every
+    ``ncci_ptp``, ``mue``, ``addon``, ``hcpcs_file``, ``strict``); an invalid
+    one raises ``ConfigError``. ``{"strict": True}``: each field of a claim
+    that the claim contract does not have (a misspelt ``"modifer"``) is an
+    ``unknown-field`` finding naming it; otherwise such fields are ignored.
+    A finding's ``line`` is the claim line it is about, counted from 1 as
+    its message counts it (``None`` for the claim as a whole). An engine may be used from many threads at once: every
     call runs without the GIL on a shared, immutable engine. ``close()`` never
     frees the engine under a running call (the last call out frees it);
     calls after it raise ``MedcodeError``.

@@ -67,7 +67,9 @@ fn date_arg(yyyymmdd: u32) -> PyResult<Date> {
     if yyyymmdd == 0 {
         return Ok(Date::today());
     }
-    Date::from_yyyymmdd(yyyymmdd).map_err(|e| native(ERR_DATE, format!("date {yyyymmdd}: {e}")))
+    // The error names the date as YYYY-MM-DD, as the user wrote it (or as an
+    // int YYYYMMDD reads): no number the user never typed.
+    Date::from_yyyymmdd(yyyymmdd).map_err(|e| native(ERR_DATE, e.to_string()))
 }
 
 /// How many threads to use for `n` items.

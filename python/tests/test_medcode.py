@@ -12,6 +12,7 @@ import medcode
 class Basics(unittest.TestCase):
     def test_version(self):
         self.assertRegex(medcode.version(), r"^\d+\.\d+\.\d+")
+        self.assertEqual(medcode.__version__, medcode.version())
         self.assertTrue(medcode.library_path().exists())
 
     def test_is_valid_icd10cm(self):
@@ -47,6 +48,10 @@ class Basics(unittest.TestCase):
             medcode.lookup("E11.9", date="2026-02-30")
         self.assertEqual(cm.exception.code, medcode.ErrorCode.DATE)
         self.assertIn("2026-02-30", cm.exception.message)
+        # The date as the user wrote it, not the number it became.
+        with self.assertRaises(medcode.DateError) as cm:
+            medcode.icd10cm.valid("E11.9", "2026-13-01")
+        self.assertEqual(cm.exception.message, "no such date: 2026-13-01")
         with self.assertRaises(TypeError):
             medcode.is_valid_icd10cm("E11.9", 2026.0)
         with self.assertRaises(TypeError):
@@ -74,6 +79,11 @@ class Lookup(unittest.TestCase):
         r = medcode.lookup("", date="2026-01-01")
         self.assertFalse(r["valid"])
         self.assertEqual(r["error"], "empty code")
+
+    def test_cpt_note_names_no_cli_flag(self):
+        note = medcode.lookup("99213", date="2026-01-01")["note"]
+        self.assertIn("licensed", note)
+        self.assertNotIn("--", note)
 
     def test_errors(self):
         with self.assertRaises(medcode.UnknownSystemError) as cm:
@@ -136,6 +146,15 @@ class EngineTests(unittest.TestCase):
         self.assertIsNone(report["claim_id"])
         self.assertEqual(report["findings"][0]["rule"], "malformed-claim")
 
+    def test_strict_mode_and_line_numbers(self):
+        claim = dict(CLAIM, lines=[dict(CLAIM["lines"][0], modifer=["25"])])
+        lenient = medcode.Engine()
+        self.assertNotIn("unknown-field", [f["rule"] for f in lenient.check(claim)["findings"]])
+        strict = medcode.Engine({"strict": True})
+        unknown = [f for f in strict.check(claim)["findings"] if f["rule"] == "unknown-field"]
+        self.assertEqual([(f["field"], f["line"]) for f in unknown], [("lines[0].modifer", 1)])
+        self.assertIn('did you mean "modifiers"', unknown[0]["message"])
+
     def test_check_many_one_report_each(self):
         engine = medcode.Engine()
         reports = engine.check_many([CLAIM, "[]", dict(CLAIM, id="C2")])
@@ -149,8 +168,9 @@ class EngineTests(unittest.TestCase):
             medcode.Engine({"no_such_field": 1})
         with self.assertRaises(medcode.ConfigError):
             engine.load_table("nonsense", "/x")
-        with self.assertRaises(medcode.ConfigError):
+        with self.assertRaises(medcode.ConfigError) as cm:
             engine.load_table("mue", "/nonexistent/mue.csv")
+        self.assertEqual(str(cm.exception.message).count("/nonexistent/mue.csv"), 1, cm.exception.message)
         engine.close()
         with self.assertRaises(medcode.MedcodeError):
             engine.check(CLAIM)

@@ -808,6 +808,23 @@ mod tests {
         }
     }
 
+    /// The fields this reader knows are those strict mode knows (and, by
+    /// `claim::tests`, serde's): a field it reads is never "unknown".
+    #[test]
+    fn knows_the_fields_strict_mode_knows() {
+        use crate::claim::fields;
+        let names = |n: &Names| -> Vec<String> {
+            n.iter()
+                .map(|(k, _)| k[1..k.len() - 2].to_owned())
+                .collect()
+        };
+        assert_eq!(names(CLAIM), fields::CLAIM);
+        assert_eq!(names(PATIENT), fields::PATIENT);
+        assert_eq!(names(DIAGNOSIS), fields::DIAGNOSIS);
+        assert_eq!(names(PROCEDURE), fields::PROCEDURE);
+        assert_eq!(names(LINE), fields::LINE);
+    }
+
     #[test]
     fn declines_what_it_is_not_sure_of() {
         for text in [
@@ -1176,6 +1193,9 @@ mod tests {
                     let slow = serde_json::from_str::<ClaimRef<'_>>(&text);
                     prop_assert!(slow.is_ok(), "serde refuses {}: {:?}", text, slow.err());
                     prop_assert_eq!(format!("{fast:?}"), format!("{:?}", slow.unwrap()), "{}", text);
+                    // Strict mode: what this reader reads has no field it
+                    // does not know, as serde's path sees it.
+                    prop_assert!(crate::claim::unknown_fields(&text).is_empty(), "{}", text);
                 }
             }
         }

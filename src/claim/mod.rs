@@ -18,7 +18,10 @@
 //!
 //! - every field is optional (a missing required field is a finding:
 //!   `malformed-claim`, `service-date-invalid`, `units-invalid` …);
-//! - unknown fields are ignored;
+//! - unknown fields are ignored, unless the engine is strict
+//!   ([`EngineBuilder::strict`](crate::rules::EngineBuilder::strict),
+//!   `medcode check --strict`): then each is an `unknown-field` finding
+//!   that names it (`lines[0].modifer`);
 //! - codes and dates are kept as the strings the claim holds and parsed when
 //!   the engine prepares the claim (dotted or undotted, any case);
 //! - `id`, `sex`, `discharge_status` and `poa` may be JSON strings or numbers;
@@ -437,6 +440,152 @@ pub(crate) struct ClaimLineRef<'a> {
     #[serde(deserialize_with = "number")]
     #[allow(dead_code)] // read so that a bad charge is the same error as in `Claim`
     pub charge: Option<f64>,
+}
+
+// ---- strict mode: the fields no reader knows ------------------------------
+
+/// The fields of each kind of object in the claim JSON, as [`Claim`] and
+/// the borrowed readers name them (`tests` below compare these with serde's
+/// lists, and the fast reader's tests with its own).
+pub(crate) mod fields {
+    /// A claim's fields.
+    pub(crate) const CLAIM: &[&str] = &[
+        "id",
+        "type",
+        "patient",
+        "service_date",
+        "admission_date",
+        "discharge_date",
+        "discharge_status",
+        "diagnoses",
+        "admitting_diagnosis",
+        "procedures",
+        "lines",
+    ];
+    /// `patient`'s fields.
+    pub(crate) const PATIENT: &[&str] = &["sex", "birth_date", "age"];
+    /// A diagnosis object's fields.
+    pub(crate) const DIAGNOSIS: &[&str] = &["code", "poa"];
+    /// A procedure's fields.
+    pub(crate) const PROCEDURE: &[&str] = &["code", "date"];
+    /// A service line's fields.
+    pub(crate) const LINE: &[&str] = &[
+        "code",
+        "modifiers",
+        "units",
+        "dx_pointers",
+        "service_date",
+        "charge",
+    ];
+}
+
+/// A field of a claim's JSON that no field of the contract has: where it
+/// is (`lines[0].modifer`), and the known field its name is closest to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct UnknownField {
+    /// The field's path, as findings' `field` writes paths.
+    pub path: String,
+    /// The 0-based index of the service line it is in, if in one.
+    pub line: Option<usize>,
+    /// A known field of the same object whose name is one or two edits
+    /// away (a misspelling), if any.
+    pub suggestion: Option<&'static str>,
+}
+
+/// The fields of a claim's JSON text that no reader knows, in the order of
+/// their paths (objects' keys sorted, list items in order); empty when the
+/// text is not a JSON object. Values that are not the kind the contract
+/// wants (a `patient` that is a string) are not looked into: the claim's
+/// reader reports those.
+pub(crate) fn unknown_fields(json: &str) -> Vec<UnknownField> {
+    use serde_json::Value;
+    let Ok(Value::Object(claim)) = serde_json::from_str::<Value>(json) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let check = |out: &mut Vec<UnknownField>,
+                 map: &serde_json::Map<String, Value>,
+                 known: &'static [&'static str],
+                 prefix: &str,
+                 line: Option<usize>| {
+        for key in map.keys().filter(|k| !known.contains(&k.as_str())) {
+            let mut path = String::from(prefix);
+            if !path.is_empty() {
+                path.push('.');
+            }
+            if key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') && !key.is_empty() {
+                path.push_str(key);
+            } else {
+                // A name a path cannot hold plainly: quoted as JSON.
+                path.push_str(&serde_json::to_string(key).unwrap_or_default());
+            }
+            out.push(UnknownField {
+                path,
+                line,
+                suggestion: closest(key, known),
+            });
+        }
+    };
+    check(&mut out, &claim, fields::CLAIM, "", None);
+    if let Some(Value::Object(p)) = claim.get("patient") {
+        check(&mut out, p, fields::PATIENT, "patient", None);
+    }
+    let lists: [(&str, &'static [&'static str]); 3] = [
+        ("diagnoses", fields::DIAGNOSIS),
+        ("procedures", fields::PROCEDURE),
+        ("lines", fields::LINE),
+    ];
+    for (name, known) in lists {
+        if let Some(Value::Array(items)) = claim.get(name) {
+            for (i, item) in items.iter().enumerate() {
+                if let Value::Object(map) = item {
+                    let line = (name == "lines").then_some(i);
+                    check(&mut out, map, known, &format!("{name}[{i}]"), line);
+                }
+            }
+        }
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out
+}
+
+/// The known name one or two edits (insert, delete, replace, swap two
+/// neighbours) from `name`, ignoring case, if exactly one is that close
+/// (the closest when several are).
+fn closest(name: &str, known: &[&'static str]) -> Option<&'static str> {
+    let name = name.to_ascii_lowercase();
+    if name.len() > 40 {
+        return None;
+    }
+    known
+        .iter()
+        .map(|k| (edit_distance(name.as_bytes(), k.as_bytes()), *k))
+        .filter(|(d, k)| *d <= 2 && *d < k.len())
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+/// Optimal string alignment distance of two short byte strings.
+fn edit_distance(a: &[u8], b: &[u8]) -> usize {
+    let w = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * w];
+    for i in 0..=a.len() {
+        for j in 0..=b.len() {
+            d[i * w + j] = if i == 0 || j == 0 {
+                i + j
+            } else {
+                let cost = usize::from(a[i - 1] != b[j - 1]);
+                let mut best = (d[(i - 1) * w + j] + 1)
+                    .min(d[i * w + j - 1] + 1)
+                    .min(d[(i - 1) * w + j - 1] + cost);
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    best = best.min(d[(i - 2) * w + j - 2] + 1);
+                }
+                best
+            };
+        }
+    }
+    d[a.len() * w + b.len()]
 }
 
 // ---- lenient field readers -------------------------------------------------
@@ -993,5 +1142,93 @@ fn sex_text(sex: Sex) -> Option<String> {
         Sex::Female => Some("F".into()),
         Sex::Unknown => Some("U".into()),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The field names serde's derived `Deserialize` reads for `T`: a
+    /// deserializer that stops at `deserialize_struct` and keeps its list.
+    fn serde_fields<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
+        struct Grab(Option<&'static [&'static str]>);
+        #[derive(Debug)]
+        struct Stop;
+        impl fmt::Display for Stop {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("stop")
+            }
+        }
+        impl std::error::Error for Stop {}
+        impl serde::de::Error for Stop {
+            fn custom<M: fmt::Display>(_: M) -> Stop {
+                Stop
+            }
+        }
+        impl<'de> Deserializer<'de> for &mut Grab {
+            type Error = Stop;
+            fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
+                Err(Stop)
+            }
+            fn deserialize_struct<V: serde::de::Visitor<'de>>(
+                self,
+                _: &'static str,
+                fields: &'static [&'static str],
+                _: V,
+            ) -> Result<V::Value, Stop> {
+                self.0 = Some(fields);
+                Err(Stop)
+            }
+            serde::forward_to_deserialize_any! {
+                bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+                bytes byte_buf option unit unit_struct newtype_struct seq tuple
+                tuple_struct map enum identifier ignored_any
+            }
+        }
+        let mut grab = Grab(None);
+        let _ = T::deserialize(&mut grab);
+        grab.0.expect("a struct")
+    }
+
+    /// Strict mode's lists are the fields serde reads, owned and borrowed.
+    #[test]
+    fn strict_fields_are_serdes() {
+        assert_eq!(serde_fields::<Claim>(), fields::CLAIM);
+        assert_eq!(serde_fields::<ClaimRef<'_>>(), fields::CLAIM);
+        assert_eq!(serde_fields::<Patient>(), fields::PATIENT);
+        assert_eq!(serde_fields::<PatientRef<'_>>(), fields::PATIENT);
+        assert_eq!(serde_fields::<DiagnosisFields<'_>>(), fields::DIAGNOSIS);
+        assert_eq!(serde_fields::<Procedure>(), fields::PROCEDURE);
+        assert_eq!(serde_fields::<ProcedureRef<'_>>(), fields::PROCEDURE);
+        assert_eq!(serde_fields::<ClaimLine>(), fields::LINE);
+        assert_eq!(serde_fields::<ClaimLineRef<'_>>(), fields::LINE);
+    }
+
+    #[test]
+    fn unknown_fields_are_named_by_path() {
+        let found = unknown_fields(
+            r#"{"payer": 1, "patient": {"sexx": "F"}, "diagnoses": ["E11.9", {"code": "I10", "POA": "Y"}],
+                "procedures": [{"code": "0SRD0JZ", "dat": "2025-11-01"}],
+                "lines": [{"code": "99213"}, {"code": "73562", "modifer": ["25"], "a b": 1}]}"#,
+        );
+        let got: Vec<_> = found
+            .iter()
+            .map(|u| (u.path.as_str(), u.line, u.suggestion))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("diagnoses[1].POA", None, Some("poa")),
+                ("lines[1].\"a b\"", Some(1), None),
+                ("lines[1].modifer", Some(1), Some("modifiers")),
+                ("patient.sexx", None, Some("sex")),
+                ("payer", None, None),
+                ("procedures[0].dat", None, Some("date")),
+            ]
+        );
+        assert!(unknown_fields("[]").is_empty());
+        assert!(unknown_fields("not json").is_empty());
+        assert!(unknown_fields(r#"{"patient": "x", "lines": [1, "a"]}"#).is_empty());
     }
 }

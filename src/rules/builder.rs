@@ -32,7 +32,7 @@ pub enum EngineError {
     #[error("engine configuration: {0}")]
     Config(String),
     /// An edit table named in the configuration could not be loaded.
-    #[error("{}: {source}", .path.display())]
+    #[error("{}", table_message(.path, .source))]
     Table {
         /// The file.
         path: PathBuf,
@@ -50,6 +50,14 @@ pub enum EngineError {
         /// Why.
         message: String,
     },
+}
+
+/// `PATH: why`, the path said once (an I/O error names it already).
+fn table_message(path: &std::path::Path, source: &EditLoadError) -> String {
+    match source {
+        EditLoadError::Io { source, .. } => format!("{}: {source}", path.display()),
+        other => format!("{}: {other}", path.display()),
+    }
 }
 
 /// Engine configuration as data (what `medcode_engine_new(config_json)`
@@ -84,6 +92,10 @@ pub struct EngineConfig {
     pub addon: Vec<PathBuf>,
     /// A CMS quarterly HCPCS file to check HCPCS codes and modifiers against.
     pub hcpcs_file: Option<PathBuf>,
+    /// Strict mode (default off): a field of a claim's JSON that the claim
+    /// contract does not have is an `unknown-field` finding naming it
+    /// (see [`EngineBuilder::strict`]).
+    pub strict: bool,
 }
 
 impl EngineConfig {
@@ -154,6 +166,7 @@ impl fmt::Debug for EngineBuilder {
         f.debug_struct("EngineBuilder")
             .field("disabled", &self.disabled)
             .field("severity", &self.severity)
+            .field("strict", &self.tables.strict)
             .field(
                 "custom",
                 &self.custom.iter().map(|r| r.id()).collect::<Vec<_>>(),
@@ -174,6 +187,31 @@ impl EngineBuilder {
     /// ```
     pub fn disable(mut self, id: &str) -> EngineBuilder {
         self.disabled.insert(id.to_owned());
+        self
+    }
+
+    /// Strict mode: each field of a claim's JSON that the claim contract
+    /// ([`Claim`](crate::claim::Claim)) does not have is an `unknown-field`
+    /// finding (severity error unless configured) whose `field` is the
+    /// field's path, such as `lines[0].modifer`; a misspelt field is never
+    /// read, so without strict mode it passes silently. Off by default: a
+    /// claim exported from another system often carries fields of its own
+    /// (`payer`, `npi`, …), and the claim is checked the same either way.
+    /// Typed claims ([`Engine::check`]) have no unknown field.
+    ///
+    /// ```
+    /// use medcode::rules::Engine;
+    /// let engine = Engine::builder().strict(true).build()?;
+    /// let report = engine.check_json(r#"{"type": "professional", "service_date": "2025-11-03",
+    ///     "patient": {"sex": "F", "age": 52}, "diagnoses": ["E11.9"],
+    ///     "lines": [{"code": "99213", "modifer": ["25"], "units": 1, "dx_pointers": [1]}]}"#);
+    /// let f = report.of_rule("unknown-field").next().unwrap();
+    /// assert_eq!((f.line, f.field.as_deref()), (Some(1), Some("lines[0].modifer")));
+    /// assert!(f.message.contains(r#"did you mean "modifiers""#), "{}", f.message);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn strict(mut self, on: bool) -> EngineBuilder {
+        self.tables.strict = on;
         self
     }
 
@@ -313,10 +351,15 @@ impl EngineBuilder {
     /// let engine = Engine::builder().config(&config)?.build()?;
     /// assert!(engine.coverage().get("addon-without-primary").unwrap().active);
     /// let missing = EngineConfig::from_json(r#"{"mue": ["no/such/file.csv"]}"#)?;
-    /// assert!(Engine::builder().config(&missing).is_err());
+    /// let err = Engine::builder().config(&missing).unwrap_err().to_string();
+    /// assert!(err.starts_with("no/such/file.csv: "), "{err}");
+    /// assert_eq!(err.matches("no/such/file.csv").count(), 1, "{err}"); // the path said once
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn config(mut self, config: &EngineConfig) -> Result<EngineBuilder, EngineError> {
+        if config.strict {
+            self = self.strict(true);
+        }
         for id in &config.disabled {
             self = self.disable(id);
         }
@@ -339,7 +382,11 @@ impl EngineBuilder {
         if let Some(p) = &config.hcpcs_file {
             let r = HcpcsRelease::load(p).map_err(|e| EngineError::Hcpcs {
                 path: p.clone(),
-                message: e.to_string(),
+                // The path is said once, by this error's message.
+                message: match e {
+                    crate::hcpcs::HcpcsLoadError::Io { source, .. } => source.to_string(),
+                    e => e.to_string(),
+                },
             })?;
             let name = p.file_name().map_or_else(
                 || p.display().to_string(),
@@ -411,6 +458,11 @@ impl EngineBuilder {
             .iter()
             .find(|s| s.id == "malformed-claim")
             .map_or(Severity::Error, |s| s.severity);
+        // Strict mode's findings, made while the JSON is read.
+        let unknown_field = status
+            .iter()
+            .find(|s| s.id == "unknown-field" && s.active)
+            .map(|s| s.severity);
         // The ids a finding of this engine can carry: its rules' and
         // `malformed-claim` (always on, above).
         let plain_rule_ids = status
@@ -423,6 +475,7 @@ impl EngineBuilder {
             status,
             hcpcs: self.hcpcs,
             malformed,
+            unknown_field,
             plain_rule_ids,
         })
     }

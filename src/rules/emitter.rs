@@ -45,9 +45,16 @@ pub struct Emitter<'a> {
     pub(super) left_out: usize,
 }
 
+/// A claim line's number (from 1) from its index in `lines` (from 0).
+fn line_number(index: usize) -> usize {
+    index.saturating_add(1)
+}
+
 impl Emitter<'_> {
-    /// Records a finding. `line` is the 0-based line index (or `None`),
-    /// `field` the field path (`""` for none). A rule that fires often
+    /// Records a finding. `line` is the 0-based index of the line in the
+    /// claim's `lines` (or `None`), as in the field path `lines[i]`; the
+    /// finding's [`line`](Finding::line) is the line's number, counted from
+    /// 1 (`i + 1`). `field` is the field path (`""` for none). A rule that fires often
     /// may use [`emit_with`](Self::emit_with) instead, which writes into
     /// the buffers of earlier findings rather than take new `String`s.
     ///
@@ -79,7 +86,7 @@ impl Emitter<'_> {
         self.findings.push(Finding {
             rule: Cow::Borrowed(self.rule),
             severity: self.severity,
-            line,
+            line: line.map(line_number),
             field: (!field.is_empty()).then_some(field),
             codes,
             message: message.into(),
@@ -110,7 +117,7 @@ impl Emitter<'_> {
     /// let engine = Engine::builder().rule(FewLines).build()?;
     /// let report = engine.check_json(r#"{"lines": [{"code": "99213"}, {"code": "J1100"}]}"#);
     /// let f = report.of_rule("acme-few-lines").next().unwrap();
-    /// assert_eq!((f.line, f.field.as_deref()), (Some(1), Some("lines[1]")));
+    /// assert_eq!((f.line, f.field.as_deref()), (Some(2), Some("lines[1]"))); // line 2 is lines[1]
     /// assert_eq!((f.codes.as_slice(), f.message.as_str()), (&["99213".to_owned()][..], "1 lines after 99213"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -143,7 +150,7 @@ impl Emitter<'_> {
         let mut f = spare.findings.pop().unwrap_or_else(fresh_finding);
         f.rule = Cow::Borrowed(self.rule);
         f.severity = self.severity;
-        f.line = line;
+        f.line = line.map(line_number);
         let mut text = f.field.take().unwrap_or_else(|| spare.text());
         text.clear();
         field.push_to(&mut text);

@@ -86,7 +86,7 @@ pub struct RuleStatus {
 /// ```
 /// let engine = medcode::rules::Engine::builder().build().unwrap();
 /// let inactive: Vec<_> = engine.coverage().inactive().map(|r| r.id).collect();
-/// assert_eq!(inactive, ["ncci-ptp", "mue-exceeded", "addon-without-primary"]);
+/// assert_eq!(inactive, ["unknown-field", "ncci-ptp", "mue-exceeded", "addon-without-primary"]);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Coverage {
@@ -108,11 +108,12 @@ impl Coverage {
         self.rules.iter().find(|r| r.id == id)
     }
 
-    /// Enabled rules that cannot fire (edit rules without their table).
+    /// Enabled rules that cannot fire (edit rules without their table,
+    /// `unknown-field` outside strict mode).
     ///
     /// ```
     /// use medcode::rules::Engine;
-    /// let coverage = Engine::builder().disable("ncci-ptp").build()?.coverage();
+    /// let coverage = Engine::builder().disable("ncci-ptp").strict(true).build()?.coverage();
     /// let inactive: Vec<_> = coverage.inactive().map(|r| r.id).collect();
     /// assert_eq!(inactive, ["mue-exceeded", "addon-without-primary"]); // ncci-ptp is off, not inactive
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -147,6 +148,8 @@ pub struct Engine {
     pub(super) status: Vec<RuleStatus>,
     pub(super) hcpcs: Option<(HcpcsRelease, String)>,
     pub(super) malformed: Severity,
+    /// Strict mode with `unknown-field` on: its severity.
+    pub(super) unknown_field: Option<Severity>,
     /// True when no rule id needs a JSON escape (every built-in id is
     /// kebab-case; a user rule's id may be anything): the JSON Lines
     /// writer then copies the engine's findings' rule ids without the
@@ -471,15 +474,16 @@ impl Engine {
     fn check_json_slow(&self, trimmed: &str, object: bool) -> Report {
         if object {
             if let Ok(mut claim) = serde_json::from_str::<ClaimRef<'_>>(trimmed) {
-                return self.check_claim_ref(&mut claim, false, |claim_id, findings| Report {
+                let report = self.check_claim_ref(&mut claim, false, |claim_id, findings| Report {
                     claim_id: claim_id.map(str::to_owned),
                     findings,
                 });
+                return self.with_unknown_fields(trimmed, report);
             }
         }
         // Not a claim: the owned parse gives the error to report.
         match serde_json::from_str::<Claim>(trimmed) {
-            Ok(claim) if object => self.check(&claim),
+            Ok(claim) if object => self.with_unknown_fields(trimmed, self.check(&claim)),
             Ok(_) => self.unread("not a claim: expected a JSON object".to_owned()),
             Err(e) => {
                 let message = if trimmed.trim().is_empty() {
@@ -495,6 +499,59 @@ impl Engine {
                 self.unread(message)
             }
         }
+    }
+
+    /// Strict mode: the report with an `unknown-field` finding for each
+    /// field of the claim's JSON that the contract does not have, after
+    /// the `malformed-claim` findings (the rules' order). Only the serde
+    /// path can meet one: the fast reader declines any claim with a field
+    /// it does not know.
+    fn with_unknown_fields(&self, json: &str, mut report: Report) -> Report {
+        let Some(severity) = self.unknown_field else {
+            return report;
+        };
+        let unknown = crate::claim::unknown_fields(json);
+        if unknown.is_empty() {
+            return report;
+        }
+        let at = report
+            .findings
+            .iter()
+            .take_while(|f| f.rule == "malformed-claim")
+            .count();
+        let mut found: Vec<Finding> = unknown
+            .iter()
+            .take(MAX_FINDINGS_PER_RULE)
+            .map(|u| {
+                let hint = match u.suggestion {
+                    Some(known) => format!("; did you mean \"{known}\"?"),
+                    None => String::new(),
+                };
+                Finding {
+                    rule: Cow::Borrowed("unknown-field"),
+                    severity,
+                    line: u.line.map(|i| i.saturating_add(1)),
+                    field: Some(u.path.clone()),
+                    codes: Vec::new(),
+                    message: format!("unknown field {}: not read (strict mode){hint}", u.path),
+                }
+            })
+            .collect();
+        if unknown.len() > MAX_FINDINGS_PER_RULE {
+            found.push(Finding {
+                rule: Cow::Borrowed("unknown-field"),
+                severity,
+                line: None,
+                field: None,
+                codes: Vec::new(),
+                message: format!(
+                    "{} further unknown-field findings left out: at most {MAX_FINDINGS_PER_RULE} are listed per rule for one claim",
+                    unknown.len() - MAX_FINDINGS_PER_RULE
+                ),
+            });
+        }
+        report.findings.splice(at..at, found);
+        report
     }
 
     /// The report for input that could not be read as a claim: one

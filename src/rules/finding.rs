@@ -76,23 +76,24 @@ impl FromStr for Severity {
 /// One thing wrong with a claim.
 ///
 /// Serialised as `{"rule", "severity", "line", "field", "codes", "message"}`:
-/// `line` is the 0-based index into the claim's `lines` (the message counts
-/// from 1: "line 1" is index 0) or `null` for claim-level findings,
-/// `field` the path of the field (`"diagnoses[2]"`, `"lines[0].modifiers[1]"`)
-/// or `null`.
+/// `line` is the claim line's number counted from 1, as a claim form and
+/// the message count it ("line 3" is `line: 3`), or `null` for claim-level
+/// findings; `field` the path of the field (`"diagnoses[2]"`,
+/// `"lines[2].modifiers[1]"`: a JSON path, whose indices count from 0, so
+/// `lines[2]` is line 3) or `null`.
 ///
 /// ```
 /// use medcode::rules::{Finding, Severity};
 /// let f = Finding {
 ///     rule: "units-invalid".into(),
 ///     severity: Severity::Error,
-///     line: Some(0),
+///     line: Some(1),
 ///     field: Some("lines[0].units".into()),
 ///     codes: vec!["99213".into()],
 ///     message: "line 1 (99213) has 0 units".into(),
 /// };
 /// let json = serde_json::to_string(&f).unwrap();
-/// assert!(json.starts_with(r#"{"rule":"units-invalid","severity":"error","line":0,"field":"lines[0].units""#));
+/// assert!(json.starts_with(r#"{"rule":"units-invalid","severity":"error","line":1,"field":"lines[0].units""#));
 /// ```
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Finding {
@@ -100,12 +101,12 @@ pub struct Finding {
     pub rule: Cow<'static, str>,
     /// The severity (the rule's default or the configured override).
     pub severity: Severity,
-    /// For line-level findings, the 0-based index of the line in the
-    /// claim's `lines` (`claim.lines[i]`). The message counts lines from 1,
-    /// as a claim form does ("line 3" is index 2): see
-    /// [`line_number`](Self::line_number). Not the input line of a JSON
-    /// Lines file, which [`Report::to_jsonl`]'s wrapper gives as its own
-    /// 1-based `line`.
+    /// For line-level findings, the claim line's number, counted from 1
+    /// as the message and a claim form count lines (`claim.lines[i]` is
+    /// line `i + 1`; [`line_index`](Self::line_index) gives `i`). Not the
+    /// input line of a JSON Lines file, which [`Report::to_jsonl`]'s
+    /// wrapper gives as its own `line` (also counted from 1). Earlier
+    /// versions gave the 0-based index here (see the CHANGELOG).
     pub line: Option<usize>,
     /// The claim field the finding is about.
     pub field: Option<String>,
@@ -117,7 +118,8 @@ pub struct Finding {
 
 impl Finding {
     /// The claim line the finding is about, counted from 1 as its message
-    /// and a claim form count them (`line + 1`).
+    /// and a claim form count them: the same as [`line`](Self::line)
+    /// (kept from when `line` was the 0-based index).
     ///
     /// ```
     /// use medcode::claim::{Claim, ClaimLine};
@@ -127,12 +129,31 @@ impl Finding {
     ///     ..Claim::default()
     /// };
     /// let report = Engine::builder().build().unwrap().check(&claim);
-    /// let bad = report.findings.iter().find(|f| f.line == Some(1)).unwrap();
+    /// let bad = report.findings.iter().find(|f| f.line == Some(2)).unwrap();
     /// assert_eq!(bad.line_number(), Some(2));
     /// assert!(bad.message.contains("line 2"), "{}", bad.message);
     /// ```
     pub fn line_number(&self) -> Option<usize> {
-        self.line.map(|i| i + 1)
+        self.line
+    }
+
+    /// The 0-based index of the line in the claim's `lines` (`line - 1`),
+    /// as in the field path `lines[i]`.
+    ///
+    /// ```
+    /// use medcode::claim::{Claim, ClaimLine};
+    /// use medcode::rules::Engine;
+    /// let claim = Claim {
+    ///     lines: vec![ClaimLine::new("99213"), ClaimLine::new("9921")],
+    ///     ..Claim::default()
+    /// };
+    /// let report = Engine::builder().build().unwrap().check(&claim);
+    /// let bad = report.findings.iter().find(|f| f.line == Some(2)).unwrap();
+    /// assert_eq!(bad.line_index(), Some(1));
+    /// assert!(bad.field.as_deref().unwrap().starts_with("lines[1]"));
+    /// ```
+    pub fn line_index(&self) -> Option<usize> {
+        self.line.and_then(|n| n.checked_sub(1))
     }
 }
 

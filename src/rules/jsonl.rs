@@ -10,7 +10,7 @@ impl Report {
     ///
     /// The wrapper's `line` is the caller's count, by convention the 1-based
     /// line of the input file (`medcode check` writes it so); each finding's
-    /// own `line` is the 0-based index into the claim's `lines` (see
+    /// own `line` is the claim line's number, also counted from 1 (see
     /// [`Finding::line`]).
     ///
     /// ```

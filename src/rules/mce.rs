@@ -565,7 +565,8 @@ rule!(
                 if stay < 0 {
                     push!(m; "the admission date ", admitted, " is after the discharge date ", discharged, " (a stay of ", stay, " days)");
                 } else {
-                    push!(m; "the patient stayed ", stay, " (admitted ", admitted, ", discharged ", discharged, ")");
+                    let days = if stay == 1 { " day" } else { " days" };
+                    push!(m; "the patient stayed ", stay, days, " (admitted ", admitted, ", discharged ", discharged, ")");
                 }
             });
         }

@@ -233,7 +233,8 @@ impl std::fmt::Debug for ModifierTexts<'_> {
 /// One service line, prepared.
 #[derive(Debug, Clone)]
 pub struct PreparedLine<'c> {
-    /// Index in `lines` (0-based, as findings report it).
+    /// Index in `lines` (0-based, as field paths and `Emitter::emit` take
+    /// it; findings report line `index + 1`).
     pub index: usize,
     /// The code as the claim writes it.
     pub raw: &'c str,

@@ -290,9 +290,47 @@ rule!(
     }
 );
 
+/// Strict mode's rule: a field of the claim's JSON that the contract does
+/// not have. The engine finds these while reading the JSON (the check
+/// here has nothing to do); inactive unless the engine is strict.
+#[derive(Debug, Clone, Copy)]
+struct UnknownField {
+    strict: bool,
+}
+
+impl UnknownField {
+    const BUILTIN: Builtin = Builtin {
+        spec: RuleSpec {
+            id: "unknown-field",
+            family: FAMILY,
+            severity: Severity::Error,
+            description: "strict mode: the claim's JSON has a field the claim contract does not (a misspelling is not read)",
+            cms_edit: None,
+            gate: super::prepared::gate::ALWAYS,
+        },
+        make: |tables| Box::new(UnknownField { strict: tables.strict }),
+    };
+}
+
+impl Rule for UnknownField {
+    fn id(&self) -> &'static str {
+        Self::BUILTIN.spec.id
+    }
+    fn default_severity(&self) -> Severity {
+        Self::BUILTIN.spec.severity
+    }
+    fn description(&self) -> &'static str {
+        Self::BUILTIN.spec.description
+    }
+    fn inactive_reason(&self) -> Option<&'static str> {
+        (!self.strict).then_some("strict mode is off (--strict, {\"strict\": true})")
+    }
+    fn check(&self, _: &PreparedClaim<'_>, _: &mut Emitter<'_>) {}
+}
+
 /// The families' rules, in engine order.
 const FAMILIES: &[&[Builtin]] = &[
-    &[MalformedClaim::BUILTIN],
+    &[MalformedClaim::BUILTIN, UnknownField::BUILTIN],
     validity::RULES,
     mce::RULES,
     poa::RULES,
@@ -336,7 +374,7 @@ pub const BUILTIN_RULES: [RuleSpec; RULE_COUNT] = {
 ///
 /// ```
 /// assert!(medcode::rules::RULE_IDS.contains(&"ncci-ptp"));
-/// assert_eq!(medcode::rules::RULE_IDS.len(), 43);
+/// assert_eq!(medcode::rules::RULE_IDS.len(), 44);
 /// ```
 pub const RULE_IDS: [&str; RULE_COUNT] = {
     let mut out = [""; RULE_COUNT];
@@ -470,6 +508,8 @@ pub(crate) struct Tables {
     pub ptp: Vec<Arc<PtpTable>>,
     pub mue: Option<Arc<MueTable>>,
     pub addon: Option<Arc<AddonTable>>,
+    /// Strict mode: an unknown field of the claim's JSON is a finding.
+    pub strict: bool,
 }
 
 #[cfg(test)]

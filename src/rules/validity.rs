@@ -162,7 +162,7 @@ fn items<'a>(c: &'a PreparedClaim<'_>) -> impl Iterator<Item = Item<'a>> + 'a {
 }
 
 /// For a retired ICD-10-CM code (its last window ended before `date`, or no
-/// bundled release holds it): "; deleted 2025-09-30; use B88.01, B88.09" from
+/// bundled release holds it): "; deleted from 2025-10-01; use B88.01, B88.09" from
 /// CDC's conversion tables, else empty.
 fn replacement_text(code: crate::IcdCm, info: Option<IcdCmInfo>, date: Date) -> String {
     let mut out = String::new();
@@ -171,7 +171,7 @@ fn replacement_text(code: crate::IcdCm, info: Option<IcdCmInfo>, date: Date) -> 
 }
 
 /// Appends what replaced `code` (from CDC's conversion tables) by `date`:
-/// "; deleted D; use A, B" after its last day, or "; CDC's conversion
+/// "; deleted from D; use A, B" (D the day after its last day), or "; CDC's conversion
 /// tables replace it with …"; nothing when nothing replaced it. Written
 /// into the message as it is built (no list of strings joined).
 fn push_replacement_text(
@@ -208,8 +208,9 @@ fn push_replacements(
     };
     match last_day {
         Some(d) => {
-            out.push_str("; deleted ");
-            d.push_to(out);
+            // The deletion takes effect the day after its last valid day.
+            out.push_str("; deleted from ");
+            d.succ().push_to(out);
             out.push_str("; use ");
         }
         None => out.push_str("; CDC's conversion tables replace it with "),

@@ -1,8 +1,8 @@
 //! `medcode check`: check claims in JSON Lines.
 
 use medcode::hcpcs::HcpcsRelease;
-use medcode::load::{AddonTable, MueTable, PtpSetting, PtpTable};
-use medcode::rules::{read_jsonl_line, Engine, JsonlLine, Report, Severity};
+use medcode::load::{AddonTable, EditLoadError, MueTable, PtpSetting, PtpTable};
+use medcode::rules::{read_jsonl_line, Engine, EngineConfig, JsonlLine, Report, Severity};
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
@@ -16,7 +16,16 @@ pub const DEFAULT_MAX_LINE_BYTES: usize = 1 << 20;
 #[derive(clap::Args)]
 #[command(after_help = "\
 Reads claims as JSON Lines (one claim a line) and writes one line per input line:
-{\"line\": N, \"claim_id\": ..., \"findings\": [...]} where N is the 1-based input line.
+{\"line\": N, \"claim_id\": ..., \"findings\": [{\"rule\", \"severity\", \"line\", \"field\",
+\"codes\", \"message\"}, ...]}. Every \"line\" counts from 1: the record's is the input line,
+a finding's the claim line (as the message and a claim form count it; null for the claim
+as a whole). Field paths are JSON paths counted from 0: \"lines[2].units\" is line 3.
+
+The engine is configured by --config FILE (the JSON that Rust's EngineConfig, C's
+medcode_engine_new and Python's Engine take: {\"disabled\": [...], \"severity\": {...},
+\"strict\": true, \"ncci_ptp\": [...], \"mue\": [...], \"addon\": [...], \"hcpcs_file\": ...};
+relative paths are from the working directory), then by --disable, --severity, --strict
+and the table options, which add to it. `medcode rules` lists the rule ids.
 Each table may be CMS's .zip as downloaded. The rows each table loaded go to stderr; a file
 with no record, another table's headings or binary content is refused (exit 2). When stderr
 is a terminal, a summary follows: claims clean / with errors / with warnings, findings by
@@ -49,6 +58,34 @@ pub struct CheckArgs {
     /// same, in input order, whatever N
     #[arg(long, value_name = "N", value_parser = positive, allow_hyphen_values = true)]
     jobs: Option<usize>,
+    /// An engine configuration (JSON): rules disabled, severities, strict mode, tables
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Turn a rule off (repeat for each; `medcode rules` lists the ids)
+    #[arg(long, value_name = "RULE")]
+    disable: Vec<String>,
+    /// Change a rule's severity: RULE=error, warning or info (repeat for each)
+    #[arg(long, value_name = "RULE=LEVEL", value_parser = rule_severity)]
+    severity: Vec<(String, Severity)>,
+    /// Strict mode: a field of a claim that the claim contract does not have
+    /// (a misspelling such as "modifer") is an unknown-field finding naming it.
+    /// Off by default: claims exported from other systems often carry fields of
+    /// their own, which are then ignored
+    #[arg(long)]
+    strict: bool,
+}
+
+/// `RULE=LEVEL` for `--severity`.
+fn rule_severity(v: &str) -> Result<(String, Severity), String> {
+    let (rule, level) = v
+        .split_once('=')
+        .ok_or_else(|| "expected RULE=LEVEL, e.g. unspecified-code=warning".to_owned())?;
+    let level = level.parse::<Severity>().map_err(|e| e.to_string())?;
+    let rule = rule.trim();
+    if rule.is_empty() {
+        return Err("expected RULE=LEVEL, e.g. unspecified-code=warning".to_owned());
+    }
+    Ok((rule.to_owned(), level))
 }
 
 /// A whole number above zero (`--jobs`, `--max-line-bytes`; clap names the flag).
@@ -60,12 +97,52 @@ fn positive(v: &str) -> Result<usize, String> {
         .ok_or_else(|| "expected a whole number above 0".to_owned())
 }
 
-/// Loads the tables the arguments name, saying on stderr how many rows each
-/// holds (a file the loaders refuse stops the run before any claim is read).
+/// The configuration the arguments give: `--config`'s file, then the
+/// options, which add to it.
+fn config(a: &CheckArgs) -> Result<EngineConfig, String> {
+    let mut c = match &a.config {
+        Some(p) => {
+            let text =
+                std::fs::read_to_string(p).map_err(|e| format!("--config {}: {e}", p.display()))?;
+            EngineConfig::from_json(&text).map_err(|e| format!("--config {}: {e}", p.display()))?
+        }
+        None => EngineConfig::default(),
+    };
+    c.disabled.extend(a.disable.iter().cloned());
+    c.severity.extend(a.severity.iter().cloned());
+    c.strict |= a.strict;
+    c.ncci_ptp.extend(a.ptp.iter().cloned());
+    c.mue.extend(a.mue.iter().cloned());
+    c.addon.extend(a.addon.iter().cloned());
+    if a.hcpcs.is_some() {
+        c.hcpcs_file.clone_from(&a.hcpcs);
+    }
+    Ok(c)
+}
+
+/// `PATH: why` for a table that did not load, the path said once (an I/O
+/// error names it already).
+fn table_error(p: &std::path::Path, e: EditLoadError) -> String {
+    match e {
+        EditLoadError::Io { source, .. } => format!("{}: {source}", p.display()),
+        e => format!("{}: {e}", p.display()),
+    }
+}
+
+/// Builds the engine the arguments configure, loading the tables they name
+/// and saying on stderr how many rows each holds (a file the loaders refuse
+/// stops the run before any claim is read).
 fn build(a: &CheckArgs) -> Result<Engine, String> {
-    let mut b = Engine::builder();
-    for p in &a.ptp {
-        let t = PtpTable::load(p).map_err(|e| format!("{}: {e}", p.display()))?;
+    let c = config(a)?;
+    let mut b = Engine::builder().strict(c.strict);
+    for id in &c.disabled {
+        b = b.disable(id);
+    }
+    for (id, level) in &c.severity {
+        b = b.severity(id, *level);
+    }
+    for p in &c.ncci_ptp {
+        let t = PtpTable::load(p).map_err(|e| table_error(p, e))?;
         let setting = match t.setting() {
             PtpSetting::Practitioner => "practitioner",
             PtpSetting::Hospital => "outpatient hospital",
@@ -78,18 +155,24 @@ fn build(a: &CheckArgs) -> Result<Engine, String> {
         );
         b = b.ncci_ptp(t);
     }
-    for p in &a.mue {
-        let t = MueTable::load(p).map_err(|e| format!("{}: {e}", p.display()))?;
+    for p in &c.mue {
+        let t = MueTable::load(p).map_err(|e| table_error(p, e))?;
         eprintln!("medcode check: {}: {} MUE codes", p.display(), t.len());
         b = b.mue(t);
     }
-    for p in &a.addon {
-        let t = AddonTable::load(p).map_err(|e| format!("{}: {e}", p.display()))?;
+    for p in &c.addon {
+        let t = AddonTable::load(p).map_err(|e| table_error(p, e))?;
         eprintln!("medcode check: {}: {} add-on codes", p.display(), t.len());
         b = b.addon(t);
     }
-    if let Some(p) = &a.hcpcs {
-        let r = HcpcsRelease::load(p).map_err(|e| format!("--hcpcs-file {}: {e}", p.display()))?;
+    if let Some(p) = &c.hcpcs_file {
+        let r = HcpcsRelease::load(p).map_err(|e| match e {
+            // The path said once.
+            medcode::hcpcs::HcpcsLoadError::Io { source, .. } => {
+                format!("--hcpcs-file {}: {source}", p.display())
+            }
+            e => format!("--hcpcs-file {}: {e}", p.display()),
+        })?;
         eprintln!(
             "medcode check: {}: {} HCPCS codes, {} modifiers",
             p.display(),
@@ -102,7 +185,12 @@ fn build(a: &CheckArgs) -> Result<Engine, String> {
         );
         b = b.hcpcs(r, name);
     }
-    b.build().map_err(|e| e.to_string())
+    b.build().map_err(|e| match e {
+        medcode::rules::EngineError::UnknownRule(id) => {
+            format!("unknown rule id {id:?} (`medcode rules` lists them)")
+        }
+        e => e.to_string(),
+    })
 }
 
 /// Runs `medcode check` with its parsed arguments.
@@ -131,12 +219,10 @@ pub fn run(args: CheckArgs) -> ExitCode {
     }
     let tty = io::stderr().is_terminal();
     if tty {
-        let inactive: Vec<_> = engine.coverage().inactive().map(|r| r.id).collect();
-        if !inactive.is_empty() {
-            eprintln!(
-                "medcode check: inactive (no table loaded): {}",
-                inactive.join(", ")
-            );
+        for r in engine.coverage().inactive() {
+            if let Some(why) = r.note {
+                eprintln!("medcode check: {} inactive: {why}", r.id);
+            }
         }
     }
     let jobs = medcode::rules::jobs_or_all_cores(args.jobs.unwrap_or(0));

@@ -2,7 +2,7 @@
 //!
 //! Arguments are parsed by `clap` (derive): `medcode --help`, and
 //! `medcode SUBCOMMAND --help` for each of `lookup`, `export`, `releases`,
-//! `check` and `completions`.
+//! `check`, `rules` and `completions`.
 #![forbid(unsafe_code)]
 
 mod check;
@@ -53,9 +53,22 @@ enum Command {
     Releases,
     /// Check claims: JSON Lines in, one JSON line of findings out per input line
     Check(check::CheckArgs),
+    /// The rules `check` runs: id, default severity, family, CMS MCE edit, what each checks
+    #[command(
+        after_help = "The ids are what --disable, --severity and --config name, and \
+        what findings carry. Families: structure (the claim itself), validity (each code on \
+        its date), mce (CMS's Medicare Code Editor), poa, conventions (ICD-10-CM), lines, \
+        edits (CMS's NCCI PTP, MUE and add-on tables, active only when loaded)."
+    )]
+    Rules {
+        /// Answer as a JSON array: {"id", "family", "severity", "description", "cms_edit"}
+        #[arg(long)]
+        json: bool,
+    },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
     #[command(
-        after_help = "e.g. medcode completions bash > ~/.local/share/bash-completion/completions/medcode"
+        after_help = "e.g. mkdir -p ~/.local/share/bash-completion/completions && \
+                      medcode completions bash > ~/.local/share/bash-completion/completions/medcode"
     )]
     Completions {
         /// The shell to complete for
@@ -114,6 +127,7 @@ fn main() -> ExitCode {
         Command::Lookup(args) => run_lookup(&args),
         Command::Export(args) => run_export(&args),
         Command::Releases => run_releases(),
+        Command::Rules { json } => run_rules(json),
         Command::Completions { shell } => {
             let mut out = io::stdout().lock();
             clap_complete::generate(shell, &mut Cli::command(), "medcode", &mut out);
@@ -203,10 +217,14 @@ fn run_lookup(args: &LookupArgs) -> Result<ExitCode, Failure> {
     let date = args.date.unwrap_or_else(Date::today);
     let hcpcs = load_hcpcs(args.hcpcs_file.as_deref())?;
     let cpt = match &args.cpt_descriptors {
-        Some(path) => Some(
-            CptDescriptors::load(path)
-                .map_err(|e| Failure::File(format!("{}: {e}", path.display())))?,
-        ),
+        Some(path) => Some(CptDescriptors::load(path).map_err(|e| {
+            let why = match e {
+                // The path said once.
+                medcode::load::CptLoadError::Io { source, .. } => source.to_string(),
+                e => e.to_string(),
+            };
+            Failure::File(format!("--cpt-descriptors {}: {why}", path.display()))
+        })?),
         None => None,
     };
     let files = UserFiles {
@@ -247,13 +265,15 @@ fn run_lookup(args: &LookupArgs) -> Result<ExitCode, Failure> {
 fn load_hcpcs(path: Option<&Path>) -> Result<Option<HcpcsRelease>, Failure> {
     match path {
         Some(path) => HcpcsRelease::load(path).map(Some).map_err(|e| {
-            let hint = if matches!(e, hcpcs::HcpcsLoadError::Io { .. }) {
-                ""
-            } else {
-                " (expected CMS's quarterly HCPCS file: HCPC<year>_<MON>_ANWEB_<date>.txt, \
-                 the .xlsx, or the .zip as downloaded)"
+            let why = match e {
+                // The path said once.
+                hcpcs::HcpcsLoadError::Io { source, .. } => source.to_string(),
+                e => format!(
+                    "{e} (expected CMS's quarterly HCPCS file: HCPC<year>_<MON>_ANWEB_<date>.txt, \
+                     the .xlsx, or the .zip as downloaded)"
+                ),
             };
-            Failure::File(format!("--hcpcs-file {}: {e}{hint}", path.display()))
+            Failure::File(format!("--hcpcs-file {}: {why}", path.display()))
         }),
         None => Ok(None),
     }
@@ -262,12 +282,19 @@ fn load_hcpcs(path: Option<&Path>) -> Result<Option<HcpcsRelease>, Failure> {
 fn write_human(out: &mut impl Write, r: &LookupReport) -> io::Result<()> {
     let name = r.system.display_name();
     let Some(code) = &r.code else {
-        return writeln!(
-            out,
-            "{:?} is not an {name} code: {}",
-            r.input,
-            r.error.as_deref().unwrap_or("?")
-        );
+        let why = r.error.as_deref().unwrap_or("?");
+        if why.starts_with("not a code of any system") {
+            // Each system's expectation, one a line.
+            let mut parts = why.split(": ");
+            let head = parts.next().unwrap_or(why);
+            writeln!(out, "{:?} is {head}:", r.input)?;
+            let rest = why[head.len()..].trim_start_matches(": ");
+            for part in rest.split("; ") {
+                writeln!(out, "  {part}")?;
+            }
+            return Ok(());
+        }
+        return writeln!(out, "{:?} is not an {name} code: {why}", r.input);
     };
     match r.category {
         Some(category) if r.system == System::Modifier => writeln!(out, "{code}: {category}")?,
@@ -282,7 +309,13 @@ fn write_human(out: &mut impl Write, r: &LookupReport) -> io::Result<()> {
         writeln!(out, "  modifier class: {class}")?;
     }
     if let Some(note) = &r.note {
-        writeln!(out, "  note: {note}")?;
+        // The way to give the CLI that file (the note serves every interface).
+        let how = if r.system == System::Cpt && !r.in_table && r.title.is_none() {
+            " (--cpt-descriptors PATH)"
+        } else {
+            ""
+        };
+        writeln!(out, "  note: {note}{how}")?;
     }
     if !r.validity_known && r.in_table {
         // Known to the file, not dated by it: say what the file says.
@@ -314,7 +347,12 @@ fn write_human(out: &mut impl Write, r: &LookupReport) -> io::Result<()> {
         }
         (false, _) => "header, not billable",
     };
-    writeln!(out, "  system: {name}; kind: {kind}")?;
+    if r.system == System::Modifier {
+        // A modifier is not billed on its own: no billable/header kind.
+        writeln!(out, "  system: {name}")?;
+    } else {
+        writeln!(out, "  system: {name}; kind: {kind}")?;
+    }
     let release = r
         .release
         .map_or("no release".to_owned(), |rel| rel.to_string());
@@ -530,6 +568,40 @@ fn run_export(args: &ExportArgs) -> Result<ExitCode, Failure> {
             }
         }
         System::Cpt | System::Modifier => unreachable!("refused above"),
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_rules(json: bool) -> Result<ExitCode, Failure> {
+    let rules = &medcode::rules::BUILTIN_RULES;
+    let mut out = BufWriter::new(io::stdout().lock());
+    if json {
+        serde_json::to_writer(&mut out, &rules[..]).map_err(io::Error::from)?;
+        writeln!(out)?;
+    } else {
+        let id_width = rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
+        let cms_width = rules
+            .iter()
+            .map(|r| r.cms_edit.map_or(1, str::len))
+            .max()
+            .unwrap_or(0);
+        writeln!(
+            out,
+            "{:id_width$}  {:8}  {:11}  {:cms_width$}  description",
+            "rule", "severity", "family", "CMS MCE edit"
+        )?;
+        for r in rules {
+            writeln!(
+                out,
+                "{:id_width$}  {:8}  {:11}  {:cms_width$}  {}",
+                r.id,
+                r.severity.as_str(),
+                r.family.name(),
+                r.cms_edit.unwrap_or("-"),
+                r.description
+            )?;
+        }
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
