@@ -21,7 +21,8 @@ use arrow_array::{
 };
 use arrow_buffer::{BooleanBufferBuilder, NullBuffer, OffsetBuffer};
 use arrow_schema::{DataType, Field, FieldRef, Fields, Schema};
-use medcode::rules::{read_jsonl_line, Engine, EngineConfig, Finding, JsonlLine, Report};
+use medcode::io::{read_jsonl_line, JsonlLine};
+use medcode::rules::{Engine, EngineConfig, Finding, Report};
 use medcode::{Date, IcdCm, IcdPcs};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyStopIteration, PyTypeError, PyValueError};

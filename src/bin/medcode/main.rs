@@ -7,6 +7,7 @@
 
 mod check;
 mod parallel;
+mod summary;
 
 use clap::{CommandFactory, Parser, Subcommand};
 use clap_complete::Shell;

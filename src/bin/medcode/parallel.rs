@@ -2,15 +2,16 @@
 //! input order, byte for byte what one thread writes.
 //!
 //! The calling thread reads batches of lines (up to [`BATCH_LINES`] lines or
-//! [`BATCH_BYTES`] bytes), the workers of [`medcode::rules::ordered_batches`]
+//! [`BATCH_BYTES`] bytes), the workers of [`medcode::io::ordered_batches`]
 //! check a batch each into its output bytes and its part of the summary,
 //! and the calling thread writes the batches back in order. At most
 //! `2 × N` batches are read and not yet written, so memory stays bounded
 //! on input of any length (a batch holds at most `BATCH_BYTES` plus one
 //! line of at most `--max-line-bytes`).
 
-use crate::check::{Failed, Summary};
-use medcode::rules::{ordered_batches, read_jsonl_line, Engine, JsonlLine};
+use crate::summary::{Failed, Summary};
+use medcode::io::{ordered_batches, read_jsonl_line, JsonlLine};
+use medcode::rules::Engine;
 use std::io::{BufRead, Write};
 
 /// Lines in one batch at most.
