@@ -28,6 +28,8 @@ pub const VERSIONS: [(i32, &str); 9] = [
 
 const DIAG_MAGIC: u32 = u32::from_be_bytes(*b"DIAG");
 const DX_PATTERN_MAGIC: u32 = u32::from_be_bytes(*b"DXPT");
+const PROCEDURE_MAGIC: u32 = u32::from_be_bytes(*b"PRAT");
+const PR_PATTERN_MAGIC: u32 = u32::from_be_bytes(*b"PRPT");
 const DRG_TITLE_MAGIC: u32 = u32::from_be_bytes(*b"DRGD");
 const MDC_TITLE_MAGIC: u32 = u32::from_be_bytes(*b"MDCD");
 
@@ -86,6 +88,23 @@ pub struct DiagnosisRow {
 pub struct Diagnoses {
     pub schemes: Vec<Scheme>,
     pub rows: Vec<DiagnosisRow>,
+}
+
+/// One procedure row: an ICD-10-PCS code (or a `Z@…` cluster name) over
+/// consecutive versions, with its attribute list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProcedureRow {
+    pub code: String,
+    pub versions: Versions,
+    pub pattern: usize,
+}
+
+/// `procedure_attributes` with `pr_patterns`: attribute lists by id (0 is
+/// the empty list) and the rows pointing at them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Procedures {
+    pub patterns: Vec<Vec<String>>,
+    pub rows: Vec<ProcedureRow>,
 }
 
 /// A DRG's or an MDC's title over consecutive versions.
@@ -164,16 +183,34 @@ fn title_ref(blob: &[u8], off: usize) -> Result<String> {
     Ok(title.to_owned())
 }
 
-/// An 8-byte NUL-padded code at `off`.
+/// An 8-byte NUL-padded code at `off` (letters and digits; `@` in a
+/// procedure cluster's name, `Z@0217`).
 fn code_at(blob: &[u8], off: usize) -> Result<String> {
     let raw = bytes(blob, off, 8)?;
     let len = raw.iter().position(|&b| b == 0).unwrap_or(8);
     let code = text(&raw[..len], "code")?;
     ensure!(
-        !code.is_empty() && code.bytes().all(|b| b.is_ascii_alphanumeric()),
+        !code.is_empty() && code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'@'),
         "code {code:?} at offset {off} is not a code"
     );
     Ok(code)
+}
+
+/// Checks that no code has two rows for one version.
+fn one_row_per_version<'a>(
+    rows: impl Iterator<Item = (&'a str, Versions)>,
+    what: &str,
+) -> Result<()> {
+    let mut sorted: Vec<(&str, Versions)> = rows.collect();
+    sorted.sort();
+    for w in sorted.windows(2) {
+        ensure!(
+            w[0].0 != w[1].0 || w[0].1.last < w[1].1.first,
+            "{what} {}: two rows for one version",
+            w[0].0
+        );
+    }
+    Ok(())
 }
 
 /// `dx_patterns` (or `pr_patterns`): pattern id → attribute names.
@@ -258,17 +295,47 @@ pub fn parse_diagnoses(diagnosis: &[u8], dx_patterns: &[u8]) -> Result<Diagnoses
             scheme,
         });
     }
-    // One row per code and version at most.
-    let mut sorted: Vec<&DiagnosisRow> = rows.iter().collect();
-    sorted.sort_by(|a, b| (&a.code, a.versions).cmp(&(&b.code, b.versions)));
-    for w in sorted.windows(2) {
-        ensure!(
-            w[0].code != w[1].code || w[0].versions.last < w[1].versions.first,
-            "diagnosis {}: two rows for one version",
-            w[0].code
-        );
-    }
+    one_row_per_version(
+        rows.iter().map(|r| (r.code.as_str(), r.versions)),
+        "diagnosis",
+    )?;
     Ok(Diagnoses { schemes, rows })
+}
+
+/// Parses `procedure_attributes` with the attribute lists of `pr_patterns`.
+pub fn parse_procedures(procedure_attributes: &[u8], pr_patterns: &[u8]) -> Result<Procedures> {
+    let patterns = parse_patterns(pr_patterns, PR_PATTERN_MAGIC).context("pr_patterns")?;
+    let blob = procedure_attributes;
+    check_magic(blob, PROCEDURE_MAGIC)?;
+    let (n, entries) = (usize_at(blob, 4)?, usize_at(blob, 8)?);
+    bytes(
+        blob,
+        entries,
+        n.checked_mul(20).context("entry count overflows")?,
+    )
+    .context("procedure table")?;
+    let mut rows = Vec::with_capacity(n);
+    for i in 0..n {
+        let e = entries + 20 * i;
+        let code = code_at(blob, e)?;
+        let versions = Versions::of(i32_at(blob, e + 8)?, i32_at(blob, e + 12)?)
+            .with_context(|| format!("procedure {code}"))?;
+        let pattern = usize::try_from(i32_at(blob, e + 16)?).context("negative pattern")?;
+        ensure!(
+            pattern < patterns.len(),
+            "procedure {code}: pattern {pattern} is not in pr_patterns"
+        );
+        rows.push(ProcedureRow {
+            code,
+            versions,
+            pattern,
+        });
+    }
+    one_row_per_version(
+        rows.iter().map(|r| (r.code.as_str(), r.versions)),
+        "procedure",
+    )?;
+    Ok(Procedures { patterns, rows })
 }
 
 /// Parses `drg_descriptions` or `mdc_descriptions` (`mdc`: which).
@@ -332,6 +399,51 @@ mod tests {
             Versions { first: 0, last: 8 }
         );
         assert!(Versions::of(402, 409).is_err());
+    }
+
+    /// `pr_patterns` with one list of two names, and `procedure_attributes`
+    /// with a code and a cluster name pointing at it; a pattern id that is
+    /// not in the table is refused.
+    #[test]
+    fn parses_procedures_with_their_patterns() {
+        let mut pat = Vec::new();
+        push_u32(&mut pat, PR_PATTERN_MAGIC);
+        push_u32(&mut pat, 1); // entries
+        push_u32(&mut pat, 20); // entries offset
+        push_u32(&mut pat, 32); // list data
+        push_u32(&mut pat, 48); // strings
+        for v in [1, 2, 32] {
+            push_u32(&mut pat, v); // id, count, list offset
+        }
+        for v in [48, 4, 52, 5] {
+            push_u32(&mut pat, v); // two StringRefs
+        }
+        pat.extend_from_slice(b"d468ptca1");
+        let mut pra = Vec::new();
+        push_u32(&mut pra, PROCEDURE_MAGIC);
+        push_u32(&mut pra, 2);
+        push_u32(&mut pra, 12);
+        for (code, start, end) in [
+            (&b"02703DZ\0"[..], 430, 440),
+            (&b"Z@0217\0\0"[..], 400, 409),
+        ] {
+            pra.extend_from_slice(code);
+            pra.extend_from_slice(&i32::to_le_bytes(start));
+            pra.extend_from_slice(&i32::to_le_bytes(end));
+            pra.extend_from_slice(&i32::to_le_bytes(1));
+        }
+        let p = parse_procedures(&pra, &pat).unwrap();
+        assert_eq!(p.patterns[1], ["d468", "ptca1"]);
+        assert_eq!(p.rows[0].code, "02703DZ");
+        assert_eq!(p.rows[0].versions, Versions { first: 6, last: 8 });
+        assert_eq!(p.rows[1].code, "Z@0217");
+        assert_eq!(p.rows[1].versions, Versions { first: 0, last: 1 });
+        let last = pra.len() - 4;
+        pra[last..].copy_from_slice(&i32::to_le_bytes(2));
+        assert!(
+            parse_procedures(&pra, &pat).is_err(),
+            "pattern 2 does not exist"
+        );
     }
 
     /// A one-entry title blob, and what goes wrong when it is cut short.

@@ -275,6 +275,9 @@ fn run(args: &Args) -> Result<()> {
         .with_context(|| format!("{mdb_name}: mce_discharge_status"))?;
     let grouper_dx = grouper::parse_diagnoses(blob("diagnosis")?, blob("dx_patterns")?)
         .with_context(|| format!("{mdb_name}: diagnosis, dx_patterns"))?;
+    let grouper_pcs =
+        grouper::parse_procedures(blob("procedure_attributes")?, blob("pr_patterns")?)
+            .with_context(|| format!("{mdb_name}: procedure_attributes, pr_patterns"))?;
     let drg_titles = grouper::parse_titles(blob("drg_descriptions")?, false)
         .with_context(|| format!("{mdb_name}: drg_descriptions"))?;
     let mdc_titles = grouper::parse_titles(blob("mdc_descriptions")?, true)
@@ -880,6 +883,23 @@ fn run(args: &Args) -> Result<()> {
             grouper::VERSIONS[v].1
         );
     }
+    // Likewise each version's procedures (not the `Z@` cluster names) are the
+    // valid ICD-10-PCS codes of its first day.
+    let expected_pcs = [
+        78_496, 78_530, 78_603, 78_638, 78_948, 78_986, 79_115, 79_193, 79_256,
+    ];
+    for (v, want) in expected_pcs.iter().enumerate() {
+        let n = grouper_pcs
+            .rows
+            .iter()
+            .filter(|r| r.versions.covers(v) && !r.code.contains('@'))
+            .count();
+        ensure!(
+            n == *want,
+            "{mdb_name}: MS-DRG v{} has {n} procedures, CMS's files {want}",
+            grouper::VERSIONS[v].1
+        );
+    }
     let v43 = grouper::VERSIONS
         .iter()
         .position(|v| v.0 == 430)
@@ -919,6 +939,22 @@ fn run(args: &Args) -> Result<()> {
     for r in rows {
         let (first, last) = version(r.versions);
         t.row(&[&r.code, first, last, &r.scheme.to_string()])?;
+    }
+    tables.push(t);
+    let mut t = Tsv::new("grouper/pcs_patterns.tsv", &[&mdb_src("pr_patterns")]);
+    for (i, names) in grouper_pcs.patterns.iter().enumerate().skip(1) {
+        t.row(&[&i.to_string(), &names.join(",")])?;
+    }
+    tables.push(t);
+    let mut t = Tsv::new(
+        "grouper/procedures.tsv",
+        &[&mdb_src("procedure_attributes")],
+    );
+    let mut rows: Vec<&grouper::ProcedureRow> = grouper_pcs.rows.iter().collect();
+    rows.sort_by(|a, b| (&a.code, a.versions).cmp(&(&b.code, b.versions)));
+    for r in rows {
+        let (first, last) = version(r.versions);
+        t.row(&[&r.code, first, last, &r.pattern.to_string()])?;
     }
     tables.push(t);
     for (path, table, titles) in [
