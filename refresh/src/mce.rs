@@ -6,6 +6,7 @@
 
 #![forbid(unsafe_code)]
 
+use crate::blob::{bytes, check_magic, i32_at, u16_at, usize_at};
 use anyhow::{bail, ensure, Context, Result};
 
 /// Magic of the code masters: `"MCED"` as a little-endian u32 (0x4d434544).
@@ -56,46 +57,6 @@ pub struct DischargeStatus {
     pub code: i32,
     pub start: i32,
     pub end: i32,
-}
-
-fn bytes(blob: &[u8], off: usize, len: usize) -> Result<&[u8]> {
-    off.checked_add(len)
-        .and_then(|end| blob.get(off..end))
-        .with_context(|| {
-            format!(
-                "read of {len} bytes at offset {off} runs past the end of the {}-byte blob",
-                blob.len()
-            )
-        })
-}
-
-fn u32_at(blob: &[u8], off: usize) -> Result<u32> {
-    let b = bytes(blob, off, 4)?;
-    Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-}
-
-fn u16_at(blob: &[u8], off: usize) -> Result<u16> {
-    let b = bytes(blob, off, 2)?;
-    Ok(u16::from_le_bytes([b[0], b[1]]))
-}
-
-fn i32_at(blob: &[u8], off: usize) -> Result<i32> {
-    let b = bytes(blob, off, 4)?;
-    Ok(i32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-}
-
-fn usize_at(blob: &[u8], off: usize) -> Result<usize> {
-    Ok(usize::try_from(u32_at(blob, off)?)?)
-}
-
-fn check_magic(blob: &[u8], expected: u32) -> Result<()> {
-    let magic = u32_at(blob, 0).context("blob too short for its header")?;
-    ensure!(
-        magic == expected,
-        "bad magic 0x{magic:08x} (expected 0x{expected:08x}, {:?})",
-        String::from_utf8_lossy(&expected.to_be_bytes())
-    );
-    Ok(())
 }
 
 /// Checks that `date` looks like a `yyyymmdd` date.
