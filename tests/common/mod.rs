@@ -69,19 +69,22 @@ pub fn inst(dx: &str, procs: &str) -> String {
 
 pub const LINE: &str = r#"{"code":"99213","units":1,"dx_pointers":[1]}"#;
 
-/// True when `MEDCODE_NO_SKIP=1` (CI sets it in `.ci/run`): a test whose input
-/// is missing (`../shared`, Java, PyPI, a tool) must fail, not skip.
-pub fn no_skip() -> bool {
-    std::env::var("MEDCODE_NO_SKIP").is_ok_and(|v| v == "1")
+/// Skips with the reason (`SKIPPED: …` on stderr), or fails with it under
+/// `MEDCODE_NO_SKIP=1` (CI sets it in `.ci/run`): a test whose input is
+/// missing (`../shared`, Java, PyPI, a tool) must fail, not skip. For missing
+/// inputs only: a test that does not apply to a build (another HCPCS release
+/// compiled in) just returns.
+pub fn skip(what: &str, why: impl std::fmt::Display) {
+    skip_unless_required("MEDCODE_NO_SKIP", what, why);
 }
 
-/// Skips with the reason (`SKIPPED: …` on stderr), or fails with it under
-/// `MEDCODE_NO_SKIP=1`. For missing inputs only: a test that does not apply
-/// to a build (another HCPCS release compiled in) just returns.
-pub fn skip(what: &str, why: impl std::fmt::Display) {
+/// Skips with the reason, or fails with it when the environment variable
+/// `required` is `1` (`MEDCODE_NO_SKIP`, or `MEDCODE_CMS_REQUIRED` for CMS's
+/// jars, which CI never has).
+pub fn skip_unless_required(required: &str, what: &str, why: impl std::fmt::Display) {
     assert!(
-        !no_skip(),
-        "{what} could not run (MEDCODE_NO_SKIP=1 forbids skipping): {why}"
+        std::env::var(required).map_or(true, |v| v != "1"),
+        "{what} could not run ({required}=1 forbids skipping): {why}"
     );
     eprintln!("SKIPPED: {what}: {why}");
 }
