@@ -24,6 +24,11 @@ pub fn u32_at(blob: &[u8], off: usize) -> Result<u32> {
     Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
 }
 
+/// The byte at `off`.
+pub fn u8_at(blob: &[u8], off: usize) -> Result<u8> {
+    Ok(bytes(blob, off, 1)?[0])
+}
+
 /// A little-endian `u16` at `off`.
 pub fn u16_at(blob: &[u8], off: usize) -> Result<u16> {
     let b = bytes(blob, off, 2)?;

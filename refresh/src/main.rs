@@ -281,10 +281,22 @@ fn run(args: &Args) -> Result<()> {
             .with_context(|| format!("{mdb_name}: procedure_attributes, pr_patterns"))?;
     let grouper_excl = grouper::parse_exclusions(blob("exclusion_ids")?, blob("exclusion_groups")?)
         .with_context(|| format!("{mdb_name}: exclusion_ids, exclusion_groups"))?;
-    let drg_titles = grouper::parse_titles(blob("drg_descriptions")?, false)
+    let drg_titles = grouper::parse_titles(blob("drg_descriptions")?, grouper::TitleTable::Drg)
         .with_context(|| format!("{mdb_name}: drg_descriptions"))?;
-    let mdc_titles = grouper::parse_titles(blob("mdc_descriptions")?, true)
+    let mdc_titles = grouper::parse_titles(blob("mdc_descriptions")?, grouper::TitleTable::Mdc)
         .with_context(|| format!("{mdb_name}: mdc_descriptions"))?;
+    let hac_titles = grouper::parse_titles(blob("hac_descriptions")?, grouper::TitleTable::Hac)
+        .with_context(|| format!("{mdb_name}: hac_descriptions"))?;
+    let formulas = grouper::parse_formulas(blob("drg_formulas")?)
+        .with_context(|| format!("{mdb_name}: drg_formulas"))?;
+    let clusters = grouper::parse_clusters(blob("cluster_info")?)
+        .with_context(|| format!("{mdb_name}: cluster_info"))?;
+    let cluster_map = grouper::parse_cluster_map(blob("cluster_map")?, clusters.len())
+        .with_context(|| format!("{mdb_name}: cluster_map"))?;
+    let gender_mdcs = grouper::parse_gender_mdcs(blob("gender_mdcs")?)
+        .with_context(|| format!("{mdb_name}: gender_mdcs"))?;
+    let hac_formulas = grouper::parse_hac_formulas(blob("hac_formulas")?)
+        .with_context(|| format!("{mdb_name}: hac_formulas"))?;
     let dx_win = Windows::new(&dx, &format!("{mdb_name} mce_i10dx_master"))?;
     let sg_win = Windows::new(&sg, &format!("{mdb_name} mce_i10sg_master"))?;
 
@@ -1011,6 +1023,7 @@ fn run(args: &Args) -> Result<()> {
     for (path, table, titles) in [
         ("grouper/drg_titles.tsv", "drg_descriptions", &drg_titles),
         ("grouper/mdc_titles.tsv", "mdc_descriptions", &mdc_titles),
+        ("grouper/hac_titles.tsv", "hac_descriptions", &hac_titles),
     ] {
         let mut t = Tsv::new(path, &[&mdb_src(table)]);
         for title in titles {
@@ -1019,6 +1032,198 @@ fn run(args: &Args) -> Result<()> {
         }
         tables.push(t);
     }
+
+    // DRG formulas. Cross-checks: the rows of each version, and its DRGs
+    // (the rows' non-zero DRG numbers) are the DRGs with a title.
+    let expected_formulas = [877, 877, 823, 823, 830, 830, 828, 828, 824];
+    let expected_drgs = [767, 767, 766, 766, 773, 773, 772, 772, 768];
+    for v in 0..grouper::VERSIONS.len() {
+        let name = grouper::VERSIONS[v].1;
+        let rows: Vec<&grouper::Formula> = formulas
+            .iter()
+            .filter(|r| r.versions.covers(v))
+            .map(|r| &r.formula)
+            .collect();
+        ensure!(
+            rows.len() == expected_formulas[v],
+            "{mdb_name}: MS-DRG v{name} has {} formula rows, expected {}",
+            rows.len(),
+            expected_formulas[v]
+        );
+        let drgs: BTreeSet<i32> = rows.iter().map(|f| f.drg).filter(|&d| d != 0).collect();
+        let titled: BTreeSet<i32> = drg_titles
+            .iter()
+            .filter(|t| t.versions.covers(v))
+            .map(|t| i32::from(t.number))
+            .collect();
+        ensure!(
+            drgs == titled && drgs.len() == expected_drgs[v],
+            "{mdb_name}: MS-DRG v{name}'s formulas give {} DRGs, drg_descriptions titles {} \
+             (expected {}; in the formulas only: {:?}; titled only: {:?})",
+            drgs.len(),
+            titled.len(),
+            expected_drgs[v],
+            drgs.difference(&titled).collect::<Vec<_>>(),
+            titled.difference(&drgs).collect::<Vec<_>>()
+        );
+    }
+    // The number columns are empty where the source has 0 for "none"
+    // (no DRG, no rerouting, no tier).
+    let nonzero = |n: i32| if n == 0 { String::new() } else { n.to_string() };
+    let mut t = Tsv::new("grouper/formulas.tsv", &[&mdb_src("drg_formulas")]);
+    for r in &formulas {
+        let (first, last) = version(r.versions);
+        let f = &r.formula;
+        t.row(&[
+            &f.mdc.to_string(),
+            &f.rank.to_string(),
+            first,
+            last,
+            &nonzero(f.drg),
+            &nonzero(f.base_drg),
+            &f.kind,
+            &nonzero(f.reroute_mdc),
+            &nonzero(f.severity),
+            &f.suppress.join(","),
+            &f.formula,
+        ])?;
+    }
+    tables.push(t);
+
+    // Procedure clusters. Cross-checks: the clusters of each version; each
+    // is a `Z@` procedure of that version (its attributes); and cluster_map
+    // is cluster_info's inverted index once each code's cluster numbers are
+    // read in the version (cluster_map lists, for a code, every record of a
+    // cluster name, also those of other versions).
+    let expected_clusters = [
+        3_895, 3_895, 3_936, 3_936, 3_938, 3_938, 3_977, 4_045, 4_016,
+    ];
+    let mut unused_z = Vec::new();
+    for (v, want) in expected_clusters.iter().enumerate() {
+        let name = grouper::VERSIONS[v].1;
+        let in_force: BTreeSet<&str> = clusters
+            .iter()
+            .filter(|c| c.versions.covers(v))
+            .map(|c| c.name.as_str())
+            .collect();
+        ensure!(
+            in_force.len() == *want,
+            "{mdb_name}: MS-DRG v{name} has {} clusters, expected {want}",
+            in_force.len()
+        );
+        let z_rows: BTreeSet<&str> = grouper_pcs
+            .rows
+            .iter()
+            .filter(|r| r.versions.covers(v) && r.code.contains('@'))
+            .map(|r| r.code.as_str())
+            .collect();
+        let missing: Vec<&&str> = in_force.difference(&z_rows).collect();
+        ensure!(
+            missing.is_empty(),
+            "{mdb_name}: MS-DRG v{name}: {} clusters have no procedure_attributes row: {:?}",
+            missing.len(),
+            &missing[..missing.len().min(10)]
+        );
+        unused_z.push(z_rows.difference(&in_force).count());
+        let mut inverted: BTreeMap<&str, BTreeSet<u16>> = BTreeMap::new();
+        for (k, c) in clusters.iter().enumerate() {
+            if c.versions.covers(v) {
+                let number = u16::try_from(k + 1).context("cluster number")?;
+                for code in c.choices.iter().flatten() {
+                    inverted.entry(code.as_str()).or_default().insert(number);
+                }
+            }
+        }
+        let mut mapped: BTreeMap<&str, BTreeSet<u16>> = BTreeMap::new();
+        for r in cluster_map.iter().filter(|r| r.versions.covers(v)) {
+            let numbers: BTreeSet<u16> = r
+                .clusters
+                .iter()
+                .copied()
+                .filter(|&k| clusters[usize::from(k) - 1].versions.covers(v))
+                .collect();
+            mapped.insert(r.code.as_str(), numbers);
+        }
+        let differ: Vec<&str> = inverted
+            .keys()
+            .chain(mapped.keys())
+            .copied()
+            .collect::<BTreeSet<&str>>()
+            .into_iter()
+            .filter(|code| inverted.get(code) != mapped.get(code))
+            .collect();
+        ensure!(
+            differ.is_empty(),
+            "{mdb_name}: MS-DRG v{name}: cluster_map and cluster_info differ for {} codes: {:?}",
+            differ.len(),
+            &differ[..differ.len().min(10)]
+        );
+    }
+    eprintln!(
+        "grouper: `Z@` procedures without a cluster definition per version: {}",
+        unused_z
+            .iter()
+            .map(usize::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let mut t = Tsv::new("grouper/clusters.tsv", &[&mdb_src("cluster_info")]);
+    let mut rows: Vec<&grouper::Cluster> = clusters.iter().collect();
+    rows.sort_by(|a, b| (&a.name, a.versions).cmp(&(&b.name, b.versions)));
+    for c in rows {
+        let (first, last) = version(c.versions);
+        let mdcs: Vec<String> = c.suppressed_mdcs.iter().map(u8::to_string).collect();
+        let choices: Vec<String> = c.choices.iter().map(|codes| codes.join(",")).collect();
+        t.row(&[&c.name, first, last, &mdcs.join(","), &choices.join(";")])?;
+    }
+    tables.push(t);
+
+    // Sex-specific MDCs and HAC formulas: 73 codes and 14 HACs per version.
+    for v in 0..grouper::VERSIONS.len() {
+        let name = grouper::VERSIONS[v].1;
+        let codes = gender_mdcs.iter().filter(|r| r.versions.covers(v)).count();
+        ensure!(
+            codes == 73,
+            "{mdb_name}: MS-DRG v{name} has {codes} sex-specific principal diagnoses, expected 73"
+        );
+        let hacs: BTreeSet<u16> = hac_formulas
+            .iter()
+            .filter(|r| r.versions.covers(v))
+            .map(|r| r.hac)
+            .collect();
+        let titled: BTreeSet<u16> = hac_titles
+            .iter()
+            .filter(|t| t.versions.covers(v))
+            .map(|t| t.number)
+            .collect();
+        ensure!(
+            hacs == (1..=14).collect() && titled == hacs,
+            "{mdb_name}: MS-DRG v{name} has HAC formulas {hacs:?} and titles {titled:?}, \
+             expected 1..=14"
+        );
+    }
+    let mut t = Tsv::new("grouper/gender_mdcs.tsv", &[&mdb_src("gender_mdcs")]);
+    let mut rows: Vec<&grouper::GenderMdc> = gender_mdcs.iter().collect();
+    rows.sort_by(|a, b| (&a.code, a.versions).cmp(&(&b.code, b.versions)));
+    for r in rows {
+        let (first, last) = version(r.versions);
+        t.row(&[
+            &r.code,
+            first,
+            last,
+            &r.male_mdc.to_string(),
+            &r.female_mdc.to_string(),
+        ])?;
+    }
+    tables.push(t);
+    let mut t = Tsv::new("grouper/hac_formulas.tsv", &[&mdb_src("hac_formulas")]);
+    for r in &hac_formulas {
+        let (first, last) = version(r.versions);
+        for f in &r.formulas {
+            t.row(&[&r.hac.to_string(), first, last, f])?;
+        }
+    }
+    tables.push(t);
 
     // HCPCS Level II: CMS's quarterly workbook.
     let hcpcs_rel = hcpcs::read(&cms)?;
