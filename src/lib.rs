@@ -140,6 +140,7 @@ pub use validity::ValidityWindow;
 
 pub mod claim;
 pub mod cpt;
+pub mod drg;
 pub mod hcpcs;
 pub mod io;
 pub mod load;

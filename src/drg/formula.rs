@@ -1,0 +1,425 @@
+//! CMS's DRG formulas: boolean expressions over a claim's attributes.
+//!
+//! A formula is infix `&`, `|`, `~` and parentheses over operands. An operand
+//! names an attribute, optionally with the code it must be on: `PDX:ami` (the
+//! principal diagnosis), `SDX:ami` (a secondary diagnosis), `ONLY:incident`
+//! (every secondary diagnosis), `ANY:ami` or bare `ami` (any code, or a
+//! condition the grouper computes such as `ALIVE`); `MCC`, `CC` and `NONE`
+//! test the severity the formula's row computes.
+//!
+//! A claim's attributes live in a [`Mask`]: for each operand, whether the
+//! claim has it and in which MDCs it is suppressed (a procedure in a
+//! satisfied cluster is not seen by the cluster's MDCs).
+
+use std::collections::HashMap;
+
+use super::data::Severity;
+
+/// Interned attribute names.
+#[derive(Default)]
+pub(crate) struct Names {
+    ids: HashMap<Box<str>, u16>,
+    names: Vec<Box<str>>,
+}
+
+impl Names {
+    pub fn intern(&mut self, name: &str) -> u16 {
+        if let Some(&id) = self.ids.get(name) {
+            return id;
+        }
+        let id = u16::try_from(self.names.len()).expect("fewer than 65,536 attribute names");
+        self.names.push(name.into());
+        self.ids.insert(name.into(), id);
+        id
+    }
+
+    #[cfg(test)]
+    pub fn get(&self, name: &str) -> Option<u16> {
+        self.ids.get(name).copied()
+    }
+
+    pub fn name(&self, id: u16) -> &str {
+        &self.names[id as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+}
+
+/// Which codes an operand looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Scope {
+    /// Any code, or a computed condition (`ANY:` is the same).
+    Any = 0,
+    /// A secondary diagnosis.
+    Sdx = 1,
+    /// The principal diagnosis.
+    Pdx = 2,
+    /// Every secondary diagnosis.
+    Only = 3,
+    /// `ANY:` written out: the same attributes as [`Scope::Any`], but CMS's
+    /// marking does not take a code's use from it.
+    AnyWritten = 4,
+}
+
+impl Scope {
+    fn slot(self) -> usize {
+        match self {
+            Scope::AnyWritten => 0,
+            s => s as usize,
+        }
+    }
+}
+
+pub(crate) const SCOPES: usize = 4;
+
+/// One operand of a formula.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Operand {
+    Attr(Scope, u16),
+    /// `MCC`, `CC` or `NONE`: the row's severity.
+    Severity(Severity),
+    /// A prefix the grouper never sets: always false.
+    Never,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Node {
+    And(u32, u32),
+    Or(u32, u32),
+    Not(u32),
+    Atom(Operand),
+}
+
+/// A parsed formula.
+#[derive(Debug)]
+pub(crate) struct Expr {
+    nodes: Vec<Node>,
+    root: u32,
+}
+
+/// A claim's attributes: for each `(scope, attribute)`, present or not and
+/// the MDCs (bits) where it is suppressed. Reset in O(1) by a generation
+/// counter, so one mask serves every claim a thread groups.
+pub(crate) struct Mask {
+    stamp: Vec<u32>,
+    suppressed: Vec<u32>,
+    generation: u32,
+    names: usize,
+}
+
+impl Mask {
+    pub fn new(names: usize) -> Mask {
+        Mask {
+            stamp: vec![0; names * SCOPES],
+            suppressed: vec![0; names * SCOPES],
+            generation: 0,
+            names,
+        }
+    }
+
+    /// Forgets every attribute.
+    pub fn clear(&mut self) {
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.stamp.fill(0);
+            self.generation = 1;
+        }
+    }
+
+    /// Adds an attribute; a key added twice is suppressed only in the MDCs
+    /// where every addition was.
+    pub fn add(&mut self, scope: Scope, attr: u16, suppressed: u32) {
+        let i = scope.slot() * self.names + attr as usize;
+        if self.stamp[i] == self.generation {
+            self.suppressed[i] &= suppressed;
+        } else {
+            self.stamp[i] = self.generation;
+            self.suppressed[i] = suppressed;
+        }
+    }
+
+    fn visible(&self, scope: Scope, attr: u16, mdc: u8) -> bool {
+        let i = scope.slot() * self.names + attr as usize;
+        self.stamp[i] == self.generation && (mdc >= 32 || self.suppressed[i] & (1u32 << mdc) == 0)
+    }
+}
+
+/// What a formula is evaluated against.
+pub(crate) struct Env<'a> {
+    pub mask: &'a Mask,
+    pub mdc: u8,
+    pub severity: Severity,
+}
+
+impl Env<'_> {
+    fn atom(&self, op: Operand) -> bool {
+        match op {
+            Operand::Attr(scope, attr) => self.mask.visible(scope, attr, self.mdc),
+            Operand::Severity(s) => s == self.severity,
+            Operand::Never => false,
+        }
+    }
+}
+
+impl Expr {
+    /// Parses a formula, interning its attribute names.
+    pub fn parse(text: &str, names: &mut Names) -> Result<Expr, String> {
+        let mut p = Parser {
+            tokens: tokenize(text),
+            pos: 0,
+            nodes: Vec::new(),
+            names,
+        };
+        if p.tokens.is_empty() {
+            return Err("empty formula".into());
+        }
+        let root = p.or()?;
+        if p.pos != p.tokens.len() {
+            return Err(format!("unexpected {:?}", p.tokens[p.pos]));
+        }
+        Ok(Expr {
+            nodes: p.nodes,
+            root,
+        })
+    }
+
+    pub fn eval(&self, env: &Env<'_>) -> bool {
+        self.eval_node(self.root, env)
+    }
+
+    fn eval_node(&self, n: u32, env: &Env<'_>) -> bool {
+        match self.nodes[n as usize] {
+            Node::And(a, b) => self.eval_node(a, env) && self.eval_node(b, env),
+            Node::Or(a, b) => self.eval_node(a, env) || self.eval_node(b, env),
+            Node::Not(a) => !self.eval_node(a, env),
+            Node::Atom(op) => env.atom(op),
+        }
+    }
+
+    /// The operands that make a true formula true, in formula order: both
+    /// sides of a true `&`, each true side of an `|`; nothing under `~`.
+    /// Empty when the formula is false.
+    pub fn matched(&self, env: &Env<'_>, out: &mut Vec<Operand>) {
+        out.clear();
+        self.collect(self.root, env, out);
+    }
+
+    fn collect(&self, n: u32, env: &Env<'_>, out: &mut Vec<Operand>) -> bool {
+        if !self.eval_node(n, env) {
+            return false;
+        }
+        match self.nodes[n as usize] {
+            Node::And(a, b) | Node::Or(a, b) => {
+                self.collect(a, env, out);
+                self.collect(b, env, out);
+            }
+            Node::Not(_) => {}
+            Node::Atom(op) => {
+                if !out.contains(&op) {
+                    out.push(op);
+                }
+            }
+        }
+        true
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Token<'a> {
+    Open,
+    Close,
+    And,
+    Or,
+    Not,
+    Atom(&'a str),
+}
+
+fn tokenize(text: &str) -> Vec<Token<'_>> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let t = match bytes[i] {
+            b' ' | b'\t' | b'\r' | b'\n' => {
+                i += 1;
+                continue;
+            }
+            b'(' => Token::Open,
+            b')' => Token::Close,
+            b'&' => Token::And,
+            b'|' => Token::Or,
+            b'~' => Token::Not,
+            _ => {
+                let start = i;
+                while i < bytes.len() && !b" \t\r\n()&|~".contains(&bytes[i]) {
+                    i += 1;
+                }
+                out.push(Token::Atom(&text[start..i]));
+                continue;
+            }
+        };
+        out.push(t);
+        i += 1;
+    }
+    out
+}
+
+struct Parser<'t, 'n> {
+    tokens: Vec<Token<'t>>,
+    pos: usize,
+    nodes: Vec<Node>,
+    names: &'n mut Names,
+}
+
+impl Parser<'_, '_> {
+    fn push(&mut self, n: Node) -> u32 {
+        self.nodes.push(n);
+        (self.nodes.len() - 1) as u32
+    }
+
+    fn or(&mut self) -> Result<u32, String> {
+        let mut left = self.and()?;
+        while self.tokens.get(self.pos) == Some(&Token::Or) {
+            self.pos += 1;
+            let right = self.and()?;
+            left = self.push(Node::Or(left, right));
+        }
+        Ok(left)
+    }
+
+    fn and(&mut self) -> Result<u32, String> {
+        let mut left = self.factor()?;
+        while self.tokens.get(self.pos) == Some(&Token::And) {
+            self.pos += 1;
+            let right = self.factor()?;
+            left = self.push(Node::And(left, right));
+        }
+        Ok(left)
+    }
+
+    fn factor(&mut self) -> Result<u32, String> {
+        let t = self
+            .tokens
+            .get(self.pos)
+            .cloned()
+            .ok_or("formula ends early")?;
+        self.pos += 1;
+        match t {
+            Token::Atom(a) => {
+                let op = self.operand(a);
+                Ok(self.push(Node::Atom(op)))
+            }
+            Token::Open => {
+                let e = self.or()?;
+                if self.tokens.get(self.pos) != Some(&Token::Close) {
+                    return Err("missing ')'".into());
+                }
+                self.pos += 1;
+                Ok(e)
+            }
+            Token::Not => {
+                let e = self.factor()?;
+                Ok(self.push(Node::Not(e)))
+            }
+            other => Err(format!("unexpected {other:?}")),
+        }
+    }
+
+    fn operand(&mut self, atom: &str) -> Operand {
+        let (scope, name) = match atom.split_once(':') {
+            None => match atom {
+                "MCC" => return Operand::Severity(Severity::Mcc),
+                "CC" => return Operand::Severity(Severity::Cc),
+                "NONE" => return Operand::Severity(Severity::None),
+                _ => (Scope::Any, atom),
+            },
+            Some(("ANY", n)) => (Scope::AnyWritten, n),
+            Some(("SDX", n)) => (Scope::Sdx, n),
+            Some(("PDX", n)) => (Scope::Pdx, n),
+            Some(("ONLY", n)) => (Scope::Only, n),
+            Some(_) => return Operand::Never,
+        };
+        Operand::Attr(scope, self.names.intern(name))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn setup(text: &str) -> (Names, Expr) {
+        let mut names = Names::default();
+        let e = Expr::parse(text, &mut names).unwrap();
+        (names, e)
+    }
+
+    #[test]
+    fn precedence_and_scopes() {
+        let (names, e) = setup("PDX:ami | SDX:x & ~y");
+        let mut mask = Mask::new(names.len());
+        mask.clear();
+        let env = |m: &Mask| {
+            e.eval(&Env {
+                mask: m,
+                mdc: 5,
+                severity: Severity::None,
+            })
+        };
+        assert!(!env(&mask));
+        mask.add(Scope::Sdx, names.get("x").unwrap(), 0);
+        assert!(env(&mask));
+        mask.add(Scope::Any, names.get("y").unwrap(), 0);
+        assert!(!env(&mask));
+        mask.add(Scope::Pdx, names.get("ami").unwrap(), 0);
+        assert!(env(&mask));
+    }
+
+    #[test]
+    fn suppression_is_per_mdc() {
+        let (names, e) = setup("d468");
+        let mut mask = Mask::new(names.len());
+        mask.clear();
+        mask.add(Scope::Any, names.get("d468").unwrap(), 1 << 8);
+        let at = |mdc| {
+            e.eval(&Env {
+                mask: &mask,
+                mdc,
+                severity: Severity::None,
+            })
+        };
+        assert!(at(5));
+        assert!(!at(8));
+    }
+
+    #[test]
+    fn matched_operands_skip_negations() {
+        let (names, e) = setup("(a | b) & ~c & MCC");
+        let mut mask = Mask::new(names.len());
+        mask.clear();
+        mask.add(Scope::Any, names.get("b").unwrap(), 0);
+        let env = Env {
+            mask: &mask,
+            mdc: 1,
+            severity: Severity::Mcc,
+        };
+        let mut out = Vec::new();
+        e.matched(&env, &mut out);
+        assert_eq!(
+            out,
+            vec![
+                Operand::Attr(Scope::Any, names.get("b").unwrap()),
+                Operand::Severity(Severity::Mcc)
+            ]
+        );
+    }
+
+    #[test]
+    fn malformed_formulas_are_errors() {
+        let mut names = Names::default();
+        assert!(Expr::parse("", &mut names).is_err());
+        assert!(Expr::parse("(a & b", &mut names).is_err());
+        assert!(Expr::parse("a b", &mut names).is_err());
+    }
+}
