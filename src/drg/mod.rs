@@ -35,6 +35,7 @@
 mod data;
 mod engine;
 mod formula;
+mod json;
 mod version;
 
 use std::fmt;

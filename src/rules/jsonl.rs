@@ -151,7 +151,7 @@ pub(crate) fn push_usize(out: &mut String, n: usize) {
     crate::text::push_ascii(out, &digits[i..]);
 }
 
-fn push_opt_str(out: &mut String, s: Option<&str>) {
+pub(crate) fn push_opt_str(out: &mut String, s: Option<&str>) {
     match s {
         Some(s) => push_json_str(out, s),
         None => out.push_str("null"),
@@ -168,7 +168,7 @@ fn push_opt_str(out: &mut String, s: Option<&str>) {
 /// much as the scan (BENCHMARKS.md). A string with something to escape
 /// goes to [`push_json_str_escaped`].
 #[inline(always)]
-fn push_json_str(out: &mut String, s: &str) {
+pub(crate) fn push_json_str(out: &mut String, s: &str) {
     match next_json_special(s.as_bytes(), 0) {
         None => {
             out.reserve(s.len() + 2);
