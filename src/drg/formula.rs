@@ -92,11 +92,30 @@ enum Node {
     Atom(Operand),
 }
 
-/// A parsed formula.
+/// A parsed formula: its tree (for the operands that made it true) and
+/// the same compiled to straight-line code with jumps (for evaluation, which
+/// every claim does for dozens of rows).
 #[derive(Debug)]
 pub(crate) struct Expr {
     nodes: Vec<Node>,
     root: u32,
+    code: Vec<Op>,
+}
+
+/// One instruction of a compiled formula; the value is one boolean register.
+#[derive(Debug, Clone, Copy)]
+enum Op {
+    /// Load whether the attribute at this mask slot is there (and not suppressed).
+    Attr(u32),
+    /// Load whether the row's severity is this one.
+    Severity(Severity),
+    /// Load false.
+    False,
+    Not,
+    /// Jump to the instruction if the value is false (an `&` already false).
+    JumpIfFalse(u32),
+    /// Jump to the instruction if the value is true (an `|` already true).
+    JumpIfTrue(u32),
 }
 
 /// A claim's attributes: for each `(scope, attribute)`, present or not and
@@ -141,7 +160,11 @@ impl Mask {
     }
 
     fn visible(&self, scope: Scope, attr: u16, mdc: u8) -> bool {
-        let i = scope.slot() * self.names + attr as usize;
+        self.visible_at(scope.slot() * self.names + attr as usize, mdc)
+    }
+
+    #[inline]
+    fn visible_at(&self, i: usize, mdc: u8) -> bool {
         self.stamp[i] == self.generation && (mdc >= 32 || self.suppressed[i] & (1u32 << mdc) == 0)
     }
 }
@@ -179,14 +202,78 @@ impl Expr {
         if p.pos != p.tokens.len() {
             return Err(format!("unexpected {:?}", p.tokens[p.pos]));
         }
-        Ok(Expr {
+        let names = p.names.len();
+        let mut e = Expr {
             nodes: p.nodes,
             root,
-        })
+            code: Vec::new(),
+        };
+        let mut code = Vec::new();
+        e.compile(root, names, &mut code);
+        e.code = code;
+        Ok(e)
+    }
+
+    /// The mask slots assume the names interned so far: compile again (see
+    /// [`Expr::relink`]) if more are interned later.
+    fn compile(&self, n: u32, names: usize, code: &mut Vec<Op>) {
+        match self.nodes[n as usize] {
+            Node::And(a, b) | Node::Or(a, b) => {
+                let and = matches!(self.nodes[n as usize], Node::And(..));
+                self.compile(a, names, code);
+                let jump = code.len();
+                code.push(Op::False);
+                self.compile(b, names, code);
+                let end = code.len() as u32;
+                code[jump] = if and {
+                    Op::JumpIfFalse(end)
+                } else {
+                    Op::JumpIfTrue(end)
+                };
+            }
+            Node::Not(a) => {
+                self.compile(a, names, code);
+                code.push(Op::Not);
+            }
+            Node::Atom(Operand::Attr(scope, attr)) => {
+                code.push(Op::Attr((scope.slot() * names + attr as usize) as u32));
+            }
+            Node::Atom(Operand::Severity(s)) => code.push(Op::Severity(s)),
+            Node::Atom(Operand::Never) => code.push(Op::False),
+        }
+    }
+
+    /// Compiles again for the final number of interned names (the mask's
+    /// layout depends on it).
+    pub fn relink(&mut self, names: usize) {
+        let mut code = Vec::new();
+        self.compile(self.root, names, &mut code);
+        self.code = code;
     }
 
     pub fn eval(&self, env: &Env<'_>) -> bool {
-        self.eval_node(self.root, env)
+        let mut value = false;
+        let mut pc = 0;
+        while let Some(&op) = self.code.get(pc) {
+            pc += 1;
+            match op {
+                Op::Attr(i) => value = env.mask.visible_at(i as usize, env.mdc),
+                Op::Severity(s) => value = s == env.severity,
+                Op::False => value = false,
+                Op::Not => value = !value,
+                Op::JumpIfFalse(to) => {
+                    if !value {
+                        pc = to as usize;
+                    }
+                }
+                Op::JumpIfTrue(to) => {
+                    if value {
+                        pc = to as usize;
+                    }
+                }
+            }
+        }
+        value
     }
 
     fn eval_node(&self, n: u32, env: &Env<'_>) -> bool {

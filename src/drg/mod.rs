@@ -586,6 +586,11 @@ fn loaded() -> &'static Loaded {
     LOADED.get_or_init(|| {
         let mut tables = data::Tables::load();
         let builtins = engine::Builtins::new(&mut tables);
+        // Every name is interned now: lay the formulas out for the mask.
+        let names = tables.names.len();
+        for e in &mut tables.exprs {
+            e.relink(names);
+        }
         Loaded { tables, builtins }
     })
 }
