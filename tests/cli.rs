@@ -253,6 +253,7 @@ fn help_on_every_subcommand() {
         "export",
         "releases",
         "check",
+        "group",
         "rules",
         "completions",
     ] {

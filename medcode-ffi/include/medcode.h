@@ -218,6 +218,54 @@ char *medcode_check_jsonl(const medcode_engine *engine, const char *buf, size_t 
 char *medcode_check_jsonl_parallel(const medcode_engine *engine, const char *buf, size_t len,
                                    size_t jobs);
 
+/*
+ * MS-DRG grouping (CMS's grouper, versions 40.0 ... 44.0). No handle: the
+ * grouper's tables are read once per process, on first use. Thread-safe.
+ */
+#define MEDCODE_ERR_CLAIM -12   /* the claim cannot be grouped: not a claim, not inpatient, no MS-DRG version */
+#define MEDCODE_ERR_OPTIONS -13 /* bad grouping options JSON (unknown key or value) */
+
+/*
+ * Groups one inpatient claim (a JSON object, "type": "institutional"; see
+ * medcode::claim::Claim / the README) and returns its MS-DRG grouping as one
+ * JSON object -- the object `medcode group` writes, without "line":
+ * {"claim_id", "version", "initial_drg", ..., "final_drg", "final_mdc",
+ * "final_severity", "final_type", "final_return_code", "final_drg_title",
+ * "final_mdc_title", "return_code", "hac_status", "hac_categories", "admit_dx",
+ * "principal", "secondary": [...], "procedures": [...]} -- a string the
+ * caller frees with medcode_string_free.
+ *
+ *   options_json  NULL or "" for the defaults (the version in force on the
+ *                 discharge date, a hospital not exempt from POA reporting,
+ *                 the clinical tie-breaker), else a JSON object, every key
+ *                 optional: {"version": "43.1" (or "v43.1", "431"),
+ *                 "hospital": "exempt" | "not-exempt" | "unknown",
+ *                 "tie_breaker": "clinical" | "alphabetical"}.
+ *
+ * A claim CMS's grouper cannot group (an invalid principal diagnosis, ...)
+ * is grouped: DRG 999 or 998 and its "return_code". NULL on error, the
+ * message in medcode_last_error(): MEDCODE_ERR_CLAIM (text that is not a
+ * claim, an outpatient or professional claim, no discharge date and no
+ * version named, a discharge before 2022-10-01), MEDCODE_ERR_OPTIONS,
+ * MEDCODE_ERR_NULL (claim_json NULL), MEDCODE_ERR_UTF8, MEDCODE_ERR_TOO_LONG
+ * (a claim over MEDCODE_MAX_CLAIM_LEN, options over MEDCODE_MAX_INPUT_LEN),
+ * MEDCODE_ERR_PANIC.
+ */
+char *medcode_group_json(const char *claim_json, const char *options_json);
+
+/*
+ * Groups a JSON Lines text (NUL-terminated, at most MEDCODE_MAX_BATCH_LEN
+ * bytes; one claim per line, "\n" or "\r\n"; a final line end does not
+ * start another line). Returns exactly one output line per input line, in
+ * order, joined by "\n": the grouping with its "line" (counted from 1), or
+ * {"claim_id": ..., "line": N, "error": "..."} for a line that cannot be
+ * grouped (the cases medcode_group_json fails with MEDCODE_ERR_CLAIM) -- as
+ * `medcode group` writes them. A string to free with medcode_string_free.
+ * options_json as for medcode_group_json. NULL on error (MEDCODE_ERR_NULL,
+ * MEDCODE_ERR_UTF8, MEDCODE_ERR_TOO_LONG, MEDCODE_ERR_OPTIONS, MEDCODE_ERR_PANIC).
+ */
+char *medcode_group_jsonl(const char *jsonl, const char *options_json);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

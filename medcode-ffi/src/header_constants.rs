@@ -17,7 +17,7 @@ fn header_constants_match_the_rust_ones() {
             .unwrap_or_else(|| panic!("{name} not defined in the header"));
         line.split_whitespace().nth(2).unwrap().parse().unwrap()
     };
-    let expected: [(&str, i64); 16] = [
+    let expected: [(&str, i64); 18] = [
         ("MEDCODE_VALID", MEDCODE_VALID.into()),
         ("MEDCODE_NOT_VALID", MEDCODE_NOT_VALID.into()),
         ("MEDCODE_ERR_NULL", MEDCODE_ERR_NULL.into()),
@@ -34,6 +34,8 @@ fn header_constants_match_the_rust_ones() {
         ("MEDCODE_ERR_KIND", MEDCODE_ERR_KIND.into()),
         ("MEDCODE_MAX_CLAIM_LEN", MEDCODE_MAX_CLAIM_LEN as i64),
         ("MEDCODE_MAX_BATCH_LEN", MEDCODE_MAX_BATCH_LEN as i64),
+        ("MEDCODE_ERR_CLAIM", MEDCODE_ERR_CLAIM.into()),
+        ("MEDCODE_ERR_OPTIONS", MEDCODE_ERR_OPTIONS.into()),
     ];
     for (name, value) in expected {
         assert_eq!(defined(name), value, "{name}");

@@ -31,9 +31,21 @@
 //! building, then [`medcode_check_json`] / [`medcode_check_jsonl`] from any
 //! number of threads at once (the engine is immutable and `Sync`), and
 //! [`medcode_engine_free`] at the end.
+//!
+//! # MS-DRG grouping
+//!
+//! [`medcode_group_json`] groups one inpatient claim (the same claim JSON)
+//! and returns the grouping as one JSON object (`medcode::drg::Grouping::to_json`,
+//! the object `medcode group` writes); [`medcode_group_jsonl`] groups a
+//! JSON Lines text, one output line per input line, a line that cannot be
+//! grouped answered with `{"claim_id", "line", "error"}`. No handle: the
+//! grouper's tables are read once per process, on first use. Options are
+//! JSON, `{"version": "43.1", "hospital": "exempt", "tie_breaker":
+//! "alphabetical"}`, every key optional, NULL for the defaults.
 
 #![warn(missing_docs)]
 
+use medcode_core::drg::{GroupOptions, Grouper};
 use medcode_core::icd10cm::IcdCm;
 use medcode_core::icd10pcs::IcdPcs;
 use medcode_core::lookup::{self, LookupAnswer, System};
@@ -73,6 +85,13 @@ pub const MEDCODE_ERR_INTERNAL: c_int = -9;
 pub const MEDCODE_ERR_CONFIG: c_int = -10;
 /// The table kind is not one of `ncci-ptp`, `mue`, `addon`, `hcpcs`.
 pub const MEDCODE_ERR_KIND: c_int = -11;
+
+/// The claim cannot be grouped: not a claim, not an inpatient
+/// (institutional) claim, or no MS-DRG version groups it
+/// ([`medcode_group_json`]; the message says which).
+pub const MEDCODE_ERR_CLAIM: c_int = -12;
+/// The grouping options JSON is not valid options (an unknown key or value).
+pub const MEDCODE_ERR_OPTIONS: c_int = -13;
 
 /// The longest claim JSON [`medcode_check_json`] accepts, in bytes (1 MiB).
 pub const MEDCODE_MAX_CLAIM_LEN: usize = 1 << 20;
@@ -772,6 +791,111 @@ pub unsafe extern "C" fn medcode_check_jsonl_parallel(
     guarded(AssertUnwindSafe(body)).unwrap_or(std::ptr::null_mut())
 }
 
+// ---------------------------------------------------------------------------
+// MS-DRG grouping.
+
+/// The grouping options from `options_json` (NULL or `""`: the defaults).
+///
+/// # Safety
+/// `options_json` must be NULL or a NUL-terminated string unchanged during the call.
+unsafe fn group_options(options_json: *const c_char) -> Result<GroupOptions, Failure> {
+    // SAFETY: the caller's contract is `c_str`'s.
+    let json = unsafe { c_str_up_to(options_json, "options_json", MEDCODE_MAX_INPUT_LEN)? };
+    match json {
+        None => Ok(GroupOptions::default()),
+        Some(j) => GroupOptions::from_json(j)
+            .map_err(|e| Failure::new(MEDCODE_ERR_OPTIONS, format!("options_json: {e}"))),
+    }
+}
+
+/// Groups one inpatient claim (JSON, the `medcode::claim::Claim` contract,
+/// `"type": "institutional"`) to its MS-DRG and returns the grouping as one
+/// JSON object, the one `medcode group` writes without `line`: `claim_id`,
+/// `version`, the initial and final DRG with MDC, severity, type, return
+/// code and titles, `hac_status`, and each code's use. Free it with
+/// [`medcode_string_free`].
+///
+/// `options_json`: NULL or `""` for the defaults (the version in force on
+/// the discharge date, a hospital not exempt from POA reporting, the
+/// clinical tie-breaker), else `{"version": "43.1", "hospital":
+/// "exempt" | "not-exempt" | "unknown", "tie_breaker": "clinical" |
+/// "alphabetical"}`, every key optional.
+///
+/// A claim CMS's grouper cannot group (an invalid principal diagnosis, …)
+/// is grouped: its return code says why. NULL on error, the message in
+/// `medcode_last_error`: `MEDCODE_ERR_CLAIM` for text that is not a claim,
+/// an outpatient or professional claim, or a claim no version groups (no
+/// discharge date and no version named, or discharged before 2022-10-01);
+/// `MEDCODE_ERR_OPTIONS`; `MEDCODE_ERR_NULL`, `MEDCODE_ERR_UTF8`,
+/// `MEDCODE_ERR_TOO_LONG` (a claim over `MEDCODE_MAX_CLAIM_LEN`, options
+/// over `MEDCODE_MAX_INPUT_LEN`). Thread-safe.
+///
+/// # Safety
+/// `claim_json` and `options_json` must each be NULL or a NUL-terminated
+/// string unchanged during the call.
+#[no_mangle]
+pub unsafe extern "C" fn medcode_group_json(
+    claim_json: *const c_char,
+    options_json: *const c_char,
+) -> *mut c_char {
+    let body = || -> Result<*mut c_char, Failure> {
+        // SAFETY: the caller's contracts, passed on.
+        let (claim, options) = unsafe {
+            (
+                c_str_up_to(claim_json, "claim_json", MEDCODE_MAX_CLAIM_LEN)?,
+                group_options(options_json)?,
+            )
+        };
+        let claim = claim.ok_or_else(|| Failure::new(MEDCODE_ERR_NULL, "claim_json is NULL"))?;
+        let grouped = Grouper::new()
+            .group_json(claim, &options)
+            .map_err(|e| Failure::new(MEDCODE_ERR_CLAIM, e.to_string()))?;
+        let mut answer = answer_buffer();
+        grouped
+            .grouping
+            .write_json(grouped.claim_id.as_deref(), None, &mut answer);
+        // The grouping writer escapes every control character, as the
+        // findings writer does: no NUL in it.
+        Ok(findings_into_c_buffer(answer))
+    };
+    guarded(AssertUnwindSafe(body)).unwrap_or(std::ptr::null_mut())
+}
+
+/// Groups a JSON Lines text (NUL-terminated; one claim a line, `\n` or
+/// `\r\n`; a final line end does not start another line): exactly one
+/// output line per input line, in order, joined by `\n`: the grouping with
+/// its `line` (counted from 1), or `{"claim_id": …, "line": N, "error":
+/// "…"}` for a line that cannot be grouped (the cases
+/// [`medcode_group_json`] fails with `MEDCODE_ERR_CLAIM`), as `medcode
+/// group` writes them. Free the result with [`medcode_string_free`].
+/// `options_json` as for [`medcode_group_json`]. NULL on error
+/// (`MEDCODE_ERR_NULL`, `MEDCODE_ERR_UTF8`, `MEDCODE_ERR_TOO_LONG` past
+/// `MEDCODE_MAX_BATCH_LEN`, `MEDCODE_ERR_OPTIONS`). Thread-safe.
+///
+/// # Safety
+/// `jsonl` and `options_json` must each be NULL or a NUL-terminated string
+/// unchanged during the call.
+#[no_mangle]
+pub unsafe extern "C" fn medcode_group_jsonl(
+    jsonl: *const c_char,
+    options_json: *const c_char,
+) -> *mut c_char {
+    let body = || -> Result<*mut c_char, Failure> {
+        // SAFETY: the caller's contracts, passed on.
+        let (text, options) = unsafe {
+            (
+                c_str_up_to(jsonl, "jsonl", MEDCODE_MAX_BATCH_LEN)?,
+                group_options(options_json)?,
+            )
+        };
+        let text = text.ok_or_else(|| Failure::new(MEDCODE_ERR_NULL, "jsonl is NULL"))?;
+        let mut answer = answer_buffer();
+        Grouper::new().group_jsonl(text, 1, &options, &mut answer);
+        Ok(findings_into_c_buffer(answer))
+    };
+    guarded(AssertUnwindSafe(body)).unwrap_or(std::ptr::null_mut())
+}
+
 #[cfg(test)]
 mod header_constants;
 #[cfg(test)]
@@ -980,5 +1104,104 @@ mod tests {
         assert_eq!(text.lines().count(), 3);
         // SAFETY: freed exactly once.
         unsafe { medcode_engine_free(engine) };
+    }
+
+    /// Calls a grouping function with two optional strings and reads its answer.
+    fn grouped(
+        f: unsafe extern "C" fn(*const c_char, *const c_char) -> *mut c_char,
+        input: Option<&[u8]>,
+        options: Option<&str>,
+    ) -> Option<String> {
+        let input = input.map(|b| CString::new(b).unwrap());
+        let options = options.map(cs);
+        let p = |s: &Option<CString>| s.as_ref().map_or(std::ptr::null(), |s| s.as_ptr());
+        // SAFETY: each pointer is NULL or a live C string.
+        let out = unsafe { f(p(&input), p(&options)) };
+        if out.is_null() {
+            return None;
+        }
+        // SAFETY: a live string from the library, read, then freed once.
+        let s = unsafe { CStr::from_ptr(out) }.to_str().unwrap().to_owned();
+        unsafe { medcode_string_free(out) };
+        Some(s)
+    }
+
+    #[test]
+    fn group_json_answers_the_cli_object_or_a_documented_error() {
+        let claim = br#"{"id":"IP1","type":"institutional","discharge_date":"2026-05-02","discharge_status":"01","diagnoses":[{"code":"I50.23","poa":"Y"},{"code":"N18.4","poa":"Y"}]}"#;
+        let out = grouped(medcode_group_json, Some(claim), None).unwrap();
+        assert!(
+            out.starts_with(r#"{"claim_id":"IP1","version":"43.1","#),
+            "{out}"
+        );
+        assert!(out.contains(r#""final_drg":292,"#), "{out}");
+        assert_eq!(last_error(), None);
+        let expected = medcode_core::drg::Grouper::new()
+            .group_json(
+                std::str::from_utf8(claim).unwrap(),
+                &GroupOptions::default(),
+            )
+            .unwrap()
+            .to_json(None);
+        assert_eq!(out, expected);
+        let out = grouped(medcode_group_json, Some(claim), Some(r#"{"version": 420}"#)).unwrap();
+        assert!(out.contains(r#""version":"42.0""#));
+        let cases: [(&[u8], Option<&str>, c_int, &str); 6] = [
+            (
+                br#"{"type":"professional"}"#,
+                None,
+                MEDCODE_ERR_CLAIM,
+                "not institutional",
+            ),
+            (b"{not json", None, MEDCODE_ERR_CLAIM, "not valid JSON"),
+            (
+                br#"{"id":"N","type":"institutional"}"#,
+                None,
+                MEDCODE_ERR_CLAIM,
+                "no discharge date",
+            ),
+            (
+                claim,
+                Some(r#"{"hospital":"maybe"}"#),
+                MEDCODE_ERR_OPTIONS,
+                "hospital",
+            ),
+            (
+                claim,
+                Some(r#"{"versoin":"43.1"}"#),
+                MEDCODE_ERR_OPTIONS,
+                "unknown option",
+            ),
+            (b"{\"id\":\"\xff\"}", None, MEDCODE_ERR_UTF8, "UTF-8"),
+        ];
+        for (input, options, code, words) in cases {
+            assert_eq!(grouped(medcode_group_json, Some(input), options), None);
+            assert_eq!(medcode_last_error_code(), code, "{input:?}");
+            let message = last_error().unwrap();
+            assert!(message.contains(words), "{message}");
+        }
+        assert_eq!(grouped(medcode_group_json, None, None), None);
+        assert_eq!(medcode_last_error_code(), MEDCODE_ERR_NULL);
+    }
+
+    #[test]
+    fn group_jsonl_answers_every_line() {
+        let text = b"{\"id\":\"A\",\"type\":\"institutional\",\"discharge_date\":\"2026-05-02\",\"diagnoses\":[{\"code\":\"I21.4\",\"poa\":\"Y\"}]}\r\n\n{\"id\":\"P\",\"type\":\"professional\"}\n";
+        let out = grouped(medcode_group_jsonl, Some(text), Some("")).unwrap();
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 3, "{out}");
+        assert!(lines[0].starts_with(r#"{"claim_id":"A","line":1,"version":"43.1","#));
+        assert_eq!(
+            lines[1],
+            r#"{"claim_id":null,"line":2,"error":"empty line: expected one claim as a JSON object"}"#
+        );
+        assert!(lines[2]
+            .starts_with(r#"{"claim_id":"P","line":3,"error":"claim type \"professional\""#));
+        assert_eq!(
+            grouped(medcode_group_jsonl, Some(b""), None).as_deref(),
+            Some("")
+        );
+        assert_eq!(grouped(medcode_group_jsonl, Some(text), Some("[]")), None);
+        assert_eq!(medcode_last_error_code(), MEDCODE_ERR_OPTIONS);
     }
 }

@@ -17,7 +17,8 @@ columns) runs in Rust without the GIL.
   ``codes``, vectorised over str, list, tuple, NumPy, pandas, Polars and Arrow.
 - :func:`lookup`: everything about one code, as the CLI's ``lookup --json``.
 - :class:`Engine`: the claims rules engine (``check``, ``check_many``,
-  ``check_file``, ``check_arrow``).
+  ``check_file``, ``check_arrow``) and the MS-DRG grouper (``group``,
+  ``group_file``, ``group_arrow``).
 - :mod:`medcode.spark`: the engine and the code checks on Spark DataFrames.
 """
 
@@ -43,6 +44,8 @@ from ._errors import (
     ConfigError,
     DateError,
     ErrorCode,
+    GroupError,
+    GroupOptionsError,
     MedcodeError,
     UnknownSystemError,
     _claim_error,
@@ -62,6 +65,9 @@ __all__ = [
     "Engine",
     "ErrorCode",
     "Finding",
+    "GroupError",
+    "GroupOptionsError",
+    "Grouping",
     "LookupAnswer",
     "LookupReport",
     "MAX_BATCH_LEN",
@@ -225,6 +231,45 @@ class Report(TypedDict, total=False):
 Claim = Union[Dict[str, Any], str]
 
 
+class Grouping(TypedDict, total=False):
+    """An inpatient claim's MS-DRG grouping: the JSON object ``medcode group``
+    writes (``line``: the 1-based input line, from ``group_file``). A line
+    ``group_file`` cannot group holds ``claim_id``, ``line`` and ``error``
+    instead. The keys not listed here (``initial_mdc``, ``initial_severity``,
+    ``final_base_drg``, ``final_mdc_title``, ``admit_dx``, …) are there too:
+    see the README."""
+
+    claim_id: Optional[str]
+    line: int
+    version: str
+    initial_drg: int
+    final_drg: int
+    final_mdc: int
+    final_severity: str
+    final_type: str
+    final_drg_title: Optional[str]
+    return_code: str
+    hac_status: str
+    hac_categories: int
+    principal: Optional[Dict[str, Any]]
+    secondary: List[Dict[str, Any]]
+    procedures: List[Dict[str, Any]]
+    error: str
+
+
+MsdrgVersion = Union[str, int, float]
+Hospital = Literal["exempt", "not-exempt", "unknown"]
+TieBreaker = Literal["clinical", "alphabetical"]
+
+
+def _version_arg(version: Optional[MsdrgVersion]) -> Optional[str]:
+    if version is None or isinstance(version, str):
+        return version
+    if isinstance(version, (int, float)) and not isinstance(version, bool):
+        return str(version)
+    raise TypeError(f"version must be a str such as \"43.1\", not {type(version).__name__}")
+
+
 def _claim_text(claim: Claim) -> str:
     if isinstance(claim, str):
         return claim
@@ -337,6 +382,97 @@ class Engine:
             return self._native.check_arrow(data, claim_col)
         except _native.NativeError as e:
             raise _claim_error(e) from None
+
+    def group(
+        self,
+        claim: Claim,
+        *,
+        version: Optional[MsdrgVersion] = None,
+        hospital: Optional[Hospital] = None,
+        tie_breaker: Optional[TieBreaker] = None,
+    ) -> Grouping:
+        """Groups one inpatient claim (a dict, or its JSON text;
+        ``"type": "institutional"``) to its MS-DRG, as CMS's grouper does,
+        and returns the grouping: the object ``medcode group`` writes.
+
+        >>> g = Engine().group({"id": "IP1", "type": "institutional",
+        ...     "discharge_date": "2026-05-02", "discharge_status": "01",
+        ...     "diagnoses": [{"code": "I50.23", "poa": "Y"}, {"code": "N18.4", "poa": "Y"}]})
+        >>> g["version"], g["final_drg"], g["final_drg_title"]
+        ('43.1', 292, 'Heart Failure and Shock with CC')
+
+        ``version`` (``"43.1"``, ``"v43.1"``, ``431``): group with that
+        version instead of the one in force on the discharge date;
+        ``hospital``: ``"not-exempt"`` (the default: HACs apply),
+        ``"exempt"`` or ``"unknown"``; ``tie_breaker``: ``"clinical"`` (the
+        default) or ``"alphabetical"``. A claim CMS's grouper cannot group
+        (an invalid principal diagnosis) is grouped to DRG 999 with its
+        ``return_code``. Raises ``GroupError`` for a claim that cannot be
+        grouped at all (not a claim, an outpatient or professional claim,
+        no discharge date and no ``version``, a discharge before
+        2022-10-01), ``GroupOptionsError`` for a bad option, ``ClaimError``
+        / ``ClaimTooLongError`` as ``check`` does.
+        """
+        try:
+            text = self._native.group(
+                _claim_text(claim), _version_arg(version), hospital, tie_breaker
+            )
+        except _native.NativeError as e:
+            raise _claim_error(e) from None
+        return json.loads(text)  # type: ignore[no-any-return]
+
+    def group_file(
+        self,
+        path: Union[str, "os.PathLike[str]"],
+        *,
+        version: Optional[MsdrgVersion] = None,
+        hospital: Optional[Hospital] = None,
+        tie_breaker: Optional[TieBreaker] = None,
+    ) -> Iterator[Grouping]:
+        """Groups a JSON Lines file (one claim a line), streaming: an
+        iterator of groupings, one per input line, ``line`` 1, 2, … exactly
+        as ``medcode group FILE`` writes them. A line that cannot be grouped
+        is ``{"claim_id", "line", "error"}`` in its place (never raised).
+        The file is read and grouped in blocks of lines without the GIL.
+        Options as for :meth:`group`.
+        """
+        try:
+            lines = self._native.group_file(
+                os.fspath(path), _version_arg(version), hospital, tie_breaker
+            )
+        except _native.NativeError as e:
+            raise _claim_error(e) from None
+        return (json.loads(line) for line in lines)
+
+    def group_arrow(
+        self,
+        data: Any,
+        claim_col: str = "claim",
+        *,
+        version: Optional[MsdrgVersion] = None,
+        hospital: Optional[Hospital] = None,
+        tie_breaker: Optional[TieBreaker] = None,
+    ) -> Any:
+        """Groups the claims in an Arrow column (as :meth:`check_arrow` reads
+        them): the same rows and columns plus ``grouping``, a struct of
+        ``version``, ``initial_drg``, ``final_drg``, ``final_mdc``,
+        ``final_severity``, ``final_type``, ``return_code``,
+        ``final_drg_title``, ``hac_status``, ``hac_categories``, ``error``
+        (set, and the rest null, where the claim cannot be grouped) and
+        ``json`` (the whole grouping, as :meth:`group` answers it); null
+        where the claim is null. Options as for :meth:`group`.
+        """
+        try:
+            return self._native.group_arrow(
+                data, claim_col, _version_arg(version), hospital, tie_breaker
+            )
+        except _native.NativeError as e:
+            raise _claim_error(e) from None
+
+    @staticmethod
+    def grouping_field() -> Any:
+        """The ``grouping`` column's Arrow field (a ``pyarrow.Field``)."""
+        return _native.NativeEngine.grouping_field()
 
     @staticmethod
     def findings_field() -> Any:

@@ -22,6 +22,8 @@ class ErrorCode(enum.IntEnum):
     INTERNAL = -9
     CONFIG = -10
     KIND = -11
+    CLAIM = -12
+    OPTIONS = -13
 
 
 class MedcodeError(Exception):
@@ -55,6 +57,21 @@ class ClaimError(MedcodeError, ValueError):
     is not an error: its report holds a ``malformed-claim`` finding."""
 
 
+class GroupError(MedcodeError, ValueError):
+    """A claim ``Engine.group`` cannot group: text that is not a claim, an
+    outpatient or professional claim, or a claim no MS-DRG version groups
+    (no discharge date and no ``version``, or a discharge before
+    2022-10-01). The message is the ``error`` that ``medcode group``,
+    ``group_file`` and ``group_arrow`` give such a claim. A claim CMS's
+    grouper cannot group (an invalid principal diagnosis, ...) is not an
+    error: it is grouped, with its ``return_code``."""
+
+
+class GroupOptionsError(MedcodeError, ValueError):
+    """A grouping option is not one of its values (``version``, ``hospital``,
+    ``tie_breaker``)."""
+
+
 class ClaimTooLongError(ClaimError):
     """A claim's JSON is longer than ``MAX_CLAIM_LEN`` bytes (1 MiB)."""
 
@@ -76,6 +93,8 @@ _CODE_CLASSES = {
     ErrorCode.SYSTEM: UnknownSystemError,
     ErrorCode.CONFIG: ConfigError,
     ErrorCode.KIND: ConfigError,
+    ErrorCode.CLAIM: GroupError,
+    ErrorCode.OPTIONS: GroupOptionsError,
 }
 
 _CLAIM_CLASSES = {

@@ -1,5 +1,5 @@
-"""medcode on Spark DataFrames: the claims engine through ``mapInArrow`` and
-the ICD-10-CM checks as Arrow-backed UDFs.
+"""medcode on Spark DataFrames: the claims engine and the MS-DRG grouper
+through ``mapInArrow``, and the ICD-10-CM checks as Arrow-backed UDFs.
 
 Each Python worker builds one engine (per configuration) the first time it
 needs it and runs the Rust engine over Spark's Arrow batches: no row is
@@ -8,6 +8,7 @@ turned into a Python object. Install the ``medcode`` wheel on every executor
 
 >>> from medcode.spark import check_claims, icd10cm_valid  # doctest: +SKIP
 >>> checked = check_claims(df, claim_col="claim")          # doctest: +SKIP
+>>> grouped = group_claims(df, claim_col="claim")          # doctest: +SKIP
 >>> df.select(icd10cm_valid("dx", "2026-01-01"))            # doctest: +SKIP
 """
 
@@ -17,7 +18,14 @@ import datetime as _dt
 import json
 from typing import Any, Dict, Iterator, Optional
 
-__all__ = ["check_claims", "findings_type", "icd10cm_title", "icd10cm_valid"]
+__all__ = [
+    "check_claims",
+    "findings_type",
+    "group_claims",
+    "grouping_type",
+    "icd10cm_title",
+    "icd10cm_valid",
+]
 
 # One engine per configuration per Python worker, built on first use.
 _ENGINES: Dict[Optional[str], Any] = {}
@@ -87,6 +95,98 @@ def check_claims(df: Any, claim_col: str = "claim", config: Optional[Dict[str, A
             yield out
 
     return df.mapInArrow(run, schema)
+
+
+def grouping_type() -> Any:
+    """The Spark type of the ``grouping`` column: a struct of version,
+    initial_drg, final_drg, final_mdc, final_severity, final_type,
+    return_code, final_drg_title, hac_status, hac_categories, error and json
+    (:meth:`medcode.Engine.group_arrow`'s ``grouping``)."""
+    from pyspark.sql.types import IntegerType, StringType, StructField, StructType
+
+    def text(name: str) -> Any:
+        return StructField(name, StringType(), True)
+
+    def number(name: str) -> Any:
+        return StructField(name, IntegerType(), True)
+
+    return StructType(
+        [
+            text("version"),
+            number("initial_drg"),
+            number("final_drg"),
+            number("final_mdc"),
+            text("final_severity"),
+            text("final_type"),
+            text("return_code"),
+            text("final_drg_title"),
+            text("hac_status"),
+            number("hac_categories"),
+            text("error"),
+            text("json"),
+        ]
+    )
+
+
+def group_claims(
+    df: Any,
+    claim_col: str = "claim",
+    *,
+    version: Any = None,
+    hospital: Optional[str] = None,
+    tie_breaker: Optional[str] = None,
+) -> Any:
+    """Groups the inpatient claims (JSON text, one a row) in ``df[claim_col]``
+    to MS-DRGs: the DataFrame with every input row and column plus
+    ``grouping`` (a struct, :func:`grouping_type`: the final DRG, MDC,
+    severity, return code, title, HAC status, ``error`` where the claim
+    cannot be grouped, and the whole grouping as ``json``; null where the
+    claim is null), lazily, through ``mapInArrow``.
+
+    ``version``, ``hospital`` and ``tie_breaker`` as for
+    :meth:`medcode.Engine.group`; a bad option raises here, on the driver,
+    before any job runs.
+    """
+    from pyspark.sql.types import StructField, StructType
+
+    if claim_col not in df.columns:
+        raise ValueError(f"no column {claim_col!r} (columns: {', '.join(df.columns)})")
+    import medcode
+
+    options = {
+        "version": medcode._version_arg(version),
+        "hospital": hospital,
+        "tie_breaker": tie_breaker,
+    }
+    # Fail fast on the driver: a bad option raises GroupOptionsError.
+    _engine(None).group_arrow(_empty_claims(claim_col), claim_col, **options)
+    fields = [f for f in df.schema.fields if f.name != "grouping"]
+    schema = StructType(fields + [StructField("grouping", grouping_type(), True)])
+    if "grouping" in df.columns:
+        df = df.drop("grouping")
+
+    def run(batches: Iterator[Any]) -> Iterator[Any]:
+        import pyarrow as pa
+
+        engine = _engine(None)
+        target: Optional[pa.Schema] = None
+        for batch in batches:
+            out = engine.group_arrow(batch, claim_col, **options)
+            if target is None:
+                target = _spark_arrow_schema(schema, out.schema)
+            if not out.schema.equals(target):
+                out = pa.RecordBatch.from_arrays(
+                    [c.cast(f.type) for c, f in zip(out.columns, target)], schema=target
+                )
+            yield out
+
+    return df.mapInArrow(run, schema)
+
+
+def _empty_claims(claim_col: str) -> Any:
+    import pyarrow as pa
+
+    return pa.RecordBatch.from_arrays([pa.array([], pa.string())], names=[claim_col])
 
 
 def _spark_arrow_schema(spark_schema: Any, produced: Any) -> Any:

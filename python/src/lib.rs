@@ -16,11 +16,14 @@
 use arrow_array::cast::AsArray;
 use arrow_array::types::{ArrowDictionaryKeyType, Int32Type, Int64Type};
 use arrow_array::{
-    Array, ArrayAccessor, ArrayRef, BooleanArray, Int64Array, ListArray, RecordBatch, StringArray,
-    StructArray, TypedDictionaryArray,
+    Array, ArrayAccessor, ArrayRef, BooleanArray, Int32Array, Int64Array, ListArray, RecordBatch,
+    StringArray, StructArray, TypedDictionaryArray,
 };
 use arrow_buffer::{BooleanBufferBuilder, NullBuffer, OffsetBuffer};
 use arrow_schema::{DataType, Field, FieldRef, Fields, Schema};
+use medcode::drg::{
+    write_group_result, ClaimNotGrouped, GroupOptions, GroupedClaim, Grouper, MsdrgVersion,
+};
 use medcode::io::{read_jsonl_line, JsonlLine};
 use medcode::rules::{Engine, EngineConfig, Finding, Report};
 use medcode::{Date, IcdCm, IcdPcs};
@@ -52,6 +55,8 @@ const ERR_SYSTEM: i32 = -8;
 const ERR_INTERNAL: i32 = -9;
 const ERR_CONFIG: i32 = -10;
 const ERR_KIND: i32 = -11;
+const ERR_CLAIM: i32 = -12;
+const ERR_OPTIONS: i32 = -13;
 
 /// The longest code, system or date input, in bytes (the C ABI's limit).
 const MAX_INPUT_LEN: usize = 1024;
@@ -880,6 +885,239 @@ impl ReportIter {
     }
 }
 
+// ---------------------------------------------------------------- MS-DRG grouping
+
+/// The grouping options from the keyword arguments (`None`: the default).
+fn group_options(
+    version: Option<&str>,
+    hospital: Option<&str>,
+    tie_breaker: Option<&str>,
+) -> PyResult<GroupOptions> {
+    let mut o = GroupOptions::default();
+    if let Some(v) = version {
+        o.version = Some(
+            v.parse::<MsdrgVersion>()
+                .map_err(|e| native(ERR_OPTIONS, format!("version: {e}")))?,
+        );
+    }
+    if let Some(h) = hospital {
+        o.hospital = h
+            .parse()
+            .map_err(|e: medcode::drg::InvalidOption| native(ERR_OPTIONS, e.to_string()))?;
+    }
+    if let Some(t) = tie_breaker {
+        o.tie_breaker = t
+            .parse()
+            .map_err(|e: medcode::drg::InvalidOption| native(ERR_OPTIONS, e.to_string()))?;
+    }
+    Ok(o)
+}
+
+/// One claim text grouped as `medcode group` reads a line.
+fn group_text(text: &str, options: &GroupOptions) -> Result<GroupedClaim, ClaimNotGrouped> {
+    if text.len() > MAX_CLAIM_LEN {
+        Err(ClaimNotGrouped::line_too_long(MAX_CLAIM_LEN))
+    } else {
+        Grouper::new().group_json(text.strip_suffix('\r').unwrap_or(text), options)
+    }
+}
+
+/// The `grouping` column's fields: the headline of each grouping, its
+/// `error` when it could not be grouped, and the whole object as JSON.
+fn grouping_field() -> FieldRef {
+    let fields = Fields::from(vec![
+        Field::new("version", DataType::Utf8, true),
+        Field::new("initial_drg", DataType::Int32, true),
+        Field::new("final_drg", DataType::Int32, true),
+        Field::new("final_mdc", DataType::Int32, true),
+        Field::new("final_severity", DataType::Utf8, true),
+        Field::new("final_type", DataType::Utf8, true),
+        Field::new("return_code", DataType::Utf8, true),
+        Field::new("final_drg_title", DataType::Utf8, true),
+        Field::new("hac_status", DataType::Utf8, true),
+        Field::new("hac_categories", DataType::Int32, true),
+        Field::new("error", DataType::Utf8, true),
+        Field::new("json", DataType::Utf8, true),
+    ]);
+    Arc::new(Field::new("grouping", DataType::Struct(fields), true))
+}
+
+/// The grouping of a row that was grouped.
+fn grouped_row(r: &Option<Result<GroupedClaim, ClaimNotGrouped>>) -> Option<&GroupedClaim> {
+    match r {
+        Some(Ok(g)) => Some(g),
+        _ => None,
+    }
+}
+
+/// The `grouping` column: one struct a row, null where the claim was null.
+fn grouping_array(results: &[Option<Result<GroupedClaim, ClaimNotGrouped>>]) -> PyResult<ArrayRef> {
+    let DataType::Struct(fields) = grouping_field().data_type().clone() else {
+        unreachable!("grouping is a struct")
+    };
+    let text = |f: &dyn Fn(&GroupedClaim) -> Option<String>| -> ArrayRef {
+        Arc::new(StringArray::from(
+            results
+                .iter()
+                .map(|r| grouped_row(r).and_then(f))
+                .collect::<Vec<Option<String>>>(),
+        ))
+    };
+    let int = |f: &dyn Fn(&GroupedClaim) -> i32| -> ArrayRef {
+        Arc::new(Int32Array::from(
+            results
+                .iter()
+                .map(|r| grouped_row(r).map(f))
+                .collect::<Vec<Option<i32>>>(),
+        ))
+    };
+    let columns: Vec<ArrayRef> = vec![
+        text(&|g| Some(g.grouping.version.name().to_owned())),
+        int(&|g| i32::from(g.grouping.initial.drg)),
+        int(&|g| i32::from(g.grouping.final_drg.drg)),
+        int(&|g| i32::from(g.grouping.final_drg.mdc)),
+        text(&|g| Some(g.grouping.final_drg.severity.as_str().to_owned())),
+        text(&|g| Some(g.grouping.final_drg.kind.as_str().to_owned())),
+        text(&|g| Some(g.grouping.final_drg.return_code.as_str().to_owned())),
+        text(&|g| g.grouping.final_drg.drg_title.clone()),
+        text(&|g| Some(g.grouping.hac_status.as_str().to_owned())),
+        int(&|g| i32::from(g.grouping.hac_categories)),
+        Arc::new(StringArray::from(
+            results
+                .iter()
+                .map(|r| match r {
+                    Some(Err(e)) => Some(e.message.as_str()),
+                    _ => None,
+                })
+                .collect::<Vec<Option<&str>>>(),
+        )),
+        text(&|g| Some(g.to_json(None))),
+    ];
+    let nulls = NullBuffer::from(results.iter().map(Option::is_some).collect::<Vec<_>>());
+    let array = StructArray::try_new(fields, columns, (nulls.null_count() > 0).then_some(nulls))
+        .map_err(|e| native(ERR_INTERNAL, e.to_string()))?;
+    Ok(Arc::new(array))
+}
+
+/// One record batch grouped: its columns plus `grouping`.
+fn group_batch(
+    batch: &RecordBatch,
+    claim_col: &str,
+    options: &GroupOptions,
+) -> PyResult<RecordBatch> {
+    let schema = batch.schema();
+    let index = schema.index_of(claim_col).map_err(|_| {
+        PyValueError::new_err(format!(
+            "no column {claim_col:?} (columns: {})",
+            schema
+                .fields()
+                .iter()
+                .map(|f| f.name().as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    })?;
+    let texts = arrow_texts(batch.column(index))?;
+    let results = par_map(&texts, |t| t.map(|c| group_text(c, options)));
+    let mut fields: Vec<FieldRef> = schema
+        .fields()
+        .iter()
+        .filter(|f| f.name() != "grouping")
+        .cloned()
+        .collect();
+    let mut columns: Vec<ArrayRef> = schema
+        .fields()
+        .iter()
+        .zip(batch.columns())
+        .filter(|(f, _)| f.name() != "grouping")
+        .map(|(_, c)| c.clone())
+        .collect();
+    fields.push(grouping_field());
+    columns.push(grouping_array(&results)?);
+    RecordBatch::try_new(
+        Arc::new(Schema::new_with_metadata(fields, schema.metadata().clone())),
+        columns,
+    )
+    .map_err(|e| native(ERR_INTERNAL, e.to_string()))
+}
+
+/// A streaming `group_file`: reads and groups the file in blocks of lines
+/// (without the GIL), and hands out one JSON line at a time (the Python
+/// layer parses it), as `medcode group` writes it.
+#[pyclass(frozen, module = "medcode._medcode")]
+struct GroupIter {
+    state: Mutex<GroupFileState>,
+}
+
+struct GroupFileState {
+    options: GroupOptions,
+    input: Option<BufReader<std::fs::File>>,
+    line: usize,
+    pending: VecDeque<String>,
+}
+
+impl GroupFileState {
+    fn fill(&mut self) -> std::io::Result<()> {
+        let Some(input) = self.input.as_mut() else {
+            return Ok(());
+        };
+        let mut lines = Vec::with_capacity(FILE_BLOCK);
+        while lines.len() < FILE_BLOCK {
+            match next_line(input)? {
+                Some(l) => lines.push(l),
+                None => {
+                    self.input = None;
+                    break;
+                }
+            }
+        }
+        let grouper = Grouper::new();
+        let options = self.options;
+        let first = self.line + 1;
+        let numbered: Vec<(usize, Line)> = lines
+            .into_iter()
+            .enumerate()
+            .map(|(i, l)| (first + i, l))
+            .collect();
+        let out = par_map(&numbered, |(n, l)| {
+            let result = match l {
+                Line::Text(b) => grouper.group_json_bytes(b, &options),
+                Line::TooLong => Err(ClaimNotGrouped::line_too_long(MAX_CLAIM_LEN)),
+            };
+            let mut text = String::new();
+            write_group_result(&result, Some(*n), &mut text);
+            text
+        });
+        self.line += out.len();
+        self.pending.extend(out);
+        Ok(())
+    }
+}
+
+#[pymethods]
+impl GroupIter {
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__(&self, py: Python<'_>) -> PyResult<String> {
+        let next = py.detach(|| {
+            let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            if state.pending.is_empty() {
+                state.fill()?;
+            }
+            Ok::<_, std::io::Error>(state.pending.pop_front())
+        });
+        match next {
+            Ok(Some(line)) => Ok(line),
+            Ok(None) => Err(PyStopIteration::new_err(())),
+            Err(e) => Err(pyo3::exceptions::PyOSError::new_err(format!(
+                "reading claims: {e}"
+            ))),
+        }
+    }
+}
+
 #[pymethods]
 impl NativeEngine {
     #[new]
@@ -1017,6 +1255,111 @@ impl NativeEngine {
         py.import("pyarrow")?.getattr("field")?.call1((field,))
     }
 
+    /// One claim's JSON text → its grouping as JSON text (`medcode group`'s
+    /// object without `line`); a claim that cannot be grouped raises
+    /// `NativeError(ERR_CLAIM, message)`.
+    #[pyo3(signature = (claim, version=None, hospital=None, tie_breaker=None))]
+    fn group(
+        &self,
+        py: Python<'_>,
+        claim: &Bound<'_, PyAny>,
+        version: Option<&str>,
+        hospital: Option<&str>,
+        tie_breaker: Option<&str>,
+    ) -> PyResult<String> {
+        self.handle()?;
+        let options = group_options(version, hospital, tie_breaker)?;
+        let text = claim_text(claim, "claim")?;
+        if text.len() > MAX_CLAIM_LEN {
+            return Err(native(
+                ERR_TOO_LONG,
+                format!(
+                    "the claim is {} bytes of JSON; at most {MAX_CLAIM_LEN} are accepted",
+                    text.len()
+                ),
+            ));
+        }
+        py.detach(|| Grouper::new().group_json(&text, &options))
+            .map(|g| g.to_json(None))
+            .map_err(|e| native(ERR_CLAIM, e.to_string()))
+    }
+
+    /// A JSON Lines file → an iterator of JSON lines (groupings or errors),
+    /// streamed in blocks.
+    #[pyo3(signature = (path, version=None, hospital=None, tie_breaker=None))]
+    fn group_file(
+        &self,
+        path: PathBuf,
+        version: Option<&str>,
+        hospital: Option<&str>,
+        tie_breaker: Option<&str>,
+    ) -> PyResult<GroupIter> {
+        self.handle()?;
+        let options = group_options(version, hospital, tie_breaker)?;
+        let file = std::fs::File::open(&path).map_err(|e| {
+            pyo3::exceptions::PyOSError::new_err(format!("{}: {e}", path.display()))
+        })?;
+        Ok(GroupIter {
+            state: Mutex::new(GroupFileState {
+                options,
+                input: Some(BufReader::with_capacity(1 << 16, file)),
+                line: 0,
+                pending: VecDeque::new(),
+            }),
+        })
+    }
+
+    /// An Arrow table or record batch (or stream) → the same rows and
+    /// columns plus `grouping`: a pyarrow Table (a RecordBatch for a batch).
+    #[pyo3(signature = (data, claim_col="claim", version=None, hospital=None, tie_breaker=None))]
+    fn group_arrow<'py>(
+        &self,
+        py: Python<'py>,
+        data: AnyRecordBatch,
+        claim_col: &str,
+        version: Option<&str>,
+        hospital: Option<&str>,
+        tie_breaker: Option<&str>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.handle()?;
+        let options = group_options(version, hospital, tie_breaker)?;
+        match data {
+            AnyRecordBatch::RecordBatch(batch) => {
+                let batch = batch.into_inner();
+                let out = py.detach(|| group_batch(&batch, claim_col, &options))?;
+                PyRecordBatch::new(out).into_pyarrow(py)
+            }
+            AnyRecordBatch::Stream(stream) => {
+                let reader = stream.into_reader()?;
+                let schema = reader.schema();
+                let out: PyResult<Vec<RecordBatch>> = py.detach(|| {
+                    reader
+                        .map(|b| {
+                            let b = b.map_err(|e| PyValueError::new_err(e.to_string()))?;
+                            group_batch(&b, claim_col, &options)
+                        })
+                        .collect()
+                });
+                let out = out?;
+                let schema = match out.first() {
+                    Some(b) => b.schema(),
+                    None => {
+                        let empty = RecordBatch::new_empty(schema);
+                        group_batch(&empty, claim_col, &options)?.schema()
+                    }
+                };
+                PyTable::try_new(out, schema)?.into_pyarrow(py)
+            }
+        }
+    }
+
+    /// The Arrow type of the `grouping` column (a pyarrow field).
+    #[staticmethod]
+    fn grouping_field(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+        let field = pyo3_arrow::PyField::new(grouping_field());
+        py.import("pyarrow")?.getattr("field")?.call1((field,))
+    }
+
     /// Drops this object's handle; the engine is freed when no call holds it.
     fn close(&self) {
         self.built.lock().unwrap_or_else(|e| e.into_inner()).take();
@@ -1065,5 +1408,6 @@ fn _medcode(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(lookup_json, m)?)?;
     m.add_class::<NativeEngine>()?;
     m.add_class::<ReportIter>()?;
+    m.add_class::<GroupIter>()?;
     Ok(())
 }

@@ -16,6 +16,9 @@ import medcode
 pyspark = pytest.importorskip("pyspark")
 
 from test_engine_batch import CLAIMS, cli_reports  # noqa: E402
+from test_group import INPATIENT  # noqa: E402
+
+pyarrow = pytest.importorskip("pyarrow")
 
 
 @pytest.fixture(scope="module")
@@ -109,3 +112,26 @@ def test_icd10cm_udfs(spark):
     assert [r["v"] for r in out] == medcode.icd10cm.valid(codes, "2026-01-01")
     assert [r["v_row"] for r in out] == [medcode.icd10cm.valid(c, d) for c, d in zip(codes, dates)]
     assert [r["t"] for r in out] == medcode.icd10cm.title(codes, "2026-01-01")
+
+
+def test_group_claims_keeps_every_row_and_matches_the_engine(spark):
+    from medcode.spark import group_claims
+
+    lines = (INPATIENT.read_text().splitlines() + ["{not json", '{"type": "professional"}']) * 50
+    rows = [(i, line) for i, line in enumerate(lines)] + [(len(lines), None)]
+    df = spark.createDataFrame(rows, "idx long, claim string").repartition(3)
+    grouped = group_claims(df, version="43.1", hospital="exempt")
+    assert grouped.columns == ["idx", "claim", "grouping"]
+    out = sorted(grouped.collect(), key=lambda r: r["idx"])
+    assert [r["idx"] for r in out] == list(range(len(lines) + 1))
+    assert out[-1]["grouping"] is None
+    engine = medcode.Engine()
+    want = engine.group_arrow(
+        pyarrow.table({"claim": lines}), version="43.1", hospital="exempt"
+    ).column("grouping").to_pylist()
+    assert [r["grouping"].asDict() for r in out[:-1]] == want
+    assert out[0]["grouping"]["final_drg"] == 292
+    with pytest.raises(medcode.GroupOptionsError):
+        group_claims(df, tie_breaker="random")
+    with pytest.raises(ValueError):
+        group_claims(df, claim_col="nope")

@@ -36,6 +36,7 @@ mod data;
 mod engine;
 mod formula;
 mod json;
+mod jsonl;
 mod version;
 
 use std::fmt;
@@ -44,6 +45,7 @@ use std::sync::OnceLock;
 pub use crate::claim::Sex;
 pub use data::{DrgKind, Severity};
 pub use engine::Scratch;
+pub use jsonl::{write_group_result, ClaimNotGrouped, GroupedClaim, InvalidOption};
 pub use version::{MsdrgVersion, UnknownVersion};
 
 use crate::claim::Claim;

@@ -235,6 +235,46 @@ int main(void) {
     medcode_engine_free(engine);
     medcode_engine_free(NULL);
 
+    /* MS-DRG grouping. */
+    static const char *INPATIENT =
+        "{\"id\":\"IP1\",\"type\":\"institutional\",\"patient\":{\"sex\":\"F\",\"age\":78},"
+        "\"discharge_date\":\"2026-05-02\",\"discharge_status\":\"01\","
+        "\"diagnoses\":[{\"code\":\"I50.23\",\"poa\":\"Y\"},{\"code\":\"N18.4\",\"poa\":\"Y\"}]}";
+    json = medcode_group_json(INPATIENT, NULL);
+    CHECK(json != NULL && strstr(json, "{\"claim_id\":\"IP1\",\"version\":\"43.1\",") &&
+              strstr(json, "\"final_drg\":292,") && strstr(json, "\"return_code\":\"OK\""),
+          "group_json: heart failure with CC is DRG 292 (v43.1)");
+    medcode_string_free(json);
+    json = medcode_group_json(INPATIENT, "{\"version\":\"42.0\",\"hospital\":\"exempt\",\"tie_breaker\":\"alphabetical\"}");
+    CHECK(json != NULL && strstr(json, "\"version\":\"42.0\""), "group_json: options name the version");
+    medcode_string_free(json);
+    CHECK(medcode_group_json("{\"type\":\"professional\"}", NULL) == NULL &&
+              medcode_last_error_code() == MEDCODE_ERR_CLAIM &&
+              strstr(medcode_last_error(), "not institutional") != NULL,
+          "group_json: a professional claim is MEDCODE_ERR_CLAIM");
+    CHECK(medcode_group_json("{not json", NULL) == NULL && medcode_last_error_code() == MEDCODE_ERR_CLAIM,
+          "group_json: not JSON is MEDCODE_ERR_CLAIM");
+    CHECK(medcode_group_json(INPATIENT, "{\"hospital\":\"maybe\"}") == NULL &&
+              medcode_last_error_code() == MEDCODE_ERR_OPTIONS,
+          "group_json: a bad option is MEDCODE_ERR_OPTIONS");
+    CHECK(medcode_group_json(NULL, NULL) == NULL && medcode_last_error_code() == MEDCODE_ERR_NULL,
+          "group_json: NULL claim");
+    {
+        char gbatch[2048];
+        snprintf(gbatch, sizeof gbatch, "%s\r\n{\"id\":\"P\",\"type\":\"professional\"}\n\n%s\n", INPATIENT, INPATIENT);
+        json = medcode_group_jsonl(gbatch, "");
+        int glines = 0;
+        for (const char *p = json; p && *p; p++) glines += *p == '\n';
+        CHECK(json != NULL && glines == 3 && strstr(json, "{\"claim_id\":\"IP1\",\"line\":1,") &&
+                  strstr(json, "{\"claim_id\":\"P\",\"line\":2,\"error\":") &&
+                  strstr(json, "{\"claim_id\":null,\"line\":3,\"error\":\"empty line") &&
+                  strstr(json, "{\"claim_id\":\"IP1\",\"line\":4,"),
+              "group_jsonl: one output line per input line, errors in place");
+        medcode_string_free(json);
+        CHECK(medcode_group_jsonl(gbatch, "[]") == NULL && medcode_last_error_code() == MEDCODE_ERR_OPTIONS,
+              "group_jsonl: options must be an object");
+    }
+
     printf("%d passed, %d failed\n", passed, failed);
     return failed != 0;
 }

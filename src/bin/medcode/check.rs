@@ -90,7 +90,7 @@ fn rule_severity(v: &str) -> Result<(String, Severity), String> {
 }
 
 /// A whole number above zero (`--jobs`, `--max-line-bytes`; clap names the flag).
-fn positive(v: &str) -> Result<usize, String> {
+pub(crate) fn positive(v: &str) -> Result<usize, String> {
     v.trim()
         .parse::<usize>()
         .ok()

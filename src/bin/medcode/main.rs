@@ -2,10 +2,11 @@
 //!
 //! Arguments are parsed by `clap` (derive): `medcode --help`, and
 //! `medcode SUBCOMMAND --help` for each of `lookup`, `export`, `releases`,
-//! `check`, `rules` and `completions`.
+//! `check`, `group`, `rules` and `completions`.
 #![forbid(unsafe_code)]
 
 mod check;
+mod group;
 mod parallel;
 mod summary;
 
@@ -20,13 +21,13 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// US medical billing codes: look a code up, export a code set, check claims.
+/// US medical billing codes: look a code up, export a code set, check claims, group them.
 #[derive(Parser)]
 #[command(
     name = "medcode",
     version,
     about = "US medical billing codes: look a code up (ICD-10-CM, ICD-10-PCS, CPT, HCPCS, \
-             modifiers), export a code set, check claims",
+             modifiers), export a code set, check claims, group inpatient claims to MS-DRGs",
     arg_required_else_help = true,
     after_help = "exit status: 0 valid (lookup) or done; 1 not valid / not a code, or an I/O \
                   error; 2 usage or file error; 3 (lookup) validity unknown (e.g. CPT \
@@ -54,6 +55,8 @@ enum Command {
     Releases,
     /// Check claims: JSON Lines in, one JSON line of findings out per input line
     Check(check::CheckArgs),
+    /// Group inpatient claims to MS-DRGs: JSON Lines in, one JSON line out per input line
+    Group(group::GroupArgs),
     /// The rules `check` runs: id, default severity, family, CMS MCE edit, what each checks
     #[command(
         after_help = "The ids are what --disable, --severity and --config name, and \
@@ -120,6 +123,9 @@ fn main() -> ExitCode {
     if let Command::Check(args) = cli.command {
         return check::run(args);
     }
+    if let Command::Group(args) = cli.command {
+        return group::run(args);
+    }
     if let Err(e) = stdout_open() {
         eprintln!("medcode: writing to standard output: {e}");
         return ExitCode::from(1);
@@ -134,7 +140,7 @@ fn main() -> ExitCode {
             clap_complete::generate(shell, &mut Cli::command(), "medcode", &mut out);
             out.flush().map(|()| ExitCode::SUCCESS).map_err(Failure::Io)
         }
-        Command::Check(_) => unreachable!("handled above"),
+        Command::Check(_) | Command::Group(_) => unreachable!("handled above"),
     };
     match result {
         Ok(code) => code,

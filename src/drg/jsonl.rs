@@ -1,0 +1,443 @@
+//! Claims given as JSON, grouped: the one contract `medcode group`, the C
+//! ABI (`medcode_group_json`, `medcode_group_jsonl`) and Python share, so
+//! that a claim that cannot be grouped is said the same way everywhere.
+//!
+//! A line (or claim text) becomes either a grouping
+//! ([`Grouping::write_json`]) or `{"claim_id": …, "line": N, "error": "…"}`
+//! ([`ClaimNotGrouped`]): text that is not a claim, an outpatient or
+//! professional claim, or a claim no MS-DRG version groups.
+
+use std::fmt;
+use std::str::FromStr;
+
+use super::{GroupInput, GroupOptions, Grouper, Grouping, HospitalStatus, TieBreaker};
+use crate::claim::Claim;
+use crate::rules::{push_json_str, push_opt_str, push_usize};
+use crate::Date;
+
+/// An option value that is not one of the option's names (see
+/// [`GroupOptions::from_json`] and the `FromStr` impls of
+/// [`HospitalStatus`] and [`TieBreaker`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidOption {
+    /// The option (`version`, `hospital`, `tie_breaker`, or the options object).
+    pub option: &'static str,
+    /// Why, with the accepted values.
+    pub message: String,
+}
+
+impl fmt::Display for InvalidOption {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.option, self.message)
+    }
+}
+
+impl std::error::Error for InvalidOption {}
+
+impl HospitalStatus {
+    /// `"not-exempt"`, `"exempt"` or `"unknown"`: the names `FromStr` reads.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HospitalStatus::NotExempt => "not-exempt",
+            HospitalStatus::Exempt => "exempt",
+            HospitalStatus::Unknown => "unknown",
+        }
+    }
+}
+
+impl FromStr for HospitalStatus {
+    type Err = InvalidOption;
+
+    /// `exempt`, `not-exempt` (also `not_exempt`, `nonexempt`) or `unknown`, any case.
+    ///
+    /// ```
+    /// use medcode::drg::HospitalStatus;
+    /// assert_eq!("Exempt".parse::<HospitalStatus>()?, HospitalStatus::Exempt);
+    /// assert_eq!("not_exempt".parse::<HospitalStatus>()?, HospitalStatus::NotExempt);
+    /// assert!("maybe".parse::<HospitalStatus>().is_err());
+    /// # Ok::<(), medcode::drg::InvalidOption>(())
+    /// ```
+    fn from_str(s: &str) -> Result<HospitalStatus, InvalidOption> {
+        let t = s.trim().to_ascii_lowercase().replace('_', "-");
+        match t.as_str() {
+            "exempt" => Ok(HospitalStatus::Exempt),
+            "not-exempt" | "nonexempt" | "non-exempt" | "notexempt" => {
+                Ok(HospitalStatus::NotExempt)
+            }
+            "unknown" => Ok(HospitalStatus::Unknown),
+            _ => Err(InvalidOption {
+                option: "hospital",
+                message: format!("{s:?} is not one of exempt, not-exempt, unknown"),
+            }),
+        }
+    }
+}
+
+impl TieBreaker {
+    /// `"clinical"` or `"alphabetical"`: the names `FromStr` reads.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TieBreaker::ClinicalSignificance => "clinical",
+            TieBreaker::Alphabetical => "alphabetical",
+        }
+    }
+}
+
+impl FromStr for TieBreaker {
+    type Err = InvalidOption;
+
+    /// `clinical` (also `clinical-significance`) or `alphabetical`, any case.
+    ///
+    /// ```
+    /// use medcode::drg::TieBreaker;
+    /// assert_eq!("clinical".parse::<TieBreaker>()?, TieBreaker::ClinicalSignificance);
+    /// assert_eq!("ALPHABETICAL".parse::<TieBreaker>()?, TieBreaker::Alphabetical);
+    /// # Ok::<(), medcode::drg::InvalidOption>(())
+    /// ```
+    fn from_str(s: &str) -> Result<TieBreaker, InvalidOption> {
+        let t = s.trim().to_ascii_lowercase().replace('_', "-");
+        match t.as_str() {
+            "clinical" | "clinical-significance" => Ok(TieBreaker::ClinicalSignificance),
+            "alphabetical" => Ok(TieBreaker::Alphabetical),
+            _ => Err(InvalidOption {
+                option: "tie_breaker",
+                message: format!("{s:?} is not one of clinical, alphabetical"),
+            }),
+        }
+    }
+}
+
+impl GroupOptions {
+    /// Options from JSON, as the C ABI and the Python package take them:
+    /// `{"version": "43.1", "hospital": "exempt", "tie_breaker":
+    /// "alphabetical"}`, every key optional (a missing or `null` key keeps
+    /// the default: the version in force on the discharge date, not exempt,
+    /// clinical significance); an empty text is the defaults. An unknown key
+    /// is an error, so that a misspelt option is never ignored.
+    ///
+    /// ```
+    /// use medcode::drg::{GroupOptions, HospitalStatus, MsdrgVersion};
+    /// let o = GroupOptions::from_json(r#"{"version": "v43.1", "hospital": "exempt"}"#)?;
+    /// assert_eq!(o.version, Some(MsdrgVersion::V43_1));
+    /// assert_eq!(o.hospital, HospitalStatus::Exempt);
+    /// assert!(GroupOptions::from_json(r#"{"hospitl": "exempt"}"#).is_err());
+    /// # Ok::<(), medcode::drg::InvalidOption>(())
+    /// ```
+    pub fn from_json(json: &str) -> Result<GroupOptions, InvalidOption> {
+        let mut o = GroupOptions::default();
+        if json.trim().is_empty() {
+            return Ok(o);
+        }
+        let bad = |message: String| InvalidOption {
+            option: "options",
+            message,
+        };
+        let value: serde_json::Value =
+            serde_json::from_str(json).map_err(|e| bad(format!("not valid JSON: {e}")))?;
+        let serde_json::Value::Object(map) = value else {
+            return Err(bad(
+                "expected a JSON object {\"version\", \"hospital\", \"tie_breaker\"}".into(),
+            ));
+        };
+        for (key, v) in &map {
+            let text = match v {
+                serde_json::Value::Null => continue,
+                serde_json::Value::String(s) => s.clone(),
+                // A version may be written as a number (43.1, 431).
+                serde_json::Value::Number(n) if key == "version" => n.to_string(),
+                other => {
+                    return Err(bad(format!("{key} must be a string, not {other}")));
+                }
+            };
+            match key.as_str() {
+                "version" => {
+                    o.version =
+                        Some(
+                            text.parse()
+                                .map_err(|e: super::UnknownVersion| InvalidOption {
+                                    option: "version",
+                                    message: e.to_string(),
+                                })?,
+                        );
+                }
+                "hospital" => o.hospital = text.parse()?,
+                "tie_breaker" => o.tie_breaker = text.parse()?,
+                _ => {
+                    return Err(bad(format!(
+                        "unknown option {key:?} (the options are version, hospital, tie_breaker)"
+                    )))
+                }
+            }
+        }
+        Ok(o)
+    }
+}
+
+/// A claim read from JSON and grouped: its id and its grouping.
+#[derive(Debug, Clone)]
+pub struct GroupedClaim {
+    /// The claim's `id`.
+    pub claim_id: Option<String>,
+    /// The grouping.
+    pub grouping: Grouping,
+}
+
+impl GroupedClaim {
+    /// [`Grouping::to_json`] with the claim's id.
+    pub fn to_json(&self, line: Option<usize>) -> String {
+        self.grouping.to_json(self.claim_id.as_deref(), line)
+    }
+}
+
+/// Why a claim given as JSON was not grouped: its id (when it could be
+/// read) and a message that says what and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimNotGrouped {
+    /// The claim's `id`, when the text was a claim.
+    pub claim_id: Option<String>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for ClaimNotGrouped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.claim_id {
+            Some(id) => write!(f, "claim {id:?}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for ClaimNotGrouped {}
+
+impl ClaimNotGrouped {
+    fn unread(message: String) -> ClaimNotGrouped {
+        ClaimNotGrouped {
+            claim_id: None,
+            message,
+        }
+    }
+
+    /// The answer for an input line longer than `limit` bytes, which was not read.
+    pub fn line_too_long(limit: usize) -> ClaimNotGrouped {
+        ClaimNotGrouped::unread(format!("line longer than {limit} bytes: not read"))
+    }
+
+    /// `{"claim_id": …, "line": N, "error": "…"}` (`line` left out when `None`).
+    ///
+    /// ```
+    /// use medcode::drg::{GroupOptions, Grouper};
+    /// let e = Grouper::new()
+    ///     .group_json(r#"{"id": "P1", "type": "professional"}"#, &GroupOptions::default())
+    ///     .unwrap_err();
+    /// assert!(e.to_json(Some(3)).starts_with(r#"{"claim_id":"P1","line":3,"error":"claim type \"professional\" is not institutional"#));
+    /// ```
+    pub fn to_json(&self, line: Option<usize>) -> String {
+        let mut out = String::with_capacity(64 + self.message.len());
+        self.write_json(line, &mut out);
+        out
+    }
+
+    /// Appends [`to_json`](Self::to_json)'s object to `out`.
+    pub fn write_json(&self, line: Option<usize>, out: &mut String) {
+        out.push_str("{\"claim_id\":");
+        push_opt_str(out, self.claim_id.as_deref());
+        if let Some(n) = line {
+            out.push_str(",\"line\":");
+            push_usize(out, n);
+        }
+        out.push_str(",\"error\":");
+        push_json_str(out, &self.message);
+        out.push('}');
+    }
+}
+
+/// Appends a claim's answer, grouped or not, as one JSON object (no newline).
+/// Returns whether it was grouped.
+pub fn write_group_result(
+    result: &Result<GroupedClaim, ClaimNotGrouped>,
+    line: Option<usize>,
+    out: &mut String,
+) -> bool {
+    match result {
+        Ok(g) => {
+            g.grouping.write_json(g.claim_id.as_deref(), line, out);
+            true
+        }
+        Err(e) => {
+            e.write_json(line, out);
+            false
+        }
+    }
+}
+
+/// Whether the claim is an inpatient (institutional) claim, else why not.
+fn inpatient(claim: &Claim) -> Result<(), String> {
+    const NOT_YET: &str = "MS-DRG grouping is for inpatient claims (outpatient grouping, CMS's I/OCE, is not in medcode yet)";
+    match claim.claim_type.as_deref().map(str::trim) {
+        Some(t) => {
+            let institutional = ["institutional", "i", "837i", "ub-04", "ub04"]
+                .iter()
+                .any(|n| t.eq_ignore_ascii_case(n));
+            if institutional {
+                Ok(())
+            } else {
+                Err(format!(
+                    "claim type {:?} is not institutional: {NOT_YET}",
+                    t.to_ascii_lowercase()
+                ))
+            }
+        }
+        // As `check` reads a claim without a type: institutional when it
+        // has a stay or procedures.
+        None if claim.admission_date.is_some()
+            || claim.discharge_date.is_some()
+            || !claim.procedures.is_empty() =>
+        {
+            Ok(())
+        }
+        None => Err(format!(
+            "the claim has no type and nothing of an inpatient claim (admission or discharge \
+             date, procedures): {NOT_YET}; give \"type\": \"institutional\""
+        )),
+    }
+}
+
+impl Grouper {
+    /// Groups one claim given as JSON (the [`Claim`] contract): an inpatient
+    /// (`"type": "institutional"`) claim, with the version `options` name or
+    /// the one in force on its discharge date.
+    ///
+    /// Text that is not a claim, an outpatient or professional claim, a
+    /// discharge date that is not a date, and a claim no version groups
+    /// (none named, and no discharge date or one before 2022-10-01) are a
+    /// [`ClaimNotGrouped`] saying so. A claim CMS's grouper cannot group
+    /// (an invalid principal diagnosis, …) is grouped: its return code says
+    /// why (DRG 999 or 998).
+    ///
+    /// ```
+    /// use medcode::drg::{GroupOptions, Grouper};
+    /// let g = Grouper::new().group_json(r#"{"id": "I1", "type": "institutional",
+    ///     "discharge_date": "2026-05-02", "discharge_status": "01",
+    ///     "diagnoses": [{"code": "I50.20", "poa": "Y"}, {"code": "N17.9", "poa": "Y"}]}"#,
+    ///     &GroupOptions::default())?;
+    /// assert_eq!(g.claim_id.as_deref(), Some("I1"));
+    /// assert_eq!(g.grouping.final_drg.drg, 292);
+    /// let e = Grouper::new()
+    ///     .group_json(r#"{"type": "institutional", "discharge_date": "2021-05-02"}"#, &GroupOptions::default())
+    ///     .unwrap_err();
+    /// assert!(e.message.contains("before MS-DRG v40.0"));
+    /// # Ok::<(), medcode::drg::ClaimNotGrouped>(())
+    /// ```
+    pub fn group_json(
+        &self,
+        json: &str,
+        options: &GroupOptions,
+    ) -> Result<GroupedClaim, ClaimNotGrouped> {
+        let text = json.trim_start_matches('\u{feff}');
+        let claim: Claim = match serde_json::from_str(text) {
+            Ok(c) if text.trim_start().starts_with('{') => c,
+            Ok(_) => {
+                return Err(ClaimNotGrouped::unread(
+                    "not a claim: expected a JSON object".into(),
+                ))
+            }
+            Err(e) => {
+                let message = if text.trim().is_empty() {
+                    "empty line: expected one claim as a JSON object".to_owned()
+                } else if !text.trim_start().starts_with('{')
+                    && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
+                {
+                    "not a claim: expected a JSON object".to_owned()
+                } else if e.is_data() {
+                    format!("not a claim: {e}")
+                } else {
+                    format!("not valid JSON: {e}")
+                };
+                return Err(ClaimNotGrouped::unread(message));
+            }
+        };
+        let fail = |message: String| ClaimNotGrouped {
+            claim_id: claim.id.clone(),
+            message,
+        };
+        inpatient(&claim).map_err(fail)?;
+        if options.version.is_none() {
+            if let Some(d) = claim.discharge_date.as_deref() {
+                if let Err(e) = d.parse::<Date>() {
+                    return Err(fail(format!(
+                        "discharge_date {d:?} is not a date YYYY-MM-DD ({e}): no MS-DRG version \
+                         can be chosen for it (name one to group anyway)"
+                    )));
+                }
+            }
+        }
+        match self.group(&GroupInput::from_claim(&claim), options) {
+            Ok(grouping) => Ok(GroupedClaim {
+                claim_id: claim.id,
+                grouping,
+            }),
+            Err(e) => Err(fail(e.to_string())),
+        }
+    }
+
+    /// [`group_json`](Self::group_json) on bytes: text that is not UTF-8 is
+    /// not grouped (the error says at which byte).
+    pub fn group_json_bytes(
+        &self,
+        json: &[u8],
+        options: &GroupOptions,
+    ) -> Result<GroupedClaim, ClaimNotGrouped> {
+        match std::str::from_utf8(json) {
+            Ok(text) => self.group_json(text, options),
+            Err(e) => Err(ClaimNotGrouped::unread(format!(
+                "the line is not valid UTF-8 (byte {} of {}): not grouped",
+                e.valid_up_to() + 1,
+                json.len()
+            ))),
+        }
+    }
+
+    /// Groups a JSON Lines text (one claim a line, `\n` or `\r\n`; a final
+    /// line end does not start another line), appending exactly one JSON
+    /// object per input line, joined by `\n` (no final newline), `line`
+    /// counting from `first_line`: each a grouping or an `error` object.
+    /// Returns how many lines were not grouped.
+    ///
+    /// ```
+    /// use medcode::drg::{GroupOptions, Grouper};
+    /// let mut out = String::new();
+    /// let text = "{\"id\":\"A\",\"type\":\"institutional\",\"diagnoses\":[{\"code\":\"I21.4\"}]}\n[]\n";
+    /// let options = GroupOptions::from_json(r#"{"version": "43.1"}"#)?;
+    /// let errors = Grouper::new().group_jsonl(text, 1, &options, &mut out);
+    /// let lines: Vec<&str> = out.lines().collect();
+    /// assert_eq!((errors, lines.len()), (1, 2));
+    /// assert!(lines[0].starts_with(r#"{"claim_id":"A","line":1,"version":"43.1""#));
+    /// assert_eq!(lines[1], r#"{"claim_id":null,"line":2,"error":"not a claim: expected a JSON object"}"#);
+    /// # Ok::<(), medcode::drg::InvalidOption>(())
+    /// ```
+    pub fn group_jsonl(
+        &self,
+        text: &str,
+        first_line: usize,
+        options: &GroupOptions,
+        out: &mut String,
+    ) -> usize {
+        if text.is_empty() {
+            return 0;
+        }
+        let body = text.strip_suffix('\n').unwrap_or(text);
+        let mut errors = 0;
+        for (i, line) in body.split('\n').enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            let result = self.group_json(line, options);
+            if !write_group_result(&result, Some(first_line + i), out) {
+                errors += 1;
+            }
+        }
+        errors
+    }
+}
