@@ -1,6 +1,7 @@
 //! Grouping speed on a file of claims (one core), two ways: typed inputs
-//! built once and grouped (`Grouper::group_with`), and the JSON path (read
-//! the claim, group, write the grouping's JSON).
+//! built once and grouped (`Grouper::group_with`), and the JSON path
+//! (`Grouper::group_json`: read the claim, group; then write the grouping's
+//! JSON).
 //!
 //! ```sh
 //! MEDCODE_DRG_DUMP=target/drg MEDCODE_DRG_CLAIMS=20000 cargo test --release --test drg_conformance
@@ -43,10 +44,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let mut bytes = 0usize;
         let mut out = String::new();
         for line in &lines {
-            let claim: Claim = serde_json::from_str(line)?;
-            let g = grouper.group_with(&GroupInput::from_claim(&claim), &options, &mut scratch)?;
+            let g = grouper.group_json(line, &options)?;
             out.clear();
-            g.write_json(claim.id.as_deref(), None, &mut out);
+            g.grouping.write_json(g.claim_id.as_deref(), None, &mut out);
             bytes += out.len();
         }
         let json = t.elapsed().as_secs_f64();

@@ -464,8 +464,21 @@ impl Tables {
                 .collect();
             let idx = clusters.len() as u32;
             assert!(
-                choices.len() <= 64,
-                "data/grouper: a cluster of more than 64 choices"
+                (2..=64).contains(&choices.len()),
+                "data/grouper: cluster {} has {} choices (2 to 64 expected)",
+                r[0],
+                choices.len()
+            );
+            let mut members: Vec<Key> = choices.iter().flat_map(|c| c.iter().copied()).collect();
+            members.sort_unstable();
+            let n = members.len();
+            members.dedup();
+            // The grouper relies on it: one procedure covers one choice.
+            assert_eq!(
+                n,
+                members.len(),
+                "data/grouper: cluster {}: a code in two choices",
+                r[0]
             );
             for v in s.first..=s.last {
                 for (c, choice) in choices.iter().enumerate() {

@@ -450,15 +450,26 @@ impl<'a> Claim<'a> {
         // cover, in the order first touched: `(cluster, choice, when)`
         // sorted by cluster, then the satisfied ones back in first-touched
         // order (n·log n in the procedures' cluster memberships).
-        let mut pairs: Vec<(u32, u8, u32)> = Vec::new();
+        let mut lists: Vec<&[(u32, u8)]> = Vec::new();
         for p in &self.procs {
             if let Some(list) = p.key.and_then(|k| index.get(&k)) {
-                for &(ci, choice) in list {
-                    pairs.push((ci, choice, pairs.len() as u32));
-                }
+                lists.push(list);
             }
         }
-        pairs.sort_unstable();
+        // Every cluster has two choices or more, and no code is in two
+        // choices of one cluster (checked when the tables load): one member
+        // procedure satisfies none.
+        if lists.len() < 2 {
+            return;
+        }
+        let mut pairs: Vec<(u32, u8, u32)> = Vec::new();
+        for list in lists {
+            for &(ci, choice) in list {
+                pairs.push((ci, choice, pairs.len() as u32));
+            }
+        }
+        // Each procedure's list is sorted: the stable sort merges the runs.
+        pairs.sort();
         let mut satisfied: Vec<(u32, u32)> = Vec::new();
         for group in pairs.chunk_by(|a, b| a.0 == b.0) {
             let ci = group[0].0;

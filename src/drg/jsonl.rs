@@ -11,7 +11,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use super::{GroupInput, GroupOptions, Grouper, Grouping, HospitalStatus, TieBreaker};
-use crate::claim::Claim;
+use crate::claim::{fast_json, Claim, ClaimRef};
 use crate::rules::{push_json_str, push_opt_str, push_usize};
 use crate::Date;
 
@@ -271,10 +271,28 @@ pub fn write_group_result(
     }
 }
 
+fn not_a_date(d: &str, e: crate::ParseDateError) -> String {
+    format!(
+        "discharge_date {d:?} is not a date YYYY-MM-DD ({e}): no MS-DRG version \
+         can be chosen for it (name one to group anyway)"
+    )
+}
+
 /// Whether the claim is an inpatient (institutional) claim, else why not.
 fn inpatient(claim: &Claim) -> Result<(), String> {
+    inpatient_parts(
+        claim.claim_type.as_deref(),
+        claim.admission_date.is_some()
+            || claim.discharge_date.is_some()
+            || !claim.procedures.is_empty(),
+    )
+}
+
+/// [`inpatient`] from the claim's type and whether it has a stay (admission
+/// or discharge date) or procedures.
+fn inpatient_parts(claim_type: Option<&str>, stay_or_procedures: bool) -> Result<(), String> {
     const NOT_YET: &str = "MS-DRG grouping is for inpatient claims (outpatient grouping, CMS's I/OCE, is not in medcode yet)";
-    match claim.claim_type.as_deref().map(str::trim) {
+    match claim_type.map(str::trim) {
         Some(t) => {
             let institutional = ["institutional", "i", "837i", "ub-04", "ub04"]
                 .iter()
@@ -290,12 +308,7 @@ fn inpatient(claim: &Claim) -> Result<(), String> {
         }
         // As `check` reads a claim without a type: institutional when it
         // has a stay or procedures.
-        None if claim.admission_date.is_some()
-            || claim.discharge_date.is_some()
-            || !claim.procedures.is_empty() =>
-        {
-            Ok(())
-        }
+        None if stay_or_procedures => Ok(()),
         None => Err(format!(
             "the claim has no type and nothing of an inpatient claim (admission or discharge \
              date, procedures): {NOT_YET}; give \"type\": \"institutional\""
@@ -335,6 +348,19 @@ impl Grouper {
         options: &GroupOptions,
     ) -> Result<GroupedClaim, ClaimNotGrouped> {
         let text = json.trim_start_matches('\u{feff}');
+        if text.trim_start().starts_with('{') {
+            // The fast reader, as `check` reads claims; serde below when it
+            // declines (escapes, unusual shapes) and to say what is wrong.
+            let mut claim = ClaimRef::default();
+            if fast_json::read_claim(text, &mut claim).is_some() {
+                let result = self.group_claim_ref(&claim, options);
+                crate::claim::spare::recycle_read(&mut claim);
+                // Its texts all borrowed and its lists given back: nothing
+                // in it to free.
+                std::mem::forget(claim);
+                return result;
+            }
+        }
         let claim: Claim = match serde_json::from_str(text) {
             Ok(c) if text.trim_start().starts_with('{') => c,
             Ok(_) => {
@@ -365,16 +391,46 @@ impl Grouper {
         if options.version.is_none() {
             if let Some(d) = claim.discharge_date.as_deref() {
                 if let Err(e) = d.parse::<Date>() {
-                    return Err(fail(format!(
-                        "discharge_date {d:?} is not a date YYYY-MM-DD ({e}): no MS-DRG version \
-                         can be chosen for it (name one to group anyway)"
-                    )));
+                    return Err(fail(not_a_date(d, e)));
                 }
             }
         }
         match self.group(&GroupInput::from_claim(&claim), options) {
             Ok(grouping) => Ok(GroupedClaim {
                 claim_id: claim.id,
+                grouping,
+            }),
+            Err(e) => Err(fail(e.to_string())),
+        }
+    }
+
+    /// [`group_json`](Self::group_json) for a claim the fast reader read.
+    fn group_claim_ref(
+        &self,
+        claim: &ClaimRef<'_>,
+        options: &GroupOptions,
+    ) -> Result<GroupedClaim, ClaimNotGrouped> {
+        let fail = |message: String| ClaimNotGrouped {
+            claim_id: claim.id.as_deref().map(str::to_owned),
+            message,
+        };
+        inpatient_parts(
+            claim.claim_type.as_deref(),
+            claim.admission_date.is_some()
+                || claim.discharge_date.is_some()
+                || !claim.procedures.is_empty(),
+        )
+        .map_err(fail)?;
+        if options.version.is_none() {
+            if let Some(d) = claim.discharge_date.as_deref() {
+                if let Err(e) = d.parse::<Date>() {
+                    return Err(fail(not_a_date(d, e)));
+                }
+            }
+        }
+        match self.group(&GroupInput::from_claim_ref(claim), options) {
+            Ok(grouping) => Ok(GroupedClaim {
+                claim_id: claim.id.as_deref().map(str::to_owned),
                 grouping,
             }),
             Err(e) => Err(fail(e.to_string())),

@@ -136,18 +136,6 @@ impl<'a> GroupInput<'a> {
                 .unwrap_or(b' '),
         };
         let patient = claim.patient.as_ref();
-        let sex = match patient
-            .and_then(|p| p.sex.as_deref())
-            .map(|s| s.trim().to_ascii_lowercase())
-            .as_deref()
-        {
-            None | Some("") => Sex::Missing,
-            Some("m" | "male") => Sex::Male,
-            Some("f" | "female") => Sex::Female,
-            Some("u" | "unknown") => Sex::Unknown,
-            Some(_) => Sex::Invalid,
-        };
-        let date = |s: &Option<String>| s.as_deref().and_then(|d| d.parse::<Date>().ok());
         GroupInput {
             principal: claim.diagnoses.first().map(dx),
             secondary: claim.diagnoses.iter().skip(1).map(dx).collect(),
@@ -157,18 +145,72 @@ impl<'a> GroupInput<'a> {
                 .map(|p| p.code.as_deref().unwrap_or(""))
                 .collect(),
             admitting: claim.admitting_diagnosis.as_deref(),
-            sex,
-            discharge_status: claim
-                .discharge_status
-                .as_deref()
-                .and_then(|s| s.trim().parse::<u8>().ok()),
-            age: patient
-                .and_then(|p| p.age)
-                .filter(|a| (0.0..=150.0).contains(a))
-                .map(|a| a as u32),
-            discharge_date: date(&claim.discharge_date).or_else(|| date(&claim.service_date)),
+            sex: read_sex(patient.and_then(|p| p.sex.as_deref())),
+            discharge_status: read_status(claim.discharge_status.as_deref()),
+            age: read_age(patient.and_then(|p| p.age)),
+            discharge_date: read_date(claim.discharge_date.as_deref())
+                .or_else(|| read_date(claim.service_date.as_deref())),
         }
     }
+
+    /// [`from_claim`](Self::from_claim) for a claim borrowed from its JSON
+    /// text (the JSON Lines fast path).
+    pub(crate) fn from_claim_ref(claim: &'a crate::claim::ClaimRef<'a>) -> GroupInput<'a> {
+        let dx = |d: &'a crate::claim::DiagnosisRef<'a>| DxInput {
+            code: d.code.as_deref().unwrap_or(""),
+            poa: d
+                .poa
+                .as_deref()
+                .and_then(|p| p.as_bytes().first().copied())
+                .unwrap_or(b' '),
+        };
+        let p = &claim.patient;
+        GroupInput {
+            principal: claim.diagnoses.first().map(dx),
+            secondary: claim.diagnoses.iter().skip(1).map(dx).collect(),
+            procedures: claim
+                .procedures
+                .iter()
+                .map(|p| p.code.as_deref().unwrap_or(""))
+                .collect(),
+            admitting: claim.admitting_diagnosis.as_deref(),
+            sex: read_sex(p.sex.as_deref()),
+            discharge_status: read_status(claim.discharge_status.as_deref()),
+            age: read_age(p.age),
+            discharge_date: read_date(claim.discharge_date.as_deref())
+                .or_else(|| read_date(claim.service_date.as_deref())),
+        }
+    }
+}
+
+/// `M`/`F` (or `male`/`female`, any case), `U`; anything else invalid.
+fn read_sex(sex: Option<&str>) -> Sex {
+    let Some(s) = sex.map(str::trim) else {
+        return Sex::Missing;
+    };
+    if s.is_empty() {
+        Sex::Missing
+    } else if s.eq_ignore_ascii_case("m") || s.eq_ignore_ascii_case("male") {
+        Sex::Male
+    } else if s.eq_ignore_ascii_case("f") || s.eq_ignore_ascii_case("female") {
+        Sex::Female
+    } else if s.eq_ignore_ascii_case("u") || s.eq_ignore_ascii_case("unknown") {
+        Sex::Unknown
+    } else {
+        Sex::Invalid
+    }
+}
+
+fn read_status(status: Option<&str>) -> Option<u8> {
+    status.and_then(|s| s.trim().parse::<u8>().ok())
+}
+
+fn read_age(age: Option<f64>) -> Option<u32> {
+    age.filter(|a| (0.0..=150.0).contains(a)).map(|a| a as u32)
+}
+
+fn read_date(date: Option<&str>) -> Option<Date> {
+    date.and_then(|d| d.parse::<Date>().ok())
 }
 
 /// Whether the hospital is exempt from POA reporting (CMS's option).
