@@ -38,6 +38,7 @@
 
 mod builder;
 mod conventions;
+mod drg;
 mod edits;
 mod emitter;
 mod engine;
