@@ -19,7 +19,8 @@ use std::time::Instant;
 const CONFIG: &str = r#"{"disabled":["excludes1-conflict","code-first-sequence","duplicate-diagnosis",
 "too-many-diagnoses","invalid-poa","dx-pointer-invalid","primary-pointer-invalid","units-invalid",
 "modifier-invalid","too-many-modifiers","modifier-conflict","laterality-mismatch","duplicate-line",
-"service-date-invalid","em-with-procedure-missing-25","ncci-ptp","mue-exceeded","addon-without-primary"]}"#;
+"service-date-invalid","em-with-procedure-missing-25","ncci-ptp","mue-exceeded","addon-without-primary",
+"drg-ungroupable","hospital-acquired-condition","cc-excluded-by-principal"]}"#;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);

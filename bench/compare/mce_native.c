@@ -29,7 +29,8 @@
  *   medcode-jsonl  medcode_check_jsonl(engine, all claims, len): one call
  *   medcode-jsonl-par  medcode_check_jsonl_parallel(..., 0): all cores
  * medcode's engine runs the code-validity and MCE rule families only (the
- * other families are disabled in its configuration).
+ * other families, the drg family's grouping included, are disabled in its
+ * configuration).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <dlfcn.h>
@@ -129,7 +130,8 @@ static const char *DISABLED =
     "\"too-many-diagnoses\",\"invalid-poa\",\"dx-pointer-invalid\",\"primary-pointer-invalid\","
     "\"units-invalid\",\"modifier-invalid\",\"too-many-modifiers\",\"modifier-conflict\","
     "\"laterality-mismatch\",\"duplicate-line\",\"service-date-invalid\","
-    "\"em-with-procedure-missing-25\",\"ncci-ptp\",\"mue-exceeded\",\"addon-without-primary\"]}";
+    "\"em-with-procedure-missing-25\",\"ncci-ptp\",\"mue-exceeded\",\"addon-without-primary\","
+    "\"drg-ungroupable\",\"hospital-acquired-condition\",\"cc-excluded-by-principal\"]}";
 
 int main(int argc, char **argv) {
     if (argc < 5) {

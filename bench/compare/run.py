@@ -117,14 +117,15 @@ CLAIM_ROUNDS = 3
 BATCH = 1_000
 FY_START, FY_DAYS = (2025, 10, 1), 365  # FY2026: 2025-10-01 .. 2026-09-30
 # medcode restricted to what the MCE edits: code validity + the MCE family
-# (malformed-claim stays on); the ICD-10-CM conventions, line checks and
-# CMS edit-table rules are disabled.
+# (malformed-claim stays on); the ICD-10-CM conventions, line checks,
+# CMS edit-table rules and the MS-DRG grouper's rules are disabled.
 MCE_DISABLED = [
     "excludes1-conflict", "code-first-sequence", "duplicate-diagnosis", "too-many-diagnoses",
     "dx-pointer-invalid", "primary-pointer-invalid", "units-invalid", "modifier-invalid",
     "too-many-modifiers", "modifier-conflict", "laterality-mismatch", "duplicate-line",
     "service-date-invalid", "em-with-procedure-missing-25",
     "ncci-ptp", "mue-exceeded", "addon-without-primary",
+    "drg-ungroupable", "hospital-acquired-condition", "cc-excluded-by-principal",
 ]
 
 
@@ -407,7 +408,7 @@ def claims_md(claims):
         f"{claims['batch']:,} → `medcode_check_jsonl`; `Engine.check` per claim → `medcode_check_json`) "
         "and through msdrg 1.2.0's `MceEditor.edit` per claim (its own ctypes API). Each call includes "
         "the package's own work: dict → JSON, the foreign call, JSON → dict. medcode runs the "
-        "code-validity and MCE rule families only (the conventions, line and edit-table rules are "
+        "code-validity and MCE rule families only (the conventions, line, edit-table and DRG rules are "
         f"disabled in its config); median of {claims['rounds']} passes over all claims. Start-up = "
         "fresh process to the first claim's answer (import, build the engine/editor, one claim; "
         f"median of {STARTS}). Reproduce: `bash bench/compare/run.sh` "

@@ -11,10 +11,12 @@
 //!
 //! Rule families, one file each: code validity (`invalid-code`,
 //! `code-not-valid-on-date`, `header-code`, `code-system-mismatch`), MCE edits
-//! by date, ICD-10-CM conventions, line checks, and the CMS edit tables the
+//! by date, ICD-10-CM conventions, line checks, the CMS edit tables the
 //! user loads (`ncci-ptp`, `mue-exceeded`, `addon-without-primary`, silent
-//! until a table is loaded: see [`Engine::coverage`]). [`RULE_IDS`] lists
-//! every built-in id.
+//! until a table is loaded: see [`Engine::coverage`]), and what the MS-DRG
+//! grouper ([`crate::drg`]) says about an inpatient claim (`drg-ungroupable`,
+//! `hospital-acquired-condition`, `cc-excluded-by-principal`). [`RULE_IDS`]
+//! lists every built-in id.
 //!
 //! ```
 //! use medcode::claim::Claim;
@@ -38,6 +40,7 @@
 
 mod builder;
 mod conventions;
+mod drg;
 mod edits;
 mod emitter;
 mod engine;

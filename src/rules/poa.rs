@@ -21,8 +21,9 @@ pub(super) const RULES: &[Builtin] = &[InvalidPoa::BUILTIN];
 /// True when the claim reports a POA indicator on some diagnosis. A claim
 /// that reports none at all is taken as from a hospital exempt from POA
 /// reporting (critical access, Maryland waiver, psychiatric, rehabilitation
-/// …), and `invalid-poa` stays silent on it.
-fn reports_poa(c: &PreparedClaim<'_>) -> bool {
+/// …), and `invalid-poa` stays silent on it (the `drg` rules group it as
+/// from an exempt hospital).
+pub(super) fn reports_poa(c: &PreparedClaim<'_>) -> bool {
     c.diagnoses
         .iter()
         .any(|d| d.poa.is_some_and(|p| !crate::text::is_blank(p)))

@@ -382,6 +382,13 @@ pub struct PreparedClaim<'c> {
     pub(crate) dx_repeat_possible: bool,
     /// False when no two lines share a code.
     pub(crate) line_repeat_possible: bool,
+    /// The claim's MS-DRG grouping, made by the first `drg` family rule
+    /// that asks for it (`rules::drg::grouping`) and read by the others: a
+    /// claim is grouped at most once however many of them run, and not at
+    /// all when none does. `None` inside: the claim does not group
+    /// (professional, no principal diagnosis, no MS-DRG version for its
+    /// date). Boxed: the common claim carries a pointer, not a grouping.
+    pub(crate) drg: std::sync::OnceLock<Option<Box<crate::drg::Grouping>>>,
 }
 
 impl Drop for PreparedClaim<'_> {
@@ -1145,6 +1152,7 @@ impl<'c> PreparedClaim<'c> {
             problem_statuses,
             dx_repeat_possible,
             line_repeat_possible,
+            drg: std::sync::OnceLock::new(),
         }
     }
 

@@ -13,7 +13,7 @@
 use super::emitter::Emitter;
 use super::finding::Severity;
 use super::prepared::PreparedClaim;
-use super::{conventions, edits, lines, mce, poa, validity};
+use super::{conventions, drg, edits, lines, mce, poa, validity};
 use crate::load::{AddonTable, MueTable, PtpTable};
 use std::fmt;
 use std::sync::Arc;
@@ -209,14 +209,19 @@ pub enum Family {
     Lines,
     /// CMS's edit tables the user loads (NCCI PTP, MUE, add-on codes).
     Edits,
+    /// What CMS's MS-DRG grouper says about an inpatient claim's coding
+    /// (an ungroupable claim, hospital-acquired conditions, CC/MCC
+    /// exclusions).
+    Drg,
 }
 
 impl Family {
     /// The family's name: `structure`, `validity`, `mce`, `poa`,
-    /// `conventions`, `lines`, `edits`.
+    /// `conventions`, `lines`, `edits`, `drg`.
     ///
     /// ```
     /// assert_eq!(medcode::rules::Family::Edits.name(), "edits");
+    /// assert_eq!(medcode::rules::Family::Drg.name(), "drg");
     /// ```
     pub const fn name(self) -> &'static str {
         match self {
@@ -227,6 +232,7 @@ impl Family {
             Family::Conventions => "conventions",
             Family::Lines => "lines",
             Family::Edits => "edits",
+            Family::Drg => "drg",
         }
     }
 }
@@ -337,6 +343,7 @@ const FAMILIES: &[&[Builtin]] = &[
     conventions::RULES,
     lines::RULES,
     edits::RULES,
+    drg::RULES,
 ];
 
 const RULE_COUNT: usize = {
@@ -374,7 +381,7 @@ pub const BUILTIN_RULES: [RuleSpec; RULE_COUNT] = {
 ///
 /// ```
 /// assert!(medcode::rules::RULE_IDS.contains(&"ncci-ptp"));
-/// assert_eq!(medcode::rules::RULE_IDS.len(), 44);
+/// assert_eq!(medcode::rules::RULE_IDS.len(), 47);
 /// ```
 pub const RULE_IDS: [&str; RULE_COUNT] = {
     let mut out = [""; RULE_COUNT];
