@@ -448,6 +448,7 @@ impl Generated {
             version: Some(self.version),
             hospital: self.hospital,
             tie_breaker: self.tie_breaker,
+            ..GroupOptions::default()
         };
         grouper.group(&input, &options).expect("a version is named")
     }

@@ -979,7 +979,7 @@ fn grouping_array(results: &[Option<Result<GroupedClaim, ClaimNotGrouped>>]) -> 
         text(&|g| Some(g.grouping.final_drg.severity.as_str().to_owned())),
         text(&|g| Some(g.grouping.final_drg.kind.as_str().to_owned())),
         text(&|g| Some(g.grouping.final_drg.return_code.as_str().to_owned())),
-        text(&|g| g.grouping.final_drg.drg_title.clone()),
+        text(&|g| g.grouping.final_drg.drg_title.map(str::to_string)),
         text(&|g| Some(g.grouping.hac_status.as_str().to_owned())),
         int(&|g| i32::from(g.grouping.hac_categories)),
         Arc::new(StringArray::from(

@@ -417,8 +417,11 @@ impl<'a> Claim<'a> {
         let Some(initial) = self.stage(Stage::Initial, s) else {
             return;
         };
-        self.mark_diagnoses(initial, Stage::Initial, s);
-        self.mark_procedures(initial, Stage::Initial, s);
+        let marks = self.opts.affects_drg;
+        if marks {
+            self.mark_diagnoses(initial, Stage::Initial, s);
+            self.mark_procedures(initial, Stage::Initial, s);
+        }
 
         if !self.hacs(s) {
             return;
@@ -438,10 +441,12 @@ impl<'a> Claim<'a> {
             self.final_sev = self.initial_sev;
             initial
         };
-        self.mark_diagnoses(fin, Stage::Final, s);
-        self.final_diagnosis_marks(initial, fin);
-        let mdc = self.mark_procedures(fin, Stage::Final, s);
-        self.final_procedure_marks(initial, fin, mdc);
+        if marks {
+            self.mark_diagnoses(fin, Stage::Final, s);
+            self.final_diagnosis_marks(initial, fin);
+            let mdc = self.mark_procedures(fin, Stage::Final, s);
+            self.final_procedure_marks(initial, fin, mdc);
+        }
     }
 
     fn find_clusters(&mut self) {

@@ -136,10 +136,22 @@ impl GroupOptions {
             serde_json::from_str(json).map_err(|e| bad(format!("not valid JSON: {e}")))?;
         let serde_json::Value::Object(map) = value else {
             return Err(bad(
-                "expected a JSON object {\"version\", \"hospital\", \"tie_breaker\"}".into(),
+                "expected a JSON object {\"version\", \"hospital\", \"tie_breaker\", \"affects_drg\"}".into(),
             ));
         };
         for (key, v) in &map {
+            if key == "affects_drg" {
+                match v {
+                    serde_json::Value::Bool(b) => o.affects_drg = *b,
+                    serde_json::Value::Null => {}
+                    other => {
+                        return Err(bad(format!(
+                            "affects_drg must be true or false, not {other}"
+                        )))
+                    }
+                }
+                continue;
+            }
             let text = match v {
                 serde_json::Value::Null => continue,
                 serde_json::Value::String(s) => s.clone(),
@@ -164,7 +176,7 @@ impl GroupOptions {
                 "tie_breaker" => o.tie_breaker = text.parse()?,
                 _ => {
                     return Err(bad(format!(
-                        "unknown option {key:?} (the options are version, hospital, tie_breaker)"
+                        "unknown option {key:?} (the options are version, hospital, tie_breaker, affects_drg)"
                     )))
                 }
             }

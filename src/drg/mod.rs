@@ -237,7 +237,14 @@ pub enum TieBreaker {
 }
 
 /// Options as CMS's grouper takes them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+///
+/// ```
+/// use medcode::drg::{GroupOptions, HospitalStatus};
+/// let o = GroupOptions::default();
+/// assert_eq!(o.hospital, HospitalStatus::NotExempt);
+/// assert!(o.affects_drg);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct GroupOptions {
     /// Group with this version instead of the one in force on the discharge date.
     pub version: Option<MsdrgVersion>,
@@ -245,6 +252,21 @@ pub struct GroupOptions {
     pub hospital: HospitalStatus,
     /// The marking tie-breaker.
     pub tie_breaker: TieBreaker,
+    /// Work out which codes affect the DRG (CMS's "affects DRG" option; on
+    /// by default). Off, every code's impact is `NONE` and no code is
+    /// marked, and grouping is faster.
+    pub affects_drg: bool,
+}
+
+impl Default for GroupOptions {
+    fn default() -> Self {
+        GroupOptions {
+            version: None,
+            hospital: HospitalStatus::default(),
+            tie_breaker: TieBreaker::default(),
+            affects_drg: true,
+        }
+    }
 }
 
 /// CMS's grouper return code.

@@ -57,6 +57,8 @@ fn group(c: &PreparedClaim<'_>) -> Option<Grouping> {
         } else {
             HospitalStatus::Exempt
         },
+        // The findings do not say which codes affect the DRG: not worked out.
+        affects_drg: false,
         ..GroupOptions::default()
     };
     Grouper::new().group(&group_input(c), &options).ok()

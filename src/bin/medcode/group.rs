@@ -93,6 +93,7 @@ pub fn run(args: GroupArgs) -> ExitCode {
         version: args.msdrg_version,
         hospital: args.hospital,
         tie_breaker: args.tie_breaker,
+        ..GroupOptions::default()
     };
     let input: Box<dyn Read> = match args.input.as_deref() {
         None => Box::new(io::stdin().lock()),
