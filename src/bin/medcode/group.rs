@@ -61,6 +61,11 @@ pub struct GroupArgs {
     #[arg(long = "tie-breaker", value_name = "ORDER", value_parser = tie_breaker,
           default_value = "clinical")]
     tie_breaker: TieBreaker,
+    /// Do not work out which codes affect the DRG (CMS's affects-DRG option
+    /// off): every code's `drg_impact` is NONE, nothing is marked, and grouping
+    /// is faster
+    #[arg(long = "no-affects-drg")]
+    no_affects_drg: bool,
     /// The longest line read; a longer line is not read: its output line holds the
     /// error "line longer than N bytes: not read"
     #[arg(long = "max-line-bytes", value_name = "N", default_value_t = DEFAULT_MAX_LINE_BYTES,
@@ -93,6 +98,7 @@ pub fn run(args: GroupArgs) -> ExitCode {
         version: args.msdrg_version,
         hospital: args.hospital,
         tie_breaker: args.tie_breaker,
+        affects_drg: !args.no_affects_drg,
         ..GroupOptions::default()
     };
     let input: Box<dyn Read> = match args.input.as_deref() {
