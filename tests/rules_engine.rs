@@ -119,6 +119,55 @@ fn strict_mode_names_unknown_fields() {
     );
 }
 
+/// The UB-04 outpatient fields are read (strict mode knows them) and not
+/// yet checked: a claim's findings are those of the claim without them,
+/// on the fast path, on serde's and through the typed claim.
+#[test]
+fn ub04_fields_are_read_and_change_no_finding() {
+    let with = r#"{"id":"O-1","type":"institutional","patient":{"sex":"F","age":70},"service_date":"2025-03-01","diagnoses":[{"code":"N18.6"},{"code":"E11.9"}],"lines":[{"code":"G0463","units":1,"service_date":"2025-03-01","revenue_code":"0510"},{"code":"82947","units":1,"service_date":"2025-03-01","revenue_code":"0301"}],"bill_type":"131","from_date":"2025-03-01","through_date":"2025-03-01","condition_codes":["G0"],"occurrence_codes":[{"code":"11","date":"2025-02-27"},"A1"],"value_codes":[{"code":"48","amount":11.2}],"reason_for_visit":["R07.9"]}"#;
+    let mut value: serde_json::Value = serde_json::from_str(with).unwrap();
+    let map = value.as_object_mut().unwrap();
+    for k in [
+        "bill_type",
+        "from_date",
+        "through_date",
+        "condition_codes",
+        "occurrence_codes",
+        "value_codes",
+        "reason_for_visit",
+    ] {
+        map.remove(k).unwrap();
+    }
+    for line in map["lines"].as_array_mut().unwrap() {
+        line.as_object_mut()
+            .unwrap()
+            .remove("revenue_code")
+            .unwrap();
+    }
+    let without = value.to_string();
+    let strict = Engine::builder().strict(true).build().unwrap();
+    let expected = strict.check_json(&without);
+    assert!(expected.findings.iter().all(|f| f.rule != "unknown-field"));
+    // Fast path (compact, serde's order), serde's (an escape), typed.
+    assert_eq!(strict.check_json(with), expected);
+    let escaped = with.replace(r#""G0""#, r#""\u0047\u0030""#);
+    assert_eq!(strict.check_json(&escaped), expected);
+    let claim: Claim = serde_json::from_str(with).unwrap();
+    assert_eq!(claim.bill_type.as_deref(), Some("131"));
+    assert_eq!(claim.lines[1].revenue_code.as_deref(), Some("0301"));
+    assert_eq!(strict.check(&claim), expected);
+    // Many in a row on one thread (the reader's lists recycled, the
+    // UB-04 lists freed), and in a batch.
+    for _ in 0..100 {
+        assert_eq!(strict.check_json(with), expected);
+    }
+    let batch = format!("{with}\n{without}\n");
+    let out = strict.check_jsonl_buffer(&batch, 2);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0].replace("\"line\":1", "\"line\":2"), lines[1]);
+}
+
 #[test]
 fn config_json_and_overrides() {
     let engine = Engine::from_config_json(
@@ -690,7 +739,8 @@ prop_compose! {
             diagnoses: dx.into_iter().map(Diagnosis::new).collect(),
             admitting_diagnosis: None,
             procedures: procs.into_iter().map(|(c, d)| Procedure { code: Some(c), date: d }).collect(),
-            lines: lines.into_iter().map(|(c, m, u, p, d)| ClaimLine { code: Some(c), modifiers: m, units: u, dx_pointers: p, service_date: d, charge: None }).collect(),
+            lines: lines.into_iter().map(|(c, m, u, p, d)| ClaimLine { code: Some(c), modifiers: m, units: u, dx_pointers: p, service_date: d, ..Default::default() }).collect(),
+            ..Default::default()
         }
     }
 }

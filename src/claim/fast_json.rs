@@ -7,7 +7,9 @@
 //! test and the recorded-output test hold it to that).
 
 use super::spare;
-use crate::claim::{ClaimLineRef, ClaimRef, DiagnosisRef, PatientRef, ProcedureRef};
+use crate::claim::{
+    ClaimLineRef, ClaimRef, DiagnosisRef, OccurrenceCodeRef, PatientRef, ProcedureRef, ValueCodeRef,
+};
 use std::borrow::Cow;
 
 /// Reads one claim into `claim` (its default), or answers `None` when the
@@ -49,6 +51,15 @@ enum Field {
     Units,
     DxPointers,
     Charge,
+    BillType,
+    FromDate,
+    ThroughDate,
+    ConditionCodes,
+    OccurrenceCodes,
+    ValueCodes,
+    ReasonForVisit,
+    RevenueCode,
+    Amount,
 }
 
 use Field::*;
@@ -81,6 +92,13 @@ const CLAIM: &Names = &[
     (key!("admitting_diagnosis"), AdmittingDiagnosis),
     (key!("procedures"), Procedures),
     (key!("lines"), Lines),
+    (key!("bill_type"), BillType),
+    (key!("from_date"), FromDate),
+    (key!("through_date"), ThroughDate),
+    (key!("condition_codes"), ConditionCodes),
+    (key!("occurrence_codes"), OccurrenceCodes),
+    (key!("value_codes"), ValueCodes),
+    (key!("reason_for_visit"), ReasonForVisit),
 ];
 const PATIENT: &Names = &[
     (key!("sex"), Sex),
@@ -96,7 +114,10 @@ const LINE: &Names = &[
     (key!("dx_pointers"), DxPointers),
     (key!("service_date"), ServiceDate),
     (key!("charge"), Charge),
+    (key!("revenue_code"), RevenueCode),
 ];
+const OCCURRENCE: &Names = &[(key!("code"), Code), (key!("date"), Date)];
+const VALUE: &Names = &[(key!("code"), Code), (key!("amount"), Amount)];
 
 /// `*slot = list`, without the call that drops the list it replaces when
 /// that is, as in a claim's default, empty with nothing allocated.
@@ -483,6 +504,19 @@ impl<'a> Reader<'a> {
                 self.at += 1;
                 return Some(());
             }
+            // The UB-04 fields come after the others in serde's order: a
+            // claim without them has ended above, at no cost from them.
+            next!(11, "bill_type", BillType);
+            next!(12, "from_date", FromDate);
+            next!(13, "through_date", ThroughDate);
+            next!(14, "condition_codes", ConditionCodes);
+            next!(15, "occurrence_codes", OccurrenceCodes);
+            next!(16, "value_codes", ValueCodes);
+            next!(17, "reason_for_visit", ReasonForVisit);
+            if self.bytes().get(self.at) == Some(&b'}') {
+                self.at += 1;
+                return Some(());
+            }
             if !self.more(b'}')? {
                 return Some(());
             }
@@ -570,9 +604,70 @@ impl<'a> Reader<'a> {
                 &mut c.lines,
                 self.list_into(spare::take_lines(), Self::line)?,
             ),
+            BillType | FromDate | ThroughDate | ConditionCodes | OccurrenceCodes | ValueCodes
+            | ReasonForVisit => self.ub04_field(c, field)?,
             _ => return None,
         }
         Some(())
+    }
+
+    /// The value of the claim's UB-04 field `field`, into `c`. Out of
+    /// line: the common claims have none, and the reader's hot code stays
+    /// as small as without them.
+    #[inline(never)]
+    fn ub04_field(&mut self, c: &mut ClaimRef<'a>, field: Field) -> Option<()> {
+        match field {
+            BillType => c.bill_type = self.short_text()?,
+            FromDate => c.from_date = self.date()?,
+            ThroughDate => c.through_date = self.date()?,
+            ConditionCodes => c.condition_codes = self.modifiers()?,
+            OccurrenceCodes => c.occurrence_codes = self.list(Self::occurrence_code)?,
+            ValueCodes => c.value_codes = self.list(Self::value_code)?,
+            ReasonForVisit => c.reason_for_visit = self.modifiers()?,
+            _ => return None,
+        }
+        Some(())
+    }
+
+    /// An occurrence code: `{"code":…,"date":…}`, or the code alone as a
+    /// string (as [`diagnosis`](Self::diagnosis) reads a diagnosis).
+    fn occurrence_code(&mut self) -> Option<OccurrenceCodeRef<'a>> {
+        let start = self.at;
+        if let Some((code, date)) = self.compact_object(concat!(key!("date"), '"')) {
+            return Some(OccurrenceCodeRef {
+                code: Some(Cow::Borrowed(code)),
+                date: date.map(Cow::Borrowed),
+            });
+        }
+        self.at = start;
+        let mut o = OccurrenceCodeRef::default();
+        if self.peek()? == b'"' {
+            o.code = Some(Cow::Borrowed(self.string()?));
+            return Some(o);
+        }
+        self.fields(OCCURRENCE, |r, field| {
+            match field {
+                Code => o.code = r.text()?,
+                Date => o.date = r.text()?,
+                _ => return None,
+            }
+            Some(())
+        })?;
+        Some(o)
+    }
+
+    /// A value code: `{"code":…,"amount":…}`.
+    fn value_code(&mut self) -> Option<ValueCodeRef<'a>> {
+        let mut v = ValueCodeRef::default();
+        self.fields(VALUE, |r, field| {
+            match field {
+                Code => v.code = r.text()?,
+                Amount => v.amount = r.number()?,
+                _ => return None,
+            }
+            Some(())
+        })?;
+        Some(v)
     }
 
     /// The patient: the compact shape in line, anything else
@@ -745,6 +840,7 @@ impl<'a> Reader<'a> {
                 DxPointers => l.dx_pointers = r.pointers()?,
                 ServiceDate => l.service_date = r.text()?,
                 Charge => l.charge = r.number()?,
+                RevenueCode => l.revenue_code = r.short_text()?,
                 _ => return None,
             }
             Some(())
@@ -752,8 +848,8 @@ impl<'a> Reader<'a> {
         Some(l)
     }
 
-    /// Modifiers: a list of texts (`null` items are empty texts), one string,
-    /// or `null`.
+    /// Modifiers (condition codes, reasons for visit): a list of texts
+    /// (`null` items are empty texts), one string, or `null`.
     fn modifiers(&mut self) -> Option<Vec<Cow<'a, str>>> {
         if self.peek()? == b'"' {
             return Some(vec![Cow::Borrowed(self.string()?)]);
@@ -808,6 +904,37 @@ mod tests {
         }
     }
 
+    /// The UB-04 fields: read as serde reads them, in serde's order (after
+    /// the others), in any other order, and in their lenient shapes.
+    #[test]
+    fn reads_the_ub04_fields_as_serde_does() {
+        let compact = r#"{"id":"O-1","type":"institutional","patient":{"sex":"F","age":70},"service_date":"2025-03-01","diagnoses":[{"code":"N18.6"},{"code":"E11.9"}],"lines":[{"code":"G0463","units":1,"service_date":"2025-03-01","charge":100.0,"revenue_code":"0510"},{"code":"82947","modifiers":["59"],"units":1,"charge":20.0,"revenue_code":"0301"}],"bill_type":"131","from_date":"2025-03-01","through_date":"2025-03-02","condition_codes":["G0","44"],"occurrence_codes":[{"code":"11","date":"2025-02-27"},{"code":"A1"}],"value_codes":[{"code":"48","amount":11.2},{"code":"A2","amount":40}],"reason_for_visit":["R07.9","R10.9"]}"#;
+        same(compact);
+        let c = read(compact).unwrap();
+        assert_eq!(c.bill_type.as_deref(), Some("131"));
+        assert_eq!(c.from_date.as_deref(), Some("2025-03-01"));
+        assert_eq!(c.through_date.as_deref(), Some("2025-03-02"));
+        assert_eq!(c.condition_codes, ["G0", "44"]);
+        assert_eq!(c.occurrence_codes[0].code.as_deref(), Some("11"));
+        assert_eq!(c.occurrence_codes[0].date.as_deref(), Some("2025-02-27"));
+        assert_eq!(c.occurrence_codes[1].date, None);
+        assert_eq!(c.value_codes[0].code.as_deref(), Some("48"));
+        assert_eq!(c.value_codes[1].amount, Some(40.0));
+        assert_eq!(c.reason_for_visit, ["R07.9", "R10.9"]);
+        assert_eq!(c.lines[1].revenue_code.as_deref(), Some("0301"));
+        for text in [
+            // Written as a person might: the UB-04 fields first.
+            r#"{"bill_type":"131","id":"O-2","from_date":"2025-03-01","through_date":"2025-03-01","type":"institutional","reason_for_visit":"R07.9","lines":[{"revenue_code":"0300","code":"80053"}]}"#,
+            // Numbers and nulls where texts go, a lone string for a list,
+            // an occurrence code alone, a value code without its amount.
+            r#"{"id":"O-3","bill_type":131,"from_date":null,"through_date":20250301,"condition_codes":[null,7,"G0"],"occurrence_codes":["11",{},{"code":11,"date":null}],"value_codes":[{"code":"48"},{"amount":null},{}],"reason_for_visit":[]}"#,
+            r#"{"id":"O-4","lines":[{"revenue_code":300},{"revenue_code":null}],"condition_codes":"G0","occurrence_codes":null,"value_codes":null,"reason_for_visit":null}"#,
+            r#" { "value_codes" : [ { "amount" : 1.5e2 , "code" : "A1" } ] , "occurrence_codes" : [ { "date" : "2025-01-01" , "code" : "11" } ] } "#,
+        ] {
+            same(text);
+        }
+    }
+
     /// The fields this reader knows are those strict mode knows (and, by
     /// `claim::tests`, serde's): a field it reads is never "unknown".
     #[test]
@@ -823,6 +950,8 @@ mod tests {
         assert_eq!(names(DIAGNOSIS), fields::DIAGNOSIS);
         assert_eq!(names(PROCEDURE), fields::PROCEDURE);
         assert_eq!(names(LINE), fields::LINE);
+        assert_eq!(names(OCCURRENCE), fields::OCCURRENCE);
+        assert_eq!(names(VALUE), fields::VALUE);
     }
 
     #[test]
@@ -848,6 +977,14 @@ mod tests {
             "{\"id\":\"a\",\"admission_date\":\"2025-12-1\u{1}\"}",
             r#"{"id":"a","patient":{"sex":"F","age":3},"patient":null}"#,
             r#"{"id":"a","type":"professional","type":"professional"}"#,
+            r#"{"bill_type":"131","bill_type":"131"}"#,
+            r#"{"value_codes":[{"code":"48","amount":"11.2"}]}"#,
+            r#"{"value_codes":["48"]}"#,
+            r#"{"occurrence_codes":[null]}"#,
+            r#"{"occurrence_codes":[{"code":"11","dat":"2025-01-01"}]}"#,
+            r#"{"condition_codes":7}"#,
+            r#"{"reason_for_visit":"R07\u002e9"}"#,
+            r#"{"lines":[{"revenue_code":"0300","revenue_code":"0301"}]}"#,
         ] {
             assert!(read(text).is_none(), "{text}");
         }
@@ -1152,8 +1289,19 @@ mod tests {
                     ("dx_pointers", list(clean, number_field(clean))),
                     ("service_date", text(clean)),
                     ("charge", number_field(clean)),
+                    ("revenue_code", text(clean)),
                 ],
             );
+            let occurrence = prop_oneof![
+                2 => string(clean),
+                1 => pick(clean, &[("null", false), ("{}", true), ("7", false)]),
+                6 => object(clean, vec![("code", text(clean)), ("date", text(clean))]),
+            ];
+            let value = object(
+                clean,
+                vec![("code", text(clean)), ("amount", number_field(clean))],
+            );
+            let texts = || prop_oneof![1 => string(clean), 4 => list(clean, text(clean))];
             let claim = object(
                 clean,
                 vec![
@@ -1168,6 +1316,13 @@ mod tests {
                     ("admitting_diagnosis", text(clean)),
                     ("procedures", list(clean, procedure)),
                     ("lines", list(clean, line)),
+                    ("bill_type", text(clean)),
+                    ("from_date", text(clean)),
+                    ("through_date", text(clean)),
+                    ("condition_codes", texts().boxed()),
+                    ("occurrence_codes", list(clean, occurrence.boxed())),
+                    ("value_codes", list(clean, value)),
+                    ("reason_for_visit", texts().boxed()),
                 ],
             );
             let ends = (

@@ -13,6 +13,26 @@
 //!                "service_date": "2025-11-03", "charge": 125.00 } ] }
 //! ```
 //!
+//! A UB-04 outpatient claim (type of bill 13x and its siblings) adds its
+//! bill type, statement period, condition, occurrence and value codes,
+//! reasons for visit, and a revenue code on each line; its statement date
+//! is `service_date`, its patient status `discharge_status`:
+//!
+//! ```json
+//! { "id": "OP-1", "type": "institutional", "bill_type": "131",
+//!   "from_date": "2025-03-01", "through_date": "2025-03-01", "service_date": "2025-03-01",
+//!   "patient": { "sex": "F", "age": 70 }, "discharge_status": "01",
+//!   "diagnoses": [ "N18.6", "E11.9" ], "reason_for_visit": [ "R07.9" ],
+//!   "condition_codes": [ "G0" ],
+//!   "occurrence_codes": [ { "code": "11", "date": "2025-02-27" } ],
+//!   "value_codes": [ { "code": "48", "amount": 11.2 } ],
+//!   "lines": [ { "revenue_code": "0510", "code": "G0463", "units": 1,
+//!                "service_date": "2025-03-01", "charge": 100.00 } ] }
+//! ```
+//!
+//! The rules do not check the UB-04 fields yet (the outpatient editor is
+//! to come); strict mode knows them.
+//!
 //! The types are deliberately lenient, so that a claim with a problem becomes
 //! findings rather than a parse error:
 //!
@@ -24,8 +44,14 @@
 //!   that names it (`lines[0].modifer`);
 //! - codes and dates are kept as the strings the claim holds and parsed when
 //!   the engine prepares the claim (dotted or undotted, any case);
-//! - `id`, `sex`, `discharge_status` and `poa` may be JSON strings or numbers;
-//! - `age`, `units` and `charge` may be any JSON number (a negative or huge
+//! - `id`, `sex`, `discharge_status`, `poa`, `bill_type` and `revenue_code`
+//!   (any text field) may be JSON strings or numbers (a number is its
+//!   digits: `300` reads as `"300"`, not `"0300"`);
+//! - `modifiers`, `condition_codes` and `reason_for_visit` may be one
+//!   string (a list of one), and an occurrence code, like a diagnosis, the
+//!   code alone as a string;
+//! - `age`, `units`, `charge` and a value code's `amount` may be any JSON
+//!   number or a numeric string (a negative or huge
 //!   age is the finding `invalid-age`, fractional units `units-invalid`).
 //!
 //! ```
@@ -146,6 +172,32 @@ pub struct Claim {
     /// Service lines (CPT or HCPCS codes).
     #[serde(deserialize_with = "list", skip_serializing_if = "Vec::is_empty")]
     pub lines: Vec<ClaimLine>,
+    /// UB-04 type of bill (form locator 4), three characters without the
+    /// leading zero (`"131"`: hospital outpatient, admit through discharge);
+    /// a number is accepted. The UB-04 fields follow the others here, as
+    /// they do in the JSON serde writes.
+    #[serde(deserialize_with = "text", skip_serializing_if = "Option::is_none")]
+    pub bill_type: Option<String>,
+    /// UB-04 statement covers period, from (form locator 6), `YYYY-MM-DD`.
+    #[serde(deserialize_with = "text", skip_serializing_if = "Option::is_none")]
+    pub from_date: Option<String>,
+    /// UB-04 statement covers period, through (form locator 6), `YYYY-MM-DD`.
+    #[serde(deserialize_with = "text", skip_serializing_if = "Option::is_none")]
+    pub through_date: Option<String>,
+    /// UB-04 condition codes (form locators 18–28), two characters each
+    /// (`"G0"`); as `modifiers`, a single string is a list of one.
+    #[serde(deserialize_with = "text_list", skip_serializing_if = "Vec::is_empty")]
+    pub condition_codes: Vec<String>,
+    /// UB-04 occurrence codes with their dates (form locators 31–34).
+    #[serde(deserialize_with = "list", skip_serializing_if = "Vec::is_empty")]
+    pub occurrence_codes: Vec<OccurrenceCode>,
+    /// UB-04 value codes with their amounts (form locators 39–41).
+    #[serde(deserialize_with = "list", skip_serializing_if = "Vec::is_empty")]
+    pub value_codes: Vec<ValueCode>,
+    /// The patient's reasons for visit (UB-04 form locator 70, up to three
+    /// on the form): ICD-10-CM codes, dotted or not, as strings.
+    #[serde(deserialize_with = "text_list", skip_serializing_if = "Vec::is_empty")]
+    pub reason_for_visit: Vec<String>,
 }
 
 /// The patient.
@@ -273,6 +325,66 @@ pub struct ClaimLine {
     /// The charge.
     #[serde(deserialize_with = "number", skip_serializing_if = "Option::is_none")]
     pub charge: Option<f64>,
+    /// The UB-04 revenue code (form locator 42), four digits with the
+    /// leading zero (`"0300"`); a number is accepted, as its digits.
+    #[serde(deserialize_with = "text", skip_serializing_if = "Option::is_none")]
+    pub revenue_code: Option<String>,
+}
+
+/// One UB-04 occurrence code and its date. In JSON, an object
+/// (`{"code": "11", "date": "2025-10-30"}`) or the code alone as a string
+/// (`"11"`, as the I/OCE takes occurrence codes).
+///
+/// ```
+/// use medcode::claim::OccurrenceCode;
+/// let codes: Vec<OccurrenceCode> = serde_json::from_str(r#"["A1", {"code": "11", "date": "2025-10-30"}]"#)?;
+/// assert_eq!(codes[0], OccurrenceCode::new("A1"));
+/// assert_eq!(codes[1].date.as_deref(), Some("2025-10-30"));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct OccurrenceCode {
+    /// The occurrence code, two characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The date of the occurrence, `YYYY-MM-DD`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+}
+
+impl OccurrenceCode {
+    /// An occurrence code without a date.
+    ///
+    /// ```
+    /// assert_eq!(medcode::claim::OccurrenceCode::new("11").code.as_deref(), Some("11"));
+    /// ```
+    pub fn new(code: impl Into<String>) -> OccurrenceCode {
+        OccurrenceCode {
+            code: Some(code.into()),
+            date: None,
+        }
+    }
+}
+
+/// One UB-04 value code and its amount (`{"code": "48", "amount": 11.2}`).
+///
+/// ```
+/// use medcode::claim::ValueCode;
+/// let v: ValueCode = serde_json::from_str(r#"{"code": "A2", "amount": "40.00"}"#)?;
+/// assert_eq!(v.code.as_deref(), Some("A2"));
+/// assert_eq!(v.amount, Some(40.0)); // a numeric string is read as its number
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ValueCode {
+    /// The value code, two characters.
+    #[serde(deserialize_with = "text", skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The amount (a dollar amount, or a number such as a hemoglobin
+    /// reading, as the code says).
+    #[serde(deserialize_with = "number", skip_serializing_if = "Option::is_none")]
+    pub amount: Option<f64>,
 }
 
 impl ClaimLine {
@@ -325,6 +437,20 @@ pub(crate) struct ClaimRef<'a> {
     pub procedures: Vec<ProcedureRef<'a>>,
     #[serde(borrow, deserialize_with = "list")]
     pub lines: Vec<ClaimLineRef<'a>>,
+    #[serde(borrow, deserialize_with = "text_ref")]
+    pub bill_type: Option<Cow<'a, str>>,
+    #[serde(borrow, deserialize_with = "text_ref")]
+    pub from_date: Option<Cow<'a, str>>,
+    #[serde(borrow, deserialize_with = "text_ref")]
+    pub through_date: Option<Cow<'a, str>>,
+    #[serde(borrow, deserialize_with = "text_list_ref")]
+    pub condition_codes: Vec<Cow<'a, str>>,
+    #[serde(borrow, deserialize_with = "list")]
+    pub occurrence_codes: Vec<OccurrenceCodeRef<'a>>,
+    #[serde(borrow, deserialize_with = "list")]
+    pub value_codes: Vec<ValueCodeRef<'a>>,
+    #[serde(borrow, deserialize_with = "text_list_ref")]
+    pub reason_for_visit: Vec<Cow<'a, str>>,
 }
 
 /// A number as the claim's lenient number reader gives it (the JSON fast
@@ -440,6 +566,87 @@ pub(crate) struct ClaimLineRef<'a> {
     #[serde(deserialize_with = "number")]
     #[allow(dead_code)] // read so that a bad charge is the same error as in `Claim`
     pub charge: Option<f64>,
+    #[serde(borrow, deserialize_with = "text_ref")]
+    #[allow(dead_code)] // read, not yet checked (the I/OCE editor, issue 23)
+    pub revenue_code: Option<Cow<'a, str>>,
+}
+
+/// [`OccurrenceCode`], borrowed.
+#[derive(Debug, Default)]
+pub(crate) struct OccurrenceCodeRef<'a> {
+    pub code: Option<Cow<'a, str>>,
+    pub date: Option<Cow<'a, str>>,
+}
+
+/// An occurrence code object's fields.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct OccurrenceFields<'a> {
+    #[serde(borrow, deserialize_with = "text_ref")]
+    code: Option<Cow<'a, str>>,
+    #[serde(borrow, deserialize_with = "text_ref")]
+    date: Option<Cow<'a, str>>,
+}
+
+/// An occurrence code is an object, or its code alone as a string (as a
+/// diagnosis is).
+struct OccurrenceVisitor<'a>(PhantomData<&'a ()>);
+
+impl<'de: 'a, 'a> serde::de::Visitor<'de> for OccurrenceVisitor<'a> {
+    type Value = OccurrenceCodeRef<'a>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(
+            "an occurrence code: an object {\"code\": ..., \"date\": ...} or a code as a string",
+        )
+    }
+    fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(OccurrenceCodeRef {
+            code: Some(Cow::Borrowed(v)),
+            date: None,
+        })
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        self.visit_string(v.to_owned())
+    }
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(OccurrenceCodeRef {
+            code: Some(Cow::Owned(v)),
+            date: None,
+        })
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        let f = OccurrenceFields::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+        Ok(OccurrenceCodeRef {
+            code: f.code,
+            date: f.date,
+        })
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for OccurrenceCodeRef<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(OccurrenceVisitor(PhantomData))
+    }
+}
+
+impl<'de> Deserialize<'de> for OccurrenceCode {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let r = OccurrenceCodeRef::deserialize(d)?;
+        Ok(OccurrenceCode {
+            code: r.code.map(Cow::into_owned),
+            date: r.date.map(Cow::into_owned),
+        })
+    }
+}
+
+/// [`ValueCode`], borrowed.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct ValueCodeRef<'a> {
+    #[serde(borrow, deserialize_with = "text_ref")]
+    pub code: Option<Cow<'a, str>>,
+    #[serde(deserialize_with = "number")]
+    pub amount: Option<f64>,
 }
 
 // ---- strict mode: the fields no reader knows ------------------------------
@@ -461,6 +668,13 @@ pub(crate) mod fields {
         "admitting_diagnosis",
         "procedures",
         "lines",
+        "bill_type",
+        "from_date",
+        "through_date",
+        "condition_codes",
+        "occurrence_codes",
+        "value_codes",
+        "reason_for_visit",
     ];
     /// `patient`'s fields.
     pub(crate) const PATIENT: &[&str] = &["sex", "birth_date", "age"];
@@ -476,7 +690,12 @@ pub(crate) mod fields {
         "dx_pointers",
         "service_date",
         "charge",
+        "revenue_code",
     ];
+    /// An occurrence code object's fields.
+    pub(crate) const OCCURRENCE: &[&str] = &["code", "date"];
+    /// A value code's fields.
+    pub(crate) const VALUE: &[&str] = &["code", "amount"];
 }
 
 /// A field of a claim's JSON that no field of the contract has: where it
@@ -530,10 +749,12 @@ pub(crate) fn unknown_fields(json: &str) -> Vec<UnknownField> {
     if let Some(Value::Object(p)) = claim.get("patient") {
         check(&mut out, p, fields::PATIENT, "patient", None);
     }
-    let lists: [(&str, &'static [&'static str]); 3] = [
+    let lists: [(&str, &'static [&'static str]); 5] = [
         ("diagnoses", fields::DIAGNOSIS),
         ("procedures", fields::PROCEDURE),
         ("lines", fields::LINE),
+        ("occurrence_codes", fields::OCCURRENCE),
+        ("value_codes", fields::VALUE),
     ];
     for (name, known) in lists {
         if let Some(Value::Array(items)) = claim.get(name) {
@@ -900,12 +1121,51 @@ impl Claim {
             ..Claim::default()
         })
     }
+
+    /// A typed builder for a UB-04 outpatient claim: type of bill
+    /// `bill_type` (`"131"`), statement period `from` … `through` (the
+    /// statement date, `service_date`, is `through`). The UB-04 fields are
+    /// read but not yet checked (the outpatient editor is to come).
+    ///
+    /// ```
+    /// use medcode::claim::Claim;
+    /// use medcode::rules::Sex;
+    /// use medcode::{Date, Hcpcs, IcdCm};
+    /// let day = Date::new(2025, 3, 1)?;
+    /// let claim = Claim::outpatient("131", day, day)
+    ///     .patient(Sex::Female, 70)
+    ///     .diagnosis("N18.6".parse::<IcdCm>()?)
+    ///     .reason_for_visit("R07.9".parse::<IcdCm>()?)
+    ///     .condition_code("G0")
+    ///     .line("G0463".parse::<Hcpcs>()?, 1)
+    ///     .revenue_code("0510")
+    ///     .build();
+    /// assert_eq!(claim.bill_type.as_deref(), Some("131"));
+    /// assert_eq!(claim.from_date.as_deref(), Some("2025-03-01"));
+    /// assert_eq!(claim.lines[0].revenue_code.as_deref(), Some("0510"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn outpatient(
+        bill_type: impl Into<String>,
+        from: crate::Date,
+        through: crate::Date,
+    ) -> ClaimBuilder {
+        ClaimBuilder(Claim {
+            claim_type: Some("institutional".into()),
+            service_date: Some(through.to_string()),
+            bill_type: Some(bill_type.into()),
+            from_date: Some(from.to_string()),
+            through_date: Some(through.to_string()),
+            ..Claim::default()
+        })
+    }
 }
 
-/// Builds a [`Claim`] from typed values: see [`Claim::professional`] and
-/// [`Claim::institutional`]. Line settings ([`modifier`](Self::modifier),
-/// [`pointers`](Self::pointers), [`charge`](Self::charge)) apply to the
-/// line added last.
+/// Builds a [`Claim`] from typed values: see [`Claim::professional`],
+/// [`Claim::institutional`] and [`Claim::outpatient`]. Line settings
+/// ([`modifier`](Self::modifier), [`pointers`](Self::pointers),
+/// [`charge`](Self::charge), [`revenue_code`](Self::revenue_code)) apply
+/// to the line added last.
 ///
 /// ```
 /// use medcode::{claim::Claim, Cpt, Date, IcdCm};
@@ -1122,6 +1382,91 @@ impl ClaimBuilder {
         self
     }
 
+    /// Sets the last line's UB-04 revenue code (`"0300"`).
+    ///
+    /// ```
+    /// use medcode::{claim::Claim, Cpt, Date};
+    /// let day = Date::new(2025, 3, 1)?;
+    /// let claim = Claim::outpatient("131", day, day)
+    ///     .line("80053".parse::<Cpt>()?, 1)
+    ///     .revenue_code("0301")
+    ///     .build();
+    /// assert_eq!(claim.lines[0].revenue_code.as_deref(), Some("0301"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn revenue_code(mut self, code: impl Into<String>) -> Self {
+        if let Some(l) = self.0.lines.last_mut() {
+            l.revenue_code = Some(code.into());
+        }
+        self
+    }
+
+    /// Adds a UB-04 condition code (`"G0"`).
+    ///
+    /// ```
+    /// use medcode::{claim::Claim, Date};
+    /// let day = Date::new(2025, 3, 1)?;
+    /// let claim = Claim::outpatient("131", day, day).condition_code("G0").build();
+    /// assert_eq!(claim.condition_codes, ["G0"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn condition_code(mut self, code: impl Into<String>) -> Self {
+        self.0.condition_codes.push(code.into());
+        self
+    }
+
+    /// Adds a UB-04 occurrence code and its date.
+    ///
+    /// ```
+    /// use medcode::{claim::Claim, Date};
+    /// let day = Date::new(2025, 3, 1)?;
+    /// let claim = Claim::outpatient("131", day, day)
+    ///     .occurrence_code("11", Date::new(2025, 2, 27)?)
+    ///     .build();
+    /// assert_eq!(claim.occurrence_codes[0].date.as_deref(), Some("2025-02-27"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn occurrence_code(mut self, code: impl Into<String>, date: crate::Date) -> Self {
+        self.0.occurrence_codes.push(OccurrenceCode {
+            code: Some(code.into()),
+            date: Some(date.to_string()),
+        });
+        self
+    }
+
+    /// Adds a UB-04 value code and its amount.
+    ///
+    /// ```
+    /// use medcode::{claim::Claim, Date};
+    /// let day = Date::new(2025, 3, 1)?;
+    /// let claim = Claim::outpatient("131", day, day).value_code("48", 11.2).build();
+    /// assert_eq!(claim.value_codes[0].amount, Some(11.2));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn value_code(mut self, code: impl Into<String>, amount: f64) -> Self {
+        self.0.value_codes.push(ValueCode {
+            code: Some(code.into()),
+            amount: Some(amount),
+        });
+        self
+    }
+
+    /// Adds a patient's reason for visit (UB-04 form locator 70).
+    ///
+    /// ```
+    /// use medcode::{claim::Claim, Date, IcdCm};
+    /// let day = Date::new(2025, 3, 1)?;
+    /// let claim = Claim::outpatient("131", day, day)
+    ///     .reason_for_visit("r079".parse::<IcdCm>()?)
+    ///     .build();
+    /// assert_eq!(claim.reason_for_visit, ["R07.9"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn reason_for_visit(mut self, code: crate::IcdCm) -> Self {
+        self.0.reason_for_visit.push(code.to_string());
+        self
+    }
+
     /// The claim.
     ///
     /// ```
@@ -1203,6 +1548,141 @@ mod tests {
         assert_eq!(serde_fields::<ProcedureRef<'_>>(), fields::PROCEDURE);
         assert_eq!(serde_fields::<ClaimLine>(), fields::LINE);
         assert_eq!(serde_fields::<ClaimLineRef<'_>>(), fields::LINE);
+        assert_eq!(serde_fields::<OccurrenceFields<'_>>(), fields::OCCURRENCE);
+        assert_eq!(serde_fields::<ValueCode>(), fields::VALUE);
+        assert_eq!(serde_fields::<ValueCodeRef<'_>>(), fields::VALUE);
+    }
+
+    /// An outpatient claim with every UB-04 field.
+    fn outpatient() -> Claim {
+        Claim {
+            id: Some("O-1".into()),
+            claim_type: Some("institutional".into()),
+            service_date: Some("2025-03-02".into()),
+            diagnoses: vec![Diagnosis::new("N18.6")],
+            lines: vec![ClaimLine {
+                units: Some(1.0),
+                service_date: Some("2025-03-01".into()),
+                revenue_code: Some("0510".into()),
+                ..ClaimLine::new("G0463")
+            }],
+            bill_type: Some("131".into()),
+            from_date: Some("2025-03-01".into()),
+            through_date: Some("2025-03-02".into()),
+            condition_codes: vec!["G0".into()],
+            occurrence_codes: vec![
+                OccurrenceCode {
+                    date: Some("2025-02-27".into()),
+                    ..OccurrenceCode::new("11")
+                },
+                OccurrenceCode::new("A1"),
+            ],
+            value_codes: vec![ValueCode {
+                code: Some("48".into()),
+                amount: Some(11.2),
+            }],
+            reason_for_visit: vec!["R07.9".into()],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn reads_each_ub04_field() {
+        let claim: Claim = serde_json::from_str(
+            r#"{"bill_type": "131", "from_date": "2025-03-01", "through_date": "2025-03-02",
+                "condition_codes": ["G0", 44, null], "reason_for_visit": "R07.9",
+                "occurrence_codes": ["A1", {"code": "11", "date": "2025-02-27"}, {"code": 11}],
+                "value_codes": [{"code": "48", "amount": 11.2}, {"code": "A2", "amount": "40"}, {}],
+                "lines": [{"code": "G0463", "revenue_code": "0510"}, {"revenue_code": 300}]}"#,
+        )
+        .unwrap();
+        assert_eq!(claim.bill_type.as_deref(), Some("131"));
+        assert_eq!(claim.from_date.as_deref(), Some("2025-03-01"));
+        assert_eq!(claim.through_date.as_deref(), Some("2025-03-02"));
+        assert_eq!(claim.condition_codes, ["G0", "44", ""]);
+        assert_eq!(claim.reason_for_visit, ["R07.9"]);
+        assert_eq!(
+            claim.occurrence_codes,
+            [
+                OccurrenceCode::new("A1"),
+                OccurrenceCode {
+                    date: Some("2025-02-27".into()),
+                    ..OccurrenceCode::new("11")
+                },
+                OccurrenceCode::new("11"),
+            ]
+        );
+        let amounts: Vec<_> = claim.value_codes.iter().map(|v| v.amount).collect();
+        assert_eq!(amounts, [Some(11.2), Some(40.0), None]);
+        assert_eq!(claim.value_codes[1].code.as_deref(), Some("A2"));
+        assert_eq!(claim.lines[0].revenue_code.as_deref(), Some("0510"));
+        // A number is its digits: a leading zero written as a number is gone.
+        assert_eq!(claim.lines[1].revenue_code.as_deref(), Some("300"));
+        // Absent, or null: empty.
+        let none: Claim = serde_json::from_str(
+            r#"{"bill_type": null, "condition_codes": null, "occurrence_codes": null, "value_codes": null}"#,
+        )
+        .unwrap();
+        assert_eq!(none, Claim::default());
+        // The same shapes refused as in the older fields (an item of the
+        // wrong kind): the engine reports such a claim as not read.
+        for bad in [
+            r#"{"value_codes": ["48"]}"#,
+            r#"{"occurrence_codes": [7]}"#,
+            r#"{"condition_codes": {"code": "G0"}}"#,
+            r#"{"value_codes": [{"amount": "eleven"}]}"#,
+        ] {
+            assert!(serde_json::from_str::<Claim>(bad).is_err(), "{bad}");
+            assert!(serde_json::from_str::<ClaimRef<'_>>(bad).is_err(), "{bad}");
+        }
+    }
+
+    /// A claim written by serde reads back the same, owned and borrowed
+    /// (the fast reader answering), and the older claims write as before.
+    #[test]
+    fn ub04_fields_round_trip() {
+        let claim = outpatient();
+        let json = serde_json::to_string(&claim).unwrap();
+        assert!(json.ends_with(
+            r#""bill_type":"131","from_date":"2025-03-01","through_date":"2025-03-02","condition_codes":["G0"],"occurrence_codes":[{"code":"11","date":"2025-02-27"},{"code":"A1"}],"value_codes":[{"code":"48","amount":11.2}],"reason_for_visit":["R07.9"]}"#
+        ), "{json}");
+        assert!(json.contains(r#""revenue_code":"0510""#), "{json}");
+        assert_eq!(serde_json::from_str::<Claim>(&json).unwrap(), claim);
+        let mut fast = ClaimRef::default();
+        assert!(fast_json::read_claim(&json, &mut fast).is_some(), "{json}");
+        let slow: ClaimRef<'_> = serde_json::from_str(&json).unwrap();
+        assert_eq!(format!("{fast:?}"), format!("{slow:?}"));
+        assert!(unknown_fields(&json).is_empty());
+        // Without the UB-04 fields nothing of them is written.
+        let plain = Claim {
+            lines: vec![ClaimLine::new("99213")],
+            ..Default::default()
+        };
+        assert_eq!(
+            serde_json::to_string(&plain).unwrap(),
+            r#"{"lines":[{"code":"99213"}]}"#
+        );
+    }
+
+    #[test]
+    fn unknown_ub04_fields_are_named_by_path() {
+        let found = unknown_fields(
+            r#"{"bill_typ": "131", "occurrence_codes": ["11", {"code": "11", "dte": "x"}],
+                "value_codes": [{"code": "48", "amout": 1}], "lines": [{"revenue": "0300"}]}"#,
+        );
+        let got: Vec<_> = found
+            .iter()
+            .map(|u| (u.path.as_str(), u.line, u.suggestion))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("bill_typ", None, Some("bill_type")),
+                ("lines[0].revenue", Some(0), None),
+                ("occurrence_codes[1].dte", None, Some("date")),
+                ("value_codes[0].amout", None, Some("amount")),
+            ]
+        );
     }
 
     #[test]

@@ -38,6 +38,26 @@ pub(crate) fn recycle_read(claim: &mut ClaimRef<'_>) {
     if claim.lines.capacity() != 0 {
         give_back(&READ_LINES, std::mem::take(&mut claim.lines));
     }
+    // The UB-04 lists (rare) own memory and are not kept: freed here,
+    // since the caller forgets the claim. One test for the four.
+    if claim.condition_codes.capacity()
+        | claim.occurrence_codes.capacity()
+        | claim.value_codes.capacity()
+        | claim.reason_for_visit.capacity()
+        != 0
+    {
+        drop_ub04_lists(claim);
+    }
+}
+
+/// Frees a claim's UB-04 lists (out of line: most claims have none).
+#[cold]
+#[inline(never)]
+fn drop_ub04_lists(claim: &mut ClaimRef<'_>) {
+    drop(std::mem::take(&mut claim.condition_codes));
+    drop(std::mem::take(&mut claim.occurrence_codes));
+    drop(std::mem::take(&mut claim.value_codes));
+    drop(std::mem::take(&mut claim.reason_for_visit));
 }
 
 /// True if every text of `claim` is borrowed (what `recycle_read` and
@@ -54,6 +74,9 @@ fn only_borrowed(claim: &ClaimRef<'_>) -> bool {
         &claim.discharge_date,
         &claim.discharge_status,
         &claim.admitting_diagnosis,
+        &claim.bill_type,
+        &claim.from_date,
+        &claim.through_date,
         &p.sex,
         &p.birth_date,
     ]
@@ -64,8 +87,10 @@ fn only_borrowed(claim: &ClaimRef<'_>) -> bool {
         && claim.lines.iter().all(|l| {
             b(&l.code)
                 && b(&l.service_date)
+                && b(&l.revenue_code)
                 && l.modifiers.iter().all(|m| matches!(m, Cow::Borrowed(_)))
         })
+    // The UB-04 lists are freed by `recycle_read`, whatever they hold.
 }
 
 /// The JSON reader's spare diagnoses (empty), or a new buffer. The
