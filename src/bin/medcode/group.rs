@@ -99,7 +99,6 @@ pub fn run(args: GroupArgs) -> ExitCode {
         hospital: args.hospital,
         tie_breaker: args.tie_breaker,
         affects_drg: !args.no_affects_drg,
-        ..GroupOptions::default()
     };
     let input: Box<dyn Read> = match args.input.as_deref() {
         None => Box::new(io::stdin().lock()),
