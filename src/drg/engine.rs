@@ -9,8 +9,8 @@ use super::data::{in_force, Key, Scheme, Severity, Tables};
 use super::data::{key, DrgKind, FormulaRow};
 use super::formula::{Env, Mask, Operand, Scope};
 use super::{
-    AdmitDx, DrgImpact, DrgOutcome, DxFlag, DxOutcome, GroupInput, GroupOptions, Grouping, Hac,
-    HacStatus, HacUsage, HospitalStatus, MsdrgVersion, PoaError, ProcOutcome, ReturnCode,
+    AdmitDx, DrgImpact, DrgOutcome, DxFlag, DxFlags, DxOutcome, GroupInput, GroupOptions, Grouping,
+    Hac, HacStatus, HacUsage, HospitalStatus, MsdrgVersion, PoaError, ProcOutcome, ReturnCode,
     TieBreaker,
 };
 
@@ -755,6 +755,10 @@ impl<'a> Claim<'a> {
         let t = self.t;
         let rows = t.formulas[self.v.index()].get(&mdc)?;
         for row in rows {
+            let expr = &t.exprs[row.expr as usize];
+            if !expr.may_hold(mask) {
+                continue;
+            }
             let severity = if row.suppress.is_empty() {
                 self.plain_severity
             } else {
@@ -765,7 +769,7 @@ impl<'a> Claim<'a> {
                 mdc,
                 severity,
             };
-            if !t.exprs[row.expr as usize].eval(&env) {
+            if !expr.eval(&env) {
                 continue;
             }
             if row.drg == 0 && row.reroute_mdc == 0 {
@@ -1335,7 +1339,15 @@ impl<'a> Claim<'a> {
             severity: d.severity(),
             impact: d.impact,
             poa_error: d.poa_error,
-            flags: DxFlag::ALL.iter().copied().filter(|f| d.is(*f)).collect(),
+            flags: {
+                let mut f = DxFlags::default();
+                for flag in DxFlag::ALL {
+                    if d.is(flag) {
+                        f.insert(flag);
+                    }
+                }
+                f
+            },
             hacs: d.hacs_counted,
         };
         let b = self.b;

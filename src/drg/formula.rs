@@ -100,6 +100,11 @@ pub(crate) struct Expr {
     nodes: Vec<Node>,
     root: u32,
     code: Vec<Op>,
+    /// Mask slots one of which a claim must have for the formula to be
+    /// true (`None`: no such set, e.g. under a `~` or a severity test): a
+    /// row is skipped without evaluating it, or its severity, when the
+    /// claim has none of them.
+    needs: Option<Box<[u32]>>,
 }
 
 /// One instruction of a compiled formula; the value is one boolean register.
@@ -164,6 +169,11 @@ impl Mask {
     }
 
     #[inline]
+    fn present_at(&self, i: usize) -> bool {
+        self.stamp[i] == self.generation
+    }
+
+    #[inline]
     fn visible_at(&self, i: usize, mdc: u8) -> bool {
         self.stamp[i] == self.generation && (mdc >= 32 || self.suppressed[i] & (1u32 << mdc) == 0)
     }
@@ -207,10 +217,9 @@ impl Expr {
             nodes: p.nodes,
             root,
             code: Vec::new(),
+            needs: None,
         };
-        let mut code = Vec::new();
-        e.compile(root, names, &mut code);
-        e.code = code;
+        e.relink(names);
         Ok(e)
     }
 
@@ -249,6 +258,43 @@ impl Expr {
         let mut code = Vec::new();
         self.compile(self.root, names, &mut code);
         self.code = code;
+        self.needs = self.needs_of(self.root, names).map(|mut v| {
+            v.sort_unstable();
+            v.dedup();
+            v.into_boxed_slice()
+        });
+    }
+
+    /// Slots one of which must be present for node `n` to be true.
+    fn needs_of(&self, n: u32, names: usize) -> Option<Vec<u32>> {
+        match self.nodes[n as usize] {
+            Node::Atom(Operand::Attr(scope, attr)) => {
+                Some(vec![(scope.slot() * names + attr as usize) as u32])
+            }
+            // Never true: nothing can make it so.
+            Node::Atom(Operand::Never) => Some(Vec::new()),
+            Node::Atom(Operand::Severity(_)) | Node::Not(_) => None,
+            // Either side's set will do: the smaller.
+            Node::And(a, b) => match (self.needs_of(a, names), self.needs_of(b, names)) {
+                (Some(x), Some(y)) => Some(if x.len() <= y.len() { x } else { y }),
+                (x, y) => x.or(y),
+            },
+            Node::Or(a, b) => {
+                let mut x = self.needs_of(a, names)?;
+                x.extend(self.needs_of(b, names)?);
+                Some(x)
+            }
+        }
+    }
+
+    /// False when the claim has none of the attributes the formula needs
+    /// (so it is false); true when it may be true.
+    #[inline]
+    pub fn may_hold(&self, mask: &Mask) -> bool {
+        match &self.needs {
+            None => true,
+            Some(slots) => slots.iter().any(|&i| mask.present_at(i as usize)),
+        }
     }
 
     pub fn eval(&self, env: &Env<'_>) -> bool {

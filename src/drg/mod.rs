@@ -449,6 +449,42 @@ impl DxFlag {
     }
 }
 
+/// A diagnosis's flags: a small set of [`DxFlag`], iterated in CMS's order.
+///
+/// ```
+/// use medcode::drg::{DxFlag, DxFlags};
+/// let mut f = DxFlags::default();
+/// f.insert(DxFlag::Valid);
+/// f.insert(DxFlag::Excluded);
+/// assert!(f.contains(&DxFlag::Valid));
+/// let names: Vec<&str> = f.iter().map(DxFlag::as_str).collect();
+/// assert_eq!(names, ["EXCLUDED", "VALID"]);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct DxFlags(u8);
+
+impl DxFlags {
+    /// Whether the flag is set (by reference, as `Vec::contains` takes it).
+    pub fn contains(&self, flag: &DxFlag) -> bool {
+        self.0 & (1 << *flag as u8) != 0
+    }
+
+    /// Sets a flag.
+    pub fn insert(&mut self, flag: DxFlag) {
+        self.0 |= 1 << flag as u8;
+    }
+
+    /// The flags set, in CMS's order.
+    pub fn iter(&self) -> impl Iterator<Item = DxFlag> + '_ {
+        DxFlag::ALL.into_iter().filter(|f| self.contains(f))
+    }
+
+    /// Whether no flag is set.
+    pub fn is_empty(&self) -> bool {
+        self.0 == 0
+    }
+}
+
 /// A HAC list a diagnosis is on, and what the grouper decided.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hac {
@@ -553,8 +589,8 @@ pub struct DxOutcome {
     pub impact: DrgImpact,
     /// How its POA indicator was read.
     pub poa_error: PoaError,
-    /// Flags, in CMS's order.
-    pub flags: Vec<DxFlag>,
+    /// Flags (iterated in CMS's order).
+    pub flags: DxFlags,
     /// The HAC lists it is on, as CMS's grouper reports them after
     /// evaluation: [`Hac::number`] is 0 where the list does not count toward
     /// its category (present on admission, hospital exempt). Empty when
