@@ -390,6 +390,7 @@ class Engine:
         version: Optional[MsdrgVersion] = None,
         hospital: Optional[Hospital] = None,
         tie_breaker: Optional[TieBreaker] = None,
+        affects_drg: bool = True,
     ) -> Grouping:
         """Groups one inpatient claim (a dict, or its JSON text;
         ``"type": "institutional"``) to its MS-DRG, as CMS's grouper does,
@@ -405,7 +406,9 @@ class Engine:
         version instead of the one in force on the discharge date;
         ``hospital``: ``"not-exempt"`` (the default: HACs apply),
         ``"exempt"`` or ``"unknown"``; ``tie_breaker``: ``"clinical"`` (the
-        default) or ``"alphabetical"``. A claim CMS's grouper cannot group
+        default) or ``"alphabetical"``; ``affects_drg=False``: do not work
+        out which codes affect the DRG (CMS's option; every ``drg_impact``
+        is ``"NONE"``, and grouping is faster). A claim CMS's grouper cannot group
         (an invalid principal diagnosis) is grouped to DRG 999 with its
         ``return_code``. Raises ``GroupError`` for a claim that cannot be
         grouped at all (not a claim, an outpatient or professional claim,
@@ -415,7 +418,7 @@ class Engine:
         """
         try:
             text = self._native.group(
-                _claim_text(claim), _version_arg(version), hospital, tie_breaker
+                _claim_text(claim), _version_arg(version), hospital, tie_breaker, affects_drg
             )
         except _native.NativeError as e:
             raise _claim_error(e) from None
@@ -428,6 +431,7 @@ class Engine:
         version: Optional[MsdrgVersion] = None,
         hospital: Optional[Hospital] = None,
         tie_breaker: Optional[TieBreaker] = None,
+        affects_drg: bool = True,
     ) -> Iterator[Grouping]:
         """Groups a JSON Lines file (one claim a line), streaming: an
         iterator of groupings, one per input line, ``line`` 1, 2, … exactly
@@ -438,7 +442,7 @@ class Engine:
         """
         try:
             lines = self._native.group_file(
-                os.fspath(path), _version_arg(version), hospital, tie_breaker
+                os.fspath(path), _version_arg(version), hospital, tie_breaker, affects_drg
             )
         except _native.NativeError as e:
             raise _claim_error(e) from None
@@ -452,6 +456,7 @@ class Engine:
         version: Optional[MsdrgVersion] = None,
         hospital: Optional[Hospital] = None,
         tie_breaker: Optional[TieBreaker] = None,
+        affects_drg: bool = True,
     ) -> Any:
         """Groups the claims in an Arrow column (as :meth:`check_arrow` reads
         them): the same rows and columns plus ``grouping``, a struct of
@@ -464,7 +469,7 @@ class Engine:
         """
         try:
             return self._native.group_arrow(
-                data, claim_col, _version_arg(version), hospital, tie_breaker
+                data, claim_col, _version_arg(version), hospital, tie_breaker, affects_drg
             )
         except _native.NativeError as e:
             raise _claim_error(e) from None

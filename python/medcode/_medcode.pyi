@@ -42,6 +42,7 @@ class NativeEngine:
         version: Optional[str] = None,
         hospital: Optional[str] = None,
         tie_breaker: Optional[str] = None,
+        affects_drg: bool = True,
     ) -> str: ...
     def group_file(
         self,
@@ -49,6 +50,7 @@ class NativeEngine:
         version: Optional[str] = None,
         hospital: Optional[str] = None,
         tie_breaker: Optional[str] = None,
+        affects_drg: bool = True,
     ) -> GroupIter: ...
     def group_arrow(
         self,
@@ -57,6 +59,7 @@ class NativeEngine:
         version: Optional[str] = None,
         hospital: Optional[str] = None,
         tie_breaker: Optional[str] = None,
+        affects_drg: bool = True,
     ) -> Any: ...
     @staticmethod
     def grouping_field() -> Any: ...

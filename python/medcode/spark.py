@@ -135,6 +135,7 @@ def group_claims(
     version: Any = None,
     hospital: Optional[str] = None,
     tie_breaker: Optional[str] = None,
+    affects_drg: bool = True,
 ) -> Any:
     """Groups the inpatient claims (JSON text, one a row) in ``df[claim_col]``
     to MS-DRGs: the DataFrame with every input row and column plus
@@ -143,7 +144,7 @@ def group_claims(
     cannot be grouped, and the whole grouping as ``json``; null where the
     claim is null), lazily, through ``mapInArrow``.
 
-    ``version``, ``hospital`` and ``tie_breaker`` as for
+    ``version``, ``hospital``, ``tie_breaker`` and ``affects_drg`` as for
     :meth:`medcode.Engine.group`; a bad option raises here, on the driver,
     before any job runs.
     """
@@ -157,6 +158,7 @@ def group_claims(
         "version": medcode._version_arg(version),
         "hospital": hospital,
         "tie_breaker": tie_breaker,
+        "affects_drg": affects_drg,
     }
     # Fail fast on the driver: a bad option raises GroupOptionsError.
     _engine(None).group_arrow(_empty_claims(claim_col), claim_col, **options)

@@ -892,8 +892,12 @@ fn group_options(
     version: Option<&str>,
     hospital: Option<&str>,
     tie_breaker: Option<&str>,
+    affects_drg: bool,
 ) -> PyResult<GroupOptions> {
-    let mut o = GroupOptions::default();
+    let mut o = GroupOptions {
+        affects_drg,
+        ..GroupOptions::default()
+    };
     if let Some(v) = version {
         o.version = Some(
             v.parse::<MsdrgVersion>()
@@ -1258,7 +1262,7 @@ impl NativeEngine {
     /// One claim's JSON text → its grouping as JSON text (`medcode group`'s
     /// object without `line`); a claim that cannot be grouped raises
     /// `NativeError(ERR_CLAIM, message)`.
-    #[pyo3(signature = (claim, version=None, hospital=None, tie_breaker=None))]
+    #[pyo3(signature = (claim, version=None, hospital=None, tie_breaker=None, affects_drg=true))]
     fn group(
         &self,
         py: Python<'_>,
@@ -1266,9 +1270,10 @@ impl NativeEngine {
         version: Option<&str>,
         hospital: Option<&str>,
         tie_breaker: Option<&str>,
+        affects_drg: bool,
     ) -> PyResult<String> {
         self.handle()?;
-        let options = group_options(version, hospital, tie_breaker)?;
+        let options = group_options(version, hospital, tie_breaker, affects_drg)?;
         let text = claim_text(claim, "claim")?;
         if text.len() > MAX_CLAIM_LEN {
             return Err(native(
@@ -1286,16 +1291,17 @@ impl NativeEngine {
 
     /// A JSON Lines file → an iterator of JSON lines (groupings or errors),
     /// streamed in blocks.
-    #[pyo3(signature = (path, version=None, hospital=None, tie_breaker=None))]
+    #[pyo3(signature = (path, version=None, hospital=None, tie_breaker=None, affects_drg=true))]
     fn group_file(
         &self,
         path: PathBuf,
         version: Option<&str>,
         hospital: Option<&str>,
         tie_breaker: Option<&str>,
+        affects_drg: bool,
     ) -> PyResult<GroupIter> {
         self.handle()?;
-        let options = group_options(version, hospital, tie_breaker)?;
+        let options = group_options(version, hospital, tie_breaker, affects_drg)?;
         let file = std::fs::File::open(&path).map_err(|e| {
             pyo3::exceptions::PyOSError::new_err(format!("{}: {e}", path.display()))
         })?;
@@ -1311,7 +1317,9 @@ impl NativeEngine {
 
     /// An Arrow table or record batch (or stream) → the same rows and
     /// columns plus `grouping`: a pyarrow Table (a RecordBatch for a batch).
-    #[pyo3(signature = (data, claim_col="claim", version=None, hospital=None, tie_breaker=None))]
+    #[pyo3(signature = (data, claim_col="claim", version=None, hospital=None, tie_breaker=None, affects_drg=true))]
+    // One argument per Python keyword argument.
+    #[allow(clippy::too_many_arguments)]
     fn group_arrow<'py>(
         &self,
         py: Python<'py>,
@@ -1320,9 +1328,10 @@ impl NativeEngine {
         version: Option<&str>,
         hospital: Option<&str>,
         tie_breaker: Option<&str>,
+        affects_drg: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         self.handle()?;
-        let options = group_options(version, hospital, tie_breaker)?;
+        let options = group_options(version, hospital, tie_breaker, affects_drg)?;
         match data {
             AnyRecordBatch::RecordBatch(batch) => {
                 let batch = batch.into_inner();

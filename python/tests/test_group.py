@@ -58,6 +58,12 @@ def test_group_one_claim():
     assert engine.group(HEART_FAILURE, version=431)["version"] == "43.1"
     assert engine.group(HEART_FAILURE, version=40.1)["version"] == "40.1"
     assert engine.group(HEART_FAILURE, hospital="exempt", tie_breaker="alphabetical")["final_drg"] == 292
+    # CMS's affects-DRG option off: the same DRG, no code marked.
+    quick = engine.group(HEART_FAILURE, affects_drg=False)
+    assert quick["final_drg"] == 292
+    assert g["principal"]["drg_impact"] == "BOTH"
+    assert quick["principal"]["drg_impact"] == "NONE"
+    assert all(d["drg_impact"] == "NONE" for d in quick["secondary"])
 
 
 def test_group_errors():
