@@ -9,14 +9,14 @@ use medcode::drg::{
     write_group_result, ClaimNotGrouped, GroupOptions, Grouper, HospitalStatus, MsdrgVersion,
     TieBreaker,
 };
-use medcode::io::{ordered_batches, read_jsonl_line, JsonlLine};
+use medcode::io::{ordered_batches, JsonlLine};
 use std::ffi::OsStr;
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::check::DEFAULT_MAX_LINE_BYTES;
-use crate::parallel::{BATCH_BYTES, BATCH_LINES};
+use crate::parallel::{read_batch, Batch};
 use crate::summary::Failed;
 
 /// `medcode group`'s arguments.
@@ -154,14 +154,6 @@ struct Counts {
     errors: usize,
 }
 
-/// A batch of input lines: the text of each (empty for a line too long).
-struct Batch {
-    first_line: usize,
-    text: Vec<u8>,
-    /// Where each line ends in `text`, and whether it was too long.
-    lines: Vec<(usize, JsonlLine)>,
-}
-
 /// A batch grouped: its output and how many of its lines were not grouped.
 struct Done {
     out: String,
@@ -183,22 +175,9 @@ fn group_stream(
     let mut line = Vec::new();
     let mut n = 0usize;
     let read = || -> Result<Option<Batch>, Failed> {
-        let mut batch = Batch {
-            first_line: n + 1,
-            text: Vec::new(),
-            lines: Vec::new(),
-        };
-        while batch.lines.len() < BATCH_LINES && batch.text.len() < BATCH_BYTES {
-            let Some(kind) =
-                read_jsonl_line(&mut input, &mut line, limit).map_err(Failed::Reading)?
-            else {
-                break;
-            };
-            batch.text.extend_from_slice(&line);
-            batch.lines.push((batch.text.len(), kind));
-        }
-        n += batch.lines.len();
-        Ok((!batch.lines.is_empty()).then_some(batch))
+        let batch = read_batch(&mut input, &mut line, limit, n + 1)?;
+        n += batch.as_ref().map_or(0, |b| b.lines.len());
+        Ok(batch)
     };
     let work = |batch: Batch| {
         let mut done = Done {

@@ -20,11 +20,36 @@ pub const BATCH_LINES: usize = 512;
 pub const BATCH_BYTES: usize = 256 << 10;
 
 /// A batch of input lines: the text of each (empty for a line too long).
-struct Batch {
-    first_line: usize,
-    text: Vec<u8>,
+pub struct Batch {
+    pub first_line: usize,
+    pub text: Vec<u8>,
     /// Where each line ends in `text`, and whether it was too long.
-    lines: Vec<(usize, JsonlLine)>,
+    pub lines: Vec<(usize, JsonlLine)>,
+}
+
+/// Reads the next batch (up to [`BATCH_LINES`] lines or about
+/// [`BATCH_BYTES`]), its first line numbered `first_line`; `None` at the
+/// end of the input. `line` is the caller's reusable line buffer. Used by
+/// `check` and `group` alike.
+pub fn read_batch(
+    input: &mut impl BufRead,
+    line: &mut Vec<u8>,
+    limit: usize,
+    first_line: usize,
+) -> Result<Option<Batch>, Failed> {
+    let mut batch = Batch {
+        first_line,
+        text: Vec::new(),
+        lines: Vec::new(),
+    };
+    while batch.lines.len() < BATCH_LINES && batch.text.len() < BATCH_BYTES {
+        let Some(kind) = read_jsonl_line(input, line, limit).map_err(Failed::Reading)? else {
+            break;
+        };
+        batch.text.extend_from_slice(line);
+        batch.lines.push((batch.text.len(), kind));
+    }
+    Ok((!batch.lines.is_empty()).then_some(batch))
 }
 
 /// A batch checked: its output, and its share of the summary.
@@ -49,22 +74,9 @@ pub fn check_stream_parallel(
     let mut line = Vec::new();
     let mut n = 0usize;
     let read = || -> Result<Option<Batch>, Failed> {
-        let mut batch = Batch {
-            first_line: n + 1,
-            text: Vec::new(),
-            lines: Vec::new(),
-        };
-        while batch.lines.len() < BATCH_LINES && batch.text.len() < BATCH_BYTES {
-            let Some(kind) =
-                read_jsonl_line(&mut input, &mut line, limit).map_err(Failed::Reading)?
-            else {
-                break;
-            };
-            batch.text.extend_from_slice(&line);
-            batch.lines.push((batch.text.len(), kind));
-        }
-        n += batch.lines.len();
-        Ok((!batch.lines.is_empty()).then_some(batch))
+        let batch = read_batch(&mut input, &mut line, limit, n + 1)?;
+        n += batch.as_ref().map_or(0, |b| b.lines.len());
+        Ok(batch)
     };
     let work = |batch: Batch| {
         let mut checked = Checked {
