@@ -127,14 +127,7 @@ impl<'a> GroupInput<'a> {
     /// # Ok::<(), serde_json::Error>(())
     /// ```
     pub fn from_claim(claim: &'a Claim) -> GroupInput<'a> {
-        let dx = |d: &'a crate::claim::Diagnosis| DxInput {
-            code: d.code.as_deref().unwrap_or(""),
-            poa: d
-                .poa
-                .as_deref()
-                .and_then(|p| p.trim().as_bytes().first().copied())
-                .unwrap_or(b' '),
-        };
+        let dx = |d: &'a crate::claim::Diagnosis| dx_input(d.code.as_deref(), d.poa.as_deref());
         let patient = claim.patient.as_ref();
         GroupInput {
             principal: claim.diagnoses.first().map(dx),
@@ -148,22 +141,18 @@ impl<'a> GroupInput<'a> {
             sex: read_sex(patient.and_then(|p| p.sex.as_deref())),
             discharge_status: read_status(claim.discharge_status.as_deref()),
             age: read_age(patient.and_then(|p| p.age)),
-            discharge_date: read_date(claim.discharge_date.as_deref())
-                .or_else(|| read_date(claim.service_date.as_deref())),
+            discharge_date: read_discharge(
+                claim.discharge_date.as_deref(),
+                claim.service_date.as_deref(),
+            ),
         }
     }
 
     /// [`from_claim`](Self::from_claim) for a claim borrowed from its JSON
     /// text (the JSON Lines fast path).
     pub(crate) fn from_claim_ref(claim: &'a crate::claim::ClaimRef<'a>) -> GroupInput<'a> {
-        let dx = |d: &'a crate::claim::DiagnosisRef<'a>| DxInput {
-            code: d.code.as_deref().unwrap_or(""),
-            poa: d
-                .poa
-                .as_deref()
-                .and_then(|p| p.trim().as_bytes().first().copied())
-                .unwrap_or(b' '),
-        };
+        let dx =
+            |d: &'a crate::claim::DiagnosisRef<'a>| dx_input(d.code.as_deref(), d.poa.as_deref());
         let p = &claim.patient;
         GroupInput {
             principal: claim.diagnoses.first().map(dx),
@@ -177,10 +166,28 @@ impl<'a> GroupInput<'a> {
             sex: read_sex(p.sex.as_deref()),
             discharge_status: read_status(claim.discharge_status.as_deref()),
             age: read_age(p.age),
-            discharge_date: read_date(claim.discharge_date.as_deref())
-                .or_else(|| read_date(claim.service_date.as_deref())),
+            discharge_date: read_discharge(
+                claim.discharge_date.as_deref(),
+                claim.service_date.as_deref(),
+            ),
         }
     }
+}
+
+/// A diagnosis as the grouper reads it: its code (none: empty) and the
+/// first byte of its POA indicator (none or blank: `b' '`).
+fn dx_input<'a>(code: Option<&'a str>, poa: Option<&str>) -> DxInput<'a> {
+    DxInput {
+        code: code.unwrap_or(""),
+        poa: poa
+            .and_then(|p| p.trim().as_bytes().first().copied())
+            .unwrap_or(b' '),
+    }
+}
+
+/// The discharge date, or failing it the service (statement) date.
+fn read_discharge(discharge: Option<&str>, service: Option<&str>) -> Option<Date> {
+    read_date(discharge).or_else(|| read_date(service))
 }
 
 /// `M`/`F` (or `male`/`female`, any case), `U`; anything else invalid.
