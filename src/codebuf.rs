@@ -134,15 +134,9 @@ pub(crate) use code_text_traits;
 pub(crate) mod sixbit {
     use crate::ParseCodeErrorKind;
 
-    /// The symbol of an upper-case ASCII letter or digit, or 0.
-    #[inline]
-    pub const fn encode(b: u8) -> u64 {
-        match b {
-            b'0'..=b'9' => (b - b'0') as u64 + 1,
-            b'A'..=b'Z' => (b - b'A') as u64 + 11,
-            _ => 0,
-        }
-    }
+    /// The symbol of an upper-case ASCII letter or digit, or 0 (the one
+    /// definition, shared with the data crates' build scripts).
+    pub use medcode_base::key::symbol as encode;
 
     /// The symbol of each byte, letters of either case; 0 for any byte that
     /// is not an ASCII letter or digit.

@@ -74,7 +74,7 @@ impl Date {
 
     /// The date as a 16-bit number that orders like the date: months since
     /// 2000-01 times 32 plus the day, saturating outside 2000–2170. The
-    /// validity spans in the code tables use it (`build/main.rs` has its twin).
+    /// validity spans in the code tables use it (`medcode_base::gen::compact`, used by the data crates' build scripts, is its twin).
     #[inline]
     pub(crate) const fn compact(self) -> u16 {
         let (y, m, d) = (self.year(), self.month(), self.day());

@@ -112,16 +112,14 @@ mod codebuf;
 mod date;
 mod date_interop;
 mod error;
-mod json_scan;
-mod key_range;
-// `side_of_title` runs in the build script; the library only tests against it.
 pub mod icd10cm;
 pub mod icd10pcs;
-#[cfg_attr(not(all(test, feature = "cm-titles")), allow(dead_code))]
-mod laterality;
+mod json_scan;
 pub mod lookup;
 pub mod mce;
-mod phash;
+// Shared with the data crates' build scripts (one source for keys, hashes,
+// flag names and sides): medcode-base.
+use medcode_base::{key_range, laterality, phash};
 mod release;
 mod scratch;
 mod system;

@@ -7,7 +7,7 @@ use crate::date::Date;
 use crate::tables;
 use std::fmt;
 
-include!("mce_names.rs");
+pub use medcode_base::mce_names::{DX_FLAG_NAMES, PCS_FLAG_NAMES};
 
 /// What each diagnosis flag of [`DX_FLAG_NAMES`] means, in words, same order.
 const DX_FLAG_MEANINGS: [&str; 19] = [

@@ -1,4 +1,7 @@
-//! The generated tables (see build.rs); crate-private.
-#![allow(dead_code, clippy::unreadable_literal)]
+//! The generated tables, from the data crates (each compiles its own
+//! `data/` in its build script); crate-private.
 
-include!(concat!(env!("OUT_DIR"), "/tables.rs"));
+pub(crate) use medcode_hcpcs_data::*;
+pub(crate) use medcode_icd10cm_data::*;
+pub(crate) use medcode_icd10pcs_data::*;
+pub(crate) use medcode_mce_data::*;

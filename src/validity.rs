@@ -162,11 +162,11 @@ pub(crate) struct DatedRows {
     /// `(start, end, flag bits)` with yyyymmdd dates.
     pub windows: &'static [(u32, u32, u32)],
     /// Per row `from << 16 | to` in compact dates, or `u32::MAX` when the
-    /// periods have gaps (see `emit_spans` in build/main.rs).
+    /// periods have gaps (see `emit_spans` in `medcode_base::gen`).
     pub span: &'static [u32],
     /// Per row its one period inline (`from << 48 | to << 32 | flags`, compact
     /// dates; an empty range for none), or `u64::MAX` when it has several
-    /// (see `emit_single_windows` in build/main.rs).
+    /// (see `emit_single_windows` in `medcode_base::gen`).
     pub single_window: &'static [u64],
     /// The horizon (yyyymmdd): ends on it mean "still valid".
     pub horizon: u32,

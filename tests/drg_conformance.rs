@@ -57,10 +57,10 @@ impl Counts for Rng {
 fn grouper_file(name: &str) -> String {
     std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("data/grouper")
+            .join("crates/medcode-grouper-data/data")
             .join(name),
     )
-    .unwrap_or_else(|e| panic!("data/grouper/{name}: {e}"))
+    .unwrap_or_else(|e| panic!("crates/medcode-grouper-data/data/{name}: {e}"))
 }
 
 fn rows(text: &str) -> impl Iterator<Item = Vec<&str>> {

@@ -2,7 +2,7 @@
 //! same file.
 //!
 //! A default build compiles in CMS's October 2025 quarterly release from
-//! `data/hcpcs/` (the refresh tool's reading of `HCPC2025_OCT_ANWEB.xlsx`);
+//! `crates/medcode-hcpcs-data/data/` (the refresh tool's reading of `HCPC2025_OCT_ANWEB.xlsx`);
 //! it is compared with `HcpcsRelease::load` of that workbook (feature
 //! `xlsx`; skipped with a reason when `../shared` is absent, a failure under
 //! `MEDCODE_NO_SKIP=1`). A build with

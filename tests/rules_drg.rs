@@ -211,12 +211,12 @@ fn excluded_by(principal: &str, secondary: &str) -> bool {
             .collect()
     };
     // `CODE  FROM  TO  GROUP`, `GROUP  CODE,CODE,…`.
-    let groups: Vec<String> = rows("data/grouper/exclusions.tsv")
+    let groups: Vec<String> = rows("crates/medcode-grouper-data/data/exclusions.tsv")
         .into_iter()
         .filter(|r| r[0] == undot(principal) && r[2] == "44.0")
         .map(|r| r[3].clone())
         .collect();
-    rows("data/grouper/exclusion_groups.tsv")
+    rows("crates/medcode-grouper-data/data/exclusion_groups.tsv")
         .iter()
         .any(|r| groups.contains(&r[0]) && r[1].split(',').any(|c| c == undot(secondary)))
 }

@@ -24,7 +24,7 @@ pub const WORKBOOK: &str = "hcpcs/HCPC2025_OCT_ANWEB.xlsx";
 pub const CODES: usize = 8_463;
 pub const MODIFIERS: usize = 383;
 
-/// One code or modifier: the fields kept (see data/FORMAT.md).
+/// One code or modifier: the fields kept (see docs/data-format.md).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Row {
     pub long: String,

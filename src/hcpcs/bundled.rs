@@ -1,5 +1,5 @@
 //! The HCPCS release compiled in at build time: CMS's October 2025
-//! quarterly release from `data/hcpcs/`, or the file `MEDCODE_HCPCS_FILE`
+//! quarterly release from the `medcode-hcpcs-data` crate, or the file `MEDCODE_HCPCS_FILE`
 //! named while building.
 
 use super::{Hcpcs, HcpcsEntry, ModifierEntry};
@@ -89,7 +89,7 @@ impl BundledRelease {
     }
 
     /// True if the release came from `MEDCODE_HCPCS_FILE` at build time, not
-    /// from the crate's own `data/hcpcs/`.
+    /// from the `medcode-hcpcs-data` crate's `data/`.
     ///
     /// ```
     /// let release = medcode::hcpcs::bundled();

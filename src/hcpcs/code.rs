@@ -274,7 +274,7 @@ impl Hcpcs {
     }
 
     /// The packed key: six bits a character, first highest, seven positions
-    /// (as `src/load/hcpcs_file.rs` and the build script pack codes).
+    /// (as `medcode_base::key::pack` packs codes).
     pub(crate) const fn key(self) -> u64 {
         self.0.get()
     }

@@ -4,7 +4,7 @@
 //!
 //! **Bundled:** CMS's October 2025 quarterly release (public domain; 8,463
 //! codes, 383 modifiers, from CMS's workbook `HCPC2025_OCT_ANWEB.xlsx`
-//! through `data/hcpcs/`) is compiled into perfect-hash tables like
+//! through the `medcode-hcpcs-data` crate's `data/`) is compiled into perfect-hash tables like
 //! ICD-10-CM: [`Hcpcs::info`], [`Hcpcs::valid_on`],
 //! [`Modifier::info`](crate::Modifier::info) and [`bundled`] answer with no
 //! file. Its horizon is the last day of its quarter (2025-12-31): a later date
@@ -20,7 +20,7 @@
 //!   off by default: it adds the `calamine` crate). Tested on CMS's real
 //!   2019 and 2020 annual files and the October 2025 workbook, as shipped.
 //! - **Build time:** set `MEDCODE_HCPCS_FILE` to CMS's fixed-width `.txt`
-//!   while building; it is compiled in instead of `data/hcpcs/`. A bad
+//!   while building; it is compiled in instead of the `medcode-hcpcs-data` crate's `data/`. A bad
 //!   record fails the build with the record's error. To check both ways
 //!   agree on the test fixture:
 //!

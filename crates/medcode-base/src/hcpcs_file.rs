@@ -1,10 +1,9 @@
 //! The record parser for the CMS quarterly HCPCS Level II alpha-numeric file.
 //!
-//! Written against `std` only (no `crate::` paths) because it is compiled
-//! twice: into the library (run-time loading, [`crate::hcpcs::HcpcsRelease`])
-//! and into the build script (`build/hcpcs.rs`, which compiles a file named by
-//! `MEDCODE_HCPCS_FILE` into the perfect-hash tables). One parser, so both
-//! paths answer identically.
+//! Used by the library (run-time loading, `medcode::HcpcsRelease`) and by
+//! the HCPCS data crate's build script (which compiles `data/` or a file
+//! named by `MEDCODE_HCPCS_FILE` into the perfect-hash tables). One parser,
+//! so both paths answer identically.
 //!
 //! # The layout
 //!
@@ -57,7 +56,6 @@
 //!   dates real calendar dates; pricing indicators, coverage, BETOS and action
 //!   codes letters or digits. Anything else is a typed error naming the line
 //!   and field.
-#![allow(dead_code)]
 
 use std::fmt;
 
@@ -69,7 +67,7 @@ pub const MIN_RECORD_LEN: usize = 11;
 /// A field of the fixed-width record, with its 1-based inclusive columns.
 ///
 /// ```
-/// use medcode::hcpcs::Field;
+/// use medcode_base::hcpcs_file::Field;
 /// assert_eq!(Field::AddDate.columns(), (269, 276));
 /// assert_eq!(Field::AddDate.to_string(), "add date (columns 269-276)");
 /// ```
@@ -106,7 +104,7 @@ impl Field {
     /// The 1-based, inclusive columns of the field.
     ///
     /// ```
-    /// assert_eq!(medcode::hcpcs::Field::Code.columns(), (1, 5));
+    /// assert_eq!(medcode_base::hcpcs_file::Field::Code.columns(), (1, 5));
     /// ```
     pub const fn columns(self) -> (usize, usize) {
         match self {
@@ -128,7 +126,7 @@ impl Field {
     /// The field's name in words.
     ///
     /// ```
-    /// assert_eq!(medcode::hcpcs::Field::Betos.name(), "BETOS code");
+    /// assert_eq!(medcode_base::hcpcs_file::Field::Betos.name(), "BETOS code");
     /// ```
     pub const fn name(self) -> &'static str {
         match self {
@@ -163,15 +161,11 @@ impl fmt::Display for Field {
 /// is wrong.
 ///
 /// ```
-/// use medcode::hcpcs::{HcpcsFileError, HcpcsLoadError, HcpcsRelease};
-/// let err = HcpcsRelease::from_reader(&b"A0428\n"[..]).unwrap_err();
-/// match err {
-///     HcpcsLoadError::Record(e) => {
-///         assert_eq!(e, HcpcsFileError::ShortLine { line: 1, len: 5, min: 11 });
-///         assert_eq!(e.line(), 1);
-///     }
-///     other => panic!("{other}"),
-/// }
+/// use medcode_base::hcpcs_file::{parse, HcpcsFileError};
+/// // Strict mode: the first bad record is the error.
+/// let (_, errors) = parse(b"A0428\n", false);
+/// assert_eq!(errors[0], HcpcsFileError::ShortLine { line: 1, len: 5, min: 11 });
+/// assert_eq!(errors[0].line(), 1);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -267,7 +261,7 @@ impl HcpcsFileError {
     /// The 1-based line number of the bad record.
     ///
     /// ```
-    /// use medcode::hcpcs::HcpcsFileError;
+    /// use medcode_base::hcpcs_file::HcpcsFileError;
     /// let e = HcpcsFileError::UnknownRecordId { line: 7, found: '5' };
     /// assert_eq!(e.line(), 7);
     /// ```
@@ -289,7 +283,7 @@ impl HcpcsFileError {
     /// The field at fault, where one field is.
     ///
     /// ```
-    /// use medcode::hcpcs::{Field, HcpcsFileError};
+    /// use medcode_base::hcpcs_file::{Field, HcpcsFileError};
     /// let e = HcpcsFileError::BadDate { line: 2, field: Field::TerminationDate, found: "2024".into() };
     /// assert_eq!(e.field(), Some(Field::TerminationDate));
     /// assert_eq!(HcpcsFileError::ShortLine { line: 1, len: 3, min: 11 }.field(), None);
@@ -518,21 +512,7 @@ impl Parsed {
     }
 }
 
-/// Packs up to seven upper-case ASCII letters or digits six bits a character,
-/// first character highest (the scheme of `src/codebuf.rs`): 0 = none, digits
-/// 1–10, letters 11–36, so keys order like the codes.
-pub fn pack(code: &[u8]) -> u64 {
-    let mut key = 0u64;
-    for i in 0..7 {
-        let sym = match code.get(i) {
-            Some(c @ b'0'..=b'9') => u64::from(c - b'0') + 1,
-            Some(c @ b'A'..=b'Z') => u64::from(c - b'A') + 11,
-            _ => 0,
-        };
-        key = (key << 6) | sym;
-    }
-    key
-}
+pub use crate::key::pack;
 
 /// The character of a cp1252 byte.
 pub fn cp1252_char(b: u8) -> char {
@@ -710,7 +690,6 @@ enum Kind {
 struct Pending {
     kind: Kind,
     code: Vec<u8>,
-    line: usize,
     chunks: Vec<String>,
     short_title: String,
     betos: String,
@@ -911,7 +890,6 @@ fn read_record(
     Ok(Step::New(Pending {
         kind,
         code,
-        line,
         chunks: vec![chunk],
         short_title,
         betos,
@@ -949,7 +927,7 @@ pub fn tos_codes(raw: impl IntoIterator<Item = u8>) -> Option<[u8; 5]> {
 }
 
 /// One code or modifier with all its fields, however it was read (the
-/// fixed-width file, CMS's workbook, or `data/hcpcs/`).
+/// fixed-width file, CMS's workbook, or the data crate's `data/`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Entry {
     /// True for a modifier, false for a code.
@@ -974,7 +952,7 @@ pub struct Entry {
     pub dates: (u32, u32, u32),
 }
 
-/// Text fields of one workbook row or `data/hcpcs/` row, before checking.
+/// Text fields of one workbook row or the data crate's `data/` row, before checking.
 #[derive(Debug, Clone, Default)]
 pub struct Fields<'a> {
     /// The code or modifier (surrounding blanks allowed).

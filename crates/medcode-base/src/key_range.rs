@@ -6,7 +6,7 @@
 /// from `first` to `last` (packed keys): a code falls in the reference only
 /// if its key falls in the interval. The empty symbols of `last` are its
 /// trailing zero bits, rounded down to whole 6-bit symbols.
-pub(crate) fn key_interval(first: u64, last: u64) -> (u64, u64) {
+pub fn key_interval(first: u64, last: u64) -> (u64, u64) {
     let empty_bits = last.trailing_zeros() / 6 * 6;
     let mask = if empty_bits >= 64 {
         u64::MAX

@@ -1,7 +1,8 @@
-// The MCE flag names medcode knows, in bit order. Shared by build.rs (which
-// turns data/ flag names into bits) and the library (which names the bits).
-// A flag in data/ that is not listed here fails the build, so a new CMS flag
-// is never silently dropped.
+//! The MCE flag names medcode knows, in bit order. Shared by the data
+//! crates' build scripts (which turn data/ flag names into bits) and the
+//! library (which names the bits).
+//! A flag in data/ that is not listed here fails the build, so a new CMS flag
+//! is never silently dropped.
 
 /// ICD-10-CM (diagnosis) flags of `mce_i10dx_master`, bit 0 first.
 pub const DX_FLAG_NAMES: [&str; 19] = [

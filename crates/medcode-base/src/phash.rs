@@ -1,14 +1,13 @@
 //! The perfect hash behind every bundled code table.
 //!
-//! This file is compiled twice: into the library (lookups) and into `build.rs`
-//! (construction), so both always agree on the hash. The scheme is PTHash's
+//! The library uses it for lookups and the data crates' build scripts for
+//! construction, so both always agree on the hash. The scheme is PTHash's
 //! (Pibiri & Trani, 2021): keys are hashed once, split into buckets, and each
 //! bucket gets a small "pilot" so that all of its keys land in free slots.
 //! A lookup is one multiply-mix, one load from the small pilot array (it stays
 //! in cache) and one load of the slot, which holds the key *and* its value in a
 //! single `u64` (42-bit packed code, 22-bit row index): hot fields together.
 //! Measured against phf's SipHash maps and std's `HashMap` in `benches/lookup.rs`.
-#![allow(dead_code)]
 
 /// Bits of a slot that hold the row index; the packed key sits above them.
 pub const VALUE_BITS: u32 = 22;

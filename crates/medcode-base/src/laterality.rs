@@ -3,16 +3,16 @@
 //! the stored bits against it).
 
 /// No side named.
-pub(crate) const SIDE_NONE: u8 = 0;
+pub const SIDE_NONE: u8 = 0;
 /// "left" and no other side.
-pub(crate) const SIDE_LEFT: u8 = 1;
+pub const SIDE_LEFT: u8 = 1;
 /// "right" and no other side.
-pub(crate) const SIDE_RIGHT: u8 = 2;
+pub const SIDE_RIGHT: u8 = 2;
 /// "bilateral", or both "left" and "right".
-pub(crate) const SIDE_BILATERAL: u8 = 3;
+pub const SIDE_BILATERAL: u8 = 3;
 
 /// The side a title names, by whole words, any case.
-pub(crate) fn side_of_title(title: &str) -> u8 {
+pub fn side_of_title(title: &str) -> u8 {
     let mut left = false;
     let mut right = false;
     let mut both = false;
