@@ -2,6 +2,7 @@
 
 use medcode::icd10cm::{self, CcLevel, NoteKind};
 use medcode::{AgeCategory, Date, DxFlags, IcdCm};
+use std::str::FromStr;
 
 fn code(s: &str) -> IcdCm {
     s.parse().unwrap()
@@ -217,6 +218,65 @@ fn cc_mcc_and_pdx_exclusions() {
     assert!(!a000.cc_excluded_by(code("E11.9")));
     assert!(code("I46.9").info().unwrap().cc().unwrap().alive_only);
     assert!(code("E11.9").info().unwrap().cc().is_none());
+}
+
+/// Every row of CMS's Table 6 (the grouper data crate's `cc_v43.tsv`,
+/// `alive_only_v43.tsv`, `pdx_groups_v43.tsv`) answers through `cc()` and
+/// `cc_excluded_by`, and no other code is a CC or MCC.
+#[test]
+fn cc_mcc_answer_every_table_row() {
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/crates/medcode-grouper-data/data/"
+    );
+    let rows = |name: &str| -> Vec<Vec<String>> {
+        std::fs::read_to_string(format!("{dir}{name}"))
+            .unwrap()
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(|l| l.split('\t').map(str::to_owned).collect())
+            .collect()
+    };
+    let alive: std::collections::BTreeSet<String> = rows("alive_only_v43.tsv")
+        .into_iter()
+        .map(|r| r[0].clone())
+        .collect();
+    let table = rows("cc_v43.tsv");
+    for r in &table {
+        let cc = IcdCm::from_str(&r[0]).unwrap().info().unwrap().cc();
+        let cc = cc.unwrap_or_else(|| panic!("{} has no cc()", r[0]));
+        let level = if r[1] == "MCC" {
+            CcLevel::Mcc
+        } else {
+            CcLevel::Cc
+        };
+        assert_eq!(cc.level, level, "{}", r[0]);
+        let group = r
+            .get(2)
+            .filter(|g| !g.is_empty())
+            .map(|g| g.parse().unwrap());
+        assert_eq!(cc.pdx_exclusion_group, group, "{}", r[0]);
+        assert_eq!(cc.alive_only, alive.contains(&r[0]), "{}", r[0]);
+    }
+    let with_cc = icd10cm::all().filter(|i| i.cc().is_some()).count();
+    assert_eq!(with_cc, table.len());
+    // One member of each group: a code of that group is excluded by it.
+    let mut seen = std::collections::BTreeSet::new();
+    let by_group: std::collections::BTreeMap<&str, &str> = table
+        .iter()
+        .filter(|r| r.get(2).is_some_and(|g| !g.is_empty()))
+        .map(|r| (r[2].as_str(), r[0].as_str()))
+        .collect();
+    for r in rows("pdx_groups_v43.tsv") {
+        if let Some(code) = by_group.get(r[0].as_str()) {
+            if seen.insert(r[0].clone()) {
+                let principal = IcdCm::from_str(&r[1]).unwrap();
+                let info = IcdCm::from_str(code).unwrap().info().unwrap();
+                assert!(info.cc_excluded_by(principal), "{code} by {}", r[1]);
+            }
+        }
+    }
+    assert!(seen.len() > 1_000);
 }
 
 #[test]

@@ -248,55 +248,6 @@ fn gen_icd10cm(dir: &Path, out: &Path, src: &mut String) {
         .collect();
     emit_array(src, "CM_SECTIONS", "(u8, u64, u64, &str)", sections);
 
-    // CC/MCC and PDX exclusion groups.
-    let mut cc = vec![0u8; codes.len()];
-    let mut pdx_group = vec![0u16; codes.len()];
-    for r in rows(&dir.join("cc.tsv")) {
-        let i = *index
-            .get(r[0].as_str())
-            .unwrap_or_else(|| panic!("cc.tsv: unknown code {}", r[0])) as usize;
-        cc[i] = match col(&r, 1, "cc.tsv") {
-            "CC" => 1,
-            "MCC" => 2,
-            other => panic!("cc.tsv: level {other:?}"),
-        };
-        // An empty group ("No Excl" in Table 6K) is stored as group 0: no exclusions.
-        pdx_group[i] = match r.get(2).map(String::as_str) {
-            None | Some("") => 0,
-            Some(g) => g.parse().expect("cc.tsv: group number"),
-        };
-    }
-    for r in rows(&dir.join("alive_only.tsv")) {
-        let i = *index
-            .get(r[0].as_str())
-            .unwrap_or_else(|| panic!("alive_only.tsv: unknown code {}", r[0]))
-            as usize;
-        cc[i] |= 4;
-    }
-    let mut groups: BTreeMap<u16, Vec<u64>> = BTreeMap::new();
-    for r in rows(&dir.join("pdx_groups.tsv")) {
-        groups
-            .entry(r[0].parse().expect("pdx_groups.tsv: group"))
-            .or_default()
-            .push(pack(col(&r, 1, "pdx_groups.tsv")));
-    }
-    let max_group = groups.keys().copied().max().unwrap_or(0) as usize;
-    let mut group_start = vec![0u32];
-    let mut members = Vec::new();
-    for g in 0..=max_group as u16 {
-        let mut m = groups.remove(&g).unwrap_or_default();
-        m.sort_unstable();
-        members.extend(m);
-        group_start.push(members.len() as u32);
-    }
-    if !feature("cc-mcc") {
-        (cc, pdx_group, group_start, members) = Default::default();
-    }
-    emit_array(src, "CM_CC", "u8", cc);
-    emit_array(src, "CM_PDX_GROUP", "u16", pdx_group);
-    emit_array(src, "CM_GROUP_START", "u32", group_start);
-    emit_array(src, "CM_GROUP_MEMBERS", "u64", members);
-
     // Older titles, and the tabular's accented spellings.
     emit_title_history(
         src,

