@@ -155,27 +155,41 @@ pub(crate) struct AsOf {
     compact: u32,
 }
 
-/// One code system's generated validity arrays, indexed by table row.
+/// One code system's generated validity arrays, indexed by table row, joined
+/// with the MCE's flags of each period (from `medcode-mce-data`, laid out
+/// period for period and row for row as the code table; a test checks the
+/// two layouts' fingerprints agree).
 pub(crate) struct DatedRows {
     /// Row i's periods are `windows[win_start[i]..win_start[i + 1]]`.
     pub win_start: &'static [u32],
-    /// `(start, end, flag bits)` with yyyymmdd dates.
-    pub windows: &'static [(u32, u32, u32)],
+    /// `(start, end)` with yyyymmdd dates (the code table's).
+    pub windows: &'static [(u32, u32)],
+    /// The MCE flag bits of each period of `windows`, same index (the MCE's).
+    pub flags: &'static [u32],
     /// Per row `from << 16 | to` in compact dates, or `u32::MAX` when the
     /// periods have gaps (see `emit_spans` in `medcode_base::gen`).
     pub span: &'static [u32],
     /// Per row its one period inline (`from << 48 | to << 32 | flags`, compact
     /// dates; an empty range for none), or `u64::MAX` when it has several
-    /// (see `emit_single_windows` in `medcode_base::gen`).
+    /// (see `emit_single_windows` in `medcode_base::gen`; the MCE's).
     pub single_window: &'static [u64],
     /// The horizon (yyyymmdd): ends on it mean "still valid".
     pub horizon: u32,
 }
 
 impl DatedRows {
-    pub fn raw(&self, i: usize) -> &'static [(u32, u32, u32)] {
+    pub fn raw(&self, i: usize) -> &'static [(u32, u32)] {
         let (s, e) = (self.win_start[i] as usize, self.win_start[i + 1] as usize);
         &self.windows[s..e]
+    }
+
+    /// Row `i`'s periods with their MCE flag bits.
+    fn raw_with_flags(&self, i: usize) -> impl ExactSizeIterator<Item = (u32, u32, u32)> {
+        let (s, e) = (self.win_start[i] as usize, self.win_start[i + 1] as usize);
+        self.windows[s..e]
+            .iter()
+            .zip(&self.flags[s..e])
+            .map(|(&(from, to), &f)| (from, to, f))
     }
 
     /// Row `i` valid on `date` (as of the horizon for later dates).
@@ -202,7 +216,7 @@ impl DatedRows {
         let span = self.span[i];
         if span == u32::MAX {
             let d = as_of.yyyymmdd;
-            return self.raw(i).iter().any(|&(s, e, _)| s <= d && d <= e);
+            return self.raw(i).iter().any(|&(s, e)| s <= d && d <= e);
         }
         (span >> 16) <= as_of.compact && as_of.compact <= (span & 0xFFFF)
     }
@@ -230,10 +244,9 @@ impl DatedRows {
     fn flags_on_scan(&self, i: usize, as_of: AsOf) -> Option<u32> {
         // `as_of` is already the date capped at the horizon.
         let d = as_of.yyyymmdd;
-        self.raw(i)
-            .iter()
-            .find(|&&(s, e, _)| s <= d && d <= e)
-            .map(|&(_, _, f)| f)
+        self.raw_with_flags(i)
+            .find(|&(s, e, _)| s <= d && d <= e)
+            .map(|(_, _, f)| f)
     }
 
     /// Every period of row `i`, flags converted by `f`.
@@ -243,15 +256,27 @@ impl DatedRows {
         f: fn(u32) -> F,
     ) -> impl ExactSizeIterator<Item = ValidityWindow<F>> {
         let horizon = self.horizon;
-        self.raw(i)
-            .iter()
-            .map(move |&(s, e, bits)| window(s, e, horizon, f(bits)))
+        self.raw_with_flags(i)
+            .map(move |(s, e, bits)| window(s, e, horizon, f(bits)))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The MCE's tables line up with the code tables: the same rows (packed
+    /// keys) and the same periods, in the same order.
+    #[test]
+    fn mce_flags_line_up_with_the_code_tables() {
+        use crate::tables as t;
+        let cm = medcode_base::align::of_rows(&t::CM_KEYS, |i| crate::icd10cm::DATED.raw(i));
+        assert_eq!(cm, t::MCE_DX_FINGERPRINT);
+        let pcs = medcode_base::align::of_rows(&t::PCS_KEYS, |i| crate::icd10pcs::DATED.raw(i));
+        assert_eq!(pcs, t::MCE_PCS_FINGERPRINT);
+        assert_eq!(t::MCE_DX_FLAGS.len(), t::CM_WINDOWS.len());
+        assert_eq!(t::MCE_PCS_FLAGS.len(), t::PCS_WINDOWS.len());
+    }
 
     /// The inline single period answers as the scan of the periods, for
     /// every row of both code sets, on each period's first and last day,
@@ -271,7 +296,7 @@ mod tests {
                     20_300_101,
                     dated.horizon,
                 ];
-                for &(s, e, _) in dated.raw(i) {
+                for &(s, e) in dated.raw(i) {
                     days.extend([s, e, s - 1, e + 1]);
                 }
                 for ymd in days {

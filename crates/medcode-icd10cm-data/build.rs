@@ -89,7 +89,6 @@ fn gen_icd10cm(dir: &Path, out: &Path, src: &mut String) {
     emit_array(src, "CM_SHORT_END", "u32", short_end);
     emit_windows(src, "CM", &codes, &windows);
     emit_spans(src, "CM", &codes, &windows);
-    emit_single_windows(src, "CM", &codes, &windows);
 
     // Hierarchy: parent = longest proper prefix in the table; descendants are
     // the run of following codes that start with this one.

@@ -45,7 +45,6 @@ fn gen_icd10pcs(dir: &Path, out: &Path, src: &mut String) {
     emit_table(src, "PCS", &keys);
     emit_windows(src, "PCS", &codes, &windows);
     emit_spans(src, "PCS", &codes, &windows);
-    emit_single_windows(src, "PCS", &codes, &windows);
 
     // Titles (feature `pcs-titles`).
     let pcs_titles = feature("pcs-titles");

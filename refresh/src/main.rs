@@ -561,22 +561,62 @@ fn run(args: &Args) -> Result<()> {
     }
     tables.push(t);
 
-    for (path, master, table) in [
-        ("icd10cm/validity.tsv", &dx, "mce_i10dx_master"),
-        ("icd10pcs/validity.tsv", &sg, "mce_i10sg_master"),
+    // The MCE masters' periods are the codes' validity (with the code
+    // tables) and the MCE's flags in each period (with the MCE): one row a
+    // period, in code order then date order in both, so the MCE table's
+    // periods line up with the code table's. The MCE table also lists each
+    // code that has no period, alone, so its rows line up with the code
+    // table's rows (the MCE looks flags up by the code table's row).
+    let cm_list: Vec<&str> = codes.keys().map(String::as_str).collect();
+    let pcs_list: Vec<&str> = pcs_codes.keys().map(String::as_str).collect();
+    for (validity_path, flags_path, master, table, all) in [
+        (
+            "icd10cm/validity.tsv",
+            "mce/dx_flags.tsv",
+            &dx,
+            "mce_i10dx_master",
+            &cm_list,
+        ),
+        (
+            "icd10pcs/validity.tsv",
+            "mce/pcs_flags.tsv",
+            &sg,
+            "mce_i10sg_master",
+            &pcs_list,
+        ),
     ] {
-        let mut rows: Vec<&mce::MasterRow> = master.rows.iter().collect();
-        rows.sort();
-        let mut t = Tsv::new(path, &[&mdb_src(table)]);
-        for r in rows {
-            t.row(&[
-                &r.code,
-                &r.start.to_string(),
-                &r.end.to_string(),
-                &r.flags.join(","),
-            ])?;
+        let mut by_code: BTreeMap<&str, Vec<&mce::MasterRow>> = BTreeMap::new();
+        for r in &master.rows {
+            by_code.entry(r.code.as_str()).or_default().push(r);
         }
-        tables.push(t);
+        for rows in by_code.values_mut() {
+            rows.sort();
+        }
+        let unknown: Vec<&&str> = by_code
+            .keys()
+            .filter(|c| all.binary_search(c).is_err())
+            .collect();
+        ensure!(
+            unknown.is_empty(),
+            "{table}: {} codes missing from the code table, e.g. {:?}",
+            unknown.len(),
+            &unknown[..unknown.len().min(10)]
+        );
+        let mut validity = Tsv::new(validity_path, &[&mdb_src(table)]);
+        let mut flags = Tsv::new(flags_path, &[&mdb_src(table), validity_path]);
+        for code in all.iter() {
+            let Some(rows) = by_code.get(code) else {
+                flags.row(&[code])?;
+                continue;
+            };
+            for r in rows {
+                let (start, end) = (r.start.to_string(), r.end.to_string());
+                validity.row(&[code, &start, &end])?;
+                flags.row(&[code, &start, &end, &r.flags.join(",")])?;
+            }
+        }
+        tables.push(validity);
+        tables.push(flags);
     }
 
     let mut t = Tsv::new(

@@ -81,11 +81,15 @@ pub(crate) fn mce_date(date: Date) -> crate::validity::AsOf {
     DATED.as_of(date)
 }
 
+// The MCE's per-row tables are indexed by this table's rows.
+const _: () = assert!(t::MCE_DX_ROWS == t::CM_LEN);
+
 pub(crate) static DATED: DatedRows = DatedRows {
     win_start: &t::CM_WIN_START,
     windows: &t::CM_WINDOWS,
+    flags: &t::MCE_DX_FLAGS,
     span: &t::CM_SPAN,
-    single_window: &t::CM_SINGLE_WINDOW,
+    single_window: &t::MCE_DX_SINGLE_WINDOW,
     horizon: t::CM_HORIZON,
 };
 

@@ -37,11 +37,15 @@ pub(crate) fn mce_date(date: Date) -> crate::validity::AsOf {
     DATED.as_of(date)
 }
 
+// The MCE's per-row tables are indexed by this table's rows.
+const _: () = assert!(t::MCE_PCS_ROWS == t::PCS_LEN);
+
 pub(crate) static DATED: DatedRows = DatedRows {
     win_start: &t::PCS_WIN_START,
     windows: &t::PCS_WINDOWS,
+    flags: &t::MCE_PCS_FLAGS,
     span: &t::PCS_SPAN,
-    single_window: &t::PCS_SINGLE_WINDOW,
+    single_window: &t::MCE_PCS_SINGLE_WINDOW,
     horizon: t::PCS_HORIZON,
 };
 

@@ -166,8 +166,10 @@ pub fn releases(windows: &BTreeMap<String, Vec<(u32, u32, u32)>>, horizon: u32) 
     set.into_iter().collect()
 }
 
-/// Appends every code's validity windows (`{prefix}_WINDOWS`) and where
-/// each code's windows start (`{prefix}_WIN_START`, one more for the end).
+/// Appends every code's validity periods (`{prefix}_WINDOWS`: `(start, end)`,
+/// yyyymmdd) and where each code's periods start (`{prefix}_WIN_START`, one
+/// more for the end). Flags are left out: the MCE's own crate holds them,
+/// period for period ([`emit_period_flags`]).
 pub fn emit_windows(
     src: &mut String,
     prefix: &str,
@@ -178,12 +180,35 @@ pub fn emit_windows(
     let mut flat = Vec::new();
     for c in codes {
         if let Some(ws) = windows.get(c) {
-            flat.extend(ws.iter().map(|&(s, e, f)| format!("({s},{e},{f})")));
+            flat.extend(ws.iter().map(|&(s, e, _)| format!("({s},{e})")));
         }
         starts.push(flat.len() as u32);
     }
     emit_array(src, &format!("{prefix}_WIN_START"), "u32", starts);
-    emit_array(src, &format!("{prefix}_WINDOWS"), "(u32, u32, u32)", flat);
+    emit_array(src, &format!("{prefix}_WINDOWS"), "(u32, u32)", flat);
+}
+
+/// Appends the flag bits of every period (`{prefix}_FLAGS`), in the order
+/// [`emit_windows`] lays the periods out, and the layout's fingerprint
+/// (`{prefix}_FINGERPRINT`, [`crate::align::of_rows`]).
+pub fn emit_period_flags(
+    src: &mut String,
+    prefix: &str,
+    codes: &[String],
+    windows: &BTreeMap<String, Vec<(u32, u32, u32)>>,
+) {
+    let mut flags = Vec::new();
+    let mut periods: Vec<Vec<(u32, u32)>> = Vec::with_capacity(codes.len());
+    for c in codes {
+        let ws = windows.get(c).map(Vec::as_slice).unwrap_or_default();
+        flags.extend(ws.iter().map(|w| w.2));
+        periods.push(ws.iter().map(|&(s, e, _)| (s, e)).collect());
+    }
+    let keys: Vec<u64> = codes.iter().map(|c| pack(c)).collect();
+    let fingerprint = crate::align::of_rows(&keys, |i| &periods[i]);
+    let _ = writeln!(src, "pub const {prefix}_FINGERPRINT: u64 = {fingerprint};");
+    let _ = writeln!(src, "pub const {prefix}_ROWS: usize = {};", codes.len());
+    emit_array(src, &format!("{prefix}_FLAGS"), "u32", flags);
 }
 
 /// Twin of `Date::compact` in medcode's `date.rs` (a test checks they agree through `valid_on`).

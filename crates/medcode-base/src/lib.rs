@@ -3,6 +3,8 @@
 //! keys, hashes and flags from one source:
 //!
 //! - [`key`]: the six-bit packed key every code table is keyed by;
+//! - [`align`]: the fingerprint proving the MCE tables line up with the code
+//!   tables;
 //! - [`key_range`]: the key interval of a code range;
 //! - [`phash`]: the perfect hash behind every bundled code table;
 //! - [`hcpcs_file`]: CMS's quarterly HCPCS file reader (the bundled release
@@ -13,6 +15,7 @@
 //!
 //! **Internal.** Use medcode's API; these items change with any release.
 
+pub mod align;
 pub mod hcpcs_file;
 pub mod key;
 pub mod key_range;
