@@ -1345,12 +1345,27 @@ mod tests {
             .unwrap();
         let codes = decode_tails(row.split('\t').nth(4).unwrap()).unwrap();
         assert!(codes.iter().any(|c| c == "0591T"), "{row}");
-        // No description text: no field longer than the longest code list's
-        // entries but the NCCI lists and flags, and no spaces at all.
+        // No description text: every written field is a code, a number or
+        // flag names, none with a space.
         for t in &tables {
             for line in t.text().lines().skip(1) {
                 assert!(!line.contains(' '), "{}: {line}", t.path);
             }
+        }
+        // The committed files are this output, byte for byte (the real run
+        // names the source with the wheel's version; so does this one).
+        let tables = ioce
+            .tables(&format!("{}:{MEMBER}", fetch::PYOCE.spec()))
+            .unwrap();
+        let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../data");
+        assert_eq!(tables.len(), 37);
+        for t in &tables {
+            let committed = std::fs::read_to_string(data.join(&t.path)).unwrap();
+            assert!(
+                committed == t.text(),
+                "{} is stale: rerun the refresh",
+                t.path
+            );
         }
     }
 }
