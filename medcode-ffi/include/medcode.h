@@ -1,7 +1,7 @@
 /*
  * medcode.h — the C ABI of medcode, US medical billing codes.
  *
- * Hand-written; medcode-ffi/tests/header.rs checks that every function declared here
+ * Hand-written; medcode-ffi/src/header_check.rs checks that every function declared here
  * is exported by the built library (nm -D) and the reverse, and compiles and
  * runs tests/c/smoke.c against this header with both libmedcode_ffi.so and
  * libmedcode_ffi.a.

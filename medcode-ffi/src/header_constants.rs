@@ -1,5 +1,5 @@
 //! The constants `include/medcode.h` defines equal the Rust ones (the
-//! exported functions and the C smoke test are `tests/header.rs`).
+//! exported functions and the C smoke test are `header_check.rs`).
 use super::*;
 
 /// The header without its comments.

@@ -897,9 +897,10 @@ pub unsafe extern "C" fn medcode_group_jsonl(
 }
 
 #[cfg(test)]
+mod header_check;
+#[cfg(test)]
 mod header_constants;
 #[cfg(test)]
-#[path = "../tests/common/header_text.rs"]
 mod header_text;
 #[cfg(test)]
 mod no_alloc;

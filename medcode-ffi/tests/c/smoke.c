@@ -2,7 +2,7 @@
  * Smoke test of include/medcode.h against the built library (shared or
  * static). Prints one line per check ("ok ..." or "FAIL ...") and a closing
  * "N passed, N failed" line; exits non-zero on any failure.
- * Built and run by medcode-ffi/tests/header.rs; also run under valgrind / ASan (README).
+ * Built and run by medcode-ffi/src/header_check.rs; also run under valgrind / ASan (README).
  */
 #define _POSIX_C_SOURCE 200809L /* getpid */
 #include "medcode.h"

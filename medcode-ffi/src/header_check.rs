@@ -2,15 +2,15 @@
 //! are exactly the `medcode_*` symbols `libmedcode_ffi.so` exports (`nm -D`), and
 //! `tests/c/smoke.c` compiles against it with `cc -Wall -Wextra -Werror` and
 //! passes, linked both to the shared and to the static library. (Its
-//! constants are compared with the Rust ones by a unit test,
-//! `src/header_constants.rs`: the library has no `rlib` for tests to link.)
+//! constants are compared with the Rust ones by `header_constants.rs`.) Unit
+//! tests, not integration tests: the library has no `rlib` for tests to link,
+//! and they share `header_text` with `header_constants` as modules.
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-#[path = "common/header_text.rs"]
-mod header_text;
+use crate::header_text;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 

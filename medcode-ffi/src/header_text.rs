@@ -1,6 +1,5 @@
-//! `include/medcode.h` without its comments: shared by the unit test of its
-//! constants (`src/header_constants.rs`) and the integration test of its
-//! functions (`tests/header.rs`).
+//! `include/medcode.h` without its comments: shared by the tests of its
+//! constants (`header_constants.rs`) and of its functions (`header_check.rs`).
 
 /// `text` with every `/* … */` comment removed.
 pub fn without_comments(text: &str) -> String {
