@@ -19,7 +19,7 @@
 
 use crate::codebuf::{sixbit, CodeBuf};
 use crate::error::{ParseCodeError, ParseCodeErrorKind};
-use crate::lookup::System;
+use crate::system::System;
 use std::fmt;
 use std::num::NonZeroU64;
 
@@ -599,6 +599,6 @@ mod tests {
     #[test]
     fn key_matches_build_packing() {
         let c: Cpt = "99213".parse().unwrap();
-        assert_eq!(c.key(), crate::load::hcpcs_file::pack(b"99213"));
+        assert_eq!(c.key(), medcode_base::key::pack(b"99213"));
     }
 }

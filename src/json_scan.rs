@@ -1,6 +1,8 @@
 //! Finding the bytes of a text that JSON treats specially (a control
 //! character, `"` or `\\`) a word at a time: the claim reader skips plain
 //! text with it and the report writer copies plain text without escaping.
+//! And writing JSON strings and numbers with it, for the rules' reports and
+//! the grouper's answers alike.
 
 /// The index of the first byte at or after `from` that a JSON string cannot
 /// hold as it is: a control character, `"` or `\\`. Messages and codes are
@@ -94,6 +96,97 @@ pub(crate) fn json_special_mask(word: u64) -> u64 {
     let quote_or_control = (word ^ (ONES * 0x02)).wrapping_sub(ONES * 0x21);
     let backslash = (word ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES);
     (quote_or_control | backslash) & !word & HIGH
+}
+
+// Writing JSON text (the rules' reports and the grouper's answers share
+// these; one definition, below both).
+
+pub(crate) fn push_usize(out: &mut String, n: usize) {
+    // Most numbers written are one or two digits (a diagnosis's or line's
+    // place, a count): no digit buffer and loop for them.
+    if n < 10 {
+        crate::text::push_ascii_byte(out, b'0' + n as u8);
+        return;
+    }
+    if n < 100 {
+        crate::text::push_ascii_byte(out, b'0' + (n / 10) as u8);
+        crate::text::push_ascii_byte(out, b'0' + (n % 10) as u8);
+        return;
+    }
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // ASCII digits.
+    crate::text::push_ascii(out, &digits[i..]);
+}
+
+pub(crate) fn push_opt_str(out: &mut String, s: Option<&str>) {
+    match s {
+        Some(s) => push_json_str(out, s),
+        None => out.push_str("null"),
+    }
+}
+
+/// `s` as a JSON string, escaped as `serde_json` escapes it: `"` and `\\`,
+/// `\b \t \n \f \r` by their short forms, other control characters as
+/// `\u00xx`; everything else (non-ASCII included) as it is.
+///
+/// Inline, and only the scan and one copy: most strings (every rule id and
+/// code, most fields and messages) need no escape, and on these short
+/// strings a call's register saves and the escaping loop cost about as
+/// much as the scan (BENCHMARKS.md). A string with something to escape
+/// goes to [`push_json_str_escaped`].
+#[inline(always)]
+pub(crate) fn push_json_str(out: &mut String, s: &str) {
+    match next_json_special(s.as_bytes(), 0) {
+        None => {
+            out.reserve(s.len() + 2);
+            out.push('"');
+            out.push_str(s);
+            out.push('"');
+        }
+        Some(at) => push_json_str_escaped(out, s, at),
+    }
+}
+
+/// [`push_json_str`] for a string whose first byte to escape is at `first`.
+#[inline(never)]
+fn push_json_str_escaped(out: &mut String, s: &str, first: usize) {
+    out.push('"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    let mut next = Some(first);
+    while let Some(at) = next {
+        // Cut only at ASCII bytes: `start..at` is whole characters.
+        out.push_str(&s[start..at]);
+        start = at + 1;
+        match bytes[at] {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            0x08 => out.push_str("\\b"),
+            b'\t' => out.push_str("\\t"),
+            b'\n' => out.push_str("\\n"),
+            0x0c => out.push_str("\\f"),
+            b'\r' => out.push_str("\\r"),
+            b => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 15)]));
+            }
+        }
+        next = next_json_special(bytes, start);
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
 }
 
 #[cfg(test)]

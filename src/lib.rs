@@ -120,6 +120,7 @@ pub mod mce;
 // Shared with the data crates' build scripts (one source for keys, hashes,
 // flag names and sides): medcode-base.
 use medcode_base::{key_range, laterality, phash};
+mod reading;
 mod release;
 mod scratch;
 mod system;

@@ -368,7 +368,7 @@ impl DxFlags {
 pub fn discharge_status_valid(status: u8, date: Date) -> bool {
     // After the bundled tables' horizon, as of the horizon (the list's rows
     // end there, as every other dated answer does).
-    let d = date.min(crate::icd10cm::horizon()).yyyymmdd();
+    let d = date.min(Date::from_checked(tables::CM_HORIZON)).yyyymmdd();
     // The rows are in code order (a test below holds them to it): a binary
     // search finds the status's rows, instead of a look at all 45 on every
     // institutional claim.

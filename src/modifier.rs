@@ -18,7 +18,7 @@
 
 use crate::codebuf::{sixbit, CodeBuf};
 use crate::error::{ParseCodeError, ParseCodeErrorKind};
-use crate::lookup::System;
+use crate::system::System;
 use std::fmt;
 use std::num::NonZeroU64;
 
@@ -319,6 +319,6 @@ mod tests {
     #[test]
     fn key_matches_build_packing() {
         let m: Modifier = "LT".parse().unwrap();
-        assert_eq!(m.key(), crate::load::hcpcs_file::pack(b"LT"));
+        assert_eq!(m.key(), medcode_base::key::pack(b"LT"));
     }
 }

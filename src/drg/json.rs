@@ -2,7 +2,7 @@
 //! returns and the Python package parses.
 
 use super::{DrgOutcome, DxOutcome, Grouping, ProcOutcome};
-use crate::rules::{push_json_str, push_opt_str, push_usize};
+use crate::json_scan::{push_json_str, push_opt_str, push_usize};
 
 impl Grouping {
     /// The grouping as one JSON object (no newline), CMS's names for values

@@ -12,7 +12,7 @@ use std::str::FromStr;
 
 use super::{GroupInput, GroupOptions, Grouper, Grouping, HospitalStatus, TieBreaker};
 use crate::claim::{fast_json, Claim, ClaimRef};
-use crate::rules::{push_json_str, push_opt_str, push_usize};
+use crate::json_scan::{push_json_str, push_opt_str, push_usize};
 use crate::Date;
 
 /// An option value that is not one of the option's names (see

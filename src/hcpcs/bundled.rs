@@ -4,11 +4,11 @@
 
 use super::{Hcpcs, HcpcsEntry, ModifierEntry};
 use crate::date::Date;
-use crate::load::hcpcs_file::{CodeRow, ModifierRow};
 use crate::modifier::Modifier;
 use crate::phash;
 use crate::release::{DatedRelease, Release};
 use crate::tables as t;
+use medcode_base::hcpcs_file::{CodeRow, ModifierRow};
 
 /// The release compiled into this build.
 ///

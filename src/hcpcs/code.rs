@@ -2,7 +2,7 @@
 
 use crate::codebuf::{sixbit, CodeBuf};
 use crate::error::{ParseCodeError, ParseCodeErrorKind};
-use crate::lookup::System;
+use crate::system::System;
 use std::fmt;
 use std::num::NonZeroU64;
 
@@ -352,7 +352,7 @@ mod tests {
     #[test]
     fn key_matches_file_packing() {
         let c: Hcpcs = "E0114".parse().unwrap();
-        assert_eq!(c.key(), crate::load::hcpcs_file::pack(b"E0114"));
+        assert_eq!(c.key(), medcode_base::key::pack(b"E0114"));
     }
 
     #[test]

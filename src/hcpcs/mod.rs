@@ -103,8 +103,10 @@
 mod bundled;
 mod code;
 mod release;
+#[cfg(feature = "xlsx")]
+mod xlsx;
 
-pub use crate::load::hcpcs_file::{Field, HcpcsFileError};
 pub use bundled::{bundled, horizon, release_on, BundledRelease};
 pub use code::{Hcpcs, HcpcsSection};
+pub use medcode_base::hcpcs_file::{Field, HcpcsFileError};
 pub use release::{HcpcsEntry, HcpcsLoadError, HcpcsRelease, ModifierEntry, PricingIndicators};

@@ -3,10 +3,10 @@
 
 use super::Hcpcs;
 use crate::date::Date;
-use crate::load::archive;
-use crate::load::hcpcs_file::{self, CodeRow, HcpcsFileError, ModifierRow, Parsed, Span};
-use crate::load::{LoadOptions, Loaded};
 use crate::modifier::Modifier;
+use crate::reading::archive;
+use crate::reading::{LoadOptions, Loaded};
+use medcode_base::hcpcs_file::{self, CodeRow, HcpcsFileError, ModifierRow, Parsed, Span};
 use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -677,7 +677,7 @@ fn workbook(
 ) -> Result<(Parsed, Vec<HcpcsFileError>), HcpcsLoadError> {
     #[cfg(feature = "xlsx")]
     {
-        crate::load::hcpcs_xlsx::read(bytes, lenient).map_err(|reason| HcpcsLoadError::Zip {
+        super::xlsx::read(bytes, lenient).map_err(|reason| HcpcsLoadError::Zip {
             path: path.map(Path::to_owned),
             reason: format!("Excel workbook: {reason}"),
         })

@@ -2,7 +2,7 @@
 
 use crate::codebuf::{sixbit, CodeBuf};
 use crate::error::{ParseCodeError, ParseCodeErrorKind};
-use crate::lookup::System;
+use crate::system::System;
 use std::num::NonZeroU64;
 
 /// An ICD-10-PCS procedure code whose *syntax* is right: exactly seven

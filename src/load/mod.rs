@@ -39,12 +39,10 @@
 //! ```
 
 mod addon;
-pub(crate) mod archive;
+pub(crate) use crate::reading::archive;
 mod cpt_descriptors;
 mod edit_text;
 pub(crate) use medcode_base::hcpcs_file;
-#[cfg(feature = "xlsx")]
-pub(crate) mod hcpcs_xlsx;
 mod mue;
 mod ncci_ptp;
 
@@ -53,55 +51,5 @@ pub use cpt_descriptors::{CptDescriptors, CptLineError, CptLoadError, Descriptor
 pub use edit_text::{EditLineError, EditLoadError, ProcedureCode};
 pub use mue::{Adjudication, MueEntry, MueTable};
 pub use ncci_ptp::{ModifierIndicator, PtpEdit, PtpSetting, PtpTable};
-
-/// How a reader treats bad lines.
-///
-/// ```
-/// use medcode::load::LoadOptions;
-/// assert!(!LoadOptions::default().lenient);
-/// assert!(LoadOptions::lenient().lenient);
-/// assert_eq!(LoadOptions::strict(), LoadOptions::default());
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct LoadOptions {
-    /// `false` (strict): fail on the first bad line. `true` (lenient): load
-    /// the good lines and return every bad one in [`Loaded::errors`].
-    pub lenient: bool,
-}
-
-impl LoadOptions {
-    /// Fail on the first bad line (the default).
-    ///
-    /// ```
-    /// assert!(!medcode::load::LoadOptions::strict().lenient);
-    /// ```
-    pub const fn strict() -> LoadOptions {
-        LoadOptions { lenient: false }
-    }
-
-    /// Load the good lines, report the bad ones.
-    ///
-    /// ```
-    /// assert!(medcode::load::LoadOptions::lenient().lenient);
-    /// ```
-    pub const fn lenient() -> LoadOptions {
-        LoadOptions { lenient: true }
-    }
-}
-
-/// A table loaded with [`LoadOptions`], and the bad lines it skipped (always
-/// empty in strict mode, which fails instead).
-///
-/// ```
-/// use medcode::load::{CptDescriptors, LoadOptions};
-/// let loaded = CptDescriptors::from_reader_with(&b"99213\tTEST DESCRIPTOR ONE\n"[..], LoadOptions::lenient()).unwrap();
-/// assert!(loaded.errors.is_empty());
-/// assert_eq!(loaded.table.len(), 1);
-/// ```
-#[derive(Debug, Clone)]
-pub struct Loaded<T, E> {
-    /// The table built from the good lines.
-    pub table: T,
-    /// One error for each bad line, in line order.
-    pub errors: Vec<E>,
-}
+// Defined below this room (the HCPCS release reads with them too).
+pub use crate::reading::{LoadOptions, Loaded};

@@ -3,6 +3,7 @@
 
 use super::finding::{Finding, Report, Severity};
 use crate::json_scan::next_json_special;
+use crate::json_scan::{push_json_str, push_opt_str, push_usize};
 
 impl Report {
     /// The report as one JSON Lines output line (no newline):
@@ -124,62 +125,6 @@ pub(super) fn write_jsonl(
     out.push_str("]}");
 }
 
-pub(crate) fn push_usize(out: &mut String, n: usize) {
-    // Most numbers written are one or two digits (a diagnosis's or line's
-    // place, a count): no digit buffer and loop for them.
-    if n < 10 {
-        crate::text::push_ascii_byte(out, b'0' + n as u8);
-        return;
-    }
-    if n < 100 {
-        crate::text::push_ascii_byte(out, b'0' + (n / 10) as u8);
-        crate::text::push_ascii_byte(out, b'0' + (n % 10) as u8);
-        return;
-    }
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    let mut n = n;
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    // ASCII digits.
-    crate::text::push_ascii(out, &digits[i..]);
-}
-
-pub(crate) fn push_opt_str(out: &mut String, s: Option<&str>) {
-    match s {
-        Some(s) => push_json_str(out, s),
-        None => out.push_str("null"),
-    }
-}
-
-/// `s` as a JSON string, escaped as `serde_json` escapes it: `"` and `\\`,
-/// `\b \t \n \f \r` by their short forms, other control characters as
-/// `\u00xx`; everything else (non-ASCII included) as it is.
-///
-/// Inline, and only the scan and one copy: most strings (every rule id and
-/// code, most fields and messages) need no escape, and on these short
-/// strings a call's register saves and the escaping loop cost about as
-/// much as the scan (BENCHMARKS.md). A string with something to escape
-/// goes to [`push_json_str_escaped`].
-#[inline(always)]
-pub(crate) fn push_json_str(out: &mut String, s: &str) {
-    match next_json_special(s.as_bytes(), 0) {
-        None => {
-            out.reserve(s.len() + 2);
-            out.push('"');
-            out.push_str(s);
-            out.push('"');
-        }
-        Some(at) => push_json_str_escaped(out, s, at),
-    }
-}
-
 /// [`push_json_str`] for a string known to need no escape (checked in
 /// debug builds).
 #[inline(always)]
@@ -188,38 +133,6 @@ fn push_plain_json_str(out: &mut String, s: &str) {
     out.reserve(s.len() + 2);
     out.push('"');
     out.push_str(s);
-    out.push('"');
-}
-
-/// [`push_json_str`] for a string whose first byte to escape is at `first`.
-#[inline(never)]
-fn push_json_str_escaped(out: &mut String, s: &str, first: usize) {
-    out.push('"');
-    let bytes = s.as_bytes();
-    let mut start = 0;
-    let mut next = Some(first);
-    while let Some(at) = next {
-        // Cut only at ASCII bytes: `start..at` is whole characters.
-        out.push_str(&s[start..at]);
-        start = at + 1;
-        match bytes[at] {
-            b'"' => out.push_str("\\\""),
-            b'\\' => out.push_str("\\\\"),
-            0x08 => out.push_str("\\b"),
-            b'\t' => out.push_str("\\t"),
-            b'\n' => out.push_str("\\n"),
-            0x0c => out.push_str("\\f"),
-            b'\r' => out.push_str("\\r"),
-            b => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                out.push_str("\\u00");
-                out.push(char::from(HEX[usize::from(b >> 4)]));
-                out.push(char::from(HEX[usize::from(b & 15)]));
-            }
-        }
-        next = next_json_special(bytes, start);
-    }
-    out.push_str(&s[start..]);
     out.push('"');
 }
 

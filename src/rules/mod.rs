@@ -78,6 +78,6 @@ pub use registry::{
     cms_mce_edit, rule_spec, Family, Rule, RuleSpec, BUILTIN_RULES, CMS_MCE_EDITS, RULE_IDS,
 };
 
-pub(crate) use jsonl::{push_json_str, push_opt_str, push_usize};
+pub(crate) use crate::json_scan::push_usize;
 pub(crate) use msg::ordinal_dx;
 pub(crate) use registry::rule;

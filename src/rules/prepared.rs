@@ -9,10 +9,10 @@ use crate::hcpcs::{self, HcpcsRelease};
 use crate::icd10cm::{IcdCm, IcdCmInfo};
 use crate::icd10pcs::{IcdPcs, IcdPcsInfo};
 use crate::load::ProcedureCode;
-use crate::lookup::System;
 use crate::mce::{DxFlags, PcsFlags};
 use crate::modifier::Modifier;
 use crate::release::DatedRelease;
+use crate::system::System;
 use crate::text::{is_blank, is_code_filler, trim};
 use crate::ParseCodeErrorKind;
 

@@ -11,7 +11,7 @@ use super::Family;
 use super::{rule, CodeStatus, PreparedClaim, PreparedDx};
 use crate::date::Date;
 use crate::icd10cm::IcdCmInfo;
-use crate::lookup::System;
+use crate::system::System;
 use crate::validity::{merged, ValidityWindow};
 
 /// The validity family (the rules' `rule!` declarations name it).

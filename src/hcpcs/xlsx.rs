@@ -4,8 +4,8 @@
 //! columns found by their headings; each row checked as the fixed-width
 //! reader checks its columns (errors name the sheet row as the line).
 
-use super::hcpcs_file::{assemble_entries, Fields, HcpcsFileError, Parsed};
 use calamine::{Data, Reader, Xlsx};
+use medcode_base::hcpcs_file::{assemble_entries, Fields, HcpcsFileError, Parsed};
 use std::collections::HashMap;
 
 fn cell(c: Option<&Data>) -> String {
