@@ -3,8 +3,8 @@
 //! OUT_DIR, `include!`d by `src/lib.rs`. Nothing here touches the network.
 
 use medcode_base::gen::*;
-use std::fmt::Write as _;
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::Path;
 
 fn main() {

@@ -84,26 +84,11 @@ fn cell(c: Option<&Data>) -> Result<String> {
 }
 
 fn is_date(s: &str) -> bool {
-    s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) && {
-        let v: u32 = s.parse().unwrap_or(0);
-        let (y, m, d) = (v / 10_000, v / 100 % 100, v % 100);
-        let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
-        let days = [
-            31,
-            if leap { 29 } else { 28 },
-            31,
-            30,
-            31,
-            30,
-            31,
-            31,
-            30,
-            31,
-            30,
-            31,
-        ];
-        (1900..=2100).contains(&y) && (1..=12).contains(&m) && d >= 1 && d <= days[m as usize - 1]
-    }
+    s.len() == 8
+        && s.bytes().all(|b| b.is_ascii_digit())
+        && s.parse().is_ok_and(|v: u32| {
+            (1900..=2100).contains(&(v / 10_000)) && medcode_base::calendar::is_calendar_date(v)
+        })
 }
 
 fn alnum(s: &str) -> bool {

@@ -641,23 +641,11 @@ fn read_version(key: &str, v: Value) -> Result<Version> {
 
 /// `yyyymmdd` of the day after `d`.
 fn next_day(d: i32) -> Result<i32> {
-    let (y, m, day) = (d / 10000, d / 100 % 100, d % 100);
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => bail!("{d} is not a date"),
-    };
-    ensure!((1..=days).contains(&day), "{d} is not a date");
-    Ok(if day < days {
-        d + 1
-    } else if m < 12 {
-        y * 10000 + (m + 1) * 100 + 1
-    } else {
-        (y + 1) * 10000 + 101
-    })
+    u32::try_from(d)
+        .ok()
+        .and_then(medcode_base::calendar::next_day)
+        .and_then(|n| i32::try_from(n).ok())
+        .with_context(|| format!("{d} is not a date"))
 }
 
 /// The versions: 76…103 in order, their releases, and days that follow one

@@ -341,23 +341,10 @@ pub fn emit_single_windows(
     emit_array(src, &format!("{prefix}_SINGLE_WINDOW"), "u64", singles);
 }
 
-/// The day after `ymd` (yyyymmdd), as yyyymmdd.
+/// The day after `ymd` (yyyymmdd), as yyyymmdd; panics on a day that is
+/// no date.
 pub fn compact_next_day(ymd: u32) -> u32 {
-    let (y, m, d) = (ymd / 10_000, ymd / 100 % 100, ymd % 100);
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        2 if leap => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    };
-    if d < days {
-        ymd + 1
-    } else if m < 12 {
-        y * 10_000 + (m + 1) * 100 + 1
-    } else {
-        (y + 1) * 10_000 + 101
-    }
+    crate::calendar::next_day(ymd).unwrap_or_else(|| panic!("bad date in data/: {ymd}"))
 }
 
 /// Older titles (`title_history.tsv`: code, until, title, short): a blob of

@@ -3,6 +3,7 @@
 //! keys, hashes and flags from one source:
 //!
 //! - [`key`]: the six-bit packed key every code table is keyed by;
+//! - [`calendar`]: days in a month, real dates and the next day, on `yyyymmdd`;
 //! - [`align`]: the fingerprint proving the MCE tables line up with the code
 //!   tables;
 //! - [`key_range`]: the key interval of a code range;
@@ -16,6 +17,7 @@
 //! **Internal.** Use medcode's API; these items change with any release.
 
 pub mod align;
+pub mod calendar;
 pub mod hcpcs_file;
 pub mod key;
 pub mod key_range;
