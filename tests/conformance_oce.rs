@@ -11,7 +11,7 @@
 //! the reason, and under `MEDCODE_NO_SKIP=1` (CI) it fails.
 //! `MEDCODE_PYOCE_PYTHON` names a Python that already has pyoce.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

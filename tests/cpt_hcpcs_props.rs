@@ -13,7 +13,7 @@ use medcode::modifier::ModifierClass;
 use medcode::{Cpt, Hcpcs, Modifier, ParseCodeError, ParseCodeErrorKind};
 use proptest::prelude::*;
 
-mod common;
+use crate::common;
 use proptest::test_runner::TestCaseError;
 use std::fmt::{Debug, Display};
 use std::str::FromStr;

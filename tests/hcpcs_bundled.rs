@@ -10,14 +10,14 @@
 //! with the run-time load of the same file:
 //!
 //! ```sh
-//! MEDCODE_HCPCS_FILE=$PWD/tests/fixtures/hcpcs_fixture.txt cargo test --all-features --test hcpcs_bundled
+//! MEDCODE_HCPCS_FILE=$PWD/tests/fixtures/hcpcs_fixture.txt cargo test --all-features --test suite -- hcpcs_bundled::
 //! ```
 
 use medcode::hcpcs::{self, HcpcsRelease};
 use medcode::{Date, Hcpcs, Modifier, ReleaseKind};
 use std::path::PathBuf;
 
-mod common;
+use crate::common;
 
 /// The file the library was built with, as seen when this test was compiled.
 const BUILT_WITH: Option<&str> = option_env!("MEDCODE_HCPCS_FILE");

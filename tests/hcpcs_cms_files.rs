@@ -21,7 +21,7 @@ use medcode::{Date, Hcpcs, Modifier};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-mod common;
+use crate::common;
 
 fn cms_dir() -> Option<PathBuf> {
     let dir = common::cms_dir();

@@ -12,7 +12,7 @@ use calamine::{Data, Reader, Xlsx};
 use medcode::{hcpcs, Date, Hcpcs, Modifier};
 use std::collections::BTreeMap;
 
-mod common;
+use crate::common;
 
 /// One row: heading → cell text.
 type Row = BTreeMap<String, String>;

@@ -7,7 +7,7 @@ use medcode::lookup::System;
 use medcode::{icd10cm, IcdCm, ParseCodeError, ParseCodeErrorKind};
 use proptest::prelude::*;
 
-mod common;
+use crate::common;
 use proptest::test_runner::TestCaseError;
 use std::sync::OnceLock;
 

@@ -3,7 +3,7 @@
 //! `cc-excluded-by-principal`), on real claims, beside the grouper's own
 //! answer for the same claim.
 
-mod common;
+use crate::common;
 use common::check;
 use medcode::claim::Claim;
 use medcode::drg::{GroupOptions, Grouper, ReturnCode};

@@ -1,4 +1,4 @@
-mod common;
+use crate::common;
 use common::*;
 use medcode::load::{AddonTable, EditLineError, LoadOptions, MueTable, PtpSetting, PtpTable};
 use medcode::rules::Engine;

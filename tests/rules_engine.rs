@@ -1,4 +1,4 @@
-mod common;
+use crate::common;
 use common::*;
 use medcode::claim::{Claim, ClaimLine, Diagnosis, Patient, Procedure};
 use medcode::rules::{

@@ -1,4 +1,4 @@
-mod common;
+use crate::common;
 use common::*;
 
 fn inst_with(patient: &str, dx: &str, procs: &str) -> String {

@@ -1,7 +1,7 @@
 //! `invalid-poa`: present-on-admission indicators on inpatient claims, with
 //! the POA-exempt codes of CDC's list in force on the discharge date.
 
-mod common;
+use crate::common;
 use common::rules_of;
 
 fn claim(diagnoses: &str) -> String {

