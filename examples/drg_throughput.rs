@@ -7,6 +7,10 @@
 //! MEDCODE_DRG_DUMP=target/drg MEDCODE_DRG_CLAIMS=20000 cargo test --release --test drg_conformance
 //! cargo run --release --example drg_throughput -- target/drg/claims.jsonl 5
 //! ```
+//!
+//! A third argument, `typed` or `json`, runs only that way (for instruction
+//! counts: run under `valgrind --tool=callgrind` with 1 and 3 rounds, and
+//! divide the difference by twice the claims).
 use std::time::Instant;
 
 use medcode::claim::Claim;
@@ -16,8 +20,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let path = args
         .next()
-        .ok_or("usage: drg_throughput CLAIMS.jsonl [ROUNDS]")?;
+        .ok_or("usage: drg_throughput CLAIMS.jsonl [ROUNDS] [typed|json]")?;
     let rounds: usize = args.next().map_or(Ok(3), |r| r.parse())?;
+    let only = args.next();
+    let (run_typed, run_json) = match only.as_deref() {
+        None => (true, true),
+        Some("typed") => (true, false),
+        Some("json") => (false, true),
+        Some(other) => return Err(format!("unknown mode {other:?}: typed or json").into()),
+    };
     let text = std::fs::read_to_string(&path)?;
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
     let claims: Vec<Claim> = lines
@@ -28,10 +39,45 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let options = GroupOptions::default();
     let inputs: Vec<GroupInput<'_>> = claims.iter().map(GroupInput::from_claim).collect();
     let mut scratch = grouper.scratch();
+    if let Ok(dump) = std::env::var("MEDCODE_DRG_OUT") {
+        // Every claim's grouping under several options, for comparing two builds.
+        use medcode::drg::{HospitalStatus, TieBreaker};
+        let mut out = String::new();
+        let variants = [
+            options,
+            GroupOptions {
+                hospital: HospitalStatus::Exempt,
+                ..options
+            },
+            GroupOptions {
+                hospital: HospitalStatus::Unknown,
+                ..options
+            },
+            GroupOptions {
+                tie_breaker: TieBreaker::Alphabetical,
+                ..options
+            },
+            GroupOptions {
+                affects_drg: false,
+                ..options
+            },
+        ];
+        for o in &variants {
+            for line in &lines {
+                match grouper.group_json(line, o) {
+                    Ok(g) => g.grouping.write_json(g.claim_id.as_deref(), None, &mut out),
+                    Err(e) => out.push_str(&e.to_string()),
+                }
+                out.push('\n');
+            }
+        }
+        std::fs::write(dump, out)?;
+        return Ok(());
+    }
     for round in 1..=rounds {
         let t = Instant::now();
         let mut drgs = 0usize;
-        for input in &inputs {
+        for input in inputs.iter().filter(|_| run_typed) {
             drgs += usize::from(
                 grouper
                     .group_with(input, &options, &mut scratch)?
@@ -43,7 +89,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let t = Instant::now();
         let mut bytes = 0usize;
         let mut out = String::new();
-        for line in &lines {
+        for line in lines.iter().filter(|_| run_json) {
             let g = grouper.group_json(line, &options)?;
             out.clear();
             g.grouping.write_json(g.claim_id.as_deref(), None, &mut out);

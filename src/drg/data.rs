@@ -21,6 +21,24 @@ pub(crate) type Key = u64;
 /// cannot be a code of any table here (empty, longer than eight characters,
 /// or not ASCII letters, digits and `@`).
 pub(crate) fn key(code: &str) -> Option<Key> {
+    let b = code.as_bytes();
+    // The usual spelling (upper case, no dots or blanks), one pass.
+    if !b.is_empty() && b.len() <= 8 {
+        let mut bytes = [0u8; 8];
+        let mut plain = true;
+        for (slot, &c) in bytes.iter_mut().zip(b) {
+            plain &= c.is_ascii_digit() || c.is_ascii_uppercase() || c == b'@';
+            *slot = c;
+        }
+        if plain {
+            return Some(u64::from_le_bytes(bytes));
+        }
+    }
+    key_slow(code)
+}
+
+/// [`key`] for any other spelling.
+fn key_slow(code: &str) -> Option<Key> {
     let mut bytes = [0u8; 8];
     let mut n = 0;
     // Blanks around a code are spelling, as the other rules read codes.
@@ -242,10 +260,44 @@ pub(crate) struct Tables {
     /// Clusters in force per version, by member code: `(cluster index,
     /// choice)` for each choice the code is in.
     pub cluster_index: Vec<KeyMap<Vec<(u32, u8)>>>,
-    pub drg_titles: NumMap<u16, Rows<u32>>,
-    pub mdc_titles: NumMap<u8, Rows<u32>>,
-    pub hac_titles: NumMap<u8, Rows<u32>>,
-    pub text: Vec<Box<str>>,
+    pub drg_titles: Titles,
+    pub mdc_titles: Titles,
+    pub hac_titles: Titles,
+}
+
+/// Titles by number (DRG, MDC, HAC), one dense array per version: a lookup
+/// is one index.
+pub(crate) struct Titles {
+    by_version: Vec<Box<[Option<&'static str>]>>,
+}
+
+impl Titles {
+    fn load(file: &'static str) -> Titles {
+        let mut by_version: Vec<Vec<Option<&'static str>>> = vec![Vec::new(); VERSION_COUNT];
+        for r in rows(file) {
+            let n: usize = num(r[0], "number");
+            let s = span(r[1], r[2]);
+            for v in s.first..=s.last {
+                let titles = &mut by_version[v as usize];
+                if titles.len() <= n {
+                    titles.resize(n + 1, None);
+                }
+                // The first row in force wins, as a lookup by version took it.
+                if titles[n].is_none() {
+                    titles[n] = Some(r[3]);
+                }
+            }
+        }
+        Titles {
+            by_version: by_version.into_iter().map(Vec::into_boxed_slice).collect(),
+        }
+    }
+
+    /// The title of `n` in version `v`.
+    #[inline]
+    pub fn get(&self, n: usize, v: MsdrgVersion) -> Option<&'static str> {
+        self.by_version[v.index()].get(n).copied().flatten()
+    }
 }
 
 macro_rules! grouper_file {
@@ -313,11 +365,6 @@ impl Tables {
     /// could act on.
     pub fn load() -> Tables {
         let mut names = Names::default();
-        let mut text: Vec<Box<str>> = Vec::new();
-        let mut add_text = |s: &str| {
-            text.push(s.into());
-            (text.len() - 1) as u32
-        };
 
         let mut schemes = Vec::new();
         for r in rows(grouper_file!("dx_schemes.tsv")) {
@@ -506,21 +553,9 @@ impl Tables {
             });
         }
 
-        let mut titles_u16 = |file: &'static str| {
-            let mut m: NumMap<u16, Rows<u32>> = NumMap::default();
-            for r in rows(file) {
-                m.entry(num(r[0], "number"))
-                    .or_default()
-                    .push((span(r[1], r[2]), add_text(r[3])));
-            }
-            m
-        };
-        let drg_titles = titles_u16(grouper_file!("drg_titles.tsv"));
-        let narrow = |m: NumMap<u16, Rows<u32>>| -> NumMap<u8, Rows<u32>> {
-            m.into_iter().map(|(k, v)| (k as u8, v)).collect()
-        };
-        let mdc_titles = narrow(titles_u16(grouper_file!("mdc_titles.tsv")));
-        let hac_titles = narrow(titles_u16(grouper_file!("hac_titles.tsv")));
+        let drg_titles = Titles::load(grouper_file!("drg_titles.tsv"));
+        let mdc_titles = Titles::load(grouper_file!("mdc_titles.tsv"));
+        let hac_titles = Titles::load(grouper_file!("hac_titles.tsv"));
 
         Tables {
             names,
@@ -539,19 +574,7 @@ impl Tables {
             drg_titles,
             mdc_titles,
             hac_titles,
-            text,
         }
-    }
-
-    pub fn title<K: std::hash::Hash + Eq>(
-        &self,
-        map: &NumMap<K, Rows<u32>>,
-        k: K,
-        v: MsdrgVersion,
-    ) -> Option<&str> {
-        map.get(&k)
-            .and_then(|rows| in_force(rows, v))
-            .map(|t| &*self.text[t as usize])
     }
 }
 

@@ -45,6 +45,54 @@ pub(crate) struct Builtins {
     pub ornec: u16,
     /// Per attribute: what the claim-wide counters take from it.
     pub info: Vec<AttrInfo>,
+    /// Per procedure pattern: what the claim-wide counters take from its
+    /// attributes (summed once at load, not per claim).
+    pub pattern_tally: Vec<Tally>,
+    /// Per diagnosis scheme: the bilateral-joint bits and vessel count of
+    /// its operands, categories and HAC lists.
+    pub scheme_tally: Vec<(u8, u32)>,
+}
+
+/// What one procedure adds to the claim-wide counters.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Tally {
+    bilateral: u8,
+    vessels: u32,
+    /// The stent count its (last) `stentN` attribute gives.
+    stent: u32,
+    drug: bool,
+    plain: bool,
+    single_fusion: u32,
+    single_anterior: u32,
+    single_posterior1: u32,
+    anterior: u32,
+    posterior: u32,
+    single_counter: u32,
+}
+
+impl Tally {
+    fn of(info: &[AttrInfo], attrs: &[u16]) -> Tally {
+        let mut t = Tally::default();
+        for &a in attrs {
+            let i = info[a as usize];
+            t.bilateral |= i.bilateral;
+            t.vessels += u32::from(i.vessel);
+            if i.stent != 0 {
+                t.stent = u32::from(i.stent);
+            }
+            t.drug |= i.nor_drug_stent;
+            t.plain |= i.nor_stent;
+            if i.sglantfuse || i.sglpostfuse1 {
+                t.single_fusion += 1;
+            }
+            t.single_anterior += u32::from(i.sglantfuse);
+            t.single_posterior1 += u32::from(i.sglpostfuse1);
+            t.anterior += u32::from(i.sglantsectxfuse);
+            t.posterior += u32::from(i.sglpostfuse);
+            t.single_counter += u32::from(i.sglantfuse || i.sglpostfuse);
+        }
+        t
+    }
 }
 
 #[derive(Clone, Copy, Default)]
@@ -94,6 +142,8 @@ impl Builtins {
             d477: n("d477"),
             ornec: n("ornec"),
             info: Vec::new(),
+            pattern_tally: Vec::new(),
+            scheme_tally: Vec::new(),
         };
         b.info = (0..t.names.len())
             .map(|i| {
@@ -125,6 +175,22 @@ impl Builtins {
                 }
             })
             .collect();
+        // ORPROC (added to OR procedures) counts for nothing: its info is empty.
+        b.pattern_tally = t.patterns.iter().map(|p| Tally::of(&b.info, p)).collect();
+        b.scheme_tally = t
+            .schemes
+            .iter()
+            .map(|s| {
+                let mut bilateral = 0u8;
+                let mut vessels = 0u32;
+                for &a in s.operands.iter().chain(&*s.categories).chain(&*s.hac) {
+                    let i = b.info[a as usize];
+                    bilateral |= i.bilateral;
+                    vessels += u32::from(i.vessel);
+                }
+                (bilateral, vessels)
+            })
+            .collect();
         b
     }
 }
@@ -142,6 +208,8 @@ struct Dx<'a> {
     key: Option<Key>,
     poa: u8,
     scheme: Option<&'a Scheme>,
+    /// The scheme's index (meaningful when `scheme` is some).
+    scheme_id: u32,
     flags: u32,
     mdc: Option<u8>,
     impact: DrgImpact,
@@ -184,6 +252,8 @@ struct Proc<'a> {
     code: &'a str,
     key: Option<Key>,
     attrs: &'a [u16],
+    /// The attributes' pattern (0: none).
+    pattern: u32,
     or_proc: bool,
     suppressed: u32,
     clusters: Vec<u32>,
@@ -267,13 +337,20 @@ struct Claim<'a> {
 }
 
 fn lookup_dx(t: &Tables, v: MsdrgVersion, k: Option<Key>) -> Option<&Scheme> {
-    let s = in_force(t.diagnoses.get(&k?)?, v)?;
-    t.schemes.get(s as usize)
+    t.schemes.get(lookup_scheme(t, v, k)? as usize)
+}
+
+fn lookup_scheme(t: &Tables, v: MsdrgVersion, k: Option<Key>) -> Option<u32> {
+    in_force(t.diagnoses.get(&k?)?, v).filter(|&s| (s as usize) < t.schemes.len())
 }
 
 fn lookup_proc(t: &Tables, v: MsdrgVersion, k: Key) -> Option<&[u16]> {
-    let p = in_force(t.procedures.get(&k)?, v)?;
+    let p = lookup_pattern(t, v, k)?;
     t.patterns.get(p as usize).map(|p| &**p)
+}
+
+fn lookup_pattern(t: &Tables, v: MsdrgVersion, k: Key) -> Option<u32> {
+    in_force(t.procedures.get(&k)?, v).filter(|&p| (p as usize) < t.patterns.len())
 }
 
 pub(crate) fn group(
@@ -290,6 +367,7 @@ pub(crate) fn group(
             key: None,
             poa,
             scheme: None,
+            scheme_id: 0,
             flags: 0,
             mdc: None,
             impact: DrgImpact::None,
@@ -324,6 +402,7 @@ pub(crate) fn group(
                 code,
                 key: key(code),
                 attrs: &[],
+                pattern: 0,
                 or_proc: false,
                 suppressed: 0,
                 clusters: Vec::new(),
@@ -521,7 +600,9 @@ impl<'a> Claim<'a> {
 
     fn procedure_attributes(&mut self) {
         for p in &mut self.procs {
-            if let Some(attrs) = p.key.and_then(|k| lookup_proc(self.t, self.v, k)) {
+            if let Some(pattern) = p.key.and_then(|k| lookup_pattern(self.t, self.v, k)) {
+                let attrs = &self.t.patterns[pattern as usize];
+                p.pattern = pattern;
                 p.attrs = attrs;
                 p.or_proc = attrs.contains(&self.b.d468) || attrs.contains(&self.b.d477);
             }
@@ -531,7 +612,10 @@ impl<'a> Claim<'a> {
     fn secondary_attributes(&mut self) {
         let (t, v) = (self.t, self.v);
         for d in &mut self.sdx {
-            d.scheme = lookup_dx(t, v, d.key);
+            if let Some(id) = lookup_scheme(t, v, d.key) {
+                d.scheme_id = id;
+                d.scheme = Some(&t.schemes[id as usize]);
+            }
             if let Some(s) = d.scheme {
                 d.mark(DxFlag::Valid);
                 d.hacs = s
@@ -541,7 +625,7 @@ impl<'a> Claim<'a> {
                         number,
                         list: t.names.name(list),
                         status: HacUsage::NotOnHacList,
-                        title: t.title(&t.hac_titles, number, v),
+                        title: t.hac_titles.get(usize::from(number), v),
                     })
                     .collect();
                 if s.hac06_show {
@@ -609,43 +693,37 @@ impl<'a> Claim<'a> {
         let mut bilateral = 0u8;
         let mut vessels = 0u32;
         let mut counts = Counts::default();
-        for d in self.sdx.iter().filter_map(|d| d.scheme) {
-            for &a in d.operands.iter().chain(&*d.categories).chain(&*d.hac) {
+        for d in &self.sdx {
+            let Some(s) = d.scheme else { continue };
+            for &a in s.operands.iter().chain(&*s.categories).chain(&*s.hac) {
                 mask.add(Scope::Any, a, 0);
                 mask.add(Scope::Sdx, a, 0);
-                let i = b.info[a as usize];
-                bilateral |= i.bilateral;
-                vessels += u32::from(i.vessel);
             }
+            let (bits, n) = b.scheme_tally[d.scheme_id as usize];
+            bilateral |= bits;
+            vessels += n;
         }
         for p in &self.procs {
-            let mut stent = 0u32;
-            let (mut drug, mut plain) = (false, false);
-            let orproc = p.or_proc.then_some(b.orproc);
-            for &a in p.attrs.iter().chain(orproc.iter()) {
+            for &a in p.attrs {
                 mask.add(Scope::Any, a, p.suppressed);
-                let i = b.info[a as usize];
-                bilateral |= i.bilateral;
-                vessels += u32::from(i.vessel);
-                if i.stent != 0 {
-                    stent = u32::from(i.stent);
-                }
-                drug |= i.nor_drug_stent;
-                plain |= i.nor_stent;
-                if i.sglantfuse || i.sglpostfuse1 {
-                    counts.single_fusion += 1;
-                }
-                counts.single_anterior += u32::from(i.sglantfuse);
-                counts.single_posterior1 += u32::from(i.sglpostfuse1);
-                counts.anterior += u32::from(i.sglantsectxfuse);
-                counts.posterior += u32::from(i.sglpostfuse);
-                counts.single_counter += u32::from(i.sglantfuse || i.sglpostfuse);
             }
-            if drug {
-                counts.drug_stents += stent;
+            if p.or_proc {
+                mask.add(Scope::Any, b.orproc, p.suppressed);
             }
-            if plain {
-                counts.plain_stents += stent;
+            let i = &b.pattern_tally[p.pattern as usize];
+            bilateral |= i.bilateral;
+            vessels += i.vessels;
+            counts.single_fusion += i.single_fusion;
+            counts.single_anterior += i.single_anterior;
+            counts.single_posterior1 += i.single_posterior1;
+            counts.anterior += i.anterior;
+            counts.posterior += i.posterior;
+            counts.single_counter += i.single_counter;
+            if i.drug {
+                counts.drug_stents += i.stent;
+            }
+            if i.plain {
+                counts.plain_stents += i.stent;
             }
         }
         for &(_, attrs, or) in &self.clusters {
@@ -1181,10 +1259,10 @@ impl<'a> Claim<'a> {
         match self.opts.hospital {
             HospitalStatus::NotExempt => {
                 let mut bad = false;
-                for n in 0..32u32 {
-                    if met & (1 << n) == 0 {
-                        continue;
-                    }
+                let mut rest = met;
+                while rest != 0 {
+                    let n = rest.trailing_zeros();
+                    rest &= rest - 1;
                     if n == 6 {
                         bad |= hac6_off_show_list && met_invalid & (1 << 6) != 0;
                         continue;
@@ -1309,8 +1387,8 @@ impl<'a> Claim<'a> {
                 severity: sev,
                 kind: o.kind.unwrap_or(DrgKind::NotApplicable),
                 return_code: o.rc,
-                drg_title: t.title(&t.drg_titles, drg, v),
-                mdc_title: t.title(&t.mdc_titles, mdc, v),
+                drg_title: t.drg_titles.get(usize::from(drg), v),
+                mdc_title: t.mdc_titles.get(usize::from(mdc), v),
             }
         };
         let mut categories = 0u32;
@@ -1339,15 +1417,7 @@ impl<'a> Claim<'a> {
             severity: d.severity(),
             impact: d.impact,
             poa_error: d.poa_error,
-            flags: {
-                let mut f = DxFlags::default();
-                for flag in DxFlag::ALL {
-                    if d.is(flag) {
-                        f.insert(flag);
-                    }
-                }
-                f
-            },
+            flags: DxFlags::from_bits(d.flags),
             hacs: d.hacs_counted,
         };
         let b = self.b;

@@ -471,6 +471,11 @@ impl DxFlag {
 pub struct DxFlags(u8);
 
 impl DxFlags {
+    /// The set from [`DxFlag::bit`]s.
+    pub(crate) fn from_bits(bits: u32) -> DxFlags {
+        DxFlags(bits as u8)
+    }
+
     /// Whether the flag is set (by reference, as `Vec::contains` takes it).
     pub fn contains(&self, flag: &DxFlag) -> bool {
         self.0 & (1 << *flag as u8) != 0
@@ -806,13 +811,11 @@ impl Grouper {
     /// assert_eq!(g.drg_title(1000, MsdrgVersion::V43_1), None);
     /// ```
     pub fn drg_title(&self, drg: u16, version: MsdrgVersion) -> Option<&'static str> {
-        let t = &self.loaded.tables;
-        t.title(&t.drg_titles, drg, version)
+        self.loaded.tables.drg_titles.get(usize::from(drg), version)
     }
 
     /// An MDC's title in a version.
     pub fn mdc_title(&self, mdc: u8, version: MsdrgVersion) -> Option<&'static str> {
-        let t = &self.loaded.tables;
-        t.title(&t.mdc_titles, mdc, version)
+        self.loaded.tables.mdc_titles.get(usize::from(mdc), version)
     }
 }
