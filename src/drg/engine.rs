@@ -300,6 +300,8 @@ impl<'t> Matches<'t> {
 pub struct Scratch {
     mask: Mask,
     operands: Vec<Operand>,
+    values: Vec<bool>,
+    attrs: Vec<u16>,
 }
 
 impl Scratch {
@@ -307,6 +309,8 @@ impl Scratch {
         Scratch {
             mask: Mask::new(names),
             operands: Vec::new(),
+            values: Vec::new(),
+            attrs: Vec::new(),
         }
     }
 }
@@ -507,24 +511,29 @@ impl<'a> Claim<'a> {
         }
         // Only a HAC can change the grouping (it drops a CC/MCC): without
         // one the final pass would repeat the initial one.
-        let fin = if self.sdx.iter().any(Dx::is_hac) {
+        if self.sdx.iter().any(Dx::is_hac) {
             let Some(fin) = self.stage(Stage::Final, s) else {
                 return;
             };
-            fin
+            if marks {
+                self.mark_diagnoses(fin, Stage::Final, s);
+                self.final_diagnosis_marks(initial, fin);
+                let mdc = self.mark_procedures(fin, Stage::Final, s);
+                self.final_procedure_marks(initial, fin, mdc);
+            }
         } else {
             self.fin = Outcome {
                 rc: self.fin.rc,
                 ..self.initial
             };
             self.final_sev = self.initial_sev;
-            initial
-        };
-        if marks {
-            self.mark_diagnoses(fin, Stage::Final, s);
-            self.final_diagnosis_marks(initial, fin);
-            let mdc = self.mark_procedures(fin, Stage::Final, s);
-            self.final_procedure_marks(initial, fin, mdc);
+            if marks {
+                // The same formula, severity and MDC as the initial pass:
+                // its marks are the initial ones (the same DRG, so no HAC
+                // marks either).
+                self.repeat_initial_marks();
+                self.final_diagnosis_marks(initial, initial);
+            }
         }
     }
 
@@ -995,7 +1004,7 @@ impl<'a> Claim<'a> {
             mdc,
             severity,
         };
-        self.t.exprs[row.expr as usize].matched(&env, &mut s.operands);
+        self.t.exprs[row.expr as usize].matched(&env, &mut s.operands, &mut s.values);
         let remaining = &mut s.operands;
         let pdx = self.pdx.as_ref();
         let matches = |d: &Dx<'_>, op: Operand| -> Option<bool> {
@@ -1057,15 +1066,14 @@ impl<'a> Claim<'a> {
             mdc,
             severity,
         };
-        self.t.exprs[row.expr as usize].matched(&env, &mut s.operands);
-        let attrs: Vec<u16> = s
-            .operands
-            .iter()
-            .filter_map(|op| match *op {
-                Operand::Attr(Scope::Any, a) => Some(a),
-                _ => None,
-            })
-            .collect();
+        self.t.exprs[row.expr as usize].matched(&env, &mut s.operands, &mut s.values);
+        let attrs = &mut s.attrs;
+        attrs.clear();
+        attrs.extend(s.operands.iter().filter_map(|op| match *op {
+            Operand::Attr(Scope::Any, a) => Some(a),
+            _ => None,
+        }));
+        let attrs = &*attrs;
         if attrs.is_empty() {
             return mdc;
         }
@@ -1096,7 +1104,7 @@ impl<'a> Claim<'a> {
             self.mark_cluster_members(ci, &mut mark);
             return mdc;
         }
-        for &a in &attrs {
+        for &a in attrs {
             if let Some(p) = self
                 .procs
                 .iter_mut()
@@ -1112,6 +1120,23 @@ impl<'a> Claim<'a> {
             }
         }
         mdc
+    }
+
+    /// The final pass's marks when it repeats the initial pass.
+    fn repeat_initial_marks(&mut self) {
+        let initial = DxFlag::MarkedForInitial.bit();
+        for d in &mut self.sdx {
+            if d.flags & initial != 0 {
+                d.mark(DxFlag::MarkedForFinal);
+                d.impact = add_impact(d.impact, DrgImpact::Final);
+            }
+        }
+        for p in &mut self.procs {
+            if p.flags & initial != 0 {
+                p.flags |= DxFlag::MarkedForFinal.bit();
+                p.impact = add_impact(p.impact, DrgImpact::Final);
+            }
+        }
     }
 
     fn mark_cluster_members(&mut self, ci: u32, mark: &mut impl FnMut(&mut Proc<'a>)) {

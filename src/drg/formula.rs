@@ -322,31 +322,33 @@ impl Expr {
         value
     }
 
-    fn eval_node(&self, n: u32, env: &Env<'_>) -> bool {
-        match self.nodes[n as usize] {
-            Node::And(a, b) => self.eval_node(a, env) && self.eval_node(b, env),
-            Node::Or(a, b) => self.eval_node(a, env) || self.eval_node(b, env),
-            Node::Not(a) => !self.eval_node(a, env),
-            Node::Atom(op) => env.atom(op),
-        }
-    }
-
     /// The operands that make a true formula true, in formula order: both
     /// sides of a true `&`, each true side of an `|`; nothing under `~`.
-    /// Empty when the formula is false.
-    pub fn matched(&self, env: &Env<'_>, out: &mut Vec<Operand>) {
+    /// Empty when the formula is false. `values` is scratch space (each
+    /// node's value, computed once: children come before their parents).
+    pub fn matched(&self, env: &Env<'_>, out: &mut Vec<Operand>, values: &mut Vec<bool>) {
         out.clear();
-        self.collect(self.root, env, out);
+        values.clear();
+        for node in &self.nodes {
+            let v = match *node {
+                Node::And(a, b) => values[a as usize] && values[b as usize],
+                Node::Or(a, b) => values[a as usize] || values[b as usize],
+                Node::Not(a) => !values[a as usize],
+                Node::Atom(op) => env.atom(op),
+            };
+            values.push(v);
+        }
+        self.collect(self.root, values, out);
     }
 
-    fn collect(&self, n: u32, env: &Env<'_>, out: &mut Vec<Operand>) -> bool {
-        if !self.eval_node(n, env) {
-            return false;
+    fn collect(&self, n: u32, values: &[bool], out: &mut Vec<Operand>) {
+        if !values[n as usize] {
+            return;
         }
         match self.nodes[n as usize] {
             Node::And(a, b) | Node::Or(a, b) => {
-                self.collect(a, env, out);
-                self.collect(b, env, out);
+                self.collect(a, values, out);
+                self.collect(b, values, out);
             }
             Node::Not(_) => {}
             Node::Atom(op) => {
@@ -355,7 +357,6 @@ impl Expr {
                 }
             }
         }
-        true
     }
 }
 
@@ -538,7 +539,7 @@ mod tests {
             severity: Severity::Mcc,
         };
         let mut out = Vec::new();
-        e.matched(&env, &mut out);
+        e.matched(&env, &mut out, &mut Vec::new());
         assert_eq!(
             out,
             vec![
