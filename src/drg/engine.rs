@@ -203,11 +203,12 @@ const DISCHARGE_STATUSES: [u8; 36] = [
 
 const UNRELATED_OR_DRGS: [u16; 6] = [981, 982, 983, 987, 988, 989];
 
-struct Dx<'a> {
-    code: &'a str,
+struct Dx {
+    /// Its place in the input's secondary diagnoses (the principal: 0).
+    code: u32,
     key: Option<Key>,
     poa: u8,
-    scheme: Option<&'a Scheme>,
+    scheme: Option<&'static Scheme>,
     /// The scheme's index (meaningful when `scheme` is some).
     scheme_id: u32,
     flags: u32,
@@ -220,7 +221,7 @@ struct Dx<'a> {
     hacs_counted: Vec<Hac>,
 }
 
-impl Dx<'_> {
+impl Dx {
     fn is(&self, f: DxFlag) -> bool {
         self.flags & f.bit() != 0
     }
@@ -248,10 +249,11 @@ impl Dx<'_> {
     }
 }
 
-struct Proc<'a> {
-    code: &'a str,
+struct Proc {
+    /// Its place in the input's procedures.
+    code: u32,
     key: Option<Key>,
-    attrs: &'a [u16],
+    attrs: &'static [u16],
     /// The attributes' pattern (0: none).
     pattern: u32,
     or_proc: bool,
@@ -262,7 +264,7 @@ struct Proc<'a> {
     hac_usage: u16,
 }
 
-impl Proc<'_> {
+impl Proc {
     fn has(&self, a: u16, orproc: u16) -> bool {
         self.attrs.contains(&a) || (a == orproc && self.or_proc)
     }
@@ -302,6 +304,13 @@ pub struct Scratch {
     operands: Vec<Operand>,
     values: Vec<bool>,
     attrs: Vec<u16>,
+    sdx: Vec<Dx>,
+    procs: Vec<Proc>,
+    clusters: Vec<(u32, &'static [u16], bool)>,
+    lists: Vec<&'static [(u32, u8)]>,
+    pairs: Vec<(u32, u8, u32)>,
+    satisfied: Vec<(u32, u32)>,
+    chosen: Vec<Key>,
 }
 
 impl Scratch {
@@ -311,6 +320,13 @@ impl Scratch {
             operands: Vec::new(),
             values: Vec::new(),
             attrs: Vec::new(),
+            sdx: Vec::new(),
+            procs: Vec::new(),
+            clusters: Vec::new(),
+            lists: Vec::new(),
+            pairs: Vec::new(),
+            satisfied: Vec::new(),
+            chosen: Vec::new(),
         }
     }
 }
@@ -320,11 +336,14 @@ struct Claim<'a> {
     b: &'static Builtins,
     v: MsdrgVersion,
     opts: GroupOptions,
-    pdx: Option<Dx<'a>>,
-    sdx: Vec<Dx<'a>>,
-    procs: Vec<Proc<'a>>,
+    input: &'a GroupInput<'a>,
+    pdx: Option<Dx>,
+    /// The secondary diagnoses and procedures (lists lent by the scratch
+    /// space, given back after the output is written).
+    sdx: Vec<Dx>,
+    procs: Vec<Proc>,
     /// Satisfied clusters: `(cluster index, its attributes, OR procedure)`.
-    clusters: Vec<(u32, &'a [u16], bool)>,
+    clusters: Vec<(u32, &'static [u16], bool)>,
     admit_valid: Option<bool>,
     /// `Some(true)` male, `Some(false)` female, `None` unknown.
     sex: Option<bool>,
@@ -340,7 +359,7 @@ struct Claim<'a> {
     order_dependent: bool,
 }
 
-fn lookup_dx(t: &Tables, v: MsdrgVersion, k: Option<Key>) -> Option<&Scheme> {
+fn lookup_dx(t: &'static Tables, v: MsdrgVersion, k: Option<Key>) -> Option<&'static Scheme> {
     t.schemes.get(lookup_scheme(t, v, k)? as usize)
 }
 
@@ -357,15 +376,15 @@ fn lookup_pattern(t: &Tables, v: MsdrgVersion, k: Key) -> Option<u32> {
     in_force(t.procedures.get(&k)?, v).filter(|&p| (p as usize) < t.patterns.len())
 }
 
-pub(crate) fn group(
+pub(crate) fn group<'a>(
     t: &'static Tables,
     b: &'static Builtins,
-    input: &GroupInput<'_>,
+    input: &'a GroupInput<'a>,
     opts: GroupOptions,
     v: MsdrgVersion,
     scratch: &mut Scratch,
 ) -> Grouping {
-    let dx = |code: &'static str, poa: u8| -> Dx<'static> {
+    let dx = |code: u32, poa: u8| -> Dx {
         Dx {
             code,
             key: None,
@@ -380,42 +399,41 @@ pub(crate) fn group(
             hacs_counted: Vec::new(),
         }
     };
+    let mut sdx = std::mem::take(&mut scratch.sdx);
+    sdx.clear();
+    sdx.extend(input.secondary.iter().enumerate().map(|(i, d)| Dx {
+        key: key(d.code),
+        ..dx(i as u32, d.poa)
+    }));
+    let mut procs = std::mem::take(&mut scratch.procs);
+    procs.clear();
+    procs.extend(input.procedures.iter().enumerate().map(|(i, &code)| Proc {
+        code: i as u32,
+        key: key(code),
+        attrs: &[],
+        pattern: 0,
+        or_proc: false,
+        suppressed: 0,
+        clusters: Vec::new(),
+        impact: DrgImpact::None,
+        flags: 0,
+        hac_usage: 0,
+    }));
+    let mut clusters = std::mem::take(&mut scratch.clusters);
+    clusters.clear();
     let mut c = Claim {
         t,
         b,
         v,
         opts,
+        input,
         pdx: input.principal.as_ref().map(|d| Dx {
-            code: d.code,
             key: key(d.code),
-            ..dx("", d.poa)
+            ..dx(0, d.poa)
         }),
-        sdx: input
-            .secondary
-            .iter()
-            .map(|d| Dx {
-                code: d.code,
-                key: key(d.code),
-                ..dx("", d.poa)
-            })
-            .collect(),
-        procs: input
-            .procedures
-            .iter()
-            .map(|&code| Proc {
-                code,
-                key: key(code),
-                attrs: &[],
-                pattern: 0,
-                or_proc: false,
-                suppressed: 0,
-                clusters: Vec::new(),
-                impact: DrgImpact::None,
-                flags: 0,
-                hac_usage: 0,
-            })
-            .collect(),
-        clusters: Vec::new(),
+        sdx,
+        procs,
+        clusters,
         admit_valid: input
             .admitting
             .filter(|a| !a.is_empty() && *a != "NULL")
@@ -436,7 +454,11 @@ pub(crate) fn group(
         order_dependent: false,
     };
     c.run(scratch);
-    c.output()
+    let g = c.output();
+    scratch.sdx = c.sdx;
+    scratch.procs = c.procs;
+    scratch.clusters = c.clusters;
+    g
 }
 
 fn return_code_of(formula: &str) -> ReturnCode {
@@ -467,17 +489,19 @@ enum Stage {
 
 impl<'a> Claim<'a> {
     fn run(&mut self, s: &mut Scratch) {
-        self.find_clusters();
+        self.find_clusters(s);
         self.procedure_attributes();
         self.secondary_attributes();
         if self.opts.tie_breaker == TieBreaker::ClinicalSignificance {
+            let input = self.input;
+            let dx_code = |d: &Dx| input.secondary[d.code as usize].code.as_bytes();
             self.sdx.sort_by(|a, b| {
                 b.severity()
                     .cmp(&a.severity())
-                    .then_with(|| a.code.as_bytes().cmp(b.code.as_bytes()))
+                    .then_with(|| dx_code(a).cmp(dx_code(b)))
             });
-            self.procs
-                .sort_by(|a, b| a.code.as_bytes().cmp(b.code.as_bytes()));
+            let proc_code = |p: &Proc| input.procedures[p.code as usize].as_bytes();
+            self.procs.sort_by(|a, b| proc_code(a).cmp(proc_code(b)));
         }
         self.exclusions();
         self.principal_attributes();
@@ -537,13 +561,14 @@ impl<'a> Claim<'a> {
         }
     }
 
-    fn find_clusters(&mut self) {
+    fn find_clusters(&mut self, s: &mut Scratch) {
         let index = &self.t.cluster_index[self.v.index()];
         // Each cluster the claim's procedures touch, with the choices they
         // cover, in the order first touched: `(cluster, choice, when)`
         // sorted by cluster, then the satisfied ones back in first-touched
         // order (n·log n in the procedures' cluster memberships).
-        let mut lists: Vec<&[(u32, u8)]> = Vec::new();
+        let lists = &mut s.lists;
+        lists.clear();
         for p in &self.procs {
             if let Some(list) = p.key.and_then(|k| index.get(&k)) {
                 lists.push(list);
@@ -555,15 +580,17 @@ impl<'a> Claim<'a> {
         if lists.len() < 2 {
             return;
         }
-        let mut pairs: Vec<(u32, u8, u32)> = Vec::new();
-        for list in lists {
-            for &(ci, choice) in list {
+        let pairs = &mut s.pairs;
+        pairs.clear();
+        for list in lists.iter() {
+            for &(ci, choice) in list.iter() {
                 pairs.push((ci, choice, pairs.len() as u32));
             }
         }
         // Each procedure's list is sorted: the stable sort merges the runs.
         pairs.sort();
-        let mut satisfied: Vec<(u32, u32)> = Vec::new();
+        let satisfied = &mut s.satisfied;
+        satisfied.clear();
         for group in pairs.chunk_by(|a, b| a.0 == b.0) {
             let ci = group[0].0;
             let seen = group.iter().fold(0u64, |m, &(_, c, _)| m | 1 << c);
@@ -573,13 +600,14 @@ impl<'a> Claim<'a> {
             }
         }
         satisfied.sort_unstable();
-        for (_, ci) in satisfied {
+        for &(_, ci) in satisfied.iter() {
             let cluster = &self.t.clusters[ci as usize];
             let n = cluster.choices.len();
             // Satisfied: the procedures up to the one that completes it are
             // its members (CMS's order: later copies are not suppressed).
             let mut seen = 0u64;
-            let mut chosen: Vec<Key> = Vec::new();
+            let chosen = &mut s.chosen;
+            chosen.clear();
             for p in &self.procs {
                 if let Some(k) = p.key {
                     for &(c, choice) in index.get(&k).map_or(&[][..], |l| &l[..]) {
@@ -608,9 +636,10 @@ impl<'a> Claim<'a> {
     }
 
     fn procedure_attributes(&mut self) {
+        let t = self.t;
         for p in &mut self.procs {
-            if let Some(pattern) = p.key.and_then(|k| lookup_pattern(self.t, self.v, k)) {
-                let attrs = &self.t.patterns[pattern as usize];
+            if let Some(pattern) = p.key.and_then(|k| lookup_pattern(t, self.v, k)) {
+                let attrs: &'static [u16] = &t.patterns[pattern as usize];
                 p.pattern = pattern;
                 p.attrs = attrs;
                 p.or_proc = attrs.contains(&self.b.d468) || attrs.contains(&self.b.d477);
@@ -1007,7 +1036,7 @@ impl<'a> Claim<'a> {
         self.t.exprs[row.expr as usize].matched(&env, &mut s.operands, &mut s.values);
         let remaining = &mut s.operands;
         let pdx = self.pdx.as_ref();
-        let matches = |d: &Dx<'_>, op: Operand| -> Option<bool> {
+        let matches = |d: &Dx, op: Operand| -> Option<bool> {
             Some(match op {
                 Operand::Attr(Scope::Any, a) => {
                     if pdx.is_some_and(|p| p.has_operand(a)) {
@@ -1078,7 +1107,7 @@ impl<'a> Claim<'a> {
             return mdc;
         }
         let orproc = self.b.orproc;
-        let mut mark = |p: &mut Proc<'_>| {
+        let mut mark = |p: &mut Proc| {
             p.flags |= flag.bit();
             p.impact = add_impact(p.impact, impact);
         };
@@ -1139,11 +1168,18 @@ impl<'a> Claim<'a> {
         }
     }
 
-    fn mark_cluster_members(&mut self, ci: u32, mark: &mut impl FnMut(&mut Proc<'a>)) {
-        let mut done: Vec<&str> = Vec::new();
-        for p in &mut self.procs {
-            if p.clusters.contains(&ci) && !done.contains(&p.code) {
-                done.push(p.code);
+    /// Marks the cluster's member procedures, each code once (its first copy).
+    fn mark_cluster_members(&mut self, ci: u32, mark: &mut impl FnMut(&mut Proc)) {
+        let codes = &self.input.procedures;
+        for i in 0..self.procs.len() {
+            let (before, rest) = self.procs.split_at_mut(i);
+            let p = &mut rest[0];
+            let code = codes[p.code as usize];
+            if p.clusters.contains(&ci)
+                && !before
+                    .iter()
+                    .any(|q| q.clusters.contains(&ci) && codes[q.code as usize] == code)
+            {
                 mark(p);
             }
         }
@@ -1399,7 +1435,7 @@ impl<'a> Claim<'a> {
         }
     }
 
-    fn output(self) -> Grouping {
+    fn output(&mut self) -> Grouping {
         let t = self.t;
         let v = self.v;
         let outcome = |o: Outcome, sev: Severity| {
@@ -1436,14 +1472,15 @@ impl<'a> Claim<'a> {
         } else {
             HacStatus::FinalDrgChanges
         };
-        let dx_out = |d: Dx<'_>, principal: bool| DxOutcome {
-            code: d.code.to_string(),
+        let input = self.input;
+        let dx_out = |d: &mut Dx, code: &str, principal: bool| DxOutcome {
+            code: code.to_owned(),
             mdc: if principal { d.mdc } else { None },
             severity: d.severity(),
             impact: d.impact,
             poa_error: d.poa_error,
             flags: DxFlags::from_bits(d.flags),
-            hacs: d.hacs_counted,
+            hacs: std::mem::take(&mut d.hacs_counted),
         };
         let b = self.b;
         Grouping {
@@ -1457,13 +1494,20 @@ impl<'a> Claim<'a> {
                 Some(true) => AdmitDx::Valid,
                 Some(false) => AdmitDx::Invalid,
             },
-            principal: self.pdx.map(|d| dx_out(d, true)),
-            secondary: self.sdx.into_iter().map(|d| dx_out(d, false)).collect(),
+            principal: self.pdx.as_mut().and_then(|d| {
+                let code = input.principal.as_ref()?.code;
+                Some(dx_out(d, code, true))
+            }),
+            secondary: self
+                .sdx
+                .iter_mut()
+                .map(|d| dx_out(d, input.secondary[d.code as usize].code, false))
+                .collect(),
             procedures: self
                 .procs
-                .into_iter()
+                .iter()
                 .map(|p| ProcOutcome {
-                    code: p.code.to_string(),
+                    code: input.procedures[p.code as usize].to_owned(),
                     is_or: p.or_proc || p.attrs.contains(&b.ornec),
                     valid: !p.attrs.is_empty(),
                     impact: p.impact,
