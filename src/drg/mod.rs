@@ -705,6 +705,7 @@ fn loaded() -> &'static Loaded {
         for e in &mut tables.exprs {
             e.relink(names);
         }
+        tables.index_formulas();
         Loaded { tables, builtins }
     })
 }
