@@ -24,14 +24,14 @@ pub(crate) fn key(code: &str) -> Option<Key> {
     let b = code.as_bytes();
     // The usual spelling (upper case, no dots or blanks), one pass.
     if !b.is_empty() && b.len() <= 8 {
-        let mut bytes = [0u8; 8];
+        let mut k = 0u64;
         let mut plain = true;
-        for (slot, &c) in bytes.iter_mut().zip(b) {
+        for (i, &c) in b.iter().enumerate() {
             plain &= c.is_ascii_digit() || c.is_ascii_uppercase() || c == b'@';
-            *slot = c;
+            k |= u64::from(c) << (8 * i);
         }
         if plain {
-            return Some(u64::from_le_bytes(bytes));
+            return Some(k);
         }
     }
     key_slow(code)

@@ -40,6 +40,12 @@ impl Grouping {
 
     /// Appends [`to_json`](Self::to_json)'s object to `out`.
     pub fn write_json(&self, claim_id: Option<&str>, line: Option<usize>, out: &mut String) {
+        // The constant text between values is written in one piece each.
+        out.reserve(
+            1100 + 220 * (self.secondary.len() + 1)
+                + 130 * self.procedures.len()
+                + 16 * self.clusters.len(),
+        );
         out.push_str("{\"claim_id\":");
         push_opt_str(out, claim_id);
         if let Some(n) = line {
@@ -48,15 +54,14 @@ impl Grouping {
         }
         out.push_str(",\"version\":\"");
         out.push_str(self.version.name());
-        out.push('"');
-        write_outcome(out, "initial_", &self.initial);
-        write_outcome(out, "final_", &self.final_drg);
+        write_outcome(out, &INITIAL, &self.initial);
+        write_outcome(out, &FINAL, &self.final_drg);
         out.push_str(",\"return_code\":\"");
         out.push_str(self.final_drg.return_code.as_str());
         out.push_str("\",\"hac_status\":\"");
         out.push_str(self.hac_status.as_str());
         out.push_str("\",\"hac_categories\":");
-        push_usize(out, usize::from(self.hac_categories));
+        push_small(out, u16::from(self.hac_categories));
         out.push_str(",\"admit_dx\":\"");
         out.push_str(self.admit_dx.as_str());
         out.push_str("\",\"principal\":");
@@ -89,43 +94,97 @@ impl Grouping {
     }
 }
 
-fn write_outcome(out: &mut String, prefix: &str, o: &DrgOutcome) {
-    let key = |out: &mut String, name: &str| {
-        out.push_str(",\"");
-        out.push_str(prefix);
-        out.push_str(name);
-        out.push_str("\":");
-    };
-    key(out, "drg");
-    push_usize(out, usize::from(o.drg));
-    key(out, "mdc");
-    push_usize(out, usize::from(o.mdc));
-    key(out, "base_drg");
+/// The keys of one outcome, each with the text around its value: a key
+/// whose value is a string ends with its opening quote, and the key after
+/// a string value starts with its closing quote.
+struct OutcomeKeys {
+    drg: &'static str,
+    mdc: &'static str,
+    base_drg: &'static str,
+    severity: &'static str,
+    kind: &'static str,
+    return_code: &'static str,
+    drg_title: &'static str,
+    mdc_title: &'static str,
+}
+
+const INITIAL: OutcomeKeys = OutcomeKeys {
+    drg: "\",\"initial_drg\":",
+    mdc: ",\"initial_mdc\":",
+    base_drg: ",\"initial_base_drg\":",
+    severity: ",\"initial_severity\":\"",
+    kind: "\",\"initial_type\":\"",
+    return_code: "\",\"initial_return_code\":\"",
+    drg_title: "\",\"initial_drg_title\":",
+    mdc_title: ",\"initial_mdc_title\":",
+};
+
+const FINAL: OutcomeKeys = OutcomeKeys {
+    drg: ",\"final_drg\":",
+    mdc: ",\"final_mdc\":",
+    base_drg: ",\"final_base_drg\":",
+    severity: ",\"final_severity\":\"",
+    kind: "\",\"final_type\":\"",
+    return_code: "\",\"final_return_code\":\"",
+    drg_title: "\",\"final_drg_title\":",
+    mdc_title: ",\"final_mdc_title\":",
+};
+
+/// Writes an outcome: after the version's open string value (the initial
+/// outcome's first key closes it) or the initial outcome; it ends with a
+/// closed value.
+fn write_outcome(out: &mut String, keys: &OutcomeKeys, o: &DrgOutcome) {
+    out.push_str(keys.drg);
+    push_small(out, o.drg);
+    out.push_str(keys.mdc);
+    push_small(out, u16::from(o.mdc));
+    out.push_str(keys.base_drg);
     match o.base_drg {
-        Some(b) => push_usize(out, usize::from(b)),
+        Some(b) => push_small(out, b),
         None => out.push_str("null"),
     }
-    key(out, "severity");
-    push_json_str(out, o.severity.as_str());
-    key(out, "type");
-    push_json_str(out, o.kind.as_str());
-    key(out, "return_code");
-    push_json_str(out, o.return_code.as_str());
-    key(out, "drg_title");
+    out.push_str(keys.severity);
+    out.push_str(o.severity.as_str());
+    out.push_str(keys.kind);
+    out.push_str(o.kind.as_str());
+    out.push_str(keys.return_code);
+    out.push_str(o.return_code.as_str());
+    out.push_str(keys.drg_title);
     push_opt_str(out, o.drg_title);
-    key(out, "mdc_title");
+    out.push_str(keys.mdc_title);
     push_opt_str(out, o.mdc_title);
+}
+
+/// A number of at most five digits (DRGs, MDCs, HAC numbers and counts).
+#[inline]
+fn push_small(out: &mut String, n: u16) {
+    let mut digits = [0u8; 5];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[i..] {
+        out.push(char::from(d));
+    }
 }
 
 fn write_dx(out: &mut String, d: &DxOutcome) {
     out.push_str("{\"code\":");
     push_json_str(out, &d.code);
-    out.push_str(",\"mdc\":");
     match d.mdc {
-        Some(m) => push_usize(out, usize::from(m)),
-        None => out.push_str("null"),
+        Some(m) => {
+            out.push_str(",\"mdc\":");
+            push_small(out, u16::from(m));
+            out.push_str(",\"severity\":\"");
+        }
+        None => out.push_str(",\"mdc\":null,\"severity\":\""),
     }
-    out.push_str(",\"severity\":\"");
     out.push_str(d.severity.as_str());
     out.push_str("\",\"drg_impact\":\"");
     out.push_str(d.impact.as_str());
@@ -133,18 +192,18 @@ fn write_dx(out: &mut String, d: &DxOutcome) {
     out.push_str(d.poa_error.as_str());
     out.push_str("\",\"flags\":[");
     for (i, f) in d.flags.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        push_json_str(out, f.as_str());
+        out.push_str(if i > 0 { ",\"" } else { "\"" });
+        out.push_str(f.as_str());
+        out.push('"');
+    }
+    if d.hacs.is_empty() {
+        out.push_str("],\"hacs\":[]}");
+        return;
     }
     out.push_str("],\"hacs\":[");
     for (i, h) in d.hacs.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str("{\"hac\":");
-        push_usize(out, usize::from(h.number));
+        out.push_str(if i > 0 { ",{\"hac\":" } else { "{\"hac\":" });
+        push_small(out, u16::from(h.number));
         out.push_str(",\"list\":");
         push_json_str(out, h.list);
         out.push_str(",\"status\":\"");
@@ -159,35 +218,26 @@ fn write_dx(out: &mut String, d: &DxOutcome) {
 fn write_proc(out: &mut String, p: &ProcOutcome) {
     out.push_str("{\"code\":");
     push_json_str(out, &p.code);
-    out.push_str(if p.is_or {
-        ",\"is_or\":true"
-    } else {
-        ",\"is_or\":false"
+    out.push_str(match (p.is_or, p.valid) {
+        (true, true) => ",\"is_or\":true,\"valid\":true,\"drg_impact\":\"",
+        (true, false) => ",\"is_or\":true,\"valid\":false,\"drg_impact\":\"",
+        (false, true) => ",\"is_or\":false,\"valid\":true,\"drg_impact\":\"",
+        (false, false) => ",\"is_or\":false,\"valid\":false,\"drg_impact\":\"",
     });
-    out.push_str(if p.valid {
-        ",\"valid\":true"
-    } else {
-        ",\"valid\":false"
-    });
-    out.push_str(",\"drg_impact\":\"");
     out.push_str(p.impact.as_str());
-    out.push_str("\",\"flags\":[");
-    let flags = [
-        p.marked_initial.then_some("\"MARKED_FOR_INITIAL\""),
-        p.marked_final.then_some("\"MARKED_FOR_FINAL\""),
-    ];
-    for (i, f) in flags.into_iter().flatten().enumerate() {
-        if i > 0 {
-            out.push(',');
+    out.push_str(match (p.marked_initial, p.marked_final) {
+        (true, true) => {
+            "\",\"flags\":[\"MARKED_FOR_INITIAL\",\"MARKED_FOR_FINAL\"],\"hac_usage\":["
         }
-        out.push_str(f);
-    }
-    out.push_str("],\"hac_usage\":[");
+        (true, false) => "\",\"flags\":[\"MARKED_FOR_INITIAL\"],\"hac_usage\":[",
+        (false, true) => "\",\"flags\":[\"MARKED_FOR_FINAL\"],\"hac_usage\":[",
+        (false, false) => "\",\"flags\":[],\"hac_usage\":[",
+    });
     for (i, h) in p.hac_usage.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        push_usize(out, usize::from(*h));
+        push_small(out, u16::from(*h));
     }
     out.push_str("]}");
 }
