@@ -376,6 +376,7 @@ fn lookup_pattern(t: &Tables, v: MsdrgVersion, k: Key) -> Option<u32> {
     in_force(t.procedures.get(&k)?, v).filter(|&p| (p as usize) < t.patterns.len())
 }
 
+/// Groups a claim into `out`, reusing its lists and strings.
 pub(crate) fn group<'a>(
     t: &'static Tables,
     b: &'static Builtins,
@@ -383,7 +384,8 @@ pub(crate) fn group<'a>(
     opts: GroupOptions,
     v: MsdrgVersion,
     scratch: &mut Scratch,
-) -> Grouping {
+    out: &mut Grouping,
+) {
     let dx = |code: u32, poa: u8| -> Dx {
         Dx {
             code,
@@ -454,11 +456,10 @@ pub(crate) fn group<'a>(
         order_dependent: false,
     };
     c.run(scratch);
-    let g = c.output();
+    c.output(out);
     scratch.sdx = c.sdx;
     scratch.procs = c.procs;
     scratch.clusters = c.clusters;
-    g
 }
 
 fn return_code_of(formula: &str) -> ReturnCode {
@@ -1468,7 +1469,8 @@ impl<'a> Claim<'a> {
         }
     }
 
-    fn output(&mut self) -> Grouping {
+    /// Writes the grouping into `g`, reusing its lists and strings.
+    fn output(&mut self, g: &mut Grouping) {
         let t = self.t;
         let v = self.v;
         let outcome = |o: Outcome, sev: Severity| {
@@ -1506,57 +1508,105 @@ impl<'a> Claim<'a> {
             HacStatus::FinalDrgChanges
         };
         let input = self.input;
-        let dx_out = |d: &mut Dx, code: &str, principal: bool| DxOutcome {
-            code: code.to_owned(),
-            mdc: if principal { d.mdc } else { None },
-            severity: d.severity(),
-            impact: d.impact,
-            poa_error: d.poa_error,
-            flags: DxFlags::from_bits(d.flags),
-            hacs: std::mem::take(&mut d.hacs_counted),
+        g.version = v;
+        g.initial = outcome(self.initial, self.initial_sev);
+        g.final_drg = outcome(self.fin, self.final_sev);
+        g.hac_status = hac_status;
+        g.hac_categories = hac_categories;
+        g.admit_dx = match self.admit_valid {
+            None => AdmitDx::NotGiven,
+            Some(true) => AdmitDx::Valid,
+            Some(false) => AdmitDx::Invalid,
         };
-        let b = self.b;
-        Grouping {
-            version: v,
-            initial: outcome(self.initial, self.initial_sev),
-            final_drg: outcome(self.fin, self.final_sev),
-            hac_status,
-            hac_categories,
-            admit_dx: match self.admit_valid {
-                None => AdmitDx::NotGiven,
-                Some(true) => AdmitDx::Valid,
-                Some(false) => AdmitDx::Invalid,
+        match (self.pdx.as_mut(), input.principal.as_ref()) {
+            (Some(d), Some(p)) => match &mut g.principal {
+                Some(slot) => fill_dx(slot, d, p.code, true),
+                None => g.principal = Some(new_dx(d, p.code, true)),
             },
-            principal: self.pdx.as_mut().and_then(|d| {
-                let code = input.principal.as_ref()?.code;
-                Some(dx_out(d, code, true))
-            }),
-            secondary: self
-                .sdx
-                .iter_mut()
-                .map(|d| dx_out(d, input.secondary[d.code as usize].code, false))
-                .collect(),
-            procedures: self
-                .procs
-                .iter()
-                .map(|p| ProcOutcome {
-                    code: input.procedures[p.code as usize].to_owned(),
-                    is_or: p.or_proc || p.attrs.contains(&b.ornec),
-                    valid: !p.attrs.is_empty(),
-                    impact: p.impact,
-                    marked_initial: p.flags & DxFlag::MarkedForInitial.bit() != 0,
-                    marked_final: p.flags & DxFlag::MarkedForFinal.bit() != 0,
-                    hac_usage: (0..16u8).filter(|n| p.hac_usage & (1 << n) != 0).collect(),
-                })
-                .collect(),
-            marks_order_dependent: self.order_dependent,
-            clusters: self
-                .clusters
-                .iter()
-                .map(|&(ci, _, _)| &*t.clusters[ci as usize].label)
-                .collect(),
+            _ => g.principal = None,
         }
+        g.secondary.truncate(self.sdx.len());
+        g.secondary
+            .reserve_exact(self.sdx.len() - g.secondary.len());
+        for (i, d) in self.sdx.iter_mut().enumerate() {
+            let code = input.secondary[d.code as usize].code;
+            match g.secondary.get_mut(i) {
+                Some(slot) => fill_dx(slot, d, code, false),
+                None => g.secondary.push(new_dx(d, code, false)),
+            }
+        }
+        let ornec = self.b.ornec;
+        g.procedures.truncate(self.procs.len());
+        g.procedures
+            .reserve_exact(self.procs.len() - g.procedures.len());
+        for (i, p) in self.procs.iter().enumerate() {
+            let code = input.procedures[p.code as usize];
+            if i == g.procedures.len() {
+                g.procedures.push(ProcOutcome {
+                    code: String::new(),
+                    is_or: false,
+                    valid: false,
+                    impact: DrgImpact::None,
+                    marked_initial: false,
+                    marked_final: false,
+                    hac_usage: Vec::new(),
+                });
+            }
+            let slot = &mut g.procedures[i];
+            set_code(&mut slot.code, code);
+            slot.is_or = p.or_proc || p.attrs.contains(&ornec);
+            slot.valid = !p.attrs.is_empty();
+            slot.impact = p.impact;
+            slot.marked_initial = p.flags & DxFlag::MarkedForInitial.bit() != 0;
+            slot.marked_final = p.flags & DxFlag::MarkedForFinal.bit() != 0;
+            slot.hac_usage.clear();
+            slot.hac_usage
+                .extend((0..16u8).filter(|n| p.hac_usage & (1 << n) != 0));
+        }
+        g.marks_order_dependent = self.order_dependent;
+        g.clusters.clear();
+        g.clusters.extend(
+            self.clusters
+                .iter()
+                .map(|&(ci, _, _)| &*t.clusters[ci as usize].label),
+        );
     }
+}
+
+/// `code` into `s`, in its buffer when it is long enough.
+fn set_code(s: &mut String, code: &str) {
+    if s.capacity() < code.len() {
+        *s = code.to_owned();
+    } else {
+        s.clear();
+        s.push_str(code);
+    }
+}
+
+/// A diagnosis's outcome (its HAC list moved out of `d`).
+fn new_dx(d: &mut Dx, code: &str, principal: bool) -> DxOutcome {
+    let mut out = DxOutcome {
+        code: String::new(),
+        mdc: None,
+        severity: Severity::None,
+        impact: DrgImpact::None,
+        poa_error: PoaError::NotChecked,
+        flags: DxFlags::default(),
+        hacs: Vec::new(),
+    };
+    fill_dx(&mut out, d, code, principal);
+    out
+}
+
+/// [`new_dx`] into an earlier claim's outcome, reusing its code's string.
+fn fill_dx(out: &mut DxOutcome, d: &mut Dx, code: &str, principal: bool) {
+    set_code(&mut out.code, code);
+    out.mdc = if principal { d.mdc } else { None };
+    out.severity = d.severity();
+    out.impact = d.impact;
+    out.poa_error = d.poa_error;
+    out.flags = DxFlags::from_bits(d.flags);
+    out.hacs = std::mem::take(&mut d.hacs_counted);
 }
 
 #[derive(Default)]
