@@ -1,7 +1,10 @@
 //! A grouping as one JSON object: what `medcode group` writes, the C ABI
 //! returns and the Python package parses.
 
-use super::{DrgOutcome, DxOutcome, Grouping, ProcOutcome};
+use super::{
+    AdmitDx, DrgImpact, DrgKind, DrgOutcome, DxFlag, DxOutcome, Grouping, HacStatus, HacUsage,
+    PoaError, ProcOutcome, ReturnCode, Severity,
+};
 use crate::rules::{push_json_str, push_opt_str, push_usize};
 
 impl Grouping {
@@ -57,13 +60,13 @@ impl Grouping {
         write_outcome(out, &INITIAL, &self.initial);
         write_outcome(out, &FINAL, &self.final_drg);
         out.push_str(",\"return_code\":\"");
-        out.push_str(self.final_drg.return_code.as_str());
+        push_return_code(out, self.final_drg.return_code);
         out.push_str("\",\"hac_status\":\"");
-        out.push_str(self.hac_status.as_str());
+        push_hac_status(out, self.hac_status);
         out.push_str("\",\"hac_categories\":");
         push_small(out, u16::from(self.hac_categories));
         out.push_str(",\"admit_dx\":\"");
-        out.push_str(self.admit_dx.as_str());
+        push_admit_dx(out, self.admit_dx);
         out.push_str("\",\"principal\":");
         match &self.principal {
             Some(d) => write_dx(out, d),
@@ -144,11 +147,11 @@ fn write_outcome(out: &mut String, keys: &OutcomeKeys, o: &DrgOutcome) {
         None => out.push_str("null"),
     }
     out.push_str(keys.severity);
-    out.push_str(o.severity.as_str());
+    push_severity(out, o.severity);
     out.push_str(keys.kind);
-    out.push_str(o.kind.as_str());
+    push_kind(out, o.kind);
     out.push_str(keys.return_code);
-    out.push_str(o.return_code.as_str());
+    push_return_code(out, o.return_code);
     out.push_str(keys.drg_title);
     push_opt_str(out, o.drg_title);
     out.push_str(keys.mdc_title);
@@ -185,15 +188,15 @@ fn write_dx(out: &mut String, d: &DxOutcome) {
         }
         None => out.push_str(",\"mdc\":null,\"severity\":\""),
     }
-    out.push_str(d.severity.as_str());
+    push_severity(out, d.severity);
     out.push_str("\",\"drg_impact\":\"");
-    out.push_str(d.impact.as_str());
+    push_impact(out, d.impact);
     out.push_str("\",\"poa_error\":\"");
-    out.push_str(d.poa_error.as_str());
+    push_poa_error(out, d.poa_error);
     out.push_str("\",\"flags\":[");
     for (i, f) in d.flags.iter().enumerate() {
         out.push_str(if i > 0 { ",\"" } else { "\"" });
-        out.push_str(f.as_str());
+        push_flag(out, f);
         out.push('"');
     }
     if d.hacs.is_empty() {
@@ -207,7 +210,7 @@ fn write_dx(out: &mut String, d: &DxOutcome) {
         out.push_str(",\"list\":");
         push_json_str(out, h.list);
         out.push_str(",\"status\":\"");
-        out.push_str(h.status.as_str());
+        push_hac_usage(out, h.status);
         out.push_str("\",\"title\":");
         push_opt_str(out, h.title);
         out.push('}');
@@ -224,7 +227,7 @@ fn write_proc(out: &mut String, p: &ProcOutcome) {
         (false, true) => ",\"is_or\":false,\"valid\":true,\"drg_impact\":\"",
         (false, false) => ",\"is_or\":false,\"valid\":false,\"drg_impact\":\"",
     });
-    out.push_str(p.impact.as_str());
+    push_impact(out, p.impact);
     out.push_str(match (p.marked_initial, p.marked_final) {
         (true, true) => {
             "\",\"flags\":[\"MARKED_FOR_INITIAL\",\"MARKED_FOR_FINAL\"],\"hac_usage\":["
@@ -240,4 +243,112 @@ fn write_proc(out: &mut String, p: &ProcOutcome) {
         push_small(out, u16::from(*h));
     }
     out.push_str("]}");
+}
+
+/// `push_x(out, value)` writes `value.as_str()` with the text in each arm a
+/// constant (copied inline, where a string chosen at run time costs a call
+/// to `memcpy`); `ALL_X` lists every value for the test that the two agree.
+macro_rules! literal_writer {
+    ($push:ident, $all:ident, $ty:ident { $($variant:ident => $text:literal,)* }) => {
+        #[inline]
+        fn $push(out: &mut String, v: $ty) {
+            match v {
+                $($ty::$variant => out.push_str($text),)*
+            }
+        }
+        #[cfg(test)]
+        const $all: &[($ty, &str)] = &[$(($ty::$variant, $text),)*];
+    };
+}
+
+literal_writer!(push_severity, ALL_SEVERITY, Severity {
+    None => "NONE",
+    Cc => "CC",
+    Mcc => "MCC",
+});
+literal_writer!(push_kind, ALL_KIND, DrgKind {
+    Surgical => "SURGICAL",
+    Medical => "MEDICAL",
+    NotApplicable => "NA",
+});
+literal_writer!(push_impact, ALL_IMPACT, DrgImpact {
+    None => "NONE",
+    Initial => "INITIAL",
+    Final => "FINAL",
+    Both => "BOTH",
+});
+literal_writer!(push_poa_error, ALL_POA_ERROR, PoaError {
+    NotChecked => "POA_NOT_CHECKED",
+    NotRecognized => "POA_NOT_RECOGNIZED",
+    RecognizedNotPoa => "POA_RECOGNIZED_NOT_POA",
+    RecognizedYesPoa => "POA_RECOGNIZED_YES_POA",
+    HospitalExempt => "HOSPITAL_EXEMPT",
+});
+literal_writer!(push_flag, ALL_FLAG, DxFlag {
+    Excluded => "EXCLUDED",
+    Valid => "VALID",
+    SexConflict => "SEX_CONFLICT",
+    MarkedForInitial => "MARKED_FOR_INITIAL",
+    MarkedForFinal => "MARKED_FOR_FINAL",
+    OnShowList => "ON_SHOW_LIST",
+    DeathExclusion => "DEATH_EXCLUSION",
+});
+literal_writer!(push_hac_usage, ALL_HAC_USAGE, HacUsage {
+    NotOnHacList => "NOT_ON_HAC_LIST",
+    CriteriaMet => "HAC_CRITERIA_MET",
+    CriteriaNotMet => "HAC_CRITERIA_NOT_MET",
+    NotApplicableExclusion => "HAC_NOT_APPLICABLE_EXCLUSION",
+    NotApplicableExempt => "HAC_NOT_APPLICABLE_EXEMPT",
+});
+literal_writer!(push_hac_status, ALL_HAC_STATUS, HacStatus {
+    NotApplicable => "NOT_APPLICABLE",
+    FinalDrgNoChange => "FINAL_DRG_NO_CHANGE",
+    FinalDrgChanges => "FINAL_DRG_CHANGES",
+    FinalDrgUngroupable => "FINAL_DRG_UNGROUPABLE",
+});
+literal_writer!(push_admit_dx, ALL_ADMIT_DX, AdmitDx {
+    NotGiven => "DX_NOT_GIVEN",
+    Valid => "DX_VALID",
+    Invalid => "DX_INVALID",
+});
+literal_writer!(push_return_code, ALL_RETURN_CODE, ReturnCode {
+    Ok => "OK",
+    InvalidPdx => "INVALID_PDX",
+    DxCannotBePdx => "DX_CANNOT_BE_PDX",
+    InvalidSex => "INVALID_SEX",
+    InvalidDischargeStatus => "INVALID_DISCHARGE_STATUS",
+    InvalidAge => "INVALID_AGE",
+    Ungroupable => "UNGROUPABLE",
+    HacMissingOnePoa => "HAC_MISSING_ONE_POA",
+    HacStatusInvalidMultHacsPoaNotYW => "HAC_STATUS_INVALID_MULT_HACS_POA_NOT_Y_W",
+    HacStatusInvalidPoaNOrU => "HAC_STATUS_INVALID_POA_N_OR_U",
+    HacStatusInvalidPoaInvalidOr1 => "HAC_STATUS_INVALID_POA_INVALID_OR_1",
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The literal writers write each value's `as_str` (the match in each
+    /// writer is exhaustive, so every value is listed).
+    #[test]
+    fn literals_are_the_names() {
+        fn check<T: Copy>(all: &[(T, &str)], name: fn(T) -> &'static str, push: fn(&mut String, T)) {
+            for &(v, text) in all {
+                let mut out = String::new();
+                push(&mut out, v);
+                assert_eq!(out, text);
+                assert_eq!(name(v), text);
+            }
+        }
+        check(ALL_SEVERITY, Severity::as_str, push_severity);
+        check(ALL_KIND, DrgKind::as_str, push_kind);
+        check(ALL_IMPACT, DrgImpact::as_str, push_impact);
+        check(ALL_POA_ERROR, PoaError::as_str, push_poa_error);
+        check(ALL_FLAG, DxFlag::as_str, push_flag);
+        check(ALL_HAC_USAGE, HacUsage::as_str, push_hac_usage);
+        check(ALL_HAC_STATUS, HacStatus::as_str, push_hac_status);
+        check(ALL_ADMIT_DX, AdmitDx::as_str, push_admit_dx);
+        check(ALL_RETURN_CODE, ReturnCode::as_str, push_return_code);
+    }
 }
