@@ -13,6 +13,7 @@ use std::str::FromStr;
 use super::{GroupInput, GroupOptions, Grouper, Grouping, HospitalStatus, TieBreaker};
 use crate::claim::{fast_json, Claim, ClaimRef};
 use crate::rules::{push_json_str, push_opt_str, push_usize};
+use crate::scratch::relabel_forgetting;
 use crate::Date;
 
 /// An option value that is not one of the option's names (see
@@ -328,6 +329,14 @@ fn inpatient_parts(claim_type: Option<&str>, stay_or_procedures: bool) -> Result
     }
 }
 
+/// A claim's diagnosis and procedure lists kept empty between claims (their
+/// items only borrow the claim's text).
+#[derive(Default)]
+struct InputLists {
+    secondary: Vec<super::DxInput<'static>>,
+    procedures: Vec<&'static str>,
+}
+
 impl Grouper {
     /// Groups one claim given as JSON (the [`Claim`] contract): an inpatient
     /// (`"type": "institutional"`) claim, with the version `options` name or
@@ -441,7 +450,7 @@ impl Grouper {
         out: &mut String,
     ) -> Result<(), ClaimNotGrouped> {
         thread_local! {
-            static SPARE: std::cell::RefCell<Option<(super::Scratch, Grouping)>> =
+            static SPARE: std::cell::RefCell<Option<(super::Scratch, Grouping, InputLists)>> =
                 const { std::cell::RefCell::new(None) };
         }
         let text = json.trim_start_matches('\u{feff}');
@@ -450,9 +459,10 @@ impl Grouper {
             if fast_json::read_claim(text, &mut claim).is_some() {
                 let result = SPARE.with(|cell| match cell.try_borrow_mut() {
                     Ok(mut spare) => {
-                        let (scratch, grouping) =
-                            spare.get_or_insert_with(|| (self.scratch(), Grouping::default()));
-                        self.group_claim_ref_into(&claim, options, scratch, grouping)
+                        let (scratch, grouping, lists) = spare.get_or_insert_with(|| {
+                            (self.scratch(), Grouping::default(), InputLists::default())
+                        });
+                        self.group_claim_ref_into(&claim, options, scratch, grouping, lists)
                             .map(|()| grouping.write_json(claim.id.as_deref(), None, out))
                     }
                     Err(_) => self
@@ -480,7 +490,8 @@ impl Grouper {
         let mut grouping = Grouping::default();
         let mut scratch = None;
         let result = super::with_scratch(self, &mut scratch, |scratch| {
-            self.group_claim_ref_into(claim, options, scratch, &mut grouping)
+            let lists = &mut InputLists::default();
+            self.group_claim_ref_into(claim, options, scratch, &mut grouping, lists)
         });
         result.map(|()| GroupedClaim {
             claim_id: claim.id.as_deref().map(str::to_owned),
@@ -495,6 +506,7 @@ impl Grouper {
         options: &GroupOptions,
         scratch: &mut super::Scratch,
         grouping: &mut Grouping,
+        lists: &mut InputLists,
     ) -> Result<(), ClaimNotGrouped> {
         let fail = |message: String| ClaimNotGrouped {
             claim_id: claim.id.as_deref().map(str::to_owned),
@@ -514,13 +526,18 @@ impl Grouper {
                 }
             }
         }
-        self.group_into(
-            &GroupInput::from_claim_ref(claim),
-            options,
-            scratch,
-            grouping,
-        )
-        .map_err(|e| fail(e.to_string()))
+        let input = GroupInput::from_claim_ref_in(
+            claim,
+            relabel_forgetting(std::mem::take(&mut lists.secondary)),
+            relabel_forgetting(std::mem::take(&mut lists.procedures)),
+        );
+        let result = self
+            .group_into(&input, options, scratch, grouping)
+            .map_err(|e| fail(e.to_string()));
+        // The lists only borrow: kept, emptied, for the next claim.
+        lists.secondary = relabel_forgetting(input.secondary);
+        lists.procedures = relabel_forgetting(input.procedures);
+        result
     }
 
     /// [`group_json`](Self::group_json) on bytes: text that is not UTF-8 is

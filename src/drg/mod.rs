@@ -149,19 +149,29 @@ impl<'a> GroupInput<'a> {
     }
 
     /// [`from_claim`](Self::from_claim) for a claim borrowed from its JSON
-    /// text (the JSON Lines fast path).
-    pub(crate) fn from_claim_ref(claim: &'a crate::claim::ClaimRef<'a>) -> GroupInput<'a> {
+    /// text (the JSON Lines fast path), the lists in the (emptied) buffers
+    /// given.
+    pub(crate) fn from_claim_ref_in(
+        claim: &'a crate::claim::ClaimRef<'a>,
+        mut secondary: Vec<DxInput<'a>>,
+        mut procedures: Vec<&'a str>,
+    ) -> GroupInput<'a> {
         let dx =
             |d: &'a crate::claim::DiagnosisRef<'a>| dx_input(d.code.as_deref(), d.poa.as_deref());
         let p = &claim.patient;
-        GroupInput {
-            principal: claim.diagnoses.first().map(dx),
-            secondary: claim.diagnoses.iter().skip(1).map(dx).collect(),
-            procedures: claim
+        secondary.clear();
+        secondary.extend(claim.diagnoses.iter().skip(1).map(dx));
+        procedures.clear();
+        procedures.extend(
+            claim
                 .procedures
                 .iter()
-                .map(|p| p.code.as_deref().unwrap_or(""))
-                .collect(),
+                .map(|p| p.code.as_deref().unwrap_or("")),
+        );
+        GroupInput {
+            principal: claim.diagnoses.first().map(dx),
+            secondary,
+            procedures,
             admitting: claim.admitting_diagnosis.as_deref(),
             sex: read_sex(p.sex.as_deref()),
             discharge_status: read_status(claim.discharge_status.as_deref()),
