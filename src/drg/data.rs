@@ -22,19 +22,32 @@ pub(crate) type Key = u64;
 /// or not ASCII letters, digits and `@`).
 pub(crate) fn key(code: &str) -> Option<Key> {
     let b = code.as_bytes();
-    // The usual spelling (upper case, no dots or blanks), one pass.
+    // The usual spelling (upper case, no dots or blanks): the bytes as they
+    // are, checked eight at a time.
     if !b.is_empty() && b.len() <= 8 {
         let mut k = 0u64;
-        let mut plain = true;
         for (i, &c) in b.iter().enumerate() {
-            plain &= c.is_ascii_digit() || c.is_ascii_uppercase() || c == b'@';
             k |= u64::from(c) << (8 * i);
         }
-        if plain {
+        if plain_bytes(k, b.len()) {
             return Some(k);
         }
     }
     key_slow(code)
+}
+
+/// Whether the first `len` bytes of `k` (little-endian) are all digits,
+/// upper-case letters or `@`: per byte, bit 7 of `x + (0x80 - n)` is
+/// `x >= n` for ASCII `x` (no carry crosses bytes).
+#[inline]
+fn plain_bytes(k: u64, len: usize) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = ONES << 7;
+    let at_least = |n: u64| k.wrapping_add((0x80 - n) * ONES) & HIGH;
+    let digit = at_least(0x30) & !at_least(0x3A);
+    let letter = at_least(0x40) & !at_least(0x5B);
+    let used = HIGH >> (8 * (8 - len));
+    k & HIGH == 0 && (digit | letter) & used == used
 }
 
 /// [`key`] for any other spelling.
@@ -320,6 +333,20 @@ pub(crate) struct Scheme {
     pub hac06_show: bool,
     /// How many of the significant-trauma body-site lists it is on (bit set).
     pub trauma_sites: u8,
+    /// [`attr_bit`] of each operand: a quick "not one of them".
+    pub operand_bits: u64,
+    /// [`attr_bit`] of each operand and category.
+    pub attr_bits: u64,
+}
+
+/// An attribute's bit in a 64-bit filter (several attributes share one).
+#[inline]
+pub(crate) fn attr_bit(a: u16) -> u64 {
+    1 << (a % 64)
+}
+
+fn attr_bits(attrs: &[u16]) -> u64 {
+    attrs.iter().fold(0, |m, &a| m | attr_bit(a))
 }
 
 /// One DRG formula row.
@@ -574,6 +601,8 @@ impl Tables {
                 incident: has(&operands, "incident"),
                 hac06_show: has(&operands, "hac06_show"),
                 trauma_sites,
+                operand_bits: attr_bits(&operands),
+                attr_bits: attr_bits(&operands) | attr_bits(&categories),
                 operands,
                 hac,
                 categories,
@@ -808,6 +837,23 @@ mod tests {
         assert_eq!(key(""), None);
         assert_eq!(key("ABCDEFGHI"), None);
         assert!(key("Z@0217").is_some());
+    }
+
+    #[test]
+    fn plain_keys_as_the_careful_reading() {
+        for b in 0u8..=255 {
+            for len in 1..=8 {
+                for pos in 0..len {
+                    let mut code = vec![b'A'; len];
+                    code[pos] = b;
+                    if let Ok(code) = std::str::from_utf8(&code) {
+                        assert_eq!(key(code), key_slow(code), "{code:?}");
+                    }
+                }
+            }
+        }
+        assert_eq!(key("Z@0217"), key_slow("Z@0217"));
+        assert_eq!(key("i5020"), key("I5020"));
     }
 
     #[test]

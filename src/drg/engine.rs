@@ -5,8 +5,8 @@
 //! agrees with CMS's Java grouper) answers; `docs/design/grouper-logic.md`
 //! says why each step is as it is.
 
+use super::data::{attr_bit, Key, Scheme, Severity, Tables};
 use super::data::{key, DrgKind, FormulaRow};
-use super::data::{Key, Scheme, Severity, Tables};
 use super::formula::{Env, Mask, Operand, Scope};
 use super::{
     AdmitDx, DrgImpact, DrgOutcome, DxFlag, DxFlags, DxOutcome, GroupInput, GroupOptions, Grouping,
@@ -231,14 +231,15 @@ impl Dx {
     fn severity(&self) -> Severity {
         self.scheme.map_or(Severity::None, |s| s.severity)
     }
-    fn operands(&self) -> &[u16] {
-        self.scheme.map_or(&[], |s| &s.operands)
-    }
-    fn categories(&self) -> &[u16] {
-        self.scheme.map_or(&[], |s| &s.categories)
-    }
     fn has_operand(&self, a: u16) -> bool {
-        self.operands().contains(&a)
+        self.scheme
+            .is_some_and(|s| s.operand_bits & attr_bit(a) != 0 && s.operands.contains(&a))
+    }
+    /// An operand or a category of its scheme.
+    fn has_attr(&self, a: u16) -> bool {
+        self.scheme.is_some_and(|s| {
+            s.attr_bits & attr_bit(a) != 0 && (s.operands.contains(&a) || s.categories.contains(&a))
+        })
     }
     fn is_hac(&self) -> bool {
         self.hacs.iter().any(|h| h.status == HacUsage::CriteriaMet)
@@ -1075,9 +1076,9 @@ impl<'a> Claim<'a> {
                     if pdx.is_some_and(|p| p.has_operand(a)) {
                         return None;
                     }
-                    d.has_operand(a) || d.categories().contains(&a)
+                    d.has_attr(a)
                 }
-                Operand::Attr(Scope::Sdx, a) => d.has_operand(a) || d.categories().contains(&a),
+                Operand::Attr(Scope::Sdx, a) => d.has_attr(a),
                 Operand::Severity(sev @ (Severity::Mcc | Severity::Cc)) => {
                     if d.is(DxFlag::Excluded) || d.is(DxFlag::DeathExclusion) {
                         return None;
