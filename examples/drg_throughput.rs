@@ -8,26 +8,30 @@
 //! cargo run --release --example drg_throughput -- target/drg/claims.jsonl 5
 //! ```
 //!
-//! A third argument, `typed` or `json`, runs only that way (for instruction
+//! Typed inputs are grouped twice: each into a new `Grouping`
+//! (`Grouper::group_with`) and all into one reused grouping
+//! (`Grouper::group_into`). A third argument, `typed`, `into` or `json`,
+//! runs only that way (for instruction
 //! counts: run under `valgrind --tool=callgrind` with 1 and 3 rounds, and
 //! divide the difference by twice the claims).
 use std::time::Instant;
 
 use medcode::claim::Claim;
-use medcode::drg::{GroupInput, GroupOptions, Grouper};
+use medcode::drg::{GroupInput, GroupOptions, Grouper, Grouping};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let path = args
         .next()
-        .ok_or("usage: drg_throughput CLAIMS.jsonl [ROUNDS] [typed|json]")?;
+        .ok_or("usage: drg_throughput CLAIMS.jsonl [ROUNDS] [typed|into|json]")?;
     let rounds: usize = args.next().map_or(Ok(3), |r| r.parse())?;
     let only = args.next();
-    let (run_typed, run_json) = match only.as_deref() {
-        None => (true, true),
-        Some("typed") => (true, false),
-        Some("json") => (false, true),
-        Some(other) => return Err(format!("unknown mode {other:?}: typed or json").into()),
+    let (run_typed, run_into, run_json) = match only.as_deref() {
+        None => (true, true, true),
+        Some("typed") => (true, false, false),
+        Some("into") => (false, true, false),
+        Some("json") => (false, false, true),
+        Some(other) => return Err(format!("unknown mode {other:?}: typed, into or json").into()),
     };
     let text = std::fs::read_to_string(&path)?;
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
@@ -101,6 +105,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         let typed = t.elapsed().as_secs_f64();
         let t = Instant::now();
+        let mut reused = Grouping::default();
+        for input in inputs.iter().filter(|_| run_into) {
+            grouper.group_into(input, &options, &mut scratch, &mut reused)?;
+            drgs += usize::from(reused.final_drg.drg);
+        }
+        let into = t.elapsed().as_secs_f64();
+        let t = Instant::now();
         let mut bytes = 0usize;
         let mut out = String::new();
         for line in lines.iter().filter(|_| run_json) {
@@ -112,9 +123,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let json = t.elapsed().as_secs_f64();
         let n = inputs.len() as f64;
         println!(
-            "round {round}: typed {:.0} claims/s ({:.2} µs/claim), JSON in and out {:.0} claims/s ({:.2} µs/claim) [{drgs} {bytes}]",
+            "round {round}: typed {:.0} claims/s ({:.2} µs/claim), into one grouping {:.0} claims/s ({:.2} µs/claim), JSON in and out {:.0} claims/s ({:.2} µs/claim) [{drgs} {bytes}]",
             n / typed,
             typed / n * 1e6,
+            n / into,
+            into / n * 1e6,
             n / json,
             json / n * 1e6
         );
