@@ -373,7 +373,7 @@ pub(crate) struct MdcRows {
 }
 
 /// How many rows (64 a word) a [`RowIndex`] holds.
-pub(crate) const ROW_WORDS: usize = 4;
+pub(crate) const ROW_WORDS: usize = 2;
 
 /// Which rows of an MDC a claim can satisfy: a row needs one of some
 /// attributes (mask slots, [`Expr::needs`]) or is always tried. A claim's

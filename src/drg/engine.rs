@@ -304,7 +304,10 @@ pub struct Scratch {
     mask: Mask,
     operands: Vec<Operand>,
     values: Vec<bool>,
+    /// The winning formula's `ANY` attributes, and for which formula, MDC
+    /// and severity they were found (the procedures' marking reuses them).
     attrs: Vec<u16>,
+    attrs_for: Option<(u32, u8, Severity)>,
     sdx: Vec<Dx>,
     procs: Vec<Proc>,
     clusters: Vec<(u32, &'static [u16], bool)>,
@@ -321,6 +324,7 @@ impl Scratch {
             operands: Vec::new(),
             values: Vec::new(),
             attrs: Vec::new(),
+            attrs_for: None,
             sdx: Vec::new(),
             procs: Vec::new(),
             clusters: Vec::new(),
@@ -495,6 +499,7 @@ enum Stage {
 
 impl<'a> Claim<'a> {
     fn run(&mut self, s: &mut Scratch) {
+        s.attrs_for = None;
         self.find_clusters(s);
         self.procedure_attributes();
         self.secondary_attributes();
@@ -1062,12 +1067,25 @@ impl<'a> Claim<'a> {
                 self.fin.mdc.unwrap_or(0),
             ),
         };
+        s.attrs_for = None;
+        if self.sdx.is_empty() {
+            // Nothing to mark.
+            return;
+        }
         let env = Env {
             mask: &s.mask,
             mdc,
             severity,
         };
         self.t.exprs[row.expr as usize].matched(&env, &mut s.operands, &mut s.values);
+        // The procedures' marking needs the same operands when it evaluates
+        // the formula in the same MDC (most claims): kept for it.
+        s.attrs.clear();
+        s.attrs.extend(s.operands.iter().filter_map(|op| match *op {
+            Operand::Attr(Scope::Any, a) => Some(a),
+            _ => None,
+        }));
+        s.attrs_for = Some((row.expr, mdc, severity));
         let remaining = &mut s.operands;
         let pdx = self.pdx.as_ref();
         let matches = |d: &Dx, op: Operand| -> Option<bool> {
@@ -1124,19 +1142,25 @@ impl<'a> Claim<'a> {
         if UNRELATED_OR_DRGS.contains(&row.drg) {
             mdc = 29;
         }
-        let env = Env {
-            mask: &s.mask,
-            mdc,
-            severity,
-        };
-        self.t.exprs[row.expr as usize].matched(&env, &mut s.operands, &mut s.values);
-        let attrs = &mut s.attrs;
-        attrs.clear();
-        attrs.extend(s.operands.iter().filter_map(|op| match *op {
-            Operand::Attr(Scope::Any, a) => Some(a),
-            _ => None,
-        }));
-        let attrs = &*attrs;
+        if self.procs.is_empty() {
+            // Nothing to mark (clusters are made of procedures).
+            return mdc;
+        }
+        if s.attrs_for != Some((row.expr, mdc, severity)) {
+            let env = Env {
+                mask: &s.mask,
+                mdc,
+                severity,
+            };
+            self.t.exprs[row.expr as usize].matched(&env, &mut s.operands, &mut s.values);
+            s.attrs.clear();
+            s.attrs.extend(s.operands.iter().filter_map(|op| match *op {
+                Operand::Attr(Scope::Any, a) => Some(a),
+                _ => None,
+            }));
+        }
+        s.attrs_for = None;
+        let attrs = &*s.attrs;
         if attrs.is_empty() {
             return mdc;
         }
