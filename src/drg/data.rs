@@ -475,6 +475,8 @@ pub(crate) struct Tables {
 /// is one index.
 pub(crate) struct Titles {
     by_version: Vec<Box<[Option<&'static str>]>>,
+    /// No title needs a JSON escape (no `"`, `\\` or control character).
+    plain: bool,
 }
 
 impl Titles {
@@ -494,9 +496,22 @@ impl Titles {
                 }
             }
         }
+        let plain = by_version
+            .iter()
+            .flatten()
+            .flatten()
+            .all(|t| t.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\'));
         Titles {
             by_version: by_version.into_iter().map(Vec::into_boxed_slice).collect(),
+            plain,
         }
+    }
+
+    /// Whether `title` is this table's own title of `n` in `v` (the same
+    /// text at the same place) and needs no JSON escape.
+    #[inline]
+    pub fn is_own(&self, n: usize, v: MsdrgVersion, title: &str) -> bool {
+        self.plain && self.get(n, v).is_some_and(|t| std::ptr::eq(t, title))
     }
 
     /// The title of `n` in version `v`.

@@ -3,7 +3,7 @@
 
 use super::{
     AdmitDx, DrgImpact, DrgKind, DrgOutcome, DxFlag, DxOutcome, Grouping, HacStatus, HacUsage,
-    PoaError, ProcOutcome, ReturnCode, Severity,
+    MsdrgVersion, PoaError, ProcOutcome, ReturnCode, Severity,
 };
 use crate::rules::{push_json_str, push_opt_str, push_usize};
 
@@ -57,8 +57,8 @@ impl Grouping {
         }
         out.push_str(",\"version\":\"");
         out.push_str(self.version.name());
-        write_outcome(out, &INITIAL, &self.initial);
-        write_outcome(out, &FINAL, &self.final_drg);
+        write_outcome(out, &INITIAL, &self.initial, self.version);
+        write_outcome(out, &FINAL, &self.final_drg, self.version);
         out.push_str(",\"return_code\":\"");
         push_return_code(out, self.final_drg.return_code);
         out.push_str("\",\"hac_status\":\"");
@@ -69,7 +69,7 @@ impl Grouping {
         push_admit_dx(out, self.admit_dx);
         out.push_str("\",\"principal\":");
         match &self.principal {
-            Some(d) => write_dx(out, d),
+            Some(d) => write_dx(out, d, self.version),
             None => out.push_str("null"),
         }
         out.push_str(",\"secondary\":[");
@@ -77,7 +77,7 @@ impl Grouping {
             if i > 0 {
                 out.push(',');
             }
-            write_dx(out, d);
+            write_dx(out, d, self.version);
         }
         out.push_str("],\"procedures\":[");
         for (i, p) in self.procedures.iter().enumerate() {
@@ -111,7 +111,7 @@ struct OutcomeKeys {
     mdc_title: &'static str,
 }
 
-const INITIAL: OutcomeKeys = OutcomeKeys {
+static INITIAL: OutcomeKeys = OutcomeKeys {
     drg: "\",\"initial_drg\":",
     mdc: ",\"initial_mdc\":",
     base_drg: ",\"initial_base_drg\":",
@@ -122,7 +122,7 @@ const INITIAL: OutcomeKeys = OutcomeKeys {
     mdc_title: ",\"initial_mdc_title\":",
 };
 
-const FINAL: OutcomeKeys = OutcomeKeys {
+static FINAL: OutcomeKeys = OutcomeKeys {
     drg: ",\"final_drg\":",
     mdc: ",\"final_mdc\":",
     base_drg: ",\"final_base_drg\":",
@@ -136,7 +136,12 @@ const FINAL: OutcomeKeys = OutcomeKeys {
 /// Writes an outcome: after the version's open string value (the initial
 /// outcome's first key closes it) or the initial outcome; it ends with a
 /// closed value.
-fn write_outcome(out: &mut String, keys: &OutcomeKeys, o: &DrgOutcome) {
+fn write_outcome(
+    out: &mut String,
+    keys: &'static OutcomeKeys,
+    o: &DrgOutcome,
+    version: MsdrgVersion,
+) {
     out.push_str(keys.drg);
     push_small(out, o.drg);
     out.push_str(keys.mdc);
@@ -146,16 +151,63 @@ fn write_outcome(out: &mut String, keys: &OutcomeKeys, o: &DrgOutcome) {
         Some(b) => push_small(out, b),
         None => out.push_str("null"),
     }
-    out.push_str(keys.severity);
-    push_severity(out, o.severity);
-    out.push_str(keys.kind);
-    push_kind(out, o.kind);
-    out.push_str(keys.return_code);
-    push_return_code(out, o.return_code);
-    out.push_str(keys.drg_title);
-    push_opt_str(out, o.drg_title);
+    out.push_str(outcome_middle(keys, o));
+    let t = &super::loaded().tables;
+    push_title(out, o.drg_title, |s| {
+        t.drg_titles.is_own(usize::from(o.drg), version, s)
+    });
     out.push_str(keys.mdc_title);
-    push_opt_str(out, o.mdc_title);
+    push_title(out, o.mdc_title, |s| {
+        t.mdc_titles.is_own(usize::from(o.mdc), version, s)
+    });
+}
+
+/// A title: the tables' own (checked at load to need no escape) copied as
+/// it is, any other escaped.
+#[inline]
+fn push_title(out: &mut String, title: Option<&str>, own: impl Fn(&str) -> bool) {
+    match title {
+        Some(s) if own(s) => {
+            out.push('"');
+            out.push_str(s);
+            out.push('"');
+        }
+        _ => push_opt_str(out, title),
+    }
+}
+
+/// An outcome's text from its severity key to its DRG title key
+/// (`,"initial_severity":"CC","initial_type":"MEDICAL",
+/// "initial_return_code":"OK","initial_drg_title":`): one string for each
+/// combination, made on first use.
+fn outcome_middle(keys: &OutcomeKeys, o: &DrgOutcome) -> &'static str {
+    const KINDS: usize = 3;
+    static TEXTS: [std::sync::OnceLock<Vec<String>>; 2] =
+        [std::sync::OnceLock::new(), std::sync::OnceLock::new()];
+    let codes = ALL_RETURN_CODE.len();
+    let index = |severity: Severity, kind: DrgKind, rc: ReturnCode| {
+        (severity as usize * KINDS + kind as usize) * codes + rc as usize
+    };
+    let which = usize::from(std::ptr::eq(keys, &FINAL));
+    let texts = TEXTS[which].get_or_init(|| {
+        let mut texts = vec![String::new(); ALL_SEVERITY.len() * KINDS * codes];
+        for &(severity, _) in ALL_SEVERITY {
+            for &(kind, _) in ALL_KIND {
+                for &(rc, _) in ALL_RETURN_CODE {
+                    let t = &mut texts[index(severity, kind, rc)];
+                    t.push_str(keys.severity);
+                    push_severity(t, severity);
+                    t.push_str(keys.kind);
+                    push_kind(t, kind);
+                    t.push_str(keys.return_code);
+                    push_return_code(t, rc);
+                    t.push_str(keys.drg_title);
+                }
+            }
+        }
+        texts
+    });
+    &texts[index(o.severity, o.kind, o.return_code)]
 }
 
 /// A number of at most five digits (DRGs, MDCs, HAC numbers and counts).
@@ -177,7 +229,7 @@ fn push_small(out: &mut String, n: u16) {
     }
 }
 
-fn write_dx(out: &mut String, d: &DxOutcome) {
+fn write_dx(out: &mut String, d: &DxOutcome, version: MsdrgVersion) {
     out.push_str("{\"code\":");
     push_json_str(out, &d.code);
     match d.mdc {
@@ -188,22 +240,13 @@ fn write_dx(out: &mut String, d: &DxOutcome) {
         }
         None => out.push_str(",\"mdc\":null,\"severity\":\""),
     }
-    push_severity(out, d.severity);
-    out.push_str("\",\"drg_impact\":\"");
-    push_impact(out, d.impact);
-    out.push_str("\",\"poa_error\":\"");
-    push_poa_error(out, d.poa_error);
-    out.push_str("\",\"flags\":[");
-    for (i, f) in d.flags.iter().enumerate() {
-        out.push_str(if i > 0 { ",\"" } else { "\"" });
-        push_flag(out, f);
-        out.push('"');
-    }
+    // The three values and the flags, each combination's text made once.
+    push_dx_middle(out, d);
     if d.hacs.is_empty() {
-        out.push_str("],\"hacs\":[]}");
+        out.push_str("[]}");
         return;
     }
-    out.push_str("],\"hacs\":[");
+    out.push('[');
     for (i, h) in d.hacs.iter().enumerate() {
         out.push_str(if i > 0 { ",{\"hac\":" } else { "{\"hac\":" });
         push_small(out, u16::from(h.number));
@@ -212,7 +255,10 @@ fn write_dx(out: &mut String, d: &DxOutcome) {
         out.push_str(",\"status\":\"");
         push_hac_usage(out, h.status);
         out.push_str("\",\"title\":");
-        push_opt_str(out, h.title);
+        let t = &super::loaded().tables;
+        push_title(out, h.title, |s| {
+            t.hac_titles.is_own(usize::from(h.number), version, s)
+        });
         out.push('}');
     }
     out.push_str("]}");
@@ -245,6 +291,54 @@ fn write_proc(out: &mut String, p: &ProcOutcome) {
     out.push_str("]}");
 }
 
+/// A diagnosis's text from its severity's value to the `"flags":` key
+/// (`CC","drg_impact":"NONE","poa_error":"POA_NOT_CHECKED","flags":`), then
+/// from its flags to the `"hacs":` key (`["VALID"],"hacs":`): one string
+/// for each combination, made on first use.
+fn push_dx_middle(out: &mut String, d: &DxOutcome) {
+    const IMPACTS: usize = 4;
+    const POA_ERRORS: usize = 5;
+    const FLAG_SETS: usize = 1 << 7;
+    static VALUES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    static FLAGS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let index = |severity: Severity, impact: DrgImpact, poa_error: PoaError| {
+        (severity as usize * IMPACTS + impact as usize) * POA_ERRORS + poa_error as usize
+    };
+    let values = VALUES.get_or_init(|| {
+        let mut texts = vec![String::new(); ALL_SEVERITY.len() * IMPACTS * POA_ERRORS];
+        for &(severity, _) in ALL_SEVERITY {
+            for &(impact, _) in ALL_IMPACT {
+                for &(poa_error, _) in ALL_POA_ERROR {
+                    let t = &mut texts[index(severity, impact, poa_error)];
+                    push_severity(t, severity);
+                    t.push_str("\",\"drg_impact\":\"");
+                    push_impact(t, impact);
+                    t.push_str("\",\"poa_error\":\"");
+                    push_poa_error(t, poa_error);
+                    t.push_str("\",\"flags\":");
+                }
+            }
+        }
+        texts
+    });
+    let flags = FLAGS.get_or_init(|| {
+        (0..FLAG_SETS as u8)
+            .map(|bits| {
+                let mut t = String::from("[");
+                for (i, f) in super::DxFlags(bits).iter().enumerate() {
+                    t.push_str(if i > 0 { ",\"" } else { "\"" });
+                    push_flag(&mut t, f);
+                    t.push('"');
+                }
+                t.push_str("],\"hacs\":");
+                t
+            })
+            .collect()
+    });
+    out.push_str(&values[index(d.severity, d.impact, d.poa_error)]);
+    out.push_str(&flags[usize::from(d.flags.0) % FLAG_SETS]);
+}
+
 /// `push_x(out, value)` writes `value.as_str()` with the text in each arm a
 /// constant (copied inline, where a string chosen at run time costs a call
 /// to `memcpy`); `ALL_X` lists every value for the test that the two agree.
@@ -256,7 +350,7 @@ macro_rules! literal_writer {
                 $($ty::$variant => out.push_str($text),)*
             }
         }
-        #[cfg(test)]
+        #[cfg_attr(not(test), allow(dead_code))]
         const $all: &[($ty, &str)] = &[$(($ty::$variant, $text),)*];
     };
 }
