@@ -195,6 +195,9 @@ impl Builtins {
     }
 }
 
+/// How many spare lists and outcomes a scratch space keeps of each kind.
+const KEEP: usize = 64;
+
 /// Valid UB-04 patient discharge statuses (others are invalid).
 const DISCHARGE_STATUSES: [u8; 36] = [
     1, 2, 3, 4, 5, 6, 7, 20, 21, 30, 43, 50, 51, 61, 62, 63, 64, 65, 66, 69, 70, 81, 82, 83, 84,
@@ -310,6 +313,11 @@ pub struct Scratch {
     attrs_for: Option<(u32, u8, Severity)>,
     sdx: Vec<Dx>,
     procs: Vec<Proc>,
+    /// Emptied HAC lists, and the outcomes a shorter claim did not need,
+    /// kept for later claims (at most [`KEEP`] each).
+    hac_lists: Vec<Vec<Hac>>,
+    spare_dx: Vec<DxOutcome>,
+    spare_procs: Vec<ProcOutcome>,
     clusters: Vec<(u32, &'static [u16], bool)>,
     lists: Vec<&'static [(u32, u8)]>,
     pairs: Vec<(u32, u8, u32)>,
@@ -327,6 +335,9 @@ impl Scratch {
             attrs_for: None,
             sdx: Vec::new(),
             procs: Vec::new(),
+            hac_lists: Vec::new(),
+            spare_dx: Vec::new(),
+            spare_procs: Vec::new(),
             clusters: Vec::new(),
             lists: Vec::new(),
             pairs: Vec::new(),
@@ -410,8 +421,18 @@ pub(crate) fn group<'a>(
             hacs_counted: Vec::new(),
         }
     };
+    // The HAC lists of earlier claims' diagnoses are kept (emptied) for
+    // this claim's.
     let mut sdx = std::mem::take(&mut scratch.sdx);
-    sdx.clear();
+    let lists = &mut scratch.hac_lists;
+    for d in sdx.drain(..) {
+        for mut list in [d.hacs, d.hacs_counted] {
+            if list.capacity() != 0 && lists.len() < KEEP {
+                list.clear();
+                lists.push(list);
+            }
+        }
+    }
     sdx.extend(input.secondary.iter().enumerate().map(|(i, d)| Dx {
         key: key(d.code),
         ..dx(i as u32, d.poa)
@@ -465,7 +486,7 @@ pub(crate) fn group<'a>(
         order_dependent: false,
     };
     c.run(scratch);
-    c.output(out);
+    c.output(out, scratch);
     scratch.sdx = c.sdx;
     scratch.procs = c.procs;
     scratch.clusters = c.clusters;
@@ -502,7 +523,7 @@ impl<'a> Claim<'a> {
         s.attrs_for = None;
         self.find_clusters(s);
         self.procedure_attributes();
-        self.secondary_attributes();
+        self.secondary_attributes(&mut s.hac_lists);
         if self.opts.tie_breaker == TieBreaker::ClinicalSignificance {
             let input = self.input;
             let dx_code = |d: &Dx| input.secondary[d.code as usize].code.as_bytes();
@@ -658,7 +679,7 @@ impl<'a> Claim<'a> {
         }
     }
 
-    fn secondary_attributes(&mut self) {
+    fn secondary_attributes(&mut self, lists: &mut Vec<Vec<Hac>>) {
         let (t, v) = (self.t, self.v);
         for d in &mut self.sdx {
             if let Some(id) = lookup_scheme(t, v, d.key) {
@@ -667,16 +688,17 @@ impl<'a> Claim<'a> {
             }
             if let Some(s) = d.scheme {
                 d.mark(DxFlag::Valid);
-                d.hacs = s
-                    .hac_numbers
-                    .iter()
-                    .map(|&(number, list)| Hac {
+                if !s.hac_numbers.is_empty() {
+                    d.hacs = lists.pop().unwrap_or_default();
+                    d.hacs_counted = lists.pop().unwrap_or_default();
+                }
+                d.hacs
+                    .extend(s.hac_numbers.iter().map(|&(number, list)| Hac {
                         number,
                         list: t.names.name(list),
                         status: HacUsage::NotOnHacList,
                         title: t.hac_titles.get(usize::from(number), v),
-                    })
-                    .collect();
+                    }));
                 if s.hac06_show {
                     d.mark(DxFlag::OnShowList);
                 }
@@ -1448,7 +1470,8 @@ impl<'a> Claim<'a> {
                 number: if keep_numbers { h.number } else { 0 },
                 ..h.clone()
             };
-            let mut out: Vec<Hac> = Vec::new();
+            let mut out = std::mem::take(&mut d.hacs_counted);
+            out.clear();
             let mut six = false;
             let mut any = false;
             for h in &d.hacs {
@@ -1480,21 +1503,18 @@ impl<'a> Claim<'a> {
                 }
             }
             if !any {
-                out = d
-                    .hacs
-                    .iter()
-                    .map(|h| Hac {
-                        number: 0,
-                        ..h.clone()
-                    })
-                    .collect();
+                out.clear();
+                out.extend(d.hacs.iter().map(|h| Hac {
+                    number: 0,
+                    ..h.clone()
+                }));
             }
             d.hacs_counted = out;
         }
     }
 
     /// Writes the grouping into `g`, reusing its lists and strings.
-    fn output(&mut self, g: &mut Grouping) {
+    fn output(&mut self, g: &mut Grouping, s: &mut Scratch) {
         let t = self.t;
         let v = self.v;
         let outcome = |o: Outcome, sev: Severity| {
@@ -1549,32 +1569,51 @@ impl<'a> Claim<'a> {
             },
             _ => g.principal = None,
         }
-        g.secondary.truncate(self.sdx.len());
+        // Outcomes a shorter claim does not need are kept, and taken back
+        // by a longer one, with their strings and lists.
+        while g.secondary.len() > self.sdx.len() {
+            let spare = g.secondary.pop();
+            if s.spare_dx.len() < KEEP {
+                s.spare_dx.extend(spare);
+            }
+        }
         g.secondary
             .reserve_exact(self.sdx.len() - g.secondary.len());
         for (i, d) in self.sdx.iter_mut().enumerate() {
             let code = input.secondary[d.code as usize].code;
-            match g.secondary.get_mut(i) {
-                Some(slot) => fill_dx(slot, d, code, false),
-                None => g.secondary.push(new_dx(d, code, false)),
+            if i == g.secondary.len() {
+                match s.spare_dx.pop() {
+                    Some(spare) => g.secondary.push(spare),
+                    None => {
+                        g.secondary.push(new_dx(d, code, false));
+                        continue;
+                    }
+                }
             }
+            fill_dx(&mut g.secondary[i], d, code, false);
         }
         let ornec = self.b.ornec;
-        g.procedures.truncate(self.procs.len());
+        while g.procedures.len() > self.procs.len() {
+            let spare = g.procedures.pop();
+            if s.spare_procs.len() < KEEP {
+                s.spare_procs.extend(spare);
+            }
+        }
         g.procedures
             .reserve_exact(self.procs.len() - g.procedures.len());
         for (i, p) in self.procs.iter().enumerate() {
             let code = input.procedures[p.code as usize];
             if i == g.procedures.len() {
-                g.procedures.push(ProcOutcome {
-                    code: String::new(),
-                    is_or: false,
-                    valid: false,
-                    impact: DrgImpact::None,
-                    marked_initial: false,
-                    marked_final: false,
-                    hac_usage: Vec::new(),
-                });
+                g.procedures
+                    .push(s.spare_procs.pop().unwrap_or(ProcOutcome {
+                        code: String::new(),
+                        is_or: false,
+                        valid: false,
+                        impact: DrgImpact::None,
+                        marked_initial: false,
+                        marked_final: false,
+                        hac_usage: Vec::new(),
+                    }));
             }
             let slot = &mut g.procedures[i];
             set_code(&mut slot.code, code);
@@ -1607,7 +1646,7 @@ fn set_code(s: &mut String, code: &str) {
     }
 }
 
-/// A diagnosis's outcome (its HAC list moved out of `d`).
+/// A diagnosis's outcome.
 fn new_dx(d: &mut Dx, code: &str, principal: bool) -> DxOutcome {
     let mut out = DxOutcome {
         code: String::new(),
@@ -1630,7 +1669,8 @@ fn fill_dx(out: &mut DxOutcome, d: &mut Dx, code: &str, principal: bool) {
     out.impact = d.impact;
     out.poa_error = d.poa_error;
     out.flags = DxFlags::from_bits(d.flags);
-    out.hacs = std::mem::take(&mut d.hacs_counted);
+    out.hacs.clear();
+    out.hacs.extend_from_slice(&d.hacs_counted);
 }
 
 #[derive(Default)]
