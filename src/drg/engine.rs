@@ -1623,8 +1623,11 @@ impl<'a> Claim<'a> {
             slot.marked_initial = p.flags & DxFlag::MarkedForInitial.bit() != 0;
             slot.marked_final = p.flags & DxFlag::MarkedForFinal.bit() != 0;
             slot.hac_usage.clear();
-            slot.hac_usage
-                .extend((0..16u8).filter(|n| p.hac_usage & (1 << n) != 0));
+            let mut usage = p.hac_usage;
+            while usage != 0 {
+                slot.hac_usage.push(usage.trailing_zeros() as u8);
+                usage &= usage - 1;
+            }
         }
         g.marks_order_dependent = self.order_dependent;
         g.clusters.clear();

@@ -306,6 +306,8 @@ fn inpatient(claim: &Claim) -> Result<(), String> {
 fn inpatient_parts(claim_type: Option<&str>, stay_or_procedures: bool) -> Result<(), String> {
     const NOT_YET: &str = "MS-DRG grouping is for inpatient claims (outpatient grouping, CMS's I/OCE, is not in medcode yet)";
     match claim_type.map(str::trim) {
+        // The usual spelling first.
+        Some("institutional") => Ok(()),
         Some(t) => {
             let institutional = ["institutional", "i", "837i", "ub-04", "ub04"]
                 .iter()
