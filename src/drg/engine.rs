@@ -5,7 +5,7 @@
 //! agrees with CMS's Java grouper) answers; `docs/design/grouper-logic.md`
 //! says why each step is as it is.
 
-use super::data::{in_force, Key, Scheme, Severity, Tables};
+use super::data::{attr_bit, Key, Scheme, Severity, Tables};
 use super::data::{key, DrgKind, FormulaRow};
 use super::formula::{Env, Mask, Operand, Scope};
 use super::{
@@ -45,6 +45,54 @@ pub(crate) struct Builtins {
     pub ornec: u16,
     /// Per attribute: what the claim-wide counters take from it.
     pub info: Vec<AttrInfo>,
+    /// Per procedure pattern: what the claim-wide counters take from its
+    /// attributes (summed once at load, not per claim).
+    pub pattern_tally: Vec<Tally>,
+    /// Per diagnosis scheme: the bilateral-joint bits and vessel count of
+    /// its operands, categories and HAC lists.
+    pub scheme_tally: Vec<(u8, u32)>,
+}
+
+/// What one procedure adds to the claim-wide counters.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Tally {
+    bilateral: u8,
+    vessels: u32,
+    /// The stent count its (last) `stentN` attribute gives.
+    stent: u32,
+    drug: bool,
+    plain: bool,
+    single_fusion: u32,
+    single_anterior: u32,
+    single_posterior1: u32,
+    anterior: u32,
+    posterior: u32,
+    single_counter: u32,
+}
+
+impl Tally {
+    fn of(info: &[AttrInfo], attrs: &[u16]) -> Tally {
+        let mut t = Tally::default();
+        for &a in attrs {
+            let i = info[a as usize];
+            t.bilateral |= i.bilateral;
+            t.vessels += u32::from(i.vessel);
+            if i.stent != 0 {
+                t.stent = u32::from(i.stent);
+            }
+            t.drug |= i.nor_drug_stent;
+            t.plain |= i.nor_stent;
+            if i.sglantfuse || i.sglpostfuse1 {
+                t.single_fusion += 1;
+            }
+            t.single_anterior += u32::from(i.sglantfuse);
+            t.single_posterior1 += u32::from(i.sglpostfuse1);
+            t.anterior += u32::from(i.sglantsectxfuse);
+            t.posterior += u32::from(i.sglpostfuse);
+            t.single_counter += u32::from(i.sglantfuse || i.sglpostfuse);
+        }
+        t
+    }
 }
 
 #[derive(Clone, Copy, Default)]
@@ -94,6 +142,8 @@ impl Builtins {
             d477: n("d477"),
             ornec: n("ornec"),
             info: Vec::new(),
+            pattern_tally: Vec::new(),
+            scheme_tally: Vec::new(),
         };
         b.info = (0..t.names.len())
             .map(|i| {
@@ -125,9 +175,28 @@ impl Builtins {
                 }
             })
             .collect();
+        // ORPROC (added to OR procedures) counts for nothing: its info is empty.
+        b.pattern_tally = t.patterns.iter().map(|p| Tally::of(&b.info, p)).collect();
+        b.scheme_tally = t
+            .schemes
+            .iter()
+            .map(|s| {
+                let mut bilateral = 0u8;
+                let mut vessels = 0u32;
+                for &a in s.operands.iter().chain(&*s.categories).chain(&*s.hac) {
+                    let i = b.info[a as usize];
+                    bilateral |= i.bilateral;
+                    vessels += u32::from(i.vessel);
+                }
+                (bilateral, vessels)
+            })
+            .collect();
         b
     }
 }
+
+/// How many spare lists and outcomes a scratch space keeps of each kind.
+const KEEP: usize = 64;
 
 /// Valid UB-04 patient discharge statuses (others are invalid).
 const DISCHARGE_STATUSES: [u8; 36] = [
@@ -137,11 +206,14 @@ const DISCHARGE_STATUSES: [u8; 36] = [
 
 const UNRELATED_OR_DRGS: [u16; 6] = [981, 982, 983, 987, 988, 989];
 
-struct Dx<'a> {
-    code: &'a str,
+struct Dx {
+    /// Its place in the input's secondary diagnoses (the principal: 0).
+    code: u32,
     key: Option<Key>,
     poa: u8,
-    scheme: Option<&'a Scheme>,
+    scheme: Option<&'static Scheme>,
+    /// The scheme's index (meaningful when `scheme` is some).
+    scheme_id: u32,
     flags: u32,
     mdc: Option<u8>,
     impact: DrgImpact,
@@ -152,7 +224,7 @@ struct Dx<'a> {
     hacs_counted: Vec<Hac>,
 }
 
-impl Dx<'_> {
+impl Dx {
     fn is(&self, f: DxFlag) -> bool {
         self.flags & f.bit() != 0
     }
@@ -162,14 +234,15 @@ impl Dx<'_> {
     fn severity(&self) -> Severity {
         self.scheme.map_or(Severity::None, |s| s.severity)
     }
-    fn operands(&self) -> &[u16] {
-        self.scheme.map_or(&[], |s| &s.operands)
-    }
-    fn categories(&self) -> &[u16] {
-        self.scheme.map_or(&[], |s| &s.categories)
-    }
     fn has_operand(&self, a: u16) -> bool {
-        self.operands().contains(&a)
+        self.scheme
+            .is_some_and(|s| s.operand_bits & attr_bit(a) != 0 && s.operands.contains(&a))
+    }
+    /// An operand or a category of its scheme.
+    fn has_attr(&self, a: u16) -> bool {
+        self.scheme.is_some_and(|s| {
+            s.attr_bits & attr_bit(a) != 0 && (s.operands.contains(&a) || s.categories.contains(&a))
+        })
     }
     fn is_hac(&self) -> bool {
         self.hacs.iter().any(|h| h.status == HacUsage::CriteriaMet)
@@ -180,10 +253,13 @@ impl Dx<'_> {
     }
 }
 
-struct Proc<'a> {
-    code: &'a str,
+struct Proc {
+    /// Its place in the input's procedures.
+    code: u32,
     key: Option<Key>,
-    attrs: &'a [u16],
+    attrs: &'static [u16],
+    /// The attributes' pattern (0: none).
+    pattern: u32,
     or_proc: bool,
     suppressed: u32,
     clusters: Vec<u32>,
@@ -192,7 +268,7 @@ struct Proc<'a> {
     hac_usage: u16,
 }
 
-impl Proc<'_> {
+impl Proc {
     fn has(&self, a: u16, orproc: u16) -> bool {
         self.attrs.contains(&a) || (a == orproc && self.or_proc)
     }
@@ -230,6 +306,23 @@ impl<'t> Matches<'t> {
 pub struct Scratch {
     mask: Mask,
     operands: Vec<Operand>,
+    values: Vec<bool>,
+    /// The winning formula's `ANY` attributes, and for which formula, MDC
+    /// and severity they were found (the procedures' marking reuses them).
+    attrs: Vec<u16>,
+    attrs_for: Option<(u32, u8, Severity)>,
+    sdx: Vec<Dx>,
+    procs: Vec<Proc>,
+    /// Emptied HAC lists, and the outcomes a shorter claim did not need,
+    /// kept for later claims (at most [`KEEP`] each).
+    hac_lists: Vec<Vec<Hac>>,
+    spare_dx: Vec<DxOutcome>,
+    spare_procs: Vec<ProcOutcome>,
+    clusters: Vec<(u32, &'static [u16], bool)>,
+    lists: Vec<&'static [(u32, u8)]>,
+    pairs: Vec<(u32, u8, u32)>,
+    satisfied: Vec<(u32, u32)>,
+    chosen: Vec<Key>,
 }
 
 impl Scratch {
@@ -237,6 +330,19 @@ impl Scratch {
         Scratch {
             mask: Mask::new(names),
             operands: Vec::new(),
+            values: Vec::new(),
+            attrs: Vec::new(),
+            attrs_for: None,
+            sdx: Vec::new(),
+            procs: Vec::new(),
+            hac_lists: Vec::new(),
+            spare_dx: Vec::new(),
+            spare_procs: Vec::new(),
+            clusters: Vec::new(),
+            lists: Vec::new(),
+            pairs: Vec::new(),
+            satisfied: Vec::new(),
+            chosen: Vec::new(),
         }
     }
 }
@@ -246,11 +352,14 @@ struct Claim<'a> {
     b: &'static Builtins,
     v: MsdrgVersion,
     opts: GroupOptions,
-    pdx: Option<Dx<'a>>,
-    sdx: Vec<Dx<'a>>,
-    procs: Vec<Proc<'a>>,
+    input: &'a GroupInput<'a>,
+    pdx: Option<Dx>,
+    /// The secondary diagnoses and procedures (lists lent by the scratch
+    /// space, given back after the output is written).
+    sdx: Vec<Dx>,
+    procs: Vec<Proc>,
     /// Satisfied clusters: `(cluster index, its attributes, OR procedure)`.
-    clusters: Vec<(u32, &'a [u16], bool)>,
+    clusters: Vec<(u32, &'static [u16], bool)>,
     admit_valid: Option<bool>,
     /// `Some(true)` male, `Some(false)` female, `None` unknown.
     sex: Option<bool>,
@@ -266,30 +375,44 @@ struct Claim<'a> {
     order_dependent: bool,
 }
 
-fn lookup_dx(t: &Tables, v: MsdrgVersion, k: Option<Key>) -> Option<&Scheme> {
-    let s = in_force(t.diagnoses.get(&k?)?, v)?;
-    t.schemes.get(s as usize)
+fn lookup_dx(t: &'static Tables, v: MsdrgVersion, k: Option<Key>) -> Option<&'static Scheme> {
+    t.schemes.get(lookup_scheme(t, v, k)? as usize)
+}
+
+fn lookup_scheme(t: &Tables, v: MsdrgVersion, k: Option<Key>) -> Option<u32> {
+    t.diagnoses
+        .get(k?, v)
+        .filter(|&s| (s as usize) < t.schemes.len())
 }
 
 fn lookup_proc(t: &Tables, v: MsdrgVersion, k: Key) -> Option<&[u16]> {
-    let p = in_force(t.procedures.get(&k)?, v)?;
+    let p = lookup_pattern(t, v, k)?;
     t.patterns.get(p as usize).map(|p| &**p)
 }
 
-pub(crate) fn group(
+fn lookup_pattern(t: &Tables, v: MsdrgVersion, k: Key) -> Option<u32> {
+    t.procedures
+        .get(k, v)
+        .filter(|&p| (p as usize) < t.patterns.len())
+}
+
+/// Groups a claim into `out`, reusing its lists and strings.
+pub(crate) fn group<'a>(
     t: &'static Tables,
     b: &'static Builtins,
-    input: &GroupInput<'_>,
+    input: &'a GroupInput<'a>,
     opts: GroupOptions,
     v: MsdrgVersion,
     scratch: &mut Scratch,
-) -> Grouping {
-    let dx = |code: &'static str, poa: u8| -> Dx<'static> {
+    out: &mut Grouping,
+) {
+    let dx = |code: u32, poa: u8| -> Dx {
         Dx {
             code,
             key: None,
             poa,
             scheme: None,
+            scheme_id: 0,
             flags: 0,
             mdc: None,
             impact: DrgImpact::None,
@@ -298,41 +421,51 @@ pub(crate) fn group(
             hacs_counted: Vec::new(),
         }
     };
+    // The HAC lists of earlier claims' diagnoses are kept (emptied) for
+    // this claim's.
+    let mut sdx = std::mem::take(&mut scratch.sdx);
+    let lists = &mut scratch.hac_lists;
+    for d in sdx.drain(..) {
+        for mut list in [d.hacs, d.hacs_counted] {
+            if list.capacity() != 0 && lists.len() < KEEP {
+                list.clear();
+                lists.push(list);
+            }
+        }
+    }
+    sdx.extend(input.secondary.iter().enumerate().map(|(i, d)| Dx {
+        key: key(d.code),
+        ..dx(i as u32, d.poa)
+    }));
+    let mut procs = std::mem::take(&mut scratch.procs);
+    procs.clear();
+    procs.extend(input.procedures.iter().enumerate().map(|(i, &code)| Proc {
+        code: i as u32,
+        key: key(code),
+        attrs: &[],
+        pattern: 0,
+        or_proc: false,
+        suppressed: 0,
+        clusters: Vec::new(),
+        impact: DrgImpact::None,
+        flags: 0,
+        hac_usage: 0,
+    }));
+    let mut clusters = std::mem::take(&mut scratch.clusters);
+    clusters.clear();
     let mut c = Claim {
         t,
         b,
         v,
         opts,
+        input,
         pdx: input.principal.as_ref().map(|d| Dx {
-            code: d.code,
             key: key(d.code),
-            ..dx("", d.poa)
+            ..dx(0, d.poa)
         }),
-        sdx: input
-            .secondary
-            .iter()
-            .map(|d| Dx {
-                code: d.code,
-                key: key(d.code),
-                ..dx("", d.poa)
-            })
-            .collect(),
-        procs: input
-            .procedures
-            .iter()
-            .map(|&code| Proc {
-                code,
-                key: key(code),
-                attrs: &[],
-                or_proc: false,
-                suppressed: 0,
-                clusters: Vec::new(),
-                impact: DrgImpact::None,
-                flags: 0,
-                hac_usage: 0,
-            })
-            .collect(),
-        clusters: Vec::new(),
+        sdx,
+        procs,
+        clusters,
         admit_valid: input
             .admitting
             .filter(|a| !a.is_empty() && *a != "NULL")
@@ -353,7 +486,10 @@ pub(crate) fn group(
         order_dependent: false,
     };
     c.run(scratch);
-    c.output()
+    c.output(out, scratch);
+    scratch.sdx = c.sdx;
+    scratch.procs = c.procs;
+    scratch.clusters = c.clusters;
 }
 
 fn return_code_of(formula: &str) -> ReturnCode {
@@ -384,17 +520,20 @@ enum Stage {
 
 impl<'a> Claim<'a> {
     fn run(&mut self, s: &mut Scratch) {
-        self.find_clusters();
+        s.attrs_for = None;
+        self.find_clusters(s);
         self.procedure_attributes();
-        self.secondary_attributes();
+        self.secondary_attributes(&mut s.hac_lists);
         if self.opts.tie_breaker == TieBreaker::ClinicalSignificance {
+            let input = self.input;
+            let dx_code = |d: &Dx| input.secondary[d.code as usize].code.as_bytes();
             self.sdx.sort_by(|a, b| {
                 b.severity()
                     .cmp(&a.severity())
-                    .then_with(|| a.code.as_bytes().cmp(b.code.as_bytes()))
+                    .then_with(|| dx_code(a).cmp(dx_code(b)))
             });
-            self.procs
-                .sort_by(|a, b| a.code.as_bytes().cmp(b.code.as_bytes()));
+            let proc_code = |p: &Proc| input.procedures[p.code as usize].as_bytes();
+            self.procs.sort_by(|a, b| proc_code(a).cmp(proc_code(b)));
         }
         self.exclusions();
         self.principal_attributes();
@@ -428,36 +567,42 @@ impl<'a> Claim<'a> {
         }
         // Only a HAC can change the grouping (it drops a CC/MCC): without
         // one the final pass would repeat the initial one.
-        let fin = if self.sdx.iter().any(Dx::is_hac) {
+        if self.sdx.iter().any(Dx::is_hac) {
             let Some(fin) = self.stage(Stage::Final, s) else {
                 return;
             };
-            fin
+            if marks {
+                self.mark_diagnoses(fin, Stage::Final, s);
+                self.final_diagnosis_marks(initial, fin);
+                let mdc = self.mark_procedures(fin, Stage::Final, s);
+                self.final_procedure_marks(initial, fin, mdc);
+            }
         } else {
             self.fin = Outcome {
                 rc: self.fin.rc,
                 ..self.initial
             };
             self.final_sev = self.initial_sev;
-            initial
-        };
-        if marks {
-            self.mark_diagnoses(fin, Stage::Final, s);
-            self.final_diagnosis_marks(initial, fin);
-            let mdc = self.mark_procedures(fin, Stage::Final, s);
-            self.final_procedure_marks(initial, fin, mdc);
+            if marks {
+                // The same formula, severity and MDC as the initial pass:
+                // its marks are the initial ones (the same DRG, so no HAC
+                // marks either).
+                self.repeat_initial_marks();
+                self.final_diagnosis_marks(initial, initial);
+            }
         }
     }
 
-    fn find_clusters(&mut self) {
+    fn find_clusters(&mut self, s: &mut Scratch) {
         let index = &self.t.cluster_index[self.v.index()];
         // Each cluster the claim's procedures touch, with the choices they
         // cover, in the order first touched: `(cluster, choice, when)`
         // sorted by cluster, then the satisfied ones back in first-touched
         // order (n·log n in the procedures' cluster memberships).
-        let mut lists: Vec<&[(u32, u8)]> = Vec::new();
+        let lists = &mut s.lists;
+        lists.clear();
         for p in &self.procs {
-            if let Some(list) = p.key.and_then(|k| index.get(&k)) {
+            if let Some(list) = p.key.map(|k| index.get(k)).filter(|l| !l.is_empty()) {
                 lists.push(list);
             }
         }
@@ -467,15 +612,17 @@ impl<'a> Claim<'a> {
         if lists.len() < 2 {
             return;
         }
-        let mut pairs: Vec<(u32, u8, u32)> = Vec::new();
-        for list in lists {
-            for &(ci, choice) in list {
+        let pairs = &mut s.pairs;
+        pairs.clear();
+        for list in lists.iter() {
+            for &(ci, choice) in list.iter() {
                 pairs.push((ci, choice, pairs.len() as u32));
             }
         }
         // Each procedure's list is sorted: the stable sort merges the runs.
         pairs.sort();
-        let mut satisfied: Vec<(u32, u32)> = Vec::new();
+        let satisfied = &mut s.satisfied;
+        satisfied.clear();
         for group in pairs.chunk_by(|a, b| a.0 == b.0) {
             let ci = group[0].0;
             let seen = group.iter().fold(0u64, |m, &(_, c, _)| m | 1 << c);
@@ -485,16 +632,17 @@ impl<'a> Claim<'a> {
             }
         }
         satisfied.sort_unstable();
-        for (_, ci) in satisfied {
+        for &(_, ci) in satisfied.iter() {
             let cluster = &self.t.clusters[ci as usize];
             let n = cluster.choices.len();
             // Satisfied: the procedures up to the one that completes it are
             // its members (CMS's order: later copies are not suppressed).
             let mut seen = 0u64;
-            let mut chosen: Vec<Key> = Vec::new();
+            let chosen = &mut s.chosen;
+            chosen.clear();
             for p in &self.procs {
                 if let Some(k) = p.key {
-                    for &(c, choice) in index.get(&k).map_or(&[][..], |l| &l[..]) {
+                    for &(c, choice) in index.get(k) {
                         if c == ci {
                             seen |= 1 << choice;
                             if !chosen.contains(&k) {
@@ -520,30 +668,37 @@ impl<'a> Claim<'a> {
     }
 
     fn procedure_attributes(&mut self) {
+        let t = self.t;
         for p in &mut self.procs {
-            if let Some(attrs) = p.key.and_then(|k| lookup_proc(self.t, self.v, k)) {
+            if let Some(pattern) = p.key.and_then(|k| lookup_pattern(t, self.v, k)) {
+                let attrs: &'static [u16] = &t.patterns[pattern as usize];
+                p.pattern = pattern;
                 p.attrs = attrs;
                 p.or_proc = attrs.contains(&self.b.d468) || attrs.contains(&self.b.d477);
             }
         }
     }
 
-    fn secondary_attributes(&mut self) {
+    fn secondary_attributes(&mut self, lists: &mut Vec<Vec<Hac>>) {
         let (t, v) = (self.t, self.v);
         for d in &mut self.sdx {
-            d.scheme = lookup_dx(t, v, d.key);
+            if let Some(id) = lookup_scheme(t, v, d.key) {
+                d.scheme_id = id;
+                d.scheme = Some(&t.schemes[id as usize]);
+            }
             if let Some(s) = d.scheme {
                 d.mark(DxFlag::Valid);
-                d.hacs = s
-                    .hac_numbers
-                    .iter()
-                    .map(|&(number, list)| Hac {
+                if !s.hac_numbers.is_empty() {
+                    d.hacs = lists.pop().unwrap_or_default();
+                    d.hacs_counted = lists.pop().unwrap_or_default();
+                }
+                d.hacs
+                    .extend(s.hac_numbers.iter().map(|&(number, list)| Hac {
                         number,
                         list: t.names.name(list),
                         status: HacUsage::NotOnHacList,
-                        title: t.title(&t.hac_titles, number, v),
-                    })
-                    .collect();
+                        title: t.hac_titles.get(usize::from(number), v),
+                    }));
                 if s.hac06_show {
                     d.mark(DxFlag::OnShowList);
                 }
@@ -555,8 +710,7 @@ impl<'a> Claim<'a> {
         let Some(pdx) = &self.pdx else { return };
         let group = pdx
             .key
-            .and_then(|k| self.t.exclusions.get(&k))
-            .and_then(|rows| in_force(rows, self.v))
+            .and_then(|k| self.t.exclusions.get(k, self.v))
             .and_then(|g| self.t.exclusion_groups.get(&g));
         if let Some(group) = group {
             for d in &mut self.sdx {
@@ -582,11 +736,7 @@ impl<'a> Claim<'a> {
         pdx.scheme = lookup_dx(t, v, pdx.key);
         if let Some(s) = pdx.scheme {
             let mut mdc = None;
-            if let Some((m, f)) = pdx
-                .key
-                .and_then(|k| t.gender.get(&k))
-                .and_then(|rows| in_force(rows, v))
-            {
+            if let Some((m, f)) = pdx.key.and_then(|k| t.gender.get(k, v)) {
                 if male {
                     mdc = Some(m);
                 } else if female {
@@ -609,43 +759,37 @@ impl<'a> Claim<'a> {
         let mut bilateral = 0u8;
         let mut vessels = 0u32;
         let mut counts = Counts::default();
-        for d in self.sdx.iter().filter_map(|d| d.scheme) {
-            for &a in d.operands.iter().chain(&*d.categories).chain(&*d.hac) {
+        for d in &self.sdx {
+            let Some(s) = d.scheme else { continue };
+            for &a in s.operands.iter().chain(&*s.categories).chain(&*s.hac) {
                 mask.add(Scope::Any, a, 0);
                 mask.add(Scope::Sdx, a, 0);
-                let i = b.info[a as usize];
-                bilateral |= i.bilateral;
-                vessels += u32::from(i.vessel);
             }
+            let (bits, n) = b.scheme_tally[d.scheme_id as usize];
+            bilateral |= bits;
+            vessels += n;
         }
         for p in &self.procs {
-            let mut stent = 0u32;
-            let (mut drug, mut plain) = (false, false);
-            let orproc = p.or_proc.then_some(b.orproc);
-            for &a in p.attrs.iter().chain(orproc.iter()) {
+            for &a in p.attrs {
                 mask.add(Scope::Any, a, p.suppressed);
-                let i = b.info[a as usize];
-                bilateral |= i.bilateral;
-                vessels += u32::from(i.vessel);
-                if i.stent != 0 {
-                    stent = u32::from(i.stent);
-                }
-                drug |= i.nor_drug_stent;
-                plain |= i.nor_stent;
-                if i.sglantfuse || i.sglpostfuse1 {
-                    counts.single_fusion += 1;
-                }
-                counts.single_anterior += u32::from(i.sglantfuse);
-                counts.single_posterior1 += u32::from(i.sglpostfuse1);
-                counts.anterior += u32::from(i.sglantsectxfuse);
-                counts.posterior += u32::from(i.sglpostfuse);
-                counts.single_counter += u32::from(i.sglantfuse || i.sglpostfuse);
             }
-            if drug {
-                counts.drug_stents += stent;
+            if p.or_proc {
+                mask.add(Scope::Any, b.orproc, p.suppressed);
             }
-            if plain {
-                counts.plain_stents += stent;
+            let i = &b.pattern_tally[p.pattern as usize];
+            bilateral |= i.bilateral;
+            vessels += i.vessels;
+            counts.single_fusion += i.single_fusion;
+            counts.single_anterior += i.single_anterior;
+            counts.single_posterior1 += i.single_posterior1;
+            counts.anterior += i.anterior;
+            counts.posterior += i.posterior;
+            counts.single_counter += i.single_counter;
+            if i.drug {
+                counts.drug_stents += i.stent;
+            }
+            if i.plain {
+                counts.plain_stents += i.stent;
             }
         }
         for &(_, attrs, or) in &self.clusters {
@@ -753,45 +897,78 @@ impl<'a> Claim<'a> {
         mask: &Mask,
     ) -> Option<(&'a FormulaRow, Severity, Option<u8>)> {
         let t = self.t;
-        let rows = t.formulas[self.v.index()].get(&mdc)?;
-        for row in rows {
-            let expr = &t.exprs[row.expr as usize];
-            if !expr.may_hold(mask) {
-                continue;
-            }
-            let severity = if row.suppress.is_empty() {
-                self.plain_severity
-            } else {
-                self.severity_for(&row.suppress)
-            };
-            let env = Env {
-                mask,
-                mdc,
-                severity,
-            };
-            if !expr.eval(&env) {
-                continue;
-            }
-            if row.drg == 0 && row.reroute_mdc == 0 {
-                let rc = return_code_of(&row.text);
-                if rc == ReturnCode::Ok {
+        let list = t.mdc_rows(self.v, mdc)?;
+        let Some(index) = &list.index else {
+            for row in &list.rows {
+                if !t.exprs[row.expr as usize].may_hold(mask) {
                     continue;
                 }
-                for o in [&mut self.initial, &mut self.fin] {
-                    o.rc = rc;
-                    o.drg = Some(999);
-                    o.mdc = Some(0);
+                if let Some(found) = self.try_row(row, mdc, mask) {
+                    return Some(found);
                 }
-                return Some((row, severity, None));
             }
-            let new_mdc = if mdc == 0 {
-                self.pdx.as_ref().and_then(|p| p.mdc)
-            } else {
-                None
-            };
-            return Some((row, severity, new_mdc));
+            return None;
+        };
+        // Only the rows the claim has a needed attribute for, in rank order.
+        let mut candidates = index.always;
+        for (&slot, rows) in index.slots.iter().zip(&*index.rows_of) {
+            if mask.present_at(slot as usize) {
+                for (c, r) in candidates.iter_mut().zip(rows) {
+                    *c |= r;
+                }
+            }
+        }
+        for (word, mut bits) in candidates.into_iter().enumerate() {
+            while bits != 0 {
+                let i = word * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                if let Some(found) = self.try_row(&list.rows[i], mdc, mask) {
+                    return Some(found);
+                }
+            }
         }
         None
+    }
+
+    /// `Some` when the claim satisfies the row (and it decides the stage).
+    fn try_row(
+        &mut self,
+        row: &'static FormulaRow,
+        mdc: u8,
+        mask: &Mask,
+    ) -> Option<(&'a FormulaRow, Severity, Option<u8>)> {
+        let expr = &self.t.exprs[row.expr as usize];
+        let severity = if row.suppress.is_empty() {
+            self.plain_severity
+        } else {
+            self.severity_for(&row.suppress)
+        };
+        let env = Env {
+            mask,
+            mdc,
+            severity,
+        };
+        if !expr.eval(&env) {
+            return None;
+        }
+        if row.drg == 0 && row.reroute_mdc == 0 {
+            let rc = return_code_of(&row.text);
+            if rc == ReturnCode::Ok {
+                return None;
+            }
+            for o in [&mut self.initial, &mut self.fin] {
+                o.rc = rc;
+                o.drg = Some(999);
+                o.mdc = Some(0);
+            }
+            return Some((row, severity, None));
+        }
+        let new_mdc = if mdc == 0 {
+            self.pdx.as_ref().and_then(|p| p.mdc)
+        } else {
+            None
+        };
+        Some((row, severity, new_mdc))
     }
 
     fn outcome(&mut self, stage: Stage) -> &mut Outcome {
@@ -912,23 +1089,36 @@ impl<'a> Claim<'a> {
                 self.fin.mdc.unwrap_or(0),
             ),
         };
+        s.attrs_for = None;
+        if self.sdx.is_empty() {
+            // Nothing to mark.
+            return;
+        }
         let env = Env {
             mask: &s.mask,
             mdc,
             severity,
         };
-        self.t.exprs[row.expr as usize].matched(&env, &mut s.operands);
+        self.t.exprs[row.expr as usize].matched(&env, &mut s.operands, &mut s.values);
+        // The procedures' marking needs the same operands when it evaluates
+        // the formula in the same MDC (most claims): kept for it.
+        s.attrs.clear();
+        s.attrs.extend(s.operands.iter().filter_map(|op| match *op {
+            Operand::Attr(Scope::Any, a) => Some(a),
+            _ => None,
+        }));
+        s.attrs_for = Some((row.expr, mdc, severity));
         let remaining = &mut s.operands;
         let pdx = self.pdx.as_ref();
-        let matches = |d: &Dx<'_>, op: Operand| -> Option<bool> {
+        let matches = |d: &Dx, op: Operand| -> Option<bool> {
             Some(match op {
                 Operand::Attr(Scope::Any, a) => {
                     if pdx.is_some_and(|p| p.has_operand(a)) {
                         return None;
                     }
-                    d.has_operand(a) || d.categories().contains(&a)
+                    d.has_attr(a)
                 }
-                Operand::Attr(Scope::Sdx, a) => d.has_operand(a) || d.categories().contains(&a),
+                Operand::Attr(Scope::Sdx, a) => d.has_attr(a),
                 Operand::Severity(sev @ (Severity::Mcc | Severity::Cc)) => {
                     if d.is(DxFlag::Excluded) || d.is(DxFlag::DeathExclusion) {
                         return None;
@@ -974,25 +1164,30 @@ impl<'a> Claim<'a> {
         if UNRELATED_OR_DRGS.contains(&row.drg) {
             mdc = 29;
         }
-        let env = Env {
-            mask: &s.mask,
-            mdc,
-            severity,
-        };
-        self.t.exprs[row.expr as usize].matched(&env, &mut s.operands);
-        let attrs: Vec<u16> = s
-            .operands
-            .iter()
-            .filter_map(|op| match *op {
+        if self.procs.is_empty() {
+            // Nothing to mark (clusters are made of procedures).
+            return mdc;
+        }
+        if s.attrs_for != Some((row.expr, mdc, severity)) {
+            let env = Env {
+                mask: &s.mask,
+                mdc,
+                severity,
+            };
+            self.t.exprs[row.expr as usize].matched(&env, &mut s.operands, &mut s.values);
+            s.attrs.clear();
+            s.attrs.extend(s.operands.iter().filter_map(|op| match *op {
                 Operand::Attr(Scope::Any, a) => Some(a),
                 _ => None,
-            })
-            .collect();
+            }));
+        }
+        s.attrs_for = None;
+        let attrs = &*s.attrs;
         if attrs.is_empty() {
             return mdc;
         }
         let orproc = self.b.orproc;
-        let mut mark = |p: &mut Proc<'_>| {
+        let mut mark = |p: &mut Proc| {
             p.flags |= flag.bit();
             p.impact = add_impact(p.impact, impact);
         };
@@ -1018,7 +1213,7 @@ impl<'a> Claim<'a> {
             self.mark_cluster_members(ci, &mut mark);
             return mdc;
         }
-        for &a in &attrs {
+        for &a in attrs {
             if let Some(p) = self
                 .procs
                 .iter_mut()
@@ -1036,11 +1231,35 @@ impl<'a> Claim<'a> {
         mdc
     }
 
-    fn mark_cluster_members(&mut self, ci: u32, mark: &mut impl FnMut(&mut Proc<'a>)) {
-        let mut done: Vec<&str> = Vec::new();
+    /// The final pass's marks when it repeats the initial pass.
+    fn repeat_initial_marks(&mut self) {
+        let initial = DxFlag::MarkedForInitial.bit();
+        for d in &mut self.sdx {
+            if d.flags & initial != 0 {
+                d.mark(DxFlag::MarkedForFinal);
+                d.impact = add_impact(d.impact, DrgImpact::Final);
+            }
+        }
         for p in &mut self.procs {
-            if p.clusters.contains(&ci) && !done.contains(&p.code) {
-                done.push(p.code);
+            if p.flags & initial != 0 {
+                p.flags |= DxFlag::MarkedForFinal.bit();
+                p.impact = add_impact(p.impact, DrgImpact::Final);
+            }
+        }
+    }
+
+    /// Marks the cluster's member procedures, each code once (its first copy).
+    fn mark_cluster_members(&mut self, ci: u32, mark: &mut impl FnMut(&mut Proc)) {
+        let codes = &self.input.procedures;
+        for i in 0..self.procs.len() {
+            let (before, rest) = self.procs.split_at_mut(i);
+            let p = &mut rest[0];
+            let code = codes[p.code as usize];
+            if p.clusters.contains(&ci)
+                && !before
+                    .iter()
+                    .any(|q| q.clusters.contains(&ci) && codes[q.code as usize] == code)
+            {
                 mark(p);
             }
         }
@@ -1181,10 +1400,10 @@ impl<'a> Claim<'a> {
         match self.opts.hospital {
             HospitalStatus::NotExempt => {
                 let mut bad = false;
-                for n in 0..32u32 {
-                    if met & (1 << n) == 0 {
-                        continue;
-                    }
+                let mut rest = met;
+                while rest != 0 {
+                    let n = rest.trailing_zeros();
+                    rest &= rest - 1;
                     if n == 6 {
                         bad |= hac6_off_show_list && met_invalid & (1 << 6) != 0;
                         continue;
@@ -1251,7 +1470,8 @@ impl<'a> Claim<'a> {
                 number: if keep_numbers { h.number } else { 0 },
                 ..h.clone()
             };
-            let mut out: Vec<Hac> = Vec::new();
+            let mut out = std::mem::take(&mut d.hacs_counted);
+            out.clear();
             let mut six = false;
             let mut any = false;
             for h in &d.hacs {
@@ -1283,20 +1503,18 @@ impl<'a> Claim<'a> {
                 }
             }
             if !any {
-                out = d
-                    .hacs
-                    .iter()
-                    .map(|h| Hac {
-                        number: 0,
-                        ..h.clone()
-                    })
-                    .collect();
+                out.clear();
+                out.extend(d.hacs.iter().map(|h| Hac {
+                    number: 0,
+                    ..h.clone()
+                }));
             }
             d.hacs_counted = out;
         }
     }
 
-    fn output(self) -> Grouping {
+    /// Writes the grouping into `g`, reusing its lists and strings.
+    fn output(&mut self, g: &mut Grouping, s: &mut Scratch) {
         let t = self.t;
         let v = self.v;
         let outcome = |o: Outcome, sev: Severity| {
@@ -1309,8 +1527,8 @@ impl<'a> Claim<'a> {
                 severity: sev,
                 kind: o.kind.unwrap_or(DrgKind::NotApplicable),
                 return_code: o.rc,
-                drg_title: t.title(&t.drg_titles, drg, v),
-                mdc_title: t.title(&t.mdc_titles, mdc, v),
+                drg_title: t.drg_titles.get(usize::from(drg), v),
+                mdc_title: t.mdc_titles.get(usize::from(mdc), v),
             }
         };
         let mut categories = 0u32;
@@ -1333,58 +1551,129 @@ impl<'a> Claim<'a> {
         } else {
             HacStatus::FinalDrgChanges
         };
-        let dx_out = |d: Dx<'_>, principal: bool| DxOutcome {
-            code: d.code.to_string(),
-            mdc: if principal { d.mdc } else { None },
-            severity: d.severity(),
-            impact: d.impact,
-            poa_error: d.poa_error,
-            flags: {
-                let mut f = DxFlags::default();
-                for flag in DxFlag::ALL {
-                    if d.is(flag) {
-                        f.insert(flag);
+        let input = self.input;
+        g.version = v;
+        g.initial = outcome(self.initial, self.initial_sev);
+        g.final_drg = outcome(self.fin, self.final_sev);
+        g.hac_status = hac_status;
+        g.hac_categories = hac_categories;
+        g.admit_dx = match self.admit_valid {
+            None => AdmitDx::NotGiven,
+            Some(true) => AdmitDx::Valid,
+            Some(false) => AdmitDx::Invalid,
+        };
+        match (self.pdx.as_mut(), input.principal.as_ref()) {
+            (Some(d), Some(p)) => match &mut g.principal {
+                Some(slot) => fill_dx(slot, d, p.code, true),
+                None => g.principal = Some(new_dx(d, p.code, true)),
+            },
+            _ => g.principal = None,
+        }
+        // Outcomes a shorter claim does not need are kept, and taken back
+        // by a longer one, with their strings and lists.
+        while g.secondary.len() > self.sdx.len() {
+            let spare = g.secondary.pop();
+            if s.spare_dx.len() < KEEP {
+                s.spare_dx.extend(spare);
+            }
+        }
+        g.secondary
+            .reserve_exact(self.sdx.len() - g.secondary.len());
+        for (i, d) in self.sdx.iter_mut().enumerate() {
+            let code = input.secondary[d.code as usize].code;
+            if i == g.secondary.len() {
+                match s.spare_dx.pop() {
+                    Some(spare) => g.secondary.push(spare),
+                    None => {
+                        g.secondary.push(new_dx(d, code, false));
+                        continue;
                     }
                 }
-                f
-            },
-            hacs: d.hacs_counted,
-        };
-        let b = self.b;
-        Grouping {
-            version: v,
-            initial: outcome(self.initial, self.initial_sev),
-            final_drg: outcome(self.fin, self.final_sev),
-            hac_status,
-            hac_categories,
-            admit_dx: match self.admit_valid {
-                None => AdmitDx::NotGiven,
-                Some(true) => AdmitDx::Valid,
-                Some(false) => AdmitDx::Invalid,
-            },
-            principal: self.pdx.map(|d| dx_out(d, true)),
-            secondary: self.sdx.into_iter().map(|d| dx_out(d, false)).collect(),
-            procedures: self
-                .procs
-                .into_iter()
-                .map(|p| ProcOutcome {
-                    code: p.code.to_string(),
-                    is_or: p.or_proc || p.attrs.contains(&b.ornec),
-                    valid: !p.attrs.is_empty(),
-                    impact: p.impact,
-                    marked_initial: p.flags & DxFlag::MarkedForInitial.bit() != 0,
-                    marked_final: p.flags & DxFlag::MarkedForFinal.bit() != 0,
-                    hac_usage: (0..16u8).filter(|n| p.hac_usage & (1 << n) != 0).collect(),
-                })
-                .collect(),
-            marks_order_dependent: self.order_dependent,
-            clusters: self
-                .clusters
-                .iter()
-                .map(|&(ci, _, _)| &*t.clusters[ci as usize].label)
-                .collect(),
+            }
+            fill_dx(&mut g.secondary[i], d, code, false);
         }
+        let ornec = self.b.ornec;
+        while g.procedures.len() > self.procs.len() {
+            let spare = g.procedures.pop();
+            if s.spare_procs.len() < KEEP {
+                s.spare_procs.extend(spare);
+            }
+        }
+        g.procedures
+            .reserve_exact(self.procs.len() - g.procedures.len());
+        for (i, p) in self.procs.iter().enumerate() {
+            let code = input.procedures[p.code as usize];
+            if i == g.procedures.len() {
+                g.procedures
+                    .push(s.spare_procs.pop().unwrap_or(ProcOutcome {
+                        code: String::new(),
+                        is_or: false,
+                        valid: false,
+                        impact: DrgImpact::None,
+                        marked_initial: false,
+                        marked_final: false,
+                        hac_usage: Vec::new(),
+                    }));
+            }
+            let slot = &mut g.procedures[i];
+            set_code(&mut slot.code, code);
+            slot.is_or = p.or_proc || p.attrs.contains(&ornec);
+            slot.valid = !p.attrs.is_empty();
+            slot.impact = p.impact;
+            slot.marked_initial = p.flags & DxFlag::MarkedForInitial.bit() != 0;
+            slot.marked_final = p.flags & DxFlag::MarkedForFinal.bit() != 0;
+            slot.hac_usage.clear();
+            let mut usage = p.hac_usage;
+            while usage != 0 {
+                slot.hac_usage.push(usage.trailing_zeros() as u8);
+                usage &= usage - 1;
+            }
+        }
+        g.marks_order_dependent = self.order_dependent;
+        g.clusters.clear();
+        g.clusters.extend(
+            self.clusters
+                .iter()
+                .map(|&(ci, _, _)| &*t.clusters[ci as usize].label),
+        );
     }
+}
+
+/// `code` into `s`, in its buffer when it is long enough.
+fn set_code(s: &mut String, code: &str) {
+    if s.capacity() < code.len() {
+        *s = code.to_owned();
+    } else {
+        s.clear();
+        s.push_str(code);
+    }
+}
+
+/// A diagnosis's outcome.
+fn new_dx(d: &mut Dx, code: &str, principal: bool) -> DxOutcome {
+    let mut out = DxOutcome {
+        code: String::new(),
+        mdc: None,
+        severity: Severity::None,
+        impact: DrgImpact::None,
+        poa_error: PoaError::NotChecked,
+        flags: DxFlags::default(),
+        hacs: Vec::new(),
+    };
+    fill_dx(&mut out, d, code, principal);
+    out
+}
+
+/// [`new_dx`] into an earlier claim's outcome, reusing its code's string.
+fn fill_dx(out: &mut DxOutcome, d: &mut Dx, code: &str, principal: bool) {
+    set_code(&mut out.code, code);
+    out.mdc = if principal { d.mdc } else { None };
+    out.severity = d.severity();
+    out.impact = d.impact;
+    out.poa_error = d.poa_error;
+    out.flags = DxFlags::from_bits(d.flags);
+    out.hacs.clear();
+    out.hacs.extend_from_slice(&d.hacs_counted);
 }
 
 #[derive(Default)]

@@ -169,7 +169,7 @@ impl Mask {
     }
 
     #[inline]
-    fn present_at(&self, i: usize) -> bool {
+    pub fn present_at(&self, i: usize) -> bool {
         self.stamp[i] == self.generation
     }
 
@@ -287,6 +287,12 @@ impl Expr {
         }
     }
 
+    /// Mask slots one of which a claim must have for the formula to be true
+    /// (`None`: no such set).
+    pub fn needs(&self) -> Option<&[u32]> {
+        self.needs.as_deref()
+    }
+
     /// False when the claim has none of the attributes the formula needs
     /// (so it is false); true when it may be true.
     #[inline]
@@ -322,31 +328,33 @@ impl Expr {
         value
     }
 
-    fn eval_node(&self, n: u32, env: &Env<'_>) -> bool {
-        match self.nodes[n as usize] {
-            Node::And(a, b) => self.eval_node(a, env) && self.eval_node(b, env),
-            Node::Or(a, b) => self.eval_node(a, env) || self.eval_node(b, env),
-            Node::Not(a) => !self.eval_node(a, env),
-            Node::Atom(op) => env.atom(op),
-        }
-    }
-
     /// The operands that make a true formula true, in formula order: both
     /// sides of a true `&`, each true side of an `|`; nothing under `~`.
-    /// Empty when the formula is false.
-    pub fn matched(&self, env: &Env<'_>, out: &mut Vec<Operand>) {
+    /// Empty when the formula is false. `values` is scratch space (each
+    /// node's value, computed once: children come before their parents).
+    pub fn matched(&self, env: &Env<'_>, out: &mut Vec<Operand>, values: &mut Vec<bool>) {
         out.clear();
-        self.collect(self.root, env, out);
+        values.clear();
+        for node in &self.nodes {
+            let v = match *node {
+                Node::And(a, b) => values[a as usize] && values[b as usize],
+                Node::Or(a, b) => values[a as usize] || values[b as usize],
+                Node::Not(a) => !values[a as usize],
+                Node::Atom(op) => env.atom(op),
+            };
+            values.push(v);
+        }
+        self.collect(self.root, values, out);
     }
 
-    fn collect(&self, n: u32, env: &Env<'_>, out: &mut Vec<Operand>) -> bool {
-        if !self.eval_node(n, env) {
-            return false;
+    fn collect(&self, n: u32, values: &[bool], out: &mut Vec<Operand>) {
+        if !values[n as usize] {
+            return;
         }
         match self.nodes[n as usize] {
             Node::And(a, b) | Node::Or(a, b) => {
-                self.collect(a, env, out);
-                self.collect(b, env, out);
+                self.collect(a, values, out);
+                self.collect(b, values, out);
             }
             Node::Not(_) => {}
             Node::Atom(op) => {
@@ -355,7 +363,6 @@ impl Expr {
                 }
             }
         }
-        true
     }
 }
 
@@ -538,7 +545,7 @@ mod tests {
             severity: Severity::Mcc,
         };
         let mut out = Vec::new();
-        e.matched(&env, &mut out);
+        e.matched(&env, &mut out, &mut Vec::new());
         assert_eq!(
             out,
             vec![

@@ -1,7 +1,10 @@
 //! A grouping as one JSON object: what `medcode group` writes, the C ABI
 //! returns and the Python package parses.
 
-use super::{DrgOutcome, DxOutcome, Grouping, ProcOutcome};
+use super::{
+    AdmitDx, DrgImpact, DrgKind, DrgOutcome, DxFlag, DxOutcome, Grouping, HacStatus, HacUsage,
+    MsdrgVersion, PoaError, ProcOutcome, ReturnCode, Severity,
+};
 use crate::json_scan::{push_json_str, push_opt_str, push_usize};
 
 impl Grouping {
@@ -40,6 +43,12 @@ impl Grouping {
 
     /// Appends [`to_json`](Self::to_json)'s object to `out`.
     pub fn write_json(&self, claim_id: Option<&str>, line: Option<usize>, out: &mut String) {
+        // The constant text between values is written in one piece each.
+        out.reserve(
+            1100 + 220 * (self.secondary.len() + 1)
+                + 130 * self.procedures.len()
+                + 16 * self.clusters.len(),
+        );
         out.push_str("{\"claim_id\":");
         push_opt_str(out, claim_id);
         if let Some(n) = line {
@@ -48,20 +57,19 @@ impl Grouping {
         }
         out.push_str(",\"version\":\"");
         out.push_str(self.version.name());
-        out.push('"');
-        write_outcome(out, "initial_", &self.initial);
-        write_outcome(out, "final_", &self.final_drg);
+        write_outcome(out, &INITIAL, &self.initial, self.version);
+        write_outcome(out, &FINAL, &self.final_drg, self.version);
         out.push_str(",\"return_code\":\"");
-        out.push_str(self.final_drg.return_code.as_str());
+        push_return_code(out, self.final_drg.return_code);
         out.push_str("\",\"hac_status\":\"");
-        out.push_str(self.hac_status.as_str());
+        push_hac_status(out, self.hac_status);
         out.push_str("\",\"hac_categories\":");
-        push_usize(out, usize::from(self.hac_categories));
+        push_small(out, u16::from(self.hac_categories));
         out.push_str(",\"admit_dx\":\"");
-        out.push_str(self.admit_dx.as_str());
+        push_admit_dx(out, self.admit_dx);
         out.push_str("\",\"principal\":");
         match &self.principal {
-            Some(d) => write_dx(out, d),
+            Some(d) => write_dx(out, d, self.version),
             None => out.push_str("null"),
         }
         out.push_str(",\"secondary\":[");
@@ -69,7 +77,7 @@ impl Grouping {
             if i > 0 {
                 out.push(',');
             }
-            write_dx(out, d);
+            write_dx(out, d, self.version);
         }
         out.push_str("],\"procedures\":[");
         for (i, p) in self.procedures.iter().enumerate() {
@@ -89,68 +97,168 @@ impl Grouping {
     }
 }
 
-fn write_outcome(out: &mut String, prefix: &str, o: &DrgOutcome) {
-    let key = |out: &mut String, name: &str| {
-        out.push_str(",\"");
-        out.push_str(prefix);
-        out.push_str(name);
-        out.push_str("\":");
-    };
-    key(out, "drg");
-    push_usize(out, usize::from(o.drg));
-    key(out, "mdc");
-    push_usize(out, usize::from(o.mdc));
-    key(out, "base_drg");
-    match o.base_drg {
-        Some(b) => push_usize(out, usize::from(b)),
-        None => out.push_str("null"),
-    }
-    key(out, "severity");
-    push_json_str(out, o.severity.as_str());
-    key(out, "type");
-    push_json_str(out, o.kind.as_str());
-    key(out, "return_code");
-    push_json_str(out, o.return_code.as_str());
-    key(out, "drg_title");
-    push_opt_str(out, o.drg_title);
-    key(out, "mdc_title");
-    push_opt_str(out, o.mdc_title);
+/// The keys of one outcome, each with the text around its value: a key
+/// whose value is a string ends with its opening quote, and the key after
+/// a string value starts with its closing quote.
+struct OutcomeKeys {
+    drg: &'static str,
+    mdc: &'static str,
+    base_drg: &'static str,
+    severity: &'static str,
+    kind: &'static str,
+    return_code: &'static str,
+    drg_title: &'static str,
+    mdc_title: &'static str,
 }
 
-fn write_dx(out: &mut String, d: &DxOutcome) {
-    out.push_str("{\"code\":");
-    push_json_str(out, &d.code);
-    out.push_str(",\"mdc\":");
-    match d.mdc {
-        Some(m) => push_usize(out, usize::from(m)),
+static INITIAL: OutcomeKeys = OutcomeKeys {
+    drg: "\",\"initial_drg\":",
+    mdc: ",\"initial_mdc\":",
+    base_drg: ",\"initial_base_drg\":",
+    severity: ",\"initial_severity\":\"",
+    kind: "\",\"initial_type\":\"",
+    return_code: "\",\"initial_return_code\":\"",
+    drg_title: "\",\"initial_drg_title\":",
+    mdc_title: ",\"initial_mdc_title\":",
+};
+
+static FINAL: OutcomeKeys = OutcomeKeys {
+    drg: ",\"final_drg\":",
+    mdc: ",\"final_mdc\":",
+    base_drg: ",\"final_base_drg\":",
+    severity: ",\"final_severity\":\"",
+    kind: "\",\"final_type\":\"",
+    return_code: "\",\"final_return_code\":\"",
+    drg_title: "\",\"final_drg_title\":",
+    mdc_title: ",\"final_mdc_title\":",
+};
+
+/// Writes an outcome: after the version's open string value (the initial
+/// outcome's first key closes it) or the initial outcome; it ends with a
+/// closed value.
+fn write_outcome(
+    out: &mut String,
+    keys: &'static OutcomeKeys,
+    o: &DrgOutcome,
+    version: MsdrgVersion,
+) {
+    out.push_str(keys.drg);
+    push_small(out, o.drg);
+    out.push_str(keys.mdc);
+    push_small(out, u16::from(o.mdc));
+    out.push_str(keys.base_drg);
+    match o.base_drg {
+        Some(b) => push_small(out, b),
         None => out.push_str("null"),
     }
-    out.push_str(",\"severity\":\"");
-    out.push_str(d.severity.as_str());
-    out.push_str("\",\"drg_impact\":\"");
-    out.push_str(d.impact.as_str());
-    out.push_str("\",\"poa_error\":\"");
-    out.push_str(d.poa_error.as_str());
-    out.push_str("\",\"flags\":[");
-    for (i, f) in d.flags.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
+    out.push_str(outcome_middle(keys, o));
+    let t = &super::loaded().tables;
+    push_title(out, o.drg_title, |s| {
+        t.drg_titles.is_own(usize::from(o.drg), version, s)
+    });
+    out.push_str(keys.mdc_title);
+    push_title(out, o.mdc_title, |s| {
+        t.mdc_titles.is_own(usize::from(o.mdc), version, s)
+    });
+}
+
+/// A title: the tables' own (checked at load to need no escape) copied as
+/// it is, any other escaped.
+#[inline]
+fn push_title(out: &mut String, title: Option<&str>, own: impl Fn(&str) -> bool) {
+    match title {
+        Some(s) if own(s) => {
+            out.push('"');
+            out.push_str(s);
+            out.push('"');
         }
-        push_json_str(out, f.as_str());
+        _ => push_opt_str(out, title),
     }
-    out.push_str("],\"hacs\":[");
-    for (i, h) in d.hacs.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
+}
+
+/// An outcome's text from its severity key to its DRG title key
+/// (`,"initial_severity":"CC","initial_type":"MEDICAL",
+/// "initial_return_code":"OK","initial_drg_title":`): one string for each
+/// combination, made on first use.
+fn outcome_middle(keys: &OutcomeKeys, o: &DrgOutcome) -> &'static str {
+    const KINDS: usize = 3;
+    static TEXTS: [std::sync::OnceLock<Vec<String>>; 2] =
+        [std::sync::OnceLock::new(), std::sync::OnceLock::new()];
+    let codes = ALL_RETURN_CODE.len();
+    let index = |severity: Severity, kind: DrgKind, rc: ReturnCode| {
+        (severity as usize * KINDS + kind as usize) * codes + rc as usize
+    };
+    let which = usize::from(std::ptr::eq(keys, &FINAL));
+    let texts = TEXTS[which].get_or_init(|| {
+        let mut texts = vec![String::new(); ALL_SEVERITY.len() * KINDS * codes];
+        for &(severity, _) in ALL_SEVERITY {
+            for &(kind, _) in ALL_KIND {
+                for &(rc, _) in ALL_RETURN_CODE {
+                    let t = &mut texts[index(severity, kind, rc)];
+                    t.push_str(keys.severity);
+                    push_severity(t, severity);
+                    t.push_str(keys.kind);
+                    push_kind(t, kind);
+                    t.push_str(keys.return_code);
+                    push_return_code(t, rc);
+                    t.push_str(keys.drg_title);
+                }
+            }
         }
-        out.push_str("{\"hac\":");
-        push_usize(out, usize::from(h.number));
+        texts
+    });
+    &texts[index(o.severity, o.kind, o.return_code)]
+}
+
+/// A number of at most five digits (DRGs, MDCs, HAC numbers and counts).
+#[inline]
+fn push_small(out: &mut String, n: u16) {
+    let mut digits = [0u8; 5];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[i..] {
+        out.push(char::from(d));
+    }
+}
+
+fn write_dx(out: &mut String, d: &DxOutcome, version: MsdrgVersion) {
+    out.push_str("{\"code\":");
+    push_json_str(out, &d.code);
+    match d.mdc {
+        Some(m) => {
+            out.push_str(",\"mdc\":");
+            push_small(out, u16::from(m));
+            out.push_str(",\"severity\":\"");
+        }
+        None => out.push_str(",\"mdc\":null,\"severity\":\""),
+    }
+    // The three values and the flags, each combination's text made once.
+    push_dx_middle(out, d);
+    if d.hacs.is_empty() {
+        out.push_str("[]}");
+        return;
+    }
+    out.push('[');
+    for (i, h) in d.hacs.iter().enumerate() {
+        out.push_str(if i > 0 { ",{\"hac\":" } else { "{\"hac\":" });
+        push_small(out, u16::from(h.number));
         out.push_str(",\"list\":");
         push_json_str(out, h.list);
         out.push_str(",\"status\":\"");
-        out.push_str(h.status.as_str());
+        push_hac_usage(out, h.status);
         out.push_str("\",\"title\":");
-        push_opt_str(out, h.title);
+        let t = &super::loaded().tables;
+        push_title(out, h.title, |s| {
+            t.hac_titles.is_own(usize::from(h.number), version, s)
+        });
         out.push('}');
     }
     out.push_str("]}");
@@ -159,35 +267,186 @@ fn write_dx(out: &mut String, d: &DxOutcome) {
 fn write_proc(out: &mut String, p: &ProcOutcome) {
     out.push_str("{\"code\":");
     push_json_str(out, &p.code);
-    out.push_str(if p.is_or {
-        ",\"is_or\":true"
-    } else {
-        ",\"is_or\":false"
+    out.push_str(match (p.is_or, p.valid) {
+        (true, true) => ",\"is_or\":true,\"valid\":true,\"drg_impact\":\"",
+        (true, false) => ",\"is_or\":true,\"valid\":false,\"drg_impact\":\"",
+        (false, true) => ",\"is_or\":false,\"valid\":true,\"drg_impact\":\"",
+        (false, false) => ",\"is_or\":false,\"valid\":false,\"drg_impact\":\"",
     });
-    out.push_str(if p.valid {
-        ",\"valid\":true"
-    } else {
-        ",\"valid\":false"
-    });
-    out.push_str(",\"drg_impact\":\"");
-    out.push_str(p.impact.as_str());
-    out.push_str("\",\"flags\":[");
-    let flags = [
-        p.marked_initial.then_some("\"MARKED_FOR_INITIAL\""),
-        p.marked_final.then_some("\"MARKED_FOR_FINAL\""),
-    ];
-    for (i, f) in flags.into_iter().flatten().enumerate() {
-        if i > 0 {
-            out.push(',');
+    push_impact(out, p.impact);
+    out.push_str(match (p.marked_initial, p.marked_final) {
+        (true, true) => {
+            "\",\"flags\":[\"MARKED_FOR_INITIAL\",\"MARKED_FOR_FINAL\"],\"hac_usage\":["
         }
-        out.push_str(f);
-    }
-    out.push_str("],\"hac_usage\":[");
+        (true, false) => "\",\"flags\":[\"MARKED_FOR_INITIAL\"],\"hac_usage\":[",
+        (false, true) => "\",\"flags\":[\"MARKED_FOR_FINAL\"],\"hac_usage\":[",
+        (false, false) => "\",\"flags\":[],\"hac_usage\":[",
+    });
     for (i, h) in p.hac_usage.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        push_usize(out, usize::from(*h));
+        push_small(out, u16::from(*h));
     }
     out.push_str("]}");
+}
+
+/// A diagnosis's text from its severity's value to the `"flags":` key
+/// (`CC","drg_impact":"NONE","poa_error":"POA_NOT_CHECKED","flags":`), then
+/// from its flags to the `"hacs":` key (`["VALID"],"hacs":`): one string
+/// for each combination, made on first use.
+fn push_dx_middle(out: &mut String, d: &DxOutcome) {
+    const IMPACTS: usize = 4;
+    const POA_ERRORS: usize = 5;
+    const FLAG_SETS: usize = 1 << 7;
+    static VALUES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    static FLAGS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let index = |severity: Severity, impact: DrgImpact, poa_error: PoaError| {
+        (severity as usize * IMPACTS + impact as usize) * POA_ERRORS + poa_error as usize
+    };
+    let values = VALUES.get_or_init(|| {
+        let mut texts = vec![String::new(); ALL_SEVERITY.len() * IMPACTS * POA_ERRORS];
+        for &(severity, _) in ALL_SEVERITY {
+            for &(impact, _) in ALL_IMPACT {
+                for &(poa_error, _) in ALL_POA_ERROR {
+                    let t = &mut texts[index(severity, impact, poa_error)];
+                    push_severity(t, severity);
+                    t.push_str("\",\"drg_impact\":\"");
+                    push_impact(t, impact);
+                    t.push_str("\",\"poa_error\":\"");
+                    push_poa_error(t, poa_error);
+                    t.push_str("\",\"flags\":");
+                }
+            }
+        }
+        texts
+    });
+    let flags = FLAGS.get_or_init(|| {
+        (0..FLAG_SETS as u8)
+            .map(|bits| {
+                let mut t = String::from("[");
+                for (i, f) in super::DxFlags(bits).iter().enumerate() {
+                    t.push_str(if i > 0 { ",\"" } else { "\"" });
+                    push_flag(&mut t, f);
+                    t.push('"');
+                }
+                t.push_str("],\"hacs\":");
+                t
+            })
+            .collect()
+    });
+    out.push_str(&values[index(d.severity, d.impact, d.poa_error)]);
+    out.push_str(&flags[usize::from(d.flags.0) % FLAG_SETS]);
+}
+
+/// `push_x(out, value)` writes `value.as_str()` with the text in each arm a
+/// constant (copied inline, where a string chosen at run time costs a call
+/// to `memcpy`); `ALL_X` lists every value for the test that the two agree.
+macro_rules! literal_writer {
+    ($push:ident, $all:ident, $ty:ident { $($variant:ident => $text:literal,)* }) => {
+        #[inline]
+        fn $push(out: &mut String, v: $ty) {
+            match v {
+                $($ty::$variant => out.push_str($text),)*
+            }
+        }
+        #[cfg_attr(not(test), allow(dead_code))]
+        const $all: &[($ty, &str)] = &[$(($ty::$variant, $text),)*];
+    };
+}
+
+literal_writer!(push_severity, ALL_SEVERITY, Severity {
+    None => "NONE",
+    Cc => "CC",
+    Mcc => "MCC",
+});
+literal_writer!(push_kind, ALL_KIND, DrgKind {
+    Surgical => "SURGICAL",
+    Medical => "MEDICAL",
+    NotApplicable => "NA",
+});
+literal_writer!(push_impact, ALL_IMPACT, DrgImpact {
+    None => "NONE",
+    Initial => "INITIAL",
+    Final => "FINAL",
+    Both => "BOTH",
+});
+literal_writer!(push_poa_error, ALL_POA_ERROR, PoaError {
+    NotChecked => "POA_NOT_CHECKED",
+    NotRecognized => "POA_NOT_RECOGNIZED",
+    RecognizedNotPoa => "POA_RECOGNIZED_NOT_POA",
+    RecognizedYesPoa => "POA_RECOGNIZED_YES_POA",
+    HospitalExempt => "HOSPITAL_EXEMPT",
+});
+literal_writer!(push_flag, ALL_FLAG, DxFlag {
+    Excluded => "EXCLUDED",
+    Valid => "VALID",
+    SexConflict => "SEX_CONFLICT",
+    MarkedForInitial => "MARKED_FOR_INITIAL",
+    MarkedForFinal => "MARKED_FOR_FINAL",
+    OnShowList => "ON_SHOW_LIST",
+    DeathExclusion => "DEATH_EXCLUSION",
+});
+literal_writer!(push_hac_usage, ALL_HAC_USAGE, HacUsage {
+    NotOnHacList => "NOT_ON_HAC_LIST",
+    CriteriaMet => "HAC_CRITERIA_MET",
+    CriteriaNotMet => "HAC_CRITERIA_NOT_MET",
+    NotApplicableExclusion => "HAC_NOT_APPLICABLE_EXCLUSION",
+    NotApplicableExempt => "HAC_NOT_APPLICABLE_EXEMPT",
+});
+literal_writer!(push_hac_status, ALL_HAC_STATUS, HacStatus {
+    NotApplicable => "NOT_APPLICABLE",
+    FinalDrgNoChange => "FINAL_DRG_NO_CHANGE",
+    FinalDrgChanges => "FINAL_DRG_CHANGES",
+    FinalDrgUngroupable => "FINAL_DRG_UNGROUPABLE",
+});
+literal_writer!(push_admit_dx, ALL_ADMIT_DX, AdmitDx {
+    NotGiven => "DX_NOT_GIVEN",
+    Valid => "DX_VALID",
+    Invalid => "DX_INVALID",
+});
+literal_writer!(push_return_code, ALL_RETURN_CODE, ReturnCode {
+    Ok => "OK",
+    InvalidPdx => "INVALID_PDX",
+    DxCannotBePdx => "DX_CANNOT_BE_PDX",
+    InvalidSex => "INVALID_SEX",
+    InvalidDischargeStatus => "INVALID_DISCHARGE_STATUS",
+    InvalidAge => "INVALID_AGE",
+    Ungroupable => "UNGROUPABLE",
+    HacMissingOnePoa => "HAC_MISSING_ONE_POA",
+    HacStatusInvalidMultHacsPoaNotYW => "HAC_STATUS_INVALID_MULT_HACS_POA_NOT_Y_W",
+    HacStatusInvalidPoaNOrU => "HAC_STATUS_INVALID_POA_N_OR_U",
+    HacStatusInvalidPoaInvalidOr1 => "HAC_STATUS_INVALID_POA_INVALID_OR_1",
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The literal writers write each value's `as_str` (the match in each
+    /// writer is exhaustive, so every value is listed).
+    #[test]
+    fn literals_are_the_names() {
+        fn check<T: Copy>(
+            all: &[(T, &str)],
+            name: fn(T) -> &'static str,
+            push: fn(&mut String, T),
+        ) {
+            for &(v, text) in all {
+                let mut out = String::new();
+                push(&mut out, v);
+                assert_eq!(out, text);
+                assert_eq!(name(v), text);
+            }
+        }
+        check(ALL_SEVERITY, Severity::as_str, push_severity);
+        check(ALL_KIND, DrgKind::as_str, push_kind);
+        check(ALL_IMPACT, DrgImpact::as_str, push_impact);
+        check(ALL_POA_ERROR, PoaError::as_str, push_poa_error);
+        check(ALL_FLAG, DxFlag::as_str, push_flag);
+        check(ALL_HAC_USAGE, HacUsage::as_str, push_hac_usage);
+        check(ALL_HAC_STATUS, HacStatus::as_str, push_hac_status);
+        check(ALL_ADMIT_DX, AdmitDx::as_str, push_admit_dx);
+        check(ALL_RETURN_CODE, ReturnCode::as_str, push_return_code);
+    }
 }

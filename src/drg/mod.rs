@@ -149,19 +149,29 @@ impl<'a> GroupInput<'a> {
     }
 
     /// [`from_claim`](Self::from_claim) for a claim borrowed from its JSON
-    /// text (the JSON Lines fast path).
-    pub(crate) fn from_claim_ref(claim: &'a crate::claim::ClaimRef<'a>) -> GroupInput<'a> {
+    /// text (the JSON Lines fast path), the lists in the (emptied) buffers
+    /// given.
+    pub(crate) fn from_claim_ref_in(
+        claim: &'a crate::claim::ClaimRef<'a>,
+        mut secondary: Vec<DxInput<'a>>,
+        mut procedures: Vec<&'a str>,
+    ) -> GroupInput<'a> {
         let dx =
             |d: &'a crate::claim::DiagnosisRef<'a>| dx_input(d.code.as_deref(), d.poa.as_deref());
         let p = &claim.patient;
-        GroupInput {
-            principal: claim.diagnoses.first().map(dx),
-            secondary: claim.diagnoses.iter().skip(1).map(dx).collect(),
-            procedures: claim
+        secondary.clear();
+        secondary.extend(claim.diagnoses.iter().skip(1).map(dx));
+        procedures.clear();
+        procedures.extend(
+            claim
                 .procedures
                 .iter()
-                .map(|p| p.code.as_deref().unwrap_or(""))
-                .collect(),
+                .map(|p| p.code.as_deref().unwrap_or("")),
+        );
+        GroupInput {
+            principal: claim.diagnoses.first().map(dx),
+            secondary,
+            procedures,
             admitting: claim.admitting_diagnosis.as_deref(),
             sex: read_sex(p.sex.as_deref()),
             discharge_status: read_status(claim.discharge_status.as_deref()),
@@ -471,6 +481,11 @@ impl DxFlag {
 pub struct DxFlags(u8);
 
 impl DxFlags {
+    /// The set from [`DxFlag::bit`]s.
+    pub(crate) fn from_bits(bits: u32) -> DxFlags {
+        DxFlags(bits as u8)
+    }
+
     /// Whether the flag is set (by reference, as `Vec::contains` takes it).
     pub fn contains(&self, flag: &DxFlag) -> bool {
         self.0 & (1 << *flag as u8) != 0
@@ -659,6 +674,36 @@ pub struct Grouping {
     pub marks_order_dependent: bool,
 }
 
+impl Default for Grouping {
+    /// An empty grouping (version v40.0, DRG 999, no codes): the starting
+    /// point for [`Grouper::group_into`].
+    fn default() -> Self {
+        let outcome = DrgOutcome {
+            drg: 999,
+            mdc: 0,
+            base_drg: None,
+            severity: Severity::None,
+            kind: DrgKind::NotApplicable,
+            return_code: ReturnCode::Ok,
+            drg_title: None,
+            mdc_title: None,
+        };
+        Grouping {
+            version: MsdrgVersion::ALL[0],
+            initial: outcome.clone(),
+            final_drg: outcome,
+            hac_status: HacStatus::NotApplicable,
+            hac_categories: 0,
+            admit_dx: AdmitDx::NotGiven,
+            principal: None,
+            secondary: Vec::new(),
+            procedures: Vec::new(),
+            clusters: Vec::new(),
+            marks_order_dependent: false,
+        }
+    }
+}
+
 /// Why a claim could not be grouped at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -700,7 +745,24 @@ fn loaded() -> &'static Loaded {
         for e in &mut tables.exprs {
             e.relink(names);
         }
+        tables.index_formulas();
         Loaded { tables, builtins }
+    })
+}
+
+/// Runs `f` with this thread's scratch space (or, re-entered from inside a
+/// grouping on this thread, which cannot happen today, with `fresh`).
+fn with_scratch<T>(
+    grouper: &Grouper,
+    fresh: &mut Option<Scratch>,
+    f: impl FnOnce(&mut Scratch) -> T,
+) -> T {
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<Option<Scratch>> = const { std::cell::RefCell::new(None) };
+    }
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut slot) => f(slot.get_or_insert_with(|| grouper.scratch())),
+        Err(_) => f(fresh.get_or_insert_with(|| grouper.scratch())),
     })
 }
 
@@ -753,38 +815,56 @@ impl Grouper {
         input: &GroupInput<'_>,
         options: &GroupOptions,
     ) -> Result<Grouping, GroupError> {
-        thread_local! {
-            static SCRATCH: std::cell::RefCell<Option<Scratch>> = const { std::cell::RefCell::new(None) };
-        }
-        SCRATCH.with(|cell| match cell.try_borrow_mut() {
-            Ok(mut slot) => {
-                let s = slot.get_or_insert_with(|| self.scratch());
-                self.group_with(input, options, s)
-            }
-            // Re-entered from inside a grouping on this thread (cannot
-            // happen today): use fresh scratch space.
-            Err(_) => self.group_with(input, options, &mut self.scratch()),
-        })
+        let mut fresh = None;
+        with_scratch(self, &mut fresh, |s| self.group_with(input, options, s))
     }
 
     /// Groups a claim with caller-owned scratch space (no allocation for the
-    /// attribute mask).
+    /// attribute mask and the claim's working lists).
     pub fn group_with(
         &self,
         input: &GroupInput<'_>,
         options: &GroupOptions,
         scratch: &mut Scratch,
     ) -> Result<Grouping, GroupError> {
+        let mut out = Grouping::default();
+        self.group_into(input, options, scratch, &mut out)?;
+        Ok(out)
+    }
+
+    /// Groups a claim into `out`, an earlier claim's grouping (or
+    /// [`Grouping::default`]), reusing its lists and strings: once they are
+    /// as long as a claim needs, grouping allocates nothing for its output.
+    /// On an error `out` is left as it was.
+    ///
+    /// ```
+    /// use medcode::drg::{DxInput, GroupInput, GroupOptions, Grouper, Grouping, MsdrgVersion};
+    /// let grouper = Grouper::new();
+    /// let options = GroupOptions { version: Some(MsdrgVersion::V43_1), ..GroupOptions::default() };
+    /// let mut scratch = grouper.scratch();
+    /// let mut g = Grouping::default();
+    /// for (principal, drg) in [("I50.20", 293), ("I21.4", 282)] {
+    ///     let input = GroupInput {
+    ///         principal: Some(DxInput::new(principal, b'Y')),
+    ///         discharge_status: Some(1),
+    ///         ..GroupInput::default()
+    ///     };
+    ///     grouper.group_into(&input, &options, &mut scratch, &mut g)?;
+    ///     assert_eq!(g.final_drg.drg, drg);
+    /// }
+    /// # Ok::<(), medcode::drg::GroupError>(())
+    /// ```
+    pub fn group_into(
+        &self,
+        input: &GroupInput<'_>,
+        options: &GroupOptions,
+        scratch: &mut Scratch,
+        out: &mut Grouping,
+    ) -> Result<(), GroupError> {
         let v = self.version_for(input, options)?;
         let l = self.loaded;
-        Ok(engine::group(
-            &l.tables,
-            &l.builtins,
-            input,
-            *options,
-            v,
-            scratch,
-        ))
+        engine::group(&l.tables, &l.builtins, input, *options, v, scratch, out);
+        Ok(())
     }
 
     /// Groups a [`Claim`] (see [`GroupInput::from_claim`]).
@@ -806,13 +886,11 @@ impl Grouper {
     /// assert_eq!(g.drg_title(1000, MsdrgVersion::V43_1), None);
     /// ```
     pub fn drg_title(&self, drg: u16, version: MsdrgVersion) -> Option<&'static str> {
-        let t = &self.loaded.tables;
-        t.title(&t.drg_titles, drg, version)
+        self.loaded.tables.drg_titles.get(usize::from(drg), version)
     }
 
     /// An MDC's title in a version.
     pub fn mdc_title(&self, mdc: u8, version: MsdrgVersion) -> Option<&'static str> {
-        let t = &self.loaded.tables;
-        t.title(&t.mdc_titles, mdc, version)
+        self.loaded.tables.mdc_titles.get(usize::from(mdc), version)
     }
 }
