@@ -213,20 +213,7 @@ fn outcome_middle(keys: &OutcomeKeys, o: &DrgOutcome) -> &'static str {
 /// A number of at most five digits (DRGs, MDCs, HAC numbers and counts).
 #[inline]
 fn push_small(out: &mut String, n: u16) {
-    let mut digits = [0u8; 5];
-    let mut i = digits.len();
-    let mut n = n;
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for &d in &digits[i..] {
-        out.push(char::from(d));
-    }
+    push_usize(out, usize::from(n));
 }
 
 fn write_dx(out: &mut String, d: &DxOutcome, version: MsdrgVersion) {
