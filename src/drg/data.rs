@@ -170,10 +170,10 @@ impl<V: Copy + Default> KeyTable<V> {
         let mut slots = vec![(0, V::default()); size].into_boxed_slice();
         let shift = 64 - size.trailing_zeros();
         for (k, v) in entries {
-            assert_ne!(k, 0, "data/grouper: an empty code");
+            assert_ne!(k, 0, "medcode-grouper-data: an empty code");
             let mut i = Self::home(k, shift);
             while slots[i].0 != 0 {
-                assert_ne!(slots[i].0, k, "data/grouper: a code twice");
+                assert_ne!(slots[i].0, k, "medcode-grouper-data: a code twice");
                 i = (i + 1) & (size - 1);
             }
             slots[i] = (k, v);
