@@ -33,8 +33,8 @@ pub struct CodeTable {
     pub codes: Vec<String>,
     /// Each code's row.
     pub index: BTreeMap<String, u32>,
-    /// Each code's validity periods, `(start, end, 0)`.
-    pub windows: BTreeMap<String, Vec<(u32, u32, u32)>>,
+    /// Each code's validity periods, `(start, end)`, in date order.
+    pub windows: BTreeMap<String, Vec<(u32, u32)>>,
 }
 
 /// Reads a code table from `dir` and appends what every code table has:
@@ -42,7 +42,7 @@ pub struct CodeTable {
 /// table, the validity periods and spans. Panics unless `codes.tsv` is
 /// sorted and unique and holds every code of `validity.tsv`.
 pub fn code_table(dir: &Path, prefix: &str, src: &mut String) -> CodeTable {
-    let windows = validity(&dir.join("validity.tsv"), &[]);
+    let windows = validity(&dir.join("validity.tsv"));
     let horizon = horizon(&dir.join("horizon.tsv"));
     let rows = rows(&dir.join("codes.tsv"));
     let codes: Vec<String> = rows.iter().map(|r| r[0].clone()).collect();
@@ -185,17 +185,15 @@ pub fn flag_bits(names: &[&str], flags: &str, path: &str) -> u32 {
         .fold(0, |a, b| a | b)
 }
 
-/// Validity windows grouped by code: BTreeMap code -> [(start, end, flags)].
-pub fn validity(path: &Path, names: &[&str]) -> BTreeMap<String, Vec<(u32, u32, u32)>> {
+/// Validity periods grouped by code (`validity.tsv`: code, start, end):
+/// code -> [(start, end)], in date order.
+pub fn validity(path: &Path) -> BTreeMap<String, Vec<(u32, u32)>> {
     let p = path.display().to_string();
-    let mut map: BTreeMap<String, Vec<(u32, u32, u32)>> = BTreeMap::new();
+    let mut map: BTreeMap<String, Vec<(u32, u32)>> = BTreeMap::new();
     for r in rows(path) {
-        let flags = r.get(3).map(String::as_str).unwrap_or("");
-        map.entry(col(&r, 0, &p).to_owned()).or_default().push((
-            date(col(&r, 1, &p)),
-            date(col(&r, 2, &p)),
-            flag_bits(names, flags, &p),
-        ));
+        map.entry(col(&r, 0, &p).to_owned())
+            .or_default()
+            .push((date(col(&r, 1, &p)), date(col(&r, 2, &p))));
     }
     for w in map.values_mut() {
         w.sort();
@@ -214,17 +212,17 @@ pub fn horizon(path: &Path) -> u32 {
 
 /// Release dates: every window start, and every day after a window end that
 /// falls before the horizon.
-pub fn releases(windows: &BTreeMap<String, Vec<(u32, u32, u32)>>, horizon: u32) -> Vec<u32> {
+pub fn releases(windows: &BTreeMap<String, Vec<(u32, u32)>>, horizon: u32) -> Vec<u32> {
     let mut set = std::collections::BTreeSet::new();
     for ws in windows.values() {
-        for &(start, _, _) in ws {
+        for &(start, _) in ws {
             set.insert(start);
         }
     }
     // Ends are always the day before some start in CMS's tables; the set of
     // starts is therefore the set of releases. Check it rather than assume it.
     for ws in windows.values() {
-        for &(_, end, _) in ws {
+        for &(_, end) in ws {
             if end < horizon {
                 assert!(
                     set.range(end + 1..).next().is_some(),
@@ -244,13 +242,13 @@ pub fn emit_windows(
     src: &mut String,
     prefix: &str,
     codes: &[String],
-    windows: &BTreeMap<String, Vec<(u32, u32, u32)>>,
+    windows: &BTreeMap<String, Vec<(u32, u32)>>,
 ) {
     let mut starts = vec![0u32];
     let mut flat = Vec::new();
     for c in codes {
         if let Some(ws) = windows.get(c) {
-            flat.extend(ws.iter().map(|&(s, e, _)| format!("({s},{e})")));
+            flat.extend(ws.iter().map(|&(s, e)| format!("({s},{e})")));
         }
         starts.push(flat.len() as u32);
     }
@@ -301,7 +299,7 @@ pub fn emit_spans(
     src: &mut String,
     prefix: &str,
     codes: &[String],
-    windows: &BTreeMap<String, Vec<(u32, u32, u32)>>,
+    windows: &BTreeMap<String, Vec<(u32, u32)>>,
 ) {
     let spans = codes.iter().map(|c| match windows.get(c) {
         None => 0xFFFF_0000u32,
