@@ -198,6 +198,19 @@ impl Builtins {
 /// How many spare lists and outcomes a scratch space keeps of each kind.
 const KEEP: usize = 64;
 
+/// Shortens `list` to `len` outcomes and makes room for `len`: the outcomes
+/// a shorter claim does not need go to `spare` (up to [`KEEP`]), with their
+/// strings and lists, for a longer claim to take back.
+fn shorten_keeping<T>(list: &mut Vec<T>, len: usize, spare: &mut Vec<T>) {
+    while list.len() > len {
+        let extra = list.pop();
+        if spare.len() < KEEP {
+            spare.extend(extra);
+        }
+    }
+    list.reserve_exact(len - list.len());
+}
+
 /// Valid UB-04 patient discharge statuses (others are invalid).
 const DISCHARGE_STATUSES: [u8; 36] = [
     1, 2, 3, 4, 5, 6, 7, 20, 21, 30, 43, 50, 51, 61, 62, 63, 64, 65, 66, 69, 70, 81, 82, 83, 84,
@@ -1569,16 +1582,7 @@ impl<'a> Claim<'a> {
             },
             _ => g.principal = None,
         }
-        // Outcomes a shorter claim does not need are kept, and taken back
-        // by a longer one, with their strings and lists.
-        while g.secondary.len() > self.sdx.len() {
-            let spare = g.secondary.pop();
-            if s.spare_dx.len() < KEEP {
-                s.spare_dx.extend(spare);
-            }
-        }
-        g.secondary
-            .reserve_exact(self.sdx.len() - g.secondary.len());
+        shorten_keeping(&mut g.secondary, self.sdx.len(), &mut s.spare_dx);
         for (i, d) in self.sdx.iter_mut().enumerate() {
             let code = input.secondary[d.code as usize].code;
             if i == g.secondary.len() {
@@ -1593,14 +1597,7 @@ impl<'a> Claim<'a> {
             fill_dx(&mut g.secondary[i], d, code, false);
         }
         let ornec = self.b.ornec;
-        while g.procedures.len() > self.procs.len() {
-            let spare = g.procedures.pop();
-            if s.spare_procs.len() < KEEP {
-                s.spare_procs.extend(spare);
-            }
-        }
-        g.procedures
-            .reserve_exact(self.procs.len() - g.procedures.len());
+        shorten_keeping(&mut g.procedures, self.procs.len(), &mut s.spare_procs);
         for (i, p) in self.procs.iter().enumerate() {
             let code = input.procedures[p.code as usize];
             if i == g.procedures.len() {
