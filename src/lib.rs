@@ -142,6 +142,8 @@ pub mod cpt;
 pub mod drg;
 pub mod hcpcs;
 pub mod io;
+#[cfg(feature = "ioce")]
+pub mod ioce;
 pub mod load;
 pub mod modifier;
 pub mod rules;

@@ -12,35 +12,11 @@
 //! `MEDCODE_PYOCE_PYTHON` names a Python that already has pyoce.
 
 use crate::common;
+use crate::ioce_conformance::pyoce_python;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-
-fn pyoce_python() -> Result<PathBuf, String> {
-    let setup = common::cms_dir().join("../oracles/pyoce/setup.sh");
-    if !setup.is_file() {
-        return Err(format!(
-            "pyoce's setup script is not at {}",
-            setup.display()
-        ));
-    }
-    common::oracle::venv_python(
-        "MEDCODE_PYOCE_PYTHON",
-        "pyoce-venv",
-        "import pyoce",
-        |python| {
-            let venv = python
-                .parent()
-                .and_then(Path::parent)
-                .expect("venv/bin/python");
-            common::oracle::run(
-                Command::new("bash").arg(&setup).arg(venv),
-                "../shared/oracles/pyoce/setup.sh (PyPI unreachable?)",
-            )
-        },
-    )
-}
 
 /// A 131 (hospital outpatient) claim on 2025-03-01: female, 70, principal
 /// diagnosis N18.6, with these lines (HCPCS, revenue code, modifiers).

@@ -40,6 +40,7 @@ const ROOMS: &[(&str, u8)] = &[
     ("io", 5),
     // 6. Engines.
     ("drg", 6),
+    ("ioce", 6),
     ("rules", 6),
 ];
 

@@ -12,6 +12,7 @@ mod cli;
 mod cli_group;
 #[cfg(feature = "cli")]
 mod cli_tables;
+#[cfg(feature = "ioce")]
 mod conformance_oce;
 mod conversions;
 mod cpt_descriptors;
@@ -30,6 +31,8 @@ mod icd10cm_counts;
 mod icd10cm_facts;
 mod icd10cm_props;
 mod icd10pcs;
+#[cfg(feature = "ioce")]
+mod ioce_conformance;
 mod mce_conformance;
 mod poa_exempt;
 #[cfg(feature = "cli")]

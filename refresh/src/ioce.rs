@@ -39,11 +39,10 @@ const FIRST_DAY: i32 = 20190701;
 const LAST_DAY: i32 = 20360331;
 
 /// The description tables, left out.
-const DESCRIPTIONS: [&str; 12] = [
+const DESCRIPTIONS: [&str; 11] = [
     "dsc_claim_disposition",
     "dsc_claim_disposition_value",
     "dsc_cpf",
-    "dsc_edit",
     "dsc_edit_disposition",
     "dsc_error",
     "dsc_liaf",
@@ -123,7 +122,7 @@ const fn spec(
 }
 
 /// Every table written, in file-name order, with its expected row count.
-const SPECS: [Spec; 34] = [
+const SPECS: [Spec; 35] = [
     spec(
         "data_apc",
         &[("apc", Code)],
@@ -233,6 +232,21 @@ const SPECS: [Spec; 34] = [
         &[("description", Text)],
         0,
         34,
+    ),
+    // Each edit's disposition (1 claim rejection, 2 claim denial, 3 return
+    // to provider, 4 suspension, 5 line rejection, 6 line denial) and the
+    // part of the claim it names; its name and description are not written.
+    spec(
+        "dsc_edit",
+        &[("edit", Num)],
+        &[
+            ("disposition_id", Int),
+            ("buffer", Str),
+            ("name", Text),
+            ("description", Text),
+        ],
+        0,
+        151,
     ),
     spec("map_addon_covid_lab", ADDON, ADDON_PRIMARY, 0, 2),
     spec("map_addon_drug_admin", ADDON, ADDON_PRIMARY, 0, 37),

@@ -35,6 +35,7 @@ pub fn file(name: &str) -> Option<&'static str> {
         "data_payment_indicator.tsv" => include_str!("../data/data_payment_indicator.tsv"),
         "data_revenue.tsv" => include_str!("../data/data_revenue.tsv"),
         "data_status_indicator.tsv" => include_str!("../data/data_status_indicator.tsv"),
+        "dsc_edit.tsv" => include_str!("../data/dsc_edit.tsv"),
         "flags.tsv" => include_str!("../data/flags.tsv"),
         "map_addon_covid_lab.tsv" => include_str!("../data/map_addon_covid_lab.tsv"),
         "map_addon_drug_admin.tsv" => include_str!("../data/map_addon_drug_admin.tsv"),
@@ -67,7 +68,7 @@ pub fn file(name: &str) -> Option<&'static str> {
 }
 
 /// The names of every table, for tools that list or check them.
-pub const FILES: [&str; 37] = [
+pub const FILES: [&str; 38] = [
     "data_apc.tsv",
     "data_capc.tsv",
     "data_contractor_template.tsv",
@@ -80,6 +81,7 @@ pub const FILES: [&str; 37] = [
     "data_payment_indicator.tsv",
     "data_revenue.tsv",
     "data_status_indicator.tsv",
+    "dsc_edit.tsv",
     "flags.tsv",
     "map_addon_covid_lab.tsv",
     "map_addon_drug_admin.tsv",

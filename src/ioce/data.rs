@@ -1,0 +1,584 @@
+//! The I/OCE's reference tables, read once from the TSV files of the
+//! `medcode-ioce-data` crate (CMS's tables as the pinned pyoce wheel bundles
+//! them; `docs/data-format.md` gives every column).
+//!
+//! Every row carries the internal versions (76 … 103) it is in force for; a
+//! key's rows never overlap, so "code X in version V" is at most one row.
+//! Codes are keyed by their ASCII bytes in a `u64` ([`key`]).
+
+// Some tables are read ahead of the edits that use them (issue 23).
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// A code's bytes (upper case, at most eight) as one integer.
+pub(crate) type Key = u64;
+
+/// The key of `code`: its bytes upper-cased, or `None` when it is empty,
+/// longer than eight bytes, or holds anything but ASCII letters, digits and
+/// `#` (pyoce's contractor-template modifiers).
+pub(crate) fn key(code: &str) -> Option<Key> {
+    let b = code.as_bytes();
+    if b.is_empty() || b.len() > 8 {
+        return None;
+    }
+    let mut k = 0u64;
+    for (i, &c) in b.iter().enumerate() {
+        if !(c.is_ascii_alphanumeric() || c == b'#') {
+            return None;
+        }
+        k |= u64::from(c.to_ascii_uppercase()) << (8 * i);
+    }
+    Some(k)
+}
+
+/// An internal I/OCE version number, 76 (v20.2) … 103 (v27.1).
+pub(crate) type Version = u8;
+
+/// Rows keyed by `K`, each in force for a range of versions.
+pub(crate) struct Ranged<K, T> {
+    rows: HashMap<K, Vec<(Version, Version, T)>>,
+}
+
+impl<K: std::hash::Hash + Eq, T> Ranged<K, T> {
+    fn new() -> Self {
+        Ranged {
+            rows: HashMap::new(),
+        }
+    }
+
+    fn push(&mut self, key: K, lo: Version, hi: Version, row: T) {
+        self.rows.entry(key).or_default().push((lo, hi, row));
+    }
+
+    /// The row of `key` in force in version `v`.
+    pub(crate) fn get(&self, key: &K, v: Version) -> Option<&T> {
+        self.rows
+            .get(key)?
+            .iter()
+            .find(|(lo, hi, _)| *lo <= v && v <= *hi)
+            .map(|(_, _, t)| t)
+    }
+
+    /// Whether `key` has a row in force in version `v`.
+    pub(crate) fn has(&self, key: &K, v: Version) -> bool {
+        self.get(key, v).is_some()
+    }
+
+    /// Every row of `key` with its versions.
+    pub(crate) fn all(&self, key: &K) -> &[(Version, Version, T)] {
+        self.rows.get(key).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// A version of the I/OCE: its internal number, CMS's release and the dates
+/// (yyyymmdd) of the claims it answers.
+#[derive(Debug, Clone)]
+pub(crate) struct VersionRow {
+    pub internal: Version,
+    pub release: &'static str,
+    pub start: u32,
+    pub end: u32,
+}
+
+/// A HCPCS/CPT code's attributes in one version (no descriptor text).
+#[derive(Debug, Clone)]
+pub(crate) struct HcpcsRow {
+    pub apc: Key,
+    pub lo_age: u16,
+    pub hi_age: u16,
+    pub sex: u8,
+    pub status_indicator: Key,
+    pub payment_indicator: u8,
+    pub mid_quarter_date_edit: u16,
+    pub date_approved: u32,
+    pub date_terminated: u32,
+    pub ph_duration: u16,
+    pub iop_duration: u16,
+    pub flags: u128,
+}
+
+impl HcpcsRow {
+    /// Whether the flag numbered `bit` (see [`hcpcs_flag`]) is set.
+    pub(crate) fn has(&self, bit: u8) -> bool {
+        self.flags >> bit & 1 == 1
+    }
+}
+
+/// An ICD-10-CM code's I/OCE attributes in one version.
+#[derive(Debug, Clone)]
+pub(crate) struct DxRow {
+    pub lo_age: u16,
+    pub hi_age: u16,
+    pub sex: u8,
+    pub flags: u8,
+}
+
+/// A revenue code's attributes.
+#[derive(Debug, Clone)]
+pub(crate) struct RevenueRow {
+    pub status_indicator: Key,
+    pub flags: u8,
+}
+
+/// An APC's attributes.
+#[derive(Debug, Clone)]
+pub(crate) struct ApcRow {
+    pub status_indicator: Key,
+    pub payment_indicator: u8,
+    pub apc_payment: u32,
+    pub comp: [u8; 3],
+    pub flags: u8,
+}
+
+/// An edit's disposition and the part of the claim it names.
+#[derive(Debug, Clone)]
+pub(crate) struct EditRow {
+    pub disposition: u8,
+    pub buffer: &'static str,
+}
+
+/// A row of `pbt_map`: bill types `lo_bill ..= hi_bill` (two digits) go to
+/// path `pbt_index` under `rule`.
+#[derive(Debug, Clone)]
+pub(crate) struct PbtMapRow {
+    pub lo: Version,
+    pub hi: Version,
+    pub index: u16,
+    pub rule: u16,
+    pub path: u16,
+    pub lo_bill: u16,
+    pub hi_bill: u16,
+}
+
+/// The outpatient NCCI pairs: `(code1 id << 16 | code2 id, lo, hi, modifier
+/// indicator)`, sorted, with code ids from `ids`.
+pub(crate) struct Ncci {
+    ids: HashMap<Key, u16>,
+    pairs: Vec<(u32, Version, Version, u8)>,
+    /// For each column-1 id, the range of `pairs` that has it.
+    by_code1: HashMap<u16, (u32, u32)>,
+}
+
+impl Ncci {
+    /// The id of `code` among the NCCI codes.
+    pub(crate) fn id(&self, code: Key) -> Option<u16> {
+        self.ids.get(&code).copied()
+    }
+
+    /// The modifier indicator of the pair (`code1`, `code2`) in version `v`,
+    /// or `None` when the pair is not in force.
+    pub(crate) fn pair(&self, code1: u16, code2: u16, v: Version) -> Option<u8> {
+        let (a, b) = *self.by_code1.get(&code1)?;
+        let slice = &self.pairs[a as usize..b as usize];
+        let want = u32::from(code1) << 16 | u32::from(code2);
+        let start = slice.partition_point(|p| p.0 < want);
+        slice[start..]
+            .iter()
+            .take_while(|p| p.0 == want)
+            .find(|p| p.1 <= v && v <= p.2)
+            .map(|p| p.3)
+    }
+}
+
+/// Every table the editor reads.
+pub(crate) struct Tables {
+    pub versions: Vec<VersionRow>,
+    pub hcpcs: Ranged<Key, HcpcsRow>,
+    pub dx: Ranged<Key, DxRow>,
+    pub modifier: Ranged<Key, u8>,
+    pub revenue: Ranged<u16, RevenueRow>,
+    pub apc: Ranged<Key, ApcRow>,
+    pub status_payment: Ranged<Key, u8>,
+    pub discount: Ranged<Key, u32>,
+    pub edits: Ranged<u16, EditRow>,
+    pub bypass: Ranged<u16, bool>,
+    pub pbt_map: Vec<PbtMapRow>,
+    pub pbt_control: Ranged<u16, u32>,
+    pub capc_rank: Ranged<Key, (u32, bool)>,
+    pub ncci: Ncci,
+    /// Add-on code → primary code maps, by table name without `map_addon_`.
+    pub addon: HashMap<&'static str, Ranged<(Key, Key), ()>>,
+    pub addon_type2: Ranged<Key, ()>,
+    pub modifier_conflict: Ranged<(Key, Key), ()>,
+    pub composite: Ranged<Key, (Key, Key)>,
+    hcpcs_flags: Vec<&'static str>,
+}
+
+fn file(name: &str) -> &'static str {
+    medcode_ioce_data::file(name)
+        .unwrap_or_else(|| panic!("medcode-ioce-data has no {name} (a mismatched data crate)"))
+}
+
+/// The rows of a TSV table: its fields, comment lines skipped.
+fn rows(name: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
+    file(name)
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(|l| l.split('\t').collect())
+}
+
+fn num<T: std::str::FromStr>(table: &str, s: &str) -> T {
+    s.parse()
+        .unwrap_or_else(|_| panic!("medcode-ioce-data {table}: {s:?} is not a number"))
+}
+
+fn code(table: &str, s: &str) -> Key {
+    key(s).unwrap_or_else(|| panic!("medcode-ioce-data {table}: {s:?} is not a code"))
+}
+
+/// The flag names of `table` in bit order (`flags.tsv`).
+fn flag_names(table: &str) -> Vec<&'static str> {
+    let mut names: Vec<(u32, &'static str)> = rows("flags.tsv")
+        .filter(|r| r[0] == table)
+        .map(|r| (num("flags.tsv", r[1]), r[2]))
+        .collect();
+    names.sort();
+    names.into_iter().map(|(_, n)| n).collect()
+}
+
+/// The flags column (names, comma-separated) as bits in `names`' order.
+fn flag_bits(table: &str, names: &[&str], field: Option<&&str>) -> u128 {
+    let mut bits = 0u128;
+    for name in field
+        .copied()
+        .unwrap_or("")
+        .split(',')
+        .filter(|s| !s.is_empty())
+    {
+        let bit = names
+            .iter()
+            .position(|n| *n == name)
+            .unwrap_or_else(|| panic!("medcode-ioce-data {table}: unknown flag {name}"));
+        bits |= 1 << bit;
+    }
+    bits
+}
+
+fn range(table: &str, r: &[&str]) -> (Version, Version) {
+    (num(table, r[0]), num(table, r[1]))
+}
+
+impl Tables {
+    /// The tables, read on first use.
+    pub(crate) fn get() -> &'static Tables {
+        static TABLES: OnceLock<Tables> = OnceLock::new();
+        TABLES.get_or_init(Tables::read)
+    }
+
+    /// The bit of the `data_hcpcs` flag `name`; panics on a name the data
+    /// does not have (a mismatched data crate).
+    pub(crate) fn hcpcs_flag(&self, name: &str) -> u8 {
+        self.hcpcs_flags
+            .iter()
+            .position(|n| *n == name)
+            .unwrap_or_else(|| panic!("medcode-ioce-data: data_hcpcs has no flag {name}"))
+            as u8
+    }
+
+    fn read() -> Tables {
+        let versions = rows("version_range.tsv")
+            .map(|r| VersionRow {
+                internal: num("version_range", r[0]),
+                release: r[1],
+                start: num("version_range", r[2]),
+                end: num("version_range", r[3]),
+            })
+            .collect();
+
+        let hcpcs_flags = flag_names("data_hcpcs");
+        let mut hcpcs = Ranged::new();
+        for r in rows("data_hcpcs.tsv") {
+            const T: &str = "data_hcpcs";
+            let (lo, hi) = range(T, &r);
+            hcpcs.push(
+                code(T, r[2]),
+                lo,
+                hi,
+                HcpcsRow {
+                    apc: code(T, r[3]),
+                    lo_age: num(T, r[4]),
+                    hi_age: num(T, r[5]),
+                    sex: num(T, r[6]),
+                    status_indicator: code(T, r[7]),
+                    payment_indicator: num(T, r[8]),
+                    mid_quarter_date_edit: num(T, r[9]),
+                    date_approved: num(T, r[10]),
+                    date_terminated: num(T, r[11]),
+                    ph_duration: num(T, r[12]),
+                    iop_duration: num(T, r[13]),
+                    flags: flag_bits(T, &hcpcs_flags, r.get(14)),
+                },
+            );
+        }
+
+        let names = flag_names("data_dx10");
+        let mut dx = Ranged::new();
+        for r in rows("data_dx10.tsv") {
+            const T: &str = "data_dx10";
+            let (lo, hi) = range(T, &r);
+            dx.push(
+                code(T, r[2]),
+                lo,
+                hi,
+                DxRow {
+                    lo_age: num(T, r[3]),
+                    hi_age: num(T, r[4]),
+                    sex: num(T, r[5]),
+                    flags: flag_bits(T, &names, r.get(6)) as u8,
+                },
+            );
+        }
+
+        let names = flag_names("data_modifier");
+        let mut modifier = Ranged::new();
+        for r in rows("data_modifier.tsv") {
+            const T: &str = "data_modifier";
+            let (lo, hi) = range(T, &r);
+            modifier.push(code(T, r[2]), lo, hi, flag_bits(T, &names, r.get(4)) as u8);
+        }
+
+        let names = flag_names("data_revenue");
+        let mut revenue = Ranged::new();
+        for r in rows("data_revenue.tsv") {
+            const T: &str = "data_revenue";
+            let (lo, hi) = range(T, &r);
+            revenue.push(
+                num(T, r[2]),
+                lo,
+                hi,
+                RevenueRow {
+                    status_indicator: code(T, r[3]),
+                    flags: flag_bits(T, &names, r.get(4)) as u8,
+                },
+            );
+        }
+
+        let names = flag_names("data_apc");
+        let mut apc = Ranged::new();
+        for r in rows("data_apc.tsv") {
+            const T: &str = "data_apc";
+            let (lo, hi) = range(T, &r);
+            apc.push(
+                code(T, r[2]),
+                lo,
+                hi,
+                ApcRow {
+                    status_indicator: code(T, r[3]),
+                    payment_indicator: num(T, r[4]),
+                    apc_payment: num(T, r[5]),
+                    comp: [num(T, r[6]), num(T, r[7]), num(T, r[8])],
+                    flags: flag_bits(T, &names, r.get(9)) as u8,
+                },
+            );
+        }
+
+        let mut status_payment = Ranged::new();
+        for r in rows("map_status_payment.tsv") {
+            const T: &str = "map_status_payment";
+            let (lo, hi) = range(T, &r);
+            status_payment.push(code(T, r[2]), lo, hi, num(T, r[3]));
+        }
+
+        let mut discount = Ranged::new();
+        for r in rows("data_discount_formula.tsv") {
+            const T: &str = "data_discount_formula";
+            let (lo, hi) = range(T, &r);
+            discount.push(code(T, r[2]), lo, hi, num(T, r[3]));
+        }
+
+        let mut edits = Ranged::new();
+        for r in rows("dsc_edit.tsv") {
+            const T: &str = "dsc_edit";
+            let (lo, hi) = range(T, &r);
+            edits.push(
+                num(T, r[2]),
+                lo,
+                hi,
+                EditRow {
+                    disposition: num(T, r[3]),
+                    buffer: r[4],
+                },
+            );
+        }
+
+        let mut bypass = Ranged::new();
+        for r in rows("data_edit_bypass.tsv") {
+            const T: &str = "data_edit_bypass";
+            let (lo, hi) = range(T, &r);
+            bypass.push(
+                num(T, r[2]),
+                lo,
+                hi,
+                r.get(3).is_some_and(|f| !f.is_empty()),
+            );
+        }
+
+        let pbt_map = rows("pbt_map.tsv")
+            .map(|r| {
+                const T: &str = "pbt_map";
+                PbtMapRow {
+                    lo: num(T, r[0]),
+                    hi: num(T, r[1]),
+                    index: num(T, r[2]),
+                    rule: num(T, r[3]),
+                    path: num(T, r[4]),
+                    lo_bill: num(T, r[5]),
+                    hi_bill: num(T, r[6]),
+                }
+            })
+            .collect();
+
+        let names = flag_names("pbt_control");
+        let mut pbt_control = Ranged::new();
+        for r in rows("pbt_control.tsv") {
+            const T: &str = "pbt_control";
+            let (lo, hi) = range(T, &r);
+            pbt_control.push(num(T, r[2]), lo, hi, flag_bits(T, &names, r.get(3)) as u32);
+        }
+
+        let mut capc_rank = Ranged::new();
+        for r in rows("data_capc.tsv") {
+            const T: &str = "data_capc";
+            let (lo, hi) = range(T, &r);
+            let adjusted = r.get(4).is_some_and(|f| !f.is_empty());
+            capc_rank.push(code(T, r[2]), lo, hi, (num(T, r[3]), adjusted));
+        }
+
+        let mut addon = HashMap::new();
+        for name in [
+            "type1",
+            "type3",
+            "drug_admin",
+            "ph",
+            "covid_lab",
+            "remote_mental_health",
+            "saas",
+        ] {
+            let file_name: &'static str =
+                Box::leak(format!("map_addon_{name}.tsv").into_boxed_str());
+            let mut map = Ranged::new();
+            for r in rows(file_name) {
+                let (lo, hi) = range(file_name, &r);
+                map.push((code(file_name, r[2]), code(file_name, r[3])), lo, hi, ());
+            }
+            addon.insert(name, map);
+        }
+        let mut addon_type2 = Ranged::new();
+        for r in rows("map_addon_type2.tsv") {
+            const T: &str = "map_addon_type2";
+            let (lo, hi) = range(T, &r);
+            addon_type2.push(code(T, r[2]), lo, hi, ());
+        }
+
+        let mut modifier_conflict = Ranged::new();
+        for r in rows("map_modifier_conflict.tsv") {
+            const T: &str = "map_modifier_conflict";
+            let (lo, hi) = range(T, &r);
+            modifier_conflict.push((code(T, r[2]), code(T, r[3])), lo, hi, ());
+        }
+
+        let mut composite = Ranged::new();
+        for r in rows("map_composite.tsv") {
+            const T: &str = "map_composite";
+            let (lo, hi) = range(T, &r);
+            composite.push(code(T, r[2]), lo, hi, (code(T, r[3]), code(T, r[4])));
+        }
+
+        Tables {
+            versions,
+            hcpcs,
+            dx,
+            modifier,
+            revenue,
+            apc,
+            status_payment,
+            discount,
+            edits,
+            bypass,
+            pbt_map,
+            pbt_control,
+            capc_rank,
+            ncci: read_ncci(),
+            addon,
+            addon_type2,
+            modifier_conflict,
+            composite,
+            hcpcs_flags,
+        }
+    }
+}
+
+/// `map_ncci.tsv`: rows `lo hi code1 modifier code2s`, the column-2 codes
+/// tail-encoded (each after the first replaces the end of the one before).
+fn read_ncci() -> Ncci {
+    const T: &str = "map_ncci";
+    let mut ids: HashMap<Key, u16> = HashMap::new();
+    let mut id = |k: Key| -> u16 {
+        let next = ids.len() as u16;
+        *ids.entry(k).or_insert(next)
+    };
+    let mut pairs = Vec::with_capacity(1_600_000);
+    for r in rows("map_ncci.tsv") {
+        let (lo, hi) = range(T, &r);
+        let code1 = id(code(T, r[2]));
+        let modifier: u8 = num(T, r[3]);
+        let mut prev = [0u8; 5];
+        for (i, part) in r[4].split(',').enumerate() {
+            let p = part.as_bytes();
+            if i == 0 {
+                assert!(
+                    p.len() == 5,
+                    "medcode-ioce-data {T}: {part:?} is not a code"
+                );
+                prev.copy_from_slice(p);
+            } else {
+                assert!(
+                    !p.is_empty() && p.len() <= 5,
+                    "medcode-ioce-data {T}: bad tail {part:?}"
+                );
+                prev[5 - p.len()..].copy_from_slice(p);
+            }
+            let text = std::str::from_utf8(&prev).expect("ASCII codes");
+            let code2 = id(code(T, text));
+            pairs.push((u32::from(code1) << 16 | u32::from(code2), lo, hi, modifier));
+        }
+    }
+    pairs.sort_unstable();
+    let mut by_code1 = HashMap::new();
+    let mut start = 0usize;
+    for i in 1..=pairs.len() {
+        if i == pairs.len() || pairs[i].0 >> 16 != pairs[start].0 >> 16 {
+            by_code1.insert((pairs[start].0 >> 16) as u16, (start as u32, i as u32));
+            start = i;
+        }
+    }
+    Ncci {
+        ids,
+        pairs,
+        by_code1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_read() {
+        let t = Tables::get();
+        assert_eq!(t.versions.len(), 28);
+        assert_eq!(t.versions[0].internal, 76);
+        let g0463 = t.hcpcs.get(&key("G0463").unwrap(), 98).unwrap();
+        assert_eq!(g0463.apc, key("05012").unwrap());
+        assert_eq!(g0463.status_indicator, key("J2").unwrap());
+        // 80053 and 82947: a pair that a modifier may bypass.
+        let (a, b) = (
+            t.ncci.id(key("80053").unwrap()).unwrap(),
+            t.ncci.id(key("82947").unwrap()).unwrap(),
+        );
+        assert_eq!(t.ncci.pair(a, b, 98), Some(1));
+        assert_eq!(t.edits.get(&40, 98).unwrap().disposition, 5);
+    }
+}

@@ -1,0 +1,544 @@
+//! Conformance: medcode's outpatient code editor (`medcode::ioce`) against
+//! pyoce 0.1.0 (PyPI; a port of CMS's I/OCE with its tables v20.2–v27.1,
+//! pinned by sha256 in `../shared/oracles/pyoce`), claim by claim, on every
+//! output both give.
+//!
+//! A seeded generator makes outpatient claims over every I/OCE version and
+//! the days around each version boundary, with codes drawn from the I/OCE's
+//! own tables by status indicator, NCCI pairs oversampled with and without
+//! their bypass modifiers, invalid and out-of-version codes, modifiers and
+//! revenue codes, several service dates and 1 to 30 lines.
+//!
+//! Every output is compared; the test fails on a disagreement in a field of
+//! [`AGREED`] (the outputs medcode answers in full today) and reports the
+//! agreement of every other field, which the editor is still growing into.
+//!
+//! - `MEDCODE_IOCE_CLAIMS` — how many claims (default 20,000).
+//! - `MEDCODE_IOCE_SEED` — the generator's seed (default fixed).
+//! - `MEDCODE_NO_SKIP=1` — a missing pyoce fails instead of skipping (CI).
+//! - `MEDCODE_PYOCE_PYTHON` — a Python with pyoce 0.1.0 installed.
+//! - `MEDCODE_IOCE_DUMP=DIR` — also write the claims (`DIR/claims.jsonl`,
+//!   medcode's claim JSON) and pyoce's inputs (`DIR/pyoce.jsonl`).
+
+use crate::common;
+
+use common::Rng;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use medcode::ioce::{write_edited, Editor};
+use serde_json::{json, Value};
+
+/// The outputs that agree on every generated claim; a disagreement in one
+/// of them fails the test.
+const AGREED: &[&str] = &["version", "internal_version"];
+
+pub fn pyoce_python() -> Result<PathBuf, String> {
+    let setup = common::cms_dir().join("../oracles/pyoce/setup.sh");
+    if !setup.is_file() {
+        return Err(format!(
+            "pyoce's setup script is not at {}",
+            setup.display()
+        ));
+    }
+    common::oracle::venv_python(
+        "MEDCODE_PYOCE_PYTHON",
+        "pyoce-venv",
+        "import pyoce",
+        |python| {
+            let venv = python
+                .parent()
+                .and_then(Path::parent)
+                .expect("venv/bin/python");
+            common::oracle::run(
+                Command::new("bash").arg(&setup).arg(venv),
+                "../shared/oracles/pyoce/setup.sh (PyPI unreachable?)",
+            )
+        },
+    )
+}
+
+fn data_rows(name: &str) -> Vec<Vec<String>> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("crates/medcode-ioce-data/data")
+        .join(name);
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(|l| l.split('\t').map(str::to_owned).collect())
+        .collect()
+}
+
+/// A code and the versions it is in force for.
+struct Ranged {
+    lo: u8,
+    hi: u8,
+    code: String,
+    class: String,
+}
+
+/// What the generator draws from: the I/OCE's own tables.
+struct Pools {
+    versions: Vec<(u8, u32, u32)>,
+    hcpcs: Vec<Ranged>,
+    dx: Vec<Ranged>,
+    modifiers: Vec<Ranged>,
+    revenue: Vec<Ranged>,
+    /// NCCI pairs: (lo, hi, code1, code2, modifier indicator).
+    ncci: Vec<(u8, u8, String, String, u8)>,
+}
+
+fn ranged(rows: Vec<Vec<String>>, class: impl Fn(&[String]) -> String) -> Vec<Ranged> {
+    rows.iter()
+        .map(|r| Ranged {
+            lo: r[0].parse().unwrap(),
+            hi: r[1].parse().unwrap(),
+            code: r[2].clone(),
+            class: class(r),
+        })
+        .collect()
+}
+
+impl Pools {
+    fn read() -> Pools {
+        let versions = data_rows("version_range.tsv")
+            .iter()
+            .map(|r| {
+                (
+                    r[0].parse().unwrap(),
+                    r[2].parse().unwrap(),
+                    r[3].parse().unwrap(),
+                )
+            })
+            .collect();
+        let hcpcs = ranged(data_rows("data_hcpcs.tsv"), |r| r[7].clone());
+        let dx = ranged(data_rows("data_dx10.tsv"), |r| {
+            r.get(6).cloned().unwrap_or_default()
+        });
+        let modifiers = ranged(data_rows("data_modifier.tsv"), |r| {
+            r.get(4).cloned().unwrap_or_default()
+        })
+        .into_iter()
+        .filter(|m| !m.code.starts_with('#'))
+        .collect();
+        let revenue = ranged(data_rows("data_revenue.tsv"), |r| r[3].clone());
+        // Every 20th NCCI row, decoded: enough pairs to oversample.
+        let mut ncci = Vec::new();
+        for r in data_rows("map_ncci.tsv").iter().step_by(20) {
+            let mut prev = String::new();
+            for (i, part) in r[4].split(',').enumerate() {
+                let code = if i == 0 {
+                    part.to_owned()
+                } else {
+                    format!("{}{}", &prev[..5 - part.len()], part)
+                };
+                if i % 7 == 0 {
+                    ncci.push((
+                        r[0].parse().unwrap(),
+                        r[1].parse().unwrap(),
+                        r[2].clone(),
+                        code.clone(),
+                        r[3].parse().unwrap(),
+                    ));
+                }
+                prev = code;
+            }
+        }
+        Pools {
+            versions,
+            hcpcs,
+            dx,
+            modifiers,
+            revenue,
+            ncci,
+        }
+    }
+}
+
+/// A day `n` days after `yyyymmdd`.
+fn add_days(d: u32, n: u32) -> u32 {
+    let mut d = d;
+    for _ in 0..n {
+        d = next_day(d);
+    }
+    d
+}
+
+fn next_day(d: u32) -> u32 {
+    let (y, m, day) = (d / 10_000, d / 100 % 100, d % 100);
+    let dim = match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    if day < dim {
+        d + 1
+    } else if m < 12 {
+        y * 10_000 + (m + 1) * 100 + 1
+    } else {
+        (y + 1) * 10_000 + 101
+    }
+}
+
+fn iso(d: u32) -> String {
+    format!("{:04}-{:02}-{:02}", d / 10_000, d / 100 % 100, d % 100)
+}
+
+/// One generated line.
+struct Line {
+    date: u32,
+    revenue: String,
+    hcpcs: String,
+    modifiers: Vec<String>,
+    units: u32,
+    charge: u32,
+}
+
+/// One generated claim.
+struct Gen {
+    bill_type: String,
+    from: u32,
+    through: u32,
+    age: u32,
+    sex: &'static str,
+    pdx: Option<String>,
+    rfv: Vec<String>,
+    sdx: Vec<String>,
+    lines: Vec<Line>,
+}
+
+fn in_force<'a>(rng: &mut Rng, pool: &'a [Ranged], v: u8, class: Option<&str>) -> &'a str {
+    for _ in 0..200 {
+        let r = rng.pick(pool);
+        if r.lo <= v && v <= r.hi && class.is_none_or(|c| r.class == c) {
+            return &r.code;
+        }
+    }
+    &rng.pick(pool).code
+}
+
+const SIS: &[&str] = &[
+    "A", "B", "C", "E1", "E2", "G", "J1", "J2", "K", "M", "N", "Q1", "Q2", "Q3", "Q4", "R", "S",
+    "T", "V", "Y", "D", "F", "H", "L", "P", "U",
+];
+
+fn generate(rng: &mut Rng, p: &Pools) -> Gen {
+    let (v, start, end) = *rng.pick(&p.versions);
+    let from = match rng.below(10) {
+        // The days around the version's boundaries.
+        0 => start,
+        1 => add_days(start, 1),
+        2 => end,
+        _ => add_days(start, rng.below(85) as u32),
+    };
+    let through = add_days(
+        from,
+        if rng.chance(70) {
+            0
+        } else {
+            rng.below(4) as u32
+        },
+    );
+    let bill_type = match rng.below(20) {
+        0..=13 => "131",
+        14 => "121",
+        15 => "141",
+        16 => "851",
+        17 => "137",
+        18 => "111",
+        _ => "13",
+    }
+    .to_owned();
+    let dx = |rng: &mut Rng| -> String {
+        match rng.below(20) {
+            0 => "ZZZ99".to_owned(),
+            1 => rng.pick(&p.dx).code.clone(),
+            _ => in_force(rng, &p.dx, v, None).to_owned(),
+        }
+    };
+    let pdx = (!rng.chance(3)).then(|| dx(rng));
+    let rfv = (0..if rng.chance(20) { 1 + rng.below(2) } else { 0 })
+        .map(|_| dx(rng))
+        .collect();
+    let sdx = (0..rng.below(4)).map(|_| dx(rng)).collect();
+    let n = match rng.below(10) {
+        0..=5 => 1 + rng.below(4),
+        6..=8 => 1 + rng.below(10),
+        _ => 1 + rng.below(30),
+    };
+    let mut lines: Vec<Line> = Vec::new();
+    while lines.len() < n {
+        let date =
+            add_days(from, rng.below((through - from + 1).min(4) as usize) as u32).min(through);
+        let revenue = match rng.below(20) {
+            0 => "9999".to_owned(),
+            _ => format!(
+                "{:04}",
+                in_force(rng, &p.revenue, v, None).parse::<u32>().unwrap()
+            ),
+        };
+        let hcpcs = match rng.below(20) {
+            0 => "ZZZZZ".to_owned(),
+            1 => rng.pick(&p.hcpcs).code.clone(),
+            2 => String::new(),
+            3..=6 => {
+                // An NCCI pair on the same day.
+                let pair = rng.pick(&p.ncci);
+                if pair.0 <= v && v <= pair.1 {
+                    let mods: Vec<String> = if rng.chance(40) {
+                        vec![rng
+                            .pick(&["59", "XE", "XP", "XS", "XU", "25", "LT"])
+                            .to_string()]
+                    } else {
+                        Vec::new()
+                    };
+                    lines.push(Line {
+                        date,
+                        revenue: revenue.clone(),
+                        hcpcs: pair.2.clone(),
+                        modifiers: Vec::new(),
+                        units: 1,
+                        charge: 100,
+                    });
+                    lines.push(Line {
+                        date,
+                        revenue,
+                        hcpcs: pair.3.clone(),
+                        modifiers: mods,
+                        units: 1,
+                        charge: 50,
+                    });
+                    continue;
+                }
+                in_force(rng, &p.hcpcs, v, None).to_owned()
+            }
+            _ => {
+                let si = *rng.pick(SIS);
+                in_force(rng, &p.hcpcs, v, Some(si)).to_owned()
+            }
+        };
+        let modifiers = (0..match rng.below(10) {
+            0..=6 => 0,
+            7 | 8 => 1,
+            _ => 2 + rng.below(3),
+        })
+            .map(|_| match rng.below(15) {
+                0 => "Z9".to_owned(),
+                _ => in_force(rng, &p.modifiers, v, None).to_owned(),
+            })
+            .collect();
+        lines.push(Line {
+            date,
+            revenue,
+            hcpcs,
+            modifiers,
+            units: if rng.chance(85) {
+                1
+            } else {
+                rng.below(5) as u32
+            },
+            charge: 1 + rng.below(2000) as u32,
+        });
+    }
+    lines.truncate(n.max(2).min(lines.len()));
+    Gen {
+        bill_type,
+        from,
+        through,
+        age: if rng.chance(90) {
+            rng.below(100) as u32
+        } else {
+            rng.below(130) as u32
+        },
+        sex: ["M", "F", "F", "M", "U"][rng.below(5)],
+        pdx,
+        rfv,
+        sdx,
+        lines,
+    }
+}
+
+impl Gen {
+    fn pyoce(&self, id: usize) -> Value {
+        let dx = |c: &String| json!({"diagnosis": c});
+        let mut claim = json!({
+            "claimId": id.to_string(),
+            "billType": self.bill_type,
+            "dateStarted": self.from.to_string(),
+            "dateEnded": self.through.to_string(),
+            "age": self.age.to_string(),
+            "sex": match self.sex { "M" => "1", "F" => "2", _ => "0" },
+            "reasonForVisitDiagnosisCodeList": self.rfv.iter().map(dx).collect::<Vec<_>>(),
+            "secondaryDiagnosisCodeList": self.sdx.iter().map(dx).collect::<Vec<_>>(),
+            "lineItemList": self.lines.iter().map(|l| json!({
+                "serviceDate": l.date.to_string(),
+                "revenueCode": l.revenue,
+                "hcpcs": l.hcpcs,
+                "hcpcsModifierInputList": l.modifiers.iter()
+                    .map(|m| json!({"hcpcsModifier": m})).collect::<Vec<_>>(),
+                "unitsInput": l.units.to_string(),
+                "charge": l.charge.to_string(),
+            })).collect::<Vec<_>>(),
+        });
+        if let Some(p) = &self.pdx {
+            claim["principalDiagnosisCode"] = dx(p);
+        }
+        claim
+    }
+
+    fn medcode(&self, id: usize) -> Value {
+        let mut diagnoses: Vec<Value> = Vec::new();
+        if let Some(p) = &self.pdx {
+            diagnoses.push(json!({"code": p}));
+            diagnoses.extend(self.sdx.iter().map(|c| json!({"code": c})));
+        }
+        json!({
+            "id": id.to_string(),
+            "claim_type": "institutional",
+            "bill_type": self.bill_type,
+            "from_date": iso(self.from),
+            "through_date": iso(self.through),
+            "patient": {"sex": self.sex, "age": self.age},
+            "diagnoses": diagnoses,
+            "reason_for_visit": self.rfv,
+            "lines": self.lines.iter().map(|l| json!({
+                "code": l.hcpcs,
+                "revenue_code": l.revenue,
+                "modifiers": l.modifiers,
+                "units": l.units,
+                "charge": l.charge,
+                "service_date": iso(l.date),
+            })).collect::<Vec<_>>(),
+        })
+    }
+}
+
+/// Every leaf where `a` and `b` differ, by path (`lines[].status_indicator`).
+fn differences(path: &str, a: &Value, b: &Value, out: &mut Vec<String>) {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for (k, va) in x {
+                let vb = y.get(k).unwrap_or(&Value::Null);
+                differences(
+                    &format!("{path}{}{k}", if path.is_empty() { "" } else { "." }),
+                    va,
+                    vb,
+                    out,
+                );
+            }
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() && path == "lines" => {
+            for (va, vb) in x.iter().zip(y) {
+                differences("lines[]", va, vb, out);
+            }
+        }
+        _ if a == b => {}
+        _ => out.push(path.to_owned()),
+    }
+}
+
+#[test]
+fn medcode_agrees_with_pyoce() {
+    let python = match pyoce_python() {
+        Ok(p) => p,
+        Err(why) => return common::skip("the I/OCE conformance test (pyoce)", why),
+    };
+    let n: usize = std::env::var("MEDCODE_IOCE_CLAIMS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20_000);
+    let seed: u64 = std::env::var("MEDCODE_IOCE_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x10CE_2026);
+    let pools = Pools::read();
+    let mut rng = Rng(seed);
+    let claims: Vec<Gen> = (0..n).map(|_| generate(&mut rng, &pools)).collect();
+    let input: String = claims
+        .iter()
+        .enumerate()
+        .map(|(id, c)| format!("{}\n", json!({"id": id, "claim": c.pyoce(id)})))
+        .collect();
+    if let Ok(dir) = std::env::var("MEDCODE_IOCE_DUMP") {
+        let dir = Path::new(&dir);
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::write(dir.join("pyoce.jsonl"), &input).unwrap();
+        let mine: String = claims
+            .iter()
+            .enumerate()
+            .map(|(id, c)| format!("{}\n", c.medcode(id)))
+            .collect();
+        std::fs::write(dir.join("claims.jsonl"), mine).unwrap();
+    }
+    let script =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance/pyoce_edit_driver.py");
+    let mut cmd = Command::new(&python);
+    cmd.arg(script);
+    let out = common::oracle::run_driver(cmd, input).expect("pyoce's driver");
+    let answers: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert_eq!(
+        answers.len(),
+        n,
+        "pyoce answered {} of {n} claims",
+        answers.len()
+    );
+
+    let editor = Editor::new();
+    let mut disagree: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut all_agree = 0;
+    for (id, (gen, want)) in claims.iter().zip(&answers).enumerate() {
+        assert!(
+            want.get("error").is_none(),
+            "pyoce failed on claim {id}: {want}"
+        );
+        let claim: medcode::claim::Claim = serde_json::from_value(gen.medcode(id)).unwrap();
+        let got = write_edited(None, None, &editor.edit_claim(&claim));
+        let mut diffs = Vec::new();
+        let mut want = want.clone();
+        want.as_object_mut().unwrap().remove("id");
+        let mut got = got;
+        got.as_object_mut().unwrap().remove("engine");
+        differences("", &want, &got, &mut diffs);
+        diffs.sort();
+        diffs.dedup();
+        if diffs.is_empty() {
+            all_agree += 1;
+        }
+        for d in diffs {
+            let e = disagree.entry(d).or_insert((0, id));
+            e.0 += 1;
+        }
+    }
+    eprintln!(
+        "I/OCE conformance: {all_agree} of {n} claims agree on every output (seed {seed:#x})"
+    );
+    let mut failed = Vec::new();
+    for (field, (count, first)) in &disagree {
+        let c = &claims[*first];
+        let got = write_edited(
+            None,
+            None,
+            &editor.edit_claim(&serde_json::from_value(c.medcode(*first)).unwrap()),
+        );
+        eprintln!(
+            "  {field}: {count} claims disagree; first, claim {first}:\n    claim {}\n    pyoce {}\n    medcode {}",
+            c.pyoce(*first),
+            answers[*first],
+            got
+        );
+        if AGREED.iter().any(|a| field == a) {
+            failed.push(field.clone());
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "disagreements in agreed outputs: {failed:?}"
+    );
+}
