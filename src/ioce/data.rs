@@ -33,6 +33,13 @@ pub(crate) fn key(code: &str) -> Option<Key> {
     Some(k)
 }
 
+/// The text of a key (its bytes up to the first zero).
+pub(crate) fn key_text(k: Key) -> String {
+    let bytes = k.to_le_bytes();
+    let n = bytes.iter().position(|&b| b == 0).unwrap_or(8);
+    String::from_utf8_lossy(&bytes[..n]).into_owned()
+}
+
 /// An internal I/OCE version number, 76 (v20.2) … 103 (v27.1).
 pub(crate) type Version = u8;
 

@@ -1,6 +1,7 @@
 //! The editor: one claim in, the I/OCE's answer out.
 
-use super::data::{key, HcpcsRow, Key, Tables, Version};
+use super::data::{key, key_text, Tables, Version};
+use super::{dx, lines, order, pairs, path};
 use crate::claim::Claim;
 
 /// What the I/OCE reads from a claim, borrowed from it.
@@ -20,6 +21,9 @@ pub struct ClaimInput<'a> {
     pub sex: &'a str,
     /// The patient (discharge) status, two digits.
     pub patient_status: Option<&'a str>,
+    /// The OPPS flag: `"2"` for a hospital not paid under OPPS; anything
+    /// else (or nothing) is OPPS.
+    pub opps_flag: Option<&'a str>,
     /// UB-04 condition codes.
     pub condition_codes: Vec<&'a str>,
     /// The principal diagnosis.
@@ -68,6 +72,7 @@ impl<'a> ClaimInput<'a> {
             age: patient.and_then(|p| p.age),
             sex: patient.and_then(|p| p.sex.as_deref()).unwrap_or(""),
             patient_status: claim.discharge_status.as_deref(),
+            opps_flag: None,
             condition_codes: claim.condition_codes.iter().map(String::as_str).collect(),
             principal: claim.diagnoses.first().and_then(|d| d.code.as_deref()),
             reason_for_visit: claim.reason_for_visit.iter().map(String::as_str).collect(),
@@ -165,8 +170,13 @@ pub struct Edited {
     pub line_rejection_disposition: u8,
     /// Line denial disposition.
     pub line_denial_disposition: u8,
-    /// APC return buffer flag.
-    pub apc_return_buffer_flag: u8,
+    /// APC return buffer flag (`None`: blank, on a claim stopped by a
+    /// claim-level edit).
+    pub apc_return_buffer_flag: Option<u8>,
+    /// How many lines the I/OCE read.
+    pub lines_processed: usize,
+    /// Whether the claim has a principal diagnosis.
+    pub principal_present: bool,
     /// Non-OPPS bill flag.
     pub nopps_bill_flag: u8,
     /// Edits that reject the claim.
@@ -229,54 +239,152 @@ pub(crate) fn read_date(s: &str) -> Option<u32> {
 }
 
 /// Per-claim working state.
-struct Run<'t> {
-    t: &'t Tables,
-    v: Version,
-    out: Edited,
+pub(crate) struct Run<'t> {
+    pub t: &'t Tables,
+    pub v: Version,
+    pub out: Edited,
+    /// Edits raised on the claim only (no diagnosis or line carries them).
+    pub claim_only: Vec<u16>,
 }
 
 impl Run<'_> {
-    /// Raise `edit` (its disposition decides the claim list) and return it
-    /// for the caller to file under its place.
-    fn raise(&mut self, edit: u16) -> u16 {
-        let disposition = self.t.edits.get(&edit, self.v).map_or(0, |e| e.disposition);
-        let list = match disposition {
-            1 => &mut self.out.claim_rejection_edits,
-            2 => &mut self.out.claim_denial_edits,
-            3 => &mut self.out.claim_return_to_provider_edits,
-            4 => &mut self.out.claim_suspension_edits,
-            5 => &mut self.out.line_rejection_edits,
-            6 => &mut self.out.line_denial_edits,
-            _ => return edit,
-        };
-        if let Err(at) = list.binary_search(&edit) {
-            list.insert(at, edit);
+    /// Record `edit` as raised on the claim alone.
+    pub(crate) fn claim_edit(&mut self, edit: u16) {
+        if !self.claim_only.contains(&edit) {
+            self.claim_only.push(edit);
         }
-        edit
+    }
+
+    /// The edit's disposition (1 claim rejection … 6 line denial): the row
+    /// in force, or failing one any row of the edit, as the I/OCE files
+    /// edits raised outside their rows' versions (127, 027, 135).
+    fn disposition(&self, edit: u16) -> u8 {
+        self.t
+            .edits
+            .get(&edit, self.v)
+            .or_else(|| self.t.edits.all(&edit).last().map(|(_, _, e)| e))
+            .map_or(0, |e| e.disposition)
+    }
+
+    /// Build the claim lists from every edit raised, each once, in the
+    /// I/OCE's order, and the dispositions from them.
+    fn finish(mut self, from: u32, through: u32) -> Edited {
+        let mut raised: Vec<u16> = Vec::new();
+        let o = &self.out;
+        let mut add = |e: u16| {
+            if !raised.contains(&e) {
+                raised.push(e);
+            }
+        };
+        o.principal.edits.iter().copied().for_each(&mut add);
+        o.reason_for_visit
+            .iter()
+            .chain(&o.secondary)
+            .flat_map(|d| d.edits.iter().copied())
+            .for_each(&mut add);
+        for l in &o.lines {
+            l.hcpcs_edits
+                .iter()
+                .chain(&l.service_date_edits)
+                .chain(&l.revenue_edits)
+                .chain(l.modifier_edits.iter().flatten())
+                .copied()
+                .for_each(&mut add);
+        }
+        self.claim_only.iter().copied().for_each(&mut add);
+        let multi_day = from != through;
+        raised.sort_by_key(|&e| order::claim_rank(e, multi_day));
+        for e in raised {
+            let list = match self.disposition(e) {
+                1 => &mut self.out.claim_rejection_edits,
+                2 => &mut self.out.claim_denial_edits,
+                3 => &mut self.out.claim_return_to_provider_edits,
+                4 => &mut self.out.claim_suspension_edits,
+                5 => &mut self.out.line_rejection_edits,
+                6 => &mut self.out.line_denial_edits,
+                _ => continue,
+            };
+            list.push(e);
+        }
+        let o = &mut self.out;
+        o.claim_rejection_disposition = u8::from(!o.claim_rejection_edits.is_empty());
+        o.claim_denial_disposition = if !o.claim_denial_edits.is_empty() {
+            1
+        } else if o.line_denial_edits.contains(&18) {
+            2
+        } else {
+            0
+        };
+        o.claim_return_to_provider_disposition =
+            u8::from(!o.claim_return_to_provider_edits.is_empty());
+        o.claim_suspension_disposition = u8::from(!o.claim_suspension_edits.is_empty());
+        o.line_rejection_disposition = u8::from(o.line_rejection_edits.iter().any(|&e| e != 7));
+        o.line_denial_disposition = u8::from(!o.line_denial_edits.is_empty());
+        let claim_lists_empty = o.claim_rejection_edits.is_empty()
+            && o.claim_denial_edits.is_empty()
+            && o.claim_return_to_provider_edits.is_empty()
+            && o.claim_suspension_edits.is_empty();
+        o.claim_disposition = if multi_day && o.claim_denial_disposition == 2 && claim_lists_empty {
+            2
+        } else if o.claim_rejection_disposition != 0
+            || o.claim_denial_disposition != 0
+            || o.claim_return_to_provider_disposition != 0
+            || o.claim_suspension_disposition != 0
+        {
+            4
+        } else if o.line_rejection_disposition != 0 || o.line_denial_disposition != 0 {
+            1
+        } else {
+            0
+        };
+        self.out
     }
 }
 
-fn push_sorted(list: &mut Vec<u16>, edit: u16) {
-    if let Err(at) = list.binary_search(&edit) {
-        list.insert(at, edit);
+/// Units as the I/OCE echoes them: a whole number without a fraction.
+fn units_text(units: Option<f64>) -> String {
+    match units {
+        Some(u) if u.fract() == 0.0 && u.abs() < 1e15 => format!("{}", u as i64),
+        Some(u) => u.to_string(),
+        None => String::new(),
     }
 }
 
-fn apc_text(k: Key) -> String {
-    key_text(k)
+/// The outputs of a line that the I/OCE did not process (a claim stopped
+/// by a claim-level edit).
+fn unprocessed_line(line: &LineInput<'_>, status_indicator: &str, apc: &str) -> LineResult {
+    LineResult {
+        action_flag: "0".into(),
+        hcpcs_apc: apc.into(),
+        payment_apc: apc.into(),
+        status_indicator: status_indicator.into(),
+        payment_indicator: "3".into(),
+        discounting_formula: "1".into(),
+        rejection_denial_flag: "0".into(),
+        packaging_flag: "0".into(),
+        payment_adjustment_flag01: "0".into(),
+        payment_adjustment_flag02: "0".into(),
+        payment_method_flag: "0".into(),
+        composite_adjustment_flag: "00".into(),
+        units_output: units_text(line.units),
+        modifier_edits: vec![Vec::new(); line.modifiers.len()],
+        ..LineResult::default()
+    }
 }
 
-/// The text of a key (its bytes up to the first zero).
-pub(crate) fn key_text(k: Key) -> String {
-    let bytes = k.to_le_bytes();
-    let n = bytes.iter().position(|&b| b == 0).unwrap_or(8);
-    String::from_utf8_lossy(&bytes[..n]).into_owned()
+/// The patient's age when the I/OCE can read it: a whole number 0 … 124.
+fn valid_age(age: Option<f64>) -> Option<u16> {
+    age.filter(|a| a.fract() == 0.0 && (0.0..=124.0).contains(a))
+        .map(|a| a as u16)
 }
 
-/// A diagnosis code as the tables key it: dots and blanks dropped.
-fn dx_key(code: &str) -> Option<Key> {
-    let cleaned: String = code.chars().filter(|c| *c != '.' && *c != ' ').collect();
-    key(&cleaned)
+/// Whether the sex is one the I/OCE reads (`M`, `F`, `U`, or its `1`, `2`,
+/// `0`).
+fn valid_sex(sex: &str) -> bool {
+    matches!(
+        sex.trim().to_ascii_uppercase().as_str(),
+        "M" | "F" | "U" | "0" | "1" | "2" | "00" | "01" | "02"
+    )
 }
 
 impl Editor {
@@ -294,236 +402,164 @@ impl Editor {
     pub fn edit(&self, claim: &ClaimInput<'_>) -> Edited {
         let t = self.t;
         let mut out = Edited {
-            principal: DxResult::default(),
             reason_for_visit: vec![DxResult::default(); claim.reason_for_visit.len()],
             secondary: vec![DxResult::default(); claim.secondary.len()],
-            lines: claim
-                .lines
-                .iter()
-                .map(|l| LineResult {
-                    modifier_edits: vec![Vec::new(); l.modifiers.len()],
-                    ..LineResult::default()
-                })
-                .collect(),
+            lines_processed: claim.lines.len(),
             ..Edited::default()
         };
+        if claim.lines.is_empty() {
+            out.return_code = 12;
+            out.claim_processed_flag = 2;
+            return out;
+        }
+        // The claim-level checks, in the I/OCE's order; the first that
+        // fails stops the claim.
         let from = read_date(claim.from_date);
+        let through = read_date(claim.through_date);
+        let receipt_bad = claim
+            .receipt_date
+            .filter(|r| !r.trim().is_empty())
+            .is_some_and(|r| match read_date(r) {
+                None => true,
+                Some(r) => from.is_some_and(|f| r < f) || r > 20360331,
+            });
         let version = from.and_then(|d| t.versions.iter().find(|v| v.start <= d && d <= v.end));
-        let Some(version) = version else {
-            out.return_code = 17;
-            let mut run = Run { t, v: 103, out };
-            run.raise(24);
-            return run.finish();
+        let stop = if from.is_none() {
+            Some((23, 13))
+        } else if through.is_none() {
+            Some((23, 14))
+        } else if receipt_bad {
+            Some((119, 29))
+        } else if from > through {
+            Some((23, 15))
+        } else if version.is_none() {
+            Some((24, 17))
+        } else {
+            None
         };
+        let (from, through) = (from.unwrap_or(0), through.unwrap_or(0));
+        if let Some((edit, code)) = stop {
+            out.return_code = code;
+            out.claim_processed_flag = 1;
+            out.lines = claim
+                .lines
+                .iter()
+                .map(|l| unprocessed_line(l, "W", "00000"))
+                .collect();
+            let mut run = Run {
+                t,
+                v: 103,
+                out,
+                claim_only: vec![edit],
+            };
+            run.out.apc_return_buffer_flag = None;
+            return run.finish(from, through);
+        }
+        let version = version.expect("checked above");
         out.version = Some(version.release.to_string());
         out.internal_version = Some(version.internal);
+        let v = version.internal;
         let mut run = Run {
             t,
-            v: version.internal,
+            v,
             out,
+            claim_only: Vec::new(),
         };
-        run.diagnoses(claim);
-        run.lines(claim);
-        run.ncci(claim);
-        run.finish()
-    }
-}
-
-impl Run<'_> {
-    fn diagnoses(&mut self, claim: &ClaimInput<'_>) {
-        let (t, v) = (self.t, self.v);
-        let age = claim.age;
-        let check = |run: &mut Run<'_>, code: &str, principal: bool| -> Vec<u16> {
-            let mut edits = Vec::new();
-            let row = dx_key(code).and_then(|k| t.dx.get(&k, v));
-            let Some(row) = row else {
-                edits.push(run.raise(1));
-                return edits;
-            };
-            if let Some(age) = age {
-                let age = age as u16;
-                if age < row.lo_age || age > row.hi_age {
-                    edits.push(run.raise(2));
-                }
-            }
-            if principal {
-                // external_cause (bit 0), manifestation (2), unacceptable_pdx (4).
-                if row.flags & 1 != 0 {
-                    edits.push(run.raise(5));
-                }
-                if row.flags & 4 != 0 {
-                    edits.push(run.raise(86));
-                }
-                if row.flags & 16 != 0 {
-                    edits.push(run.raise(113));
-                }
-            }
-            edits.sort_unstable();
-            edits
+        let table_si = |l: &LineInput<'_>| -> String {
+            key(l.hcpcs.trim())
+                .and_then(|k| t.hcpcs.get(&k, v))
+                .map_or(String::new(), |r| key_text(r.status_indicator))
         };
-        if let Some(p) = claim.principal {
-            self.out.principal.edits = check(self, p, true);
-        }
-        for (i, d) in claim.reason_for_visit.iter().enumerate() {
-            self.out.reason_for_visit[i].edits = check(self, d, false);
-        }
-        for (i, d) in claim.secondary.iter().enumerate() {
-            self.out.secondary[i].edits = check(self, d, false);
-        }
-    }
-
-    fn hcpcs(&self, code: &str) -> Option<&'static HcpcsRow> {
-        let t: &'static Tables = Tables::get();
-        key(code.trim()).and_then(|k| t.hcpcs.get(&k, self.v))
-    }
-
-    fn lines(&mut self, claim: &ClaimInput<'_>) {
-        let t = self.t;
-        let v = self.v;
-        let flag = |name: &str| t.hcpcs_flag(name);
-        let (not_mcare, not_opps, non_reportable, dmerc, non_mac, questionable, info_only) = (
-            flag("not_recognized_mcare"),
-            flag("not_recognized_opps"),
-            flag("non_reportable_site"),
-            flag("dmerc_billable_only"),
-            flag("non_billable_mac"),
-            flag("questionable"),
-            flag("information_only"),
-        );
-        for (i, line) in claim.lines.iter().enumerate() {
-            let mut hcpcs_edits = Vec::new();
-            let mut revenue_edits = Vec::new();
-            let revenue = line.revenue_code.trim().parse::<u16>().ok();
-            if revenue.is_none_or(|r| !t.revenue.has(&r, v)) {
-                revenue_edits.push(self.raise(41));
+        let path = match path::route(
+            t,
+            v,
+            claim.bill_type,
+            claim.opps_flag,
+            &claim.condition_codes,
+        ) {
+            path::Route::Path(p) => p,
+            path::Route::Invalid { opps }
+            | path::Route::PartialHospitalizationNotAllowed { opps } => {
+                let (edit, code) = match path::route(
+                    t,
+                    v,
+                    claim.bill_type,
+                    claim.opps_flag,
+                    &claim.condition_codes,
+                ) {
+                    path::Route::Invalid { .. } => (118, 18),
+                    _ => (46, 22),
+                };
+                run.out.return_code = code;
+                run.out.claim_processed_flag = 1;
+                run.out.nopps_bill_flag = if opps { 0 } else { 2 };
+                run.out.apc_return_buffer_flag = if code == 22 { Some(0) } else { None };
+                run.out.lines = claim
+                    .lines
+                    .iter()
+                    .map(|l| {
+                        let si = if opps { table_si(l) } else { String::new() };
+                        unprocessed_line(l, &si, "00000")
+                    })
+                    .collect();
+                run.claim_only.push(edit);
+                return run.finish(from, through);
             }
-            let row = if line.hcpcs.trim().is_empty() {
-                None
-            } else {
-                let row = self.hcpcs(line.hcpcs);
-                if row.is_none() {
-                    hcpcs_edits.push(self.raise(6));
-                }
-                row
-            };
-            for (m, modifier) in line.modifiers.iter().enumerate() {
-                if key(modifier.trim()).is_none_or(|k| !t.modifier.has(&k, v)) {
-                    let e = self.raise(22);
-                    push_sorted(&mut self.out.lines[i].modifier_edits[m], e);
-                }
-            }
-            let out = &mut self.out.lines[i];
-            out.action_flag = "0".into();
-            out.composite_adjustment_flag = "00".into();
-            out.payment_adjustment_flag01 = "0".into();
-            out.payment_adjustment_flag02 = "0".into();
-            out.rejection_denial_flag = "0".into();
-            out.packaging_flag = "0".into();
-            out.payment_method_flag = "0".into();
-            out.discounting_formula = "1".into();
-            out.units_output = line.units.map_or("0".into(), |u| format!("{}", u as i64));
-            match row {
-                Some(row) => {
-                    out.hcpcs_apc = apc_text(row.apc);
-                    out.payment_apc = apc_text(row.apc);
-                    out.status_indicator = key_text(row.status_indicator);
-                    out.payment_indicator = row.payment_indicator.to_string();
-                    for (bit, edit) in [
-                        (not_mcare, 28),
-                        (not_opps, 62),
-                        (non_reportable, 55),
-                        (dmerc, 61),
-                        (non_mac, 72),
-                        (questionable, 12),
-                        (info_only, 112),
-                    ] {
-                        if row.has(bit) {
-                            hcpcs_edits.push(edit);
-                        }
-                    }
-                }
-                None => {
-                    out.hcpcs_apc = "00000".into();
-                    out.payment_apc = "00000".into();
-                }
-            }
-            for e in hcpcs_edits {
-                let e = self.raise(e);
-                push_sorted(&mut self.out.lines[i].hcpcs_edits, e);
-            }
-            for e in revenue_edits {
-                push_sorted(&mut self.out.lines[i].revenue_edits, e);
-            }
-        }
-    }
-
-    /// NCCI procedure-to-procedure pairs between lines of the same service
-    /// date: column 2 gets 020 (no modifier may bypass) or 040 (a modifier
-    /// may, and none does).
-    fn ncci(&mut self, claim: &ClaimInput<'_>) {
-        let (t, v) = (self.t, self.v);
-        let ncci_flag = 0u8; // data_modifier bit 0: `ncci`
-        let ids: Vec<Option<u16>> = claim
+        };
+        run.out.nopps_bill_flag = if path.opps { 0 } else { 2 };
+        run.out.apc_return_buffer_flag = Some(u8::from(path.on(path::switch::APC_RETURN_BUF)));
+        // Line dates: a line dated outside the claim's span stops the claim.
+        let bad_dates: Vec<bool> = claim
             .lines
             .iter()
-            .map(|l| key(l.hcpcs.trim()).and_then(|k| t.ncci.id(k)))
+            .map(|l| read_date(l.service_date).is_none_or(|d| d < from || d > through))
             .collect();
-        let bypass: Vec<bool> = claim
-            .lines
-            .iter()
-            .map(|l| {
-                l.modifiers.iter().any(|m| {
-                    key(m.trim())
-                        .and_then(|k| t.modifier.get(&k, v))
-                        .is_some_and(|f| f >> ncci_flag & 1 == 1)
+        if bad_dates.contains(&true) {
+            run.out.return_code = 16;
+            run.out.claim_processed_flag = 1;
+            run.out.lines = claim
+                .lines
+                .iter()
+                .zip(&bad_dates)
+                .map(|(l, &bad)| {
+                    let si = if path.opps {
+                        table_si(l)
+                    } else {
+                        String::new()
+                    };
+                    let mut r = unprocessed_line(l, &si, "00000");
+                    if bad {
+                        r.service_date_edits.push(23);
+                    }
+                    r
                 })
-            })
-            .collect();
-        // Lines grouped by service date, so the pairs are looked up within a
-        // day only (n log n plus the pairs of each day).
-        let mut order: Vec<usize> = (0..claim.lines.len()).collect();
-        order.sort_by_key(|&i| claim.lines[i].service_date.trim());
-        let mut start = 0;
-        while start < order.len() {
-            let day = claim.lines[order[start]].service_date.trim();
-            let mut end = start;
-            while end < order.len() && claim.lines[order[end]].service_date.trim() == day {
-                end += 1;
-            }
-            for &i in &order[start..end] {
-                let Some(c1) = ids[i] else { continue };
-                for &j in &order[start..end] {
-                    if i == j {
-                        continue;
-                    }
-                    let Some(c2) = ids[j] else { continue };
-                    match t.ncci.pair(c1, c2, v) {
-                        Some(0) => {
-                            let e = self.raise(20);
-                            push_sorted(&mut self.out.lines[j].hcpcs_edits, e);
-                        }
-                        Some(_) if !(bypass[i] || bypass[j]) => {
-                            let e = self.raise(40);
-                            push_sorted(&mut self.out.lines[j].hcpcs_edits, e);
-                        }
-                        _ => {}
-                    }
-                }
-            }
-            start = end;
+                .collect();
+            return run.finish(from, through);
         }
-    }
-
-    fn finish(mut self) -> Edited {
-        let o = &mut self.out;
-        o.claim_rejection_disposition = u8::from(!o.claim_rejection_edits.is_empty());
-        o.claim_denial_disposition = u8::from(!o.claim_denial_edits.is_empty());
-        o.claim_return_to_provider_disposition =
-            u8::from(!o.claim_return_to_provider_edits.is_empty());
-        o.claim_suspension_disposition = u8::from(!o.claim_suspension_edits.is_empty());
-        o.line_rejection_disposition = u8::from(!o.line_rejection_edits.is_empty());
-        o.line_denial_disposition = u8::from(!o.line_denial_edits.is_empty());
-        self.out
+        if lines::only_incidental(&run, claim) {
+            run.claim_edit(27);
+            run.out.lines = claim
+                .lines
+                .iter()
+                .map(|l| unprocessed_line(l, "N", "00000"))
+                .collect();
+            return run.finish(from, through);
+        }
+        let age = valid_age(claim.age);
+        if age.is_none() {
+            run.claim_edit(25);
+        }
+        if !valid_sex(claim.sex) {
+            run.claim_edit(26);
+        }
+        run.out.principal_present = claim.principal.is_some();
+        if path.on(path::switch::DX_PROC_EDITS) {
+            dx::diagnoses(&mut run, claim, age);
+        }
+        lines::lines(&mut run, claim, &path, age);
+        pairs::pairs(&mut run, claim, &path);
+        lines::sort_line_edits(&mut run);
+        run.finish(from, through)
     }
 }
 

@@ -53,7 +53,10 @@ pub fn write_edited(claim_id: Option<&str>, line_no: Option<u64>, e: &Edited) ->
     }
     m.insert("engine".into(), "ioce".into());
     m.insert("version".into(), json!(e.version));
-    m.insert("internal_version".into(), json!(e.internal_version));
+    m.insert(
+        "internal_version".into(),
+        e.internal_version.unwrap_or(0).into(),
+    );
     m.insert("return_code".into(), e.return_code.into());
     for (name, value) in [
         ("claim_processed_flag", e.claim_processed_flag),
@@ -70,11 +73,16 @@ pub fn write_edited(claim_id: Option<&str>, line_no: Option<u64>, e: &Edited) ->
         ),
         ("line_rejection_disposition", e.line_rejection_disposition),
         ("line_denial_disposition", e.line_denial_disposition),
-        ("apc_return_buffer_flag", e.apc_return_buffer_flag),
         ("nopps_bill_flag", e.nopps_bill_flag),
     ] {
         m.insert(name.into(), value.to_string().into());
     }
+    m.insert(
+        "apc_return_buffer_flag".into(),
+        e.apc_return_buffer_flag
+            .map_or(String::new(), |f| f.to_string())
+            .into(),
+    );
     for (name, list) in [
         ("claim_rejection_edits", &e.claim_rejection_edits),
         ("claim_denial_edits", &e.claim_denial_edits),

@@ -31,8 +31,13 @@
 //! with pyoce on generated claims (`tests/ioce_conformance.rs`).
 
 mod data;
+mod dx;
 mod engine;
 mod json;
+mod lines;
+mod order;
+mod pairs;
+mod path;
 
 pub use engine::{ClaimInput, DxResult, Edited, Editor, LineInput, LineResult};
 pub use json::write_edited;

@@ -1,0 +1,59 @@
+//! Diagnosis edits: 001 invalid, 002 age conflict, and on the principal
+//! diagnosis 005 external cause, 113 unacceptable, 086 manifestation.
+
+use super::data::{key, Key};
+use super::engine::{ClaimInput, Run};
+
+/// `data_dx10` flags (`flags.tsv`).
+const EXTERNAL_CAUSE: u8 = 1 << 0;
+const MANIFESTATION: u8 = 1 << 2;
+const UNACCEPTABLE_PDX: u8 = 1 << 4;
+const UNACCEPTABLE_PDX_EXCLUSION: u8 = 1 << 5;
+
+/// A diagnosis code as the tables key it (blanks around it dropped; a
+/// dotted code is not a code to the I/OCE).
+fn dx_key(code: &str) -> Option<Key> {
+    key(code.trim())
+}
+
+fn check(run: &Run<'_>, code: &str, principal: bool, age: Option<u16>) -> Vec<u16> {
+    let Some(row) = dx_key(code).and_then(|k| run.t.dx.get(&k, run.v)) else {
+        return vec![1];
+    };
+    let mut edits = Vec::new();
+    if let Some(age) = age {
+        if age < row.lo_age || age > row.hi_age {
+            edits.push(2);
+        }
+    }
+    if principal {
+        if row.flags & EXTERNAL_CAUSE != 0 {
+            edits.push(5);
+        }
+        if row.flags & UNACCEPTABLE_PDX != 0 && row.flags & UNACCEPTABLE_PDX_EXCLUSION == 0 {
+            edits.push(113);
+        }
+        if row.flags & MANIFESTATION != 0 {
+            edits.push(86);
+        }
+    }
+    edits
+}
+
+/// The diagnosis edits of the claim.
+pub(crate) fn diagnoses(run: &mut Run<'_>, claim: &ClaimInput<'_>, age: Option<u16>) {
+    match claim.principal {
+        Some(p) => run.out.principal.edits = check(run, p, true, age),
+        None => run.claim_edit(1),
+    }
+    for (i, d) in claim.reason_for_visit.iter().enumerate() {
+        if !d.trim().is_empty() {
+            run.out.reason_for_visit[i].edits = check(run, d, false, age);
+        }
+    }
+    for (i, d) in claim.secondary.iter().enumerate() {
+        if !d.trim().is_empty() {
+            run.out.secondary[i].edits = check(run, d, false, age);
+        }
+    }
+}

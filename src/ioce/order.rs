@@ -1,0 +1,55 @@
+//! The order of the I/OCE's edit lists. The I/OCE lists each edit where it
+//! runs it, so a list follows its run order, not edit numbers. The orders
+//! below were read from its answers (docs/design/ioce-logic-claim.md §5.2,
+//! docs/design/ioce-logic-pairs.md); an edit not listed sorts after the
+//! listed ones, by number.
+
+/// The claim lists' order: the return-to-provider, suspension, line
+/// rejection and line denial edits in run order (each edit is in one list,
+/// so one sequence serves all six).
+const CLAIM_ORDER: &[u16] = &[
+    // Claim rejection, claim denial.
+    27, 10, //
+    // Return to provider.
+    1, 6, 22, 26, 2, 25, 5, 43, 82, 89, 90, 113, 86, 50, 42, 48, 55, 58, 72, 38, 73, 81, 87, 99, 29,
+    74, 80, 109, 114, 79, 37, 120, 116, 44, 92, 122, 123, 88, 126, 61, 21, 135, 62, 98,
+    // Suspension.
+    11, 12, //
+    // Line rejection.
+    7, 112, 65, 28, 13, 76, 111, 127, 20, 110, 40, 17, 45, 47, 91, 117, 134, // Line denial.
+    9, 18, 49, 69, 106, 108,
+];
+
+/// A line's `hcpcs_edits` order: NCCI's 020/040 keep the order they were
+/// raised in (the column-1 lines' claim order) at their place here.
+const LINE_ORDER: &[u16] = &[
+    6, 7, 9, 18, 49, 11, 12, 112, 65, 28, 13, 43, 50, 48, 55, 58, 72, 38, 73, 81, 87, 99, 102,
+    NCCI, 92, 37, 17, 74, 42, 45, 47, 61, 62, 117,
+];
+
+/// The place of NCCI's edits in [`LINE_ORDER`].
+pub(crate) const NCCI: u16 = u16::MAX;
+
+fn rank(order: &[u16], edit: u16) -> u32 {
+    order
+        .iter()
+        .position(|&e| e == edit)
+        .map_or(1_000 + u32::from(edit), |i| i as u32)
+}
+
+/// The sort key of `edit` in a claim list; on a claim of several days the
+/// line denials 018 and 049 come before 009.
+pub(crate) fn claim_rank(edit: u16, multi_day: bool) -> u32 {
+    if multi_day && matches!(edit, 18 | 49) {
+        return rank(CLAIM_ORDER, 9) * 4 - 2 + u32::from(edit == 49);
+    }
+    rank(CLAIM_ORDER, edit) * 4
+}
+
+/// The sort key of `edit` in a line's `hcpcs_edits`.
+pub(crate) fn line_rank(edit: u16) -> u32 {
+    if matches!(edit, 20 | 40) {
+        return rank(LINE_ORDER, NCCI);
+    }
+    rank(LINE_ORDER, edit)
+}
