@@ -535,6 +535,9 @@ fn medcode_agrees_with_pyoce() {
             e.0 += 1;
         }
     }
+    if let Some(dir) = &dump {
+        std::fs::write(Path::new(dir).join("answers.jsonl"), &answers_out).unwrap();
+    }
     eprintln!(
         "I/OCE conformance: {all_agree} of {n} claims agree on every output (seed {seed:#x})"
     );

@@ -536,15 +536,6 @@ impl Editor {
                 .collect();
             return run.finish(from, through);
         }
-        if lines::only_incidental(&run, claim) {
-            run.claim_edit(27);
-            run.out.lines = claim
-                .lines
-                .iter()
-                .map(|l| unprocessed_line(l, "N", "00000"))
-                .collect();
-            return run.finish(from, through);
-        }
         let age = valid_age(claim.age);
         if age.is_none() {
             run.claim_edit(25);
@@ -557,7 +548,15 @@ impl Editor {
             dx::diagnoses(&mut run, claim, age);
         }
         lines::lines(&mut run, claim, &path, age);
-        pairs::pairs(&mut run, claim, &path);
+        if lines::only_incidental(&run, claim) {
+            // Only incidental services (027): the claim is rejected, and of
+            // the other edits only those that say a code is invalid remain.
+            run.claim_edit(27);
+            lines::keep_validity_edits(&mut run);
+        } else {
+            pairs::pairs(&mut run, claim, &path);
+            lines::keep_inpatient_day_edits(&mut run);
+        }
         lines::sort_line_edits(&mut run);
         run.finish(from, through)
     }
