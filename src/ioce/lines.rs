@@ -92,6 +92,24 @@ fn single_line_edits(
     if f("blood_service") && !claim_has(run, claim, t.hcpcs_flag("blood_product"), None) {
         edits.push(43);
     }
+    let revenue = line.revenue_code.trim().parse::<u16>().unwrap_or(0);
+    let blood_revenue = (380..=399).contains(&revenue);
+    // A blood product billed under a revenue code other than blood's
+    // (038x, 039x): 073; the packed red cells or whole blood revenue codes
+    // (0381, 0382) with any other code: 079.
+    if f("blood_product") && !blood_revenue {
+        edits.push(73);
+    }
+    if matches!(revenue, 381 | 382) && path.prefix != 14 && !f("blood_product") {
+        edits.push(79);
+    }
+    // The observation revenue code (0762) with a code that is not
+    // observation: 044.
+    if revenue == 762
+        && !(f("observation") || f("observation_hourly") || f("observation_direct_admit"))
+    {
+        edits.push(44);
+    }
     if f("observation_direct_admit") {
         let g0378 = key("G0378").expect("a key");
         let same_day = claim.lines.iter().any(|l| {
@@ -101,7 +119,7 @@ fn single_line_edits(
             edits.push(58);
         }
     }
-    if f("device_procedure") {
+    if f("device_procedure") && path.prefix != 14 {
         let excluded = line.modifiers.iter().any(|m| {
             key(m.trim())
                 .and_then(|k| t.modifier.get(&k, run.v))
@@ -240,6 +258,11 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
             }
             out.payment_indicator = row.payment_indicator.to_string();
             single_line_edits(run, claim, path, age, line, row, &mut out.hcpcs_edits);
+        }
+        // A line rejected for its revenue code (065) is not also rejected
+        // for its HCPCS code (028).
+        if out.revenue_edits.contains(&65) {
+            out.hcpcs_edits.retain(|&e| e != 28);
         }
         run.out.lines.push(out);
     }
