@@ -59,9 +59,8 @@ fn single_line_edits(
     let t = run.t;
     let f = |n: &str| row.has(t.hcpcs_flag(n));
     let data_si = row.status_indicator;
-    let n_or_c = data_si == si("N") || data_si == si("C");
     if let Some(age) = age {
-        if path.on(switch::AGE_SEX_EDITS) && !n_or_c && (age < row.lo_age || age > row.hi_age) {
+        if path.on(switch::AGE_SEX_EDITS) && (age < row.lo_age || age > row.hi_age) {
             edits.push(7);
         }
     }
@@ -74,7 +73,7 @@ fn single_line_edits(
     if f("dmerc_billable_only") && path.on(switch::DME) && !claim_has_si(run, claim, &["J1"]) {
         edits.push(61);
     }
-    if f("questionable") && !n_or_c {
+    if f("questionable") {
         edits.push(12);
     }
     if data_si == si("E2") {
@@ -97,12 +96,10 @@ fn single_line_edits(
     // A blood product billed under a revenue code other than blood's
     // (038x, 039x): 073; the packed red cells or whole blood revenue codes
     // (0381, 0382) with any other code: 079.
-    if f("blood_product") && !blood_revenue {
+    if f("blood_product") && !blood_revenue && path.prefix != 14 {
         edits.push(73);
     }
-    if matches!(revenue, 381 | 382) && path.prefix != 14 && !f("blood_product") {
-        edits.push(79);
-    }
+
     // The observation revenue code (0762) with a code that is not
     // observation: 044.
     if revenue == 762
@@ -140,7 +137,11 @@ fn single_line_edits(
             edits.push(99);
         }
     }
-    if drug && run.v >= 84 && line.charge.is_some_and(|c| c > 0.0 && c <= 1.0) {
+    // K drugs are packaged into a comprehensive APC (J1): no token charge.
+    let paid_drug = data_si == si("G")
+        || data_si == si("K1")
+        || (data_si == si("K") && !claim_has_si(run, claim, &["J1"]));
+    if paid_drug && run.v >= 84 && line.charge.is_some_and(|c| c > 0.0 && c <= 1.0) {
         edits.push(117);
     }
     // A Part B inpatient claim (12x) takes only codes billable under Part B
@@ -183,6 +184,7 @@ fn single_line_edits(
 const REVENUE_NOT_RECOGNIZED: u8 = 1 << 0;
 const REVENUE_BYPASS_E48: u8 = 1 << 2;
 const REVENUE_STATUTORY_EXCLUSION: u8 = 1 << 3;
+const REVENUE_BUNDLED_IN_BIOLOGICAL: u8 = 1 << 4;
 const REVENUE_PART_B_BILLABLE_INPATIENT: u8 = 1 << 5;
 
 /// `data_modifier` flag `device_req_exclusion`.
@@ -232,6 +234,9 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
                 if r.flags & REVENUE_STATUTORY_EXCLUSION != 0 {
                     out.revenue_edits.push(50);
                 }
+                if line.hcpcs.trim().is_empty() && r.flags & REVENUE_BUNDLED_IN_BIOLOGICAL != 0 {
+                    out.hcpcs_edits.push(111);
+                }
             }
         }
         let row = if line.hcpcs.trim().is_empty() {
@@ -240,6 +245,15 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
             let row = hcpcs_row(run, line.hcpcs);
             if row.is_none() && path.on(switch::HCPC) {
                 out.hcpcs_edits.push(6);
+            }
+            // The packed red cells or whole blood revenue codes (0381,
+            // 0382) with a code that is not a blood product: 079.
+            let blood_product = t.hcpcs_flag("blood_product");
+            if matches!(revenue, Some(381 | 382))
+                && path.prefix != 14
+                && !row.is_some_and(|r| r.has(blood_product))
+            {
+                out.hcpcs_edits.push(79);
             }
             row
         };
@@ -304,30 +318,34 @@ fn inpatient_only(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
             run.out.lines[ca_line].hcpcs_edits.push(70);
         }
         for i in 0..claim.lines.len() {
-            if ["B", "C", "E1", "E2", "M"].iter().any(|s| is_si(i, s)) {
+            if i != ca_line && ["B", "C", "E1", "E2", "M"].iter().any(|s| is_si(i, s)) {
                 run.out.lines[i].hcpcs_edits.push(121);
             }
         }
         return;
     }
+    // A separate procedure (flag `separate_procedure`) is denied only
+    // when no other inpatient-only procedure is on its day, and not at all
+    // beside a T procedure (045).
+    let separate = |i: usize| rows[i].is_some_and(|r| r.has(sep));
     let mut days: Vec<&str> = Vec::new();
     for (i, l) in claim.lines.iter().enumerate() {
         if !is_si(i, "C") {
             continue;
         }
         let day = l.service_date.trim();
-        let separate = rows[i].is_some_and(|r| r.has(sep))
-            && claim
-                .lines
-                .iter()
-                .enumerate()
-                .any(|(j, o)| j != i && o.service_date.trim() == day && is_si(j, "T"));
-        if separate {
-            run.out.lines[i].hcpcs_edits.push(45);
-        } else {
-            run.out.lines[i].hcpcs_edits.push(18);
-            days.push(day);
+        let same_day = |j: usize| j != i && claim.lines[j].service_date.trim() == day;
+        if separate(i) {
+            if (0..claim.lines.len()).any(|j| same_day(j) && is_si(j, "T")) {
+                run.out.lines[i].hcpcs_edits.push(45);
+                continue;
+            }
+            if (0..claim.lines.len()).any(|j| same_day(j) && is_si(j, "C") && !separate(j)) {
+                continue;
+            }
         }
+        run.out.lines[i].hcpcs_edits.push(18);
+        days.push(day);
     }
     for (i, l) in claim.lines.iter().enumerate() {
         let edits = &mut run.out.lines[i].hcpcs_edits;
@@ -337,13 +355,17 @@ fn inpatient_only(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
     }
 }
 
-/// A line with 018 or 049 keeps only the edits that say its codes are
-/// invalid (006, 041, 022) and 127; the I/OCE raises no other edit on an
-/// inpatient-only procedure's day.
+/// A line with 018, 049, 070 or 121 keeps only the edits that say its
+/// codes are invalid (006, 041, 022) and 127; the I/OCE raises no other
+/// edit on an inpatient-only procedure's day.
 pub(crate) fn keep_inpatient_day_edits(run: &mut Run<'_>) {
     for l in &mut run.out.lines {
-        if l.hcpcs_edits.iter().any(|&e| e == 18 || e == 49) {
-            l.hcpcs_edits.retain(|&e| matches!(e, 6 | 18 | 49 | 127));
+        if l.hcpcs_edits
+            .iter()
+            .any(|&e| matches!(e, 18 | 49 | 70 | 121))
+        {
+            l.hcpcs_edits
+                .retain(|&e| matches!(e, 6 | 18 | 49 | 70 | 121 | 127));
             l.revenue_edits.retain(|&e| e == 41);
             for m in &mut l.modifier_edits {
                 m.retain(|&e| e == 22);
