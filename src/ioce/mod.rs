@@ -40,4 +40,4 @@ mod pairs;
 mod path;
 
 pub use engine::{ClaimInput, DxResult, Edited, Editor, LineInput, LineResult};
-pub use json::write_edited;
+pub use json::{edit_json, is_outpatient, write_edited};
