@@ -258,7 +258,7 @@ impl Run<'_> {
     /// The edit's disposition (1 claim rejection … 6 line denial): the row
     /// in force, or failing one any row of the edit, as the I/OCE files
     /// edits raised outside their rows' versions (127, 027, 135).
-    fn disposition(&self, edit: u16) -> u8 {
+    pub(crate) fn disposition(&self, edit: u16) -> u8 {
         self.t
             .edits
             .get(&edit, self.v)
@@ -558,6 +558,7 @@ impl Editor {
         }
         lines::lines(&mut run, claim, &path, age);
         pairs::pairs(&mut run, claim, &path);
+        super::payment::assign(&mut run, claim, &path);
         lines::sort_line_edits(&mut run);
         run.finish(from, through)
     }
