@@ -258,7 +258,7 @@ impl Run<'_> {
     /// The edit's disposition (1 claim rejection … 6 line denial): the row
     /// in force, or failing one any row of the edit, as the I/OCE files
     /// edits raised outside their rows' versions (127, 027, 135).
-    fn disposition(&self, edit: u16) -> u8 {
+    pub(crate) fn disposition(&self, edit: u16) -> u8 {
         self.t
             .edits
             .get(&edit, self.v)
@@ -548,14 +548,18 @@ impl Editor {
             dx::diagnoses(&mut run, claim, age);
         }
         lines::lines(&mut run, claim, &path, age);
-        if lines::only_incidental(&run, claim) {
-            // Only incidental services (027): the claim is rejected, and of
-            // the other edits only those that say a code is invalid remain.
+        let incidental = lines::only_incidental(&run, claim);
+        if incidental {
             run.claim_edit(27);
-            lines::keep_validity_edits(&mut run);
         } else {
             pairs::pairs(&mut run, claim, &path);
             lines::keep_inpatient_day_edits(&mut run);
+        }
+        super::payment::assign(&mut run, claim, &path);
+        if incidental {
+            // Only incidental services (027): the claim is rejected, and of
+            // the other edits only those that say a code is invalid remain.
+            lines::keep_validity_edits(&mut run);
         }
         lines::sort_line_edits(&mut run);
         run.finish(from, through)

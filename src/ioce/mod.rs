@@ -38,6 +38,7 @@ mod lines;
 mod order;
 mod pairs;
 mod path;
+mod payment;
 
 pub use engine::{ClaimInput, DxResult, Edited, Editor, LineInput, LineResult};
 pub use json::{edit_json, is_outpatient, write_edited};

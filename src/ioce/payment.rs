@@ -1,0 +1,602 @@
+//! Each line's final status indicator and the payment outputs that follow
+//! from it (APCs, payment indicator, discounting formula, flags, units), and
+//! the edits that read the final status indicator (021, 038, 042, 047).
+//!
+//! The rules are the ones learned from pyoce's answers in
+//! docs/design/ioce-logic-lines.md (§1 line outputs, §3 packaging on
+//! multi-line claims, §4 other bill types) and ioce-logic-pairs.md §4
+//! (visits).
+
+use super::data::{key, key_text, HcpcsRow, Key, Tables};
+use super::engine::{ClaimInput, LineInput, LineResult, Run};
+use super::lines::hcpcs_row;
+use super::path::Path;
+
+/// A status indicator (or any code of up to eight bytes) as a [`Key`], at
+/// compile time.
+const fn si(s: &str) -> Key {
+    let b = s.as_bytes();
+    let mut k = 0u64;
+    let mut i = 0;
+    while i < b.len() {
+        k |= (b[i] as u64) << (8 * i);
+        i += 1;
+    }
+    k
+}
+
+const A: Key = si("A");
+const J1: Key = si("J1");
+const J2: Key = si("J2");
+const N: Key = si("N");
+const P: Key = si("P");
+const Q1: Key = si("Q1");
+const Q2: Key = si("Q2");
+const Q3: Key = si("Q3");
+const Q4: Key = si("Q4");
+const S: Key = si("S");
+const T: Key = si("T");
+const V: Key = si("V");
+const W: Key = si("W");
+const NO_APC: Key = si("00000");
+
+/// `data_modifier` flag `non_discount` (76, 77, 78, 79).
+const NON_DISCOUNT_MODIFIER: u8 = 1 << 2;
+
+/// The status indicators a comprehensive (J1) claim does not package
+/// (§3.4: G, K1, L, U, E1, E2 probed; the others assumed).
+const J1_KEEPS: &[Key] = &[
+    si("G"),
+    si("K1"),
+    si("L"),
+    si("U"),
+    si("E1"),
+    si("E2"),
+    si("F"),
+    si("H"),
+    si("H1"),
+    si("B"),
+    si("C"),
+    si("M"),
+    si("R"),
+    si("P"),
+];
+
+/// One line as the payment steps see it.
+struct Line<'t> {
+    /// The line's code, when it is valid in the version.
+    code: Option<Key>,
+    row: Option<&'t HcpcsRow>,
+    /// The line has a code that is not valid in the version (006).
+    invalid_code: bool,
+    /// The status indicator before packaging: the code's, the revenue
+    /// code's on a line without a code, `W` for an invalid code.
+    data_si: Key,
+    /// The status indicator as the steps change it.
+    si: Key,
+    /// The line carries a line rejection or denial other than 007.
+    rejected: bool,
+    date: &'t str,
+    /// The APC that pays the line when it is not its code's.
+    payment_apc: Option<Key>,
+    /// The line's composite ordinal (1, 2, …) when it is part of one.
+    composite: Option<u8>,
+    /// Units paid once (a comprehensive primary, a composite prime).
+    units_to_one: bool,
+}
+
+impl Line<'_> {
+    fn apc(&self) -> Key {
+        self.row.map_or(NO_APC, |r| r.apc)
+    }
+
+    fn flag(&self, t: &Tables, name: &str) -> bool {
+        self.row.is_some_and(|r| r.has(t.hcpcs_flag(name)))
+    }
+}
+
+fn has_modifier(line: &LineInput<'_>, m: &str) -> bool {
+    line.modifiers
+        .iter()
+        .any(|x| x.trim().eq_ignore_ascii_case(m))
+}
+
+/// Every edit on a line.
+fn line_edits(o: &LineResult) -> impl Iterator<Item = u16> + '_ {
+    o.hcpcs_edits
+        .iter()
+        .chain(&o.service_date_edits)
+        .chain(&o.revenue_edits)
+        .chain(o.modifier_edits.iter().flatten())
+        .copied()
+}
+
+/// Whether a line's edits reject or deny it (disposition 5 or 6), 007
+/// aside (§1.3).
+fn rejected(run: &Run<'_>, o: &LineResult) -> bool {
+    line_edits(o).any(|e| e != 7 && matches!(run.disposition(e), 5 | 6))
+}
+
+/// The status indicator of `apc` in the claim's version.
+fn apc_si(run: &Run<'_>, apc: Key) -> Option<Key> {
+    run.t.apc.get(&apc, run.v).map(|a| a.status_indicator)
+}
+
+/// The payment of `apc` in the claim's version (0 when it has none).
+fn apc_payment(run: &Run<'_>, apc: Key) -> u32 {
+    run.t.apc.get(&apc, run.v).map_or(0, |a| a.apc_payment)
+}
+
+/// Set every line's status indicator and payment outputs, and raise the
+/// edits that read the final status indicator.
+pub(crate) fn assign(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
+    let (t, v) = (run.t, run.v);
+    let mut ls: Vec<Line<'_>> = claim
+        .lines
+        .iter()
+        .zip(&run.out.lines)
+        .map(|(l, o)| {
+            let has_code = !l.hcpcs.trim().is_empty();
+            let row = if has_code {
+                hcpcs_row(run, l.hcpcs)
+            } else {
+                None
+            };
+            let data_si = if has_code {
+                row.map_or(W, |r| r.status_indicator)
+            } else {
+                l.revenue_code
+                    .trim()
+                    .parse::<u16>()
+                    .ok()
+                    .and_then(|r| t.revenue.get(&r, v))
+                    .map_or(W, |r| r.status_indicator)
+            };
+            Line {
+                code: row.and_then(|_| key(l.hcpcs.trim())),
+                row,
+                invalid_code: has_code && row.is_none(),
+                data_si,
+                si: data_si,
+                rejected: rejected(run, o),
+                date: l.service_date.trim(),
+                payment_apc: None,
+                composite: None,
+                units_to_one: false,
+            }
+        })
+        .collect();
+    // 85x (critical access hospitals) gets none of the OPPS payment logic
+    // (§4).
+    let full = path.opps && path.prefix != 85;
+    if full {
+        packaging(run, claim, path, &mut ls);
+        final_si_edits(run, claim, &ls);
+    }
+    outputs(run, claim, path, &ls, full);
+}
+
+/// §3 steps 3–7: J2 and Q3 resolution, critical care, Q1/Q2 conditional
+/// packaging, Q4 labs, composites, comprehensive (J1) packaging.
+fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<'_>]) {
+    let t = run.t;
+    let thirteen = path.prefix == 13;
+    // J2 takes its APC's status indicator, rejected or not (13x; 12x and
+    // 14x leave it J2, §4); G0379 (direct admission) is packaged.
+    for l in ls.iter_mut() {
+        if l.data_si == J2 && thirteen {
+            if l.flag(t, "observation_direct_admit") {
+                l.si = N;
+                l.payment_apc = Some(NO_APC);
+            } else if let Some(s) = apc_si(run, l.apc()) {
+                l.si = s;
+            }
+        }
+    }
+    // Q3 (not rejected) takes its APC's status indicator.
+    for l in ls.iter_mut() {
+        if l.data_si == Q3 && !l.rejected {
+            if let Some(s) = apc_si(run, l.apc()) {
+                l.si = s;
+            }
+        }
+    }
+    // Critical care (99291) packages its ancillary services.
+    if ls
+        .iter()
+        .any(|l| !l.rejected && l.code == Some(si("99291")))
+    {
+        for l in ls.iter_mut() {
+            if !l.rejected && l.flag(t, "critical_care_ancillary") {
+                l.si = N;
+            }
+        }
+    }
+    // Q1/Q2 (§3.1, §3.2): packaged by an S, T, V or J1 line (Q1) or a T
+    // or J1 line (Q2) that is not rejected; without one, only the
+    // best-paying of them is paid.
+    let anchors: Vec<Key> = ls
+        .iter()
+        .filter(|l| {
+            let q = matches!(l.data_si, Q1 | Q2) || l.data_si == Q3 && l.flag(t, "stv_packaged");
+            !(l.rejected || q)
+        })
+        .map(|l| l.si)
+        .collect();
+    let stv = anchors.iter().any(|s| matches!(*s, S | T | V | J1));
+    let tj = anchors.iter().any(|s| matches!(*s, T | J1));
+    let mut competing: Vec<usize> = Vec::new();
+    for (i, l) in ls.iter_mut().enumerate() {
+        if l.rejected || l.si == N {
+            continue;
+        }
+        let packaged = match l.data_si {
+            Q1 => stv,
+            Q2 => tj,
+            _ => continue,
+        };
+        if packaged {
+            l.si = N;
+        } else {
+            competing.push(i);
+        }
+    }
+    let best = competing
+        .iter()
+        .copied()
+        .max_by_key(|&i| (apc_payment(run, ls[i].apc()), std::cmp::Reverse(i)));
+    for &i in &competing {
+        ls[i].si = if Some(i) == best {
+            apc_si(run, ls[i].apc()).unwrap_or(ls[i].si)
+        } else {
+            N
+        };
+    }
+    // Q4 (§3.3): packaged when any line, rejected or not, is a procedure
+    // or visit; otherwise paid as a lab (A).
+    let anchored = ls
+        .iter()
+        .any(|l| matches!(l.data_si, S | T | V | J1 | J2 | Q1 | Q2 | Q3));
+    for l in ls.iter_mut() {
+        if l.data_si == Q4 {
+            l.si = if anchored && thirteen { N } else { A };
+        }
+    }
+    composites(run, ls);
+    // Comprehensive APC (§3.4): the J1 line of the smallest rank is paid
+    // and packages the rest.
+    let primary = ls
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.si == J1)
+        .min_by_key(|&(i, l)| (capc_rank(run, l), i))
+        .map(|(i, _)| i);
+    if let Some(p) = primary {
+        ls[p].units_to_one = true;
+        for (i, l) in ls.iter_mut().enumerate() {
+            if i == p || J1_KEEPS.contains(&l.si) || l.invalid_code {
+                continue;
+            }
+            if l.flag(t, "capc_exclusion") {
+                continue;
+            }
+            l.si = N;
+            l.payment_apc = None;
+            l.composite = None;
+            l.units_to_one = false;
+        }
+    }
+    let _ = claim;
+}
+
+/// The comprehensive rank of a line's code (`data_capc`; lower ranks
+/// first).
+fn capc_rank(run: &Run<'_>, l: &Line<'_>) -> u32 {
+    l.code
+        .and_then(|c| run.t.capc_rank.get(&c, run.v))
+        .map_or(u32::MAX, |r| r.0)
+}
+
+/// The family of an imaging composite APC (§3.6): ultrasound, CT, MRI.
+fn composite_family(apc: Key) -> Option<u8> {
+    match apc {
+        x if x == si("08004") => Some(4),
+        x if x == si("08005") || x == si("08006") => Some(5),
+        x if x == si("08007") || x == si("08008") => Some(7),
+        _ => None,
+    }
+}
+
+/// §3.6 imaging composites and §3.7 the mental-health composite.
+fn composites(run: &Run<'_>, ls: &mut [Line<'_>]) {
+    let t = run.t;
+    let mut ordinal = 0u8;
+    // Imaging: two or more lines of one family on a date make one
+    // composite, its prime the first of them.
+    let mut members: Vec<(usize, &str, u8, Key)> = Vec::new();
+    for (i, l) in ls.iter().enumerate() {
+        if l.rejected || l.si == N {
+            continue;
+        }
+        if let Some(&(apc, _)) = l.code.and_then(|c| t.composite.get(&c, run.v)) {
+            if let Some(f) = composite_family(apc) {
+                members.push((i, l.date, f, apc));
+            }
+        }
+    }
+    let mut done = vec![false; members.len()];
+    for a in 0..members.len() {
+        if done[a] {
+            continue;
+        }
+        let (_, date, family, _) = members[a];
+        let group: Vec<usize> = (a..members.len())
+            .filter(|&b| !done[b] && members[b].1 == date && members[b].2 == family)
+            .collect();
+        for &b in &group {
+            done[b] = true;
+        }
+        if group.len() < 2 {
+            continue;
+        }
+        ordinal += 1;
+        let apc = group.iter().map(|&b| members[b].3).max().unwrap_or(NO_APC);
+        for (k, &b) in group.iter().enumerate() {
+            let l = &mut ls[members[b].0];
+            l.composite = Some(ordinal);
+            if k == 0 {
+                l.si = S;
+                l.payment_apc = Some(apc);
+                l.units_to_one = true;
+            } else {
+                l.si = N;
+            }
+        }
+    }
+    // Mental health (08010): a daily mental-health service that pays more
+    // than the composite is paid as the composite.
+    let mh = si("08010");
+    let cap = apc_payment(run, mh);
+    for l in ls.iter_mut() {
+        if !l.rejected
+            && l.si != N
+            && l.flag(t, "daily_mental_health")
+            && apc_payment(run, l.apc()) > cap
+        {
+            ordinal += 1;
+            l.si = S;
+            l.payment_apc = Some(mh);
+            l.composite = Some(ordinal);
+            l.units_to_one = true;
+        }
+    }
+}
+
+/// The edits that read the final status indicator: 038 (§2.1), 021 and
+/// 042 (ioce-logic-pairs.md §4), 047 (§3.5).
+fn final_si_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, ls: &[Line<'_>]) {
+    let n = ls.len();
+    // 038: a service that needs a procedure on the claim (H, U) without
+    // one.
+    let procedure = ls.iter().any(|l| !l.rejected && matches!(l.si, S | T | J1));
+    for (i, l) in ls.iter().enumerate() {
+        if matches!(l.data_si, x if x == si("H") || x == si("U")) && !procedure {
+            run.out.lines[i].hcpcs_edits.push(38);
+        }
+    }
+    // 021: a visit on the day of a T or S procedure, without modifier 25.
+    for (i, l) in ls.iter().enumerate() {
+        if l.si != V || l.rejected || has_modifier(&claim.lines[i], "25") {
+            continue;
+        }
+        let procedure = ls
+            .iter()
+            .enumerate()
+            .any(|(j, o)| j != i && !o.rejected && o.date == l.date && matches!(o.si, S | T));
+        if procedure {
+            run.out.lines[i].hcpcs_edits.push(21);
+        }
+    }
+    // 042: visits of one day and revenue code, more than one unit in all,
+    // unless condition code G0.
+    if !claim.condition_codes.iter().any(|c| c.trim() == "G0") {
+        let excl = |i: usize| {
+            run.out.lines[i]
+                .hcpcs_edits
+                .iter()
+                .any(|&e| e == 18 || e == 49)
+        };
+        let visits: Vec<usize> = (0..n).filter(|&i| ls[i].si == V && !excl(i)).collect();
+        let mut hit = Vec::new();
+        for &i in &visits {
+            let units: f64 = visits
+                .iter()
+                .filter(|&&j| {
+                    ls[j].date == ls[i].date
+                        && claim.lines[j].revenue_code.trim() == claim.lines[i].revenue_code.trim()
+                })
+                .map(|&j| claim.lines[j].units.unwrap_or(0.0))
+                .sum();
+            if units > 1.0 {
+                hit.push(i);
+            }
+        }
+        for i in hit {
+            run.out.lines[i].hcpcs_edits.push(42);
+        }
+    }
+    // 047: every line rejected or packaged, one at least rejected: the
+    // packaged lines are rejected too.
+    if ls.iter().any(|l| l.rejected) && ls.iter().all(|l| l.rejected || l.si == N) {
+        for (i, l) in ls.iter().enumerate() {
+            if !l.rejected {
+                run.out.lines[i].hcpcs_edits.push(47);
+            }
+        }
+    }
+}
+
+/// The rejection/denial flag of a line from its edits (§1.3): 1 for a
+/// line rejection or denial other than 007, 3 for 007 alone.
+fn rejection_flag(run: &Run<'_>, o: &LineResult) -> &'static str {
+    let mut seven = false;
+    for e in line_edits(o) {
+        if matches!(run.disposition(e), 5 | 6) {
+            if e != 7 {
+                return "1";
+            }
+            seven = true;
+        }
+    }
+    if seven {
+        "3"
+    } else {
+        "0"
+    }
+}
+
+/// The discounting formula (§1.4) of line `i`.
+fn discounting(run: &Run<'_>, claim: &ClaimInput<'_>, ls: &[Line<'_>], i: usize) -> String {
+    let t = run.t;
+    let l = &ls[i];
+    let input = &claim.lines[i];
+    if l.rejected || l.si == N {
+        return "1".into();
+    }
+    let terminated = has_modifier(input, "73") || has_modifier(input, "52");
+    if terminated {
+        return "3".into();
+    }
+    let non_discount = input.modifiers.iter().any(|m| {
+        key(m.trim())
+            .and_then(|k| t.modifier.get(&k, run.v))
+            .is_some_and(|f| f & NON_DISCOUNT_MODIFIER != 0)
+    });
+    if non_discount {
+        return "1".into();
+    }
+    let bilateral = has_modifier(input, "50")
+        && (l.flag(t, "bilateral_conditional") || l.flag(t, "bilateral_independent"));
+    let digit = if l.si == T {
+        0
+    } else if l.si == S && l.data_si == S {
+        2
+    } else {
+        return "1".into();
+    };
+    let highest = l.si == T
+        && ls
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.si == T && !o.rejected && o.date == l.date)
+            .max_by_key(|&(j, o)| (apc_payment(run, o.apc()), std::cmp::Reverse(j)))
+            .is_some_and(|(j, _)| j == i);
+    let formula_key = format!(
+        "{}N{}",
+        if highest { 'H' } else { 'N' },
+        if bilateral { 'Y' } else { 'N' }
+    );
+    key(&formula_key)
+        .and_then(|k| t.discount.get(&k, run.v))
+        .and_then(|f| f.to_string().chars().nth(digit))
+        .map_or("1".into(), |c| c.to_string())
+}
+
+/// Write the outputs of every line from its final status indicator.
+fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_>], full: bool) {
+    let t = run.t;
+    let v = run.v;
+    let paf_second = v >= 102;
+    for (i, l) in ls.iter().enumerate() {
+        let input = &claim.lines[i];
+        let rdf = rejection_flag(run, &run.out.lines[i]);
+        let discount = if full {
+            discounting(run, claim, ls, i)
+        } else {
+            "1".into()
+        };
+        let o = &mut run.out.lines[i];
+        o.rejection_denial_flag = rdf.into();
+        o.discounting_formula = discount;
+        o.status_indicator = if path.opps {
+            key_text(l.si)
+        } else {
+            String::new()
+        };
+        if !full {
+            o.hcpcs_apc = "00000".into();
+            o.payment_apc = "00000".into();
+            o.payment_indicator = l.row.map_or_else(
+                || {
+                    t.status_payment
+                        .get(&l.si, v)
+                        .map_or(String::new(), u8::to_string)
+                },
+                |r| r.payment_indicator.to_string(),
+            );
+            o.packaging_flag = "0".into();
+            o.payment_method_flag = "0".into();
+            o.payment_adjustment_flag01 = "0".into();
+            o.payment_adjustment_flag02 = "0".into();
+            o.composite_adjustment_flag = "00".into();
+            continue;
+        }
+        o.hcpcs_apc = key_text(l.apc());
+        let payment_apc = l
+            .payment_apc
+            .unwrap_or(if matches!(l.si, N | Q1 | Q2 | Q3) {
+                NO_APC
+            } else {
+                l.apc()
+            });
+        o.payment_apc = key_text(payment_apc);
+        let pi = if l.si == P {
+            9
+        } else {
+            t.status_payment.get(&l.si, v).copied().unwrap_or(0)
+        };
+        o.payment_indicator = pi.to_string();
+        o.packaging_flag = if l.si == N { "1" } else { "0" }.into();
+        o.payment_method_flag = if l.flag(t, "radiation_oncology_model") {
+            "B"
+        } else {
+            match pi {
+                3 => "1",
+                2 | 4 if rdf == "1" => "3",
+                2 | 4 => "2",
+                _ => "0",
+            }
+        }
+        .into();
+        let units = input.units.unwrap_or(0.0);
+        let reduced = l.units_to_one && units > 1.0;
+        if l.units_to_one || units == 0.0 {
+            o.units_output = "1".into();
+        }
+        let paf = if l.si == N {
+            "0"
+        } else if l.flag(t, "deductible_coins_na") {
+            "9"
+        } else if l.flag(t, "deductible_na") {
+            "4"
+        } else if (l.flag(t, "passthrough_radiopharm")
+            || l.flag(t, "passthrough_contrast")
+            || l.flag(t, "passthrough_skin_product"))
+            && !(l.flag(t, "radiopharm_exceeds_threshold") && l.si == si("G"))
+        {
+            "10"
+        } else if reduced {
+            "11"
+        } else {
+            "0"
+        };
+        if paf_second {
+            o.payment_adjustment_flag01 = "0".into();
+            o.payment_adjustment_flag02 = paf.into();
+        } else {
+            o.payment_adjustment_flag01 = paf.into();
+            o.payment_adjustment_flag02 = "0".into();
+        }
+        o.composite_adjustment_flag = l.composite.map_or_else(|| "00".into(), |c| c.to_string());
+    }
+}
