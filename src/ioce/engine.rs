@@ -560,6 +560,10 @@ impl Editor {
             // Only incidental services (027): the claim is rejected, and of
             // the other edits only those that say a code is invalid remain.
             lines::keep_validity_edits(&mut run);
+        } else {
+            // The edits raised on the final status indicators do not reach
+            // an inpatient-only procedure's day either.
+            lines::keep_inpatient_day_edits(&mut run);
         }
         lines::sort_line_edits(&mut run);
         run.finish(from, through)
