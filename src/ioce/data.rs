@@ -210,6 +210,8 @@ pub(crate) struct Tables {
     pub addon_type2: Ranged<Key, ()>,
     pub modifier_conflict: Ranged<(Key, Key), ()>,
     pub composite: Ranged<Key, (Key, Key)>,
+    /// FQHC payment codes (the first column of `map_fqhc_visit`).
+    pub fqhc_payment: Ranged<Key, ()>,
     hcpcs_flags: Vec<&'static str>,
 }
 
@@ -493,7 +495,19 @@ impl Tables {
             composite.push(code(T, r[2]), lo, hi, (code(T, r[3]), code(T, r[4])));
         }
 
+        let mut fqhc_payment = Ranged::new();
+        let mut seen = std::collections::HashSet::new();
+        for r in rows("map_fqhc_visit.tsv") {
+            const T: &str = "map_fqhc_visit";
+            let (lo, hi) = range(T, &r);
+            let k = code(T, r[2]);
+            if seen.insert((k, lo, hi)) {
+                fqhc_payment.push(k, lo, hi, ());
+            }
+        }
+
         Tables {
+            fqhc_payment,
             versions,
             hcpcs,
             dx,

@@ -341,6 +341,42 @@ impl Run<'_> {
     }
 }
 
+/// Edits on the claim as a whole: 029 a partial hospitalization or
+/// intensive outpatient claim whose principal diagnosis is not a mental
+/// health one; 088 an FQHC claim (77x, not a zero-frequency 770) without an
+/// FQHC payment code.
+fn claim_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &path::Path) {
+    let t = run.t;
+    let v = run.v;
+    let has_cc = |cc: &str| claim.condition_codes.iter().any(|c| c.trim() == cc);
+    let program = (path.prefix == 13 || path.prefix == 76) && (has_cc("41") || has_cc("92"));
+    if program && path.opps {
+        let (ph, iop) = (t.hcpcs_flag("ph_service"), t.hcpcs_flag("iop_service"));
+        let program_line = claim.lines.iter().any(|l| {
+            key(l.hcpcs.trim())
+                .and_then(|k| t.hcpcs.get(&k, v))
+                .is_some_and(|r| r.has(ph) || r.has(iop))
+        });
+        let mental_health = claim
+            .principal
+            .and_then(|p| key(p.trim()))
+            .and_then(|k| t.dx.get(&k, v))
+            .is_some_and(|d| d.flags & 2 != 0);
+        if program_line && !mental_health {
+            run.claim_edit(29);
+        }
+    }
+    if path.prefix == 77 && !claim.bill_type.trim().starts_with("770") {
+        let payment_code = claim
+            .lines
+            .iter()
+            .any(|l| key(l.hcpcs.trim()).is_some_and(|k| t.fqhc_payment.has(&k, v)));
+        if !payment_code {
+            run.claim_edit(88);
+        }
+    }
+}
+
 /// Units as the I/OCE echoes them: a whole number without a fraction.
 fn units_text(units: Option<f64>) -> String {
     match units {
@@ -543,6 +579,7 @@ impl Editor {
         if !valid_sex(claim.sex) {
             run.claim_edit(26);
         }
+        claim_edits(&mut run, claim, &path);
         run.out.principal_present = claim.principal.is_some();
         if path.on(path::switch::DX_PROC_EDITS) {
             dx::diagnoses(&mut run, claim, age);

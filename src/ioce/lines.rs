@@ -193,6 +193,7 @@ const DEVICE_REQ_EXCLUSION: u8 = 1 << 4;
 /// The single-line edits and each line's outputs.
 pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age: Option<u16>) {
     let (t, v) = (run.t, run.v);
+    let review = claim.condition_codes.iter().any(|c| c.trim() == "20");
     run.out.lines = Vec::with_capacity(claim.lines.len());
     for line in &claim.lines {
         let mut out = LineResult {
@@ -272,6 +273,11 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
             }
             out.payment_indicator = row.payment_indicator.to_string();
             single_line_edits(run, claim, path, age, line, row, &mut out.hcpcs_edits);
+        }
+        // Condition code 20 (the provider asks for a medical review of the
+        // services): every line is suspended for the contractor (011).
+        if review {
+            out.hcpcs_edits.push(11);
         }
         // A line rejected for its revenue code (065) is not also rejected
         // for its HCPCS code (028).

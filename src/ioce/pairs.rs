@@ -99,6 +99,21 @@ fn modifiers(run: &mut Run<'_>, claim: &ClaimInput<'_>) {
         if conflict {
             run.out.lines[i].hcpcs_edits.push(102);
         }
+        let row = lines::hcpcs_row(run, l.hcpcs);
+        // PT (a colorectal screening turned diagnostic) on a code that is
+        // not colorectal: 120; CS (cost sharing waived) on a code not
+        // eligible for the waiver: 114 (from v78).
+        if has_modifier(&l.modifiers, "PT")
+            && row.is_some_and(|r| !r.has(t.hcpcs_flag("colorectal")))
+        {
+            run.out.lines[i].hcpcs_edits.push(120);
+        }
+        if v >= 78
+            && has_modifier(&l.modifiers, "CS")
+            && row.is_some_and(|r| !r.has(t.hcpcs_flag("coinsurance_deductible_waiver_eligible")))
+        {
+            run.out.lines[i].hcpcs_edits.push(114);
+        }
         if v >= 88 {
             let date = super::engine::read_date(l.service_date).unwrap_or(0);
             for (m, modifier) in l.modifiers.iter().enumerate() {
