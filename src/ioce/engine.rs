@@ -343,26 +343,24 @@ impl Run<'_> {
 
 /// Edits on the claim as a whole: 029 a partial hospitalization or
 /// intensive outpatient claim whose principal diagnosis is not a mental
-/// health one; 088 an FQHC claim (77x, not a zero-frequency 770) without an
+/// health one (whatever its lines); 088 an FQHC claim (77x, not a zero-frequency 770) without an
 /// FQHC payment code.
 fn claim_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &path::Path) {
     let t = run.t;
     let v = run.v;
     let has_cc = |cc: &str| claim.condition_codes.iter().any(|c| c.trim() == cc);
-    let program = (path.prefix == 13 || path.prefix == 76) && (has_cc("41") || has_cc("92"));
+    // A partial hospitalization or intensive outpatient claim: 13x with
+    // condition code 41 or 92, or a community mental health center's 76x.
+    // (Intensive outpatient programs, condition code 92, from v94: 2024.)
+    let iop = has_cc("92") && v >= 94;
+    let program = (path.prefix == 13 && (has_cc("41") || iop)) || path.prefix == 76;
     if program && path.opps {
-        let (ph, iop) = (t.hcpcs_flag("ph_service"), t.hcpcs_flag("iop_service"));
-        let program_line = claim.lines.iter().any(|l| {
-            key(l.hcpcs.trim())
-                .and_then(|k| t.hcpcs.get(&k, v))
-                .is_some_and(|r| r.has(ph) || r.has(iop))
-        });
         let mental_health = claim
             .principal
             .and_then(|p| key(p.trim()))
             .and_then(|k| t.dx.get(&k, v))
             .is_some_and(|d| d.flags & 2 != 0);
-        if program_line && !mental_health {
+        if !mental_health {
             run.claim_edit(29);
         }
     }
