@@ -289,15 +289,19 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
     inpatient_only(run, claim, path);
 }
 
-/// Inpatient-only procedures (status indicator C) on claims of types 12x
-/// and 13x: 018 on the procedure's line and 049 on every other line of that
+/// Inpatient-only procedures (status indicator C) on claims of types 12x,
+/// 13x and 76x: 018 on the procedure's line and 049 on every other line of that
 /// day. A C code flagged `separate_procedure` with a T procedure the same
 /// day gets 045 instead and denies nothing else. With modifier CA on a line
 /// (the patient died or was transferred before admission) there is no 018
-/// or 049: the CA line gets 070 unless the patient status says so, and
+/// or 049 (CA on an inpatient-only procedure's line): that line gets 070
+/// unless the patient status says so, and
 /// every line of status indicator B, C, E1, E2 or M gets 121.
 fn inpatient_only(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
-    if !matches!(path.prefix, 12 | 13) {
+    // Not on an opioid treatment program's claim (condition code 89).
+    if !matches!(path.prefix, 12 | 13 | 76)
+        || claim.condition_codes.iter().any(|c| c.trim() == "89")
+    {
         return;
     }
     let t = run.t;
@@ -308,15 +312,13 @@ fn inpatient_only(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
         .map(|l| hcpcs_row(run, l.hcpcs))
         .collect();
     let is_si = |i: usize, s: &str| rows[i].is_some_and(|r| r.status_indicator == si(s));
-    let ca = claim.lines.iter().position(|l| {
-        l.modifiers
-            .iter()
-            .any(|m| m.trim().eq_ignore_ascii_case("CA"))
+    let ca = claim.lines.iter().enumerate().position(|(i, l)| {
+        is_si(i, "C")
+            && l.modifiers
+                .iter()
+                .any(|m| m.trim().eq_ignore_ascii_case("CA"))
     });
     if let Some(ca_line) = ca {
-        if !claim.lines.iter().enumerate().any(|(i, _)| is_si(i, "C")) {
-            return;
-        }
         let expired_or_transferred = claim
             .patient_status
             .is_some_and(|s| matches!(s.trim(), "20" | "02" | "05" | "62" | "63" | "65" | "66"));
