@@ -14,7 +14,6 @@ const FLAG_EDITS: &[(&str, u16, u32)] = &[
     ("not_recognized_mcare", 28, switch::NON_MCARE),
     ("statutory_exclusion", 50, 0),
     ("information_only", 112, 0),
-    ("non_billable_mac", 72, 0),
     ("unclassified_drug", 66, 0),
     ("bundled_in_biological", 111, 0),
 ];
@@ -70,8 +69,34 @@ fn single_line_edits(
         }
     }
     // A comprehensive APC (J1) on the claim packages DME items: no 061.
-    if f("dmerc_billable_only") && path.on(switch::DME) && !claim_has_si(run, claim, &["J1"]) {
+    // (Not on 32x, 34x (home health), 43x (religious), 81x, 82x (hospice).)
+    let dme_billed = !matches!(path.prefix, 32 | 34 | 43 | 81 | 82);
+    let packaged =
+        path.number != 120 && path.prefix == 13 && path.opps && claim_has_si(run, claim, &["J1"]);
+    if f("dmerc_billable_only") && dme_billed && !packaged {
         edits.push(61);
+    }
+    // A rural health clinic or FQHC (71x, 77x) answers for what its
+    // all-inclusive rate does not cover with 091; others with 072 for what
+    // is not billable to the contractor (not on 43x).
+    let clinic = matches!(path.prefix, 71 | 77);
+    if clinic && (f("fqhc_non_covered") || (path.prefix == 71 && f("non_billable_mac"))) {
+        edits.push(91);
+    } else if f("non_billable_mac") && !matches!(path.prefix, 43 | 77) {
+        edits.push(72);
+    }
+    // Type I add-on codes without their primary on the claim, on the
+    // paths that do not run OPPS's edits.
+    if !path.on(switch::OPPS_EDITS) && f("addon_type1") {
+        let k = key(line.hcpcs.trim()).unwrap_or(0);
+        let map = &t.addon["type1"];
+        let found = claim
+            .lines
+            .iter()
+            .any(|l| key(l.hcpcs.trim()).is_some_and(|p| map.has(&(k, p), run.v)));
+        if !found {
+            edits.push(106);
+        }
     }
     if f("questionable") {
         edits.push(12);
@@ -116,7 +141,7 @@ fn single_line_edits(
             edits.push(58);
         }
     }
-    if f("device_procedure") && path.prefix != 14 {
+    if f("device_procedure") && path.on(switch::OPPS_EDITS) && path.prefix != 14 {
         let excluded = line.modifiers.iter().any(|m| {
             key(m.trim())
                 .and_then(|k| t.modifier.get(&k, run.v))
@@ -244,7 +269,7 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
             None
         } else {
             let row = hcpcs_row(run, line.hcpcs);
-            if row.is_none() && path.on(switch::HCPC) {
+            if row.is_none() && path.prefix != 43 {
                 out.hcpcs_edits.push(6);
             }
             // The packed red cells or whole blood revenue codes (0381,
