@@ -44,7 +44,8 @@ const NO_APC: Key = si("00000");
 const NON_DISCOUNT_MODIFIER: u8 = 1 << 2;
 
 /// The status indicators a comprehensive (J1) claim does not package
-/// (§3.4: G, K1, L, U, E1, E2 probed; the others assumed).
+/// (§3.4: G, K1, L, U, E1, E2 probed; the others assumed; R, P and Y
+/// are packaged in pyoce's answers).
 const J1_KEEPS: &[Key] = &[
     si("G"),
     si("K1"),
@@ -58,8 +59,6 @@ const J1_KEEPS: &[Key] = &[
     si("B"),
     si("C"),
     si("M"),
-    si("R"),
-    si("P"),
 ];
 
 /// One line as the payment steps see it.
@@ -76,7 +75,11 @@ struct Line<'t> {
     si: Key,
     /// The line carries a line rejection or denial other than 007.
     rejected: bool,
+    /// The line is rejected for the packaging steps: 017 (bilateral
+    /// units) does not stop a line from packaging or being packaged.
+    off: bool,
     date: &'t str,
+    units: f64,
     /// The APC that pays the line when it is not its code's.
     payment_apc: Option<Key>,
     /// The line's composite ordinal (1, 2, …) when it is part of one.
@@ -112,9 +115,9 @@ fn line_edits(o: &LineResult) -> impl Iterator<Item = u16> + '_ {
 }
 
 /// Whether a line's edits reject or deny it (disposition 5 or 6), 007
-/// aside (§1.3).
-fn rejected(run: &Run<'_>, o: &LineResult) -> bool {
-    line_edits(o).any(|e| e != 7 && matches!(run.disposition(e), 5 | 6))
+/// and the edits in `aside` aside (§1.3).
+fn rejected(run: &Run<'_>, o: &LineResult, aside: &[u16]) -> bool {
+    line_edits(o).any(|e| e != 7 && !aside.contains(&e) && matches!(run.disposition(e), 5 | 6))
 }
 
 /// The status indicator of `apc` in the claim's version.
@@ -158,8 +161,10 @@ pub(crate) fn assign(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
                 invalid_code: has_code && row.is_none(),
                 data_si,
                 si: data_si,
-                rejected: rejected(run, o),
+                rejected: rejected(run, o, &[]),
+                off: rejected(run, o, &[17]),
                 date: l.service_date.trim(),
+                units: l.units.unwrap_or(0.0),
                 payment_apc: None,
                 composite: None,
                 units_to_one: false,
@@ -195,19 +200,16 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
     }
     // Q3 (not rejected) takes its APC's status indicator.
     for l in ls.iter_mut() {
-        if l.data_si == Q3 && !l.rejected {
+        if l.data_si == Q3 && !l.off {
             if let Some(s) = apc_si(run, l.apc()) {
                 l.si = s;
             }
         }
     }
     // Critical care (99291) packages its ancillary services.
-    if ls
-        .iter()
-        .any(|l| !l.rejected && l.code == Some(si("99291")))
-    {
+    if ls.iter().any(|l| !l.off && l.code == Some(si("99291"))) {
         for l in ls.iter_mut() {
-            if !l.rejected && l.flag(t, "critical_care_ancillary") {
+            if !l.off && l.flag(t, "critical_care_ancillary") {
                 l.si = N;
             }
         }
@@ -219,7 +221,7 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
         .iter()
         .filter(|l| {
             let q = matches!(l.data_si, Q1 | Q2) || l.data_si == Q3 && l.flag(t, "stv_packaged");
-            !(l.rejected || q)
+            !(l.off || q)
         })
         .map(|l| l.si)
         .collect();
@@ -227,7 +229,7 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
     let tj = anchors.iter().any(|s| matches!(*s, T | J1));
     let mut competing: Vec<usize> = Vec::new();
     for (i, l) in ls.iter_mut().enumerate() {
-        if l.rejected || l.si == N {
+        if l.off || l.si == N {
             continue;
         }
         let packaged = match l.data_si {
@@ -246,11 +248,12 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
         .copied()
         .max_by_key(|&i| (apc_payment(run, ls[i].apc()), std::cmp::Reverse(i)));
     for &i in &competing {
-        ls[i].si = if Some(i) == best {
-            apc_si(run, ls[i].apc()).unwrap_or(ls[i].si)
+        if Some(i) == best {
+            ls[i].si = apc_si(run, ls[i].apc()).unwrap_or(ls[i].si);
+            ls[i].units_to_one = true;
         } else {
-            N
-        };
+            ls[i].si = N;
+        }
     }
     // Q4 (§3.3): packaged when any line, rejected or not, is a procedure
     // or visit; otherwise paid as a lab (A).
@@ -311,16 +314,17 @@ fn composite_family(apc: Key) -> Option<u8> {
 fn composites(run: &Run<'_>, ls: &mut [Line<'_>]) {
     let t = run.t;
     let mut ordinal = 0u8;
-    // Imaging: two or more lines of one family on a date make one
-    // composite, its prime the first of them.
-    let mut members: Vec<(usize, &str, u8, Key)> = Vec::new();
+    // Imaging: two or more units of one family on a date (one line of
+    // several units will do) make one composite, its prime the first of
+    // them.
+    let mut members: Vec<(usize, &str, u8, Key, f64)> = Vec::new();
     for (i, l) in ls.iter().enumerate() {
-        if l.rejected || l.si == N {
+        if l.off || l.si == N {
             continue;
         }
         if let Some(&(apc, _)) = l.code.and_then(|c| t.composite.get(&c, run.v)) {
             if let Some(f) = composite_family(apc) {
-                members.push((i, l.date, f, apc));
+                members.push((i, l.date, f, apc, l.units));
             }
         }
     }
@@ -329,14 +333,14 @@ fn composites(run: &Run<'_>, ls: &mut [Line<'_>]) {
         if done[a] {
             continue;
         }
-        let (_, date, family, _) = members[a];
+        let (_, date, family, _, _) = members[a];
         let group: Vec<usize> = (a..members.len())
             .filter(|&b| !done[b] && members[b].1 == date && members[b].2 == family)
             .collect();
         for &b in &group {
             done[b] = true;
         }
-        if group.len() < 2 {
+        if group.iter().map(|&b| members[b].4).sum::<f64>() < 2.0 {
             continue;
         }
         ordinal += 1;
@@ -358,7 +362,7 @@ fn composites(run: &Run<'_>, ls: &mut [Line<'_>]) {
     let mh = si("08010");
     let cap = apc_payment(run, mh);
     for l in ls.iter_mut() {
-        if !l.rejected
+        if !l.off
             && l.si != N
             && l.flag(t, "daily_mental_health")
             && apc_payment(run, l.apc()) > cap
@@ -575,7 +579,8 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
         }
         let paf = if l.si == N {
             "0"
-        } else if l.flag(t, "deductible_coins_na") {
+        } else if l.flag(t, "deductible_coins_na") || has_modifier(input, "Q3") {
+            // Q3: a live kidney donor's services, without cost sharing.
             "9"
         } else if l.flag(t, "deductible_na") {
             "4"
