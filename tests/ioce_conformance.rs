@@ -202,6 +202,8 @@ struct Line {
 /// One generated claim.
 struct Gen {
     bill_type: String,
+    condition_codes: Vec<&'static str>,
+    patient_status: Option<&'static str>,
     from: u32,
     through: u32,
     age: u32,
@@ -244,16 +246,34 @@ fn generate(rng: &mut Rng, p: &Pools) -> Gen {
             rng.below(4) as u32
         },
     );
-    let bill_type = match rng.below(20) {
-        0..=13 => "131",
-        14 => "121",
-        15 => "141",
-        16 => "851",
-        17 => "137",
-        18 => "111",
-        _ => "13",
+    let bill_type = match rng.below(40) {
+        0..=23 => "131",
+        24 | 25 => "121",
+        26 | 27 => "141",
+        28 => "137",
+        29 => "851",
+        30 => "111",
+        31 => "13",
+        _ => *rng.pick(&[
+            "221", "231", "321", "341", "431", "711", "721", "731", "751", "761", "771", "811",
+            "821", "831", "871", "999", "13A",
+        ]),
     }
     .to_owned();
+    let condition_codes: Vec<&'static str> = if rng.chance(15) {
+        (0..1 + rng.below(2))
+            .map(|_| *rng.pick(&["41", "92", "89", "G0", "20", "21", "W2", "07"]))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let patient_status = match rng.below(10) {
+        0 => Some("20"),
+        1 => Some("02"),
+        2 => Some("30"),
+        3..=6 => Some("01"),
+        _ => None,
+    };
     let dx = |rng: &mut Rng| -> String {
         match rng.below(20) {
             0 => "ZZZ99".to_owned(),
@@ -335,6 +355,12 @@ fn generate(rng: &mut Rng, p: &Pools) -> Gen {
         })
             .map(|_| match rng.below(15) {
                 0 => "Z9".to_owned(),
+                1..=5 => rng
+                    .pick(&[
+                        "CA", "PT", "50", "LT", "RT", "73", "74", "52", "25", "27", "76", "77",
+                        "CS", "FY", "CT", "JW", "JZ", "JG", "TB", "59", "XS", "PN", "PO", "ER",
+                    ])
+                    .to_string(),
                 _ => in_force(rng, &p.modifiers, v, None).to_owned(),
             })
             .collect();
@@ -358,6 +384,8 @@ fn generate(rng: &mut Rng, p: &Pools) -> Gen {
     lines.truncate(n.max(2).min(lines.len()));
     Gen {
         bill_type,
+        condition_codes,
+        patient_status,
         from,
         through,
         age: if rng.chance(90) {
@@ -365,7 +393,7 @@ fn generate(rng: &mut Rng, p: &Pools) -> Gen {
         } else {
             rng.below(130) as u32
         },
-        sex: ["M", "F", "F", "M", "U"][rng.below(5)],
+        sex: ["M", "F", "F", "M", "U", "F", "M", "F", "M", "X"][rng.below(10)],
         pdx,
         rfv,
         sdx,
@@ -382,7 +410,8 @@ impl Gen {
             "dateStarted": self.from.to_string(),
             "dateEnded": self.through.to_string(),
             "age": self.age.to_string(),
-            "sex": match self.sex { "M" => "1", "F" => "2", _ => "0" },
+            "sex": match self.sex { "M" => "1", "F" => "2", "U" => "0", _ => "3" },
+            "conditionCodeInputList": self.condition_codes,
             "reasonForVisitDiagnosisCodeList": self.rfv.iter().map(dx).collect::<Vec<_>>(),
             "secondaryDiagnosisCodeList": self.sdx.iter().map(dx).collect::<Vec<_>>(),
             "lineItemList": self.lines.iter().map(|l| json!({
@@ -398,6 +427,9 @@ impl Gen {
         if let Some(p) = &self.pdx {
             claim["principalDiagnosisCode"] = dx(p);
         }
+        if let Some(s) = self.patient_status {
+            claim["patientStatus"] = json!(s);
+        }
         claim
     }
 
@@ -411,6 +443,8 @@ impl Gen {
             "id": id.to_string(),
             "claim_type": "institutional",
             "bill_type": self.bill_type,
+            "condition_codes": self.condition_codes,
+            "discharge_status": self.patient_status,
             "from_date": iso(self.from),
             "through_date": iso(self.through),
             "patient": {"sex": self.sex, "age": self.age},
@@ -534,6 +568,9 @@ fn medcode_agrees_with_pyoce() {
             let e = disagree.entry(d).or_insert((0, id));
             e.0 += 1;
         }
+    }
+    if let Some(dir) = &dump {
+        std::fs::write(Path::new(dir).join("answers.jsonl"), &answers_out).unwrap();
     }
     eprintln!(
         "I/OCE conformance: {all_agree} of {n} claims agree on every output (seed {seed:#x})"

@@ -304,7 +304,7 @@ fn inpatient(claim: &Claim) -> Result<(), String> {
 /// [`inpatient`] from the claim's type and whether it has a stay (admission
 /// or discharge date) or procedures.
 fn inpatient_parts(claim_type: Option<&str>, stay_or_procedures: bool) -> Result<(), String> {
-    const NOT_YET: &str = "MS-DRG grouping is for inpatient claims (outpatient grouping, CMS's I/OCE, is not in medcode yet)";
+    const NOT_YET: &str = "MS-DRG grouping is for inpatient claims (`medcode group` edits an outpatient claim with its bill_type, other than 11x, as CMS's I/OCE does)";
     match claim_type.map(str::trim) {
         // The usual spelling first.
         Some("institutional") => Ok(()),

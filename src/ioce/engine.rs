@@ -536,15 +536,6 @@ impl Editor {
                 .collect();
             return run.finish(from, through);
         }
-        if lines::only_incidental(&run, claim) {
-            run.claim_edit(27);
-            run.out.lines = claim
-                .lines
-                .iter()
-                .map(|l| unprocessed_line(l, "N", "00000"))
-                .collect();
-            return run.finish(from, through);
-        }
         let age = valid_age(claim.age);
         if age.is_none() {
             run.claim_edit(25);
@@ -557,8 +548,23 @@ impl Editor {
             dx::diagnoses(&mut run, claim, age);
         }
         lines::lines(&mut run, claim, &path, age);
-        pairs::pairs(&mut run, claim, &path);
+        let incidental = lines::only_incidental(&run, claim);
+        if incidental {
+            run.claim_edit(27);
+        } else {
+            pairs::pairs(&mut run, claim, &path);
+            lines::keep_inpatient_day_edits(&mut run);
+        }
         super::payment::assign(&mut run, claim, &path);
+        if incidental {
+            // Only incidental services (027): the claim is rejected, and of
+            // the other edits only those that say a code is invalid remain.
+            lines::keep_validity_edits(&mut run);
+        } else {
+            // The edits raised on the final status indicators do not reach
+            // an inpatient-only procedure's day either.
+            lines::keep_inpatient_day_edits(&mut run);
+        }
         lines::sort_line_edits(&mut run);
         run.finish(from, through)
     }

@@ -108,3 +108,46 @@ pub fn write_edited(claim_id: Option<&str>, line_no: Option<u64>, e: &Edited) ->
     m.insert("lines".into(), e.lines.iter().map(line).collect());
     Value::Object(m)
 }
+
+/// Whether a claim is one the I/OCE edits: it has a type of bill, and the
+/// type is not a hospital inpatient one (11x), which MS-DRGs group.
+///
+/// ```
+/// use medcode::claim::Claim;
+/// let claim: Claim = serde_json::from_str(r#"{"bill_type": "131"}"#)?;
+/// assert!(medcode::ioce::is_outpatient(&claim));
+/// let claim: Claim = serde_json::from_str(r#"{"bill_type": "111"}"#)?;
+/// assert!(!medcode::ioce::is_outpatient(&claim));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub fn is_outpatient(claim: &crate::claim::Claim) -> bool {
+    claim
+        .bill_type
+        .as_deref()
+        .map(str::trim)
+        .is_some_and(|b| !b.is_empty() && !b.starts_with("11"))
+}
+
+/// Edit one claim given as JSON (the claim `medcode check` reads) when it
+/// is an outpatient claim ([`is_outpatient`]): its answer as a JSON object
+/// ([`write_edited`], `line` as given), or `None` for any other text (not a
+/// claim, or not outpatient), which the caller routes elsewhere.
+///
+/// ```
+/// use medcode::ioce::{edit_json, Editor};
+/// let text = r#"{"id": "OP-1", "bill_type": "131", "from_date": "2025-03-01",
+///     "patient": {"sex": "F", "age": 70}, "diagnoses": [{"code": "N186"}],
+///     "lines": [{"code": "G0463", "revenue_code": "0510", "units": 1, "charge": 100}]}"#;
+/// let answer = edit_json(&Editor::new(), text, Some(1)).unwrap();
+/// assert_eq!(answer["claim_id"], "OP-1");
+/// assert_eq!(answer["lines"][0]["status_indicator"], "V");
+/// assert!(edit_json(&Editor::new(), r#"{"bill_type": "111"}"#, None).is_none());
+/// ```
+pub fn edit_json(editor: &super::Editor, text: &str, line_no: Option<u64>) -> Option<Value> {
+    let claim: crate::claim::Claim = serde_json::from_str(text).ok()?;
+    if !is_outpatient(&claim) {
+        return None;
+    }
+    let edited = editor.edit_claim(&claim);
+    Some(write_edited(claim.id.as_deref(), line_no, &edited))
+}

@@ -1,46 +1,198 @@
 //! Edits on one line and the line's outputs (status indicator, APCs,
 //! payment flags).
 
-use super::data::{key, key_text, HcpcsRow, Tables};
-use super::engine::{ClaimInput, LineResult, Run};
+use super::data::{key, key_text, HcpcsRow, Key};
+use super::engine::{ClaimInput, LineInput, LineResult, Run};
 use super::order;
 use super::path::{switch, Path};
 
-/// The `data_hcpcs` flags the line edits read, by bit.
-struct Bits {
-    not_recognized_mcare: u8,
-    not_recognized_opps: u8,
-    non_reportable_site: u8,
-    dmerc_billable_only: u8,
-    non_billable_mac: u8,
-    questionable: u8,
-    information_only: u8,
-}
-
-impl Bits {
-    fn of(t: &Tables) -> Bits {
-        let f = |n: &str| t.hcpcs_flag(n);
-        Bits {
-            not_recognized_mcare: f("not_recognized_mcare"),
-            not_recognized_opps: f("not_recognized_opps"),
-            non_reportable_site: f("non_reportable_site"),
-            dmerc_billable_only: f("dmerc_billable_only"),
-            non_billable_mac: f("non_billable_mac"),
-            questionable: f("questionable"),
-            information_only: f("information_only"),
-        }
-    }
-}
+/// Single-line edits raised by one `data_hcpcs` flag of the line's code
+/// (docs/design/ioce-logic-lines.md §2.1), with the path switch that runs
+/// them (`0`: every path).
+const FLAG_EDITS: &[(&str, u16, u32)] = &[
+    ("non_covered", 9, 0),
+    ("not_recognized_mcare", 28, switch::NON_MCARE),
+    ("statutory_exclusion", 50, 0),
+    ("information_only", 112, 0),
+    ("non_billable_mac", 72, 0),
+    ("unclassified_drug", 66, 0),
+    ("bundled_in_biological", 111, 0),
+];
 
 /// The line's code in the claim's version.
 pub(crate) fn hcpcs_row<'t>(run: &Run<'t>, code: &str) -> Option<&'t HcpcsRow> {
     key(code.trim()).and_then(|k| run.t.hcpcs.get(&k, run.v))
 }
 
+fn si(s: &str) -> Key {
+    key(s).expect("a status indicator")
+}
+
+/// Whether any line of the claim has a code with the `data_hcpcs` flag
+/// `bit`, on `date` when given.
+fn claim_has(run: &Run<'_>, claim: &ClaimInput<'_>, bit: u8, date: Option<&str>) -> bool {
+    claim.lines.iter().any(|l| {
+        date.is_none_or(|d| l.service_date.trim() == d)
+            && hcpcs_row(run, l.hcpcs).is_some_and(|r| r.has(bit))
+    })
+}
+
+/// Whether any line of the claim has a code of one of these status
+/// indicators (as the tables give it).
+fn claim_has_si(run: &Run<'_>, claim: &ClaimInput<'_>, sis: &[&str]) -> bool {
+    claim.lines.iter().any(|l| {
+        hcpcs_row(run, l.hcpcs).is_some_and(|r| sis.iter().any(|s| si(s) == r.status_indicator))
+    })
+}
+
+/// The edits one line's own code raises (docs/design/ioce-logic-lines.md
+/// §2.1), in any order ([`sort_line_edits`] orders them).
+fn single_line_edits(
+    run: &Run<'_>,
+    claim: &ClaimInput<'_>,
+    path: &Path,
+    age: Option<u16>,
+    line: &LineInput<'_>,
+    row: &HcpcsRow,
+    edits: &mut Vec<u16>,
+) {
+    let t = run.t;
+    let f = |n: &str| row.has(t.hcpcs_flag(n));
+    let data_si = row.status_indicator;
+    if let Some(age) = age {
+        if path.on(switch::AGE_SEX_EDITS) && (age < row.lo_age || age > row.hi_age) {
+            edits.push(7);
+        }
+    }
+    for &(flag, edit, on) in FLAG_EDITS {
+        if (on == 0 || path.on(on)) && f(flag) {
+            edits.push(edit);
+        }
+    }
+    // A comprehensive APC (J1) on the claim packages DME items: no 061.
+    if f("dmerc_billable_only") && path.on(switch::DME) && !claim_has_si(run, claim, &["J1"]) {
+        edits.push(61);
+    }
+    if f("questionable") {
+        edits.push(12);
+    }
+    if data_si == si("E2") {
+        edits.push(13);
+    }
+    if path.on(switch::OPPS_EDITS)
+        && (f("not_recognized_opps") || data_si == si("B"))
+        && !f("bundled_in_biological")
+    {
+        edits.push(62);
+    }
+    if f("non_reportable_site") && !matches!(path.prefix, 12 | 13 | 76 | 85) {
+        edits.push(55);
+    }
+    if f("blood_service") && !claim_has(run, claim, t.hcpcs_flag("blood_product"), None) {
+        edits.push(43);
+    }
+    let revenue = line.revenue_code.trim().parse::<u16>().unwrap_or(0);
+    let blood_revenue = (380..=399).contains(&revenue);
+    // A blood product billed under a revenue code other than blood's
+    // (038x, 039x): 073; the packed red cells or whole blood revenue codes
+    // (0381, 0382) with any other code: 079.
+    if f("blood_product") && !blood_revenue && path.prefix != 14 {
+        edits.push(73);
+    }
+
+    // The observation revenue code (0762) with a code that is not
+    // observation: 044.
+    if revenue == 762
+        && !(f("observation") || f("observation_hourly") || f("observation_direct_admit"))
+    {
+        edits.push(44);
+    }
+    if f("observation_direct_admit") {
+        let g0378 = key("G0378").expect("a key");
+        let same_day = claim.lines.iter().any(|l| {
+            l.service_date.trim() == line.service_date.trim() && key(l.hcpcs.trim()) == Some(g0378)
+        });
+        if !same_day {
+            edits.push(58);
+        }
+    }
+    if f("device_procedure") && path.prefix != 14 {
+        let excluded = line.modifiers.iter().any(|m| {
+            key(m.trim())
+                .and_then(|k| t.modifier.get(&k, run.v))
+                .is_some_and(|flags| flags & DEVICE_REQ_EXCLUSION != 0)
+        });
+        if !excluded && !claim_has(run, claim, t.hcpcs_flag("device"), None) {
+            edits.push(92);
+        }
+    }
+    let opps_procedure = ["J1", "J2", "P", "Q1", "Q2", "Q3", "R", "S", "T", "U", "V"];
+    if (data_si == si("H") || data_si == si("H1")) && !claim_has_si(run, claim, &opps_procedure) {
+        edits.push(98);
+    }
+    let drug = data_si == si("G") || data_si == si("K") || data_si == si("K1");
+    if drug && !f("bypass_e99") && !claim_has_si(run, claim, &opps_procedure) {
+        edits.push(99);
+        if data_si == si("K1") {
+            edits.push(99);
+        }
+    }
+    // K drugs are packaged into a comprehensive APC (J1): no token charge.
+    let paid_drug = data_si == si("G")
+        || data_si == si("K1")
+        || (data_si == si("K") && !claim_has_si(run, claim, &["J1"]));
+    if paid_drug && run.v >= 84 && line.charge.is_some_and(|c| c > 0.0 && c <= 1.0) {
+        edits.push(117);
+    }
+    // A Part B inpatient claim (12x) takes only codes billable under Part B
+    // on such a claim, by the code or by its revenue code.
+    if path.prefix == 12 && !f("part_b_billable") {
+        let revenue_ok = line
+            .revenue_code
+            .trim()
+            .parse::<u16>()
+            .ok()
+            .and_then(|r| t.revenue.get(&r, run.v))
+            .is_some_and(|r| r.flags & REVENUE_PART_B_BILLABLE_INPATIENT != 0);
+        if !revenue_ok {
+            edits.push(127);
+        }
+    }
+    if f("opioid_treatment_program") && path.prefix == 13 {
+        edits.push(116);
+    }
+    if f("ph_not_mh") && path.prefix == 13 {
+        edits.push(81);
+    }
+    if f("iop_not_mh") && path.prefix == 13 && run.v >= 94 {
+        edits.push(133);
+    }
+    if f("addon_saas") {
+        let k = key(line.hcpcs.trim()).unwrap_or(0);
+        let saas = &t.addon["saas"];
+        let found = claim
+            .lines
+            .iter()
+            .any(|l| key(l.hcpcs.trim()).is_some_and(|p| saas.has(&(k, p), run.v)));
+        if !found {
+            edits.push(106);
+        }
+    }
+}
+
+/// `data_revenue` flags (`flags.tsv`).
+const REVENUE_NOT_RECOGNIZED: u8 = 1 << 0;
+const REVENUE_BYPASS_E48: u8 = 1 << 2;
+const REVENUE_STATUTORY_EXCLUSION: u8 = 1 << 3;
+const REVENUE_BUNDLED_IN_BIOLOGICAL: u8 = 1 << 4;
+const REVENUE_PART_B_BILLABLE_INPATIENT: u8 = 1 << 5;
+
+/// `data_modifier` flag `device_req_exclusion`.
+const DEVICE_REQ_EXCLUSION: u8 = 1 << 4;
+
 /// The single-line edits and each line's outputs.
 pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age: Option<u16>) {
     let (t, v) = (run.t, run.v);
-    let b = Bits::of(t);
     run.out.lines = Vec::with_capacity(claim.lines.len());
     for line in &claim.lines {
         let mut out = LineResult {
@@ -62,9 +214,30 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
             modifier_edits: vec![Vec::new(); line.modifiers.len()],
             ..LineResult::default()
         };
+        // Revenue codes (docs/design/ioce-logic-lines.md §2.4): 041
+        // invalid; 048 a revenue code that needs a HCPCS code without one;
+        // 065 not recognised by Medicare; 050 a statutory exclusion.
         let revenue = line.revenue_code.trim().parse::<u16>().ok();
-        if revenue.is_none_or(|r| !t.revenue.has(&r, v)) {
-            out.revenue_edits.push(41);
+        match revenue.and_then(|r| t.revenue.get(&r, v)) {
+            None => out.revenue_edits.push(41),
+            Some(r) => {
+                if line.hcpcs.trim().is_empty()
+                    && r.status_indicator != si("N")
+                    && r.status_indicator != si("F")
+                    && r.flags & REVENUE_BYPASS_E48 == 0
+                {
+                    out.revenue_edits.push(48);
+                }
+                if r.flags & REVENUE_NOT_RECOGNIZED != 0 {
+                    out.revenue_edits.push(65);
+                }
+                if r.flags & REVENUE_STATUTORY_EXCLUSION != 0 {
+                    out.revenue_edits.push(50);
+                }
+                if line.hcpcs.trim().is_empty() && r.flags & REVENUE_BUNDLED_IN_BIOLOGICAL != 0 {
+                    out.hcpcs_edits.push(111);
+                }
+            }
         }
         let row = if line.hcpcs.trim().is_empty() {
             None
@@ -72,6 +245,15 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
             let row = hcpcs_row(run, line.hcpcs);
             if row.is_none() && path.on(switch::HCPC) {
                 out.hcpcs_edits.push(6);
+            }
+            // The packed red cells or whole blood revenue codes (0381,
+            // 0382) with a code that is not a blood product: 079.
+            let blood_product = t.hcpcs_flag("blood_product");
+            if matches!(revenue, Some(381 | 382))
+                && path.prefix != 14
+                && !row.is_some_and(|r| r.has(blood_product))
+            {
+                out.hcpcs_edits.push(79);
             }
             row
         };
@@ -89,49 +271,124 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
                 out.status_indicator = key_text(row.status_indicator);
             }
             out.payment_indicator = row.payment_indicator.to_string();
-            if let Some(age) = age {
-                if path.on(switch::AGE_SEX_EDITS) && (age < row.lo_age || age > row.hi_age) {
-                    out.hcpcs_edits.push(7);
-                }
-            }
-            let site = !matches!(path.prefix, 12 | 13 | 76 | 85);
-            for (on, bit, edit) in [
-                (path.on(switch::NON_MCARE), b.not_recognized_mcare, 28),
-                (path.on(switch::OPPS_EDITS), b.not_recognized_opps, 62),
-                (site, b.non_reportable_site, 55),
-                (path.on(switch::DME), b.dmerc_billable_only, 61),
-                (true, b.non_billable_mac, 72),
-                (true, b.questionable, 12),
-                (true, b.information_only, 112),
-            ] {
-                if on && row.has(bit) {
-                    out.hcpcs_edits.push(edit);
-                }
-            }
+            single_line_edits(run, claim, path, age, line, row, &mut out.hcpcs_edits);
+        }
+        // A line rejected for its revenue code (065) is not also rejected
+        // for its HCPCS code (028).
+        if out.revenue_edits.contains(&65) {
+            out.hcpcs_edits.retain(|&e| e != 28);
         }
         run.out.lines.push(out);
     }
-    inpatient_only(run, claim);
+    inpatient_only(run, claim, path);
 }
 
-/// 018: a line whose code is inpatient only (status indicator C); 049:
-/// every other line of that day.
-fn inpatient_only(run: &mut Run<'_>, claim: &ClaimInput<'_>) {
-    let c = key("C").expect("a key");
-    let days: Vec<&str> = claim
-        .lines
-        .iter()
-        .filter(|l| hcpcs_row(run, l.hcpcs).is_some_and(|r| r.status_indicator == c))
-        .map(|l| l.service_date.trim())
-        .collect();
-    if days.is_empty() {
+/// Inpatient-only procedures (status indicator C) on claims of types 12x
+/// and 13x: 018 on the procedure's line and 049 on every other line of that
+/// day. A C code flagged `separate_procedure` with a T procedure the same
+/// day gets 045 instead and denies nothing else. With modifier CA on a line
+/// (the patient died or was transferred before admission) there is no 018
+/// or 049: the CA line gets 070 unless the patient status says so, and
+/// every line of status indicator B, C, E1, E2 or M gets 121.
+fn inpatient_only(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
+    if !matches!(path.prefix, 12 | 13) {
         return;
     }
+    let t = run.t;
+    let sep = t.hcpcs_flag("separate_procedure");
+    let rows: Vec<Option<&HcpcsRow>> = claim
+        .lines
+        .iter()
+        .map(|l| hcpcs_row(run, l.hcpcs))
+        .collect();
+    let is_si = |i: usize, s: &str| rows[i].is_some_and(|r| r.status_indicator == si(s));
+    let ca = claim.lines.iter().position(|l| {
+        l.modifiers
+            .iter()
+            .any(|m| m.trim().eq_ignore_ascii_case("CA"))
+    });
+    if let Some(ca_line) = ca {
+        if !claim.lines.iter().enumerate().any(|(i, _)| is_si(i, "C")) {
+            return;
+        }
+        let expired_or_transferred = claim
+            .patient_status
+            .is_some_and(|s| matches!(s.trim(), "20" | "02" | "05" | "62" | "63" | "65" | "66"));
+        if !expired_or_transferred {
+            run.out.lines[ca_line].hcpcs_edits.push(70);
+        }
+        for i in 0..claim.lines.len() {
+            if i != ca_line && ["B", "C", "E1", "E2", "M"].iter().any(|s| is_si(i, s)) {
+                run.out.lines[i].hcpcs_edits.push(121);
+            }
+        }
+        return;
+    }
+    // A separate procedure (flag `separate_procedure`) is denied only
+    // when no other inpatient-only procedure is on its day, and not at all
+    // beside a T procedure (045).
+    let separate = |i: usize| rows[i].is_some_and(|r| r.has(sep));
+    let mut days: Vec<&str> = Vec::new();
     for (i, l) in claim.lines.iter().enumerate() {
-        if hcpcs_row(run, l.hcpcs).is_some_and(|r| r.status_indicator == c) {
-            run.out.lines[i].hcpcs_edits.push(18);
-        } else if days.contains(&l.service_date.trim()) {
-            run.out.lines[i].hcpcs_edits.push(49);
+        if !is_si(i, "C") {
+            continue;
+        }
+        let day = l.service_date.trim();
+        let same_day = |j: usize| j != i && claim.lines[j].service_date.trim() == day;
+        if separate(i) {
+            if (0..claim.lines.len()).any(|j| same_day(j) && is_si(j, "T")) {
+                run.out.lines[i].hcpcs_edits.push(45);
+                continue;
+            }
+            if (0..claim.lines.len()).any(|j| same_day(j) && is_si(j, "C") && !separate(j)) {
+                continue;
+            }
+        }
+        run.out.lines[i].hcpcs_edits.push(18);
+        days.push(day);
+    }
+    for (i, l) in claim.lines.iter().enumerate() {
+        let edits = &mut run.out.lines[i].hcpcs_edits;
+        if !edits.contains(&18) && !edits.contains(&45) && days.contains(&l.service_date.trim()) {
+            edits.push(49);
+        }
+    }
+}
+
+/// A line with 018, 049, 070 or 121 keeps only the edits that say its
+/// codes are invalid (006, 041, 022) and 127; the I/OCE raises no other
+/// edit on an inpatient-only procedure's day.
+pub(crate) fn keep_inpatient_day_edits(run: &mut Run<'_>) {
+    for l in &mut run.out.lines {
+        if l.hcpcs_edits
+            .iter()
+            .any(|&e| matches!(e, 18 | 49 | 70 | 121))
+        {
+            l.hcpcs_edits
+                .retain(|&e| matches!(e, 6 | 18 | 49 | 70 | 121 | 127));
+            l.revenue_edits.retain(|&e| e == 41);
+            for m in &mut l.modifier_edits {
+                m.retain(|&e| e == 22);
+            }
+        }
+    }
+}
+
+/// Keep only the edits that say a code is invalid (001 on diagnoses; 006,
+/// 041 and 022 on lines).
+pub(crate) fn keep_validity_edits(run: &mut Run<'_>) {
+    let o = &mut run.out;
+    for d in std::iter::once(&mut o.principal)
+        .chain(&mut o.reason_for_visit)
+        .chain(&mut o.secondary)
+    {
+        d.edits.retain(|&e| e == 1);
+    }
+    for l in &mut o.lines {
+        l.hcpcs_edits.retain(|&e| e == 6);
+        l.revenue_edits.retain(|&e| e == 41);
+        for m in &mut l.modifier_edits {
+            m.retain(|&e| e == 22);
         }
     }
 }

@@ -11,8 +11,8 @@ const CLAIM_ORDER: &[u16] = &[
     // Claim rejection, claim denial.
     27, 10, //
     // Return to provider.
-    1, 6, 22, 26, 2, 25, 5, 43, 82, 89, 90, 113, 86, 50, 42, 48, 55, 58, 72, 38, 73, 81, 87, 99, 29,
-    74, 80, 109, 114, 79, 37, 120, 116, 44, 92, 122, 123, 88, 126, 61, 21, 135, 62, 98,
+    1, 41, 6, 22, 26, 2, 25, 5, 43, 82, 89, 90, 113, 86, 50, 42, 48, 55, 58, 72, 38, 73, 81, 87, 79,
+    99, 29, 74, 80, 109, 114, 37, 120, 116, 44, 92, 122, 123, 88, 126, 61, 21, 135, 62, 98,
     // Suspension.
     11, 12, //
     // Line rejection.
@@ -20,11 +20,16 @@ const CLAIM_ORDER: &[u16] = &[
     9, 18, 49, 69, 106, 108,
 ];
 
-/// A line's `hcpcs_edits` order: NCCI's 020/040 keep the order they were
-/// raised in (the column-1 lines' claim order) at their place here.
+/// A line's `hcpcs_edits` order (docs/design/ioce-logic-lines.md §2.2 and
+/// ioce-logic-pairs.md): the line's own edits, then NCCI's 020/040 in the
+/// order they were raised (the column-1 lines' claim order), then the edits
+/// the I/OCE runs after NCCI, then 049, 021, 042.
 const LINE_ORDER: &[u16] = &[
-    6, 7, 9, 18, 49, 11, 12, 112, 65, 28, 13, 43, 50, 48, 55, 58, 72, 38, 73, 81, 87, 99, 102,
-    NCCI, 92, 37, 17, 74, 42, 45, 47, 61, 62, 117,
+    6, 7, 9, 18, 49, 69, 124, 28, 50, 112, 72, 127, 61, 12, 13, 35, 38, 98, 43, 79, 99, 73, 76, 87,
+    93, 100, 106, 111, 116, 66, 133, 81, 58, 102, 55, 44, 70, 121,  //
+    NCCI, //
+    92, 37, 17, 74, 62, 45, 47, 135, 117, //
+    21, 42,
 ];
 
 /// The place of NCCI's edits in [`LINE_ORDER`].

@@ -24,7 +24,7 @@ fn takes_part(run: &Run<'_>, i: usize) -> bool {
     !run.out.lines[i]
         .hcpcs_edits
         .iter()
-        .any(|&e| e == 18 || e == 49)
+        .any(|&e| matches!(e, 18 | 49 | 70 | 121))
 }
 
 fn has_modifier(modifiers: &[&str], m: &str) -> bool {
@@ -125,7 +125,10 @@ fn ncci(run: &mut Run<'_>, claim: &ClaimInput<'_>) {
         .iter()
         .zip(&run.out.lines)
         .map(|(l, o)| {
-            if o.hcpcs_edits.iter().any(|&e| e == 18 || e == 49) {
+            if o.hcpcs_edits
+                .iter()
+                .any(|&e| matches!(e, 18 | 49 | 70 | 121))
+            {
                 None
             } else {
                 key(l.hcpcs.trim()).and_then(|k| t.ncci.id(k))

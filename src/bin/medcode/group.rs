@@ -31,6 +31,13 @@ Reads inpatient claims as JSON Lines (one claim a line, the JSON `medcode check`
 each procedure with is_or, valid, drg_impact, flags, hac_usage), CMS's names for values.
 \"line\" counts from 1.
 
+An outpatient claim (a \"bill_type\" other than 11x: 13x hospital outpatient, 12x, 14x,
+85x, ...) is edited as CMS's I/OCE edits it instead: {\"claim_id\", \"line\", \"engine\":
+\"ioce\", \"version\", \"return_code\", \"claim_disposition\", the six claim edit lists,
+\"principal_edits\", ..., \"lines\": [{\"status_indicator\", \"hcpcs_apc\", \"payment_apc\",
+\"payment_indicator\", ..., \"hcpcs_edits\", \"revenue_edits\", \"modifier_edits\"}]}, edit
+numbers as the I/OCE writes them (\"040\").
+
 The version is the one in force on the claim's discharge date (v40.0 from 2022-10-01 ...
 v43.1 from 2026-04-01, v44.0 from 2026-10-01) unless --version names one. A claim CMS's
 grouper cannot group (an invalid principal diagnosis, ...) is grouped with its return code
@@ -179,6 +186,8 @@ fn group_stream(
         n += batch.as_ref().map_or(0, |b| b.lines.len());
         Ok(batch)
     };
+    #[cfg(feature = "ioce")]
+    let editor = medcode::ioce::Editor::new();
     let work = |batch: Batch| {
         let mut done = Done {
             out: String::with_capacity(batch.text.len() * 2),
@@ -186,6 +195,23 @@ fn group_stream(
         };
         let mut start = 0;
         for (i, &(end, ref kind)) in batch.lines.iter().enumerate() {
+            // An outpatient claim (a type of bill other than 11x) goes to
+            // the I/OCE; only such a line names `bill_type`.
+            #[cfg(feature = "ioce")]
+            if let JsonlLine::Read = kind {
+                let text = &batch.text[start..end];
+                if memchr::memmem::find(text, b"\"bill_type\"").is_some() {
+                    let answer = std::str::from_utf8(text).ok().and_then(|t| {
+                        medcode::ioce::edit_json(&editor, t, Some((batch.first_line + i) as u64))
+                    });
+                    if let Some(answer) = answer {
+                        start = end;
+                        done.out.push_str(&answer.to_string());
+                        done.out.push('\n');
+                        continue;
+                    }
+                }
+            }
             let result = match kind {
                 JsonlLine::Read => grouper.group_json_bytes(&batch.text[start..end], options),
                 JsonlLine::TooLong => Err(ClaimNotGrouped::line_too_long(limit)),
