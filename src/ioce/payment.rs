@@ -357,21 +357,44 @@ fn composites(run: &Run<'_>, ls: &mut [Line<'_>]) {
             }
         }
     }
-    // Mental health (08010): a daily mental-health service that pays more
-    // than the composite is paid as the composite.
+    // Mental health (08010): daily mental-health services of a date that
+    // pay more in all (APC payment × units) than the composite are paid
+    // as the composite, on the first of them; the others are packaged.
     let mh = si("08010");
-    let cap = apc_payment(run, mh);
-    for l in ls.iter_mut() {
-        if !l.off
-            && l.si != N
-            && l.flag(t, "daily_mental_health")
-            && apc_payment(run, l.apc()) > cap
-        {
-            ordinal += 1;
-            l.si = S;
-            l.payment_apc = Some(mh);
+    let cap = u64::from(apc_payment(run, mh));
+    let daily: Vec<usize> = (0..ls.len())
+        .filter(|&i| !ls[i].off && ls[i].si != N && ls[i].flag(t, "daily_mental_health"))
+        .collect();
+    let mut seen: Vec<&str> = Vec::new();
+    for &i in &daily {
+        let date = ls[i].date;
+        if seen.contains(&date) {
+            continue;
+        }
+        seen.push(date);
+        let day: Vec<usize> = daily
+            .iter()
+            .copied()
+            .filter(|&j| ls[j].date == date)
+            .collect();
+        let total: f64 = day
+            .iter()
+            .map(|&j| f64::from(apc_payment(run, ls[j].apc())) * ls[j].units.max(1.0))
+            .sum();
+        if total <= cap as f64 {
+            continue;
+        }
+        ordinal += 1;
+        for (k, &j) in day.iter().enumerate() {
+            let l = &mut ls[j];
             l.composite = Some(ordinal);
-            l.units_to_one = true;
+            if k == 0 {
+                l.si = S;
+                l.payment_apc = Some(mh);
+                l.units_to_one = true;
+            } else {
+                l.si = N;
+            }
         }
     }
 }
@@ -561,8 +584,17 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
         };
         o.payment_indicator = pi.to_string();
         o.packaging_flag = if l.si == N { "1" } else { "0" }.into();
+        let no_cost_sharing = l.flag(t, "deductible_coins_na") || has_modifier(input, "Q3");
         o.payment_method_flag = if l.flag(t, "radiation_oncology_model") {
             "B"
+        } else if has_modifier(input, "PN") && matches!(pi, 1 | 6) {
+            // A non-excepted off-campus department (PN): 8, or 7 for a
+            // pass-through device or a service without cost sharing.
+            if pi == 6 || no_cost_sharing {
+                "7"
+            } else {
+                "8"
+            }
         } else {
             match pi {
                 3 => "1",
@@ -579,7 +611,7 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
         }
         let paf = if l.si == N {
             "0"
-        } else if l.flag(t, "deductible_coins_na") || has_modifier(input, "Q3") {
+        } else if no_cost_sharing {
             // Q3: a live kidney donor's services, without cost sharing.
             "9"
         } else if l.flag(t, "deductible_na") {
@@ -590,6 +622,9 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
             && !(l.flag(t, "radiopharm_exceeds_threshold") && l.si == si("G"))
         {
             "10"
+        } else if l.flag(t, "terminated_device_procedure") && has_modifier(input, "73") {
+            // A device-intensive procedure terminated before anaesthesia.
+            "16"
         } else if reduced {
             "11"
         } else {
