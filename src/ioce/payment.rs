@@ -10,7 +10,7 @@
 use super::data::{key, key_text, HcpcsRow, Key, Tables};
 use super::engine::{ClaimInput, LineInput, LineResult, Run};
 use super::lines::hcpcs_row;
-use super::path::Path;
+use super::path::{switch, Path};
 
 /// A status indicator (or any code of up to eight bytes) as a [`Key`], at
 /// compile time.
@@ -185,6 +185,12 @@ pub(crate) fn assign(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
 /// packaging, Q4 labs, composites, comprehensive (J1) packaging.
 fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<'_>]) {
     let t = run.t;
+    // A path without the APC edits (13x with condition code 89, opioid
+    // treatment) keeps every status indicator but Q4's.
+    if !path.on(switch::APC_EDITS) {
+        q4(path, ls);
+        return;
+    }
     let thirteen = path.prefix == 13;
     // J2 takes its APC's status indicator, rejected or not (13x; 12x and
     // 14x leave it J2, §4); G0379 (direct admission) is packaged.
@@ -255,17 +261,13 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
             ls[i].si = N;
         }
     }
-    // Q4 (§3.3): packaged when any line, rejected or not, is a procedure
-    // or visit; otherwise paid as a lab (A).
-    let anchored = ls
-        .iter()
-        .any(|l| matches!(l.data_si, S | T | V | J1 | J2 | Q1 | Q2 | Q3));
-    for l in ls.iter_mut() {
-        if l.data_si == Q4 {
-            l.si = if anchored && thirteen { N } else { A };
-        }
-    }
+    q4(path, ls);
     composites(run, ls);
+    // Partial hospitalization (condition code 41 or 92): no comprehensive
+    // packaging.
+    if path.on(switch::PH_EDITS) {
+        return;
+    }
     // Comprehensive APC (§3.4): the J1 line of the smallest rank is paid
     // and packages the rest.
     let primary = ls
@@ -290,6 +292,19 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
         }
     }
     let _ = claim;
+}
+
+/// Q4 (§3.3): packaged when any line, rejected or not, is a procedure or
+/// visit (on 13x); otherwise paid as a lab (A).
+fn q4(path: &Path, ls: &mut [Line<'_>]) {
+    let anchored = ls
+        .iter()
+        .any(|l| matches!(l.data_si, S | T | V | J1 | J2 | Q1 | Q2 | Q3));
+    for l in ls.iter_mut() {
+        if l.data_si == Q4 {
+            l.si = if anchored && path.prefix == 13 { N } else { A };
+        }
+    }
 }
 
 /// The comprehensive rank of a line's code (`data_capc`; lower ranks
