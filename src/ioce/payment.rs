@@ -231,8 +231,11 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
         })
         .map(|l| l.si)
         .collect();
-    let stv = anchors.iter().any(|s| matches!(*s, S | T | V | J1));
-    let tj = anchors.iter().any(|s| matches!(*s, T | J1));
+    // On the partial-hospitalization path a J1 line packages nothing, not
+    // even a Q1 or Q2.
+    let j1 = if path.on(switch::PH_EDITS) { T } else { J1 };
+    let stv = anchors.iter().any(|&s| matches!(s, S | T | V) || s == j1);
+    let tj = anchors.iter().any(|&s| s == T || s == j1);
     let mut competing: Vec<usize> = Vec::new();
     for (i, l) in ls.iter_mut().enumerate() {
         if l.off || l.si == N {
@@ -600,25 +603,26 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
         o.payment_indicator = pi.to_string();
         o.packaging_flag = if l.si == N { "1" } else { "0" }.into();
         let no_cost_sharing = l.flag(t, "deductible_coins_na") || has_modifier(input, "Q3");
-        o.payment_method_flag = if l.flag(t, "radiation_oncology_model") {
-            "B"
-        } else if has_modifier(input, "PN") && matches!(pi, 1 | 6) {
-            // A non-excepted off-campus department (PN): 8, or 7 for a
-            // pass-through device or a service without cost sharing.
-            if pi == 6 || no_cost_sharing {
-                "7"
+        o.payment_method_flag =
+            if l.flag(t, "radiation_oncology_model") && path.on(switch::APC_EDITS) {
+                "B"
+            } else if has_modifier(input, "PN") && matches!(pi, 1 | 6) {
+                // A non-excepted off-campus department (PN): 8, or 7 for a
+                // pass-through device or a service without cost sharing.
+                if pi == 6 || no_cost_sharing {
+                    "7"
+                } else {
+                    "8"
+                }
             } else {
-                "8"
+                match pi {
+                    3 => "1",
+                    2 | 4 if rdf == "1" => "3",
+                    2 | 4 => "2",
+                    _ => "0",
+                }
             }
-        } else {
-            match pi {
-                3 => "1",
-                2 | 4 if rdf == "1" => "3",
-                2 | 4 => "2",
-                _ => "0",
-            }
-        }
-        .into();
+            .into();
         let units = input.units.unwrap_or(0.0);
         let reduced = l.units_to_one && units > 1.0;
         if l.units_to_one || units == 0.0 {
