@@ -10,7 +10,7 @@
 use super::data::{key, key_text, HcpcsRow, Key, Tables};
 use super::engine::{ClaimInput, LineInput, LineResult, Run};
 use super::lines::hcpcs_row;
-use super::path::Path;
+use super::path::{switch, Path};
 
 /// A status indicator (or any code of up to eight bytes) as a [`Key`], at
 /// compile time.
@@ -44,7 +44,8 @@ const NO_APC: Key = si("00000");
 const NON_DISCOUNT_MODIFIER: u8 = 1 << 2;
 
 /// The status indicators a comprehensive (J1) claim does not package
-/// (§3.4: G, K1, L, U, E1, E2 probed; the others assumed).
+/// (§3.4: G, K1, L, U, E1, E2 probed; the others assumed; R, P and Y
+/// are packaged in pyoce's answers).
 const J1_KEEPS: &[Key] = &[
     si("G"),
     si("K1"),
@@ -58,8 +59,6 @@ const J1_KEEPS: &[Key] = &[
     si("B"),
     si("C"),
     si("M"),
-    si("R"),
-    si("P"),
 ];
 
 /// One line as the payment steps see it.
@@ -76,7 +75,11 @@ struct Line<'t> {
     si: Key,
     /// The line carries a line rejection or denial other than 007.
     rejected: bool,
+    /// The line is rejected for the packaging steps: 017 (bilateral
+    /// units) does not stop a line from packaging or being packaged.
+    off: bool,
     date: &'t str,
+    units: f64,
     /// The APC that pays the line when it is not its code's.
     payment_apc: Option<Key>,
     /// The line's composite ordinal (1, 2, …) when it is part of one.
@@ -112,9 +115,9 @@ fn line_edits(o: &LineResult) -> impl Iterator<Item = u16> + '_ {
 }
 
 /// Whether a line's edits reject or deny it (disposition 5 or 6), 007
-/// aside (§1.3).
-fn rejected(run: &Run<'_>, o: &LineResult) -> bool {
-    line_edits(o).any(|e| e != 7 && matches!(run.disposition(e), 5 | 6))
+/// and the edits in `aside` aside (§1.3).
+fn rejected(run: &Run<'_>, o: &LineResult, aside: &[u16]) -> bool {
+    line_edits(o).any(|e| e != 7 && !aside.contains(&e) && matches!(run.disposition(e), 5 | 6))
 }
 
 /// The status indicator of `apc` in the claim's version.
@@ -158,8 +161,10 @@ pub(crate) fn assign(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
                 invalid_code: has_code && row.is_none(),
                 data_si,
                 si: data_si,
-                rejected: rejected(run, o),
+                rejected: rejected(run, o, &[]),
+                off: rejected(run, o, &[17]),
                 date: l.service_date.trim(),
+                units: l.units.unwrap_or(0.0),
                 payment_apc: None,
                 composite: None,
                 units_to_one: false,
@@ -180,6 +185,12 @@ pub(crate) fn assign(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
 /// packaging, Q4 labs, composites, comprehensive (J1) packaging.
 fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<'_>]) {
     let t = run.t;
+    // A path without the APC edits (13x with condition code 89, opioid
+    // treatment) keeps every status indicator but Q4's.
+    if !path.on(switch::APC_EDITS) {
+        q4(path, ls);
+        return;
+    }
     let thirteen = path.prefix == 13;
     // J2 takes its APC's status indicator, rejected or not (13x; 12x and
     // 14x leave it J2, §4); G0379 (direct admission) is packaged.
@@ -195,19 +206,16 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
     }
     // Q3 (not rejected) takes its APC's status indicator.
     for l in ls.iter_mut() {
-        if l.data_si == Q3 && !l.rejected {
+        if l.data_si == Q3 && !l.off {
             if let Some(s) = apc_si(run, l.apc()) {
                 l.si = s;
             }
         }
     }
     // Critical care (99291) packages its ancillary services.
-    if ls
-        .iter()
-        .any(|l| !l.rejected && l.code == Some(si("99291")))
-    {
+    if ls.iter().any(|l| !l.off && l.code == Some(si("99291"))) {
         for l in ls.iter_mut() {
-            if !l.rejected && l.flag(t, "critical_care_ancillary") {
+            if !l.off && l.flag(t, "critical_care_ancillary") {
                 l.si = N;
             }
         }
@@ -219,15 +227,18 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
         .iter()
         .filter(|l| {
             let q = matches!(l.data_si, Q1 | Q2) || l.data_si == Q3 && l.flag(t, "stv_packaged");
-            !(l.rejected || q)
+            !(l.off || q)
         })
         .map(|l| l.si)
         .collect();
-    let stv = anchors.iter().any(|s| matches!(*s, S | T | V | J1));
-    let tj = anchors.iter().any(|s| matches!(*s, T | J1));
+    // On the partial-hospitalization path a J1 line packages nothing, not
+    // even a Q1 or Q2.
+    let j1 = if path.on(switch::PH_EDITS) { T } else { J1 };
+    let stv = anchors.iter().any(|&s| matches!(s, S | T | V) || s == j1);
+    let tj = anchors.iter().any(|&s| s == T || s == j1);
     let mut competing: Vec<usize> = Vec::new();
     for (i, l) in ls.iter_mut().enumerate() {
-        if l.rejected || l.si == N {
+        if l.off || l.si == N {
             continue;
         }
         let packaged = match l.data_si {
@@ -246,23 +257,20 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
         .copied()
         .max_by_key(|&i| (apc_payment(run, ls[i].apc()), std::cmp::Reverse(i)));
     for &i in &competing {
-        ls[i].si = if Some(i) == best {
-            apc_si(run, ls[i].apc()).unwrap_or(ls[i].si)
+        if Some(i) == best {
+            ls[i].si = apc_si(run, ls[i].apc()).unwrap_or(ls[i].si);
+            ls[i].units_to_one = true;
         } else {
-            N
-        };
-    }
-    // Q4 (§3.3): packaged when any line, rejected or not, is a procedure
-    // or visit; otherwise paid as a lab (A).
-    let anchored = ls
-        .iter()
-        .any(|l| matches!(l.data_si, S | T | V | J1 | J2 | Q1 | Q2 | Q3));
-    for l in ls.iter_mut() {
-        if l.data_si == Q4 {
-            l.si = if anchored && thirteen { N } else { A };
+            ls[i].si = N;
         }
     }
+    q4(path, ls);
     composites(run, ls);
+    // Partial hospitalization (condition code 41 or 92): no comprehensive
+    // packaging.
+    if path.on(switch::PH_EDITS) {
+        return;
+    }
     // Comprehensive APC (§3.4): the J1 line of the smallest rank is paid
     // and packages the rest.
     let primary = ls
@@ -289,6 +297,19 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
     let _ = claim;
 }
 
+/// Q4 (§3.3): packaged when any line, rejected or not, is a procedure or
+/// visit (on 13x); otherwise paid as a lab (A).
+fn q4(path: &Path, ls: &mut [Line<'_>]) {
+    let anchored = ls
+        .iter()
+        .any(|l| matches!(l.data_si, S | T | V | J1 | J2 | Q1 | Q2 | Q3));
+    for l in ls.iter_mut() {
+        if l.data_si == Q4 {
+            l.si = if anchored && path.prefix == 13 { N } else { A };
+        }
+    }
+}
+
 /// The comprehensive rank of a line's code (`data_capc`; lower ranks
 /// first).
 fn capc_rank(run: &Run<'_>, l: &Line<'_>) -> u32 {
@@ -311,16 +332,17 @@ fn composite_family(apc: Key) -> Option<u8> {
 fn composites(run: &Run<'_>, ls: &mut [Line<'_>]) {
     let t = run.t;
     let mut ordinal = 0u8;
-    // Imaging: two or more lines of one family on a date make one
-    // composite, its prime the first of them.
-    let mut members: Vec<(usize, &str, u8, Key)> = Vec::new();
+    // Imaging: two or more units of one family on a date (one line of
+    // several units will do) make one composite, its prime the first of
+    // them.
+    let mut members: Vec<(usize, &str, u8, Key, f64)> = Vec::new();
     for (i, l) in ls.iter().enumerate() {
-        if l.rejected || l.si == N {
+        if l.off || l.si == N {
             continue;
         }
         if let Some(&(apc, _)) = l.code.and_then(|c| t.composite.get(&c, run.v)) {
             if let Some(f) = composite_family(apc) {
-                members.push((i, l.date, f, apc));
+                members.push((i, l.date, f, apc, l.units));
             }
         }
     }
@@ -329,14 +351,14 @@ fn composites(run: &Run<'_>, ls: &mut [Line<'_>]) {
         if done[a] {
             continue;
         }
-        let (_, date, family, _) = members[a];
+        let (_, date, family, _, _) = members[a];
         let group: Vec<usize> = (a..members.len())
             .filter(|&b| !done[b] && members[b].1 == date && members[b].2 == family)
             .collect();
         for &b in &group {
             done[b] = true;
         }
-        if group.len() < 2 {
+        if group.iter().map(|&b| members[b].4).sum::<f64>() < 2.0 {
             continue;
         }
         ordinal += 1;
@@ -353,21 +375,44 @@ fn composites(run: &Run<'_>, ls: &mut [Line<'_>]) {
             }
         }
     }
-    // Mental health (08010): a daily mental-health service that pays more
-    // than the composite is paid as the composite.
+    // Mental health (08010): daily mental-health services of a date that
+    // pay more in all (APC payment × units) than the composite are paid
+    // as the composite, on the first of them; the others are packaged.
     let mh = si("08010");
-    let cap = apc_payment(run, mh);
-    for l in ls.iter_mut() {
-        if !l.rejected
-            && l.si != N
-            && l.flag(t, "daily_mental_health")
-            && apc_payment(run, l.apc()) > cap
-        {
-            ordinal += 1;
-            l.si = S;
-            l.payment_apc = Some(mh);
+    let cap = u64::from(apc_payment(run, mh));
+    let daily: Vec<usize> = (0..ls.len())
+        .filter(|&i| !ls[i].off && ls[i].si != N && ls[i].flag(t, "daily_mental_health"))
+        .collect();
+    let mut seen: Vec<&str> = Vec::new();
+    for &i in &daily {
+        let date = ls[i].date;
+        if seen.contains(&date) {
+            continue;
+        }
+        seen.push(date);
+        let day: Vec<usize> = daily
+            .iter()
+            .copied()
+            .filter(|&j| ls[j].date == date)
+            .collect();
+        let total: f64 = day
+            .iter()
+            .map(|&j| f64::from(apc_payment(run, ls[j].apc())) * ls[j].units.max(1.0))
+            .sum();
+        if total <= cap as f64 {
+            continue;
+        }
+        ordinal += 1;
+        for (k, &j) in day.iter().enumerate() {
+            let l = &mut ls[j];
             l.composite = Some(ordinal);
-            l.units_to_one = true;
+            if k == 0 {
+                l.si = S;
+                l.payment_apc = Some(mh);
+                l.units_to_one = true;
+            } else {
+                l.si = N;
+            }
         }
     }
 }
@@ -557,17 +602,27 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
         };
         o.payment_indicator = pi.to_string();
         o.packaging_flag = if l.si == N { "1" } else { "0" }.into();
-        o.payment_method_flag = if l.flag(t, "radiation_oncology_model") {
-            "B"
-        } else {
-            match pi {
-                3 => "1",
-                2 | 4 if rdf == "1" => "3",
-                2 | 4 => "2",
-                _ => "0",
+        let no_cost_sharing = l.flag(t, "deductible_coins_na") || has_modifier(input, "Q3");
+        o.payment_method_flag =
+            if l.flag(t, "radiation_oncology_model") && path.on(switch::APC_EDITS) {
+                "B"
+            } else if has_modifier(input, "PN") && matches!(pi, 1 | 6) {
+                // A non-excepted off-campus department (PN): 8, or 7 for a
+                // pass-through device or a service without cost sharing.
+                if pi == 6 || no_cost_sharing {
+                    "7"
+                } else {
+                    "8"
+                }
+            } else {
+                match pi {
+                    3 => "1",
+                    2 | 4 if rdf == "1" => "3",
+                    2 | 4 => "2",
+                    _ => "0",
+                }
             }
-        }
-        .into();
+            .into();
         let units = input.units.unwrap_or(0.0);
         let reduced = l.units_to_one && units > 1.0;
         if l.units_to_one || units == 0.0 {
@@ -575,7 +630,8 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
         }
         let paf = if l.si == N {
             "0"
-        } else if l.flag(t, "deductible_coins_na") {
+        } else if no_cost_sharing {
+            // Q3: a live kidney donor's services, without cost sharing.
             "9"
         } else if l.flag(t, "deductible_na") {
             "4"
@@ -585,6 +641,9 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
             && !(l.flag(t, "radiopharm_exceeds_threshold") && l.si == si("G"))
         {
             "10"
+        } else if l.flag(t, "terminated_device_procedure") && has_modifier(input, "73") {
+            // A device-intensive procedure terminated before anaesthesia.
+            "16"
         } else if reduced {
             "11"
         } else {
