@@ -244,7 +244,14 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
         // invalid; 048 a revenue code that needs a HCPCS code without one;
         // 065 not recognised by Medicare; 050 a statutory exclusion.
         let revenue = line.revenue_code.trim().parse::<u16>().ok();
-        match revenue.and_then(|r| t.revenue.get(&r, v)) {
+        // The revenue code is looked up in the version of the line's date:
+        // a line dated after the last version has none.
+        let dated = super::engine::read_date(line.service_date)
+            .is_some_and(|d| t.versions.iter().any(|x| x.start <= d && d <= x.end));
+        let revenue_row = revenue
+            .filter(|_| dated)
+            .and_then(|r| t.revenue.get(&r, v));
+        match revenue_row {
             None => out.revenue_edits.push(41),
             Some(r) => {
                 if line.hcpcs.trim().is_empty()
@@ -283,7 +290,7 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
             }
             row
         };
-        if path.on(switch::MODIFIER_EDITS) {
+        if path.prefix != 43 {
             for (m, modifier) in line.modifiers.iter().enumerate() {
                 if key(modifier.trim()).is_none_or(|k| !t.modifier.has(&k, v)) {
                     out.modifier_edits[m].push(22);
