@@ -540,6 +540,9 @@ fn medcode_agrees_with_pyoce() {
     let mut answers_out = String::new();
     let mut disagree: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut all_agree = 0;
+    // Claims on which pyoce raised each edit, and of them those on which
+    // medcode raised it the same (the README's table).
+    let mut per_edit: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for (id, (gen, want)) in claims.iter().zip(&answers).enumerate() {
         assert!(
             want.get("error").is_none(),
@@ -561,6 +564,24 @@ fn medcode_agrees_with_pyoce() {
         differences("", &want, &got, &mut diffs);
         diffs.sort();
         diffs.dedup();
+        let edit_lists = [
+            "claim_rejection_edits",
+            "claim_denial_edits",
+            "claim_return_to_provider_edits",
+            "claim_suspension_edits",
+            "line_rejection_edits",
+            "line_denial_edits",
+        ];
+        for list in edit_lists {
+            for e in want[list].as_array().into_iter().flatten() {
+                let e = e.as_str().unwrap_or_default().to_owned();
+                let entry = per_edit.entry(e).or_default();
+                entry.0 += 1;
+                if diffs.is_empty() {
+                    entry.1 += 1;
+                }
+            }
+        }
         if diffs.is_empty() {
             all_agree += 1;
         }
@@ -575,6 +596,10 @@ fn medcode_agrees_with_pyoce() {
     eprintln!(
         "I/OCE conformance: {all_agree} of {n} claims agree on every output (seed {seed:#x})"
     );
+    eprintln!("  claims per edit (pyoce), and of them those where every output agrees:");
+    for (edit, (claims_with, agreeing)) in &per_edit {
+        eprintln!("    {edit}: {claims_with} claims, {agreeing} agree");
+    }
     let mut failed = Vec::new();
     for (field, (count, first)) in &disagree {
         eprintln!("  {field}: {count} claims disagree; first, claim {first}");
