@@ -231,9 +231,11 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
         })
         .map(|l| l.si)
         .collect();
-    // On the partial-hospitalization path a J1 line packages nothing, not
-    // even a Q1 or Q2.
-    let j1 = if path.on(switch::PH_EDITS) { T } else { J1 };
+    // Where there is no comprehensive packaging (12x, 14x, the
+    // partial-hospitalization path) a J1 line packages nothing, not even a
+    // Q1 or Q2.
+    let comprehensive = thirteen && !path.on(switch::PH_EDITS);
+    let j1 = if comprehensive { J1 } else { T };
     let stv = anchors.iter().any(|&s| matches!(s, S | T | V) || s == j1);
     let tj = anchors.iter().any(|&s| s == T || s == j1);
     let mut competing: Vec<usize> = Vec::new();
@@ -266,9 +268,9 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
     }
     q4(path, ls);
     composites(run, ls);
-    // Partial hospitalization (condition code 41 or 92): no comprehensive
-    // packaging.
-    if path.on(switch::PH_EDITS) {
+    // Comprehensive packaging on 13x only, and not on the partial
+    // hospitalization path (condition code 41 or 92).
+    if !comprehensive {
         return;
     }
     // Comprehensive APC (§3.4): the J1 line of the smallest rank is paid
