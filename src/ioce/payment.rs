@@ -181,6 +181,52 @@ pub(crate) fn assign(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
     outputs(run, claim, path, &ls, full);
 }
 
+/// The outputs of the lines of a claim the I/OCE stopped for its bill type
+/// (118, 046): each line's status indicator before packaging (`W` for an
+/// invalid code, the revenue code's for a line without one) and its
+/// payment indicator, units 0 read as 1 (pyoce's answers on the 118
+/// claims of the differential test).
+pub(crate) fn unprocessed(run: &mut Run<'_>, claim: &ClaimInput<'_>, opps: bool) {
+    let (t, v) = (run.t, run.v);
+    for (l, o) in claim.lines.iter().zip(run.out.lines.iter_mut()) {
+        let has_code = !l.hcpcs.trim().is_empty();
+        let row = if has_code {
+            key(l.hcpcs.trim()).and_then(|k| t.hcpcs.get(&k, v))
+        } else {
+            None
+        };
+        let si = match row {
+            Some(r) => r.status_indicator,
+            None if has_code => W,
+            None => l
+                .revenue_code
+                .trim()
+                .parse::<u16>()
+                .ok()
+                .and_then(|r| t.revenue.get(&r, v))
+                .map_or(W, |r| r.status_indicator),
+        };
+        if opps {
+            o.status_indicator = key_text(si);
+        }
+        o.payment_indicator = row
+            .map_or_else(
+                || t.status_payment.get(&si, v).copied().unwrap_or(3),
+                |r| r.payment_indicator,
+            )
+            .to_string();
+        o.payment_method_flag = "0".into();
+        // A revenue code's N (no HCPCS code) is packaged; a code's N is not
+        // marked on an unprocessed line.
+        if row.is_none() && si == N {
+            o.packaging_flag = "1".into();
+        }
+        if l.units == Some(0.0) {
+            o.units_output = "1".into();
+        }
+    }
+}
+
 /// §3 steps 3–7: J2 and Q3 resolution, critical care, Q1/Q2 conditional
 /// packaging, Q4 labs, composites, comprehensive (J1) packaging.
 fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<'_>]) {
