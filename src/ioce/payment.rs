@@ -174,11 +174,65 @@ pub(crate) fn assign(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
     // 85x (critical access hospitals) gets none of the OPPS payment logic
     // (§4).
     let full = path.opps && path.prefix != 85;
+    if fee_schedule(path) {
+        fee_schedule_outputs(run, &mut ls);
+        return;
+    }
     if full {
         packaging(run, claim, path, &mut ls);
         final_si_edits(run, claim, &ls);
     }
     outputs(run, claim, path, &ls, full);
+}
+
+/// The bill types whose lines are paid off fee schedules, without APCs
+/// (SNF 22x/23x, home health 32x, religious non-medical 43x, RHC 71x, ESRD
+/// 72x, CORF 75x, hospice 81x/82x, 87x): read from pyoce's answers on the
+/// differential test's claims.
+fn fee_schedule(path: &Path) -> bool {
+    path.opps && matches!(path.prefix, 22 | 23 | 32 | 43 | 71 | 72 | 75 | 81 | 82 | 87)
+}
+
+/// The outputs of a fee-schedule line: its status indicator before
+/// packaging (Q4 packaged), no APCs, the payment method flag 1 for a
+/// status that is not paid, else 2 (3 when the line is rejected).
+fn fee_schedule_outputs(run: &mut Run<'_>, ls: &mut [Line<'_>]) {
+    let (t, v) = (run.t, run.v);
+    for (i, l) in ls.iter_mut().enumerate() {
+        if l.data_si == Q4 {
+            l.si = N;
+        }
+        let rdf = rejection_flag(run, &run.out.lines[i]);
+        let o = &mut run.out.lines[i];
+        o.rejection_denial_flag = rdf.into();
+        o.status_indicator = key_text(l.si);
+        o.hcpcs_apc = "00000".into();
+        o.payment_apc = "00000".into();
+        let pi = if l.si == P {
+            9
+        } else {
+            t.status_payment.get(&l.si, v).copied().unwrap_or(3)
+        };
+        o.payment_indicator = pi.to_string();
+        let packaged = l.si == N && (l.row.is_none() || l.data_si == Q4);
+        o.packaging_flag = if packaged { "1" } else { "0" }.into();
+        let not_paid = [si("C"), si("E1"), si("E2"), si("M"), si("Y"), W, si("Z")];
+        o.payment_method_flag = if not_paid.contains(&l.si) {
+            "1"
+        } else if rdf == "1" {
+            "3"
+        } else {
+            "2"
+        }
+        .into();
+        o.discounting_formula = "1".into();
+        o.payment_adjustment_flag01 = "0".into();
+        o.payment_adjustment_flag02 = "0".into();
+        o.composite_adjustment_flag = "00".into();
+        if l.units == 0.0 {
+            o.units_output = "1".into();
+        }
+    }
 }
 
 /// The outputs of the lines of a claim the I/OCE stopped for its bill type
