@@ -536,6 +536,7 @@ impl Editor {
                         unprocessed_line(l, &si, "00000")
                     })
                     .collect();
+                super::payment::unprocessed(&mut run, claim, opps);
                 run.claim_only.push(edit);
                 return run.finish(from, through);
             }

@@ -174,11 +174,111 @@ pub(crate) fn assign(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
     // 85x (critical access hospitals) gets none of the OPPS payment logic
     // (§4).
     let full = path.opps && path.prefix != 85;
+    if fee_schedule(path) {
+        fee_schedule_outputs(run, &mut ls);
+        return;
+    }
     if full {
         packaging(run, claim, path, &mut ls);
         final_si_edits(run, claim, &ls);
     }
     outputs(run, claim, path, &ls, full);
+}
+
+/// The bill types whose lines are paid off fee schedules, without APCs
+/// (SNF 22x/23x, home health 32x, religious non-medical 43x, RHC 71x, ESRD
+/// 72x, CORF 75x, hospice 81x/82x, 87x): read from pyoce's answers on the
+/// differential test's claims.
+fn fee_schedule(path: &Path) -> bool {
+    path.opps && matches!(path.prefix, 22 | 23 | 32 | 43 | 71 | 72 | 75 | 81 | 82 | 87)
+}
+
+/// The outputs of a fee-schedule line: its status indicator before
+/// packaging (Q4 packaged), no APCs, the payment method flag 1 for a
+/// status that is not paid, else 2 (3 when the line is rejected).
+fn fee_schedule_outputs(run: &mut Run<'_>, ls: &mut [Line<'_>]) {
+    let (t, v) = (run.t, run.v);
+    for (i, l) in ls.iter_mut().enumerate() {
+        if l.data_si == Q4 {
+            l.si = N;
+        }
+        let rdf = rejection_flag(run, &run.out.lines[i]);
+        let o = &mut run.out.lines[i];
+        o.rejection_denial_flag = rdf.into();
+        o.status_indicator = key_text(l.si);
+        o.hcpcs_apc = "00000".into();
+        o.payment_apc = "00000".into();
+        let pi = if l.si == P {
+            9
+        } else {
+            t.status_payment.get(&l.si, v).copied().unwrap_or(3)
+        };
+        o.payment_indicator = pi.to_string();
+        let packaged = l.si == N && (l.row.is_none() || l.data_si == Q4);
+        o.packaging_flag = if packaged { "1" } else { "0" }.into();
+        let not_paid = [si("C"), si("E1"), si("E2"), si("M"), si("Y"), W, si("Z")];
+        o.payment_method_flag = if not_paid.contains(&l.si) {
+            "1"
+        } else if rdf == "1" {
+            "3"
+        } else {
+            "2"
+        }
+        .into();
+        o.discounting_formula = "1".into();
+        o.payment_adjustment_flag01 = "0".into();
+        o.payment_adjustment_flag02 = "0".into();
+        o.composite_adjustment_flag = "00".into();
+        if l.units == 0.0 {
+            o.units_output = "1".into();
+        }
+    }
+}
+
+/// The outputs of the lines of a claim the I/OCE stopped for its bill type
+/// (118, 046): each line's status indicator before packaging (`W` for an
+/// invalid code, the revenue code's for a line without one) and its
+/// payment indicator, units 0 read as 1 (pyoce's answers on the 118
+/// claims of the differential test).
+pub(crate) fn unprocessed(run: &mut Run<'_>, claim: &ClaimInput<'_>, opps: bool) {
+    let (t, v) = (run.t, run.v);
+    for (l, o) in claim.lines.iter().zip(run.out.lines.iter_mut()) {
+        let has_code = !l.hcpcs.trim().is_empty();
+        let row = if has_code {
+            key(l.hcpcs.trim()).and_then(|k| t.hcpcs.get(&k, v))
+        } else {
+            None
+        };
+        let si = match row {
+            Some(r) => r.status_indicator,
+            None if has_code => W,
+            None => l
+                .revenue_code
+                .trim()
+                .parse::<u16>()
+                .ok()
+                .and_then(|r| t.revenue.get(&r, v))
+                .map_or(W, |r| r.status_indicator),
+        };
+        if opps {
+            o.status_indicator = key_text(si);
+        }
+        o.payment_indicator = row
+            .map_or_else(
+                || t.status_payment.get(&si, v).copied().unwrap_or(3),
+                |r| r.payment_indicator,
+            )
+            .to_string();
+        o.payment_method_flag = "0".into();
+        // A revenue code's N (no HCPCS code) is packaged; a code's N is not
+        // marked on an unprocessed line.
+        if row.is_none() && si == N {
+            o.packaging_flag = "1".into();
+        }
+        if l.units == Some(0.0) {
+            o.units_output = "1".into();
+        }
+    }
 }
 
 /// §3 steps 3–7: J2 and Q3 resolution, critical care, Q1/Q2 conditional
@@ -231,9 +331,11 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
         })
         .map(|l| l.si)
         .collect();
-    // On the partial-hospitalization path a J1 line packages nothing, not
-    // even a Q1 or Q2.
-    let j1 = if path.on(switch::PH_EDITS) { T } else { J1 };
+    // Where there is no comprehensive packaging (12x, 14x, the
+    // partial-hospitalization path) a J1 line packages nothing, not even a
+    // Q1 or Q2.
+    let comprehensive = thirteen && !path.on(switch::PH_EDITS);
+    let j1 = if comprehensive { J1 } else { T };
     let stv = anchors.iter().any(|&s| matches!(s, S | T | V) || s == j1);
     let tj = anchors.iter().any(|&s| s == T || s == j1);
     let mut competing: Vec<usize> = Vec::new();
@@ -266,9 +368,9 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
     }
     q4(path, ls);
     composites(run, ls);
-    // Partial hospitalization (condition code 41 or 92): no comprehensive
-    // packaging.
-    if path.on(switch::PH_EDITS) {
+    // Comprehensive packaging on 13x only, and not on the partial
+    // hospitalization path (condition code 41 or 92).
+    if !comprehensive {
         return;
     }
     // Comprehensive APC (§3.4): the J1 line of the smallest rank is paid
