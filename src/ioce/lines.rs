@@ -248,9 +248,7 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
         // a line dated after the last version has none.
         let dated = super::engine::read_date(line.service_date)
             .is_some_and(|d| t.versions.iter().any(|x| x.start <= d && d <= x.end));
-        let revenue_row = revenue
-            .filter(|_| dated)
-            .and_then(|r| t.revenue.get(&r, v));
+        let revenue_row = revenue.filter(|_| dated).and_then(|r| t.revenue.get(&r, v));
         match revenue_row {
             None => out.revenue_edits.push(41),
             Some(r) => {

@@ -109,8 +109,7 @@ fn modifiers(run: &mut Run<'_>, claim: &ClaimInput<'_>) {
             run.out.lines[i].hcpcs_edits.push(120);
         }
         // (A CS used after CMS ended it gets 123 below instead.)
-        let cs_ended =
-            v >= 88 && super::engine::read_date(l.service_date).unwrap_or(0) >= 20230512;
+        let cs_ended = v >= 88 && super::engine::read_date(l.service_date).unwrap_or(0) >= 20230512;
         if v >= 78
             && !cs_ended
             && has_modifier(&l.modifiers, "CS")
