@@ -28,7 +28,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use medcode::ioce::{write_edited, Editor};
+use medcode::ioce::{write_edited, write_edited_into, Editor};
 use serde_json::{json, Value};
 
 /// The outputs that agree on every generated claim; a disagreement in one
@@ -549,7 +549,16 @@ fn medcode_agrees_with_pyoce() {
             "pyoce failed on claim {id}: {want}"
         );
         let claim: medcode::claim::Claim = serde_json::from_value(gen.medcode(id)).unwrap();
-        let got = write_edited(None, None, &editor.edit_claim(&claim));
+        let edited = editor.edit_claim(&claim);
+        let got = write_edited(None, None, &edited);
+        // The JSON text writer (`medcode group`'s) writes the same.
+        let mut text = String::new();
+        write_edited_into(&mut text, None, None, &edited);
+        let written: Value = serde_json::from_str(&text).expect("JSON");
+        assert_eq!(
+            written, got,
+            "claim {id}: write_edited_into vs write_edited"
+        );
         if dump.is_some() {
             answers_out.push_str(&format!(
                 "{}\n",

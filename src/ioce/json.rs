@@ -2,7 +2,170 @@
 //! I/OCE writes them: edit numbers as three digits, flags as text).
 
 use super::engine::{Edited, LineResult};
+use crate::json_scan::{push_json_str, push_opt_str, push_usize};
 use serde_json::{json, Map, Value};
+
+/// Edit numbers as a JSON array of three-digit strings.
+fn push_edits(out: &mut String, list: &[u16]) {
+    out.push('[');
+    for (i, e) in list.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('"');
+        let e = *e as usize;
+        out.push(char::from(b'0' + (e / 100 % 10) as u8));
+        out.push(char::from(b'0' + (e / 10 % 10) as u8));
+        out.push(char::from(b'0' + (e % 10) as u8));
+        out.push('"');
+    }
+    out.push(']');
+}
+
+/// `,"name":` — the key of the next field.
+fn key(out: &mut String, name: &str) {
+    out.push_str(",\"");
+    out.push_str(name);
+    out.push_str("\":");
+}
+
+/// A one-digit-or-more flag as a JSON string.
+fn push_flag(out: &mut String, f: u8) {
+    out.push('"');
+    push_usize(out, usize::from(f));
+    out.push('"');
+}
+
+/// The answer as one JSON object appended to `out`: the same fields and
+/// values as [`write_edited`], without building a `serde_json::Value`
+/// (the `medcode group` path).
+///
+/// ```
+/// use medcode::ioce::{write_edited, write_edited_into, Edited};
+/// let mut out = String::new();
+/// write_edited_into(&mut out, Some("A1"), Some(1), &Edited::default());
+/// let v: serde_json::Value = serde_json::from_str(&out)?;
+/// assert_eq!(v, write_edited(Some("A1"), Some(1), &Edited::default()));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub fn write_edited_into(
+    out: &mut String,
+    claim_id: Option<&str>,
+    line_no: Option<u64>,
+    e: &Edited,
+) {
+    out.push_str("{\"claim_id\":");
+    push_opt_str(out, claim_id);
+    if let Some(n) = line_no {
+        key(out, "line");
+        push_usize(out, n as usize);
+    }
+    out.push_str(",\"engine\":\"ioce\"");
+    key(out, "version");
+    push_opt_str(out, e.version.as_deref());
+    key(out, "internal_version");
+    push_usize(out, usize::from(e.internal_version.unwrap_or(0)));
+    key(out, "return_code");
+    push_usize(out, usize::from(e.return_code));
+    for (name, value) in [
+        ("claim_processed_flag", e.claim_processed_flag),
+        ("claim_disposition", e.claim_disposition),
+        ("claim_rejection_disposition", e.claim_rejection_disposition),
+        ("claim_denial_disposition", e.claim_denial_disposition),
+        (
+            "claim_return_to_provider_disposition",
+            e.claim_return_to_provider_disposition,
+        ),
+        (
+            "claim_suspension_disposition",
+            e.claim_suspension_disposition,
+        ),
+        ("line_rejection_disposition", e.line_rejection_disposition),
+        ("line_denial_disposition", e.line_denial_disposition),
+        ("nopps_bill_flag", e.nopps_bill_flag),
+    ] {
+        key(out, name);
+        push_flag(out, value);
+    }
+    key(out, "apc_return_buffer_flag");
+    match e.apc_return_buffer_flag {
+        Some(f) => push_flag(out, f),
+        None => out.push_str("\"\""),
+    }
+    for (name, list) in [
+        ("claim_rejection_edits", &e.claim_rejection_edits),
+        ("claim_denial_edits", &e.claim_denial_edits),
+        (
+            "claim_return_to_provider_edits",
+            &e.claim_return_to_provider_edits,
+        ),
+        ("claim_suspension_edits", &e.claim_suspension_edits),
+        ("line_rejection_edits", &e.line_rejection_edits),
+        ("line_denial_edits", &e.line_denial_edits),
+        ("principal_edits", &e.principal.edits),
+    ] {
+        key(out, name);
+        push_edits(out, list);
+    }
+    for (name, dxs) in [
+        ("reason_for_visit_edits", &e.reason_for_visit),
+        ("secondary_edits", &e.secondary),
+    ] {
+        key(out, name);
+        out.push('[');
+        for (i, d) in dxs.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            push_edits(out, &d.edits);
+        }
+        out.push(']');
+    }
+    key(out, "lines");
+    out.push('[');
+    for (i, l) in e.lines.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str("{\"action_flag\":");
+        push_json_str(out, &l.action_flag);
+        for (name, value) in [
+            ("hcpcs_apc", &l.hcpcs_apc),
+            ("payment_apc", &l.payment_apc),
+            ("status_indicator", &l.status_indicator),
+            ("payment_indicator", &l.payment_indicator),
+            ("discounting_formula", &l.discounting_formula),
+            ("rejection_denial_flag", &l.rejection_denial_flag),
+            ("packaging_flag", &l.packaging_flag),
+            ("payment_adjustment_flag01", &l.payment_adjustment_flag01),
+            ("payment_adjustment_flag02", &l.payment_adjustment_flag02),
+            ("payment_method_flag", &l.payment_method_flag),
+            ("composite_adjustment_flag", &l.composite_adjustment_flag),
+            ("units_output", &l.units_output),
+        ] {
+            key(out, name);
+            push_json_str(out, value);
+        }
+        for (name, list) in [
+            ("hcpcs_edits", &l.hcpcs_edits),
+            ("service_date_edits", &l.service_date_edits),
+            ("revenue_edits", &l.revenue_edits),
+        ] {
+            key(out, name);
+            push_edits(out, list);
+        }
+        key(out, "modifier_edits");
+        out.push('[');
+        for (j, m) in l.modifier_edits.iter().enumerate() {
+            if j > 0 {
+                out.push(',');
+            }
+            push_edits(out, m);
+        }
+        out.push_str("]}");
+    }
+    out.push_str("]}");
+}
 
 fn edits(list: &[u16]) -> Value {
     Value::Array(
@@ -34,8 +197,9 @@ fn line(l: &LineResult) -> Value {
     })
 }
 
-/// The answer as a JSON object: `claim_id` and `line` (the input's line
-/// number) when given, then the claim's outputs and `lines`.
+/// The answer as a JSON object: `claim_id` (`null` when not given),
+/// `line` (the input's line number) when given, then the claim's outputs
+/// and `lines`.
 ///
 /// ```
 /// use medcode::ioce::{write_edited, Edited};
@@ -45,9 +209,7 @@ fn line(l: &LineResult) -> Value {
 /// ```
 pub fn write_edited(claim_id: Option<&str>, line_no: Option<u64>, e: &Edited) -> Value {
     let mut m = Map::new();
-    if let Some(id) = claim_id {
-        m.insert("claim_id".into(), id.into());
-    }
+    m.insert("claim_id".into(), json!(claim_id));
     if let Some(n) = line_no {
         m.insert("line".into(), n.into());
     }
@@ -144,10 +306,34 @@ pub fn is_outpatient(claim: &crate::claim::Claim) -> bool {
 /// assert!(edit_json(&Editor::new(), r#"{"bill_type": "111"}"#, None).is_none());
 /// ```
 pub fn edit_json(editor: &super::Editor, text: &str, line_no: Option<u64>) -> Option<Value> {
-    let claim: crate::claim::Claim = serde_json::from_str(text).ok()?;
+    let mut out = String::new();
+    edit_json_into(editor, text, line_no, &mut out)
+        .then(|| serde_json::from_str(&out).expect("the writer writes JSON"))
+}
+
+/// [`edit_json`] appending the answer to `out` as JSON text; `false` (and
+/// nothing appended) for text that is not an outpatient claim.
+///
+/// ```
+/// use medcode::ioce::{edit_json_into, Editor};
+/// let mut out = String::new();
+/// let text = r#"{"bill_type": "131", "from_date": "2025-03-01", "lines": [{"code": "99213", "revenue_code": "0510"}]}"#;
+/// assert!(edit_json_into(&Editor::new(), text, None, &mut out));
+/// assert!(out.contains(r#""hcpcs_edits":["062"]"#));
+/// ```
+pub fn edit_json_into(
+    editor: &super::Editor,
+    text: &str,
+    line_no: Option<u64>,
+    out: &mut String,
+) -> bool {
+    let Ok(claim) = serde_json::from_str::<crate::claim::Claim>(text) else {
+        return false;
+    };
     if !is_outpatient(&claim) {
-        return None;
+        return false;
     }
     let edited = editor.edit_claim(&claim);
-    Some(write_edited(claim.id.as_deref(), line_no, &edited))
+    write_edited_into(out, claim.id.as_deref(), line_no, &edited);
+    true
 }

@@ -41,4 +41,4 @@ mod path;
 mod payment;
 
 pub use engine::{ClaimInput, DxResult, Edited, Editor, LineInput, LineResult};
-pub use json::{edit_json, is_outpatient, write_edited};
+pub use json::{edit_json, edit_json_into, is_outpatient, write_edited, write_edited_into};

@@ -201,12 +201,12 @@ fn group_stream(
             if let JsonlLine::Read = kind {
                 let text = &batch.text[start..end];
                 if memchr::memmem::find(text, b"\"bill_type\"").is_some() {
-                    let answer = std::str::from_utf8(text).ok().and_then(|t| {
-                        medcode::ioce::edit_json(&editor, t, Some((batch.first_line + i) as u64))
+                    let line_no = Some((batch.first_line + i) as u64);
+                    let edited = std::str::from_utf8(text).is_ok_and(|t| {
+                        medcode::ioce::edit_json_into(&editor, t, line_no, &mut done.out)
                     });
-                    if let Some(answer) = answer {
+                    if edited {
                         start = end;
-                        done.out.push_str(&answer.to_string());
                         done.out.push('\n');
                         continue;
                     }
