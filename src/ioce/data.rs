@@ -40,6 +40,17 @@ pub(crate) fn key_text(k: Key) -> String {
     String::from_utf8_lossy(&bytes[..n]).into_owned()
 }
 
+/// The bit of the `data_hcpcs` flag named by a literal, looked up once per
+/// place it is used (the names are resolved against `flags.tsv` at first
+/// use; later uses are one atomic load).
+macro_rules! hcpcs_bit {
+    ($t:expr, $name:literal) => {{
+        static BIT: std::sync::OnceLock<u8> = std::sync::OnceLock::new();
+        *BIT.get_or_init(|| $t.hcpcs_flag($name))
+    }};
+}
+pub(crate) use hcpcs_bit;
+
 /// An internal I/OCE version number, 76 (v20.2) … 103 (v27.1).
 pub(crate) type Version = u8;
 

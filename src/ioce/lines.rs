@@ -1,22 +1,10 @@
 //! Edits on one line and the line's outputs (status indicator, APCs,
 //! payment flags).
 
-use super::data::{key, key_text, HcpcsRow, Key};
+use super::data::{hcpcs_bit, key, key_text, HcpcsRow, Key};
 use super::engine::{ClaimInput, LineInput, LineResult, Run};
 use super::order;
 use super::path::{switch, Path};
-
-/// Single-line edits raised by one `data_hcpcs` flag of the line's code
-/// (docs/design/ioce-logic-lines.md §2.1), with the path switch that runs
-/// them (`0`: every path).
-const FLAG_EDITS: &[(&str, u16, u32)] = &[
-    ("non_covered", 9, 0),
-    ("not_recognized_mcare", 28, switch::NON_MCARE),
-    ("statutory_exclusion", 50, 0),
-    ("information_only", 112, 0),
-    ("unclassified_drug", 66, 0),
-    ("bundled_in_biological", 111, 0),
-];
 
 /// The line's code in the claim's version.
 pub(crate) fn hcpcs_row<'t>(run: &Run<'t>, code: &str) -> Option<&'t HcpcsRow> {
@@ -56,15 +44,27 @@ fn single_line_edits(
     edits: &mut Vec<u16>,
 ) {
     let t = run.t;
-    let f = |n: &str| row.has(t.hcpcs_flag(n));
     let data_si = row.status_indicator;
     if let Some(age) = age {
         if path.on(switch::AGE_SEX_EDITS) && (age < row.lo_age || age > row.hi_age) {
             edits.push(7);
         }
     }
-    for &(flag, edit, on) in FLAG_EDITS {
-        if (on == 0 || path.on(on)) && f(flag) {
+    // Edits raised by one flag of the code (docs/design/ioce-logic-lines.md
+    // §2.1).
+    for (bit, edit, on) in [
+        (hcpcs_bit!(t, "non_covered"), 9, true),
+        (
+            hcpcs_bit!(t, "not_recognized_mcare"),
+            28,
+            path.on(switch::NON_MCARE),
+        ),
+        (hcpcs_bit!(t, "statutory_exclusion"), 50, true),
+        (hcpcs_bit!(t, "information_only"), 112, true),
+        (hcpcs_bit!(t, "unclassified_drug"), 66, true),
+        (hcpcs_bit!(t, "bundled_in_biological"), 111, true),
+    ] {
+        if on && row.has(bit) {
             edits.push(edit);
         }
     }
@@ -73,21 +73,21 @@ fn single_line_edits(
     let dme_billed = !matches!(path.prefix, 32 | 34 | 43 | 81 | 82);
     let packaged =
         path.number != 120 && path.prefix == 13 && path.opps && claim_has_si(run, claim, &["J1"]);
-    if f("dmerc_billable_only") && dme_billed && !packaged {
+    if row.has(hcpcs_bit!(t, "dmerc_billable_only")) && dme_billed && !packaged {
         edits.push(61);
     }
     // A rural health clinic or FQHC (71x, 77x) answers for what its
     // all-inclusive rate does not cover with 091; others with 072 for what
     // is not billable to the contractor (not on 43x).
     let clinic = matches!(path.prefix, 71 | 77);
-    if clinic && (f("fqhc_non_covered") || (path.prefix == 71 && f("non_billable_mac"))) {
+    if clinic && (row.has(hcpcs_bit!(t, "fqhc_non_covered")) || (path.prefix == 71 && row.has(hcpcs_bit!(t, "non_billable_mac")))) {
         edits.push(91);
-    } else if f("non_billable_mac") && !matches!(path.prefix, 43 | 77) {
+    } else if row.has(hcpcs_bit!(t, "non_billable_mac")) && !matches!(path.prefix, 43 | 77) {
         edits.push(72);
     }
     // Type I add-on codes without their primary on the claim, on the
     // paths that do not run OPPS's edits.
-    if !path.on(switch::OPPS_EDITS) && f("addon_type1") {
+    if !path.on(switch::OPPS_EDITS) && row.has(hcpcs_bit!(t, "addon_type1")) {
         let k = key(line.hcpcs.trim()).unwrap_or(0);
         let map = &t.addon["type1"];
         let found = claim
@@ -98,22 +98,22 @@ fn single_line_edits(
             edits.push(106);
         }
     }
-    if f("questionable") {
+    if row.has(hcpcs_bit!(t, "questionable")) {
         edits.push(12);
     }
     if data_si == si("E2") {
         edits.push(13);
     }
     if path.on(switch::OPPS_EDITS)
-        && (f("not_recognized_opps") || data_si == si("B"))
-        && !f("bundled_in_biological")
+        && (row.has(hcpcs_bit!(t, "not_recognized_opps")) || data_si == si("B"))
+        && !row.has(hcpcs_bit!(t, "bundled_in_biological"))
     {
         edits.push(62);
     }
-    if f("non_reportable_site") && !matches!(path.prefix, 12 | 13 | 76 | 85) {
+    if row.has(hcpcs_bit!(t, "non_reportable_site")) && !matches!(path.prefix, 12 | 13 | 76 | 85) {
         edits.push(55);
     }
-    if f("blood_service") && !claim_has(run, claim, t.hcpcs_flag("blood_product"), None) {
+    if row.has(hcpcs_bit!(t, "blood_service")) && !claim_has(run, claim, hcpcs_bit!(t, "blood_product"), None) {
         edits.push(43);
     }
     let revenue = line.revenue_code.trim().parse::<u16>().unwrap_or(0);
@@ -121,18 +121,18 @@ fn single_line_edits(
     // A blood product billed under a revenue code other than blood's
     // (038x, 039x): 073; the packed red cells or whole blood revenue codes
     // (0381, 0382) with any other code: 079.
-    if f("blood_product") && !blood_revenue && path.prefix != 14 {
+    if row.has(hcpcs_bit!(t, "blood_product")) && !blood_revenue && path.prefix != 14 {
         edits.push(73);
     }
 
     // The observation revenue code (0762) with a code that is not
     // observation: 044.
     if revenue == 762
-        && !(f("observation") || f("observation_hourly") || f("observation_direct_admit"))
+        && !(row.has(hcpcs_bit!(t, "observation")) || row.has(hcpcs_bit!(t, "observation_hourly")) || row.has(hcpcs_bit!(t, "observation_direct_admit")))
     {
         edits.push(44);
     }
-    if f("observation_direct_admit") {
+    if row.has(hcpcs_bit!(t, "observation_direct_admit")) {
         let g0378 = key("G0378").expect("a key");
         let same_day = claim.lines.iter().any(|l| {
             l.service_date.trim() == line.service_date.trim() && key(l.hcpcs.trim()) == Some(g0378)
@@ -141,13 +141,13 @@ fn single_line_edits(
             edits.push(58);
         }
     }
-    if f("device_procedure") && path.on(switch::OPPS_EDITS) && path.prefix != 14 {
+    if row.has(hcpcs_bit!(t, "device_procedure")) && path.on(switch::OPPS_EDITS) && path.prefix != 14 {
         let excluded = line.modifiers.iter().any(|m| {
             key(m.trim())
                 .and_then(|k| t.modifier.get(&k, run.v))
                 .is_some_and(|flags| flags & DEVICE_REQ_EXCLUSION != 0)
         });
-        if !excluded && !claim_has(run, claim, t.hcpcs_flag("device"), None) {
+        if !excluded && !claim_has(run, claim, hcpcs_bit!(t, "device"), None) {
             edits.push(92);
         }
     }
@@ -156,7 +156,7 @@ fn single_line_edits(
         edits.push(98);
     }
     let drug = data_si == si("G") || data_si == si("K") || data_si == si("K1");
-    if drug && !f("bypass_e99") && !claim_has_si(run, claim, &opps_procedure) {
+    if drug && !row.has(hcpcs_bit!(t, "bypass_e99")) && !claim_has_si(run, claim, &opps_procedure) {
         edits.push(99);
         if data_si == si("K1") {
             edits.push(99);
@@ -171,7 +171,7 @@ fn single_line_edits(
     }
     // A Part B inpatient claim (12x) takes only codes billable under Part B
     // on such a claim, by the code or by its revenue code.
-    if path.prefix == 12 && !f("part_b_billable") {
+    if path.prefix == 12 && !row.has(hcpcs_bit!(t, "part_b_billable")) {
         let revenue_ok = line
             .revenue_code
             .trim()
@@ -183,16 +183,16 @@ fn single_line_edits(
             edits.push(127);
         }
     }
-    if f("opioid_treatment_program") && path.prefix == 13 {
+    if row.has(hcpcs_bit!(t, "opioid_treatment_program")) && path.prefix == 13 {
         edits.push(116);
     }
-    if f("ph_not_mh") && path.prefix == 13 {
+    if row.has(hcpcs_bit!(t, "ph_not_mh")) && path.prefix == 13 {
         edits.push(81);
     }
-    if f("iop_not_mh") && path.prefix == 13 && run.v >= 94 {
+    if row.has(hcpcs_bit!(t, "iop_not_mh")) && path.prefix == 13 && run.v >= 94 {
         edits.push(133);
     }
-    if f("addon_saas") {
+    if row.has(hcpcs_bit!(t, "addon_saas")) {
         let k = key(line.hcpcs.trim()).unwrap_or(0);
         let saas = &t.addon["saas"];
         let found = claim
@@ -279,7 +279,7 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
             }
             // The packed red cells or whole blood revenue codes (0381,
             // 0382) with a code that is not a blood product: 079.
-            let blood_product = t.hcpcs_flag("blood_product");
+            let blood_product = hcpcs_bit!(t, "blood_product");
             if matches!(revenue, Some(381 | 382))
                 && path.prefix != 14
                 && !row.is_some_and(|r| r.has(blood_product))
@@ -335,7 +335,7 @@ fn inpatient_only(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
         return;
     }
     let t = run.t;
-    let sep = t.hcpcs_flag("separate_procedure");
+    let sep = hcpcs_bit!(t, "separate_procedure");
     let rows: Vec<Option<&HcpcsRow>> = claim
         .lines
         .iter()

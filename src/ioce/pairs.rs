@@ -1,7 +1,7 @@
 //! Edits between lines: the outpatient NCCI pairs (020, 040)
 //! (docs/design/ioce-logic-pairs.md §1).
 
-use super::data::key;
+use super::data::{hcpcs_bit, key};
 use super::engine::{ClaimInput, Run};
 use super::lines;
 use super::path::{switch, Path};
@@ -40,9 +40,9 @@ fn has_modifier(modifiers: &[&str], m: &str) -> bool {
 fn bilateral(run: &mut Run<'_>, claim: &ClaimInput<'_>) {
     let t = run.t;
     let (conditional, independent, inherent) = (
-        t.hcpcs_flag("bilateral_conditional"),
-        t.hcpcs_flag("bilateral_independent"),
-        t.hcpcs_flag("bilateral_inherent"),
+        hcpcs_bit!(t, "bilateral_conditional"),
+        hcpcs_bit!(t, "bilateral_independent"),
+        hcpcs_bit!(t, "bilateral_inherent"),
     );
     let mut inherent_lines: Vec<(usize, u64, &str)> = Vec::new();
     for (i, l) in claim.lines.iter().enumerate() {
@@ -104,7 +104,7 @@ fn modifiers(run: &mut Run<'_>, claim: &ClaimInput<'_>) {
         // not colorectal: 120; CS (cost sharing waived) on a code not
         // eligible for the waiver: 114 (from v78).
         if has_modifier(&l.modifiers, "PT")
-            && row.is_some_and(|r| !r.has(t.hcpcs_flag("colorectal")))
+            && row.is_some_and(|r| !r.has(hcpcs_bit!(t, "colorectal")))
         {
             run.out.lines[i].hcpcs_edits.push(120);
         }
@@ -113,7 +113,7 @@ fn modifiers(run: &mut Run<'_>, claim: &ClaimInput<'_>) {
         if v >= 78
             && !cs_ended
             && has_modifier(&l.modifiers, "CS")
-            && row.is_some_and(|r| !r.has(t.hcpcs_flag("coinsurance_deductible_waiver_eligible")))
+            && row.is_some_and(|r| !r.has(hcpcs_bit!(t, "coinsurance_deductible_waiver_eligible")))
         {
             run.out.lines[i].hcpcs_edits.push(114);
         }

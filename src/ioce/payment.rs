@@ -7,7 +7,7 @@
 //! multi-line claims, §4 other bill types) and ioce-logic-pairs.md §4
 //! (visits).
 
-use super::data::{key, key_text, HcpcsRow, Key, Tables};
+use super::data::{hcpcs_bit, key, key_text, HcpcsRow, Key};
 use super::engine::{ClaimInput, LineInput, LineResult, Run};
 use super::lines::hcpcs_row;
 use super::path::{switch, Path};
@@ -93,8 +93,8 @@ impl Line<'_> {
         self.row.map_or(NO_APC, |r| r.apc)
     }
 
-    fn flag(&self, t: &Tables, name: &str) -> bool {
-        self.row.is_some_and(|r| r.has(t.hcpcs_flag(name)))
+    fn flag(&self, bit: u8) -> bool {
+        self.row.is_some_and(|r| r.has(bit))
     }
 }
 
@@ -296,7 +296,7 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
     // 14x leave it J2, §4); G0379 (direct admission) is packaged.
     for l in ls.iter_mut() {
         if l.data_si == J2 && thirteen {
-            if l.flag(t, "observation_direct_admit") {
+            if l.flag(hcpcs_bit!(t, "observation_direct_admit")) {
                 l.si = N;
                 l.payment_apc = Some(NO_APC);
             } else if let Some(s) = apc_si(run, l.apc()) {
@@ -315,7 +315,7 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
     // Critical care (99291) packages its ancillary services.
     if ls.iter().any(|l| !l.off && l.code == Some(si("99291"))) {
         for l in ls.iter_mut() {
-            if !l.off && l.flag(t, "critical_care_ancillary") {
+            if !l.off && l.flag(hcpcs_bit!(t, "critical_care_ancillary")) {
                 l.si = N;
             }
         }
@@ -326,7 +326,7 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
     let anchors: Vec<Key> = ls
         .iter()
         .filter(|l| {
-            let q = matches!(l.data_si, Q1 | Q2) || l.data_si == Q3 && l.flag(t, "stv_packaged");
+            let q = matches!(l.data_si, Q1 | Q2) || l.data_si == Q3 && l.flag(hcpcs_bit!(t, "stv_packaged"));
             !(l.off || q)
         })
         .map(|l| l.si)
@@ -387,7 +387,7 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
             if i == p || J1_KEEPS.contains(&l.si) || l.invalid_code {
                 continue;
             }
-            if l.flag(t, "capc_exclusion") {
+            if l.flag(hcpcs_bit!(t, "capc_exclusion")) {
                 continue;
             }
             l.si = N;
@@ -483,7 +483,7 @@ fn composites(run: &Run<'_>, ls: &mut [Line<'_>]) {
     let mh = si("08010");
     let cap = u64::from(apc_payment(run, mh));
     let daily: Vec<usize> = (0..ls.len())
-        .filter(|&i| !ls[i].off && ls[i].si != N && ls[i].flag(t, "daily_mental_health"))
+        .filter(|&i| !ls[i].off && ls[i].si != N && ls[i].flag(hcpcs_bit!(t, "daily_mental_health")))
         .collect();
     let mut seen: Vec<&str> = Vec::new();
     for &i in &daily {
@@ -623,7 +623,7 @@ fn discounting(run: &Run<'_>, claim: &ClaimInput<'_>, ls: &[Line<'_>], i: usize)
         return "1".into();
     }
     let bilateral = has_modifier(input, "50")
-        && (l.flag(t, "bilateral_conditional") || l.flag(t, "bilateral_independent"));
+        && (l.flag(hcpcs_bit!(t, "bilateral_conditional")) || l.flag(hcpcs_bit!(t, "bilateral_independent")));
     let digit = if l.si == T {
         0
     } else if l.si == S && l.data_si == S {
@@ -704,9 +704,9 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
         };
         o.payment_indicator = pi.to_string();
         o.packaging_flag = if l.si == N { "1" } else { "0" }.into();
-        let no_cost_sharing = l.flag(t, "deductible_coins_na") || has_modifier(input, "Q3");
+        let no_cost_sharing = l.flag(hcpcs_bit!(t, "deductible_coins_na")) || has_modifier(input, "Q3");
         o.payment_method_flag =
-            if l.flag(t, "radiation_oncology_model") && path.on(switch::APC_EDITS) {
+            if l.flag(hcpcs_bit!(t, "radiation_oncology_model")) && path.on(switch::APC_EDITS) {
                 "B"
             } else if has_modifier(input, "PN") && matches!(pi, 1 | 6) {
                 // A non-excepted off-campus department (PN): 8, or 7 for a
@@ -735,15 +735,15 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
         } else if no_cost_sharing {
             // Q3: a live kidney donor's services, without cost sharing.
             "9"
-        } else if l.flag(t, "deductible_na") {
+        } else if l.flag(hcpcs_bit!(t, "deductible_na")) {
             "4"
-        } else if (l.flag(t, "passthrough_radiopharm")
-            || l.flag(t, "passthrough_contrast")
-            || l.flag(t, "passthrough_skin_product"))
-            && !(l.flag(t, "radiopharm_exceeds_threshold") && l.si == si("G"))
+        } else if (l.flag(hcpcs_bit!(t, "passthrough_radiopharm"))
+            || l.flag(hcpcs_bit!(t, "passthrough_contrast"))
+            || l.flag(hcpcs_bit!(t, "passthrough_skin_product")))
+            && !(l.flag(hcpcs_bit!(t, "radiopharm_exceeds_threshold")) && l.si == si("G"))
         {
             "10"
-        } else if l.flag(t, "terminated_device_procedure") && has_modifier(input, "73") {
+        } else if l.flag(hcpcs_bit!(t, "terminated_device_procedure")) && has_modifier(input, "73") {
             // A device-intensive procedure terminated before anaesthesia.
             "16"
         } else if reduced {
