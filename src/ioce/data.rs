@@ -54,15 +54,18 @@ pub(crate) use hcpcs_bit;
 /// An internal I/OCE version number, 76 (v20.2) … 103 (v27.1).
 pub(crate) type Version = u8;
 
+/// Integer keys need no SipHash (the tables are compiled in).
+type Fast = std::hash::BuildHasherDefault<crate::drg::KeyHasher>;
+
 /// Rows keyed by `K`, each in force for a range of versions.
 pub(crate) struct Ranged<K, T> {
-    rows: HashMap<K, Vec<(Version, Version, T)>>,
+    rows: HashMap<K, Vec<(Version, Version, T)>, Fast>,
 }
 
 impl<K: std::hash::Hash + Eq, T> Ranged<K, T> {
     fn new() -> Self {
         Ranged {
-            rows: HashMap::new(),
+            rows: HashMap::default(),
         }
     }
 
@@ -173,10 +176,10 @@ pub(crate) struct PbtMapRow {
 /// The outpatient NCCI pairs: `(code1 id << 16 | code2 id, lo, hi, modifier
 /// indicator)`, sorted, with code ids from `ids`.
 pub(crate) struct Ncci {
-    ids: HashMap<Key, u16>,
+    ids: HashMap<Key, u16, Fast>,
     pairs: Vec<(u32, Version, Version, u8)>,
     /// For each column-1 id, the range of `pairs` that has it.
-    by_code1: HashMap<u16, (u32, u32)>,
+    by_code1: HashMap<u16, (u32, u32), Fast>,
 }
 
 impl Ncci {
@@ -546,7 +549,7 @@ impl Tables {
 /// tail-encoded (each after the first replaces the end of the one before).
 fn read_ncci() -> Ncci {
     const T: &str = "map_ncci";
-    let mut ids: HashMap<Key, u16> = HashMap::new();
+    let mut ids: HashMap<Key, u16, Fast> = HashMap::default();
     let mut id = |k: Key| -> u16 {
         let next = ids.len() as u16;
         *ids.entry(k).or_insert(next)
@@ -578,7 +581,7 @@ fn read_ncci() -> Ncci {
         }
     }
     pairs.sort_unstable();
-    let mut by_code1 = HashMap::new();
+    let mut by_code1 = HashMap::default();
     let mut start = 0usize;
     for i in 1..=pairs.len() {
         if i == pairs.len() || pairs[i].0 >> 16 != pairs[start].0 >> 16 {
