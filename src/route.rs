@@ -129,8 +129,11 @@ impl Answer {
 
     /// Appends the answer's JSON object to `out` (no newline), `line` when
     /// given: the grouping ([`Grouping::write_json`](crate::drg::Grouping::write_json))
-    /// or the I/OCE's object ([`write_edited`](crate::ioce::write_edited)),
-    /// as `medcode group` writes them.
+    /// or the I/OCE's object ([`write_edited`](crate::ioce::write_edited)'s
+    /// keys and values, in the order of a grouping: `claim_id`, `null` when
+    /// the claim has none, then `line`, `engine`, `version`,
+    /// `internal_version`, `return_code`, the other outputs by name, and
+    /// `lines` last), as `medcode group` writes them.
     pub fn write_json(&self, line: Option<usize>, out: &mut String) {
         match self {
             Answer::Grouped(g) => g.grouping.write_json(g.claim_id.as_deref(), line, out),
