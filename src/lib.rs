@@ -146,6 +146,7 @@ pub mod io;
 pub mod ioce;
 pub mod load;
 pub mod modifier;
+pub mod route;
 pub mod rules;
 pub use cpt::Cpt;
 pub use hcpcs::{Hcpcs, HcpcsRelease};

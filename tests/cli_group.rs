@@ -217,3 +217,43 @@ fn a_missing_file_is_exit_1_with_its_name() {
     assert!(out.stdout.is_empty());
     assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/claims.jsonl"));
 }
+
+/// Outpatient claims (a bill type other than 11x) go to the I/OCE and
+/// inpatient ones to the grouper, line by line, whatever `--jobs`; each
+/// answer is the one the library's router writes (`medcode::route`).
+#[cfg(feature = "ioce")]
+#[test]
+fn outpatient_lines_get_the_ioce_answer_beside_groupings() {
+    let outpatient = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/outpatient.jsonl"
+    ))
+    .unwrap();
+    let inpatient = std::fs::read_to_string(EXAMPLE).unwrap();
+    let first = outpatient.lines().next().unwrap();
+    let mixed = format!(
+        "{first}\n{}\n{outpatient}",
+        inpatient.lines().next().unwrap()
+    );
+    let out = medcode(&["group", "-", "--jobs", "1"], mixed.as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = String::from_utf8(out.stdout.clone()).unwrap();
+    let v = lines(&out);
+    assert_eq!(v.len(), mixed.lines().count());
+    assert!(text.starts_with(r#"{"claim_id":"OP-001","line":1,"engine":"ioce","version":"#));
+    assert_eq!(v[0]["lines"][2]["hcpcs_edits"], serde_json::json!(["040"]));
+    assert_eq!(
+        (v[1]["claim_id"].as_str(), v[1]["final_drg"].as_u64()),
+        (Some("IP-001"), Some(292))
+    );
+    assert!(v[1].get("engine").is_none());
+    let router = medcode::route::ClaimRouter::new();
+    let options = medcode::drg::GroupOptions::default();
+    for (i, (line, got)) in mixed.lines().zip(text.lines()).enumerate() {
+        let mut want = String::new();
+        assert!(router.write_line(line.as_bytes(), i + 1, &options, &mut want));
+        assert_eq!(got, want);
+    }
+    let parallel = medcode(&["group", "-", "--jobs", "3"], mixed.as_bytes());
+    assert_eq!(parallel.stdout, out.stdout);
+}

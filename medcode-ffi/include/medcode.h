@@ -219,10 +219,12 @@ char *medcode_check_jsonl_parallel(const medcode_engine *engine, const char *buf
                                    size_t jobs);
 
 /*
- * MS-DRG grouping (CMS's grouper, versions 40.0 ... 44.0). No handle: the
- * grouper's tables are read once per process, on first use. Thread-safe.
+ * MS-DRG grouping (CMS's grouper, versions 40.0 ... 44.0), and an outpatient
+ * claim (a "bill_type" other than 11x) edited by CMS's I/OCE in its place, as
+ * `medcode group` routes them. No handle: the tables are read once per
+ * process, on first use. Thread-safe.
  */
-#define MEDCODE_ERR_CLAIM -12   /* the claim cannot be grouped: not a claim, not inpatient, no MS-DRG version */
+#define MEDCODE_ERR_CLAIM -12   /* the claim cannot be grouped: not a claim, neither inpatient nor outpatient, no MS-DRG version */
 #define MEDCODE_ERR_OPTIONS -13 /* bad grouping options JSON (unknown key or value) */
 
 /*
@@ -235,6 +237,14 @@ char *medcode_check_jsonl_parallel(const medcode_engine *engine, const char *buf
  * "principal", "secondary": [...], "procedures": [...]} -- a string the
  * caller frees with medcode_string_free.
  *
+ * An outpatient claim (a "bill_type" other than 11x: 13x, 12x, 14x, 85x,
+ * ...) is edited by CMS's I/OCE instead, and the answer is the object
+ * `medcode group` writes for it, without "line": {"claim_id", "engine":
+ * "ioce", "version" (the I/OCE release), "return_code", the claim's
+ * dispositions and edit lists ("line_rejection_edits": ["040"], ...),
+ * "lines": [{"status_indicator", "hcpcs_apc", "payment_apc", ...,
+ * "hcpcs_edits", ...}]}. options_json does not apply to it.
+ *
  *   options_json  NULL or "" for the defaults (the version in force on the
  *                 discharge date, a hospital not exempt from POA reporting,
  *                 the clinical tie-breaker), else a JSON object, every key
@@ -245,11 +255,11 @@ char *medcode_check_jsonl_parallel(const medcode_engine *engine, const char *buf
  * A claim CMS's grouper cannot group (an invalid principal diagnosis, ...)
  * is grouped: DRG 999 or 998 and its "return_code". NULL on error, the
  * message in medcode_last_error(): MEDCODE_ERR_CLAIM (text that is not a
- * claim, an outpatient or professional claim, no discharge date and no
- * version named, a discharge before 2022-10-01), MEDCODE_ERR_OPTIONS,
- * MEDCODE_ERR_NULL (claim_json NULL), MEDCODE_ERR_UTF8, MEDCODE_ERR_TOO_LONG
- * (a claim over MEDCODE_MAX_CLAIM_LEN, options over MEDCODE_MAX_INPUT_LEN),
- * MEDCODE_ERR_PANIC.
+ * claim, a professional claim or an outpatient one without its "bill_type",
+ * no discharge date and no version named, a discharge before 2022-10-01),
+ * MEDCODE_ERR_OPTIONS, MEDCODE_ERR_NULL (claim_json NULL), MEDCODE_ERR_UTF8,
+ * MEDCODE_ERR_TOO_LONG (a claim over MEDCODE_MAX_CLAIM_LEN, options over
+ * MEDCODE_MAX_INPUT_LEN), MEDCODE_ERR_PANIC.
  */
 char *medcode_group_json(const char *claim_json, const char *options_json);
 
@@ -257,9 +267,11 @@ char *medcode_group_json(const char *claim_json, const char *options_json);
  * Groups a JSON Lines text (NUL-terminated, at most MEDCODE_MAX_BATCH_LEN
  * bytes; one claim per line, "\n" or "\r\n"; a final line end does not
  * start another line). Returns exactly one output line per input line, in
- * order, joined by "\n": the grouping with its "line" (counted from 1), or
- * {"claim_id": ..., "line": N, "error": "..."} for a line that cannot be
- * grouped (the cases medcode_group_json fails with MEDCODE_ERR_CLAIM) -- as
+ * order, joined by "\n": the grouping with its "line" (counted from 1), the
+ * I/OCE's object for an outpatient claim (as medcode_group_json answers it,
+ * with "line"), or {"claim_id": ..., "line": N, "error": "..."} for a line
+ * that cannot be grouped (the cases medcode_group_json fails with
+ * MEDCODE_ERR_CLAIM) -- as
  * `medcode group` writes them. A string to free with medcode_string_free.
  * options_json as for medcode_group_json. NULL on error (MEDCODE_ERR_NULL,
  * MEDCODE_ERR_UTF8, MEDCODE_ERR_TOO_LONG, MEDCODE_ERR_OPTIONS, MEDCODE_ERR_PANIC).

@@ -38,17 +38,21 @@
 //! and returns the grouping as one JSON object (`medcode::drg::Grouping::to_json`,
 //! the object `medcode group` writes); [`medcode_group_jsonl`] groups a
 //! JSON Lines text, one output line per input line, a line that cannot be
-//! grouped answered with `{"claim_id", "line", "error"}`. No handle: the
-//! grouper's tables are read once per process, on first use. Options are
+//! grouped answered with `{"claim_id", "line", "error"}`. An outpatient
+//! claim (a `bill_type` other than 11x) is answered by CMS's I/OCE instead,
+//! with the object `medcode group` writes for it (`"engine": "ioce"`): both
+//! route through `medcode::route::ClaimRouter`. No handle: the
+//! tables are read once per process, on first use. Options are
 //! JSON, `{"version": "43.1", "hospital": "exempt", "tie_breaker":
 //! "alphabetical"}`, every key optional, NULL for the defaults.
 
 #![warn(missing_docs)]
 
-use medcode_core::drg::{GroupOptions, Grouper};
+use medcode_core::drg::GroupOptions;
 use medcode_core::icd10cm::IcdCm;
 use medcode_core::icd10pcs::IcdPcs;
 use medcode_core::lookup::{self, LookupAnswer, System};
+use medcode_core::route::ClaimRouter;
 use medcode_core::rules::{Engine, EngineConfig};
 use medcode_core::Date;
 use std::cell::{Cell, RefCell};
@@ -86,9 +90,10 @@ pub const MEDCODE_ERR_CONFIG: c_int = -10;
 /// The table kind is not one of `ncci-ptp`, `mue`, `addon`, `hcpcs`.
 pub const MEDCODE_ERR_KIND: c_int = -11;
 
-/// The claim cannot be grouped: not a claim, not an inpatient
-/// (institutional) claim, or no MS-DRG version groups it
-/// ([`medcode_group_json`]; the message says which).
+/// The claim cannot be grouped: not a claim, neither an inpatient
+/// (institutional) claim nor an outpatient one (a `bill_type` other than
+/// 11x), or no MS-DRG version groups it ([`medcode_group_json`]; the
+/// message says which).
 pub const MEDCODE_ERR_CLAIM: c_int = -12;
 /// The grouping options JSON is not valid options (an unknown key or value).
 pub const MEDCODE_ERR_OPTIONS: c_int = -13;
@@ -815,6 +820,13 @@ unsafe fn group_options(options_json: *const c_char) -> Result<GroupOptions, Fai
 /// code and titles, `hac_status`, and each code's use. Free it with
 /// [`medcode_string_free`].
 ///
+/// An outpatient claim (a `bill_type` other than 11x: 13x, 12x, 14x, 85x,
+/// …) is edited by CMS's I/OCE instead, and the answer is the object
+/// `medcode group` writes for it without `line`: `claim_id`, `"engine":
+/// "ioce"`, `version` (the I/OCE release), `return_code`, the claim's
+/// dispositions and edit lists, and `lines` (status indicator, APCs,
+/// payment flags, edits). The options do not apply to it.
+///
 /// `options_json`: NULL or `""` for the defaults (the version in force on
 /// the discharge date, a hospital not exempt from POA reporting, the
 /// clinical tie-breaker), else `{"version": "43.1", "hospital":
@@ -824,7 +836,8 @@ unsafe fn group_options(options_json: *const c_char) -> Result<GroupOptions, Fai
 /// A claim CMS's grouper cannot group (an invalid principal diagnosis, …)
 /// is grouped: its return code says why. NULL on error, the message in
 /// `medcode_last_error`: `MEDCODE_ERR_CLAIM` for text that is not a claim,
-/// an outpatient or professional claim, or a claim no version groups (no
+/// a professional claim or an outpatient one without its `bill_type`, or a
+/// claim no version groups (no
 /// discharge date and no version named, or discharged before 2022-10-01);
 /// `MEDCODE_ERR_OPTIONS`; `MEDCODE_ERR_NULL`, `MEDCODE_ERR_UTF8`,
 /// `MEDCODE_ERR_TOO_LONG` (a claim over `MEDCODE_MAX_CLAIM_LEN`, options
@@ -848,11 +861,13 @@ pub unsafe extern "C" fn medcode_group_json(
         };
         let claim = claim.ok_or_else(|| Failure::new(MEDCODE_ERR_NULL, "claim_json is NULL"))?;
         let mut answer = answer_buffer();
-        Grouper::new()
-            .group_json_write(claim, &options, &mut answer)
+        // The inpatient fast path unless the text names "bill_type".
+        ClaimRouter::new()
+            .write_json(claim, &options, &mut answer)
             .map_err(|e| Failure::new(MEDCODE_ERR_CLAIM, e.to_string()))?;
         // The grouping writer escapes every control character, as the
-        // findings writer does: no NUL in it.
+        // findings writer and serde_json (the I/OCE's object) do: no NUL
+        // in it.
         Ok(findings_into_c_buffer(answer))
     };
     guarded(AssertUnwindSafe(body)).unwrap_or(std::ptr::null_mut())
@@ -861,8 +876,9 @@ pub unsafe extern "C" fn medcode_group_json(
 /// Groups a JSON Lines text (NUL-terminated; one claim a line, `\n` or
 /// `\r\n`; a final line end does not start another line): exactly one
 /// output line per input line, in order, joined by `\n`: the grouping with
-/// its `line` (counted from 1), or `{"claim_id": …, "line": N, "error":
-/// "…"}` for a line that cannot be grouped (the cases
+/// its `line` (counted from 1), the I/OCE's object for an outpatient claim
+/// (as [`medcode_group_json`] answers it, with `line`), or `{"claim_id": …,
+/// "line": N, "error": "…"}` for a line that cannot be grouped (the cases
 /// [`medcode_group_json`] fails with `MEDCODE_ERR_CLAIM`), as `medcode
 /// group` writes them. Free the result with [`medcode_string_free`].
 /// `options_json` as for [`medcode_group_json`]. NULL on error
@@ -887,7 +903,7 @@ pub unsafe extern "C" fn medcode_group_jsonl(
         };
         let text = text.ok_or_else(|| Failure::new(MEDCODE_ERR_NULL, "jsonl is NULL"))?;
         let mut answer = answer_buffer();
-        Grouper::new().group_jsonl(text, 1, &options, &mut answer);
+        ClaimRouter::new().write_jsonl(text, 1, &options, &mut answer);
         Ok(findings_into_c_buffer(answer))
     };
     guarded(AssertUnwindSafe(body)).unwrap_or(std::ptr::null_mut())
@@ -1180,6 +1196,55 @@ mod tests {
         }
         assert_eq!(grouped(medcode_group_json, None, None), None);
         assert_eq!(medcode_last_error_code(), MEDCODE_ERR_NULL);
+    }
+
+    /// The first claim of examples/outpatient.jsonl: NCCI edit 040 rejects
+    /// its third line (glucose, a component of the panel on line 2).
+    const OUTPATIENT: &[u8] = br#"{"id": "OP-001", "claim_type": "institutional", "bill_type": "131", "from_date": "2025-03-01", "through_date": "2025-03-01", "patient": {"sex": "F", "age": 70}, "diagnoses": [{"code": "N186"}, {"code": "E119"}], "lines": [{"code": "G0463", "revenue_code": "0510", "units": 1, "charge": 100, "service_date": "2025-03-01"}, {"code": "80053", "revenue_code": "0301", "units": 1, "charge": 50, "service_date": "2025-03-01"}, {"code": "82947", "revenue_code": "0301", "units": 1, "charge": 20, "service_date": "2025-03-01"}]}"#;
+
+    #[test]
+    fn group_json_and_jsonl_answer_an_outpatient_claim_with_the_ioce() {
+        let out = grouped(medcode_group_json, Some(OUTPATIENT), None).unwrap();
+        assert_eq!(last_error(), None);
+        assert!(
+            out.starts_with(r#"{"claim_id":"OP-001","engine":"ioce","version":"#),
+            "{out}"
+        );
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["lines"][2]["hcpcs_edits"], serde_json::json!(["040"]));
+        assert_eq!(v["line_rejection_edits"], serde_json::json!(["040"]));
+        assert!(v.get("line").is_none());
+        // Options are the grouper's: they do not change the I/OCE's answer.
+        let with_options = grouped(
+            medcode_group_json,
+            Some(OUTPATIENT),
+            Some(r#"{"version": "43.1"}"#),
+        )
+        .unwrap();
+        assert_eq!(with_options, out);
+        // One batch, both engines, in input order.
+        let inpatient = br#"{"id":"IP1","type":"institutional","discharge_date":"2026-05-02","discharge_status":"01","diagnoses":[{"code":"I50.23","poa":"Y"},{"code":"N18.4","poa":"Y"}]}"#;
+        let mut text = OUTPATIENT.to_vec();
+        text.extend_from_slice(b"\n");
+        text.extend_from_slice(inpatient);
+        text.extend_from_slice(b"\n");
+        let out = grouped(medcode_group_jsonl, Some(&text), None).unwrap();
+        let lines: Vec<serde_json::Value> = out
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 2, "{out}");
+        assert_eq!(
+            (&lines[0]["engine"], &lines[0]["line"]),
+            (&serde_json::json!("ioce"), &serde_json::json!(1))
+        );
+        assert_eq!(
+            lines[0]["lines"][2]["hcpcs_edits"],
+            serde_json::json!(["040"])
+        );
+        assert_eq!(lines[1]["line"], 2);
+        assert_eq!(lines[1]["final_drg"], 292);
+        assert!(lines[1].get("engine").is_none());
     }
 
     #[test]

@@ -18,7 +18,8 @@ columns) runs in Rust without the GIL.
 - :func:`lookup`: everything about one code, as the CLI's ``lookup --json``.
 - :class:`Engine`: the claims rules engine (``check``, ``check_many``,
   ``check_file``, ``check_arrow``) and the MS-DRG grouper (``group``,
-  ``group_file``, ``group_arrow``).
+  ``group_file``, ``group_arrow``; an outpatient claim is edited by CMS's
+  I/OCE in its place).
 - :mod:`medcode.spark`: the engine and the code checks on Spark DataFrames.
 """
 
@@ -62,6 +63,7 @@ __all__ = [
     "ConfigError",
     "DateError",
     "DateLike",
+    "Edited",
     "Engine",
     "ErrorCode",
     "Finding",
@@ -257,6 +259,29 @@ class Grouping(TypedDict, total=False):
     error: str
 
 
+class Edited(TypedDict, total=False):
+    """An outpatient claim's answer from CMS's I/OCE (a claim whose
+    ``bill_type`` is not 11x), in place of a :class:`Grouping`: the JSON
+    object ``medcode group`` writes for it, ``"engine": "ioce"``. Edit numbers
+    are three-digit strings (``"040"``), flags text. The keys not listed here
+    (the other dispositions, ``claim_denial_edits``, ``reason_for_visit_edits``,
+    …) are there too: see the README."""
+
+    claim_id: Optional[str]
+    line: int
+    engine: Literal["ioce"]
+    version: Optional[str]
+    internal_version: int
+    return_code: int
+    claim_disposition: str
+    claim_rejection_edits: List[str]
+    line_rejection_edits: List[str]
+    line_denial_edits: List[str]
+    principal_edits: List[str]
+    secondary_edits: List[List[str]]
+    lines: List[Dict[str, Any]]
+
+
 MsdrgVersion = Union[str, int, float]
 Hospital = Literal["exempt", "not-exempt", "unknown"]
 TieBreaker = Literal["clinical", "alphabetical"]
@@ -391,16 +416,26 @@ class Engine:
         hospital: Optional[Hospital] = None,
         tie_breaker: Optional[TieBreaker] = None,
         affects_drg: bool = True,
-    ) -> Grouping:
+    ) -> Union[Grouping, Edited]:
         """Groups one inpatient claim (a dict, or its JSON text;
         ``"type": "institutional"``) to its MS-DRG, as CMS's grouper does,
-        and returns the grouping: the object ``medcode group`` writes.
+        and returns the grouping: the object ``medcode group`` writes. An
+        outpatient claim (a ``bill_type`` other than 11x: 13x, 12x, 14x,
+        85x, …) is edited by CMS's I/OCE instead, as ``medcode group`` routes
+        it, and the answer is the I/OCE's (:class:`Edited`, ``"engine":
+        "ioce"``); the options do not apply to it.
 
         >>> g = Engine().group({"id": "IP1", "type": "institutional",
         ...     "discharge_date": "2026-05-02", "discharge_status": "01",
         ...     "diagnoses": [{"code": "I50.23", "poa": "Y"}, {"code": "N18.4", "poa": "Y"}]})
         >>> g["version"], g["final_drg"], g["final_drg_title"]
         ('43.1', 292, 'Heart Failure and Shock with CC')
+        >>> e = Engine().group({"id": "OP1", "bill_type": "131", "from_date": "2025-03-01",
+        ...     "diagnoses": [{"code": "N186"}], "lines": [
+        ...         {"code": "80053", "revenue_code": "0301", "units": 1, "charge": 50},
+        ...         {"code": "82947", "revenue_code": "0301", "units": 1, "charge": 20}]})
+        >>> e["engine"], e["lines"][1]["hcpcs_edits"]
+        ('ioce', ['040'])
 
         ``version`` (``"43.1"``, ``"v43.1"``, ``431``): group with that
         version instead of the one in force on the discharge date;
@@ -411,7 +446,8 @@ class Engine:
         is ``"NONE"``, and grouping is faster). A claim CMS's grouper cannot group
         (an invalid principal diagnosis) is grouped to DRG 999 with its
         ``return_code``. Raises ``GroupError`` for a claim that cannot be
-        grouped at all (not a claim, an outpatient or professional claim,
+        grouped at all (not a claim, a professional claim or an outpatient
+        one without its ``bill_type``,
         no discharge date and no ``version``, a discharge before
         2022-10-01), ``GroupOptionsError`` for a bad option, ``ClaimError``
         / ``ClaimTooLongError`` as ``check`` does.
@@ -432,10 +468,11 @@ class Engine:
         hospital: Optional[Hospital] = None,
         tie_breaker: Optional[TieBreaker] = None,
         affects_drg: bool = True,
-    ) -> Iterator[Grouping]:
+    ) -> Iterator[Union[Grouping, Edited]]:
         """Groups a JSON Lines file (one claim a line), streaming: an
         iterator of groupings, one per input line, ``line`` 1, 2, … exactly
-        as ``medcode group FILE`` writes them. A line that cannot be grouped
+        as ``medcode group FILE`` writes them (an outpatient claim's is the
+        I/OCE's answer, as :meth:`group` says). A line that cannot be grouped
         is ``{"claim_id", "line", "error"}`` in its place (never raised).
         The file is read and grouped in blocks of lines without the GIL.
         Options as for :meth:`group`.
@@ -460,12 +497,17 @@ class Engine:
     ) -> Any:
         """Groups the claims in an Arrow column (as :meth:`check_arrow` reads
         them): the same rows and columns plus ``grouping``, a struct of
-        ``version``, ``initial_drg``, ``final_drg``, ``final_mdc``,
+        ``engine`` (``"msdrg"``, or ``"ioce"`` for an outpatient claim the
+        I/OCE edited), ``version`` (the MS-DRG version, or the I/OCE
+        release), ``initial_drg``, ``final_drg``, ``final_mdc``,
         ``final_severity``, ``final_type``, ``return_code``,
-        ``final_drg_title``, ``hac_status``, ``hac_categories``, ``error``
+        ``final_drg_title``, ``hac_status``, ``hac_categories`` (MS-DRG
+        only: null for the I/OCE), ``ioce_return_code`` and
+        ``claim_disposition`` (the I/OCE only: null for MS-DRG), ``error``
         (set, and the rest null, where the claim cannot be grouped) and
-        ``json`` (the whole grouping, as :meth:`group` answers it); null
-        where the claim is null. Options as for :meth:`group`.
+        ``json`` (the whole answer, as :meth:`group` gives it: the I/OCE's
+        edits and lines are there); null where the claim is null. Options as
+        for :meth:`group`.
         """
         try:
             return self._native.group_arrow(

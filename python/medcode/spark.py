@@ -98,9 +98,10 @@ def check_claims(df: Any, claim_col: str = "claim", config: Optional[Dict[str, A
 
 
 def grouping_type() -> Any:
-    """The Spark type of the ``grouping`` column: a struct of version,
-    initial_drg, final_drg, final_mdc, final_severity, final_type,
-    return_code, final_drg_title, hac_status, hac_categories, error and json
+    """The Spark type of the ``grouping`` column: a struct of engine
+    (``"msdrg"`` or ``"ioce"``), version, initial_drg, final_drg, final_mdc,
+    final_severity, final_type, return_code, final_drg_title, hac_status,
+    hac_categories, ioce_return_code, claim_disposition, error and json
     (:meth:`medcode.Engine.group_arrow`'s ``grouping``)."""
     from pyspark.sql.types import IntegerType, StringType, StructField, StructType
 
@@ -112,6 +113,7 @@ def grouping_type() -> Any:
 
     return StructType(
         [
+            text("engine"),
             text("version"),
             number("initial_drg"),
             number("final_drg"),
@@ -122,6 +124,8 @@ def grouping_type() -> Any:
             text("final_drg_title"),
             text("hac_status"),
             number("hac_categories"),
+            number("ioce_return_code"),
+            number("claim_disposition"),
             text("error"),
             text("json"),
         ]
@@ -142,7 +146,11 @@ def group_claims(
     ``grouping`` (a struct, :func:`grouping_type`: the final DRG, MDC,
     severity, return code, title, HAC status, ``error`` where the claim
     cannot be grouped, and the whole grouping as ``json``; null where the
-    claim is null), lazily, through ``mapInArrow``.
+    claim is null), lazily, through ``mapInArrow``. An outpatient claim (a
+    ``bill_type`` other than 11x) is edited by CMS's I/OCE instead:
+    ``engine`` is ``"ioce"``, the DRG fields are null,
+    ``ioce_return_code`` and ``claim_disposition`` are set and ``json``
+    holds the I/OCE's whole answer (:meth:`medcode.Engine.group_arrow`).
 
     ``version``, ``hospital``, ``tie_breaker`` and ``affects_drg`` as for
     :meth:`medcode.Engine.group`; a bad option raises here, on the driver,

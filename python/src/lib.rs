@@ -21,10 +21,9 @@ use arrow_array::{
 };
 use arrow_buffer::{BooleanBufferBuilder, NullBuffer, OffsetBuffer};
 use arrow_schema::{DataType, Field, FieldRef, Fields, Schema};
-use medcode::drg::{
-    write_group_result, ClaimNotGrouped, GroupOptions, GroupedClaim, Grouper, MsdrgVersion,
-};
+use medcode::drg::{write_group_result, ClaimNotGrouped, GroupOptions, MsdrgVersion};
 use medcode::io::{read_jsonl_line, JsonlLine};
+use medcode::route::{Answer, ClaimRouter};
 use medcode::rules::{Engine, EngineConfig, Finding, Report};
 use medcode::{Date, IcdCm, IcdPcs};
 use pyo3::create_exception;
@@ -917,19 +916,22 @@ fn group_options(
     Ok(o)
 }
 
-/// One claim text grouped as `medcode group` reads a line.
-fn group_text(text: &str, options: &GroupOptions) -> Result<GroupedClaim, ClaimNotGrouped> {
+/// One claim text answered as `medcode group` reads a line: an outpatient
+/// claim by the I/OCE, any other by the MS-DRG grouper.
+fn group_text(text: &str, options: &GroupOptions) -> Result<Answer, ClaimNotGrouped> {
     if text.len() > MAX_CLAIM_LEN {
         Err(ClaimNotGrouped::line_too_long(MAX_CLAIM_LEN))
     } else {
-        Grouper::new().group_json(text.strip_suffix('\r').unwrap_or(text), options)
+        ClaimRouter::new().answer_json(text.strip_suffix('\r').unwrap_or(text), options)
     }
 }
 
-/// The `grouping` column's fields: the headline of each grouping, its
-/// `error` when it could not be grouped, and the whole object as JSON.
+/// The `grouping` column's fields: the engine that answered, the headline
+/// of each grouping (MS-DRG) or I/OCE answer, its `error` when it could not
+/// be grouped, and the whole object as JSON.
 fn grouping_field() -> FieldRef {
     let fields = Fields::from(vec![
+        Field::new("engine", DataType::Utf8, true),
         Field::new("version", DataType::Utf8, true),
         Field::new("initial_drg", DataType::Int32, true),
         Field::new("final_drg", DataType::Int32, true),
@@ -940,52 +942,77 @@ fn grouping_field() -> FieldRef {
         Field::new("final_drg_title", DataType::Utf8, true),
         Field::new("hac_status", DataType::Utf8, true),
         Field::new("hac_categories", DataType::Int32, true),
+        Field::new("ioce_return_code", DataType::Int32, true),
+        Field::new("claim_disposition", DataType::Int32, true),
         Field::new("error", DataType::Utf8, true),
         Field::new("json", DataType::Utf8, true),
     ]);
     Arc::new(Field::new("grouping", DataType::Struct(fields), true))
 }
 
-/// The grouping of a row that was grouped.
-fn grouped_row(r: &Option<Result<GroupedClaim, ClaimNotGrouped>>) -> Option<&GroupedClaim> {
+/// The answer of a row that was answered.
+fn answered_row(r: &Option<Result<Answer, ClaimNotGrouped>>) -> Option<&Answer> {
     match r {
-        Some(Ok(g)) => Some(g),
+        Some(Ok(a)) => Some(a),
         _ => None,
     }
 }
 
 /// The `grouping` column: one struct a row, null where the claim was null.
-fn grouping_array(results: &[Option<Result<GroupedClaim, ClaimNotGrouped>>]) -> PyResult<ArrayRef> {
+/// An MS-DRG grouping fills the DRG fields, an I/OCE answer
+/// `ioce_return_code` and `claim_disposition`; `engine`, `version` and
+/// `json` are both's.
+fn grouping_array(results: &[Option<Result<Answer, ClaimNotGrouped>>]) -> PyResult<ArrayRef> {
     let DataType::Struct(fields) = grouping_field().data_type().clone() else {
         unreachable!("grouping is a struct")
     };
-    let text = |f: &dyn Fn(&GroupedClaim) -> Option<String>| -> ArrayRef {
+    let text = |f: &dyn Fn(&Answer) -> Option<String>| -> ArrayRef {
         Arc::new(StringArray::from(
             results
                 .iter()
-                .map(|r| grouped_row(r).and_then(f))
+                .map(|r| answered_row(r).and_then(f))
                 .collect::<Vec<Option<String>>>(),
         ))
     };
-    let int = |f: &dyn Fn(&GroupedClaim) -> i32| -> ArrayRef {
+    let int = |f: &dyn Fn(&Answer) -> Option<i32>| -> ArrayRef {
         Arc::new(Int32Array::from(
             results
                 .iter()
-                .map(|r| grouped_row(r).map(f))
+                .map(|r| answered_row(r).and_then(f))
                 .collect::<Vec<Option<i32>>>(),
         ))
     };
+    // The MS-DRG grouping of an answer, `None` for the I/OCE's, and back.
+    fn drg(a: &Answer) -> Option<&medcode::drg::Grouping> {
+        match a {
+            Answer::Grouped(g) => Some(&g.grouping),
+            _ => None,
+        }
+    }
+    fn ioce(a: &Answer) -> Option<&medcode::ioce::Edited> {
+        match a {
+            Answer::Edited(e) => Some(&e.edited),
+            _ => None,
+        }
+    }
     let columns: Vec<ArrayRef> = vec![
-        text(&|g| Some(g.grouping.version.name().to_owned())),
-        int(&|g| i32::from(g.grouping.initial.drg)),
-        int(&|g| i32::from(g.grouping.final_drg.drg)),
-        int(&|g| i32::from(g.grouping.final_drg.mdc)),
-        text(&|g| Some(g.grouping.final_drg.severity.as_str().to_owned())),
-        text(&|g| Some(g.grouping.final_drg.kind.as_str().to_owned())),
-        text(&|g| Some(g.grouping.final_drg.return_code.as_str().to_owned())),
-        text(&|g| g.grouping.final_drg.drg_title.map(str::to_string)),
-        text(&|g| Some(g.grouping.hac_status.as_str().to_owned())),
-        int(&|g| i32::from(g.grouping.hac_categories)),
+        text(&|a| Some(a.engine().to_owned())),
+        text(&|a| match a {
+            Answer::Grouped(g) => Some(g.grouping.version.name().to_owned()),
+            Answer::Edited(e) => e.edited.version.clone(),
+            _ => None,
+        }),
+        int(&|a| drg(a).map(|g| i32::from(g.initial.drg))),
+        int(&|a| drg(a).map(|g| i32::from(g.final_drg.drg))),
+        int(&|a| drg(a).map(|g| i32::from(g.final_drg.mdc))),
+        text(&|a| drg(a).map(|g| g.final_drg.severity.as_str().to_owned())),
+        text(&|a| drg(a).map(|g| g.final_drg.kind.as_str().to_owned())),
+        text(&|a| drg(a).map(|g| g.final_drg.return_code.as_str().to_owned())),
+        text(&|a| drg(a).and_then(|g| g.final_drg.drg_title.map(str::to_string))),
+        text(&|a| drg(a).map(|g| g.hac_status.as_str().to_owned())),
+        int(&|a| drg(a).map(|g| i32::from(g.hac_categories))),
+        int(&|a| ioce(a).map(|e| i32::from(e.return_code))),
+        int(&|a| ioce(a).map(|e| i32::from(e.claim_disposition))),
         Arc::new(StringArray::from(
             results
                 .iter()
@@ -995,7 +1022,7 @@ fn grouping_array(results: &[Option<Result<GroupedClaim, ClaimNotGrouped>>]) -> 
                 })
                 .collect::<Vec<Option<&str>>>(),
         )),
-        text(&|g| Some(g.to_json(None))),
+        text(&|a| Some(a.to_json(None))),
     ];
     let nulls = NullBuffer::from(results.iter().map(Option::is_some).collect::<Vec<_>>());
     let array = StructArray::try_new(fields, columns, (nulls.null_count() > 0).then_some(nulls))
@@ -1075,7 +1102,7 @@ impl GroupFileState {
                 }
             }
         }
-        let grouper = Grouper::new();
+        let router = ClaimRouter::new();
         let options = self.options;
         let first = self.line + 1;
         let numbered: Vec<(usize, Line)> = lines
@@ -1084,12 +1111,16 @@ impl GroupFileState {
             .map(|(i, l)| (first + i, l))
             .collect();
         let out = par_map(&numbered, |(n, l)| {
-            let result = match l {
-                Line::Text(b) => grouper.group_json_bytes(b, &options),
-                Line::TooLong => Err(ClaimNotGrouped::line_too_long(MAX_CLAIM_LEN)),
-            };
             let mut text = String::new();
-            write_group_result(&result, Some(*n), &mut text);
+            match l {
+                Line::Text(b) => {
+                    router.write_line(b, *n, &options, &mut text);
+                }
+                Line::TooLong => {
+                    let result = Err(ClaimNotGrouped::line_too_long(MAX_CLAIM_LEN));
+                    write_group_result(&result, Some(*n), &mut text);
+                }
+            }
             text
         });
         self.line += out.len();
@@ -1260,8 +1291,8 @@ impl NativeEngine {
     }
 
     /// One claim's JSON text → its grouping as JSON text (`medcode group`'s
-    /// object without `line`); a claim that cannot be grouped raises
-    /// `NativeError(ERR_CLAIM, message)`.
+    /// object without `line`; an outpatient claim's is the I/OCE's); a
+    /// claim that cannot be grouped raises `NativeError(ERR_CLAIM, message)`.
     #[pyo3(signature = (claim, version=None, hospital=None, tie_breaker=None, affects_drg=true))]
     fn group(
         &self,
@@ -1284,8 +1315,8 @@ impl NativeEngine {
                 ),
             ));
         }
-        py.detach(|| Grouper::new().group_json(&text, &options))
-            .map(|g| g.to_json(None))
+        py.detach(|| ClaimRouter::new().answer_json(&text, &options))
+            .map(|a| a.to_json(None))
             .map_err(|e| native(ERR_CLAIM, e.to_string()))
     }
 

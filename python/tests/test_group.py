@@ -134,3 +134,46 @@ def test_group_arrow():
         engine.group_arrow(table, claim_col="nope")
     with pytest.raises(medcode.GroupOptionsError):
         engine.group_arrow(table, hospital="maybe")
+
+
+OUTPATIENT = ROOT / "examples" / "outpatient.jsonl"
+
+
+def test_outpatient_claims_get_the_ioce_answer(tmp_path):
+    """A claim with a bill type other than 11x is edited by the I/OCE, in
+    every interface, beside inpatient claims in the same batch."""
+    pa = pytest.importorskip("pyarrow")
+    engine = medcode.Engine()
+    first = OUTPATIENT.read_text().splitlines()[0]
+    e = engine.group(first)
+    assert (e["claim_id"], e["engine"]) == ("OP-001", "ioce")
+    assert "line" not in e and "final_drg" not in e
+    # NCCI edit 040: glucose (line 3) is a component of the panel (line 2).
+    assert e["lines"][2]["hcpcs_edits"] == ["040"]
+    assert e["line_rejection_edits"] == ["040"]
+    assert engine.group(json.loads(first)) == e
+    # The grouper's options do not apply to it.
+    assert engine.group(first, version="43.1", hospital="exempt") == e
+
+    inpatient = json.dumps(HEART_FAILURE)
+    path = tmp_path / "mixed.jsonl"
+    path.write_text(first + "\n" + inpatient + "\n" + OUTPATIENT.read_text())
+    got = list(engine.group_file(path))
+    assert [g.get("engine") for g in got[:2]] == ["ioce", None]
+    assert got[0] == {**e, "line": 1}
+    assert got[1]["final_drg"] == 292 and got[1]["line"] == 2
+    assert all(g["engine"] == "ioce" for g in got[2:])
+    if os.environ.get("MEDCODE_CLI"):
+        assert got == cli_groupings(path)
+
+    table = pa.table({"claim": [first, inpatient, None]})
+    out = engine.group_arrow(table)
+    assert out.schema.field("grouping") == medcode.Engine.grouping_field()
+    op, ip, null = out.column("grouping").to_pylist()
+    assert null is None
+    assert (op["engine"], op["final_drg"], op["return_code"], op["error"]) == ("ioce", None, None, None)
+    assert (op["version"], op["ioce_return_code"]) == (e["version"], e["return_code"])
+    assert op["claim_disposition"] == int(e["claim_disposition"])
+    assert json.loads(op["json"]) == e
+    assert (ip["engine"], ip["final_drg"], ip["ioce_return_code"], ip["claim_disposition"]) == ("msdrg", 292, None, None)
+    assert json.loads(ip["json"]) == engine.group(inpatient)

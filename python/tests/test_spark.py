@@ -131,7 +131,24 @@ def test_group_claims_keeps_every_row_and_matches_the_engine(spark):
     ).column("grouping").to_pylist()
     assert [r["grouping"].asDict() for r in out[:-1]] == want
     assert out[0]["grouping"]["final_drg"] == 292
+    assert out[0]["grouping"]["engine"] == "msdrg"
     with pytest.raises(medcode.GroupOptionsError):
         group_claims(df, tie_breaker="random")
     with pytest.raises(ValueError):
         group_claims(df, claim_col="nope")
+
+
+def test_group_claims_routes_outpatient_claims_to_the_ioce(spark):
+    from medcode.spark import group_claims
+
+    from test_group import OUTPATIENT
+
+    lines = OUTPATIENT.read_text().splitlines() + INPATIENT.read_text().splitlines()[:2]
+    df = spark.createDataFrame(list(enumerate(lines)), "idx long, claim string")
+    out = sorted(group_claims(df).collect(), key=lambda r: r["idx"])
+    want = medcode.Engine().group_arrow(pyarrow.table({"claim": lines})).column("grouping").to_pylist()
+    assert [r["grouping"].asDict() for r in out] == want
+    engines = [r["grouping"]["engine"] for r in out]
+    assert engines == ["ioce"] * (len(lines) - 2) + ["msdrg", "msdrg"]
+    first = json.loads(out[0]["grouping"]["json"])
+    assert first["lines"][2]["hcpcs_edits"] == ["040"]

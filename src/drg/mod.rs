@@ -43,10 +43,11 @@ use std::fmt;
 use std::sync::OnceLock;
 
 pub use crate::claim::Sex;
-pub use data::{DrgKind, Severity};
 /// The integer-key hasher of the grouper's tables, shared with the
 /// outpatient editor's.
+#[cfg(feature = "ioce")]
 pub(crate) use data::KeyHasher;
+pub use data::{DrgKind, Severity};
 pub use engine::Scratch;
 pub use jsonl::{write_group_result, ClaimNotGrouped, GroupedClaim, InvalidOption};
 pub use version::{MsdrgVersion, UnknownVersion};

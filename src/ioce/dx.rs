@@ -9,6 +9,7 @@ const EXTERNAL_CAUSE: u8 = 1 << 0;
 const MANIFESTATION: u8 = 1 << 2;
 const UNACCEPTABLE_PDX: u8 = 1 << 4;
 const UNACCEPTABLE_PDX_EXCLUSION: u8 = 1 << 5;
+const UNACCEPTABLE_PDX_EXCLUSION_IGNORED: u8 = 1 << 6;
 
 /// A diagnosis code as the tables key it (blanks around it dropped; a
 /// dotted code is not a code to the I/OCE).
@@ -16,7 +17,12 @@ fn dx_key(code: &str) -> Option<Key> {
     key(code.trim())
 }
 
-fn check(run: &Run<'_>, code: &str, principal: bool, age: Option<u16>) -> Vec<u16> {
+/// `prefix`: the type of bill's first two digits. The exclusion from 113
+/// holds on hospital outpatient claims (13x) and community mental health
+/// centers' (76x); a code flagged `unacceptable_pdx_exclusion_ignored`
+/// (v99 on) loses it on other claims (seen on a 12x claim; too few claims
+/// of this kind to say more, docs/design/ioce-logic-claim.md §4).
+fn check(run: &Run<'_>, code: &str, principal: bool, age: Option<u16>, prefix: u16) -> Vec<u16> {
     let Some(row) = dx_key(code).and_then(|k| run.t.dx.get(&k, run.v)) else {
         return vec![1];
     };
@@ -30,7 +36,10 @@ fn check(run: &Run<'_>, code: &str, principal: bool, age: Option<u16>) -> Vec<u1
         if row.flags & EXTERNAL_CAUSE != 0 {
             edits.push(5);
         }
-        if row.flags & UNACCEPTABLE_PDX != 0 && row.flags & UNACCEPTABLE_PDX_EXCLUSION == 0 {
+        let exclusion_holds =
+            row.flags & UNACCEPTABLE_PDX_EXCLUSION_IGNORED == 0 || matches!(prefix, 13 | 76);
+        let excluded = row.flags & UNACCEPTABLE_PDX_EXCLUSION != 0 && exclusion_holds;
+        if row.flags & UNACCEPTABLE_PDX != 0 && !excluded {
             edits.push(113);
         }
         if row.flags & MANIFESTATION != 0 {
@@ -41,19 +50,19 @@ fn check(run: &Run<'_>, code: &str, principal: bool, age: Option<u16>) -> Vec<u1
 }
 
 /// The diagnosis edits of the claim.
-pub(crate) fn diagnoses(run: &mut Run<'_>, claim: &ClaimInput<'_>, age: Option<u16>) {
+pub(crate) fn diagnoses(run: &mut Run<'_>, claim: &ClaimInput<'_>, age: Option<u16>, prefix: u16) {
     match claim.principal {
-        Some(p) => run.out.principal.edits = check(run, p, true, age),
+        Some(p) => run.out.principal.edits = check(run, p, true, age, prefix),
         None => run.claim_edit(1),
     }
     for (i, d) in claim.reason_for_visit.iter().enumerate() {
         if !d.trim().is_empty() {
-            run.out.reason_for_visit[i].edits = check(run, d, false, age);
+            run.out.reason_for_visit[i].edits = check(run, d, false, age, prefix);
         }
     }
     for (i, d) in claim.secondary.iter().enumerate() {
         if !d.trim().is_empty() {
-            run.out.secondary[i].edits = check(run, d, false, age);
+            run.out.secondary[i].edits = check(run, d, false, age, prefix);
         }
     }
 }

@@ -581,10 +581,12 @@ impl Editor {
         claim_edits(&mut run, claim, &path);
         run.out.principal_present = claim.principal.is_some();
         if path.on(path::switch::DX_PROC_EDITS) {
-            dx::diagnoses(&mut run, claim, age);
+            dx::diagnoses(&mut run, claim, age, path.prefix);
         }
         lines::lines(&mut run, claim, &path, age);
-        let incidental = lines::only_incidental(&run, claim);
+        // (Only on the paths that return APCs: OPPS hospital claims.)
+        let incidental =
+            path.on(path::switch::APC_RETURN_BUF) && lines::only_incidental(&run, claim);
         if incidental {
             run.claim_edit(27);
         } else {

@@ -80,7 +80,10 @@ fn single_line_edits(
     // all-inclusive rate does not cover with 091; others with 072 for what
     // is not billable to the contractor (not on 43x).
     let clinic = matches!(path.prefix, 71 | 77);
-    if clinic && (row.has(hcpcs_bit!(t, "fqhc_non_covered")) || (path.prefix == 71 && row.has(hcpcs_bit!(t, "non_billable_mac")))) {
+    if clinic
+        && (row.has(hcpcs_bit!(t, "fqhc_non_covered"))
+            || (path.prefix == 71 && row.has(hcpcs_bit!(t, "non_billable_mac"))))
+    {
         edits.push(91);
     } else if row.has(hcpcs_bit!(t, "non_billable_mac")) && !matches!(path.prefix, 43 | 77) {
         edits.push(72);
@@ -113,7 +116,9 @@ fn single_line_edits(
     if row.has(hcpcs_bit!(t, "non_reportable_site")) && !matches!(path.prefix, 12 | 13 | 76 | 85) {
         edits.push(55);
     }
-    if row.has(hcpcs_bit!(t, "blood_service")) && !claim_has(run, claim, hcpcs_bit!(t, "blood_product"), None) {
+    if row.has(hcpcs_bit!(t, "blood_service"))
+        && !claim_has(run, claim, hcpcs_bit!(t, "blood_product"), None)
+    {
         edits.push(43);
     }
     let revenue = line.revenue_code.trim().parse::<u16>().unwrap_or(0);
@@ -128,7 +133,9 @@ fn single_line_edits(
     // The observation revenue code (0762) with a code that is not
     // observation: 044.
     if revenue == 762
-        && !(row.has(hcpcs_bit!(t, "observation")) || row.has(hcpcs_bit!(t, "observation_hourly")) || row.has(hcpcs_bit!(t, "observation_direct_admit")))
+        && !(row.has(hcpcs_bit!(t, "observation"))
+            || row.has(hcpcs_bit!(t, "observation_hourly"))
+            || row.has(hcpcs_bit!(t, "observation_direct_admit")))
     {
         edits.push(44);
     }
@@ -141,7 +148,10 @@ fn single_line_edits(
             edits.push(58);
         }
     }
-    if row.has(hcpcs_bit!(t, "device_procedure")) && path.on(switch::OPPS_EDITS) && path.prefix != 14 {
+    if row.has(hcpcs_bit!(t, "device_procedure"))
+        && path.on(switch::OPPS_EDITS)
+        && path.prefix != 14
+    {
         let excluded = line.modifiers.iter().any(|m| {
             key(m.trim())
                 .and_then(|k| t.modifier.get(&k, run.v))

@@ -326,7 +326,8 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
     let anchors: Vec<Key> = ls
         .iter()
         .filter(|l| {
-            let q = matches!(l.data_si, Q1 | Q2) || l.data_si == Q3 && l.flag(hcpcs_bit!(t, "stv_packaged"));
+            let q = matches!(l.data_si, Q1 | Q2)
+                || l.data_si == Q3 && l.flag(hcpcs_bit!(t, "stv_packaged"));
             !(l.off || q)
         })
         .map(|l| l.si)
@@ -483,7 +484,9 @@ fn composites(run: &Run<'_>, ls: &mut [Line<'_>]) {
     let mh = si("08010");
     let cap = u64::from(apc_payment(run, mh));
     let daily: Vec<usize> = (0..ls.len())
-        .filter(|&i| !ls[i].off && ls[i].si != N && ls[i].flag(hcpcs_bit!(t, "daily_mental_health")))
+        .filter(|&i| {
+            !ls[i].off && ls[i].si != N && ls[i].flag(hcpcs_bit!(t, "daily_mental_health"))
+        })
         .collect();
     let mut seen: Vec<&str> = Vec::new();
     for &i in &daily {
@@ -623,7 +626,8 @@ fn discounting(run: &Run<'_>, claim: &ClaimInput<'_>, ls: &[Line<'_>], i: usize)
         return "1".into();
     }
     let bilateral = has_modifier(input, "50")
-        && (l.flag(hcpcs_bit!(t, "bilateral_conditional")) || l.flag(hcpcs_bit!(t, "bilateral_independent")));
+        && (l.flag(hcpcs_bit!(t, "bilateral_conditional"))
+            || l.flag(hcpcs_bit!(t, "bilateral_independent")));
     let digit = if l.si == T {
         0
     } else if l.si == S && l.data_si == S {
@@ -704,7 +708,8 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
         };
         o.payment_indicator = pi.to_string();
         o.packaging_flag = if l.si == N { "1" } else { "0" }.into();
-        let no_cost_sharing = l.flag(hcpcs_bit!(t, "deductible_coins_na")) || has_modifier(input, "Q3");
+        let no_cost_sharing =
+            l.flag(hcpcs_bit!(t, "deductible_coins_na")) || has_modifier(input, "Q3");
         o.payment_method_flag =
             if l.flag(hcpcs_bit!(t, "radiation_oncology_model")) && path.on(switch::APC_EDITS) {
                 "B"
@@ -743,7 +748,8 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
             && !(l.flag(hcpcs_bit!(t, "radiopharm_exceeds_threshold")) && l.si == si("G"))
         {
             "10"
-        } else if l.flag(hcpcs_bit!(t, "terminated_device_procedure")) && has_modifier(input, "73") {
+        } else if l.flag(hcpcs_bit!(t, "terminated_device_procedure")) && has_modifier(input, "73")
+        {
             // A device-intensive procedure terminated before anaesthesia.
             "16"
         } else if reduced {

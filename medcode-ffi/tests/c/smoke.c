@@ -259,6 +259,29 @@ int main(void) {
           "group_json: a bad option is MEDCODE_ERR_OPTIONS");
     CHECK(medcode_group_json(NULL, NULL) == NULL && medcode_last_error_code() == MEDCODE_ERR_NULL,
           "group_json: NULL claim");
+    /* An outpatient claim (bill type 131) is edited by the I/OCE: NCCI edit 040
+     * rejects the glucose line (82947), a component of the panel (80053). */
+    static const char *OUTPATIENT =
+        "{\"id\":\"OP-001\",\"bill_type\":\"131\",\"from_date\":\"2025-03-01\","
+        "\"through_date\":\"2025-03-01\",\"patient\":{\"sex\":\"F\",\"age\":70},"
+        "\"diagnoses\":[{\"code\":\"N186\"},{\"code\":\"E119\"}],\"lines\":["
+        "{\"code\":\"G0463\",\"revenue_code\":\"0510\",\"units\":1,\"charge\":100,\"service_date\":\"2025-03-01\"},"
+        "{\"code\":\"80053\",\"revenue_code\":\"0301\",\"units\":1,\"charge\":50,\"service_date\":\"2025-03-01\"},"
+        "{\"code\":\"82947\",\"revenue_code\":\"0301\",\"units\":1,\"charge\":20,\"service_date\":\"2025-03-01\"}]}";
+    json = medcode_group_json(OUTPATIENT, NULL);
+    CHECK(json != NULL && strstr(json, "{\"claim_id\":\"OP-001\",\"engine\":\"ioce\",") &&
+              strstr(json, "\"line_rejection_edits\":[\"040\"]"),
+          "group_json: an outpatient claim gets the I/OCE's answer (edit 040)");
+    medcode_string_free(json);
+    {
+        char obatch[4096];
+        snprintf(obatch, sizeof obatch, "%s\n%s\n", OUTPATIENT, INPATIENT);
+        json = medcode_group_jsonl(obatch, NULL);
+        CHECK(json != NULL && strstr(json, "{\"claim_id\":\"OP-001\",\"line\":1,\"engine\":\"ioce\",") &&
+                  strstr(json, "\n{\"claim_id\":\"IP1\",\"line\":2,\"version\":\"43.1\","),
+              "group_jsonl: outpatient and inpatient claims in one batch, each to its engine");
+        medcode_string_free(json);
+    }
     {
         char gbatch[2048];
         snprintf(gbatch, sizeof gbatch, "%s\r\n{\"id\":\"P\",\"type\":\"professional\"}\n\n%s\n", INPATIENT, INPATIENT);

@@ -10,6 +10,7 @@ use medcode::drg::{
     TieBreaker,
 };
 use medcode::io::{ordered_batches, JsonlLine};
+use medcode::route::ClaimRouter;
 use std::ffi::OsStr;
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::path::PathBuf;
@@ -186,8 +187,7 @@ fn group_stream(
         n += batch.as_ref().map_or(0, |b| b.lines.len());
         Ok(batch)
     };
-    #[cfg(feature = "ioce")]
-    let editor = medcode::ioce::Editor::new();
+    let router = ClaimRouter::from(grouper);
     let work = |batch: Batch| {
         let mut done = Done {
             out: String::with_capacity(batch.text.len() * 2),
@@ -195,29 +195,21 @@ fn group_stream(
         };
         let mut start = 0;
         for (i, &(end, ref kind)) in batch.lines.iter().enumerate() {
+            let n = batch.first_line + i;
             // An outpatient claim (a type of bill other than 11x) goes to
-            // the I/OCE; only such a line names `bill_type`.
-            #[cfg(feature = "ioce")]
-            if let JsonlLine::Read = kind {
-                let text = &batch.text[start..end];
-                if memchr::memmem::find(text, b"\"bill_type\"").is_some() {
-                    let line_no = Some((batch.first_line + i) as u64);
-                    let edited = std::str::from_utf8(text).is_ok_and(|t| {
-                        medcode::ioce::edit_json_into(&editor, t, line_no, &mut done.out)
-                    });
-                    if edited {
-                        start = end;
-                        done.out.push('\n');
-                        continue;
-                    }
+            // the I/OCE, every other line to the MS-DRG grouper.
+            let answered = match kind {
+                JsonlLine::Read => {
+                    router.write_line(&batch.text[start..end], n, options, &mut done.out)
                 }
-            }
-            let result = match kind {
-                JsonlLine::Read => grouper.group_json_bytes(&batch.text[start..end], options),
-                JsonlLine::TooLong => Err(ClaimNotGrouped::line_too_long(limit)),
+                JsonlLine::TooLong => write_group_result(
+                    &Err(ClaimNotGrouped::line_too_long(limit)),
+                    Some(n),
+                    &mut done.out,
+                ),
             };
             start = end;
-            if !write_group_result(&result, Some(batch.first_line + i), &mut done.out) {
+            if !answered {
                 done.errors += 1;
             }
             done.out.push('\n');
