@@ -38,9 +38,10 @@ const ROOMS: &[(&str, u8)] = &[
     // 4. The claim. 5. I/O.
     ("claim", 4),
     ("io", 5),
-    // 6. Engines.
+    // 6. Engines. 7. The router between them.
     ("drg", 6),
     ("ioce", 6),
+    ("route", 7),
     ("rules", 6),
 ];
 
