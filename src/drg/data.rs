@@ -187,6 +187,14 @@ impl<V: Copy + Default> KeyTable<V> {
         (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> shift) as usize
     }
 
+    /// Reads the key at `k`'s home slot: a load whose value does not
+    /// matter, for the slot's cache line to be on its way before the
+    /// lookup (several such loads, issued together, wait together).
+    #[inline]
+    pub fn touch(&self, k: Key) -> u64 {
+        self.slots[Self::home(k, self.shift)].0
+    }
+
     #[inline]
     pub fn get(&self, k: Key) -> Option<V> {
         let mask = self.slots.len() - 1;
@@ -245,6 +253,12 @@ impl<T: Copy + Default> CodeMap<T> {
         }
     }
 
+    /// See [`KeyTable::touch`].
+    #[inline]
+    pub fn touch(&self, k: Key) -> u64 {
+        self.table.touch(k)
+    }
+
     /// The code's row in force in `v`.
     #[inline]
     pub fn get(&self, k: Key, v: MsdrgVersion) -> Option<T> {
@@ -278,6 +292,12 @@ impl<T: Copy> ListMap<T> {
             table: KeyTable::build(entries),
             items: items.into_boxed_slice(),
         }
+    }
+
+    /// See [`KeyTable::touch`].
+    #[inline]
+    pub fn touch(&self, k: Key) -> u64 {
+        self.table.touch(k)
     }
 
     /// The code's list (empty when it has none).
@@ -325,6 +345,9 @@ pub(crate) struct Scheme {
     pub hac: Box<[u16]>,
     /// Principal-diagnosis category lists (`dxcMMNN`).
     pub categories: Box<[u16]>,
+    /// The operands, categories and HAC lists in one (what a claim's mask
+    /// takes from the code).
+    pub attrs: Box<[u16]>,
     /// `(HAC number, list)` for each HAC list whose name carries a number.
     pub hac_numbers: Box<[(u8, u16)]>,
     pub ecode: bool,
@@ -621,6 +644,12 @@ impl Tables {
                 trauma_sites,
                 operand_bits: attr_bits(&operands),
                 attr_bits: attr_bits(&operands) | attr_bits(&categories),
+                attrs: operands
+                    .iter()
+                    .chain(&*categories)
+                    .chain(&*hac)
+                    .copied()
+                    .collect(),
                 operands,
                 hac,
                 categories,

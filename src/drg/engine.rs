@@ -211,6 +211,17 @@ fn shorten_keeping<T>(list: &mut Vec<T>, len: usize, spare: &mut Vec<T>) {
     list.reserve_exact(len - list.len());
 }
 
+/// A code's first eight bytes as a big-endian number, zeros after a
+/// shorter code: two codes whose prefixes differ compare as their bytes do
+/// (a shorter code that begins the other has the smaller prefix, unless the
+/// other goes on with a zero byte, and then the prefixes are equal).
+fn sort_prefix(code: &str) -> u64 {
+    let mut bytes = [0u8; 8];
+    let n = code.len().min(8);
+    bytes[..n].copy_from_slice(&code.as_bytes()[..n]);
+    u64::from_be_bytes(bytes)
+}
+
 /// Valid UB-04 patient discharge statuses (others are invalid).
 const DISCHARGE_STATUSES: [u8; 36] = [
     1, 2, 3, 4, 5, 6, 7, 20, 21, 30, 43, 50, 51, 61, 62, 63, 64, 65, 66, 69, 70, 81, 82, 83, 84,
@@ -222,6 +233,8 @@ const UNRELATED_OR_DRGS: [u16; 6] = [981, 982, 983, 987, 988, 989];
 struct Dx {
     /// Its place in the input's secondary diagnoses (the principal: 0).
     code: u32,
+    /// The code's first eight bytes as given ([`sort_prefix`]).
+    prefix: u64,
     key: Option<Key>,
     poa: u8,
     scheme: Option<&'static Scheme>,
@@ -269,6 +282,8 @@ impl Dx {
 struct Proc {
     /// Its place in the input's procedures.
     code: u32,
+    /// The code's first eight bytes as given ([`sort_prefix`]).
+    prefix: u64,
     key: Option<Key>,
     attrs: &'static [u16],
     /// The attributes' pattern (0: none).
@@ -315,6 +330,18 @@ impl<'t> Matches<'t> {
     }
 }
 
+/// Per procedure cluster, what the claim's procedures cover of it: valid
+/// where `stamp` is the claim's `generation`.
+#[derive(Default)]
+struct ClusterSeen {
+    stamp: Vec<u32>,
+    /// The choices covered (bits).
+    choices: Vec<u64>,
+    /// Where it was first touched.
+    first: Vec<u32>,
+    generation: u32,
+}
+
 /// Scratch space for grouping, reused across claims by one thread.
 pub struct Scratch {
     mask: Mask,
@@ -333,7 +360,10 @@ pub struct Scratch {
     spare_procs: Vec<ProcOutcome>,
     clusters: Vec<(u32, &'static [u16], bool)>,
     lists: Vec<&'static [(u32, u8)]>,
-    pairs: Vec<(u32, u8, u32)>,
+    cluster_seen: ClusterSeen,
+    twice: Vec<u32>,
+    /// What the table slots loaded ahead held (kept so that the loads stay).
+    touched: u64,
     satisfied: Vec<(u32, u32)>,
     chosen: Vec<Key>,
 }
@@ -353,7 +383,9 @@ impl Scratch {
             spare_procs: Vec::new(),
             clusters: Vec::new(),
             lists: Vec::new(),
-            pairs: Vec::new(),
+            cluster_seen: ClusterSeen::default(),
+            twice: Vec::new(),
+            touched: 0,
             satisfied: Vec::new(),
             chosen: Vec::new(),
         }
@@ -422,6 +454,7 @@ pub(crate) fn group<'a>(
     let dx = |code: u32, poa: u8| -> Dx {
         Dx {
             code,
+            prefix: 0,
             key: None,
             poa,
             scheme: None,
@@ -448,12 +481,14 @@ pub(crate) fn group<'a>(
     }
     sdx.extend(input.secondary.iter().enumerate().map(|(i, d)| Dx {
         key: key(d.code),
+        prefix: sort_prefix(d.code),
         ..dx(i as u32, d.poa)
     }));
     let mut procs = std::mem::take(&mut scratch.procs);
     procs.clear();
     procs.extend(input.procedures.iter().enumerate().map(|(i, &code)| Proc {
         code: i as u32,
+        prefix: sort_prefix(code),
         key: key(code),
         attrs: &[],
         pattern: 0,
@@ -466,6 +501,26 @@ pub(crate) fn group<'a>(
     }));
     let mut clusters = std::mem::take(&mut scratch.clusters);
     clusters.clear();
+    let pdx_key = input.principal.as_ref().and_then(|d| key(d.code));
+    // Every table slot the claim's codes will be looked up at, loaded
+    // together: their cache misses overlap instead of coming one by one
+    // (a code table is megabytes; a claim's codes are anywhere in it).
+    let mut touched = 0u64;
+    if let Some(k) = pdx_key {
+        touched ^= t.diagnoses.touch(k) ^ t.exclusions.touch(k);
+    }
+    for d in &sdx {
+        if let Some(k) = d.key {
+            touched ^= t.diagnoses.touch(k);
+        }
+    }
+    let in_clusters = &t.cluster_index[v.index()];
+    for p in &procs {
+        if let Some(k) = p.key {
+            touched ^= t.procedures.touch(k) ^ in_clusters.touch(k);
+        }
+    }
+    scratch.touched = touched;
     let mut c = Claim {
         t,
         b,
@@ -473,7 +528,7 @@ pub(crate) fn group<'a>(
         opts,
         input,
         pdx: input.principal.as_ref().map(|d| Dx {
-            key: key(d.code),
+            key: pdx_key,
             ..dx(0, d.poa)
         }),
         sdx,
@@ -540,13 +595,20 @@ impl<'a> Claim<'a> {
         if self.opts.tie_breaker == TieBreaker::ClinicalSignificance {
             let input = self.input;
             let dx_code = |d: &Dx| input.secondary[d.code as usize].code.as_bytes();
+            // The codes' first bytes decide most comparisons; equal
+            // prefixes compare the whole codes.
             self.sdx.sort_by(|a, b| {
                 b.severity()
                     .cmp(&a.severity())
+                    .then(a.prefix.cmp(&b.prefix))
                     .then_with(|| dx_code(a).cmp(dx_code(b)))
             });
             let proc_code = |p: &Proc| input.procedures[p.code as usize].as_bytes();
-            self.procs.sort_by(|a, b| proc_code(a).cmp(proc_code(b)));
+            self.procs.sort_by(|a, b| {
+                a.prefix
+                    .cmp(&b.prefix)
+                    .then_with(|| proc_code(a).cmp(proc_code(b)))
+            });
         }
         self.exclusions();
         self.principal_attributes();
@@ -608,10 +670,12 @@ impl<'a> Claim<'a> {
 
     fn find_clusters(&mut self, s: &mut Scratch) {
         let index = &self.t.cluster_index[self.v.index()];
-        // Each cluster the claim's procedures touch, with the choices they
-        // cover, in the order first touched: `(cluster, choice, when)`
-        // sorted by cluster, then the satisfied ones back in first-touched
-        // order (n·log n in the procedures' cluster memberships).
+        // Each cluster the claim's procedures touch: the choices they cover
+        // (bits) and where it was first touched (its place among every
+        // procedure's memberships, in claim order), in per-cluster arrays
+        // stamped with the claim's generation (nothing to clear); the
+        // clusters touched twice or more are the only ones that can be
+        // satisfied. Linear in the memberships.
         let lists = &mut s.lists;
         lists.clear();
         for p in &self.procs {
@@ -625,23 +689,49 @@ impl<'a> Claim<'a> {
         if lists.len() < 2 {
             return;
         }
-        let pairs = &mut s.pairs;
-        pairs.clear();
-        for list in lists.iter() {
+        let seen = &mut s.cluster_seen;
+        if seen.stamp.len() < self.t.clusters.len() {
+            let n = self.t.clusters.len();
+            seen.stamp.resize(n, 0);
+            seen.choices.resize(n, 0);
+            seen.first.resize(n, 0);
+        }
+        seen.generation = seen.generation.wrapping_add(1);
+        if seen.generation == 0 {
+            seen.stamp.fill(0);
+            seen.generation = 1;
+        }
+        let generation = seen.generation;
+        let twice = &mut s.twice;
+        twice.clear();
+        let mut at = 0u32;
+        let last = lists.len() - 1;
+        for (j, list) in lists.iter().enumerate() {
             for &(ci, choice) in list.iter() {
-                pairs.push((ci, choice, pairs.len() as u32));
+                let c = ci as usize;
+                let bit = 1u64 << choice;
+                if seen.stamp[c] == generation {
+                    let before = seen.choices[c];
+                    if before.count_ones() == 1 && before != bit {
+                        twice.push(ci);
+                    }
+                    seen.choices[c] = before | bit;
+                } else if j != last {
+                    // (A cluster the last list touches first cannot be
+                    // completed by another.)
+                    seen.stamp[c] = generation;
+                    seen.choices[c] = bit;
+                    seen.first[c] = at;
+                }
+                at += 1;
             }
         }
-        // Each procedure's list is sorted: the stable sort merges the runs.
-        pairs.sort();
         let satisfied = &mut s.satisfied;
         satisfied.clear();
-        for group in pairs.chunk_by(|a, b| a.0 == b.0) {
-            let ci = group[0].0;
-            let seen = group.iter().fold(0u64, |m, &(_, c, _)| m | 1 << c);
-            if seen.count_ones() as usize == self.t.clusters[ci as usize].choices.len() {
-                let first = group.iter().map(|&(_, _, w)| w).min().unwrap_or(0);
-                satisfied.push((first, ci));
+        for &ci in twice.iter() {
+            let c = ci as usize;
+            if seen.choices[c].count_ones() as usize == self.t.clusters[c].choices.len() {
+                satisfied.push((seen.first[c], ci));
             }
         }
         satisfied.sort_unstable();
@@ -774,7 +864,7 @@ impl<'a> Claim<'a> {
         let mut counts = Counts::default();
         for d in &self.sdx {
             let Some(s) = d.scheme else { continue };
-            for &a in s.operands.iter().chain(&*s.categories).chain(&*s.hac) {
+            for &a in &*s.attrs {
                 mask.add(Scope::Any, a, 0);
                 mask.add(Scope::Sdx, a, 0);
             }
@@ -818,7 +908,7 @@ impl<'a> Claim<'a> {
         if let Some(pdx) = &self.pdx {
             if let Some(s) = pdx.scheme {
                 sites |= s.trauma_sites;
-                for &a in s.operands.iter().chain(&*s.hac).chain(&*s.categories) {
+                for &a in &*s.attrs {
                     mask.add(Scope::Any, a, 0);
                     mask.add(Scope::Pdx, a, 0);
                 }
