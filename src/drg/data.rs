@@ -24,16 +24,35 @@ pub(crate) fn key(code: &str) -> Option<Key> {
     let b = code.as_bytes();
     // The usual spelling (upper case, no dots or blanks): the bytes as they
     // are, checked eight at a time.
-    if !b.is_empty() && b.len() <= 8 {
-        let mut k = 0u64;
-        for (i, &c) in b.iter().enumerate() {
-            k |= u64::from(c) << (8 * i);
-        }
+    if let Some(k) = raw_key(b) {
         if plain_bytes(k, b.len()) {
             return Some(k);
         }
     }
     key_slow(code)
+}
+
+/// The bytes of a text of one to eight bytes as a little-endian integer
+/// (zeros after them); `None` for an empty or a longer text. Four to eight
+/// bytes (every ICD-10 code) are read as two four-byte words that overlap.
+#[inline]
+pub(crate) fn raw_key(b: &[u8]) -> Option<u64> {
+    let n = b.len();
+    if (4..=8).contains(&n) {
+        let word = |at: usize| b.get(at..at + 4).and_then(|w| <[u8; 4]>::try_from(w).ok());
+        let lo = u64::from(u32::from_le_bytes(word(0)?));
+        let hi = u64::from(u32::from_le_bytes(word(n - 4)?));
+        // The overlapping bytes are the same in both.
+        Some(lo | hi << (8 * (n - 4)))
+    } else if n > 0 && n < 4 {
+        let mut k = 0u64;
+        for (i, &c) in b.iter().enumerate() {
+            k |= u64::from(c) << (8 * i);
+        }
+        Some(k)
+    } else {
+        None
+    }
 }
 
 /// Whether the first `len` bytes of `k` (little-endian) are all digits,
@@ -900,6 +919,15 @@ mod tests {
             }
         }
         assert_eq!(key("Z@0217"), key_slow("Z@0217"));
+        for code in [
+            "A", "AB", "ABC", "ABCD", "ABCDE", "ABCDEF", "ABCDEFG", "ABCDEFGH",
+        ] {
+            let mut bytes = [0u8; 8];
+            bytes[..code.len()].copy_from_slice(code.as_bytes());
+            assert_eq!(raw_key(code.as_bytes()), Some(u64::from_le_bytes(bytes)));
+        }
+        assert_eq!(raw_key(b""), None);
+        assert_eq!(raw_key(b"ABCDEFGHI"), None);
         assert_eq!(key("i5020"), key("I5020"));
     }
 

@@ -6,7 +6,7 @@
 //! says why each step is as it is.
 
 use super::data::{attr_bit, Key, Scheme, Severity, Tables};
-use super::data::{key, DrgKind, FormulaRow};
+use super::data::{key, raw_key, DrgKind, FormulaRow};
 use super::formula::{Env, Mask, Operand, Scope};
 use super::{
     AdmitDx, DrgImpact, DrgOutcome, DxFlag, DxFlags, DxOutcome, GroupInput, GroupOptions, Grouping,
@@ -43,6 +43,9 @@ pub(crate) struct Builtins {
     pub d468: u16,
     pub d477: u16,
     pub ornec: u16,
+    /// The HAC 6 show list (its name, interned, is the one every HAC list
+    /// entry of it points to).
+    pub hac06_show: u16,
     /// Per attribute: what the claim-wide counters take from it.
     pub info: Vec<AttrInfo>,
     /// Per procedure pattern: what the claim-wide counters take from its
@@ -141,6 +144,7 @@ impl Builtins {
             d468: n("d468"),
             d477: n("d477"),
             ornec: n("ornec"),
+            hac06_show: n("hac06_show"),
             info: Vec::new(),
             pattern_tally: Vec::new(),
             scheme_tally: Vec::new(),
@@ -216,10 +220,8 @@ fn shorten_keeping<T>(list: &mut Vec<T>, len: usize, spare: &mut Vec<T>) {
 /// (a shorter code that begins the other has the smaller prefix, unless the
 /// other goes on with a zero byte, and then the prefixes are equal).
 fn sort_prefix(code: &str) -> u64 {
-    let mut bytes = [0u8; 8];
-    let n = code.len().min(8);
-    bytes[..n].copy_from_slice(&code.as_bytes()[..n]);
-    u64::from_be_bytes(bytes)
+    let b = code.as_bytes();
+    raw_key(&b[..b.len().min(8)]).map_or(0, u64::swap_bytes)
 }
 
 /// Valid UB-04 patient discharge statuses (others are invalid).
@@ -227,6 +229,29 @@ const DISCHARGE_STATUSES: [u8; 36] = [
     1, 2, 3, 4, 5, 6, 7, 20, 21, 30, 43, 50, 51, 61, 62, 63, 64, 65, 66, 69, 70, 81, 82, 83, 84,
     85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95,
 ];
+
+/// [`DISCHARGE_STATUSES`] as bits.
+const DISCHARGE_STATUS_BITS: u128 = {
+    let mut bits = 0u128;
+    let mut i = 0;
+    while i < DISCHARGE_STATUSES.len() {
+        bits |= 1 << DISCHARGE_STATUSES[i];
+        i += 1;
+    }
+    bits
+};
+
+fn valid_discharge_status(s: u8) -> bool {
+    s < 128 && DISCHARGE_STATUS_BITS & (1 << s) != 0
+}
+
+/// A diagnosis flag of the grouper's own, above the output's
+/// ([`DxFlags`] keeps the low byte): a HAC met, its CC/MCC not counted.
+const HAC_MET: u32 = 1 << 16;
+
+/// The flags of a secondary diagnosis whose level does not count.
+const NOT_COUNTED: u32 =
+    HAC_MET | 1 << DxFlag::Excluded as u32 | 1 << DxFlag::DeathExclusion as u32;
 
 const UNRELATED_OR_DRGS: [u16; 6] = [981, 982, 983, 987, 988, 989];
 
@@ -238,6 +263,8 @@ struct Dx {
     key: Option<Key>,
     poa: u8,
     scheme: Option<&'static Scheme>,
+    /// The scheme's severity (none without a scheme).
+    severity: Severity,
     /// The scheme's index (meaningful when `scheme` is some).
     scheme_id: u32,
     flags: u32,
@@ -258,7 +285,12 @@ impl Dx {
         self.flags |= f.bit();
     }
     fn severity(&self) -> Severity {
-        self.scheme.map_or(Severity::None, |s| s.severity)
+        self.severity
+    }
+    /// Sets the scheme (and the severity it gives).
+    fn set_scheme(&mut self, scheme: Option<&'static Scheme>) {
+        self.scheme = scheme;
+        self.severity = scheme.map_or(Severity::None, |s| s.severity);
     }
     fn has_operand(&self, a: u16) -> bool {
         self.scheme
@@ -270,7 +302,12 @@ impl Dx {
             s.attr_bits & attr_bit(a) != 0 && (s.operands.contains(&a) || s.categories.contains(&a))
         })
     }
+    /// A HAC whose CC/MCC does not count (known once HACs are evaluated:
+    /// [`HAC_MET`]).
     fn is_hac(&self) -> bool {
+        self.flags & HAC_MET != 0
+    }
+    fn hac_met(&self) -> bool {
         self.hacs.iter().any(|h| h.status == HacUsage::CriteriaMet)
             || self
                 .hacs_counted
@@ -458,6 +495,7 @@ pub(crate) fn group<'a>(
             key: None,
             poa,
             scheme: None,
+            severity: Severity::None,
             scheme_id: 0,
             flags: 0,
             mdc: None,
@@ -520,6 +558,9 @@ pub(crate) fn group<'a>(
             touched ^= t.procedures.touch(k) ^ in_clusters.touch(k);
         }
     }
+    if let Some(k) = input.admitting.and_then(key) {
+        touched ^= t.diagnoses.touch(k);
+    }
     scratch.touched = touched;
     let mut c = Claim {
         t,
@@ -545,7 +586,7 @@ pub(crate) fn group<'a>(
         },
         discharge: input
             .discharge_status
-            .filter(|s| *s != 0 && DISCHARGE_STATUSES.contains(s)),
+            .filter(|&s| valid_discharge_status(s)),
         initial: Outcome::default(),
         fin: Outcome::default(),
         initial_sev: Severity::None,
@@ -787,7 +828,7 @@ impl<'a> Claim<'a> {
         for d in &mut self.sdx {
             if let Some(id) = lookup_scheme(t, v, d.key) {
                 d.scheme_id = id;
-                d.scheme = Some(&t.schemes[id as usize]);
+                d.set_scheme(Some(&t.schemes[id as usize]));
             }
             if let Some(s) = d.scheme {
                 d.mark(DxFlag::Valid);
@@ -836,7 +877,7 @@ impl<'a> Claim<'a> {
         let female = self.sex == Some(false);
         let (t, v) = (self.t, self.v);
         let Some(pdx) = &mut self.pdx else { return };
-        pdx.scheme = lookup_dx(t, v, pdx.key);
+        pdx.set_scheme(lookup_dx(t, v, pdx.key));
         if let Some(s) = pdx.scheme {
             let mut mdc = None;
             if let Some((m, f)) = pdx.key.and_then(|k| t.gender.get(k, v)) {
@@ -981,11 +1022,7 @@ impl<'a> Claim<'a> {
     fn severity_for(&self, suppress: &[u16]) -> Severity {
         let mut max = Severity::None;
         for d in &self.sdx {
-            if d.is_hac()
-                || d.is(DxFlag::Excluded)
-                || d.is(DxFlag::DeathExclusion)
-                || suppress.iter().any(|&a| d.has_operand(a))
-            {
+            if d.flags & NOT_COUNTED != 0 || suppress.iter().any(|&a| d.has_operand(a)) {
                 continue;
             }
             max = max.max(d.severity());
@@ -1478,9 +1515,10 @@ impl<'a> Claim<'a> {
             }
         }
         if !hac6_off_show_list {
+            let hac06_show = t.names.name(self.b.hac06_show);
             for d in &mut self.sdx {
                 for h in &mut d.hacs {
-                    if h.list == "hac06_show" {
+                    if std::ptr::eq(h.list, hac06_show) {
                         h.status = HacUsage::CriteriaNotMet;
                     }
                 }
@@ -1613,6 +1651,9 @@ impl<'a> Claim<'a> {
                 }));
             }
             d.hacs_counted = out;
+            if d.hac_met() {
+                d.flags |= HAC_MET;
+            }
         }
     }
 
