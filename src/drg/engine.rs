@@ -51,6 +51,8 @@ pub(crate) struct Builtins {
     /// Per procedure pattern: what the claim-wide counters take from its
     /// attributes (summed once at load, not per claim).
     pub pattern_tally: Vec<Tally>,
+    /// Per procedure pattern: `(an OR procedure (d468 or d477), ornec)`.
+    pub pattern_or: Vec<(bool, bool)>,
     /// Per diagnosis scheme: the bilateral-joint bits and vessel count of
     /// its operands, categories and HAC lists.
     pub scheme_tally: Vec<(u8, u32)>,
@@ -147,6 +149,7 @@ impl Builtins {
             hac06_show: n("hac06_show"),
             info: Vec::new(),
             pattern_tally: Vec::new(),
+            pattern_or: Vec::new(),
             scheme_tally: Vec::new(),
         };
         b.info = (0..t.names.len())
@@ -181,6 +184,16 @@ impl Builtins {
             .collect();
         // ORPROC (added to OR procedures) counts for nothing: its info is empty.
         b.pattern_tally = t.patterns.iter().map(|p| Tally::of(&b.info, p)).collect();
+        b.pattern_or = t
+            .patterns
+            .iter()
+            .map(|p| {
+                (
+                    p.contains(&b.d468) || p.contains(&b.d477),
+                    p.contains(&b.ornec),
+                )
+            })
+            .collect();
         b.scheme_tally = t
             .schemes
             .iter()
@@ -818,7 +831,7 @@ impl<'a> Claim<'a> {
                 let attrs: &'static [u16] = &t.patterns[pattern as usize];
                 p.pattern = pattern;
                 p.attrs = attrs;
-                p.or_proc = attrs.contains(&self.b.d468) || attrs.contains(&self.b.d477);
+                p.or_proc = self.b.pattern_or[pattern as usize].0;
             }
         }
     }
@@ -1727,7 +1740,6 @@ impl<'a> Claim<'a> {
             }
             fill_dx(&mut g.secondary[i], d, code, false);
         }
-        let ornec = self.b.ornec;
         shorten_keeping(&mut g.procedures, self.procs.len(), &mut s.spare_procs);
         for (i, p) in self.procs.iter().enumerate() {
             let code = input.procedures[p.code as usize];
@@ -1745,7 +1757,7 @@ impl<'a> Claim<'a> {
             }
             let slot = &mut g.procedures[i];
             set_code(&mut slot.code, code);
-            slot.is_or = p.or_proc || p.attrs.contains(&ornec);
+            slot.is_or = p.or_proc || self.b.pattern_or[p.pattern as usize].1;
             slot.valid = !p.attrs.is_empty();
             slot.impact = p.impact;
             slot.marked_initial = p.flags & DxFlag::MarkedForInitial.bit() != 0;
