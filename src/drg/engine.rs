@@ -1263,14 +1263,15 @@ impl<'a> Claim<'a> {
         s.attrs_for = Some((row.expr, mdc, severity));
         let remaining = &mut s.operands;
         let pdx = self.pdx.as_ref();
+        // An `ANY` operand the principal diagnosis has is its use: no
+        // secondary diagnosis takes it (tested once, not per diagnosis).
+        remaining.retain(|op| match *op {
+            Operand::Attr(Scope::Any, a) => !pdx.is_some_and(|p| p.has_operand(a)),
+            _ => true,
+        });
         let matches = |d: &Dx, op: Operand| -> Option<bool> {
             Some(match op {
-                Operand::Attr(Scope::Any, a) => {
-                    if pdx.is_some_and(|p| p.has_operand(a)) {
-                        return None;
-                    }
-                    d.has_attr(a)
-                }
+                Operand::Attr(Scope::Any, a) => d.has_attr(a),
                 Operand::Attr(Scope::Sdx, a) => d.has_attr(a),
                 Operand::Severity(sev @ (Severity::Mcc | Severity::Cc)) => {
                     if d.is(DxFlag::Excluded) || d.is(DxFlag::DeathExclusion) {
