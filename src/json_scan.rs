@@ -154,6 +154,22 @@ pub(crate) fn push_usize(out: &mut String, n: usize) {
     crate::text::push_ascii(out, &digits[i..]);
 }
 
+/// `out.push_str(s)`, a string of three to eight bytes (a code) copied with
+/// its length known here: a few moves, where a length known only at run
+/// time costs a call to `memcpy`.
+#[inline(always)]
+pub(crate) fn push_short_str(out: &mut String, s: &str) {
+    match s.len() {
+        3 => out.push_str(&s[..3]),
+        4 => out.push_str(&s[..4]),
+        5 => out.push_str(&s[..5]),
+        6 => out.push_str(&s[..6]),
+        7 => out.push_str(&s[..7]),
+        8 => out.push_str(&s[..8]),
+        _ => out.push_str(s),
+    }
+}
+
 pub(crate) fn push_opt_str(out: &mut String, s: Option<&str>) {
     match s {
         Some(s) => push_json_str(out, s),
@@ -176,7 +192,7 @@ pub(crate) fn push_json_str(out: &mut String, s: &str) {
         None => {
             out.reserve(s.len() + 2);
             out.push('"');
-            out.push_str(s);
+            push_short_str(out, s);
             out.push('"');
         }
         Some(at) => push_json_str_escaped(out, s, at),

@@ -566,9 +566,14 @@ pub(crate) fn group<'a>(
         }
     }
     let in_clusters = &t.cluster_index[v.index()];
+    // (One procedure satisfies no cluster: its memberships are not read.)
+    let clustering = procs.len() >= 2;
     for p in &procs {
         if let Some(k) = p.key {
-            touched ^= t.procedures.touch(k) ^ in_clusters.touch(k);
+            touched ^= t.procedures.touch(k);
+            if clustering {
+                touched ^= in_clusters.touch(k);
+            }
         }
     }
     if let Some(k) = input.admitting.and_then(key) {
@@ -730,6 +735,10 @@ impl<'a> Claim<'a> {
         // stamped with the claim's generation (nothing to clear); the
         // clusters touched twice or more are the only ones that can be
         // satisfied. Linear in the memberships.
+        // (One procedure satisfies no cluster: see below.)
+        if self.procs.len() < 2 {
+            return;
+        }
         let lists = &mut s.lists;
         lists.clear();
         for p in &self.procs {
@@ -1786,7 +1795,7 @@ fn set_code(s: &mut String, code: &str) {
         *s = code.to_owned();
     } else {
         s.clear();
-        s.push_str(code);
+        crate::json_scan::push_short_str(s, code);
     }
 }
 
