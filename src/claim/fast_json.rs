@@ -978,6 +978,30 @@ mod tests {
         ] {
             same(text);
         }
+        // Names in alphabetical order (serde_json::Value, sort_keys, jq -S),
+        // and near it: out of order, with white space.
+        for text in [
+            r#"{"admitting_diagnosis":"S42492P","diagnoses":[{"code":"C241","poa":"Y"},{"code":"Z448"}],"discharge_date":"2023-10-01","discharge_status":"07","id":"D1","patient":{"age":65,"sex":"M"},"procedures":[{"code":"03LQ3DZ"}],"type":"institutional"}"#,
+            r#"{"diagnoses":[],"id":"D2","patient":{"age":0,"sex":"F"},"type":"institutional"}"#,
+            r#"{"admission_date":"2025-01-01","bill_type":"111","condition_codes":["G0"],"from_date":"2025-01-01","lines":[],"occurrence_codes":[{"code":"11"}],"reason_for_visit":["R07.9"],"service_date":"2025-01-02","through_date":"2025-01-03","value_codes":[{"code":"48","amount":1}]}"#,
+            r#"{"id":"D3","diagnoses":[{"code":"I10"}],"type":"institutional"}"#,
+            r#"{"discharge_status":"01","discharge_date":"2024-01-01"}"#,
+            r#"{"id":"D5","patient":{"age":3.5,"sex":"F"}}"#,
+            r#"{"id":"D6","patient":{"age":3,"sex":"F","birth_date":null}}"#,
+            r#"{"id":"D7","patient":{"age":3,"sex":"F"} ,"type":"institutional"}"#,
+            r#"{"id" :"D8","type":"institutional"}"#,
+        ] {
+            same(text);
+        }
+        // A name twice, a name it does not know, text after the claim: left
+        // to serde.
+        for text in [
+            r#"{"diagnoses":[],"diagnoses":[]}"#,
+            r#"{"age":3,"id":"D4"}"#,
+            r#"{"id":"D9","type":"institutional"}x"#,
+        ] {
+            assert!(read(text).is_none(), "{text}");
+        }
     }
 
     /// The UB-04 fields: read as serde reads them, in serde's order (after
