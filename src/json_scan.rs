@@ -101,6 +101,26 @@ pub(crate) fn json_special_mask(word: u64) -> u64 {
 // Writing JSON text (the rules' reports and the grouper's answers share
 // these; one definition, below both).
 
+/// "100101102…999": every three-digit number's text, in order.
+const THREE_DIGITS: &str = {
+    const BYTES: [u8; 2700] = {
+        let mut b = [0u8; 2700];
+        let mut n = 100;
+        while n < 1000 {
+            let at = (n - 100) * 3;
+            b[at] = b'0' + (n / 100) as u8;
+            b[at + 1] = b'0' + (n / 10 % 10) as u8;
+            b[at + 2] = b'0' + (n % 10) as u8;
+            n += 1;
+        }
+        b
+    };
+    match std::str::from_utf8(&BYTES) {
+        Ok(s) => s,
+        Err(_) => panic!("digits are ASCII"),
+    }
+};
+
 pub(crate) fn push_usize(out: &mut String, n: usize) {
     // Most numbers written are one or two digits (a diagnosis's or line's
     // place, a count): no digit buffer and loop for them.
@@ -111,6 +131,12 @@ pub(crate) fn push_usize(out: &mut String, n: usize) {
     if n < 100 {
         crate::text::push_ascii_byte(out, b'0' + (n / 10) as u8);
         crate::text::push_ascii_byte(out, b'0' + (n % 10) as u8);
+        return;
+    }
+    if n < 1000 {
+        // Three digits (a DRG): copied from a table, no division loop.
+        let at = (n - 100) * 3;
+        out.push_str(&THREE_DIGITS[at..at + 3]);
         return;
     }
     let mut digits = [0u8; 20];
@@ -126,6 +152,22 @@ pub(crate) fn push_usize(out: &mut String, n: usize) {
     }
     // ASCII digits.
     crate::text::push_ascii(out, &digits[i..]);
+}
+
+/// `out.push_str(s)`, a string of three to eight bytes (a code) copied with
+/// its length known here: a few moves, where a length known only at run
+/// time costs a call to `memcpy`.
+#[inline(always)]
+pub(crate) fn push_short_str(out: &mut String, s: &str) {
+    match s.len() {
+        3 => out.push_str(&s[..3]),
+        4 => out.push_str(&s[..4]),
+        5 => out.push_str(&s[..5]),
+        6 => out.push_str(&s[..6]),
+        7 => out.push_str(&s[..7]),
+        8 => out.push_str(&s[..8]),
+        _ => out.push_str(s),
+    }
 }
 
 pub(crate) fn push_opt_str(out: &mut String, s: Option<&str>) {
@@ -150,7 +192,7 @@ pub(crate) fn push_json_str(out: &mut String, s: &str) {
         None => {
             out.reserve(s.len() + 2);
             out.push('"');
-            out.push_str(s);
+            push_short_str(out, s);
             out.push('"');
         }
         Some(at) => push_json_str_escaped(out, s, at),
@@ -218,6 +260,17 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    /// Numbers are written as `to_string` writes them, whatever their size.
+    #[test]
+    fn push_usize_writes_the_digits() {
+        let mut out = String::new();
+        for n in (0..2000).chain([9_999, 10_000, 123_456_789, usize::MAX]) {
+            out.clear();
+            push_usize(&mut out, n);
+            assert_eq!(out, n.to_string());
         }
     }
 }

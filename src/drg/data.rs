@@ -24,16 +24,35 @@ pub(crate) fn key(code: &str) -> Option<Key> {
     let b = code.as_bytes();
     // The usual spelling (upper case, no dots or blanks): the bytes as they
     // are, checked eight at a time.
-    if !b.is_empty() && b.len() <= 8 {
-        let mut k = 0u64;
-        for (i, &c) in b.iter().enumerate() {
-            k |= u64::from(c) << (8 * i);
-        }
+    if let Some(k) = raw_key(b) {
         if plain_bytes(k, b.len()) {
             return Some(k);
         }
     }
     key_slow(code)
+}
+
+/// The bytes of a text of one to eight bytes as a little-endian integer
+/// (zeros after them); `None` for an empty or a longer text. Four to eight
+/// bytes (every ICD-10 code) are read as two four-byte words that overlap.
+#[inline]
+pub(crate) fn raw_key(b: &[u8]) -> Option<u64> {
+    let n = b.len();
+    if (4..=8).contains(&n) {
+        let word = |at: usize| b.get(at..at + 4).and_then(|w| <[u8; 4]>::try_from(w).ok());
+        let lo = u64::from(u32::from_le_bytes(word(0)?));
+        let hi = u64::from(u32::from_le_bytes(word(n - 4)?));
+        // The overlapping bytes are the same in both.
+        Some(lo | hi << (8 * (n - 4)))
+    } else if n > 0 && n < 4 {
+        let mut k = 0u64;
+        for (i, &c) in b.iter().enumerate() {
+            k |= u64::from(c) << (8 * i);
+        }
+        Some(k)
+    } else {
+        None
+    }
 }
 
 /// Whether the first `len` bytes of `k` (little-endian) are all digits,
@@ -187,6 +206,14 @@ impl<V: Copy + Default> KeyTable<V> {
         (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> shift) as usize
     }
 
+    /// Reads the key at `k`'s home slot: a load whose value does not
+    /// matter, for the slot's cache line to be on its way before the
+    /// lookup (several such loads, issued together, wait together).
+    #[inline]
+    pub fn touch(&self, k: Key) -> u64 {
+        self.slots[Self::home(k, self.shift)].0
+    }
+
     #[inline]
     pub fn get(&self, k: Key) -> Option<V> {
         let mask = self.slots.len() - 1;
@@ -245,6 +272,12 @@ impl<T: Copy + Default> CodeMap<T> {
         }
     }
 
+    /// See [`KeyTable::touch`].
+    #[inline]
+    pub fn touch(&self, k: Key) -> u64 {
+        self.table.touch(k)
+    }
+
     /// The code's row in force in `v`.
     #[inline]
     pub fn get(&self, k: Key, v: MsdrgVersion) -> Option<T> {
@@ -278,6 +311,12 @@ impl<T: Copy> ListMap<T> {
             table: KeyTable::build(entries),
             items: items.into_boxed_slice(),
         }
+    }
+
+    /// See [`KeyTable::touch`].
+    #[inline]
+    pub fn touch(&self, k: Key) -> u64 {
+        self.table.touch(k)
     }
 
     /// The code's list (empty when it has none).
@@ -325,6 +364,9 @@ pub(crate) struct Scheme {
     pub hac: Box<[u16]>,
     /// Principal-diagnosis category lists (`dxcMMNN`).
     pub categories: Box<[u16]>,
+    /// The operands, categories and HAC lists in one (what a claim's mask
+    /// takes from the code).
+    pub attrs: Box<[u16]>,
     /// `(HAC number, list)` for each HAC list whose name carries a number.
     pub hac_numbers: Box<[(u8, u16)]>,
     pub ecode: bool,
@@ -621,6 +663,12 @@ impl Tables {
                 trauma_sites,
                 operand_bits: attr_bits(&operands),
                 attr_bits: attr_bits(&operands) | attr_bits(&categories),
+                attrs: operands
+                    .iter()
+                    .chain(&*categories)
+                    .chain(&*hac)
+                    .copied()
+                    .collect(),
                 operands,
                 hac,
                 categories,
@@ -871,6 +919,15 @@ mod tests {
             }
         }
         assert_eq!(key("Z@0217"), key_slow("Z@0217"));
+        for code in [
+            "A", "AB", "ABC", "ABCD", "ABCDE", "ABCDEF", "ABCDEFG", "ABCDEFGH",
+        ] {
+            let mut bytes = [0u8; 8];
+            bytes[..code.len()].copy_from_slice(code.as_bytes());
+            assert_eq!(raw_key(code.as_bytes()), Some(u64::from_le_bytes(bytes)));
+        }
+        assert_eq!(raw_key(b""), None);
+        assert_eq!(raw_key(b"ABCDEFGHI"), None);
         assert_eq!(key("i5020"), key("I5020"));
     }
 

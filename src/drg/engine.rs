@@ -6,7 +6,7 @@
 //! says why each step is as it is.
 
 use super::data::{attr_bit, Key, Scheme, Severity, Tables};
-use super::data::{key, DrgKind, FormulaRow};
+use super::data::{key, raw_key, DrgKind, FormulaRow};
 use super::formula::{Env, Mask, Operand, Scope};
 use super::{
     AdmitDx, DrgImpact, DrgOutcome, DxFlag, DxFlags, DxOutcome, GroupInput, GroupOptions, Grouping,
@@ -43,11 +43,16 @@ pub(crate) struct Builtins {
     pub d468: u16,
     pub d477: u16,
     pub ornec: u16,
+    /// The HAC 6 show list (its name, interned, is the one every HAC list
+    /// entry of it points to).
+    pub hac06_show: u16,
     /// Per attribute: what the claim-wide counters take from it.
     pub info: Vec<AttrInfo>,
     /// Per procedure pattern: what the claim-wide counters take from its
     /// attributes (summed once at load, not per claim).
     pub pattern_tally: Vec<Tally>,
+    /// Per procedure pattern: `(an OR procedure (d468 or d477), ornec)`.
+    pub pattern_or: Vec<(bool, bool)>,
     /// Per diagnosis scheme: the bilateral-joint bits and vessel count of
     /// its operands, categories and HAC lists.
     pub scheme_tally: Vec<(u8, u32)>,
@@ -141,8 +146,10 @@ impl Builtins {
             d468: n("d468"),
             d477: n("d477"),
             ornec: n("ornec"),
+            hac06_show: n("hac06_show"),
             info: Vec::new(),
             pattern_tally: Vec::new(),
+            pattern_or: Vec::new(),
             scheme_tally: Vec::new(),
         };
         b.info = (0..t.names.len())
@@ -177,6 +184,16 @@ impl Builtins {
             .collect();
         // ORPROC (added to OR procedures) counts for nothing: its info is empty.
         b.pattern_tally = t.patterns.iter().map(|p| Tally::of(&b.info, p)).collect();
+        b.pattern_or = t
+            .patterns
+            .iter()
+            .map(|p| {
+                (
+                    p.contains(&b.d468) || p.contains(&b.d477),
+                    p.contains(&b.ornec),
+                )
+            })
+            .collect();
         b.scheme_tally = t
             .schemes
             .iter()
@@ -211,20 +228,56 @@ fn shorten_keeping<T>(list: &mut Vec<T>, len: usize, spare: &mut Vec<T>) {
     list.reserve_exact(len - list.len());
 }
 
+/// A code's first eight bytes as a big-endian number, zeros after a
+/// shorter code: two codes whose prefixes differ compare as their bytes do
+/// (a shorter code that begins the other has the smaller prefix, unless the
+/// other goes on with a zero byte, and then the prefixes are equal).
+fn sort_prefix(code: &str) -> u64 {
+    let b = code.as_bytes();
+    raw_key(&b[..b.len().min(8)]).map_or(0, u64::swap_bytes)
+}
+
 /// Valid UB-04 patient discharge statuses (others are invalid).
 const DISCHARGE_STATUSES: [u8; 36] = [
     1, 2, 3, 4, 5, 6, 7, 20, 21, 30, 43, 50, 51, 61, 62, 63, 64, 65, 66, 69, 70, 81, 82, 83, 84,
     85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95,
 ];
 
+/// [`DISCHARGE_STATUSES`] as bits.
+const DISCHARGE_STATUS_BITS: u128 = {
+    let mut bits = 0u128;
+    let mut i = 0;
+    while i < DISCHARGE_STATUSES.len() {
+        bits |= 1 << DISCHARGE_STATUSES[i];
+        i += 1;
+    }
+    bits
+};
+
+fn valid_discharge_status(s: u8) -> bool {
+    s < 128 && DISCHARGE_STATUS_BITS & (1 << s) != 0
+}
+
+/// A diagnosis flag of the grouper's own, above the output's
+/// ([`DxFlags`] keeps the low byte): a HAC met, its CC/MCC not counted.
+const HAC_MET: u32 = 1 << 16;
+
+/// The flags of a secondary diagnosis whose level does not count.
+const NOT_COUNTED: u32 =
+    HAC_MET | 1 << DxFlag::Excluded as u32 | 1 << DxFlag::DeathExclusion as u32;
+
 const UNRELATED_OR_DRGS: [u16; 6] = [981, 982, 983, 987, 988, 989];
 
 struct Dx {
     /// Its place in the input's secondary diagnoses (the principal: 0).
     code: u32,
+    /// The code's first eight bytes as given ([`sort_prefix`]).
+    prefix: u64,
     key: Option<Key>,
     poa: u8,
     scheme: Option<&'static Scheme>,
+    /// The scheme's severity (none without a scheme).
+    severity: Severity,
     /// The scheme's index (meaningful when `scheme` is some).
     scheme_id: u32,
     flags: u32,
@@ -245,7 +298,12 @@ impl Dx {
         self.flags |= f.bit();
     }
     fn severity(&self) -> Severity {
-        self.scheme.map_or(Severity::None, |s| s.severity)
+        self.severity
+    }
+    /// Sets the scheme (and the severity it gives).
+    fn set_scheme(&mut self, scheme: Option<&'static Scheme>) {
+        self.scheme = scheme;
+        self.severity = scheme.map_or(Severity::None, |s| s.severity);
     }
     fn has_operand(&self, a: u16) -> bool {
         self.scheme
@@ -257,7 +315,12 @@ impl Dx {
             s.attr_bits & attr_bit(a) != 0 && (s.operands.contains(&a) || s.categories.contains(&a))
         })
     }
+    /// A HAC whose CC/MCC does not count (known once HACs are evaluated:
+    /// [`HAC_MET`]).
     fn is_hac(&self) -> bool {
+        self.flags & HAC_MET != 0
+    }
+    fn hac_met(&self) -> bool {
         self.hacs.iter().any(|h| h.status == HacUsage::CriteriaMet)
             || self
                 .hacs_counted
@@ -269,6 +332,8 @@ impl Dx {
 struct Proc {
     /// Its place in the input's procedures.
     code: u32,
+    /// The code's first eight bytes as given ([`sort_prefix`]).
+    prefix: u64,
     key: Option<Key>,
     attrs: &'static [u16],
     /// The attributes' pattern (0: none).
@@ -315,6 +380,18 @@ impl<'t> Matches<'t> {
     }
 }
 
+/// Per procedure cluster, what the claim's procedures cover of it: valid
+/// where `stamp` is the claim's `generation`.
+#[derive(Default)]
+struct ClusterSeen {
+    stamp: Vec<u32>,
+    /// The choices covered (bits).
+    choices: Vec<u64>,
+    /// Where it was first touched.
+    first: Vec<u32>,
+    generation: u32,
+}
+
 /// Scratch space for grouping, reused across claims by one thread.
 pub struct Scratch {
     mask: Mask,
@@ -333,7 +410,10 @@ pub struct Scratch {
     spare_procs: Vec<ProcOutcome>,
     clusters: Vec<(u32, &'static [u16], bool)>,
     lists: Vec<&'static [(u32, u8)]>,
-    pairs: Vec<(u32, u8, u32)>,
+    cluster_seen: ClusterSeen,
+    twice: Vec<u32>,
+    /// What the table slots loaded ahead held (kept so that the loads stay).
+    touched: u64,
     satisfied: Vec<(u32, u32)>,
     chosen: Vec<Key>,
 }
@@ -353,7 +433,9 @@ impl Scratch {
             spare_procs: Vec::new(),
             clusters: Vec::new(),
             lists: Vec::new(),
-            pairs: Vec::new(),
+            cluster_seen: ClusterSeen::default(),
+            twice: Vec::new(),
+            touched: 0,
             satisfied: Vec::new(),
             chosen: Vec::new(),
         }
@@ -422,9 +504,11 @@ pub(crate) fn group<'a>(
     let dx = |code: u32, poa: u8| -> Dx {
         Dx {
             code,
+            prefix: 0,
             key: None,
             poa,
             scheme: None,
+            severity: Severity::None,
             scheme_id: 0,
             flags: 0,
             mdc: None,
@@ -448,12 +532,14 @@ pub(crate) fn group<'a>(
     }
     sdx.extend(input.secondary.iter().enumerate().map(|(i, d)| Dx {
         key: key(d.code),
+        prefix: sort_prefix(d.code),
         ..dx(i as u32, d.poa)
     }));
     let mut procs = std::mem::take(&mut scratch.procs);
     procs.clear();
     procs.extend(input.procedures.iter().enumerate().map(|(i, &code)| Proc {
         code: i as u32,
+        prefix: sort_prefix(code),
         key: key(code),
         attrs: &[],
         pattern: 0,
@@ -466,6 +552,34 @@ pub(crate) fn group<'a>(
     }));
     let mut clusters = std::mem::take(&mut scratch.clusters);
     clusters.clear();
+    let pdx_key = input.principal.as_ref().and_then(|d| key(d.code));
+    // Every table slot the claim's codes will be looked up at, loaded
+    // together: their cache misses overlap instead of coming one by one
+    // (a code table is megabytes; a claim's codes are anywhere in it).
+    let mut touched = 0u64;
+    if let Some(k) = pdx_key {
+        touched ^= t.diagnoses.touch(k) ^ t.exclusions.touch(k);
+    }
+    for d in &sdx {
+        if let Some(k) = d.key {
+            touched ^= t.diagnoses.touch(k);
+        }
+    }
+    let in_clusters = &t.cluster_index[v.index()];
+    // (One procedure satisfies no cluster: its memberships are not read.)
+    let clustering = procs.len() >= 2;
+    for p in &procs {
+        if let Some(k) = p.key {
+            touched ^= t.procedures.touch(k);
+            if clustering {
+                touched ^= in_clusters.touch(k);
+            }
+        }
+    }
+    if let Some(k) = input.admitting.and_then(key) {
+        touched ^= t.diagnoses.touch(k);
+    }
+    scratch.touched = touched;
     let mut c = Claim {
         t,
         b,
@@ -473,7 +587,7 @@ pub(crate) fn group<'a>(
         opts,
         input,
         pdx: input.principal.as_ref().map(|d| Dx {
-            key: key(d.code),
+            key: pdx_key,
             ..dx(0, d.poa)
         }),
         sdx,
@@ -490,7 +604,7 @@ pub(crate) fn group<'a>(
         },
         discharge: input
             .discharge_status
-            .filter(|s| *s != 0 && DISCHARGE_STATUSES.contains(s)),
+            .filter(|&s| valid_discharge_status(s)),
         initial: Outcome::default(),
         fin: Outcome::default(),
         initial_sev: Severity::None,
@@ -540,13 +654,20 @@ impl<'a> Claim<'a> {
         if self.opts.tie_breaker == TieBreaker::ClinicalSignificance {
             let input = self.input;
             let dx_code = |d: &Dx| input.secondary[d.code as usize].code.as_bytes();
+            // The codes' first bytes decide most comparisons; equal
+            // prefixes compare the whole codes.
             self.sdx.sort_by(|a, b| {
                 b.severity()
                     .cmp(&a.severity())
+                    .then(a.prefix.cmp(&b.prefix))
                     .then_with(|| dx_code(a).cmp(dx_code(b)))
             });
             let proc_code = |p: &Proc| input.procedures[p.code as usize].as_bytes();
-            self.procs.sort_by(|a, b| proc_code(a).cmp(proc_code(b)));
+            self.procs.sort_by(|a, b| {
+                a.prefix
+                    .cmp(&b.prefix)
+                    .then_with(|| proc_code(a).cmp(proc_code(b)))
+            });
         }
         self.exclusions();
         self.principal_attributes();
@@ -608,10 +729,16 @@ impl<'a> Claim<'a> {
 
     fn find_clusters(&mut self, s: &mut Scratch) {
         let index = &self.t.cluster_index[self.v.index()];
-        // Each cluster the claim's procedures touch, with the choices they
-        // cover, in the order first touched: `(cluster, choice, when)`
-        // sorted by cluster, then the satisfied ones back in first-touched
-        // order (n·log n in the procedures' cluster memberships).
+        // Each cluster the claim's procedures touch: the choices they cover
+        // (bits) and where it was first touched (its place among every
+        // procedure's memberships, in claim order), in per-cluster arrays
+        // stamped with the claim's generation (nothing to clear); the
+        // clusters touched twice or more are the only ones that can be
+        // satisfied. Linear in the memberships.
+        // (One procedure satisfies no cluster: see below.)
+        if self.procs.len() < 2 {
+            return;
+        }
         let lists = &mut s.lists;
         lists.clear();
         for p in &self.procs {
@@ -625,23 +752,49 @@ impl<'a> Claim<'a> {
         if lists.len() < 2 {
             return;
         }
-        let pairs = &mut s.pairs;
-        pairs.clear();
-        for list in lists.iter() {
+        let seen = &mut s.cluster_seen;
+        if seen.stamp.len() < self.t.clusters.len() {
+            let n = self.t.clusters.len();
+            seen.stamp.resize(n, 0);
+            seen.choices.resize(n, 0);
+            seen.first.resize(n, 0);
+        }
+        seen.generation = seen.generation.wrapping_add(1);
+        if seen.generation == 0 {
+            seen.stamp.fill(0);
+            seen.generation = 1;
+        }
+        let generation = seen.generation;
+        let twice = &mut s.twice;
+        twice.clear();
+        let mut at = 0u32;
+        let last = lists.len() - 1;
+        for (j, list) in lists.iter().enumerate() {
             for &(ci, choice) in list.iter() {
-                pairs.push((ci, choice, pairs.len() as u32));
+                let c = ci as usize;
+                let bit = 1u64 << choice;
+                if seen.stamp[c] == generation {
+                    let before = seen.choices[c];
+                    if before.count_ones() == 1 && before != bit {
+                        twice.push(ci);
+                    }
+                    seen.choices[c] = before | bit;
+                } else if j != last {
+                    // (A cluster the last list touches first cannot be
+                    // completed by another.)
+                    seen.stamp[c] = generation;
+                    seen.choices[c] = bit;
+                    seen.first[c] = at;
+                }
+                at += 1;
             }
         }
-        // Each procedure's list is sorted: the stable sort merges the runs.
-        pairs.sort();
         let satisfied = &mut s.satisfied;
         satisfied.clear();
-        for group in pairs.chunk_by(|a, b| a.0 == b.0) {
-            let ci = group[0].0;
-            let seen = group.iter().fold(0u64, |m, &(_, c, _)| m | 1 << c);
-            if seen.count_ones() as usize == self.t.clusters[ci as usize].choices.len() {
-                let first = group.iter().map(|&(_, _, w)| w).min().unwrap_or(0);
-                satisfied.push((first, ci));
+        for &ci in twice.iter() {
+            let c = ci as usize;
+            if seen.choices[c].count_ones() as usize == self.t.clusters[c].choices.len() {
+                satisfied.push((seen.first[c], ci));
             }
         }
         satisfied.sort_unstable();
@@ -687,7 +840,7 @@ impl<'a> Claim<'a> {
                 let attrs: &'static [u16] = &t.patterns[pattern as usize];
                 p.pattern = pattern;
                 p.attrs = attrs;
-                p.or_proc = attrs.contains(&self.b.d468) || attrs.contains(&self.b.d477);
+                p.or_proc = self.b.pattern_or[pattern as usize].0;
             }
         }
     }
@@ -697,7 +850,7 @@ impl<'a> Claim<'a> {
         for d in &mut self.sdx {
             if let Some(id) = lookup_scheme(t, v, d.key) {
                 d.scheme_id = id;
-                d.scheme = Some(&t.schemes[id as usize]);
+                d.set_scheme(Some(&t.schemes[id as usize]));
             }
             if let Some(s) = d.scheme {
                 d.mark(DxFlag::Valid);
@@ -746,7 +899,7 @@ impl<'a> Claim<'a> {
         let female = self.sex == Some(false);
         let (t, v) = (self.t, self.v);
         let Some(pdx) = &mut self.pdx else { return };
-        pdx.scheme = lookup_dx(t, v, pdx.key);
+        pdx.set_scheme(lookup_dx(t, v, pdx.key));
         if let Some(s) = pdx.scheme {
             let mut mdc = None;
             if let Some((m, f)) = pdx.key.and_then(|k| t.gender.get(k, v)) {
@@ -774,7 +927,7 @@ impl<'a> Claim<'a> {
         let mut counts = Counts::default();
         for d in &self.sdx {
             let Some(s) = d.scheme else { continue };
-            for &a in s.operands.iter().chain(&*s.categories).chain(&*s.hac) {
+            for &a in &*s.attrs {
                 mask.add(Scope::Any, a, 0);
                 mask.add(Scope::Sdx, a, 0);
             }
@@ -818,7 +971,7 @@ impl<'a> Claim<'a> {
         if let Some(pdx) = &self.pdx {
             if let Some(s) = pdx.scheme {
                 sites |= s.trauma_sites;
-                for &a in s.operands.iter().chain(&*s.hac).chain(&*s.categories) {
+                for &a in &*s.attrs {
                     mask.add(Scope::Any, a, 0);
                     mask.add(Scope::Pdx, a, 0);
                 }
@@ -891,11 +1044,7 @@ impl<'a> Claim<'a> {
     fn severity_for(&self, suppress: &[u16]) -> Severity {
         let mut max = Severity::None;
         for d in &self.sdx {
-            if d.is_hac()
-                || d.is(DxFlag::Excluded)
-                || d.is(DxFlag::DeathExclusion)
-                || suppress.iter().any(|&a| d.has_operand(a))
-            {
+            if d.flags & NOT_COUNTED != 0 || suppress.iter().any(|&a| d.has_operand(a)) {
                 continue;
             }
             max = max.max(d.severity());
@@ -1123,14 +1272,15 @@ impl<'a> Claim<'a> {
         s.attrs_for = Some((row.expr, mdc, severity));
         let remaining = &mut s.operands;
         let pdx = self.pdx.as_ref();
+        // An `ANY` operand the principal diagnosis has is its use: no
+        // secondary diagnosis takes it (tested once, not per diagnosis).
+        remaining.retain(|op| match *op {
+            Operand::Attr(Scope::Any, a) => !pdx.is_some_and(|p| p.has_operand(a)),
+            _ => true,
+        });
         let matches = |d: &Dx, op: Operand| -> Option<bool> {
             Some(match op {
-                Operand::Attr(Scope::Any, a) => {
-                    if pdx.is_some_and(|p| p.has_operand(a)) {
-                        return None;
-                    }
-                    d.has_attr(a)
-                }
+                Operand::Attr(Scope::Any, a) => d.has_attr(a),
                 Operand::Attr(Scope::Sdx, a) => d.has_attr(a),
                 Operand::Severity(sev @ (Severity::Mcc | Severity::Cc)) => {
                     if d.is(DxFlag::Excluded) || d.is(DxFlag::DeathExclusion) {
@@ -1388,9 +1538,10 @@ impl<'a> Claim<'a> {
             }
         }
         if !hac6_off_show_list {
+            let hac06_show = t.names.name(self.b.hac06_show);
             for d in &mut self.sdx {
                 for h in &mut d.hacs {
-                    if h.list == "hac06_show" {
+                    if std::ptr::eq(h.list, hac06_show) {
                         h.status = HacUsage::CriteriaNotMet;
                     }
                 }
@@ -1523,6 +1674,9 @@ impl<'a> Claim<'a> {
                 }));
             }
             d.hacs_counted = out;
+            if d.hac_met() {
+                d.flags |= HAC_MET;
+            }
         }
     }
 
@@ -1596,7 +1750,6 @@ impl<'a> Claim<'a> {
             }
             fill_dx(&mut g.secondary[i], d, code, false);
         }
-        let ornec = self.b.ornec;
         shorten_keeping(&mut g.procedures, self.procs.len(), &mut s.spare_procs);
         for (i, p) in self.procs.iter().enumerate() {
             let code = input.procedures[p.code as usize];
@@ -1614,7 +1767,7 @@ impl<'a> Claim<'a> {
             }
             let slot = &mut g.procedures[i];
             set_code(&mut slot.code, code);
-            slot.is_or = p.or_proc || p.attrs.contains(&ornec);
+            slot.is_or = p.or_proc || self.b.pattern_or[p.pattern as usize].1;
             slot.valid = !p.attrs.is_empty();
             slot.impact = p.impact;
             slot.marked_initial = p.flags & DxFlag::MarkedForInitial.bit() != 0;
@@ -1642,7 +1795,7 @@ fn set_code(s: &mut String, code: &str) {
         *s = code.to_owned();
     } else {
         s.clear();
-        s.push_str(code);
+        crate::json_scan::push_short_str(s, code);
     }
 }
 

@@ -135,7 +135,9 @@ static FINAL: OutcomeKeys = OutcomeKeys {
 
 /// Writes an outcome: after the version's open string value (the initial
 /// outcome's first key closes it) or the initial outcome; it ends with a
-/// closed value.
+/// closed value. Inline, so that the keys are constants where it is
+/// called: their copies are a few moves, not calls to `memcpy`.
+#[inline(always)]
 fn write_outcome(
     out: &mut String,
     keys: &'static OutcomeKeys,

@@ -521,15 +521,21 @@ impl Grouper {
                 || !claim.procedures.is_empty(),
         )
         .map_err(fail)?;
-        if options.version.is_none() {
-            if let Some(d) = claim.discharge_date.as_deref() {
-                if let Err(e) = d.parse::<Date>() {
-                    return Err(fail(not_a_date(d, e)));
-                }
+        // Read once: for the version, and for the error when it is needed.
+        let discharge = match claim
+            .discharge_date
+            .as_deref()
+            .map(|d| (d, d.parse::<Date>()))
+        {
+            Some((d, Err(e))) if options.version.is_none() => {
+                return Err(fail(not_a_date(d, e)));
             }
-        }
+            Some((_, read)) => read.ok(),
+            None => None,
+        };
         let input = GroupInput::from_claim_ref_in(
             claim,
+            discharge,
             relabel_forgetting(std::mem::take(&mut lists.secondary)),
             relabel_forgetting(std::mem::take(&mut lists.procedures)),
         );

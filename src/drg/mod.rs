@@ -155,8 +155,11 @@ impl<'a> GroupInput<'a> {
     /// [`from_claim`](Self::from_claim) for a claim borrowed from its JSON
     /// text (the JSON Lines fast path), the lists in the (emptied) buffers
     /// given.
+    /// `discharge`: the discharge date read already, `None` when it is
+    /// missing or not a date.
     pub(crate) fn from_claim_ref_in(
         claim: &'a crate::claim::ClaimRef<'a>,
+        discharge: Option<Date>,
         mut secondary: Vec<DxInput<'a>>,
         mut procedures: Vec<&'a str>,
     ) -> GroupInput<'a> {
@@ -180,10 +183,7 @@ impl<'a> GroupInput<'a> {
             sex: read_sex(p.sex.as_deref()),
             discharge_status: read_status(claim.discharge_status.as_deref()),
             age: read_age(p.age),
-            discharge_date: read_discharge(
-                claim.discharge_date.as_deref(),
-                claim.service_date.as_deref(),
-            ),
+            discharge_date: discharge.or_else(|| read_date(claim.service_date.as_deref())),
         }
     }
 }
