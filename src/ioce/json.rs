@@ -1,9 +1,9 @@
 //! The editor's answer as one JSON object (snake_case names, values as the
 //! I/OCE writes them: edit numbers as three digits, flags as text).
 
-use super::engine::{Edited, LineResult};
+use super::engine::Edited;
 use crate::json_scan::{push_json_str, push_opt_str, push_usize};
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 
 /// Edit numbers as a JSON array of three-digit strings.
 fn push_edits(out: &mut String, list: &[u16]) {
@@ -167,36 +167,6 @@ pub fn write_edited_into(
     out.push_str("]}");
 }
 
-fn edits(list: &[u16]) -> Value {
-    Value::Array(
-        list.iter()
-            .map(|e| Value::String(format!("{e:03}")))
-            .collect(),
-    )
-}
-
-fn line(l: &LineResult) -> Value {
-    json!({
-        "action_flag": l.action_flag,
-        "hcpcs_apc": l.hcpcs_apc,
-        "payment_apc": l.payment_apc,
-        "status_indicator": l.status_indicator,
-        "payment_indicator": l.payment_indicator,
-        "discounting_formula": l.discounting_formula,
-        "rejection_denial_flag": l.rejection_denial_flag,
-        "packaging_flag": l.packaging_flag,
-        "payment_adjustment_flag01": l.payment_adjustment_flag01,
-        "payment_adjustment_flag02": l.payment_adjustment_flag02,
-        "payment_method_flag": l.payment_method_flag,
-        "composite_adjustment_flag": l.composite_adjustment_flag,
-        "units_output": l.units_output,
-        "hcpcs_edits": edits(&l.hcpcs_edits),
-        "service_date_edits": edits(&l.service_date_edits),
-        "revenue_edits": edits(&l.revenue_edits),
-        "modifier_edits": l.modifier_edits.iter().map(|m| edits(m)).collect::<Vec<_>>(),
-    })
-}
-
 /// The answer as a JSON object: `claim_id` (`null` when not given),
 /// `line` (the input's line number) when given, then the claim's outputs
 /// and `lines`.
@@ -208,67 +178,10 @@ fn line(l: &LineResult) -> Value {
 /// assert_eq!(v["return_code"], 0);
 /// ```
 pub fn write_edited(claim_id: Option<&str>, line_no: Option<u64>, e: &Edited) -> Value {
-    let mut m = Map::new();
-    m.insert("claim_id".into(), json!(claim_id));
-    if let Some(n) = line_no {
-        m.insert("line".into(), n.into());
-    }
-    m.insert("engine".into(), "ioce".into());
-    m.insert("version".into(), json!(e.version));
-    m.insert(
-        "internal_version".into(),
-        e.internal_version.unwrap_or(0).into(),
-    );
-    m.insert("return_code".into(), e.return_code.into());
-    for (name, value) in [
-        ("claim_processed_flag", e.claim_processed_flag),
-        ("claim_disposition", e.claim_disposition),
-        ("claim_rejection_disposition", e.claim_rejection_disposition),
-        ("claim_denial_disposition", e.claim_denial_disposition),
-        (
-            "claim_return_to_provider_disposition",
-            e.claim_return_to_provider_disposition,
-        ),
-        (
-            "claim_suspension_disposition",
-            e.claim_suspension_disposition,
-        ),
-        ("line_rejection_disposition", e.line_rejection_disposition),
-        ("line_denial_disposition", e.line_denial_disposition),
-        ("nopps_bill_flag", e.nopps_bill_flag),
-    ] {
-        m.insert(name.into(), value.to_string().into());
-    }
-    m.insert(
-        "apc_return_buffer_flag".into(),
-        e.apc_return_buffer_flag
-            .map_or(String::new(), |f| f.to_string())
-            .into(),
-    );
-    for (name, list) in [
-        ("claim_rejection_edits", &e.claim_rejection_edits),
-        ("claim_denial_edits", &e.claim_denial_edits),
-        (
-            "claim_return_to_provider_edits",
-            &e.claim_return_to_provider_edits,
-        ),
-        ("claim_suspension_edits", &e.claim_suspension_edits),
-        ("line_rejection_edits", &e.line_rejection_edits),
-        ("line_denial_edits", &e.line_denial_edits),
-    ] {
-        m.insert(name.into(), edits(list));
-    }
-    m.insert("principal_edits".into(), edits(&e.principal.edits));
-    m.insert(
-        "reason_for_visit_edits".into(),
-        e.reason_for_visit.iter().map(|d| edits(&d.edits)).collect(),
-    );
-    m.insert(
-        "secondary_edits".into(),
-        e.secondary.iter().map(|d| edits(&d.edits)).collect(),
-    );
-    m.insert("lines".into(), e.lines.iter().map(line).collect());
-    Value::Object(m)
+    // One writer of the shape: the text one's, read back.
+    let mut out = String::new();
+    write_edited_into(&mut out, claim_id, line_no, e);
+    serde_json::from_str(&out).expect("write_edited_into writes JSON")
 }
 
 /// Whether a claim is one the I/OCE edits: it has a type of bill, and the
