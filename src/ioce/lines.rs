@@ -45,6 +45,15 @@ fn single_line_edits(
 ) {
     let t = run.t;
     let data_si = row.status_indicator;
+    // A religious nonmedical health care institution's claim (43x) gets
+    // none of a code's own edits but 055 (docs/design/ioce-logic-claim.md
+    // §2.2).
+    if path.prefix == 43 {
+        if row.has(hcpcs_bit!(t, "non_reportable_site")) {
+            edits.push(55);
+        }
+        return;
+    }
     if let Some(age) = age {
         if path.on(switch::AGE_SEX_EDITS) && (age < row.lo_age || age > row.hi_age) {
             edits.push(7);
@@ -80,17 +89,14 @@ fn single_line_edits(
     // all-inclusive rate does not cover with 091; others with 072 for what
     // is not billable to the contractor (not on 43x).
     let clinic = matches!(path.prefix, 71 | 77);
-    if clinic
-        && (row.has(hcpcs_bit!(t, "fqhc_non_covered"))
-            || (path.prefix == 71 && row.has(hcpcs_bit!(t, "non_billable_mac"))))
-    {
+    if clinic && (row.has(hcpcs_bit!(t, "fqhc_non_covered")) || data_si == si("E1")) {
         edits.push(91);
     } else if row.has(hcpcs_bit!(t, "non_billable_mac")) && !matches!(path.prefix, 43 | 77) {
         edits.push(72);
     }
     // Type I add-on codes without their primary on the claim, on the
     // paths that do not run OPPS's edits.
-    if !path.on(switch::OPPS_EDITS) && row.has(hcpcs_bit!(t, "addon_type1")) {
+    if !matches!(path.prefix, 12 | 13 | 14 | 43 | 76) && row.has(hcpcs_bit!(t, "addon_type1")) {
         let k = key(line.hcpcs.trim()).unwrap_or(0);
         let map = &t.addon["type1"];
         let found = claim
@@ -104,7 +110,10 @@ fn single_line_edits(
     if row.has(hcpcs_bit!(t, "questionable")) {
         edits.push(12);
     }
-    if data_si == si("E2") {
+    // The edits of OPPS's payment (013, 073, 099) run on the paths that
+    // assign APCs, not on the fee-schedule and clinic bill types.
+    let apc_path = path.on(switch::APC_EDITS);
+    if data_si == si("E2") && apc_path {
         edits.push(13);
     }
     if path.on(switch::OPPS_EDITS)
@@ -126,7 +135,7 @@ fn single_line_edits(
     // A blood product billed under a revenue code other than blood's
     // (038x, 039x): 073; the packed red cells or whole blood revenue codes
     // (0381, 0382) with any other code: 079.
-    if row.has(hcpcs_bit!(t, "blood_product")) && !blood_revenue && path.prefix != 14 {
+    if row.has(hcpcs_bit!(t, "blood_product")) && !blood_revenue && apc_path && path.prefix != 14 {
         edits.push(73);
     }
 
@@ -166,7 +175,12 @@ fn single_line_edits(
         edits.push(98);
     }
     let drug = data_si == si("G") || data_si == si("K") || data_si == si("K1");
-    if drug && !row.has(hcpcs_bit!(t, "bypass_e99")) && !claim_has_si(run, claim, &opps_procedure) {
+    if drug
+        && apc_path
+        && path.prefix != 14
+        && !row.has(hcpcs_bit!(t, "bypass_e99"))
+        && !claim_has_si(run, claim, &opps_procedure)
+    {
         edits.push(99);
         if data_si == si("K1") {
             edits.push(99);
@@ -181,7 +195,9 @@ fn single_line_edits(
     }
     // A Part B inpatient claim (12x) takes only codes billable under Part B
     // on such a claim, by the code or by its revenue code.
-    if path.prefix == 12 && !row.has(hcpcs_bit!(t, "part_b_billable")) {
+    // (Condition code W2, a Part B claim after an inpatient denial, lifts it.)
+    let w2 = claim.condition_codes.iter().any(|c| c.trim() == "W2");
+    if path.prefix == 12 && !w2 && !row.has(hcpcs_bit!(t, "part_b_billable")) {
         let revenue_ok = line
             .revenue_code
             .trim()

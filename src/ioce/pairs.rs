@@ -15,7 +15,7 @@ pub(crate) fn pairs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
         ncci(run, claim);
     }
     bilateral(run, claim);
-    modifiers(run, claim);
+    modifiers(run, claim, path);
 }
 
 /// Whether a line takes part in the edits between lines: not one with 018
@@ -87,7 +87,7 @@ fn bilateral(run: &mut Run<'_>, claim: &ClaimInput<'_>) {
 /// reported together; 123 modifier CS on a service from 2023-05-12, after
 /// CMS ended it (the date is CMS's, in no table; the I/OCE raises it from
 /// v88).
-fn modifiers(run: &mut Run<'_>, claim: &ClaimInput<'_>) {
+fn modifiers(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
     let (t, v) = (run.t, run.v);
     for (i, l) in claim.lines.iter().enumerate() {
         let keys: Vec<Option<u64>> = l.modifiers.iter().map(|m| key(m.trim())).collect();
@@ -101,10 +101,13 @@ fn modifiers(run: &mut Run<'_>, claim: &ClaimInput<'_>) {
         }
         let row = lines::hcpcs_row(run, l.hcpcs);
         // PT (a colorectal screening turned diagnostic) on a code that is
-        // not colorectal: 120; CS (cost sharing waived) on a code not
-        // eligible for the waiver: 114 (from v78).
+        // not colorectal (an invalid one included), on the OPPS paths: 120;
+        // CS (cost sharing waived) on a code not eligible for the waiver:
+        // 114 (from v78).
         if has_modifier(&l.modifiers, "PT")
-            && row.is_some_and(|r| !r.has(hcpcs_bit!(t, "colorectal")))
+            && path.on(switch::OPPS_EDITS)
+            && path.prefix != 14
+            && !row.is_some_and(|r| r.has(hcpcs_bit!(t, "colorectal")))
         {
             run.out.lines[i].hcpcs_edits.push(120);
         }
@@ -112,8 +115,10 @@ fn modifiers(run: &mut Run<'_>, claim: &ClaimInput<'_>) {
         let cs_ended = v >= 88 && super::engine::read_date(l.service_date).unwrap_or(0) >= 20230512;
         if v >= 78
             && !cs_ended
+            && path.on(switch::OPPS_EDITS)
+            && path.prefix != 14
             && has_modifier(&l.modifiers, "CS")
-            && row.is_some_and(|r| !r.has(hcpcs_bit!(t, "coinsurance_deductible_waiver_eligible")))
+            && !row.is_some_and(|r| r.has(hcpcs_bit!(t, "coinsurance_deductible_waiver_eligible")))
         {
             run.out.lines[i].hcpcs_edits.push(114);
         }
