@@ -15,21 +15,42 @@ fn si(s: &str) -> Key {
     key(s).expect("a status indicator")
 }
 
-/// Whether any line of the claim has a code with the `data_hcpcs` flag
-/// `bit`, on `date` when given.
-fn claim_has(run: &Run<'_>, claim: &ClaimInput<'_>, bit: u8, date: Option<&str>) -> bool {
-    claim.lines.iter().any(|l| {
-        date.is_none_or(|d| l.service_date.trim() == d)
-            && hcpcs_row(run, l.hcpcs).is_some_and(|r| r.has(bit))
-    })
+/// What the single-line edits ask of the claim as a whole, found in one
+/// pass before the lines are edited (asked line by line, it made the edits
+/// quadratic in the number of lines).
+struct ClaimFacts {
+    /// A code of status indicator J1 (comprehensive APC).
+    j1: bool,
+    /// A code of an OPPS procedure's status indicator (J1, J2, P, Q1, Q2,
+    /// Q3, R, S, T, U, V).
+    opps_procedure: bool,
+    /// A code flagged `blood_product`.
+    blood_product: bool,
+    /// A code flagged `device`.
+    device: bool,
+    /// The patient's age, when the I/OCE can read it.
+    age: Option<u16>,
 }
 
-/// Whether any line of the claim has a code of one of these status
-/// indicators (as the tables give it).
-fn claim_has_si(run: &Run<'_>, claim: &ClaimInput<'_>, sis: &[&str]) -> bool {
-    claim.lines.iter().any(|l| {
-        hcpcs_row(run, l.hcpcs).is_some_and(|r| sis.iter().any(|s| si(s) == r.status_indicator))
-    })
+impl ClaimFacts {
+    fn of(run: &Run<'_>, claim: &ClaimInput<'_>, age: Option<u16>) -> ClaimFacts {
+        let t = run.t;
+        let opps_procedure = ["J1", "J2", "P", "Q1", "Q2", "Q3", "R", "S", "T", "U", "V"].map(si);
+        let mut facts = ClaimFacts {
+            j1: false,
+            opps_procedure: false,
+            blood_product: false,
+            device: false,
+            age,
+        };
+        for row in claim.lines.iter().filter_map(|l| hcpcs_row(run, l.hcpcs)) {
+            facts.j1 |= row.status_indicator == si("J1");
+            facts.opps_procedure |= opps_procedure.contains(&row.status_indicator);
+            facts.blood_product |= row.has(hcpcs_bit!(t, "blood_product"));
+            facts.device |= row.has(hcpcs_bit!(t, "device"));
+        }
+        facts
+    }
 }
 
 /// The edits one line's own code raises (docs/design/ioce-logic-lines.md
@@ -37,8 +58,8 @@ fn claim_has_si(run: &Run<'_>, claim: &ClaimInput<'_>, sis: &[&str]) -> bool {
 fn single_line_edits(
     run: &Run<'_>,
     claim: &ClaimInput<'_>,
+    facts: &ClaimFacts,
     path: &Path,
-    age: Option<u16>,
     line: &LineInput<'_>,
     row: &HcpcsRow,
     edits: &mut Vec<u16>,
@@ -54,7 +75,7 @@ fn single_line_edits(
         }
         return;
     }
-    if let Some(age) = age {
+    if let Some(age) = facts.age {
         if path.on(switch::AGE_SEX_EDITS) && (age < row.lo_age || age > row.hi_age) {
             edits.push(7);
         }
@@ -80,8 +101,7 @@ fn single_line_edits(
     // A comprehensive APC (J1) on the claim packages DME items: no 061.
     // (Not on 32x, 34x (home health), 43x (religious), 81x, 82x (hospice).)
     let dme_billed = !matches!(path.prefix, 32 | 34 | 43 | 81 | 82);
-    let packaged =
-        path.number != 120 && path.prefix == 13 && path.opps && claim_has_si(run, claim, &["J1"]);
+    let packaged = path.number != 120 && path.prefix == 13 && path.opps && facts.j1;
     if row.has(hcpcs_bit!(t, "dmerc_billable_only")) && dme_billed && !packaged {
         edits.push(61);
     }
@@ -125,9 +145,7 @@ fn single_line_edits(
     if row.has(hcpcs_bit!(t, "non_reportable_site")) && !matches!(path.prefix, 12 | 13 | 76 | 85) {
         edits.push(55);
     }
-    if row.has(hcpcs_bit!(t, "blood_service"))
-        && !claim_has(run, claim, hcpcs_bit!(t, "blood_product"), None)
-    {
+    if row.has(hcpcs_bit!(t, "blood_service")) && !facts.blood_product {
         edits.push(43);
     }
     let revenue = line.revenue_code.trim().parse::<u16>().unwrap_or(0);
@@ -166,12 +184,11 @@ fn single_line_edits(
                 .and_then(|k| t.modifier.get(&k, run.v))
                 .is_some_and(|flags| flags & DEVICE_REQ_EXCLUSION != 0)
         });
-        if !excluded && !claim_has(run, claim, hcpcs_bit!(t, "device"), None) {
+        if !excluded && !facts.device {
             edits.push(92);
         }
     }
-    let opps_procedure = ["J1", "J2", "P", "Q1", "Q2", "Q3", "R", "S", "T", "U", "V"];
-    if (data_si == si("H") || data_si == si("H1")) && !claim_has_si(run, claim, &opps_procedure) {
+    if (data_si == si("H") || data_si == si("H1")) && !facts.opps_procedure {
         edits.push(98);
     }
     let drug = data_si == si("G") || data_si == si("K") || data_si == si("K1");
@@ -179,7 +196,7 @@ fn single_line_edits(
         && apc_path
         && path.prefix != 14
         && !row.has(hcpcs_bit!(t, "bypass_e99"))
-        && !claim_has_si(run, claim, &opps_procedure)
+        && !facts.opps_procedure
     {
         edits.push(99);
         if data_si == si("K1") {
@@ -187,9 +204,7 @@ fn single_line_edits(
         }
     }
     // K drugs are packaged into a comprehensive APC (J1): no token charge.
-    let paid_drug = data_si == si("G")
-        || data_si == si("K1")
-        || (data_si == si("K") && !claim_has_si(run, claim, &["J1"]));
+    let paid_drug = data_si == si("G") || data_si == si("K1") || (data_si == si("K") && !facts.j1);
     if paid_drug && run.v >= 84 && line.charge.is_some_and(|c| c > 0.0 && c <= 1.0) {
         edits.push(117);
     }
@@ -245,6 +260,7 @@ const DEVICE_REQ_EXCLUSION: u8 = 1 << 4;
 pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age: Option<u16>) {
     let (t, v) = (run.t, run.v);
     let review = claim.condition_codes.iter().any(|c| c.trim() == "20");
+    let facts = ClaimFacts::of(run, claim, age);
     run.out.lines = Vec::with_capacity(claim.lines.len());
     for line in &claim.lines {
         let mut out = LineResult {
@@ -328,7 +344,7 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
                 out.status_indicator = key_text(row.status_indicator);
             }
             out.payment_indicator = row.payment_indicator.to_string();
-            single_line_edits(run, claim, path, age, line, row, &mut out.hcpcs_edits);
+            single_line_edits(run, claim, &facts, path, line, row, &mut out.hcpcs_edits);
         }
         // Condition code 20 (the provider asks for a medical review of the
         // services): every line is suspended for the contractor (011).
