@@ -266,6 +266,26 @@ impl Run<'_> {
             .map_or(0, |e| e.disposition)
     }
 
+    /// Whether an edit of disposition `disposition` (3: return to
+    /// provider, …) has been raised so far, on a diagnosis, a line or the
+    /// claim.
+    pub(crate) fn raised_with(&self, disposition: u8) -> bool {
+        let o = &self.out;
+        o.principal
+            .edits
+            .iter()
+            .chain(o.reason_for_visit.iter().chain(&o.secondary).flat_map(|d| &d.edits))
+            .chain(o.lines.iter().flat_map(|l| {
+                l.hcpcs_edits
+                    .iter()
+                    .chain(&l.service_date_edits)
+                    .chain(&l.revenue_edits)
+                    .chain(l.modifier_edits.iter().flatten())
+            }))
+            .chain(&self.claim_only)
+            .any(|&e| self.disposition(e) == disposition)
+    }
+
     /// Build the claim lists from every edit raised, each once, in the
     /// I/OCE's order, and the dispositions from them.
     fn finish(mut self, from: u32, through: u32) -> Edited {

@@ -576,8 +576,12 @@ fn final_si_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, ls: &[Line<'_>]) {
         }
     }
     // 047: every line rejected or packaged, one at least rejected: the
-    // packaged lines are rejected too.
-    if ls.iter().any(|l| l.rejected) && ls.iter().all(|l| l.rejected || l.si == N) {
+    // packaged lines are rejected too; not on a claim already returned to
+    // the provider (it comes back whole).
+    if ls.iter().any(|l| l.rejected)
+        && ls.iter().all(|l| l.rejected || l.si == N)
+        && !run.raised_with(3)
+    {
         for (i, l) in ls.iter().enumerate() {
             if !l.rejected {
                 run.out.lines[i].hcpcs_edits.push(47);
