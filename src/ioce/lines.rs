@@ -404,10 +404,13 @@ fn inpatient_only(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
         }
         return;
     }
-    // A separate procedure (flag `separate_procedure`) is denied only
-    // when no other inpatient-only procedure is on its day, and not at all
-    // beside a T procedure (045).
+    // A separate procedure (flag `separate_procedure`) is set aside only
+    // on a claim with a T or J1 procedure (on any day): then it goes with
+    // another inpatient-only procedure of its day (049 from that one's
+    // day), and alone it is not paid (045). Otherwise it is an
+    // inpatient-only procedure like any other (018).
     let separate = |i: usize| rows[i].is_some_and(|r| r.has(sep));
+    let significant_on_claim = (0..claim.lines.len()).any(|j| is_si(j, "T") || is_si(j, "J1"));
     let mut days: Vec<&str> = Vec::new();
     for (i, l) in claim.lines.iter().enumerate() {
         if !is_si(i, "C") {
@@ -415,14 +418,11 @@ fn inpatient_only(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
         }
         let day = l.service_date.trim();
         let same_day = |j: usize| j != i && claim.lines[j].service_date.trim() == day;
-        if separate(i) {
-            if (0..claim.lines.len()).any(|j| same_day(j) && is_si(j, "T")) {
+        if separate(i) && significant_on_claim {
+            if !(0..claim.lines.len()).any(|j| same_day(j) && is_si(j, "C") && !separate(j)) {
                 run.out.lines[i].hcpcs_edits.push(45);
-                continue;
             }
-            if (0..claim.lines.len()).any(|j| same_day(j) && is_si(j, "C") && !separate(j)) {
-                continue;
-            }
+            continue;
         }
         run.out.lines[i].hcpcs_edits.push(18);
         days.push(day);
