@@ -260,6 +260,7 @@ const DEVICE_REQ_EXCLUSION: u8 = 1 << 4;
 pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age: Option<u16>) {
     let (t, v) = (run.t, run.v);
     let review = claim.condition_codes.iter().any(|c| c.trim() == "20");
+    let otp_13x = path.prefix == 13 && claim.condition_codes.iter().any(|c| c.trim() == "89");
     let facts = ClaimFacts::of(run, claim, age);
     run.out.lines = Vec::with_capacity(claim.lines.len());
     for line in &claim.lines {
@@ -294,7 +295,11 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
         match revenue_row {
             None => out.revenue_edits.push(41),
             Some(r) => {
-                if line.hcpcs.trim().is_empty()
+                // Not on an opioid treatment program's 13x claim, nor on
+                // religious nonmedical (43x) or hospice (81x, 82x) claims.
+                if !otp_13x
+                    && !matches!(path.prefix, 43 | 81 | 82)
+                    && line.hcpcs.trim().is_empty()
                     && r.status_indicator != si("N")
                     && r.status_indicator != si("F")
                     && r.flags & REVENUE_BYPASS_E48 == 0
@@ -370,9 +375,9 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
 /// unless the patient status says so, and
 /// every line of status indicator B, C, E1, E2 or M gets 121.
 fn inpatient_only(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
-    // Not on an opioid treatment program's claim (condition code 89).
+    // Not on an opioid treatment program's 13x claim (condition code 89).
     if !matches!(path.prefix, 12 | 13 | 76)
-        || claim.condition_codes.iter().any(|c| c.trim() == "89")
+        || (path.prefix == 13 && claim.condition_codes.iter().any(|c| c.trim() == "89"))
     {
         return;
     }
