@@ -623,6 +623,14 @@ impl Editor {
             // an inpatient-only procedure's day either.
             lines::keep_inpatient_day_edits(&mut run);
         }
+        // 029 (a program claim without a mental health principal) is not
+        // raised on a claim that is rejected, nor beside an inpatient-only
+        // procedure's day (049): pyoce, 0 of 160 such claims.
+        if run.claim_only.contains(&29)
+            && (run.raised_with(1) || run.out.lines.iter().any(|l| l.hcpcs_edits.contains(&49)))
+        {
+            run.claim_only.retain(|&e| e != 29);
+        }
         lines::sort_line_edits(&mut run);
         run.finish(from, through)
     }
