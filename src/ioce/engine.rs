@@ -245,6 +245,9 @@ pub(crate) struct Run<'t> {
     pub out: Edited,
     /// Edits raised on the claim only (no diagnosis or line carries them).
     pub claim_only: Vec<u16>,
+    /// Whether NCCI raised 040 before 020 (by column-1 line, then
+    /// column-2 line): the claim list keeps the order they were raised in.
+    pub ncci_040_first: bool,
 }
 
 impl Run<'_> {
@@ -314,6 +317,14 @@ impl Run<'_> {
         self.claim_only.iter().copied().for_each(&mut add);
         let multi_day = from != through;
         raised.sort_by_key(|&e| order::claim_rank(e, multi_day));
+        if self.ncci_040_first {
+            if let (Some(a), Some(b)) = (
+                raised.iter().position(|&e| e == 20),
+                raised.iter().position(|&e| e == 40),
+            ) {
+                raised.swap(a, b);
+            }
+        }
         for e in raised {
             let list = match self.disposition(e) {
                 1 => &mut self.out.claim_rejection_edits,
@@ -505,6 +516,7 @@ impl Editor {
                 v: 103,
                 out,
                 claim_only: vec![edit],
+                ncci_040_first: false,
             };
             run.out.apc_return_buffer_flag = None;
             return run.finish(from, through);
@@ -518,6 +530,7 @@ impl Editor {
             v,
             out,
             claim_only: Vec::new(),
+            ncci_040_first: false,
         };
         let table_si = |l: &LineInput<'_>| -> String {
             key(l.hcpcs.trim())

@@ -172,6 +172,8 @@ fn ncci(run: &mut Run<'_>, claim: &ClaimInput<'_>) {
     // Lines grouped by service date: pairs are looked up within a day only.
     let mut order: Vec<usize> = (0..n).filter(|&i| ids[i].is_some()).collect();
     order.sort_by_key(|&i| (claim.lines[i].service_date.trim(), i));
+    // The first pair (column-1 line, column-2 line) that raised each edit.
+    let (mut first_020, mut first_040) = ((usize::MAX, 0), (usize::MAX, 0));
     let mut start = 0;
     while start < order.len() {
         let day = claim.lines[order[start]].service_date.trim();
@@ -189,12 +191,19 @@ fn ncci(run: &mut Run<'_>, claim: &ClaimInput<'_>) {
                 }
                 let c1 = ids[i].expect("filtered");
                 match t.ncci.pair(c1, c2, v) {
-                    Some(0) => run.out.lines[j].hcpcs_edits.push(20),
-                    Some(_) if !(bypass[i] || bypass[j]) => run.out.lines[j].hcpcs_edits.push(40),
+                    Some(0) => {
+                        run.out.lines[j].hcpcs_edits.push(20);
+                        first_020 = first_020.min((i, j));
+                    }
+                    Some(_) if !(bypass[i] || bypass[j]) => {
+                        run.out.lines[j].hcpcs_edits.push(40);
+                        first_040 = first_040.min((i, j));
+                    }
                     _ => {}
                 }
             }
         }
         start = end;
     }
+    run.ncci_040_first = first_040 < first_020;
 }
