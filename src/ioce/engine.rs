@@ -330,7 +330,14 @@ impl Run<'_> {
                 raised.swap(a, b);
             }
         }
+        // 050 (a statutory exclusion) raised both on a code and on a
+        // revenue code is listed twice, once for each.
+        let twice_050 = self.out.lines.iter().any(|l| l.hcpcs_edits.contains(&50))
+            && self.out.lines.iter().any(|l| l.revenue_edits.contains(&50));
         for e in raised {
+            if e == 50 && twice_050 && self.disposition(e) == 3 {
+                self.out.claim_return_to_provider_edits.push(e);
+            }
             let list = match self.disposition(e) {
                 1 => &mut self.out.claim_rejection_edits,
                 2 => &mut self.out.claim_denial_edits,
@@ -399,6 +406,12 @@ fn claim_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &path::Path) {
         if !mental_health {
             run.claim_edit(29);
         }
+    }
+    // A claim submitted for a Medicare denial (condition code 21) is
+    // denied (010), up to v81 (2020-12-31): pyoce raised it on every such
+    // claim of v76–v81 and on none after.
+    if has_cc("21") && v <= 81 {
+        run.claim_edit(10);
     }
     if path.prefix == 77 && !claim.bill_type.trim().starts_with("770") {
         let payment_code = claim
