@@ -226,6 +226,9 @@ pub(crate) struct Tables {
     pub composite: Ranged<Key, (Key, Key)>,
     /// FQHC payment codes (the first column of `map_fqhc_visit`).
     pub fqhc_payment: Ranged<Key, ()>,
+    /// A pass-through device's procedures (`offset_codepair`): device →
+    /// procedure, one row per procedure and version range.
+    pub device_procedures: Ranged<Key, Key>,
     hcpcs_flags: Vec<&'static str>,
 }
 
@@ -520,8 +523,20 @@ impl Tables {
             }
         }
 
+        let mut device_procedures = Ranged::new();
+        let mut seen = std::collections::HashSet::new();
+        for r in rows("offset_codepair.tsv") {
+            const T: &str = "offset_codepair";
+            let (lo, hi) = range(T, &r);
+            let (device, procedure) = (code(T, r[3]), code(T, r[4]));
+            if seen.insert((device, procedure, lo, hi)) {
+                device_procedures.push(device, lo, hi, procedure);
+            }
+        }
+
         Tables {
             fqhc_payment,
+            device_procedures,
             versions,
             hcpcs,
             dx,

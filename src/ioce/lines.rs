@@ -30,6 +30,8 @@ struct ClaimFacts {
     device: bool,
     /// The patient's age, when the I/OCE can read it.
     age: Option<u16>,
+    /// The claim's codes, sorted (for lookups by code).
+    codes: Vec<Key>,
 }
 
 impl ClaimFacts {
@@ -42,7 +44,9 @@ impl ClaimFacts {
             blood_product: false,
             device: false,
             age,
+            codes: claim.lines.iter().filter_map(|l| key(l.hcpcs.trim())).collect(),
         };
+        facts.codes.sort_unstable();
         for row in claim.lines.iter().filter_map(|l| hcpcs_row(run, l.hcpcs)) {
             facts.j1 |= row.status_indicator == si("J1");
             facts.opps_procedure |= opps_procedure.contains(&row.status_indicator);
@@ -188,8 +192,23 @@ fn single_line_edits(
             edits.push(92);
         }
     }
-    if (data_si == si("H") || data_si == si("H1")) && !facts.opps_procedure {
-        edits.push(98);
+    // A pass-through device (H, H1) without one of its procedures
+    // (`offset_codepair`) on the claim: 098 (12x and 13x, not a partial
+    // hospitalization's or an opioid treatment program's path).
+    if (data_si == si("H") || data_si == si("H1"))
+        && matches!(path.prefix, 12 | 13)
+        && path.on(switch::APC_EDITS)
+        && !path.on(switch::PH_EDITS)
+    {
+        let device = key(line.hcpcs.trim()).unwrap_or(0);
+        let with_procedure = t
+            .device_procedures
+            .all(&device)
+            .iter()
+            .any(|&(lo, hi, p)| lo <= run.v && run.v <= hi && facts.codes.binary_search(&p).is_ok());
+        if !with_procedure {
+            edits.push(98);
+        }
     }
     let drug = data_si == si("G") || data_si == si("K") || data_si == si("K1");
     if drug
