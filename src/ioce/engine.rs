@@ -274,7 +274,12 @@ impl Run<'_> {
         o.principal
             .edits
             .iter()
-            .chain(o.reason_for_visit.iter().chain(&o.secondary).flat_map(|d| &d.edits))
+            .chain(
+                o.reason_for_visit
+                    .iter()
+                    .chain(&o.secondary)
+                    .flat_map(|d| &d.edits),
+            )
             .chain(o.lines.iter().flat_map(|l| {
                 l.hcpcs_edits
                     .iter()

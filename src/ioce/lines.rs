@@ -108,8 +108,7 @@ fn single_line_edits(
     // A rural health clinic or FQHC (71x, 77x) answers for what its
     // all-inclusive rate does not cover with 091; others with 072 for what
     // is not billable to the contractor (not on 43x).
-    let clinic = matches!(path.prefix, 71 | 77);
-    if clinic && (row.has(hcpcs_bit!(t, "fqhc_non_covered")) || data_si == si("E1")) {
+    if super::clinic::not_covered(run, claim, path, line, Some(row)) {
         edits.push(91);
     } else if row.has(hcpcs_bit!(t, "non_billable_mac")) && !matches!(path.prefix, 43 | 77) {
         edits.push(72);
@@ -336,6 +335,11 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
                     out.modifier_edits[m].push(22);
                 }
             }
+        }
+        // A clinic's line without a valid code is still outside its rate
+        // when billed under an excluded revenue code (091).
+        if row.is_none() && super::clinic::not_covered(run, claim, path, line, None) {
+            out.hcpcs_edits.push(91);
         }
         if let Some(row) = row {
             out.hcpcs_apc = key_text(row.apc);

@@ -134,6 +134,11 @@ fn apc_payment(run: &Run<'_>, apc: Key) -> u32 {
 /// edits that read the final status indicator.
 pub(crate) fn assign(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
     let (t, v) = (run.t, run.v);
+    // An FQHC's lines are paid within its encounter, without APCs.
+    if path.opps && path.prefix == 77 {
+        super::clinic::fqhc_outputs(run, claim, rejection_flag);
+        return;
+    }
     let mut ls: Vec<Line<'_>> = claim
         .lines
         .iter()
@@ -592,7 +597,7 @@ fn final_si_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, ls: &[Line<'_>]) {
 
 /// The rejection/denial flag of a line from its edits (§1.3): 1 for a
 /// line rejection or denial other than 007, 3 for 007 alone.
-fn rejection_flag(run: &Run<'_>, o: &LineResult) -> &'static str {
+pub(super) fn rejection_flag(run: &Run<'_>, o: &LineResult) -> &'static str {
     let mut seven = false;
     for e in line_edits(o) {
         if matches!(run.disposition(e), 5 | 6) {

@@ -1,0 +1,116 @@
+//! Rural health clinics (71x) and federally qualified health centers
+//! (77x): what their all-inclusive payment does not cover (edit 091) and
+//! the FQHC's line outputs under its prospective payment system.
+//!
+//! Learned from pyoce's answers (docs/design/ioce-logic-lines.md §5).
+
+use super::data::{hcpcs_bit, key_text, HcpcsRow};
+use super::engine::{read_date, ClaimInput, LineInput, Run};
+use super::lines::hcpcs_row;
+use super::path::Path;
+
+/// Whether a 71x or 77x line is outside the clinic's all-inclusive rate
+/// (091): a code flagged `fqhc_non_covered`, or any line (a code or not,
+/// valid or not) billed under the DME (029x) or ambulance (054x) revenue
+/// codes. An RHC's intensive outpatient claim (condition code 92, from
+/// v94) raises none.
+pub(crate) fn not_covered(
+    run: &Run<'_>,
+    claim: &ClaimInput<'_>,
+    path: &Path,
+    line: &LineInput<'_>,
+    row: Option<&HcpcsRow>,
+) -> bool {
+    if !matches!(path.prefix, 71 | 77) {
+        return false;
+    }
+    if path.prefix == 71 && run.v >= 94 && claim.condition_codes.iter().any(|c| c.trim() == "92") {
+        return false;
+    }
+    let revenue = line.revenue_code.trim();
+    row.is_some_and(|r| r.has(hcpcs_bit!(run.t, "fqhc_non_covered")))
+        || revenue.starts_with("029")
+        || revenue.starts_with("054")
+}
+
+/// The outputs of an FQHC claim's lines (77x under OPPS): no APCs, and
+/// every line paid within the FQHC encounter (payment method flag 5):
+///
+/// * a line outside the rate (091): `E1`, payment indicator 3, action
+///   flag 5;
+/// * an invalid code: `W`, payment indicator 3;
+/// * a preventive service paid apart (`fqhc_non_packaged_preventive`):
+///   its own status and payment indicators;
+/// * a flu or pneumococcal vaccine (`fqhc_flu_ppv`): its own status
+///   indicator, payment indicator 11 (an `E1` one is rejected);
+/// * every other line: `N`, payment indicator 12, packaged into the
+///   encounter (packaging flag 5; 6 for a preventive service or one
+///   without cost sharing); modifier CS (cost sharing waived, from
+///   2020-03-18) on a code makes the payment method flag `C`.
+pub(crate) fn fqhc_outputs(
+    run: &mut Run<'_>,
+    claim: &ClaimInput<'_>,
+    rejection_flag: fn(&Run<'_>, &super::engine::LineResult) -> &'static str,
+) {
+    let t = run.t;
+    for (i, line) in claim.lines.iter().enumerate() {
+        let has_code = !line.hcpcs.trim().is_empty();
+        let row = if has_code {
+            hcpcs_row(run, line.hcpcs)
+        } else {
+            None
+        };
+        let mut rdf = rejection_flag(run, &run.out.lines[i]);
+        let o = &mut run.out.lines[i];
+        let flag = |name_bit: u8| row.is_some_and(|r| r.has(name_bit));
+        let (si, pi, packaging, method) = if o.hcpcs_edits.contains(&91) {
+            o.action_flag = "5".into();
+            ("E1".to_string(), "3".to_string(), "0", "5")
+        } else if let (true, None) = (has_code, row) {
+            ("W".into(), "3".into(), "0", "5")
+        } else if let Some(r) = row.filter(|_| flag(hcpcs_bit!(t, "fqhc_non_packaged_preventive")))
+        {
+            (
+                key_text(r.status_indicator),
+                r.payment_indicator.to_string(),
+                "0",
+                "5",
+            )
+        } else if let Some(r) = row.filter(|_| flag(hcpcs_bit!(t, "fqhc_flu_ppv"))) {
+            let si = key_text(r.status_indicator);
+            if si == "E1" {
+                rdf = "1";
+            }
+            (si, "11".into(), "0", "5")
+        } else {
+            let preventive = flag(hcpcs_bit!(t, "fqhc_preventive"))
+                || flag(hcpcs_bit!(t, "deductible_coins_na"));
+            let cs = row.is_some()
+                && read_date(line.service_date).is_some_and(|d| d >= 20200318)
+                && line
+                    .modifiers
+                    .iter()
+                    .any(|m| m.trim().eq_ignore_ascii_case("CS"));
+            (
+                "N".into(),
+                "12".into(),
+                if preventive { "6" } else { "5" },
+                if cs { "C" } else { "5" },
+            )
+        };
+        o.status_indicator = si;
+        o.payment_indicator = pi;
+        o.packaging_flag = packaging.into();
+        o.payment_method_flag = method.into();
+        o.rejection_denial_flag = rdf.into();
+        o.hcpcs_apc = "00000".into();
+        o.payment_apc = "00000".into();
+        o.discounting_formula = "1".into();
+        o.payment_adjustment_flag01 = "0".into();
+        o.payment_adjustment_flag02 = "0".into();
+        o.composite_adjustment_flag = "00".into();
+        if line.units == Some(0.0) {
+            o.units_output = "1".into();
+        }
+    }
+}
