@@ -4,7 +4,7 @@
 //!
 //! Learned from pyoce's answers (docs/design/ioce-logic-lines.md §5).
 
-use super::data::{hcpcs_bit, key_text, HcpcsRow};
+use super::data::{hcpcs_bit, key, key_text, HcpcsRow};
 use super::engine::{read_date, ClaimInput, LineInput, Run};
 use super::lines::hcpcs_row;
 use super::path::Path;
@@ -111,6 +111,78 @@ pub(crate) fn fqhc_outputs(
         o.composite_adjustment_flag = "00".into();
         if line.units == Some(0.0) {
             o.units_output = "1".into();
+        }
+    }
+}
+
+/// The bill types outside the hospital's (12x, 13x, 14x, 85x) and the
+/// community mental health center's (76x) that the I/OCE edits under OPPS:
+/// skilled nursing (22x, 23x), home health (32x, 34x), religious
+/// non-medical (43x), clinics (71x, 77x), ESRD (72x), CORF (75x), hospice
+/// (81x, 82x) and 87x.
+pub(crate) fn other_bill_type(path: &Path) -> bool {
+    matches!(
+        path.prefix,
+        22 | 23 | 32 | 34 | 43 | 71 | 72 | 75 | 77 | 81 | 82 | 87
+    )
+}
+
+/// Edits the I/OCE raises only on hospital claims, in pyoce's answers
+/// on the differential test's claims (never on the other bill types):
+/// 017 and 037 (bilateral and terminated procedures' units), 043 (blood
+/// services without a product), 044 (observation revenue code), 058
+/// (direct admission without G0378), 079 (blood revenue codes), 098
+/// (a brachytherapy source without its procedure), 117 (a token charge).
+const HOSPITAL_ONLY: &[u16] = &[17, 37, 43, 44, 58, 79, 98, 117];
+
+/// The line edits of the other bill types ([`other_bill_type`]) after the
+/// single-line and pair edits: drop those raised only on hospital claims,
+/// and the ones a path does not run (072 on an RHC, 048 on a religious
+/// non-medical or hospice claim, 011 and 123 on a religious non-medical
+/// one); raise 114 (modifier CS on a code not eligible for the waiver,
+/// for services from 2020-03-18 through v91, when CMS ended it) and 116
+/// (an opioid treatment program's code: no such bill type is approved).
+pub(crate) fn other_bill_type_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
+    if !other_bill_type(path) {
+        return;
+    }
+    let (t, v) = (run.t, run.v);
+    let prefix = path.prefix;
+    for (line, out) in claim.lines.iter().zip(run.out.lines.iter_mut()) {
+        out.hcpcs_edits.retain(|e| {
+            !HOSPITAL_ONLY.contains(e) && !(prefix == 71 && *e == 72) && !(prefix == 43 && *e == 11)
+        });
+        if matches!(prefix, 43 | 81 | 82) {
+            out.revenue_edits.retain(|&e| e != 48);
+        }
+        if prefix == 43 {
+            for m in &mut out.modifier_edits {
+                m.retain(|&e| e != 123);
+            }
+            continue;
+        }
+        if line.hcpcs.trim().is_empty() {
+            continue;
+        }
+        let row = key(line.hcpcs.trim()).and_then(|k| t.hcpcs.get(&k, v));
+        let cs = line
+            .modifiers
+            .iter()
+            .any(|m| m.trim().eq_ignore_ascii_case("CS"));
+        let eligible =
+            row.is_some_and(|r| r.has(hcpcs_bit!(t, "coinsurance_deductible_waiver_eligible")));
+        if cs
+            && !eligible
+            && v <= 91
+            && read_date(line.service_date).is_some_and(|d| d >= 20200318)
+            && !out.hcpcs_edits.contains(&114)
+        {
+            out.hcpcs_edits.push(114);
+        }
+        if row.is_some_and(|r| r.has(hcpcs_bit!(t, "opioid_treatment_program")))
+            && !out.hcpcs_edits.contains(&116)
+        {
+            out.hcpcs_edits.push(116);
         }
     }
 }

@@ -618,6 +618,7 @@ impl Editor {
             pairs::pairs(&mut run, claim, &path);
             lines::keep_inpatient_day_edits(&mut run);
         }
+        super::clinic::other_bill_type_edits(&mut run, claim, &path);
         super::payment::assign(&mut run, claim, &path);
         if incidental {
             // Only incidental services (027): the claim is rejected, and of

@@ -115,9 +115,17 @@ fn single_line_edits(
     }
     // Type I add-on codes without their primary on the claim, on the
     // paths that do not run OPPS's edits.
-    if !matches!(path.prefix, 12 | 13 | 14 | 43 | 76) && row.has(hcpcs_bit!(t, "addon_type1")) {
+    // (A drug administration add-on code likewise needs its primary there.)
+    let addon = if row.has(hcpcs_bit!(t, "addon_type1")) {
+        Some("type1")
+    } else if row.has(hcpcs_bit!(t, "addon_drug_admin")) {
+        Some("drug_admin")
+    } else {
+        None
+    };
+    if let (false, Some(table)) = (matches!(path.prefix, 12 | 13 | 14 | 43 | 76), addon) {
         let k = key(line.hcpcs.trim()).unwrap_or(0);
-        let map = &t.addon["type1"];
+        let map = &t.addon[table];
         let found = claim
             .lines
             .iter()

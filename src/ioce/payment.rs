@@ -195,7 +195,11 @@ pub(crate) fn assign(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
 /// 72x, CORF 75x, hospice 81x/82x, 87x): read from pyoce's answers on the
 /// differential test's claims.
 fn fee_schedule(path: &Path) -> bool {
-    path.opps && matches!(path.prefix, 22 | 23 | 32 | 43 | 71 | 72 | 75 | 81 | 82 | 87)
+    path.opps
+        && matches!(
+            path.prefix,
+            22 | 23 | 32 | 34 | 43 | 71 | 72 | 75 | 81 | 82 | 87
+        )
 }
 
 /// The outputs of a fee-schedule line: its status indicator before
