@@ -4,7 +4,10 @@
 //!
 //! Learned from pyoce's answers (docs/design/ioce-logic-lines.md §5).
 
-use super::data::{hcpcs_bit, key, key_text, HcpcsRow};
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+use super::data::{hcpcs_bit, key, key_text, HcpcsRow, Key, Tables, Version};
 use super::engine::{read_date, ClaimInput, LineInput, Run};
 use super::lines::hcpcs_row;
 use super::path::Path;
@@ -148,9 +151,32 @@ pub(crate) fn other_bill_type_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, p
     }
     let (t, v) = (run.t, run.v);
     let prefix = path.prefix;
+    let has_cc = |cc: &str| claim.condition_codes.iter().any(|c| c.trim() == cc);
+    // Condition code 21 (a claim billed for a denial notice): 010, up to
+    // v81 only.
+    if has_cc("21") && v <= 81 {
+        run.claim_edit(10);
+    }
+    // A religious non-medical institution's claim of partial
+    // hospitalization (condition code 41): 046, and the claim goes on.
+    if prefix == 43 && has_cc("41") {
+        run.claim_edit(46);
+    }
+    // The codes of each day, for the type III add-on codes' primaries.
+    let on_day: HashSet<(&str, Key)> = claim
+        .lines
+        .iter()
+        .filter_map(|l| Some((l.service_date.trim(), key(l.hcpcs.trim())?)))
+        .collect();
     for (line, out) in claim.lines.iter().zip(run.out.lines.iter_mut()) {
+        // (A line whose revenue code Medicare does not recognise (065) is
+        // not also questioned (012).)
+        let unrecognized_revenue = out.revenue_edits.contains(&65);
         out.hcpcs_edits.retain(|e| {
-            !HOSPITAL_ONLY.contains(e) && !(prefix == 71 && *e == 72) && !(prefix == 43 && *e == 11)
+            !HOSPITAL_ONLY.contains(e)
+                && !(prefix == 71 && *e == 72)
+                && !(prefix == 43 && *e == 11)
+                && !(unrecognized_revenue && *e == 12)
         });
         if matches!(prefix, 43 | 81 | 82) {
             out.revenue_edits.retain(|&e| e != 48);
@@ -179,10 +205,119 @@ pub(crate) fn other_bill_type_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, p
         {
             out.hcpcs_edits.push(114);
         }
+        if row.is_some_and(|r| read_date(line.service_date).is_some_and(|d| d < r.date_approved))
+            && !out.hcpcs_edits.contains(&110)
+        {
+            out.hcpcs_edits.push(110);
+        }
+        if row.is_some_and(|r| r.has(hcpcs_bit!(t, "addon_type3"))) {
+            let k = key(line.hcpcs.trim()).unwrap_or(0);
+            let day = line.service_date.trim();
+            let found = type3_primaries(t)
+                .get(&k)
+                .into_iter()
+                .flatten()
+                .any(|&(lo, hi, p)| lo <= v && v <= hi && on_day.contains(&(day, p)));
+            if !found && !out.hcpcs_edits.contains(&108) {
+                out.hcpcs_edits.push(108);
+            }
+        }
         if row.is_some_and(|r| r.has(hcpcs_bit!(t, "opioid_treatment_program")))
             && !out.hcpcs_edits.contains(&116)
         {
             out.hcpcs_edits.push(116);
+        }
+    }
+    if prefix == 77 && !claim.bill_type.trim().starts_with("770") {
+        fqhc_payment_code(run, claim);
+    }
+}
+
+/// 088: an FQHC claim (not a zero-frequency 770) without an FQHC payment
+/// code, unless one of its lines is a preventive service paid apart
+/// (`fqhc_non_packaged_preventive`) or every line is outside the
+/// encounter (091).
+fn fqhc_payment_code(run: &mut Run<'_>, claim: &ClaimInput<'_>) {
+    let (t, v) = (run.t, run.v);
+    let mut payment_code = false;
+    for l in &claim.lines {
+        let k = key(l.hcpcs.trim());
+        payment_code |= k.is_some_and(|k| t.fqhc_payment.has(&k, v));
+        payment_code |= k
+            .and_then(|k| t.hcpcs.get(&k, v))
+            .is_some_and(|r| r.has(hcpcs_bit!(t, "fqhc_non_packaged_preventive")));
+    }
+    let all_outside = run.out.lines.iter().all(|o| o.hcpcs_edits.contains(&91));
+    if !payment_code && !all_outside {
+        run.claim_edit(88);
+    }
+}
+
+/// Each type III add-on code's primary codes, with their versions
+/// (`map_addon_type3` turned around once, so a claim's check is linear).
+fn type3_primaries(t: &Tables) -> &'static HashMap<Key, Vec<(Version, Version, Key)>> {
+    static INDEX: OnceLock<HashMap<Key, Vec<(Version, Version, Key)>>> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut index: HashMap<Key, Vec<(Version, Version, Key)>> = HashMap::new();
+        if let Some(map) = t.addon.get("type3") {
+            for (&(addon, primary), rows) in map.iter() {
+                for &(lo, hi, ()) in rows {
+                    index.entry(addon).or_default().push((lo, hi, primary));
+                }
+            }
+        }
+        index
+    })
+}
+
+/// A community mental health center's claim (76x under OPPS): 029 (a
+/// partial hospitalization or intensive outpatient claim whose principal
+/// diagnosis is not a mental health one) only when a line has a code that
+/// is not packaged (status indicator other than `N`; an invalid code
+/// counts), no line's day is denied for an inpatient-only procedure (049),
+/// and the principal diagnosis is not a "code first" one (which answers
+/// with 109 instead); 114 as on the other bill types; no 017 or 066.
+pub(crate) fn cmhc_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
+    if !(path.opps && path.prefix == 76) {
+        return;
+    }
+    let (t, v) = (run.t, run.v);
+    let principal = claim
+        .principal
+        .and_then(|p| key(p.trim()))
+        .and_then(|k| t.dx.get(&k, v));
+    // `data_dx10` flags: bit 1 mental_health, bit 3 code_first.
+    let mental_health = principal.is_some_and(|d| d.flags & (1 << 1) != 0);
+    let code_first = principal.is_some_and(|d| d.flags & (1 << 3) != 0);
+    let day_denied = run.out.lines.iter().any(|o| o.hcpcs_edits.contains(&49));
+    let unpackaged = claim.lines.iter().any(|l| {
+        !l.hcpcs.trim().is_empty()
+            && key(l.hcpcs.trim())
+                .and_then(|k| t.hcpcs.get(&k, v))
+                .is_none_or(|r| key_text(r.status_indicator) != "N")
+    });
+    if !mental_health && !code_first && !day_denied && unpackaged {
+        run.claim_edit(29);
+    }
+    for (line, out) in claim.lines.iter().zip(run.out.lines.iter_mut()) {
+        out.hcpcs_edits.retain(|&e| e != 17 && e != 66);
+        if line.hcpcs.trim().is_empty() {
+            continue;
+        }
+        let row = key(line.hcpcs.trim()).and_then(|k| t.hcpcs.get(&k, v));
+        let cs = line
+            .modifiers
+            .iter()
+            .any(|m| m.trim().eq_ignore_ascii_case("CS"));
+        let eligible =
+            row.is_some_and(|r| r.has(hcpcs_bit!(t, "coinsurance_deductible_waiver_eligible")));
+        if cs
+            && !eligible
+            && v <= 91
+            && read_date(line.service_date).is_some_and(|d| d >= 20200318)
+            && !out.hcpcs_edits.contains(&114)
+        {
+            out.hcpcs_edits.push(114);
         }
     }
 }

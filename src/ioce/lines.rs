@@ -140,7 +140,7 @@ fn single_line_edits(
     // The edits of OPPS's payment (013, 073, 099) run on the paths that
     // assign APCs, not on the fee-schedule and clinic bill types.
     let apc_path = path.on(switch::APC_EDITS);
-    if data_si == si("E2") && apc_path {
+    if data_si == si("E2") && (apc_path || path.prefix == 76) {
         edits.push(13);
     }
     if path.on(switch::OPPS_EDITS)
@@ -149,7 +149,7 @@ fn single_line_edits(
     {
         edits.push(62);
     }
-    if row.has(hcpcs_bit!(t, "non_reportable_site")) && !matches!(path.prefix, 12 | 13 | 76 | 85) {
+    if row.has(hcpcs_bit!(t, "non_reportable_site")) && !matches!(path.prefix, 12 | 13 | 85) {
         edits.push(55);
     }
     if row.has(hcpcs_bit!(t, "blood_service")) && !facts.blood_product {
@@ -200,7 +200,7 @@ fn single_line_edits(
     }
     let drug = data_si == si("G") || data_si == si("K") || data_si == si("K1");
     if drug
-        && apc_path
+        && (apc_path || path.prefix == 76)
         && path.prefix != 14
         && !row.has(hcpcs_bit!(t, "bypass_e99"))
         && !facts.opps_procedure

@@ -188,6 +188,18 @@ pub(crate) fn assign(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
         final_si_edits(run, claim, &ls);
     }
     outputs(run, claim, path, &ls, full);
+    // A CMHC (76x) is paid no APC for its lines in pyoce's answers: a
+    // packaged line (N) keeps payment method flag 0, every other line is
+    // not paid (1).
+    // (Nor does it raise 038 or 042, which read the final status
+    // indicators.)
+    if path.opps && path.prefix == 76 {
+        for (l, o) in ls.iter().zip(run.out.lines.iter_mut()) {
+            o.payment_apc = "00000".into();
+            o.payment_method_flag = if l.si == N { "0" } else { "1" }.into();
+            o.hcpcs_edits.retain(|&e| e != 38 && e != 42);
+        }
+    }
 }
 
 /// The bill types whose lines are paid off fee schedules, without APCs
@@ -210,6 +222,11 @@ fn fee_schedule_outputs(run: &mut Run<'_>, ls: &mut [Line<'_>]) {
     for (i, l) in ls.iter_mut().enumerate() {
         if l.data_si == Q4 {
             l.si = N;
+        }
+        // A rural health clinic's line outside its all-inclusive rate (091)
+        // is not covered.
+        if run.out.lines[i].hcpcs_edits.contains(&91) {
+            l.si = si("E1");
         }
         let rdf = rejection_flag(run, &run.out.lines[i]);
         let o = &mut run.out.lines[i];
@@ -296,7 +313,9 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
     let t = run.t;
     // A path without the APC edits (13x with condition code 89, opioid
     // treatment) keeps every status indicator but Q4's.
-    if !path.on(switch::APC_EDITS) {
+    // (A community mental health center's claim (76x) is packaged like a
+    // hospital's, though its path has no APC edits.)
+    if !path.on(switch::APC_EDITS) && path.prefix != 76 {
         q4(path, ls);
         return;
     }
@@ -313,9 +332,10 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
             }
         }
     }
-    // Q3 (not rejected) takes its APC's status indicator.
+    // Q3 (not rejected) takes its APC's status indicator (not on a CMHC's
+    // claim).
     for l in ls.iter_mut() {
-        if l.data_si == Q3 && !l.off {
+        if l.data_si == Q3 && !l.off && path.prefix != 76 {
             if let Some(s) = apc_si(run, l.apc()) {
                 l.si = s;
             }
@@ -417,7 +437,12 @@ fn q4(path: &Path, ls: &mut [Line<'_>]) {
         .any(|l| matches!(l.data_si, S | T | V | J1 | J2 | Q1 | Q2 | Q3));
     for l in ls.iter_mut() {
         if l.data_si == Q4 {
-            l.si = if anchored && path.prefix == 13 { N } else { A };
+            // (A CMHC's labs are always packaged.)
+            l.si = if (anchored && path.prefix == 13) || path.prefix == 76 {
+                N
+            } else {
+                A
+            };
         }
     }
 }
