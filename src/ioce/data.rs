@@ -91,6 +91,11 @@ impl<K: std::hash::Hash + Eq, T> Ranged<K, T> {
     pub(crate) fn all(&self, key: &K) -> &[(Version, Version, T)] {
         self.rows.get(key).map_or(&[], Vec::as_slice)
     }
+
+    /// Every key with its rows (to build indexes over the keys).
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&K, &[(Version, Version, T)])> {
+        self.rows.iter().map(|(k, r)| (k, r.as_slice()))
+    }
 }
 
 /// A version of the I/OCE: its internal number, CMS's release and the dates

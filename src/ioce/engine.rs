@@ -386,8 +386,7 @@ impl Run<'_> {
 
 /// Edits on the claim as a whole: 029 a partial hospitalization or
 /// intensive outpatient claim whose principal diagnosis is not a mental
-/// health one (whatever its lines); 088 an FQHC claim (77x, not a zero-frequency 770) without an
-/// FQHC payment code.
+/// health one (whatever its lines).
 fn claim_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &path::Path) {
     let t = run.t;
     let v = run.v;
@@ -396,7 +395,8 @@ fn claim_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &path::Path) {
     // condition code 41 or 92, or a community mental health center's 76x.
     // (Intensive outpatient programs, condition code 92, from v94: 2024.)
     let iop = has_cc("92") && v >= 94;
-    let program = (path.prefix == 13 && (has_cc("41") || iop)) || path.prefix == 76;
+    // (A CMHC's 029 reads its lines' edits: clinic::cmhc_edits.)
+    let program = path.prefix == 13 && (has_cc("41") || iop);
     if program && path.opps {
         let mental_health = claim
             .principal
@@ -413,15 +413,8 @@ fn claim_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &path::Path) {
     if has_cc("21") && v <= 81 {
         run.claim_edit(10);
     }
-    if path.prefix == 77 && !claim.bill_type.trim().starts_with("770") {
-        let payment_code = claim
-            .lines
-            .iter()
-            .any(|l| key(l.hcpcs.trim()).is_some_and(|k| t.fqhc_payment.has(&k, v)));
-        if !payment_code {
-            run.claim_edit(88);
-        }
-    }
+    // (088, an FQHC claim without a payment code, reads the lines' edits:
+    // clinic::other_bill_type_edits.)
 }
 
 /// Units as the I/OCE echoes them: a whole number without a fraction.
@@ -644,6 +637,8 @@ impl Editor {
             pairs::pairs(&mut run, claim, &path);
             lines::keep_inpatient_day_edits(&mut run);
         }
+        super::clinic::other_bill_type_edits(&mut run, claim, &path);
+        super::clinic::cmhc_edits(&mut run, claim, &path);
         super::payment::assign(&mut run, claim, &path);
         if incidental {
             // Only incidental services (027): the claim is rejected, and of

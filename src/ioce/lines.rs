@@ -44,7 +44,11 @@ impl ClaimFacts {
             blood_product: false,
             device: false,
             age,
-            codes: claim.lines.iter().filter_map(|l| key(l.hcpcs.trim())).collect(),
+            codes: claim
+                .lines
+                .iter()
+                .filter_map(|l| key(l.hcpcs.trim()))
+                .collect(),
         };
         facts.codes.sort_unstable();
         for row in claim.lines.iter().filter_map(|l| hcpcs_row(run, l.hcpcs)) {
@@ -112,17 +116,24 @@ fn single_line_edits(
     // A rural health clinic or FQHC (71x, 77x) answers for what its
     // all-inclusive rate does not cover with 091; others with 072 for what
     // is not billable to the contractor (not on 43x).
-    let clinic = matches!(path.prefix, 71 | 77);
-    if clinic && (row.has(hcpcs_bit!(t, "fqhc_non_covered")) || data_si == si("E1")) {
+    if super::clinic::not_covered(run, claim, path, line, Some(row)) {
         edits.push(91);
     } else if row.has(hcpcs_bit!(t, "non_billable_mac")) && !matches!(path.prefix, 43 | 77) {
         edits.push(72);
     }
     // Type I add-on codes without their primary on the claim, on the
     // paths that do not run OPPS's edits.
-    if !matches!(path.prefix, 12 | 13 | 14 | 43 | 76) && row.has(hcpcs_bit!(t, "addon_type1")) {
+    // (A drug administration add-on code likewise needs its primary there.)
+    let addon = if row.has(hcpcs_bit!(t, "addon_type1")) {
+        Some("type1")
+    } else if row.has(hcpcs_bit!(t, "addon_drug_admin")) {
+        Some("drug_admin")
+    } else {
+        None
+    };
+    if let (false, Some(table)) = (matches!(path.prefix, 12 | 13 | 14 | 43 | 76), addon) {
         let k = key(line.hcpcs.trim()).unwrap_or(0);
-        let map = &t.addon["type1"];
+        let map = &t.addon[table];
         let found = claim
             .lines
             .iter()
@@ -137,7 +148,7 @@ fn single_line_edits(
     // The edits of OPPS's payment (013, 073, 099) run on the paths that
     // assign APCs, not on the fee-schedule and clinic bill types.
     let apc_path = path.on(switch::APC_EDITS);
-    if data_si == si("E2") && apc_path {
+    if data_si == si("E2") && (apc_path || path.prefix == 76) {
         edits.push(13);
     }
     if path.on(switch::OPPS_EDITS)
@@ -146,7 +157,7 @@ fn single_line_edits(
     {
         edits.push(62);
     }
-    if row.has(hcpcs_bit!(t, "non_reportable_site")) && !matches!(path.prefix, 12 | 13 | 76 | 85) {
+    if row.has(hcpcs_bit!(t, "non_reportable_site")) && !matches!(path.prefix, 12 | 13 | 85) {
         edits.push(55);
     }
     if row.has(hcpcs_bit!(t, "blood_service")) && !facts.blood_product {
@@ -201,18 +212,16 @@ fn single_line_edits(
         && !path.on(switch::PH_EDITS)
     {
         let device = key(line.hcpcs.trim()).unwrap_or(0);
-        let with_procedure = t
-            .device_procedures
-            .all(&device)
-            .iter()
-            .any(|&(lo, hi, p)| lo <= run.v && run.v <= hi && facts.codes.binary_search(&p).is_ok());
+        let with_procedure = t.device_procedures.all(&device).iter().any(|&(lo, hi, p)| {
+            lo <= run.v && run.v <= hi && facts.codes.binary_search(&p).is_ok()
+        });
         if !with_procedure {
             edits.push(98);
         }
     }
     let drug = data_si == si("G") || data_si == si("K") || data_si == si("K1");
     if drug
-        && apc_path
+        && (apc_path || path.prefix == 76)
         && path.prefix != 14
         && !row.has(hcpcs_bit!(t, "bypass_e99"))
         && !facts.opps_procedure
@@ -360,6 +369,11 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
                     out.modifier_edits[m].push(22);
                 }
             }
+        }
+        // A clinic's line without a valid code is still outside its rate
+        // when billed under an excluded revenue code (091).
+        if row.is_none() && super::clinic::not_covered(run, claim, path, line, None) {
+            out.hcpcs_edits.push(91);
         }
         if let Some(row) = row {
             out.hcpcs_apc = key_text(row.apc);

@@ -134,6 +134,11 @@ fn apc_payment(run: &Run<'_>, apc: Key) -> u32 {
 /// edits that read the final status indicator.
 pub(crate) fn assign(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
     let (t, v) = (run.t, run.v);
+    // An FQHC's lines are paid within its encounter, without APCs.
+    if path.opps && path.prefix == 77 {
+        super::clinic::fqhc_outputs(run, claim, rejection_flag);
+        return;
+    }
     let mut ls: Vec<Line<'_>> = claim
         .lines
         .iter()
@@ -183,6 +188,18 @@ pub(crate) fn assign(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
         final_si_edits(run, claim, &ls);
     }
     outputs(run, claim, path, &ls, full);
+    // A CMHC (76x) is paid no APC for its lines in pyoce's answers: a
+    // packaged line (N) keeps payment method flag 0, every other line is
+    // not paid (1).
+    // (Nor does it raise 038 or 042, which read the final status
+    // indicators.)
+    if path.opps && path.prefix == 76 {
+        for (l, o) in ls.iter().zip(run.out.lines.iter_mut()) {
+            o.payment_apc = "00000".into();
+            o.payment_method_flag = if l.si == N { "0" } else { "1" }.into();
+            o.hcpcs_edits.retain(|&e| e != 38 && e != 42);
+        }
+    }
 }
 
 /// The bill types whose lines are paid off fee schedules, without APCs
@@ -190,7 +207,11 @@ pub(crate) fn assign(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
 /// 72x, CORF 75x, hospice 81x/82x, 87x): read from pyoce's answers on the
 /// differential test's claims.
 fn fee_schedule(path: &Path) -> bool {
-    path.opps && matches!(path.prefix, 22 | 23 | 32 | 43 | 71 | 72 | 75 | 81 | 82 | 87)
+    path.opps
+        && matches!(
+            path.prefix,
+            22 | 23 | 32 | 34 | 43 | 71 | 72 | 75 | 81 | 82 | 87
+        )
 }
 
 /// The outputs of a fee-schedule line: its status indicator before
@@ -201,6 +222,11 @@ fn fee_schedule_outputs(run: &mut Run<'_>, ls: &mut [Line<'_>]) {
     for (i, l) in ls.iter_mut().enumerate() {
         if l.data_si == Q4 {
             l.si = N;
+        }
+        // A rural health clinic's line outside its all-inclusive rate (091)
+        // is not covered.
+        if run.out.lines[i].hcpcs_edits.contains(&91) {
+            l.si = si("E1");
         }
         let rdf = rejection_flag(run, &run.out.lines[i]);
         let o = &mut run.out.lines[i];
@@ -287,7 +313,9 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
     let t = run.t;
     // A path without the APC edits (13x with condition code 89, opioid
     // treatment) keeps every status indicator but Q4's.
-    if !path.on(switch::APC_EDITS) {
+    // (A community mental health center's claim (76x) is packaged like a
+    // hospital's, though its path has no APC edits.)
+    if !path.on(switch::APC_EDITS) && path.prefix != 76 {
         q4(path, ls);
         return;
     }
@@ -304,9 +332,10 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
             }
         }
     }
-    // Q3 (not rejected) takes its APC's status indicator.
+    // Q3 (not rejected) takes its APC's status indicator (not on a CMHC's
+    // claim).
     for l in ls.iter_mut() {
-        if l.data_si == Q3 && !l.off {
+        if l.data_si == Q3 && !l.off && path.prefix != 76 {
             if let Some(s) = apc_si(run, l.apc()) {
                 l.si = s;
             }
@@ -408,7 +437,12 @@ fn q4(path: &Path, ls: &mut [Line<'_>]) {
         .any(|l| matches!(l.data_si, S | T | V | J1 | J2 | Q1 | Q2 | Q3));
     for l in ls.iter_mut() {
         if l.data_si == Q4 {
-            l.si = if anchored && path.prefix == 13 { N } else { A };
+            // (A CMHC's labs are always packaged.)
+            l.si = if (anchored && path.prefix == 13) || path.prefix == 76 {
+                N
+            } else {
+                A
+            };
         }
     }
 }
@@ -592,7 +626,7 @@ fn final_si_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, ls: &[Line<'_>]) {
 
 /// The rejection/denial flag of a line from its edits (§1.3): 1 for a
 /// line rejection or denial other than 007, 3 for 007 alone.
-fn rejection_flag(run: &Run<'_>, o: &LineResult) -> &'static str {
+pub(super) fn rejection_flag(run: &Run<'_>, o: &LineResult) -> &'static str {
     let mut seven = false;
     for e in line_edits(o) {
         if matches!(run.disposition(e), 5 | 6) {

@@ -1,0 +1,323 @@
+//! Rural health clinics (71x) and federally qualified health centers
+//! (77x): what their all-inclusive payment does not cover (edit 091) and
+//! the FQHC's line outputs under its prospective payment system.
+//!
+//! Learned from pyoce's answers (docs/design/ioce-logic-lines.md §5).
+
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+use super::data::{hcpcs_bit, key, key_text, HcpcsRow, Key, Tables, Version};
+use super::engine::{read_date, ClaimInput, LineInput, Run};
+use super::lines::hcpcs_row;
+use super::path::Path;
+
+/// Whether a 71x or 77x line is outside the clinic's all-inclusive rate
+/// (091): a code flagged `fqhc_non_covered`, or any line (a code or not,
+/// valid or not) billed under the DME (029x) or ambulance (054x) revenue
+/// codes. An RHC's intensive outpatient claim (condition code 92, from
+/// v94) raises none.
+pub(crate) fn not_covered(
+    run: &Run<'_>,
+    claim: &ClaimInput<'_>,
+    path: &Path,
+    line: &LineInput<'_>,
+    row: Option<&HcpcsRow>,
+) -> bool {
+    if !matches!(path.prefix, 71 | 77) {
+        return false;
+    }
+    if path.prefix == 71 && run.v >= 94 && claim.condition_codes.iter().any(|c| c.trim() == "92") {
+        return false;
+    }
+    let revenue = line.revenue_code.trim();
+    row.is_some_and(|r| r.has(hcpcs_bit!(run.t, "fqhc_non_covered")))
+        || revenue.starts_with("029")
+        || revenue.starts_with("054")
+}
+
+/// The outputs of an FQHC claim's lines (77x under OPPS): no APCs, and
+/// every line paid within the FQHC encounter (payment method flag 5):
+///
+/// * a line outside the rate (091): `E1`, payment indicator 3, action
+///   flag 5;
+/// * an invalid code: `W`, payment indicator 3;
+/// * a preventive service paid apart (`fqhc_non_packaged_preventive`):
+///   its own status and payment indicators;
+/// * a flu or pneumococcal vaccine (`fqhc_flu_ppv`): its own status
+///   indicator, payment indicator 11 (an `E1` one is rejected);
+/// * every other line: `N`, payment indicator 12, packaged into the
+///   encounter (packaging flag 5; 6 for a preventive service or one
+///   without cost sharing); modifier CS (cost sharing waived, from
+///   2020-03-18) on a code makes the payment method flag `C`.
+pub(crate) fn fqhc_outputs(
+    run: &mut Run<'_>,
+    claim: &ClaimInput<'_>,
+    rejection_flag: fn(&Run<'_>, &super::engine::LineResult) -> &'static str,
+) {
+    let t = run.t;
+    for (i, line) in claim.lines.iter().enumerate() {
+        let has_code = !line.hcpcs.trim().is_empty();
+        let row = if has_code {
+            hcpcs_row(run, line.hcpcs)
+        } else {
+            None
+        };
+        let mut rdf = rejection_flag(run, &run.out.lines[i]);
+        let o = &mut run.out.lines[i];
+        let flag = |name_bit: u8| row.is_some_and(|r| r.has(name_bit));
+        let (si, pi, packaging, method) = if o.hcpcs_edits.contains(&91) {
+            o.action_flag = "5".into();
+            ("E1".to_string(), "3".to_string(), "0", "5")
+        } else if let (true, None) = (has_code, row) {
+            ("W".into(), "3".into(), "0", "5")
+        } else if let Some(r) = row.filter(|_| flag(hcpcs_bit!(t, "fqhc_non_packaged_preventive")))
+        {
+            (
+                key_text(r.status_indicator),
+                r.payment_indicator.to_string(),
+                "0",
+                "5",
+            )
+        } else if let Some(r) = row.filter(|_| flag(hcpcs_bit!(t, "fqhc_flu_ppv"))) {
+            let si = key_text(r.status_indicator);
+            if si == "E1" {
+                rdf = "1";
+            }
+            (si, "11".into(), "0", "5")
+        } else {
+            let preventive = flag(hcpcs_bit!(t, "fqhc_preventive"))
+                || flag(hcpcs_bit!(t, "deductible_coins_na"));
+            let cs = row.is_some()
+                && read_date(line.service_date).is_some_and(|d| d >= 20200318)
+                && line
+                    .modifiers
+                    .iter()
+                    .any(|m| m.trim().eq_ignore_ascii_case("CS"));
+            (
+                "N".into(),
+                "12".into(),
+                if preventive { "6" } else { "5" },
+                if cs { "C" } else { "5" },
+            )
+        };
+        o.status_indicator = si;
+        o.payment_indicator = pi;
+        o.packaging_flag = packaging.into();
+        o.payment_method_flag = method.into();
+        o.rejection_denial_flag = rdf.into();
+        o.hcpcs_apc = "00000".into();
+        o.payment_apc = "00000".into();
+        o.discounting_formula = "1".into();
+        o.payment_adjustment_flag01 = "0".into();
+        o.payment_adjustment_flag02 = "0".into();
+        o.composite_adjustment_flag = "00".into();
+        if line.units == Some(0.0) {
+            o.units_output = "1".into();
+        }
+    }
+}
+
+/// The bill types outside the hospital's (12x, 13x, 14x, 85x) and the
+/// community mental health center's (76x) that the I/OCE edits under OPPS:
+/// skilled nursing (22x, 23x), home health (32x, 34x), religious
+/// non-medical (43x), clinics (71x, 77x), ESRD (72x), CORF (75x), hospice
+/// (81x, 82x) and 87x.
+pub(crate) fn other_bill_type(path: &Path) -> bool {
+    matches!(
+        path.prefix,
+        22 | 23 | 32 | 34 | 43 | 71 | 72 | 75 | 77 | 81 | 82 | 87
+    )
+}
+
+/// Edits the I/OCE raises only on hospital claims, in pyoce's answers
+/// on the differential test's claims (never on the other bill types):
+/// 017 and 037 (bilateral and terminated procedures' units), 043 (blood
+/// services without a product), 044 (observation revenue code), 058
+/// (direct admission without G0378), 079 (blood revenue codes), 098
+/// (a brachytherapy source without its procedure), 117 (a token charge).
+const HOSPITAL_ONLY: &[u16] = &[17, 37, 43, 44, 58, 79, 98, 117];
+
+/// The line edits of the other bill types ([`other_bill_type`]) after the
+/// single-line and pair edits: drop those raised only on hospital claims,
+/// and the ones a path does not run (072 on an RHC, 048 on a religious
+/// non-medical or hospice claim, 011 and 123 on a religious non-medical
+/// one); raise 114 (modifier CS on a code not eligible for the waiver,
+/// for services from 2020-03-18 through v91, when CMS ended it) and 116
+/// (an opioid treatment program's code: no such bill type is approved).
+pub(crate) fn other_bill_type_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
+    if !other_bill_type(path) {
+        return;
+    }
+    let (t, v) = (run.t, run.v);
+    let prefix = path.prefix;
+    let has_cc = |cc: &str| claim.condition_codes.iter().any(|c| c.trim() == cc);
+    // Condition code 21 (a claim billed for a denial notice): 010, up to
+    // v81 only.
+    if has_cc("21") && v <= 81 {
+        run.claim_edit(10);
+    }
+    // A religious non-medical institution's claim of partial
+    // hospitalization (condition code 41): 046, and the claim goes on.
+    if prefix == 43 && has_cc("41") {
+        run.claim_edit(46);
+    }
+    // The codes of each day, for the type III add-on codes' primaries.
+    let on_day: HashSet<(&str, Key)> = claim
+        .lines
+        .iter()
+        .filter_map(|l| Some((l.service_date.trim(), key(l.hcpcs.trim())?)))
+        .collect();
+    for (line, out) in claim.lines.iter().zip(run.out.lines.iter_mut()) {
+        // (A line whose revenue code Medicare does not recognise (065) is
+        // not also questioned (012).)
+        let unrecognized_revenue = out.revenue_edits.contains(&65);
+        out.hcpcs_edits.retain(|e| {
+            !HOSPITAL_ONLY.contains(e)
+                && !(prefix == 71 && *e == 72)
+                && !(prefix == 43 && *e == 11)
+                && !(unrecognized_revenue && *e == 12)
+        });
+        if matches!(prefix, 43 | 81 | 82) {
+            out.revenue_edits.retain(|&e| e != 48);
+        }
+        if prefix == 43 {
+            for m in &mut out.modifier_edits {
+                m.retain(|&e| e != 123);
+            }
+            continue;
+        }
+        if line.hcpcs.trim().is_empty() {
+            continue;
+        }
+        let row = key(line.hcpcs.trim()).and_then(|k| t.hcpcs.get(&k, v));
+        let cs = line
+            .modifiers
+            .iter()
+            .any(|m| m.trim().eq_ignore_ascii_case("CS"));
+        let eligible =
+            row.is_some_and(|r| r.has(hcpcs_bit!(t, "coinsurance_deductible_waiver_eligible")));
+        if cs
+            && !eligible
+            && v <= 91
+            && read_date(line.service_date).is_some_and(|d| d >= 20200318)
+            && !out.hcpcs_edits.contains(&114)
+        {
+            out.hcpcs_edits.push(114);
+        }
+        if row.is_some_and(|r| read_date(line.service_date).is_some_and(|d| d < r.date_approved))
+            && !out.hcpcs_edits.contains(&110)
+        {
+            out.hcpcs_edits.push(110);
+        }
+        if row.is_some_and(|r| r.has(hcpcs_bit!(t, "addon_type3"))) {
+            let k = key(line.hcpcs.trim()).unwrap_or(0);
+            let day = line.service_date.trim();
+            let found = type3_primaries(t)
+                .get(&k)
+                .into_iter()
+                .flatten()
+                .any(|&(lo, hi, p)| lo <= v && v <= hi && on_day.contains(&(day, p)));
+            if !found && !out.hcpcs_edits.contains(&108) {
+                out.hcpcs_edits.push(108);
+            }
+        }
+        if row.is_some_and(|r| r.has(hcpcs_bit!(t, "opioid_treatment_program")))
+            && !out.hcpcs_edits.contains(&116)
+        {
+            out.hcpcs_edits.push(116);
+        }
+    }
+    if prefix == 77 && !claim.bill_type.trim().starts_with("770") {
+        fqhc_payment_code(run, claim);
+    }
+}
+
+/// 088: an FQHC claim (not a zero-frequency 770) without an FQHC payment
+/// code, unless one of its lines is a preventive service paid apart
+/// (`fqhc_non_packaged_preventive`) or every line is outside the
+/// encounter (091).
+fn fqhc_payment_code(run: &mut Run<'_>, claim: &ClaimInput<'_>) {
+    let (t, v) = (run.t, run.v);
+    let mut payment_code = false;
+    for l in &claim.lines {
+        let k = key(l.hcpcs.trim());
+        payment_code |= k.is_some_and(|k| t.fqhc_payment.has(&k, v));
+        payment_code |= k
+            .and_then(|k| t.hcpcs.get(&k, v))
+            .is_some_and(|r| r.has(hcpcs_bit!(t, "fqhc_non_packaged_preventive")));
+    }
+    let all_outside = run.out.lines.iter().all(|o| o.hcpcs_edits.contains(&91));
+    if !payment_code && !all_outside {
+        run.claim_edit(88);
+    }
+}
+
+/// Each type III add-on code's primary codes, with their versions
+/// (`map_addon_type3` turned around once, so a claim's check is linear).
+fn type3_primaries(t: &Tables) -> &'static HashMap<Key, Vec<(Version, Version, Key)>> {
+    static INDEX: OnceLock<HashMap<Key, Vec<(Version, Version, Key)>>> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut index: HashMap<Key, Vec<(Version, Version, Key)>> = HashMap::new();
+        if let Some(map) = t.addon.get("type3") {
+            for (&(addon, primary), rows) in map.iter() {
+                for &(lo, hi, ()) in rows {
+                    index.entry(addon).or_default().push((lo, hi, primary));
+                }
+            }
+        }
+        index
+    })
+}
+
+/// A community mental health center's claim (76x under OPPS): 029 (a
+/// partial hospitalization or intensive outpatient claim whose principal
+/// diagnosis is not a mental health one) only when a line has a code that
+/// is not packaged (status indicator other than `N`; an invalid code
+/// counts), no line's day is denied for an inpatient-only procedure (049),
+/// and the principal diagnosis is not a "code first" one (which answers
+/// with 109 instead); 114 as on the other bill types; no 017 or 066.
+pub(crate) fn cmhc_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
+    if !(path.opps && path.prefix == 76) {
+        return;
+    }
+    let (t, v) = (run.t, run.v);
+    let principal = claim
+        .principal
+        .and_then(|p| key(p.trim()))
+        .and_then(|k| t.dx.get(&k, v));
+    // `data_dx10` flags: bit 1 mental_health, bit 3 code_first.
+    let mental_health = principal.is_some_and(|d| d.flags & (1 << 1) != 0);
+    let code_first = principal.is_some_and(|d| d.flags & (1 << 3) != 0);
+    let day_denied = run.out.lines.iter().any(|o| o.hcpcs_edits.contains(&49));
+    let unpackaged = claim.lines.iter().any(|l| {
+        !l.hcpcs.trim().is_empty()
+            && key(l.hcpcs.trim())
+                .and_then(|k| t.hcpcs.get(&k, v))
+                .is_none_or(|r| key_text(r.status_indicator) != "N")
+    });
+    if !mental_health && !code_first && !day_denied && unpackaged {
+        run.claim_edit(29);
+    }
+    for (line, out) in claim.lines.iter().zip(run.out.lines.iter_mut()) {
+        out.hcpcs_edits.retain(|&e| e != 17 && e != 66);
+        if line.hcpcs.trim().is_empty() {
+            continue;
+        }
+        let row = key(line.hcpcs.trim()).and_then(|k| t.hcpcs.get(&k, v));
+        let cs = line
+            .modifiers
+            .iter()
+            .any(|m| m.trim().eq_ignore_ascii_case("CS"));
+        let eligible =
+            row.is_some_and(|r| r.has(hcpcs_bit!(t, "coinsurance_deductible_waiver_eligible")));
+        if cs
+            && !eligible
+            && v <= 91
+            && read_date(line.service_date).is_some_and(|d| d >= 20200318)
+            && !out.hcpcs_edits.contains(&114)
+        {
+            out.hcpcs_edits.push(114);
+        }
+    }
+}
