@@ -364,7 +364,10 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
     // Where there is no comprehensive packaging (12x, 14x, the
     // partial-hospitalization path) a J1 line packages nothing, not even a
     // Q1 or Q2.
-    let comprehensive = thirteen && !path.on(switch::PH_EDITS);
+    // Nor on a claim with condition code 92 (intensive outpatient), in
+    // any version: pyoce packaged on none of 30 such 13x claims.
+    let iop_code = claim.condition_codes.iter().any(|c| c.trim() == "92");
+    let comprehensive = thirteen && !path.on(switch::PH_EDITS) && !iop_code;
     let j1 = if comprehensive { J1 } else { T };
     let stv = anchors.iter().any(|&s| matches!(s, S | T | V) || s == j1);
     let tj = anchors.iter().any(|&s| s == T || s == j1);
