@@ -248,6 +248,9 @@ pub(crate) struct Run<'t> {
     /// Whether NCCI raised 040 before 020 (by column-1 line, then
     /// column-2 line): the claim list keeps the order they were raised in.
     pub ncci_040_first: bool,
+    /// The inpatient-only procedure's line with modifier CA (the patient
+    /// died before admission): paid as a comprehensive service on 13x.
+    pub ca_line: Option<usize>,
 }
 
 impl Run<'_> {
@@ -528,6 +531,7 @@ impl Editor {
                 out,
                 claim_only: vec![edit],
                 ncci_040_first: false,
+                ca_line: None,
             };
             run.out.apc_return_buffer_flag = None;
             return run.finish(from, through);
@@ -542,6 +546,7 @@ impl Editor {
             out,
             claim_only: Vec::new(),
             ncci_040_first: false,
+            ca_line: None,
         };
         let table_si = |l: &LineInput<'_>| -> String {
             key(l.hcpcs.trim())

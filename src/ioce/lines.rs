@@ -422,26 +422,16 @@ fn inpatient_only(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
         .map(|l| hcpcs_row(run, l.hcpcs))
         .collect();
     let is_si = |i: usize, s: &str| rows[i].is_some_and(|r| r.status_indicator == si(s));
-    let ca = claim.lines.iter().enumerate().position(|(i, l)| {
-        is_si(i, "C")
-            && l.modifiers
-                .iter()
-                .any(|m| m.trim().eq_ignore_ascii_case("CA"))
-    });
-    if let Some(ca_line) = ca {
-        let expired_or_transferred = claim
-            .patient_status
-            .is_some_and(|s| matches!(s.trim(), "20" | "02" | "05" | "62" | "63" | "65" | "66"));
-        if !expired_or_transferred {
-            run.out.lines[ca_line].hcpcs_edits.push(70);
+    // A line without a code has its revenue code's status indicator.
+    let line_si = |i: usize| -> Option<Key> {
+        let l = &claim.lines[i];
+        if l.hcpcs.trim().is_empty() {
+            let r = l.revenue_code.trim().parse::<u16>().ok()?;
+            t.revenue.get(&r, run.v).map(|r| r.status_indicator)
+        } else {
+            rows[i].map(|r| r.status_indicator)
         }
-        for i in 0..claim.lines.len() {
-            if i != ca_line && ["B", "C", "E1", "E2", "M"].iter().any(|s| is_si(i, s)) {
-                run.out.lines[i].hcpcs_edits.push(121);
-            }
-        }
-        return;
-    }
+    };
     // A separate procedure (flag `separate_procedure`) is set aside only
     // on a claim with a T or J1 procedure (on any day): then it goes with
     // another inpatient-only procedure of its day (049 from that one's
@@ -449,6 +439,35 @@ fn inpatient_only(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
     // inpatient-only procedure like any other (018).
     let separate = |i: usize| rows[i].is_some_and(|r| r.has(sep));
     let significant_on_claim = (0..claim.lines.len()).any(|j| is_si(j, "T") || is_si(j, "J1"));
+    // (Not on the partial hospitalization path, and not for a separate
+    // procedure set aside below.)
+    let set_aside = |i: usize| separate(i) && significant_on_claim;
+    let ca = claim.lines.iter().enumerate().position(|(i, l)| {
+        !path.on(switch::PH_EDITS)
+            && is_si(i, "C")
+            && !set_aside(i)
+            && l.modifiers
+                .iter()
+                .any(|m| m.trim().eq_ignore_ascii_case("CA"))
+    });
+    if let Some(ca_line) = ca {
+        run.ca_line = Some(ca_line);
+        let expired_or_transferred = claim
+            .patient_status
+            .is_some_and(|s| matches!(s.trim(), "20" | "02" | "05" | "62" | "63" | "65" | "66"));
+        if !expired_or_transferred {
+            run.out.lines[ca_line].hcpcs_edits.push(70);
+        }
+        for i in 0..claim.lines.len() {
+            if i != ca_line
+                && line_si(i)
+                    .is_some_and(|x| ["B", "C", "E1", "E2", "M"].iter().any(|&s| si(s) == x))
+            {
+                run.out.lines[i].hcpcs_edits.push(121);
+            }
+        }
+        return;
+    }
     let mut days: Vec<&str> = Vec::new();
     for (i, l) in claim.lines.iter().enumerate() {
         if !is_si(i, "C") {
@@ -477,10 +496,14 @@ fn inpatient_only(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
 /// codes are invalid (006, 041, 022) and 127; the I/OCE raises no other
 /// edit on an inpatient-only procedure's day.
 pub(crate) fn keep_inpatient_day_edits(run: &mut Run<'_>) {
+    // On a claim with an inpatient-only procedure under modifier CA, every
+    // line is so kept.
+    let whole_claim = run.ca_line.is_some();
     for l in &mut run.out.lines {
-        if l.hcpcs_edits
-            .iter()
-            .any(|&e| matches!(e, 18 | 49 | 70 | 121))
+        if whole_claim
+            || l.hcpcs_edits
+                .iter()
+                .any(|&e| matches!(e, 18 | 49 | 70 | 121))
         {
             l.hcpcs_edits
                 .retain(|&e| matches!(e, 6 | 18 | 49 | 70 | 121 | 127));

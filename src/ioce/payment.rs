@@ -27,6 +27,9 @@ const fn si(s: &str) -> Key {
 
 const A: Key = si("A");
 const J1: Key = si("J1");
+/// The comprehensive APC of an inpatient-only procedure on a patient who
+/// died before admission (modifier CA).
+const CA_APC: Key = si("05881");
 const J2: Key = si("J2");
 const N: Key = si("N");
 const P: Key = si("P");
@@ -176,6 +179,14 @@ pub(crate) fn assign(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
             }
         })
         .collect();
+    // An inpatient-only procedure with modifier CA (the patient died
+    // before admission) on 13x is paid as a comprehensive service, APC
+    // 05881, and packages the claim's other lines.
+    let ca_line = run.ca_line.filter(|_| path.prefix == 13);
+    if let Some(i) = ca_line {
+        ls[i].si = J1;
+        ls[i].payment_apc = Some(CA_APC);
+    }
     // 85x (critical access hospitals) gets none of the OPPS payment logic
     // (§4).
     let full = path.opps && path.prefix != 85;
@@ -408,12 +419,13 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
     }
     // Comprehensive APC (§3.4): the J1 line of the smallest rank is paid
     // and packages the rest.
-    let primary = ls
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| l.si == J1)
-        .min_by_key(|&(i, l)| (capc_rank(run, l), i))
-        .map(|(i, _)| i);
+    let primary = run.ca_line.or_else(|| {
+        ls.iter()
+            .enumerate()
+            .filter(|(_, l)| l.si == J1)
+            .min_by_key(|&(i, l)| (capc_rank(run, l), i))
+            .map(|(i, _)| i)
+    });
     if let Some(p) = primary {
         ls[p].units_to_one = true;
         for (i, l) in ls.iter_mut().enumerate() {
