@@ -378,7 +378,10 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
     // Nor on a claim with condition code 92 (intensive outpatient), in
     // any version: pyoce packaged on none of 30 such 13x claims.
     let iop_code = claim.condition_codes.iter().any(|c| c.trim() == "92");
-    let comprehensive = thirteen && !path.on(switch::PH_EDITS) && !iop_code;
+    // A 12x claim with condition code W2 (outpatient services unrelated
+    // to the inpatient stay) is packaged as 13x is.
+    let w2_12x = path.prefix == 12 && claim.condition_codes.iter().any(|c| c.trim() == "W2");
+    let comprehensive = (thirteen || w2_12x) && !path.on(switch::PH_EDITS) && !iop_code;
     let j1 = if comprehensive { J1 } else { T };
     let stv = anchors.iter().any(|&s| matches!(s, S | T | V) || s == j1);
     let tj = anchors.iter().any(|&s| s == T || s == j1);
