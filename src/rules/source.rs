@@ -12,6 +12,8 @@ pub(crate) struct LineParts<'c> {
     pub units: Option<f64>,
     pub pointers: &'c [i64],
     pub service_date: Option<&'c str>,
+    pub revenue_code: Option<&'c str>,
+    pub charge: Option<f64>,
 }
 
 /// A claim as preparation reads it.
@@ -31,6 +33,11 @@ pub(crate) trait ClaimSource<'c>: Copy {
     /// `(code, date)` of each procedure.
     fn procedures(self) -> impl ExactSizeIterator<Item = (Option<&'c str>, Option<&'c str>)>;
     fn lines(self) -> impl ExactSizeIterator<Item = LineParts<'c>>;
+    fn bill_type(self) -> Option<&'c str>;
+    fn from_date(self) -> Option<&'c str>;
+    fn through_date(self) -> Option<&'c str>;
+    fn condition_codes(self) -> ModifierTexts<'c>;
+    fn reason_for_visit(self) -> ModifierTexts<'c>;
 }
 
 /// The two claim types have the same field names and shapes (`String`
@@ -92,7 +99,24 @@ macro_rules! claim_source {
                     units: l.units,
                     pointers: &l.dx_pointers,
                     service_date: l.service_date.as_deref(),
+                    revenue_code: l.revenue_code.as_deref(),
+                    charge: l.charge,
                 })
+            }
+            fn bill_type(self) -> Option<&'c str> {
+                self.bill_type.as_deref()
+            }
+            fn from_date(self) -> Option<&'c str> {
+                self.from_date.as_deref()
+            }
+            fn through_date(self) -> Option<&'c str> {
+                self.through_date.as_deref()
+            }
+            fn condition_codes(self) -> ModifierTexts<'c> {
+                ModifierTexts::from(&self.condition_codes[..])
+            }
+            fn reason_for_visit(self) -> ModifierTexts<'c> {
+                ModifierTexts::from(&self.reason_for_visit[..])
             }
         }
     };
