@@ -329,7 +329,7 @@ fn jsonl_edge_cases() {
 
 /// The recorded outputs: each input beside the file of what medcode wrote
 /// for it.
-const GOLDEN: [(&str, &str); 2] = [
+const GOLDEN: &[(&str, &str)] = &[
     (
         "examples/claims.jsonl",
         "tests/fixtures/claims.expected.jsonl",
@@ -337,6 +337,13 @@ const GOLDEN: [(&str, &str); 2] = [
     (
         "tests/fixtures/claims_mutated.jsonl",
         "tests/fixtures/claims_mutated.expected.jsonl",
+    ),
+    // The I/OCE family's findings (with the `ioce` feature: the file is
+    // recorded with it).
+    #[cfg(feature = "ioce")]
+    (
+        "examples/outpatient.jsonl",
+        "tests/fixtures/outpatient.expected.jsonl",
     ),
 ];
 
@@ -441,7 +448,7 @@ fn claim_diff(n: usize, want: &str, got: &str) -> Vec<String> {
         match added.iter().position(|a| same_place(f, a)) {
             Some(i) => {
                 let a = added.remove(i);
-                let what: Vec<String> = ["severity", "codes", "message"]
+                let what: Vec<String> = ["severity", "codes", "message", "cms_edit"]
                     .iter()
                     .filter(|k| f[**k] != a[**k])
                     .map(|k| format!("{k} {} -> {}", f[*k], a[*k]))

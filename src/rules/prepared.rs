@@ -962,9 +962,11 @@ fn prepare_line<'c>(
 }
 
 fn parse_kind<'c>(claim: impl ClaimSource<'c>, problems: &mut Vec<Problem>) -> ClaimKind {
+    // Inpatient fields, or a UB-04 type of bill: an institutional claim.
     let inferred = if claim.admission_date().is_some()
         || claim.discharge_date().is_some()
         || claim.procedures().len() > 0
+        || claim.bill_type().is_some_and(|b| !is_blank(b))
     {
         ClaimKind::Institutional
     } else {
