@@ -258,11 +258,13 @@ pub struct PreparedLine<'c> {
     /// The date of service: the line's, else the claim's.
     pub date: Option<Date>,
     /// What the outpatient code editor reads of the line besides the above.
+    #[cfg(feature = "ioce")]
     pub(crate) ub04: LineUb04<'c>,
 }
 
 /// A service line's fields that only the outpatient code editor reads
 /// (the I/OCE rules: `rules::ioce`), as the claim writes them.
+#[cfg(feature = "ioce")]
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct LineUb04<'c> {
     /// The revenue code.
@@ -275,6 +277,7 @@ pub(crate) struct LineUb04<'c> {
 
 /// A claim's UB-04 fields that only the outpatient code editor reads (the
 /// I/OCE rules: `rules::ioce`), as the claim writes them.
+#[cfg(feature = "ioce")]
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct ClaimUb04<'c> {
     pub bill_type: Option<&'c str>,
@@ -291,6 +294,7 @@ pub(crate) struct ClaimUb04<'c> {
 
 /// Whether a `bill_type` makes the claim an outpatient one, edited by the
 /// I/OCE: any but blank or 11x (as [`crate::ioce::is_outpatient`]).
+#[cfg(feature = "ioce")]
 pub(crate) fn outpatient_bill_type(bill_type: Option<&str>) -> bool {
     bill_type
         .map(str::trim)
@@ -428,6 +432,7 @@ pub struct PreparedClaim<'c> {
     /// date). Boxed: the common claim carries a pointer, not a grouping.
     pub(crate) drg: std::sync::OnceLock<Option<Box<crate::drg::Grouping>>>,
     /// The UB-04 fields the outpatient code editor reads.
+    #[cfg(feature = "ioce")]
     pub(crate) ub04: ClaimUb04<'c>,
     /// The I/OCE's answer for an outpatient claim, made by the first `ioce`
     /// family rule that asks for it (`rules::ioce::raised`) and read by
@@ -522,6 +527,7 @@ pub(crate) mod gate {
     pub(crate) const DX_REPEAT: u64 = 1 << 62;
     /// Set for an outpatient claim (a `bill_type` other than 11x): the gate
     /// of the I/OCE rules.
+    #[cfg(feature = "ioce")]
     pub(crate) const OUTPATIENT: u64 = 1 << 61;
 
     /// The gate of a rule that needs one of these diagnosis flags.
@@ -904,6 +910,7 @@ fn prepare_line<'c>(
         pointers: line.pointers,
         own_date,
         date,
+        #[cfg(feature = "ioce")]
         ub04: LineUb04 {
             revenue_code: line.revenue_code,
             charge: line.charge,
@@ -1072,6 +1079,7 @@ impl<'c> PreparedClaim<'c> {
         }
         .or_else(earliest_line);
         let (mut diagnoses, mut procedures, mut lines) = spare::take_lists();
+        #[cfg(feature = "ioce")]
         let principal_given = claim
             .diagnoses()
             .next()
@@ -1212,10 +1220,11 @@ impl<'c> PreparedClaim<'c> {
             dx_repeat_possible,
             line_repeat_possible,
             drg: std::sync::OnceLock::new(),
+            #[cfg(feature = "ioce")]
             ub04: ClaimUb04 {
                 bill_type: claim.bill_type(),
-                from_date: claim.from_date(),
-                through_date: claim.through_date(),
+                from_date: claim.statement_from(),
+                through_date: claim.statement_through(),
                 service_date: claim.service_date(),
                 condition_codes: claim.condition_codes(),
                 reason_for_visit: claim.reason_for_visit(),
@@ -1313,12 +1322,19 @@ impl<'c> PreparedClaim<'c> {
             } else {
                 0
             }
-            | if outpatient_bill_type(self.ub04.bill_type) {
-                gate::OUTPATIENT
-            } else {
-                0
-            }
+            | self.outpatient_gate()
             | gate::ALWAYS
+    }
+
+    /// [`gate::OUTPATIENT`] for an outpatient claim, else 0 (always 0
+    /// without the `ioce` feature: no rule has that gate).
+    #[inline]
+    fn outpatient_gate(&self) -> u64 {
+        #[cfg(feature = "ioce")]
+        if outpatient_bill_type(self.ub04.bill_type) {
+            return gate::OUTPATIENT;
+        }
+        0
     }
 
     /// The principal (institutional) or first-listed diagnosis.
