@@ -248,3 +248,83 @@ fn mce_findings_carry_their_names() {
     }
     assert!(named > 20, "{named}");
 }
+
+/// Seeded random outpatient claims, mixed from codes that raise many of
+/// the edits (NCCI pairs, visits, surgery, drugs, inpatient-only codes,
+/// invalid codes, modifiers, revenue codes, bill types, dates across the
+/// I/OCE's versions and out of range, ages and sexes): on each, `check`
+/// gives one finding per edit and place the editor raises, on the typed
+/// and the JSON Lines paths alike.
+#[test]
+fn random_claims_one_finding_per_edit_and_place() {
+    let engine = Engine::builder().build().unwrap();
+    let editor = Editor::new();
+    let mut rng = crate::common::Rng(0x10CE_F14D);
+    let hcpcs = [
+        "G0463", "80053", "82947", "99213", "74177", "Q9967", "J1100", "27447", "36415", "96372",
+        "93005", "71046", "J9035", "C1713", "29881", "G0378", "99285", "ZZZZZ", "", "0001U",
+    ];
+    let modifiers = [
+        "25", "59", "50", "LT", "RT", "73", "XU", "ZZ", "JW", "JZ", "91", "PT",
+    ];
+    let revenue = [
+        "0510", "0301", "0636", "0360", "0320", "0450", "0999", "", "0762", "0250",
+    ];
+    let dx = [
+        "N186", "E119", "R079", "V0001XA", "Z0000", "N18.6", "XXXX", "", "F329", "O80",
+    ];
+    let bill_types = [
+        "131", "131", "131", "121", "141", "851", "771", "999", "13", "111",
+    ];
+    let dates = [
+        "2019-07-01",
+        "2020-12-31",
+        "2022-04-01",
+        "2024-01-01",
+        "2025-03-01",
+        "2026-04-30",
+        "2019-06-30",
+        "2031-01-01",
+        "2025-02-30",
+    ];
+    let (mut claims, mut findings) = (0, 0);
+    let mut edits = std::collections::BTreeSet::new();
+    for id in 0..400 {
+        let date = *rng.pick(&dates);
+        let lines: Vec<Value> = (0..1 + rng.below(8))
+            .map(|_| {
+                let mods: Vec<&str> = (0..rng.below(3)).map(|_| *rng.pick(&modifiers)).collect();
+                let day = if rng.chance(10) { "2025-09-09" } else { date };
+                serde_json::json!({"code": rng.pick(&hcpcs), "revenue_code": rng.pick(&revenue),
+                    "modifiers": mods, "units": 1 + rng.below(3), "charge": 10 + rng.below(900),
+                    "service_date": day})
+            })
+            .collect();
+        let diagnoses: Vec<&str> = (0..rng.below(4)).map(|_| *rng.pick(&dx)).collect();
+        let claim = serde_json::json!({
+            "id": id.to_string(), "type": "institutional", "bill_type": rng.pick(&bill_types),
+            "from_date": date, "through_date": date, "discharge_status": "01",
+            "patient": {"sex": rng.pick(&["F", "M", "U", "X"]), "age": rng.below(110)},
+            "diagnoses": diagnoses, "reason_for_visit": if rng.chance(30) { vec!["R079"] } else { vec![] },
+            "condition_codes": if rng.chance(10) { vec!["41"] } else { vec![] },
+            "lines": lines,
+        });
+        let text = claim.to_string();
+        let typed: Claim = serde_json::from_str(&text).unwrap();
+        let line: Value = serde_json::from_str(&engine.check_jsonl_line(&text)).unwrap();
+        let got = found(&line);
+        if medcode::ioce::is_outpatient(&typed) {
+            let want = places(&editor.edit_claim(&typed));
+            assert_eq!(got, want, "{text}\n{line}");
+            claims += 1;
+        } else {
+            assert!(got.is_empty(), "{text}\n{line}");
+        }
+        let report: Value = serde_json::from_str(&engine.check(&typed).to_jsonl(None)).unwrap();
+        assert_eq!(report, line, "{text}");
+        findings += got.len();
+        edits.extend(got.into_iter().map(|(n, _, _)| n));
+    }
+    eprintln!("{claims} outpatient claims, {findings} I/OCE findings, edits {edits:?}");
+    assert!(claims > 300 && edits.len() >= 20, "{claims} {edits:?}");
+}
