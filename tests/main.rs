@@ -41,6 +41,8 @@ mod rules_conventions;
 mod rules_drg;
 mod rules_edits;
 mod rules_engine;
+#[cfg(feature = "ioce")]
+mod rules_ioce;
 mod rules_lines;
 mod rules_mce;
 mod rules_poa;

@@ -191,7 +191,9 @@ int medcode_engine_load_table(medcode_engine *engine, const char *kind, const ch
  * Checks one claim (a JSON object; see medcode::claim::Claim / the README)
  * and returns {"claim_id": ..., "findings": [...]} (each finding: rule,
  * severity, line -- the claim line counted from 1, or null --, field, codes,
- * message): a string the caller frees
+ * message, and cms_edit where the rule stands for a CMS edit: the MCE's edit
+ * name, "SEX_CONFLICT", or the I/OCE's edit number, "040", on an outpatient
+ * claim's ioce-NNN findings): a string the caller frees
  * with medcode_string_free. A claim that is not JSON or not a claim is not an
  * error: the answer holds a "malformed-claim" finding. NULL on error
  * (MEDCODE_ERR_NULL, MEDCODE_ERR_UTF8, MEDCODE_ERR_TOO_LONG, MEDCODE_ERR_PANIC).

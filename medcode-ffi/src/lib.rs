@@ -707,7 +707,9 @@ unsafe fn engine_ref<'a>(engine: *const MedcodeEngine) -> Result<&'a Engine, Fai
 }
 
 /// Checks one claim (JSON, the `medcode::claim::Claim` contract) and returns
-/// `{"claim_id": …, "findings": [ … ]}` as a string to free with
+/// `{"claim_id": …, "findings": [ … ]}` (each finding as
+/// `medcode::rules::Finding` writes it, `cms_edit` with it when its rule
+/// stands for a CMS edit) as a string to free with
 /// [`medcode_string_free`]. A claim that is not JSON or not a claim is not an
 /// error: the answer holds a `malformed-claim` finding. NULL on error
 /// (NULL pointers, invalid UTF-8, longer than `MEDCODE_MAX_CLAIM_LEN`).
@@ -1094,7 +1096,24 @@ mod tests {
             Some(s)
         };
         let claim = br#"{"id":"C1","type":"professional","patient":{"sex":"F","age":40},"service_date":"2025-06-02","diagnoses":[{"code":"E11.A"}],"lines":[{"code":"99213","units":1,"dx_pointers":[1]}]}"#;
-        assert!(check(claim).unwrap().contains("code-not-valid-on-date"));
+        let out = check(claim).unwrap();
+        assert!(out.contains("code-not-valid-on-date"));
+        // The CMS MCE edit the rule stands for.
+        assert!(out.contains(r#""cms_edit":"INVALID_CODE"}"#), "{out}");
+        // An outpatient claim: the I/OCE's edits, with their numbers.
+        {
+            let out = check(OUTPATIENT).unwrap();
+            let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+            let ioce: Vec<&serde_json::Value> = v["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|f| f["rule"] == "ioce-040")
+                .collect();
+            assert_eq!(ioce.len(), 1, "{out}");
+            assert_eq!(ioce[0]["cms_edit"], "040");
+            assert_eq!(ioce[0]["line"], 3);
+        }
         assert!(check(b"{not json").unwrap().contains("malformed-claim"));
         // An escaped NUL read into the claim id, a code and a discharge
         // status comes back escaped: the findings JSON never holds a NUL

@@ -210,15 +210,23 @@ def lookup(code: str, system: Optional[str] = None, date: DateLike = None) -> Lo
 # ---------------------------------------------------------------- the engine
 
 
-class Finding(TypedDict):
-    """One finding of the claims engine (rule ids are stable)."""
-
+class _FindingFields(TypedDict):
     rule: str
     severity: Literal["error", "warning", "info"]
     line: Optional[int]
     field: Optional[str]
     codes: List[str]
     message: str
+
+
+class Finding(_FindingFields, total=False):
+    """One finding of the claims engine (rule ids are stable). ``cms_edit``,
+    present only where the rule stands for a CMS edit (as ``medcode check``
+    writes it): the Medicare Code Editor's edit name (``"SEX_CONFLICT"``) or,
+    for an outpatient claim's ``ioce-NNN`` findings, the I/OCE's edit number
+    (``"040"``)."""
+
+    cms_edit: str
 
 
 class Report(TypedDict, total=False):
@@ -400,7 +408,8 @@ class Engine:
         ``claim_col`` a string column of claim JSON. Answers a pyarrow
         ``Table`` (a ``RecordBatch`` for a batch) with every input row and
         column plus ``findings``: a list of structs (rule, severity, line,
-        field, codes, message); null where the claim is null. The strings are
+        field, codes, message, cms_edit: null where the rule stands for no
+        CMS edit); null where the claim is null. The strings are
         read from the Arrow buffers, without a Python object per claim.
         """
         try:

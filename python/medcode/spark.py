@@ -43,7 +43,7 @@ def _engine(config_json: Optional[str]) -> Any:
 
 def findings_type() -> Any:
     """The Spark type of the ``findings`` column: an array of structs
-    (rule, severity, line, field, codes, message)."""
+    (rule, severity, line, field, codes, message, cms_edit)."""
     from pyspark.sql.types import ArrayType, LongType, StringType, StructField, StructType
 
     finding = StructType(
@@ -54,6 +54,7 @@ def findings_type() -> Any:
             StructField("field", StringType(), True),
             StructField("codes", ArrayType(StringType(), True), True),
             StructField("message", StringType(), True),
+            StructField("cms_edit", StringType(), True),
         ]
     )
     return ArrayType(finding, True)

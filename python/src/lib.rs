@@ -651,6 +651,10 @@ fn finding_dict<'py>(py: Python<'py>, f: &Finding) -> PyResult<Bound<'py, PyDict
     d.set_item(pyo3::intern!(py, "field"), f.field.as_deref())?;
     d.set_item(pyo3::intern!(py, "codes"), &f.codes)?;
     d.set_item(pyo3::intern!(py, "message"), &f.message)?;
+    // As the JSON writes it: only where the rule stands for a CMS edit.
+    if let Some(cms) = f.cms_edit.as_deref() {
+        d.set_item(pyo3::intern!(py, "cms_edit"), cms)?;
+    }
     Ok(d)
 }
 
@@ -698,6 +702,7 @@ fn findings_field() -> FieldRef {
         Field::new("field", DataType::Utf8, true),
         Field::new("codes", DataType::List(codes_item), false),
         Field::new("message", DataType::Utf8, false),
+        Field::new("cms_edit", DataType::Utf8, true),
     ]);
     let item = Arc::new(Field::new("item", DataType::Struct(finding), true));
     Arc::new(Field::new("findings", DataType::List(item), true))
@@ -732,6 +737,7 @@ fn findings_array(reports: &[Option<Report>]) -> PyResult<ArrayRef> {
     )
     .map_err(|e| native(ERR_INTERNAL, e.to_string()))?;
     let message = StringArray::from_iter_values(all.iter().map(|f| f.message.as_str()));
+    let cms_edit = StringArray::from_iter(all.iter().map(|f| f.cms_edit.as_deref()));
     let structs = StructArray::try_new(
         fields,
         vec![
@@ -741,6 +747,7 @@ fn findings_array(reports: &[Option<Report>]) -> PyResult<ArrayRef> {
             Arc::new(field),
             Arc::new(codes),
             Arc::new(message),
+            Arc::new(cms_edit),
         ],
         None,
     )

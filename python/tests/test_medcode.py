@@ -138,7 +138,27 @@ class EngineTests(unittest.TestCase):
             rules = [f["rule"] for f in report["findings"]]
             self.assertIn("code-not-valid-on-date", rules)
             finding = report["findings"][0]
-            self.assertEqual(set(finding), {"rule", "severity", "line", "field", "codes", "message"})
+            # cms_edit: the MCE edit code-not-valid-on-date stands for.
+            self.assertEqual(set(finding), {"rule", "severity", "line", "field", "codes", "message", "cms_edit"})
+            self.assertEqual(finding["cms_edit"], "INVALID_CODE")
+            others = [f for f in report["findings"] if f["rule"] == "dx-pointer-invalid"]
+            self.assertTrue(all("cms_edit" not in f for f in others))
+
+    def test_outpatient_claim_gets_the_ioce_edits(self):
+        claim = {
+            "id": "OP-1", "type": "institutional", "bill_type": "131",
+            "from_date": "2025-03-01", "through_date": "2025-03-01", "service_date": "2025-03-01",
+            "discharge_status": "01", "patient": {"sex": "F", "age": 70},
+            "diagnoses": ["N186", "E119"],
+            "lines": [
+                {"code": "G0463", "revenue_code": "0510", "units": 1, "charge": 100},
+                {"code": "80053", "revenue_code": "0301", "units": 1, "charge": 50},
+                {"code": "82947", "revenue_code": "0301", "units": 1, "charge": 20},
+            ],
+        }
+        findings = medcode.Engine().check(claim)["findings"]
+        self.assertEqual([(f["rule"], f["cms_edit"], f["line"]) for f in findings], [("ioce-040", "040", 3)])
+        self.assertTrue(findings[0]["message"].startswith("I/OCE edit 040 (line 3, 82947): "))
 
     def test_malformed_claim_is_a_finding(self):
         engine = medcode.Engine()

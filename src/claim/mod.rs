@@ -30,8 +30,12 @@
 //!                "service_date": "2025-03-01", "charge": 100.00 } ] }
 //! ```
 //!
-//! The rules do not check the UB-04 fields yet (the outpatient editor is
-//! to come); strict mode knows them.
+//! An outpatient claim — a `bill_type` other than 11x — is edited by CMS's
+//! outpatient code editor ([`crate::ioce`]): `medcode check` reports each
+//! edit it raises as an `ioce-NNN` finding (the `ioce` family of
+//! [`crate::rules`]; the finding's `cms_edit` is the edit's number, `"040"`),
+//! and `medcode group` writes its whole answer. A claim with a `bill_type`
+//! and no `type` is read as institutional. Strict mode knows these fields.
 //!
 //! The types are deliberately lenient, so that a claim with a problem becomes
 //! findings rather than a parse error:
@@ -77,7 +81,7 @@ use std::marker::PhantomData;
 
 /// Professional (CMS-1500/837P) or institutional (UB-04/837I): what a
 /// claim is, as the rules read it (its `type`, else institutional when it
-/// has inpatient fields).
+/// has inpatient fields or a `bill_type`).
 ///
 /// ```
 /// use medcode::claim::ClaimKind;

@@ -409,12 +409,17 @@ impl EngineBuilder {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn build(self) -> Result<Engine, EngineError> {
-        // Each rule with its gate: the built-in rules' declared gates; a
-        // user rule runs on every claim.
-        let mut all: Vec<(Box<dyn Rule>, u64)> = builtin_rules(&self.tables).collect();
-        all.extend(self.custom.into_iter().map(|r| (r, prepared::gate::ALWAYS)));
+        // Each rule with its gate and CMS edit: the built-in rules' declared
+        // ones; a user rule runs on every claim and stands for no CMS edit.
+        let mut all: Vec<(Box<dyn Rule>, u64, Option<&'static str>)> =
+            builtin_rules(&self.tables).collect();
+        all.extend(
+            self.custom
+                .into_iter()
+                .map(|r| (r, prepared::gate::ALWAYS, None)),
+        );
         let mut seen = BTreeSet::new();
-        for (r, _) in &all {
+        for (r, _, _) in &all {
             if !seen.insert(r.id()) {
                 return Err(EngineError::DuplicateRule(r.id().to_owned()));
             }
@@ -426,7 +431,7 @@ impl EngineBuilder {
         }
         let mut rules = Vec::new();
         let mut status = Vec::new();
-        for (r, gate) in all {
+        for (r, gate, cms_edit) in all {
             let id = r.id();
             let severity = self
                 .severity
@@ -449,6 +454,7 @@ impl EngineBuilder {
                     gate,
                     id,
                     severity,
+                    cms_edit,
                 });
             }
         }

@@ -37,6 +37,8 @@ pub const MAX_FINDINGS_PER_RULE: usize = 1000;
 pub struct Emitter<'a> {
     pub(super) rule: &'static str,
     pub(super) severity: Severity,
+    /// The CMS edit the rule stands for ([`Finding::cms_edit`]).
+    pub(super) cms_edit: Option<&'static str>,
     pub(super) findings: &'a mut Vec<Finding>,
     /// Findings of earlier reports (and spare strings), emptied in place
     /// by the next [`emit_with`](Self::emit_with): their buffers are reused.
@@ -90,6 +92,7 @@ impl Emitter<'_> {
             field: (!field.is_empty()).then_some(field),
             codes,
             message: message.into(),
+            cms_edit: self.cms_edit.map(Cow::Borrowed),
         });
     }
 
@@ -150,6 +153,7 @@ impl Emitter<'_> {
         let mut f = spare.findings.pop().unwrap_or_else(fresh_finding);
         f.rule = Cow::Borrowed(self.rule);
         f.severity = self.severity;
+        f.cms_edit = self.cms_edit.map(Cow::Borrowed);
         f.line = line.map(line_number);
         let mut text = f.field.take().unwrap_or_else(|| spare.text());
         text.clear();

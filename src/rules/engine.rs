@@ -25,6 +25,7 @@ pub(super) fn fresh_finding() -> Finding {
         field: Some(String::with_capacity(24)),
         codes: Vec::new(),
         message: String::with_capacity(160),
+        cms_edit: None,
     }
 }
 
@@ -43,6 +44,7 @@ fn left_out_finding(r: &ActiveRule, left_out: usize) -> Finding {
             "{left_out} or more further {} findings left out: at most {MAX_FINDINGS_PER_RULE} are listed per rule for one claim",
             r.id
         ),
+        cms_edit: r.cms_edit.map(Cow::Borrowed),
     }
 }
 
@@ -54,6 +56,8 @@ pub(super) struct ActiveRule {
     // Read once at build time: one virtual call a rule per claim, not two.
     pub(super) id: &'static str,
     pub(super) severity: Severity,
+    /// The CMS edit a built-in rule stands for ([`RuleSpec::cms_edit`](super::RuleSpec::cms_edit)).
+    pub(super) cms_edit: Option<&'static str>,
 }
 
 /// One rule's state in an engine.
@@ -299,6 +303,7 @@ impl Engine {
         let mut out = Emitter {
             rule: "",
             severity: Severity::Error,
+            cms_edit: None,
             findings,
             recycled,
             emitted: 0,
@@ -311,6 +316,7 @@ impl Engine {
             }
             out.rule = r.id;
             out.severity = r.severity;
+            out.cms_edit = r.cms_edit;
             out.emitted = 0;
             r.rule.check(claim, &mut out);
             if out.left_out > 0 {
@@ -534,6 +540,7 @@ impl Engine {
                     field: Some(u.path.clone()),
                     codes: Vec::new(),
                     message: format!("unknown field {}: not read (strict mode){hint}", u.path),
+                    cms_edit: None,
                 }
             })
             .collect();
@@ -548,6 +555,7 @@ impl Engine {
                     "{} further unknown-field findings left out: at most {MAX_FINDINGS_PER_RULE} are listed per rule for one claim",
                     unknown.len() - MAX_FINDINGS_PER_RULE
                 ),
+                cms_edit: None,
             });
         }
         report.findings.splice(at..at, found);
@@ -566,6 +574,7 @@ impl Engine {
                 field: None,
                 codes: Vec::new(),
                 message,
+                cms_edit: None,
             }],
         }
     }
@@ -647,6 +656,7 @@ mod gate_tests {
             let mut out = Emitter {
                 rule: r.id,
                 severity: r.severity,
+                cms_edit: r.cms_edit,
                 findings: &mut findings,
                 recycled: &mut recycled,
                 emitted: 0,
@@ -664,7 +674,8 @@ mod gate_tests {
     /// Each gate names a built-in rule.
     #[test]
     fn gates_name_built_in_rules() {
-        // Only the MCE and validity families look at flags and statuses.
+        // Only the MCE and validity families look at flags and statuses,
+        // and the I/OCE family at the bill type.
         for spec in crate::rules::BUILTIN_RULES
             .iter()
             .filter(|s| s.gate != ALWAYS)
@@ -672,7 +683,9 @@ mod gate_tests {
             assert!(
                 matches!(
                     spec.family,
-                    crate::rules::Family::Mce | crate::rules::Family::Validity
+                    crate::rules::Family::Mce
+                        | crate::rules::Family::Validity
+                        | crate::rules::Family::Ioce
                 ),
                 "{}",
                 spec.id
@@ -682,7 +695,7 @@ mod gate_tests {
             .iter()
             .filter(|id| rule_spec(id).unwrap().gate != ALWAYS)
             .count();
-        assert_eq!(gated, 19);
+        assert_eq!(gated, 19 + crate::rules::CMS_IOCE_EDITS.len());
     }
 
     /// Skipping the gated rules changes no finding: claims made of codes

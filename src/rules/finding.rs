@@ -75,12 +75,16 @@ impl FromStr for Severity {
 
 /// One thing wrong with a claim.
 ///
-/// Serialised as `{"rule", "severity", "line", "field", "codes", "message"}`:
-/// `line` is the claim line's number counted from 1, as a claim form and
-/// the message count it ("line 3" is `line: 3`), or `null` for claim-level
-/// findings; `field` the path of the field (`"diagnoses[2]"`,
+/// Serialised as `{"rule", "severity", "line", "field", "codes", "message",
+/// "cms_edit"}`, `cms_edit` left out when it is `None`: `line` is the claim
+/// line's number counted from 1, as a claim form and the message count it
+/// ("line 3" is `line: 3`), or `null` for claim-level findings; `field` the path of the field (`"diagnoses[2]"`,
 /// `"lines[2].modifiers[1]"`: a JSON path, whose indices count from 0, so
-/// `lines[2]` is line 3) or `null`.
+/// `lines[2]` is line 3) or `null`; `cms_edit` the CMS edit the finding
+/// stands for, where its rule has one: the Medicare Code Editor's edit name
+/// (`"SEX_CONFLICT"`, [`CMS_MCE_EDITS`](super::CMS_MCE_EDITS)) or the
+/// I/OCE's three-digit edit number (`"040"`,
+/// [`CMS_IOCE_EDITS`](super::CMS_IOCE_EDITS)).
 ///
 /// ```
 /// use medcode::rules::{Finding, Severity};
@@ -91,9 +95,13 @@ impl FromStr for Severity {
 ///     field: Some("lines[0].units".into()),
 ///     codes: vec!["99213".into()],
 ///     message: "line 1 (99213) has 0 units".into(),
+///     cms_edit: None,
 /// };
 /// let json = serde_json::to_string(&f).unwrap();
 /// assert!(json.starts_with(r#"{"rule":"units-invalid","severity":"error","line":1,"field":"lines[0].units""#));
+/// assert!(!json.contains("cms_edit")); // no CMS counterpart: left out
+/// let mce = Finding { rule: "sex-conflict".into(), cms_edit: Some("SEX_CONFLICT".into()), ..f };
+/// assert!(serde_json::to_string(&mce).unwrap().ends_with(r#","cms_edit":"SEX_CONFLICT"}"#));
 /// ```
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Finding {
@@ -114,6 +122,14 @@ pub struct Finding {
     pub codes: Vec<String>,
     /// What is wrong, which code, and why.
     pub message: String,
+    /// The CMS edit the finding's rule stands for ([`RuleSpec::cms_edit`](super::RuleSpec::cms_edit)):
+    /// the name of a Medicare Code Editor edit (`"SEX_CONFLICT"`; several
+    /// validity rules stand for CMS's one `"INVALID_CODE"`), or for the
+    /// `ioce-NNN` rules the I/OCE's edit number as it writes it (`"040"`).
+    /// `None` (left out of the JSON) for rules with no CMS counterpart
+    /// and for user rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cms_edit: Option<Cow<'static, str>>,
 }
 
 impl Finding {

@@ -52,7 +52,8 @@ pub(super) fn jsonl_capacity(findings: &[Finding]) -> usize {
         .map(|f| {
             let field = f.field.as_ref().map_or(0, String::len);
             let codes: usize = f.codes.iter().map(|c| c.len() + 3).sum();
-            let texts = f.rule.len() + field + codes + f.message.len();
+            let cms = f.cms_edit.as_ref().map_or(0, |c| c.len() + 14);
+            let texts = f.rule.len() + field + codes + f.message.len() + cms;
             96 + texts + texts / 8
         })
         .sum();
@@ -120,6 +121,10 @@ pub(super) fn write_jsonl(
         }
         out.push_str("],\"message\":");
         push_json_str(out, &f.message);
+        if let Some(cms) = f.cms_edit.as_deref() {
+            out.push_str(",\"cms_edit\":");
+            push_json_str(out, cms);
+        }
         out.push('}');
     }
     out.push_str("]}");
@@ -222,6 +227,11 @@ mod jsonl_tests {
             field: field.map(str::to_owned),
             codes: codes.into_iter().map(str::to_owned).collect(),
             message: message.to_owned(),
+            cms_edit: None,
+        };
+        let with_cms = |f: Finding, cms: &str| Finding {
+            cms_edit: Some(Cow::Owned(cms.to_owned())),
+            ..f
         };
         let reports = [
             Report::default(),
@@ -244,6 +254,9 @@ mod jsonl_tests {
                         vec![""],
                         "a \"quoted\" \\ message",
                     ),
+                    with_cms(finding(Some(3), None, vec!["82947"], "040"), "040"),
+                    with_cms(finding(None, None, vec![], ""), "SEX_CONFLICT"),
+                    with_cms(finding(None, None, vec![], ""), &nasty),
                 ],
             },
         ];

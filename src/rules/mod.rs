@@ -15,8 +15,12 @@
 //! user loads (`ncci-ptp`, `mue-exceeded`, `addon-without-primary`, silent
 //! until a table is loaded: see [`Engine::coverage`]), and what the MS-DRG
 //! grouper ([`crate::drg`]) says about an inpatient claim (`drg-ungroupable`,
-//! `hospital-acquired-condition`, `cc-excluded-by-principal`). [`RULE_IDS`]
-//! lists every built-in id.
+//! `hospital-acquired-condition`, `cc-excluded-by-principal`), and, with the
+//! `ioce` feature, every edit CMS's outpatient code editor ([`crate::ioce`])
+//! raises on an outpatient claim (a `bill_type` other than 11x): one rule
+//! an edit, `ioce-001` … `ioce-191`, each finding with the I/OCE's edit
+//! number in [`Finding::cms_edit`] ([`CMS_IOCE_EDITS`]). [`RULE_IDS`] lists
+//! every built-in id.
 //!
 //! ```
 //! use medcode::claim::Claim;
@@ -46,6 +50,8 @@ mod emitter;
 mod engine;
 mod finding;
 mod inline_list;
+#[cfg(feature = "ioce")]
+mod ioce;
 mod jsonl;
 mod lines;
 mod mce;
@@ -75,7 +81,8 @@ pub use prepared::{
     Problem,
 };
 pub use registry::{
-    cms_mce_edit, rule_spec, Family, Rule, RuleSpec, BUILTIN_RULES, CMS_MCE_EDITS, RULE_IDS,
+    cms_ioce_edit, cms_mce_edit, rule_spec, Family, Rule, RuleSpec, BUILTIN_RULES, CMS_IOCE_EDITS,
+    CMS_MCE_EDITS, RULE_IDS,
 };
 
 pub(crate) use crate::json_scan::push_usize;

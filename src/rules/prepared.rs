@@ -257,6 +257,48 @@ pub struct PreparedLine<'c> {
     pub own_date: DateField<'c>,
     /// The date of service: the line's, else the claim's.
     pub date: Option<Date>,
+    /// What the outpatient code editor reads of the line besides the above.
+    #[cfg(feature = "ioce")]
+    pub(crate) ub04: LineUb04<'c>,
+}
+
+/// A service line's fields that only the outpatient code editor reads
+/// (the I/OCE rules: `rules::ioce`), as the claim writes them.
+#[cfg(feature = "ioce")]
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct LineUb04<'c> {
+    /// The revenue code.
+    pub revenue_code: Option<&'c str>,
+    /// The charge.
+    pub charge: Option<f64>,
+    /// The line's own service date, blank or not (`own_date` drops a blank one).
+    pub service_date: Option<&'c str>,
+}
+
+/// A claim's UB-04 fields that only the outpatient code editor reads (the
+/// I/OCE rules: `rules::ioce`), as the claim writes them.
+#[cfg(feature = "ioce")]
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ClaimUb04<'c> {
+    pub bill_type: Option<&'c str>,
+    pub from_date: Option<&'c str>,
+    pub through_date: Option<&'c str>,
+    /// The claim's `service_date`, blank or not.
+    pub service_date: Option<&'c str>,
+    pub condition_codes: ModifierTexts<'c>,
+    pub reason_for_visit: ModifierTexts<'c>,
+    /// Whether the first diagnosis has a `code` (a blank one counts): the
+    /// I/OCE reads a claim without one as having no principal diagnosis.
+    pub principal_given: bool,
+}
+
+/// Whether a `bill_type` makes the claim an outpatient one, edited by the
+/// I/OCE: any but blank or 11x (as [`crate::ioce::is_outpatient`]).
+#[cfg(feature = "ioce")]
+pub(crate) fn outpatient_bill_type(bill_type: Option<&str>) -> bool {
+    bill_type
+        .map(str::trim)
+        .is_some_and(|b| !b.is_empty() && !b.starts_with("11"))
 }
 
 impl PreparedLine<'_> {
@@ -389,6 +431,14 @@ pub struct PreparedClaim<'c> {
     /// (professional, no principal diagnosis, no MS-DRG version for its
     /// date). Boxed: the common claim carries a pointer, not a grouping.
     pub(crate) drg: std::sync::OnceLock<Option<Box<crate::drg::Grouping>>>,
+    /// The UB-04 fields the outpatient code editor reads.
+    #[cfg(feature = "ioce")]
+    pub(crate) ub04: ClaimUb04<'c>,
+    /// The I/OCE's answer for an outpatient claim, made by the first `ioce`
+    /// family rule that asks for it (`rules::ioce::raised`) and read by
+    /// the others: a claim is edited at most once.
+    #[cfg(feature = "ioce")]
+    pub(crate) ioce: std::sync::OnceLock<Box<super::ioce::Raised>>,
 }
 
 impl Drop for PreparedClaim<'_> {
@@ -475,6 +525,10 @@ pub(crate) mod gate {
     pub(crate) const ALWAYS: u64 = 1 << 63;
     /// Set when two diagnoses may share a code (`dx_repeat_possible`).
     pub(crate) const DX_REPEAT: u64 = 1 << 62;
+    /// Set for an outpatient claim (a `bill_type` other than 11x): the gate
+    /// of the I/OCE rules.
+    #[cfg(feature = "ioce")]
+    pub(crate) const OUTPATIENT: u64 = 1 << 61;
 
     /// The gate of a rule that needs one of these diagnosis flags.
     pub(crate) const fn dx(flags: DxFlags) -> u64 {
@@ -856,6 +910,12 @@ fn prepare_line<'c>(
         pointers: line.pointers,
         own_date,
         date,
+        #[cfg(feature = "ioce")]
+        ub04: LineUb04 {
+            revenue_code: line.revenue_code,
+            charge: line.charge,
+            service_date: line.service_date,
+        },
     };
     if is_blank(raw) {
         return out;
@@ -909,9 +969,11 @@ fn prepare_line<'c>(
 }
 
 fn parse_kind<'c>(claim: impl ClaimSource<'c>, problems: &mut Vec<Problem>) -> ClaimKind {
+    // Inpatient fields, or a UB-04 type of bill: an institutional claim.
     let inferred = if claim.admission_date().is_some()
         || claim.discharge_date().is_some()
         || claim.procedures().len() > 0
+        || claim.bill_type().is_some_and(|b| !is_blank(b))
     {
         ClaimKind::Institutional
     } else {
@@ -1017,6 +1079,11 @@ impl<'c> PreparedClaim<'c> {
         }
         .or_else(earliest_line);
         let (mut diagnoses, mut procedures, mut lines) = spare::take_lists();
+        #[cfg(feature = "ioce")]
+        let principal_given = claim
+            .diagnoses()
+            .next()
+            .is_some_and(|(code, _)| code.is_some());
         diagnoses.extend(
             claim
                 .diagnoses()
@@ -1153,6 +1220,18 @@ impl<'c> PreparedClaim<'c> {
             dx_repeat_possible,
             line_repeat_possible,
             drg: std::sync::OnceLock::new(),
+            #[cfg(feature = "ioce")]
+            ub04: ClaimUb04 {
+                bill_type: claim.bill_type(),
+                from_date: claim.statement_from(),
+                through_date: claim.statement_through(),
+                service_date: claim.service_date(),
+                condition_codes: claim.condition_codes(),
+                reason_for_visit: claim.reason_for_visit(),
+                principal_given,
+            },
+            #[cfg(feature = "ioce")]
+            ioce: std::sync::OnceLock::new(),
         }
     }
 
@@ -1243,7 +1322,19 @@ impl<'c> PreparedClaim<'c> {
             } else {
                 0
             }
+            | self.outpatient_gate()
             | gate::ALWAYS
+    }
+
+    /// [`gate::OUTPATIENT`] for an outpatient claim, else 0 (always 0
+    /// without the `ioce` feature: no rule has that gate).
+    #[inline]
+    fn outpatient_gate(&self) -> u64 {
+        #[cfg(feature = "ioce")]
+        if outpatient_bill_type(self.ub04.bill_type) {
+            return gate::OUTPATIENT;
+        }
+        0
     }
 
     /// The principal (institutional) or first-listed diagnosis.

@@ -12,6 +12,8 @@
 
 use super::emitter::Emitter;
 use super::finding::Severity;
+#[cfg(feature = "ioce")]
+use super::ioce;
 use super::prepared::PreparedClaim;
 use super::{conventions, drg, edits, lines, mce, poa, validity};
 use crate::load::{AddonTable, MueTable, PtpTable};
@@ -213,15 +215,20 @@ pub enum Family {
     /// (an ungroupable claim, hospital-acquired conditions, CC/MCC
     /// exclusions).
     Drg,
+    /// CMS's Integrated Outpatient Code Editor's edits on an outpatient
+    /// claim (a `bill_type` other than 11x): one rule a numbered edit,
+    /// `ioce-001` … `ioce-191` (with the `ioce` feature).
+    Ioce,
 }
 
 impl Family {
     /// The family's name: `structure`, `validity`, `mce`, `poa`,
-    /// `conventions`, `lines`, `edits`, `drg`.
+    /// `conventions`, `lines`, `edits`, `drg`, `ioce`.
     ///
     /// ```
     /// assert_eq!(medcode::rules::Family::Edits.name(), "edits");
     /// assert_eq!(medcode::rules::Family::Drg.name(), "drg");
+    /// assert_eq!(medcode::rules::Family::Ioce.name(), "ioce");
     /// ```
     pub const fn name(self) -> &'static str {
         match self {
@@ -233,6 +240,7 @@ impl Family {
             Family::Lines => "lines",
             Family::Edits => "edits",
             Family::Drg => "drg",
+            Family::Ioce => "ioce",
         }
     }
 }
@@ -264,8 +272,11 @@ pub struct RuleSpec {
     pub severity: Severity,
     /// One line on what it checks.
     pub description: &'static str,
-    /// The CMS Medicare Code Editor edit it stands for, if any (several
-    /// validity rules stand for CMS's one `INVALID_CODE`).
+    /// The CMS edit it stands for, if any, as its findings carry it
+    /// ([`Finding::cms_edit`](super::Finding::cms_edit)): the name of a
+    /// Medicare Code Editor edit ([`CMS_MCE_EDITS`]; several validity rules
+    /// stand for CMS's one `INVALID_CODE`), or for the I/OCE family the
+    /// I/OCE's edit number, three digits ([`CMS_IOCE_EDITS`]).
     pub cms_edit: Option<&'static str>,
     /// The claims it can fire on (bits of `prepared::gate`; `ALWAYS` for
     /// every claim).
@@ -344,6 +355,8 @@ const FAMILIES: &[&[Builtin]] = &[
     lines::RULES,
     edits::RULES,
     drg::RULES,
+    #[cfg(feature = "ioce")]
+    ioce::RULES,
 ];
 
 const RULE_COUNT: usize = {
@@ -380,8 +393,10 @@ pub const BUILTIN_RULES: [RuleSpec; RULE_COUNT] = {
 /// Every built-in rule id, in engine order.
 ///
 /// ```
-/// assert!(medcode::rules::RULE_IDS.contains(&"ncci-ptp"));
-/// assert_eq!(medcode::rules::RULE_IDS.len(), 47);
+/// use medcode::rules::{CMS_IOCE_EDITS, RULE_IDS};
+/// assert!(RULE_IDS.contains(&"ncci-ptp"));
+/// // 47, and one rule for each I/OCE edit with the `ioce` feature.
+/// assert_eq!(RULE_IDS.len(), 47 + CMS_IOCE_EDITS.len());
 /// ```
 pub const RULE_IDS: [&str; RULE_COUNT] = {
     let mut out = [""; RULE_COUNT];
@@ -437,40 +452,52 @@ const _: () = {
     }
 };
 
-const CMS_COUNT: usize = {
+/// How many built-in rules stand for a CMS edit of the I/OCE family
+/// (`ioce`) or of the others (`!ioce`: the Medicare Code Editor's).
+const fn cms_count(ioce: bool) -> usize {
     let (mut n, mut i) = (0, 0);
     while i < RULE_COUNT {
-        if BUILTIN_RULES[i].cms_edit.is_some() {
+        let spec = &BUILTIN_RULES[i];
+        if spec.cms_edit.is_some() && matches!(spec.family, Family::Ioce) == ioce {
             n += 1;
         }
         i += 1;
     }
     n
-};
+}
 
-const CMS_PAIRS: [(&str, &str); CMS_COUNT] = {
-    let mut out = [("", ""); CMS_COUNT];
+/// The `(rule id, CMS edit)` pairs of [`cms_count`]'s rules, in engine order.
+const fn cms_pairs<const N: usize>(ioce: bool) -> [(&'static str, &'static str); N] {
+    let mut out = [("", ""); N];
     let (mut n, mut i) = (0, 0);
     while i < RULE_COUNT {
-        if let Some(cms) = BUILTIN_RULES[i].cms_edit {
-            out[n] = (BUILTIN_RULES[i].id, cms);
-            n += 1;
+        let spec = &BUILTIN_RULES[i];
+        if let Some(cms) = spec.cms_edit {
+            if matches!(spec.family, Family::Ioce) == ioce {
+                out[n] = (spec.id, cms);
+                n += 1;
+            }
         }
         i += 1;
     }
     out
-};
+}
+
+const MCE_PAIRS: [(&str, &str); cms_count(false)] = cms_pairs(false);
+const IOCE_PAIRS: [(&str, &str); cms_count(true)] = cms_pairs(true);
 
 /// The one table that maps medcode rule ids to the names of CMS's Medicare
 /// Code Editor (MCE 2.0, Java) edits, in engine order: what the conformance
 /// test compares (`tests/mce_conformance.rs`, against CMS's MCE and `msdrg`).
-/// Derived from the rules' declarations ([`RuleSpec::cms_edit`]).
+/// Derived from the rules' declarations ([`RuleSpec::cms_edit`]); each
+/// finding of these rules carries its edit name ([`Finding::cms_edit`](super::Finding::cms_edit)).
 ///
 /// Several validity rules map to CMS's single `INVALID_CODE` (CMS does not
 /// tell a header from a code of another date). Rules not listed here have no
 /// MCE counterpart (NCCI, conventions, line rules, `invalid-poa`: CMS's MCE
-/// 43.1 never raises `INVALID_POA`). CMS edits that no rule maps to are
-/// those CMS never raises on an ICD-10 claim (README, "Conformance").
+/// 43.1 never raises `INVALID_POA`; the I/OCE's edits are
+/// [`CMS_IOCE_EDITS`]). CMS edits that no rule maps to are those CMS never
+/// raises on an ICD-10 claim (README, "Conformance").
 ///
 /// ```
 /// use medcode::rules::{cms_mce_edit, CMS_MCE_EDITS};
@@ -478,16 +505,52 @@ const CMS_PAIRS: [(&str, &str); CMS_COUNT] = {
 /// assert_eq!(cms_mce_edit("duplicate-line"), None);
 /// assert!(CMS_MCE_EDITS.iter().any(|(_, cms)| *cms == "INVALID_ADMIT_DX"));
 /// ```
-pub const CMS_MCE_EDITS: &[(&str, &str)] = &CMS_PAIRS;
+pub const CMS_MCE_EDITS: &[(&str, &str)] = &MCE_PAIRS;
+
+/// The one table that maps the I/OCE family's rule ids to the edit numbers
+/// of CMS's Integrated Outpatient Code Editor, as the I/OCE writes them
+/// (three digits), in engine order: `("ioce-040", "040")`. One rule for
+/// each edit the I/OCE's tables list (001 … 138, 190, 191); its id is
+/// `ioce-` and the edit's number, and each of its findings carries the
+/// number ([`Finding::cms_edit`](super::Finding::cms_edit)). Derived from
+/// the rules' declarations; empty without the `ioce` feature.
+///
+/// ```
+/// use medcode::rules::{cms_ioce_edit, CMS_IOCE_EDITS};
+/// # #[cfg(feature = "ioce")] {
+/// assert_eq!(CMS_IOCE_EDITS.len(), 140);
+/// assert!(CMS_IOCE_EDITS.contains(&("ioce-040", "040")));
+/// assert_eq!(cms_ioce_edit("ioce-062"), Some("062"));
+/// # }
+/// assert_eq!(cms_ioce_edit("sex-conflict"), None);
+/// ```
+pub const CMS_IOCE_EDITS: &[(&str, &str)] = &IOCE_PAIRS;
 
 /// The CMS MCE edit name a medcode rule id stands for, if any (see
 /// [`CMS_MCE_EDITS`]).
 ///
 /// ```
 /// assert_eq!(medcode::rules::cms_mce_edit("sex-conflict"), Some("SEX_CONFLICT"));
+/// assert_eq!(medcode::rules::cms_mce_edit("ioce-040"), None); // an I/OCE edit
 /// ```
 pub fn cms_mce_edit(rule_id: &str) -> Option<&'static str> {
-    rule_spec(rule_id).and_then(|s| s.cms_edit)
+    rule_spec(rule_id)
+        .filter(|s| s.family != Family::Ioce)
+        .and_then(|s| s.cms_edit)
+}
+
+/// The I/OCE edit number (`"040"`) a medcode rule id stands for, if any
+/// (see [`CMS_IOCE_EDITS`]).
+///
+/// ```
+/// # #[cfg(feature = "ioce")]
+/// assert_eq!(medcode::rules::cms_ioce_edit("ioce-040"), Some("040"));
+/// assert_eq!(medcode::rules::cms_ioce_edit("sex-conflict"), None);
+/// ```
+pub fn cms_ioce_edit(rule_id: &str) -> Option<&'static str> {
+    rule_spec(rule_id)
+        .filter(|s| s.family == Family::Ioce)
+        .and_then(|s| s.cms_edit)
 }
 
 /// The declaration of a built-in rule, by id.
@@ -501,12 +564,14 @@ pub fn rule_spec(id: &str) -> Option<&'static RuleSpec> {
 }
 
 /// The built-in rules made for an engine with these tables, each with its
-/// gate, in engine order.
-pub(super) fn builtin_rules(tables: &Tables) -> impl Iterator<Item = (Box<dyn Rule>, u64)> + '_ {
+/// gate and CMS edit, in engine order.
+pub(super) fn builtin_rules(
+    tables: &Tables,
+) -> impl Iterator<Item = (Box<dyn Rule>, u64, Option<&'static str>)> + '_ {
     FAMILIES
         .iter()
         .flat_map(|f| f.iter())
-        .map(move |b| ((b.make)(tables), b.spec.gate))
+        .map(move |b| ((b.make)(tables), b.spec.gate, b.spec.cms_edit))
 }
 
 /// The edit tables the user loads, as an engine holds them.
@@ -528,7 +593,8 @@ mod tests {
         let tables = Tables::default();
         let made: Vec<_> = builtin_rules(&tables).collect();
         assert_eq!(made.len(), RULE_IDS.len());
-        for ((rule, gate), spec) in made.iter().zip(&BUILTIN_RULES) {
+        for ((rule, gate, cms), spec) in made.iter().zip(&BUILTIN_RULES) {
+            assert_eq!(*cms, spec.cms_edit);
             assert_eq!(rule.id(), spec.id);
             assert_eq!(rule.default_severity(), spec.severity);
             assert_eq!(rule.description(), spec.description);
@@ -546,5 +612,18 @@ mod tests {
             );
         }
         assert_eq!(CMS_MCE_EDITS.len(), 22);
+        // I/OCE edit numbers: three digits, each once, and the rule's id.
+        for (id, cms) in CMS_IOCE_EDITS {
+            assert!(cms.len() == 3 && cms.bytes().all(|b| b.is_ascii_digit()));
+            assert_eq!(*id, format!("ioce-{cms}"));
+            assert_eq!(rule_spec(id).unwrap().family, Family::Ioce);
+        }
+        let mut numbers: Vec<_> = CMS_IOCE_EDITS.iter().map(|(_, c)| c).collect();
+        numbers.dedup();
+        assert_eq!(numbers.len(), CMS_IOCE_EDITS.len());
+        assert_eq!(
+            CMS_IOCE_EDITS.len(),
+            if cfg!(feature = "ioce") { 140 } else { 0 }
+        );
     }
 }

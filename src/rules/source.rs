@@ -12,6 +12,10 @@ pub(crate) struct LineParts<'c> {
     pub units: Option<f64>,
     pub pointers: &'c [i64],
     pub service_date: Option<&'c str>,
+    #[cfg(feature = "ioce")]
+    pub revenue_code: Option<&'c str>,
+    #[cfg(feature = "ioce")]
+    pub charge: Option<f64>,
 }
 
 /// A claim as preparation reads it.
@@ -31,6 +35,16 @@ pub(crate) trait ClaimSource<'c>: Copy {
     /// `(code, date)` of each procedure.
     fn procedures(self) -> impl ExactSizeIterator<Item = (Option<&'c str>, Option<&'c str>)>;
     fn lines(self) -> impl ExactSizeIterator<Item = LineParts<'c>>;
+    fn bill_type(self) -> Option<&'c str>;
+    /// The statement period's from and through dates.
+    #[cfg(feature = "ioce")]
+    fn statement_from(self) -> Option<&'c str>;
+    #[cfg(feature = "ioce")]
+    fn statement_through(self) -> Option<&'c str>;
+    #[cfg(feature = "ioce")]
+    fn condition_codes(self) -> ModifierTexts<'c>;
+    #[cfg(feature = "ioce")]
+    fn reason_for_visit(self) -> ModifierTexts<'c>;
 }
 
 /// The two claim types have the same field names and shapes (`String`
@@ -92,7 +106,30 @@ macro_rules! claim_source {
                     units: l.units,
                     pointers: &l.dx_pointers,
                     service_date: l.service_date.as_deref(),
+                    #[cfg(feature = "ioce")]
+                    revenue_code: l.revenue_code.as_deref(),
+                    #[cfg(feature = "ioce")]
+                    charge: l.charge,
                 })
+            }
+            fn bill_type(self) -> Option<&'c str> {
+                self.bill_type.as_deref()
+            }
+            #[cfg(feature = "ioce")]
+            fn statement_from(self) -> Option<&'c str> {
+                self.from_date.as_deref()
+            }
+            #[cfg(feature = "ioce")]
+            fn statement_through(self) -> Option<&'c str> {
+                self.through_date.as_deref()
+            }
+            #[cfg(feature = "ioce")]
+            fn condition_codes(self) -> ModifierTexts<'c> {
+                ModifierTexts::from(&self.condition_codes[..])
+            }
+            #[cfg(feature = "ioce")]
+            fn reason_for_visit(self) -> ModifierTexts<'c> {
+                ModifierTexts::from(&self.reason_for_visit[..])
             }
         }
     };

@@ -57,12 +57,15 @@ enum Command {
     Check(check::CheckArgs),
     /// Group inpatient claims to MS-DRGs: JSON Lines in, one JSON line out per input line
     Group(group::GroupArgs),
-    /// The rules `check` runs: id, default severity, family, CMS MCE edit, what each checks
+    /// The rules `check` runs: id, default severity, family, CMS edit, what each checks
     #[command(
         after_help = "The ids are what --disable, --severity and --config name, and \
         what findings carry. Families: structure (the claim itself), validity (each code on \
         its date), mce (CMS's Medicare Code Editor), poa, conventions (ICD-10-CM), lines, \
-        edits (CMS's NCCI PTP, MUE and add-on tables, active only when loaded)."
+        edits (CMS's NCCI PTP, MUE and add-on tables, active only when loaded), drg (CMS's \
+        MS-DRG grouper, inpatient claims), ioce (CMS's outpatient code editor, one rule an \
+        edit, outpatient claims). The CMS edit is the MCE's edit name or the I/OCE's edit \
+        number, as the rule's findings carry it (cms_edit)."
     )]
     Rules {
         /// Answer as a JSON array: {"id", "family", "severity", "description", "cms_edit"}
@@ -596,7 +599,7 @@ fn run_rules(json: bool) -> Result<ExitCode, Failure> {
         writeln!(
             out,
             "{:id_width$}  {:8}  {:11}  {:cms_width$}  description",
-            "rule", "severity", "family", "CMS MCE edit"
+            "rule", "severity", "family", "CMS edit"
         )?;
         for r in rules {
             writeln!(

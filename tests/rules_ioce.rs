@@ -1,0 +1,330 @@
+//! The I/OCE family of `medcode check`: each edit CMS's outpatient code
+//! editor raises on an outpatient claim is one finding per place, with the
+//! edit's number in `cms_edit`; the MCE's findings carry the MCE's edit
+//! names, and the other rules' no `cms_edit` at all.
+
+use medcode::claim::Claim;
+use medcode::ioce::{Edited, Editor};
+use medcode::rules::{cms_ioce_edit, cms_mce_edit, Engine};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// `(edit number, line, field)` of every place the editor raises an edit
+/// at, as the findings name them: each edit once per place; an edit of the
+/// claim's lists raised at no diagnosis or line is one claim-level place
+/// (its field is the rule's, not checked here: `None`).
+fn places(e: &Edited) -> Vec<(String, Option<u64>, Option<String>)> {
+    let mut out = Vec::new();
+    let mut at = |edits: &[u16], line: Option<usize>, field: String| {
+        for (i, n) in edits.iter().enumerate() {
+            if !edits[..i].contains(n) {
+                out.push((
+                    format!("{n:03}"),
+                    line.map(|l| l as u64 + 1),
+                    Some(field.clone()),
+                ));
+            }
+        }
+    };
+    at(&e.principal.edits, None, "diagnoses[0]".into());
+    for (i, d) in e.reason_for_visit.iter().enumerate() {
+        at(&d.edits, None, format!("reason_for_visit[{i}]"));
+    }
+    for (i, d) in e.secondary.iter().enumerate() {
+        at(&d.edits, None, format!("diagnoses[{}]", i + 1));
+    }
+    for (i, l) in e.lines.iter().enumerate() {
+        at(&l.hcpcs_edits, Some(i), format!("lines[{i}].code"));
+        at(
+            &l.service_date_edits,
+            Some(i),
+            format!("lines[{i}].service_date"),
+        );
+        at(
+            &l.revenue_edits,
+            Some(i),
+            format!("lines[{i}].revenue_code"),
+        );
+        for (k, m) in l.modifier_edits.iter().enumerate() {
+            at(m, Some(i), format!("lines[{i}].modifiers[{k}]"));
+        }
+    }
+    let placed: Vec<String> = out.iter().map(|p| p.0.clone()).collect();
+    let mut claim_level: Vec<String> = Vec::new();
+    for n in [
+        &e.claim_rejection_edits,
+        &e.claim_denial_edits,
+        &e.claim_return_to_provider_edits,
+        &e.claim_suspension_edits,
+        &e.line_rejection_edits,
+        &e.line_denial_edits,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        let n = format!("{n:03}");
+        if !placed.contains(&n) && !claim_level.contains(&n) {
+            claim_level.push(n);
+        }
+    }
+    out.extend(claim_level.into_iter().map(|n| (n, None, None)));
+    out.sort();
+    out
+}
+
+/// The findings of an output line as `places` gives them (claim-level
+/// findings without their field), and a check of each one's rule, number
+/// and message.
+fn found(output: &Value) -> Vec<(String, Option<u64>, Option<String>)> {
+    let mut out = Vec::new();
+    for f in output["findings"].as_array().unwrap() {
+        let rule = f["rule"].as_str().unwrap();
+        let cms = f["cms_edit"].as_str();
+        if !rule.starts_with("ioce-") {
+            continue;
+        }
+        let cms = cms.unwrap_or_else(|| panic!("{rule} without cms_edit: {f}"));
+        assert_eq!(cms_ioce_edit(rule), Some(cms), "{f}");
+        assert_eq!(rule, format!("ioce-{cms}"));
+        let message = f["message"].as_str().unwrap();
+        assert!(
+            message.starts_with(&format!("I/OCE edit {cms} (")),
+            "{message}"
+        );
+        let line = f["line"].as_u64();
+        if let Some(l) = line {
+            assert!(message.contains(&format!("(line {l}, ")), "{message}");
+        }
+        // A diagnosis's or a line's field; a claim-level finding's is the rule's.
+        let field = f["field"].as_str();
+        let place = line.is_some()
+            || field
+                .is_some_and(|f| f.starts_with("diagnoses[") || f.starts_with("reason_for_visit["));
+        let field = field.filter(|_| place).map(str::to_owned);
+        out.push((cms.to_owned(), line, field));
+    }
+    out.sort();
+    out
+}
+
+/// What `medcode check` writes for a JSON Lines text, one output line per
+/// input line: the command's own output with the `cli` feature, else the
+/// engine's line by line (what the command writes).
+fn check_output(path: &str) -> Vec<Value> {
+    #[cfg(feature = "cli")]
+    {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_medcode"))
+            .args(["check", path, "--jobs", "1"])
+            .output()
+            .expect("run medcode");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+    #[cfg(not(feature = "cli"))]
+    {
+        let engine = Engine::builder().build().unwrap();
+        std::fs::read_to_string(path)
+            .unwrap()
+            .lines()
+            .enumerate()
+            .map(|(n, l)| {
+                serde_json::from_str(&engine.check_jsonl_line_numbered(n + 1, l)).unwrap()
+            })
+            .collect()
+    }
+}
+
+/// `medcode check examples/outpatient.jsonl`: every edit the editor raises
+/// is exactly one finding per place, with its number in `cms_edit`.
+#[test]
+fn check_gives_the_editors_edits_on_the_example() {
+    let path = "examples/outpatient.jsonl";
+    let input = std::fs::read_to_string(path).unwrap();
+    let outputs = check_output(path);
+    assert_eq!(outputs.len(), input.lines().count());
+    let editor = Editor::new();
+    let mut per_edit: BTreeMap<String, usize> = BTreeMap::new();
+    for (text, output) in input.lines().zip(&outputs) {
+        let claim: Claim = serde_json::from_str(text).unwrap();
+        let want = places(&editor.edit_claim(&claim));
+        let got = found(output);
+        assert_eq!(got, want, "{text}\n{output}");
+        for (n, _, _) in got {
+            *per_edit.entry(n).or_default() += 1;
+        }
+    }
+    eprintln!("findings per I/OCE edit on {path}: {per_edit:?}");
+    // The README's example: 040 on the glucose line of the first claim,
+    // lifted by modifier 59 on the second; 062 on the third's office visit.
+    assert_eq!(per_edit.get("040"), Some(&1));
+    assert_eq!(per_edit.get("062"), Some(&1));
+    let first = &outputs[0]["findings"];
+    let f = first
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "ioce-040")
+        .unwrap();
+    assert_eq!(f["line"], 3);
+    assert_eq!(f["field"], "lines[2].code");
+    assert_eq!(f["codes"], serde_json::json!(["82947"]));
+}
+
+/// The same on claims that raise edits at every kind of place: diagnoses,
+/// reasons for visit, codes, modifiers, revenue codes, line dates, the
+/// claim; typed and JSON Lines alike.
+#[test]
+fn every_place_is_one_finding() {
+    let engine = Engine::builder().build().unwrap();
+    let editor = Editor::new();
+    let claims = [
+        r#"{"id": "A", "bill_type": "131", "from_date": "2025-03-01", "patient": {"sex": "F"},
+            "diagnoses": ["V0001XA", "XXXX", "E119"], "reason_for_visit": ["ZZZZ", "R079"],
+            "lines": [{"code": "99213", "modifiers": ["ZZ", "25", "ZZ"], "revenue_code": "0999", "units": 1, "charge": 5},
+                      {"code": "QQQQQ", "revenue_code": "0510", "units": 1, "charge": 5},
+                      {"revenue_code": "0300", "units": 1, "charge": 5},
+                      {"code": "27447", "revenue_code": "0360", "units": 1, "charge": 5000}]}"#,
+        r#"{"id": "B", "bill_type": "131", "from_date": "2025-03-01", "through_date": "2025-03-01",
+            "patient": {"sex": "F", "age": 40}, "diagnoses": ["N186"],
+            "lines": [{"code": "G0463", "revenue_code": "0510", "units": 1, "charge": 5, "service_date": "2025-03-09"},
+                      {"code": "G0463", "revenue_code": "0510", "units": 1, "charge": 5, "service_date": "bad"}]}"#,
+        r#"{"id": "C", "bill_type": "999", "from_date": "2025-03-01", "diagnoses": ["N186"], "lines": [{"code": "G0463"}]}"#,
+        r#"{"id": "D", "bill_type": "131", "from_date": "2001-01-01", "diagnoses": ["N186"], "lines": [{"code": "G0463"}]}"#,
+        r#"{"id": "E", "bill_type": "131", "from_date": "2025-03-01", "patient": {"sex": "X", "age": 200},
+            "lines": [{"code": "G0463", "revenue_code": "0510", "units": 1, "charge": 5}]}"#,
+        r#"{"id": "F", "bill_type": "851", "from_date": "2024-07-01", "through_date": "2024-07-03",
+            "patient": {"sex": "M", "age": 70}, "diagnoses": ["I10"], "condition_codes": ["41"],
+            "lines": [{"code": "80053", "revenue_code": "0301", "units": 1, "charge": 50, "service_date": "2024-07-02"},
+                      {"code": "82947", "revenue_code": "0301", "units": 1, "charge": 20, "service_date": "2024-07-02"},
+                      {"code": "J1100", "modifiers": ["JW"], "revenue_code": "0636", "units": 3, "charge": 20, "service_date": "2024-07-03"}]}"#,
+        r#"{"id": "G", "bill_type": "131", "from_date": "2025-03-01", "diagnoses": ["N186"], "lines": []}"#,
+    ];
+    let mut per_edit: BTreeMap<String, usize> = BTreeMap::new();
+    for text in claims {
+        let claim: Claim = serde_json::from_str(text).unwrap();
+        let want = places(&editor.edit_claim(&claim));
+        let line: Value = serde_json::from_str(&engine.check_jsonl_line(text)).unwrap();
+        let got = found(&line);
+        assert_eq!(got, want, "{text}\n{line}");
+        let typed: Value = serde_json::from_str(&engine.check(&claim).to_jsonl(None)).unwrap();
+        assert_eq!(typed, line, "{text}");
+        for (n, _, _) in got {
+            *per_edit.entry(n).or_default() += 1;
+        }
+    }
+    eprintln!("findings per I/OCE edit: {per_edit:?}");
+    assert!(per_edit.len() >= 10, "{per_edit:?}");
+}
+
+/// The MCE's findings carry its edit names (`CMS_MCE_EDITS`), the other
+/// rules' none: on the example claims and the mutated ones.
+#[test]
+fn mce_findings_carry_their_names() {
+    let mut named = 0;
+    for path in [
+        "examples/claims.jsonl",
+        "tests/fixtures/claims_mutated.jsonl",
+    ] {
+        for output in check_output(path) {
+            for f in output["findings"].as_array().unwrap() {
+                let rule = f["rule"].as_str().unwrap();
+                let want = cms_mce_edit(rule).or(cms_ioce_edit(rule));
+                assert_eq!(f["cms_edit"].as_str(), want, "{f}");
+                if rule == "sex-conflict" {
+                    assert_eq!(f["cms_edit"], "SEX_CONFLICT");
+                }
+                named += usize::from(want.is_some());
+            }
+        }
+    }
+    assert!(named > 20, "{named}");
+}
+
+/// Seeded random outpatient claims, mixed from codes that raise many of
+/// the edits (NCCI pairs, visits, surgery, drugs, inpatient-only codes,
+/// invalid codes, modifiers, revenue codes, bill types, dates across the
+/// I/OCE's versions and out of range, ages and sexes): on each, `check`
+/// gives one finding per edit and place the editor raises, on the typed
+/// and the JSON Lines paths alike.
+#[test]
+fn random_claims_one_finding_per_edit_and_place() {
+    let engine = Engine::builder().build().unwrap();
+    let editor = Editor::new();
+    let mut rng = crate::common::Rng(0x10CE_F14D);
+    let hcpcs = [
+        "G0463", "80053", "82947", "99213", "74177", "Q9967", "J1100", "27447", "36415", "96372",
+        "93005", "71046", "J9035", "C1713", "29881", "G0378", "99285", "ZZZZZ", "", "0001U",
+    ];
+    let modifiers = [
+        "25", "59", "50", "LT", "RT", "73", "XU", "ZZ", "JW", "JZ", "91", "PT",
+    ];
+    let revenue = [
+        "0510", "0301", "0636", "0360", "0320", "0450", "0999", "", "0762", "0250",
+    ];
+    let dx = [
+        "N186", "E119", "R079", "V0001XA", "Z0000", "N18.6", "XXXX", "", "F329", "O80",
+    ];
+    let bill_types = [
+        "131", "131", "131", "121", "141", "851", "771", "999", "13", "111",
+    ];
+    let dates = [
+        "2019-07-01",
+        "2020-12-31",
+        "2022-04-01",
+        "2024-01-01",
+        "2025-03-01",
+        "2026-04-30",
+        "2019-06-30",
+        "2031-01-01",
+        "2025-02-30",
+    ];
+    let (mut claims, mut findings) = (0, 0);
+    let mut edits = std::collections::BTreeSet::new();
+    for id in 0..400 {
+        let date = *rng.pick(&dates);
+        let lines: Vec<Value> = (0..1 + rng.below(8))
+            .map(|_| {
+                let mods: Vec<&str> = (0..rng.below(3)).map(|_| *rng.pick(&modifiers)).collect();
+                let day = if rng.chance(10) { "2025-09-09" } else { date };
+                serde_json::json!({"code": rng.pick(&hcpcs), "revenue_code": rng.pick(&revenue),
+                    "modifiers": mods, "units": 1 + rng.below(3), "charge": 10 + rng.below(900),
+                    "service_date": day})
+            })
+            .collect();
+        let diagnoses: Vec<&str> = (0..rng.below(4)).map(|_| *rng.pick(&dx)).collect();
+        let claim = serde_json::json!({
+            "id": id.to_string(), "type": "institutional", "bill_type": rng.pick(&bill_types),
+            "from_date": date, "through_date": date, "discharge_status": "01",
+            "patient": {"sex": rng.pick(&["F", "M", "U", "X"]), "age": rng.below(110)},
+            "diagnoses": diagnoses, "reason_for_visit": if rng.chance(30) { vec!["R079"] } else { vec![] },
+            "condition_codes": if rng.chance(10) { vec!["41"] } else { vec![] },
+            "lines": lines,
+        });
+        let text = claim.to_string();
+        let typed: Claim = serde_json::from_str(&text).unwrap();
+        let line: Value = serde_json::from_str(&engine.check_jsonl_line(&text)).unwrap();
+        let got = found(&line);
+        if medcode::ioce::is_outpatient(&typed) {
+            let want = places(&editor.edit_claim(&typed));
+            assert_eq!(got, want, "{text}\n{line}");
+            claims += 1;
+        } else {
+            assert!(got.is_empty(), "{text}\n{line}");
+        }
+        let report: Value = serde_json::from_str(&engine.check(&typed).to_jsonl(None)).unwrap();
+        assert_eq!(report, line, "{text}");
+        findings += got.len();
+        edits.extend(got.into_iter().map(|(n, _, _)| n));
+    }
+    eprintln!("{claims} outpatient claims, {findings} I/OCE findings, edits {edits:?}");
+    assert!(claims > 300 && edits.len() >= 20, "{claims} {edits:?}");
+}
