@@ -284,7 +284,7 @@ pub(crate) fn cmhc_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path)
     let (t, v) = (run.t, run.v);
     let principal = claim
         .principal
-        .and_then(|p| key(p.trim()))
+        .and_then(super::data::dx_key)
         .and_then(|k| t.dx.get(&k, v));
     // `data_dx10` flags: bit 1 mental_health, bit 3 code_first.
     let mental_health = principal.is_some_and(|d| d.flags & (1 << 1) != 0);

@@ -33,6 +33,26 @@ pub(crate) fn key(code: &str) -> Option<Key> {
     Some(k)
 }
 
+/// The key of a diagnosis code as medcode's claims may write it: trimmed,
+/// its dot (`N18.6`) left out, as the I/OCE's tables write codes.
+pub(crate) fn dx_key(code: &str) -> Option<Key> {
+    let code = code.trim();
+    match code.find('.') {
+        Some(dot) if dot == 3 && !code[dot + 1..].contains('.') => {
+            let mut buf = [0u8; 8];
+            let (head, tail) = (&code.as_bytes()[..dot], &code.as_bytes()[dot + 1..]);
+            if head.len() + tail.len() > 8 {
+                return None;
+            }
+            buf[..head.len()].copy_from_slice(head);
+            buf[head.len()..head.len() + tail.len()].copy_from_slice(tail);
+            key(std::str::from_utf8(&buf[..head.len() + tail.len()]).ok()?)
+        }
+        Some(_) => None,
+        None => key(code),
+    }
+}
+
 /// The text of a key (its bytes up to the first zero).
 pub(crate) fn key_text(k: Key) -> String {
     let bytes = k.to_le_bytes();
@@ -619,6 +639,16 @@ fn read_ncci() -> Ncci {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn diagnosis_keys_leave_the_dot_out() {
+        assert_eq!(dx_key("N18.6"), key("N186"));
+        assert_eq!(dx_key(" S52.372Q "), key("S52372Q"));
+        assert_eq!(dx_key("N186"), key("N186"));
+        assert_eq!(dx_key("N1.86"), None);
+        assert_eq!(dx_key("N18.6.1"), None);
+        assert_eq!(dx_key("S52.372QQQQ"), None);
+    }
 
     #[test]
     fn tables_read() {

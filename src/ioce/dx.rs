@@ -1,7 +1,7 @@
 //! Diagnosis edits: 001 invalid, 002 age conflict, and on the principal
 //! diagnosis 005 external cause, 113 unacceptable, 086 manifestation.
 
-use super::data::{key, Key};
+use super::data::dx_key;
 use super::engine::{ClaimInput, Run};
 
 /// `data_dx10` flags (`flags.tsv`).
@@ -10,12 +10,6 @@ const MANIFESTATION: u8 = 1 << 2;
 const UNACCEPTABLE_PDX: u8 = 1 << 4;
 const UNACCEPTABLE_PDX_EXCLUSION: u8 = 1 << 5;
 const UNACCEPTABLE_PDX_EXCLUSION_IGNORED: u8 = 1 << 6;
-
-/// A diagnosis code as the tables key it (blanks around it dropped; a
-/// dotted code is not a code to the I/OCE).
-fn dx_key(code: &str) -> Option<Key> {
-    key(code.trim())
-}
 
 /// `prefix`: the type of bill's first two digits. The exclusion from 113
 /// holds on hospital outpatient claims (13x) and community mental health

@@ -403,7 +403,7 @@ fn claim_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &path::Path) {
     if program && path.opps {
         let mental_health = claim
             .principal
-            .and_then(|p| key(p.trim()))
+            .and_then(super::data::dx_key)
             .and_then(|k| t.dx.get(&k, v))
             .is_some_and(|d| d.flags & 2 != 0);
         if !mental_health {

@@ -109,7 +109,10 @@ fn single_line_edits(
     // A comprehensive APC (J1) on the claim packages DME items: no 061.
     // (Not on 32x, 34x (home health), 43x (religious), 81x, 82x (hospice).)
     let dme_billed = !matches!(path.prefix, 32 | 34 | 43 | 81 | 82);
-    let packaged = path.number != 120 && path.prefix == 13 && path.opps && facts.j1;
+    let packaged = path.number != 120
+        && super::payment::comprehensive_packaging(claim, path)
+        && path.opps
+        && facts.j1;
     if row.has(hcpcs_bit!(t, "dmerc_billable_only")) && dme_billed && !packaged {
         edits.push(61);
     }
@@ -174,7 +177,11 @@ fn single_line_edits(
 
     // The observation revenue code (0762) with a code that is not
     // observation: 044.
+    // (Hospital outpatient claims only: not 12x, 14x, 76x, nor an opioid
+    // treatment program's 13x.)
     if revenue == 762
+        && path.prefix == 13
+        && path.number != 120
         && !(row.has(hcpcs_bit!(t, "observation"))
             || row.has(hcpcs_bit!(t, "observation_hourly"))
             || row.has(hcpcs_bit!(t, "observation_direct_admit")))
@@ -390,9 +397,9 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
             out.hcpcs_edits.push(11);
         }
         // A line rejected for its revenue code (065) is not also rejected
-        // for its HCPCS code (028).
+        // for its HCPCS code (028), nor questioned (012).
         if out.revenue_edits.contains(&65) {
-            out.hcpcs_edits.retain(|&e| e != 28);
+            out.hcpcs_edits.retain(|&e| e != 28 && e != 12);
         }
         run.out.lines.push(out);
     }

@@ -375,13 +375,7 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
     // Where there is no comprehensive packaging (12x, 14x, the
     // partial-hospitalization path) a J1 line packages nothing, not even a
     // Q1 or Q2.
-    // Nor on a claim with condition code 92 (intensive outpatient), in
-    // any version: pyoce packaged on none of 30 such 13x claims.
-    let iop_code = claim.condition_codes.iter().any(|c| c.trim() == "92");
-    // A 12x claim with condition code W2 (outpatient services unrelated
-    // to the inpatient stay) is packaged as 13x is.
-    let w2_12x = path.prefix == 12 && claim.condition_codes.iter().any(|c| c.trim() == "W2");
-    let comprehensive = (thirteen || w2_12x) && !path.on(switch::PH_EDITS) && !iop_code;
+    let comprehensive = comprehensive_packaging(claim, path);
     let j1 = if comprehensive { J1 } else { T };
     let stv = anchors.iter().any(|&s| matches!(s, S | T | V) || s == j1);
     let tj = anchors.iter().any(|&s| s == T || s == j1);
@@ -445,6 +439,18 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
         }
     }
     let _ = claim;
+}
+
+/// Whether a J1 line packages the claim (comprehensive APCs): on 13x,
+/// and on 12x with condition code W2 (outpatient services unrelated to the
+/// inpatient stay); not on the partial hospitalization path, nor on a
+/// claim with condition code 92 (intensive outpatient) in any version
+/// (pyoce packaged none of 30 such 13x claims).
+pub(crate) fn comprehensive_packaging(claim: &ClaimInput<'_>, path: &Path) -> bool {
+    let has_cc = |cc: &str| claim.condition_codes.iter().any(|c| c.trim() == cc);
+    (path.prefix == 13 || (path.prefix == 12 && has_cc("W2")))
+        && !path.on(switch::PH_EDITS)
+        && !has_cc("92")
 }
 
 /// Q4 (§3.3): packaged when any line, rejected or not, is a procedure or
