@@ -452,7 +452,7 @@ impl Grouper {
         out: &mut String,
     ) -> Result<(), ClaimNotGrouped> {
         thread_local! {
-            static SPARE: std::cell::RefCell<Option<(super::Scratch, Grouping, InputLists)>> =
+            static SPARE: std::cell::RefCell<Option<(super::Scratch, InputLists)>> =
                 const { std::cell::RefCell::new(None) };
         }
         let text = json.trim_start_matches('\u{feff}');
@@ -461,11 +461,14 @@ impl Grouper {
             if fast_json::read_claim(text, &mut claim).is_some() {
                 let result = SPARE.with(|cell| match cell.try_borrow_mut() {
                     Ok(mut spare) => {
-                        let (scratch, grouping, lists) = spare.get_or_insert_with(|| {
-                            (self.scratch(), Grouping::default(), InputLists::default())
-                        });
-                        self.group_claim_ref_into(&claim, options, scratch, grouping, lists)
-                            .map(|()| grouping.write_json(claim.id.as_deref(), None, out))
+                        let (scratch, lists) = spare
+                            .get_or_insert_with(|| (self.scratch(), InputLists::default()));
+                        // Written from the grouper's state: no grouping
+                        // filled only to be read back.
+                        let id = claim.id.as_deref();
+                        self.group_claim_ref_with(&claim, options, lists, |input| {
+                            self.group_write_json(input, options, scratch, id, out)
+                        })
                     }
                     Err(_) => self
                         .group_claim_ref(&claim, options)
@@ -493,7 +496,9 @@ impl Grouper {
         let mut scratch = None;
         let result = super::with_scratch(self, &mut scratch, |scratch| {
             let lists = &mut InputLists::default();
-            self.group_claim_ref_into(claim, options, scratch, &mut grouping, lists)
+            self.group_claim_ref_with(claim, options, lists, |input| {
+                self.group_into(input, options, scratch, &mut grouping)
+            })
         });
         result.map(|()| GroupedClaim {
             claim_id: claim.id.as_deref().map(str::to_owned),
@@ -501,14 +506,15 @@ impl Grouper {
         })
     }
 
-    /// Groups a claim the fast reader read into `grouping`.
-    fn group_claim_ref_into(
+    /// Checks a claim the fast reader read and hands its input to `group`
+    /// (which groups it into a grouping or writes its JSON).
+    #[inline(always)]
+    fn group_claim_ref_with(
         &self,
         claim: &ClaimRef<'_>,
         options: &GroupOptions,
-        scratch: &mut super::Scratch,
-        grouping: &mut Grouping,
         lists: &mut InputLists,
+        group: impl FnOnce(&GroupInput<'_>) -> Result<(), super::GroupError>,
     ) -> Result<(), ClaimNotGrouped> {
         let fail = |message: String| ClaimNotGrouped {
             claim_id: claim.id.as_deref().map(str::to_owned),
@@ -539,9 +545,7 @@ impl Grouper {
             relabel_forgetting(std::mem::take(&mut lists.secondary)),
             relabel_forgetting(std::mem::take(&mut lists.procedures)),
         );
-        let result = self
-            .group_into(&input, options, scratch, grouping)
-            .map_err(|e| fail(e.to_string()));
+        let result = group(&input).map_err(|e| fail(e.to_string()));
         // The lists only borrow: kept, emptied, for the next claim.
         lists.secondary = relabel_forgetting(input.secondary);
         lists.procedures = relabel_forgetting(input.procedures);
