@@ -305,7 +305,7 @@ fn inpatient(claim: &Claim) -> Result<(), String> {
 /// or discharge date) or procedures.
 fn inpatient_parts(claim_type: Option<&str>, stay_or_procedures: bool) -> Result<(), String> {
     const NOT_YET: &str = "MS-DRG grouping is for inpatient claims (`medcode group` edits an outpatient claim with its bill_type, other than 11x, as CMS's I/OCE does)";
-    match claim_type.map(str::trim) {
+    match claim_type.map(super::trim) {
         // The usual spelling first.
         Some("institutional") => Ok(()),
         Some(t) => {

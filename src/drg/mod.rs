@@ -194,8 +194,22 @@ fn dx_input<'a>(code: Option<&'a str>, poa: Option<&str>) -> DxInput<'a> {
     DxInput {
         code: code.unwrap_or(""),
         poa: poa
-            .and_then(|p| p.trim().as_bytes().first().copied())
+            .and_then(|p| trim(p).as_bytes().first().copied())
             .unwrap_or(b' '),
+    }
+}
+
+/// `s.trim()`, without the call when both ends are printable ASCII (no
+/// white space to trim): the usual value (`"Y"`, `"01"`, `"M"`). The call
+/// cost about 35 instructions a value, 260 a claim.
+#[inline(always)]
+pub(crate) fn trim(s: &str) -> &str {
+    let printable = |b: Option<&u8>| b.is_some_and(|&b| (0x21..0x7f).contains(&b));
+    let bytes = s.as_bytes();
+    if printable(bytes.first()) && printable(bytes.last()) {
+        s
+    } else {
+        s.trim()
     }
 }
 
@@ -206,7 +220,7 @@ fn read_discharge(discharge: Option<&str>, service: Option<&str>) -> Option<Date
 
 /// `M`/`F` (or `male`/`female`, any case), `U`; anything else invalid.
 fn read_sex(sex: Option<&str>) -> Sex {
-    let Some(s) = sex.map(str::trim) else {
+    let Some(s) = sex.map(trim) else {
         return Sex::Missing;
     };
     if s.is_empty() {
@@ -223,7 +237,7 @@ fn read_sex(sex: Option<&str>) -> Sex {
 }
 
 fn read_status(status: Option<&str>) -> Option<u8> {
-    status.and_then(|s| s.trim().parse::<u8>().ok())
+    status.and_then(|s| trim(s).parse::<u8>().ok())
 }
 
 fn read_age(age: Option<f64>) -> Option<u32> {
