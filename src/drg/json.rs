@@ -5,7 +5,7 @@ use super::{
     AdmitDx, DrgImpact, DrgKind, DrgOutcome, DxFlag, DxOutcome, Grouping, Hac, HacStatus, HacUsage,
     MsdrgVersion, PoaError, ProcOutcome, ReturnCode, Severity,
 };
-use crate::json_scan::{push_json_str, push_opt_str, push_usize};
+use crate::json_scan::{push_json_str, push_opt_str, push_small_usize, push_usize};
 
 impl Grouping {
     /// The grouping as one JSON object (no newline), CMS's names for values
@@ -313,9 +313,9 @@ fn outcome_middle(keys: &OutcomeKeys, o: &DrgOutcome) -> &'static str {
 }
 
 /// A number of at most five digits (DRGs, MDCs, HAC numbers and counts).
-#[inline]
+#[inline(always)]
 fn push_small(out: &mut String, n: u16) {
-    push_usize(out, usize::from(n));
+    push_small_usize(out, usize::from(n));
 }
 
 /// Writes a diagnosis's object.
