@@ -276,8 +276,17 @@ impl ClaimRouter {
                 return true;
             }
         }
-        let result = self.grouper.group_json_bytes(json, options);
-        write_group_result(&result, Some(line), out)
+        match std::str::from_utf8(json) {
+            // The grouping written from the grouper's state (the text
+            // `write_group_result` writes of `group_json_bytes`'s answer).
+            Ok(text) => self
+                .grouper
+                .write_line_answer(text, Some(line), options, out),
+            Err(_) => {
+                let result = self.grouper.group_json_bytes(json, options);
+                write_group_result(&result, Some(line), out)
+            }
+        }
     }
 
     /// Answers a JSON Lines text (one claim a line, `\n` or `\r\n`; a final

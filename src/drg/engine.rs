@@ -625,11 +625,11 @@ pub(crate) fn group<'a>(
 pub(crate) enum Finish<'o> {
     /// Into a grouping, reusing its lists and strings.
     Grouping(&'o mut Grouping),
-    /// As [`Grouping::write_json`] writes the grouping (no `line`),
-    /// appended to the string: no grouping's strings and lists made to be
-    /// read back.
+    /// As [`Grouping::write_json`] writes the grouping, appended to the
+    /// string: no grouping's strings and lists made to be read back.
     Json {
         claim_id: Option<&'o str>,
+        line: Option<usize>,
         out: &'o mut String,
     },
 }
@@ -639,7 +639,11 @@ impl Finish<'_> {
     fn finish(self, c: &mut Claim<'_>, scratch: &mut Scratch) {
         match self {
             Finish::Grouping(g) => c.output(g, scratch),
-            Finish::Json { claim_id, out } => c.write_json(claim_id, out),
+            Finish::Json {
+                claim_id,
+                line,
+                out,
+            } => c.write_json(claim_id, line, out),
         }
     }
 }
@@ -1760,15 +1764,15 @@ impl<'a> Claim<'a> {
     }
 
     /// Writes the grouping's JSON object (as [`Grouping::write_json`]
-    /// writes the grouping [`output`](Self::output) fills, without `line`)
-    /// from the grouper's own state.
-    fn write_json(&self, claim_id: Option<&str>, out: &mut String) {
+    /// writes the grouping [`output`](Self::output) fills) from the
+    /// grouper's own state.
+    fn write_json(&self, claim_id: Option<&str>, line: Option<usize>, out: &mut String) {
         let t = self.t;
         let input = self.input;
         let (initial, final_drg, hac_status, hac_categories, admit_dx) = self.summary();
         let head = Head {
             claim_id,
-            line: None,
+            line,
             version: self.v,
             initial: &initial,
             final_drg: &final_drg,

@@ -451,6 +451,39 @@ impl Grouper {
         options: &GroupOptions,
         out: &mut String,
     ) -> Result<(), ClaimNotGrouped> {
+        self.group_json_write_line(json, None, options, out)
+    }
+
+    /// One JSON Lines line's answer appended to `out` (no newline), with
+    /// its `line`: the grouping, or the `error` object
+    /// ([`write_group_result`] of [`group_json`](Self::group_json)'s
+    /// answer, the same text), by
+    /// [`group_json_write`](Self::group_json_write)'s way. Returns whether
+    /// the line was grouped.
+    pub(crate) fn write_line_answer(
+        &self,
+        json: &str,
+        line: Option<usize>,
+        options: &GroupOptions,
+        out: &mut String,
+    ) -> bool {
+        match self.group_json_write_line(json, line, options, out) {
+            Ok(()) => true,
+            Err(e) => {
+                e.write_json(line, out);
+                false
+            }
+        }
+    }
+
+    /// [`group_json_write`](Self::group_json_write) with a `line`.
+    fn group_json_write_line(
+        &self,
+        json: &str,
+        line: Option<usize>,
+        options: &GroupOptions,
+        out: &mut String,
+    ) -> Result<(), ClaimNotGrouped> {
         thread_local! {
             static SPARE: std::cell::RefCell<Option<(super::Scratch, InputLists)>> =
                 const { std::cell::RefCell::new(None) };
@@ -467,12 +500,12 @@ impl Grouper {
                         // filled only to be read back.
                         let id = claim.id.as_deref();
                         self.group_claim_ref_with(&claim, options, lists, |input| {
-                            self.group_write_json(input, options, scratch, id, out)
+                            self.group_write_json(input, options, scratch, (id, line), out)
                         })
                     }
                     Err(_) => self
                         .group_claim_ref(&claim, options)
-                        .map(|g| g.grouping.write_json(claim.id.as_deref(), None, out)),
+                        .map(|g| g.grouping.write_json(claim.id.as_deref(), line, out)),
                 });
                 crate::claim::spare::recycle_read(&mut claim);
                 // Its texts all borrowed and its lists given back: nothing
@@ -482,7 +515,7 @@ impl Grouper {
             }
         }
         let g = self.group_json(json, options)?;
-        g.grouping.write_json(g.claim_id.as_deref(), None, out);
+        g.grouping.write_json(g.claim_id.as_deref(), line, out);
         Ok(())
     }
 
@@ -604,8 +637,7 @@ impl Grouper {
                 out.push('\n');
             }
             let line = line.strip_suffix('\r').unwrap_or(line);
-            let result = self.group_json(line, options);
-            if !write_group_result(&result, Some(first_line + i), out) {
+            if !self.write_line_answer(line, Some(first_line + i), options, out) {
                 errors += 1;
             }
         }

@@ -888,19 +888,23 @@ impl Grouper {
 
     /// Groups a claim and appends the grouping's JSON object to `out`, the
     /// text [`group_into`](Self::group_into) and
-    /// [`Grouping::write_json`] (no `line`) give, written from the
-    /// grouper's state: no grouping is filled. On an error `out` is unchanged.
+    /// [`Grouping::write_json`] give, written from the grouper's state: no
+    /// grouping is filled. On an error `out` is unchanged.
     pub(crate) fn group_write_json(
         &self,
         input: &GroupInput<'_>,
         options: &GroupOptions,
         scratch: &mut Scratch,
-        claim_id: Option<&str>,
+        (claim_id, line): (Option<&str>, Option<usize>),
         out: &mut String,
     ) -> Result<(), GroupError> {
         let v = self.version_for(input, options)?;
         let l = self.loaded;
-        let finish = engine::Finish::Json { claim_id, out };
+        let finish = engine::Finish::Json {
+            claim_id,
+            line,
+            out,
+        };
         engine::group(&l.tables, &l.builtins, input, *options, v, scratch, finish);
         Ok(())
     }
