@@ -134,7 +134,13 @@ impl Head<'_> {
     /// Writes the text up to the principal diagnosis's value (`…,"principal":`),
     /// with room made for a grouping of that many codes.
     #[inline(always)]
-    pub(super) fn write(&self, out: &mut String, secondary: usize, procedures: usize, clusters: usize) {
+    pub(super) fn write(
+        &self,
+        out: &mut String,
+        secondary: usize,
+        procedures: usize,
+        clusters: usize,
+    ) {
         // The constant text between values is written in one piece each.
         out.reserve(1100 + 220 * (secondary + 1) + 130 * procedures + 16 * clusters);
         out.push_str("{\"claim_id\":");

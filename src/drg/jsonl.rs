@@ -494,8 +494,8 @@ impl Grouper {
             if fast_json::read_claim(text, &mut claim).is_some() {
                 let result = SPARE.with(|cell| match cell.try_borrow_mut() {
                     Ok(mut spare) => {
-                        let (scratch, lists) = spare
-                            .get_or_insert_with(|| (self.scratch(), InputLists::default()));
+                        let (scratch, lists) =
+                            spare.get_or_insert_with(|| (self.scratch(), InputLists::default()));
                         // Written from the grouper's state: no grouping
                         // filled only to be read back.
                         let id = claim.id.as_deref();
