@@ -429,9 +429,10 @@ impl Grouper {
 
     /// [`group_json`](Self::group_json) and [`Grouping::write_json`] in one:
     /// appends the grouping's JSON object (`claim_id` the claim's `id`, no
-    /// `line`) to `out`, the same text. Faster: the grouping's lists and
-    /// strings are a per-thread spare reused claim after claim, and the
-    /// claim's id is not copied. On an error `out` is unchanged.
+    /// `line`) to `out`, the same text. Faster: the text is written from
+    /// the grouper's own state (no `Grouping`'s strings and lists made to
+    /// be read back), and the claim's id is not copied. On an error `out`
+    /// is unchanged.
     ///
     /// ```
     /// use medcode::drg::{GroupOptions, Grouper};
