@@ -549,6 +549,12 @@ impl Titles {
         }
     }
 
+    /// Whether no title of the table needs a JSON escape.
+    #[inline]
+    pub fn is_plain(&self) -> bool {
+        self.plain
+    }
+
     /// Whether `title` is this table's own title of `n` in `v` (the same
     /// text at the same place) and needs no JSON escape.
     #[inline]

@@ -8,6 +8,7 @@
 use super::data::{attr_bit, Key, Scheme, Severity, Tables};
 use super::data::{key, raw_key, DrgKind, FormulaRow};
 use super::formula::{Env, Mask, Operand, Scope};
+use super::json::{write_clusters, write_dx, write_proc, DxValues, Head, ProcValues, TitleSource};
 use super::{
     AdmitDx, DrgImpact, DrgOutcome, DxFlag, DxFlags, DxOutcome, GroupInput, GroupOptions, Grouping,
     Hac, HacStatus, HacUsage, HospitalStatus, MsdrgVersion, PoaError, ProcOutcome, ReturnCode,
@@ -491,7 +492,7 @@ fn lookup_pattern(t: &Tables, v: MsdrgVersion, k: Key) -> Option<u32> {
         .filter(|&p| (p as usize) < t.patterns.len())
 }
 
-/// Groups a claim into `out`, reusing its lists and strings.
+/// Groups a claim, then [`Finish`]es it.
 pub(crate) fn group<'a>(
     t: &'static Tables,
     b: &'static Builtins,
@@ -499,7 +500,7 @@ pub(crate) fn group<'a>(
     opts: GroupOptions,
     v: MsdrgVersion,
     scratch: &mut Scratch,
-    out: &mut Grouping,
+    finish: Finish<'_>,
 ) {
     let dx = |code: u32, poa: u8| -> Dx {
         Dx {
@@ -613,10 +614,38 @@ pub(crate) fn group<'a>(
         order_dependent: false,
     };
     c.run(scratch);
-    c.output(out, scratch);
+    finish.finish(&mut c, scratch);
     scratch.sdx = c.sdx;
     scratch.procs = c.procs;
     scratch.clusters = c.clusters;
+}
+
+/// What becomes of a claim once grouped: a [`Grouping`] filled, or its
+/// JSON text written straight from the grouper's state.
+pub(crate) enum Finish<'o> {
+    /// Into a grouping, reusing its lists and strings.
+    Grouping(&'o mut Grouping),
+    /// As [`Grouping::write_json`] writes the grouping, appended to the
+    /// string: no grouping's strings and lists made to be read back.
+    Json {
+        claim_id: Option<&'o str>,
+        line: Option<usize>,
+        out: &'o mut String,
+    },
+}
+
+impl Finish<'_> {
+    #[inline(always)]
+    fn finish(self, c: &mut Claim<'_>, scratch: &mut Scratch) {
+        match self {
+            Finish::Grouping(g) => c.output(g, scratch),
+            Finish::Json {
+                claim_id,
+                line,
+                out,
+            } => c.write_json(claim_id, line, out),
+        }
+    }
 }
 
 fn return_code_of(formula: &str) -> ReturnCode {
@@ -1680,8 +1709,10 @@ impl<'a> Claim<'a> {
         }
     }
 
-    /// Writes the grouping into `g`, reusing its lists and strings.
-    fn output(&mut self, g: &mut Grouping, s: &mut Scratch) {
+    /// The grouping's values before its codes: the initial and final
+    /// outcomes, the HAC status and categories, the admitting diagnosis.
+    #[inline(always)]
+    fn summary(&self) -> (DrgOutcome, DrgOutcome, HacStatus, u8, AdmitDx) {
         let t = self.t;
         let v = self.v;
         let outcome = |o: Outcome, sev: Severity| {
@@ -1718,17 +1749,104 @@ impl<'a> Claim<'a> {
         } else {
             HacStatus::FinalDrgChanges
         };
-        let input = self.input;
-        g.version = v;
-        g.initial = outcome(self.initial, self.initial_sev);
-        g.final_drg = outcome(self.fin, self.final_sev);
-        g.hac_status = hac_status;
-        g.hac_categories = hac_categories;
-        g.admit_dx = match self.admit_valid {
+        let admit_dx = match self.admit_valid {
             None => AdmitDx::NotGiven,
             Some(true) => AdmitDx::Valid,
             Some(false) => AdmitDx::Invalid,
         };
+        (
+            outcome(self.initial, self.initial_sev),
+            outcome(self.fin, self.final_sev),
+            hac_status,
+            hac_categories,
+            admit_dx,
+        )
+    }
+
+    /// Writes the grouping's JSON object (as [`Grouping::write_json`]
+    /// writes the grouping [`output`](Self::output) fills) from the
+    /// grouper's own state.
+    fn write_json(&self, claim_id: Option<&str>, line: Option<usize>, out: &mut String) {
+        let t = self.t;
+        let input = self.input;
+        let (initial, final_drg, hac_status, hac_categories, admit_dx) = self.summary();
+        let head = Head {
+            claim_id,
+            line,
+            version: self.v,
+            initial: &initial,
+            final_drg: &final_drg,
+            hac_status,
+            hac_categories,
+            admit_dx,
+            titles: TitleSource::Tables,
+        };
+        head.write(out, self.sdx.len(), self.procs.len(), self.clusters.len());
+        let values = |d: &Dx| DxValues {
+            severity: d.severity(),
+            impact: d.impact,
+            poa_error: d.poa_error,
+            flags: DxFlags::from_bits(d.flags),
+        };
+        match (self.pdx.as_ref(), input.principal.as_ref()) {
+            (Some(d), Some(p)) => write_dx(out, p.code, d.mdc, values(d), &d.hacs_counted, &head),
+            _ => out.push_str("null"),
+        }
+        out.push_str(",\"secondary\":[");
+        for (i, d) in self.sdx.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            let code = input.secondary[d.code as usize].code;
+            write_dx(out, code, None, values(d), &d.hacs_counted, &head);
+        }
+        out.push_str("],\"procedures\":[");
+        for (i, p) in self.procs.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            let code = input.procedures[p.code as usize];
+            let mut usage = p.hac_usage;
+            let usage = std::iter::from_fn(move || {
+                (usage != 0).then(|| {
+                    let n = usage.trailing_zeros() as u8;
+                    usage &= usage - 1;
+                    n
+                })
+            });
+            write_proc(out, code, self.proc_values(p), usage);
+        }
+        write_clusters(
+            out,
+            self.clusters
+                .iter()
+                .map(|&(ci, _, _)| &*t.clusters[ci as usize].label),
+        );
+    }
+
+    /// A procedure's values for the output.
+    #[inline(always)]
+    fn proc_values(&self, p: &Proc) -> ProcValues {
+        ProcValues {
+            is_or: p.or_proc || self.b.pattern_or[p.pattern as usize].1,
+            valid: !p.attrs.is_empty(),
+            impact: p.impact,
+            marked_initial: p.flags & DxFlag::MarkedForInitial.bit() != 0,
+            marked_final: p.flags & DxFlag::MarkedForFinal.bit() != 0,
+        }
+    }
+
+    /// Writes the grouping into `g`, reusing its lists and strings.
+    fn output(&mut self, g: &mut Grouping, s: &mut Scratch) {
+        let t = self.t;
+        let (initial, final_drg, hac_status, hac_categories, admit_dx) = self.summary();
+        let input = self.input;
+        g.version = self.v;
+        g.initial = initial;
+        g.final_drg = final_drg;
+        g.hac_status = hac_status;
+        g.hac_categories = hac_categories;
+        g.admit_dx = admit_dx;
         match (self.pdx.as_mut(), input.principal.as_ref()) {
             (Some(d), Some(p)) => match &mut g.principal {
                 Some(slot) => fill_dx(slot, d, p.code, true),
@@ -1765,13 +1883,14 @@ impl<'a> Claim<'a> {
                         hac_usage: Vec::new(),
                     }));
             }
+            let values = self.proc_values(p);
             let slot = &mut g.procedures[i];
             set_code(&mut slot.code, code);
-            slot.is_or = p.or_proc || self.b.pattern_or[p.pattern as usize].1;
-            slot.valid = !p.attrs.is_empty();
-            slot.impact = p.impact;
-            slot.marked_initial = p.flags & DxFlag::MarkedForInitial.bit() != 0;
-            slot.marked_final = p.flags & DxFlag::MarkedForFinal.bit() != 0;
+            slot.is_or = values.is_or;
+            slot.valid = values.valid;
+            slot.impact = values.impact;
+            slot.marked_initial = values.marked_initial;
+            slot.marked_final = values.marked_final;
             slot.hac_usage.clear();
             let mut usage = p.hac_usage;
             while usage != 0 {

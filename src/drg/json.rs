@@ -2,10 +2,10 @@
 //! returns and the Python package parses.
 
 use super::{
-    AdmitDx, DrgImpact, DrgKind, DrgOutcome, DxFlag, DxOutcome, Grouping, HacStatus, HacUsage,
+    AdmitDx, DrgImpact, DrgKind, DrgOutcome, DxFlag, DxOutcome, Grouping, Hac, HacStatus, HacUsage,
     MsdrgVersion, PoaError, ProcOutcome, ReturnCode, Severity,
 };
-use crate::json_scan::{push_json_str, push_opt_str, push_usize};
+use crate::json_scan::{push_json_str, push_opt_str, push_small_usize, push_usize};
 
 impl Grouping {
     /// The grouping as one JSON object (no newline), CMS's names for values
@@ -43,22 +43,116 @@ impl Grouping {
 
     /// Appends [`to_json`](Self::to_json)'s object to `out`.
     pub fn write_json(&self, claim_id: Option<&str>, line: Option<usize>, out: &mut String) {
-        // The constant text between values is written in one piece each.
-        out.reserve(
-            1100 + 220 * (self.secondary.len() + 1)
-                + 130 * self.procedures.len()
-                + 16 * self.clusters.len(),
+        let head = Head {
+            claim_id,
+            line,
+            version: self.version,
+            initial: &self.initial,
+            final_drg: &self.final_drg,
+            hac_status: self.hac_status,
+            hac_categories: self.hac_categories,
+            admit_dx: self.admit_dx,
+            // Anyone may have set a title: each is checked to be the tables'.
+            titles: TitleSource::Checked,
+        };
+        head.write(
+            out,
+            self.secondary.len(),
+            self.procedures.len(),
+            self.clusters.len(),
         );
+        match &self.principal {
+            Some(d) => write_dx(out, &d.code, d.mdc, dx_values(d), &d.hacs, &head),
+            None => out.push_str("null"),
+        }
+        out.push_str(",\"secondary\":[");
+        for (i, d) in self.secondary.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            write_dx(out, &d.code, d.mdc, dx_values(d), &d.hacs, &head);
+        }
+        out.push_str("],\"procedures\":[");
+        for (i, p) in self.procedures.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            let usage = p.hac_usage.iter().copied();
+            write_proc(out, &p.code, proc_values(p), usage);
+        }
+        write_clusters(out, self.clusters.iter().copied());
+    }
+}
+
+/// A diagnosis's values other than its code, MDC and HACs.
+fn dx_values(d: &DxOutcome) -> DxValues {
+    DxValues {
+        severity: d.severity,
+        impact: d.impact,
+        poa_error: d.poa_error,
+        flags: d.flags,
+    }
+}
+
+/// A procedure's values other than its code and HAC usage.
+fn proc_values(p: &ProcOutcome) -> ProcValues {
+    ProcValues {
+        is_or: p.is_or,
+        valid: p.valid,
+        impact: p.impact,
+        marked_initial: p.marked_initial,
+        marked_final: p.marked_final,
+    }
+}
+
+/// Whose titles a grouping's text is written with.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum TitleSource {
+    /// The grouper's, straight from its tables (the JSON path, which
+    /// writes from the grouper's own state): copied as they are when the
+    /// table needs no escape.
+    Tables,
+    /// A [`Grouping`]'s, which anyone may have changed: copied as they are
+    /// only when each is the tables' own.
+    Checked,
+}
+
+/// What a grouping's text says before its codes.
+pub(super) struct Head<'g> {
+    pub claim_id: Option<&'g str>,
+    pub line: Option<usize>,
+    pub version: MsdrgVersion,
+    pub initial: &'g DrgOutcome,
+    pub final_drg: &'g DrgOutcome,
+    pub hac_status: HacStatus,
+    pub hac_categories: u8,
+    pub admit_dx: AdmitDx,
+    pub titles: TitleSource,
+}
+
+impl Head<'_> {
+    /// Writes the text up to the principal diagnosis's value (`…,"principal":`),
+    /// with room made for a grouping of that many codes.
+    #[inline(always)]
+    pub(super) fn write(
+        &self,
+        out: &mut String,
+        secondary: usize,
+        procedures: usize,
+        clusters: usize,
+    ) {
+        // The constant text between values is written in one piece each.
+        out.reserve(1100 + 220 * (secondary + 1) + 130 * procedures + 16 * clusters);
         out.push_str("{\"claim_id\":");
-        push_opt_str(out, claim_id);
-        if let Some(n) = line {
+        push_opt_str(out, self.claim_id);
+        if let Some(n) = self.line {
             out.push_str(",\"line\":");
             push_usize(out, n);
         }
         out.push_str(",\"version\":\"");
         out.push_str(self.version.name());
-        write_outcome(out, &INITIAL, &self.initial, self.version);
-        write_outcome(out, &FINAL, &self.final_drg, self.version);
+        write_outcome(out, &INITIAL, self.initial, self);
+        write_outcome(out, &FINAL, self.final_drg, self);
         out.push_str(",\"return_code\":\"");
         push_return_code(out, self.final_drg.return_code);
         out.push_str("\",\"hac_status\":\"");
@@ -68,33 +162,50 @@ impl Grouping {
         out.push_str(",\"admit_dx\":\"");
         push_admit_dx(out, self.admit_dx);
         out.push_str("\",\"principal\":");
-        match &self.principal {
-            Some(d) => write_dx(out, d, self.version),
-            None => out.push_str("null"),
-        }
-        out.push_str(",\"secondary\":[");
-        for (i, d) in self.secondary.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            write_dx(out, d, self.version);
-        }
-        out.push_str("],\"procedures\":[");
-        for (i, p) in self.procedures.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            write_proc(out, p);
-        }
-        out.push_str("],\"clusters\":[");
-        for (i, c) in self.clusters.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            push_json_str(out, c);
-        }
-        out.push_str("]}");
     }
+
+    /// Whether `title` is copied as it is: a title of `table` (of number
+    /// `n`) that needs no escape.
+    #[inline(always)]
+    fn plain_title(&self, table: &super::data::Titles, n: usize, title: &str) -> bool {
+        match self.titles {
+            TitleSource::Tables => table.is_plain(),
+            TitleSource::Checked => table.is_own(n, self.version, title),
+        }
+    }
+}
+
+/// A diagnosis's values other than its code, MDC and HACs.
+#[derive(Clone, Copy)]
+pub(super) struct DxValues {
+    pub severity: Severity,
+    pub impact: DrgImpact,
+    pub poa_error: PoaError,
+    pub flags: super::DxFlags,
+}
+
+/// A procedure's values other than its code and HAC usage.
+#[derive(Clone, Copy)]
+pub(super) struct ProcValues {
+    pub is_or: bool,
+    pub valid: bool,
+    pub impact: DrgImpact,
+    pub marked_initial: bool,
+    pub marked_final: bool,
+}
+
+/// Writes the procedure clusters' list and closes the object: after the
+/// last procedure.
+#[inline]
+pub(super) fn write_clusters(out: &mut String, clusters: impl Iterator<Item = &'static str>) {
+    out.push_str("],\"clusters\":[");
+    for (i, c) in clusters.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_json_str(out, c);
+    }
+    out.push_str("]}");
 }
 
 /// The keys of one outcome, each with the text around its value: a key
@@ -138,12 +249,7 @@ static FINAL: OutcomeKeys = OutcomeKeys {
 /// closed value. Inline, so that the keys are constants where it is
 /// called: their copies are a few moves, not calls to `memcpy`.
 #[inline(always)]
-fn write_outcome(
-    out: &mut String,
-    keys: &'static OutcomeKeys,
-    o: &DrgOutcome,
-    version: MsdrgVersion,
-) {
+fn write_outcome(out: &mut String, keys: &'static OutcomeKeys, o: &DrgOutcome, head: &Head<'_>) {
     out.push_str(keys.drg);
     push_small(out, o.drg);
     out.push_str(keys.mdc);
@@ -156,11 +262,11 @@ fn write_outcome(
     out.push_str(outcome_middle(keys, o));
     let t = &super::loaded().tables;
     push_title(out, o.drg_title, |s| {
-        t.drg_titles.is_own(usize::from(o.drg), version, s)
+        head.plain_title(&t.drg_titles, usize::from(o.drg), s)
     });
     out.push_str(keys.mdc_title);
     push_title(out, o.mdc_title, |s| {
-        t.mdc_titles.is_own(usize::from(o.mdc), version, s)
+        head.plain_title(&t.mdc_titles, usize::from(o.mdc), s)
     });
 }
 
@@ -213,15 +319,24 @@ fn outcome_middle(keys: &OutcomeKeys, o: &DrgOutcome) -> &'static str {
 }
 
 /// A number of at most five digits (DRGs, MDCs, HAC numbers and counts).
-#[inline]
+#[inline(always)]
 fn push_small(out: &mut String, n: u16) {
-    push_usize(out, usize::from(n));
+    push_small_usize(out, usize::from(n));
 }
 
-fn write_dx(out: &mut String, d: &DxOutcome, version: MsdrgVersion) {
+/// Writes a diagnosis's object.
+#[inline]
+pub(super) fn write_dx(
+    out: &mut String,
+    code: &str,
+    mdc: Option<u8>,
+    values: DxValues,
+    hacs: &[Hac],
+    head: &Head<'_>,
+) {
     out.push_str("{\"code\":");
-    push_json_str(out, &d.code);
-    match d.mdc {
+    push_json_str(out, code);
+    match mdc {
         Some(m) => {
             out.push_str(",\"mdc\":");
             push_small(out, u16::from(m));
@@ -230,13 +345,13 @@ fn write_dx(out: &mut String, d: &DxOutcome, version: MsdrgVersion) {
         None => out.push_str(",\"mdc\":null,\"severity\":\""),
     }
     // The three values and the flags, each combination's text made once.
-    push_dx_middle(out, d);
-    if d.hacs.is_empty() {
+    push_dx_middle(out, values);
+    if hacs.is_empty() {
         out.push_str("[]}");
         return;
     }
     out.push('[');
-    for (i, h) in d.hacs.iter().enumerate() {
+    for (i, h) in hacs.iter().enumerate() {
         out.push_str(if i > 0 { ",{\"hac\":" } else { "{\"hac\":" });
         push_small(out, u16::from(h.number));
         out.push_str(",\"list\":");
@@ -246,16 +361,23 @@ fn write_dx(out: &mut String, d: &DxOutcome, version: MsdrgVersion) {
         out.push_str("\",\"title\":");
         let t = &super::loaded().tables;
         push_title(out, h.title, |s| {
-            t.hac_titles.is_own(usize::from(h.number), version, s)
+            head.plain_title(&t.hac_titles, usize::from(h.number), s)
         });
         out.push('}');
     }
     out.push_str("]}");
 }
 
-fn write_proc(out: &mut String, p: &ProcOutcome) {
+/// Writes a procedure's object; `hac_usage` in ascending order.
+#[inline]
+pub(super) fn write_proc(
+    out: &mut String,
+    code: &str,
+    p: ProcValues,
+    hac_usage: impl Iterator<Item = u8>,
+) {
     out.push_str("{\"code\":");
-    push_json_str(out, &p.code);
+    push_json_str(out, code);
     out.push_str(match (p.is_or, p.valid) {
         (true, true) => ",\"is_or\":true,\"valid\":true,\"drg_impact\":\"",
         (true, false) => ",\"is_or\":true,\"valid\":false,\"drg_impact\":\"",
@@ -271,11 +393,11 @@ fn write_proc(out: &mut String, p: &ProcOutcome) {
         (false, true) => "\",\"flags\":[\"MARKED_FOR_FINAL\"],\"hac_usage\":[",
         (false, false) => "\",\"flags\":[],\"hac_usage\":[",
     });
-    for (i, h) in p.hac_usage.iter().enumerate() {
+    for (i, h) in hac_usage.enumerate() {
         if i > 0 {
             out.push(',');
         }
-        push_small(out, u16::from(*h));
+        push_small(out, u16::from(h));
     }
     out.push_str("]}");
 }
@@ -284,7 +406,7 @@ fn write_proc(out: &mut String, p: &ProcOutcome) {
 /// (`CC","drg_impact":"NONE","poa_error":"POA_NOT_CHECKED","flags":`), then
 /// from its flags to the `"hacs":` key (`["VALID"],"hacs":`): one string
 /// for each combination, made on first use.
-fn push_dx_middle(out: &mut String, d: &DxOutcome) {
+fn push_dx_middle(out: &mut String, d: DxValues) {
     const IMPACTS: usize = 4;
     const POA_ERRORS: usize = 5;
     const FLAG_SETS: usize = 1 << 7;

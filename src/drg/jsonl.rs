@@ -305,7 +305,7 @@ fn inpatient(claim: &Claim) -> Result<(), String> {
 /// or discharge date) or procedures.
 fn inpatient_parts(claim_type: Option<&str>, stay_or_procedures: bool) -> Result<(), String> {
     const NOT_YET: &str = "MS-DRG grouping is for inpatient claims (`medcode group` edits an outpatient claim with its bill_type, other than 11x, as CMS's I/OCE does)";
-    match claim_type.map(str::trim) {
+    match claim_type.map(super::trim) {
         // The usual spelling first.
         Some("institutional") => Ok(()),
         Some(t) => {
@@ -429,9 +429,10 @@ impl Grouper {
 
     /// [`group_json`](Self::group_json) and [`Grouping::write_json`] in one:
     /// appends the grouping's JSON object (`claim_id` the claim's `id`, no
-    /// `line`) to `out`, the same text. Faster: the grouping's lists and
-    /// strings are a per-thread spare reused claim after claim, and the
-    /// claim's id is not copied. On an error `out` is unchanged.
+    /// `line`) to `out`, the same text. Faster: the text is written from
+    /// the grouper's own state (no `Grouping`'s strings and lists made to
+    /// be read back), and the claim's id is not copied. On an error `out`
+    /// is unchanged.
     ///
     /// ```
     /// use medcode::drg::{GroupOptions, Grouper};
@@ -451,8 +452,41 @@ impl Grouper {
         options: &GroupOptions,
         out: &mut String,
     ) -> Result<(), ClaimNotGrouped> {
+        self.group_json_write_line(json, None, options, out)
+    }
+
+    /// One JSON Lines line's answer appended to `out` (no newline), with
+    /// its `line`: the grouping, or the `error` object
+    /// ([`write_group_result`] of [`group_json`](Self::group_json)'s
+    /// answer, the same text), by
+    /// [`group_json_write`](Self::group_json_write)'s way. Returns whether
+    /// the line was grouped.
+    pub(crate) fn write_line_answer(
+        &self,
+        json: &str,
+        line: Option<usize>,
+        options: &GroupOptions,
+        out: &mut String,
+    ) -> bool {
+        match self.group_json_write_line(json, line, options, out) {
+            Ok(()) => true,
+            Err(e) => {
+                e.write_json(line, out);
+                false
+            }
+        }
+    }
+
+    /// [`group_json_write`](Self::group_json_write) with a `line`.
+    fn group_json_write_line(
+        &self,
+        json: &str,
+        line: Option<usize>,
+        options: &GroupOptions,
+        out: &mut String,
+    ) -> Result<(), ClaimNotGrouped> {
         thread_local! {
-            static SPARE: std::cell::RefCell<Option<(super::Scratch, Grouping, InputLists)>> =
+            static SPARE: std::cell::RefCell<Option<(super::Scratch, InputLists)>> =
                 const { std::cell::RefCell::new(None) };
         }
         let text = json.trim_start_matches('\u{feff}');
@@ -461,15 +495,18 @@ impl Grouper {
             if fast_json::read_claim(text, &mut claim).is_some() {
                 let result = SPARE.with(|cell| match cell.try_borrow_mut() {
                     Ok(mut spare) => {
-                        let (scratch, grouping, lists) = spare.get_or_insert_with(|| {
-                            (self.scratch(), Grouping::default(), InputLists::default())
-                        });
-                        self.group_claim_ref_into(&claim, options, scratch, grouping, lists)
-                            .map(|()| grouping.write_json(claim.id.as_deref(), None, out))
+                        let (scratch, lists) =
+                            spare.get_or_insert_with(|| (self.scratch(), InputLists::default()));
+                        // Written from the grouper's state: no grouping
+                        // filled only to be read back.
+                        let id = claim.id.as_deref();
+                        self.group_claim_ref_with(&claim, options, lists, |input| {
+                            self.group_write_json(input, options, scratch, (id, line), out)
+                        })
                     }
                     Err(_) => self
                         .group_claim_ref(&claim, options)
-                        .map(|g| g.grouping.write_json(claim.id.as_deref(), None, out)),
+                        .map(|g| g.grouping.write_json(claim.id.as_deref(), line, out)),
                 });
                 crate::claim::spare::recycle_read(&mut claim);
                 // Its texts all borrowed and its lists given back: nothing
@@ -479,7 +516,7 @@ impl Grouper {
             }
         }
         let g = self.group_json(json, options)?;
-        g.grouping.write_json(g.claim_id.as_deref(), None, out);
+        g.grouping.write_json(g.claim_id.as_deref(), line, out);
         Ok(())
     }
 
@@ -493,7 +530,9 @@ impl Grouper {
         let mut scratch = None;
         let result = super::with_scratch(self, &mut scratch, |scratch| {
             let lists = &mut InputLists::default();
-            self.group_claim_ref_into(claim, options, scratch, &mut grouping, lists)
+            self.group_claim_ref_with(claim, options, lists, |input| {
+                self.group_into(input, options, scratch, &mut grouping)
+            })
         });
         result.map(|()| GroupedClaim {
             claim_id: claim.id.as_deref().map(str::to_owned),
@@ -501,14 +540,15 @@ impl Grouper {
         })
     }
 
-    /// Groups a claim the fast reader read into `grouping`.
-    fn group_claim_ref_into(
+    /// Checks a claim the fast reader read and hands its input to `group`
+    /// (which groups it into a grouping or writes its JSON).
+    #[inline(always)]
+    fn group_claim_ref_with(
         &self,
         claim: &ClaimRef<'_>,
         options: &GroupOptions,
-        scratch: &mut super::Scratch,
-        grouping: &mut Grouping,
         lists: &mut InputLists,
+        group: impl FnOnce(&GroupInput<'_>) -> Result<(), super::GroupError>,
     ) -> Result<(), ClaimNotGrouped> {
         let fail = |message: String| ClaimNotGrouped {
             claim_id: claim.id.as_deref().map(str::to_owned),
@@ -539,9 +579,7 @@ impl Grouper {
             relabel_forgetting(std::mem::take(&mut lists.secondary)),
             relabel_forgetting(std::mem::take(&mut lists.procedures)),
         );
-        let result = self
-            .group_into(&input, options, scratch, grouping)
-            .map_err(|e| fail(e.to_string()));
+        let result = group(&input).map_err(|e| fail(e.to_string()));
         // The lists only borrow: kept, emptied, for the next claim.
         lists.secondary = relabel_forgetting(input.secondary);
         lists.procedures = relabel_forgetting(input.procedures);
@@ -600,8 +638,7 @@ impl Grouper {
                 out.push('\n');
             }
             let line = line.strip_suffix('\r').unwrap_or(line);
-            let result = self.group_json(line, options);
-            if !write_group_result(&result, Some(first_line + i), out) {
+            if !self.write_line_answer(line, Some(first_line + i), options, out) {
                 errors += 1;
             }
         }
