@@ -163,7 +163,12 @@ fn single_line_edits(
     if row.has(hcpcs_bit!(t, "non_reportable_site")) && !matches!(path.prefix, 12 | 13 | 85) {
         edits.push(55);
     }
-    if row.has(hcpcs_bit!(t, "blood_service")) && !facts.blood_product {
+    // (Not on 14x, nor on an opioid treatment program's 13x.)
+    if row.has(hcpcs_bit!(t, "blood_service"))
+        && !facts.blood_product
+        && path.prefix != 14
+        && path.number != 120
+    {
         edits.push(43);
     }
     let revenue = line.revenue_code.trim().parse::<u16>().unwrap_or(0);
@@ -324,8 +329,10 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
         let revenue = line.revenue_code.trim().parse::<u16>().ok();
         // The revenue code is looked up in the version of the line's date:
         // a line dated after the last version has none.
-        let dated = super::engine::read_date(line.service_date)
-            .is_some_and(|d| t.versions.iter().any(|x| x.start <= d && d <= x.end));
+        // (And none has when the claim runs past the last version.)
+        let in_versions = |d: u32| t.versions.iter().any(|x| x.start <= d && d <= x.end);
+        let dated = super::engine::read_date(line.service_date).is_some_and(in_versions)
+            && super::engine::read_date(claim.through_date).is_some_and(in_versions);
         let revenue_row = revenue.filter(|_| dated).and_then(|r| t.revenue.get(&r, v));
         match revenue_row {
             None => out.revenue_edits.push(41),
