@@ -113,9 +113,14 @@ fn modifiers(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
         }
         // (A CS used after CMS ended it gets 123 below instead.)
         let cs_ended = v >= 88 && super::engine::read_date(l.service_date).unwrap_or(0) >= 20230512;
+        // (On a line with a code, for services from 2020-03-18, when the
+        // waiver began; also on an opioid treatment program's 13x.)
+        let cs_began = super::engine::read_date(l.service_date).unwrap_or(0) >= 20200318;
         if v >= 78
             && !cs_ended
-            && path.on(switch::OPPS_EDITS)
+            && cs_began
+            && !l.hcpcs.trim().is_empty()
+            && (path.on(switch::OPPS_EDITS) || path.number == 120)
             && path.prefix != 14
             && has_modifier(&l.modifiers, "CS")
             && !row.is_some_and(|r| r.has(hcpcs_bit!(t, "coinsurance_deductible_waiver_eligible")))
