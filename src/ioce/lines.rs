@@ -32,6 +32,9 @@ struct ClaimFacts {
     age: Option<u16>,
     /// The claim's codes, sorted (for lookups by code).
     codes: Vec<Key>,
+    /// The days with a skin substitute product, and its cost group
+    /// (`true`: high), sorted.
+    skin_products: Vec<(u32, bool)>,
 }
 
 impl ClaimFacts {
@@ -49,8 +52,26 @@ impl ClaimFacts {
                 .iter()
                 .filter_map(|l| key(l.hcpcs.trim()))
                 .collect(),
+            skin_products: Vec::new(),
         };
         facts.codes.sort_unstable();
+        let (hi, lo) = (
+            hcpcs_bit!(t, "skin_substitute_hi"),
+            hcpcs_bit!(t, "skin_substitute_lo"),
+        );
+        for l in &claim.lines {
+            let Some(row) = hcpcs_row(run, l.hcpcs) else {
+                continue;
+            };
+            let day = super::engine::read_date(l.service_date).unwrap_or(0);
+            if row.has(hi) {
+                facts.skin_products.push((day, true));
+            }
+            if row.has(lo) {
+                facts.skin_products.push((day, false));
+            }
+        }
+        facts.skin_products.sort_unstable();
         for row in claim.lines.iter().filter_map(|l| hcpcs_row(run, l.hcpcs)) {
             facts.j1 |= row.status_indicator == si("J1");
             facts.opps_procedure |= opps_procedure.contains(&row.status_indicator);
@@ -151,6 +172,27 @@ fn single_line_edits(
     // The edits of OPPS's payment (013, 073, 099) run on the paths that
     // assign APCs, not on the fee-schedule and clinic bill types.
     let apc_path = path.on(switch::APC_EDITS);
+    // A skin substitute application of a cost group (high, low) without a
+    // product of that group on its day: 087 (hospital claims, 12x and
+    // 13x, on the APC paths but the partial hospitalization one).
+    let skin_group = if row.has(hcpcs_bit!(t, "skin_substitute_sg_hi")) {
+        Some(true)
+    } else if row.has(hcpcs_bit!(t, "skin_substitute_sg_lo")) {
+        Some(false)
+    } else {
+        None
+    };
+    if let Some(high) = skin_group {
+        let day = super::engine::read_date(line.service_date).unwrap_or(0);
+        if data_si != si("N")
+            && matches!(path.prefix, 12 | 13)
+            && apc_path
+            && !path.on(switch::PH_EDITS)
+            && facts.skin_products.binary_search(&(day, high)).is_err()
+        {
+            edits.push(87);
+        }
+    }
     if data_si == si("E2") && (apc_path || path.prefix == 76) {
         edits.push(13);
     }
