@@ -184,8 +184,7 @@ fn single_line_edits(
     };
     if let Some(high) = skin_group {
         let day = super::engine::read_date(line.service_date).unwrap_or(0);
-        if data_si != si("N")
-            && matches!(path.prefix, 12 | 13)
+        if matches!(path.prefix, 12 | 13)
             && apc_path
             && !path.on(switch::PH_EDITS)
             && facts.skin_products.binary_search(&(day, high)).is_err()
