@@ -33,6 +33,8 @@ mod icd10cm_props;
 mod icd10pcs;
 #[cfg(feature = "ioce")]
 mod ioce_conformance;
+#[cfg(feature = "ioce")]
+mod ioce_scaling;
 mod mce_conformance;
 mod poa_exempt;
 #[cfg(feature = "cli")]

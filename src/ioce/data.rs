@@ -213,6 +213,14 @@ impl Ncci {
         self.ids.get(&code).copied()
     }
 
+    /// The rows of column-1 code `code1`: `(code1 << 16 | code2, lo, hi,
+    /// modifier indicator)`, sorted.
+    pub(crate) fn rows_of(&self, code1: u16) -> &[(u32, Version, Version, u8)] {
+        self.by_code1
+            .get(&code1)
+            .map_or(&[], |&(a, b)| &self.pairs[a as usize..b as usize])
+    }
+
     /// The modifier indicator of the pair (`code1`, `code2`) in version `v`,
     /// or `None` when the pair is not in force.
     pub(crate) fn pair(&self, code1: u16, code2: u16, v: Version) -> Option<u8> {
@@ -246,6 +254,10 @@ pub(crate) struct Tables {
     pub ncci: Ncci,
     /// Add-on code → primary code maps, by table name without `map_addon_`.
     pub addon: HashMap<&'static str, Ranged<(Key, Key), ()>>,
+    /// The same maps as lists: each add-on code's primaries (any version),
+    /// so that an add-on line looks up its own primaries rather than every
+    /// line of the claim.
+    addon_primaries: HashMap<&'static str, HashMap<Key, Vec<Key>, Fast>>,
     pub addon_type2: Ranged<Key, ()>,
     pub modifier_conflict: Ranged<(Key, Key), ()>,
     pub composite: Ranged<Key, (Key, Key)>,
@@ -316,6 +328,26 @@ impl Tables {
     pub(crate) fn get() -> &'static Tables {
         static TABLES: OnceLock<Tables> = OnceLock::new();
         TABLES.get_or_init(Tables::read)
+    }
+
+    /// Whether the add-on map `name` (`"type1"`, `"saas"`) has, in version
+    /// `v`, a primary of `addon` among `codes` (sorted).
+    pub(crate) fn addon_primary_in(
+        &self,
+        name: &str,
+        addon: Key,
+        codes: &[Key],
+        v: Version,
+    ) -> bool {
+        let (Some(map), Some(primaries)) = (
+            self.addon.get(name),
+            self.addon_primaries.get(name).and_then(|m| m.get(&addon)),
+        ) else {
+            return false;
+        };
+        primaries
+            .iter()
+            .any(|p| codes.binary_search(p).is_ok() && map.has(&(addon, *p), v))
     }
 
     /// The bit of the `data_hcpcs` flag `name`; panics on a name the data
@@ -498,6 +530,7 @@ impl Tables {
         }
 
         let mut addon = HashMap::new();
+        let mut addon_primaries = HashMap::new();
         for name in [
             "type1",
             "type3",
@@ -510,11 +543,18 @@ impl Tables {
             let file_name: &'static str =
                 Box::leak(format!("map_addon_{name}.tsv").into_boxed_str());
             let mut map = Ranged::new();
+            let mut primaries: HashMap<Key, Vec<Key>, Fast> = HashMap::default();
             for r in rows(file_name) {
                 let (lo, hi) = range(file_name, &r);
-                map.push((code(file_name, r[2]), code(file_name, r[3])), lo, hi, ());
+                let (a, p) = (code(file_name, r[2]), code(file_name, r[3]));
+                map.push((a, p), lo, hi, ());
+                let list = primaries.entry(a).or_default();
+                if !list.contains(&p) {
+                    list.push(p);
+                }
             }
             addon.insert(name, map);
+            addon_primaries.insert(name, primaries);
         }
         let mut addon_type2 = Ranged::new();
         for r in rows("map_addon_type2.tsv") {
@@ -577,6 +617,7 @@ impl Tables {
             capc_rank,
             ncci: read_ncci(),
             addon,
+            addon_primaries,
             addon_type2,
             modifier_conflict,
             composite,

@@ -18,7 +18,7 @@ fn si(s: &str) -> Key {
 /// What the single-line edits ask of the claim as a whole, found in one
 /// pass before the lines are edited (asked line by line, it made the edits
 /// quadratic in the number of lines).
-struct ClaimFacts {
+struct ClaimFacts<'a> {
     /// A code of status indicator J1 (comprehensive APC).
     j1: bool,
     /// A code of an OPPS procedure's status indicator (J1, J2, P, Q1, Q2,
@@ -30,15 +30,18 @@ struct ClaimFacts {
     device: bool,
     /// The patient's age, when the I/OCE can read it.
     age: Option<u16>,
-    /// The claim's codes, sorted (for lookups by code).
+    /// The claim's codes, sorted (the add-ons' primaries and the pass-through
+    /// devices' procedures are looked up in them).
     codes: Vec<Key>,
+    /// The service dates with a G0378 (hospital observation) line, sorted.
+    observation_days: Vec<&'a str>,
     /// The days with a skin substitute product, and its cost group
     /// (`true`: high), sorted.
     skin_products: Vec<(u32, bool)>,
 }
 
-impl ClaimFacts {
-    fn of(run: &Run<'_>, claim: &ClaimInput<'_>, age: Option<u16>) -> ClaimFacts {
+impl<'a> ClaimFacts<'a> {
+    fn of(run: &Run<'_>, claim: &ClaimInput<'a>, age: Option<u16>) -> ClaimFacts<'a> {
         let t = run.t;
         let opps_procedure = ["J1", "J2", "P", "Q1", "Q2", "Q3", "R", "S", "T", "U", "V"].map(si);
         let mut facts = ClaimFacts {
@@ -52,9 +55,19 @@ impl ClaimFacts {
                 .iter()
                 .filter_map(|l| key(l.hcpcs.trim()))
                 .collect(),
+            observation_days: Vec::new(),
             skin_products: Vec::new(),
         };
         facts.codes.sort_unstable();
+        facts.codes.dedup();
+        let g0378 = key("G0378").expect("a key");
+        for l in &claim.lines {
+            if key(l.hcpcs.trim()) == Some(g0378) {
+                facts.observation_days.push(l.service_date.trim());
+            }
+        }
+        facts.observation_days.sort_unstable();
+        facts.observation_days.dedup();
         let (hi, lo) = (
             hcpcs_bit!(t, "skin_substitute_hi"),
             hcpcs_bit!(t, "skin_substitute_lo"),
@@ -87,7 +100,7 @@ impl ClaimFacts {
 fn single_line_edits(
     run: &Run<'_>,
     claim: &ClaimInput<'_>,
-    facts: &ClaimFacts,
+    facts: &ClaimFacts<'_>,
     path: &Path,
     line: &LineInput<'_>,
     row: &HcpcsRow,
@@ -157,12 +170,7 @@ fn single_line_edits(
     };
     if let (false, Some(table)) = (matches!(path.prefix, 12 | 13 | 14 | 43 | 76), addon) {
         let k = key(line.hcpcs.trim()).unwrap_or(0);
-        let map = &t.addon[table];
-        let found = claim
-            .lines
-            .iter()
-            .any(|l| key(l.hcpcs.trim()).is_some_and(|p| map.has(&(k, p), run.v)));
-        if !found {
+        if !t.addon_primary_in(table, k, &facts.codes, run.v) {
             edits.push(106);
         }
     }
@@ -235,10 +243,10 @@ fn single_line_edits(
         edits.push(44);
     }
     if row.has(hcpcs_bit!(t, "observation_direct_admit")) {
-        let g0378 = key("G0378").expect("a key");
-        let same_day = claim.lines.iter().any(|l| {
-            l.service_date.trim() == line.service_date.trim() && key(l.hcpcs.trim()) == Some(g0378)
-        });
+        let same_day = facts
+            .observation_days
+            .binary_search(&line.service_date.trim())
+            .is_ok();
         if !same_day {
             edits.push(58);
         }
@@ -316,12 +324,7 @@ fn single_line_edits(
     }
     if row.has(hcpcs_bit!(t, "addon_saas")) {
         let k = key(line.hcpcs.trim()).unwrap_or(0);
-        let saas = &t.addon["saas"];
-        let found = claim
-            .lines
-            .iter()
-            .any(|l| key(l.hcpcs.trim()).is_some_and(|p| saas.has(&(k, p), run.v)));
-        if !found {
+        if !t.addon_primary_in("saas", k, &facts.codes, run.v) {
             edits.push(106);
         }
     }
@@ -523,15 +526,25 @@ fn inpatient_only(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
         }
         return;
     }
+    // The days of an inpatient-only procedure that is not a separate one,
+    // sorted: looked up, not searched for, for each separate procedure.
+    let mut c_days: Vec<&str> = Vec::new();
+    for (i, l) in claim.lines.iter().enumerate() {
+        if is_si(i, "C") && !separate(i) {
+            c_days.push(l.service_date.trim());
+        }
+    }
+    c_days.sort_unstable();
+    c_days.dedup();
     let mut days: Vec<&str> = Vec::new();
     for (i, l) in claim.lines.iter().enumerate() {
         if !is_si(i, "C") {
             continue;
         }
         let day = l.service_date.trim();
-        let same_day = |j: usize| j != i && claim.lines[j].service_date.trim() == day;
+        // (Line i, a separate procedure, is none of `c_days`' lines.)
         if separate(i) && significant_on_claim {
-            if !(0..claim.lines.len()).any(|j| same_day(j) && is_si(j, "C") && !separate(j)) {
+            if c_days.binary_search(&day).is_err() {
                 run.out.lines[i].hcpcs_edits.push(45);
             }
             continue;
@@ -539,9 +552,14 @@ fn inpatient_only(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
         run.out.lines[i].hcpcs_edits.push(18);
         days.push(day);
     }
+    days.sort_unstable();
+    days.dedup();
     for (i, l) in claim.lines.iter().enumerate() {
         let edits = &mut run.out.lines[i].hcpcs_edits;
-        if !edits.contains(&18) && !edits.contains(&45) && days.contains(&l.service_date.trim()) {
+        if !edits.contains(&18)
+            && !edits.contains(&45)
+            && days.binary_search(&l.service_date.trim()).is_ok()
+        {
             edits.push(49);
         }
     }

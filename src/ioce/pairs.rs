@@ -177,8 +177,12 @@ fn ncci(run: &mut Run<'_>, claim: &ClaimInput<'_>) {
     // Lines grouped by service date: pairs are looked up within a day only.
     let mut order: Vec<usize> = (0..n).filter(|&i| ids[i].is_some()).collect();
     order.sort_by_key(|&i| (claim.lines[i].service_date.trim(), i));
-    // The first pair (column-1 line, column-2 line) that raised each edit.
-    let (mut first_020, mut first_040) = ((usize::MAX, 0), (usize::MAX, 0));
+    // The first pair (column-1 line, column-2 line) that raised 020 and
+    // 040.
+    let mut first = [(usize::MAX, 0); 2];
+    // The codes of the day, a bit an NCCI code id (allocated once a
+    // claim, only for a day of many codes).
+    let mut seen: Vec<u64> = Vec::new();
     let mut start = 0;
     while start < order.len() {
         let day = claim.lines[order[start]].service_date.trim();
@@ -187,28 +191,123 @@ fn ncci(run: &mut Run<'_>, claim: &ClaimInput<'_>) {
                 .iter()
                 .take_while(|&&i| claim.lines[i].service_date.trim() == day)
                 .count();
-        let group = &order[start..end];
-        for &j in group {
-            let c2 = ids[j].expect("filtered");
-            for &i in group {
+        ncci_day(
+            run,
+            &ids,
+            &bypass,
+            &order[start..end],
+            &mut seen,
+            &mut first,
+        );
+        start = end;
+    }
+    run.ncci_040_first = first[1] < first[0];
+}
+
+/// The NCCI edits among the lines of one day (`group`, in claim order).
+///
+/// Each line against each other line of its day is quadratic in the
+/// lines of a day; instead the day's codes are sorted once, each code's
+/// column-2 partners among them found in the pair table (its rows, or a
+/// search for each of the day's codes, whichever is fewer), and only the
+/// pairs of lines whose codes pair are visited. The edits are the same, in
+/// the same order: for each column-2 line, its column-1 lines in claim
+/// order.
+fn ncci_day(
+    run: &mut Run<'_>,
+    ids: &[Option<u16>],
+    bypass: &[bool],
+    group: &[usize],
+    seen: &mut Vec<u64>,
+    first: &mut [(usize, usize); 2],
+) {
+    let (t, v) = (run.t, run.v);
+    // The day's lines by code, each code's lines in claim order.
+    let mut by_code: Vec<(u16, usize)> = group
+        .iter()
+        .filter_map(|&i| ids[i].map(|c| (c, i)))
+        .collect();
+    by_code.sort_unstable();
+    let mut codes: Vec<(u16, std::ops::Range<usize>)> = Vec::new();
+    for (k, &(c, _)) in by_code.iter().enumerate() {
+        match codes.last_mut() {
+            Some((last, range)) if *last == c => range.end = k + 1,
+            _ => codes.push((c, k..k + 1)),
+        }
+    }
+    // A day of many codes marks them in a bitmap: a code-1's rows are
+    // then checked a bit each (a day of a few codes looks its pairs up).
+    let many = codes.len() > 16;
+    if many {
+        seen.resize(1 << 10, 0);
+        for &(c, _) in &codes {
+            seen[usize::from(c >> 6)] |= 1 << (c & 63);
+        }
+    }
+    let on_day = |c: u16| seen[usize::from(c >> 6)] >> (c & 63) & 1 == 1;
+    // Every pair of the day's codes in force: (code-2 slot, code-1 slot,
+    // modifier indicator).
+    let mut found: Vec<(usize, usize, u8)> = Vec::new();
+    for (s1, &(c1, _)) in codes.iter().enumerate() {
+        let rows = t.ncci.rows_of(c1);
+        if rows.is_empty() {
+            continue;
+        }
+        if many {
+            // The code's rows, each looked up among the day's codes; of a
+            // pair's rows, the first in force (as `Ncci::pair`).
+            let mut last = None;
+            for r in rows {
+                let c2 = (r.0 & 0xFFFF) as u16;
+                if !on_day(c2) || last == Some(c2) || !(r.1 <= v && v <= r.2) {
+                    continue;
+                }
+                if let Ok(s2) = codes.binary_search_by_key(&c2, |&(c, _)| c) {
+                    last = Some(c2);
+                    found.push((s2, s1, r.3));
+                }
+            }
+        } else {
+            for (s2, &(c2, _)) in codes.iter().enumerate() {
+                if let Some(m) = t.ncci.pair(c1, c2, v) {
+                    found.push((s2, s1, m));
+                }
+            }
+        }
+    }
+    if many {
+        for &(c, _) in &codes {
+            seen[usize::from(c >> 6)] = 0;
+        }
+    }
+    found.sort_unstable();
+    // For each column-2 code, its column-1 lines in claim order, then the
+    // edits of each of its lines.
+    let mut partners: Vec<(usize, u8)> = Vec::new();
+    for pairs in found.chunk_by(|a, b| a.0 == b.0) {
+        partners.clear();
+        for &(_, s1, m) in pairs {
+            let range = codes[s1].1.clone();
+            partners.extend(by_code[range].iter().map(|&(_, i)| (i, m)));
+        }
+        partners.sort_unstable_by_key(|&(i, _)| i);
+        for &(_, j) in &by_code[codes[pairs[0].0].1.clone()] {
+            for &(i, m) in &partners {
                 if i == j {
                     continue;
                 }
-                let c1 = ids[i].expect("filtered");
-                match t.ncci.pair(c1, c2, v) {
-                    Some(0) => {
+                match m {
+                    0 => {
                         run.out.lines[j].hcpcs_edits.push(20);
-                        first_020 = first_020.min((i, j));
+                        first[0] = first[0].min((i, j));
                     }
-                    Some(_) if !(bypass[i] || bypass[j]) => {
+                    _ if !(bypass[i] || bypass[j]) => {
                         run.out.lines[j].hcpcs_edits.push(40);
-                        first_040 = first_040.min((i, j));
+                        first[1] = first[1].min((i, j));
                     }
                     _ => {}
                 }
             }
         }
-        start = end;
     }
-    run.ncci_040_first = first_040 < first_020;
 }

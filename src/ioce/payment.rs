@@ -507,18 +507,16 @@ fn composites(run: &Run<'_>, ls: &mut [Line<'_>]) {
             }
         }
     }
-    let mut done = vec![false; members.len()];
-    for a in 0..members.len() {
-        if done[a] {
-            continue;
-        }
-        let (_, date, family, _, _) = members[a];
-        let group: Vec<usize> = (a..members.len())
-            .filter(|&b| !done[b] && members[b].1 == date && members[b].2 == family)
-            .collect();
-        for &b in &group {
-            done[b] = true;
-        }
+    // The members grouped by date and family, the groups in the order of
+    // their first members, each group's members in claim order (a sort,
+    // not a search of the members for each member).
+    let mut by_group: Vec<usize> = (0..members.len()).collect();
+    by_group.sort_by_key(|&b| (members[b].1, members[b].2, b));
+    let mut groups: Vec<&[usize]> = by_group
+        .chunk_by(|&a, &b| members[a].1 == members[b].1 && members[a].2 == members[b].2)
+        .collect();
+    groups.sort_by_key(|g| g[0]);
+    for group in groups {
         if group.iter().map(|&b| members[b].4).sum::<f64>() < 2.0 {
             continue;
         }
@@ -546,18 +544,14 @@ fn composites(run: &Run<'_>, ls: &mut [Line<'_>]) {
             !ls[i].off && ls[i].si != N && ls[i].flag(hcpcs_bit!(t, "daily_mental_health"))
         })
         .collect();
-    let mut seen: Vec<&str> = Vec::new();
-    for &i in &daily {
-        let date = ls[i].date;
-        if seen.contains(&date) {
-            continue;
-        }
-        seen.push(date);
-        let day: Vec<usize> = daily
-            .iter()
-            .copied()
-            .filter(|&j| ls[j].date == date)
-            .collect();
+    // The lines by date, the dates in the order of their first lines.
+    let mut by_date = daily;
+    by_date.sort_by_key(|&i| (ls[i].date, i));
+    let mut days: Vec<&[usize]> = by_date
+        .chunk_by(|&a, &b| ls[a].date == ls[b].date)
+        .collect();
+    days.sort_by_key(|d| d[0]);
+    for day in days {
         let total: f64 = day
             .iter()
             .map(|&j| f64::from(apc_payment(run, ls[j].apc())) * ls[j].units.max(1.0))
@@ -593,14 +587,19 @@ fn final_si_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, ls: &[Line<'_>]) {
         }
     }
     // 021: a visit on the day of a T or S procedure, without modifier 25.
+    // (The days of such procedures, sorted; a visit is not one of them.)
+    let mut procedure_days: Vec<&str> = ls
+        .iter()
+        .filter(|o| !o.rejected && matches!(o.si, S | T))
+        .map(|o| o.date)
+        .collect();
+    procedure_days.sort_unstable();
+    procedure_days.dedup();
     for (i, l) in ls.iter().enumerate() {
         if l.si != V || l.rejected || has_modifier(&claim.lines[i], "25") {
             continue;
         }
-        let procedure = ls
-            .iter()
-            .enumerate()
-            .any(|(j, o)| j != i && !o.rejected && o.date == l.date && matches!(o.si, S | T));
+        let procedure = procedure_days.binary_search(&l.date).is_ok();
         if procedure {
             run.out.lines[i].hcpcs_edits.push(21);
         }
@@ -615,18 +614,19 @@ fn final_si_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, ls: &[Line<'_>]) {
                 .any(|&e| e == 18 || e == 49)
         };
         let visits: Vec<usize> = (0..n).filter(|&i| ls[i].si == V && !excl(i)).collect();
+        // The visits grouped by day and revenue code (sorted, each group in
+        // claim order): each group's units summed once, not once a visit.
+        let group_key = |i: usize| (ls[i].date, claim.lines[i].revenue_code.trim());
+        let mut by_group = visits;
+        by_group.sort_by_key(|&i| (group_key(i), i));
         let mut hit = Vec::new();
-        for &i in &visits {
-            let units: f64 = visits
+        for group in by_group.chunk_by(|&a, &b| group_key(a) == group_key(b)) {
+            let units: f64 = group
                 .iter()
-                .filter(|&&j| {
-                    ls[j].date == ls[i].date
-                        && claim.lines[j].revenue_code.trim() == claim.lines[i].revenue_code.trim()
-                })
                 .map(|&j| claim.lines[j].units.unwrap_or(0.0))
                 .sum();
             if units > 1.0 {
-                hit.push(i);
+                hit.extend_from_slice(group);
             }
         }
         for i in hit {
@@ -667,8 +667,28 @@ pub(super) fn rejection_flag(run: &Run<'_>, o: &LineResult) -> &'static str {
     }
 }
 
-/// The discounting formula (§1.4) of line `i`.
-fn discounting(run: &Run<'_>, claim: &ClaimInput<'_>, ls: &[Line<'_>], i: usize) -> String {
+/// The paid T line of each date (the best-paying, the first of equals):
+/// `(date, line)`, sorted by date.
+fn highest_t<'a>(run: &Run<'_>, ls: &[Line<'a>]) -> Vec<(&'a str, usize)> {
+    let mut t: Vec<(&str, std::cmp::Reverse<u32>, usize)> = ls
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| o.si == T && !o.rejected)
+        .map(|(j, o)| (o.date, std::cmp::Reverse(apc_payment(run, o.apc())), j))
+        .collect();
+    t.sort_unstable();
+    t.dedup_by_key(|x| x.0);
+    t.into_iter().map(|(date, _, j)| (date, j)).collect()
+}
+
+/// The discounting formula (§1.4) of line `i`; `highest`: [`highest_t`].
+fn discounting(
+    run: &Run<'_>,
+    claim: &ClaimInput<'_>,
+    ls: &[Line<'_>],
+    highest: &[(&str, usize)],
+    i: usize,
+) -> String {
     let t = run.t;
     let l = &ls[i];
     let input = &claim.lines[i];
@@ -698,12 +718,9 @@ fn discounting(run: &Run<'_>, claim: &ClaimInput<'_>, ls: &[Line<'_>], i: usize)
         return "1".into();
     };
     let highest = l.si == T
-        && ls
-            .iter()
-            .enumerate()
-            .filter(|(_, o)| o.si == T && !o.rejected && o.date == l.date)
-            .max_by_key(|&(j, o)| (apc_payment(run, o.apc()), std::cmp::Reverse(j)))
-            .is_some_and(|(j, _)| j == i);
+        && highest
+            .binary_search_by_key(&l.date, |x| x.0)
+            .is_ok_and(|k| highest[k].1 == i);
     let formula_key = format!(
         "{}N{}",
         if highest { 'H' } else { 'N' },
@@ -720,11 +737,12 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
     let t = run.t;
     let v = run.v;
     let paf_second = v >= 102;
+    let highest = if full { highest_t(run, ls) } else { Vec::new() };
     for (i, l) in ls.iter().enumerate() {
         let input = &claim.lines[i];
         let rdf = rejection_flag(run, &run.out.lines[i]);
         let discount = if full {
-            discounting(run, claim, ls, i)
+            discounting(run, claim, ls, &highest, i)
         } else {
             "1".into()
         };
