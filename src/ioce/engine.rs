@@ -624,6 +624,7 @@ impl Editor {
             lines::keep_inpatient_day_edits(&mut run);
         }
         lines::sort_line_edits(&mut run);
+        super::clinic::order_add_on_edits(&mut run, &path);
         run.finish(from, through)
     }
 }
