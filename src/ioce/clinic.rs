@@ -172,13 +172,15 @@ pub(crate) fn other_bill_type_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, p
         // (A line whose revenue code Medicare does not recognise (065) is
         // not also questioned (012).)
         let unrecognized_revenue = out.revenue_edits.contains(&65);
-        out.hcpcs_edits.retain(|e| {
-            !HOSPITAL_ONLY.contains(e)
-                && !(prefix == 71 && *e == 72)
-                && !(prefix == 43 && *e == 11)
-                && !(unrecognized_revenue && *e == 12)
-                && !(*e == 102 && !matches!(prefix, 71 | 77))
-        });
+        // (102, conflicting modifiers, was raised on clinics' lines only.)
+        let dropped = |e: u16| {
+            HOSPITAL_ONLY.contains(&e)
+                || (prefix == 71 && e == 72)
+                || (prefix == 43 && e == 11)
+                || (unrecognized_revenue && e == 12)
+                || (e == 102 && !matches!(prefix, 71 | 77))
+        };
+        out.hcpcs_edits.retain(|&e| !dropped(e));
         if matches!(prefix, 43 | 81 | 82) {
             out.revenue_edits.retain(|&e| e != 48);
         }
@@ -263,12 +265,15 @@ fn fqhc_payment_code(run: &mut Run<'_>, claim: &ClaimInput<'_>) {
     }
 }
 
+/// Add-on code → its primary codes, each with the versions it is in force.
+type Primaries = HashMap<Key, Vec<(Version, Version, Key)>>;
+
 /// Each type III add-on code's primary codes, with their versions
 /// (`map_addon_type3` turned around once, so a claim's check is linear).
-fn type3_primaries(t: &Tables) -> &'static HashMap<Key, Vec<(Version, Version, Key)>> {
-    static INDEX: OnceLock<HashMap<Key, Vec<(Version, Version, Key)>>> = OnceLock::new();
+fn type3_primaries(t: &Tables) -> &'static Primaries {
+    static INDEX: OnceLock<Primaries> = OnceLock::new();
     INDEX.get_or_init(|| {
-        let mut index: HashMap<Key, Vec<(Version, Version, Key)>> = HashMap::new();
+        let mut index = Primaries::new();
         if let Some(map) = t.addon.get("type3") {
             for (&(addon, primary), rows) in map.iter() {
                 for &(lo, hi, ()) in rows {
