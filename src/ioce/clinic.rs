@@ -172,12 +172,15 @@ pub(crate) fn other_bill_type_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, p
         // (A line whose revenue code Medicare does not recognise (065) is
         // not also questioned (012).)
         let unrecognized_revenue = out.revenue_edits.contains(&65);
-        out.hcpcs_edits.retain(|e| {
-            !HOSPITAL_ONLY.contains(e)
-                && !(prefix == 71 && *e == 72)
-                && !(prefix == 43 && *e == 11)
-                && !(unrecognized_revenue && *e == 12)
-        });
+        // (102, conflicting modifiers, was raised on clinics' lines only.)
+        let dropped = |e: u16| {
+            HOSPITAL_ONLY.contains(&e)
+                || (prefix == 71 && e == 72)
+                || (prefix == 43 && e == 11)
+                || (unrecognized_revenue && e == 12)
+                || (e == 102 && !matches!(prefix, 71 | 77))
+        };
+        out.hcpcs_edits.retain(|&e| !dropped(e));
         if matches!(prefix, 43 | 81 | 82) {
             out.revenue_edits.retain(|&e| e != 48);
         }
@@ -222,6 +225,15 @@ pub(crate) fn other_bill_type_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, p
                 out.hcpcs_edits.push(108);
             }
         }
+        // Observation (G0378) and direct admission (G0379) are billable on
+        // hospital claims only: 053.
+        if row.is_some_and(|r| {
+            r.has(hcpcs_bit!(t, "observation_hourly"))
+                || r.has(hcpcs_bit!(t, "observation_direct_admit"))
+        }) && !out.hcpcs_edits.contains(&53)
+        {
+            out.hcpcs_edits.push(53);
+        }
         if row.is_some_and(|r| r.has(hcpcs_bit!(t, "opioid_treatment_program")))
             && !out.hcpcs_edits.contains(&116)
         {
@@ -253,12 +265,15 @@ fn fqhc_payment_code(run: &mut Run<'_>, claim: &ClaimInput<'_>) {
     }
 }
 
+/// Add-on code → its primary codes, each with the versions it is in force.
+type Primaries = HashMap<Key, Vec<(Version, Version, Key)>>;
+
 /// Each type III add-on code's primary codes, with their versions
 /// (`map_addon_type3` turned around once, so a claim's check is linear).
-fn type3_primaries(t: &Tables) -> &'static HashMap<Key, Vec<(Version, Version, Key)>> {
-    static INDEX: OnceLock<HashMap<Key, Vec<(Version, Version, Key)>>> = OnceLock::new();
+fn type3_primaries(t: &Tables) -> &'static Primaries {
+    static INDEX: OnceLock<Primaries> = OnceLock::new();
     INDEX.get_or_init(|| {
-        let mut index: HashMap<Key, Vec<(Version, Version, Key)>> = HashMap::new();
+        let mut index = Primaries::new();
         if let Some(map) = t.addon.get("type3") {
             for (&(addon, primary), rows) in map.iter() {
                 for &(lo, hi, ()) in rows {
@@ -290,14 +305,39 @@ pub(crate) fn cmhc_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path)
     let mental_health = principal.is_some_and(|d| d.flags & (1 << 1) != 0);
     let code_first = principal.is_some_and(|d| d.flags & (1 << 3) != 0);
     let day_denied = run.out.lines.iter().any(|o| o.hcpcs_edits.contains(&49));
+    // A line's status indicator before packaging: its code's, W for an
+    // invalid code, its revenue code's without a code.
     let unpackaged = claim.lines.iter().any(|l| {
-        !l.hcpcs.trim().is_empty()
-            && key(l.hcpcs.trim())
+        let si = if l.hcpcs.trim().is_empty() {
+            l.revenue_code
+                .trim()
+                .parse::<u16>()
+                .ok()
+                .and_then(|r| t.revenue.get(&r, v))
+                .map(|r| r.status_indicator)
+        } else {
+            key(l.hcpcs.trim())
                 .and_then(|k| t.hcpcs.get(&k, v))
-                .is_none_or(|r| key_text(r.status_indicator) != "N")
+                .map(|r| r.status_indicator)
+        };
+        si.is_none_or(|s| key_text(s) != "N")
     });
-    if !mental_health && !code_first && !day_denied && unpackaged {
-        run.claim_edit(29);
+    if !mental_health && !day_denied && unpackaged {
+        if !code_first {
+            run.claim_edit(29);
+        } else {
+            // A "code first" principal needs a mental health diagnosis
+            // in the first secondary position (109).
+            let first_secondary_mh = claim
+                .secondary
+                .first()
+                .and_then(|d| key(d.trim()))
+                .and_then(|k| t.dx.get(&k, v))
+                .is_some_and(|d| d.flags & (1 << 1) != 0);
+            if !first_secondary_mh {
+                run.claim_edit(109);
+            }
+        }
     }
     for (line, out) in claim.lines.iter().zip(run.out.lines.iter_mut()) {
         out.hcpcs_edits.retain(|&e| e != 17 && e != 66);
@@ -318,6 +358,33 @@ pub(crate) fn cmhc_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path)
             && !out.hcpcs_edits.contains(&114)
         {
             out.hcpcs_edits.push(114);
+        }
+    }
+}
+
+/// After the lines' edits are sorted: on the other bill types the add-on
+/// edits (106, 108) come last in a line's list, after NCCI's and 055, then
+/// 091 and 061 (pyoce's order on these claims: 40 lines), and 106 is
+/// listed once.
+pub(crate) fn order_add_on_edits(run: &mut Run<'_>, path: &Path) {
+    const LAST: [u16; 4] = [106, 108, 91, 61];
+    if !other_bill_type(path) {
+        return;
+    }
+    for out in &mut run.out.lines {
+        let edits = &mut out.hcpcs_edits;
+        let mut tail = [0usize; LAST.len()];
+        edits.retain(|e| match LAST.iter().position(|x| x == e) {
+            Some(i) => {
+                tail[i] += 1;
+                false
+            }
+            None => true,
+        });
+        for (i, &e) in LAST.iter().enumerate() {
+            // (106 once, however many add-on tables found no primary.)
+            let n = if e == 106 { tail[i].min(1) } else { tail[i] };
+            edits.extend(std::iter::repeat_n(e, n));
         }
     }
 }
