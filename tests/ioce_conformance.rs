@@ -451,7 +451,7 @@ impl Gen {
         }
         json!({
             "id": id.to_string(),
-            "claim_type": "institutional",
+            "type": "institutional",
             "bill_type": self.bill_type,
             "condition_codes": self.condition_codes,
             "discharge_status": self.patient_status,
