@@ -196,7 +196,7 @@ pub(crate) fn assign(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
     }
     if full {
         packaging(run, claim, path, &mut ls);
-        final_si_edits(run, claim, &ls);
+        final_si_edits(run, claim, path, &ls);
     }
     outputs(run, claim, path, &ls, full);
     // A CMHC (76x) is paid no APC for its lines in pyoce's answers: a
@@ -576,15 +576,21 @@ fn composites(run: &Run<'_>, ls: &mut [Line<'_>]) {
 
 /// The edits that read the final status indicator: 038 (§2.1), 021 and
 /// 042 (ioce-logic-pairs.md §4), 047 (§3.5).
-fn final_si_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, ls: &[Line<'_>]) {
+fn final_si_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_>]) {
     let n = ls.len();
     // 038: a service that needs a procedure on the claim (H, U) without
     // one: a code of status S, T or J1 in the tables, rejected or packaged
     // as it may be (pyoce: 038 on none of 141 hospital lines beside one,
     // on 55 of 55 without).
-    let procedure = ls.iter().any(|l| matches!(l.data_si, S | T | J1));
+    // (Or a Q1 paid as S; and not on 14x.)
+    let procedure = ls
+        .iter()
+        .any(|l| matches!(l.data_si, S | T | J1) || matches!(l.si, S | T | J1));
     for (i, l) in ls.iter().enumerate() {
-        if matches!(l.data_si, x if x == si("H") || x == si("U")) && !procedure {
+        if matches!(l.data_si, x if x == si("H") || x == si("U"))
+            && !procedure
+            && path.prefix != 14
+        {
             run.out.lines[i].hcpcs_edits.push(38);
         }
     }
