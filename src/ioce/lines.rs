@@ -345,6 +345,10 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
     let (t, v) = (run.t, run.v);
     let review = claim.condition_codes.iter().any(|c| c.trim() == "20");
     let otp_13x = path.prefix == 13 && claim.condition_codes.iter().any(|c| c.trim() == "89");
+    let program_13x = claim
+        .condition_codes
+        .iter()
+        .any(|c| matches!(c.trim(), "41" | "89" | "92"));
     let facts = ClaimFacts::of(run, claim, age);
     run.out.lines = Vec::with_capacity(claim.lines.len());
     for line in &claim.lines {
@@ -410,17 +414,19 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
             if row.is_none() && path.prefix != 43 {
                 out.hcpcs_edits.push(6);
             }
-            // The packed red cells or whole blood revenue codes (0381,
-            // 0382) with a code that is not a blood product: 079.
-            let blood_product = hcpcs_bit!(t, "blood_product");
-            if matches!(revenue, Some(381 | 382))
-                && path.prefix != 14
-                && !row.is_some_and(|r| r.has(blood_product))
-            {
-                out.hcpcs_edits.push(79);
-            }
             row
         };
+        // The packed red cells or whole blood revenue codes (0381, 0382)
+        // without a code that is a blood product (none at all included):
+        // 079. Not on 14x, nor on 13x with condition code 41, 89 or 92.
+        let blood_product = hcpcs_bit!(t, "blood_product");
+        if matches!(revenue, Some(381 | 382))
+            && path.prefix != 14
+            && !(path.prefix == 13 && program_13x)
+            && !row.is_some_and(|r| r.has(blood_product))
+        {
+            out.hcpcs_edits.push(79);
+        }
         if path.prefix != 43 {
             for (m, modifier) in line.modifiers.iter().enumerate() {
                 if key(modifier.trim()).is_none_or(|k| !t.modifier.has(&k, v)) {

@@ -587,9 +587,7 @@ fn final_si_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[
         .iter()
         .any(|l| matches!(l.data_si, S | T | J1) || matches!(l.si, S | T | J1));
     for (i, l) in ls.iter().enumerate() {
-        if matches!(l.data_si, x if x == si("H") || x == si("U"))
-            && !procedure
-            && path.prefix != 14
+        if matches!(l.data_si, x if x == si("H") || x == si("U")) && !procedure && path.prefix != 14
         {
             run.out.lines[i].hcpcs_edits.push(38);
         }
