@@ -225,7 +225,18 @@ fn single_line_edits(
     // A blood product billed under a revenue code other than blood's
     // (038x, 039x): 073; the packed red cells or whole blood revenue codes
     // (0381, 0382) with any other code: 079.
-    if row.has(hcpcs_bit!(t, "blood_product")) && !blood_revenue && apc_path && path.prefix != 14 {
+    // (Not on 14x, nor on a partial hospitalization or intensive
+    // outpatient 13x claim.)
+    let program = claim
+        .condition_codes
+        .iter()
+        .any(|c| matches!(c.trim(), "41" | "92"));
+    if row.has(hcpcs_bit!(t, "blood_product"))
+        && !blood_revenue
+        && apc_path
+        && path.prefix != 14
+        && !(path.prefix == 13 && program)
+    {
         edits.push(73);
     }
 
@@ -413,6 +424,11 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
             let row = hcpcs_row(run, line.hcpcs);
             if row.is_none() && path.prefix != 43 {
                 out.hcpcs_edits.push(6);
+                // (An invalid code under the observation revenue code is
+                // not observation either: 044, on 13x as below.)
+                if revenue == Some(762) && path.prefix == 13 && path.number != 120 {
+                    out.hcpcs_edits.push(44);
+                }
             }
             row
         };

@@ -601,8 +601,14 @@ fn final_si_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[
         .collect();
     procedure_days.sort_unstable();
     procedure_days.dedup();
+    // (Not on 14x, nor on 13x with condition code 41, 89 or 92.)
+    let program = claim
+        .condition_codes
+        .iter()
+        .any(|c| matches!(c.trim(), "41" | "89" | "92"));
+    let visit_edit = path.prefix != 14 && !(path.prefix == 13 && program);
     for (i, l) in ls.iter().enumerate() {
-        if l.si != V || l.rejected || has_modifier(&claim.lines[i], "25") {
+        if !visit_edit || l.si != V || l.rejected || has_modifier(&claim.lines[i], "25") {
             continue;
         }
         let procedure = procedure_days.binary_search(&l.date).is_ok();
