@@ -694,6 +694,11 @@ impl Editor {
             // Only incidental services (027): the claim is rejected, and of
             // the other edits only those that say a code is invalid remain.
             lines::keep_validity_edits(&mut run);
+            // (Each line's rejection flag reads the edits it keeps.)
+            for i in 0..run.out.lines.len() {
+                let flag = super::payment::rejection_flag(&run, &run.out.lines[i]);
+                run.out.lines[i].rejection_denial_flag = flag.into();
+            }
         } else {
             // The edits raised on the final status indicators do not reach
             // an inpatient-only procedure's day either.
