@@ -39,10 +39,17 @@ const AGREED: &[&str] = &[
     "return_code",
     "claim_processed_flag",
     "nopps_bill_flag",
+    "claim_rejection_disposition",
+    "claim_rejection_edits",
+    "claim_denial_edits",
+    "claim_suspension_disposition",
+    "claim_suspension_edits",
     "principal_edits",
     "reason_for_visit_edits",
     "secondary_edits",
     "lines[].service_date_edits",
+    "lines[].action_flag",
+    "lines[].payment_adjustment_flag02",
 ];
 
 pub fn pyoce_python() -> Result<PathBuf, String> {
@@ -70,17 +77,7 @@ pub fn pyoce_python() -> Result<PathBuf, String> {
     )
 }
 
-fn data_rows(name: &str) -> Vec<Vec<String>> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("crates/medcode-ioce-data/data")
-        .join(name);
-    std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-        .map(|l| l.split('\t').map(str::to_owned).collect())
-        .collect()
-}
+use common::ioce_data_rows as data_rows;
 
 /// A code and the versions it is in force for.
 struct Ranged {

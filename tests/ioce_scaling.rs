@@ -27,24 +27,13 @@
 
 use crate::common::Rng;
 
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use medcode::claim::Claim;
 use medcode::ioce::Editor;
 use serde_json::{json, Value};
 
-fn data_rows(name: &str) -> Vec<Vec<String>> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("crates/medcode-ioce-data/data")
-        .join(name);
-    std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-        .map(|l| l.split('\t').map(str::to_owned).collect())
-        .collect()
-}
+use crate::common::ioce_data_rows as data_rows;
 
 /// The claim's from date and the codes in force in its version.
 struct Pools {

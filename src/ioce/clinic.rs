@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use super::data::{hcpcs_bit, key, key_text, HcpcsRow, Key, Tables, Version};
-use super::engine::{read_date, ClaimInput, LineInput, Run};
+use super::engine::{read_date, ClaimInput, LineInput, LineResult, Run};
 use super::lines::hcpcs_row;
 use super::path::Path;
 
@@ -194,20 +194,7 @@ pub(crate) fn other_bill_type_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, p
             continue;
         }
         let row = key(line.hcpcs.trim()).and_then(|k| t.hcpcs.get(&k, v));
-        let cs = line
-            .modifiers
-            .iter()
-            .any(|m| m.trim().eq_ignore_ascii_case("CS"));
-        let eligible =
-            row.is_some_and(|r| r.has(hcpcs_bit!(t, "coinsurance_deductible_waiver_eligible")));
-        if cs
-            && !eligible
-            && v <= 91
-            && read_date(line.service_date).is_some_and(|d| d >= 20200318)
-            && !out.hcpcs_edits.contains(&114)
-        {
-            out.hcpcs_edits.push(114);
-        }
+        cs_waiver(t, v, line, row, out);
         if row.is_some_and(|r| read_date(line.service_date).is_some_and(|d| d < r.date_approved))
             && !out.hcpcs_edits.contains(&110)
         {
@@ -345,20 +332,7 @@ pub(crate) fn cmhc_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path)
             continue;
         }
         let row = key(line.hcpcs.trim()).and_then(|k| t.hcpcs.get(&k, v));
-        let cs = line
-            .modifiers
-            .iter()
-            .any(|m| m.trim().eq_ignore_ascii_case("CS"));
-        let eligible =
-            row.is_some_and(|r| r.has(hcpcs_bit!(t, "coinsurance_deductible_waiver_eligible")));
-        if cs
-            && !eligible
-            && v <= 91
-            && read_date(line.service_date).is_some_and(|d| d >= 20200318)
-            && !out.hcpcs_edits.contains(&114)
-        {
-            out.hcpcs_edits.push(114);
-        }
+        cs_waiver(t, v, line, row, out);
     }
 }
 
@@ -386,5 +360,30 @@ pub(crate) fn order_add_on_edits(run: &mut Run<'_>, path: &Path) {
             let n = if e == 106 { tail[i].min(1) } else { tail[i] };
             edits.extend(std::iter::repeat_n(e, n));
         }
+    }
+}
+
+/// 114: modifier CS (cost sharing waived) on a code not eligible for the
+/// waiver, for services from 2020-03-18 through v91, when CMS ended it.
+fn cs_waiver(
+    t: &Tables,
+    v: Version,
+    line: &LineInput<'_>,
+    row: Option<&HcpcsRow>,
+    out: &mut LineResult,
+) {
+    let cs = line
+        .modifiers
+        .iter()
+        .any(|m| m.trim().eq_ignore_ascii_case("CS"));
+    let eligible =
+        row.is_some_and(|r| r.has(hcpcs_bit!(t, "coinsurance_deductible_waiver_eligible")));
+    if cs
+        && !eligible
+        && v <= 91
+        && read_date(line.service_date).is_some_and(|d| d >= 20200318)
+        && !out.hcpcs_edits.contains(&114)
+    {
+        out.hcpcs_edits.push(114);
     }
 }

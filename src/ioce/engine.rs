@@ -245,6 +245,35 @@ pub struct Edited {
     pub lines: Vec<LineResult>,
 }
 
+impl Edited {
+    /// Every edit of the six claim lists, list by list (claim rejection,
+    /// denial, return to provider, suspension, line rejection, line
+    /// denial), each in its list's order.
+    ///
+    /// ```
+    /// # #[cfg(feature = "ioce")] {
+    /// use medcode::ioce::Edited;
+    /// let mut edited = Edited::default();
+    /// edited.line_rejection_edits = vec![40];
+    /// edited.claim_return_to_provider_edits = vec![62];
+    /// assert_eq!(edited.listed_edits().collect::<Vec<_>>(), [62, 40]);
+    /// # }
+    /// ```
+    pub fn listed_edits(&self) -> impl Iterator<Item = u16> + '_ {
+        [
+            &self.claim_rejection_edits,
+            &self.claim_denial_edits,
+            &self.claim_return_to_provider_edits,
+            &self.claim_suspension_edits,
+            &self.line_rejection_edits,
+            &self.line_denial_edits,
+        ]
+        .into_iter()
+        .flatten()
+        .copied()
+    }
+}
+
 /// CMS's I/OCE over its tables; cheap to create (the tables are read once
 /// per process, on first use).
 #[derive(Clone, Copy)]

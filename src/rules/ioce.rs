@@ -374,19 +374,7 @@ impl Raised {
             seen.get(usize::from(e / 64))
                 .is_some_and(|w| w >> (e % 64) & 1 == 1)
         };
-        let claim_level: Vec<u16> = [
-            &edited.claim_rejection_edits,
-            &edited.claim_denial_edits,
-            &edited.claim_return_to_provider_edits,
-            &edited.claim_suspension_edits,
-            &edited.line_rejection_edits,
-            &edited.line_denial_edits,
-        ]
-        .into_iter()
-        .flatten()
-        .copied()
-        .filter(|&e| !is_seen(e))
-        .collect();
+        let claim_level: Vec<u16> = edited.listed_edits().filter(|&e| !is_seen(e)).collect();
         for (i, &e) in claim_level.iter().enumerate() {
             if !claim_level[..i].contains(&e) {
                 places.push((e, Place::Claim));
@@ -826,18 +814,7 @@ mod tests {
             let raised = Raised::new(edited.clone());
             assert_eq!(found.len(), raised.places.len(), "{json}\n{found:#?}");
             // Every edit of the claim's lists is found, and nothing else.
-            let mut listed: Vec<u16> = [
-                &edited.claim_rejection_edits,
-                &edited.claim_denial_edits,
-                &edited.claim_return_to_provider_edits,
-                &edited.claim_suspension_edits,
-                &edited.line_rejection_edits,
-                &edited.line_denial_edits,
-            ]
-            .into_iter()
-            .flatten()
-            .copied()
-            .collect();
+            let mut listed: Vec<u16> = edited.listed_edits().collect();
             listed.sort_unstable();
             let mut numbers: Vec<u16> = found
                 .iter()

@@ -119,3 +119,18 @@ impl Rng {
         &items[self.below(items.len())]
     }
 }
+
+/// The rows of one of the I/OCE's data tables (`crates/medcode-ioce-data`),
+/// comment lines left out, each row's tab-separated fields.
+#[cfg(feature = "ioce")]
+pub fn ioce_data_rows(name: &str) -> Vec<Vec<String>> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("crates/medcode-ioce-data/data")
+        .join(name);
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(|l| l.split('\t').map(str::to_owned).collect())
+        .collect()
+}
