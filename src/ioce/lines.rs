@@ -613,6 +613,8 @@ pub(crate) fn keep_inpatient_day_edits(run: &mut Run<'_>) {
 /// Keep only the edits that say a code is invalid (001 on diagnoses; 006,
 /// 041 and 022 on lines).
 pub(crate) fn keep_validity_edits(run: &mut Run<'_>) {
+    // (Nor is the patient's sex questioned: 026 on none of 26 such claims.)
+    run.claim_only.retain(|&e| e != 26);
     let o = &mut run.out;
     for d in std::iter::once(&mut o.principal)
         .chain(&mut o.reason_for_visit)
