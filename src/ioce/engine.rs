@@ -709,7 +709,7 @@ impl Editor {
         lines::lines(&mut run, claim, &path, age);
         // (Only on the paths that return APCs: OPPS hospital claims.)
         let incidental =
-            path.on(path::switch::APC_RETURN_BUF) && lines::only_incidental(&run, claim);
+            path.on(path::switch::APC_RETURN_BUF) && lines::only_incidental(&run, claim, &path);
         if incidental {
             run.claim_edit(27);
         } else {

@@ -634,8 +634,11 @@ pub(crate) fn keep_validity_edits(run: &mut Run<'_>) {
 /// 027: every line whose code is valid (or that has no code) has status
 /// indicator N (its code's, or its revenue code's when it has no code):
 /// the claim is rejected and nothing else is edited.
-pub(crate) fn only_incidental(run: &Run<'_>, claim: &ClaimInput<'_>) -> bool {
+pub(crate) fn only_incidental(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path) -> bool {
     let n = key("N").expect("a key");
+    // (Where every Q4 lab is packaged, a Q4 is incidental too.)
+    let q4 = key("Q4").expect("a key");
+    let q4_packaged = super::payment::q4_always_packaged(claim, path);
     let mut any = false;
     for l in &claim.lines {
         let si = if l.hcpcs.trim().is_empty() {
@@ -650,7 +653,7 @@ pub(crate) fn only_incidental(run: &Run<'_>, claim: &ClaimInput<'_>) -> bool {
                 None => continue,
             }
         };
-        if si != n {
+        if si != n && !(q4_packaged && si == q4) {
             return false;
         }
         any = true;

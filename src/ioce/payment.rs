@@ -327,7 +327,7 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
     // (A community mental health center's claim (76x) is packaged like a
     // hospital's, though its path has no APC edits.)
     if !path.on(switch::APC_EDITS) && path.prefix != 76 {
-        q4(path, ls);
+        q4(path, claim, ls);
         return;
     }
     let thirteen = path.prefix == 13;
@@ -407,7 +407,7 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
             ls[i].si = N;
         }
     }
-    q4(path, ls);
+    q4(path, claim, ls);
     composites(run, ls);
     // Comprehensive packaging on 13x only, and not on the partial
     // hospitalization path (condition code 41 or 92).
@@ -453,16 +453,24 @@ pub(crate) fn comprehensive_packaging(claim: &ClaimInput<'_>, path: &Path) -> bo
         && !has_cc("92")
 }
 
+/// Whether every Q4 lab of the claim is packaged, whatever else it has: a
+/// CMHC's (76x), and a 12x claim's with condition code W2 (not 41): pyoce,
+/// 18 of 18 such 12x lines.
+pub(crate) fn q4_always_packaged(claim: &ClaimInput<'_>, path: &Path) -> bool {
+    let has_cc = |cc: &str| claim.condition_codes.iter().any(|c| c.trim() == cc);
+    path.prefix == 76 || (path.prefix == 12 && has_cc("W2") && !has_cc("41"))
+}
+
 /// Q4 (§3.3): packaged when any line, rejected or not, is a procedure or
 /// visit (on 13x); otherwise paid as a lab (A).
-fn q4(path: &Path, ls: &mut [Line<'_>]) {
+fn q4(path: &Path, claim: &ClaimInput<'_>, ls: &mut [Line<'_>]) {
+    let packaged_always = q4_always_packaged(claim, path);
     let anchored = ls
         .iter()
         .any(|l| matches!(l.data_si, S | T | V | J1 | J2 | Q1 | Q2 | Q3));
     for l in ls.iter_mut() {
         if l.data_si == Q4 {
-            // (A CMHC's labs are always packaged.)
-            l.si = if (anchored && path.prefix == 13) || path.prefix == 76 {
+            l.si = if (anchored && path.prefix == 13) || packaged_always {
                 N
             } else {
                 A
