@@ -4,10 +4,9 @@
 //! directory by `../shared/oracles/pyoce/setup.sh`, driven by
 //! `tests/conformance/pyoce_driver.py`.
 //!
-//! medcode has no outpatient editor yet (the I/OCE issue); this test keeps the
-//! oracle's path working and pins what it answers on the claims that issue
-//! names, so that the differential test built on it starts from a known
-//! oracle. It needs `../shared`, python3 and PyPI: without them it skips with
+//! This test keeps the oracle's path working and pins what it answers on the
+//! claims the I/OCE issue names, so that the differential test built on it
+//! (`tests/ioce_conformance.rs`) starts from a known oracle. It needs `../shared`, python3 and PyPI: without them it skips with
 //! the reason, and under `MEDCODE_NO_SKIP=1` (CI) it fails.
 //! `MEDCODE_PYOCE_PYTHON` names a Python that already has pyoce.
 
