@@ -195,11 +195,6 @@ pub(crate) fn other_bill_type_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, p
         }
         let row = key(line.hcpcs.trim()).and_then(|k| t.hcpcs.get(&k, v));
         cs_waiver(t, v, line, row, out);
-        if row.is_some_and(|r| read_date(line.service_date).is_some_and(|d| d < r.date_approved))
-            && !out.hcpcs_edits.contains(&110)
-        {
-            out.hcpcs_edits.push(110);
-        }
         if row.is_some_and(|r| r.has(hcpcs_bit!(t, "addon_type3"))) {
             let k = key(line.hcpcs.trim()).unwrap_or(0);
             let day = line.service_date.trim();

@@ -719,6 +719,18 @@ impl Editor {
         super::clinic::other_bill_type_edits(&mut run, claim, &path);
         super::clinic::cmhc_edits(&mut run, claim, &path);
         super::payment::assign(&mut run, claim, &path);
+        // A Q1–Q3 line paid under a comprehensive APC ends J1 and packages
+        // the claim's DME items as a J1 code does: no 061 then either
+        // (pyoce, 11 of 11 such claims).
+        if path.number != 120
+            && path.opps
+            && super::payment::comprehensive_packaging(claim, &path)
+            && run.out.lines.iter().any(|l| l.status_indicator == "J1")
+        {
+            for l in &mut run.out.lines {
+                l.hcpcs_edits.retain(|&e| e != 61);
+            }
+        }
         if incidental {
             // Only incidental services (027): the claim is rejected, and of
             // the other edits only those that say a code is invalid remain.

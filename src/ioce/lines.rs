@@ -140,6 +140,26 @@ fn single_line_edits(
             edits.push(edit);
         }
     }
+    // A code's own dates (the I/OCE's "mid-quarter" edits): the edit its
+    // row names when the service falls outside them — before the date the
+    // code was approved (067 FDA, 068 NCD or demonstration, 110 initial
+    // marketing, 136 ACIP), outside its approval period (069, 134: also
+    // after the date it ended), or on or after an NCD took effect (083,
+    // whose date is the row's end date). pyoce, 18 of 18 such lines not
+    // on an inpatient-only procedure's day or an unprocessed claim.
+    if row.mid_quarter_date_edit != 0 {
+        if let Some(d) = super::engine::read_date(line.service_date) {
+            let (approved, ended) = (row.date_approved, row.date_terminated);
+            let outside = match row.mid_quarter_date_edit {
+                69 | 134 => d < approved || (ended != 0 && d > ended),
+                83 => ended != 0 && d >= ended,
+                _ => d < approved,
+            };
+            if outside {
+                edits.push(row.mid_quarter_date_edit);
+            }
+        }
+    }
     // A comprehensive APC (J1) on the claim packages DME items: no 061.
     // (Not on 32x, 34x (home health), 43x (religious), 81x, 82x (hospice).)
     let dme_billed = !matches!(path.prefix, 32 | 34 | 43 | 81 | 82);
@@ -481,8 +501,8 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
 
 /// Inpatient-only procedures (status indicator C) on claims of types 12x,
 /// 13x and 76x: 018 on the procedure's line and 049 on every other line of that
-/// day. A C code flagged `separate_procedure` with a T procedure the same
-/// day gets 045 instead and denies nothing else. With modifier CA on a line
+/// day. A C code flagged `separate_procedure` with a T or J1 procedure on
+/// the claim (on its day, on 12x) gets 045 instead and denies nothing else. With modifier CA on a line
 /// (the patient died or was transferred before admission) there is no 018
 /// or 049 (CA on an inpatient-only procedure's line): that line gets 070
 /// unless the patient status says so, and
@@ -513,15 +533,32 @@ fn inpatient_only(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
         }
     };
     // A separate procedure (flag `separate_procedure`) is set aside only
-    // on a claim with a T or J1 procedure (on any day): then it goes with
-    // another inpatient-only procedure of its day (049 from that one's
-    // day), and alone it is not paid (045). Otherwise it is an
-    // inpatient-only procedure like any other (018).
+    // with a T or J1 procedure — on any day of a 13x or 76x claim, on its
+    // own day of a 12x one: then it goes with another inpatient-only
+    // procedure of its day (049 from that one's day), and alone it is not
+    // paid (045; on the partial hospitalization path, 018). Otherwise it is
+    // an inpatient-only procedure like any other (018).
     let separate = |i: usize| rows[i].is_some_and(|r| r.has(sep));
-    let significant_on_claim = (0..claim.lines.len()).any(|j| is_si(j, "T") || is_si(j, "J1"));
+    let significant = |j: usize| is_si(j, "T") || is_si(j, "J1");
+    // The days of a T or J1 procedure, sorted (a 12x claim's test).
+    let mut significant_days: Vec<&str> = (0..claim.lines.len())
+        .filter(|&j| significant(j))
+        .map(|j| claim.lines[j].service_date.trim())
+        .collect();
+    significant_days.sort_unstable();
+    significant_days.dedup();
+    let same_day_only = path.prefix == 12;
+    let on_ph_path = path.on(switch::PH_EDITS);
+    let set_aside = |i: usize| {
+        separate(i)
+            && !significant_days.is_empty()
+            && (!same_day_only
+                || significant_days
+                    .binary_search(&claim.lines[i].service_date.trim())
+                    .is_ok())
+    };
     // (Not on the partial hospitalization path, and not for a separate
     // procedure set aside below.)
-    let set_aside = |i: usize| separate(i) && significant_on_claim;
     let ca = claim.lines.iter().enumerate().position(|(i, l)| {
         !path.on(switch::PH_EDITS)
             && is_si(i, "C")
@@ -552,7 +589,7 @@ fn inpatient_only(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
     // sorted: looked up, not searched for, for each separate procedure.
     let mut c_days: Vec<&str> = Vec::new();
     for (i, l) in claim.lines.iter().enumerate() {
-        if is_si(i, "C") && !separate(i) {
+        if is_si(i, "C") && !set_aside(i) {
             c_days.push(l.service_date.trim());
         }
     }
@@ -565,11 +602,17 @@ fn inpatient_only(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
         }
         let day = l.service_date.trim();
         // (Line i, a separate procedure, is none of `c_days`' lines.)
-        if separate(i) && significant_on_claim {
-            if c_days.binary_search(&day).is_err() {
-                run.out.lines[i].hcpcs_edits.push(45);
+        if set_aside(i) {
+            let alone = c_days.binary_search(&day).is_err();
+            // Alone on its day, it is not paid (045) — but on the partial
+            // hospitalization path it is an inpatient-only procedure (018).
+            if !alone {
+                continue;
             }
-            continue;
+            if !on_ph_path {
+                run.out.lines[i].hcpcs_edits.push(45);
+                continue;
+            }
         }
         run.out.lines[i].hcpcs_edits.push(18);
         days.push(day);

@@ -14,7 +14,7 @@ pub(crate) fn pairs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
     if path.on(switch::NCCI_EDITS) {
         ncci(run, claim);
     }
-    bilateral(run, claim);
+    bilateral(run, claim, path);
     modifiers(run, claim, path);
 }
 
@@ -36,8 +36,11 @@ fn has_modifier(modifiers: &[&str], m: &str) -> bool {
 /// conditional or independent bilateral code); 074 modifier 50 with units
 /// over one on such a code; 017 an inherent bilateral code reported for
 /// more than one unit on a day (lines with 76 or 77 not counted, but
-/// edited).
-fn bilateral(run: &mut Run<'_>, claim: &ClaimInput<'_>) {
+/// edited) — not on a 14x claim (a lab specimen's) nor on a path without
+/// unit edits (an opioid treatment program's 13x): pyoce, 0 of 7 such
+/// claims.
+fn bilateral(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
+    let inherent_edit = path.on(switch::UNIT_EDITS) && path.prefix != 14;
     let t = run.t;
     let (conditional, independent, inherent) = (
         hcpcs_bit!(t, "bilateral_conditional"),
@@ -62,7 +65,7 @@ fn bilateral(run: &mut Run<'_>, claim: &ClaimInput<'_>) {
         if cond && fifty && units > 1.0 {
             run.out.lines[i].hcpcs_edits.push(74);
         }
-        if row.has(inherent) {
+        if inherent_edit && row.has(inherent) {
             let k = key(l.hcpcs.trim()).unwrap_or(0);
             inherent_lines.push((i, k, l.service_date.trim()));
         }

@@ -92,7 +92,12 @@ pub(crate) fn route(
     for r in rows {
         let applies = match r.rule {
             0 => opps && (prefix != 76 || v < 94 || cc41 || cc92),
-            1 => opps && (cc41 || (cc92 && !cc89 && prefix == 13 && v >= 94)),
+            // (A 13x claim with 41 and 89 is an opioid treatment
+            // program's: rule 12 — pyoce, 30 such claims.)
+            1 => {
+                opps && ((cc41 && !(cc89 && prefix == 13))
+                    || (cc92 && !cc89 && prefix == 13 && v >= 94))
+            }
             8 => !opps && cc41,
             9 => !opps,
             11 => !opps && cc89,
