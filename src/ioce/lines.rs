@@ -43,7 +43,9 @@ struct ClaimFacts<'a> {
 impl<'a> ClaimFacts<'a> {
     fn of(run: &Run<'_>, claim: &ClaimInput<'a>, age: Option<u16>) -> ClaimFacts<'a> {
         let t = run.t;
-        let opps_procedure = ["J1", "J2", "P", "Q1", "Q2", "Q3", "R", "S", "T", "U", "V"].map(si);
+        // (Blood products (R) and brachytherapy sources (U) are no OPPS
+        // procedure for 099: pyoce, 7 of 7 such claims.)
+        let opps_procedure = ["J1", "J2", "P", "Q1", "Q2", "Q3", "S", "T", "V"].map(si);
         let mut facts = ClaimFacts {
             j1: false,
             opps_procedure: false,
@@ -325,7 +327,12 @@ fn single_line_edits(
     }
     // K drugs are packaged into a comprehensive APC (J1): no token charge.
     let paid_drug = data_si == si("G") || data_si == si("K1") || (data_si == si("K") && !facts.j1);
-    if paid_drug && run.v >= 84 && line.charge.is_some_and(|c| c > 0.0 && c <= 1.0) {
+    // (Not on a 14x claim: pyoce, 0 of 5 such lines.)
+    if paid_drug
+        && run.v >= 84
+        && path.prefix != 14
+        && line.charge.is_some_and(|c| c > 0.0 && c <= 1.0)
+    {
         edits.push(117);
     }
     // A Part B inpatient claim (12x) takes only codes billable under Part B

@@ -52,12 +52,12 @@ fn bilateral(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
         if !takes_part(run, i) {
             continue;
         }
-        let Some(row) = lines::hcpcs_row(run, l.hcpcs) else {
-            continue;
-        };
+        // (A line without a valid code is terminated with units too: 037,
+        // pyoce on 7 of 7 such lines.)
+        let row = lines::hcpcs_row(run, l.hcpcs);
         let units = l.units.unwrap_or(0.0);
         let m = &l.modifiers;
-        let cond = row.has(conditional) || row.has(independent);
+        let cond = row.is_some_and(|r| r.has(conditional) || r.has(independent));
         let fifty = has_modifier(m, "50");
         if (has_modifier(m, "52") || has_modifier(m, "73")) && (units > 1.0 || (fifty && cond)) {
             run.out.lines[i].hcpcs_edits.push(37);
@@ -65,7 +65,7 @@ fn bilateral(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
         if cond && fifty && units > 1.0 {
             run.out.lines[i].hcpcs_edits.push(74);
         }
-        if inherent_edit && row.has(inherent) {
+        if inherent_edit && row.is_some_and(|r| r.has(inherent)) {
             let k = key(l.hcpcs.trim()).unwrap_or(0);
             inherent_lines.push((i, k, l.service_date.trim()));
         }

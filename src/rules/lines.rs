@@ -428,7 +428,11 @@ rule!(
                 out.emit(None, "discharge_date", vec![], format!("the discharge date {d} is before the admission date {a}"));
             }
         }
-        if c.kind == ClaimKind::Institutional && c.discharge_date.raw.is_none() && c.service_date.raw.is_none() {
+        // An outpatient claim is dated by its lines (and its statement
+        // period, which the I/OCE checks): only one with no date at all
+        // leaves the code set unchosen.
+        if c.kind == ClaimKind::Institutional && c.discharge_date.raw.is_none() && c.service_date.raw.is_none()
+            && !(c.outpatient && c.date.is_some()) {
             out.emit(None, "discharge_date", vec![], "the institutional claim has neither a discharge date nor a statement date: the code set cannot be chosen");
         }
         let span: Option<(Date, Date)> = match (c.admission_date.date, c.discharge_date.date) {

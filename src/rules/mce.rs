@@ -584,10 +584,11 @@ fn trim_status(s: &str) -> &str {
 
 rule!(
     InvalidDischargeStatus, "invalid-discharge-status", Error,
-    "a missing or invalid patient discharge status for the discharge date (institutional, the MCE's dated list)",
+    "a missing or invalid patient discharge status for the discharge date (inpatient claims: institutional, no outpatient bill type; the MCE's dated list)",
     cms: "INVALID_DISCHARGE_STATUS",
     |c, out| {
-        if c.kind != ClaimKind::Institutional { return }
+        // An outpatient claim's patient status is the I/OCE's to read.
+        if c.kind != ClaimKind::Institutional || c.outpatient { return }
         let raw = c.discharge_status.map(trim_status).filter(|s| !s.is_empty());
         let Some(raw) = raw else {
             out.emit_parts::<&str>(None, "discharge_status", &[], |m| m.push_str("the inpatient claim has no patient discharge status"));

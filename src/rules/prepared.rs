@@ -294,7 +294,6 @@ pub(crate) struct ClaimUb04<'c> {
 
 /// Whether a `bill_type` makes the claim an outpatient one, edited by the
 /// I/OCE: any but blank or 11x (as [`crate::ioce::is_outpatient`]).
-#[cfg(feature = "ioce")]
 pub(crate) fn outpatient_bill_type(bill_type: Option<&str>) -> bool {
     bill_type
         .map(str::trim)
@@ -376,6 +375,11 @@ pub struct PreparedClaim<'c> {
     pub discharge_status: Option<&'c str>,
     /// Professional or institutional (inferred when `type` is missing, with a problem).
     pub kind: ClaimKind,
+    /// An outpatient institutional claim: a `bill_type` other than blank or
+    /// 11x (edited by the I/OCE where the `ioce` feature is on). The
+    /// inpatient rules (the MCE's discharge status, the stay's dates) step
+    /// aside for it, with or without that feature.
+    pub outpatient: bool,
     /// The patient's sex.
     pub sex: Sex,
     /// Age in years at admission (institutional) or service, when known and valid (0–124).
@@ -1199,6 +1203,7 @@ impl<'c> PreparedClaim<'c> {
             age_given,
             discharge_status: claim.discharge_status(),
             kind,
+            outpatient: outpatient_bill_type(claim.bill_type()),
             sex: parse_sex(sex_text),
             age,
             age_problem,
