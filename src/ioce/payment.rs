@@ -857,13 +857,26 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
         } else {
             "0"
         };
-        if paf_second {
-            o.payment_adjustment_flag01 = "0".into();
-            o.payment_adjustment_flag02 = paf.into();
+        // An X-ray taken on film (FX: 21) or by computed radiography (FY:
+        // 22), on a code so flagged that is not packaged: always the first
+        // flag (pyoce, 15 of 15 such lines on processed claims, in every
+        // version).
+        let xray = if l.si == N || !l.flag(hcpcs_bit!(t, "film_xray")) {
+            None
+        } else if has_modifier(input, "FX") {
+            Some("21")
+        } else if has_modifier(input, "FY") {
+            Some("22")
         } else {
-            o.payment_adjustment_flag01 = paf.into();
-            o.payment_adjustment_flag02 = "0".into();
-        }
+            None
+        };
+        let (first, second) = match (xray, paf_second) {
+            (Some(x), _) => (x, paf),
+            (None, true) => ("0", paf),
+            (None, false) => (paf, "0"),
+        };
+        o.payment_adjustment_flag01 = first.into();
+        o.payment_adjustment_flag02 = second.into();
         o.composite_adjustment_flag = l.composite.map_or_else(|| "00".into(), |c| c.to_string());
     }
 }
