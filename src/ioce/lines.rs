@@ -21,9 +21,11 @@ fn si(s: &str) -> Key {
 struct ClaimFacts<'a> {
     /// A code of status indicator J1 (comprehensive APC).
     j1: bool,
-    /// A code of an OPPS procedure's status indicator (J1, J2, P, Q1, Q2,
-    /// Q3, R, S, T, U, V).
+    /// A code of an OPPS procedure's status indicator for 099 (J1, J2, P,
+    /// Q1, Q2, Q3, S, T, V).
     opps_procedure: bool,
+    /// A code flagged `cornea_transplant`.
+    cornea_transplant: bool,
     /// A code flagged `blood_product`.
     blood_product: bool,
     /// A code flagged `device`.
@@ -49,6 +51,7 @@ impl<'a> ClaimFacts<'a> {
         let mut facts = ClaimFacts {
             j1: false,
             opps_procedure: false,
+            cornea_transplant: false,
             blood_product: false,
             device: false,
             age,
@@ -92,6 +95,7 @@ impl<'a> ClaimFacts<'a> {
             facts.opps_procedure |= opps_procedure.contains(&row.status_indicator);
             facts.blood_product |= row.has(hcpcs_bit!(t, "blood_product"));
             facts.device |= row.has(hcpcs_bit!(t, "device"));
+            facts.cornea_transplant |= row.has(hcpcs_bit!(t, "cornea_transplant"));
         }
         facts
     }
@@ -161,6 +165,15 @@ fn single_line_edits(
                 edits.push(row.mid_quarter_date_edit);
             }
         }
+    }
+    // Corneal tissue processing without a cornea transplant on the claim,
+    // on the paths that run OPPS's APC edits (pyoce: 4 of 4 such 13x
+    // claims; none on 32x, 43x, 77x).
+    if row.has(hcpcs_bit!(t, "cornea_tissue_processing"))
+        && path.on(switch::APC_EDITS)
+        && !facts.cornea_transplant
+    {
+        edits.push(93);
     }
     // A comprehensive APC (J1) on the claim packages DME items: no 061.
     // (Not on 32x, 34x (home health), 43x (religious), 81x, 82x (hospice).)

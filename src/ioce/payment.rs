@@ -813,10 +813,11 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
         o.payment_method_flag =
             if l.flag(hcpcs_bit!(t, "radiation_oncology_model")) && path.on(switch::APC_EDITS) {
                 "B"
-            } else if has_modifier(input, "PN") && matches!(pi, 1 | 6) {
-                // A non-excepted off-campus department (PN): 8, or 7 for a
-                // pass-through device or a service without cost sharing.
-                if pi == 6 || no_cost_sharing {
+            } else if has_modifier(input, "PN") && path.prefix == 13 && matches!(pi, 1 | 4 | 6) {
+                // A non-excepted off-campus department (PN, on 13x only):
+                // 8, or 7 for a pass-through device, a vaccine (payment
+                // indicator 4), blood (R) or a service without cost sharing.
+                if matches!(pi, 4 | 6) || no_cost_sharing || l.si == si("R") {
                     "7"
                 } else {
                     "8"
