@@ -132,11 +132,14 @@ fn modifiers(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
         }
         if v >= 88 {
             let date = super::engine::read_date(l.service_date).unwrap_or(0);
-            for (m, modifier) in l.modifiers.iter().enumerate() {
-                if modifier.trim().eq_ignore_ascii_case("CS")
-                    && date >= 20230512
-                    && run.out.lines[i].modifier_edits[m].is_empty()
-                {
+            // (On the first CS of the line only: pyoce, 4 of 4 lines
+            // with CS twice.)
+            let first_cs = l
+                .modifiers
+                .iter()
+                .position(|m| m.trim().eq_ignore_ascii_case("CS"));
+            if let Some(m) = first_cs {
+                if date >= 20230512 && run.out.lines[i].modifier_edits[m].is_empty() {
                     run.out.lines[i].modifier_edits[m].push(123);
                 }
             }
