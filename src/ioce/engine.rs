@@ -539,6 +539,29 @@ fn unprocessed_line(line: &LineInput<'_>, status_indicator: &str, apc: &str) -> 
     }
 }
 
+/// A claim of a hospital not paid under OPPS (OPPS flag 2), whatever its
+/// path and however far it was edited: its non-OPPS flag is 2, and its
+/// lines have no status indicator, APC nor payment outputs (the payment
+/// indicator, the adjustment and method flags blank, the discounting
+/// formula and the rejection and packaging flags 0), as pyoce answers
+/// every such claim.
+fn non_opps(out: &mut Edited) {
+    out.nopps_bill_flag = 2;
+    for l in &mut out.lines {
+        l.status_indicator.clear();
+        l.payment_indicator.clear();
+        l.hcpcs_apc = "00000".into();
+        l.payment_apc = "00000".into();
+        l.discounting_formula = "0".into();
+        l.rejection_denial_flag = "0".into();
+        l.packaging_flag = "0".into();
+        l.payment_adjustment_flag01.clear();
+        l.payment_adjustment_flag02.clear();
+        l.payment_method_flag.clear();
+        l.composite_adjustment_flag.clear();
+    }
+}
+
 /// The patient's age when the I/OCE can read it: a whole number 0 … 124.
 fn valid_age(age: Option<f64>) -> Option<u16> {
     age.filter(|a| a.fract() == 0.0 && (0.0..=124.0).contains(a))
@@ -567,6 +590,16 @@ impl Editor {
 
     /// Edit one claim.
     pub fn edit(&self, claim: &ClaimInput<'_>) -> Edited {
+        let mut out = self.edit_paths(claim);
+        if !path::is_opps(claim.opps_flag) {
+            non_opps(&mut out);
+        }
+        out
+    }
+
+    /// [`edit`](Self::edit) but for what a claim not paid under OPPS
+    /// leaves blank.
+    fn edit_paths(&self, claim: &ClaimInput<'_>) -> Edited {
         let t = self.t;
         let mut out = Edited {
             reason_for_visit: vec![DxResult::default(); claim.reason_for_visit.len()],
