@@ -479,8 +479,8 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
     inpatient_only(run, claim, path);
 }
 
-/// Inpatient-only procedures (status indicator C) on claims of types 12x,
-/// 13x and 76x: 018 on the procedure's line and 049 on every other line of that
+/// Inpatient-only procedures (status indicator C) on OPPS claims of types
+/// 12x, 13x and 76x: 018 on the procedure's line and 049 on every other line of that
 /// day. A C code flagged `separate_procedure` with a T procedure the same
 /// day gets 045 instead and denies nothing else. With modifier CA on a line
 /// (the patient died or was transferred before admission) there is no 018
@@ -488,8 +488,11 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
 /// unless the patient status says so, and
 /// every line of status indicator B, C, E1, E2 or M gets 121.
 fn inpatient_only(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
-    // Not on an opioid treatment program's 13x claim (condition code 89).
-    if !matches!(path.prefix, 12 | 13 | 76)
+    // Not on an opioid treatment program's 13x claim (condition code 89),
+    // nor on a claim not paid under OPPS (none of 018, 049, 045, 070, 121
+    // on pyoce's 2,600 such claims).
+    if !path.opps
+        || !matches!(path.prefix, 12 | 13 | 76)
         || (path.prefix == 13 && claim.condition_codes.iter().any(|c| c.trim() == "89"))
     {
         return;

@@ -101,6 +101,10 @@ pub(crate) fn route(
             1 => opps && (cc41 || (cc92 && !cc89 && prefix == 13 && v >= 94)),
             8 => !opps && cc41,
             9 => !opps,
+            // 34x (home health) not paid under OPPS: every such claim of
+            // pyoce's went down its path (107), whatever its condition
+            // codes (17 of 17).
+            10 => !opps,
             11 => !opps && cc89,
             12 => opps && cc89,
             _ => false,
