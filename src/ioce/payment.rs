@@ -142,6 +142,16 @@ pub(crate) fn assign(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
         super::clinic::fqhc_outputs(run, claim, rejection_flag);
         return;
     }
+    // Not under OPPS, an FQHC's line outside its encounter (091) is still
+    // flagged so (action flag 5); its payment outputs are blank
+    // (`engine::non_opps`).
+    if path.prefix == 77 {
+        for o in &mut run.out.lines {
+            if o.hcpcs_edits.contains(&91) {
+                o.action_flag = "5".into();
+            }
+        }
+    }
     let mut ls: Vec<Line<'_>> = claim
         .lines
         .iter()
