@@ -159,7 +159,8 @@ fn single_line_edits(
         edits.push(72);
     }
     // Type I add-on codes without their primary on the claim, on the
-    // paths that do not run OPPS's edits.
+    // paths that do not run OPPS's edits: every claim not paid under OPPS,
+    // and the other bill types'.
     // (A drug administration add-on code likewise needs its primary there.)
     let addon = if row.has(hcpcs_bit!(t, "addon_type1")) {
         Some("type1")
@@ -168,7 +169,8 @@ fn single_line_edits(
     } else {
         None
     };
-    if let (false, Some(table)) = (matches!(path.prefix, 12 | 13 | 14 | 43 | 76), addon) {
+    let opps_addons = path.opps && matches!(path.prefix, 12 | 13 | 14 | 76);
+    if let (false, Some(table)) = (opps_addons || path.prefix == 43, addon) {
         let k = key(line.hcpcs.trim()).unwrap_or(0);
         if !t.addon_primary_in(table, k, &facts.codes, run.v) {
             edits.push(106);
