@@ -399,9 +399,11 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
             None => out.revenue_edits.push(41),
             Some(r) => {
                 // Not on an opioid treatment program's 13x claim, nor on
-                // religious nonmedical (43x) or hospice (81x, 82x) claims.
+                // religious nonmedical (43x), hospice (81x, 82x) or
+                // critical access hospital (85x: 0 of pyoce's 95 lines)
+                // claims.
                 if !otp_13x
-                    && !matches!(path.prefix, 43 | 81 | 82)
+                    && !matches!(path.prefix, 43 | 81 | 82 | 85)
                     && line.hcpcs.trim().is_empty()
                     && r.status_indicator != si("N")
                     && r.status_indicator != si("F")
@@ -436,10 +438,13 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
         };
         // The packed red cells or whole blood revenue codes (0381, 0382)
         // without a code that is a blood product (none at all included):
-        // 079. Not on 14x, nor on 13x with condition code 41, 89 or 92.
+        // 079. Not on 14x, nor on 13x with condition code 41, 89 or 92 or
+        // not paid under OPPS, nor on 74x, 78x, 84x or 89x (pyoce: none on
+        // 14, 5, 2, 2 and 5 such lines; on 12x, 73x, 83x and 85x it is).
         let blood_product = hcpcs_bit!(t, "blood_product");
         if matches!(revenue, Some(381 | 382))
-            && path.prefix != 14
+            && !matches!(path.prefix, 14 | 74 | 78 | 84 | 89)
+            && !(path.prefix == 13 && !path.opps)
             && !(path.prefix == 13 && program_13x)
             && !row.is_some_and(|r| r.has(blood_product))
         {
