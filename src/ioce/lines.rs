@@ -26,8 +26,8 @@ struct ClaimFacts<'a> {
     opps_procedure: bool,
     /// A code flagged `blood_product`.
     blood_product: bool,
-    /// A code flagged `device`.
-    device: bool,
+    /// The service dates with a code flagged `device`, sorted.
+    device_days: Vec<&'a str>,
     /// The patient's age, when the I/OCE can read it.
     age: Option<u16>,
     /// The claim's codes, sorted (the add-ons' primaries and the pass-through
@@ -48,7 +48,7 @@ impl<'a> ClaimFacts<'a> {
             j1: false,
             opps_procedure: false,
             blood_product: false,
-            device: false,
+            device_days: Vec::new(),
             age,
             codes: claim
                 .lines
@@ -85,12 +85,19 @@ impl<'a> ClaimFacts<'a> {
             }
         }
         facts.skin_products.sort_unstable();
-        for row in claim.lines.iter().filter_map(|l| hcpcs_row(run, l.hcpcs)) {
+        for l in &claim.lines {
+            let Some(row) = hcpcs_row(run, l.hcpcs) else {
+                continue;
+            };
             facts.j1 |= row.status_indicator == si("J1");
             facts.opps_procedure |= opps_procedure.contains(&row.status_indicator);
             facts.blood_product |= row.has(hcpcs_bit!(t, "blood_product"));
-            facts.device |= row.has(hcpcs_bit!(t, "device"));
+            if row.has(hcpcs_bit!(t, "device")) {
+                facts.device_days.push(l.service_date.trim());
+            }
         }
+        facts.device_days.sort_unstable();
+        facts.device_days.dedup();
         facts
     }
 }
@@ -264,16 +271,24 @@ fn single_line_edits(
             edits.push(58);
         }
     }
+    // A device-intensive procedure without a device on its day: 092 (not
+    // on 14x, nor on an opioid treatment program's 13x).
+    let otp_13x = path.prefix == 13 && claim.condition_codes.iter().any(|c| c.trim() == "89");
     if row.has(hcpcs_bit!(t, "device_procedure"))
         && path.on(switch::OPPS_EDITS)
         && path.prefix != 14
+        && !otp_13x
     {
         let excluded = line.modifiers.iter().any(|m| {
             key(m.trim())
                 .and_then(|k| t.modifier.get(&k, run.v))
                 .is_some_and(|flags| flags & DEVICE_REQ_EXCLUSION != 0)
         });
-        if !excluded && !facts.device {
+        let device_that_day = facts
+            .device_days
+            .binary_search(&line.service_date.trim())
+            .is_ok();
+        if !excluded && !device_that_day {
             edits.push(92);
         }
     }
