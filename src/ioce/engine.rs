@@ -543,11 +543,14 @@ fn unprocessed_line(line: &LineInput<'_>, status_indicator: &str, apc: &str) -> 
 /// path and however far it was edited: its non-OPPS flag is 2, and its
 /// lines have no status indicator, APC nor payment outputs (the payment
 /// indicator, the adjustment and method flags blank, the discounting
-/// formula and the rejection and packaging flags 0), as pyoce answers
-/// every such claim.
-fn non_opps(out: &mut Edited) {
+/// formula and the rejection and packaging flags 0), and units 0 are
+/// read as 1, as pyoce answers every such claim.
+fn non_opps(out: &mut Edited, claim: &ClaimInput<'_>) {
     out.nopps_bill_flag = 2;
-    for l in &mut out.lines {
+    for (l, input) in out.lines.iter_mut().zip(&claim.lines) {
+        if input.units == Some(0.0) {
+            l.units_output = "1".into();
+        }
         l.status_indicator.clear();
         l.payment_indicator.clear();
         l.hcpcs_apc = "00000".into();
@@ -592,7 +595,7 @@ impl Editor {
     pub fn edit(&self, claim: &ClaimInput<'_>) -> Edited {
         let mut out = self.edit_paths(claim);
         if !path::is_opps(claim.opps_flag) {
-            non_opps(&mut out);
+            non_opps(&mut out, claim);
         }
         out
     }
@@ -644,7 +647,15 @@ impl Editor {
             out.lines = claim
                 .lines
                 .iter()
-                .map(|l| unprocessed_line(l, "W", "00000"))
+                .map(|l| {
+                    let mut r = unprocessed_line(l, "W", "00000");
+                    // A claim returned for its receipt date (119) reads
+                    // units 0 as 1 (pyoce: 186 of 186 such lines).
+                    if edit == 119 && l.units == Some(0.0) {
+                        r.units_output = "1".into();
+                    }
+                    r
+                })
                 .collect();
             let mut run = Run {
                 t,
