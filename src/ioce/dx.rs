@@ -31,8 +31,7 @@ fn check(run: &Run<'_>, code: &str, principal: bool, age: Option<u16>, prefix: u
         if row.flags & EXTERNAL_CAUSE != 0 {
             edits.push(5);
         }
-        let exclusion_holds =
-            row.flags & UNACCEPTABLE_PDX_EXCLUSION_IGNORED == 0 || prefix != 12;
+        let exclusion_holds = row.flags & UNACCEPTABLE_PDX_EXCLUSION_IGNORED == 0 || prefix != 12;
         let excluded = row.flags & UNACCEPTABLE_PDX_EXCLUSION != 0 && exclusion_holds;
         if row.flags & UNACCEPTABLE_PDX != 0 && !excluded {
             edits.push(113);

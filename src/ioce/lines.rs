@@ -459,8 +459,7 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
         let blood_product = hcpcs_bit!(t, "blood_product");
         if matches!(revenue, Some(381 | 382))
             && !matches!(path.prefix, 14 | 74 | 78 | 84 | 89)
-            && !(path.prefix == 13 && !path.opps)
-            && !(path.prefix == 13 && program_13x)
+            && !(path.prefix == 13 && (program_13x || !path.opps))
             && !row.is_some_and(|r| r.has(blood_product))
         {
             out.hcpcs_edits.push(79);
