@@ -4,10 +4,15 @@
 //! output both give.
 //!
 //! A seeded generator makes outpatient claims over every I/OCE version and
-//! the days around each version boundary, with codes drawn from the I/OCE's
-//! own tables by status indicator, NCCI pairs oversampled with and without
-//! their bypass modifiers, invalid and out-of-version codes, modifiers and
-//! revenue codes, several service dates and 1 to 30 lines.
+//! the days around each version boundary, on every bill-type path (OPPS and
+//! not: the claim's `opps_flag`, mostly absent, `"1"`, `"2"` or invalid;
+//! condition codes), some with a receipt date (around the from date and the
+//! version's boundaries, or invalid), with codes drawn from the I/OCE's own
+//! tables by status indicator, NCCI pairs oversampled with and without
+//! their bypass modifiers, add-on codes with and without their primaries,
+//! device-intensive procedures with and without a device, invalid and
+//! out-of-version codes, modifiers and revenue codes, several service dates
+//! and 1 to 450 lines (about one claim in 150 has more than 30).
 //!
 //! Every output is compared; the test fails on a disagreement in a field of
 //! [`AGREED`] (the outputs medcode answers in full today) and reports the
@@ -96,6 +101,15 @@ struct Pools {
     revenue: Vec<Ranged>,
     /// NCCI pairs: (lo, hi, code1, code2, modifier indicator).
     ncci: Vec<(u8, u8, String, String, u8)>,
+    /// Add-on codes, each with a primary code it may be billed with (the
+    /// I/OCE's add-on maps), or none (type 2: any primary).
+    addons: Vec<(u8, u8, String, Option<String>)>,
+    /// Device-intensive procedures (`device_procedure`), and a device the
+    /// I/OCE pairs one with when it names one (`map_device_procedure`).
+    device_procedures: Vec<Ranged>,
+    device_pairs: Vec<(u8, u8, String, String)>,
+    /// Device codes (`device`).
+    devices: Vec<Ranged>,
 }
 
 fn ranged(rows: Vec<Vec<String>>, class: impl Fn(&[String]) -> String) -> Vec<Ranged> {
@@ -121,7 +135,51 @@ impl Pools {
                 )
             })
             .collect();
-        let hcpcs = ranged(data_rows("data_hcpcs.tsv"), |r| r[7].clone());
+        let hcpcs_rows = data_rows("data_hcpcs.tsv");
+        let flagged = |flag: &str| -> Vec<Ranged> {
+            ranged(
+                hcpcs_rows
+                    .iter()
+                    .filter(|r| r.get(14).is_some_and(|f| f.split(',').any(|x| x == flag)))
+                    .cloned()
+                    .collect(),
+                |r| r[7].clone(),
+            )
+        };
+        let device_procedures = flagged("device_procedure");
+        let devices = flagged("device");
+        let hcpcs = ranged(hcpcs_rows.clone(), |r| r[7].clone());
+        let mut addons = Vec::new();
+        for table in [
+            "map_addon_type1.tsv",
+            "map_addon_type2.tsv",
+            "map_addon_type3.tsv",
+            "map_addon_drug_admin.tsv",
+            "map_addon_ph.tsv",
+            "map_addon_saas.tsv",
+            "map_addon_covid_lab.tsv",
+            "map_addon_remote_mental_health.tsv",
+        ] {
+            for r in data_rows(table) {
+                addons.push((
+                    r[0].parse().unwrap(),
+                    r[1].parse().unwrap(),
+                    r[2].clone(),
+                    r.get(3).cloned(),
+                ));
+            }
+        }
+        let device_pairs = data_rows("map_device_procedure.tsv")
+            .into_iter()
+            .map(|r| {
+                (
+                    r[0].parse().unwrap(),
+                    r[1].parse().unwrap(),
+                    r[2].clone(),
+                    r[3].clone(),
+                )
+            })
+            .collect();
         let dx = ranged(data_rows("data_dx10.tsv"), |r| {
             r.get(6).cloned().unwrap_or_default()
         });
@@ -161,6 +219,10 @@ impl Pools {
             modifiers,
             revenue,
             ncci,
+            addons,
+            device_procedures,
+            device_pairs,
+            devices,
         }
     }
 }
@@ -172,6 +234,22 @@ fn add_days(d: u32, n: u32) -> u32 {
         d = next_day(d);
     }
     d
+}
+
+/// The day before `yyyymmdd`.
+fn prev_day(d: u32) -> u32 {
+    let (y, m, day) = (d / 10_000, d / 100 % 100, d % 100);
+    if day > 1 {
+        return d - 1;
+    }
+    let (y, m) = if m > 1 { (y, m - 1) } else { (y - 1, 12) };
+    let dim = match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    y * 10_000 + m * 100 + dim
 }
 
 fn next_day(d: u32) -> u32 {
@@ -209,6 +287,10 @@ struct Line {
 /// One generated claim.
 struct Gen {
     bill_type: String,
+    /// The OPPS flag, as both sides are given it.
+    opps_flag: Option<&'static str>,
+    /// The receipt date: pyoce's text (`yyyymmdd`) and medcode's (ISO).
+    receipt_date: Option<(String, String)>,
     condition_codes: Vec<&'static str>,
     patient_status: Option<&'static str>,
     from: u32,
@@ -253,6 +335,37 @@ fn generate(rng: &mut Rng, p: &Pools) -> Gen {
             rng.below(4) as u32
         },
     );
+    // Mostly none; else about the from date or the version's boundaries,
+    // or no date at all.
+    let receipt_date = match rng.below(100) {
+        0..=84 => None,
+        r => {
+            let day = match r {
+                85..=87 => Some(from),
+                88 => Some(prev_day(from)),
+                89 | 90 => Some(add_days(through, rng.below(40) as u32)),
+                91 => Some(end),
+                92 => Some(next_day(end)),
+                93 => Some(start),
+                94 => Some(prev_day(start)),
+                95 => Some(20360331),
+                96 => Some(20360401),
+                _ => None,
+            };
+            Some(match day {
+                Some(d) => (d.to_string(), iso(d)),
+                None => {
+                    let (a, b) = *rng.pick(&[
+                        ("20250230", "2025-02-30"),
+                        ("abcdefgh", "abcdefgh"),
+                        ("", ""),
+                        ("00000000", "0000-00-00"),
+                    ]);
+                    (a.to_owned(), b.to_owned())
+                }
+            })
+        }
+    };
     let bill_type = match rng.below(40) {
         0..=23 => "131",
         24 | 25 => "121",
@@ -262,11 +375,21 @@ fn generate(rng: &mut Rng, p: &Pools) -> Gen {
         30 => "111",
         31 => "13",
         _ => *rng.pick(&[
-            "221", "231", "321", "341", "431", "711", "721", "731", "751", "761", "771", "811",
-            "821", "831", "871", "999", "13A",
+            "221", "231", "321", "341", "431", "711", "721", "731", "741", "751", "761", "771",
+            "781", "811", "821", "831", "841", "851", "871", "891", "999", "13A",
         ]),
     }
     .to_owned();
+    // Mostly absent (OPPS); a hospital not paid under OPPS more often on
+    // the bill types only such a hospital bills (85x critical access, …).
+    let non_opps_bill = ["78", "83", "84", "85", "89"].contains(&&bill_type[..2]);
+    let opps_flag = match rng.below(100) {
+        _ if non_opps_bill && rng.chance(60) => Some("2"),
+        0..=79 => None,
+        80..=88 => Some("1"),
+        89..=97 => Some("2"),
+        _ => Some(*rng.pick(&["3", "0", "X", " ", "21"])),
+    };
     let condition_codes: Vec<&'static str> = if rng.chance(15) {
         (0..1 + rng.below(2))
             .map(|_| *rng.pick(&["41", "92", "89", "G0", "20", "21", "W2", "07"]))
@@ -299,7 +422,9 @@ fn generate(rng: &mut Rng, p: &Pools) -> Gen {
     } else {
         Vec::new()
     };
+    // About one claim in 150 is long: 31 to 450 lines.
     let n = match rng.below(10) {
+        _ if rng.below(150) == 0 => 31 + rng.below(420),
         0..=5 => 1 + rng.below(4),
         6..=8 => 1 + rng.below(10),
         _ => 1 + rng.below(30),
@@ -315,10 +440,56 @@ fn generate(rng: &mut Rng, p: &Pools) -> Gen {
                 in_force(rng, &p.revenue, v, None).parse::<u32>().unwrap()
             ),
         };
-        let hcpcs = match rng.below(20) {
+        let hcpcs = match rng.below(22) {
             0 => "ZZZZZ".to_owned(),
             1 => rng.pick(&p.hcpcs).code.clone(),
             2 => String::new(),
+            20 => {
+                // An add-on code, with or without a primary on the same day.
+                let addon = rng.pick(&p.addons);
+                if addon.0 <= v && v <= addon.1 {
+                    let primary = match &addon.3 {
+                        Some(code) => code.clone(),
+                        None => in_force(rng, &p.hcpcs, v, Some("T")).to_owned(),
+                    };
+                    if rng.chance(50) {
+                        lines.push(Line {
+                            date,
+                            revenue: revenue.clone(),
+                            hcpcs: primary,
+                            modifiers: Vec::new(),
+                            units: 1,
+                            charge: 20_000,
+                        });
+                    }
+                    addon.2.clone()
+                } else {
+                    in_force(rng, &p.hcpcs, v, None).to_owned()
+                }
+            }
+            21 => {
+                // A device-intensive procedure, with or without a device.
+                let procedure = in_force(rng, &p.device_procedures, v, None).to_owned();
+                if rng.chance(50) {
+                    let paired = p
+                        .device_pairs
+                        .iter()
+                        .find(|d| d.0 <= v && v <= d.1 && d.2 == procedure);
+                    let device = match paired {
+                        Some(d) if rng.chance(70) => d.3.clone(),
+                        _ => in_force(rng, &p.devices, v, None).to_owned(),
+                    };
+                    lines.push(Line {
+                        date,
+                        revenue: "0278".to_owned(),
+                        hcpcs: device,
+                        modifiers: Vec::new(),
+                        units: 1,
+                        charge: 50_000,
+                    });
+                }
+                procedure
+            }
             3..=6 => {
                 // An NCCI pair on the same day.
                 let pair = rng.pick(&p.ncci);
@@ -391,6 +562,8 @@ fn generate(rng: &mut Rng, p: &Pools) -> Gen {
     lines.truncate(n.max(2).min(lines.len()));
     Gen {
         bill_type,
+        opps_flag,
+        receipt_date,
         condition_codes,
         patient_status,
         from,
@@ -437,6 +610,12 @@ impl Gen {
         if let Some(s) = self.patient_status {
             claim["patientStatus"] = json!(s);
         }
+        if let Some(f) = self.opps_flag {
+            claim["oppsFlag"] = json!(f);
+        }
+        if let Some((r, _)) = &self.receipt_date {
+            claim["receiptDate"] = json!(r);
+        }
         claim
     }
 
@@ -446,7 +625,7 @@ impl Gen {
             diagnoses.push(json!({"code": p}));
             diagnoses.extend(self.sdx.iter().map(|c| json!({"code": c})));
         }
-        json!({
+        let mut claim = json!({
             "id": id.to_string(),
             "type": "institutional",
             "bill_type": self.bill_type,
@@ -465,7 +644,14 @@ impl Gen {
                 "charge": f64::from(l.charge) / 100.0,
                 "service_date": iso(l.date),
             })).collect::<Vec<_>>(),
-        })
+        });
+        if let Some(f) = self.opps_flag {
+            claim["opps_flag"] = json!(f);
+        }
+        if let Some((_, r)) = &self.receipt_date {
+            claim["receipt_date"] = json!(r);
+        }
+        claim
     }
 }
 

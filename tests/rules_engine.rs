@@ -128,7 +128,7 @@ fn strict_mode_names_unknown_fields() {
 /// path, on serde's and through the typed claim.
 #[test]
 fn ub04_fields_are_read_and_change_no_finding() {
-    let with = r#"{"id":"O-1","type":"institutional","patient":{"sex":"F","age":70},"service_date":"2025-03-01","diagnoses":[{"code":"N18.6"},{"code":"E11.9"}],"lines":[{"code":"G0463","units":1,"service_date":"2025-03-01","revenue_code":"0510"},{"code":"82947","units":1,"service_date":"2025-03-01","revenue_code":"0301"}],"bill_type":"131","from_date":"2025-03-01","through_date":"2025-03-01","condition_codes":["G0"],"occurrence_codes":[{"code":"11","date":"2025-02-27"},"A1"],"value_codes":[{"code":"48","amount":11.2}],"reason_for_visit":["R07.9"]}"#;
+    let with = r#"{"id":"O-1","type":"institutional","patient":{"sex":"F","age":70},"service_date":"2025-03-01","diagnoses":[{"code":"N18.6"},{"code":"E11.9"}],"lines":[{"code":"G0463","units":1,"service_date":"2025-03-01","revenue_code":"0510"},{"code":"82947","units":1,"service_date":"2025-03-01","revenue_code":"0301"}],"bill_type":"131","from_date":"2025-03-01","through_date":"2025-03-01","condition_codes":["G0"],"occurrence_codes":[{"code":"11","date":"2025-02-27"},"A1"],"value_codes":[{"code":"48","amount":11.2}],"reason_for_visit":["R07.9"],"receipt_date":"2025-03-04","opps_flag":"1"}"#;
     let mut value: serde_json::Value = serde_json::from_str(with).unwrap();
     let map = value.as_object_mut().unwrap();
     for k in [
@@ -139,6 +139,8 @@ fn ub04_fields_are_read_and_change_no_finding() {
         "occurrence_codes",
         "value_codes",
         "reason_for_visit",
+        "receipt_date",
+        "opps_flag",
     ] {
         map.remove(k).unwrap();
     }

@@ -58,6 +58,8 @@ enum Field {
     OccurrenceCodes,
     ValueCodes,
     ReasonForVisit,
+    ReceiptDate,
+    OppsFlag,
     RevenueCode,
     Amount,
 }
@@ -99,6 +101,8 @@ const CLAIM: &Names = &[
     (key!("occurrence_codes"), OccurrenceCodes),
     (key!("value_codes"), ValueCodes),
     (key!("reason_for_visit"), ReasonForVisit),
+    (key!("receipt_date"), ReceiptDate),
+    (key!("opps_flag"), OppsFlag),
 ];
 const PATIENT: &Names = &[
     (key!("sex"), Sex),
@@ -513,6 +517,8 @@ impl<'a> Reader<'a> {
             next!(15, "occurrence_codes", OccurrenceCodes);
             next!(16, "value_codes", ValueCodes);
             next!(17, "reason_for_visit", ReasonForVisit);
+            next!(18, "receipt_date", ReceiptDate);
+            next!(19, "opps_flag", OppsFlag);
             if self.bytes().get(self.at) == Some(&b'}') {
                 self.at += 1;
                 return Some(());
@@ -559,9 +565,11 @@ impl<'a> Reader<'a> {
             next!(0, "id", Id);
             next!(10, "lines", Lines);
             next!(15, "occurrence_codes", OccurrenceCodes);
+            next!(19, "opps_flag", OppsFlag);
             next!(2, "patient", Patient);
             next!(9, "procedures", Procedures);
             next!(17, "reason_for_visit", ReasonForVisit);
+            next!(18, "receipt_date", ReceiptDate);
             next!(3, "service_date", ServiceDate);
             next!(13, "through_date", ThroughDate);
             next!(1, "type", Type);
@@ -651,7 +659,7 @@ impl<'a> Reader<'a> {
                 self.list_into(spare::take_lines(), Self::line)?,
             ),
             BillType | FromDate | ThroughDate | ConditionCodes | OccurrenceCodes | ValueCodes
-            | ReasonForVisit => self.ub04_field(c, field)?,
+            | ReasonForVisit | ReceiptDate | OppsFlag => self.ub04_field(c, field)?,
             _ => return None,
         }
         Some(())
@@ -670,6 +678,8 @@ impl<'a> Reader<'a> {
             OccurrenceCodes => c.occurrence_codes = self.list(Self::occurrence_code)?,
             ValueCodes => c.value_codes = self.list(Self::value_code)?,
             ReasonForVisit => c.reason_for_visit = self.modifiers()?,
+            ReceiptDate => c.receipt_date = self.date()?,
+            OppsFlag => c.opps_flag = self.short_text()?,
             _ => return None,
         }
         Some(())
@@ -1008,7 +1018,7 @@ mod tests {
     /// the others), in any other order, and in their lenient shapes.
     #[test]
     fn reads_the_ub04_fields_as_serde_does() {
-        let compact = r#"{"id":"O-1","type":"institutional","patient":{"sex":"F","age":70},"service_date":"2025-03-01","diagnoses":[{"code":"N18.6"},{"code":"E11.9"}],"lines":[{"code":"G0463","units":1,"service_date":"2025-03-01","charge":100.0,"revenue_code":"0510"},{"code":"82947","modifiers":["59"],"units":1,"charge":20.0,"revenue_code":"0301"}],"bill_type":"131","from_date":"2025-03-01","through_date":"2025-03-02","condition_codes":["G0","44"],"occurrence_codes":[{"code":"11","date":"2025-02-27"},{"code":"A1"}],"value_codes":[{"code":"48","amount":11.2},{"code":"A2","amount":40}],"reason_for_visit":["R07.9","R10.9"]}"#;
+        let compact = r#"{"id":"O-1","type":"institutional","patient":{"sex":"F","age":70},"service_date":"2025-03-01","diagnoses":[{"code":"N18.6"},{"code":"E11.9"}],"lines":[{"code":"G0463","units":1,"service_date":"2025-03-01","charge":100.0,"revenue_code":"0510"},{"code":"82947","modifiers":["59"],"units":1,"charge":20.0,"revenue_code":"0301"}],"bill_type":"131","from_date":"2025-03-01","through_date":"2025-03-02","condition_codes":["G0","44"],"occurrence_codes":[{"code":"11","date":"2025-02-27"},{"code":"A1"}],"value_codes":[{"code":"48","amount":11.2},{"code":"A2","amount":40}],"reason_for_visit":["R07.9","R10.9"],"receipt_date":"2025-03-04","opps_flag":"2"}"#;
         same(compact);
         let c = read(compact).unwrap();
         assert_eq!(c.bill_type.as_deref(), Some("131"));
@@ -1021,6 +1031,8 @@ mod tests {
         assert_eq!(c.value_codes[0].code.as_deref(), Some("48"));
         assert_eq!(c.value_codes[1].amount, Some(40.0));
         assert_eq!(c.reason_for_visit, ["R07.9", "R10.9"]);
+        assert_eq!(c.receipt_date.as_deref(), Some("2025-03-04"));
+        assert_eq!(c.opps_flag.as_deref(), Some("2"));
         assert_eq!(c.lines[1].revenue_code.as_deref(), Some("0301"));
         for text in [
             // Written as a person might: the UB-04 fields first.
@@ -1030,6 +1042,12 @@ mod tests {
             r#"{"id":"O-3","bill_type":131,"from_date":null,"through_date":20250301,"condition_codes":[null,7,"G0"],"occurrence_codes":["11",{},{"code":11,"date":null}],"value_codes":[{"code":"48"},{"amount":null},{}],"reason_for_visit":[]}"#,
             r#"{"id":"O-4","lines":[{"revenue_code":300},{"revenue_code":null}],"condition_codes":"G0","occurrence_codes":null,"value_codes":null,"reason_for_visit":null}"#,
             r#" { "value_codes" : [ { "amount" : 1.5e2 , "code" : "A1" } ] , "occurrence_codes" : [ { "date" : "2025-01-01" , "code" : "11" } ] } "#,
+            // The I/OCE's receipt date and OPPS flag: in alphabetical
+            // order, as numbers, null, not dates.
+            r#"{"bill_type":"851","from_date":"2025-03-01","id":"O-5","opps_flag":"2","receipt_date":"2025-03-04"}"#,
+            r#"{"id":"O-6","opps_flag":2,"receipt_date":20250304}"#,
+            r#"{"id":"O-7","receipt_date":null,"opps_flag":null}"#,
+            r#"{"id":"O-8","receipt_date":"2025-3-4","opps_flag":"X"}"#,
         ] {
             same(text);
         }
@@ -1084,6 +1102,9 @@ mod tests {
             r#"{"occurrence_codes":[{"code":"11","dat":"2025-01-01"}]}"#,
             r#"{"condition_codes":7}"#,
             r#"{"reason_for_visit":"R07\u002e9"}"#,
+            r#"{"opps_flag":"2","opps_flag":"1"}"#,
+            r#"{"receipt_date":"2025-03-04","receipt_date":null}"#,
+            r#"{"opps_flag":["2"]}"#,
             r#"{"lines":[{"revenue_code":"0300","revenue_code":"0301"}]}"#,
         ] {
             assert!(read(text).is_none(), "{text}");
@@ -1423,6 +1444,8 @@ mod tests {
                     ("occurrence_codes", list(clean, occurrence.boxed())),
                     ("value_codes", list(clean, value)),
                     ("reason_for_visit", texts().boxed()),
+                    ("receipt_date", text(clean)),
+                    ("opps_flag", text(clean)),
                 ],
             );
             let ends = (

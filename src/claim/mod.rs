@@ -16,7 +16,10 @@
 //! A UB-04 outpatient claim (type of bill 13x and its siblings) adds its
 //! bill type, statement period, condition, occurrence and value codes,
 //! reasons for visit, and a revenue code on each line; its statement date
-//! is `service_date`, its patient status `discharge_status`:
+//! is `service_date`, its patient status `discharge_status`. Two fields the
+//! I/OCE reads beside the form's are optional: `receipt_date`, the date the
+//! claim was received, and `opps_flag`, `"1"` for a hospital paid under
+//! OPPS (the default) or `"2"` for one that is not:
 //!
 //! ```json
 //! { "id": "OP-1", "type": "institutional", "bill_type": "131",
@@ -26,6 +29,7 @@
 //!   "condition_codes": [ "G0" ],
 //!   "occurrence_codes": [ { "code": "11", "date": "2025-02-27" } ],
 //!   "value_codes": [ { "code": "48", "amount": 11.2 } ],
+//!   "receipt_date": "2025-03-04", "opps_flag": "1",
 //!   "lines": [ { "revenue_code": "0510", "code": "G0463", "units": 1,
 //!                "service_date": "2025-03-01", "charge": 100.00 } ] }
 //! ```
@@ -48,8 +52,8 @@
 //!   that names it (`lines[0].modifer`);
 //! - codes and dates are kept as the strings the claim holds and parsed when
 //!   the engine prepares the claim (dotted or undotted, any case);
-//! - `id`, `sex`, `discharge_status`, `poa`, `bill_type` and `revenue_code`
-//!   (any text field) may be JSON strings or numbers (a number is its
+//! - `id`, `sex`, `discharge_status`, `poa`, `bill_type`, `opps_flag` and
+//!   `revenue_code` (any text field) may be JSON strings or numbers (a number is its
 //!   digits: `300` reads as `"300"`, not `"0300"`);
 //! - `modifiers`, `condition_codes` and `reason_for_visit` may be one
 //!   string (a list of one), and an occurrence code, like a diagnosis, the
@@ -202,6 +206,21 @@ pub struct Claim {
     /// on the form): ICD-10-CM codes, dotted or not, as strings.
     #[serde(deserialize_with = "text_list", skip_serializing_if = "Vec::is_empty")]
     pub reason_for_visit: Vec<String>,
+    /// The date the payer received the claim, `YYYY-MM-DD` (the I/OCE's
+    /// claims processing receipt date). It does not choose the I/OCE
+    /// version (the from date does); one that is not a date, is before the
+    /// from date or is after the last version's end returns the claim to
+    /// the provider (I/OCE edit 119, `ioce-119` at `receipt_date`).
+    #[serde(deserialize_with = "text", skip_serializing_if = "Option::is_none")]
+    pub receipt_date: Option<String>,
+    /// The I/OCE's OPPS flag: `"1"` for a hospital paid under the
+    /// outpatient prospective payment system (OPPS), `"2"` for one that is
+    /// not (a critical access hospital, Maryland, …: no status indicators,
+    /// APCs nor OPPS edits); a number is accepted. Missing is OPPS; any
+    /// other value is read as OPPS too, as the I/OCE reads it, and `medcode
+    /// check` reports it (`malformed-claim` at `opps_flag`).
+    #[serde(deserialize_with = "text", skip_serializing_if = "Option::is_none")]
+    pub opps_flag: Option<String>,
 }
 
 /// The patient.
@@ -455,6 +474,10 @@ pub(crate) struct ClaimRef<'a> {
     pub value_codes: Vec<ValueCodeRef<'a>>,
     #[serde(borrow, deserialize_with = "text_list_ref")]
     pub reason_for_visit: Vec<Cow<'a, str>>,
+    #[serde(borrow, deserialize_with = "text_ref")]
+    pub receipt_date: Option<Cow<'a, str>>,
+    #[serde(borrow, deserialize_with = "text_ref")]
+    pub opps_flag: Option<Cow<'a, str>>,
 }
 
 /// A number as the claim's lenient number reader gives it (the JSON fast
@@ -679,6 +702,8 @@ pub(crate) mod fields {
         "occurrence_codes",
         "value_codes",
         "reason_for_visit",
+        "receipt_date",
+        "opps_flag",
     ];
     /// `patient`'s fields.
     pub(crate) const PATIENT: &[&str] = &["sex", "birth_date", "age"];
@@ -1128,8 +1153,8 @@ impl Claim {
 
     /// A typed builder for a UB-04 outpatient claim: type of bill
     /// `bill_type` (`"131"`), statement period `from` … `through` (the
-    /// statement date, `service_date`, is `through`). The UB-04 fields are
-    /// read but not yet checked (the outpatient editor is to come).
+    /// statement date, `service_date`, is `through`). `medcode check` reports
+    /// the edits CMS's outpatient code editor raises on it (`ioce-NNN`).
     ///
     /// ```
     /// use medcode::claim::Claim;
@@ -1471,6 +1496,37 @@ impl ClaimBuilder {
         self
     }
 
+    /// Sets the date the claim was received (the I/OCE's receipt date).
+    ///
+    /// ```
+    /// use medcode::{claim::Claim, Date};
+    /// let day = Date::new(2025, 3, 1)?;
+    /// let claim = Claim::outpatient("131", day, day)
+    ///     .receipt_date(Date::new(2025, 3, 4)?)
+    ///     .build();
+    /// assert_eq!(claim.receipt_date.as_deref(), Some("2025-03-04"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn receipt_date(mut self, date: crate::Date) -> Self {
+        self.0.receipt_date = Some(date.to_string());
+        self
+    }
+
+    /// Sets the I/OCE's OPPS flag: `"1"` a hospital paid under OPPS (as
+    /// without the flag), `"2"` one that is not.
+    ///
+    /// ```
+    /// use medcode::{claim::Claim, Date};
+    /// let day = Date::new(2025, 3, 1)?;
+    /// let claim = Claim::outpatient("851", day, day).opps_flag("2").build();
+    /// assert_eq!(claim.opps_flag.as_deref(), Some("2"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn opps_flag(mut self, flag: impl Into<String>) -> Self {
+        self.0.opps_flag = Some(flag.into());
+        self
+    }
+
     /// The claim.
     ///
     /// ```
@@ -1586,6 +1642,8 @@ mod tests {
                 amount: Some(11.2),
             }],
             reason_for_visit: vec!["R07.9".into()],
+            receipt_date: Some("2025-03-05".into()),
+            opps_flag: Some("2".into()),
             ..Default::default()
         }
     }
@@ -1605,6 +1663,8 @@ mod tests {
         assert_eq!(claim.through_date.as_deref(), Some("2025-03-02"));
         assert_eq!(claim.condition_codes, ["G0", "44", ""]);
         assert_eq!(claim.reason_for_visit, ["R07.9"]);
+        assert_eq!(claim.receipt_date, None);
+        assert_eq!(claim.opps_flag, None);
         assert_eq!(
             claim.occurrence_codes,
             [
@@ -1635,10 +1695,78 @@ mod tests {
             r#"{"occurrence_codes": [7]}"#,
             r#"{"condition_codes": {"code": "G0"}}"#,
             r#"{"value_codes": [{"amount": "eleven"}]}"#,
+            r#"{"receipt_date": ["2025-03-01"]}"#,
+            r#"{"opps_flag": {"flag": "2"}}"#,
         ] {
             assert!(serde_json::from_str::<Claim>(bad).is_err(), "{bad}");
             assert!(serde_json::from_str::<ClaimRef<'_>>(bad).is_err(), "{bad}");
         }
+    }
+
+    /// `receipt_date` and `opps_flag`: text as written (a number as its
+    /// digits), `null` as absent; the same owned, borrowed and on the fast
+    /// path, in serde's order and in alphabetical order.
+    #[test]
+    fn reads_receipt_date_and_opps_flag() {
+        for (json, receipt, opps) in [
+            (
+                r#"{"receipt_date":"2025-03-04","opps_flag":"2"}"#,
+                Some("2025-03-04"),
+                Some("2"),
+            ),
+            (
+                r#"{"bill_type":"851","opps_flag":1,"receipt_date":"2025-03-04"}"#,
+                Some("2025-03-04"),
+                Some("1"),
+            ),
+            (
+                r#"{"opps_flag":" 2 ","receipt_date":20250304}"#,
+                Some("20250304"),
+                Some(" 2 "),
+            ),
+            (r#"{"opps_flag":null,"receipt_date":null}"#, None, None),
+            (
+                r#"{"opps_flag":"X","receipt_date":"soon"}"#,
+                Some("soon"),
+                Some("X"),
+            ),
+        ] {
+            let claim: Claim = serde_json::from_str(json).unwrap();
+            assert_eq!(claim.receipt_date.as_deref(), receipt, "{json}");
+            assert_eq!(claim.opps_flag.as_deref(), opps, "{json}");
+            let slow: ClaimRef<'_> = serde_json::from_str(json).unwrap();
+            assert_eq!(slow.receipt_date.as_deref(), receipt, "{json}");
+            assert_eq!(slow.opps_flag.as_deref(), opps, "{json}");
+            let mut fast = ClaimRef::default();
+            if fast_json::read_claim(json, &mut fast).is_some() {
+                assert_eq!(format!("{fast:?}"), format!("{slow:?}"), "{json}");
+            }
+            assert!(unknown_fields(json).is_empty(), "{json}");
+        }
+        // The fast reader answers the compact shapes itself.
+        for json in [
+            r#"{"id":"1","bill_type":"131","reason_for_visit":["R07.9"],"receipt_date":"2025-03-04","opps_flag":"2"}"#,
+            r#"{"bill_type":"131","id":"1","opps_flag":"2","receipt_date":"2025-03-04"}"#,
+            r#"{"receipt_date":"2025-03-04","id":"1","opps_flag":"1"}"#,
+        ] {
+            let mut fast = ClaimRef::default();
+            assert!(fast_json::read_claim(json, &mut fast).is_some(), "{json}");
+            let slow: ClaimRef<'_> = serde_json::from_str(json).unwrap();
+            assert_eq!(format!("{fast:?}"), format!("{slow:?}"), "{json}");
+        }
+        // A misspelling is named.
+        let found = unknown_fields(r#"{"opps_flg": "2", "reciept_date": "2025-03-04"}"#);
+        let got: Vec<_> = found
+            .iter()
+            .map(|u| (u.path.as_str(), u.suggestion))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("opps_flg", Some("opps_flag")),
+                ("reciept_date", Some("receipt_date"))
+            ]
+        );
     }
 
     /// A claim written by serde reads back the same, owned and borrowed
@@ -1648,7 +1776,7 @@ mod tests {
         let claim = outpatient();
         let json = serde_json::to_string(&claim).unwrap();
         assert!(json.ends_with(
-            r#""bill_type":"131","from_date":"2025-03-01","through_date":"2025-03-02","condition_codes":["G0"],"occurrence_codes":[{"code":"11","date":"2025-02-27"},{"code":"A1"}],"value_codes":[{"code":"48","amount":11.2}],"reason_for_visit":["R07.9"]}"#
+            r#""bill_type":"131","from_date":"2025-03-01","through_date":"2025-03-02","condition_codes":["G0"],"occurrence_codes":[{"code":"11","date":"2025-02-27"},{"code":"A1"}],"value_codes":[{"code":"48","amount":11.2}],"reason_for_visit":["R07.9"],"receipt_date":"2025-03-05","opps_flag":"2"}"#
         ), "{json}");
         assert!(json.contains(r#""revenue_code":"0510""#), "{json}");
         assert_eq!(serde_json::from_str::<Claim>(&json).unwrap(), claim);

@@ -77,6 +77,8 @@ fn only_borrowed(claim: &ClaimRef<'_>) -> bool {
         &claim.bill_type,
         &claim.from_date,
         &claim.through_date,
+        &claim.receipt_date,
+        &claim.opps_flag,
         &p.sex,
         &p.birth_date,
     ]

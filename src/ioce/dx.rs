@@ -11,11 +11,12 @@ const UNACCEPTABLE_PDX: u8 = 1 << 4;
 const UNACCEPTABLE_PDX_EXCLUSION: u8 = 1 << 5;
 const UNACCEPTABLE_PDX_EXCLUSION_IGNORED: u8 = 1 << 6;
 
-/// `prefix`: the type of bill's first two digits. The exclusion from 113
-/// holds on hospital outpatient claims (13x) and community mental health
-/// centers' (76x); a code flagged `unacceptable_pdx_exclusion_ignored`
-/// (v99 on) loses it on other claims (seen on a 12x claim; too few claims
-/// of this kind to say more, docs/design/ioce-logic-claim.md §4).
+/// `prefix`: the type of bill's first two digits. A code flagged
+/// `unacceptable_pdx_exclusion_ignored` (v99 on) loses its exclusion from
+/// 113 on a hospital inpatient Part B claim (12x) only: pyoce raised 113 on
+/// the one such 12x claim seen, and not on the 13x (3), 14x (1) nor the
+/// 83x one not paid under OPPS (1) (too few claims to say more,
+/// docs/design/ioce-logic-claim.md §4).
 fn check(run: &Run<'_>, code: &str, principal: bool, age: Option<u16>, prefix: u16) -> Vec<u16> {
     let Some(row) = dx_key(code).and_then(|k| run.t.dx.get(&k, run.v)) else {
         return vec![1];
@@ -30,8 +31,7 @@ fn check(run: &Run<'_>, code: &str, principal: bool, age: Option<u16>, prefix: u
         if row.flags & EXTERNAL_CAUSE != 0 {
             edits.push(5);
         }
-        let exclusion_holds =
-            row.flags & UNACCEPTABLE_PDX_EXCLUSION_IGNORED == 0 || matches!(prefix, 13 | 76);
+        let exclusion_holds = row.flags & UNACCEPTABLE_PDX_EXCLUSION_IGNORED == 0 || prefix != 12;
         let excluded = row.flags & UNACCEPTABLE_PDX_EXCLUSION != 0 && exclusion_holds;
         if row.flags & UNACCEPTABLE_PDX != 0 && !excluded {
             edits.push(113);

@@ -13,7 +13,9 @@ pub struct ClaimInput<'a> {
     pub from_date: &'a str,
     /// The statement's through date.
     pub through_date: &'a str,
-    /// The claim's receipt date, when given.
+    /// The claim's receipt date, when given (`YYYY-MM-DD` or `YYYYMMDD`;
+    /// blank is not given): one that is not a date, is before the from date
+    /// or after 2036-03-31 returns the claim (edit 119).
     pub receipt_date: Option<&'a str>,
     /// The patient's age in years, as the claim gives it.
     pub age: Option<f64>,
@@ -56,7 +58,19 @@ pub struct LineInput<'a> {
 impl<'a> ClaimInput<'a> {
     /// The I/OCE's inputs of a [`Claim`]: its first diagnosis is the
     /// principal, the rest secondary; a line without a service date takes
-    /// the from date.
+    /// the from date; the receipt date and OPPS flag are the claim's
+    /// `receipt_date` and `opps_flag`, as written.
+    ///
+    /// ```
+    /// use medcode::claim::Claim;
+    /// use medcode::ioce::ClaimInput;
+    /// let claim: Claim = serde_json::from_str(r#"{"bill_type": "851", "from_date": "2025-03-01",
+    ///     "receipt_date": "2025-03-04", "opps_flag": "2"}"#)?;
+    /// let input = ClaimInput::from_claim(&claim);
+    /// assert_eq!(input.receipt_date, Some("2025-03-04"));
+    /// assert_eq!(input.opps_flag, Some("2"));
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn from_claim(claim: &'a Claim) -> ClaimInput<'a> {
         let from = claim
             .from_date
@@ -68,11 +82,11 @@ impl<'a> ClaimInput<'a> {
             bill_type: claim.bill_type.as_deref().unwrap_or(""),
             from_date: from,
             through_date: claim.through_date.as_deref().unwrap_or(from),
-            receipt_date: None,
+            receipt_date: claim.receipt_date.as_deref(),
             age: patient.and_then(|p| p.age),
             sex: patient.and_then(|p| p.sex.as_deref()).unwrap_or(""),
             patient_status: claim.discharge_status.as_deref(),
-            opps_flag: None,
+            opps_flag: claim.opps_flag.as_deref(),
             condition_codes: claim.condition_codes.iter().map(String::as_str).collect(),
             principal: claim.diagnoses.first().and_then(|d| d.code.as_deref()),
             reason_for_visit: claim.reason_for_visit.iter().map(String::as_str).collect(),
@@ -112,11 +126,11 @@ impl<'a> ClaimInput<'a> {
             bill_type: claim.bill_type.as_deref().unwrap_or(""),
             from_date: from,
             through_date: claim.through_date.as_deref().unwrap_or(from),
-            receipt_date: None,
+            receipt_date: claim.receipt_date.as_deref(),
             age: patient.age,
             sex: patient.sex.as_deref().unwrap_or(""),
             patient_status: claim.discharge_status.as_deref(),
-            opps_flag: None,
+            opps_flag: claim.opps_flag.as_deref(),
             condition_codes: claim.condition_codes.iter().map(|c| &**c).collect(),
             principal: claim.diagnoses.first().and_then(|d| d.code.as_deref()),
             reason_for_visit: claim.reason_for_visit.iter().map(|c| &**c).collect(),
@@ -525,6 +539,32 @@ fn unprocessed_line(line: &LineInput<'_>, status_indicator: &str, apc: &str) -> 
     }
 }
 
+/// A claim of a hospital not paid under OPPS (OPPS flag 2), whatever its
+/// path and however far it was edited: its non-OPPS flag is 2, and its
+/// lines have no status indicator, APC nor payment outputs (the payment
+/// indicator, the adjustment and method flags blank, the discounting
+/// formula and the rejection and packaging flags 0), and units 0 are
+/// read as 1, as pyoce answers every such claim.
+fn non_opps(out: &mut Edited, claim: &ClaimInput<'_>) {
+    out.nopps_bill_flag = 2;
+    for (l, input) in out.lines.iter_mut().zip(&claim.lines) {
+        if input.units == Some(0.0) {
+            l.units_output = "1".into();
+        }
+        l.status_indicator.clear();
+        l.payment_indicator.clear();
+        l.hcpcs_apc = "00000".into();
+        l.payment_apc = "00000".into();
+        l.discounting_formula = "0".into();
+        l.rejection_denial_flag = "0".into();
+        l.packaging_flag = "0".into();
+        l.payment_adjustment_flag01.clear();
+        l.payment_adjustment_flag02.clear();
+        l.payment_method_flag.clear();
+        l.composite_adjustment_flag.clear();
+    }
+}
+
 /// The patient's age when the I/OCE can read it: a whole number 0 … 124.
 fn valid_age(age: Option<f64>) -> Option<u16> {
     age.filter(|a| a.fract() == 0.0 && (0.0..=124.0).contains(a))
@@ -553,6 +593,16 @@ impl Editor {
 
     /// Edit one claim.
     pub fn edit(&self, claim: &ClaimInput<'_>) -> Edited {
+        let mut out = self.edit_paths(claim);
+        if !path::is_opps(claim.opps_flag) {
+            non_opps(&mut out, claim);
+        }
+        out
+    }
+
+    /// [`edit`](Self::edit) but for what a claim not paid under OPPS
+    /// leaves blank.
+    fn edit_paths(&self, claim: &ClaimInput<'_>) -> Edited {
         let t = self.t;
         let mut out = Edited {
             reason_for_visit: vec![DxResult::default(); claim.reason_for_visit.len()],
@@ -597,7 +647,15 @@ impl Editor {
             out.lines = claim
                 .lines
                 .iter()
-                .map(|l| unprocessed_line(l, "W", "00000"))
+                .map(|l| {
+                    let mut r = unprocessed_line(l, "W", "00000");
+                    // A claim returned for its receipt date (119) reads
+                    // units 0 as 1 (pyoce: 186 of 186 such lines).
+                    if edit == 119 && l.units == Some(0.0) {
+                        r.units_output = "1".into();
+                    }
+                    r
+                })
                 .collect();
             let mut run = Run {
                 t,
@@ -774,5 +832,63 @@ mod tests {
         assert_eq!(read_date("2025-03-0a"), None);
         assert_eq!(read_date("2025-\u{e9}-01"), None);
         assert_eq!(read_date("+2025030"), None);
+    }
+
+    /// Both readers of a claim hand the editor its receipt date and OPPS
+    /// flag, as written.
+    #[test]
+    fn claims_give_receipt_date_and_opps_flag() {
+        let json = r#"{"id":"O-1","bill_type":"851","from_date":"2025-03-01","receipt_date":"2025-03-04","opps_flag":"2"}"#;
+        let claim: Claim = serde_json::from_str(json).unwrap();
+        let owned = ClaimInput::from_claim(&claim);
+        assert_eq!(owned.receipt_date, Some("2025-03-04"));
+        assert_eq!(owned.opps_flag, Some("2"));
+        let borrowed: crate::claim::ClaimRef<'_> = serde_json::from_str(json).unwrap();
+        assert_eq!(ClaimInput::from_claim_ref(&borrowed), owned);
+        let mut fast = crate::claim::ClaimRef::default();
+        crate::claim::fast_json::read_claim(json, &mut fast).unwrap();
+        assert_eq!(ClaimInput::from_claim_ref(&fast), owned);
+        let none: Claim = serde_json::from_str(r#"{"bill_type":"131"}"#).unwrap();
+        let input = ClaimInput::from_claim(&none);
+        assert_eq!((input.receipt_date, input.opps_flag), (None, None));
+    }
+
+    /// The editor's answer to the two fields: `"2"` is not OPPS (no status
+    /// indicators, the claim's non-OPPS flag 2), anything else OPPS; a bad
+    /// or early receipt date returns the claim (119, return code 29), a
+    /// later one changes nothing.
+    #[test]
+    fn edits_by_receipt_date_and_opps_flag() {
+        let editor = Editor::new();
+        let edit = |extra: &str| {
+            let json = format!(
+                r#"{{"bill_type":"131","from_date":"2025-03-01","through_date":"2025-03-01","patient":{{"sex":"F","age":70}},"diagnoses":["N18.6"],"lines":[{{"code":"G0463","revenue_code":"0510","units":1,"charge":100}}]{extra}}}"#
+            );
+            let claim: Claim = serde_json::from_str(&json).unwrap();
+            editor.edit_claim(&claim)
+        };
+        let plain = edit("");
+        assert_eq!((plain.return_code, plain.nopps_bill_flag), (0, 0));
+        assert!(!plain.lines[0].status_indicator.is_empty());
+        for same in [
+            r#","opps_flag":"1""#,
+            r#","opps_flag":1"#,
+            r#","opps_flag":"X""#,
+            r#","opps_flag":"""#,
+            r#","receipt_date":"2025-03-01""#,
+            r#","receipt_date":"2025-07-04""#,
+            r#","receipt_date":"""#,
+        ] {
+            assert_eq!(edit(same), plain, "{same}");
+        }
+        let non_opps = edit(r#","opps_flag":"2""#);
+        assert_eq!(non_opps.nopps_bill_flag, 2);
+        assert_eq!(non_opps.lines[0].status_indicator, "");
+        assert_eq!(edit(r#","opps_flag":2"#), non_opps);
+        for bad in ["2025-02-28", "2025-02-30", "soon", "2036-04-01"] {
+            let e = edit(&format!(r#","receipt_date":"{bad}""#));
+            assert_eq!(e.return_code, 29, "{bad}");
+            assert!(e.listed_edits().any(|x| x == 119), "{bad}");
+        }
     }
 }

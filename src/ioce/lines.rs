@@ -28,8 +28,8 @@ struct ClaimFacts<'a> {
     cornea_transplant: bool,
     /// A code flagged `blood_product`.
     blood_product: bool,
-    /// A code flagged `device`.
-    device: bool,
+    /// The service dates with a code flagged `device`, sorted.
+    device_days: Vec<&'a str>,
     /// The patient's age, when the I/OCE can read it.
     age: Option<u16>,
     /// The claim's codes, sorted (the add-ons' primaries and the pass-through
@@ -53,7 +53,7 @@ impl<'a> ClaimFacts<'a> {
             opps_procedure: false,
             cornea_transplant: false,
             blood_product: false,
-            device: false,
+            device_days: Vec::new(),
             age,
             codes: claim
                 .lines
@@ -90,13 +90,20 @@ impl<'a> ClaimFacts<'a> {
             }
         }
         facts.skin_products.sort_unstable();
-        for row in claim.lines.iter().filter_map(|l| hcpcs_row(run, l.hcpcs)) {
+        for l in &claim.lines {
+            let Some(row) = hcpcs_row(run, l.hcpcs) else {
+                continue;
+            };
             facts.j1 |= row.status_indicator == si("J1");
             facts.opps_procedure |= opps_procedure.contains(&row.status_indicator);
             facts.blood_product |= row.has(hcpcs_bit!(t, "blood_product"));
-            facts.device |= row.has(hcpcs_bit!(t, "device"));
             facts.cornea_transplant |= row.has(hcpcs_bit!(t, "cornea_transplant"));
+            if row.has(hcpcs_bit!(t, "device")) {
+                facts.device_days.push(l.service_date.trim());
+            }
         }
+        facts.device_days.sort_unstable();
+        facts.device_days.dedup();
         facts
     }
 }
@@ -194,7 +201,8 @@ fn single_line_edits(
         edits.push(72);
     }
     // Type I add-on codes without their primary on the claim, on the
-    // paths that do not run OPPS's edits.
+    // paths that do not run OPPS's edits: every claim not paid under OPPS,
+    // and the other bill types'.
     // (A drug administration add-on code likewise needs its primary there.)
     let addon = if row.has(hcpcs_bit!(t, "addon_type1")) {
         Some("type1")
@@ -203,7 +211,8 @@ fn single_line_edits(
     } else {
         None
     };
-    if let (false, Some(table)) = (matches!(path.prefix, 12 | 13 | 14 | 43 | 76), addon) {
+    let opps_addons = path.opps && matches!(path.prefix, 12 | 13 | 14 | 76);
+    if let (false, Some(table)) = (opps_addons || path.prefix == 43, addon) {
         let k = key(line.hcpcs.trim()).unwrap_or(0);
         if !t.addon_primary_in(table, k, &facts.codes, run.v) {
             edits.push(106);
@@ -297,16 +306,24 @@ fn single_line_edits(
             edits.push(58);
         }
     }
+    // A device-intensive procedure without a device on its day: 092 (not
+    // on 14x, nor on an opioid treatment program's 13x).
+    let otp_13x = path.prefix == 13 && claim.condition_codes.iter().any(|c| c.trim() == "89");
     if row.has(hcpcs_bit!(t, "device_procedure"))
         && path.on(switch::OPPS_EDITS)
         && path.prefix != 14
+        && !otp_13x
     {
         let excluded = line.modifiers.iter().any(|m| {
             key(m.trim())
                 .and_then(|k| t.modifier.get(&k, run.v))
                 .is_some_and(|flags| flags & DEVICE_REQ_EXCLUSION != 0)
         });
-        if !excluded && !facts.device {
+        let device_that_day = facts
+            .device_days
+            .binary_search(&line.service_date.trim())
+            .is_ok();
+        if !excluded && !device_that_day {
             edits.push(92);
         }
     }
@@ -437,9 +454,11 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
             None => out.revenue_edits.push(41),
             Some(r) => {
                 // Not on an opioid treatment program's 13x claim, nor on
-                // religious nonmedical (43x) or hospice (81x, 82x) claims.
+                // religious nonmedical (43x), hospice (81x, 82x) or
+                // critical access hospital (85x: 0 of pyoce's 95 lines)
+                // claims.
                 if !otp_13x
-                    && !matches!(path.prefix, 43 | 81 | 82)
+                    && !matches!(path.prefix, 43 | 81 | 82 | 85)
                     && line.hcpcs.trim().is_empty()
                     && r.status_indicator != si("N")
                     && r.status_indicator != si("F")
@@ -474,11 +493,13 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
         };
         // The packed red cells or whole blood revenue codes (0381, 0382)
         // without a code that is a blood product (none at all included):
-        // 079. Not on 14x, nor on 13x with condition code 41, 89 or 92.
+        // 079. Not on 14x, nor on 13x with condition code 41, 89 or 92 or
+        // not paid under OPPS, nor on 74x, 78x, 84x or 89x (pyoce: none on
+        // 14, 5, 2, 2 and 5 such lines; on 12x, 73x, 83x and 85x it is).
         let blood_product = hcpcs_bit!(t, "blood_product");
         if matches!(revenue, Some(381 | 382))
-            && path.prefix != 14
-            && !(path.prefix == 13 && program_13x)
+            && !matches!(path.prefix, 14 | 74 | 78 | 84 | 89)
+            && !(path.prefix == 13 && (program_13x || !path.opps))
             && !row.is_some_and(|r| r.has(blood_product))
         {
             out.hcpcs_edits.push(79);
@@ -519,8 +540,8 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
     inpatient_only(run, claim, path);
 }
 
-/// Inpatient-only procedures (status indicator C) on claims of types 12x,
-/// 13x and 76x: 018 on the procedure's line and 049 on every other line of that
+/// Inpatient-only procedures (status indicator C) on OPPS claims of types
+/// 12x, 13x and 76x: 018 on the procedure's line and 049 on every other line of that
 /// day. A C code flagged `separate_procedure` with a T or J1 procedure on
 /// the claim (on its day, on 12x) gets 045 instead and denies nothing else. With modifier CA on a line
 /// (the patient died or was transferred before admission) there is no 018
@@ -528,8 +549,11 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
 /// unless the patient status says so, and
 /// every line of status indicator B, C, E1, E2 or M gets 121.
 fn inpatient_only(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
-    // Not on an opioid treatment program's 13x claim (condition code 89).
-    if !matches!(path.prefix, 12 | 13 | 76)
+    // Not on an opioid treatment program's 13x claim (condition code 89),
+    // nor on a claim not paid under OPPS (none of 018, 049, 045, 070, 121
+    // on pyoce's 2,600 such claims).
+    if !path.opps
+        || !matches!(path.prefix, 12 | 13 | 76)
         || (path.prefix == 13 && claim.condition_codes.iter().any(|c| c.trim() == "89"))
     {
         return;

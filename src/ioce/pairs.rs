@@ -104,11 +104,13 @@ fn modifiers(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
         }
         let row = lines::hcpcs_row(run, l.hcpcs);
         // PT (a colorectal screening turned diagnostic) on a code that is
-        // not colorectal (an invalid one included), on the OPPS paths: 120;
-        // CS (cost sharing waived) on a code not eligible for the waiver:
-        // 114 (from v78).
+        // not colorectal (an invalid one included), on the OPPS paths and
+        // the hospitals' not paid under OPPS (12x, 13x, 85x: pyoce raised it
+        // on 57 such lines, and on none of the other bill types' 27): 120;
+        // CS (cost sharing waived) on
+        // a code not eligible for the waiver: 114 (from v78).
         if has_modifier(&l.modifiers, "PT")
-            && path.on(switch::OPPS_EDITS)
+            && (path.on(switch::OPPS_EDITS) || (!path.opps && matches!(path.prefix, 12 | 13 | 85)))
             && path.prefix != 14
             && !row.is_some_and(|r| r.has(hcpcs_bit!(t, "colorectal")))
         {
@@ -123,7 +125,7 @@ fn modifiers(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
             && !cs_ended
             && cs_began
             && !l.hcpcs.trim().is_empty()
-            && (path.on(switch::OPPS_EDITS) || path.number == 120)
+            && (path.on(switch::OPPS_EDITS) || path.number == 120 || !path.opps)
             && path.prefix != 14
             && has_modifier(&l.modifiers, "CS")
             && !row.is_some_and(|r| r.has(hcpcs_bit!(t, "coinsurance_deductible_waiver_eligible")))

@@ -66,6 +66,12 @@ pub(crate) enum Route {
     PartialHospitalizationNotAllowed { opps: bool },
 }
 
+/// Whether a claim with this OPPS flag is paid under OPPS: any flag but
+/// `"2"` (blanks around it dropped), or none.
+pub(crate) fn is_opps(opps_flag: Option<&str>) -> bool {
+    opps_flag.map(str::trim) != Some("2")
+}
+
 /// The route of a claim with this type of bill, OPPS flag and condition
 /// codes, in version `v`.
 pub(crate) fn route(
@@ -75,7 +81,7 @@ pub(crate) fn route(
     opps_flag: Option<&str>,
     condition_codes: &[&str],
 ) -> Route {
-    let opps = opps_flag.map(str::trim) != Some("2");
+    let opps = is_opps(opps_flag);
     let b = bill_type.trim().as_bytes();
     if b.len() < 3 || !b[0].is_ascii_digit() || !b[1].is_ascii_digit() {
         return Route::Invalid { opps };
@@ -100,6 +106,10 @@ pub(crate) fn route(
             }
             8 => !opps && cc41,
             9 => !opps,
+            // 34x (home health) not paid under OPPS: every such claim of
+            // pyoce's went down its path (107), whatever its condition
+            // codes (17 of 17).
+            10 => !opps,
             11 => !opps && cc89,
             12 => opps && cc89,
             _ => false,

@@ -142,6 +142,16 @@ pub(crate) fn assign(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
         super::clinic::fqhc_outputs(run, claim, rejection_flag);
         return;
     }
+    // Not under OPPS, an FQHC's line outside its encounter (091) is still
+    // flagged so (action flag 5); its payment outputs are blank
+    // (`engine::non_opps`).
+    if path.prefix == 77 {
+        for o in &mut run.out.lines {
+            if o.hcpcs_edits.contains(&91) {
+                o.action_flag = "5".into();
+            }
+        }
+    }
     let mut ls: Vec<Line<'_>> = claim
         .lines
         .iter()
@@ -215,13 +225,13 @@ pub(crate) fn assign(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
 
 /// The bill types whose lines are paid off fee schedules, without APCs
 /// (SNF 22x/23x, home health 32x, religious non-medical 43x, RHC 71x, ESRD
-/// 72x, CORF 75x, hospice 81x/82x, 87x): read from pyoce's answers on the
-/// differential test's claims.
+/// 72x, outpatient rehabilitation 74x, CORF 75x, hospice 81x/82x, 87x):
+/// read from pyoce's answers on the differential test's claims.
 fn fee_schedule(path: &Path) -> bool {
     path.opps
         && matches!(
             path.prefix,
-            22 | 23 | 32 | 34 | 43 | 71 | 72 | 75 | 81 | 82 | 87
+            22 | 23 | 32 | 34 | 43 | 71 | 72 | 74 | 75 | 81 | 82 | 87
         )
 }
 

@@ -404,11 +404,11 @@ fn input<'c>(c: &PreparedClaim<'c>) -> ClaimInput<'c> {
         bill_type: u.bill_type.unwrap_or(""),
         from_date: from,
         through_date: u.through_date.unwrap_or(from),
-        receipt_date: None,
+        receipt_date: u.receipt_date,
         age: c.age_given,
         sex: c.sex_text.unwrap_or(""),
         patient_status: c.discharge_status,
-        opps_flag: None,
+        opps_flag: u.opps_flag,
         condition_codes: u.condition_codes.iter().collect(),
         principal: c
             .diagnoses
@@ -641,6 +641,13 @@ impl IoceEdit {
                 }
                 tail(m);
             }),
+            // An invalid receipt date, or one before the from date.
+            119 => out.emit_parts(None, "receipt_date", none, |m| {
+                head(m);
+                push!(m; "claim, receipt date ", Written(u.receipt_date.unwrap_or("")),
+                    ", from date ", Written(from.unwrap_or("")));
+                tail(m);
+            }),
             46 | 118 => out.emit_parts(None, "bill_type", none, |m| {
                 head(m);
                 push!(m; "claim, bill type ", Written(u.bill_type.unwrap_or("")));
@@ -717,6 +724,9 @@ mod tests {
                 "lines": [{"code": "G0463", "units": 2.5, "charge": -1}]}"#,
             r#"{"bill_type": 131, "condition_codes": "92", "reason_for_visit": "R10.9", "lines": []}"#,
             r#"{"bill_type": "111", "from_date": "2025-03-01", "admitting_diagnosis": "R07.9", "diagnoses": ["I50.20"]}"#,
+            r#"{"bill_type": "851", "from_date": "2025-03-01", "receipt_date": "2025-03-04", "opps_flag": "2", "lines": [{}]}"#,
+            r#"{"bill_type": "131", "from_date": "2025-03-01", "receipt_date": 20250304, "opps_flag": 1, "lines": [{}]}"#,
+            r#"{"bill_type": "131", "receipt_date": " ", "opps_flag": "X", "lines": [{}]}"#,
         ] {
             let claim = claim(json);
             let prepared = engine.prepare(&claim);
@@ -871,6 +881,77 @@ mod tests {
             f.message,
             "I/OCE edit 024 (claim, from date 2001-01-01): Date out of OCE range; suspension"
         );
+        for receipt in [r#""2025-02-28""#, r#""soon""#, "20250228"] {
+            let json = format!(
+                r#"{{"bill_type": "131", "from_date": "2025-03-01", "receipt_date": {receipt}, "diagnoses": ["N186"], "lines": [{{"code": "G0463"}}]}}"#
+            );
+            let found = ioce_findings(&engine, &json);
+            let rules: Vec<&str> = found.iter().map(|f| &*f.rule).collect();
+            assert_eq!(rules, ["ioce-119"], "{json}");
+            let f = &found[0];
+            assert_eq!((f.line, f.field.as_deref()), (None, Some("receipt_date")));
+            let written = receipt.trim_matches('"');
+            assert_eq!(
+                f.message,
+                format!(
+                    "I/OCE edit 119 (claim, receipt date {written}, from date 2025-03-01): Invalid \
+                     claims processing receipt date; return to provider"
+                )
+            );
+        }
+    }
+
+    /// An OPPS flag other than 1, 2 or blank is a `malformed-claim`
+    /// finding at `opps_flag`, and the claim is edited as OPPS; a claim
+    /// with flag 2 is edited as not OPPS.
+    #[test]
+    fn opps_flag_is_read_and_checked() {
+        let engine = Engine::builder().build().unwrap();
+        let with = |flag: &str| {
+            format!(
+                r#"{{"id": "O", "type": "institutional", "bill_type": "131", "from_date": "2025-03-01", "through_date": "2025-03-01",
+                    "patient": {{"sex": "F", "age": 70}}, "diagnoses": ["N186"], "opps_flag": {flag},
+                    "lines": [{{"code": "G0463", "revenue_code": "0510", "units": 1, "charge": 5}}]}}"#
+            )
+        };
+        for ok in [r#""1""#, r#""2""#, "2", r#"" ""#, "null"] {
+            let report = engine.check_json(&with(ok));
+            assert!(
+                report.findings.iter().all(|f| f.rule != "malformed-claim"),
+                "{ok}: {:?}",
+                report.findings
+            );
+        }
+        for bad in [r#""X""#, r#""3""#, "0", r#""12""#, "true"] {
+            let json = with(bad);
+            let report = engine.check_json(&json);
+            let f = report
+                .findings
+                .iter()
+                .find(|f| f.rule == "malformed-claim")
+                .unwrap_or_else(|| panic!("{bad}: {:?}", report.findings));
+            assert_eq!(f.field.as_deref(), Some("opps_flag"));
+            let shown = bad.trim_matches('"');
+            assert!(
+                f.message.contains(&format!(
+                    "OPPS flag \"{shown}\" is neither \"1\" (OPPS) nor \"2\" (not OPPS)"
+                )),
+                "{}",
+                f.message
+            );
+            assert_eq!(engine.check(&claim(&json)), report);
+            // Edited as OPPS: as without the flag.
+            let mut plain = claim(&json);
+            plain.opps_flag = None;
+            assert_eq!(
+                Editor::new().edit_claim(&claim(&json)),
+                Editor::new().edit_claim(&plain)
+            );
+        }
+        // Not OPPS: no status indicator on the line.
+        let edited = Editor::new().edit_claim(&claim(&with(r#""2""#)));
+        assert_eq!(edited.nopps_bill_flag, 2);
+        assert_eq!(edited.lines[0].status_indicator, "");
     }
 
     #[test]

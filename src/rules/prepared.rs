@@ -287,6 +287,8 @@ pub(crate) struct ClaimUb04<'c> {
     pub service_date: Option<&'c str>,
     pub condition_codes: ModifierTexts<'c>,
     pub reason_for_visit: ModifierTexts<'c>,
+    pub receipt_date: Option<&'c str>,
+    pub opps_flag: Option<&'c str>,
     /// Whether the first diagnosis has a `code` (a blank one counts): the
     /// I/OCE reads a claim without one as having no principal diagnosis.
     pub principal_given: bool,
@@ -1022,6 +1024,20 @@ fn parse_kind<'c>(claim: impl ClaimSource<'c>, problems: &mut Vec<Problem>) -> C
     }
 }
 
+/// The I/OCE's OPPS flag: `"1"`, `"2"` or blank (OPPS) are its values; any
+/// other is a problem, and the I/OCE reads it as OPPS.
+fn check_opps_flag(flag: Option<&str>, problems: &mut Vec<Problem>) {
+    let Some(flag) = flag.map(trim) else { return };
+    if !matches!(flag, "" | "1" | "2") {
+        problems.push(Problem {
+            field: "opps_flag".into(),
+            message: format!(
+                "OPPS flag {flag:?} is neither \"1\" (OPPS) nor \"2\" (not OPPS); edited as OPPS, as the I/OCE reads it"
+            ),
+        });
+    }
+}
+
 /// The problem of a list item without a code: `list[index].code`, and
 /// "{item} {index + 1} has no {what}" (saying so when the text `raw` is
 /// zeros, the filler CMS's MCE reads as no code).
@@ -1068,6 +1084,7 @@ impl<'c> PreparedClaim<'c> {
     pub(crate) fn new(claim: impl ClaimSource<'c>, src: HcpcsSource<'c>) -> PreparedClaim<'c> {
         let mut problems = Vec::new();
         let kind = parse_kind(claim, &mut problems);
+        check_opps_flag(claim.opps_flag(), &mut problems);
         let service_date = DateField::new(claim.service_date());
         let admission_date = DateField::new(claim.admission_date());
         let discharge_date = DateField::new(claim.discharge_date());
@@ -1233,6 +1250,8 @@ impl<'c> PreparedClaim<'c> {
                 service_date: claim.service_date(),
                 condition_codes: claim.condition_codes(),
                 reason_for_visit: claim.reason_for_visit(),
+                receipt_date: claim.receipt_date(),
+                opps_flag: claim.opps_flag(),
                 principal_given,
             },
             #[cfg(feature = "ioce")]

@@ -45,6 +45,10 @@ pub(crate) trait ClaimSource<'c>: Copy {
     fn condition_codes(self) -> ModifierTexts<'c>;
     #[cfg(feature = "ioce")]
     fn reason_for_visit(self) -> ModifierTexts<'c>;
+    #[cfg(feature = "ioce")]
+    fn receipt_date(self) -> Option<&'c str>;
+    /// Read without the `ioce` feature too: an invalid flag is a problem.
+    fn opps_flag(self) -> Option<&'c str>;
 }
 
 /// The two claim types have the same field names and shapes (`String`
@@ -130,6 +134,13 @@ macro_rules! claim_source {
             #[cfg(feature = "ioce")]
             fn reason_for_visit(self) -> ModifierTexts<'c> {
                 ModifierTexts::from(&self.reason_for_visit[..])
+            }
+            #[cfg(feature = "ioce")]
+            fn receipt_date(self) -> Option<&'c str> {
+                self.receipt_date.as_deref()
+            }
+            fn opps_flag(self) -> Option<&'c str> {
+                self.opps_flag.as_deref()
             }
         }
     };
