@@ -882,6 +882,9 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
             None
         };
         let (first, second) = match (xray, paf_second) {
+            // Without cost sharing too (9): one value for both, 23 (FX)
+            // or 24 (FY) (pyoce, 1 of 1 such line).
+            (Some(x), _) if paf == "9" => (if x == "21" { "23" } else { "24" }, "0"),
             (Some(x), _) => (x, paf),
             (None, true) => ("0", paf),
             (None, false) => (paf, "0"),

@@ -954,6 +954,31 @@ mod tests {
         assert_eq!(edited.lines[0].status_indicator, "");
     }
 
+    /// An outpatient claim is no inpatient one: its patient status and
+    /// dates are the I/OCE's to judge, so the MCE's discharge status rule
+    /// and the stay's date rule step aside (the same claim as 11x gets
+    /// both).
+    #[test]
+    fn inpatient_rules_step_aside_for_outpatient_claims() {
+        let engine = Engine::builder().build().unwrap();
+        let rules = |json: &str| -> Vec<String> {
+            let mut r: Vec<String> = engine
+                .check(&claim(json))
+                .findings
+                .into_iter()
+                .map(|f| f.rule.to_string())
+                .collect();
+            r.sort();
+            r.dedup();
+            r
+        };
+        assert_eq!(rules(PANEL), ["ioce-040"]);
+        let inpatient = rules(&PANEL.replace(r#""131""#, r#""111""#));
+        for rule in ["invalid-discharge-status", "service-date-invalid"] {
+            assert!(inpatient.iter().any(|r| r == rule), "{rule}: {inpatient:?}");
+        }
+    }
+
     #[test]
     fn only_outpatient_claims_edited_once() {
         let engine = Engine::builder().build().unwrap();
