@@ -138,6 +138,41 @@ pub(crate) fn other_bill_type(path: &Path) -> bool {
 /// (a brachytherapy source without its procedure), 117 (a token charge).
 const HOSPITAL_ONLY: &[u16] = &[17, 37, 43, 44, 58, 79, 98, 117];
 
+/// Type III add-on codes without one of their primaries on the same day:
+/// 108, on the other bill types ([`other_bill_type`]) and on every claim
+/// not paid under OPPS (pyoce: 85x, 83x, 84x and 13x with OPPS flag 2,
+/// 20 of 20 such claims; none on OPPS hospital claims).
+pub(crate) fn type3_addon_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
+    if path.opps && !other_bill_type(path) {
+        return;
+    }
+    let (t, v) = (run.t, run.v);
+    // The codes of each day, for the type III add-on codes' primaries.
+    let on_day: HashSet<(&str, Key)> = claim
+        .lines
+        .iter()
+        .filter_map(|l| Some((l.service_date.trim(), key(l.hcpcs.trim())?)))
+        .collect();
+    for (line, out) in claim.lines.iter().zip(run.out.lines.iter_mut()) {
+        if path.prefix == 43 || line.hcpcs.trim().is_empty() {
+            continue;
+        }
+        let row = key(line.hcpcs.trim()).and_then(|k| t.hcpcs.get(&k, v));
+        if row.is_some_and(|r| r.has(hcpcs_bit!(t, "addon_type3"))) {
+            let k = key(line.hcpcs.trim()).unwrap_or(0);
+            let day = line.service_date.trim();
+            let found = type3_primaries(t)
+                .get(&k)
+                .into_iter()
+                .flatten()
+                .any(|&(lo, hi, p)| lo <= v && v <= hi && on_day.contains(&(day, p)));
+            if !found && !out.hcpcs_edits.contains(&108) {
+                out.hcpcs_edits.push(108);
+            }
+        }
+    }
+}
+
 /// The line edits of the other bill types ([`other_bill_type`]) after the
 /// single-line and pair edits: drop those raised only on hospital claims,
 /// and the ones a path does not run (072 on an RHC, 048 on a religious
@@ -162,12 +197,6 @@ pub(crate) fn other_bill_type_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, p
     if prefix == 43 && has_cc("41") {
         run.claim_edit(46);
     }
-    // The codes of each day, for the type III add-on codes' primaries.
-    let on_day: HashSet<(&str, Key)> = claim
-        .lines
-        .iter()
-        .filter_map(|l| Some((l.service_date.trim(), key(l.hcpcs.trim())?)))
-        .collect();
     for (line, out) in claim.lines.iter().zip(run.out.lines.iter_mut()) {
         // (A line whose revenue code Medicare does not recognise (065) is
         // not also questioned (012).)
@@ -195,18 +224,6 @@ pub(crate) fn other_bill_type_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, p
         }
         let row = key(line.hcpcs.trim()).and_then(|k| t.hcpcs.get(&k, v));
         cs_waiver(t, v, line, row, out);
-        if row.is_some_and(|r| r.has(hcpcs_bit!(t, "addon_type3"))) {
-            let k = key(line.hcpcs.trim()).unwrap_or(0);
-            let day = line.service_date.trim();
-            let found = type3_primaries(t)
-                .get(&k)
-                .into_iter()
-                .flatten()
-                .any(|&(lo, hi, p)| lo <= v && v <= hi && on_day.contains(&(day, p)));
-            if !found && !out.hcpcs_edits.contains(&108) {
-                out.hcpcs_edits.push(108);
-            }
-        }
         // Observation (G0378) and direct admission (G0379) are billable on
         // hospital claims only: 053.
         if row.is_some_and(|r| {

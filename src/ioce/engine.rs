@@ -775,6 +775,7 @@ impl Editor {
             lines::keep_inpatient_day_edits(&mut run);
         }
         super::clinic::other_bill_type_edits(&mut run, claim, &path);
+        super::clinic::type3_addon_edits(&mut run, claim, &path);
         super::clinic::cmhc_edits(&mut run, claim, &path);
         super::payment::assign(&mut run, claim, &path);
         // A Q1–Q3 line paid under a comprehensive APC ends J1 and packages
