@@ -104,7 +104,10 @@ pub(crate) fn route(
                 opps && ((cc41 && !(cc89 && prefix == 13))
                     || (cc92 && !cc89 && prefix == 13 && v >= 94))
             }
-            8 => !opps && cc41,
+            // (A 13x claim not under OPPS with 41 is edited as any 13x
+            // claim not under OPPS: rule 9 — pyoce, NCCI's edits on 14 of
+            // 14 such claims.)
+            8 => !opps && cc41 && prefix != 13,
             9 => !opps,
             // 34x (home health) not paid under OPPS: every such claim of
             // pyoce's went down its path (107), whatever its condition
