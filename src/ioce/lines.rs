@@ -253,7 +253,11 @@ fn single_line_edits(
     {
         edits.push(62);
     }
-    if row.has(hcpcs_bit!(t, "non_reportable_site")) && !matches!(path.prefix, 12 | 13 | 85) {
+    // (Nor on an 83x claim not under OPPS: pyoce, 0 of 20 such lines.)
+    if row.has(hcpcs_bit!(t, "non_reportable_site"))
+        && !matches!(path.prefix, 12 | 13 | 85)
+        && !(path.prefix == 83 && !path.opps)
+    {
         edits.push(55);
     }
     // (Not on 14x, nor on an opioid treatment program's 13x.)
