@@ -264,12 +264,18 @@ impl ClaimRouter {
         options: &GroupOptions,
         out: &mut String,
     ) -> Result<(), ClaimNotGrouped> {
+        // The common inpatient claim, read straight into the grouper's
+        // input: a claim so read does not name "bill_type" (no search).
+        if let Some(result) = self.grouper.write_inpatient(text, None, options, out) {
+            return result;
+        }
         #[cfg(feature = "ioce")]
         if let Some(e) = Self::outpatient(text) {
             Answer::Edited(e).write_json(None, out);
             return Ok(());
         }
-        self.grouper.group_json_write(text, options, out)
+        self.grouper
+            .group_json_write_general(text, None, options, out)
     }
 
     /// Appends one input line's answer to `out` (no newline) with its
@@ -283,6 +289,19 @@ impl ClaimRouter {
         options: &GroupOptions,
         out: &mut String,
     ) -> bool {
+        // As `write_json`: the common inpatient claim first.
+        let text = std::str::from_utf8(json);
+        if let Ok(text) = text {
+            if let Some(result) = self.grouper.write_inpatient(text, Some(line), options, out) {
+                return match result {
+                    Ok(()) => true,
+                    Err(e) => {
+                        e.write_json(Some(line), out);
+                        false
+                    }
+                };
+            }
+        }
         #[cfg(feature = "ioce")]
         if names_bill_type(json) {
             if let Some(e) = std::str::from_utf8(json).ok().and_then(Self::outpatient) {

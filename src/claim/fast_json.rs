@@ -27,6 +27,136 @@ pub(crate) fn read_claim<'a>(text: &'a str, claim: &mut ClaimRef<'a>) -> Option<
     (r.at == text.len()).then_some(())
 }
 
+/// A claim as the MS-DRG grouper reads it, read from its JSON text
+/// straight into the grouper's input ([`read_inpatient`]): no
+/// [`ClaimRef`] between, whose lists would be walked again to make the
+/// input. The texts are borrowed from the claim's text.
+pub(crate) struct InpatientRef<'a> {
+    pub id: Option<&'a str>,
+    pub claim_type: Option<&'a str>,
+    pub admission_date: Option<&'a str>,
+    pub discharge_date: Option<&'a str>,
+    pub service_date: Option<&'a str>,
+    pub discharge_status: Option<&'a str>,
+    pub sex: Option<&'a str>,
+    pub age: Option<f64>,
+    /// The principal diagnosis (the first), the secondary ones, the
+    /// procedures' codes and the admitting diagnosis, as read; the rest of
+    /// the input is the caller's to fill.
+    pub input: crate::drg::GroupInput<'a>,
+}
+
+impl<'a> InpatientRef<'a> {
+    /// An empty claim whose lists are `secondary` and `procedures` (empty:
+    /// buffers kept from an earlier claim).
+    pub(crate) fn new(
+        secondary: Vec<crate::drg::DxInput<'a>>,
+        procedures: Vec<&'a str>,
+    ) -> InpatientRef<'a> {
+        InpatientRef {
+            id: None,
+            claim_type: None,
+            admission_date: None,
+            discharge_date: None,
+            service_date: None,
+            discharge_status: None,
+            sex: None,
+            age: None,
+            input: crate::drg::GroupInput {
+                secondary,
+                procedures,
+                ..crate::drg::GroupInput::default()
+            },
+        }
+    }
+}
+
+/// [`read_claim`] for the MS-DRG grouper: the fields it reads, straight
+/// into `claim` (its [`InpatientRef::new`]). Where this answers, the claim
+/// reads as a [`ClaimRef`] by [`read_claim`] with the same values (the
+/// same reader, field by field); it also answers `None` for a claim with
+/// service lines or any UB-04 field (`bill_type`, …): those take the
+/// general way (a claim that names `bill_type` may be an outpatient one).
+#[inline(never)]
+pub(crate) fn read_inpatient<'a>(text: &'a str, claim: &mut InpatientRef<'a>) -> Option<()> {
+    let mut r = Reader { text, at: 0 };
+    r.claim(claim)?;
+    if r.at != text.len() {
+        r.space();
+    }
+    (r.at == text.len()).then_some(())
+}
+
+/// Where the claim reader puts a claim's fields.
+trait ClaimSink<'a> {
+    /// Reads the value of the claim's field `field` into `self`.
+    fn field(&mut self, r: &mut Reader<'a>, field: Field) -> Option<()>;
+}
+
+impl<'a> ClaimSink<'a> for ClaimRef<'a> {
+    #[inline(always)]
+    fn field(&mut self, r: &mut Reader<'a>, field: Field) -> Option<()> {
+        r.claim_field(self, field)
+    }
+}
+
+/// A text the reader read as borrowed (it always is: the reader declines
+/// escapes), else `None`.
+#[inline(always)]
+fn borrowed(text: Option<Cow<'_, str>>) -> Option<Option<&str>> {
+    match text {
+        None => Some(None),
+        Some(Cow::Borrowed(s)) => Some(Some(s)),
+        Some(Cow::Owned(_)) => None,
+    }
+}
+
+impl<'a> ClaimSink<'a> for InpatientRef<'a> {
+    #[inline(always)]
+    fn field(&mut self, r: &mut Reader<'a>, field: Field) -> Option<()> {
+        match field {
+            Id => self.id = borrowed(r.short_text()?)?,
+            Type => self.claim_type = borrowed(r.claim_type()?)?,
+            Patient => {
+                let mut p = PatientRef::default();
+                r.patient(&mut p)?;
+                self.sex = borrowed(p.sex)?;
+                self.age = p.age;
+            }
+            ServiceDate => self.service_date = borrowed(r.date()?)?,
+            AdmissionDate => self.admission_date = borrowed(r.date()?)?,
+            DischargeDate => self.discharge_date = borrowed(r.date()?)?,
+            DischargeStatus => self.discharge_status = borrowed(r.short_text()?)?,
+            Diagnoses => {
+                // The first is the principal, the others secondary.
+                let input = &mut self.input;
+                input.principal = None;
+                input.secondary.clear();
+                r.items(|r| {
+                    let d = r.dx_input()?;
+                    if input.principal.is_none() {
+                        input.principal = Some(d);
+                    } else {
+                        input.secondary.push(d);
+                    }
+                    Some(())
+                })?;
+            }
+            AdmittingDiagnosis => self.input.admitting = borrowed(r.short_text()?)?,
+            Procedures => {
+                let procedures = &mut self.input.procedures;
+                procedures.clear();
+                r.items(|r| {
+                    procedures.push(r.procedure_code()?);
+                    Some(())
+                })?;
+            }
+            _ => return None,
+        }
+        Some(())
+    }
+}
+
 /// The fields the reader knows, of every kind of object.
 #[derive(Clone, Copy)]
 enum Field {
@@ -435,6 +565,27 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// [`list_into`](Self::list_into) handing each item to `item` (which
+    /// reads it and keeps it where it will).
+    #[inline(always)]
+    fn items(&mut self, mut item: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+        match self.peek()? {
+            b'n' => return self.literal("null"),
+            b'[' => self.at += 1,
+            _ => return None,
+        }
+        if self.peek()? == b']' {
+            self.at += 1;
+            return Some(());
+        }
+        loop {
+            item(self)?;
+            if !self.more(b']')? {
+                return Some(());
+            }
+        }
+    }
+
     /// The fields of an object whose names are `names`, each handed to
     /// `read` to read its value; a name not in `names`, or met twice,
     /// answers `None`.
@@ -474,18 +625,18 @@ impl<'a> Reader<'a> {
     /// write it (a field left out costs one compare); anything else (white
     /// space, another order) goes on in the general loop, which knows the
     /// fields already read.
-    fn claim(&mut self, c: &mut ClaimRef<'a>) -> Option<()> {
+    fn claim<S: ClaimSink<'a>>(&mut self, c: &mut S) -> Option<()> {
         let mut seen = 0u32;
         if self.at_word(concat!('{', key!("id"))) {
             self.at += concat!('{', key!("id")).len();
-            self.claim_field(c, Id)?;
+            c.field(self, Id)?;
             seen = 1;
             macro_rules! next {
                 ($i:literal, $name:literal, $field:expr) => {
                     if self.at_word(concat!(',', key!($name))) {
                         debug_assert!(CLAIM[$i].0 == key!($name));
                         self.at += concat!(',', key!($name)).len();
-                        self.claim_field(c, $field)?;
+                        c.field(self, $field)?;
                         seen |= 1 << $i;
                     }
                 };
@@ -531,7 +682,7 @@ impl<'a> Reader<'a> {
                     if self.at_word(key!($name)) {
                         debug_assert!(CLAIM[$i].0 == key!($name));
                         self.at += key!($name).len();
-                        self.claim_field(c, $field)?;
+                        c.field(self, $field)?;
                         seen |= 1 << $i;
                         match self.bytes().get(self.at) {
                             Some(b',') => self.at += 1,
@@ -576,7 +727,7 @@ impl<'a> Reader<'a> {
         loop {
             let (i, field) = self.key(CLAIM, seen)?;
             seen |= 1 << i;
-            self.claim_field(c, field)?;
+            c.field(self, field)?;
             if !self.more(b'}')? {
                 return Some(());
             }
@@ -904,6 +1055,31 @@ impl<'a> Reader<'a> {
             Some(())
         })?;
         Some(p)
+    }
+
+    /// A diagnosis as the grouper reads it ([`diagnosis`](Self::diagnosis)'s
+    /// values, as `GroupInput::from_claim` takes them).
+    #[inline(always)]
+    fn dx_input(&mut self) -> Option<crate::drg::DxInput<'a>> {
+        let start = self.at;
+        if let Some((code, poa)) = self.compact_object(concat!(key!("poa"), '"')) {
+            return Some(crate::drg::dx_input(Some(code), poa));
+        }
+        self.at = start;
+        let d = self.diagnosis()?;
+        Some(crate::drg::dx_input(borrowed(d.code)?, borrowed(d.poa)?))
+    }
+
+    /// A procedure's code as the grouper reads it (none: empty).
+    #[inline(always)]
+    fn procedure_code(&mut self) -> Option<&'a str> {
+        let start = self.at;
+        if let Some((code, _)) = self.compact_object(concat!(key!("date"), '"')) {
+            return Some(code);
+        }
+        self.at = start;
+        let p = self.procedure()?;
+        Some(borrowed(p.code)?.unwrap_or(""))
     }
 
     fn line(&mut self) -> Option<ClaimLineRef<'a>> {

@@ -331,6 +331,12 @@ fn inpatient_parts(claim_type: Option<&str>, stay_or_procedures: bool) -> Result
     }
 }
 
+thread_local! {
+    /// The JSON path's scratch space and input lists, kept by each thread.
+    static SPARE: std::cell::RefCell<Option<(super::Scratch, InputLists)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
 /// A claim's diagnosis and procedure lists kept empty between claims (their
 /// items only borrow the claim's text).
 #[derive(Default)]
@@ -485,10 +491,87 @@ impl Grouper {
         options: &GroupOptions,
         out: &mut String,
     ) -> Result<(), ClaimNotGrouped> {
-        thread_local! {
-            static SPARE: std::cell::RefCell<Option<(super::Scratch, InputLists)>> =
-                const { std::cell::RefCell::new(None) };
+        if let Some(result) = self.write_inpatient(json, line, options, out) {
+            return result;
         }
+        self.group_json_write_general(json, line, options, out)
+    }
+
+    /// The common claim's way to [`group_json_write_line`]'s answer: a
+    /// claim the inpatient reader reads ([`fast_json::read_inpatient`]:
+    /// compact, no service lines, no UB-04 field), read straight into the
+    /// grouper's input and written from the grouper's state. `None` (`out`
+    /// unchanged) when the reader declines: then the claim takes
+    /// [`group_json_write_general`](Self::group_json_write_general). A
+    /// claim it reads does not name `"bill_type"`, so it is no outpatient
+    /// claim (the router asks here first).
+    #[inline(always)]
+    pub(crate) fn write_inpatient(
+        &self,
+        json: &str,
+        line: Option<usize>,
+        options: &GroupOptions,
+        out: &mut String,
+    ) -> Option<Result<(), ClaimNotGrouped>> {
+        let text = json.trim_start_matches('\u{feff}');
+        if !text.trim_start().starts_with('{') {
+            return None;
+        }
+        SPARE.with(|cell| {
+            // In use further up this thread's stack (never expected): the
+            // general way.
+            let mut spare = cell.try_borrow_mut().ok()?;
+            let (scratch, lists) =
+                spare.get_or_insert_with(|| (self.scratch(), InputLists::default()));
+            let mut claim = fast_json::InpatientRef::new(
+                relabel_forgetting(std::mem::take(&mut lists.secondary)),
+                relabel_forgetting(std::mem::take(&mut lists.procedures)),
+            );
+            let result = fast_json::read_inpatient(text, &mut claim).map(|()| {
+                let id = claim.id;
+                let fail = |message: String| ClaimNotGrouped {
+                    claim_id: id.map(str::to_owned),
+                    message,
+                };
+                inpatient_parts(
+                    claim.claim_type,
+                    claim.admission_date.is_some()
+                        || claim.discharge_date.is_some()
+                        || !claim.input.procedures.is_empty(),
+                )
+                .map_err(fail)?;
+                let discharge = match claim.discharge_date.map(|d| (d, d.parse::<Date>())) {
+                    Some((d, Err(e))) if options.version.is_none() => {
+                        return Err(fail(not_a_date(d, e)));
+                    }
+                    Some((_, read)) => read.ok(),
+                    None => None,
+                };
+                let input = &mut claim.input;
+                input.sex = super::read_sex(claim.sex);
+                input.discharge_status = super::read_status(claim.discharge_status);
+                input.age = super::read_age(claim.age);
+                input.discharge_date =
+                    discharge.or_else(|| super::read_date(claim.service_date));
+                self.group_write_json(input, options, scratch, (id, line), out)
+                    .map_err(|e| fail(e.to_string()))
+            });
+            // The lists only borrow: kept, emptied, for the next claim.
+            lists.secondary = relabel_forgetting(claim.input.secondary);
+            lists.procedures = relabel_forgetting(claim.input.procedures);
+            result
+        })
+    }
+
+    /// [`group_json_write_line`](Self::group_json_write_line) for a claim
+    /// the inpatient reader declined: the claim reader's way, else serde's.
+    pub(crate) fn group_json_write_general(
+        &self,
+        json: &str,
+        line: Option<usize>,
+        options: &GroupOptions,
+        out: &mut String,
+    ) -> Result<(), ClaimNotGrouped> {
         let text = json.trim_start_matches('\u{feff}');
         if text.trim_start().starts_with('{') {
             let mut claim = ClaimRef::default();
