@@ -402,52 +402,39 @@ pub(super) fn write_proc(
     out.push_str("]}");
 }
 
-/// A diagnosis's text from its severity's value to the `"flags":` key
-/// (`CC","drg_impact":"NONE","poa_error":"POA_NOT_CHECKED","flags":`), then
-/// from its flags to the `"hacs":` key (`["VALID"],"hacs":`): one string
-/// for each combination, made on first use.
+/// A diagnosis's text from its severity's value to the `"hacs":` key
+/// (`CC","drg_impact":"NONE","poa_error":"POA_NOT_CHECKED","flags":["VALID"],"hacs":`):
+/// one string for each combination of the three values and the flags,
+/// made on its first use, written with one copy.
 fn push_dx_middle(out: &mut String, d: DxValues) {
     const IMPACTS: usize = 4;
     const POA_ERRORS: usize = 5;
     const FLAG_SETS: usize = 1 << 7;
-    static VALUES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-    static FLAGS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-    let index = |severity: Severity, impact: DrgImpact, poa_error: PoaError| {
-        (severity as usize * IMPACTS + impact as usize) * POA_ERRORS + poa_error as usize
-    };
-    let values = VALUES.get_or_init(|| {
-        let mut texts = vec![String::new(); ALL_SEVERITY.len() * IMPACTS * POA_ERRORS];
-        for &(severity, _) in ALL_SEVERITY {
-            for &(impact, _) in ALL_IMPACT {
-                for &(poa_error, _) in ALL_POA_ERROR {
-                    let t = &mut texts[index(severity, impact, poa_error)];
-                    push_severity(t, severity);
-                    t.push_str("\",\"drg_impact\":\"");
-                    push_impact(t, impact);
-                    t.push_str("\",\"poa_error\":\"");
-                    push_poa_error(t, poa_error);
-                    t.push_str("\",\"flags\":");
-                }
-            }
+    const TEXTS: usize = ALL_SEVERITY.len() * IMPACTS * POA_ERRORS * FLAG_SETS;
+    static MIDDLES: [std::sync::OnceLock<Box<str>>; TEXTS] =
+        [const { std::sync::OnceLock::new() }; TEXTS];
+    let flags = usize::from(d.flags.0) % FLAG_SETS;
+    let index = ((d.severity as usize * IMPACTS + d.impact as usize) * POA_ERRORS
+        + d.poa_error as usize)
+        * FLAG_SETS
+        + flags;
+    let text = MIDDLES[index].get_or_init(|| {
+        let mut t = String::new();
+        push_severity(&mut t, d.severity);
+        t.push_str("\",\"drg_impact\":\"");
+        push_impact(&mut t, d.impact);
+        t.push_str("\",\"poa_error\":\"");
+        push_poa_error(&mut t, d.poa_error);
+        t.push_str("\",\"flags\":[");
+        for (i, f) in super::DxFlags(flags as u8).iter().enumerate() {
+            t.push_str(if i > 0 { ",\"" } else { "\"" });
+            push_flag(&mut t, f);
+            t.push('"');
         }
-        texts
+        t.push_str("],\"hacs\":");
+        t.into_boxed_str()
     });
-    let flags = FLAGS.get_or_init(|| {
-        (0..FLAG_SETS as u8)
-            .map(|bits| {
-                let mut t = String::from("[");
-                for (i, f) in super::DxFlags(bits).iter().enumerate() {
-                    t.push_str(if i > 0 { ",\"" } else { "\"" });
-                    push_flag(&mut t, f);
-                    t.push('"');
-                }
-                t.push_str("],\"hacs\":");
-                t
-            })
-            .collect()
-    });
-    out.push_str(&values[index(d.severity, d.impact, d.poa_error)]);
-    out.push_str(&flags[usize::from(d.flags.0) % FLAG_SETS]);
+    out.push_str(text);
 }
 
 /// `push_x(out, value)` writes `value.as_str()` with the text in each arm a
