@@ -647,7 +647,7 @@ pub(crate) enum Finish<'o> {
     /// As [`Grouping::write_json`] writes the grouping, appended to the
     /// string: no grouping's strings and lists made to be read back.
     Json {
-        claim_id: Option<&'o str>,
+        claim_id: super::json::ClaimId<'o>,
         line: Option<usize>,
         out: &'o mut String,
     },
@@ -1785,7 +1785,12 @@ impl<'a> Claim<'a> {
     /// Writes the grouping's JSON object (as [`Grouping::write_json`]
     /// writes the grouping [`output`](Self::output) fills) from the
     /// grouper's own state.
-    fn write_json(&self, claim_id: Option<&str>, line: Option<usize>, out: &mut String) {
+    fn write_json(
+        &self,
+        claim_id: super::json::ClaimId<'_>,
+        line: Option<usize>,
+        out: &mut String,
+    ) {
         let t = self.t;
         let input = self.input;
         let (initial, final_drg, hac_status, hac_categories, admit_dx) = self.summary();

@@ -44,7 +44,10 @@ impl Grouping {
     /// Appends [`to_json`](Self::to_json)'s object to `out`.
     pub fn write_json(&self, claim_id: Option<&str>, line: Option<usize>, out: &mut String) {
         let head = Head {
-            claim_id,
+            claim_id: ClaimId {
+                text: claim_id,
+                plain: false,
+            },
             line,
             version: self.version,
             initial: &self.initial,
@@ -117,9 +120,21 @@ pub(super) enum TitleSource {
     Checked,
 }
 
+/// A claim's id as a grouping's text gives it.
+#[derive(Clone, Copy)]
+pub(crate) struct ClaimId<'a> {
+    /// The id (none: `null`).
+    pub text: Option<&'a str>,
+    /// Known to need no escape: read by the claim reader, which declines
+    /// escapes and control characters (and `json_scan`'s one test of what
+    /// needs an escape is the reader's and the writer's), so it is written
+    /// as it is.
+    pub plain: bool,
+}
+
 /// What a grouping's text says before its codes.
 pub(super) struct Head<'g> {
-    pub claim_id: Option<&'g str>,
+    pub claim_id: ClaimId<'g>,
     pub line: Option<usize>,
     pub version: MsdrgVersion,
     pub initial: &'g DrgOutcome,
@@ -144,7 +159,17 @@ impl Head<'_> {
         // The constant text between values is written in one piece each.
         out.reserve(1100 + 220 * (secondary + 1) + 130 * procedures + 16 * clusters);
         out.push_str("{\"claim_id\":");
-        push_opt_str(out, self.claim_id);
+        match self.claim_id {
+            ClaimId {
+                text: Some(id),
+                plain: true,
+            } => {
+                out.push('"');
+                crate::json_scan::push_short_str(out, id);
+                out.push('"');
+            }
+            ClaimId { text, .. } => push_opt_str(out, text),
+        }
         if let Some(n) = self.line {
             out.push_str(",\"line\":");
             push_usize(out, n);

@@ -553,7 +553,12 @@ impl Grouper {
                 input.age = super::read_age(claim.age);
                 input.discharge_date =
                     discharge.or_else(|| super::read_date(claim.service_date));
-                self.group_write_json(input, options, scratch, (id, line), out)
+                // The id, as read, needs no escape.
+                let claim_id = super::json::ClaimId {
+                    text: id,
+                    plain: true,
+                };
+                self.group_write_json(input, options, scratch, (claim_id, line), out)
                     .map_err(|e| fail(e.to_string()))
             });
             // The lists only borrow: kept, emptied, for the next claim.
@@ -584,7 +589,17 @@ impl Grouper {
                         // filled only to be read back.
                         let id = claim.id.as_deref();
                         self.group_claim_ref_with(&claim, options, lists, |input| {
-                            self.group_write_json(input, options, scratch, (id, line), out)
+                            let claim_id = super::json::ClaimId {
+                                text: id,
+                                plain: false,
+                            };
+                            self.group_write_json(
+                                input,
+                                options,
+                                scratch,
+                                (claim_id, line),
+                                out,
+                            )
                         })
                     }
                     Err(_) => self

@@ -905,7 +905,7 @@ impl Grouper {
         input: &GroupInput<'_>,
         options: &GroupOptions,
         scratch: &mut Scratch,
-        (claim_id, line): (Option<&str>, Option<usize>),
+        (claim_id, line): (json::ClaimId<'_>, Option<usize>),
         out: &mut String,
     ) -> Result<(), GroupError> {
         let v = self.version_for(input, options)?;
