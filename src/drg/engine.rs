@@ -1838,7 +1838,7 @@ impl<'a> Claim<'a> {
                     n
                 })
             });
-            write_proc(out, code, self.proc_values(p), usage);
+            write_proc(out, code, self.proc_values(p), usage, claim_id.plain);
         }
         write_clusters(
             out,

@@ -81,7 +81,7 @@ impl Grouping {
                 out.push(',');
             }
             let usage = p.hac_usage.iter().copied();
-            write_proc(out, &p.code, proc_values(p), usage);
+            write_proc(out, &p.code, proc_values(p), usage, false);
         }
         write_clusters(out, self.clusters.iter().copied());
     }
@@ -125,11 +125,24 @@ pub(super) enum TitleSource {
 pub(crate) struct ClaimId<'a> {
     /// The id (none: `null`).
     pub text: Option<&'a str>,
-    /// Known to need no escape: read by the claim reader, which declines
-    /// escapes and control characters (and `json_scan`'s one test of what
-    /// needs an escape is the reader's and the writer's), so it is written
-    /// as it is.
+    /// The id and the claim's codes are known to need no escape: read by
+    /// the claim reader, which declines escapes and control characters
+    /// (`json_scan`'s one test of what needs an escape is the reader's and
+    /// the writer's), so they are written as they are, without the scan.
     pub plain: bool,
+}
+
+/// A code (or the claim's id) as a JSON string: as it is when `plain`
+/// (known to need no escape), else escaped as needed.
+#[inline(always)]
+fn push_code(out: &mut String, code: &str, plain: bool) {
+    if plain {
+        out.push('"');
+        crate::json_scan::push_short_str(out, code);
+        out.push('"');
+    } else {
+        push_json_str(out, code);
+    }
 }
 
 /// What a grouping's text says before its codes.
@@ -159,16 +172,9 @@ impl Head<'_> {
         // The constant text between values is written in one piece each.
         out.reserve(1100 + 220 * (secondary + 1) + 130 * procedures + 16 * clusters);
         out.push_str("{\"claim_id\":");
-        match self.claim_id {
-            ClaimId {
-                text: Some(id),
-                plain: true,
-            } => {
-                out.push('"');
-                crate::json_scan::push_short_str(out, id);
-                out.push('"');
-            }
-            ClaimId { text, .. } => push_opt_str(out, text),
+        match self.claim_id.text {
+            Some(id) => push_code(out, id, self.claim_id.plain),
+            None => out.push_str("null"),
         }
         if let Some(n) = self.line {
             out.push_str(",\"line\":");
@@ -360,7 +366,7 @@ pub(super) fn write_dx(
     head: &Head<'_>,
 ) {
     out.push_str("{\"code\":");
-    push_json_str(out, code);
+    push_code(out, code, head.claim_id.plain);
     match mdc {
         Some(m) => {
             out.push_str(",\"mdc\":");
@@ -393,16 +399,18 @@ pub(super) fn write_dx(
     out.push_str("]}");
 }
 
-/// Writes a procedure's object; `hac_usage` in ascending order.
+/// Writes a procedure's object; `hac_usage` in ascending order; `plain`: the code
+/// needs no escape ([`ClaimId::plain`]).
 #[inline]
 pub(super) fn write_proc(
     out: &mut String,
     code: &str,
     p: ProcValues,
     hac_usage: impl Iterator<Item = u8>,
+    plain: bool,
 ) {
     out.push_str("{\"code\":");
-    push_json_str(out, code);
+    push_code(out, code, plain);
     out.push_str(match (p.is_or, p.valid) {
         (true, true) => ",\"is_or\":true,\"valid\":true,\"drg_impact\":\"",
         (true, false) => ",\"is_or\":true,\"valid\":false,\"drg_impact\":\"",
