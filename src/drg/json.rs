@@ -411,21 +411,7 @@ pub(super) fn write_proc(
 ) {
     out.push_str("{\"code\":");
     push_code(out, code, plain);
-    out.push_str(match (p.is_or, p.valid) {
-        (true, true) => ",\"is_or\":true,\"valid\":true,\"drg_impact\":\"",
-        (true, false) => ",\"is_or\":true,\"valid\":false,\"drg_impact\":\"",
-        (false, true) => ",\"is_or\":false,\"valid\":true,\"drg_impact\":\"",
-        (false, false) => ",\"is_or\":false,\"valid\":false,\"drg_impact\":\"",
-    });
-    push_impact(out, p.impact);
-    out.push_str(match (p.marked_initial, p.marked_final) {
-        (true, true) => {
-            "\",\"flags\":[\"MARKED_FOR_INITIAL\",\"MARKED_FOR_FINAL\"],\"hac_usage\":["
-        }
-        (true, false) => "\",\"flags\":[\"MARKED_FOR_INITIAL\"],\"hac_usage\":[",
-        (false, true) => "\",\"flags\":[\"MARKED_FOR_FINAL\"],\"hac_usage\":[",
-        (false, false) => "\",\"flags\":[],\"hac_usage\":[",
-    });
+    push_proc_middle(out, p);
     for (i, h) in hac_usage.enumerate() {
         if i > 0 {
             out.push(',');
@@ -433,6 +419,42 @@ pub(super) fn write_proc(
         push_small(out, u16::from(h));
     }
     out.push_str("]}");
+}
+
+/// A procedure's text from its `is_or` key to its `hac_usage` list
+/// (`,"is_or":true,"valid":true,"drg_impact":"NONE","flags":[],"hac_usage":[`):
+/// one string for each combination of its values, made on first use,
+/// written with one copy.
+#[inline(always)]
+fn push_proc_middle(out: &mut String, p: ProcValues) {
+    const IMPACTS: usize = 4;
+    static MIDDLES: [std::sync::OnceLock<Box<str>>; 4 * IMPACTS * 4] =
+        [const { std::sync::OnceLock::new() }; 4 * IMPACTS * 4];
+    let index = ((usize::from(p.is_or) * 2 + usize::from(p.valid)) * IMPACTS
+        + p.impact as usize)
+        * 4
+        + usize::from(p.marked_initial) * 2
+        + usize::from(p.marked_final);
+    let text = MIDDLES[index].get_or_init(|| {
+        let mut t = String::new();
+        t.push_str(match (p.is_or, p.valid) {
+            (true, true) => ",\"is_or\":true,\"valid\":true,\"drg_impact\":\"",
+            (true, false) => ",\"is_or\":true,\"valid\":false,\"drg_impact\":\"",
+            (false, true) => ",\"is_or\":false,\"valid\":true,\"drg_impact\":\"",
+            (false, false) => ",\"is_or\":false,\"valid\":false,\"drg_impact\":\"",
+        });
+        push_impact(&mut t, p.impact);
+        t.push_str(match (p.marked_initial, p.marked_final) {
+            (true, true) => {
+                "\",\"flags\":[\"MARKED_FOR_INITIAL\",\"MARKED_FOR_FINAL\"],\"hac_usage\":["
+            }
+            (true, false) => "\",\"flags\":[\"MARKED_FOR_INITIAL\"],\"hac_usage\":[",
+            (false, true) => "\",\"flags\":[\"MARKED_FOR_FINAL\"],\"hac_usage\":[",
+            (false, false) => "\",\"flags\":[],\"hac_usage\":[",
+        });
+        t.into_boxed_str()
+    });
+    out.push_str(text);
 }
 
 /// A diagnosis's text from its severity's value to the `"hacs":` key
