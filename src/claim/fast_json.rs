@@ -127,29 +127,31 @@ impl<'a> ClaimSink<'a> for InpatientRef<'a> {
             AdmissionDate => self.admission_date = borrowed(r.date()?)?,
             DischargeDate => self.discharge_date = borrowed(r.date()?)?,
             DischargeStatus => self.discharge_status = borrowed(r.short_text()?)?,
+            // The lists' items read in line here (no call an item).
             Diagnoses => {
                 // The first is the principal, the others secondary.
                 let input = &mut self.input;
                 input.principal = None;
                 input.secondary.clear();
-                r.items(|r| {
-                    let d = r.dx_input()?;
-                    if input.principal.is_none() {
-                        input.principal = Some(d);
-                    } else {
-                        input.secondary.push(d);
+                if r.list_start()? {
+                    input.principal = Some(r.dx_input()?);
+                    while r.more(b']')? {
+                        input.secondary.push(r.dx_input()?);
                     }
-                    Some(())
-                })?;
+                }
             }
             AdmittingDiagnosis => self.input.admitting = borrowed(r.short_text()?)?,
             Procedures => {
                 let procedures = &mut self.input.procedures;
                 procedures.clear();
-                r.items(|r| {
-                    procedures.push(r.procedure_code()?);
-                    Some(())
-                })?;
+                if r.list_start()? {
+                    loop {
+                        procedures.push(r.procedure_code()?);
+                        if !r.more(b']')? {
+                            break;
+                        }
+                    }
+                }
             }
             _ => return None,
         }
@@ -565,25 +567,20 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// [`list_into`](Self::list_into) handing each item to `item` (which
-    /// reads it and keeps it where it will).
+    /// The start of a list field: `Some(true)` at its first item (`[`
+    /// read), `Some(false)` for an empty list or `null` (read).
     #[inline(always)]
-    fn items(&mut self, mut item: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+    fn list_start(&mut self) -> Option<bool> {
         match self.peek()? {
-            b'n' => return self.literal("null"),
+            b'n' => return self.literal("null").map(|()| false),
             b'[' => self.at += 1,
             _ => return None,
         }
         if self.peek()? == b']' {
             self.at += 1;
-            return Some(());
+            return Some(false);
         }
-        loop {
-            item(self)?;
-            if !self.more(b']')? {
-                return Some(());
-            }
-        }
+        Some(true)
     }
 
     /// The fields of an object whose names are `names`, each handed to
