@@ -513,10 +513,17 @@ impl Grouper {
         options: &GroupOptions,
         out: &mut String,
     ) -> Option<Result<(), ClaimNotGrouped>> {
-        let text = json.trim_start_matches('\u{feff}');
-        if !text.trim_start().starts_with('{') {
-            return None;
-        }
+        // The usual text starts right at its `{`: no byte-order mark or
+        // white space to look past (calls).
+        let text = if json.as_bytes().first() == Some(&b'{') {
+            json
+        } else {
+            let text = json.trim_start_matches('\u{feff}');
+            if !text.trim_start().starts_with('{') {
+                return None;
+            }
+            text
+        };
         SPARE.with(|cell| {
             // In use further up this thread's stack (never expected): the
             // general way.
@@ -533,13 +540,16 @@ impl Grouper {
                     claim_id: id.map(str::to_owned),
                     message,
                 };
-                inpatient_parts(
-                    claim.claim_type,
-                    claim.admission_date.is_some()
-                        || claim.discharge_date.is_some()
-                        || !claim.input.procedures.is_empty(),
-                )
-                .map_err(fail)?;
+                // The usual type without a call.
+                if claim.claim_type != Some("institutional") {
+                    inpatient_parts(
+                        claim.claim_type,
+                        claim.admission_date.is_some()
+                            || claim.discharge_date.is_some()
+                            || !claim.input.procedures.is_empty(),
+                    )
+                    .map_err(fail)?;
+                }
                 let discharge = match claim.discharge_date.map(|d| (d, d.parse::<Date>())) {
                     Some((d, Err(e))) if options.version.is_none() => {
                         return Err(fail(not_a_date(d, e)));
