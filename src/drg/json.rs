@@ -430,8 +430,7 @@ fn push_proc_middle(out: &mut String, p: ProcValues) {
     const IMPACTS: usize = 4;
     static MIDDLES: [std::sync::OnceLock<Box<str>>; 4 * IMPACTS * 4] =
         [const { std::sync::OnceLock::new() }; 4 * IMPACTS * 4];
-    let index = ((usize::from(p.is_or) * 2 + usize::from(p.valid)) * IMPACTS
-        + p.impact as usize)
+    let index = ((usize::from(p.is_or) * 2 + usize::from(p.valid)) * IMPACTS + p.impact as usize)
         * 4
         + usize::from(p.marked_initial) * 2
         + usize::from(p.marked_final);

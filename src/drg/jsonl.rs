@@ -561,8 +561,7 @@ impl Grouper {
                 input.sex = super::read_sex(claim.sex);
                 input.discharge_status = super::read_status(claim.discharge_status);
                 input.age = super::read_age(claim.age);
-                input.discharge_date =
-                    discharge.or_else(|| super::read_date(claim.service_date));
+                input.discharge_date = discharge.or_else(|| super::read_date(claim.service_date));
                 // The id, as read, needs no escape.
                 let claim_id = super::json::ClaimId {
                     text: id,
@@ -603,13 +602,7 @@ impl Grouper {
                                 text: id,
                                 plain: false,
                             };
-                            self.group_write_json(
-                                input,
-                                options,
-                                scratch,
-                                (claim_id, line),
-                                out,
-                            )
+                            self.group_write_json(input, options, scratch, (claim_id, line), out)
                         })
                     }
                     Err(_) => self
