@@ -30,8 +30,9 @@ pub(crate) fn read_claim<'a>(text: &'a str, claim: &mut ClaimRef<'a>) -> Option<
 /// A claim as the MS-DRG grouper reads it, read from its JSON text
 /// straight into the grouper's input ([`read_inpatient`]): no
 /// [`ClaimRef`] between, whose lists would be walked again to make the
-/// input. The texts are borrowed from the claim's text.
-pub(crate) struct InpatientRef<'a> {
+/// input. The texts are borrowed from the claim's text; the diagnoses and
+/// procedures go to `lists` (the grouper's input) as they are read.
+pub(crate) struct InpatientRef<'a, L> {
     pub id: Option<&'a str>,
     pub claim_type: Option<&'a str>,
     pub admission_date: Option<&'a str>,
@@ -40,19 +41,13 @@ pub(crate) struct InpatientRef<'a> {
     pub discharge_status: Option<&'a str>,
     pub sex: Option<&'a str>,
     pub age: Option<f64>,
-    /// The principal diagnosis (the first), the secondary ones, the
-    /// procedures' codes and the admitting diagnosis, as read; the rest of
-    /// the input is the caller's to fill.
-    pub input: crate::drg::GroupInput<'a>,
+    pub admitting_diagnosis: Option<&'a str>,
+    pub lists: L,
 }
 
-impl<'a> InpatientRef<'a> {
-    /// An empty claim whose lists are `secondary` and `procedures` (empty:
-    /// buffers kept from an earlier claim).
-    pub(crate) fn new(
-        secondary: Vec<crate::drg::DxInput<'a>>,
-        procedures: Vec<&'a str>,
-    ) -> InpatientRef<'a> {
+impl<'a, L: InpatientLists<'a>> InpatientRef<'a, L> {
+    /// An empty claim whose diagnoses and procedures go to `lists`.
+    pub(crate) fn new(lists: L) -> InpatientRef<'a, L> {
         InpatientRef {
             id: None,
             claim_type: None,
@@ -62,13 +57,24 @@ impl<'a> InpatientRef<'a> {
             discharge_status: None,
             sex: None,
             age: None,
-            input: crate::drg::GroupInput {
-                secondary,
-                procedures,
-                ..crate::drg::GroupInput::default()
-            },
+            admitting_diagnosis: None,
+            lists,
         }
     }
+}
+
+/// Where [`read_inpatient`] puts a claim's diagnoses and procedures (the
+/// grouper's input, which this module does not know).
+pub(crate) trait InpatientLists<'a> {
+    /// Empties the diagnoses (a claim's `diagnoses` is being read).
+    fn clear_diagnoses(&mut self);
+    /// The claim's next diagnosis (the first is the principal): its code
+    /// and POA indicator as read (`None`: missing or `null`).
+    fn push_diagnosis(&mut self, code: Option<&'a str>, poa: Option<&'a str>);
+    /// Empties the procedures.
+    fn clear_procedures(&mut self);
+    /// The claim's next procedure's code (`None`: missing or `null`).
+    fn push_procedure(&mut self, code: Option<&'a str>);
 }
 
 /// [`read_claim`] for the MS-DRG grouper: the fields it reads, straight
@@ -78,7 +84,10 @@ impl<'a> InpatientRef<'a> {
 /// service lines or any UB-04 field (`bill_type`, …): those take the
 /// general way (a claim that names `bill_type` may be an outpatient one).
 #[inline(never)]
-pub(crate) fn read_inpatient<'a>(text: &'a str, claim: &mut InpatientRef<'a>) -> Option<()> {
+pub(crate) fn read_inpatient<'a, L: InpatientLists<'a>>(
+    text: &'a str,
+    claim: &mut InpatientRef<'a, L>,
+) -> Option<()> {
     let mut r = Reader { text, at: 0 };
     r.claim(claim)?;
     if r.at != text.len() {
@@ -111,7 +120,7 @@ fn borrowed(text: Option<Cow<'_, str>>) -> Option<Option<&str>> {
     }
 }
 
-impl<'a> ClaimSink<'a> for InpatientRef<'a> {
+impl<'a, L: InpatientLists<'a>> ClaimSink<'a> for InpatientRef<'a, L> {
     #[inline(always)]
     fn field(&mut self, r: &mut Reader<'a>, field: Field) -> Option<()> {
         match field {
@@ -129,24 +138,24 @@ impl<'a> ClaimSink<'a> for InpatientRef<'a> {
             DischargeStatus => self.discharge_status = borrowed(r.short_text()?)?,
             // The lists' items read in line here (no call an item).
             Diagnoses => {
-                // The first is the principal, the others secondary.
-                let input = &mut self.input;
-                input.principal = None;
-                input.secondary.clear();
+                self.lists.clear_diagnoses();
                 if r.list_start()? {
-                    input.principal = Some(r.dx_input()?);
-                    while r.more(b']')? {
-                        input.secondary.push(r.dx_input()?);
+                    loop {
+                        let (code, poa) = r.diagnosis_texts()?;
+                        self.lists.push_diagnosis(code, poa);
+                        if !r.more(b']')? {
+                            break;
+                        }
                     }
                 }
             }
-            AdmittingDiagnosis => self.input.admitting = borrowed(r.short_text()?)?,
+            AdmittingDiagnosis => self.admitting_diagnosis = borrowed(r.short_text()?)?,
             Procedures => {
-                let procedures = &mut self.input.procedures;
-                procedures.clear();
+                self.lists.clear_procedures();
                 if r.list_start()? {
                     loop {
-                        procedures.push(r.procedure_code()?);
+                        let code = r.procedure_code()?;
+                        self.lists.push_procedure(code);
                         if !r.more(b']')? {
                             break;
                         }
@@ -1054,29 +1063,29 @@ impl<'a> Reader<'a> {
         Some(p)
     }
 
-    /// A diagnosis as the grouper reads it ([`diagnosis`](Self::diagnosis)'s
-    /// values, as `GroupInput::from_claim` takes them).
+    /// A diagnosis's code and POA indicator ([`diagnosis`](Self::diagnosis)'s
+    /// values, borrowed).
     #[inline(always)]
-    fn dx_input(&mut self) -> Option<crate::drg::DxInput<'a>> {
+    fn diagnosis_texts(&mut self) -> Option<(Option<&'a str>, Option<&'a str>)> {
         let start = self.at;
         if let Some((code, poa)) = self.compact_object(concat!(key!("poa"), '"')) {
-            return Some(crate::drg::dx_input(Some(code), poa));
+            return Some((Some(code), poa));
         }
         self.at = start;
         let d = self.diagnosis()?;
-        Some(crate::drg::dx_input(borrowed(d.code)?, borrowed(d.poa)?))
+        Some((borrowed(d.code)?, borrowed(d.poa)?))
     }
 
-    /// A procedure's code as the grouper reads it (none: empty).
+    /// A procedure's code ([`procedure`](Self::procedure)'s, borrowed).
     #[inline(always)]
-    fn procedure_code(&mut self) -> Option<&'a str> {
+    fn procedure_code(&mut self) -> Option<Option<&'a str>> {
         let start = self.at;
         if let Some((code, _)) = self.compact_object(concat!(key!("date"), '"')) {
-            return Some(code);
+            return Some(Some(code));
         }
         self.at = start;
         let p = self.procedure()?;
-        Some(borrowed(p.code)?.unwrap_or(""))
+        borrowed(p.code)
     }
 
     fn line(&mut self) -> Option<ClaimLineRef<'a>> {

@@ -337,6 +337,37 @@ thread_local! {
         const { std::cell::RefCell::new(None) };
 }
 
+/// The inpatient reader's diagnoses and procedures go straight into the
+/// grouper's input, as [`GroupInput::from_claim`] would take them.
+impl<'a> fast_json::InpatientLists<'a> for GroupInput<'a> {
+    #[inline(always)]
+    fn clear_diagnoses(&mut self) {
+        self.principal = None;
+        self.secondary.clear();
+    }
+
+    /// The first is the principal, the others secondary.
+    #[inline(always)]
+    fn push_diagnosis(&mut self, code: Option<&'a str>, poa: Option<&'a str>) {
+        let d = super::dx_input(code, poa);
+        if self.principal.is_none() {
+            self.principal = Some(d);
+        } else {
+            self.secondary.push(d);
+        }
+    }
+
+    #[inline(always)]
+    fn clear_procedures(&mut self) {
+        self.procedures.clear();
+    }
+
+    #[inline(always)]
+    fn push_procedure(&mut self, code: Option<&'a str>) {
+        self.procedures.push(code.unwrap_or(""));
+    }
+}
+
 /// A claim's diagnosis and procedure lists kept empty between claims (their
 /// items only borrow the claim's text).
 #[derive(Default)]
@@ -530,10 +561,11 @@ impl Grouper {
             let mut spare = cell.try_borrow_mut().ok()?;
             let (scratch, lists) =
                 spare.get_or_insert_with(|| (self.scratch(), InputLists::default()));
-            let mut claim = fast_json::InpatientRef::new(
-                relabel_forgetting(std::mem::take(&mut lists.secondary)),
-                relabel_forgetting(std::mem::take(&mut lists.procedures)),
-            );
+            let mut claim = fast_json::InpatientRef::new(GroupInput {
+                secondary: relabel_forgetting(std::mem::take(&mut lists.secondary)),
+                procedures: relabel_forgetting(std::mem::take(&mut lists.procedures)),
+                ..GroupInput::default()
+            });
             let result = fast_json::read_inpatient(text, &mut claim).map(|()| {
                 let id = claim.id;
                 let fail = |message: String| ClaimNotGrouped {
@@ -546,7 +578,7 @@ impl Grouper {
                         claim.claim_type,
                         claim.admission_date.is_some()
                             || claim.discharge_date.is_some()
-                            || !claim.input.procedures.is_empty(),
+                            || !claim.lists.procedures.is_empty(),
                     )
                     .map_err(fail)?;
                 }
@@ -557,7 +589,8 @@ impl Grouper {
                     Some((_, read)) => read.ok(),
                     None => None,
                 };
-                let input = &mut claim.input;
+                let input = &mut claim.lists;
+                input.admitting = claim.admitting_diagnosis;
                 input.sex = super::read_sex(claim.sex);
                 input.discharge_status = super::read_status(claim.discharge_status);
                 input.age = super::read_age(claim.age);
@@ -571,8 +604,8 @@ impl Grouper {
                     .map_err(|e| fail(e.to_string()))
             });
             // The lists only borrow: kept, emptied, for the next claim.
-            lists.secondary = relabel_forgetting(claim.input.secondary);
-            lists.procedures = relabel_forgetting(claim.input.procedures);
+            lists.secondary = relabel_forgetting(claim.lists.secondary);
+            lists.procedures = relabel_forgetting(claim.lists.procedures);
             result
         })
     }

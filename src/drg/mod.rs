@@ -191,7 +191,7 @@ impl<'a> GroupInput<'a> {
 /// A diagnosis as the grouper reads it: its code (none: empty) and the
 /// first byte of its POA indicator (none or blank: `b' '`).
 #[inline(always)]
-pub(crate) fn dx_input<'a>(code: Option<&'a str>, poa: Option<&str>) -> DxInput<'a> {
+fn dx_input<'a>(code: Option<&'a str>, poa: Option<&str>) -> DxInput<'a> {
     DxInput {
         code: code.unwrap_or(""),
         poa: poa
