@@ -10,9 +10,11 @@
 //! "ioce"`); every other text goes to the MS-DRG grouper
 //! ([`Grouper::group_json`]), which groups an inpatient claim or says why
 //! it cannot ([`ClaimNotGrouped`]). Only a text that names `"bill_type"` is
-//! read for the I/OCE, so an inpatient claim without one costs one byte
-//! search more than grouping it directly. Without the `ioce` feature every
-//! text goes to the grouper.
+//! read for the I/OCE. The grouper's own reader is asked first: it reads
+//! only claims without service lines or UB-04 fields, so a claim it reads
+//! names no `"bill_type"` and is grouped with no search; only the texts it
+//! declines are searched for `"bill_type"`. Without the `ioce` feature
+//! every text goes to the grouper.
 //!
 //! ```
 //! use medcode::drg::GroupOptions;
