@@ -10,9 +10,11 @@
 //! "ioce"`); every other text goes to the MS-DRG grouper
 //! ([`Grouper::group_json`]), which groups an inpatient claim or says why
 //! it cannot ([`ClaimNotGrouped`]). Only a text that names `"bill_type"` is
-//! read for the I/OCE, so an inpatient claim without one costs one byte
-//! search more than grouping it directly. Without the `ioce` feature every
-//! text goes to the grouper.
+//! read for the I/OCE. The grouper's own reader is asked first: it reads
+//! only claims without service lines or UB-04 fields, so a claim it reads
+//! names no `"bill_type"` and is grouped with no search; only the texts it
+//! declines are searched for `"bill_type"`. Without the `ioce` feature
+//! every text goes to the grouper.
 //!
 //! ```
 //! use medcode::drg::GroupOptions;
@@ -264,12 +266,18 @@ impl ClaimRouter {
         options: &GroupOptions,
         out: &mut String,
     ) -> Result<(), ClaimNotGrouped> {
+        // The common inpatient claim, read straight into the grouper's
+        // input: a claim so read does not name "bill_type" (no search).
+        if let Some(result) = self.grouper.write_inpatient(text, None, options, out) {
+            return result;
+        }
         #[cfg(feature = "ioce")]
         if let Some(e) = Self::outpatient(text) {
             Answer::Edited(e).write_json(None, out);
             return Ok(());
         }
-        self.grouper.group_json_write(text, options, out)
+        self.grouper
+            .group_json_write_general(text, None, options, out)
     }
 
     /// Appends one input line's answer to `out` (no newline) with its
@@ -283,6 +291,19 @@ impl ClaimRouter {
         options: &GroupOptions,
         out: &mut String,
     ) -> bool {
+        // As `write_json`: the common inpatient claim first.
+        let text = std::str::from_utf8(json);
+        if let Ok(text) = text {
+            if let Some(result) = self.grouper.write_inpatient(text, Some(line), options, out) {
+                return match result {
+                    Ok(()) => true,
+                    Err(e) => {
+                        e.write_json(Some(line), out);
+                        false
+                    }
+                };
+            }
+        }
         #[cfg(feature = "ioce")]
         if names_bill_type(json) {
             if let Some(e) = std::str::from_utf8(json).ok().and_then(Self::outpatient) {

@@ -863,7 +863,8 @@ pub unsafe extern "C" fn medcode_group_json(
         };
         let claim = claim.ok_or_else(|| Failure::new(MEDCODE_ERR_NULL, "claim_json is NULL"))?;
         let mut answer = answer_buffer();
-        // The inpatient fast path unless the text names "bill_type".
+        // The inpatient fast path (the grouper's own reader) first; only a
+        // text it declines is searched for "bill_type".
         ClaimRouter::new()
             .write_json(claim, &options, &mut answer)
             .map_err(|e| Failure::new(MEDCODE_ERR_CLAIM, e.to_string()))?;

@@ -27,6 +27,147 @@ pub(crate) fn read_claim<'a>(text: &'a str, claim: &mut ClaimRef<'a>) -> Option<
     (r.at == text.len()).then_some(())
 }
 
+/// A claim as the MS-DRG grouper reads it, read from its JSON text
+/// straight into the grouper's input ([`read_inpatient`]): no
+/// [`ClaimRef`] between, whose lists would be walked again to make the
+/// input. The texts are borrowed from the claim's text; the diagnoses and
+/// procedures go to `lists` (the grouper's input) as they are read.
+pub(crate) struct InpatientRef<'a, L> {
+    pub id: Option<&'a str>,
+    pub claim_type: Option<&'a str>,
+    pub admission_date: Option<&'a str>,
+    pub discharge_date: Option<&'a str>,
+    pub service_date: Option<&'a str>,
+    pub discharge_status: Option<&'a str>,
+    pub sex: Option<&'a str>,
+    pub age: Option<f64>,
+    pub admitting_diagnosis: Option<&'a str>,
+    pub lists: L,
+}
+
+impl<'a, L: InpatientLists<'a>> InpatientRef<'a, L> {
+    /// An empty claim whose diagnoses and procedures go to `lists`.
+    pub(crate) fn new(lists: L) -> InpatientRef<'a, L> {
+        InpatientRef {
+            id: None,
+            claim_type: None,
+            admission_date: None,
+            discharge_date: None,
+            service_date: None,
+            discharge_status: None,
+            sex: None,
+            age: None,
+            admitting_diagnosis: None,
+            lists,
+        }
+    }
+}
+
+/// Where [`read_inpatient`] puts a claim's diagnoses and procedures (the
+/// grouper's input, which this module does not know).
+pub(crate) trait InpatientLists<'a> {
+    /// Empties the diagnoses (a claim's `diagnoses` is being read).
+    fn clear_diagnoses(&mut self);
+    /// The claim's next diagnosis (the first is the principal): its code
+    /// and POA indicator as read (`None`: missing or `null`).
+    fn push_diagnosis(&mut self, code: Option<&'a str>, poa: Option<&'a str>);
+    /// Empties the procedures.
+    fn clear_procedures(&mut self);
+    /// The claim's next procedure's code (`None`: missing or `null`).
+    fn push_procedure(&mut self, code: Option<&'a str>);
+}
+
+/// [`read_claim`] for the MS-DRG grouper: the fields it reads, straight
+/// into `claim` (its [`InpatientRef::new`]). Where this answers, the claim
+/// reads as a [`ClaimRef`] by [`read_claim`] with the same values (the
+/// same reader, field by field); it also answers `None` for a claim with
+/// service lines or any UB-04 field (`bill_type`, …): those take the
+/// general way (a claim that names `bill_type` may be an outpatient one).
+#[inline(never)]
+pub(crate) fn read_inpatient<'a, L: InpatientLists<'a>>(
+    text: &'a str,
+    claim: &mut InpatientRef<'a, L>,
+) -> Option<()> {
+    let mut r = Reader { text, at: 0 };
+    r.claim(claim)?;
+    if r.at != text.len() {
+        r.space();
+    }
+    (r.at == text.len()).then_some(())
+}
+
+/// Where the claim reader puts a claim's fields.
+trait ClaimSink<'a> {
+    /// Reads the value of the claim's field `field` into `self`.
+    fn field(&mut self, r: &mut Reader<'a>, field: Field) -> Option<()>;
+}
+
+impl<'a> ClaimSink<'a> for ClaimRef<'a> {
+    #[inline(always)]
+    fn field(&mut self, r: &mut Reader<'a>, field: Field) -> Option<()> {
+        r.claim_field(self, field)
+    }
+}
+
+/// A text the reader read as borrowed (it always is: the reader declines
+/// escapes), else `None`.
+#[inline(always)]
+fn borrowed(text: Option<Cow<'_, str>>) -> Option<Option<&str>> {
+    match text {
+        None => Some(None),
+        Some(Cow::Borrowed(s)) => Some(Some(s)),
+        Some(Cow::Owned(_)) => None,
+    }
+}
+
+impl<'a, L: InpatientLists<'a>> ClaimSink<'a> for InpatientRef<'a, L> {
+    #[inline(always)]
+    fn field(&mut self, r: &mut Reader<'a>, field: Field) -> Option<()> {
+        match field {
+            Id => self.id = borrowed(r.short_text()?)?,
+            Type => self.claim_type = borrowed(r.claim_type()?)?,
+            Patient => {
+                let mut p = PatientRef::default();
+                r.patient(&mut p)?;
+                self.sex = borrowed(p.sex)?;
+                self.age = p.age;
+            }
+            ServiceDate => self.service_date = borrowed(r.date()?)?,
+            AdmissionDate => self.admission_date = borrowed(r.date()?)?,
+            DischargeDate => self.discharge_date = borrowed(r.date()?)?,
+            DischargeStatus => self.discharge_status = borrowed(r.short_text()?)?,
+            // The lists' items read in line here (no call an item).
+            Diagnoses => {
+                self.lists.clear_diagnoses();
+                if r.list_start()? {
+                    loop {
+                        let (code, poa) = r.diagnosis_texts()?;
+                        self.lists.push_diagnosis(code, poa);
+                        if !r.more(b']')? {
+                            break;
+                        }
+                    }
+                }
+            }
+            AdmittingDiagnosis => self.admitting_diagnosis = borrowed(r.short_text()?)?,
+            Procedures => {
+                self.lists.clear_procedures();
+                if r.list_start()? {
+                    loop {
+                        let code = r.procedure_code()?;
+                        self.lists.push_procedure(code);
+                        if !r.more(b']')? {
+                            break;
+                        }
+                    }
+                }
+            }
+            _ => return None,
+        }
+        Some(())
+    }
+}
+
 /// The fields the reader knows, of every kind of object.
 #[derive(Clone, Copy)]
 enum Field {
@@ -439,6 +580,22 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// The start of a list field: `Some(true)` at its first item (`[`
+    /// read), `Some(false)` for an empty list or `null` (read).
+    #[inline(always)]
+    fn list_start(&mut self) -> Option<bool> {
+        match self.peek()? {
+            b'n' => return self.literal("null").map(|()| false),
+            b'[' => self.at += 1,
+            _ => return None,
+        }
+        if self.peek()? == b']' {
+            self.at += 1;
+            return Some(false);
+        }
+        Some(true)
+    }
+
     /// The fields of an object whose names are `names`, each handed to
     /// `read` to read its value; a name not in `names`, or met twice,
     /// answers `None`.
@@ -478,18 +635,18 @@ impl<'a> Reader<'a> {
     /// write it (a field left out costs one compare); anything else (white
     /// space, another order) goes on in the general loop, which knows the
     /// fields already read.
-    fn claim(&mut self, c: &mut ClaimRef<'a>) -> Option<()> {
+    fn claim<S: ClaimSink<'a>>(&mut self, c: &mut S) -> Option<()> {
         let mut seen = 0u32;
         if self.at_word(concat!('{', key!("id"))) {
             self.at += concat!('{', key!("id")).len();
-            self.claim_field(c, Id)?;
+            c.field(self, Id)?;
             seen = 1;
             macro_rules! next {
                 ($i:literal, $name:literal, $field:expr) => {
                     if self.at_word(concat!(',', key!($name))) {
                         debug_assert!(CLAIM[$i].0 == key!($name));
                         self.at += concat!(',', key!($name)).len();
-                        self.claim_field(c, $field)?;
+                        c.field(self, $field)?;
                         seen |= 1 << $i;
                     }
                 };
@@ -537,7 +694,7 @@ impl<'a> Reader<'a> {
                     if self.at_word(key!($name)) {
                         debug_assert!(CLAIM[$i].0 == key!($name));
                         self.at += key!($name).len();
-                        self.claim_field(c, $field)?;
+                        c.field(self, $field)?;
                         seen |= 1 << $i;
                         match self.bytes().get(self.at) {
                             Some(b',') => self.at += 1,
@@ -584,7 +741,7 @@ impl<'a> Reader<'a> {
         loop {
             let (i, field) = self.key(CLAIM, seen)?;
             seen |= 1 << i;
-            self.claim_field(c, field)?;
+            c.field(self, field)?;
             if !self.more(b'}')? {
                 return Some(());
             }
@@ -914,6 +1071,31 @@ impl<'a> Reader<'a> {
             Some(())
         })?;
         Some(p)
+    }
+
+    /// A diagnosis's code and POA indicator ([`diagnosis`](Self::diagnosis)'s
+    /// values, borrowed).
+    #[inline(always)]
+    fn diagnosis_texts(&mut self) -> Option<(Option<&'a str>, Option<&'a str>)> {
+        let start = self.at;
+        if let Some((code, poa)) = self.compact_object(concat!(key!("poa"), '"')) {
+            return Some((Some(code), poa));
+        }
+        self.at = start;
+        let d = self.diagnosis()?;
+        Some((borrowed(d.code)?, borrowed(d.poa)?))
+    }
+
+    /// A procedure's code ([`procedure`](Self::procedure)'s, borrowed).
+    #[inline(always)]
+    fn procedure_code(&mut self) -> Option<Option<&'a str>> {
+        let start = self.at;
+        if let Some((code, _)) = self.compact_object(concat!(key!("date"), '"')) {
+            return Some(Some(code));
+        }
+        self.at = start;
+        let p = self.procedure()?;
+        borrowed(p.code)
     }
 
     fn line(&mut self) -> Option<ClaimLineRef<'a>> {

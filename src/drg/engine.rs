@@ -267,6 +267,25 @@ const HAC_MET: u32 = 1 << 16;
 const NOT_COUNTED: u32 =
     HAC_MET | 1 << DxFlag::Excluded as u32 | 1 << DxFlag::DeathExclusion as u32;
 
+/// `list.sort_by(compare)` (stable, so the same order): a short list (a
+/// claim's diagnoses or procedures, usually a few) by insertion in line,
+/// an item moved only when it is out of order (the standard sort calls
+/// out for each item, and moves each).
+#[inline(always)]
+fn sort_short<T>(list: &mut [T], mut compare: impl FnMut(&T, &T) -> std::cmp::Ordering) {
+    if list.len() > 16 {
+        list.sort_by(compare);
+        return;
+    }
+    for i in 1..list.len() {
+        let mut j = i;
+        while j > 0 && compare(&list[j], &list[j - 1]).is_lt() {
+            list.swap(j, j - 1);
+            j -= 1;
+        }
+    }
+}
+
 const UNRELATED_OR_DRGS: [u16; 6] = [981, 982, 983, 987, 988, 989];
 
 struct Dx {
@@ -628,7 +647,7 @@ pub(crate) enum Finish<'o> {
     /// As [`Grouping::write_json`] writes the grouping, appended to the
     /// string: no grouping's strings and lists made to be read back.
     Json {
-        claim_id: Option<&'o str>,
+        claim_id: super::json::ClaimId<'o>,
         line: Option<usize>,
         out: &'o mut String,
     },
@@ -685,14 +704,14 @@ impl<'a> Claim<'a> {
             let dx_code = |d: &Dx| input.secondary[d.code as usize].code.as_bytes();
             // The codes' first bytes decide most comparisons; equal
             // prefixes compare the whole codes.
-            self.sdx.sort_by(|a, b| {
+            sort_short(&mut self.sdx, |a, b| {
                 b.severity()
                     .cmp(&a.severity())
                     .then(a.prefix.cmp(&b.prefix))
                     .then_with(|| dx_code(a).cmp(dx_code(b)))
             });
             let proc_code = |p: &Proc| input.procedures[p.code as usize].as_bytes();
-            self.procs.sort_by(|a, b| {
+            sort_short(&mut self.procs, |a, b| {
                 a.prefix
                     .cmp(&b.prefix)
                     .then_with(|| proc_code(a).cmp(proc_code(b)))
@@ -1766,7 +1785,12 @@ impl<'a> Claim<'a> {
     /// Writes the grouping's JSON object (as [`Grouping::write_json`]
     /// writes the grouping [`output`](Self::output) fills) from the
     /// grouper's own state.
-    fn write_json(&self, claim_id: Option<&str>, line: Option<usize>, out: &mut String) {
+    fn write_json(
+        &self,
+        claim_id: super::json::ClaimId<'_>,
+        line: Option<usize>,
+        out: &mut String,
+    ) {
         let t = self.t;
         let input = self.input;
         let (initial, final_drg, hac_status, hac_categories, admit_dx) = self.summary();
@@ -1814,7 +1838,7 @@ impl<'a> Claim<'a> {
                     n
                 })
             });
-            write_proc(out, code, self.proc_values(p), usage);
+            write_proc(out, code, self.proc_values(p), usage, claim_id.plain);
         }
         write_clusters(
             out,

@@ -44,7 +44,10 @@ impl Grouping {
     /// Appends [`to_json`](Self::to_json)'s object to `out`.
     pub fn write_json(&self, claim_id: Option<&str>, line: Option<usize>, out: &mut String) {
         let head = Head {
-            claim_id,
+            claim_id: ClaimId {
+                text: claim_id,
+                plain: false,
+            },
             line,
             version: self.version,
             initial: &self.initial,
@@ -78,7 +81,7 @@ impl Grouping {
                 out.push(',');
             }
             let usage = p.hac_usage.iter().copied();
-            write_proc(out, &p.code, proc_values(p), usage);
+            write_proc(out, &p.code, proc_values(p), usage, false);
         }
         write_clusters(out, self.clusters.iter().copied());
     }
@@ -117,9 +120,34 @@ pub(super) enum TitleSource {
     Checked,
 }
 
+/// A claim's id as a grouping's text gives it.
+#[derive(Clone, Copy)]
+pub(crate) struct ClaimId<'a> {
+    /// The id (none: `null`).
+    pub text: Option<&'a str>,
+    /// The id and the claim's codes are known to need no escape: read by
+    /// the claim reader, which declines escapes and control characters
+    /// (`json_scan`'s one test of what needs an escape is the reader's and
+    /// the writer's), so they are written as they are, without the scan.
+    pub plain: bool,
+}
+
+/// A code (or the claim's id) as a JSON string: as it is when `plain`
+/// (known to need no escape), else escaped as needed.
+#[inline(always)]
+fn push_code(out: &mut String, code: &str, plain: bool) {
+    if plain {
+        out.push('"');
+        crate::json_scan::push_short_str(out, code);
+        out.push('"');
+    } else {
+        push_json_str(out, code);
+    }
+}
+
 /// What a grouping's text says before its codes.
 pub(super) struct Head<'g> {
-    pub claim_id: Option<&'g str>,
+    pub claim_id: ClaimId<'g>,
     pub line: Option<usize>,
     pub version: MsdrgVersion,
     pub initial: &'g DrgOutcome,
@@ -144,7 +172,10 @@ impl Head<'_> {
         // The constant text between values is written in one piece each.
         out.reserve(1100 + 220 * (secondary + 1) + 130 * procedures + 16 * clusters);
         out.push_str("{\"claim_id\":");
-        push_opt_str(out, self.claim_id);
+        match self.claim_id.text {
+            Some(id) => push_code(out, id, self.claim_id.plain),
+            None => out.push_str("null"),
+        }
         if let Some(n) = self.line {
             out.push_str(",\"line\":");
             push_usize(out, n);
@@ -335,7 +366,7 @@ pub(super) fn write_dx(
     head: &Head<'_>,
 ) {
     out.push_str("{\"code\":");
-    push_json_str(out, code);
+    push_code(out, code, head.claim_id.plain);
     match mdc {
         Some(m) => {
             out.push_str(",\"mdc\":");
@@ -368,31 +399,19 @@ pub(super) fn write_dx(
     out.push_str("]}");
 }
 
-/// Writes a procedure's object; `hac_usage` in ascending order.
+/// Writes a procedure's object; `hac_usage` in ascending order; `plain`: the code
+/// needs no escape ([`ClaimId::plain`]).
 #[inline]
 pub(super) fn write_proc(
     out: &mut String,
     code: &str,
     p: ProcValues,
     hac_usage: impl Iterator<Item = u8>,
+    plain: bool,
 ) {
     out.push_str("{\"code\":");
-    push_json_str(out, code);
-    out.push_str(match (p.is_or, p.valid) {
-        (true, true) => ",\"is_or\":true,\"valid\":true,\"drg_impact\":\"",
-        (true, false) => ",\"is_or\":true,\"valid\":false,\"drg_impact\":\"",
-        (false, true) => ",\"is_or\":false,\"valid\":true,\"drg_impact\":\"",
-        (false, false) => ",\"is_or\":false,\"valid\":false,\"drg_impact\":\"",
-    });
-    push_impact(out, p.impact);
-    out.push_str(match (p.marked_initial, p.marked_final) {
-        (true, true) => {
-            "\",\"flags\":[\"MARKED_FOR_INITIAL\",\"MARKED_FOR_FINAL\"],\"hac_usage\":["
-        }
-        (true, false) => "\",\"flags\":[\"MARKED_FOR_INITIAL\"],\"hac_usage\":[",
-        (false, true) => "\",\"flags\":[\"MARKED_FOR_FINAL\"],\"hac_usage\":[",
-        (false, false) => "\",\"flags\":[],\"hac_usage\":[",
-    });
+    push_code(out, code, plain);
+    push_proc_middle(out, p);
     for (i, h) in hac_usage.enumerate() {
         if i > 0 {
             out.push(',');
@@ -402,52 +421,74 @@ pub(super) fn write_proc(
     out.push_str("]}");
 }
 
-/// A diagnosis's text from its severity's value to the `"flags":` key
-/// (`CC","drg_impact":"NONE","poa_error":"POA_NOT_CHECKED","flags":`), then
-/// from its flags to the `"hacs":` key (`["VALID"],"hacs":`): one string
-/// for each combination, made on first use.
+/// A procedure's text from its `is_or` key to its `hac_usage` list
+/// (`,"is_or":true,"valid":true,"drg_impact":"NONE","flags":[],"hac_usage":[`):
+/// one string for each combination of its values, made on first use,
+/// written with one copy.
+#[inline(always)]
+fn push_proc_middle(out: &mut String, p: ProcValues) {
+    const IMPACTS: usize = 4;
+    static MIDDLES: [std::sync::OnceLock<Box<str>>; 4 * IMPACTS * 4] =
+        [const { std::sync::OnceLock::new() }; 4 * IMPACTS * 4];
+    let index = ((usize::from(p.is_or) * 2 + usize::from(p.valid)) * IMPACTS + p.impact as usize)
+        * 4
+        + usize::from(p.marked_initial) * 2
+        + usize::from(p.marked_final);
+    let text = MIDDLES[index].get_or_init(|| {
+        let mut t = String::new();
+        t.push_str(match (p.is_or, p.valid) {
+            (true, true) => ",\"is_or\":true,\"valid\":true,\"drg_impact\":\"",
+            (true, false) => ",\"is_or\":true,\"valid\":false,\"drg_impact\":\"",
+            (false, true) => ",\"is_or\":false,\"valid\":true,\"drg_impact\":\"",
+            (false, false) => ",\"is_or\":false,\"valid\":false,\"drg_impact\":\"",
+        });
+        push_impact(&mut t, p.impact);
+        t.push_str(match (p.marked_initial, p.marked_final) {
+            (true, true) => {
+                "\",\"flags\":[\"MARKED_FOR_INITIAL\",\"MARKED_FOR_FINAL\"],\"hac_usage\":["
+            }
+            (true, false) => "\",\"flags\":[\"MARKED_FOR_INITIAL\"],\"hac_usage\":[",
+            (false, true) => "\",\"flags\":[\"MARKED_FOR_FINAL\"],\"hac_usage\":[",
+            (false, false) => "\",\"flags\":[],\"hac_usage\":[",
+        });
+        t.into_boxed_str()
+    });
+    out.push_str(text);
+}
+
+/// A diagnosis's text from its severity's value to the `"hacs":` key
+/// (`CC","drg_impact":"NONE","poa_error":"POA_NOT_CHECKED","flags":["VALID"],"hacs":`):
+/// one string for each combination of the three values and the flags,
+/// made on its first use, written with one copy.
 fn push_dx_middle(out: &mut String, d: DxValues) {
     const IMPACTS: usize = 4;
     const POA_ERRORS: usize = 5;
     const FLAG_SETS: usize = 1 << 7;
-    static VALUES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-    static FLAGS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-    let index = |severity: Severity, impact: DrgImpact, poa_error: PoaError| {
-        (severity as usize * IMPACTS + impact as usize) * POA_ERRORS + poa_error as usize
-    };
-    let values = VALUES.get_or_init(|| {
-        let mut texts = vec![String::new(); ALL_SEVERITY.len() * IMPACTS * POA_ERRORS];
-        for &(severity, _) in ALL_SEVERITY {
-            for &(impact, _) in ALL_IMPACT {
-                for &(poa_error, _) in ALL_POA_ERROR {
-                    let t = &mut texts[index(severity, impact, poa_error)];
-                    push_severity(t, severity);
-                    t.push_str("\",\"drg_impact\":\"");
-                    push_impact(t, impact);
-                    t.push_str("\",\"poa_error\":\"");
-                    push_poa_error(t, poa_error);
-                    t.push_str("\",\"flags\":");
-                }
-            }
+    const TEXTS: usize = ALL_SEVERITY.len() * IMPACTS * POA_ERRORS * FLAG_SETS;
+    static MIDDLES: [std::sync::OnceLock<Box<str>>; TEXTS] =
+        [const { std::sync::OnceLock::new() }; TEXTS];
+    let flags = usize::from(d.flags.0) % FLAG_SETS;
+    let index = ((d.severity as usize * IMPACTS + d.impact as usize) * POA_ERRORS
+        + d.poa_error as usize)
+        * FLAG_SETS
+        + flags;
+    let text = MIDDLES[index].get_or_init(|| {
+        let mut t = String::new();
+        push_severity(&mut t, d.severity);
+        t.push_str("\",\"drg_impact\":\"");
+        push_impact(&mut t, d.impact);
+        t.push_str("\",\"poa_error\":\"");
+        push_poa_error(&mut t, d.poa_error);
+        t.push_str("\",\"flags\":[");
+        for (i, f) in super::DxFlags(flags as u8).iter().enumerate() {
+            t.push_str(if i > 0 { ",\"" } else { "\"" });
+            push_flag(&mut t, f);
+            t.push('"');
         }
-        texts
+        t.push_str("],\"hacs\":");
+        t.into_boxed_str()
     });
-    let flags = FLAGS.get_or_init(|| {
-        (0..FLAG_SETS as u8)
-            .map(|bits| {
-                let mut t = String::from("[");
-                for (i, f) in super::DxFlags(bits).iter().enumerate() {
-                    t.push_str(if i > 0 { ",\"" } else { "\"" });
-                    push_flag(&mut t, f);
-                    t.push('"');
-                }
-                t.push_str("],\"hacs\":");
-                t
-            })
-            .collect()
-    });
-    out.push_str(&values[index(d.severity, d.impact, d.poa_error)]);
-    out.push_str(&flags[usize::from(d.flags.0) % FLAG_SETS]);
+    out.push_str(text);
 }
 
 /// `push_x(out, value)` writes `value.as_str()` with the text in each arm a

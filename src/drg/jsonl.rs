@@ -331,6 +331,43 @@ fn inpatient_parts(claim_type: Option<&str>, stay_or_procedures: bool) -> Result
     }
 }
 
+thread_local! {
+    /// The JSON path's scratch space and input lists, kept by each thread.
+    static SPARE: std::cell::RefCell<Option<(super::Scratch, InputLists)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// The inpatient reader's diagnoses and procedures go straight into the
+/// grouper's input, as [`GroupInput::from_claim`] would take them.
+impl<'a> fast_json::InpatientLists<'a> for GroupInput<'a> {
+    #[inline(always)]
+    fn clear_diagnoses(&mut self) {
+        self.principal = None;
+        self.secondary.clear();
+    }
+
+    /// The first is the principal, the others secondary.
+    #[inline(always)]
+    fn push_diagnosis(&mut self, code: Option<&'a str>, poa: Option<&'a str>) {
+        let d = super::dx_input(code, poa);
+        if self.principal.is_none() {
+            self.principal = Some(d);
+        } else {
+            self.secondary.push(d);
+        }
+    }
+
+    #[inline(always)]
+    fn clear_procedures(&mut self) {
+        self.procedures.clear();
+    }
+
+    #[inline(always)]
+    fn push_procedure(&mut self, code: Option<&'a str>) {
+        self.procedures.push(code.unwrap_or(""));
+    }
+}
+
 /// A claim's diagnosis and procedure lists kept empty between claims (their
 /// items only borrow the claim's text).
 #[derive(Default)]
@@ -485,10 +522,103 @@ impl Grouper {
         options: &GroupOptions,
         out: &mut String,
     ) -> Result<(), ClaimNotGrouped> {
-        thread_local! {
-            static SPARE: std::cell::RefCell<Option<(super::Scratch, InputLists)>> =
-                const { std::cell::RefCell::new(None) };
+        if let Some(result) = self.write_inpatient(json, line, options, out) {
+            return result;
         }
+        self.group_json_write_general(json, line, options, out)
+    }
+
+    /// The common claim's way to [`group_json_write_line`]'s answer: a
+    /// claim the inpatient reader reads ([`fast_json::read_inpatient`]:
+    /// compact, no service lines, no UB-04 field), read straight into the
+    /// grouper's input and written from the grouper's state. `None` (`out`
+    /// unchanged) when the reader declines: then the claim takes
+    /// [`group_json_write_general`](Self::group_json_write_general). A
+    /// claim it reads does not name `"bill_type"`, so it is no outpatient
+    /// claim (the router asks here first).
+    #[inline(always)]
+    pub(crate) fn write_inpatient(
+        &self,
+        json: &str,
+        line: Option<usize>,
+        options: &GroupOptions,
+        out: &mut String,
+    ) -> Option<Result<(), ClaimNotGrouped>> {
+        // The usual text starts right at its `{`: no byte-order mark or
+        // white space to look past (calls).
+        let text = if json.as_bytes().first() == Some(&b'{') {
+            json
+        } else {
+            let text = json.trim_start_matches('\u{feff}');
+            if !text.trim_start().starts_with('{') {
+                return None;
+            }
+            text
+        };
+        SPARE.with(|cell| {
+            // In use further up this thread's stack (never expected): the
+            // general way.
+            let mut spare = cell.try_borrow_mut().ok()?;
+            let (scratch, lists) =
+                spare.get_or_insert_with(|| (self.scratch(), InputLists::default()));
+            let mut claim = fast_json::InpatientRef::new(GroupInput {
+                secondary: relabel_forgetting(std::mem::take(&mut lists.secondary)),
+                procedures: relabel_forgetting(std::mem::take(&mut lists.procedures)),
+                ..GroupInput::default()
+            });
+            let result = fast_json::read_inpatient(text, &mut claim).map(|()| {
+                let id = claim.id;
+                let fail = |message: String| ClaimNotGrouped {
+                    claim_id: id.map(str::to_owned),
+                    message,
+                };
+                // The usual type without a call.
+                if claim.claim_type != Some("institutional") {
+                    inpatient_parts(
+                        claim.claim_type,
+                        claim.admission_date.is_some()
+                            || claim.discharge_date.is_some()
+                            || !claim.lists.procedures.is_empty(),
+                    )
+                    .map_err(fail)?;
+                }
+                let discharge = match claim.discharge_date.map(|d| (d, d.parse::<Date>())) {
+                    Some((d, Err(e))) if options.version.is_none() => {
+                        return Err(fail(not_a_date(d, e)));
+                    }
+                    Some((_, read)) => read.ok(),
+                    None => None,
+                };
+                let input = &mut claim.lists;
+                input.admitting = claim.admitting_diagnosis;
+                input.sex = super::read_sex(claim.sex);
+                input.discharge_status = super::read_status(claim.discharge_status);
+                input.age = super::read_age(claim.age);
+                input.discharge_date = discharge.or_else(|| super::read_date(claim.service_date));
+                // The id, as read, needs no escape.
+                let claim_id = super::json::ClaimId {
+                    text: id,
+                    plain: true,
+                };
+                self.group_write_json(input, options, scratch, (claim_id, line), out)
+                    .map_err(|e| fail(e.to_string()))
+            });
+            // The lists only borrow: kept, emptied, for the next claim.
+            lists.secondary = relabel_forgetting(claim.lists.secondary);
+            lists.procedures = relabel_forgetting(claim.lists.procedures);
+            result
+        })
+    }
+
+    /// [`group_json_write_line`](Self::group_json_write_line) for a claim
+    /// the inpatient reader declined: the claim reader's way, else serde's.
+    pub(crate) fn group_json_write_general(
+        &self,
+        json: &str,
+        line: Option<usize>,
+        options: &GroupOptions,
+        out: &mut String,
+    ) -> Result<(), ClaimNotGrouped> {
         let text = json.trim_start_matches('\u{feff}');
         if text.trim_start().starts_with('{') {
             let mut claim = ClaimRef::default();
@@ -501,7 +631,11 @@ impl Grouper {
                         // filled only to be read back.
                         let id = claim.id.as_deref();
                         self.group_claim_ref_with(&claim, options, lists, |input| {
-                            self.group_write_json(input, options, scratch, (id, line), out)
+                            let claim_id = super::json::ClaimId {
+                                text: id,
+                                plain: false,
+                            };
+                            self.group_write_json(input, options, scratch, (claim_id, line), out)
                         })
                     }
                     Err(_) => self

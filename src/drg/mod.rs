@@ -190,6 +190,7 @@ impl<'a> GroupInput<'a> {
 
 /// A diagnosis as the grouper reads it: its code (none: empty) and the
 /// first byte of its POA indicator (none or blank: `b' '`).
+#[inline(always)]
 fn dx_input<'a>(code: Option<&'a str>, poa: Option<&str>) -> DxInput<'a> {
     DxInput {
         code: code.unwrap_or(""),
@@ -220,6 +221,12 @@ fn read_discharge(discharge: Option<&str>, service: Option<&str>) -> Option<Date
 
 /// `M`/`F` (or `male`/`female`, any case), `U`; anything else invalid.
 fn read_sex(sex: Option<&str>) -> Sex {
+    // The usual values first, without a call.
+    match sex {
+        Some("M") => return Sex::Male,
+        Some("F") => return Sex::Female,
+        _ => {}
+    }
     let Some(s) = sex.map(trim) else {
         return Sex::Missing;
     };
@@ -237,6 +244,10 @@ fn read_sex(sex: Option<&str>) -> Sex {
 }
 
 fn read_status(status: Option<&str>) -> Option<u8> {
+    // Two digits (`"01"`, `"20"`), the usual value, read without a call.
+    if let Some(&[a @ b'0'..=b'9', b @ b'0'..=b'9']) = status.map(str::as_bytes) {
+        return Some((a - b'0') * 10 + (b - b'0'));
+    }
     status.and_then(|s| trim(s).parse::<u8>().ok())
 }
 
@@ -895,7 +906,7 @@ impl Grouper {
         input: &GroupInput<'_>,
         options: &GroupOptions,
         scratch: &mut Scratch,
-        (claim_id, line): (Option<&str>, Option<usize>),
+        (claim_id, line): (json::ClaimId<'_>, Option<usize>),
         out: &mut String,
     ) -> Result<(), GroupError> {
         let v = self.version_for(input, options)?;
