@@ -508,7 +508,10 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
         {
             out.hcpcs_edits.push(79);
         }
-        if path.prefix != 43 {
+        // (An ambulance line of revenue code 0540 carries origin and
+        // destination modifiers: none is questioned — pyoce, 0 of 6 such
+        // lines with an invalid modifier; 0541–0549 are.)
+        if path.prefix != 43 && revenue != Some(540) {
             for (m, modifier) in line.modifiers.iter().enumerate() {
                 if key(modifier.trim()).is_none_or(|k| !t.modifier.has(&k, v)) {
                     out.modifier_edits[m].push(22);
