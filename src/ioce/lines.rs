@@ -542,6 +542,12 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
         if out.revenue_edits.contains(&65) {
             out.hcpcs_edits.retain(|&e| e != 28 && e != 12);
         }
+        // Nor is a line denied as non-covered (009) or rejected as
+        // information only (112) excluded by its revenue code (050):
+        // pyoce, 0 of 5 such lines.
+        if out.hcpcs_edits.iter().any(|&e| e == 9 || e == 112) {
+            out.revenue_edits.retain(|&e| e != 50);
+        }
         run.out.lines.push(out);
     }
     inpatient_only(run, claim, path);
