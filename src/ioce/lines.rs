@@ -256,7 +256,7 @@ fn single_line_edits(
     // (Nor on an 83x claim not under OPPS: pyoce, 0 of 20 such lines.)
     if row.has(hcpcs_bit!(t, "non_reportable_site"))
         && !matches!(path.prefix, 12 | 13 | 85)
-        && !(path.prefix == 83 && !path.opps)
+        && (path.opps || path.prefix != 83)
     {
         edits.push(55);
     }
