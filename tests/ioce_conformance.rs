@@ -55,6 +55,7 @@ const AGREED: &[&str] = &[
     "lines[].service_date_edits",
     "lines[].action_flag",
     "lines[].payment_adjustment_flag02",
+    "lines[].modifier_edits",
 ];
 
 pub fn pyoce_python() -> Result<PathBuf, String> {
