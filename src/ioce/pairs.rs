@@ -92,6 +92,12 @@ fn bilateral(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
 /// v88).
 fn modifiers(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
     let (t, v) = (run.t, run.v);
+    // A 13x program claim — partial hospitalization (41), intensive
+    // outpatient (92), or, not under OPPS, an opioid treatment program's
+    // (89) — gets no 120: pyoce, 0 of 27 such PT lines.
+    let has_cc = |cc: &str| claim.condition_codes.iter().any(|c| c.trim() == cc);
+    let program_13x =
+        path.prefix == 13 && (has_cc("41") || has_cc("92") || (!path.opps && has_cc("89")));
     for (i, l) in claim.lines.iter().enumerate() {
         let keys: Vec<Option<u64>> = l.modifiers.iter().map(|m| key(m.trim())).collect();
         let conflict = keys.iter().flatten().any(|&a| {
@@ -112,6 +118,7 @@ fn modifiers(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
         if has_modifier(&l.modifiers, "PT")
             && (path.on(switch::OPPS_EDITS) || (!path.opps && matches!(path.prefix, 12 | 13 | 85)))
             && path.prefix != 14
+            && !program_13x
             && !row.is_some_and(|r| r.has(hcpcs_bit!(t, "colorectal")))
         {
             run.out.lines[i].hcpcs_edits.push(120);
