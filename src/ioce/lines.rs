@@ -260,11 +260,13 @@ fn single_line_edits(
     {
         edits.push(55);
     }
-    // (Not on 14x, nor on an opioid treatment program's 13x.)
+    // (Not on 14x, nor on an opioid treatment program's 13x, nor on a
+    // claim not under OPPS: pyoce, 0 of 7 such lines.)
     if row.has(hcpcs_bit!(t, "blood_service"))
         && !facts.blood_product
         && path.prefix != 14
         && path.number != 120
+        && path.opps
     {
         edits.push(43);
     }
@@ -361,10 +363,12 @@ fn single_line_edits(
     }
     // K drugs are packaged into a comprehensive APC (J1): no token charge.
     let paid_drug = data_si == si("G") || data_si == si("K1") || (data_si == si("K") && !facts.j1);
-    // (Not on a 14x claim: pyoce, 0 of 5 such lines.)
+    // (On OPPS hospital claims only, 12x, 13x and 76x: pyoce, 0 of 5
+    // such lines on 14x, 0 of 13 on claims not under OPPS or on 74x.)
     if paid_drug
         && run.v >= 84
-        && path.prefix != 14
+        && path.opps
+        && matches!(path.prefix, 12 | 13 | 76)
         && line.charge.is_some_and(|c| c > 0.0 && c <= 1.0)
     {
         edits.push(117);

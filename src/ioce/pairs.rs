@@ -59,7 +59,13 @@ fn bilateral(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
         let m = &l.modifiers;
         let cond = row.is_some_and(|r| r.has(conditional) || r.has(independent));
         let fifty = has_modifier(m, "50");
-        if (has_modifier(m, "52") || has_modifier(m, "73")) && (units > 1.0 || (fifty && cond)) {
+        // (Not on a claim not under OPPS but a critical access hospital's
+        // (85x), nor on 74x: pyoce, 0 of 12 such lines.)
+        if (has_modifier(m, "52") || has_modifier(m, "73"))
+            && (units > 1.0 || (fifty && cond))
+            && (path.opps || path.prefix == 85)
+            && path.prefix != 74
+        {
             run.out.lines[i].hcpcs_edits.push(37);
         }
         if cond && fifty && units > 1.0 {
