@@ -129,8 +129,9 @@ fn modifiers(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
         {
             run.out.lines[i].hcpcs_edits.push(120);
         }
-        // (A CS used after CMS ended it gets 123 below instead.)
-        let cs_ended = v >= 88 && super::engine::read_date(l.service_date).unwrap_or(0) >= 20230512;
+        // (A CS used after CMS ended it gets 123 below instead — from
+        // v92; in v91 both: pyoce, 4 of 4 such lines.)
+        let cs_ended = v >= 92 && super::engine::read_date(l.service_date).unwrap_or(0) >= 20230512;
         // (On a line with a code, for services from 2020-03-18, when the
         // waiver began; also on an opioid treatment program's 13x.)
         let cs_began = super::engine::read_date(l.service_date).unwrap_or(0) >= 20200318;
@@ -138,7 +139,10 @@ fn modifiers(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
             && !cs_ended
             && cs_began
             && !l.hcpcs.trim().is_empty()
-            && (path.on(switch::OPPS_EDITS) || path.number == 120 || !path.opps)
+            && (path.on(switch::OPPS_EDITS)
+                || path.number == 120
+                || !path.opps
+                || path.prefix == 74)
             && path.prefix != 14
             && has_modifier(&l.modifiers, "CS")
             && !row.is_some_and(|r| r.has(hcpcs_bit!(t, "coinsurance_deductible_waiver_eligible")))
