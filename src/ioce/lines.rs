@@ -131,7 +131,11 @@ fn single_line_edits(
         return;
     }
     if let Some(age) = facts.age {
-        if path.on(switch::AGE_SEX_EDITS) && (age < row.lo_age || age > row.hi_age) {
+        // (A code's age range is checked on the paths that edit codes
+        // (`hcpc`) too: the non-OPPS path of 78x, 83x, 84x and 89x has no
+        // `age_sex_edits` and raises 007 — pyoce, 6 of 6 such claims.)
+        let age_edits = path.on(switch::AGE_SEX_EDITS) || path.on(switch::HCPC);
+        if age_edits && (age < row.lo_age || age > row.hi_age) {
             edits.push(7);
         }
     }
