@@ -393,7 +393,8 @@ fn single_line_edits(
             edits.push(127);
         }
     }
-    if row.has(hcpcs_bit!(t, "opioid_treatment_program")) && path.prefix == 13 {
+    // (And on 14x: pyoce, 7 of 7 such lines.)
+    if row.has(hcpcs_bit!(t, "opioid_treatment_program")) && matches!(path.prefix, 13 | 14) {
         edits.push(116);
     }
     if row.has(hcpcs_bit!(t, "ph_not_mh")) && path.prefix == 13 {

@@ -207,6 +207,11 @@ pub(crate) fn assign(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
     if full {
         packaging(run, claim, path, &mut ls);
         final_si_edits(run, claim, path, &ls);
+    } else if path.prefix == 85 && !path.opps {
+        // A critical access hospital not under OPPS still answers a visit
+        // beside a procedure (021): pyoce, 5 of 5 such claims; under OPPS
+        // it does not.
+        visit_beside_procedure(run, claim, path, &ls);
     }
     outputs(run, claim, path, &ls, full);
     // A CMHC (76x) is paid no APC for its lines in pyoce's answers: a
@@ -592,25 +597,8 @@ fn composites(run: &Run<'_>, ls: &mut [Line<'_>]) {
     }
 }
 
-/// The edits that read the final status indicator: 038 (§2.1), 021 and
-/// 042 (ioce-logic-pairs.md §4), 047 (§3.5).
-fn final_si_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_>]) {
-    let n = ls.len();
-    // 038: a service that needs a procedure on the claim (H, U) without
-    // one: a code of status S, T or J1 in the tables, rejected or packaged
-    // as it may be (pyoce: 038 on none of 141 hospital lines beside one,
-    // on 55 of 55 without).
-    // (Or a Q1 paid as S; and not on 14x.)
-    let procedure = ls
-        .iter()
-        .any(|l| matches!(l.data_si, S | T | J1) || matches!(l.si, S | T | J1));
-    for (i, l) in ls.iter().enumerate() {
-        if matches!(l.data_si, x if x == si("H") || x == si("U")) && !procedure && path.prefix != 14
-        {
-            run.out.lines[i].hcpcs_edits.push(38);
-        }
-    }
-    // 021: a visit on the day of a T or S procedure, without modifier 25.
+/// 021: a visit on the day of a T or S procedure, without modifier 25.
+fn visit_beside_procedure(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_>]) {
     // (The days of such procedures, sorted; a visit is not one of them.)
     let mut procedure_days: Vec<&str> = ls
         .iter()
@@ -634,9 +622,31 @@ fn final_si_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[
             run.out.lines[i].hcpcs_edits.push(21);
         }
     }
+}
+
+/// The edits that read the final status indicator: 038 (§2.1), 021 and
+/// 042 (ioce-logic-pairs.md §4), 047 (§3.5).
+fn final_si_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_>]) {
+    let n = ls.len();
+    // 038: a service that needs a procedure on the claim (H, U) without
+    // one: a code of status S, T or J1 in the tables, rejected or packaged
+    // as it may be (pyoce: 038 on none of 141 hospital lines beside one,
+    // on 55 of 55 without).
+    // (Or a Q1 paid as S; and not on 14x.)
+    let procedure = ls
+        .iter()
+        .any(|l| matches!(l.data_si, S | T | J1) || matches!(l.si, S | T | J1));
+    for (i, l) in ls.iter().enumerate() {
+        if matches!(l.data_si, x if x == si("H") || x == si("U")) && !procedure && path.prefix != 14
+        {
+            run.out.lines[i].hcpcs_edits.push(38);
+        }
+    }
+    visit_beside_procedure(run, claim, path, ls);
     // 042: visits of one day and revenue code, more than one unit in all,
     // unless condition code G0.
-    if !claim.condition_codes.iter().any(|c| c.trim() == "G0") {
+    // (Not on 14x: pyoce, 0 of 2 such claims.)
+    if !claim.condition_codes.iter().any(|c| c.trim() == "G0") && path.prefix != 14 {
         let excl = |i: usize| {
             run.out.lines[i]
                 .hcpcs_edits
