@@ -177,7 +177,7 @@ impl ClaimRouter {
         // (it answers exactly as serde would, or not at all); else by serde.
         let mut fast = crate::claim::ClaimRef::default();
         if crate::claim::fast_json::read_claim(text, &mut fast).is_some() {
-            if !crate::ioce::is_outpatient_bill(fast.bill_type.as_deref()) {
+            if !crate::claim::outpatient_bill_type(fast.bill_type.as_deref()) {
                 return None;
             }
             let claim_id = fast.id.take().map(std::borrow::Cow::into_owned);

@@ -740,6 +740,15 @@ pub(crate) struct UnknownField {
     pub suggestion: Option<&'static str>,
 }
 
+/// Whether a `bill_type` makes the claim an outpatient one, edited by the
+/// I/OCE: any but blank or 11x (`medcode::ioce::is_outpatient`, the
+/// router, and the rules' inpatient/outpatient split all ask this one).
+pub(crate) fn outpatient_bill_type(bill_type: Option<&str>) -> bool {
+    bill_type
+        .map(str::trim)
+        .is_some_and(|b| !b.is_empty() && !b.starts_with("11"))
+}
+
 /// The fields of a claim's JSON text that no reader knows, in the order of
 /// their paths (objects' keys sorted, list items in order); empty when the
 /// text is not a JSON object. Values that are not the kind the contract

@@ -3,6 +3,7 @@
 use super::data::{key, key_text, Tables, Version};
 use super::{dx, lines, order, pairs, path};
 use crate::claim::Claim;
+use crate::rules::source::ClaimSource;
 
 /// What the I/OCE reads from a claim, borrowed from it.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -72,82 +73,46 @@ impl<'a> ClaimInput<'a> {
     /// # Ok::<(), serde_json::Error>(())
     /// ```
     pub fn from_claim(claim: &'a Claim) -> ClaimInput<'a> {
-        let from = claim
-            .from_date
-            .as_deref()
-            .or(claim.service_date.as_deref())
-            .unwrap_or("");
-        let patient = claim.patient.as_ref();
-        ClaimInput {
-            bill_type: claim.bill_type.as_deref().unwrap_or(""),
-            from_date: from,
-            through_date: claim.through_date.as_deref().unwrap_or(from),
-            receipt_date: claim.receipt_date.as_deref(),
-            age: patient.and_then(|p| p.age),
-            sex: patient.and_then(|p| p.sex.as_deref()).unwrap_or(""),
-            patient_status: claim.discharge_status.as_deref(),
-            opps_flag: claim.opps_flag.as_deref(),
-            condition_codes: claim.condition_codes.iter().map(String::as_str).collect(),
-            principal: claim.diagnoses.first().and_then(|d| d.code.as_deref()),
-            reason_for_visit: claim.reason_for_visit.iter().map(String::as_str).collect(),
-            secondary: claim
-                .diagnoses
-                .iter()
-                .skip(1)
-                .map(|d| d.code.as_deref().unwrap_or(""))
-                .collect(),
-            lines: claim
-                .lines
-                .iter()
-                .map(|l| LineInput {
-                    service_date: l.service_date.as_deref().unwrap_or(from),
-                    revenue_code: l.revenue_code.as_deref().unwrap_or(""),
-                    hcpcs: l.code.as_deref().unwrap_or(""),
-                    modifiers: l.modifiers.iter().map(String::as_str).collect(),
-                    units: l.units,
-                    charge: l.charge,
-                })
-                .collect(),
-        }
+        ClaimInput::from_source(claim)
     }
-}
 
-impl<'a> ClaimInput<'a> {
     /// [`ClaimInput::from_claim`] of a claim read borrowed from its JSON
     /// text (the JSON Lines fast path: no `String` a field).
     pub(crate) fn from_claim_ref(claim: &'a crate::claim::ClaimRef<'a>) -> ClaimInput<'a> {
+        ClaimInput::from_source(claim)
+    }
+
+    /// What both claim types give the editor, read through the one view
+    /// of a claim that preparation reads too.
+    fn from_source(claim: impl ClaimSource<'a>) -> ClaimInput<'a> {
         let from = claim
-            .from_date
-            .as_deref()
-            .or(claim.service_date.as_deref())
+            .statement_from()
+            .or(claim.service_date())
             .unwrap_or("");
-        let patient = &claim.patient;
         ClaimInput {
-            bill_type: claim.bill_type.as_deref().unwrap_or(""),
+            bill_type: claim.bill_type().unwrap_or(""),
             from_date: from,
-            through_date: claim.through_date.as_deref().unwrap_or(from),
-            receipt_date: claim.receipt_date.as_deref(),
-            age: patient.age,
-            sex: patient.sex.as_deref().unwrap_or(""),
-            patient_status: claim.discharge_status.as_deref(),
-            opps_flag: claim.opps_flag.as_deref(),
-            condition_codes: claim.condition_codes.iter().map(|c| &**c).collect(),
-            principal: claim.diagnoses.first().and_then(|d| d.code.as_deref()),
-            reason_for_visit: claim.reason_for_visit.iter().map(|c| &**c).collect(),
+            through_date: claim.statement_through().unwrap_or(from),
+            receipt_date: claim.receipt_date(),
+            age: claim.age(),
+            sex: claim.sex().unwrap_or(""),
+            patient_status: claim.discharge_status(),
+            opps_flag: claim.opps_flag(),
+            condition_codes: claim.condition_codes().iter().collect(),
+            principal: claim.diagnoses().next().and_then(|(code, _)| code),
+            reason_for_visit: claim.reason_for_visit().iter().collect(),
             secondary: claim
-                .diagnoses
-                .iter()
+                .diagnoses()
                 .skip(1)
-                .map(|d| d.code.as_deref().unwrap_or(""))
+                .map(|(code, _)| code.unwrap_or(""))
                 .collect(),
             lines: claim
-                .lines
-                .iter()
+                .lines()
                 .map(|l| LineInput {
-                    service_date: l.service_date.as_deref().unwrap_or(from),
-                    revenue_code: l.revenue_code.as_deref().unwrap_or(""),
-                    hcpcs: l.code.as_deref().unwrap_or(""),
-                    modifiers: l.modifiers.iter().map(|m| &**m).collect(),
+                    service_date: l.service_date.unwrap_or(from),
+                    revenue_code: l.revenue_code.unwrap_or(""),
+                    hcpcs: l.code.unwrap_or(""),
+                    modifiers: l.modifiers.iter().collect(),
                     units: l.units,
                     charge: l.charge,
                 })

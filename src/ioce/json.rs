@@ -196,14 +196,7 @@ pub fn write_edited(claim_id: Option<&str>, line_no: Option<u64>, e: &Edited) ->
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 pub fn is_outpatient(claim: &crate::claim::Claim) -> bool {
-    is_outpatient_bill(claim.bill_type.as_deref())
-}
-
-/// [`is_outpatient`] of a claim's bill type.
-pub(crate) fn is_outpatient_bill(bill_type: Option<&str>) -> bool {
-    bill_type
-        .map(str::trim)
-        .is_some_and(|b| !b.is_empty() && !b.starts_with("11"))
+    crate::claim::outpatient_bill_type(claim.bill_type.as_deref())
 }
 
 /// Edit one claim given as JSON (the claim `medcode check` reads) when it

@@ -42,5 +42,4 @@ mod path;
 mod payment;
 
 pub use engine::{ClaimInput, DxResult, Edited, Editor, LineInput, LineResult};
-pub(crate) use json::is_outpatient_bill;
 pub use json::{edit_json, edit_json_into, is_outpatient, write_edited, write_edited_into};

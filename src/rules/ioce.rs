@@ -34,7 +34,7 @@
 //! v24.0, named "Mention in summary?") the message gives the number alone.
 
 use super::msg::{push, Piece};
-use super::prepared::{gate, outpatient_bill_type, PreparedClaim};
+use super::prepared::{gate, PreparedClaim};
 use super::registry::{Builtin, Rule, RuleSpec, Tables};
 use super::{Emitter, Family, Severity};
 use crate::ioce::{ClaimInput, Edited, Editor, LineInput};
@@ -436,7 +436,7 @@ fn input<'c>(c: &PreparedClaim<'c>) -> ClaimInput<'c> {
 /// on it ([`PreparedClaim::ioce`]); `None` for a claim that is not an
 /// outpatient one.
 pub(super) fn raised<'a>(c: &'a PreparedClaim<'_>) -> Option<&'a Raised> {
-    if !outpatient_bill_type(c.ub04.bill_type) {
+    if !c.outpatient {
         return None;
     }
     Some(
@@ -752,7 +752,7 @@ mod tests {
                 ..Claim::default()
             };
             assert_eq!(
-                outpatient_bill_type(bill_type),
+                crate::claim::outpatient_bill_type(bill_type),
                 crate::ioce::is_outpatient(&claim),
                 "{bill_type:?}"
             );

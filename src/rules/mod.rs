@@ -60,7 +60,7 @@ mod parallel;
 mod poa;
 mod prepared;
 mod registry;
-mod source;
+pub(crate) mod source;
 mod spare_findings;
 mod validity;
 

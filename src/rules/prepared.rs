@@ -294,14 +294,6 @@ pub(crate) struct ClaimUb04<'c> {
     pub principal_given: bool,
 }
 
-/// Whether a `bill_type` makes the claim an outpatient one, edited by the
-/// I/OCE: any but blank or 11x (as [`crate::ioce::is_outpatient`]).
-pub(crate) fn outpatient_bill_type(bill_type: Option<&str>) -> bool {
-    bill_type
-        .map(str::trim)
-        .is_some_and(|b| !b.is_empty() && !b.starts_with("11"))
-}
-
 impl PreparedLine<'_> {
     /// True if the line carries `modifier`.
     pub fn has_modifier(&self, modifier: &str) -> bool {
@@ -1220,7 +1212,7 @@ impl<'c> PreparedClaim<'c> {
             age_given,
             discharge_status: claim.discharge_status(),
             kind,
-            outpatient: outpatient_bill_type(claim.bill_type()),
+            outpatient: crate::claim::outpatient_bill_type(claim.bill_type()),
             sex: parse_sex(sex_text),
             age,
             age_problem,
@@ -1355,7 +1347,7 @@ impl<'c> PreparedClaim<'c> {
     #[inline]
     fn outpatient_gate(&self) -> u64 {
         #[cfg(feature = "ioce")]
-        if outpatient_bill_type(self.ub04.bill_type) {
+        if self.outpatient {
             return gate::OUTPATIENT;
         }
         0
