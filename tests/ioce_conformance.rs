@@ -194,23 +194,16 @@ impl Pools {
         // Every 20th NCCI row, decoded: enough pairs to oversample.
         let mut ncci = Vec::new();
         for r in data_rows("map_ncci.tsv").iter().step_by(20) {
-            let mut prev = String::new();
-            for (i, part) in r[4].split(',').enumerate() {
-                let code = if i == 0 {
-                    part.to_owned()
-                } else {
-                    format!("{}{}", &prev[..5 - part.len()], part)
-                };
+            for (i, code) in common::ncci_column2(&r[4]).into_iter().enumerate() {
                 if i % 7 == 0 {
                     ncci.push((
                         r[0].parse().unwrap(),
                         r[1].parse().unwrap(),
                         r[2].clone(),
-                        code.clone(),
+                        code,
                         r[3].parse().unwrap(),
                     ));
                 }
-                prev = code;
             }
         }
         Pools {

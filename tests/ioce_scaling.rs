@@ -89,17 +89,10 @@ impl Pools {
             if !in_force(r) {
                 continue;
             }
-            let mut prev = String::new();
-            for (i, part) in r[4].split(',').enumerate() {
-                let code = if i == 0 {
-                    part.to_owned()
-                } else {
-                    format!("{}{}", &prev[..5 - part.len()], part)
-                };
+            for (i, code) in crate::common::ncci_column2(&r[4]).into_iter().enumerate() {
                 if i % 5 == 0 && open.contains(r[2].as_str()) && open.contains(code.as_str()) {
-                    ncci.push((r[2].clone(), code.clone()));
+                    ncci.push((r[2].clone(), code));
                 }
-                prev = code;
             }
         }
         let mut column2_only: Vec<String> = ncci

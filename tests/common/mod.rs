@@ -134,3 +134,19 @@ pub fn ioce_data_rows(name: &str) -> Vec<Vec<String>> {
         .map(|l| l.split('\t').map(str::to_owned).collect())
         .collect()
 }
+
+/// The column-2 codes of one `map_ncci.tsv` row's list, decoded: the
+/// first in full, each next one as the tail that differs from the one
+/// before it.
+#[cfg(feature = "ioce")]
+pub fn ncci_column2(list: &str) -> Vec<String> {
+    let mut codes: Vec<String> = Vec::new();
+    for part in list.split(',') {
+        let code = match codes.last() {
+            Some(prev) => format!("{}{}", &prev[..5 - part.len()], part),
+            None => part.to_owned(),
+        };
+        codes.push(code);
+    }
+    codes
+}
