@@ -291,35 +291,32 @@ impl ClaimRouter {
         options: &GroupOptions,
         out: &mut String,
     ) -> bool {
-        // As `write_json`: the common inpatient claim first.
-        let text = std::str::from_utf8(json);
-        if let Ok(text) = text {
-            if let Some(result) = self.grouper.write_inpatient(text, Some(line), options, out) {
-                return match result {
-                    Ok(()) => true,
-                    Err(e) => {
-                        e.write_json(Some(line), out);
-                        false
-                    }
-                };
+        // As `write_json`: the common inpatient claim first, then the
+        // I/OCE, then the grouper's general way — each tried once (the
+        // text checked as UTF-8 once; the inpatient reader not asked again).
+        let Ok(text) = std::str::from_utf8(json) else {
+            let result = self.grouper.group_json_bytes(json, options);
+            return write_group_result(&result, Some(line), out);
+        };
+        let result = match self.grouper.write_inpatient(text, Some(line), options, out) {
+            Some(result) => result,
+            None => {
+                #[cfg(feature = "ioce")]
+                if let Some(e) = Self::outpatient(text) {
+                    Answer::Edited(e).write_json(Some(line), out);
+                    return true;
+                }
+                // The grouping written from the grouper's state (the text
+                // `write_group_result` writes of `group_json_bytes`'s answer).
+                self.grouper
+                    .group_json_write_general(text, Some(line), options, out)
             }
-        }
-        #[cfg(feature = "ioce")]
-        if names_bill_type(json) {
-            if let Some(e) = std::str::from_utf8(json).ok().and_then(Self::outpatient) {
-                Answer::Edited(e).write_json(Some(line), out);
-                return true;
-            }
-        }
-        match std::str::from_utf8(json) {
-            // The grouping written from the grouper's state (the text
-            // `write_group_result` writes of `group_json_bytes`'s answer).
-            Ok(text) => self
-                .grouper
-                .write_line_answer(text, Some(line), options, out),
-            Err(_) => {
-                let result = self.grouper.group_json_bytes(json, options);
-                write_group_result(&result, Some(line), out)
+        };
+        match result {
+            Ok(()) => true,
+            Err(e) => {
+                e.write_json(Some(line), out);
+                false
             }
         }
     }
