@@ -7,7 +7,7 @@
 //! multi-line claims, §4 other bill types) and ioce-logic-pairs.md §4
 //! (visits).
 
-use super::data::{hcpcs_bit, key, key_text, HcpcsRow, Key};
+use super::data::{hcpcs_bit, key, key_text, HcpcsRow, Key, Tables};
 use super::engine::{ClaimInput, LineInput, LineResult, Run};
 use super::lines::hcpcs_row;
 use super::path::{switch, Path};
@@ -206,7 +206,11 @@ pub(crate) fn assign(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
     }
     if full {
         packaging(run, claim, path, &mut ls);
-        final_si_edits(run, claim, path, &ls);
+        // (A home health claim's visits and procedures are not edited
+        // against each other (021, 042): pyoce, 5 of 5 such claims.)
+        if !path.home_health_opps() {
+            final_si_edits(run, claim, path, &ls);
+        }
     } else if path.prefix == 85 && !path.opps {
         // A critical access hospital not under OPPS still answers a visit
         // beside a procedure (021): pyoce, 5 of 5 such claims; under OPPS
@@ -214,6 +218,9 @@ pub(crate) fn assign(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
         visit_beside_procedure(run, claim, path, &ls);
     }
     outputs(run, claim, path, &ls, full);
+    if path.home_health_opps() {
+        home_health_fee_schedule_lines(run, &ls);
+    }
     // A CMHC (76x) is paid no APC for its lines in pyoce's answers: a
     // packaged line (N) keeps payment method flag 0, every other line is
     // not paid (1).
@@ -234,10 +241,45 @@ pub(crate) fn assign(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
 /// read from pyoce's answers on the differential test's claims.
 fn fee_schedule(path: &Path) -> bool {
     path.opps
+        && !path.home_health_opps()
         && matches!(
             path.prefix,
             22 | 23 | 32 | 34 | 43 | 71 | 72 | 74 | 75 | 81 | 82 | 87
         )
+}
+
+/// Whether a line's code is one of the services a home health agency is
+/// paid under OPPS for: a vaccine, antigen, splint, cast or negative
+/// pressure wound therapy.
+fn home_health_opps_service(t: &Tables, l: &Line<'_>) -> bool {
+    l.flag(hcpcs_bit!(t, "vaccine"))
+        || l.flag(hcpcs_bit!(t, "negative_pressure_wound_therapy"))
+        || l.flag(hcpcs_bit!(t, "antigen"))
+        || l.flag(hcpcs_bit!(t, "splint"))
+        || l.flag(hcpcs_bit!(t, "cast"))
+}
+
+/// On a home health claim down the APC path, the lines that are not paid
+/// under OPPS keep their status indicator and HCPCS APC but are paid as on
+/// the fee schedule: no payment APC, payment method flag 1 for a status
+/// that is not paid, else 2 (3 when rejected) (pyoce: 5 such claims).
+fn home_health_fee_schedule_lines(run: &mut Run<'_>, ls: &[Line<'_>]) {
+    let not_paid = [si("C"), si("E1"), si("E2"), si("M"), si("Y"), W, si("Z")];
+    let t = run.t;
+    for (l, o) in ls.iter().zip(run.out.lines.iter_mut()) {
+        if home_health_opps_service(t, l) {
+            continue;
+        }
+        o.payment_apc = "00000".into();
+        o.payment_method_flag = if not_paid.contains(&l.si) {
+            "1"
+        } else if o.rejection_denial_flag == "1" {
+            "3"
+        } else {
+            "2"
+        }
+        .into();
+    }
 }
 
 /// The outputs of a fee-schedule line: its status indicator before
@@ -341,7 +383,8 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
     // treatment) keeps every status indicator but Q4's.
     // (A community mental health center's claim (76x) is packaged like a
     // hospital's, though its path has no APC edits.)
-    if !path.on(switch::APC_EDITS) && path.prefix != 76 {
+    // (Nor is a home health claim's down the APC path.)
+    if !path.on(switch::APC_EDITS) && path.prefix != 76 && !path.home_health_opps() {
         q4(path, claim, ls);
         return;
     }
@@ -359,9 +402,10 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
         }
     }
     // Q3 (not rejected) takes its APC's status indicator (not on a CMHC's
-    // claim).
+    // claim, nor a home health agency's: there are no composites).
+    let composite_path = path.prefix != 76 && !path.home_health_opps();
     for l in ls.iter_mut() {
-        if l.data_si == Q3 && !l.off && path.prefix != 76 {
+        if l.data_si == Q3 && !l.off && composite_path {
             if let Some(s) = apc_si(run, l.apc()) {
                 l.si = s;
             }
@@ -423,7 +467,9 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
         }
     }
     q4(path, claim, ls);
-    composites(run, ls);
+    if composite_path {
+        composites(run, ls);
+    }
     // Comprehensive packaging on 13x only, and not on the partial
     // hospitalization path (condition code 41 or 92).
     if !comprehensive {
@@ -485,7 +531,9 @@ fn q4(path: &Path, claim: &ClaimInput<'_>, ls: &mut [Line<'_>]) {
         .any(|l| matches!(l.data_si, S | T | V | J1 | J2 | Q1 | Q2 | Q3));
     for l in ls.iter_mut() {
         if l.data_si == Q4 {
-            l.si = if (anchored && path.prefix == 13) || packaged_always {
+            l.si = if (anchored && (path.prefix == 13 || path.home_health_opps()))
+                || packaged_always
+            {
                 N
             } else {
                 A
