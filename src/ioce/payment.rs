@@ -235,6 +235,33 @@ pub(crate) fn assign(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
     }
 }
 
+/// The days (sorted) with a colorectal cancer screening code and a line
+/// with modifier PT (a screening turned diagnostic): their procedures get
+/// payment adjustment flag 4 or 25 (pyoce: 420 of 420 such lines, none on
+/// the other days of those claims).
+fn colorectal_days<'a>(run: &Run<'_>, claim: &ClaimInput<'_>, ls: &[Line<'a>]) -> Vec<&'a str> {
+    let t = run.t;
+    let mut screening: Vec<&str> = ls
+        .iter()
+        .filter(|l| l.flag(hcpcs_bit!(t, "colorectal")))
+        .map(|l| l.date)
+        .collect();
+    if screening.is_empty() {
+        return screening;
+    }
+    screening.sort_unstable();
+    screening.dedup();
+    let mut days: Vec<&str> = ls
+        .iter()
+        .zip(&claim.lines)
+        .filter(|(l, input)| has_modifier(input, "PT") && screening.binary_search(&l.date).is_ok())
+        .map(|(l, _)| l.date)
+        .collect();
+    days.sort_unstable();
+    days.dedup();
+    days
+}
+
 /// The bill types whose lines are paid off fee schedules, without APCs
 /// (SNF 22x/23x, home health 32x, religious non-medical 43x, RHC 71x, ESRD
 /// 72x, outpatient rehabilitation 74x, CORF 75x, hospice 81x/82x, 87x):
@@ -826,6 +853,11 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
     let v = run.v;
     let paf_second = v >= 102;
     let highest = if full { highest_t(run, ls) } else { Vec::new() };
+    let colorectal = if full {
+        colorectal_days(run, claim, ls)
+    } else {
+        Vec::new()
+    };
     for (i, l) in ls.iter().enumerate() {
         let input = &claim.lines[i];
         let rdf = rejection_flag(run, &run.out.lines[i]);
@@ -939,7 +971,15 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
         } else {
             None
         };
+        // A procedure (J1, T) on a day a colorectal cancer screening turned
+        // diagnostic (PT): deductible not applicable (4), from v86 (2022)
+        // the screening's coinsurance (25); always the first flag, and
+        // before reduced units (11) (pyoce: 1 of 1 such line).
+        let screening = matches!(paf, "0" | "11")
+            && (l.si == J1 || l.si == T)
+            && colorectal.binary_search(&l.date).is_ok();
         let (first, second) = match (xray, paf_second) {
+            _ if screening => (if v >= 86 { "25" } else { "4" }, "0"),
             // Without cost sharing too (9): one value for both, 23 (FX)
             // or 24 (FY) (pyoce, 1 of 1 such line).
             (Some(x), _) if paf == "9" => (if x == "21" { "23" } else { "24" }, "0"),
