@@ -494,7 +494,8 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
         }
     }
     q4(path, claim, ls);
-    if composite_path {
+    // (No composites on 14x: pyoce, 0 of 14 such groups.)
+    if composite_path && path.prefix != 14 {
         composites(run, ls);
     }
     // Comprehensive packaging on 13x only, and not on the partial
@@ -853,6 +854,14 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
     let v = run.v;
     let paf_second = v >= 102;
     let highest = if full { highest_t(run, ls) } else { Vec::new() };
+    // (Flag 16 is not set on 14x, nor on a program's 13x claim (partial
+    // hospitalization, intensive outpatient, opioid treatment: 41, 92,
+    // 89): pyoce, 0 of 9 such lines; 18 of 18 on the other 12x and 13x.)
+    let program = claim
+        .condition_codes
+        .iter()
+        .any(|c| matches!(c.trim(), "41" | "89" | "92"));
+    let device_termination_paid = path.prefix != 14 && !(path.prefix == 13 && program);
     let colorectal = if full {
         colorectal_days(run, claim, ls)
     } else {
@@ -949,7 +958,9 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
             && !(l.flag(hcpcs_bit!(t, "radiopharm_exceeds_threshold")) && l.si == si("G"))
         {
             "10"
-        } else if l.flag(hcpcs_bit!(t, "terminated_device_procedure")) && has_modifier(input, "73")
+        } else if l.flag(hcpcs_bit!(t, "terminated_device_procedure"))
+            && has_modifier(input, "73")
+            && device_termination_paid
         {
             // A device-intensive procedure terminated before anaesthesia.
             "16"
