@@ -420,7 +420,10 @@ fn single_line_edits(
     // A pass-through device (H, H1) without one of its procedures
     // (`offset_codepair`) on the claim: 098 (12x and 13x, not a partial
     // hospitalization's or an opioid treatment program's path).
+    // (Not a non-opioid pain management device: it is paid on its own,
+    // pyoce, 0 of 11 such lines.)
     if (data_si == si("H") || data_si == si("H1"))
+        && !row.has(hcpcs_bit!(t, "nonopioid_device"))
         && matches!(path.prefix, 12 | 13)
         && path.on(switch::APC_EDITS)
         && !path.on(switch::PH_EDITS)

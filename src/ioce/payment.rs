@@ -986,10 +986,20 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
         // diagnostic (PT): deductible not applicable (4), from v86 (2022)
         // the screening's coinsurance (25); always the first flag, and
         // before reduced units (11) (pyoce: 1 of 1 such line).
+        // A non-opioid pain management device paid on its own (13x, not
+        // rejected or denied, no procedure with modifier CA on the claim):
+        // 26, the first flag (pyoce: 5 of 5 such lines; 0 on the 6 others,
+        // denied or beside a CA procedure).
+        let nonopioid = l.flag(hcpcs_bit!(t, "nonopioid_device"))
+            && path.prefix == 13
+            && l.si == si("H1")
+            && rdf == "0"
+            && run.ca_line.is_none();
         let screening = matches!(paf, "0" | "11")
             && (l.si == J1 || l.si == T)
             && colorectal.binary_search(&l.date).is_ok();
         let (first, second) = match (xray, paf_second) {
+            _ if nonopioid => ("26", "0"),
             _ if screening => (if v >= 86 { "25" } else { "4" }, "0"),
             // Without cost sharing too (9): one value for both, 23 (FX)
             // or 24 (FY) (pyoce, 1 of 1 such line).
