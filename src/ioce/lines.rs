@@ -132,7 +132,7 @@ fn type1_addon_table(t: &super::data::Tables, row: &HcpcsRow) -> Option<&'static
 /// Whether the type I add-on checks (106) run on this path: every claim
 /// not paid under OPPS and the other bill types, but not a religious
 /// non-medical institution's (43x).
-fn checks_type1_addons(path: &Path) -> bool {
+pub(crate) fn checks_type1_addons(path: &Path) -> bool {
     let opps_addons = path.opps && matches!(path.prefix, 12 | 13 | 14 | 76);
     !(opps_addons || path.prefix == 43 || path.home_health_opps())
 }
