@@ -193,6 +193,16 @@ fn addon_primaries(run: &Run<'_>, claim: &ClaimInput<'_>) -> Vec<(i64, Key)> {
     kept
 }
 
+/// A critical access hospital's (85x) professional line: revenue codes
+/// 096x–098x, billed on the hospital's claim under the optional method.
+pub(crate) fn cah_professional(path: &Path, line: &LineInput<'_>) -> bool {
+    path.prefix == 85
+        && matches!(
+            line.revenue_code.trim().as_bytes(),
+            [b'0', b'9', b'6'..=b'8', _]
+        )
+}
+
 /// The edits one line's own code raises (docs/design/ioce-logic-lines.md
 /// §2.1), in any order ([`sort_line_edits`] orders them).
 fn single_line_edits(
@@ -286,7 +296,12 @@ fn single_line_edits(
     // is not billable to the contractor (not on 43x).
     if super::clinic::not_covered(run, claim, path, line, Some(row)) {
         edits.push(91);
-    } else if row.has(hcpcs_bit!(t, "non_billable_mac")) && !matches!(path.prefix, 43 | 77) {
+    } else if row.has(hcpcs_bit!(t, "non_billable_mac"))
+        && !matches!(path.prefix, 43 | 77)
+        && !cah_professional(path, line)
+    {
+        // (Nor on a critical access hospital's professional line: pyoce, 0
+        // of 6 such lines.)
         edits.push(72);
     }
     // Type I add-on codes without their primary on the claim, on the

@@ -12,7 +12,7 @@ const NCCI_MODIFIER: u8 = 1 << 0;
 /// The pair edits of the claim.
 pub(crate) fn pairs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
     if path.on(switch::NCCI_EDITS) {
-        ncci(run, claim, path.prefix);
+        ncci(run, claim, path);
     }
     bilateral(run, claim, path);
     modifiers(run, claim, path);
@@ -176,7 +176,7 @@ fn modifiers(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
 /// NCCI pair, the column-2 line gets 020 (no modifier may bypass the pair)
 /// or 040 (a modifier may, and neither line has one), once per column-1
 /// line, in the column-1 lines' order. Lines with 018 or 049 take no part.
-fn ncci(run: &mut Run<'_>, claim: &ClaimInput<'_>, path_prefix: u16) {
+fn ncci(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
     let (t, v) = (run.t, run.v);
     let n = claim.lines.len();
     let ids: Vec<Option<u16>> = claim
@@ -210,13 +210,7 @@ fn ncci(run: &mut Run<'_>, claim: &ClaimInput<'_>, path_prefix: u16) {
     // (revenue codes 096x–098x, billed there under the optional method)
     // pair only with each other, and the facility's lines with each other
     // (pyoce: 12 of 12 claims where a pair crossed them).
-    let cah = path_prefix == 85;
-    let side = |i: usize| {
-        cah && matches!(
-            claim.lines[i].revenue_code.trim().as_bytes(),
-            [b'0', b'9', b'6'..=b'8', _]
-        )
-    };
+    let side = |i: usize| lines::cah_professional(path, &claim.lines[i]);
     let mut order: Vec<usize> = (0..n).filter(|&i| ids[i].is_some()).collect();
     order.sort_by_key(|&i| (claim.lines[i].service_date.trim(), side(i), i));
     // The first pair (column-1 line, column-2 line) that raised 020 and
