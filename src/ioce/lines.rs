@@ -495,10 +495,14 @@ fn single_line_edits(
     if row.has(hcpcs_bit!(t, "opioid_treatment_program")) && matches!(path.prefix, 13 | 14) {
         edits.push(116);
     }
-    if row.has(hcpcs_bit!(t, "ph_not_mh")) && path.prefix == 13 {
+    // (On 13x under OPPS, not an opioid treatment program's: pyoce, 0 of
+    // 4 such lines on the others.)
+    let otp = claim.condition_codes.iter().any(|c| c.trim() == "89");
+    let program_edits = path.prefix == 13 && path.opps && !otp;
+    if row.has(hcpcs_bit!(t, "ph_not_mh")) && program_edits {
         edits.push(81);
     }
-    if row.has(hcpcs_bit!(t, "iop_not_mh")) && path.prefix == 13 && run.v >= 94 {
+    if row.has(hcpcs_bit!(t, "iop_not_mh")) && program_edits && run.v >= 94 {
         edits.push(133);
     }
     // A skin substitute application add-on without its primary: 106 on
