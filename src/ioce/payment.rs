@@ -956,9 +956,12 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
             } else if path.prefix == 13
                 && l.flag(hcpcs_bit!(t, "override_section603"))
                 && pn_days.binary_search(&l.date).is_ok()
+                && !line_edits(o).any(|e| matches!(e, 62 | 121))
             {
                 // A code a non-excepted department is paid for under section
-                // 603, on a day with a PN line: 7 (pyoce, 7 of 8 such lines).
+                // 603, on a day with a PN line, not returned as not
+                // recognized under OPPS (062) nor 121: 7 (pyoce, 7 of 8 such
+                // lines).
                 "7"
             } else {
                 match pi {
