@@ -415,7 +415,13 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
         q4(path, claim, ls);
         return;
     }
-    let thirteen = path.prefix == 13;
+    // (Not on a partial hospitalization or intensive outpatient claim (41,
+    // 92): pyoce left J2 on 10 of 10 such lines.)
+    let php_iop = claim
+        .condition_codes
+        .iter()
+        .any(|c| matches!(c.trim(), "41" | "92"));
+    let thirteen = path.prefix == 13 && !php_iop;
     // J2 takes its APC's status indicator, rejected or not (13x; 12x and
     // 14x leave it J2, §4); G0379 (direct admission) is packaged.
     for l in ls.iter_mut() {
