@@ -519,6 +519,9 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
             .map(|(i, _)| i)
     });
     if let Some(p) = primary {
+        if run.ca_line.is_none() {
+            complexity_adjustment(run, claim, ls, p);
+        }
         ls[p].units_to_one = true;
         for (i, l) in ls.iter_mut().enumerate() {
             if i == p || J1_KEEPS.contains(&l.si) || l.invalid_code {
@@ -534,6 +537,33 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
         }
     }
     let _ = claim;
+}
+
+/// The comprehensive primary `p` paid at a higher APC (`map_capc`) when
+/// the claim has a secondary code of its pair, or its own code more than
+/// once (units over 1); not when it was discontinued (73, 74) (pyoce: 11 of
+/// 12 such claims; the other was discontinued).
+fn complexity_adjustment(run: &Run<'_>, claim: &ClaimInput<'_>, ls: &mut [Line<'_>], p: usize) {
+    let Some(primary) = ls[p].code else {
+        return;
+    };
+    let input = &claim.lines[p];
+    if has_modifier(input, "73") || has_modifier(input, "74") {
+        return;
+    }
+    let adjusted = ls.iter().enumerate().find_map(|(j, l)| {
+        let secondary = l.code?;
+        if j == p && ls[p].units <= 1.0 {
+            return None;
+        }
+        run.t
+            .capc_complexity
+            .get(&(primary, secondary), run.v)
+            .copied()
+    });
+    if let Some(apc) = adjusted {
+        ls[p].payment_apc = Some(apc);
+    }
 }
 
 /// Whether a J1 line packages the claim (comprehensive APCs): on 13x,
