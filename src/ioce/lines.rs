@@ -246,7 +246,12 @@ fn single_line_edits(
         (hcpcs_bit!(t, "statutory_exclusion"), 50, true),
         (hcpcs_bit!(t, "information_only"), 112, true),
         (hcpcs_bit!(t, "unclassified_drug"), 66, true),
-        (hcpcs_bit!(t, "bundled_in_biological"), 111, true),
+        // (Not on 14x: pyoce, 0 of 3 such lines.)
+        (
+            hcpcs_bit!(t, "bundled_in_biological"),
+            111,
+            path.prefix != 14,
+        ),
     ] {
         if on && row.has(bit) {
             edits.push(edit);
@@ -600,7 +605,10 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
                 if r.flags & REVENUE_STATUTORY_EXCLUSION != 0 {
                     out.revenue_edits.push(50);
                 }
-                if line.hcpcs.trim().is_empty() && r.flags & REVENUE_BUNDLED_IN_BIOLOGICAL != 0 {
+                if line.hcpcs.trim().is_empty()
+                    && r.flags & REVENUE_BUNDLED_IN_BIOLOGICAL != 0
+                    && path.prefix != 14
+                {
                     out.hcpcs_edits.push(111);
                 }
             }
