@@ -340,11 +340,10 @@ fn single_line_edits(
     };
     if let Some(high) = skin_group {
         let day = super::engine::read_date(line.service_date).unwrap_or(0);
-        if matches!(path.prefix, 12 | 13)
-            && apc_path
-            && !path.on(switch::PH_EDITS)
-            && facts.skin_products.binary_search(&(day, high)).is_err()
-        {
+        // (And on 13x and 83x claims not under OPPS: pyoce, 3 of 3.)
+        let hospital = (matches!(path.prefix, 12 | 13) && apc_path && !path.on(switch::PH_EDITS))
+            || (!path.opps && matches!(path.prefix, 13 | 83));
+        if hospital && facts.skin_products.binary_search(&(day, high)).is_err() {
             edits.push(87);
         }
     }
