@@ -374,10 +374,11 @@ fn single_line_edits(
         edits.push(43);
     }
     let revenue = line.revenue_code.trim().parse::<u16>().unwrap_or(0);
-    let blood_revenue = (380..=399).contains(&revenue);
-    // A blood product billed under a revenue code other than blood's
-    // (038x, 039x): 073; the packed red cells or whole blood revenue codes
-    // (0381, 0382) with any other code: 079.
+    // A blood product billed under a revenue code other than blood storage
+    // and processing's (039x): 073 (under 038x too: pyoce, 4 of 4 such
+    // lines not denied beside an inpatient-only procedure); the packed red
+    // cells or whole blood revenue codes (0381, 0382) with any other code:
+    // 079.
     // (Not on 14x, nor on a partial hospitalization or intensive
     // outpatient 13x claim.)
     let program = claim
@@ -385,7 +386,7 @@ fn single_line_edits(
         .iter()
         .any(|c| matches!(c.trim(), "41" | "92"));
     if row.has(hcpcs_bit!(t, "blood_product"))
-        && !blood_revenue
+        && !(390..=399).contains(&revenue)
         && apc_path
         && path.prefix != 14
         && !(path.prefix == 13 && program)
