@@ -134,17 +134,23 @@ struct Test {
 /// the MDCs (bits) where it is suppressed. Reset in O(1) by a generation
 /// counter, so one mask serves every claim a thread groups.
 pub(crate) struct Mask {
-    stamp: Vec<u32>,
-    suppressed: Vec<u32>,
+    /// For each slot, the generation that last added it and the MDCs
+    /// where it is suppressed (side by side: one load of a slot's line).
+    slots: Vec<Slot>,
     generation: u32,
     names: usize,
+}
+
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    stamp: u32,
+    suppressed: u32,
 }
 
 impl Mask {
     pub fn new(names: usize) -> Mask {
         Mask {
-            stamp: vec![0; names * SCOPES],
-            suppressed: vec![0; names * SCOPES],
+            slots: vec![Slot::default(); names * SCOPES],
             generation: 0,
             names,
         }
@@ -154,7 +160,7 @@ impl Mask {
     pub fn clear(&mut self) {
         self.generation = self.generation.wrapping_add(1);
         if self.generation == 0 {
-            self.stamp.fill(0);
+            self.slots.fill(Slot::default());
             self.generation = 1;
         }
     }
@@ -163,11 +169,15 @@ impl Mask {
     /// where every addition was.
     pub fn add(&mut self, scope: Scope, attr: u16, suppressed: u32) {
         let i = scope.slot() * self.names + attr as usize;
-        if self.stamp[i] == self.generation {
-            self.suppressed[i] &= suppressed;
+        let generation = self.generation;
+        let slot = &mut self.slots[i];
+        if slot.stamp == generation {
+            slot.suppressed &= suppressed;
         } else {
-            self.stamp[i] = self.generation;
-            self.suppressed[i] = suppressed;
+            *slot = Slot {
+                stamp: generation,
+                suppressed,
+            };
         }
     }
 
@@ -177,12 +187,13 @@ impl Mask {
 
     #[inline]
     pub fn present_at(&self, i: usize) -> bool {
-        self.stamp[i] == self.generation
+        self.slots[i].stamp == self.generation
     }
 
     #[inline]
     fn visible_at(&self, i: usize, mdc: u8) -> bool {
-        self.stamp[i] == self.generation && (mdc >= 32 || self.suppressed[i] & (1u32 << mdc) == 0)
+        let slot = self.slots[i];
+        slot.stamp == self.generation && (mdc >= 32 || slot.suppressed & (1u32 << mdc) == 0)
     }
 }
 
