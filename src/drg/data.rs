@@ -20,6 +20,7 @@ pub(crate) type Key = u64;
 /// upper-cased), or `None` when it
 /// cannot be a code of any table here (empty, longer than eight characters,
 /// or not ASCII letters, digits and `@`).
+#[inline(always)]
 pub(crate) fn key(code: &str) -> Option<Key> {
     let b = code.as_bytes();
     // The usual spelling (upper case, no dots or blanks): the bytes as they

@@ -494,6 +494,7 @@ fn lookup_dx(t: &'static Tables, v: MsdrgVersion, k: Option<Key>) -> Option<&'st
     t.schemes.get(lookup_scheme(t, v, k)? as usize)
 }
 
+#[inline(always)]
 fn lookup_scheme(t: &Tables, v: MsdrgVersion, k: Option<Key>) -> Option<u32> {
     t.diagnoses
         .get(k?, v)
