@@ -491,8 +491,10 @@ struct Claim<'a> {
 }
 
 /// Whether `list` holds `a`: in line (the slice's `contains` is a call
-/// for `u16`, and these lists are a few items).
+/// for `u16`, and these lists are a few items: about 190 instructions a
+/// claim fewer than `contains`, BENCHMARKS.md, fifth pass).
 #[inline(always)]
+#[allow(clippy::manual_contains)]
 fn has(list: &[u16], a: u16) -> bool {
     list.iter().any(|&x| x == a)
 }
