@@ -762,6 +762,12 @@ fn inpatient_only(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
             .patient_status
             .is_some_and(|s| matches!(s.trim(), "20" | "02" | "05" | "62" | "63" | "65" | "66"));
         if !expired_or_transferred {
+            // (Its units over 1 are more than one procedure with CA: 060,
+            // raised only beside 070 — pyoce, 3 of 3 such lines, none of
+            // the 9 whose patient expired or was transferred.)
+            if claim.lines[ca_line].units.is_some_and(|u| u > 1.0) {
+                run.out.lines[ca_line].hcpcs_edits.push(60);
+            }
             run.out.lines[ca_line].hcpcs_edits.push(70);
         }
         for i in 0..claim.lines.len() {
@@ -833,7 +839,7 @@ pub(crate) fn keep_inpatient_day_edits(run: &mut Run<'_>) {
                 .any(|&e| matches!(e, 18 | 49 | 70 | 121))
         {
             l.hcpcs_edits
-                .retain(|&e| matches!(e, 6 | 18 | 49 | 70 | 121 | 127));
+                .retain(|&e| matches!(e, 6 | 18 | 49 | 60 | 70 | 121 | 127));
             l.revenue_edits.retain(|&e| e == 41);
             for m in &mut l.modifier_edits {
                 m.retain(|&e| e == 22);
