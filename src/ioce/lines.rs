@@ -398,9 +398,13 @@ fn single_line_edits(
     // observation: 044.
     // (Hospital outpatient claims only: not 12x, 14x, 76x, nor an opioid
     // treatment program's 13x.)
+    // (Nor on a partial hospitalization or intensive outpatient 13x
+    // claim; and on a critical access hospital's (85x) not under OPPS:
+    // pyoce, 0 of 3 and 3 of 3 such lines.)
+    let observation_claim = (path.prefix == 13 && path.number != 120 && !program)
+        || (path.prefix == 85 && !path.opps);
     if revenue == 762
-        && path.prefix == 13
-        && path.number != 120
+        && observation_claim
         && !(row.has(hcpcs_bit!(t, "observation"))
             || row.has(hcpcs_bit!(t, "observation_hourly"))
             || row.has(hcpcs_bit!(t, "observation_direct_admit")))
