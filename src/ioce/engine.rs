@@ -1,6 +1,7 @@
 //! The editor: one claim in, the I/OCE's answer out.
 
 use super::data::{key, key_text, Tables, Version};
+use super::Flag;
 use super::{dx, lines, order, pairs, path};
 use crate::claim::Claim;
 use crate::rules::source::ClaimSource;
@@ -132,31 +133,31 @@ pub struct DxResult {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LineResult {
     /// The line item action flag returned.
-    pub action_flag: String,
+    pub action_flag: Flag,
     /// The APC of the line's HCPCS code (`"00000"`: none).
-    pub hcpcs_apc: String,
+    pub hcpcs_apc: Flag,
     /// The APC that pays the line.
-    pub payment_apc: String,
+    pub payment_apc: Flag,
     /// The status indicator (`"V"`, `"Q1"`, …).
-    pub status_indicator: String,
+    pub status_indicator: Flag,
     /// The payment indicator.
-    pub payment_indicator: String,
+    pub payment_indicator: Flag,
     /// The discounting formula number.
-    pub discounting_formula: String,
+    pub discounting_formula: Flag,
     /// Line rejection/denial flag.
-    pub rejection_denial_flag: String,
+    pub rejection_denial_flag: Flag,
     /// Packaging flag.
-    pub packaging_flag: String,
+    pub packaging_flag: Flag,
     /// Payment adjustment flag 1.
-    pub payment_adjustment_flag01: String,
+    pub payment_adjustment_flag01: Flag,
     /// Payment adjustment flag 2.
-    pub payment_adjustment_flag02: String,
+    pub payment_adjustment_flag02: Flag,
     /// Payment method flag.
-    pub payment_method_flag: String,
+    pub payment_method_flag: Flag,
     /// Composite adjustment flag (two characters).
-    pub composite_adjustment_flag: String,
+    pub composite_adjustment_flag: Flag,
     /// Units out.
-    pub units_output: String,
+    pub units_output: Flag,
     /// Edits on the line's HCPCS code.
     pub hcpcs_edits: Vec<u16>,
     /// Edits on the line's service date.
@@ -474,11 +475,11 @@ fn claim_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &path::Path) {
 }
 
 /// Units as the I/OCE echoes them: a whole number without a fraction.
-fn units_text(units: Option<f64>) -> String {
+pub(crate) fn units_text(units: Option<f64>) -> Flag {
     match units {
-        Some(u) if u.fract() == 0.0 && u.abs() < 1e15 => format!("{}", u as i64),
-        Some(u) => u.to_string(),
-        None => String::new(),
+        Some(u) if u.fract() == 0.0 && u.abs() < 1e15 => Flag::integer(u as i64),
+        Some(u) => u.to_string().into(),
+        None => Flag::new(),
     }
 }
 
@@ -645,10 +646,10 @@ impl Editor {
             ncci_040_first: false,
             ca_line: None,
         };
-        let table_si = |l: &LineInput<'_>| -> String {
+        let table_si = |l: &LineInput<'_>| -> Flag {
             key(l.hcpcs.trim())
                 .and_then(|k| t.hcpcs.get(&k, v))
-                .map_or(String::new(), |r| key_text(r.status_indicator))
+                .map_or(Flag::new(), |r| key_text(r.status_indicator))
         };
         let path = match path::route(
             t,
@@ -678,7 +679,7 @@ impl Editor {
                     .lines
                     .iter()
                     .map(|l| {
-                        let si = if opps { table_si(l) } else { String::new() };
+                        let si = if opps { table_si(l) } else { Flag::new() };
                         unprocessed_line(l, &si, "00000")
                     })
                     .collect();
@@ -703,11 +704,7 @@ impl Editor {
                 .iter()
                 .zip(&bad_dates)
                 .map(|(l, &bad)| {
-                    let si = if path.opps {
-                        table_si(l)
-                    } else {
-                        String::new()
-                    };
+                    let si = if path.opps { table_si(l) } else { Flag::new() };
                     let mut r = unprocessed_line(l, &si, "00000");
                     if bad {
                         r.service_date_edits.push(23);
