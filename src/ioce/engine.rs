@@ -278,7 +278,12 @@ impl std::fmt::Debug for Editor {
 pub(crate) fn read_date(s: &str) -> Option<u32> {
     // The digits read where they stand (no string built: three dates a
     // line made this a tenth of a small claim's time).
-    let b = s.trim().as_bytes();
+    // (A date's ends are digits: only text that does not end in ASCII
+    // digits is trimmed, which leaves a digit-ended text as it is.)
+    let b = match s.as_bytes() {
+        [first, .., last] if first.is_ascii_digit() && last.is_ascii_digit() => s.as_bytes(),
+        _ => s.trim().as_bytes(),
+    };
     let digit_at = |i: usize| b[i].is_ascii_digit().then(|| u32::from(b[i] - b'0'));
     let positions: &[usize] = match b.len() {
         8 => &[0, 1, 2, 3, 4, 5, 6, 7],
@@ -305,9 +310,54 @@ pub(crate) struct Run<'t> {
     /// The inpatient-only procedure's line with modifier CA (the patient
     /// died before admission): paid as a comprehensive service on 13x.
     pub ca_line: Option<usize>,
+    /// Each line's code's row, looked up once: by where the code's text
+    /// is (address, length), sorted ([`Run::line_row`]).
+    pub rows: Vec<LineRow<'t>>,
 }
 
-impl Run<'_> {
+/// A line's code's text, by address and length, and its row.
+pub(crate) type LineRow<'t> = (usize, usize, Option<&'t super::data::HcpcsRow>);
+
+thread_local! {
+    /// The last claim's [`Run::rows`], emptied, for the next claim.
+    static SPARE_ROWS: std::cell::Cell<Vec<LineRow<'static>>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// Look every line's code up once, in version `v`: [`Run::rows`].
+fn line_rows<'t>(t: &'t Tables, v: Version, claim: &ClaimInput<'_>) -> Vec<LineRow<'t>> {
+    let mut rows: Vec<LineRow<'t>> =
+        crate::scratch::relabel(SPARE_ROWS.try_with(|s| s.take()).unwrap_or_default());
+    rows.extend(claim.lines.iter().map(|l| {
+        let code = l.hcpcs;
+        let row = key(code.trim()).and_then(|k| t.hcpcs.get(&k, v));
+        (code.as_ptr() as usize, code.len(), row)
+    }));
+    if rows.len() > LINEAR_ROWS && !rows.is_sorted_by_key(|r| (r.0, r.1)) {
+        rows.sort_unstable_by_key(|r| (r.0, r.1));
+    }
+    rows
+}
+
+/// Up to this many lines a code's row is found by a scan, past it by a
+/// binary search.
+const LINEAR_ROWS: usize = 16;
+
+impl<'t> Run<'t> {
+    /// The row of a line's code, when `code` is a line's own text (the same
+    /// address and length: the same text, so the same row): looked up once
+    /// a claim. `None` for any other text.
+    pub(crate) fn line_row(&self, code: &str) -> Option<Option<&'t super::data::HcpcsRow>> {
+        let at = (code.as_ptr() as usize, code.len());
+        if self.rows.len() <= LINEAR_ROWS {
+            self.rows.iter().find(|r| (r.0, r.1) == at).map(|r| r.2)
+        } else {
+            self.rows
+                .binary_search_by_key(&at, |r| (r.0, r.1))
+                .ok()
+                .map(|i| self.rows[i].2)
+        }
+    }
+
     /// Record `edit` as raised on the claim alone.
     pub(crate) fn claim_edit(&mut self, edit: u16) {
         if !self.claim_only.contains(&edit) {
@@ -354,6 +404,7 @@ impl Run<'_> {
     /// Build the claim lists from every edit raised, each once, in the
     /// I/OCE's order, and the dispositions from them.
     fn finish(mut self, from: u32, through: u32) -> Edited {
+        crate::scratch::give_back(&SPARE_ROWS, std::mem::take(&mut self.rows));
         let mut raised: Vec<u16> = Vec::new();
         let o = &self.out;
         let mut add = |e: u16| {
@@ -630,6 +681,7 @@ impl Editor {
                 claim_only: vec![edit],
                 ncci_040_first: false,
                 ca_line: None,
+                rows: Vec::new(),
             };
             run.out.apc_return_buffer_flag = None;
             return run.finish(from, through);
@@ -645,6 +697,7 @@ impl Editor {
             claim_only: Vec::new(),
             ncci_040_first: false,
             ca_line: None,
+            rows: line_rows(t, v, claim),
         };
         let table_si = |l: &LineInput<'_>| -> Flag {
             key(l.hcpcs.trim())

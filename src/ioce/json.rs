@@ -22,6 +22,28 @@ fn push_edits(out: &mut String, list: &[u16]) {
     out.push(']');
 }
 
+/// About the bytes of a line's object (the writer reserves them once a
+/// line).
+const LINE_BYTES: usize = 480;
+
+/// A line's text output inside its quotes, escaped as
+/// [`push_json_str`] escapes it: the bytes as they are when none needs an
+/// escape (every flag, APC, indicator and units the editor writes).
+fn push_flag_text(out: &mut String, f: &super::Flag) {
+    let b = f.bytes();
+    if b.iter()
+        .all(|&c| c.is_ascii_graphic() && c != b'"' && c != b'\\')
+    {
+        for &c in b {
+            out.push(char::from(c));
+        }
+    } else {
+        let mut quoted = String::new();
+        push_json_str(&mut quoted, f);
+        out.push_str(&quoted[1..quoted.len() - 1]);
+    }
+}
+
 /// `,"name":` — the key of the next field.
 fn key(out: &mut String, name: &str) {
     out.push_str(",\"");
@@ -127,35 +149,45 @@ pub fn write_edited_into(
         if i > 0 {
             out.push(',');
         }
-        out.push_str("{\"action_flag\":");
-        push_json_str(out, &l.action_flag);
+        // Each text output between its key's literal (which holds the
+        // quotes): one copy a key.
+        out.reserve(LINE_BYTES);
         for (name, value) in [
-            ("hcpcs_apc", &l.hcpcs_apc),
-            ("payment_apc", &l.payment_apc),
-            ("status_indicator", &l.status_indicator),
-            ("payment_indicator", &l.payment_indicator),
-            ("discounting_formula", &l.discounting_formula),
-            ("rejection_denial_flag", &l.rejection_denial_flag),
-            ("packaging_flag", &l.packaging_flag),
-            ("payment_adjustment_flag01", &l.payment_adjustment_flag01),
-            ("payment_adjustment_flag02", &l.payment_adjustment_flag02),
-            ("payment_method_flag", &l.payment_method_flag),
-            ("composite_adjustment_flag", &l.composite_adjustment_flag),
-            ("units_output", &l.units_output),
+            ("{\"action_flag\":\"", &l.action_flag),
+            ("\",\"hcpcs_apc\":\"", &l.hcpcs_apc),
+            ("\",\"payment_apc\":\"", &l.payment_apc),
+            ("\",\"status_indicator\":\"", &l.status_indicator),
+            ("\",\"payment_indicator\":\"", &l.payment_indicator),
+            ("\",\"discounting_formula\":\"", &l.discounting_formula),
+            ("\",\"rejection_denial_flag\":\"", &l.rejection_denial_flag),
+            ("\",\"packaging_flag\":\"", &l.packaging_flag),
+            (
+                "\",\"payment_adjustment_flag01\":\"",
+                &l.payment_adjustment_flag01,
+            ),
+            (
+                "\",\"payment_adjustment_flag02\":\"",
+                &l.payment_adjustment_flag02,
+            ),
+            ("\",\"payment_method_flag\":\"", &l.payment_method_flag),
+            (
+                "\",\"composite_adjustment_flag\":\"",
+                &l.composite_adjustment_flag,
+            ),
+            ("\",\"units_output\":\"", &l.units_output),
         ] {
-            key(out, name);
-            push_json_str(out, value);
+            out.push_str(name);
+            push_flag_text(out, value);
         }
         for (name, list) in [
-            ("hcpcs_edits", &l.hcpcs_edits),
-            ("service_date_edits", &l.service_date_edits),
-            ("revenue_edits", &l.revenue_edits),
+            ("\",\"hcpcs_edits\":", &l.hcpcs_edits),
+            (",\"service_date_edits\":", &l.service_date_edits),
+            (",\"revenue_edits\":", &l.revenue_edits),
         ] {
-            key(out, name);
+            out.push_str(name);
             push_edits(out, list);
         }
-        key(out, "modifier_edits");
-        out.push('[');
+        out.push_str(",\"modifier_edits\":[");
         for (j, m) in l.modifier_edits.iter().enumerate() {
             if j > 0 {
                 out.push(',');

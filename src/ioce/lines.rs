@@ -8,7 +8,9 @@ use super::path::{switch, Path};
 
 /// The line's code in the claim's version.
 pub(crate) fn hcpcs_row<'t>(run: &Run<'t>, code: &str) -> Option<&'t HcpcsRow> {
-    key(code.trim()).and_then(|k| run.t.hcpcs.get(&k, run.v))
+    // (A line's own code was looked up once, with the claim.)
+    run.line_row(code)
+        .unwrap_or_else(|| key(code.trim()).and_then(|k| run.t.hcpcs.get(&k, run.v)))
 }
 
 fn si(s: &str) -> Key {

@@ -54,6 +54,15 @@ impl Flag {
         }
     }
 
+    /// The text's bytes (no UTF-8 check: what comparisons and the JSON
+    /// writer read).
+    pub(crate) fn bytes(&self) -> &[u8] {
+        match &self.0 {
+            Repr::Inline { len, bytes } => &bytes[..usize::from(*len)],
+            Repr::Heap(s) => s.as_bytes(),
+        }
+    }
+
     /// Empty the text.
     pub fn clear(&mut self) {
         *self = Flag::new();
@@ -87,7 +96,17 @@ impl Flag {
                 break;
             }
         }
-        Flag::from_ascii(&digits[i..])
+        // (At most 20 digits: past 15, allocated.)
+        let text = &digits[i..];
+        if text.len() > INLINE {
+            return Flag::from_ascii(text);
+        }
+        let mut bytes = [0; INLINE];
+        bytes[..text.len()].copy_from_slice(text);
+        Flag(Repr::Inline {
+            len: text.len() as u8,
+            bytes,
+        })
     }
 
     /// A whole number's decimal digits, `-` before a negative one.
@@ -194,37 +213,37 @@ impl fmt::Debug for Flag {
 
 impl PartialEq<str> for Flag {
     fn eq(&self, other: &str) -> bool {
-        self.as_str() == other
+        self.bytes() == other.as_bytes()
     }
 }
 
 impl PartialEq<&str> for Flag {
     fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other
+        self.bytes() == other.as_bytes()
     }
 }
 
 impl PartialEq<String> for Flag {
     fn eq(&self, other: &String) -> bool {
-        self.as_str() == other.as_str()
+        self.bytes() == other.as_bytes()
     }
 }
 
 impl PartialEq<Flag> for str {
     fn eq(&self, other: &Flag) -> bool {
-        self == other.as_str()
+        self.as_bytes() == other.bytes()
     }
 }
 
 impl PartialEq<Flag> for &str {
     fn eq(&self, other: &Flag) -> bool {
-        *self == other.as_str()
+        self.as_bytes() == other.bytes()
     }
 }
 
 impl PartialEq<Flag> for String {
     fn eq(&self, other: &Flag) -> bool {
-        self.as_str() == other.as_str()
+        self.as_bytes() == other.bytes()
     }
 }
 
