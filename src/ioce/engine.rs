@@ -284,15 +284,25 @@ pub(crate) fn read_date(s: &str) -> Option<u32> {
         [first, .., last] if first.is_ascii_digit() && last.is_ascii_digit() => s.as_bytes(),
         _ => s.trim().as_bytes(),
     };
-    let digit_at = |i: usize| b[i].is_ascii_digit().then(|| u32::from(b[i] - b'0'));
-    let positions: &[usize] = match b.len() {
-        8 => &[0, 1, 2, 3, 4, 5, 6, 7],
-        10 if b[4] == b'-' && b[7] == b'-' => &[0, 1, 2, 3, 5, 6, 8, 9],
+    // (The eight digits gathered in one array: no index checked twice.)
+    let digits: [u8; 8] = match *b {
+        [y0, y1, y2, y3, m0, m1, d0, d1] => [y0, y1, y2, y3, m0, m1, d0, d1],
+        [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] => [y0, y1, y2, y3, m0, m1, d0, d1],
         _ => return None,
     };
     let mut n = 0u32;
-    for &i in positions {
-        n = n * 10 + digit_at(i)?;
+    for c in digits {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        n = n * 10 + u32::from(d);
+    }
+    // (Days 1–28 of months 1–12 of years from 1 are dates in every month:
+    // only the others ask the calendar.)
+    let (m, d) = (n / 100 % 100, n % 100);
+    if n >= 10_000 && (1..=12).contains(&m) && (1..=28).contains(&d) {
+        return Some(n);
     }
     medcode_base::calendar::is_calendar_date(n).then_some(n)
 }
@@ -342,6 +352,15 @@ fn line_rows<'t>(t: &'t Tables, v: Version, claim: &ClaimInput<'_>) -> Vec<LineR
 /// binary search.
 const LINEAR_ROWS: usize = 16;
 
+/// The disposition of `edit` in version `v` ([`Run::disposition`]): the
+/// row in force, or failing one any row of the edit.
+fn disposition_in(t: &Tables, v: Version, edit: u16) -> u8 {
+    t.edits
+        .get(&edit, v)
+        .or_else(|| t.edits.all(&edit).last().map(|(_, _, e)| e))
+        .map_or(0, |e| e.disposition)
+}
+
 impl<'t> Run<'t> {
     /// The row of a line's code, when `code` is a line's own text (the same
     /// address and length: the same text, so the same row): looked up once
@@ -369,11 +388,28 @@ impl<'t> Run<'t> {
     /// in force, or failing one any row of the edit, as the I/OCE files
     /// edits raised outside their rows' versions (127, 027, 135).
     pub(crate) fn disposition(&self, edit: u16) -> u8 {
-        self.t
-            .edits
-            .get(&edit, self.v)
-            .or_else(|| self.t.edits.all(&edit).last().map(|(_, _, e)| e))
-            .map_or(0, |e| e.disposition)
+        // (Worked out once a process for every version and edit number of
+        // the process's tables: a table look-up, not a hash one.)
+        static BY_VERSION: std::sync::OnceLock<Vec<[u8; 256]>> = std::sync::OnceLock::new();
+        if edit < 256 && std::ptr::eq(self.t, Tables::get()) {
+            let all = BY_VERSION.get_or_init(|| {
+                let t = Tables::get();
+                let last = t
+                    .versions
+                    .iter()
+                    .map(|v| v.internal)
+                    .max()
+                    .unwrap_or(0)
+                    .max(103);
+                (0..=last)
+                    .map(|v| std::array::from_fn(|e| disposition_in(t, v, e as u16)))
+                    .collect()
+            });
+            if let Some(row) = all.get(usize::from(self.v)) {
+                return row[usize::from(edit)];
+            }
+        }
+        disposition_in(self.t, self.v, edit)
     }
 
     /// Whether an edit of disposition `disposition` (3: return to
@@ -848,6 +884,18 @@ mod tests {
         assert_eq!(read_date("2025-03-0a"), None);
         assert_eq!(read_date("2025-\u{e9}-01"), None);
         assert_eq!(read_date("+2025030"), None);
+        // Every day of every month, and the days and months around them,
+        // as the calendar answers.
+        for y in [0, 1, 1900, 2000, 2024, 2025, 9999] {
+            for m in 0..=13 {
+                for d in 0..=32 {
+                    let n = y * 10_000 + m * 100 + d;
+                    let want = medcode_base::calendar::is_calendar_date(n).then_some(n);
+                    assert_eq!(read_date(&format!("{y:04}-{m:02}-{d:02}")), want, "{n}");
+                    assert_eq!(read_date(&format!("{y:04}{m:02}{d:02}")), want, "{n}");
+                }
+            }
+        }
     }
 
     /// Both readers of a claim hand the editor its receipt date and OPPS

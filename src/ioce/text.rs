@@ -71,6 +71,17 @@ impl Flag {
     /// The text of a table key (its bytes up to the first zero; ASCII).
     pub(crate) fn from_key(k: super::data::Key) -> Flag {
         let b = k.to_le_bytes();
+        // A table's key: its bytes printable ASCII up to its length, zero
+        // past it — held as they are.
+        let len = (64 - k.leading_zeros() as usize).div_ceil(8);
+        if b[..len].iter().all(|&c| c.is_ascii_graphic()) {
+            let mut bytes = [0; INLINE];
+            bytes[..8].copy_from_slice(&b);
+            return Flag(Repr::Inline {
+                len: len as u8,
+                bytes,
+            });
+        }
         let n = b.iter().position(|&c| c == 0).unwrap_or(8);
         if !b[..n].is_ascii() {
             return Flag::from(String::from_utf8_lossy(&b[..n]).as_ref());
