@@ -349,14 +349,19 @@ pub(crate) fn read_date(s: &str) -> Option<u32> {
         [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] => [y0, y1, y2, y3, m0, m1, d0, d1],
         _ => return None,
     };
-    let mut n = 0u32;
-    for c in digits {
-        let d = c.wrapping_sub(b'0');
-        if d > 9 {
-            return None;
-        }
-        n = n * 10 + u32::from(d);
+    // The eight digits at once (one word): each byte's high half 3 and,
+    // with 6 added, still 3 (so its low half at most 9); then the pairs,
+    // fours and the eight combined.
+    let x = u64::from_le_bytes(digits);
+    const HIGH: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    const THREES: u64 = 0x3030_3030_3030_3030;
+    if x & HIGH != THREES || x.wrapping_add(0x0606_0606_0606_0606) & HIGH != THREES {
+        return None;
     }
+    let v = x & 0x0F0F_0F0F_0F0F_0F0F;
+    let v = (v.wrapping_mul(10) + (v >> 8)) & 0x00FF_00FF_00FF_00FF;
+    let v = (v.wrapping_mul(100) + (v >> 16)) & 0x0000_FFFF_0000_FFFF;
+    let n = ((v.wrapping_mul(10_000) + (v >> 32)) & 0xFFFF_FFFF) as u32;
     // (Days 1–28 of months 1–12 of years from 1 are dates in every month:
     // only the others ask the calendar.)
     let (m, d) = (n / 100 % 100, n % 100);
