@@ -348,13 +348,14 @@ pub(crate) fn cmhc_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path)
     }
 }
 
-/// After the lines' edits are sorted: on the other bill types the add-on
+/// After the lines' edits are sorted: on the other bill types and the
+/// paths that check type I add-ons (every claim not under OPPS) the add-on
 /// edits (106, 108) come last in a line's list, after NCCI's and 055, then
-/// 091 and 061 (pyoce's order on these claims: 40 lines), and 106 is
-/// listed once.
+/// 091 and 061 (pyoce's order on these claims: 40 lines; 106 on the
+/// non-OPPS paths, 147 lines), and 106 is listed once.
 pub(crate) fn order_add_on_edits(run: &mut Run<'_>, path: &Path) {
     const LAST: [u16; 4] = [106, 108, 91, 61];
-    if !other_bill_type(path) {
+    if !other_bill_type(path) && !super::lines::checks_type1_addons(path) {
         return;
     }
     for out in &mut run.out.lines {

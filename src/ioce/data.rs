@@ -337,6 +337,18 @@ impl Tables {
         codes: &[Key],
         v: Version,
     ) -> bool {
+        self.addon_primary_where(name, addon, v, |p| codes.binary_search(&p).is_ok())
+    }
+
+    /// Whether `addon` has a primary `p` of table `name` in version `v`
+    /// for which `present(p)` holds.
+    pub(crate) fn addon_primary_where(
+        &self,
+        name: &str,
+        addon: Key,
+        v: Version,
+        present: impl Fn(Key) -> bool,
+    ) -> bool {
         let (Some(map), Some(primaries)) = (
             self.addon.get(name),
             self.addon_primaries.get(name).and_then(|m| m.get(&addon)),
@@ -345,7 +357,7 @@ impl Tables {
         };
         primaries
             .iter()
-            .any(|p| codes.binary_search(p).is_ok() && map.has(&(addon, *p), v))
+            .any(|&p| present(p) && map.has(&(addon, p), v))
     }
 
     /// The bit of the `data_hcpcs` flag `name`; panics on a name the data

@@ -1,6 +1,6 @@
 //! The editor: one claim in, the I/OCE's answer out.
 
-use super::data::{key, key_text, Tables, Version};
+use super::data::{hcpcs_bit, key, key_text, Tables, Version};
 use super::Flag;
 use super::{dx, lines, order, pairs, path};
 use crate::claim::Claim;
@@ -807,23 +807,36 @@ impl Editor {
                 .and_then(|k| t.hcpcs.get(&k, v))
                 .map_or(Flag::new(), |r| key_text(r.status_indicator))
         };
-        let path = match path::route(
+        // A home health claim (34x) with a vaccine, antigen, splint, cast
+        // or negative pressure wound therapy (the services a home health
+        // agency is paid under OPPS for) goes down the path that assigns
+        // APCs (pbt_map's rule 3; pyoce: 5 of 5 such claims, none of 143
+        // others).
+        let home_health_opps = claim.bill_type.trim().starts_with("34")
+            && claim.lines.iter().any(|l| {
+                key(l.hcpcs.trim())
+                    .and_then(|k| t.hcpcs.get(&k, v))
+                    .is_some_and(|r| {
+                        r.has(hcpcs_bit!(t, "vaccine"))
+                            || r.has(hcpcs_bit!(t, "negative_pressure_wound_therapy"))
+                            || r.has(hcpcs_bit!(t, "antigen"))
+                            || r.has(hcpcs_bit!(t, "splint"))
+                            || r.has(hcpcs_bit!(t, "cast"))
+                    })
+            });
+        let route = path::route(
             t,
             v,
             claim.bill_type,
             claim.opps_flag,
             &claim.condition_codes,
-        ) {
+            home_health_opps,
+        );
+        let path = match route {
             path::Route::Path(p) => p,
             path::Route::Invalid { opps }
             | path::Route::PartialHospitalizationNotAllowed { opps } => {
-                let (edit, code) = match path::route(
-                    t,
-                    v,
-                    claim.bill_type,
-                    claim.opps_flag,
-                    &claim.condition_codes,
-                ) {
+                let (edit, code) = match route {
                     path::Route::Invalid { .. } => (118, 18),
                     _ => (46, 22),
                 };

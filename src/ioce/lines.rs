@@ -37,6 +37,14 @@ struct ClaimFacts<'a> {
     /// The claim's codes, sorted (the add-ons' primaries and the pass-through
     /// devices' procedures are looked up in them).
     codes: Vec<Key>,
+    /// The (service day, code) of the lines that count as an add-on code's
+    /// primary on the paths that check type I add-ons, sorted: every line
+    /// but an add-on line without a primary of its own. An add-on's primary
+    /// is on its day or the day before ([`addon_days`]; pyoce: a primary
+    /// two days before or a day after does not count, 9 of 9 lines; the
+    /// day before does, 3 of 3), and is not itself an add-on line without
+    /// one (14 of 14 lines). Empty on the other paths.
+    addon_primaries: Vec<(i64, Key)>,
     /// The service dates with a G0378 (hospital observation) line, sorted.
     observation_days: Vec<&'a str>,
     /// The days with a skin substitute product, and its cost group
@@ -62,6 +70,7 @@ impl<'a> ClaimFacts<'a> {
                 .iter()
                 .filter_map(|l| key(l.hcpcs.trim()))
                 .collect(),
+            addon_primaries: Vec::new(),
             observation_days: Vec::new(),
             skin_products: Vec::new(),
         };
@@ -108,6 +117,92 @@ impl<'a> ClaimFacts<'a> {
         facts.device_days.dedup();
         facts
     }
+}
+
+/// The add-on table a type I add-on line's primaries are in: `type1`, or
+/// `drug_admin` for a drug administration add-on code.
+fn type1_addon_table(t: &super::data::Tables, row: &HcpcsRow) -> Option<&'static str> {
+    if row.has(hcpcs_bit!(t, "addon_type1")) {
+        Some("type1")
+    } else if row.has(hcpcs_bit!(t, "addon_drug_admin")) {
+        Some("drug_admin")
+    } else {
+        None
+    }
+}
+
+/// Whether the type I add-on checks (106) run on this path: every claim
+/// not paid under OPPS and the other bill types, but not a religious
+/// non-medical institution's (43x).
+pub(crate) fn checks_type1_addons(path: &Path) -> bool {
+    let opps_addons = path.opps && matches!(path.prefix, 12 | 13 | 14 | 76);
+    !(opps_addons || path.prefix == 43 || path.home_health_opps())
+}
+
+/// A line's service day as a day number (days since 1970-01-01), so that
+/// the day before is one less; a date that does not read is far from
+/// every real day.
+fn day_number(line: &LineInput<'_>) -> i64 {
+    super::engine::read_date(line.service_date)
+        .and_then(|d| crate::date::Date::from_yyyymmdd(d).ok())
+        .map_or(i64::MIN / 2, |d| d.days_since_epoch())
+}
+
+/// The days an add-on line on `day` finds its primary on: its own and the
+/// day before.
+fn addon_days(day: i64) -> [i64; 2] {
+    [day, day - 1]
+}
+
+/// Whether `days` (sorted (day, code) pairs) hold a primary of `addon`
+/// from table `table` for an add-on line on `day`.
+fn addon_primary_near(
+    t: &super::data::Tables,
+    v: super::data::Version,
+    table: &str,
+    addon: Key,
+    day: i64,
+    days: &[(i64, Key)],
+) -> bool {
+    t.addon_primary_where(table, addon, v, |p| {
+        addon_days(day)
+            .iter()
+            .any(|&d| days.binary_search(&(d, p)).is_ok())
+    })
+}
+
+/// [`ClaimFacts::addon_primaries`]: the claim's (day, code) pairs, less
+/// the add-on lines that have no primary near their day.
+fn addon_primaries(run: &Run<'_>, claim: &ClaimInput<'_>) -> Vec<(i64, Key)> {
+    let (t, v) = (run.t, run.v);
+    let day_code = |l: &LineInput<'_>| Some((day_number(l), key(l.hcpcs.trim())?));
+    let mut all: Vec<(i64, Key)> = claim.lines.iter().filter_map(day_code).collect();
+    all.sort_unstable();
+    all.dedup();
+    let mut kept = Vec::with_capacity(all.len());
+    for l in &claim.lines {
+        let Some((day, k)) = day_code(l) else {
+            continue;
+        };
+        let table = hcpcs_row(run, l.hcpcs).and_then(|row| type1_addon_table(t, row));
+        let orphan = table.is_some_and(|table| !addon_primary_near(t, v, table, k, day, &all));
+        if !orphan {
+            kept.push((day, k));
+        }
+    }
+    kept.sort_unstable();
+    kept.dedup();
+    kept
+}
+
+/// A critical access hospital's (85x) professional line: revenue codes
+/// 096x–098x, billed on the hospital's claim under the optional method.
+pub(crate) fn cah_professional(path: &Path, line: &LineInput<'_>) -> bool {
+    path.prefix == 85
+        && matches!(
+            line.revenue_code.trim().as_bytes(),
+            [b'0', b'9', b'6'..=b'8', _]
+        )
 }
 
 /// The edits one line's own code raises (docs/design/ioce-logic-lines.md
@@ -203,24 +298,24 @@ fn single_line_edits(
     // is not billable to the contractor (not on 43x).
     if super::clinic::not_covered(run, claim, path, line, Some(row)) {
         edits.push(91);
-    } else if row.has(hcpcs_bit!(t, "non_billable_mac")) && !matches!(path.prefix, 43 | 77) {
+    } else if row.has(hcpcs_bit!(t, "non_billable_mac"))
+        && !matches!(path.prefix, 43 | 77)
+        && !cah_professional(path, line)
+    {
+        // (Nor on a critical access hospital's professional line: pyoce, 0
+        // of 6 such lines.)
         edits.push(72);
     }
     // Type I add-on codes without their primary on the claim, on the
     // paths that do not run OPPS's edits: every claim not paid under OPPS,
     // and the other bill types'.
     // (A drug administration add-on code likewise needs its primary there.)
-    let addon = if row.has(hcpcs_bit!(t, "addon_type1")) {
-        Some("type1")
-    } else if row.has(hcpcs_bit!(t, "addon_drug_admin")) {
-        Some("drug_admin")
-    } else {
-        None
-    };
-    let opps_addons = path.opps && matches!(path.prefix, 12 | 13 | 14 | 76);
-    if let (false, Some(table)) = (opps_addons || path.prefix == 43, addon) {
+    // A primary counts on the add-on's day or the day before (see
+    // [`ClaimFacts::addon_primaries`]).
+    if let (true, Some(table)) = (checks_type1_addons(path), type1_addon_table(t, row)) {
         let k = key(line.hcpcs.trim()).unwrap_or(0);
-        if !t.addon_primary_in(table, k, &facts.codes, run.v) {
+        let day = day_number(line);
+        if !addon_primary_near(t, run.v, table, k, day, &facts.addon_primaries) {
             edits.push(106);
         }
     }
@@ -253,7 +348,7 @@ fn single_line_edits(
     if data_si == si("E2") && (apc_path || path.prefix == 76) {
         edits.push(13);
     }
-    if path.on(switch::OPPS_EDITS)
+    if (path.on(switch::OPPS_EDITS) || path.home_health_opps())
         && (row.has(hcpcs_bit!(t, "not_recognized_opps")) || data_si == si("B"))
         && !row.has(hcpcs_bit!(t, "bundled_in_biological"))
     {
@@ -342,7 +437,10 @@ fn single_line_edits(
     // A pass-through device (H, H1) without one of its procedures
     // (`offset_codepair`) on the claim: 098 (12x and 13x, not a partial
     // hospitalization's or an opioid treatment program's path).
+    // (Not a non-opioid pain management device: it is paid on its own,
+    // pyoce, 0 of 11 such lines.)
     if (data_si == si("H") || data_si == si("H1"))
+        && !row.has(hcpcs_bit!(t, "nonopioid_device"))
         && matches!(path.prefix, 12 | 13)
         && path.on(switch::APC_EDITS)
         && !path.on(switch::PH_EDITS)
@@ -399,13 +497,27 @@ fn single_line_edits(
     if row.has(hcpcs_bit!(t, "opioid_treatment_program")) && matches!(path.prefix, 13 | 14) {
         edits.push(116);
     }
-    if row.has(hcpcs_bit!(t, "ph_not_mh")) && path.prefix == 13 {
+    // (On 13x under OPPS, not an opioid treatment program's: pyoce, 0 of
+    // 4 such lines on the others.)
+    let otp = claim.condition_codes.iter().any(|c| c.trim() == "89");
+    let program_edits = path.prefix == 13 && path.opps && !otp;
+    if row.has(hcpcs_bit!(t, "ph_not_mh")) && program_edits {
         edits.push(81);
     }
-    if row.has(hcpcs_bit!(t, "iop_not_mh")) && path.prefix == 13 && run.v >= 94 {
+    if row.has(hcpcs_bit!(t, "iop_not_mh")) && program_edits && run.v >= 94 {
         edits.push(133);
     }
-    if row.has(hcpcs_bit!(t, "addon_saas")) {
+    // A skin substitute application add-on without its primary: 106 on
+    // the OPPS hospital claims (the other paths check it as a type I
+    // add-on), not on 14x, an opioid treatment program's claim, nor a line
+    // not payable on a Part B inpatient claim (127) (pyoce: 0 of 10 such
+    // lines).
+    if row.has(hcpcs_bit!(t, "addon_saas"))
+        && !checks_type1_addons(path)
+        && path.prefix != 14
+        && path.number != 120
+        && !edits.contains(&127)
+    {
         let k = key(line.hcpcs.trim()).unwrap_or(0);
         if !t.addon_primary_in("saas", k, &facts.codes, run.v) {
             edits.push(106);
@@ -432,7 +544,10 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
         .condition_codes
         .iter()
         .any(|c| matches!(c.trim(), "41" | "89" | "92"));
-    let facts = ClaimFacts::of(run, claim, age);
+    let mut facts = ClaimFacts::of(run, claim, age);
+    if checks_type1_addons(path) {
+        facts.addon_primaries = addon_primaries(run, claim);
+    }
     run.out.lines = Vec::with_capacity(claim.lines.len());
     for line in &claim.lines {
         let mut out = LineResult {

@@ -12,7 +12,7 @@ const NCCI_MODIFIER: u8 = 1 << 0;
 /// The pair edits of the claim.
 pub(crate) fn pairs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
     if path.on(switch::NCCI_EDITS) {
-        ncci(run, claim);
+        ncci(run, claim, path);
     }
     bilateral(run, claim, path);
     modifiers(run, claim, path);
@@ -104,6 +104,11 @@ fn modifiers(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
     let has_cc = |cc: &str| claim.condition_codes.iter().any(|c| c.trim() == cc);
     let program_13x =
         path.prefix == 13 && (has_cc("41") || has_cc("92") || (!path.opps && has_cc("89")));
+    // (Nor is PT questioned on a claim with a colorectal screening code:
+    // pyoce, 0 of 9 such lines, 200 of 200 on the other claims.)
+    let screening = claim.lines.iter().any(|l| {
+        lines::hcpcs_row(run, l.hcpcs).is_some_and(|r| r.has(hcpcs_bit!(t, "colorectal")))
+    });
     for (i, l) in claim.lines.iter().enumerate() {
         let keys: Vec<Option<u64>> = l.modifiers.iter().map(|m| key(m.trim())).collect();
         let conflict = keys.iter().flatten().any(|&a| {
@@ -125,6 +130,7 @@ fn modifiers(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
             && (path.on(switch::OPPS_EDITS) || (!path.opps && matches!(path.prefix, 12 | 13 | 85)))
             && path.prefix != 14
             && !program_13x
+            && !screening
             && !row.is_some_and(|r| r.has(hcpcs_bit!(t, "colorectal")))
         {
             run.out.lines[i].hcpcs_edits.push(120);
@@ -170,7 +176,7 @@ fn modifiers(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
 /// NCCI pair, the column-2 line gets 020 (no modifier may bypass the pair)
 /// or 040 (a modifier may, and neither line has one), once per column-1
 /// line, in the column-1 lines' order. Lines with 018 or 049 take no part.
-fn ncci(run: &mut Run<'_>, claim: &ClaimInput<'_>) {
+fn ncci(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
     let (t, v) = (run.t, run.v);
     let n = claim.lines.len();
     let ids: Vec<Option<u16>> = claim
@@ -200,8 +206,13 @@ fn ncci(run: &mut Run<'_>, claim: &ClaimInput<'_>) {
         })
         .collect();
     // Lines grouped by service date: pairs are looked up within a day only.
+    // On a critical access hospital's claim (85x) the professional lines
+    // (revenue codes 096x–098x, billed there under the optional method)
+    // pair only with each other, and the facility's lines with each other
+    // (pyoce: 12 of 12 claims where a pair crossed them).
+    let side = |i: usize| lines::cah_professional(path, &claim.lines[i]);
     let mut order: Vec<usize> = (0..n).filter(|&i| ids[i].is_some()).collect();
-    order.sort_by_key(|&i| (claim.lines[i].service_date.trim(), i));
+    order.sort_by_key(|&i| (claim.lines[i].service_date.trim(), side(i), i));
     // The first pair (column-1 line, column-2 line) that raised 020 and
     // 040.
     let mut first = [(usize::MAX, 0); 2];
@@ -210,11 +221,14 @@ fn ncci(run: &mut Run<'_>, claim: &ClaimInput<'_>) {
     let mut seen: Vec<u64> = Vec::new();
     let mut start = 0;
     while start < order.len() {
-        let day = claim.lines[order[start]].service_date.trim();
+        let (day, day_side) = (
+            claim.lines[order[start]].service_date.trim(),
+            side(order[start]),
+        );
         let end = start
             + order[start..]
                 .iter()
-                .take_while(|&&i| claim.lines[i].service_date.trim() == day)
+                .take_while(|&&i| claim.lines[i].service_date.trim() == day && side(i) == day_side)
                 .count();
         ncci_day(
             run,

@@ -5,8 +5,11 @@
 //! The rule numbers' meanings were read from the I/OCE's answers
 //! (docs/design/ioce-logic-claim.md §2): 0 OPPS, 9 non-OPPS, 1 OPPS with
 //! condition code 41 (partial hospitalization), 8 non-OPPS with 41, 12 OPPS
-//! with 89 (opioid treatment program), 11 non-OPPS with 89. Rules 3, 7 and
-//! 10 have not been seen to apply and never match here.
+//! with 89 (opioid treatment program), 11 non-OPPS with 89, 10 a home
+//! health claim (34x) not under OPPS, 3 a home health claim under OPPS with
+//! a vaccine, antigen, splint or cast (services paid under OPPS: the path
+//! that assigns APCs). Rule 7 has not been seen to apply and never matches
+//! here.
 
 use super::data::{PbtMapRow, Tables, Version};
 use std::sync::OnceLock;
@@ -54,6 +57,12 @@ pub(crate) struct Path {
 impl Path {
     pub(crate) fn on(&self, switch: u32) -> bool {
         self.switches & switch != 0
+    }
+
+    /// A home health claim (34x) down the path that assigns APCs: its
+    /// vaccines, antigens, splints and casts are paid under OPPS.
+    pub(crate) fn home_health_opps(&self) -> bool {
+        self.prefix == 34 && self.on(switch::APC_RETURN_BUF)
     }
 }
 
@@ -112,13 +121,15 @@ fn map_rows(t: &Tables, v: Version, prefix: u16) -> impl Iterator<Item = &PbtMap
 }
 
 /// The route of a claim with this type of bill, OPPS flag and condition
-/// codes, in version `v`.
+/// codes, in version `v`; `home_health_opps`: the claim has a code flagged
+/// vaccine, antigen, splint or cast.
 pub(crate) fn route(
     t: &Tables,
     v: Version,
     bill_type: &str,
     opps_flag: Option<&str>,
     condition_codes: &[&str],
+    home_health_opps: bool,
 ) -> Route {
     let opps = is_opps(opps_flag);
     let b = bill_type.trim().as_bytes();
@@ -140,6 +151,8 @@ pub(crate) fn route(
             // (A 13x claim not under OPPS with 41 is edited as any 13x
             // claim not under OPPS: rule 9 — pyoce, NCCI's edits on 14 of
             // 14 such claims.)
+            // (pyoce: 5 of 5 such 34x claims, none of the 152 others.)
+            3 => opps && home_health_opps,
             8 => !opps && cc41 && prefix != 13,
             9 => !opps,
             // 34x (home health) not paid under OPPS: every such claim of

@@ -7,7 +7,7 @@
 //! multi-line claims, §4 other bill types) and ioce-logic-pairs.md §4
 //! (visits).
 
-use super::data::{hcpcs_bit, key, key_text, HcpcsRow, Key};
+use super::data::{hcpcs_bit, key, key_text, HcpcsRow, Key, Tables};
 use super::engine::{ClaimInput, LineInput, LineResult, Run};
 use super::lines::hcpcs_row;
 use super::path::{switch, Path};
@@ -207,7 +207,11 @@ pub(crate) fn assign(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
     }
     if full {
         packaging(run, claim, path, &mut ls);
-        final_si_edits(run, claim, path, &ls);
+        // (A home health claim's visits and procedures are not edited
+        // against each other (021, 042): pyoce, 5 of 5 such claims.)
+        if !path.home_health_opps() {
+            final_si_edits(run, claim, path, &ls);
+        }
     } else if path.prefix == 85 && !path.opps {
         // A critical access hospital not under OPPS still answers a visit
         // beside a procedure (021): pyoce, 5 of 5 such claims; under OPPS
@@ -215,6 +219,9 @@ pub(crate) fn assign(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
         visit_beside_procedure(run, claim, path, &ls);
     }
     outputs(run, claim, path, &ls, full);
+    if path.home_health_opps() {
+        home_health_fee_schedule_lines(run, &ls);
+    }
     // A CMHC (76x) is paid no APC for its lines in pyoce's answers: a
     // packaged line (N) keeps payment method flag 0, every other line is
     // not paid (1).
@@ -229,16 +236,78 @@ pub(crate) fn assign(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
     }
 }
 
+/// The days (sorted) with a colorectal cancer screening code and a line
+/// with modifier PT (a screening turned diagnostic): their procedures get
+/// payment adjustment flag 4 or 25 (pyoce: 420 of 420 such lines, none on
+/// the other days of those claims).
+fn colorectal_days<'a>(run: &Run<'_>, claim: &ClaimInput<'_>, ls: &[Line<'a>]) -> Vec<&'a str> {
+    let t = run.t;
+    let mut screening: Vec<&str> = ls
+        .iter()
+        .filter(|l| l.flag(hcpcs_bit!(t, "colorectal")))
+        .map(|l| l.date)
+        .collect();
+    if screening.is_empty() {
+        return screening;
+    }
+    screening.sort_unstable();
+    screening.dedup();
+    let mut days: Vec<&str> = ls
+        .iter()
+        .zip(&claim.lines)
+        .filter(|(l, input)| has_modifier(input, "PT") && screening.binary_search(&l.date).is_ok())
+        .map(|(l, _)| l.date)
+        .collect();
+    days.sort_unstable();
+    days.dedup();
+    days
+}
+
 /// The bill types whose lines are paid off fee schedules, without APCs
 /// (SNF 22x/23x, home health 32x, religious non-medical 43x, RHC 71x, ESRD
 /// 72x, outpatient rehabilitation 74x, CORF 75x, hospice 81x/82x, 87x):
 /// read from pyoce's answers on the differential test's claims.
 fn fee_schedule(path: &Path) -> bool {
     path.opps
+        && !path.home_health_opps()
         && matches!(
             path.prefix,
             22 | 23 | 32 | 34 | 43 | 71 | 72 | 74 | 75 | 81 | 82 | 87
         )
+}
+
+/// Whether a line's code is one of the services a home health agency is
+/// paid under OPPS for: a vaccine, antigen, splint, cast or negative
+/// pressure wound therapy.
+fn home_health_opps_service(t: &Tables, l: &Line<'_>) -> bool {
+    l.flag(hcpcs_bit!(t, "vaccine"))
+        || l.flag(hcpcs_bit!(t, "negative_pressure_wound_therapy"))
+        || l.flag(hcpcs_bit!(t, "antigen"))
+        || l.flag(hcpcs_bit!(t, "splint"))
+        || l.flag(hcpcs_bit!(t, "cast"))
+}
+
+/// On a home health claim down the APC path, the lines that are not paid
+/// under OPPS keep their status indicator and HCPCS APC but are paid as on
+/// the fee schedule: no payment APC, payment method flag 1 for a status
+/// that is not paid, else 2 (3 when rejected) (pyoce: 5 such claims).
+fn home_health_fee_schedule_lines(run: &mut Run<'_>, ls: &[Line<'_>]) {
+    let not_paid = [si("C"), si("E1"), si("E2"), si("M"), si("Y"), W, si("Z")];
+    let t = run.t;
+    for (l, o) in ls.iter().zip(run.out.lines.iter_mut()) {
+        if home_health_opps_service(t, l) {
+            continue;
+        }
+        o.payment_apc = "00000".into();
+        o.payment_method_flag = if not_paid.contains(&l.si) {
+            "1"
+        } else if o.rejection_denial_flag == "1" {
+            "3"
+        } else {
+            "2"
+        }
+        .into();
+    }
 }
 
 /// The outputs of a fee-schedule line: its status indicator before
@@ -342,7 +411,8 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
     // treatment) keeps every status indicator but Q4's.
     // (A community mental health center's claim (76x) is packaged like a
     // hospital's, though its path has no APC edits.)
-    if !path.on(switch::APC_EDITS) && path.prefix != 76 {
+    // (Nor is a home health claim's down the APC path.)
+    if !path.on(switch::APC_EDITS) && path.prefix != 76 && !path.home_health_opps() {
         q4(path, claim, ls);
         return;
     }
@@ -360,9 +430,10 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
         }
     }
     // Q3 (not rejected) takes its APC's status indicator (not on a CMHC's
-    // claim).
+    // claim, nor a home health agency's: there are no composites).
+    let composite_path = path.prefix != 76 && !path.home_health_opps();
     for l in ls.iter_mut() {
-        if l.data_si == Q3 && !l.off && path.prefix != 76 {
+        if l.data_si == Q3 && !l.off && composite_path {
             if let Some(s) = apc_si(run, l.apc()) {
                 l.si = s;
             }
@@ -424,7 +495,10 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
         }
     }
     q4(path, claim, ls);
-    composites(run, ls);
+    // (No composites on 14x: pyoce, 0 of 14 such groups.)
+    if composite_path && path.prefix != 14 {
+        composites(run, ls);
+    }
     // Comprehensive packaging on 13x only, and not on the partial
     // hospitalization path (condition code 41 or 92).
     if !comprehensive {
@@ -486,7 +560,9 @@ fn q4(path: &Path, claim: &ClaimInput<'_>, ls: &mut [Line<'_>]) {
         .any(|l| matches!(l.data_si, S | T | V | J1 | J2 | Q1 | Q2 | Q3));
     for l in ls.iter_mut() {
         if l.data_si == Q4 {
-            l.si = if (anchored && path.prefix == 13) || packaged_always {
+            l.si = if (anchored && (path.prefix == 13 || path.home_health_opps()))
+                || packaged_always
+            {
                 N
             } else {
                 A
@@ -779,6 +855,19 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
     let v = run.v;
     let paf_second = v >= 102;
     let highest = if full { highest_t(run, ls) } else { Vec::new() };
+    // (Flag 16 is not set on 14x, nor on a program's 13x claim (partial
+    // hospitalization, intensive outpatient, opioid treatment: 41, 92,
+    // 89): pyoce, 0 of 9 such lines; 18 of 18 on the other 12x and 13x.)
+    let program = claim
+        .condition_codes
+        .iter()
+        .any(|c| matches!(c.trim(), "41" | "89" | "92"));
+    let device_termination_paid = path.prefix != 14 && !(path.prefix == 13 && program);
+    let colorectal = if full {
+        colorectal_days(run, claim, ls)
+    } else {
+        Vec::new()
+    };
     for (i, l) in ls.iter().enumerate() {
         let input = &claim.lines[i];
         let rdf = rejection_flag(run, &run.out.lines[i]);
@@ -870,7 +959,9 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
             && !(l.flag(hcpcs_bit!(t, "radiopharm_exceeds_threshold")) && l.si == si("G"))
         {
             "10"
-        } else if l.flag(hcpcs_bit!(t, "terminated_device_procedure")) && has_modifier(input, "73")
+        } else if l.flag(hcpcs_bit!(t, "terminated_device_procedure"))
+            && has_modifier(input, "73")
+            && device_termination_paid
         {
             // A device-intensive procedure terminated before anaesthesia.
             "16"
@@ -892,7 +983,25 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
         } else {
             None
         };
+        // A procedure (J1, T) on a day a colorectal cancer screening turned
+        // diagnostic (PT): deductible not applicable (4), from v86 (2022)
+        // the screening's coinsurance (25); always the first flag, and
+        // before reduced units (11) (pyoce: 1 of 1 such line).
+        // A non-opioid pain management device paid on its own (13x, not
+        // rejected or denied, no procedure with modifier CA on the claim):
+        // 26, the first flag (pyoce: 5 of 5 such lines; 0 on the 6 others,
+        // denied or beside a CA procedure).
+        let nonopioid = l.flag(hcpcs_bit!(t, "nonopioid_device"))
+            && path.prefix == 13
+            && l.si == si("H1")
+            && rdf == "0"
+            && run.ca_line.is_none();
+        let screening = matches!(paf, "0" | "11")
+            && (l.si == J1 || l.si == T)
+            && colorectal.binary_search(&l.date).is_ok();
         let (first, second) = match (xray, paf_second) {
+            _ if nonopioid => ("26", "0"),
+            _ if screening => (if v >= 86 { "25" } else { "4" }, "0"),
             // Without cost sharing too (9): one value for both, 23 (FX)
             // or 24 (FY) (pyoce, 1 of 1 such line).
             (Some(x), _) if paf == "9" => (if x == "21" { "23" } else { "24" }, "0"),
