@@ -11,6 +11,9 @@
  *      -lmedcode_ffi -Wl,-rpath,$PWD/target/release -o target/ioce_capi
  *   target/ioce_capi target/ioce-4line.jsonl 5
  *
+ * With a third argument `print`, it prints every answer instead (to compare
+ * two builds' answers byte for byte) and times nothing.
+ *
  * For instruction counts run it under callgrind with 1 and 3 rounds: the
  * difference divided by twice the claims is the C ABI's instructions a
  * claim. BENCHMARKS.md, "Issue 23, speed, second pass".
@@ -31,7 +34,7 @@ static double now(void) {
 
 int main(int argc, char **argv) {
     if (argc < 3) {
-        fprintf(stderr, "usage: %s CLAIMS.jsonl ROUNDS\n", argv[0]);
+        fprintf(stderr, "usage: %s CLAIMS.jsonl ROUNDS [print]\n", argv[0]);
         return 2;
     }
     FILE *f = fopen(argv[1], "rb");
@@ -57,6 +60,14 @@ int main(int argc, char **argv) {
     }
     if (n == 0) { fprintf(stderr, "no claims\n"); return 2; }
     int rounds = atoi(argv[2]);
+    if (argc > 3 && strcmp(argv[3], "print") == 0) {
+        for (size_t i = 0; i < n; i++) {
+            char *answer = medcode_group_json(lines[i], NULL);
+            printf("%s\n", answer ? answer : "NULL");
+            medcode_string_free(answer);
+        }
+        return 0;
+    }
     /* The tables read, and every answer checked to be the I/OCE's. */
     size_t not_ioce = 0;
     for (size_t i = 0; i < n; i++) {
