@@ -249,6 +249,9 @@ pub(crate) struct Tables {
     pub pbt_map: Vec<PbtMapRow>,
     pub pbt_control: Ranged<u16, u32>,
     pub capc_rank: Ranged<Key, (u32, bool)>,
+    /// Comprehensive APC complexity adjustments (`map_capc`): (primary
+    /// code, secondary code) → the APC the primary is paid at instead.
+    pub capc_complexity: Ranged<(Key, Key), Key>,
     pub ncci: Ncci,
     /// Add-on code → primary code maps, by table name without `map_addon_`.
     pub addon: HashMap<&'static str, Ranged<(Key, Key), ()>>,
@@ -539,6 +542,13 @@ impl Tables {
             capc_rank.push(code(T, r[2]), lo, hi, (num(T, r[3]), adjusted));
         }
 
+        let mut capc_complexity = Ranged::new();
+        for r in rows("map_capc.tsv") {
+            const T: &str = "map_capc";
+            let (lo, hi) = range(T, &r);
+            capc_complexity.push((code(T, r[2]), code(T, r[3])), lo, hi, code(T, r[4]));
+        }
+
         let mut addon = HashMap::new();
         let mut addon_primaries = HashMap::new();
         for name in [
@@ -625,6 +635,7 @@ impl Tables {
             pbt_map,
             pbt_control,
             capc_rank,
+            capc_complexity,
             ncci: read_ncci(),
             addon,
             addon_primaries,

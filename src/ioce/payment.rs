@@ -416,7 +416,13 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
         q4(path, claim, ls);
         return;
     }
-    let thirteen = path.prefix == 13;
+    // (Not on a partial hospitalization or intensive outpatient claim (41,
+    // 92): pyoce left J2 on 10 of 10 such lines.)
+    let php_iop = claim
+        .condition_codes
+        .iter()
+        .any(|c| matches!(c.trim(), "41" | "92"));
+    let thirteen = path.prefix == 13 && !php_iop;
     // J2 takes its APC's status indicator, rejected or not (13x; 12x and
     // 14x leave it J2, §4); G0379 (direct admission) is packaged.
     for l in ls.iter_mut() {
@@ -514,6 +520,9 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
             .map(|(i, _)| i)
     });
     if let Some(p) = primary {
+        if run.ca_line.is_none() {
+            complexity_adjustment(run, claim, ls, p);
+        }
         ls[p].units_to_one = true;
         for (i, l) in ls.iter_mut().enumerate() {
             if i == p || J1_KEEPS.contains(&l.si) || l.invalid_code {
@@ -529,6 +538,33 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
         }
     }
     let _ = claim;
+}
+
+/// The comprehensive primary `p` paid at a higher APC (`map_capc`) when
+/// the claim has a secondary code of its pair, or its own code more than
+/// once (units over 1); not when it was discontinued (73, 74) (pyoce: 11 of
+/// 12 such claims; the other was discontinued).
+fn complexity_adjustment(run: &Run<'_>, claim: &ClaimInput<'_>, ls: &mut [Line<'_>], p: usize) {
+    let Some(primary) = ls[p].code else {
+        return;
+    };
+    let input = &claim.lines[p];
+    if has_modifier(input, "73") || has_modifier(input, "74") {
+        return;
+    }
+    let adjusted = ls.iter().enumerate().find_map(|(j, l)| {
+        let secondary = l.code?;
+        if j == p && ls[p].units <= 1.0 {
+            return None;
+        }
+        run.t
+            .capc_complexity
+            .get(&(primary, secondary), run.v)
+            .copied()
+    });
+    if let Some(apc) = adjusted {
+        ls[p].payment_apc = Some(apc);
+    }
 }
 
 /// Whether a J1 line packages the claim (comprehensive APCs): on 13x,
@@ -863,6 +899,19 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
         .iter()
         .any(|c| matches!(c.trim(), "41" | "89" | "92"));
     let device_termination_paid = path.prefix != 14 && !(path.prefix == 13 && program);
+    let php_iop = claim
+        .condition_codes
+        .iter()
+        .any(|c| matches!(c.trim(), "41" | "92"));
+    // The days with a line of a non-excepted off-campus department (PN).
+    let mut pn_days: Vec<&str> = ls
+        .iter()
+        .zip(&claim.lines)
+        .filter(|(_, input)| has_modifier(input, "PN"))
+        .map(|(l, _)| l.date)
+        .collect();
+    pn_days.sort_unstable();
+    pn_days.dedup();
     let colorectal = if full {
         colorectal_days(run, claim, ls)
     } else {
@@ -920,18 +969,37 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
         o.packaging_flag = if l.si == N { "1" } else { "0" }.into();
         let no_cost_sharing =
             l.flag(hcpcs_bit!(t, "deductible_coins_na")) || has_modifier(input, "Q3");
+        let unpackaged_q = matches!(l.si, Q1 | Q2 | Q3);
         o.payment_method_flag =
-            if l.flag(hcpcs_bit!(t, "radiation_oncology_model")) && path.on(switch::APC_EDITS) {
+            if l.flag(hcpcs_bit!(t, "radiation_oncology_model")) && path.prefix == 13 && !php_iop {
+                // The radiation oncology model: B on 13x, not on a partial
+                // hospitalization or intensive outpatient claim (pyoce: 49 of
+                // 49 such lines; 0 of 9 on 12x, 14x and the programs' claims).
                 "B"
-            } else if has_modifier(input, "PN") && path.prefix == 13 && matches!(pi, 1 | 4 | 6) {
+            } else if has_modifier(input, "PN")
+                && path.prefix == 13
+                && (matches!(pi, 1 | 4 | 6) || unpackaged_q)
+            {
                 // A non-excepted off-campus department (PN, on 13x only):
-                // 8, or 7 for a pass-through device, a vaccine (payment
-                // indicator 4), blood (R) or a service without cost sharing.
-                if matches!(pi, 4 | 6) || no_cost_sharing || l.si == si("R") {
+                // 8 (a Q1–Q3 line left unpackaged too: 5 of 5), or 7 for a
+                // pass-through device, a brachytherapy source (U), a vaccine
+                // (payment indicator 4), blood (R) or a service without cost
+                // sharing.
+                if matches!(pi, 4 | 6) || no_cost_sharing || l.si == si("R") || l.si == si("U") {
                     "7"
                 } else {
                     "8"
                 }
+            } else if path.prefix == 13
+                && l.flag(hcpcs_bit!(t, "override_section603"))
+                && pn_days.binary_search(&l.date).is_ok()
+                && !line_edits(o).any(|e| matches!(e, 62 | 121))
+            {
+                // A code a non-excepted department is paid for under section
+                // 603, on a day with a PN line, not returned as not
+                // recognized under OPPS (062) nor 121: 7 (pyoce, 7 of 8 such
+                // lines).
+                "7"
             } else {
                 match pi {
                     3 => "1",
