@@ -20,6 +20,7 @@ pub(crate) type Key = u64;
 /// upper-cased), or `None` when it
 /// cannot be a code of any table here (empty, longer than eight characters,
 /// or not ASCII letters, digits and `@`).
+#[inline(always)]
 pub(crate) fn key(code: &str) -> Option<Key> {
     let b = code.as_bytes();
     // The usual spelling (upper case, no dots or blanks): the bytes as they
@@ -519,6 +520,11 @@ pub(crate) struct Titles {
     by_version: Vec<Box<[Option<&'static str>]>>,
     /// No title needs a JSON escape (no `"`, `\\` or control character).
     plain: bool,
+    /// Each title as a JSON string (with its quotes, escaped where needed),
+    /// once: `quoted_at` gives its place in `quoted` by version and number
+    /// (`(0, 0)`: no title, `null`).
+    quoted: String,
+    quoted_at: Vec<Box<[(u32, u32)]>>,
 }
 
 impl Titles {
@@ -543,9 +549,41 @@ impl Titles {
             .flatten()
             .flatten()
             .all(|t| t.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\'));
+        let mut quoted = String::new();
+        let mut places: std::collections::HashMap<*const u8, (u32, u32)> =
+            std::collections::HashMap::new();
+        let quoted_at = by_version
+            .iter()
+            .map(|titles| {
+                titles
+                    .iter()
+                    .map(|t| match t {
+                        None => (0, 0),
+                        Some(t) => *places.entry(t.as_ptr()).or_insert_with(|| {
+                            let start = quoted.len();
+                            crate::json_scan::push_json_str(&mut quoted, t);
+                            let place = |n: usize| u32::try_from(n).expect("titles under 4 GB");
+                            (place(start), place(quoted.len()))
+                        }),
+                    })
+                    .collect()
+            })
+            .collect();
         Titles {
             by_version: by_version.into_iter().map(Vec::into_boxed_slice).collect(),
             plain,
+            quoted,
+            quoted_at,
+        }
+    }
+
+    /// The title of `n` in version `v` as its JSON value: the string with
+    /// its quotes (escaped as needed), or `null`.
+    #[inline]
+    pub fn json(&self, n: usize, v: MsdrgVersion) -> &str {
+        match self.quoted_at[v.index()].get(n) {
+            Some(&(start, end)) if end != 0 => &self.quoted[start as usize..end as usize],
+            _ => "null",
         }
     }
 

@@ -327,12 +327,12 @@ impl Dx {
     }
     fn has_operand(&self, a: u16) -> bool {
         self.scheme
-            .is_some_and(|s| s.operand_bits & attr_bit(a) != 0 && s.operands.contains(&a))
+            .is_some_and(|s| s.operand_bits & attr_bit(a) != 0 && has(&s.operands, a))
     }
     /// An operand or a category of its scheme.
     fn has_attr(&self, a: u16) -> bool {
         self.scheme.is_some_and(|s| {
-            s.attr_bits & attr_bit(a) != 0 && (s.operands.contains(&a) || s.categories.contains(&a))
+            s.attr_bits & attr_bit(a) != 0 && (has(&s.operands, a) || has(&s.categories, a))
         })
     }
     /// A HAC whose CC/MCC does not count (known once HACs are evaluated:
@@ -368,7 +368,7 @@ struct Proc {
 
 impl Proc {
     fn has(&self, a: u16, orproc: u16) -> bool {
-        self.attrs.contains(&a) || (a == orproc && self.or_proc)
+        has(self.attrs, a) || (a == orproc && self.or_proc)
     }
     fn suppressed_in(&self, mdc: u8) -> bool {
         mdc < 32 && self.suppressed & (1 << mdc) != 0
@@ -490,10 +490,20 @@ struct Claim<'a> {
     order_dependent: bool,
 }
 
+/// Whether `list` holds `a`: in line (the slice's `contains` is a call
+/// for `u16`, and these lists are a few items: about 190 instructions a
+/// claim fewer than `contains`, BENCHMARKS.md, fifth pass).
+#[inline(always)]
+#[allow(clippy::manual_contains)]
+fn has(list: &[u16], a: u16) -> bool {
+    list.iter().any(|&x| x == a)
+}
+
 fn lookup_dx(t: &'static Tables, v: MsdrgVersion, k: Option<Key>) -> Option<&'static Scheme> {
     t.schemes.get(lookup_scheme(t, v, k)? as usize)
 }
 
+#[inline(always)]
 fn lookup_scheme(t: &Tables, v: MsdrgVersion, k: Option<Key>) -> Option<u32> {
     t.diagnoses
         .get(k?, v)
@@ -505,6 +515,7 @@ fn lookup_proc(t: &Tables, v: MsdrgVersion, k: Key) -> Option<&[u16]> {
     t.patterns.get(p as usize).map(|p| &**p)
 }
 
+#[inline(always)]
 fn lookup_pattern(t: &Tables, v: MsdrgVersion, k: Key) -> Option<u32> {
     t.procedures
         .get(k, v)
@@ -1141,6 +1152,8 @@ impl<'a> Claim<'a> {
     }
 
     /// `Some` when the claim satisfies the row (and it decides the stage).
+    /// In line: a claim tries about four rows a stage.
+    #[inline(always)]
     fn try_row(
         &mut self,
         row: &'static FormulaRow,
@@ -1372,7 +1385,7 @@ impl<'a> Claim<'a> {
         if mdc == 0 {
             mdc = self.pdx.as_ref().and_then(|p| p.mdc).unwrap_or(0);
         }
-        if UNRELATED_OR_DRGS.contains(&row.drg) {
+        if has(&UNRELATED_OR_DRGS, row.drg) {
             mdc = 29;
         }
         if self.procs.is_empty() {
@@ -1410,9 +1423,8 @@ impl<'a> Claim<'a> {
             mark(p);
             return mdc;
         }
-        let cluster_has = |&(_, cattrs, or): &(u32, &[u16], bool), a: u16| {
-            cattrs.contains(&a) || (a == orproc && or)
-        };
+        let cluster_has =
+            |&(_, cattrs, or): &(u32, &[u16], bool), a: u16| has(cattrs, a) || (a == orproc && or);
         let mut with_all = self
             .clusters
             .iter()

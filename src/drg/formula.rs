@@ -93,13 +93,17 @@ enum Node {
 }
 
 /// A parsed formula: its tree (for the operands that made it true) and
-/// the same compiled to straight-line code with jumps (for evaluation, which
-/// every claim does for dozens of rows).
+/// the same compiled to a branching program (for evaluation, which every
+/// claim does for dozens of rows).
 #[derive(Debug)]
 pub(crate) struct Expr {
     nodes: Vec<Node>,
     root: u32,
-    code: Vec<Op>,
+    /// The branching program: each test names the test to go to when it
+    /// holds and when it does not, or the answer ([`TRUE`], [`FALSE`]).
+    code: Vec<Test>,
+    /// The first test (or the answer, for a formula that tests nothing).
+    entry: u16,
     /// Mask slots one of which a claim must have for the formula to be
     /// true (`None`: no such set, e.g. under a `~` or a severity test): a
     /// row is skipped without evaluating it, or its severity, when the
@@ -107,37 +111,46 @@ pub(crate) struct Expr {
     needs: Option<Box<[u32]>>,
 }
 
-/// One instruction of a compiled formula; the value is one boolean register.
+/// A branching program's answers, past its last test.
+const TRUE: u16 = u16::MAX;
+const FALSE: u16 = u16::MAX - 1;
+
+/// A test's `what` at or past this: the row's severity is
+/// `what - SEVERITY_TEST` (a [`Severity`] as a number); below: whether the
+/// attribute at this mask slot is there (and not suppressed).
+const SEVERITY_TEST: u32 = u32::MAX - 3;
+
+/// One test of a compiled formula and where each answer leads: `&`, `|`
+/// and `~` are only where the tests lead (each operand tested at most once,
+/// the tests after it skipped as `&&` and `||` skip them).
 #[derive(Debug, Clone, Copy)]
-enum Op {
-    /// Load whether the attribute at this mask slot is there (and not suppressed).
-    Attr(u32),
-    /// Load whether the row's severity is this one.
-    Severity(Severity),
-    /// Load false.
-    False,
-    Not,
-    /// Jump to the instruction if the value is false (an `&` already false).
-    JumpIfFalse(u32),
-    /// Jump to the instruction if the value is true (an `|` already true).
-    JumpIfTrue(u32),
+struct Test {
+    what: u32,
+    then: u16,
+    or_else: u16,
 }
 
 /// A claim's attributes: for each `(scope, attribute)`, present or not and
 /// the MDCs (bits) where it is suppressed. Reset in O(1) by a generation
 /// counter, so one mask serves every claim a thread groups.
 pub(crate) struct Mask {
-    stamp: Vec<u32>,
-    suppressed: Vec<u32>,
+    /// For each slot, the generation that last added it and the MDCs
+    /// where it is suppressed (side by side: one load of a slot's line).
+    slots: Vec<Slot>,
     generation: u32,
     names: usize,
+}
+
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    stamp: u32,
+    suppressed: u32,
 }
 
 impl Mask {
     pub fn new(names: usize) -> Mask {
         Mask {
-            stamp: vec![0; names * SCOPES],
-            suppressed: vec![0; names * SCOPES],
+            slots: vec![Slot::default(); names * SCOPES],
             generation: 0,
             names,
         }
@@ -147,7 +160,7 @@ impl Mask {
     pub fn clear(&mut self) {
         self.generation = self.generation.wrapping_add(1);
         if self.generation == 0 {
-            self.stamp.fill(0);
+            self.slots.fill(Slot::default());
             self.generation = 1;
         }
     }
@@ -156,11 +169,15 @@ impl Mask {
     /// where every addition was.
     pub fn add(&mut self, scope: Scope, attr: u16, suppressed: u32) {
         let i = scope.slot() * self.names + attr as usize;
-        if self.stamp[i] == self.generation {
-            self.suppressed[i] &= suppressed;
+        let generation = self.generation;
+        let slot = &mut self.slots[i];
+        if slot.stamp == generation {
+            slot.suppressed &= suppressed;
         } else {
-            self.stamp[i] = self.generation;
-            self.suppressed[i] = suppressed;
+            *slot = Slot {
+                stamp: generation,
+                suppressed,
+            };
         }
     }
 
@@ -170,12 +187,13 @@ impl Mask {
 
     #[inline]
     pub fn present_at(&self, i: usize) -> bool {
-        self.stamp[i] == self.generation
+        self.slots[i].stamp == self.generation
     }
 
     #[inline]
     fn visible_at(&self, i: usize, mdc: u8) -> bool {
-        self.stamp[i] == self.generation && (mdc >= 32 || self.suppressed[i] & (1u32 << mdc) == 0)
+        let slot = self.slots[i];
+        slot.stamp == self.generation && (mdc >= 32 || slot.suppressed & (1u32 << mdc) == 0)
     }
 }
 
@@ -217,46 +235,56 @@ impl Expr {
             nodes: p.nodes,
             root,
             code: Vec::new(),
+            entry: FALSE,
             needs: None,
         };
         e.relink(names);
         Ok(e)
     }
 
-    /// The mask slots assume the names interned so far: compile again (see
-    /// [`Expr::relink`]) if more are interned later.
-    fn compile(&self, n: u32, names: usize, code: &mut Vec<Op>) {
-        match self.nodes[n as usize] {
-            Node::And(a, b) | Node::Or(a, b) => {
-                let and = matches!(self.nodes[n as usize], Node::And(..));
-                self.compile(a, names, code);
-                let jump = code.len();
-                code.push(Op::False);
-                self.compile(b, names, code);
-                let end = code.len() as u32;
-                code[jump] = if and {
-                    Op::JumpIfFalse(end)
-                } else {
-                    Op::JumpIfTrue(end)
-                };
+    /// Compiles node `n` to tests that lead to `then` when it holds and to
+    /// `or_else` when not; returns its first test (or the answer it always
+    /// has). The mask slots assume the names interned so far: compile again
+    /// (see [`Expr::relink`]) if more are interned later.
+    fn compile(&self, n: u32, names: usize, then: u16, or_else: u16, code: &mut Vec<Test>) -> u16 {
+        let what = match self.nodes[n as usize] {
+            Node::And(a, b) => {
+                let b = self.compile(b, names, then, or_else, code);
+                return self.compile(a, names, b, or_else, code);
             }
-            Node::Not(a) => {
-                self.compile(a, names, code);
-                code.push(Op::Not);
+            Node::Or(a, b) => {
+                let b = self.compile(b, names, then, or_else, code);
+                return self.compile(a, names, then, b, code);
             }
+            Node::Not(a) => return self.compile(a, names, or_else, then, code),
+            Node::Atom(Operand::Never) => return or_else,
             Node::Atom(Operand::Attr(scope, attr)) => {
-                code.push(Op::Attr((scope.slot() * names + attr as usize) as u32));
+                let slot = (scope.slot() * names + attr as usize) as u32;
+                assert!(
+                    slot < SEVERITY_TEST,
+                    "mask slots fit below the severity tests"
+                );
+                slot
             }
-            Node::Atom(Operand::Severity(s)) => code.push(Op::Severity(s)),
-            Node::Atom(Operand::Never) => code.push(Op::False),
-        }
+            Node::Atom(Operand::Severity(s)) => SEVERITY_TEST + s as u32,
+        };
+        let at = u16::try_from(code.len())
+            .ok()
+            .filter(|&at| at < FALSE)
+            .expect("a formula of fewer than 65,534 operands");
+        code.push(Test {
+            what,
+            then,
+            or_else,
+        });
+        at
     }
 
     /// Compiles again for the final number of interned names (the mask's
     /// layout depends on it).
     pub fn relink(&mut self, names: usize) {
         let mut code = Vec::new();
-        self.compile(self.root, names, &mut code);
+        self.entry = self.compile(self.root, names, TRUE, FALSE, &mut code);
         self.code = code;
         self.needs = self.needs_of(self.root, names).map(|mut v| {
             v.sort_unstable();
@@ -304,28 +332,16 @@ impl Expr {
     }
 
     pub fn eval(&self, env: &Env<'_>) -> bool {
-        let mut value = false;
-        let mut pc = 0;
-        while let Some(&op) = self.code.get(pc) {
-            pc += 1;
-            match op {
-                Op::Attr(i) => value = env.mask.visible_at(i as usize, env.mdc),
-                Op::Severity(s) => value = s == env.severity,
-                Op::False => value = false,
-                Op::Not => value = !value,
-                Op::JumpIfFalse(to) => {
-                    if !value {
-                        pc = to as usize;
-                    }
-                }
-                Op::JumpIfTrue(to) => {
-                    if value {
-                        pc = to as usize;
-                    }
-                }
-            }
+        let mut at = self.entry;
+        while let Some(test) = self.code.get(usize::from(at)) {
+            let holds = if test.what < SEVERITY_TEST {
+                env.mask.visible_at(test.what as usize, env.mdc)
+            } else {
+                test.what - SEVERITY_TEST == env.severity as u32
+            };
+            at = if holds { test.then } else { test.or_else };
         }
-        value
+        at == TRUE
     }
 
     /// The operands that make a true formula true, in formula order: both
@@ -553,6 +569,59 @@ mod tests {
                 Operand::Severity(Severity::Mcc)
             ]
         );
+    }
+
+    /// The branching program answers as the tree does, for every claim of
+    /// a formula's attributes and every severity.
+    #[test]
+    fn the_program_answers_as_the_tree() {
+        fn tree(e: &Expr, n: u32, env: &Env<'_>) -> bool {
+            match e.nodes[n as usize] {
+                Node::And(a, b) => tree(e, a, env) && tree(e, b, env),
+                Node::Or(a, b) => tree(e, a, env) || tree(e, b, env),
+                Node::Not(a) => !tree(e, a, env),
+                Node::Atom(op) => env.atom(op),
+            }
+        }
+        for text in [
+            "a",
+            "~a",
+            "a & b",
+            "a | b",
+            "(a | b) & ~c & MCC",
+            "~(a & ~(b | c)) | (PDX:a & SDX:b) | CC",
+            "((a | b) & (c | NONE)) | ~(ONLY:d | MCC & a)",
+            "NOPE:a | (b & NOPE:c)",
+            "~(NOPE:a) & (a | (b | (c | d)))",
+        ] {
+            let (names, e) = setup(text);
+            let attrs: Vec<(Scope, u16)> = ["a", "b", "c", "d"]
+                .iter()
+                .filter_map(|n| names.get(n))
+                .flat_map(|a| [Scope::Any, Scope::Pdx, Scope::Sdx, Scope::Only].map(|s| (s, a)))
+                .collect();
+            let mut mask = Mask::new(names.len());
+            for bits in 0u32..1 << attrs.len() {
+                mask.clear();
+                for (i, &(scope, a)) in attrs.iter().enumerate() {
+                    if bits & 1 << i != 0 {
+                        mask.add(scope, a, 0);
+                    }
+                }
+                for severity in [Severity::None, Severity::Cc, Severity::Mcc] {
+                    let env = Env {
+                        mask: &mask,
+                        mdc: 3,
+                        severity,
+                    };
+                    assert_eq!(
+                        e.eval(&env),
+                        tree(&e, e.root, &env),
+                        "{text} {bits:b} {severity:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -292,6 +292,14 @@ fn write_outcome(out: &mut String, keys: &'static OutcomeKeys, o: &DrgOutcome, h
     }
     out.push_str(outcome_middle(keys, o));
     let t = &super::loaded().tables;
+    if head.titles == TitleSource::Tables {
+        // The outcome's titles are the tables' of its DRG and MDC: their
+        // JSON values as the tables keep them, one copy each.
+        out.push_str(t.drg_titles.json(usize::from(o.drg), head.version));
+        out.push_str(keys.mdc_title);
+        out.push_str(t.mdc_titles.json(usize::from(o.mdc), head.version));
+        return;
+    }
     push_title(out, o.drg_title, |s| {
         head.plain_title(&t.drg_titles, usize::from(o.drg), s)
     });
@@ -355,8 +363,8 @@ fn push_small(out: &mut String, n: u16) {
     push_small_usize(out, usize::from(n));
 }
 
-/// Writes a diagnosis's object.
-#[inline]
+/// Writes a diagnosis's object (in line: about four a claim).
+#[inline(always)]
 pub(super) fn write_dx(
     out: &mut String,
     code: &str,

@@ -248,7 +248,12 @@ fn single_line_edits(
         (hcpcs_bit!(t, "statutory_exclusion"), 50, true),
         (hcpcs_bit!(t, "information_only"), 112, true),
         (hcpcs_bit!(t, "unclassified_drug"), 66, true),
-        (hcpcs_bit!(t, "bundled_in_biological"), 111, true),
+        // (Not on 14x: pyoce, 0 of 3 such lines.)
+        (
+            hcpcs_bit!(t, "bundled_in_biological"),
+            111,
+            path.prefix != 14,
+        ),
     ] {
         if on && row.has(bit) {
             edits.push(edit);
@@ -337,11 +342,10 @@ fn single_line_edits(
     };
     if let Some(high) = skin_group {
         let day = super::engine::read_date(line.service_date).unwrap_or(0);
-        if matches!(path.prefix, 12 | 13)
-            && apc_path
-            && !path.on(switch::PH_EDITS)
-            && facts.skin_products.binary_search(&(day, high)).is_err()
-        {
+        // (And on 13x and 83x claims not under OPPS: pyoce, 3 of 3.)
+        let hospital = (matches!(path.prefix, 12 | 13) && apc_path && !path.on(switch::PH_EDITS))
+            || (!path.opps && matches!(path.prefix, 13 | 83));
+        if hospital && facts.skin_products.binary_search(&(day, high)).is_err() {
             edits.push(87);
         }
     }
@@ -372,10 +376,11 @@ fn single_line_edits(
         edits.push(43);
     }
     let revenue = line.revenue_code.trim().parse::<u16>().unwrap_or(0);
-    let blood_revenue = (380..=399).contains(&revenue);
-    // A blood product billed under a revenue code other than blood's
-    // (038x, 039x): 073; the packed red cells or whole blood revenue codes
-    // (0381, 0382) with any other code: 079.
+    // A blood product billed under a revenue code other than blood storage
+    // and processing's (039x): 073 (under 038x too: pyoce, 4 of 4 such
+    // lines not denied beside an inpatient-only procedure); the packed red
+    // cells or whole blood revenue codes (0381, 0382) with any other code:
+    // 079.
     // (Not on 14x, nor on a partial hospitalization or intensive
     // outpatient 13x claim.)
     let program = claim
@@ -383,7 +388,7 @@ fn single_line_edits(
         .iter()
         .any(|c| matches!(c.trim(), "41" | "92"));
     if row.has(hcpcs_bit!(t, "blood_product"))
-        && !blood_revenue
+        && !(390..=399).contains(&revenue)
         && apc_path
         && path.prefix != 14
         && !(path.prefix == 13 && program)
@@ -598,7 +603,10 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
                 if r.flags & REVENUE_STATUTORY_EXCLUSION != 0 {
                     out.revenue_edits.push(50);
                 }
-                if line.hcpcs.trim().is_empty() && r.flags & REVENUE_BUNDLED_IN_BIOLOGICAL != 0 {
+                if line.hcpcs.trim().is_empty()
+                    && r.flags & REVENUE_BUNDLED_IN_BIOLOGICAL != 0
+                    && path.prefix != 14
+                {
                     out.hcpcs_edits.push(111);
                 }
             }

@@ -193,6 +193,21 @@ pub(crate) fn assign(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
     // An inpatient-only procedure with modifier CA (the patient died
     // before admission) on 13x is paid as a comprehensive service, APC
     // 05881, and packages the claim's other lines.
+    // A therapy code paid only as therapy, under a therapy revenue code
+    // (042x physical, 043x occupational, 044x speech): paid off the
+    // fee schedule, A, whatever its status (13x; pyoce: 5 of 5 such lines).
+    if path.prefix == 13 && path.opps {
+        for (l, input) in ls.iter_mut().zip(&claim.lines) {
+            let therapy_revenue = matches!(
+                input.revenue_code.trim().as_bytes(),
+                [b'0', b'4', b'2'..=b'4', _]
+            );
+            if therapy_revenue && l.flag(hcpcs_bit!(t, "therapy_conditionally_paid")) {
+                l.data_si = A;
+                l.si = A;
+            }
+        }
+    }
     let ca_line = run.ca_line.filter(|_| path.prefix == 13);
     if let Some(i) = ca_line {
         ls[i].si = J1;
@@ -526,6 +541,10 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
         ls[p].units_to_one = true;
         for (i, l) in ls.iter_mut().enumerate() {
             if i == p || J1_KEEPS.contains(&l.si) || l.invalid_code {
+                continue;
+            }
+            // (Nor a therapy line paid off the fee schedule.)
+            if l.si == A && l.flag(hcpcs_bit!(t, "therapy_conditionally_paid")) {
                 continue;
             }
             if l.flag(hcpcs_bit!(t, "capc_exclusion")) {
@@ -954,7 +973,7 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
         o.hcpcs_apc = key_text(l.apc());
         let payment_apc = l
             .payment_apc
-            .unwrap_or(if matches!(l.si, N | Q1 | Q2 | Q3) {
+            .unwrap_or(if matches!(l.si, N | Q1 | Q2 | Q3 | A) {
                 NO_APC
             } else {
                 l.apc()
