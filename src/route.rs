@@ -181,8 +181,9 @@ impl ClaimRouter {
                 return None;
             }
             let claim_id = fast.id.take().map(std::borrow::Cow::into_owned);
-            let edited =
-                crate::ioce::Editor::new().edit(&crate::ioce::ClaimInput::from_claim_ref(&fast));
+            let input = crate::ioce::ClaimInput::from_claim_ref(&fast);
+            let edited = crate::ioce::Editor::new().edit(&input);
+            input.recycle();
             // The lists' allocations kept for the thread's next claim.
             crate::claim::spare::recycle_read(&mut fast);
             return Some(EditedClaim { claim_id, edited });

@@ -1122,7 +1122,10 @@ impl<'a> Reader<'a> {
         if self.peek()? == b'"' {
             return Some(vec![Cow::Borrowed(self.string()?)]);
         }
-        self.list(|r| Some(r.text()?.unwrap_or_default()))
+        // (A list kept from an earlier claim's line: `spare`.)
+        self.list_into(super::spare::take_modifiers(), |r| {
+            Some(r.text()?.unwrap_or_default())
+        })
     }
 
     /// Diagnosis pointers: numbers (`null` is 0; fractions and huge values

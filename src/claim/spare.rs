@@ -5,6 +5,7 @@
 
 use super::{ClaimLineRef, ClaimRef, DiagnosisRef, ProcedureRef};
 use crate::scratch::{give_back, keep_forgetting};
+use std::borrow::Cow;
 use std::cell::Cell;
 
 thread_local! {
@@ -12,6 +13,59 @@ thread_local! {
     pub(crate) static READ_DIAGNOSES: Cell<Vec<DiagnosisRef<'static>>> = const { Cell::new(Vec::new()) };
     pub(crate) static READ_PROCEDURES: Cell<Vec<ProcedureRef<'static>>> = const { Cell::new(Vec::new()) };
     pub(crate) static READ_LINES: Cell<Vec<ClaimLineRef<'static>>> = const { Cell::new(Vec::new()) };
+    // The lines' modifier lists, emptied (up to `KEEP_MODIFIER_LISTS`).
+    pub(crate) static READ_MODIFIERS: Cell<Vec<Vec<Cow<'static, str>>>> = const { Cell::new(Vec::new()) };
+}
+
+/// How many emptied modifier lists a thread keeps.
+const KEEP_MODIFIER_LISTS: usize = 64;
+
+/// An emptied modifier list kept from an earlier claim, or a new one with
+/// room for a typical list.
+pub(crate) fn take_modifiers<'a>() -> Vec<Cow<'a, str>> {
+    READ_MODIFIERS
+        .try_with(|pool| {
+            let mut lists = pool.take();
+            let list = lists.pop();
+            pool.set(lists);
+            list
+        })
+        .ok()
+        .flatten()
+        .map_or_else(|| Vec::with_capacity(8), crate::scratch::relabel)
+}
+
+/// Keeps one emptied list of borrowed texts as a modifier list.
+fn keep_modifier_list(list: Vec<Cow<'_, str>>) {
+    if !crate::scratch::worth_keeping(&list) {
+        return;
+    }
+    let _ = READ_MODIFIERS.try_with(|pool| {
+        let mut lists = pool.take();
+        if lists.len() < KEEP_MODIFIER_LISTS {
+            lists.push(crate::scratch::relabel_forgetting(list));
+        }
+        pool.set(lists);
+    });
+}
+
+/// Keeps the lines' modifier lists (their texts borrowed: forgotten, not
+/// dropped) for the next claim's lines.
+fn keep_modifiers(lines: &mut [ClaimLineRef<'_>]) {
+    if lines.iter().all(|l| l.modifiers.capacity() == 0) {
+        return;
+    }
+    let _ = READ_MODIFIERS.try_with(|pool| {
+        let mut lists = pool.take();
+        for l in lines {
+            if lists.len() < KEEP_MODIFIER_LISTS && crate::scratch::worth_keeping(&l.modifiers) {
+                lists.push(crate::scratch::relabel_forgetting(std::mem::take(
+                    &mut l.modifiers,
+                )));
+            }
+        }
+        pool.set(lists);
+    });
 }
 
 /// Keeps the allocations of a claim read from JSON, once checked, for
@@ -36,7 +90,15 @@ pub(crate) fn recycle_read(claim: &mut ClaimRef<'_>) {
     // Tested here: most claims of a kind have no lines, and the call
     // (out of line) would cost them 30 instructions.
     if claim.lines.capacity() != 0 {
+        keep_modifiers(&mut claim.lines);
         give_back(&READ_LINES, std::mem::take(&mut claim.lines));
+    }
+    // The condition codes and reasons for visit, when only borrowed, are
+    // kept as modifier lists (the same type).
+    for list in [&mut claim.condition_codes, &mut claim.reason_for_visit] {
+        if list.capacity() != 0 && list.iter().all(|c| matches!(c, Cow::Borrowed(_))) {
+            keep_modifier_list(std::mem::take(list));
+        }
     }
     // The UB-04 lists (rare) own memory and are not kept: freed here,
     // since the caller forgets the claim. One test for the four.
@@ -63,7 +125,6 @@ fn drop_ub04_lists(claim: &mut ClaimRef<'_>) {
 /// True if every text of `claim` is borrowed (what `recycle_read` and
 /// forgetting the claim rely on to free nothing).
 fn only_borrowed(claim: &ClaimRef<'_>) -> bool {
-    use std::borrow::Cow;
     let b = |t: &Option<Cow<'_, str>>| !matches!(t, Some(Cow::Owned(_)));
     let p = &claim.patient;
     [

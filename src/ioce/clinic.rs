@@ -68,14 +68,14 @@ pub(crate) fn fqhc_outputs(
         let flag = |name_bit: u8| row.is_some_and(|r| r.has(name_bit));
         let (si, pi, packaging, method) = if o.hcpcs_edits.contains(&91) {
             o.action_flag = "5".into();
-            ("E1".to_string(), "3".to_string(), "0", "5")
+            ("E1".into(), "3".into(), "0", "5")
         } else if let (true, None) = (has_code, row) {
             ("W".into(), "3".into(), "0", "5")
         } else if let Some(r) = row.filter(|_| flag(hcpcs_bit!(t, "fqhc_non_packaged_preventive")))
         {
             (
                 key_text(r.status_indicator),
-                r.payment_indicator.to_string(),
+                r.payment_indicator.into(),
                 "0",
                 "5",
             )

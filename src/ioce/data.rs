@@ -53,11 +53,9 @@ pub(crate) fn dx_key(code: &str) -> Option<Key> {
     }
 }
 
-/// The text of a key (its bytes up to the first zero).
-pub(crate) fn key_text(k: Key) -> String {
-    let bytes = k.to_le_bytes();
-    let n = bytes.iter().position(|&b| b == 0).unwrap_or(8);
-    String::from_utf8_lossy(&bytes[..n]).into_owned()
+/// The text of a key (its bytes up to the first zero), held in place.
+pub(crate) fn key_text(k: Key) -> super::Flag {
+    super::Flag::from_key(k)
 }
 
 /// The bit of the `data_hcpcs` flag named by a literal, looked up once per

@@ -1,9 +1,11 @@
 //! The editor: one claim in, the I/OCE's answer out.
 
 use super::data::{hcpcs_bit, key, key_text, Tables, Version};
+use super::Flag;
 use super::{dx, lines, order, pairs, path};
 use crate::claim::Claim;
 use crate::rules::source::ClaimSource;
+use std::cell::Cell;
 
 /// What the I/OCE reads from a claim, borrowed from it.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -89,6 +91,36 @@ impl<'a> ClaimInput<'a> {
             .statement_from()
             .or(claim.service_date())
             .unwrap_or("");
+        // (The lists of the thread's last claim, emptied: see `recycle`.)
+        let mut spare = INPUT_SPARES.try_with(Cell::take).unwrap_or_default();
+        let mut list = || -> Vec<&'a str> {
+            spare
+                .modifiers
+                .pop()
+                .map_or_else(Vec::new, crate::scratch::relabel)
+        };
+        let mut secondary = list();
+        secondary.extend(
+            claim
+                .diagnoses()
+                .skip(1)
+                .map(|(code, _)| code.unwrap_or("")),
+        );
+        let mut lines: Vec<LineInput<'a>> =
+            crate::scratch::relabel(std::mem::take(&mut spare.lines));
+        lines.extend(claim.lines().map(|l| {
+            let mut modifiers = list();
+            modifiers.extend(l.modifiers.iter());
+            LineInput {
+                service_date: l.service_date.unwrap_or(from),
+                revenue_code: l.revenue_code.unwrap_or(""),
+                hcpcs: l.code.unwrap_or(""),
+                modifiers,
+                units: l.units,
+                charge: l.charge,
+            }
+        }));
+        let _ = INPUT_SPARES.try_with(|s| s.set(spare));
         ClaimInput {
             bill_type: claim.bill_type().unwrap_or(""),
             from_date: from,
@@ -101,24 +133,52 @@ impl<'a> ClaimInput<'a> {
             condition_codes: claim.condition_codes().iter().collect(),
             principal: claim.diagnoses().next().and_then(|(code, _)| code),
             reason_for_visit: claim.reason_for_visit().iter().collect(),
-            secondary: claim
-                .diagnoses()
-                .skip(1)
-                .map(|(code, _)| code.unwrap_or(""))
-                .collect(),
-            lines: claim
-                .lines()
-                .map(|l| LineInput {
-                    service_date: l.service_date.unwrap_or(from),
-                    revenue_code: l.revenue_code.unwrap_or(""),
-                    hcpcs: l.code.unwrap_or(""),
-                    modifiers: l.modifiers.iter().collect(),
-                    units: l.units,
-                    charge: l.charge,
-                })
-                .collect(),
+            secondary,
+            lines,
         }
     }
+
+    /// Keeps the input's line lists for the thread's next claim read
+    /// ([`from_claim`](Self::from_claim) and the JSON path): two to three
+    /// allocations fewer a line.
+    pub(crate) fn recycle(self) {
+        let (mut lines, secondary) = (self.lines, self.secondary);
+        if !crate::scratch::worth_keeping(&lines) {
+            return;
+        }
+        let _ = INPUT_SPARES.try_with(|s| {
+            let mut spare = s.take();
+            let lists = lines
+                .iter_mut()
+                .map(|l| std::mem::take(&mut l.modifiers))
+                .chain([secondary]);
+            for list in lists {
+                if spare.modifiers.len() < crate::scratch::KEEP_AT_MOST
+                    && crate::scratch::worth_keeping(&list)
+                {
+                    spare.modifiers.push(crate::scratch::relabel(list));
+                }
+            }
+            spare.lines = crate::scratch::relabel(lines);
+            s.set(spare);
+        });
+    }
+}
+
+/// A thread's emptied input lists ([`ClaimInput::recycle`]).
+#[derive(Default)]
+struct InputSpares {
+    lines: Vec<LineInput<'static>>,
+    modifiers: Vec<Vec<&'static str>>,
+}
+
+thread_local! {
+    static INPUT_SPARES: Cell<InputSpares> = const {
+        Cell::new(InputSpares {
+            lines: Vec::new(),
+            modifiers: Vec::new(),
+        })
+    };
 }
 
 /// The edits on one diagnosis.
@@ -132,31 +192,31 @@ pub struct DxResult {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LineResult {
     /// The line item action flag returned.
-    pub action_flag: String,
+    pub action_flag: Flag,
     /// The APC of the line's HCPCS code (`"00000"`: none).
-    pub hcpcs_apc: String,
+    pub hcpcs_apc: Flag,
     /// The APC that pays the line.
-    pub payment_apc: String,
+    pub payment_apc: Flag,
     /// The status indicator (`"V"`, `"Q1"`, …).
-    pub status_indicator: String,
+    pub status_indicator: Flag,
     /// The payment indicator.
-    pub payment_indicator: String,
+    pub payment_indicator: Flag,
     /// The discounting formula number.
-    pub discounting_formula: String,
+    pub discounting_formula: Flag,
     /// Line rejection/denial flag.
-    pub rejection_denial_flag: String,
+    pub rejection_denial_flag: Flag,
     /// Packaging flag.
-    pub packaging_flag: String,
+    pub packaging_flag: Flag,
     /// Payment adjustment flag 1.
-    pub payment_adjustment_flag01: String,
+    pub payment_adjustment_flag01: Flag,
     /// Payment adjustment flag 2.
-    pub payment_adjustment_flag02: String,
+    pub payment_adjustment_flag02: Flag,
     /// Payment method flag.
-    pub payment_method_flag: String,
+    pub payment_method_flag: Flag,
     /// Composite adjustment flag (two characters).
-    pub composite_adjustment_flag: String,
+    pub composite_adjustment_flag: Flag,
     /// Units out.
-    pub units_output: String,
+    pub units_output: Flag,
     /// Edits on the line's HCPCS code.
     pub hcpcs_edits: Vec<u16>,
     /// Edits on the line's service date.
@@ -277,16 +337,36 @@ impl std::fmt::Debug for Editor {
 pub(crate) fn read_date(s: &str) -> Option<u32> {
     // The digits read where they stand (no string built: three dates a
     // line made this a tenth of a small claim's time).
-    let b = s.trim().as_bytes();
-    let digit_at = |i: usize| b[i].is_ascii_digit().then(|| u32::from(b[i] - b'0'));
-    let positions: &[usize] = match b.len() {
-        8 => &[0, 1, 2, 3, 4, 5, 6, 7],
-        10 if b[4] == b'-' && b[7] == b'-' => &[0, 1, 2, 3, 5, 6, 8, 9],
+    // (A date's ends are digits: only text that does not end in ASCII
+    // digits is trimmed, which leaves a digit-ended text as it is.)
+    let b = match s.as_bytes() {
+        [first, .., last] if first.is_ascii_digit() && last.is_ascii_digit() => s.as_bytes(),
+        _ => s.trim().as_bytes(),
+    };
+    // (The eight digits gathered in one array: no index checked twice.)
+    let digits: [u8; 8] = match *b {
+        [y0, y1, y2, y3, m0, m1, d0, d1] => [y0, y1, y2, y3, m0, m1, d0, d1],
+        [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] => [y0, y1, y2, y3, m0, m1, d0, d1],
         _ => return None,
     };
-    let mut n = 0u32;
-    for &i in positions {
-        n = n * 10 + digit_at(i)?;
+    // The eight digits at once (one word): each byte's high half 3 and,
+    // with 6 added, still 3 (so its low half at most 9); then the pairs,
+    // fours and the eight combined.
+    let x = u64::from_le_bytes(digits);
+    const HIGH: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    const THREES: u64 = 0x3030_3030_3030_3030;
+    if x & HIGH != THREES || x.wrapping_add(0x0606_0606_0606_0606) & HIGH != THREES {
+        return None;
+    }
+    let v = x & 0x0F0F_0F0F_0F0F_0F0F;
+    let v = (v.wrapping_mul(10) + (v >> 8)) & 0x00FF_00FF_00FF_00FF;
+    let v = (v.wrapping_mul(100) + (v >> 16)) & 0x0000_FFFF_0000_FFFF;
+    let n = ((v.wrapping_mul(10_000) + (v >> 32)) & 0xFFFF_FFFF) as u32;
+    // (Days 1–28 of months 1–12 of years from 1 are dates in every month:
+    // only the others ask the calendar.)
+    let (m, d) = (n / 100 % 100, n % 100);
+    if n >= 10_000 && (1..=12).contains(&m) && (1..=28).contains(&d) {
+        return Some(n);
     }
     medcode_base::calendar::is_calendar_date(n).then_some(n)
 }
@@ -304,9 +384,63 @@ pub(crate) struct Run<'t> {
     /// The inpatient-only procedure's line with modifier CA (the patient
     /// died before admission): paid as a comprehensive service on 13x.
     pub ca_line: Option<usize>,
+    /// Each line's code's row, looked up once: by where the code's text
+    /// is (address, length), sorted ([`Run::line_row`]).
+    pub rows: Vec<LineRow<'t>>,
 }
 
-impl Run<'_> {
+/// A line's code's text, by address and length, and its row.
+pub(crate) type LineRow<'t> = (usize, usize, Option<&'t super::data::HcpcsRow>);
+
+thread_local! {
+    /// The last claim's [`Run::rows`], emptied, for the next claim.
+    static SPARE_ROWS: std::cell::Cell<Vec<LineRow<'static>>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// Look every line's code up once, in version `v`: [`Run::rows`].
+fn line_rows<'t>(t: &'t Tables, v: Version, claim: &ClaimInput<'_>) -> Vec<LineRow<'t>> {
+    let mut rows: Vec<LineRow<'t>> =
+        crate::scratch::relabel(SPARE_ROWS.try_with(|s| s.take()).unwrap_or_default());
+    rows.extend(claim.lines.iter().map(|l| {
+        let code = l.hcpcs;
+        let row = key(code.trim()).and_then(|k| t.hcpcs.get(&k, v));
+        (code.as_ptr() as usize, code.len(), row)
+    }));
+    if rows.len() > LINEAR_ROWS && !rows.is_sorted_by_key(|r| (r.0, r.1)) {
+        rows.sort_unstable_by_key(|r| (r.0, r.1));
+    }
+    rows
+}
+
+/// Up to this many lines a code's row is found by a scan, past it by a
+/// binary search.
+const LINEAR_ROWS: usize = 16;
+
+/// The disposition of `edit` in version `v` ([`Run::disposition`]): the
+/// row in force, or failing one any row of the edit.
+fn disposition_in(t: &Tables, v: Version, edit: u16) -> u8 {
+    t.edits
+        .get(&edit, v)
+        .or_else(|| t.edits.all(&edit).last().map(|(_, _, e)| e))
+        .map_or(0, |e| e.disposition)
+}
+
+impl<'t> Run<'t> {
+    /// The row of a line's code, when `code` is a line's own text (the same
+    /// address and length: the same text, so the same row): looked up once
+    /// a claim. `None` for any other text.
+    pub(crate) fn line_row(&self, code: &str) -> Option<Option<&'t super::data::HcpcsRow>> {
+        let at = (code.as_ptr() as usize, code.len());
+        if self.rows.len() <= LINEAR_ROWS {
+            self.rows.iter().find(|r| (r.0, r.1) == at).map(|r| r.2)
+        } else {
+            self.rows
+                .binary_search_by_key(&at, |r| (r.0, r.1))
+                .ok()
+                .map(|i| self.rows[i].2)
+        }
+    }
+
     /// Record `edit` as raised on the claim alone.
     pub(crate) fn claim_edit(&mut self, edit: u16) {
         if !self.claim_only.contains(&edit) {
@@ -318,11 +452,28 @@ impl Run<'_> {
     /// in force, or failing one any row of the edit, as the I/OCE files
     /// edits raised outside their rows' versions (127, 027, 135).
     pub(crate) fn disposition(&self, edit: u16) -> u8 {
-        self.t
-            .edits
-            .get(&edit, self.v)
-            .or_else(|| self.t.edits.all(&edit).last().map(|(_, _, e)| e))
-            .map_or(0, |e| e.disposition)
+        // (Worked out once a process for every version and edit number of
+        // the process's tables: a table look-up, not a hash one.)
+        static BY_VERSION: std::sync::OnceLock<Vec<[u8; 256]>> = std::sync::OnceLock::new();
+        if edit < 256 && std::ptr::eq(self.t, Tables::get()) {
+            let all = BY_VERSION.get_or_init(|| {
+                let t = Tables::get();
+                let last = t
+                    .versions
+                    .iter()
+                    .map(|v| v.internal)
+                    .max()
+                    .unwrap_or(0)
+                    .max(103);
+                (0..=last)
+                    .map(|v| std::array::from_fn(|e| disposition_in(t, v, e as u16)))
+                    .collect()
+            });
+            if let Some(row) = all.get(usize::from(self.v)) {
+                return row[usize::from(edit)];
+            }
+        }
+        disposition_in(self.t, self.v, edit)
     }
 
     /// Whether an edit of disposition `disposition` (3: return to
@@ -353,6 +504,7 @@ impl Run<'_> {
     /// Build the claim lists from every edit raised, each once, in the
     /// I/OCE's order, and the dispositions from them.
     fn finish(mut self, from: u32, through: u32) -> Edited {
+        crate::scratch::give_back(&SPARE_ROWS, std::mem::take(&mut self.rows));
         let mut raised: Vec<u16> = Vec::new();
         let o = &self.out;
         let mut add = |e: u16| {
@@ -474,11 +626,11 @@ fn claim_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &path::Path) {
 }
 
 /// Units as the I/OCE echoes them: a whole number without a fraction.
-fn units_text(units: Option<f64>) -> String {
+pub(crate) fn units_text(units: Option<f64>) -> Flag {
     match units {
-        Some(u) if u.fract() == 0.0 && u.abs() < 1e15 => format!("{}", u as i64),
-        Some(u) => u.to_string(),
-        None => String::new(),
+        Some(u) if u.fract() == 0.0 && u.abs() < 1e15 => Flag::integer(u as i64),
+        Some(u) => u.to_string().into(),
+        None => Flag::new(),
     }
 }
 
@@ -553,7 +705,10 @@ impl Editor {
 
     /// Edit a [`Claim`] (see [`ClaimInput::from_claim`]).
     pub fn edit_claim(&self, claim: &Claim) -> Edited {
-        self.edit(&ClaimInput::from_claim(claim))
+        let input = ClaimInput::from_claim(claim);
+        let edited = self.edit(&input);
+        input.recycle();
+        edited
     }
 
     /// Edit one claim.
@@ -629,6 +784,7 @@ impl Editor {
                 claim_only: vec![edit],
                 ncci_040_first: false,
                 ca_line: None,
+                rows: Vec::new(),
             };
             run.out.apc_return_buffer_flag = None;
             return run.finish(from, through);
@@ -644,11 +800,12 @@ impl Editor {
             claim_only: Vec::new(),
             ncci_040_first: false,
             ca_line: None,
+            rows: line_rows(t, v, claim),
         };
-        let table_si = |l: &LineInput<'_>| -> String {
+        let table_si = |l: &LineInput<'_>| -> Flag {
             key(l.hcpcs.trim())
                 .and_then(|k| t.hcpcs.get(&k, v))
-                .map_or(String::new(), |r| key_text(r.status_indicator))
+                .map_or(Flag::new(), |r| key_text(r.status_indicator))
         };
         // A home health claim (34x) with a vaccine, antigen, splint, cast
         // or negative pressure wound therapy (the services a home health
@@ -691,7 +848,7 @@ impl Editor {
                     .lines
                     .iter()
                     .map(|l| {
-                        let si = if opps { table_si(l) } else { String::new() };
+                        let si = if opps { table_si(l) } else { Flag::new() };
                         unprocessed_line(l, &si, "00000")
                     })
                     .collect();
@@ -716,11 +873,7 @@ impl Editor {
                 .iter()
                 .zip(&bad_dates)
                 .map(|(l, &bad)| {
-                    let si = if path.opps {
-                        table_si(l)
-                    } else {
-                        String::new()
-                    };
+                    let si = if path.opps { table_si(l) } else { Flag::new() };
                     let mut r = unprocessed_line(l, &si, "00000");
                     if bad {
                         r.service_date_edits.push(23);
@@ -811,6 +964,18 @@ mod tests {
         assert_eq!(read_date("2025-03-0a"), None);
         assert_eq!(read_date("2025-\u{e9}-01"), None);
         assert_eq!(read_date("+2025030"), None);
+        // Every day of every month, and the days and months around them,
+        // as the calendar answers.
+        for y in [0, 1, 1900, 2000, 2024, 2025, 9999] {
+            for m in 0..=13 {
+                for d in 0..=32 {
+                    let n = y * 10_000 + m * 100 + d;
+                    let want = medcode_base::calendar::is_calendar_date(n).then_some(n);
+                    assert_eq!(read_date(&format!("{y:04}-{m:02}-{d:02}")), want, "{n}");
+                    assert_eq!(read_date(&format!("{y:04}{m:02}{d:02}")), want, "{n}");
+                }
+            }
+        }
     }
 
     /// Both readers of a claim hand the editor its receipt date and OPPS

@@ -5,21 +5,60 @@ use super::engine::Edited;
 use crate::json_scan::{push_json_str, push_opt_str, push_usize};
 use serde_json::Value;
 
-/// Edit numbers as a JSON array of three-digit strings.
+/// `,"000","001",…,"999"`: each edit number's text with the comma before
+/// it, six bytes a number (built at compile time).
+const EDIT_BYTES: [u8; 6000] = {
+    let mut b = [0u8; 6000];
+    let mut i = 0;
+    while i < 1000 {
+        b[i * 6] = b',';
+        b[i * 6 + 1] = b'"';
+        b[i * 6 + 2] = b'0' + (i / 100) as u8;
+        b[i * 6 + 3] = b'0' + (i / 10 % 10) as u8;
+        b[i * 6 + 4] = b'0' + (i % 10) as u8;
+        b[i * 6 + 5] = b'"';
+        i += 1;
+    }
+    b
+};
+
+/// [`EDIT_BYTES`] as text (ASCII).
+const EDIT_TEXT: &str = match std::str::from_utf8(&EDIT_BYTES) {
+    Ok(text) => text,
+    Err(_) => panic!("ASCII"),
+};
+
+/// Edit numbers as a JSON array of three-digit strings (the last three
+/// digits of a number past 999).
 fn push_edits(out: &mut String, list: &[u16]) {
     out.push('[');
     for (i, e) in list.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push('"');
-        let e = *e as usize;
-        out.push(char::from(b'0' + (e / 100 % 10) as u8));
-        out.push(char::from(b'0' + (e / 10 % 10) as u8));
-        out.push(char::from(b'0' + (e % 10) as u8));
-        out.push('"');
+        let at = usize::from(*e % 1000) * 6;
+        // (The first without its comma.)
+        let from = if i > 0 { at } else { at + 1 };
+        out.push_str(&EDIT_TEXT[from..at + 6]);
     }
     out.push(']');
+}
+
+/// About the bytes of a line's object (the writer reserves them once a
+/// line).
+const LINE_BYTES: usize = 480;
+
+/// A line's text output inside its quotes, escaped as
+/// [`push_json_str`] escapes it: the bytes as they are when none needs an
+/// escape (every flag, APC, indicator and units the editor writes).
+fn push_flag_text(out: &mut String, f: &super::Flag) {
+    match f.bytes() {
+        // (Most flags: one letter or digit.)
+        [c] if c.is_ascii_alphanumeric() => out.push(char::from(*c)),
+        b if b.iter().all(|&c| c >= 0x20 && c != b'"' && c != b'\\') => out.push_str(f),
+        _ => {
+            let mut quoted = String::new();
+            push_json_str(&mut quoted, f);
+            out.push_str(&quoted[1..quoted.len() - 1]);
+        }
+    }
 }
 
 /// `,"name":` — the key of the next field.
@@ -27,13 +66,6 @@ fn key(out: &mut String, name: &str) {
     out.push_str(",\"");
     out.push_str(name);
     out.push_str("\":");
-}
-
-/// A one-digit-or-more flag as a JSON string.
-fn push_flag(out: &mut String, f: u8) {
-    out.push('"');
-    push_usize(out, usize::from(f));
-    out.push('"');
 }
 
 /// The answer as one JSON object appended to `out`: the same fields and
@@ -67,44 +99,58 @@ pub fn write_edited_into(
     push_usize(out, usize::from(e.internal_version.unwrap_or(0)));
     key(out, "return_code");
     push_usize(out, usize::from(e.return_code));
+    // Each flag between its key's literal (which holds the quotes): one
+    // copy a key.
     for (name, value) in [
-        ("claim_processed_flag", e.claim_processed_flag),
-        ("claim_disposition", e.claim_disposition),
-        ("claim_rejection_disposition", e.claim_rejection_disposition),
-        ("claim_denial_disposition", e.claim_denial_disposition),
+        (",\"claim_processed_flag\":\"", e.claim_processed_flag),
+        ("\",\"claim_disposition\":\"", e.claim_disposition),
         (
-            "claim_return_to_provider_disposition",
+            "\",\"claim_rejection_disposition\":\"",
+            e.claim_rejection_disposition,
+        ),
+        (
+            "\",\"claim_denial_disposition\":\"",
+            e.claim_denial_disposition,
+        ),
+        (
+            "\",\"claim_return_to_provider_disposition\":\"",
             e.claim_return_to_provider_disposition,
         ),
         (
-            "claim_suspension_disposition",
+            "\",\"claim_suspension_disposition\":\"",
             e.claim_suspension_disposition,
         ),
-        ("line_rejection_disposition", e.line_rejection_disposition),
-        ("line_denial_disposition", e.line_denial_disposition),
-        ("nopps_bill_flag", e.nopps_bill_flag),
-    ] {
-        key(out, name);
-        push_flag(out, value);
-    }
-    key(out, "apc_return_buffer_flag");
-    match e.apc_return_buffer_flag {
-        Some(f) => push_flag(out, f),
-        None => out.push_str("\"\""),
-    }
-    for (name, list) in [
-        ("claim_rejection_edits", &e.claim_rejection_edits),
-        ("claim_denial_edits", &e.claim_denial_edits),
         (
-            "claim_return_to_provider_edits",
+            "\",\"line_rejection_disposition\":\"",
+            e.line_rejection_disposition,
+        ),
+        (
+            "\",\"line_denial_disposition\":\"",
+            e.line_denial_disposition,
+        ),
+        ("\",\"nopps_bill_flag\":\"", e.nopps_bill_flag),
+    ] {
+        out.push_str(name);
+        push_usize(out, usize::from(value));
+    }
+    out.push_str("\",\"apc_return_buffer_flag\":\"");
+    if let Some(f) = e.apc_return_buffer_flag {
+        push_usize(out, usize::from(f));
+    }
+    out.push('"');
+    for (name, list) in [
+        (",\"claim_rejection_edits\":", &e.claim_rejection_edits),
+        (",\"claim_denial_edits\":", &e.claim_denial_edits),
+        (
+            ",\"claim_return_to_provider_edits\":",
             &e.claim_return_to_provider_edits,
         ),
-        ("claim_suspension_edits", &e.claim_suspension_edits),
-        ("line_rejection_edits", &e.line_rejection_edits),
-        ("line_denial_edits", &e.line_denial_edits),
-        ("principal_edits", &e.principal.edits),
+        (",\"claim_suspension_edits\":", &e.claim_suspension_edits),
+        (",\"line_rejection_edits\":", &e.line_rejection_edits),
+        (",\"line_denial_edits\":", &e.line_denial_edits),
+        (",\"principal_edits\":", &e.principal.edits),
     ] {
-        key(out, name);
+        out.push_str(name);
         push_edits(out, list);
     }
     for (name, dxs) in [
@@ -127,35 +173,45 @@ pub fn write_edited_into(
         if i > 0 {
             out.push(',');
         }
-        out.push_str("{\"action_flag\":");
-        push_json_str(out, &l.action_flag);
+        // Each text output between its key's literal (which holds the
+        // quotes): one copy a key.
+        out.reserve(LINE_BYTES);
         for (name, value) in [
-            ("hcpcs_apc", &l.hcpcs_apc),
-            ("payment_apc", &l.payment_apc),
-            ("status_indicator", &l.status_indicator),
-            ("payment_indicator", &l.payment_indicator),
-            ("discounting_formula", &l.discounting_formula),
-            ("rejection_denial_flag", &l.rejection_denial_flag),
-            ("packaging_flag", &l.packaging_flag),
-            ("payment_adjustment_flag01", &l.payment_adjustment_flag01),
-            ("payment_adjustment_flag02", &l.payment_adjustment_flag02),
-            ("payment_method_flag", &l.payment_method_flag),
-            ("composite_adjustment_flag", &l.composite_adjustment_flag),
-            ("units_output", &l.units_output),
+            ("{\"action_flag\":\"", &l.action_flag),
+            ("\",\"hcpcs_apc\":\"", &l.hcpcs_apc),
+            ("\",\"payment_apc\":\"", &l.payment_apc),
+            ("\",\"status_indicator\":\"", &l.status_indicator),
+            ("\",\"payment_indicator\":\"", &l.payment_indicator),
+            ("\",\"discounting_formula\":\"", &l.discounting_formula),
+            ("\",\"rejection_denial_flag\":\"", &l.rejection_denial_flag),
+            ("\",\"packaging_flag\":\"", &l.packaging_flag),
+            (
+                "\",\"payment_adjustment_flag01\":\"",
+                &l.payment_adjustment_flag01,
+            ),
+            (
+                "\",\"payment_adjustment_flag02\":\"",
+                &l.payment_adjustment_flag02,
+            ),
+            ("\",\"payment_method_flag\":\"", &l.payment_method_flag),
+            (
+                "\",\"composite_adjustment_flag\":\"",
+                &l.composite_adjustment_flag,
+            ),
+            ("\",\"units_output\":\"", &l.units_output),
         ] {
-            key(out, name);
-            push_json_str(out, value);
+            out.push_str(name);
+            push_flag_text(out, value);
         }
         for (name, list) in [
-            ("hcpcs_edits", &l.hcpcs_edits),
-            ("service_date_edits", &l.service_date_edits),
-            ("revenue_edits", &l.revenue_edits),
+            ("\",\"hcpcs_edits\":", &l.hcpcs_edits),
+            (",\"service_date_edits\":", &l.service_date_edits),
+            (",\"revenue_edits\":", &l.revenue_edits),
         ] {
-            key(out, name);
+            out.push_str(name);
             push_edits(out, list);
         }
-        key(out, "modifier_edits");
-        out.push('[');
+        out.push_str(",\"modifier_edits\":[");
         for (j, m) in l.modifier_edits.iter().enumerate() {
             if j > 0 {
                 out.push(',');

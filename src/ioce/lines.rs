@@ -8,7 +8,9 @@ use super::path::{switch, Path};
 
 /// The line's code in the claim's version.
 pub(crate) fn hcpcs_row<'t>(run: &Run<'t>, code: &str) -> Option<&'t HcpcsRow> {
-    key(code.trim()).and_then(|k| run.t.hcpcs.get(&k, run.v))
+    // (A line's own code was looked up once, with the claim.)
+    run.line_row(code)
+        .unwrap_or_else(|| key(code.trim()).and_then(|k| run.t.hcpcs.get(&k, run.v)))
 }
 
 fn si(s: &str) -> Key {
@@ -566,11 +568,7 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
             packaging_flag: "0".into(),
             payment_method_flag: "0".into(),
             discounting_formula: "1".into(),
-            units_output: match line.units {
-                Some(u) if u.fract() == 0.0 && u.abs() < 1e15 => format!("{}", u as i64),
-                Some(u) => u.to_string(),
-                None => String::new(),
-            },
+            units_output: super::engine::units_text(line.units),
             hcpcs_apc: "00000".into(),
             payment_apc: "00000".into(),
             modifier_edits: vec![Vec::new(); line.modifiers.len()],
@@ -665,7 +663,7 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
             if path.opps {
                 out.status_indicator = key_text(row.status_indicator);
             }
-            out.payment_indicator = row.payment_indicator.to_string();
+            out.payment_indicator = row.payment_indicator.into();
             single_line_edits(run, claim, &facts, path, line, row, &mut out.hcpcs_edits);
         }
         // Condition code 20 (the provider asks for a medical review of the

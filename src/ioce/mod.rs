@@ -40,6 +40,8 @@ mod order;
 mod pairs;
 mod path;
 mod payment;
+mod text;
 
 pub use engine::{ClaimInput, DxResult, Edited, Editor, LineInput, LineResult};
 pub use json::{edit_json, edit_json_into, is_outpatient, write_edited, write_edited_into};
+pub use text::Flag;

@@ -11,7 +11,8 @@
 //! that assigns APCs). Rule 7 has not been seen to apply and never matches
 //! here.
 
-use super::data::{Tables, Version};
+use super::data::{PbtMapRow, Tables, Version};
+use std::sync::OnceLock;
 
 /// The `pbt_control` switches, by bit (`flags.tsv`).
 #[allow(dead_code)]
@@ -81,6 +82,44 @@ pub(crate) fn is_opps(opps_flag: Option<&str>) -> bool {
     opps_flag.map(str::trim) != Some("2")
 }
 
+/// The `pbt_map` rows of version `v` whose bill types hold `prefix`, by
+/// `pbt_index` (rows of one index in the table's order): found once a
+/// process for each version and prefix of the process's tables.
+fn map_rows(t: &Tables, v: Version, prefix: u16) -> impl Iterator<Item = &PbtMapRow> {
+    let rows_of = |t: &'_ Tables, v: Version, prefix: u16| -> Vec<usize> {
+        let mut rows: Vec<usize> = (0..t.pbt_map.len())
+            .filter(|&i| {
+                let r = &t.pbt_map[i];
+                r.lo <= v && v <= r.hi && r.lo_bill <= prefix && prefix <= r.hi_bill
+            })
+            .collect();
+        rows.sort_by_key(|&i| t.pbt_map[i].index);
+        rows
+    };
+    static BY_VERSION: OnceLock<Vec<Vec<Vec<usize>>>> = OnceLock::new();
+    let known = std::ptr::eq(t, Tables::get()) && prefix < 100;
+    let found = known.then(|| {
+        BY_VERSION.get_or_init(|| {
+            let t = Tables::get();
+            let last = t
+                .versions
+                .iter()
+                .map(|v| v.internal)
+                .max()
+                .unwrap_or(0)
+                .max(103);
+            (0..=last)
+                .map(|v| (0..100).map(|p| rows_of(t, v, p)).collect())
+                .collect()
+        })
+    });
+    let rows = match found.and_then(|all| all.get(usize::from(v))) {
+        Some(by_prefix) => std::borrow::Cow::Borrowed(by_prefix[usize::from(prefix)].as_slice()),
+        None => std::borrow::Cow::Owned(rows_of(t, v, prefix)),
+    };
+    (0..rows.len()).map(move |i| &t.pbt_map[rows[i]])
+}
+
 /// The route of a claim with this type of bill, OPPS flag and condition
 /// codes, in version `v`; `home_health_opps`: the claim has a code flagged
 /// vaccine, antigen, splint or cast.
@@ -100,13 +139,7 @@ pub(crate) fn route(
     let prefix = u16::from(b[0] - b'0') * 10 + u16::from(b[1] - b'0');
     let has = |cc: &str| condition_codes.iter().any(|c| c.trim() == cc);
     let (cc41, cc92, cc89) = (has("41"), has("92"), has("89"));
-    let mut rows: Vec<_> = t
-        .pbt_map
-        .iter()
-        .filter(|r| r.lo <= v && v <= r.hi && r.lo_bill <= prefix && prefix <= r.hi_bill)
-        .collect();
-    rows.sort_by_key(|r| r.index);
-    for r in rows {
+    for r in map_rows(t, v, prefix) {
         let applies = match r.rule {
             0 => opps && (prefix != 76 || v < 94 || cc41 || cc92),
             // (A 13x claim with 41 and 89 is an opioid treatment

@@ -11,6 +11,7 @@ use super::data::{hcpcs_bit, key, key_text, HcpcsRow, Key, Tables};
 use super::engine::{ClaimInput, LineInput, LineResult, Run};
 use super::lines::hcpcs_row;
 use super::path::{switch, Path};
+use super::Flag;
 
 /// A status indicator (or any code of up to eight bytes) as a [`Key`], at
 /// compile time.
@@ -349,7 +350,7 @@ fn fee_schedule_outputs(run: &mut Run<'_>, ls: &mut [Line<'_>]) {
         } else {
             t.status_payment.get(&l.si, v).copied().unwrap_or(3)
         };
-        o.payment_indicator = pi.to_string();
+        o.payment_indicator = pi.into();
         let packaged = l.si == N && (l.row.is_none() || l.data_si == Q4);
         o.packaging_flag = if packaged { "1" } else { "0" }.into();
         let not_paid = [si("C"), si("E1"), si("E2"), si("M"), si("Y"), W, si("Z")];
@@ -404,7 +405,7 @@ pub(crate) fn unprocessed(run: &mut Run<'_>, claim: &ClaimInput<'_>, opps: bool)
                 || t.status_payment.get(&si, v).copied().unwrap_or(3),
                 |r| r.payment_indicator,
             )
-            .to_string();
+            .into();
         o.payment_method_flag = "0".into();
         // A revenue code's N (no HCPCS code) is packaged; a code's N is not
         // marked on an unprocessed line.
@@ -859,7 +860,7 @@ fn discounting(
     ls: &[Line<'_>],
     highest: &[(&str, usize)],
     i: usize,
-) -> String {
+) -> Flag {
     let t = run.t;
     let l = &ls[i];
     let input = &claim.lines[i];
@@ -900,7 +901,7 @@ fn discounting(
     key(&formula_key)
         .and_then(|k| t.discount.get(&k, run.v))
         .and_then(|f| f.to_string().chars().nth(digit))
-        .map_or("1".into(), |c| c.to_string())
+        .map_or("1".into(), Flag::from)
 }
 
 /// Write the outputs of every line from its final status indicator.
@@ -949,7 +950,7 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
         o.status_indicator = if path.opps {
             key_text(l.si)
         } else {
-            String::new()
+            Flag::new()
         };
         if !full {
             o.hcpcs_apc = "00000".into();
@@ -958,9 +959,9 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
                 || {
                     t.status_payment
                         .get(&l.si, v)
-                        .map_or(String::new(), u8::to_string)
+                        .map_or(Flag::new(), |&p| p.into())
                 },
-                |r| r.payment_indicator.to_string(),
+                |r| r.payment_indicator.into(),
             );
             o.packaging_flag = "0".into();
             o.payment_method_flag = "0".into();
@@ -983,7 +984,7 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
         } else {
             t.status_payment.get(&l.si, v).copied().unwrap_or(0)
         };
-        o.payment_indicator = pi.to_string();
+        o.payment_indicator = pi.into();
         o.packaging_flag = if l.si == N { "1" } else { "0" }.into();
         let no_cost_sharing =
             l.flag(hcpcs_bit!(t, "deductible_coins_na")) || has_modifier(input, "Q3");
@@ -1097,6 +1098,6 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
         };
         o.payment_adjustment_flag01 = first.into();
         o.payment_adjustment_flag02 = second.into();
-        o.composite_adjustment_flag = l.composite.map_or_else(|| "00".into(), |c| c.to_string());
+        o.composite_adjustment_flag = l.composite.map_or_else(|| "00".into(), Flag::from);
     }
 }
