@@ -56,6 +56,8 @@ const AGREED: &[&str] = &[
     "lines[].action_flag",
     "lines[].payment_adjustment_flag02",
     "lines[].modifier_edits",
+    "apc_return_buffer_flag",
+    "lines[].hcpcs_apc",
 ];
 
 pub fn pyoce_python() -> Result<PathBuf, String> {
