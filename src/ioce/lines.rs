@@ -403,8 +403,8 @@ fn single_line_edits(
     // (Nor on a partial hospitalization or intensive outpatient 13x
     // claim; and on a critical access hospital's (85x) not under OPPS:
     // pyoce, 0 of 3 and 3 of 3 such lines.)
-    let observation_claim = (path.prefix == 13 && path.number != 120 && !program)
-        || (path.prefix == 85 && !path.opps);
+    let observation_claim =
+        (path.prefix == 13 && path.number != 120 && !program) || (path.prefix == 85 && !path.opps);
     if revenue == 762
         && observation_claim
         && !(row.has(hcpcs_bit!(t, "observation"))
@@ -413,7 +413,19 @@ fn single_line_edits(
     {
         edits.push(44);
     }
-    if row.has(hcpcs_bit!(t, "observation_direct_admit")) {
+    // Observation (G0378) and direct admission (G0379) outside 13x and
+    // 85x: 053 (the other bill types get it in
+    // `clinic::other_bill_type_edits`), and no 058 then (pyoce: 3 of 3 such
+    // 14x and 84x lines).
+    let observation_bill = matches!(path.prefix, 13 | 85);
+    if !observation_bill
+        && !super::clinic::other_bill_type(path)
+        && (row.has(hcpcs_bit!(t, "observation_hourly"))
+            || row.has(hcpcs_bit!(t, "observation_direct_admit")))
+    {
+        edits.push(53);
+    }
+    if row.has(hcpcs_bit!(t, "observation_direct_admit")) && observation_bill {
         let same_day = facts
             .observation_days
             .binary_search(&line.service_date.trim())
