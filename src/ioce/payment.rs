@@ -807,10 +807,12 @@ fn final_si_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[
     }
     // 047: every line rejected or packaged, one at least rejected: the
     // packaged lines are rejected too; not on a claim already returned to
-    // the provider (it comes back whole).
+    // the provider (it comes back whole), nor on one suspended (011, 012:
+    // pyoce, 0 of 3 such claims).
     if ls.iter().any(|l| l.rejected)
         && ls.iter().all(|l| l.rejected || l.si == N)
         && !run.raised_with(3)
+        && !run.raised_with(4)
     {
         for (i, l) in ls.iter().enumerate() {
             if !l.rejected {
