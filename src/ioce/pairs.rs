@@ -109,6 +109,9 @@ fn modifiers(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
     let screening = claim.lines.iter().any(|l| {
         lines::hcpcs_row(run, l.hcpcs).is_some_and(|r| r.has(hcpcs_bit!(t, "colorectal")))
     });
+    // (Modifier conflicts are not edited on an opioid treatment program's
+    // 13x claim, nor on 89x not under OPPS: pyoce, 0 of 3 such lines.)
+    let no_conflict_edit = (path.prefix == 13 && has_cc("89")) || (path.prefix == 89 && !path.opps);
     for (i, l) in claim.lines.iter().enumerate() {
         let keys: Vec<Option<u64>> = l.modifiers.iter().map(|m| key(m.trim())).collect();
         let conflict = keys.iter().flatten().any(|&a| {
@@ -116,7 +119,7 @@ fn modifiers(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
                 .flatten()
                 .any(|&b| t.modifier_conflict.has(&(a, b), v))
         });
-        if conflict {
+        if conflict && !no_conflict_edit {
             run.out.lines[i].hcpcs_edits.push(102);
         }
         let row = lines::hcpcs_row(run, l.hcpcs);
