@@ -486,8 +486,10 @@ fn single_line_edits(
             edits.push(99);
         }
     }
-    // K drugs are packaged into a comprehensive APC (J1): no token charge.
-    let paid_drug = data_si == si("G") || data_si == si("K1") || (data_si == si("K") && !facts.j1);
+    // K drugs are packaged into a comprehensive APC (J1): no token charge
+    // (where J1 packages the claim: not on 76x, a program's 13x or an
+    // opioid treatment program's: pyoce, 3 of 3 such lines got 117).
+    let paid_drug = data_si == si("G") || data_si == si("K1") || (data_si == si("K") && !packaged);
     // (On OPPS hospital claims only, 12x, 13x and 76x: pyoce, 0 of 5
     // such lines on 14x, 0 of 13 on claims not under OPPS or on 74x.)
     if paid_drug
