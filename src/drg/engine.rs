@@ -360,7 +360,6 @@ struct Proc {
     pattern: u32,
     or_proc: bool,
     suppressed: u32,
-    clusters: Vec<u32>,
     impact: DrgImpact,
     flags: u32,
     hac_usage: u16,
@@ -429,6 +428,7 @@ pub struct Scratch {
     spare_dx: Vec<DxOutcome>,
     spare_procs: Vec<ProcOutcome>,
     clusters: Vec<(u32, &'static [u16], bool)>,
+    members: Vec<(u32, u32)>,
     lists: Vec<&'static [(u32, u8)]>,
     cluster_seen: ClusterSeen,
     twice: Vec<u32>,
@@ -452,6 +452,7 @@ impl Scratch {
             spare_dx: Vec::new(),
             spare_procs: Vec::new(),
             clusters: Vec::new(),
+            members: Vec::new(),
             lists: Vec::new(),
             cluster_seen: ClusterSeen::default(),
             twice: Vec::new(),
@@ -475,6 +476,10 @@ struct Claim<'a> {
     procs: Vec<Proc>,
     /// Satisfied clusters: `(cluster index, its attributes, OR procedure)`.
     clusters: Vec<(u32, &'static [u16], bool)>,
+    /// The satisfied clusters' member procedures: `(procedure's place in
+    /// the input, cluster index)` (a flat list lent by the scratch space:
+    /// no list a procedure to allocate).
+    members: Vec<(u32, u32)>,
     admit_valid: Option<bool>,
     /// `Some(true)` male, `Some(false)` female, `None` unknown.
     sex: Option<bool>,
@@ -576,13 +581,14 @@ pub(crate) fn group<'a>(
         pattern: 0,
         or_proc: false,
         suppressed: 0,
-        clusters: Vec::new(),
         impact: DrgImpact::None,
         flags: 0,
         hac_usage: 0,
     }));
     let mut clusters = std::mem::take(&mut scratch.clusters);
     clusters.clear();
+    let mut members = std::mem::take(&mut scratch.members);
+    members.clear();
     let pdx_key = input.principal.as_ref().and_then(|d| key(d.code));
     // Every table slot the claim's codes will be looked up at, loaded
     // together: their cache misses overlap instead of coming one by one
@@ -624,6 +630,7 @@ pub(crate) fn group<'a>(
         sdx,
         procs,
         clusters,
+        members,
         admit_valid: input
             .admitting
             .filter(|a| !a.is_empty() && *a != "NULL")
@@ -648,6 +655,7 @@ pub(crate) fn group<'a>(
     scratch.sdx = c.sdx;
     scratch.procs = c.procs;
     scratch.clusters = c.clusters;
+    scratch.members = c.members;
 }
 
 /// What becomes of a claim once grouped: a [`Grouping`] filled, or its
@@ -886,7 +894,7 @@ impl<'a> Claim<'a> {
             for p in &mut self.procs {
                 if p.key.is_some_and(|k| chosen.contains(&k)) {
                     p.suppressed |= cluster.suppressed_mdcs;
-                    p.clusters.push(ci);
+                    self.members.push((p.code, ci));
                 }
             }
         }
@@ -1474,14 +1482,16 @@ impl<'a> Claim<'a> {
     /// Marks the cluster's member procedures, each code once (its first copy).
     fn mark_cluster_members(&mut self, ci: u32, mark: &mut impl FnMut(&mut Proc)) {
         let codes = &self.input.procedures;
+        let members = &self.members;
+        let member = |p: &Proc| members.iter().any(|&(c, k)| c == p.code && k == ci);
         for i in 0..self.procs.len() {
             let (before, rest) = self.procs.split_at_mut(i);
             let p = &mut rest[0];
             let code = codes[p.code as usize];
-            if p.clusters.contains(&ci)
+            if member(p)
                 && !before
                     .iter()
-                    .any(|q| q.clusters.contains(&ci) && codes[q.code as usize] == code)
+                    .any(|q| member(q) && codes[q.code as usize] == code)
             {
                 mark(p);
             }
