@@ -1835,22 +1835,18 @@ impl<'a> Claim<'a> {
             flags: DxFlags::from_bits(d.flags),
         };
         match (self.pdx.as_ref(), input.principal.as_ref()) {
-            (Some(d), Some(p)) => write_dx(out, p.code, d.mdc, values(d), &d.hacs_counted, &head),
+            (Some(d), Some(p)) => {
+                write_dx(out, true, p.code, d.mdc, values(d), &d.hacs_counted, &head)
+            }
             _ => out.push_str("null"),
         }
         out.push_str(",\"secondary\":[");
         for (i, d) in self.sdx.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
             let code = input.secondary[d.code as usize].code;
-            write_dx(out, code, None, values(d), &d.hacs_counted, &head);
+            write_dx(out, i == 0, code, None, values(d), &d.hacs_counted, &head);
         }
         out.push_str("],\"procedures\":[");
         for (i, p) in self.procs.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
             let code = input.procedures[p.code as usize];
             let mut usage = p.hac_usage;
             let usage = std::iter::from_fn(move || {
@@ -1860,7 +1856,15 @@ impl<'a> Claim<'a> {
                     n
                 })
             });
-            write_proc(out, code, self.proc_values(p), usage, claim_id.plain);
+            let usage = (p.hac_usage != 0, usage);
+            write_proc(
+                out,
+                i == 0,
+                code,
+                self.proc_values(p),
+                usage,
+                claim_id.plain,
+            );
         }
         write_clusters(
             out,
