@@ -556,16 +556,19 @@ pub(crate) fn group<'a>(
     };
     // The HAC lists of earlier claims' diagnoses are kept (emptied) for
     // this claim's.
+    // (Taken in place: draining moved each 104-byte record out.)
     let mut sdx = std::mem::take(&mut scratch.sdx);
     let lists = &mut scratch.hac_lists;
-    for d in sdx.drain(..) {
-        for mut list in [d.hacs, d.hacs_counted] {
+    for d in sdx.iter_mut() {
+        for list in [&mut d.hacs, &mut d.hacs_counted] {
             if list.capacity() != 0 && lists.len() < KEEP {
+                let mut list = std::mem::take(list);
                 list.clear();
                 lists.push(list);
             }
         }
     }
+    sdx.clear();
     sdx.extend(input.secondary.iter().enumerate().map(|(i, d)| Dx {
         key: key(d.code),
         prefix: sort_prefix(d.code),
