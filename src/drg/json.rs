@@ -65,23 +65,25 @@ impl Grouping {
             self.clusters.len(),
         );
         match &self.principal {
-            Some(d) => write_dx(out, &d.code, d.mdc, dx_values(d), &d.hacs, &head),
+            Some(d) => write_dx(out, true, &d.code, d.mdc, dx_values(d), &d.hacs, &head),
             None => out.push_str("null"),
         }
         out.push_str(",\"secondary\":[");
         for (i, d) in self.secondary.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            write_dx(out, &d.code, d.mdc, dx_values(d), &d.hacs, &head);
+            write_dx(out, i == 0, &d.code, d.mdc, dx_values(d), &d.hacs, &head);
         }
         out.push_str("],\"procedures\":[");
         for (i, p) in self.procedures.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
             let usage = p.hac_usage.iter().copied();
-            write_proc(out, &p.code, proc_values(p), usage, false);
+            let has_usage = !p.hac_usage.is_empty();
+            write_proc(
+                out,
+                i == 0,
+                &p.code,
+                proc_values(p),
+                (has_usage, usage),
+                false,
+            );
         }
         write_clusters(out, self.clusters.iter().copied());
     }
@@ -171,28 +173,57 @@ impl Head<'_> {
     ) {
         // The constant text between values is written in one piece each.
         out.reserve(1100 + 220 * (secondary + 1) + 130 * procedures + 16 * clusters);
-        out.push_str("{\"claim_id\":");
+        // The version's text (`","version":"43.1","initial_drg":`), all
+        // of one length: a constant-size copy; its first byte closes a
+        // plain id's string.
+        let version = &VERSION_TEXTS[self.version.index()];
         match self.claim_id.text {
-            Some(id) => push_code(out, id, self.claim_id.plain),
-            None => out.push_str("null"),
+            Some(id) if self.claim_id.plain => {
+                out.push_str("{\"claim_id\":\"");
+                crate::json_scan::push_short_str(out, id);
+                match self.line {
+                    None => out.push_str(&version[..VERSION_TEXT_LEN]),
+                    Some(n) => {
+                        out.push_str("\",\"line\":");
+                        push_usize(out, n);
+                        out.push_str(&version[1..VERSION_TEXT_LEN]);
+                    }
+                }
+            }
+            id => {
+                out.push_str("{\"claim_id\":");
+                match id {
+                    Some(id) => push_code(out, id, self.claim_id.plain),
+                    None => out.push_str("null"),
+                }
+                if let Some(n) = self.line {
+                    out.push_str(",\"line\":");
+                    push_usize(out, n);
+                }
+                out.push_str(&version[1..VERSION_TEXT_LEN]);
+            }
         }
-        if let Some(n) = self.line {
-            out.push_str(",\"line\":");
-            push_usize(out, n);
-        }
-        out.push_str(",\"version\":\"");
-        out.push_str(self.version.name());
         write_outcome(out, &INITIAL, self.initial, self);
         write_outcome(out, &FINAL, self.final_drg, self);
-        out.push_str(",\"return_code\":\"");
-        push_return_code(out, self.final_drg.return_code);
-        out.push_str("\",\"hac_status\":\"");
-        push_hac_status(out, self.hac_status);
-        out.push_str("\",\"hac_categories\":");
-        push_small(out, u16::from(self.hac_categories));
-        out.push_str(",\"admit_dx\":\"");
-        push_admit_dx(out, self.admit_dx);
-        out.push_str("\",\"principal\":");
+        match head_tail(
+            self.final_drg.return_code,
+            self.hac_status,
+            self.hac_categories,
+            self.admit_dx,
+        ) {
+            Some(text) => out.push_str(text),
+            None => {
+                out.push_str(",\"return_code\":\"");
+                push_return_code(out, self.final_drg.return_code);
+                out.push_str("\",\"hac_status\":\"");
+                push_hac_status(out, self.hac_status);
+                out.push_str("\",\"hac_categories\":");
+                push_small(out, u16::from(self.hac_categories));
+                out.push_str(",\"admit_dx\":\"");
+                push_admit_dx(out, self.admit_dx);
+                out.push_str("\",\"principal\":");
+            }
+        }
     }
 
     /// Whether `title` is copied as it is: a title of `table` (of number
@@ -204,6 +235,62 @@ impl Head<'_> {
             TitleSource::Checked => table.is_own(n, self.version, title),
         }
     }
+}
+
+/// The length of each of [`VERSION_TEXTS`].
+const VERSION_TEXT_LEN: usize = 33;
+
+/// Each version's text from the claim id's closing quote to the initial
+/// DRG's value, in [`MsdrgVersion::index`]'s order.
+static VERSION_TEXTS: [&str; 9] = [
+    "\",\"version\":\"40.0\",\"initial_drg\":",
+    "\",\"version\":\"40.1\",\"initial_drg\":",
+    "\",\"version\":\"41.0\",\"initial_drg\":",
+    "\",\"version\":\"41.1\",\"initial_drg\":",
+    "\",\"version\":\"42.0\",\"initial_drg\":",
+    "\",\"version\":\"42.1\",\"initial_drg\":",
+    "\",\"version\":\"43.0\",\"initial_drg\":",
+    "\",\"version\":\"43.1\",\"initial_drg\":",
+    "\",\"version\":\"44.0\",\"initial_drg\":",
+];
+
+/// The head's text from the return code's key to the principal's
+/// (`,"return_code":"OK","hac_status":"NOT_APPLICABLE","hac_categories":0,
+/// "admit_dx":"DX_NOT_GIVEN","principal":`): one string for each
+/// combination (HAC categories below 32; `None` for more), made on first
+/// use, written with one copy.
+fn head_tail(
+    rc: ReturnCode,
+    status: HacStatus,
+    categories: u8,
+    admit: AdmitDx,
+) -> Option<&'static str> {
+    const CATEGORIES: usize = 32;
+    const STATUSES: usize = 4;
+    const ADMITS: usize = 3;
+    const TEXTS: usize = ALL_RETURN_CODE.len() * STATUSES * CATEGORIES * ADMITS;
+    static TAILS: [std::sync::OnceLock<Box<str>>; TEXTS] =
+        [const { std::sync::OnceLock::new() }; TEXTS];
+    let n = usize::from(categories);
+    if n >= CATEGORIES {
+        return None;
+    }
+    let index =
+        ((rc as usize * STATUSES + status as usize) * CATEGORIES + n) * ADMITS + admit as usize;
+    let text = TAILS[index].get_or_init(|| {
+        let mut t = String::new();
+        t.push_str(",\"return_code\":\"");
+        push_return_code(&mut t, rc);
+        t.push_str("\",\"hac_status\":\"");
+        push_hac_status(&mut t, status);
+        t.push_str("\",\"hac_categories\":");
+        push_small(&mut t, u16::from(categories));
+        t.push_str(",\"admit_dx\":\"");
+        push_admit_dx(&mut t, admit);
+        t.push_str("\",\"principal\":");
+        t.into_boxed_str()
+    });
+    Some(text)
 }
 
 /// A diagnosis's values other than its code, MDC and HACs.
@@ -254,7 +341,8 @@ struct OutcomeKeys {
 }
 
 static INITIAL: OutcomeKeys = OutcomeKeys {
-    drg: "\",\"initial_drg\":",
+    // (In the version's text.)
+    drg: "",
     mdc: ",\"initial_mdc\":",
     base_drg: ",\"initial_base_drg\":",
     severity: ",\"initial_severity\":\"",
@@ -364,32 +452,58 @@ fn push_small(out: &mut String, n: u16) {
 }
 
 /// Writes a diagnosis's object (in line: about four a claim).
+/// `first`: the first of its list (else a comma goes first).
 #[inline(always)]
 pub(super) fn write_dx(
     out: &mut String,
+    first: bool,
     code: &str,
     mdc: Option<u8>,
     values: DxValues,
     hacs: &[Hac],
     head: &Head<'_>,
 ) {
-    out.push_str("{\"code\":");
-    push_code(out, code, head.claim_id.plain);
-    match mdc {
-        Some(m) => {
-            out.push_str(",\"mdc\":");
-            push_small(out, u16::from(m));
-            out.push_str(",\"severity\":\"");
+    if head.claim_id.plain {
+        // The code's quotes in the constant texts around it.
+        if first {
+            out.push_str("{\"code\":\"");
+        } else {
+            out.push_str(",{\"code\":\"");
         }
-        None => out.push_str(",\"mdc\":null,\"severity\":\""),
+        crate::json_scan::push_short_str(out, code);
+        match mdc {
+            Some(m) => {
+                out.push_str("\",\"mdc\":");
+                push_small(out, u16::from(m));
+                out.push_str(",\"severity\":\"");
+            }
+            None => out.push_str("\",\"mdc\":null,\"severity\":\""),
+        }
+    } else {
+        if first {
+            out.push_str("{\"code\":");
+        } else {
+            out.push_str(",{\"code\":");
+        }
+        push_json_str(out, code);
+        match mdc {
+            Some(m) => {
+                out.push_str(",\"mdc\":");
+                push_small(out, u16::from(m));
+                out.push_str(",\"severity\":\"");
+            }
+            None => out.push_str(",\"mdc\":null,\"severity\":\""),
+        }
     }
-    // The three values and the flags, each combination's text made once.
-    push_dx_middle(out, values);
+    // The three values and the flags, each combination's text made once,
+    // ending with an empty HAC list and the object's end.
+    let middle = dx_middle(values);
     if hacs.is_empty() {
-        out.push_str("[]}");
+        out.push_str(middle);
         return;
     }
-    out.push('[');
+    // (The text's `[]}` less `]}`.)
+    out.push_str(&middle[..middle.len() - 2]);
     for (i, h) in hacs.iter().enumerate() {
         out.push_str(if i > 0 { ",{\"hac\":" } else { "{\"hac\":" });
         push_small(out, u16::from(h.number));
@@ -407,19 +521,47 @@ pub(super) fn write_dx(
     out.push_str("]}");
 }
 
-/// Writes a procedure's object; `hac_usage` in ascending order; `plain`: the code
-/// needs no escape ([`ClaimId::plain`]).
+/// Writes a procedure's object; `hac_usage`: whether there is any, and
+/// the HAC numbers in ascending order; `plain`: the code needs no escape
+/// ([`ClaimId::plain`]); `first`: the first of its list (else a comma
+/// goes first).
 #[inline]
 pub(super) fn write_proc(
     out: &mut String,
+    first: bool,
     code: &str,
     p: ProcValues,
-    hac_usage: impl Iterator<Item = u8>,
+    (any_usage, hac_usage): (bool, impl Iterator<Item = u8>),
     plain: bool,
 ) {
-    out.push_str("{\"code\":");
-    push_code(out, code, plain);
-    push_proc_middle(out, p);
+    // The middle's text starts with the code's closing quote and ends
+    // with an empty HAC usage list and the object's end (`[]}`).
+    let middle = proc_middle(p);
+    let end = if any_usage {
+        middle.len() - 2
+    } else {
+        middle.len()
+    };
+    if plain {
+        if first {
+            out.push_str("{\"code\":\"");
+        } else {
+            out.push_str(",{\"code\":\"");
+        }
+        crate::json_scan::push_short_str(out, code);
+        out.push_str(&middle[..end]);
+    } else {
+        if first {
+            out.push_str("{\"code\":");
+        } else {
+            out.push_str(",{\"code\":");
+        }
+        push_json_str(out, code);
+        out.push_str(&middle[1..end]);
+    }
+    if !any_usage {
+        return;
+    }
     for (i, h) in hac_usage.enumerate() {
         if i > 0 {
             out.push(',');
@@ -429,12 +571,12 @@ pub(super) fn write_proc(
     out.push_str("]}");
 }
 
-/// A procedure's text from its `is_or` key to its `hac_usage` list
-/// (`,"is_or":true,"valid":true,"drg_impact":"NONE","flags":[],"hac_usage":[`):
+/// A procedure's text from its code's closing quote to its end
+/// (`","is_or":true,"valid":true,"drg_impact":"NONE","flags":[],"hac_usage":[]}`):
 /// one string for each combination of its values, made on first use,
 /// written with one copy.
 #[inline(always)]
-fn push_proc_middle(out: &mut String, p: ProcValues) {
+fn proc_middle(p: ProcValues) -> &'static str {
     const IMPACTS: usize = 4;
     static MIDDLES: [std::sync::OnceLock<Box<str>>; 4 * IMPACTS * 4] =
         [const { std::sync::OnceLock::new() }; 4 * IMPACTS * 4];
@@ -443,7 +585,7 @@ fn push_proc_middle(out: &mut String, p: ProcValues) {
         + usize::from(p.marked_initial) * 2
         + usize::from(p.marked_final);
     let text = MIDDLES[index].get_or_init(|| {
-        let mut t = String::new();
+        let mut t = String::from("\"");
         t.push_str(match (p.is_or, p.valid) {
             (true, true) => ",\"is_or\":true,\"valid\":true,\"drg_impact\":\"",
             (true, false) => ",\"is_or\":true,\"valid\":false,\"drg_impact\":\"",
@@ -459,16 +601,19 @@ fn push_proc_middle(out: &mut String, p: ProcValues) {
             (false, true) => "\",\"flags\":[\"MARKED_FOR_FINAL\"],\"hac_usage\":[",
             (false, false) => "\",\"flags\":[],\"hac_usage\":[",
         });
+        t.push_str("]}");
         t.into_boxed_str()
     });
-    out.push_str(text);
+    text
 }
 
-/// A diagnosis's text from its severity's value to the `"hacs":` key
-/// (`CC","drg_impact":"NONE","poa_error":"POA_NOT_CHECKED","flags":["VALID"],"hacs":`):
+/// A diagnosis's text from its severity's value to its end with an empty
+/// HAC list
+/// (`CC","drg_impact":"NONE","poa_error":"POA_NOT_CHECKED","flags":["VALID"],"hacs":[]}`):
 /// one string for each combination of the three values and the flags,
 /// made on its first use, written with one copy.
-fn push_dx_middle(out: &mut String, d: DxValues) {
+#[inline(always)]
+fn dx_middle(d: DxValues) -> &'static str {
     const IMPACTS: usize = 4;
     const POA_ERRORS: usize = 5;
     const FLAG_SETS: usize = 1 << 7;
@@ -493,10 +638,10 @@ fn push_dx_middle(out: &mut String, d: DxValues) {
             push_flag(&mut t, f);
             t.push('"');
         }
-        t.push_str("],\"hacs\":");
+        t.push_str("],\"hacs\":[]}");
         t.into_boxed_str()
     });
-    out.push_str(text);
+    text
 }
 
 /// `push_x(out, value)` writes `value.as_str()` with the text in each arm a
@@ -582,6 +727,19 @@ literal_writer!(push_return_code, ALL_RETURN_CODE, ReturnCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each version's text names it, all of one length.
+    #[test]
+    fn version_texts_name_the_versions() {
+        for v in MsdrgVersion::ALL {
+            let text = VERSION_TEXTS[v.index()];
+            assert_eq!(text.len(), VERSION_TEXT_LEN);
+            assert_eq!(
+                text,
+                format!("\",\"version\":\"{}\",\"initial_drg\":", v.name())
+            );
+        }
+    }
 
     /// The literal writers write each value's `as_str` (the match in each
     /// writer is exhaustive, so every value is listed).
