@@ -363,6 +363,17 @@ impl Tables {
             .any(|&p| present(p) && map.has(&(addon, p), v))
     }
 
+    /// The highest internal version a per-version table made once a
+    /// process must cover: the tables' last, and at least v103 (v27.1).
+    pub(crate) fn last_version(&self) -> Version {
+        self.versions
+            .iter()
+            .map(|v| v.internal)
+            .max()
+            .unwrap_or(0)
+            .max(103)
+    }
+
     /// The bit of the `data_hcpcs` flag `name`; panics on a name the data
     /// does not have (a mismatched data crate).
     pub(crate) fn hcpcs_flag(&self, name: &str) -> u8 {

@@ -458,13 +458,7 @@ impl<'t> Run<'t> {
         if edit < 256 && std::ptr::eq(self.t, Tables::get()) {
             let all = BY_VERSION.get_or_init(|| {
                 let t = Tables::get();
-                let last = t
-                    .versions
-                    .iter()
-                    .map(|v| v.internal)
-                    .max()
-                    .unwrap_or(0)
-                    .max(103);
+                let last = t.last_version();
                 (0..=last)
                     .map(|v| std::array::from_fn(|e| disposition_in(t, v, e as u16)))
                     .collect()

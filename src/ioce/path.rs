@@ -101,13 +101,7 @@ fn map_rows(t: &Tables, v: Version, prefix: u16) -> impl Iterator<Item = &PbtMap
     let found = known.then(|| {
         BY_VERSION.get_or_init(|| {
             let t = Tables::get();
-            let last = t
-                .versions
-                .iter()
-                .map(|v| v.internal)
-                .max()
-                .unwrap_or(0)
-                .max(103);
+            let last = t.last_version();
             (0..=last)
                 .map(|v| (0..100).map(|p| rows_of(t, v, p)).collect())
                 .collect()
