@@ -156,18 +156,9 @@ pub(crate) fn push_usize(out: &mut String, n: usize) {
         return;
     }
     let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    let mut n = n;
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
+    let start = crate::text::decimal_digits(n as u64, &mut digits);
     // ASCII digits.
-    crate::text::push_ascii(out, &digits[i..]);
+    crate::text::push_ascii(out, &digits[start..]);
 }
 
 /// `out.push_str(s)`, a string of three to eight bytes (a code) copied with

@@ -52,10 +52,36 @@ pub(crate) fn push_ascii_byte(out: &mut String, b: u8) {
     out.push(char::from(b & 0x7F));
 }
 
+/// The decimal digits of `n` as ASCII, written at the end of `digits`;
+/// returns where they start (`digits[start..]` is the number's text, at
+/// most 20 digits).
+#[inline]
+pub(crate) fn decimal_digits(n: u64, digits: &mut [u8; 20]) -> usize {
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            return i;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn decimal_digits_of_edge_numbers() {
+        for n in [0, 7, 10, 1234, u64::MAX] {
+            let mut digits = [0u8; 20];
+            let start = decimal_digits(n, &mut digits);
+            assert_eq!(&digits[start..], n.to_string().as_bytes());
+        }
+    }
 
     #[test]
     fn edges() {

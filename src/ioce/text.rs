@@ -97,18 +97,9 @@ impl Flag {
     /// A number's decimal digits.
     pub(crate) fn number(n: u64) -> Flag {
         let mut digits = [0u8; 20];
-        let mut i = digits.len();
-        let mut n = n;
-        loop {
-            i -= 1;
-            digits[i] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
+        let start = crate::text::decimal_digits(n, &mut digits);
         // (At most 20 digits: past 15, allocated.)
-        let text = &digits[i..];
+        let text = &digits[start..];
         if text.len() > INLINE {
             return Flag::from_ascii(text);
         }
