@@ -463,37 +463,14 @@ pub(super) fn write_dx(
     hacs: &[Hac],
     head: &Head<'_>,
 ) {
-    if head.claim_id.plain {
-        // The code's quotes in the constant texts around it.
-        if first {
-            out.push_str("{\"code\":\"");
-        } else {
-            out.push_str(",{\"code\":\"");
+    push_code_open(out, first, code, head.claim_id.plain);
+    match mdc {
+        Some(m) => {
+            out.push_str("\",\"mdc\":");
+            push_small(out, u16::from(m));
+            out.push_str(",\"severity\":\"");
         }
-        crate::json_scan::push_short_str(out, code);
-        match mdc {
-            Some(m) => {
-                out.push_str("\",\"mdc\":");
-                push_small(out, u16::from(m));
-                out.push_str(",\"severity\":\"");
-            }
-            None => out.push_str("\",\"mdc\":null,\"severity\":\""),
-        }
-    } else {
-        if first {
-            out.push_str("{\"code\":");
-        } else {
-            out.push_str(",{\"code\":");
-        }
-        push_json_str(out, code);
-        match mdc {
-            Some(m) => {
-                out.push_str(",\"mdc\":");
-                push_small(out, u16::from(m));
-                out.push_str(",\"severity\":\"");
-            }
-            None => out.push_str(",\"mdc\":null,\"severity\":\""),
-        }
+        None => out.push_str("\",\"mdc\":null,\"severity\":\""),
     }
     // The three values and the flags, each combination's text made once,
     // ending with an empty HAC list and the object's end.
@@ -521,6 +498,24 @@ pub(super) fn write_dx(
     out.push_str("]}");
 }
 
+/// Opens a diagnosis's or procedure's object up to its code, leaving the
+/// code's closing quote to the constant text that follows (`"code":"…`);
+/// `plain`: the code needs no escape ([`ClaimId::plain`]); `first`: the
+/// first of its list (else a comma goes first).
+#[inline(always)]
+fn push_code_open(out: &mut String, first: bool, code: &str, plain: bool) {
+    out.push_str(if first { "{\"code\":" } else { ",{\"code\":" });
+    if plain {
+        out.push('"');
+        crate::json_scan::push_short_str(out, code);
+    } else {
+        // (The rare code that needs escapes: its closing quote taken back
+        // so that both ways end alike.)
+        push_json_str(out, code);
+        out.pop();
+    }
+}
+
 /// Writes a procedure's object; `hac_usage`: whether there is any, and
 /// the HAC numbers in ascending order; `plain`: the code needs no escape
 /// ([`ClaimId::plain`]); `first`: the first of its list (else a comma
@@ -542,23 +537,8 @@ pub(super) fn write_proc(
     } else {
         middle.len()
     };
-    if plain {
-        if first {
-            out.push_str("{\"code\":\"");
-        } else {
-            out.push_str(",{\"code\":\"");
-        }
-        crate::json_scan::push_short_str(out, code);
-        out.push_str(&middle[..end]);
-    } else {
-        if first {
-            out.push_str("{\"code\":");
-        } else {
-            out.push_str(",{\"code\":");
-        }
-        push_json_str(out, code);
-        out.push_str(&middle[1..end]);
-    }
+    push_code_open(out, first, code, plain);
+    out.push_str(&middle[..end]);
     if !any_usage {
         return;
     }
