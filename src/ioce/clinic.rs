@@ -147,11 +147,15 @@ pub(crate) fn type3_addon_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path:
         return;
     }
     let (t, v) = (run.t, run.v);
-    // The codes of each day, for the type III add-on codes' primaries.
+    // The codes of each day, for the type III add-on codes' primaries. A
+    // type I add-on line without its own primary (106) is no one's
+    // primary (pyoce: a 13122 with 106 does not answer for a 20701).
     let on_day: HashSet<(&str, Key)> = claim
         .lines
         .iter()
-        .filter_map(|l| Some((l.service_date.trim(), key(l.hcpcs.trim())?)))
+        .zip(run.out.lines.iter())
+        .filter(|(_, o)| !o.hcpcs_edits.contains(&106))
+        .filter_map(|(l, _)| Some((l.service_date.trim(), key(l.hcpcs.trim())?)))
         .collect();
     for (line, out) in claim.lines.iter().zip(run.out.lines.iter_mut()) {
         if path.prefix == 43 || line.hcpcs.trim().is_empty() {
