@@ -150,12 +150,17 @@ pub(crate) fn type3_addon_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path:
     // The codes of each day, for the type III add-on codes' primaries. A
     // type I add-on line without its own primary (106) is no one's
     // primary (pyoce: a 13122 with 106 does not answer for a 20701).
-    let on_day: HashSet<(&str, Key)> = claim
+    // A critical access hospital's professional and facility lines answer
+    // only among themselves ([`super::lines::addon_side`]).
+    let on_day: HashSet<(bool, &str, Key)> = claim
         .lines
         .iter()
         .zip(run.out.lines.iter())
         .filter(|(_, o)| !o.hcpcs_edits.contains(&106))
-        .filter_map(|(l, _)| Some((l.service_date.trim(), key(l.hcpcs.trim())?)))
+        .filter_map(|(l, _)| {
+            let side = super::lines::addon_side(path, l);
+            Some((side, l.service_date.trim(), key(l.hcpcs.trim())?))
+        })
         .collect();
     for (line, out) in claim.lines.iter().zip(run.out.lines.iter_mut()) {
         if path.prefix == 43 || line.hcpcs.trim().is_empty() {
@@ -164,12 +169,15 @@ pub(crate) fn type3_addon_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path:
         let row = key(line.hcpcs.trim()).and_then(|k| t.hcpcs.get(&k, v));
         if row.is_some_and(|r| r.has(hcpcs_bit!(t, "addon_type3"))) {
             let k = key(line.hcpcs.trim()).unwrap_or(0);
-            let day = line.service_date.trim();
+            let (side, day) = (
+                super::lines::addon_side(path, line),
+                line.service_date.trim(),
+            );
             let found = type3_primaries(t)
                 .get(&k)
                 .into_iter()
                 .flatten()
-                .any(|&(lo, hi, p)| lo <= v && v <= hi && on_day.contains(&(day, p)));
+                .any(|&(lo, hi, p)| lo <= v && v <= hi && on_day.contains(&(side, day, p)));
             if !found && !out.hcpcs_edits.contains(&108) {
                 out.hcpcs_edits.push(108);
             }

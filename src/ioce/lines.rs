@@ -37,14 +37,14 @@ struct ClaimFacts<'a> {
     /// The claim's codes, sorted (the add-ons' primaries and the pass-through
     /// devices' procedures are looked up in them).
     codes: Vec<Key>,
-    /// The (service day, code) of the lines that count as an add-on code's
+    /// The (side, service day, code) of the lines that count as an add-on code's
     /// primary on the paths that check type I add-ons, sorted: every line
     /// but an add-on line without a primary of its own. An add-on's primary
     /// is on its day or the day before ([`addon_days`]; pyoce: a primary
     /// two days before or a day after does not count, 9 of 9 lines; the
     /// day before does, 3 of 3), and is not itself an add-on line without
     /// one (14 of 14 lines). Empty on the other paths.
-    addon_primaries: Vec<(i64, Key)>,
+    addon_primaries: Vec<(bool, i64, Key)>,
     /// The service dates with a G0378 (hospital observation) line, sorted.
     observation_days: Vec<&'a str>,
     /// The days with a skin substitute product, and its cost group
@@ -154,40 +154,53 @@ fn addon_days(day: i64) -> [i64; 2] {
     [day, day - 1]
 }
 
-/// Whether `days` (sorted (day, code) pairs) hold a primary of `addon`
-/// from table `table` for an add-on line on `day`.
+/// Whether `days` (sorted (side, day, code) triples) hold a primary of
+/// `addon` from table `table` for an add-on line on `day` and `side` (see
+/// [`addon_side`]).
 fn addon_primary_near(
     t: &super::data::Tables,
     v: super::data::Version,
     table: &str,
     addon: Key,
-    day: i64,
-    days: &[(i64, Key)],
+    (side, day): (bool, i64),
+    days: &[(bool, i64, Key)],
 ) -> bool {
     t.addon_primary_where(table, addon, v, |p| {
         addon_days(day)
             .iter()
-            .any(|&d| days.binary_search(&(d, p)).is_ok())
+            .any(|&d| days.binary_search(&(side, d, p)).is_ok())
     })
 }
 
-/// [`ClaimFacts::addon_primaries`]: the claim's (day, code) pairs, less
+/// The side of the claim a line's add-on code finds its primary on: a
+/// critical access hospital's professional lines ([`cah_professional`])
+/// and its facility lines answer only among themselves, as for NCCI's
+/// pairs (pyoce: a 69990 under revenue code 0976 gets 106 beside four
+/// facility primaries on its day; a 96376 under 0387 beside a
+/// professional 96409).
+pub(crate) fn addon_side(path: &Path, line: &LineInput<'_>) -> bool {
+    cah_professional(path, line)
+}
+
+/// [`ClaimFacts::addon_primaries`]: the claim's (side, day, code) triples, less
 /// the add-on lines that have no primary near their day.
-fn addon_primaries(run: &Run<'_>, claim: &ClaimInput<'_>) -> Vec<(i64, Key)> {
+fn addon_primaries(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path) -> Vec<(bool, i64, Key)> {
     let (t, v) = (run.t, run.v);
-    let day_code = |l: &LineInput<'_>| Some((day_number(l), key(l.hcpcs.trim())?));
-    let mut all: Vec<(i64, Key)> = claim.lines.iter().filter_map(day_code).collect();
+    let day_code =
+        |l: &LineInput<'_>| Some((addon_side(path, l), day_number(l), key(l.hcpcs.trim())?));
+    let mut all: Vec<(bool, i64, Key)> = claim.lines.iter().filter_map(day_code).collect();
     all.sort_unstable();
     all.dedup();
     let mut kept = Vec::with_capacity(all.len());
     for l in &claim.lines {
-        let Some((day, k)) = day_code(l) else {
+        let Some((side, day, k)) = day_code(l) else {
             continue;
         };
         let table = hcpcs_row(run, l.hcpcs).and_then(|row| type1_addon_table(t, row));
-        let orphan = table.is_some_and(|table| !addon_primary_near(t, v, table, k, day, &all));
+        let orphan =
+            table.is_some_and(|table| !addon_primary_near(t, v, table, k, (side, day), &all));
         if !orphan {
-            kept.push((day, k));
+            kept.push((side, day, k));
         }
     }
     kept.sort_unstable();
@@ -319,8 +332,8 @@ fn single_line_edits(
     // [`ClaimFacts::addon_primaries`]).
     if let (true, Some(table)) = (checks_type1_addons(path), type1_addon_table(t, row)) {
         let k = key(line.hcpcs.trim()).unwrap_or(0);
-        let day = day_number(line);
-        if !addon_primary_near(t, run.v, table, k, day, &facts.addon_primaries) {
+        let at = (addon_side(path, line), day_number(line));
+        if !addon_primary_near(t, run.v, table, k, at, &facts.addon_primaries) {
             edits.push(106);
         }
     }
@@ -569,7 +582,7 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
         .any(|c| matches!(c.trim(), "41" | "89" | "92"));
     let mut facts = ClaimFacts::of(run, claim, age);
     if checks_type1_addons(path) {
-        facts.addon_primaries = addon_primaries(run, claim);
+        facts.addon_primaries = addon_primaries(run, claim, path);
     }
     run.out.lines = Vec::with_capacity(claim.lines.len());
     for line in &claim.lines {
