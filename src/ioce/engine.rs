@@ -381,6 +381,9 @@ pub(crate) struct Run<'t> {
     /// Whether NCCI raised 040 before 020 (by column-1 line, then
     /// column-2 line): the claim list keeps the order they were raised in.
     pub ncci_040_first: bool,
+    /// A critical access hospital's claim (85x): its claim lists put 072
+    /// after 102 ([`order::claim_rank`]).
+    pub cah: bool,
     /// The inpatient-only procedure's line with modifier CA (the patient
     /// died before admission): paid as a comprehensive service on 13x.
     pub ca_line: Option<usize>,
@@ -523,7 +526,7 @@ impl<'t> Run<'t> {
         }
         self.claim_only.iter().copied().for_each(&mut add);
         let multi_day = from != through;
-        raised.sort_by_key(|&e| order::claim_rank(e, multi_day));
+        raised.sort_by_key(|&e| order::claim_rank(e, multi_day, self.cah));
         if self.ncci_040_first {
             if let (Some(a), Some(b)) = (
                 raised.iter().position(|&e| e == 20),
@@ -777,6 +780,7 @@ impl Editor {
                 out,
                 claim_only: vec![edit],
                 ncci_040_first: false,
+                cah: false,
                 ca_line: None,
                 rows: Vec::new(),
             };
@@ -793,6 +797,7 @@ impl Editor {
             out,
             claim_only: Vec::new(),
             ncci_040_first: false,
+            cah: false,
             ca_line: None,
             rows: line_rows(t, v, claim),
         };
@@ -851,6 +856,7 @@ impl Editor {
                 return run.finish(from, through);
             }
         };
+        run.cah = path.prefix == 85;
         run.out.nopps_bill_flag = if path.opps { 0 } else { 2 };
         run.out.apc_return_buffer_flag = Some(u8::from(path.on(path::switch::APC_RETURN_BUF)));
         // Line dates: a line dated outside the claim's span stops the claim.

@@ -48,10 +48,16 @@ fn rank(order: &[u16], edit: u16) -> u32 {
 }
 
 /// The sort key of `edit` in a claim list; on a claim of several days the
-/// line denials 018 and 049 come before 009.
-pub(crate) fn claim_rank(edit: u16, multi_day: bool) -> u32 {
+/// line denials 018 and 049 come before 009; on a critical access
+/// hospital's claim (`cah`, 85x) 072 comes right after 102 (pyoce: 10 of
+/// 10 such claims with both, where the other bill types' 82 of 82 list
+/// 072 first).
+pub(crate) fn claim_rank(edit: u16, multi_day: bool, cah: bool) -> u32 {
     if multi_day && matches!(edit, 18 | 49) {
         return rank(CLAIM_ORDER, 9) * 4 - 2 + u32::from(edit == 49);
+    }
+    if cah && edit == 72 {
+        return rank(CLAIM_ORDER, 102) * 4 + 1;
     }
     rank(CLAIM_ORDER, edit) * 4
 }
