@@ -571,6 +571,9 @@ const REVENUE_PART_B_BILLABLE_INPATIENT: u8 = 1 << 5;
 /// `data_modifier` flag `device_req_exclusion`.
 const DEVICE_REQ_EXCLUSION: u8 = 1 << 4;
 
+/// `data_modifier` flag `telehealth` (95, GQ, GT from v92).
+const TELEHEALTH_MODIFIER: u8 = 1 << 5;
+
 /// The single-line edits and each line's outputs.
 pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age: Option<u16>) {
     let (t, v) = (run.t, run.v);
@@ -692,6 +695,23 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
             }
             out.payment_indicator = row.payment_indicator.into();
             single_line_edits(run, claim, &facts, path, line, row, &mut out.hcpcs_edits);
+        }
+        // A telehealth modifier on a line whose code is not on the
+        // telehealth list (or that has no code), on a critical access
+        // hospital's claim not paid under OPPS: 126 (pyoce: 12 of 12 such
+        // lines, all under facility revenue codes, one without a code; none
+        // on the other bill types' 1,047 lines with these modifiers, nor on
+        // 85x under OPPS).
+        if path.prefix == 85
+            && !path.opps
+            && !row.is_some_and(|r| r.has(hcpcs_bit!(t, "telehealth")))
+            && line.modifiers.iter().any(|m| {
+                key(m.trim())
+                    .and_then(|k| t.modifier.get(&k, v))
+                    .is_some_and(|flags| flags & TELEHEALTH_MODIFIER != 0)
+            })
+        {
+            out.hcpcs_edits.push(126);
         }
         // Condition code 20 (the provider asks for a medical review of the
         // services): every line is suspended for the contractor (011).
