@@ -744,9 +744,27 @@ fn visit_beside_procedure(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path
         .condition_codes
         .iter()
         .any(|c| matches!(c.trim(), "41" | "89" | "92"));
-    let visit_edit = path.prefix != 14 && !(path.prefix == 13 && program);
+    // (Nor on 85x with condition code 89: pyoce, 0 of 2 such claims.)
+    let otp = claim.condition_codes.iter().any(|c| c.trim() == "89");
+    let visit_edit =
+        path.prefix != 14 && !(path.prefix == 13 && program) && !(path.prefix == 85 && otp);
+    // A critical access hospital's claim not under OPPS keeps the tables'
+    // status indicators, where an emergency or critical care visit is J2
+    // (paid as a visit, V, when no comprehensive observation is made of
+    // it): pyoce raises 021 on such lines too (15 of 15 J2 lines of 851
+    // claims beside a T or S procedure, without 25).
+    let cah_table_si = path.prefix == 85 && !path.opps;
+    // (A direct referral for observation without its observation, 058, is
+    // no visit: pyoce, 1 of 1 such line.)
+    let visit = |o: &LineResult, si: Key| {
+        si == V || (cah_table_si && si == J2 && !o.hcpcs_edits.contains(&58))
+    };
     for (i, l) in ls.iter().enumerate() {
-        if !visit_edit || l.si != V || l.rejected || has_modifier(&claim.lines[i], "25") {
+        if !visit_edit
+            || !visit(&run.out.lines[i], l.si)
+            || l.rejected
+            || has_modifier(&claim.lines[i], "25")
+        {
             continue;
         }
         let procedure = procedure_days.binary_search(&l.date).is_ok();
