@@ -385,7 +385,8 @@ pub(crate) struct Run<'t> {
     /// after 102 ([`order::claim_rank`]).
     pub cah: bool,
     /// The inpatient-only procedure's line with modifier CA (the patient
-    /// died before admission): paid as a comprehensive service on 13x.
+    /// died before admission): paid as a comprehensive service on 13x and
+    /// on 12x with condition code W2.
     pub ca_line: Option<usize>,
     /// Each line's code's row, looked up once: by where the code's text
     /// is (address, length), sorted ([`Run::line_row`]).

@@ -795,10 +795,20 @@ fn inpatient_only(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
                     .binary_search(&claim.lines[i].service_date.trim())
                     .is_ok())
     };
-    // (Not on the partial hospitalization path, and not for a separate
-    // procedure set aside below.)
+    // (Only on 13x and on 12x with condition code W2 (a Part B claim
+    // after an inpatient denial, paid as an outpatient one): pyoce honours
+    // CA on none of 26 other 12x claims, 4 76x and 14 13x claims of
+    // intensive outpatient (92) or partial hospitalization (41); and not
+    // for a separate procedure set aside below.)
+    let has_cc = |cc: &str| claim.condition_codes.iter().any(|c| c.trim() == cc);
+    let ca_paid = match path.prefix {
+        13 => !has_cc("41") && !has_cc("92"),
+        12 => has_cc("W2"),
+        _ => false,
+    };
     let ca = claim.lines.iter().enumerate().position(|(i, l)| {
-        !path.on(switch::PH_EDITS)
+        ca_paid
+            && !path.on(switch::PH_EDITS)
             && is_si(i, "C")
             && !set_aside(i)
             && l.modifiers

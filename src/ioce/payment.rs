@@ -191,7 +191,7 @@ pub(crate) fn assign(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
         })
         .collect();
     // An inpatient-only procedure with modifier CA (the patient died
-    // before admission) on 13x is paid as a comprehensive service, APC
+    // before admission) on 13x (and 12x with W2) is paid as a comprehensive service, APC
     // 05881, and packages the claim's other lines.
     // A therapy code paid only as therapy, under a therapy revenue code
     // (042x physical, 043x occupational, 044x speech): paid off the
@@ -208,7 +208,7 @@ pub(crate) fn assign(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
             }
         }
     }
-    let ca_line = run.ca_line.filter(|_| path.prefix == 13);
+    let ca_line = run.ca_line;
     if let Some(i) = ca_line {
         ls[i].si = J1;
         ls[i].payment_apc = Some(CA_APC);
