@@ -777,12 +777,15 @@ fn inpatient_only(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
     // paid (045; on the partial hospitalization path, 018). Otherwise it is
     // an inpatient-only procedure like any other (018).
     let separate = |i: usize| rows[i].is_some_and(|r| r.has(sep));
-    // (On an intensive outpatient claim, 13x with condition code 92, only
-    // a T procedure sets one aside: pyoce, 018 on 7 of 7 such lines beside
-    // J1 procedures only, 045 or 049 on 15 of 15 beside a T.)
+    // (On 12x and on an intensive outpatient claim, 13x with condition
+    // code 92, only a T procedure sets one aside: pyoce, 018 on 7 of 7
+    // such lines of 92 claims beside J1 procedures only, 045 or 049 on 15
+    // of 15 beside a T; on 12x, 018 on 8 of 8 beside a J1 of their day
+    // only, 045 on 11 of 11 beside a T.)
     let intensive_outpatient =
         path.prefix == 13 && claim.condition_codes.iter().any(|c| c.trim() == "92");
-    let significant = |j: usize| is_si(j, "T") || (is_si(j, "J1") && !intensive_outpatient);
+    let j1_counts = !(intensive_outpatient || path.prefix == 12);
+    let significant = |j: usize| is_si(j, "T") || (is_si(j, "J1") && j1_counts);
     // The days of a T or J1 procedure, sorted (a 12x claim's test).
     let mut significant_days: Vec<&str> = (0..claim.lines.len())
         .filter(|&j| significant(j))
