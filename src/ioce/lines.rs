@@ -771,35 +771,33 @@ fn inpatient_only(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
         }
     };
     // A separate procedure (flag `separate_procedure`) is set aside only
-    // with a T or J1 procedure — on any day of a 13x or 76x claim, on its
-    // own day of a 12x one: then it goes with another inpatient-only
+    // with a T procedure of its own day, or, on a 13x claim that is not a
+    // program's (partial hospitalization, 41; intensive outpatient, 92), a
+    // J1 procedure of any day: then it goes with another inpatient-only
     // procedure of its day (049 from that one's day), and alone it is not
-    // paid (045; on the partial hospitalization path, 018). Otherwise it is
-    // an inpatient-only procedure like any other (018).
+    // paid (045). Otherwise it is an inpatient-only procedure like any
+    // other (018). (pyoce: beside J1 procedures only, 018 on 8 of 8 such
+    // lines of 12x claims and 9 of 9 of program claims; beside a T of
+    // another day only, 018 on 13x, 3 of 3.)
     let separate = |i: usize| rows[i].is_some_and(|r| r.has(sep));
-    // (On 12x and on an intensive outpatient claim, 13x with condition
-    // code 92, only a T procedure sets one aside: pyoce, 018 on 7 of 7
-    // such lines of 92 claims beside J1 procedures only, 045 or 049 on 15
-    // of 15 beside a T; on 12x, 018 on 8 of 8 beside a J1 of their day
-    // only, 045 on 11 of 11 beside a T.)
-    let intensive_outpatient =
-        path.prefix == 13 && claim.condition_codes.iter().any(|c| c.trim() == "92");
-    let j1_counts = !(intensive_outpatient || path.prefix == 12);
-    let significant = |j: usize| is_si(j, "T") || (is_si(j, "J1") && j1_counts);
-    // The days of a T or J1 procedure, sorted (a 12x claim's test).
-    let mut significant_days: Vec<&str> = (0..claim.lines.len())
-        .filter(|&j| significant(j))
+    let program = path.prefix == 13
+        && claim
+            .condition_codes
+            .iter()
+            .any(|c| matches!(c.trim(), "41" | "92"));
+    let j1_any_day = path.prefix == 13 && !program;
+    let j1_on_claim = j1_any_day && (0..claim.lines.len()).any(|j| is_si(j, "J1"));
+    // The days of a T procedure, sorted.
+    let mut t_days: Vec<&str> = (0..claim.lines.len())
+        .filter(|&j| is_si(j, "T"))
         .map(|j| claim.lines[j].service_date.trim())
         .collect();
-    significant_days.sort_unstable();
-    significant_days.dedup();
-    let same_day_only = path.prefix == 12;
-    let on_ph_path = path.on(switch::PH_EDITS);
+    t_days.sort_unstable();
+    t_days.dedup();
     let set_aside = |i: usize| {
         separate(i)
-            && !significant_days.is_empty()
-            && (!same_day_only
-                || significant_days
+            && (j1_on_claim
+                || t_days
                     .binary_search(&claim.lines[i].service_date.trim())
                     .is_ok())
     };
@@ -866,15 +864,11 @@ fn inpatient_only(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
         // (Line i, a separate procedure, is none of `c_days`' lines.)
         if set_aside(i) {
             let alone = c_days.binary_search(&day).is_err();
-            // Alone on its day, it is not paid (045) — but on the partial
-            // hospitalization path it is an inpatient-only procedure (018).
-            if !alone {
-                continue;
-            }
-            if !on_ph_path {
+            // Alone on its day, it is not paid (045).
+            if alone {
                 run.out.lines[i].hcpcs_edits.push(45);
-                continue;
             }
+            continue;
         }
         run.out.lines[i].hcpcs_edits.push(18);
         days.push(day);
