@@ -637,6 +637,14 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
                 if r.flags & REVENUE_STATUTORY_EXCLUSION != 0 {
                     out.revenue_edits.push(50);
                 }
+                // The general treatment room's revenue code (0760) without
+                // a code is not covered: 009, on every bill type (pyoce: 36
+                // of 36 such lines processed and not denied for an
+                // inpatient-only procedure's day; none on the 15 other
+                // revenue codes of status B that need no code, 786 lines).
+                if revenue == Some(760) && line.hcpcs.trim().is_empty() {
+                    out.revenue_edits.push(9);
+                }
                 if line.hcpcs.trim().is_empty()
                     && r.flags & REVENUE_BUNDLED_IN_BIOLOGICAL != 0
                     && path.prefix != 14
