@@ -190,8 +190,7 @@ pub(crate) fn type3_addon_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path:
 /// and the ones a path does not run (072 on an RHC, 048 on a religious
 /// non-medical or hospice claim, 011 and 123 on a religious non-medical
 /// one); raise 114 (modifier CS on a code not eligible for the waiver,
-/// for services from 2020-03-18 through v91, when CMS ended it) and 116
-/// (an opioid treatment program's code: no such bill type is approved).
+/// for services from 2020-03-18 through v91, when CMS ended it).
 pub(crate) fn other_bill_type_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
     if !other_bill_type(path) {
         return;
@@ -244,11 +243,6 @@ pub(crate) fn other_bill_type_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, p
         }) && !out.hcpcs_edits.contains(&53)
         {
             out.hcpcs_edits.push(53);
-        }
-        if row.is_some_and(|r| r.has(hcpcs_bit!(t, "opioid_treatment_program")))
-            && !out.hcpcs_edits.contains(&116)
-        {
-            out.hcpcs_edits.push(116);
         }
     }
     if prefix == 77 && !claim.bill_type.trim().starts_with("770") {

@@ -529,8 +529,16 @@ fn single_line_edits(
             edits.push(127);
         }
     }
-    // (And on 14x: pyoce, 7 of 7 such lines.)
-    if row.has(hcpcs_bit!(t, "opioid_treatment_program")) && matches!(path.prefix, 13 | 14) {
+    // An opioid treatment program's code off such a program's claim: 116
+    // on every bill type but 87x and, with condition code 89 (the
+    // program's claim), 13x and 23x (pyoce: 116 on every such line of the
+    // other bill types, 89x and 12x among them, on none of 4 lines of 87x,
+    // 4 of 13x with 89, 1 of 23x with 89).
+    let otp_claim = claim.condition_codes.iter().any(|c| c.trim() == "89");
+    if row.has(hcpcs_bit!(t, "opioid_treatment_program"))
+        && path.prefix != 87
+        && !(otp_claim && matches!(path.prefix, 13 | 23))
+    {
         edits.push(116);
     }
     // (On 13x under OPPS, not an opioid treatment program's: pyoce, 0 of
