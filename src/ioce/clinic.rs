@@ -212,13 +212,12 @@ pub(crate) fn other_bill_type_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, p
         // (A line whose revenue code Medicare does not recognise (065) is
         // not also questioned (012).)
         let unrecognized_revenue = out.revenue_edits.contains(&65);
-        // (102, conflicting modifiers, was raised on clinics' lines only.)
+        // (102, conflicting modifiers, is not raised on 43x.)
         let dropped = |e: u16| {
             HOSPITAL_ONLY.contains(&e)
                 || (prefix == 71 && e == 72)
-                || (prefix == 43 && e == 11)
+                || (prefix == 43 && matches!(e, 11 | 102))
                 || (unrecognized_revenue && e == 12)
-                || (e == 102 && !matches!(prefix, 71 | 77))
         };
         out.hcpcs_edits.retain(|&e| !dropped(e));
         if matches!(prefix, 43 | 81 | 82) {

@@ -110,8 +110,11 @@ fn modifiers(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
         lines::hcpcs_row(run, l.hcpcs).is_some_and(|r| r.has(hcpcs_bit!(t, "colorectal")))
     });
     // (Modifier conflicts are not edited on an opioid treatment program's
-    // 13x claim, nor on 89x not under OPPS: pyoce, 0 of 3 such lines.)
-    let no_conflict_edit = (path.prefix == 13 && has_cc("89")) || (path.prefix == 89 && !path.opps);
+    // 13x claim, nor on 78x, 83x, 84x or 89x not under OPPS: pyoce, 0 of
+    // 13 such lines; they are on the other bill types, 32x, 72x, 75x,
+    // 81x and 82x among them, 36 of 36.)
+    let no_conflict_edit = (path.prefix == 13 && has_cc("89"))
+        || (matches!(path.prefix, 78 | 83 | 84 | 89) && !path.opps);
     for (i, l) in claim.lines.iter().enumerate() {
         let keys: Vec<Option<u64>> = l.modifiers.iter().map(|m| key(m.trim())).collect();
         let conflict = keys.iter().flatten().any(|&a| {
