@@ -371,9 +371,12 @@ fn single_line_edits(
     {
         edits.push(62);
     }
-    // (Nor on an 83x claim not under OPPS: pyoce, 0 of 20 such lines.)
+    // (Nor on an 83x claim not under OPPS: pyoce, 0 of 20 such lines; on
+    // 85x only with condition code 89, an opioid treatment program's
+    // claim: 20 of 20 such lines, none of 811 others.)
+    let otp_85x = path.prefix == 85 && claim.condition_codes.iter().any(|c| c.trim() == "89");
     if row.has(hcpcs_bit!(t, "non_reportable_site"))
-        && !matches!(path.prefix, 12 | 13 | 85)
+        && (!matches!(path.prefix, 12 | 13 | 85) || otp_85x)
         && (path.opps || path.prefix != 83)
     {
         edits.push(55);
