@@ -292,6 +292,17 @@ fn single_line_edits(
             }
         }
     }
+    // A code CMS ended with the COVID-19 public health emergency (flag
+    // `cms_mid_quarter_termination`, no end date in its row) billed for a
+    // service after the emergency's last day, 2023-05-11 (CMS's date, in
+    // no table): 124 (pyoce: 16 of 16 such lines processed and not denied
+    // for an inpatient-only procedure's day; none of 28 dated on or
+    // before it).
+    if row.has(hcpcs_bit!(t, "cms_mid_quarter_termination"))
+        && super::engine::read_date(line.service_date).is_some_and(|d| d > PHE_LAST_DAY)
+    {
+        edits.push(124);
+    }
     // Corneal tissue processing without a cornea transplant on the claim,
     // on the paths that run OPPS's APC edits (pyoce: 4 of 4 such 13x
     // claims; none on 32x, 43x, 77x).
@@ -578,6 +589,9 @@ const REVENUE_BYPASS_E48: u8 = 1 << 2;
 const REVENUE_STATUTORY_EXCLUSION: u8 = 1 << 3;
 const REVENUE_BUNDLED_IN_BIOLOGICAL: u8 = 1 << 4;
 const REVENUE_PART_B_BILLABLE_INPATIENT: u8 = 1 << 5;
+
+/// The COVID-19 public health emergency's last day (CMS), yyyymmdd.
+const PHE_LAST_DAY: u32 = 2023_05_11;
 
 /// `data_modifier` flag `device_req_exclusion`.
 const DEVICE_REQ_EXCLUSION: u8 = 1 << 4;
