@@ -555,6 +555,19 @@ fn single_line_edits(
     {
         edits.push(116);
     }
+    // A mental health service not payable in a partial hospitalization
+    // program, on such a program's claim: 080 on a CMHC's (76x), and on a
+    // 13x with condition code 41 up to v89 (pyoce: 8 of 8 such lines of
+    // 76x and 12 of 13x up to v89, the others denied otherwise; none of 8
+    // on 13x from v90).
+    let ph_claim = path.opps
+        && (path.prefix == 76
+            || (path.prefix == 13
+                && run.v <= 89
+                && claim.condition_codes.iter().any(|c| c.trim() == "41")));
+    if row.has(hcpcs_bit!(t, "mh_not_ph")) && ph_claim {
+        edits.push(80);
+    }
     // (On 13x under OPPS, not an opioid treatment program's: pyoce, 0 of
     // 4 such lines on the others.)
     let otp = claim.condition_codes.iter().any(|c| c.trim() == "89");
