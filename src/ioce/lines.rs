@@ -555,6 +555,17 @@ fn single_line_edits(
     {
         edits.push(116);
     }
+    // A COVID-19 laboratory add-on (U0005) without one of its primary
+    // tests (U0003, U0004; `map_addon_covid_lab`) on the claim: 115 (pyoce:
+    // 14 of 14 such lines processed and not denied for an inpatient-only
+    // procedure's day, on every bill type but 43x; none of 2 beside a
+    // primary).
+    if row.has(hcpcs_bit!(t, "addon_covid_lab")) {
+        let k = key(line.hcpcs.trim()).unwrap_or(0);
+        if !t.addon_primary_in("covid_lab", k, &facts.codes, run.v) {
+            edits.push(115);
+        }
+    }
     // A mental health service not payable in a partial hospitalization
     // program, on such a program's claim: 080 on a CMHC's (76x), and on a
     // 13x with condition code 41 up to v89 (pyoce: 8 of 8 such lines of
