@@ -555,6 +555,22 @@ fn single_line_edits(
     {
         edits.push(116);
     }
+    // Modifier PN (a service of an off-campus department paid under the
+    // physician fee schedule) on an emergency department or critical care
+    // visit (status J2, APCs 05021–05025, 05031–05035, 05041), which such
+    // a department cannot bill: 101, on 13x under OPPS (pyoce: 14 of 14
+    // such lines; none on G0463's PN lines, the clinic visit, nor on 12x,
+    // 14x or 13x not under OPPS), kept on an inpatient-only procedure's
+    // day.
+    let emergency_apc = matches!(apc_number(row.apc), Some(5021..=5025 | 5031..=5035 | 5041));
+    if path.prefix == 13
+        && path.opps
+        && data_si == si("J2")
+        && emergency_apc
+        && line.modifiers.iter().any(|m| m.trim() == "PN")
+    {
+        edits.push(101);
+    }
     // A COVID-19 laboratory add-on (U0005) without one of its primary
     // tests (U0003, U0004; `map_addon_covid_lab`) on the claim: 115 (pyoce:
     // 14 of 14 such lines processed and not denied for an inpatient-only
@@ -613,6 +629,19 @@ const REVENUE_BYPASS_E48: u8 = 1 << 2;
 const REVENUE_STATUTORY_EXCLUSION: u8 = 1 << 3;
 const REVENUE_BUNDLED_IN_BIOLOGICAL: u8 = 1 << 4;
 const REVENUE_PART_B_BILLABLE_INPATIENT: u8 = 1 << 5;
+
+/// An APC key's number (`"05021"` → 5021); `None` for a key that is not
+/// all digits.
+fn apc_number(apc: Key) -> Option<u32> {
+    let mut n = 0u32;
+    for b in apc.to_le_bytes().into_iter().take_while(|&b| b != 0) {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + u32::from(b - b'0');
+    }
+    Some(n)
+}
 
 /// The COVID-19 public health emergency's last day (CMS), yyyymmdd.
 const PHE_LAST_DAY: u32 = 2023_05_11;
@@ -957,7 +986,7 @@ pub(crate) fn keep_inpatient_day_edits(run: &mut Run<'_>) {
                 .any(|&e| matches!(e, 18 | 49 | 70 | 121))
         {
             l.hcpcs_edits
-                .retain(|&e| matches!(e, 6 | 18 | 49 | 60 | 70 | 121 | 127));
+                .retain(|&e| matches!(e, 6 | 18 | 49 | 60 | 70 | 101 | 121 | 127));
             l.revenue_edits.retain(|&e| e == 41);
             for m in &mut l.modifier_edits {
                 m.retain(|&e| e == 22);
@@ -1022,5 +1051,18 @@ pub(crate) fn only_incidental(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path
 pub(crate) fn sort_line_edits(run: &mut Run<'_>) {
     for l in &mut run.out.lines {
         l.hcpcs_edits.sort_by_key(|&e| order::line_rank(e));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::apc_number;
+    use crate::ioce::data::key;
+
+    #[test]
+    fn apc_numbers_read_from_keys() {
+        assert_eq!(apc_number(key("05021").unwrap()), Some(5021));
+        assert_eq!(apc_number(key("00000").unwrap()), Some(0));
+        assert_eq!(apc_number(key("5A").unwrap()), None);
     }
 }
