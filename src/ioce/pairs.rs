@@ -47,6 +47,7 @@ fn bilateral(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
         hcpcs_bit!(t, "bilateral_independent"),
         hcpcs_bit!(t, "bilateral_inherent"),
     );
+    let otp_13x = path.prefix == 13 && claim.condition_codes.iter().any(|c| c.trim() == "89");
     let mut inherent_lines: Vec<(usize, u64, &str)> = Vec::new();
     for (i, l) in claim.lines.iter().enumerate() {
         if !takes_part(run, i) {
@@ -60,15 +61,20 @@ fn bilateral(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
         let cond = row.is_some_and(|r| r.has(conditional) || r.has(independent));
         let fifty = has_modifier(m, "50");
         // (Not on a claim not under OPPS but a critical access hospital's
-        // (85x), nor on 74x: pyoce, 0 of 12 such lines.)
+        // (85x), nor on 74x: pyoce, 0 of 12 such lines; nor on 76x or an
+        // opioid treatment program's 13x: 0 of 22.)
         if (has_modifier(m, "52") || has_modifier(m, "73"))
             && (units > 1.0 || (fifty && cond))
             && (path.opps || path.prefix == 85)
-            && path.prefix != 74
+            && !matches!(path.prefix, 74 | 76)
+            && !otp_13x
         {
             run.out.lines[i].hcpcs_edits.push(37);
         }
-        if cond && fifty && units > 1.0 {
+        // (074 on hospital claims only, 12x–14x, not an opioid treatment
+        // program's: pyoce, 26 of 26 such lines there, none of 13 on the
+        // other bill types.)
+        if cond && fifty && units > 1.0 && matches!(path.prefix, 12..=14) && !otp_13x {
             run.out.lines[i].hcpcs_edits.push(74);
         }
         if inherent_edit && row.is_some_and(|r| r.has(inherent)) {
