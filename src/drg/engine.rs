@@ -6,7 +6,7 @@
 //! says why each step is as it is.
 
 use super::data::{attr_bit, Key, Scheme, Severity, Tables};
-use super::data::{key, raw_key, DrgKind, FormulaRow};
+use super::data::{key, key_and_prefix, DrgKind, FormulaRow};
 use super::formula::{Env, Mask, Operand, Scope};
 use super::json::{
     write_clusters, write_dx, write_proc, DxHacs, DxValues, Head, ProcValues, TitleSource,
@@ -324,15 +324,6 @@ fn shorten_keeping<T>(list: &mut Vec<T>, len: usize, spare: &mut Vec<T>) {
     list.reserve_exact(len - list.len());
 }
 
-/// A code's first eight bytes as a big-endian number, zeros after a
-/// shorter code: two codes whose prefixes differ compare as their bytes do
-/// (a shorter code that begins the other has the smaller prefix, unless the
-/// other goes on with a zero byte, and then the prefixes are equal).
-fn sort_prefix(code: &str) -> u64 {
-    let b = code.as_bytes();
-    raw_key(&b[..b.len().min(8)]).map_or(0, u64::swap_bytes)
-}
-
 /// Valid UB-04 patient discharge statuses (others are invalid).
 const DISCHARGE_STATUSES: [u8; 36] = [
     1, 2, 3, 4, 5, 6, 7, 20, 21, 30, 43, 50, 51, 61, 62, 63, 64, 65, 66, 69, 70, 81, 82, 83, 84,
@@ -386,7 +377,7 @@ const UNRELATED_OR_DRGS: [u16; 6] = [981, 982, 983, 987, 988, 989];
 struct Dx {
     /// Its place in the input's secondary diagnoses (the principal: 0).
     code: u32,
-    /// The code's first eight bytes as given ([`sort_prefix`]).
+    /// The code's first eight bytes as given ([`key_and_prefix`]).
     prefix: u64,
     key: Option<Key>,
     poa: u8,
@@ -465,7 +456,7 @@ impl Dx {
 struct Proc {
     /// Its place in the input's procedures.
     code: u32,
-    /// The code's first eight bytes as given ([`sort_prefix`]).
+    /// The code's first eight bytes as given ([`key_and_prefix`]).
     prefix: u64,
     key: Option<Key>,
     attrs: &'static [u16],
@@ -676,24 +667,30 @@ pub(crate) fn group<'a>(
     sdx.clear();
     let mut hacs = std::mem::take(&mut scratch.hacs);
     hacs.clear();
-    sdx.extend(input.secondary.iter().enumerate().map(|(i, d)| Dx {
-        key: key(d.code),
-        prefix: sort_prefix(d.code),
-        ..dx(i as u32, d.poa)
+    sdx.extend(input.secondary.iter().enumerate().map(|(i, d)| {
+        let (key, prefix) = key_and_prefix(d.code);
+        Dx {
+            key,
+            prefix,
+            ..dx(i as u32, d.poa)
+        }
     }));
     let mut procs = std::mem::take(&mut scratch.procs);
     procs.clear();
-    procs.extend(input.procedures.iter().enumerate().map(|(i, &code)| Proc {
-        code: i as u32,
-        prefix: sort_prefix(code),
-        key: key(code),
-        attrs: &[],
-        pattern: 0,
-        or_proc: false,
-        suppressed: 0,
-        impact: DrgImpact::None,
-        flags: 0,
-        hac_usage: 0,
+    procs.extend(input.procedures.iter().enumerate().map(|(i, &code)| {
+        let (key, prefix) = key_and_prefix(code);
+        Proc {
+            code: i as u32,
+            prefix,
+            key,
+            attrs: &[],
+            pattern: 0,
+            or_proc: false,
+            suppressed: 0,
+            impact: DrgImpact::None,
+            flags: 0,
+            hac_usage: 0,
+        }
     }));
     let mut clusters = std::mem::take(&mut scratch.clusters);
     clusters.clear();
@@ -1054,7 +1051,7 @@ impl<'a> Claim<'a> {
         let group = pdx
             .key
             .and_then(|k| self.t.exclusions.get(k, self.v))
-            .and_then(|g| self.t.exclusion_groups.get(&g));
+            .and_then(|g| self.t.exclusion_groups.get(g as usize));
         if let Some(group) = group {
             for d in &mut self.sdx {
                 if d.key.is_some_and(|k| group.binary_search(&k).is_ok()) {
@@ -1448,7 +1445,7 @@ impl<'a> Claim<'a> {
             Operand::Attr(Scope::Any, a) => Some(a),
             _ => None,
         }));
-        s.attrs_for = Some((row.expr, mdc, severity));
+        s.attrs_for = Some((row.expr, self.evaluation_mdc(mdc), severity));
         let remaining = &mut s.operands;
         let pdx = self.pdx.as_ref();
         // An `ANY` operand the principal diagnosis has is its use: no
@@ -1495,6 +1492,19 @@ impl<'a> Claim<'a> {
         }
     }
 
+    /// What of `mdc` a formula's value depends on: only the MDCs where
+    /// attributes are suppressed (a satisfied cluster's members) tell one
+    /// from another; without them every MDC gives the same operands (so the
+    /// procedures' marking in the unrelated-OR MDC 29, or in a rerouted
+    /// MDC, reuses the diagnoses' operands: about one claim in two).
+    fn evaluation_mdc(&self, mdc: u8) -> u8 {
+        if self.members.is_empty() {
+            u8::MAX
+        } else {
+            mdc
+        }
+    }
+
     /// Marks the procedures the winning formula used; returns the MDC it
     /// was evaluated in.
     fn mark_procedures(&mut self, m: Matches<'a>, stage: Stage, s: &mut Scratch) -> u8 {
@@ -1518,7 +1528,7 @@ impl<'a> Claim<'a> {
             // Nothing to mark (clusters are made of procedures).
             return mdc;
         }
-        if s.attrs_for != Some((row.expr, mdc, severity)) {
+        if s.attrs_for != Some((row.expr, self.evaluation_mdc(mdc), severity)) {
             let env = Env {
                 mask: &s.mask,
                 mdc,

@@ -167,11 +167,19 @@ impl Mask {
 
     /// Adds an attribute; a key added twice is suppressed only in the MDCs
     /// where every addition was.
+    #[inline]
     pub fn add(&mut self, scope: Scope, attr: u16, suppressed: u32) {
         let i = scope.slot() * self.names + attr as usize;
         let generation = self.generation;
         let slot = &mut self.slots[i];
-        if slot.stamp == generation {
+        if suppressed == 0 {
+            // Suppressed nowhere, whatever was there: a plain store (most
+            // additions, where the constant 0 leaves no test).
+            *slot = Slot {
+                stamp: generation,
+                suppressed: 0,
+            };
+        } else if slot.stamp == generation {
             slot.suppressed &= suppressed;
         } else {
             *slot = Slot {
