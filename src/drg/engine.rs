@@ -6,7 +6,7 @@
 //! says why each step is as it is.
 
 use super::data::{attr_bit, Key, Scheme, Severity, Tables};
-use super::data::{key, key_and_prefix, DrgKind, FormulaRow};
+use super::data::{key, key_and_prefix, DrgKind, FormulaRow, ROW_WORDS};
 use super::formula::{Env, Mask, Operand, Scope};
 use super::json::{
     write_clusters, write_dx, write_proc, DxHacs, DxValues, Head, ProcValues, TitleSource,
@@ -602,6 +602,11 @@ struct Claim<'a> {
     /// A secondary diagnosis could have been marked for either of two
     /// operands of the DRG's formula.
     order_dependent: bool,
+    /// The candidate rows found so far, by MDC (the first few): the final
+    /// pass, and a reroute to an MDC seen, take them again (they depend
+    /// on the mask alone, built once a claim).
+    candidates: [(u8, [u64; ROW_WORDS]); 4],
+    candidates_len: usize,
 }
 
 /// Whether `list` holds `a`: in line (the slice's `contains` is a call
@@ -757,6 +762,8 @@ pub(crate) fn group<'a>(
         final_sev: Severity::None,
         plain_severity: Severity::None,
         order_dependent: false,
+        candidates: [(0, [0; ROW_WORDS]); 4],
+        candidates_len: 0,
     };
     c.run(scratch);
     finish.finish(&mut c, scratch);
@@ -1246,14 +1253,27 @@ impl<'a> Claim<'a> {
             return None;
         };
         // Only the rows the claim has a needed attribute for, in rank order.
-        let mut candidates = index.always;
-        for (&slot, rows) in index.slots.iter().zip(&*index.rows_of) {
-            if mask.present_at(slot as usize) {
-                for (c, r) in candidates.iter_mut().zip(rows) {
-                    *c |= r;
+        let known = self.candidates[..self.candidates_len]
+            .iter()
+            .find(|&&(m, _)| m == mdc);
+        let candidates = match known {
+            Some(&(_, candidates)) => candidates,
+            None => {
+                let mut candidates = index.always;
+                for (&slot, rows) in index.slots.iter().zip(&*index.rows_of) {
+                    if mask.present_at(slot as usize) {
+                        for (c, r) in candidates.iter_mut().zip(rows) {
+                            *c |= r;
+                        }
+                    }
                 }
+                if let Some(slot) = self.candidates.get_mut(self.candidates_len) {
+                    *slot = (mdc, candidates);
+                    self.candidates_len += 1;
+                }
+                candidates
             }
-        }
+        };
         for (word, mut bits) in candidates.into_iter().enumerate() {
             while bits != 0 {
                 let i = word * 64 + bits.trailing_zeros() as usize;
