@@ -64,6 +64,10 @@ pub(crate) struct Builtins {
     pub scheme_hacs: Vec<Box<[HacEntry]>>,
     /// The HAC lists' names (interned), by [`HacEntry::list`].
     pub hac_lists: Vec<u16>,
+    /// Per version, per HAC number: its formulas (expressions), as
+    /// [`Tables::hac_formulas`] lists them (no scan of every HAC's a
+    /// list evaluated).
+    pub hac_exprs: Vec<Vec<Vec<u32>>>,
     /// The HAC 6 show list's place in [`Builtins::hac_lists`].
     pub hac06_show_list: Option<u16>,
     /// A HAC entry's JSON text (`,{"hac":…,"title":…}`) by list, shown
@@ -192,6 +196,7 @@ impl Builtins {
             scheme_hacs: Vec::new(),
             hac_lists: Vec::new(),
             hac06_show_list: None,
+            hac_exprs: Vec::new(),
             hac_texts: Box::new([]),
         };
         b.info = (0..t.names.len())
@@ -277,6 +282,21 @@ impl Builtins {
             .collect();
         let texts = hac_lists.len() * 2 * HAC_USAGES * super::version::VERSION_COUNT;
         b.hac_texts = (0..texts).map(|_| std::sync::OnceLock::new()).collect();
+        b.hac_exprs = t
+            .hac_formulas
+            .iter()
+            .map(|formulas| {
+                let mut by_number: Vec<Vec<u32>> = Vec::new();
+                for &(number, e) in formulas {
+                    let n = usize::from(number);
+                    if by_number.len() <= n {
+                        by_number.resize_with(n + 1, Vec::new);
+                    }
+                    by_number[n].push(e);
+                }
+                by_number
+            })
+            .collect();
         b.hac06_show_list = hac_lists
             .iter()
             .position(|&l| l == b.hac06_show)
@@ -1709,10 +1729,9 @@ impl<'a> Claim<'a> {
             severity: Severity::None,
         };
         let met_formula = |number: u8| {
-            t.hac_formulas[v]
-                .iter()
-                .filter(|(n, _)| *n == number)
-                .any(|(_, e)| t.exprs[*e as usize].eval(&env))
+            self.b.hac_exprs[v]
+                .get(usize::from(number))
+                .is_some_and(|exprs| exprs.iter().any(|&e| t.exprs[e as usize].eval(&env)))
         };
         let mut hac6_off_show_list = false;
         let mut invalid_poa_on_claim = false;
@@ -1905,7 +1924,9 @@ impl<'a> Claim<'a> {
     /// The grouping's values before its codes: the initial and final
     /// outcomes, the HAC status and categories, the admitting diagnosis.
     #[inline(always)]
-    fn summary(&self) -> (DrgOutcome, DrgOutcome, HacStatus, u8, AdmitDx) {
+    /// `titles`: look the outcomes' titles up (the JSON path writes the
+    /// tables' own texts and does not read them).
+    fn summary(&self, titles: bool) -> (DrgOutcome, DrgOutcome, HacStatus, u8, AdmitDx) {
         let t = self.t;
         let v = self.v;
         let outcome = |o: Outcome, sev: Severity| {
@@ -1918,8 +1939,12 @@ impl<'a> Claim<'a> {
                 severity: sev,
                 kind: o.kind.unwrap_or(DrgKind::NotApplicable),
                 return_code: o.rc,
-                drg_title: t.drg_titles.get(usize::from(drg), v),
-                mdc_title: t.mdc_titles.get(usize::from(mdc), v),
+                drg_title: titles
+                    .then(|| t.drg_titles.get(usize::from(drg), v))
+                    .flatten(),
+                mdc_title: titles
+                    .then(|| t.mdc_titles.get(usize::from(mdc), v))
+                    .flatten(),
             }
         };
         let mut categories = 0u32;
@@ -1967,7 +1992,7 @@ impl<'a> Claim<'a> {
     ) {
         let t = self.t;
         let input = self.input;
-        let (initial, final_drg, hac_status, hac_categories, admit_dx) = self.summary();
+        let (initial, final_drg, hac_status, hac_categories, admit_dx) = self.summary(false);
         let head = Head {
             claim_id,
             line,
@@ -2066,7 +2091,7 @@ impl<'a> Claim<'a> {
     /// Writes the grouping into `g`, reusing its lists and strings.
     fn output(&mut self, g: &mut Grouping, s: &mut Scratch) {
         let t = self.t;
-        let (initial, final_drg, hac_status, hac_categories, admit_dx) = self.summary();
+        let (initial, final_drg, hac_status, hac_categories, admit_dx) = self.summary(true);
         let input = self.input;
         g.version = self.v;
         g.initial = initial;
