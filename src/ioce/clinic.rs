@@ -4,6 +4,7 @@
 //!
 //! Learned from pyoce's answers (docs/design/ioce-logic-lines.md §5).
 
+use super::text::Trim;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
@@ -27,10 +28,11 @@ pub(crate) fn not_covered(
     if !matches!(path.prefix, 71 | 77) {
         return false;
     }
-    if path.prefix == 71 && run.v >= 94 && claim.condition_codes.iter().any(|c| c.trim() == "92") {
+    if path.prefix == 71 && run.v >= 94 && claim.condition_codes.iter().any(|c| c.trimmed() == "92")
+    {
         return false;
     }
-    let revenue = line.revenue_code.trim();
+    let revenue = line.revenue_code.trimmed();
     row.is_some_and(|r| r.has(hcpcs_bit!(run.t, "fqhc_non_covered")))
         || revenue.starts_with("029")
         || revenue.starts_with("054")
@@ -57,7 +59,7 @@ pub(crate) fn fqhc_outputs(
 ) {
     let t = run.t;
     for (i, line) in claim.lines.iter().enumerate() {
-        let has_code = !line.hcpcs.trim().is_empty();
+        let has_code = !line.hcpcs.trimmed().is_empty();
         let row = if has_code {
             hcpcs_row(run, line.hcpcs)
         } else {
@@ -93,7 +95,7 @@ pub(crate) fn fqhc_outputs(
                 && line
                     .modifiers
                     .iter()
-                    .any(|m| m.trim().eq_ignore_ascii_case("CS"));
+                    .any(|m| m.trimmed().eq_ignore_ascii_case("CS"));
             (
                 "N".into(),
                 "12".into(),
@@ -151,16 +153,16 @@ pub(crate) fn type3_addon_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path:
     let on_day: HashSet<(&str, Key)> = claim
         .lines
         .iter()
-        .filter_map(|l| Some((l.service_date.trim(), key(l.hcpcs.trim())?)))
+        .filter_map(|l| Some((l.service_date.trimmed(), key(l.hcpcs.trimmed())?)))
         .collect();
     for (line, out) in claim.lines.iter().zip(run.out.lines.iter_mut()) {
-        if path.prefix == 43 || line.hcpcs.trim().is_empty() {
+        if path.prefix == 43 || line.hcpcs.trimmed().is_empty() {
             continue;
         }
-        let row = key(line.hcpcs.trim()).and_then(|k| t.hcpcs.get(&k, v));
+        let row = key(line.hcpcs.trimmed()).and_then(|k| t.hcpcs.get(&k, v));
         if row.is_some_and(|r| r.has(hcpcs_bit!(t, "addon_type3"))) {
-            let k = key(line.hcpcs.trim()).unwrap_or(0);
-            let day = line.service_date.trim();
+            let k = key(line.hcpcs.trimmed()).unwrap_or(0);
+            let day = line.service_date.trimmed();
             let found = type3_primaries(t)
                 .get(&k)
                 .into_iter()
@@ -186,7 +188,7 @@ pub(crate) fn other_bill_type_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, p
     }
     let (t, v) = (run.t, run.v);
     let prefix = path.prefix;
-    let has_cc = |cc: &str| claim.condition_codes.iter().any(|c| c.trim() == cc);
+    let has_cc = |cc: &str| claim.condition_codes.iter().any(|c| c.trimmed() == cc);
     // Condition code 21 (a claim billed for a denial notice): 010, up to
     // v81 only.
     if has_cc("21") && v <= 81 {
@@ -219,10 +221,10 @@ pub(crate) fn other_bill_type_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, p
             }
             continue;
         }
-        if line.hcpcs.trim().is_empty() {
+        if line.hcpcs.trimmed().is_empty() {
             continue;
         }
-        let row = key(line.hcpcs.trim()).and_then(|k| t.hcpcs.get(&k, v));
+        let row = key(line.hcpcs.trimmed()).and_then(|k| t.hcpcs.get(&k, v));
         cs_waiver(t, v, line, row, out);
         // Observation (G0378) and direct admission (G0379) are billable on
         // hospital claims only: 053.
@@ -239,7 +241,7 @@ pub(crate) fn other_bill_type_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, p
             out.hcpcs_edits.push(116);
         }
     }
-    if prefix == 77 && !claim.bill_type.trim().starts_with("770") {
+    if prefix == 77 && !claim.bill_type.trimmed().starts_with("770") {
         fqhc_payment_code(run, claim);
     }
 }
@@ -252,7 +254,7 @@ fn fqhc_payment_code(run: &mut Run<'_>, claim: &ClaimInput<'_>) {
     let (t, v) = (run.t, run.v);
     let mut payment_code = false;
     for l in &claim.lines {
-        let k = key(l.hcpcs.trim());
+        let k = key(l.hcpcs.trimmed());
         payment_code |= k.is_some_and(|k| t.fqhc_payment.has(&k, v));
         payment_code |= k
             .and_then(|k| t.hcpcs.get(&k, v))
@@ -307,15 +309,15 @@ pub(crate) fn cmhc_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path)
     // A line's status indicator before packaging: its code's, W for an
     // invalid code, its revenue code's without a code.
     let unpackaged = claim.lines.iter().any(|l| {
-        let si = if l.hcpcs.trim().is_empty() {
+        let si = if l.hcpcs.trimmed().is_empty() {
             l.revenue_code
-                .trim()
+                .trimmed()
                 .parse::<u16>()
                 .ok()
                 .and_then(|r| t.revenue.get(&r, v))
                 .map(|r| r.status_indicator)
         } else {
-            key(l.hcpcs.trim())
+            key(l.hcpcs.trimmed())
                 .and_then(|k| t.hcpcs.get(&k, v))
                 .map(|r| r.status_indicator)
         };
@@ -330,7 +332,7 @@ pub(crate) fn cmhc_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path)
             let first_secondary_mh = claim
                 .secondary
                 .first()
-                .and_then(|d| key(d.trim()))
+                .and_then(|d| key(d.trimmed()))
                 .and_then(|k| t.dx.get(&k, v))
                 .is_some_and(|d| d.flags & (1 << 1) != 0);
             if !first_secondary_mh {
@@ -340,10 +342,10 @@ pub(crate) fn cmhc_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path)
     }
     for (line, out) in claim.lines.iter().zip(run.out.lines.iter_mut()) {
         out.hcpcs_edits.retain(|&e| e != 17 && e != 66);
-        if line.hcpcs.trim().is_empty() {
+        if line.hcpcs.trimmed().is_empty() {
             continue;
         }
-        let row = key(line.hcpcs.trim()).and_then(|k| t.hcpcs.get(&k, v));
+        let row = key(line.hcpcs.trimmed()).and_then(|k| t.hcpcs.get(&k, v));
         cs_waiver(t, v, line, row, out);
     }
 }
@@ -388,7 +390,7 @@ fn cs_waiver(
     let cs = line
         .modifiers
         .iter()
-        .any(|m| m.trim().eq_ignore_ascii_case("CS"));
+        .any(|m| m.trimmed().eq_ignore_ascii_case("CS"));
     let eligible =
         row.is_some_and(|r| r.has(hcpcs_bit!(t, "coinsurance_deductible_waiver_eligible")));
     if cs

@@ -9,6 +9,7 @@
 // Some tables are read ahead of the edits that use them (issue 23).
 #![allow(dead_code)]
 
+use super::text::Trim;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -36,7 +37,7 @@ pub(crate) fn key(code: &str) -> Option<Key> {
 /// The key of a diagnosis code as medcode's claims may write it: trimmed,
 /// its dot (`N18.6`) left out, as the I/OCE's tables write codes.
 pub(crate) fn dx_key(code: &str) -> Option<Key> {
-    let code = code.trim();
+    let code = code.trimmed();
     match code.find('.') {
         Some(dot) if dot == 3 && !code[dot + 1..].contains('.') => {
             let mut buf = [0u8; 8];

@@ -1,6 +1,7 @@
 //! The editor: one claim in, the I/OCE's answer out.
 
 use super::data::{hcpcs_bit, key, key_text, Tables, Version};
+use super::text::Trim;
 use super::Flag;
 use super::{dx, lines, order, pairs, path};
 use crate::claim::Claim;
@@ -341,7 +342,7 @@ pub(crate) fn read_date(s: &str) -> Option<u32> {
     // digits is trimmed, which leaves a digit-ended text as it is.)
     let b = match s.as_bytes() {
         [first, .., last] if first.is_ascii_digit() && last.is_ascii_digit() => s.as_bytes(),
-        _ => s.trim().as_bytes(),
+        _ => s.trimmed().as_bytes(),
     };
     // (The eight digits gathered in one array: no index checked twice.)
     let digits: [u8; 8] = match *b {
@@ -403,7 +404,7 @@ fn line_rows<'t>(t: &'t Tables, v: Version, claim: &ClaimInput<'_>) -> Vec<LineR
         crate::scratch::relabel(SPARE_ROWS.try_with(|s| s.take()).unwrap_or_default());
     rows.extend(claim.lines.iter().map(|l| {
         let code = l.hcpcs;
-        let row = key(code.trim()).and_then(|k| t.hcpcs.get(&k, v));
+        let row = key(code.trimmed()).and_then(|k| t.hcpcs.get(&k, v));
         (code.as_ptr() as usize, code.len(), row)
     }));
     if rows.len() > LINEAR_ROWS && !rows.is_sorted_by_key(|r| (r.0, r.1)) {
@@ -592,7 +593,7 @@ impl<'t> Run<'t> {
 fn claim_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &path::Path) {
     let t = run.t;
     let v = run.v;
-    let has_cc = |cc: &str| claim.condition_codes.iter().any(|c| c.trim() == cc);
+    let has_cc = |cc: &str| claim.condition_codes.iter().any(|c| c.trimmed() == cc);
     // A partial hospitalization or intensive outpatient claim: 13x with
     // condition code 41 or 92, or a community mental health center's 76x.
     // (Intensive outpatient programs, condition code 92, from v94: 2024.)
@@ -686,7 +687,7 @@ fn valid_age(age: Option<f64>) -> Option<u16> {
 /// `0`).
 fn valid_sex(sex: &str) -> bool {
     matches!(
-        sex.trim().to_ascii_uppercase().as_str(),
+        sex.trimmed().to_ascii_uppercase().as_str(),
         "M" | "F" | "U" | "0" | "1" | "2" | "00" | "01" | "02"
     )
 }
@@ -735,7 +736,7 @@ impl Editor {
         let through = read_date(claim.through_date);
         let receipt_bad = claim
             .receipt_date
-            .filter(|r| !r.trim().is_empty())
+            .filter(|r| !r.trimmed().is_empty())
             .is_some_and(|r| match read_date(r) {
                 None => true,
                 Some(r) => from.is_some_and(|f| r < f) || r > 20360331,
@@ -797,7 +798,7 @@ impl Editor {
             rows: line_rows(t, v, claim),
         };
         let table_si = |l: &LineInput<'_>| -> Flag {
-            key(l.hcpcs.trim())
+            key(l.hcpcs.trimmed())
                 .and_then(|k| t.hcpcs.get(&k, v))
                 .map_or(Flag::new(), |r| key_text(r.status_indicator))
         };
@@ -806,9 +807,9 @@ impl Editor {
         // agency is paid under OPPS for) goes down the path that assigns
         // APCs (pbt_map's rule 3; pyoce: 5 of 5 such claims, none of 143
         // others).
-        let home_health_opps = claim.bill_type.trim().starts_with("34")
+        let home_health_opps = claim.bill_type.trimmed().starts_with("34")
             && claim.lines.iter().any(|l| {
-                key(l.hcpcs.trim())
+                key(l.hcpcs.trimmed())
                     .and_then(|k| t.hcpcs.get(&k, v))
                     .is_some_and(|r| {
                         r.has(hcpcs_bit!(t, "vaccine"))
