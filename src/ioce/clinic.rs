@@ -149,12 +149,9 @@ pub(crate) fn type3_addon_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path:
         return;
     }
     let (t, v) = (run.t, run.v);
-    // The codes of each day, for the type III add-on codes' primaries.
-    let on_day: HashSet<(&str, Key)> = claim
-        .lines
-        .iter()
-        .filter_map(|l| Some((l.service_date.trimmed(), key(l.hcpcs.trimmed())?)))
-        .collect();
+    // The codes of each day, for the type III add-on codes' primaries
+    // (gathered at the first such code: most claims have none).
+    let mut on_day: Option<HashSet<(&str, Key)>> = None;
     for (line, out) in claim.lines.iter().zip(run.out.lines.iter_mut()) {
         if path.prefix == 43 || line.hcpcs.trimmed().is_empty() {
             continue;
@@ -163,6 +160,13 @@ pub(crate) fn type3_addon_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path:
         if row.is_some_and(|r| r.has(hcpcs_bit!(t, "addon_type3"))) {
             let k = key(line.hcpcs.trimmed()).unwrap_or(0);
             let day = line.service_date.trimmed();
+            let on_day = on_day.get_or_insert_with(|| {
+                claim
+                    .lines
+                    .iter()
+                    .filter_map(|l| Some((l.service_date.trimmed(), key(l.hcpcs.trimmed())?)))
+                    .collect()
+            });
             let found = type3_primaries(t)
                 .get(&k)
                 .into_iter()
