@@ -388,6 +388,9 @@ pub(crate) struct Run<'t> {
     /// Each line's code's row, looked up once: by where the code's text
     /// is (address, length), sorted ([`Run::line_row`]).
     pub rows: Vec<LineRow<'t>>,
+    /// Line results of the thread's earlier claims, their lists' allocations
+    /// to reuse ([`Run::spare_line`]).
+    pub spare_lines: Vec<LineResult>,
 }
 
 /// A line's code's text, by address and length, and its row.
@@ -396,6 +399,57 @@ pub(crate) type LineRow<'t> = (usize, usize, Option<&'t super::data::HcpcsRow>);
 thread_local! {
     /// The last claim's [`Run::rows`], emptied, for the next claim.
     static SPARE_ROWS: std::cell::Cell<Vec<LineRow<'static>>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+thread_local! {
+    /// An answer the thread has written, its lists emptied, kept for its
+    /// next claim ([`recycle`]); its `lines` are the line results to reuse
+    /// ([`Run::spare_line`]).
+    static SPARE_EDITED: Cell<Option<Edited>> = const { Cell::new(None) };
+}
+
+/// The list, emptied (its allocation kept).
+fn emptied<T>(mut list: Vec<T>) -> Vec<T> {
+    list.clear();
+    list
+}
+
+/// `n` empty diagnosis results, those of `kept` reused.
+fn dx_results(mut kept: Vec<DxResult>, n: usize) -> Vec<DxResult> {
+    kept.truncate(n);
+    kept.iter_mut().for_each(|d| d.edits.clear());
+    kept.resize_with(n, DxResult::default);
+    kept
+}
+
+/// Keeps an answer the caller has written (the JSON paths) for the
+/// thread's next claim: its lists' allocations (the claim's, each
+/// diagnosis's and each line's) are reused instead of allocated anew.
+pub(crate) fn recycle(mut e: Edited) {
+    if !crate::scratch::worth_keeping(&e.lines) {
+        return;
+    }
+    for d in e.reason_for_visit.iter_mut().chain(&mut e.secondary) {
+        d.edits.clear();
+    }
+    // (The line results stay where they are, emptied when reused: moved
+    // into a list of their own, each would be copied.)
+    let kept = Edited {
+        claim_rejection_edits: emptied(e.claim_rejection_edits),
+        claim_denial_edits: emptied(e.claim_denial_edits),
+        claim_return_to_provider_edits: emptied(e.claim_return_to_provider_edits),
+        claim_suspension_edits: emptied(e.claim_suspension_edits),
+        line_rejection_edits: emptied(e.line_rejection_edits),
+        line_denial_edits: emptied(e.line_denial_edits),
+        principal: DxResult {
+            edits: emptied(e.principal.edits),
+        },
+        reason_for_visit: e.reason_for_visit,
+        secondary: e.secondary,
+        lines: e.lines,
+        ..Edited::default()
+    };
+    let _ = SPARE_EDITED.try_with(|s| s.set(Some(kept)));
 }
 
 /// Look every line's code up once, in version `v`: [`Run::rows`].
@@ -439,6 +493,30 @@ impl<'t> Run<'t> {
                 .binary_search_by_key(&at, |r| (r.0, r.1))
                 .ok()
                 .map(|i| self.rows[i].2)
+        }
+    }
+
+    /// A line's outputs, all empty, with `modifiers` empty lists of
+    /// modifier edits: a line result of an earlier claim emptied when there
+    /// is one (its lists' allocations reused: a line's edits cost no
+    /// allocation), else a new one.
+    pub(crate) fn spare_line(&mut self, modifiers: usize) -> LineResult {
+        let Some(old) = self.spare_lines.pop() else {
+            return LineResult {
+                modifier_edits: vec![Vec::new(); modifiers],
+                ..LineResult::default()
+            };
+        };
+        let mut modifier_edits = old.modifier_edits;
+        modifier_edits.truncate(modifiers);
+        modifier_edits.iter_mut().for_each(Vec::clear);
+        modifier_edits.resize_with(modifiers, Vec::new);
+        LineResult {
+            hcpcs_edits: emptied(old.hcpcs_edits),
+            service_date_edits: emptied(old.service_date_edits),
+            revenue_edits: emptied(old.revenue_edits),
+            modifier_edits,
+            ..LineResult::default()
         }
     }
 
@@ -686,10 +764,11 @@ fn valid_age(age: Option<f64>) -> Option<u16> {
 /// Whether the sex is one the I/OCE reads (`M`, `F`, `U`, or its `1`, `2`,
 /// `0`).
 fn valid_sex(sex: &str) -> bool {
-    matches!(
-        sex.trimmed().to_ascii_uppercase().as_str(),
-        "M" | "F" | "U" | "0" | "1" | "2" | "00" | "01" | "02"
-    )
+    // (Compared without case, not upper-cased into a new string.)
+    let sex = sex.trimmed();
+    ["M", "F", "U", "0", "1", "2", "00", "01", "02"]
+        .iter()
+        .any(|s| sex.eq_ignore_ascii_case(s))
 }
 
 impl Editor {
@@ -719,11 +798,22 @@ impl Editor {
     /// leaves blank.
     fn edit_paths(&self, claim: &ClaimInput<'_>) -> Edited {
         let t = self.t;
+        // (The lists of an answer the thread has written, when there is
+        // one: [`recycle`].)
+        let mut spare = SPARE_EDITED
+            .try_with(Cell::take)
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        let spare_lines = std::mem::take(&mut spare.lines);
         let mut out = Edited {
-            reason_for_visit: vec![DxResult::default(); claim.reason_for_visit.len()],
-            secondary: vec![DxResult::default(); claim.secondary.len()],
+            reason_for_visit: dx_results(
+                std::mem::take(&mut spare.reason_for_visit),
+                claim.reason_for_visit.len(),
+            ),
+            secondary: dx_results(std::mem::take(&mut spare.secondary), claim.secondary.len()),
             lines_processed: claim.lines.len(),
-            ..Edited::default()
+            ..spare
         };
         if claim.lines.is_empty() {
             out.return_code = 12;
@@ -780,6 +870,7 @@ impl Editor {
                 ncci_040_first: false,
                 ca_line: None,
                 rows: Vec::new(),
+                spare_lines,
             };
             run.out.apc_return_buffer_flag = None;
             return run.finish(from, through);
@@ -796,6 +887,7 @@ impl Editor {
             ncci_040_first: false,
             ca_line: None,
             rows: line_rows(t, v, claim),
+            spare_lines,
         };
         let table_si = |l: &LineInput<'_>| -> Flag {
             key(l.hcpcs.trimmed())

@@ -586,8 +586,8 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
             units_output: super::engine::units_text(line.units),
             hcpcs_apc: "00000".into(),
             payment_apc: "00000".into(),
-            modifier_edits: vec![Vec::new(); line.modifiers.len()],
-            ..LineResult::default()
+            // (Empty lists, a claim's before's reused: `Run::spare_line`.)
+            ..run.spare_line(line.modifiers.len())
         };
         // Revenue codes (docs/design/ioce-logic-lines.md §2.4): 041
         // invalid; 048 a revenue code that needs a HCPCS code without one;
