@@ -573,6 +573,9 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
         facts.addon_primaries = addon_primaries(run, claim);
     }
     run.out.lines = Vec::with_capacity(claim.lines.len());
+    // (The claim's through date in a version: the same for every line.)
+    let through_dated =
+        super::engine::read_date(claim.through_date).is_some_and(|d| t.in_versions(d));
     for line in &claim.lines {
         let mut out = LineResult {
             action_flag: "0".into(),
@@ -596,9 +599,9 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
         // The revenue code is looked up in the version of the line's date:
         // a line dated after the last version has none.
         // (And none has when the claim runs past the last version.)
-        let in_versions = |d: u32| t.versions.iter().any(|x| x.start <= d && d <= x.end);
-        let dated = super::engine::read_date(line.service_date).is_some_and(in_versions)
-            && super::engine::read_date(claim.through_date).is_some_and(in_versions);
+        let in_versions = |d: u32| t.in_versions(d);
+        let dated =
+            super::engine::read_date(line.service_date).is_some_and(in_versions) && through_dated;
         let revenue_row = revenue.filter(|_| dated).and_then(|r| t.revenue.get(&r, v));
         match revenue_row {
             None => out.revenue_edits.push(41),

@@ -96,6 +96,12 @@ impl Flag {
 
     /// A number's decimal digits.
     pub(crate) fn number(n: u64) -> Flag {
+        // (Most units: one digit.)
+        if n < 10 {
+            let mut bytes = [0; INLINE];
+            bytes[0] = b'0' + n as u8;
+            return Flag(Repr::Inline { len: 1, bytes });
+        }
         let mut digits = [0u8; 20];
         let start = crate::text::decimal_digits(n, &mut digits);
         // (At most 20 digits: past 15, allocated.)
