@@ -514,7 +514,11 @@ impl<'a> Reader<'a> {
         match self.natural() {
             // serde hands a non-negative integer over as u64; `as f64` is exact here.
             Some((n, _)) => Some(Some(n as f64)),
-            None => self.number_value(),
+            // (A plain decimal fraction, a charge, read here too.)
+            None => match self.decimal() {
+                Some(x) => Some(Some(x)),
+                None => self.number_value(),
+            },
         }
     }
 
