@@ -274,7 +274,9 @@ impl ClaimRouter {
         }
         #[cfg(feature = "ioce")]
         if let Some(e) = Self::outpatient(text) {
-            Answer::Edited(e).write_json(None, out);
+            write_edited_claim(&e, None, out);
+            // (Its allocations kept for the thread's next claim.)
+            crate::ioce::recycle(e.edited);
             return Ok(());
         }
         self.grouper
@@ -304,7 +306,9 @@ impl ClaimRouter {
             None => {
                 #[cfg(feature = "ioce")]
                 if let Some(e) = Self::outpatient(text) {
-                    Answer::Edited(e).write_json(Some(line), out);
+                    write_edited_claim(&e, Some(line), out);
+                    // (Its allocations kept for the thread's next claim.)
+                    crate::ioce::recycle(e.edited);
                     return true;
                 }
                 // The grouping written from the grouper's state (the text

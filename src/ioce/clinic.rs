@@ -4,6 +4,7 @@
 //!
 //! Learned from pyoce's answers (docs/design/ioce-logic-lines.md §5).
 
+use super::text::Trim;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
@@ -27,10 +28,11 @@ pub(crate) fn not_covered(
     if !matches!(path.prefix, 71 | 77) {
         return false;
     }
-    if path.prefix == 71 && run.v >= 94 && claim.condition_codes.iter().any(|c| c.trim() == "92") {
+    if path.prefix == 71 && run.v >= 94 && claim.condition_codes.iter().any(|c| c.trimmed() == "92")
+    {
         return false;
     }
-    let revenue = line.revenue_code.trim();
+    let revenue = line.revenue_code.trimmed();
     row.is_some_and(|r| r.has(hcpcs_bit!(run.t, "fqhc_non_covered")))
         || revenue.starts_with("029")
         || revenue.starts_with("054")
@@ -57,7 +59,7 @@ pub(crate) fn fqhc_outputs(
 ) {
     let t = run.t;
     for (i, line) in claim.lines.iter().enumerate() {
-        let has_code = !line.hcpcs.trim().is_empty();
+        let has_code = !line.hcpcs.trimmed().is_empty();
         let row = if has_code {
             hcpcs_row(run, line.hcpcs)
         } else {
@@ -93,7 +95,7 @@ pub(crate) fn fqhc_outputs(
                 && line
                     .modifiers
                     .iter()
-                    .any(|m| m.trim().eq_ignore_ascii_case("CS"));
+                    .any(|m| m.trimmed().eq_ignore_ascii_case("CS"));
             (
                 "N".into(),
                 "12".into(),
@@ -147,6 +149,21 @@ pub(crate) fn type3_addon_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path:
         return;
     }
     let (t, v) = (run.t, run.v);
+    // The type III add-on lines (most claims have none: then no more work).
+    let addons: Vec<(usize, Key)> = claim
+        .lines
+        .iter()
+        .enumerate()
+        .filter(|_| path.prefix != 43)
+        .filter_map(|(i, l)| {
+            let k = key(l.hcpcs.trimmed())?;
+            let row = t.hcpcs.get(&k, v)?;
+            row.has(hcpcs_bit!(t, "addon_type3")).then_some((i, k))
+        })
+        .collect();
+    if addons.is_empty() {
+        return;
+    }
     // The codes of each day, for the type III add-on codes' primaries. A
     // type I add-on line without its own primary (106) is no one's
     // primary (pyoce: a 13122 with 106 does not answer for a 20701).
@@ -159,28 +176,23 @@ pub(crate) fn type3_addon_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path:
         .filter(|(_, o)| !o.hcpcs_edits.contains(&106))
         .filter_map(|(l, _)| {
             let side = super::lines::addon_side(path, l);
-            Some((side, l.service_date.trim(), key(l.hcpcs.trim())?))
+            Some((side, l.service_date.trimmed(), key(l.hcpcs.trimmed())?))
         })
         .collect();
-    for (line, out) in claim.lines.iter().zip(run.out.lines.iter_mut()) {
-        if path.prefix == 43 || line.hcpcs.trim().is_empty() {
-            continue;
-        }
-        let row = key(line.hcpcs.trim()).and_then(|k| t.hcpcs.get(&k, v));
-        if row.is_some_and(|r| r.has(hcpcs_bit!(t, "addon_type3"))) {
-            let k = key(line.hcpcs.trim()).unwrap_or(0);
-            let (side, day) = (
-                super::lines::addon_side(path, line),
-                line.service_date.trim(),
-            );
-            let found = type3_primaries(t)
-                .get(&k)
-                .into_iter()
-                .flatten()
-                .any(|&(lo, hi, p)| lo <= v && v <= hi && on_day.contains(&(side, day, p)));
-            if !found && !out.hcpcs_edits.contains(&108) {
-                out.hcpcs_edits.push(108);
-            }
+    for (i, k) in addons {
+        let line = &claim.lines[i];
+        let (side, day) = (
+            super::lines::addon_side(path, line),
+            line.service_date.trimmed(),
+        );
+        let found = type3_primaries(t)
+            .get(&k)
+            .into_iter()
+            .flatten()
+            .any(|&(lo, hi, p)| lo <= v && v <= hi && on_day.contains(&(side, day, p)));
+        let out = &mut run.out.lines[i];
+        if !found && !out.hcpcs_edits.contains(&108) {
+            out.hcpcs_edits.push(108);
         }
     }
 }
@@ -197,7 +209,7 @@ pub(crate) fn other_bill_type_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, p
     }
     let (t, v) = (run.t, run.v);
     let prefix = path.prefix;
-    let has_cc = |cc: &str| claim.condition_codes.iter().any(|c| c.trim() == cc);
+    let has_cc = |cc: &str| claim.condition_codes.iter().any(|c| c.trimmed() == cc);
     // Condition code 21 (a claim billed for a denial notice): 010, up to
     // v81 only.
     if has_cc("21") && v <= 81 {
@@ -229,10 +241,10 @@ pub(crate) fn other_bill_type_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, p
             }
             continue;
         }
-        if line.hcpcs.trim().is_empty() {
+        if line.hcpcs.trimmed().is_empty() {
             continue;
         }
-        let row = key(line.hcpcs.trim()).and_then(|k| t.hcpcs.get(&k, v));
+        let row = key(line.hcpcs.trimmed()).and_then(|k| t.hcpcs.get(&k, v));
         cs_waiver(t, v, line, row, out);
         // Observation (G0378) and direct admission (G0379) are billable on
         // hospital claims only: 053.
@@ -244,7 +256,7 @@ pub(crate) fn other_bill_type_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, p
             out.hcpcs_edits.push(53);
         }
     }
-    if prefix == 77 && !claim.bill_type.trim().starts_with("770") {
+    if prefix == 77 && !claim.bill_type.trimmed().starts_with("770") {
         fqhc_payment_code(run, claim);
     }
 }
@@ -257,7 +269,7 @@ fn fqhc_payment_code(run: &mut Run<'_>, claim: &ClaimInput<'_>) {
     let (t, v) = (run.t, run.v);
     let mut payment_code = false;
     for l in &claim.lines {
-        let k = key(l.hcpcs.trim());
+        let k = key(l.hcpcs.trimmed());
         payment_code |= k.is_some_and(|k| t.fqhc_payment.has(&k, v));
         payment_code |= k
             .and_then(|k| t.hcpcs.get(&k, v))
@@ -312,15 +324,15 @@ pub(crate) fn cmhc_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path)
     // A line's status indicator before packaging: its code's, W for an
     // invalid code, its revenue code's without a code.
     let unpackaged = claim.lines.iter().any(|l| {
-        let si = if l.hcpcs.trim().is_empty() {
+        let si = if l.hcpcs.trimmed().is_empty() {
             l.revenue_code
-                .trim()
+                .trimmed()
                 .parse::<u16>()
                 .ok()
                 .and_then(|r| t.revenue.get(&r, v))
                 .map(|r| r.status_indicator)
         } else {
-            key(l.hcpcs.trim())
+            key(l.hcpcs.trimmed())
                 .and_then(|k| t.hcpcs.get(&k, v))
                 .map(|r| r.status_indicator)
         };
@@ -335,7 +347,7 @@ pub(crate) fn cmhc_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path)
             let first_secondary_mh = claim
                 .secondary
                 .first()
-                .and_then(|d| key(d.trim()))
+                .and_then(|d| key(d.trimmed()))
                 .and_then(|k| t.dx.get(&k, v))
                 .is_some_and(|d| d.flags & (1 << 1) != 0);
             if !first_secondary_mh {
@@ -345,10 +357,10 @@ pub(crate) fn cmhc_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path)
     }
     for (line, out) in claim.lines.iter().zip(run.out.lines.iter_mut()) {
         out.hcpcs_edits.retain(|&e| e != 17 && e != 66);
-        if line.hcpcs.trim().is_empty() {
+        if line.hcpcs.trimmed().is_empty() {
             continue;
         }
-        let row = key(line.hcpcs.trim()).and_then(|k| t.hcpcs.get(&k, v));
+        let row = key(line.hcpcs.trimmed()).and_then(|k| t.hcpcs.get(&k, v));
         cs_waiver(t, v, line, row, out);
     }
 }
@@ -393,7 +405,7 @@ fn cs_waiver(
     let cs = line
         .modifiers
         .iter()
-        .any(|m| m.trim().eq_ignore_ascii_case("CS"));
+        .any(|m| m.trimmed().eq_ignore_ascii_case("CS"));
     let eligible =
         row.is_some_and(|r| r.has(hcpcs_bit!(t, "coinsurance_deductible_waiver_eligible")));
     if cs

@@ -9,6 +9,7 @@
 // Some tables are read ahead of the edits that use them (issue 23).
 #![allow(dead_code)]
 
+use super::text::Trim;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -25,18 +26,35 @@ pub(crate) fn key(code: &str) -> Option<Key> {
     }
     let mut k = 0u64;
     for (i, &c) in b.iter().enumerate() {
-        if !(c.is_ascii_alphanumeric() || c == b'#') {
+        // (One look-up a byte: its upper case, 0 for a byte not allowed.)
+        let upper = KEY_BYTE[usize::from(c)];
+        if upper == 0 {
             return None;
         }
-        k |= u64::from(c.to_ascii_uppercase()) << (8 * i);
+        k |= u64::from(upper) << (8 * i);
     }
     Some(k)
 }
 
+/// Each byte's upper case when [`key`] allows it (an ASCII letter or digit,
+/// or `#`), else 0.
+const KEY_BYTE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        if b.is_ascii_alphanumeric() || b == b'#' {
+            t[c] = b.to_ascii_uppercase();
+        }
+        c += 1;
+    }
+    t
+};
+
 /// The key of a diagnosis code as medcode's claims may write it: trimmed,
 /// its dot (`N18.6`) left out, as the I/OCE's tables write codes.
 pub(crate) fn dx_key(code: &str) -> Option<Key> {
-    let code = code.trim();
+    let code = code.trimmed();
     match code.find('.') {
         Some(dot) if dot == 3 && !code[dot + 1..].contains('.') => {
             let mut buf = [0u8; 8];
@@ -361,6 +379,15 @@ impl Tables {
         primaries
             .iter()
             .any(|&p| present(p) && map.has(&(addon, p), v))
+    }
+
+    /// Whether the date `d` (yyyymmdd) is in a version's dates. The
+    /// versions are sorted and their dates do not overlap (`tables_read`
+    /// checks), so only the last to start by `d` can hold it: found by
+    /// halving (a claim's line asked this of all 28 in turn).
+    pub(crate) fn in_versions(&self, d: u32) -> bool {
+        let i = self.versions.partition_point(|v| v.start <= d);
+        i > 0 && d <= self.versions[i - 1].end
     }
 
     /// The highest internal version a per-version table made once a
@@ -723,11 +750,54 @@ mod tests {
         assert_eq!(dx_key("S52.372QQQQ"), None);
     }
 
+    /// `key` as it was written first, byte by byte.
+    #[test]
+    fn key_reads_letters_digits_and_hash() {
+        let reference = |code: &str| -> Option<Key> {
+            let b = code.as_bytes();
+            if b.is_empty() || b.len() > 8 {
+                return None;
+            }
+            let mut k = 0u64;
+            for (i, &c) in b.iter().enumerate() {
+                if !(c.is_ascii_alphanumeric() || c == b'#') {
+                    return None;
+                }
+                k |= u64::from(c.to_ascii_uppercase()) << (8 * i);
+            }
+            Some(k)
+        };
+        for c in (0..=0x2FFu32).filter_map(char::from_u32) {
+            for text in [
+                c.to_string(),
+                format!("G0{c}78"),
+                format!("{c}1234567"),
+                format!("1234567{c}"),
+            ] {
+                assert_eq!(key(&text), reference(&text), "{text:?}");
+            }
+        }
+        for text in ["", "99213", "g0463", "a#", "123456789", "12345678", " 1"] {
+            assert_eq!(key(text), reference(text), "{text:?}");
+        }
+    }
+
     #[test]
     fn tables_read() {
         let t = Tables::get();
         assert_eq!(t.versions.len(), 28);
         assert_eq!(t.versions[0].internal, 76);
+        // Sorted, none overlapping: what `in_versions` relies on.
+        assert!(t.versions.iter().all(|v| v.start <= v.end));
+        assert!(t.versions.windows(2).all(|w| w[0].end < w[1].start));
+        for d in t
+            .versions
+            .iter()
+            .flat_map(|v| [v.start - 1, v.start, v.end, v.end + 1])
+        {
+            let any = t.versions.iter().any(|v| v.start <= d && d <= v.end);
+            assert_eq!(t.in_versions(d), any, "{d}");
+        }
         let g0463 = t.hcpcs.get(&key("G0463").unwrap(), 98).unwrap();
         assert_eq!(g0463.apc, key("05012").unwrap());
         assert_eq!(g0463.status_indicator, key("J2").unwrap());

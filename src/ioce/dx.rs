@@ -3,6 +3,7 @@
 
 use super::data::dx_key;
 use super::engine::{ClaimInput, Run};
+use super::text::Trim;
 
 /// `data_dx10` flags (`flags.tsv`).
 const EXTERNAL_CAUSE: u8 = 1 << 0;
@@ -50,12 +51,12 @@ pub(crate) fn diagnoses(run: &mut Run<'_>, claim: &ClaimInput<'_>, age: Option<u
         None => run.claim_edit(1),
     }
     for (i, d) in claim.reason_for_visit.iter().enumerate() {
-        if !d.trim().is_empty() {
+        if !d.trimmed().is_empty() {
             run.out.reason_for_visit[i].edits = check(run, d, false, age, prefix);
         }
     }
     for (i, d) in claim.secondary.iter().enumerate() {
-        if !d.trim().is_empty() {
+        if !d.trimmed().is_empty() {
             run.out.secondary[i].edits = check(run, d, false, age, prefix);
         }
     }

@@ -1,6 +1,7 @@
 //! The editor: one claim in, the I/OCE's answer out.
 
 use super::data::{hcpcs_bit, key, key_text, Tables, Version};
+use super::text::Trim;
 use super::Flag;
 use super::{dx, lines, order, pairs, path};
 use crate::claim::Claim;
@@ -341,7 +342,7 @@ pub(crate) fn read_date(s: &str) -> Option<u32> {
     // digits is trimmed, which leaves a digit-ended text as it is.)
     let b = match s.as_bytes() {
         [first, .., last] if first.is_ascii_digit() && last.is_ascii_digit() => s.as_bytes(),
-        _ => s.trim().as_bytes(),
+        _ => s.trimmed().as_bytes(),
     };
     // (The eight digits gathered in one array: no index checked twice.)
     let digits: [u8; 8] = match *b {
@@ -391,6 +392,9 @@ pub(crate) struct Run<'t> {
     /// Each line's code's row, looked up once: by where the code's text
     /// is (address, length), sorted ([`Run::line_row`]).
     pub rows: Vec<LineRow<'t>>,
+    /// Line results of the thread's earlier claims, their lists' allocations
+    /// to reuse ([`Run::spare_line`]).
+    pub spare_lines: Vec<LineResult>,
 }
 
 /// A line's code's text, by address and length, and its row.
@@ -401,13 +405,64 @@ thread_local! {
     static SPARE_ROWS: std::cell::Cell<Vec<LineRow<'static>>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
+thread_local! {
+    /// An answer the thread has written, its lists emptied, kept for its
+    /// next claim ([`recycle`]); its `lines` are the line results to reuse
+    /// ([`Run::spare_line`]).
+    static SPARE_EDITED: Cell<Option<Edited>> = const { Cell::new(None) };
+}
+
+/// The list, emptied (its allocation kept).
+fn emptied<T>(mut list: Vec<T>) -> Vec<T> {
+    list.clear();
+    list
+}
+
+/// `n` empty diagnosis results, those of `kept` reused.
+fn dx_results(mut kept: Vec<DxResult>, n: usize) -> Vec<DxResult> {
+    kept.truncate(n);
+    kept.iter_mut().for_each(|d| d.edits.clear());
+    kept.resize_with(n, DxResult::default);
+    kept
+}
+
+/// Keeps an answer the caller has written (the JSON paths) for the
+/// thread's next claim: its lists' allocations (the claim's, each
+/// diagnosis's and each line's) are reused instead of allocated anew.
+pub(crate) fn recycle(mut e: Edited) {
+    if !crate::scratch::worth_keeping(&e.lines) {
+        return;
+    }
+    for d in e.reason_for_visit.iter_mut().chain(&mut e.secondary) {
+        d.edits.clear();
+    }
+    // (The line results stay where they are, emptied when reused: moved
+    // into a list of their own, each would be copied.)
+    let kept = Edited {
+        claim_rejection_edits: emptied(e.claim_rejection_edits),
+        claim_denial_edits: emptied(e.claim_denial_edits),
+        claim_return_to_provider_edits: emptied(e.claim_return_to_provider_edits),
+        claim_suspension_edits: emptied(e.claim_suspension_edits),
+        line_rejection_edits: emptied(e.line_rejection_edits),
+        line_denial_edits: emptied(e.line_denial_edits),
+        principal: DxResult {
+            edits: emptied(e.principal.edits),
+        },
+        reason_for_visit: e.reason_for_visit,
+        secondary: e.secondary,
+        lines: e.lines,
+        ..Edited::default()
+    };
+    let _ = SPARE_EDITED.try_with(|s| s.set(Some(kept)));
+}
+
 /// Look every line's code up once, in version `v`: [`Run::rows`].
 fn line_rows<'t>(t: &'t Tables, v: Version, claim: &ClaimInput<'_>) -> Vec<LineRow<'t>> {
     let mut rows: Vec<LineRow<'t>> =
         crate::scratch::relabel(SPARE_ROWS.try_with(|s| s.take()).unwrap_or_default());
     rows.extend(claim.lines.iter().map(|l| {
         let code = l.hcpcs;
-        let row = key(code.trim()).and_then(|k| t.hcpcs.get(&k, v));
+        let row = key(code.trimmed()).and_then(|k| t.hcpcs.get(&k, v));
         (code.as_ptr() as usize, code.len(), row)
     }));
     if rows.len() > LINEAR_ROWS && !rows.is_sorted_by_key(|r| (r.0, r.1)) {
@@ -442,6 +497,30 @@ impl<'t> Run<'t> {
                 .binary_search_by_key(&at, |r| (r.0, r.1))
                 .ok()
                 .map(|i| self.rows[i].2)
+        }
+    }
+
+    /// A line's outputs, all empty, with `modifiers` empty lists of
+    /// modifier edits: a line result of an earlier claim emptied when there
+    /// is one (its lists' allocations reused: a line's edits cost no
+    /// allocation), else a new one.
+    pub(crate) fn spare_line(&mut self, modifiers: usize) -> LineResult {
+        let Some(old) = self.spare_lines.pop() else {
+            return LineResult {
+                modifier_edits: vec![Vec::new(); modifiers],
+                ..LineResult::default()
+            };
+        };
+        let mut modifier_edits = old.modifier_edits;
+        modifier_edits.truncate(modifiers);
+        modifier_edits.iter_mut().for_each(Vec::clear);
+        modifier_edits.resize_with(modifiers, Vec::new);
+        LineResult {
+            hcpcs_edits: emptied(old.hcpcs_edits),
+            service_date_edits: emptied(old.service_date_edits),
+            revenue_edits: emptied(old.revenue_edits),
+            modifier_edits,
+            ..LineResult::default()
         }
     }
 
@@ -596,7 +675,7 @@ impl<'t> Run<'t> {
 fn claim_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &path::Path) {
     let t = run.t;
     let v = run.v;
-    let has_cc = |cc: &str| claim.condition_codes.iter().any(|c| c.trim() == cc);
+    let has_cc = |cc: &str| claim.condition_codes.iter().any(|c| c.trimmed() == cc);
     // A partial hospitalization or intensive outpatient claim: 13x with
     // condition code 41 or 92, or a community mental health center's 76x.
     // (Intensive outpatient programs, condition code 92, from v94: 2024.)
@@ -689,10 +768,11 @@ fn valid_age(age: Option<f64>) -> Option<u16> {
 /// Whether the sex is one the I/OCE reads (`M`, `F`, `U`, or its `1`, `2`,
 /// `0`).
 fn valid_sex(sex: &str) -> bool {
-    matches!(
-        sex.trim().to_ascii_uppercase().as_str(),
-        "M" | "F" | "U" | "0" | "1" | "2" | "00" | "01" | "02"
-    )
+    // (Compared without case, not upper-cased into a new string.)
+    let sex = sex.trimmed();
+    ["M", "F", "U", "0", "1", "2", "00", "01", "02"]
+        .iter()
+        .any(|s| sex.eq_ignore_ascii_case(s))
 }
 
 impl Editor {
@@ -722,11 +802,22 @@ impl Editor {
     /// leaves blank.
     fn edit_paths(&self, claim: &ClaimInput<'_>) -> Edited {
         let t = self.t;
+        // (The lists of an answer the thread has written, when there is
+        // one: [`recycle`].)
+        let mut spare = SPARE_EDITED
+            .try_with(Cell::take)
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        let spare_lines = std::mem::take(&mut spare.lines);
         let mut out = Edited {
-            reason_for_visit: vec![DxResult::default(); claim.reason_for_visit.len()],
-            secondary: vec![DxResult::default(); claim.secondary.len()],
+            reason_for_visit: dx_results(
+                std::mem::take(&mut spare.reason_for_visit),
+                claim.reason_for_visit.len(),
+            ),
+            secondary: dx_results(std::mem::take(&mut spare.secondary), claim.secondary.len()),
             lines_processed: claim.lines.len(),
-            ..Edited::default()
+            ..spare
         };
         if claim.lines.is_empty() {
             out.return_code = 12;
@@ -739,7 +830,7 @@ impl Editor {
         let through = read_date(claim.through_date);
         let receipt_bad = claim
             .receipt_date
-            .filter(|r| !r.trim().is_empty())
+            .filter(|r| !r.trimmed().is_empty())
             .is_some_and(|r| match read_date(r) {
                 None => true,
                 Some(r) => from.is_some_and(|f| r < f) || r > 20360331,
@@ -784,6 +875,7 @@ impl Editor {
                 cah: false,
                 ca_line: None,
                 rows: Vec::new(),
+                spare_lines,
             };
             run.out.apc_return_buffer_flag = None;
             return run.finish(from, through);
@@ -801,9 +893,10 @@ impl Editor {
             cah: false,
             ca_line: None,
             rows: line_rows(t, v, claim),
+            spare_lines,
         };
         let table_si = |l: &LineInput<'_>| -> Flag {
-            key(l.hcpcs.trim())
+            key(l.hcpcs.trimmed())
                 .and_then(|k| t.hcpcs.get(&k, v))
                 .map_or(Flag::new(), |r| key_text(r.status_indicator))
         };
@@ -812,9 +905,9 @@ impl Editor {
         // agency is paid under OPPS for) goes down the path that assigns
         // APCs (pbt_map's rule 3; pyoce: 5 of 5 such claims, none of 143
         // others).
-        let home_health_opps = claim.bill_type.trim().starts_with("34")
+        let home_health_opps = claim.bill_type.trimmed().starts_with("34")
             && claim.lines.iter().any(|l| {
-                key(l.hcpcs.trim())
+                key(l.hcpcs.trimmed())
                     .and_then(|k| t.hcpcs.get(&k, v))
                     .is_some_and(|r| {
                         r.has(hcpcs_bit!(t, "vaccine"))

@@ -34,9 +34,13 @@ fn push_edits(out: &mut String, list: &[u16]) {
     out.push('[');
     for (i, e) in list.iter().enumerate() {
         let at = usize::from(*e % 1000) * 6;
-        // (The first without its comma.)
-        let from = if i > 0 { at } else { at + 1 };
-        out.push_str(&EDIT_TEXT[from..at + 6]);
+        // (The first without its comma; each copy of a length known here,
+        // a few moves instead of a call to `memcpy`.)
+        if i > 0 {
+            out.push_str(&EDIT_TEXT[at..][..6]);
+        } else {
+            out.push_str(&EDIT_TEXT[at + 1..][..5]);
+        }
     }
     out.push(']');
 }
@@ -48,10 +52,23 @@ const LINE_BYTES: usize = 480;
 /// A line's text output inside its quotes, escaped as
 /// [`push_json_str`] escapes it: the bytes as they are when none needs an
 /// escape (every flag, APC, indicator and units the editor writes).
+/// In line for the common outputs (one letter or digit; letters and
+/// digits, an APC or the units, pushed as ASCII bytes: no UTF-8 check);
+/// the rest out of line.
+#[inline(always)]
 fn push_flag_text(out: &mut String, f: &super::Flag) {
     match f.bytes() {
         // (Most flags: one letter or digit.)
-        [c] if c.is_ascii_alphanumeric() => out.push(char::from(*c)),
+        [c] if c.is_ascii_alphanumeric() => crate::text::push_ascii_byte(out, *c),
+        b if b.iter().all(u8::is_ascii_alphanumeric) => crate::text::push_ascii(out, b),
+        _ => push_other_flag_text(out, f),
+    }
+}
+
+/// [`push_flag_text`] of any other text.
+#[inline(never)]
+fn push_other_flag_text(out: &mut String, f: &super::Flag) {
+    match f.bytes() {
         b if b.iter().all(|&c| c >= 0x20 && c != b'"' && c != b'\\') => out.push_str(f),
         _ => {
             let mut quoted = String::new();
@@ -86,6 +103,20 @@ pub fn write_edited_into(
     line_no: Option<u64>,
     e: &Edited,
 ) {
+    // Every key a literal pushed on its own (not from a list in a loop):
+    // its length known here, it is copied with a few moves, where a loop's
+    // texts cost a call to `memcpy` each.
+    // An empty list of edits (most of them) is one literal with its key.
+    macro_rules! edits {
+        ($key:literal, $list:expr) => {
+            if $list.is_empty() {
+                out.push_str(concat!($key, "[]"));
+            } else {
+                out.push_str($key);
+                push_edits(out, $list);
+            }
+        };
+    }
     out.push_str("{\"claim_id\":");
     push_opt_str(out, claim_id);
     if let Some(n) = line_no {
@@ -99,60 +130,41 @@ pub fn write_edited_into(
     push_usize(out, usize::from(e.internal_version.unwrap_or(0)));
     key(out, "return_code");
     push_usize(out, usize::from(e.return_code));
-    // Each flag between its key's literal (which holds the quotes): one
-    // copy a key.
-    for (name, value) in [
-        (",\"claim_processed_flag\":\"", e.claim_processed_flag),
-        ("\",\"claim_disposition\":\"", e.claim_disposition),
-        (
-            "\",\"claim_rejection_disposition\":\"",
-            e.claim_rejection_disposition,
-        ),
-        (
-            "\",\"claim_denial_disposition\":\"",
-            e.claim_denial_disposition,
-        ),
-        (
-            "\",\"claim_return_to_provider_disposition\":\"",
-            e.claim_return_to_provider_disposition,
-        ),
-        (
-            "\",\"claim_suspension_disposition\":\"",
-            e.claim_suspension_disposition,
-        ),
-        (
-            "\",\"line_rejection_disposition\":\"",
-            e.line_rejection_disposition,
-        ),
-        (
-            "\",\"line_denial_disposition\":\"",
-            e.line_denial_disposition,
-        ),
-        ("\",\"nopps_bill_flag\":\"", e.nopps_bill_flag),
-    ] {
-        out.push_str(name);
-        push_usize(out, usize::from(value));
+    // Each flag between its key's literal (which holds the quotes).
+    macro_rules! flags {
+        ($($key:literal $value:expr),* $(,)?) => {
+            $(
+                out.push_str($key);
+                push_usize(out, usize::from($value));
+            )*
+        };
     }
+    flags!(
+        ",\"claim_processed_flag\":\"" e.claim_processed_flag,
+        "\",\"claim_disposition\":\"" e.claim_disposition,
+        "\",\"claim_rejection_disposition\":\"" e.claim_rejection_disposition,
+        "\",\"claim_denial_disposition\":\"" e.claim_denial_disposition,
+        "\",\"claim_return_to_provider_disposition\":\"" e.claim_return_to_provider_disposition,
+        "\",\"claim_suspension_disposition\":\"" e.claim_suspension_disposition,
+        "\",\"line_rejection_disposition\":\"" e.line_rejection_disposition,
+        "\",\"line_denial_disposition\":\"" e.line_denial_disposition,
+        "\",\"nopps_bill_flag\":\"" e.nopps_bill_flag,
+    );
     out.push_str("\",\"apc_return_buffer_flag\":\"");
     if let Some(f) = e.apc_return_buffer_flag {
         push_usize(out, usize::from(f));
     }
     out.push('"');
-    for (name, list) in [
-        (",\"claim_rejection_edits\":", &e.claim_rejection_edits),
-        (",\"claim_denial_edits\":", &e.claim_denial_edits),
-        (
-            ",\"claim_return_to_provider_edits\":",
-            &e.claim_return_to_provider_edits,
-        ),
-        (",\"claim_suspension_edits\":", &e.claim_suspension_edits),
-        (",\"line_rejection_edits\":", &e.line_rejection_edits),
-        (",\"line_denial_edits\":", &e.line_denial_edits),
-        (",\"principal_edits\":", &e.principal.edits),
-    ] {
-        out.push_str(name);
-        push_edits(out, list);
-    }
+    edits!(",\"claim_rejection_edits\":", &e.claim_rejection_edits);
+    edits!(",\"claim_denial_edits\":", &e.claim_denial_edits);
+    edits!(
+        ",\"claim_return_to_provider_edits\":",
+        &e.claim_return_to_provider_edits
+    );
+    edits!(",\"claim_suspension_edits\":", &e.claim_suspension_edits);
+    edits!(",\"line_rejection_edits\":", &e.line_rejection_edits);
+    edits!(",\"line_denial_edits\":", &e.line_denial_edits);
+    edits!(",\"principal_edits\":", &e.principal.edits);
     for (name, dxs) in [
         ("reason_for_visit_edits", &e.reason_for_visit),
         ("secondary_edits", &e.secondary),
@@ -173,50 +185,45 @@ pub fn write_edited_into(
         if i > 0 {
             out.push(',');
         }
-        // Each text output between its key's literal (which holds the
-        // quotes): one copy a key.
         out.reserve(LINE_BYTES);
-        for (name, value) in [
-            ("{\"action_flag\":\"", &l.action_flag),
-            ("\",\"hcpcs_apc\":\"", &l.hcpcs_apc),
-            ("\",\"payment_apc\":\"", &l.payment_apc),
-            ("\",\"status_indicator\":\"", &l.status_indicator),
-            ("\",\"payment_indicator\":\"", &l.payment_indicator),
-            ("\",\"discounting_formula\":\"", &l.discounting_formula),
-            ("\",\"rejection_denial_flag\":\"", &l.rejection_denial_flag),
-            ("\",\"packaging_flag\":\"", &l.packaging_flag),
-            (
-                "\",\"payment_adjustment_flag01\":\"",
-                &l.payment_adjustment_flag01,
-            ),
-            (
-                "\",\"payment_adjustment_flag02\":\"",
-                &l.payment_adjustment_flag02,
-            ),
-            ("\",\"payment_method_flag\":\"", &l.payment_method_flag),
-            (
-                "\",\"composite_adjustment_flag\":\"",
-                &l.composite_adjustment_flag,
-            ),
-            ("\",\"units_output\":\"", &l.units_output),
-        ] {
-            out.push_str(name);
-            push_flag_text(out, value);
+        // Each text output between its key's literal (which holds the
+        // quotes).
+        macro_rules! texts {
+            ($($key:literal $value:expr),* $(,)?) => {
+                $(
+                    out.push_str($key);
+                    push_flag_text(out, $value);
+                )*
+            };
         }
-        for (name, list) in [
-            ("\",\"hcpcs_edits\":", &l.hcpcs_edits),
-            (",\"service_date_edits\":", &l.service_date_edits),
-            (",\"revenue_edits\":", &l.revenue_edits),
-        ] {
-            out.push_str(name);
-            push_edits(out, list);
-        }
+        texts!(
+            "{\"action_flag\":\"" & l.action_flag,
+            "\",\"hcpcs_apc\":\"" & l.hcpcs_apc,
+            "\",\"payment_apc\":\"" & l.payment_apc,
+            "\",\"status_indicator\":\"" & l.status_indicator,
+            "\",\"payment_indicator\":\"" & l.payment_indicator,
+            "\",\"discounting_formula\":\"" & l.discounting_formula,
+            "\",\"rejection_denial_flag\":\"" & l.rejection_denial_flag,
+            "\",\"packaging_flag\":\"" & l.packaging_flag,
+            "\",\"payment_adjustment_flag01\":\"" & l.payment_adjustment_flag01,
+            "\",\"payment_adjustment_flag02\":\"" & l.payment_adjustment_flag02,
+            "\",\"payment_method_flag\":\"" & l.payment_method_flag,
+            "\",\"composite_adjustment_flag\":\"" & l.composite_adjustment_flag,
+            "\",\"units_output\":\"" & l.units_output,
+        );
+        edits!("\",\"hcpcs_edits\":", &l.hcpcs_edits);
+        edits!(",\"service_date_edits\":", &l.service_date_edits);
+        edits!(",\"revenue_edits\":", &l.revenue_edits);
         out.push_str(",\"modifier_edits\":[");
         for (j, m) in l.modifier_edits.iter().enumerate() {
             if j > 0 {
                 out.push(',');
             }
-            push_edits(out, m);
+            if m.is_empty() {
+                out.push_str("[]");
+            } else {
+                push_edits(out, m);
+            }
         }
         out.push_str("]}");
     }

@@ -5,12 +5,13 @@ use super::data::{hcpcs_bit, key, key_text, HcpcsRow, Key};
 use super::engine::{ClaimInput, LineInput, LineResult, Run};
 use super::order;
 use super::path::{switch, Path};
+use super::text::Trim;
 
 /// The line's code in the claim's version.
 pub(crate) fn hcpcs_row<'t>(run: &Run<'t>, code: &str) -> Option<&'t HcpcsRow> {
     // (A line's own code was looked up once, with the claim.)
     run.line_row(code)
-        .unwrap_or_else(|| key(code.trim()).and_then(|k| run.t.hcpcs.get(&k, run.v)))
+        .unwrap_or_else(|| key(code.trimmed()).and_then(|k| run.t.hcpcs.get(&k, run.v)))
 }
 
 fn si(s: &str) -> Key {
@@ -68,7 +69,7 @@ impl<'a> ClaimFacts<'a> {
             codes: claim
                 .lines
                 .iter()
-                .filter_map(|l| key(l.hcpcs.trim()))
+                .filter_map(|l| key(l.hcpcs.trimmed()))
                 .collect(),
             addon_primaries: Vec::new(),
             observation_days: Vec::new(),
@@ -78,8 +79,8 @@ impl<'a> ClaimFacts<'a> {
         facts.codes.dedup();
         let g0378 = key("G0378").expect("a key");
         for l in &claim.lines {
-            if key(l.hcpcs.trim()) == Some(g0378) {
-                facts.observation_days.push(l.service_date.trim());
+            if key(l.hcpcs.trimmed()) == Some(g0378) {
+                facts.observation_days.push(l.service_date.trimmed());
             }
         }
         facts.observation_days.sort_unstable();
@@ -110,7 +111,7 @@ impl<'a> ClaimFacts<'a> {
             facts.blood_product |= row.has(hcpcs_bit!(t, "blood_product"));
             facts.cornea_transplant |= row.has(hcpcs_bit!(t, "cornea_transplant"));
             if row.has(hcpcs_bit!(t, "device")) {
-                facts.device_days.push(l.service_date.trim());
+                facts.device_days.push(l.service_date.trimmed());
             }
         }
         facts.device_days.sort_unstable();
@@ -187,7 +188,7 @@ pub(crate) fn addon_side(path: &Path, line: &LineInput<'_>) -> bool {
 fn addon_primaries(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path) -> Vec<(bool, i64, Key)> {
     let (t, v) = (run.t, run.v);
     let day_code =
-        |l: &LineInput<'_>| Some((addon_side(path, l), day_number(l), key(l.hcpcs.trim())?));
+        |l: &LineInput<'_>| Some((addon_side(path, l), day_number(l), key(l.hcpcs.trimmed())?));
     let mut all: Vec<(bool, i64, Key)> = claim.lines.iter().filter_map(day_code).collect();
     all.sort_unstable();
     all.dedup();
@@ -213,7 +214,7 @@ fn addon_primaries(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path) -> Vec<(b
 pub(crate) fn cah_professional(path: &Path, line: &LineInput<'_>) -> bool {
     path.prefix == 85
         && matches!(
-            line.revenue_code.trim().as_bytes(),
+            line.revenue_code.trimmed().as_bytes(),
             [b'0', b'9', b'6'..=b'8', _]
         )
 }
@@ -342,7 +343,7 @@ fn single_line_edits(
     // A primary counts on the add-on's day or the day before (see
     // [`ClaimFacts::addon_primaries`]).
     if let (true, Some(table)) = (checks_type1_addons(path), type1_addon_table(t, row)) {
-        let k = key(line.hcpcs.trim()).unwrap_or(0);
+        let k = key(line.hcpcs.trimmed()).unwrap_or(0);
         let at = (addon_side(path, line), day_number(line));
         if !addon_primary_near(t, run.v, table, k, at, &facts.addon_primaries) {
             edits.push(106);
@@ -385,7 +386,7 @@ fn single_line_edits(
     // (Nor on an 83x claim not under OPPS: pyoce, 0 of 20 such lines; on
     // 85x only with condition code 89, an opioid treatment program's
     // claim: 20 of 20 such lines, none of 811 others.)
-    let otp_85x = path.prefix == 85 && claim.condition_codes.iter().any(|c| c.trim() == "89");
+    let otp_85x = path.prefix == 85 && claim.condition_codes.iter().any(|c| c.trimmed() == "89");
     if row.has(hcpcs_bit!(t, "non_reportable_site"))
         && (!matches!(path.prefix, 12 | 13 | 85) || otp_85x)
         && (path.opps || path.prefix != 83)
@@ -402,7 +403,7 @@ fn single_line_edits(
     {
         edits.push(43);
     }
-    let revenue = line.revenue_code.trim().parse::<u16>().unwrap_or(0);
+    let revenue = line.revenue_code.trimmed().parse::<u16>().unwrap_or(0);
     // A blood product billed under a revenue code other than blood storage
     // and processing's (039x): 073 (under 038x too: pyoce, 4 of 4 such
     // lines not denied beside an inpatient-only procedure); the packed red
@@ -413,7 +414,7 @@ fn single_line_edits(
     let program = claim
         .condition_codes
         .iter()
-        .any(|c| matches!(c.trim(), "41" | "92"));
+        .any(|c| matches!(c.trimmed(), "41" | "92"));
     if row.has(hcpcs_bit!(t, "blood_product"))
         && !(390..=399).contains(&revenue)
         && apc_path
@@ -455,7 +456,7 @@ fn single_line_edits(
     if row.has(hcpcs_bit!(t, "observation_direct_admit")) && observation_bill {
         let same_day = facts
             .observation_days
-            .binary_search(&line.service_date.trim())
+            .binary_search(&line.service_date.trimmed())
             .is_ok();
         if !same_day {
             edits.push(58);
@@ -463,20 +464,20 @@ fn single_line_edits(
     }
     // A device-intensive procedure without a device on its day: 092 (not
     // on 14x, nor on an opioid treatment program's 13x).
-    let otp_13x = path.prefix == 13 && claim.condition_codes.iter().any(|c| c.trim() == "89");
+    let otp_13x = path.prefix == 13 && claim.condition_codes.iter().any(|c| c.trimmed() == "89");
     if row.has(hcpcs_bit!(t, "device_procedure"))
         && path.on(switch::OPPS_EDITS)
         && path.prefix != 14
         && !otp_13x
     {
         let excluded = line.modifiers.iter().any(|m| {
-            key(m.trim())
+            key(m.trimmed())
                 .and_then(|k| t.modifier.get(&k, run.v))
                 .is_some_and(|flags| flags & DEVICE_REQ_EXCLUSION != 0)
         });
         let device_that_day = facts
             .device_days
-            .binary_search(&line.service_date.trim())
+            .binary_search(&line.service_date.trimmed())
             .is_ok();
         if !excluded && !device_that_day {
             edits.push(92);
@@ -493,7 +494,7 @@ fn single_line_edits(
         && path.on(switch::APC_EDITS)
         && !path.on(switch::PH_EDITS)
     {
-        let device = key(line.hcpcs.trim()).unwrap_or(0);
+        let device = key(line.hcpcs.trimmed()).unwrap_or(0);
         let with_procedure = t.device_procedures.all(&device).iter().any(|&(lo, hi, p)| {
             lo <= run.v && run.v <= hi && facts.codes.binary_search(&p).is_ok()
         });
@@ -530,11 +531,11 @@ fn single_line_edits(
     // A Part B inpatient claim (12x) takes only codes billable under Part B
     // on such a claim, by the code or by its revenue code.
     // (Condition code W2, a Part B claim after an inpatient denial, lifts it.)
-    let w2 = claim.condition_codes.iter().any(|c| c.trim() == "W2");
+    let w2 = claim.condition_codes.iter().any(|c| c.trimmed() == "W2");
     if path.prefix == 12 && !w2 && !row.has(hcpcs_bit!(t, "part_b_billable")) {
         let revenue_ok = line
             .revenue_code
-            .trim()
+            .trimmed()
             .parse::<u16>()
             .ok()
             .and_then(|r| t.revenue.get(&r, run.v))
@@ -548,7 +549,7 @@ fn single_line_edits(
     // program's claim), 13x and 23x (pyoce: 116 on every such line of the
     // other bill types, 89x and 12x among them, on none of 4 lines of 87x,
     // 4 of 13x with 89, 1 of 23x with 89).
-    let otp_claim = claim.condition_codes.iter().any(|c| c.trim() == "89");
+    let otp_claim = claim.condition_codes.iter().any(|c| c.trimmed() == "89");
     if row.has(hcpcs_bit!(t, "opioid_treatment_program"))
         && path.prefix != 87
         && !(otp_claim && matches!(path.prefix, 13 | 23))
@@ -567,7 +568,7 @@ fn single_line_edits(
         && path.opps
         && data_si == si("J2")
         && emergency_apc
-        && line.modifiers.iter().any(|m| m.trim() == "PN")
+        && line.modifiers.iter().any(|m| m.trimmed() == "PN")
     {
         edits.push(101);
     }
@@ -577,7 +578,7 @@ fn single_line_edits(
     // procedure's day, on every bill type but 43x; none of 2 beside a
     // primary).
     if row.has(hcpcs_bit!(t, "addon_covid_lab")) {
-        let k = key(line.hcpcs.trim()).unwrap_or(0);
+        let k = key(line.hcpcs.trimmed()).unwrap_or(0);
         if !t.addon_primary_in("covid_lab", k, &facts.codes, run.v) {
             edits.push(115);
         }
@@ -591,13 +592,13 @@ fn single_line_edits(
         && (path.prefix == 76
             || (path.prefix == 13
                 && run.v <= 89
-                && claim.condition_codes.iter().any(|c| c.trim() == "41")));
+                && claim.condition_codes.iter().any(|c| c.trimmed() == "41")));
     if row.has(hcpcs_bit!(t, "mh_not_ph")) && ph_claim {
         edits.push(80);
     }
     // (On 13x under OPPS, not an opioid treatment program's: pyoce, 0 of
     // 4 such lines on the others.)
-    let otp = claim.condition_codes.iter().any(|c| c.trim() == "89");
+    let otp = claim.condition_codes.iter().any(|c| c.trimmed() == "89");
     let program_edits = path.prefix == 13 && path.opps && !otp;
     if row.has(hcpcs_bit!(t, "ph_not_mh")) && program_edits {
         edits.push(81);
@@ -616,7 +617,7 @@ fn single_line_edits(
         && path.number != 120
         && !edits.contains(&127)
     {
-        let k = key(line.hcpcs.trim()).unwrap_or(0);
+        let k = key(line.hcpcs.trimmed()).unwrap_or(0);
         if !t.addon_primary_in("saas", k, &facts.codes, run.v) {
             edits.push(106);
         }
@@ -655,17 +656,20 @@ const TELEHEALTH_MODIFIER: u8 = 1 << 5;
 /// The single-line edits and each line's outputs.
 pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age: Option<u16>) {
     let (t, v) = (run.t, run.v);
-    let review = claim.condition_codes.iter().any(|c| c.trim() == "20");
-    let otp_13x = path.prefix == 13 && claim.condition_codes.iter().any(|c| c.trim() == "89");
+    let review = claim.condition_codes.iter().any(|c| c.trimmed() == "20");
+    let otp_13x = path.prefix == 13 && claim.condition_codes.iter().any(|c| c.trimmed() == "89");
     let program_13x = claim
         .condition_codes
         .iter()
-        .any(|c| matches!(c.trim(), "41" | "89" | "92"));
+        .any(|c| matches!(c.trimmed(), "41" | "89" | "92"));
     let mut facts = ClaimFacts::of(run, claim, age);
     if checks_type1_addons(path) {
         facts.addon_primaries = addon_primaries(run, claim, path);
     }
     run.out.lines = Vec::with_capacity(claim.lines.len());
+    // (The claim's through date in a version: the same for every line.)
+    let through_dated =
+        super::engine::read_date(claim.through_date).is_some_and(|d| t.in_versions(d));
     for line in &claim.lines {
         let mut out = LineResult {
             action_flag: "0".into(),
@@ -679,19 +683,19 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
             units_output: super::engine::units_text(line.units),
             hcpcs_apc: "00000".into(),
             payment_apc: "00000".into(),
-            modifier_edits: vec![Vec::new(); line.modifiers.len()],
-            ..LineResult::default()
+            // (Empty lists, a claim's before's reused: `Run::spare_line`.)
+            ..run.spare_line(line.modifiers.len())
         };
         // Revenue codes (docs/design/ioce-logic-lines.md §2.4): 041
         // invalid; 048 a revenue code that needs a HCPCS code without one;
         // 065 not recognised by Medicare; 050 a statutory exclusion.
-        let revenue = line.revenue_code.trim().parse::<u16>().ok();
+        let revenue = line.revenue_code.trimmed().parse::<u16>().ok();
         // The revenue code is looked up in the version of the line's date:
         // a line dated after the last version has none.
         // (And none has when the claim runs past the last version.)
-        let in_versions = |d: u32| t.versions.iter().any(|x| x.start <= d && d <= x.end);
-        let dated = super::engine::read_date(line.service_date).is_some_and(in_versions)
-            && super::engine::read_date(claim.through_date).is_some_and(in_versions);
+        let in_versions = |d: u32| t.in_versions(d);
+        let dated =
+            super::engine::read_date(line.service_date).is_some_and(in_versions) && through_dated;
         let revenue_row = revenue.filter(|_| dated).and_then(|r| t.revenue.get(&r, v));
         match revenue_row {
             None => out.revenue_edits.push(41),
@@ -702,7 +706,7 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
                 // claims.
                 if !otp_13x
                     && !matches!(path.prefix, 43 | 81 | 82 | 85)
-                    && line.hcpcs.trim().is_empty()
+                    && line.hcpcs.trimmed().is_empty()
                     && r.status_indicator != si("N")
                     && r.status_indicator != si("F")
                     && r.flags & REVENUE_BYPASS_E48 == 0
@@ -720,10 +724,10 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
                 // of 36 such lines processed and not denied for an
                 // inpatient-only procedure's day; none on the 15 other
                 // revenue codes of status B that need no code, 786 lines).
-                if revenue == Some(760) && line.hcpcs.trim().is_empty() {
+                if revenue == Some(760) && line.hcpcs.trimmed().is_empty() {
                     out.revenue_edits.push(9);
                 }
-                if line.hcpcs.trim().is_empty()
+                if line.hcpcs.trimmed().is_empty()
                     && r.flags & REVENUE_BUNDLED_IN_BIOLOGICAL != 0
                     && path.prefix != 14
                 {
@@ -731,7 +735,7 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
                 }
             }
         }
-        let row = if line.hcpcs.trim().is_empty() {
+        let row = if line.hcpcs.trimmed().is_empty() {
             None
         } else {
             let row = hcpcs_row(run, line.hcpcs);
@@ -763,7 +767,7 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
         // lines with an invalid modifier; 0541–0549 are.)
         if path.prefix != 43 && revenue != Some(540) {
             for (m, modifier) in line.modifiers.iter().enumerate() {
-                if key(modifier.trim()).is_none_or(|k| !t.modifier.has(&k, v)) {
+                if key(modifier.trimmed()).is_none_or(|k| !t.modifier.has(&k, v)) {
                     out.modifier_edits[m].push(22);
                 }
             }
@@ -792,7 +796,7 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
             && !path.opps
             && !row.is_some_and(|r| r.has(hcpcs_bit!(t, "telehealth")))
             && line.modifiers.iter().any(|m| {
-                key(m.trim())
+                key(m.trimmed())
                     .and_then(|k| t.modifier.get(&k, v))
                     .is_some_and(|flags| flags & TELEHEALTH_MODIFIER != 0)
             })
@@ -834,7 +838,7 @@ fn inpatient_only(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
     // on pyoce's 2,600 such claims).
     if !path.opps
         || !matches!(path.prefix, 12 | 13 | 76)
-        || (path.prefix == 13 && claim.condition_codes.iter().any(|c| c.trim() == "89"))
+        || (path.prefix == 13 && claim.condition_codes.iter().any(|c| c.trimmed() == "89"))
     {
         return;
     }
@@ -849,8 +853,8 @@ fn inpatient_only(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
     // A line without a code has its revenue code's status indicator.
     let line_si = |i: usize| -> Option<Key> {
         let l = &claim.lines[i];
-        if l.hcpcs.trim().is_empty() {
-            let r = l.revenue_code.trim().parse::<u16>().ok()?;
+        if l.hcpcs.trimmed().is_empty() {
+            let r = l.revenue_code.trimmed().parse::<u16>().ok()?;
             t.revenue.get(&r, run.v).map(|r| r.status_indicator)
         } else {
             rows[i].map(|r| r.status_indicator)
@@ -870,13 +874,13 @@ fn inpatient_only(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
         && claim
             .condition_codes
             .iter()
-            .any(|c| matches!(c.trim(), "41" | "92"));
+            .any(|c| matches!(c.trimmed(), "41" | "92"));
     let j1_any_day = path.prefix == 13 && !program;
     let j1_on_claim = j1_any_day && (0..claim.lines.len()).any(|j| is_si(j, "J1"));
     // The days of a T procedure, sorted.
     let mut t_days: Vec<&str> = (0..claim.lines.len())
         .filter(|&j| is_si(j, "T"))
-        .map(|j| claim.lines[j].service_date.trim())
+        .map(|j| claim.lines[j].service_date.trimmed())
         .collect();
     t_days.sort_unstable();
     t_days.dedup();
@@ -884,7 +888,7 @@ fn inpatient_only(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
         separate(i)
             && (j1_on_claim
                 || t_days
-                    .binary_search(&claim.lines[i].service_date.trim())
+                    .binary_search(&claim.lines[i].service_date.trimmed())
                     .is_ok())
     };
     // (Only on 13x and on 12x with condition code W2 (a Part B claim
@@ -892,7 +896,7 @@ fn inpatient_only(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
     // CA on none of 26 other 12x claims, 4 76x and 14 13x claims of
     // intensive outpatient (92) or partial hospitalization (41); and not
     // for a separate procedure set aside below.)
-    let has_cc = |cc: &str| claim.condition_codes.iter().any(|c| c.trim() == cc);
+    let has_cc = |cc: &str| claim.condition_codes.iter().any(|c| c.trimmed() == cc);
     let ca_paid = match path.prefix {
         13 => !has_cc("41") && !has_cc("92"),
         12 => has_cc("W2"),
@@ -905,13 +909,13 @@ fn inpatient_only(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
             && !set_aside(i)
             && l.modifiers
                 .iter()
-                .any(|m| m.trim().eq_ignore_ascii_case("CA"))
+                .any(|m| m.trimmed().eq_ignore_ascii_case("CA"))
     });
     if let Some(ca_line) = ca {
         run.ca_line = Some(ca_line);
         let expired_or_transferred = claim
             .patient_status
-            .is_some_and(|s| matches!(s.trim(), "20" | "02" | "05" | "62" | "63" | "65" | "66"));
+            .is_some_and(|s| matches!(s.trimmed(), "20" | "02" | "05" | "62" | "63" | "65" | "66"));
         if !expired_or_transferred {
             // (Its units over 1 are more than one procedure with CA: 060,
             // raised only beside 070 — pyoce, 3 of 3 such lines, none of
@@ -936,7 +940,7 @@ fn inpatient_only(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
     let mut c_days: Vec<&str> = Vec::new();
     for (i, l) in claim.lines.iter().enumerate() {
         if is_si(i, "C") && !set_aside(i) {
-            c_days.push(l.service_date.trim());
+            c_days.push(l.service_date.trimmed());
         }
     }
     c_days.sort_unstable();
@@ -946,7 +950,7 @@ fn inpatient_only(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
         if !is_si(i, "C") {
             continue;
         }
-        let day = l.service_date.trim();
+        let day = l.service_date.trimmed();
         // (Line i, a separate procedure, is none of `c_days`' lines.)
         if set_aside(i) {
             let alone = c_days.binary_search(&day).is_err();
@@ -965,7 +969,7 @@ fn inpatient_only(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
         let edits = &mut run.out.lines[i].hcpcs_edits;
         if !edits.contains(&18)
             && !edits.contains(&45)
-            && days.binary_search(&l.service_date.trim()).is_ok()
+            && days.binary_search(&l.service_date.trimmed()).is_ok()
         {
             edits.push(49);
         }
@@ -1026,8 +1030,8 @@ pub(crate) fn only_incidental(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path
     let q4_packaged = super::payment::q4_always_packaged(claim, path);
     let mut any = false;
     for l in &claim.lines {
-        let si = if l.hcpcs.trim().is_empty() {
-            let rev = l.revenue_code.trim().parse::<u16>().ok();
+        let si = if l.hcpcs.trimmed().is_empty() {
+            let rev = l.revenue_code.trimmed().parse::<u16>().ok();
             match rev.and_then(|r| run.t.revenue.get(&r, run.v)) {
                 Some(r) => r.status_indicator,
                 None => continue,

@@ -42,6 +42,7 @@ mod path;
 mod payment;
 mod text;
 
+pub(crate) use engine::recycle;
 pub use engine::{ClaimInput, DxResult, Edited, Editor, LineInput, LineResult};
 pub use json::{edit_json, edit_json_into, is_outpatient, write_edited, write_edited_into};
 pub use text::Flag;

@@ -5,6 +5,7 @@ use super::data::{hcpcs_bit, key};
 use super::engine::{ClaimInput, Run};
 use super::lines;
 use super::path::{switch, Path};
+use super::text::Trim;
 
 /// `data_modifier` flag `ncci`: a modifier that may bypass a pair.
 const NCCI_MODIFIER: u8 = 1 << 0;
@@ -28,7 +29,9 @@ fn takes_part(run: &Run<'_>, i: usize) -> bool {
 }
 
 fn has_modifier(modifiers: &[&str], m: &str) -> bool {
-    modifiers.iter().any(|x| x.trim().eq_ignore_ascii_case(m))
+    modifiers
+        .iter()
+        .any(|x| x.trimmed().eq_ignore_ascii_case(m))
 }
 
 /// Bilateral and terminated procedures (docs/design/ioce-logic-pairs.md §2):
@@ -47,7 +50,7 @@ fn bilateral(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
         hcpcs_bit!(t, "bilateral_independent"),
         hcpcs_bit!(t, "bilateral_inherent"),
     );
-    let otp_13x = path.prefix == 13 && claim.condition_codes.iter().any(|c| c.trim() == "89");
+    let otp_13x = path.prefix == 13 && claim.condition_codes.iter().any(|c| c.trimmed() == "89");
     let mut inherent_lines: Vec<(usize, u64, &str)> = Vec::new();
     for (i, l) in claim.lines.iter().enumerate() {
         if !takes_part(run, i) {
@@ -78,8 +81,8 @@ fn bilateral(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
             run.out.lines[i].hcpcs_edits.push(74);
         }
         if inherent_edit && row.is_some_and(|r| r.has(inherent)) {
-            let k = key(l.hcpcs.trim()).unwrap_or(0);
-            inherent_lines.push((i, k, l.service_date.trim()));
+            let k = key(l.hcpcs.trimmed()).unwrap_or(0);
+            inherent_lines.push((i, k, l.service_date.trimmed()));
         }
     }
     inherent_lines.sort_by(|a, b| (a.1, a.2).cmp(&(b.1, b.2)));
@@ -107,7 +110,7 @@ fn modifiers(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
     // A 13x program claim — partial hospitalization (41), intensive
     // outpatient (92), or, not under OPPS, an opioid treatment program's
     // (89) — gets no 120: pyoce, 0 of 27 such PT lines.
-    let has_cc = |cc: &str| claim.condition_codes.iter().any(|c| c.trim() == cc);
+    let has_cc = |cc: &str| claim.condition_codes.iter().any(|c| c.trimmed() == cc);
     let program_13x =
         path.prefix == 13 && (has_cc("41") || has_cc("92") || (!path.opps && has_cc("89")));
     // (Nor is PT questioned on a claim with a colorectal screening code:
@@ -122,7 +125,7 @@ fn modifiers(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
     let no_conflict_edit = (path.prefix == 13 && has_cc("89"))
         || (matches!(path.prefix, 78 | 83 | 84 | 89) && !path.opps);
     for (i, l) in claim.lines.iter().enumerate() {
-        let keys: Vec<Option<u64>> = l.modifiers.iter().map(|m| key(m.trim())).collect();
+        let keys: Vec<Option<u64>> = l.modifiers.iter().map(|m| key(m.trimmed())).collect();
         let conflict = keys.iter().flatten().any(|&a| {
             keys.iter()
                 .flatten()
@@ -156,7 +159,7 @@ fn modifiers(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
         if v >= 78
             && !cs_ended
             && cs_began
-            && !l.hcpcs.trim().is_empty()
+            && !l.hcpcs.trimmed().is_empty()
             && (path.on(switch::OPPS_EDITS)
                 || path.number == 120
                 || !path.opps
@@ -174,7 +177,7 @@ fn modifiers(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
             let first_cs = l
                 .modifiers
                 .iter()
-                .position(|m| m.trim().eq_ignore_ascii_case("CS"));
+                .position(|m| m.trimmed().eq_ignore_ascii_case("CS"));
             if let Some(m) = first_cs {
                 if date >= 20230512 && run.out.lines[i].modifier_edits[m].is_empty() {
                     run.out.lines[i].modifier_edits[m].push(123);
@@ -202,7 +205,7 @@ fn ncci(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
             {
                 None
             } else {
-                key(l.hcpcs.trim()).and_then(|k| t.ncci.id(k))
+                key(l.hcpcs.trimmed()).and_then(|k| t.ncci.id(k))
             }
         })
         .collect();
@@ -211,7 +214,7 @@ fn ncci(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
         .iter()
         .map(|l| {
             l.modifiers.iter().any(|m| {
-                key(m.trim())
+                key(m.trimmed())
                     .and_then(|k| t.modifier.get(&k, v))
                     .is_some_and(|f| f & NCCI_MODIFIER != 0)
             })
@@ -224,7 +227,7 @@ fn ncci(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
     // (pyoce: 12 of 12 claims where a pair crossed them).
     let side = |i: usize| lines::cah_professional(path, &claim.lines[i]);
     let mut order: Vec<usize> = (0..n).filter(|&i| ids[i].is_some()).collect();
-    order.sort_by_key(|&i| (claim.lines[i].service_date.trim(), side(i), i));
+    order.sort_by_key(|&i| (claim.lines[i].service_date.trimmed(), side(i), i));
     // The first pair (column-1 line, column-2 line) that raised 020 and
     // 040.
     let mut first = [(usize::MAX, 0); 2];
@@ -234,13 +237,15 @@ fn ncci(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
     let mut start = 0;
     while start < order.len() {
         let (day, day_side) = (
-            claim.lines[order[start]].service_date.trim(),
+            claim.lines[order[start]].service_date.trimmed(),
             side(order[start]),
         );
         let end = start
             + order[start..]
                 .iter()
-                .take_while(|&&i| claim.lines[i].service_date.trim() == day && side(i) == day_side)
+                .take_while(|&&i| {
+                    claim.lines[i].service_date.trimmed() == day && side(i) == day_side
+                })
                 .count();
         ncci_day(
             run,

@@ -12,6 +12,7 @@
 //! here.
 
 use super::data::{PbtMapRow, Tables, Version};
+use super::text::Trim;
 use std::sync::OnceLock;
 
 /// The `pbt_control` switches, by bit (`flags.tsv`).
@@ -126,12 +127,12 @@ pub(crate) fn route(
     home_health_opps: bool,
 ) -> Route {
     let opps = is_opps(opps_flag);
-    let b = bill_type.trim().as_bytes();
+    let b = bill_type.trimmed().as_bytes();
     if b.len() < 3 || !b[0].is_ascii_digit() || !b[1].is_ascii_digit() {
         return Route::Invalid { opps };
     }
     let prefix = u16::from(b[0] - b'0') * 10 + u16::from(b[1] - b'0');
-    let has = |cc: &str| condition_codes.iter().any(|c| c.trim() == cc);
+    let has = |cc: &str| condition_codes.iter().any(|c| c.trimmed() == cc);
     let (cc41, cc92, cc89) = (has("41"), has("92"), has("89"));
     for r in map_rows(t, v, prefix) {
         let applies = match r.rule {

@@ -11,6 +11,7 @@ use super::data::{hcpcs_bit, key, key_text, HcpcsRow, Key, Tables};
 use super::engine::{ClaimInput, LineInput, LineResult, Run};
 use super::lines::hcpcs_row;
 use super::path::{switch, Path};
+use super::text::Trim;
 use super::Flag;
 
 /// A status indicator (or any code of up to eight bytes) as a [`Key`], at
@@ -105,7 +106,7 @@ impl Line<'_> {
 fn has_modifier(line: &LineInput<'_>, m: &str) -> bool {
     line.modifiers
         .iter()
-        .any(|x| x.trim().eq_ignore_ascii_case(m))
+        .any(|x| x.trimmed().eq_ignore_ascii_case(m))
 }
 
 /// Every edit on a line.
@@ -158,7 +159,7 @@ pub(crate) fn assign(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
         .iter()
         .zip(&run.out.lines)
         .map(|(l, o)| {
-            let has_code = !l.hcpcs.trim().is_empty();
+            let has_code = !l.hcpcs.trimmed().is_empty();
             let row = if has_code {
                 hcpcs_row(run, l.hcpcs)
             } else {
@@ -168,21 +169,21 @@ pub(crate) fn assign(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
                 row.map_or(W, |r| r.status_indicator)
             } else {
                 l.revenue_code
-                    .trim()
+                    .trimmed()
                     .parse::<u16>()
                     .ok()
                     .and_then(|r| t.revenue.get(&r, v))
                     .map_or(W, |r| r.status_indicator)
             };
             Line {
-                code: row.and_then(|_| key(l.hcpcs.trim())),
+                code: row.and_then(|_| key(l.hcpcs.trimmed())),
                 row,
                 invalid_code: has_code && row.is_none(),
                 data_si,
                 si: data_si,
                 rejected: rejected(run, o, &[]),
                 off: rejected(run, o, &[17]),
-                date: l.service_date.trim(),
+                date: l.service_date.trimmed(),
                 units: l.units.unwrap_or(0.0),
                 payment_apc: None,
                 composite: None,
@@ -199,7 +200,7 @@ pub(crate) fn assign(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
     if path.prefix == 13 && path.opps {
         for (l, input) in ls.iter_mut().zip(&claim.lines) {
             let therapy_revenue = matches!(
-                input.revenue_code.trim().as_bytes(),
+                input.revenue_code.trimmed().as_bytes(),
                 [b'0', b'4', b'2'..=b'4', _]
             );
             if therapy_revenue && l.flag(hcpcs_bit!(t, "therapy_conditionally_paid")) {
@@ -380,9 +381,9 @@ fn fee_schedule_outputs(run: &mut Run<'_>, ls: &mut [Line<'_>]) {
 pub(crate) fn unprocessed(run: &mut Run<'_>, claim: &ClaimInput<'_>, opps: bool) {
     let (t, v) = (run.t, run.v);
     for (l, o) in claim.lines.iter().zip(run.out.lines.iter_mut()) {
-        let has_code = !l.hcpcs.trim().is_empty();
+        let has_code = !l.hcpcs.trimmed().is_empty();
         let row = if has_code {
-            key(l.hcpcs.trim()).and_then(|k| t.hcpcs.get(&k, v))
+            key(l.hcpcs.trimmed()).and_then(|k| t.hcpcs.get(&k, v))
         } else {
             None
         };
@@ -391,7 +392,7 @@ pub(crate) fn unprocessed(run: &mut Run<'_>, claim: &ClaimInput<'_>, opps: bool)
             None if has_code => W,
             None => l
                 .revenue_code
-                .trim()
+                .trimmed()
                 .parse::<u16>()
                 .ok()
                 .and_then(|r| t.revenue.get(&r, v))
@@ -436,7 +437,7 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
     let php_iop = claim
         .condition_codes
         .iter()
-        .any(|c| matches!(c.trim(), "41" | "92"));
+        .any(|c| matches!(c.trimmed(), "41" | "92"));
     let thirteen = path.prefix == 13 && !php_iop;
     // J2 takes its APC's status indicator, rejected or not (13x; 12x and
     // 14x leave it J2, §4); G0379 (direct admission) is packaged.
@@ -592,7 +593,7 @@ fn complexity_adjustment(run: &Run<'_>, claim: &ClaimInput<'_>, ls: &mut [Line<'
 /// claim with condition code 92 (intensive outpatient) in any version
 /// (pyoce packaged none of 30 such 13x claims).
 pub(crate) fn comprehensive_packaging(claim: &ClaimInput<'_>, path: &Path) -> bool {
-    let has_cc = |cc: &str| claim.condition_codes.iter().any(|c| c.trim() == cc);
+    let has_cc = |cc: &str| claim.condition_codes.iter().any(|c| c.trimmed() == cc);
     (path.prefix == 13 || (path.prefix == 12 && has_cc("W2")))
         && !path.on(switch::PH_EDITS)
         && !has_cc("92")
@@ -602,7 +603,7 @@ pub(crate) fn comprehensive_packaging(claim: &ClaimInput<'_>, path: &Path) -> bo
 /// CMHC's (76x), and a 12x claim's with condition code W2 (not 41): pyoce,
 /// 18 of 18 such 12x lines.
 pub(crate) fn q4_always_packaged(claim: &ClaimInput<'_>, path: &Path) -> bool {
-    let has_cc = |cc: &str| claim.condition_codes.iter().any(|c| c.trim() == cc);
+    let has_cc = |cc: &str| claim.condition_codes.iter().any(|c| c.trimmed() == cc);
     path.prefix == 76 || (path.prefix == 12 && has_cc("W2") && !has_cc("41"))
 }
 
@@ -743,9 +744,9 @@ fn visit_beside_procedure(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path
     let program = claim
         .condition_codes
         .iter()
-        .any(|c| matches!(c.trim(), "41" | "89" | "92"));
+        .any(|c| matches!(c.trimmed(), "41" | "89" | "92"));
     // (Nor on 85x with condition code 89: pyoce, 0 of 2 such claims.)
-    let otp = claim.condition_codes.iter().any(|c| c.trim() == "89");
+    let otp = claim.condition_codes.iter().any(|c| c.trimmed() == "89");
     let visit_edit =
         path.prefix != 14 && !(path.prefix == 13 && program) && !(path.prefix == 85 && otp);
     // A critical access hospital's claim not under OPPS keeps the tables'
@@ -796,7 +797,7 @@ fn final_si_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[
     // 042: visits of one day and revenue code, more than one unit in all,
     // unless condition code G0.
     // (Not on 14x: pyoce, 0 of 2 such claims.)
-    if !claim.condition_codes.iter().any(|c| c.trim() == "G0") && path.prefix != 14 {
+    if !claim.condition_codes.iter().any(|c| c.trimmed() == "G0") && path.prefix != 14 {
         let excl = |i: usize| {
             run.out.lines[i]
                 .hcpcs_edits
@@ -806,7 +807,7 @@ fn final_si_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[
         let visits: Vec<usize> = (0..n).filter(|&i| ls[i].si == V && !excl(i)).collect();
         // The visits grouped by day and revenue code (sorted, each group in
         // claim order): each group's units summed once, not once a visit.
-        let group_key = |i: usize| (ls[i].date, claim.lines[i].revenue_code.trim());
+        let group_key = |i: usize| (ls[i].date, claim.lines[i].revenue_code.trimmed());
         let mut by_group = visits;
         by_group.sort_by_key(|&i| (group_key(i), i));
         let mut hit = Vec::new();
@@ -892,7 +893,7 @@ fn discounting(
         return "3".into();
     }
     let non_discount = input.modifiers.iter().any(|m| {
-        key(m.trim())
+        key(m.trimmed())
             .and_then(|k| t.modifier.get(&k, run.v))
             .is_some_and(|f| f & NON_DISCOUNT_MODIFIER != 0)
     });
@@ -936,12 +937,12 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
     let program = claim
         .condition_codes
         .iter()
-        .any(|c| matches!(c.trim(), "41" | "89" | "92"));
+        .any(|c| matches!(c.trimmed(), "41" | "89" | "92"));
     let device_termination_paid = path.prefix != 14 && !(path.prefix == 13 && program);
     let php_iop = claim
         .condition_codes
         .iter()
-        .any(|c| matches!(c.trim(), "41" | "92"));
+        .any(|c| matches!(c.trimmed(), "41" | "92"));
     // The days with a line of a non-excepted off-campus department (PN).
     let mut pn_days: Vec<&str> = ls
         .iter()
