@@ -645,7 +645,7 @@ fn apc_number(apc: Key) -> Option<u32> {
 }
 
 /// The COVID-19 public health emergency's last day (CMS), yyyymmdd.
-const PHE_LAST_DAY: u32 = 2023_05_11;
+const PHE_LAST_DAY: u32 = 20230511;
 
 /// `data_modifier` flag `device_req_exclusion`.
 const DEVICE_REQ_EXCLUSION: u8 = 1 << 4;
