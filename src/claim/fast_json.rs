@@ -394,19 +394,25 @@ impl<'a> Reader<'a> {
         self.slice(start, end)
     }
 
+    /// The ASCII digits from byte `at` on: where they end, and `n` with
+    /// them appended (wrapping: the callers refuse more than 15 digits).
+    #[inline(always)]
+    fn digits_from(&self, mut at: usize, mut n: u64) -> (usize, u64) {
+        while let Some(&d @ b'0'..=b'9') = self.bytes().get(at) {
+            n = n.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
+            at += 1;
+        }
+        (at, n)
+    }
+
     /// A plain natural number (no sign, fraction, exponent or leading zero)
     /// of at most 15 digits at the reader: its value, exact as an `f64`,
     /// and its text. Anything else is left unread for the general way.
     #[inline(always)]
     fn natural(&mut self) -> Option<(u64, &'a str)> {
         let start = self.at;
-        let mut end = start;
-        let mut n = 0u64;
-        while let Some(&d @ b'0'..=b'9') = self.bytes().get(end) {
-            // Wrapping: a value of more than 15 digits is refused below.
-            n = n.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
-            end += 1;
-        }
+        // (A value of more than 15 digits is refused below.)
+        let (end, n) = self.digits_from(start, 0);
         let digits = end - start;
         if digits == 0
             || digits > 15
@@ -435,13 +441,8 @@ impl<'a> Reader<'a> {
             1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
         ];
         let start = self.at;
-        let mut end = start;
-        let mut n = 0u64;
-        while let Some(&d @ b'0'..=b'9') = self.bytes().get(end) {
-            // Wrapping: more than 15 digits are refused below.
-            n = n.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
-            end += 1;
-        }
+        // (More than 15 digits are refused below.)
+        let (end, n) = self.digits_from(start, 0);
         let whole = end - start;
         if whole == 0
             || (whole > 1 && self.bytes()[start] == b'0')
@@ -449,12 +450,8 @@ impl<'a> Reader<'a> {
         {
             return None;
         }
-        end += 1;
-        let point = end;
-        while let Some(&d @ b'0'..=b'9') = self.bytes().get(end) {
-            n = n.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
-            end += 1;
-        }
+        let point = end + 1;
+        let (end, n) = self.digits_from(point, n);
         let fraction = end - point;
         if fraction == 0
             || whole + fraction > 15

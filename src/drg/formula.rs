@@ -634,31 +634,41 @@ mod tests {
             "~(NOPE:a) & (a | (b | (c | d)))",
         ] {
             let (names, e) = setup(text);
-            let attrs: Vec<(Scope, u16)> = ["a", "b", "c", "d"]
-                .iter()
-                .filter_map(|n| names.get(n))
-                .flat_map(|a| [Scope::Any, Scope::Pdx, Scope::Sdx, Scope::Only].map(|s| (s, a)))
-                .collect();
-            let mut mask = Mask::new(names.len());
-            for bits in 0u32..1 << attrs.len() {
-                mask.clear();
-                for (i, &(scope, a)) in attrs.iter().enumerate() {
-                    if bits & 1 << i != 0 {
-                        mask.add(scope, a, 0);
-                    }
+            let scopes = [Scope::Any, Scope::Pdx, Scope::Sdx, Scope::Only];
+            each_claim(&names, &scopes, |env, bits| {
+                assert_eq!(
+                    e.eval(env),
+                    tree(&e, e.root, env),
+                    "{text} {bits:b} {:?}",
+                    env.severity
+                );
+            });
+        }
+    }
+
+    /// Calls `f` with every claim of the attributes `a`–`d` of `names`
+    /// under `scopes` (a bit a (scope, attribute) pair) at every severity.
+    fn each_claim(names: &Names, scopes: &[Scope], mut f: impl FnMut(&Env<'_>, u32)) {
+        let attrs: Vec<(Scope, u16)> = ["a", "b", "c", "d"]
+            .iter()
+            .filter_map(|n| names.get(n))
+            .flat_map(|a| scopes.iter().map(move |&s| (s, a)))
+            .collect();
+        let mut mask = Mask::new(names.len());
+        for bits in 0u32..1 << attrs.len() {
+            mask.clear();
+            for (i, &(scope, a)) in attrs.iter().enumerate() {
+                if bits & 1 << i != 0 {
+                    mask.add(scope, a, 0);
                 }
-                for severity in [Severity::None, Severity::Cc, Severity::Mcc] {
-                    let env = Env {
-                        mask: &mask,
-                        mdc: 3,
-                        severity,
-                    };
-                    assert_eq!(
-                        e.eval(&env),
-                        tree(&e, e.root, &env),
-                        "{text} {bits:b} {severity:?}"
-                    );
-                }
+            }
+            for severity in [Severity::None, Severity::Cc, Severity::Mcc] {
+                let env = Env {
+                    mask: &mask,
+                    mdc: 3,
+                    severity,
+                };
+                f(&env, bits);
             }
         }
     }
@@ -689,30 +699,15 @@ mod tests {
                 e.collect(e.root, &values, &mut out);
                 out
             };
-            let attrs: Vec<(Scope, u16)> = ["a", "b", "c", "d"]
-                .iter()
-                .filter_map(|n| names.get(n))
-                .flat_map(|a| [Scope::Any, Scope::Pdx, Scope::Sdx].map(|s| (s, a)))
-                .collect();
-            let mut mask = Mask::new(names.len());
-            for bits in 0u32..1 << attrs.len() {
-                mask.clear();
-                for (i, &(scope, a)) in attrs.iter().enumerate() {
-                    if bits & 1 << i != 0 {
-                        mask.add(scope, a, 0);
-                    }
-                }
-                for severity in [Severity::None, Severity::Cc, Severity::Mcc] {
-                    let env = Env {
-                        mask: &mask,
-                        mdc: 3,
-                        severity,
-                    };
+            each_claim(
+                &names,
+                &[Scope::Any, Scope::Pdx, Scope::Sdx],
+                |env, bits| {
                     let mut out = Vec::new();
-                    e.matched(&env, &mut out, &mut Vec::new());
-                    assert_eq!(out, walked(&env), "{text} {bits:b} {severity:?}");
-                }
-            }
+                    e.matched(env, &mut out, &mut Vec::new());
+                    assert_eq!(out, walked(env), "{text} {bits:b} {:?}", env.severity);
+                },
+            );
         }
         assert!(setup("a | b").1.conjunction.is_none());
         assert!(setup("a & ~b").1.conjunction.is_none());
