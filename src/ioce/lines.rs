@@ -51,6 +51,14 @@ struct ClaimFacts<'a> {
     /// The days with a skin substitute product, and its cost group
     /// (`true`: high), sorted.
     skin_products: Vec<(u32, bool)>,
+    /// Condition code 89: an opioid treatment program's claim.
+    otp: bool,
+    /// Condition code 41: a partial hospitalization claim.
+    partial_hospitalization: bool,
+    /// Condition code 92: an intensive outpatient claim.
+    intensive_outpatient: bool,
+    /// Condition code W2: a Part B claim after an inpatient denial.
+    w2: bool,
 }
 
 impl<'a> ClaimFacts<'a> {
@@ -74,7 +82,21 @@ impl<'a> ClaimFacts<'a> {
             addon_primaries: Vec::new(),
             observation_days: Vec::new(),
             skin_products: Vec::new(),
+            otp: false,
+            partial_hospitalization: false,
+            intensive_outpatient: false,
+            w2: false,
         };
+        // (Read once a claim: the line edits ask them of every line.)
+        for c in &claim.condition_codes {
+            match c.trimmed() {
+                "89" => facts.otp = true,
+                "41" => facts.partial_hospitalization = true,
+                "92" => facts.intensive_outpatient = true,
+                "W2" => facts.w2 = true,
+                _ => {}
+            }
+        }
         facts.codes.sort_unstable();
         facts.codes.dedup();
         let g0378 = key("G0378").expect("a key");
@@ -386,7 +408,7 @@ fn single_line_edits(
     // (Nor on an 83x claim not under OPPS: pyoce, 0 of 20 such lines; on
     // 85x only with condition code 89, an opioid treatment program's
     // claim: 20 of 20 such lines, none of 811 others.)
-    let otp_85x = path.prefix == 85 && claim.condition_codes.iter().any(|c| c.trimmed() == "89");
+    let otp_85x = path.prefix == 85 && facts.otp;
     if row.has(hcpcs_bit!(t, "non_reportable_site"))
         && (!matches!(path.prefix, 12 | 13 | 85) || otp_85x)
         && (path.opps || path.prefix != 83)
@@ -411,10 +433,7 @@ fn single_line_edits(
     // 079.
     // (Not on 14x, nor on a partial hospitalization or intensive
     // outpatient 13x claim.)
-    let program = claim
-        .condition_codes
-        .iter()
-        .any(|c| matches!(c.trimmed(), "41" | "92"));
+    let program = facts.partial_hospitalization || facts.intensive_outpatient;
     if row.has(hcpcs_bit!(t, "blood_product"))
         && !(390..=399).contains(&revenue)
         && apc_path
@@ -464,7 +483,7 @@ fn single_line_edits(
     }
     // A device-intensive procedure without a device on its day: 092 (not
     // on 14x, nor on an opioid treatment program's 13x).
-    let otp_13x = path.prefix == 13 && claim.condition_codes.iter().any(|c| c.trimmed() == "89");
+    let otp_13x = path.prefix == 13 && facts.otp;
     if row.has(hcpcs_bit!(t, "device_procedure"))
         && path.on(switch::OPPS_EDITS)
         && path.prefix != 14
@@ -531,8 +550,7 @@ fn single_line_edits(
     // A Part B inpatient claim (12x) takes only codes billable under Part B
     // on such a claim, by the code or by its revenue code.
     // (Condition code W2, a Part B claim after an inpatient denial, lifts it.)
-    let w2 = claim.condition_codes.iter().any(|c| c.trimmed() == "W2");
-    if path.prefix == 12 && !w2 && !row.has(hcpcs_bit!(t, "part_b_billable")) {
+    if path.prefix == 12 && !facts.w2 && !row.has(hcpcs_bit!(t, "part_b_billable")) {
         let revenue_ok = line
             .revenue_code
             .trimmed()
@@ -549,10 +567,9 @@ fn single_line_edits(
     // program's claim), 13x and 23x (pyoce: 116 on every such line of the
     // other bill types, 89x and 12x among them, on none of 4 lines of 87x,
     // 4 of 13x with 89, 1 of 23x with 89).
-    let otp_claim = claim.condition_codes.iter().any(|c| c.trimmed() == "89");
     if row.has(hcpcs_bit!(t, "opioid_treatment_program"))
         && path.prefix != 87
-        && !(otp_claim && matches!(path.prefix, 13 | 23))
+        && !(facts.otp && matches!(path.prefix, 13 | 23))
     {
         edits.push(116);
     }
@@ -590,16 +607,13 @@ fn single_line_edits(
     // on 13x from v90).
     let ph_claim = path.opps
         && (path.prefix == 76
-            || (path.prefix == 13
-                && run.v <= 89
-                && claim.condition_codes.iter().any(|c| c.trimmed() == "41")));
+            || (path.prefix == 13 && run.v <= 89 && facts.partial_hospitalization));
     if row.has(hcpcs_bit!(t, "mh_not_ph")) && ph_claim {
         edits.push(80);
     }
     // (On 13x under OPPS, not an opioid treatment program's: pyoce, 0 of
     // 4 such lines on the others.)
-    let otp = claim.condition_codes.iter().any(|c| c.trimmed() == "89");
-    let program_edits = path.prefix == 13 && path.opps && !otp;
+    let program_edits = path.prefix == 13 && path.opps && !facts.otp;
     if row.has(hcpcs_bit!(t, "ph_not_mh")) && program_edits {
         edits.push(81);
     }
@@ -657,12 +671,9 @@ const TELEHEALTH_MODIFIER: u8 = 1 << 5;
 pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age: Option<u16>) {
     let (t, v) = (run.t, run.v);
     let review = claim.condition_codes.iter().any(|c| c.trimmed() == "20");
-    let otp_13x = path.prefix == 13 && claim.condition_codes.iter().any(|c| c.trimmed() == "89");
-    let program_13x = claim
-        .condition_codes
-        .iter()
-        .any(|c| matches!(c.trimmed(), "41" | "89" | "92"));
     let mut facts = ClaimFacts::of(run, claim, age);
+    let otp_13x = path.prefix == 13 && facts.otp;
+    let program_13x = facts.otp || facts.partial_hospitalization || facts.intensive_outpatient;
     if checks_type1_addons(path) {
         facts.addon_primaries = addon_primaries(run, claim, path);
     }
