@@ -328,3 +328,40 @@ fn random_claims_one_finding_per_edit_and_place() {
     eprintln!("{claims} outpatient claims, {findings} I/OCE findings, edits {edits:?}");
     assert!(claims > 300 && edits.len() >= 20, "{claims} {edits:?}");
 }
+
+/// An intensive outpatient program's day (13x with condition code 92, from
+/// 2024) with fewer than 3 units of program services gets 128 on them
+/// (information only: rejection flag 3), and a day without a primary
+/// program service returns the claim (190); a day of 3 units with a
+/// primary service gets neither.
+#[test]
+fn program_days_with_too_few_services() {
+    let claim: Claim = serde_json::from_value(serde_json::json!({
+        "id": "IOP-1", "type": "institutional", "bill_type": "131",
+        "from_date": "2025-03-03", "through_date": "2025-03-04",
+        "condition_codes": ["92"], "discharge_status": "01",
+        "patient": {"sex": "F", "age": 50}, "diagnoses": [{"code": "F329"}],
+        "lines": [
+            {"code": "90832", "revenue_code": "0905", "units": 3, "charge": 300, "service_date": "2025-03-03"},
+            {"code": "G0176", "revenue_code": "0905", "units": 1, "charge": 100, "service_date": "2025-03-04"}
+        ]
+    }))
+    .unwrap();
+    let edited = Editor::new().edit_claim(&claim);
+    assert!(!edited.lines[0].hcpcs_edits.contains(&128), "{edited:?}");
+    assert_eq!(edited.lines[1].hcpcs_edits, vec![128], "{edited:?}");
+    assert_eq!(edited.lines[1].rejection_denial_flag.as_str(), "3");
+    assert!(
+        edited.claim_return_to_provider_edits.contains(&190),
+        "{edited:?}"
+    );
+    // Partial hospitalization (condition code 41): 131 and 191 alike.
+    let mut ph = claim.clone();
+    ph.condition_codes = vec!["41".into()];
+    let edited = Editor::new().edit_claim(&ph);
+    assert_eq!(edited.lines[1].hcpcs_edits, vec![131], "{edited:?}");
+    assert!(
+        edited.claim_return_to_provider_edits.contains(&191),
+        "{edited:?}"
+    );
+}

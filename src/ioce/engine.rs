@@ -1002,6 +1002,7 @@ impl Editor {
         super::clinic::other_bill_type_edits(&mut run, claim, &path);
         super::clinic::type3_addon_edits(&mut run, claim, &path);
         super::clinic::cmhc_edits(&mut run, claim, &path);
+        super::clinic::program_day_edits(&mut run, claim, &path);
         super::payment::assign(&mut run, claim, &path);
         // A Q1–Q3 line paid under a comprehensive APC ends J1 and packages
         // the claim's DME items as a J1 code does: no 061 then either

@@ -612,8 +612,14 @@ fn single_line_edits(
         edits.push(80);
     }
     // (On 13x under OPPS, not an opioid treatment program's: pyoce, 0 of
-    // 4 such lines on the others.)
-    let program_edits = path.prefix == 13 && path.opps && !facts.otp;
+    // 4 such lines on the others; nor a partial hospitalization's or an
+    // intensive outpatient program's claim, condition code 41 or 92, in
+    // any version: 0 of 9 such lines.)
+    let program_edits = path.prefix == 13
+        && path.opps
+        && !facts.otp
+        && !facts.partial_hospitalization
+        && !facts.intensive_outpatient;
     if row.has(hcpcs_bit!(t, "ph_not_mh")) && program_edits {
         edits.push(81);
     }
