@@ -364,4 +364,16 @@ fn program_days_with_too_few_services() {
         edited.claim_return_to_provider_edits.contains(&191),
         "{edited:?}"
     );
+    // Before 2024 (v94) such a partial hospitalization day's services are
+    // denied (030; flag 1), and no claim edit.
+    let mut before = ph.clone();
+    for l in &mut before.lines {
+        l.service_date = l.service_date.as_ref().map(|d| d.replace("2025", "2023"));
+    }
+    before.from_date = Some("2023-03-03".into());
+    before.through_date = Some("2023-03-04".into());
+    let edited = Editor::new().edit_claim(&before);
+    assert_eq!(edited.lines[1].hcpcs_edits, vec![30], "{edited:?}");
+    assert_eq!(edited.lines[1].rejection_denial_flag.as_str(), "1");
+    assert!(!edited.claim_return_to_provider_edits.contains(&191));
 }

@@ -419,7 +419,7 @@ fn cs_waiver(
 }
 
 /// A partial hospitalization or intensive outpatient program's service
-/// days (from v94, 2024, under OPPS): on 13x with condition code 92 (an
+/// days, under OPPS. From v94 (2024): on 13x with condition code 92 (an
 /// intensive outpatient program; also a CMHC's 76x) or 41 (partial
 /// hospitalization), a day whose program services (`iop_service` /
 /// `ph_service`, not their add-on codes) come to fewer than 3 units gets
@@ -428,16 +428,25 @@ fn cs_waiver(
 /// `ph_primary`) returns the claim: 190 (IOP) or 191 (PH). Neither where
 /// an inpatient-only procedure's day denies the claim's lines (049).
 /// (pyoce over four seeds: 58 of 60 such days, the 2 left are add-on-only
-/// days, which get the claim edit and no line edit.)
+/// days, which get the claim edit and no line edit.) Before v94 such a
+/// partial hospitalization day (13x with condition code 41, or a CMHC's
+/// 76x) denies its services with 030.
 pub(crate) fn program_day_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
-    if !(path.opps && run.v >= 94 && matches!(path.prefix, 13 | 76)) {
+    if !(path.opps && matches!(path.prefix, 13 | 76)) {
         return;
     }
     let has_cc = |cc: &str| claim.condition_codes.iter().any(|c| c.trimmed() == cc);
-    let (service, primary, addon, too_few, no_primary) = if has_cc("92") {
-        ("iop_service", "iop_primary", "iop_addon", 128, 190)
-    } else if path.prefix == 13 && has_cc("41") {
-        ("ph_service", "ph_primary", "ph_addon", 131, 191)
+    let v94 = run.v >= 94;
+    let ph = (path.prefix == 13 && has_cc("41")) || (path.prefix == 76 && !v94);
+    let (service, primary, addon, too_few, no_primary) = if v94 && has_cc("92") {
+        ("iop_service", "iop_primary", "iop_addon", 128, Some(190))
+    } else if v94 && ph {
+        ("ph_service", "ph_primary", "ph_addon", 131, Some(191))
+    } else if ph {
+        // Before v94 a partial hospitalization day (13x with condition
+        // code 41, or a CMHC's 76x) of too few services denies them:
+        // 030, no claim edit.
+        ("ph_service", "ph_primary", "ph_addon", 30, None)
     } else {
         return;
     };
@@ -488,7 +497,7 @@ pub(crate) fn program_day_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path:
             }
         }
     }
-    if no_primary_day {
-        run.claim_edit(no_primary);
+    if let Some(edit) = no_primary.filter(|_| no_primary_day) {
+        run.claim_edit(edit);
     }
 }
