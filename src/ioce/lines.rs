@@ -8,6 +8,14 @@ use super::path::{switch, Path};
 use super::text::Trim;
 
 /// The line's code in the claim's version.
+/// Whether 111 (a step of a biological's making, bundled into it) is
+/// raised on the claim: not on 14x, religious nonmedical (43x), 87x, 89x
+/// nor an opioid treatment program's 13x (`otp`, condition code 89)
+/// (pyoce: 0 of 25 such lines; 135 of 135 on the other 13x).
+fn bundled_in_biological_edited(path: &Path, otp: bool) -> bool {
+    !matches!(path.prefix, 14 | 43 | 87 | 89) && !(path.prefix == 13 && otp)
+}
+
 pub(crate) fn hcpcs_row<'t>(run: &Run<'t>, code: &str) -> Option<&'t HcpcsRow> {
     // (A line's own code was looked up once, with the claim.)
     run.line_row(code)
@@ -284,11 +292,12 @@ fn single_line_edits(
         (hcpcs_bit!(t, "statutory_exclusion"), 50, true),
         (hcpcs_bit!(t, "information_only"), 112, true),
         (hcpcs_bit!(t, "unclassified_drug"), 66, true),
-        // (Not on 14x: pyoce, 0 of 3 such lines.)
+        // (111: not on every bill type, see bundled_in_biological_edited;
+        // on revenue codes alike.)
         (
             hcpcs_bit!(t, "bundled_in_biological"),
             111,
-            path.prefix != 14,
+            bundled_in_biological_edited(path, facts.otp),
         ),
     ] {
         if on && row.has(bit) {
@@ -746,7 +755,7 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
                 }
                 if line.hcpcs.trimmed().is_empty()
                     && r.flags & REVENUE_BUNDLED_IN_BIOLOGICAL != 0
-                    && path.prefix != 14
+                    && bundled_in_biological_edited(path, otp_13x)
                 {
                     out.hcpcs_edits.push(111);
                 }
