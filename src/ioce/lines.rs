@@ -742,7 +742,9 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
                 if r.flags & REVENUE_NOT_RECOGNIZED != 0 {
                     out.revenue_edits.push(65);
                 }
-                if r.flags & REVENUE_STATUTORY_EXCLUSION != 0 {
+                // (Not on religious nonmedical claims, 43x: pyoce, 0 of 20
+                // such lines; on every other bill type.)
+                if r.flags & REVENUE_STATUTORY_EXCLUSION != 0 && path.prefix != 43 {
                     out.revenue_edits.push(50);
                 }
                 // The general treatment room's revenue code (0760) without
