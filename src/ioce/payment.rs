@@ -783,12 +783,19 @@ fn final_si_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[
     // one: a code of status S, T or J1 in the tables, rejected or packaged
     // as it may be (pyoce: 038 on none of 141 hospital lines beside one,
     // on 55 of 55 without).
-    // (Or a Q1 paid as S; and not on 14x.)
+    // (Or a Q1 paid as S; and not on 14x, nor an opioid treatment
+    // program's 13x, condition code 89: pyoce, 0 of 14 such lines, 415 of
+    // 416 on the other 13x.)
     let procedure = ls
         .iter()
         .any(|l| matches!(l.data_si, S | T | J1) || matches!(l.si, S | T | J1));
+    let otp_13x =
+        path.prefix == 13 && claim.condition_codes.iter().any(|c| c.trimmed() == "89");
     for (i, l) in ls.iter().enumerate() {
-        if matches!(l.data_si, x if x == si("H") || x == si("U")) && !procedure && path.prefix != 14
+        if matches!(l.data_si, x if x == si("H") || x == si("U"))
+            && !procedure
+            && path.prefix != 14
+            && !otp_13x
         {
             run.out.lines[i].hcpcs_edits.push(38);
         }
