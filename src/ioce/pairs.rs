@@ -119,11 +119,13 @@ fn modifiers(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
         lines::hcpcs_row(run, l.hcpcs).is_some_and(|r| r.has(hcpcs_bit!(t, "colorectal")))
     });
     // (Modifier conflicts are not edited on an opioid treatment program's
-    // 13x claim, nor on 78x, 83x, 84x or 89x not under OPPS: pyoce, 0 of
-    // 13 such lines; they are on the other bill types, 32x, 72x, 75x,
-    // 81x and 82x among them, 36 of 36.)
+    // 13x claim, nor on 78x, 83x, 84x or 89x not under OPPS, nor on 22x,
+    // 23x, 34x or 87x: pyoce, 0 of 13 and 0 of 18 such lines; they are on
+    // the other bill types, 32x, 72x, 75x, 81x and 82x among them, 36 of
+    // 36.)
     let no_conflict_edit = (path.prefix == 13 && has_cc("89"))
-        || (matches!(path.prefix, 78 | 83 | 84 | 89) && !path.opps);
+        || (matches!(path.prefix, 78 | 83 | 84 | 89) && !path.opps)
+        || matches!(path.prefix, 22 | 23 | 34 | 87);
     for (i, l) in claim.lines.iter().enumerate() {
         let keys: Vec<Option<u64>> = l.modifiers.iter().map(|m| key(m.trimmed())).collect();
         let conflict = keys.iter().flatten().any(|&a| {
