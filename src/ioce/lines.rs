@@ -398,9 +398,11 @@ fn single_line_edits(
     };
     if let Some(high) = skin_group {
         let day = super::engine::read_date(line.service_date).unwrap_or(0);
-        // (And on 13x and 83x claims not under OPPS: pyoce, 3 of 3.)
+        // (And on 12x, 13x and 83x claims not under OPPS: pyoce, 6 of 6 on
+        // 83x, 3 of 3 on 12x. 85x not under OPPS raises it on some lines,
+        // not on others: no rule found.)
         let hospital = (matches!(path.prefix, 12 | 13) && apc_path && !path.on(switch::PH_EDITS))
-            || (!path.opps && matches!(path.prefix, 13 | 83));
+            || (!path.opps && matches!(path.prefix, 12 | 13 | 83));
         if hospital && facts.skin_products.binary_search(&(day, high)).is_err() {
             edits.push(87);
         }
