@@ -13,7 +13,8 @@ use super::text::Trim;
 /// nor an opioid treatment program's 13x (`otp`, condition code 89)
 /// (pyoce: 0 of 25 such lines; 135 of 135 on the other 13x).
 fn bundled_in_biological_edited(path: &Path, otp: bool) -> bool {
-    !matches!(path.prefix, 14 | 43 | 87 | 89) && !(path.prefix == 13 && otp)
+    let otp_13x = path.prefix == 13 && otp;
+    !(matches!(path.prefix, 14 | 43 | 87 | 89) || otp_13x)
 }
 
 pub(crate) fn hcpcs_row<'t>(run: &Run<'t>, code: &str) -> Option<&'t HcpcsRow> {

@@ -789,8 +789,7 @@ fn final_si_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[
     let procedure = ls
         .iter()
         .any(|l| matches!(l.data_si, S | T | J1) || matches!(l.si, S | T | J1));
-    let otp_13x =
-        path.prefix == 13 && claim.condition_codes.iter().any(|c| c.trimmed() == "89");
+    let otp_13x = path.prefix == 13 && claim.condition_codes.iter().any(|c| c.trimmed() == "89");
     for (i, l) in ls.iter().enumerate() {
         if matches!(l.data_si, x if x == si("H") || x == si("U"))
             && !procedure
