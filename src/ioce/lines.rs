@@ -654,6 +654,21 @@ fn single_line_edits(
             edits.push(106);
         }
     }
+    // A remote mental health add-on (C7902) without its primary (C7900,
+    // C7901) on the claim: 106 on 12x and 13x under OPPS (the other paths
+    // check it as a type I add-on), not on a claim of that line alone
+    // (pyoce: 4 of 4 such lines beside other lines, 0 of 2 alone, 0 of 1
+    // on 76x).
+    if row.has(hcpcs_bit!(t, "remote_mental_health_addon"))
+        && path.opps
+        && matches!(path.prefix, 12 | 13)
+        && claim.lines.len() > 1
+    {
+        let k = key(line.hcpcs.trimmed()).unwrap_or(0);
+        if !t.addon_primary_in("remote_mental_health", k, &facts.codes, run.v) {
+            edits.push(106);
+        }
+    }
 }
 
 /// `data_revenue` flags (`flags.tsv`).
