@@ -654,6 +654,22 @@ fn single_line_edits(
             edits.push(106);
         }
     }
+    // Trauma team activation (G0390, `trauma_revenue_code`) billed
+    // without the trauma response revenue code (068x) and critical care
+    // (99291, the one `trauma_critical_care` code) on the claim: 076, on
+    // 12x, 13x and 85x, not on a program's claim (pyoce: 13 of 14 such
+    // lines; none on the other bill types, 0 of 24).
+    if row.has(hcpcs_bit!(t, "trauma_revenue_code"))
+        && matches!(path.prefix, 12 | 13 | 85)
+        && !facts.partial_hospitalization
+        && !facts.intensive_outpatient
+    {
+        let trauma_revenue = line.revenue_code.trimmed().starts_with("068");
+        let critical_care = key("99291").is_some_and(|k| facts.codes.binary_search(&k).is_ok());
+        if !(trauma_revenue && critical_care) {
+            edits.push(76);
+        }
+    }
     // A remote mental health add-on (C7902) without its primary (C7900,
     // C7901) on the claim: 106 on 12x and 13x under OPPS (the other paths
     // check it as a type I add-on), not on a claim of that line alone
