@@ -459,37 +459,35 @@ pub(crate) fn program_day_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path:
         t.hcpcs_flag(primary),
         t.hcpcs_flag(addon),
     );
-    // Per service date: the program services' units (add-ons not
-    // counted), whether one is there at all, and a primary one. Sorted by
-    // date: linear after the sort.
-    let mut days: Vec<(&str, usize)> = claim
-        .lines
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| hcpcs_row(run, l.hcpcs).is_some_and(|r| r.has(service)))
-        .map(|(i, l)| (l.service_date.trimmed(), i))
-        .collect();
-    if days.is_empty() {
+    // One pass over the lines, each code's row read once: the program
+    // services (their day; whether they count, add-on codes do not) and
+    // the days with a primary service. Sorted by day: linear after the
+    // sort.
+    let mut services: Vec<(&str, usize, bool)> = Vec::new();
+    let mut primary_days: HashSet<&str> = HashSet::new();
+    for (i, l) in claim.lines.iter().enumerate() {
+        let Some(row) = hcpcs_row(run, l.hcpcs) else {
+            continue;
+        };
+        let day = l.service_date.trimmed();
+        if row.has(primary) {
+            primary_days.insert(day);
+        }
+        if row.has(service) {
+            services.push((day, i, !row.has(addon)));
+        }
+    }
+    if services.is_empty() {
         return;
     }
-    days.sort_unstable();
-    let primary_days: HashSet<&str> = claim
-        .lines
-        .iter()
-        .filter(|l| hcpcs_row(run, l.hcpcs).is_some_and(|r| r.has(primary)))
-        .map(|l| l.service_date.trimmed())
-        .collect();
+    services.sort_unstable();
     let mut no_primary_day = false;
-    for day in days.chunk_by(|a, b| a.0 == b.0) {
+    for day in services.chunk_by(|a, b| a.0 == b.0) {
         no_primary_day |= !primary_days.contains(day[0].0);
-        let counted: Vec<usize> = day
-            .iter()
-            .map(|&(_, i)| i)
-            .filter(|&i| !hcpcs_row(run, claim.lines[i].hcpcs).is_some_and(|r| r.has(addon)))
-            .collect();
+        let counted = day.iter().filter(|s| s.2).map(|&(_, i, _)| i);
         let units: f64 = counted
-            .iter()
-            .map(|&i| claim.lines[i].units.unwrap_or(0.0))
+            .clone()
+            .map(|i| claim.lines[i].units.unwrap_or(0.0))
             .sum();
         if units < 3.0 {
             for i in counted {

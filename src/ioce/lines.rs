@@ -7,7 +7,6 @@ use super::order;
 use super::path::{switch, Path};
 use super::text::Trim;
 
-/// The line's code in the claim's version.
 /// Whether 111 (a step of a biological's making, bundled into it) is
 /// raised on the claim: not on 14x, religious nonmedical (43x), 87x, 89x
 /// nor an opioid treatment program's 13x (`otp`, condition code 89)
@@ -17,6 +16,7 @@ fn bundled_in_biological_edited(path: &Path, otp: bool) -> bool {
     !(matches!(path.prefix, 14 | 43 | 87 | 89) || otp_13x)
 }
 
+/// The line's code in the claim's version.
 pub(crate) fn hcpcs_row<'t>(run: &Run<'t>, code: &str) -> Option<&'t HcpcsRow> {
     // (A line's own code was looked up once, with the claim.)
     run.line_row(code)

@@ -848,7 +848,8 @@ fn final_si_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[
 }
 
 /// The rejection/denial flag of a line from its edits (§1.3): 1 for a
-/// line rejection or denial other than 007, 3 for 007 alone.
+/// line rejection or denial other than the information-only ones (007,
+/// 128, 131), 3 for those alone.
 pub(super) fn rejection_flag(run: &Run<'_>, o: &LineResult) -> &'static str {
     // Information-only line rejections set the flag 3: 007, and a program
     // day's too few services (128 intensive outpatient, 131 partial
