@@ -397,8 +397,6 @@ fn sort_short<T>(list: &mut [T], mut compare: impl FnMut(&T, &T) -> std::cmp::Or
     }
 }
 
-const UNRELATED_OR_DRGS: [u16; 6] = [981, 982, 983, 987, 988, 989];
-
 struct Dx {
     /// Its place in the input's secondary diagnoses (the principal: 0).
     code: u32,
@@ -516,6 +514,8 @@ struct Outcome {
 struct Matches<'t> {
     pre: Option<&'t FormulaRow>,
     reroute: Option<&'t FormulaRow>,
+    /// The MDC `reroute` was found in.
+    reroute_mdc: u8,
     pdx: Option<&'t FormulaRow>,
 }
 
@@ -523,8 +523,12 @@ impl<'t> Matches<'t> {
     fn any(&self) -> bool {
         self.pre.is_some() || self.reroute.is_some() || self.pdx.is_some()
     }
+    /// The row that gave the stage its DRG: the last of the chain (a
+    /// rerouting row's destination). CMS's grouper marks the codes this
+    /// row's formula uses (the unrelated-OR DRGs 981–989: the CC or MCC
+    /// and the OR procedure of MDC 29's row, not the rerouting row's).
     fn winner(&self) -> Option<&'t FormulaRow> {
-        self.pdx.or(self.reroute).or(self.pre)
+        self.reroute.or(self.pdx).or(self.pre)
     }
 }
 
@@ -844,6 +848,12 @@ fn return_code_of(formula: &str) -> ReturnCode {
         .unwrap_or(ReturnCode::Ok)
 }
 
+/// The first procedure in the claim's order that `pred` holds for
+/// (`procs` may be sorted for the tie-breaker; `code` is the claim's place).
+fn first_in_claim_order(procs: &mut [Proc], pred: impl Fn(&Proc) -> bool) -> Option<&mut Proc> {
+    procs.iter_mut().filter(|p| pred(p)).min_by_key(|p| p.code)
+}
+
 fn add_impact(current: DrgImpact, new: DrgImpact) -> DrgImpact {
     match (new, current) {
         (DrgImpact::Initial, DrgImpact::Final) | (DrgImpact::Final, DrgImpact::Initial) => {
@@ -907,6 +917,14 @@ impl<'a> Claim<'a> {
         };
         let marks = self.opts.affects_drg;
         if marks {
+            // CMS's grouper: a principal that grouped the initial DRG keeps
+            // that mark when the final DRG is ungroupable (a HAC).
+            if self.initial.rc == ReturnCode::Ok {
+                if let Some(p) = &mut self.pdx {
+                    p.impact = DrgImpact::Initial;
+                    p.mark(DxFlag::MarkedForInitial);
+                }
+            }
             self.mark_diagnoses(initial, Stage::Initial, s);
             self.mark_procedures(initial, Stage::Initial, s);
         }
@@ -1484,6 +1502,7 @@ impl<'a> Claim<'a> {
                 self.outcome(stage).mdc = Some(to);
             }
             m.reroute = Some(row);
+            m.reroute_mdc = to;
             if row.reroute_mdc != 0 {
                 if let Some((row2, sev2, _)) = self.group_mdc(row.reroute_mdc, mask) {
                     if row2.is_return_code() {
@@ -1491,6 +1510,7 @@ impl<'a> Claim<'a> {
                     }
                     self.take(stage, row2, sev2);
                     m.reroute = Some(row2);
+                    m.reroute_mdc = row.reroute_mdc;
                 }
             }
         }
@@ -1603,13 +1623,13 @@ impl<'a> Claim<'a> {
             ),
             Stage::Final => (DxFlag::MarkedForFinal, DrgImpact::Final, self.final_sev),
         };
-        let mut mdc = row.reroute_mdc;
-        if mdc == 0 {
-            mdc = self.pdx.as_ref().and_then(|p| p.mdc).unwrap_or(0);
-        }
-        if has(&UNRELATED_OR_DRGS, row.drg) {
-            mdc = 29;
-        }
+        // The MDC the winning row was found in (a principal's MDC for a
+        // pre-MDC row that does not reroute).
+        let mdc = if m.reroute.is_some() {
+            m.reroute_mdc
+        } else {
+            self.pdx.as_ref().and_then(|p| p.mdc).unwrap_or(0)
+        };
         if self.procs.is_empty() {
             // Nothing to mark (clusters are made of procedures).
             return mdc;
@@ -1637,11 +1657,11 @@ impl<'a> Claim<'a> {
             p.flags |= flag.bit();
             p.impact = add_impact(p.impact, impact);
         };
-        if let Some(p) = self
-            .procs
-            .iter_mut()
-            .find(|p| !p.suppressed_in(mdc) && attrs.iter().all(|&a| p.has(a, orproc)))
-        {
+        // CMS's grouper takes the procedures in the claim's order, whatever
+        // the tie-breaker.
+        if let Some(p) = first_in_claim_order(&mut self.procs, |p| {
+            !p.suppressed_in(mdc) && attrs.iter().all(|&a| p.has(a, orproc))
+        }) {
             mark(p);
             return mdc;
         }
@@ -1659,11 +1679,9 @@ impl<'a> Claim<'a> {
             return mdc;
         }
         for &a in attrs {
-            if let Some(p) = self
-                .procs
-                .iter_mut()
-                .find(|p| !p.suppressed_in(mdc) && p.has(a, orproc))
-            {
+            if let Some(p) = first_in_claim_order(&mut self.procs, |p| {
+                !p.suppressed_in(mdc) && p.has(a, orproc)
+            }) {
                 mark(p);
                 continue;
             }
