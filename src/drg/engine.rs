@@ -848,10 +848,15 @@ fn return_code_of(formula: &str) -> ReturnCode {
         .unwrap_or(ReturnCode::Ok)
 }
 
-/// The first procedure in the claim's order that `pred` holds for
-/// (`procs` may be sorted for the tie-breaker; `code` is the claim's place).
-fn first_in_claim_order(procs: &mut [Proc], pred: impl Fn(&Proc) -> bool) -> Option<&mut Proc> {
-    procs.iter_mut().filter(|p| pred(p)).min_by_key(|p| p.code)
+/// The procedure CMS's grouper marks among those `pred` holds for: the
+/// principal procedure (the claim's first) when it qualifies, else the
+/// first in the tie-breaker's order (`procs`' order).
+fn first_for_marking(procs: &mut [Proc], pred: impl Fn(&Proc) -> bool) -> Option<&mut Proc> {
+    let at = procs
+        .iter()
+        .position(|p| p.code == 0 && pred(p))
+        .or_else(|| procs.iter().position(&pred))?;
+    Some(&mut procs[at])
 }
 
 fn add_impact(current: DrgImpact, new: DrgImpact) -> DrgImpact {
@@ -1657,9 +1662,7 @@ impl<'a> Claim<'a> {
             p.flags |= flag.bit();
             p.impact = add_impact(p.impact, impact);
         };
-        // CMS's grouper takes the procedures in the claim's order, whatever
-        // the tie-breaker.
-        if let Some(p) = first_in_claim_order(&mut self.procs, |p| {
+        if let Some(p) = first_for_marking(&mut self.procs, |p| {
             !p.suppressed_in(mdc) && attrs.iter().all(|&a| p.has(a, orproc))
         }) {
             mark(p);
@@ -1679,7 +1682,7 @@ impl<'a> Claim<'a> {
             return mdc;
         }
         for &a in attrs {
-            if let Some(p) = first_in_claim_order(&mut self.procs, |p| {
+            if let Some(p) = first_for_marking(&mut self.procs, |p| {
                 !p.suppressed_in(mdc) && p.has(a, orproc)
             }) {
                 mark(p);
