@@ -377,7 +377,8 @@ impl Expr {
     }
 
     /// The operands that make a true formula true, in formula order: both
-    /// sides of a true `&`, each true side of an `|`; nothing under `~`.
+    /// sides of a true `&`, the first true side of an `|`; nothing under
+    /// `~`.
     /// Empty when the formula is false. `values` is scratch space (each
     /// node's value, computed once: children come before their parents).
     pub fn matched(&self, env: &Env<'_>, out: &mut Vec<Operand>, values: &mut Vec<bool>) {
@@ -407,9 +408,14 @@ impl Expr {
             return;
         }
         match self.nodes[n as usize] {
-            Node::And(a, b) | Node::Or(a, b) => {
+            Node::And(a, b) => {
                 self.collect(a, values, out);
                 self.collect(b, values, out);
+            }
+            // CMS's grouper uses the first true side of an `|` only.
+            Node::Or(a, b) => {
+                let side = if values[a as usize] { a } else { b };
+                self.collect(side, values, out);
             }
             Node::Not(_) => {}
             Node::Atom(op) => {
