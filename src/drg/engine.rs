@@ -1562,7 +1562,7 @@ impl<'a> Claim<'a> {
         // the formula in the same MDC (most claims): kept for it.
         s.attrs.clear();
         s.attrs.extend(s.operands.iter().filter_map(|op| match *op {
-            Operand::Attr(Scope::Any, a) => Some(a),
+            Operand::Attr(Scope::Any | Scope::AnyWritten, a) => Some(a),
             _ => None,
         }));
         s.attrs_for = Some((row.expr, self.evaluation_mdc(mdc), severity));
@@ -1584,7 +1584,9 @@ impl<'a> Claim<'a> {
                 Operand::Attr(Scope::Any, a) if a == multst => d
                     .scheme
                     .is_some_and(|s| s.trauma_sites & !pdx_sites != 0),
-                Operand::Attr(Scope::Any, a) => d.has_attr(a),
+                // (`ANY:` written out marks as CMS's grouper marks the
+                // plain name.)
+                Operand::Attr(Scope::Any | Scope::AnyWritten, a) => d.has_attr(a),
                 Operand::Attr(Scope::Sdx, a) => d.has_attr(a),
                 Operand::Severity(sev @ (Severity::Mcc | Severity::Cc)) => {
                     if d.is(DxFlag::Excluded) || d.is(DxFlag::DeathExclusion) {
@@ -1688,7 +1690,7 @@ impl<'a> Claim<'a> {
             self.chain_operands(m, &env, &mut s.operands, &mut s.row_operands, &mut s.values);
             s.attrs.clear();
             s.attrs.extend(s.operands.iter().filter_map(|op| match *op {
-                Operand::Attr(Scope::Any, a) => Some(a),
+                Operand::Attr(Scope::Any | Scope::AnyWritten, a) => Some(a),
                 _ => None,
             }));
         }
