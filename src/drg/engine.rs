@@ -1574,16 +1574,16 @@ impl<'a> Claim<'a> {
             Operand::Attr(Scope::Any, a) => !pdx.is_some_and(|p| p.has_operand(a)),
             _ => true,
         });
-        // Multiple significant trauma: CMS's grouper marks the first
-        // secondary diagnosis with a significant-trauma site the principal's
-        // are not.
-        let multst = self.b.multst;
-        let pdx_sites = pdx.and_then(|p| p.scheme).map_or(0, |s| s.trauma_sites);
-        let matches = |d: &Dx, op: Operand| -> Option<bool> {
+        // Multiple significant trauma: CMS's grouper marks, in order, the
+        // secondary diagnoses that bring a significant-trauma site not yet
+        // seen (the principal's first) until two sites are seen.
+        let multst = Operand::Attr(Scope::Any, self.b.multst);
+        let mut sites_seen = pdx.and_then(|p| p.scheme).map_or(0, |s| s.trauma_sites);
+        let matches = |d: &Dx, op: Operand, sites_seen: u8| -> Option<bool> {
             Some(match op {
-                Operand::Attr(Scope::Any, a) if a == multst => d
+                _ if op == multst => d
                     .scheme
-                    .is_some_and(|s| s.trauma_sites & !pdx_sites != 0),
+                    .is_some_and(|s| s.trauma_sites & !sites_seen != 0),
                 // (`ANY:` written out marks as CMS's grouper marks the
                 // plain name.)
                 Operand::Attr(Scope::Any | Scope::AnyWritten, a) => d.has_attr(a),
@@ -1603,7 +1603,7 @@ impl<'a> Claim<'a> {
             let mut first = None;
             let mut another = false;
             for (i, &op) in remaining.iter().enumerate() {
-                if matches(d, op) == Some(true) {
+                if matches(d, op, sites_seen) == Some(true) {
                     if first.is_some() {
                         another = true;
                         break;
@@ -1617,6 +1617,12 @@ impl<'a> Claim<'a> {
                 self.order_dependent |= another;
                 d.mark(flag);
                 d.impact = add_impact(d.impact, impact);
+                if remaining[i] == multst {
+                    sites_seen |= d.scheme.map_or(0, |s| s.trauma_sites);
+                    if sites_seen.count_ones() < 2 {
+                        continue;
+                    }
+                }
                 remaining.remove(i);
             }
         }
