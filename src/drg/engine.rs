@@ -1579,6 +1579,9 @@ impl<'a> Claim<'a> {
         // seen (the principal's first) until two sites are seen.
         let multst = Operand::Attr(Scope::Any, self.b.multst);
         let mut sites_seen = pdx.and_then(|p| p.scheme).map_or(0, |s| s.trauma_sites);
+        // A CC/MCC the winning row leaves out of its severity (its
+        // suppressed attributes) sets no severity there: not marked for it.
+        let suppress = &*row.suppress;
         let matches = |d: &Dx, op: Operand, sites_seen: u8| -> Option<bool> {
             Some(match op {
                 _ if op == multst => d
@@ -1589,7 +1592,10 @@ impl<'a> Claim<'a> {
                 Operand::Attr(Scope::Any | Scope::AnyWritten, a) => d.has_attr(a),
                 Operand::Attr(Scope::Sdx, a) => d.has_attr(a),
                 Operand::Severity(sev @ (Severity::Mcc | Severity::Cc)) => {
-                    if d.is(DxFlag::Excluded) || d.is(DxFlag::DeathExclusion) {
+                    if d.is(DxFlag::Excluded)
+                        || d.is(DxFlag::DeathExclusion)
+                        || suppress.iter().any(|&a| d.has_operand(a))
+                    {
                         return None;
                     }
                     d.severity() == sev
@@ -1784,8 +1790,14 @@ impl<'a> Claim<'a> {
     fn final_diagnosis_marks(&mut self, initial: Matches<'a>, fin: Matches<'a>) {
         let drg = |m: Matches<'_>| m.winner().map(|r| r.drg);
         if drg(initial).is_some() && drg(fin).is_some() && drg(initial) != drg(fin) {
+            let hacs = &self.hacs;
             for d in &mut self.sdx {
-                if !d.hacs.is_empty() {
+                // A HAC met changed the DRG (CMS's grouper: not a code
+                // whose HAC criteria are not met).
+                if hacs[d.hacs.range()]
+                    .iter()
+                    .any(|h| h.status == HacUsage::CriteriaMet)
+                {
                     d.mark(DxFlag::MarkedForFinal);
                     d.impact = add_impact(d.impact, DrgImpact::Final);
                 }
