@@ -1707,15 +1707,20 @@ impl<'a> Claim<'a> {
             }));
         }
         s.attrs_for = None;
+        let mut mark = |p: &mut Proc| {
+            p.flags |= flag.bit();
+            p.impact = add_impact(p.impact, impact);
+        };
+        let bilateral = self.b.bilateral;
+        if s.attrs.contains(&bilateral) {
+            self.mark_bilateral(&mut mark);
+            s.attrs.retain(|&a| a != bilateral);
+        }
         let attrs = &*s.attrs;
         if attrs.is_empty() {
             return mdc;
         }
         let orproc = self.b.orproc;
-        let mut mark = |p: &mut Proc| {
-            p.flags |= flag.bit();
-            p.impact = add_impact(p.impact, impact);
-        };
         if let Some(p) = first_for_marking(&mut self.procs, |p| {
             !p.suppressed_in(mdc) && attrs.iter().all(|&a| p.has(a, orproc))
         }) {
@@ -1764,6 +1769,42 @@ impl<'a> Claim<'a> {
             if p.flags & initial != 0 {
                 p.flags |= DxFlag::MarkedForFinal.bit();
                 p.impact = add_impact(p.impact, DrgImpact::Final);
+            }
+        }
+    }
+
+    /// Bilateral or multiple joints (`BILATERAL`): CMS's grouper marks, in
+    /// marking order (the principal procedure, then the tie-breaker's),
+    /// each procedure that brings a joint not yet seen until two are seen,
+    /// with the other members of its procedure cluster.
+    fn mark_bilateral(&mut self, mark: &mut impl FnMut(&mut Proc)) {
+        let tally = &self.b.pattern_tally;
+        let principal = self.procs.iter().position(|p| p.code == 0);
+        let order = principal
+            .into_iter()
+            .chain((0..self.procs.len()).filter(|&i| Some(i) != principal));
+        let mut seen = 0u8;
+        for i in order {
+            let p = &self.procs[i];
+            let bits = tally[p.pattern as usize].bilateral;
+            if bits & !seen == 0 {
+                continue;
+            }
+            seen |= bits;
+            let code = p.code;
+            let mut in_cluster = false;
+            for k in 0..self.members.len() {
+                let (c, ci) = self.members[k];
+                if c == code {
+                    in_cluster = true;
+                    self.mark_cluster_members(ci, mark);
+                }
+            }
+            if !in_cluster {
+                mark(&mut self.procs[i]);
+            }
+            if seen.count_ones() >= 2 {
+                break;
             }
         }
     }
