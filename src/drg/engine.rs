@@ -1573,7 +1573,7 @@ impl<'a> Claim<'a> {
         // the formula in the same MDC (most claims): kept for it.
         s.attrs.clear();
         s.attrs.extend(s.operands.iter().filter_map(|op| match *op {
-            Operand::Attr(Scope::Any | Scope::AnyWritten, a) => Some(a),
+            Operand::Attr(Scope::Any, a) => Some(a),
             _ => None,
         }));
         s.attrs_for = Some((row.expr, self.evaluation_mdc(mdc), severity));
@@ -1582,7 +1582,9 @@ impl<'a> Claim<'a> {
         // An `ANY` operand the principal diagnosis has is its use: no
         // secondary diagnosis takes it (tested once, not per diagnosis).
         remaining.retain(|op| match *op {
-            Operand::Attr(Scope::Any, a) => !pdx.is_some_and(|p| p.has_operand(a)),
+            Operand::Attr(Scope::Any, a) => {
+                !pdx.is_some_and(|p| p.has_operand(a))
+            }
             _ => true,
         });
         // Multiple significant trauma: CMS's grouper marks, in order, the
@@ -1598,9 +1600,7 @@ impl<'a> Claim<'a> {
                 _ if op == multst => d
                     .scheme
                     .is_some_and(|s| s.trauma_sites & !sites_seen != 0),
-                // (`ANY:` written out marks as CMS's grouper marks the
-                // plain name.)
-                Operand::Attr(Scope::Any | Scope::AnyWritten, a) => d.has_attr(a),
+                Operand::Attr(Scope::Any, a) => d.has_attr(a),
                 Operand::Attr(Scope::Sdx, a) => d.has_attr(a),
                 Operand::Severity(sev @ (Severity::Mcc | Severity::Cc)) => {
                     if d.is(DxFlag::Excluded)
@@ -1713,7 +1713,7 @@ impl<'a> Claim<'a> {
             self.chain_operands(m, &env, &mut s.operands, &mut s.row_operands, &mut s.values);
             s.attrs.clear();
             s.attrs.extend(s.operands.iter().filter_map(|op| match *op {
-                Operand::Attr(Scope::Any | Scope::AnyWritten, a) => Some(a),
+                Operand::Attr(Scope::Any, a) => Some(a),
                 _ => None,
             }));
         }

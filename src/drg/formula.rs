@@ -58,17 +58,11 @@ pub(crate) enum Scope {
     Pdx = 2,
     /// Every secondary diagnosis.
     Only = 3,
-    /// `ANY:` written out: the same attributes as [`Scope::Any`], but CMS's
-    /// marking does not take a code's use from it.
-    AnyWritten = 4,
 }
 
 impl Scope {
     fn slot(self) -> usize {
-        match self {
-            Scope::AnyWritten => 0,
-            s => s as usize,
-        }
+        self as usize
     }
 }
 
@@ -536,7 +530,7 @@ impl Parser<'_, '_> {
                 "NONE" => return Operand::Severity(Severity::None),
                 _ => (Scope::Any, atom),
             },
-            Some(("ANY", n)) => (Scope::AnyWritten, n),
+            Some(("ANY", n)) => (Scope::Any, n),
             Some(("SDX", n)) => (Scope::Sdx, n),
             Some(("PDX", n)) => (Scope::Pdx, n),
             Some(("ONLY", n)) => (Scope::Only, n),
