@@ -726,7 +726,7 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
     if checks_type1_addons(path) {
         facts.addon_primaries = addon_primaries(run, claim, path);
     }
-    run.out.lines = Vec::with_capacity(claim.lines.len());
+    run.out.lines = run.results_list(claim.lines.len());
     // (The claim's through date in a version: the same for every line.)
     let through_dated =
         super::engine::read_date(claim.through_date).is_some_and(|d| t.in_versions(d));
