@@ -419,6 +419,12 @@ thread_local! {
     static SPARE_EDITED: Cell<Option<Edited>> = const { Cell::new(None) };
 }
 
+thread_local! {
+    /// The edits a claim raised, each once ([`Run::finish`]), kept for the
+    /// thread's next claim (an allocation a claim).
+    static RAISED: Cell<Vec<u16>> = const { Cell::new(Vec::new()) };
+}
+
 /// Line results kept for reuse, the answer's list of them included, at
 /// most: more than the `scratch` lists' 64, as claims of a few hundred
 /// lines are common enough that freeing (and next allocating) theirs cost
@@ -570,7 +576,12 @@ impl<'t> Run<'t> {
     /// thread's kept list when there is one.
     pub(crate) fn results_list(&mut self, n: usize) -> Vec<LineResult> {
         let mut list = std::mem::take(&mut self.result_spares.list);
-        list.reserve(n);
+        // (Grown to a power of two: the lists kept change places from claim
+        // to claim, and grown to each claim's length they were grown again
+        // on most claims.)
+        if list.capacity() < n {
+            list.reserve(n.next_power_of_two());
+        }
         list
     }
 
@@ -651,7 +662,9 @@ impl<'t> Run<'t> {
             spares.list = unused;
         }
         let _ = RESULT_SPARES.try_with(|s| s.set(spares));
-        let mut raised: Vec<u16> = Vec::new();
+        // (The list of the thread's last claim, emptied: see `RAISED`.)
+        let mut raised = RAISED.try_with(Cell::take).unwrap_or_default();
+        raised.clear();
         let o = &self.out;
         let mut add = |e: u16| {
             if !raised.contains(&e) {
@@ -688,7 +701,7 @@ impl<'t> Run<'t> {
         // revenue code is listed twice, once for each.
         let twice_050 = self.out.lines.iter().any(|l| l.hcpcs_edits.contains(&50))
             && self.out.lines.iter().any(|l| l.revenue_edits.contains(&50));
-        for e in raised {
+        for &e in &raised {
             if e == 50 && twice_050 && self.disposition(e) == 3 {
                 self.out.claim_return_to_provider_edits.push(e);
             }
@@ -703,6 +716,7 @@ impl<'t> Run<'t> {
             };
             list.push(e);
         }
+        crate::scratch::give_back(&RAISED, raised);
         let o = &mut self.out;
         o.claim_rejection_disposition = u8::from(!o.claim_rejection_edits.is_empty());
         o.claim_denial_disposition = if !o.claim_denial_edits.is_empty() {
