@@ -128,12 +128,13 @@ impl<'a> ClaimFacts<'a> {
             let Some(row) = hcpcs_row(run, l.hcpcs) else {
                 continue;
             };
-            let day = super::engine::read_date(l.service_date).unwrap_or(0);
+            // (The date read only for a skin substitute's line.)
+            let day = || super::engine::read_date(l.service_date).unwrap_or(0);
             if row.has(hi) {
-                facts.skin_products.push((day, true));
+                facts.skin_products.push((day(), true));
             }
             if row.has(lo) {
-                facts.skin_products.push((day, false));
+                facts.skin_products.push((day(), false));
             }
         }
         facts.skin_products.sort_unstable();

@@ -152,12 +152,14 @@ fn modifiers(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
         {
             run.out.lines[i].hcpcs_edits.push(120);
         }
+        // (The line's date read once for the three tests below.)
+        let date = super::engine::read_date(l.service_date).unwrap_or(0);
         // (A CS used after CMS ended it gets 123 below instead — from
         // v92; in v91 both: pyoce, 4 of 4 such lines.)
-        let cs_ended = v >= 92 && super::engine::read_date(l.service_date).unwrap_or(0) >= 20230512;
+        let cs_ended = v >= 92 && date >= 20230512;
         // (On a line with a code, for services from 2020-03-18, when the
         // waiver began; also on an opioid treatment program's 13x.)
-        let cs_began = super::engine::read_date(l.service_date).unwrap_or(0) >= 20200318;
+        let cs_began = date >= 20200318;
         if v >= 78
             && !cs_ended
             && cs_began
@@ -173,7 +175,6 @@ fn modifiers(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
             run.out.lines[i].hcpcs_edits.push(114);
         }
         if v >= 88 {
-            let date = super::engine::read_date(l.service_date).unwrap_or(0);
             // (On the first CS of the line only: pyoce, 4 of 4 lines
             // with CS twice.)
             let first_cs = l
