@@ -169,6 +169,20 @@ impl ClaimRouter {
     /// The I/OCE's answer when `text` is an outpatient claim, else `None`.
     #[cfg(feature = "ioce")]
     fn outpatient(text: &str) -> Option<EditedClaim> {
+        let (claim_id, edited) = Self::outpatient_borrowed(text)?;
+        Some(EditedClaim {
+            claim_id: claim_id.map(std::borrow::Cow::into_owned),
+            edited,
+        })
+    }
+
+    /// The outpatient claim's answer and its `id` as the text has it (the
+    /// writers copy the id into their output: a `String` of it was an
+    /// allocation a claim).
+    #[cfg(feature = "ioce")]
+    fn outpatient_borrowed(
+        text: &str,
+    ) -> Option<(Option<std::borrow::Cow<'_, str>>, crate::ioce::Edited)> {
         if !names_bill_type(text.as_bytes()) {
             return None;
         }
@@ -180,23 +194,33 @@ impl ClaimRouter {
             if !crate::claim::outpatient_bill_type(fast.bill_type.as_deref()) {
                 return None;
             }
-            let claim_id = fast.id.take().map(std::borrow::Cow::into_owned);
+            let claim_id = fast.id.take();
             let input = crate::ioce::ClaimInput::from_claim_ref(&fast);
             let edited = crate::ioce::Editor::new().edit(&input);
             input.recycle();
             // The lists' allocations kept for the thread's next claim.
             crate::claim::spare::recycle_read(&mut fast);
-            return Some(EditedClaim { claim_id, edited });
+            return Some((claim_id, edited));
         }
         let claim: crate::claim::Claim = serde_json::from_str(text).ok()?;
         if !crate::ioce::is_outpatient(&claim) {
             return None;
         }
         let edited = crate::ioce::Editor::new().edit_claim(&claim);
-        Some(EditedClaim {
-            claim_id: claim.id,
-            edited,
-        })
+        Some((claim.id.map(std::borrow::Cow::Owned), edited))
+    }
+
+    /// Writes the outpatient claim's answer (as [`write_edited_claim`])
+    /// when `text` is one; false when it is not.
+    #[cfg(feature = "ioce")]
+    fn write_outpatient(text: &str, line: Option<usize>, out: &mut String) -> bool {
+        let Some((claim_id, edited)) = Self::outpatient_borrowed(text) else {
+            return false;
+        };
+        crate::ioce::write_edited_into(out, claim_id.as_deref(), line.map(|n| n as u64), &edited);
+        // (Its allocations kept for the thread's next claim.)
+        crate::ioce::recycle(edited);
+        true
     }
 
     /// Answers one claim given as JSON: an outpatient claim edited by the
@@ -273,10 +297,7 @@ impl ClaimRouter {
             return result;
         }
         #[cfg(feature = "ioce")]
-        if let Some(e) = Self::outpatient(text) {
-            write_edited_claim(&e, None, out);
-            // (Its allocations kept for the thread's next claim.)
-            crate::ioce::recycle(e.edited);
+        if Self::write_outpatient(text, None, out) {
             return Ok(());
         }
         self.grouper
@@ -305,10 +326,7 @@ impl ClaimRouter {
             Some(result) => result,
             None => {
                 #[cfg(feature = "ioce")]
-                if let Some(e) = Self::outpatient(text) {
-                    write_edited_claim(&e, Some(line), out);
-                    // (Its allocations kept for the thread's next claim.)
-                    crate::ioce::recycle(e.edited);
+                if Self::write_outpatient(text, Some(line), out) {
                     return true;
                 }
                 // The grouping written from the grouper's state (the text

@@ -17,8 +17,9 @@ thread_local! {
     pub(crate) static READ_MODIFIERS: Cell<Vec<Vec<Cow<'static, str>>>> = const { Cell::new(Vec::new()) };
 }
 
-/// How many emptied modifier lists a thread keeps.
-const KEEP_MODIFIER_LISTS: usize = 64;
+/// How many emptied modifier lists a thread keeps (one a line of a long
+/// claim).
+const KEEP_MODIFIER_LISTS: usize = crate::scratch::KEEP_LINES_AT_MOST;
 
 /// An emptied modifier list kept from an earlier claim, or a new one with
 /// room for a typical list.
@@ -74,7 +75,7 @@ fn keep_modifiers(lines: &mut [ClaimLineRef<'_>]) {
 pub(crate) fn recycle(claim: &mut ClaimRef<'_>) {
     give_back(&READ_DIAGNOSES, std::mem::take(&mut claim.diagnoses));
     give_back(&READ_PROCEDURES, std::mem::take(&mut claim.procedures));
-    give_back(&READ_LINES, std::mem::take(&mut claim.lines));
+    crate::scratch::give_back_lines(&READ_LINES, std::mem::take(&mut claim.lines));
 }
 
 /// [`recycle`] for a claim the JSON reader read (`fast_json`): every
@@ -91,7 +92,7 @@ pub(crate) fn recycle_read(claim: &mut ClaimRef<'_>) {
     // (out of line) would cost them 30 instructions.
     if claim.lines.capacity() != 0 {
         keep_modifiers(&mut claim.lines);
-        give_back(&READ_LINES, std::mem::take(&mut claim.lines));
+        crate::scratch::give_back_lines(&READ_LINES, std::mem::take(&mut claim.lines));
     }
     // The condition codes and reasons for visit, when only borrowed, are
     // kept as modifier lists (the same type).

@@ -144,7 +144,7 @@ impl<'a> ClaimInput<'a> {
     /// allocations fewer a line.
     pub(crate) fn recycle(self) {
         let (mut lines, secondary) = (self.lines, self.secondary);
-        if !crate::scratch::worth_keeping(&lines) {
+        if !crate::scratch::worth_keeping_lines(&lines) {
             return;
         }
         let _ = INPUT_SPARES.try_with(|s| {
@@ -154,7 +154,7 @@ impl<'a> ClaimInput<'a> {
                 .map(|l| std::mem::take(&mut l.modifiers))
                 .chain([secondary]);
             for list in lists {
-                if spare.modifiers.len() < crate::scratch::KEEP_AT_MOST
+                if spare.modifiers.len() < crate::scratch::KEEP_LINES_AT_MOST
                     && crate::scratch::worth_keeping(&list)
                 {
                     spare.modifiers.push(crate::scratch::relabel(list));
@@ -395,6 +395,13 @@ pub(crate) struct Run<'t> {
     /// Line results of the thread's earlier claims, their lists' allocations
     /// to reuse ([`Run::spare_line`]).
     pub spare_lines: Vec<LineResult>,
+    /// Where in [`Run::rows`] the next line's row is likely to be: the
+    /// passes ask for the lines' rows in claim order, so the row after the
+    /// last one found is tried before a search.
+    pub next_row: Cell<usize>,
+    /// The thread's other kept line results and an emptied list for this
+    /// claim's ([`Run::results_list`]).
+    pub result_spares: ResultSpares,
 }
 
 /// A line's code's text, by address and length, and its row.
@@ -410,6 +417,38 @@ thread_local! {
     /// next claim ([`recycle`]); its `lines` are the line results to reuse
     /// ([`Run::spare_line`]).
     static SPARE_EDITED: Cell<Option<Edited>> = const { Cell::new(None) };
+}
+
+thread_local! {
+    /// The edits a claim raised, each once ([`Run::finish`]), kept for the
+    /// thread's next claim (an allocation a claim).
+    static RAISED: Cell<Vec<u16>> = const { Cell::new(Vec::new()) };
+}
+
+/// Line results kept for reuse, the answer's list of them included, at
+/// most: more than the `scratch` lists' 64, as claims of a few hundred
+/// lines are common enough that freeing (and next allocating) theirs cost
+/// about 1,000 instructions a claim on CI's claims.
+const KEEP_LINE_RESULTS: usize = crate::scratch::KEEP_LINES_AT_MOST;
+
+/// A thread's line results beyond its last answer's, kept between claims
+/// ([`Run::finish`]).
+#[derive(Default)]
+pub(crate) struct ResultSpares {
+    /// An emptied list, for the next claim's answer's results.
+    list: Vec<LineResult>,
+    /// Results earlier claims left unused (a claim of fewer lines than the
+    /// last), reused after the last answer's.
+    pool: Vec<LineResult>,
+}
+
+thread_local! {
+    static RESULT_SPARES: Cell<ResultSpares> = const {
+        Cell::new(ResultSpares {
+            list: Vec::new(),
+            pool: Vec::new(),
+        })
+    };
 }
 
 /// The list, emptied (its allocation kept).
@@ -430,7 +469,7 @@ fn dx_results(mut kept: Vec<DxResult>, n: usize) -> Vec<DxResult> {
 /// thread's next claim: its lists' allocations (the claim's, each
 /// diagnosis's and each line's) are reused instead of allocated anew.
 pub(crate) fn recycle(mut e: Edited) {
-    if !crate::scratch::worth_keeping(&e.lines) {
+    if e.lines.capacity() == 0 || e.lines.len() > KEEP_LINE_RESULTS {
         return;
     }
     for d in e.reason_for_visit.iter_mut().chain(&mut e.secondary) {
@@ -448,6 +487,7 @@ pub(crate) fn recycle(mut e: Edited) {
         principal: DxResult {
             edits: emptied(e.principal.edits),
         },
+        version: e.version,
         reason_for_visit: e.reason_for_visit,
         secondary: e.secondary,
         lines: e.lines,
@@ -490,14 +530,18 @@ impl<'t> Run<'t> {
     /// a claim. `None` for any other text.
     pub(crate) fn line_row(&self, code: &str) -> Option<Option<&'t super::data::HcpcsRow>> {
         let at = (code.as_ptr() as usize, code.len());
-        if self.rows.len() <= LINEAR_ROWS {
-            self.rows.iter().find(|r| (r.0, r.1) == at).map(|r| r.2)
-        } else {
-            self.rows
-                .binary_search_by_key(&at, |r| (r.0, r.1))
-                .ok()
-                .map(|i| self.rows[i].2)
+        let hint = self.next_row.get();
+        if let Some(r) = self.rows.get(hint).filter(|r| (r.0, r.1) == at) {
+            self.next_row.set(hint + 1);
+            return Some(r.2);
         }
+        let found = if self.rows.len() <= LINEAR_ROWS {
+            self.rows.iter().position(|r| (r.0, r.1) == at)
+        } else {
+            self.rows.binary_search_by_key(&at, |r| (r.0, r.1)).ok()
+        }?;
+        self.next_row.set(found + 1);
+        Some(self.rows[found].2)
     }
 
     /// A line's outputs, all empty, with `modifiers` empty lists of
@@ -505,7 +549,11 @@ impl<'t> Run<'t> {
     /// is one (its lists' allocations reused: a line's edits cost no
     /// allocation), else a new one.
     pub(crate) fn spare_line(&mut self, modifiers: usize) -> LineResult {
-        let Some(old) = self.spare_lines.pop() else {
+        let Some(old) = self
+            .spare_lines
+            .pop()
+            .or_else(|| self.result_spares.pool.pop())
+        else {
             return LineResult {
                 modifier_edits: vec![Vec::new(); modifiers],
                 ..LineResult::default()
@@ -522,6 +570,19 @@ impl<'t> Run<'t> {
             modifier_edits,
             ..LineResult::default()
         }
+    }
+
+    /// An empty list for the claim's line results with room for `n`: the
+    /// thread's kept list when there is one.
+    pub(crate) fn results_list(&mut self, n: usize) -> Vec<LineResult> {
+        let mut list = std::mem::take(&mut self.result_spares.list);
+        // (Grown to a power of two: the lists kept change places from claim
+        // to claim, and grown to each claim's length they were grown again
+        // on most claims.)
+        if list.capacity() < n {
+            list.reserve(n.next_power_of_two());
+        }
+        list
     }
 
     /// Record `edit` as raised on the claim alone.
@@ -581,8 +642,29 @@ impl<'t> Run<'t> {
     /// Build the claim lists from every edit raised, each once, in the
     /// I/OCE's order, and the dispositions from them.
     fn finish(mut self, from: u32, through: u32) -> Edited {
-        crate::scratch::give_back(&SPARE_ROWS, std::mem::take(&mut self.rows));
-        let mut raised: Vec<u16> = Vec::new();
+        crate::scratch::give_back_lines(&SPARE_ROWS, std::mem::take(&mut self.rows));
+        // The line results this claim did not use join the pool, and
+        // their emptied list is the next claim's answer's: kept, not freed
+        // (a claim of fewer lines than the last freed the rest, and each
+        // answer's list was allocated anew).
+        // (The shorter list is moved into the longer: after a long claim,
+        // its results stay in their list, not copied claim after claim.)
+        let mut unused = std::mem::take(&mut self.spare_lines);
+        let mut spares = std::mem::take(&mut self.result_spares);
+        if unused.len() > spares.pool.len() {
+            std::mem::swap(&mut unused, &mut spares.pool);
+        }
+        if spares.pool.len() + unused.len() <= KEEP_LINE_RESULTS {
+            spares.pool.append(&mut unused);
+        }
+        if spares.list.capacity() == 0 && unused.capacity() <= 2 * KEEP_LINE_RESULTS {
+            unused.clear();
+            spares.list = unused;
+        }
+        let _ = RESULT_SPARES.try_with(|s| s.set(spares));
+        // (The list of the thread's last claim, emptied: see `RAISED`.)
+        let mut raised = RAISED.try_with(Cell::take).unwrap_or_default();
+        raised.clear();
         let o = &self.out;
         let mut add = |e: u16| {
             if !raised.contains(&e) {
@@ -619,7 +701,7 @@ impl<'t> Run<'t> {
         // revenue code is listed twice, once for each.
         let twice_050 = self.out.lines.iter().any(|l| l.hcpcs_edits.contains(&50))
             && self.out.lines.iter().any(|l| l.revenue_edits.contains(&50));
-        for e in raised {
+        for &e in &raised {
             if e == 50 && twice_050 && self.disposition(e) == 3 {
                 self.out.claim_return_to_provider_edits.push(e);
             }
@@ -634,6 +716,7 @@ impl<'t> Run<'t> {
             };
             list.push(e);
         }
+        crate::scratch::give_back(&RAISED, raised);
         let o = &mut self.out;
         o.claim_rejection_disposition = u8::from(!o.claim_rejection_edits.is_empty());
         o.claim_denial_disposition = if !o.claim_denial_edits.is_empty() {
@@ -810,6 +893,8 @@ impl Editor {
             .flatten()
             .unwrap_or_default();
         let spare_lines = std::mem::take(&mut spare.lines);
+        // (The release's text written into the last answer's, when kept.)
+        let mut release_text = spare.version.take();
         let mut out = Edited {
             reason_for_visit: dx_results(
                 std::mem::take(&mut spare.reason_for_visit),
@@ -876,12 +961,21 @@ impl Editor {
                 ca_line: None,
                 rows: Vec::new(),
                 spare_lines,
+                next_row: Cell::new(0),
+                result_spares: RESULT_SPARES.try_with(Cell::take).unwrap_or_default(),
             };
             run.out.apc_return_buffer_flag = None;
             return run.finish(from, through);
         }
         let version = version.expect("checked above");
-        out.version = Some(version.release.to_string());
+        out.version = Some(match release_text.take() {
+            Some(mut text) => {
+                text.clear();
+                text.push_str(version.release);
+                text
+            }
+            None => version.release.to_string(),
+        });
         out.internal_version = Some(version.internal);
         let v = version.internal;
         let mut run = Run {
@@ -894,6 +988,8 @@ impl Editor {
             ca_line: None,
             rows: line_rows(t, v, claim),
             spare_lines,
+            next_row: Cell::new(0),
+            result_spares: RESULT_SPARES.try_with(Cell::take).unwrap_or_default(),
         };
         let table_si = |l: &LineInput<'_>| -> Flag {
             key(l.hcpcs.trimmed())
@@ -954,22 +1050,20 @@ impl Editor {
         run.out.nopps_bill_flag = if path.opps { 0 } else { 2 };
         run.out.apc_return_buffer_flag = Some(u8::from(path.on(path::switch::APC_RETURN_BUF)));
         // Line dates: a line dated outside the claim's span stops the claim.
-        let bad_dates: Vec<bool> = claim
-            .lines
-            .iter()
-            .map(|l| read_date(l.service_date).is_none_or(|d| d < from || d > through))
-            .collect();
-        if bad_dates.contains(&true) {
+        // (Each line's date tested again on a claim with a bad one, not kept
+        // in a list: an allocation on every claim.)
+        let bad_date =
+            |l: &LineInput<'_>| read_date(l.service_date).is_none_or(|d| d < from || d > through);
+        if claim.lines.iter().any(bad_date) {
             run.out.return_code = 16;
             run.out.claim_processed_flag = 1;
             run.out.lines = claim
                 .lines
                 .iter()
-                .zip(&bad_dates)
-                .map(|(l, &bad)| {
+                .map(|l| {
                     let si = if path.opps { table_si(l) } else { Flag::new() };
                     let mut r = unprocessed_line(l, &si, "00000");
-                    if bad {
+                    if bad_date(l) {
                         r.service_date_edits.push(23);
                     }
                     r

@@ -6,6 +6,7 @@ use super::engine::{ClaimInput, LineInput, LineResult, Run};
 use super::order;
 use super::path::{switch, Path};
 use super::text::Trim;
+use std::cell::Cell;
 
 /// Whether 111 (a step of a biological's making, bundled into it) is
 /// raised on the claim: not on 14x, religious nonmedical (43x), 87x, 89x
@@ -83,11 +84,14 @@ impl<'a> ClaimFacts<'a> {
             blood_product: false,
             device_days: Vec::new(),
             age,
-            codes: claim
-                .lines
-                .iter()
-                .filter_map(|l| key(l.hcpcs.trimmed()))
-                .collect(),
+            codes: {
+                // (The list of the thread's last claim, emptied: see
+                // `CLAIM_CODES`.)
+                let mut codes = CLAIM_CODES.try_with(Cell::take).unwrap_or_default();
+                codes.clear();
+                codes.extend(claim.lines.iter().filter_map(|l| key(l.hcpcs.trimmed())));
+                codes
+            },
             addon_primaries: Vec::new(),
             observation_days: Vec::new(),
             skin_products: Vec::new(),
@@ -124,12 +128,13 @@ impl<'a> ClaimFacts<'a> {
             let Some(row) = hcpcs_row(run, l.hcpcs) else {
                 continue;
             };
-            let day = super::engine::read_date(l.service_date).unwrap_or(0);
+            // (The date read only for a skin substitute's line.)
+            let day = || super::engine::read_date(l.service_date).unwrap_or(0);
             if row.has(hi) {
-                facts.skin_products.push((day, true));
+                facts.skin_products.push((day(), true));
             }
             if row.has(lo) {
-                facts.skin_products.push((day, false));
+                facts.skin_products.push((day(), false));
             }
         }
         facts.skin_products.sort_unstable();
@@ -197,11 +202,26 @@ fn addon_primary_near(
     (side, day): (bool, i64),
     days: &[(bool, i64, Key)],
 ) -> bool {
-    t.addon_primary_where(table, addon, v, |p| {
-        addon_days(day)
-            .iter()
-            .any(|&d| days.binary_search(&(side, d, p)).is_ok())
-    })
+    // The claim's codes on the two days (on `side`): runs of `days`.
+    let on_day = |d: i64| {
+        let from = days.partition_point(|&(s, e, _)| (s, e) < (side, d));
+        let to = days.partition_point(|&(s, e, _)| (s, e) <= (side, d));
+        &days[from..to]
+    };
+    let near = addon_days(day).map(on_day);
+    t.addon_primary_listed(
+        table,
+        addon,
+        v,
+        near[0].len() + near[1].len(),
+        near.iter()
+            .flat_map(|codes| codes.iter().map(|&(_, _, p)| p)),
+        |p| {
+            addon_days(day)
+                .iter()
+                .any(|&d| days.binary_search(&(side, d, p)).is_ok())
+        },
+    )
 }
 
 /// The side of the claim a line's add-on code finds its primary on: a
@@ -726,7 +746,7 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
     if checks_type1_addons(path) {
         facts.addon_primaries = addon_primaries(run, claim, path);
     }
-    run.out.lines = Vec::with_capacity(claim.lines.len());
+    run.out.lines = run.results_list(claim.lines.len());
     // (The claim's through date in a version: the same for every line.)
     let through_dated =
         super::engine::read_date(claim.through_date).is_some_and(|d| t.in_versions(d));
@@ -883,7 +903,14 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
         }
         run.out.lines.push(out);
     }
+    crate::scratch::give_back_lines(&CLAIM_CODES, std::mem::take(&mut facts.codes));
     inpatient_only(run, claim, path);
+}
+
+thread_local! {
+    /// [`ClaimFacts::codes`] of the thread's last claim, kept for its next
+    /// one (an allocation a claim).
+    static CLAIM_CODES: Cell<Vec<Key>> = const { Cell::new(Vec::new()) };
 }
 
 /// Inpatient-only procedures (status indicator C) on OPPS claims of types

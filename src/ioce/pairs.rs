@@ -6,6 +6,7 @@ use super::engine::{ClaimInput, Run};
 use super::lines;
 use super::path::{switch, Path};
 use super::text::Trim;
+use std::cell::Cell;
 
 /// `data_modifier` flag `ncci`: a modifier that may bypass a pair.
 const NCCI_MODIFIER: u8 = 1 << 0;
@@ -127,12 +128,11 @@ fn modifiers(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
         || (matches!(path.prefix, 78 | 83 | 84 | 89) && !path.opps)
         || matches!(path.prefix, 22 | 23 | 34 | 87);
     for (i, l) in claim.lines.iter().enumerate() {
-        let keys: Vec<Option<u64>> = l.modifiers.iter().map(|m| key(m.trimmed())).collect();
-        let conflict = keys.iter().flatten().any(|&a| {
-            keys.iter()
-                .flatten()
-                .any(|&b| t.modifier_conflict.has(&(a, b), v))
-        });
+        // (The modifiers' keys read again for each first modifier, not
+        // gathered in a list: a line has a few, and the list was an
+        // allocation a line.)
+        let keys = || l.modifiers.iter().filter_map(|m| key(m.trimmed()));
+        let conflict = keys().any(|a| keys().any(|b| t.modifier_conflict.has(&(a, b), v)));
         if conflict && !no_conflict_edit {
             run.out.lines[i].hcpcs_edits.push(102);
         }
@@ -152,12 +152,14 @@ fn modifiers(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
         {
             run.out.lines[i].hcpcs_edits.push(120);
         }
+        // (The line's date read once for the three tests below.)
+        let date = super::engine::read_date(l.service_date).unwrap_or(0);
         // (A CS used after CMS ended it gets 123 below instead — from
         // v92; in v91 both: pyoce, 4 of 4 such lines.)
-        let cs_ended = v >= 92 && super::engine::read_date(l.service_date).unwrap_or(0) >= 20230512;
+        let cs_ended = v >= 92 && date >= 20230512;
         // (On a line with a code, for services from 2020-03-18, when the
         // waiver began; also on an opioid treatment program's 13x.)
-        let cs_began = super::engine::read_date(l.service_date).unwrap_or(0) >= 20200318;
+        let cs_began = date >= 20200318;
         if v >= 78
             && !cs_ended
             && cs_began
@@ -173,7 +175,6 @@ fn modifiers(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
             run.out.lines[i].hcpcs_edits.push(114);
         }
         if v >= 88 {
-            let date = super::engine::read_date(l.service_date).unwrap_or(0);
             // (On the first CS of the line only: pyoce, 4 of 4 lines
             // with CS twice.)
             let first_cs = l
@@ -196,46 +197,48 @@ fn modifiers(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
 fn ncci(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
     let (t, v) = (run.t, run.v);
     let n = claim.lines.len();
-    let ids: Vec<Option<u16>> = claim
-        .lines
-        .iter()
-        .zip(&run.out.lines)
-        .map(|(l, o)| {
-            if o.hcpcs_edits
-                .iter()
-                .any(|&e| matches!(e, 18 | 49 | 70 | 121))
-            {
-                None
-            } else {
-                key(l.hcpcs.trimmed()).and_then(|k| t.ncci.id(k))
-            }
+    // (The lists of the thread's last claim, emptied: see `NcciLists`.)
+    let mut lists = NCCI_LISTS.try_with(Cell::take).unwrap_or_default();
+    let NcciLists {
+        ids,
+        bypass,
+        order,
+        seen,
+        day: day_lists,
+    } = &mut lists;
+    ids.clear();
+    ids.extend(claim.lines.iter().zip(&run.out.lines).map(|(l, o)| {
+        if o.hcpcs_edits
+            .iter()
+            .any(|&e| matches!(e, 18 | 49 | 70 | 121))
+        {
+            None
+        } else {
+            key(l.hcpcs.trimmed()).and_then(|k| t.ncci.id(k))
+        }
+    }));
+    bypass.clear();
+    bypass.extend(claim.lines.iter().map(|l| {
+        l.modifiers.iter().any(|m| {
+            key(m.trimmed())
+                .and_then(|k| t.modifier.get(&k, v))
+                .is_some_and(|f| f & NCCI_MODIFIER != 0)
         })
-        .collect();
-    let bypass: Vec<bool> = claim
-        .lines
-        .iter()
-        .map(|l| {
-            l.modifiers.iter().any(|m| {
-                key(m.trimmed())
-                    .and_then(|k| t.modifier.get(&k, v))
-                    .is_some_and(|f| f & NCCI_MODIFIER != 0)
-            })
-        })
-        .collect();
+    }));
     // Lines grouped by service date: pairs are looked up within a day only.
     // On a critical access hospital's claim (85x) the professional lines
     // (revenue codes 096x–098x, billed there under the optional method)
     // pair only with each other, and the facility's lines with each other
     // (pyoce: 12 of 12 claims where a pair crossed them).
     let side = |i: usize| lines::cah_professional(path, &claim.lines[i]);
-    let mut order: Vec<usize> = (0..n).filter(|&i| ids[i].is_some()).collect();
+    order.clear();
+    order.extend((0..n).filter(|&i| ids[i].is_some()));
     order.sort_by_key(|&i| (claim.lines[i].service_date.trimmed(), side(i), i));
     // The first pair (column-1 line, column-2 line) that raised 020 and
     // 040.
     let mut first = [(usize::MAX, 0); 2];
-    // The codes of the day, a bit an NCCI code id (allocated once a
-    // claim, only for a day of many codes).
-    let mut seen: Vec<u64> = Vec::new();
+    // (`seen`: the codes of the day, a bit an NCCI code id, allocated for
+    // a day of many codes; all bits clear between days.)
     let mut start = 0;
     while start < order.len() {
         let (day, day_side) = (
@@ -251,15 +254,74 @@ fn ncci(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
                 .count();
         ncci_day(
             run,
-            &ids,
-            &bypass,
+            ids,
+            bypass,
             &order[start..end],
-            &mut seen,
+            seen,
+            day_lists,
             &mut first,
         );
         start = end;
     }
     run.ncci_040_first = first[1] < first[0];
+    if lists.worth_keeping() {
+        let _ = NCCI_LISTS.try_with(|s| s.set(lists));
+    }
+}
+
+/// The NCCI pass's lists, kept per thread between claims (emptied before
+/// use): they were seven allocations a claim or more (four a service day).
+#[derive(Default)]
+struct NcciLists {
+    /// Each line's NCCI code id (`None`: the line takes no part).
+    ids: Vec<Option<u16>>,
+    /// Whether each line has a modifier that may bypass a pair.
+    bypass: Vec<bool>,
+    /// The lines that take part, by day.
+    order: Vec<usize>,
+    /// The codes of a day of many codes, a bit an NCCI code id.
+    seen: Vec<u64>,
+    /// One day's lists ([`ncci_day`]).
+    day: DayLists,
+}
+
+/// [`ncci_day`]'s lists.
+#[derive(Default)]
+struct DayLists {
+    by_code: Vec<(u16, usize)>,
+    codes: Vec<(u16, std::ops::Range<usize>)>,
+    found: Vec<(usize, usize, u8)>,
+    partners: Vec<(usize, u8)>,
+}
+
+impl NcciLists {
+    /// Whether the lists are small enough to keep (those of a claim's
+    /// lines, [`crate::scratch::KEEP_LINES_AT_MOST`]; the pairs a day
+    /// found, four times that).
+    fn worth_keeping(&self) -> bool {
+        let most = crate::scratch::KEEP_LINES_AT_MOST;
+        self.ids.capacity() <= most
+            && self.order.capacity() <= most
+            && self.day.found.capacity() <= 4 * most
+            && self.day.partners.capacity() <= 4 * most
+    }
+}
+
+thread_local! {
+    static NCCI_LISTS: Cell<NcciLists> = const {
+        Cell::new(NcciLists {
+            ids: Vec::new(),
+            bypass: Vec::new(),
+            order: Vec::new(),
+            seen: Vec::new(),
+            day: DayLists {
+                by_code: Vec::new(),
+                codes: Vec::new(),
+                found: Vec::new(),
+                partners: Vec::new(),
+            },
+        })
+    };
 }
 
 /// The NCCI edits among the lines of one day (`group`, in claim order).
@@ -277,16 +339,21 @@ fn ncci_day(
     bypass: &[bool],
     group: &[usize],
     seen: &mut Vec<u64>,
+    lists: &mut DayLists,
     first: &mut [(usize, usize); 2],
 ) {
     let (t, v) = (run.t, run.v);
+    let DayLists {
+        by_code,
+        codes,
+        found,
+        partners,
+    } = lists;
     // The day's lines by code, each code's lines in claim order.
-    let mut by_code: Vec<(u16, usize)> = group
-        .iter()
-        .filter_map(|&i| ids[i].map(|c| (c, i)))
-        .collect();
+    by_code.clear();
+    by_code.extend(group.iter().filter_map(|&i| ids[i].map(|c| (c, i))));
     by_code.sort_unstable();
-    let mut codes: Vec<(u16, std::ops::Range<usize>)> = Vec::new();
+    codes.clear();
     for (k, &(c, _)) in by_code.iter().enumerate() {
         match codes.last_mut() {
             Some((last, range)) if *last == c => range.end = k + 1,
@@ -298,14 +365,14 @@ fn ncci_day(
     let many = codes.len() > 16;
     if many {
         seen.resize(1 << 10, 0);
-        for &(c, _) in &codes {
+        for &(c, _) in codes.iter() {
             seen[usize::from(c >> 6)] |= 1 << (c & 63);
         }
     }
     let on_day = |c: u16| seen[usize::from(c >> 6)] >> (c & 63) & 1 == 1;
     // Every pair of the day's codes in force: (code-2 slot, code-1 slot,
     // modifier indicator).
-    let mut found: Vec<(usize, usize, u8)> = Vec::new();
+    found.clear();
     for (s1, &(c1, _)) in codes.iter().enumerate() {
         let rows = t.ncci.rows_of(c1);
         if rows.is_empty() {
@@ -334,14 +401,13 @@ fn ncci_day(
         }
     }
     if many {
-        for &(c, _) in &codes {
+        for &(c, _) in codes.iter() {
             seen[usize::from(c >> 6)] = 0;
         }
     }
     found.sort_unstable();
     // For each column-2 code, its column-1 lines in claim order, then the
     // edits of each of its lines.
-    let mut partners: Vec<(usize, u8)> = Vec::new();
     for pairs in found.chunk_by(|a, b| a.0 == b.0) {
         partners.clear();
         for &(_, s1, m) in pairs {
@@ -350,7 +416,7 @@ fn ncci_day(
         }
         partners.sort_unstable_by_key(|&(i, _)| i);
         for &(_, j) in &by_code[codes[pairs[0].0].1.clone()] {
-            for &(i, m) in &partners {
+            for &(i, m) in partners.iter() {
                 if i == j {
                     continue;
                 }

@@ -472,22 +472,21 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
     // Q1/Q2 (§3.1, §3.2): packaged by an S, T, V or J1 line (Q1) or a T
     // or J1 line (Q2) that is not rejected; without one, only the
     // best-paying of them is paid.
-    let anchors: Vec<Key> = ls
-        .iter()
-        .filter(|l| {
-            let q = matches!(l.data_si, Q1 | Q2)
-                || l.data_si == Q3 && l.flag(hcpcs_bit!(t, "stv_packaged"));
-            !(l.off || q)
-        })
-        .map(|l| l.si)
-        .collect();
+    // (The anchors' indicators are read where they are, not gathered in a
+    // list: an allocation a claim.)
+    let is_anchor = |l: &&Line<'_>| {
+        let q = matches!(l.data_si, Q1 | Q2)
+            || l.data_si == Q3 && l.flag(hcpcs_bit!(t, "stv_packaged"));
+        !(l.off || q)
+    };
+    let anchors = || ls.iter().filter(is_anchor).map(|l| l.si);
     // Where there is no comprehensive packaging (12x, 14x, the
     // partial-hospitalization path) a J1 line packages nothing, not even a
     // Q1 or Q2.
     let comprehensive = comprehensive_packaging(claim, path);
     let j1 = if comprehensive { J1 } else { T };
-    let stv = anchors.iter().any(|&s| matches!(s, S | T | V) || s == j1);
-    let tj = anchors.iter().any(|&s| s == T || s == j1);
+    let stv = anchors().any(|s| matches!(s, S | T | V) || s == j1);
+    let tj = anchors().any(|s| s == T || s == j1);
     let mut competing: Vec<usize> = Vec::new();
     for (i, l) in ls.iter_mut().enumerate() {
         if l.off || l.si == N {
