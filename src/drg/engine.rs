@@ -1658,7 +1658,16 @@ impl<'a> Claim<'a> {
         values: &mut Vec<bool>,
     ) {
         operands.clear();
-        for row in m.chain() {
+        let mut rows = m.chain();
+        let first = rows.next();
+        let Some(second) = rows.next() else {
+            // One row (most claims): its operands as they are.
+            if let Some(row) = first {
+                self.t.exprs[row.expr as usize].matched(env, operands, values);
+            }
+            return;
+        };
+        for row in first.into_iter().chain([second]).chain(rows) {
             self.t.exprs[row.expr as usize].matched(env, row_operands, values);
             for &op in row_operands.iter() {
                 if !operands.contains(&op) {
