@@ -1582,9 +1582,7 @@ impl<'a> Claim<'a> {
         // An `ANY` operand the principal diagnosis has is its use: no
         // secondary diagnosis takes it (tested once, not per diagnosis).
         remaining.retain(|op| match *op {
-            Operand::Attr(Scope::Any, a) => {
-                !pdx.is_some_and(|p| p.has_operand(a))
-            }
+            Operand::Attr(Scope::Any, a) => !pdx.is_some_and(|p| p.has_operand(a)),
             _ => true,
         });
         // Multiple significant trauma: CMS's grouper marks, in order, the
@@ -1597,9 +1595,7 @@ impl<'a> Claim<'a> {
         let suppress = &*row.suppress;
         let matches = |d: &Dx, op: Operand, sites_seen: u8| -> Option<bool> {
             Some(match op {
-                _ if op == multst => d
-                    .scheme
-                    .is_some_and(|s| s.trauma_sites & !sites_seen != 0),
+                _ if op == multst => d.scheme.is_some_and(|s| s.trauma_sites & !sites_seen != 0),
                 Operand::Attr(Scope::Any, a) => d.has_attr(a),
                 Operand::Attr(Scope::Sdx, a) => d.has_attr(a),
                 Operand::Severity(sev @ (Severity::Mcc | Severity::Cc)) => {
