@@ -870,9 +870,9 @@ fn return_code_of(formula: &str) -> ReturnCode {
 /// principal procedure (the claim's first) when it qualifies, else the
 /// first in the tie-breaker's order (`procs`' order).
 fn first_for_marking(procs: &mut [Proc], pred: impl Fn(&Proc) -> bool) -> Option<&mut Proc> {
-    let at = procs
-        .iter()
-        .position(|p| p.code == 0 && pred(p))
+    let principal = procs.iter().position(|p| p.code == 0);
+    let at = principal
+        .filter(|&i| pred(&procs[i]))
         .or_else(|| procs.iter().position(&pred))?;
     Some(&mut procs[at])
 }

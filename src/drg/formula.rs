@@ -107,6 +107,10 @@ pub(crate) struct Expr {
     /// order (each once), which are what a true formula matched: no tree
     /// to walk (most medical rows, `PDX:… & MCC`).
     conjunction: Option<Box<[Operand]>>,
+    /// For a formula of `|`s alone: its operands left to right, of which
+    /// the first that holds is what a true formula matched (the rerouting
+    /// rows' `(d468 | d477)`).
+    disjunction: Option<Box<[Operand]>>,
 }
 
 /// A branching program's answers, past its last test.
@@ -244,10 +248,16 @@ impl Expr {
             entry: FALSE,
             needs: None,
             conjunction: None,
+            disjunction: None,
         };
         let mut atoms = Vec::new();
         if e.conjunction_of(e.root, &mut atoms) {
             e.conjunction = Some(atoms.into_boxed_slice());
+        } else {
+            atoms.clear();
+            if e.disjunction_of(e.root, &mut atoms) {
+                e.disjunction = Some(atoms.into_boxed_slice());
+            }
         }
         e.relink(names);
         Ok(e)
@@ -265,6 +275,19 @@ impl Expr {
                 true
             }
             Node::Or(..) | Node::Not(_) => false,
+        }
+    }
+
+    /// Whether node `n` is `|`s of operands alone; its operands, left to
+    /// right, appended to `atoms`.
+    fn disjunction_of(&self, n: u32, atoms: &mut Vec<Operand>) -> bool {
+        match self.nodes[n as usize] {
+            Node::Or(a, b) => self.disjunction_of(a, atoms) && self.disjunction_of(b, atoms),
+            Node::Atom(op) => {
+                atoms.push(op);
+                true
+            }
+            Node::And(..) | Node::Not(_) => false,
         }
     }
 
@@ -382,6 +405,11 @@ impl Expr {
             if self.eval(env) {
                 out.extend_from_slice(atoms);
             }
+            return;
+        }
+        if let Some(atoms) = &self.disjunction {
+            // The first side that holds is the use.
+            out.extend(atoms.iter().copied().find(|&op| env.atom(op)));
             return;
         }
         values.clear();
@@ -711,6 +739,45 @@ mod tests {
         }
         assert!(setup("a | b").1.conjunction.is_none());
         assert!(setup("a & ~b").1.conjunction.is_none());
+    }
+
+    /// A formula of `|`s alone takes the short way too: the first operand
+    /// that holds, as the tree's walk takes an `|`'s first true side.
+    #[test]
+    fn disjunctions_match_as_the_tree() {
+        for text in [
+            "a | b",
+            "(a | SDX:b) | c",
+            "a | (b | (c | PDX:a))",
+            "a | MCC",
+        ] {
+            let (names, e) = setup(text);
+            assert!(e.disjunction.is_some(), "{text}");
+            let walked = |env: &Env<'_>| {
+                let mut values = Vec::new();
+                for node in &e.nodes {
+                    values.push(match *node {
+                        Node::Or(a, b) => values[a as usize] || values[b as usize],
+                        Node::Atom(op) => env.atom(op),
+                        _ => unreachable!(),
+                    });
+                }
+                let mut out = Vec::new();
+                e.collect(e.root, &values, &mut out);
+                out
+            };
+            each_claim(
+                &names,
+                &[Scope::Any, Scope::Pdx, Scope::Sdx],
+                |env, bits| {
+                    let mut out = Vec::new();
+                    e.matched(env, &mut out, &mut Vec::new());
+                    assert_eq!(out, walked(env), "{text} {bits:b} {:?}", env.severity);
+                },
+            );
+        }
+        assert!(setup("a & b").1.disjunction.is_none());
+        assert!(setup("a | ~b").1.disjunction.is_none());
     }
 
     #[test]
