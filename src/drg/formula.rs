@@ -701,9 +701,39 @@ mod tests {
         }
     }
 
-    /// A formula of `&`s alone takes the short way to its matched
-    /// operands: the same as the tree's walk, for every claim of its
+    /// `matched` on `text` (a formula that takes a short way: `&`s or `|`s
+    /// alone) gives what the tree's walk gives, for every claim of its
     /// attributes and every severity.
+    fn short_way_matches_the_tree(text: &str) {
+        let (names, e) = setup(text);
+        assert!(e.conjunction.is_some() || e.disjunction.is_some(), "{text}");
+        let walked = |env: &Env<'_>| {
+            let mut values = Vec::new();
+            for node in &e.nodes {
+                values.push(match *node {
+                    Node::And(a, b) => values[a as usize] && values[b as usize],
+                    Node::Or(a, b) => values[a as usize] || values[b as usize],
+                    Node::Atom(op) => env.atom(op),
+                    Node::Not(_) => unreachable!(),
+                });
+            }
+            let mut out = Vec::new();
+            e.collect(e.root, &values, &mut out);
+            out
+        };
+        each_claim(
+            &names,
+            &[Scope::Any, Scope::Pdx, Scope::Sdx],
+            |env, bits| {
+                let mut out = Vec::new();
+                e.matched(env, &mut out, &mut Vec::new());
+                assert_eq!(out, walked(env), "{text} {bits:b} {:?}", env.severity);
+            },
+        );
+    }
+
+    /// A formula of `&`s alone takes the short way to its matched
+    /// operands: no tree to walk.
     #[test]
     fn conjunctions_match_as_the_tree() {
         for text in [
@@ -712,30 +742,8 @@ mod tests {
             "PDX:a & b & a & MCC",
             "a & (b & (c & SDX:d)) & NOPE:a",
         ] {
-            let (names, e) = setup(text);
-            assert!(e.conjunction.is_some(), "{text}");
-            let walked = |env: &Env<'_>| {
-                let mut values = Vec::new();
-                for node in &e.nodes {
-                    values.push(match *node {
-                        Node::And(a, b) => values[a as usize] && values[b as usize],
-                        Node::Atom(op) => env.atom(op),
-                        _ => unreachable!(),
-                    });
-                }
-                let mut out = Vec::new();
-                e.collect(e.root, &values, &mut out);
-                out
-            };
-            each_claim(
-                &names,
-                &[Scope::Any, Scope::Pdx, Scope::Sdx],
-                |env, bits| {
-                    let mut out = Vec::new();
-                    e.matched(env, &mut out, &mut Vec::new());
-                    assert_eq!(out, walked(env), "{text} {bits:b} {:?}", env.severity);
-                },
-            );
+            assert!(setup(text).1.conjunction.is_some(), "{text}");
+            short_way_matches_the_tree(text);
         }
         assert!(setup("a | b").1.conjunction.is_none());
         assert!(setup("a & ~b").1.conjunction.is_none());
@@ -751,30 +759,8 @@ mod tests {
             "a | (b | (c | PDX:a))",
             "a | MCC",
         ] {
-            let (names, e) = setup(text);
-            assert!(e.disjunction.is_some(), "{text}");
-            let walked = |env: &Env<'_>| {
-                let mut values = Vec::new();
-                for node in &e.nodes {
-                    values.push(match *node {
-                        Node::Or(a, b) => values[a as usize] || values[b as usize],
-                        Node::Atom(op) => env.atom(op),
-                        _ => unreachable!(),
-                    });
-                }
-                let mut out = Vec::new();
-                e.collect(e.root, &values, &mut out);
-                out
-            };
-            each_claim(
-                &names,
-                &[Scope::Any, Scope::Pdx, Scope::Sdx],
-                |env, bits| {
-                    let mut out = Vec::new();
-                    e.matched(env, &mut out, &mut Vec::new());
-                    assert_eq!(out, walked(env), "{text} {bits:b} {:?}", env.severity);
-                },
-            );
+            assert!(setup(text).1.disjunction.is_some(), "{text}");
+            short_way_matches_the_tree(text);
         }
         assert!(setup("a & b").1.disjunction.is_none());
         assert!(setup("a | ~b").1.disjunction.is_none());
