@@ -1804,17 +1804,19 @@ impl<'a> Claim<'a> {
                 continue;
             }
             seen |= bits;
+            // In two satisfied clusters: CMS's grouper takes the one first
+            // in its table (the lowest `Z@` number; the tables keep that
+            // order).
             let code = p.code;
-            let mut in_cluster = false;
-            for k in 0..self.members.len() {
-                let (c, ci) = self.members[k];
-                if c == code {
-                    in_cluster = true;
-                    self.mark_cluster_members(ci, mark);
-                }
-            }
-            if !in_cluster {
-                mark(&mut self.procs[i]);
+            let cluster = self
+                .members
+                .iter()
+                .filter(|&&(c, _)| c == code)
+                .map(|&(_, ci)| ci)
+                .min();
+            match cluster {
+                Some(ci) => self.mark_cluster_members(ci, mark),
+                None => mark(&mut self.procs[i]),
             }
             if seen.count_ones() >= 2 {
                 break;
