@@ -45,7 +45,19 @@ pub(crate) const KEEP_AT_MOST: usize = 64;
 /// tested before a thread-local is touched (in the C library each
 /// access is a call).
 pub(crate) fn worth_keeping<T>(buffer: &Vec<T>) -> bool {
-    buffer.capacity() != 0 && buffer.capacity() <= KEEP_AT_MOST
+    kept_up_to(buffer, KEEP_AT_MOST)
+}
+
+/// `buffer` has an allocation of at most `at_most` items.
+fn kept_up_to<T>(buffer: &Vec<T>, at_most: usize) -> bool {
+    buffer.capacity() != 0 && buffer.capacity() <= at_most
+}
+
+/// Empties `buffer` into `spare` when [`kept_up_to`] `at_most`.
+fn give_back_up_to<T, U>(spare: &'static Spare<U>, buffer: Vec<T>, at_most: usize) {
+    if kept_up_to(&buffer, at_most) {
+        let _ = spare.try_with(|s| s.set(relabel(buffer)));
+    }
 }
 
 /// A claim's lines (and lists a line) kept at most: a claim's line list
@@ -57,23 +69,17 @@ pub(crate) const KEEP_LINES_AT_MOST: usize = 512;
 
 /// [`worth_keeping`] for a list of a claim's lines ([`KEEP_LINES_AT_MOST`]).
 pub(crate) fn worth_keeping_lines<T>(buffer: &Vec<T>) -> bool {
-    buffer.capacity() != 0 && buffer.capacity() <= KEEP_LINES_AT_MOST
+    kept_up_to(buffer, KEEP_LINES_AT_MOST)
 }
 
 /// [`give_back`] for a list of a claim's lines ([`KEEP_LINES_AT_MOST`]).
 pub(crate) fn give_back_lines<T, U>(spare: &'static Spare<U>, buffer: Vec<T>) {
-    if !worth_keeping_lines(&buffer) {
-        return;
-    }
-    let _ = spare.try_with(|s| s.set(relabel(buffer)));
+    give_back_up_to(spare, buffer, KEEP_LINES_AT_MOST);
 }
 
 /// Empties `buffer` and keeps its allocation as the thread's spare.
 pub(crate) fn give_back<T, U>(spare: &'static Spare<U>, buffer: Vec<T>) {
-    if !worth_keeping(&buffer) {
-        return;
-    }
-    let _ = spare.try_with(|s| s.set(relabel(buffer)));
+    give_back_up_to(spare, buffer, KEEP_AT_MOST);
 }
 
 /// Empties a buffer and gives it another item type, keeping the

