@@ -68,6 +68,7 @@ fn give_back_up_to<T, U>(spare: &'static Spare<U>, buffer: Vec<T>, at_most: usiz
 pub(crate) const KEEP_LINES_AT_MOST: usize = 512;
 
 /// [`worth_keeping`] for a list of a claim's lines ([`KEEP_LINES_AT_MOST`]).
+#[cfg(feature = "ioce")]
 pub(crate) fn worth_keeping_lines<T>(buffer: &Vec<T>) -> bool {
     kept_up_to(buffer, KEEP_LINES_AT_MOST)
 }
