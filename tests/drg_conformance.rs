@@ -1232,11 +1232,6 @@ const PINNED: &str = "tests/conformance/cms_drg_pinned.jsonl";
 /// Claims pinned per documented case, at most.
 const PINS_PER_CASE: usize = 40;
 
-/// Pins whose marks (which codes affect the DRG) medcode does not yet give
-/// as CMS does (docs/design/grouper-logic.md, "Marks"): a ratchet, lowered
-/// as the rules are found.
-const PINNED_MARKS_NOT_YET_CMS: usize = 2;
-
 fn pinned_path() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(PINNED)
 }
@@ -1365,10 +1360,11 @@ fn cms_pinned_answers_hold() {
         "medcode disagrees with CMS's pinned answers:\n{}",
         differ.join("\n")
     );
+    // Which codes affect the DRG: CMS's on every pin (the ratchet that
+    // allowed a few to differ reached 0).
     assert!(
-        marks_differ.len() <= PINNED_MARKS_NOT_YET_CMS,
-        "medcode's marks differ from CMS's pinned answers on {} claims (at most \
-         {PINNED_MARKS_NOT_YET_CMS} known):\n{}",
+        marks_differ.is_empty(),
+        "medcode's marks differ from CMS's pinned answers on {} claims:\n{}",
         marks_differ.len(),
         marks_differ.join("\n")
     );

@@ -1745,11 +1745,17 @@ impl<'a> Claim<'a> {
             Stage::Final => (DxFlag::MarkedForFinal, DrgImpact::Final, self.final_sev),
         };
         // The MDC the winning row was found in (a principal's MDC for a
-        // pre-MDC row that does not reroute).
-        let mdc = if m.reroute.is_some() {
-            m.reroute_mdc
-        } else {
-            self.pdx.as_ref().and_then(|p| p.mdc).unwrap_or(0)
+        // pre-MDC row that does not reroute) — but multiple significant
+        // trauma (MDC 24, entered from the pre-MDC row) marks as in the
+        // principal's own MDC, as CMS's grouper does: a procedure cluster
+        // suppressed there (a hip revision pair in MDC 8) marks only
+        // through the cluster's attributes, so a member's own `d485` marks
+        // nothing.
+        let pdx_mdc = self.pdx.as_ref().and_then(|p| p.mdc).unwrap_or(0);
+        let mdc = match m.reroute {
+            Some(_) if m.reroute_mdc == 24 => pdx_mdc,
+            Some(_) => m.reroute_mdc,
+            None => pdx_mdc,
         };
         if self.procs.is_empty() {
             // Nothing to mark (clusters are made of procedures).
