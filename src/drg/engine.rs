@@ -1631,7 +1631,9 @@ impl<'a> Claim<'a> {
         // secondary diagnoses that bring a significant-trauma site not yet
         // seen (the principal's first) until two sites are seen.
         let multst = Operand::Attr(Scope::Any, self.b.multst);
-        let (mdc15fallthrough, anydx) = (self.b.mdc15fallthrough, self.b.anydx);
+        let (mdc15fallthrough, anydx, incident) =
+            (self.b.mdc15fallthrough, self.b.anydx, self.b.incident);
+        let pdx_incident = pdx.and_then(|p| p.scheme).is_some_and(|s| s.incident);
         let mut sites_seen = pdx.and_then(|p| p.scheme).map_or(0, |s| s.trauma_sites);
         // A CC/MCC the winning row leaves out of its severity (its
         // suppressed attributes) sets no severity there: not marked for it.
@@ -1639,12 +1641,18 @@ impl<'a> Claim<'a> {
         let matches = |d: &Dx, op: Operand, sites_seen: u8| -> Option<bool> {
             Some(match op {
                 _ if op == multst => d.scheme.is_some_and(|s| s.trauma_sites & !sites_seen != 0),
-                // DRG 794's other significant problem: v40.1 on writes it
-                // `SDX:mdc15fallthrough`, v40.0 `ANYDX` (the only row that
-                // marks with it); CMS marks the first that is not incident
-                // for either.
+                // DRG 794 (v40.1 on `(PDX:incident & SDX:mdc15fallthrough)
+                // | (PDX:mdc15fallthrough & SDX:incident) | …`, v40.0
+                // `ANYDX`, the only row that marks with it): CMS's grouper
+                // marks the other significant problem, the principal or,
+                // when the principal is a normal-newborn (incident) code,
+                // the first secondary that is not; never an incident
+                // secondary.
                 Operand::Attr(Scope::Sdx, a) if a == mdc15fallthrough => is_significant_problem(d),
-                Operand::Attr(Scope::Any, a) if a == anydx => is_significant_problem(d),
+                Operand::Attr(Scope::Any, a) if a == anydx => {
+                    pdx_incident && is_significant_problem(d)
+                }
+                Operand::Attr(Scope::Sdx, a) if a == incident => false,
                 Operand::Attr(Scope::Any, a) => d.has_attr(a),
                 Operand::Attr(Scope::Sdx, a) => d.has_attr(a),
                 Operand::Severity(sev @ (Severity::Mcc | Severity::Cc)) => {
