@@ -934,6 +934,204 @@ fn discounting(
         .map_or("1".into(), Flag::from)
 }
 
+/// The CT scans on equipment not meeting the NEMA standard (modifier CT on
+/// a code so flagged), on an OPPS 12x, 14x, 76x claim or a 13x claim that
+/// is not a program's (41, 89, 92): payment adjustment flag 14 when the
+/// line is paid (not rejected or denied, not packaged). A CT scan packaged
+/// into an imaging composite hands the flag to the composite's prime line,
+/// unless the prime line has modifier CT itself.
+fn ct_scans(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_>]) -> Vec<bool> {
+    let t = run.t;
+    let mut ct = vec![false; ls.len()];
+    let program = claim
+        .condition_codes
+        .iter()
+        .any(|c| matches!(c.trimmed(), "41" | "89" | "92"));
+    if !(path.opps && (matches!(path.prefix, 12 | 14 | 76) || (path.prefix == 13 && !program))) {
+        return ct;
+    }
+    let bit = hcpcs_bit!(t, "non_standard_ct_scan");
+    // Each imaging composite's prime line, by ordinal.
+    let mut prime: Vec<Option<usize>> = Vec::new();
+    for (i, l) in ls.iter().enumerate() {
+        if let Some(k) = l.composite {
+            let k = usize::from(k);
+            if prime.len() <= k {
+                prime.resize(k + 1, None);
+            }
+            if l.si != N && l.payment_apc.is_some_and(|a| composite_family(a).is_some()) {
+                prime[k] = Some(i);
+            }
+        }
+    }
+    for (i, l) in ls.iter().enumerate() {
+        let input = &claim.lines[i];
+        if l.rejected || !l.flag(bit) || !has_modifier(input, "CT") {
+            continue;
+        }
+        if l.si != N {
+            ct[i] = true;
+        } else if let Some(p) = l.composite.and_then(|k| prime[usize::from(k)]) {
+            if !has_modifier(&claim.lines[p], "CT") {
+                ct[p] = true;
+            }
+        }
+    }
+    ct
+}
+
+/// Pass-through drugs whose cost is partly paid already in the APC of the
+/// procedure they are used in: the lines whose payment is offset (payment
+/// adjustment flag 18, 19 or 20; 0 for the others), on an OPPS 12x claim
+/// or a 13x claim that is not a program's (41, 89, 92).
+///
+/// Radiopharmaceuticals first, over the whole claim: the procedures whose
+/// APC is on the radiopharmaceutical offset list (the payment APC, the
+/// code's own when the line has none) give one offset a unit; the first
+/// that many pass-through radiopharmaceutical lines, in claim order, are
+/// offset (18), and the first offset (value code QR) is taken as soon as
+/// the claim has both. Then the other pass-through drugs (contrast, skin
+/// substitutes, stress agents, and the radiopharmaceuticals not yet
+/// offset), day by day, neither side counting a line with modifier 52, 73
+/// or 74: on each day the procedures on the contrast, skin substitute or
+/// stress agent lists give their units; the day's first min(drugs, units)
+/// drug lines are offset. The days are taken best-paying first (the
+/// offset amounts of the units used, higher amounts used first; the
+/// earlier day of equals) for the free offsets of QR, QS, QT in turn: 18,
+/// 19, 20. Lines without a valid code count on neither side.
+fn drug_offsets(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_>]) -> Vec<u8> {
+    let t = run.t;
+    let v = run.v;
+    let mut flag = vec![0u8; ls.len()];
+    let program = claim
+        .condition_codes
+        .iter()
+        .any(|c| matches!(c.trimmed(), "41" | "89" | "92"));
+    if !(path.opps && (path.prefix == 12 || (path.prefix == 13 && !program))) {
+        return flag;
+    }
+    // A line's offset APC on one of `lists` of `group`: (APC, amount).
+    let offset = |l: &Line<'_>, group: u8, lists: &[u8]| -> Option<(Key, u64)> {
+        let apc = match l.payment_apc {
+            Some(a) if a != NO_APC => a,
+            _ => l.apc(),
+        };
+        if apc == NO_APC {
+            return None;
+        }
+        lists
+            .iter()
+            .find_map(|&list| t.offset_apc.get(&(group, list, apc), v))
+            .map(|&amount| (apc, amount))
+    };
+    let units = |l: &Line<'_>| -> u64 {
+        if l.units >= 1.0 {
+            l.units as u64
+        } else {
+            1
+        }
+    };
+    // APC groups (apc, amount, units), best-paying first, the first seen
+    // first among equals.
+    fn add(groups: &mut Vec<(Key, u64, u64)>, apc: Key, amount: u64, n: u64) {
+        if let Some(g) = groups.iter_mut().find(|g| g.0 == apc) {
+            g.2 += n;
+        } else {
+            let at = groups.iter().take_while(|g| g.1 >= amount).count();
+            groups.insert(at, (apc, amount, n));
+        }
+    }
+    // The amount of the first `count` units.
+    fn amount(groups: &[(Key, u64, u64)], mut count: u64) -> u64 {
+        let mut sum = 0;
+        for g in groups {
+            let n = count.min(g.2);
+            sum += g.1 * n;
+            count -= n;
+            if count == 0 {
+                break;
+            }
+        }
+        sum
+    }
+    let radiopharm = hcpcs_bit!(t, "passthrough_radiopharm");
+    let mut qr_taken = false;
+    {
+        let mut drugs = Vec::new();
+        let mut groups = Vec::new();
+        for (i, l) in ls.iter().enumerate() {
+            if l.code.is_none() {
+                continue;
+            }
+            if l.flag(radiopharm) {
+                drugs.push(i);
+            } else if let Some((apc, amt)) = offset(l, 1, &[1]) {
+                add(&mut groups, apc, amt, units(l));
+            }
+        }
+        if !drugs.is_empty() && !groups.is_empty() {
+            qr_taken = true;
+            let count = (drugs.len() as u64).min(groups.iter().map(|g| g.2).sum());
+            for &i in drugs.iter().take(count as usize) {
+                flag[i] = 18;
+            }
+        }
+    }
+    let drug_bits = [
+        radiopharm,
+        hcpcs_bit!(t, "passthrough_skin_product"),
+        hcpcs_bit!(t, "passthrough_contrast"),
+        hcpcs_bit!(t, "passthrough_stress_agent"),
+    ];
+    let mut order: Vec<usize> = (0..ls.len()).collect();
+    order.sort_by_key(|&i| ls[i].date);
+    // Each day with both: (the drug lines offset, amount, not yet taken).
+    let mut days: Vec<(Vec<usize>, u64, bool)> = Vec::new();
+    for day in order.chunk_by(|&a, &b| ls[a].date == ls[b].date) {
+        let mut drugs = Vec::new();
+        let mut groups = Vec::new();
+        for &i in day {
+            let l = &ls[i];
+            let input = &claim.lines[i];
+            if l.code.is_none()
+                || has_modifier(input, "52")
+                || has_modifier(input, "73")
+                || has_modifier(input, "74")
+            {
+                continue;
+            }
+            if drug_bits.iter().any(|&b| l.flag(b)) {
+                if flag[i] == 0 {
+                    drugs.push(i);
+                }
+            } else if let Some((apc, amt)) = offset(l, 2, &[3, 2, 4]) {
+                add(&mut groups, apc, amt, units(l));
+            }
+        }
+        if !drugs.is_empty() && !groups.is_empty() {
+            let count = (drugs.len() as u64).min(groups.iter().map(|g| g.2).sum());
+            drugs.truncate(count as usize);
+            days.push((drugs, amount(&groups, count), true));
+        }
+    }
+    let free: &[u8] = if qr_taken { &[19, 20] } else { &[18, 19, 20] };
+    for &f in free {
+        // The best-paying day left, the earlier of equals.
+        let mut best: Option<usize> = None;
+        for (k, d) in days.iter().enumerate() {
+            if d.2 && best.is_none_or(|b| d.1 > days[b].1) {
+                best = Some(k);
+            }
+        }
+        let Some(k) = best else { break };
+        days[k].2 = false;
+        for &i in &days[k].0 {
+            flag[i] = f;
+        }
+    }
+    flag
+}
+
 /// Write the outputs of every line from its final status indicator.
 fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_>], full: bool) {
     let t = run.t;
@@ -947,7 +1145,7 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
         .condition_codes
         .iter()
         .any(|c| matches!(c.trimmed(), "41" | "89" | "92"));
-    let device_termination_paid = path.prefix != 14 && !(path.prefix == 13 && program);
+    let device_termination_paid = path.prefix == 12 || (path.prefix == 13 && !program);
     let php_iop = claim
         .condition_codes
         .iter()
@@ -965,6 +1163,16 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
         colorectal_days(run, claim, ls)
     } else {
         Vec::new()
+    };
+    let drug_offset = if full {
+        drug_offsets(run, claim, path, ls)
+    } else {
+        vec![0; ls.len()]
+    };
+    let ct_scan = if full {
+        ct_scans(run, claim, path, ls)
+    } else {
+        vec![false; ls.len()]
     };
     for (i, l) in ls.iter().enumerate() {
         let input = &claim.lines[i];
@@ -1076,12 +1284,6 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
             && !(l.flag(hcpcs_bit!(t, "radiopharm_exceeds_threshold")) && l.si == si("G"))
         {
             "10"
-        } else if l.flag(hcpcs_bit!(t, "terminated_device_procedure"))
-            && has_modifier(input, "73")
-            && device_termination_paid
-        {
-            // A device-intensive procedure terminated before anaesthesia.
-            "16"
         } else if reduced {
             "11"
         } else {
@@ -1113,11 +1315,38 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
             && l.si == si("H1")
             && rdf == "0"
             && run.ca_line.is_none();
-        let screening = matches!(paf, "0" | "11")
+        // A device-intensive procedure terminated before anaesthesia (16),
+        // a pass-through drug offset (18–20, [`drug_offsets`]), a CT scan
+        // not to the NEMA standard (14, [`ct_scans`]): each comes before
+        // the cost-sharing and unit flags (9, 4, 10, 11), which from v102
+        // (2026) go to the second flag instead (pyoce: 16 and 11 on one
+        // line of v102, 16 first on 5 of 5).
+        let special = if l.si == N {
+            None
+        } else if ct_scan[i] {
+            Some("14")
+        } else if l.flag(hcpcs_bit!(t, "terminated_device_procedure"))
+            && has_modifier(input, "73")
+            && device_termination_paid
+        {
+            Some("16")
+        } else {
+            match drug_offset[i] {
+                18 => Some("18"),
+                19 => Some("19"),
+                20 => Some("20"),
+                _ => None,
+            }
+        };
+        let screening = special.is_none()
+            && matches!(paf, "0" | "11")
             && (l.si == J1 || l.si == T)
             && colorectal.binary_search(&l.date).is_ok();
         let (first, second) = match (xray, paf_second) {
             _ if nonopioid => ("26", "0"),
+            (None, _) if special.is_some() => {
+                (special.unwrap_or("0"), if paf_second { paf } else { "0" })
+            }
             _ if screening => (if v >= 86 { "25" } else { "4" }, "0"),
             // Without cost sharing too (9): one value for both, 23 (FX)
             // or 24 (FY) (pyoce, 1 of 1 such line).
