@@ -1097,6 +1097,12 @@ impl Editor {
         super::clinic::type3_addon_edits(&mut run, claim, &path);
         super::clinic::cmhc_edits(&mut run, claim, &path);
         super::clinic::program_day_edits(&mut run, claim, &path);
+        if incidental {
+            // (The payment steps see the edits an incidental-only claim
+            // keeps: an invalid code's line with a terminated procedure's
+            // modifier is discounted (3), not rejected, on pyoce's 2 of 2.)
+            lines::keep_validity_edits(&mut run);
+        }
         super::payment::assign(&mut run, claim, &path);
         // A Q1–Q3 line paid under a comprehensive APC ends J1 and packages
         // the claim's DME items as a J1 code does: no 061 then either

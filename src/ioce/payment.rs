@@ -869,69 +869,122 @@ pub(super) fn rejection_flag(run: &Run<'_>, o: &LineResult) -> &'static str {
     }
 }
 
-/// The paid T line of each date (the best-paying, the first of equals):
-/// `(date, line)`, sorted by date.
-fn highest_t<'a>(run: &Run<'_>, ls: &[Line<'a>]) -> Vec<(&'a str, usize)> {
-    let mut t: Vec<(&str, std::cmp::Reverse<u32>, usize)> = ls
-        .iter()
-        .enumerate()
-        .filter(|(_, o)| o.si == T && !o.rejected)
-        .map(|(j, o)| (o.date, std::cmp::Reverse(apc_payment(run, o.apc())), j))
-        .collect();
-    t.sort_unstable();
-    t.dedup_by_key(|x| x.0);
-    t.into_iter().map(|(date, _, j)| (date, j)).collect()
-}
-
-/// The discounting formula (§1.4) of line `i`; `highest`: [`highest_t`].
-fn discounting(
-    run: &Run<'_>,
-    claim: &ClaimInput<'_>,
-    ls: &[Line<'_>],
-    highest: &[(&str, usize)],
-    i: usize,
-) -> Flag {
+/// The discounting formula (§1.4) of every line, date by date: the lines
+/// discounted are those paid (not rejected or denied, not packaged) that
+/// are terminated (52, 73), or that carry no non-discount modifier and are
+/// T, carry 50 or have a bilateral code. The best-paying T line of them on
+/// the date (its payment APC's payment, halved when terminated; the first
+/// of equals) is the highest. A line's formula is a digit of the
+/// `data_discount_formula` row of key (highest H/N, terminated Y/N,
+/// modifier 50 Y/N): a T line's digit 0 when its code is bilateral
+/// (conditional or independent), else 1; another line's 2 for an
+/// independent bilateral code, 3 for a conditional one, else 4. Modifier
+/// 50 does not count on a bilateral code's line that is the claim's
+/// comprehensive primary (a J1 or J2 line left paid, or the line with
+/// CA, on a claim that chooses one: 13x but not a program's, 12x with
+/// W2), in a composite, or flagged to package (STV, T) but not left Q1 or
+/// Q2. A line with a non-discount modifier that is not
+/// terminated, and every line not discounted, keeps 1.
+fn discounts(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_>]) -> Vec<Flag> {
     let t = run.t;
-    let l = &ls[i];
-    let input = &claim.lines[i];
-    if l.rejected || l.si == N {
-        return "1".into();
-    }
-    let terminated = has_modifier(input, "73") || has_modifier(input, "52");
-    if terminated {
-        return "3".into();
-    }
-    let non_discount = input.modifiers.iter().any(|m| {
-        key(m.trimmed())
-            .and_then(|k| t.modifier.get(&k, run.v))
-            .is_some_and(|f| f & NON_DISCOUNT_MODIFIER != 0)
-    });
-    if non_discount {
-        return "1".into();
-    }
-    let bilateral = has_modifier(input, "50")
-        && (l.flag(hcpcs_bit!(t, "bilateral_conditional"))
-            || l.flag(hcpcs_bit!(t, "bilateral_independent")));
-    let digit = if l.si == T {
-        0
-    } else if l.si == S && l.data_si == S {
-        2
-    } else {
-        return "1".into();
+    let mut out: Vec<Flag> = vec!["1".into(); ls.len()];
+    // Whether the claim chooses a comprehensive primary: 13x but not a
+    // program's (41, 89, 92), 12x with condition code W2.
+    let has_cc = |cc: &[&str]| {
+        claim
+            .condition_codes
+            .iter()
+            .any(|c| cc.contains(&c.trimmed()))
     };
-    let highest = l.si == T
-        && highest
-            .binary_search_by_key(&l.date, |x| x.0)
-            .is_ok_and(|k| highest[k].1 == i);
-    let formula_key = format!(
-        "{}N{}",
-        if highest { 'H' } else { 'N' },
-        if bilateral { 'Y' } else { 'N' }
-    );
-    key(&formula_key)
-        .and_then(|k| t.discount.get(&k, run.v))
-        .and_then(|f| f.to_string().chars().nth(digit))
-        .map_or("1".into(), Flag::from)
+    let comprehensive = (path.prefix == 13 && !has_cc(&["41", "89", "92"]))
+        || (path.prefix == 12 && has_cc(&["W2"]));
+    let non_discount = |input: &LineInput<'_>| {
+        input.modifiers.iter().any(|m| {
+            key(m.trimmed())
+                .and_then(|k| t.modifier.get(&k, run.v))
+                .is_some_and(|f| f & NON_DISCOUNT_MODIFIER != 0)
+        })
+    };
+    let independent = hcpcs_bit!(t, "bilateral_independent");
+    let conditional = hcpcs_bit!(t, "bilateral_conditional");
+    let terminated = |input: &LineInput<'_>| has_modifier(input, "52") || has_modifier(input, "73");
+    // The discounted lines, by date then claim order.
+    let mut list: Vec<usize> = (0..ls.len())
+        .filter(|&i| {
+            let (l, input) = (&ls[i], &claim.lines[i]);
+            if l.rejected || l.si == N {
+                return false;
+            }
+            terminated(input)
+                || (!non_discount(input)
+                    && (l.si == T
+                        || has_modifier(input, "50")
+                        || l.flag(independent)
+                        || l.flag(conditional)))
+        })
+        .collect();
+    list.sort_by_key(|&i| ls[i].date);
+    for day in list.chunk_by(|&a, &b| ls[a].date == ls[b].date) {
+        let mut highest: Option<(usize, u32)> = None;
+        for &i in day {
+            let l = &ls[i];
+            if l.si != T {
+                continue;
+            }
+            let mut pay = apc_payment(run, l.payment_apc.unwrap_or(l.apc()));
+            if terminated(&claim.lines[i]) {
+                pay /= 2;
+            }
+            if highest.is_none_or(|(_, p)| pay > p) {
+                highest = Some((i, pay));
+            }
+        }
+        for &i in day {
+            let (l, input) = (&ls[i], &claim.lines[i]);
+            let term = terminated(input);
+            if !term && non_discount(input) {
+                continue;
+            }
+            let bilateral = l.flag(independent) || l.flag(conditional);
+            let mod50 = has_modifier(input, "50");
+            let primary = comprehensive && (matches!(l.si, J1 | J2) || run.ca_line == Some(i));
+            let ignore50 = mod50
+                && bilateral
+                && !term
+                && (primary
+                    || l.composite.is_some()
+                    || ((l.flag(hcpcs_bit!(t, "stv_packaged"))
+                        || l.flag(hcpcs_bit!(t, "t_packaged")))
+                        && !matches!(l.si, Q1 | Q2)));
+            let formula_key = [
+                if highest.is_some_and(|(h, _)| h == i) {
+                    b'H'
+                } else {
+                    b'N'
+                },
+                if term { b'Y' } else { b'N' },
+                if mod50 && !ignore50 { b'Y' } else { b'N' },
+            ];
+            let digit = if l.si == T {
+                usize::from(!bilateral)
+            } else if l.flag(independent) {
+                2
+            } else if l.flag(conditional) {
+                3
+            } else {
+                4
+            };
+            let formula = std::str::from_utf8(&formula_key)
+                .ok()
+                .and_then(key)
+                .and_then(|k| t.discount.get(&k, run.v))
+                .and_then(|f| f.to_string().as_bytes().get(digit).copied());
+            if let Some(d) = formula {
+                out[i] = Flag::from(char::from(d));
+            }
+        }
+    }
+    out
 }
 
 /// The CT scans on equipment not meeting the NEMA standard (modifier CT on
@@ -1137,7 +1190,11 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
     let t = run.t;
     let v = run.v;
     let paf_second = v >= 102;
-    let highest = if full { highest_t(run, ls) } else { Vec::new() };
+    let mut discount = if full {
+        discounts(run, claim, path, ls)
+    } else {
+        Vec::new()
+    };
     // (Flag 16 is not set on 14x, nor on a program's 13x claim (partial
     // hospitalization, intensive outpatient, opioid treatment: 41, 92,
     // 89): pyoce, 0 of 9 such lines; 18 of 18 on the other 12x and 13x.)
@@ -1178,7 +1235,7 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
         let input = &claim.lines[i];
         let rdf = rejection_flag(run, &run.out.lines[i]);
         let discount = if full {
-            discounting(run, claim, ls, &highest, i)
+            std::mem::take(&mut discount[i])
         } else {
             "1".into()
         };
