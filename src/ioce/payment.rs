@@ -135,6 +135,17 @@ fn apc_payment(run: &Run<'_>, apc: Key) -> u32 {
     run.t.apc.get(&apc, run.v).map_or(0, |a| a.apc_payment)
 }
 
+/// A 13x claim on which the radiation oncology model's codes are paid under
+/// the model (payment method flag B): from v80, not a program's claim
+/// (condition code 41, 89 or 92).
+fn ro_model_claim(run: &Run<'_>, claim: &ClaimInput<'_>) -> bool {
+    run.v > 79
+        && !claim
+            .condition_codes
+            .iter()
+            .any(|c| matches!(c.trimmed(), "41" | "89" | "92"))
+}
+
 /// Set every line's status indicator and payment outputs, and raise the
 /// edits that read the final status indicator.
 pub(crate) fn assign(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
@@ -380,6 +391,10 @@ fn fee_schedule_outputs(run: &mut Run<'_>, ls: &mut [Line<'_>]) {
 /// claims of the differential test).
 pub(crate) fn unprocessed(run: &mut Run<'_>, claim: &ClaimInput<'_>, opps: bool) {
     let (t, v) = (run.t, run.v);
+    // The radiation oncology model's B reads the type of bill's first two
+    // digits, not the path: an invalid type of bill "13" has it too.
+    let ro_model =
+        opps && claim.bill_type.trimmed().starts_with("13") && ro_model_claim(run, claim);
     for (l, o) in claim.lines.iter().zip(run.out.lines.iter_mut()) {
         let has_code = !l.hcpcs.trimmed().is_empty();
         let row = if has_code {
@@ -407,7 +422,13 @@ pub(crate) fn unprocessed(run: &mut Run<'_>, claim: &ClaimInput<'_>, opps: bool)
                 |r| r.payment_indicator,
             )
             .into();
-        o.payment_method_flag = "0".into();
+        o.payment_method_flag =
+            if ro_model && row.is_some_and(|r| r.has(hcpcs_bit!(t, "radiation_oncology_model"))) {
+                "B"
+            } else {
+                "0"
+            }
+            .into();
         // A revenue code's N (no HCPCS code) is packaged; a code's N is not
         // marked on an unprocessed line.
         if row.is_none() && si == N {
@@ -1203,10 +1224,7 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
         .iter()
         .any(|c| matches!(c.trimmed(), "41" | "89" | "92"));
     let device_termination_paid = path.prefix == 12 || (path.prefix == 13 && !program);
-    let php_iop = claim
-        .condition_codes
-        .iter()
-        .any(|c| matches!(c.trimmed(), "41" | "92"));
+    let ro_model = ro_model_claim(run, claim);
     // The days with a line of a non-excepted off-campus department (PN).
     let mut pn_days: Vec<&str> = ls
         .iter()
@@ -1285,10 +1303,10 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
             l.flag(hcpcs_bit!(t, "deductible_coins_na")) || has_modifier(input, "Q3");
         let unpackaged_q = matches!(l.si, Q1 | Q2 | Q3);
         o.payment_method_flag =
-            if l.flag(hcpcs_bit!(t, "radiation_oncology_model")) && path.prefix == 13 && !php_iop {
-                // The radiation oncology model: B on 13x, not on a partial
-                // hospitalization or intensive outpatient claim (pyoce: 49 of
-                // 49 such lines; 0 of 9 on 12x, 14x and the programs' claims).
+            if l.flag(hcpcs_bit!(t, "radiation_oncology_model")) && path.prefix == 13 && ro_model {
+                // The radiation oncology model: B on 13x, not on a program's
+                // claim (pyoce: 49 of 49 such lines; 0 of 9 on 12x, 14x and
+                // the programs' claims).
                 "B"
             } else if has_modifier(input, "PN")
                 && path.prefix == 13
