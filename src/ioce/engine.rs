@@ -379,8 +379,9 @@ pub(crate) struct Run<'t> {
     pub out: Edited,
     /// Edits raised on the claim only (no diagnosis or line carries them).
     pub claim_only: Vec<u16>,
-    /// Whether NCCI raised 040 before 020 (by column-1 line, then
-    /// column-2 line): the claim list keeps the order they were raised in.
+    /// Whether NCCI raised 040 before 020 (date by date, then by column-1
+    /// line, then column-2 line): the claim list keeps the order they were
+    /// raised in.
     pub ncci_040_first: bool,
     /// A critical access hospital's claim (85x): its claim lists put 072
     /// after 102 ([`order::claim_rank`]).
