@@ -1008,6 +1008,42 @@ fn discounts(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_>]
     out
 }
 
+/// The procedures billed with a token charge (more than 0, less than
+/// $1.01) beside one that is not, on an OPPS 12x claim or a 13x claim
+/// without condition code 89: packaging flag 3. The procedures counted are
+/// the T lines with a valid code not on an inpatient procedure's day
+/// (018, 049, 070, 121), and the S lines of a surgical code (five digits,
+/// 10000–69999), wherever they are.
+fn token_charges(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_>]) -> Vec<bool> {
+    let mut token = vec![false; ls.len()];
+    let cc89 = claim.condition_codes.iter().any(|c| c.trimmed() == "89");
+    if !(path.opps && (path.prefix == 12 || (path.prefix == 13 && !cc89))) {
+        return token;
+    }
+    let mut other = false;
+    for (i, l) in ls.iter().enumerate() {
+        let input = &claim.lines[i];
+        let inpatient = line_edits(&run.out.lines[i]).any(|e| matches!(e, 18 | 49 | 70 | 121));
+        let code = input.hcpcs.trimmed();
+        let surgical = code.len() == 5
+            && code.bytes().all(|b| b.is_ascii_digit())
+            && ("10000"..="69999").contains(&code);
+        let counted = (l.si == T && l.code.is_some() && !inpatient) || (l.si == S && surgical);
+        if !counted {
+            continue;
+        }
+        if input.charge.is_some_and(|c| c > 0.0 && c < 1.01) {
+            token[i] = true;
+        } else {
+            other = true;
+        }
+    }
+    if !other {
+        token.fill(false);
+    }
+    token
+}
+
 /// The CT scans on equipment not meeting the NEMA standard (modifier CT on
 /// a code so flagged), on an OPPS 12x, 14x, 76x claim or a 13x claim that
 /// is not a program's (41, 89, 92): payment adjustment flag 14 when the
@@ -1225,6 +1261,11 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
         .any(|c| matches!(c.trimmed(), "41" | "89" | "92"));
     let device_termination_paid = path.prefix == 12 || (path.prefix == 13 && !program);
     let ro_model = ro_model_claim(run, claim);
+    let token_packaged = if full {
+        token_charges(run, claim, path, ls)
+    } else {
+        Vec::new()
+    };
     // The days with a line of a non-excepted off-campus department (PN).
     let mut pn_days: Vec<&str> = ls
         .iter()
@@ -1298,7 +1339,14 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
             t.status_payment.get(&l.si, v).copied().unwrap_or(0)
         };
         o.payment_indicator = pi.into();
-        o.packaging_flag = if l.si == N { "1" } else { "0" }.into();
+        o.packaging_flag = if l.si == N {
+            "1"
+        } else if token_packaged[i] {
+            "3"
+        } else {
+            "0"
+        }
+        .into();
         let no_cost_sharing =
             l.flag(hcpcs_bit!(t, "deductible_coins_na")) || has_modifier(input, "Q3");
         let unpackaged_q = matches!(l.si, Q1 | Q2 | Q3);
