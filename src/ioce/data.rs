@@ -285,6 +285,12 @@ pub(crate) struct Tables {
     /// A pass-through device's procedures (`offset_codepair`): device →
     /// procedure, one row per procedure and version range.
     pub device_procedures: Ranged<Key, Key>,
+    /// The APCs a pass-through drug, biological or radiopharmaceutical is
+    /// offset against (`offset_apc`): (group, list, APC) → the offset
+    /// amount. Groups: 1 radiopharmaceuticals, 2 other drugs and
+    /// biologicals; lists: 1 radiopharmaceutical, 2 skin substitute, 3
+    /// contrast agent, 4 stress agent.
+    pub offset_apc: Ranged<(u8, u8, Key), u64>,
     hcpcs_flags: Vec<&'static str>,
 }
 
@@ -672,8 +678,17 @@ impl Tables {
             }
         }
 
+        let mut offset_apc = Ranged::new();
+        for r in rows("offset_apc.tsv") {
+            const T: &str = "offset_apc";
+            let (lo, hi) = range(T, &r);
+            let k = (num(T, r[2]), num(T, r[3]), code(T, r[4]));
+            offset_apc.push(k, lo, hi, num(T, r[5]));
+        }
+
         Tables {
             fqhc_payment,
+            offset_apc,
             device_procedures,
             versions,
             hcpcs,

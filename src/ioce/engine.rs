@@ -379,8 +379,9 @@ pub(crate) struct Run<'t> {
     pub out: Edited,
     /// Edits raised on the claim only (no diagnosis or line carries them).
     pub claim_only: Vec<u16>,
-    /// Whether NCCI raised 040 before 020 (by column-1 line, then
-    /// column-2 line): the claim list keeps the order they were raised in.
+    /// Whether NCCI raised 040 before 020 (date by date, then by column-1
+    /// line, then column-2 line): the claim list keeps the order they were
+    /// raised in.
     pub ncci_040_first: bool,
     /// A critical access hospital's claim (85x): its claim lists put 072
     /// after 102 ([`order::claim_rank`]).
@@ -1097,6 +1098,12 @@ impl Editor {
         super::clinic::type3_addon_edits(&mut run, claim, &path);
         super::clinic::cmhc_edits(&mut run, claim, &path);
         super::clinic::program_day_edits(&mut run, claim, &path);
+        if incidental {
+            // (The payment steps see the edits an incidental-only claim
+            // keeps: an invalid code's line with a terminated procedure's
+            // modifier is discounted (3), not rejected, on pyoce's 2 of 2.)
+            lines::keep_validity_edits(&mut run);
+        }
         super::payment::assign(&mut run, claim, &path);
         // A Q1–Q3 line paid under a comprehensive APC ends J1 and packages
         // the claim's DME items as a J1 code does: no 061 then either

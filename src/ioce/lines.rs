@@ -37,8 +37,8 @@ struct ClaimFacts<'a> {
     /// A code of an OPPS procedure's status indicator for 099 (J1, J2, P,
     /// Q1, Q2, Q3, S, T, V).
     opps_procedure: bool,
-    /// A code flagged `cornea_transplant`.
-    cornea_transplant: bool,
+    /// The service dates with a code flagged `cornea_transplant`, sorted.
+    cornea_transplant_days: Vec<&'a str>,
     /// A code flagged `blood_product`.
     blood_product: bool,
     /// The service dates with a code flagged `device`, sorted.
@@ -80,7 +80,7 @@ impl<'a> ClaimFacts<'a> {
         let mut facts = ClaimFacts {
             j1: false,
             opps_procedure: false,
-            cornea_transplant: false,
+            cornea_transplant_days: Vec::new(),
             blood_product: false,
             device_days: Vec::new(),
             age,
@@ -145,13 +145,17 @@ impl<'a> ClaimFacts<'a> {
             facts.j1 |= row.status_indicator == si("J1");
             facts.opps_procedure |= opps_procedure.contains(&row.status_indicator);
             facts.blood_product |= row.has(hcpcs_bit!(t, "blood_product"));
-            facts.cornea_transplant |= row.has(hcpcs_bit!(t, "cornea_transplant"));
+            if row.has(hcpcs_bit!(t, "cornea_transplant")) {
+                facts.cornea_transplant_days.push(l.service_date.trimmed());
+            }
             if row.has(hcpcs_bit!(t, "device")) {
                 facts.device_days.push(l.service_date.trimmed());
             }
         }
         facts.device_days.sort_unstable();
         facts.device_days.dedup();
+        facts.cornea_transplant_days.sort_unstable();
+        facts.cornea_transplant_days.dedup();
         facts
     }
 }
@@ -355,15 +359,6 @@ fn single_line_edits(
         && super::engine::read_date(line.service_date).is_some_and(|d| d > PHE_LAST_DAY)
     {
         edits.push(124);
-    }
-    // Corneal tissue processing without a cornea transplant on the claim,
-    // on the paths that run OPPS's APC edits (pyoce: 4 of 4 such 13x
-    // claims; none on 32x, 43x, 77x).
-    if row.has(hcpcs_bit!(t, "cornea_tissue_processing"))
-        && path.on(switch::APC_EDITS)
-        && !facts.cornea_transplant
-    {
-        edits.push(93);
     }
     // A comprehensive APC (J1) on the claim packages DME items: no 061.
     // (Not on 32x, 34x (home health), 43x (religious), 81x, 82x (hospice).)
@@ -704,6 +699,28 @@ fn single_line_edits(
         if !t.addon_primary_in("remote_mental_health", k, &facts.codes, run.v) {
             edits.push(106);
         }
+    }
+    // Corneal tissue processing without a cornea transplant the same day:
+    // 093 on 12x, on 13x without condition code 41, 89 or 92 and on 85x
+    // without 89, under OPPS or not, on a line not otherwise rejected or
+    // denied (pyoce: 42 of 44 such lines on the four dumps; none on 14x,
+    // 32x, 43x, 77x).
+    let cc = |c: &str| claim.condition_codes.iter().any(|x| x.trimmed() == c);
+    let cornea_path = match path.prefix {
+        12 => true,
+        13 => !cc("41") && !cc("89") && !cc("92"),
+        85 => !cc("89"),
+        _ => false,
+    };
+    if cornea_path
+        && row.has(hcpcs_bit!(t, "cornea_tissue_processing"))
+        && facts
+            .cornea_transplant_days
+            .binary_search(&line.service_date.trimmed())
+            .is_err()
+        && !edits.iter().any(|&e| matches!(run.disposition(e), 5 | 6))
+    {
+        edits.push(93);
     }
 }
 

@@ -6,36 +6,31 @@
 
 /// The claim lists' order: the return-to-provider, suspension, line
 /// rejection and line denial edits in run order (each edit is in one list,
-/// so one sequence serves all six).
+/// so one sequence serves all six). A topological order of every pair of
+/// edits seen together in one of the claim's lists in 200,000 answers
+/// (the CI seed and seeds 1–3), the earlier order kept where no pair
+/// decides and for the pairs seen both ways (020/040, 072/102 on 85x,
+/// 106/108, 013/028: the rules in [`claim_rank`] and the engine).
 const CLAIM_ORDER: &[u16] = &[
-    // Claim rejection, claim denial.
-    27, 10, //
-    // Return to provider (046 first: seen before 026, 041 and 055 on 43x).
-    46, 1, 41, 6, 22, 26, 2, 25, 60, 70, 5, 113, 86, 50, 48, 55, 72, 43, 82, 89, 90, 102, 74, 109,
-    114, 123, 73, 87, 79, 133, 81, 120, 58, 99, 29, 80, 116, 44, 38, 92, 122, 37, 88, 126, 124, 61,
-    135, 62, 21, 42, 98, 100, 101, 118, 190, //
-    // Suspension.
-    11, 12, 66, //
-    // Line rejection.
-    53, 7, 112, 65, 28, 13, 76, 127, 111, 110, 20, 93, 91, 134, 40, 17, 45, 47, 117, 128,
-    136, //
-    // Line denial.
-    9, 18, 49, 69, 106, 108, 30, 68, 67, 83, 115, 121,
+    27, 10, 46, 1, 41, 6, 22, 60, 70, 26, 2, 25, 5, 113, 86, 50, 48, 55, 72, 89, 90, 102, 114, 126,
+    123, 43, 73, 79, 87, 124, 120, 133, 81, 122, 99, 109, 116, 29, 80, 44, 58, 88, 100, 101, 38,
+    118, 190, 11, 12, 66, 53, 7, 112, 76, 65, 28, 13, 127, 110, 111, 93, 91, 134, 136, 20, 40, 17,
+    45, 117, 47, 128, 18, 49, 9, 69, 30, 68, 67, 83, 115, 106, 108, 121, 35, 107, 131, 191, 92, 37,
+    74, 61, 135, 62, 21, 82, 42, 98,
 ];
 
 /// A line's `hcpcs_edits` order (docs/design/ioce-logic-lines.md §2.2 and
 /// ioce-logic-pairs.md): the line's own edits, then NCCI's 020/040 in the
 /// order they were raised (the column-1 lines' claim order), then the edits
-/// the I/OCE runs after NCCI, then 021, 042. Re-read from the hospital
-/// claims (12x, 13x, 14x, 76x) of 20,000 answers: every order seen there
-/// is kept.
+/// the I/OCE runs after NCCI, then 021, 042. A topological order of every
+/// pair of edits seen together on a line in 200,000 answers of every type
+/// of bill (the CI seed and seeds 1–3), the earlier order kept where no
+/// pair decides.
 const LINE_ORDER: &[u16] = &[
-    6, 11, 7, 9, 18, 49, 69, 68, 67, 83, 124, 28, 50, 112, 72, 13, 53, 12, 35, 76, 114, 127, 43,
-    120, 79, 87, 93, 100, 106, 111, 116, 66, 133, 81, 58, 102, 73, 55, 99, 60, 70, 121,
-    126,  //
-    NCCI, //
-    44, 38, 98, 92, 37, 61, 17, 74, 62, 45, 47, 135, 117, //
-    21, 42, 101, 110, 134, 136,
+    6, 11, 7, 9, 18, 83, 28, 50, 112, 72, 13, 53, 49, 12, 35, 76, 93, 100, 66, 55, 102, 124, 114,
+    127, 69, 68, 67, 43, 73, 79, 87, 133, 81, 58, 60, 70, 121, 126, 47, 101, 110, 120, 111, 116,
+    NCCI, 38, 134, 136, 30, 80, 82, 108, 115, 106, 91, 122, 99, 44, 92, 37, 98, 61, 17, 74, 62, 45,
+    135, 117, 21, 42,
 ];
 
 /// The place of NCCI's edits in [`LINE_ORDER`].

@@ -234,9 +234,9 @@ fn ncci(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
     order.clear();
     order.extend((0..n).filter(|&i| ids[i].is_some()));
     order.sort_by_key(|&i| (claim.lines[i].service_date.trimmed(), side(i), i));
-    // The first pair (column-1 line, column-2 line) that raised 020 and
-    // 040.
-    let mut first = [(usize::MAX, 0); 2];
+    // The first pair that raised 020 and 040 as the I/OCE goes: date by
+    // date, then by column-1 line, then by column-2 line (claim order).
+    let mut first: [Option<(&str, usize, usize)>; 2] = [None; 2];
     // (`seen`: the codes of the day, a bit an NCCI code id, allocated for
     // a day of many codes; all bits clear between days.)
     let mut start = 0;
@@ -252,6 +252,7 @@ fn ncci(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
                     claim.lines[i].service_date.trimmed() == day && side(i) == day_side
                 })
                 .count();
+        let mut day_first = [(usize::MAX, 0); 2];
         ncci_day(
             run,
             ids,
@@ -259,11 +260,20 @@ fn ncci(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
             &order[start..end],
             seen,
             day_lists,
-            &mut first,
+            &mut day_first,
         );
+        for (f, d) in first.iter_mut().zip(day_first) {
+            if d.0 != usize::MAX {
+                let here = (day, d.0, d.1);
+                *f = Some(f.map_or(here, |x| x.min(here)));
+            }
+        }
         start = end;
     }
-    run.ncci_040_first = first[1] < first[0];
+    run.ncci_040_first = match first {
+        [Some(a), Some(b)] => b < a,
+        _ => false,
+    };
     if lists.worth_keeping() {
         let _ = NCCI_LISTS.try_with(|s| s.set(lists));
     }

@@ -135,6 +135,17 @@ fn apc_payment(run: &Run<'_>, apc: Key) -> u32 {
     run.t.apc.get(&apc, run.v).map_or(0, |a| a.apc_payment)
 }
 
+/// A 13x claim on which the radiation oncology model's codes are paid under
+/// the model (payment method flag B): from v80, not a program's claim
+/// (condition code 41, 89 or 92).
+fn ro_model_claim(run: &Run<'_>, claim: &ClaimInput<'_>) -> bool {
+    run.v > 79
+        && !claim
+            .condition_codes
+            .iter()
+            .any(|c| matches!(c.trimmed(), "41" | "89" | "92"))
+}
+
 /// Set every line's status indicator and payment outputs, and raise the
 /// edits that read the final status indicator.
 pub(crate) fn assign(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
@@ -380,6 +391,10 @@ fn fee_schedule_outputs(run: &mut Run<'_>, ls: &mut [Line<'_>]) {
 /// claims of the differential test).
 pub(crate) fn unprocessed(run: &mut Run<'_>, claim: &ClaimInput<'_>, opps: bool) {
     let (t, v) = (run.t, run.v);
+    // The radiation oncology model's B reads the type of bill's first two
+    // digits, not the path: an invalid type of bill "13" has it too.
+    let ro_model =
+        opps && claim.bill_type.trimmed().starts_with("13") && ro_model_claim(run, claim);
     for (l, o) in claim.lines.iter().zip(run.out.lines.iter_mut()) {
         let has_code = !l.hcpcs.trimmed().is_empty();
         let row = if has_code {
@@ -407,7 +422,13 @@ pub(crate) fn unprocessed(run: &mut Run<'_>, claim: &ClaimInput<'_>, opps: bool)
                 |r| r.payment_indicator,
             )
             .into();
-        o.payment_method_flag = "0".into();
+        o.payment_method_flag =
+            if ro_model && row.is_some_and(|r| r.has(hcpcs_bit!(t, "radiation_oncology_model"))) {
+                "B"
+            } else {
+                "0"
+            }
+            .into();
         // A revenue code's N (no HCPCS code) is packaged; a code's N is not
         // marked on an unprocessed line.
         if row.is_none() && si == N {
@@ -869,69 +890,356 @@ pub(super) fn rejection_flag(run: &Run<'_>, o: &LineResult) -> &'static str {
     }
 }
 
-/// The paid T line of each date (the best-paying, the first of equals):
-/// `(date, line)`, sorted by date.
-fn highest_t<'a>(run: &Run<'_>, ls: &[Line<'a>]) -> Vec<(&'a str, usize)> {
-    let mut t: Vec<(&str, std::cmp::Reverse<u32>, usize)> = ls
-        .iter()
-        .enumerate()
-        .filter(|(_, o)| o.si == T && !o.rejected)
-        .map(|(j, o)| (o.date, std::cmp::Reverse(apc_payment(run, o.apc())), j))
+/// The discounting formula (§1.4) of every line, date by date: the lines
+/// discounted are those paid (not rejected or denied, not packaged) that
+/// are terminated (52, 73), or that carry no non-discount modifier and are
+/// T, carry 50 or have a bilateral code. The best-paying T line of them on
+/// the date (its payment APC's payment, halved when terminated; the first
+/// of equals) is the highest. A line's formula is a digit of the
+/// `data_discount_formula` row of key (highest H/N, terminated Y/N,
+/// modifier 50 Y/N): a T line's digit 0 when its code is bilateral
+/// (conditional or independent), else 1; another line's 2 for an
+/// independent bilateral code, 3 for a conditional one, else 4. Modifier
+/// 50 does not count on a bilateral code's line that is the claim's
+/// comprehensive primary (a J1 or J2 line left paid, or the line with
+/// CA, on a claim that chooses one: 13x but not a program's, 12x with
+/// W2), in a composite, or flagged to package (STV, T) but not left Q1 or
+/// Q2. A line with a non-discount modifier that is not
+/// terminated, and every line not discounted, keeps 1.
+fn discounts(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_>]) -> Vec<Flag> {
+    let t = run.t;
+    let mut out: Vec<Flag> = vec!["1".into(); ls.len()];
+    // Whether the claim chooses a comprehensive primary: 13x but not a
+    // program's (41, 89, 92), 12x with condition code W2.
+    let has_cc = |cc: &[&str]| {
+        claim
+            .condition_codes
+            .iter()
+            .any(|c| cc.contains(&c.trimmed()))
+    };
+    let comprehensive = (path.prefix == 13 && !has_cc(&["41", "89", "92"]))
+        || (path.prefix == 12 && has_cc(&["W2"]));
+    let non_discount = |input: &LineInput<'_>| {
+        input.modifiers.iter().any(|m| {
+            key(m.trimmed())
+                .and_then(|k| t.modifier.get(&k, run.v))
+                .is_some_and(|f| f & NON_DISCOUNT_MODIFIER != 0)
+        })
+    };
+    let independent = hcpcs_bit!(t, "bilateral_independent");
+    let conditional = hcpcs_bit!(t, "bilateral_conditional");
+    let terminated = |input: &LineInput<'_>| has_modifier(input, "52") || has_modifier(input, "73");
+    // The discounted lines, by date then claim order.
+    let mut list: Vec<usize> = (0..ls.len())
+        .filter(|&i| {
+            let (l, input) = (&ls[i], &claim.lines[i]);
+            if l.rejected || l.si == N {
+                return false;
+            }
+            terminated(input)
+                || (!non_discount(input)
+                    && (l.si == T
+                        || has_modifier(input, "50")
+                        || l.flag(independent)
+                        || l.flag(conditional)))
+        })
         .collect();
-    t.sort_unstable();
-    t.dedup_by_key(|x| x.0);
-    t.into_iter().map(|(date, _, j)| (date, j)).collect()
+    list.sort_by_key(|&i| ls[i].date);
+    for day in list.chunk_by(|&a, &b| ls[a].date == ls[b].date) {
+        let mut highest: Option<(usize, u32)> = None;
+        for &i in day {
+            let l = &ls[i];
+            if l.si != T {
+                continue;
+            }
+            let mut pay = apc_payment(run, l.payment_apc.unwrap_or(l.apc()));
+            if terminated(&claim.lines[i]) {
+                pay /= 2;
+            }
+            if highest.is_none_or(|(_, p)| pay > p) {
+                highest = Some((i, pay));
+            }
+        }
+        for &i in day {
+            let (l, input) = (&ls[i], &claim.lines[i]);
+            let term = terminated(input);
+            if !term && non_discount(input) {
+                continue;
+            }
+            let bilateral = l.flag(independent) || l.flag(conditional);
+            let mod50 = has_modifier(input, "50");
+            let primary = comprehensive && (matches!(l.si, J1 | J2) || run.ca_line == Some(i));
+            let ignore50 = mod50
+                && bilateral
+                && !term
+                && (primary
+                    || l.composite.is_some()
+                    || ((l.flag(hcpcs_bit!(t, "stv_packaged"))
+                        || l.flag(hcpcs_bit!(t, "t_packaged")))
+                        && !matches!(l.si, Q1 | Q2)));
+            let formula_key = [
+                if highest.is_some_and(|(h, _)| h == i) {
+                    b'H'
+                } else {
+                    b'N'
+                },
+                if term { b'Y' } else { b'N' },
+                if mod50 && !ignore50 { b'Y' } else { b'N' },
+            ];
+            let digit = if l.si == T {
+                usize::from(!bilateral)
+            } else if l.flag(independent) {
+                2
+            } else if l.flag(conditional) {
+                3
+            } else {
+                4
+            };
+            let formula = std::str::from_utf8(&formula_key)
+                .ok()
+                .and_then(key)
+                .and_then(|k| t.discount.get(&k, run.v))
+                .and_then(|f| f.to_string().as_bytes().get(digit).copied());
+            if let Some(d) = formula {
+                out[i] = Flag::from(char::from(d));
+            }
+        }
+    }
+    out
 }
 
-/// The discounting formula (§1.4) of line `i`; `highest`: [`highest_t`].
-fn discounting(
-    run: &Run<'_>,
-    claim: &ClaimInput<'_>,
-    ls: &[Line<'_>],
-    highest: &[(&str, usize)],
-    i: usize,
-) -> Flag {
+/// The procedures billed with a token charge (more than 0, less than
+/// $1.01) beside one that is not, on an OPPS 12x claim or a 13x claim
+/// without condition code 89: packaging flag 3. The procedures counted are
+/// the T lines with a valid code not on an inpatient procedure's day
+/// (018, 049, 070, 121), and the S lines of a surgical code (five digits,
+/// 10000–69999), wherever they are.
+fn token_charges(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_>]) -> Vec<bool> {
+    let mut token = vec![false; ls.len()];
+    let cc89 = claim.condition_codes.iter().any(|c| c.trimmed() == "89");
+    if !(path.opps && (path.prefix == 12 || (path.prefix == 13 && !cc89))) {
+        return token;
+    }
+    let mut other = false;
+    for (i, l) in ls.iter().enumerate() {
+        let input = &claim.lines[i];
+        let inpatient = line_edits(&run.out.lines[i]).any(|e| matches!(e, 18 | 49 | 70 | 121));
+        let code = input.hcpcs.trimmed();
+        let surgical = code.len() == 5
+            && code.bytes().all(|b| b.is_ascii_digit())
+            && ("10000"..="69999").contains(&code);
+        let counted = (l.si == T && l.code.is_some() && !inpatient) || (l.si == S && surgical);
+        if !counted {
+            continue;
+        }
+        if input.charge.is_some_and(|c| c > 0.0 && c < 1.01) {
+            token[i] = true;
+        } else {
+            other = true;
+        }
+    }
+    if !other {
+        token.fill(false);
+    }
+    token
+}
+
+/// The CT scans on equipment not meeting the NEMA standard (modifier CT on
+/// a code so flagged), on an OPPS 12x, 14x, 76x claim or a 13x claim that
+/// is not a program's (41, 89, 92): payment adjustment flag 14 when the
+/// line is paid (not rejected or denied, not packaged). A CT scan packaged
+/// into an imaging composite hands the flag to the composite's prime line,
+/// unless the prime line has modifier CT itself.
+fn ct_scans(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_>]) -> Vec<bool> {
     let t = run.t;
-    let l = &ls[i];
-    let input = &claim.lines[i];
-    if l.rejected || l.si == N {
-        return "1".into();
+    let mut ct = vec![false; ls.len()];
+    let program = claim
+        .condition_codes
+        .iter()
+        .any(|c| matches!(c.trimmed(), "41" | "89" | "92"));
+    if !(path.opps && (matches!(path.prefix, 12 | 14 | 76) || (path.prefix == 13 && !program))) {
+        return ct;
     }
-    let terminated = has_modifier(input, "73") || has_modifier(input, "52");
-    if terminated {
-        return "3".into();
+    let bit = hcpcs_bit!(t, "non_standard_ct_scan");
+    // Each imaging composite's prime line, by ordinal.
+    let mut prime: Vec<Option<usize>> = Vec::new();
+    for (i, l) in ls.iter().enumerate() {
+        if let Some(k) = l.composite {
+            let k = usize::from(k);
+            if prime.len() <= k {
+                prime.resize(k + 1, None);
+            }
+            if l.si != N && l.payment_apc.is_some_and(|a| composite_family(a).is_some()) {
+                prime[k] = Some(i);
+            }
+        }
     }
-    let non_discount = input.modifiers.iter().any(|m| {
-        key(m.trimmed())
-            .and_then(|k| t.modifier.get(&k, run.v))
-            .is_some_and(|f| f & NON_DISCOUNT_MODIFIER != 0)
-    });
-    if non_discount {
-        return "1".into();
+    for (i, l) in ls.iter().enumerate() {
+        let input = &claim.lines[i];
+        if l.rejected || !l.flag(bit) || !has_modifier(input, "CT") {
+            continue;
+        }
+        if l.si != N {
+            ct[i] = true;
+        } else if let Some(p) = l.composite.and_then(|k| prime[usize::from(k)]) {
+            if !has_modifier(&claim.lines[p], "CT") {
+                ct[p] = true;
+            }
+        }
     }
-    let bilateral = has_modifier(input, "50")
-        && (l.flag(hcpcs_bit!(t, "bilateral_conditional"))
-            || l.flag(hcpcs_bit!(t, "bilateral_independent")));
-    let digit = if l.si == T {
-        0
-    } else if l.si == S && l.data_si == S {
-        2
-    } else {
-        return "1".into();
+    ct
+}
+
+/// Pass-through drugs whose cost is partly paid already in the APC of the
+/// procedure they are used in: the lines whose payment is offset (payment
+/// adjustment flag 18, 19 or 20; 0 for the others), on an OPPS 12x claim
+/// or a 13x claim that is not a program's (41, 89, 92).
+///
+/// Radiopharmaceuticals first, over the whole claim: the procedures whose
+/// APC is on the radiopharmaceutical offset list (the payment APC, the
+/// code's own when the line has none) give one offset a unit; the first
+/// that many pass-through radiopharmaceutical lines, in claim order, are
+/// offset (18), and the first offset (value code QR) is taken as soon as
+/// the claim has both. Then the other pass-through drugs (contrast, skin
+/// substitutes, stress agents, and the radiopharmaceuticals not yet
+/// offset), day by day, neither side counting a line with modifier 52, 73
+/// or 74: on each day the procedures on the contrast, skin substitute or
+/// stress agent lists give their units; the day's first min(drugs, units)
+/// drug lines are offset. The days are taken best-paying first (the
+/// offset amounts of the units used, higher amounts used first; the
+/// earlier day of equals) for the free offsets of QR, QS, QT in turn: 18,
+/// 19, 20. Lines without a valid code count on neither side.
+fn drug_offsets(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_>]) -> Vec<u8> {
+    let t = run.t;
+    let v = run.v;
+    let mut flag = vec![0u8; ls.len()];
+    let program = claim
+        .condition_codes
+        .iter()
+        .any(|c| matches!(c.trimmed(), "41" | "89" | "92"));
+    if !(path.opps && (path.prefix == 12 || (path.prefix == 13 && !program))) {
+        return flag;
+    }
+    // A line's offset APC on one of `lists` of `group`: (APC, amount).
+    let offset = |l: &Line<'_>, group: u8, lists: &[u8]| -> Option<(Key, u64)> {
+        let apc = match l.payment_apc {
+            Some(a) if a != NO_APC => a,
+            _ => l.apc(),
+        };
+        if apc == NO_APC {
+            return None;
+        }
+        lists
+            .iter()
+            .find_map(|&list| t.offset_apc.get(&(group, list, apc), v))
+            .map(|&amount| (apc, amount))
     };
-    let highest = l.si == T
-        && highest
-            .binary_search_by_key(&l.date, |x| x.0)
-            .is_ok_and(|k| highest[k].1 == i);
-    let formula_key = format!(
-        "{}N{}",
-        if highest { 'H' } else { 'N' },
-        if bilateral { 'Y' } else { 'N' }
-    );
-    key(&formula_key)
-        .and_then(|k| t.discount.get(&k, run.v))
-        .and_then(|f| f.to_string().chars().nth(digit))
-        .map_or("1".into(), Flag::from)
+    let units = |l: &Line<'_>| -> u64 {
+        if l.units >= 1.0 {
+            l.units as u64
+        } else {
+            1
+        }
+    };
+    // APC groups (apc, amount, units), best-paying first, the first seen
+    // first among equals.
+    fn add(groups: &mut Vec<(Key, u64, u64)>, apc: Key, amount: u64, n: u64) {
+        if let Some(g) = groups.iter_mut().find(|g| g.0 == apc) {
+            g.2 += n;
+        } else {
+            let at = groups.iter().take_while(|g| g.1 >= amount).count();
+            groups.insert(at, (apc, amount, n));
+        }
+    }
+    // The amount of the first `count` units.
+    fn amount(groups: &[(Key, u64, u64)], mut count: u64) -> u64 {
+        let mut sum = 0;
+        for g in groups {
+            let n = count.min(g.2);
+            sum += g.1 * n;
+            count -= n;
+            if count == 0 {
+                break;
+            }
+        }
+        sum
+    }
+    let radiopharm = hcpcs_bit!(t, "passthrough_radiopharm");
+    let mut qr_taken = false;
+    {
+        let mut drugs = Vec::new();
+        let mut groups = Vec::new();
+        for (i, l) in ls.iter().enumerate() {
+            if l.code.is_none() {
+                continue;
+            }
+            if l.flag(radiopharm) {
+                drugs.push(i);
+            } else if let Some((apc, amt)) = offset(l, 1, &[1]) {
+                add(&mut groups, apc, amt, units(l));
+            }
+        }
+        if !drugs.is_empty() && !groups.is_empty() {
+            qr_taken = true;
+            let count = (drugs.len() as u64).min(groups.iter().map(|g| g.2).sum());
+            for &i in drugs.iter().take(count as usize) {
+                flag[i] = 18;
+            }
+        }
+    }
+    let drug_bits = [
+        radiopharm,
+        hcpcs_bit!(t, "passthrough_skin_product"),
+        hcpcs_bit!(t, "passthrough_contrast"),
+        hcpcs_bit!(t, "passthrough_stress_agent"),
+    ];
+    let mut order: Vec<usize> = (0..ls.len()).collect();
+    order.sort_by_key(|&i| ls[i].date);
+    // Each day with both: (the drug lines offset, amount, not yet taken).
+    let mut days: Vec<(Vec<usize>, u64, bool)> = Vec::new();
+    for day in order.chunk_by(|&a, &b| ls[a].date == ls[b].date) {
+        let mut drugs = Vec::new();
+        let mut groups = Vec::new();
+        for &i in day {
+            let l = &ls[i];
+            let input = &claim.lines[i];
+            if l.code.is_none()
+                || has_modifier(input, "52")
+                || has_modifier(input, "73")
+                || has_modifier(input, "74")
+            {
+                continue;
+            }
+            if drug_bits.iter().any(|&b| l.flag(b)) {
+                if flag[i] == 0 {
+                    drugs.push(i);
+                }
+            } else if let Some((apc, amt)) = offset(l, 2, &[3, 2, 4]) {
+                add(&mut groups, apc, amt, units(l));
+            }
+        }
+        if !drugs.is_empty() && !groups.is_empty() {
+            let count = (drugs.len() as u64).min(groups.iter().map(|g| g.2).sum());
+            drugs.truncate(count as usize);
+            days.push((drugs, amount(&groups, count), true));
+        }
+    }
+    let free: &[u8] = if qr_taken { &[19, 20] } else { &[18, 19, 20] };
+    for &f in free {
+        // The best-paying day left, the earlier of equals.
+        let mut best: Option<usize> = None;
+        for (k, d) in days.iter().enumerate() {
+            if d.2 && best.is_none_or(|b| d.1 > days[b].1) {
+                best = Some(k);
+            }
+        }
+        let Some(k) = best else { break };
+        days[k].2 = false;
+        for &i in &days[k].0 {
+            flag[i] = f;
+        }
+    }
+    flag
 }
 
 /// Write the outputs of every line from its final status indicator.
@@ -939,7 +1247,11 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
     let t = run.t;
     let v = run.v;
     let paf_second = v >= 102;
-    let highest = if full { highest_t(run, ls) } else { Vec::new() };
+    let mut discount = if full {
+        discounts(run, claim, path, ls)
+    } else {
+        Vec::new()
+    };
     // (Flag 16 is not set on 14x, nor on a program's 13x claim (partial
     // hospitalization, intensive outpatient, opioid treatment: 41, 92,
     // 89): pyoce, 0 of 9 such lines; 18 of 18 on the other 12x and 13x.)
@@ -947,11 +1259,13 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
         .condition_codes
         .iter()
         .any(|c| matches!(c.trimmed(), "41" | "89" | "92"));
-    let device_termination_paid = path.prefix != 14 && !(path.prefix == 13 && program);
-    let php_iop = claim
-        .condition_codes
-        .iter()
-        .any(|c| matches!(c.trimmed(), "41" | "92"));
+    let device_termination_paid = path.prefix == 12 || (path.prefix == 13 && !program);
+    let ro_model = ro_model_claim(run, claim);
+    let token_packaged = if full {
+        token_charges(run, claim, path, ls)
+    } else {
+        Vec::new()
+    };
     // The days with a line of a non-excepted off-campus department (PN).
     let mut pn_days: Vec<&str> = ls
         .iter()
@@ -966,11 +1280,21 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
     } else {
         Vec::new()
     };
+    let drug_offset = if full {
+        drug_offsets(run, claim, path, ls)
+    } else {
+        vec![0; ls.len()]
+    };
+    let ct_scan = if full {
+        ct_scans(run, claim, path, ls)
+    } else {
+        vec![false; ls.len()]
+    };
     for (i, l) in ls.iter().enumerate() {
         let input = &claim.lines[i];
         let rdf = rejection_flag(run, &run.out.lines[i]);
         let discount = if full {
-            discounting(run, claim, ls, &highest, i)
+            std::mem::take(&mut discount[i])
         } else {
             "1".into()
         };
@@ -1015,15 +1339,22 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
             t.status_payment.get(&l.si, v).copied().unwrap_or(0)
         };
         o.payment_indicator = pi.into();
-        o.packaging_flag = if l.si == N { "1" } else { "0" }.into();
+        o.packaging_flag = if l.si == N {
+            "1"
+        } else if token_packaged[i] {
+            "3"
+        } else {
+            "0"
+        }
+        .into();
         let no_cost_sharing =
             l.flag(hcpcs_bit!(t, "deductible_coins_na")) || has_modifier(input, "Q3");
         let unpackaged_q = matches!(l.si, Q1 | Q2 | Q3);
         o.payment_method_flag =
-            if l.flag(hcpcs_bit!(t, "radiation_oncology_model")) && path.prefix == 13 && !php_iop {
-                // The radiation oncology model: B on 13x, not on a partial
-                // hospitalization or intensive outpatient claim (pyoce: 49 of
-                // 49 such lines; 0 of 9 on 12x, 14x and the programs' claims).
+            if l.flag(hcpcs_bit!(t, "radiation_oncology_model")) && path.prefix == 13 && ro_model {
+                // The radiation oncology model: B on 13x, not on a program's
+                // claim (pyoce: 49 of 49 such lines; 0 of 9 on 12x, 14x and
+                // the programs' claims).
                 "B"
             } else if has_modifier(input, "PN")
                 && path.prefix == 13
@@ -1076,12 +1407,6 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
             && !(l.flag(hcpcs_bit!(t, "radiopharm_exceeds_threshold")) && l.si == si("G"))
         {
             "10"
-        } else if l.flag(hcpcs_bit!(t, "terminated_device_procedure"))
-            && has_modifier(input, "73")
-            && device_termination_paid
-        {
-            // A device-intensive procedure terminated before anaesthesia.
-            "16"
         } else if reduced {
             "11"
         } else {
@@ -1113,11 +1438,38 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
             && l.si == si("H1")
             && rdf == "0"
             && run.ca_line.is_none();
-        let screening = matches!(paf, "0" | "11")
+        // A device-intensive procedure terminated before anaesthesia (16),
+        // a pass-through drug offset (18–20, [`drug_offsets`]), a CT scan
+        // not to the NEMA standard (14, [`ct_scans`]): each comes before
+        // the cost-sharing and unit flags (9, 4, 10, 11), which from v102
+        // (2026) go to the second flag instead (pyoce: 16 and 11 on one
+        // line of v102, 16 first on 5 of 5).
+        let special = if l.si == N {
+            None
+        } else if ct_scan[i] {
+            Some("14")
+        } else if l.flag(hcpcs_bit!(t, "terminated_device_procedure"))
+            && has_modifier(input, "73")
+            && device_termination_paid
+        {
+            Some("16")
+        } else {
+            match drug_offset[i] {
+                18 => Some("18"),
+                19 => Some("19"),
+                20 => Some("20"),
+                _ => None,
+            }
+        };
+        let screening = special.is_none()
+            && matches!(paf, "0" | "11")
             && (l.si == J1 || l.si == T)
             && colorectal.binary_search(&l.date).is_ok();
         let (first, second) = match (xray, paf_second) {
             _ if nonopioid => ("26", "0"),
+            (None, _) if special.is_some() => {
+                (special.unwrap_or("0"), if paf_second { paf } else { "0" })
+            }
             _ if screening => (if v >= 86 { "25" } else { "4" }, "0"),
             // Without cost sharing too (9): one value for both, 23 (FX)
             // or 24 (FY) (pyoce, 1 of 1 such line).
