@@ -1260,7 +1260,10 @@ fn section_603_applies(
     ls: &[Line<'_>],
 ) -> bool {
     let v = run.v;
-    if !(path.opps && path.prefix == 13 && v >= 66) {
+    // (Not on an opioid treatment program's claim, 89, which skips the
+    // step.)
+    let otp = claim.condition_codes.iter().any(|c| c.trimmed() == "89");
+    if !(path.opps && path.prefix == 13 && v >= 66) || otp {
         return false;
     }
     if run
