@@ -7,7 +7,7 @@
 //! multi-line claims, §4 other bill types) and ioce-logic-pairs.md §4
 //! (visits).
 
-use super::data::{hcpcs_bit, key, key_text, HcpcsRow, Key, Tables};
+use super::data::{hcpcs_bit, key, key_text, HcpcsRow, Key, Tables, Version};
 use super::engine::{ClaimInput, LineInput, LineResult, Run};
 use super::lines::hcpcs_row;
 use super::path::{switch, Path};
@@ -1242,6 +1242,103 @@ fn drug_offsets(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'
     flag
 }
 
+/// The observation clinic visit (G0463), which an excepted off-campus
+/// department bills with modifier PO.
+fn is_clinic_visit(input: &LineInput<'_>) -> bool {
+    input.hcpcs.trimmed().eq_ignore_ascii_case("G0463")
+}
+
+/// Section 603 (non-excepted off-campus departments) applies to a 13x
+/// claim under OPPS from v66: some line with a valid code bills modifier
+/// PN (or, from v74, the clinic visit G0463 with PO) and is not packaged,
+/// and no line was returned for PN on a service such a department cannot
+/// bill (101).
+fn section_603_applies(
+    run: &Run<'_>,
+    claim: &ClaimInput<'_>,
+    path: &Path,
+    ls: &[Line<'_>],
+) -> bool {
+    let v = run.v;
+    // (Not on an opioid treatment program's claim, 89, which skips the
+    // step.)
+    let otp = claim.condition_codes.iter().any(|c| c.trimmed() == "89");
+    if !(path.opps && path.prefix == 13 && v >= 66) || otp {
+        return false;
+    }
+    if run
+        .out
+        .lines
+        .iter()
+        .any(|o| line_edits(o).any(|e| e == 101))
+    {
+        return false;
+    }
+    ls.iter()
+        .zip(&claim.lines)
+        .zip(&run.out.lines)
+        .any(|((l, input), o)| {
+            let packaged = l.data_si == N
+                || (l.si == N
+                    && matches!(l.data_si, Q1 | Q2 | Q3 | Q4)
+                    && rejection_flag(run, o) == "0");
+            l.row.is_some()
+                && !packaged
+                && (has_modifier(input, "PN")
+                    || (v >= 74 && has_modifier(input, "PO") && is_clinic_visit(input)))
+        })
+}
+
+/// The payment method flag section 603 sets on a line of a claim it
+/// applies to ([`section_603_applies`]), or `None` to keep the line's own:
+/// a code paid under section 603 (`override_section603`) 7; with modifier
+/// PN, F and L 7; not A, B, C, E, E1, E2, M, W, Y, Z; from v74 the clinic
+/// visit with PO, not packaged, A; then with PN only: J1, J2, S, T, V and
+/// Q1–Q4 7 when the line has no cost sharing to reduce (a section 603
+/// code or exclusion, or payment adjustment flag 4, 9 or 10; never the
+/// clinic visit), else 8; H, H1, R, U 7; P 7 on a partial hospitalization
+/// (41) or, from v94, an intensive outpatient (92) claim.
+fn section_603_method(
+    t: &Tables,
+    v: Version,
+    claim: &ClaimInput<'_>,
+    l: &Line<'_>,
+    input: &LineInput<'_>,
+    flags: [&str; 2],
+) -> Option<&'static str> {
+    let is = |names: &[&str]| names.iter().any(|&n| l.si == si(n));
+    let pn = has_modifier(input, "PN");
+    let condition = |c: &str| claim.condition_codes.iter().any(|x| x.trimmed() == c);
+    if l.flag(hcpcs_bit!(t, "override_section603")) {
+        return Some("7");
+    }
+    if is(&["F", "L"]) {
+        return pn.then_some("7");
+    }
+    if is(&["A", "B", "C", "E", "E1", "E2", "M", "W", "Y", "Z"]) {
+        return None;
+    }
+    if v >= 74 && l.si != N && has_modifier(input, "PO") && is_clinic_visit(input) {
+        return Some("A");
+    }
+    if !pn {
+        return None;
+    }
+    if is(&["J1", "J2", "S", "T", "V", "Q1", "Q2", "Q3", "Q4"]) {
+        let no_cost_sharing = !is_clinic_visit(input)
+            && (l.flag(hcpcs_bit!(t, "section603_exclusion"))
+                || flags.iter().any(|f| matches!(*f, "4" | "9" | "10")));
+        return Some(if no_cost_sharing { "7" } else { "8" });
+    }
+    if is(&["H", "H1", "R", "U"]) {
+        return Some("7");
+    }
+    if l.si == P && (condition("41") || (v >= 94 && condition("92"))) {
+        return Some("7");
+    }
+    None
+}
+
 /// Write the outputs of every line from its final status indicator.
 fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_>], full: bool) {
     let t = run.t;
@@ -1266,15 +1363,7 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
     } else {
         Vec::new()
     };
-    // The days with a line of a non-excepted off-campus department (PN).
-    let mut pn_days: Vec<&str> = ls
-        .iter()
-        .zip(&claim.lines)
-        .filter(|(_, input)| has_modifier(input, "PN"))
-        .map(|(l, _)| l.date)
-        .collect();
-    pn_days.sort_unstable();
-    pn_days.dedup();
+    let s603 = full && section_603_applies(run, claim, path, ls);
     let colorectal = if full {
         colorectal_days(run, claim, ls)
     } else {
@@ -1349,46 +1438,21 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
         .into();
         let no_cost_sharing =
             l.flag(hcpcs_bit!(t, "deductible_coins_na")) || has_modifier(input, "Q3");
-        let unpackaged_q = matches!(l.si, Q1 | Q2 | Q3);
-        o.payment_method_flag =
-            if l.flag(hcpcs_bit!(t, "radiation_oncology_model")) && path.prefix == 13 && ro_model {
-                // The radiation oncology model: B on 13x, not on a program's
-                // claim (pyoce: 49 of 49 such lines; 0 of 9 on 12x, 14x and
-                // the programs' claims).
-                "B"
-            } else if has_modifier(input, "PN")
-                && path.prefix == 13
-                && (matches!(pi, 1 | 4 | 6) || unpackaged_q)
-            {
-                // A non-excepted off-campus department (PN, on 13x only):
-                // 8 (a Q1–Q3 line left unpackaged too: 5 of 5), or 7 for a
-                // pass-through device, a brachytherapy source (U), a vaccine
-                // (payment indicator 4), blood (R) or a service without cost
-                // sharing.
-                if matches!(pi, 4 | 6) || no_cost_sharing || l.si == si("R") || l.si == si("U") {
-                    "7"
-                } else {
-                    "8"
-                }
-            } else if path.prefix == 13
-                && l.flag(hcpcs_bit!(t, "override_section603"))
-                && pn_days.binary_search(&l.date).is_ok()
-                && !line_edits(o).any(|e| matches!(e, 62 | 121))
-            {
-                // A code a non-excepted department is paid for under section
-                // 603, on a day with a PN line, not returned as not
-                // recognized under OPPS (062) nor 121: 7 (pyoce, 7 of 8 such
-                // lines).
-                "7"
-            } else {
-                match pi {
-                    3 => "1",
-                    2 | 4 if rdf == "1" => "3",
-                    2 | 4 => "2",
-                    _ => "0",
-                }
+        let ro_line =
+            l.flag(hcpcs_bit!(t, "radiation_oncology_model")) && path.prefix == 13 && ro_model;
+        let base_method: &str = if ro_line {
+            // The radiation oncology model: B on 13x, not on a program's
+            // claim (pyoce: 49 of 49 such lines; 0 of 9 on 12x, 14x and
+            // the programs' claims).
+            "B"
+        } else {
+            match pi {
+                3 => "1",
+                2 | 4 if rdf == "1" => "3",
+                2 | 4 => "2",
+                _ => "0",
             }
-            .into();
+        };
         let units = input.units.unwrap_or(0.0);
         let reduced = l.units_to_one && units > 1.0;
         if l.units_to_one || units == 0.0 {
@@ -1480,6 +1544,12 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
         };
         o.payment_adjustment_flag01 = first.into();
         o.payment_adjustment_flag02 = second.into();
+        let method = if s603 && !ro_line {
+            section_603_method(t, v, claim, l, input, [first, second])
+        } else {
+            None
+        };
+        o.payment_method_flag = method.unwrap_or(base_method).into();
         o.composite_adjustment_flag = l.composite.map_or_else(|| "00".into(), Flag::from);
     }
 }
