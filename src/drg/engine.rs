@@ -1760,10 +1760,10 @@ impl<'a> Claim<'a> {
         // through the cluster's attributes, so a member's own `d485` marks
         // nothing.
         let pdx_mdc = self.pdx.as_ref().and_then(|p| p.mdc).unwrap_or(0);
-        let mdc = match m.reroute {
-            Some(_) if m.reroute_mdc == 24 => pdx_mdc,
-            Some(_) => m.reroute_mdc,
-            None => pdx_mdc,
+        let mdc = if m.reroute.is_some() && m.reroute_mdc != 24 {
+            m.reroute_mdc
+        } else {
+            pdx_mdc
         };
         if self.procs.is_empty() {
             // Nothing to mark (clusters are made of procedures).

@@ -28,8 +28,7 @@ pub(crate) fn not_covered(
     if !matches!(path.prefix, 71 | 77) {
         return false;
     }
-    if path.prefix == 71 && run.v >= 94 && claim.condition_codes.iter().any(|c| c.trimmed() == "92")
-    {
+    if path.prefix == 71 && run.v >= 94 && claim.has_condition("92") {
         return false;
     }
     let revenue = line.revenue_code.trimmed();
@@ -209,7 +208,7 @@ pub(crate) fn other_bill_type_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, p
     }
     let (t, v) = (run.t, run.v);
     let prefix = path.prefix;
-    let has_cc = |cc: &str| claim.condition_codes.iter().any(|c| c.trimmed() == cc);
+    let has_cc = |cc: &str| claim.has_condition(cc);
     // Condition code 21 (a claim billed for a denial notice): 010, up to
     // v81 only.
     if has_cc("21") && v <= 81 {
@@ -435,7 +434,7 @@ pub(crate) fn program_day_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path:
     if !(path.opps && matches!(path.prefix, 13 | 76)) {
         return;
     }
-    let has_cc = |cc: &str| claim.condition_codes.iter().any(|c| c.trimmed() == cc);
+    let has_cc = |cc: &str| claim.has_condition(cc);
     let v94 = run.v >= 94;
     let ph = (path.prefix == 13 && has_cc("41")) || (path.prefix == 76 && !v94);
     let (service, primary, addon, too_few, no_primary) = if v94 && has_cc("92") {

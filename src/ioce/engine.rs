@@ -60,6 +60,19 @@ pub struct LineInput<'a> {
 }
 
 impl<'a> ClaimInput<'a> {
+    /// Whether the claim has condition code `code`.
+    pub(crate) fn has_condition(&self, code: &str) -> bool {
+        self.condition_codes.iter().any(|c| c.trimmed() == code)
+    }
+
+    /// A program's claim (condition code 41, 89 or 92), which several of
+    /// the I/OCE's payment steps leave alone.
+    pub(crate) fn is_program_claim(&self) -> bool {
+        self.condition_codes
+            .iter()
+            .any(|c| matches!(c.trimmed(), "41" | "89" | "92"))
+    }
+
     /// The I/OCE's inputs of a [`Claim`]: its first diagnosis is the
     /// principal, the rest secondary; a line without a service date takes
     /// the from date; the receipt date and OPPS flag are the claim's
@@ -759,7 +772,7 @@ impl<'t> Run<'t> {
 fn claim_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &path::Path) {
     let t = run.t;
     let v = run.v;
-    let has_cc = |cc: &str| claim.condition_codes.iter().any(|c| c.trimmed() == cc);
+    let has_cc = |cc: &str| claim.has_condition(cc);
     // A partial hospitalization or intensive outpatient claim: 13x with
     // condition code 41 or 92, or a community mental health center's 76x.
     // (Intensive outpatient programs, condition code 92, from v94: 2024.)

@@ -705,7 +705,7 @@ fn single_line_edits(
     // without 89, under OPPS or not, on a line not otherwise rejected or
     // denied (pyoce: 42 of 44 such lines on the four dumps; none on 14x,
     // 32x, 43x, 77x).
-    let cc = |c: &str| claim.condition_codes.iter().any(|x| x.trimmed() == c);
+    let cc = |c: &str| claim.has_condition(c);
     let cornea_path = match path.prefix {
         12 => true,
         13 => !cc("41") && !cc("89") && !cc("92"),
@@ -756,7 +756,7 @@ const TELEHEALTH_MODIFIER: u8 = 1 << 5;
 /// The single-line edits and each line's outputs.
 pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age: Option<u16>) {
     let (t, v) = (run.t, run.v);
-    let review = claim.condition_codes.iter().any(|c| c.trimmed() == "20");
+    let review = claim.has_condition("20");
     let mut facts = ClaimFacts::of(run, claim, age);
     let otp_13x = path.prefix == 13 && facts.otp;
     let program_13x = facts.otp || facts.partial_hospitalization || facts.intensive_outpatient;
@@ -944,7 +944,7 @@ fn inpatient_only(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
     // on pyoce's 2,600 such claims).
     if !path.opps
         || !matches!(path.prefix, 12 | 13 | 76)
-        || (path.prefix == 13 && claim.condition_codes.iter().any(|c| c.trimmed() == "89"))
+        || (path.prefix == 13 && claim.has_condition("89"))
     {
         return;
     }
@@ -1002,7 +1002,7 @@ fn inpatient_only(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
     // CA on none of 26 other 12x claims, 4 76x and 14 13x claims of
     // intensive outpatient (92) or partial hospitalization (41); and not
     // for a separate procedure set aside below.)
-    let has_cc = |cc: &str| claim.condition_codes.iter().any(|c| c.trimmed() == cc);
+    let has_cc = |cc: &str| claim.has_condition(cc);
     let ca_paid = match path.prefix {
         13 => !has_cc("41") && !has_cc("92"),
         12 => has_cc("W2"),

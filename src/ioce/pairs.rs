@@ -51,7 +51,7 @@ fn bilateral(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
         hcpcs_bit!(t, "bilateral_independent"),
         hcpcs_bit!(t, "bilateral_inherent"),
     );
-    let otp_13x = path.prefix == 13 && claim.condition_codes.iter().any(|c| c.trimmed() == "89");
+    let otp_13x = path.prefix == 13 && claim.has_condition("89");
     let mut inherent_lines: Vec<(usize, u64, &str)> = Vec::new();
     for (i, l) in claim.lines.iter().enumerate() {
         if !takes_part(run, i) {
@@ -111,7 +111,7 @@ fn modifiers(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
     // A 13x program claim — partial hospitalization (41), intensive
     // outpatient (92), or, not under OPPS, an opioid treatment program's
     // (89) — gets no 120: pyoce, 0 of 27 such PT lines.
-    let has_cc = |cc: &str| claim.condition_codes.iter().any(|c| c.trimmed() == cc);
+    let has_cc = |cc: &str| claim.has_condition(cc);
     let program_13x =
         path.prefix == 13 && (has_cc("41") || has_cc("92") || (!path.opps && has_cc("89")));
     // (Nor is PT questioned on a claim with a colorectal screening code:

@@ -139,11 +139,7 @@ fn apc_payment(run: &Run<'_>, apc: Key) -> u32 {
 /// the model (payment method flag B): from v80, not a program's claim
 /// (condition code 41, 89 or 92).
 fn ro_model_claim(run: &Run<'_>, claim: &ClaimInput<'_>) -> bool {
-    run.v > 79
-        && !claim
-            .condition_codes
-            .iter()
-            .any(|c| matches!(c.trimmed(), "41" | "89" | "92"))
+    run.v > 79 && !claim.is_program_claim()
 }
 
 /// Set every line's status indicator and payment outputs, and raise the
@@ -613,7 +609,7 @@ fn complexity_adjustment(run: &Run<'_>, claim: &ClaimInput<'_>, ls: &mut [Line<'
 /// claim with condition code 92 (intensive outpatient) in any version
 /// (pyoce packaged none of 30 such 13x claims).
 pub(crate) fn comprehensive_packaging(claim: &ClaimInput<'_>, path: &Path) -> bool {
-    let has_cc = |cc: &str| claim.condition_codes.iter().any(|c| c.trimmed() == cc);
+    let has_cc = |cc: &str| claim.has_condition(cc);
     (path.prefix == 13 || (path.prefix == 12 && has_cc("W2")))
         && !path.on(switch::PH_EDITS)
         && !has_cc("92")
@@ -623,7 +619,7 @@ pub(crate) fn comprehensive_packaging(claim: &ClaimInput<'_>, path: &Path) -> bo
 /// CMHC's (76x), and a 12x claim's with condition code W2 (not 41): pyoce,
 /// 18 of 18 such 12x lines.
 pub(crate) fn q4_always_packaged(claim: &ClaimInput<'_>, path: &Path) -> bool {
-    let has_cc = |cc: &str| claim.condition_codes.iter().any(|c| c.trimmed() == cc);
+    let has_cc = |cc: &str| claim.has_condition(cc);
     path.prefix == 76 || (path.prefix == 12 && has_cc("W2") && !has_cc("41"))
 }
 
@@ -761,12 +757,9 @@ fn visit_beside_procedure(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path
     procedure_days.sort_unstable();
     procedure_days.dedup();
     // (Not on 14x, nor on 13x with condition code 41, 89 or 92.)
-    let program = claim
-        .condition_codes
-        .iter()
-        .any(|c| matches!(c.trimmed(), "41" | "89" | "92"));
+    let program = claim.is_program_claim();
     // (Nor on 85x with condition code 89: pyoce, 0 of 2 such claims.)
-    let otp = claim.condition_codes.iter().any(|c| c.trimmed() == "89");
+    let otp = claim.has_condition("89");
     let visit_edit =
         path.prefix != 14 && !(path.prefix == 13 && program) && !(path.prefix == 85 && otp);
     // A critical access hospital's claim not under OPPS keeps the tables'
@@ -809,7 +802,7 @@ fn final_si_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[
     let procedure = ls
         .iter()
         .any(|l| matches!(l.data_si, S | T | J1) || matches!(l.si, S | T | J1));
-    let otp_13x = path.prefix == 13 && claim.condition_codes.iter().any(|c| c.trimmed() == "89");
+    let otp_13x = path.prefix == 13 && claim.has_condition("89");
     for (i, l) in ls.iter().enumerate() {
         if matches!(l.data_si, x if x == si("H") || x == si("U"))
             && !procedure
@@ -823,7 +816,7 @@ fn final_si_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[
     // 042: visits of one day and revenue code, more than one unit in all,
     // unless condition code G0.
     // (Not on 14x: pyoce, 0 of 2 such claims.)
-    if !claim.condition_codes.iter().any(|c| c.trimmed() == "G0") && path.prefix != 14 {
+    if !claim.has_condition("G0") && path.prefix != 14 {
         let excl = |i: usize| {
             run.out.lines[i]
                 .hcpcs_edits
@@ -911,14 +904,8 @@ fn discounts(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_>]
     let mut out: Vec<Flag> = vec!["1".into(); ls.len()];
     // Whether the claim chooses a comprehensive primary: 13x but not a
     // program's (41, 89, 92), 12x with condition code W2.
-    let has_cc = |cc: &[&str]| {
-        claim
-            .condition_codes
-            .iter()
-            .any(|c| cc.contains(&c.trimmed()))
-    };
-    let comprehensive = (path.prefix == 13 && !has_cc(&["41", "89", "92"]))
-        || (path.prefix == 12 && has_cc(&["W2"]));
+    let comprehensive = (path.prefix == 13 && !claim.is_program_claim())
+        || (path.prefix == 12 && claim.has_condition("W2"));
     let non_discount = |input: &LineInput<'_>| {
         input.modifiers.iter().any(|m| {
             key(m.trimmed())
@@ -1016,7 +1003,7 @@ fn discounts(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_>]
 /// 10000–69999), wherever they are.
 fn token_charges(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_>]) -> Vec<bool> {
     let mut token = vec![false; ls.len()];
-    let cc89 = claim.condition_codes.iter().any(|c| c.trimmed() == "89");
+    let cc89 = claim.has_condition("89");
     if !(path.opps && (path.prefix == 12 || (path.prefix == 13 && !cc89))) {
         return token;
     }
@@ -1053,10 +1040,7 @@ fn token_charges(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<
 fn ct_scans(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_>]) -> Vec<bool> {
     let t = run.t;
     let mut ct = vec![false; ls.len()];
-    let program = claim
-        .condition_codes
-        .iter()
-        .any(|c| matches!(c.trimmed(), "41" | "89" | "92"));
+    let program = claim.is_program_claim();
     if !(path.opps && (matches!(path.prefix, 12 | 14 | 76) || (path.prefix == 13 && !program))) {
         return ct;
     }
@@ -1113,10 +1097,7 @@ fn drug_offsets(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'
     let t = run.t;
     let v = run.v;
     let mut flag = vec![0u8; ls.len()];
-    let program = claim
-        .condition_codes
-        .iter()
-        .any(|c| matches!(c.trimmed(), "41" | "89" | "92"));
+    let program = claim.is_program_claim();
     if !(path.opps && (path.prefix == 12 || (path.prefix == 13 && !program))) {
         return flag;
     }
@@ -1262,7 +1243,7 @@ fn section_603_applies(
     let v = run.v;
     // (Not on an opioid treatment program's claim, 89, which skips the
     // step.)
-    let otp = claim.condition_codes.iter().any(|c| c.trimmed() == "89");
+    let otp = claim.has_condition("89");
     if !(path.opps && path.prefix == 13 && v >= 66) || otp {
         return false;
     }
@@ -1308,7 +1289,7 @@ fn section_603_method(
 ) -> Option<&'static str> {
     let is = |names: &[&str]| names.iter().any(|&n| l.si == si(n));
     let pn = has_modifier(input, "PN");
-    let condition = |c: &str| claim.condition_codes.iter().any(|x| x.trimmed() == c);
+    let condition = |c: &str| claim.has_condition(c);
     if l.flag(hcpcs_bit!(t, "override_section603")) {
         return Some("7");
     }
@@ -1352,10 +1333,7 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
     // (Flag 16 is not set on 14x, nor on a program's 13x claim (partial
     // hospitalization, intensive outpatient, opioid treatment: 41, 92,
     // 89): pyoce, 0 of 9 such lines; 18 of 18 on the other 12x and 13x.)
-    let program = claim
-        .condition_codes
-        .iter()
-        .any(|c| matches!(c.trimmed(), "41" | "89" | "92"));
+    let program = claim.is_program_claim();
     let device_termination_paid = path.prefix == 12 || (path.prefix == 13 && !program);
     let ro_model = ro_model_claim(run, claim);
     let token_packaged = if full {
