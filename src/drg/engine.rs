@@ -574,7 +574,6 @@ pub struct Scratch {
     operands: Vec<Operand>,
     /// One row's operands, before they join `operands`.
     row_operands: Vec<Operand>,
-    values: Vec<bool>,
     /// The winning formula's `ANY` attributes, and for which formula, MDC
     /// and severity they were found (the procedures' marking reuses them).
     attrs: Vec<u16>,
@@ -605,7 +604,6 @@ impl Scratch {
             mask: Mask::new(names),
             operands: Vec::new(),
             row_operands: Vec::new(),
-            values: Vec::new(),
             attrs: Vec::new(),
             attrs_for: None,
             sdx: Vec::new(),
@@ -1610,7 +1608,7 @@ impl<'a> Claim<'a> {
             mdc,
             severity,
         };
-        self.chain_operands(m, &env, &mut s.operands, &mut s.row_operands, &mut s.values);
+        self.chain_operands(m, &env, &mut s.operands, &mut s.row_operands);
         // The procedures' marking needs the same operands when it evaluates
         // the formula in the same MDC (most claims): kept for it.
         s.attrs.clear();
@@ -1705,7 +1703,6 @@ impl<'a> Claim<'a> {
         env: &Env<'_>,
         operands: &mut Vec<Operand>,
         row_operands: &mut Vec<Operand>,
-        values: &mut Vec<bool>,
     ) {
         operands.clear();
         let mut rows = m.chain();
@@ -1713,12 +1710,12 @@ impl<'a> Claim<'a> {
         let Some(second) = rows.next() else {
             // One row (most claims): its operands as they are.
             if let Some(row) = first {
-                self.t.exprs[row.expr as usize].matched(env, operands, values);
+                self.t.exprs[row.expr as usize].matched(env, operands);
             }
             return;
         };
         for row in first.into_iter().chain([second]).chain(rows) {
-            self.t.exprs[row.expr as usize].matched(env, row_operands, values);
+            self.t.exprs[row.expr as usize].matched(env, row_operands);
             for &op in row_operands.iter() {
                 if !operands.contains(&op) {
                     operands.push(op);
@@ -1775,7 +1772,7 @@ impl<'a> Claim<'a> {
                 mdc,
                 severity,
             };
-            self.chain_operands(m, &env, &mut s.operands, &mut s.row_operands, &mut s.values);
+            self.chain_operands(m, &env, &mut s.operands, &mut s.row_operands);
             s.attrs.clear();
             s.attrs.extend(s.operands.iter().filter_map(|op| match *op {
                 Operand::Attr(Scope::Any, a) => Some(a),

@@ -393,12 +393,15 @@ impl Expr {
         at == TRUE
     }
 
-    /// The operands that make a true formula true, in formula order: both
-    /// sides of a true `&`, the first true side of an `|`; nothing under
-    /// `~`.
-    /// Empty when the formula is false. `values` is scratch space (each
-    /// node's value, computed once: children come before their parents).
-    pub fn matched(&self, env: &Env<'_>, out: &mut Vec<Operand>, values: &mut Vec<bool>) {
+    /// The operands a true formula used, in formula order, as CMS's grouper
+    /// marks them while it evaluates the formula left to right with `&&`
+    /// and `||`: an operand that holds is used when it is reached, and
+    /// stays used when a later operand makes its `&` false (in
+    /// `(MCC & backneck) | discdevice` without `backneck`, both the MCC and
+    /// the `discdevice` procedure); an `|` stops at its first true side;
+    /// nothing under `~`.
+    /// Empty when the formula is false.
+    pub fn matched(&self, env: &Env<'_>, out: &mut Vec<Operand>) {
         out.clear();
         if let Some(atoms) = &self.conjunction {
             // True: every operand holds and is used.
@@ -412,39 +415,36 @@ impl Expr {
             out.extend(atoms.iter().copied().find(|&op| env.atom(op)));
             return;
         }
-        values.clear();
-        for node in &self.nodes {
-            let v = match *node {
-                Node::And(a, b) => values[a as usize] && values[b as usize],
-                Node::Or(a, b) => values[a as usize] || values[b as usize],
-                Node::Not(a) => !values[a as usize],
-                Node::Atom(op) => env.atom(op),
-            };
-            values.push(v);
+        if !self.used(self.root, env, out) {
+            out.clear();
         }
-        self.collect(self.root, values, out);
     }
 
-    fn collect(&self, n: u32, values: &[bool], out: &mut Vec<Operand>) {
-        if !values[n as usize] {
-            return;
-        }
+    /// Evaluates node `n` as CMS's grouper does (left to right, `&&` and
+    /// `||` skipping what they skip), adding each operand that holds to
+    /// `out` when it is reached; its value.
+    fn used(&self, n: u32, env: &Env<'_>, out: &mut Vec<Operand>) -> bool {
         match self.nodes[n as usize] {
-            Node::And(a, b) => {
-                self.collect(a, values, out);
-                self.collect(b, values, out);
-            }
-            // CMS's grouper uses the first true side of an `|` only.
-            Node::Or(a, b) => {
-                let side = if values[a as usize] { a } else { b };
-                self.collect(side, values, out);
-            }
-            Node::Not(_) => {}
+            Node::And(a, b) => self.used(a, env, out) && self.used(b, env, out),
+            Node::Or(a, b) => self.used(a, env, out) || self.used(b, env, out),
+            Node::Not(a) => !self.value(a, env),
             Node::Atom(op) => {
-                if !out.contains(&op) {
+                let holds = env.atom(op);
+                if holds && !out.contains(&op) {
                     out.push(op);
                 }
+                holds
             }
+        }
+    }
+
+    /// Node `n`'s value, nothing used (under a `~`).
+    fn value(&self, n: u32, env: &Env<'_>) -> bool {
+        match self.nodes[n as usize] {
+            Node::And(a, b) => self.value(a, env) && self.value(b, env),
+            Node::Or(a, b) => self.value(a, env) || self.value(b, env),
+            Node::Not(a) => !self.value(a, env),
+            Node::Atom(op) => env.atom(op),
         }
     }
 }
@@ -628,7 +628,7 @@ mod tests {
             severity: Severity::Mcc,
         };
         let mut out = Vec::new();
-        e.matched(&env, &mut out, &mut Vec::new());
+        e.matched(&env, &mut out);
         assert_eq!(
             out,
             vec![
@@ -636,6 +636,47 @@ mod tests {
                 Operand::Severity(Severity::Mcc)
             ]
         );
+    }
+
+    /// CMS's grouper keeps what an `&` used before it turned false: in
+    /// `(MCC & backneck) | discdevice` without `backneck`, the MCC and the
+    /// disc device are both used (DRG 518, v41.0 on).
+    #[test]
+    fn a_false_conjunction_keeps_what_it_used_before_the_next_side() {
+        let (names, e) = setup("(MCC & backneck) | discdevice | spinstim");
+        let id = |n: &str| names.get(n).unwrap();
+        let mut mask = Mask::new(names.len());
+        mask.clear();
+        mask.add(Scope::Any, id("discdevice"), 0);
+        let mut env = Env {
+            mask: &mask,
+            mdc: 8,
+            severity: Severity::Mcc,
+        };
+        let mut out = Vec::new();
+        e.matched(&env, &mut out);
+        assert_eq!(
+            out,
+            vec![
+                Operand::Severity(Severity::Mcc),
+                Operand::Attr(Scope::Any, id("discdevice"))
+            ]
+        );
+        // Without the MCC only the device.
+        env.severity = Severity::Cc;
+        e.matched(&env, &mut out);
+        assert_eq!(out, vec![Operand::Attr(Scope::Any, id("discdevice"))]);
+        // A false formula uses nothing, whatever it reached.
+        let (names, e) = setup("(MCC & backneck) | spinstim");
+        let mut mask = Mask::new(names.len());
+        mask.clear();
+        let env = Env {
+            mask: &mask,
+            mdc: 8,
+            severity: Severity::Mcc,
+        };
+        e.matched(&env, &mut out);
+        assert!(out.is_empty());
     }
 
     /// The branching program answers as the tree does, for every claim of
@@ -708,17 +749,10 @@ mod tests {
         let (names, e) = setup(text);
         assert!(e.conjunction.is_some() || e.disjunction.is_some(), "{text}");
         let walked = |env: &Env<'_>| {
-            let mut values = Vec::new();
-            for node in &e.nodes {
-                values.push(match *node {
-                    Node::And(a, b) => values[a as usize] && values[b as usize],
-                    Node::Or(a, b) => values[a as usize] || values[b as usize],
-                    Node::Atom(op) => env.atom(op),
-                    Node::Not(_) => unreachable!(),
-                });
-            }
             let mut out = Vec::new();
-            e.collect(e.root, &values, &mut out);
+            if !e.used(e.root, env, &mut out) {
+                out.clear();
+            }
             out
         };
         each_claim(
@@ -726,7 +760,7 @@ mod tests {
             &[Scope::Any, Scope::Pdx, Scope::Sdx],
             |env, bits| {
                 let mut out = Vec::new();
-                e.matched(env, &mut out, &mut Vec::new());
+                e.matched(env, &mut out);
                 assert_eq!(out, walked(env), "{text} {bits:b} {:?}", env.severity);
             },
         );
