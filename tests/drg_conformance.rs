@@ -50,8 +50,8 @@ use std::process::Command;
 
 use medcode::claim::Sex;
 use medcode::drg::{
-    DxInput, DxOutcome, GroupInput, GroupOptions, Grouper, Grouping, HospitalStatus, MsdrgVersion,
-    TieBreaker,
+    DrgImpact, DxInput, DxOutcome, GroupInput, GroupOptions, Grouper, Grouping, HospitalStatus,
+    MsdrgVersion, TieBreaker,
 };
 use serde_json::{json, Value};
 
@@ -1382,5 +1382,126 @@ fn cms_pinned_answers_hold() {
             eprintln!("CMS's jar gives the {} answers pinned", pins.len());
         }
         Err(why) => skip_cms("checking the pins against CMS's MS-DRG grouper", &why),
+    }
+}
+
+/// Hand-made claims and the procedures and secondaries CMS's grouper
+/// (the jar, v41.1 / v43.0) marked on them, for the marking rules found by
+/// asking it: counted stents (DRG 321: the principal procedure if it brings
+/// stents, then the others from the most down until four), what a false
+/// `&` used before it turned false (DRG 518's MCC beside a disc device) and
+/// DRG 794's other significant problem (an invalid code marked).
+#[test]
+fn hand_made_marks_as_cms_marked_them() {
+    let grouper = Grouper::new();
+    // (version, principal, secondaries, procedures, marked secondaries,
+    // marked procedures by position)
+    type Case<'a> = (
+        &'a str,
+        &'a str,
+        &'a [&'a str],
+        &'a [&'a str],
+        &'a [usize],
+        &'a [usize],
+    );
+    let cases: [Case<'_>; 11] = [
+        ("41.1", "I202", &[], &["02H33DZ", "027036Z"], &[], &[0, 1]),
+        ("41.1", "I202", &[], &["027036Z", "02H33DZ"], &[], &[0, 1]),
+        (
+            "41.1",
+            "I202",
+            &[],
+            &["027036Z", "027037Z", "02H33DZ"],
+            &[],
+            &[0, 1],
+        ),
+        (
+            "41.1",
+            "I202",
+            &[],
+            &["02H33DZ", "027036Z", "027037Z"],
+            &[],
+            &[0, 1, 2],
+        ),
+        (
+            "41.1",
+            "I202",
+            &[],
+            &["02703DZ", "0270346", "02H33DZ", "027036Z"],
+            &[],
+            &[0, 1, 3],
+        ),
+        (
+            "41.1",
+            "I202",
+            &[],
+            &["02H33DZ", "02H33DZ", "027036Z"],
+            &[],
+            &[0, 2],
+        ),
+        ("41.1", "I202", &[], &["027037Z", "02H33DZ"], &[], &[0]),
+        (
+            "41.1",
+            "I202",
+            &[],
+            &["0J9F3ZX", "02H33DZ", "0270346"],
+            &[],
+            &[1, 2],
+        ),
+        (
+            "43.0",
+            "M86419",
+            &["S66123A", "J188"],
+            &["0RW443Z", "XRHD4FA"],
+            &[1],
+            &[1],
+        ),
+        // DRG 794: the first secondary that is not a normal-newborn code is
+        // marked, an invalid one too.
+        ("41.0", "P929", &["A0000", "R0902"], &[], &[0], &[]),
+        ("41.0", "P929", &["R0902", "A0000"], &[], &[1], &[]),
+    ];
+    fn sorted(mut v: Vec<&str>) -> Vec<&str> {
+        v.sort_unstable();
+        v
+    }
+    for (version, pdx, sdx, procs, want_sdx, want_procs) in cases {
+        let input = GroupInput {
+            principal: Some(DxInput::new(pdx, b'Y')),
+            secondary: sdx.iter().map(|c| DxInput::new(c, b'Y')).collect(),
+            procedures: procs.to_vec(),
+            admitting: None,
+            sex: Sex::Male,
+            discharge_status: Some(1),
+            age: Some(65),
+            discharge_date: None,
+        };
+        let options = GroupOptions {
+            version: Some(version.parse().unwrap()),
+            ..GroupOptions::default()
+        };
+        let g = grouper.group(&input, &options).unwrap();
+        // The outcomes' order is the grouper's: compare the codes marked.
+        let got_procs = sorted(
+            g.procedures
+                .iter()
+                .filter(|p| p.impact != DrgImpact::None)
+                .map(|p| p.code.as_str())
+                .collect(),
+        );
+        let got_sdx = sorted(
+            g.secondary
+                .iter()
+                .filter(|d| d.impact != DrgImpact::None)
+                .map(|d| d.code.as_str())
+                .collect(),
+        );
+        let want_procs = sorted(want_procs.iter().map(|&i| procs[i]).collect());
+        let want_sdx = sorted(want_sdx.iter().map(|&i| sdx[i]).collect());
+        assert_eq!(
+            (got_sdx, got_procs),
+            (want_sdx, want_procs),
+            "{version} {pdx} {sdx:?} {procs:?}"
+        );
     }
 }

@@ -890,6 +890,12 @@ fn is_significant_problem(d: &Dx) -> bool {
     d.is(DxFlag::Valid) && d.scheme.is_some_and(|s| !s.incident)
 }
 
+/// A normal-newborn (`incident`) diagnosis in the version; an invalid code
+/// is not one.
+fn is_incident(d: &Dx) -> bool {
+    d.scheme.is_some_and(|s| s.incident)
+}
+
 /// The order CMS's grouper takes procedures in for marking, as places in
 /// `procs`: the principal procedure (the claim's first), then the others
 /// in the tie-breaker's order (`procs`' order).
@@ -898,6 +904,15 @@ fn marking_order(procs: &[Proc]) -> impl Iterator<Item = usize> {
     principal
         .into_iter()
         .chain((0..procs.len()).filter(move |&i| Some(i) != principal))
+}
+
+/// What a `FOUR_…` attribute counts.
+#[derive(Clone, Copy)]
+enum Counted {
+    Stents,
+    DrugStents,
+    PlainStents,
+    Vessels,
 }
 
 /// The procedure CMS's grouper marks among those `pred` holds for: the
@@ -1645,11 +1660,11 @@ impl<'a> Claim<'a> {
                 // marks the other significant problem, the principal or,
                 // when the principal is a normal-newborn (incident) code,
                 // the first secondary that is not; never an incident
-                // secondary.
-                Operand::Attr(Scope::Sdx, a) if a == mdc15fallthrough => is_significant_problem(d),
-                Operand::Attr(Scope::Any, a) if a == anydx => {
-                    pdx_incident && is_significant_problem(d)
-                }
+                // secondary. The one marked need not be valid (an invalid
+                // code first in the tie-breaker's order is marked), though
+                // only a valid one makes the DRG 794.
+                Operand::Attr(Scope::Sdx, a) if a == mdc15fallthrough => !is_incident(d),
+                Operand::Attr(Scope::Any, a) if a == anydx => pdx_incident && !is_incident(d),
                 Operand::Attr(Scope::Sdx, a) if a == incident => false,
                 Operand::Attr(Scope::Any, a) => d.has_attr(a),
                 Operand::Attr(Scope::Sdx, a) => d.has_attr(a),
@@ -1789,6 +1804,16 @@ impl<'a> Claim<'a> {
             self.mark_bilateral(&mut mark);
             s.attrs.retain(|&a| a != bilateral);
         }
+        for (builtin, kind) in [
+            (self.b.four_stents, Counted::Stents),
+            (self.b.four_drug, Counted::DrugStents),
+            (self.b.four_non_drug, Counted::PlainStents),
+            (self.b.four_vessels, Counted::Vessels),
+        ] {
+            if s.attrs.contains(&builtin) {
+                self.mark_four(kind, &mut mark);
+            }
+        }
         // A diagnosis's attribute in the formula (`MULTST`, `ANY:strauma`)
         // is none of the procedures': CMS's grouper looks for the
         // procedure that has all the procedure attributes without it.
@@ -1886,6 +1911,41 @@ impl<'a> Claim<'a> {
             if seen.count_ones() >= 2 {
                 break;
             }
+        }
+    }
+
+    /// Four or more stents or vessels (`FOUR_STENTS`, `FOUR_VESSELS`, …):
+    /// CMS's grouper marks the principal procedure if it brings some, then
+    /// the other procedures that bring some from the most down (the
+    /// tie-breaker's order among equals), until four are brought. Read
+    /// from its answers to hand-made DRG 321 claims (a three-stent code
+    /// beside a four-stent and a one-stent code marks the first two).
+    fn mark_four(&mut self, kind: Counted, mark: &mut impl FnMut(&mut Proc)) {
+        let tally = &self.b.pattern_tally;
+        let brings = |p: &Proc| {
+            let t = &tally[p.pattern as usize];
+            match kind {
+                Counted::Stents => t.stent * (u32::from(t.drug) + u32::from(t.plain)),
+                Counted::DrugStents => t.stent * u32::from(t.drug),
+                Counted::PlainStents => t.stent * u32::from(t.plain),
+                Counted::Vessels => t.vessels,
+            }
+        };
+        let mut order: Vec<(u32, usize)> = marking_order(&self.procs)
+            .map(|i| (brings(&self.procs[i]), i))
+            .filter(|&(n, _)| n > 0)
+            .collect();
+        let principal = self.procs.iter().position(|p| p.code == 0);
+        let rest = usize::from(order.first().map(|&(_, i)| Some(i)) == Some(principal));
+        // Stable: equal counts keep the tie-breaker's order.
+        order[rest..].sort_by_key(|&(n, _)| std::cmp::Reverse(n));
+        let mut brought = 0;
+        for (n, i) in order {
+            if brought >= 4 {
+                break;
+            }
+            brought += n;
+            mark(&mut self.procs[i]);
         }
     }
 
