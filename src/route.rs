@@ -187,6 +187,14 @@ impl ClaimRouter {
             return None;
         }
         let text = text.trim_start_matches('\u{feff}');
+        // The claim read straight into the editor's input where the fast
+        // reader can (no `ClaimRef` between).
+        if let Some(read) = crate::ioce::ClaimInput::read_outpatient(text) {
+            let (claim_id, input) = read?;
+            let edited = crate::ioce::Editor::new().edit(&input);
+            input.recycle();
+            return Some((claim_id.map(std::borrow::Cow::Borrowed), edited));
+        }
         // The claim read borrowed from the text where the fast reader can
         // (it answers exactly as serde would, or not at all); else by serde.
         let mut fast = crate::claim::ClaimRef::default();
