@@ -485,6 +485,77 @@ pub struct Edited {
 }
 
 impl Edited {
+    /// Every output emptied in place for `claim` (an answer with nothing
+    /// raised, its lists' allocations kept; one empty result a diagnosis),
+    /// but its line results and release text, handed back to reuse (the
+    /// line results: [`Run::line_results`]).
+    fn empty(&mut self, claim: &ClaimInput<'_>) -> (Vec<LineResult>, Option<String>) {
+        // (Every field named: a field added is a compile error here until
+        // it is emptied too.)
+        let Edited {
+            version,
+            internal_version,
+            return_code,
+            claim_processed_flag,
+            claim_disposition,
+            claim_rejection_disposition,
+            claim_denial_disposition,
+            claim_return_to_provider_disposition,
+            claim_suspension_disposition,
+            line_rejection_disposition,
+            line_denial_disposition,
+            apc_return_buffer_flag,
+            lines_processed,
+            principal_present,
+            nopps_bill_flag,
+            claim_rejection_edits,
+            claim_denial_edits,
+            claim_return_to_provider_edits,
+            claim_suspension_edits,
+            line_rejection_edits,
+            line_denial_edits,
+            principal,
+            reason_for_visit,
+            secondary,
+            lines,
+        } = self;
+        *internal_version = None;
+        for n in [
+            return_code,
+            claim_processed_flag,
+            claim_disposition,
+            claim_rejection_disposition,
+            claim_denial_disposition,
+            claim_return_to_provider_disposition,
+            claim_suspension_disposition,
+            line_rejection_disposition,
+            line_denial_disposition,
+            nopps_bill_flag,
+        ] {
+            *n = 0;
+        }
+        *apc_return_buffer_flag = None;
+        *lines_processed = claim.lines.len();
+        *principal_present = false;
+        for list in [
+            claim_rejection_edits,
+            claim_denial_edits,
+            claim_return_to_provider_edits,
+            claim_suspension_edits,
+            line_rejection_edits,
+            line_denial_edits,
+            &mut principal.edits,
+        ] {
+            list.clear();
+        }
+        *reason_for_visit = dx_results(
+            std::mem::take(reason_for_visit),
+            claim.reason_for_visit.len(),
+        );
+        *secondary = dx_results(std::mem::take(secondary), claim.secondary.len());
+        (std::mem::take(lines), version.take())
+    }
+
     /// Every edit of the six claim lists, list by list (claim rejection,
     /// denial, return to provider, suspension, line rejection, line
     /// denial), each in its list's order.
@@ -575,7 +646,10 @@ pub(crate) fn read_date(s: &str) -> Option<u32> {
 pub(crate) struct Run<'t> {
     pub t: &'t Tables,
     pub v: Version,
-    pub out: Edited,
+    /// The answer, written where the caller keeps it (not moved out and
+    /// back: an `Edited` is about 330 bytes, and it was copied some eight
+    /// times a claim).
+    pub out: &'t mut Edited,
     /// Edits raised on the claim only (no diagnosis or line carries them).
     pub claim_only: Vec<u16>,
     /// Whether NCCI raised 040 before 020 (date by date, then by column-1
@@ -741,6 +815,38 @@ pub(crate) fn recycle(mut e: Edited) {
     let _ = SPARE_EDITED.try_with(|s| s.set(Some(kept)));
 }
 
+thread_local! {
+    /// The answer [`edit_in_place`] writes each claim's into, kept for the
+    /// thread's next claim.
+    static ANSWER: std::cell::RefCell<Edited> = std::cell::RefCell::new(Edited::default());
+}
+
+/// Edits `claim` into the thread's kept answer and hands it to `write`
+/// (the JSON paths, which write the answer and need it no more): no answer
+/// moved in or out (an `Edited` is about 330 bytes; the answer returned,
+/// recycled and taken back was copied some eight times a claim), its
+/// lists' allocations reused from claim to claim.
+pub(crate) fn edit_in_place<R>(claim: &ClaimInput<'_>, write: impl FnOnce(&Edited) -> R) -> R {
+    let editor = Editor::new();
+    let mut write = Some(write);
+    let kept = ANSWER.try_with(|a| {
+        let mut e = a.try_borrow_mut().ok()?;
+        editor.edit_into(claim, &mut e);
+        let r = write.take().map(|w| w(&e));
+        // (A long claim's results freed, as `recycle` frees them.)
+        if e.lines.len() > KEEP_LINE_RESULTS {
+            e.lines = Vec::new();
+        }
+        r
+    });
+    match (kept, write) {
+        (Ok(Some(r)), _) => r,
+        // (The thread's answer not at hand: one of this claim's own.)
+        (_, Some(write)) => write(&editor.edit(claim)),
+        (_, None) => unreachable!("the answer is written once"),
+    }
+}
+
 /// Look every line's code up once, in version `v`: [`Run::rows`].
 fn line_rows<'t>(t: &'t Tables, v: Version, claim: &ClaimInput<'_>) -> Vec<LineRow<'t>> {
     let mut rows: Vec<LineRow<'t>> =
@@ -887,7 +993,7 @@ impl<'t> Run<'t> {
 
     /// Build the claim lists from every edit raised, each once, in the
     /// I/OCE's order, and the dispositions from them.
-    fn finish(mut self, from: u32, through: u32) -> Edited {
+    fn finish(mut self, from: u32, through: u32) {
         crate::scratch::give_back_lines(&SPARE_ROWS, std::mem::take(&mut self.rows));
         // The line results this claim did not use (the last answer's, on a
         // claim stopped before its lines were edited) leave their lists to
@@ -989,7 +1095,6 @@ impl<'t> Run<'t> {
         } else {
             0
         };
-        self.out
     }
 }
 
@@ -1115,40 +1220,35 @@ impl Editor {
 
     /// Edit one claim.
     pub fn edit(&self, claim: &ClaimInput<'_>) -> Edited {
-        let mut out = self.edit_paths(claim);
-        if !path::is_opps(claim.opps_flag) {
-            non_opps(&mut out, claim);
-        }
-        out
-    }
-
-    /// [`edit`](Self::edit) but for what a claim not paid under OPPS
-    /// leaves blank.
-    fn edit_paths(&self, claim: &ClaimInput<'_>) -> Edited {
-        let t = self.t;
         // (The lists of an answer the thread has written, when there is
         // one: [`recycle`].)
-        let mut spare = SPARE_EDITED
+        let mut out = SPARE_EDITED
             .try_with(Cell::take)
             .ok()
             .flatten()
             .unwrap_or_default();
-        let spare_lines = std::mem::take(&mut spare.lines);
-        // (The release's text written into the last answer's, when kept.)
-        let mut release_text = spare.version.take();
-        let mut out = Edited {
-            reason_for_visit: dx_results(
-                std::mem::take(&mut spare.reason_for_visit),
-                claim.reason_for_visit.len(),
-            ),
-            secondary: dx_results(std::mem::take(&mut spare.secondary), claim.secondary.len()),
-            lines_processed: claim.lines.len(),
-            ..spare
-        };
+        self.edit_into(claim, &mut out);
+        out
+    }
+
+    /// [`edit`](Self::edit) into `out`, whatever it held (its lists'
+    /// allocations reused).
+    pub(crate) fn edit_into(&self, claim: &ClaimInput<'_>, out: &mut Edited) {
+        self.edit_paths(claim, out);
+        if !path::is_opps(claim.opps_flag) {
+            non_opps(out, claim);
+        }
+    }
+
+    /// [`edit_into`](Self::edit_into) but for what a claim not paid under
+    /// OPPS leaves blank.
+    fn edit_paths(&self, claim: &ClaimInput<'_>, out: &mut Edited) {
+        let t = self.t;
+        let (spare_lines, mut release_text) = out.empty(claim);
         if claim.lines.is_empty() {
             out.return_code = 12;
             out.claim_processed_flag = 2;
-            return out;
+            return;
         }
         // The claim-level checks, in the I/OCE's order; the first that
         // fails stops the claim.
@@ -1192,7 +1292,7 @@ impl Editor {
                     r
                 })
                 .collect();
-            let mut run = Run {
+            let run = Run {
                 t,
                 v: 103,
                 out,
@@ -1206,7 +1306,8 @@ impl Editor {
                 result_spares: RESULT_SPARES.try_with(Cell::take).unwrap_or_default(),
             };
             run.out.apc_return_buffer_flag = None;
-            return run.finish(from, through);
+            run.finish(from, through);
+            return;
         }
         let version = version.expect("checked above");
         out.version = Some(match release_text.take() {
@@ -1284,7 +1385,8 @@ impl Editor {
                     .collect();
                 super::payment::unprocessed(&mut run, claim, opps);
                 run.claim_only.push(edit);
-                return run.finish(from, through);
+                run.finish(from, through);
+                return;
             }
         };
         run.cah = path.prefix == 85;
@@ -1310,7 +1412,8 @@ impl Editor {
                     r
                 })
                 .collect();
-            return run.finish(from, through);
+            run.finish(from, through);
+            return;
         }
         let age = valid_age(claim.age);
         if age.is_none() {
@@ -1474,6 +1577,49 @@ mod tests {
         let inpatient = r#"{"bill_type":"111","lines":[{"code":"G0463"}]}"#;
         assert_eq!(ClaimInput::read_outpatient(inpatient), Some(None));
         assert_eq!(ClaimInput::read_outpatient(texts[3]), None);
+    }
+
+    /// An answer edited into the thread's kept one ([`edit_in_place`]) is
+    /// the answer edited anew, whatever claims the kept one answered before
+    /// (longer, shorter, stopped, without lines, not paid under OPPS).
+    #[test]
+    fn answers_edited_in_place_are_answers_edited_anew() {
+        let line = |code: &str, date: &str, modifiers: &str| {
+            format!(
+                r#"{{"code":"{code}","revenue_code":"0510","units":1,"charge":100,"service_date":"{date}","modifiers":[{modifiers}]}}"#
+            )
+        };
+        let claim = |extra: &str, lines: &[String]| {
+            format!(
+                r#"{{"bill_type":"131","from_date":"2025-03-01","through_date":"2025-03-02","patient":{{"sex":"F","age":70}},"diagnoses":["N18.6","E11.9","Z99.2"],"reason_for_visit":["R07.9"],"lines":[{}]{extra}}}"#,
+                lines.join(",")
+            )
+        };
+        let many: Vec<String> = (0..9)
+            .map(|i| {
+                line(
+                    ["G0463", "80053", "82947", "99213", "J1100"][i % 5],
+                    "2025-03-01",
+                    r#""25","59""#,
+                )
+            })
+            .collect();
+        let texts = [
+            claim("", &many),
+            claim("", &many[..2]),
+            claim(r#","opps_flag":"2""#, &many[..4]),
+            claim("", &[line("G0463", "2025-04-01", "")]),
+            claim("", &[]),
+            claim(r#","receipt_date":"soon""#, &many[..3]),
+            claim("", &many[..5]).replace(r#""131""#, r#""999""#),
+            claim(r#","condition_codes":["20"]"#, &many),
+            claim("", &many[..1]),
+        ];
+        for text in &texts {
+            let (_, input) = ClaimInput::read_outpatient(text).unwrap().unwrap();
+            let anew = Editor::new().edit(&input);
+            assert_eq!(edit_in_place(&input, Edited::clone), anew, "{text}");
+        }
     }
 
     /// The editor's answer to the two fields: `"2"` is not OPPS (no status
