@@ -187,6 +187,23 @@ impl ClaimRouter {
             return None;
         }
         let text = text.trim_start_matches('\u{feff}');
+        // The claim read straight into the editor's input where the fast
+        // reader can (no `ClaimRef` between).
+        if let Some(read) = crate::ioce::ClaimInput::read_outpatient(text) {
+            let (claim_id, input) = read?;
+            let edited = crate::ioce::Editor::new().edit(&input);
+            input.recycle();
+            return Some((claim_id.map(std::borrow::Cow::Borrowed), edited));
+        }
+        Self::outpatient_read_otherwise(text)
+    }
+
+    /// [`outpatient_borrowed`](Self::outpatient_borrowed) of a text the
+    /// I/OCE's own reader declines.
+    #[cfg(feature = "ioce")]
+    fn outpatient_read_otherwise(
+        text: &str,
+    ) -> Option<(Option<std::borrow::Cow<'_, str>>, crate::ioce::Edited)> {
         // The claim read borrowed from the text where the fast reader can
         // (it answers exactly as serde would, or not at all); else by serde.
         let mut fast = crate::claim::ClaimRef::default();
@@ -214,10 +231,26 @@ impl ClaimRouter {
     /// when `text` is one; false when it is not.
     #[cfg(feature = "ioce")]
     fn write_outpatient(text: &str, line: Option<usize>, out: &mut String) -> bool {
-        let Some((claim_id, edited)) = Self::outpatient_borrowed(text) else {
+        if !names_bill_type(text.as_bytes()) {
+            return false;
+        }
+        let text = text.trim_start_matches('\u{feff}');
+        let line = line.map(|n| n as u64);
+        if let Some(read) = crate::ioce::ClaimInput::read_outpatient(text) {
+            let Some((claim_id, input)) = read else {
+                return false;
+            };
+            // (Edited into the thread's kept answer and written from it.)
+            crate::ioce::edit_in_place(&input, |edited| {
+                crate::ioce::write_edited_into(out, claim_id, line, edited);
+            });
+            input.recycle();
+            return true;
+        }
+        let Some((claim_id, edited)) = Self::outpatient_read_otherwise(text) else {
             return false;
         };
-        crate::ioce::write_edited_into(out, claim_id.as_deref(), line.map(|n| n as u64), &edited);
+        crate::ioce::write_edited_into(out, claim_id.as_deref(), line, &edited);
         // (Its allocations kept for the thread's next claim.)
         crate::ioce::recycle(edited);
         true

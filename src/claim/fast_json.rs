@@ -96,6 +96,173 @@ pub(crate) fn read_inpatient<'a, L: InpatientLists<'a>>(
     (r.at == text.len()).then_some(())
 }
 
+/// An outpatient claim as the I/OCE reads it, read from its JSON text
+/// straight into the editor's input ([`read_outpatient`]): no [`ClaimRef`]
+/// between, whose lines would be walked again (and moved) to make the
+/// input. The texts are borrowed from the claim's text; the diagnoses,
+/// condition codes, reasons for visit and lines go to `lists` (the
+/// editor's input, which this module does not know) as they are read.
+#[cfg(feature = "ioce")]
+pub(crate) struct OutpatientRef<'a, L> {
+    pub id: Option<&'a str>,
+    pub bill_type: Option<&'a str>,
+    pub from_date: Option<&'a str>,
+    pub through_date: Option<&'a str>,
+    pub service_date: Option<&'a str>,
+    pub receipt_date: Option<&'a str>,
+    pub discharge_status: Option<&'a str>,
+    pub opps_flag: Option<&'a str>,
+    pub sex: Option<&'a str>,
+    pub age: Option<f64>,
+    pub lists: L,
+}
+
+#[cfg(feature = "ioce")]
+impl<'a, L: OutpatientLists<'a>> OutpatientRef<'a, L> {
+    /// An empty claim whose lists go to `lists`.
+    pub(crate) fn new(lists: L) -> OutpatientRef<'a, L> {
+        OutpatientRef {
+            id: None,
+            bill_type: None,
+            from_date: None,
+            through_date: None,
+            service_date: None,
+            receipt_date: None,
+            discharge_status: None,
+            opps_flag: None,
+            sex: None,
+            age: None,
+            lists,
+        }
+    }
+}
+
+/// A service line's fields as [`read_outpatient`] hands them on (its
+/// modifiers go to [`OutpatientLists::push_modifier`] first).
+#[cfg(feature = "ioce")]
+#[derive(Default)]
+pub(crate) struct LineFields<'a> {
+    pub code: Option<&'a str>,
+    pub service_date: Option<&'a str>,
+    pub revenue_code: Option<&'a str>,
+    pub units: Option<f64>,
+    pub charge: Option<f64>,
+}
+
+/// Where [`read_outpatient`] puts a claim's lists, each item as it is
+/// read, in order.
+#[cfg(feature = "ioce")]
+pub(crate) trait OutpatientLists<'a> {
+    /// The claim's next diagnosis's code (`None`: missing or `null`).
+    fn push_diagnosis(&mut self, code: Option<&'a str>);
+    /// The claim's next condition code (`null` is empty).
+    fn push_condition_code(&mut self, code: &'a str);
+    /// The claim's next reason-for-visit diagnosis (`null` is empty).
+    fn push_reason_for_visit(&mut self, code: &'a str);
+    /// The next modifier of the line being read (`null` is empty).
+    fn push_modifier(&mut self, modifier: &'a str);
+    /// Forget the modifiers of the line being read (it is read again).
+    fn clear_modifiers(&mut self);
+    /// The line read: its fields, with the modifiers pushed since the last
+    /// line.
+    fn push_line(&mut self, line: LineFields<'a>);
+}
+
+/// [`read_claim`] for the I/OCE: the fields it reads, straight into
+/// `claim` (its [`OutpatientRef::new`]). Where this answers, the claim
+/// reads as a [`ClaimRef`] by [`read_claim`] with the same values (the
+/// same reader, field by field, the fields the editor does not read
+/// checked as that reads them); `None` for anything else, which the caller
+/// reads the general way.
+#[cfg(feature = "ioce")]
+#[inline(never)]
+pub(crate) fn read_outpatient<'a, L: OutpatientLists<'a>>(
+    text: &'a str,
+    claim: &mut OutpatientRef<'a, L>,
+) -> Option<()> {
+    let mut r = Reader { text, at: 0 };
+    r.claim(claim)?;
+    if r.at != text.len() {
+        r.space();
+    }
+    (r.at == text.len()).then_some(())
+}
+
+#[cfg(feature = "ioce")]
+impl<'a, L: OutpatientLists<'a>> ClaimSink<'a> for OutpatientRef<'a, L> {
+    #[inline(always)]
+    fn field(&mut self, r: &mut Reader<'a>, field: Field) -> Option<()> {
+        // (Each field as `claim_field` and `ub04_field` read it into a
+        // `ClaimRef`; those the editor does not read are read all the same,
+        // so that a claim reads here exactly when it reads there.)
+        match field {
+            Id => self.id = borrowed(r.short_text()?)?,
+            Type => {
+                r.claim_type()?;
+            }
+            Patient => {
+                let mut p = PatientRef::default();
+                r.patient(&mut p)?;
+                self.sex = borrowed(p.sex)?;
+                self.age = p.age;
+            }
+            ServiceDate => self.service_date = borrowed(r.date()?)?,
+            AdmissionDate | DischargeDate => {
+                r.date()?;
+            }
+            DischargeStatus => self.discharge_status = borrowed(r.short_text()?)?,
+            Diagnoses => {
+                if r.list_start()? {
+                    loop {
+                        let (code, _) = r.diagnosis_texts()?;
+                        self.lists.push_diagnosis(code);
+                        if !r.more(b']')? {
+                            break;
+                        }
+                    }
+                }
+            }
+            AdmittingDiagnosis => {
+                r.short_text()?;
+            }
+            Procedures => {
+                r.list(Reader::procedure)?;
+            }
+            Lines => {
+                if r.list_start()? {
+                    loop {
+                        r.outpatient_line(&mut self.lists)?;
+                        if !r.more(b']')? {
+                            break;
+                        }
+                    }
+                }
+            }
+            BillType => self.bill_type = borrowed(r.short_text()?)?,
+            FromDate => self.from_date = borrowed(r.date()?)?,
+            ThroughDate => self.through_date = borrowed(r.date()?)?,
+            ConditionCodes => {
+                let lists = &mut self.lists;
+                r.modifier_texts(|c| lists.push_condition_code(c))?;
+            }
+            OccurrenceCodes => {
+                r.list(Reader::occurrence_code)?;
+            }
+            ValueCodes => {
+                r.list(Reader::value_code)?;
+            }
+            ReasonForVisit => {
+                let lists = &mut self.lists;
+                r.modifier_texts(|c| lists.push_reason_for_visit(c))?;
+            }
+            ReceiptDate => self.receipt_date = borrowed(r.date()?)?,
+            OppsFlag => self.opps_flag = borrowed(r.short_text()?)?,
+            _ => return None,
+        }
+        Some(())
+    }
+}
+
 /// Where the claim reader puts a claim's fields.
 trait ClaimSink<'a> {
     /// Reads the value of the claim's field `field` into `self`.
@@ -1227,6 +1394,116 @@ impl<'a> Reader<'a> {
     fn pointers(&mut self) -> Option<Vec<i64>> {
         self.list(|r| Some(r.number_value()?.map_or(0, crate::claim::pointer_from_f64)))
     }
+
+    /// [`modifiers`](Self::modifiers), each text handed to `push` in
+    /// order instead of collected.
+    #[cfg(feature = "ioce")]
+    #[inline(always)]
+    fn modifier_texts(&mut self, mut push: impl FnMut(&'a str)) -> Option<()> {
+        if self.peek()? == b'"' {
+            push(self.string()?);
+            return Some(());
+        }
+        if self.list_start()? {
+            loop {
+                push(borrowed(self.text()?)?.unwrap_or_default());
+                if !self.more(b']')? {
+                    break;
+                }
+            }
+        }
+        Some(())
+    }
+
+    /// [`line`](Self::line) for [`read_outpatient`]: the line's fields to
+    /// `lists` (its modifiers as they are read), its diagnosis pointers
+    /// read as `pointers` reads them and left.
+    #[cfg(feature = "ioce")]
+    #[inline(always)]
+    fn outpatient_line<L: OutpatientLists<'a>>(&mut self, lists: &mut L) -> Option<()> {
+        let start = self.at;
+        if let Some(l) = self.sorted_outpatient_line(lists) {
+            lists.push_line(l);
+            return Some(());
+        }
+        self.at = start;
+        lists.clear_modifiers();
+        let mut l = LineFields::default();
+        self.fields(LINE, |r, field| {
+            match field {
+                Code => l.code = borrowed(r.text()?)?,
+                Modifiers => r.modifier_texts(|m| lists.push_modifier(m))?,
+                Units => l.units = r.number()?,
+                DxPointers => r.skip_pointers()?,
+                ServiceDate => l.service_date = borrowed(r.text()?)?,
+                Charge => l.charge = r.number()?,
+                RevenueCode => l.revenue_code = borrowed(r.short_text()?)?,
+                _ => return None,
+            }
+            Some(())
+        })?;
+        lists.push_line(l);
+        Some(())
+    }
+
+    /// [`sorted_line`](Self::sorted_line) for
+    /// [`outpatient_line`](Self::outpatient_line).
+    #[cfg(feature = "ioce")]
+    #[inline(always)]
+    fn sorted_outpatient_line<L: OutpatientLists<'a>>(
+        &mut self,
+        lists: &mut L,
+    ) -> Option<LineFields<'a>> {
+        if !self.at_word("{\"") {
+            return None;
+        }
+        self.at += 1;
+        let mut l = LineFields::default();
+        macro_rules! next {
+            ($name:literal, $read:expr) => {
+                if self.at_word(key!($name)) {
+                    self.at += key!($name).len();
+                    $read;
+                    match self.bytes().get(self.at) {
+                        Some(b',') => self.at += 1,
+                        Some(b'}') => {
+                            self.at += 1;
+                            return Some(l);
+                        }
+                        _ => return None,
+                    }
+                }
+            };
+        }
+        next!("charge", l.charge = self.number()?);
+        next!("code", l.code = borrowed(self.text()?)?);
+        next!("dx_pointers", self.skip_pointers()?);
+        next!(
+            "modifiers",
+            self.modifier_texts(|m| lists.push_modifier(m))?
+        );
+        next!(
+            "revenue_code",
+            l.revenue_code = borrowed(self.short_text()?)?
+        );
+        next!("service_date", l.service_date = borrowed(self.text()?)?);
+        next!("units", l.units = self.number()?);
+        None
+    }
+
+    /// [`pointers`](Self::pointers) read and left.
+    #[cfg(feature = "ioce")]
+    fn skip_pointers(&mut self) -> Option<()> {
+        if self.list_start()? {
+            loop {
+                self.number_value()?;
+                if !self.more(b']')? {
+                    break;
+                }
+            }
+        }
+        Some(())
+    }
 }
 
 #[cfg(test)]
@@ -1828,6 +2105,27 @@ mod tests {
                     // Strict mode: what this reader reads has no field it
                     // does not know, as serde's path sees it.
                     prop_assert!(crate::claim::unknown_fields(&text).is_empty(), "{}", text);
+                }
+            }
+
+            /// The I/OCE's reader (`read_outpatient`, straight into the
+            /// editor's input) reads a claim exactly when `read_claim`
+            /// does, and gives the inputs (and id) that the claim read by
+            /// `read_claim` gives; a claim that is not outpatient as read.
+            #[cfg(feature = "ioce")]
+            #[test]
+            fn reads_outpatient_claims_as_the_claim_reader((text, _) in prop_oneof![claim(true), claim(false)]) {
+                use crate::ioce::ClaimInput;
+                let whole = read(&text);
+                let direct = ClaimInput::read_outpatient(&text);
+                prop_assert_eq!(whole.is_some(), direct.is_some(), "{}", text);
+                if let (Some(whole), Some(direct)) = (whole, direct) {
+                    let outpatient = crate::claim::outpatient_bill_type(whole.bill_type.as_deref());
+                    prop_assert_eq!(outpatient, direct.is_some(), "{}", text);
+                    if let Some((id, input)) = direct {
+                        prop_assert_eq!(id, whole.id.as_deref(), "{}", text);
+                        prop_assert_eq!(&input, &ClaimInput::from_claim_ref(&whole), "{}", text);
+                    }
                 }
             }
         }

@@ -152,6 +152,95 @@ impl<'a> ClaimInput<'a> {
         }
     }
 
+    /// The I/OCE's inputs of an outpatient claim's JSON text, read straight
+    /// into them ([`read_outpatient`](crate::claim::fast_json::read_outpatient)),
+    /// with the claim's `id`: the same inputs as
+    /// [`from_claim_ref`](Self::from_claim_ref) of the claim read by the fast
+    /// reader, where that reader reads it; `Some(None)` for a claim read
+    /// that is not outpatient (the caller routes it elsewhere), `None` for
+    /// anything else (the caller reads it the general way).
+    #[allow(clippy::type_complexity)]
+    pub(crate) fn read_outpatient(
+        text: &'a str,
+    ) -> Option<Option<(Option<&'a str>, ClaimInput<'a>)>> {
+        use crate::claim::fast_json::{read_outpatient, OutpatientRef};
+        // (The lists of the thread's last claim, emptied: see `recycle`.)
+        let mut spare = INPUT_SPARES.try_with(Cell::take).unwrap_or_default();
+        let mut list = || -> Vec<&'a str> {
+            spare
+                .modifiers
+                .pop()
+                .map_or_else(Vec::new, crate::scratch::relabel)
+        };
+        let lists = InputLists {
+            principal: None,
+            diagnoses: 0,
+            secondary: list(),
+            condition_codes: Vec::new(),
+            reason_for_visit: Vec::new(),
+            modifiers: list(),
+            lines: crate::scratch::relabel(std::mem::take(&mut spare.lines)),
+            undated: Vec::new(),
+            spare_modifiers: &mut spare.modifiers,
+        };
+        let mut claim = OutpatientRef::new(lists);
+        let read = read_outpatient(text, &mut claim).is_some();
+        let outpatient = crate::claim::outpatient_bill_type(claim.bill_type);
+        let OutpatientRef {
+            id,
+            bill_type,
+            from_date,
+            through_date,
+            service_date,
+            receipt_date,
+            discharge_status,
+            opps_flag,
+            sex,
+            age,
+            lists,
+        } = claim;
+        let InputLists {
+            principal,
+            secondary,
+            condition_codes,
+            reason_for_visit,
+            modifiers,
+            mut lines,
+            undated,
+            ..
+        } = lists;
+        if modifiers.capacity() != 0 {
+            spare.modifiers.push(crate::scratch::relabel(modifiers));
+        }
+        let _ = INPUT_SPARES.try_with(|s| s.set(spare));
+        let from = from_date.or(service_date).unwrap_or("");
+        // (A line without a service date takes the from date, known only
+        // once the claim is read.)
+        for i in undated {
+            lines[i].service_date = from;
+        }
+        let input = ClaimInput {
+            bill_type: bill_type.unwrap_or(""),
+            from_date: from,
+            through_date: through_date.unwrap_or(from),
+            receipt_date,
+            age,
+            sex: sex.unwrap_or(""),
+            patient_status: discharge_status,
+            opps_flag,
+            condition_codes,
+            principal,
+            reason_for_visit,
+            secondary,
+            lines,
+        };
+        if !(read && outpatient) {
+            input.recycle();
+            return read.then_some(None);
+        }
+        Some(Some((id, input)))
+    }
+
     /// Keeps the input's line lists for the thread's next claim read
     /// ([`from_claim`](Self::from_claim) and the JSON path): two to three
     /// allocations fewer a line.
@@ -175,6 +264,73 @@ impl<'a> ClaimInput<'a> {
             }
             spare.lines = crate::scratch::relabel(lines);
             s.set(spare);
+        });
+    }
+}
+
+/// [`ClaimInput::read_outpatient`]'s lists, filled as the claim is read.
+struct InputLists<'a, 's> {
+    /// The first diagnosis's code.
+    principal: Option<&'a str>,
+    /// How many diagnoses were read.
+    diagnoses: usize,
+    secondary: Vec<&'a str>,
+    condition_codes: Vec<&'a str>,
+    reason_for_visit: Vec<&'a str>,
+    /// The modifiers of the line being read.
+    modifiers: Vec<&'a str>,
+    lines: Vec<LineInput<'a>>,
+    /// The lines without a service date.
+    undated: Vec<usize>,
+    /// The thread's emptied lists, for each line's modifiers.
+    spare_modifiers: &'s mut Vec<Vec<&'static str>>,
+}
+
+impl<'a> crate::claim::fast_json::OutpatientLists<'a> for InputLists<'a, '_> {
+    fn push_diagnosis(&mut self, code: Option<&'a str>) {
+        // (The first is the principal, the rest secondary, a missing code
+        // an empty one: as `from_source`.)
+        if self.diagnoses == 0 {
+            self.principal = code;
+        } else {
+            self.secondary.push(code.unwrap_or(""));
+        }
+        self.diagnoses += 1;
+    }
+
+    fn push_condition_code(&mut self, code: &'a str) {
+        self.condition_codes.push(code);
+    }
+
+    fn push_reason_for_visit(&mut self, code: &'a str) {
+        self.reason_for_visit.push(code);
+    }
+
+    #[inline(always)]
+    fn push_modifier(&mut self, modifier: &'a str) {
+        self.modifiers.push(modifier);
+    }
+
+    fn clear_modifiers(&mut self) {
+        self.modifiers.clear();
+    }
+
+    #[inline(always)]
+    fn push_line(&mut self, line: crate::claim::fast_json::LineFields<'a>) {
+        let next = self
+            .spare_modifiers
+            .pop()
+            .map_or_else(Vec::new, crate::scratch::relabel);
+        if line.service_date.is_none() {
+            self.undated.push(self.lines.len());
+        }
+        self.lines.push(LineInput {
+            service_date: line.service_date.unwrap_or(""),
+            revenue_code: line.revenue_code.unwrap_or(""),
+            hcpcs: line.code.unwrap_or(""),
+            modifiers: std::mem::replace(&mut self.modifiers, next),
+            units: line.units,
+            charge: line.charge,
         });
     }
 }
@@ -241,6 +397,36 @@ pub struct LineResult {
     pub modifier_edits: Vec<Vec<u16>>,
 }
 
+impl LineResult {
+    /// Every output blank and every list emptied, in place (their
+    /// allocations kept), with `modifiers` empty lists of modifier edits.
+    fn empty(&mut self, modifiers: usize) {
+        for f in [
+            &mut self.action_flag,
+            &mut self.hcpcs_apc,
+            &mut self.payment_apc,
+            &mut self.status_indicator,
+            &mut self.payment_indicator,
+            &mut self.discounting_formula,
+            &mut self.rejection_denial_flag,
+            &mut self.packaging_flag,
+            &mut self.payment_adjustment_flag01,
+            &mut self.payment_adjustment_flag02,
+            &mut self.payment_method_flag,
+            &mut self.composite_adjustment_flag,
+            &mut self.units_output,
+        ] {
+            f.clear();
+        }
+        self.hcpcs_edits.clear();
+        self.service_date_edits.clear();
+        self.revenue_edits.clear();
+        self.modifier_edits.truncate(modifiers);
+        self.modifier_edits.iter_mut().for_each(Vec::clear);
+        self.modifier_edits.resize_with(modifiers, Vec::new);
+    }
+}
+
 /// The I/OCE's answer for a claim.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Edited {
@@ -299,6 +485,77 @@ pub struct Edited {
 }
 
 impl Edited {
+    /// Every output emptied in place for `claim` (an answer with nothing
+    /// raised, its lists' allocations kept; one empty result a diagnosis),
+    /// but its line results and release text, handed back to reuse (the
+    /// line results: [`Run::line_results`]).
+    fn empty(&mut self, claim: &ClaimInput<'_>) -> (Vec<LineResult>, Option<String>) {
+        // (Every field named: a field added is a compile error here until
+        // it is emptied too.)
+        let Edited {
+            version,
+            internal_version,
+            return_code,
+            claim_processed_flag,
+            claim_disposition,
+            claim_rejection_disposition,
+            claim_denial_disposition,
+            claim_return_to_provider_disposition,
+            claim_suspension_disposition,
+            line_rejection_disposition,
+            line_denial_disposition,
+            apc_return_buffer_flag,
+            lines_processed,
+            principal_present,
+            nopps_bill_flag,
+            claim_rejection_edits,
+            claim_denial_edits,
+            claim_return_to_provider_edits,
+            claim_suspension_edits,
+            line_rejection_edits,
+            line_denial_edits,
+            principal,
+            reason_for_visit,
+            secondary,
+            lines,
+        } = self;
+        *internal_version = None;
+        for n in [
+            return_code,
+            claim_processed_flag,
+            claim_disposition,
+            claim_rejection_disposition,
+            claim_denial_disposition,
+            claim_return_to_provider_disposition,
+            claim_suspension_disposition,
+            line_rejection_disposition,
+            line_denial_disposition,
+            nopps_bill_flag,
+        ] {
+            *n = 0;
+        }
+        *apc_return_buffer_flag = None;
+        *lines_processed = claim.lines.len();
+        *principal_present = false;
+        for list in [
+            claim_rejection_edits,
+            claim_denial_edits,
+            claim_return_to_provider_edits,
+            claim_suspension_edits,
+            line_rejection_edits,
+            line_denial_edits,
+            &mut principal.edits,
+        ] {
+            list.clear();
+        }
+        *reason_for_visit = dx_results(
+            std::mem::take(reason_for_visit),
+            claim.reason_for_visit.len(),
+        );
+        *secondary = dx_results(std::mem::take(secondary), claim.secondary.len());
+        (std::mem::take(lines), version.take())
+    }
+
     /// Every edit of the six claim lists, list by list (claim rejection,
     /// denial, return to provider, suspension, line rejection, line
     /// denial), each in its list's order.
@@ -389,7 +646,10 @@ pub(crate) fn read_date(s: &str) -> Option<u32> {
 pub(crate) struct Run<'t> {
     pub t: &'t Tables,
     pub v: Version,
-    pub out: Edited,
+    /// The answer, written where the caller keeps it (not moved out and
+    /// back: an `Edited` is about 330 bytes, and it was copied some eight
+    /// times a claim).
+    pub out: &'t mut Edited,
     /// Edits raised on the claim only (no diagnosis or line carries them).
     pub claim_only: Vec<u16>,
     /// Whether NCCI raised 040 before 020 (date by date, then by column-1
@@ -406,15 +666,15 @@ pub(crate) struct Run<'t> {
     /// Each line's code's row, looked up once: by where the code's text
     /// is (address, length), sorted ([`Run::line_row`]).
     pub rows: Vec<LineRow<'t>>,
-    /// Line results of the thread's earlier claims, their lists' allocations
-    /// to reuse ([`Run::spare_line`]).
+    /// The thread's last answer's line results, emptied in place for this
+    /// claim's ([`Run::line_results`]).
     pub spare_lines: Vec<LineResult>,
     /// Where in [`Run::rows`] the next line's row is likely to be: the
     /// passes ask for the lines' rows in claim order, so the row after the
     /// last one found is tried before a search.
     pub next_row: Cell<usize>,
     /// The thread's other kept line results and an emptied list for this
-    /// claim's ([`Run::results_list`]).
+    /// claim's ([`Run::line_results`]).
     pub result_spares: ResultSpares,
 }
 
@@ -429,7 +689,7 @@ thread_local! {
 thread_local! {
     /// An answer the thread has written, its lists emptied, kept for its
     /// next claim ([`recycle`]); its `lines` are the line results to reuse
-    /// ([`Run::spare_line`]).
+    /// ([`Run::line_results`]).
     static SPARE_EDITED: Cell<Option<Edited>> = const { Cell::new(None) };
 }
 
@@ -445,22 +705,67 @@ thread_local! {
 /// about 1,000 instructions a claim on CI's claims.
 const KEEP_LINE_RESULTS: usize = crate::scratch::KEEP_LINES_AT_MOST;
 
-/// A thread's line results beyond its last answer's, kept between claims
-/// ([`Run::finish`]).
+/// The allocations of a thread's line results beyond its last answer's,
+/// kept between claims ([`Run::line_results`], [`Run::finish`]).
 #[derive(Default)]
 pub(crate) struct ResultSpares {
     /// An emptied list, for the next claim's answer's results.
     list: Vec<LineResult>,
-    /// Results earlier claims left unused (a claim of fewer lines than the
-    /// last), reused after the last answer's.
-    pool: Vec<LineResult>,
+    /// Edit lists of results earlier claims left unused (a claim of fewer
+    /// lines than the last), emptied, for a longer claim's new results.
+    /// (The lists, 24 bytes each, not the 304-byte results: a result moved
+    /// into a pool and out again was copied twice, about 140 instructions.)
+    edits: Vec<Vec<u16>>,
+    /// Their lists of modifier edits, each modifier's list emptied.
+    modifiers: Vec<Vec<Vec<u16>>>,
+}
+
+impl ResultSpares {
+    /// Keeps the lists of a result no longer used (up to
+    /// [`KEEP_LINE_RESULTS`] results' worth; the rest are freed).
+    fn keep(&mut self, r: &mut LineResult) {
+        if self.modifiers.len() >= KEEP_LINE_RESULTS || self.edits.len() > 3 * KEEP_LINE_RESULTS {
+            return;
+        }
+        for list in [
+            &mut r.hcpcs_edits,
+            &mut r.service_date_edits,
+            &mut r.revenue_edits,
+        ] {
+            if list.capacity() != 0 {
+                list.clear();
+                self.edits.push(std::mem::take(list));
+            }
+        }
+        if r.modifier_edits.capacity() != 0 {
+            self.modifiers.push(std::mem::take(&mut r.modifier_edits));
+        }
+    }
+
+    /// Gives a new (blank) result the lists kept, when there are.
+    fn give(&mut self, r: &mut LineResult) {
+        for list in [
+            &mut r.hcpcs_edits,
+            &mut r.service_date_edits,
+            &mut r.revenue_edits,
+        ] {
+            match self.edits.pop() {
+                Some(kept) => *list = kept,
+                None => break,
+            }
+        }
+        if let Some(kept) = self.modifiers.pop() {
+            r.modifier_edits = kept;
+        }
+    }
 }
 
 thread_local! {
     static RESULT_SPARES: Cell<ResultSpares> = const {
         Cell::new(ResultSpares {
             list: Vec::new(),
-            pool: Vec::new(),
+            edits: Vec::new(),
+            modifiers: Vec::new(),
         })
     };
 }
@@ -508,6 +813,38 @@ pub(crate) fn recycle(mut e: Edited) {
         ..Edited::default()
     };
     let _ = SPARE_EDITED.try_with(|s| s.set(Some(kept)));
+}
+
+thread_local! {
+    /// The answer [`edit_in_place`] writes each claim's into, kept for the
+    /// thread's next claim.
+    static ANSWER: std::cell::RefCell<Edited> = std::cell::RefCell::new(Edited::default());
+}
+
+/// Edits `claim` into the thread's kept answer and hands it to `write`
+/// (the JSON paths, which write the answer and need it no more): no answer
+/// moved in or out (an `Edited` is about 330 bytes; the answer returned,
+/// recycled and taken back was copied some eight times a claim), its
+/// lists' allocations reused from claim to claim.
+pub(crate) fn edit_in_place<R>(claim: &ClaimInput<'_>, write: impl FnOnce(&Edited) -> R) -> R {
+    let editor = Editor::new();
+    let mut write = Some(write);
+    let kept = ANSWER.try_with(|a| {
+        let mut e = a.try_borrow_mut().ok()?;
+        editor.edit_into(claim, &mut e);
+        let r = write.take().map(|w| w(&e));
+        // (A long claim's results freed, as `recycle` frees them.)
+        if e.lines.len() > KEEP_LINE_RESULTS {
+            e.lines = Vec::new();
+        }
+        r
+    });
+    match (kept, write) {
+        (Ok(Some(r)), _) => r,
+        // (The thread's answer not at hand: one of this claim's own.)
+        (_, Some(write)) => write(&editor.edit(claim)),
+        (_, None) => unreachable!("the answer is written once"),
+    }
 }
 
 /// Look every line's code up once, in version `v`: [`Run::rows`].
@@ -558,43 +895,44 @@ impl<'t> Run<'t> {
         Some(self.rows[found].2)
     }
 
-    /// A line's outputs, all empty, with `modifiers` empty lists of
-    /// modifier edits: a line result of an earlier claim emptied when there
-    /// is one (its lists' allocations reused: a line's edits cost no
-    /// allocation), else a new one.
-    pub(crate) fn spare_line(&mut self, modifiers: usize) -> LineResult {
-        let Some(old) = self
-            .spare_lines
-            .pop()
-            .or_else(|| self.result_spares.pool.pop())
-        else {
-            return LineResult {
-                modifier_edits: vec![Vec::new(); modifiers],
-                ..LineResult::default()
-            };
-        };
-        let mut modifier_edits = old.modifier_edits;
-        modifier_edits.truncate(modifiers);
-        modifier_edits.iter_mut().for_each(Vec::clear);
-        modifier_edits.resize_with(modifiers, Vec::new);
-        LineResult {
-            hcpcs_edits: emptied(old.hcpcs_edits),
-            service_date_edits: emptied(old.service_date_edits),
-            revenue_edits: emptied(old.revenue_edits),
-            modifier_edits,
-            ..LineResult::default()
+    /// The claim's line results, one a line, each emptied in place (every
+    /// output blank, every list empty, one empty list of modifier edits a
+    /// modifier), for the line pass to fill where they stand.
+    ///
+    /// The results are the thread's last answer's when it was kept
+    /// ([`recycle`]): emptied where they are, their lists' allocations
+    /// reused. A claim of more lines adds blank results given the lists
+    /// earlier claims left unused; one of fewer lines keeps its surplus
+    /// results' lists for them. (Built on the stack and pushed, each
+    /// 304-byte result was copied twice a line, and results moved through
+    /// a pool of their own twice more.)
+    pub(crate) fn line_results(&mut self, claim: &ClaimInput<'_>) -> Vec<LineResult> {
+        let n = claim.lines.len();
+        let mut list = std::mem::take(&mut self.spare_lines);
+        if list.capacity() == 0 {
+            list = std::mem::take(&mut self.result_spares.list);
         }
-    }
-
-    /// An empty list for the claim's line results with room for `n`: the
-    /// thread's kept list when there is one.
-    pub(crate) fn results_list(&mut self, n: usize) -> Vec<LineResult> {
-        let mut list = std::mem::take(&mut self.result_spares.list);
-        // (Grown to a power of two: the lists kept change places from claim
-        // to claim, and grown to each claim's length they were grown again
-        // on most claims.)
-        if list.capacity() < n {
-            list.reserve(n.next_power_of_two());
+        let spares = &mut self.result_spares;
+        let old = list.len();
+        if old > n {
+            for r in &mut list[n..] {
+                spares.keep(r);
+            }
+            list.truncate(n);
+        } else if old < n {
+            // (Grown to a power of two: the lists kept change places from
+            // claim to claim, and grown to each claim's length they were
+            // grown again on most claims.)
+            if list.capacity() < n {
+                list.reserve(n.next_power_of_two() - old);
+            }
+            list.resize_with(n, LineResult::default);
+            for r in &mut list[old..] {
+                spares.give(r);
+            }
+        }
+        for (r, l) in list.iter_mut().zip(&claim.lines) {
+            r.empty(l.modifiers.len());
         }
         list
     }
@@ -655,21 +993,16 @@ impl<'t> Run<'t> {
 
     /// Build the claim lists from every edit raised, each once, in the
     /// I/OCE's order, and the dispositions from them.
-    fn finish(mut self, from: u32, through: u32) -> Edited {
+    fn finish(mut self, from: u32, through: u32) {
         crate::scratch::give_back_lines(&SPARE_ROWS, std::mem::take(&mut self.rows));
-        // The line results this claim did not use join the pool, and
-        // their emptied list is the next claim's answer's: kept, not freed
-        // (a claim of fewer lines than the last freed the rest, and each
-        // answer's list was allocated anew).
-        // (The shorter list is moved into the longer: after a long claim,
-        // its results stay in their list, not copied claim after claim.)
+        // The line results this claim did not use (the last answer's, on a
+        // claim stopped before its lines were edited) leave their lists to
+        // the spares, and their emptied list is the next claim's answer's:
+        // kept, not freed (each answer's list was allocated anew).
         let mut unused = std::mem::take(&mut self.spare_lines);
         let mut spares = std::mem::take(&mut self.result_spares);
-        if unused.len() > spares.pool.len() {
-            std::mem::swap(&mut unused, &mut spares.pool);
-        }
-        if spares.pool.len() + unused.len() <= KEEP_LINE_RESULTS {
-            spares.pool.append(&mut unused);
+        for r in &mut unused {
+            spares.keep(r);
         }
         if spares.list.capacity() == 0 && unused.capacity() <= 2 * KEEP_LINE_RESULTS {
             unused.clear();
@@ -762,7 +1095,6 @@ impl<'t> Run<'t> {
         } else {
             0
         };
-        self.out
     }
 }
 
@@ -888,40 +1220,35 @@ impl Editor {
 
     /// Edit one claim.
     pub fn edit(&self, claim: &ClaimInput<'_>) -> Edited {
-        let mut out = self.edit_paths(claim);
-        if !path::is_opps(claim.opps_flag) {
-            non_opps(&mut out, claim);
-        }
-        out
-    }
-
-    /// [`edit`](Self::edit) but for what a claim not paid under OPPS
-    /// leaves blank.
-    fn edit_paths(&self, claim: &ClaimInput<'_>) -> Edited {
-        let t = self.t;
         // (The lists of an answer the thread has written, when there is
         // one: [`recycle`].)
-        let mut spare = SPARE_EDITED
+        let mut out = SPARE_EDITED
             .try_with(Cell::take)
             .ok()
             .flatten()
             .unwrap_or_default();
-        let spare_lines = std::mem::take(&mut spare.lines);
-        // (The release's text written into the last answer's, when kept.)
-        let mut release_text = spare.version.take();
-        let mut out = Edited {
-            reason_for_visit: dx_results(
-                std::mem::take(&mut spare.reason_for_visit),
-                claim.reason_for_visit.len(),
-            ),
-            secondary: dx_results(std::mem::take(&mut spare.secondary), claim.secondary.len()),
-            lines_processed: claim.lines.len(),
-            ..spare
-        };
+        self.edit_into(claim, &mut out);
+        out
+    }
+
+    /// [`edit`](Self::edit) into `out`, whatever it held (its lists'
+    /// allocations reused).
+    pub(crate) fn edit_into(&self, claim: &ClaimInput<'_>, out: &mut Edited) {
+        self.edit_paths(claim, out);
+        if !path::is_opps(claim.opps_flag) {
+            non_opps(out, claim);
+        }
+    }
+
+    /// [`edit_into`](Self::edit_into) but for what a claim not paid under
+    /// OPPS leaves blank.
+    fn edit_paths(&self, claim: &ClaimInput<'_>, out: &mut Edited) {
+        let t = self.t;
+        let (spare_lines, mut release_text) = out.empty(claim);
         if claim.lines.is_empty() {
             out.return_code = 12;
             out.claim_processed_flag = 2;
-            return out;
+            return;
         }
         // The claim-level checks, in the I/OCE's order; the first that
         // fails stops the claim.
@@ -965,7 +1292,7 @@ impl Editor {
                     r
                 })
                 .collect();
-            let mut run = Run {
+            let run = Run {
                 t,
                 v: 103,
                 out,
@@ -979,7 +1306,8 @@ impl Editor {
                 result_spares: RESULT_SPARES.try_with(Cell::take).unwrap_or_default(),
             };
             run.out.apc_return_buffer_flag = None;
-            return run.finish(from, through);
+            run.finish(from, through);
+            return;
         }
         let version = version.expect("checked above");
         out.version = Some(match release_text.take() {
@@ -1057,7 +1385,8 @@ impl Editor {
                     .collect();
                 super::payment::unprocessed(&mut run, claim, opps);
                 run.claim_only.push(edit);
-                return run.finish(from, through);
+                run.finish(from, through);
+                return;
             }
         };
         run.cah = path.prefix == 85;
@@ -1083,7 +1412,8 @@ impl Editor {
                     r
                 })
                 .collect();
-            return run.finish(from, through);
+            run.finish(from, through);
+            return;
         }
         let age = valid_age(claim.age);
         if age.is_none() {
@@ -1201,9 +1531,95 @@ mod tests {
         let mut fast = crate::claim::ClaimRef::default();
         crate::claim::fast_json::read_claim(json, &mut fast).unwrap();
         assert_eq!(ClaimInput::from_claim_ref(&fast), owned);
+        let (id, direct) = ClaimInput::read_outpatient(json).unwrap().unwrap();
+        assert_eq!((id, &direct), (Some("O-1"), &owned));
         let none: Claim = serde_json::from_str(r#"{"bill_type":"131"}"#).unwrap();
         let input = ClaimInput::from_claim(&none);
         assert_eq!((input.receipt_date, input.opps_flag), (None, None));
+    }
+
+    /// The I/OCE's JSON reader gives the inputs the claim reader's claim
+    /// gives: a line without a service date takes the from date (read
+    /// after the lines), or the claim's service date without one; the
+    /// first diagnosis is the principal; `null` modifiers are empty; an
+    /// inpatient claim is read and left; a text either reader declines,
+    /// declined.
+    #[test]
+    fn reads_json_as_the_claim_reader() {
+        let texts = [
+            r#"{"id":"A","lines":[{"code":"99213","modifiers":["25",null],"revenue_code":"0510"},{"code":"J1100","service_date":"2025-03-02","units":2.5,"charge":10.25}],"bill_type":"131","from_date":"2025-03-01","through_date":"2025-03-04","diagnoses":["N18.6",{"code":"E11.9","poa":"Y"},{"poa":"N"}],"condition_codes":["41",7],"reason_for_visit":"R07.9"}"#,
+            r#"{"bill_type":"131","diagnoses":[],"lines":[{"charge":1,"code":"G0463","dx_pointers":[1,2],"modifiers":"59","revenue_code":"0510","units":1}],"patient":{"age":70,"sex":"F"},"service_date":"2025-04-01","type":"institutional"}"#,
+            r#"{"bill_type": "851", "lines": [ {"code": "G0463", "revenue_code": "0510"} ], "procedures": [{"code": "0DTJ4ZZ"}], "occurrence_codes": ["11"], "value_codes": [{"code": "80", "amount": 2}]}"#,
+            r#"{"lines":[{"code":"G0463","code":"G0463"}],"bill_type":"131"}"#,
+            r#"{"lines":[{"code":"G\u0030463"}],"bill_type":"131"}"#,
+        ];
+        for text in texts {
+            let fast = {
+                let mut claim = crate::claim::ClaimRef::default();
+                crate::claim::fast_json::read_claim(text, &mut claim).map(|()| claim)
+            };
+            let direct = ClaimInput::read_outpatient(text);
+            assert_eq!(fast.is_some(), direct.is_some(), "{text}");
+            if let (Some(fast), Some(Some((id, input)))) = (&fast, direct) {
+                assert_eq!(id, fast.id.as_deref(), "{text}");
+                assert_eq!(input, ClaimInput::from_claim_ref(fast), "{text}");
+            }
+        }
+        let (_, input) = ClaimInput::read_outpatient(texts[0]).unwrap().unwrap();
+        assert_eq!(input.lines[0].service_date, "2025-03-01");
+        assert_eq!(input.lines[0].modifiers, ["25", ""]);
+        assert_eq!(input.principal, Some("N18.6"));
+        assert_eq!(input.secondary, ["E11.9", ""]);
+        assert_eq!(input.condition_codes, ["41", "7"]);
+        let (_, input) = ClaimInput::read_outpatient(texts[1]).unwrap().unwrap();
+        assert_eq!(input.lines[0].service_date, "2025-04-01");
+        assert_eq!(input.lines[0].modifiers, ["59"]);
+        let inpatient = r#"{"bill_type":"111","lines":[{"code":"G0463"}]}"#;
+        assert_eq!(ClaimInput::read_outpatient(inpatient), Some(None));
+        assert_eq!(ClaimInput::read_outpatient(texts[3]), None);
+    }
+
+    /// An answer edited into the thread's kept one ([`edit_in_place`]) is
+    /// the answer edited anew, whatever claims the kept one answered before
+    /// (longer, shorter, stopped, without lines, not paid under OPPS).
+    #[test]
+    fn answers_edited_in_place_are_answers_edited_anew() {
+        let line = |code: &str, date: &str, modifiers: &str| {
+            format!(
+                r#"{{"code":"{code}","revenue_code":"0510","units":1,"charge":100,"service_date":"{date}","modifiers":[{modifiers}]}}"#
+            )
+        };
+        let claim = |extra: &str, lines: &[String]| {
+            format!(
+                r#"{{"bill_type":"131","from_date":"2025-03-01","through_date":"2025-03-02","patient":{{"sex":"F","age":70}},"diagnoses":["N18.6","E11.9","Z99.2"],"reason_for_visit":["R07.9"],"lines":[{}]{extra}}}"#,
+                lines.join(",")
+            )
+        };
+        let many: Vec<String> = (0..9)
+            .map(|i| {
+                line(
+                    ["G0463", "80053", "82947", "99213", "J1100"][i % 5],
+                    "2025-03-01",
+                    r#""25","59""#,
+                )
+            })
+            .collect();
+        let texts = [
+            claim("", &many),
+            claim("", &many[..2]),
+            claim(r#","opps_flag":"2""#, &many[..4]),
+            claim("", &[line("G0463", "2025-04-01", "")]),
+            claim("", &[]),
+            claim(r#","receipt_date":"soon""#, &many[..3]),
+            claim("", &many[..5]).replace(r#""131""#, r#""999""#),
+            claim(r#","condition_codes":["20"]"#, &many),
+            claim("", &many[..1]),
+        ];
+        for text in &texts {
+            let (_, input) = ClaimInput::read_outpatient(text).unwrap().unwrap();
+            let anew = Editor::new().edit(&input);
+            assert_eq!(edit_in_place(&input, Edited::clone), anew, "{text}");
+        }
     }
 
     /// The editor's answer to the two fields: `"2"` is not OPPS (no status

@@ -2,7 +2,7 @@
 //! payment flags).
 
 use super::data::{hcpcs_bit, key, key_text, HcpcsRow, Key};
-use super::engine::{ClaimInput, LineInput, LineResult, Run};
+use super::engine::{ClaimInput, LineInput, Run};
 use super::order;
 use super::path::{switch, Path};
 use super::text::Trim;
@@ -763,26 +763,24 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
     if checks_type1_addons(path) {
         facts.addon_primaries = addon_primaries(run, claim, path);
     }
-    run.out.lines = run.results_list(claim.lines.len());
+    // (The results filled where they stand, emptied by `Run::line_results`:
+    // none is built here and moved into the list.)
+    let mut results = run.line_results(claim);
     // (The claim's through date in a version: the same for every line.)
     let through_dated =
         super::engine::read_date(claim.through_date).is_some_and(|d| t.in_versions(d));
-    for line in &claim.lines {
-        let mut out = LineResult {
-            action_flag: "0".into(),
-            composite_adjustment_flag: "00".into(),
-            payment_adjustment_flag01: "0".into(),
-            payment_adjustment_flag02: "0".into(),
-            rejection_denial_flag: "0".into(),
-            packaging_flag: "0".into(),
-            payment_method_flag: "0".into(),
-            discounting_formula: "1".into(),
-            units_output: super::engine::units_text(line.units),
-            hcpcs_apc: "00000".into(),
-            payment_apc: "00000".into(),
-            // (Empty lists, a claim's before's reused: `Run::spare_line`.)
-            ..run.spare_line(line.modifiers.len())
-        };
+    for (line, out) in claim.lines.iter().zip(results.iter_mut()) {
+        out.action_flag = "0".into();
+        out.composite_adjustment_flag = "00".into();
+        out.payment_adjustment_flag01 = "0".into();
+        out.payment_adjustment_flag02 = "0".into();
+        out.rejection_denial_flag = "0".into();
+        out.packaging_flag = "0".into();
+        out.payment_method_flag = "0".into();
+        out.discounting_formula = "1".into();
+        out.units_output = super::engine::units_text(line.units);
+        out.hcpcs_apc = "00000".into();
+        out.payment_apc = "00000".into();
         // Revenue codes (docs/design/ioce-logic-lines.md §2.4): 041
         // invalid; 048 a revenue code that needs a HCPCS code without one;
         // 065 not recognised by Medicare; 050 a statutory exclusion.
@@ -918,8 +916,8 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
         if out.hcpcs_edits.iter().any(|&e| e == 9 || e == 112) {
             out.revenue_edits.retain(|&e| e != 50);
         }
-        run.out.lines.push(out);
     }
+    run.out.lines = results;
     crate::scratch::give_back_lines(&CLAIM_CODES, std::mem::take(&mut facts.codes));
     inpatient_only(run, claim, path);
 }

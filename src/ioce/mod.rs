@@ -42,7 +42,7 @@ mod path;
 mod payment;
 mod text;
 
-pub(crate) use engine::recycle;
+pub(crate) use engine::{edit_in_place, recycle};
 pub use engine::{ClaimInput, DxResult, Edited, Editor, LineInput, LineResult};
 pub use json::{edit_json, edit_json_into, is_outpatient, write_edited, write_edited_into};
 pub use text::Flag;
