@@ -389,6 +389,10 @@ pub(crate) fn read_date(s: &str) -> Option<u32> {
 pub(crate) struct Run<'t> {
     pub t: &'t Tables,
     pub v: Version,
+    /// The version revenue codes are read in: the receipt date's when the
+    /// claim gives one, else the through date's; none past the last
+    /// version (docs/design/ioce-logic-lines.md §2.4).
+    pub rv: Option<Version>,
     pub out: Edited,
     /// Edits raised on the claim only (no diagnosis or line carries them).
     pub claim_only: Vec<u16>,
@@ -968,6 +972,7 @@ impl Editor {
             let mut run = Run {
                 t,
                 v: 103,
+                rv: None,
                 out,
                 claim_only: vec![edit],
                 ncci_040_first: false,
@@ -992,9 +997,21 @@ impl Editor {
         });
         out.internal_version = Some(version.internal);
         let v = version.internal;
+        // (A receipt date given is valid and in a version here: 119 above.)
+        let revenue_date = claim
+            .receipt_date
+            .filter(|r| !r.trimmed().is_empty())
+            .and_then(read_date)
+            .unwrap_or(through);
+        let rv = t
+            .versions
+            .iter()
+            .find(|v| v.start <= revenue_date && revenue_date <= v.end)
+            .map(|v| v.internal);
         let mut run = Run {
             t,
             v,
+            rv,
             out,
             claim_only: Vec::new(),
             ncci_040_first: false,

@@ -764,9 +764,6 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
         facts.addon_primaries = addon_primaries(run, claim, path);
     }
     run.out.lines = run.results_list(claim.lines.len());
-    // (The claim's through date in a version: the same for every line.)
-    let through_dated =
-        super::engine::read_date(claim.through_date).is_some_and(|d| t.in_versions(d));
     for line in &claim.lines {
         let mut out = LineResult {
             action_flag: "0".into(),
@@ -787,13 +784,12 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
         // invalid; 048 a revenue code that needs a HCPCS code without one;
         // 065 not recognised by Medicare; 050 a statutory exclusion.
         let revenue = line.revenue_code.trimmed().parse::<u16>().ok();
-        // The revenue code is looked up in the version of the line's date:
-        // a line dated after the last version has none.
-        // (And none has when the claim runs past the last version.)
-        let in_versions = |d: u32| t.in_versions(d);
-        let dated =
-            super::engine::read_date(line.service_date).is_some_and(in_versions) && through_dated;
-        let revenue_row = revenue.filter(|_| dated).and_then(|r| t.revenue.get(&r, v));
+        // The revenue code is looked up in the version of the claim's
+        // receipt date, or of its through date without one (pyoce: a
+        // revenue code new in v88 on a v87 claim through a v88 date or
+        // received then is valid; past the last version none is, unless
+        // the claim was received by then).
+        let revenue_row = revenue.and_then(|r| run.rv.and_then(|rv| t.revenue.get(&r, rv)));
         match revenue_row {
             None => out.revenue_edits.push(41),
             Some(r) => {
@@ -1174,5 +1170,53 @@ mod tests {
         assert_eq!(apc_number(key("05021").unwrap()), Some(5021));
         assert_eq!(apc_number(key("00000").unwrap()), Some(0));
         assert_eq!(apc_number(key("5A").unwrap()), None);
+    }
+
+    /// A claim of one line of `code` on `revenue` dated `from`, through
+    /// `through`, with `extra` fields; the line's revenue edits.
+    fn revenue_edits(from: &str, through: &str, revenue: &str, extra: &str) -> Vec<u16> {
+        let json = format!(
+            r#"{{"bill_type":"131","from_date":"{from}","through_date":"{through}","patient":{{"sex":"F","age":70}},"diagnoses":["N18.6"],"lines":[{{"code":"G0463","revenue_code":"{revenue}","service_date":"{from}","units":1,"charge":100}}]{extra}}}"#
+        );
+        let claim: crate::claim::Claim = serde_json::from_str(&json).unwrap();
+        let e = crate::ioce::Editor::new().edit_claim(&claim);
+        assert_eq!(e.return_code, 0, "{json}");
+        e.lines[0].revenue_edits.clone()
+    }
+
+    /// Revenue codes are read in the version of the receipt date, or of the
+    /// through date without one: 0161 (from v88, 2022-07-01) is invalid
+    /// (041) on a claim of 2022-06-15 unless it runs into July or was
+    /// received then; a claim through 2036-04-01 has no revenue code in
+    /// force unless it was received by 2036-03-31; 0905 is not recognised
+    /// (065) up to v93 (2023-12-31).
+    #[test]
+    fn revenue_codes_in_the_receipt_or_through_dates_version() {
+        let receipt = r#","receipt_date":"2022-07-05""#;
+        assert_eq!(revenue_edits("2022-06-15", "2022-06-15", "0161", ""), [41]);
+        assert_eq!(
+            revenue_edits("2022-06-15", "2022-07-05", "0161", ""),
+            [0u16; 0]
+        );
+        assert_eq!(
+            revenue_edits("2022-06-15", "2022-06-15", "0161", receipt),
+            [0u16; 0]
+        );
+        let early = r#","receipt_date":"2022-06-20""#;
+        assert_eq!(
+            revenue_edits("2022-06-15", "2022-07-05", "0161", early),
+            [41]
+        );
+        assert_eq!(revenue_edits("2036-03-31", "2036-04-01", "0510", ""), [41]);
+        let in_time = r#","receipt_date":"2036-03-31""#;
+        assert_eq!(
+            revenue_edits("2036-03-31", "2036-04-01", "0510", in_time),
+            [0u16; 0]
+        );
+        assert_eq!(revenue_edits("2023-12-31", "2023-12-31", "0905", ""), [65]);
+        assert_eq!(
+            revenue_edits("2023-12-31", "2024-01-01", "0905", ""),
+            [0u16; 0]
+        );
     }
 }
