@@ -574,6 +574,25 @@ fn single_line_edits(
     {
         edits.push(117);
     }
+    // A code billed only at a token charge (flag `token_charge_only`)
+    // whose charge is not one (more than $0, at most $1.00): 082 — a
+    // charge of 0 or none too. Hospital claims only: 12x, 13x but a
+    // program's (condition code 41, 89, 92), and 83x and 85x (not under
+    // OPPS) but an opioid treatment program's 85x, under OPPS or not; the
+    // other bill types raise 055 for the one such code instead (pyoce:
+    // probes of every bill type, none with 055 bypassed).
+    let token_claim = match path.prefix {
+        12 | 83 => true,
+        13 => !(facts.otp || facts.partial_hospitalization || facts.intensive_outpatient),
+        85 => !facts.otp,
+        _ => false,
+    };
+    if token_claim
+        && row.has(hcpcs_bit!(t, "token_charge_only"))
+        && !line.charge.is_some_and(|c| c > 0.0 && c <= 1.0)
+    {
+        edits.push(82);
+    }
     // A Part B inpatient claim (12x) takes only codes billable under Part B
     // on such a claim, by the code or by its revenue code.
     // (Condition code W2, a Part B claim after an inpatient denial, lifts it.)
@@ -1218,5 +1237,52 @@ mod tests {
             revenue_edits("2023-12-31", "2024-01-01", "0905", ""),
             [0u16; 0]
         );
+    }
+
+    /// A claim of type `bill` dated 2025-03-01 (`extra`: more fields) of
+    /// `lines` (each `code`, `revenue_code`, charge in dollars), edited.
+    fn edited(bill: &str, extra: &str, lines: &[(&str, &str, f64)]) -> crate::ioce::Edited {
+        let lines: Vec<String> = lines
+            .iter()
+            .map(|(code, revenue, charge)| {
+                format!(
+                    r#"{{"code":"{code}","revenue_code":"{revenue}","units":1,"charge":{charge}}}"#
+                )
+            })
+            .collect();
+        let json = format!(
+            r#"{{"bill_type":"{bill}","from_date":"2025-03-01","through_date":"2025-03-01","patient":{{"sex":"F","age":70}},"diagnoses":["N18.6"],"lines":[{}]{extra}}}"#,
+            lines.join(",")
+        );
+        let claim: crate::claim::Claim = serde_json::from_str(&json).unwrap();
+        crate::ioce::Editor::new().edit_claim(&claim)
+    }
+
+    /// C9898 (flag `token_charge_only`) charged more than $1.00, or
+    /// nothing: 082 on hospital claims (12x, 13x, 83x and 85x not under
+    /// OPPS), not on a program's 13x; 055 on the other bill types.
+    #[test]
+    fn token_charge_only_codes_charged_more() {
+        let edits = |bill: &str, extra: &str, charge: f64| {
+            let e = edited(
+                bill,
+                extra,
+                &[("99213", "0510", 100.0), ("C9898", "0510", charge)],
+            );
+            e.lines[1].hcpcs_edits.clone()
+        };
+        assert_eq!(edits("131", "", 100.0), [82]);
+        assert_eq!(edits("131", "", 0.0), [82]);
+        assert_eq!(edits("131", "", 1.0), [0u16; 0]);
+        assert_eq!(edits("131", "", 0.5), [0u16; 0]);
+        assert_eq!(edits("121", "", 100.0), [127, 82]);
+        assert_eq!(edits("851", r#","opps_flag":"2""#, 100.0), [82]);
+        assert_eq!(edits("831", r#","opps_flag":"2""#, 100.0), [82]);
+        for cc in ["41", "89", "92"] {
+            let extra = format!(r#","condition_codes":["{cc}"]"#);
+            assert!(!edits("131", &extra, 100.0).contains(&82), "{cc}");
+        }
+        assert_eq!(edits("141", "", 100.0), [55]);
+        assert_eq!(edits("221", "", 100.0), [55]);
     }
 }
