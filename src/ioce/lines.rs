@@ -529,6 +529,40 @@ fn single_line_edits(
             edits.push(92);
         }
     }
+    // A device-dependent procedure (`map_device_procedure`) without its
+    // own device on its day: 135, on the paths 092 runs on (12x, 13x but
+    // an opioid treatment program's, under OPPS), and not when terminated
+    // (52, 73, 74). pyoce: 9 of 9 such lines on the dumps; probes: a
+    // device the day before or after, or another procedure's device, does
+    // not count; units 0 and modifier CA do not lift it.
+    let own = key(line.hcpcs.trimmed()).unwrap_or(0);
+    let devices = t.procedure_devices.all(&own);
+    if !devices.is_empty()
+        && path.on(switch::OPPS_EDITS)
+        && path.prefix != 14
+        && !otp_13x
+        && devices
+            .iter()
+            .any(|&(lo, hi, _)| lo <= run.v && run.v <= hi)
+    {
+        let excluded = line.modifiers.iter().any(|m| {
+            key(m.trimmed())
+                .and_then(|k| t.modifier.get(&k, run.v))
+                .is_some_and(|flags| flags & DEVICE_REQ_EXCLUSION != 0)
+        });
+        let day = line.service_date.trimmed();
+        let with_device = claim.lines.iter().any(|l| {
+            l.service_date.trimmed() == day
+                && key(l.hcpcs.trimmed()).is_some_and(|k| {
+                    devices
+                        .iter()
+                        .any(|&(lo, hi, d)| lo <= run.v && run.v <= hi && d == k)
+                })
+        });
+        if !excluded && !with_device {
+            edits.push(135);
+        }
+    }
     // A pass-through device (H, H1) without one of its procedures
     // (`offset_codepair`) on the claim: 098 (12x and 13x, not a partial
     // hospitalization's or an opioid treatment program's path).
@@ -1284,5 +1318,31 @@ mod tests {
         }
         assert_eq!(edits("141", "", 100.0), [55]);
         assert_eq!(edits("221", "", 100.0), [55]);
+    }
+
+    /// A device-dependent procedure (66683 needs C1839 from v98) without
+    /// its device on its day: 135, on 12x and 13x (not 14x, nor an opioid
+    /// treatment program's 13x), not when terminated.
+    #[test]
+    fn device_dependent_procedure_without_its_device() {
+        let edits = |bill: &str, extra: &str, lines: &[(&str, &str, f64)]| {
+            edited(bill, extra, lines).lines[0].hcpcs_edits.clone()
+        };
+        let alone = [("66683", "0360", 100.0)];
+        assert_eq!(edits("131", "", &alone), [135]);
+        assert_eq!(edits("121", "", &alone), [127, 135]);
+        assert_eq!(edits("141", "", &alone), [0u16; 0]);
+        assert_eq!(
+            edits("131", r#","condition_codes":["89"]"#, &alone),
+            [0u16; 0]
+        );
+        let with = [("66683", "0360", 100.0), ("C1839", "0278", 100.0)];
+        assert_eq!(edits("131", "", &with), [0u16; 0]);
+        let other = [("66683", "0360", 100.0), ("C1840", "0278", 100.0)];
+        assert_eq!(edits("131", "", &other), [135]);
+        let json = r#"{"bill_type":"131","from_date":"2025-03-01","through_date":"2025-03-01","patient":{"sex":"F","age":70},"diagnoses":["N18.6"],"lines":[{"code":"66683","modifiers":["73"],"revenue_code":"0360","units":1,"charge":100}]}"#;
+        let claim: crate::claim::Claim = serde_json::from_str(json).unwrap();
+        let e = crate::ioce::Editor::new().edit_claim(&claim);
+        assert!(!e.lines[0].hcpcs_edits.contains(&135));
     }
 }
