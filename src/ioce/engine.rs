@@ -1116,13 +1116,17 @@ impl Editor {
         }
         lines::lines(&mut run, claim, &path, age);
         // (Only on the paths that return APCs: OPPS hospital claims.)
-        let incidental =
-            path.on(path::switch::APC_RETURN_BUF) && lines::only_incidental(&run, claim, &path);
+        // (Nor when a day's only service is mental health education, 035:
+        // pyoce raises that instead, probes.)
+        let incidental = path.on(path::switch::APC_RETURN_BUF)
+            && lines::only_incidental(&run, claim, &path)
+            && !run.out.lines.iter().any(|l| l.hcpcs_edits.contains(&35));
         if incidental {
             run.claim_edit(27);
         } else {
             pairs::pairs(&mut run, claim, &path);
             lines::keep_inpatient_day_edits(&mut run);
+            lines::drop_080_on_rejected_lines(&mut run);
         }
         super::clinic::other_bill_type_edits(&mut run, claim, &path);
         super::clinic::type3_addon_edits(&mut run, claim, &path);

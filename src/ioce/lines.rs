@@ -309,10 +309,12 @@ fn single_line_edits(
     // §2.1).
     for (bit, edit, on) in [
         (hcpcs_bit!(t, "non_covered"), 9, true),
+        // (Not on 73x, whose path is marked `non_mcare` too: pyoce, 0 of
+        // 8 such lines on the dumps, none on 73x probes.)
         (
             hcpcs_bit!(t, "not_recognized_mcare"),
             28,
-            path.on(switch::NON_MCARE),
+            path.on(switch::NON_MCARE) && path.prefix != 73,
         ),
         (hcpcs_bit!(t, "statutory_exclusion"), 50, true),
         (hcpcs_bit!(t, "information_only"), 112, true),
@@ -527,6 +529,26 @@ fn single_line_edits(
             .is_ok();
         if !excluded && !device_that_day {
             edits.push(92);
+        }
+    }
+    // Mental health education and training (flag `educational`, G0177)
+    // the only service of its day: 035 (every line of the date such a
+    // code; a line without a code or with an invalid one counts as
+    // another service). 12x and 13x under OPPS, not an opioid treatment
+    // program's 13x (pyoce: probes of every bill type; 1 of 1 on the
+    // dumps).
+    if row.has(hcpcs_bit!(t, "educational"))
+        && path.opps
+        && (path.prefix == 12 || (path.prefix == 13 && !facts.otp))
+    {
+        let day = line.service_date.trimmed();
+        let only = claim
+            .lines
+            .iter()
+            .filter(|l| l.service_date.trimmed() == day)
+            .all(|l| hcpcs_row(run, l.hcpcs).is_some_and(|r| r.has(hcpcs_bit!(t, "educational"))));
+        if only {
+            edits.push(35);
         }
     }
     // A device-dependent procedure (`map_device_procedure`) without its
@@ -890,8 +912,11 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
             if row.is_none() && path.prefix != 43 {
                 out.hcpcs_edits.push(6);
                 // (An invalid code under the observation revenue code is
-                // not observation either: 044, on 13x as below.)
-                if revenue == Some(762) && path.prefix == 13 && path.number != 120 {
+                // not observation either: 044, on the claims a valid one
+                // gets it on — 13x but a program's, 85x not under OPPS.)
+                let observation_claim = (path.prefix == 13 && path.number != 120 && !program_13x)
+                    || (path.prefix == 85 && !path.opps);
+                if revenue == Some(762) && observation_claim {
                     out.hcpcs_edits.push(44);
                 }
             }
@@ -1154,11 +1179,33 @@ pub(crate) fn keep_inpatient_day_edits(run: &mut Run<'_>) {
     }
 }
 
+/// 080 (a mental health code not approved for partial hospitalization)
+/// is not raised on a line that is rejected (a line-rejection edit other
+/// than 007: 065 on its revenue code, NCCI's 040 …): pyoce, 3 of 3 such
+/// lines on the dumps, probes with 040 and 065.
+pub(crate) fn drop_080_on_rejected_lines(run: &mut Run<'_>) {
+    for i in 0..run.out.lines.len() {
+        let l = &run.out.lines[i];
+        if !l.hcpcs_edits.contains(&80) {
+            continue;
+        }
+        let rejected = l
+            .hcpcs_edits
+            .iter()
+            .chain(&l.revenue_edits)
+            .any(|&e| e != 7 && run.disposition(e) == 5);
+        if rejected {
+            run.out.lines[i].hcpcs_edits.retain(|&e| e != 80);
+        }
+    }
+}
+
 /// Keep only the edits that say a code is invalid (001 on diagnoses; 006,
 /// 041 and 022 on lines).
 pub(crate) fn keep_validity_edits(run: &mut Run<'_>) {
-    // (Nor is the patient's sex questioned: 026 on none of 26 such claims.)
-    run.claim_only.retain(|&e| e != 26);
+    // (Nor is the patient's sex or age questioned: 026 on none of 26 such
+    // claims, 025 on none of 6 — pyoce, the four dumps.)
+    run.claim_only.retain(|&e| e != 26 && e != 25);
     let o = &mut run.out;
     for d in std::iter::once(&mut o.principal)
         .chain(&mut o.reason_for_visit)
@@ -1284,8 +1331,14 @@ mod tests {
                 )
             })
             .collect();
+        // (A patient of 70 unless `extra` gives one.)
+        let patient = if extra.contains(r#""patient""#) {
+            ""
+        } else {
+            r#","patient":{"sex":"F","age":70}"#
+        };
         let json = format!(
-            r#"{{"bill_type":"{bill}","from_date":"2025-03-01","through_date":"2025-03-01","patient":{{"sex":"F","age":70}},"diagnoses":["N18.6"],"lines":[{}]{extra}}}"#,
+            r#"{{"bill_type":"{bill}","from_date":"2025-03-01","through_date":"2025-03-01"{patient},"diagnoses":["N18.6"],"lines":[{}]{extra}}}"#,
             lines.join(",")
         );
         let claim: crate::claim::Claim = serde_json::from_str(&json).unwrap();
@@ -1318,6 +1371,62 @@ mod tests {
         }
         assert_eq!(edits("141", "", 100.0), [55]);
         assert_eq!(edits("221", "", 100.0), [55]);
+    }
+
+    /// Small rules of the fifth pass (docs/design/ioce-logic-lines.md §9):
+    /// 044 on an invalid code under 0762 not on a program's 13x; no 028 on
+    /// 73x; no 025 on an incidental-only claim (027); no 080 on a rejected
+    /// line; 035 on mental health education alone on its day.
+    #[test]
+    fn fifth_pass_small_rules() {
+        let php = r#","condition_codes":["41"]"#;
+        let invalid = [("90832", "0900", 100.0), ("ZZZZZ", "0762", 100.0)];
+        assert_eq!(edited("131", "", &invalid).lines[1].hcpcs_edits, [6, 44]);
+        assert_eq!(edited("131", php, &invalid).lines[1].hcpcs_edits, [6]);
+        let non_opps = r#","opps_flag":"2""#;
+        assert_eq!(
+            edited("851", non_opps, &invalid).lines[1].hcpcs_edits,
+            [6, 44]
+        );
+        let not_mcare = [("99213", "0510", 100.0), ("S9090", "0510", 100.0)];
+        assert_eq!(
+            edited("851", non_opps, &not_mcare).lines[1].hcpcs_edits,
+            [28]
+        );
+        assert_eq!(
+            edited("731", non_opps, &not_mcare).lines[1].hcpcs_edits,
+            [0u16; 0]
+        );
+        let old = r#","patient":{"sex":"F","age":125}"#;
+        let incidental = edited("131", old, &[("64484", "0510", 100.0)]);
+        assert_eq!(incidental.claim_rejection_edits, [27]);
+        assert!(incidental.claim_return_to_provider_edits.is_empty());
+        // 97151 (`mh_not_ph`) on a partial hospitalization claim of v81:
+        // 080, unless its revenue code is not recognised (065).
+        let mh = |revenue: &str| {
+            let json = format!(
+                r#"{{"bill_type":"131","from_date":"2020-12-20","through_date":"2020-12-20","condition_codes":["41"],"patient":{{"sex":"F","age":54}},"diagnoses":["F32.9"],"lines":[{{"code":"64484","revenue_code":"0510","units":1,"charge":100}},{{"code":"97151","revenue_code":"{revenue}","units":1,"charge":100}}]}}"#
+            );
+            let claim: crate::claim::Claim = serde_json::from_str(&json).unwrap();
+            let e = crate::ioce::Editor::new().edit_claim(&claim);
+            e.lines[1].hcpcs_edits.clone()
+        };
+        assert_eq!(mh("0900"), [80]);
+        assert_eq!(mh("0662"), [0u16; 0]);
+        // G0177 alone on its day: 035 (and no 027); beside a visit, none.
+        let alone = edited("131", "", &[("G0177", "0510", 100.0)]);
+        assert_eq!(alone.lines[0].hcpcs_edits, [35]);
+        assert!(alone.claim_rejection_edits.is_empty());
+        let beside = edited(
+            "131",
+            "",
+            &[("G0177", "0510", 100.0), ("G0463", "0510", 100.0)],
+        );
+        assert_eq!(beside.lines[0].hcpcs_edits, [0u16; 0]);
+        assert_eq!(
+            edited("141", "", &[("G0177", "0510", 100.0)]).lines[0].hcpcs_edits,
+            [0u16; 0]
+        );
     }
 
     /// A device-dependent procedure (66683 needs C1839 from v98) without
