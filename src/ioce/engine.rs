@@ -1139,6 +1139,9 @@ impl Editor {
             lines::keep_validity_edits(&mut run);
         }
         super::payment::assign(&mut run, claim, &path);
+        if !incidental {
+            lines::nonopioid_devices_without_procedure(&mut run, claim, &path);
+        }
         // A Q1–Q3 line paid under a comprehensive APC ends J1 and packages
         // the claim's DME items as a J1 code does: no 061 then either
         // (pyoce, 11 of 11 such claims).

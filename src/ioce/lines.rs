@@ -588,13 +588,15 @@ fn single_line_edits(
     // A pass-through device (H, H1) without one of its procedures
     // (`offset_codepair`) on the claim: 098 (12x and 13x, not a partial
     // hospitalization's or an opioid treatment program's path).
-    // (Not a non-opioid pain management device: it is paid on its own,
-    // pyoce, 0 of 11 such lines.)
-    if (data_si == si("H") || data_si == si("H1"))
+    // (Not a non-opioid pain management device: it needs any procedure,
+    // see [`nonopioid_devices_without_procedure`].)
+    // (A device still flagged `passthrough_device` whose status became N
+    // (C1747, C1826, C1827 from v102) is edited too: pyoce, 7 of 7 such
+    // lines on the dumps. Not on a 13x claim with condition code 92, in
+    // any version: 0 of 12 such lines.)
+    if (data_si == si("H") || data_si == si("H1") || row.has(hcpcs_bit!(t, "passthrough_device")))
         && !row.has(hcpcs_bit!(t, "nonopioid_device"))
-        && matches!(path.prefix, 12 | 13)
-        && path.on(switch::APC_EDITS)
-        && !path.on(switch::PH_EDITS)
+        && device_procedure_claim(path, facts.intensive_outpatient)
     {
         let device = key(line.hcpcs.trimmed()).unwrap_or(0);
         let with_procedure = t.device_procedures.all(&device).iter().any(|&(lo, hi, p)| {
@@ -827,6 +829,64 @@ const DEVICE_REQ_EXCLUSION: u8 = 1 << 4;
 
 /// `data_modifier` flag `telehealth` (95, GQ, GT from v92).
 const TELEHEALTH_MODIFIER: u8 = 1 << 5;
+
+/// The claims on which a device needs its procedure (098): 12x and 13x on
+/// the APC paths but the partial hospitalization one, and not a 13x claim
+/// with condition code 92 (`iop`) in any version.
+fn device_procedure_claim(path: &Path, iop: bool) -> bool {
+    matches!(path.prefix, 12 | 13)
+        && path.on(switch::APC_EDITS)
+        && !path.on(switch::PH_EDITS)
+        && !(path.prefix == 13 && iop)
+}
+
+/// A non-opioid pain management device (flag `nonopioid_device`, SI H1)
+/// is paid beside any procedure: without a line paid as a procedure (final
+/// status indicator J1, J2, S, T or V — a procedure packaged into a
+/// comprehensive APC does not count) that is neither rejected nor denied
+/// (NCCI's 040, 065 on its revenue code, 127 …), on any day, it gets 098
+/// and loses its payment adjustment flag 26. pyoce: 4 of 4 such lines on
+/// the dumps, none of the 60 beside a procedure; probes (B, N lines do
+/// not count). Run after the payment steps.
+pub(crate) fn nonopioid_devices_without_procedure(
+    run: &mut Run<'_>,
+    claim: &ClaimInput<'_>,
+    path: &Path,
+) {
+    let t = run.t;
+    let iop = claim.has_condition("92");
+    if !device_procedure_claim(path, iop) {
+        return;
+    }
+    let is_device = |l: &LineInput<'_>| {
+        hcpcs_row(run, l.hcpcs).is_some_and(|r| {
+            r.status_indicator == si("H1") && r.has(hcpcs_bit!(t, "nonopioid_device"))
+        })
+    };
+    if !claim.lines.iter().any(is_device) {
+        return;
+    }
+    let live_procedure = run.out.lines.iter().any(|o| {
+        let turned_away = o
+            .hcpcs_edits
+            .iter()
+            .chain(&o.revenue_edits)
+            .any(|&e| e != 7 && matches!(run.disposition(e), 5 | 6));
+        !turned_away && matches!(o.status_indicator.as_str(), "J1" | "J2" | "S" | "T" | "V")
+    });
+    if live_procedure {
+        return;
+    }
+    let devices: Vec<bool> = claim.lines.iter().map(is_device).collect();
+    for (o, device) in run.out.lines.iter_mut().zip(devices) {
+        if device {
+            o.hcpcs_edits.push(98);
+            if o.payment_adjustment_flag01 == "26" {
+                o.payment_adjustment_flag01 = "0".into();
+            }
+        }
+    }
+}
 
 /// The single-line edits and each line's outputs.
 pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age: Option<u16>) {
@@ -1426,6 +1486,55 @@ mod tests {
         assert_eq!(
             edited("141", "", &[("G0177", "0510", 100.0)]).lines[0].hcpcs_edits,
             [0u16; 0]
+        );
+    }
+
+    /// 098: a non-opioid pain management device (C9804, v101) beside no
+    /// live paid procedure (a procedure rejected for its revenue code, 065,
+    /// does not count), and not its payment adjustment flag 26 then; a
+    /// pass-through device whose status became N (C1827, v102+) without
+    /// its procedure; none on a 13x claim with condition code 92.
+    #[test]
+    fn devices_without_their_procedures() {
+        let on = |date: &str, extra: &str, lines: &[(&str, &str)]| {
+            let lines: Vec<String> = lines
+                .iter()
+                .map(|(code, revenue)| {
+                    format!(
+                        r#"{{"code":"{code}","revenue_code":"{revenue}","units":1,"charge":500}}"#
+                    )
+                })
+                .collect();
+            let json = format!(
+                r#"{{"bill_type":"131","from_date":"{date}","through_date":"{date}","patient":{{"sex":"F","age":70}},"diagnoses":["N18.6"],"lines":[{}]{extra}}}"#,
+                lines.join(",")
+            );
+            let claim: crate::claim::Claim = serde_json::from_str(&json).unwrap();
+            crate::ioce::Editor::new().edit_claim(&claim)
+        };
+        let d = "2025-12-31";
+        let alone = on(d, "", &[("C9804", "0278")]);
+        assert_eq!(alone.lines[0].hcpcs_edits, [98]);
+        assert_eq!(alone.lines[0].payment_adjustment_flag01, "0");
+        let paid = on(d, "", &[("33262", "0360"), ("C9804", "0278")]);
+        assert_eq!(paid.lines[1].hcpcs_edits, [0u16; 0]);
+        assert_eq!(paid.lines[1].payment_adjustment_flag01, "26");
+        let rejected = on(d, "", &[("33262", "0500"), ("C9804", "0278")]);
+        assert_eq!(rejected.lines[1].hcpcs_edits, [98]);
+        let visit = on(d, "", &[("99213", "0510"), ("C9804", "0278")]);
+        assert_eq!(visit.lines[1].hcpcs_edits, [98]);
+        assert_eq!(
+            on("2026-04-10", "", &[("G0463", "0510"), ("C1827", "0278")]).lines[1].hcpcs_edits,
+            [98]
+        );
+        let iop = r#","condition_codes":["92"]"#;
+        assert_eq!(
+            on("2020-08-29", "", &[("C1982", "0278")]).lines[0].hcpcs_edits,
+            [38, 98]
+        );
+        assert_eq!(
+            on("2020-08-29", iop, &[("C1982", "0278")]).lines[0].hcpcs_edits,
+            [38]
         );
     }
 
