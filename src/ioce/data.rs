@@ -285,6 +285,9 @@ pub(crate) struct Tables {
     /// A pass-through device's procedures (`offset_codepair`): device →
     /// procedure, one row per procedure and version range.
     pub device_procedures: Ranged<Key, Key>,
+    /// A device-dependent procedure's devices (`map_device_procedure`):
+    /// procedure → device, one row per device and version range (edit 135).
+    pub procedure_devices: Ranged<Key, Key>,
     /// The APCs a pass-through drug, biological or radiopharmaceutical is
     /// offset against (`offset_apc`): (group, list, APC) → the offset
     /// amount. Groups: 1 radiopharmaceuticals, 2 other drugs and
@@ -678,6 +681,13 @@ impl Tables {
             }
         }
 
+        let mut procedure_devices = Ranged::new();
+        for r in rows("map_device_procedure.tsv") {
+            const T: &str = "map_device_procedure";
+            let (lo, hi) = range(T, &r);
+            procedure_devices.push(code(T, r[2]), lo, hi, code(T, r[3]));
+        }
+
         let mut offset_apc = Ranged::new();
         for r in rows("offset_apc.tsv") {
             const T: &str = "offset_apc";
@@ -690,6 +700,7 @@ impl Tables {
             fqhc_payment,
             offset_apc,
             device_procedures,
+            procedure_devices,
             versions,
             hcpcs,
             dx,

@@ -646,6 +646,10 @@ pub(crate) fn read_date(s: &str) -> Option<u32> {
 pub(crate) struct Run<'t> {
     pub t: &'t Tables,
     pub v: Version,
+    /// The version revenue codes are read in: the receipt date's when the
+    /// claim gives one, else the through date's; none past the last
+    /// version (docs/design/ioce-logic-lines.md §2.4).
+    pub rv: Option<Version>,
     /// The answer, written where the caller keeps it (not moved out and
     /// back: an `Edited` is about 330 bytes, and it was copied some eight
     /// times a claim).
@@ -1295,6 +1299,7 @@ impl Editor {
             let run = Run {
                 t,
                 v: 103,
+                rv: None,
                 out,
                 claim_only: vec![edit],
                 ncci_040_first: false,
@@ -1320,9 +1325,21 @@ impl Editor {
         });
         out.internal_version = Some(version.internal);
         let v = version.internal;
+        // (A receipt date given is valid and in a version here: 119 above.)
+        let revenue_date = claim
+            .receipt_date
+            .filter(|r| !r.trimmed().is_empty())
+            .and_then(read_date)
+            .unwrap_or(through);
+        let rv = t
+            .versions
+            .iter()
+            .find(|v| v.start <= revenue_date && revenue_date <= v.end)
+            .map(|v| v.internal);
         let mut run = Run {
             t,
             v,
+            rv,
             out,
             claim_only: Vec::new(),
             ncci_040_first: false,
@@ -1429,13 +1446,17 @@ impl Editor {
         }
         lines::lines(&mut run, claim, &path, age);
         // (Only on the paths that return APCs: OPPS hospital claims.)
-        let incidental =
-            path.on(path::switch::APC_RETURN_BUF) && lines::only_incidental(&run, claim, &path);
+        // (Nor when a day's only service is mental health education, 035:
+        // pyoce raises that instead, probes.)
+        let incidental = path.on(path::switch::APC_RETURN_BUF)
+            && lines::only_incidental(&run, claim, &path)
+            && !run.out.lines.iter().any(|l| l.hcpcs_edits.contains(&35));
         if incidental {
             run.claim_edit(27);
         } else {
             pairs::pairs(&mut run, claim, &path);
             lines::keep_inpatient_day_edits(&mut run);
+            lines::drop_080_on_rejected_lines(&mut run);
         }
         super::clinic::other_bill_type_edits(&mut run, claim, &path);
         super::clinic::type3_addon_edits(&mut run, claim, &path);
@@ -1448,6 +1469,9 @@ impl Editor {
             lines::keep_validity_edits(&mut run);
         }
         super::payment::assign(&mut run, claim, &path);
+        if !incidental {
+            lines::nonopioid_devices_without_procedure(&mut run, claim, &path);
+        }
         // A Q1–Q3 line paid under a comprehensive APC ends J1 and packages
         // the claim's DME items as a J1 code does: no 061 then either
         // (pyoce, 11 of 11 such claims).

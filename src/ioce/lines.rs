@@ -309,10 +309,12 @@ fn single_line_edits(
     // §2.1).
     for (bit, edit, on) in [
         (hcpcs_bit!(t, "non_covered"), 9, true),
+        // (Not on 73x, whose path is marked `non_mcare` too: pyoce, 0 of
+        // 8 such lines on the dumps, none on 73x probes.)
         (
             hcpcs_bit!(t, "not_recognized_mcare"),
             28,
-            path.on(switch::NON_MCARE),
+            path.on(switch::NON_MCARE) && path.prefix != 73,
         ),
         (hcpcs_bit!(t, "statutory_exclusion"), 50, true),
         (hcpcs_bit!(t, "information_only"), 112, true),
@@ -529,16 +531,72 @@ fn single_line_edits(
             edits.push(92);
         }
     }
+    // Mental health education and training (flag `educational`, G0177)
+    // the only service of its day: 035 (every line of the date such a
+    // code; a line without a code or with an invalid one counts as
+    // another service). 12x and 13x under OPPS, not an opioid treatment
+    // program's 13x (pyoce: probes of every bill type; 1 of 1 on the
+    // dumps).
+    if row.has(hcpcs_bit!(t, "educational"))
+        && path.opps
+        && (path.prefix == 12 || (path.prefix == 13 && !facts.otp))
+    {
+        let day = line.service_date.trimmed();
+        let only = claim
+            .lines
+            .iter()
+            .filter(|l| l.service_date.trimmed() == day)
+            .all(|l| hcpcs_row(run, l.hcpcs).is_some_and(|r| r.has(hcpcs_bit!(t, "educational"))));
+        if only {
+            edits.push(35);
+        }
+    }
+    // A device-dependent procedure (`map_device_procedure`) without its
+    // own device on its day: 135, on the paths 092 runs on (12x, 13x but
+    // an opioid treatment program's, under OPPS), and not when terminated
+    // (52, 73, 74). pyoce: 9 of 9 such lines on the dumps; probes: a
+    // device the day before or after, or another procedure's device, does
+    // not count; units 0 and modifier CA do not lift it.
+    let own = key(line.hcpcs.trimmed()).unwrap_or(0);
+    let devices = t.procedure_devices.all(&own);
+    if !devices.is_empty()
+        && path.on(switch::OPPS_EDITS)
+        && path.prefix != 14
+        && !otp_13x
+        && devices
+            .iter()
+            .any(|&(lo, hi, _)| lo <= run.v && run.v <= hi)
+    {
+        let excluded = line.modifiers.iter().any(|m| {
+            key(m.trimmed())
+                .and_then(|k| t.modifier.get(&k, run.v))
+                .is_some_and(|flags| flags & DEVICE_REQ_EXCLUSION != 0)
+        });
+        let day = line.service_date.trimmed();
+        let with_device = claim.lines.iter().any(|l| {
+            l.service_date.trimmed() == day
+                && key(l.hcpcs.trimmed()).is_some_and(|k| {
+                    devices
+                        .iter()
+                        .any(|&(lo, hi, d)| lo <= run.v && run.v <= hi && d == k)
+                })
+        });
+        if !excluded && !with_device {
+            edits.push(135);
+        }
+    }
     // A pass-through device (H, H1) without one of its procedures
     // (`offset_codepair`) on the claim: 098 (12x and 13x, not a partial
     // hospitalization's or an opioid treatment program's path).
-    // (Not a non-opioid pain management device: it is paid on its own,
-    // pyoce, 0 of 11 such lines.)
-    if (data_si == si("H") || data_si == si("H1"))
+    // (Not a non-opioid pain management device: it needs any procedure,
+    // see [`nonopioid_devices_without_procedure`].)
+    // (A device still flagged `passthrough_device` whose status became N
+    // (C1747, C1826, C1827 from v102) is edited too: pyoce, 7 of 7 such
+    // lines on the dumps. Not on a 13x claim with condition code 92, in
+    // any version: 0 of 12 such lines.)
+    if (data_si == si("H") || data_si == si("H1") || row.has(hcpcs_bit!(t, "passthrough_device")))
         && !row.has(hcpcs_bit!(t, "nonopioid_device"))
-        && matches!(path.prefix, 12 | 13)
-        && path.on(switch::APC_EDITS)
-        && !path.on(switch::PH_EDITS)
+        && device_procedure_claim(path, facts.intensive_outpatient)
     {
         let device = key(line.hcpcs.trimmed()).unwrap_or(0);
         let with_procedure = t.device_procedures.all(&device).iter().any(|&(lo, hi, p)| {
@@ -573,6 +631,25 @@ fn single_line_edits(
         && line.charge.is_some_and(|c| c > 0.0 && c <= 1.0)
     {
         edits.push(117);
+    }
+    // A code billed only at a token charge (flag `token_charge_only`)
+    // whose charge is not one (more than $0, at most $1.00): 082 — a
+    // charge of 0 or none too. Hospital claims only: 12x, 13x but a
+    // program's (condition code 41, 89, 92), and 83x and 85x (not under
+    // OPPS) but an opioid treatment program's 85x, under OPPS or not; the
+    // other bill types raise 055 for the one such code instead (pyoce:
+    // probes of every bill type, none with 055 bypassed).
+    let token_claim = match path.prefix {
+        12 | 83 => true,
+        13 => !(facts.otp || facts.partial_hospitalization || facts.intensive_outpatient),
+        85 => !facts.otp,
+        _ => false,
+    };
+    if token_claim
+        && row.has(hcpcs_bit!(t, "token_charge_only"))
+        && !line.charge.is_some_and(|c| c > 0.0 && c <= 1.0)
+    {
+        edits.push(82);
     }
     // A Part B inpatient claim (12x) takes only codes billable under Part B
     // on such a claim, by the code or by its revenue code.
@@ -753,6 +830,64 @@ const DEVICE_REQ_EXCLUSION: u8 = 1 << 4;
 /// `data_modifier` flag `telehealth` (95, GQ, GT from v92).
 const TELEHEALTH_MODIFIER: u8 = 1 << 5;
 
+/// The claims on which a device needs its procedure (098): 12x and 13x on
+/// the APC paths but the partial hospitalization one, and not a 13x claim
+/// with condition code 92 (`iop`) in any version.
+fn device_procedure_claim(path: &Path, iop: bool) -> bool {
+    matches!(path.prefix, 12 | 13)
+        && path.on(switch::APC_EDITS)
+        && !path.on(switch::PH_EDITS)
+        && !(path.prefix == 13 && iop)
+}
+
+/// A non-opioid pain management device (flag `nonopioid_device`, SI H1)
+/// is paid beside any procedure: without a line paid as a procedure (final
+/// status indicator J1, J2, S, T or V — a procedure packaged into a
+/// comprehensive APC does not count) that is neither rejected nor denied
+/// (NCCI's 040, 065 on its revenue code, 127 …), on any day, it gets 098
+/// and loses its payment adjustment flag 26. pyoce: 4 of 4 such lines on
+/// the dumps, none of the 60 beside a procedure; probes (B, N lines do
+/// not count). Run after the payment steps.
+pub(crate) fn nonopioid_devices_without_procedure(
+    run: &mut Run<'_>,
+    claim: &ClaimInput<'_>,
+    path: &Path,
+) {
+    let t = run.t;
+    let iop = claim.has_condition("92");
+    if !device_procedure_claim(path, iop) {
+        return;
+    }
+    let is_device = |l: &LineInput<'_>| {
+        hcpcs_row(run, l.hcpcs).is_some_and(|r| {
+            r.status_indicator == si("H1") && r.has(hcpcs_bit!(t, "nonopioid_device"))
+        })
+    };
+    if !claim.lines.iter().any(is_device) {
+        return;
+    }
+    let live_procedure = run.out.lines.iter().any(|o| {
+        let turned_away = o
+            .hcpcs_edits
+            .iter()
+            .chain(&o.revenue_edits)
+            .any(|&e| e != 7 && matches!(run.disposition(e), 5 | 6));
+        !turned_away && matches!(o.status_indicator.as_str(), "J1" | "J2" | "S" | "T" | "V")
+    });
+    if live_procedure {
+        return;
+    }
+    let devices: Vec<bool> = claim.lines.iter().map(is_device).collect();
+    for (o, device) in run.out.lines.iter_mut().zip(devices) {
+        if device {
+            o.hcpcs_edits.push(98);
+            if o.payment_adjustment_flag01 == "26" {
+                o.payment_adjustment_flag01 = "0".into();
+            }
+        }
+    }
+}
+
 /// The single-line edits and each line's outputs.
 pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age: Option<u16>) {
     let (t, v) = (run.t, run.v);
@@ -766,9 +901,6 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
     // (The results filled where they stand, emptied by `Run::line_results`:
     // none is built here and moved into the list.)
     let mut results = run.line_results(claim);
-    // (The claim's through date in a version: the same for every line.)
-    let through_dated =
-        super::engine::read_date(claim.through_date).is_some_and(|d| t.in_versions(d));
     for (line, out) in claim.lines.iter().zip(results.iter_mut()) {
         out.action_flag = "0".into();
         out.composite_adjustment_flag = "00".into();
@@ -785,13 +917,12 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
         // invalid; 048 a revenue code that needs a HCPCS code without one;
         // 065 not recognised by Medicare; 050 a statutory exclusion.
         let revenue = line.revenue_code.trimmed().parse::<u16>().ok();
-        // The revenue code is looked up in the version of the line's date:
-        // a line dated after the last version has none.
-        // (And none has when the claim runs past the last version.)
-        let in_versions = |d: u32| t.in_versions(d);
-        let dated =
-            super::engine::read_date(line.service_date).is_some_and(in_versions) && through_dated;
-        let revenue_row = revenue.filter(|_| dated).and_then(|r| t.revenue.get(&r, v));
+        // The revenue code is looked up in the version of the claim's
+        // receipt date, or of its through date without one (pyoce: a
+        // revenue code new in v88 on a v87 claim through a v88 date or
+        // received then is valid; past the last version none is, unless
+        // the claim was received by then).
+        let revenue_row = revenue.and_then(|r| run.rv.and_then(|rv| t.revenue.get(&r, rv)));
         match revenue_row {
             None => out.revenue_edits.push(41),
             Some(r) => {
@@ -839,8 +970,11 @@ pub(crate) fn lines(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, age:
             if row.is_none() && path.prefix != 43 {
                 out.hcpcs_edits.push(6);
                 // (An invalid code under the observation revenue code is
-                // not observation either: 044, on 13x as below.)
-                if revenue == Some(762) && path.prefix == 13 && path.number != 120 {
+                // not observation either: 044, on the claims a valid one
+                // gets it on — 13x but a program's, 85x not under OPPS.)
+                let observation_claim = (path.prefix == 13 && path.number != 120 && !program_13x)
+                    || (path.prefix == 85 && !path.opps);
+                if revenue == Some(762) && observation_claim {
                     out.hcpcs_edits.push(44);
                 }
             }
@@ -1103,11 +1237,33 @@ pub(crate) fn keep_inpatient_day_edits(run: &mut Run<'_>) {
     }
 }
 
+/// 080 (a mental health code not approved for partial hospitalization)
+/// is not raised on a line that is rejected (a line-rejection edit other
+/// than 007: 065 on its revenue code, NCCI's 040 …): pyoce, 3 of 3 such
+/// lines on the dumps, probes with 040 and 065.
+pub(crate) fn drop_080_on_rejected_lines(run: &mut Run<'_>) {
+    for i in 0..run.out.lines.len() {
+        let l = &run.out.lines[i];
+        if !l.hcpcs_edits.contains(&80) {
+            continue;
+        }
+        let rejected = l
+            .hcpcs_edits
+            .iter()
+            .chain(&l.revenue_edits)
+            .any(|&e| e != 7 && run.disposition(e) == 5);
+        if rejected {
+            run.out.lines[i].hcpcs_edits.retain(|&e| e != 80);
+        }
+    }
+}
+
 /// Keep only the edits that say a code is invalid (001 on diagnoses; 006,
 /// 041 and 022 on lines).
 pub(crate) fn keep_validity_edits(run: &mut Run<'_>) {
-    // (Nor is the patient's sex questioned: 026 on none of 26 such claims.)
-    run.claim_only.retain(|&e| e != 26);
+    // (Nor is the patient's sex or age questioned: 026 on none of 26 such
+    // claims, 025 on none of 6 — pyoce, the four dumps.)
+    run.claim_only.retain(|&e| e != 26 && e != 25);
     let o = &mut run.out;
     for d in std::iter::once(&mut o.principal)
         .chain(&mut o.reason_for_visit)
@@ -1172,5 +1328,237 @@ mod tests {
         assert_eq!(apc_number(key("05021").unwrap()), Some(5021));
         assert_eq!(apc_number(key("00000").unwrap()), Some(0));
         assert_eq!(apc_number(key("5A").unwrap()), None);
+    }
+
+    /// A claim of one line of `code` on `revenue` dated `from`, through
+    /// `through`, with `extra` fields; the line's revenue edits.
+    fn revenue_edits(from: &str, through: &str, revenue: &str, extra: &str) -> Vec<u16> {
+        let json = format!(
+            r#"{{"bill_type":"131","from_date":"{from}","through_date":"{through}","patient":{{"sex":"F","age":70}},"diagnoses":["N18.6"],"lines":[{{"code":"G0463","revenue_code":"{revenue}","service_date":"{from}","units":1,"charge":100}}]{extra}}}"#
+        );
+        let claim: crate::claim::Claim = serde_json::from_str(&json).unwrap();
+        let e = crate::ioce::Editor::new().edit_claim(&claim);
+        assert_eq!(e.return_code, 0, "{json}");
+        e.lines[0].revenue_edits.clone()
+    }
+
+    /// Revenue codes are read in the version of the receipt date, or of the
+    /// through date without one: 0161 (from v88, 2022-07-01) is invalid
+    /// (041) on a claim of 2022-06-15 unless it runs into July or was
+    /// received then; a claim through 2036-04-01 has no revenue code in
+    /// force unless it was received by 2036-03-31; 0905 is not recognised
+    /// (065) up to v93 (2023-12-31).
+    #[test]
+    fn revenue_codes_in_the_receipt_or_through_dates_version() {
+        let receipt = r#","receipt_date":"2022-07-05""#;
+        assert_eq!(revenue_edits("2022-06-15", "2022-06-15", "0161", ""), [41]);
+        assert_eq!(
+            revenue_edits("2022-06-15", "2022-07-05", "0161", ""),
+            [0u16; 0]
+        );
+        assert_eq!(
+            revenue_edits("2022-06-15", "2022-06-15", "0161", receipt),
+            [0u16; 0]
+        );
+        let early = r#","receipt_date":"2022-06-20""#;
+        assert_eq!(
+            revenue_edits("2022-06-15", "2022-07-05", "0161", early),
+            [41]
+        );
+        assert_eq!(revenue_edits("2036-03-31", "2036-04-01", "0510", ""), [41]);
+        let in_time = r#","receipt_date":"2036-03-31""#;
+        assert_eq!(
+            revenue_edits("2036-03-31", "2036-04-01", "0510", in_time),
+            [0u16; 0]
+        );
+        assert_eq!(revenue_edits("2023-12-31", "2023-12-31", "0905", ""), [65]);
+        assert_eq!(
+            revenue_edits("2023-12-31", "2024-01-01", "0905", ""),
+            [0u16; 0]
+        );
+    }
+
+    /// A claim of type `bill` dated 2025-03-01 (`extra`: more fields) of
+    /// `lines` (each `code`, `revenue_code`, charge in dollars), edited.
+    fn edited(bill: &str, extra: &str, lines: &[(&str, &str, f64)]) -> crate::ioce::Edited {
+        let lines: Vec<String> = lines
+            .iter()
+            .map(|(code, revenue, charge)| {
+                format!(
+                    r#"{{"code":"{code}","revenue_code":"{revenue}","units":1,"charge":{charge}}}"#
+                )
+            })
+            .collect();
+        // (A patient of 70 unless `extra` gives one.)
+        let patient = if extra.contains(r#""patient""#) {
+            ""
+        } else {
+            r#","patient":{"sex":"F","age":70}"#
+        };
+        let json = format!(
+            r#"{{"bill_type":"{bill}","from_date":"2025-03-01","through_date":"2025-03-01"{patient},"diagnoses":["N18.6"],"lines":[{}]{extra}}}"#,
+            lines.join(",")
+        );
+        let claim: crate::claim::Claim = serde_json::from_str(&json).unwrap();
+        crate::ioce::Editor::new().edit_claim(&claim)
+    }
+
+    /// C9898 (flag `token_charge_only`) charged more than $1.00, or
+    /// nothing: 082 on hospital claims (12x, 13x, 83x and 85x not under
+    /// OPPS), not on a program's 13x; 055 on the other bill types.
+    #[test]
+    fn token_charge_only_codes_charged_more() {
+        let edits = |bill: &str, extra: &str, charge: f64| {
+            let e = edited(
+                bill,
+                extra,
+                &[("99213", "0510", 100.0), ("C9898", "0510", charge)],
+            );
+            e.lines[1].hcpcs_edits.clone()
+        };
+        assert_eq!(edits("131", "", 100.0), [82]);
+        assert_eq!(edits("131", "", 0.0), [82]);
+        assert_eq!(edits("131", "", 1.0), [0u16; 0]);
+        assert_eq!(edits("131", "", 0.5), [0u16; 0]);
+        assert_eq!(edits("121", "", 100.0), [127, 82]);
+        assert_eq!(edits("851", r#","opps_flag":"2""#, 100.0), [82]);
+        assert_eq!(edits("831", r#","opps_flag":"2""#, 100.0), [82]);
+        for cc in ["41", "89", "92"] {
+            let extra = format!(r#","condition_codes":["{cc}"]"#);
+            assert!(!edits("131", &extra, 100.0).contains(&82), "{cc}");
+        }
+        assert_eq!(edits("141", "", 100.0), [55]);
+        assert_eq!(edits("221", "", 100.0), [55]);
+    }
+
+    /// Small rules of the fifth pass (docs/design/ioce-logic-lines.md §9):
+    /// 044 on an invalid code under 0762 not on a program's 13x; no 028 on
+    /// 73x; no 025 on an incidental-only claim (027); no 080 on a rejected
+    /// line; 035 on mental health education alone on its day.
+    #[test]
+    fn fifth_pass_small_rules() {
+        let php = r#","condition_codes":["41"]"#;
+        let invalid = [("90832", "0900", 100.0), ("ZZZZZ", "0762", 100.0)];
+        assert_eq!(edited("131", "", &invalid).lines[1].hcpcs_edits, [6, 44]);
+        assert_eq!(edited("131", php, &invalid).lines[1].hcpcs_edits, [6]);
+        let non_opps = r#","opps_flag":"2""#;
+        assert_eq!(
+            edited("851", non_opps, &invalid).lines[1].hcpcs_edits,
+            [6, 44]
+        );
+        let not_mcare = [("99213", "0510", 100.0), ("S9090", "0510", 100.0)];
+        assert_eq!(
+            edited("851", non_opps, &not_mcare).lines[1].hcpcs_edits,
+            [28]
+        );
+        assert_eq!(
+            edited("731", non_opps, &not_mcare).lines[1].hcpcs_edits,
+            [0u16; 0]
+        );
+        let old = r#","patient":{"sex":"F","age":125}"#;
+        let incidental = edited("131", old, &[("64484", "0510", 100.0)]);
+        assert_eq!(incidental.claim_rejection_edits, [27]);
+        assert!(incidental.claim_return_to_provider_edits.is_empty());
+        // 97151 (`mh_not_ph`) on a partial hospitalization claim of v81:
+        // 080, unless its revenue code is not recognised (065).
+        let mh = |revenue: &str| {
+            let json = format!(
+                r#"{{"bill_type":"131","from_date":"2020-12-20","through_date":"2020-12-20","condition_codes":["41"],"patient":{{"sex":"F","age":54}},"diagnoses":["F32.9"],"lines":[{{"code":"64484","revenue_code":"0510","units":1,"charge":100}},{{"code":"97151","revenue_code":"{revenue}","units":1,"charge":100}}]}}"#
+            );
+            let claim: crate::claim::Claim = serde_json::from_str(&json).unwrap();
+            let e = crate::ioce::Editor::new().edit_claim(&claim);
+            e.lines[1].hcpcs_edits.clone()
+        };
+        assert_eq!(mh("0900"), [80]);
+        assert_eq!(mh("0662"), [0u16; 0]);
+        // G0177 alone on its day: 035 (and no 027); beside a visit, none.
+        let alone = edited("131", "", &[("G0177", "0510", 100.0)]);
+        assert_eq!(alone.lines[0].hcpcs_edits, [35]);
+        assert!(alone.claim_rejection_edits.is_empty());
+        let beside = edited(
+            "131",
+            "",
+            &[("G0177", "0510", 100.0), ("G0463", "0510", 100.0)],
+        );
+        assert_eq!(beside.lines[0].hcpcs_edits, [0u16; 0]);
+        assert_eq!(
+            edited("141", "", &[("G0177", "0510", 100.0)]).lines[0].hcpcs_edits,
+            [0u16; 0]
+        );
+    }
+
+    /// 098: a non-opioid pain management device (C9804, v101) beside no
+    /// live paid procedure (a procedure rejected for its revenue code, 065,
+    /// does not count), and not its payment adjustment flag 26 then; a
+    /// pass-through device whose status became N (C1827, v102+) without
+    /// its procedure; none on a 13x claim with condition code 92.
+    #[test]
+    fn devices_without_their_procedures() {
+        let on = |date: &str, extra: &str, lines: &[(&str, &str)]| {
+            let lines: Vec<String> = lines
+                .iter()
+                .map(|(code, revenue)| {
+                    format!(
+                        r#"{{"code":"{code}","revenue_code":"{revenue}","units":1,"charge":500}}"#
+                    )
+                })
+                .collect();
+            let json = format!(
+                r#"{{"bill_type":"131","from_date":"{date}","through_date":"{date}","patient":{{"sex":"F","age":70}},"diagnoses":["N18.6"],"lines":[{}]{extra}}}"#,
+                lines.join(",")
+            );
+            let claim: crate::claim::Claim = serde_json::from_str(&json).unwrap();
+            crate::ioce::Editor::new().edit_claim(&claim)
+        };
+        let d = "2025-12-31";
+        let alone = on(d, "", &[("C9804", "0278")]);
+        assert_eq!(alone.lines[0].hcpcs_edits, [98]);
+        assert_eq!(alone.lines[0].payment_adjustment_flag01, "0");
+        let paid = on(d, "", &[("33262", "0360"), ("C9804", "0278")]);
+        assert_eq!(paid.lines[1].hcpcs_edits, [0u16; 0]);
+        assert_eq!(paid.lines[1].payment_adjustment_flag01, "26");
+        let rejected = on(d, "", &[("33262", "0500"), ("C9804", "0278")]);
+        assert_eq!(rejected.lines[1].hcpcs_edits, [98]);
+        let visit = on(d, "", &[("99213", "0510"), ("C9804", "0278")]);
+        assert_eq!(visit.lines[1].hcpcs_edits, [98]);
+        assert_eq!(
+            on("2026-04-10", "", &[("G0463", "0510"), ("C1827", "0278")]).lines[1].hcpcs_edits,
+            [98]
+        );
+        let iop = r#","condition_codes":["92"]"#;
+        assert_eq!(
+            on("2020-08-29", "", &[("C1982", "0278")]).lines[0].hcpcs_edits,
+            [38, 98]
+        );
+        assert_eq!(
+            on("2020-08-29", iop, &[("C1982", "0278")]).lines[0].hcpcs_edits,
+            [38]
+        );
+    }
+
+    /// A device-dependent procedure (66683 needs C1839 from v98) without
+    /// its device on its day: 135, on 12x and 13x (not 14x, nor an opioid
+    /// treatment program's 13x), not when terminated.
+    #[test]
+    fn device_dependent_procedure_without_its_device() {
+        let edits = |bill: &str, extra: &str, lines: &[(&str, &str, f64)]| {
+            edited(bill, extra, lines).lines[0].hcpcs_edits.clone()
+        };
+        let alone = [("66683", "0360", 100.0)];
+        assert_eq!(edits("131", "", &alone), [135]);
+        assert_eq!(edits("121", "", &alone), [127, 135]);
+        assert_eq!(edits("141", "", &alone), [0u16; 0]);
+        assert_eq!(
+            edits("131", r#","condition_codes":["89"]"#, &alone),
+            [0u16; 0]
+        );
+        let with = [("66683", "0360", 100.0), ("C1839", "0278", 100.0)];
+        assert_eq!(edits("131", "", &with), [0u16; 0]);
+        let other = [("66683", "0360", 100.0), ("C1840", "0278", 100.0)];
+        assert_eq!(edits("131", "", &other), [135]);
+        let json = r#"{"bill_type":"131","from_date":"2025-03-01","through_date":"2025-03-01","patient":{"sex":"F","age":70},"diagnoses":["N18.6"],"lines":[{"code":"66683","modifiers":["73"],"revenue_code":"0360","units":1,"charge":100}]}"#;
+        let claim: crate::claim::Claim = serde_json::from_str(json).unwrap();
+        let e = crate::ioce::Editor::new().edit_claim(&claim);
+        assert!(!e.lines[0].hcpcs_edits.contains(&135));
     }
 }

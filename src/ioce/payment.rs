@@ -1475,8 +1475,12 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
         // rejected or denied, no procedure with modifier CA on the claim):
         // 26, the first flag (pyoce: 5 of 5 such lines; 0 on the 6 others,
         // denied or beside a CA procedure).
+        // (On 12x too, and not on a program's claim, 41, 89 or 92: pyoce 1
+        // and 1 such lines, probes; nor beside no procedure, 098, see
+        // `lines::nonopioid_devices_without_procedure`.)
         let nonopioid = l.flag(hcpcs_bit!(t, "nonopioid_device"))
-            && path.prefix == 13
+            && matches!(path.prefix, 12 | 13)
+            && !claim.is_program_claim()
             && l.si == si("H1")
             && rdf == "0"
             && run.ca_line.is_none();
