@@ -598,6 +598,14 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
             if l.flag(hcpcs_bit!(t, "capc_exclusion")) {
                 continue;
             }
+            // (Nor packed red cells or whole blood billed under a blood
+            // revenue code, 038x: pyoce, 8 of 8 such lines; those under
+            // other revenue codes, and other blood products, are packaged.)
+            let blood =
+                l.flag(hcpcs_bit!(t, "packed_red_cells")) || l.flag(hcpcs_bit!(t, "whole_blood"));
+            if blood && claim.lines[i].revenue_code.trimmed().starts_with("038") {
+                continue;
+            }
             l.si = N;
             l.payment_apc = None;
             l.composite = None;
@@ -742,6 +750,7 @@ fn program_composites(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &m
         .map(<[usize]>::to_vec)
         .collect();
     let mut ordinal = 0u8;
+    let mut composite_days: Vec<(&str, u8)> = Vec::new();
     for day in days {
         let Some(&prime) = day.iter().find(|&&i| ls[i].flag(primary)) else {
             continue;
@@ -759,6 +768,7 @@ fn program_composites(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &m
         }
         let apc = if v94 && units >= 4.0 { high } else { low };
         ordinal += 1;
+        composite_days.push((ls[prime].date, ordinal));
         for &i in &day {
             let l = &mut ls[i];
             l.composite = Some(ordinal);
@@ -771,6 +781,22 @@ fn program_composites(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &m
             }
         }
     }
+    // Services reportable on a program's claim only as part of its days
+    // (`php_iop_reportable`, from v94) are packaged, into their day's
+    // composite where it has one (pyoce: 96202 with and without a
+    // primary service, on its day or another); not where an
+    // inpatient-only procedure's day denies the claim's lines (049: 0 of
+    // 2 such claims).
+    let reportable = t.hcpcs_flag("php_iop_reportable");
+    if run.out.lines.iter().any(|o| o.hcpcs_edits.contains(&49)) {
+        return;
+    }
+    for l in ls.iter_mut() {
+        if !l.off && l.flag(reportable) {
+            l.si = N;
+            l.composite = composite_days.iter().find(|d| d.0 == l.date).map(|d| d.1);
+        }
+    }
 }
 
 /// §3.6 imaging composites and §3.7 the mental-health composite.
@@ -778,47 +804,6 @@ fn composites(run: &Run<'_>, ls: &mut [Line<'_>]) {
     let t = run.t;
     // (After the program days' composites, [`program_composites`].)
     let mut ordinal = ls.iter().filter_map(|l| l.composite).max().unwrap_or(0);
-    // Imaging: two or more units of one family on a date (one line of
-    // several units will do) make one composite, its prime the first of
-    // them.
-    let mut members: Vec<(usize, &str, u8, Key, f64)> = Vec::new();
-    for (i, l) in ls.iter().enumerate() {
-        if l.off || l.si == N {
-            continue;
-        }
-        if let Some(&(apc, _)) = l.code.and_then(|c| t.composite.get(&c, run.v)) {
-            if let Some(f) = composite_family(apc) {
-                members.push((i, l.date, f, apc, l.units));
-            }
-        }
-    }
-    // The members grouped by date and family, the groups in the order of
-    // their first members, each group's members in claim order (a sort,
-    // not a search of the members for each member).
-    let mut by_group: Vec<usize> = (0..members.len()).collect();
-    by_group.sort_by_key(|&b| (members[b].1, members[b].2, b));
-    let mut groups: Vec<&[usize]> = by_group
-        .chunk_by(|&a, &b| members[a].1 == members[b].1 && members[a].2 == members[b].2)
-        .collect();
-    groups.sort_by_key(|g| g[0]);
-    for group in groups {
-        if group.iter().map(|&b| members[b].4).sum::<f64>() < 2.0 {
-            continue;
-        }
-        ordinal += 1;
-        let apc = group.iter().map(|&b| members[b].3).max().unwrap_or(NO_APC);
-        for (k, &b) in group.iter().enumerate() {
-            let l = &mut ls[members[b].0];
-            l.composite = Some(ordinal);
-            if k == 0 {
-                l.si = S;
-                l.payment_apc = Some(apc);
-                l.units_to_one = true;
-            } else {
-                l.si = N;
-            }
-        }
-    }
     // Mental health (08010): daily mental-health services of a date that
     // pay more in all (APC payment × units) than the composite are paid
     // as the composite, on the first of them; the others are packaged.
@@ -854,6 +839,48 @@ fn composites(run: &Run<'_>, ls: &mut [Line<'_>]) {
             if k == 0 {
                 l.si = S;
                 l.payment_apc = Some(mh);
+                l.units_to_one = true;
+            } else {
+                l.si = N;
+            }
+        }
+    }
+    // Imaging, after the mental-health composites (pyoce numbers those
+    // first whatever their dates): two or more units of one family on a date (one line of
+    // several units will do) make one composite, its prime the first of
+    // them.
+    let mut members: Vec<(usize, &str, u8, Key, f64)> = Vec::new();
+    for (i, l) in ls.iter().enumerate() {
+        if l.off || l.si == N {
+            continue;
+        }
+        if let Some(&(apc, _)) = l.code.and_then(|c| t.composite.get(&c, run.v)) {
+            if let Some(f) = composite_family(apc) {
+                members.push((i, l.date, f, apc, l.units));
+            }
+        }
+    }
+    // The members grouped by date and family, the groups numbered by date,
+    // then family (ultrasound, CT, MRI; pyoce, probes of two dates and
+    // families), each group's members in claim order (a sort, not a
+    // search of the members for each member).
+    let mut by_group: Vec<usize> = (0..members.len()).collect();
+    by_group.sort_by_key(|&b| (members[b].1, members[b].2, b));
+    let groups: Vec<&[usize]> = by_group
+        .chunk_by(|&a, &b| members[a].1 == members[b].1 && members[a].2 == members[b].2)
+        .collect();
+    for group in groups {
+        if group.iter().map(|&b| members[b].4).sum::<f64>() < 2.0 {
+            continue;
+        }
+        ordinal += 1;
+        let apc = group.iter().map(|&b| members[b].3).max().unwrap_or(NO_APC);
+        for (k, &b) in group.iter().enumerate() {
+            let l = &mut ls[members[b].0];
+            l.composite = Some(ordinal);
+            if k == 0 {
+                l.si = S;
+                l.payment_apc = Some(apc);
                 l.units_to_one = true;
             } else {
                 l.si = N;
@@ -1834,5 +1861,59 @@ mod tests {
             let e = edit("821", &[], lines);
             assert_eq!(e.line_denial_edits, want, "{lines:?}");
         }
+    }
+
+    /// Packed red cells under a blood revenue code (038x) are not packaged
+    /// by a comprehensive APC; under another revenue code they are.
+    #[test]
+    fn blood_under_blood_revenue_code_is_not_packaged() {
+        let e = edit("131", &[], &["P9054:0381:1", "33217:0360:1"]);
+        assert_eq!(e.lines[1].status_indicator, "J1");
+        assert_eq!(e.lines[0].status_indicator, "R");
+        assert_eq!(e.lines[0].payment_apc, "09527");
+        let e = edit("131", &[], &["P9054:0101:1", "33217:0360:1"]);
+        assert_eq!(e.lines[0].status_indicator, "N");
+    }
+
+    /// Composites are numbered mental health first, then imaging by date
+    /// and family (CT before MRI), whatever the lines' order.
+    #[test]
+    fn composite_numbers() {
+        let flags = |e: &Edited| -> Vec<String> {
+            e.lines
+                .iter()
+                .map(|l| l.composite_adjustment_flag.as_str().to_owned())
+                .collect()
+        };
+        let e = edit("131", &[], &["72158:0670:4", "96138:0333:1"]);
+        assert_eq!(flags(&e), ["2", "1"]);
+        let e = edit(
+            "131",
+            &[],
+            &[
+                "72158:0670:2:2024-03-16",
+                "72158:0670:2",
+                "70450:0350:2:2024-03-16",
+            ],
+        );
+        assert_eq!(flags(&e), ["3", "1", "2"]);
+    }
+
+    /// A service reportable on a program's claim only within its days
+    /// (`php_iop_reportable`) is packaged there, into its day's composite
+    /// where there is one; not on another claim (pyoce: 96202, v100).
+    #[test]
+    fn program_reportable_services_are_packaged() {
+        let e = edit("131", &["92"], &["96202:0167:1:2025-07-02"]);
+        assert_eq!(e.lines[0].status_indicator, "N");
+        let e = edit(
+            "131",
+            &["41"],
+            &["96202:0167:1:2025-07-02", "90845:0900:3:2025-07-02"],
+        );
+        assert_eq!(e.lines[0].status_indicator, "N");
+        assert_eq!(e.lines[0].composite_adjustment_flag, "1");
+        let e = edit("131", &[], &["96202:0167:1:2025-07-02"]);
+        assert_eq!(e.lines[0].status_indicator, "A");
     }
 }
