@@ -194,6 +194,21 @@ pub(crate) fn type3_addon_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path:
             out.hcpcs_edits.push(108);
         }
     }
+    // The claim lists have 108 before 106 when the first line with 108
+    // comes before the first type I add-on line with 106 (a drug
+    // administration add-on's 106 comes after every 108): pyoce, 113 of
+    // 113 claims with both.
+    let out = &run.out.lines;
+    let first = |hit: &dyn Fn(usize) -> bool| (0..out.len()).find(|&i| hit(i));
+    if let Some(first_108) = first(&|i| out[i].hcpcs_edits.contains(&108)) {
+        let type1 = first(&|i| {
+            out[i].hcpcs_edits.contains(&106)
+                && !key(claim.lines[i].hcpcs.trimmed())
+                    .and_then(|k| t.hcpcs.get(&k, v))
+                    .is_some_and(|r| r.has(hcpcs_bit!(t, "addon_drug_admin")))
+        });
+        run.addon_108_first = type1.is_none_or(|j| first_108 < j);
+    }
 }
 
 /// The line edits of the other bill types ([`other_bill_type`]) after the

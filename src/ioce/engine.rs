@@ -660,6 +660,10 @@ pub(crate) struct Run<'t> {
     /// line, then column-2 line): the claim list keeps the order they were
     /// raised in.
     pub ncci_040_first: bool,
+    /// Whether the claim lists put 108 before 106: the I/OCE checks the
+    /// type I and type III add-ons line by line and the drug
+    /// administration add-ons after them ([`super::clinic::type3_addon_edits`]).
+    pub addon_108_first: bool,
     /// A critical access hospital's claim (85x): its claim lists put 072
     /// after 102 ([`order::claim_rank`]).
     pub cah: bool,
@@ -1048,6 +1052,14 @@ impl<'t> Run<'t> {
                 raised.swap(a, b);
             }
         }
+        if self.addon_108_first {
+            if let (Some(a), Some(b)) = (
+                raised.iter().position(|&e| e == 106),
+                raised.iter().position(|&e| e == 108),
+            ) {
+                raised.swap(a, b);
+            }
+        }
         // 050 (a statutory exclusion) raised both on a code and on a
         // revenue code is listed twice, once for each.
         let twice_050 = self.out.lines.iter().any(|l| l.hcpcs_edits.contains(&50))
@@ -1080,7 +1092,13 @@ impl<'t> Run<'t> {
         o.claim_return_to_provider_disposition =
             u8::from(!o.claim_return_to_provider_edits.is_empty());
         o.claim_suspension_disposition = u8::from(!o.claim_suspension_edits.is_empty());
-        o.line_rejection_disposition = u8::from(o.line_rejection_edits.iter().any(|&e| e != 7));
+        // (The information-only rejections, 007 and a program day's too few
+        // services, 128 and 131, leave it 0: pyoce, 12 of 12 claims.)
+        o.line_rejection_disposition = u8::from(
+            o.line_rejection_edits
+                .iter()
+                .any(|&e| !matches!(e, 7 | 128 | 131)),
+        );
         o.line_denial_disposition = u8::from(!o.line_denial_edits.is_empty());
         let claim_lists_empty = o.claim_rejection_edits.is_empty()
             && o.claim_denial_edits.is_empty()
@@ -1303,6 +1321,7 @@ impl Editor {
                 out,
                 claim_only: vec![edit],
                 ncci_040_first: false,
+                addon_108_first: false,
                 cah: false,
                 ca_line: None,
                 rows: Vec::new(),
@@ -1343,6 +1362,7 @@ impl Editor {
             out,
             claim_only: Vec::new(),
             ncci_040_first: false,
+            addon_108_first: false,
             cah: false,
             ca_line: None,
             rows: line_rows(t, v, claim),

@@ -122,7 +122,11 @@ fn line_edits(o: &LineResult) -> impl Iterator<Item = u16> + '_ {
 /// Whether a line's edits reject or deny it (disposition 5 or 6), 007
 /// and the edits in `aside` aside (§1.3).
 fn rejected(run: &Run<'_>, o: &LineResult, aside: &[u16]) -> bool {
-    line_edits(o).any(|e| e != 7 && !aside.contains(&e) && matches!(run.disposition(e), 5 | 6))
+    // (The information-only ones, 007, 128 and 131, do not reject the
+    // line: a Q3 line with 128 or 131 is paid at its APC, pyoce 16 of 16.)
+    line_edits(o).any(|e| {
+        !matches!(e, 7 | 128 | 131) && !aside.contains(&e) && matches!(run.disposition(e), 5 | 6)
+    })
 }
 
 /// The status indicator of `apc` in the claim's version.
@@ -174,6 +178,11 @@ pub(crate) fn assign(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
             };
             let data_si = if has_code {
                 row.map_or(W, |r| r.status_indicator)
+            } else if o.revenue_edits.contains(&41) {
+                // A revenue code not in force on the line's date (past the
+                // last version) is an invalid one, whatever the claim's
+                // version says (pyoce: W, or N under a J1: 16 of 16 lines).
+                W
             } else {
                 l.revenue_code
                     .trimmed()
@@ -250,10 +259,23 @@ pub(crate) fn assign(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
     // not paid (1).
     // (Nor does it raise 038 or 042, which read the final status
     // indicators.)
+    // A partial hospitalization service (`ph_service`) is paid within the
+    // program's day: payment method flag 0 whatever its status, and a Q3
+    // one keeps its code's APC as its payment APC (pyoce: 7 of 7 such
+    // lines; rejected or denied ones too).
     if path.opps && path.prefix == 76 {
+        let t = run.t;
         for (l, o) in ls.iter().zip(run.out.lines.iter_mut()) {
-            o.payment_apc = "00000".into();
-            o.payment_method_flag = if l.si == N { "0" } else { "1" }.into();
+            let ph = l.flag(hcpcs_bit!(t, "ph_service"));
+            // (A program day's composite keeps its per diem APC.)
+            if l.composite.is_none() {
+                o.payment_apc = if ph && l.si == Q3 {
+                    o.hcpcs_apc.clone()
+                } else {
+                    "00000".into()
+                };
+            }
+            o.payment_method_flag = if l.si == N || ph { "0" } else { "1" }.into();
             o.hcpcs_edits.retain(|&e| e != 38 && e != 42);
         }
     }
@@ -447,6 +469,9 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
     // (Nor is a home health claim's down the APC path.)
     if !path.on(switch::APC_EDITS) && path.prefix != 76 && !path.home_health_opps() {
         q4(path, claim, ls);
+        // (A program's days are paid as composites there too: pyoce, 13x
+        // with condition codes 41 and 89.)
+        program_composites(run, claim, path, ls);
         return;
     }
     // (Not on a partial hospitalization or intensive outpatient claim (41,
@@ -457,10 +482,12 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
         .any(|c| matches!(c.trimmed(), "41" | "92"));
     let thirteen = path.prefix == 13 && !php_iop;
     // J2 takes its APC's status indicator, rejected or not (13x; 12x and
-    // 14x leave it J2, §4); G0379 (direct admission) is packaged.
+    // 14x leave it J2, §4); G0379 (direct admission) is packaged, unless
+    // rejected or denied: then it too takes its APC's (pyoce: V on 7 of 7
+    // such lines without a J1 on the claim).
     for l in ls.iter_mut() {
         if l.data_si == J2 && thirteen {
-            if l.flag(hcpcs_bit!(t, "observation_direct_admit")) {
+            if l.flag(hcpcs_bit!(t, "observation_direct_admit")) && !l.rejected {
                 l.si = N;
                 l.payment_apc = Some(NO_APC);
             } else if let Some(s) = apc_si(run, l.apc()) {
@@ -527,12 +554,16 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
     for &i in &competing {
         if Some(i) == best {
             ls[i].si = apc_si(run, ls[i].apc()).unwrap_or(ls[i].si);
-            ls[i].units_to_one = true;
+            // Paid at a J1 APC it keeps its units (only a comprehensive
+            // primary is cut to one, below): pyoce kept them on 32 of 32
+            // such lines of 12x, 14x and program claims.
+            ls[i].units_to_one = ls[i].si != J1;
         } else {
             ls[i].si = N;
         }
     }
     q4(path, claim, ls);
+    program_composites(run, claim, path, ls);
     // (No composites on 14x: pyoce, 0 of 14 such groups.)
     if composite_path && path.prefix != 14 {
         composites(run, ls);
@@ -565,6 +596,14 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
                 continue;
             }
             if l.flag(hcpcs_bit!(t, "capc_exclusion")) {
+                continue;
+            }
+            // (Nor packed red cells or whole blood billed under a blood
+            // revenue code, 038x: pyoce, 8 of 8 such lines; those under
+            // other revenue codes, and other blood products, are packaged.)
+            let blood =
+                l.flag(hcpcs_bit!(t, "packed_red_cells")) || l.flag(hcpcs_bit!(t, "whole_blood"));
+            if blood && claim.lines[i].revenue_code.trimmed().starts_with("038") {
                 continue;
             }
             l.si = N;
@@ -605,14 +644,15 @@ fn complexity_adjustment(run: &Run<'_>, claim: &ClaimInput<'_>, ls: &mut [Line<'
 
 /// Whether a J1 line packages the claim (comprehensive APCs): on 13x,
 /// and on 12x with condition code W2 (outpatient services unrelated to the
-/// inpatient stay); not on the partial hospitalization path, nor on a
+/// inpatient stay); not on the partial hospitalization path, nor on a 13x
 /// claim with condition code 92 (intensive outpatient) in any version
 /// (pyoce packaged none of 30 such 13x claims).
 pub(crate) fn comprehensive_packaging(claim: &ClaimInput<'_>, path: &Path) -> bool {
     let has_cc = |cc: &str| claim.has_condition(cc);
-    (path.prefix == 13 || (path.prefix == 12 && has_cc("W2")))
+    // (Condition code 92 stops it on 13x only: a 12x claim with W2 and 92
+    // is packaged (pyoce: 9 of 9 such claims on seeds 1–3).)
+    ((path.prefix == 13 && !has_cc("92")) || (path.prefix == 12 && has_cc("W2")))
         && !path.on(switch::PH_EDITS)
-        && !has_cc("92")
 }
 
 /// Whether every Q4 lab of the claim is packaged, whatever else it has: a
@@ -661,51 +701,109 @@ fn composite_family(apc: Key) -> Option<u8> {
     }
 }
 
-/// §3.6 imaging composites and §3.7 the mental-health composite.
-fn composites(run: &Run<'_>, ls: &mut [Line<'_>]) {
+/// §3.8 a partial hospitalization or intensive outpatient program's day
+/// paid as one composite: on 13x with condition code 41 (partial
+/// hospitalization) or, from v94, 92 (intensive outpatient), and on a
+/// CMHC's 76x (partial hospitalization before v94; from v94 41 or 92), each
+/// date whose program services (`ph_service` / `iop_service`, not rejected
+/// or denied) include a primary one (`ph_primary` / `iop_primary`) is paid
+/// on its first primary line: status P, the program's per diem APC, units
+/// one; the day's other services are packaged. The day's service units
+/// (add-on codes aside) choose the APC from v94: 4 or more the higher one;
+/// before v94 a day needs 3.
+/// The composites are numbered by date (pyoce: probes of v90 and v98, 13x
+/// and 76x, 1 to 7 units, one and two days).
+fn program_composites(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<'_>]) {
     let t = run.t;
-    let mut ordinal = 0u8;
-    // Imaging: two or more units of one family on a date (one line of
-    // several units will do) make one composite, its prime the first of
-    // them.
-    let mut members: Vec<(usize, &str, u8, Key, f64)> = Vec::new();
-    for (i, l) in ls.iter().enumerate() {
-        if l.off || l.si == N {
-            continue;
-        }
-        if let Some(&(apc, _)) = l.code.and_then(|c| t.composite.get(&c, run.v)) {
-            if let Some(f) = composite_family(apc) {
-                members.push((i, l.date, f, apc, l.units));
-            }
-        }
+    let v94 = run.v >= 94;
+    let has_cc = |cc: &str| claim.has_condition(cc);
+    let iop = v94 && has_cc("92") && matches!(path.prefix, 13 | 76);
+    let php = !iop
+        && ((path.prefix == 13 && has_cc("41")) || (path.prefix == 76 && (!v94 || has_cc("41"))));
+    if !(iop || php) {
+        return;
     }
-    // The members grouped by date and family, the groups in the order of
-    // their first members, each group's members in claim order (a sort,
-    // not a search of the members for each member).
-    let mut by_group: Vec<usize> = (0..members.len()).collect();
-    by_group.sort_by_key(|&b| (members[b].1, members[b].2, b));
-    let mut groups: Vec<&[usize]> = by_group
-        .chunk_by(|&a, &b| members[a].1 == members[b].1 && members[a].2 == members[b].2)
+    let (service, primary, addon) = if iop {
+        ("iop_service", "iop_primary", "iop_addon")
+    } else {
+        ("ph_service", "ph_primary", "ph_addon")
+    };
+    let (service, primary, addon) = (
+        t.hcpcs_flag(service),
+        t.hcpcs_flag(primary),
+        t.hcpcs_flag(addon),
+    );
+    // (per diem APCs: a CMHC's 0585x, a hospital's 0586x; the lower of
+    // each pair the only one before v94.)
+    let (low, high) = match (path.prefix == 76, iop) {
+        (true, true) => ("05851", "05852"),
+        (true, false) => ("05853", "05854"),
+        (false, true) => ("05861", "05862"),
+        (false, false) => ("05863", "05864"),
+    };
+    let mut days: Vec<usize> = (0..ls.len())
+        .filter(|&i| !ls[i].off && ls[i].flag(service))
         .collect();
-    groups.sort_by_key(|g| g[0]);
-    for group in groups {
-        if group.iter().map(|&b| members[b].4).sum::<f64>() < 2.0 {
+    days.sort_by_key(|&i| (ls[i].date, i));
+    let days: Vec<Vec<usize>> = days
+        .chunk_by(|&a, &b| ls[a].date == ls[b].date)
+        .map(<[usize]>::to_vec)
+        .collect();
+    let mut ordinal = 0u8;
+    let mut composite_days: Vec<(&str, u8)> = Vec::new();
+    for day in days {
+        let Some(&prime) = day.iter().find(|&&i| ls[i].flag(primary)) else {
+            continue;
+        };
+        let units: f64 = day
+            .iter()
+            .filter(|&&i| !ls[i].flag(addon))
+            .map(|&i| ls[i].units)
+            .sum();
+        // (Before v94 a day of fewer than 3 units is no composite: its
+        // services are denied (030), or stay as they are where the claim's
+        // inpatient-only procedure denies its day's lines.)
+        if !v94 && units < 3.0 {
             continue;
         }
+        let apc = if v94 && units >= 4.0 { high } else { low };
         ordinal += 1;
-        let apc = group.iter().map(|&b| members[b].3).max().unwrap_or(NO_APC);
-        for (k, &b) in group.iter().enumerate() {
-            let l = &mut ls[members[b].0];
+        composite_days.push((ls[prime].date, ordinal));
+        for &i in &day {
+            let l = &mut ls[i];
             l.composite = Some(ordinal);
-            if k == 0 {
-                l.si = S;
-                l.payment_apc = Some(apc);
+            if i == prime {
+                l.si = P;
+                l.payment_apc = Some(si(apc));
                 l.units_to_one = true;
             } else {
                 l.si = N;
             }
         }
     }
+    // Services reportable on a program's claim only as part of its days
+    // (`php_iop_reportable`, from v94) are packaged, into their day's
+    // composite where it has one (pyoce: 96202 with and without a
+    // primary service, on its day or another); not where an
+    // inpatient-only procedure's day denies the claim's lines (049: 0 of
+    // 2 such claims).
+    let reportable = t.hcpcs_flag("php_iop_reportable");
+    if run.out.lines.iter().any(|o| o.hcpcs_edits.contains(&49)) {
+        return;
+    }
+    for l in ls.iter_mut() {
+        if !l.off && l.flag(reportable) {
+            l.si = N;
+            l.composite = composite_days.iter().find(|d| d.0 == l.date).map(|d| d.1);
+        }
+    }
+}
+
+/// §3.6 imaging composites and §3.7 the mental-health composite.
+fn composites(run: &Run<'_>, ls: &mut [Line<'_>]) {
+    let t = run.t;
+    // (After the program days' composites, [`program_composites`].)
+    let mut ordinal = ls.iter().filter_map(|l| l.composite).max().unwrap_or(0);
     // Mental health (08010): daily mental-health services of a date that
     // pay more in all (APC payment × units) than the composite are paid
     // as the composite, on the first of them; the others are packaged.
@@ -713,7 +811,10 @@ fn composites(run: &Run<'_>, ls: &mut [Line<'_>]) {
     let cap = u64::from(apc_payment(run, mh));
     let daily: Vec<usize> = (0..ls.len())
         .filter(|&i| {
-            !ls[i].off && ls[i].si != N && ls[i].flag(hcpcs_bit!(t, "daily_mental_health"))
+            !ls[i].off
+                && ls[i].si != N
+                && ls[i].composite.is_none()
+                && ls[i].flag(hcpcs_bit!(t, "daily_mental_health"))
         })
         .collect();
     // The lines by date, the dates in the order of their first lines.
@@ -738,6 +839,48 @@ fn composites(run: &Run<'_>, ls: &mut [Line<'_>]) {
             if k == 0 {
                 l.si = S;
                 l.payment_apc = Some(mh);
+                l.units_to_one = true;
+            } else {
+                l.si = N;
+            }
+        }
+    }
+    // Imaging, after the mental-health composites (pyoce numbers those
+    // first whatever their dates): two or more units of one family on a date (one line of
+    // several units will do) make one composite, its prime the first of
+    // them.
+    let mut members: Vec<(usize, &str, u8, Key, f64)> = Vec::new();
+    for (i, l) in ls.iter().enumerate() {
+        if l.off || l.si == N {
+            continue;
+        }
+        if let Some(&(apc, _)) = l.code.and_then(|c| t.composite.get(&c, run.v)) {
+            if let Some(f) = composite_family(apc) {
+                members.push((i, l.date, f, apc, l.units));
+            }
+        }
+    }
+    // The members grouped by date and family, the groups numbered by date,
+    // then family (ultrasound, CT, MRI; pyoce, probes of two dates and
+    // families), each group's members in claim order (a sort, not a
+    // search of the members for each member).
+    let mut by_group: Vec<usize> = (0..members.len()).collect();
+    by_group.sort_by_key(|&b| (members[b].1, members[b].2, b));
+    let groups: Vec<&[usize]> = by_group
+        .chunk_by(|&a, &b| members[a].1 == members[b].1 && members[a].2 == members[b].2)
+        .collect();
+    for group in groups {
+        if group.iter().map(|&b| members[b].4).sum::<f64>() < 2.0 {
+            continue;
+        }
+        ordinal += 1;
+        let apc = group.iter().map(|&b| members[b].3).max().unwrap_or(NO_APC);
+        for (k, &b) in group.iter().enumerate() {
+            let l = &mut ls[members[b].0];
+            l.composite = Some(ordinal);
+            if k == 0 {
+                l.si = S;
+                l.payment_apc = Some(apc);
                 l.units_to_one = true;
             } else {
                 l.si = N;
@@ -1400,7 +1543,9 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
                 l.apc()
             });
         o.payment_apc = key_text(payment_apc);
-        let pi = if l.si == P {
+        // (A program day's composite, P at a per diem APC, answers the
+        // status's 8.)
+        let pi = if l.si == P && l.composite.is_none() {
             9
         } else {
             t.status_payment.get(&l.si, v).copied().unwrap_or(0)
@@ -1533,5 +1678,246 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
         };
         o.payment_method_flag = method.unwrap_or(base_method).into();
         o.composite_adjustment_flag = l.composite.map_or_else(|| "00".into(), Flag::from);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::claim::Claim;
+    use crate::ioce::engine::{Edited, Editor};
+
+    /// One claim of 2024-03-15 with the given bill type, condition codes
+    /// and lines (`code:revenue:units:date`; an empty code for a line
+    /// without one, the claim's date when the date is left out).
+    fn edit(bill_type: &str, condition_codes: &[&str], lines: &[&str]) -> Edited {
+        let lines: Vec<String> = lines
+            .iter()
+            .map(|l| {
+                let f: Vec<&str> = l.split(':').collect();
+                let date = f.get(3).copied().unwrap_or("2024-03-15");
+                format!(
+                    r#"{{"code":"{}","revenue_code":"{}","units":{},"charge":100,"service_date":"{date}"}}"#,
+                    f[0], f[1], f[2]
+                )
+            })
+            .collect();
+        let dates = || {
+            lines
+                .iter()
+                .filter_map(|l| l.split("\"service_date\":\"").nth(1))
+                .map(|d| &d[..10])
+        };
+        let from = dates().min().unwrap_or("2024-03-15");
+        let through = dates().max().unwrap_or("2024-03-15");
+        let json = format!(
+            r#"{{"bill_type":"{bill_type}","from_date":"{from}","through_date":"{through}","condition_codes":{},"patient":{{"sex":"F","age":70}},"diagnoses":["N18.6","E11.9"],"lines":[{}]}}"#,
+            serde_json::to_string(condition_codes).unwrap(),
+            lines.join(",")
+        );
+        let claim: Claim = serde_json::from_str(&json).unwrap();
+        Editor::new().edit_claim(&claim)
+    }
+
+    /// A conditionally packaged code paid at a J1 APC keeps its units where
+    /// no comprehensive packaging takes place (14x, 13x with 41); the
+    /// comprehensive primary's are cut to one (pyoce: 36254 × 3).
+    #[test]
+    fn q2_paid_as_j1_keeps_units_off_comprehensive_claims() {
+        for (bill, cc, units, paf) in [
+            ("141", &[][..], "3", "0"),
+            ("131", &["41"][..], "3", "0"),
+            ("121", &["W2"][..], "1", "11"),
+            ("131", &[][..], "1", "11"),
+        ] {
+            let e = edit(bill, cc, &["36254:0360:3"]);
+            let l = &e.lines[0];
+            assert_eq!(l.status_indicator, "J1", "{bill} {cc:?}");
+            assert_eq!(l.units_output, units, "{bill} {cc:?}");
+            assert_eq!(l.payment_adjustment_flag01, paf, "{bill} {cc:?}");
+        }
+    }
+
+    /// A 12x claim with W2 is packaged by its J1 line with condition code
+    /// 92 too (pyoce: 93005 packaged beside 36254); a 12x claim with 92
+    /// alone is not.
+    #[test]
+    fn comprehensive_packaging_on_12x_w2_with_92() {
+        let lines = ["36254:0360:3", "93005:0730:1"];
+        let e = edit("121", &["W2", "92"], &lines);
+        assert_eq!(e.lines[1].status_indicator, "N");
+        assert_eq!(e.lines[1].packaging_flag, "1");
+        let e = edit("121", &["92"], &lines);
+        assert_eq!(e.lines[1].status_indicator, "Q1");
+    }
+
+    /// A line without a code whose revenue code is not in force on its
+    /// date (041: dated after the last version) is an invalid one: W, and
+    /// packaged under a J1 line (pyoce: 16 of 16 such lines).
+    #[test]
+    fn revenue_code_out_of_force_is_invalid() {
+        let late = "2036-04-02";
+        let e = edit("131", &[], &[&format!(":0134:1:{late}"), "43237:0360:1"]);
+        assert!(e.lines[0].revenue_edits.contains(&41));
+        assert_eq!(e.lines[0].status_indicator, "N");
+        assert_eq!(e.lines[0].packaging_flag, "1");
+        assert_eq!(e.lines[0].payment_method_flag, "0");
+        let e = edit("131", &[], &[&format!(":0134:1:{late}"), "99213:0510:1"]);
+        assert_eq!(e.lines[0].status_indicator, "W");
+        assert_eq!(e.lines[0].payment_method_flag, "1");
+    }
+
+    /// A program's day paid as one composite (§3.8): the first primary
+    /// service is P at the per diem APC (4 units or more: the higher one,
+    /// from v94), the day's other services packaged, each day its own
+    /// composite (pyoce: 90845 with G0410).
+    #[test]
+    fn program_day_composites() {
+        let lines = [
+            "90845:0900:1:2024-03-16",
+            "G0410:0900:3:2024-03-16",
+            "90845:0900:1",
+            "G0410:0900:2",
+        ];
+        let e = edit("131", &["41"], &lines);
+        let got: Vec<(&str, &str, &str)> = e
+            .lines
+            .iter()
+            .map(|l| {
+                (
+                    l.status_indicator.as_str(),
+                    l.payment_apc.as_str(),
+                    l.composite_adjustment_flag.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("P", "05864", "2"),
+                ("N", "00000", "2"),
+                ("P", "05863", "1"),
+                ("N", "00000", "1")
+            ]
+        );
+        assert_eq!(e.lines[0].payment_indicator, "8");
+        // Intensive outpatient (92): the program's own APCs; a CMHC's
+        // (76x) its own.
+        let e = edit("131", &["92"], &["G0410:0900:6"]);
+        assert_eq!(e.lines[0].payment_apc, "05862");
+        assert_eq!(e.lines[0].units_output, "1");
+        let e = edit("761", &["92"], &["90845:0900:1", "G0410:0900:3"]);
+        assert_eq!(e.lines[0].payment_apc, "05852");
+        // Without a primary service the day is no composite.
+        let e = edit("131", &["41"], &["97157:0900:3", "G0176:0900:1"]);
+        assert_eq!(e.lines[0].status_indicator, "S");
+        assert_eq!(e.lines[1].composite_adjustment_flag, "00");
+    }
+
+    /// A program day's too few services (131) inform and do not reject:
+    /// the Q3 line is paid at its APC and the claim has no line rejection.
+    #[test]
+    fn too_few_program_services_do_not_reject() {
+        let e = edit("131", &["41"], &["97157:0900:1"]);
+        assert_eq!(e.lines[0].hcpcs_edits, [131]);
+        assert_eq!(e.lines[0].status_indicator, "S");
+        assert_eq!(e.lines[0].rejection_denial_flag, "3");
+        assert_eq!(e.line_rejection_disposition, 0);
+    }
+
+    /// A CMHC's (76x, before v94) partial hospitalization services have
+    /// payment method flag 0, and a Q3 one its code's APC, denied or not
+    /// (pyoce: 90832 alone, 030).
+    #[test]
+    fn cmhc_partial_hospitalization_services() {
+        let e = edit("761", &[], &["90832:0900:1:2023-03-15"]);
+        let l = &e.lines[0];
+        assert_eq!(l.hcpcs_edits, [30]);
+        assert_eq!(
+            (l.status_indicator.as_str(), l.payment_apc.as_str()),
+            ("Q3", "05823")
+        );
+        assert_eq!(l.payment_method_flag, "0");
+    }
+
+    /// A direct admission (G0379) denied on an inpatient-only procedure's
+    /// day takes its APC's status, V, instead of being packaged.
+    #[test]
+    fn denied_direct_admission_is_a_visit() {
+        let e = edit("131", &[], &["G0379:0762:1", "33945:0360:1"]);
+        assert_eq!(e.lines[0].hcpcs_edits, [49]);
+        assert_eq!(e.lines[0].status_indicator, "V");
+        assert_eq!(e.lines[0].payment_apc, "05025");
+        let e = edit("131", &[], &["G0379:0762:1"]);
+        assert_eq!(e.lines[0].status_indicator, "N");
+    }
+
+    /// 108 before 106 in the claim lists when the first type III add-on
+    /// line without its primary comes before the first type I add-on line
+    /// without its own; a drug administration add-on's 106 comes after
+    /// (pyoce: hospice claims of 49327, 22847, 96366).
+    #[test]
+    fn type3_before_type1_addon_by_line() {
+        for (lines, want) in [
+            (&["49327:0360:1", "22847:0360:1"][..], [108, 106]),
+            (&["22847:0360:1", "49327:0360:1"][..], [106, 108]),
+            (&["96366:0360:1", "49327:0360:1"][..], [108, 106]),
+        ] {
+            let e = edit("821", &[], lines);
+            assert_eq!(e.line_denial_edits, want, "{lines:?}");
+        }
+    }
+
+    /// Packed red cells under a blood revenue code (038x) are not packaged
+    /// by a comprehensive APC; under another revenue code they are.
+    #[test]
+    fn blood_under_blood_revenue_code_is_not_packaged() {
+        let e = edit("131", &[], &["P9054:0381:1", "33217:0360:1"]);
+        assert_eq!(e.lines[1].status_indicator, "J1");
+        assert_eq!(e.lines[0].status_indicator, "R");
+        assert_eq!(e.lines[0].payment_apc, "09527");
+        let e = edit("131", &[], &["P9054:0101:1", "33217:0360:1"]);
+        assert_eq!(e.lines[0].status_indicator, "N");
+    }
+
+    /// Composites are numbered mental health first, then imaging by date
+    /// and family (CT before MRI), whatever the lines' order.
+    #[test]
+    fn composite_numbers() {
+        let flags = |e: &Edited| -> Vec<String> {
+            e.lines
+                .iter()
+                .map(|l| l.composite_adjustment_flag.as_str().to_owned())
+                .collect()
+        };
+        let e = edit("131", &[], &["72158:0670:4", "96138:0333:1"]);
+        assert_eq!(flags(&e), ["2", "1"]);
+        let e = edit(
+            "131",
+            &[],
+            &[
+                "72158:0670:2:2024-03-16",
+                "72158:0670:2",
+                "70450:0350:2:2024-03-16",
+            ],
+        );
+        assert_eq!(flags(&e), ["3", "1", "2"]);
+    }
+
+    /// A service reportable on a program's claim only within its days
+    /// (`php_iop_reportable`) is packaged there, into its day's composite
+    /// where there is one; not on another claim (pyoce: 96202, v100).
+    #[test]
+    fn program_reportable_services_are_packaged() {
+        let e = edit("131", &["92"], &["96202:0167:1:2025-07-02"]);
+        assert_eq!(e.lines[0].status_indicator, "N");
+        let e = edit(
+            "131",
+            &["41"],
+            &["96202:0167:1:2025-07-02", "90845:0900:3:2025-07-02"],
+        );
+        assert_eq!(e.lines[0].status_indicator, "N");
+        assert_eq!(e.lines[0].composite_adjustment_flag, "1");
+        let e = edit("131", &[], &["96202:0167:1:2025-07-02"]);
+        assert_eq!(e.lines[0].status_indicator, "A");
     }
 }
