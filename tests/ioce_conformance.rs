@@ -58,6 +58,17 @@ const AGREED: &[&str] = &[
     "lines[].modifier_edits",
     "apc_return_buffer_flag",
     "lines[].hcpcs_apc",
+    "claim_disposition",
+    "claim_denial_disposition",
+    "claim_return_to_provider_disposition",
+    "line_rejection_disposition",
+    "line_rejection_edits",
+    "lines[].revenue_edits",
+    "lines[].composite_adjustment_flag",
+    "lines[].discounting_formula",
+    "lines[].packaging_flag",
+    "lines[].payment_adjustment_flag01",
+    "lines[].units_output",
 ];
 
 pub fn pyoce_python() -> Result<PathBuf, String> {
