@@ -390,6 +390,28 @@ macro_rules! key {
     };
 }
 
+/// One field of a line written with its names in alphabetical order
+/// (`Reader::sorted_line`, `Reader::sorted_outpatient_line`): when `$name`
+/// comes next in reader `$r`, read it with `$read`, then go past its `,`,
+/// or return `Some($line)` at the line's `}`, or `None` on anything else
+/// (the caller reads the line again the general way).
+macro_rules! sorted_line_field {
+    ($r:ident, $line:ident, $name:literal, $read:expr) => {
+        if $r.at_word(key!($name)) {
+            $r.at += key!($name).len();
+            $read;
+            match $r.bytes().get($r.at) {
+                Some(b',') => $r.at += 1,
+                Some(b'}') => {
+                    $r.at += 1;
+                    return Some($line);
+                }
+                _ => return None,
+            }
+        }
+    };
+}
+
 const CLAIM: &Names = &[
     (key!("id"), Id),
     (key!("type"), Type),
@@ -1353,18 +1375,7 @@ impl<'a> Reader<'a> {
         let mut l = ClaimLineRef::default();
         macro_rules! next {
             ($name:literal, $read:expr) => {
-                if self.at_word(key!($name)) {
-                    self.at += key!($name).len();
-                    $read;
-                    match self.bytes().get(self.at) {
-                        Some(b',') => self.at += 1,
-                        Some(b'}') => {
-                            self.at += 1;
-                            return Some(l);
-                        }
-                        _ => return None,
-                    }
-                }
+                sorted_line_field!(self, l, $name, $read)
             };
         }
         next!("charge", l.charge = self.number()?);
@@ -1461,18 +1472,7 @@ impl<'a> Reader<'a> {
         let mut l = LineFields::default();
         macro_rules! next {
             ($name:literal, $read:expr) => {
-                if self.at_word(key!($name)) {
-                    self.at += key!($name).len();
-                    $read;
-                    match self.bytes().get(self.at) {
-                        Some(b',') => self.at += 1,
-                        Some(b'}') => {
-                            self.at += 1;
-                            return Some(l);
-                        }
-                        _ => return None,
-                    }
-                }
+                sorted_line_field!(self, l, $name, $read)
             };
         }
         next!("charge", l.charge = self.number()?);

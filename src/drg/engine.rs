@@ -1935,8 +1935,8 @@ impl<'a> Claim<'a> {
             .map(|i| (brings(&self.procs[i]), i))
             .filter(|&(n, _)| n > 0)
             .collect();
-        let principal = self.procs.iter().position(|p| p.code == 0);
-        let rest = usize::from(order.first().map(|&(_, i)| Some(i)) == Some(principal));
+        // (`marking_order` puts the principal procedure first.)
+        let rest = usize::from(order.first().is_some_and(|&(_, i)| self.procs[i].code == 0));
         // Stable: equal counts keep the tie-breaker's order.
         order[rest..].sort_by_key(|&(n, _)| std::cmp::Reverse(n));
         let mut brought = 0;
