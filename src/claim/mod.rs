@@ -16,10 +16,12 @@
 //! A UB-04 outpatient claim (type of bill 13x and its siblings) adds its
 //! bill type, statement period, condition, occurrence and value codes,
 //! reasons for visit, and a revenue code on each line; its statement date
-//! is `service_date`, its patient status `discharge_status`. Two fields the
+//! is `service_date`, its patient status `discharge_status`. The fields the
 //! I/OCE reads beside the form's are optional: `receipt_date`, the date the
 //! claim was received, and `opps_flag`, `"1"` for a hospital paid under
-//! OPPS (the default) or `"2"` for one that is not:
+//! OPPS (the default) or `"2"` for one that is not; and on a line,
+//! `contractor_bypass_edits`, the I/OCE edits a Medicare contractor
+//! bypasses there (`["040"]`):
 //!
 //! ```json
 //! { "id": "OP-1", "type": "institutional", "bill_type": "131",
@@ -352,6 +354,15 @@ pub struct ClaimLine {
     /// leading zero (`"0300"`); a number is accepted, as its digits.
     #[serde(deserialize_with = "text", skip_serializing_if = "Option::is_none")]
     pub revenue_code: Option<String>,
+    /// The I/OCE edits a Medicare contractor bypasses on this line, by
+    /// number (`["040"]`, `"62"` or `[62]`): as CMS's I/OCE takes them, an
+    /// edit that the I/OCE's bypass table allows per line is not raised
+    /// on this line, and one it allows only per claim (`001`, `025`, …) is
+    /// not raised on the claim at all. An edit number the table does not
+    /// hold in the claim's version stops the claim (return code 26); text
+    /// that is not a number is ignored, as the I/OCE ignores it.
+    #[serde(deserialize_with = "text_list", skip_serializing_if = "Vec::is_empty")]
+    pub contractor_bypass_edits: Vec<String>,
 }
 
 /// One UB-04 occurrence code and its date. In JSON, an object
@@ -596,6 +607,9 @@ pub(crate) struct ClaimLineRef<'a> {
     #[serde(borrow, deserialize_with = "text_ref")]
     #[allow(dead_code)] // read, not yet checked (the I/OCE editor, issue 23)
     pub revenue_code: Option<Cow<'a, str>>,
+    #[serde(borrow, deserialize_with = "text_list_ref")]
+    #[allow(dead_code)] // read by the I/OCE editor only
+    pub contractor_bypass_edits: Vec<Cow<'a, str>>,
 }
 
 /// [`OccurrenceCode`], borrowed.
@@ -720,6 +734,7 @@ pub(crate) mod fields {
         "service_date",
         "charge",
         "revenue_code",
+        "contractor_bypass_edits",
     ];
     /// An occurrence code object's fields.
     pub(crate) const OCCURRENCE: &[&str] = &["code", "date"];
@@ -1435,6 +1450,27 @@ impl ClaimBuilder {
     pub fn revenue_code(mut self, code: impl Into<String>) -> Self {
         if let Some(l) = self.0.lines.last_mut() {
             l.revenue_code = Some(code.into());
+        }
+        self
+    }
+
+    /// Bypasses an I/OCE edit on the last line, as a Medicare contractor
+    /// does ([`ClaimLine::contractor_bypass_edits`]).
+    ///
+    /// ```
+    /// use medcode::{claim::Claim, Cpt, Date};
+    /// let day = Date::new(2025, 3, 1)?;
+    /// let claim = Claim::outpatient("131", day, day)
+    ///     .line("99213".parse::<Cpt>()?, 1)
+    ///     .revenue_code("0510")
+    ///     .bypass_edit("062")
+    ///     .build();
+    /// assert_eq!(claim.lines[0].contractor_bypass_edits, ["062"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn bypass_edit(mut self, edit: impl Into<String>) -> Self {
+        if let Some(l) = self.0.lines.last_mut() {
+            l.contractor_bypass_edits.push(edit.into());
         }
         self
     }

@@ -289,7 +289,13 @@ fn fqhc_payment_code(run: &mut Run<'_>, claim: &ClaimInput<'_>) {
             .and_then(|k| t.hcpcs.get(&k, v))
             .is_some_and(|r| r.has(hcpcs_bit!(t, "fqhc_non_packaged_preventive")));
     }
-    let all_outside = run.out.lines.iter().all(|o| o.hcpcs_edits.contains(&91));
+    // (A contractor's bypass of 091 puts the line back in the encounter.)
+    let all_outside = run
+        .out
+        .lines
+        .iter()
+        .enumerate()
+        .all(|(i, o)| o.hcpcs_edits.contains(&91) && !run.bypassed_on(i, 91));
     if !payment_code && !all_outside {
         run.claim_edit(88);
     }

@@ -57,6 +57,10 @@ pub struct LineInput<'a> {
     pub units: Option<f64>,
     /// The charge, in dollars.
     pub charge: Option<f64>,
+    /// The edits a Medicare contractor bypasses on the line, as the claim
+    /// writes their numbers (`"040"`, `"62"`): see
+    /// [`ClaimLine::contractor_bypass_edits`](crate::claim::ClaimLine::contractor_bypass_edits).
+    pub contractor_bypass_edits: Vec<&'a str>,
 }
 
 impl<'a> ClaimInput<'a> {
@@ -132,6 +136,7 @@ impl<'a> ClaimInput<'a> {
                 modifiers,
                 units: l.units,
                 charge: l.charge,
+                contractor_bypass_edits: l.contractor_bypass_edits.iter().collect(),
             }
         }));
         let _ = INPUT_SPARES.try_with(|s| s.set(spare));
@@ -331,6 +336,9 @@ impl<'a> crate::claim::fast_json::OutpatientLists<'a> for InputLists<'a, '_> {
             modifiers: std::mem::replace(&mut self.modifiers, next),
             units: line.units,
             charge: line.charge,
+            // (The fast reader does not know the field: a line with one is
+            // read by the claim reader, `from_claim_ref`.)
+            contractor_bypass_edits: Vec::new(),
         });
     }
 }
@@ -684,6 +692,8 @@ pub(crate) struct Run<'t> {
     /// The thread's other kept line results and an emptied list for this
     /// claim's ([`Run::line_results`]).
     pub result_spares: ResultSpares,
+    /// The edits a contractor bypasses on the claim, when it names any.
+    pub bypass: Option<super::bypass::Bypass>,
 }
 
 /// A line's code's text, by address and length, and its row.
@@ -884,6 +894,22 @@ fn disposition_in(t: &Tables, v: Version, edit: u16) -> u8 {
 }
 
 impl<'t> Run<'t> {
+    /// Take the edits the contractor bypasses out of what was raised so
+    /// far ([`super::bypass::Bypass::apply`]).
+    pub(crate) fn apply_bypass(&mut self, before_payment: bool) {
+        if let Some(b) = self.bypass.take() {
+            b.apply(self, before_payment);
+            self.bypass = Some(b);
+        }
+    }
+
+    /// Whether the contractor bypasses `edit` on line `line`.
+    pub(crate) fn bypassed_on(&self, line: usize, edit: u16) -> bool {
+        self.bypass
+            .as_ref()
+            .is_some_and(|b| b.bypassed(Some(line), edit))
+    }
+
     /// The row of a line's code, when `code` is a line's own text (the same
     /// address and length: the same text, so the same row): looked up once
     /// a claim. `None` for any other text.
@@ -1328,6 +1354,7 @@ impl Editor {
                 spare_lines,
                 next_row: Cell::new(0),
                 result_spares: RESULT_SPARES.try_with(Cell::take).unwrap_or_default(),
+                bypass: None,
             };
             run.out.apc_return_buffer_flag = None;
             run.finish(from, through);
@@ -1369,6 +1396,7 @@ impl Editor {
             spare_lines,
             next_row: Cell::new(0),
             result_spares: RESULT_SPARES.try_with(Cell::take).unwrap_or_default(),
+            bypass: None,
         };
         let table_si = |l: &LineInput<'_>| -> Flag {
             key(l.hcpcs.trimmed())
@@ -1400,18 +1428,18 @@ impl Editor {
             &claim.condition_codes,
             home_health_opps,
         );
-        let path = match route {
-            path::Route::Path(p) => p,
-            path::Route::Invalid { opps }
-            | path::Route::PartialHospitalizationNotAllowed { opps } => {
-                let (edit, code) = match route {
-                    path::Route::Invalid { .. } => (118, 18),
-                    _ => (46, 22),
-                };
-                run.out.return_code = code;
+        // An invalid type of bill stops the claim at once (return code 18);
+        // a partial hospitalization on 12x/14x (22) only after the line
+        // dates (16) and the contractor's bypasses (26) were read (pyoce,
+        // probes).
+        let (path, partial_hospitalization) = match route {
+            path::Route::Path(p) => (Some(p), None),
+            path::Route::PartialHospitalizationNotAllowed { opps } => (None, Some(opps)),
+            path::Route::Invalid { opps } => {
+                run.out.return_code = 18;
                 run.out.claim_processed_flag = 1;
                 run.out.nopps_bill_flag = if opps { 0 } else { 2 };
-                run.out.apc_return_buffer_flag = if code == 22 { Some(0) } else { None };
+                run.out.apc_return_buffer_flag = None;
                 run.out.lines = claim
                     .lines
                     .iter()
@@ -1421,14 +1449,32 @@ impl Editor {
                     })
                     .collect();
                 super::payment::unprocessed(&mut run, claim, opps);
-                run.claim_only.push(edit);
+                run.claim_only.push(118);
                 run.finish(from, through);
                 return;
             }
         };
-        run.cah = path.prefix == 85;
-        run.out.nopps_bill_flag = if path.opps { 0 } else { 2 };
-        run.out.apc_return_buffer_flag = Some(u8::from(path.on(path::switch::APC_RETURN_BUF)));
+        let opps = path
+            .as_ref()
+            .map_or(partial_hospitalization == Some(true), |p| p.opps);
+        run.cah = path.as_ref().is_some_and(|p| p.prefix == 85);
+        run.out.nopps_bill_flag = if opps { 0 } else { 2 };
+        run.out.apc_return_buffer_flag = Some(
+            path.as_ref()
+                .is_some_and(|p| p.on(path::switch::APC_RETURN_BUF))
+                .into(),
+        );
+        // The lines as a claim stopped here leaves them.
+        let stopped_lines = |claim: &ClaimInput<'_>| -> Vec<LineResult> {
+            claim
+                .lines
+                .iter()
+                .map(|l| {
+                    let si = if opps { table_si(l) } else { Flag::new() };
+                    unprocessed_line(l, &si, "00000")
+                })
+                .collect()
+        };
         // Line dates: a line dated outside the claim's span stops the claim.
         // (Each line's date tested again on a claim with a bad one, not kept
         // in a list: an allocation on every claim.)
@@ -1437,21 +1483,42 @@ impl Editor {
         if claim.lines.iter().any(bad_date) {
             run.out.return_code = 16;
             run.out.claim_processed_flag = 1;
-            run.out.lines = claim
-                .lines
-                .iter()
-                .map(|l| {
-                    let si = if path.opps { table_si(l) } else { Flag::new() };
-                    let mut r = unprocessed_line(l, &si, "00000");
-                    if bad_date(l) {
-                        r.service_date_edits.push(23);
-                    }
-                    r
-                })
-                .collect();
+            run.out.lines = stopped_lines(claim);
+            for (r, l) in run.out.lines.iter_mut().zip(&claim.lines) {
+                if bad_date(l) {
+                    r.service_date_edits.push(23);
+                }
+            }
             run.finish(from, through);
             return;
         }
+        // A contractor's bypass of an edit the I/OCE's table does not allow
+        // stops the claim (return code 26): its lines as on an invalid type
+        // of bill, with the first payment adjustment flags.
+        run.bypass = match super::bypass::Bypass::read(t, v, claim) {
+            Ok(b) => b,
+            Err(super::bypass::NotBypassable) => {
+                run.out.return_code = 26;
+                run.out.claim_processed_flag = 4;
+                run.out.lines = stopped_lines(claim);
+                super::payment::unprocessed(&mut run, claim, opps);
+                if opps && path.as_ref().is_some_and(|p| matches!(p.prefix, 12 | 13)) {
+                    super::bypass::stopped_adjustment_flags(&mut run, claim);
+                }
+                run.finish(from, through);
+                return;
+            }
+        };
+        let Some(path) = path else {
+            // Partial hospitalization not allowed on the type of bill (046).
+            run.out.return_code = 22;
+            run.out.claim_processed_flag = 1;
+            run.out.lines = stopped_lines(claim);
+            super::payment::unprocessed(&mut run, claim, opps);
+            run.claim_only.push(46);
+            run.finish(from, through);
+            return;
+        };
         let age = valid_age(claim.age);
         if age.is_none() {
             run.claim_edit(25);
@@ -1464,11 +1531,19 @@ impl Editor {
         if path.on(path::switch::DX_PROC_EDITS) {
             dx::diagnoses(&mut run, claim, age, path.prefix);
         }
+        run.apply_bypass(true);
         lines::lines(&mut run, claim, &path, age);
+        run.apply_bypass(true);
         // (Only on the paths that return APCs: OPPS hospital claims.)
         // (Nor when a day's only service is mental health education, 035:
         // pyoce raises that instead, probes.)
         let incidental = path.on(path::switch::APC_RETURN_BUF)
+            && !run.bypass.as_ref().is_some_and(|b| {
+                b.lifts_incidental(|i| {
+                    let code = claim.lines[i].hcpcs.trimmed();
+                    !code.is_empty() && key(code).and_then(|k| t.hcpcs.get(&k, v)).is_none()
+                })
+            })
             && lines::only_incidental(&run, claim, &path)
             && !run.out.lines.iter().any(|l| l.hcpcs_edits.contains(&35));
         if incidental {
@@ -1488,6 +1563,7 @@ impl Editor {
             // modifier is discounted (3), not rejected, on pyoce's 2 of 2.)
             lines::keep_validity_edits(&mut run);
         }
+        run.apply_bypass(true);
         super::payment::assign(&mut run, claim, &path);
         if !incidental {
             lines::nonopioid_devices_without_procedure(&mut run, claim, &path);
@@ -1526,6 +1602,7 @@ impl Editor {
         {
             run.claim_only.retain(|&e| e != 29);
         }
+        run.apply_bypass(false);
         lines::sort_line_edits(&mut run);
         super::clinic::order_add_on_edits(&mut run, &path);
         run.finish(from, through)

@@ -30,6 +30,7 @@
 //! `medcode-ioce-data` crate); a differential test compares every output
 //! with pyoce on generated claims (`tests/ioce_conformance.rs`).
 
+mod bypass;
 mod clinic;
 mod data;
 mod dx;

@@ -427,6 +427,7 @@ fn input<'c>(c: &PreparedClaim<'c>) -> ClaimInput<'c> {
                 modifiers: l.modifiers_raw.iter().collect(),
                 units: l.units,
                 charge: l.ub04.charge,
+                contractor_bypass_edits: l.ub04.contractor_bypass_edits.iter().collect(),
             })
             .collect(),
     }

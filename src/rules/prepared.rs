@@ -224,6 +224,13 @@ impl<'c> From<&'c [std::borrow::Cow<'c, str>]> for ModifierTexts<'c> {
     }
 }
 
+impl Default for ModifierTexts<'_> {
+    /// No texts.
+    fn default() -> Self {
+        ModifierTexts(TextsRepr::Owned(&[]))
+    }
+}
+
 impl std::fmt::Debug for ModifierTexts<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_list().entries(self.iter()).finish()
@@ -273,6 +280,8 @@ pub(crate) struct LineUb04<'c> {
     pub charge: Option<f64>,
     /// The line's own service date, blank or not (`own_date` drops a blank one).
     pub service_date: Option<&'c str>,
+    /// The I/OCE edits a contractor bypasses on the line, as written.
+    pub contractor_bypass_edits: ModifierTexts<'c>,
 }
 
 /// A claim's UB-04 fields that only the outpatient code editor reads (the
@@ -913,6 +922,7 @@ fn prepare_line<'c>(
             revenue_code: line.revenue_code,
             charge: line.charge,
             service_date: line.service_date,
+            contractor_bypass_edits: line.contractor_bypass_edits,
         },
     };
     if is_blank(raw) {

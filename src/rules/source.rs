@@ -16,6 +16,8 @@ pub(crate) struct LineParts<'c> {
     pub revenue_code: Option<&'c str>,
     #[cfg(feature = "ioce")]
     pub charge: Option<f64>,
+    #[cfg(feature = "ioce")]
+    pub contractor_bypass_edits: ModifierTexts<'c>,
 }
 
 /// A claim as preparation reads it.
@@ -114,6 +116,8 @@ macro_rules! claim_source {
                     revenue_code: l.revenue_code.as_deref(),
                     #[cfg(feature = "ioce")]
                     charge: l.charge,
+                    #[cfg(feature = "ioce")]
+                    contractor_bypass_edits: ModifierTexts::from(&l.contractor_bypass_edits[..]),
                 })
             }
             fn bill_type(self) -> Option<&'c str> {
