@@ -14,6 +14,12 @@
 //! out-of-version codes, modifiers and revenue codes, several service dates
 //! and 1 to 450 lines (about one claim in 150 has more than 30).
 //!
+//! Then contractor bypasses: for one claim in eight, a variant with some of
+//! the edits pyoce raised on it named in its lines' bypass lists (on their
+//! own line, on another, claim-wide; now and then a number the bypass table
+//! does not hold, or text that is not a number), sent to pyoce in a second
+//! run and compared the same way.
+//!
 //! Every output is compared; the test fails on a disagreement in a field of
 //! [`AGREED`] (the outputs medcode answers in full today) and reports the
 //! agreement of every other field, which the editor is still growing into.
@@ -23,7 +29,9 @@
 //! - `MEDCODE_NO_SKIP=1` — a missing pyoce fails instead of skipping (CI).
 //! - `MEDCODE_PYOCE_PYTHON` — a Python with pyoce 0.1.0 installed.
 //! - `MEDCODE_IOCE_DUMP=DIR` — also write the claims (`DIR/claims.jsonl`,
-//!   medcode's claim JSON) and pyoce's inputs (`DIR/pyoce.jsonl`).
+//!   medcode's claim JSON), pyoce's inputs (`DIR/pyoce.jsonl`) and both
+//!   answers (`DIR/answers.jsonl`); the bypass variants' in
+//!   `DIR/bypass_*.jsonl`.
 
 use crate::common;
 
@@ -281,6 +289,7 @@ fn iso(d: u32) -> String {
 }
 
 /// One generated line.
+#[derive(Clone)]
 struct Line {
     date: u32,
     revenue: String,
@@ -289,9 +298,12 @@ struct Line {
     units: u32,
     /// In cents, as pyoce reads a charge.
     charge: u32,
+    /// The edits a contractor bypasses on the line (the bypass variants).
+    bypass: Vec<String>,
 }
 
 /// One generated claim.
+#[derive(Clone)]
 struct Gen {
     bill_type: String,
     /// The OPPS flag, as both sides are given it.
@@ -467,6 +479,7 @@ fn generate(rng: &mut Rng, p: &Pools) -> Gen {
                             modifiers: Vec::new(),
                             units: 1,
                             charge: 20_000,
+                            bypass: Vec::new(),
                         });
                     }
                     addon.2.clone()
@@ -493,6 +506,7 @@ fn generate(rng: &mut Rng, p: &Pools) -> Gen {
                         modifiers: Vec::new(),
                         units: 1,
                         charge: 50_000,
+                        bypass: Vec::new(),
                     });
                 }
                 procedure
@@ -515,6 +529,7 @@ fn generate(rng: &mut Rng, p: &Pools) -> Gen {
                         modifiers: Vec::new(),
                         units: 1,
                         charge: 10_000,
+                        bypass: Vec::new(),
                     });
                     lines.push(Line {
                         date,
@@ -523,6 +538,7 @@ fn generate(rng: &mut Rng, p: &Pools) -> Gen {
                         modifiers: mods,
                         units: 1,
                         charge: 5_000,
+                        bypass: Vec::new(),
                     });
                     continue;
                 }
@@ -564,6 +580,7 @@ fn generate(rng: &mut Rng, p: &Pools) -> Gen {
             } else {
                 rng.below(200) as u32
             },
+            bypass: Vec::new(),
         });
     }
     lines.truncate(n.max(2).min(lines.len()));
@@ -611,6 +628,16 @@ impl Gen {
                 "charge": l.charge.to_string(),
             })).collect::<Vec<_>>(),
         });
+        for (json, l) in claim["lineItemList"]
+            .as_array_mut()
+            .expect("lines")
+            .iter_mut()
+            .zip(&self.lines)
+        {
+            if !l.bypass.is_empty() {
+                json["contractorEditBypassList"] = json!(l.bypass);
+            }
+        }
         if let Some(p) = &self.pdx {
             claim["principalDiagnosisCode"] = dx(p);
         }
@@ -652,6 +679,16 @@ impl Gen {
                 "service_date": iso(l.date),
             })).collect::<Vec<_>>(),
         });
+        for (json, l) in claim["lines"]
+            .as_array_mut()
+            .expect("lines")
+            .iter_mut()
+            .zip(&self.lines)
+        {
+            if !l.bypass.is_empty() {
+                json["contractor_bypass_edits"] = json!(l.bypass);
+            }
+        }
         if let Some(f) = self.opps_flag {
             claim["opps_flag"] = json!(f);
         }
@@ -660,6 +697,94 @@ impl Gen {
         }
         claim
     }
+}
+
+/// A contractor-bypass variant of `gen`, whose edits pyoce answered in
+/// `answer` (the I/OCE's own edits are what a contractor bypasses): one to
+/// three of its lines' edits bypassed, mostly on their own line, now and
+/// then on another; about half of its claim and diagnosis edits bypassed
+/// from some line; one variant in 25 also names a number the bypass table
+/// does not hold (return code 26), one in 25 text that is not a number.
+/// `None` for a claim the I/OCE does not edit (11x) or one without edits.
+fn bypass_variant(rng: &mut Rng, gen: &Gen, answer: &Value) -> Option<Gen> {
+    let bill_type = gen.bill_type.trim();
+    if bill_type.is_empty() || bill_type.starts_with("11") || gen.lines.is_empty() {
+        return None;
+    }
+    let texts = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.as_str().map(str::to_owned))
+            .collect()
+    };
+    let lines = answer["lines"].as_array()?;
+    let mut on_lines: Vec<(usize, String)> = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        for key in ["hcpcs_edits", "service_date_edits", "revenue_edits"] {
+            on_lines.extend(texts(&l[key]).into_iter().map(|e| (i, e)));
+        }
+        for m in l["modifier_edits"].as_array().into_iter().flatten() {
+            on_lines.extend(texts(m).into_iter().map(|e| (i, e)));
+        }
+    }
+    let mut claim_level: Vec<String> = [
+        "claim_rejection_edits",
+        "claim_denial_edits",
+        "claim_return_to_provider_edits",
+        "claim_suspension_edits",
+        "principal_edits",
+    ]
+    .iter()
+    .flat_map(|k| texts(&answer[*k]))
+    .chain(
+        ["reason_for_visit_edits", "secondary_edits"]
+            .iter()
+            .flat_map(|k| answer[*k].as_array().into_iter().flatten().flat_map(texts)),
+    )
+    .filter(|e| !on_lines.iter().any(|(_, l)| l == e))
+    .collect();
+    claim_level.sort();
+    claim_level.dedup();
+    if on_lines.is_empty() && claim_level.is_empty() {
+        return None;
+    }
+    let mut v = gen.clone();
+    let n = v.lines.len();
+    if !on_lines.is_empty() {
+        for _ in 0..[1, 1, 2, 3][rng.below(4)] {
+            let (i, e) = rng.pick(&on_lines).clone();
+            let at = if rng.chance(80) {
+                i.min(n - 1)
+            } else {
+                rng.below(n)
+            };
+            // The number as written, or without its leading zeros.
+            let text = if rng.chance(70) {
+                e
+            } else {
+                e.parse::<u16>().map_or(e, |n| n.to_string())
+            };
+            v.lines[at].bypass.push(text);
+        }
+    }
+    for e in claim_level {
+        if rng.chance(50) {
+            let at = rng.below(n);
+            v.lines[at].bypass.push(e);
+        }
+    }
+    let at = rng.below(n);
+    match rng.below(25) {
+        0 => v.lines[at]
+            .bypass
+            .push(rng.pick(&["999", "004", "-1", "123"]).to_string()),
+        1 => v.lines[at]
+            .bypass
+            .push(rng.pick(&["abc", "1.0", " 62 ", "0", ""]).to_string()),
+        _ => {}
+    }
+    (!v.lines.iter().all(|l| l.bypass.is_empty())).then_some(v)
 }
 
 /// Every leaf where `a` and `b` differ, by path (`lines[].status_indicator`).
@@ -737,13 +862,97 @@ fn medcode_agrees_with_pyoce() {
 
     let editor = Editor::new();
     let dump = std::env::var("MEDCODE_IOCE_DUMP").ok();
-    let mut answers_out = String::new();
-    let mut disagree: BTreeMap<String, (usize, usize)> = BTreeMap::new();
-    let mut all_agree = 0;
-    // Claims on which pyoce raised each edit, and of them those on which
-    // medcode raised it the same (the README's table).
-    let mut per_edit: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut tally = Tally::default();
     for (id, (gen, want)) in claims.iter().zip(&answers).enumerate() {
+        tally.add(&editor, id, gen, want, dump.is_some());
+    }
+    if let Some(dir) = &dump {
+        std::fs::write(Path::new(dir).join("answers.jsonl"), &tally.dump).unwrap();
+    }
+    eprintln!(
+        "I/OCE conformance: {} of {n} claims agree on every output (seed {seed:#x})",
+        tally.all_agree
+    );
+    eprintln!("  claims per edit (pyoce), and of them those where every output agrees:");
+    for (edit, (claims_with, agreeing)) in &tally.per_edit {
+        eprintln!("    {edit}: {claims_with} claims, {agreeing} agree");
+    }
+    let mut failed = tally.report();
+
+    // Contractor bypasses: variants of one claim in eight, each with some
+    // of the edits pyoce raised on it bypassed (`bypass_variant`), sent to
+    // pyoce in a second run. (Their own random numbers, from the claim's
+    // number: the claims above stay what they were.)
+    let variants: Vec<(usize, Gen)> = claims
+        .iter()
+        .zip(&answers)
+        .enumerate()
+        .filter(|(id, _)| id % 8 == 5)
+        .filter_map(|(id, (gen, want))| {
+            let mut rng = Rng(seed ^ (id as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+            bypass_variant(&mut rng, gen, want).map(|v| (n + id, v))
+        })
+        .collect();
+    let input: String = variants
+        .iter()
+        .map(|(id, c)| format!("{}\n", json!({"id": id, "claim": c.pyoce(*id)})))
+        .collect();
+    let mut cmd = Command::new(&python);
+    cmd.arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance/pyoce_edit_driver.py"));
+    let out = common::oracle::run_driver(cmd, input.clone()).expect("pyoce's driver");
+    let answers: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert_eq!(answers.len(), variants.len(), "pyoce's bypass answers");
+    let mut bypass = Tally::default();
+    for ((id, gen), want) in variants.iter().zip(&answers) {
+        bypass.add(&editor, *id, gen, want, dump.is_some());
+    }
+    if let Some(dir) = &dump {
+        let dir = Path::new(dir);
+        std::fs::write(dir.join("bypass_pyoce.jsonl"), &input).unwrap();
+        let mine: String = variants
+            .iter()
+            .map(|(id, c)| format!("{}\n", c.medcode(*id)))
+            .collect();
+        std::fs::write(dir.join("bypass_claims.jsonl"), mine).unwrap();
+        std::fs::write(dir.join("bypass_answers.jsonl"), &bypass.dump).unwrap();
+    }
+    let stopped = answers
+        .iter()
+        .filter(|a| a["return_code"].as_i64() == Some(26))
+        .count();
+    eprintln!(
+        "I/OCE conformance, contractor bypasses: {} of {} claims agree on every output \
+         ({stopped} stopped with return code 26)",
+        bypass.all_agree,
+        variants.len()
+    );
+    failed.extend(bypass.report());
+    assert!(
+        failed.is_empty(),
+        "disagreements in agreed outputs: {failed:?}"
+    );
+}
+
+/// What the comparison of many claims found.
+#[derive(Default)]
+struct Tally {
+    /// Claims that agree on every output.
+    all_agree: usize,
+    /// Each output that disagrees: on how many claims, and the first.
+    disagree: BTreeMap<String, (usize, usize)>,
+    /// Claims on which pyoce raised each edit, and of them those on which
+    /// every output agrees (the README's table).
+    per_edit: BTreeMap<String, (usize, usize)>,
+    /// `{"id", "pyoce", "medcode"}` a line, when dumping.
+    dump: String,
+}
+
+impl Tally {
+    /// Compare medcode's answer to claim `id` (`gen`) with pyoce's, `want`.
+    fn add(&mut self, editor: &Editor, id: usize, gen: &Gen, want: &Value, dump: bool) {
         assert!(
             want.get("error").is_none(),
             "pyoce failed on claim {id}: {want}"
@@ -759,8 +968,8 @@ fn medcode_agrees_with_pyoce() {
             written, got,
             "claim {id}: write_edited_into vs write_edited"
         );
-        if dump.is_some() {
-            answers_out.push_str(&format!(
+        if dump {
+            self.dump.push_str(&format!(
                 "{}\n",
                 json!({"id": id, "pyoce": want, "medcode": got})
             ));
@@ -784,7 +993,7 @@ fn medcode_agrees_with_pyoce() {
         for list in edit_lists {
             for e in want[list].as_array().into_iter().flatten() {
                 let e = e.as_str().unwrap_or_default().to_owned();
-                let entry = per_edit.entry(e).or_default();
+                let entry = self.per_edit.entry(e).or_default();
                 entry.0 += 1;
                 if diffs.is_empty() {
                     entry.1 += 1;
@@ -792,32 +1001,23 @@ fn medcode_agrees_with_pyoce() {
             }
         }
         if diffs.is_empty() {
-            all_agree += 1;
+            self.all_agree += 1;
         }
         for d in diffs {
-            let e = disagree.entry(d).or_insert((0, id));
+            let e = self.disagree.entry(d).or_insert((0, id));
             e.0 += 1;
         }
     }
-    if let Some(dir) = &dump {
-        std::fs::write(Path::new(dir).join("answers.jsonl"), &answers_out).unwrap();
-    }
-    eprintln!(
-        "I/OCE conformance: {all_agree} of {n} claims agree on every output (seed {seed:#x})"
-    );
-    eprintln!("  claims per edit (pyoce), and of them those where every output agrees:");
-    for (edit, (claims_with, agreeing)) in &per_edit {
-        eprintln!("    {edit}: {claims_with} claims, {agreeing} agree");
-    }
-    let mut failed = Vec::new();
-    for (field, (count, first)) in &disagree {
-        eprintln!("  {field}: {count} claims disagree; first, claim {first}");
-        if AGREED.iter().any(|a| field == a) {
-            failed.push(field.clone());
+
+    /// Print each output that disagrees; return those of [`AGREED`].
+    fn report(&self) -> Vec<String> {
+        let mut failed = Vec::new();
+        for (field, (count, first)) in &self.disagree {
+            eprintln!("  {field}: {count} claims disagree; first, claim {first}");
+            if AGREED.iter().any(|a| field == a) {
+                failed.push(field.clone());
+            }
         }
+        failed
     }
-    assert!(
-        failed.is_empty(),
-        "disagreements in agreed outputs: {failed:?}"
-    );
 }

@@ -124,12 +124,16 @@ impl Bypass {
     }
 
     /// Whether the bypasses make a claim of only incidental services (027)
-    /// one edited in full: an invalid code whose 006 is bypassed is not an
-    /// incidental service (pyoce, 5 of 5 such claims). Bypassing 027
-    /// itself only takes the edit away: the claim keeps only its validity
-    /// edits still (3 of 3).
-    pub(crate) fn lifts_incidental(&self, invalid_code: impl Fn(usize) -> bool) -> bool {
-        self.line.iter().any(|&(i, e)| e == 6 && invalid_code(i))
+    /// one edited in full: a line the incidental test passes over (an
+    /// invalid code; no code and an invalid revenue code: `unknown`) whose
+    /// edit saying so (006, 041) is bypassed counts as a service that is
+    /// not incidental (pyoce, 6 of 6 such claims). Bypassing 027 itself
+    /// only takes the edit away: the claim keeps only its validity edits
+    /// still (3 of 3).
+    pub(crate) fn lifts_incidental(&self, unknown: impl Fn(usize) -> bool) -> bool {
+        self.line
+            .iter()
+            .any(|&(i, e)| matches!(e, 6 | 41) && unknown(i))
     }
 
     /// Take the bypassed edits out of everything raised so far: the steps
@@ -174,7 +178,7 @@ impl Bypass {
 /// deductible not applicable (4), a pass-through drug or agent (10), and a
 /// procedure (J1, T) on a day a colorectal cancer screening turned
 /// diagnostic (PT): 25, before v86 4 (pyoce: the 39 such claims among the
-/// 3,000 above), on 12x and 13x claims; from v102 the cost-sharing flags
+/// 3,000 above), on 12x, 13x and 14x claims; from v102 the cost-sharing flags
 /// (9, 4, 10) are the second flag. The status indicators are the table's,
 /// set before.
 pub(crate) fn stopped_adjustment_flags(run: &mut Run<'_>, claim: &ClaimInput<'_>) {

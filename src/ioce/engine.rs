@@ -1502,7 +1502,7 @@ impl Editor {
                 run.out.claim_processed_flag = 4;
                 run.out.lines = stopped_lines(claim);
                 super::payment::unprocessed(&mut run, claim, opps);
-                if opps && path.as_ref().is_some_and(|p| matches!(p.prefix, 12 | 13)) {
+                if opps && path.as_ref().is_some_and(|p| matches!(p.prefix, 12..=14)) {
                     super::bypass::stopped_adjustment_flags(&mut run, claim);
                 }
                 run.finish(from, through);
@@ -1540,8 +1540,14 @@ impl Editor {
         let incidental = path.on(path::switch::APC_RETURN_BUF)
             && !run.bypass.as_ref().is_some_and(|b| {
                 b.lifts_incidental(|i| {
-                    let code = claim.lines[i].hcpcs.trimmed();
-                    !code.is_empty() && key(code).and_then(|k| t.hcpcs.get(&k, v)).is_none()
+                    let l = &claim.lines[i];
+                    let code = l.hcpcs.trimmed();
+                    if code.is_empty() {
+                        let rev = l.revenue_code.trimmed().parse::<u16>().ok();
+                        rev.and_then(|r| t.revenue.get(&r, v)).is_none()
+                    } else {
+                        key(code).and_then(|k| t.hcpcs.get(&k, v)).is_none()
+                    }
                 })
             })
             && lines::only_incidental(&run, claim, &path)

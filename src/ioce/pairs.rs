@@ -431,13 +431,19 @@ fn ncci_day(
                     continue;
                 }
                 match m {
+                    // (An edit the contractor bypasses on the line does
+                    // not count as raised first: it is taken away.)
                     0 => {
                         run.out.lines[j].hcpcs_edits.push(20);
-                        first[0] = first[0].min((i, j));
+                        if !run.bypassed_on(j, 20) {
+                            first[0] = first[0].min((i, j));
+                        }
                     }
                     _ if !(bypass[i] || bypass[j]) => {
                         run.out.lines[j].hcpcs_edits.push(40);
-                        first[1] = first[1].min((i, j));
+                        if !run.bypassed_on(j, 40) {
+                            first[1] = first[1].min((i, j));
+                        }
                     }
                     _ => {}
                 }
