@@ -178,7 +178,8 @@ impl Bypass {
 /// deductible not applicable (4), a pass-through drug or agent (10), and a
 /// procedure (J1, T) on a day a colorectal cancer screening turned
 /// diagnostic (PT): 25, before v86 4 (pyoce: the 39 such claims among the
-/// 3,000 above), on 12x, 13x and 14x claims; from v102 the cost-sharing flags
+/// 3,000 above), on the paths that return APCs (12x, 13x, 14x, 76x);
+/// from v102 the cost-sharing flags
 /// (9, 4, 10) are the second flag. The status indicators are the table's,
 /// set before.
 pub(crate) fn stopped_adjustment_flags(run: &mut Run<'_>, claim: &ClaimInput<'_>) {
@@ -206,15 +207,17 @@ pub(crate) fn stopped_adjustment_flags(run: &mut Run<'_>, claim: &ClaimInput<'_>
     diagnostic.sort_unstable();
     let screened = |date: &str| diagnostic.binary_search(&date).is_ok();
     for (o, l) in run.out.lines.iter_mut().zip(&claim.lines) {
-        let Some(r) = row(l) else { continue };
+        // (A line without a code's row has none of its flags: only Q3.)
+        let r = row(l);
+        let flag = |bit: u8| r.is_some_and(|r| r.has(bit));
         let si = o.status_indicator.as_str();
-        let passthrough = (r.has(hcpcs_bit!(t, "passthrough_radiopharm"))
-            || r.has(hcpcs_bit!(t, "passthrough_contrast"))
-            || r.has(hcpcs_bit!(t, "passthrough_skin_product")))
-            && !(r.has(hcpcs_bit!(t, "radiopharm_exceeds_threshold")) && si == "G");
-        let cost = if r.has(hcpcs_bit!(t, "deductible_coins_na")) || has(l, "Q3") {
+        let passthrough = (flag(hcpcs_bit!(t, "passthrough_radiopharm"))
+            || flag(hcpcs_bit!(t, "passthrough_contrast"))
+            || flag(hcpcs_bit!(t, "passthrough_skin_product")))
+            && !(flag(hcpcs_bit!(t, "radiopharm_exceeds_threshold")) && si == "G");
+        let cost = if flag(hcpcs_bit!(t, "deductible_coins_na")) || has(l, "Q3") {
             "9"
-        } else if r.has(hcpcs_bit!(t, "deductible_na")) {
+        } else if flag(hcpcs_bit!(t, "deductible_na")) {
             "4"
         } else if passthrough {
             "10"
@@ -222,7 +225,7 @@ pub(crate) fn stopped_adjustment_flags(run: &mut Run<'_>, claim: &ClaimInput<'_>
             "0"
         };
         // An X-ray on film (FX) or by computed radiography (FY).
-        let xray = if !r.has(hcpcs_bit!(t, "film_xray")) {
+        let xray = if !flag(hcpcs_bit!(t, "film_xray")) {
             None
         } else if has(l, "FX") {
             Some(("21", "23"))

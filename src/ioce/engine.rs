@@ -1502,7 +1502,11 @@ impl Editor {
                 run.out.claim_processed_flag = 4;
                 run.out.lines = stopped_lines(claim);
                 super::payment::unprocessed(&mut run, claim, opps);
-                if opps && path.as_ref().is_some_and(|p| matches!(p.prefix, 12..=14)) {
+                if opps
+                    && path
+                        .as_ref()
+                        .is_some_and(|p| p.on(path::switch::APC_RETURN_BUF))
+                {
                     super::bypass::stopped_adjustment_flags(&mut run, claim);
                 }
                 run.finish(from, through);
@@ -1603,8 +1607,12 @@ impl Editor {
         // 029 (a program claim without a mental health principal) is not
         // raised on a claim that is rejected, nor beside an inpatient-only
         // procedure's day (049): pyoce, 0 of 160 such claims.
+        // (Nor on one of only incidental services whose 027 the contractor
+        // bypassed: pyoce, 2 of 2.)
         if run.claim_only.contains(&29)
-            && (run.raised_with(1) || run.out.lines.iter().any(|l| l.hcpcs_edits.contains(&49)))
+            && (run.raised_with(1)
+                || incidental
+                || run.out.lines.iter().any(|l| l.hcpcs_edits.contains(&49)))
         {
             run.claim_only.retain(|&e| e != 29);
         }
