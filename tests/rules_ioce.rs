@@ -377,3 +377,83 @@ fn program_days_with_too_few_services() {
     assert_eq!(edited.lines[1].rejection_denial_flag.as_str(), "1");
     assert!(!edited.claim_return_to_provider_edits.contains(&191));
 }
+
+/// A contractor's bypasses (`contractor_bypass_edits`): an edit bypassed on
+/// its line is neither in the editor's answer nor a finding of `check`, on
+/// the typed and the JSON Lines paths alike; an edit the I/OCE's bypass
+/// table does not hold stops the claim (return code 26).
+#[test]
+fn contractor_bypasses() {
+    let visit = |bypass: serde_json::Value| -> Claim {
+        serde_json::from_value(serde_json::json!({
+            "id": "OP-B", "bill_type": "131",
+            "from_date": "2025-03-01", "through_date": "2025-03-01",
+            "discharge_status": "01", "patient": {"sex": "F", "age": 70},
+            "diagnoses": ["I10"],
+            "lines": [
+                {"code": "99213", "revenue_code": "0510", "units": 1, "charge": 100,
+                 "contractor_bypass_edits": bypass},
+                {"code": "99214", "revenue_code": "0510", "units": 1, "charge": 100}
+            ]
+        }))
+        .unwrap()
+    };
+    let editor = Editor::new();
+    let engine = Engine::builder().build().unwrap();
+    let rules = |claim: &Claim| -> Vec<(String, Option<u64>)> {
+        let text = serde_json::to_string(claim).unwrap();
+        let out: Value = serde_json::from_str(&engine.check_jsonl_line_numbered(1, &text)).unwrap();
+        let mut found: Vec<(String, Option<u64>)> = out["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "ioce-062")
+            .map(|f| (f["rule"].as_str().unwrap().to_owned(), f["line"].as_u64()))
+            .collect();
+        found.sort();
+        found
+    };
+
+    // Without a bypass, both office visits get 062.
+    let plain = visit(serde_json::json!([]));
+    let edited = editor.edit_claim(&plain);
+    assert!(edited.lines[0].hcpcs_edits.contains(&62), "{edited:?}");
+    assert!(edited.lines[1].hcpcs_edits.contains(&62), "{edited:?}");
+    assert_eq!(rules(&plain).len(), 2);
+
+    // 062 is bypassed per line: the first line's goes, the second's stays,
+    // whether the number is written "062", "62" or as a JSON number.
+    for bypass in [
+        serde_json::json!(["062"]),
+        serde_json::json!("62"),
+        serde_json::json!([62]),
+    ] {
+        let claim = visit(bypass.clone());
+        let edited = editor.edit_claim(&claim);
+        assert!(!edited.lines[0].hcpcs_edits.contains(&62), "{bypass}");
+        assert!(edited.lines[1].hcpcs_edits.contains(&62), "{bypass}");
+        assert_eq!(edited.claim_return_to_provider_edits, vec![62], "{bypass}");
+        let findings = rules(&claim);
+        assert_eq!(findings, [("ioce-062".to_owned(), Some(2))], "{bypass}");
+        assert_eq!(
+            engine.check(&claim).findings.len(),
+            serde_json::from_str::<Value>(
+                &engine.check_jsonl_line_numbered(1, &serde_json::to_string(&claim).unwrap())
+            )
+            .unwrap()["findings"]
+                .as_array()
+                .unwrap()
+                .len()
+        );
+    }
+
+    // 004 (diagnosis and age) is not in the bypass table: return code 26,
+    // no edit at all; text that is not a number is ignored.
+    let stopped = editor.edit_claim(&visit(serde_json::json!(["004"])));
+    assert_eq!(stopped.return_code, 26);
+    assert_eq!(stopped.claim_processed_flag, 4);
+    assert!(stopped.lines.iter().all(|l| l.hcpcs_edits.is_empty()));
+    let ignored = editor.edit_claim(&visit(serde_json::json!(["abc"])));
+    assert_eq!(ignored.return_code, 0);
+    assert!(ignored.lines[0].hcpcs_edits.contains(&62));
+}
