@@ -628,16 +628,7 @@ impl Gen {
                 "charge": l.charge.to_string(),
             })).collect::<Vec<_>>(),
         });
-        for (json, l) in claim["lineItemList"]
-            .as_array_mut()
-            .expect("lines")
-            .iter_mut()
-            .zip(&self.lines)
-        {
-            if !l.bypass.is_empty() {
-                json["contractorEditBypassList"] = json!(l.bypass);
-            }
-        }
+        self.put_bypasses(&mut claim["lineItemList"], "contractorEditBypassList");
         if let Some(p) = &self.pdx {
             claim["principalDiagnosisCode"] = dx(p);
         }
@@ -651,6 +642,17 @@ impl Gen {
             claim["receiptDate"] = json!(r);
         }
         claim
+    }
+
+    /// Each line's bypass list, when it has one, as field `name` of its
+    /// JSON object in `lines`.
+    fn put_bypasses(&self, lines: &mut Value, name: &str) {
+        let lines = lines.as_array_mut().expect("lines");
+        for (json, l) in lines.iter_mut().zip(&self.lines) {
+            if !l.bypass.is_empty() {
+                json[name] = json!(l.bypass);
+            }
+        }
     }
 
     fn medcode(&self, id: usize) -> Value {
@@ -679,16 +681,7 @@ impl Gen {
                 "service_date": iso(l.date),
             })).collect::<Vec<_>>(),
         });
-        for (json, l) in claim["lines"]
-            .as_array_mut()
-            .expect("lines")
-            .iter_mut()
-            .zip(&self.lines)
-        {
-            if !l.bypass.is_empty() {
-                json["contractor_bypass_edits"] = json!(l.bypass);
-            }
-        }
+        self.put_bypasses(&mut claim["lines"], "contractor_bypass_edits");
         if let Some(f) = self.opps_flag {
             claim["opps_flag"] = json!(f);
         }
