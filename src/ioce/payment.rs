@@ -8,7 +8,7 @@
 //! (visits).
 
 use super::data::{hcpcs_bit, key, key_text, HcpcsRow, Key, Tables, Version};
-use super::engine::{ClaimInput, LineInput, LineResult, Run};
+use super::engine::{read_date, ClaimInput, LineInput, LineResult, Run};
 use super::lines::hcpcs_row;
 use super::path::{switch, Path};
 use super::text::Trim;
@@ -279,6 +279,92 @@ pub(crate) fn assign(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
             o.hcpcs_edits.retain(|&e| e != 38 && e != 42);
         }
     }
+}
+
+/// The first payment adjustment flag of the non-opioid pain management
+/// devices and drugs paid on their own, numbered by distinct code in claim
+/// order (one code on several lines keeps its number):
+///
+/// * a device (flag `nonopioid_device`, final SI H1) on 12x or 13x, not on
+///   a program's claim (41, 89, 92): 26 for the first code, 27 for the
+///   second (pyoce: 48 of 48 such lines paid; probes; a third code is
+///   rejected, 137, not done here);
+/// * a drug (`data_nonopioid_passthrough`, not a device, final SI K1) on
+///   13x, not an opioid treatment program's (89) and not without a
+///   procedure (099): 30, 31, 32 for the first three codes (pyoce: 2 of 2
+///   such lines on the seeds, 0 on the 5 others, rejected or with 099 or on
+///   an unprocessed claim; probes; a fourth code is rejected, 138, not done
+///   here).
+///
+/// Either kind only when paid: not rejected or denied, not beside an
+/// inpatient-only procedure with modifier CA (on 12x none is paid beside no
+/// procedure either: 098, `lines::nonopioid_devices_without_procedure`).
+fn nonopioid_flags(
+    run: &Run<'_>,
+    claim: &ClaimInput<'_>,
+    path: &Path,
+    ls: &[Line<'_>],
+) -> Vec<Option<&'static str>> {
+    const DEVICES: [&str; 2] = ["26", "27"];
+    const DRUGS: [&str; 3] = ["30", "31", "32"];
+    let (t, v) = (run.t, run.v);
+    let mut out = vec![None; ls.len()];
+    if run.ca_line.is_some() || !matches!(path.prefix, 12 | 13) {
+        return out;
+    }
+    let mut devices: Vec<Key> = Vec::new();
+    let mut drugs: Vec<Key> = Vec::new();
+    for (i, l) in ls.iter().enumerate() {
+        let Some(code) = l.code else { continue };
+        let o = &run.out.lines[i];
+        if l.si == N || rejection_flag(run, o) != "0" {
+            continue;
+        }
+        let device = l.flag(hcpcs_bit!(t, "nonopioid_device"));
+        let (seen, values) = if device {
+            if l.si != si("H1") || claim.is_program_claim() {
+                continue;
+            }
+            (&mut devices, &DEVICES[..])
+        } else {
+            if path.prefix != 13
+                || l.si != si("K1")
+                || claim.has_condition("89")
+                || o.hcpcs_edits.contains(&99)
+                || t.nonopioid.get(&code, v).is_none()
+            {
+                continue;
+            }
+            (&mut drugs, &DRUGS[..])
+        };
+        let rank = seen.iter().position(|&c| c == code).unwrap_or_else(|| {
+            seen.push(code);
+            seen.len() - 1
+        });
+        out[i] = values.get(rank).copied();
+    }
+    out
+}
+
+/// A hospital outpatient visit (final SI V, or J2 where the claim keeps
+/// it) billed with modifier CS during the COVID-19 public health
+/// emergency (services 2020-03-18 through 2023-05-11) on a 13x claim that
+/// is not partial hospitalization (condition code 41): the visit's cost
+/// sharing is waived, payment adjustment flag 9, whether or not its code is
+/// eligible for the waiver (114). Not on 12x or 14x, and not on the other
+/// statuses (pyoce: 3 of 3 such lines on the seeds, 0 of some 600 CS lines
+/// of other statuses; probes on the dates' edges and bill types).
+fn phe_visit_without_cost_sharing(
+    claim: &ClaimInput<'_>,
+    path: &Path,
+    si: Key,
+    input: &LineInput<'_>,
+) -> bool {
+    path.prefix == 13
+        && matches!(si, V | J2)
+        && !claim.has_condition("41")
+        && input.modifiers.iter().any(|m| m.trimmed() == "CS")
+        && read_date(input.service_date).is_some_and(|d| (20200318..=20230511).contains(&d))
 }
 
 /// The days (sorted) with a colorectal cancer screening code and a line
@@ -617,8 +703,9 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
 
 /// The comprehensive primary `p` paid at a higher APC (`map_capc`) when
 /// the claim has a secondary code of its pair, or its own code more than
-/// once (units over 1); not when it was discontinued (73, 74) (pyoce: 11 of
-/// 12 such claims; the other was discontinued).
+/// once (units over 1, or bilateral, modifier 50: pyoce, 3 of 3 such
+/// primaries, and probes); not when it was discontinued (73, 74) (pyoce: 11
+/// of 12 such claims; the other was discontinued).
 fn complexity_adjustment(run: &Run<'_>, claim: &ClaimInput<'_>, ls: &mut [Line<'_>], p: usize) {
     let Some(primary) = ls[p].code else {
         return;
@@ -627,9 +714,10 @@ fn complexity_adjustment(run: &Run<'_>, claim: &ClaimInput<'_>, ls: &mut [Line<'
     if has_modifier(input, "73") || has_modifier(input, "74") {
         return;
     }
+    let twice = ls[p].units > 1.0 || has_modifier(input, "50");
     let adjusted = ls.iter().enumerate().find_map(|(j, l)| {
         let secondary = l.code?;
-        if j == p && ls[p].units <= 1.0 {
+        if j == p && !twice {
             return None;
         }
         run.t
@@ -1500,6 +1588,11 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
     } else {
         vec![false; ls.len()]
     };
+    let nonopioid = if full {
+        nonopioid_flags(run, claim, path, ls)
+    } else {
+        vec![None; ls.len()]
+    };
     for (i, l) in ls.iter().enumerate() {
         let input = &claim.lines[i];
         let rdf = rejection_flag(run, &run.out.lines[i]);
@@ -1559,8 +1652,9 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
             "0"
         }
         .into();
-        let no_cost_sharing =
-            l.flag(hcpcs_bit!(t, "deductible_coins_na")) || has_modifier(input, "Q3");
+        let no_cost_sharing = l.flag(hcpcs_bit!(t, "deductible_coins_na"))
+            || has_modifier(input, "Q3")
+            || phe_visit_without_cost_sharing(claim, path, l.si, input);
         let ro_line =
             l.flag(hcpcs_bit!(t, "radiation_oncology_model")) && path.prefix == 13 && ro_model;
         let base_method: &str = if ro_line {
@@ -1616,19 +1710,9 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
         // diagnostic (PT): deductible not applicable (4), from v86 (2022)
         // the screening's coinsurance (25); always the first flag, and
         // before reduced units (11) (pyoce: 1 of 1 such line).
-        // A non-opioid pain management device paid on its own (13x, not
-        // rejected or denied, no procedure with modifier CA on the claim):
-        // 26, the first flag (pyoce: 5 of 5 such lines; 0 on the 6 others,
-        // denied or beside a CA procedure).
-        // (On 12x too, and not on a program's claim, 41, 89 or 92: pyoce 1
-        // and 1 such lines, probes; nor beside no procedure, 098, see
-        // `lines::nonopioid_devices_without_procedure`.)
-        let nonopioid = l.flag(hcpcs_bit!(t, "nonopioid_device"))
-            && matches!(path.prefix, 12 | 13)
-            && !claim.is_program_claim()
-            && l.si == si("H1")
-            && rdf == "0"
-            && run.ca_line.is_none();
+        // A non-opioid pain management device or drug paid on its own:
+        // 26–32, the first flag ([`nonopioid_flags`]).
+        let nonopioid = nonopioid[i];
         // A device-intensive procedure terminated before anaesthesia (16),
         // a pass-through drug offset (18–20, [`drug_offsets`]), a CT scan
         // not to the NEMA standard (14, [`ct_scans`]): each comes before
@@ -1652,20 +1736,29 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
                 _ => None,
             }
         };
+        // (From v102 the cost-sharing flags 9, 4 and 10 go to the second
+        // flag and leave the first to the screening: a screening code
+        // without cost sharing (G0104, G0121: 9) on such a day gets 25 and
+        // 9 there (pyoce: 5 of 5 lines), 9 alone before v102 (11 of 11).)
         let screening = special.is_none()
-            && matches!(paf, "0" | "11")
+            && (matches!(paf, "0" | "11") || paf_second)
             && (l.si == J1 || l.si == T)
             && colorectal.binary_search(&l.date).is_ok();
         let (first, second) = match (xray, paf_second) {
-            _ if nonopioid => ("26", "0"),
+            _ if nonopioid.is_some() => (nonopioid.unwrap_or("0"), "0"),
             (None, _) if special.is_some() => {
                 (special.unwrap_or("0"), if paf_second { paf } else { "0" })
             }
-            _ if screening => (if v >= 86 { "25" } else { "4" }, "0"),
+            _ if screening => (
+                if v >= 86 { "25" } else { "4" },
+                if paf_second && paf != "11" { paf } else { "0" },
+            ),
             // Without cost sharing too (9): one value for both, 23 (FX)
             // or 24 (FY) (pyoce, 1 of 1 such line).
             (Some(x), _) if paf == "9" => (if x == "21" { "23" } else { "24" }, "0"),
-            (Some(x), _) => (x, paf),
+            // (Nor is reduced units' 11 added to an X-ray flag: pyoce, 6
+            // of 6 such lines with units over 1.)
+            (Some(x), _) => (x, if paf == "11" { "0" } else { paf }),
             (None, true) => ("0", paf),
             (None, false) => (paf, "0"),
         };
