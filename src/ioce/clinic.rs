@@ -9,9 +9,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use super::data::{hcpcs_bit, key, key_text, HcpcsRow, Key, Tables, Version};
-use super::engine::{
-    fqhc_cost_sharing_waived, read_date, ClaimInput, LineInput, LineResult, Run,
-};
+use super::engine::{fqhc_cost_sharing_waived, read_date, ClaimInput, LineInput, LineResult, Run};
 use super::lines::hcpcs_row;
 use super::path::Path;
 
@@ -47,6 +45,8 @@ pub(crate) fn not_covered(
 /// * an invalid code: `W`, payment indicator 3;
 /// * a preventive service paid apart (`fqhc_non_packaged_preventive`):
 ///   its own status and payment indicators;
+/// * care management paid apart (`fqhc_chronic_care`): its own status
+///   indicator, payment indicator 2;
 /// * a flu or pneumococcal vaccine (`fqhc_flu_ppv`): its own status
 ///   indicator, payment indicator 11 (an `E1` one is rejected);
 /// * every other line: `N`, payment indicator 12, packaged into the
@@ -84,6 +84,11 @@ pub(crate) fn fqhc_outputs(
                 "0",
                 "5",
             )
+        } else if let Some(r) = row.filter(|_| flag(hcpcs_bit!(t, "fqhc_chronic_care"))) {
+            // (Care management billed apart, G0511 and from 2025 the
+            // codes that replace it: its own status, payment indicator 2;
+            // pyoce, 5 of 5 such lines, and probes.)
+            (key_text(r.status_indicator), "2".into(), "0", "5")
         } else if let Some(r) = row.filter(|_| flag(hcpcs_bit!(t, "fqhc_flu_ppv"))) {
             let si = key_text(r.status_indicator);
             if si == "E1" {

@@ -265,7 +265,9 @@ pub(crate) fn assign(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
     // lines; rejected or denied ones too).
     if path.opps && path.prefix == 76 {
         let t = run.t;
-        for (l, o) in ls.iter().zip(run.out.lines.iter_mut()) {
+        for (i, l) in ls.iter().enumerate() {
+            let rejected = rejection_flag(run, &run.out.lines[i]) != "0";
+            let o = &mut run.out.lines[i];
             let ph = l.flag(hcpcs_bit!(t, "ph_service"));
             // (A program day's composite keeps its per diem APC.)
             if l.composite.is_none() {
@@ -275,7 +277,26 @@ pub(crate) fn assign(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
                     "00000".into()
                 };
             }
-            o.payment_method_flag = if l.si == N || ph { "0" } else { "1" }.into();
+            // (A telehealth originating site's fee, Q3014, and a distant
+            // site's telehealth service, G2025, are paid to the CMHC as on
+            // other claims: 2, or 3 when rejected or denied; pyoce, 3 of 3
+            // such lines, and probes beside other A codes, which stay 1.)
+            let telehealth = matches!(
+                claim.lines.get(i).map(|x| x.hcpcs.trimmed()),
+                Some("Q3014" | "G2025")
+            );
+            o.payment_method_flag = if l.si == N || ph {
+                "0"
+            } else if telehealth {
+                if rejected {
+                    "3"
+                } else {
+                    "2"
+                }
+            } else {
+                "1"
+            }
+            .into();
             o.hcpcs_edits.retain(|&e| e != 38 && e != 42);
         }
     }
@@ -499,6 +520,17 @@ pub(crate) fn unprocessed(run: &mut Run<'_>, claim: &ClaimInput<'_>, opps: bool)
     // digits, not the path: an invalid type of bill "13" has it too.
     let ro_model =
         opps && claim.bill_type.trimmed().starts_with("13") && ro_model_claim(run, claim);
+    // A line without a code takes its revenue code's status, but not when
+    // the claim runs past the last version (through 2036-04-01 or later):
+    // then W, as for an invalid code (pyoce: 2 of 2 such claims, probes;
+    // the coded lines keep their code's status).
+    let past_versions = read_date(claim.through_date).is_some_and(|d| {
+        t.versions
+            .iter()
+            .map(|x| x.end)
+            .max()
+            .is_some_and(|end| d > end)
+    });
     for (l, o) in claim.lines.iter().zip(run.out.lines.iter_mut()) {
         let has_code = !l.hcpcs.trimmed().is_empty();
         let row = if has_code {
@@ -508,7 +540,7 @@ pub(crate) fn unprocessed(run: &mut Run<'_>, claim: &ClaimInput<'_>, opps: bool)
         };
         let si = match row {
             Some(r) => r.status_indicator,
-            None if has_code => W,
+            None if has_code || past_versions => W,
             None => l
                 .revenue_code
                 .trimmed()
@@ -2012,5 +2044,182 @@ mod tests {
         assert_eq!(e.lines[0].composite_adjustment_flag, "1");
         let e = edit("131", &[], &["96202:0167:1:2025-07-02"]);
         assert_eq!(e.lines[0].status_indicator, "A");
+    }
+
+    /// A claim from `from` through `through` (`YYYY-MM-DD`) with lines
+    /// `code:revenue:units:modifiers:date` (modifiers comma-separated, the
+    /// from date when the date is left out).
+    fn edit_with(bill_type: &str, dates: (&str, &str), cc: &[&str], lines: &[&str]) -> Edited {
+        edit_text(&claim_text(bill_type, dates, cc, lines))
+    }
+
+    fn edit_text(json: &str) -> Edited {
+        let claim: Claim = serde_json::from_str(json).unwrap();
+        Editor::new().edit_claim(&claim)
+    }
+
+    /// [`edit_with`]'s claim as JSON.
+    fn claim_text(bill_type: &str, dates: (&str, &str), cc: &[&str], lines: &[&str]) -> String {
+        let (from, through) = dates;
+        let lines: Vec<String> = lines
+            .iter()
+            .map(|l| {
+                let f: Vec<&str> = l.split(':').collect();
+                let modifiers: Vec<&str> = f
+                    .get(3)
+                    .map_or(Vec::new(), |m| m.split(',').filter(|m| !m.is_empty()).collect());
+                let date = f.get(4).copied().unwrap_or(from);
+                format!(
+                    r#"{{"code":"{}","revenue_code":"{}","units":{},"charge":100,"modifiers":{},"service_date":"{date}"}}"#,
+                    f[0],
+                    f[1],
+                    f[2],
+                    serde_json::to_string(&modifiers).unwrap()
+                )
+            })
+            .collect();
+        format!(
+            r#"{{"bill_type":"{bill_type}","from_date":"{from}","through_date":"{through}","condition_codes":{},"patient":{{"sex":"F","age":70}},"diagnoses":["N18.6","E11.9"],"lines":[{}]}}"#,
+            serde_json::to_string(cc).unwrap(),
+            lines.join(",")
+        )
+    }
+
+    /// A visit with modifier CS during the public health emergency on 13x:
+    /// payment adjustment flag 9; not on 12x, nor after 2023-05-11 (pyoce).
+    #[test]
+    fn phe_visits_without_cost_sharing() {
+        let day = ("2021-06-01", "2021-06-01");
+        let e = edit_with("131", day, &[], &["G0463:0510:1:CS", "G0463:0510:1"]);
+        assert_eq!(e.lines[0].payment_adjustment_flag01, "9");
+        assert_eq!(e.lines[1].payment_adjustment_flag01, "0");
+        let e = edit_with("121", day, &[], &["G0463:0510:1:CS"]);
+        assert_eq!(e.lines[0].payment_adjustment_flag01, "0");
+        let after = ("2023-05-12", "2023-05-12");
+        let e = edit_with("131", after, &[], &["G0463:0510:1:CS"]);
+        assert_eq!(e.lines[0].payment_adjustment_flag01, "0");
+    }
+
+    /// Non-opioid drugs paid apart: 30, 31, 32 by distinct code; none on an
+    /// opioid treatment program's claim (pyoce).
+    #[test]
+    fn nonopioid_drugs_numbered_by_code() {
+        let day = ("2025-08-15", "2025-08-15");
+        let lines = [
+            "J1096:0636:1",
+            "J0666:0636:1",
+            "J1097:0636:1",
+            "11042:0360:1",
+            "J0666:0636:1",
+        ];
+        let e = edit_with("131", day, &[], &lines);
+        let flags: Vec<&str> = e
+            .lines
+            .iter()
+            .map(|l| l.payment_adjustment_flag01.as_str())
+            .collect();
+        assert_eq!(flags, ["30", "31", "32", "0", "31"]);
+        let e = edit_with("131", day, &["89"], &lines[..1]);
+        assert_eq!(e.lines[0].payment_adjustment_flag01, "0");
+    }
+
+    /// A bilateral comprehensive primary is its code twice for the
+    /// complexity adjustment (pyoce: 26418-50 at 05113, alone 05112).
+    #[test]
+    fn bilateral_primary_complexity_adjusted() {
+        let day = ("2024-01-02", "2024-01-02");
+        let e = edit_with("131", day, &[], &["26418:0360:1:50"]);
+        assert_eq!(e.lines[0].payment_apc, "05113");
+        let e = edit_with("131", day, &[], &["26418:0360:1"]);
+        assert_eq!(e.lines[0].payment_apc, "05112");
+    }
+
+    /// An X-ray flag takes no reduced units' 11 beside it; a screening
+    /// code without cost sharing on a PT day from v102: 25 and 9; a CMHC's
+    /// telehealth originating site fee: payment method flag 2 (pyoce).
+    #[test]
+    fn adjustment_and_method_flags() {
+        let e = edit_with(
+            "141",
+            ("2025-01-17", "2025-01-17"),
+            &[],
+            &["73552:0320:4:FY"],
+        );
+        let l = &e.lines[0];
+        assert_eq!(
+            (
+                l.payment_adjustment_flag01.as_str(),
+                l.payment_adjustment_flag02.as_str()
+            ),
+            ("22", "0")
+        );
+        let day = ("2026-05-01", "2026-05-01");
+        let e = edit_with("131", day, &[], &["G0121:0360:1", "45330:0360:1:PT"]);
+        let l = &e.lines[0];
+        assert_eq!(
+            (
+                l.payment_adjustment_flag01.as_str(),
+                l.payment_adjustment_flag02.as_str()
+            ),
+            ("25", "9")
+        );
+        let day = ("2022-03-01", "2022-03-01");
+        let e = edit_with("761", day, &[], &["Q3014:0780:1", "G0420:0942:1"]);
+        assert_eq!(e.lines[0].payment_method_flag, "2");
+        assert_eq!(e.lines[1].payment_method_flag, "1");
+    }
+
+    /// An invalid type of bill's line without a code: its revenue code's
+    /// status, W when the claim runs past the last version (pyoce).
+    #[test]
+    fn uncoded_line_past_the_versions() {
+        let e = edit_with("111", ("2036-03-31", "2036-04-01"), &[], &[":0905:1"]);
+        assert_eq!(e.lines[0].status_indicator, "W");
+        let e = edit_with("111", ("2036-03-31", "2036-03-31"), &[], &[":0905:1"]);
+        assert_eq!(e.lines[0].status_indicator, "E1");
+    }
+
+    /// FQHC lines with CS from 2020-03-18: payment method flag C on an
+    /// invalid code too, and on a claim stopped for its dates (pyoce).
+    #[test]
+    fn fqhc_cost_sharing_waived() {
+        let day = ("2022-05-21", "2022-05-21");
+        let e = edit_with(
+            "771",
+            day,
+            &[],
+            &["ZZZZZ:0521:1:CS", "99213:0521:1:CS", "99213:0521:1"],
+        );
+        let flags: Vec<&str> = e
+            .lines
+            .iter()
+            .map(|l| l.payment_method_flag.as_str())
+            .collect();
+        assert_eq!(flags, ["C", "C", "5"]);
+        let e = edit_with(
+            "771",
+            ("2022-05-21", "2022-05-20"),
+            &[],
+            &["87380:0300:1:CS"],
+        );
+        assert_eq!(e.lines[0].payment_method_flag, "C");
+    }
+
+    /// 009 on a code and on a revenue code is listed twice (pyoce).
+    #[test]
+    fn non_covered_on_both_listed_twice() {
+        let day = ("2021-04-22", "2021-04-22");
+        let e = edit_with("131", day, &[], &["A6534:0274:1", ":0760:1"]);
+        assert_eq!(e.line_denial_edits, [9, 9]);
+    }
+
+    /// On the paths that put the add-on edits last, 044 stays after 106
+    /// (pyoce).
+    #[test]
+    fn addon_edit_before_044() {
+        let day = ("2021-12-31", "2021-12-31");
+        let text = claim_text("851", day, &["W2"], &["34714:0762:1", "36226:0269:1"]);
+        let e = edit_text(&text.replacen('{', r#"{"opps_flag":"2","#, 1));
+        assert_eq!(e.lines[0].hcpcs_edits, [106, 44]);
     }
 }
