@@ -212,8 +212,11 @@ pub(crate) fn assign(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
     // 05881, and packages the claim's other lines.
     // A therapy code paid only as therapy, under a therapy revenue code
     // (042x physical, 043x occupational, 044x speech): paid off the
-    // fee schedule, A, whatever its status (13x; pyoce: 5 of 5 such lines).
-    if path.prefix == 13 && path.opps {
+    // fee schedule, A, whatever its status (13x; pyoce: 5 of 5 such lines;
+    // 12x too, 3 of 3; not on an opioid treatment program's 13x claim,
+    // 89: 0 of 2, nor on 14x).
+    let therapy_path = path.prefix == 12 || (path.prefix == 13 && !claim.has_condition("89"));
+    if therapy_path && path.opps {
         for (l, input) in ls.iter_mut().zip(&claim.lines) {
             let therapy_revenue = matches!(
                 input.revenue_code.trimmed().as_bytes(),
@@ -590,6 +593,23 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
         // (A program's days are paid as composites there too: pyoce, 13x
         // with condition codes 41 and 89.)
         program_composites(run, claim, path, ls);
+        // An opioid treatment program's claim that is also an intensive
+        // outpatient program's (89 and 92, from v94) pays the program's
+        // services as on the program's path: a Q3 one takes its APC's
+        // status and a day's mental-health services may make the 08010
+        // composite; its other Q3 lines stay Q3 (pyoce: 2 of 3 such
+        // lines, the third rejected; probes).
+        if path.prefix == 13 && run.v >= 94 && claim.has_condition("92") {
+            let iop = t.hcpcs_flag("iop_service");
+            for l in ls.iter_mut() {
+                if l.data_si == Q3 && !l.off && l.flag(iop) {
+                    if let Some(s) = apc_si(run, l.apc()) {
+                        l.si = s;
+                    }
+                }
+            }
+            mental_health_composites(run, ls, Some(iop));
+        }
         return;
     }
     // (Not on a partial hospitalization or intensive outpatient claim (41,
@@ -684,7 +704,7 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
     program_composites(run, claim, path, ls);
     // (No composites on 14x: pyoce, 0 of 14 such groups.)
     if composite_path && path.prefix != 14 {
-        composites(run, ls);
+        composites(run, claim, ls);
     }
     // Comprehensive packaging on 13x only, and not on the partial
     // hospitalization path (condition code 41 or 92).
@@ -920,13 +940,19 @@ fn program_composites(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &m
 }
 
 /// §3.6 imaging composites and §3.7 the mental-health composite.
-fn composites(run: &Run<'_>, ls: &mut [Line<'_>]) {
+fn composites(run: &Run<'_>, claim: &ClaimInput<'_>, ls: &mut [Line<'_>]) {
+    mental_health_composites(run, ls, None);
+    imaging_composites(run, claim, ls);
+}
+
+/// Mental health (08010): daily mental-health services of a date that pay
+/// more in all (APC payment × units) than the composite are paid as the
+/// composite, on the first of them; the others are packaged. `only`: the
+/// services must have that flag too.
+fn mental_health_composites(run: &Run<'_>, ls: &mut [Line<'_>], only: Option<u8>) {
     let t = run.t;
     // (After the program days' composites, [`program_composites`].)
     let mut ordinal = ls.iter().filter_map(|l| l.composite).max().unwrap_or(0);
-    // Mental health (08010): daily mental-health services of a date that
-    // pay more in all (APC payment × units) than the composite are paid
-    // as the composite, on the first of them; the others are packaged.
     let mh = si("08010");
     let cap = u64::from(apc_payment(run, mh));
     let daily: Vec<usize> = (0..ls.len())
@@ -935,6 +961,7 @@ fn composites(run: &Run<'_>, ls: &mut [Line<'_>]) {
                 && ls[i].si != N
                 && ls[i].composite.is_none()
                 && ls[i].flag(hcpcs_bit!(t, "daily_mental_health"))
+                && only.is_none_or(|bit| ls[i].flag(bit))
         })
         .collect();
     // The lines by date, the dates in the order of their first lines.
@@ -965,18 +992,39 @@ fn composites(run: &Run<'_>, ls: &mut [Line<'_>]) {
             }
         }
     }
-    // Imaging, after the mental-health composites (pyoce numbers those
-    // first whatever their dates): two or more units of one family on a date (one line of
-    // several units will do) make one composite, its prime the first of
-    // them.
+}
+
+/// Imaging, after the mental-health composites (pyoce numbers those first
+/// whatever their dates): two or more units of one family on a date (one
+/// line of several units will do) make one composite, its prime the first
+/// of them.
+fn imaging_composites(run: &Run<'_>, claim: &ClaimInput<'_>, ls: &mut [Line<'_>]) {
+    let t = run.t;
+    let mut ordinal = ls.iter().filter_map(|l| l.composite).max().unwrap_or(0);
+    // A reduced or discontinued scan (52, 73) is no member; a line of 0
+    // units counts one; a scan billed bilateral (50) whose code may be
+    // done on each side (`bilateral_independent`) counts two (pyoce:
+    // 6 such claims on the seeds; probes, where 74 and the bilateral
+    // inherent codes count as usual).
     let mut members: Vec<(usize, &str, u8, Key, f64)> = Vec::new();
     for (i, l) in ls.iter().enumerate() {
         if l.off || l.si == N {
             continue;
         }
+        let input = &claim.lines[i];
+        if has_modifier(input, "52") || has_modifier(input, "73") {
+            continue;
+        }
         if let Some(&(apc, _)) = l.code.and_then(|c| t.composite.get(&c, run.v)) {
             if let Some(f) = composite_family(apc) {
-                members.push((i, l.date, f, apc, l.units));
+                let sides = if has_modifier(input, "50")
+                    && l.flag(hcpcs_bit!(t, "bilateral_independent"))
+                {
+                    2.0
+                } else {
+                    1.0
+                };
+                members.push((i, l.date, f, apc, l.units.max(1.0) * sides));
             }
         }
     }
@@ -2221,5 +2269,48 @@ mod tests {
         let text = claim_text("851", day, &["W2"], &["34714:0762:1", "36226:0269:1"]);
         let e = edit_text(&text.replacen('{', r#"{"opps_flag":"2","#, 1));
         assert_eq!(e.lines[0].hcpcs_edits, [106, 44]);
+    }
+
+    /// Imaging composites: a bilateral scan of a code done on each side
+    /// makes one; a reduced one (52) is no member; 0 units count one
+    /// (pyoce).
+    #[test]
+    fn imaging_composite_members() {
+        let day = ("2024-01-02", "2024-01-02");
+        let e = edit_with("131", day, &[], &["73720:0610:1:50"]);
+        assert_eq!(e.lines[0].payment_apc, "08008");
+        let e = edit_with("131", day, &[], &["72149:0610:4:52"]);
+        assert_eq!(e.lines[0].payment_apc, "05572");
+        let e = edit_with("131", day, &[], &["70553:0610:1", "C8911:0610:0"]);
+        assert_eq!(e.lines[0].payment_apc, "08008");
+        assert_eq!(e.lines[1].status_indicator, "N");
+    }
+
+    /// An opioid treatment program's claim with an intensive outpatient
+    /// program's (89, 92): the program's Q3 service takes its APC's
+    /// status, another Q3 line stays Q3 (pyoce).
+    #[test]
+    fn otp_claim_with_iop_services() {
+        let day = ("2024-08-25", "2024-08-25");
+        let e = edit_with("131", day, &["89", "92"], &["90792:0900:1", "73706:0350:1"]);
+        assert_eq!(e.lines[0].status_indicator, "S");
+        assert_eq!(e.lines[1].status_indicator, "Q3");
+    }
+
+    /// A therapy code under a therapy revenue code is paid as therapy (A)
+    /// on 12x and 13x, not on an opioid treatment program's claim nor on
+    /// 14x (pyoce).
+    #[test]
+    fn therapy_under_therapy_revenue_code() {
+        let day = ("2022-09-05", "2022-09-05");
+        for (bill_type, cc, si) in [
+            ("121", &[][..], "A"),
+            ("131", &[], "A"),
+            ("131", &["89"], "T"),
+            ("141", &[], "T"),
+        ] {
+            let e = edit_with(bill_type, day, cc, &["97607:0433:1"]);
+            assert_eq!(e.lines[0].status_indicator, si, "{bill_type} {cc:?}");
+        }
     }
 }
