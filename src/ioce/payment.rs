@@ -451,6 +451,13 @@ fn home_health_fee_schedule_lines(run: &mut Run<'_>, ls: &[Line<'_>]) {
     let t = run.t;
     for (l, o) in ls.iter().zip(run.out.lines.iter_mut()) {
         if home_health_opps_service(t, l) {
+            // (Such a service left Q1 by its rejection keeps its code's
+            // APC as the payment APC, payment method flag 0: pyoce, 2 of
+            // 2 such lines.)
+            if l.si == Q1 && o.rejection_denial_flag != "0" {
+                o.payment_apc = o.hcpcs_apc.clone();
+                o.payment_method_flag = "0".into();
+            }
             continue;
         }
         o.payment_apc = "00000".into();
@@ -2312,5 +2319,17 @@ mod tests {
             let e = edit_with(bill_type, day, cc, &["97607:0433:1"]);
             assert_eq!(e.lines[0].status_indicator, si, "{bill_type} {cc:?}");
         }
+    }
+
+    /// A home health claim's splint left Q1 by NCCI's rejection keeps its
+    /// code's APC, payment method flag 0 (pyoce).
+    #[test]
+    fn home_health_rejected_splint() {
+        let day = ("2024-07-07", "2024-07-07");
+        let e = edit_with("341", day, &[], &["27700:0645:1", "29130:0645:1"]);
+        let l = &e.lines[1];
+        assert_eq!(l.status_indicator, "Q1");
+        assert_eq!(l.payment_apc, "05734");
+        assert_eq!(l.payment_method_flag, "0");
     }
 }
