@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use super::data::{hcpcs_bit, key, key_text, HcpcsRow, Key, Tables, Version};
-use super::engine::{read_date, ClaimInput, LineInput, LineResult, Run};
+use super::engine::{fqhc_cost_sharing_waived, read_date, ClaimInput, LineInput, LineResult, Run};
 use super::lines::hcpcs_row;
 use super::path::Path;
 
@@ -45,12 +45,16 @@ pub(crate) fn not_covered(
 /// * an invalid code: `W`, payment indicator 3;
 /// * a preventive service paid apart (`fqhc_non_packaged_preventive`):
 ///   its own status and payment indicators;
+/// * care management paid apart (`fqhc_chronic_care`): its own status
+///   indicator, payment indicator 2;
 /// * a flu or pneumococcal vaccine (`fqhc_flu_ppv`): its own status
 ///   indicator, payment indicator 11 (an `E1` one is rejected);
 /// * every other line: `N`, payment indicator 12, packaged into the
 ///   encounter (packaging flag 5; 6 for a preventive service or one
-///   without cost sharing); modifier CS (cost sharing waived, from
-///   2020-03-18) on a code makes the payment method flag `C`.
+///   without cost sharing);
+///
+/// and on any of them modifier CS (cost sharing waived, from 2020-03-18)
+/// on a line with a code, valid or not, makes the payment method flag `C`.
 pub(crate) fn fqhc_outputs(
     run: &mut Run<'_>,
     claim: &ClaimInput<'_>,
@@ -80,6 +84,11 @@ pub(crate) fn fqhc_outputs(
                 "0",
                 "5",
             )
+        } else if let Some(r) = row.filter(|_| flag(hcpcs_bit!(t, "fqhc_chronic_care"))) {
+            // (Care management billed apart, G0511 and from 2025 the
+            // codes that replace it: its own status, payment indicator 2;
+            // pyoce, 5 of 5 such lines, and probes.)
+            (key_text(r.status_indicator), "2".into(), "0", "5")
         } else if let Some(r) = row.filter(|_| flag(hcpcs_bit!(t, "fqhc_flu_ppv"))) {
             let si = key_text(r.status_indicator);
             if si == "E1" {
@@ -89,18 +98,17 @@ pub(crate) fn fqhc_outputs(
         } else {
             let preventive = flag(hcpcs_bit!(t, "fqhc_preventive"))
                 || flag(hcpcs_bit!(t, "deductible_coins_na"));
-            let cs = row.is_some()
-                && read_date(line.service_date).is_some_and(|d| d >= 20200318)
-                && line
-                    .modifiers
-                    .iter()
-                    .any(|m| m.trimmed().eq_ignore_ascii_case("CS"));
             (
                 "N".into(),
                 "12".into(),
                 if preventive { "6" } else { "5" },
-                if cs { "C" } else { "5" },
+                "5",
             )
+        };
+        let method = if fqhc_cost_sharing_waived(claim.bill_type, line) {
+            "C"
+        } else {
+            method
         };
         o.status_indicator = si;
         o.payment_indicator = pi;
@@ -387,9 +395,11 @@ pub(crate) fn cmhc_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path)
 
 /// After the lines' edits are sorted: on the other bill types and the
 /// paths that check type I add-ons (every claim not under OPPS) the add-on
-/// edits (106, 108) come last in a line's list, after NCCI's and 055, then
-/// 091 and 061 (pyoce's order on these claims: 40 lines; 106 on the
-/// non-OPPS paths, 147 lines), and 106 is listed once.
+/// edits (106, 108) come after NCCI's and 055, then 091 and 061 (pyoce's
+/// order on these claims: 40 lines; 106 on the non-OPPS paths, 147 lines),
+/// and 106 is listed once. The edits that sort after 106 anyway (044, 017)
+/// stay after 106, 108 and 091 but before 061 (pyoce: 9 of 9 lines with 106
+/// and one of them, 2 of 2 with 044 and 061).
 pub(crate) fn order_add_on_edits(run: &mut Run<'_>, path: &Path) {
     const LAST: [u16; 4] = [106, 108, 91, 61];
     if !other_bill_type(path) && !super::lines::checks_type1_addons(path) {
@@ -405,7 +415,16 @@ pub(crate) fn order_add_on_edits(run: &mut Run<'_>, path: &Path) {
             }
             None => true,
         });
+        let after = super::order::line_rank(106);
+        let at = edits
+            .iter()
+            .position(|&e| super::order::line_rank(e) > after)
+            .unwrap_or(edits.len());
+        let rest = edits.split_off(at);
         for (i, &e) in LAST.iter().enumerate() {
+            if e == 61 {
+                edits.extend(rest.iter().copied());
+            }
             // (106 once, however many add-on tables found no primary.)
             let n = if e == 106 { tail[i].min(1) } else { tail[i] };
             edits.extend(std::iter::repeat_n(e, n));

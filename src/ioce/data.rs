@@ -294,6 +294,9 @@ pub(crate) struct Tables {
     /// biologicals; lists: 1 radiopharmaceutical, 2 skin substitute, 3
     /// contrast agent, 4 stress agent.
     pub offset_apc: Ranged<(u8, u8, Key), u64>,
+    /// The non-opioid pain management drugs and devices paid apart
+    /// (`data_nonopioid_passthrough`), by version.
+    pub nonopioid: Ranged<Key, ()>,
     hcpcs_flags: Vec<&'static str>,
 }
 
@@ -696,8 +699,16 @@ impl Tables {
             offset_apc.push(k, lo, hi, num(T, r[5]));
         }
 
+        let mut nonopioid = Ranged::new();
+        for r in rows("data_nonopioid_passthrough.tsv") {
+            const T: &str = "data_nonopioid_passthrough";
+            let (lo, hi) = range(T, &r);
+            nonopioid.push(code(T, r[2]), lo, hi, ());
+        }
+
         Tables {
             fqhc_payment,
+            nonopioid,
             offset_apc,
             device_procedures,
             procedure_devices,

@@ -886,6 +886,18 @@ const LINEAR_ROWS: usize = 16;
 
 /// The disposition of `edit` in version `v` ([`Run::disposition`]): the
 /// row in force, or failing one any row of the edit.
+/// An FQHC's line (type of bill 77x) with cost sharing waived: modifier
+/// `CS` (as written, upper case) on a line with a code, dated from
+/// 2020-03-18. Its payment method flag is `C` even on a claim the I/OCE
+/// stops for its dates (023, 119; not 024, no version: pyoce, probes with
+/// every line kind; 6 claims on the seeds).
+pub(crate) fn fqhc_cost_sharing_waived(bill_type: &str, l: &LineInput<'_>) -> bool {
+    bill_type.trimmed().starts_with("77")
+        && !l.hcpcs.trimmed().is_empty()
+        && l.modifiers.iter().any(|m| m.trimmed() == "CS")
+        && read_date(l.service_date).is_some_and(|d| d >= 20200318)
+}
+
 fn disposition_in(t: &Tables, v: Version, edit: u16) -> u8 {
     t.edits
         .get(&edit, v)
@@ -1086,14 +1098,20 @@ impl<'t> Run<'t> {
                 raised.swap(a, b);
             }
         }
-        // 050 (a statutory exclusion) raised both on a code and on a
-        // revenue code is listed twice, once for each.
-        let twice_050 = self.out.lines.iter().any(|l| l.hcpcs_edits.contains(&50))
-            && self.out.lines.iter().any(|l| l.revenue_edits.contains(&50));
+        // 050 (a statutory exclusion) and 009 (a non-covered service)
+        // raised both on a code and on a revenue code
+        // are listed twice, once for each (pyoce: 100 of 100 claims with
+        // 050 on both, 8 of 8 with 009; once when on one side only).
+        let on_both = |e: u16| {
+            self.out.lines.iter().any(|l| l.hcpcs_edits.contains(&e))
+                && self.out.lines.iter().any(|l| l.revenue_edits.contains(&e))
+        };
+        let (twice_050, twice_009) = (on_both(50), on_both(9));
         for &e in &raised {
             if e == 50 && twice_050 && self.disposition(e) == 3 {
                 self.out.claim_return_to_provider_edits.push(e);
             }
+            let twice = e == 9 && twice_009;
             let list = match self.disposition(e) {
                 1 => &mut self.out.claim_rejection_edits,
                 2 => &mut self.out.claim_denial_edits,
@@ -1104,6 +1122,9 @@ impl<'t> Run<'t> {
                 _ => continue,
             };
             list.push(e);
+            if twice {
+                list.push(e);
+            }
         }
         crate::scratch::give_back(&RAISED, raised);
         let o = &mut self.out;
@@ -1337,6 +1358,9 @@ impl Editor {
                     if edit == 119 && l.units == Some(0.0) {
                         r.units_output = "1".into();
                     }
+                    if edit != 24 && fqhc_cost_sharing_waived(claim.bill_type, l) {
+                        r.payment_method_flag = "C".into();
+                    }
                     r
                 })
                 .collect();
@@ -1448,7 +1472,7 @@ impl Editor {
                         unprocessed_line(l, &si, "00000")
                     })
                     .collect();
-                super::payment::unprocessed(&mut run, claim, opps);
+                super::payment::unprocessed(&mut run, claim, opps, false);
                 run.claim_only.push(118);
                 run.finish(from, through);
                 return;
@@ -1501,7 +1525,7 @@ impl Editor {
                 run.out.return_code = 26;
                 run.out.claim_processed_flag = 4;
                 run.out.lines = stopped_lines(claim);
-                super::payment::unprocessed(&mut run, claim, opps);
+                super::payment::unprocessed(&mut run, claim, opps, true);
                 if opps
                     && path
                         .as_ref()
@@ -1518,7 +1542,7 @@ impl Editor {
             run.out.return_code = 22;
             run.out.claim_processed_flag = 1;
             run.out.lines = stopped_lines(claim);
-            super::payment::unprocessed(&mut run, claim, opps);
+            super::payment::unprocessed(&mut run, claim, opps, false);
             run.claim_only.push(46);
             run.finish(from, through);
             return;

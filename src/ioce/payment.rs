@@ -8,7 +8,7 @@
 //! (visits).
 
 use super::data::{hcpcs_bit, key, key_text, HcpcsRow, Key, Tables, Version};
-use super::engine::{ClaimInput, LineInput, LineResult, Run};
+use super::engine::{read_date, ClaimInput, LineInput, LineResult, Run};
 use super::lines::hcpcs_row;
 use super::path::{switch, Path};
 use super::text::Trim;
@@ -212,8 +212,11 @@ pub(crate) fn assign(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
     // 05881, and packages the claim's other lines.
     // A therapy code paid only as therapy, under a therapy revenue code
     // (042x physical, 043x occupational, 044x speech): paid off the
-    // fee schedule, A, whatever its status (13x; pyoce: 5 of 5 such lines).
-    if path.prefix == 13 && path.opps {
+    // fee schedule, A, whatever its status (13x; pyoce: 5 of 5 such lines;
+    // 12x too, 3 of 3; not on an opioid treatment program's 13x claim,
+    // 89: 0 of 2, nor on 14x).
+    let therapy_path = path.prefix == 12 || (path.prefix == 13 && !claim.has_condition("89"));
+    if therapy_path && path.opps {
         for (l, input) in ls.iter_mut().zip(&claim.lines) {
             let therapy_revenue = matches!(
                 input.revenue_code.trimmed().as_bytes(),
@@ -265,7 +268,9 @@ pub(crate) fn assign(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
     // lines; rejected or denied ones too).
     if path.opps && path.prefix == 76 {
         let t = run.t;
-        for (l, o) in ls.iter().zip(run.out.lines.iter_mut()) {
+        for (i, l) in ls.iter().enumerate() {
+            let rejected = rejection_flag(run, &run.out.lines[i]) != "0";
+            let o = &mut run.out.lines[i];
             let ph = l.flag(hcpcs_bit!(t, "ph_service"));
             // (A program day's composite keeps its per diem APC.)
             if l.composite.is_none() {
@@ -275,10 +280,115 @@ pub(crate) fn assign(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
                     "00000".into()
                 };
             }
-            o.payment_method_flag = if l.si == N || ph { "0" } else { "1" }.into();
+            // (A telehealth originating site's fee, Q3014, and a distant
+            // site's telehealth service, G2025, are paid to the CMHC as on
+            // other claims: 2, or 3 when rejected or denied; pyoce, 3 of 3
+            // such lines, and probes beside other A codes, which stay 1.)
+            let telehealth = matches!(
+                claim.lines.get(i).map(|x| x.hcpcs.trimmed()),
+                Some("Q3014" | "G2025")
+            );
+            o.payment_method_flag = if l.si == N || ph {
+                "0"
+            } else if telehealth {
+                if rejected {
+                    "3"
+                } else {
+                    "2"
+                }
+            } else {
+                "1"
+            }
+            .into();
             o.hcpcs_edits.retain(|&e| e != 38 && e != 42);
         }
     }
+}
+
+/// The first payment adjustment flag of the non-opioid pain management
+/// devices and drugs paid on their own, numbered by distinct code in claim
+/// order (one code on several lines keeps its number):
+///
+/// * a device (flag `nonopioid_device`, final SI H1) on 12x or 13x, not on
+///   a program's claim (41, 89, 92): 26 for the first code, 27 for the
+///   second (pyoce: 48 of 48 such lines paid; probes; a third code is
+///   rejected, 137, not done here);
+/// * a drug (`data_nonopioid_passthrough`, not a device, final SI K1) on
+///   13x, not an opioid treatment program's (89) and not without a
+///   procedure (099): 30, 31, 32 for the first three codes (pyoce: 2 of 2
+///   such lines on the seeds, 0 on the 5 others, rejected or with 099 or on
+///   an unprocessed claim; probes; a fourth code is rejected, 138, not done
+///   here).
+///
+/// Either kind only when paid: not rejected or denied, not beside an
+/// inpatient-only procedure with modifier CA (on 12x none is paid beside no
+/// procedure either: 098, `lines::nonopioid_devices_without_procedure`).
+fn nonopioid_flags(
+    run: &Run<'_>,
+    claim: &ClaimInput<'_>,
+    path: &Path,
+    ls: &[Line<'_>],
+) -> Vec<Option<&'static str>> {
+    const DEVICES: [&str; 2] = ["26", "27"];
+    const DRUGS: [&str; 3] = ["30", "31", "32"];
+    let (t, v) = (run.t, run.v);
+    let mut out = vec![None; ls.len()];
+    if run.ca_line.is_some() || !matches!(path.prefix, 12 | 13) {
+        return out;
+    }
+    let mut devices: Vec<Key> = Vec::new();
+    let mut drugs: Vec<Key> = Vec::new();
+    for (i, l) in ls.iter().enumerate() {
+        let Some(code) = l.code else { continue };
+        let o = &run.out.lines[i];
+        if l.si == N || rejection_flag(run, o) != "0" {
+            continue;
+        }
+        let device = l.flag(hcpcs_bit!(t, "nonopioid_device"));
+        let (seen, values) = if device {
+            if l.si != si("H1") || claim.is_program_claim() {
+                continue;
+            }
+            (&mut devices, &DEVICES[..])
+        } else {
+            if path.prefix != 13
+                || l.si != si("K1")
+                || claim.has_condition("89")
+                || o.hcpcs_edits.contains(&99)
+                || t.nonopioid.get(&code, v).is_none()
+            {
+                continue;
+            }
+            (&mut drugs, &DRUGS[..])
+        };
+        let rank = seen.iter().position(|&c| c == code).unwrap_or_else(|| {
+            seen.push(code);
+            seen.len() - 1
+        });
+        out[i] = values.get(rank).copied();
+    }
+    out
+}
+
+/// A hospital outpatient visit (final SI V, or J2 where the claim keeps
+/// it) billed with modifier CS during the COVID-19 public health
+/// emergency (services 2020-03-18 through 2023-05-11) on a 13x claim that
+/// is not partial hospitalization (condition code 41): the visit's cost
+/// sharing is waived, payment adjustment flag 9, whether or not its code is
+/// eligible for the waiver (114). Not on 12x or 14x, and not on the other
+/// statuses (pyoce: 3 of 3 such lines on the seeds, 0 of some 600 CS lines
+/// of other statuses; probes on the dates' edges and bill types).
+fn phe_visit_without_cost_sharing(
+    claim: &ClaimInput<'_>,
+    path: &Path,
+    si: Key,
+    input: &LineInput<'_>,
+) -> bool {
+    path.prefix == 13
+        && matches!(si, V | J2)
+        && !claim.has_condition("41")
+        && input.modifiers.iter().any(|m| m.trimmed() == "CS")
+        && read_date(input.service_date).is_some_and(|d| (20200318..=20230511).contains(&d))
 }
 
 /// The days (sorted) with a colorectal cancer screening code and a line
@@ -341,6 +451,13 @@ fn home_health_fee_schedule_lines(run: &mut Run<'_>, ls: &[Line<'_>]) {
     let t = run.t;
     for (l, o) in ls.iter().zip(run.out.lines.iter_mut()) {
         if home_health_opps_service(t, l) {
+            // (Such a service left Q1 by its rejection keeps its code's
+            // APC as the payment APC, payment method flag 0: pyoce, 2 of
+            // 2 such lines.)
+            if l.si == Q1 && o.rejection_denial_flag != "0" {
+                o.payment_apc = o.hcpcs_apc.clone();
+                o.payment_method_flag = "0".into();
+            }
             continue;
         }
         o.payment_apc = "00000".into();
@@ -407,12 +524,30 @@ fn fee_schedule_outputs(run: &mut Run<'_>, ls: &mut [Line<'_>]) {
 /// invalid code, the revenue code's for a line without one) and its
 /// payment indicator, units 0 read as 1 (pyoce's answers on the 118
 /// claims of the differential test).
-pub(crate) fn unprocessed(run: &mut Run<'_>, claim: &ClaimInput<'_>, opps: bool) {
+pub(crate) fn unprocessed(
+    run: &mut Run<'_>,
+    claim: &ClaimInput<'_>,
+    opps: bool,
+    stopped_for_bypass: bool,
+) {
     let (t, v) = (run.t, run.v);
     // The radiation oncology model's B reads the type of bill's first two
     // digits, not the path: an invalid type of bill "13" has it too.
     let ro_model =
         opps && claim.bill_type.trimmed().starts_with("13") && ro_model_claim(run, claim);
+    // A line without a code takes its revenue code's status, but not when
+    // the claim runs past the last version (through 2036-04-01 or later):
+    // then W, as for an invalid code (pyoce: 2 of 2 such claims, probes;
+    // the coded lines keep their code's status). A claim stopped for its
+    // contractor's bypasses (26) reads it still (pyoce, 1 of 1).
+    let past_versions = !stopped_for_bypass
+        && read_date(claim.through_date).is_some_and(|d| {
+            t.versions
+                .iter()
+                .map(|x| x.end)
+                .max()
+                .is_some_and(|end| d > end)
+        });
     for (l, o) in claim.lines.iter().zip(run.out.lines.iter_mut()) {
         let has_code = !l.hcpcs.trimmed().is_empty();
         let row = if has_code {
@@ -422,7 +557,7 @@ pub(crate) fn unprocessed(run: &mut Run<'_>, claim: &ClaimInput<'_>, opps: bool)
         };
         let si = match row {
             Some(r) => r.status_indicator,
-            None if has_code => W,
+            None if has_code || past_versions => W,
             None => l
                 .revenue_code
                 .trimmed()
@@ -472,6 +607,23 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
         // (A program's days are paid as composites there too: pyoce, 13x
         // with condition codes 41 and 89.)
         program_composites(run, claim, path, ls);
+        // An opioid treatment program's claim that is also an intensive
+        // outpatient program's (89 and 92, from v94) pays the program's
+        // services as on the program's path: a Q3 one takes its APC's
+        // status and a day's mental-health services may make the 08010
+        // composite; its other Q3 lines stay Q3 (pyoce: 2 of 3 such
+        // lines, the third rejected; probes).
+        if path.prefix == 13 && run.v >= 94 && claim.has_condition("92") {
+            let iop = t.hcpcs_flag("iop_service");
+            for l in ls.iter_mut() {
+                if l.data_si == Q3 && !l.off && l.flag(iop) {
+                    if let Some(s) = apc_si(run, l.apc()) {
+                        l.si = s;
+                    }
+                }
+            }
+            mental_health_composites(run, ls, Some(iop));
+        }
         return;
     }
     // (Not on a partial hospitalization or intensive outpatient claim (41,
@@ -566,7 +718,7 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
     program_composites(run, claim, path, ls);
     // (No composites on 14x: pyoce, 0 of 14 such groups.)
     if composite_path && path.prefix != 14 {
-        composites(run, ls);
+        composites(run, claim, ls);
     }
     // Comprehensive packaging on 13x only, and not on the partial
     // hospitalization path (condition code 41 or 92).
@@ -617,8 +769,9 @@ fn packaging(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &mut [Line<
 
 /// The comprehensive primary `p` paid at a higher APC (`map_capc`) when
 /// the claim has a secondary code of its pair, or its own code more than
-/// once (units over 1); not when it was discontinued (73, 74) (pyoce: 11 of
-/// 12 such claims; the other was discontinued).
+/// once (units over 1, or bilateral, modifier 50: pyoce, 3 of 3 such
+/// primaries, and probes); not when it was discontinued (73, 74) (pyoce: 11
+/// of 12 such claims; the other was discontinued).
 fn complexity_adjustment(run: &Run<'_>, claim: &ClaimInput<'_>, ls: &mut [Line<'_>], p: usize) {
     let Some(primary) = ls[p].code else {
         return;
@@ -627,9 +780,10 @@ fn complexity_adjustment(run: &Run<'_>, claim: &ClaimInput<'_>, ls: &mut [Line<'
     if has_modifier(input, "73") || has_modifier(input, "74") {
         return;
     }
+    let twice = ls[p].units > 1.0 || has_modifier(input, "50");
     let adjusted = ls.iter().enumerate().find_map(|(j, l)| {
         let secondary = l.code?;
-        if j == p && ls[p].units <= 1.0 {
+        if j == p && !twice {
             return None;
         }
         run.t
@@ -800,13 +954,19 @@ fn program_composites(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &m
 }
 
 /// §3.6 imaging composites and §3.7 the mental-health composite.
-fn composites(run: &Run<'_>, ls: &mut [Line<'_>]) {
+fn composites(run: &Run<'_>, claim: &ClaimInput<'_>, ls: &mut [Line<'_>]) {
+    mental_health_composites(run, ls, None);
+    imaging_composites(run, claim, ls);
+}
+
+/// Mental health (08010): daily mental-health services of a date that pay
+/// more in all (APC payment × units) than the composite are paid as the
+/// composite, on the first of them; the others are packaged. `only`: the
+/// services must have that flag too.
+fn mental_health_composites(run: &Run<'_>, ls: &mut [Line<'_>], only: Option<u8>) {
     let t = run.t;
     // (After the program days' composites, [`program_composites`].)
     let mut ordinal = ls.iter().filter_map(|l| l.composite).max().unwrap_or(0);
-    // Mental health (08010): daily mental-health services of a date that
-    // pay more in all (APC payment × units) than the composite are paid
-    // as the composite, on the first of them; the others are packaged.
     let mh = si("08010");
     let cap = u64::from(apc_payment(run, mh));
     let daily: Vec<usize> = (0..ls.len())
@@ -815,6 +975,7 @@ fn composites(run: &Run<'_>, ls: &mut [Line<'_>]) {
                 && ls[i].si != N
                 && ls[i].composite.is_none()
                 && ls[i].flag(hcpcs_bit!(t, "daily_mental_health"))
+                && only.is_none_or(|bit| ls[i].flag(bit))
         })
         .collect();
     // The lines by date, the dates in the order of their first lines.
@@ -845,18 +1006,39 @@ fn composites(run: &Run<'_>, ls: &mut [Line<'_>]) {
             }
         }
     }
-    // Imaging, after the mental-health composites (pyoce numbers those
-    // first whatever their dates): two or more units of one family on a date (one line of
-    // several units will do) make one composite, its prime the first of
-    // them.
+}
+
+/// Imaging, after the mental-health composites (pyoce numbers those first
+/// whatever their dates): two or more units of one family on a date (one
+/// line of several units will do) make one composite, its prime the first
+/// of them.
+fn imaging_composites(run: &Run<'_>, claim: &ClaimInput<'_>, ls: &mut [Line<'_>]) {
+    let t = run.t;
+    let mut ordinal = ls.iter().filter_map(|l| l.composite).max().unwrap_or(0);
+    // A reduced or discontinued scan (52, 73) is no member; a line of 0
+    // units counts one; a scan billed bilateral (50) whose code may be
+    // done on each side (`bilateral_independent`) counts two (pyoce:
+    // 6 such claims on the seeds; probes, where 74 and the bilateral
+    // inherent codes count as usual).
     let mut members: Vec<(usize, &str, u8, Key, f64)> = Vec::new();
     for (i, l) in ls.iter().enumerate() {
         if l.off || l.si == N {
             continue;
         }
+        let input = &claim.lines[i];
+        if has_modifier(input, "52") || has_modifier(input, "73") {
+            continue;
+        }
         if let Some(&(apc, _)) = l.code.and_then(|c| t.composite.get(&c, run.v)) {
             if let Some(f) = composite_family(apc) {
-                members.push((i, l.date, f, apc, l.units));
+                let sides = if has_modifier(input, "50")
+                    && l.flag(hcpcs_bit!(t, "bilateral_independent"))
+                {
+                    2.0
+                } else {
+                    1.0
+                };
+                members.push((i, l.date, f, apc, l.units.max(1.0) * sides));
             }
         }
     }
@@ -1500,6 +1682,11 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
     } else {
         vec![false; ls.len()]
     };
+    let nonopioid = if full {
+        nonopioid_flags(run, claim, path, ls)
+    } else {
+        vec![None; ls.len()]
+    };
     for (i, l) in ls.iter().enumerate() {
         let input = &claim.lines[i];
         let rdf = rejection_flag(run, &run.out.lines[i]);
@@ -1559,8 +1746,9 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
             "0"
         }
         .into();
-        let no_cost_sharing =
-            l.flag(hcpcs_bit!(t, "deductible_coins_na")) || has_modifier(input, "Q3");
+        let no_cost_sharing = l.flag(hcpcs_bit!(t, "deductible_coins_na"))
+            || has_modifier(input, "Q3")
+            || phe_visit_without_cost_sharing(claim, path, l.si, input);
         let ro_line =
             l.flag(hcpcs_bit!(t, "radiation_oncology_model")) && path.prefix == 13 && ro_model;
         let base_method: &str = if ro_line {
@@ -1616,19 +1804,9 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
         // diagnostic (PT): deductible not applicable (4), from v86 (2022)
         // the screening's coinsurance (25); always the first flag, and
         // before reduced units (11) (pyoce: 1 of 1 such line).
-        // A non-opioid pain management device paid on its own (13x, not
-        // rejected or denied, no procedure with modifier CA on the claim):
-        // 26, the first flag (pyoce: 5 of 5 such lines; 0 on the 6 others,
-        // denied or beside a CA procedure).
-        // (On 12x too, and not on a program's claim, 41, 89 or 92: pyoce 1
-        // and 1 such lines, probes; nor beside no procedure, 098, see
-        // `lines::nonopioid_devices_without_procedure`.)
-        let nonopioid = l.flag(hcpcs_bit!(t, "nonopioid_device"))
-            && matches!(path.prefix, 12 | 13)
-            && !claim.is_program_claim()
-            && l.si == si("H1")
-            && rdf == "0"
-            && run.ca_line.is_none();
+        // A non-opioid pain management device or drug paid on its own:
+        // 26–32, the first flag ([`nonopioid_flags`]).
+        let nonopioid = nonopioid[i];
         // A device-intensive procedure terminated before anaesthesia (16),
         // a pass-through drug offset (18–20, [`drug_offsets`]), a CT scan
         // not to the NEMA standard (14, [`ct_scans`]): each comes before
@@ -1652,20 +1830,29 @@ fn outputs(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[Line<'_
                 _ => None,
             }
         };
+        // (From v102 the cost-sharing flags 9, 4 and 10 go to the second
+        // flag and leave the first to the screening: a screening code
+        // without cost sharing (G0104, G0121: 9) on such a day gets 25 and
+        // 9 there (pyoce: 5 of 5 lines), 9 alone before v102 (11 of 11).)
         let screening = special.is_none()
-            && matches!(paf, "0" | "11")
+            && (matches!(paf, "0" | "11") || paf_second)
             && (l.si == J1 || l.si == T)
             && colorectal.binary_search(&l.date).is_ok();
         let (first, second) = match (xray, paf_second) {
-            _ if nonopioid => ("26", "0"),
+            _ if nonopioid.is_some() => (nonopioid.unwrap_or("0"), "0"),
             (None, _) if special.is_some() => {
                 (special.unwrap_or("0"), if paf_second { paf } else { "0" })
             }
-            _ if screening => (if v >= 86 { "25" } else { "4" }, "0"),
+            _ if screening => (
+                if v >= 86 { "25" } else { "4" },
+                if paf_second && paf != "11" { paf } else { "0" },
+            ),
             // Without cost sharing too (9): one value for both, 23 (FX)
             // or 24 (FY) (pyoce, 1 of 1 such line).
             (Some(x), _) if paf == "9" => (if x == "21" { "23" } else { "24" }, "0"),
-            (Some(x), _) => (x, paf),
+            // (Nor is reduced units' 11 added to an X-ray flag: pyoce, 6
+            // of 6 such lines with units over 1.)
+            (Some(x), _) => (x, if paf == "11" { "0" } else { paf }),
             (None, true) => ("0", paf),
             (None, false) => (paf, "0"),
         };
@@ -1919,5 +2106,237 @@ mod tests {
         assert_eq!(e.lines[0].composite_adjustment_flag, "1");
         let e = edit("131", &[], &["96202:0167:1:2025-07-02"]);
         assert_eq!(e.lines[0].status_indicator, "A");
+    }
+
+    /// A claim from `from` through `through` (`YYYY-MM-DD`) with lines
+    /// `code:revenue:units:modifiers:date` (modifiers comma-separated, the
+    /// from date when the date is left out).
+    fn edit_with(bill_type: &str, dates: (&str, &str), cc: &[&str], lines: &[&str]) -> Edited {
+        edit_text(&claim_text(bill_type, dates, cc, lines))
+    }
+
+    fn edit_text(json: &str) -> Edited {
+        let claim: Claim = serde_json::from_str(json).unwrap();
+        Editor::new().edit_claim(&claim)
+    }
+
+    /// [`edit_with`]'s claim as JSON.
+    fn claim_text(bill_type: &str, dates: (&str, &str), cc: &[&str], lines: &[&str]) -> String {
+        let (from, through) = dates;
+        let lines: Vec<String> = lines
+            .iter()
+            .map(|l| {
+                let f: Vec<&str> = l.split(':').collect();
+                let modifiers: Vec<&str> = f
+                    .get(3)
+                    .map_or(Vec::new(), |m| m.split(',').filter(|m| !m.is_empty()).collect());
+                let date = f.get(4).copied().unwrap_or(from);
+                format!(
+                    r#"{{"code":"{}","revenue_code":"{}","units":{},"charge":100,"modifiers":{},"service_date":"{date}"}}"#,
+                    f[0],
+                    f[1],
+                    f[2],
+                    serde_json::to_string(&modifiers).unwrap()
+                )
+            })
+            .collect();
+        format!(
+            r#"{{"bill_type":"{bill_type}","from_date":"{from}","through_date":"{through}","condition_codes":{},"patient":{{"sex":"F","age":70}},"diagnoses":["N18.6","E11.9"],"lines":[{}]}}"#,
+            serde_json::to_string(cc).unwrap(),
+            lines.join(",")
+        )
+    }
+
+    /// A visit with modifier CS during the public health emergency on 13x:
+    /// payment adjustment flag 9; not on 12x, nor after 2023-05-11 (pyoce).
+    #[test]
+    fn phe_visits_without_cost_sharing() {
+        let day = ("2021-06-01", "2021-06-01");
+        let e = edit_with("131", day, &[], &["G0463:0510:1:CS", "G0463:0510:1"]);
+        assert_eq!(e.lines[0].payment_adjustment_flag01, "9");
+        assert_eq!(e.lines[1].payment_adjustment_flag01, "0");
+        let e = edit_with("121", day, &[], &["G0463:0510:1:CS"]);
+        assert_eq!(e.lines[0].payment_adjustment_flag01, "0");
+        let after = ("2023-05-12", "2023-05-12");
+        let e = edit_with("131", after, &[], &["G0463:0510:1:CS"]);
+        assert_eq!(e.lines[0].payment_adjustment_flag01, "0");
+    }
+
+    /// Non-opioid drugs paid apart: 30, 31, 32 by distinct code; none on an
+    /// opioid treatment program's claim (pyoce).
+    #[test]
+    fn nonopioid_drugs_numbered_by_code() {
+        let day = ("2025-08-15", "2025-08-15");
+        let lines = [
+            "J1096:0636:1",
+            "J0666:0636:1",
+            "J1097:0636:1",
+            "11042:0360:1",
+            "J0666:0636:1",
+        ];
+        let e = edit_with("131", day, &[], &lines);
+        let flags: Vec<&str> = e
+            .lines
+            .iter()
+            .map(|l| l.payment_adjustment_flag01.as_str())
+            .collect();
+        assert_eq!(flags, ["30", "31", "32", "0", "31"]);
+        let e = edit_with("131", day, &["89"], &lines[..1]);
+        assert_eq!(e.lines[0].payment_adjustment_flag01, "0");
+    }
+
+    /// A bilateral comprehensive primary is its code twice for the
+    /// complexity adjustment (pyoce: 26418-50 at 05113, alone 05112).
+    #[test]
+    fn bilateral_primary_complexity_adjusted() {
+        let day = ("2024-01-02", "2024-01-02");
+        let e = edit_with("131", day, &[], &["26418:0360:1:50"]);
+        assert_eq!(e.lines[0].payment_apc, "05113");
+        let e = edit_with("131", day, &[], &["26418:0360:1"]);
+        assert_eq!(e.lines[0].payment_apc, "05112");
+    }
+
+    /// An X-ray flag takes no reduced units' 11 beside it; a screening
+    /// code without cost sharing on a PT day from v102: 25 and 9; a CMHC's
+    /// telehealth originating site fee: payment method flag 2 (pyoce).
+    #[test]
+    fn adjustment_and_method_flags() {
+        let e = edit_with(
+            "141",
+            ("2025-01-17", "2025-01-17"),
+            &[],
+            &["73552:0320:4:FY"],
+        );
+        let l = &e.lines[0];
+        assert_eq!(
+            (
+                l.payment_adjustment_flag01.as_str(),
+                l.payment_adjustment_flag02.as_str()
+            ),
+            ("22", "0")
+        );
+        let day = ("2026-05-01", "2026-05-01");
+        let e = edit_with("131", day, &[], &["G0121:0360:1", "45330:0360:1:PT"]);
+        let l = &e.lines[0];
+        assert_eq!(
+            (
+                l.payment_adjustment_flag01.as_str(),
+                l.payment_adjustment_flag02.as_str()
+            ),
+            ("25", "9")
+        );
+        let day = ("2022-03-01", "2022-03-01");
+        let e = edit_with("761", day, &[], &["Q3014:0780:1", "G0420:0942:1"]);
+        assert_eq!(e.lines[0].payment_method_flag, "2");
+        assert_eq!(e.lines[1].payment_method_flag, "1");
+    }
+
+    /// An invalid type of bill's line without a code: its revenue code's
+    /// status, W when the claim runs past the last version (pyoce).
+    #[test]
+    fn uncoded_line_past_the_versions() {
+        let e = edit_with("111", ("2036-03-31", "2036-04-01"), &[], &[":0905:1"]);
+        assert_eq!(e.lines[0].status_indicator, "W");
+        let e = edit_with("111", ("2036-03-31", "2036-03-31"), &[], &[":0905:1"]);
+        assert_eq!(e.lines[0].status_indicator, "E1");
+    }
+
+    /// FQHC lines with CS from 2020-03-18: payment method flag C on an
+    /// invalid code too, and on a claim stopped for its dates (pyoce).
+    #[test]
+    fn fqhc_cost_sharing_waived() {
+        let day = ("2022-05-21", "2022-05-21");
+        let e = edit_with(
+            "771",
+            day,
+            &[],
+            &["ZZZZZ:0521:1:CS", "99213:0521:1:CS", "99213:0521:1"],
+        );
+        let flags: Vec<&str> = e
+            .lines
+            .iter()
+            .map(|l| l.payment_method_flag.as_str())
+            .collect();
+        assert_eq!(flags, ["C", "C", "5"]);
+        let e = edit_with(
+            "771",
+            ("2022-05-21", "2022-05-20"),
+            &[],
+            &["87380:0300:1:CS"],
+        );
+        assert_eq!(e.lines[0].payment_method_flag, "C");
+    }
+
+    /// 009 on a code and on a revenue code is listed twice (pyoce).
+    #[test]
+    fn non_covered_on_both_listed_twice() {
+        let day = ("2021-04-22", "2021-04-22");
+        let e = edit_with("131", day, &[], &["A6534:0274:1", ":0760:1"]);
+        assert_eq!(e.line_denial_edits, [9, 9]);
+    }
+
+    /// On the paths that put the add-on edits last, 044 stays after 106
+    /// (pyoce).
+    #[test]
+    fn addon_edit_before_044() {
+        let day = ("2021-12-31", "2021-12-31");
+        let text = claim_text("851", day, &["W2"], &["34714:0762:1", "36226:0269:1"]);
+        let e = edit_text(&text.replacen('{', r#"{"opps_flag":"2","#, 1));
+        assert_eq!(e.lines[0].hcpcs_edits, [106, 44]);
+    }
+
+    /// Imaging composites: a bilateral scan of a code done on each side
+    /// makes one; a reduced one (52) is no member; 0 units count one
+    /// (pyoce).
+    #[test]
+    fn imaging_composite_members() {
+        let day = ("2024-01-02", "2024-01-02");
+        let e = edit_with("131", day, &[], &["73720:0610:1:50"]);
+        assert_eq!(e.lines[0].payment_apc, "08008");
+        let e = edit_with("131", day, &[], &["72149:0610:4:52"]);
+        assert_eq!(e.lines[0].payment_apc, "05572");
+        let e = edit_with("131", day, &[], &["70553:0610:1", "C8911:0610:0"]);
+        assert_eq!(e.lines[0].payment_apc, "08008");
+        assert_eq!(e.lines[1].status_indicator, "N");
+    }
+
+    /// An opioid treatment program's claim with an intensive outpatient
+    /// program's (89, 92): the program's Q3 service takes its APC's
+    /// status, another Q3 line stays Q3 (pyoce).
+    #[test]
+    fn otp_claim_with_iop_services() {
+        let day = ("2024-08-25", "2024-08-25");
+        let e = edit_with("131", day, &["89", "92"], &["90792:0900:1", "73706:0350:1"]);
+        assert_eq!(e.lines[0].status_indicator, "S");
+        assert_eq!(e.lines[1].status_indicator, "Q3");
+    }
+
+    /// A therapy code under a therapy revenue code is paid as therapy (A)
+    /// on 12x and 13x, not on an opioid treatment program's claim nor on
+    /// 14x (pyoce).
+    #[test]
+    fn therapy_under_therapy_revenue_code() {
+        let day = ("2022-09-05", "2022-09-05");
+        for (bill_type, cc, si) in [
+            ("121", &[][..], "A"),
+            ("131", &[], "A"),
+            ("131", &["89"], "T"),
+            ("141", &[], "T"),
+        ] {
+            let e = edit_with(bill_type, day, cc, &["97607:0433:1"]);
+            assert_eq!(e.lines[0].status_indicator, si, "{bill_type} {cc:?}");
+        }
+    }
+
+    /// A home health claim's splint left Q1 by NCCI's rejection keeps its
+    /// code's APC, payment method flag 0 (pyoce).
+    #[test]
+    fn home_health_rejected_splint() {
+        let day = ("2024-07-07", "2024-07-07");
+        let e = edit_with("341", day, &[], &["27700:0645:1", "29130:0645:1"]);
+        let l = &e.lines[1];
+        assert_eq!(l.status_indicator, "Q1");
+        assert_eq!(l.payment_apc, "05734");
+        assert_eq!(l.payment_method_flag, "0");
     }
 }
