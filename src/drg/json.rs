@@ -262,7 +262,8 @@ static VERSION_TEXTS: [&str; 9] = [
 /// How many texts [`outcomes_text`] keeps (a power of two): about 650 KB
 /// of places, made when the first claim needs them, and a text of about
 /// 500 bytes for each pair of outcomes met, one a place (8 MB at the very
-/// most); the benchmark's 20,000 claims have about 2,000 different pairs.
+/// most); the benchmark's first 3,000 claims have about 2,000 different
+/// pairs, all 20,000 about 7,200.
 const CACHED_OUTCOMES: usize = 1 << 14;
 
 /// Both outcomes' text as [`write_outcome`] writes them, from the initial
@@ -273,8 +274,8 @@ const CACHED_OUTCOMES: usize = 1 << 14;
 /// the place a hash of the two outcomes' values and the version: the first
 /// claim to need a place makes its text there; a later claim takes it when
 /// its values are the ones it was made for, and otherwise (another pair
-/// of outcomes at the same place, about one claim in twenty in the
-/// benchmark) gets `None` and writes its outcomes piece by piece. Keyed by
+/// of outcomes at the same place: about one claim in twenty of the
+/// benchmark's first 3,000) gets `None` and writes its outcomes piece by piece. Keyed by
 /// the version, DRG and severity alone (a dense index), three claims in
 /// five took the text: a DRG of the unrelated-OR families comes with many
 /// MDCs, and a HAC's final outcome differs from the initial one.
