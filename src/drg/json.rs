@@ -296,10 +296,12 @@ fn outcomes_text(head: &Head<'_>) -> Option<&'static str> {
     let place = (mixed >> (64 - CACHED_OUTCOMES.trailing_zeros())) as usize;
     let texts = TEXTS.get_or_init(|| (0..CACHED_OUTCOMES).map(|_| Cached::new()).collect());
     let (made_for, text) = texts[place].get_or_init(|| {
-        let mut t = String::new();
+        // Room for the longest titles at once (grown from empty, the text
+        // was copied some eight times), then kept in its own size.
+        let mut t = String::with_capacity(1024);
         write_outcome(&mut t, &INITIAL, initial, head);
         write_outcome(&mut t, &FINAL, fin, head);
-        (values, t.into_boxed_str())
+        (values, Box::from(t.as_str()))
     });
     (*made_for == values).then_some(&**text)
 }
