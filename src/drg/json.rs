@@ -203,13 +203,8 @@ impl Head<'_> {
                 out.push_str(&version[1..VERSION_TEXT_LEN]);
             }
         }
-        match outcomes_text(self) {
-            Some(text) => out.push_str(text),
-            None => {
-                write_outcome(out, &INITIAL, self.initial, self);
-                write_outcome(out, &FINAL, self.final_drg, self);
-            }
-        }
+        write_outcome(out, &INITIAL, self.initial, self);
+        write_outcome(out, &FINAL, self.final_drg, self);
         match head_tail(
             self.final_drg.return_code,
             self.hac_status,
@@ -258,70 +253,6 @@ static VERSION_TEXTS: [&str; 9] = [
     "\",\"version\":\"43.1\",\"initial_drg\":",
     "\",\"version\":\"44.0\",\"initial_drg\":",
 ];
-
-/// How many texts [`outcomes_text`] keeps (a power of two): about 650 KB
-/// of places, made when the first claim needs them, and a text of about
-/// 500 bytes for each pair of outcomes met, one a place (8 MB at the very
-/// most); the benchmark's first 3,000 claims have about 2,000 different
-/// pairs, all 20,000 about 7,200.
-const CACHED_OUTCOMES: usize = 1 << 14;
-
-/// Both outcomes' text as [`write_outcome`] writes them, from the initial
-/// DRG's value to the final MDC title's, for the grouper's JSON path
-/// ([`TitleSource::Tables`], where the text depends on the outcomes' values
-/// and the version alone): written with one copy (some twenty pieces
-/// otherwise) when it is cached. The cache keeps one text at each place,
-/// the place a hash of the two outcomes' values and the version: the first
-/// claim to need a place makes its text there; a later claim takes it when
-/// its values are the ones it was made for, and otherwise (another pair
-/// of outcomes at the same place: about one claim in twenty of the
-/// benchmark's first 3,000) gets `None` and writes its outcomes piece by piece. Keyed by
-/// the version, DRG and severity alone (a dense index), three claims in
-/// five took the text: a DRG of the unrelated-OR families comes with many
-/// MDCs, and a HAC's final outcome differs from the initial one.
-#[inline(always)]
-fn outcomes_text(head: &Head<'_>) -> Option<&'static str> {
-    type Cached = std::sync::OnceLock<([u64; 2], Box<str>)>;
-    static TEXTS: std::sync::OnceLock<Box<[Cached]>> = std::sync::OnceLock::new();
-    if head.titles != TitleSource::Tables {
-        return None;
-    }
-    let (initial, fin) = (head.initial, head.final_drg);
-    let values = [
-        outcome_values(initial) | (head.version.index() as u64) << 60,
-        outcome_values(fin),
-    ];
-    // Fibonacci hashing: the product's top bits depend on every bit.
-    let mixed = (values[0] ^ values[1].rotate_left(31)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    let place = (mixed >> (64 - CACHED_OUTCOMES.trailing_zeros())) as usize;
-    let texts = TEXTS.get_or_init(|| (0..CACHED_OUTCOMES).map(|_| Cached::new()).collect());
-    let (made_for, text) = texts[place].get_or_init(|| {
-        // Room for the longest titles at once (grown from empty, the text
-        // was copied some eight times), then kept in its own size.
-        let mut t = String::with_capacity(1024);
-        write_outcome(&mut t, &INITIAL, initial, head);
-        write_outcome(&mut t, &FINAL, fin, head);
-        (values, Box::from(t.as_str()))
-    });
-    (*made_for == values).then_some(&**text)
-}
-
-/// An outcome's values that [`write_outcome`]'s text shows (with the
-/// tables' titles), packed in bits 0–59: equal for equal texts of one
-/// version.
-#[inline(always)]
-fn outcome_values(o: &DrgOutcome) -> u64 {
-    // (Each field's bits: the DRG 16, MDC 8, base DRG 17 with its
-    // presence, severity and type 4 each, return code 4.)
-    const _: () = assert!(ALL_RETURN_CODE.len() <= 16 && VERSION_TEXTS.len() <= 16);
-    let base = o.base_drg.map_or(0, |b| u64::from(b) | 1 << 16);
-    u64::from(o.drg)
-        | u64::from(o.mdc) << 16
-        | base << 24
-        | (o.severity as u64) << 48
-        | (o.kind as u64) << 52
-        | (o.return_code as u64) << 56
-}
 
 /// The head's text from the return code's key to the principal's
 /// (`,"return_code":"OK","hac_status":"NOT_APPLICABLE","hac_categories":0,
@@ -861,76 +792,5 @@ mod tests {
         check(ALL_HAC_STATUS, HacStatus::as_str, push_hac_status);
         check(ALL_ADMIT_DX, AdmitDx::as_str, push_admit_dx);
         check(ALL_RETURN_CODE, ReturnCode::as_str, push_return_code);
-    }
-
-    /// The cached text of both outcomes is the one written piece by piece,
-    /// or not given: outcomes of one version, DRG and severity that differ
-    /// in every other value, in turns, each asked twice (DRG 999 with a
-    /// medical type and a CC: no grouping's, so no other test's claims
-    /// take these texts' places first, unless their hash meets them).
-    #[test]
-    fn outcomes_text_is_the_pieces_or_none() {
-        let outcome = |drg: u16, mdc: u8, base: Option<u16>, rc: ReturnCode| DrgOutcome {
-            drg,
-            mdc,
-            base_drg: base,
-            severity: Severity::Cc,
-            kind: DrgKind::Medical,
-            return_code: rc,
-            drg_title: None,
-            mdc_title: None,
-        };
-        let pairs = [
-            (
-                outcome(999, 5, Some(291), ReturnCode::Ok),
-                outcome(999, 5, Some(291), ReturnCode::Ok),
-            ),
-            (
-                outcome(999, 5, Some(291), ReturnCode::Ok),
-                outcome(998, 5, Some(291), ReturnCode::Ok),
-            ),
-            (
-                outcome(999, 5, Some(291), ReturnCode::Ok),
-                outcome(999, 0, None, ReturnCode::HacMissingOnePoa),
-            ),
-            (
-                outcome(999, 4, None, ReturnCode::Ok),
-                outcome(999, 4, None, ReturnCode::Ok),
-            ),
-            (
-                outcome(999, 5, Some(291), ReturnCode::InvalidAge),
-                outcome(999, 5, Some(291), ReturnCode::Ok),
-            ),
-        ];
-        let mut cached = 0;
-        for _ in 0..2 {
-            for (initial, final_drg) in &pairs {
-                for version in [MsdrgVersion::V40_0, MsdrgVersion::V43_1] {
-                    let head = Head {
-                        claim_id: ClaimId {
-                            text: None,
-                            plain: true,
-                        },
-                        line: None,
-                        version,
-                        initial,
-                        final_drg,
-                        hac_status: HacStatus::NotApplicable,
-                        hac_categories: 0,
-                        admit_dx: AdmitDx::NotGiven,
-                        titles: TitleSource::Tables,
-                    };
-                    let mut pieces = String::new();
-                    write_outcome(&mut pieces, &INITIAL, initial, &head);
-                    write_outcome(&mut pieces, &FINAL, final_drg, &head);
-                    if let Some(text) = outcomes_text(&head) {
-                        assert_eq!(text, pieces);
-                        cached += 1;
-                    }
-                }
-            }
-        }
-        // Most were cached (each pair, unless two share a place).
-        assert!(cached >= 10, "{cached}");
     }
 }
