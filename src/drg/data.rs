@@ -450,10 +450,17 @@ pub(crate) const ROW_WORDS: usize = 2;
 pub(crate) struct RowIndex {
     /// Rows without a set of needed slots (bit per row).
     pub always: [u64; ROW_WORDS],
-    /// Every slot some row needs, once.
-    pub slots: Box<[u32]>,
-    /// For each slot, the rows that need it.
-    pub rows_of: Box<[[u64; ROW_WORDS]]>,
+    /// Every slot some row needs, once, with the rows that need it: one
+    /// list, walked with one pointer (two lists zipped cost about 150
+    /// instructions a claim more, BENCHMARKS.md, issue 24's eighth pass).
+    pub slots: Box<[SlotRows]>,
+}
+
+/// A mask slot some rows of an MDC need, and those rows (bit per row).
+#[derive(Clone, Copy)]
+pub(crate) struct SlotRows {
+    pub slot: u32,
+    pub rows: [u64; ROW_WORDS],
 }
 
 impl RowIndex {
@@ -477,8 +484,10 @@ impl RowIndex {
         }
         Some(RowIndex {
             always,
-            slots: by_slot.keys().copied().collect(),
-            rows_of: by_slot.into_values().collect(),
+            slots: by_slot
+                .into_iter()
+                .map(|(slot, rows)| SlotRows { slot, rows })
+                .collect(),
         })
     }
 }

@@ -315,12 +315,16 @@ pub(super) struct ProcValues {
 /// Writes the procedure clusters' list and closes the object: after the
 /// last procedure.
 #[inline]
-pub(super) fn write_clusters(out: &mut String, clusters: impl Iterator<Item = &'static str>) {
+pub(super) fn write_clusters(out: &mut String, mut clusters: impl Iterator<Item = &'static str>) {
+    // Most claims satisfy no cluster: their end is one copy.
+    let Some(first) = clusters.next() else {
+        out.push_str("],\"clusters\":[]}");
+        return;
+    };
     out.push_str("],\"clusters\":[");
-    for (i, c) in clusters.enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
+    push_json_str(out, first);
+    for c in clusters {
+        out.push(',');
         push_json_str(out, c);
     }
     out.push_str("]}");
@@ -464,17 +468,20 @@ pub(super) fn write_dx(
     head: &Head<'_>,
 ) {
     push_code_open(out, first, code, head.claim_id.plain);
-    match mdc {
+    // The three values and the flags, each combination's text made once,
+    // from the code's closing quote (a null MDC's text, which most
+    // diagnoses, the secondaries, write with it) to an empty HAC list and
+    // the object's end.
+    let middle = dx_middle(values);
+    let middle = match mdc {
         Some(m) => {
             out.push_str("\",\"mdc\":");
             push_small(out, u16::from(m));
             out.push_str(",\"severity\":\"");
+            &middle[NULL_MDC.len()..]
         }
-        None => out.push_str("\",\"mdc\":null,\"severity\":\""),
-    }
-    // The three values and the flags, each combination's text made once,
-    // ending with an empty HAC list and the object's end.
-    let middle = dx_middle(values);
+        None => middle,
+    };
     if hacs.is_empty() {
         out.push_str(middle);
         return;
@@ -532,11 +539,18 @@ pub(super) fn write_hac(out: &mut String, first: bool, h: &Hac, title: impl FnOn
 /// first of its list (else a comma goes first).
 #[inline(always)]
 fn push_code_open(out: &mut String, first: bool, code: &str, plain: bool) {
-    out.push_str(if first { "{\"code\":" } else { ",{\"code\":" });
     if plain {
-        out.push('"');
+        // The opening quote in the constant: one copy less a code. (Each
+        // constant pushed in its own branch: a text chosen at run time is
+        // a call to `memcpy`.)
+        if first {
+            out.push_str("{\"code\":\"");
+        } else {
+            out.push_str(",{\"code\":\"");
+        }
         crate::json_scan::push_short_str(out, code);
     } else {
+        out.push_str(if first { "{\"code\":" } else { ",{\"code\":" });
         // (The rare code that needs escapes: its closing quote taken back
         // so that both ways end alike.)
         push_json_str(out, code);
@@ -615,9 +629,13 @@ fn proc_middle(p: ProcValues) -> &'static str {
     text
 }
 
-/// A diagnosis's text from its severity's value to its end with an empty
-/// HAC list
-/// (`CC","drg_impact":"NONE","poa_error":"POA_NOT_CHECKED","flags":["VALID"],"hacs":[]}`):
+/// The start of [`dx_middle`]'s texts: a diagnosis without an MDC from
+/// its code's closing quote to its severity's value.
+const NULL_MDC: &str = "\",\"mdc\":null,\"severity\":\"";
+
+/// A diagnosis's text from its code's closing quote (with a null MDC,
+/// [`NULL_MDC`]) to its end with an empty HAC list
+/// (`","mdc":null,"severity":"CC","drg_impact":"NONE","poa_error":"POA_NOT_CHECKED","flags":["VALID"],"hacs":[]}`):
 /// one string for each combination of the three values and the flags,
 /// made on its first use, written with one copy.
 #[inline(always)]
@@ -634,7 +652,7 @@ fn dx_middle(d: DxValues) -> &'static str {
         * FLAG_SETS
         + flags;
     let text = MIDDLES[index].get_or_init(|| {
-        let mut t = String::new();
+        let mut t = String::from(NULL_MDC);
         push_severity(&mut t, d.severity);
         t.push_str("\",\"drg_impact\":\"");
         push_impact(&mut t, d.impact);
