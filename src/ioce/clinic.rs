@@ -380,30 +380,23 @@ pub(crate) fn cmhc_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path)
 }
 
 /// After the lines' edits are sorted: on the other bill types and the
-/// paths that check type I add-ons (every claim not under OPPS) the add-on
-/// edits (106, 108) come last in a line's list, after NCCI's and 055, then
-/// 091 and 061 (pyoce's order on these claims: 40 lines; 106 on the
-/// non-OPPS paths, 147 lines), and 106 is listed once.
-pub(crate) fn order_add_on_edits(run: &mut Run<'_>, path: &Path) {
-    const LAST: [u16; 4] = [106, 108, 91, 61];
+/// paths that check type I add-ons (every claim not under OPPS) 106 is
+/// listed once on a line, however many add-on tables found no primary.
+/// The sort's order places it: after NCCI's edits and 055, before 091,
+/// 061, and 044 and 017 on hospital claims not under OPPS (pyoce: 8 of 8
+/// lines with 106 and 044 or 017, 54 with 091; a line never has both 106
+/// and 108).
+pub(crate) fn one_add_on_edit_per_line(run: &mut Run<'_>, path: &Path) {
     if !other_bill_type(path) && !super::lines::checks_type1_addons(path) {
         return;
     }
     for out in &mut run.out.lines {
-        let edits = &mut out.hcpcs_edits;
-        let mut tail = [0usize; LAST.len()];
-        edits.retain(|e| match LAST.iter().position(|x| x == e) {
-            Some(i) => {
-                tail[i] += 1;
-                false
-            }
-            None => true,
+        let mut seen = false;
+        out.hcpcs_edits.retain(|&e| {
+            let again = e == 106 && seen;
+            seen |= e == 106;
+            !again
         });
-        for (i, &e) in LAST.iter().enumerate() {
-            // (106 once, however many add-on tables found no primary.)
-            let n = if e == 106 { tail[i].min(1) } else { tail[i] };
-            edits.extend(std::iter::repeat_n(e, n));
-        }
     }
 }
 

@@ -1527,7 +1527,7 @@ impl Editor {
             run.claim_only.retain(|&e| e != 29);
         }
         lines::sort_line_edits(&mut run);
-        super::clinic::order_add_on_edits(&mut run, &path);
+        super::clinic::one_add_on_edit_per_line(&mut run, &path);
         run.finish(from, through)
     }
 }

@@ -632,6 +632,25 @@ fn single_line_edits(
     {
         edits.push(117);
     }
+    // Modifier JG (a drug acquired under the 340B program) on a
+    // pass-through drug (status G), whose payment the 340B reduction never
+    // applied to: 122, from v87 and while JG is a valid modifier (to v97;
+    // after, 022 and no 122). OPPS hospital claims (12x, 13x — a program's
+    // or an opioid treatment program's too — and 76x), not 14x nor a claim
+    // not under OPPS; TB alone does not raise it, TB beside JG does not
+    // lift it. (pyoce: 12 of 12 such lines on the dumps not on an
+    // inpatient-only procedure's day; probes of bill types, versions,
+    // modifiers, rejected revenue codes, units and charges of 0.)
+    if data_si == si("G")
+        && run.v >= 87
+        && path.opps
+        && matches!(path.prefix, 12 | 13 | 76)
+        && line.modifiers.iter().any(|m| {
+            m.trimmed() == "JG" && key("JG").is_some_and(|k| t.modifier.get(&k, run.v).is_some())
+        })
+    {
+        edits.push(122);
+    }
     // A code billed only at a token charge (flag `token_charge_only`)
     // whose charge is not one (more than $0, at most $1.00): 082 — a
     // charge of 0 or none too. Hospital claims only: 12x, 13x but a
