@@ -294,6 +294,10 @@ pub(crate) struct Tables {
     /// biologicals; lists: 1 radiopharmaceutical, 2 skin substitute, 3
     /// contrast agent, 4 stress agent.
     pub offset_apc: Ranged<(u8, u8, Key), u64>,
+    /// Section 603 APCs (`map_s603_override`): a code billed with modifier
+    /// PN by a non-excepted off-campus department → the APC it is paid at
+    /// there (G6001–G6016 to v101; 77402, 77407, 77412 from v102).
+    pub s603_override: Ranged<Key, Key>,
     hcpcs_flags: Vec<&'static str>,
 }
 
@@ -696,7 +700,15 @@ impl Tables {
             offset_apc.push(k, lo, hi, num(T, r[5]));
         }
 
+        let mut s603_override = Ranged::new();
+        for r in rows("map_s603_override.tsv") {
+            const T: &str = "map_s603_override";
+            let (lo, hi) = range(T, &r);
+            s603_override.push(code(T, r[2]), lo, hi, code(T, r[3]));
+        }
+
         Tables {
+            s603_override,
             fqhc_payment,
             offset_apc,
             device_procedures,

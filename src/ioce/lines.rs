@@ -61,6 +61,9 @@ struct ClaimFacts<'a> {
     /// The days with a skin substitute product, and its cost group
     /// (`true`: high), sorted.
     skin_products: Vec<(u32, bool)>,
+    /// The days with a separately paid skin substitute product (status
+    /// S1, from v102), sorted.
+    skin_paid_days: Vec<u32>,
     /// Condition code 89: an opioid treatment program's claim.
     otp: bool,
     /// Condition code 41: a partial hospitalization claim.
@@ -95,6 +98,7 @@ impl<'a> ClaimFacts<'a> {
             addon_primaries: Vec::new(),
             observation_days: Vec::new(),
             skin_products: Vec::new(),
+            skin_paid_days: Vec::new(),
             otp: false,
             partial_hospitalization: false,
             intensive_outpatient: false,
@@ -136,8 +140,12 @@ impl<'a> ClaimFacts<'a> {
             if row.has(lo) {
                 facts.skin_products.push((day(), false));
             }
+            if row.status_indicator == si("S1") {
+                facts.skin_paid_days.push(day());
+            }
         }
         facts.skin_products.sort_unstable();
+        facts.skin_paid_days.sort_unstable();
         for l in &claim.lines {
             let Some(row) = hcpcs_row(run, l.hcpcs) else {
                 continue;
@@ -398,6 +406,22 @@ fn single_line_edits(
             edits.push(106);
         }
     }
+    // A type II add-on code (`map_addon_type2`, whose primaries the
+    // contractor names) billed as a professional service (revenue code
+    // 096x–098x): 107, on the same paths as 106 — with or without any
+    // other line, a procedure on the same revenue code included (pyoce:
+    // 15 of 15 such lines on the dumps not rejected by NCCI's 040, which
+    // lifts it, see [`drop_080_on_rejected_lines`]; probes of every bill
+    // type and of revenue codes 0959, 0960, 0969, 0989, 0990, 0360).
+    if checks_type1_addons(path)
+        && key(line.hcpcs.trimmed()).is_some_and(|k| t.addon_type2.has(&k, run.v))
+        && matches!(
+            line.revenue_code.trimmed().as_bytes(),
+            [b'0', b'9', b'6'..=b'8', _]
+        )
+    {
+        edits.push(107);
+    }
     if row.has(hcpcs_bit!(t, "questionable")) {
         edits.push(12);
     }
@@ -414,14 +438,30 @@ fn single_line_edits(
     } else {
         None
     };
-    if let Some(high) = skin_group {
+    // From v102 an application procedure (flag
+    // `skin_substitute_application_procedure`, no cost group) needs a
+    // separately paid product (S1, APCs 06000–06002) on its day; a product
+    // still flagged high (A2017 …, status N) does not count (pyoce: 6 of 6
+    // such lines on the dumps; probes: Q4235, A2001 that day lift it, the
+    // next day or A2017 do not).
+    let applies_skin = row.has(hcpcs_bit!(t, "skin_substitute_application_procedure"));
+    if skin_group.is_some() || applies_skin {
         let day = super::engine::read_date(line.service_date).unwrap_or(0);
         // (And on 12x, 13x and 83x claims not under OPPS: pyoce, 6 of 6 on
-        // 83x, 3 of 3 on 12x. 85x not under OPPS raises it on some lines,
-        // not on others: no rule found.)
+        // 83x, 3 of 3 on 12x; and on a critical access hospital's (85x)
+        // not under OPPS unless some line of the claim is a professional
+        // service (revenue code 096x–098x), wherever it is: pyoce, 5 of 5
+        // such claims without one, 0 of 4 with one; probes.)
         let hospital = (matches!(path.prefix, 12 | 13) && apc_path && !path.on(switch::PH_EDITS))
-            || (!path.opps && matches!(path.prefix, 12 | 13 | 83));
-        if hospital && facts.skin_products.binary_search(&(day, high)).is_err() {
+            || (!path.opps && matches!(path.prefix, 12 | 13 | 83))
+            || (!path.opps
+                && path.prefix == 85
+                && !claim.lines.iter().any(|l| cah_professional(path, l)));
+        let product = match skin_group {
+            Some(high) => facts.skin_products.binary_search(&(day, high)).is_ok(),
+            None => facts.skin_paid_days.binary_search(&day).is_ok(),
+        };
+        if hospital && !product {
             edits.push(87);
         }
     }
@@ -1262,6 +1302,12 @@ pub(crate) fn keep_inpatient_day_edits(run: &mut Run<'_>) {
 /// lines on the dumps, probes with 040 and 065.
 pub(crate) fn drop_080_on_rejected_lines(run: &mut Run<'_>) {
     for i in 0..run.out.lines.len() {
+        // 107 (a type II add-on on a professional revenue code) neither
+        // on a line NCCI rejects (040): pyoce, 4 of 4 such lines on the
+        // dumps; probes (711 has no NCCI edits and keeps it).
+        if run.out.lines[i].hcpcs_edits.contains(&40) {
+            run.out.lines[i].hcpcs_edits.retain(|&e| e != 107);
+        }
         let l = &run.out.lines[i];
         if !l.hcpcs_edits.contains(&80) {
             continue;
