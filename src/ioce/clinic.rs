@@ -137,6 +137,8 @@ pub(crate) fn other_bill_type(path: &Path) -> bool {
 /// services without a product), 044 (observation revenue code), 058
 /// (direct admission without G0378), 079 (blood revenue codes), 098
 /// (a brachytherapy source without its procedure), 117 (a token charge).
+/// (A home health claim paid under OPPS — 34x with a vaccine, splint or
+/// cast — keeps 043: pyoce, 2 of 2 such lines on the dumps.)
 const HOSPITAL_ONLY: &[u16] = &[17, 37, 43, 44, 58, 79, 98, 117];
 
 /// Type III add-on codes without one of their primaries on the same day:
@@ -240,7 +242,7 @@ pub(crate) fn other_bill_type_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, p
         let unrecognized_revenue = out.revenue_edits.contains(&65);
         // (102, conflicting modifiers, is not raised on 43x.)
         let dropped = |e: u16| {
-            HOSPITAL_ONLY.contains(&e)
+            (HOSPITAL_ONLY.contains(&e) && !(e == 43 && path.home_health_opps()))
                 || (prefix == 71 && e == 72)
                 || (prefix == 43 && matches!(e, 11 | 102))
                 || (unrecognized_revenue && e == 12)

@@ -485,10 +485,11 @@ fn single_line_edits(
         edits.push(55);
     }
     // (Not on 14x, nor on an opioid treatment program's 13x, nor on a
-    // claim not under OPPS: pyoce, 0 of 7 such lines.)
+    // claim not under OPPS: pyoce, 0 of 7 such lines; nor on 74x: 0 of 11;
+    // the other bill types drop it, see `clinic::HOSPITAL_ONLY`.)
     if row.has(hcpcs_bit!(t, "blood_service"))
         && !facts.blood_product
-        && path.prefix != 14
+        && !matches!(path.prefix, 14 | 74)
         && path.number != 120
         && path.opps
     {
@@ -725,6 +726,25 @@ fn single_line_edits(
             edits.push(127);
         }
     }
+    // An allogeneic stem cell transplant (flag `allogeneic_transplant`,
+    // 38240) on a claim without a line of revenue code 0815 (donor
+    // acquisition), on any day: 100. 12x and 13x (under OPPS or not), not
+    // a program's claim (41, 89, 92), and 85x not under OPPS; not 14x,
+    // 76x, 83x nor the other bill types; not on a line not payable on a
+    // Part B inpatient claim (127) (pyoce: 10 of 10 such lines on the
+    // dumps; probes of bill types and of 0815 lines).
+    let transplant_claim = (matches!(path.prefix, 12 | 13) && !claim.is_program_claim())
+        || (path.prefix == 85 && !path.opps);
+    if row.has(hcpcs_bit!(t, "allogeneic_transplant"))
+        && transplant_claim
+        && !edits.contains(&127)
+        && !claim
+            .lines
+            .iter()
+            .any(|l| l.revenue_code.trimmed() == "0815")
+    {
+        edits.push(100);
+    }
     // An opioid treatment program's code off such a program's claim: 116
     // on every bill type but 87x and, with condition code 89 (the
     // program's claim), 13x and 23x (pyoce: 116 on every such line of the
@@ -793,9 +813,13 @@ fn single_line_edits(
     // the OPPS hospital claims (the other paths check it as a type I
     // add-on), not on 14x, an opioid treatment program's claim, nor a line
     // not payable on a Part B inpatient claim (127) (pyoce: 0 of 10 such
-    // lines).
+    // lines). Nor on a home health claim paid under OPPS (34x with a
+    // vaccine, splint or cast), which checks no add-on code at all
+    // (pyoce: 1 of 1 such line on the dumps; probes: 0698T, 0649T alone,
+    // 11045, C7902, 37186 on 0960 beside a cast removal, no 106 or 107).
     if row.has(hcpcs_bit!(t, "addon_saas"))
         && !checks_type1_addons(path)
+        && !path.home_health_opps()
         && path.prefix != 14
         && path.number != 120
         && !edits.contains(&127)
@@ -1276,10 +1300,21 @@ fn inpatient_only(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
 /// A line with 018, 049, 070 or 121 keeps only the edits that say its
 /// codes are invalid (006, 041, 022) and 127; the I/OCE raises no other
 /// edit on an inpatient-only procedure's day.
+///
+/// A claim with a line denied for an inpatient-only procedure's day (049)
+/// gets neither 081 nor 133 (a mental health service outside the partial
+/// hospitalization or intensive outpatient program) on any day: pyoce, 0
+/// of 213 such lines, 2 of 2 beside an inpatient-only procedure alone on
+/// its day (018, no 049), 157 of 192 on the other 13x claims.
 pub(crate) fn keep_inpatient_day_edits(run: &mut Run<'_>) {
     // On a claim with an inpatient-only procedure under modifier CA, every
     // line is so kept.
     let whole_claim = run.ca_line.is_some();
+    if run.out.lines.iter().any(|l| l.hcpcs_edits.contains(&49)) {
+        for l in &mut run.out.lines {
+            l.hcpcs_edits.retain(|&e| e != 81 && e != 133);
+        }
+    }
     for l in &mut run.out.lines {
         if whole_claim
             || l.hcpcs_edits

@@ -959,8 +959,11 @@ fn final_si_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[
     visit_beside_procedure(run, claim, path, ls);
     // 042: visits of one day and revenue code, more than one unit in all,
     // unless condition code G0.
-    // (Not on 14x: pyoce, 0 of 2 such claims.)
-    if !claim.has_condition("G0") && path.prefix != 14 {
+    // (13x only, and not a program's claim — partial hospitalization,
+    // intensive outpatient, opioid treatment: 41, 92, 89 — pyoce: 0 of 12
+    // such lines on 14x, 0 of 17 on 12x, 0 of 4 on program claims; 56 of
+    // 60 on the other 13x.)
+    if !claim.has_condition("G0") && path.prefix == 13 && !claim.is_program_claim() {
         let excl = |i: usize| {
             run.out.lines[i]
                 .hcpcs_edits
