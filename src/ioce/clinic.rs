@@ -145,6 +145,8 @@ pub(crate) fn other_bill_type(path: &Path) -> bool {
 /// services without a product), 044 (observation revenue code), 058
 /// (direct admission without G0378), 079 (blood revenue codes), 098
 /// (a brachytherapy source without its procedure), 117 (a token charge).
+/// (A home health claim paid under OPPS — 34x with a vaccine, splint or
+/// cast — keeps 043: pyoce, 2 of 2 such lines on the dumps.)
 const HOSPITAL_ONLY: &[u16] = &[17, 37, 43, 44, 58, 79, 98, 117];
 
 /// Type III add-on codes without one of their primaries on the same day:
@@ -248,7 +250,7 @@ pub(crate) fn other_bill_type_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, p
         let unrecognized_revenue = out.revenue_edits.contains(&65);
         // (102, conflicting modifiers, is not raised on 43x.)
         let dropped = |e: u16| {
-            HOSPITAL_ONLY.contains(&e)
+            (HOSPITAL_ONLY.contains(&e) && !(e == 43 && path.home_health_opps()))
                 || (prefix == 71 && e == 72)
                 || (prefix == 43 && matches!(e, 11 | 102))
                 || (unrecognized_revenue && e == 12)
@@ -394,41 +396,23 @@ pub(crate) fn cmhc_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path)
 }
 
 /// After the lines' edits are sorted: on the other bill types and the
-/// paths that check type I add-ons (every claim not under OPPS) the add-on
-/// edits (106, 108) come after NCCI's and 055, then 091 and 061 (pyoce's
-/// order on these claims: 40 lines; 106 on the non-OPPS paths, 147 lines),
-/// and 106 is listed once. The edits that sort after 106 anyway (044, 017)
-/// stay after 106, 108 and 091 but before 061 (pyoce: 9 of 9 lines with 106
-/// and one of them, 2 of 2 with 044 and 061).
-pub(crate) fn order_add_on_edits(run: &mut Run<'_>, path: &Path) {
-    const LAST: [u16; 4] = [106, 108, 91, 61];
+/// paths that check type I add-ons (every claim not under OPPS) 106 is
+/// listed once on a line, however many add-on tables found no primary.
+/// The sort's order places it: after NCCI's edits and 055, before 091,
+/// 061, and 044 and 017 on hospital claims not under OPPS (pyoce: 8 of 8
+/// lines with 106 and 044 or 017, 54 with 091; a line never has both 106
+/// and 108).
+pub(crate) fn one_add_on_edit_per_line(run: &mut Run<'_>, path: &Path) {
     if !other_bill_type(path) && !super::lines::checks_type1_addons(path) {
         return;
     }
     for out in &mut run.out.lines {
-        let edits = &mut out.hcpcs_edits;
-        let mut tail = [0usize; LAST.len()];
-        edits.retain(|e| match LAST.iter().position(|x| x == e) {
-            Some(i) => {
-                tail[i] += 1;
-                false
-            }
-            None => true,
+        let mut seen = false;
+        out.hcpcs_edits.retain(|&e| {
+            let again = e == 106 && seen;
+            seen |= e == 106;
+            !again
         });
-        let after = super::order::line_rank(106);
-        let at = edits
-            .iter()
-            .position(|&e| super::order::line_rank(e) > after)
-            .unwrap_or(edits.len());
-        let rest = edits.split_off(at);
-        for (i, &e) in LAST.iter().enumerate() {
-            if e == 61 {
-                edits.extend(rest.iter().copied());
-            }
-            // (106 once, however many add-on tables found no primary.)
-            let n = if e == 106 { tail[i].min(1) } else { tail[i] };
-            edits.extend(std::iter::repeat_n(e, n));
-        }
     }
 }
 

@@ -297,6 +297,10 @@ pub(crate) struct Tables {
     /// The non-opioid pain management drugs and devices paid apart
     /// (`data_nonopioid_passthrough`), by version.
     pub nonopioid: Ranged<Key, ()>,
+    /// Section 603 APCs (`map_s603_override`): a code billed with modifier
+    /// PN by a non-excepted off-campus department → the APC it is paid at
+    /// there (G6001–G6016 to v101; 77402, 77407, 77412 from v102).
+    pub s603_override: Ranged<Key, Key>,
     hcpcs_flags: Vec<&'static str>,
 }
 
@@ -705,8 +709,15 @@ impl Tables {
             let (lo, hi) = range(T, &r);
             nonopioid.push(code(T, r[2]), lo, hi, ());
         }
+        let mut s603_override = Ranged::new();
+        for r in rows("map_s603_override.tsv") {
+            const T: &str = "map_s603_override";
+            let (lo, hi) = range(T, &r);
+            s603_override.push(code(T, r[2]), lo, hi, code(T, r[3]));
+        }
 
         Tables {
+            s603_override,
             fqhc_payment,
             nonopioid,
             offset_apc,

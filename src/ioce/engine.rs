@@ -1181,13 +1181,28 @@ fn claim_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &path::Path) {
     // (A CMHC's 029 reads its lines' edits: clinic::cmhc_edits.)
     let program = path.prefix == 13 && (has_cc("41") || iop);
     if program && path.opps {
-        let mental_health = claim
+        let principal = claim
             .principal
             .and_then(super::data::dx_key)
-            .and_then(|k| t.dx.get(&k, v))
-            .is_some_and(|d| d.flags & 2 != 0);
-        if !mental_health {
+            .and_then(|k| t.dx.get(&k, v));
+        // `data_dx10` flags: bit 1 mental_health, bit 3 code_first.
+        let mental_health = principal.is_some_and(|d| d.flags & (1 << 1) != 0);
+        let code_first = principal.is_some_and(|d| d.flags & (1 << 3) != 0);
+        if !mental_health && !code_first {
             run.claim_edit(29);
+        } else if !mental_health {
+            // A "code first" principal needs a mental health diagnosis in
+            // the first secondary position: 109, not 029, as on a CMHC's
+            // claim (pyoce: 3 of 3 such 13x claims with 41).
+            let first_secondary_mh = claim
+                .secondary
+                .first()
+                .and_then(|&d| super::data::dx_key(d))
+                .and_then(|k| t.dx.get(&k, v))
+                .is_some_and(|d| d.flags & (1 << 1) != 0);
+            if !first_secondary_mh {
+                run.claim_edit(109);
+            }
         }
     }
     // A claim submitted for a Medicare denial (condition code 21) is
@@ -1632,17 +1647,17 @@ impl Editor {
         // raised on a claim that is rejected, nor beside an inpatient-only
         // procedure's day (049): pyoce, 0 of 160 such claims.
         // (Nor on one of only incidental services whose 027 the contractor
-        // bypassed: pyoce, 2 of 2.)
-        if run.claim_only.contains(&29)
+        // bypassed: pyoce, 2 of 2. Nor 109, raised in 029's place.)
+        if run.claim_only.iter().any(|&e| e == 29 || e == 109)
             && (run.raised_with(1)
                 || incidental
                 || run.out.lines.iter().any(|l| l.hcpcs_edits.contains(&49)))
         {
-            run.claim_only.retain(|&e| e != 29);
+            run.claim_only.retain(|&e| e != 29 && e != 109);
         }
         run.apply_bypass(false);
         lines::sort_line_edits(&mut run);
-        super::clinic::order_add_on_edits(&mut run, &path);
+        super::clinic::one_add_on_edit_per_line(&mut run, &path);
         run.finish(from, through)
     }
 }

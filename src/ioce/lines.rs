@@ -61,6 +61,9 @@ struct ClaimFacts<'a> {
     /// The days with a skin substitute product, and its cost group
     /// (`true`: high), sorted.
     skin_products: Vec<(u32, bool)>,
+    /// The days with a separately paid skin substitute product (status
+    /// S1, from v102), sorted.
+    skin_paid_days: Vec<u32>,
     /// Condition code 89: an opioid treatment program's claim.
     otp: bool,
     /// Condition code 41: a partial hospitalization claim.
@@ -95,6 +98,7 @@ impl<'a> ClaimFacts<'a> {
             addon_primaries: Vec::new(),
             observation_days: Vec::new(),
             skin_products: Vec::new(),
+            skin_paid_days: Vec::new(),
             otp: false,
             partial_hospitalization: false,
             intensive_outpatient: false,
@@ -136,8 +140,12 @@ impl<'a> ClaimFacts<'a> {
             if row.has(lo) {
                 facts.skin_products.push((day(), false));
             }
+            if row.status_indicator == si("S1") {
+                facts.skin_paid_days.push(day());
+            }
         }
         facts.skin_products.sort_unstable();
+        facts.skin_paid_days.sort_unstable();
         for l in &claim.lines {
             let Some(row) = hcpcs_row(run, l.hcpcs) else {
                 continue;
@@ -398,6 +406,22 @@ fn single_line_edits(
             edits.push(106);
         }
     }
+    // A type II add-on code (`map_addon_type2`, whose primaries the
+    // contractor names) billed as a professional service (revenue code
+    // 096x–098x): 107, on the same paths as 106 — with or without any
+    // other line, a procedure on the same revenue code included (pyoce:
+    // 15 of 15 such lines on the dumps not rejected by NCCI's 040, which
+    // lifts it, see [`drop_080_on_rejected_lines`]; probes of every bill
+    // type and of revenue codes 0959, 0960, 0969, 0989, 0990, 0360).
+    if checks_type1_addons(path)
+        && key(line.hcpcs.trimmed()).is_some_and(|k| t.addon_type2.has(&k, run.v))
+        && matches!(
+            line.revenue_code.trimmed().as_bytes(),
+            [b'0', b'9', b'6'..=b'8', _]
+        )
+    {
+        edits.push(107);
+    }
     if row.has(hcpcs_bit!(t, "questionable")) {
         edits.push(12);
     }
@@ -414,14 +438,30 @@ fn single_line_edits(
     } else {
         None
     };
-    if let Some(high) = skin_group {
+    // From v102 an application procedure (flag
+    // `skin_substitute_application_procedure`, no cost group) needs a
+    // separately paid product (S1, APCs 06000–06002) on its day; a product
+    // still flagged high (A2017 …, status N) does not count (pyoce: 6 of 6
+    // such lines on the dumps; probes: Q4235, A2001 that day lift it, the
+    // next day or A2017 do not).
+    let applies_skin = row.has(hcpcs_bit!(t, "skin_substitute_application_procedure"));
+    if skin_group.is_some() || applies_skin {
         let day = super::engine::read_date(line.service_date).unwrap_or(0);
         // (And on 12x, 13x and 83x claims not under OPPS: pyoce, 6 of 6 on
-        // 83x, 3 of 3 on 12x. 85x not under OPPS raises it on some lines,
-        // not on others: no rule found.)
+        // 83x, 3 of 3 on 12x; and on a critical access hospital's (85x)
+        // not under OPPS unless some line of the claim is a professional
+        // service (revenue code 096x–098x), wherever it is: pyoce, 5 of 5
+        // such claims without one, 0 of 4 with one; probes.)
         let hospital = (matches!(path.prefix, 12 | 13) && apc_path && !path.on(switch::PH_EDITS))
-            || (!path.opps && matches!(path.prefix, 12 | 13 | 83));
-        if hospital && facts.skin_products.binary_search(&(day, high)).is_err() {
+            || (!path.opps && matches!(path.prefix, 12 | 13 | 83))
+            || (!path.opps
+                && path.prefix == 85
+                && !claim.lines.iter().any(|l| cah_professional(path, l)));
+        let product = match skin_group {
+            Some(high) => facts.skin_products.binary_search(&(day, high)).is_ok(),
+            None => facts.skin_paid_days.binary_search(&day).is_ok(),
+        };
+        if hospital && !product {
             edits.push(87);
         }
     }
@@ -445,10 +485,11 @@ fn single_line_edits(
         edits.push(55);
     }
     // (Not on 14x, nor on an opioid treatment program's 13x, nor on a
-    // claim not under OPPS: pyoce, 0 of 7 such lines.)
+    // claim not under OPPS: pyoce, 0 of 7 such lines; nor on 74x: 0 of 11;
+    // the other bill types drop it, see `clinic::HOSPITAL_ONLY`.)
     if row.has(hcpcs_bit!(t, "blood_service"))
         && !facts.blood_product
-        && path.prefix != 14
+        && !matches!(path.prefix, 14 | 74)
         && path.number != 120
         && path.opps
     {
@@ -632,6 +673,25 @@ fn single_line_edits(
     {
         edits.push(117);
     }
+    // Modifier JG (a drug acquired under the 340B program) on a
+    // pass-through drug (status G), whose payment the 340B reduction never
+    // applied to: 122, from v87 and while JG is a valid modifier (to v97;
+    // after, 022 and no 122). OPPS hospital claims (12x, 13x — a program's
+    // or an opioid treatment program's too — and 76x), not 14x nor a claim
+    // not under OPPS; TB alone does not raise it, TB beside JG does not
+    // lift it. (pyoce: 12 of 12 such lines on the dumps not on an
+    // inpatient-only procedure's day; probes of bill types, versions,
+    // modifiers, rejected revenue codes, units and charges of 0.)
+    if data_si == si("G")
+        && run.v >= 87
+        && path.opps
+        && matches!(path.prefix, 12 | 13 | 76)
+        && line.modifiers.iter().any(|m| {
+            m.trimmed() == "JG" && key("JG").is_some_and(|k| t.modifier.get(&k, run.v).is_some())
+        })
+    {
+        edits.push(122);
+    }
     // A code billed only at a token charge (flag `token_charge_only`)
     // whose charge is not one (more than $0, at most $1.00): 082 — a
     // charge of 0 or none too. Hospital claims only: 12x, 13x but a
@@ -665,6 +725,25 @@ fn single_line_edits(
         if !revenue_ok {
             edits.push(127);
         }
+    }
+    // An allogeneic stem cell transplant (flag `allogeneic_transplant`,
+    // 38240) on a claim without a line of revenue code 0815 (donor
+    // acquisition), on any day: 100. 12x and 13x (under OPPS or not), not
+    // a program's claim (41, 89, 92), and 85x not under OPPS; not 14x,
+    // 76x, 83x nor the other bill types; not on a line not payable on a
+    // Part B inpatient claim (127) (pyoce: 10 of 10 such lines on the
+    // dumps; probes of bill types and of 0815 lines).
+    let transplant_claim = (matches!(path.prefix, 12 | 13) && !claim.is_program_claim())
+        || (path.prefix == 85 && !path.opps);
+    if row.has(hcpcs_bit!(t, "allogeneic_transplant"))
+        && transplant_claim
+        && !edits.contains(&127)
+        && !claim
+            .lines
+            .iter()
+            .any(|l| l.revenue_code.trimmed() == "0815")
+    {
+        edits.push(100);
     }
     // An opioid treatment program's code off such a program's claim: 116
     // on every bill type but 87x and, with condition code 89 (the
@@ -734,9 +813,13 @@ fn single_line_edits(
     // the OPPS hospital claims (the other paths check it as a type I
     // add-on), not on 14x, an opioid treatment program's claim, nor a line
     // not payable on a Part B inpatient claim (127) (pyoce: 0 of 10 such
-    // lines).
+    // lines). Nor on a home health claim paid under OPPS (34x with a
+    // vaccine, splint or cast), which checks no add-on code at all
+    // (pyoce: 1 of 1 such line on the dumps; probes: 0698T, 0649T alone,
+    // 11045, C7902, 37186 on 0960 beside a cast removal, no 106 or 107).
     if row.has(hcpcs_bit!(t, "addon_saas"))
         && !checks_type1_addons(path)
+        && !path.home_health_opps()
         && path.prefix != 14
         && path.number != 120
         && !edits.contains(&127)
@@ -1217,10 +1300,21 @@ fn inpatient_only(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
 /// A line with 018, 049, 070 or 121 keeps only the edits that say its
 /// codes are invalid (006, 041, 022) and 127; the I/OCE raises no other
 /// edit on an inpatient-only procedure's day.
+///
+/// A claim with a line denied for an inpatient-only procedure's day (049)
+/// gets neither 081 nor 133 (a mental health service outside the partial
+/// hospitalization or intensive outpatient program) on any day: pyoce, 0
+/// of 213 such lines, 2 of 2 beside an inpatient-only procedure alone on
+/// its day (018, no 049), 157 of 192 on the other 13x claims.
 pub(crate) fn keep_inpatient_day_edits(run: &mut Run<'_>) {
     // On a claim with an inpatient-only procedure under modifier CA, every
     // line is so kept.
     let whole_claim = run.ca_line.is_some();
+    if run.out.lines.iter().any(|l| l.hcpcs_edits.contains(&49)) {
+        for l in &mut run.out.lines {
+            l.hcpcs_edits.retain(|&e| e != 81 && e != 133);
+        }
+    }
     for l in &mut run.out.lines {
         if whole_claim
             || l.hcpcs_edits
@@ -1243,6 +1337,12 @@ pub(crate) fn keep_inpatient_day_edits(run: &mut Run<'_>) {
 /// lines on the dumps, probes with 040 and 065.
 pub(crate) fn drop_080_on_rejected_lines(run: &mut Run<'_>) {
     for i in 0..run.out.lines.len() {
+        // 107 (a type II add-on on a professional revenue code) neither
+        // on a line NCCI rejects (040): pyoce, 4 of 4 such lines on the
+        // dumps; probes (711 has no NCCI edits and keeps it).
+        if run.out.lines[i].hcpcs_edits.contains(&40) {
+            run.out.lines[i].hcpcs_edits.retain(|&e| e != 107);
+        }
         let l = &run.out.lines[i];
         if !l.hcpcs_edits.contains(&80) {
             continue;

@@ -228,6 +228,7 @@ pub(crate) fn assign(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path) {
             }
         }
     }
+    section_603_overrides(run, claim, path, &mut ls);
     let ca_line = run.ca_line;
     if let Some(i) = ca_line {
         ls[i].si = J1;
@@ -1140,8 +1141,11 @@ fn final_si_edits(run: &mut Run<'_>, claim: &ClaimInput<'_>, path: &Path, ls: &[
     visit_beside_procedure(run, claim, path, ls);
     // 042: visits of one day and revenue code, more than one unit in all,
     // unless condition code G0.
-    // (Not on 14x: pyoce, 0 of 2 such claims.)
-    if !claim.has_condition("G0") && path.prefix != 14 {
+    // (13x only, and not a program's claim — partial hospitalization,
+    // intensive outpatient, opioid treatment: 41, 92, 89 — pyoce: 0 of 12
+    // such lines on 14x, 0 of 17 on 12x, 0 of 4 on program claims; 56 of
+    // 60 on the other 13x.)
+    if !claim.has_condition("G0") && path.prefix == 13 && !claim.is_program_claim() {
         let excl = |i: usize| {
             run.out.lines[i]
                 .hcpcs_edits
@@ -1593,6 +1597,45 @@ fn section_603_applies(
                 && (has_modifier(input, "PN")
                     || (v >= 74 && has_modifier(input, "PO") && is_clinic_visit(input)))
         })
+}
+
+/// A code of `map_s603_override` billed with modifier PN on a claim
+/// section 603 applies to (13x under OPPS from v66, not an opioid
+/// treatment program's, no line returned with 101) is paid at its section
+/// 603 APC, status S — such a code is otherwise B, not recognised under
+/// OPPS — and is not returned with 062. Its code's APC (`hcpcs_apc`)
+/// stays none; the line still counts as B for the claim's edits read
+/// from the codes' own statuses (099 beside a drug), and as S for those
+/// read from the final ones (021 beside a visit). pyoce: 2 of 2 such
+/// lines on the dumps (G6015, G6001); probes: not without PN on the line
+/// itself (PN on another line), not on 12x, 14x, 13x not under OPPS, nor
+/// beside a line with 101; beside a J1 procedure it stays S.
+fn section_603_overrides(
+    run: &mut Run<'_>,
+    claim: &ClaimInput<'_>,
+    path: &Path,
+    ls: &mut [Line<'_>],
+) {
+    let (t, v) = (run.t, run.v);
+    if !(path.opps && path.prefix == 13 && v >= 66) || claim.has_condition("89") {
+        return;
+    }
+    if run
+        .out
+        .lines
+        .iter()
+        .any(|o| line_edits(o).any(|e| e == 101))
+    {
+        return;
+    }
+    for ((l, input), o) in ls.iter_mut().zip(&claim.lines).zip(&mut run.out.lines) {
+        let apc = l.code.and_then(|c| t.s603_override.get(&c, v));
+        if let Some(&apc) = apc.filter(|_| has_modifier(input, "PN")) {
+            l.si = S;
+            l.payment_apc = Some(apc);
+            o.hcpcs_edits.retain(|&e| e != 62);
+        }
+    }
 }
 
 /// The payment method flag section 603 sets on a line of a claim it
