@@ -20,9 +20,10 @@
 //! does not hold, or text that is not a number), sent to pyoce in a second
 //! run and compared the same way.
 //!
-//! Every output is compared; the test fails on a disagreement in a field of
-//! [`AGREED`] (the outputs medcode answers in full today) and reports the
-//! agreement of every other field, which the editor is still growing into.
+//! Every output is compared, and the test fails on any disagreement: on
+//! CI's seed every claim agrees on every output. (The seeds of the README's
+//! figures are not yet at 100 %: their runs report the outputs that differ
+//! and fail.)
 //!
 //! - `MEDCODE_IOCE_CLAIMS` — how many claims (default 20,000).
 //! - `MEDCODE_IOCE_SEED` — the generator's seed (default fixed).
@@ -43,41 +44,6 @@ use std::process::Command;
 
 use medcode::ioce::{write_edited, write_edited_into, Editor};
 use serde_json::{json, Value};
-
-/// The outputs that agree on every generated claim; a disagreement in one
-/// of them fails the test.
-const AGREED: &[&str] = &[
-    "version",
-    "internal_version",
-    "return_code",
-    "claim_processed_flag",
-    "nopps_bill_flag",
-    "claim_rejection_disposition",
-    "claim_rejection_edits",
-    "claim_denial_edits",
-    "claim_suspension_disposition",
-    "claim_suspension_edits",
-    "principal_edits",
-    "reason_for_visit_edits",
-    "secondary_edits",
-    "lines[].service_date_edits",
-    "lines[].action_flag",
-    "lines[].payment_adjustment_flag02",
-    "lines[].modifier_edits",
-    "apc_return_buffer_flag",
-    "lines[].hcpcs_apc",
-    "claim_disposition",
-    "claim_denial_disposition",
-    "claim_return_to_provider_disposition",
-    "line_rejection_disposition",
-    "line_rejection_edits",
-    "lines[].revenue_edits",
-    "lines[].composite_adjustment_flag",
-    "lines[].discounting_formula",
-    "lines[].packaging_flag",
-    "lines[].payment_adjustment_flag01",
-    "lines[].units_output",
-];
 
 pub fn pyoce_python() -> Result<PathBuf, String> {
     let setup = common::cms_dir().join("../oracles/pyoce/setup.sh");
@@ -925,7 +891,7 @@ fn medcode_agrees_with_pyoce() {
     failed.extend(bypass.report());
     assert!(
         failed.is_empty(),
-        "disagreements in agreed outputs: {failed:?}"
+        "outputs that disagree with pyoce: {failed:?}"
     );
 }
 
@@ -1002,14 +968,13 @@ impl Tally {
         }
     }
 
-    /// Print each output that disagrees; return those of [`AGREED`].
+    /// Print each output that disagrees; return them all (each fails the
+    /// test).
     fn report(&self) -> Vec<String> {
         let mut failed = Vec::new();
         for (field, (count, first)) in &self.disagree {
             eprintln!("  {field}: {count} claims disagree; first, claim {first}");
-            if AGREED.iter().any(|a| field == a) {
-                failed.push(field.clone());
-            }
+            failed.push(field.clone());
         }
         failed
     }
