@@ -457,3 +457,84 @@ fn contractor_bypasses() {
     assert_eq!(ignored.return_code, 0);
     assert!(ignored.lines[0].hcpcs_edits.contains(&62));
 }
+
+/// Claims of the conformance test's CI seed that the last rules fixed, each
+/// with pyoce's edit lists, status indicators and payment APCs: a change
+/// that loses one of the rules fails here with the claim named, not only in
+/// the conformance run's totals.
+#[test]
+fn claims_the_last_rules_fixed() {
+    let cases: &[(&str, &str, &[&[&str]], [&[&str]; 3], &[&str], &[&str])] = &[
+        (
+            "106 before 044 in the line's list, listed once",
+            r#"{"bill_type":"131","condition_codes":[],"diagnoses":[{"code":"H31302"}],"discharge_status":null,"from_date":"2021-01-02","id":"6489","lines":[{"charge":803.54,"code":"69990","modifiers":[],"revenue_code":"0762","service_date":"2021-01-02","units":4},{"charge":207.9,"code":"D5761","modifiers":[],"revenue_code":"0431","service_date":"2021-01-02","units":1},{"charge":100.0,"code":"00940","modifiers":[],"revenue_code":"0689","service_date":"2021-01-02","units":1},{"charge":50.0,"code":"64418","modifiers":[],"revenue_code":"0689","service_date":"2021-01-02","units":1}],"opps_flag":"2","patient":{"age":69,"sex":"M"},"reason_for_visit":[],"through_date":"2021-01-02","type":"institutional"}"#,
+            &[&["020", "106", "044"], &["009"], &[], &["040"]],
+            [&["044"], &["040", "020"], &["009", "106"]],
+            &["", "", "", ""],
+            &["00000", "00000", "00000", "00000"],
+        ),
+        (
+            "122: JG on a pass-through drug (status G, v91)",
+            r#"{"bill_type":"131","condition_codes":[],"diagnoses":[{"code":"S99012P"},{"code":"S49109S"},{"code":"M67941"},{"code":"W3310XD"}],"discharge_status":"30","from_date":"2023-04-08","id":"13696","lines":[{"charge":368.04,"code":"J9213","modifiers":[],"revenue_code":"0851","service_date":"2023-04-08","units":1},{"charge":807.56,"code":"J9227","modifiers":["JG"],"revenue_code":"0549","service_date":"2023-04-08","units":1},{"charge":559.55,"code":"15854","modifiers":["TM"],"revenue_code":"0170","service_date":"2023-04-08","units":0},{"charge":1681.49,"code":"J0287","modifiers":[],"revenue_code":"0202","service_date":"2023-04-08","units":1},{"charge":1684.37,"code":"J1729","modifiers":[],"revenue_code":"0973","service_date":"2023-04-08","units":1},{"charge":1982.53,"code":"C7553","modifiers":["KV","52"],"revenue_code":"0303","service_date":"2023-04-08","units":1},{"charge":461.39,"code":"90834","modifiers":["Z9"],"revenue_code":"0634","service_date":"2023-04-08","units":1},{"charge":1993.11,"code":"","modifiers":[],"revenue_code":"0671","service_date":"2023-04-08","units":1},{"charge":1126.83,"code":"90837","modifiers":[],"revenue_code":"0634","service_date":"2023-04-08","units":1}],"patient":{"age":38,"sex":"X"},"reason_for_visit":[],"receipt_date":"2036-03-31","through_date":"2023-04-08","type":"institutional"}"#,
+            &[
+                &["013"],
+                &["122"],
+                &[],
+                &[],
+                &[],
+                &["009"],
+                &["040"],
+                &[],
+                &[],
+            ],
+            [&["022", "026", "048", "122"], &["013", "040"], &["009"]],
+            &["E2", "G", "N", "K", "K", "E1", "Q3", "B", "S"],
+            &[
+                "00000", "09377", "00000", "09024", "09318", "00000", "00000", "00000", "05823",
+            ],
+        ),
+        (
+            "a section 603 code with PN paid at its table APC, no 062",
+            r#"{"bill_type":"131","condition_codes":[],"diagnoses":[{"code":"W228XXD"},{"code":"V890XXS"}],"discharge_status":"01","from_date":"2020-11-08","id":"16251","lines":[{"charge":915.97,"code":"E0680","modifiers":[],"revenue_code":"0273","service_date":"2020-11-09","units":1},{"charge":340.77,"code":"G6015","modifiers":["PN"],"revenue_code":"0542","service_date":"2020-11-11","units":1},{"charge":1930.05,"code":"E0280","modifiers":[],"revenue_code":"0511","service_date":"2020-11-11","units":1}],"patient":{"age":54,"sex":"M"},"reason_for_visit":[],"through_date":"2020-11-11","type":"institutional"}"#,
+            &[&["006"], &[], &["061"]],
+            [&["006", "005", "061"], &[], &[]],
+            &["W", "S", "Y"],
+            &["00000", "04015", "00000"],
+        ),
+        (
+            "087: a skin substitute application without its product, v103",
+            r#"{"bill_type":"131","condition_codes":[],"diagnoses":[{"code":"S82126B"},{"code":"T5793XS"},{"code":"G008"}],"discharge_status":"30","from_date":"2026-04-02","id":"16988","lines":[{"charge":243.92,"code":"15271","modifiers":[],"revenue_code":"0151","service_date":"2026-04-02","units":4},{"charge":1260.61,"code":"G9795","modifiers":[],"revenue_code":"0359","service_date":"2026-04-02","units":1},{"charge":367.19,"code":"L1904","modifiers":[],"revenue_code":"0262","service_date":"2026-04-02","units":1},{"charge":87.74,"code":"92570","modifiers":["PT","QZ"],"revenue_code":"0922","service_date":"2026-04-02","units":1},{"charge":206.92,"code":"36481","modifiers":["RB"],"revenue_code":"0254","service_date":"2026-04-02","units":1}],"patient":{"age":93,"sex":"M"},"reason_for_visit":[],"through_date":"2026-04-02","type":"institutional"}"#,
+            &[&["087"], &["072"], &[], &["120"], &[]],
+            [&["072", "087", "120"], &[], &[]],
+            &["T", "M", "A", "N", "N"],
+            &["05053", "00000", "00000", "00000", "00000"],
+        ),
+        (
+            "107: a type II add-on under a professional revenue code",
+            r#"{"bill_type":"771","condition_codes":["92"],"diagnoses":[{"code":"V0419XS"},{"code":"T83592S"},{"code":"H70223"},{"code":"H33011"}],"discharge_status":null,"from_date":"2019-12-01","id":"19129","lines":[{"charge":200.0,"code":"37186","modifiers":[],"revenue_code":"0983","service_date":"2019-12-01","units":1},{"charge":1.06,"code":"37253","modifiers":[],"revenue_code":"0983","service_date":"2019-12-01","units":1},{"charge":397.28,"code":"E0158","modifiers":[],"revenue_code":"0154","service_date":"2019-12-01","units":2},{"charge":100.0,"code":"62303","modifiers":[],"revenue_code":"0632","service_date":"2019-12-01","units":1},{"charge":50.0,"code":"99255","modifiers":["25"],"revenue_code":"0632","service_date":"2019-12-01","units":1},{"charge":1638.01,"code":"3011F","modifiers":["SS","TB","JZ","JZ"],"revenue_code":"0278","service_date":"2019-12-01","units":1}],"patient":{"age":23,"sex":"M"},"reason_for_visit":["S72326Q"],"receipt_date":"2020-01-01","through_date":"2019-12-01","type":"institutional"}"#,
+            &[&["107"], &[], &["061"], &[], &[], &[]],
+            [&["022", "005", "088", "061"], &[], &["107"]],
+            &["N", "N", "N", "N", "N", "N"],
+            &["00000", "00000", "00000", "00000", "00000", "00000"],
+        ),
+    ];
+    let editor = Editor::new();
+    let texts = |l: &[u16]| -> Vec<String> { l.iter().map(|e| format!("{e:03}")).collect() };
+    for (why, text, lines, [rtp, rejected, denied], si, apc) in cases {
+        let claim: Claim = serde_json::from_str(text).unwrap();
+        let e = editor.edit_claim(&claim);
+        let got: Vec<Vec<String>> = e.lines.iter().map(|l| texts(&l.hcpcs_edits)).collect();
+        assert_eq!(got, *lines, "{why}");
+        assert_eq!(texts(&e.claim_return_to_provider_edits), *rtp, "{why}");
+        assert_eq!(texts(&e.line_rejection_edits), *rejected, "{why}");
+        assert_eq!(texts(&e.line_denial_edits), *denied, "{why}");
+        let got_si: Vec<&str> = e
+            .lines
+            .iter()
+            .map(|l| l.status_indicator.as_str())
+            .collect();
+        assert_eq!(got_si, *si, "{why}");
+        let got_apc: Vec<&str> = e.lines.iter().map(|l| l.payment_apc.as_str()).collect();
+        assert_eq!(got_apc, *apc, "{why}");
+    }
+}
