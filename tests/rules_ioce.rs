@@ -458,13 +458,26 @@ fn contractor_bypasses() {
     assert!(ignored.lines[0].hcpcs_edits.contains(&62));
 }
 
+/// What [`claims_the_last_rules_fixed`] checks of a claim: the rule, the
+/// claim's JSON, each line's edits, the claim's return-to-provider, line
+/// rejection and line denial lists, the status indicators and the payment
+/// APCs, as pyoce answers.
+type Fixed<'a> = (
+    &'a str,
+    &'a str,
+    &'a [&'a [&'a str]],
+    [&'a [&'a str]; 3],
+    &'a [&'a str],
+    &'a [&'a str],
+);
+
 /// Claims of the conformance test's CI seed that the last rules fixed, each
 /// with pyoce's edit lists, status indicators and payment APCs: a change
 /// that loses one of the rules fails here with the claim named, not only in
 /// the conformance run's totals.
 #[test]
 fn claims_the_last_rules_fixed() {
-    let cases: &[(&str, &str, &[&[&str]], [&[&str]; 3], &[&str], &[&str])] = &[
+    let cases: &[Fixed] = &[
         (
             "106 before 044 in the line's list, listed once",
             r#"{"bill_type":"131","condition_codes":[],"diagnoses":[{"code":"H31302"}],"discharge_status":null,"from_date":"2021-01-02","id":"6489","lines":[{"charge":803.54,"code":"69990","modifiers":[],"revenue_code":"0762","service_date":"2021-01-02","units":4},{"charge":207.9,"code":"D5761","modifiers":[],"revenue_code":"0431","service_date":"2021-01-02","units":1},{"charge":100.0,"code":"00940","modifiers":[],"revenue_code":"0689","service_date":"2021-01-02","units":1},{"charge":50.0,"code":"64418","modifiers":[],"revenue_code":"0689","service_date":"2021-01-02","units":1}],"opps_flag":"2","patient":{"age":69,"sex":"M"},"reason_for_visit":[],"through_date":"2021-01-02","type":"institutional"}"#,
