@@ -123,19 +123,6 @@ impl Bypass {
         }
     }
 
-    /// Whether the bypasses make a claim of only incidental services (027)
-    /// one edited in full: a line the incidental test passes over (an
-    /// invalid code; no code and an invalid revenue code: `unknown`) whose
-    /// edit saying so (006, 041) is bypassed counts as a service that is
-    /// not incidental (pyoce, 6 of 6 such claims). Bypassing 027 itself
-    /// only takes the edit away: the claim keeps only its validity edits
-    /// still (3 of 3).
-    pub(crate) fn lifts_incidental(&self, unknown: impl Fn(usize) -> bool) -> bool {
-        self.line
-            .iter()
-            .any(|&(i, e)| matches!(e, 6 | 41) && unknown(i))
-    }
-
     /// Take the bypassed edits out of everything raised so far: the steps
     /// after see the claim as if they had not been raised. Before the
     /// payment step (`before_payment`), an edit whose raising also sets
@@ -185,11 +172,7 @@ impl Bypass {
 pub(crate) fn stopped_adjustment_flags(run: &mut Run<'_>, claim: &ClaimInput<'_>) {
     let (t, v) = (run.t, run.v);
     let row = |l: &LineInput<'_>| key(l.hcpcs.trimmed()).and_then(|k| t.hcpcs.get(&k, v));
-    let has = |l: &LineInput<'_>, m: &str| {
-        l.modifiers
-            .iter()
-            .any(|x| x.trimmed().eq_ignore_ascii_case(m))
-    };
+    let has = super::payment::has_modifier;
     // (Days sorted once, looked up by binary search: n·log n in the lines.)
     let mut screening: Vec<&str> = claim
         .lines

@@ -1471,6 +1471,18 @@ impl Editor {
         // a partial hospitalization on 12x/14x (22) only after the line
         // dates (16) and the contractor's bypasses (26) were read (pyoce,
         // probes).
+        // The lines as a claim stopped before its edits leaves them (18, 16,
+        // 26, 22): the table's status indicator under OPPS, else none.
+        let stopped_lines = |opps: bool| -> Vec<LineResult> {
+            claim
+                .lines
+                .iter()
+                .map(|l| {
+                    let si = if opps { table_si(l) } else { Flag::new() };
+                    unprocessed_line(l, &si, "00000")
+                })
+                .collect()
+        };
         let (path, partial_hospitalization) = match route {
             path::Route::Path(p) => (Some(p), None),
             path::Route::PartialHospitalizationNotAllowed { opps } => (None, Some(opps)),
@@ -1479,14 +1491,7 @@ impl Editor {
                 run.out.claim_processed_flag = 1;
                 run.out.nopps_bill_flag = if opps { 0 } else { 2 };
                 run.out.apc_return_buffer_flag = None;
-                run.out.lines = claim
-                    .lines
-                    .iter()
-                    .map(|l| {
-                        let si = if opps { table_si(l) } else { Flag::new() };
-                        unprocessed_line(l, &si, "00000")
-                    })
-                    .collect();
+                run.out.lines = stopped_lines(opps);
                 super::payment::unprocessed(&mut run, claim, opps, false);
                 run.claim_only.push(118);
                 run.finish(from, through);
@@ -1498,22 +1503,10 @@ impl Editor {
             .map_or(partial_hospitalization == Some(true), |p| p.opps);
         run.cah = path.as_ref().is_some_and(|p| p.prefix == 85);
         run.out.nopps_bill_flag = if opps { 0 } else { 2 };
-        run.out.apc_return_buffer_flag = Some(
-            path.as_ref()
-                .is_some_and(|p| p.on(path::switch::APC_RETURN_BUF))
-                .into(),
-        );
-        // The lines as a claim stopped here leaves them.
-        let stopped_lines = |claim: &ClaimInput<'_>| -> Vec<LineResult> {
-            claim
-                .lines
-                .iter()
-                .map(|l| {
-                    let si = if opps { table_si(l) } else { Flag::new() };
-                    unprocessed_line(l, &si, "00000")
-                })
-                .collect()
-        };
+        let returns_apcs = path
+            .as_ref()
+            .is_some_and(|p| p.on(path::switch::APC_RETURN_BUF));
+        run.out.apc_return_buffer_flag = Some(returns_apcs.into());
         // Line dates: a line dated outside the claim's span stops the claim.
         // (Each line's date tested again on a claim with a bad one, not kept
         // in a list: an allocation on every claim.)
@@ -1522,7 +1515,7 @@ impl Editor {
         if claim.lines.iter().any(bad_date) {
             run.out.return_code = 16;
             run.out.claim_processed_flag = 1;
-            run.out.lines = stopped_lines(claim);
+            run.out.lines = stopped_lines(opps);
             for (r, l) in run.out.lines.iter_mut().zip(&claim.lines) {
                 if bad_date(l) {
                     r.service_date_edits.push(23);
@@ -1539,13 +1532,9 @@ impl Editor {
             Err(super::bypass::NotBypassable) => {
                 run.out.return_code = 26;
                 run.out.claim_processed_flag = 4;
-                run.out.lines = stopped_lines(claim);
+                run.out.lines = stopped_lines(opps);
                 super::payment::unprocessed(&mut run, claim, opps, true);
-                if opps
-                    && path
-                        .as_ref()
-                        .is_some_and(|p| p.on(path::switch::APC_RETURN_BUF))
-                {
+                if opps && returns_apcs {
                     super::bypass::stopped_adjustment_flags(&mut run, claim);
                 }
                 run.finish(from, through);
@@ -1556,7 +1545,7 @@ impl Editor {
             // Partial hospitalization not allowed on the type of bill (046).
             run.out.return_code = 22;
             run.out.claim_processed_flag = 1;
-            run.out.lines = stopped_lines(claim);
+            run.out.lines = stopped_lines(opps);
             super::payment::unprocessed(&mut run, claim, opps, false);
             run.claim_only.push(46);
             run.finish(from, through);
@@ -1581,18 +1570,6 @@ impl Editor {
         // (Nor when a day's only service is mental health education, 035:
         // pyoce raises that instead, probes.)
         let incidental = path.on(path::switch::APC_RETURN_BUF)
-            && !run.bypass.as_ref().is_some_and(|b| {
-                b.lifts_incidental(|i| {
-                    let l = &claim.lines[i];
-                    let code = l.hcpcs.trimmed();
-                    if code.is_empty() {
-                        let rev = l.revenue_code.trimmed().parse::<u16>().ok();
-                        rev.and_then(|r| t.revenue.get(&r, v)).is_none()
-                    } else {
-                        key(code).and_then(|k| t.hcpcs.get(&k, v)).is_none()
-                    }
-                })
-            })
             && lines::only_incidental(&run, claim, &path)
             && !run.out.lines.iter().any(|l| l.hcpcs_edits.contains(&35));
         if incidental {

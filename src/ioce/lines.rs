@@ -1389,18 +1389,24 @@ pub(crate) fn only_incidental(run: &Run<'_>, claim: &ClaimInput<'_>, path: &Path
     let q4 = key("Q4").expect("a key");
     let q4_packaged = super::payment::q4_always_packaged(claim, path);
     let mut any = false;
-    for l in &claim.lines {
+    for (i, l) in claim.lines.iter().enumerate() {
         let si = if l.hcpcs.trimmed().is_empty() {
             let rev = l.revenue_code.trimmed().parse::<u16>().ok();
-            match rev.and_then(|r| run.t.revenue.get(&r, run.v)) {
-                Some(r) => r.status_indicator,
-                None => continue,
-            }
+            rev.and_then(|r| run.t.revenue.get(&r, run.v))
+                .map(|r| r.status_indicator)
         } else {
-            match hcpcs_row(run, l.hcpcs) {
-                Some(r) => r.status_indicator,
-                None => continue,
+            hcpcs_row(run, l.hcpcs).map(|r| r.status_indicator)
+        };
+        let Some(si) = si else {
+            // An invalid code (or revenue code, without a code) is passed
+            // over, unless the contractor bypasses the edit saying so (006,
+            // 041): then it is a service that is not incidental (pyoce, 6 of
+            // 6 such claims; bypassing 027 itself only takes the edit away,
+            // 3 of 3).
+            if run.bypassed_on(i, 6) || run.bypassed_on(i, 41) {
+                return false;
             }
+            continue;
         };
         if si != n && !(q4_packaged && si == q4) {
             return false;

@@ -103,7 +103,8 @@ impl Line<'_> {
     }
 }
 
-fn has_modifier(line: &LineInput<'_>, m: &str) -> bool {
+/// Whether the line has modifier `m` (any case, trimmed).
+pub(super) fn has_modifier(line: &LineInput<'_>, m: &str) -> bool {
     line.modifiers
         .iter()
         .any(|x| x.trimmed().eq_ignore_ascii_case(m))
